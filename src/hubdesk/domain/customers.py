@@ -1,0 +1,90 @@
+"""Customers, their identities on every channel, and their organisations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from hubdesk.domain.errors import ValidationFailed
+
+
+class IdentityKind(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    CHAT = "chat"
+
+
+class Tier(StrEnum):
+    STANDARD = "standard"
+    PREMIUM = "premium"
+    VIP = "vip"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_identity(kind: IdentityKind, value: str) -> str:
+    """One spelling per identity, so the same customer is always found again.
+
+    E-mail addresses compare case-insensitively (the local part is case-sensitive in theory,
+    never in practice); phone numbers keep a leading + and their digits only.
+    """
+    text = value.strip()
+    if kind is IdentityKind.EMAIL:
+        text = text.lower()
+        if not _EMAIL.match(text) or len(text) > 320:
+            raise ValidationFailed(f"{value!r} is not an e-mail address", {"email": "invalid"})
+        return text
+    if kind is IdentityKind.PHONE:
+        digits = re.sub(r"\D", "", text)
+        if not 5 <= len(digits) <= 17:
+            raise ValidationFailed(f"{value!r} is not a phone number", {"phone": "invalid"})
+        return ("+" if text.startswith(("+", "00")) else "") + digits.removeprefix(
+            "00" if text.startswith("00") else "")
+    if not text or len(text) > 200:
+        raise ValidationFailed("a chat handle needs 1 to 200 characters", {"chat": "invalid"})
+    return text
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: IdentityKind
+    value: str
+
+
+@dataclass
+class Organisation:
+    id: int | None
+    name: str
+    domains: tuple[str, ...] = ()
+    tier: Tier = Tier.STANDARD
+    notes: str = ""
+
+
+@dataclass
+class Customer:
+    id: int | None
+    name: str
+    identities: list[Identity] = field(default_factory=list)
+    organisation_id: int | None = None
+    tier: Tier = Tier.STANDARD
+    language: str | None = None
+    notes: str = ""
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_vip(self) -> bool:
+        return self.tier is Tier.VIP
+
+    @property
+    def primary_email(self) -> str | None:
+        return next((i.value for i in self.identities if i.kind is IdentityKind.EMAIL), None)
+
+
+def display_name_from_email(email: str) -> str:
+    """A readable name for a customer who only gave an address: jane.doe@x → Jane Doe."""
+    local = email.split("@", 1)[0]
+    words = [w for w in re.split(r"[._\-+]+", local) if w and not w.isdigit()]
+    return " ".join(w.capitalize() for w in words) or email

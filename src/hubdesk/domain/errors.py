@@ -1,0 +1,31 @@
+"""Errors the domain and the services raise; entry points translate them to their medium."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the business was broken; the message says which and what to do."""
+
+
+class IllegalTransition(DomainError):
+    """A ticket was asked to move to a status its lifecycle does not allow."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the actor may not know that it exists."""
+
+
+class PermissionDenied(DomainError):
+    """The actor may see the thing but may not do this to it."""
+
+
+class Conflict(DomainError):
+    """The request contradicts the current state (a duplicate, a reused key, a stale merge)."""
+
+
+class ValidationFailed(DomainError):
+    """Input passed the schema but breaks a business rule; ``fields`` names the culprits."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}

@@ -1,0 +1,50 @@
+"""What was said on a ticket: public replies, internal notes, and their attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.events import Actor
+
+MAX_BODY_CHARACTERS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    id: int | None = None
+
+
+@dataclass
+class Message:
+    id: int | None
+    ticket_id: int | None
+    author: Actor
+    body: str
+    created_at: datetime
+    public: bool = True
+    body_html: str | None = None
+    channel_meta: dict[str, Any] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def is_internal_note(self) -> bool:
+        return not self.public
+
+
+def clean_body(body: str, *, has_attachments: bool = False) -> str:
+    """Strip the body; an empty message is only acceptable if it carries files."""
+    text = body.replace("\x00", "").strip()
+    if not text and not has_attachments:
+        raise ValidationFailed("the message is empty: write something or attach a file",
+                               {"body": "empty"})
+    if len(text) > MAX_BODY_CHARACTERS:
+        raise ValidationFailed(f"the message is longer than {MAX_BODY_CHARACTERS} characters",
+                               {"body": "too long"})
+    return text

@@ -1,0 +1,124 @@
+"""Who may see and do what. Every access decision in Hubdesk is made here.
+
+Visibility is expressed as a ``TicketScope`` so that the store can turn the same rule into a
+query filter: the list an agent sees and the single ticket they may open never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.errors import NotFound, PermissionDenied
+from hubdesk.domain.tickets import Ticket
+
+
+@dataclass(frozen=True)
+class TicketScope:
+    """The tickets an agent may see: everything, or the union of the listed groups."""
+
+    everything: bool = False
+    team_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()
+    assignee_id: int | None = None
+
+    def contains(self, ticket: Ticket) -> bool:
+        if self.everything:
+            return True
+        return (
+            (ticket.team_id is not None and ticket.team_id in self.team_ids)
+            or (ticket.department_id is not None and ticket.department_id in self.department_ids)
+            or (self.assignee_id is not None and ticket.assignee_id == self.assignee_id)
+        )
+
+
+def ticket_scope(agent: Agent) -> TicketScope:
+    if not agent.active:
+        return TicketScope()
+    if agent.oversees_everything:
+        return TicketScope(everything=True)
+    if agent.role is Role.LIAISON:
+        return TicketScope(department_ids=agent.department_ids)
+    return TicketScope(team_ids=agent.team_ids, assignee_id=agent.id)
+
+
+class TicketAction(StrEnum):
+    VIEW = "view"
+    INTERNAL_NOTE = "internal_note"
+    PUBLIC_REPLY = "public_reply"
+    CHANGE_STATUS = "change_status"
+    EDIT = "edit"
+    ASSIGN = "assign"
+    MERGE = "merge"
+
+
+# Liaisons collaborate on handed-off work through notes; the customer conversation and the
+# queue stay with customer service.
+_LIAISON_ACTIONS = frozenset({TicketAction.VIEW, TicketAction.INTERNAL_NOTE})
+_LEAD_ACTIONS = frozenset({TicketAction.MERGE})
+
+
+def check_ticket(agent: Agent, ticket: Ticket, action: TicketAction) -> None:
+    """Raise unless ``agent`` may do ``action`` to ``ticket``.
+
+    A ticket outside the agent's scope is reported as not found, so that probing ticket
+    numbers reveals nothing.
+    """
+    if not ticket_scope(agent).contains(ticket):
+        raise NotFound(f"ticket #{ticket.id} was not found")
+    if agent.role is Role.LIAISON and action not in _LIAISON_ACTIONS:
+        raise PermissionDenied("department liaisons may read and add internal notes only")
+    if action in _LEAD_ACTIONS and agent.role is Role.REPRESENTATIVE:
+        raise PermissionDenied("merging tickets needs a team lead, coordinator or manager")
+
+
+def check_assignment(agent: Agent, ticket: Ticket, assignee: Agent | None,
+                     team_id: int | None) -> None:
+    """Representatives take or release work for themselves; leads move it within their teams."""
+    check_ticket(agent, ticket, TicketAction.ASSIGN)
+    if agent.oversees_everything:
+        return
+    if agent.role is Role.TEAM_LEAD:
+        target_team = team_id if team_id is not None else ticket.team_id
+        if assignee is not None and not (assignee.team_ids & agent.team_ids):
+            raise PermissionDenied("team leads assign within their own teams")
+        if target_team is not None and target_team not in agent.team_ids:
+            raise PermissionDenied("team leads move tickets only between their own teams")
+        return
+    if assignee is not None and assignee.id != agent.id:
+        raise PermissionDenied("representatives may assign tickets to themselves only")
+    if assignee is None and ticket.assignee_id not in (None, agent.id):
+        raise PermissionDenied("only the assignee or a lead may release this ticket")
+    if team_id is not None and team_id != ticket.team_id:
+        raise PermissionDenied("moving a ticket to another team needs a lead or coordinator")
+
+
+class DirectoryKind(StrEnum):
+    CUSTOMERS = "customers"
+    AGENTS = "agents"
+    TEAMS = "teams"
+    DEPARTMENTS = "departments"
+
+
+def check_directory_write(agent: Agent, kind: DirectoryKind) -> None:
+    if kind is DirectoryKind.CUSTOMERS:
+        if agent.role is Role.LIAISON:
+            raise PermissionDenied("department liaisons cannot edit customers")
+        return
+    if agent.role is Role.ADMIN:
+        return
+    if agent.role is Role.MANAGER and kind in (DirectoryKind.AGENTS, DirectoryKind.TEAMS):
+        return
+    raise PermissionDenied(f"editing {kind.value} needs an administrator"
+                           + (" or a manager" if kind is not DirectoryKind.DEPARTMENTS else ""))
+
+
+def check_directory_read(agent: Agent, kind: DirectoryKind) -> None:
+    if agent.role is Role.LIAISON and kind is DirectoryKind.CUSTOMERS:
+        raise PermissionDenied("department liaisons see customers only through their tickets")
+
+
+def check_admin(agent: Agent, what: str) -> None:
+    if agent.role is not Role.ADMIN:
+        raise PermissionDenied(f"{what} needs an administrator")
