@@ -1,0 +1,1 @@
+"""Use cases: one named function per state change, one transaction each, permission-checked."""

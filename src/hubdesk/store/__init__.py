@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, repositories, search and migrations for SQLite and PostgreSQL."""

@@ -1,0 +1,249 @@
+"""Customers, organisations, agents, teams, departments and API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, or_, select, update
+
+from hubdesk.domain.agents import Agent, Department, Role, Team
+from hubdesk.domain.customers import Customer, Identity, IdentityKind, Organisation, Tier
+from hubdesk.store import tables as t
+
+
+class SqlCustomerRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+
+    def _identities(self, customer_ids: list[int]) -> dict[int, list[Identity]]:
+        found: dict[int, list[Identity]] = {}
+        if not customer_ids:
+            return found
+        rows = self.db.execute(select(t.customer_identities)
+                               .where(t.customer_identities.c.customer_id.in_(customer_ids))
+                               .order_by(t.customer_identities.c.id)).all()
+        for r in rows:
+            found.setdefault(r.customer_id, []).append(Identity(IdentityKind(r.kind), r.value))
+        return found
+
+    def _from_rows(self, rows: list[Row[Any]]) -> list[Customer]:
+        identities = self._identities([r.id for r in rows])
+        return [Customer(id=r.id, name=r.name, identities=identities.get(r.id, []),
+                         organisation_id=r.organisation_id, tier=Tier(r.tier),
+                         language=r.language, notes=r.notes,
+                         custom_fields=dict(r.custom_fields)) for r in rows]
+
+    def get(self, customer_id: int) -> Customer | None:
+        rows = self.db.execute(select(t.customers).where(t.customers.c.id == customer_id)).all()
+        return self._from_rows(list(rows))[0] if rows else None
+
+    def find_by_identity(self, identity: Identity) -> Customer | None:
+        customer_id = self.db.execute(
+            select(t.customer_identities.c.customer_id).where(
+                t.customer_identities.c.kind == identity.kind.value,
+                t.customer_identities.c.value == identity.value)).scalar()
+        return self.get(customer_id) if customer_id is not None else None
+
+    def add(self, customer: Customer, at: datetime) -> int:
+        customer.id = self.db.execute(insert(t.customers).values(
+            name=customer.name, organisation_id=customer.organisation_id,
+            tier=customer.tier.value, language=customer.language, notes=customer.notes,
+            custom_fields=customer.custom_fields, created_at=at, updated_at=at,
+        ).returning(t.customers.c.id)).scalar_one()
+        self._write_identities(customer)
+        return int(customer.id)
+
+    def _write_identities(self, customer: Customer) -> None:
+        if customer.identities:
+            self.db.execute(insert(t.customer_identities), [
+                {"customer_id": customer.id, "kind": i.kind.value, "value": i.value}
+                for i in customer.identities])
+
+    def save(self, customer: Customer, at: datetime) -> None:
+        self.db.execute(update(t.customers).where(t.customers.c.id == customer.id).values(
+            name=customer.name, organisation_id=customer.organisation_id,
+            tier=customer.tier.value, language=customer.language, notes=customer.notes,
+            custom_fields=customer.custom_fields, updated_at=at))
+        self.db.execute(delete(t.customer_identities)
+                        .where(t.customer_identities.c.customer_id == customer.id))
+        self._write_identities(customer)
+
+    def page(self, query: str | None, limit: int, after_id: int | None) -> list[Customer]:
+        select_customers = select(t.customers).order_by(t.customers.c.id).limit(limit)
+        if after_id is not None:
+            select_customers = select_customers.where(t.customers.c.id > after_id)
+        if query:
+            needle = query.strip().lower()
+            by_identity = select(t.customer_identities.c.customer_id).where(
+                t.customer_identities.c.value.startswith(needle, autoescape=True))
+            select_customers = select_customers.where(or_(
+                t.customers.c.id.in_(by_identity),
+                t.customers.c.name.ilike(f"{_escape_like(needle)}%", escape="\\")))
+        return self._from_rows(list(self.db.execute(select_customers).all()))
+
+    def add_organisation(self, organisation: Organisation, at: datetime) -> int:
+        organisation.id = self.db.execute(insert(t.organisations).values(
+            name=organisation.name, domains=list(organisation.domains),
+            tier=organisation.tier.value, notes=organisation.notes, created_at=at,
+        ).returning(t.organisations.c.id)).scalar_one()
+        return int(organisation.id)
+
+    def get_organisation(self, organisation_id: int) -> Organisation | None:
+        row = self.db.execute(select(t.organisations)
+                              .where(t.organisations.c.id == organisation_id)).first()
+        return _organisation(row) if row else None
+
+    def organisations(self) -> list[Organisation]:
+        rows = self.db.execute(select(t.organisations).order_by(t.organisations.c.name)).all()
+        return [_organisation(r) for r in rows]
+
+
+def _organisation(row: Row[Any]) -> Organisation:
+    return Organisation(id=row.id, name=row.name, domains=tuple(row.domains),
+                        tier=Tier(row.tier), notes=row.notes)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SqlAgentRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+
+    def _load(self, rows: list[Row[Any]]) -> list[Agent]:
+        ids = [r.id for r in rows]
+        teams: dict[int, set[int]] = {}
+        departments: dict[int, set[int]] = {}
+        if ids:
+            for agent_id, team_id in self.db.execute(
+                    select(t.team_members.c.agent_id, t.team_members.c.team_id)
+                    .where(t.team_members.c.agent_id.in_(ids))):
+                teams.setdefault(agent_id, set()).add(team_id)
+            for agent_id, department_id in self.db.execute(
+                    select(t.department_members.c.agent_id, t.department_members.c.department_id)
+                    .where(t.department_members.c.agent_id.in_(ids))):
+                departments.setdefault(agent_id, set()).add(department_id)
+        return [Agent(id=r.id, email=r.email, name=r.name, role=Role(r.role), tier=r.tier,
+                      active=r.active, team_ids=frozenset(teams.get(r.id, ())),
+                      department_ids=frozenset(departments.get(r.id, ())),
+                      languages=tuple(r.languages), skills=tuple(r.skills)) for r in rows]
+
+    def get(self, agent_id: int) -> Agent | None:
+        rows = list(self.db.execute(select(t.agents).where(t.agents.c.id == agent_id)).all())
+        return self._load(rows)[0] if rows else None
+
+    def get_by_email(self, email: str) -> Agent | None:
+        rows = list(self.db.execute(
+            select(t.agents).where(t.agents.c.email == email.strip().lower())).all())
+        return self._load(rows)[0] if rows else None
+
+    def password_hash(self, agent_id: int) -> str | None:
+        value = self.db.execute(select(t.agents.c.password_hash)
+                                .where(t.agents.c.id == agent_id)).scalar()
+        return str(value) if value else None
+
+    def add(self, agent: Agent, password_hash: str | None, at: datetime) -> int:
+        agent.id = self.db.execute(insert(t.agents).values(
+            email=agent.email, name=agent.name, role=agent.role.value, tier=agent.tier,
+            active=agent.active, languages=list(agent.languages), skills=list(agent.skills),
+            password_hash=password_hash, created_at=at).returning(t.agents.c.id)).scalar_one()
+        self._write_memberships(agent)
+        return int(agent.id)
+
+    def save(self, agent: Agent, password_hash: str | None = None) -> None:
+        values: dict[str, Any] = dict(
+            email=agent.email, name=agent.name, role=agent.role.value, tier=agent.tier,
+            active=agent.active, languages=list(agent.languages), skills=list(agent.skills))
+        if password_hash is not None:
+            values["password_hash"] = password_hash
+        self.db.execute(update(t.agents).where(t.agents.c.id == agent.id).values(values))
+        self.db.execute(delete(t.team_members).where(t.team_members.c.agent_id == agent.id))
+        self.db.execute(delete(t.department_members)
+                        .where(t.department_members.c.agent_id == agent.id))
+        self._write_memberships(agent)
+
+    def _write_memberships(self, agent: Agent) -> None:
+        if agent.team_ids:
+            self.db.execute(insert(t.team_members), [
+                {"team_id": team_id, "agent_id": agent.id} for team_id in agent.team_ids])
+        if agent.department_ids:
+            self.db.execute(insert(t.department_members), [
+                {"department_id": d, "agent_id": agent.id} for d in agent.department_ids])
+
+    def all(self) -> list[Agent]:
+        return self._load(list(self.db.execute(select(t.agents).order_by(t.agents.c.name)).all()))
+
+    def names(self, agent_ids: Iterable[int]) -> dict[int, str]:
+        ids = sorted(set(agent_ids))
+        if not ids:
+            return {}
+        return dict(self.db.execute(select(t.agents.c.id, t.agents.c.name)
+                                    .where(t.agents.c.id.in_(ids))).tuples().all())
+
+    def add_token(self, agent_id: int, name: str, token_hash: str, at: datetime) -> int:
+        return int(self.db.execute(insert(t.api_tokens).values(
+            agent_id=agent_id, name=name, token_hash=token_hash, created_at=at,
+        ).returning(t.api_tokens.c.id)).scalar_one())
+
+    def agent_for_token(self, token_hash: str) -> Agent | None:
+        agent_id = self.db.execute(select(t.api_tokens.c.agent_id).where(
+            t.api_tokens.c.token_hash == token_hash,
+            t.api_tokens.c.revoked_at.is_(None))).scalar()
+        return self.get(agent_id) if agent_id is not None else None
+
+    def revoke_token(self, token_id: int, at: datetime) -> bool:
+        result = self.db.execute(update(t.api_tokens).where(
+            t.api_tokens.c.id == token_id, t.api_tokens.c.revoked_at.is_(None),
+        ).values(revoked_at=at))
+        return result.rowcount > 0
+
+    def tokens(self, agent_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(select(t.api_tokens.c.id, t.api_tokens.c.name,
+                                      t.api_tokens.c.created_at, t.api_tokens.c.revoked_at)
+                               .where(t.api_tokens.c.agent_id == agent_id)
+                               .order_by(t.api_tokens.c.id)).all()
+        return [dict(r._mapping) for r in rows]
+
+
+class SqlOrgStructureRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+
+    def teams(self) -> list[Team]:
+        return [Team(r.id, r.name, r.description)
+                for r in self.db.execute(select(t.teams).order_by(t.teams.c.name))]
+
+    def get_team(self, team_id: int) -> Team | None:
+        r = self.db.execute(select(t.teams).where(t.teams.c.id == team_id)).first()
+        return Team(r.id, r.name, r.description) if r else None
+
+    def add_team(self, team: Team) -> int:
+        team.id = self.db.execute(insert(t.teams).values(
+            name=team.name, description=team.description).returning(t.teams.c.id)).scalar_one()
+        return int(team.id)
+
+    def save_team(self, team: Team) -> None:
+        self.db.execute(update(t.teams).where(t.teams.c.id == team.id)
+                        .values(name=team.name, description=team.description))
+
+    def departments(self) -> list[Department]:
+        return [Department(r.id, r.name, r.description, r.email)
+                for r in self.db.execute(select(t.departments).order_by(t.departments.c.name))]
+
+    def get_department(self, department_id: int) -> Department | None:
+        r = self.db.execute(select(t.departments)
+                            .where(t.departments.c.id == department_id)).first()
+        return Department(r.id, r.name, r.description, r.email) if r else None
+
+    def add_department(self, department: Department) -> int:
+        department.id = self.db.execute(insert(t.departments).values(
+            name=department.name, description=department.description, email=department.email,
+        ).returning(t.departments.c.id)).scalar_one()
+        return int(department.id)
+
+    def save_department(self, department: Department) -> None:
+        self.db.execute(update(t.departments).where(t.departments.c.id == department.id).values(
+            name=department.name, description=department.description, email=department.email))

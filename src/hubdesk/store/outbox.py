@@ -1,0 +1,36 @@
+"""The transactional outbox: messages for the outside world, written with the change itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from hubdesk.store.tables import outbox
+
+
+class SqlOutbox:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+
+    def put(self, topic: str, payload: dict[str, Any], at: datetime) -> None:
+        self.db.execute(insert(outbox).values(topic=topic, payload=payload, created_at=at,
+                                              attempts=0))
+
+    def claim(self, limit: int) -> list[tuple[int, str, dict[str, Any]]]:
+        """The oldest unpublished entries; on PostgreSQL concurrent relays skip each other's."""
+        query = (select(outbox.c.id, outbox.c.topic, outbox.c.payload)
+                 .where(outbox.c.published_at.is_(None))
+                 .order_by(outbox.c.id).limit(limit))
+        if self.db.dialect.name != "sqlite":
+            query = query.with_for_update(skip_locked=True)
+        return [(r.id, r.topic, dict(r.payload)) for r in self.db.execute(query)]
+
+    def mark_published(self, entry_id: int, at: datetime) -> None:
+        self.db.execute(update(outbox).where(outbox.c.id == entry_id)
+                        .values(published_at=at, attempts=outbox.c.attempts + 1))
+
+    def mark_failed(self, entry_id: int, error: str) -> None:
+        self.db.execute(update(outbox).where(outbox.c.id == entry_id)
+                        .values(attempts=outbox.c.attempts + 1, last_error=error[:2000]))

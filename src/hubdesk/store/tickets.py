@@ -1,0 +1,237 @@
+"""The ticket repository: tickets, their conversation, their history, and the list queries."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, false, insert, or_, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+
+from hubdesk.domain.events import Actor, ActorKind, TicketEvent
+from hubdesk.domain.messages import Attachment, Message
+from hubdesk.domain.permissions import TicketScope
+from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
+from hubdesk.services.ports import DuplicateKey
+from hubdesk.services.views import Page, StoredEvent, TicketFilter, TicketRow
+from hubdesk.store import tables as t
+from hubdesk.store.search import matches_text
+
+_TICKET_FIELDS = ("subject", "status", "priority", "channel", "category", "tags",
+                  "requester_id", "assignee_id", "team_id", "department_id", "language",
+                  "merged_into_id", "custom_fields", "created_at", "updated_at", "solved_at",
+                  "closed_at")
+
+
+def _ticket_values(ticket: Ticket) -> dict[str, Any]:
+    values = {name: getattr(ticket, name) for name in _TICKET_FIELDS}
+    values["tags"] = list(ticket.tags)
+    values["status"] = ticket.status.value
+    values["priority"] = ticket.priority.value
+    values["channel"] = ticket.channel.value
+    return values
+
+
+def _ticket_from_row(row: Row[Any]) -> Ticket:
+    m = row._mapping
+    return Ticket(
+        id=m["id"], subject=m["subject"], requester_id=m["requester_id"],
+        created_at=m["created_at"], updated_at=m["updated_at"], status=Status(m["status"]),
+        priority=Priority(m["priority"]), channel=Channel(m["channel"]),
+        category=m["category"], tags=tuple(m["tags"]), assignee_id=m["assignee_id"],
+        team_id=m["team_id"], department_id=m["department_id"], language=m["language"],
+        solved_at=m["solved_at"], closed_at=m["closed_at"], merged_into_id=m["merged_into_id"],
+        custom_fields=dict(m["custom_fields"]))
+
+
+def encode_cursor(updated_at: datetime, ticket_id: int) -> str:
+    raw = f"{updated_at.isoformat()}|{ticket_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        stamp, ticket_id = base64.urlsafe_b64decode(padded).decode().split("|")
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:
+            raise ValueError
+        return moment, int(ticket_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError("the cursor is not one this server handed out") from error
+
+
+class SqlTicketRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+
+    def add(self, ticket: Ticket) -> int:
+        ticket_id = self.db.execute(
+            insert(t.tickets).values(_ticket_values(ticket)).returning(t.tickets.c.id)
+        ).scalar_one()
+        ticket.id = ticket_id
+        for event in ticket.pending_events:
+            object.__setattr__(event, "ticket_id", ticket_id)
+        return int(ticket_id)
+
+    def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
+        query = select(t.tickets).where(t.tickets.c.id == ticket_id)
+        if for_update and self.db.dialect.name != "sqlite":
+            query = query.with_for_update()
+        row = self.db.execute(query).first()
+        return _ticket_from_row(row) if row else None
+
+    def save(self, ticket: Ticket) -> None:
+        self.db.execute(update(t.tickets).where(t.tickets.c.id == ticket.id)
+                        .values(_ticket_values(ticket)))
+
+    def page(self, scope: TicketScope, filters: TicketFilter, limit: int,
+             cursor: str | None) -> Page:
+        tk = t.tickets
+        query = (
+            select(tk.c.id, tk.c.subject, tk.c.status, tk.c.priority, tk.c.channel,
+                   tk.c.category, tk.c.tags, tk.c.requester_id,
+                   t.customers.c.name.label("requester_name"), tk.c.assignee_id,
+                   t.agents.c.name.label("assignee_name"), tk.c.team_id,
+                   t.teams.c.name.label("team_name"), tk.c.department_id, tk.c.created_at,
+                   tk.c.updated_at)
+            .select_from(tk.join(t.customers, t.customers.c.id == tk.c.requester_id)
+                         .outerjoin(t.agents, t.agents.c.id == tk.c.assignee_id)
+                         .outerjoin(t.teams, t.teams.c.id == tk.c.team_id))
+            .where(*self._conditions(scope, filters))
+            .order_by(tk.c.updated_at.desc(), tk.c.id.desc())
+            .limit(limit + 1)
+        )
+        if cursor:
+            moment, last_id = decode_cursor(cursor)
+            query = query.where(tuple_(tk.c.updated_at, tk.c.id) < tuple_(moment, last_id))
+        rows = self.db.execute(query).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = [TicketRow(**{**r._mapping, "status": Status(r.status),
+                              "priority": Priority(r.priority), "tags": tuple(r.tags)})
+                 for r in rows]
+        next_cursor = encode_cursor(rows[-1].updated_at, rows[-1].id) if more else None
+        return Page(items, next_cursor)
+
+    def _conditions(self, scope: TicketScope, filters: TicketFilter) -> list[Any]:
+        tk = t.tickets
+        conditions: list[Any] = []
+        if not scope.everything:
+            visible = []
+            if scope.team_ids:
+                visible.append(tk.c.team_id.in_(sorted(scope.team_ids)))
+            if scope.department_ids:
+                visible.append(tk.c.department_id.in_(sorted(scope.department_ids)))
+            if scope.assignee_id is not None:
+                visible.append(tk.c.assignee_id == scope.assignee_id)
+            conditions.append(or_(*visible) if visible else false())
+        if filters.status:
+            conditions.append(tk.c.status.in_([s.value for s in filters.status]))
+        if filters.priority:
+            conditions.append(tk.c.priority.in_([p.value for p in filters.priority]))
+        if filters.unassigned:
+            conditions.append(tk.c.assignee_id.is_(None))
+        elif filters.assignee_id is not None:
+            conditions.append(tk.c.assignee_id == filters.assignee_id)
+        if filters.team_id is not None:
+            conditions.append(tk.c.team_id == filters.team_id)
+        if filters.department_id is not None:
+            conditions.append(tk.c.department_id == filters.department_id)
+        if filters.requester_id is not None:
+            conditions.append(tk.c.requester_id == filters.requester_id)
+        if filters.query:
+            conditions.append(self._query_condition(filters.query))
+        return conditions
+
+    def _query_condition(self, query: str) -> Any:
+        tk = t.tickets
+        alternatives = []
+        stripped = query.strip().lstrip("#")
+        if stripped.isdigit() and len(stripped) < 16:
+            alternatives.append(tk.c.id == int(stripped))
+        if "@" in query:
+            owners = select(t.customer_identities.c.customer_id).where(
+                t.customer_identities.c.kind == "email",
+                t.customer_identities.c.value == query.strip().lower())
+            alternatives.append(tk.c.requester_id.in_(owners))
+        text_match = matches_text(self.db.dialect, query)
+        if text_match is not None:
+            alternatives.append(text_match)
+        return or_(*alternatives) if alternatives else false()
+
+    def add_message(self, message: Message) -> int:
+        message_id = self.db.execute(insert(t.messages).values(
+            ticket_id=message.ticket_id, author_kind=message.author.kind.value,
+            author_id=message.author.id, public=message.public, body=message.body,
+            body_html=message.body_html, channel_meta=message.channel_meta,
+            created_at=message.created_at).returning(t.messages.c.id)).scalar_one()
+        message.id = message_id
+        if message.attachments:
+            self.db.execute(insert(t.attachments), [
+                {"message_id": message_id, "filename": a.filename,
+                 "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+                for a in message.attachments])
+        return int(message_id)
+
+    def messages(self, ticket_id: int, *, public_only: bool = False) -> list[Message]:
+        query = select(t.messages).where(t.messages.c.ticket_id == ticket_id)
+        if public_only:
+            query = query.where(t.messages.c.public.is_(True))
+        rows = self.db.execute(query.order_by(t.messages.c.created_at, t.messages.c.id)).all()
+        files: dict[int, list[Attachment]] = {}
+        if rows:
+            for a in self.db.execute(select(t.attachments).where(
+                    t.attachments.c.message_id.in_([r.id for r in rows]))).all():
+                files.setdefault(a.message_id, []).append(Attachment(
+                    a.filename, a.content_type, a.size, a.sha256, a.id))
+        return [Message(id=r.id, ticket_id=r.ticket_id,
+                        author=Actor(ActorKind(r.author_kind), r.author_id), body=r.body,
+                        created_at=r.created_at, public=r.public, body_html=r.body_html,
+                        channel_meta=dict(r.channel_meta), attachments=files.get(r.id, []))
+                for r in rows]
+
+    def move_conversation(self, source_id: int, target_id: int) -> None:
+        for table in (t.messages, t.search_documents):
+            self.db.execute(update(table).where(table.c.ticket_id == source_id)
+                            .values(ticket_id=target_id))
+
+    def add_events(self, events: Iterable[TicketEvent]) -> None:
+        rows = [{"ticket_id": e.ticket_id, "kind": e.kind, "actor_kind": e.actor.kind.value,
+                 "actor_id": e.actor.id,
+                 "changes": {k: list(v) for k, v in e.changes.items()},
+                 "data": e.data, "created_at": e.at} for e in events]
+        if rows:
+            self.db.execute(insert(t.ticket_events), rows)
+
+    def events(self, ticket_id: int) -> list[StoredEvent]:
+        rows = self.db.execute(select(t.ticket_events)
+                               .where(t.ticket_events.c.ticket_id == ticket_id)
+                               .order_by(t.ticket_events.c.id)).all()
+        return [StoredEvent(r.id, TicketEvent(
+            ticket_id=r.ticket_id, kind=r.kind, actor=Actor(ActorKind(r.actor_kind), r.actor_id),
+            at=r.created_at, changes={k: (v[0], v[1]) for k, v in r.changes.items()},
+            data=dict(r.data))) for r in rows]
+
+    def index_text(self, ticket_id: int, text: str) -> None:
+        self.db.execute(insert(t.search_documents).values(ticket_id=ticket_id, content=text))
+
+    def claim_idempotency_key(self, agent_id: int, key: str, request_hash: str,
+                              ticket_id: int, at: datetime) -> None:
+        # No savepoint: a clash means another request won, and this transaction is abandoned.
+        try:
+            self.db.execute(insert(t.idempotency_keys).values(
+                agent_id=agent_id, key=key, request_hash=request_hash,
+                ticket_id=ticket_id, created_at=at))
+        except IntegrityError as error:
+            raise DuplicateKey(key) from error
+
+    def find_idempotency_key(self, agent_id: int, key: str) -> tuple[str, int] | None:
+        row = self.db.execute(select(t.idempotency_keys.c.request_hash,
+                                     t.idempotency_keys.c.ticket_id)
+                              .where(and_(t.idempotency_keys.c.agent_id == agent_id,
+                                          t.idempotency_keys.c.key == key))).first()
+        return (row.request_hash, row.ticket_id) if row else None

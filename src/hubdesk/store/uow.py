@@ -1,0 +1,63 @@
+"""The SQL unit of work: one connection, one transaction, every repository bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from hubdesk.services.ports import DuplicateKey
+from hubdesk.store.directory import (
+    SqlAgentRepository,
+    SqlCustomerRepository,
+    SqlOrgStructureRepository,
+)
+from hubdesk.store.outbox import SqlOutbox
+from hubdesk.store.tickets import SqlTicketRepository
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, *, write: bool = True) -> None:
+        self._engine = engine
+        self._write = write
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        connection = self._engine.connect()
+        if self._write:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        self._connection = connection
+        self._transaction = connection.begin()
+        self.tickets = SqlTicketRepository(connection)
+        self.customers = SqlCustomerRepository(connection)
+        self.agents = SqlAgentRepository(connection)
+        self.structure = SqlOrgStructureRepository(connection)
+        self.outbox = SqlOutbox(connection)
+        return self
+
+    def commit(self) -> None:
+        try:
+            self._transaction.commit()
+        except IntegrityError as error:
+            raise DuplicateKey(str(error.orig)) from error
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        assert self._connection is not None
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+        if isinstance(exc, IntegrityError):
+            raise DuplicateKey(str(exc.orig)) from exc
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write=write)
