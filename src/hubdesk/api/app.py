@@ -1,0 +1,39 @@
+"""The ASGI application: the JSON API and the console on one server."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import ORJSONResponse
+
+from hubdesk import __version__
+from hubdesk.api import problems
+from hubdesk.api.middleware import BodySizeLimit, RequestContext
+from hubdesk.api.routes import directory, health, tickets
+from hubdesk.bootstrap import Hub
+
+
+def create_app(hub: Hub) -> FastAPI:
+    app = FastAPI(
+        title="Hubdesk API",
+        version=__version__,
+        description="Customer-service coordination: tickets, customers, agents, teams.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        default_response_class=ORJSONResponse,
+    )
+    app.state.hub = hub
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(tickets.router)
+    app.include_router(directory.router)
+    _mount_console(app)
+    app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)
+    app.add_middleware(RequestContext)
+    return app
+
+
+def _mount_console(app: FastAPI) -> None:
+    from hubdesk.web import console
+
+    console.install(app)

@@ -1,0 +1,22 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import ORJSONResponse
+
+from hubdesk.api.deps import HubDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(hub: HubDep) -> ORJSONResponse:
+    ready, reason = hub.database_ready()
+    return ORJSONResponse({"status": "ok" if ready else "unavailable", "detail": reason},
+                          status_code=200 if ready else 503)

@@ -1,0 +1,130 @@
+"""/api/v1/tickets: create, read, list, change, converse, merge, history."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import ORJSONResponse
+
+from hubdesk.api.deps import AgentDep, HubDep
+from hubdesk.api.schemas import (
+    EventOut,
+    MergeIn,
+    MessageIn,
+    MessageOut,
+    TicketIn,
+    TicketOut,
+    TicketPageOut,
+    TicketPatch,
+    TicketSummaryOut,
+)
+from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.tickets import Priority, Status
+from hubdesk.services import tickets as service
+from hubdesk.services.views import TicketFilter
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+
+
+@router.post("", status_code=201, response_model=TicketOut,
+             responses={200: {"description": "replay of an earlier request with the same "
+                                             "Idempotency-Key"}})
+def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep, response: Response,
+                  idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+                  ) -> TicketOut:
+    new = service.NewTicket(
+        subject=body.subject, body=body.body, requester_email=body.requester.email,
+        requester_name=body.requester.name, requester_id=body.requester.id,
+        channel=body.channel, priority=body.priority, tags=tuple(body.tags),
+        category=body.category, team_id=body.team_id, body_html=body.body_html,
+        custom_fields=body.custom_fields)
+    detail, created = service.open_ticket(hub.uows, agent, new,
+                                          idempotency_key=idempotency_key or None)
+    if not created:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    response.headers["Location"] = f"/api/v1/tickets/{detail.ticket.id}"
+    return TicketOut.of(detail)
+
+
+@router.get("", response_model=TicketPageOut)
+def list_tickets(
+    hub: HubDep, agent: AgentDep,
+    status: Annotated[list[Status] | None, Query()] = None,
+    priority: Annotated[list[Priority] | None, Query()] = None,
+    assignee: Annotated[str | None, Query(description="an agent id, 'me' or 'none'")] = None,
+    team: int | None = None,
+    department: int | None = None,
+    requester: int | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ORJSONResponse:
+    filters = TicketFilter(
+        status=tuple(status or ()), priority=tuple(priority or ()),
+        assignee_id=_assignee(assignee, agent.id), unassigned=assignee == "none",
+        team_id=team, department_id=department, requester_id=requester, query=q or None)
+    page = service.list_tickets(hub.uows, agent, filters, limit=limit, cursor=cursor)
+    items = [TicketSummaryOut.of(row).model_dump(mode="json") for row in page.rows]
+    return ORJSONResponse({"items": items, "next_cursor": page.next_cursor})
+
+
+def _assignee(value: str | None, me: int | None) -> int | None:
+    if value in (None, "", "none"):
+        return None
+    if value == "me":
+        return me
+    if value is not None and value.isdigit():
+        return int(value)
+    raise ValidationFailed("assignee is an agent id, 'me' or 'none'",
+                           {"assignee": "invalid"})
+
+
+@router.get("/{ticket_id}", response_model=TicketOut)
+def get_ticket(ticket_id: int, hub: HubDep, agent: AgentDep) -> TicketOut:
+    return TicketOut.of(service.get_ticket(hub.uows, agent, ticket_id))
+
+
+@router.patch("/{ticket_id}", response_model=TicketOut)
+def patch_ticket(ticket_id: int, body: TicketPatch, hub: HubDep, agent: AgentDep) -> TicketOut:
+    fields = frozenset(body.model_fields_set)
+    if not fields:
+        raise ValidationFailed("nothing to change: send at least one field", {"body": "empty"})
+    changes = service.TicketChanges(
+        fields_set=fields, status=body.status, priority=body.priority,
+        assignee_id=body.assignee_id, team_id=body.team_id, department_id=body.department_id,
+        category=body.category, tags=tuple(body.tags or ()), subject=body.subject,
+        custom_fields=body.custom_fields or {})
+    return TicketOut.of(service.update_ticket(hub.uows, agent, ticket_id, changes))
+
+
+@router.post("/{ticket_id}/messages", status_code=201, response_model=MessageOut)
+def post_message(ticket_id: int, body: MessageIn, hub: HubDep, agent: AgentDep) -> MessageOut:
+    files = []
+    for index, item in enumerate(body.attachments):
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ValidationFailed("an attachment is not valid base64",
+                                   {f"attachments.{index}.content_base64": "not base64"}
+                                   ) from error
+        files.append(service.NewAttachment(item.filename, item.content_type, content))
+    message = service.add_message(hub.uows, agent, ticket_id, body.body, public=body.public,
+                                  body_html=body.body_html, attachments=files,
+                                  blobs=hub.blobs)
+    return MessageOut.of(message)
+
+
+@router.get("/{ticket_id}/events", response_model=list[EventOut])
+def get_events(ticket_id: int, hub: HubDep, agent: AgentDep) -> list[EventOut]:
+    return [EventOut.of(stored.id, stored.event)
+            for stored in service.ticket_events(hub.uows, agent, ticket_id)]
+
+
+@router.post("/{ticket_id}/merge", response_model=TicketOut)
+def merge_into(ticket_id: int, body: MergeIn, hub: HubDep, agent: AgentDep) -> TicketOut:
+    """Merge ticket ``source_id`` into this ticket, which survives."""
+    return TicketOut.of(service.merge_tickets(hub.uows, agent, body.source_id, ticket_id))

@@ -1,0 +1,286 @@
+"""Request and response bodies of the JSON API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from hubdesk.domain.agents import Agent, Department, Role, Team
+from hubdesk.domain.customers import Customer, IdentityKind, Tier
+from hubdesk.domain.events import TicketEvent
+from hubdesk.domain.messages import Message
+from hubdesk.domain.tickets import Channel, Priority, Status
+from hubdesk.services.views import TicketDetail, TicketRow
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RequesterIn(Strict):
+    email: EmailStr | None = None
+    name: str | None = Field(default=None, max_length=200)
+    id: int | None = None
+
+
+class TicketIn(Strict):
+    subject: str = Field(min_length=1, max_length=500)
+    body: str = Field(min_length=1)
+    requester: RequesterIn
+    channel: Channel = Channel.API
+    priority: Priority = Priority.NORMAL
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    category: str | None = Field(default=None, max_length=120)
+    team_id: int | None = None
+    body_html: str | None = None
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class TicketPatch(Strict):
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: int | None = None
+    team_id: int | None = None
+    department_id: int | None = None
+    category: str | None = Field(default=None, max_length=120)
+    tags: list[str] | None = Field(default=None, max_length=50)
+    subject: str | None = Field(default=None, min_length=1, max_length=500)
+    custom_fields: dict[str, Any] | None = None
+
+
+class AttachmentIn(Strict):
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(default="application/octet-stream", max_length=255)
+    content_base64: str
+
+
+class MessageIn(Strict):
+    body: str = ""
+    public: bool = True
+    body_html: str | None = None
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+
+
+class MergeIn(Strict):
+    source_id: int = Field(description="the duplicate ticket that is folded into this one")
+
+
+class AttachmentOut(BaseModel):
+    id: int | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class AuthorOut(BaseModel):
+    kind: str
+    id: int | None
+
+
+class MessageOut(BaseModel):
+    id: int | None
+    ticket_id: int | None
+    author: AuthorOut
+    public: bool
+    body: str
+    body_html: str | None
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @classmethod
+    def of(cls, message: Message) -> MessageOut:
+        return cls(id=message.id, ticket_id=message.ticket_id,
+                   author=AuthorOut(kind=message.author.kind.value, id=message.author.id),
+                   public=message.public, body=message.body, body_html=message.body_html,
+                   created_at=message.created_at,
+                   attachments=[AttachmentOut(id=a.id, filename=a.filename,
+                                              content_type=a.content_type, size=a.size,
+                                              sha256=a.sha256) for a in message.attachments])
+
+
+class IdentityOut(BaseModel):
+    kind: IdentityKind
+    value: str
+
+
+class CustomerOut(BaseModel):
+    id: int | None
+    name: str
+    identities: list[IdentityOut]
+    organisation_id: int | None
+    tier: Tier
+    language: str | None
+    notes: str
+    custom_fields: dict[str, Any]
+
+    @classmethod
+    def of(cls, customer: Customer) -> CustomerOut:
+        return cls(id=customer.id, name=customer.name,
+                   identities=[IdentityOut(kind=i.kind, value=i.value)
+                               for i in customer.identities],
+                   organisation_id=customer.organisation_id, tier=customer.tier,
+                   language=customer.language, notes=customer.notes,
+                   custom_fields=customer.custom_fields)
+
+
+class TicketOut(BaseModel):
+    id: int
+    number: int
+    subject: str
+    status: Status
+    priority: Priority
+    channel: Channel
+    category: str | None
+    tags: list[str]
+    requester: CustomerOut
+    assignee_id: int | None
+    assignee_name: str | None
+    team_id: int | None
+    team_name: str | None
+    department_id: int | None
+    department_name: str | None
+    language: str | None
+    merged_into_id: int | None
+    custom_fields: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    solved_at: datetime | None
+    closed_at: datetime | None
+    messages: list[MessageOut]
+
+    @classmethod
+    def of(cls, detail: TicketDetail) -> TicketOut:
+        t = detail.ticket
+        assert t.id is not None
+        return cls(id=t.id, number=t.id, subject=t.subject, status=t.status,
+                   priority=t.priority, channel=t.channel, category=t.category,
+                   tags=list(t.tags), requester=CustomerOut.of(detail.requester),
+                   assignee_id=t.assignee_id, assignee_name=detail.assignee_name,
+                   team_id=t.team_id, team_name=detail.team_name,
+                   department_id=t.department_id, department_name=detail.department_name,
+                   language=t.language, merged_into_id=t.merged_into_id,
+                   custom_fields=t.custom_fields, created_at=t.created_at,
+                   updated_at=t.updated_at, solved_at=t.solved_at, closed_at=t.closed_at,
+                   messages=[MessageOut.of(m) for m in detail.messages])
+
+
+class TicketSummaryOut(BaseModel):
+    id: int
+    number: int
+    subject: str
+    status: Status
+    priority: Priority
+    channel: str
+    category: str | None
+    tags: list[str]
+    requester_id: int
+    requester_name: str
+    assignee_id: int | None
+    assignee_name: str | None
+    team_id: int | None
+    team_name: str | None
+    department_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: TicketRow) -> TicketSummaryOut:
+        return cls(number=row.id, **{**row.__dict__, "tags": list(row.tags)})
+
+
+class TicketPageOut(BaseModel):
+    items: list[TicketSummaryOut]
+    next_cursor: str | None
+
+
+class EventOut(BaseModel):
+    id: int
+    ticket_id: int | None
+    kind: str
+    actor: AuthorOut
+    changes: dict[str, list[Any]]
+    data: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, event_id: int, event: TicketEvent) -> EventOut:
+        return cls(id=event_id, ticket_id=event.ticket_id, kind=event.kind,
+                   actor=AuthorOut(kind=event.actor.kind.value, id=event.actor.id),
+                   changes={k: list(v) for k, v in event.changes.items()}, data=event.data,
+                   created_at=event.at)
+
+
+class CustomerIn(Strict):
+    name: str | None = Field(default=None, max_length=200)
+    emails: list[EmailStr] = Field(default_factory=list, max_length=20)
+    phones: list[str] = Field(default_factory=list, max_length=20)
+    chat_handles: list[str] = Field(default_factory=list, max_length=20)
+    organisation_id: int | None = None
+    tier: Tier = Tier.STANDARD
+    language: str | None = Field(default=None, max_length=16)
+    notes: str = Field(default="", max_length=20_000)
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class AgentIn(Strict):
+    email: EmailStr | None = None
+    name: str | None = Field(default=None, max_length=200)
+    role: Role = Role.REPRESENTATIVE
+    tier: int = Field(default=1, ge=1, le=3)
+    active: bool = True
+    team_ids: list[int] = Field(default_factory=list)
+    department_ids: list[int] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    skills: list[str] = Field(default_factory=list)
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class AgentOut(BaseModel):
+    id: int | None
+    email: str
+    name: str
+    role: Role
+    tier: int
+    active: bool
+    team_ids: list[int]
+    department_ids: list[int]
+    languages: list[str]
+    skills: list[str]
+
+    @classmethod
+    def of(cls, agent: Agent) -> AgentOut:
+        return cls(id=agent.id, email=agent.email, name=agent.name, role=agent.role,
+                   tier=agent.tier, active=agent.active, team_ids=sorted(agent.team_ids),
+                   department_ids=sorted(agent.department_ids),
+                   languages=list(agent.languages), skills=list(agent.skills))
+
+
+class GroupIn(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+    email: EmailStr | None = None
+
+
+class TeamOut(BaseModel):
+    id: int | None
+    name: str
+    description: str
+
+    @classmethod
+    def of(cls, team: Team) -> TeamOut:
+        return cls(id=team.id, name=team.name, description=team.description)
+
+
+class DepartmentOut(BaseModel):
+    id: int | None
+    name: str
+    description: str
+    email: str | None
+
+    @classmethod
+    def of(cls, department: Department) -> DepartmentOut:
+        return cls(id=department.id, name=department.name,
+                   description=department.description, email=department.email)

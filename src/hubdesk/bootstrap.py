@@ -1,0 +1,43 @@
+"""The composition root: the one place that wires real adapters to the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+from hubdesk.config import Settings
+from hubdesk.store.blobs import FileBlobStore
+from hubdesk.store.engine import make_engine
+from hubdesk.store.migrate import is_current, upgrade
+from hubdesk.store.uow import SqlUnitOfWorkFactory
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    engine: Engine
+    uows: SqlUnitOfWorkFactory
+    blobs: FileBlobStore
+
+    def database_ready(self) -> tuple[bool, str]:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001 - readiness reports, it never raises
+            return False, f"database unreachable: {type(error).__name__}"
+        if not is_current(self.engine):
+            return False, "database schema is behind: run `hubdesk migrate`"
+        return True, "ok"
+
+    def migrate(self) -> None:
+        upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_hub(settings: Settings) -> Hub:
+    engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
+    return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
+               blobs=FileBlobStore(settings.attachments_dir))

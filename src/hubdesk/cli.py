@@ -1,0 +1,121 @@
+"""The `hubdesk` command line: serve, migrate, manage users and tokens, demo, seed, bench."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from hubdesk.bootstrap import Hub, build_hub
+from hubdesk.config import Settings, get_settings
+from hubdesk.domain.agents import Role
+from hubdesk.domain.errors import DomainError
+
+app = typer.Typer(help="Hubdesk: the customer-service coordination hub.", no_args_is_help=True)
+users_app = typer.Typer(help="Agents who sign in to the console and the API.",
+                        no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens (shown once, stored hashed).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+def _hub(settings: Settings | None = None) -> Hub:
+    return build_hub(settings or get_settings())
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    hub = _hub()
+    hub.migrate()
+    typer.echo(f"database is current ({hub.engine.url.render_as_string(hide_password=True)})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="server processes (PostgreSQL scales best)")] = 1,
+) -> None:
+    """Migrate if needed, then serve the console and the API."""
+    import uvicorn
+
+    from hubdesk import logs
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    hub = _hub(settings)
+    hub.migrate()
+    hub.close()
+    uvicorn.run("hubdesk.asgi:app", host=host, port=port, workers=workers,
+                log_config=None, access_log=False, proxy_headers=False)
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="sign-in address")],
+    name: Annotated[str, typer.Option(help="display name")],
+    role: Annotated[Role, typer.Option(help="what the person does")] = Role.REPRESENTATIVE,
+    password: Annotated[str | None, typer.Option(
+        help="console password (prompted when omitted)")] = None,
+    tier: Annotated[int, typer.Option(min=1, max=3, help="representative tier")] = 1,
+) -> None:
+    """Create an agent who can sign in."""
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.directory import AgentInput, create_agent
+
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    hub = _hub()
+    try:
+        agent = create_agent(hub.uows, LOCAL_OPERATOR, AgentInput(
+            fields_set=frozenset({"email", "name", "role", "tier", "password"}), email=email,
+            name=name, role=role, tier=tier, password=password))
+    except DomainError as error:
+        _fail(str(error))
+        return
+    typer.echo(f"created {agent.role.value} {agent.name} <{agent.email}> (id {agent.id})")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Option(help="the agent the token acts as")],
+    name: Annotated[str, typer.Option(help="what the token is for")] = "api",
+) -> None:
+    """Issue an API token; it is printed once and stored only as a hash."""
+    from hubdesk.services.auth import LOCAL_OPERATOR, create_token
+
+    try:
+        token = create_token(_hub().uows, LOCAL_OPERATOR, email, name)
+    except DomainError as error:
+        _fail(str(error))
+        return
+    typer.echo(token)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token by its id."""
+    from hubdesk.services.auth import LOCAL_OPERATOR, revoke_token
+
+    try:
+        revoke_token(_hub().uows, LOCAL_OPERATOR, token_id)
+    except DomainError as error:
+        _fail(str(error))
+        return
+    typer.echo(f"token {token_id} revoked")
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

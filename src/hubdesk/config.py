@@ -1,0 +1,53 @@
+"""All settings in one typed object, read from HUBDESK_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUBDESK_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; empty means SQLite at DATA_DIR/hubdesk.db. PostgreSQL: "
+                    "postgresql+psycopg://user:password@host/db",
+    )
+    secret_key: str = DEVELOPMENT_SECRET
+    max_request_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    log_level: str = "INFO"
+    session_max_age_seconds: int = 12 * 3600
+    db_pool_size: int = Field(default=10, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> Settings:
+        if self.environment == "production" and (
+                self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32):
+            raise ValueError("HUBDESK_SECRET_KEY must be set to a random value of at least 32 "
+                             "characters in production (e.g. `python -c \"import secrets; "
+                             "print(secrets.token_urlsafe(48))\"`)")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hubdesk.db').resolve()}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,85 @@
+"""Who is calling: passwords, API tokens and the local operator of the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.errors import NotFound, ValidationFailed
+from hubdesk.domain.permissions import check_admin
+from hubdesk.services.ports import UnitOfWorkFactory
+
+# The person at the server's command line is trusted like an administrator; their changes are
+# recorded as made by the system.
+LOCAL_OPERATOR = Agent(id=None, email="operator@localhost", name="Local operator",
+                       role=Role.ADMIN)
+
+TOKEN_PREFIX = "hd_"
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+# Verifying against a dummy hash when the e-mail is unknown keeps login timing uniform, so
+# response times do not reveal which addresses have accounts.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(f"the password needs at least {MIN_PASSWORD_LENGTH} characters",
+                               {"password": "too short"})
+    return _hasher.hash(password)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def login(uows: UnitOfWorkFactory, email: str, password: str) -> Agent | None:
+    with uows(write=False) as uow:
+        agent = uow.agents.get_by_email(email)
+        stored = uow.agents.password_hash(agent.id) if agent and agent.id else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if agent is None or stored is None or not agent.active:
+        return None
+    return agent
+
+
+def authenticate_token(uows: UnitOfWorkFactory, token: str) -> Agent | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    with uows(write=False) as uow:
+        agent = uow.agents.agent_for_token(hash_token(token))
+    return agent if agent is not None and agent.active else None
+
+
+def create_token(uows: UnitOfWorkFactory, actor: Agent, agent_email: str,
+                 name: str = "api") -> str:
+    """Issue a token for ``agent_email``; the plain token is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with uows() as uow:
+        agent = uow.agents.get_by_email(agent_email)
+        if agent is None or agent.id is None:
+            raise NotFound(f"no agent has the e-mail {agent_email}")
+        if actor.id != agent.id:
+            check_admin(actor, "issuing tokens for someone else")
+        uow.agents.add_token(agent.id, name[:120] or "api", hash_token(token), utcnow())
+        uow.commit()
+    return token
+
+
+def revoke_token(uows: UnitOfWorkFactory, actor: Agent, token_id: int) -> None:
+    with uows() as uow:
+        owner_tokens = uow.agents.tokens(actor.id) if actor.id is not None else []
+        if all(t["id"] != token_id for t in owner_tokens):
+            check_admin(actor, "revoking someone else's token")
+        if not uow.agents.revoke_token(token_id, utcnow()):
+            raise NotFound(f"token {token_id} does not exist or was already revoked")
+        uow.commit()

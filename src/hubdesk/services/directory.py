@@ -1,0 +1,283 @@
+"""Use cases for the people and groups around tickets: customers, agents, teams, departments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from hubdesk.domain.agents import Agent, Department, Role, Team
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.customers import (
+    Customer,
+    Identity,
+    IdentityKind,
+    Organisation,
+    Tier,
+    normalise_identity,
+)
+from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
+from hubdesk.domain.permissions import (
+    DirectoryKind,
+    check_directory_read,
+    check_directory_write,
+)
+from hubdesk.services.auth import hash_password
+from hubdesk.services.ports import DuplicateKey, UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    fields_set: frozenset[str]
+    name: str | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    chat_handles: tuple[str, ...] = ()
+    organisation_id: int | None = None
+    tier: Tier = Tier.STANDARD
+    language: str | None = None
+    notes: str = ""
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+
+
+def _identities(data: CustomerInput) -> list[Identity]:
+    found: list[Identity] = []
+    for kind, values in ((IdentityKind.EMAIL, data.emails), (IdentityKind.PHONE, data.phones),
+                         (IdentityKind.CHAT, data.chat_handles)):
+        for value in values:
+            identity = Identity(kind, normalise_identity(kind, value))
+            if identity not in found:
+                found.append(identity)
+    return found
+
+
+def _check_identities_free(uow: UnitOfWork, identities: list[Identity],
+                           customer_id: int | None) -> None:
+    for identity in identities:
+        owner = uow.customers.find_by_identity(identity)
+        if owner is not None and owner.id != customer_id:
+            raise Conflict(f"{identity.value} already belongs to customer {owner.id}; "
+                           "merge the customers instead")
+
+
+def create_customer(uows: UnitOfWorkFactory, actor: Agent, data: CustomerInput) -> Customer:
+    check_directory_write(actor, DirectoryKind.CUSTOMERS)
+    name = (data.name or "").strip()
+    if not name:
+        raise ValidationFailed("a customer needs a name", {"name": "required"})
+    identities = _identities(data)
+    customer = Customer(id=None, name=name[:200], identities=identities,
+                        organisation_id=data.organisation_id, tier=data.tier,
+                        language=data.language, notes=data.notes,
+                        custom_fields=dict(data.custom_fields))
+    with uows() as uow:
+        _check_organisation(uow, data.organisation_id)
+        _check_identities_free(uow, identities, None)
+        uow.customers.add(customer, utcnow())
+        uow.commit()
+    return customer
+
+
+def _check_organisation(uow: UnitOfWork, organisation_id: int | None) -> None:
+    if organisation_id is not None and uow.customers.get_organisation(organisation_id) is None:
+        raise ValidationFailed("that organisation does not exist", {"organisation_id": "unknown"})
+
+
+def update_customer(uows: UnitOfWorkFactory, actor: Agent, customer_id: int,
+                    data: CustomerInput) -> Customer:
+    check_directory_write(actor, DirectoryKind.CUSTOMERS)
+    with uows() as uow:
+        customer = uow.customers.get(customer_id)
+        if customer is None:
+            raise NotFound(f"customer {customer_id} was not found")
+        fields = data.fields_set
+        if "name" in fields:
+            if not (data.name or "").strip():
+                raise ValidationFailed("a customer needs a name", {"name": "required"})
+            customer.name = (data.name or "").strip()[:200]
+        if fields & {"emails", "phones", "chat_handles"}:
+            kept = [i for i in customer.identities if _kind_field(i.kind) not in fields]
+            customer.identities = kept + _identities(data)
+            _check_identities_free(uow, customer.identities, customer_id)
+        if "organisation_id" in fields:
+            _check_organisation(uow, data.organisation_id)
+        for name in ("organisation_id", "tier", "language", "notes", "custom_fields"):
+            if name in fields:
+                setattr(customer, name, getattr(data, name))
+        uow.customers.save(customer, utcnow())
+        uow.commit()
+    return customer
+
+
+def _kind_field(kind: IdentityKind) -> str:
+    return {"email": "emails", "phone": "phones", "chat": "chat_handles"}[kind.value]
+
+
+def get_customer(uows: UnitOfWorkFactory, actor: Agent, customer_id: int) -> Customer:
+    check_directory_read(actor, DirectoryKind.CUSTOMERS)
+    with uows(write=False) as uow:
+        customer = uow.customers.get(customer_id)
+    if customer is None:
+        raise NotFound(f"customer {customer_id} was not found")
+    return customer
+
+
+def list_customers(uows: UnitOfWorkFactory, actor: Agent, query: str | None = None,
+                   limit: int = 50, after_id: int | None = None) -> list[Customer]:
+    check_directory_read(actor, DirectoryKind.CUSTOMERS)
+    with uows(write=False) as uow:
+        return uow.customers.page(query, max(1, min(limit, 200)), after_id)
+
+
+def create_organisation(uows: UnitOfWorkFactory, actor: Agent,
+                        organisation: Organisation) -> Organisation:
+    check_directory_write(actor, DirectoryKind.CUSTOMERS)
+    try:
+        with uows() as uow:
+            uow.customers.add_organisation(organisation, utcnow())
+            uow.commit()
+    except DuplicateKey as error:
+        raise Conflict(f"an organisation named {organisation.name!r} exists") from error
+    return organisation
+
+
+@dataclass(frozen=True)
+class AgentInput:
+    fields_set: frozenset[str]
+    email: str | None = None
+    name: str | None = None
+    role: Role = Role.REPRESENTATIVE
+    tier: int = 1
+    active: bool = True
+    team_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()
+    languages: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    password: str | None = None
+
+
+def _check_groups(uow: UnitOfWork, data: AgentInput) -> None:
+    known_teams = {t.id for t in uow.structure.teams()}
+    known_departments = {d.id for d in uow.structure.departments()}
+    if unknown := data.team_ids - known_teams:
+        raise ValidationFailed(f"unknown teams: {sorted(unknown)}", {"team_ids": "unknown"})
+    if unknown := data.department_ids - known_departments:
+        raise ValidationFailed(f"unknown departments: {sorted(unknown)}",
+                               {"department_ids": "unknown"})
+    if not 1 <= data.tier <= 3:
+        raise ValidationFailed("tier is 1, 2 or 3", {"tier": "out of range"})
+
+
+def create_agent(uows: UnitOfWorkFactory, actor: Agent, data: AgentInput) -> Agent:
+    check_directory_write(actor, DirectoryKind.AGENTS)
+    if not data.email or not (data.name or "").strip():
+        raise ValidationFailed("an agent needs an e-mail and a name",
+                               {"email": "required", "name": "required"})
+    if data.role is Role.ADMIN and actor.role is not Role.ADMIN:
+        raise ValidationFailed("only administrators create administrators", {"role": "denied"})
+    email = normalise_identity(IdentityKind.EMAIL, data.email)
+    password_hash = hash_password(data.password) if data.password else None
+    agent = Agent(id=None, email=email, name=(data.name or "").strip()[:200], role=data.role,
+                  tier=data.tier, active=data.active, team_ids=data.team_ids,
+                  department_ids=data.department_ids, languages=data.languages,
+                  skills=data.skills)
+    with uows() as uow:
+        _check_groups(uow, data)
+        if uow.agents.get_by_email(email) is not None:
+            raise Conflict(f"an agent with the e-mail {email} already exists")
+        uow.agents.add(agent, password_hash, utcnow())
+        uow.commit()
+    return agent
+
+
+def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
+                 data: AgentInput) -> Agent:
+    check_directory_write(actor, DirectoryKind.AGENTS)
+    with uows() as uow:
+        agent = uow.agents.get(agent_id)
+        if agent is None:
+            raise NotFound(f"agent {agent_id} was not found")
+        if (agent.role is Role.ADMIN or data.role is Role.ADMIN) and "role" in data.fields_set \
+                and actor.role is not Role.ADMIN:
+            raise ValidationFailed("only administrators change administrators", {"role": "denied"})
+        merged = AgentInput(
+            fields_set=data.fields_set,
+            team_ids=data.team_ids if "team_ids" in data.fields_set else agent.team_ids,
+            department_ids=(data.department_ids if "department_ids" in data.fields_set
+                            else agent.department_ids),
+            tier=data.tier if "tier" in data.fields_set else agent.tier)
+        _check_groups(uow, merged)
+        changes: dict[str, Any] = {n: getattr(data, n) for n in
+                                   ("name", "role", "tier", "active", "team_ids",
+                                    "department_ids", "languages", "skills")
+                                   if n in data.fields_set}
+        if "email" in data.fields_set and data.email:
+            changes["email"] = normalise_identity(IdentityKind.EMAIL, data.email)
+        agent = replace(agent, **changes)
+        password_hash = hash_password(data.password) if data.password else None
+        uow.agents.save(agent, password_hash)
+        uow.commit()
+    return agent
+
+
+def list_agents(uows: UnitOfWorkFactory, actor: Agent) -> list[Agent]:
+    check_directory_read(actor, DirectoryKind.AGENTS)
+    with uows(write=False) as uow:
+        return uow.agents.all()
+
+
+def get_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int) -> Agent:
+    check_directory_read(actor, DirectoryKind.AGENTS)
+    with uows(write=False) as uow:
+        agent = uow.agents.get(agent_id)
+    if agent is None:
+        raise NotFound(f"agent {agent_id} was not found")
+    return agent
+
+
+def list_teams(uows: UnitOfWorkFactory, actor: Agent) -> list[Team]:
+    check_directory_read(actor, DirectoryKind.TEAMS)
+    with uows(write=False) as uow:
+        return uow.structure.teams()
+
+
+def save_team(uows: UnitOfWorkFactory, actor: Agent, team: Team) -> Team:
+    check_directory_write(actor, DirectoryKind.TEAMS)
+    if not team.name.strip():
+        raise ValidationFailed("a team needs a name", {"name": "required"})
+    try:
+        with uows() as uow:
+            if team.id is None:
+                uow.structure.add_team(team)
+            elif uow.structure.get_team(team.id) is None:
+                raise NotFound(f"team {team.id} was not found")
+            else:
+                uow.structure.save_team(team)
+            uow.commit()
+    except DuplicateKey as error:
+        raise Conflict(f"a team named {team.name!r} already exists") from error
+    return team
+
+
+def list_departments(uows: UnitOfWorkFactory, actor: Agent) -> list[Department]:
+    check_directory_read(actor, DirectoryKind.DEPARTMENTS)
+    with uows(write=False) as uow:
+        return uow.structure.departments()
+
+
+def save_department(uows: UnitOfWorkFactory, actor: Agent,
+                    department: Department) -> Department:
+    check_directory_write(actor, DirectoryKind.DEPARTMENTS)
+    if not department.name.strip():
+        raise ValidationFailed("a department needs a name", {"name": "required"})
+    try:
+        with uows() as uow:
+            if department.id is None:
+                uow.structure.add_department(department)
+            elif uow.structure.get_department(department.id) is None:
+                raise NotFound(f"department {department.id} was not found")
+            else:
+                uow.structure.save_department(department)
+            uow.commit()
+    except DuplicateKey as error:
+        raise Conflict(f"a department named {department.name!r} already exists") from error
+    return department

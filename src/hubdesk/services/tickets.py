@@ -1,0 +1,390 @@
+"""Ticket use cases: open, converse, change, assign, merge, read. One transaction each."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.customers import (
+    Customer,
+    Identity,
+    IdentityKind,
+    display_name_from_email,
+    normalise_identity,
+)
+from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.events import Actor
+from hubdesk.domain.merging import merge
+from hubdesk.domain.messages import Attachment, Message, clean_body
+from hubdesk.domain.permissions import (
+    TicketAction,
+    check_assignment,
+    check_ticket,
+    ticket_scope,
+)
+from hubdesk.domain.tickets import (
+    Channel,
+    Priority,
+    Status,
+    Ticket,
+    clean_subject,
+    normalise_tags,
+)
+from hubdesk.services.ports import BlobStore, DuplicateKey, UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
+
+MAX_PAGE_SIZE = 200
+# Search indexes the beginning of very long messages only; the stored message stays whole.
+MAX_INDEXED_CHARACTERS = 100_000
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    subject: str
+    body: str
+    requester_email: str | None = None
+    requester_name: str | None = None
+    requester_id: int | None = None
+    channel: Channel = Channel.API
+    priority: Priority = Priority.NORMAL
+    tags: tuple[str, ...] = ()
+    category: str | None = None
+    team_id: int | None = None
+    body_html: str | None = None
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        canonical = json.dumps(asdict(self), sort_keys=True, default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    """A partial update; only the fields named in ``fields_set`` are applied."""
+
+    fields_set: frozenset[str]
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: int | None = None
+    team_id: int | None = None
+    department_id: int | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    subject: str | None = None
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+
+
+def _flush_events(uow: UnitOfWork, *tickets: Ticket) -> None:
+    """Store each ticket's new events as audit trail and hand them to the outbox."""
+    for ticket in tickets:
+        events = ticket.pending_events
+        uow.tickets.add_events(events)
+        for event in events:
+            uow.outbox.put(f"ticket.{event.kind}", {
+                "ticket_id": event.ticket_id, "kind": event.kind,
+                "actor": {"kind": event.actor.kind.value, "id": event.actor.id},
+                "changes": {k: list(v) for k, v in event.changes.items()},
+                "data": event.data, "at": event.at.isoformat()}, event.at)
+        ticket.pending_events = []
+
+
+def _index(uow: UnitOfWork, ticket_id: int, *parts: str | None) -> None:
+    text = "\n".join(p for p in parts if p)[:MAX_INDEXED_CHARACTERS]
+    if text:
+        uow.tickets.index_text(ticket_id, text)
+
+
+def _resolve_requester(uow: UnitOfWork, new: NewTicket, at: datetime) -> Customer:
+    if new.requester_id is not None:
+        customer = uow.customers.get(new.requester_id)
+        if customer is None:
+            raise ValidationFailed(f"customer {new.requester_id} does not exist",
+                                   {"requester.id": "unknown customer"})
+        return customer
+    if not new.requester_email:
+        raise ValidationFailed("say who is asking: give the requester's e-mail or id",
+                               {"requester": "missing"})
+    identity = Identity(IdentityKind.EMAIL,
+                        normalise_identity(IdentityKind.EMAIL, new.requester_email))
+    customer = uow.customers.find_by_identity(identity)
+    if customer is None:
+        name = (new.requester_name or "").strip() or display_name_from_email(identity.value)
+        customer = Customer(id=None, name=name[:200], identities=[identity])
+        uow.customers.add(customer, at)
+    return customer
+
+
+def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
+                idempotency_key: str | None = None,
+                now: datetime | None = None) -> tuple[TicketDetail, bool]:
+    """Create a ticket with its first message. Returns the ticket and whether it is new.
+
+    With an idempotency key, a retry (even a concurrent one) returns the first ticket.
+    """
+    if actor.role.value == "liaison":
+        raise PermissionDenied("department liaisons cannot open tickets")
+    fingerprint = new.fingerprint() if idempotency_key else ""
+    if idempotency_key:
+        existing = _replayed(uows, actor, idempotency_key, fingerprint)
+        if existing is not None:
+            return existing, False
+    try:
+        return _create(uows, actor, new, idempotency_key, fingerprint, now), True
+    except DuplicateKey:
+        if not idempotency_key:
+            raise
+        existing = _replayed(uows, actor, idempotency_key, fingerprint)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _replayed(uows: UnitOfWorkFactory, actor: Agent, key: str,
+              fingerprint: str) -> TicketDetail | None:
+    assert actor.id is not None
+    with uows(write=False) as uow:
+        found = uow.tickets.find_idempotency_key(actor.id, key)
+    if found is None:
+        return None
+    stored_fingerprint, ticket_id = found
+    if stored_fingerprint != fingerprint:
+        raise Conflict("this Idempotency-Key was already used with a different request; "
+                       "use a new key for a new ticket")
+    return get_ticket(uows, actor, ticket_id)
+
+
+def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | None,
+            fingerprint: str, now: datetime | None) -> TicketDetail:
+    at = now or utcnow()
+    subject = clean_subject(new.subject)
+    body = clean_body(new.body)
+    tags = normalise_tags(new.tags)
+    team_id = new.team_id
+    if team_id is None and not actor.oversees_everything and actor.team_ids:
+        team_id = min(actor.team_ids)  # a representative's ticket lands in their own queue
+    with uows() as uow:
+        if team_id is not None and uow.structure.get_team(team_id) is None:
+            raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
+        requester = _resolve_requester(uow, new, at)
+        assert requester.id is not None
+        ticket = Ticket(id=None, subject=subject, requester_id=requester.id, created_at=at,
+                        updated_at=at, channel=new.channel, priority=new.priority, tags=tags,
+                        category=new.category, team_id=team_id,
+                        custom_fields=dict(new.custom_fields))
+        author = Actor.agent(actor.id) if actor.id is not None else Actor.system()
+        ticket.record(author, "created", at, data={"channel": new.channel.value})
+        ticket_id = uow.tickets.add(ticket)
+        if key:
+            assert actor.id is not None
+            uow.tickets.claim_idempotency_key(actor.id, key, fingerprint, ticket_id, at)
+        message = Message(id=None, ticket_id=ticket_id, author=Actor.customer(requester.id),
+                          body=body, created_at=at, body_html=new.body_html,
+                          channel_meta={"channel": new.channel.value})
+        uow.tickets.add_message(message)
+        _index(uow, ticket_id, subject, requester.name, requester.primary_email, body)
+        _flush_events(uow, ticket)
+        uow.commit()
+    return TicketDetail(ticket=ticket, requester=requester, messages=[message])
+
+
+def _load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,
+              *, for_update: bool = True) -> Ticket:
+    ticket = uow.tickets.get(ticket_id, for_update=for_update)
+    if ticket is None:
+        raise NotFound(f"ticket #{ticket_id} was not found")
+    check_ticket(actor, ticket, action)
+    return ticket
+
+
+def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str, *,
+                public: bool = True, body_html: str | None = None,
+                attachments: list[NewAttachment] | None = None,
+                blobs: BlobStore | None = None, now: datetime | None = None) -> Message:
+    """An agent's public reply or internal note."""
+    files = attachments or []
+    text = clean_body(body, has_attachments=bool(files))
+    if files and blobs is None:
+        raise ValidationFailed("attachments are not accepted here", {"attachments": "unsupported"})
+    stored = [Attachment(f.filename[:255] or "attachment", f.content_type or
+                         "application/octet-stream", len(f.content),
+                         blobs.put(f.content) if blobs else "") for f in files]
+    at = now or utcnow()
+    assert actor.id is not None
+    author = Actor.agent(actor.id)
+    with uows() as uow:
+        action = TicketAction.PUBLIC_REPLY if public else TicketAction.INTERNAL_NOTE
+        ticket = _load_for(uow, actor, ticket_id, action)
+        if public:
+            ticket.on_public_reply_by_agent(author, at)
+        elif ticket.is_closed:
+            raise Conflict("the ticket is closed; notes can no longer be added")
+        message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
+                          created_at=at, public=public, body_html=body_html,
+                          attachments=stored)
+        uow.tickets.add_message(message)
+        ticket.record(author, "replied" if public else "noted", at,
+                      data={"message_id": message.id})
+        uow.tickets.save(ticket)
+        _index(uow, ticket_id, text)
+        _flush_events(uow, ticket)
+        uow.commit()
+    return message
+
+
+def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
+                         channel_meta: dict[str, Any] | None = None,
+                         now: datetime | None = None) -> Message:
+    """The requester wrote again (channels call this after threading the contact)."""
+    text = clean_body(body)
+    at = now or utcnow()
+    with uows() as uow:
+        ticket = uow.tickets.get(ticket_id, for_update=True)
+        if ticket is None:
+            raise NotFound(f"ticket #{ticket_id} was not found")
+        author = Actor.customer(ticket.requester_id)
+        ticket.on_customer_message(author, at)
+        message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
+                          created_at=at, channel_meta=channel_meta or {})
+        uow.tickets.add_message(message)
+        ticket.record(author, "customer_replied", at, data={"message_id": message.id})
+        uow.tickets.save(ticket)
+        _index(uow, ticket_id, text)
+        _flush_events(uow, ticket)
+        uow.commit()
+    return message
+
+
+def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
+                  changes: TicketChanges, *, now: datetime | None = None) -> TicketDetail:
+    at = now or utcnow()
+    assert actor.id is not None
+    author = Actor.agent(actor.id)
+    fields = changes.fields_set
+    with uows() as uow:
+        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW)
+        if fields & {"assignee_id", "team_id"}:
+            _apply_assignment(uow, actor, ticket, changes, author, at)
+        edits = {name: getattr(changes, name) for name in
+                 ("priority", "category", "tags", "subject", "custom_fields",
+                  "department_id") if name in fields}
+        if edits:
+            check_ticket(actor, ticket, TicketAction.EDIT)
+            if edits.get("department_id") is not None and \
+                    uow.structure.get_department(edits["department_id"]) is None:
+                raise ValidationFailed("that department does not exist",
+                                       {"department_id": "unknown"})
+            ticket.update(author, at, **edits)
+        if "status" in fields:
+            if changes.status is None:
+                raise ValidationFailed("status cannot be empty", {"status": "required"})
+            check_ticket(actor, ticket, TicketAction.CHANGE_STATUS)
+            ticket.change_status(changes.status, author, at)
+        uow.tickets.save(ticket)
+        _flush_events(uow, ticket)
+        uow.commit()
+    return get_ticket(uows, actor, ticket_id)
+
+
+def _apply_assignment(uow: UnitOfWork, actor: Agent, ticket: Ticket, changes: TicketChanges,
+                      author: Actor, at: datetime) -> None:
+    fields = changes.fields_set
+    assignee = None
+    if "assignee_id" in fields and changes.assignee_id is not None:
+        assignee = uow.agents.get(changes.assignee_id)
+        if assignee is None or not assignee.active:
+            raise ValidationFailed("that agent does not exist or is inactive",
+                                   {"assignee_id": "unknown"})
+    team_id = changes.team_id if "team_id" in fields else None
+    if team_id is not None and uow.structure.get_team(team_id) is None:
+        raise ValidationFailed("that team does not exist", {"team_id": "unknown"})
+    check_assignment(actor, ticket,
+                     assignee if "assignee_id" in fields else _current(uow, ticket), team_id)
+    values: dict[str, Any] = {}
+    if "assignee_id" in fields:
+        values["assignee_id"] = changes.assignee_id
+    if "team_id" in fields:
+        values["team_id"] = changes.team_id
+    ticket.update(author, at, **values)
+
+
+def _current(uow: UnitOfWork, ticket: Ticket) -> Agent | None:
+    return uow.agents.get(ticket.assignee_id) if ticket.assignee_id is not None else None
+
+
+def change_status(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, status: Status,
+                  *, now: datetime | None = None) -> TicketDetail:
+    return update_ticket(uows, actor, ticket_id,
+                         TicketChanges(frozenset({"status"}), status=status), now=now)
+
+
+def assign(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, assignee_id: int | None,
+           *, now: datetime | None = None) -> TicketDetail:
+    return update_ticket(uows, actor, ticket_id,
+                         TicketChanges(frozenset({"assignee_id"}), assignee_id=assignee_id),
+                         now=now)
+
+
+def merge_tickets(uows: UnitOfWorkFactory, actor: Agent, source_id: int, target_id: int,
+                  *, now: datetime | None = None) -> TicketDetail:
+    """Fold ``source`` into ``target``: its messages and search entries move over."""
+    at = now or utcnow()
+    assert actor.id is not None
+    with uows() as uow:
+        # Lock in id order so two opposite merges cannot deadlock each other.
+        first, second = sorted((source_id, target_id))
+        loaded = {i: _load_for(uow, actor, i, TicketAction.MERGE) for i in (first, second)}
+        source, target = loaded[source_id], loaded[target_id]
+        merge(source, target, Actor.agent(actor.id), at)
+        uow.tickets.move_conversation(source_id, target_id)
+        uow.tickets.save(source)
+        uow.tickets.save(target)
+        _flush_events(uow, source, target)
+        uow.commit()
+    return get_ticket(uows, actor, target_id)
+
+
+def get_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> TicketDetail:
+    with uows(write=False) as uow:
+        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        requester = uow.customers.get(ticket.requester_id)
+        assert requester is not None
+        names = uow.agents.names([ticket.assignee_id] if ticket.assignee_id else [])
+        team = uow.structure.get_team(ticket.team_id) if ticket.team_id else None
+        department = (uow.structure.get_department(ticket.department_id)
+                      if ticket.department_id else None)
+        messages = uow.tickets.messages(ticket_id)
+    return TicketDetail(ticket=ticket, requester=requester,
+                        assignee_name=names.get(ticket.assignee_id or 0),
+                        team_name=team.name if team else None,
+                        department_name=department.name if department else None,
+                        messages=messages)
+
+
+def list_tickets(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter, *,
+                 limit: int = 50, cursor: str | None = None) -> Page:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationFailed(f"limit must be between 1 and {MAX_PAGE_SIZE}",
+                               {"limit": "out of range"})
+    with uows(write=False) as uow:
+        try:
+            return uow.tickets.page(ticket_scope(actor), filters, limit, cursor)
+        except ValueError as error:
+            raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
+
+
+def ticket_events(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> list[StoredEvent]:
+    with uows(write=False) as uow:
+        _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        return uow.tickets.events(ticket_id)
