@@ -24,7 +24,7 @@ class Hub:
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001 - readiness reports, it never raises
+        except Exception as error:  # readiness reports, it never raises
             return False, f"database unreachable: {type(error).__name__}"
         if not is_current(self.engine):
             return False, "database schema is behind: run `hubdesk migrate`"

@@ -19,7 +19,7 @@ from hubdesk.services.ports import UnitOfWorkFactory
 LOCAL_OPERATOR = Agent(id=None, email="operator@localhost", name="Local operator",
                        role=Role.ADMIN)
 
-TOKEN_PREFIX = "hd_"
+TOKEN_PREFIX = "hd_"  # noqa: S105 - a marker, not a secret
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()

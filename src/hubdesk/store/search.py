@@ -33,7 +33,7 @@ def matches_text(dialect: Dialect, query: str) -> ColumnElement[bool] | None:
         hits = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts").bindparams(
             fts=fts_query.strip())
     else:
-        ts_query = " & ".join(terms[:-1] + [f"{terms[-1]}:*"])
+        ts_query = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
         hits = text(
             "SELECT id FROM search_documents WHERE document @@ to_tsquery('simple', :tsq)"
         ).bindparams(tsq=ts_query)

@@ -129,6 +129,12 @@ class SqlTicketRepository:
             if scope.assignee_id is not None:
                 visible.append(tk.c.assignee_id == scope.assignee_id)
             conditions.append(or_(*visible) if visible else false())
+        conditions.extend(self._filter_conditions(filters))
+        return conditions
+
+    def _filter_conditions(self, filters: TicketFilter) -> list[Any]:
+        tk = t.tickets
+        conditions: list[Any] = []
         if filters.status:
             conditions.append(tk.c.status.in_([s.value for s in filters.status]))
         if filters.priority:

@@ -1,0 +1,53 @@
+# The two commands of the quickstart are `make demo` and `make test`; every setup step is here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HTMX := src/hubdesk/web/static/vendor/htmx.min.js
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: demo test install static browser-deps lint check serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) static
+
+# htmx comes from the npm registry at build time; without npm the console still works with
+# plain forms, only without partial page updates.
+static: $(HTMX)
+$(HTMX):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix build/npm htmx.org@2 && \
+		mkdir -p $(dir $(HTMX)) && cp build/npm/node_modules/htmx.org/dist/htmx.min.js $(HTMX); \
+	else echo "npm not found: the console will run without htmx"; fi
+
+# Browser tests drive Debian's Chromium; installed when missing (root only, as on CI).
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "could not install chromium: browser tests will skip"; \
+		else echo "chromium missing and not root: browser tests will skip"; fi; \
+	fi
+
+demo: install
+	$(BIN)/hubdesk demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: install browser-deps lint
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+serve: install
+	$(BIN)/hubdesk serve
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
