@@ -113,6 +113,23 @@ def tokens_revoke(token_id: int) -> None:
     typer.echo(f"token {token_id} revoked")
 
 
+def _register_extensions() -> None:
+    """Commands owned by their own packages: demo data, benchmarks, triage models."""
+    from hubdesk.bench.cli import app as bench_app
+    from hubdesk.demo.cli import register as register_demo
+
+    register_demo(app)
+    app.add_typer(bench_app, name="bench")
+    try:
+        from hubdesk.triage.cli import app as triage_app
+    except ImportError:  # the triage package is optional at import time for slim installs
+        return
+    app.add_typer(triage_app, name="triage")
+
+
+_register_extensions()
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     try:
