@@ -36,12 +36,15 @@ def department(hub: Hub, name: str | None = None) -> Department:
 
 
 def staff(hub: Hub, role: Role = Role.REPRESENTATIVE, *, teams: tuple[Team, ...] = (),
-          departments: tuple[Department, ...] = (), tier: int = 1) -> Staff:
+          departments: tuple[Department, ...] = (), tier: int = 1,
+          with_password: bool = False) -> Staff:
+    """An agent with an API token; a password (slow to hash on purpose) only when asked."""
     n = next(_counter)
     agent = create_agent(hub.uows, LOCAL_OPERATOR, AgentInput(
         fields_set=frozenset(), email=f"{role.value}{n}@hubdesk.test", name=f"{role.value} {n}",
         role=role, tier=tier, team_ids=frozenset(t.id for t in teams if t.id),
-        department_ids=frozenset(d.id for d in departments if d.id), password=PASSWORD))
+        department_ids=frozenset(d.id for d in departments if d.id),
+        password=PASSWORD if with_password else None))
     return Staff(agent, create_token(hub.uows, LOCAL_OPERATOR, agent.email))
 
 
