@@ -136,37 +136,34 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
     if actor.role.value == "liaison":
         raise PermissionDenied("department liaisons cannot open tickets")
     fingerprint = new.fingerprint() if idempotency_key else ""
-    if idempotency_key:
-        existing = _replayed(uows, actor, idempotency_key, fingerprint)
-        if existing is not None:
-            return existing, False
     try:
-        return _create(uows, actor, new, idempotency_key, fingerprint, now), True
+        return _create(uows, actor, new, idempotency_key, fingerprint, now)
     except DuplicateKey:
+        # A concurrent request with the same key committed first: answer with its ticket.
         if not idempotency_key:
             raise
-        existing = _replayed(uows, actor, idempotency_key, fingerprint)
-        if existing is None:
+        with uows(write=False) as uow:
+            replay = _replay(uow, actor, idempotency_key, fingerprint)
+        if replay is None:
             raise
-        return existing, False
+        return get_ticket(uows, actor, replay), False
 
 
-def _replayed(uows: UnitOfWorkFactory, actor: Agent, key: str,
-              fingerprint: str) -> TicketDetail | None:
+def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | None:
+    """The ticket an earlier request with this key created, if any."""
     assert actor.id is not None
-    with uows(write=False) as uow:
-        found = uow.tickets.find_idempotency_key(actor.id, key)
+    found = uow.tickets.find_idempotency_key(actor.id, key)
     if found is None:
         return None
     stored_fingerprint, ticket_id = found
     if stored_fingerprint != fingerprint:
         raise Conflict("this Idempotency-Key was already used with a different request; "
                        "use a new key for a new ticket")
-    return get_ticket(uows, actor, ticket_id)
+    return ticket_id
 
 
 def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | None,
-            fingerprint: str, now: datetime | None) -> TicketDetail:
+            fingerprint: str, now: datetime | None) -> tuple[TicketDetail, bool]:
     at = now or utcnow()
     subject = clean_subject(new.subject)
     body = clean_body(new.body)
@@ -175,6 +172,10 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
     if team_id is None and not actor.oversees_everything and actor.team_ids:
         team_id = min(actor.team_ids)  # a representative's ticket lands in their own queue
     with uows() as uow:
+        replay = _replay(uow, actor, key, fingerprint) if key else None
+        if replay is not None:
+            uow.commit()
+            return get_ticket(uows, actor, replay), False
         if team_id is not None and uow.structure.get_team(team_id) is None:
             raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
         requester = _resolve_requester(uow, new, at)
@@ -196,7 +197,7 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         _index(uow, ticket_id, subject, requester.name, requester.primary_email, body)
         _flush_events(uow, ticket)
         uow.commit()
-    return TicketDetail(ticket=ticket, requester=requester, messages=[message])
+    return TicketDetail(ticket=ticket, requester=requester, messages=[message]), True
 
 
 def _load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, or_, select, update
+from sqlalchemy import Connection, Row, delete, insert, literal, or_, select, union_all, update
 
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, Identity, IdentityKind, Organisation, Tier
@@ -40,11 +40,12 @@ class SqlCustomerRepository:
         return self._from_rows(list(rows))[0] if rows else None
 
     def find_by_identity(self, identity: Identity) -> Customer | None:
-        customer_id = self.db.execute(
-            select(t.customer_identities.c.customer_id).where(
-                t.customer_identities.c.kind == identity.kind.value,
-                t.customer_identities.c.value == identity.value)).scalar()
-        return self.get(customer_id) if customer_id is not None else None
+        rows = self.db.execute(
+            select(t.customers).join(t.customer_identities,
+                                     t.customer_identities.c.customer_id == t.customers.c.id)
+            .where(t.customer_identities.c.kind == identity.kind.value,
+                   t.customer_identities.c.value == identity.value)).all()
+        return self._from_rows(list(rows))[0] if rows else None
 
     def add(self, customer: Customer, at: datetime) -> int:
         customer.id = self.db.execute(insert(t.customers).values(
@@ -118,14 +119,17 @@ class SqlAgentRepository:
         teams: dict[int, set[int]] = {}
         departments: dict[int, set[int]] = {}
         if ids:
-            for agent_id, team_id in self.db.execute(
-                    select(t.team_members.c.agent_id, t.team_members.c.team_id)
-                    .where(t.team_members.c.agent_id.in_(ids))):
-                teams.setdefault(agent_id, set()).add(team_id)
-            for agent_id, department_id in self.db.execute(
-                    select(t.department_members.c.agent_id, t.department_members.c.department_id)
-                    .where(t.department_members.c.agent_id.in_(ids))):
-                departments.setdefault(agent_id, set()).add(department_id)
+            # Both memberships in one round trip: every API request loads its agent.
+            memberships = union_all(
+                select(literal("team").label("kind"), t.team_members.c.agent_id,
+                       t.team_members.c.team_id.label("group_id"))
+                .where(t.team_members.c.agent_id.in_(ids)),
+                select(literal("department").label("kind"), t.department_members.c.agent_id,
+                       t.department_members.c.department_id.label("group_id"))
+                .where(t.department_members.c.agent_id.in_(ids)))
+            for kind, agent_id, group_id in self.db.execute(memberships):
+                target = teams if kind == "team" else departments
+                target.setdefault(agent_id, set()).add(group_id)
         return [Agent(id=r.id, email=r.email, name=r.name, role=Role(r.role), tier=r.tier,
                       active=r.active, team_ids=frozenset(teams.get(r.id, ())),
                       department_ids=frozenset(departments.get(r.id, ())),
@@ -189,10 +193,11 @@ class SqlAgentRepository:
         ).returning(t.api_tokens.c.id)).scalar_one())
 
     def agent_for_token(self, token_hash: str) -> Agent | None:
-        agent_id = self.db.execute(select(t.api_tokens.c.agent_id).where(
-            t.api_tokens.c.token_hash == token_hash,
-            t.api_tokens.c.revoked_at.is_(None))).scalar()
-        return self.get(agent_id) if agent_id is not None else None
+        rows = list(self.db.execute(
+            select(t.agents).join(t.api_tokens, t.api_tokens.c.agent_id == t.agents.c.id)
+            .where(t.api_tokens.c.token_hash == token_hash,
+                   t.api_tokens.c.revoked_at.is_(None))).all())
+        return self._load(rows)[0] if rows else None
 
     def revoke_token(self, token_id: int, at: datetime) -> bool:
         result = self.db.execute(update(t.api_tokens).where(
