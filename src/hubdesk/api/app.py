@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import ORJSONResponse
 
 from hubdesk import __version__
 from hubdesk.api import problems
 from hubdesk.api.middleware import BodySizeLimit, RequestContext
+from hubdesk.api.responses import JsonResponse
 from hubdesk.api.routes import directory, health, tickets
 from hubdesk.bootstrap import Hub
 
@@ -20,7 +20,7 @@ def create_app(hub: Hub) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
-        default_response_class=ORJSONResponse,
+        default_response_class=JsonResponse,
     )
     app.state.hub = hub
     problems.install(app)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Any
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hubdesk.api.responses import problem_body
+
 access_log = logging.getLogger("hubdesk.access")
+error_log = logging.getLogger("hubdesk.api")
 
 
 class RequestContext:
@@ -32,17 +33,30 @@ class RequestContext:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        status_sent = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, status_sent
             if message["type"] == "http.response.start":
                 status = message["status"]
+                status_sent = True
                 message["headers"] = [*message.get("headers", []),
                                       (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Unexpected errors answer here, inside the request context, so the client gets
+            # the request id to quote; the details go to the log only.
+            error_log.exception("unhandled error", extra={"fields": {"request_id": request_id}})
+            if status_sent:
+                raise
+            await _send_problem(send, 500, "Internal error",
+                                "something went wrong on our side; nothing was changed. Try "
+                                "again, and quote the request id if it persists",
+                                request_id)
+            status = 500
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 route = scope.get("route")
@@ -105,11 +119,17 @@ class BodySizeLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body: dict[str, Any] = {"type": "about:blank", "title": "Request too large", "status": 413,
-                            "detail": f"the request body is larger than {limit} bytes; "
-                                      "send attachments separately or smaller"}
-    payload = orjson.dumps(body)
-    await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(payload)).encode())]})
+    await _send_problem(send, 413, "Request too large",
+                        f"the request body is larger than {limit} bytes; "
+                        "send attachments separately or smaller")
+
+
+async def _send_problem(send: Send, status: int, title: str, detail: str,
+                        request_id: str | None = None) -> None:
+    payload = problem_body(status, title, detail)
+    headers = [(b"content-type", b"application/problem+json"),
+               (b"content-length", str(len(payload)).encode())]
+    if request_id:
+        headers.append((b"x-request-id", request_id.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hubdesk.api.responses import JsonResponse
 from hubdesk.domain.errors import (
     Conflict,
     DomainError,
@@ -20,8 +19,6 @@ from hubdesk.domain.errors import (
 )
 from hubdesk.services.ports import DuplicateKey
 
-log = logging.getLogger("hubdesk.api")
-
 _TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
            405: "Method not allowed", 409: "Conflict", 413: "Request too large",
            415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
@@ -29,12 +26,12 @@ _TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: 
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> ORJSONResponse:
+            headers: dict[str, str] | None = None) -> JsonResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": _TITLES.get(status, "Error"),
                             "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
-    return ORJSONResponse(body, status_code=status, media_type="application/problem+json",
+    return JsonResponse(body, status_code=status, media_type="application/problem+json",
                           headers=headers)
 
 
@@ -50,31 +47,23 @@ def _status_for(error: DomainError) -> int:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, error: DomainError) -> ORJSONResponse:
+    async def _domain(_: Request, error: DomainError) -> JsonResponse:
         errors = None
         if isinstance(error, ValidationFailed) and error.fields:
             errors = [{"field": k, "message": v} for k, v in error.fields.items()]
         return problem(_status_for(error), str(error), errors=errors)
 
     @app.exception_handler(DuplicateKey)
-    async def _duplicate(_: Request, error: DuplicateKey) -> ORJSONResponse:
+    async def _duplicate(_: Request, error: DuplicateKey) -> JsonResponse:
         return problem(409, "that would duplicate an existing record")
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, error: RequestValidationError) -> ORJSONResponse:
+    async def _invalid(_: Request, error: RequestValidationError) -> JsonResponse:
         errors = [{"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body",
                    "message": e["msg"]} for e in error.errors()]
         names = ", ".join(e["field"] for e in errors[:10])
         return problem(422, f"the request is not valid: check {names}", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, error: StarletteHTTPException) -> ORJSONResponse:
+    async def _http(_: Request, error: StarletteHTTPException) -> JsonResponse:
         return problem(error.status_code, str(error.detail), headers=error.headers)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> ORJSONResponse:
-        log.exception("unhandled error", extra={"request_id": request.state.request_id
-                                                if hasattr(request.state, "request_id")
-                                                else None})
-        return problem(500, "something went wrong on our side; nothing was changed. "
-                            "Try again, and report the request id if it persists")

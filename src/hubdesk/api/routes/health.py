@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import ORJSONResponse
 
 from hubdesk.api.deps import HubDep
+from hubdesk.api.responses import JsonResponse
 
 router = APIRouter(tags=["health"])
 
@@ -16,7 +16,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(hub: HubDep) -> ORJSONResponse:
+def readyz(hub: HubDep) -> JsonResponse:
     ready, reason = hub.database_ready()
-    return ORJSONResponse({"status": "ok" if ready else "unavailable", "detail": reason},
+    return JsonResponse({"status": "ok" if ready else "unavailable", "detail": reason},
                           status_code=200 if ready else 503)

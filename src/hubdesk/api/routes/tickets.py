@@ -7,9 +7,9 @@ import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from fastapi.responses import ORJSONResponse
 
 from hubdesk.api.deps import AgentDep, HubDep
+from hubdesk.api.responses import JsonResponse
 from hubdesk.api.schemas import (
     EventOut,
     MergeIn,
@@ -62,14 +62,14 @@ def list_tickets(
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> ORJSONResponse:
+) -> JsonResponse:
     filters = TicketFilter(
         status=tuple(status or ()), priority=tuple(priority or ()),
         assignee_id=_assignee(assignee, agent.id), unassigned=assignee == "none",
         team_id=team, department_id=department, requester_id=requester, query=q or None)
     page = service.list_tickets(hub.uows, agent, filters, limit=limit, cursor=cursor)
     items = [TicketSummaryOut.of(row).model_dump(mode="json") for row in page.rows]
-    return ORJSONResponse({"items": items, "next_cursor": page.next_cursor})
+    return JsonResponse({"items": items, "next_cursor": page.next_cursor})
 
 
 def _assignee(value: str | None, me: int | None) -> int | None:
