@@ -77,7 +77,7 @@ def _empty_all_tables(engine: Engine) -> None:
 @pytest.fixture
 def hub(engine: Engine, tmp_path: Path) -> Iterator[Hub]:
     _empty_all_tables(engine)
-    settings = Settings(environment="test", data_dir=tmp_path,
+    settings = Settings(environment="test", data_dir=tmp_path, embedded_worker=False,
                         database_url=engine.url.render_as_string(hide_password=False))
     yield Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
               blobs=FileBlobStore(tmp_path / "attachments"))

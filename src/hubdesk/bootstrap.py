@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
 
+from hubdesk.bus import FanOut, LocalBroadcast, RedisPublisher
 from hubdesk.config import Settings
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import make_engine
@@ -19,6 +20,13 @@ class Hub:
     engine: Engine
     uows: SqlUnitOfWorkFactory
     blobs: FileBlobStore
+    broadcast: LocalBroadcast = field(default_factory=LocalBroadcast)
+    redis: RedisPublisher | None = None
+
+    @property
+    def publisher(self) -> FanOut:
+        """Committed events go to this process's subscribers and, if configured, to Redis."""
+        return FanOut(self.broadcast, *([self.redis] if self.redis else []))
 
     def database_ready(self) -> tuple[bool, str]:
         try:
@@ -35,9 +43,12 @@ class Hub:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.redis is not None:
+            self.redis.close()
 
 
 def build_hub(settings: Settings) -> Hub:
     engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
     return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
-               blobs=FileBlobStore(settings.attachments_dir))
+               blobs=FileBlobStore(settings.attachments_dir),
+               redis=RedisPublisher(settings.redis_url) if settings.redis_url else None)

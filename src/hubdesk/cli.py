@@ -58,6 +58,27 @@ def serve(
                 log_config=None, access_log=False, proxy_headers=False)
 
 
+@app.command()
+def worker() -> None:
+    """Relay committed events from the outbox (run beside servers started with
+    HUBDESK_EMBEDDED_WORKER=false)."""
+    import signal
+    import threading
+
+    from hubdesk import logs
+    from hubdesk.worker import run_relay
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    hub = _hub(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    typer.echo("relaying the outbox; stop with Ctrl-C")
+    run_relay(hub, stop)
+    hub.close()
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option(help="sign-in address")],

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     session_max_age_seconds: int = 12 * 3600
     db_pool_size: int = Field(default=10, ge=1)
+    redis_url: str | None = Field(
+        default=None, description="redis://host:6379/0 to share events between processes")
+    embedded_worker: bool = Field(
+        default=True, description="relay the outbox inside the server process")
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:

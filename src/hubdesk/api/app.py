@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from hubdesk import __version__
@@ -10,10 +13,21 @@ from hubdesk.api.middleware import BodySizeLimit, RequestContext
 from hubdesk.api.responses import JsonResponse
 from hubdesk.api.routes import directory, health, tickets
 from hubdesk.bootstrap import Hub
+from hubdesk.worker import start_relay_thread
 
 
 def create_app(hub: Hub) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        relay = start_relay_thread(hub) if hub.settings.embedded_worker else None
+        yield
+        if relay is not None:
+            thread, stop = relay
+            stop.set()
+            thread.join(timeout=5)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Hubdesk API",
         version=__version__,
         description="Customer-service coordination: tickets, customers, agents, teams.",

@@ -1,0 +1,31 @@
+"""Relaying the outbox: what was committed is published at least once, in commit order."""
+
+from __future__ import annotations
+
+from hubdesk.domain.clock import utcnow
+from hubdesk.services.ports import Publisher, UnitOfWorkFactory
+
+MAX_ERROR_LENGTH = 2000
+
+
+def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *, limit: int = 200) -> int:
+    """Publish up to ``limit`` unpublished entries; returns how many went out.
+
+    Entries are claimed with row locks that concurrent relays skip (PostgreSQL), so several
+    workers share the work without publishing an entry twice. A failed publish stays in the
+    outbox with its error and is retried on the next pass; the ones after it wait, keeping
+    consumers' order.
+    """
+    published = 0
+    with uows() as uow:
+        for entry_id, topic, payload in uow.outbox.claim(limit):
+            try:
+                publisher.publish(topic, {**payload, "outbox_id": entry_id})
+            except Exception as error:
+                uow.outbox.mark_failed(entry_id, f"{type(error).__name__}: {error}"[
+                    :MAX_ERROR_LENGTH])
+                break
+            uow.outbox.mark_published(entry_id, utcnow())
+            published += 1
+        uow.commit()
+    return published
