@@ -8,6 +8,7 @@ from sqlalchemy import Engine, text
 
 from hubdesk.bus import FanOut, LocalBroadcast, RedisPublisher
 from hubdesk.config import Settings
+from hubdesk.services.auth import TokenCache
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import make_engine
 from hubdesk.store.migrate import is_current, upgrade
@@ -22,6 +23,7 @@ class Hub:
     blobs: FileBlobStore
     broadcast: LocalBroadcast = field(default_factory=LocalBroadcast)
     redis: RedisPublisher | None = None
+    tokens: TokenCache = field(default_factory=lambda: TokenCache(0))
 
     @property
     def publisher(self) -> FanOut:
@@ -51,4 +53,5 @@ def build_hub(settings: Settings) -> Hub:
     engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
     return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
                blobs=FileBlobStore(settings.attachments_dir),
-               redis=RedisPublisher(settings.redis_url) if settings.redis_url else None)
+               redis=RedisPublisher(settings.redis_url) if settings.redis_url else None,
+               tokens=TokenCache(settings.auth_cache_seconds))

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     redis_url: str | None = Field(
         default=None, description="redis://host:6379/0 to share events between processes")
+    auth_cache_seconds: float = Field(
+        default=5.0, ge=0, description="how long a verified API token is trusted without "
+                                       "asking the database again")
     embedded_worker: bool = Field(
         default=True, description="relay the outbox inside the server process")
 

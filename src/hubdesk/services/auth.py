@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -58,6 +61,54 @@ def authenticate_token(uows: UnitOfWorkFactory, token: str) -> Agent | None:
     with uows(write=False) as uow:
         agent = uow.agents.agent_for_token(hash_token(token))
     return agent if agent is not None and agent.active else None
+
+
+class TokenCache:
+    """Remembers recently authenticated tokens for a few seconds.
+
+    Every API request authenticates; without this, each would pay a transaction of its own
+    before doing its work. The price is that a revoked token, or a changed role or team, takes
+    effect in other server processes only after ``ttl_seconds`` (in this process, at once if
+    revoked through ``forget``). ``ttl_seconds=0`` turns caching off.
+    """
+
+    def __init__(self, ttl_seconds: float, max_entries: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self._clock = clock
+        self._entries: dict[str, tuple[float, Agent]] = {}
+        self._lock = threading.Lock()
+
+    def cached(self, token: str) -> Agent | None:
+        """The agent behind ``token`` if verified within the last ``ttl`` seconds (no I/O)."""
+        if self.ttl <= 0:
+            return None
+        with self._lock:
+            hit = self._entries.get(hash_token(token))
+        return hit[1] if hit is not None and hit[0] > self._clock() else None
+
+    def authenticate(self, uows: UnitOfWorkFactory, token: str) -> Agent | None:
+        if self.ttl <= 0:
+            return authenticate_token(uows, token)
+        hit = self.cached(token)
+        if hit is not None:
+            return hit
+        key = hash_token(token)
+        now = self._clock()
+        agent = authenticate_token(uows, token)
+        with self._lock:
+            if agent is None:
+                self._entries.pop(key, None)
+            else:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[key] = (now + self.ttl, agent)
+        return agent
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 def create_token(uows: UnitOfWorkFactory, actor: Agent, agent_email: str,

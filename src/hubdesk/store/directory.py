@@ -40,12 +40,25 @@ class SqlCustomerRepository:
         return self._from_rows(list(rows))[0] if rows else None
 
     def find_by_identity(self, identity: Identity) -> Customer | None:
+        # One round trip: the matching identity finds the customer, a second join on the
+        # same table brings all of that customer's identities (intake does this per contact).
+        matched = t.customer_identities.alias("matched")
+        every = t.customer_identities.alias("every")
         rows = self.db.execute(
-            select(t.customers).join(t.customer_identities,
-                                     t.customer_identities.c.customer_id == t.customers.c.id)
-            .where(t.customer_identities.c.kind == identity.kind.value,
-                   t.customer_identities.c.value == identity.value)).all()
-        return self._from_rows(list(rows))[0] if rows else None
+            select(t.customers, every.c.kind.label("identity_kind"),
+                   every.c.value.label("identity_value"))
+            .join(matched, matched.c.customer_id == t.customers.c.id)
+            .join(every, every.c.customer_id == t.customers.c.id)
+            .where(matched.c.kind == identity.kind.value, matched.c.value == identity.value)
+            .order_by(every.c.id)).all()
+        if not rows:
+            return None
+        r = rows[0]
+        return Customer(id=r.id, name=r.name,
+                        identities=[Identity(IdentityKind(x.identity_kind), x.identity_value)
+                                    for x in rows],
+                        organisation_id=r.organisation_id, tier=Tier(r.tier),
+                        language=r.language, notes=r.notes, custom_fields=dict(r.custom_fields))
 
     def add(self, customer: Customer, at: datetime) -> int:
         customer.id = self.db.execute(insert(t.customers).values(
