@@ -1,4 +1,4 @@
-"""Full-text search behind one function: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
+"""Full-text search behind one interface: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
 
 User input is reduced to word tokens before it reaches either engine, so no query syntax
 (quotes, NEAR, colons, operators) can break or widen a search.
@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Dialect, select, text
+from sqlalchemy import ColumnElement, Connection, Select, TextClause, select, text
 
 from hubdesk.store.tables import search_documents, tickets
 
 MAX_TERMS = 8
+# Up to this many matching tickets are fetched by the text index first and then ordered;
+# beyond it matches are dense, and walking the recency index while testing each ticket
+# finds a page sooner. Either way the cost is bounded, whatever the word.
+SPARSE_MATCH_LIMIT = 2000
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -20,23 +24,29 @@ def search_terms(query: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(query)][:MAX_TERMS]
 
 
-def matches_text(dialect: Dialect, query: str) -> ColumnElement[bool] | None:
-    """A condition on ``tickets.id``: the ticket has a document containing every term.
+def _matching_documents(dialect_name: str, terms: list[str]) -> TextClause:
+    """Ids of tickets with a document containing every term, the last one as a prefix."""
+    if dialect_name == "sqlite":
+        fts_query = " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
+        return text(
+            "SELECT ticket_id FROM search_documents WHERE id IN "
+            "(SELECT rowid FROM search_fts WHERE search_fts MATCH :fts)"
+        ).bindparams(fts=fts_query.strip())
+    ts_query = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+    return text(
+        "SELECT ticket_id FROM search_documents WHERE document @@ to_tsquery('simple', :tsq)"
+    ).bindparams(tsq=ts_query)
 
-    The last term matches as a prefix, so results appear while someone is still typing.
-    """
+
+def matches_text(connection: Connection, query: str) -> ColumnElement[bool] | None:
+    """A condition on ``tickets.id`` selecting the tickets whose text matches ``query``."""
     terms = search_terms(query)
     if not terms:
         return None
-    if dialect.name == "sqlite":
-        fts_query = " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
-        hits = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts").bindparams(
-            fts=fts_query.strip())
-    else:
-        ts_query = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
-        hits = text(
-            "SELECT id FROM search_documents WHERE document @@ to_tsquery('simple', :tsq)"
-        ).bindparams(tsq=ts_query)
-    documents = select(search_documents.c.ticket_id).where(
-        search_documents.c.id.in_(hits.columns(search_documents.c.id)))
-    return tickets.c.id.in_(documents)
+    documents = _matching_documents(connection.dialect.name, terms)
+    probe: Select[tuple[int]] = select(documents.columns(
+        search_documents.c.ticket_id).subquery().c.ticket_id).limit(SPARSE_MATCH_LIMIT + 1)
+    found = set(connection.execute(probe).scalars())
+    if len(found) <= SPARSE_MATCH_LIMIT:
+        return tickets.c.id.in_(sorted(found))
+    return tickets.c.id.in_(documents.columns(search_documents.c.ticket_id))

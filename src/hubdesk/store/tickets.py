@@ -164,7 +164,7 @@ class SqlTicketRepository:
                 t.customer_identities.c.kind == "email",
                 t.customer_identities.c.value == query.strip().lower())
             alternatives.append(tk.c.requester_id.in_(owners))
-        text_match = matches_text(self.db.dialect, query)
+        text_match = matches_text(self.db, query)
         if text_match is not None:
             alternatives.append(text_match)
         return or_(*alternatives) if alternatives else false()
