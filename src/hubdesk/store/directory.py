@@ -198,7 +198,7 @@ class SqlAgentRepository:
         if not ids:
             return {}
         return dict(self.db.execute(select(t.agents.c.id, t.agents.c.name)
-                                    .where(t.agents.c.id.in_(ids))).tuples().all())
+                                    .where(t.agents.c.id.in_(ids))).all())
 
     def add_token(self, agent_id: int, name: str, token_hash: str, at: datetime) -> int:
         return int(self.db.execute(insert(t.api_tokens).values(
