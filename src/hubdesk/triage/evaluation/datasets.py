@@ -1,0 +1,137 @@
+"""Readers for the public evaluation data sets, found beside the repository.
+
+The data lives in `../shared/data/` relative to the repository root (or wherever
+`HUBDESK_SHARED_DATA` points); nothing of it is copied into the project.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SHARED_DATA_ENV = "HUBDESK_SHARED_DATA"
+OUT_OF_SCOPE = "oos"
+
+Pairs = list[tuple[str, str]]
+
+
+class DataSetMissing(FileNotFoundError):
+    """The shared data folder or one of its files is not there."""
+
+
+def repository_root() -> Path:
+    return Path(__file__).resolve().parents[4]
+
+
+def shared_data_dir(override: str | Path | None = None) -> Path:
+    """`override`, else $HUBDESK_SHARED_DATA, else ../shared/data beside the repository."""
+    candidates = [override, os.environ.get(SHARED_DATA_ENV)]
+    for candidate in candidates:
+        if candidate:
+            return Path(candidate)
+    for base in (repository_root(), Path.cwd()):
+        path = base.parent / "shared" / "data"
+        if path.is_dir():
+            return path
+    return repository_root().parent / "shared" / "data"
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        raise DataSetMissing(
+            f"{path} is missing: put the shared data beside the repository "
+            f"or point {SHARED_DATA_ENV} (or --data-dir) at it"
+        )
+    return path
+
+
+def read_text_category_csv(path: str | Path) -> Pairs:
+    with _require(Path(path)).open(newline="", encoding="utf-8") as stream:
+        reader = csv.DictReader(stream)
+        missing = {"text", "category"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path} needs the columns text,category (missing {sorted(missing)})")
+        return [(row["text"], row["category"]) for row in reader]
+
+
+@dataclass(frozen=True)
+class IntentDataSet:
+    name: str
+    train: Pairs
+    test: Pairs
+    out_of_scope_label: str | None = None
+
+
+def banking77(data_dir: Path) -> IntentDataSet:
+    folder = data_dir / "banking77"
+    return IntentDataSet(
+        "banking77",
+        read_text_category_csv(folder / "train.csv"),
+        read_text_category_csv(folder / "test.csv"),
+    )
+
+
+def clinc150(data_dir: Path) -> IntentDataSet:
+    """Full CLINC150; out-of-scope training examples only tune the abstain threshold."""
+    raw = json.loads(_require(data_dir / "clinc150" / "data_full.json").read_text())
+
+    def pairs(key: str) -> Pairs:
+        return [(text, label) for text, label in raw[key]]
+
+    return IntentDataSet(
+        "clinc150",
+        pairs("train") + pairs("oos_train"),
+        pairs("test") + pairs("oos_test"),
+        out_of_scope_label=OUT_OF_SCOPE,
+    )
+
+
+def language_samples(data_dir: Path, kind: str) -> Iterator[tuple[str, str]]:
+    """(text, iso code) from lingua's test data; kind is 'sentences' or 'word-pairs'."""
+    folder = _require(data_dir / "lingua_langid_testdata" / kind)
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield line.strip(), path.stem
+
+
+def uci_sentiment(data_dir: Path) -> dict[str, list[tuple[str, int]]]:
+    folder = _require(data_dir / "uci_sentiment_labelled_sentences")
+    sets = {}
+    for source in ("amazon_cells", "imdb", "yelp"):
+        rows = []
+        for line in (folder / f"{source}_labelled.txt").read_text(encoding="utf-8").splitlines():
+            text, _, label = line.rstrip().rpartition("\t")
+            if text and label in ("0", "1"):
+                rows.append((text.strip(), int(label)))
+        sets[source.split("_")[0]] = rows
+    return sets
+
+
+def goemotions_anger(data_dir: Path, split: str) -> list[tuple[str, int]]:
+    """GoEmotions with Ekman groups: 1 when a comment is labelled anger (group 0)."""
+    folder = _require(data_dir / "goemotions" / "ekman")
+    labels = (folder / "labels.txt").read_text().split()
+    anger = str(labels.index("anger"))
+    rows = []
+    for line in (folder / f"{split}.tsv").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            rows.append((parts[0], int(anger in parts[1].split(","))))
+    return rows
+
+
+def davidson(data_dir: Path) -> list[tuple[str, int]]:
+    """Tweets: 1 for hate speech or offensive language, 0 for neither."""
+    path = _require(data_dir / "davidson_hate_offensive" / "labeled_data.csv")
+    with path.open(newline="", encoding="utf-8") as stream:
+        return [(row["tweet"], int(row["class"] != "2")) for row in csv.DictReader(stream)]
+
+
+def presidio_synthetic(data_dir: Path) -> list[dict]:
+    path = _require(data_dir / "presidio_synth_pii" / "synth_dataset_v2.json")
+    return json.loads(path.read_text(encoding="utf-8"))

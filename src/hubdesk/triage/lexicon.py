@@ -1,0 +1,89 @@
+"""Word lists shared by the anger and abuse detectors, read once from installed packages.
+
+The profanity list is better-profanity's own word list, read as data: its matching code builds
+every spelling variant of every word and costs milliseconds per message, while a set lookup
+over the message's words costs microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[@$][^\W_]+|[^\W_]*[*@$][^\W_*@$]+", re.U)
+# Customers disguise swear words with digits and symbols ("sh1t", "a$$"); undo the common ones.
+_DISGUISE = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one space-separated string, for readable word lists."""
+    return frozenset(words.split())
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def undisguise(word: str) -> str:
+    return word.lower().translate(_DISGUISE)
+
+
+@lru_cache(maxsize=1)
+def _profanity_entries() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    try:
+        raw = (
+            resources.files("better_profanity")
+            .joinpath("profanity_wordlist.txt")
+            .read_text(encoding="utf-8")
+        )
+    except (ModuleNotFoundError, FileNotFoundError):
+        raw = ""
+    single: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    for line in raw.splitlines():
+        entry = line.strip().lower()
+        if not entry:
+            continue
+        parts = tuple(entry.split())
+        if len(parts) == 1:
+            single.add(parts[0])
+        else:
+            phrases.add(parts)
+    return frozenset(single), frozenset(phrases)
+
+
+def profane_words() -> frozenset[str]:
+    return _profanity_entries()[0]
+
+
+def profane_terms_in(words: list[str]) -> list[str]:
+    """Profane words and phrases among `words` (already split), in order of appearance."""
+    single, phrases = _profanity_entries()
+    lowered = [undisguise(word) for word in words]
+    found = [word for word, plain in zip(words, lowered, strict=True) if plain in single]
+    if phrases:
+        for size in (2, 3):
+            for start in range(len(lowered) - size + 1):
+                if tuple(lowered[start : start + size]) in phrases:
+                    found.append(" ".join(words[start : start + size]))
+    return found
+
+
+def mask_term(term: str) -> str:
+    """What the console shows of an offensive word: enough to recognise, not to read."""
+    if len(term) <= 2:
+        return "*" * len(term)
+    return term[0] + "*" * (len(term) - 2) + term[-1]
+
+
+class _LazyProfaneWords:
+    """A set-like view so `word in PROFANE_WORDS` reads the list only when first used."""
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and undisguise(word) in profane_words()
+
+
+PROFANE_WORDS = _LazyProfaneWords()

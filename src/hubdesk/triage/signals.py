@@ -1,0 +1,145 @@
+"""How upset and how pressed a customer sounds, from features a coordinator would point at.
+
+VADER gives the sentiment score. Anger and urgency are built from observable features
+(negativity, profanity, shouting, exclamation runs, threats to cancel, legal words, repeated
+contact) so the console can say *why* a contact was flagged. When the organisation has
+trained a model from its agents' corrections (see `learned.BinaryTextModel`), its probability
+is blended with the rules: the rules keep the flag explainable, the model learns the desk's
+own vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from hubdesk.domain.triage import SentimentSignals
+from hubdesk.triage.lexicon import PROFANE_WORDS, word_set, words_of
+
+# VADER scores every token in Python; its verdict on a message is made in the first lines.
+MAX_SENTIMENT_CHARACTERS = 2_000
+
+_EXCLAMATION_RUN = re.compile(r"[!?]{2,}")
+_CANCEL = re.compile(
+    r"\b(cancel|close|terminate|delete)\s+(my|the|this|our)\s+(account|subscription|card|"
+    r"contract|membership|order)|\b(switch(ing)?\s+to|move\s+to|leave|leaving)\s+(another|a\s+"
+    r"different|your\s+competitor)|\bchargeback\b|\bnever\s+(again|use\s+you)",
+    re.I,
+)
+_LEGAL = re.compile(
+    r"\b(lawyers?|attorneys?|solicitors?|sue|suing|lawsuit|legal\s+action|court|ombudsman|"
+    r"regulator|trading\s+standards|small\s+claims|consumer\s+protection|gdpr\s+complaint)\b",
+    re.I,
+)
+_REPEATED = re.compile(
+    r"\b(again|(second|third|fourth|fifth|\d+(st|nd|rd|th))\s+time|still\s+(not|no|waiting|"
+    r"haven'?t)|already\s+(told|asked|called|sent|explained)|(\d+|several|many|multiple)\s+"
+    r"(times|emails|calls|days|weeks))\b",
+    re.I,
+)
+_ANGER_WORDS = word_set(
+    "angry furious livid outraged outrageous ridiculous unacceptable disgusting disgraceful "
+    "pathetic useless incompetent worst terrible horrible awful scam scammers fraudsters "
+    "joke hate hated sick fed rubbish appalling shocking shameful liar liars lied stupid idiot "
+    "idiots annoyed annoying frustrated frustrating infuriating mad pissed rage"
+)
+_URGENT_WORDS = word_set(
+    "urgent urgently asap immediately emergency now today tonight deadline critical outage "
+    "down stolen fraud hacked locked blocked overdrawn stuck stranded"
+)
+_URGENT_PHRASES = re.compile(
+    r"\b(right\s+now|as\s+soon\s+as\s+possible|can'?t\s+(access|log\s*in|pay|use)|"
+    r"not\s+working|charged\s+twice|double\s+charged|without\s+(money|access))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class SignalWeights:
+    """Hand-set weights of the rule score; a learned model refines them per organisation."""
+
+    negativity: float = 2.2
+    anger_word: float = 1.1
+    profanity: float = 1.4
+    shouting: float = 1.0
+    exclamations: float = 0.6
+    cancel_threat: float = 0.9
+    legal: float = 1.0
+    repeated_contact: float = 0.6
+    bias: float = -2.6
+    difficult_threshold: float = 0.5
+
+
+class SignalDetector:
+    def __init__(self, weights: SignalWeights | None = None, learned_anger: object = None) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self.weights = weights or SignalWeights()
+        self._vader = SentimentIntensityAnalyzer()
+        # Any object with `probability(text) -> float`, e.g. learned.BinaryTextModel.
+        self.learned_anger = learned_anger
+
+    def sentiment(self, text: str) -> float:
+        if not text:
+            return 0.0
+        return float(self._vader.polarity_scores(text[:MAX_SENTIMENT_CHARACTERS])["compound"])
+
+    def detect(self, text: str, previous_contacts: int = 0) -> SentimentSignals:
+        sentiment = self.sentiment(text)
+        words = words_of(text)
+        features = _features(text, words, previous_contacts)
+        anger = self._anger(sentiment, features)
+        if self.learned_anger is not None and text:
+            learned = float(self.learned_anger.probability(text))  # type: ignore[attr-defined]
+            anger = 0.5 * anger + 0.5 * learned
+        urgency = _urgency(words, text, features)
+        difficult = anger >= self.weights.difficult_threshold
+        confidence = anger if difficult else 1.0 - anger
+        return SentimentSignals(
+            sentiment=round(sentiment, 4),
+            anger=round(anger, 4),
+            urgency=round(urgency, 4),
+            difficult_contact=difficult,
+            difficult_confidence=round(confidence, 4),
+            features=tuple(sorted(name for name, value in features.items() if value)),
+        )
+
+    def _anger(self, sentiment: float, features: dict[str, float]) -> float:
+        w = self.weights
+        score = (
+            w.bias
+            + w.negativity * max(0.0, -sentiment)
+            + w.anger_word * min(features["anger_words"], 2)
+            + w.profanity * min(features["profanity"], 2)
+            + w.shouting * features["all_caps"]
+            + w.exclamations * features["exclamation_runs"]
+            + w.cancel_threat * features["threat_to_cancel"]
+            + w.legal * features["legal_words"]
+            + w.repeated_contact * features["repeated_contact"]
+        )
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+def _features(text: str, words: list[str], previous_contacts: int) -> dict[str, float]:
+    letters = [char for char in text if char.isalpha()]
+    upper = sum(1 for char in letters if char.isupper())
+    shouting = len(letters) >= 12 and upper / len(letters) > 0.6
+    lowered = [word.lower() for word in words]
+    return {
+        "anger_words": float(sum(1 for word in lowered if word in _ANGER_WORDS)),
+        "profanity": float(sum(1 for word in lowered if word in PROFANE_WORDS)),
+        "all_caps": 1.0 if shouting else 0.0,
+        "exclamation_runs": float(min(len(_EXCLAMATION_RUN.findall(text)), 3)) / 3.0,
+        "threat_to_cancel": 1.0 if _CANCEL.search(text) else 0.0,
+        "legal_words": 1.0 if _LEGAL.search(text) else 0.0,
+        "repeated_contact": 1.0 if previous_contacts >= 2 or _REPEATED.search(text) else 0.0,
+    }
+
+
+def _urgency(words: list[str], text: str, features: dict[str, float]) -> float:
+    hits = sum(1 for word in words if word.lower() in _URGENT_WORDS)
+    hits += len(_URGENT_PHRASES.findall(text))
+    score = -2.0 + 1.2 * min(hits, 3) + 0.8 * features["exclamation_runs"]
+    score += 0.6 * features["all_caps"] + 0.5 * features["repeated_contact"]
+    return 1.0 / (1.0 + math.exp(-score))
