@@ -16,16 +16,16 @@ def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *, limit: int = 
     outbox with its error and is retried on the next pass; the ones after it wait, keeping
     consumers' order.
     """
-    published = 0
+    published: list[int] = []
     with uows() as uow:
         for entry_id, topic, payload in uow.outbox.claim(limit):
             try:
                 publisher.publish(topic, {**payload, "outbox_id": entry_id})
-            except Exception as error:
+            except Exception as error:  # whatever the bus raised, the entry is retried later
                 uow.outbox.mark_failed(entry_id, f"{type(error).__name__}: {error}"[
                     :MAX_ERROR_LENGTH])
                 break
-            uow.outbox.mark_published(entry_id, utcnow())
-            published += 1
+            published.append(entry_id)
+        uow.outbox.mark_published(published, utcnow())
         uow.commit()
-    return published
+    return len(published)

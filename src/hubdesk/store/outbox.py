@@ -27,9 +27,10 @@ class SqlOutbox:
             query = query.with_for_update(skip_locked=True)
         return [(r.id, r.topic, dict(r.payload)) for r in self.db.execute(query)]
 
-    def mark_published(self, entry_id: int, at: datetime) -> None:
-        self.db.execute(update(outbox).where(outbox.c.id == entry_id)
-                        .values(published_at=at, attempts=outbox.c.attempts + 1))
+    def mark_published(self, entry_ids: list[int], at: datetime) -> None:
+        if entry_ids:
+            self.db.execute(update(outbox).where(outbox.c.id.in_(entry_ids))
+                            .values(published_at=at, attempts=outbox.c.attempts + 1))
 
     def mark_failed(self, entry_id: int, error: str) -> None:
         self.db.execute(update(outbox).where(outbox.c.id == entry_id)
