@@ -22,6 +22,13 @@ class DuplicateKey(Exception):
 
 class TicketRepository(Protocol):
     def add(self, ticket: Ticket) -> int: ...
+    def add_opened(self, ticket: Ticket, message: Message, search_text: str,
+                   outbox: list[tuple[str, dict[str, Any]]],
+                   claim: tuple[int, str, str] | None) -> int:
+        """Write a new ticket with its first message, search text, pending events, their
+        outbox entries and the idempotency claim; sets the ids on ``ticket`` and
+        ``message``. Raises DuplicateKey if the claim was taken."""
+        ...
     def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None: ...
     def save(self, ticket: Ticket) -> None: ...
     def page(self, scope: TicketScope, filters: TicketFilter, limit: int,

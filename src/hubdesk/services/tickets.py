@@ -18,7 +18,7 @@ from hubdesk.domain.customers import (
     normalise_identity,
 )
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from hubdesk.domain.events import Actor
+from hubdesk.domain.events import Actor, TicketEvent
 from hubdesk.domain.merging import merge
 from hubdesk.domain.messages import Attachment, Message, clean_body
 from hubdesk.domain.permissions import (
@@ -86,22 +86,31 @@ class TicketChanges:
     custom_fields: dict[str, Any] = field(default_factory=dict)
 
 
+def _outbox_entry(event: TicketEvent) -> tuple[str, dict[str, Any]]:
+    return f"ticket.{event.kind}", {
+        "ticket_id": event.ticket_id, "kind": event.kind,
+        "actor": {"kind": event.actor.kind.value, "id": event.actor.id},
+        "changes": {k: list(v) for k, v in event.changes.items()},
+        "data": event.data, "at": event.at.isoformat()}
+
+
 def _flush_events(uow: UnitOfWork, *tickets: Ticket) -> None:
     """Store each ticket's new events as audit trail and hand them to the outbox."""
     for ticket in tickets:
         events = ticket.pending_events
         uow.tickets.add_events(events)
         for event in events:
-            uow.outbox.put(f"ticket.{event.kind}", {
-                "ticket_id": event.ticket_id, "kind": event.kind,
-                "actor": {"kind": event.actor.kind.value, "id": event.actor.id},
-                "changes": {k: list(v) for k, v in event.changes.items()},
-                "data": event.data, "at": event.at.isoformat()}, event.at)
+            topic, payload = _outbox_entry(event)
+            uow.outbox.put(topic, payload, event.at)
         ticket.pending_events = []
 
 
+def _search_text(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p)[:MAX_INDEXED_CHARACTERS]
+
+
 def _index(uow: UnitOfWork, ticket_id: int, *parts: str | None) -> None:
-    text = "\n".join(p for p in parts if p)[:MAX_INDEXED_CHARACTERS]
+    text = _search_text(*parts)
     if text:
         uow.tickets.index_text(ticket_id, text)
 
@@ -186,16 +195,15 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
                         custom_fields=dict(new.custom_fields))
         author = Actor.agent(actor.id) if actor.id is not None else Actor.system()
         ticket.record(author, "created", at, data={"channel": new.channel.value})
-        ticket_id = uow.tickets.add(ticket)
-        if key:
-            assert actor.id is not None
-            uow.tickets.claim_idempotency_key(actor.id, key, fingerprint, ticket_id, at)
-        message = Message(id=None, ticket_id=ticket_id, author=Actor.customer(requester.id),
+        message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                           body=body, created_at=at, body_html=new.body_html,
                           channel_meta={"channel": new.channel.value})
-        uow.tickets.add_message(message)
-        _index(uow, ticket_id, subject, requester.name, requester.primary_email, body)
-        _flush_events(uow, ticket)
+        claim = (actor.id, key, fingerprint) if key and actor.id is not None else None
+        uow.tickets.add_opened(
+            ticket, message, _search_text(subject, requester.name, requester.primary_email,
+                                          body),
+            [_outbox_entry(e) for e in ticket.pending_events], claim)
+        ticket.pending_events = []
         uow.commit()
     return TicketDetail(ticket=ticket, requester=requester, messages=[message]), True
 

@@ -18,6 +18,7 @@ from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
 from hubdesk.services.ports import DuplicateKey
 from hubdesk.services.views import Page, StoredEvent, TicketFilter, TicketRow
 from hubdesk.store import tables as t
+from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
 from hubdesk.store.search import matches_text
 
 _TICKET_FIELDS = ("subject", "status", "priority", "channel", "category", "tags",
@@ -76,6 +77,17 @@ class SqlTicketRepository:
         for event in ticket.pending_events:
             object.__setattr__(event, "ticket_id", ticket_id)
         return int(ticket_id)
+
+    def add_opened(self, ticket: Ticket, message: Message, search_text: str,
+                   outbox: list[OutboxEntry], claim: IdempotencyClaim | None) -> int:
+        ticket_id, message_id = write_opened_ticket(
+            self.db, _ticket_values(ticket), ticket, message, search_text, outbox, claim)
+        ticket.id = ticket_id
+        message.id = message_id
+        message.ticket_id = ticket_id
+        for event in ticket.pending_events:
+            object.__setattr__(event, "ticket_id", ticket_id)
+        return ticket_id
 
     def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
         query = select(t.tickets).where(t.tickets.c.id == ticket_id)
