@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 
 from hubdesk.api.deps import AgentDep, HubDep
-from hubdesk.api.responses import JsonResponse
+from hubdesk.api.responses import JsonResponse, model_response
 from hubdesk.api.schemas import (
     EventOut,
     MergeIn,
@@ -32,9 +32,9 @@ router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 @router.post("", status_code=201, response_model=TicketOut,
              responses={200: {"description": "replay of an earlier request with the same "
                                              "Idempotency-Key"}})
-def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep, response: Response,
+def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep,
                   idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-                  ) -> TicketOut:
+                  ) -> Response:
     new = service.NewTicket(
         subject=body.subject, body=body.body, requester_email=body.requester.email,
         requester_name=body.requester.name, requester_id=body.requester.id,
@@ -43,11 +43,10 @@ def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep, response: Respon
         custom_fields=body.custom_fields)
     detail, created = service.open_ticket(hub.uows, agent, new,
                                           idempotency_key=idempotency_key or None)
+    headers = {"Location": f"/api/v1/tickets/{detail.ticket.id}"}
     if not created:
-        response.status_code = 200
-        response.headers["Idempotent-Replayed"] = "true"
-    response.headers["Location"] = f"/api/v1/tickets/{detail.ticket.id}"
-    return TicketOut.of(detail)
+        headers["Idempotent-Replayed"] = "true"
+    return model_response(TicketOut.of(detail), 201 if created else 200, headers)
 
 
 @router.get("", response_model=TicketPageOut)
@@ -84,8 +83,8 @@ def _assignee(value: str | None, me: int | None) -> int | None:
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
-def get_ticket(ticket_id: int, hub: HubDep, agent: AgentDep) -> TicketOut:
-    return TicketOut.of(service.get_ticket(hub.uows, agent, ticket_id))
+def get_ticket(ticket_id: int, hub: HubDep, agent: AgentDep) -> Response:
+    return model_response(TicketOut.of(service.get_ticket(hub.uows, agent, ticket_id)))
 
 
 @router.patch("/{ticket_id}", response_model=TicketOut)
