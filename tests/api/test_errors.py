@@ -106,5 +106,7 @@ def test_health_and_readiness(client):
 
 def test_openapi_and_docs_are_served(client):
     spec = client.get("/api/openapi.json").json()
-    assert "/api/v1/tickets" in spec["paths"]
+    create = spec["paths"]["/api/v1/tickets"]["post"]["responses"]
+    assert create["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/TicketOut")
+    assert "application/problem+json" in create["409"]["content"]
     assert client.get("/api/docs").status_code == 200

@@ -6,10 +6,10 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 
-class JsonResponse(Response):
+class JsonResponse(JSONResponse):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:

@@ -15,6 +15,26 @@ from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.services.views import TicketDetail, TicketRow
 
 
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": Problem, "content": {"application/problem+json": {}}}
+            for status in statuses}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -15,12 +15,14 @@ from hubdesk.api.schemas import (
     DepartmentOut,
     GroupIn,
     TeamOut,
+    problem_responses,
 )
 from hubdesk.domain.agents import Department, Team
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.services import directory as service
 
-router = APIRouter(prefix="/api/v1", tags=["directory"])
+router = APIRouter(prefix="/api/v1", tags=["directory"],
+                   responses=problem_responses(401, 403, 404, 409, 413, 422))
 
 
 def _customer_input(body: CustomerIn) -> service.CustomerInput:

@@ -20,13 +20,15 @@ from hubdesk.api.schemas import (
     TicketPageOut,
     TicketPatch,
     TicketSummaryOut,
+    problem_responses,
 )
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
 from hubdesk.services.views import TicketFilter
 
-router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
+                   responses=problem_responses(401, 403, 404, 409, 413, 422))
 
 
 @router.post("", status_code=201, response_model=TicketOut,
