@@ -86,3 +86,9 @@ def test_attachments_are_stored_by_content(hub, client):
     attachment = response.json()["attachments"][0]
     assert (attachment["size"], attachment["sha256"][:8]) == (5, "2cf24dba")
     assert hub.blobs.get(attachment["sha256"]) == b"hello"
+    download = client.get(f"/api/v1/attachments/{attachment['id']}", headers=admin.headers)
+    assert download.content == b"hello"
+    assert download.headers["content-disposition"] == 'attachment; filename="invoice.txt"'
+    outsider = factories.staff(hub, Role.REPRESENTATIVE, teams=(factories.team(hub),))
+    denied = client.get(f"/api/v1/attachments/{attachment['id']}", headers=outsider.headers)
+    assert denied.status_code == 404

@@ -40,6 +40,7 @@ def create_app(hub: Hub) -> FastAPI:
     problems.install(app)
     app.include_router(health.router)
     app.include_router(tickets.router)
+    app.include_router(tickets.attachments)
     app.include_router(directory.router)
     _mount_console(app)
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)

@@ -393,6 +393,24 @@ def list_tickets(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter, *
             raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
 
 
+def get_attachment(uows: UnitOfWorkFactory, blobs: BlobStore, actor: Agent,
+                   attachment_id: int) -> tuple[Attachment, bytes]:
+    """A file from a conversation, for whoever may see the ticket it belongs to."""
+    with uows(write=False) as uow:
+        found = uow.tickets.attachment(attachment_id)
+        if found is None:
+            raise NotFound(f"attachment {attachment_id} was not found")
+        ticket_id, attachment = found
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(f"attachment {attachment_id} was not found")
+        try:
+            check_ticket(actor, ticket, TicketAction.VIEW)
+        except NotFound as error:
+            raise NotFound(f"attachment {attachment_id} was not found") from error
+    return attachment, blobs.get(attachment.sha256)
+
+
 def ticket_events(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> list[StoredEvent]:
     with uows(write=False) as uow:
         _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -189,10 +190,14 @@ class SqlTicketRepository:
             created_at=message.created_at).returning(t.messages.c.id)).scalar_one()
         message.id = message_id
         if message.attachments:
-            self.db.execute(insert(t.attachments), [
-                {"message_id": message_id, "filename": a.filename,
-                 "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
-                for a in message.attachments])
+            ids = self.db.execute(
+                insert(t.attachments).returning(t.attachments.c.id,
+                                                sort_by_parameter_order=True),
+                [{"message_id": message_id, "filename": a.filename,
+                  "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+                 for a in message.attachments]).scalars().all()
+            message.attachments = [replace(a, id=i) for a, i in
+                                   zip(message.attachments, ids, strict=True)]
         return int(message_id)
 
     def messages(self, ticket_id: int, *, public_only: bool = False) -> list[Message]:
@@ -211,6 +216,16 @@ class SqlTicketRepository:
                         created_at=r.created_at, public=r.public, body_html=r.body_html,
                         channel_meta=dict(r.channel_meta), attachments=files.get(r.id, []))
                 for r in rows]
+
+    def attachment(self, attachment_id: int) -> tuple[int, Attachment] | None:
+        row = self.db.execute(
+            select(t.attachments, t.messages.c.ticket_id)
+            .join(t.messages, t.messages.c.id == t.attachments.c.message_id)
+            .where(t.attachments.c.id == attachment_id)).first()
+        if row is None:
+            return None
+        return row.ticket_id, Attachment(row.filename, row.content_type, row.size, row.sha256,
+                                         row.id)
 
     def move_conversation(self, source_id: int, target_id: int) -> None:
         for table in (t.messages, t.search_documents):

@@ -129,3 +129,21 @@ def get_events(ticket_id: int, hub: HubDep, agent: AgentDep) -> list[EventOut]:
 def merge_into(ticket_id: int, body: MergeIn, hub: HubDep, agent: AgentDep) -> TicketOut:
     """Merge ticket ``source_id`` into this ticket, which survives."""
     return TicketOut.of(service.merge_tickets(hub.uows, agent, body.source_id, ticket_id))
+
+
+attachments = APIRouter(prefix="/api/v1/attachments", tags=["tickets"],
+                        responses=problem_responses(401, 404))
+
+
+@attachments.get("/{attachment_id}", response_class=Response,
+                 responses={200: {"content": {"application/octet-stream": {}}}})
+def download_attachment(attachment_id: int, hub: HubDep, agent: AgentDep) -> Response:
+    attachment, content = service.get_attachment(hub.uows, hub.blobs, agent, attachment_id)
+    # Always a download, never rendered inline: an uploaded HTML file must not run as our page.
+    return Response(content, media_type="application/octet-stream", headers={
+        "Content-Disposition": f'attachment; filename="{_safe_filename(attachment.filename)}"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+def _safe_filename(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._- " else "_" for c in name)[:150] or "file"
