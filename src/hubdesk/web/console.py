@@ -1,9 +1,84 @@
-"""Console routes (being built)."""
+"""The console: sign-in and sign-out, error pages, and the wiring into the application.
+
+Every page works with plain links and forms (POST, then redirect, then GET). When htmx is
+present under /static/vendor it boosts links and forms into partial page loads; nothing needs it.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from hubdesk.services.auth import login
+from hubdesk.web import session, tickets
+from hubdesk.web.render import STATIC_DIR, render
+from hubdesk.web.session import AgentDep, CsrfRejected, FormDep, LoginRequired
+
+router = APIRouter(include_in_schema=False)
+
+MAX_CREDENTIAL_LENGTH = 1000
 
 
 def install(app: FastAPI) -> None:
-    return None
+    session.install(app, app.state.hub.settings)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    app.include_router(router)
+    app.include_router(tickets.router)
+    app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
+    app.add_exception_handler(CsrfRejected, _csrf_rejected)
+
+
+async def _to_login(request: Request, error: LoginRequired) -> Response:
+    query = urlencode({"next": error.next_path}) if error.next_path != "/tickets" else ""
+    return RedirectResponse(f"/login{'?' + query if query else ''}", status_code=303)
+
+
+async def _csrf_rejected(request: Request, _: Exception) -> Response:
+    return render(request, "error.html", 403, title="Forbidden",
+                  detail="This form has expired or did not come from this site, so nothing "
+                         "was changed. Go back, reload the page and try again.")
+
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/tickets", status_code=303)
+
+
+@router.get("/login")
+async def login_page(request: Request) -> Response:
+    if await session.current_agent(request) is not None:
+        return RedirectResponse("/tickets", status_code=303)
+    return render(request, "login.html", email="",
+                  next=session.safe_next(request.query_params.get("next")), error=None)
+
+
+@router.post("/login")
+async def login_submit(request: Request, form: FormDep) -> Response:
+    email = str(form.get("email") or "").strip().lower()[:MAX_CREDENTIAL_LENGTH]
+    password = str(form.get("password") or "")[:MAX_CREDENTIAL_LENGTH]
+    next_path = session.safe_next(form.get("next"))
+    agent = None
+    if email and password:
+        agent = await run_in_threadpool(login, session.hub_of(request).uows, email, password)
+    if agent is None:
+        return render(request, "login.html", 400, email=email, next=next_path,
+                      error="That e-mail and password do not match an active account. "
+                            "Check both and try again.")
+    session.sign_in(request, agent)
+    return RedirectResponse(next_path, status_code=303)
+
+
+@router.get("/logout")
+async def logout_page(request: Request, agent: AgentDep) -> Response:
+    return render(request, "logout.html", agent=agent)
+
+
+@router.post("/logout")
+async def logout_submit(request: Request, form: FormDep) -> Response:
+    session.sign_out(request)
+    session.flash(request, "ok", "You are signed out.")
+    return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,89 @@
+"""Readable names for the people and values in a ticket's conversation and audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.events import Actor, ActorKind
+from hubdesk.services.views import StoredEvent
+
+_WHAT = {
+    "created": "created the ticket",
+    "status_changed": "changed the status",
+    "assigned": "changed the assignment",
+    "updated": "updated the ticket",
+    "replied": "replied to the customer",
+    "noted": "added an internal note",
+    "customer_replied": "wrote again",
+    "merged_in": "merged another ticket into this one",
+    "merged_into": "merged this ticket into another",
+}
+
+_FIELDS = {"assignee_id": "assignee", "team_id": "team", "department_id": "department",
+           "merged_into_id": "merged into", "solved_at": "solved at"}
+
+
+@dataclass(frozen=True)
+class Names:
+    """Who is who, loaded once per page so that rendering asks the database nothing."""
+
+    agents: dict[int, str] = field(default_factory=dict)
+    teams: dict[int, str] = field(default_factory=dict)
+    departments: dict[int, str] = field(default_factory=dict)
+    requester_id: int | None = None
+    requester_name: str = "Customer"
+
+    def actor(self, actor: Actor) -> str:
+        if actor.kind is ActorKind.AGENT and actor.id is not None:
+            return self.agents.get(actor.id, f"Agent {actor.id}")
+        if actor.kind is ActorKind.CUSTOMER:
+            if actor.id == self.requester_id:
+                return self.requester_name
+            return f"Customer {actor.id}"
+        return "System"
+
+    def value(self, name: str, value: Any) -> str:
+        if value is None or value == [] or value == "":
+            return "none"
+        lookups = {"assignee_id": self.agents, "team_id": self.teams,
+                   "department_id": self.departments}
+        if name in lookups and isinstance(value, int):
+            return lookups[name].get(value, f"#{value}")
+        if name == "merged_into_id":
+            return f"#{value}"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, dict):
+            return ", ".join(f"{k}={v}" for k, v in value.items())
+        return str(value).replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    who: str
+    what: str
+    changes: list[Change]
+
+
+def describe(events: list[StoredEvent], names: Names) -> list[HistoryLine]:
+    lines = []
+    for stored in events:
+        event = stored.event
+        what = _WHAT.get(event.kind, event.kind.replace("_", " "))
+        if event.kind == "merged_in" and event.data.get("source_id"):
+            what = f"merged #{event.data['source_id']} into this ticket"
+        changes = [Change(_FIELDS.get(name, name.replace("_", " ")),
+                          names.value(name, before), names.value(name, after))
+                   for name, (before, after) in event.changes.items()]
+        lines.append(HistoryLine(event.at, names.actor(event.actor), what, changes))
+    return lines

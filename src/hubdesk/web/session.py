@@ -1,0 +1,136 @@
+"""Console sign-in: a signed cookie that holds the agent's id, and a CSRF token per session.
+
+The cookie is signed with the secret key, HttpOnly and SameSite=Lax (Secure in production).
+It carries no personal data: the agent is loaded again on every request, so a deactivated or
+deleted agent is signed out at once. Every form carries the session's CSRF token in a hidden
+field, and every POST is refused unless it comes back unchanged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.middleware.sessions import SessionMiddleware
+
+from hubdesk.bootstrap import Hub
+from hubdesk.config import Settings
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import NotFound
+from hubdesk.services.auth import LOCAL_OPERATOR
+from hubdesk.services.directory import get_agent
+
+COOKIE = "hubdesk_session"
+CSRF_FIELD = "csrf_token"
+_AGENT = "agent_id"
+_CSRF = "csrf"
+_FLASH = "flash"
+
+
+class LoginRequired(Exception):
+    """Answered with a redirect to the sign-in page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__("sign in first")
+        self.next_path = next_path
+
+
+class CsrfRejected(Exception):
+    """Answered with a 403 page; nothing is changed."""
+
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+                       session_cookie=COOKIE, max_age=settings.session_max_age_seconds,
+                       same_site="lax", https_only=settings.environment == "production")
+
+
+def hub_of(request: Request) -> Hub:
+    hub: Hub = request.app.state.hub
+    return hub
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(_CSRF)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session[_CSRF] = token
+    return token
+
+
+def check_csrf(request: Request, form: FormData) -> None:
+    sent = form.get(CSRF_FIELD)
+    expected = request.session.get(_CSRF)
+    if not isinstance(sent, str) or not isinstance(expected, str) or not expected \
+            or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfRejected
+
+
+def flash(request: Request, kind: str, text: str) -> None:
+    """A message for the next page shown (kind is `ok` or `error`)."""
+    earlier = request.session.get(_FLASH) or []
+    request.session[_FLASH] = [*earlier, [kind, text]][-5:]
+
+
+def pop_flashes(request: Request) -> list[tuple[str, str]]:
+    if _FLASH not in request.session:
+        return []
+    return [(str(kind), str(text)) for kind, text in request.session.pop(_FLASH) or []]
+
+
+def sign_in(request: Request, agent: Agent) -> None:
+    # A fresh session (and CSRF token) at sign-in, so nothing planted before it survives.
+    request.session.clear()
+    request.session[_AGENT] = agent.id
+    request.session[_CSRF] = secrets.token_urlsafe(32)
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+async def current_agent(request: Request) -> Agent | None:
+    agent_id = request.session.get(_AGENT)
+    if not isinstance(agent_id, int):
+        return None
+    try:
+        # The session lookup runs with the server's own authority: the agent is not yet known.
+        agent = await run_in_threadpool(get_agent, hub_of(request).uows, LOCAL_OPERATOR,
+                                        agent_id)
+    except NotFound:
+        agent = None
+    if agent is None or not agent.active:
+        sign_out(request)
+        return None
+    return agent
+
+
+def safe_next(value: object) -> str:
+    """Only a path on this site may follow sign-in, never another host."""
+    text = value if isinstance(value, str) else ""
+    if text.startswith("/") and not text.startswith(("//", "/\\")) and "\n" not in text:
+        return text
+    return "/tickets"
+
+
+async def require_agent(request: Request) -> Agent:
+    agent = await current_agent(request)
+    if agent is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path if request.method == "GET" else "/tickets")
+    return agent
+
+
+async def checked_form(request: Request) -> FormData:
+    form = await request.form()
+    check_csrf(request, form)
+    return form
+
+
+AgentDep = Annotated[Agent, Depends(require_agent)]
+FormDep = Annotated[FormData, Depends(checked_form)]

@@ -1,0 +1,210 @@
+"""Console pages for tickets: the queues, one ticket, replying and changing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, QueryParams
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.bootstrap import Hub
+from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.errors import (
+    Conflict,
+    DomainError,
+    IllegalTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
+from hubdesk.services import directory
+from hubdesk.services import tickets as service
+from hubdesk.services.tickets import TicketChanges
+from hubdesk.services.views import Page, TicketFilter
+from hubdesk.web.history import Names, describe
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, flash, hub_of
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+MAX_QUERY_LENGTH = 200
+VIEWS = {"mine": "Mine", "unassigned": "Unassigned", "team": "Team", "all": "All"}
+ACTIVE = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+STATUS_CHOICES = {"active": "Open work", **{s.value: s.value.replace("_", " ").capitalize()
+                                           for s in Status}, "any": "Any status"}
+
+
+def _status_code(error: DomainError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, PermissionDenied):
+        return 403
+    if isinstance(error, IllegalTransition | Conflict):
+        return 409
+    return 422
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    view: str
+    status: str
+    team_id: int | None
+    query: str
+    cursor: str | None
+
+    @classmethod
+    def parse(cls, params: QueryParams) -> ListRequest:
+        view = params.get("view", "mine")
+        status = params.get("status", "active")
+        team = params.get("team", "")
+        return cls(view=view if view in VIEWS else "mine",
+                   status=status if status in STATUS_CHOICES else "active",
+                   team_id=int(team) if team.isdigit() and len(team) < 12 else None,
+                   query=params.get("q", "").strip()[:MAX_QUERY_LENGTH],
+                   cursor=params.get("cursor") or None)
+
+    def url(self, **overrides: Any) -> str:
+        values = {"view": self.view, "status": self.status, "team": self.team_id,
+                  "q": self.query, **overrides}
+        return "/tickets?" + urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def _statuses(choice: str) -> tuple[Status, ...]:
+    if choice == "active":
+        return ACTIVE
+    return () if choice == "any" else (Status(choice),)
+
+
+def _load_list(hub: Hub, agent: Agent, wanted: ListRequest) -> dict[str, Any]:
+    all_teams = {t.id: t.name for t in directory.list_teams(hub.uows, agent) if t.id}
+    own = sorted(agent.team_ids) or (sorted(all_teams) if agent.oversees_everything else [])
+    teams = [(i, all_teams.get(i, f"Team {i}")) for i in own]
+    team_id = wanted.team_id if wanted.team_id in own else (own[0] if own else None)
+    filters = TicketFilter(
+        status=_statuses(wanted.status), query=wanted.query or None,
+        assignee_id=agent.id if wanted.view == "mine" else None,
+        unassigned=wanted.view == "unassigned",
+        team_id=team_id if wanted.view == "team" else None)
+    page, error = Page([], None), None
+    if wanted.view == "team" and team_id is None:
+        error = "You are not in a team yet; ask a manager to add you to one."
+    else:
+        try:
+            page = service.list_tickets(hub.uows, agent, filters, limit=PAGE_SIZE,
+                                        cursor=wanted.cursor)
+        except ValidationFailed as failure:
+            error = f"{failure}. Start again from the first page."
+    wanted = ListRequest(wanted.view, wanted.status, team_id, wanted.query, wanted.cursor)
+    return {"page": page, "error": error, "teams": teams, "wanted": wanted}
+
+
+@router.get("/tickets")
+async def ticket_list(request: Request, agent: AgentDep) -> Response:
+    wanted = ListRequest.parse(request.query_params)
+    context = await run_in_threadpool(_load_list, hub_of(request), agent, wanted)
+    return render(request, "tickets.html", agent=agent, views=VIEWS,
+                  statuses=STATUS_CHOICES, **context)
+
+
+def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
+    detail = service.get_ticket(hub.uows, agent, ticket_id)
+    events = service.ticket_events(hub.uows, agent, ticket_id)
+    agents = directory.list_agents(hub.uows, agent)
+    names = Names(
+        agents={a.id: a.name for a in agents if a.id is not None},
+        teams={t.id: t.name for t in directory.list_teams(hub.uows, agent) if t.id},
+        departments={d.id: d.name for d in directory.list_departments(hub.uows, agent) if d.id},
+        requester_id=detail.requester.id, requester_name=detail.requester.name)
+    ticket = detail.ticket
+    choices = sorted((a for a in agents if a.id != agent.id
+                      and (a.active or a.id == ticket.assignee_id)), key=lambda a: a.name)
+    return {
+        "detail": detail, "ticket": ticket, "names": names,
+        "history": describe(events, names),
+        "assignees": [agent, *choices],
+        "next_statuses": [ticket.status, *sorted(ALLOWED_TRANSITIONS[ticket.status],
+                                                 key=list(Status).index)],
+        "priorities": list(Priority),
+        "may_reply": agent.role is not Role.LIAISON,
+        "may_change": agent.role is not Role.LIAISON and ticket.merged_into_id is None,
+    }
+
+
+async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
+                       error: DomainError | None = None, draft: str = "",
+                       draft_public: bool = True) -> Response:
+    try:
+        context = await run_in_threadpool(_load_ticket, hub_of(request), agent, ticket_id)
+    except NotFound as missing:
+        return render(request, "error.html", 404, agent=agent, title="Not found",
+                      detail=f"{missing}. It may have been removed, or it belongs to a queue "
+                             "you do not work on.")
+    status = _status_code(error) if error else 200
+    return render(request, "ticket.html", status, agent=agent, error=error and str(error),
+                  draft=draft, draft_public=draft_public, **context)
+
+
+@router.get("/tickets/{ticket_id:int}")
+async def ticket_page(request: Request, ticket_id: int, agent: AgentDep) -> Response:
+    return await _ticket_page(request, agent, ticket_id)
+
+
+def _back_to(ticket_id: int) -> Response:
+    return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
+
+
+@router.post("/tickets/{ticket_id:int}/reply")
+async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
+    body = str(form.get("body") or "")
+    public = form.get("visibility", "public") != "internal"
+    try:
+        await run_in_threadpool(service.add_message, hub_of(request).uows, agent, ticket_id,
+                                body, public=public)
+    except DomainError as error:
+        return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
+                                  draft_public=public)
+    flash(request, "ok", "Reply sent to the customer." if public else "Internal note added.")
+    return _back_to(ticket_id)
+
+
+def _changes(form: FormData) -> TicketChanges:
+    """Only what the person changed on the form: untouched fields are left alone."""
+    fields: set[str] = set()
+    values: dict[str, Any] = {}
+    for name, kind in (("status", Status), ("priority", Priority)):
+        new, old = str(form.get(name) or ""), str(form.get(f"was_{name}") or "")
+        if new and new != old:
+            try:
+                values[name] = kind(new)
+            except ValueError:
+                raise ValidationFailed(f"{new!r} is not a known {name}", {name: "unknown"}) \
+                    from None
+            fields.add(name)
+    new, old = str(form.get("assignee") or ""), str(form.get("was_assignee") or "")
+    if new != old and "assignee" in form:
+        if new and not new.isdigit():
+            raise ValidationFailed("choose the assignee from the list", {"assignee": "unknown"})
+        values["assignee_id"] = int(new) if new else None
+        fields.add("assignee_id")
+    return TicketChanges(fields_set=frozenset(fields), **values)
+
+
+@router.post("/tickets/{ticket_id:int}/update")
+async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
+    try:
+        changes = _changes(form)
+        if not changes.fields_set:
+            flash(request, "ok", "Nothing was changed.")
+            return _back_to(ticket_id)
+        await run_in_threadpool(service.update_ticket, hub_of(request).uows, agent, ticket_id,
+                                changes)
+    except DomainError as error:
+        return await _ticket_page(request, agent, ticket_id, error=error)
+    flash(request, "ok", "Ticket updated.")
+    return _back_to(ticket_id)
