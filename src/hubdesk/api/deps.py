@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -38,3 +38,9 @@ async def current_agent(request: Request, hub: HubDep) -> Agent:
 
 
 AgentDep = Annotated[Agent, Depends(current_agent)]
+
+
+MAX_ID = 2**63 - 1
+# Path and query ids: positive 64-bit integers, anything else is a 422, never a database error.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]

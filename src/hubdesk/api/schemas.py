@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -13,6 +13,11 @@ from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.services.views import TicketDetail, TicketRow
+
+# Ids are positive 64-bit integers; larger numbers are refused as invalid input rather than
+# reaching a database that cannot hold them.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class FieldProblem(BaseModel):
@@ -42,7 +47,7 @@ class Strict(BaseModel):
 class RequesterIn(Strict):
     email: EmailStr | None = None
     name: str | None = Field(default=None, max_length=200)
-    id: int | None = None
+    id: Id | None = None
 
 
 class TicketIn(Strict):
@@ -53,7 +58,7 @@ class TicketIn(Strict):
     priority: Priority = Priority.NORMAL
     tags: list[str] = Field(default_factory=list, max_length=50)
     category: str | None = Field(default=None, max_length=120)
-    team_id: int | None = None
+    team_id: Id | None = None
     body_html: str | None = None
     custom_fields: dict[str, Any] = Field(default_factory=dict)
 
@@ -61,9 +66,9 @@ class TicketIn(Strict):
 class TicketPatch(Strict):
     status: Status | None = None
     priority: Priority | None = None
-    assignee_id: int | None = None
-    team_id: int | None = None
-    department_id: int | None = None
+    assignee_id: Id | None = None
+    team_id: Id | None = None
+    department_id: Id | None = None
     category: str | None = Field(default=None, max_length=120)
     tags: list[str] | None = Field(default=None, max_length=50)
     subject: str | None = Field(default=None, min_length=1, max_length=500)
@@ -84,7 +89,7 @@ class MessageIn(Strict):
 
 
 class MergeIn(Strict):
-    source_id: int = Field(description="the duplicate ticket that is folded into this one")
+    source_id: Id = Field(description="the duplicate ticket that is folded into this one")
 
 
 class AttachmentOut(BaseModel):
@@ -238,7 +243,7 @@ class CustomerIn(Strict):
     emails: list[EmailStr] = Field(default_factory=list, max_length=20)
     phones: list[str] = Field(default_factory=list, max_length=20)
     chat_handles: list[str] = Field(default_factory=list, max_length=20)
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     tier: Tier = Tier.STANDARD
     language: str | None = Field(default=None, max_length=16)
     notes: str = Field(default="", max_length=20_000)
@@ -251,8 +256,8 @@ class AgentIn(Strict):
     role: Role = Role.REPRESENTATIVE
     tier: int = Field(default=1, ge=1, le=3)
     active: bool = True
-    team_ids: list[int] = Field(default_factory=list)
-    department_ids: list[int] = Field(default_factory=list)
+    team_ids: list[Id] = Field(default_factory=list, max_length=100)
+    department_ids: list[Id] = Field(default_factory=list, max_length=100)
     languages: list[str] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
     password: str | None = Field(default=None, min_length=8, max_length=200)

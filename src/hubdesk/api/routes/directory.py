@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from hubdesk.api.deps import AgentDep, HubDep
+from hubdesk.api.deps import AgentDep, HubDep, PathId, QueryId
 from hubdesk.api.schemas import (
     AgentIn,
     AgentOut,
@@ -38,7 +38,7 @@ def _customer_input(body: CustomerIn) -> service.CustomerInput:
 def list_customers(hub: HubDep, agent: AgentDep,
                    q: Annotated[str | None, Query(max_length=200)] = None,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                   after: int | None = None) -> list[CustomerOut]:
+                   after: QueryId = None) -> list[CustomerOut]:
     return [CustomerOut.of(c) for c in service.list_customers(hub.uows, agent, q, limit, after)]
 
 
@@ -48,12 +48,12 @@ def create_customer(body: CustomerIn, hub: HubDep, agent: AgentDep) -> CustomerO
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
-def get_customer(customer_id: int, hub: HubDep, agent: AgentDep) -> CustomerOut:
+def get_customer(customer_id: PathId, hub: HubDep, agent: AgentDep) -> CustomerOut:
     return CustomerOut.of(service.get_customer(hub.uows, agent, customer_id))
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerOut)
-def patch_customer(customer_id: int, body: CustomerIn, hub: HubDep,
+def patch_customer(customer_id: PathId, body: CustomerIn, hub: HubDep,
                    agent: AgentDep) -> CustomerOut:
     return CustomerOut.of(service.update_customer(hub.uows, agent, customer_id,
                                                   _customer_input(body)))
@@ -78,12 +78,12 @@ def create_agent(body: AgentIn, hub: HubDep, agent: AgentDep) -> AgentOut:
 
 
 @router.get("/agents/{agent_id}", response_model=AgentOut)
-def get_agent(agent_id: int, hub: HubDep, agent: AgentDep) -> AgentOut:
+def get_agent(agent_id: PathId, hub: HubDep, agent: AgentDep) -> AgentOut:
     return AgentOut.of(service.get_agent(hub.uows, agent, agent_id))
 
 
 @router.patch("/agents/{agent_id}", response_model=AgentOut)
-def patch_agent(agent_id: int, body: AgentIn, hub: HubDep, agent: AgentDep) -> AgentOut:
+def patch_agent(agent_id: PathId, body: AgentIn, hub: HubDep, agent: AgentDep) -> AgentOut:
     return AgentOut.of(service.update_agent(hub.uows, agent, agent_id, _agent_input(body)))
 
 
@@ -101,7 +101,7 @@ def create_team(body: GroupIn, hub: HubDep, agent: AgentDep) -> TeamOut:
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-def patch_team(team_id: int, body: GroupIn, hub: HubDep, agent: AgentDep) -> TeamOut:
+def patch_team(team_id: PathId, body: GroupIn, hub: HubDep, agent: AgentDep) -> TeamOut:
     current = next((t for t in service.list_teams(hub.uows, agent) if t.id == team_id), None)
     if current is None:
         raise NotFound(f"team {team_id} was not found")
@@ -126,7 +126,7 @@ def create_department(body: GroupIn, hub: HubDep, agent: AgentDep) -> Department
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
-def patch_department(department_id: int, body: GroupIn, hub: HubDep,
+def patch_department(department_id: PathId, body: GroupIn, hub: HubDep,
                      agent: AgentDep) -> DepartmentOut:
     current = next((d for d in service.list_departments(hub.uows, agent)
                     if d.id == department_id), None)

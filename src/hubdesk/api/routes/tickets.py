@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from hubdesk.api.deps import AgentDep, HubDep
+from hubdesk.api.deps import AgentDep, HubDep, PathId, QueryId
 from hubdesk.api.responses import JsonResponse, model_response
 from hubdesk.api.schemas import (
     EventOut,
@@ -57,9 +57,9 @@ def list_tickets(
     status: Annotated[list[Status] | None, Query()] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
     assignee: Annotated[str | None, Query(description="an agent id, 'me' or 'none'")] = None,
-    team: int | None = None,
-    department: int | None = None,
-    requester: int | None = None,
+    team: QueryId = None,
+    department: QueryId = None,
+    requester: QueryId = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -78,22 +78,30 @@ def _assignee(value: str | None, me: int | None) -> int | None:
         return None
     if value == "me":
         return me
-    if value is not None and value.isdigit():
+    if value is not None and value.isdigit() and len(value) < 19:
         return int(value)
     raise ValidationFailed("assignee is an agent id, 'me' or 'none'",
                            {"assignee": "invalid"})
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
-def get_ticket(ticket_id: int, hub: HubDep, agent: AgentDep) -> Response:
+def get_ticket(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> Response:
     return model_response(TicketOut.of(service.get_ticket(hub.uows, agent, ticket_id)))
 
 
+_REQUIRED_WHEN_SENT = frozenset({"status", "priority", "subject", "tags", "custom_fields"})
+
+
 @router.patch("/{ticket_id}", response_model=TicketOut)
-def patch_ticket(ticket_id: int, body: TicketPatch, hub: HubDep, agent: AgentDep) -> TicketOut:
+def patch_ticket(ticket_id: PathId, body: TicketPatch, hub: HubDep, agent: AgentDep) -> TicketOut:
     fields = frozenset(body.model_fields_set)
     if not fields:
         raise ValidationFailed("nothing to change: send at least one field", {"body": "empty"})
+    # null clears assignee, team, department and category; the other fields always hold a value
+    cleared = {name: "cannot be null" for name in fields & _REQUIRED_WHEN_SENT
+               if getattr(body, name) is None}
+    if cleared:
+        raise ValidationFailed(f"{', '.join(sorted(cleared))} cannot be null", cleared)
     changes = service.TicketChanges(
         fields_set=fields, status=body.status, priority=body.priority,
         assignee_id=body.assignee_id, team_id=body.team_id, department_id=body.department_id,
@@ -103,7 +111,7 @@ def patch_ticket(ticket_id: int, body: TicketPatch, hub: HubDep, agent: AgentDep
 
 
 @router.post("/{ticket_id}/messages", status_code=201, response_model=MessageOut)
-def post_message(ticket_id: int, body: MessageIn, hub: HubDep, agent: AgentDep) -> MessageOut:
+def post_message(ticket_id: PathId, body: MessageIn, hub: HubDep, agent: AgentDep) -> MessageOut:
     files = []
     for index, item in enumerate(body.attachments):
         try:
@@ -120,13 +128,13 @@ def post_message(ticket_id: int, body: MessageIn, hub: HubDep, agent: AgentDep) 
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
-def get_events(ticket_id: int, hub: HubDep, agent: AgentDep) -> list[EventOut]:
+def get_events(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[EventOut]:
     return [EventOut.of(stored.id, stored.event)
             for stored in service.ticket_events(hub.uows, agent, ticket_id)]
 
 
 @router.post("/{ticket_id}/merge", response_model=TicketOut)
-def merge_into(ticket_id: int, body: MergeIn, hub: HubDep, agent: AgentDep) -> TicketOut:
+def merge_into(ticket_id: PathId, body: MergeIn, hub: HubDep, agent: AgentDep) -> TicketOut:
     """Merge ticket ``source_id`` into this ticket, which survives."""
     return TicketOut.of(service.merge_tickets(hub.uows, agent, body.source_id, ticket_id))
 
@@ -137,7 +145,7 @@ attachments = APIRouter(prefix="/api/v1/attachments", tags=["tickets"],
 
 @attachments.get("/{attachment_id}", response_class=Response,
                  responses={200: {"content": {"application/octet-stream": {}}}})
-def download_attachment(attachment_id: int, hub: HubDep, agent: AgentDep) -> Response:
+def download_attachment(attachment_id: PathId, hub: HubDep, agent: AgentDep) -> Response:
     attachment, content = service.get_attachment(hub.uows, hub.blobs, agent, attachment_id)
     # Always a download, never rendered inline: an uploaded HTML file must not run as our page.
     return Response(content, media_type="application/octet-stream", headers={
