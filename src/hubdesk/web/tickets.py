@@ -100,7 +100,8 @@ def _load_list(hub: Hub, agent: Agent, wanted: ListRequest) -> dict[str, Any]:
                                         cursor=wanted.cursor)
         except ValidationFailed as failure:
             error = f"{failure}. Start again from the first page."
-    wanted = ListRequest(wanted.view, wanted.status, team_id, wanted.query, wanted.cursor)
+    wanted = ListRequest(wanted.view, wanted.status, team_id if wanted.view == "team" else None,
+                         wanted.query, wanted.cursor)
     return {"page": page, "error": error, "teams": teams, "wanted": wanted}
 
 

@@ -1,0 +1,133 @@
+"""The console in a real browser: sign in, open a ticket, reply, see the reply.
+
+Runs headless Chromium from the system (never a downloaded browser) against a real uvicorn
+server on a free local port, once with scripts (htmx, when built) and once without.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from hubdesk.api.app import create_app
+from hubdesk.bootstrap import Hub, build_hub
+from hubdesk.config import Settings
+from hubdesk.web.render import HTMX_FILE
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("HUBDESK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _need_chromium() -> None:
+    if CHROMIUM.is_file():
+        return
+    message = f"Chromium not found at {CHROMIUM}: install it with `make browser-deps`"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def sqlite_hub(tmp_path: Path) -> Iterator[Hub]:
+    hub = build_hub(Settings(environment="test", data_dir=tmp_path, embedded_worker=False))
+    hub.migrate()
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def server(sqlite_hub: Hub) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(create_app(sqlite_hub), host="127.0.0.1", port=port,
+                            log_level="warning", access_log=False, lifespan="on")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not running.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["with-scripts", "without-scripts"])
+def test_sign_in_open_a_ticket_and_reply(sqlite_hub: Hub, server: str, tmp_path: Path,
+                                         scripts: bool) -> None:
+    _need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    team = factories.team(sqlite_hub, "Shipping")
+    rep = factories.staff(sqlite_hub, teams=(team,), with_password=True)
+    colleague = factories.staff(sqlite_hub, teams=(team,))
+    ticket = factories.ticket(sqlite_hub, rep.agent, subject="Parcel never arrived",
+                              body="Where is my order 4411?", email="maria@example.com",
+                              team_id=team.id).ticket
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(java_script_enabled=scripts,
+                                          viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            page.goto(f"{server}/tickets")
+            expect(page).to_have_url(re.compile(r"/login$"))
+            page.screenshot(path=str(tmp_path / "login.png"))
+            page.get_by_label("E-mail").fill(rep.agent.email)
+            page.get_by_label("Password").fill(factories.PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            queues = page.get_by_role("navigation", name="Queues")
+            expect(queues).to_be_visible()
+            if scripts and HTMX_FILE.is_file():
+                assert page.evaluate("typeof window.htmx") == "object"
+
+            queues.get_by_role("link", name="Unassigned").click()
+            row_link = page.get_by_role("link", name="Parcel never arrived")
+            expect(row_link).to_be_visible()
+            page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
+            row_link.click()
+
+            expect(page).to_have_url(re.compile(rf"/tickets/{ticket.id}$"))
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Parcel never arrived")
+            conversation = page.locator("ol.conversation")
+            expect(conversation).to_contain_text("Where is my order 4411?")
+
+            page.locator("#body").fill("Your parcel left our warehouse this morning.")
+            page.get_by_role("button", name="Send").click()
+            expect(page.get_by_role("status")).to_contain_text("Reply sent to the customer.")
+            expect(conversation.locator("li.msg")).to_have_count(2)
+            expect(conversation.locator("li.msg").last).to_contain_text(
+                "Your parcel left our warehouse this morning.")
+            page.screenshot(path=str(tmp_path / "ticket.png"), full_page=True)
+
+            # A refused change is explained on the page, with or without scripts.
+            page.get_by_label("Assignee").select_option(label=colleague.agent.name)
+            page.get_by_role("button", name="Save changes").click()
+            expect(page.get_by_role("alert")).to_contain_text(
+                "representatives may assign tickets to themselves only")
+            expect(page.locator("dl.facts")).to_contain_text("Unassigned")
+        finally:
+            browser.close()
+    assert (tmp_path / "ticket.png").stat().st_size > 10_000
