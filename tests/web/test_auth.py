@@ -72,6 +72,7 @@ def test_sign_out_ends_the_session(hub, client):
     assert (response.status_code, response.headers["location"]) == (303, "/login")
     assert "You are signed out." in client.get("/login").text
     assert client.get("/tickets", follow_redirects=False).status_code == 303
+    assert client.get("/logout", follow_redirects=False).headers["location"] == "/login"
 
 
 def test_a_deactivated_agent_is_signed_out_on_the_next_request(hub, client):

@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from hubdesk.services.auth import login
 from hubdesk.web import session, tickets
 from hubdesk.web.render import STATIC_DIR, render
-from hubdesk.web.session import AgentDep, CsrfRejected, FormDep, LoginRequired
+from hubdesk.web.session import CsrfRejected, FormDep, LoginRequired
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,7 +73,10 @@ async def login_submit(request: Request, form: FormDep) -> Response:
 
 
 @router.get("/logout")
-async def logout_page(request: Request, agent: AgentDep) -> Response:
+async def logout_page(request: Request) -> Response:
+    agent = await session.current_agent(request)
+    if agent is None:
+        return RedirectResponse("/login", status_code=303)
     return render(request, "logout.html", agent=agent)
 
 

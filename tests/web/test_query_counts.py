@@ -1,0 +1,64 @@
+"""Console pages ask the database a fixed number of questions, however long the list."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from hubdesk.services.tickets import add_message
+from tests import factories
+from tests.web.pages import sign_in
+
+
+@contextmanager
+def count_queries(engine):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SET")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _count(hub, client, url: str) -> int:
+    with count_queries(hub.engine) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_the_queue_costs_the_same_for_two_tickets_or_twenty(hub, client):
+    team = factories.team(hub)
+    rep = factories.staff(hub, teams=(team,), with_password=True)
+    for i in range(2):
+        factories.ticket(hub, rep.agent, subject=f"First {i}", email=f"a{i}@example.com",
+                         team_id=team.id)
+    sign_in(client, rep.agent)
+    few = _count(hub, client, "/tickets?view=team")
+    for i in range(18):
+        factories.ticket(hub, rep.agent, subject=f"More {i}", email=f"b{i}@example.com",
+                         team_id=team.id)
+    assert _count(hub, client, "/tickets?view=team") == few
+    assert "COUNT(" not in " ".join(_statements(hub, client, "/tickets?view=all")).upper()
+
+
+def _statements(hub, client, url: str) -> list[str]:
+    with count_queries(hub.engine) as statements:
+        client.get(url)
+    return statements
+
+
+def test_the_ticket_page_costs_the_same_for_a_short_or_long_conversation(hub, client):
+    team = factories.team(hub)
+    rep = factories.staff(hub, teams=(team,), with_password=True)
+    ticket_id = factories.ticket(hub, rep.agent, team_id=team.id).ticket.id
+    sign_in(client, rep.agent)
+    short = _count(hub, client, f"/tickets/{ticket_id}")
+    for i in range(10):
+        add_message(hub.uows, rep.agent, ticket_id, f"Reply {i}", public=i % 2 == 0)
+    assert _count(hub, client, f"/tickets/{ticket_id}") == short
