@@ -1,9 +1,188 @@
-"""`hubdesk demo` and `hubdesk seed` (being built)."""
+"""`hubdesk demo` (a populated demo server) and `hubdesk seed` (bulk data for benchmarks)."""
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from hubdesk.bootstrap import Hub
+
+DEMO_PASSWORD_BYTES = 9
+
+
+@contextmanager
+def progress_bar(console: Console) -> Iterator[Progress]:
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console,
+                  transient=False) as progress:
+        yield progress
+
+
+def _remove_database(data_dir: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"hubdesk.db{suffix}").unlink(missing_ok=True)
+
+
+def demo(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="where the demo database lives")] =
+        Path("data/demo"),
+    fresh: Annotated[bool, typer.Option("--fresh/--keep",
+                                        help="start from a new database, or keep the last "
+                                             "demo's data")] = True,
+    scale: Annotated[float, typer.Option(min=0.01, max=10.0,
+                                         help="size relative to the standard demo "
+                                              "(1,000 tickets)")] = 1.0,
+    seed: Annotated[int, typer.Option(help="random seed: the same seed, the same demo")] =
+        20240601,
+) -> None:
+    """Create a demo organisation with six weeks of tickets, then serve it."""
+    from hubdesk.bootstrap import build_hub
+    from hubdesk.config import Settings, get_settings
+
+    console = Console(stderr=True, soft_wrap=True)
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        _remove_database(data_dir)
+    database_url = f"sqlite:///{data_dir / 'hubdesk.db'}"
+    # The server reads its settings from the environment: point it at the demo database.
+    os.environ["HUBDESK_DATA_DIR"] = str(data_dir)
+    os.environ["HUBDESK_DATABASE_URL"] = database_url
+    get_settings.cache_clear()
+    hub = build_hub(Settings(data_dir=data_dir, database_url=database_url))
+    hub.migrate()
+    password = secrets.token_urlsafe(DEMO_PASSWORD_BYTES)
+    started = time.perf_counter()
+    if _has_tickets(hub):
+        console.print("keeping the existing demo data; the sign-in password is renewed")
+        _renew_passwords(hub, password)
+    else:
+        _seed_demo(hub, console, scale, seed, password)
+    token = _demo_token(hub)
+    hub.close()
+    _print_welcome(console, host, port, password, token, time.perf_counter() - started)
+    _serve(host, port)
+
+
+def _has_tickets(hub: Hub) -> bool:
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.tickets import list_tickets
+    from hubdesk.services.views import TicketFilter
+
+    return bool(list_tickets(hub.uows, LOCAL_OPERATOR, TicketFilter(), limit=1).rows)
+
+
+def _seed_demo(hub: Hub, console: Console, scale: float, seed: int, password: str) -> None:
+    from hubdesk.demo.seeder import demo_size, seed_demo
+
+    customers, tickets = demo_size(scale)
+    with progress_bar(console) as progress:
+        people = progress.add_task("customers", total=customers)
+        work = progress.add_task("tickets", total=tickets)
+        seed_demo(hub, scale=scale, seed=seed, password=password,
+                  on_customer=lambda: progress.advance(people),
+                  on_ticket=lambda: progress.advance(work))
+
+
+def _renew_passwords(hub: Hub, password: str) -> None:
+    from hubdesk.demo.people import STAFF
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.directory import AgentInput, list_agents, update_agent
+
+    signing_in = {m.email for m in STAFF if m.signs_in}
+    for agent in list_agents(hub.uows, LOCAL_OPERATOR):
+        if agent.email in signing_in and agent.id is not None:
+            update_agent(hub.uows, LOCAL_OPERATOR, agent.id,
+                         AgentInput(fields_set=frozenset({"password"}), password=password))
+
+
+def _demo_token(hub: Hub) -> str:
+    from hubdesk.demo.people import ADMIN_EMAIL
+    from hubdesk.services.auth import LOCAL_OPERATOR, create_token
+
+    return create_token(hub.uows, LOCAL_OPERATOR, ADMIN_EMAIL, "demo")
+
+
+def _print_welcome(console: Console, host: str, port: int, password: str, token: str,
+                   seconds: float) -> None:
+    from hubdesk.demo.people import ADMIN_EMAIL, DEMO_DOMAIN, SIGN_IN
+
+    base = f"http://{host}:{port}"
+    others = ", ".join(f"{name}@{DEMO_DOMAIN}" for name in SIGN_IN if name != "admin")
+    console.print(f"\n[bold green]Hubdesk demo ready[/] (prepared in {seconds:.1f} s)\n")
+    console.print(f"  console    {base}/")
+    console.print(f"  API docs   {base}/api/docs")
+    console.print(f"  sign in    {ADMIN_EMAIL}  password: [bold]{password}[/]")
+    console.print(f"             (same password: {others})")
+    console.print(f"  API token  [bold]{token}[/]")
+    console.print(f"  try        curl -H 'Authorization: Bearer {token}' "
+                  f"'{base}/api/v1/tickets?status=open&limit=5'\n")
+    console.print("stop with Ctrl-C\n")
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from hubdesk import logs
+    from hubdesk.config import get_settings
+
+    logs.configure(get_settings().log_level)
+    uvicorn.run("hubdesk.asgi:app", host=host, port=port, log_config=None, access_log=False,
+                proxy_headers=False)
+
+
+def seed(
+    tickets: Annotated[int, typer.Option(min=1, help="how many tickets to add")],
+    customers: Annotated[int | None, typer.Option(
+        min=1, help="how many customers to add (default: one per five tickets)")] = None,
+    batch: Annotated[int, typer.Option(min=1, max=20_000, help="rows per transaction")] = 1000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 7,
+    days: Annotated[float | None, typer.Option(
+        min=1, help="spread over this many past days (default: 6 weeks, or a year above "
+                    "2,000 tickets)")] = None,
+) -> None:
+    """Add realistic tickets in bulk to the configured database (for benchmarks)."""
+    from hubdesk.bootstrap import build_hub
+    from hubdesk.config import get_settings
+    from hubdesk.demo.bulk import seed_bulk
+
+    console = Console(stderr=True)
+    hub = build_hub(get_settings())
+    hub.migrate()
+    count = customers or max(1, tickets // 5)
+    started = time.perf_counter()
+    with progress_bar(console) as progress:
+        tasks = {"customers": progress.add_task("customers", total=count),
+                 "tickets": progress.add_task("tickets", total=tickets)}
+        result = seed_bulk(hub, tickets=tickets, customers=count, batch=batch, seed=seed,
+                           span_days=days,
+                           progress=lambda kind, n: progress.advance(tasks[kind], n))
+    seconds = time.perf_counter() - started
+    hub.close()
+    console.print(f"added {result.tickets} tickets (#{result.first_ticket_id}–"
+                  f"#{result.last_ticket_id}), {result.customers} customers, "
+                  f"{result.messages} messages, {result.events} events in {seconds:.1f} s "
+                  f"({result.tickets / seconds:.0f} tickets/s)")
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.command()(demo)
+    app.command()(seed)

@@ -1,0 +1,60 @@
+"""The demo organisation: structure, customers and six weeks of tickets, all through services."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hubdesk.bootstrap import Hub
+from hubdesk.demo.conversations import play_ticket
+from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
+from hubdesk.demo.people import ADMIN_EMAIL
+from hubdesk.demo.timeline import contact_moments
+from hubdesk.domain.clock import utcnow
+
+DEFAULT_SEED = 20240601
+FULL_TICKETS = 1000
+FULL_CUSTOMERS = 200
+HISTORY = timedelta(weeks=6)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    teams: int
+    departments: int
+    agents: int
+    customers: int
+    tickets: int
+    admin_email: str
+
+
+def demo_size(scale: float) -> tuple[int, int]:
+    """(customers, tickets) at ``scale`` (1.0 is the full demo)."""
+    return max(5, round(FULL_CUSTOMERS * scale)), max(1, round(FULL_TICKETS * scale))
+
+
+def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
+              now: datetime | None = None, password: str | None = None,
+              on_customer: Callable[[], None] | None = None,
+              on_ticket: Callable[[], None] | None = None) -> DemoSummary:
+    """Fill an empty, migrated database with the demo organisation.
+
+    The same ``seed`` gives the same people, texts and stories; times are relative to
+    ``now``. Staff get ``password`` (none means they cannot sign in to the console).
+    """
+    rng = random.Random(seed)
+    now = now or utcnow()
+    customer_count, ticket_count = demo_size(scale)
+    structure = build_structure(hub, password=password)
+    organisations = build_organisations(hub)
+    clientele = build_customers(hub, rng, customer_count, organisations,
+                                on_customer=on_customer)
+    for moment in contact_moments(rng, ticket_count, now - HISTORY, now - timedelta(minutes=5)):
+        play_ticket(hub, rng, structure, clientele, moment, now)
+        if on_ticket is not None:
+            on_ticket()
+    return DemoSummary(teams=len(structure.teams), departments=len(structure.departments),
+                       agents=len(structure.agents), customers=customer_count,
+                       tickets=ticket_count, admin_email=ADMIN_EMAIL)
