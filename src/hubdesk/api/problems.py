@@ -66,4 +66,5 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JsonResponse:
-        return problem(error.status_code, str(error.detail), headers=error.headers)
+        return problem(error.status_code, str(error.detail),
+                       headers=dict(error.headers) if error.headers else None)

@@ -99,11 +99,17 @@ class Publisher(Protocol):
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without ``commit()`` rolls everything back."""
 
-    tickets: TicketRepository
-    customers: CustomerRepository
-    agents: AgentRepository
-    structure: OrgStructureRepository
-    outbox: Outbox
+    # Read-only members, so an implementation may expose more specific repositories.
+    @property
+    def tickets(self) -> TicketRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def agents(self) -> AgentRepository: ...
+    @property
+    def structure(self) -> OrgStructureRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -9,7 +9,18 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, false, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    false,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from hubdesk.domain.events import Actor, ActorKind, TicketEvent
@@ -134,7 +145,7 @@ class SqlTicketRepository:
         tk = t.tickets
         conditions: list[Any] = []
         if not scope.everything:
-            visible = []
+            visible: list[ColumnElement[bool]] = []
             if scope.team_ids:
                 visible.append(tk.c.team_id.in_(sorted(scope.team_ids)))
             if scope.department_ids:
@@ -168,7 +179,7 @@ class SqlTicketRepository:
 
     def _query_condition(self, query: str) -> Any:
         tk = t.tickets
-        alternatives = []
+        alternatives: list[ColumnElement[bool]] = []
         stripped = query.strip().lstrip("#")
         if stripped.isdigit() and len(stripped) < 16:
             alternatives.append(tk.c.id == int(stripped))

@@ -18,6 +18,12 @@ from hubdesk.store.tickets import SqlTicketRepository
 
 
 class SqlUnitOfWork:
+    tickets: SqlTicketRepository
+    customers: SqlCustomerRepository
+    agents: SqlAgentRepository
+    structure: SqlOrgStructureRepository
+    outbox: SqlOutbox
+
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self._engine = engine
         self._write = write
