@@ -55,6 +55,13 @@ def login(uows: UnitOfWorkFactory, email: str, password: str) -> Agent | None:
     return agent
 
 
+def session_agent(uows: UnitOfWorkFactory, agent_id: int) -> Agent | None:
+    """The agent a signed console session names, if it still exists and is active."""
+    with uows(write=False) as uow:
+        agent = uow.agents.get(agent_id)
+    return agent if agent is not None and agent.active else None
+
+
 def authenticate_token(uows: UnitOfWorkFactory, token: str) -> Agent | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None

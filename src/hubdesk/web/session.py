@@ -20,9 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from hubdesk.bootstrap import Hub
 from hubdesk.config import Settings
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.errors import NotFound
-from hubdesk.services.auth import LOCAL_OPERATOR
-from hubdesk.services.directory import get_agent
+from hubdesk.services.auth import session_agent
 
 COOKIE = "hubdesk_session"
 CSRF_FIELD = "csrf_token"
@@ -98,13 +96,8 @@ async def current_agent(request: Request) -> Agent | None:
     agent_id = request.session.get(_AGENT)
     if not isinstance(agent_id, int):
         return None
-    try:
-        # The session lookup runs with the server's own authority: the agent is not yet known.
-        agent = await run_in_threadpool(get_agent, hub_of(request).uows, LOCAL_OPERATOR,
-                                        agent_id)
-    except NotFound:
-        agent = None
-    if agent is None or not agent.active:
+    agent = await run_in_threadpool(session_agent, hub_of(request).uows, agent_id)
+    if agent is None:
         sign_out(request)
         return None
     return agent
