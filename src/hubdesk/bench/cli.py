@@ -1,7 +1,134 @@
-"""`hubdesk bench ...` (being built)."""
+"""`hubdesk bench ...`: each benchmark prints one JSON object on stdout and logs on stderr."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import logging
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
 import typer
 
 app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
+
+
+class Db(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
+
+
+def _logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s bench %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("hubdesk.bench")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def _emit(result: dict[str, Any]) -> None:
+    sys.stdout.write(orjson.dumps(result).decode() + "\n")
+    sys.stdout.flush()
+
+
+def _log_dir(value: Path | None) -> Path:
+    return value or Path(tempfile.gettempdir()) / "hubdesk-bench-logs"
+
+
+LogDir = Annotated[Path | None, typer.Option(
+    help="where the server's log goes (default: hubdesk-bench-logs in the temp directory)")]
+
+
+@app.command()
+def intake(
+    db: Annotated[Db, typer.Option(help="database under test")] = Db.SQLITE,
+    tickets: Annotated[int, typer.Option(min=1, max=1_000_000, help="tickets to create")] = 2000,
+    concurrency: Annotated[int, typer.Option(min=1, max=256, help="concurrent clients")] = 8,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="server processes")] = 2,
+    warmup: Annotated[int | None, typer.Option(min=0, help="unmeasured tickets first")] = None,
+    idempotency_keys: Annotated[bool, typer.Option(
+        help="send an Idempotency-Key with every request")] = False,
+    log_dir: LogDir = None,
+) -> None:
+    """Create tickets through POST /api/v1/tickets against a real server."""
+    from hubdesk.bench.intake import run
+
+    _logging()
+    _emit(run(db=db.value, tickets=tickets, concurrency=concurrency, workers=workers,
+              warmup=warmup, idempotency_keys=idempotency_keys, log_dir=_log_dir(log_dir)))
+
+
+@app.command()
+def lists(
+    db: Annotated[Db, typer.Option(help="database under test")] = Db.SQLITE,
+    tickets: Annotated[int, typer.Option(min=1, max=10_000_000,
+                                         help="tickets in the database")] = 100_000,
+    requests: Annotated[int, typer.Option(min=1, max=100_000,
+                                          help="requests per scenario")] = 200,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="server processes")] = 2,
+    data_dir: Annotated[Path | None, typer.Option(
+        help="SQLite: where the database file lives (default: a scratch directory)")] = None,
+    reuse: Annotated[bool, typer.Option(
+        help="use the database of an earlier --reuse run if it holds enough tickets, "
+             "and keep it")] = False,
+    log_dir: LogDir = None,
+) -> None:
+    """Seed, then time ticket lists, cursor pages, filters and searches on a real server."""
+    from hubdesk.bench.lists import run
+
+    _logging()
+    _emit(run(db=db.value, tickets=tickets, requests=requests, workers=workers,
+              data_dir=data_dir, reuse=reuse, log_dir=_log_dir(log_dir)))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def triage(ctx: typer.Context) -> None:
+    """Accuracy and speed of the triage detectors (options are passed to the benchmark)."""
+    try:
+        module = importlib.import_module("hubdesk.bench.triage")
+    except ImportError as error:
+        typer.secho(f"the triage benchmark is not available in this installation ({error})",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from error
+    _logging()
+    run = module.run
+    _emit(run(**_options(run, ctx.args)))
+
+
+def _options(function: Any, args: list[str]) -> dict[str, Any]:
+    """``--name value`` pairs as keyword arguments, converted to the defaults' types."""
+    parameters = inspect.signature(function).parameters
+    found: dict[str, Any] = {}
+    items = iter(args)
+    for item in items:
+        if not item.startswith("--"):
+            raise typer.BadParameter(f"unexpected argument {item!r}")
+        name, _, value = item[2:].partition("=")
+        key = name.replace("-", "_")
+        if key not in parameters:
+            raise typer.BadParameter(f"unknown option --{name}; known: "
+                                     + ", ".join(f"--{p.replace('_', '-')}"
+                                                 for p in parameters))
+        default = parameters[key].default
+        if isinstance(default, bool):
+            found[key] = value.lower() not in ("0", "false", "no") if value else True
+            continue
+        if not value:
+            value = next(items, "")
+        found[key] = _convert(value, default, str(parameters[key].annotation))
+    return found
+
+
+def _convert(value: str, default: Any, annotation: str) -> Any:
+    if isinstance(default, int | float):
+        return type(default)(value)
+    if "Path" in annotation:
+        return Path(value)
+    if "tuple" in annotation or "list" in annotation:
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value

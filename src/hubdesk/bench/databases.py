@@ -1,0 +1,129 @@
+"""Databases for benchmarks: a scratch SQLite file, or a dedicated PostgreSQL database.
+
+PostgreSQL runs get their own database (``hubdesk_bench``) created through an administrative
+URL (``HUBDESK_BENCH_POSTGRES_URL``) and dropped afterwards; only a server on this machine is
+accepted, since benchmarks load it hard.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+ADMIN_URL_VARIABLE = "HUBDESK_BENCH_POSTGRES_URL"
+DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BENCH_DATABASE = "hubdesk_bench"
+RAW_TABLE = "bench_raw_insert"
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", None}
+
+log = logging.getLogger("hubdesk.bench")
+
+
+@dataclass(frozen=True)
+class BenchDatabase:
+    kind: str  # "sqlite" | "postgres"
+    url: str
+    data_dir: Path
+
+
+def admin_url() -> URL:
+    url = make_url(os.environ.get(ADMIN_URL_VARIABLE, DEFAULT_ADMIN_URL))
+    if url.host not in _LOCAL_HOSTS:
+        raise ValueError(f"{ADMIN_URL_VARIABLE} must point to a PostgreSQL server on this "
+                         f"machine (127.0.0.1), not {url.host}")
+    return url
+
+
+def _postgres(action: str) -> str:
+    admin = admin_url()
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if action in ("drop", "recreate"):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" '
+                                        "WITH (FORCE)"))
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                        {"n": BENCH_DATABASE}).first()
+            if action in ("recreate", "ensure") and not exists:
+                connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
+    finally:
+        engine.dispose()
+    return admin.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+
+
+@contextmanager
+def bench_database(kind: str, *, data_dir: Path | None = None, reuse: bool = False,
+                   keep: bool = False) -> Iterator[BenchDatabase]:
+    """A database for one run: fresh unless ``reuse``; removed afterwards unless kept."""
+    if kind not in ("sqlite", "postgres"):
+        raise ValueError("--db is sqlite or postgres")
+    scratch = data_dir is None
+    directory = Path(tempfile.mkdtemp(prefix="hubdesk-bench-")) if data_dir is None \
+        else data_dir.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    if kind == "sqlite":
+        database = directory / "hubdesk.db"
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{database}"
+    else:
+        url = _postgres("ensure" if reuse else "recreate")
+    try:
+        yield BenchDatabase(kind, url, directory)
+    finally:
+        if kind == "postgres" and not (keep or reuse):
+            _postgres("drop")
+        if scratch and not (keep or reuse):
+            shutil.rmtree(directory, ignore_errors=True)
+        elif keep or reuse:
+            log.info("kept the benchmark database: %s",
+                     make_url(url).render_as_string(hide_password=True))
+
+
+def raw_insert_rate(engine: Engine, *, seconds: float = 3.0, max_rows: int = 5000) -> float:
+    """Single-row INSERT + COMMIT per iteration, one connection, through the app's driver.
+
+    This is the ceiling for anything that commits once per ticket on this machine: the
+    stack's throughput divided by it shows what the layers above the database cost.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    raw = engine.raw_connection()  # same driver and connection settings as the app
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"DROP TABLE IF EXISTS {RAW_TABLE}")
+        key = "INTEGER PRIMARY KEY" if sqlite else "BIGSERIAL PRIMARY KEY"
+        cursor.execute(f"CREATE TABLE {RAW_TABLE} (id {key}, subject VARCHAR(500) NOT NULL, "
+                       "created_at VARCHAR(40) NOT NULL)")
+        raw.commit()
+        marker = "?" if sqlite else "%s"
+        statement = (f"INSERT INTO {RAW_TABLE} (subject, created_at) "  # noqa: S608 - constants
+                     f"VALUES ({marker}, {marker})")
+        rows = 0
+        started = time.perf_counter()
+        deadline = started + seconds
+        while rows < max_rows and time.perf_counter() < deadline:
+            if sqlite:  # the app's engine runs SQLite in autocommit mode and issues BEGIN
+                cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute(statement, (f"Parcel never arrived #{rows}", "2024-06-01T10:00:00"))
+            if sqlite:
+                cursor.execute("COMMIT")
+            else:
+                raw.commit()
+            rows += 1
+        elapsed = time.perf_counter() - started
+        cursor.execute(f"DROP TABLE {RAW_TABLE}")
+        raw.commit()
+    finally:
+        raw.close()
+    return rows / elapsed

@@ -1,0 +1,105 @@
+"""A real Hubdesk server in a child process, on a free loopback port, for the duration of a run."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+from hubdesk.bench.http import LOOPBACK
+
+log = logging.getLogger("hubdesk.bench")
+READY_TIMEOUT_SECONDS = 90.0
+STOP_TIMEOUT_SECONDS = 15.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """``uvicorn hubdesk.asgi:app`` with uvloop and httptools, as production would run it."""
+
+    def __init__(self, database_url: str, data_dir: Path, *, workers: int = 1,
+                 log_path: Path, environment: dict[str, str] | None = None) -> None:
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.workers = workers
+        self.log_path = log_path
+        self.environment = environment or {}
+        self.port = 0
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def __enter__(self) -> Server:
+        self.port = free_port()
+        env = {**os.environ, "HUBDESK_DATABASE_URL": self.database_url,
+               "HUBDESK_DATA_DIR": str(self.data_dir), **self.environment}
+        command = [sys.executable, "-m", "uvicorn", "hubdesk.asgi:app", "--host", LOOPBACK,
+                   "--port", str(self.port), "--workers", str(self.workers), "--loop",
+                   "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log_file:
+            self._process = subprocess.Popen(command, env=env, stdout=log_file,  # noqa: S603
+                                             stderr=subprocess.STDOUT, start_new_session=True)
+        log.info("server pid %s on %s:%s with %s worker(s), log %s", self._process.pid,
+                 LOOPBACK, self.port, self.workers, self.log_path)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        assert self._process is not None
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self._process.returncode}; "
+                                   f"see {self.log_path}:\n{self.log_tail()}")
+            try:
+                connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=2)
+                connection.request("GET", "/readyz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+                connection.close()
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"the server was not ready within {READY_TIMEOUT_SECONDS:.0f} s; "
+                           f"see {self.log_path}")
+
+    def log_tail(self, characters: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-characters:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)  # uvicorn's supervisor stops its workers
+        try:
+            process.wait(STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the session this run started
+            process.wait()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
