@@ -1,0 +1,86 @@
+"""The demo organisation, at a reduced size, on both databases."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from hubdesk.bootstrap import Hub
+from hubdesk.demo.people import DEPARTMENTS, TEAMS
+from hubdesk.demo.seeder import demo_size, seed_demo
+from hubdesk.domain.agents import Role
+from hubdesk.services.auth import LOCAL_OPERATOR
+from hubdesk.services.directory import list_agents, list_departments, list_teams
+from hubdesk.services.tickets import get_ticket, list_tickets, ticket_events
+from hubdesk.services.views import TicketFilter
+from hubdesk.store import tables as t
+
+NOW = datetime(2024, 6, 5, 15, 30, tzinfo=UTC)
+SCALE = 0.06
+
+
+def _all_tickets(hub: Hub) -> list[int]:
+    ids: list[int] = []
+    cursor = None
+    while True:
+        page = list_tickets(hub.uows, LOCAL_OPERATOR, TicketFilter(), limit=200, cursor=cursor)
+        ids += [row.id for row in page.rows]
+        if page.next_cursor is None:
+            return ids
+        cursor = page.next_cursor
+
+
+def test_the_demo_has_the_promised_shape(hub: Hub) -> None:
+    summary = seed_demo(hub, scale=SCALE, now=NOW)
+
+    customers, tickets = demo_size(SCALE)
+    assert (summary.customers, summary.tickets) == (customers, tickets)
+    assert {t.name for t in list_teams(hub.uows, LOCAL_OPERATOR)} == {n for n, _ in TEAMS}
+    assert {d.name for d in list_departments(hub.uows, LOCAL_OPERATOR)} == \
+        {n for n, _, _ in DEPARTMENTS}
+    agents = list_agents(hub.uows, LOCAL_OPERATOR)
+    assert len(agents) == 20
+    assert {a.role for a in agents} == set(Role)
+    ids = _all_tickets(hub)
+    # Duplicates that were merged away are tickets too.
+    assert len(ids) >= tickets
+    statuses = Counter(get_ticket(hub.uows, LOCAL_OPERATOR, i).ticket.status for i in ids)
+    assert len(statuses) >= 3
+
+
+def test_every_demo_ticket_has_its_history_and_conversation(hub: Hub) -> None:
+    seed_demo(hub, scale=SCALE, now=NOW)
+
+    notes = 0
+    for ticket_id in _all_tickets(hub):
+        detail = get_ticket(hub.uows, LOCAL_OPERATOR, ticket_id)
+        events = ticket_events(hub.uows, LOCAL_OPERATOR, ticket_id)
+        assert events[0].event.kind == "created"
+        assert all(e.event.at <= NOW for e in events)
+        assert events[0].event.at == detail.ticket.created_at
+        if detail.ticket.merged_into_id is None:
+            assert 1 <= len(detail.messages) <= 7  # up to 6, plus a merged duplicate's
+        else:
+            assert detail.messages == []  # moved to the surviving ticket
+        assert detail.messages == sorted(detail.messages, key=lambda m: m.created_at)
+        notes += sum(1 for m in detail.messages if not m.public)
+    assert notes > 0
+    with hub.engine.connect() as connection:
+        events_total = connection.execute(select(func.count()).select_from(t.ticket_events))
+        outbox_total = connection.execute(select(func.count()).select_from(t.outbox))
+        assert events_total.scalar_one() == outbox_total.scalar_one()
+
+
+def test_demo_tickets_are_found_by_search(hub: Hub) -> None:
+    seed_demo(hub, scale=SCALE, now=NOW)
+    # A merged duplicate's text moved to the ticket it was merged into.
+    ticket = next(d.ticket for d in (get_ticket(hub.uows, LOCAL_OPERATOR, i)
+                                     for i in _all_tickets(hub)) if d.ticket.merged_into_id is None)
+    ticket_id, subject = ticket.id, ticket.subject
+    word = max(subject.split(), key=len).strip("?.,!:'\"")
+
+    found = list_tickets(hub.uows, LOCAL_OPERATOR, TicketFilter(query=word), limit=200)
+
+    assert ticket_id in {row.id for row in found.rows}
