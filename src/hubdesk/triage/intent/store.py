@@ -61,7 +61,7 @@ class ModelStore:
             "backend": classifier.backend,
             "classes": [str(name) for name in classifier.classes],
             "threshold": classifier.threshold,
-            "linear_weight": classifier.linear_weight,
+            "weights": classifier.weights,
             "metrics": classifier.metrics,
             "saved_at": datetime.now(UTC).isoformat(),
             "sha256": hashlib.sha256(payload).hexdigest(),

@@ -7,8 +7,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-WEIGHT_GRID = np.round(np.linspace(0.0, 1.0, 21), 2)
-
 
 class ThresholdOptions(Protocol):
     target_answered_accuracy: float
@@ -16,25 +14,41 @@ class ThresholdOptions(Protocol):
     min_in_scope_accuracy: float
 
 
-def choose_ensemble_weight(
-    linear_log_proba: np.ndarray,
-    embedding_log_proba: np.ndarray,
-    classes: np.ndarray,
-    truth: Sequence[str],
-) -> float:
-    """The linear model's share that maximises validation accuracy (ties: the middle one)."""
+def weight_grid(names: Sequence[str], step: float = 0.05) -> list[dict[str, float]]:
+    """Every way of sharing 1.0 between the components, in steps of `step`."""
+    units = round(1 / step)
+
+    def shares(count: int, left: int) -> list[list[int]]:
+        if count == 1:
+            return [[left]]
+        return [
+            [first, *rest] for first in range(left + 1) for rest in shares(count - 1, left - first)
+        ]
+
+    return [
+        {name: round(part / units, 4) for name, part in zip(names, split, strict=True)}
+        for split in shares(len(names), units)
+    ]
+
+
+def choose_weights(
+    parts: dict[str, np.ndarray], classes: np.ndarray, truth: Sequence[str]
+) -> dict[str, float]:
+    """Component weights with the best validation accuracy; ties go to the most even mix."""
     expected = np.asarray(truth, dtype=object)
     in_scope = np.isin(expected, classes)
-    if not in_scope.any():
-        return 0.5
-    scores = []
-    for weight in WEIGHT_GRID:
-        combined = weight * linear_log_proba + (1 - weight) * embedding_log_proba
-        predicted = classes[np.argmax(combined, axis=1)]
-        scores.append(float(np.mean(predicted[in_scope] == expected[in_scope])))
-    best = max(scores)
-    tied = [float(w) for w, s in zip(WEIGHT_GRID, scores, strict=True) if s >= best - 1e-9]
-    return tied[len(tied) // 2]
+    names = sorted(parts)
+    if len(names) == 1 or not in_scope.any():
+        return {name: 1.0 / len(names) for name in names}
+    best: tuple[float, float] | None = None
+    chosen: dict[str, float] = {}
+    for weights in weight_grid(names):
+        combined = sum(weights[name] * parts[name][in_scope] for name in names)
+        accuracy = float(np.mean(classes[np.argmax(combined, axis=1)] == expected[in_scope]))
+        evenness = -float(np.std(list(weights.values())))
+        if best is None or (accuracy, evenness) > best:
+            best, chosen = (accuracy, evenness), weights
+    return chosen
 
 
 def choose_threshold(

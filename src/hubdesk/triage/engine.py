@@ -1,0 +1,198 @@
+"""The triage engine the intake pipeline calls once per incoming message.
+
+    engine = TriageEngine.with_stored_model(TriageConfig(languages=("en", "de")))
+    result = engine.analyse(body, subject=subject, customer_tier="vip")
+
+`analyse` never raises: every stage is guarded, a failing stage leaves its neutral verdict and
+its name in `result.errors`, and once the time budget is spent the remaining stages are
+skipped (named in `result.skipped`). Personal data is always scanned first, because masking
+it is the one thing that must not be skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from hubdesk.domain.triage import (
+    UNKNOWN_LANGUAGE,
+    AbuseVerdict,
+    IntentPrediction,
+    LanguageGuess,
+    PiiSpan,
+    PrioritySuggestion,
+    SentimentSignals,
+    TriageResult,
+)
+from hubdesk.triage.abuse import AbuseDetector
+from hubdesk.triage.intent.classifier import IntentClassifier
+from hubdesk.triage.intent.store import ModelNotFound, ModelStore
+from hubdesk.triage.language import LanguageDetector
+from hubdesk.triage.pii import MASKED_BY_DEFAULT, PiiDetector, mask, mask_coarse
+from hubdesk.triage.priority import PriorityRules, PrioritySuggester
+from hubdesk.triage.signals import SignalDetector
+from hubdesk.triage.text import MAX_ANALYSED_CHARACTERS, coerce_to_text, is_mostly_symbols, prepare
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+NO_MODEL = "none"
+NEUTRAL_LANGUAGE = LanguageGuess(UNKNOWN_LANGUAGE, 0.0, "none")
+NEUTRAL_SIGNALS = SentimentSignals(0.0, 0.0, 0.0, False, 0.0)
+NEUTRAL_ABUSE = AbuseVerdict(False, 0.0)
+NEUTRAL_PRIORITY = PrioritySuggestion("normal", 0)
+
+
+def abstention(version: str = NO_MODEL) -> IntentPrediction:
+    """No category: the ticket goes to human triage."""
+    return IntentPrediction(None, 0.0, version, abstained=True)
+
+
+@dataclass(frozen=True)
+class TriageConfig:
+    """Per-organisation settings; the defaults suit an English-speaking desk."""
+
+    languages: tuple[str, ...] = ()  # the organisation's languages; empty means "any"
+    phone_region: str = "US"  # how phone numbers without a country code are read
+    masked_entities: frozenset[str] = MASKED_BY_DEFAULT
+    budget_ms: float = 100.0
+    max_characters: int = MAX_ANALYSED_CHARACTERS
+    mask_tail: bool = True  # over-mask digit runs past `max_characters` (~50 ms per MB)
+    priority_rules: PriorityRules = field(default_factory=PriorityRules)
+
+
+class TriageEngine:
+    def __init__(
+        self,
+        config: TriageConfig | None = None,
+        *,
+        intent: IntentClassifier | None = None,
+        learned_anger: object = None,
+        learned_abuse: object = None,
+    ) -> None:
+        self.config = config or TriageConfig()
+        self.intent = intent
+        self.language = LanguageDetector(self.config.languages)
+        self.signals = SignalDetector(learned_anger=learned_anger)
+        self.abuse = AbuseDetector(learned_abuse)
+        self.pii = PiiDetector(self.config.phone_region)
+        self.priority = PrioritySuggester(self.config.priority_rules)
+
+    @classmethod
+    def with_stored_model(
+        cls, config: TriageConfig | None = None, store: ModelStore | None = None
+    ) -> TriageEngine:
+        """The engine with the current intent model, or without one if none is trained yet."""
+        try:
+            intent = (store or ModelStore()).load()
+        except ModelNotFound:
+            log.info("no intent model trained yet: every ticket goes to human triage")
+            intent = None
+        return cls(config, intent=intent)
+
+    @property
+    def model_version(self) -> str:
+        return self.intent.version if self.intent is not None else NO_MODEL
+
+    def warm_up(self) -> None:
+        """Load lazy models now rather than on the first customer's message."""
+        self.language.warm_up()
+        self.analyse("Card blocked?")  # short texts take the other language detector
+        self.analyse("Hello, my card was charged twice, please refund it. Thanks!")
+
+    def analyse(
+        self,
+        text: object,
+        *,
+        subject: str | None = None,
+        customer_tier: str | None = None,
+        previous_contacts: int = 0,
+    ) -> TriageResult:
+        run = _Run(self.config.budget_ms)
+        raw = coerce_to_text(text)
+        spans, masked = run.stage("pii", lambda: self._scan_pii(raw), ((), raw))
+        prepared = prepare(f"{subject}\n{raw}" if subject else raw, self.config.max_characters)
+        clean = prepared.text
+        language = run.stage("language", lambda: self.language.detect(clean), NEUTRAL_LANGUAGE)
+        signals = run.stage(
+            "signals", lambda: self.signals.detect(clean, previous_contacts), NEUTRAL_SIGNALS
+        )
+        abuse = run.stage("abuse", lambda: self.abuse.detect(clean), NEUTRAL_ABUSE)
+        intent = run.stage("intent", lambda: self._classify(clean), abstention(self.model_version))
+        priority = run.stage(
+            "priority",
+            lambda: self.priority.suggest(clean, signals, intent, abuse, customer_tier),
+            NEUTRAL_PRIORITY,
+        )
+        return TriageResult(
+            language=language,
+            signals=signals,
+            abuse=abuse,
+            intent=intent,
+            pii=spans,
+            priority=priority,
+            masked_text=masked,
+            elapsed_ms=round(run.elapsed_ms(), 3),
+            truncated=prepared.truncated,
+            skipped=tuple(run.skipped),
+            errors=tuple(run.errors),
+            extra={"stage_ms": run.stage_ms},
+        )
+
+    def mask(self, text: str, entities: frozenset[str] | None = None) -> str:
+        """Mask personal data in any text (a reply, an export line) with this desk's policy."""
+        return self.pii.mask(text, entities or self.config.masked_entities)
+
+    def _scan_pii(self, raw: str) -> tuple[tuple[PiiSpan, ...], str]:
+        # Offsets refer to the text as received, so the stored body can be masked exactly.
+        head = raw[: self.config.max_characters]
+        spans = self.pii.detect(head)
+        masked = mask(head, spans, self.config.masked_entities)
+        tail = raw[len(head) :]
+        if tail:
+            masked += mask_coarse(tail) if self.config.mask_tail else tail
+        return spans, masked
+
+    def _classify(self, text: str) -> IntentPrediction:
+        if self.intent is None:
+            return abstention()
+        if not text or is_mostly_symbols(text):
+            return abstention(self.intent.version)
+        return self.intent.predict(text)
+
+
+class _Run:
+    """Times the stages of one analysis and enforces its budget."""
+
+    def __init__(self, budget_ms: float) -> None:
+        self.started = time.perf_counter()
+        self.budget_ms = budget_ms
+        self.skipped: list[str] = []
+        self.errors: list[str] = []
+        self.stage_ms: dict[str, float] = {}
+
+    def elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+    def stage(self, name: str, compute: Callable[[], T], neutral: T) -> T:
+        # Personal data is scanned whatever the budget; everything else can wait for a human.
+        if name != "pii" and self.elapsed_ms() > self.budget_ms:
+            self.skipped.append(name)
+            return neutral
+        started = time.perf_counter()
+        try:
+            return compute()
+        except Exception:  # a detector's bug must never drop a customer's message
+            log.exception("triage stage %s failed", name)
+            self.errors.append(name)
+            return neutral
+        finally:
+            self.stage_ms[name] = round((time.perf_counter() - started) * 1000, 4)
+
+
+def describe(result: TriageResult) -> dict[str, Any]:
+    """The JSON the API and the console show (masked text included, spans by offset)."""
+    return result.to_dict()

@@ -1,0 +1,82 @@
+"""Fixtures for triage tests: tiny generated data sets, and the shared public data when present."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from hubdesk.triage.intent.classifier import IntentClassifier
+from hubdesk.triage.intent.training import TrainingOptions, train_intent_classifier
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+
+# A small desk's categories, each with phrasings a customer might use.
+PHRASES = {
+    "card_arrival": [
+        "my new card has not arrived yet",
+        "when will my card be delivered",
+        "still waiting for the card you sent",
+        "card not received after two weeks",
+        "where is my replacement card",
+        "the card never came in the post",
+    ],
+    "refund": [
+        "I want my money back for this order",
+        "please refund the duplicate payment",
+        "how long does a refund take",
+        "refund not received yet",
+        "I returned the item, where is my refund",
+        "can you give me a refund",
+    ],
+    "password_reset": [
+        "I forgot my password",
+        "how do I reset my password",
+        "password reset link does not work",
+        "cannot log in, need a new password",
+        "change my password please",
+        "the reset email never arrives",
+    ],
+    "cancel_account": [
+        "please close my account",
+        "I want to cancel my subscription",
+        "how do I delete my account",
+        "terminate my membership today",
+        "stop my plan and cancel everything",
+        "cancel the account and the card",
+    ],
+}
+
+
+def generated_examples(per_phrase: int = 3, seed: int = 0) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    prefixes = ["", "hi, ", "hello ", "please help: ", "urgent: "]
+    suffixes = ["", " thanks", "?", " asap", "."]
+    return [
+        (rng.choice(prefixes) + phrase + rng.choice(suffixes), category)
+        for category, phrases in PHRASES.items()
+        for phrase in phrases
+        for _ in range(per_phrase)
+    ]
+
+
+@pytest.fixture(scope="session")
+def examples() -> list[tuple[str, str]]:
+    return generated_examples()
+
+
+@pytest.fixture(scope="session")
+def small_classifier(examples: list[tuple[str, str]]) -> IntentClassifier:
+    return train_intent_classifier(examples, TrainingOptions(validation_fraction=0.2))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The public data sets beside the repository; tests using them skip when absent."""
+    override = os.environ.get("HUBDESK_SHARED_DATA")
+    path = Path(override) if override else REPOSITORY_ROOT.parent / "shared" / "data"
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path}: set HUBDESK_SHARED_DATA to run this test")
+    return path

@@ -1,0 +1,62 @@
+import csv
+import json
+
+from typer.testing import CliRunner
+
+from hubdesk.triage.cli import app
+
+from .conftest import generated_examples
+
+runner = CliRunner()
+
+
+def write_csv(path, rows):
+    with path.open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["text", "category"])
+        writer.writerows(rows)
+    return path
+
+
+def test_eval_on_csv_files_prints_one_json_object(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=1))
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=2))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {
+        "dataset",
+        "backend",
+        "accuracy",
+        "macro_f1",
+        "abstain_rate",
+        "accuracy_when_answered",
+        "train_seconds",
+        "ms_per_message",
+    } <= set(report)
+    assert report["dataset"] == "train" and report["backend"] == "default"
+    assert report["accuracy"] > 80
+
+
+def test_train_from_csv_stores_a_versioned_model(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples())
+    models = tmp_path / "models"
+    result = runner.invoke(app, ["train", "--csv", str(train), "--model-dir", str(models)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (models / report["version"] / "meta.json").exists()
+    assert (models / "CURRENT").read_text() == report["version"]
+
+
+def test_missing_data_says_where_to_put_it(tmp_path):
+    result = runner.invoke(app, ["eval", "--dataset", "banking77", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "HUBDESK_SHARED_DATA" in result.output
+
+
+def test_a_csv_without_the_right_columns_is_refused(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("message,label\nhello,x\n")
+    result = runner.invoke(app, ["train", "--csv", str(bad), "--model-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "text,category" in result.output

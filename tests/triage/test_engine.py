@@ -1,0 +1,81 @@
+import pytest
+
+from hubdesk.domain.triage import TriageResult
+from hubdesk.triage.engine import TriageConfig, TriageEngine
+
+
+@pytest.fixture(scope="module")
+def engine(small_classifier) -> TriageEngine:
+    return TriageEngine(TriageConfig(languages=("en", "de", "fr")), intent=small_classifier)
+
+
+BAD_INPUTS = [
+    "",
+    None,
+    b"\x00\xff\xfe\x80 binary \x01",
+    "😀😀😀🔥🔥",
+    "<html><script>alert('x')</script><p>Bonjour, ma carte est bloquée</p></html>",
+    "Привет! 你好 hello مرحبا mixed scripts",
+    "a" * 1_000_000,
+    "\u202e\u200b\ufeff",
+    12345,
+]
+
+
+@pytest.mark.parametrize("value", BAD_INPUTS, ids=range(len(BAD_INPUTS)))
+def test_bad_input_returns_a_result(engine, value):
+    result = engine.analyse(value)
+    assert isinstance(result, TriageResult)
+    assert result.errors == ()
+
+
+def test_a_real_message(engine):
+    result = engine.analyse(
+        "I was charged twice and my card 4539 1488 0343 6467 still has not arrived!!!",
+        customer_tier="vip",
+    )
+    assert result.intent.category == "card_arrival"
+    assert result.intent.model_version == engine.model_version
+    assert result.language.code == "en"
+    assert "[CARD ****6467]" in result.masked_text
+    assert [span.entity for span in result.pii] == ["CREDIT_CARD"]
+    rules = {reason.rule for reason in result.priority.reasons}
+    assert {"keyword:charged_twice", "tier:vip"} <= rules
+
+
+def test_a_huge_message_is_truncated_and_its_tail_still_masked(engine):
+    result = engine.analyse("hello " * 10_000 + " card 4539 1488 0343 6467")
+    assert result.truncated
+    assert "6467" not in result.masked_text
+
+
+def test_a_failing_stage_leaves_a_neutral_verdict(small_classifier):
+    class Broken:
+        version = "broken-1"
+
+        def predict(self, text):
+            raise RuntimeError("model file damaged")
+
+    result = TriageEngine(intent=Broken()).analyse("refund please")  # type: ignore[arg-type]
+    assert result.errors == ("intent",)
+    assert result.intent.abstained
+
+
+def test_the_budget_skips_stages_but_never_personal_data():
+    result = TriageEngine(TriageConfig(budget_ms=0.0)).analyse("mail me at a@example.com")
+    assert "intent" in result.skipped
+    assert result.pii[0].entity == "EMAIL_ADDRESS"
+
+
+def test_without_a_model_every_ticket_goes_to_humans(tmp_path):
+    from hubdesk.triage.intent.store import ModelStore
+
+    engine = TriageEngine.with_stored_model(store=ModelStore(tmp_path))
+    result = engine.analyse("refund please")
+    assert result.intent.abstained and result.intent.model_version == "none"
+
+
+def test_result_is_json_ready(engine):
+    import json
+
+    assert json.dumps(engine.analyse("thanks!").to_dict())

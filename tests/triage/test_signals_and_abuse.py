@@ -1,0 +1,59 @@
+import pytest
+
+from hubdesk.triage.abuse import AbuseDetector
+from hubdesk.triage.learned import BinaryTextModel
+from hubdesk.triage.signals import SignalDetector
+
+
+@pytest.fixture(scope="module")
+def signals() -> SignalDetector:
+    return SignalDetector()
+
+
+def test_an_angry_message_is_a_difficult_contact_and_says_why(signals):
+    verdict = signals.detect(
+        "This is the THIRD TIME I AM WRITING!!! Absolutely unacceptable, "
+        "I will cancel my account and talk to my lawyer."
+    )
+    assert verdict.difficult_contact
+    assert verdict.anger > 0.8
+    assert {"all_caps", "threat_to_cancel", "legal_words", "repeated_contact"} <= set(
+        verdict.features
+    )
+
+
+def test_a_calm_message_is_not(signals):
+    verdict = signals.detect("Thanks for your help, everything works now.")
+    assert not verdict.difficult_contact
+    assert verdict.sentiment > 0.5
+
+
+def test_urgency(signals):
+    assert signals.detect("Our shop is down, we cannot take payments, fix it asap").urgency > 0.7
+    assert signals.detect("Could you send me last year's invoice?").urgency < 0.3
+
+
+@pytest.fixture(scope="module")
+def abuse() -> AbuseDetector:
+    return AbuseDetector()
+
+
+def test_insults_threats_and_clean_messages(abuse):
+    assert abuse.detect("you are useless idiots").kinds == ("insult",)
+    assert "threat" in abuse.detect("I know where you live, watch your back").kinds
+    assert not abuse.detect("Your colleague was very helpful, thank you").abusive
+
+
+def test_profanity_is_shown_masked(abuse):
+    verdict = abuse.detect("this is sh1t service")
+    assert verdict.abusive
+    assert verdict.terms == ("s**t",)
+
+
+def test_a_learned_model_adds_what_rules_miss():
+    flagged = ["you muppet", "what a muppet you are", "muppets the lot of you"] * 5
+    fine = ["please help me", "my card is late", "thank you so much"] * 5
+    model = BinaryTextModel().fit([(t, 1) for t in flagged] + [(t, 0) for t in fine])
+    detector = AbuseDetector(model)
+    assert detector.detect("total muppet").kinds == ("learned",)
+    assert not detector.detect("thank you, my card arrived").abusive
