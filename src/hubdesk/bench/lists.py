@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -237,8 +238,8 @@ def _console(port: int, admin: Caller, n: int) -> dict[str, Any]:
                 for term in SEARCH_TERMS]
     found: dict[str, Any] = {}
     for name, pages in (("list", lists), ("search", searches)):
-        result = run_async(lambda pages=pages: drive(
-            port, [build.encode("GET", pages[i % len(pages)]) for i in range(n)], 1))
+        requests = [build.encode("GET", pages[i % len(pages)]) for i in range(n)]
+        result = run_async(partial(drive, port, requests, 1))
         found[name] = {**summarise_ms(result.latencies), "requests": n,
                        "errors": result.errors}
     return {"console": found}

@@ -12,7 +12,7 @@ import random
 import string
 from dataclasses import dataclass
 
-from hubdesk.demo import phrases
+from hubdesk.demo import phrases, replies
 from hubdesk.domain.tickets import Channel, Priority
 
 
@@ -146,22 +146,22 @@ def compose_contact(rng: random.Random, category: Category, language: str, first
 def compose_agent_reply(rng: random.Random, category: Category, language: str,
                         customer_first_name: str, agent_first_name: str,
                         values: dict[str, str]) -> str:
-    lang = language if language in phrases.AGENT_REPLIES[category.name] else "en"
+    lang = language if language in replies.AGENT_REPLIES[category.name] else "en"
     names = {**values, "name": customer_first_name, "agent": agent_first_name}
     return "\n\n".join((
-        _fill(rng.choice(phrases.AGENT_GREETINGS[lang]), names),
-        _fill(rng.choice(phrases.AGENT_REPLIES[category.name][lang]), names),
-        _fill(rng.choice(phrases.AGENT_SIGN_OFFS[lang]), names)))
+        _fill(rng.choice(replies.AGENT_GREETINGS[lang]), names),
+        _fill(rng.choice(replies.AGENT_REPLIES[category.name][lang]), names),
+        _fill(rng.choice(replies.AGENT_SIGN_OFFS[lang]), names)))
 
 
 def compose_agent_question(rng: random.Random, language: str, customer_first_name: str,
                            agent_first_name: str, values: dict[str, str]) -> str:
-    lang = language if language in phrases.AGENT_QUESTIONS else "en"
+    lang = language if language in replies.AGENT_QUESTIONS else "en"
     names = {**values, "name": customer_first_name, "agent": agent_first_name}
     return "\n\n".join((
-        _fill(rng.choice(phrases.AGENT_GREETINGS[lang]), names),
-        _fill(rng.choice(phrases.AGENT_QUESTIONS[lang]), names),
-        _fill(rng.choice(phrases.AGENT_SIGN_OFFS[lang]), names)))
+        _fill(rng.choice(replies.AGENT_GREETINGS[lang]), names),
+        _fill(rng.choice(replies.AGENT_QUESTIONS[lang]), names),
+        _fill(rng.choice(replies.AGENT_SIGN_OFFS[lang]), names)))
 
 
 def compose_customer_followup(rng: random.Random, language: str, first_name: str,
@@ -179,16 +179,16 @@ def compose_thanks(rng: random.Random, language: str, first_name: str) -> str:
 
 def compose_note(rng: random.Random, category: Category, values: dict[str, str]) -> str:
     """Internal notes are written in the team's working language, English."""
-    pool = phrases.NOTES[category.name] + phrases.GENERAL_NOTES
+    pool = replies.NOTES[category.name] + replies.GENERAL_NOTES
     return _fill(rng.choice(pool), values)
 
 
 def compose_handoff_note(rng: random.Random, department: str, values: dict[str, str]) -> str:
-    return _fill(rng.choice(phrases.HANDOFF_NOTES), {**values, "department": department})
+    return _fill(rng.choice(replies.HANDOFF_NOTES), {**values, "department": department})
 
 
 def compose_liaison_note(rng: random.Random, values: dict[str, str]) -> str:
-    return _fill(rng.choice(phrases.LIAISON_NOTES), values)
+    return _fill(rng.choice(replies.LIAISON_NOTES), values)
 
 
 SEARCH_TERMS = ("refund", "invoice", "tracking", "password", "damaged", "cancel", "export",

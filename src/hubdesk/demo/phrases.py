@@ -6,17 +6,6 @@ falls back to English elsewhere, as real customers often do).
 
 from __future__ import annotations
 
-from hubdesk.demo.replies import (  # noqa: F401 - re-exported for the composer
-    AGENT_GREETINGS,
-    AGENT_QUESTIONS,
-    AGENT_REPLIES,
-    AGENT_SIGN_OFFS,
-    GENERAL_NOTES,
-    HANDOFF_NOTES,
-    LIAISON_NOTES,
-    NOTES,
-)
-
 GREETINGS = {
     "en": ("Hi,", "Hello,", "Hello support team,", "Hi there,", "Dear Sir or Madam,",
            "Good morning,", "Hey,"),
