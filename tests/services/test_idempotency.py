@@ -57,3 +57,21 @@ def test_concurrent_duplicates_create_exactly_one_ticket(hub):
     assert sum(created for _, created in results) == 1
     page = list_tickets(hub.uows, admin, TicketFilter())
     assert len(page.rows) == 1
+
+
+def test_simultaneous_first_contacts_of_a_new_customer_both_become_tickets(hub):
+    admin = factories.staff(hub, Role.ADMIN).agent
+    clients = 6
+    barrier = threading.Barrier(clients)
+
+    def attempt(i: int) -> int:
+        barrier.wait()
+        detail, created = open_ticket(hub.uows, admin, NewTicket(
+            subject=f"Question {i}", body="Hello", requester_email="brand.new@example.com"))
+        assert created
+        return detail.requester.id
+
+    with ThreadPoolExecutor(clients) as pool:
+        requesters = list(pool.map(attempt, range(clients)))
+    assert len(set(requesters)) == 1
+    assert len(list_tickets(hub.uows, admin, TicketFilter()).rows) == clients

@@ -39,6 +39,7 @@ from hubdesk.services.ports import BlobStore, DuplicateKey, UnitOfWork, UnitOfWo
 from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
 
 MAX_PAGE_SIZE = 200
+OPEN_ATTEMPTS = 3
 # Search indexes the beginning of very long messages only; the stored message stays whole.
 MAX_INDEXED_CHARACTERS = 100_000
 
@@ -145,17 +146,21 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
     if actor.role.value == "liaison":
         raise PermissionDenied("department liaisons cannot open tickets")
     fingerprint = new.fingerprint() if idempotency_key else ""
-    try:
-        return _create(uows, actor, new, idempotency_key, fingerprint, now)
-    except DuplicateKey:
-        # A concurrent request with the same key committed first: answer with its ticket.
-        if not idempotency_key:
-            raise
-        with uows(write=False) as uow:
-            replay = _replay(uow, actor, idempotency_key, fingerprint)
-        if replay is None:
-            raise
-        return get_ticket(uows, actor, replay), False
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return _create(uows, actor, new, idempotency_key, fingerprint, now)
+        except DuplicateKey:
+            # A concurrent transaction committed first: either the same request (same key:
+            # answer with its ticket) or another first contact from the same new customer
+            # (the customer exists now: the next attempt finds them). Nothing of ours stayed.
+            if idempotency_key:
+                with uows(write=False) as uow:
+                    replay = _replay(uow, actor, idempotency_key, fingerprint)
+                if replay is not None:
+                    return get_ticket(uows, actor, replay), False
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | None:
