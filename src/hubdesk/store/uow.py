@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -17,6 +19,21 @@ from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.tickets import SqlTicketRepository
 
 
+# SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to
+# 100 ms each), which shows as tail latency. Writers of one process queue on this lock instead
+# and are woken the moment the previous one commits; other processes still use busy_timeout.
+_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+WRITER_WAIT_SECONDS = 30
+
+
+def _writer_lock(engine: Engine) -> threading.Lock | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    with _registry_lock:
+        return _sqlite_writers.setdefault(engine, threading.Lock())
+
+
 class SqlUnitOfWork:
     tickets: SqlTicketRepository
     customers: SqlCustomerRepository
@@ -28,8 +45,19 @@ class SqlUnitOfWork:
         self._engine = engine
         self._write = write
         self._connection: Connection | None = None
+        self._lock = _writer_lock(engine) if write else None
 
     def __enter__(self) -> SqlUnitOfWork:
+        if self._lock is not None and not self._lock.acquire(timeout=WRITER_WAIT_SECONDS):
+            raise TimeoutError("the database stayed busy; try again")
+        try:
+            return self._begin()
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
+
+    def _begin(self) -> SqlUnitOfWork:
         connection = self._engine.connect()
         if self._write:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
@@ -57,6 +85,8 @@ class SqlUnitOfWork:
         finally:
             self._connection.close()
             self._connection = None
+            if self._lock is not None:
+                self._lock.release()
         if isinstance(exc, IntegrityError):
             raise DuplicateKey(str(exc.orig)) from exc
 
