@@ -114,8 +114,23 @@ class SqlTicketRepository:
 
     def page(self, scope: TicketScope, filters: TicketFilter, limit: int,
              cursor: str | None) -> Page:
+        """One keyset page. The page's ids are chosen on the tickets table alone (filters,
+        order, limit); names are joined for those rows only, so a filter that matches many
+        tickets never drags customer, agent and team rows through the sort."""
         tk = t.tickets
-        query = (
+        choose = (select(tk.c.id, tk.c.updated_at)
+                  .where(*self._conditions(scope, filters))
+                  .order_by(tk.c.updated_at.desc(), tk.c.id.desc())
+                  .limit(limit + 1))
+        if cursor:
+            moment, last_id = decode_cursor(cursor)
+            choose = choose.where(tuple_(tk.c.updated_at, tk.c.id) < tuple_(moment, last_id))
+        chosen = self.db.execute(choose).all()
+        more = len(chosen) > limit
+        chosen = chosen[:limit]
+        if not chosen:
+            return Page([], None)
+        rows = {r.id: r for r in self.db.execute(
             select(tk.c.id, tk.c.subject, tk.c.status, tk.c.priority, tk.c.channel,
                    tk.c.category, tk.c.tags, tk.c.requester_id,
                    t.customers.c.name.label("requester_name"), tk.c.assignee_id,
@@ -125,20 +140,12 @@ class SqlTicketRepository:
             .select_from(tk.join(t.customers, t.customers.c.id == tk.c.requester_id)
                          .outerjoin(t.agents, t.agents.c.id == tk.c.assignee_id)
                          .outerjoin(t.teams, t.teams.c.id == tk.c.team_id))
-            .where(*self._conditions(scope, filters))
-            .order_by(tk.c.updated_at.desc(), tk.c.id.desc())
-            .limit(limit + 1)
-        )
-        if cursor:
-            moment, last_id = decode_cursor(cursor)
-            query = query.where(tuple_(tk.c.updated_at, tk.c.id) < tuple_(moment, last_id))
-        rows = self.db.execute(query).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
+            .where(tk.c.id.in_([c.id for c in chosen])))}
         items = [TicketRow(**{**r._mapping, "status": Status(r.status),
                               "priority": Priority(r.priority), "tags": tuple(r.tags)})
-                 for r in rows]
-        next_cursor = encode_cursor(rows[-1].updated_at, rows[-1].id) if more else None
+                 for r in (rows[c.id] for c in chosen)]
+        last = chosen[-1]
+        next_cursor = encode_cursor(last.updated_at, last.id) if more else None
         return Page(items, next_cursor)
 
     def _conditions(self, scope: TicketScope, filters: TicketFilter) -> list[Any]:
