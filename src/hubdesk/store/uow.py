@@ -18,7 +18,6 @@ from hubdesk.store.directory import (
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.tickets import SqlTicketRepository
 
-
 # SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to
 # 100 ms each), which shows as tail latency. Writers of one process queue on this lock instead
 # and are woken the moment the previous one commits; other processes still use busy_timeout.
