@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hubdesk.bootstrap import Hub
 from hubdesk.config import Settings
@@ -43,9 +44,30 @@ class CsrfRejected(Exception):
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+    app.add_middleware(ConsoleSessions, secret_key=settings.secret_key,
                        session_cookie=COOKIE, max_age=settings.session_max_age_seconds,
                        same_site="lax", https_only=settings.environment == "production")
+
+
+_SESSIONLESS = ("/api/", "/healthz", "/readyz")
+
+
+class ConsoleSessions:
+    """Cookie sessions for console pages only: API calls authenticate with tokens and should
+    neither pay for a cookie nor be able to ride on one."""
+
+    def __init__(self, app: ASGIApp, secret_key: str, session_cookie: str, max_age: int,
+                 same_site: Literal["lax", "strict", "none"], https_only: bool) -> None:
+        self.plain = app
+        self.with_session = SessionMiddleware(
+            app, secret_key=secret_key, session_cookie=session_cookie, max_age=max_age,
+            same_site=same_site, https_only=https_only)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(_SESSIONLESS):
+            await self.plain(scope, receive, send)
+        else:
+            await self.with_session(scope, receive, send)
 
 
 def hub_of(request: Request) -> Hub:
