@@ -111,11 +111,13 @@ LAST_NAMES = {
            "Meijer"),
 }
 LANGUAGE_WEIGHTS = {"en": 0.55, "de": 0.17, "fr": 0.13, "es": 0.08, "nl": 0.07}
-FREE_MAIL = {"en": ("gmail.com", "outlook.com", "yahoo.co.uk", "icloud.com"),
-             "de": ("gmx.de", "web.de", "t-online.de", "gmail.com"),
-             "fr": ("orange.fr", "free.fr", "laposte.net", "gmail.com"),
-             "es": ("gmail.com", "hotmail.es", "yahoo.es"),
-             "nl": ("ziggo.nl", "kpnmail.nl", "gmail.com")}
+# Private customers use reserved example domains (RFC 2606), so a demo desk that is later
+# connected to a mail server can never write to a real person.
+FREE_MAIL = {"en": ("mail.example", "example.com", "inbox.example"),
+             "de": ("post.example", "example.net"),
+             "fr": ("courriel.example", "example.org"),
+             "es": ("correo.example", "example.net"),
+             "nl": ("mail.example", "example.org")}
 PHONE_PREFIX = {"en": "+44 7", "de": "+49 15", "fr": "+33 6", "es": "+34 6", "nl": "+31 6"}
 
 ORGANISATIONS = (
