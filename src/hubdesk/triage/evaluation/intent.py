@@ -123,6 +123,7 @@ def _latency(
         durations.append((time.perf_counter() - started) * 1000)
     return {
         "ms_per_message": round(float(np.mean(durations)), 4),
+        "p50_ms": round(float(np.percentile(durations, 50)), 4),
         "p99_ms": round(float(np.percentile(durations, 99)), 4),
     }
 
