@@ -10,10 +10,12 @@ in well under a millisecond.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.svm import SVC
+from threadpoolctl import ThreadpoolController
 
 from hubdesk.triage.intent.linear import log_softmax
 
@@ -58,6 +60,14 @@ class KernelIntentModel:
         return np.asarray((self.pair_weights @ kernel.T).T) + self.intercept[None, :]
 
     def log_proba_embedded(self, embeddings: np.ndarray) -> np.ndarray:
+        if np.atleast_2d(embeddings).shape[0] == 1:
+            # One message is a few small products: threads only add hand-off latency, and
+            # on a busy machine waiting for a second core costs milliseconds.
+            with _blas_controller().limit(limits=1, user_api="blas"):
+                return self._log_proba(embeddings)
+        return self._log_proba(embeddings)
+
+    def _log_proba(self, embeddings: np.ndarray) -> np.ndarray:
         pairwise = self.one_vs_one(embeddings)
         if len(self.classes) == 2:
             return log_softmax(np.stack([pairwise[:, 0], -pairwise[:, 0]], axis=1))
@@ -67,6 +77,11 @@ class KernelIntentModel:
         votes = wins @ self.first_of_pair + (1 - wins) @ self.second_of_pair
         margins = pairwise @ self.first_of_pair - pairwise @ self.second_of_pair
         return log_softmax(votes + margins / (3 * (np.abs(margins) + 1)))
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 def _pair_weights(dual: np.ndarray, n_support: np.ndarray) -> sp.csr_matrix:
