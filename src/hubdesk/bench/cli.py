@@ -86,6 +86,25 @@ def lists(
               data_dir=data_dir, reuse=reuse, log_dir=_log_dir(log_dir)))
 
 
+@app.command()
+def compare(
+    tickets: Annotated[int, typer.Option(min=1, max=1_000_000,
+                                         help="tickets to create on each side")] = 2000,
+    concurrency: Annotated[int, typer.Option(min=1, max=256, help="concurrent clients")] = 8,
+    warmup: Annotated[int | None, typer.Option(min=0, help="unmeasured tickets first")] = None,
+    work_dir: Annotated[Path | None, typer.Option(
+        help="where django-helpdesk's virtualenv and project live and are reused "
+             "(default: hubdesk-bench-peer in the temp directory)")] = None,
+    log_dir: LogDir = None,
+) -> None:
+    """Hubdesk's intake beside django-helpdesk 2.6.1's REST API, same machine and PostgreSQL."""
+    from hubdesk.bench.compare import run
+
+    _logging()
+    _emit(run(tickets=tickets, concurrency=concurrency, warmup=warmup, work_dir=work_dir,
+              log_dir=_log_dir(log_dir)))
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def triage(ctx: typer.Context) -> None:
     """Accuracy and speed of the triage detectors (options are passed to the benchmark)."""
