@@ -11,7 +11,7 @@ import numpy as np
 class ThresholdOptions(Protocol):
     target_answered_accuracy: float
     max_abstain_rate: float
-    min_in_scope_accuracy: float
+    max_in_scope_loss: float
 
 
 def weight_grid(names: Sequence[str], step: float = 0.05) -> list[dict[str, float]]:
@@ -82,12 +82,16 @@ def choose_threshold(
 def _threshold_for_out_of_scope(
     confidence: np.ndarray, correct: np.ndarray, in_scope: np.ndarray, options: ThresholdOptions
 ) -> float:
-    """The highest threshold that keeps in-scope accuracy (abstentions count as wrong)."""
+    """The highest threshold whose abstentions cost at most `max_in_scope_loss` of accuracy.
+
+    Relative to answering everything, because held-out training data is easier than what
+    arrives later: an absolute target met on validation was missed by 3 points on CLINC150.
+    """
+    floor = float(correct[in_scope].mean()) - options.max_in_scope_loss
     best = 0.0
     for candidate in np.unique(confidence):
         answered = confidence >= candidate
-        accuracy = float((correct & answered)[in_scope].mean())
-        if accuracy >= options.min_in_scope_accuracy:
+        if float((correct & answered)[in_scope].mean()) >= floor:
             best = float(candidate)
         else:
             break

