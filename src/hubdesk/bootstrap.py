@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from hubdesk.bus import FanOut, LocalBroadcast, RedisPublisher
 from hubdesk.config import Settings
 from hubdesk.services.auth import TokenCache
+from hubdesk.services.intake import NO_TOOLS, IntakeTools
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import make_engine
 from hubdesk.store.migrate import is_current, upgrade
@@ -24,6 +25,7 @@ class Hub:
     broadcast: LocalBroadcast = field(default_factory=LocalBroadcast)
     redis: RedisPublisher | None = None
     tokens: TokenCache = field(default_factory=lambda: TokenCache(0))
+    intake: IntakeTools = NO_TOOLS
 
     @property
     def publisher(self) -> FanOut:
@@ -54,4 +56,22 @@ def build_hub(settings: Settings) -> Hub:
     return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
                blobs=FileBlobStore(settings.attachments_dir),
                redis=RedisPublisher(settings.redis_url) if settings.redis_url else None,
-               tokens=TokenCache(settings.auth_cache_seconds))
+               tokens=TokenCache(settings.auth_cache_seconds),
+               intake=build_intake_tools(settings))
+
+
+def build_intake_tools(settings: Settings) -> IntakeTools:
+    """Triage with the desk's current intent model (none until one is trained: every ticket
+    then goes to human triage), and sealing of masked originals with the secret key."""
+    from hubdesk.sealing import FernetSealer
+
+    sealer = FernetSealer(settings.secret_key)
+    if not settings.triage_enabled:
+        return IntakeTools(sealer=sealer)
+    from hubdesk.triage.engine import TriageConfig, TriageEngine
+    from hubdesk.triage.intent.store import ModelStore
+
+    engine = TriageEngine.with_stored_model(
+        TriageConfig(languages=tuple(settings.languages)),
+        ModelStore(settings.data_dir / "models" / "intent"))
+    return IntakeTools(triager=engine, sealer=sealer)

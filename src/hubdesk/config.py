@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(
         default=5.0, ge=0, description="how long a verified API token is trusted without "
                                        "asking the database again")
+    triage_enabled: bool = Field(
+        default=True, description="read incoming messages for language, mood, intent and "
+                                  "personal data before they are stored")
+    languages: list[str] = Field(
+        default_factory=list, description="the languages the desk works in (ISO 639-1); "
+                                          "empty means any")
     embedded_worker: bool = Field(
         default=True, description="relay the outbox inside the server process")
 

@@ -55,7 +55,8 @@ class TicketIn(Strict):
     body: str = Field(min_length=1)
     requester: RequesterIn
     channel: Channel = Channel.API
-    priority: Priority = Priority.NORMAL
+    priority: Priority | None = Field(
+        default=None, description="leave out to let triage suggest one (normal otherwise)")
     tags: list[str] = Field(default_factory=list, max_length=50)
     category: str | None = Field(default=None, max_length=120)
     team_id: Id | None = None
@@ -88,6 +89,11 @@ class MessageIn(Strict):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
 
 
+class OriginalOut(BaseModel):
+    message_id: int
+    body: str
+
+
 class MergeIn(Strict):
     source_id: Id = Field(description="the duplicate ticket that is folded into this one")
 
@@ -114,6 +120,12 @@ class MessageOut(BaseModel):
     body_html: str | None
     created_at: datetime
     attachments: list[AttachmentOut]
+    triage: dict[str, Any] | None = Field(
+        default=None, description="language, sentiment, abuse, intent, urgency and personal "
+                                  "data found, each with confidence and model version")
+    has_masked_original: bool = Field(
+        default=False, description="personal data was masked in `body`; agents with "
+                                   "sensitive-data access can reveal the original")
 
     @classmethod
     def of(cls, message: Message) -> MessageOut:
@@ -123,7 +135,8 @@ class MessageOut(BaseModel):
                    created_at=message.created_at,
                    attachments=[AttachmentOut(id=a.id, filename=a.filename,
                                               content_type=a.content_type, size=a.size,
-                                              sha256=a.sha256) for a in message.attachments])
+                                              sha256=a.sha256) for a in message.attachments],
+                   triage=message.triage, has_masked_original=message.has_sealed_original)
 
 
 class IdentityOut(BaseModel):
@@ -260,6 +273,7 @@ class AgentIn(Strict):
     department_ids: list[Id] = Field(default_factory=list, max_length=100)
     languages: list[str] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
+    sensitive_access: bool = False
     password: str | None = Field(default=None, min_length=8, max_length=200)
 
 
@@ -274,13 +288,15 @@ class AgentOut(BaseModel):
     department_ids: list[int]
     languages: list[str]
     skills: list[str]
+    sensitive_access: bool
 
     @classmethod
     def of(cls, agent: Agent) -> AgentOut:
         return cls(id=agent.id, email=agent.email, name=agent.name, role=agent.role,
                    tier=agent.tier, active=agent.active, team_ids=sorted(agent.team_ids),
                    department_ids=sorted(agent.department_ids),
-                   languages=list(agent.languages), skills=list(agent.skills))
+                   languages=list(agent.languages), skills=list(agent.skills),
+                   sensitive_access=agent.sensitive_access)
 
 
 class GroupIn(Strict):

@@ -31,6 +31,7 @@ class Agent:
     department_ids: frozenset[int] = field(default_factory=frozenset)
     languages: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
+    sensitive_access: bool = False  # may read masked personal data in its original form
 
     @property
     def oversees_everything(self) -> bool:

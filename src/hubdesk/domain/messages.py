@@ -32,15 +32,26 @@ class Message:
     body_html: str | None = None
     channel_meta: dict[str, Any] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
+    triage: dict[str, Any] | None = None  # what triage concluded about this text
+    sealed_body: str | None = None  # encrypted original when personal data was masked
+
+    @property
+    def has_sealed_original(self) -> bool:
+        return self.sealed_body is not None
 
     @property
     def is_internal_note(self) -> bool:
         return not self.public
 
 
+def without_unencodable(text: str) -> str:
+    """Lone surrogates (broken UTF-16 from some clients) cannot be stored; they become U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def clean_body(body: str, *, has_attachments: bool = False) -> str:
     """Strip the body; an empty message is only acceptable if it carries files."""
-    text = body.replace("\x00", "").strip()
+    text = without_unencodable(body).replace("\x00", "").strip()
     if not text and not has_attachments:
         raise ValidationFailed("the message is empty: write something or attach a file",
                                {"body": "empty"})

@@ -122,3 +122,10 @@ def check_directory_read(agent: Agent, kind: DirectoryKind) -> None:
 def check_admin(agent: Agent, what: str) -> None:
     if agent.role is not Role.ADMIN:
         raise PermissionDenied(f"{what} needs an administrator")
+
+
+def check_sensitive_access(agent: Agent) -> None:
+    """Originals of masked personal data are for agents granted access, and administrators."""
+    if not (agent.sensitive_access or agent.role is Role.ADMIN):
+        raise PermissionDenied("reading masked personal data needs sensitive-data access; "
+                               "ask an administrator")

@@ -9,6 +9,7 @@ from typing import Any
 
 from hubdesk.domain.errors import IllegalTransition, ValidationFailed
 from hubdesk.domain.events import Actor, TicketEvent
+from hubdesk.domain.messages import without_unencodable
 
 
 class Status(StrEnum):
@@ -69,7 +70,7 @@ def normalise_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def clean_subject(subject: str) -> str:
-    text = " ".join(subject.split())
+    text = " ".join(without_unencodable(subject).replace("\x00", "").split())
     if not text:
         raise ValidationFailed("the subject is empty: say what the ticket is about",
                                {"subject": "empty"})

@@ -15,7 +15,7 @@ from hubdesk.domain.customers import (
     Tier,
     normalise_identity,
 )
-from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
+from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.permissions import (
     DirectoryKind,
     check_directory_read,
@@ -152,6 +152,7 @@ class AgentInput:
     department_ids: frozenset[int] = frozenset()
     languages: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
+    sensitive_access: bool = False
     password: str | None = None
 
 
@@ -167,6 +168,11 @@ def _check_groups(uow: UnitOfWork, data: AgentInput) -> None:
         raise ValidationFailed("tier is 1, 2 or 3", {"tier": "out of range"})
 
 
+def _check_sensitive_grant(actor: Agent, data: AgentInput) -> None:
+    if "sensitive_access" in data.fields_set and actor.role is not Role.ADMIN:
+        raise PermissionDenied("only administrators grant or withdraw sensitive-data access")
+
+
 def create_agent(uows: UnitOfWorkFactory, actor: Agent, data: AgentInput) -> Agent:
     check_directory_write(actor, DirectoryKind.AGENTS)
     if not data.email or not (data.name or "").strip():
@@ -174,12 +180,13 @@ def create_agent(uows: UnitOfWorkFactory, actor: Agent, data: AgentInput) -> Age
                                {"email": "required", "name": "required"})
     if data.role is Role.ADMIN and actor.role is not Role.ADMIN:
         raise ValidationFailed("only administrators create administrators", {"role": "denied"})
+    _check_sensitive_grant(actor, data)
     email = normalise_identity(IdentityKind.EMAIL, data.email)
     password_hash = hash_password(data.password) if data.password else None
     agent = Agent(id=None, email=email, name=(data.name or "").strip()[:200], role=data.role,
                   tier=data.tier, active=data.active, team_ids=data.team_ids,
                   department_ids=data.department_ids, languages=data.languages,
-                  skills=data.skills)
+                  skills=data.skills, sensitive_access=data.sensitive_access)
     with uows() as uow:
         _check_groups(uow, data)
         if uow.agents.get_by_email(email) is not None:
@@ -199,6 +206,7 @@ def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
         if (agent.role is Role.ADMIN or data.role is Role.ADMIN) and "role" in data.fields_set \
                 and actor.role is not Role.ADMIN:
             raise ValidationFailed("only administrators change administrators", {"role": "denied"})
+        _check_sensitive_grant(actor, data)
         merged = AgentInput(
             fields_set=data.fields_set,
             team_ids=data.team_ids if "team_ids" in data.fields_set else agent.team_ids,
@@ -208,7 +216,8 @@ def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
         _check_groups(uow, merged)
         changes: dict[str, Any] = {n: getattr(data, n) for n in
                                    ("name", "role", "tier", "active", "team_ids",
-                                    "department_ids", "languages", "skills")
+                                    "department_ids", "languages", "skills",
+                                    "sensitive_access")
                                    if n in data.fields_set}
         if "email" in data.fields_set and data.email:
             changes["email"] = normalise_identity(IdentityKind.EMAIL, data.email)

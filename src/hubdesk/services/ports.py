@@ -13,6 +13,7 @@ from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Ticket
+from hubdesk.domain.triage import TriageResult
 from hubdesk.services.views import Page, StoredEvent, TicketFilter
 
 
@@ -119,6 +120,28 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = True) -> UnitOfWork: ...
+
+
+class Triager(Protocol):
+    """Reads a message for language, mood, abuse, intent, urgency and personal data.
+
+    Implementations never raise and keep to a time budget: a message is never lost or
+    delayed because an analysis failed."""
+
+    def analyse(self, text: object, *, subject: str | None = None,
+                customer_tier: str | None = None, previous_contacts: int = 0) -> TriageResult:
+        ...
+
+    def mask(self, text: str) -> str:
+        """``text`` with personal data masked by the desk's policy."""
+        ...
+
+
+class Sealer(Protocol):
+    """Encrypts originals of masked text at rest."""
+
+    def seal(self, text: str) -> str: ...
+    def unseal(self, sealed: str) -> str: ...
 
 
 class BlobStore(Protocol):

@@ -19,11 +19,14 @@ from hubdesk.domain.customers import (
 )
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.events import Actor, TicketEvent
+from hubdesk.domain.intake import event_data as triage_event_data
+from hubdesk.domain.intake import ticket_fields_from_triage
 from hubdesk.domain.merging import merge
 from hubdesk.domain.messages import Attachment, Message, clean_body
 from hubdesk.domain.permissions import (
     TicketAction,
     check_assignment,
+    check_sensitive_access,
     check_ticket,
     ticket_scope,
 )
@@ -35,7 +38,21 @@ from hubdesk.domain.tickets import (
     clean_subject,
     normalise_tags,
 )
-from hubdesk.services.ports import BlobStore, DuplicateKey, UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.intake import (
+    NO_TOOLS,
+    IntakeTools,
+    ReadText,
+    mask_line,
+    read_agent_text,
+    read_customer_text,
+)
+from hubdesk.services.ports import (
+    BlobStore,
+    DuplicateKey,
+    Sealer,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
 
 MAX_PAGE_SIZE = 200
@@ -52,7 +69,7 @@ class NewTicket:
     requester_name: str | None = None
     requester_id: int | None = None
     channel: Channel = Channel.API
-    priority: Priority = Priority.NORMAL
+    priority: Priority | None = None  # None: triage suggests one (normal without triage)
     tags: tuple[str, ...] = ()
     category: str | None = None
     team_id: int | None = None
@@ -137,8 +154,8 @@ def _resolve_requester(uow: UnitOfWork, new: NewTicket, at: datetime) -> Custome
 
 
 def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
-                idempotency_key: str | None = None,
-                now: datetime | None = None) -> tuple[TicketDetail, bool]:
+                idempotency_key: str | None = None, now: datetime | None = None,
+                tools: IntakeTools = NO_TOOLS) -> tuple[TicketDetail, bool]:
     """Create a ticket with its first message. Returns the ticket and whether it is new.
 
     With an idempotency key, a retry (even a concurrent one) returns the first ticket.
@@ -146,9 +163,13 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
     if actor.role.value == "liaison":
         raise PermissionDenied("department liaisons cannot open tickets")
     fingerprint = new.fingerprint() if idempotency_key else ""
+    # Triage runs before the transaction: its CPU time never holds a database lock.
+    read = read_customer_text(tools, new.body, subject=new.subject,
+                              customer_tier=_known_tier(uows, new) if tools.triager else None)
+    subject = mask_line(tools, new.subject)
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            return _create(uows, actor, new, idempotency_key, fingerprint, now)
+            return _create(uows, actor, new, idempotency_key, fingerprint, now, read, subject)
         except DuplicateKey:
             # A concurrent transaction committed first: either the same request (same key:
             # answer with its ticket) or another first contact from the same new customer
@@ -176,11 +197,33 @@ def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | 
     return ticket_id
 
 
+def _known_tier(uows: UnitOfWorkFactory, new: NewTicket) -> str | None:
+    """The requester's tier if they are known already (it weighs in the priority)."""
+    try:
+        with uows(write=False) as uow:
+            if new.requester_id is not None:
+                customer = uow.customers.get(new.requester_id)
+            elif new.requester_email:
+                customer = uow.customers.find_by_identity(Identity(
+                    IdentityKind.EMAIL,
+                    normalise_identity(IdentityKind.EMAIL, new.requester_email)))
+            else:
+                customer = None
+    except ValidationFailed:
+        return None
+    return customer.tier.value if customer is not None else None
+
+
 def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | None,
-            fingerprint: str, now: datetime | None) -> tuple[TicketDetail, bool]:
+            fingerprint: str, now: datetime | None, read: ReadText,
+            masked_subject: str) -> tuple[TicketDetail, bool]:
     at = now or utcnow()
-    subject = clean_subject(new.subject)
-    body = clean_body(new.body)
+    subject = clean_subject(masked_subject)
+    body = clean_body(read.body)
+    applied = (ticket_fields_from_triage(read.result, priority_given=new.priority is not None,
+                                         category_given=new.category is not None)
+               if read.result is not None else {})
+    priority = new.priority or applied.get("priority", Priority.NORMAL)
     tags = normalise_tags(new.tags)
     team_id = new.team_id
     if team_id is None and not actor.oversees_everything and actor.team_ids:
@@ -195,14 +238,20 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         requester = _resolve_requester(uow, new, at)
         assert requester.id is not None
         ticket = Ticket(id=None, subject=subject, requester_id=requester.id, created_at=at,
-                        updated_at=at, channel=new.channel, priority=new.priority, tags=tags,
-                        category=new.category, team_id=team_id,
+                        updated_at=at, channel=new.channel, priority=priority, tags=tags,
+                        category=new.category or applied.get("category"), team_id=team_id,
+                        language=applied.get("language") or requester.language,
                         custom_fields=dict(new.custom_fields))
         author = Actor.agent(actor.id) if actor.id is not None else Actor.system()
-        ticket.record(author, "created", at, data={"channel": new.channel.value})
+        data: dict[str, Any] = {"channel": new.channel.value}
+        if read.result is not None:
+            data["triage"] = triage_event_data(read.result, applied)
+        ticket.record(author, "created", at, data=data)
         message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
-                          body=body, created_at=at, body_html=new.body_html,
-                          channel_meta={"channel": new.channel.value})
+                          body=body, created_at=at,
+                          body_html=None if read.sealed_original else new.body_html,
+                          channel_meta={"channel": new.channel.value}, triage=read.triage,
+                          sealed_body=read.sealed_original)
         claim = (actor.id, key, fingerprint) if key and actor.id is not None else None
         uow.tickets.add_opened(
             ticket, message, _search_text(subject, requester.name, requester.primary_email,
@@ -225,10 +274,12 @@ def _load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketActio
 def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str, *,
                 public: bool = True, body_html: str | None = None,
                 attachments: list[NewAttachment] | None = None,
-                blobs: BlobStore | None = None, now: datetime | None = None) -> Message:
+                blobs: BlobStore | None = None, now: datetime | None = None,
+                tools: IntakeTools = NO_TOOLS) -> Message:
     """An agent's public reply or internal note."""
     files = attachments or []
-    text = clean_body(body, has_attachments=bool(files))
+    read = read_agent_text(tools, clean_body(body, has_attachments=bool(files)))
+    text = read.body
     if files and blobs is None:
         raise ValidationFailed("attachments are not accepted here", {"attachments": "unsupported"})
     stored = [Attachment(f.filename[:255] or "attachment", f.content_type or
@@ -245,8 +296,9 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
         elif ticket.is_closed:
             raise Conflict("the ticket is closed; notes can no longer be added")
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
-                          created_at=at, public=public, body_html=body_html,
-                          attachments=stored)
+                          created_at=at, public=public,
+                          body_html=None if read.sealed_original else body_html,
+                          attachments=stored, sealed_body=read.sealed_original)
         uow.tickets.add_message(message)
         ticket.record(author, "replied" if public else "noted", at,
                       data={"message_id": message.id})
@@ -259,9 +311,11 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
 
 def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
                          channel_meta: dict[str, Any] | None = None,
-                         now: datetime | None = None) -> Message:
+                         now: datetime | None = None,
+                         tools: IntakeTools = NO_TOOLS) -> Message:
     """The requester wrote again (channels call this after threading the contact)."""
-    text = clean_body(body)
+    read = read_customer_text(tools, clean_body(body))
+    text = read.body
     at = now or utcnow()
     with uows() as uow:
         ticket = uow.tickets.get(ticket_id, for_update=True)
@@ -270,7 +324,13 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
         author = Actor.customer(ticket.requester_id)
         ticket.on_customer_message(author, at)
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
-                          created_at=at, channel_meta=channel_meta or {})
+                          created_at=at, channel_meta=channel_meta or {}, triage=read.triage,
+                          sealed_body=read.sealed_original)
+        if ticket.language is None and read.result is not None:
+            language = ticket_fields_from_triage(
+                read.result, priority_given=True, category_given=True).get("language")
+            if language:
+                ticket.update(author, at, language=language)
         uow.tickets.add_message(message)
         ticket.record(author, "customer_replied", at, data={"message_id": message.id})
         uow.tickets.save(ticket)
@@ -414,6 +474,29 @@ def get_attachment(uows: UnitOfWorkFactory, blobs: BlobStore, actor: Agent,
         except NotFound as error:
             raise NotFound(f"attachment {attachment_id} was not found") from error
     return attachment, blobs.get(attachment.sha256)
+
+
+def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticket_id: int,
+                    message_id: int, *, now: datetime | None = None) -> str:
+    """The unmasked text of a message, for agents with sensitive-data access; every reveal
+    is written to the ticket's audit trail."""
+    at = now or utcnow()
+    assert actor.id is not None
+    with uows() as uow:
+        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW)
+        check_sensitive_access(actor)
+        message = next((m for m in uow.tickets.messages(ticket_id) if m.id == message_id), None)
+        if message is None:
+            raise NotFound(f"message {message_id} was not found on ticket #{ticket_id}")
+        if message.sealed_body is None:
+            raise NotFound("this message has no masked original: its text is shown in full")
+        original = sealer.unseal(message.sealed_body)
+        ticket.record(Actor.agent(actor.id), "sensitive_revealed", at,
+                      data={"message_id": message_id})
+        uow.tickets.save(ticket)
+        _flush_events(uow, ticket)
+        uow.commit()
+    return original
 
 
 def ticket_events(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> list[StoredEvent]:

@@ -146,7 +146,8 @@ class SqlAgentRepository:
         return [Agent(id=r.id, email=r.email, name=r.name, role=Role(r.role), tier=r.tier,
                       active=r.active, team_ids=frozenset(teams.get(r.id, ())),
                       department_ids=frozenset(departments.get(r.id, ())),
-                      languages=tuple(r.languages), skills=tuple(r.skills)) for r in rows]
+                      languages=tuple(r.languages), skills=tuple(r.skills),
+                      sensitive_access=r.sensitive_access) for r in rows]
 
     def get(self, agent_id: int) -> Agent | None:
         rows = list(self.db.execute(select(t.agents).where(t.agents.c.id == agent_id)).all())
@@ -166,14 +167,16 @@ class SqlAgentRepository:
         agent.id = self.db.execute(insert(t.agents).values(
             email=agent.email, name=agent.name, role=agent.role.value, tier=agent.tier,
             active=agent.active, languages=list(agent.languages), skills=list(agent.skills),
-            password_hash=password_hash, created_at=at).returning(t.agents.c.id)).scalar_one()
+            sensitive_access=agent.sensitive_access, password_hash=password_hash,
+            created_at=at).returning(t.agents.c.id)).scalar_one()
         self._write_memberships(agent)
         return int(agent.id)
 
     def save(self, agent: Agent, password_hash: str | None = None) -> None:
         values: dict[str, Any] = dict(
             email=agent.email, name=agent.name, role=agent.role.value, tier=agent.tier,
-            active=agent.active, languages=list(agent.languages), skills=list(agent.skills))
+            active=agent.active, languages=list(agent.languages), skills=list(agent.skills),
+            sensitive_access=agent.sensitive_access)
         if password_hash is not None:
             values["password_hash"] = password_hash
         self.db.execute(update(t.agents).where(t.agents.c.id == agent.id).values(values))

@@ -32,7 +32,8 @@ def _event_row(event: TicketEvent) -> dict[str, Any]:
 def _message_row(message: Message) -> dict[str, Any]:
     return {"author_kind": message.author.kind.value, "author_id": message.author.id,
             "public": message.public, "body": message.body, "body_html": message.body_html,
-            "channel_meta": message.channel_meta, "created_at": message.created_at}
+            "channel_meta": message.channel_meta, "created_at": message.created_at,
+            "triage": message.triage, "sealed_body": message.sealed_body}
 
 
 def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: Ticket,
@@ -83,9 +84,10 @@ WITH opened AS (
 ),{claim}
 first_message AS (
     INSERT INTO messages (ticket_id, author_kind, author_id, public, body, body_html,
-                          channel_meta, created_at)
+                          channel_meta, created_at, triage, sealed_body)
     SELECT opened.id, :m_author_kind, :m_author_id, :m_public, :m_body, :m_body_html,
-           CAST(:m_channel_meta AS jsonb), :m_created_at FROM opened
+           CAST(:m_channel_meta AS jsonb), :m_created_at, CAST(:m_triage AS jsonb),
+           :m_sealed_body FROM opened
     RETURNING id
 ),
 indexed AS (
@@ -123,6 +125,7 @@ def _write_in_one_statement(db: Connection, ticket_values: dict[str, Any], ticke
     row = _message_row(message)
     params.update({f"m_{k}": v for k, v in row.items()})
     params["m_channel_meta"] = json_dumps(row["channel_meta"])
+    params["m_triage"] = json_dumps(row["triage"]) if row["triage"] is not None else None
     params["search_text"] = search_text
     params["created_at"] = ticket.created_at
     params["events"] = json_dumps([{**_event_row(e), "created_at": e.at.isoformat()}

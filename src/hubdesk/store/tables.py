@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from hubdesk.store.types import JsonDocument, UtcDateTime
@@ -90,6 +91,8 @@ agents = Table(
     Column("languages", JsonDocument, nullable=False),
     Column("skills", JsonDocument, nullable=False),
     Column("password_hash", String(200), nullable=True),
+    # May read the originals of masked personal data (card numbers, IBANs...) in messages.
+    Column("sensitive_access", Boolean, nullable=False, server_default=false()),
     Column("created_at", UtcDateTime, nullable=False),
 )
 
@@ -159,6 +162,10 @@ messages = Table(
     Column("body_html", Text, nullable=True),
     Column("channel_meta", JsonDocument, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # What triage concluded (language, sentiment, intent, personal data found, model version).
+    Column("triage", JsonDocument, nullable=True),
+    # The unmasked text, encrypted, when triage masked personal data in `body`.
+    Column("sealed_body", Text, nullable=True),
     Index("ix_messages_ticket", "ticket_id", "id"),
 )
 

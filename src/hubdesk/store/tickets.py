@@ -205,7 +205,8 @@ class SqlTicketRepository:
             ticket_id=message.ticket_id, author_kind=message.author.kind.value,
             author_id=message.author.id, public=message.public, body=message.body,
             body_html=message.body_html, channel_meta=message.channel_meta,
-            created_at=message.created_at).returning(t.messages.c.id)).scalar_one()
+            created_at=message.created_at, triage=message.triage,
+            sealed_body=message.sealed_body).returning(t.messages.c.id)).scalar_one()
         message.id = message_id
         if message.attachments:
             ids = self.db.execute(
@@ -232,7 +233,8 @@ class SqlTicketRepository:
         return [Message(id=r.id, ticket_id=r.ticket_id,
                         author=Actor(ActorKind(r.author_kind), r.author_id), body=r.body,
                         created_at=r.created_at, public=r.public, body_html=r.body_html,
-                        channel_meta=dict(r.channel_meta), attachments=files.get(r.id, []))
+                        channel_meta=dict(r.channel_meta), attachments=files.get(r.id, []),
+                        triage=r.triage, sealed_body=r.sealed_body)
                 for r in rows]
 
     def attachment(self, attachment_id: int) -> tuple[int, Attachment] | None:

@@ -64,7 +64,8 @@ def _agent_input(body: AgentIn) -> service.AgentInput:
         fields_set=frozenset(body.model_fields_set), email=str(body.email) if body.email
         else None, name=body.name, role=body.role, tier=body.tier, active=body.active,
         team_ids=frozenset(body.team_ids), department_ids=frozenset(body.department_ids),
-        languages=tuple(body.languages), skills=tuple(body.skills), password=body.password)
+        languages=tuple(body.languages), skills=tuple(body.skills),
+        sensitive_access=body.sensitive_access, password=body.password)
 
 
 @router.get("/agents", response_model=list[AgentOut])

@@ -15,6 +15,7 @@ from hubdesk.api.schemas import (
     MergeIn,
     MessageIn,
     MessageOut,
+    OriginalOut,
     TicketIn,
     TicketOut,
     TicketPageOut,
@@ -44,7 +45,8 @@ def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep,
         category=body.category, team_id=body.team_id, body_html=body.body_html,
         custom_fields=body.custom_fields)
     detail, created = service.open_ticket(hub.uows, agent, new,
-                                          idempotency_key=idempotency_key or None)
+                                          idempotency_key=idempotency_key or None,
+                                          tools=hub.intake)
     headers = {"Location": f"/api/v1/tickets/{detail.ticket.id}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
@@ -123,8 +125,19 @@ def post_message(ticket_id: PathId, body: MessageIn, hub: HubDep, agent: AgentDe
         files.append(service.NewAttachment(item.filename, item.content_type, content))
     message = service.add_message(hub.uows, agent, ticket_id, body.body, public=body.public,
                                   body_html=body.body_html, attachments=files,
-                                  blobs=hub.blobs)
+                                  blobs=hub.blobs, tools=hub.intake)
     return MessageOut.of(message)
+
+
+@router.get("/{ticket_id}/messages/{message_id}/original", response_model=OriginalOut)
+def reveal_original(ticket_id: PathId, message_id: PathId, hub: HubDep,
+                    agent: AgentDep) -> OriginalOut:
+    """The message as received, before personal data was masked: for agents with
+    sensitive-data access; each reveal is recorded in the ticket's history."""
+    if hub.intake.sealer is None:
+        raise ValidationFailed("this server keeps no originals", {"message_id": "unavailable"})
+    text = service.reveal_original(hub.uows, hub.intake.sealer, agent, ticket_id, message_id)
+    return OriginalOut(message_id=message_id, body=text)
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])

@@ -1,0 +1,138 @@
+"""Intake reads each contact before storing it: language, category, priority, personal data.
+
+These run the real triage engine and a real intent model trained on a few examples made here,
+against both databases."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from hubdesk.bootstrap import build_intake_tools
+from hubdesk.domain.agents import Role
+from hubdesk.domain.errors import PermissionDenied
+from hubdesk.services.tickets import (
+    NewTicket,
+    add_customer_message,
+    add_message,
+    get_ticket,
+    list_tickets,
+    open_ticket,
+    reveal_original,
+    ticket_events,
+)
+from hubdesk.services.views import TicketFilter
+from hubdesk.triage.intent.store import ModelStore
+from hubdesk.triage.intent.training import train_and_save
+from tests import factories
+
+CARD = "4532 0151 1283 0366"
+EXAMPLES = {
+    "refund": ["I want my money back", "please refund my order", "refund the payment",
+               "where is my refund", "I was charged and want a refund", "money back please",
+               "refund not received yet", "return the money for my order"],
+    "delivery": ["where is my parcel", "my package has not arrived", "the courier is late",
+                 "tracking shows no movement", "delivery is delayed", "parcel lost in transit",
+                 "when will my order arrive", "the package never came"],
+    "login": ["I cannot log in", "password reset does not work", "locked out of my account",
+              "login fails every time", "two factor code never arrives", "cannot sign in",
+              "my account is blocked", "reset my password please"],
+}
+
+
+@pytest.fixture
+def triaged(hub):
+    store = ModelStore(hub.settings.data_dir / "models" / "intent")
+    train_and_save([(text, label) for label, texts in EXAMPLES.items() for text in texts],
+                   store=store)
+    return dataclasses.replace(hub, intake=build_intake_tools(hub.settings))
+
+
+def _open(hub, agent, subject, body, **values):
+    return open_ticket(hub.uows, agent, NewTicket(subject=subject, body=body,
+                                                  requester_email="ana@example.com", **values),
+                       tools=hub.intake)[0]
+
+
+def test_card_numbers_are_masked_sealed_and_not_searchable(triaged):
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    detail = _open(triaged, admin, "Double charge", f"You charged my card {CARD} twice!")
+    message = get_ticket(triaged.uows, admin, detail.ticket.id).messages[0]
+    assert "4532" not in message.body and message.has_sealed_original
+    assert "CREDIT_CARD" in {span["entity"] for span in message.triage["pii"]}
+    found = list_tickets(triaged.uows, admin, TicketFilter(query="4532"))
+    assert found.rows == []
+    original = reveal_original(triaged.uows, triaged.intake.sealer, admin, detail.ticket.id,
+                               message.id)
+    assert CARD in original
+    kinds = [e.event.kind for e in ticket_events(triaged.uows, admin, detail.ticket.id)]
+    assert kinds[-1] == "sensitive_revealed"
+
+
+def test_only_granted_agents_may_reveal(triaged):
+    team = factories.team(triaged)
+    rep = factories.staff(triaged, Role.REPRESENTATIVE, teams=(team,)).agent
+    detail = _open(triaged, rep, "Card", f"card {CARD}")
+    message_id = detail.messages[0].id
+    with pytest.raises(PermissionDenied):
+        reveal_original(triaged.uows, triaged.intake.sealer, rep, detail.ticket.id, message_id)
+    kinds = [e.event.kind for e in ticket_events(triaged.uows, rep, detail.ticket.id)]
+    assert "sensitive_revealed" not in kinds
+    granted = dataclasses.replace(rep, sensitive_access=True)
+    assert CARD in reveal_original(triaged.uows, triaged.intake.sealer, granted,
+                                   detail.ticket.id, message_id)
+
+
+def test_language_category_and_priority_come_from_triage(triaged):
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    german = _open(triaged, admin, "Paket", "Mein Paket ist seit einer Woche nicht angekommen, "
+                                            "bitte helfen Sie mir schnell.")
+    assert german.ticket.language == "de"
+    parcel = _open(triaged, admin, "Parcel", "my package has not arrived yet")
+    assert parcel.ticket.category == "delivery"
+    created = ticket_events(triaged.uows, admin, parcel.ticket.id)[0].event
+    assert created.data["triage"]["applied"]["category"] == "delivery"
+    assert created.data["triage"]["model_version"]
+
+
+def test_explicit_choices_win_over_triage(triaged):
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    from hubdesk.domain.tickets import Priority
+    detail = _open(triaged, admin, "Parcel", "my package has not arrived",
+                   category="billing", priority=Priority.LOW)
+    assert (detail.ticket.category, detail.ticket.priority) == ("billing", Priority.LOW)
+
+
+def test_unclear_requests_wait_for_a_human(triaged):
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    detail = _open(triaged, admin, "🙂", "🙂🙂🙂 !!!")
+    assert detail.ticket.category is None
+    assert detail.messages[0].triage["intent"]["abstained"] is True
+
+
+@pytest.mark.parametrize("body", ["\x00\x01\x02 binary \udcff junk", "x" * 300_000,
+                                  "<script>alert(1)</script> hello", "Привет 你好 مرحبا"])
+def test_bad_input_is_stored_never_dropped(triaged, body):
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    detail = _open(triaged, admin, "Odd message", body)
+    assert detail.ticket.id is not None
+    assert detail.messages[0].triage is not None
+
+
+def test_agent_replies_and_customer_follow_ups_are_masked_too(triaged):
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    detail = _open(triaged, admin, "Refund", "please refund my order")
+    reply = add_message(triaged.uows, admin, detail.ticket.id, f"We used card {CARD}",
+                        tools=triaged.intake)
+    follow_up = add_customer_message(triaged.uows, detail.ticket.id,
+                                     f"The card is {CARD}", tools=triaged.intake)
+    for message in (reply, follow_up):
+        assert "4532" not in message.body and message.has_sealed_original
+    assert follow_up.triage is not None
+
+
+def test_without_triage_messages_are_stored_as_received(hub):
+    admin = factories.staff(hub, Role.ADMIN).agent
+    detail = _open(hub, admin, "Card", f"card {CARD}")
+    assert CARD in detail.messages[0].body and detail.messages[0].triage is None
