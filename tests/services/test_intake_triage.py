@@ -136,3 +136,25 @@ def test_without_triage_messages_are_stored_as_received(hub):
     admin = factories.staff(hub, Role.ADMIN).agent
     detail = _open(hub, admin, "Card", f"card {CARD}")
     assert CARD in detail.messages[0].body and detail.messages[0].triage is None
+
+
+def test_console_explains_triage_and_hides_abuse_behind_a_warning(triaged):
+    from fastapi.testclient import TestClient
+
+    from hubdesk.api.app import create_app
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.directory import AgentInput, update_agent
+
+    admin = factories.staff(triaged, Role.ADMIN, with_password=True)
+    update_agent(triaged.uows, LOCAL_OPERATOR, admin.agent.id,
+                 AgentInput(fields_set=frozenset({"password"}), password=factories.PASSWORD))
+    detail = _open(triaged, admin.agent, "Card", f"You idiots, you stupid morons! card {CARD}")
+    with TestClient(create_app(triaged)) as client:
+        login = client.get("/login")
+        token = login.text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/login", data={"email": admin.agent.email, "password": factories.PASSWORD,
+                                    "csrf_token": token})
+        page = client.get(f"/tickets/{detail.ticket.id}").text
+    assert "Personal data masked: CREDIT_CARD" in page
+    assert "Flagged as abusive" in page
+    assert CARD not in page
