@@ -113,7 +113,7 @@ def _open(story: Story, customer: Customer, person: Person, category: content.Ca
         tags=content.pick_tags(rng, category, vip), category=category.name,
         team_id=story.org.teams[team].id,
         custom_fields={"order": values["order"]} if "order" in contact.body else {}),
-        now=story.clock)
+        now=story.clock, tools=story.hub.intake)
     assert detail.ticket.id is not None
     return detail.ticket.id
 
@@ -127,7 +127,7 @@ def _duplicate_and_merge(story: Story, customer: Customer, person: Person,
     detail, _ = open_ticket(story.hub.uows, LOCAL_OPERATOR, NewTicket(
         subject=contact.subject, body=contact.body, requester_id=customer.id,
         channel=Channel.WEB, category=category.name, team_id=story.org.teams[team].id,
-        tags=("repeat-contact",)), now=written)
+        tags=("repeat-contact",)), now=written, tools=story.hub.intake)
     assert detail.ticket.id is not None
     coordinator = story.org.by_role(Role.COORDINATOR)[0]
     merged = story.at(agent_response(rng, written, median_minutes=40))
@@ -199,7 +199,8 @@ def _note(story: Story, author: Agent, text: str) -> None:
     if story.budget <= 0:
         return
     when = story.at(story.clock + timedelta(minutes=story.rng.uniform(2, 40)))
-    add_message(story.hub.uows, author, story.ticket_id, text, public=False, now=when)
+    add_message(story.hub.uows, author, story.ticket_id, text, public=False, now=when,
+                tools=story.hub.intake)
     story.budget -= 1
 
 
@@ -207,7 +208,7 @@ def _reply(story: Story, agent: Agent, text: str) -> None:
     if story.budget <= 0:
         return
     when = story.at(agent_response(story.rng, story.clock))
-    add_message(story.hub.uows, agent, story.ticket_id, text, now=when)
+    add_message(story.hub.uows, agent, story.ticket_id, text, now=when, tools=story.hub.intake)
     story.budget -= 1
     if story.status is Status.NEW:
         story.status = Status.OPEN
@@ -218,7 +219,8 @@ def _customer_writes(story: Story, text: str) -> None:
         return
     when = story.at(customer_response(story.rng, story.clock))
     add_customer_message(story.hub.uows, story.ticket_id, text,
-                         channel_meta={"channel": "email"}, now=when)
+                         channel_meta={"channel": "email"}, now=when,
+                         tools=story.hub.intake)
     story.budget -= 1
     if story.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
         story.status = Status.OPEN
@@ -248,5 +250,6 @@ def _hand_off(story: Story, agent: Agent, department: str, values: dict[str, str
         if story.budget > 0:
             later = story.at(agent_response(rng, story.clock, median_minutes=240))
             add_message(story.hub.uows, liaison, story.ticket_id,
-                        content.compose_liaison_note(rng, values), public=False, now=later)
+                        content.compose_liaison_note(rng, values), public=False, now=later,
+                        tools=story.hub.intake)
             story.budget -= 1

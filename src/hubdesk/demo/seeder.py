@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from hubdesk.bootstrap import Hub
 from hubdesk.demo.conversations import play_ticket
+from hubdesk.demo.intent_model import train_demo_intent_model
 from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
 from hubdesk.demo.people import ADMIN_EMAIL
 from hubdesk.demo.timeline import contact_moments
@@ -47,6 +48,7 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
     rng = random.Random(seed)
     now = now or utcnow()
     customer_count, ticket_count = demo_size(scale)
+    train_demo_intent_model(hub, seed)
     structure = build_structure(hub, password=password)
     organisations = build_organisations(hub)
     clientele = build_customers(hub, rng, customer_count, organisations,

@@ -1,0 +1,36 @@
+"""The demo desk's intent model, trained the way a real desk trains one: on categorised
+contacts of its own (here, written by the demo's generator before any ticket exists)."""
+
+from __future__ import annotations
+
+import random
+
+from hubdesk.bootstrap import Hub, build_intake_tools
+from hubdesk.demo import content
+from hubdesk.demo.people import LANGUAGE_WEIGHTS
+
+EXAMPLES_PER_CATEGORY = 60
+
+
+def train_demo_intent_model(hub: Hub, seed: int) -> str | None:
+    """Train and store the model, then give ``hub`` triage that uses it; returns its version.
+
+    Without triage (disabled in the settings) nothing is trained."""
+    if not hub.settings.triage_enabled:
+        return None
+    from hubdesk.triage.intent.store import ModelStore
+    from hubdesk.triage.intent.training import train_and_save
+
+    rng = random.Random(seed ^ 0x5EED)
+    languages = list(LANGUAGE_WEIGHTS)
+    weights = list(LANGUAGE_WEIGHTS.values())
+    examples = []
+    for category in content.CATEGORIES:
+        for _ in range(EXAMPLES_PER_CATEGORY):
+            language = rng.choices(languages, weights=weights)[0]
+            contact = content.compose_contact(rng, category, language, "Alex")
+            examples.append((f"{contact.subject}\n{contact.body}", category.name))
+    stored = train_and_save(examples, store=ModelStore(hub.settings.data_dir / "models" /
+                                                       "intent"))
+    hub.intake = build_intake_tools(hub.settings)
+    return str(stored.version)
