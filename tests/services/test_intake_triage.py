@@ -158,3 +158,19 @@ def test_console_explains_triage_and_hides_abuse_behind_a_warning(triaged):
     assert "CREDIT_CARD" in page and "masked, original sealed" in page
     assert "Flagged as abusive" in page
     assert CARD not in page
+
+
+def test_training_data_comes_from_categorised_tickets_with_corrections(hub):
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.tickets import TicketChanges, training_examples, update_ticket
+
+    admin = factories.staff(hub, Role.ADMIN).agent
+    wrong = _open(hub, admin, "Parcel", "my package has not arrived", category="refund")
+    _open(hub, admin, "No category", "hello")
+    update_ticket(hub.uows, admin, wrong.ticket.id,
+                  TicketChanges(frozenset({"category"}), category="delivery"))
+    examples = training_examples(hub.uows, LOCAL_OPERATOR)
+    assert examples == [("Parcel\nmy package has not arrived", "delivery")]
+    rep = factories.staff(hub, Role.REPRESENTATIVE).agent
+    with pytest.raises(PermissionDenied):
+        training_examples(hub.uows, rep)

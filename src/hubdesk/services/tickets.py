@@ -25,6 +25,7 @@ from hubdesk.domain.merging import merge
 from hubdesk.domain.messages import Attachment, Message, clean_body
 from hubdesk.domain.permissions import (
     TicketAction,
+    check_admin,
     check_assignment,
     check_sensitive_access,
     check_ticket,
@@ -497,6 +498,15 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
         _flush_events(uow, ticket)
         uow.commit()
     return original
+
+
+def training_examples(uows: UnitOfWorkFactory, actor: Agent,
+                      limit: int = 100_000) -> list[tuple[str, str]]:
+    """The desk's categorised tickets as (text, category) pairs for training the intent model.
+    Categories set or corrected by agents are what the next model learns from."""
+    check_admin(actor, "exporting training data")
+    with uows(write=False) as uow:
+        return uow.tickets.categorised_texts(limit)
 
 
 def ticket_events(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> list[StoredEvent]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Row,
     and_,
     false,
+    func,
     insert,
     or_,
     select,
@@ -246,6 +247,20 @@ class SqlTicketRepository:
             return None
         return row.ticket_id, Attachment(row.filename, row.content_type, row.size, row.sha256,
                                          row.id)
+
+    def categorised_texts(self, limit: int) -> list[tuple[str, str]]:
+        """(subject + first customer message, category) of the newest categorised tickets:
+        the desk's own labelled data, agents' corrections included."""
+        first = (select(t.messages.c.ticket_id, func.min(t.messages.c.id).label("message_id"))
+                 .where(t.messages.c.author_kind == "customer")
+                 .group_by(t.messages.c.ticket_id).subquery())
+        rows = self.db.execute(
+            select(t.tickets.c.subject, t.messages.c.body, t.tickets.c.category)
+            .join(first, first.c.ticket_id == t.tickets.c.id)
+            .join(t.messages, t.messages.c.id == first.c.message_id)
+            .where(t.tickets.c.category.is_not(None), t.tickets.c.merged_into_id.is_(None))
+            .order_by(t.tickets.c.id.desc()).limit(limit)).all()
+        return [(f"{r.subject}\n{r.body}", r.category) for r in rows]
 
     def move_conversation(self, source_id: int, target_id: int) -> None:
         for table in (t.messages, t.search_documents):
