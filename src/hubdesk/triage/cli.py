@@ -117,15 +117,22 @@ def _intent_data(
 
 @app.command("train")
 def train_command(
-    csv_path: Path = typer.Option(
-        ..., "--csv", help="Categorised examples: columns text,category."
+    csv_path: Path | None = typer.Option(
+        None, "--csv", help="Categorised examples: columns text,category."
+    ),
+    from_db: bool = typer.Option(
+        False, "--from-db", help="Learn from this desk's categorised tickets (agents' "
+        "corrections included) in the configured database."
     ),
     backend: str = typer.Option("default", help=f"One of {', '.join(BACKENDS)}."),
     model_dir: Path | None = typer.Option(
-        None, help="Where models are stored (default: $HUBDESK_MODEL_DIR/intent or var/models)."
+        None, help="Where models are stored (default: the server's, HUBDESK_DATA_DIR/models/"
+        "intent)."
     ),
 ) -> None:
-    """Train the intent classifier and store it, versioned, as the current model."""
+    """Train the intent classifier and store it, versioned, as the current model; servers
+    pick it up when they start."""
+    from hubdesk.config import get_settings
     from hubdesk.triage.intent.store import ModelStore
     from hubdesk.triage.intent.training import (
         TrainingDataError,
@@ -134,16 +141,32 @@ def train_command(
     )
 
     _backends(backend)
+    if (csv_path is None) == (not from_db):
+        _stderr.print("[red]say where the examples come from: --csv FILE or --from-db[/red]")
+        raise typer.Exit(2)
+    settings = get_settings()
+    store = ModelStore(model_dir or settings.data_dir / "models" / "intent")
     try:
-        examples = datasets.read_text_category_csv(csv_path)
+        examples = (datasets.read_text_category_csv(csv_path) if csv_path is not None
+                    else _examples_from_database(settings))
         with _progress_bar() as progress:
-            stored = train_and_save(
-                examples, TrainingOptions(backend=backend), ModelStore(model_dir), progress
-            )
+            stored = train_and_save(examples, TrainingOptions(backend=backend), store, progress)
     except (datasets.DataSetMissing, ValueError, TrainingDataError) as error:
         _stderr.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
     _emit({"version": stored.version, "path": str(stored.path), **stored.meta["metrics"]})
+
+
+def _examples_from_database(settings: Any) -> list[tuple[str, str]]:
+    from hubdesk.bootstrap import build_hub
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.tickets import training_examples
+
+    hub = build_hub(settings.model_copy(update={"triage_enabled": False}))
+    try:
+        return training_examples(hub.uows, LOCAL_OPERATOR)
+    finally:
+        hub.close()
 
 
 def main() -> None:  # pragma: no cover - for `python -m hubdesk.triage.cli`

@@ -1,0 +1,50 @@
+"""The command line drives the same services: users, tokens, training from the database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from hubdesk.cli import app
+from hubdesk.config import get_settings
+from hubdesk.domain.agents import Role
+from hubdesk.services.tickets import NewTicket, open_ticket
+from tests import factories
+
+
+@pytest.fixture
+def cli_env(hub, monkeypatch):
+    monkeypatch.setenv("HUBDESK_DATABASE_URL", hub.settings.effective_database_url)
+    monkeypatch.setenv("HUBDESK_DATA_DIR", str(hub.settings.data_dir))
+    get_settings.cache_clear()
+    yield hub
+    get_settings.cache_clear()
+
+
+def test_users_and_tokens(cli_env):
+    runner = CliRunner()
+    created = runner.invoke(app, ["users", "create", "--email", "lead@example.com", "--name",
+                                  "Lea", "--role", "team_lead", "--password", "long-enough-1"])
+    assert created.exit_code == 0, created.output
+    token = runner.invoke(app, ["tokens", "create", "--email", "lead@example.com"])
+    assert token.exit_code == 0 and token.output.strip().startswith("hd_")
+    missing = runner.invoke(app, ["tokens", "create", "--email", "nobody@example.com"])
+    assert missing.exit_code == 1 and "no agent" in missing.output
+
+
+def test_train_the_intent_model_from_the_desks_own_tickets(cli_env):
+    admin = factories.staff(cli_env, Role.ADMIN).agent
+    for label, texts in {"delivery": ["parcel late", "package missing", "courier lost it",
+                                      "where is my parcel", "no delivery yet"],
+                         "refund": ["refund please", "money back", "refund my order",
+                                    "return my money", "want a refund"]}.items():
+        for text in texts:
+            open_ticket(cli_env.uows, admin, NewTicket(subject=text, body=text, category=label,
+                                                       requester_email="c@example.com"))
+    result = CliRunner().invoke(app, ["triage", "train", "--from-db"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["examples"] == 10 and report["classes"] == 2
+    assert (cli_env.settings.data_dir / "models" / "intent" / "CURRENT").exists()
