@@ -139,12 +139,10 @@ def _register_extensions() -> None:
     from hubdesk.bench.cli import app as bench_app
     from hubdesk.demo.cli import register as register_demo
 
+    from hubdesk.triage.cli import app as triage_app
+
     register_demo(app)
     app.add_typer(bench_app, name="bench")
-    try:
-        from hubdesk.triage.cli import app as triage_app
-    except ImportError:  # the triage package is optional at import time for slim installs
-        return
     app.add_typer(triage_app, name="triage")
 
 
