@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from hubdesk.domain.triage import (
     UNKNOWN_LANGUAGE,
@@ -191,8 +191,3 @@ class _Run:
             return neutral
         finally:
             self.stage_ms[name] = round((time.perf_counter() - started) * 1000, 4)
-
-
-def describe(result: TriageResult) -> dict[str, Any]:
-    """The JSON the API and the console show (masked text included, spans by offset)."""
-    return result.to_dict()

