@@ -165,12 +165,14 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
         raise PermissionDenied("department liaisons cannot open tickets")
     fingerprint = new.fingerprint() if idempotency_key else ""
     # Triage runs before the transaction: its CPU time never holds a database lock.
+    known = _known_requester(uows, new) if tools.triager else None
     read = read_customer_text(tools, new.body, subject=new.subject,
-                              customer_tier=_known_tier(uows, new) if tools.triager else None)
+                              customer_tier=known.tier.value if known else None)
     subject = mask_line(tools, new.subject)
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            return _create(uows, actor, new, idempotency_key, fingerprint, now, read, subject)
+            return _create(uows, actor, new, idempotency_key, fingerprint, now, read, subject,
+                           known)
         except DuplicateKey:
             # A concurrent transaction committed first: either the same request (same key:
             # answer with its ticket) or another first contact from the same new customer
@@ -198,26 +200,25 @@ def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | 
     return ticket_id
 
 
-def _known_tier(uows: UnitOfWorkFactory, new: NewTicket) -> str | None:
-    """The requester's tier if they are known already (it weighs in the priority)."""
+def _known_requester(uows: UnitOfWorkFactory, new: NewTicket) -> Customer | None:
+    """The requester if already known: their tier weighs in triage's priority, and the write
+    transaction then need not look them up again (customers are never deleted)."""
     try:
         with uows(write=False) as uow:
             if new.requester_id is not None:
-                customer = uow.customers.get(new.requester_id)
-            elif new.requester_email:
-                customer = uow.customers.find_by_identity(Identity(
+                return uow.customers.get(new.requester_id)
+            if new.requester_email:
+                return uow.customers.find_by_identity(Identity(
                     IdentityKind.EMAIL,
                     normalise_identity(IdentityKind.EMAIL, new.requester_email)))
-            else:
-                customer = None
     except ValidationFailed:
         return None
-    return customer.tier.value if customer is not None else None
+    return None
 
 
 def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | None,
             fingerprint: str, now: datetime | None, read: ReadText,
-            masked_subject: str) -> tuple[TicketDetail, bool]:
+            masked_subject: str, known: Customer | None) -> tuple[TicketDetail, bool]:
     at = now or utcnow()
     subject = clean_subject(masked_subject)
     body = clean_body(read.body)
@@ -236,7 +237,7 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
             return get_ticket(uows, actor, replay), False
         if team_id is not None and uow.structure.get_team(team_id) is None:
             raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
-        requester = _resolve_requester(uow, new, at)
+        requester = known or _resolve_requester(uow, new, at)
         assert requester.id is not None
         ticket = Ticket(id=None, subject=subject, requester_id=requester.id, created_at=at,
                         updated_at=at, channel=new.channel, priority=priority, tags=tags,

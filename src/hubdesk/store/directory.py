@@ -6,11 +6,39 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, Identity, IdentityKind, Organisation, Tier
 from hubdesk.store import tables as t
+
+
+def _customer_by_identity() -> Select[Any]:
+    """One round trip: the matching identity finds the customer, a second join on the same
+    table brings all of that customer's identities. Built once: intake runs it per contact."""
+    matched = t.customer_identities.alias("matched")
+    every = t.customer_identities.alias("every")
+    return (select(t.customers, every.c.kind.label("identity_kind"),
+                   every.c.value.label("identity_value"))
+            .join(matched, matched.c.customer_id == t.customers.c.id)
+            .join(every, every.c.customer_id == t.customers.c.id)
+            .where(matched.c.kind == bindparam("kind"), matched.c.value == bindparam("value"))
+            .order_by(every.c.id))
+
+
+_BY_IDENTITY = _customer_by_identity()
 
 
 class SqlCustomerRepository:
@@ -40,17 +68,8 @@ class SqlCustomerRepository:
         return self._from_rows(list(rows))[0] if rows else None
 
     def find_by_identity(self, identity: Identity) -> Customer | None:
-        # One round trip: the matching identity finds the customer, a second join on the
-        # same table brings all of that customer's identities (intake does this per contact).
-        matched = t.customer_identities.alias("matched")
-        every = t.customer_identities.alias("every")
-        rows = self.db.execute(
-            select(t.customers, every.c.kind.label("identity_kind"),
-                   every.c.value.label("identity_value"))
-            .join(matched, matched.c.customer_id == t.customers.c.id)
-            .join(every, every.c.customer_id == t.customers.c.id)
-            .where(matched.c.kind == identity.kind.value, matched.c.value == identity.value)
-            .order_by(every.c.id)).all()
+        rows = self.db.execute(_BY_IDENTITY, {"kind": identity.kind.value,
+                                              "value": identity.value}).all()
         if not rows:
             return None
         r = rows[0]
