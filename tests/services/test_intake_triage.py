@@ -174,3 +174,22 @@ def test_training_data_comes_from_categorised_tickets_with_corrections(hub):
     rep = factories.staff(hub, Role.REPRESENTATIVE).agent
     with pytest.raises(PermissionDenied):
         training_examples(hub.uows, rep)
+
+
+def test_a_vip_customer_weighs_in_once_known(triaged):
+    from hubdesk.domain.customers import Tier
+    from hubdesk.services.directory import CustomerInput, create_customer
+
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    vip = create_customer(triaged.uows, admin, CustomerInput(
+        fields_set=frozenset({"name", "emails", "tier"}), name="Vera", emails=("vera@example.com",),
+        tier=Tier.VIP))
+    text = "Please refund my order"
+    standard = _open(triaged, admin, "Charge", text)
+    special = open_ticket(triaged.uows, admin, NewTicket(subject="Charge", body=text,
+                                                         requester_id=vip.id),
+                          tools=triaged.intake)[0]
+    order = ["low", "normal", "high", "urgent"]
+    assert order.index(special.ticket.priority.value) > order.index(standard.ticket.priority.value)
+    reasons = [r["rule"] for r in special.messages[0].triage["priority"]["reasons"]]
+    assert "tier:vip" in reasons

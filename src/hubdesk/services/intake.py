@@ -53,6 +53,18 @@ def read_customer_text(tools: IntakeTools, body: str, *, subject: str | None = N
     return ReadText(stored, sealed, triage_summary(result), result)
 
 
+def weigh_customer(tools: IntakeTools, result: TriageResult | None,
+                   customer_tier: str | None) -> TriageResult | None:
+    """Triage reads a message before the sender is resolved; their tier is added after."""
+    if result is None or tools.triager is None:
+        return result
+    try:
+        return tools.triager.for_customer_tier(result, customer_tier)
+    except Exception:
+        log.exception("weighing the customer's tier failed; keeping the first suggestion")
+        return result
+
+
 def read_agent_text(tools: IntakeTools, body: str) -> ReadText:
     """Agents' replies and notes are only masked: their mood and intent are not triaged."""
     if tools.triager is None:

@@ -133,6 +133,10 @@ class Triager(Protocol):
                 customer_tier: str | None = None, previous_contacts: int = 0) -> TriageResult:
         ...
 
+    def for_customer_tier(self, result: TriageResult, customer_tier: str | None) -> TriageResult:
+        """``result`` with the customer's tier weighed in, once the customer is known."""
+        ...
+
     def mask(self, text: str) -> str:
         """``text`` with personal data masked by the desk's policy."""
         ...

@@ -20,7 +20,7 @@ from hubdesk.domain.customers import (
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.events import Actor, TicketEvent
 from hubdesk.domain.intake import event_data as triage_event_data
-from hubdesk.domain.intake import ticket_fields_from_triage
+from hubdesk.domain.intake import ticket_fields_from_triage, triage_summary
 from hubdesk.domain.merging import merge
 from hubdesk.domain.messages import Attachment, Message, clean_body
 from hubdesk.domain.permissions import (
@@ -46,6 +46,7 @@ from hubdesk.services.intake import (
     mask_line,
     read_agent_text,
     read_customer_text,
+    weigh_customer,
 )
 from hubdesk.services.ports import (
     BlobStore,
@@ -165,14 +166,12 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
         raise PermissionDenied("department liaisons cannot open tickets")
     fingerprint = new.fingerprint() if idempotency_key else ""
     # Triage runs before the transaction: its CPU time never holds a database lock.
-    known = _known_requester(uows, new) if tools.triager else None
-    read = read_customer_text(tools, new.body, subject=new.subject,
-                              customer_tier=known.tier.value if known else None)
+    read = read_customer_text(tools, new.body, subject=new.subject)
     subject = mask_line(tools, new.subject)
     for attempt in range(OPEN_ATTEMPTS):
         try:
             return _create(uows, actor, new, idempotency_key, fingerprint, now, read, subject,
-                           known)
+                           tools)
         except DuplicateKey:
             # A concurrent transaction committed first: either the same request (same key:
             # answer with its ticket) or another first contact from the same new customer
@@ -200,32 +199,12 @@ def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | 
     return ticket_id
 
 
-def _known_requester(uows: UnitOfWorkFactory, new: NewTicket) -> Customer | None:
-    """The requester if already known: their tier weighs in triage's priority, and the write
-    transaction then need not look them up again (customers are never deleted)."""
-    try:
-        with uows(write=False) as uow:
-            if new.requester_id is not None:
-                return uow.customers.get(new.requester_id)
-            if new.requester_email:
-                return uow.customers.find_by_identity(Identity(
-                    IdentityKind.EMAIL,
-                    normalise_identity(IdentityKind.EMAIL, new.requester_email)))
-    except ValidationFailed:
-        return None
-    return None
-
-
 def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | None,
             fingerprint: str, now: datetime | None, read: ReadText,
-            masked_subject: str, known: Customer | None) -> tuple[TicketDetail, bool]:
+            masked_subject: str, tools: IntakeTools) -> tuple[TicketDetail, bool]:
     at = now or utcnow()
     subject = clean_subject(masked_subject)
     body = clean_body(read.body)
-    applied = (ticket_fields_from_triage(read.result, priority_given=new.priority is not None,
-                                         category_given=new.category is not None)
-               if read.result is not None else {})
-    priority = new.priority or applied.get("priority", Priority.NORMAL)
     tags = normalise_tags(new.tags)
     team_id = new.team_id
     if team_id is None and not actor.oversees_everything and actor.team_ids:
@@ -237,8 +216,13 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
             return get_ticket(uows, actor, replay), False
         if team_id is not None and uow.structure.get_team(team_id) is None:
             raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
-        requester = known or _resolve_requester(uow, new, at)
+        requester = _resolve_requester(uow, new, at)
         assert requester.id is not None
+        result = weigh_customer(tools, read.result, requester.tier.value)
+        applied = (ticket_fields_from_triage(result, priority_given=new.priority is not None,
+                                             category_given=new.category is not None)
+                   if result is not None else {})
+        priority = new.priority or applied.get("priority", Priority.NORMAL)
         ticket = Ticket(id=None, subject=subject, requester_id=requester.id, created_at=at,
                         updated_at=at, channel=new.channel, priority=priority, tags=tags,
                         category=new.category or applied.get("category"), team_id=team_id,
@@ -246,13 +230,14 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
                         custom_fields=dict(new.custom_fields))
         author = Actor.agent(actor.id) if actor.id is not None else Actor.system()
         data: dict[str, Any] = {"channel": new.channel.value}
-        if read.result is not None:
-            data["triage"] = triage_event_data(read.result, applied)
+        if result is not None:
+            data["triage"] = triage_event_data(result, applied)
         ticket.record(author, "created", at, data=data)
         message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                           body=body, created_at=at,
                           body_html=None if read.sealed_original else new.body_html,
-                          channel_meta={"channel": new.channel.value}, triage=read.triage,
+                          channel_meta={"channel": new.channel.value},
+                          triage=triage_summary(result) if result is not None else None,
                           sealed_body=read.sealed_original)
         claim = (actor.id, key, fingerprint) if key and actor.id is not None else None
         uow.tickets.add_opened(

@@ -67,15 +67,26 @@ class PrioritySuggester:
                     f"category:{intent.category}", f"category “{intent.category}”", weight
                 )
             )
-        tier = (customer_tier or "").lower()
-        if tier in self.rules.tier_weights:
-            reasons.append(
-                PriorityReason(f"tier:{tier}", f"{tier} customer", self.rules.tier_weights[tier])
-            )
+        reasons += self._tier_reasons(customer_tier)
         if abuse is not None and "threat" in abuse.kinds:
             reasons.append(PriorityReason("abuse:threat", "threat against staff", 3))
         score = sum(reason.weight for reason in reasons)
         return PrioritySuggestion(_priority_for(score), score, tuple(reasons))
+
+    def with_customer_tier(self, suggestion: PrioritySuggestion,
+                           customer_tier: str | None) -> PrioritySuggestion:
+        """Add the customer's tier to a suggestion made before the customer was known."""
+        added = self._tier_reasons(customer_tier)
+        if not added or any(r.rule.startswith("tier:") for r in suggestion.reasons):
+            return suggestion
+        score = suggestion.score + sum(reason.weight for reason in added)
+        return PrioritySuggestion(_priority_for(score), score, suggestion.reasons + tuple(added))
+
+    def _tier_reasons(self, customer_tier: str | None) -> list[PriorityReason]:
+        tier = (customer_tier or "").lower()
+        if tier not in self.rules.tier_weights:
+            return []
+        return [PriorityReason(f"tier:{tier}", f"{tier} customer", self.rules.tier_weights[tier])]
 
     def _keyword_reasons(self, text: str) -> list[PriorityReason]:
         return [
