@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -17,20 +15,7 @@ from hubdesk.store.directory import (
 )
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.tickets import SqlTicketRepository
-
-# SQLite lets one writer in at a time and makes the others poll with growing sleeps (up to
-# 100 ms each), which shows as tail latency. Writers of one process queue on this lock instead
-# and are woken the moment the previous one commits; other processes still use busy_timeout.
-_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
-_registry_lock = threading.Lock()
-WRITER_WAIT_SECONDS = 30
-
-
-def _writer_lock(engine: Engine) -> threading.Lock | None:
-    if engine.dialect.name != "sqlite":
-        return None
-    with _registry_lock:
-        return _sqlite_writers.setdefault(engine, threading.Lock())
+from hubdesk.store.writers import WriterQueue, writer_queue
 
 
 class SqlUnitOfWork:
@@ -40,21 +25,27 @@ class SqlUnitOfWork:
     structure: SqlOrgStructureRepository
     outbox: SqlOutbox
 
-    def __init__(self, engine: Engine, *, write: bool = True) -> None:
+    def __init__(self, engine: Engine, *, write: bool = True,
+                 writers: WriterQueue | None = None) -> None:
         self._engine = engine
         self._write = write
         self._connection: Connection | None = None
-        self._lock = _writer_lock(engine) if write else None
+        self._queue = writers if write else None
+        self._turn: int | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        if self._lock is not None and not self._lock.acquire(timeout=WRITER_WAIT_SECONDS):
-            raise TimeoutError("the database stayed busy; try again")
+        if self._queue is not None:
+            self._turn = self._queue.acquire()
         try:
             return self._begin()
         except BaseException:
-            if self._lock is not None:
-                self._lock.release()
+            self._leave_queue()
             raise
+
+    def _leave_queue(self) -> None:
+        if self._queue is not None and self._turn is not None:
+            self._queue.release(self._turn)
+            self._turn = None
 
     def _begin(self) -> SqlUnitOfWork:
         connection = self._engine.connect()
@@ -84,8 +75,7 @@ class SqlUnitOfWork:
         finally:
             self._connection.close()
             self._connection = None
-            if self._lock is not None:
-                self._lock.release()
+            self._leave_queue()
         if isinstance(exc, IntegrityError):
             raise DuplicateKey(str(exc.orig)) from exc
 
@@ -93,6 +83,7 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.writers = writer_queue(engine)
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write=write)
+        return SqlUnitOfWork(self.engine, write=write, writers=self.writers)
