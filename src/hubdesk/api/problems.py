@@ -35,7 +35,8 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
                           headers=headers)
 
 
-def _status_for(error: DomainError) -> int:
+def http_status(error: DomainError) -> int:
+    """The HTTP status a domain error answers with, for the API and the console alike."""
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, PermissionDenied):
@@ -51,7 +52,7 @@ def install(app: FastAPI) -> None:
         errors = None
         if isinstance(error, ValidationFailed) and error.fields:
             errors = [{"field": k, "message": v} for k, v in error.fields.items()]
-        return problem(_status_for(error), str(error), errors=errors)
+        return problem(http_status(error), str(error), errors=errors)
 
     @app.exception_handler(DuplicateKey)
     async def _duplicate(_: Request, error: DuplicateKey) -> JsonResponse:

@@ -11,14 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 from starlette.responses import RedirectResponse, Response
 
+from hubdesk.api.problems import http_status
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.errors import (
-    Conflict,
     DomainError,
-    IllegalTransition,
     NotFound,
-    PermissionDenied,
     ValidationFailed,
 )
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
@@ -38,16 +36,6 @@ VIEWS = {"mine": "Mine", "unassigned": "Unassigned", "team": "Team", "all": "All
 ACTIVE = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 STATUS_CHOICES = {"active": "Open work", **{s.value: s.value.replace("_", " ").capitalize()
                                            for s in Status}, "any": "Any status"}
-
-
-def _status_code(error: DomainError) -> int:
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, IllegalTransition | Conflict):
-        return 409
-    return 422
 
 
 @dataclass(frozen=True)
@@ -146,7 +134,7 @@ async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"{missing}. It may have been removed, or it belongs to a queue "
                              "you do not work on.")
-    status = _status_code(error) if error else 200
+    status = http_status(error) if error else 200
     return render(request, "ticket.html", status, agent=agent, error=error and str(error),
                   draft=draft, draft_public=draft_public, **context)
 
