@@ -193,3 +193,11 @@ def test_a_vip_customer_weighs_in_once_known(triaged):
     assert order.index(special.ticket.priority.value) > order.index(standard.ticket.priority.value)
     reasons = [r["rule"] for r in special.messages[0].triage["priority"]["reasons"]]
     assert "tier:vip" in reasons
+
+
+@pytest.mark.parametrize("card", ["4111 1111 1111 1111", "4242-4242-4242-4242",
+                                  "5500000000000004"])
+def test_well_known_card_numbers_are_masked_too(triaged, card):
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    detail = _open(triaged, admin, "Card", f"my card is {card}, please check")
+    assert card not in detail.messages[0].body
