@@ -74,4 +74,6 @@ def build_intake_tools(settings: Settings) -> IntakeTools:
     engine = TriageEngine.with_stored_model(
         TriageConfig(languages=tuple(settings.languages)),
         ModelStore(settings.data_dir / "models" / "intent"))
-    return IntakeTools(triager=engine, sealer=sealer)
+    from hubdesk.triage.similarity import SimilarityFinder
+
+    return IntakeTools(triager=engine, sealer=sealer, similarity=SimilarityFinder())

@@ -201,3 +201,45 @@ def test_well_known_card_numbers_are_masked_too(triaged, card):
     admin = factories.staff(triaged, Role.ADMIN).agent
     detail = _open(triaged, admin, "Card", f"my card is {card}, please check")
     assert card not in detail.messages[0].body
+
+
+def test_likely_duplicates_of_the_same_customer_are_suggested_for_merge(triaged):
+    from hubdesk.services.tickets import merge_suggestions
+
+    admin = factories.staff(triaged, Role.ADMIN).agent
+    first = _open(triaged, admin, "Parcel not delivered",
+                  "My parcel for order A-1234 has not been delivered yet, where is it?")
+    again = _open(triaged, admin, "Parcel not delivered yet",
+                  "My parcel for order A-1234 still has not been delivered, where is it??")
+    _open(triaged, admin, "Password", "I cannot log in to my account since yesterday")
+    other_customer = open_ticket(triaged.uows, admin, NewTicket(
+        subject="Parcel not delivered", body="My parcel for order A-1234 has not been "
+        "delivered yet, where is it?", requester_email="someone.else@example.com"),
+        tools=triaged.intake)[0]
+    found = merge_suggestions(triaged.uows, triaged.intake.similarity, admin, again.ticket.id)
+    assert [m.ticket_id for m in found] == [first.ticket.id]
+    assert other_customer.ticket.id not in [m.ticket_id for m in found]
+    assert found[0].score >= 0.75
+
+
+def test_duplicates_endpoint(triaged):
+    from fastapi.testclient import TestClient
+
+    from hubdesk.api.app import create_app
+
+    admin = factories.staff(triaged, Role.ADMIN)
+    first = _open(triaged, admin.agent, "Refund missing", "Where is the refund for order 77?")
+    again = _open(triaged, admin.agent, "Refund still missing",
+                  "Where is the refund for order 77??")
+    with TestClient(create_app(triaged)) as client:
+        found = client.get(f"/api/v1/tickets/{again.ticket.id}/duplicates",
+                           headers=admin.headers).json()
+    assert [d["ticket_id"] for d in found] == [first.ticket.id]
+
+
+def test_wordless_tickets_have_no_duplicates_rather_than_an_error():
+    from hubdesk.triage.similarity import SimilarityFinder
+
+    found = SimilarityFinder().similar("!!!", [(1, "???", 5, True), (2, "🙂", 5, True)],
+                                       customer_id=5, exclude_ticket_id=None, limit=5)
+    assert found == []

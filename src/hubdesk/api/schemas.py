@@ -89,6 +89,11 @@ class MessageIn(Strict):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
 
 
+class DuplicateOut(BaseModel):
+    ticket_id: int
+    similarity: float = Field(description="cosine similarity of the opening texts, 0..1")
+
+
 class OriginalOut(BaseModel):
     message_id: int
     body: str

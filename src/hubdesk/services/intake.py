@@ -13,7 +13,7 @@ from typing import Any
 
 from hubdesk.domain.intake import triage_summary
 from hubdesk.domain.triage import TriageResult
-from hubdesk.services.ports import Sealer, Triager
+from hubdesk.services.ports import Sealer, SimilarityFinder, Triager
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ class IntakeTools:
 
     triager: Triager | None = None
     sealer: Sealer | None = None
+    similarity: SimilarityFinder | None = None
 
 
 NO_TOOLS = IntakeTools()

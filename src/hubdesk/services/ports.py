@@ -13,7 +13,7 @@ from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Ticket
-from hubdesk.domain.triage import TriageResult
+from hubdesk.domain.triage import SimilarTicket, TriageResult
 from hubdesk.services.views import Page, StoredEvent, TicketFilter
 
 
@@ -39,6 +39,7 @@ class TicketRepository(Protocol):
     def attachment(self, attachment_id: int) -> tuple[int, Attachment] | None:
         """The attachment and the id of the ticket it belongs to."""
         ...
+    def opening_texts(self, ticket_ids: list[int]) -> dict[int, str]: ...
     def categorised_texts(self, limit: int) -> list[tuple[str, str]]: ...
     def move_conversation(self, source_id: int, target_id: int) -> None: ...
     def add_events(self, events: Iterable[TicketEvent]) -> None: ...
@@ -139,6 +140,16 @@ class Triager(Protocol):
 
     def mask(self, text: str) -> str:
         """``text`` with personal data masked by the desk's policy."""
+        ...
+
+
+class SimilarityFinder(Protocol):
+    """Ranks candidate tickets by how alike their texts are to ``text``."""
+
+    def similar(self, text: str, candidates: list[tuple[int, str, int | None, bool]], *,
+                customer_id: int | None, exclude_ticket_id: int | None,
+                limit: int) -> list[SimilarTicket]:
+        """``candidates`` are (ticket id, text, customer id, is open)."""
         ...
 
 

@@ -39,6 +39,7 @@ from hubdesk.domain.tickets import (
     clean_subject,
     normalise_tags,
 )
+from hubdesk.domain.triage import SimilarTicket
 from hubdesk.services.intake import (
     NO_TOOLS,
     IntakeTools,
@@ -52,6 +53,7 @@ from hubdesk.services.ports import (
     BlobStore,
     DuplicateKey,
     Sealer,
+    SimilarityFinder,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -484,6 +486,30 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
         _flush_events(uow, ticket)
         uow.commit()
     return original
+
+
+MAX_MERGE_CANDIDATES = 50
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+def merge_suggestions(uows: UnitOfWorkFactory, finder: SimilarityFinder, actor: Agent,
+                      ticket_id: int) -> list[SimilarTicket]:
+    """The requester's other open tickets that look like the same request, best first:
+    candidates to merge (only tickets the agent may see are considered)."""
+    with uows(write=False) as uow:
+        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        page = uow.tickets.page(ticket_scope(actor), TicketFilter(
+            requester_id=ticket.requester_id, status=OPEN_STATUSES), MAX_MERGE_CANDIDATES, None)
+        ids = [row.id for row in page.rows if row.id != ticket_id]
+        texts = uow.tickets.opening_texts([ticket_id, *ids])
+    if not ids:
+        return []
+    candidates: list[tuple[int, str, int | None, bool]] = [
+        (i, texts.get(i, ""), ticket.requester_id, True) for i in ids]
+    found = finder.similar(texts.get(ticket_id, ticket.subject), candidates,
+                           customer_id=ticket.requester_id, exclude_ticket_id=ticket_id,
+                           limit=10)
+    return [match for match in found if match.likely_duplicate]
 
 
 def training_examples(uows: UnitOfWorkFactory, actor: Agent,

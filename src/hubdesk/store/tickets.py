@@ -248,6 +248,21 @@ class SqlTicketRepository:
         return row.ticket_id, Attachment(row.filename, row.content_type, row.size, row.sha256,
                                          row.id)
 
+    def opening_texts(self, ticket_ids: list[int]) -> dict[int, str]:
+        """Subject and first customer message of each ticket: what it is about."""
+        if not ticket_ids:
+            return {}
+        first = (select(t.messages.c.ticket_id, func.min(t.messages.c.id).label("message_id"))
+                 .where(t.messages.c.ticket_id.in_(ticket_ids),
+                        t.messages.c.author_kind == "customer")
+                 .group_by(t.messages.c.ticket_id).subquery())
+        rows = self.db.execute(
+            select(t.tickets.c.id, t.tickets.c.subject, t.messages.c.body)
+            .select_from(t.tickets.outerjoin(first, first.c.ticket_id == t.tickets.c.id)
+                         .outerjoin(t.messages, t.messages.c.id == first.c.message_id))
+            .where(t.tickets.c.id.in_(ticket_ids))).all()
+        return {r.id: f"{r.subject}\n{r.body or ''}" for r in rows}
+
     def categorised_texts(self, limit: int) -> list[tuple[str, str]]:
         """(subject + first customer message, category) of the newest categorised tickets:
         the desk's own labelled data, agents' corrections included."""

@@ -98,3 +98,18 @@ def _normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+class SimilarityFinder:
+    """Similarity over candidates supplied per question (a customer's tickets, a queue)."""
+
+    def similar(self, text: str, candidates: list[tuple[int, str, int | None, bool]], *,
+                customer_id: int | None, exclude_ticket_id: int | None,
+                limit: int) -> list[SimilarTicket]:
+        try:
+            index = SimilarityIndex(PastTicket(ticket_id, body, owner, is_open)
+                                    for ticket_id, body, owner, is_open in candidates)
+            return index.similar(text, limit, customer_id=customer_id,
+                                 exclude_ticket_id=exclude_ticket_id)
+        except ValueError:  # texts with no words at all (symbols, emoji): nothing to compare
+            return []

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Response
 from hubdesk.api.deps import AgentDep, HubDep, PathId, QueryId
 from hubdesk.api.responses import JsonResponse, model_response
 from hubdesk.api.schemas import (
+    DuplicateOut,
     EventOut,
     MergeIn,
     MessageIn,
@@ -138,6 +139,16 @@ def reveal_original(ticket_id: PathId, message_id: PathId, hub: HubDep,
         raise ValidationFailed("this server keeps no originals", {"message_id": "unavailable"})
     text = service.reveal_original(hub.uows, hub.intake.sealer, agent, ticket_id, message_id)
     return OriginalOut(message_id=message_id, body=text)
+
+
+@router.get("/{ticket_id}/duplicates", response_model=list[DuplicateOut])
+def likely_duplicates(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[DuplicateOut]:
+    """The requester's other open tickets that look like the same request: merge candidates."""
+    if hub.intake.similarity is None:
+        return []
+    return [DuplicateOut(ticket_id=match.ticket_id, similarity=match.score)
+            for match in service.merge_suggestions(hub.uows, hub.intake.similarity, agent,
+                                                   ticket_id)]
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
