@@ -74,6 +74,8 @@ def build_intake_tools(settings: Settings) -> IntakeTools:
     engine = TriageEngine.with_stored_model(
         TriageConfig(languages=tuple(settings.languages)),
         ModelStore(settings.data_dir / "models" / "intent"))
+    # Lazy models load now, not inside the first customer's time budget.
+    engine.warm_up()
     from hubdesk.triage.similarity import SimilarityFinder
 
     return IntakeTools(triager=engine, sealer=sealer, similarity=SimilarityFinder())

@@ -243,3 +243,27 @@ def test_wordless_tickets_have_no_duplicates_rather_than_an_error():
     found = SimilarityFinder().similar("!!!", [(1, "???", 5, True), (2, "🙂", 5, True)],
                                        customer_id=5, exclude_ticket_id=None, limit=5)
     assert found == []
+
+
+def test_console_suggests_a_duplicate_and_merges_it(triaged):
+    from fastapi.testclient import TestClient
+
+    from hubdesk.api.app import create_app
+    from hubdesk.services.tickets import get_ticket
+
+    lead = factories.staff(triaged, Role.COORDINATOR, with_password=True)
+    first = _open(triaged, lead.agent, "Refund missing", "Where is the refund for order 77?")
+    again = _open(triaged, lead.agent, "Refund still missing",
+                  "Where is the refund for order 77??")
+    with TestClient(create_app(triaged)) as client:
+        token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/login", data={"email": lead.agent.email, "password": factories.PASSWORD,
+                                    "csrf_token": token})
+        page = client.get(f"/tickets/{first.ticket.id}").text
+        assert "Looks like the same request" in page and f"#{again.ticket.id}" in page
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        merged = client.post(f"/tickets/{first.ticket.id}/merge",
+                             data={"source_id": str(again.ticket.id), "csrf_token": token})
+        assert merged.status_code == 200
+    assert get_ticket(triaged.uows, lead.agent, again.ticket.id).ticket.merged_into_id == \
+        first.ticket.id

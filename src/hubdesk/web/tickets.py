@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -111,6 +112,10 @@ def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
         departments={d.id: d.name for d in directory.list_departments(hub.uows, agent) if d.id},
         requester_id=detail.requester.id, requester_name=detail.requester.name)
     ticket = detail.ticket
+    open_ticket = ticket.status not in (Status.SOLVED, Status.CLOSED) \
+        and ticket.merged_into_id is None
+    duplicates = (service.merge_suggestions(hub.uows, hub.intake.similarity, agent, ticket_id)
+                  if open_ticket and hub.intake.similarity is not None else [])
     choices = sorted((a for a in agents if a.id != agent.id
                       and (a.active or a.id == ticket.assignee_id)), key=lambda a: a.name)
     return {
@@ -122,6 +127,8 @@ def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
         "priorities": list(Priority),
         "may_reply": agent.role is not Role.LIAISON,
         "may_change": agent.role is not Role.LIAISON and ticket.merged_into_id is None,
+        "duplicates": duplicates,
+        "may_merge": agent.role not in (Role.LIAISON, Role.REPRESENTATIVE),
     }
 
 
@@ -153,8 +160,9 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     body = str(form.get("body") or "")
     public = form.get("visibility", "public") != "internal"
     try:
-        await run_in_threadpool(service.add_message, hub_of(request).uows, agent, ticket_id,
-                                body, public=public)
+        hub = hub_of(request)
+        await run_in_threadpool(partial(service.add_message, hub.uows, agent, ticket_id, body,
+                                        public=public, tools=hub.intake))
     except DomainError as error:
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
                                   draft_public=public)
@@ -182,6 +190,21 @@ def _changes(form: FormData) -> TicketChanges:
         values["assignee_id"] = int(new) if new else None
         fields.add("assignee_id")
     return TicketChanges(fields_set=frozenset(fields), **values)
+
+
+@router.post("/tickets/{ticket_id:int}/merge")
+async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
+    """Fold a suggested duplicate into this ticket."""
+    source = str(form.get("source_id") or "")
+    try:
+        if not source.isdigit() or len(source) > 18:
+            raise ValidationFailed("choose the ticket to merge in", {"source_id": "invalid"})
+        await run_in_threadpool(service.merge_tickets, hub_of(request).uows, agent,
+                                int(source), ticket_id)
+    except DomainError as error:
+        return await _ticket_page(request, agent, ticket_id, error=error)
+    flash(request, "ok", f"Ticket #{source} was merged into this one.")
+    return _back_to(ticket_id)
 
 
 @router.post("/tickets/{ticket_id:int}/update")
