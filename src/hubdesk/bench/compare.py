@@ -10,23 +10,19 @@ driven by the same client with the same concurrency and the same ticket texts.
 
 from __future__ import annotations
 
-import http.client
 import logging
 import os
 import random
 import secrets
 import shutil
-import signal
 import string
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import orjson
@@ -37,7 +33,7 @@ from hubdesk.bench import intake
 from hubdesk.bench.databases import admin_url
 from hubdesk.bench.http import LOOPBACK
 from hubdesk.bench.load import drive, encoder, run_async
-from hubdesk.bench.server import free_port
+from hubdesk.bench.server import ChildServer
 from hubdesk.bench.setup import ticket_payloads
 from hubdesk.bench.stats import summarise_ms
 
@@ -55,7 +51,6 @@ SEED = 11
 TEMPLATES = Path(__file__).parent / "peer"
 INSTALL_TIMEOUT_SECONDS = 900.0
 STEP_TIMEOUT_SECONDS = 600.0
-READY_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 40.0  # gunicorn lets workers finish for up to 30 s
 # helpdesk's priorities: 1 critical, 2 high, 3 normal, 4 low, 5 very low
 PRIORITIES = {"urgent": 1, "high": 2, "normal": 3, "low": 4}
@@ -191,76 +186,31 @@ def peer_database() -> Iterator[URL]:
 # ----------------------------------------------------------------------------- the server
 
 
-class PeerServer:
+class PeerServer(ChildServer):
     """gunicorn serving the peer project with its default (sync) workers on loopback."""
 
+    name = "gunicorn"
+    ready_path = "/api/"
+    stop_timeout = STOP_TIMEOUT_SECONDS
+
     def __init__(self, python: Path, project: Path, *, workers: int, log_path: Path) -> None:
+        super().__init__(workers=workers, log_path=log_path)
         self.python = python
         self.project = project
-        self.workers = workers
-        self.log_path = log_path
-        self.port = 0
-        self._process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> PeerServer:
-        self.port = free_port()
-        command = [str(self.python), "-m", "gunicorn", "--workers", str(self.workers),
-                   "--bind", f"{LOOPBACK}:{self.port}", "--chdir", str(self.project),
-                   "--log-level", "warning", f"{PEER_MODULE}.wsgi:application"]
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log_file:
-            self._process = subprocess.Popen(  # noqa: S603
-                command, cwd=self.project, env=_peer_env(self.project), stdout=log_file,
-                stderr=subprocess.STDOUT, start_new_session=True)
-        log.info("gunicorn pid %s on %s:%s with %s worker(s), log %s", self._process.pid,
-                 LOOPBACK, self.port, self.workers, self.log_path)
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+    def command(self) -> list[str]:
+        return [str(self.python), "-m", "gunicorn", "--workers", str(self.workers),
+                "--bind", f"{LOOPBACK}:{self.port}", "--chdir", str(self.project),
+                "--log-level", "warning", f"{PEER_MODULE}.wsgi:application"]
 
-    def _wait_ready(self) -> None:
-        assert self._process is not None
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise PeerError(f"gunicorn exited with {self._process.returncode}: "
-                                f"{self._log_tail()}")
-            try:
-                connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=5)
-                connection.request("GET", "/api/", headers={"Accept": "application/json"})
-                status = connection.getresponse().status
-                connection.close()
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise PeerError(f"gunicorn was not ready within {READY_TIMEOUT_SECONDS:.0f} s: "
-                        f"{self._log_tail()}")
+    def environment(self) -> dict[str, str]:
+        return _peer_env(self.project)
 
-    def _log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-1500:]
-        except OSError:
-            return ""
+    def working_dir(self) -> Path | None:
+        return self.project
 
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)  # the arbiter stops its workers
-        try:
-            process.wait(STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the session this run started
-            process.wait()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
+    def failure(self, message: str) -> Exception:
+        return PeerError(message)
 
 
 # ----------------------------------------------------------------------------- measuring
