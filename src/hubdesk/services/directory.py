@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -251,19 +252,9 @@ def list_teams(uows: UnitOfWorkFactory, actor: Agent) -> list[Team]:
 
 def save_team(uows: UnitOfWorkFactory, actor: Agent, team: Team) -> Team:
     check_directory_write(actor, DirectoryKind.TEAMS)
-    if not team.name.strip():
-        raise ValidationFailed("a team needs a name", {"name": "required"})
-    try:
-        with uows() as uow:
-            if team.id is None:
-                uow.structure.add_team(team)
-            elif uow.structure.get_team(team.id) is None:
-                raise NotFound(f"team {team.id} was not found")
-            else:
-                uow.structure.save_team(team)
-            uow.commit()
-    except DuplicateKey as error:
-        raise Conflict(f"a team named {team.name!r} already exists") from error
+    _save_group(uows, "team", team,
+                lambda uow: uow.structure.get_team, lambda uow: uow.structure.add_team,
+                lambda uow: uow.structure.save_team)
     return team
 
 
@@ -276,17 +267,28 @@ def list_departments(uows: UnitOfWorkFactory, actor: Agent) -> list[Department]:
 def save_department(uows: UnitOfWorkFactory, actor: Agent,
                     department: Department) -> Department:
     check_directory_write(actor, DirectoryKind.DEPARTMENTS)
-    if not department.name.strip():
-        raise ValidationFailed("a department needs a name", {"name": "required"})
+    _save_group(uows, "department", department,
+                lambda uow: uow.structure.get_department,
+                lambda uow: uow.structure.add_department,
+                lambda uow: uow.structure.save_department)
+    return department
+
+
+def _save_group(uows: UnitOfWorkFactory, label: str, group: Team | Department,
+                get: Callable[[UnitOfWork], Callable[[int], object | None]],
+                add: Callable[[UnitOfWork], Callable[[Any], int]],
+                save: Callable[[UnitOfWork], Callable[[Any], None]]) -> None:
+    """Create or update a team or department: names are required and unique."""
+    if not group.name.strip():
+        raise ValidationFailed(f"a {label} needs a name", {"name": "required"})
     try:
         with uows() as uow:
-            if department.id is None:
-                uow.structure.add_department(department)
-            elif uow.structure.get_department(department.id) is None:
-                raise NotFound(f"department {department.id} was not found")
+            if group.id is None:
+                add(uow)(group)
+            elif get(uow)(group.id) is None:
+                raise NotFound(f"{label} {group.id} was not found")
             else:
-                uow.structure.save_department(department)
+                save(uow)(group)
             uow.commit()
     except DuplicateKey as error:
-        raise Conflict(f"a department named {department.name!r} already exists") from error
-    return department
+        raise Conflict(f"a {label} named {group.name!r} already exists") from error
