@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.services.auth import LOCAL_OPERATOR, create_token
-from hubdesk.services.directory import AgentInput, create_agent, save_department, save_team
+from hubdesk.services.directory import AgentInput, create_agent, create_department, create_team
 from hubdesk.services.tickets import NewTicket, open_ticket
 from hubdesk.services.views import TicketDetail
 
@@ -27,11 +27,11 @@ class Staff:
 
 
 def team(hub: Hub, name: str | None = None) -> Team:
-    return save_team(hub.uows, LOCAL_OPERATOR, Team(None, name or f"Team {next(_counter)}"))
+    return create_team(hub.uows, LOCAL_OPERATOR, Team(None, name or f"Team {next(_counter)}"))
 
 
 def department(hub: Hub, name: str | None = None) -> Department:
-    return save_department(hub.uows, LOCAL_OPERATOR,
+    return create_department(hub.uows, LOCAL_OPERATOR,
                            Department(None, name or f"Department {next(_counter)}"))
 
 

@@ -12,7 +12,7 @@ from hubdesk.bootstrap import Hub
 from hubdesk.demo import content, people
 from hubdesk.domain.agents import Role, Team
 from hubdesk.services.auth import LOCAL_OPERATOR, create_token
-from hubdesk.services.directory import AgentInput, create_agent, list_teams, save_team
+from hubdesk.services.directory import AgentInput, create_agent, create_team, list_teams
 
 BENCH_DOMAIN = "bench.hubdesk.example"
 
@@ -42,7 +42,7 @@ def intake_teams(hub: Hub) -> list[int]:
     existing = {t.name: t for t in list_teams(hub.uows, LOCAL_OPERATOR)}
     ids = []
     for name, description in people.TEAMS[:2]:
-        team = existing.get(name) or save_team(hub.uows, LOCAL_OPERATOR,
+        team = existing.get(name) or create_team(hub.uows, LOCAL_OPERATOR,
                                                Team(None, name, description))
         assert team.id is not None
         ids.append(team.id)

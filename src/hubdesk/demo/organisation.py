@@ -17,12 +17,12 @@ from hubdesk.services.directory import (
     CustomerInput,
     create_agent,
     create_customer,
+    create_department,
     create_organisation,
+    create_team,
     list_agents,
     list_departments,
     list_teams,
-    save_department,
-    save_team,
 )
 
 
@@ -66,11 +66,11 @@ def build_structure(hub: Hub, *, password: str | None) -> Structure:
     teams = {t.name: t for t in list_teams(hub.uows, LOCAL_OPERATOR)}
     for name, description in people.TEAMS:
         if name not in teams:
-            teams[name] = save_team(hub.uows, LOCAL_OPERATOR, Team(None, name, description))
+            teams[name] = create_team(hub.uows, LOCAL_OPERATOR, Team(None, name, description))
     departments = {d.name: d for d in list_departments(hub.uows, LOCAL_OPERATOR)}
     for name, description, email in people.DEPARTMENTS:
         if name not in departments:
-            departments[name] = save_department(hub.uows, LOCAL_OPERATOR,
+            departments[name] = create_department(hub.uows, LOCAL_OPERATOR,
                                                 Department(None, name, description, email))
     agents = {a.email: a for a in list_agents(hub.uows, LOCAL_OPERATOR)}
     missing = [m for m in people.STAFF if m.email not in agents]

@@ -46,6 +46,9 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CLOSED: frozenset(),
 }
 
+# Work still to be done: the statuses queues show by default and duplicates are sought among.
+UNRESOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
 MAX_SUBJECT_LENGTH = 500
 MAX_TAG_LENGTH = 80
 MAX_TAGS = 50

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -250,11 +251,29 @@ def list_teams(uows: UnitOfWorkFactory, actor: Agent) -> list[Team]:
         return uow.structure.teams()
 
 
-def save_team(uows: UnitOfWorkFactory, actor: Agent, team: Team) -> Team:
+def create_team(uows: UnitOfWorkFactory, actor: Agent, team: Team) -> Team:
     check_directory_write(actor, DirectoryKind.TEAMS)
-    _save_group(uows, "team", team,
-                lambda uow: uow.structure.get_team, lambda uow: uow.structure.add_team,
-                lambda uow: uow.structure.save_team)
+    team.name = _group_name("team", team.name)
+    with _unique_name("team", team.name), uows() as uow:
+        uow.structure.add_team(team)
+        uow.commit()
+    return team
+
+
+def update_team(uows: UnitOfWorkFactory, actor: Agent, team_id: int, *,
+                name: str | None = None, description: str | None = None) -> Team:
+    """Change the fields given; the others keep their values."""
+    check_directory_write(actor, DirectoryKind.TEAMS)
+    with _unique_name("team", name), uows() as uow:
+        team = uow.structure.get_team(team_id)
+        if team is None:
+            raise NotFound(f"team {team_id} was not found")
+        if name is not None:
+            team.name = _group_name("team", name)
+        if description is not None:
+            team.description = description
+        uow.structure.save_team(team)
+        uow.commit()
     return team
 
 
@@ -264,31 +283,47 @@ def list_departments(uows: UnitOfWorkFactory, actor: Agent) -> list[Department]:
         return uow.structure.departments()
 
 
-def save_department(uows: UnitOfWorkFactory, actor: Agent,
-                    department: Department) -> Department:
+def create_department(uows: UnitOfWorkFactory, actor: Agent,
+                      department: Department) -> Department:
     check_directory_write(actor, DirectoryKind.DEPARTMENTS)
-    _save_group(uows, "department", department,
-                lambda uow: uow.structure.get_department,
-                lambda uow: uow.structure.add_department,
-                lambda uow: uow.structure.save_department)
+    department.name = _group_name("department", department.name)
+    with _unique_name("department", department.name), uows() as uow:
+        uow.structure.add_department(department)
+        uow.commit()
     return department
 
 
-def _save_group(uows: UnitOfWorkFactory, label: str, group: Team | Department,
-                get: Callable[[UnitOfWork], Callable[[int], object | None]],
-                add: Callable[[UnitOfWork], Callable[[Any], int]],
-                save: Callable[[UnitOfWork], Callable[[Any], None]]) -> None:
-    """Create or update a team or department: names are required and unique."""
-    if not group.name.strip():
+def update_department(uows: UnitOfWorkFactory, actor: Agent, department_id: int, *,
+                      name: str | None = None, description: str | None = None,
+                      email: str | None = None) -> Department:
+    """Change the fields given; the others keep their values."""
+    check_directory_write(actor, DirectoryKind.DEPARTMENTS)
+    with _unique_name("department", name), uows() as uow:
+        department = uow.structure.get_department(department_id)
+        if department is None:
+            raise NotFound(f"department {department_id} was not found")
+        if name is not None:
+            department.name = _group_name("department", name)
+        if description is not None:
+            department.description = description
+        if email is not None:
+            department.email = normalise_identity(IdentityKind.EMAIL, email)
+        uow.structure.save_department(department)
+        uow.commit()
+    return department
+
+
+def _group_name(label: str, name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
         raise ValidationFailed(f"a {label} needs a name", {"name": "required"})
+    return cleaned[:120]
+
+
+@contextmanager
+def _unique_name(label: str, name: str | None) -> Iterator[None]:
+    """Team and department names are unique: a clash is a conflict the caller can fix."""
     try:
-        with uows() as uow:
-            if group.id is None:
-                add(uow)(group)
-            elif get(uow)(group.id) is None:
-                raise NotFound(f"{label} {group.id} was not found")
-            else:
-                save(uow)(group)
-            uow.commit()
+        yield
     except DuplicateKey as error:
-        raise Conflict(f"a {label} named {group.name!r} already exists") from error
+        raise Conflict(f"a {label} named {name!r} already exists") from error

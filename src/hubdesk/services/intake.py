@@ -40,13 +40,13 @@ class ReadText:
     result: TriageResult | None
 
 
-def read_customer_text(tools: IntakeTools, body: str, *, subject: str | None = None,
-                       customer_tier: str | None = None) -> ReadText:
-    """Full triage of a customer's words."""
+def read_customer_text(tools: IntakeTools, body: str, *,
+                       subject: str | None = None) -> ReadText:
+    """Full triage of a customer's words (their tier is weighed in later: `weigh_customer`)."""
     if tools.triager is None:
         return ReadText(body, None, None, None)
     try:
-        result = tools.triager.analyse(body, subject=subject, customer_tier=customer_tier)
+        result = tools.triager.analyse(body, subject=subject)
     except Exception:  # an adapter bug must cost the analysis, never the message
         log.exception("triage failed; storing the message unread")
         return ReadText(body, None, None, None)

@@ -32,6 +32,7 @@ from hubdesk.domain.permissions import (
     ticket_scope,
 )
 from hubdesk.domain.tickets import (
+    UNRESOLVED,
     Channel,
     Priority,
     Status,
@@ -489,7 +490,6 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
 
 
 MAX_MERGE_CANDIDATES = 50
-OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 
 
 def merge_suggestions(uows: UnitOfWorkFactory, finder: SimilarityFinder, actor: Agent,
@@ -499,7 +499,7 @@ def merge_suggestions(uows: UnitOfWorkFactory, finder: SimilarityFinder, actor: 
     with uows(write=False) as uow:
         ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
         page = uow.tickets.page(ticket_scope(actor), TicketFilter(
-            requester_id=ticket.requester_id, status=OPEN_STATUSES), MAX_MERGE_CANDIDATES, None)
+            requester_id=ticket.requester_id, status=UNRESOLVED), MAX_MERGE_CANDIDATES, None)
         ids = [row.id for row in page.rows if row.id != ticket_id]
         texts = uow.tickets.opening_texts([ticket_id, *ids])
     if not ids:

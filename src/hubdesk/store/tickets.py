@@ -22,13 +22,11 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 
 from hubdesk.domain.events import Actor, ActorKind, TicketEvent
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
-from hubdesk.services.ports import DuplicateKey
 from hubdesk.services.views import Page, StoredEvent, TicketFilter, TicketRow
 from hubdesk.store import tables as t
 from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
@@ -81,15 +79,6 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 class SqlTicketRepository:
     def __init__(self, connection: Connection) -> None:
         self.db = connection
-
-    def add(self, ticket: Ticket) -> int:
-        ticket_id = self.db.execute(
-            insert(t.tickets).values(_ticket_values(ticket)).returning(t.tickets.c.id)
-        ).scalar_one()
-        ticket.id = ticket_id
-        for event in ticket.pending_events:
-            object.__setattr__(event, "ticket_id", ticket_id)
-        return int(ticket_id)
 
     def add_opened(self, ticket: Ticket, message: Message, search_text: str,
                    outbox: list[OutboxEntry], claim: IdempotencyClaim | None) -> int:
@@ -220,10 +209,8 @@ class SqlTicketRepository:
                                    zip(message.attachments, ids, strict=True)]
         return int(message_id)
 
-    def messages(self, ticket_id: int, *, public_only: bool = False) -> list[Message]:
+    def messages(self, ticket_id: int) -> list[Message]:
         query = select(t.messages).where(t.messages.c.ticket_id == ticket_id)
-        if public_only:
-            query = query.where(t.messages.c.public.is_(True))
         rows = self.db.execute(query.order_by(t.messages.c.created_at, t.messages.c.id)).all()
         files: dict[int, list[Attachment]] = {}
         if rows:
@@ -301,16 +288,6 @@ class SqlTicketRepository:
 
     def index_text(self, ticket_id: int, text: str) -> None:
         self.db.execute(insert(t.search_documents).values(ticket_id=ticket_id, content=text))
-
-    def claim_idempotency_key(self, agent_id: int, key: str, request_hash: str,
-                              ticket_id: int, at: datetime) -> None:
-        # No savepoint: a clash means another request won, and this transaction is abandoned.
-        try:
-            self.db.execute(insert(t.idempotency_keys).values(
-                agent_id=agent_id, key=key, request_hash=request_hash,
-                ticket_id=ticket_id, created_at=at))
-        except IntegrityError as error:
-            raise DuplicateKey(key) from error
 
     def find_idempotency_key(self, agent_id: int, key: str) -> tuple[str, int] | None:
         row = self.db.execute(select(t.idempotency_keys.c.request_hash,

@@ -20,7 +20,7 @@ from hubdesk.domain.errors import (
     NotFound,
     ValidationFailed,
 )
-from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
+from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, UNRESOLVED, Priority, Status
 from hubdesk.services import directory
 from hubdesk.services import tickets as service
 from hubdesk.services.tickets import TicketChanges
@@ -34,7 +34,6 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 MAX_QUERY_LENGTH = 200
 VIEWS = {"mine": "Mine", "unassigned": "Unassigned", "team": "Team", "all": "All"}
-ACTIVE = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 STATUS_CHOICES = {"active": "Open work", **{s.value: s.value.replace("_", " ").capitalize()
                                            for s in Status}, "any": "Any status"}
 
@@ -66,7 +65,7 @@ class ListRequest:
 
 def _statuses(choice: str) -> tuple[Status, ...]:
     if choice == "active":
-        return ACTIVE
+        return UNRESOLVED
     return () if choice == "any" else (Status(choice),)
 
 

@@ -18,7 +18,6 @@ from hubdesk.api.schemas import (
     problem_responses,
 )
 from hubdesk.domain.agents import Department, Team
-from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.services import directory as service
 
 router = APIRouter(prefix="/api/v1", tags=["directory"],
@@ -95,21 +94,14 @@ def list_teams(hub: HubDep, agent: AgentDep) -> list[TeamOut]:
 
 @router.post("/teams", status_code=201, response_model=TeamOut)
 def create_team(body: GroupIn, hub: HubDep, agent: AgentDep) -> TeamOut:
-    if not body.name:
-        raise ValidationFailed("a team needs a name", {"name": "required"})
-    team = Team(id=None, name=body.name, description=body.description or "")
-    return TeamOut.of(service.save_team(hub.uows, agent, team))
+    team = Team(id=None, name=body.name or "", description=body.description or "")
+    return TeamOut.of(service.create_team(hub.uows, agent, team))
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
 def patch_team(team_id: PathId, body: GroupIn, hub: HubDep, agent: AgentDep) -> TeamOut:
-    current = next((t for t in service.list_teams(hub.uows, agent) if t.id == team_id), None)
-    if current is None:
-        raise NotFound(f"team {team_id} was not found")
-    team = Team(id=team_id, name=body.name or current.name,
-                description=current.description if body.description is None
-                else body.description)
-    return TeamOut.of(service.save_team(hub.uows, agent, team))
+    return TeamOut.of(service.update_team(hub.uows, agent, team_id, name=body.name,
+                                          description=body.description))
 
 
 @router.get("/departments", response_model=list[DepartmentOut])
@@ -119,22 +111,14 @@ def list_departments(hub: HubDep, agent: AgentDep) -> list[DepartmentOut]:
 
 @router.post("/departments", status_code=201, response_model=DepartmentOut)
 def create_department(body: GroupIn, hub: HubDep, agent: AgentDep) -> DepartmentOut:
-    if not body.name:
-        raise ValidationFailed("a department needs a name", {"name": "required"})
-    department = Department(id=None, name=body.name, description=body.description or "",
+    department = Department(id=None, name=body.name or "", description=body.description or "",
                             email=str(body.email) if body.email else None)
-    return DepartmentOut.of(service.save_department(hub.uows, agent, department))
+    return DepartmentOut.of(service.create_department(hub.uows, agent, department))
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
 def patch_department(department_id: PathId, body: GroupIn, hub: HubDep,
                      agent: AgentDep) -> DepartmentOut:
-    current = next((d for d in service.list_departments(hub.uows, agent)
-                    if d.id == department_id), None)
-    if current is None:
-        raise NotFound(f"department {department_id} was not found")
-    department = Department(
-        id=department_id, name=body.name or current.name,
-        description=current.description if body.description is None else body.description,
-        email=str(body.email) if body.email else current.email)
-    return DepartmentOut.of(service.save_department(hub.uows, agent, department))
+    return DepartmentOut.of(service.update_department(
+        hub.uows, agent, department_id, name=body.name, description=body.description,
+        email=str(body.email) if body.email else None))
