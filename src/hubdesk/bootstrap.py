@@ -8,6 +8,8 @@ from sqlalchemy import Engine, text
 
 from hubdesk.bus import FanOut, LocalBroadcast, RedisPublisher
 from hubdesk.config import Settings
+from hubdesk.domain.agents import Role
+from hubdesk.domain.safety import SafetyPolicy
 from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
 from hubdesk.store.blobs import FileBlobStore
@@ -60,6 +62,12 @@ def build_hub(settings: Settings) -> Hub:
                intake=build_intake_tools(settings))
 
 
+def safety_policy(settings: Settings) -> SafetyPolicy:
+    return SafetyPolicy(security_department=settings.security_department,
+                        escalate_threats=settings.escalate_threats,
+                        blocking_roles=frozenset(Role(name) for name in settings.blocking_roles))
+
+
 def build_intake_tools(settings: Settings) -> IntakeTools:
     """Triage with the desk's current intent model (none until one is trained: every ticket
     then goes to human triage), and sealing of masked originals with the secret key."""
@@ -67,15 +75,18 @@ def build_intake_tools(settings: Settings) -> IntakeTools:
 
     sealer = FernetSealer(settings.secret_key)
     if not settings.triage_enabled:
-        return IntakeTools(sealer=sealer)
+        return IntakeTools(sealer=sealer, safety=safety_policy(settings))
+    from hubdesk.triage.desk_models import DeskModelStore
     from hubdesk.triage.engine import TriageConfig, TriageEngine
     from hubdesk.triage.intent.store import ModelStore
 
     engine = TriageEngine.with_stored_model(
         TriageConfig(languages=tuple(settings.languages)),
-        ModelStore(settings.data_dir / "models" / "intent"))
+        ModelStore(settings.data_dir / "models" / "intent"),
+        DeskModelStore(settings.data_dir / "models" / "desk"))
     # Lazy models load now, not inside the first customer's time budget.
     engine.warm_up()
     from hubdesk.triage.similarity import SimilarityFinder
 
-    return IntakeTools(triager=engine, sealer=sealer, similarity=SimilarityFinder())
+    return IntakeTools(triager=engine, sealer=sealer, similarity=SimilarityFinder(),
+                       safety=safety_policy(settings))

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
@@ -40,6 +40,24 @@ class Settings(BaseSettings):
                                           "empty means any")
     embedded_worker: bool = Field(
         default=True, description="relay the outbox inside the server process")
+    security_department: str = Field(
+        default="Security", min_length=1, max_length=200,
+        description="the department that receives tickets escalated to security")
+    escalate_threats: bool = Field(
+        default=True, description="a message triage reads as a threat escalates its ticket "
+                                  "to security on arrival")
+    blocking_roles: list[str] = Field(
+        default_factory=lambda: ["coordinator", "manager", "admin"],
+        description="roles allowed to block a sender")
+
+    @field_validator("blocking_roles")
+    @classmethod
+    def _known_roles(cls, roles: list[str]) -> list[str]:
+        known = {"representative", "team_lead", "coordinator", "manager", "admin", "liaison"}
+        unknown = sorted(set(roles) - known)
+        if unknown:
+            raise ValueError(f"unknown roles {unknown}; choose from {sorted(known)}")
+        return roles
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:

@@ -12,6 +12,7 @@ from hubdesk.domain.customers import Customer, IdentityKind, Tier
 from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Channel, Priority, Status
+from hubdesk.domain.triage import Verdict
 from hubdesk.services.views import TicketDetail, TicketRow
 
 # Ids are positive 64-bit integers; larger numbers are refused as invalid input rather than
@@ -158,15 +159,49 @@ class CustomerOut(BaseModel):
     language: str | None
     notes: str
     custom_fields: dict[str, Any]
+    blocked: BlockOut | None = Field(
+        default=None, description="set while the customer's contacts are held out of queues")
 
     @classmethod
     def of(cls, customer: Customer) -> CustomerOut:
+        block = customer.blocked
         return cls(id=customer.id, name=customer.name,
                    identities=[IdentityOut(kind=i.kind, value=i.value)
                                for i in customer.identities],
                    organisation_id=customer.organisation_id, tier=customer.tier,
                    language=customer.language, notes=customer.notes,
-                   custom_fields=customer.custom_fields)
+                   custom_fields=customer.custom_fields,
+                   blocked=BlockOut(at=block.at, by_agent_id=block.by_agent_id,
+                                    reason=block.reason) if block else None)
+
+
+class BlockOut(BaseModel):
+    at: datetime
+    by_agent_id: int
+    reason: str
+
+
+class BlockIn(Strict):
+    reason: str = Field(min_length=1, max_length=1000,
+                        description="why: colleagues and the audit trail read it")
+    ticket_id: Id | None = Field(default=None,
+                                 description="the ticket the block was decided on, if any")
+
+
+class EscalationIn(Strict):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class VerdictFeedbackIn(Strict):
+    verdict: Verdict = Field(description="which triage verdict is corrected")
+    value: bool = Field(description="what it should have been")
+
+
+class SolvedExampleOut(BaseModel):
+    ticket_id: int
+    subject: str
+    similarity: float = Field(description="cosine similarity of the opening texts, 0..1")
+    resolution: str | None = Field(description="the last public answer, shortened")
 
 
 class TicketOut(BaseModel):

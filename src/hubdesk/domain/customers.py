@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -54,6 +55,15 @@ class Identity:
     value: str
 
 
+@dataclass(frozen=True)
+class SenderBlock:
+    """Why and by whom a customer's contacts are kept out of the queues."""
+
+    at: datetime
+    by_agent_id: int
+    reason: str
+
+
 @dataclass
 class Organisation:
     id: int | None
@@ -73,6 +83,7 @@ class Customer:
     language: str | None = None
     notes: str = ""
     custom_fields: dict[str, Any] = field(default_factory=dict)
+    blocked: SenderBlock | None = None
 
     @property
     def is_vip(self) -> bool:

@@ -8,9 +8,18 @@ Every verdict carries its confidence and, where a trained model made it, the mod
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 UNKNOWN_LANGUAGE = "und"  # ISO 639-2 "undetermined"
+
+
+class Verdict(StrEnum):
+    """Verdicts an agent can correct on a message; the desk's own models learn from them.
+    (Categories are corrected on the ticket itself.)"""
+
+    DIFFICULT = "difficult"
+    ABUSIVE = "abusive"
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ the search index); the original is kept only encrypted, for agents allowed to se
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hubdesk.domain.intake import triage_summary
+from hubdesk.domain.safety import SafetyPolicy
 from hubdesk.domain.triage import TriageResult
 from hubdesk.services.ports import Sealer, SimilarityFinder, Triager
 
@@ -20,11 +21,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class IntakeTools:
-    """The adapters intake uses; either may be absent (a slim install, a test)."""
+    """The adapters intake uses (any may be absent: a slim install, a test) and the policy
+    it applies to abusive senders."""
 
     triager: Triager | None = None
     sealer: Sealer | None = None
     similarity: SimilarityFinder | None = None
+    safety: SafetyPolicy = field(default_factory=SafetyPolicy)
 
 
 NO_TOOLS = IntakeTools()

@@ -31,6 +31,13 @@ from hubdesk.domain.permissions import (
     check_ticket,
     ticket_scope,
 )
+from hubdesk.domain.safety import (
+    SECURITY_TAG,
+    SafetyPolicy,
+    escalate_to_security,
+    hold_from_blocked_sender,
+    is_threat,
+)
 from hubdesk.domain.tickets import (
     UNRESOLVED,
     Channel,
@@ -40,7 +47,7 @@ from hubdesk.domain.tickets import (
     clean_subject,
     normalise_tags,
 )
-from hubdesk.domain.triage import SimilarTicket
+from hubdesk.domain.triage import SimilarTicket, TriageResult
 from hubdesk.services.intake import (
     NO_TOOLS,
     IntakeTools,
@@ -117,7 +124,7 @@ def _outbox_entry(event: TicketEvent) -> tuple[str, dict[str, Any]]:
         "data": event.data, "at": event.at.isoformat()}
 
 
-def _flush_events(uow: UnitOfWork, *tickets: Ticket) -> None:
+def flush_events(uow: UnitOfWork, *tickets: Ticket) -> None:
     """Store each ticket's new events as audit trail and hand them to the outbox."""
     for ticket in tickets:
         events = ticket.pending_events
@@ -236,6 +243,7 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         if result is not None:
             data["triage"] = triage_event_data(result, applied)
         ticket.record(author, "created", at, data=data)
+        _protect_agents(uow, tools, ticket, requester, result, at)
         message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                           body=body, created_at=at,
                           body_html=None if read.sealed_original else new.body_html,
@@ -252,7 +260,25 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
     return TicketDetail(ticket=ticket, requester=requester, messages=[message]), True
 
 
-def _load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,
+def _protect_agents(uow: UnitOfWork, tools: IntakeTools, ticket: Ticket, sender: Customer,
+                    result: TriageResult | None, at: datetime) -> None:
+    """A blocked sender's contact is held; a threat goes to security, per the policy."""
+    if sender.blocked is not None and ticket.status is not Status.SOLVED:
+        hold_from_blocked_sender(ticket, sender.blocked, at)
+    if result is not None and tools.safety.escalate_threats and is_threat(result.abuse) \
+            and SECURITY_TAG not in ticket.tags:
+        escalate_to_security(ticket, Actor.system(), at,
+                             department_id=security_department_id(uow, tools.safety),
+                             reason="the message reads as a threat", automatic=True)
+
+
+def security_department_id(uow: UnitOfWork, policy: SafetyPolicy) -> int | None:
+    wanted = policy.security_department.strip().casefold()
+    return next((d.id for d in uow.structure.departments()
+                 if d.name.strip().casefold() == wanted), None)
+
+
+def load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,
               *, for_update: bool = True) -> Ticket:
     ticket = uow.tickets.get(ticket_id, for_update=for_update)
     if ticket is None:
@@ -280,7 +306,7 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
     author = Actor.agent(actor.id)
     with uows() as uow:
         action = TicketAction.PUBLIC_REPLY if public else TicketAction.INTERNAL_NOTE
-        ticket = _load_for(uow, actor, ticket_id, action)
+        ticket = load_for(uow, actor, ticket_id, action)
         if public:
             ticket.on_public_reply_by_agent(author, at)
         elif ticket.is_closed:
@@ -294,7 +320,7 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
                       data={"message_id": message.id})
         uow.tickets.save(ticket)
         _index(uow, ticket_id, text)
-        _flush_events(uow, ticket)
+        flush_events(uow, ticket)
         uow.commit()
     return message
 
@@ -312,7 +338,13 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
         if ticket is None:
             raise NotFound(f"ticket #{ticket_id} was not found")
         author = Actor.customer(ticket.requester_id)
-        ticket.on_customer_message(author, at)
+        sender = uow.customers.get(ticket.requester_id)
+        assert sender is not None
+        if sender.blocked is None:
+            ticket.on_customer_message(author, at)
+        else:  # kept, but a blocked sender cannot wake a ticket back into a queue
+            ticket.record(Actor.system(), "held_blocked_sender", at,
+                          data={"reason": sender.blocked.reason})
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
                           created_at=at, channel_meta=channel_meta or {}, triage=read.triage,
                           sealed_body=read.sealed_original)
@@ -323,9 +355,10 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
                 ticket.update(author, at, language=language)
         uow.tickets.add_message(message)
         ticket.record(author, "customer_replied", at, data={"message_id": message.id})
+        _protect_agents(uow, tools, ticket, sender, read.result, at)
         uow.tickets.save(ticket)
         _index(uow, ticket_id, text)
-        _flush_events(uow, ticket)
+        flush_events(uow, ticket)
         uow.commit()
     return message
 
@@ -337,7 +370,7 @@ def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
     author = Actor.agent(actor.id)
     fields = changes.fields_set
     with uows() as uow:
-        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW)
+        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
         if fields & {"assignee_id", "team_id"}:
             _apply_assignment(uow, actor, ticket, changes, author, at)
         edits = {name: getattr(changes, name) for name in
@@ -356,7 +389,7 @@ def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
             check_ticket(actor, ticket, TicketAction.CHANGE_STATUS)
             ticket.change_status(changes.status, author, at)
         uow.tickets.save(ticket)
-        _flush_events(uow, ticket)
+        flush_events(uow, ticket)
         uow.commit()
     return get_ticket(uows, actor, ticket_id)
 
@@ -408,20 +441,20 @@ def merge_tickets(uows: UnitOfWorkFactory, actor: Agent, source_id: int, target_
     with uows() as uow:
         # Lock in id order so two opposite merges cannot deadlock each other.
         first, second = sorted((source_id, target_id))
-        loaded = {i: _load_for(uow, actor, i, TicketAction.MERGE) for i in (first, second)}
+        loaded = {i: load_for(uow, actor, i, TicketAction.MERGE) for i in (first, second)}
         source, target = loaded[source_id], loaded[target_id]
         merge(source, target, Actor.agent(actor.id), at)
         uow.tickets.move_conversation(source_id, target_id)
         uow.tickets.save(source)
         uow.tickets.save(target)
-        _flush_events(uow, source, target)
+        flush_events(uow, source, target)
         uow.commit()
     return get_ticket(uows, actor, target_id)
 
 
 def get_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> TicketDetail:
     with uows(write=False) as uow:
-        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
         requester = uow.customers.get(ticket.requester_id)
         assert requester is not None
         names = uow.agents.names([ticket.assignee_id] if ticket.assignee_id else [])
@@ -473,7 +506,7 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
     at = now or utcnow()
     assert actor.id is not None
     with uows() as uow:
-        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW)
+        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
         check_sensitive_access(actor)
         message = next((m for m in uow.tickets.messages(ticket_id) if m.id == message_id), None)
         if message is None:
@@ -484,7 +517,7 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
         ticket.record(Actor.agent(actor.id), "sensitive_revealed", at,
                       data={"message_id": message_id})
         uow.tickets.save(ticket)
-        _flush_events(uow, ticket)
+        flush_events(uow, ticket)
         uow.commit()
     return original
 
@@ -497,7 +530,7 @@ def merge_suggestions(uows: UnitOfWorkFactory, finder: SimilarityFinder, actor: 
     """The requester's other open tickets that look like the same request, best first:
     candidates to merge (only tickets the agent may see are considered)."""
     with uows(write=False) as uow:
-        ticket = _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
         page = uow.tickets.page(ticket_scope(actor), TicketFilter(
             requester_id=ticket.requester_id, status=UNRESOLVED), MAX_MERGE_CANDIDATES, None)
         ids = [row.id for row in page.rows if row.id != ticket_id]
@@ -523,5 +556,5 @@ def training_examples(uows: UnitOfWorkFactory, actor: Agent,
 
 def ticket_events(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> list[StoredEvent]:
     with uows(write=False) as uow:
-        _load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
         return uow.tickets.events(ticket_id)

@@ -21,7 +21,14 @@ from sqlalchemy import (
 )
 
 from hubdesk.domain.agents import Agent, Department, Role, Team
-from hubdesk.domain.customers import Customer, Identity, IdentityKind, Organisation, Tier
+from hubdesk.domain.customers import (
+    Customer,
+    Identity,
+    IdentityKind,
+    Organisation,
+    SenderBlock,
+    Tier,
+)
 from hubdesk.store import tables as t
 
 
@@ -39,6 +46,12 @@ def _customer_by_identity() -> Select[Any]:
 
 
 _BY_IDENTITY = _customer_by_identity()
+
+
+def _block(row: Row[Any]) -> SenderBlock | None:
+    if row.blocked_at is None:
+        return None
+    return SenderBlock(row.blocked_at, row.blocked_by_id, row.block_reason or "")
 
 
 class SqlCustomerRepository:
@@ -61,7 +74,7 @@ class SqlCustomerRepository:
         return [Customer(id=r.id, name=r.name, identities=identities.get(r.id, []),
                          organisation_id=r.organisation_id, tier=Tier(r.tier),
                          language=r.language, notes=r.notes,
-                         custom_fields=dict(r.custom_fields)) for r in rows]
+                         custom_fields=dict(r.custom_fields), blocked=_block(r)) for r in rows]
 
     def get(self, customer_id: int) -> Customer | None:
         rows = self.db.execute(select(t.customers).where(t.customers.c.id == customer_id)).all()
@@ -77,7 +90,14 @@ class SqlCustomerRepository:
                         identities=[Identity(IdentityKind(x.identity_kind), x.identity_value)
                                     for x in rows],
                         organisation_id=r.organisation_id, tier=Tier(r.tier),
-                        language=r.language, notes=r.notes, custom_fields=dict(r.custom_fields))
+                        language=r.language, notes=r.notes, custom_fields=dict(r.custom_fields),
+                        blocked=_block(r))
+
+    def set_block(self, customer_id: int, block: SenderBlock | None, at: datetime) -> None:
+        self.db.execute(update(t.customers).where(t.customers.c.id == customer_id).values(
+            blocked_at=block.at if block else None,
+            blocked_by_id=block.by_agent_id if block else None,
+            block_reason=block.reason if block else None, updated_at=at))
 
     def add(self, customer: Customer, at: datetime) -> int:
         customer.id = self.db.execute(insert(t.customers).values(

@@ -50,3 +50,32 @@ def matches_text(connection: Connection, query: str) -> ColumnElement[bool] | No
     if len(found) <= SPARSE_MATCH_LIMIT:
         return tickets.c.id.in_(sorted(found))
     return tickets.c.id.in_(documents.columns(search_documents.c.ticket_id))
+
+
+# Past tickets that resemble a text: the newest documents sharing any of its words are ranked
+# by the engine's own relevance (bm25 / ts_rank). Ranking every match of a common word over
+# millions of documents would be unbounded, so only the newest matches are ranked.
+RELATED_MATCHES_RANKED = 2000
+MAX_RELATED_TERMS = 16
+
+
+def related_tickets(connection: Connection, terms: list[str], limit: int) -> list[int]:
+    """Ids of tickets whose documents share any of ``terms``, most relevant first."""
+    words = list(dict.fromkeys(t.lower() for t in terms if _TOKEN.fullmatch(t)))
+    words = words[:MAX_RELATED_TERMS]
+    if not words:
+        return []
+    if connection.dialect.name == "sqlite":
+        statement = text(
+            "SELECT d.ticket_id FROM (SELECT rowid AS id, rank FROM search_fts "
+            "WHERE search_fts MATCH :fts ORDER BY rowid DESC LIMIT :ranked) AS m "
+            "JOIN search_documents AS d ON d.id = m.id ORDER BY m.rank LIMIT :limit"
+        ).bindparams(fts=" OR ".join(f'"{w}"' for w in words))
+    else:
+        statement = text(
+            "SELECT m.ticket_id FROM (SELECT ticket_id, document FROM search_documents "
+            "WHERE document @@ to_tsquery('simple', :tsq) ORDER BY id DESC LIMIT :ranked) AS m "
+            "ORDER BY ts_rank(m.document, to_tsquery('simple', :tsq)) DESC LIMIT :limit"
+        ).bindparams(tsq=" | ".join(words))
+    rows = connection.execute(statement, {"ranked": RELATED_MATCHES_RANKED, "limit": limit * 4})
+    return list(dict.fromkeys(int(ticket_id) for ticket_id in rows.scalars()))[:limit]

@@ -53,6 +53,10 @@ customers = Table(
     Column("custom_fields", JsonDocument, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # A blocked sender's contacts are kept but held out of the queues (domain/safety.py).
+    Column("blocked_at", UtcDateTime, nullable=True),
+    Column("blocked_by_id", Id, nullable=True),
+    Column("block_reason", Text, nullable=True),
 )
 
 customer_identities = Table(
@@ -220,4 +224,18 @@ search_documents = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False, index=True),
     Column("content", Text, nullable=False),
+)
+
+# Agents' corrections of a message's triage verdicts ("difficult", "abusive"): the labels the
+# desk's own anger and abuse models learn from. The latest correction of a verdict wins.
+triage_feedback = Table(
+    "triage_feedback", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=False),
+    Column("agent_id", Id, ForeignKey("agents.id"), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("value", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("message_id", "verdict", name="uq_triage_feedback_message_verdict"),
+    Index("ix_triage_feedback_verdict", "verdict", "id"),
 )

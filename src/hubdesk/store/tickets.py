@@ -14,6 +14,7 @@ from sqlalchemy import (
     Connection,
     Row,
     and_,
+    delete,
     false,
     func,
     insert,
@@ -30,7 +31,7 @@ from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
 from hubdesk.services.views import Page, StoredEvent, TicketFilter, TicketRow
 from hubdesk.store import tables as t
 from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
-from hubdesk.store.search import matches_text
+from hubdesk.store.search import matches_text, related_tickets
 
 _TICKET_FIELDS = ("subject", "status", "priority", "channel", "category", "tags",
                   "requester_id", "assignee_id", "team_id", "department_id", "language",
@@ -263,6 +264,47 @@ class SqlTicketRepository:
             .where(t.tickets.c.category.is_not(None), t.tickets.c.merged_into_id.is_(None))
             .order_by(t.tickets.c.id.desc()).limit(limit)).all()
         return [(f"{r.subject}\n{r.body}", r.category) for r in rows]
+
+    def resolved_like(self, scope: TicketScope, terms: list[str], limit: int) -> list[int]:
+        """Solved or closed tickets in ``scope`` sharing words with ``terms``, best first."""
+        ranked = related_tickets(self.db, terms, limit * 8)
+        if not ranked:
+            return []
+        tk = t.tickets
+        kept = set(self.db.execute(select(tk.c.id).where(
+            tk.c.id.in_(ranked), tk.c.status.in_([Status.SOLVED.value, Status.CLOSED.value]),
+            tk.c.merged_into_id.is_(None), *self._conditions(scope, TicketFilter()))).scalars())
+        return [ticket_id for ticket_id in ranked if ticket_id in kept][:limit]
+
+    def resolutions(self, ticket_ids: list[int]) -> dict[int, str]:
+        """Each ticket's last public reply from an agent: how it was solved."""
+        if not ticket_ids:
+            return {}
+        m = t.messages
+        last = (select(m.c.ticket_id, func.max(m.c.id).label("message_id"))
+                .where(m.c.ticket_id.in_(ticket_ids), m.c.author_kind == "agent",
+                       m.c.public.is_(True))
+                .group_by(m.c.ticket_id).subquery())
+        rows = self.db.execute(select(m.c.ticket_id, m.c.body)
+                               .join(last, last.c.message_id == m.c.id)).all()
+        return {r.ticket_id: r.body for r in rows}
+
+    def record_feedback(self, message_id: int, agent_id: int, verdict: str, value: bool,
+                        at: datetime) -> None:
+        """Store an agent's correction; a later correction of the same verdict replaces it."""
+        fb = t.triage_feedback
+        self.db.execute(delete(fb).where(fb.c.message_id == message_id, fb.c.verdict == verdict))
+        self.db.execute(insert(fb).values(message_id=message_id, agent_id=agent_id,
+                                          verdict=verdict, value=value, created_at=at))
+
+    def feedback_examples(self, verdict: str, limit: int) -> list[tuple[str, bool]]:
+        """(message text, corrected value) pairs, newest first."""
+        fb = t.triage_feedback
+        rows = self.db.execute(select(t.messages.c.body, fb.c.value)
+                               .join(t.messages, t.messages.c.id == fb.c.message_id)
+                               .where(fb.c.verdict == verdict)
+                               .order_by(fb.c.id.desc()).limit(limit)).all()
+        return [(r.body, bool(r.value)) for r in rows]
 
     def move_conversation(self, source_id: int, target_id: int) -> None:
         for table in (t.messages, t.search_documents):

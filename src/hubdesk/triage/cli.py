@@ -169,6 +169,45 @@ def _examples_from_database(settings: Any) -> list[tuple[str, str]]:
         hub.close()
 
 
+@app.command("learn-signals")
+def learn_signals_command(
+    model_dir: Path | None = typer.Option(
+        None, help="Where the desk's models are stored (default: the server's, "
+        "HUBDESK_DATA_DIR/models/desk)."
+    ),
+) -> None:
+    """Train the desk's own anger ("difficult") and abuse models from its agents' corrections
+    in the configured database; servers pick them up when they start."""
+    from hubdesk.config import get_settings
+    from hubdesk.triage.desk_models import DeskModelStore, NotEnoughCorrections, train_desk_model
+
+    settings = get_settings()
+    store = DeskModelStore(model_dir or settings.data_dir / "models" / "desk")
+    report: dict[str, Any] = {}
+    for verdict, examples in _corrections_from_database(settings).items():
+        try:
+            model, metrics = train_desk_model(examples)
+        except NotEnoughCorrections as error:
+            report[verdict] = {"trained": False, "why": str(error)}
+            continue
+        report[verdict] = {"trained": True, "path": str(store.save(verdict, model, metrics)),
+                           **metrics}
+    _emit(report)
+
+
+def _corrections_from_database(settings: Any) -> dict[str, list[tuple[str, bool]]]:
+    from hubdesk.bootstrap import build_hub
+    from hubdesk.domain.triage import Verdict
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.feedback import verdict_examples
+
+    hub = build_hub(settings.model_copy(update={"triage_enabled": False}))
+    try:
+        return {v.value: verdict_examples(hub.uows, LOCAL_OPERATOR, v) for v in Verdict}
+    finally:
+        hub.close()
+
+
 def main() -> None:  # pragma: no cover - for `python -m hubdesk.triage.cli`
     app(prog_name="hubdesk triage")
     sys.exit(0)

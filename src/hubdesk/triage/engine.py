@@ -28,6 +28,7 @@ from hubdesk.domain.triage import (
     TriageResult,
 )
 from hubdesk.triage.abuse import AbuseDetector
+from hubdesk.triage.desk_models import DeskModelStore
 from hubdesk.triage.intent.classifier import IntentClassifier
 from hubdesk.triage.intent.store import ModelNotFound, ModelStore
 from hubdesk.triage.language import LanguageDetector
@@ -77,21 +78,29 @@ class TriageEngine:
         self.intent = intent
         self.language = LanguageDetector(self.config.languages)
         self.signals = SignalDetector(learned_anger=learned_anger)
-        self.abuse = AbuseDetector(learned_abuse)
+        self.abuse = AbuseDetector(
+            learned_abuse, float(getattr(learned_abuse, "threshold", 0.5))
+        )
         self.pii = PiiDetector(self.config.phone_region)
         self.priority = PrioritySuggester(self.config.priority_rules)
 
     @classmethod
     def with_stored_model(
-        cls, config: TriageConfig | None = None, store: ModelStore | None = None
+        cls,
+        config: TriageConfig | None = None,
+        store: ModelStore | None = None,
+        desk_models: DeskModelStore | None = None,
     ) -> TriageEngine:
-        """The engine with the current intent model, or without one if none is trained yet."""
+        """The engine with the current intent model (none if none is trained yet) and the
+        desk's own anger and abuse models where its agents' corrections trained them."""
         try:
             intent = (store or ModelStore()).load()
         except ModelNotFound:
             log.info("no intent model trained yet: every ticket goes to human triage")
             intent = None
-        return cls(config, intent=intent)
+        anger = desk_models.load("difficult") if desk_models is not None else None
+        abuse = desk_models.load("abusive") if desk_models is not None else None
+        return cls(config, intent=intent, learned_anger=anger, learned_abuse=abuse)
 
     @property
     def model_version(self) -> str:

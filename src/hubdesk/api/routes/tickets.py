@@ -17,6 +17,7 @@ from hubdesk.api.schemas import (
     MessageIn,
     MessageOut,
     OriginalOut,
+    SolvedExampleOut,
     TicketIn,
     TicketOut,
     TicketPageOut,
@@ -27,6 +28,7 @@ from hubdesk.api.schemas import (
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
+from hubdesk.services.related import solved_like
 from hubdesk.services.views import TicketFilter
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
@@ -149,6 +151,16 @@ def likely_duplicates(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[D
     return [DuplicateOut(ticket_id=match.ticket_id, similarity=match.score)
             for match in service.merge_suggestions(hub.uows, hub.intake.similarity, agent,
                                                    ticket_id)]
+
+
+@router.get("/{ticket_id}/similar-solved", response_model=list[SolvedExampleOut])
+def similar_solved(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[SolvedExampleOut]:
+    """Solved tickets most like this one, best first, with how each was answered."""
+    if hub.intake.similarity is None:
+        return []
+    return [SolvedExampleOut(ticket_id=found.ticket_id, subject=found.subject,
+                             similarity=found.similarity, resolution=found.resolution)
+            for found in solved_like(hub.uows, hub.intake.similarity, agent, ticket_id)]
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
