@@ -48,3 +48,24 @@ def test_train_the_intent_model_from_the_desks_own_tickets(cli_env):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["examples"] == 10 and report["classes"] == 2
     assert (cli_env.settings.data_dir / "models" / "intent" / "CURRENT").exists()
+
+
+def test_learn_the_desks_anger_and_abuse_models_from_corrections(cli_env):
+    from hubdesk.domain.triage import Verdict
+    from hubdesk.services.feedback import correct_verdict
+
+    admin = factories.staff(cli_env, Role.ADMIN).agent
+    for n in range(12):
+        for text, abusive in ((f"you useless clown, order {n}", True),
+                              (f"thanks a lot for order {n}", False)):
+            detail, _ = open_ticket(cli_env.uows, admin, NewTicket(
+                subject="x", body=text, requester_email=f"c{n}@example.com"))
+            correct_verdict(cli_env.uows, admin, detail.ticket.id, detail.messages[0].id,
+                            Verdict.ABUSIVE, abusive)
+    result = CliRunner().invoke(app, ["triage", "learn-signals"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["abusive"]["trained"] is True and report["abusive"]["examples"] == 24
+    assert report["difficult"] == {"trained": False, "why": report["difficult"]["why"]}
+    assert "at least 10" in report["difficult"]["why"]
+    assert (cli_env.settings.data_dir / "models" / "desk" / "abusive.pkl").exists()

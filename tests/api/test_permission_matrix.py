@@ -22,6 +22,8 @@ class World:
     duplicate: int    # same requester as `own`, same team: a merge candidate
     team_id: int
     department_id: int
+    own_requester: int
+    own_message: int
 
 
 @pytest.fixture
@@ -37,14 +39,16 @@ def world(hub) -> World:
         "liaison": factories.staff(hub, Role.LIAISON, departments=(billing,)),
     }
     admin = people["admin"].agent
-    own = factories.ticket(hub, admin, team_id=mine.id, email="a@example.com").ticket.id
+    opened = factories.ticket(hub, admin, team_id=mine.id, email="a@example.com")
+    own = opened.ticket.id
     dup = factories.ticket(hub, admin, team_id=mine.id, email="a@example.com").ticket.id
     other = factories.ticket(hub, admin, team_id=theirs.id).ticket.id
     handed = factories.ticket(hub, admin, team_id=theirs.id).ticket.id
     from hubdesk.services.tickets import TicketChanges, update_ticket
     update_ticket(hub.uows, admin, handed,
                   TicketChanges(frozenset({"department_id"}), department_id=billing.id))
-    return World(people, own, other, handed, dup, mine.id, billing.id)
+    return World(people, own, other, handed, dup, mine.id, billing.id, opened.requester.id,
+                 opened.messages[0].id)
 
 
 def _requests(w: World) -> dict[str, tuple[str, str, dict | None]]:
@@ -72,6 +76,15 @@ def _requests(w: World) -> dict[str, tuple[str, str, dict | None]]:
         "create team": ("POST", "/api/v1/teams", {"name": "Night shift"}),
         "create department": ("POST", "/api/v1/departments", {"name": "Legal"}),
         "list teams": ("GET", "/api/v1/teams", None),
+        "similar solved": ("GET", f"/api/v1/tickets/{w.own}/similar-solved", None),
+        "duplicates": ("GET", f"/api/v1/tickets/{w.own}/duplicates", None),
+        "correct triage": ("PUT", f"/api/v1/tickets/{w.own}/messages/{w.own_message}"
+                                  "/triage-feedback", {"verdict": "abusive", "value": False}),
+        "escalate own team": ("POST", f"/api/v1/tickets/{w.own}/security-escalation",
+                              {"reason": "threatened the agent"}),
+        "block sender": ("PUT", f"/api/v1/customers/{w.own_requester}/block",
+                         {"reason": "abusive", "ticket_id": w.own}),
+        "unblock sender": ("DELETE", f"/api/v1/customers/{w.own_requester}/block", None),
     }
 
 
@@ -94,6 +107,12 @@ EXPECTED = {
     "create team":       [403, 403, 403, 201, 201, 403],
     "create department": [403, 403, 403, 403, 201, 403],
     "list teams":        [200, 200, 200, 200, 200, 200],
+    "similar solved":    [200, 200, 200, 200, 200, 404],
+    "duplicates":        [200, 200, 200, 200, 200, 404],
+    "correct triage":    [204, 204, 204, 204, 204, 404],
+    "escalate own team": [200, 200, 200, 200, 200, 404],
+    "block sender":      [403, 403, 200, 200, 200, 403],
+    "unblock sender":    [403, 403, 200, 200, 200, 403],
 }
 
 @pytest.mark.parametrize("role", ROLES)
@@ -125,6 +144,10 @@ def test_denied_writes_change_nothing(hub, client, world):
     assert other["priority"] == "normal"
     assert dup["merged_into_id"] is None and dup["status"] == "new"
     assert [m["body"] for m in handed["messages"]] == ["Where is my order?"]
+    client.put(f"/api/v1/customers/{world.own_requester}/block", headers=rep.headers,
+               json={"reason": "rude"})
+    customer = client.get(f"/api/v1/customers/{world.own_requester}", headers=admin.headers)
+    assert customer.json()["blocked"] is None
 
 
 def test_list_shows_exactly_what_the_role_may_open(hub, client, world):

@@ -137,8 +137,8 @@ def test_a_threat_escalates_itself_on_arrival_per_the_policy(hub, desk):
     ticket = _contact(hub, desk["rep"], body=threat, tools=tools).ticket
     assert SECURITY_TAG in ticket.tags and ticket.priority is Priority.URGENT
     assert ticket.department_id == security.id
-    event = [e.event for e in ticket_events(hub.uows, desk["coordinator"], ticket.id)
-             if e.event.kind == "security_escalated"][0]
+    event = next(e.event for e in ticket_events(hub.uows, desk["coordinator"], ticket.id)
+             if e.event.kind == "security_escalated")
     assert event.data["automatic"] is True
 
     calm = _contact(hub, desk["rep"], body="Where is my parcel? It is late.", tools=tools)

@@ -51,11 +51,13 @@ def distinctive_words(text: str) -> list[str]:
     return list(seen)
 
 
-def solved_like(uows: UnitOfWorkFactory, finder: SimilarityFinder, actor: Agent,
+def solved_like(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, actor: Agent,
                 ticket_id: int, *, limit: int = 5) -> list[SolvedExample]:
     """Solved tickets most like ``ticket_id``, best first, with how each was answered."""
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        if finder is None:  # a server without triage: nothing to compare with
+            return []
         opening = uow.tickets.opening_texts([ticket_id]).get(ticket_id, ticket.subject)
         ids = [i for i in uow.tickets.resolved_like(ticket_scope(actor),
                                                      distinctive_words(opening), CANDIDATES)

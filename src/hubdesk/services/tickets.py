@@ -525,12 +525,14 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
 MAX_MERGE_CANDIDATES = 50
 
 
-def merge_suggestions(uows: UnitOfWorkFactory, finder: SimilarityFinder, actor: Agent,
+def merge_suggestions(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, actor: Agent,
                       ticket_id: int) -> list[SimilarTicket]:
     """The requester's other open tickets that look like the same request, best first:
     candidates to merge (only tickets the agent may see are considered)."""
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        if finder is None:  # a server without triage: nothing to compare with
+            return []
         page = uow.tickets.page(ticket_scope(actor), TicketFilter(
             requester_id=ticket.requester_id, status=UNRESOLVED), MAX_MERGE_CANDIDATES, None)
         ids = [row.id for row in page.rows if row.id != ticket_id]

@@ -146,8 +146,6 @@ def reveal_original(ticket_id: PathId, message_id: PathId, hub: HubDep,
 @router.get("/{ticket_id}/duplicates", response_model=list[DuplicateOut])
 def likely_duplicates(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[DuplicateOut]:
     """The requester's other open tickets that look like the same request: merge candidates."""
-    if hub.intake.similarity is None:
-        return []
     return [DuplicateOut(ticket_id=match.ticket_id, similarity=match.score)
             for match in service.merge_suggestions(hub.uows, hub.intake.similarity, agent,
                                                    ticket_id)]
@@ -156,8 +154,6 @@ def likely_duplicates(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[D
 @router.get("/{ticket_id}/similar-solved", response_model=list[SolvedExampleOut])
 def similar_solved(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[SolvedExampleOut]:
     """Solved tickets most like this one, best first, with how each was answered."""
-    if hub.intake.similarity is None:
-        return []
     return [SolvedExampleOut(ticket_id=found.ticket_id, subject=found.subject,
                              similarity=found.similarity, resolution=found.resolution)
             for found in solved_like(hub.uows, hub.intake.similarity, agent, ticket_id)]
