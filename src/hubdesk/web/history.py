@@ -19,6 +19,11 @@ _WHAT = {
     "customer_replied": "wrote again",
     "merged_in": "merged another ticket into this one",
     "merged_into": "merged this ticket into another",
+    "sensitive_revealed": "read the original of masked personal data",
+    "sender_blocked": "blocked the sender",
+    "held_blocked_sender": "held a contact from a blocked sender out of the queues",
+    "security_escalated": "escalated the ticket to security",
+    "triage_corrected": "corrected triage",
 }
 
 _FIELDS = {"assignee_id": "assignee", "team_id": "team", "department_id": "department",
@@ -82,6 +87,11 @@ def describe(events: list[StoredEvent], names: Names) -> list[HistoryLine]:
         what = _WHAT.get(event.kind, event.kind.replace("_", " "))
         if event.kind == "merged_in" and event.data.get("source_id"):
             what = f"merged #{event.data['source_id']} into this ticket"
+        elif event.kind in ("sender_blocked", "security_escalated") and event.data.get("reason"):
+            what = f"{what}: {event.data['reason']}"
+        elif event.kind == "triage_corrected":
+            verdict = "abusive" if event.data.get("verdict") == "abusive" else "difficult"
+            what = f"{what}: a message is {'' if event.data.get('value') else 'not '}{verdict}"
         changes = [Change(_FIELDS.get(name, name.replace("_", " ")),
                           names.value(name, before), names.value(name, after))
                    for name, (before, after) in event.changes.items()]

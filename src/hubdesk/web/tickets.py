@@ -21,8 +21,10 @@ from hubdesk.domain.errors import (
     ValidationFailed,
 )
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, UNRESOLVED, Priority, Status
-from hubdesk.services import directory
+from hubdesk.domain.triage import Verdict
+from hubdesk.services import directory, feedback, safety
 from hubdesk.services import tickets as service
+from hubdesk.services.related import solved_like
 from hubdesk.services.tickets import TicketChanges
 from hubdesk.services.views import Page, TicketFilter
 from hubdesk.web.history import Names, describe
@@ -114,7 +116,9 @@ def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
     open_ticket = ticket.status not in (Status.SOLVED, Status.CLOSED) \
         and ticket.merged_into_id is None
     duplicates = (service.merge_suggestions(hub.uows, hub.intake.similarity, agent, ticket_id)
-                  if open_ticket and hub.intake.similarity is not None else [])
+                  if open_ticket else [])
+    solved_before = (solved_like(hub.uows, hub.intake.similarity, agent, ticket_id)
+                     if open_ticket else [])
     choices = sorted((a for a in agents if a.id != agent.id
                       and (a.active or a.id == ticket.assignee_id)), key=lambda a: a.name)
     return {
@@ -128,6 +132,9 @@ def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
         "may_change": agent.role is not Role.LIAISON and ticket.merged_into_id is None,
         "duplicates": duplicates,
         "may_merge": agent.role not in (Role.LIAISON, Role.REPRESENTATIVE),
+        "solved_before": solved_before,
+        "may_block": agent.role in hub.intake.safety.blocking_roles,
+        "may_escalate": ticket.merged_into_id is None and not ticket.is_closed,
     }
 
 
@@ -218,4 +225,57 @@ async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDe
     except DomainError as error:
         return await _ticket_page(request, agent, ticket_id, error=error)
     flash(request, "ok", "Ticket updated.")
+    return _back_to(ticket_id)
+
+
+@router.post("/tickets/{ticket_id:int}/messages/{message_id:int}/feedback")
+async def correct_triage(request: Request, ticket_id: int, message_id: int, form: FormDep,
+                         agent: AgentDep) -> Response:
+    """An agent says how a customer's message should have been read."""
+    try:
+        verdict = Verdict(str(form.get("verdict") or ""))
+        value = str(form.get("value") or "") == "yes"
+        await run_in_threadpool(feedback.correct_verdict, hub_of(request).uows, agent,
+                                ticket_id, message_id, verdict, value)
+    except ValueError:
+        return await _ticket_page(request, agent, ticket_id, error=ValidationFailed(
+            "choose what to correct", {"verdict": "unknown"}))
+    except DomainError as error:
+        return await _ticket_page(request, agent, ticket_id, error=error)
+    flash(request, "ok", "Thanks: triage learns from this correction.")
+    return _back_to(ticket_id)
+
+
+@router.post("/tickets/{ticket_id:int}/escalate")
+async def escalate(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
+    hub = hub_of(request)
+    try:
+        await run_in_threadpool(safety.escalate_to_security, hub.uows, agent, ticket_id,
+                                str(form.get("reason") or ""), hub.intake.safety)
+    except DomainError as error:
+        return await _ticket_page(request, agent, ticket_id, error=error)
+    flash(request, "ok", "Escalated to security: the ticket is urgent and with security now.")
+    return _back_to(ticket_id)
+
+
+@router.post("/tickets/{ticket_id:int}/block")
+async def block(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
+    """Block (or, with action=unblock, unblock) the ticket's requester."""
+    hub = hub_of(request)
+    try:
+        detail = await run_in_threadpool(service.get_ticket, hub.uows, agent, ticket_id)
+        customer_id = detail.requester.id
+        assert customer_id is not None
+        if form.get("action") == "unblock":
+            await run_in_threadpool(safety.unblock_sender, hub.uows, agent, customer_id,
+                                    hub.intake.safety)
+            flash(request, "ok", f"{detail.requester.name} is no longer blocked.")
+        else:
+            await run_in_threadpool(partial(
+                safety.block_sender, hub.uows, agent, customer_id, str(form.get("reason") or ""),
+                hub.intake.safety, ticket_id=ticket_id))
+            flash(request, "ok", f"{detail.requester.name} is blocked: their new messages are "
+                                 "kept but no longer reach the queues.")
+    except DomainError as error:
+        return await _ticket_page(request, agent, ticket_id, error=error)
     return _back_to(ticket_id)
