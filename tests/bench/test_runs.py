@@ -32,3 +32,5 @@ def test_lists_times_every_scenario_without_errors(tmp_path: Path) -> None:
         assert scenario["requests"] == 3, name
     assert result["console"] == "unavailable" or result["console"]["list"]["errors"] == 0
     assert result["worst_list_p95_ms"] > 0
+    similar = result["similar_solved"]
+    assert similar["errors"] == 0 and similar["requests"] == 3 and similar["p95_ms"] > 0
