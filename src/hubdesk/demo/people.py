@@ -23,6 +23,7 @@ DEPARTMENTS = (
     ("Shipping", "Warehouse and carrier questions", f"shipping@{DEMO_DOMAIN}"),
     ("Tech Support", "Bugs, outages, integrations", f"tech@{DEMO_DOMAIN}"),
     ("Sales", "Quotes, upgrades, retention offers", f"sales@{DEMO_DOMAIN}"),
+    ("Security", "Threats against staff, fraud, account takeovers", f"security@{DEMO_DOMAIN}"),
 )
 
 
