@@ -1,9 +1,12 @@
+import itertools
+
 import numpy as np
 import pytest
 
 from hubdesk.triage.intent.classifier import IntentClassifier
 from hubdesk.triage.intent.embedding import (
     EmbeddingBackendUnavailable,
+    EmbeddingIntentModel,
     get_encoder,
     register_encoder,
 )
@@ -87,21 +90,96 @@ class HashingEncoder:
         return out / np.where(norms == 0, 1, norms)
 
 
+class CharacterEncoder:
+    """A second stand-in whose vectors differ from HashingEncoder's: hashed letter pairs."""
+
+    name = "characters"
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), 32), np.float32)
+        for row, text in enumerate(texts):
+            for first, second in itertools.pairwise(text):
+                out[row, (ord(first) * 31 + ord(second)) % 32] += 1
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+class FailingEncoder:
+    name = "failing"
+
+    def encode(self, texts):
+        raise AssertionError("an encoder whose components weigh 0 must not run")
+
+
+def _unavailable():
+    raise EmbeddingBackendUnavailable("pip install 'hubdesk[embeddings]'")
+
+
 def test_the_ensemble_trains_and_predicts_with_any_encoder(examples):
     register_encoder("hashing", HashingEncoder)
-    options = TrainingOptions(backend="ensemble", encoder="hashing", ensemble_folds=3)
+    options = TrainingOptions(backend="ensemble", encoders=("hashing",), ensemble_folds=3)
     model = train_intent_classifier(examples, options)
-    assert set(model.weights) == {"linear", "embedding", "kernel"}
+    assert set(model.weights) == {"linear", "embedding:hashing", "kernel:hashing"}
     assert abs(sum(model.weights.values()) - 1) < 1e-6
     assert model.predict("I forgot my password").category == "password_reset"
     batch = model.log_proba(["I forgot my password"])
     assert np.allclose(batch[0], model.log_proba_one("I forgot my password"), atol=1e-4)
 
 
-def test_a_missing_encoder_says_how_to_install_it():
-    def unavailable():
-        raise EmbeddingBackendUnavailable("pip install 'hubdesk[embeddings]'")
+def test_the_ensemble_weighs_the_components_of_several_encoders(examples):
+    register_encoder("hashing", HashingEncoder)
+    register_encoder("characters", CharacterEncoder)
+    options = TrainingOptions(
+        backend="ensemble", encoders=("hashing", "characters"), ensemble_folds=3
+    )
+    model = train_intent_classifier(examples, options)
+    assert set(model.weights) == {
+        "linear",
+        "embedding:hashing",
+        "kernel:hashing",
+        "embedding:characters",
+        "kernel:characters",
+    }
+    assert abs(sum(model.weights.values()) - 1) < 1e-6
+    assert model.metrics["encoders"] == ["characters", "hashing"]
+    # Components weighted 0 are not even refitted.
+    assert set(model.embedded) == {name for name, w in model.weights.items() if w > 0} - {"linear"}
+    texts = ["I forgot my password", "refund please"]
+    batch = model.log_proba(texts)
+    assert np.allclose(batch, np.vstack([model.log_proba_one(t) for t in texts]), atol=1e-4)
 
-    register_encoder("absent", unavailable)
+
+def test_an_encoder_weighted_zero_is_never_run(examples):
+    register_encoder("hashing", HashingEncoder)
+    register_encoder("failing", FailingEncoder)
+    model = train_intent_classifier(examples)
+    texts, labels = zip(*examples, strict=True)
+    vectors = HashingEncoder().encode(texts)
+    fitted = EmbeddingIntentModel("hashing").fit(vectors, labels)
+    model.embedded = {"embedding:hashing": fitted, "embedding:failing": fitted}
+    model.weights = {"linear": 0.6, "embedding:hashing": 0.4, "embedding:failing": 0.0}
+    assert model.encoders == ["hashing"]
+    assert model.predict("I forgot my password").category == "password_reset"
+    assert model.log_proba(["refund please"]).shape == (1, len(model.classes))
+
+
+def test_the_ensemble_leaves_out_an_encoder_that_is_not_installed(examples):
+    register_encoder("hashing", HashingEncoder)
+    register_encoder("absent", _unavailable)
+    options = TrainingOptions(backend="ensemble", encoders=("absent", "hashing"), ensemble_folds=3)
+    model = train_intent_classifier(examples, options)
+    assert model.metrics["encoders"] == ["hashing"]
+    assert all(not name.endswith(":absent") for name in model.weights)
+
+
+def test_the_ensemble_without_any_encoder_says_how_to_install_one(examples):
+    register_encoder("absent", _unavailable)
+    options = TrainingOptions(backend="ensemble", encoders=("absent",), ensemble_folds=3)
+    with pytest.raises(EmbeddingBackendUnavailable, match="embeddings"):
+        train_intent_classifier(examples, options)
+
+
+def test_a_missing_encoder_says_how_to_install_it():
+    register_encoder("absent", _unavailable)
     with pytest.raises(EmbeddingBackendUnavailable, match="embeddings"):
         get_encoder("absent")

