@@ -156,3 +156,16 @@ def test_a_threat_in_a_reply_escalates_the_ticket(hub, desk):
                          tools=tools)
     ticket = get_ticket(hub.uows, desk["coordinator"], detail.ticket.id).ticket
     assert SECURITY_TAG in ticket.tags and ticket.priority is Priority.URGENT
+
+
+def test_a_blocked_sender_still_cannot_write_on_a_closed_ticket(hub, desk):
+    from hubdesk.domain.errors import IllegalTransition
+
+    detail = _contact(hub, desk["rep"])
+    change_status(hub.uows, desk["coordinator"], detail.ticket.id, Status.SOLVED)
+    change_status(hub.uows, desk["coordinator"], detail.ticket.id, Status.CLOSED)
+    block_sender(hub.uows, desk["coordinator"], detail.requester.id, "spam",
+                 hub.intake.safety)
+    with pytest.raises(IllegalTransition):
+        add_customer_message(hub.uows, detail.ticket.id, "hello?")
+    assert len(get_ticket(hub.uows, desk["coordinator"], detail.ticket.id).messages) == 1

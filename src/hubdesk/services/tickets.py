@@ -340,8 +340,8 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
         author = Actor.customer(ticket.requester_id)
         sender = uow.customers.get(ticket.requester_id)
         assert sender is not None
-        if sender.blocked is None:
-            ticket.on_customer_message(author, at)
+        if sender.blocked is None or ticket.is_closed or ticket.merged_into_id is not None:
+            ticket.on_customer_message(author, at)  # refuses closed and merged tickets
         else:  # kept, but a blocked sender cannot wake a ticket back into a queue
             ticket.record(Actor.system(), "held_blocked_sender", at,
                           data={"reason": sender.blocked.reason})
