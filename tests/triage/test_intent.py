@@ -10,7 +10,7 @@ from hubdesk.triage.intent.embedding import (
     get_encoder,
     register_encoder,
 )
-from hubdesk.triage.intent.thresholds import weight_grid
+from hubdesk.triage.intent.thresholds import choose_weights, weight_grid
 from hubdesk.triage.intent.training import (
     TrainingDataError,
     TrainingOptions,
@@ -183,3 +183,41 @@ def test_a_missing_encoder_says_how_to_install_it():
     register_encoder("absent", _unavailable)
     with pytest.raises(EmbeddingBackendUnavailable, match="embeddings"):
         get_encoder("absent")
+
+
+def _parts_where_two_components_beat_one():
+    """Component "a" is right on even examples, "b" on multiples of three, both on half of
+    the rest: together they beat either alone."""
+    classes = np.array(["x", "y"], dtype=object)
+    truth = ["x", "y"] * 30
+    a, b = np.full((60, 2), np.log(0.5)), np.full((60, 2), np.log(0.5))
+    for row, label in enumerate(truth):
+        right = int(label == "y")
+        a[row] = np.log([0.8, 0.2]) if (right == 0) == (row % 2 == 0) else np.log([0.3, 0.7])
+        b[row] = np.log([0.6, 0.4]) if (right == 0) == (row % 3 == 0) else np.log([0.45, 0.55])
+    return {"a": a, "b": b}, classes, truth
+
+
+def test_weights_fit_the_latency_budget():
+    parts, classes, truth = _parts_where_two_components_beat_one()
+    unlimited = choose_weights(parts, classes, truth)
+    assert all(weight > 0 for weight in unlimited.values())
+    cost = {"a": 3.0, "b": 4.0}
+
+    def of(used):
+        return sum(cost[name] for name in used)
+
+    tight = choose_weights(parts, classes, truth, of, budget=5.0)
+    assert sorted(tight.values()) == [0.0, 1.0]
+    assert choose_weights(parts, classes, truth, of, budget=10.0) == unlimited
+    # Nothing fits: the cheapest weighting that is still the most accurate of its cost.
+    assert choose_weights(parts, classes, truth, of, budget=1.0)["a"] == 1.0
+
+
+def test_the_ensemble_records_what_its_parts_cost(examples):
+    register_encoder("hashing", HashingEncoder)
+    options = TrainingOptions(backend="ensemble", encoders=("hashing",), ensemble_folds=3)
+    model = train_intent_classifier(examples, options)
+    costs = model.metrics["costs_ms"]
+    assert set(costs) == {"linear", "embedding:hashing", "kernel:hashing", "encoder:hashing"}
+    assert 0 <= model.metrics["estimated_ms"] <= options.latency_budget_ms

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -32,23 +32,51 @@ def weight_grid(names: Sequence[str], step: float = 0.05) -> list[dict[str, floa
 
 
 def choose_weights(
-    parts: dict[str, np.ndarray], classes: np.ndarray, truth: Sequence[str]
+    parts: dict[str, np.ndarray],
+    classes: np.ndarray,
+    truth: Sequence[str],
+    cost: Callable[[frozenset[str]], float] | None = None,
+    budget: float | None = None,
 ) -> dict[str, float]:
-    """Component weights with the best validation accuracy; ties go to the most even mix."""
+    """Component weights with the best validation accuracy; ties go to the most even mix.
+
+    With a `cost` (milliseconds per message of the components a weighting uses: those
+    weighted above 0) and a `budget`, only weightings within the budget compete; if none is,
+    the cheapest ones do.
+    """
     expected = np.asarray(truth, dtype=object)
     in_scope = np.isin(expected, classes)
     names = sorted(parts)
     if len(names) == 1 or not in_scope.any():
         return {name: 1.0 / len(names) for name in names}
-    best: tuple[float, float] | None = None
-    chosen: dict[str, float] = {}
-    for weights in weight_grid(names):
-        combined = sum(weights[name] * parts[name][in_scope] for name in names)
-        accuracy = float(np.mean(classes[np.argmax(combined, axis=1)] == expected[in_scope]))
-        evenness = -float(np.std(list(weights.values())))
-        if best is None or (accuracy, evenness) > best:
-            best, chosen = (accuracy, evenness), weights
-    return chosen
+    grid = weight_grid(names)
+    shares = np.array([[weights[name] for name in names] for weights in grid], np.float32)
+    hits = _hits(shares, [parts[name][in_scope] for name in names], classes, expected[in_scope])
+    allowed = np.ones(len(grid), bool)
+    if cost is not None and budget is not None:
+        costs = np.array([cost(frozenset(n for n in names if w[n] > 0)) for w in grid])
+        allowed = costs <= budget if (costs <= budget).any() else costs == costs.min()
+    # Rounded so that permutations of one mix tie exactly, whatever the float summation order.
+    evenness = np.round(-shares.astype(np.float64).std(axis=1), 9)
+    # lexsort's last key is the primary one; the first best in grid order wins exact ties.
+    order = np.lexsort((np.arange(len(grid)), -evenness, -np.where(allowed, hits, -1)))
+    return grid[int(order[0])]
+
+
+def _hits(
+    shares: np.ndarray, parts: list[np.ndarray], classes: np.ndarray, expected: np.ndarray
+) -> np.ndarray:
+    """Correct answers of each weighting (row of `shares`) on the validation examples."""
+    stacked = np.stack(parts).astype(np.float32)  # (components, examples, classes)
+    index = {name: position for position, name in enumerate(classes)}
+    target = np.array([index[name] for name in expected])
+    # A few weightings at a time keep the (weightings, examples, classes) block near 64 MB.
+    rows = max(1, (64 << 20) // (stacked[0].size * 4))
+    hits = np.empty(len(shares), np.int64)
+    for start in range(0, len(shares), rows):
+        combined = np.tensordot(shares[start : start + rows], stacked, axes=1)
+        hits[start : start + rows] = (combined.argmax(axis=2) == target).sum(axis=1)
+    return hits
 
 
 def choose_threshold(
