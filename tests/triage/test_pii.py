@@ -66,3 +66,99 @@ def test_coarse_mask_removes_every_long_digit_run():
 def test_junk_and_empty_text(detector):
     assert detector.detect("") == ()
     assert isinstance(detector.detect(bytes(range(256)).decode("latin-1") * 20), tuple)
+
+
+def people(detector: PiiDetector, text: str) -> list[str]:
+    return [value for entity, value in entities(detector, text) if entity == "PERSON"]
+
+
+def addresses(detector: PiiDetector, text: str) -> list[str]:
+    return [value for entity, value in entities(detector, text) if entity == "STREET_ADDRESS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yesterday Deborah Whitfield phoned about the refund.", ["Deborah Whitfield"]),
+        ("Could you ask Melissa to call me back?", ["Melissa"]),
+        ("The parcel went to Harold T. McAllister instead.", ["Harold T. McAllister"]),
+        ("Will Patterson has the same problem.", ["Will Patterson"]),
+        ("Kind regards,\nOkonkwo Adebayo", ["Okonkwo Adebayo"]),
+        ("Dear Ms. Vasquez-Lindqvist, thanks for writing.", ["Vasquez-Lindqvist"]),
+        ("Hi, I'm Priyanka Raghunathan from the Leeds office.", ["Priyanka Raghunathan"]),
+        ("My name is Tomasz Wiśniewski.", ["Tomasz Wiśniewski"]),
+        ("I spoke with Gregory on the phone.", ["Gregory"]),
+    ],
+)
+def test_person_names_from_the_name_list_and_cues(detector, text, expected):
+    assert people(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will you refund me? I would like to mark this as urgent.",
+        "Dear Valued Customer, your order ships on Monday.",
+        "Hi Team, the April invoice is wrong. May I get a copy?",
+        "I am Very upset and I'm French, so please answer in French.",
+        "My bill from Georgia Power doubled since Christmas.",
+        "Regards, Billing Department",
+        "The Jackson Street branch and Lincoln Park store were closed.",
+        "Hello Support, the Alexa app and the Chase card both fail.",
+        "Grace period ends in August. Faith Healing Ministries is not us.",
+    ],
+)
+def test_words_places_and_companies_are_not_people(detector, text):
+    assert people(detector, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ship to 1600 Willow Creek Rd, Apt 12B please", "1600 Willow Creek Rd, Apt 12B"),
+        ("we moved to 88 Harbour View, Portsmouth PO1 3AX last week", None),
+        ("It's 4 Larkspur Crescent, Dunmore, OH 43017.", "4 Larkspur Crescent, Dunmore, OH 43017"),
+        ("Adresse: Lindenstraße 27, 50674 Köln", "Lindenstraße 27, 50674 Köln"),
+        ("Livraison au 17 rue des Acacias, 69003 Lyon", "17 rue des Acacias, 69003 Lyon"),
+        ("Enviar a Calle de Toledo 41, Madrid", "Calle de Toledo 41"),
+        ("Abito in Via Garibaldi, 22", "Via Garibaldi, 22"),
+        ("My address is 9 Orchard Close, Little Hadley.", "9 Orchard Close, Little Hadley"),
+        ("Post it to PO Box 5521, Fairview, TN 37062", "PO Box 5521, Fairview, TN 37062"),
+        ("Send to 230 Marlow, Riverton, WY 82501", "230 Marlow, Riverton, WY 82501"),
+        ("Storgatan 14, 114 55 Stockholm", "Storgatan 14, 114 55 Stockholm"),
+    ],
+)
+def test_street_addresses(detector, text, expected):
+    found = addresses(detector, text)
+    if expected is None:
+        assert len(found) == 1 and found[0].startswith("88 Harbour View")
+    else:
+        assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I bought 3 Large Pizzas on August 12 and the last 4 digits are 1234.",
+        "I contacted you via Chat 2 times and sent 3 via DHL.",
+        "Please send it to Sarah by 5 May.",
+        "Order 55 was shipped in Spring 2024, the First 3 items were fine.",
+        "Drive 2 hours down the road to 3 stores.",
+    ],
+)
+def test_numbers_next_to_capitals_are_not_addresses(detector, text):
+    assert addresses(detector, text) == []
+
+
+def test_a_phone_number_does_not_reach_back_over_a_line_break(detector):
+    text = "PO Box 311, Garnet, MT 59601\n406 555 0143 is my number"
+    found = entities(detector, text)
+    assert ("STREET_ADDRESS", "PO Box 311, Garnet, MT 59601") in found
+    assert ("PHONE_NUMBER", "406 555 0143") in found
+
+
+def test_names_and_addresses_are_reported_but_not_masked_by_default(detector):
+    text = "Jennifer Okafor, 12 Baker Street, card 4539 1488 0343 6467"
+    assert mask(text, detector.detect(text)) == (
+        "Jennifer Okafor, 12 Baker Street, card [CARD ****6467]"
+    )

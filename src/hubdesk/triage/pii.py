@@ -3,8 +3,9 @@
 Card numbers must pass the Luhn check and IBANs the ISO 13616 mod-97 check, which is what
 keeps an order number from being masked as a card. Phone numbers go through Google's
 libphonenumber (the `phonenumbers` package). Names and street addresses have no checksum:
-they are found from cues ("my name is", "123 Main Street") and reported with lower confidence.
-Everything here is regular expressions and arithmetic: nothing is loaded or downloaded.
+they are found from patterns and cues ("123 Main Street", "my name is") and, for names, a list
+of given names read once from an installed package (`pii_names.py`); they are reported with
+lower confidence and not masked by default. Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 import phonenumbers
 
 from hubdesk.domain.triage import PiiSpan
+from hubdesk.triage.pii_names import people
 
 # Masked in stored text for everyone without the "sensitive data" permission.
 MASKED_BY_DEFAULT = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "SECRET"})
@@ -31,30 +33,93 @@ _SSN = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])")
 _SSN_CONTEXT = re.compile(r"\b(ssn|social\s+security|ss#|tax\s+id|tin)\b", re.I)
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+# Separators stay on one line: a postcode at the end of one line is not part of a number below.
 _PHONE = re.compile(
-    r"(?:(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}"
+    r"(?:(?<![\w+])(?:\+\d{1,3}[ \t.-]?)?(?:\(\d{1,5}\)[ \t.-]?)?\d{2,5}(?:[ \t.-]\d{2,5}){1,4}"
     r"|(?<![\w+])\+?\d{7,15})"
     r"(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w])"
 )
 _PHONE_CONTEXT = re.compile(
     r"\b(phone|tel|telephone|mobile|cell|call|fax|whatsapp|sms|text)\b", re.I
 )
+# Street-type words that follow the street's name ("12 Baker Street", "5 Elm Ave").
 _STREET_SUFFIX = (
-    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
-    r"Terrace|Square|Sq|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Trail|Crescent|Close|Row|Alley|"
-    r"Strasse|Straße|Str|Gasse|Weg|Platz|Rue|Calle|Via|Viale|Rua|Avenida|Katu|Gatan|Vej|Laan"
+    r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
+    r"Terrace|Ter|Square|Sq|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Trail|Trl|Crescent|Cres|Close|"
+    r"Row|Alley|Plaza|Grove|Gardens|Mews|Walk|Heights|Loop|Pike|Path|Cove|Expressway|Freeway|"
+    r"Turnpike|Wharf|Quay|Broadway|Ridge|Crossing|Xing|Creek|Springs|Meadows?|Hollow|Knoll|"
+    r"Estates?|Manor|Landing|Harbou?r|Vista|Glen|Junction|Shores?|Falls|Pines|Run|"
+    r"Commons|Hill|Rise|View|Vale|Parade|Esplanade|Embankment|Drove|Wynd|Causeway|"
+    r"Strasse|Straße|Str|Gasse|Weg|Platz|Allee"
 )
+# Long forms, also accepted in lower case after a capitalised name ("12 Baker street").
+_STREET_SUFFIX_LOWER = r"street|avenue|road|boulevard|lane|drive|court|place|terrace|square"
+# Street-type words that come first ("rue de Rivoli", "Calle Mayor", "Via Roma").
+_STREET_PREFIX = (
+    r"Rue|Avenue|Boulevard|Bd|Chemin|Impasse|Allée|Quai|Route|Calle|C/|Carrer|Carrera|Avenida|"
+    r"Avda\.?|Av\.|Paseo|Plaza|Camino|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|"
+    r"Travessa|Praça|Alameda|Estrada|Ulica|ul\."
+)
+_STREET_PREFIX_LOWER = r"rue|avenue|boulevard|chemin|impasse|allée|quai|calle|avenida|rua"
+# Compound street names, mostly Germanic ("Hauptstraße 5", "Hammarvägen 15").
+_STREET_COMPOUND = (
+    r"straße|strasse|str\.?|gasse|weg|platz|allee|damm|straat|laan|plein|gracht|kade|singel|"
+    r"gatan|vägen|gata|väg|vej|gade|veien|veg|katu|tie|utca|ulica"
+)
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*"
+_STREET_NAME = rf"(?:{_NAME_WORD}|\d+(?:st|nd|rd|th)|[A-Z]\.?)"
+_PARTICLES = r"(?:de|del|de la|de las|de los|des|du|di|della|delle|dei|da|do|dos|das|la|le|les)"
+_HOUSE = r"\d{1,5}(?:[-/]\d{1,4})?[A-Za-z]?"
+_UNIT = (
+    r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|#)\.?"
+    r"[ \t]*#?\w{1,6})?"
+)
+_CITY = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]+(?:[ \t][A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]+){0,2}"
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}"
+# European postcodes written before the town: 10115, 00-950, 1100-053, 114 55, 1012 AB.
+_EU_POSTCODE = r"(?:\d{4}-\d{3}|\d{4,5}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2})"
+_POSTCODE_AFTER = rf"(?:[A-Z]{{2}}[ \t]+\d{{5}}(?:-\d{{4}})?|\d{{5}}(?:-\d{{4}})?|{_UK_POSTCODE})"
+# Town with a postcode after the street: ", Springfield, IL 62704", ", 10115 Berlin".
+_TOWN_WITH_POSTCODE = (
+    rf"(?:,?[ \t]*\n?[ \t]*(?:{_CITY},?[ \t]+{_POSTCODE_AFTER}|{_EU_POSTCODE}[ \t]+{_CITY})"
+    rf"(?![\w]))"
+)
+# Optional after a street that was found anyway; a US state alone is enough there.
+_TOWN = rf"(?:{_TOWN_WITH_POSTCODE}|,[ \t]*{_CITY},?[ \t]+[A-Z]{{2}}(?![\w]))?"
 _ADDRESS = re.compile(
-    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z0-9][\w'’.-]*\s+){0,4}(?:" + _STREET_SUFFIX + r")\b\.?"
-    r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor)\.?\s*#?\w+)?"
-    r"|\b[A-Z][\w'’-]*(?:" + _STREET_SUFFIX.lower() + r")\s+\d{1,5}[A-Za-z]?\b",
+    # 12 Baker Street, 350 5th Ave, 221B Baker St. Apt 4
+    rf"\b{_HOUSE}[ \t]+(?:(?:{_STREET_NAME}[ \t]+){{1,4}}(?:{_STREET_SUFFIX})\b\.?"
+    rf"|(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_STREET_SUFFIX_LOWER})\b)"
+    rf"{_UNIT}{_TOWN}"
+    # 12 rue de la Paix, 5, avenue Foch
+    rf"|\b{_HOUSE},?[ \t]+(?:{_STREET_PREFIX}|{_STREET_PREFIX_LOWER})[ \t]+"
+    rf"(?:{_PARTICLES}[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_PARTICLES}[ \t]+)?{_NAME_WORD}){{0,3}}"
+    rf"{_TOWN}"
+    # Calle Mayor 5, Via Roma, 10, Berliner Straße 12
+    rf"|\b(?:{_STREET_PREFIX})[ \t]+(?:{_PARTICLES}[ \t]+)?{_NAME_WORD}"
+    rf"(?:[ \t]+(?:{_PARTICLES}[ \t]+)?{_NAME_WORD}){{0,3}},?[ \t]+(?:n[º°o.][ \t]*)?{_HOUSE}\b"
+    rf"{_UNIT}{_TOWN}"
+    rf"|\b(?:{_NAME_WORD}[ \t]+){{1,2}}(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse)[ \t]+"
+    rf"{_HOUSE}\b{_TOWN}"
+    # Hauptstraße 5, Hammarvägen 15a
+    rf"|\b[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*(?:{_STREET_COMPOUND})[ \t]+{_HOUSE}\b{_TOWN}"
+    # No street-type word, but a town and postcode after it: "12 Elm, Springfield, IL 62704"
+    rf"|\b{_HOUSE},?[ \t]+(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD}{_UNIT}{_TOWN_WITH_POSTCODE}"
+    rf"|\b(?:{_NAME_WORD}[ \t]+){{0,2}}{_NAME_WORD}[ \t]+{_HOUSE}{_UNIT}{_TOWN_WITH_POSTCODE}"
+    # PO Box 1234
+    r"|\b(?:P\.?[ \t]?O\.?[ \t]?Box|Post Office Box|Postfach|Apartado|Casilla)[ \t]+\d{1,6}\b"
+    rf"{_TOWN}"
 )
-_PERSON_CUE = re.compile(
-    r"\b(?:[Mm]y name is|[Nn]ame:|I am|I'm|[Tt]his is|[Dd]ear|[Rr]egards,|[Tt]hanks,|"
-    r"[Ss]incerely,|[Cc]ustomer:|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?)\s+"
-    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)?"
-    r"((?!(?:Mr|Mrs|Ms|Dr|Miss|Prof)\b)(?:[A-Z][a-zà-ÿ'’-]+)(?:\s+[A-Z][a-zà-ÿ'’-]+){0,2})"
+# "My address is ...", "Address: ...": the rest of the line, when it has a number.
+_ADDRESS_CUE = re.compile(
+    r"\b(?:(?:[Mm]y|[Oo]ur|[Tt]he|[Nn]ew|[Hh]ome|[Pp]ostal|[Mm]ailing|[Bb]illing|[Ss]hipping|"
+    r"[Dd]elivery|[Ss]treet)[ \t]+address[ \t]*(?:is|:|=|-)|[Aa]ddress[ \t]*:|"
+    r"(?:I|[Ww]e)[ \t]+live[ \t]+at|[Ll]ocated[ \t]+at|[Rr]esid(?:e|ing)[ \t]+at|"
+    r"(?:[Ss]hip|[Dd]eliver|[Ss]end|[Mm]ail|[Pp]ost)(?:ped|ed)?(?:[ \t]+(?:it|them|this|that))?"
+    r"[ \t]+to(?=[ \t]+\d{1,5}[A-Za-z]?,?[ \t]+[A-ZÀ-ÖØ-ÞĀ-ſ]))[ \t]*"
+    r"([^\n]{6,100}?)(?=[ \t]*(?:\n|$|[.!?;](?:\s|$))|[ \t]+(?:and|but|please|so|thanks)\b)"
 )
+_ADDRESS_LIKE = re.compile(r"\d.*[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿ]|[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿ].*\d")
 _SECRET = re.compile(
     r"\b(?:password|passcode|passwd|pwd|pin|cvv|cvc|security\s+code|api[\s_-]?key|token|secret)"
     r"\s*(?:is|:|=)\s*(\S{3,64})"
@@ -177,11 +242,9 @@ def _phone_confidence(candidate: str, region: str, has_context: bool) -> float:
 def _addresses(text: str) -> Iterator[PiiSpan]:
     for match in _ADDRESS.finditer(text):
         yield PiiSpan("STREET_ADDRESS", match.start(), match.end(), 0.6, "regex")
-
-
-def _people(text: str) -> Iterator[PiiSpan]:
-    for match in _PERSON_CUE.finditer(text):
-        yield PiiSpan("PERSON", match.start(1), match.end(1), 0.5, "cue")
+    for match in _ADDRESS_CUE.finditer(text):
+        if _ADDRESS_LIKE.search(match.group(1)):
+            yield PiiSpan("STREET_ADDRESS", match.start(1), match.end(1), 0.5, "cue")
 
 
 def _secrets(text: str) -> Iterator[PiiSpan]:
@@ -208,7 +271,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _SECRET_HINT = re.compile(
     r"pass|pwd|pin|cvv|cvc|security|api|token|secret|sk-|AKIA|gh[pousr]_|xox", re.I
 )
-_PERSON_HINT = re.compile(r"name|I am|I'm|this is|dear|regards|thanks|sincerely|customer|M[rs]|Dr")
+_HAS_CAPITALISED_WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿ]")
 
 
 class PiiDetector:
@@ -248,8 +311,8 @@ class PiiDetector:
                 ("STREET_ADDRESS", _addresses),
                 ("PHONE_NUMBER", lambda value: _phones(value, region)),
             ]
-        if _PERSON_HINT.search(text):
-            chosen.append(("PERSON", _people))
+        if _HAS_CAPITALISED_WORD.search(text):
+            chosen.append(("PERSON", people))
         return chosen
 
 
