@@ -33,6 +33,7 @@ from hubdesk.triage.intent.classifier import IntentClassifier
 from hubdesk.triage.intent.store import ModelNotFound, ModelStore
 from hubdesk.triage.language import LanguageDetector
 from hubdesk.triage.pii import MASKED_BY_DEFAULT, PiiDetector, mask, mask_coarse
+from hubdesk.triage.pii_names import load_name_lists
 from hubdesk.triage.priority import PriorityRules, PrioritySuggester
 from hubdesk.triage.signals import SignalDetector
 from hubdesk.triage.text import MAX_ANALYSED_CHARACTERS, coerce_to_text, is_mostly_symbols, prepare
@@ -109,6 +110,7 @@ class TriageEngine:
     def warm_up(self) -> None:
         """Load lazy models now rather than on the first customer's message."""
         self.language.warm_up()
+        load_name_lists()
         self.analyse("Card blocked?")  # short texts take the other language detector
         self.analyse("Hello, my card was charged twice, please refund it. Thanks!")
 
