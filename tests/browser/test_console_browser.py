@@ -131,3 +131,42 @@ def test_sign_in_open_a_ticket_and_reply(sqlite_hub: Hub, server: str, tmp_path:
         finally:
             browser.close()
     assert (tmp_path / "ticket.png").stat().st_size > 10_000
+
+
+def test_escalate_to_security_and_block_the_sender(sqlite_hub: Hub, server: str) -> None:
+    _need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    from hubdesk.domain.agents import Role
+
+    factories.department(sqlite_hub, "Security")
+    coordinator = factories.staff(sqlite_hub, Role.COORDINATOR, with_password=True)
+    ticket = factories.ticket(sqlite_hub, coordinator.agent, subject="You will regret this",
+                              body="Refund me or else.", email="rude@example.com").ticket
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{server}/tickets/{ticket.id}")
+            page.get_by_label("E-mail").fill(coordinator.agent.email)
+            page.get_by_label("Password").fill(factories.PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page).to_have_url(re.compile(rf"/tickets/{ticket.id}$"))
+
+            page.get_by_label("Escalate to security").fill("threatened the agent on the phone")
+            page.get_by_role("button", name="Escalate", exact=True).click()
+            expect(page.get_by_role("status")).to_contain_text("Escalated to security")
+            facts = page.locator("dl.facts")
+            expect(facts).to_contain_text("Urgent")
+            expect(facts).to_contain_text("Security")
+            expect(page.locator("ol.history")).to_contain_text(
+                "escalated the ticket to security: threatened the agent on the phone")
+
+            page.get_by_label("Block this sender").fill("threats")
+            page.get_by_role("button", name="Block sender").click()
+            expect(page.get_by_role("status")).to_contain_text("is blocked")
+            expect(facts).to_contain_text("Blocked sender")
+            expect(page.get_by_role("button", name=re.compile("^Unblock"))).to_be_visible()
+        finally:
+            browser.close()
