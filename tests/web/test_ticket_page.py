@@ -86,6 +86,30 @@ def test_status_and_priority_change_and_show_in_the_history(desk, client, hub):
         in history
 
 
+def test_an_agent_corrects_the_category_and_the_next_model_learns_it(desk, client, hub):
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.tickets import training_examples
+
+    form = {"status": "new", "was_status": "new", "priority": "normal",
+            "was_priority": "normal", "assignee": "", "was_assignee": ""}
+    page = post_form(client, f"{desk['url']}/update",
+                     {**form, "category": "  lost   parcel ", "was_category": ""},
+                     page=desk["url"])
+    assert "Ticket updated." in page.text
+    assert 'Category: <span class="before">none</span> → <span class="after">lost parcel' \
+        in page.text
+    assert get_ticket(hub.uows, desk["rep"].agent, desk["id"]).ticket.category == "lost parcel"
+    assert training_examples(hub.uows, LOCAL_OPERATOR) == [
+        ("Parcel never arrived\nWhere is my order 4411?", "lost parcel")]
+    unchanged = post_form(client, f"{desk['url']}/update",
+                          {**form, "category": "lost parcel", "was_category": "lost parcel"},
+                          page=desk["url"])
+    assert "Nothing was changed." in unchanged.text
+    post_form(client, f"{desk['url']}/update",
+              {**form, "category": "", "was_category": "lost parcel"}, page=desk["url"])
+    assert get_ticket(hub.uows, desk["rep"].agent, desk["id"]).ticket.category is None
+
+
 def test_an_illegal_transition_is_a_readable_message(desk, client, hub):
     rep = desk["rep"].agent
     change_status(hub.uows, rep, desk["id"], Status.SOLVED)

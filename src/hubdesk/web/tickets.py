@@ -26,7 +26,7 @@ from hubdesk.services import directory, feedback, safety
 from hubdesk.services import tickets as service
 from hubdesk.services.related import solved_like
 from hubdesk.services.tickets import TicketChanges
-from hubdesk.services.views import Page, TicketFilter
+from hubdesk.services.views import Page, TicketDetail, TicketFilter
 from hubdesk.web.history import Names, describe
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, flash, hub_of
@@ -35,6 +35,7 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
 MAX_QUERY_LENGTH = 200
+MAX_CATEGORY_LENGTH = 120
 VIEWS = {"mine": "Mine", "unassigned": "Unassigned", "team": "Team", "all": "All"}
 STATUS_CHOICES = {"active": "Open work", **{s.value: s.value.replace("_", " ").capitalize()
                                            for s in Status}, "any": "Any status"}
@@ -133,9 +134,24 @@ def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
         "duplicates": duplicates,
         "may_merge": agent.role not in (Role.LIAISON, Role.REPRESENTATIVE),
         "solved_before": solved_before,
+        "category_choices": _category_choices(detail),
         "may_block": agent.role in hub.intake.safety.blocking_roles,
         "may_escalate": ticket.merged_into_id is None and not ticket.is_closed,
     }
+
+
+def _category_choices(detail: TicketDetail) -> list[str]:
+    """What triage proposed for this conversation, best first: one click to confirm or
+    correct a category, and the correction is what the next intent model learns from."""
+    choices: dict[str, None] = {}
+    if detail.ticket.category:
+        choices[detail.ticket.category] = None
+    for message in detail.messages:
+        intent = (message.triage or {}).get("intent") or {}
+        for alternative in intent.get("alternatives") or ():
+            if alternative and isinstance(alternative[0], str):
+                choices.setdefault(alternative[0], None)
+    return list(choices)
 
 
 async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
@@ -189,6 +205,11 @@ def _changes(form: FormData) -> TicketChanges:
                 raise ValidationFailed(f"{new!r} is not a known {name}", {name: "unknown"}) \
                     from None
             fields.add(name)
+    if "category" in form:
+        category = " ".join(str(form.get("category") or "").split())[:MAX_CATEGORY_LENGTH]
+        if category != str(form.get("was_category") or ""):
+            values["category"] = category or None
+            fields.add("category")
     new, old = str(form.get("assignee") or ""), str(form.get("was_assignee") or "")
     if new != old and "assignee" in form:
         if new and not new.isdigit():
