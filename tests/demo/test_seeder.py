@@ -69,7 +69,8 @@ def test_every_demo_ticket_has_its_history_and_conversation(hub: Hub) -> None:
     assert notes > 0
     with hub.engine.connect() as connection:
         events_total = connection.execute(select(func.count()).select_from(t.ticket_events))
-        outbox_total = connection.execute(select(func.count()).select_from(t.outbox))
+        outbox_total = connection.execute(select(func.count()).select_from(t.outbox)
+                                          .where(t.outbox.c.topic.startswith("ticket.")))
         assert events_total.scalar_one() == outbox_total.scalar_one()
 
 
@@ -84,3 +85,15 @@ def test_demo_tickets_are_found_by_search(hub: Hub) -> None:
     found = list_tickets(hub.uows, LOCAL_OPERATOR, TicketFilter(query=word), limit=200)
 
     assert ticket_id in {row.id for row in found.rows}
+
+
+def test_the_demo_shows_a_threat_escalated_and_its_sender_blocked(hub: Hub) -> None:
+    seed_demo(hub, scale=SCALE, now=NOW)
+    security = {d.name: d.id for d in list_departments(hub.uows, LOCAL_OPERATOR)}["Security"]
+    details = [get_ticket(hub.uows, LOCAL_OPERATOR, i) for i in _all_tickets(hub)]
+    escalated = [d for d in details if "security" in d.ticket.tags]
+    assert escalated and escalated[0].ticket.department_id == security
+    assert escalated[0].requester.blocked is not None
+    held = [d for d in details if "blocked-sender" in d.ticket.tags]
+    assert len(held) == 1 and held[0].ticket.status.value == "solved"
+    assert held[0].requester.id == escalated[0].requester.id

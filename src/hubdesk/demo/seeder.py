@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from hubdesk.bootstrap import Hub
 from hubdesk.demo.conversations import play_ticket
+from hubdesk.demo.incident import play_incident
 from hubdesk.demo.intent_model import train_demo_intent_model
 from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
 from hubdesk.demo.people import ADMIN_EMAIL
@@ -57,6 +58,7 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
         play_ticket(hub, rng, structure, clientele, moment, now)
         if on_ticket is not None:
             on_ticket()
+    play_incident(hub, rng, structure, clientele, now)
     return DemoSummary(teams=len(structure.teams), departments=len(structure.departments),
                        agents=len(structure.agents), customers=customer_count,
                        tickets=ticket_count, admin_email=ADMIN_EMAIL)
