@@ -81,7 +81,9 @@ def build_intake_tools(settings: Settings) -> IntakeTools:
     from hubdesk.triage.intent.store import ModelStore
 
     engine = TriageEngine.with_stored_model(
-        TriageConfig(languages=tuple(settings.languages)),
+        TriageConfig(languages=tuple(settings.languages),
+                     phone_region=settings.phone_region.upper(),
+                     masked_entities=frozenset(settings.masked_personal_data)),
         ModelStore(settings.data_dir / "models" / "intent"),
         DeskModelStore(settings.data_dir / "models" / "desk"))
     # Lazy models load now, not inside the first customer's time budget.

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
                                           "empty means any")
     embedded_worker: bool = Field(
         default=True, description="relay the outbox inside the server process")
+    masked_personal_data: list[str] = Field(
+        default_factory=lambda: ["CREDIT_CARD", "IBAN_CODE", "US_SSN", "SECRET"],
+        description="kinds of personal data masked in stored text (originals kept "
+                    "encrypted for agents with sensitive-data access)")
+    phone_region: str = Field(
+        default="US", min_length=2, max_length=2,
+        description="how phone numbers without a country code are read (ISO 3166 region)")
     security_department: str = Field(
         default="Security", min_length=1, max_length=200,
         description="the department that receives tickets escalated to security")

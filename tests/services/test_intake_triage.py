@@ -267,3 +267,19 @@ def test_console_suggests_a_duplicate_and_merges_it(triaged):
         assert merged.status_code == 200
     assert get_ticket(triaged.uows, lead.agent, again.ticket.id).ticket.merged_into_id == \
         first.ticket.id
+
+
+def test_the_organisation_chooses_which_personal_data_is_masked(hub):
+    settings = hub.settings.model_copy(update={
+        "masked_personal_data": ["CREDIT_CARD", "EMAIL_ADDRESS"], "phone_region": "gb"})
+    tools = build_intake_tools(settings)
+    admin = factories.staff(hub, Role.ADMIN).agent
+    detail = open_ticket(hub.uows, admin, NewTicket(
+        subject="Contact", body="Write to me at other.me@example.org, card " + CARD,
+        requester_email="ana@example.com"), tools=tools)[0]
+    message = get_ticket(hub.uows, admin, detail.ticket.id).messages[0]
+    assert "other.me@example.org" not in message.body and "4532" not in message.body
+    assert "other.me@example.org" in reveal_original(hub.uows, tools.sealer, admin,
+                                                     detail.ticket.id, message.id)
+    with pytest.raises(ValueError, match="unknown kinds of personal data"):
+        build_intake_tools(hub.settings.model_copy(update={"masked_personal_data": ["DNA"]}))

@@ -32,7 +32,13 @@ from hubdesk.triage.desk_models import DeskModelStore
 from hubdesk.triage.intent.classifier import IntentClassifier
 from hubdesk.triage.intent.store import ModelNotFound, ModelStore
 from hubdesk.triage.language import LanguageDetector
-from hubdesk.triage.pii import MASKED_BY_DEFAULT, PiiDetector, mask, mask_coarse
+from hubdesk.triage.pii import (
+    MASKED_BY_DEFAULT,
+    PII_ENTITIES,
+    PiiDetector,
+    mask,
+    mask_coarse,
+)
 from hubdesk.triage.pii_names import load_name_lists
 from hubdesk.triage.priority import PriorityRules, PrioritySuggester
 from hubdesk.triage.signals import SignalDetector
@@ -64,6 +70,12 @@ class TriageConfig:
     max_characters: int = MAX_ANALYSED_CHARACTERS
     mask_tail: bool = True  # over-mask digit runs past `max_characters` (~50 ms per MB)
     priority_rules: PriorityRules = field(default_factory=PriorityRules)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.masked_entities) - set(PII_ENTITIES))
+        if unknown:
+            raise ValueError(f"cannot mask unknown kinds of personal data {unknown}; "
+                             f"known kinds: {', '.join(PII_ENTITIES)}")
 
 
 class TriageEngine:

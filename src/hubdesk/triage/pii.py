@@ -267,6 +267,9 @@ _PRIORITY = (
 )
 
 
+# Every kind of personal data the detector reports, most important first.
+PII_ENTITIES = _PRIORITY
+
 _HAS_DIGIT = re.compile(r"\d")
 _SECRET_HINT = re.compile(
     r"pass|pwd|pin|cvv|cvc|security|api|token|secret|sk-|AKIA|gh[pousr]_|xox", re.I
