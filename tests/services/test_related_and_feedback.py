@@ -38,6 +38,9 @@ def history(hub):
                           "parcel at my door.", "We opened an investigation.", team.id),
         "password": _solved(hub, rep, "Password reset", "The reset e-mail never arrives.",
                             None, team.id),
+        "unanswered": _solved(hub, rep, "Double charge on my card",
+                              "You took the money twice from my card for one order, refund "
+                              "the duplicate charge.", None, team.id),
     }
     still_open = factories.ticket(hub, rep, subject="Charged twice again",
                                   body="Charged twice for my order, refund please",
@@ -59,6 +62,8 @@ def test_similar_solved_tickets_come_with_their_answer(hub, history):
     assert best.resolution == ANSWER
     ids = [f.ticket_id for f in found]
     assert history["open"] not in ids and new.ticket.id not in ids  # solved ones only
+    # Alike, but solved without a written answer: nothing to learn from it.
+    assert history["tickets"]["unanswered"] not in ids
     assert [f.similarity for f in found] == sorted((f.similarity for f in found), reverse=True)
 
 

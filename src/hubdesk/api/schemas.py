@@ -201,7 +201,7 @@ class SolvedExampleOut(BaseModel):
     ticket_id: int
     subject: str
     similarity: float = Field(description="cosine similarity of the opening texts, 0..1")
-    resolution: str | None = Field(description="the last public answer, shortened")
+    resolution: str = Field(description="the last public answer, shortened")
 
 
 class TicketOut(BaseModel):

@@ -38,7 +38,7 @@ class SolvedExample:
     ticket_id: int
     subject: str
     similarity: float
-    resolution: str | None  # the last public answer, shortened; None if it had none
+    resolution: str  # the last public answer, shortened
 
 
 def distinctive_words(text: str) -> list[str]:
@@ -64,18 +64,21 @@ def solved_like(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, actor:
                if i != ticket_id]
         if not ids:
             return []
-        texts = uow.tickets.opening_texts(ids)
         answers = uow.tickets.resolutions(ids)
+        # Only tickets someone answered in writing can show how it was solved (this also
+        # leaves out contacts held from blocked senders, solved without a word).
+        ids = [i for i in ids if i in answers]
+        texts = uow.tickets.opening_texts(ids)
+    if not ids:
+        return []
     found = finder.similar(opening, [(i, texts.get(i, ""), None, False) for i in ids],
                            customer_id=None, exclude_ticket_id=ticket_id, limit=limit)
     return [SolvedExample(match.ticket_id, texts.get(match.ticket_id, "").split("\n", 1)[0],
-                          match.score, _shorten(answers.get(match.ticket_id)))
+                          match.score, _shorten(answers[match.ticket_id]))
             for match in found]
 
 
-def _shorten(text: str | None) -> str | None:
-    if text is None:
-        return None
+def _shorten(text: str) -> str:
     flat = " ".join(text.split())
     if len(flat) <= MAX_RESOLUTION_CHARACTERS:
         return flat
