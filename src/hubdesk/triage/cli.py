@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from hubdesk.triage.evaluation import datasets
@@ -82,6 +83,8 @@ def evaluate(
 ) -> None:
     """Benchmark intent (banking77, clinc150, or --train/--test) or the other detectors."""
     from hubdesk.triage.evaluation.intent import evaluate_intent
+    from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
+    from hubdesk.triage.intent.training import TrainingDataError
 
     folder = datasets.shared_data_dir(data_dir)
     try:
@@ -93,8 +96,8 @@ def evaluate(
         data = _intent_data(dataset, train, test, folder)
         with _progress_bar() as progress:
             results = evaluate_intent(data, _backends(backend), progress)
-    except datasets.DataSetMissing as error:
-        _stderr.print(f"[red]{error}[/red]")
+    except (datasets.DataSetMissing, EmbeddingBackendUnavailable, TrainingDataError) as error:
+        _stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
     _emit(results if backend == "all" else results[0])
 
@@ -133,6 +136,7 @@ def train_command(
     """Train the intent classifier and store it, versioned, as the current model; servers
     pick it up when they start."""
     from hubdesk.config import get_settings
+    from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
     from hubdesk.triage.intent.store import ModelStore
     from hubdesk.triage.intent.training import (
         TrainingDataError,
@@ -151,8 +155,9 @@ def train_command(
                     else _examples_from_database(settings))
         with _progress_bar() as progress:
             stored = train_and_save(examples, TrainingOptions(backend=backend), store, progress)
-    except (datasets.DataSetMissing, ValueError, TrainingDataError) as error:
-        _stderr.print(f"[red]{error}[/red]")
+    except (datasets.DataSetMissing, ValueError, TrainingDataError,
+            EmbeddingBackendUnavailable) as error:
+        _stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
     _emit({"version": stored.version, "path": str(stored.path), **stored.meta["metrics"]})
 

@@ -21,6 +21,7 @@ from sklearn.metrics import f1_score
 
 from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
+from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
 from hubdesk.triage.intent.training import (
     TrainingOptions,
     encoders_for,
@@ -42,9 +43,18 @@ def evaluate_intent(
     results = []
     for backend in backends:
         options = TrainingOptions(backend=backend, out_of_scope_label=data.out_of_scope_label)
-        embedding_seconds = _fill_cache(options, data, cache, test_texts, progress)
-        started = time.perf_counter()
-        classifier = train_intent_classifier(data.train, options, progress, embeddings=cache)
+        try:
+            embedding_seconds = _fill_cache(options, data, cache, test_texts, progress)
+            started = time.perf_counter()
+            classifier = train_intent_classifier(data.train, options, progress,
+                                                 embeddings=cache)
+        except EmbeddingBackendUnavailable as missing:
+            if len(backends) == 1:
+                raise
+            # `--backend all` on an install without the optional encoders: say so, go on.
+            results.append({"dataset": data.name, "backend": backend, "available": False,
+                            "why": str(missing)})
+            continue
         train_seconds = time.perf_counter() - started + embedding_seconds
         vectors = {
             encoder: np.vstack([cache[encoder][text] for text in test_texts])
