@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hubdesk.api.app import create_app
+from hubdesk.bootstrap import build_intake_tools
 from hubdesk.domain.agents import Role
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.domain.triage import Verdict
@@ -93,3 +94,23 @@ def test_a_coordinator_blocks_and_unblocks_the_sender(desk):
                      page=desk["url"]).text
     assert "no longer blocked" in page
     assert get_customer(hub.uows, LOCAL_OPERATOR, customer_id).blocked is None
+
+
+def test_a_correction_shows_on_the_message_and_can_unhide_it(desk):
+    from hubdesk.services.tickets import NewTicket, open_ticket
+
+    hub, client = desk["hub"], desk["client"]
+    tools = dataclasses.replace(build_intake_tools(hub.settings), similarity=SimilarityFinder())
+    rude = open_ticket(hub.uows, desk["rep"].agent, NewTicket(
+        subject="Order", body="This damn parcel is late again", requester_email="d@example.com",
+        team_id=desk["new"].ticket.team_id), tools=tools)[0]
+    url, message_id = f"/tickets/{rude.ticket.id}", rude.messages[0].id
+    sign_in(client, desk["rep"].agent)
+    assert "Flagged as abusive" in client.get(url).text
+    page = post_form(client, f"{url}/messages/{message_id}/feedback",
+                     {"verdict": "abusive", "value": "no"}, page=url).text
+    assert "Flagged as abusive" not in page and "Corrected: not abusive" in page
+    assert '<div class="msg-body">This damn parcel is late again</div>' in page
+    page = post_form(client, f"{url}/messages/{message_id}/feedback",
+                     {"verdict": "abusive", "value": "yes"}, page=url).text
+    assert "Marked abusive by an agent" in page and "Corrected: abusive" in page

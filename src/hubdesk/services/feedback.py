@@ -47,3 +47,11 @@ def verdict_examples(uows: UnitOfWorkFactory, actor: Agent, verdict: Verdict,
     check_admin(actor, "exporting training data")
     with uows(write=False) as uow:
         return uow.tickets.feedback_examples(verdict.value, limit)
+
+
+def corrections(uows: UnitOfWorkFactory, actor: Agent,
+                ticket_id: int) -> dict[tuple[int, str], bool]:
+    """How agents corrected triage on this ticket: (message id, verdict) → value."""
+    with uows(write=False) as uow:
+        load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        return uow.tickets.corrections(ticket_id)

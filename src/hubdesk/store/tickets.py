@@ -297,6 +297,14 @@ class SqlTicketRepository:
         self.db.execute(insert(fb).values(message_id=message_id, agent_id=agent_id,
                                           verdict=verdict, value=value, created_at=at))
 
+    def corrections(self, ticket_id: int) -> dict[tuple[int, str], bool]:
+        """The standing corrections on a ticket's messages: (message id, verdict) → value."""
+        fb = t.triage_feedback
+        rows = self.db.execute(select(fb.c.message_id, fb.c.verdict, fb.c.value)
+                               .join(t.messages, t.messages.c.id == fb.c.message_id)
+                               .where(t.messages.c.ticket_id == ticket_id)).all()
+        return {(r.message_id, r.verdict): bool(r.value) for r in rows}
+
     def feedback_examples(self, verdict: str, limit: int) -> list[tuple[str, bool]]:
         """(message text, corrected value) pairs, newest first."""
         fb = t.triage_feedback

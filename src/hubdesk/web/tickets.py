@@ -135,6 +135,7 @@ def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
         "may_merge": agent.role not in (Role.LIAISON, Role.REPRESENTATIVE),
         "solved_before": solved_before,
         "category_choices": _category_choices(detail),
+        "corrections": feedback.corrections(hub.uows, agent, ticket_id),
         "may_block": agent.role in hub.intake.safety.blocking_roles,
         "may_escalate": ticket.merged_into_id is None and not ticket.is_closed,
     }
