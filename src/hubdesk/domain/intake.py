@@ -7,6 +7,7 @@ triage), so a wrong model can never silently misfile work.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from hubdesk.domain.tickets import Priority
@@ -52,3 +53,18 @@ def event_data(result: TriageResult, applied: dict[str, Any]) -> dict[str, Any]:
         "abusive": result.abuse.abusive,
         "personal_data": sorted({span.entity for span in result.pii}),
     }
+
+
+def proposed_categories(current: str | None,
+                        summaries: Iterable[dict[str, Any] | None]) -> list[str]:
+    """The ticket's category, then what triage proposed for its messages, best first: the
+    choices an agent confirms or corrects (and the next intent model learns from)."""
+    choices: dict[str, None] = {}
+    if current:
+        choices[current] = None
+    for summary in summaries:
+        intent = (summary or {}).get("intent") or {}
+        for alternative in intent.get("alternatives") or ():
+            if alternative and isinstance(alternative[0], str):
+                choices.setdefault(alternative[0], None)
+    return list(choices)

@@ -7,10 +7,11 @@ matter before it is a support one: it goes to the security department, urgently.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.agents import Agent, Department, Role
 from hubdesk.domain.customers import SenderBlock
 from hubdesk.domain.errors import PermissionDenied, ValidationFailed
 from hubdesk.domain.events import Actor
@@ -32,6 +33,12 @@ class SafetyPolicy:
     escalate_threats: bool = True  # a threatening message escalates itself on arrival
     blocking_roles: frozenset[Role] = field(default_factory=lambda: frozenset(
         {Role.COORDINATOR, Role.MANAGER, Role.ADMIN}))
+
+    def security_department_in(self, departments: Iterable[Department]) -> int | None:
+        """The department escalations go to; names compare without case or extra spaces."""
+        wanted = " ".join(self.security_department.split()).casefold()
+        return next((d.id for d in departments
+                     if " ".join(d.name.split()).casefold() == wanted), None)
 
 
 def check_block(agent: Agent, policy: SafetyPolicy) -> None:

@@ -10,12 +10,12 @@ from datetime import datetime
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
-from hubdesk.domain.errors import NotFound, ValidationFailed
+from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import Actor, ActorKind
 from hubdesk.domain.permissions import TicketAction, check_admin
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.ports import UnitOfWorkFactory
-from hubdesk.services.tickets import flush_events, load_for
+from hubdesk.services.tickets import flush_events, load_for, message_on
 
 MAX_TRAINING_EXAMPLES = 100_000
 
@@ -27,9 +27,7 @@ def correct_verdict(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, messa
     assert actor.id is not None
     with uows() as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.INTERNAL_NOTE)
-        message = next((m for m in uow.tickets.messages(ticket_id) if m.id == message_id), None)
-        if message is None:
-            raise NotFound(f"message {message_id} was not found on ticket #{ticket_id}")
+        message = message_on(uow, ticket_id, message_id)
         if message.author.kind is not ActorKind.CUSTOMER:
             raise ValidationFailed("only customers' messages are triaged; agents' are not",
                                    {"message_id": "not a customer message"})

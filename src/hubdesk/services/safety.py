@@ -9,7 +9,7 @@ from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import Customer, SenderBlock
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.events import Actor
-from hubdesk.domain.permissions import TicketAction, check_ticket
+from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.safety import (
     SafetyPolicy,
     check_block,
@@ -17,27 +17,42 @@ from hubdesk.domain.safety import (
 )
 from hubdesk.domain.safety import escalate_to_security as escalate
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.tickets import flush_events, get_ticket, load_for, security_department_id
+from hubdesk.services.tickets import flush_events, get_ticket, load_for
 from hubdesk.services.views import TicketDetail
 
 
 def block_sender(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, reason: str | None,
                  policy: SafetyPolicy, *, ticket_id: int | None = None,
                  now: datetime | None = None) -> Customer:
-    """From now on the customer's contacts are kept but held out of every queue."""
+    """From now on the customer's contacts are kept but held out of every queue. The ticket
+    the decision was made on, if any, keeps the record."""
+    return _block(uows, actor, policy, reason, customer_id, ticket_id, now)
+
+
+def block_requester(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
+                    reason: str | None, policy: SafetyPolicy, *,
+                    now: datetime | None = None) -> Customer:
+    """Block whoever wrote ``ticket_id`` (the console acts from a ticket)."""
+    return _block(uows, actor, policy, reason, None, ticket_id, now)
+
+
+def _block(uows: UnitOfWorkFactory, actor: Agent, policy: SafetyPolicy, reason: str | None,
+           customer_id: int | None, ticket_id: int | None, now: datetime | None) -> Customer:
     check_block(actor, policy)
     text = required_reason(reason)
     at = now or utcnow()
     assert actor.id is not None
     with uows() as uow:
+        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW) if ticket_id else None
+        if ticket is not None and customer_id not in (None, ticket.requester_id):
+            raise ValidationFailed("that ticket is not from this customer",
+                                   {"ticket_id": "another requester"})
+        customer_id = customer_id if ticket is None else ticket.requester_id
+        assert customer_id is not None
         customer = _customer(uow, customer_id)
-        block = SenderBlock(at, actor.id, text)
-        uow.customers.set_block(customer_id, block, at)
-        if ticket_id is not None:  # the ticket the coordinator acted from keeps the record
-            ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
-            if ticket.requester_id != customer_id:
-                raise ValidationFailed("that ticket is not from this customer",
-                                       {"ticket_id": "another requester"})
+        customer.blocked = SenderBlock(at, actor.id, text)
+        uow.customers.set_block(customer_id, customer.blocked, at)
+        if ticket is not None:
             ticket.record(Actor.agent(actor.id), "sender_blocked", at,
                           data={"customer_id": customer_id, "reason": text})
             uow.tickets.save(ticket)
@@ -45,21 +60,34 @@ def block_sender(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, reason
         uow.outbox.put("customer.blocked", {"customer_id": customer_id, "reason": text,
                                             "by_agent_id": actor.id, "at": at.isoformat()}, at)
         uow.commit()
-    customer.blocked = block
     return customer
 
 
 def unblock_sender(uows: UnitOfWorkFactory, actor: Agent, customer_id: int,
                    policy: SafetyPolicy, *, now: datetime | None = None) -> Customer:
+    return _unblock(uows, actor, policy, customer_id, None, now)
+
+
+def unblock_requester(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
+                      policy: SafetyPolicy, *, now: datetime | None = None) -> Customer:
+    return _unblock(uows, actor, policy, None, ticket_id, now)
+
+
+def _unblock(uows: UnitOfWorkFactory, actor: Agent, policy: SafetyPolicy,
+             customer_id: int | None, ticket_id: int | None, now: datetime | None) -> Customer:
     check_block(actor, policy)
     at = now or utcnow()
     with uows() as uow:
+        if ticket_id is not None:
+            customer_id = load_for(uow, actor, ticket_id, TicketAction.VIEW,
+                                   for_update=False).requester_id
+        assert customer_id is not None
         customer = _customer(uow, customer_id)
+        customer.blocked = None
         uow.customers.set_block(customer_id, None, at)
         uow.outbox.put("customer.unblocked", {"customer_id": customer_id,
                                               "by_agent_id": actor.id, "at": at.isoformat()}, at)
         uow.commit()
-    customer.blocked = None
     return customer
 
 
@@ -71,10 +99,10 @@ def escalate_to_security(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
     at = now or utcnow()
     assert actor.id is not None
     with uows() as uow:
-        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
-        check_ticket(actor, ticket, TicketAction.INTERNAL_NOTE)
+        ticket = load_for(uow, actor, ticket_id, TicketAction.INTERNAL_NOTE)
         escalate(ticket, Actor.agent(actor.id), at,
-                 department_id=security_department_id(uow, policy), reason=text)
+                 department_id=policy.security_department_in(uow.structure.departments()),
+                 reason=text)
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
         uow.commit()

@@ -33,7 +33,6 @@ from hubdesk.domain.permissions import (
 )
 from hubdesk.domain.safety import (
     SECURITY_TAG,
-    SafetyPolicy,
     escalate_to_security,
     hold_from_blocked_sender,
     is_threat,
@@ -268,14 +267,9 @@ def _protect_agents(uow: UnitOfWork, tools: IntakeTools, ticket: Ticket, sender:
     if result is not None and tools.safety.escalate_threats and is_threat(result.abuse) \
             and SECURITY_TAG not in ticket.tags:
         escalate_to_security(ticket, Actor.system(), at,
-                             department_id=security_department_id(uow, tools.safety),
+                             department_id=tools.safety.security_department_in(
+                                 uow.structure.departments()),
                              reason="the message reads as a threat", automatic=True)
-
-
-def security_department_id(uow: UnitOfWork, policy: SafetyPolicy) -> int | None:
-    wanted = policy.security_department.strip().casefold()
-    return next((d.id for d in uow.structure.departments()
-                 if d.name.strip().casefold() == wanted), None)
 
 
 def load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,
@@ -285,6 +279,13 @@ def load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction
         raise NotFound(f"ticket #{ticket_id} was not found")
     check_ticket(actor, ticket, action)
     return ticket
+
+
+def message_on(uow: UnitOfWork, ticket_id: int, message_id: int) -> Message:
+    message = uow.tickets.message(ticket_id, message_id)
+    if message is None:
+        raise NotFound(f"message {message_id} was not found on ticket #{ticket_id}")
+    return message
 
 
 def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str, *,
@@ -508,9 +509,7 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
     with uows() as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
         check_sensitive_access(actor)
-        message = next((m for m in uow.tickets.messages(ticket_id) if m.id == message_id), None)
-        if message is None:
-            raise NotFound(f"message {message_id} was not found on ticket #{ticket_id}")
+        message = message_on(uow, ticket_id, message_id)
         if message.sealed_body is None:
             raise NotFound("this message has no masked original: its text is shown in full")
         original = sealer.unseal(message.sealed_body)

@@ -211,7 +211,15 @@ class SqlTicketRepository:
         return int(message_id)
 
     def messages(self, ticket_id: int) -> list[Message]:
-        query = select(t.messages).where(t.messages.c.ticket_id == ticket_id)
+        return self._messages(t.messages.c.ticket_id == ticket_id)
+
+    def message(self, ticket_id: int, message_id: int) -> Message | None:
+        found = self._messages(and_(t.messages.c.ticket_id == ticket_id,
+                                    t.messages.c.id == message_id))
+        return found[0] if found else None
+
+    def _messages(self, condition: ColumnElement[bool]) -> list[Message]:
+        query = select(t.messages).where(condition)
         rows = self.db.execute(query.order_by(t.messages.c.created_at, t.messages.c.id)).all()
         files: dict[int, list[Attachment]] = {}
         if rows:

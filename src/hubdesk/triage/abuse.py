@@ -36,10 +36,12 @@ PROFANITY_VETO = 0.5
 
 
 class AbuseDetector:
-    def __init__(self, learned: object = None, learned_threshold: float = 0.5) -> None:
-        # Any object with `probability(text) -> float`, e.g. learned.BinaryTextModel.
+    def __init__(self, learned: object = None, learned_threshold: float | None = None) -> None:
+        # Any object with `probability(text) -> float`, e.g. learned.BinaryTextModel; its own
+        # tuned `threshold` applies unless one is given.
         self.learned = learned
-        self.learned_threshold = learned_threshold
+        self.learned_threshold = (learned_threshold if learned_threshold is not None
+                                  else float(getattr(learned, "threshold", 0.5)))
 
     def detect(self, text: str) -> AbuseVerdict:
         if not text:

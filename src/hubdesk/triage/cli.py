@@ -184,20 +184,11 @@ def learn_signals_command(
     """Train the desk's own anger ("difficult") and abuse models from its agents' corrections
     in the configured database; servers pick them up when they start."""
     from hubdesk.config import get_settings
-    from hubdesk.triage.desk_models import DeskModelStore, NotEnoughCorrections, train_desk_model
+    from hubdesk.triage.desk_models import DeskModelStore, learn_from_corrections
 
     settings = get_settings()
     store = DeskModelStore(model_dir or settings.data_dir / "models" / "desk")
-    report: dict[str, Any] = {}
-    for verdict, examples in _corrections_from_database(settings).items():
-        try:
-            model, metrics = train_desk_model(examples)
-        except NotEnoughCorrections as error:
-            report[verdict] = {"trained": False, "why": str(error)}
-            continue
-        report[verdict] = {"trained": True, "path": str(store.save(verdict, model, metrics)),
-                           **metrics}
-    _emit(report)
+    _emit(learn_from_corrections(_corrections_from_database(settings), store))
 
 
 def _corrections_from_database(settings: Any) -> dict[str, list[tuple[str, bool]]]:

@@ -13,17 +13,13 @@ handful of examples would be noise with a confident face.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import pickle
 import random
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hubdesk.triage.intent.store import _atomic_write
+from hubdesk.triage.intent.store import ModelCorrupted, read_checked, write_checked
 from hubdesk.triage.learned import BinaryTextModel
 
 log = logging.getLogger(__name__)
@@ -80,27 +76,37 @@ class DeskModelStore:
 
     def save(self, verdict: str, model: BinaryTextModel, metrics: dict[str, Any]) -> Path:
         _check(verdict)
-        payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-        _atomic_write(self.root / f"{verdict}.pkl", payload)
-        meta = {"verdict": verdict, "metrics": metrics,
-                "saved_at": datetime.now(UTC).isoformat(),
-                "sha256": hashlib.sha256(payload).hexdigest()}
-        _atomic_write(self.root / f"{verdict}.json", json.dumps(meta, indent=2).encode())
-        return self.root / f"{verdict}.pkl"
+        path = self.root / f"{verdict}.pkl"
+        write_checked(path, self.root / f"{verdict}.json", model,
+                      {"verdict": verdict, "metrics": metrics})
+        return path
 
     def load(self, verdict: str) -> BinaryTextModel | None:
         """The stored model, or None when there is none or it cannot be trusted."""
         _check(verdict)
         try:
-            meta = json.loads((self.root / f"{verdict}.json").read_text())
-            payload = (self.root / f"{verdict}.pkl").read_bytes()
+            model = read_checked(self.root / f"{verdict}.pkl", self.root / f"{verdict}.json")
         except (FileNotFoundError, ValueError):
             return None
-        if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+        except ModelCorrupted:
             log.error("the desk's %s model does not match its checksum: ignored", verdict)
             return None
-        model = pickle.loads(payload)  # noqa: S301 - checksummed file written by `save`
         return model if isinstance(model, BinaryTextModel) else None
+
+
+def learn_from_corrections(corrections: dict[str, list[tuple[str, bool]]],
+                           store: DeskModelStore) -> dict[str, Any]:
+    """Train and store a model for each verdict with enough corrections; say what happened."""
+    report: dict[str, Any] = {}
+    for verdict, examples in corrections.items():
+        try:
+            model, metrics = train_desk_model(examples)
+        except NotEnoughCorrections as error:
+            report[verdict] = {"trained": False, "why": str(error)}
+            continue
+        report[verdict] = {"trained": True, "path": str(store.save(verdict, model, metrics)),
+                           **metrics}
+    return report
 
 
 def _check(verdict: str) -> None:

@@ -91,9 +91,7 @@ class TriageEngine:
         self.intent = intent
         self.language = LanguageDetector(self.config.languages)
         self.signals = SignalDetector(learned_anger=learned_anger)
-        self.abuse = AbuseDetector(
-            learned_abuse, float(getattr(learned_abuse, "threshold", 0.5))
-        )
+        self.abuse = AbuseDetector(learned_abuse)
         self.pii = PiiDetector(self.config.phone_region)
         self.priority = PrioritySuggester(self.config.priority_rules)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,13 +21,14 @@ from hubdesk.domain.errors import (
     NotFound,
     ValidationFailed,
 )
+from hubdesk.domain.intake import proposed_categories
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, UNRESOLVED, Priority, Status
 from hubdesk.domain.triage import Verdict
 from hubdesk.services import directory, feedback, safety
 from hubdesk.services import tickets as service
 from hubdesk.services.related import solved_like
 from hubdesk.services.tickets import TicketChanges
-from hubdesk.services.views import Page, TicketDetail, TicketFilter
+from hubdesk.services.views import Page, TicketFilter
 from hubdesk.web.history import Names, describe
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, flash, hub_of
@@ -134,25 +136,12 @@ def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
         "duplicates": duplicates,
         "may_merge": agent.role not in (Role.LIAISON, Role.REPRESENTATIVE),
         "solved_before": solved_before,
-        "category_choices": _category_choices(detail),
+        "category_choices": proposed_categories(ticket.category,
+                                                (m.triage for m in detail.messages)),
         "corrections": feedback.corrections(hub.uows, agent, ticket_id),
         "may_block": agent.role in hub.intake.safety.blocking_roles,
         "may_escalate": ticket.merged_into_id is None and not ticket.is_closed,
     }
-
-
-def _category_choices(detail: TicketDetail) -> list[str]:
-    """What triage proposed for this conversation, best first: one click to confirm or
-    correct a category, and the correction is what the next intent model learns from."""
-    choices: dict[str, None] = {}
-    if detail.ticket.category:
-        choices[detail.ticket.category] = None
-    for message in detail.messages:
-        intent = (message.triage or {}).get("intent") or {}
-        for alternative in intent.get("alternatives") or ():
-            if alternative and isinstance(alternative[0], str):
-                choices.setdefault(alternative[0], None)
-    return list(choices)
 
 
 async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
@@ -224,80 +213,80 @@ def _changes(form: FormData) -> TicketChanges:
 async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """Fold a suggested duplicate into this ticket."""
     source = str(form.get("source_id") or "")
-    try:
+
+    def fold_in() -> str:
         if not source.isdigit() or len(source) > 18:
             raise ValidationFailed("choose the ticket to merge in", {"source_id": "invalid"})
-        await run_in_threadpool(service.merge_tickets, hub_of(request).uows, agent,
-                                int(source), ticket_id)
-    except DomainError as error:
-        return await _ticket_page(request, agent, ticket_id, error=error)
-    flash(request, "ok", f"Ticket #{source} was merged into this one.")
-    return _back_to(ticket_id)
+        service.merge_tickets(hub_of(request).uows, agent, int(source), ticket_id)
+        return f"Ticket #{source} was merged into this one."
+
+    return await _act(request, agent, ticket_id, fold_in)
 
 
 @router.post("/tickets/{ticket_id:int}/update")
 async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
-    try:
+    def change() -> str:
         changes = _changes(form)
         if not changes.fields_set:
-            flash(request, "ok", "Nothing was changed.")
-            return _back_to(ticket_id)
-        await run_in_threadpool(service.update_ticket, hub_of(request).uows, agent, ticket_id,
-                                changes)
-    except DomainError as error:
-        return await _ticket_page(request, agent, ticket_id, error=error)
-    flash(request, "ok", "Ticket updated.")
-    return _back_to(ticket_id)
+            return "Nothing was changed."
+        service.update_ticket(hub_of(request).uows, agent, ticket_id, changes)
+        return "Ticket updated."
+
+    return await _act(request, agent, ticket_id, change)
 
 
 @router.post("/tickets/{ticket_id:int}/messages/{message_id:int}/feedback")
 async def correct_triage(request: Request, ticket_id: int, message_id: int, form: FormDep,
                          agent: AgentDep) -> Response:
     """An agent says how a customer's message should have been read."""
-    try:
-        verdict = Verdict(str(form.get("verdict") or ""))
-        value = str(form.get("value") or "") == "yes"
-        await run_in_threadpool(feedback.correct_verdict, hub_of(request).uows, agent,
-                                ticket_id, message_id, verdict, value)
-    except ValueError:
-        return await _ticket_page(request, agent, ticket_id, error=ValidationFailed(
-            "choose what to correct", {"verdict": "unknown"}))
-    except DomainError as error:
-        return await _ticket_page(request, agent, ticket_id, error=error)
-    flash(request, "ok", "Thanks: triage learns from this correction.")
-    return _back_to(ticket_id)
+    def correct() -> str:
+        try:
+            verdict = Verdict(str(form.get("verdict") or ""))
+        except ValueError:
+            raise ValidationFailed("choose what to correct", {"verdict": "unknown"}) from None
+        feedback.correct_verdict(hub_of(request).uows, agent, ticket_id, message_id, verdict,
+                                 form.get("value") == "yes")
+        return "Thanks: triage learns from this correction."
+
+    return await _act(request, agent, ticket_id, correct)
 
 
 @router.post("/tickets/{ticket_id:int}/escalate")
 async def escalate(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     hub = hub_of(request)
-    try:
-        await run_in_threadpool(safety.escalate_to_security, hub.uows, agent, ticket_id,
-                                str(form.get("reason") or ""), hub.intake.safety)
-    except DomainError as error:
-        return await _ticket_page(request, agent, ticket_id, error=error)
-    flash(request, "ok", "Escalated to security: the ticket is urgent and with security now.")
-    return _back_to(ticket_id)
+
+    def raise_it() -> str:
+        safety.escalate_to_security(hub.uows, agent, ticket_id, str(form.get("reason") or ""),
+                                    hub.intake.safety)
+        return "Escalated to security: the ticket is urgent and with security now."
+
+    return await _act(request, agent, ticket_id, raise_it)
 
 
 @router.post("/tickets/{ticket_id:int}/block")
 async def block(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """Block (or, with action=unblock, unblock) the ticket's requester."""
     hub = hub_of(request)
-    try:
-        detail = await run_in_threadpool(service.get_ticket, hub.uows, agent, ticket_id)
-        customer_id = detail.requester.id
-        assert customer_id is not None
+
+    def decide() -> str:
         if form.get("action") == "unblock":
-            await run_in_threadpool(safety.unblock_sender, hub.uows, agent, customer_id,
-                                    hub.intake.safety)
-            flash(request, "ok", f"{detail.requester.name} is no longer blocked.")
-        else:
-            await run_in_threadpool(partial(
-                safety.block_sender, hub.uows, agent, customer_id, str(form.get("reason") or ""),
-                hub.intake.safety, ticket_id=ticket_id))
-            flash(request, "ok", f"{detail.requester.name} is blocked: their new messages are "
-                                 "kept but no longer reach the queues.")
+            sender = safety.unblock_requester(hub.uows, agent, ticket_id, hub.intake.safety)
+            return f"{sender.name} is no longer blocked."
+        sender = safety.block_requester(hub.uows, agent, ticket_id,
+                                        str(form.get("reason") or ""), hub.intake.safety)
+        return f"{sender.name} is blocked: their new messages are kept but no longer reach " \
+               "the queues."
+
+    return await _act(request, agent, ticket_id, decide)
+
+
+async def _act(request: Request, agent: Agent, ticket_id: int,
+               work: Callable[[], str]) -> Response:
+    """Run a change from the ticket page: back to the ticket with what ``work`` says it did,
+    or the page again with the reason it was refused."""
+    try:
+        done = await run_in_threadpool(work)
     except DomainError as error:
         return await _ticket_page(request, agent, ticket_id, error=error)
+    flash(request, "ok", done)
     return _back_to(ticket_id)

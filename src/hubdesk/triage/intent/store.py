@@ -53,20 +53,14 @@ class ModelStore:
 
     def save(self, classifier: IntentClassifier, *, make_current: bool = True) -> StoredModel:
         folder = self.root / classifier.version
-        folder.mkdir(parents=True, exist_ok=True)
-        payload = pickle.dumps(classifier, protocol=pickle.HIGHEST_PROTOCOL)
-        _atomic_write(folder / MODEL_FILE, payload)
-        meta = {
+        meta = write_checked(folder / MODEL_FILE, folder / META_FILE, classifier, {
             "version": classifier.version,
             "backend": classifier.backend,
             "classes": [str(name) for name in classifier.classes],
             "threshold": classifier.threshold,
             "weights": classifier.weights,
             "metrics": classifier.metrics,
-            "saved_at": datetime.now(UTC).isoformat(),
-            "sha256": hashlib.sha256(payload).hexdigest(),
-        }
-        _atomic_write(folder / META_FILE, json.dumps(meta, indent=2).encode())
+        })
         if make_current:
             self.set_current(classifier.version)
         return StoredModel(classifier.version, folder, meta)
@@ -98,16 +92,32 @@ class ModelStore:
             )
         folder = self.root / version
         try:
-            meta = json.loads((folder / META_FILE).read_text())
-            payload = (folder / MODEL_FILE).read_bytes()
+            classifier = read_checked(folder / MODEL_FILE, folder / META_FILE)
         except FileNotFoundError as error:
             raise ModelNotFound(f"model {version!r} is incomplete under {self.root}") from error
-        if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
-            raise ModelCorrupted(f"model {version!r} does not match its checksum; retrain it")
-        classifier = pickle.loads(payload)  # noqa: S301 - checksummed file written by `save`
         if not isinstance(classifier, IntentClassifier):
             raise ModelCorrupted(f"model {version!r} is not an intent classifier")
         return classifier
+
+
+def write_checked(model_path: Path, meta_path: Path, model: object,
+                  meta: dict[str, Any]) -> dict[str, Any]:
+    """Pickle ``model`` and write ``meta`` beside it with the pickle's checksum."""
+    payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    _atomic_write(model_path, payload)
+    meta = {**meta, "saved_at": datetime.now(UTC).isoformat(),
+            "sha256": hashlib.sha256(payload).hexdigest()}
+    _atomic_write(meta_path, json.dumps(meta, indent=2).encode())
+    return meta
+
+
+def read_checked(model_path: Path, meta_path: Path) -> object:
+    """The model written by `write_checked`; ModelCorrupted if its bytes changed since."""
+    meta = json.loads(meta_path.read_text())
+    payload = model_path.read_bytes()
+    if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+        raise ModelCorrupted(f"{model_path.name} does not match its checksum; retrain it")
+    return pickle.loads(payload)  # noqa: S301 - checksummed file written by `write_checked`
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
