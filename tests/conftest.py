@@ -7,6 +7,7 @@ when CI=true; elsewhere its tests skip with a message if no server answers.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,9 +33,14 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _checkout() -> str:
+    """A short tag of this checkout, so two checkouts testing at once never share a database."""
+    return hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+
+
 def _postgres_test_url() -> str:
     admin_url = make_url(POSTGRES_ADMIN_URL)
-    name = f"hubdesk_test_{_worker()}"
+    name = f"hubdesk_test_{_checkout()}_{_worker()}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
