@@ -9,14 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hubdesk.api.responses import JsonResponse
-from hubdesk.domain.errors import (
-    Conflict,
-    DomainError,
-    IllegalTransition,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
+from hubdesk.domain.errors import DomainError, ValidationFailed
 from hubdesk.services.ports import DuplicateKey
 
 _TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
@@ -35,24 +28,13 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
                           headers=headers)
 
 
-def http_status(error: DomainError) -> int:
-    """The HTTP status a domain error answers with, for the API and the console alike."""
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, IllegalTransition | Conflict):
-        return 409
-    return 422
-
-
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, error: DomainError) -> JsonResponse:
         errors = None
         if isinstance(error, ValidationFailed) and error.fields:
             errors = [{"field": k, "message": v} for k, v in error.fields.items()]
-        return problem(http_status(error), str(error), errors=errors)
+        return problem(error.status, str(error), errors=errors)
 
     @app.exception_handler(DuplicateKey)
     async def _duplicate(_: Request, error: DuplicateKey) -> JsonResponse:

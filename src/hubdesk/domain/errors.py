@@ -4,23 +4,37 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A rule of the business was broken; the message says which and what to do."""
+    """A rule of the business was broken; the message says which and what to do.
+
+    ``status`` is the HTTP status every entry point answers it with (the API, the console),
+    kept here so that the mapping is made once, beside the errors it maps.
+    """
+
+    status = 422
 
 
 class IllegalTransition(DomainError):
     """A ticket was asked to move to a status its lifecycle does not allow."""
 
+    status = 409
+
 
 class NotFound(DomainError):
     """The thing does not exist, or the actor may not know that it exists."""
+
+    status = 404
 
 
 class PermissionDenied(DomainError):
     """The actor may see the thing but may not do this to it."""
 
+    status = 403
+
 
 class Conflict(DomainError):
     """The request contradicts the current state (a duplicate, a reused key, a stale merge)."""
+
+    status = 409
 
 
 class ValidationFailed(DomainError):

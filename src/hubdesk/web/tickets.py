@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 from starlette.responses import RedirectResponse, Response
 
-from hubdesk.api.problems import http_status
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.errors import (
@@ -153,7 +152,7 @@ async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"{missing}. It may have been removed, or it belongs to a queue "
                              "you do not work on.")
-    status = http_status(error) if error else 200
+    status = error.status if error else 200
     return render(request, "ticket.html", status, agent=agent, error=error and str(error),
                   draft=draft, draft_public=draft_public, **context)
 
