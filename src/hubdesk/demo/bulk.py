@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,7 @@ from hubdesk.demo.timeline import agent_response, contact_moments, customer_resp
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import Tier
-from hubdesk.domain.events import Actor, TicketEvent
+from hubdesk.domain.events import Actor, EventKind, TicketEvent, event_message, event_record
 from hubdesk.domain.tickets import Channel, Status, Ticket
 from hubdesk.services.tickets import MAX_INDEXED_CHARACTERS
 from hubdesk.store import tables as t
@@ -159,7 +159,7 @@ def _plan(rng: random.Random, org: Structure, requester: _Requester, created: da
     candidates = org.members(team)
     agent = rng.choice([a for a in candidates if person.language in a.languages] or candidates)
     opener = Actor.agent(agent.id) if channel is Channel.PHONE and agent.id else Actor.system()
-    ticket.record(opener, "created", created, data={"channel": channel.value})
+    ticket.record(opener, EventKind.CREATED, created, data={"channel": channel.value})
     plan = _Planned(ticket)
     _message(plan, Actor.customer(requester.id), contact.body, created,
              {"channel": channel.value}, event_kind=None)
@@ -170,7 +170,7 @@ def _plan(rng: random.Random, org: Structure, requester: _Requester, created: da
 
 
 def _message(plan: _Planned, author: Actor, body: str, at: datetime, meta: dict[str, Any], *,
-             public: bool = True, event_kind: str | None) -> None:
+             public: bool = True, event_kind: EventKind | None) -> None:
     index = len(plan.messages)
     plan.messages.append({"author_kind": author.kind.value, "author_id": author.id,
                           "public": public, "body": body, "body_html": None,
@@ -200,7 +200,7 @@ def _live(rng: random.Random, plan: _Planned, agent: Agent, category: content.Ca
     ticket.on_public_reply_by_agent(me, answered)
     _message(plan, me, content.compose_agent_reply(
         rng, category, person.language, person.first_name, agent.name.split()[0], values),
-        answered, {}, event_kind="replied")
+        answered, {}, event_kind=EventKind.REPLIED)
     if rng.random() < 0.3:
         wrote = customer_response(rng, answered)
         if wrote >= now:
@@ -208,7 +208,7 @@ def _live(rng: random.Random, plan: _Planned, agent: Agent, category: content.Ca
         ticket.on_customer_message(Actor.customer(ticket.requester_id), wrote)
         _message(plan, Actor.customer(ticket.requester_id), content.compose_customer_followup(
             rng, person.language, person.first_name, values), wrote,
-            {"channel": "email"}, event_kind="customer_replied")
+            {"channel": "email"}, event_kind=EventKind.CUSTOMER_REPLIED)
         answered = wrote
     final = rng.choices((Status.PENDING, Status.ON_HOLD, Status.SOLVED),
                         weights=(0.15, 0.05, 0.8))[0]
@@ -236,10 +236,10 @@ def _write(connection: Connection, planned: list[_Planned], relayed: bool,
         ids = [next(message_ids) for _ in plan.messages]
         refers = {id(event): ids[index] for event, index in plan.events if index is not None}
         for event in plan.ticket.pending_events:
-            data = {**event.data, "message_id": refers[id(event)]} if id(event) in refers \
-                else event.data
-            events.append(_event_row(plan.ticket.id, event, data))
-            outbox.append(_outbox_row(plan.ticket.id, event, data, relayed))
+            if id(event) in refers:
+                event = replace(event, data={**event.data, "message_id": refers[id(event)]})
+            events.append(event_record(event, plan.ticket.id))
+            outbox.append(_outbox_row(plan.ticket.id, event, relayed))
         documents += [{"ticket_id": plan.ticket.id, "content": d} for d in plan.documents if d]
     connection.execute(insert(t.ticket_events), events)
     connection.execute(insert(t.outbox), outbox)
@@ -263,22 +263,8 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
             "closed_at": ticket.closed_at}
 
 
-def _changes(event: TicketEvent) -> dict[str, list[Any]]:
-    return {k: list(v) for k, v in event.changes.items()}
-
-
-def _event_row(ticket_id: int | None, event: TicketEvent, data: dict[str, Any]
-               ) -> dict[str, Any]:
-    return {"ticket_id": ticket_id, "kind": event.kind, "actor_kind": event.actor.kind.value,
-            "actor_id": event.actor.id, "changes": _changes(event), "data": data,
-            "created_at": event.at}
-
-
-def _outbox_row(ticket_id: int | None, event: TicketEvent, data: dict[str, Any],
-                relayed: bool) -> dict[str, Any]:
-    payload = {"ticket_id": ticket_id, "kind": event.kind,
-               "actor": {"kind": event.actor.kind.value, "id": event.actor.id},
-               "changes": _changes(event), "data": data, "at": event.at.isoformat()}
-    return {"topic": f"ticket.{event.kind}", "payload": payload, "created_at": event.at,
+def _outbox_row(ticket_id: int | None, event: TicketEvent, relayed: bool) -> dict[str, Any]:
+    topic, payload = event_message(event, ticket_id)
+    return {"topic": topic, "payload": payload, "created_at": event.at,
             "published_at": event.at if relayed else None, "attempts": 1 if relayed else 0,
             "last_error": None}

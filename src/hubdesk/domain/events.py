@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -32,13 +33,70 @@ class Actor:
         return cls(ActorKind.CUSTOMER, customer_id)
 
 
+class EventKind(StrEnum):
+    """Every kind of change a ticket records. Handlers subscribe to these; the audit trail,
+    the outbox topics (``ticket.<kind>``) and webhooks name them the same way."""
+
+    CREATED = "created"
+    STATUS_CHANGED = "status_changed"
+    ASSIGNED = "assigned"
+    UPDATED = "updated"
+    REPLIED = "replied"
+    NOTED = "noted"
+    CUSTOMER_REPLIED = "customer_replied"
+    MERGED_IN = "merged_in"
+    MERGED_INTO = "merged_into"
+    SENSITIVE_REVEALED = "sensitive_revealed"
+    SENDER_BLOCKED = "sender_blocked"
+    HELD_BLOCKED_SENDER = "held_blocked_sender"
+    SECURITY_ESCALATED = "security_escalated"
+    TRIAGE_CORRECTED = "triage_corrected"
+
+    @property
+    def topic(self) -> str:
+        """The name committed events of this kind are published under."""
+        return f"ticket.{self.value}"
+
+
 @dataclass(frozen=True)
 class TicketEvent:
     """One change to a ticket: ``changes`` maps each field to (before, after)."""
 
     ticket_id: int | None
-    kind: str
+    kind: EventKind
     actor: Actor
     at: datetime
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+
+
+# One serialised form of an event, for the audit trail, the outbox, webhooks and bulk loads.
+
+def event_record(event: TicketEvent, ticket_id: int | None = None) -> dict[str, Any]:
+    """The audit-trail row of ``event`` (``ticket_id`` overrides an id not known yet)."""
+    return {"ticket_id": event.ticket_id if ticket_id is None else ticket_id,
+            "kind": event.kind.value, "actor_kind": event.actor.kind.value,
+            "actor_id": event.actor.id,
+            "changes": {name: list(pair) for name, pair in event.changes.items()},
+            "data": event.data, "created_at": event.at}
+
+
+def event_from_record(row: Mapping[str, Any]) -> TicketEvent:
+    """The inverse of :func:`event_record`."""
+    return TicketEvent(ticket_id=row["ticket_id"], kind=EventKind(row["kind"]),
+                       actor=Actor(ActorKind(row["actor_kind"]), row["actor_id"]),
+                       at=row["created_at"],
+                       changes={name: (pair[0], pair[1])
+                                for name, pair in row["changes"].items()},
+                       data=dict(row["data"]))
+
+
+def event_message(event: TicketEvent, ticket_id: int | None = None
+                  ) -> tuple[str, dict[str, Any]]:
+    """The outbox topic and JSON payload published once ``event`` is committed."""
+    return event.kind.topic, {
+        "ticket_id": event.ticket_id if ticket_id is None else ticket_id,
+        "kind": event.kind.value,
+        "actor": {"kind": event.actor.kind.value, "id": event.actor.id},
+        "changes": {name: list(pair) for name, pair in event.changes.items()},
+        "data": event.data, "at": event.at.isoformat()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hubdesk.domain.errors import Conflict
-from hubdesk.domain.events import Actor
+from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.tickets import Status, Ticket
 
 
@@ -28,10 +28,10 @@ def merge(source: Ticket, target: Ticket, actor: Actor, at: datetime) -> None:
     order = ["low", "normal", "high", "urgent"]
     higher = max(source.priority, target.priority, key=lambda p: order.index(p.value))
     target.update(actor, at, tags=target.tags + source.tags, priority=higher)
-    target.record(actor, "merged_in", at, data={"source_id": source.id})
+    target.record(actor, EventKind.MERGED_IN, at, data={"source_id": source.id})
 
     if source.status is not Status.SOLVED:
         source.change_status(Status.SOLVED, actor, at)
     source.change_status(Status.CLOSED, actor, at)
     source.merged_into_id = target.id
-    source.record(actor, "merged_into", at, changes={"merged_into_id": (None, target.id)})
+    source.record(actor, EventKind.MERGED_INTO, at, changes={"merged_into_id": (None, target.id)})

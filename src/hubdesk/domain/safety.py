@@ -14,7 +14,7 @@ from datetime import datetime
 from hubdesk.domain.agents import Agent, Department, Role
 from hubdesk.domain.customers import SenderBlock
 from hubdesk.domain.errors import PermissionDenied, ValidationFailed
-from hubdesk.domain.events import Actor
+from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.tickets import Priority, Status, Ticket
 from hubdesk.domain.triage import AbuseVerdict
 
@@ -64,7 +64,7 @@ def hold_from_blocked_sender(ticket: Ticket, block: SenderBlock, at: datetime) -
     """A new contact from a blocked sender is kept, solved at once and out of every queue."""
     ticket.tags = tuple(dict.fromkeys((*ticket.tags, BLOCKED_SENDER_TAG)))
     ticket.team_id = None
-    ticket.record(Actor.system(), "held_blocked_sender", at,
+    ticket.record(Actor.system(), EventKind.HELD_BLOCKED_SENDER, at,
                   data={"blocked_at": block.at.isoformat(), "reason": block.reason})
     ticket.change_status(Status.SOLVED, Actor.system(), at)
 
@@ -82,6 +82,6 @@ def escalate_to_security(ticket: Ticket, actor: Actor, at: datetime, *,
     ticket.update(actor, at, **values)
     if ticket.status is Status.SOLVED:  # a held contact that turns out to be a threat
         ticket.change_status(Status.OPEN, actor, at)
-    ticket.record(actor, "security_escalated", at, data={
+    ticket.record(actor, EventKind.SECURITY_ESCALATED, at, data={
         "reason": reason[:MAX_REASON_LENGTH], "automatic": automatic,
         "department_id": department_id})

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from hubdesk.domain.errors import IllegalTransition, ValidationFailed
-from hubdesk.domain.events import Actor, TicketEvent
+from hubdesk.domain.events import Actor, EventKind, TicketEvent
 from hubdesk.domain.messages import without_unencodable
 
 
@@ -114,7 +114,7 @@ class Ticket:
     def is_closed(self) -> bool:
         return self.status is Status.CLOSED
 
-    def record(self, actor: Actor, kind: str, at: datetime,
+    def record(self, actor: Actor, kind: EventKind, at: datetime,
                changes: dict[str, tuple[Any, Any]] | None = None,
                data: dict[str, Any] | None = None) -> None:
         self.pending_events.append(
@@ -141,7 +141,7 @@ class Ticket:
         elif old is Status.SOLVED:
             changes["solved_at"] = (self.solved_at.isoformat() if self.solved_at else None, None)
             self.solved_at = None
-        self.record(actor, "status_changed", at, changes)
+        self.record(actor, EventKind.STATUS_CHANGED, at, changes)
         return True
 
     def _ensure_mutable(self) -> None:
@@ -172,7 +172,8 @@ class Ticket:
                 setattr(self, name, value)
                 changes[name] = (_plain(old), _plain(value))
         if changes:
-            kind = "assigned" if set(changes) <= {"assignee_id", "team_id"} else "updated"
+            kind = (EventKind.ASSIGNED if set(changes) <= {"assignee_id", "team_id"}
+                    else EventKind.UPDATED)
             self.record(actor, kind, at, changes)
             if "assignee_id" in changes and self.assignee_id is not None \
                     and self.status is Status.NEW:

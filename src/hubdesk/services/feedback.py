@@ -11,7 +11,7 @@ from datetime import datetime
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.events import Actor, ActorKind
+from hubdesk.domain.events import Actor, ActorKind, EventKind
 from hubdesk.domain.permissions import TicketAction, check_admin
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.ports import UnitOfWorkFactory
@@ -32,7 +32,7 @@ def correct_verdict(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, messa
             raise ValidationFailed("only customers' messages are triaged; agents' are not",
                                    {"message_id": "not a customer message"})
         uow.tickets.record_feedback(message_id, actor.id, verdict.value, value, at)
-        ticket.record(Actor.agent(actor.id), "triage_corrected", at,
+        ticket.record(Actor.agent(actor.id), EventKind.TRIAGE_CORRECTED, at,
                       data={"message_id": message_id, "verdict": verdict.value, "value": value})
         uow.tickets.save(ticket)
         flush_events(uow, ticket)

@@ -8,7 +8,7 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import Customer, SenderBlock
 from hubdesk.domain.errors import NotFound, ValidationFailed
-from hubdesk.domain.events import Actor
+from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.safety import (
     SafetyPolicy,
@@ -53,7 +53,7 @@ def _block(uows: UnitOfWorkFactory, actor: Agent, policy: SafetyPolicy, reason: 
         customer.blocked = SenderBlock(at, actor.id, text)
         uow.customers.set_block(customer_id, customer.blocked, at)
         if ticket is not None:
-            ticket.record(Actor.agent(actor.id), "sender_blocked", at,
+            ticket.record(Actor.agent(actor.id), EventKind.SENDER_BLOCKED, at,
                           data={"customer_id": customer_id, "reason": text})
             uow.tickets.save(ticket)
             flush_events(uow, ticket)

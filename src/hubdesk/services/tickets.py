@@ -18,7 +18,7 @@ from hubdesk.domain.customers import (
     normalise_identity,
 )
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from hubdesk.domain.events import Actor, TicketEvent
+from hubdesk.domain.events import Actor, EventKind, event_message
 from hubdesk.domain.intake import event_data as triage_event_data
 from hubdesk.domain.intake import ticket_fields_from_triage, triage_summary
 from hubdesk.domain.merging import merge
@@ -115,21 +115,13 @@ class TicketChanges:
     custom_fields: dict[str, Any] = field(default_factory=dict)
 
 
-def _outbox_entry(event: TicketEvent) -> tuple[str, dict[str, Any]]:
-    return f"ticket.{event.kind}", {
-        "ticket_id": event.ticket_id, "kind": event.kind,
-        "actor": {"kind": event.actor.kind.value, "id": event.actor.id},
-        "changes": {k: list(v) for k, v in event.changes.items()},
-        "data": event.data, "at": event.at.isoformat()}
-
-
 def flush_events(uow: UnitOfWork, *tickets: Ticket) -> None:
     """Store each ticket's new events as audit trail and hand them to the outbox."""
     for ticket in tickets:
         events = ticket.pending_events
         uow.tickets.add_events(events)
         for event in events:
-            topic, payload = _outbox_entry(event)
+            topic, payload = event_message(event)
             uow.outbox.put(topic, payload, event.at)
         ticket.pending_events = []
 
@@ -241,7 +233,7 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         data: dict[str, Any] = {"channel": new.channel.value}
         if result is not None:
             data["triage"] = triage_event_data(result, applied)
-        ticket.record(author, "created", at, data=data)
+        ticket.record(author, EventKind.CREATED, at, data=data)
         _protect_agents(uow, tools, ticket, requester, result, at)
         message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                           body=body, created_at=at,
@@ -253,7 +245,7 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         uow.tickets.add_opened(
             ticket, message, _search_text(subject, requester.name, requester.primary_email,
                                           body),
-            [_outbox_entry(e) for e in ticket.pending_events], claim)
+            [event_message(e) for e in ticket.pending_events], claim)
         ticket.pending_events = []
         uow.commit()
     return TicketDetail(ticket=ticket, requester=requester, messages=[message]), True
@@ -317,7 +309,7 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
                           body_html=None if read.sealed_original else body_html,
                           attachments=stored, sealed_body=read.sealed_original)
         uow.tickets.add_message(message)
-        ticket.record(author, "replied" if public else "noted", at,
+        ticket.record(author, EventKind.REPLIED if public else EventKind.NOTED, at,
                       data={"message_id": message.id})
         uow.tickets.save(ticket)
         _index(uow, ticket_id, text)
@@ -344,7 +336,7 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
         if sender.blocked is None or ticket.is_closed or ticket.merged_into_id is not None:
             ticket.on_customer_message(author, at)  # refuses closed and merged tickets
         else:  # kept, but a blocked sender cannot wake a ticket back into a queue
-            ticket.record(Actor.system(), "held_blocked_sender", at,
+            ticket.record(Actor.system(), EventKind.HELD_BLOCKED_SENDER, at,
                           data={"reason": sender.blocked.reason})
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
                           created_at=at, channel_meta=channel_meta or {}, triage=read.triage,
@@ -355,7 +347,7 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
             if language:
                 ticket.update(author, at, language=language)
         uow.tickets.add_message(message)
-        ticket.record(author, "customer_replied", at, data={"message_id": message.id})
+        ticket.record(author, EventKind.CUSTOMER_REPLIED, at, data={"message_id": message.id})
         _protect_agents(uow, tools, ticket, sender, read.result, at)
         uow.tickets.save(ticket)
         _index(uow, ticket_id, text)
@@ -513,7 +505,7 @@ def reveal_original(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent, ticke
         if message.sealed_body is None:
             raise NotFound("this message has no masked original: its text is shown in full")
         original = sealer.unseal(message.sealed_body)
-        ticket.record(Actor.agent(actor.id), "sensitive_revealed", at,
+        ticket.record(Actor.agent(actor.id), EventKind.SENSITIVE_REVEALED, at,
                       data={"message_id": message_id})
         uow.tickets.save(ticket)
         flush_events(uow, ticket)

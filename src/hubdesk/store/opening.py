@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, text
 
-from hubdesk.domain.events import TicketEvent
+from hubdesk.domain.events import event_record
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Ticket
 from hubdesk.store import tables as t
@@ -20,13 +20,6 @@ from hubdesk.store.types import json_dumps
 
 OutboxEntry = tuple[str, dict[str, Any]]
 IdempotencyClaim = tuple[int, str, str]  # agent id, key, request fingerprint
-
-
-def _event_row(event: TicketEvent) -> dict[str, Any]:
-    return {"kind": event.kind, "actor_kind": event.actor.kind.value,
-            "actor_id": event.actor.id,
-            "changes": {k: list(v) for k, v in event.changes.items()},
-            "data": event.data, "created_at": event.at}
 
 
 def _message_row(message: Message) -> dict[str, Any]:
@@ -55,7 +48,7 @@ def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: T
                             .returning(t.messages.c.id)).scalar_one()
     if search_text:
         db.execute(insert(t.search_documents).values(ticket_id=ticket_id, content=search_text))
-    db.execute(insert(t.ticket_events), [{"ticket_id": ticket_id, **_event_row(e)}
+    db.execute(insert(t.ticket_events), [event_record(e, ticket_id)
                                          for e in ticket.pending_events])
     db.execute(insert(t.outbox), [
         {"topic": topic, "payload": {**payload, "ticket_id": ticket_id},
@@ -128,7 +121,7 @@ def _write_in_one_statement(db: Connection, ticket_values: dict[str, Any], ticke
     params["m_triage"] = json_dumps(row["triage"]) if row["triage"] is not None else None
     params["search_text"] = search_text
     params["created_at"] = ticket.created_at
-    params["events"] = json_dumps([{**_event_row(e), "created_at": e.at.isoformat()}
+    params["events"] = json_dumps([{**event_record(e), "created_at": e.at.isoformat()}
                                    for e in ticket.pending_events])
     params["outbox"] = json_dumps([{"topic": topic, "payload": payload}
                                    for topic, payload in outbox])

@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from hubdesk.domain.events import Actor, ActorKind, TicketEvent
+from hubdesk.domain.events import Actor, ActorKind, TicketEvent, event_from_record, event_record
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
@@ -328,10 +328,7 @@ class SqlTicketRepository:
                             .values(ticket_id=target_id))
 
     def add_events(self, events: Iterable[TicketEvent]) -> None:
-        rows = [{"ticket_id": e.ticket_id, "kind": e.kind, "actor_kind": e.actor.kind.value,
-                 "actor_id": e.actor.id,
-                 "changes": {k: list(v) for k, v in e.changes.items()},
-                 "data": e.data, "created_at": e.at} for e in events]
+        rows = [event_record(e) for e in events]
         if rows:
             self.db.execute(insert(t.ticket_events), rows)
 
@@ -339,10 +336,7 @@ class SqlTicketRepository:
         rows = self.db.execute(select(t.ticket_events)
                                .where(t.ticket_events.c.ticket_id == ticket_id)
                                .order_by(t.ticket_events.c.id)).all()
-        return [StoredEvent(r.id, TicketEvent(
-            ticket_id=r.ticket_id, kind=r.kind, actor=Actor(ActorKind(r.actor_kind), r.actor_id),
-            at=r.created_at, changes={k: (v[0], v[1]) for k, v in r.changes.items()},
-            data=dict(r.data))) for r in rows]
+        return [StoredEvent(r.id, event_from_record(dict(r._mapping))) for r in rows]
 
     def index_text(self, ticket_id: int, text: str) -> None:
         self.db.execute(insert(t.search_documents).values(ticket_id=ticket_id, content=text))

@@ -6,24 +6,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hubdesk.domain.events import Actor, ActorKind
+from hubdesk.domain.events import Actor, ActorKind, EventKind
 from hubdesk.services.views import StoredEvent
 
 _WHAT = {
-    "created": "created the ticket",
-    "status_changed": "changed the status",
-    "assigned": "changed the assignment",
-    "updated": "updated the ticket",
-    "replied": "replied to the customer",
-    "noted": "added an internal note",
-    "customer_replied": "wrote again",
-    "merged_in": "merged another ticket into this one",
-    "merged_into": "merged this ticket into another",
-    "sensitive_revealed": "read the original of masked personal data",
-    "sender_blocked": "blocked the sender",
-    "held_blocked_sender": "held a contact from a blocked sender out of the queues",
-    "security_escalated": "escalated the ticket to security",
-    "triage_corrected": "corrected triage",
+    EventKind.CREATED: "created the ticket",
+    EventKind.STATUS_CHANGED: "changed the status",
+    EventKind.ASSIGNED: "changed the assignment",
+    EventKind.UPDATED: "updated the ticket",
+    EventKind.REPLIED: "replied to the customer",
+    EventKind.NOTED: "added an internal note",
+    EventKind.CUSTOMER_REPLIED: "wrote again",
+    EventKind.MERGED_IN: "merged another ticket into this one",
+    EventKind.MERGED_INTO: "merged this ticket into another",
+    EventKind.SENSITIVE_REVEALED: "read the original of masked personal data",
+    EventKind.SENDER_BLOCKED: "blocked the sender",
+    EventKind.HELD_BLOCKED_SENDER: "held a contact from a blocked sender out of the queues",
+    EventKind.SECURITY_ESCALATED: "escalated the ticket to security",
+    EventKind.TRIAGE_CORRECTED: "corrected triage",
 }
 
 _FIELDS = {"assignee_id": "assignee", "team_id": "team", "department_id": "department",
