@@ -16,13 +16,11 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from hubdesk.bootstrap import Hub
+from hubdesk.bootstrap import Hub, assemble
 from hubdesk.config import Settings
-from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import make_engine
 from hubdesk.store.migrate import upgrade
 from hubdesk.store.tables import metadata
-from hubdesk.store.uow import SqlUnitOfWorkFactory
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "HUBDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -85,5 +83,4 @@ def hub(engine: Engine, tmp_path: Path) -> Iterator[Hub]:
     _empty_all_tables(engine)
     settings = Settings(environment="test", data_dir=tmp_path, embedded_worker=False,
                         database_url=engine.url.render_as_string(hide_password=False))
-    yield Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
-              blobs=FileBlobStore(tmp_path / "attachments"))
+    yield assemble(settings, engine)

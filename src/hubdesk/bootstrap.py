@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import Engine, text
 
 from hubdesk.bus import FanOut, LocalBroadcast, RedisPublisher
 from hubdesk.config import Settings
 from hubdesk.domain.agents import Role
+from hubdesk.domain.clock import utcnow
 from hubdesk.domain.safety import SafetyPolicy
+from hubdesk.sealing import FernetSealer
+from hubdesk.services import safety
+from hubdesk.services.application import Application, Dependencies
 from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
+from hubdesk.services.messagebus import MessageBus
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import make_engine
 from hubdesk.store.migrate import is_current, upgrade
@@ -20,10 +26,13 @@ from hubdesk.store.uow import SqlUnitOfWorkFactory
 
 @dataclass
 class Hub:
+    """The running installation: its infrastructure, and the application wired onto it."""
+
     settings: Settings
     engine: Engine
     uows: SqlUnitOfWorkFactory
     blobs: FileBlobStore
+    bus: MessageBus
     broadcast: LocalBroadcast = field(default_factory=LocalBroadcast)
     redis: RedisPublisher | None = None
     tokens: TokenCache = field(default_factory=lambda: TokenCache(0))
@@ -31,8 +40,21 @@ class Hub:
 
     @property
     def publisher(self) -> FanOut:
-        """Committed events go to this process's subscribers and, if configured, to Redis."""
-        return FanOut(self.broadcast, *([self.redis] if self.redis else []))
+        """Committed events go to this process's subscribers, to Redis if configured, and to
+        the bus's after-commit handlers."""
+        return FanOut(self.broadcast, *([self.redis] if self.redis else []), self.bus)
+
+    @cached_property
+    def app(self) -> Application:
+        return Application(Dependencies(uows=self.uows, tools=self.intake, blobs=self.blobs,
+                                        tokens=self.tokens, publisher=self.publisher,
+                                        clock=utcnow))
+
+    def reload_triage(self) -> None:
+        """Pick up newly trained models: fresh triage tools, and the application rebuilt on
+        them."""
+        self.intake = build_intake_tools(self.settings)
+        self.__dict__.pop("app", None)
 
     def database_ready(self) -> tuple[bool, str]:
         try:
@@ -55,11 +77,28 @@ class Hub:
 
 def build_hub(settings: Settings) -> Hub:
     engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
-    return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
-               blobs=FileBlobStore(settings.attachments_dir),
-               redis=RedisPublisher(settings.redis_url) if settings.redis_url else None,
-               tokens=TokenCache(settings.auth_cache_seconds),
-               intake=build_intake_tools(settings))
+    return assemble(settings, engine, intake=build_intake_tools(settings),
+                    redis=RedisPublisher(settings.redis_url) if settings.redis_url else None,
+                    tokens=TokenCache(settings.auth_cache_seconds))
+
+
+def assemble(settings: Settings, engine: Engine, *, intake: IntakeTools | None = None,
+             redis: RedisPublisher | None = None, tokens: TokenCache | None = None) -> Hub:
+    """Wire a hub on an existing engine: the bus with every capability's handlers, units of
+    work carrying it, and the application on top."""
+    tools = intake or IntakeTools(sealer=FernetSealer(settings.secret_key),
+                                  safety=safety_policy(settings))
+    bus = build_bus(tools.safety)
+    return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine, bus),
+               blobs=FileBlobStore(settings.attachments_dir), bus=bus, redis=redis,
+               tokens=tokens or TokenCache(0), intake=tools)
+
+
+def build_bus(policy: SafetyPolicy) -> MessageBus:
+    """Every capability subscribes to ticket events here, and only here."""
+    bus = MessageBus()
+    safety.register(bus, policy)
+    return bus
 
 
 def safety_policy(settings: Settings) -> SafetyPolicy:
@@ -71,8 +110,6 @@ def safety_policy(settings: Settings) -> SafetyPolicy:
 def build_intake_tools(settings: Settings) -> IntakeTools:
     """Triage with the desk's current intent model (none until one is trained: every ticket
     then goes to human triage), and sealing of masked originals with the secret key."""
-    from hubdesk.sealing import FernetSealer
-
     sealer = FernetSealer(settings.secret_key)
     if not settings.triage_enabled:
         return IntakeTools(sealer=sealer, safety=safety_policy(settings))

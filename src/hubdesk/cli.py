@@ -90,13 +90,13 @@ def users_create(
 ) -> None:
     """Create an agent who can sign in."""
     from hubdesk.services.auth import LOCAL_OPERATOR
-    from hubdesk.services.directory import AgentInput, create_agent
+    from hubdesk.services.directory import AgentInput
 
     if password is None:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     hub = _hub()
     try:
-        agent = create_agent(hub.uows, LOCAL_OPERATOR, AgentInput(
+        agent = hub.app.directory.create_agent(LOCAL_OPERATOR, AgentInput(
             fields_set=frozenset({"email", "name", "role", "tier", "password"}), email=email,
             name=name, role=role, tier=tier, password=password))
     except DomainError as error:
@@ -111,10 +111,10 @@ def tokens_create(
     name: Annotated[str, typer.Option(help="what the token is for")] = "api",
 ) -> None:
     """Issue an API token; it is printed once and stored only as a hash."""
-    from hubdesk.services.auth import LOCAL_OPERATOR, create_token
+    from hubdesk.services.auth import LOCAL_OPERATOR
 
     try:
-        token = create_token(_hub().uows, LOCAL_OPERATOR, email, name)
+        token = _hub().app.auth.create_token(LOCAL_OPERATOR, email, name)
     except DomainError as error:
         _fail(str(error))
         return
@@ -124,10 +124,10 @@ def tokens_create(
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: int) -> None:
     """Revoke a token by its id."""
-    from hubdesk.services.auth import LOCAL_OPERATOR, revoke_token
+    from hubdesk.services.auth import LOCAL_OPERATOR
 
     try:
-        revoke_token(_hub().uows, LOCAL_OPERATOR, token_id)
+        _hub().app.auth.revoke_token(LOCAL_OPERATOR, token_id)
     except DomainError as error:
         _fail(str(error))
         return

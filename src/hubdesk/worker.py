@@ -10,7 +10,6 @@ import logging
 import threading
 
 from hubdesk.bootstrap import Hub
-from hubdesk.services.outbox import relay_outbox
 
 log = logging.getLogger("hubdesk.worker")
 
@@ -19,7 +18,7 @@ def run_relay(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.5) -> 
     """Relay until ``stop`` is set; sleeps only when there was nothing to send."""
     while not stop.is_set():
         try:
-            sent = relay_outbox(hub.uows, hub.publisher)
+            sent = hub.app.relay_outbox()
         except Exception:  # a database hiccup must not kill the worker; it retries
             log.exception("outbox relay failed; retrying")
             sent = 0

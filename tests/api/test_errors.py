@@ -1,7 +1,8 @@
+import dataclasses
+
 from fastapi.testclient import TestClient
 
 from hubdesk.api.app import create_app
-from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Role
 from tests import factories
 
@@ -51,8 +52,8 @@ def test_unknown_ticket_is_404_and_illegal_transition_is_409(hub, client):
 
 
 def test_bodies_over_the_limit_are_413_and_write_nothing(hub, engine, tmp_path):
-    small = Hub(settings=hub.settings.model_copy(update={"max_request_bytes": 2048}),
-                engine=hub.engine, uows=hub.uows, blobs=hub.blobs)
+    small = dataclasses.replace(
+        hub, settings=hub.settings.model_copy(update={"max_request_bytes": 2048}))
     admin = factories.staff(hub, Role.ADMIN)
     with TestClient(create_app(small)) as client:
         big = {"subject": "x", "body": "y" * 5000, "requester": {"email": "a@b.co"}}

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from hubdesk.bootstrap import build_intake_tools
+from hubdesk.bootstrap import assemble, build_intake_tools
 from hubdesk.domain.agents import Role
 from hubdesk.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.safety import BLOCKED_SENDER_TAG, SECURITY_TAG
@@ -143,10 +143,11 @@ def test_a_threat_escalates_itself_on_arrival_per_the_policy(hub, desk):
 
     calm = _contact(hub, desk["rep"], body="Where is my parcel? It is late.", tools=tools)
     assert SECURITY_TAG not in calm.ticket.tags
-    relaxed = dataclasses.replace(tools, safety=dataclasses.replace(
+    # The policy is bound into the on-arrival handler when the hub is wired.
+    relaxed_tools = dataclasses.replace(tools, safety=dataclasses.replace(
         tools.safety, escalate_threats=False))
-    assert SECURITY_TAG not in _contact(hub, desk["rep"], body=threat,
-                                        tools=relaxed).ticket.tags
+    relaxed = assemble(hub.settings, hub.engine, intake=relaxed_tools)
+    assert SECURITY_TAG not in _contact(relaxed, desk["rep"], body=threat).ticket.tags
 
 
 def test_a_threat_in_a_reply_escalates_the_ticket(hub, desk):

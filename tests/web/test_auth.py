@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi.testclient import TestClient
 
 from hubdesk.api.app import create_app
@@ -131,7 +133,7 @@ def test_production_cookies_are_secure(hub):
     settings = Settings(environment="production", secret_key="s" * 40,
                         data_dir=hub.settings.data_dir, database_url=hub.settings.database_url,
                         embedded_worker=False)
-    secure_hub = Hub(settings=settings, engine=hub.engine, uows=hub.uows, blobs=hub.blobs)
+    secure_hub = dataclasses.replace(hub, settings=settings)
     rep = factories.staff(hub, role=Role.ADMIN, with_password=True)
     with TestClient(create_app(secure_hub), base_url="https://testserver") as client:
         response = client.post("/login", data={"email": rep.agent.email,

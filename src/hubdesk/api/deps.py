@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Agent
+from hubdesk.services.application import Application
 
 
 async def get_hub(request: Request) -> Hub:
@@ -19,10 +20,18 @@ async def get_hub(request: Request) -> Hub:
 
 HubDep = Annotated[Hub, Depends(get_hub)]
 
+
+async def get_app(request: Request) -> Application:
+    hub: Hub = request.app.state.hub
+    return hub.app
+
+
+AppDep = Annotated[Application, Depends(get_app)]
+
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-async def current_agent(request: Request, hub: HubDep) -> Agent:
+async def current_agent(request: Request, app: AppDep) -> Agent:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -30,8 +39,8 @@ async def current_agent(request: Request, hub: HubDep) -> Agent:
                                  "create one with `hubdesk tokens create --email you@example`",
                             headers=_CHALLENGE)
     token = token.strip()
-    agent = hub.tokens.cached(token) or await run_in_threadpool(
-        hub.tokens.authenticate, hub.uows, token)
+    agent = app.auth.cached_token(token) or await run_in_threadpool(
+        app.auth.authenticate_token, token)
     if agent is None:
         raise HTTPException(401, "the API token is invalid or revoked", headers=_CHALLENGE)
     return agent

@@ -11,6 +11,7 @@ from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, IdentityKind, Tier
 from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Message
+from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.views import TicketDetail, TicketRow
@@ -228,6 +229,9 @@ class TicketOut(BaseModel):
     solved_at: datetime | None
     closed_at: datetime | None
     messages: list[MessageOut]
+    allowed_actions: list[TicketAction] = Field(
+        description="what the caller may do to this ticket now: a client shows only these "
+                    "actions instead of guessing from roles")
 
     @classmethod
     def of(cls, detail: TicketDetail) -> TicketOut:
@@ -242,7 +246,8 @@ class TicketOut(BaseModel):
                    language=t.language, merged_into_id=t.merged_into_id,
                    custom_fields=t.custom_fields, created_at=t.created_at,
                    updated_at=t.updated_at, solved_at=t.solved_at, closed_at=t.closed_at,
-                   messages=[MessageOut.of(m) for m in detail.messages])
+                   messages=[MessageOut.of(m) for m in detail.messages],
+                   allowed_actions=sorted(detail.allowed_actions))
 
 
 class TicketSummaryOut(BaseModel):

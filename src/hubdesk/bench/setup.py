@@ -11,8 +11,8 @@ import orjson
 from hubdesk.bootstrap import Hub
 from hubdesk.demo import content, people
 from hubdesk.domain.agents import Role, Team
-from hubdesk.services.auth import LOCAL_OPERATOR, create_token
-from hubdesk.services.directory import AgentInput, create_agent, create_team, list_teams
+from hubdesk.services.auth import LOCAL_OPERATOR
+from hubdesk.services.directory import AgentInput
 
 BENCH_DOMAIN = "bench.hubdesk.example"
 
@@ -29,20 +29,20 @@ def api_caller(hub: Hub, name: str, *, role: Role = Role.ADMIN,
                team_ids: frozenset[int] = frozenset(), password: str | None = None) -> Caller:
     """An agent with an API token (and a console password when given)."""
     email = f"{name}@{BENCH_DOMAIN}"
-    agent = create_agent(hub.uows, LOCAL_OPERATOR, AgentInput(
+    agent = hub.app.directory.create_agent(LOCAL_OPERATOR, AgentInput(
         fields_set=frozenset(), email=email, name=name.replace("-", " ").title(), role=role,
         team_ids=team_ids, password=password))
     assert agent.id is not None
-    return Caller(email, create_token(hub.uows, LOCAL_OPERATOR, email, "bench"), agent.id,
+    return Caller(email, hub.app.auth.create_token(LOCAL_OPERATOR, email, "bench"), agent.id,
                   password)
 
 
 def intake_teams(hub: Hub) -> list[int]:
     """The teams intake requests may name (created when missing)."""
-    existing = {t.name: t for t in list_teams(hub.uows, LOCAL_OPERATOR)}
+    existing = {t.name: t for t in hub.app.directory.teams(LOCAL_OPERATOR)}
     ids = []
     for name, description in people.TEAMS[:2]:
-        team = existing.get(name) or create_team(hub.uows, LOCAL_OPERATOR,
+        team = existing.get(name) or hub.app.directory.create_team(LOCAL_OPERATOR,
                                                Team(None, name, description))
         assert team.id is not None
         ids.append(team.id)

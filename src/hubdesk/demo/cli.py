@@ -84,10 +84,9 @@ def demo(
 
 def _has_tickets(hub: Hub) -> bool:
     from hubdesk.services.auth import LOCAL_OPERATOR
-    from hubdesk.services.tickets import list_tickets
     from hubdesk.services.views import TicketFilter
 
-    return bool(list_tickets(hub.uows, LOCAL_OPERATOR, TicketFilter(), limit=1).rows)
+    return bool(hub.app.tickets.page(LOCAL_OPERATOR, TicketFilter(), limit=1).rows)
 
 
 def _seed_demo(hub: Hub, console: Console, scale: float, seed: int, password: str) -> None:
@@ -105,20 +104,20 @@ def _seed_demo(hub: Hub, console: Console, scale: float, seed: int, password: st
 def _renew_passwords(hub: Hub, password: str) -> None:
     from hubdesk.demo.people import STAFF
     from hubdesk.services.auth import LOCAL_OPERATOR
-    from hubdesk.services.directory import AgentInput, list_agents, update_agent
+    from hubdesk.services.directory import AgentInput
 
     signing_in = {m.email for m in STAFF if m.signs_in}
-    for agent in list_agents(hub.uows, LOCAL_OPERATOR):
+    for agent in hub.app.directory.agents(LOCAL_OPERATOR):
         if agent.email in signing_in and agent.id is not None:
-            update_agent(hub.uows, LOCAL_OPERATOR, agent.id,
+            hub.app.directory.update_agent(LOCAL_OPERATOR, agent.id,
                          AgentInput(fields_set=frozenset({"password"}), password=password))
 
 
 def _demo_token(hub: Hub) -> str:
     from hubdesk.demo.people import ADMIN_EMAIL
-    from hubdesk.services.auth import LOCAL_OPERATOR, create_token
+    from hubdesk.services.auth import LOCAL_OPERATOR
 
-    return create_token(hub.uows, LOCAL_OPERATOR, ADMIN_EMAIL, "demo")
+    return hub.app.auth.create_token(LOCAL_OPERATOR, ADMIN_EMAIL, "demo")
 
 
 def _print_welcome(console: Console, host: str, port: int, password: str, token: str,

@@ -21,18 +21,7 @@ from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.customers import Customer, Tier
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.services.auth import LOCAL_OPERATOR
-from hubdesk.services.tickets import (
-    NewTicket,
-    TicketChanges,
-    add_customer_message,
-    add_message,
-    assign,
-    change_status,
-    get_ticket,
-    merge_tickets,
-    open_ticket,
-    update_ticket,
-)
+from hubdesk.services.tickets import NewTicket, TicketChanges
 
 MESSAGE_COUNT_WEIGHTS = (0.14, 0.26, 0.25, 0.17, 0.11, 0.07)  # 1..6 messages
 CLOSE_AFTER = timedelta(days=4)
@@ -107,13 +96,13 @@ def _open(story: Story, customer: Customer, person: Person, category: content.Ca
     vip = person.tier is Tier.VIP
     # Phone calls are typed in by the agent who answered; everything else arrives by itself.
     actor = agent if channel is Channel.PHONE else LOCAL_OPERATOR
-    detail, _ = open_ticket(story.hub.uows, actor, NewTicket(
+    detail, _ = story.hub.app.tickets.open(actor, NewTicket(
         subject=contact.subject, body=contact.body, requester_id=customer.id, channel=channel,
         priority=content.pick_priority(rng, category, vip),
         tags=content.pick_tags(rng, category, vip), category=category.name,
         team_id=story.org.teams[team].id,
         custom_fields={"order": values["order"]} if "order" in contact.body else {}),
-        now=story.clock, tools=story.hub.intake)
+        now=story.clock)
     assert detail.ticket.id is not None
     return detail.ticket.id
 
@@ -124,14 +113,14 @@ def _duplicate_and_merge(story: Story, customer: Customer, person: Person,
     rng = story.rng
     contact = content.compose_contact(rng, category, person.language, person.first_name, values)
     written = story.at(story.clock + timedelta(minutes=rng.uniform(10, 90)))
-    detail, _ = open_ticket(story.hub.uows, LOCAL_OPERATOR, NewTicket(
+    detail, _ = story.hub.app.tickets.open(LOCAL_OPERATOR, NewTicket(
         subject=contact.subject, body=contact.body, requester_id=customer.id,
         channel=Channel.WEB, category=category.name, team_id=story.org.teams[team].id,
-        tags=("repeat-contact",)), now=written, tools=story.hub.intake)
+        tags=("repeat-contact",)), now=written)
     assert detail.ticket.id is not None
     coordinator = story.org.by_role(Role.COORDINATOR)[0]
     merged = story.at(agent_response(rng, written, median_minutes=40))
-    merge_tickets(story.hub.uows, coordinator, detail.ticket.id, story.ticket_id, now=merged)
+    story.hub.app.tickets.merge(coordinator, detail.ticket.id, story.ticket_id, now=merged)
 
 
 def _work(story: Story, person: Person, category: content.Category, values: dict[str, str],
@@ -164,7 +153,7 @@ def _work(story: Story, person: Person, category: content.Category, values: dict
         _set_status(story, agent, Status.SOLVED, median_minutes=30)
     solved = story.clock
     story.at(solved + CLOSE_AFTER)
-    change_status(hub.uows, agent, story.ticket_id, Status.CLOSED, now=story.clock)
+    hub.app.tickets.change_status(agent, story.ticket_id, Status.CLOSED, now=story.clock)
     story.status = Status.CLOSED
 
 
@@ -172,10 +161,10 @@ def _pick_up(story: Story, team: str, agent: Agent) -> None:
     rng = story.rng
     when = story.at(agent_response(rng, story.clock, median_minutes=35))
     if rng.random() < 0.6:
-        assign(story.hub.uows, agent, story.ticket_id, agent.id, now=when)  # takes it
+        story.hub.app.tickets.assign(agent, story.ticket_id, agent.id, now=when)  # takes it
     else:
         router = story.org.lead(team) or story.org.by_role(Role.COORDINATOR)[0]
-        update_ticket(story.hub.uows, router, story.ticket_id, TicketChanges(
+        story.hub.app.tickets.update(router, story.ticket_id, TicketChanges(
             frozenset({"assignee_id"}), assignee_id=agent.id), now=when)
     story.status = Status.OPEN
 
@@ -186,8 +175,8 @@ def _escalate(story: Story, person: Person) -> Agent:
     expert = _pick_agent(rng, org, "Escalations", person.language)
     coordinator = org.by_role(Role.COORDINATOR)[0]
     when = story.at(agent_response(rng, story.clock, median_minutes=20))
-    tags = get_ticket(story.hub.uows, coordinator, story.ticket_id).ticket.tags
-    update_ticket(story.hub.uows, coordinator, story.ticket_id, TicketChanges(
+    tags = story.hub.app.tickets.get(coordinator, story.ticket_id).ticket.tags
+    story.hub.app.tickets.update(coordinator, story.ticket_id, TicketChanges(
         frozenset({"team_id", "assignee_id", "priority", "tags"}),
         team_id=org.teams["Escalations"].id, assignee_id=expert.id,
         priority=rng.choice((Priority.HIGH, Priority.URGENT)), tags=(*tags, "escalated")),
@@ -199,8 +188,7 @@ def _note(story: Story, author: Agent, text: str) -> None:
     if story.budget <= 0:
         return
     when = story.at(story.clock + timedelta(minutes=story.rng.uniform(2, 40)))
-    add_message(story.hub.uows, author, story.ticket_id, text, public=False, now=when,
-                tools=story.hub.intake)
+    story.hub.app.tickets.reply(author, story.ticket_id, text, public=False, now=when)
     story.budget -= 1
 
 
@@ -208,7 +196,7 @@ def _reply(story: Story, agent: Agent, text: str) -> None:
     if story.budget <= 0:
         return
     when = story.at(agent_response(story.rng, story.clock))
-    add_message(story.hub.uows, agent, story.ticket_id, text, now=when, tools=story.hub.intake)
+    story.hub.app.tickets.reply(agent, story.ticket_id, text, now=when)
     story.budget -= 1
     if story.status is Status.NEW:
         story.status = Status.OPEN
@@ -218,9 +206,8 @@ def _customer_writes(story: Story, text: str) -> None:
     if story.budget <= 0:
         return
     when = story.at(customer_response(story.rng, story.clock))
-    add_customer_message(story.hub.uows, story.ticket_id, text,
-                         channel_meta={"channel": "email"}, now=when,
-                         tools=story.hub.intake)
+    story.hub.app.tickets.customer_wrote(story.ticket_id, text,
+                         channel_meta={"channel": "email"}, now=when)
     story.budget -= 1
     if story.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
         story.status = Status.OPEN
@@ -231,7 +218,7 @@ def _set_status(story: Story, agent: Agent, status: Status, *,
     if story.status is status:
         return
     when = story.at(agent_response(story.rng, story.clock, median_minutes=median_minutes))
-    change_status(story.hub.uows, agent, story.ticket_id, status, now=when)
+    story.hub.app.tickets.change_status(agent, story.ticket_id, status, now=when)
     story.status = status
 
 
@@ -239,7 +226,7 @@ def _hand_off(story: Story, agent: Agent, department: str, values: dict[str, str
     """Work goes to a department: on hold until its liaison has answered in a note."""
     rng = story.rng
     when = story.at(story.clock + timedelta(minutes=rng.uniform(3, 30)))
-    update_ticket(story.hub.uows, agent, story.ticket_id, TicketChanges(
+    story.hub.app.tickets.update(agent, story.ticket_id, TicketChanges(
         frozenset({"department_id"}), department_id=story.org.departments[department].id),
         now=when)
     _note(story, agent, content.compose_handoff_note(rng, department, values))
@@ -249,7 +236,6 @@ def _hand_off(story: Story, agent: Agent, department: str, values: dict[str, str
         liaison = rng.choice(liaisons)
         if story.budget > 0:
             later = story.at(agent_response(rng, story.clock, median_minutes=240))
-            add_message(story.hub.uows, liaison, story.ticket_id,
-                        content.compose_liaison_note(rng, values), public=False, now=later,
-                        tools=story.hub.intake)
+            story.hub.app.tickets.reply(liaison, story.ticket_id,
+                        content.compose_liaison_note(rng, values), public=False, now=later)
             story.budget -= 1

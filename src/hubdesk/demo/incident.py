@@ -11,8 +11,7 @@ from hubdesk.demo.organisation import Clientele, Structure
 from hubdesk.domain.agents import Role
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.auth import LOCAL_OPERATOR
-from hubdesk.services.safety import block_sender
-from hubdesk.services.tickets import NewTicket, add_message, open_ticket
+from hubdesk.services.tickets import NewTicket
 
 THREAT = ("This is the third time you have ignored me. Refund order {order} today or you will "
           "regret it. I know where your office is and I will find you.")
@@ -25,17 +24,17 @@ def play_incident(hub: Hub, rng: random.Random, org: Structure, clientele: Clien
     assert customer.id is not None
     order = str(rng.randint(100_000, 999_999))
     written = now - timedelta(hours=rng.randint(20, 30))
-    detail, _ = open_ticket(hub.uows, LOCAL_OPERATOR, NewTicket(
+    detail, _ = hub.app.tickets.open(LOCAL_OPERATOR, NewTicket(
         subject=f"Refund for order {order}", body=THREAT.format(order=order),
-        requester_id=customer.id, channel=Channel.EMAIL), now=written, tools=hub.intake)
+        requester_id=customer.id, channel=Channel.EMAIL), now=written)
     assert detail.ticket.id is not None
     coordinator = org.by_role(Role.COORDINATOR)[0]
-    add_message(hub.uows, coordinator, detail.ticket.id,
+    hub.app.tickets.reply(coordinator, detail.ticket.id,
                 "Security has this one. Nobody answers this sender until they decide.",
-                public=False, now=written + timedelta(minutes=14), tools=hub.intake)
-    block_sender(hub.uows, coordinator, customer.id, "threatened staff in #"
-                 f"{detail.ticket.id}", hub.intake.safety, ticket_id=detail.ticket.id,
+                public=False, now=written + timedelta(minutes=14))
+    hub.app.safety.block_sender(coordinator, customer.id, "threatened staff in #"
+                 f"{detail.ticket.id}", ticket_id=detail.ticket.id,
                  now=written + timedelta(minutes=15))
-    open_ticket(hub.uows, LOCAL_OPERATOR, NewTicket(
+    hub.app.tickets.open(LOCAL_OPERATOR, NewTicket(
         subject=f"Order {order}", body=AGAIN.format(order=order), requester_id=customer.id,
-        channel=Channel.EMAIL), now=written + timedelta(hours=3), tools=hub.intake)
+        channel=Channel.EMAIL), now=written + timedelta(hours=3))

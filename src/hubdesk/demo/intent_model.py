@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from hubdesk.bootstrap import Hub, build_intake_tools
+from hubdesk.bootstrap import Hub
 from hubdesk.demo import content
 from hubdesk.demo.people import LANGUAGE_WEIGHTS
 
@@ -32,5 +32,5 @@ def train_demo_intent_model(hub: Hub, seed: int) -> str | None:
             examples.append((f"{contact.subject}\n{contact.body}", category.name))
     stored = train_and_save(examples, store=ModelStore(hub.settings.data_dir / "models" /
                                                        "intent"))
-    hub.intake = build_intake_tools(hub.settings)
+    hub.reload_triage()
     return str(stored.version)

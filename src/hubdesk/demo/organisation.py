@@ -12,18 +12,7 @@ from hubdesk.demo import people
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.services.auth import LOCAL_OPERATOR
-from hubdesk.services.directory import (
-    AgentInput,
-    CustomerInput,
-    create_agent,
-    create_customer,
-    create_department,
-    create_organisation,
-    create_team,
-    list_agents,
-    list_departments,
-    list_teams,
-)
+from hubdesk.services.directory import AgentInput, CustomerInput
 
 
 @dataclass
@@ -63,16 +52,17 @@ def build_structure(hub: Hub, *, password: str | None) -> Structure:
     One person per role gets ``password`` and can sign in to the console (see
     ``people.SIGN_IN``); the others exist for assignment and history.
     """
-    teams = {t.name: t for t in list_teams(hub.uows, LOCAL_OPERATOR)}
+    teams = {t.name: t for t in hub.app.directory.teams(LOCAL_OPERATOR)}
     for name, description in people.TEAMS:
         if name not in teams:
-            teams[name] = create_team(hub.uows, LOCAL_OPERATOR, Team(None, name, description))
-    departments = {d.name: d for d in list_departments(hub.uows, LOCAL_OPERATOR)}
+            teams[name] = hub.app.directory.create_team(LOCAL_OPERATOR,
+                                                        Team(None, name, description))
+    departments = {d.name: d for d in hub.app.directory.departments(LOCAL_OPERATOR)}
     for name, description, email in people.DEPARTMENTS:
         if name not in departments:
-            departments[name] = create_department(hub.uows, LOCAL_OPERATOR,
+            departments[name] = hub.app.directory.create_department(LOCAL_OPERATOR,
                                                 Department(None, name, description, email))
-    agents = {a.email: a for a in list_agents(hub.uows, LOCAL_OPERATOR)}
+    agents = {a.email: a for a in hub.app.directory.agents(LOCAL_OPERATOR)}
     missing = [m for m in people.STAFF if m.email not in agents]
     # Password hashing is slow on purpose (argon2); the sign-in accounts hash side by side.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -84,7 +74,7 @@ def build_structure(hub: Hub, *, password: str | None) -> Structure:
 
 def _create_member(hub: Hub, member: people.StaffMember, teams: dict[str, Team],
                    departments: dict[str, Department], password: str | None) -> Agent:
-    return create_agent(hub.uows, LOCAL_OPERATOR, AgentInput(
+    return hub.app.directory.create_agent(LOCAL_OPERATOR, AgentInput(
         fields_set=frozenset(), email=member.email, name=member.name, role=member.role,
         tier=member.tier, team_ids=frozenset(_ids(teams, member.teams)),
         department_ids=frozenset(_ids(departments, member.departments)),
@@ -111,7 +101,7 @@ class Clientele:
 def build_organisations(hub: Hub) -> dict[str, int]:
     ids: dict[str, int] = {}
     for name, domain, tier, _language in people.ORGANISATIONS:
-        organisation = create_organisation(hub.uows, LOCAL_OPERATOR, Organisation(
+        organisation = hub.app.directory.create_organisation(LOCAL_OPERATOR, Organisation(
             None, name, (domain,), tier, notes=f"Account since {2019 + len(ids) % 6}"))
         assert organisation.id is not None
         ids[name] = organisation.id
@@ -123,7 +113,7 @@ def build_customers(hub: Hub, rng: random.Random, count: int, organisations: dic
     clientele = Clientele()
     for serial in range(1, count + 1):
         person = people.make_person(rng, serial)
-        customer = create_customer(hub.uows, LOCAL_OPERATOR, CustomerInput(
+        customer = hub.app.directory.create_customer(LOCAL_OPERATOR, CustomerInput(
             fields_set=frozenset(), name=person.name, emails=(person.email,),
             phones=(person.phone,) if person.phone else (),
             organisation_id=organisations.get(person.organisation or ""), tier=person.tier,

@@ -7,13 +7,65 @@ triage), so a wrong model can never silently misfile work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
+from hubdesk.domain.customers import Customer
 from hubdesk.domain.tickets import Priority
-from hubdesk.domain.triage import UNKNOWN_LANGUAGE, TriageResult
+from hubdesk.domain.triage import (
+    UNKNOWN_LANGUAGE,
+    PriorityReason,
+    PrioritySuggestion,
+    TriageResult,
+)
 
 MIN_LANGUAGE_CONFIDENCE = 0.5
+# How much a customer's tier raises the suggested priority.
+DEFAULT_TIER_WEIGHTS: Mapping[str, int] = {"vip": 2, "enterprise": 2, "premium": 1, "gold": 1}
+# A score at or above each bound gives that priority; below the last bound is "low".
+PRIORITY_BOUNDS: tuple[tuple[int, str], ...] = ((6, "urgent"), (3, "high"), (0, "normal"))
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What intake knows when a customer's contact is handled: who wrote, and how triage read
+    their words (``None`` when triage is off or failed)."""
+
+    sender: Customer
+    triage: TriageResult | None
+
+
+def priority_for(score: int) -> str:
+    for bound, priority in PRIORITY_BOUNDS:
+        if score >= bound:
+            return priority
+    return "low"
+
+
+def tier_reasons(customer_tier: str | None,
+                 weights: Mapping[str, int] = DEFAULT_TIER_WEIGHTS) -> list[PriorityReason]:
+    tier = (customer_tier or "").lower()
+    if tier not in weights:
+        return []
+    return [PriorityReason(f"tier:{tier}", f"{tier} customer", weights[tier])]
+
+
+def weigh_customer_tier(result: TriageResult, customer_tier: str | None,
+                        weights: Mapping[str, int] = DEFAULT_TIER_WEIGHTS) -> TriageResult:
+    """``result`` with the sender's tier added to its priority suggestion.
+
+    Triage reads a message once, before the sender is resolved (its CPU time must never hold a
+    database lock); the tier is a value known afterwards, so adding it is arithmetic here, not
+    a second pass through triage.
+    """
+    suggestion = result.priority
+    added = tier_reasons(customer_tier, weights)
+    if not added or any(r.rule.startswith("tier:") for r in suggestion.reasons):
+        return result
+    score = suggestion.score + sum(reason.weight for reason in added)
+    return replace(result, priority=PrioritySuggestion(priority_for(score), score,
+                                                       suggestion.reasons + tuple(added)))
 
 
 def ticket_fields_from_triage(result: TriageResult, *, priority_given: bool,

@@ -51,6 +51,9 @@ class TicketAction(StrEnum):
     EDIT = "edit"
     ASSIGN = "assign"
     MERGE = "merge"
+    ESCALATE = "escalate"
+    BLOCK_SENDER = "block_sender"
+    REVEAL_ORIGINAL = "reveal_original"
 
 
 # Liaisons collaborate on handed-off work through notes; the customer conversation and the
@@ -71,6 +74,51 @@ def check_ticket(agent: Agent, ticket: Ticket, action: TicketAction) -> None:
         raise PermissionDenied("department liaisons may read and add internal notes only")
     if action in _LEAD_ACTIONS and agent.role is Role.REPRESENTATIVE:
         raise PermissionDenied("merging tickets needs a team lead, coordinator or manager")
+
+
+# What a settled ticket (closed, or merged into another) still allows: it is history now.
+_SETTLED_ACTIONS = frozenset({TicketAction.VIEW, TicketAction.BLOCK_SENDER,
+                              TicketAction.REVEAL_ORIGINAL})
+_CHECKED_ACTIONS = (TicketAction.VIEW, TicketAction.INTERNAL_NOTE, TicketAction.PUBLIC_REPLY,
+                    TicketAction.CHANGE_STATUS, TicketAction.EDIT, TicketAction.ASSIGN,
+                    TicketAction.MERGE)
+
+
+def allowed_actions(agent: Agent, ticket: Ticket, *,
+                    blocking_roles: frozenset[Role]) -> frozenset[TicketAction]:
+    """Everything ``agent`` may do to ``ticket`` now, decided by the same checks that guard
+    the use cases: the console shows these buttons and the API returns them, so a client
+    never has to guess what a button may do."""
+    allowed = set()
+    for action in _CHECKED_ACTIONS:
+        try:
+            check_ticket(agent, ticket, action)
+        except (NotFound, PermissionDenied):
+            continue
+        allowed.add(action)
+    if TicketAction.VIEW not in allowed:
+        return frozenset()
+    if TicketAction.INTERNAL_NOTE in allowed:
+        allowed.add(TicketAction.ESCALATE)  # anyone working a ticket can raise a threat
+    if agent.role in blocking_roles:
+        allowed.add(TicketAction.BLOCK_SENDER)
+    if may_read_sensitive(agent):
+        allowed.add(TicketAction.REVEAL_ORIGINAL)
+    if ticket.is_closed or ticket.merged_into_id is not None:
+        allowed &= _SETTLED_ACTIONS
+    return frozenset(allowed)
+
+
+def check_block(agent: Agent, blocking_roles: frozenset[Role]) -> None:
+    """Blocking silences a customer: a decision for those who oversee the operation."""
+    if agent.role not in blocking_roles:
+        allowed = ", ".join(sorted(role.value for role in blocking_roles))
+        raise PermissionDenied(f"blocking a sender needs one of these roles: {allowed}")
+
+
+def check_may_open_ticket(agent: Agent) -> None:
+    if agent.role is Role.LIAISON:
+        raise PermissionDenied("department liaisons cannot open tickets")
 
 
 def check_assignment(agent: Agent, ticket: Ticket, assignee: Agent | None,
@@ -124,8 +172,12 @@ def check_admin(agent: Agent, what: str) -> None:
         raise PermissionDenied(f"{what} needs an administrator")
 
 
+def may_read_sensitive(agent: Agent) -> bool:
+    return agent.sensitive_access or agent.role is Role.ADMIN
+
+
 def check_sensitive_access(agent: Agent) -> None:
     """Originals of masked personal data are for agents granted access, and administrators."""
-    if not (agent.sensitive_access or agent.role is Role.ADMIN):
+    if not may_read_sensitive(agent):
         raise PermissionDenied("reading masked personal data needs sensitive-data access; "
                                "ask an administrator")

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hubdesk.domain.agents import Agent, Department, Role
+from hubdesk.domain.agents import Department, Role
 from hubdesk.domain.customers import SenderBlock
-from hubdesk.domain.errors import PermissionDenied, ValidationFailed
+from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.tickets import Priority, Status, Ticket
 from hubdesk.domain.triage import AbuseVerdict
@@ -39,13 +39,6 @@ class SafetyPolicy:
         wanted = " ".join(self.security_department.split()).casefold()
         return next((d.id for d in departments
                      if " ".join(d.name.split()).casefold() == wanted), None)
-
-
-def check_block(agent: Agent, policy: SafetyPolicy) -> None:
-    """Blocking silences a customer: a decision for those who oversee the operation."""
-    if agent.role not in policy.blocking_roles:
-        allowed = ", ".join(sorted(role.value for role in policy.blocking_roles))
-        raise PermissionDenied(f"blocking a sender needs one of these roles: {allowed}")
 
 
 def required_reason(reason: str | None) -> str:

@@ -45,7 +45,8 @@ class ReadText:
 
 def read_customer_text(tools: IntakeTools, body: str, *,
                        subject: str | None = None) -> ReadText:
-    """Full triage of a customer's words (their tier is weighed in later: `weigh_customer`)."""
+    """Full triage of a customer's words, in one pass (their tier, known only once the sender
+    is resolved, is added by `domain.intake.weigh_customer_tier`)."""
     if tools.triager is None:
         return ReadText(body, None, None, None)
     try:
@@ -55,18 +56,6 @@ def read_customer_text(tools: IntakeTools, body: str, *,
         return ReadText(body, None, None, None)
     stored, sealed = _masked(tools, body, result.masked_text if result.pii else body)
     return ReadText(stored, sealed, triage_summary(result), result)
-
-
-def weigh_customer(tools: IntakeTools, result: TriageResult | None,
-                   customer_tier: str | None) -> TriageResult | None:
-    """Triage reads a message before the sender is resolved; their tier is added after."""
-    if result is None or tools.triager is None:
-        return result
-    try:
-        return tools.triager.for_customer_tier(result, customer_tier)
-    except Exception:
-        log.exception("weighing the customer's tier failed; keeping the first suggestion")
-        return result
 
 
 def read_agent_text(tools: IntakeTools, body: str) -> ReadText:

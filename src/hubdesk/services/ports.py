@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.customers import Customer, Identity, Organisation, SenderBlock
 from hubdesk.domain.events import TicketEvent
+from hubdesk.domain.intake import Arrival
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Ticket
@@ -106,8 +107,17 @@ class Publisher(Protocol):
     def publish(self, topic: str, payload: dict[str, Any]) -> None: ...
 
 
+class EventHandlers(Protocol):
+    """The in-transaction phase of the message bus (`services.messagebus.MessageBus`)."""
+
+    def handle(self, uow: UnitOfWork, ticket: Ticket, arrival: Arrival | None = None) -> None:
+        ...
+
+
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the block without ``commit()`` rolls everything back."""
+    """One transaction. Leaving the block without ``commit()`` rolls everything back.
+
+    It carries the bus's in-transaction handlers, so a change cannot commit without them."""
 
     # Read-only members, so an implementation may expose more specific repositories.
     @property
@@ -120,6 +130,8 @@ class UnitOfWork(Protocol):
     def structure(self) -> OrgStructureRepository: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def bus(self) -> EventHandlers: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -139,10 +151,6 @@ class Triager(Protocol):
 
     def analyse(self, text: object, *, subject: str | None = None,
                 customer_tier: str | None = None, previous_contacts: int = 0) -> TriageResult:
-        ...
-
-    def for_customer_tier(self, result: TriageResult, customer_tier: str | None) -> TriageResult:
-        """``result`` with the customer's tier weighed in, once the customer is known."""
         ...
 
     def mask(self, text: str) -> str:

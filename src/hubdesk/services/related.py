@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.permissions import TicketAction, ticket_scope
-from hubdesk.services.ports import SimilarityFinder, UnitOfWorkFactory
+from hubdesk.domain.tickets import Ticket
+from hubdesk.services.ports import SimilarityFinder, UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import load_for
 
 CANDIDATES = 40
@@ -56,23 +57,27 @@ def solved_like(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, actor:
     """Solved tickets most like ``ticket_id``, best first, with how each was answered."""
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
-        if finder is None:  # a server without triage: nothing to compare with
-            return []
-        opening = uow.tickets.opening_texts([ticket_id]).get(ticket_id, ticket.subject)
-        ids = [i for i in uow.tickets.resolved_like(ticket_scope(actor),
-                                                     distinctive_words(opening), CANDIDATES)
-               if i != ticket_id]
-        if not ids:
-            return []
-        answers = uow.tickets.resolutions(ids)
-        # Only tickets someone answered in writing can show how it was solved (this also
-        # leaves out contacts held from blocked senders, solved without a word).
-        ids = [i for i in ids if i in answers]
-        texts = uow.tickets.opening_texts(ids)
+        return solved_before(uow, finder, actor, ticket, limit=limit)
+
+
+def solved_before(uow: UnitOfWork, finder: SimilarityFinder | None, actor: Agent,
+                  ticket: Ticket, *, limit: int = 5) -> list[SolvedExample]:
+    if finder is None:  # a server without triage: nothing to compare with
+        return []
+    assert ticket.id is not None
+    opening = uow.tickets.opening_texts([ticket.id]).get(ticket.id, ticket.subject)
+    ids = [i for i in uow.tickets.resolved_like(ticket_scope(actor),
+                                                 distinctive_words(opening), CANDIDATES)
+           if i != ticket.id]
+    answers = uow.tickets.resolutions(ids) if ids else {}
+    # Only tickets someone answered in writing can show how it was solved (this also leaves
+    # out contacts held from blocked senders, solved without a word).
+    ids = [i for i in ids if i in answers]
     if not ids:
         return []
+    texts = uow.tickets.opening_texts(ids)
     found = finder.similar(opening, [(i, texts.get(i, ""), None, False) for i in ids],
-                           customer_id=None, exclude_ticket_id=ticket_id, limit=limit)
+                           customer_id=None, exclude_ticket_id=ticket.id, limit=limit)
     return [SolvedExample(match.ticket_id, texts.get(match.ticket_id, "").split("\n", 1)[0],
                           match.score, _shorten(answers[match.ticket_id]))
             for match in found]

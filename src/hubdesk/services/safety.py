@@ -8,14 +8,18 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import Customer, SenderBlock
 from hubdesk.domain.errors import NotFound, ValidationFailed
-from hubdesk.domain.events import Actor, EventKind
-from hubdesk.domain.permissions import TicketAction
+from hubdesk.domain.events import Actor, EventKind, TicketEvent
+from hubdesk.domain.permissions import TicketAction, check_block
 from hubdesk.domain.safety import (
+    SECURITY_TAG,
     SafetyPolicy,
-    check_block,
+    hold_from_blocked_sender,
+    is_threat,
     required_reason,
 )
 from hubdesk.domain.safety import escalate_to_security as escalate
+from hubdesk.domain.tickets import Status
+from hubdesk.services.messagebus import EventContext, InTransactionHandler, MessageBus
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import flush_events, get_ticket, load_for
 from hubdesk.services.views import TicketDetail
@@ -38,7 +42,7 @@ def block_requester(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
 
 def _block(uows: UnitOfWorkFactory, actor: Agent, policy: SafetyPolicy, reason: str | None,
            customer_id: int | None, ticket_id: int | None, now: datetime | None) -> Customer:
-    check_block(actor, policy)
+    check_block(actor, policy.blocking_roles)
     text = required_reason(reason)
     at = now or utcnow()
     assert actor.id is not None
@@ -75,7 +79,7 @@ def unblock_requester(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
 
 def _unblock(uows: UnitOfWorkFactory, actor: Agent, policy: SafetyPolicy,
              customer_id: int | None, ticket_id: int | None, now: datetime | None) -> Customer:
-    check_block(actor, policy)
+    check_block(actor, policy.blocking_roles)
     at = now or utcnow()
     with uows() as uow:
         if ticket_id is not None:
@@ -114,3 +118,27 @@ def _customer(uow: UnitOfWork, customer_id: int) -> Customer:
     if customer is None:
         raise NotFound(f"customer {customer_id} was not found")
     return customer
+
+
+def protect_agents_on_arrival(policy: SafetyPolicy) -> InTransactionHandler:
+    """The on-arrival safety rules, as a handler of new contacts and customers' replies: a
+    blocked sender's contact is held out of the queues, and a message triage reads as a threat
+    escalates its ticket to security (when the policy says so)."""
+
+    def protect(event: TicketEvent, context: EventContext) -> None:
+        arrival, ticket = context.arrival, context.ticket
+        if arrival is None:
+            return
+        if arrival.sender.blocked is not None and ticket.status is not Status.SOLVED:
+            hold_from_blocked_sender(ticket, arrival.sender.blocked, event.at)
+        if arrival.triage is not None and policy.escalate_threats \
+                and is_threat(arrival.triage.abuse) and SECURITY_TAG not in ticket.tags:
+            department_id = policy.security_department_in(context.uow.structure.departments())
+            escalate(ticket, Actor.system(), event.at, department_id=department_id,
+                     reason="the message reads as a threat", automatic=True)
+
+    return protect
+
+
+def register(bus: MessageBus, policy: SafetyPolicy) -> None:
+    bus.on((EventKind.CREATED, EventKind.CUSTOMER_REPLIED), protect_agents_on_arrival(policy))

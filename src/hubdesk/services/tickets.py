@@ -17,25 +17,25 @@ from hubdesk.domain.customers import (
     display_name_from_email,
     normalise_identity,
 )
-from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind, event_message
+from hubdesk.domain.intake import (
+    Arrival,
+    ticket_fields_from_triage,
+    triage_summary,
+    weigh_customer_tier,
+)
 from hubdesk.domain.intake import event_data as triage_event_data
-from hubdesk.domain.intake import ticket_fields_from_triage, triage_summary
 from hubdesk.domain.merging import merge
 from hubdesk.domain.messages import Attachment, Message, clean_body
 from hubdesk.domain.permissions import (
     TicketAction,
     check_admin,
     check_assignment,
+    check_may_open_ticket,
     check_sensitive_access,
     check_ticket,
     ticket_scope,
-)
-from hubdesk.domain.safety import (
-    SECURITY_TAG,
-    escalate_to_security,
-    hold_from_blocked_sender,
-    is_threat,
 )
 from hubdesk.domain.tickets import (
     UNRESOLVED,
@@ -46,7 +46,7 @@ from hubdesk.domain.tickets import (
     clean_subject,
     normalise_tags,
 )
-from hubdesk.domain.triage import SimilarTicket, TriageResult
+from hubdesk.domain.triage import SimilarTicket
 from hubdesk.services.intake import (
     NO_TOOLS,
     IntakeTools,
@@ -54,7 +54,6 @@ from hubdesk.services.intake import (
     mask_line,
     read_agent_text,
     read_customer_text,
-    weigh_customer,
 )
 from hubdesk.services.ports import (
     BlobStore,
@@ -115,9 +114,11 @@ class TicketChanges:
     custom_fields: dict[str, Any] = field(default_factory=dict)
 
 
-def flush_events(uow: UnitOfWork, *tickets: Ticket) -> None:
-    """Store each ticket's new events as audit trail and hand them to the outbox."""
+def flush_events(uow: UnitOfWork, *tickets: Ticket, arrival: Arrival | None = None) -> None:
+    """Run the in-transaction handlers on each ticket's new events, then store them as audit
+    trail and hand them to the outbox."""
     for ticket in tickets:
+        uow.bus.handle(uow, ticket, arrival)
         events = ticket.pending_events
         uow.tickets.add_events(events)
         for event in events:
@@ -163,16 +164,14 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
 
     With an idempotency key, a retry (even a concurrent one) returns the first ticket.
     """
-    if actor.role.value == "liaison":
-        raise PermissionDenied("department liaisons cannot open tickets")
+    check_may_open_ticket(actor)
     fingerprint = new.fingerprint() if idempotency_key else ""
     # Triage runs before the transaction: its CPU time never holds a database lock.
     read = read_customer_text(tools, new.body, subject=new.subject)
     subject = mask_line(tools, new.subject)
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            return _create(uows, actor, new, idempotency_key, fingerprint, now, read, subject,
-                           tools)
+            return _create(uows, actor, new, idempotency_key, fingerprint, now, read, subject)
         except DuplicateKey:
             # A concurrent transaction committed first: either the same request (same key:
             # answer with its ticket) or another first contact from the same new customer
@@ -202,7 +201,7 @@ def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | 
 
 def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | None,
             fingerprint: str, now: datetime | None, read: ReadText,
-            masked_subject: str, tools: IntakeTools) -> tuple[TicketDetail, bool]:
+            masked_subject: str) -> tuple[TicketDetail, bool]:
     at = now or utcnow()
     subject = clean_subject(masked_subject)
     body = clean_body(read.body)
@@ -219,7 +218,8 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
             raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
         requester = _resolve_requester(uow, new, at)
         assert requester.id is not None
-        result = weigh_customer(tools, read.result, requester.tier.value)
+        result = (weigh_customer_tier(read.result, requester.tier.value)
+                  if read.result is not None else None)
         applied = (ticket_fields_from_triage(result, priority_given=new.priority is not None,
                                              category_given=new.category is not None)
                    if result is not None else {})
@@ -234,7 +234,7 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         if result is not None:
             data["triage"] = triage_event_data(result, applied)
         ticket.record(author, EventKind.CREATED, at, data=data)
-        _protect_agents(uow, tools, ticket, requester, result, at)
+        uow.bus.handle(uow, ticket, Arrival(requester, result))
         message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                           body=body, created_at=at,
                           body_html=None if read.sealed_original else new.body_html,
@@ -249,19 +249,6 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         ticket.pending_events = []
         uow.commit()
     return TicketDetail(ticket=ticket, requester=requester, messages=[message]), True
-
-
-def _protect_agents(uow: UnitOfWork, tools: IntakeTools, ticket: Ticket, sender: Customer,
-                    result: TriageResult | None, at: datetime) -> None:
-    """A blocked sender's contact is held; a threat goes to security, per the policy."""
-    if sender.blocked is not None and ticket.status is not Status.SOLVED:
-        hold_from_blocked_sender(ticket, sender.blocked, at)
-    if result is not None and tools.safety.escalate_threats and is_threat(result.abuse) \
-            and SECURITY_TAG not in ticket.tags:
-        escalate_to_security(ticket, Actor.system(), at,
-                             department_id=tools.safety.security_department_in(
-                                 uow.structure.departments()),
-                             reason="the message reads as a threat", automatic=True)
 
 
 def load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,
@@ -348,10 +335,9 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
                 ticket.update(author, at, language=language)
         uow.tickets.add_message(message)
         ticket.record(author, EventKind.CUSTOMER_REPLIED, at, data={"message_id": message.id})
-        _protect_agents(uow, tools, ticket, sender, read.result, at)
         uow.tickets.save(ticket)
         _index(uow, ticket_id, text)
-        flush_events(uow, ticket)
+        flush_events(uow, ticket, arrival=Arrival(sender, read.result))
         uow.commit()
     return message
 
@@ -448,18 +434,23 @@ def merge_tickets(uows: UnitOfWorkFactory, actor: Agent, source_id: int, target_
 def get_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> TicketDetail:
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
-        requester = uow.customers.get(ticket.requester_id)
-        assert requester is not None
-        names = uow.agents.names([ticket.assignee_id] if ticket.assignee_id else [])
-        team = uow.structure.get_team(ticket.team_id) if ticket.team_id else None
-        department = (uow.structure.get_department(ticket.department_id)
-                      if ticket.department_id else None)
-        messages = uow.tickets.messages(ticket_id)
+        return detail_of(uow, ticket)
+
+
+def detail_of(uow: UnitOfWork, ticket: Ticket) -> TicketDetail:
+    """A ticket the caller may see, with its requester, names and conversation."""
+    assert ticket.id is not None
+    requester = uow.customers.get(ticket.requester_id)
+    assert requester is not None
+    names = uow.agents.names([ticket.assignee_id] if ticket.assignee_id else [])
+    team = uow.structure.get_team(ticket.team_id) if ticket.team_id else None
+    department = (uow.structure.get_department(ticket.department_id)
+                  if ticket.department_id else None)
     return TicketDetail(ticket=ticket, requester=requester,
                         assignee_name=names.get(ticket.assignee_id or 0),
                         team_name=team.name if team else None,
                         department_name=department.name if department else None,
-                        messages=messages)
+                        messages=uow.tickets.messages(ticket.id))
 
 
 def list_tickets(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter, *,
@@ -522,18 +513,24 @@ def merge_suggestions(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, 
     candidates to merge (only tickets the agent may see are considered)."""
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
-        if finder is None:  # a server without triage: nothing to compare with
-            return []
-        page = uow.tickets.page(ticket_scope(actor), TicketFilter(
-            requester_id=ticket.requester_id, status=UNRESOLVED), MAX_MERGE_CANDIDATES, None)
-        ids = [row.id for row in page.rows if row.id != ticket_id]
-        texts = uow.tickets.opening_texts([ticket_id, *ids])
+        return likely_duplicates(uow, finder, actor, ticket)
+
+
+def likely_duplicates(uow: UnitOfWork, finder: SimilarityFinder | None, actor: Agent,
+                      ticket: Ticket) -> list[SimilarTicket]:
+    if finder is None:  # a server without triage: nothing to compare with
+        return []
+    assert ticket.id is not None
+    page = uow.tickets.page(ticket_scope(actor), TicketFilter(
+        requester_id=ticket.requester_id, status=UNRESOLVED), MAX_MERGE_CANDIDATES, None)
+    ids = [row.id for row in page.rows if row.id != ticket.id]
     if not ids:
         return []
+    texts = uow.tickets.opening_texts([ticket.id, *ids])
     candidates: list[tuple[int, str, int | None, bool]] = [
         (i, texts.get(i, ""), ticket.requester_id, True) for i in ids]
-    found = finder.similar(texts.get(ticket_id, ticket.subject), candidates,
-                           customer_id=ticket.requester_id, exclude_ticket_id=ticket_id,
+    found = finder.similar(texts.get(ticket.id, ticket.subject), candidates,
+                           customer_id=ticket.requester_id, exclude_ticket_id=ticket.id,
                            limit=10)
     return [match for match in found if match.likely_duplicate]
 

@@ -9,6 +9,7 @@ from typing import Any
 from hubdesk.domain.customers import Customer
 from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Message
+from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.tickets import Priority, Status, Ticket
 
 
@@ -67,3 +68,5 @@ class TicketDetail:
     department_name: str | None = None
     messages: list[Message] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the caller may do to the ticket now (`domain.permissions.allowed_actions`).
+    allowed_actions: frozenset[TicketAction] = frozenset()

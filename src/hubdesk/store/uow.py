@@ -7,7 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from hubdesk.services.ports import DuplicateKey
+from hubdesk.services.ports import DuplicateKey, EventHandlers
 from hubdesk.store.directory import (
     SqlAgentRepository,
     SqlCustomerRepository,
@@ -25,9 +25,10 @@ class SqlUnitOfWork:
     structure: SqlOrgStructureRepository
     outbox: SqlOutbox
 
-    def __init__(self, engine: Engine, *, write: bool = True,
+    def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None) -> None:
         self._engine = engine
+        self.bus = bus
         self._write = write
         self._connection: Connection | None = None
         self._queue = writers if write else None
@@ -81,9 +82,13 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine) -> None:
+    """Units of work on ``engine``, each carrying ``bus`` (the handlers registered at
+    bootstrap)."""
+
+    def __init__(self, engine: Engine, bus: EventHandlers) -> None:
         self.engine = engine
+        self.bus = bus
         self.writers = writer_queue(engine)
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write=write, writers=self.writers)
+        return SqlUnitOfWork(self.engine, self.bus, write=write, writers=self.writers)

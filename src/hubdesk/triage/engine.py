@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from hubdesk.domain.triage import (
@@ -162,12 +162,6 @@ class TriageEngine:
             errors=tuple(run.errors),
             extra={"stage_ms": run.stage_ms},
         )
-
-    def for_customer_tier(self, result: TriageResult, customer_tier: str | None) -> TriageResult:
-        """``result`` with the customer's tier weighed into its priority suggestion: intake
-        reads a message before it knows who wrote it."""
-        priority = self.priority.with_customer_tier(result.priority, customer_tier)
-        return result if priority is result.priority else replace(result, priority=priority)
 
     def mask(self, text: str, entities: frozenset[str] | None = None) -> str:
         """Mask personal data in any text (a reply, an export line) with this desk's policy."""

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from hubdesk.domain.intake import DEFAULT_TIER_WEIGHTS, priority_for, tier_reasons
 from hubdesk.domain.triage import (
     AbuseVerdict,
     IntentPrediction,
@@ -29,9 +30,6 @@ DEFAULT_KEYWORDS: tuple[tuple[str, str, int], ...] = (
     (r"\b(lawyer|legal\s+action|sue|court|ombudsman|regulator)\b", "legal threat", 2),
     (r"\b(refund|money\s+back|chargeback)\b", "refund", 1),
 )
-DEFAULT_TIER_WEIGHTS: Mapping[str, int] = {"vip": 2, "enterprise": 2, "premium": 1, "gold": 1}
-# Score at or above each bound gives that priority; below the first bound is "low".
-PRIORITY_BOUNDS: tuple[tuple[int, str], ...] = ((6, "urgent"), (3, "high"), (0, "normal"))
 
 
 @dataclass(frozen=True)
@@ -67,26 +65,12 @@ class PrioritySuggester:
                     f"category:{intent.category}", f"category “{intent.category}”", weight
                 )
             )
-        reasons += self._tier_reasons(customer_tier)
+        reasons += tier_reasons(customer_tier, self.rules.tier_weights)
         if abuse is not None and "threat" in abuse.kinds:
             reasons.append(PriorityReason("abuse:threat", "threat against staff", 3))
         score = sum(reason.weight for reason in reasons)
-        return PrioritySuggestion(_priority_for(score), score, tuple(reasons))
+        return PrioritySuggestion(priority_for(score), score, tuple(reasons))
 
-    def with_customer_tier(self, suggestion: PrioritySuggestion,
-                           customer_tier: str | None) -> PrioritySuggestion:
-        """Add the customer's tier to a suggestion made before the customer was known."""
-        added = self._tier_reasons(customer_tier)
-        if not added or any(r.rule.startswith("tier:") for r in suggestion.reasons):
-            return suggestion
-        score = suggestion.score + sum(reason.weight for reason in added)
-        return PrioritySuggestion(_priority_for(score), score, suggestion.reasons + tuple(added))
-
-    def _tier_reasons(self, customer_tier: str | None) -> list[PriorityReason]:
-        tier = (customer_tier or "").lower()
-        if tier not in self.rules.tier_weights:
-            return []
-        return [PriorityReason(f"tier:{tier}", f"{tier} customer", self.rules.tier_weights[tier])]
 
     def _keyword_reasons(self, text: str) -> list[PriorityReason]:
         return [
@@ -109,10 +93,3 @@ def _signal_reasons(signals: SentimentSignals) -> list[PriorityReason]:
     if signals.sentiment >= 0.5 and signals.urgency < 0.3 and signals.anger < 0.2:
         reasons.append(PriorityReason("signal:content", "positive, nothing pressing", -1))
     return reasons
-
-
-def _priority_for(score: int) -> str:
-    for bound, priority in PRIORITY_BOUNDS:
-        if score >= bound:
-            return priority
-    return "low"

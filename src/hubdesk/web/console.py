@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from hubdesk.services.auth import login
 from hubdesk.web import session, tickets
 from hubdesk.web.render import STATIC_DIR, render
 from hubdesk.web.session import CsrfRejected, FormDep, LoginRequired
@@ -63,7 +62,7 @@ async def login_submit(request: Request, form: FormDep) -> Response:
     next_path = session.safe_next(form.get("next"))
     agent = None
     if email and password:
-        agent = await run_in_threadpool(login, session.hub_of(request).uows, email, password)
+        agent = await run_in_threadpool(session.app_of(request).auth.sign_in, email, password)
     if agent is None:
         return render(request, "login.html", 400, email=email, next=next_path,
                       error="That e-mail and password do not match an active account. "

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hubdesk.bootstrap import Hub
 from hubdesk.config import Settings
 from hubdesk.domain.agents import Agent
-from hubdesk.services.auth import session_agent
+from hubdesk.services.application import Application
 
 COOKIE = "hubdesk_session"
 CSRF_FIELD = "csrf_token"
@@ -70,9 +70,10 @@ class ConsoleSessions:
             await self.with_session(scope, receive, send)
 
 
-def hub_of(request: Request) -> Hub:
+def app_of(request: Request) -> Application:
+    """The application the console's routes call (built once, by `bootstrap`)."""
     hub: Hub = request.app.state.hub
-    return hub
+    return hub.app
 
 
 def csrf_token(request: Request) -> str:
@@ -118,7 +119,7 @@ async def current_agent(request: Request) -> Agent | None:
     agent_id = request.session.get(_AGENT)
     if not isinstance(agent_id, int):
         return None
-    agent = await run_in_threadpool(session_agent, hub_of(request).uows, agent_id)
+    agent = await run_in_threadpool(app_of(request).auth.session_agent, agent_id)
     if agent is None:
         sign_out(request)
         return None

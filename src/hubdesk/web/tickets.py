@@ -13,24 +13,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 from starlette.responses import RedirectResponse, Response
 
-from hubdesk.bootstrap import Hub
-from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import (
     DomainError,
     NotFound,
     ValidationFailed,
 )
 from hubdesk.domain.intake import proposed_categories
+from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, UNRESOLVED, Priority, Status
 from hubdesk.domain.triage import Verdict
-from hubdesk.services import directory, feedback, safety
-from hubdesk.services import tickets as service
-from hubdesk.services.related import solved_like
+from hubdesk.services.application import Application
 from hubdesk.services.tickets import TicketChanges
 from hubdesk.services.views import Page, TicketFilter
 from hubdesk.web.history import Names, describe
 from hubdesk.web.render import render
-from hubdesk.web.session import AgentDep, FormDep, flash, hub_of
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,8 +71,8 @@ def _statuses(choice: str) -> tuple[Status, ...]:
     return () if choice == "any" else (Status(choice),)
 
 
-def _load_list(hub: Hub, agent: Agent, wanted: ListRequest) -> dict[str, Any]:
-    all_teams = {t.id: t.name for t in directory.list_teams(hub.uows, agent) if t.id}
+def _load_list(app: Application, agent: Agent, wanted: ListRequest) -> dict[str, Any]:
+    all_teams = {t.id: t.name for t in app.directory.teams(agent) if t.id}
     own = sorted(agent.team_ids) or (sorted(all_teams) if agent.oversees_everything else [])
     teams = [(i, all_teams.get(i, f"Team {i}")) for i in own]
     team_id = wanted.team_id if wanted.team_id in own else (own[0] if own else None)
@@ -88,8 +86,7 @@ def _load_list(hub: Hub, agent: Agent, wanted: ListRequest) -> dict[str, Any]:
         error = "You are not in a team yet; ask a manager to add you to one."
     else:
         try:
-            page = service.list_tickets(hub.uows, agent, filters, limit=PAGE_SIZE,
-                                        cursor=wanted.cursor)
+            page = app.tickets.page(agent, filters, limit=PAGE_SIZE, cursor=wanted.cursor)
         except ValidationFailed as failure:
             error = f"{failure}. Start again from the first page."
     wanted = ListRequest(wanted.view, wanted.status, team_id if wanted.view == "team" else None,
@@ -100,46 +97,40 @@ def _load_list(hub: Hub, agent: Agent, wanted: ListRequest) -> dict[str, Any]:
 @router.get("/tickets")
 async def ticket_list(request: Request, agent: AgentDep) -> Response:
     wanted = ListRequest.parse(request.query_params)
-    context = await run_in_threadpool(_load_list, hub_of(request), agent, wanted)
+    context = await run_in_threadpool(_load_list, app_of(request), agent, wanted)
     return render(request, "tickets.html", agent=agent, views=VIEWS,
                   statuses=STATUS_CHOICES, **context)
 
 
-def _load_ticket(hub: Hub, agent: Agent, ticket_id: int) -> dict[str, Any]:
-    detail = service.get_ticket(hub.uows, agent, ticket_id)
-    events = service.ticket_events(hub.uows, agent, ticket_id)
-    agents = directory.list_agents(hub.uows, agent)
+def _load_ticket(app: Application, agent: Agent, ticket_id: int) -> dict[str, Any]:
+    space = app.tickets.workspace(agent, ticket_id)
+    detail, ticket, allowed = space.detail, space.detail.ticket, space.allowed
     names = Names(
-        agents={a.id: a.name for a in agents if a.id is not None},
-        teams={t.id: t.name for t in directory.list_teams(hub.uows, agent) if t.id},
-        departments={d.id: d.name for d in directory.list_departments(hub.uows, agent) if d.id},
+        agents={a.id: a.name for a in space.agents if a.id is not None},
+        teams={t.id: t.name for t in space.teams if t.id},
+        departments={d.id: d.name for d in space.departments if d.id},
         requester_id=detail.requester.id, requester_name=detail.requester.name)
-    ticket = detail.ticket
-    open_ticket = ticket.status not in (Status.SOLVED, Status.CLOSED) \
-        and ticket.merged_into_id is None
-    duplicates = (service.merge_suggestions(hub.uows, hub.intake.similarity, agent, ticket_id)
-                  if open_ticket else [])
-    solved_before = (solved_like(hub.uows, hub.intake.similarity, agent, ticket_id)
-                     if open_ticket else [])
-    choices = sorted((a for a in agents if a.id != agent.id
+    choices = sorted((a for a in space.agents if a.id != agent.id
                       and (a.active or a.id == ticket.assignee_id)), key=lambda a: a.name)
     return {
         "detail": detail, "ticket": ticket, "names": names,
-        "history": describe(events, names),
+        "history": describe(space.history, names),
         "assignees": [agent, *choices],
         "next_statuses": [ticket.status, *sorted(ALLOWED_TRANSITIONS[ticket.status],
                                                  key=list(Status).index)],
         "priorities": list(Priority),
-        "may_reply": agent.role is not Role.LIAISON,
-        "may_change": agent.role is not Role.LIAISON and ticket.merged_into_id is None,
-        "duplicates": duplicates,
-        "may_merge": agent.role not in (Role.LIAISON, Role.REPRESENTATIVE),
-        "solved_before": solved_before,
+        "duplicates": space.duplicates,
+        "solved_before": space.solved_before,
         "category_choices": proposed_categories(ticket.category,
                                                 (m.triage for m in detail.messages)),
-        "corrections": feedback.corrections(hub.uows, agent, ticket_id),
-        "may_block": agent.role in hub.intake.safety.blocking_roles,
-        "may_escalate": ticket.merged_into_id is None and not ticket.is_closed,
+        "corrections": space.corrections,
+        "allowed": allowed,
+        "may_reply": TicketAction.PUBLIC_REPLY in allowed,
+        "may_change": bool(allowed & {TicketAction.CHANGE_STATUS, TicketAction.EDIT,
+                                      TicketAction.ASSIGN}),
+        "may_merge": TicketAction.MERGE in allowed,
+        "may_block": TicketAction.BLOCK_SENDER in allowed,
+        "may_escalate": TicketAction.ESCALATE in allowed,
     }
 
 
@@ -147,7 +138,7 @@ async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
                        error: DomainError | None = None, draft: str = "",
                        draft_public: bool = True) -> Response:
     try:
-        context = await run_in_threadpool(_load_ticket, hub_of(request), agent, ticket_id)
+        context = await run_in_threadpool(_load_ticket, app_of(request), agent, ticket_id)
     except NotFound as missing:
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"{missing}. It may have been removed, or it belongs to a queue "
@@ -171,9 +162,8 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     body = str(form.get("body") or "")
     public = form.get("visibility", "public") != "internal"
     try:
-        hub = hub_of(request)
-        await run_in_threadpool(partial(service.add_message, hub.uows, agent, ticket_id, body,
-                                        public=public, tools=hub.intake))
+        await run_in_threadpool(partial(app_of(request).tickets.reply, agent, ticket_id, body,
+                                        public=public))
     except DomainError as error:
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
                                   draft_public=public)
@@ -216,7 +206,7 @@ async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     def fold_in() -> str:
         if not source.isdigit() or len(source) > 18:
             raise ValidationFailed("choose the ticket to merge in", {"source_id": "invalid"})
-        service.merge_tickets(hub_of(request).uows, agent, int(source), ticket_id)
+        app_of(request).tickets.merge(agent, int(source), ticket_id)
         return f"Ticket #{source} was merged into this one."
 
     return await _act(request, agent, ticket_id, fold_in)
@@ -228,7 +218,7 @@ async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDe
         changes = _changes(form)
         if not changes.fields_set:
             return "Nothing was changed."
-        service.update_ticket(hub_of(request).uows, agent, ticket_id, changes)
+        app_of(request).tickets.update(agent, ticket_id, changes)
         return "Ticket updated."
 
     return await _act(request, agent, ticket_id, change)
@@ -243,8 +233,8 @@ async def correct_triage(request: Request, ticket_id: int, message_id: int, form
             verdict = Verdict(str(form.get("verdict") or ""))
         except ValueError:
             raise ValidationFailed("choose what to correct", {"verdict": "unknown"}) from None
-        feedback.correct_verdict(hub_of(request).uows, agent, ticket_id, message_id, verdict,
-                                 form.get("value") == "yes")
+        app_of(request).triage.correct(agent, ticket_id, message_id, verdict,
+                                       form.get("value") == "yes")
         return "Thanks: triage learns from this correction."
 
     return await _act(request, agent, ticket_id, correct)
@@ -252,11 +242,10 @@ async def correct_triage(request: Request, ticket_id: int, message_id: int, form
 
 @router.post("/tickets/{ticket_id:int}/escalate")
 async def escalate(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
-    hub = hub_of(request)
+    app = app_of(request)
 
     def raise_it() -> str:
-        safety.escalate_to_security(hub.uows, agent, ticket_id, str(form.get("reason") or ""),
-                                    hub.intake.safety)
+        app.safety.escalate(agent, ticket_id, str(form.get("reason") or ""))
         return "Escalated to security: the ticket is urgent and with security now."
 
     return await _act(request, agent, ticket_id, raise_it)
@@ -265,14 +254,13 @@ async def escalate(request: Request, ticket_id: int, form: FormDep, agent: Agent
 @router.post("/tickets/{ticket_id:int}/block")
 async def block(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """Block (or, with action=unblock, unblock) the ticket's requester."""
-    hub = hub_of(request)
+    app = app_of(request)
 
     def decide() -> str:
         if form.get("action") == "unblock":
-            sender = safety.unblock_requester(hub.uows, agent, ticket_id, hub.intake.safety)
+            sender = app.safety.unblock_requester(agent, ticket_id)
             return f"{sender.name} is no longer blocked."
-        sender = safety.block_requester(hub.uows, agent, ticket_id,
-                                        str(form.get("reason") or ""), hub.intake.safety)
+        sender = app.safety.block_requester(agent, ticket_id, str(form.get("reason") or ""))
         return f"{sender.name} is blocked: their new messages are kept but no longer reach " \
                "the queues."
 

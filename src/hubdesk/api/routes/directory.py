@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from hubdesk.api.deps import AgentDep, HubDep, PathId, QueryId
+from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import (
     AgentIn,
     AgentOut,
@@ -34,27 +34,27 @@ def _customer_input(body: CustomerIn) -> service.CustomerInput:
 
 
 @router.get("/customers", response_model=list[CustomerOut])
-def list_customers(hub: HubDep, agent: AgentDep,
+def list_customers(app: AppDep, agent: AgentDep,
                    q: Annotated[str | None, Query(max_length=200)] = None,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50,
                    after: QueryId = None) -> list[CustomerOut]:
-    return [CustomerOut.of(c) for c in service.list_customers(hub.uows, agent, q, limit, after)]
+    return [CustomerOut.of(c) for c in app.directory.customers(agent, q, limit, after)]
 
 
 @router.post("/customers", status_code=201, response_model=CustomerOut)
-def create_customer(body: CustomerIn, hub: HubDep, agent: AgentDep) -> CustomerOut:
-    return CustomerOut.of(service.create_customer(hub.uows, agent, _customer_input(body)))
+def create_customer(body: CustomerIn, app: AppDep, agent: AgentDep) -> CustomerOut:
+    return CustomerOut.of(app.directory.create_customer(agent, _customer_input(body)))
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
-def get_customer(customer_id: PathId, hub: HubDep, agent: AgentDep) -> CustomerOut:
-    return CustomerOut.of(service.get_customer(hub.uows, agent, customer_id))
+def get_customer(customer_id: PathId, app: AppDep, agent: AgentDep) -> CustomerOut:
+    return CustomerOut.of(app.directory.customer(agent, customer_id))
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerOut)
-def patch_customer(customer_id: PathId, body: CustomerIn, hub: HubDep,
+def patch_customer(customer_id: PathId, body: CustomerIn, app: AppDep,
                    agent: AgentDep) -> CustomerOut:
-    return CustomerOut.of(service.update_customer(hub.uows, agent, customer_id,
+    return CustomerOut.of(app.directory.update_customer(agent, customer_id,
                                                   _customer_input(body)))
 
 
@@ -68,57 +68,57 @@ def _agent_input(body: AgentIn) -> service.AgentInput:
 
 
 @router.get("/agents", response_model=list[AgentOut])
-def list_agents(hub: HubDep, agent: AgentDep) -> list[AgentOut]:
-    return [AgentOut.of(a) for a in service.list_agents(hub.uows, agent)]
+def list_agents(app: AppDep, agent: AgentDep) -> list[AgentOut]:
+    return [AgentOut.of(a) for a in app.directory.agents(agent)]
 
 
 @router.post("/agents", status_code=201, response_model=AgentOut)
-def create_agent(body: AgentIn, hub: HubDep, agent: AgentDep) -> AgentOut:
-    return AgentOut.of(service.create_agent(hub.uows, agent, _agent_input(body)))
+def create_agent(body: AgentIn, app: AppDep, agent: AgentDep) -> AgentOut:
+    return AgentOut.of(app.directory.create_agent(agent, _agent_input(body)))
 
 
 @router.get("/agents/{agent_id}", response_model=AgentOut)
-def get_agent(agent_id: PathId, hub: HubDep, agent: AgentDep) -> AgentOut:
-    return AgentOut.of(service.get_agent(hub.uows, agent, agent_id))
+def get_agent(agent_id: PathId, app: AppDep, agent: AgentDep) -> AgentOut:
+    return AgentOut.of(app.directory.agent(agent, agent_id))
 
 
 @router.patch("/agents/{agent_id}", response_model=AgentOut)
-def patch_agent(agent_id: PathId, body: AgentIn, hub: HubDep, agent: AgentDep) -> AgentOut:
-    return AgentOut.of(service.update_agent(hub.uows, agent, agent_id, _agent_input(body)))
+def patch_agent(agent_id: PathId, body: AgentIn, app: AppDep, agent: AgentDep) -> AgentOut:
+    return AgentOut.of(app.directory.update_agent(agent, agent_id, _agent_input(body)))
 
 
 @router.get("/teams", response_model=list[TeamOut])
-def list_teams(hub: HubDep, agent: AgentDep) -> list[TeamOut]:
-    return [TeamOut.of(t) for t in service.list_teams(hub.uows, agent)]
+def list_teams(app: AppDep, agent: AgentDep) -> list[TeamOut]:
+    return [TeamOut.of(t) for t in app.directory.teams(agent)]
 
 
 @router.post("/teams", status_code=201, response_model=TeamOut)
-def create_team(body: GroupIn, hub: HubDep, agent: AgentDep) -> TeamOut:
+def create_team(body: GroupIn, app: AppDep, agent: AgentDep) -> TeamOut:
     team = Team(id=None, name=body.name or "", description=body.description or "")
-    return TeamOut.of(service.create_team(hub.uows, agent, team))
+    return TeamOut.of(app.directory.create_team(agent, team))
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-def patch_team(team_id: PathId, body: GroupIn, hub: HubDep, agent: AgentDep) -> TeamOut:
-    return TeamOut.of(service.update_team(hub.uows, agent, team_id, name=body.name,
+def patch_team(team_id: PathId, body: GroupIn, app: AppDep, agent: AgentDep) -> TeamOut:
+    return TeamOut.of(app.directory.update_team(agent, team_id, name=body.name,
                                           description=body.description))
 
 
 @router.get("/departments", response_model=list[DepartmentOut])
-def list_departments(hub: HubDep, agent: AgentDep) -> list[DepartmentOut]:
-    return [DepartmentOut.of(d) for d in service.list_departments(hub.uows, agent)]
+def list_departments(app: AppDep, agent: AgentDep) -> list[DepartmentOut]:
+    return [DepartmentOut.of(d) for d in app.directory.departments(agent)]
 
 
 @router.post("/departments", status_code=201, response_model=DepartmentOut)
-def create_department(body: GroupIn, hub: HubDep, agent: AgentDep) -> DepartmentOut:
+def create_department(body: GroupIn, app: AppDep, agent: AgentDep) -> DepartmentOut:
     department = Department(id=None, name=body.name or "", description=body.description or "",
                             email=str(body.email) if body.email else None)
-    return DepartmentOut.of(service.create_department(hub.uows, agent, department))
+    return DepartmentOut.of(app.directory.create_department(agent, department))
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
-def patch_department(department_id: PathId, body: GroupIn, hub: HubDep,
+def patch_department(department_id: PathId, body: GroupIn, app: AppDep,
                      agent: AgentDep) -> DepartmentOut:
-    return DepartmentOut.of(service.update_department(
-        hub.uows, agent, department_id, name=body.name, description=body.description,
+    return DepartmentOut.of(app.directory.update_department(
+        agent, department_id, name=body.name, description=body.description,
         email=str(body.email) if body.email else None))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from hubdesk.api.deps import AgentDep, HubDep, PathId, QueryId
+from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.responses import JsonResponse, model_response
 from hubdesk.api.schemas import (
     DuplicateOut,
@@ -28,7 +28,6 @@ from hubdesk.api.schemas import (
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
-from hubdesk.services.related import solved_like
 from hubdesk.services.views import TicketFilter
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
@@ -38,7 +37,7 @@ router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
 @router.post("", status_code=201, response_model=TicketOut,
              responses={200: {"description": "replay of an earlier request with the same "
                                              "Idempotency-Key"}})
-def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep,
+def create_ticket(body: TicketIn, app: AppDep, agent: AgentDep,
                   idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
                   ) -> Response:
     new = service.NewTicket(
@@ -47,9 +46,7 @@ def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep,
         channel=body.channel, priority=body.priority, tags=tuple(body.tags),
         category=body.category, team_id=body.team_id, body_html=body.body_html,
         custom_fields=body.custom_fields)
-    detail, created = service.open_ticket(hub.uows, agent, new,
-                                          idempotency_key=idempotency_key or None,
-                                          tools=hub.intake)
+    detail, created = app.tickets.open(agent, new, idempotency_key=idempotency_key or None)
     headers = {"Location": f"/api/v1/tickets/{detail.ticket.id}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
@@ -58,7 +55,7 @@ def create_ticket(body: TicketIn, hub: HubDep, agent: AgentDep,
 
 @router.get("", response_model=TicketPageOut)
 def list_tickets(
-    hub: HubDep, agent: AgentDep,
+    app: AppDep, agent: AgentDep,
     status: Annotated[list[Status] | None, Query()] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
     assignee: Annotated[str | None, Query(description="an agent id, 'me' or 'none'")] = None,
@@ -73,7 +70,7 @@ def list_tickets(
         status=tuple(status or ()), priority=tuple(priority or ()),
         assignee_id=_assignee(assignee, agent.id), unassigned=assignee == "none",
         team_id=team, department_id=department, requester_id=requester, query=q or None)
-    page = service.list_tickets(hub.uows, agent, filters, limit=limit, cursor=cursor)
+    page = app.tickets.page(agent, filters, limit=limit, cursor=cursor)
     items = [TicketSummaryOut.of(row).model_dump(mode="json") for row in page.rows]
     return JsonResponse({"items": items, "next_cursor": page.next_cursor})
 
@@ -90,15 +87,15 @@ def _assignee(value: str | None, me: int | None) -> int | None:
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
-def get_ticket(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> Response:
-    return model_response(TicketOut.of(service.get_ticket(hub.uows, agent, ticket_id)))
+def get_ticket(ticket_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    return model_response(TicketOut.of(app.tickets.get(agent, ticket_id)))
 
 
 _REQUIRED_WHEN_SENT = frozenset({"status", "priority", "subject", "tags", "custom_fields"})
 
 
 @router.patch("/{ticket_id}", response_model=TicketOut)
-def patch_ticket(ticket_id: PathId, body: TicketPatch, hub: HubDep, agent: AgentDep) -> TicketOut:
+def patch_ticket(ticket_id: PathId, body: TicketPatch, app: AppDep, agent: AgentDep) -> TicketOut:
     fields = frozenset(body.model_fields_set)
     if not fields:
         raise ValidationFailed("nothing to change: send at least one field", {"body": "empty"})
@@ -112,11 +109,11 @@ def patch_ticket(ticket_id: PathId, body: TicketPatch, hub: HubDep, agent: Agent
         assignee_id=body.assignee_id, team_id=body.team_id, department_id=body.department_id,
         category=body.category, tags=tuple(body.tags or ()), subject=body.subject,
         custom_fields=body.custom_fields or {})
-    return TicketOut.of(service.update_ticket(hub.uows, agent, ticket_id, changes))
+    return TicketOut.of(app.tickets.update(agent, ticket_id, changes))
 
 
 @router.post("/{ticket_id}/messages", status_code=201, response_model=MessageOut)
-def post_message(ticket_id: PathId, body: MessageIn, hub: HubDep, agent: AgentDep) -> MessageOut:
+def post_message(ticket_id: PathId, body: MessageIn, app: AppDep, agent: AgentDep) -> MessageOut:
     files = []
     for index, item in enumerate(body.attachments):
         try:
@@ -126,49 +123,45 @@ def post_message(ticket_id: PathId, body: MessageIn, hub: HubDep, agent: AgentDe
                                    {f"attachments.{index}.content_base64": "not base64"}
                                    ) from error
         files.append(service.NewAttachment(item.filename, item.content_type, content))
-    message = service.add_message(hub.uows, agent, ticket_id, body.body, public=body.public,
-                                  body_html=body.body_html, attachments=files,
-                                  blobs=hub.blobs, tools=hub.intake)
+    message = app.tickets.reply(agent, ticket_id, body.body, public=body.public,
+                                body_html=body.body_html, attachments=files)
     return MessageOut.of(message)
 
 
 @router.get("/{ticket_id}/messages/{message_id}/original", response_model=OriginalOut)
-def reveal_original(ticket_id: PathId, message_id: PathId, hub: HubDep,
+def reveal_original(ticket_id: PathId, message_id: PathId, app: AppDep,
                     agent: AgentDep) -> OriginalOut:
     """The message as received, before personal data was masked: for agents with
     sensitive-data access; each reveal is recorded in the ticket's history."""
-    if hub.intake.sealer is None:
-        raise ValidationFailed("this server keeps no originals", {"message_id": "unavailable"})
-    text = service.reveal_original(hub.uows, hub.intake.sealer, agent, ticket_id, message_id)
+    text = app.tickets.reveal_original(agent, ticket_id, message_id)
     return OriginalOut(message_id=message_id, body=text)
 
 
 @router.get("/{ticket_id}/duplicates", response_model=list[DuplicateOut])
-def likely_duplicates(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[DuplicateOut]:
+def likely_duplicates(ticket_id: PathId, app: AppDep, agent: AgentDep) -> list[DuplicateOut]:
     """The requester's other open tickets that look like the same request: merge candidates."""
     return [DuplicateOut(ticket_id=match.ticket_id, similarity=match.score)
-            for match in service.merge_suggestions(hub.uows, hub.intake.similarity, agent,
-                                                   ticket_id)]
+            for match in app.tickets.duplicates(agent, ticket_id)]
 
 
 @router.get("/{ticket_id}/similar-solved", response_model=list[SolvedExampleOut])
-def similar_solved(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[SolvedExampleOut]:
+def similar_solved(ticket_id: PathId, app: AppDep, agent: AgentDep) -> list[SolvedExampleOut]:
     """Solved tickets most like this one, best first, with how each was answered."""
     return [SolvedExampleOut(ticket_id=found.ticket_id, subject=found.subject,
                              similarity=found.similarity, resolution=found.resolution)
-            for found in solved_like(hub.uows, hub.intake.similarity, agent, ticket_id)]
+            for found in app.tickets.solved_before(agent, ticket_id)]
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
-def get_events(ticket_id: PathId, hub: HubDep, agent: AgentDep) -> list[EventOut]:
+def get_events(ticket_id: PathId, app: AppDep, agent: AgentDep) -> list[EventOut]:
     return [EventOut.of(stored.id, stored.event)
-            for stored in service.ticket_events(hub.uows, agent, ticket_id)]
+            for stored in app.tickets.history(agent, ticket_id)]
 
 
 @router.post("/{ticket_id}/merge", response_model=TicketOut)
-def merge_into(ticket_id: PathId, body: MergeIn, hub: HubDep, agent: AgentDep) -> TicketOut:
+def merge_into(ticket_id: PathId, body: MergeIn, app: AppDep, agent: AgentDep) -> TicketOut:
     """Merge ticket ``source_id`` into this ticket, which survives."""
-    return TicketOut.of(service.merge_tickets(hub.uows, agent, body.source_id, ticket_id))
+    return TicketOut.of(app.tickets.merge(agent, body.source_id, ticket_id))
 
 
 attachments = APIRouter(prefix="/api/v1/attachments", tags=["tickets"],
@@ -177,8 +170,8 @@ attachments = APIRouter(prefix="/api/v1/attachments", tags=["tickets"],
 
 @attachments.get("/{attachment_id}", response_class=Response,
                  responses={200: {"content": {"application/octet-stream": {}}}})
-def download_attachment(attachment_id: PathId, hub: HubDep, agent: AgentDep) -> Response:
-    attachment, content = service.get_attachment(hub.uows, hub.blobs, agent, attachment_id)
+def download_attachment(attachment_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    attachment, content = app.tickets.attachment(agent, attachment_id)
     # Always a download, never rendered inline: an uploaded HTML file must not run as our page.
     return Response(content, media_type="application/octet-stream", headers={
         "Content-Disposition": f'attachment; filename="{_safe_filename(attachment.filename)}"',

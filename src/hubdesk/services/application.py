@@ -1,0 +1,279 @@
+"""The application: every use case, with its dependencies bound once, behind one object.
+
+Entry points (the API, the console, the command line, the worker, the demo) receive an
+``Application`` from `bootstrap` and call ``app.tickets.reply(agent, ticket_id, body)``; none
+of them touches a unit of work, a triage tool, a sealer or a blob store. The use cases
+themselves stay plain functions in their modules (one transaction each); this layer only binds
+what they need and fills in the clock, so a test or a script can still call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.agents import Agent, Department, Team
+from hubdesk.domain.customers import Customer, Organisation
+from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.messages import Attachment, Message
+from hubdesk.domain.permissions import allowed_actions
+from hubdesk.domain.safety import SafetyPolicy
+from hubdesk.domain.tickets import Status
+from hubdesk.domain.triage import SimilarTicket, Verdict
+from hubdesk.services import auth, directory, feedback, outbox, related, safety, tickets
+from hubdesk.services.intake import IntakeTools
+from hubdesk.services.ports import BlobStore, Publisher, UnitOfWorkFactory
+from hubdesk.services.related import SolvedExample
+from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
+from hubdesk.services.workspace import TicketWorkspace, ticket_workspace
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What the use cases need from the outside world, built by `bootstrap`."""
+
+    uows: UnitOfWorkFactory
+    tools: IntakeTools
+    blobs: BlobStore
+    tokens: auth.TokenCache
+    publisher: Publisher
+    clock: Callable[[], datetime]
+
+    @property
+    def safety(self) -> SafetyPolicy:
+        return self.tools.safety
+
+
+class _UseCases:
+    def __init__(self, deps: Dependencies) -> None:
+        self._deps = deps
+        self._uows = deps.uows
+
+    def _now(self, now: datetime | None) -> datetime:
+        return now or self._deps.clock()
+
+
+class TicketUseCases(_UseCases):
+    def open(self, actor: Agent, new: tickets.NewTicket, *, idempotency_key: str | None = None,
+             now: datetime | None = None) -> tuple[TicketDetail, bool]:
+        detail, created = tickets.open_ticket(self._uows, actor, new,
+                                              idempotency_key=idempotency_key,
+                                              now=self._now(now), tools=self._deps.tools)
+        return self._with_actions(actor, detail), created
+
+    def reply(self, actor: Agent, ticket_id: int, body: str, *, public: bool = True,
+              body_html: str | None = None,
+              attachments: list[tickets.NewAttachment] | None = None,
+              now: datetime | None = None) -> Message:
+        """A public reply to the customer, or (``public=False``) an internal note."""
+        return tickets.add_message(self._uows, actor, ticket_id, body, public=public,
+                                   body_html=body_html, attachments=attachments,
+                                   blobs=self._deps.blobs, now=self._now(now),
+                                   tools=self._deps.tools)
+
+    def customer_wrote(self, ticket_id: int, body: str, *,
+                       channel_meta: dict[str, Any] | None = None,
+                       now: datetime | None = None) -> Message:
+        return tickets.add_customer_message(self._uows, ticket_id, body,
+                                            channel_meta=channel_meta, now=self._now(now),
+                                            tools=self._deps.tools)
+
+    def update(self, actor: Agent, ticket_id: int, changes: tickets.TicketChanges, *,
+               now: datetime | None = None) -> TicketDetail:
+        detail = tickets.update_ticket(self._uows, actor, ticket_id, changes,
+                                       now=self._now(now))
+        return self._with_actions(actor, detail)
+
+    def assign(self, actor: Agent, ticket_id: int, assignee_id: int | None, *,
+               now: datetime | None = None) -> TicketDetail:
+        return self.update(actor, ticket_id, tickets.TicketChanges(
+            frozenset({"assignee_id"}), assignee_id=assignee_id), now=now)
+
+    def change_status(self, actor: Agent, ticket_id: int, status: Status, *,
+                      now: datetime | None = None) -> TicketDetail:
+        return self.update(actor, ticket_id, tickets.TicketChanges(
+            frozenset({"status"}), status=status), now=now)
+
+    def merge(self, actor: Agent, source_id: int, target_id: int, *,
+              now: datetime | None = None) -> TicketDetail:
+        detail = tickets.merge_tickets(self._uows, actor, source_id, target_id,
+                                       now=self._now(now))
+        return self._with_actions(actor, detail)
+
+    def get(self, actor: Agent, ticket_id: int) -> TicketDetail:
+        return self._with_actions(actor, tickets.get_ticket(self._uows, actor, ticket_id))
+
+    def page(self, actor: Agent, filters: TicketFilter, *, limit: int = 50,
+             cursor: str | None = None) -> Page:
+        return tickets.list_tickets(self._uows, actor, filters, limit=limit, cursor=cursor)
+
+    def history(self, actor: Agent, ticket_id: int) -> list[StoredEvent]:
+        return tickets.ticket_events(self._uows, actor, ticket_id)
+
+    def workspace(self, actor: Agent, ticket_id: int) -> TicketWorkspace:
+        return ticket_workspace(self._uows, self._deps.tools.similarity, actor, ticket_id,
+                                blocking_roles=self._deps.safety.blocking_roles)
+
+    def attachment(self, actor: Agent, attachment_id: int) -> tuple[Attachment, bytes]:
+        return tickets.get_attachment(self._uows, self._deps.blobs, actor, attachment_id)
+
+    def reveal_original(self, actor: Agent, ticket_id: int, message_id: int, *,
+                        now: datetime | None = None) -> str:
+        sealer = self._deps.tools.sealer
+        if sealer is None:
+            raise ValidationFailed("this server keeps no originals",
+                                   {"message_id": "unavailable"})
+        return tickets.reveal_original(self._uows, sealer, actor, ticket_id, message_id,
+                                       now=self._now(now))
+
+    def duplicates(self, actor: Agent, ticket_id: int) -> list[SimilarTicket]:
+        return tickets.merge_suggestions(self._uows, self._deps.tools.similarity, actor,
+                                         ticket_id)
+
+    def solved_before(self, actor: Agent, ticket_id: int) -> list[SolvedExample]:
+        return related.solved_like(self._uows, self._deps.tools.similarity, actor, ticket_id)
+
+    def training_examples(self, actor: Agent, limit: int = 100_000) -> list[tuple[str, str]]:
+        return tickets.training_examples(self._uows, actor, limit)
+
+    def _with_actions(self, actor: Agent, detail: TicketDetail) -> TicketDetail:
+        return replace(detail, allowed_actions=allowed_actions(
+            actor, detail.ticket, blocking_roles=self._deps.safety.blocking_roles))
+
+
+class TriageUseCases(_UseCases):
+    def correct(self, actor: Agent, ticket_id: int, message_id: int, verdict: Verdict,
+                value: bool, *, now: datetime | None = None) -> None:
+        feedback.correct_verdict(self._uows, actor, ticket_id, message_id, verdict, value,
+                                 now=self._now(now))
+
+    def corrections(self, actor: Agent, ticket_id: int) -> dict[tuple[int, str], bool]:
+        return feedback.corrections(self._uows, actor, ticket_id)
+
+    def examples(self, actor: Agent, verdict: Verdict) -> list[tuple[str, bool]]:
+        return feedback.verdict_examples(self._uows, actor, verdict)
+
+
+class SafetyUseCases(_UseCases):
+    def block_sender(self, actor: Agent, customer_id: int, reason: str | None, *,
+                     ticket_id: int | None = None, now: datetime | None = None) -> Customer:
+        return safety.block_sender(self._uows, actor, customer_id, reason, self._deps.safety,
+                                   ticket_id=ticket_id, now=self._now(now))
+
+    def unblock_sender(self, actor: Agent, customer_id: int, *,
+                       now: datetime | None = None) -> Customer:
+        return safety.unblock_sender(self._uows, actor, customer_id, self._deps.safety,
+                                     now=self._now(now))
+
+    def block_requester(self, actor: Agent, ticket_id: int, reason: str | None, *,
+                        now: datetime | None = None) -> Customer:
+        return safety.block_requester(self._uows, actor, ticket_id, reason,
+                                      self._deps.safety, now=self._now(now))
+
+    def unblock_requester(self, actor: Agent, ticket_id: int, *,
+                          now: datetime | None = None) -> Customer:
+        return safety.unblock_requester(self._uows, actor, ticket_id, self._deps.safety,
+                                        now=self._now(now))
+
+    def escalate(self, actor: Agent, ticket_id: int, reason: str | None, *,
+                 now: datetime | None = None) -> TicketDetail:
+        return safety.escalate_to_security(self._uows, actor, ticket_id, reason,
+                                           self._deps.safety, now=self._now(now))
+
+
+class DirectoryUseCases(_UseCases):
+    def create_customer(self, actor: Agent, data: directory.CustomerInput) -> Customer:
+        return directory.create_customer(self._uows, actor, data)
+
+    def update_customer(self, actor: Agent, customer_id: int,
+                        data: directory.CustomerInput) -> Customer:
+        return directory.update_customer(self._uows, actor, customer_id, data)
+
+    def customer(self, actor: Agent, customer_id: int) -> Customer:
+        return directory.get_customer(self._uows, actor, customer_id)
+
+    def customers(self, actor: Agent, query: str | None = None, limit: int = 50,
+                  after_id: int | None = None) -> list[Customer]:
+        return directory.list_customers(self._uows, actor, query, limit, after_id)
+
+    def create_organisation(self, actor: Agent, organisation: Organisation) -> Organisation:
+        return directory.create_organisation(self._uows, actor, organisation)
+
+    def create_agent(self, actor: Agent, data: directory.AgentInput) -> Agent:
+        return directory.create_agent(self._uows, actor, data)
+
+    def update_agent(self, actor: Agent, agent_id: int, data: directory.AgentInput) -> Agent:
+        return directory.update_agent(self._uows, actor, agent_id, data)
+
+    def agent(self, actor: Agent, agent_id: int) -> Agent:
+        return directory.get_agent(self._uows, actor, agent_id)
+
+    def agents(self, actor: Agent) -> list[Agent]:
+        return directory.list_agents(self._uows, actor)
+
+    def teams(self, actor: Agent) -> list[Team]:
+        return directory.list_teams(self._uows, actor)
+
+    def create_team(self, actor: Agent, team: Team) -> Team:
+        return directory.create_team(self._uows, actor, team)
+
+    def update_team(self, actor: Agent, team_id: int, *, name: str | None = None,
+                    description: str | None = None) -> Team:
+        return directory.update_team(self._uows, actor, team_id, name=name,
+                                     description=description)
+
+    def departments(self, actor: Agent) -> list[Department]:
+        return directory.list_departments(self._uows, actor)
+
+    def create_department(self, actor: Agent, department: Department) -> Department:
+        return directory.create_department(self._uows, actor, department)
+
+    def update_department(self, actor: Agent, department_id: int, *, name: str | None = None,
+                          description: str | None = None,
+                          email: str | None = None) -> Department:
+        return directory.update_department(self._uows, actor, department_id, name=name,
+                                           description=description, email=email)
+
+
+class AuthUseCases(_UseCases):
+    def sign_in(self, email: str, password: str) -> Agent | None:
+        return auth.login(self._uows, email, password)
+
+    def session_agent(self, agent_id: int) -> Agent | None:
+        return auth.session_agent(self._uows, agent_id)
+
+    def cached_token(self, token: str) -> Agent | None:
+        """The agent behind a recently verified token, without any I/O (None if not cached)."""
+        return self._deps.tokens.cached(token)
+
+    def authenticate_token(self, token: str) -> Agent | None:
+        return self._deps.tokens.authenticate(self._uows, token)
+
+    def create_token(self, actor: Agent, agent_email: str, name: str = "api") -> str:
+        return auth.create_token(self._uows, actor, agent_email, name)
+
+    def revoke_token(self, actor: Agent, token_id: int) -> None:
+        auth.revoke_token(self._uows, actor, token_id)
+        self._deps.tokens.forget_all()
+
+
+class Application:
+    """Every use case of Hubdesk, grouped by what it works on."""
+
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps = deps
+        self.tickets = TicketUseCases(deps)
+        self.triage = TriageUseCases(deps)
+        self.safety = SafetyUseCases(deps)
+        self.directory = DirectoryUseCases(deps)
+        self.auth = AuthUseCases(deps)
+
+    @property
+    def policy(self) -> SafetyPolicy:
+        return self.deps.safety
+
+    def relay_outbox(self, limit: int = 200) -> int:
+        """Publish committed events (to subscribers, Redis and the after-commit handlers)."""
+        return outbox.relay_outbox(self.deps.uows, self.deps.publisher, limit=limit)

@@ -1,0 +1,101 @@
+"""How capabilities react to ticket events, in two phases.
+
+*In the transaction*: a handler registered with :meth:`MessageBus.on` runs while the change that
+recorded the event is still uncommitted, with the same unit of work. What it changes (the
+ticket, more events, its own tables) commits or rolls back with the change. SLA clocks,
+routing state, automations and the on-arrival safety rules belong here.
+
+*After commit*: a handler registered with :meth:`MessageBus.after_commit` receives the event's
+outbox message once the outbox relay has picked it up, so it only ever sees what was committed;
+it runs at least once (a failure is retried with the entries after it), so it must tolerate
+seeing a message twice. Notifications, webhooks, live console updates and e-mail belong here.
+
+Handlers are registered once, at bootstrap (`bootstrap.build_bus`); every unit of work carries
+the bus, so no use case can commit a ticket change without its handlers having run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hubdesk.domain.events import EventKind, TicketEvent
+from hubdesk.domain.intake import Arrival
+from hubdesk.domain.tickets import Ticket
+from hubdesk.services.ports import UnitOfWork
+
+# A handler that records events of its own triggers further handlers; this bounds a loop of
+# handlers answering each other, which is a wiring bug, not something to run forever.
+MAX_EVENTS_PER_CHANGE = 200
+
+
+@dataclass(frozen=True)
+class EventContext:
+    """What an in-transaction handler works with."""
+
+    uow: UnitOfWork
+    ticket: Ticket
+    arrival: Arrival | None = None
+
+
+InTransactionHandler = Callable[[TicketEvent, EventContext], None]
+AfterCommitHandler = Callable[[str, dict[str, Any]], None]
+
+
+class HandlerLoop(RuntimeError):
+    """Handlers kept recording events for one change: two handlers are answering each other."""
+
+
+class MessageBus:
+    def __init__(self) -> None:
+        self._during: dict[EventKind, list[InTransactionHandler]] = defaultdict(list)
+        self._after: list[tuple[str, AfterCommitHandler]] = []
+
+    def on(self, kinds: EventKind | tuple[EventKind, ...],
+           handler: InTransactionHandler) -> None:
+        """Run ``handler`` inside the transaction of every change recording one of ``kinds``."""
+        for kind in (kinds,) if isinstance(kinds, EventKind) else kinds:
+            self._during[kind].append(handler)
+
+    def after_commit(self, topics: str, handler: AfterCommitHandler) -> None:
+        """Run ``handler`` for each committed message whose topic matches ``topics`` (a topic
+        such as ``ticket.created``, or a pattern such as ``ticket.*``)."""
+        self._after.append((topics, handler))
+
+    def handle(self, uow: UnitOfWork, ticket: Ticket, arrival: Arrival | None = None) -> None:
+        """Run the in-transaction handlers for ``ticket``'s pending events, including events
+        the handlers themselves record, in the order they were recorded."""
+        context = EventContext(uow, ticket, arrival)
+        index = 0
+        while index < len(ticket.pending_events):
+            if index >= MAX_EVENTS_PER_CHANGE:
+                raise HandlerLoop(f"more than {MAX_EVENTS_PER_CHANGE} events for one change "
+                                  f"of ticket #{ticket.id}")
+            event = ticket.pending_events[index]
+            for handler in self._during.get(event.kind, ()):
+                handler(event, context)
+            index += 1
+
+    def publish(self, topic: str, payload: dict[str, Any]) -> None:
+        """Deliver one committed outbox message to the after-commit handlers (the relay calls
+        this like any other publisher)."""
+        for pattern, handler in self._after:
+            if fnmatch.fnmatchcase(topic, pattern):
+                handler(topic, payload)
+
+    @property
+    def subscriptions(self) -> dict[str, list[str]]:
+        """Which handlers listen to what, for documentation and diagnostics."""
+        listed: dict[str, list[str]] = defaultdict(list)
+        for kind, handlers in self._during.items():
+            listed[f"in transaction: {kind.value}"] += [_name(h) for h in handlers]
+        for pattern, handler in self._after:
+            listed[f"after commit: {pattern}"].append(_name(handler))
+        return dict(listed)
+
+
+def _name(handler: Callable[..., Any]) -> str:
+    return getattr(handler, "__qualname__", None) or type(handler).__name__

@@ -1,0 +1,50 @@
+"""The ticket workspace: everything one ticket's page shows, read in one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hubdesk.domain.agents import Agent, Department, Role, Team
+from hubdesk.domain.permissions import TicketAction, allowed_actions
+from hubdesk.domain.tickets import UNRESOLVED
+from hubdesk.domain.triage import SimilarTicket
+from hubdesk.services.ports import SimilarityFinder, UnitOfWorkFactory
+from hubdesk.services.related import SolvedExample, solved_before
+from hubdesk.services.tickets import detail_of, likely_duplicates, load_for
+from hubdesk.services.views import StoredEvent, TicketDetail
+
+
+@dataclass(frozen=True)
+class TicketWorkspace:
+    detail: TicketDetail
+    history: list[StoredEvent]
+    duplicates: list[SimilarTicket] = field(default_factory=list)
+    solved_before: list[SolvedExample] = field(default_factory=list)
+    # How agents corrected triage: (message id, verdict) → value.
+    corrections: dict[tuple[int, str], bool] = field(default_factory=dict)
+    agents: list[Agent] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> frozenset[TicketAction]:
+        return self.detail.allowed_actions
+
+
+def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, actor: Agent,
+                     ticket_id: int, *, blocking_roles: frozenset[Role]) -> TicketWorkspace:
+    """The ticket, its conversation and history, likely duplicates, similar solved tickets,
+    triage corrections, the people and groups it may be given to, and what the caller may
+    do: one read transaction, one permission check."""
+    with uows(write=False) as uow:
+        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        detail = detail_of(uow, ticket)
+        detail.allowed_actions = allowed_actions(actor, ticket, blocking_roles=blocking_roles)
+        still_open = ticket.status in UNRESOLVED and ticket.merged_into_id is None
+        return TicketWorkspace(
+            detail=detail, history=uow.tickets.events(ticket_id),
+            duplicates=likely_duplicates(uow, finder, actor, ticket) if still_open else [],
+            solved_before=solved_before(uow, finder, actor, ticket) if still_open else [],
+            corrections=uow.tickets.corrections(ticket_id),
+            agents=uow.agents.all(), teams=uow.structure.teams(),
+            departments=uow.structure.departments())
