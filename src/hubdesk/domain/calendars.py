@@ -37,6 +37,7 @@ from hubdesk.domain.holidays import (
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_US = 86_400_000_000
 MINUTE_US = 60_000_000
+WEEK_US = 7 * DAY_US
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
@@ -311,8 +312,8 @@ class BusinessCalendar:
     def _offset_spans(self, year: int) -> list[tuple[int, int, int]]:
         """Stretches of constant UTC offset covering the local year with two days to spare.
 
-        Offsets are sampled daily and each change is pinned to the microsecond by bisection;
-        a zone that changes and changes back within one day would go unseen (none does).
+        Offsets are sampled weekly and each change is pinned to the microsecond by bisection;
+        a zone that changes and changes back within one week would go unseen (none does).
         """
         spans = self._spans.get(year)
         if spans is None:
@@ -320,11 +321,13 @@ class BusinessCalendar:
             high = (date(year + 1, 1, 1).toordinal() - _EPOCH_ORDINAL + 2) * DAY_US
             spans = []
             span_start, offset = low, self._offset(low)
-            for sample in range(low + DAY_US, high + 1, DAY_US):
+            previous = low
+            for sample in [*range(low + WEEK_US, high, WEEK_US), high]:
                 if (later := self._offset(sample)) != offset:
-                    change = self._change_between(sample - DAY_US, sample, later)
+                    change = self._change_between(previous, sample, later)
                     spans.append((span_start, change, offset))
                     span_start, offset = change, later
+                previous = sample
             spans.append((span_start, high, offset))
             self._spans[year] = spans
         return spans

@@ -163,7 +163,8 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
 
 def _events(text: str) -> Iterator[dict[str, _Property]]:
     """Each VEVENT's own properties (not those of an alarm nested inside it)."""
-    depth, event = 0, None
+    depth = 0
+    event: dict[str, _Property] | None = None
     for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
         if not line.strip():
             continue
@@ -240,8 +241,8 @@ def _moment(prop: _Property, timezone: str) -> date | datetime:
         raise _bad(prop.line, f"{value!r} is not a date-time (YYYYMMDDTHHMMSS)")
     zone_name = "UTC" if found[7] else prop.params.get("TZID", timezone)
     try:
-        zone = ZoneInfo(zone_name)
-        return datetime(*map(int, found.groups()[:6]), tzinfo=zone)
+        year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
+        return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(zone_name))
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise _bad(prop.line, f"{value!r} in {zone_name!r}: unknown zone or impossible time "
                    "(use IANA zone names such as Europe/Berlin)") from None
