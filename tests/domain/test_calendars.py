@@ -2,6 +2,7 @@
 
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -283,3 +284,31 @@ def test_intervals_given_out_of_order_are_sorted():
     cal = BusinessCalendar.from_dict({"timezone": "UTC", "hours": {
         "mon": [["13:00", "17:00"], ["08:00", "12:00"]]}})
     assert cal.to_dict()["hours"]["mon"] == [["08:00", "12:00"], ["13:00", "17:00"]]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe", "America/New_York",
+                                  "Pacific/Apia"])
+def test_years_skipped_by_arithmetic_agree_with_years_walked_window_by_window(zone):
+    form = {"timezone": zone, "hours": hours([["00:30", "02:30"], ["09:00", "17:00"]],
+                                             weekend=[["02:00", "03:00"]]),
+            "holidays": ["2011-12-29", {"date": "12-25", "yearly": True},
+                         {"date": "02-29", "yearly": True},
+                         {"start": "2012-03-01T10:00:00+00:00",
+                          "end": "2012-03-04T10:00:00+00:00"}]}
+    tz = ZoneInfo(zone)
+    for year in (2011, 2012):
+        before, after = local(tz, year - 1, 12, 31, 12), local(tz, year + 1, 1, 1, 12)
+        skipped = BusinessCalendar.from_dict(form).elapsed(before, after)
+        walked = BusinessCalendar.from_dict(form)
+        days = [local(tz, year, 1, 1) + timedelta(days=n) for n in range(367)]
+        stops = [before, *(d for d in days if d.year == year), local(tz, year + 1, 1, 1), after]
+        assert skipped == sum((walked.elapsed(a, b) for a, b in pairwise(stops)),
+                              timedelta(0))
+
+
+def test_a_skipped_local_day_has_no_business_time():
+    apia = ZoneInfo("Pacific/Apia")  # 30 December 2011 never happened there
+    cal = every_day("Pacific/Apia", [["00:00", "24:00"]])
+    assert cal.elapsed(local(apia, 2011, 12, 29), local(apia, 2011, 12, 31)) == timedelta(hours=24)
+    assert cal.add(local(apia, 2011, 12, 29, 23), timedelta(hours=2)) == local(
+        apia, 2011, 12, 31, 1)
