@@ -1,0 +1,450 @@
+"""Business calendars: when a desk is open, and exact business-time arithmetic over them.
+
+An instant is business time when the wall clock of the calendar's zone shows a date that is not
+a holiday and a time inside one of that weekday's opening intervals, and no timed closure covers
+it. Business time is real elapsed time, so opening hours keep their wall-clock meaning across
+daylight-saving changes: an interval that spans the skipped hour is an hour shorter that day, one
+that spans the repeated hour an hour longer, and wall times that never occur are never open.
+
+Instants are counted in whole microseconds since the Unix epoch. Each local year is turned once
+into a sorted list of open windows with running totals, so ``add`` and ``elapsed`` are two binary
+searches; whole years in between are skipped by arithmetic (weekday counts times weekly hours,
+corrected only on holidays and on days that a zone change or a timed closure touches).
+Results are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from calendar import isleap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.holidays import (
+    Closure,
+    Holiday,
+    check_closure,
+    holidays_from_form,
+    parse_ical,
+)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_US = 86_400_000_000
+MINUTE_US = 60_000_000
+WEEK_US = 7 * DAY_US
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_ONE_US = timedelta(microseconds=1)
+# Years the arithmetic works in: the margins keep every intermediate value a valid datetime.
+FIRST_YEAR, LAST_YEAR = 2, 9997
+_CLOCK = re.compile(r"(\d{2}):(\d{2})")
+_FORM_KEYS = frozenset({"timezone", "hours", "holidays", "always_open"})
+
+Interval = tuple[int, int]  # microseconds after local midnight, end exclusive
+
+
+@dataclass(frozen=True)
+class _Year:
+    """The open windows of one local year, in order, with business time up to each end."""
+
+    starts: list[int]
+    ends: list[int]
+    done: list[int]
+
+    @property
+    def total(self) -> int:
+        return self.done[-1] if self.done else 0
+
+    def position(self, moment: int) -> int:
+        """Business time from the start of the year up to ``moment``."""
+        i = bisect_right(self.ends, moment)
+        before = self.done[i - 1] if i else 0
+        if i < len(self.starts) and self.starts[i] < moment:
+            before += moment - self.starts[i]
+        return before
+
+    def instant_at(self, position: int) -> int:
+        """The earliest instant at which ``position`` (> 0) of business time has passed."""
+        i = bisect_left(self.done, position)
+        return self.ends[i] - (self.done[i] - position)
+
+
+class BusinessCalendar:
+    """Weekly opening hours in a time zone, with holidays and closures; see the module doc."""
+
+    def __init__(self, timezone: str, hours: Mapping[str, Iterable[Interval]] | None = None, *,
+                 always_open: bool = False, holidays: Iterable[Holiday] = (),
+                 closures: Iterable[Closure] = ()) -> None:
+        self.timezone = timezone
+        self.zone = _zone(timezone)
+        self.always_open = always_open
+        given = {day: list(hours.get(day, ())) for day in WEEKDAYS} if hours else {}
+        if always_open and any(given.values()):
+            raise ValidationFailed("give either opening hours or always_open, not both",
+                                   {"always_open": "conflicts with hours"})
+        whole_day = [(0, DAY_US)] if always_open else []
+        self.hours = {day: _checked_intervals(day, given.get(day, whole_day))
+                      for day in WEEKDAYS}
+        self.holidays = tuple(holidays)
+        self.closures = tuple(closures)
+        for closure in self.closures:
+            check_closure(closure)
+        self._nominal = [sum(end - start for start, end in self.hours[d]) for d in WEEKDAYS]
+        self._fixed = {date(h.year, h.month, h.day) for h in self.holidays if h.year is not None}
+        self._yearly = {(h.month, h.day) for h in self.holidays if h.year is None}
+        self._closed = sorted((_to_us(c.start), _to_us(c.end)) for c in self.closures)
+        self._simple = always_open and not self.holidays and not self.closures
+        self._years: dict[int, _Year] = {}
+        self._totals: dict[int, int] = {}
+        self._spans: dict[int, list[tuple[int, int, int]]] = {}
+
+    # --- the plain form used by the API and configuration files -------------------------
+
+    @classmethod
+    def from_dict(cls, form: Mapping[str, Any]) -> BusinessCalendar:
+        if not isinstance(form, Mapping):
+            raise ValidationFailed("a calendar is an object", {"calendar": "not an object"})
+        unknown = sorted(str(key) for key in form if key not in _FORM_KEYS)
+        if unknown:
+            raise ValidationFailed(f"unknown calendar field {unknown[0]!r}; known: "
+                                   + ", ".join(sorted(_FORM_KEYS)), {unknown[0]: "unknown"})
+        if "timezone" not in form:
+            raise ValidationFailed("say which time zone the calendar's hours are in",
+                                   {"timezone": "required"})
+        always_open = form.get("always_open", False)
+        if not isinstance(always_open, bool):
+            raise ValidationFailed("always_open is true or false", {"always_open": "not a bool"})
+        hours = form.get("hours")
+        if hours is None and not always_open:
+            raise ValidationFailed("give opening hours, or always_open for a 24/7 calendar",
+                                   {"hours": "required"})
+        holidays, closures = holidays_from_form(form.get("holidays", []))
+        return cls(form["timezone"], _hours_from_form(hours) if hours is not None else None,
+                   always_open=always_open, holidays=holidays, closures=closures)
+
+    def to_dict(self) -> dict[str, Any]:
+        form: dict[str, Any] = {"timezone": self.timezone}
+        if self.always_open:
+            form["always_open"] = True
+        else:
+            form["hours"] = {day: [[_clock(start), _clock(end)] for start, end in self.hours[day]]
+                             for day in WEEKDAYS}
+        form["holidays"] = [h.to_form() for h in self.holidays] + [
+            c.to_form() for c in self.closures]
+        return form
+
+    def with_holidays_from_ical(self, text: str) -> BusinessCalendar:
+        """This calendar plus the holidays of an iCalendar file's text (floating times local)."""
+        holidays, closures = parse_ical(text, self.timezone)
+        hours = None if self.always_open else self.hours
+        return BusinessCalendar(self.timezone, hours, always_open=self.always_open,
+                                holidays=(*self.holidays, *holidays),
+                                closures=(*self.closures, *closures))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BusinessCalendar) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(repr(self.to_dict()))
+
+    def __repr__(self) -> str:
+        return f"BusinessCalendar.from_dict({self.to_dict()!r})"
+
+    # --- arithmetic ----------------------------------------------------------------------
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The earliest instant at which ``duration`` of business time has passed since
+        ``start``; with a zero duration, ``start`` when open, else the next opening."""
+        moment, wanted = _to_us(start, "start"), _duration(duration)
+        if self._simple:
+            return _from_us(moment + wanted)
+        if wanted == 0:
+            return self.next_opening(start)
+        self._require_hours()
+        year = self._year_of(moment)
+        plan = self._year(year)
+        wanted += plan.position(moment)
+        while wanted > (total := self._total(year)):
+            wanted -= total
+            year += 1
+            if year > LAST_YEAR:
+                raise ValidationFailed("the deadline falls after the year 9997",
+                                       {"duration": "too long"})
+        return _from_us(self._year(year).instant_at(wanted))
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Business time between two instants; ``end`` may not come before ``start``."""
+        first, last = _to_us(start, "start"), _to_us(end, "end")
+        if last < first:
+            raise ValidationFailed("the end comes before the start", {"end": "before start"})
+        if self._simple:
+            return timedelta(microseconds=last - first)
+        first_year, last_year = self._year_of(first), self._year_of(last)
+        passed = self._year(last_year).position(last) - self._year(first_year).position(first)
+        passed += sum(self._total(year) for year in range(first_year, last_year))
+        return timedelta(microseconds=passed)
+
+    def is_open(self, at: datetime) -> bool:
+        moment = _to_us(at, "at")
+        if self._simple:
+            return True
+        plan = self._year(self._year_of(moment))
+        i = bisect_right(plan.ends, moment)
+        return i < len(plan.starts) and plan.starts[i] <= moment
+
+    def next_opening(self, at: datetime) -> datetime:
+        """``at`` itself when the desk is open then, else the instant it next opens."""
+        moment = _to_us(at, "at")
+        if self._simple:
+            return _from_us(moment)
+        self._require_hours()
+        year = self._year_of(moment)
+        plan = self._year(year)
+        i = bisect_right(plan.ends, moment)
+        if i < len(plan.starts):
+            return _from_us(max(moment, plan.starts[i]))
+        for later in range(year + 1, LAST_YEAR + 1):
+            if self._total(later):
+                return _from_us(self._year(later).starts[0])
+        raise ValidationFailed("the calendar never opens again", {"hours": "never open"})
+
+    # --- the timeline -------------------------------------------------------------------
+
+    def _require_hours(self) -> None:
+        if not any(self._nominal):
+            raise ValidationFailed("the calendar has no opening hours, so no deadline can be "
+                                   "reached: give it hours or make it always_open",
+                                   {"hours": "empty"})
+
+    def _year_of(self, moment: int) -> int:
+        year = _from_us(moment).astimezone(self.zone).year
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValidationFailed(f"calendars work between the years {FIRST_YEAR} and "
+                                   f"{LAST_YEAR}", {"at": "out of range"})
+        return year
+
+    def _is_holiday(self, day: date) -> bool:
+        return day in self._fixed or (day.month, day.day) in self._yearly
+
+    def _year(self, year: int) -> _Year:
+        plan = self._years.get(year)
+        if plan is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            done: list[int] = []
+            touched = self._touched(year)
+            total = 0
+            first = date(year, 1, 1).toordinal()
+            for ordinal in range(first, date(year + 1, 1, 1).toordinal()):
+                for start, end in self._windows(ordinal, touched, year):
+                    total += end - start
+                    starts.append(start)
+                    ends.append(end)
+                    done.append(total)
+            plan = self._years[year] = _Year(starts, ends, done)
+        return plan
+
+    def _windows(self, ordinal: int, touched: set[int], year: int) -> list[Interval]:
+        day = date.fromordinal(ordinal)
+        if self._is_holiday(day):
+            return []
+        midnight = (ordinal - _EPOCH_ORDINAL) * DAY_US
+        windows = []
+        for start, end in self.hours[WEEKDAYS[day.weekday()]]:
+            for span_start, span_end, offset in self._offset_spans(year):
+                low = max(midnight + start - offset, span_start)
+                high = min(midnight + end - offset, span_end)
+                if low < high:
+                    windows.append((low, high))
+        if ordinal in touched and self._closed:
+            windows = _without(windows, self._closed)
+        return sorted(windows)
+
+    def _total(self, year: int) -> int:
+        """Business time in a local year, from weekday counts unless the year is planned."""
+        if year in self._years:
+            return self._years[year].total
+        total = self._totals.get(year)
+        if total is None:
+            jan1 = date(year, 1, 1)
+            length = date(year + 1, 1, 1).toordinal() - jan1.toordinal()
+            total = sum(self._nominal[(jan1.weekday() + i) % 7] * (52 + (i < length - 364))
+                        for i in range(7))
+            touched = self._touched(year)
+            special = {d.toordinal() for d in self._holidays_in(year)} | touched
+            for ordinal in special:
+                total -= self._nominal[date.fromordinal(ordinal).weekday()]
+                total += sum(end - start for start, end in self._windows(ordinal, touched, year))
+            self._totals[year] = total
+        return total
+
+    def _holidays_in(self, year: int) -> set[date]:
+        days = {d for d in self._fixed if d.year == year}
+        for month, day in self._yearly:
+            if month != 2 or day != 29 or isleap(year):
+                days.add(date(year, month, day))
+        return days
+
+    def _touched(self, year: int) -> set[int]:
+        """Local dates of ``year`` that a zone change or a timed closure reaches into."""
+        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        touched: set[int] = set()
+        spans = self._offset_spans(year)
+        for (_, change, before), (_, _, after) in pairwise(spans):
+            # every local date from the last one before the change to the first one after
+            ends = sorted(((change - 1 + before) // DAY_US, (change + after) // DAY_US))
+            touched.update(range(ends[0] + _EPOCH_ORDINAL, ends[1] + _EPOCH_ORDINAL + 1))
+        for start, end in self._closed:
+            touched.update(range(self._local_ordinal(start), self._local_ordinal(end - 1) + 1))
+        return {ordinal for ordinal in touched if first <= ordinal <= last}
+
+    def _local_ordinal(self, moment: int) -> int:
+        clamped = min(max(moment, _to_us(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC))),
+                      _to_us(datetime(LAST_YEAR + 1, 12, 31, tzinfo=UTC)))
+        return _from_us(clamped).astimezone(self.zone).toordinal()
+
+    def _offset_spans(self, year: int) -> list[tuple[int, int, int]]:
+        """Stretches of constant UTC offset covering the local year with two days to spare.
+
+        Offsets are sampled weekly and each change is pinned to the microsecond by bisection;
+        a zone that changes and changes back within one week would go unseen (none does).
+        """
+        spans = self._spans.get(year)
+        if spans is None:
+            low = (date(year, 1, 1).toordinal() - _EPOCH_ORDINAL - 2) * DAY_US
+            high = (date(year + 1, 1, 1).toordinal() - _EPOCH_ORDINAL + 2) * DAY_US
+            spans = []
+            span_start, offset = low, self._offset(low)
+            previous = low
+            for sample in [*range(low + WEEK_US, high, WEEK_US), high]:
+                if (later := self._offset(sample)) != offset:
+                    change = self._change_between(previous, sample, later)
+                    spans.append((span_start, change, offset))
+                    span_start, offset = change, later
+                previous = sample
+            spans.append((span_start, high, offset))
+            self._spans[year] = spans
+        return spans
+
+    def _offset(self, moment: int) -> int:
+        offset = _from_us(moment).astimezone(self.zone).utcoffset()
+        return 0 if offset is None else offset // _ONE_US
+
+    def _change_between(self, before: int, after: int, new_offset: int) -> int:
+        """The first microsecond in (before, after] at which the offset is ``new_offset``."""
+        while after - before > 1:
+            middle = (before + after) // 2
+            if self._offset(middle) == new_offset:
+                after = middle
+            else:
+                before = middle
+        return after
+
+
+def _without(windows: list[Interval], closed: list[Interval]) -> list[Interval]:
+    for closed_start, closed_end in closed:
+        kept: list[Interval] = []
+        for start, end in windows:
+            if closed_end <= start or end <= closed_start:
+                kept.append((start, end))
+                continue
+            if start < closed_start:
+                kept.append((start, closed_start))
+            if closed_end < end:
+                kept.append((closed_end, end))
+        windows = kept
+    return windows
+
+
+def _to_us(moment: datetime, field: str = "at") -> int:
+    if not isinstance(moment, datetime):
+        raise ValidationFailed(f"{field} must be a datetime", {field: "not a datetime"})
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationFailed(f"{field} is a naive datetime: give it a time zone (UTC inside)",
+                               {field: "naive"})
+    return (moment - _EPOCH) // _ONE_US
+
+
+def _from_us(moment: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=moment)
+
+
+def _duration(duration: timedelta) -> int:
+    if not isinstance(duration, timedelta):
+        raise ValidationFailed("the duration must be a timedelta", {"duration": "not a timedelta"})
+    if duration < timedelta(0):
+        raise ValidationFailed("the duration may not be negative", {"duration": "negative"})
+    return duration // _ONE_US
+
+
+def _zone(name: object) -> ZoneInfo:
+    if not isinstance(name, str) or not name:
+        raise ValidationFailed("the time zone is a name such as Europe/Berlin",
+                               {"timezone": "invalid"})
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationFailed(f"unknown time zone {name!r}: use an IANA name such as "
+                               "Europe/Berlin", {"timezone": "unknown"}) from None
+
+
+def _clock(offset: int) -> str:
+    minutes = offset // MINUTE_US
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _checked_intervals(day: str, intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    ordered = sorted(intervals)
+    for start, end in ordered:
+        if not 0 <= start < end <= DAY_US:
+            raise ValidationFailed(f"hours.{day}: an interval must end after it starts, within "
+                                   "the day (24:00 at the latest)", {f"hours.{day}": "reversed"})
+    for (_, end), (start, _) in pairwise(ordered):
+        if start < end:
+            raise ValidationFailed(f"hours.{day}: opening intervals overlap at {_clock(start)}",
+                                   {f"hours.{day}": "overlapping"})
+    return tuple(ordered)
+
+
+
+# --- reading the plain form ---------------------------------------------------------------
+
+def _hours_from_form(hours: object) -> dict[str, list[Interval]]:
+    if not isinstance(hours, Mapping):
+        raise ValidationFailed("hours maps weekdays (mon … sun) to intervals",
+                               {"hours": "not an object"})
+    unknown = sorted(str(day) for day in hours if day not in WEEKDAYS)
+    if unknown:
+        raise ValidationFailed(f"hours: {unknown[0]!r} is not a weekday; use "
+                               + ", ".join(WEEKDAYS), {f"hours.{unknown[0]}": "unknown"})
+    return {day: [_interval_from_form(day, pair) for pair in _listed(intervals, f"hours.{day}")]
+            for day, intervals in hours.items()}
+
+
+def _listed(value: object, field: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise ValidationFailed(f"{field} must be a list", {field: "not a list"})
+    return list(value)
+
+
+def _interval_from_form(day: str, pair: object) -> Interval:
+    field = f"hours.{day}"
+    if not isinstance(pair, list | tuple) or len(pair) != 2:
+        raise ValidationFailed(f"{field}: each interval is a pair such as "
+                               '["08:00", "12:00"]', {field: "not a pair"})
+    return _clock_from_form(pair[0], field, 23), _clock_from_form(pair[1], field, 24)
+
+
+def _clock_from_form(text: object, field: str, last_hour: int) -> int:
+    match = _CLOCK.fullmatch(text) if isinstance(text, str) else None
+    hour, minute = (int(match[1]), int(match[2])) if match else (99, 99)
+    if hour > last_hour or minute > 59 or (hour == 24 and minute):
+        raise ValidationFailed(f"{field}: {text!r} is not a time of day as HH:MM "
+                               "(00:00 to 24:00)", {field: "bad time"})
+    return (hour * 60 + minute) * MINUTE_US

@@ -1,0 +1,323 @@
+"""Days and spans a business calendar is closed: holidays, closures, and iCalendar import.
+
+A holiday closes a whole local date (once, or every year); a closure closes an exact span of
+time, such as a half day before Christmas. ``parse_ical`` turns the text of an iCalendar file
+(RFC 5545) into both: all-day events become holidays, timed events closures. Reading the file
+is the caller's business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hubdesk.domain.errors import ValidationFailed
+
+# A repeating event with an end is spelled out, up to this many occurrences.
+MAX_OCCURRENCES = 1_000
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A whole local date on which the desk is closed; ``year`` is None when it recurs yearly."""
+
+    month: int
+    day: int
+    year: int | None = None
+    name: str = ""
+
+    def to_form(self) -> str | dict[str, Any]:
+        if self.year is not None and not self.name:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        form: dict[str, Any] = {"date": f"{self.month:02d}-{self.day:02d}", "yearly": True}
+        if self.year is not None:
+            form = {"date": f"{self.year:04d}-{self.month:02d}-{self.day:02d}"}
+        return form | ({"name": self.name} if self.name else {})
+
+
+@dataclass(frozen=True)
+class Closure:
+    """The desk is closed from ``start`` (included) to ``end`` (excluded), e.g. a half day."""
+
+    start: datetime
+    end: datetime
+    name: str = ""
+
+    def to_form(self) -> dict[str, Any]:
+        form = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        return form | ({"name": self.name} if self.name else {})
+
+
+
+
+def holidays_from_form(entries: object) -> tuple[list[Holiday], list[Closure]]:
+    holidays: list[Holiday] = []
+    closures: list[Closure] = []
+    if not isinstance(entries, list | tuple):
+        raise ValidationFailed("holidays must be a list", {"holidays": "not a list"})
+    for entry in entries:
+        if isinstance(entry, dict) and "start" in entry:
+            closures.append(_closure_from_form(entry))
+        else:
+            holidays.append(_holiday_from_form(entry))
+    return holidays, closures
+
+
+def _holiday_from_form(entry: object) -> Holiday:
+    text, yearly, name = entry, False, ""
+    if isinstance(entry, dict):
+        _only_keys(entry, {"date", "yearly", "name"})
+        text, yearly, name = entry.get("date"), entry.get("yearly", False), entry.get("name", "")
+        if not isinstance(yearly, bool) or not isinstance(name, str):
+            raise ValidationFailed("holidays: yearly is true or false and name is text",
+                                   {"holidays": "bad holiday"})
+    pattern = r"(\d{2})-(\d{2})" if yearly else r"(\d{4})-(\d{2})-(\d{2})"
+    match = re.fullmatch(pattern, text) if isinstance(text, str) else None
+    try:
+        if match is None:
+            raise ValueError(text)
+        numbers = [int(part) for part in match.groups()]
+        year, month, day = numbers if not yearly else [2000, *numbers]  # 2000 has a 29 Feb
+        date(year, month, day)
+    except ValueError:
+        shape = "MM-DD for a yearly holiday" if yearly else "YYYY-MM-DD"
+        raise ValidationFailed(f"holidays: {text!r} is not a date as {shape}",
+                               {"holidays": "bad date"}) from None
+    return Holiday(month, day, None if yearly else year, name)
+
+
+def _closure_from_form(entry: dict[str, Any]) -> Closure:
+    _only_keys(entry, {"start", "end", "name"})
+    moments = []
+    for key in ("start", "end"):
+        try:
+            moment = datetime.fromisoformat(entry.get(key))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise ValidationFailed(f"holidays: a closure's {key} is a date and time with its "
+                                   "offset, such as 2026-12-24T12:00:00+01:00",
+                                   {"holidays": f"bad {key}"})
+        moments.append(moment)
+    name = entry.get("name", "")
+    return Closure(moments[0], moments[1], name if isinstance(name, str) else str(name))
+
+
+def check_closure(closure: Closure) -> None:
+    if closure.start.utcoffset() is None or closure.end.utcoffset() is None:
+        raise ValidationFailed("holidays: a closure's start and end need a time zone",
+                               {"holidays": "naive closure"})
+    if closure.end <= closure.start:
+        raise ValidationFailed("holidays: a closure must end after it starts",
+                               {"holidays": "reversed closure"})
+
+
+def _only_keys(entry: Mapping[str, Any], known: set[str]) -> None:
+    unknown = sorted(str(key) for key in entry if key not in known)
+    if unknown:
+        raise ValidationFailed(f"holidays: unknown field {unknown[0]!r}; known: "
+                               + ", ".join(sorted(known)), {"holidays": "unknown field"})
+
+
+# --- iCalendar ------------------------------------------------------------------------------
+
+_FOLD = re.compile(r"\r?\n[ \t]")
+_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
+_DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_RULE_KEYS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "WKST"})
+
+
+@dataclass(frozen=True)
+class _Property:
+    name: str
+    params: dict[str, str]
+    value: str
+    line: int
+
+
+def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
+    """The holidays (all-day events) and closures (timed events) of an iCalendar text.
+
+    Floating times (no zone, no ``Z``) are read in ``timezone``, the calendar's own. Events
+    may repeat yearly (``RRULE:FREQ=YEARLY``, with ``INTERVAL``, ``COUNT`` or ``UNTIL``);
+    any other rule is refused rather than guessed at. Cancelled events are left out.
+    """
+    if "BEGIN:VCALENDAR" not in text.upper():
+        raise ValidationFailed("the file is not an iCalendar file (no BEGIN:VCALENDAR)",
+                               {"ics": "not icalendar"})
+    holidays: list[Holiday] = []
+    closures: list[Closure] = []
+    for event in _events(text):
+        if event.get("STATUS", _Property("", {}, "", 0)).value.upper() == "CANCELLED":
+            continue
+        found_holidays, found_closures = _event_closing(event, timezone)
+        holidays += found_holidays
+        closures += found_closures
+    return holidays, closures
+
+
+def _events(text: str) -> Iterator[dict[str, _Property]]:
+    """Each VEVENT's own properties (not those of an alarm nested inside it)."""
+    depth = 0
+    event: dict[str, _Property] | None = None
+    for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
+        if not line.strip():
+            continue
+        prop = _property(line, number)
+        if prop.name == "BEGIN":
+            depth += 1
+            if prop.value.upper() == "VEVENT":
+                event, depth = {}, 1
+        elif prop.name == "END":
+            depth -= 1
+            if prop.value.upper() == "VEVENT" and event is not None:
+                yield event
+                event = None
+        elif event is not None and depth == 1:
+            event.setdefault(prop.name, prop)
+
+
+def _property(line: str, number: int) -> _Property:
+    quoted, colon = False, -1
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            colon = index
+            break
+    if colon < 1:
+        raise _bad(number, "a content line is NAME:VALUE")
+    name, *params = line[:colon].split(";")
+    parsed = {}
+    for param in params:
+        key, _, value = param.partition("=")
+        parsed[key.upper()] = value.strip('"')
+    return _Property(name.upper(), parsed, line[colon + 1:], number)
+
+
+def _bad(line: int, why: str) -> ValidationFailed:
+    return ValidationFailed(f"iCalendar line {line}: {why}", {"ics": f"line {line}"})
+
+
+def _event_closing(event: dict[str, _Property],
+                   timezone: str) -> tuple[list[Holiday], list[Closure]]:
+    start_prop = event.get("DTSTART")
+    if start_prop is None:
+        raise ValidationFailed("iCalendar: an event has no DTSTART", {"ics": "no DTSTART"})
+    name = _unescape(event["SUMMARY"].value) if "SUMMARY" in event else ""
+    start = _moment(start_prop, timezone)
+    end = _event_end(event, start, timezone)
+    if end <= start:
+        raise _bad(start_prop.line, "the event ends before it starts")
+    yearly, years = _repeats(event.get("RRULE"), start)
+    if isinstance(start, datetime):
+        assert isinstance(end, datetime)
+        if yearly:
+            raise _bad(start_prop.line, "a timed event repeating forever cannot be a holiday: "
+                       "make it all-day or give the rule a COUNT or UNTIL")
+        return [], [Closure(_shifted(start, n), _shifted(end, n), name) for n in years
+                    if _exists(start.year + n, start.month, start.day)]
+    days = [start + timedelta(days=n) for n in range((end - start).days)]
+    if yearly:
+        return [Holiday(d.month, d.day, None, name) for d in days], []
+    return [Holiday(d.month, d.day, d.year + n, name) for n in years for d in days
+            if _exists(d.year + n, d.month, d.day)], []
+
+
+def _moment(prop: _Property, timezone: str) -> date | datetime:
+    value = prop.value.strip()
+    if prop.params.get("VALUE", "").upper() == "DATE" or _DATE.fullmatch(value):
+        match = _DATE.fullmatch(value)
+        if match is None or not _exists(*map(int, match.groups())):
+            raise _bad(prop.line, f"{value!r} is not a date (YYYYMMDD)")
+        return date(*map(int, match.groups()))
+    found = _DATE_TIME.fullmatch(value)
+    if found is None:
+        raise _bad(prop.line, f"{value!r} is not a date-time (YYYYMMDDTHHMMSS)")
+    zone_name = "UTC" if found[7] else prop.params.get("TZID", timezone)
+    try:
+        year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
+        return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(zone_name))
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise _bad(prop.line, f"{value!r} in {zone_name!r}: unknown zone or impossible time "
+                   "(use IANA zone names such as Europe/Berlin)") from None
+
+
+def _event_end(event: dict[str, _Property], start: date | datetime,
+               timezone: str) -> date | datetime:
+    if "DTEND" in event:
+        end = _moment(event["DTEND"], timezone)
+        if isinstance(end, datetime) != isinstance(start, datetime):
+            raise _bad(event["DTEND"].line, "DTSTART and DTEND must both be dates or both times")
+        return end
+    if "DURATION" in event:
+        match = _DURATION.fullmatch(event["DURATION"].value.strip())
+        if match is None:
+            raise _bad(event["DURATION"].line, "DURATION is such as P1D or PT4H")
+        weeks, days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+        length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+        return start + (length if isinstance(start, datetime) else timedelta(days=length.days))
+    # RFC 5545: an all-day event without an end lasts the day; a timed one, no time at all
+    return start + timedelta(days=1) if not isinstance(start, datetime) else start
+
+
+def _repeats(rule: _Property | None, start: date | datetime) -> tuple[bool, list[int]]:
+    """Whether the event recurs every year for ever, else the years after the first it is on."""
+    if rule is None:
+        return False, [0]
+    parts = dict(part.partition("=")[::2] for part in rule.value.upper().split(";") if part)
+    unknown = sorted(set(parts) - _RULE_KEYS)
+    if parts.get("FREQ") != "YEARLY" or unknown:
+        raise _bad(rule.line, "only yearly repeats on the event's own date are understood "
+                   f"(RRULE:FREQ=YEARLY), not {rule.value!r}")
+    if parts.get("BYMONTH", str(start.month)) != str(start.month) or parts.get(
+            "BYMONTHDAY", str(start.day)) != str(start.day):
+        raise _bad(rule.line, "a yearly rule must repeat on the event's own date")
+    try:
+        interval, count = int(parts.get("INTERVAL", "1")), int(parts.get("COUNT", "0"))
+        until = _moment(_Property("UNTIL", {}, parts["UNTIL"], rule.line), "UTC") \
+            if "UNTIL" in parts else None
+    except ValueError:
+        raise _bad(rule.line, "INTERVAL and COUNT are whole numbers") from None
+    if interval < 1:
+        raise _bad(rule.line, "INTERVAL is at least 1")
+    if not count and until is None:
+        if interval != 1:
+            raise _bad(rule.line, "a rule repeating every few years for ever needs COUNT or UNTIL")
+        return True, []
+    last_year = until.year if until is not None else start.year + interval * count
+    years = [n for n in range(0, last_year - start.year + 1, interval)]
+    years = years[:count] if count else years
+    if until is not None:
+        years = [n for n in years if _on_or_before(start, n, until)]
+    return False, years[:MAX_OCCURRENCES]
+
+
+def _on_or_before(start: date | datetime, years_later: int, until: date | datetime) -> bool:
+    if isinstance(start, datetime) and isinstance(until, datetime):
+        return _shifted(start, years_later) <= until
+    day = start.date() if isinstance(start, datetime) else start
+    limit = until.date() if isinstance(until, datetime) else until
+    return _exists(day.year + years_later, day.month, day.day) and date(
+        day.year + years_later, day.month, day.day) <= limit
+
+
+def _shifted(moment: datetime, years: int) -> datetime:
+    return moment.replace(year=moment.year + years)
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], text).strip()

@@ -1,0 +1,96 @@
+"""Holidays imported from the text of iCalendar files."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.holidays import Closure, Holiday, parse_ical
+
+BERLIN = ZoneInfo("Europe/Berlin")
+OFFICE = [["08:00", "12:00"], ["13:00", "17:00"]]
+
+
+def ics(*events):
+    body = "".join(f"BEGIN:VEVENT\r\n{event.strip()}\r\nEND:VEVENT\r\n" for event in events)
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//Holidays//EN\r\n{body}" \
+           "END:VCALENDAR\r\n"
+
+
+def office():
+    return BusinessCalendar.from_dict({"timezone": "Europe/Berlin", "hours": {
+        day: OFFICE for day in ("mon", "tue", "wed", "thu", "fri")}})
+
+
+def test_all_day_events_become_holidays_and_their_end_is_exclusive():
+    text = ics("DTSTART;VALUE=DATE:20261224\nDTEND;VALUE=DATE:20261227\nSUMMARY:Christmas",
+               "DTSTART;VALUE=DATE:20260501\nSUMMARY:Labour Day")
+    holidays, closures = parse_ical(text, "Europe/Berlin")
+    assert holidays == [Holiday(12, 24, 2026, "Christmas"), Holiday(12, 25, 2026, "Christmas"),
+                        Holiday(12, 26, 2026, "Christmas"), Holiday(5, 1, 2026, "Labour Day")]
+    assert closures == []
+
+
+def test_yearly_rules_recur_for_ever_or_are_spelled_out_when_they_end():
+    text = ics("DTSTART;VALUE=DATE:20200101\nRRULE:FREQ=YEARLY\nSUMMARY:New Year",
+               "DTSTART:20240229\nDTEND:20240301\nRRULE:FREQ=YEARLY;COUNT=3",
+               "DTSTART;VALUE=DATE:20251003\nRRULE:FREQ=YEARLY;INTERVAL=2;UNTIL=20300101")
+    holidays, _ = parse_ical(text, "UTC")
+    assert holidays == [Holiday(1, 1, None, "New Year"), Holiday(2, 29, 2024),
+                        Holiday(10, 3, 2025), Holiday(10, 3, 2027), Holiday(10, 3, 2029)]
+
+
+def test_timed_events_become_closures_in_their_own_zone_or_the_calendars():
+    text = ics("DTSTART;TZID=America/New_York:20261224T120000\n"
+               "DTEND;TZID=America/New_York:20261224T180000\nSUMMARY:Half day",
+               "DTSTART:20261231T120000Z\nDURATION:PT4H",
+               "DTSTART:20261230T130000\nDTEND:20261230T150000")
+    _, closures = parse_ical(text, "Europe/Berlin")
+    assert [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures] == [
+        (datetime(2026, 12, 24, 17, tzinfo=UTC), datetime(2026, 12, 24, 23, tzinfo=UTC)),
+        (datetime(2026, 12, 31, 12, tzinfo=UTC), datetime(2026, 12, 31, 16, tzinfo=UTC)),
+        (datetime(2026, 12, 30, 12, tzinfo=UTC), datetime(2026, 12, 30, 14, tzinfo=UTC))]
+    assert closures[0].name == "Half day"
+    assert isinstance(closures[1], Closure)
+
+
+def test_folded_lines_escapes_alarms_and_cancelled_events():
+    text = ics("DTSTART;VALUE=DATE:20261003\nSUMMARY:Day of German\r\n  Unity\\, national\n"
+               "BEGIN:VALARM\nTRIGGER:-PT15M\nDTSTART:20990101T000000Z\nEND:VALARM",
+               "DTSTART;VALUE=DATE:20261005\nSTATUS:CANCELLED")
+    holidays, closures = parse_ical(text.replace("\n", "\r\n").replace("\r\r", "\r"), "UTC")
+    assert holidays == [Holiday(10, 3, 2026, "Day of German Unity, national")]
+    assert closures == []
+
+
+def test_an_imported_file_closes_the_calendar():
+    text = ics("DTSTART;VALUE=DATE:20261225\nRRULE:FREQ=YEARLY\nSUMMARY:Christmas",
+               "DTSTART:20261224T120000\nDTEND:20261224T170000\nSUMMARY:Christmas Eve")
+    cal = office().with_holidays_from_ical(text)
+    start = datetime(2026, 12, 24, 8, tzinfo=BERLIN)
+    assert cal.elapsed(start, datetime(2026, 12, 28, 8, tzinfo=BERLIN)) == timedelta(hours=4)
+    assert not cal.is_open(datetime(2028, 12, 25, 9, tzinfo=BERLIN))  # a Monday, every year
+    assert cal.is_open(datetime(2028, 12, 27, 9, tzinfo=BERLIN))
+    assert BusinessCalendar.from_dict(cal.to_dict()) == cal
+    assert {"date": "12-25", "yearly": True, "name": "Christmas"} in cal.to_dict()["holidays"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("BEGIN:VEVENT\nDTSTART:20261224\nEND:VEVENT", "not an iCalendar file"),
+    (ics("SUMMARY:No start"), "no DTSTART"),
+    (ics("DTSTART;VALUE=DATE:20261332"), "not a date"),
+    (ics("DTSTART:20261224T25"), "not a date-time"),
+    (ics("DTSTART;TZID=Mars/Olympus:20261224T120000\nDURATION:PT1H"), "unknown zone"),
+    (ics("DTSTART;VALUE=DATE:20261224\nDTEND;VALUE=DATE:20261224"), "ends before it starts"),
+    (ics("DTSTART;VALUE=DATE:20261224\nRRULE:FREQ=WEEKLY"), "only yearly repeats"),
+    (ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYDAY=4TH"), "only yearly repeats"),
+    (ics("DTSTART:20261224T120000Z\nDURATION:PT1H\nRRULE:FREQ=YEARLY"), "repeating forever"),
+    (ics("DTSTART;VALUE=DATE:20261224\nDTEND:20261224T120000Z"), "both be dates or both times"),
+    (ics("no colon here"), "NAME:VALUE"),
+])
+def test_files_that_do_not_parse_say_why(text, message):
+    with pytest.raises(ValidationFailed, match=message) as raised:
+        parse_ical(text, "UTC")
+    assert "ics" in raised.value.fields
