@@ -126,7 +126,8 @@ class RetrySchedule:
         """The wait after failed try number ``attempt`` (1-based); None once it is the last."""
         if attempt >= self.attempts:
             return None
-        return min(self.first_delay * self.factor ** (attempt - 1), self.max_delay)
+        delay: timedelta = self.first_delay * self.factor ** (attempt - 1)
+        return min(delay, self.max_delay)
 
 
 DEFAULT_SCHEDULE = RetrySchedule()
@@ -219,6 +220,8 @@ def is_internal_address(address: IpAddress) -> bool:
     """Loopback, link-local, private (RFC 1918, ULA), multicast, reserved, unspecified, any
     other non-global range, or an IPv6 form wrapping one of these."""
     if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # a socket to it reaches the IPv4 address
+            return is_internal_address(address.ipv4_mapped)
         embedded = _embedded_ipv4(address)
         if embedded is not None and is_internal_address(embedded):
             return True

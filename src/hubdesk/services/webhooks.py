@@ -46,7 +46,7 @@ LEASE_PER_DELIVERY = timedelta(seconds=20)
 class WebhookInput:
     fields_set: frozenset[str]
     url: str | None = None
-    event_kinds: tuple[str, ...] = ()
+    event_kinds: tuple[str, ...] = ("*",)
     active: bool = True
     allow_private: bool = False
 

@@ -18,7 +18,8 @@ from hubdesk.services.ports import Sealer
 router = APIRouter(prefix="/api/v1", tags=["webhooks"],
                    responses=problem_responses(401, 403, 404, 422))
 
-EventKind = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^(\*|[a-z_]+(\.[a-z_]+)*)$")]
+EventKind = Annotated[str, Field(min_length=1, max_length=80,
+                                 pattern=r"^(\*|[a-z_]+(\.[a-z_]+)*)$")]
 
 
 class WebhookIn(Strict):
