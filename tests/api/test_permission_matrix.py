@@ -185,9 +185,19 @@ def test_list_shows_exactly_what_the_role_may_open(hub, client, world):
         assert {t["id"] for t in page["items"]} == ids, role
 
 
+def _sealed_webhook_secret(hub, webhook_id):
+    from sqlalchemy import select
+
+    from hubdesk.store.tables import webhook_subscriptions as table
+    with hub.engine.connect() as connection:
+        return connection.execute(select(table.c.sealed_secret)
+                                  .where(table.c.id == webhook_id)).scalar_one()
+
+
 def test_denied_webhook_writes_change_nothing(hub, client, world):
     admin = world.staff["admin"]
     before = client.get(f"/api/v1/webhooks/{world.webhook}", headers=admin.headers).json()
+    sealed = _sealed_webhook_secret(hub, world.webhook)
     for role in ROLES:
         if role == "admin":
             continue
@@ -200,3 +210,4 @@ def test_denied_webhook_writes_change_nothing(hub, client, world):
     after = client.get("/api/v1/webhooks", headers=admin.headers).json()
     assert after == [before]
     assert before["url"] == WEBHOOK_URL and before["active"] is True
+    assert _sealed_webhook_secret(hub, world.webhook) == sealed

@@ -163,3 +163,21 @@ def test_redirects_are_not_followed(receiver, sender):
     result = sender.send(receiver.url, b"{}", {}, allow_private=True)
     assert result.status_code == 302 and not result.succeeded
     assert len(receiver.received) == 1
+
+
+def test_a_silent_receiver_times_out():
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts the connection, never answers
+    port = listener.getsockname()[1]
+    impatient = HttpWebhookSender(total_timeout=0.5, connect_timeout=0.5)
+    try:
+        result = impatient.send(f"http://127.0.0.1:{port}/hook", b"{}", {},
+                                allow_private=True)
+    finally:
+        impatient.close()
+        listener.close()
+    assert result.status_code is None and result.error is not None
+    assert result.error.startswith("timed out") and 400 <= result.duration_ms < 5000
