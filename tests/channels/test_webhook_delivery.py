@@ -181,3 +181,29 @@ def test_a_silent_receiver_times_out():
         listener.close()
     assert result.status_code is None and result.error is not None
     assert result.error.startswith("timed out") and 400 <= result.duration_ms < 5000
+
+
+def test_https_keeps_the_host_name_for_sni_and_the_certificate_check(tmp_path, receiver):
+    import ssl
+
+    from tests.channels.tls import certificate_for
+
+    cert, key = certificate_for("hooks.example.test", tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    seen_names: list[str | None] = []
+    server_tls.sni_callback = lambda sock, name, ctx: seen_names.append(name)
+    receiver.server.socket = server_tls.wrap_socket(receiver.server.socket, server_side=True)
+    trusting = ssl.create_default_context(cafile=str(cert))
+    pinned = HttpWebhookSender(resolver=lambda host, port: ["127.0.0.1"], tls=trusting)
+    try:
+        good = pinned.send(f"https://hooks.example.test:{receiver.port}/hook", b"{}", {},
+                           allow_private=True)
+        wrong = pinned.send(f"https://other.example.test:{receiver.port}/hook", b"{}", {},
+                            allow_private=True)
+    finally:
+        pinned.close()
+    assert good.status_code == 200, good.error
+    assert seen_names[0] == "hooks.example.test"
+    assert wrong.status_code is None and "certificate" in (wrong.error or "").lower()
+    assert len(receiver.received) == 1
