@@ -207,3 +207,26 @@ def test_https_keeps_the_host_name_for_sni_and_the_certificate_check(tmp_path, r
     assert seen_names[0] == "hooks.example.test"
     assert wrong.status_code is None and "certificate" in (wrong.error or "").lower()
     assert len(receiver.received) == 1
+
+
+def test_the_delivery_loop_sends_until_stopped(hub, receiver):
+    import threading
+    import time
+
+    from hubdesk.channels.webhooks import run_webhook_deliveries
+
+    admin = factories.staff(hub, Role.ADMIN).agent
+    _subscribe(hub, admin, receiver.url)
+    factories.ticket(hub, admin)
+    relay_outbox(hub.uows, hub.publisher)
+    stop = threading.Event()
+    loop = threading.Thread(target=run_webhook_deliveries, args=(hub, stop),
+                            kwargs={"idle_seconds": 0.05})
+    loop.start()
+    deadline = time.monotonic() + 10
+    while not receiver.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    loop.join(timeout=5)
+    assert not loop.is_alive()
+    assert len(receiver.received) == 1
