@@ -24,6 +24,7 @@ class World:
     department_id: int
     own_requester: int
     own_message: int
+    webhook: int      # an existing webhook subscription
 
 
 @pytest.fixture
@@ -47,8 +48,15 @@ def world(hub) -> World:
     from hubdesk.services.tickets import TicketChanges, update_ticket
     update_ticket(hub.uows, admin, handed,
                   TicketChanges(frozenset({"department_id"}), department_id=billing.id))
+    from hubdesk.sealing import FernetSealer
+    from hubdesk.services.webhooks import WebhookInput, create_webhook
+    webhook = create_webhook(hub.uows, FernetSealer(hub.settings.secret_key), admin,
+                             WebhookInput(frozenset({"url"}), url=WEBHOOK_URL)).subscription
     return World(people, own, other, handed, dup, mine.id, billing.id, opened.requester.id,
-                 opened.messages[0].id)
+                 opened.messages[0].id, webhook.id)
+
+
+WEBHOOK_URL = "https://hooks.example.com/in"
 
 
 def _requests(w: World) -> dict[str, tuple[str, str, dict | None]]:
@@ -85,6 +93,15 @@ def _requests(w: World) -> dict[str, tuple[str, str, dict | None]]:
         "block sender": ("PUT", f"/api/v1/customers/{w.own_requester}/block",
                          {"reason": "abusive", "ticket_id": w.own}),
         "unblock sender": ("DELETE", f"/api/v1/customers/{w.own_requester}/block", None),
+        "list webhooks": ("GET", "/api/v1/webhooks", None),
+        "create webhook": ("POST", "/api/v1/webhooks", {"url": "https://x.example.com/in",
+                                                        "event_kinds": ["ticket.created"]}),
+        "read webhook": ("GET", f"/api/v1/webhooks/{w.webhook}", None),
+        "edit webhook": ("PATCH", f"/api/v1/webhooks/{w.webhook}",
+                         {"event_kinds": ["ticket.status_changed"]}),
+        "rotate webhook": ("POST", f"/api/v1/webhooks/{w.webhook}/rotate-secret", None),
+        "webhook deliveries": ("GET", f"/api/v1/webhooks/{w.webhook}/deliveries", None),
+        "delete webhook": ("DELETE", f"/api/v1/webhooks/{w.webhook}", None),
     }
 
 
@@ -113,6 +130,13 @@ EXPECTED = {
     "escalate own team": [200, 200, 200, 200, 200, 404],
     "block sender":      [403, 403, 200, 200, 200, 403],
     "unblock sender":    [403, 403, 200, 200, 200, 403],
+    "list webhooks":     [403, 403, 403, 403, 200, 403],
+    "create webhook":    [403, 403, 403, 403, 201, 403],
+    "read webhook":      [403, 403, 403, 403, 200, 403],
+    "edit webhook":      [403, 403, 403, 403, 200, 403],
+    "rotate webhook":    [403, 403, 403, 403, 200, 403],
+    "webhook deliveries": [403, 403, 403, 403, 200, 403],
+    "delete webhook":    [403, 403, 403, 403, 204, 403],
 }
 
 @pytest.mark.parametrize("role", ROLES)
@@ -159,3 +183,31 @@ def test_list_shows_exactly_what_the_role_may_open(hub, client, world):
     for role, ids in expected.items():
         page = client.get("/api/v1/tickets", headers=world.staff[role].headers).json()
         assert {t["id"] for t in page["items"]} == ids, role
+
+
+def _sealed_webhook_secret(hub, webhook_id):
+    from sqlalchemy import select
+
+    from hubdesk.store.tables import webhook_subscriptions as table
+    with hub.engine.connect() as connection:
+        return connection.execute(select(table.c.sealed_secret)
+                                  .where(table.c.id == webhook_id)).scalar_one()
+
+
+def test_denied_webhook_writes_change_nothing(hub, client, world):
+    admin = world.staff["admin"]
+    before = client.get(f"/api/v1/webhooks/{world.webhook}", headers=admin.headers).json()
+    sealed = _sealed_webhook_secret(hub, world.webhook)
+    for role in ROLES:
+        if role == "admin":
+            continue
+        headers = world.staff[role].headers
+        client.post("/api/v1/webhooks", headers=headers, json={"url": "https://x.example/in"})
+        client.patch(f"/api/v1/webhooks/{world.webhook}", headers=headers,
+                     json={"url": "https://attacker.example/in", "active": False})
+        client.post(f"/api/v1/webhooks/{world.webhook}/rotate-secret", headers=headers)
+        client.delete(f"/api/v1/webhooks/{world.webhook}", headers=headers)
+    after = client.get("/api/v1/webhooks", headers=admin.headers).json()
+    assert after == [before]
+    assert before["url"] == WEBHOOK_URL and before["active"] is True
+    assert _sealed_webhook_secret(hub, world.webhook) == sealed

@@ -11,7 +11,7 @@ from hubdesk import __version__
 from hubdesk.api import problems
 from hubdesk.api.middleware import BodySizeLimit, RequestContext
 from hubdesk.api.responses import JsonResponse
-from hubdesk.api.routes import directory, health, safety, tickets
+from hubdesk.api.routes import directory, health, safety, tickets, webhooks
 from hubdesk.bootstrap import Hub
 from hubdesk.worker import start_relay_thread
 
@@ -43,6 +43,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(tickets.attachments)
     app.include_router(directory.router)
     app.include_router(safety.router)
+    app.include_router(webhooks.router)
     _mount_console(app)
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)
     app.add_middleware(RequestContext)

@@ -181,3 +181,13 @@ def check_sensitive_access(agent: Agent) -> None:
     if not may_read_sensitive(agent):
         raise PermissionDenied("reading masked personal data needs sensitive-data access; "
                                "ask an administrator")
+
+
+def check_webhook_admin(agent: Agent) -> None:
+    """Webhooks send the desk's events outside; only administrators set them up or read them."""
+    check_admin(agent, "managing webhooks")
+
+
+def check_private_webhook_targets(agent: Agent) -> None:
+    """Letting a webhook reach internal addresses opens the internal network to it."""
+    check_admin(agent, "allowing a webhook to reach private network addresses")

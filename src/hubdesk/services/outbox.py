@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from hubdesk.domain.clock import utcnow
-from hubdesk.services.ports import Publisher, UnitOfWorkFactory
+from hubdesk.services.ports import Publisher, WebhookUnitOfWorkFactory
+from hubdesk.services.webhooks import enqueue_deliveries
 
 MAX_ERROR_LENGTH = 2000
 
 
-def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *, limit: int = 200) -> int:
+def relay_outbox(uows: WebhookUnitOfWorkFactory, publisher: Publisher, *,
+                 limit: int = 200) -> int:
     """Publish up to ``limit`` unpublished entries; returns how many went out.
 
     Entries are claimed with row locks that concurrent relays skip (PostgreSQL), so several
     workers share the work without publishing an entry twice. A failed publish stays in the
     outbox with its error and is retried on the next pass; the ones after it wait, keeping
-    consumers' order.
+    consumers' order. Each published entry is queued for the webhooks that want it in the
+    same transaction, so it fans out exactly once.
     """
     published: list[int] = []
+    now = utcnow()
     with uows() as uow:
         for entry_id, topic, payload in uow.outbox.claim(limit):
+            message = {**payload, "outbox_id": entry_id}
             try:
-                publisher.publish(topic, {**payload, "outbox_id": entry_id})
+                publisher.publish(topic, message)
             except Exception as error:  # whatever the bus raised, the entry is retried later
                 uow.outbox.mark_failed(entry_id, f"{type(error).__name__}: {error}"[
                     :MAX_ERROR_LENGTH])
                 break
+            enqueue_deliveries(uow, topic, message, now)
             published.append(entry_id)
-        uow.outbox.mark_published(published, utcnow())
+        uow.outbox.mark_published(published, now)
         uow.commit()
     return len(published)

@@ -15,6 +15,12 @@ from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Ticket
 from hubdesk.domain.triage import SimilarTicket, TriageResult
+from hubdesk.domain.webhooks import (
+    AttemptResult,
+    DueDelivery,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from hubdesk.services.views import Page, StoredEvent, TicketFilter
 
 
@@ -180,3 +186,47 @@ class BlobStore(Protocol):
 
     def put(self, content: bytes) -> str: ...
     def get(self, sha256: str) -> bytes: ...
+
+
+class WebhookRepository(Protocol):
+    """Webhook subscriptions (secrets kept sealed) and their deliveries."""
+
+    def add(self, subscription: WebhookSubscription, sealed_secret: str,
+            created_by_id: int | None, at: datetime) -> int: ...
+    def get(self, subscription_id: int, *,
+            for_update: bool = False) -> WebhookSubscription | None: ...
+    def all(self) -> list[WebhookSubscription]: ...
+    def save(self, subscription: WebhookSubscription, at: datetime) -> None: ...
+    def set_secret(self, subscription_id: int, sealed_secret: str, at: datetime) -> None: ...
+    def delete(self, subscription_id: int) -> bool: ...
+    def active(self) -> list[WebhookSubscription]: ...
+    def add_deliveries(self, deliveries: list[WebhookDelivery]) -> None: ...
+    def claim_due(self, now: datetime, lease_until: datetime,
+                  limit: int) -> list[DueDelivery]:
+        """Due deliveries of active subscriptions, oldest first, with attempts counted and
+        ``next_attempt_at`` pushed to ``lease_until`` so no other worker takes them meanwhile;
+        on PostgreSQL concurrent claims skip each other's rows."""
+        ...
+    def save_delivery(self, delivery: WebhookDelivery) -> None: ...
+    def deliveries(self, subscription_id: int, limit: int,
+                   before_id: int | None) -> list[WebhookDelivery]:
+        """Newest first."""
+        ...
+
+
+class WebhookUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    def __enter__(self) -> WebhookUnitOfWork: ...
+
+
+class WebhookUnitOfWorkFactory(Protocol):
+    def __call__(self, *, write: bool = True) -> WebhookUnitOfWork: ...
+
+
+class WebhookSender(Protocol):
+    """Posts a signed body to a subscriber. Never raises: a refused target, a timeout or a
+    broken connection come back as the result's ``error``."""
+
+    def send(self, url: str, body: bytes, headers: dict[str, str], *,
+             allow_private: bool) -> AttemptResult: ...

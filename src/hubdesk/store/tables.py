@@ -239,3 +239,40 @@ triage_feedback = Table(
     UniqueConstraint("message_id", "verdict", name="uq_triage_feedback_message_verdict"),
     Index("ix_triage_feedback_verdict", "verdict", "id"),
 )
+
+# Outbound webhooks. The signing secret is sealed (sealing.py) so a dump does not reveal it.
+webhook_subscriptions = Table(
+    "webhook_subscriptions", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False),
+    Column("event_kinds", JsonDocument, nullable=False),
+    Column("sealed_secret", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("allow_private", Boolean, nullable=False),
+    Column("consecutive_failures", Integer, nullable=False),
+    Column("disabled_reason", Text, nullable=True),
+    Column("created_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("subscription_id", Id, ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("topic", String(80), nullable=False),
+    Column("payload", JsonDocument, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("duration_ms", Integer, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    # the delivery loop looks for due work; the console pages a subscription's history
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
+)

@@ -15,6 +15,7 @@ from hubdesk.store.directory import (
 )
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.tickets import SqlTicketRepository
+from hubdesk.store.webhooks import SqlWebhookRepository
 from hubdesk.store.writers import WriterQueue, writer_queue
 
 
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     agents: SqlAgentRepository
     structure: SqlOrgStructureRepository
     outbox: SqlOutbox
+    webhooks: SqlWebhookRepository
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None) -> None:
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.agents = SqlAgentRepository(connection)
         self.structure = SqlOrgStructureRepository(connection)
         self.outbox = SqlOutbox(connection)
+        self.webhooks = SqlWebhookRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,82 @@
+"""The webhook endpoints: the secret shown once, input bounds, refusals as problem+json."""
+
+from __future__ import annotations
+
+from hubdesk.domain.agents import Role
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.webhooks import AttemptResult, verify_signature
+from hubdesk.sealing import FernetSealer
+from hubdesk.services.outbox import relay_outbox
+from hubdesk.services.webhooks import deliver_due
+from tests import factories
+
+
+class Recording:
+    def __init__(self) -> None:
+        self.sent: list[tuple[bytes, dict[str, str]]] = []
+
+    def send(self, url, body, headers, *, allow_private):
+        self.sent.append((body, headers))
+        return AttemptResult(204, None, 1)
+
+
+def test_create_shows_the_secret_once_and_rotation_replaces_it(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    created = client.post("/api/v1/webhooks", headers=admin.headers, json={
+        "url": "https://hooks.example.com/in", "event_kinds": ["ticket.created"]})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["secret"].startswith("whsec_") and body["event_kinds"] == ["ticket.created"]
+    read = client.get(f"/api/v1/webhooks/{body['id']}", headers=admin.headers).json()
+    assert "secret" not in read and read["active"] is True
+
+    rotated = client.post(f"/api/v1/webhooks/{body['id']}/rotate-secret",
+                          headers=admin.headers).json()
+    assert rotated["secret"] != body["secret"]
+    factories.ticket(hub, admin.agent)
+    relay_outbox(hub.uows, hub.publisher)
+    sender = Recording()
+    deliver_due(hub.uows, sender, FernetSealer(hub.settings.secret_key), utcnow())
+    [(sent, headers)] = sender.sent
+    timestamp = int(headers["Hubdesk-Signature"].split(",")[0][2:])
+    assert verify_signature(rotated["secret"], headers["Hubdesk-Signature"], sent, timestamp)
+    assert not verify_signature(body["secret"], headers["Hubdesk-Signature"], sent, timestamp)
+
+    page = client.get(f"/api/v1/webhooks/{body['id']}/deliveries?limit=1",
+                      headers=admin.headers).json()
+    assert [(d["event"], d["status"], d["last_status_code"]) for d in page] == \
+        [("ticket.created", "delivered", 204)]
+
+
+def test_bad_input_is_a_problem_naming_the_field(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    cases = [
+        {"url": "http://127.0.0.1:8080/hook"},
+        {"url": "http://[::ffff:10.0.0.1]/hook"},
+        {"url": "ftp://example.com/in"},
+        {"url": "https://user:secret@example.com/in"},
+        {"url": "https://example.com/in", "event_kinds": []},
+        {"url": "https://example.com/in", "event_kinds": ["Ticket Created!"]},
+        {"url": "https://example.com/" + "a" * 2100},
+        {"url": "https://example.com/in", "surprise": True},
+    ]
+    for case in cases:
+        response = client.post("/api/v1/webhooks", headers=admin.headers, json=case)
+        assert response.status_code == 422, case
+        assert response.headers["content-type"] == "application/problem+json"
+    assert client.get("/api/v1/webhooks", headers=admin.headers).json() == []
+
+
+def test_loopback_with_the_flag_and_withdrawing_it(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    created = client.post("/api/v1/webhooks", headers=admin.headers, json={
+        "url": "http://127.0.0.1:8080/hook", "allow_private": True}).json()
+    assert created["allow_private"] is True
+    withdrawn = client.patch(f"/api/v1/webhooks/{created['id']}", headers=admin.headers,
+                             json={"allow_private": False})
+    assert withdrawn.status_code == 422
+    assert "internal address" in withdrawn.json()["detail"]
+    assert client.delete(f"/api/v1/webhooks/{created['id']}",
+                         headers=admin.headers).status_code == 204
+    assert client.get(f"/api/v1/webhooks/{created['id']}",
+                      headers=admin.headers).status_code == 404
