@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from hubdesk.channels.webhooks import HttpWebhookSender, webhook_sealer
+from hubdesk.channels.webhooks import HttpWebhookSender
 from hubdesk.domain.agents import Role
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import ValidationFailed
@@ -35,7 +35,7 @@ def sender() -> Iterator[HttpWebhookSender]:
 
 
 def _subscribe(hub, admin, url, kinds=("ticket.created",), allow_private=True):
-    return create_webhook(hub.uows, webhook_sealer(hub), admin,
+    return create_webhook(hub.uows, hub.intake.sealer, admin,
                           WebhookInput(ALL, url=url, event_kinds=kinds,
                                        allow_private=allow_private))
 
@@ -46,7 +46,7 @@ def test_an_opened_ticket_reaches_the_receiver_signed(hub, receiver, sender):
     detail = factories.ticket(hub, admin, subject="Broken kettle")
     assert relay_outbox(hub.uows, hub.publisher) == 1
     now = utcnow()
-    assert deliver_due(hub.uows, sender, webhook_sealer(hub), now) == 1
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 1
 
     [arrived] = receiver.received
     headers = {k.lower(): v for k, v in arrived.headers.items()}
@@ -61,7 +61,7 @@ def test_an_opened_ticket_reaches_the_receiver_signed(hub, receiver, sender):
     [delivery] = list_deliveries(hub.uows, admin, created.subscription.id)
     assert (delivery.status.value, delivery.attempts, delivery.last_status_code) == \
         ("delivered", 1, 200)
-    assert deliver_due(hub.uows, sender, webhook_sealer(hub), now) == 0
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 0
 
 
 def test_a_failing_receiver_is_retried_with_growing_delays_then_disabled(hub, receiver,
@@ -74,7 +74,7 @@ def test_a_failing_receiver_is_retried_with_growing_delays_then_disabled(hub, re
     now = utcnow()
     delays = []
     for _ in range(DEFAULT_FAILURE_LIMIT):
-        assert deliver_due(hub.uows, sender, webhook_sealer(hub), now) == 1
+        assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 1
         [delivery] = list_deliveries(hub.uows, admin, created.subscription.id)
         assert delivery.next_attempt_at is not None
         delays.append(delivery.next_attempt_at - now)
@@ -90,7 +90,7 @@ def test_a_failing_receiver_is_retried_with_growing_delays_then_disabled(hub, re
     assert subscription.disabled_reason == \
         "disabled after 10 consecutive failed deliveries; last: HTTP 500"
     # a disabled webhook is neither attempted nor fed new events
-    assert deliver_due(hub.uows, sender, webhook_sealer(hub), now + timedelta(days=1)) == 0
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now + timedelta(days=1)) == 0
     factories.ticket(hub, admin, subject="Another")
     relay_outbox(hub.uows, hub.publisher)
     assert len(list_deliveries(hub.uows, admin, created.subscription.id)) == 1
@@ -106,13 +106,13 @@ def test_the_schedule_ends_in_gave_up(hub, receiver, sender):
     now = utcnow()
     short = type(DEFAULT_SCHEDULE)(first_delay=timedelta(seconds=1), attempts=3)
     for _ in range(3):
-        deliver_due(hub.uows, sender, webhook_sealer(hub), now, schedule=short,
+        deliver_due(hub.uows, sender, hub.intake.sealer, now, schedule=short,
                     failure_limit=100)
         now += timedelta(hours=1)
     [delivery] = list_deliveries(hub.uows, admin, created.subscription.id)
     assert (delivery.status.value, delivery.attempts, delivery.next_attempt_at) == \
         ("gave_up", 3, None)
-    assert deliver_due(hub.uows, sender, webhook_sealer(hub), now) == 0
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 0
     assert len(receiver.received) == 3
 
 
@@ -220,7 +220,7 @@ def test_the_delivery_loop_sends_until_stopped(hub, receiver):
     factories.ticket(hub, admin)
     relay_outbox(hub.uows, hub.publisher)
     stop = threading.Event()
-    loop = threading.Thread(target=run_webhook_deliveries, args=(hub, stop),
+    loop = threading.Thread(target=run_webhook_deliveries, args=(hub.app, stop),
                             kwargs={"idle_seconds": 0.05})
     loop.start()
     deadline = time.monotonic() + 10

@@ -19,12 +19,9 @@ from collections.abc import Callable
 
 import httpx
 
-from hubdesk.bootstrap import Hub
-from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.webhooks import AttemptResult, IpAddress, check_target_address
-from hubdesk.services.ports import Sealer
-from hubdesk.services.webhooks import deliver_due
+from hubdesk.services.application import Application
 
 log = logging.getLogger("hubdesk.webhooks")
 
@@ -128,25 +125,16 @@ class HttpWebhookSender:
                 break
 
 
-def webhook_sealer(hub: Hub) -> Sealer:
-    """The sealer secrets were sealed with: the desk's, derived from its secret key."""
-    if hub.intake.sealer is not None:
-        return hub.intake.sealer
-    from hubdesk.sealing import FernetSealer
-
-    return FernetSealer(hub.settings.secret_key)
-
-
-def run_webhook_deliveries(hub: Hub, stop: threading.Event, *, idle_seconds: float = 1.0,
+def run_webhook_deliveries(app: Application, stop: threading.Event, *,
+                           idle_seconds: float = 1.0,
                            sender: HttpWebhookSender | None = None) -> None:
     """Deliver until ``stop`` is set; sleeps only when nothing was due."""
     own_sender = sender is None
     active_sender = sender or HttpWebhookSender()
-    sealer = webhook_sealer(hub)
     try:
         while not stop.is_set():
             try:
-                sent = deliver_due(hub.uows, active_sender, sealer, utcnow())
+                sent = app.webhooks.deliver_due(active_sender)
             except Exception:  # a database hiccup must not stop deliveries; they retry
                 log.exception("webhook delivery pass failed; retrying")
                 sent = 0

@@ -22,9 +22,25 @@ from hubdesk.domain.permissions import allowed_actions
 from hubdesk.domain.safety import SafetyPolicy
 from hubdesk.domain.tickets import Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
-from hubdesk.services import auth, directory, feedback, outbox, related, safety, tickets
+from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
+from hubdesk.services import (
+    auth,
+    directory,
+    feedback,
+    outbox,
+    related,
+    safety,
+    tickets,
+    webhooks,
+)
 from hubdesk.services.intake import IntakeTools
-from hubdesk.services.ports import BlobStore, Publisher, UnitOfWorkFactory
+from hubdesk.services.ports import (
+    BlobStore,
+    Publisher,
+    Sealer,
+    UnitOfWorkFactory,
+    WebhookSender,
+)
 from hubdesk.services.related import SolvedExample
 from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
 from hubdesk.services.workspace import TicketWorkspace, ticket_workspace
@@ -259,6 +275,44 @@ class AuthUseCases(_UseCases):
         self._deps.tokens.forget_all()
 
 
+class WebhookUseCases(_UseCases):
+    def create(self, actor: Agent, data: webhooks.WebhookInput) -> webhooks.WebhookWithSecret:
+        return webhooks.create_webhook(self._uows, self._sealer(), actor, data)
+
+    def all(self, actor: Agent) -> list[WebhookSubscription]:
+        return webhooks.list_webhooks(self._uows, actor)
+
+    def get(self, actor: Agent, subscription_id: int) -> WebhookSubscription:
+        return webhooks.get_webhook(self._uows, actor, subscription_id)
+
+    def update(self, actor: Agent, subscription_id: int,
+               data: webhooks.WebhookInput) -> WebhookSubscription:
+        return webhooks.update_webhook(self._uows, actor, subscription_id, data)
+
+    def delete(self, actor: Agent, subscription_id: int) -> None:
+        webhooks.delete_webhook(self._uows, actor, subscription_id)
+
+    def rotate_secret(self, actor: Agent, subscription_id: int) -> webhooks.WebhookWithSecret:
+        return webhooks.rotate_webhook_secret(self._uows, self._sealer(), actor,
+                                              subscription_id)
+
+    def deliveries(self, actor: Agent, subscription_id: int, *, limit: int = 50,
+                   before_id: int | None = None) -> list[WebhookDelivery]:
+        return webhooks.list_deliveries(self._uows, actor, subscription_id, limit, before_id)
+
+    def deliver_due(self, sender: WebhookSender, limit: int = 50) -> int:
+        """Send what is due now (the worker's delivery loop calls this)."""
+        return webhooks.deliver_due(self._uows, sender, self._sealer(), self._deps.clock(),
+                                    limit)
+
+    def _sealer(self) -> Sealer:
+        sealer = self._deps.tools.sealer
+        if sealer is None:  # bootstrap always provides one; a hand-wired test may not
+            raise ValidationFailed("this server cannot keep secrets: no sealer is configured",
+                                   {"secret": "unavailable"})
+        return sealer
+
+
 class Application:
     """Every use case of Hubdesk, grouped by what it works on."""
 
@@ -269,6 +323,7 @@ class Application:
         self.safety = SafetyUseCases(deps)
         self.directory = DirectoryUseCases(deps)
         self.auth = AuthUseCases(deps)
+        self.webhooks = WebhookUseCases(deps)
 
     @property
     def policy(self) -> SafetyPolicy:

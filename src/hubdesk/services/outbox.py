@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from hubdesk.domain.clock import utcnow
-from hubdesk.services.ports import Publisher, WebhookUnitOfWorkFactory
+from hubdesk.services.ports import Publisher, UnitOfWorkFactory
 from hubdesk.services.webhooks import enqueue_deliveries
 
 MAX_ERROR_LENGTH = 2000
 
 
-def relay_outbox(uows: WebhookUnitOfWorkFactory, publisher: Publisher, *,
+def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *,
                  limit: int = 200) -> int:
     """Publish up to ``limit`` unpublished entries; returns how many went out.
 
@@ -22,7 +22,9 @@ def relay_outbox(uows: WebhookUnitOfWorkFactory, publisher: Publisher, *,
     published: list[int] = []
     now = utcnow()
     with uows() as uow:
-        for entry_id, topic, payload in uow.outbox.claim(limit):
+        entries = uow.outbox.claim(limit)
+        subscriptions = uow.webhooks.active() if entries else []
+        for entry_id, topic, payload in entries:
             message = {**payload, "outbox_id": entry_id}
             try:
                 publisher.publish(topic, message)
@@ -30,7 +32,7 @@ def relay_outbox(uows: WebhookUnitOfWorkFactory, publisher: Publisher, *,
                 uow.outbox.mark_failed(entry_id, f"{type(error).__name__}: {error}"[
                     :MAX_ERROR_LENGTH])
                 break
-            enqueue_deliveries(uow, topic, message, now)
+            enqueue_deliveries(uow, topic, message, now, subscriptions)
             published.append(entry_id)
         uow.outbox.mark_published(published, now)
         uow.commit()

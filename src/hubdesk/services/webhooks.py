@@ -29,9 +29,9 @@ from hubdesk.domain.webhooks import (
 )
 from hubdesk.services.ports import (
     Sealer,
+    UnitOfWork,
+    UnitOfWorkFactory,
     WebhookSender,
-    WebhookUnitOfWork,
-    WebhookUnitOfWorkFactory,
 )
 
 log = logging.getLogger("hubdesk.webhooks")
@@ -59,7 +59,7 @@ class WebhookWithSecret:
     secret: str
 
 
-def create_webhook(uows: WebhookUnitOfWorkFactory, sealer: Sealer, actor: Agent,
+def create_webhook(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent,
                    data: WebhookInput) -> WebhookWithSecret:
     check_webhook_admin(actor)
     if data.allow_private:
@@ -75,13 +75,13 @@ def create_webhook(uows: WebhookUnitOfWorkFactory, sealer: Sealer, actor: Agent,
     return WebhookWithSecret(subscription, secret)
 
 
-def list_webhooks(uows: WebhookUnitOfWorkFactory, actor: Agent) -> list[WebhookSubscription]:
+def list_webhooks(uows: UnitOfWorkFactory, actor: Agent) -> list[WebhookSubscription]:
     check_webhook_admin(actor)
     with uows(write=False) as uow:
         return uow.webhooks.all()
 
 
-def _existing(uow: WebhookUnitOfWork, subscription_id: int, *,
+def _existing(uow: UnitOfWork, subscription_id: int, *,
               for_update: bool = False) -> WebhookSubscription:
     subscription = uow.webhooks.get(subscription_id, for_update=for_update)
     if subscription is None:
@@ -89,14 +89,14 @@ def _existing(uow: WebhookUnitOfWork, subscription_id: int, *,
     return subscription
 
 
-def get_webhook(uows: WebhookUnitOfWorkFactory, actor: Agent,
+def get_webhook(uows: UnitOfWorkFactory, actor: Agent,
                 subscription_id: int) -> WebhookSubscription:
     check_webhook_admin(actor)
     with uows(write=False) as uow:
         return _existing(uow, subscription_id)
 
 
-def update_webhook(uows: WebhookUnitOfWorkFactory, actor: Agent, subscription_id: int,
+def update_webhook(uows: UnitOfWorkFactory, actor: Agent, subscription_id: int,
                    data: WebhookInput) -> WebhookSubscription:
     check_webhook_admin(actor)
     fields = data.fields_set
@@ -122,7 +122,7 @@ def update_webhook(uows: WebhookUnitOfWorkFactory, actor: Agent, subscription_id
     return subscription
 
 
-def delete_webhook(uows: WebhookUnitOfWorkFactory, actor: Agent, subscription_id: int) -> None:
+def delete_webhook(uows: UnitOfWorkFactory, actor: Agent, subscription_id: int) -> None:
     check_webhook_admin(actor)
     with uows() as uow:
         if not uow.webhooks.delete(subscription_id):
@@ -130,7 +130,7 @@ def delete_webhook(uows: WebhookUnitOfWorkFactory, actor: Agent, subscription_id
         uow.commit()
 
 
-def rotate_webhook_secret(uows: WebhookUnitOfWorkFactory, sealer: Sealer, actor: Agent,
+def rotate_webhook_secret(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent,
                           subscription_id: int) -> WebhookWithSecret:
     """A new secret at once; deliveries sent from now on are signed with it."""
     check_webhook_admin(actor)
@@ -142,7 +142,7 @@ def rotate_webhook_secret(uows: WebhookUnitOfWorkFactory, sealer: Sealer, actor:
     return WebhookWithSecret(subscription, secret)
 
 
-def list_deliveries(uows: WebhookUnitOfWorkFactory, actor: Agent, subscription_id: int,
+def list_deliveries(uows: UnitOfWorkFactory, actor: Agent, subscription_id: int,
                     limit: int = 50, before_id: int | None = None) -> list[WebhookDelivery]:
     check_webhook_admin(actor)
     with uows(write=False) as uow:
@@ -150,19 +150,22 @@ def list_deliveries(uows: WebhookUnitOfWorkFactory, actor: Agent, subscription_i
         return uow.webhooks.deliveries(subscription_id, max(1, min(limit, 200)), before_id)
 
 
-def enqueue_deliveries(uow: WebhookUnitOfWork, topic: str, payload: dict[str, Any],
-                       at: datetime) -> int:
+def enqueue_deliveries(uow: UnitOfWork, topic: str, payload: dict[str, Any],
+                       at: datetime,
+                       subscriptions: list[WebhookSubscription] | None = None) -> int:
     """One pending delivery per active subscription wanting ``topic``, in ``uow``'s
-    transaction (the outbox relay's, so an event fans out exactly when it is relayed)."""
+    transaction (the outbox relay's, so an event fans out exactly when it is relayed).
+    ``subscriptions``: the active ones, when the caller loaded them once for a batch."""
+    active = uow.webhooks.active() if subscriptions is None else subscriptions
     deliveries = [WebhookDelivery(id=None, subscription_id=subscription.id, topic=topic,
                                   payload=payload, next_attempt_at=at, created_at=at)
-                  for subscription in uow.webhooks.active()
+                  for subscription in active
                   if subscription.id is not None and subscription.wants(topic)]
     uow.webhooks.add_deliveries(deliveries)
     return len(deliveries)
 
 
-def deliver_due(uows: WebhookUnitOfWorkFactory, sender: WebhookSender, sealer: Sealer,
+def deliver_due(uows: UnitOfWorkFactory, sender: WebhookSender, sealer: Sealer,
                 now: datetime, limit: int = 50, *, schedule: RetrySchedule = DEFAULT_SCHEDULE,
                 failure_limit: int = DEFAULT_FAILURE_LIMIT) -> int:
     """Send up to ``limit`` due deliveries; returns how many were attempted.
@@ -203,7 +206,7 @@ def _attempt(item: DueDelivery, sender: WebhookSender, sealer: Sealer,
         return AttemptResult(None, f"{type(error).__name__}: {error}", 0)
 
 
-def _record(uow: WebhookUnitOfWork, delivery: WebhookDelivery, result: AttemptResult,
+def _record(uow: UnitOfWork, delivery: WebhookDelivery, result: AttemptResult,
             now: datetime, schedule: RetrySchedule, failure_limit: int) -> None:
     record_attempt(delivery, result, now, schedule)
     uow.webhooks.save_delivery(delivery)

@@ -8,12 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from hubdesk.api.deps import AgentDep, HubDep, PathId, QueryId
+from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import Strict, problem_responses
-from hubdesk.bootstrap import Hub
 from hubdesk.domain.webhooks import MAX_URL_LENGTH, WebhookDelivery, WebhookSubscription
 from hubdesk.services import webhooks as service
-from hubdesk.services.ports import Sealer
 
 router = APIRouter(prefix="/api/v1", tags=["webhooks"],
                    responses=problem_responses(401, 403, 404, 422))
@@ -85,14 +83,6 @@ class DeliveryOut(BaseModel):
                    updated_at=delivery.updated_at, delivered_at=delivery.delivered_at)
 
 
-def _sealer(hub: Hub) -> Sealer:
-    if hub.intake.sealer is not None:
-        return hub.intake.sealer
-    from hubdesk.sealing import FernetSealer
-
-    return FernetSealer(hub.settings.secret_key)
-
-
 def _input(body: WebhookIn) -> service.WebhookInput:
     return service.WebhookInput(fields_set=frozenset(body.model_fields_set), url=body.url,
                                 event_kinds=tuple(body.event_kinds), active=body.active,
@@ -105,45 +95,44 @@ def _with_secret(created: service.WebhookWithSecret) -> WebhookSecretOut:
 
 
 @router.post("/webhooks", status_code=201, response_model=WebhookSecretOut)
-def create_webhook(body: WebhookIn, hub: HubDep, agent: AgentDep) -> WebhookSecretOut:
+def create_webhook(body: WebhookIn, app: AppDep, agent: AgentDep) -> WebhookSecretOut:
     """Deliveries are signed with the returned secret, shown only in this answer."""
-    return _with_secret(service.create_webhook(hub.uows, _sealer(hub), agent, _input(body)))
+    return _with_secret(app.webhooks.create(agent, _input(body)))
 
 
 @router.get("/webhooks", response_model=list[WebhookOut])
-def list_webhooks(hub: HubDep, agent: AgentDep) -> list[WebhookOut]:
-    return [WebhookOut.of(s) for s in service.list_webhooks(hub.uows, agent)]
+def list_webhooks(app: AppDep, agent: AgentDep) -> list[WebhookOut]:
+    return [WebhookOut.of(s) for s in app.webhooks.all(agent)]
 
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookOut)
-def get_webhook(webhook_id: PathId, hub: HubDep, agent: AgentDep) -> WebhookOut:
-    return WebhookOut.of(service.get_webhook(hub.uows, agent, webhook_id))
+def get_webhook(webhook_id: PathId, app: AppDep, agent: AgentDep) -> WebhookOut:
+    return WebhookOut.of(app.webhooks.get(agent, webhook_id))
 
 
 @router.patch("/webhooks/{webhook_id}", response_model=WebhookOut)
-def patch_webhook(webhook_id: PathId, body: WebhookIn, hub: HubDep,
+def patch_webhook(webhook_id: PathId, body: WebhookIn, app: AppDep,
                   agent: AgentDep) -> WebhookOut:
     """Setting ``active`` to true again clears a disabled webhook's failure count."""
-    return WebhookOut.of(service.update_webhook(hub.uows, agent, webhook_id, _input(body)))
+    return WebhookOut.of(app.webhooks.update(agent, webhook_id, _input(body)))
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204, response_class=Response)
-def delete_webhook(webhook_id: PathId, hub: HubDep, agent: AgentDep) -> Response:
-    service.delete_webhook(hub.uows, agent, webhook_id)
+def delete_webhook(webhook_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    app.webhooks.delete(agent, webhook_id)
     return Response(status_code=204)
 
 
 @router.post("/webhooks/{webhook_id}/rotate-secret", response_model=WebhookSecretOut)
-def rotate_secret(webhook_id: PathId, hub: HubDep, agent: AgentDep) -> WebhookSecretOut:
+def rotate_secret(webhook_id: PathId, app: AppDep, agent: AgentDep) -> WebhookSecretOut:
     """A new signing secret, effective for the next delivery; shown only in this answer."""
-    return _with_secret(service.rotate_webhook_secret(hub.uows, _sealer(hub), agent,
-                                                      webhook_id))
+    return _with_secret(app.webhooks.rotate_secret(agent, webhook_id))
 
 
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryOut])
-def list_deliveries(webhook_id: PathId, hub: HubDep, agent: AgentDep,
+def list_deliveries(webhook_id: PathId, app: AppDep, agent: AgentDep,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50,
                     before: QueryId = None) -> list[DeliveryOut]:
     """Newest first; pass the last id seen as ``before`` for the next page."""
-    return [DeliveryOut.of(d) for d in service.list_deliveries(hub.uows, agent, webhook_id,
-                                                               limit, before)]
+    return [DeliveryOut.of(d) for d in app.webhooks.deliveries(
+        agent, webhook_id, limit=limit, before_id=before)]
