@@ -7,12 +7,13 @@ from hubdesk.domain.errors import NotFound, PermissionDenied
 from hubdesk.domain.permissions import (
     DirectoryKind,
     TicketAction,
+    allowed_actions,
     check_assignment,
     check_directory_write,
     check_ticket,
     ticket_scope,
 )
-from hubdesk.domain.tickets import Ticket
+from hubdesk.domain.tickets import Status, Ticket
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -91,3 +92,38 @@ def test_directory_writes():
                        (Role.COORDINATOR, DirectoryKind.AGENTS)]:
         with pytest.raises(PermissionDenied):
             check_directory_write(agent(role), kind)
+
+
+BLOCKERS = frozenset({Role.COORDINATOR, Role.MANAGER, Role.ADMIN})
+
+
+def test_allowed_actions_follow_the_same_checks_as_the_use_cases():
+    rep = agent(Role.REPRESENTATIVE, 1, teams=[1])
+    mine = allowed_actions(rep, ticket(team=1), blocking_roles=BLOCKERS)
+    assert TicketAction.PUBLIC_REPLY in mine and TicketAction.ESCALATE in mine
+    assert TicketAction.MERGE not in mine and TicketAction.BLOCK_SENDER not in mine
+    assert allowed_actions(rep, ticket(team=2), blocking_roles=BLOCKERS) == frozenset()
+
+    liaison = agent(Role.LIAISON, 2, departments=[5])
+    handed_off = allowed_actions(liaison, ticket(department=5), blocking_roles=BLOCKERS)
+    assert handed_off == {TicketAction.VIEW, TicketAction.INTERNAL_NOTE, TicketAction.ESCALATE}
+
+    coordinator = agent(Role.COORDINATOR, 3)
+    everything = allowed_actions(coordinator, ticket(team=1), blocking_roles=BLOCKERS)
+    assert {TicketAction.MERGE, TicketAction.BLOCK_SENDER, TicketAction.ASSIGN} <= everything
+    assert TicketAction.REVEAL_ORIGINAL not in everything
+    sensitive = Agent(id=4, email="4@x.test", name="S", role=Role.COORDINATOR,
+                      sensitive_access=True)
+    assert TicketAction.REVEAL_ORIGINAL in allowed_actions(sensitive, ticket(),
+                                                           blocking_roles=BLOCKERS)
+
+
+def test_a_closed_or_merged_ticket_is_history_only():
+    coordinator = agent(Role.COORDINATOR, 3)
+    closed = ticket(team=1)
+    closed.status = Status.CLOSED
+    merged = ticket(team=1)
+    merged.merged_into_id = 11
+    for settled in (closed, merged):
+        assert allowed_actions(coordinator, settled, blocking_roles=BLOCKERS) == {
+            TicketAction.VIEW, TicketAction.BLOCK_SENDER}
