@@ -239,3 +239,13 @@ triage_feedback = Table(
     UniqueConstraint("message_id", "verdict", name="uq_triage_feedback_message_verdict"),
     Index("ix_triage_feedback_verdict", "verdict", "id"),
 )
+
+# One row per periodic job tick that a worker took on: the primary key is what makes a tick run
+# once, however many schedulers enqueued it. Old rows are pruned by the housekeeping job.
+periodic_runs = Table(
+    "periodic_runs", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("tick_at", UtcDateTime, primary_key=True),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("worker", String(200), nullable=False),
+)

@@ -13,6 +13,7 @@ from hubdesk.store.directory import (
     SqlCustomerRepository,
     SqlOrgStructureRepository,
 )
+from hubdesk.store.jobs import SqlPeriodicRuns
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.writers import WriterQueue, writer_queue
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     agents: SqlAgentRepository
     structure: SqlOrgStructureRepository
     outbox: SqlOutbox
+    jobs: SqlPeriodicRuns
 
     def __init__(self, engine: Engine, *, write: bool = True,
                  writers: WriterQueue | None = None) -> None:
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
         self.agents = SqlAgentRepository(connection)
         self.structure = SqlOrgStructureRepository(connection)
         self.outbox = SqlOutbox(connection)
+        self.jobs = SqlPeriodicRuns(connection)
         return self
 
     def commit(self) -> None:
