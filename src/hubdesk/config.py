@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         default=2, ge=1, le=64, description="threads that run background jobs in each worker "
                                             "(or embedded server) process")
     job_queue_name: str = Field(
-        default="hubdesk", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$",
+        default="hubdesk", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_]+$",
         description="name of the job queue; desks sharing one Redis need different names")
     job_schedule_check_seconds: int = Field(
         default=60, ge=1, le=3600, description="how often each worker looks for periodic "
