@@ -111,6 +111,10 @@ class Jobs:
         job = self._tasks[name] = OneOffJob(name, wrapper)
         return job
 
+    def one_off(self, name: str) -> OneOffJob:
+        """The one-off job declared as ``name`` (by this process's capabilities)."""
+        return self._tasks[name]
+
     def due_ticks(self, now: datetime) -> list[Task]:
         """Messages for the periodic ticks due at ``now`` that this process has not yet
         enqueued (the scheduler may look more often than a job's ticks come)."""
