@@ -3,6 +3,7 @@ inside the process, against the main database on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -56,7 +57,7 @@ def test_a_failing_job_is_retried_after_growing_delays_until_it_succeeds(hub):
         time.sleep(1.5)  # room for a wrong extra attempt of either job to show
 
     assert len(attempts) == 4
-    gaps = [later - earlier for earlier, later in zip(attempts, attempts[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(attempts)]
     # Each wait is at least its backoff; the scheduler looks once a second and an idle worker
     # polls at most a second later, which bounds the excess.
     for gap, backoff in zip(gaps, [1, 2, 4], strict=True):
