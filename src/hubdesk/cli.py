@@ -60,13 +60,13 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Relay committed events from the outbox (run beside servers started with
-    HUBDESK_EMBEDDED_WORKER=false)."""
+    """Run background jobs and relay committed events from the outbox (beside servers started
+    with HUBDESK_EMBEDDED_WORKER=false)."""
     import signal
     import threading
 
     from hubdesk import logs
-    from hubdesk.worker import run_relay
+    from hubdesk.worker import run_background
 
     settings = get_settings()
     logs.configure(settings.log_level)
@@ -74,8 +74,9 @@ def worker() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    typer.echo("relaying the outbox; stop with Ctrl-C")
-    run_relay(hub, stop)
+    typer.echo(f"running jobs on {settings.job_workers} threads and relaying the outbox; "
+               "stop with Ctrl-C")
+    run_background(hub, stop)
     hub.close()
 
 

@@ -39,7 +39,8 @@ class Settings(BaseSettings):
         default_factory=list, description="the languages the desk works in (ISO 639-1); "
                                           "empty means any")
     embedded_worker: bool = Field(
-        default=True, description="relay the outbox inside the server process")
+        default=True, description="relay the outbox and run background jobs inside the "
+                                  "server process")
     masked_personal_data: list[str] = Field(
         default_factory=lambda: ["CREDIT_CARD", "IBAN_CODE", "US_SSN", "SECRET"],
         description="kinds of personal data masked in stored text (originals kept "
@@ -56,6 +57,21 @@ class Settings(BaseSettings):
     blocking_roles: list[str] = Field(
         default_factory=lambda: ["coordinator", "manager", "admin"],
         description="roles allowed to block a sender")
+    job_workers: int = Field(
+        default=2, ge=1, le=64, description="threads that run background jobs in each worker "
+                                            "(or embedded server) process")
+    job_queue_name: str = Field(
+        default="hubdesk", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_]+$",
+        description="name of the job queue; desks sharing one Redis need different names")
+    job_schedule_check_seconds: int = Field(
+        default=60, ge=1, le=3600, description="how often each worker looks for periodic "
+                                               "jobs that are due")
+    job_modules: list[str] = Field(
+        default_factory=list, description="extra modules whose register(jobs) declares more "
+                                          "background jobs")
+    outbox_retention_days: int = Field(
+        default=14, ge=1, description="published outbox entries (and periodic job claims) "
+                                      "older than this are deleted")
 
     @field_validator("blocking_roles")
     @classmethod

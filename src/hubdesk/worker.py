@@ -1,7 +1,8 @@
-"""Background work: relaying the outbox (and, later, scheduled sweeps).
+"""Background work: the job consumer (periodic and one-off jobs), the outbox relay and the
+webhook deliveries.
 
-`hubdesk worker` runs it as its own process; in the embedded mode `hubdesk serve` runs the
-same loop in a thread, so a single-process install needs nothing else.
+`hubdesk worker` runs both as its own process; in the embedded mode `hubdesk serve` runs the
+same pair in a thread, so a single-process install needs nothing else.
 """
 
 from __future__ import annotations
@@ -26,9 +27,33 @@ def run_relay(hub: Hub, stop: threading.Event, *, idle_seconds: float = 0.5) -> 
             stop.wait(idle_seconds)
 
 
-def start_relay_thread(hub: Hub) -> tuple[threading.Thread, threading.Event]:
+def run_background(hub: Hub, stop: threading.Event, *, shutdown_seconds: float = 30.0) -> None:
+    """Run jobs in threads and relay the outbox until ``stop`` is set; then let the jobs in
+    hand finish, for at most ``shutdown_seconds``."""
+    from hubdesk.channels.webhooks import run_webhook_deliveries
+    from hubdesk.jobs import build_jobs, start_consumer
+
+    consumer = start_consumer(build_jobs(hub), shutdown_seconds=shutdown_seconds)
+    # Webhook deliveries wait on other people's servers: their own thread, so a slow
+    # receiver never holds up the relay.
+    deliveries = threading.Thread(target=run_webhook_deliveries, args=(hub.app, stop),
+                                  name="webhook-deliveries", daemon=True)
+    deliveries.start()
+    try:
+        run_relay(hub, stop)
+    finally:
+        stop.set()
+        deliveries.join(timeout=shutdown_seconds)
+        consumer.shutdown()
+
+
+def start_background(hub: Hub, *, shutdown_seconds: float = 4.0
+                     ) -> tuple[threading.Thread, threading.Event]:
+    """`run_background` in a thread of a server; set the event and join the thread to stop.
+    The shutdown allowance stays under the server's own wait for this thread."""
     stop = threading.Event()
-    thread = threading.Thread(target=run_relay, args=(hub, stop), name="outbox-relay",
-                              daemon=True)
+    thread = threading.Thread(target=run_background, args=(hub, stop),
+                              kwargs={"shutdown_seconds": shutdown_seconds},
+                              name="background", daemon=True)
     thread.start()
     return thread, stop

@@ -13,13 +13,13 @@ from hubdesk.api.middleware import BodySizeLimit, RequestContext
 from hubdesk.api.responses import JsonResponse
 from hubdesk.api.routes import directory, health, safety, tickets, webhooks
 from hubdesk.bootstrap import Hub
-from hubdesk.worker import start_relay_thread
+from hubdesk.worker import start_background
 
 
 def create_app(hub: Hub) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        relay = start_relay_thread(hub) if hub.settings.embedded_worker else None
+        relay = start_background(hub) if hub.settings.embedded_worker else None
         yield
         if relay is not None:
             thread, stop = relay

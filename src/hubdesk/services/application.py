@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Department, Team
@@ -27,6 +27,7 @@ from hubdesk.services import (
     auth,
     directory,
     feedback,
+    jobs,
     outbox,
     related,
     safety,
@@ -313,6 +314,16 @@ class WebhookUseCases(_UseCases):
         return sealer
 
 
+class JobUseCases(_UseCases):
+    def claim_tick(self, name: str, tick_at: datetime, worker: str) -> bool:
+        """True if this worker is the one to run periodic job ``name`` for ``tick_at``."""
+        return jobs.claim_tick(self._uows, name, tick_at, worker)
+
+    def prune_history(self, retention: timedelta, *,
+                      now: datetime | None = None) -> jobs.Pruned:
+        return jobs.prune_history(self._uows, retention, now=self._now(now))
+
+
 class Application:
     """Every use case of Hubdesk, grouped by what it works on."""
 
@@ -324,6 +335,7 @@ class Application:
         self.directory = DirectoryUseCases(deps)
         self.auth = AuthUseCases(deps)
         self.webhooks = WebhookUseCases(deps)
+        self.jobs = JobUseCases(deps)
 
     @property
     def policy(self) -> SafetyPolicy:

@@ -276,3 +276,13 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
 )
+
+# One row per periodic job tick that a worker took on: the primary key is what makes a tick run
+# once, however many schedulers enqueued it. Old rows are pruned by the housekeeping job.
+periodic_runs = Table(
+    "periodic_runs", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("tick_at", UtcDateTime, primary_key=True),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("worker", String(200), nullable=False),
+)

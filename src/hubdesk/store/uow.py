@@ -13,6 +13,7 @@ from hubdesk.store.directory import (
     SqlCustomerRepository,
     SqlOrgStructureRepository,
 )
+from hubdesk.store.jobs import SqlPeriodicRuns
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     structure: SqlOrgStructureRepository
     outbox: SqlOutbox
     webhooks: SqlWebhookRepository
+    jobs: SqlPeriodicRuns
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None) -> None:
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.structure = SqlOrgStructureRepository(connection)
         self.outbox = SqlOutbox(connection)
         self.webhooks = SqlWebhookRepository(connection)
+        self.jobs = SqlPeriodicRuns(connection)
         return self
 
     def commit(self) -> None:

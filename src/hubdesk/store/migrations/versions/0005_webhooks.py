@@ -1,7 +1,7 @@
 """Outbound webhooks: subscriptions with sealed secrets, and their deliveries.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hubdesk.store.types import JsonDocument, UtcDateTime
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
