@@ -115,10 +115,13 @@ class TicketChanges:
 
 
 def flush_events(uow: UnitOfWork, *tickets: Ticket, arrival: Arrival | None = None) -> None:
-    """Run the in-transaction handlers on each ticket's new events, then store them as audit
-    trail and hand them to the outbox."""
+    """Run the in-transaction handlers on each ticket's new events (saving the ticket again if
+    they changed it), then store the events as audit trail and hand them to the outbox."""
     for ticket in tickets:
+        recorded = len(ticket.pending_events)
         uow.bus.handle(uow, ticket, arrival)
+        if len(ticket.pending_events) > recorded:  # a handler changed the ticket: keep it
+            uow.tickets.save(ticket)
         events = ticket.pending_events
         uow.tickets.add_events(events)
         for event in events:
