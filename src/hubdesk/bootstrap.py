@@ -34,15 +34,31 @@ class Hub:
         """Committed events go to this process's subscribers and, if configured, to Redis."""
         return FanOut(self.broadcast, *([self.redis] if self.redis else []))
 
-    def database_ready(self) -> tuple[bool, str]:
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as error:  # readiness reports, it never raises
-            return False, f"database unreachable: {type(error).__name__}"
-        if not is_current(self.engine):
-            return False, "database schema is behind: run `hubdesk migrate`"
-        return True, "ok"
+    def database_ready(self, within: float = 1.0) -> tuple[bool, str]:
+        """Whether the database answers and its schema is current, decided within ``within``
+        seconds whatever the database does: a stalled probe is left to its own timeouts in
+        a daemon thread while the answer goes back."""
+        import threading
+
+        answer: list[tuple[bool, str]] = []
+
+        def probe() -> None:
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                current = is_current(self.engine)
+            except Exception as error:  # readiness reports, it never raises
+                answer.append((False, f"database unreachable: {type(error).__name__}"))
+                return
+            answer.append((True, "ok") if current else
+                          (False, "database schema is behind: run `hubdesk migrate`"))
+
+        thread = threading.Thread(target=probe, name="hubdesk-readiness", daemon=True)
+        thread.start()
+        thread.join(within)
+        if not answer:
+            return False, f"database did not answer within {within:g} s"
+        return answer[0]
 
     def migrate(self) -> None:
         upgrade(self.engine)

@@ -172,3 +172,10 @@ class BlobStore(Protocol):
 
     def put(self, content: bytes) -> str: ...
     def get(self, sha256: str) -> bytes: ...
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or did not answer in time; nothing was changed.
+
+    Entry points answer it with 503 and a retry hint. The message names the failure's kind
+    only, never a statement or its parameters."""
