@@ -8,7 +8,10 @@ when CI=true; elsewhere its tests skip with a message if no server answers.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +21,11 @@ from sqlalchemy.engine import make_url
 
 from hubdesk.bootstrap import Hub, assemble
 from hubdesk.config import Settings
+from hubdesk.logs import JsonFormatter
 from hubdesk.store.engine import make_engine
 from hubdesk.store.migrate import upgrade
 from hubdesk.store.tables import metadata
+from tests import planted
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "HUBDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -84,3 +89,62 @@ def hub(engine: Engine, tmp_path: Path) -> Iterator[Hub]:
     settings = Settings(environment="test", data_dir=tmp_path, embedded_worker=False,
                         database_url=engine.url.render_as_string(hide_password=False))
     yield assemble(settings, engine)
+
+
+# --- The whole run's logs never hold planted personal data ------------------------------------
+# Every process (the controller and each xdist worker) writes every formatted log line to its
+# own file in one folder; the controller reads them all when the run ends and fails the run if
+# a planted marker (tests/planted.py) appears. The folder is chosen by the controller before
+# workers start and reaches them through the environment.
+
+_LOG_GUARD_DIR = "HUBDESK_TEST_LOG_GUARD_DIR"
+_CLIENT_LOGGERS = ("httpx", "httpcore")  # the tests' own HTTP client, not the server
+
+
+class _EveryLine(logging.Handler):
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.NOTSET)
+        self.setFormatter(JsonFormatter())
+        self.stream = path.open("a", encoding="utf-8", errors="backslashreplace")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(_CLIENT_LOGGERS):
+            return
+        try:
+            self.stream.write(self.format(record) + "\n")
+        except Exception:  # a broken record must not break the test that logged it
+            self.handleError(record)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and _LOG_GUARD_DIR not in os.environ:
+        os.environ[_LOG_GUARD_DIR] = tempfile.mkdtemp(prefix="hubdesk-log-guard-")
+    folder = Path(os.environ[_LOG_GUARD_DIR])
+    handler = _EveryLine(folder / f"{_worker()}-{os.getpid()}.jsonl")
+    logging.getLogger().addHandler(handler)
+    config.stash[_guard_key] = handler
+
+
+_guard_key = pytest.StashKey[_EveryLine]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    handler = session.config.stash.get(_guard_key, None)
+    if handler is not None:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    if hasattr(session.config, "workerinput"):
+        return  # the controller checks every process's lines once all have finished
+    folder = Path(os.environ.get(_LOG_GUARD_DIR, ""))
+    leaks = [f"{path.name}: {line[:300]}" for path in sorted(folder.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if any(marker in line for marker in planted.MARKERS)]
+    shutil.rmtree(folder, ignore_errors=True)
+    if leaks:
+        session.config.get_terminal_writer().line(
+            "planted personal data reached the logs:\n" + "\n".join(leaks[:20]), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -19,7 +19,7 @@ from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
 from hubdesk.services.messagebus import MessageBus
 from hubdesk.store.blobs import FileBlobStore
-from hubdesk.store.engine import make_engine
+from hubdesk.store.engine import Timeouts, make_engine
 from hubdesk.store.migrate import is_current, upgrade
 from hubdesk.store.uow import SqlUnitOfWorkFactory
 
@@ -56,15 +56,31 @@ class Hub:
         self.intake = build_intake_tools(self.settings)
         self.__dict__.pop("app", None)
 
-    def database_ready(self) -> tuple[bool, str]:
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as error:  # readiness reports, it never raises
-            return False, f"database unreachable: {type(error).__name__}"
-        if not is_current(self.engine):
-            return False, "database schema is behind: run `hubdesk migrate`"
-        return True, "ok"
+    def database_ready(self, within: float = 1.0) -> tuple[bool, str]:
+        """Whether the database answers and its schema is current, decided within ``within``
+        seconds whatever the database does: a stalled probe is left to its own timeouts in
+        a daemon thread while the answer goes back."""
+        import threading
+
+        answer: list[tuple[bool, str]] = []
+
+        def probe() -> None:
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                current = is_current(self.engine)
+            except Exception as error:  # readiness reports, it never raises
+                answer.append((False, f"database unreachable: {type(error).__name__}"))
+                return
+            answer.append((True, "ok") if current else
+                          (False, "database schema is behind: run `hubdesk migrate`"))
+
+        thread = threading.Thread(target=probe, name="hubdesk-readiness", daemon=True)
+        thread.start()
+        thread.join(within)
+        if not answer:
+            return False, f"database did not answer within {within:g} s"
+        return answer[0]
 
     def migrate(self) -> None:
         upgrade(self.engine)
@@ -76,7 +92,11 @@ class Hub:
 
 
 def build_hub(settings: Settings) -> Hub:
-    engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
+    engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size,
+                         timeouts=Timeouts(connect=settings.db_connect_timeout_seconds,
+                                           statement=settings.db_statement_timeout_seconds,
+                                           pool=settings.db_pool_timeout_seconds,
+                                           busy=settings.db_busy_timeout_seconds))
     return assemble(settings, engine, intake=build_intake_tools(settings),
                     redis=RedisPublisher(settings.redis_url) if settings.redis_url else None,
                     tokens=TokenCache(settings.auth_cache_seconds))

@@ -48,6 +48,7 @@ def serve(
     import uvicorn
 
     from hubdesk import logs
+    from hubdesk.api.middleware import ProblemHttpProtocol
 
     settings = get_settings()
     logs.configure(settings.log_level)
@@ -55,7 +56,9 @@ def serve(
     hub.migrate()
     hub.close()
     uvicorn.run("hubdesk.asgi:app", host=host, port=port, workers=workers,
-                log_config=None, access_log=False, proxy_headers=False)
+                log_config=None, access_log=False, proxy_headers=False,
+                # Requests the server cannot parse are answered as problem+json too.
+                http=ProblemHttpProtocol)
 
 
 @app.command()

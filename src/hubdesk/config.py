@@ -73,6 +73,23 @@ class Settings(BaseSettings):
         default=14, ge=1, description="published outbox entries (and periodic job claims) "
                                       "older than this are deleted")
 
+    db_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="how long opening a database connection may take "
+                                       "(PostgreSQL counts whole seconds, at least 2)")
+    db_statement_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="PostgreSQL cancels a statement running longer")
+    db_pool_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="how long a request waits for a free pooled "
+                                        "connection before it is answered 503")
+    db_busy_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="SQLite: how long a writer waits for the write lock")
+    max_url_bytes: int = Field(
+        default=16 * 1024, ge=1024, le=60 * 1024,
+        description="longer request targets (path and query) are refused with 414")
+    retry_after_seconds: int = Field(
+        default=5, ge=1, description="the Retry-After sent with 503 while the database is "
+                                     "unavailable")
+
     @field_validator("blocking_roles")
     @classmethod
     def _known_roles(cls, roles: list[str]) -> list[str]:

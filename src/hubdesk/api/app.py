@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from hubdesk import __version__
 from hubdesk.api import problems
-from hubdesk.api.middleware import BodySizeLimit, RequestContext
+from hubdesk.api.middleware import BodySizeLimit, RequestContext, TargetLimit
 from hubdesk.api.responses import JsonResponse
 from hubdesk.api.routes import directory, health, safety, tickets, webhooks
 from hubdesk.bootstrap import Hub
@@ -46,6 +46,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.include_router(webhooks.router)
     _mount_console(app)
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)
+    app.add_middleware(TargetLimit, max_bytes=hub.settings.max_url_bytes)
     app.add_middleware(RequestContext)
     return app
 

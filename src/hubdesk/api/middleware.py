@@ -1,12 +1,16 @@
-"""Pure ASGI middleware: request ids with structured access logs, and a request-size limit."""
+"""Pure ASGI middleware: request ids with structured access logs, limits on the request's
+size and target, and refusal of query strings no database can store."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from hubdesk.api.responses import problem_body
 
@@ -49,6 +53,8 @@ class RequestContext:
         except Exception:
             # Unexpected errors answer here, inside the request context, so the client gets
             # the request id to quote; the details go to the log only.
+            # The traceback names exception types and code lines only (see logs.py): the
+            # messages may quote the request.
             error_log.exception("unhandled error", extra={"fields": {"request_id": request_id}})
             if status_sent:
                 raise
@@ -118,6 +124,46 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
 
+class TargetLimit:
+    """Refuses, before routing, request targets that are too long (414) and query strings
+    holding characters no database can store (422), both as problem+json."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query: bytes = scope.get("query_string", b"")
+        target = len(scope.get("raw_path") or scope["path"].encode()) + len(query)
+        if target > self.max_bytes:
+            await _send_problem(send, 414, "URI too long",
+                                f"the request target is longer than {self.max_bytes} bytes; "
+                                "send long values in a request body")
+            return
+        name = _unstorable_parameter(query)
+        if name is not None:
+            await _send_problem(send, 422, "Invalid request",
+                                f"the query parameter {name!r} contains a NUL character; "
+                                "remove it and send again",
+                                errors=[{"field": name, "message": "contains a NUL character"}])
+            return
+        await self.app(scope, receive, send)
+
+
+def _unstorable_parameter(query: bytes) -> str | None:
+    """The first query parameter holding a NUL character (``%00``), if any. Decoding replaces
+    invalid UTF-8, so a query string cannot carry unpaired surrogates."""
+    if b"%00" not in query and b"\x00" not in query:
+        return None
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return name.replace("\x00", "\\u0000")[:100]
+    return None
+
+
 async def _too_large(send: Send, limit: int) -> None:
     await _send_problem(send, 413, "Request too large",
                         f"the request body is larger than {limit} bytes; "
@@ -125,11 +171,33 @@ async def _too_large(send: Send, limit: int) -> None:
 
 
 async def _send_problem(send: Send, status: int, title: str, detail: str,
-                        request_id: str | None = None) -> None:
-    payload = problem_body(status, title, detail)
+                        request_id: str | None = None, **extra: object) -> None:
+    payload = problem_body(status, title, detail, **extra)
     headers = [(b"content-type", b"application/problem+json"),
                (b"content-length", str(len(payload)).encode())]
     if request_id:
         headers.append((b"x-request-id", request_id.encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+
+
+class ProblemHttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol answering requests it cannot parse, such as targets beyond
+    its own limit of about 64 KiB, with problem+json instead of plain text. Shorter targets
+    reach ``TargetLimit``. Serve with ``uvicorn.run(..., http=ProblemHttpProtocol)``."""
+
+    def send_400_response(self, msg: str) -> None:
+        send_unreadable_request(self.transport)
+
+
+UNREADABLE_REQUEST = problem_body(
+    400, "Bad request", "the request could not be read as HTTP/1.1: check the request line "
+                        "and headers, and keep the URL short (send long values in a body)")
+
+
+def send_unreadable_request(transport: asyncio.Transport) -> None:
+    head = (b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\n"
+            b"content-length: " + str(len(UNREADABLE_REQUEST)).encode() +
+            b"\r\nconnection: close\r\n\r\n")
+    transport.write(head + UNREADABLE_REQUEST)
+    transport.close()

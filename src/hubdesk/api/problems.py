@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,11 +11,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hubdesk.api.responses import JsonResponse
 from hubdesk.domain.errors import DomainError, ValidationFailed
-from hubdesk.services.ports import DuplicateKey
+from hubdesk.services.ports import DuplicateKey, StoreUnavailable
+
+log = logging.getLogger("hubdesk.api")
+
+UNAVAILABLE_DETAIL = ("the database is not answering; nothing was changed. Try again in a "
+                      "few seconds")
 
 _TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
            405: "Method not allowed", 409: "Conflict", 413: "Request too large",
-           415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
+           414: "URI too long", 415: "Unsupported media type", 422: "Invalid request",
+           429: "Too many requests",
            500: "Internal error", 503: "Unavailable"}
 
 
@@ -40,6 +47,10 @@ def install(app: FastAPI) -> None:
     async def _duplicate(_: Request, error: DuplicateKey) -> JsonResponse:
         return problem(409, "that would duplicate an existing record")
 
+    @app.exception_handler(StoreUnavailable)
+    async def _unavailable(request: Request, error: StoreUnavailable) -> JsonResponse:
+        return unavailable(request, error)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JsonResponse:
         errors = [{"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body",
@@ -51,3 +62,14 @@ def install(app: FastAPI) -> None:
     async def _http(_: Request, error: StarletteHTTPException) -> JsonResponse:
         return problem(error.status_code, str(error.detail),
                        headers=dict(error.headers) if error.headers else None)
+
+
+def retry_after(request: Request) -> str:
+    return str(request.app.state.hub.settings.retry_after_seconds)
+
+
+def unavailable(request: Request, error: StoreUnavailable) -> JsonResponse:
+    # The message names the kind of failure only (see store/uow.py), never a statement.
+    log.warning("database unavailable", extra={"fields": {
+        "request_id": request.scope.get("state", {}).get("request_id"), "error": str(error)}})
+    return problem(503, UNAVAILABLE_DETAIL, headers={"Retry-After": retry_after(request)})

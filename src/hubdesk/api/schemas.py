@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, IdentityKind, Tier
 from hubdesk.domain.events import TicketEvent
-from hubdesk.domain.messages import Message
+from hubdesk.domain.messages import Message, without_unencodable
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.domain.triage import Verdict
@@ -42,8 +43,84 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             for status in statuses}
 
 
+def unstorable(text: str) -> str | None:
+    """Why ``text`` cannot be stored as it is, or None. PostgreSQL refuses NUL characters in
+    text, and no database can encode half of a UTF-16 surrogate pair."""
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000)"
+    if without_unencodable(text) != text:
+        return "contains an unpaired surrogate (broken UTF-16)"
+    return None
+
+
+def _check_texts(value: object, where: str) -> None:
+    """Every string in ``value``, however nested (list items, dict keys and values)."""
+    if isinstance(value, str):
+        reason = unstorable(value)
+        if reason:
+            raise ValueError(f"{where or 'the value'} {reason}; remove it and send again")
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            _check_texts(item, f"{where}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_texts(key, f"{where} key {key!r}"[:120])
+            _check_texts(item, f"{where}[{key!r}]"[:120])
+
+
+# Custom fields are stored as JSON: values are limited to what every database and JSON reader
+# holds exactly (signed 64-bit integers, finite numbers) and to a readable depth.
+MAX_CUSTOM_FIELD_DEPTH = 5
+MAX_CUSTOM_FIELD_KEY_LENGTH = 200
+MIN_INT64, MAX_INT64 = -(2**63), 2**63 - 1
+
+
+def _check_custom_value(value: object, where: str, depth: int) -> None:
+    if value is None or isinstance(value, bool | str):
+        return
+    if isinstance(value, int):
+        if not MIN_INT64 <= value <= MAX_INT64:
+            raise ValueError(f"{where} is outside the signed 64-bit range; send large "
+                             "numbers as strings")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{where} is not a finite number")
+    elif isinstance(value, list | dict):
+        if depth >= MAX_CUSTOM_FIELD_DEPTH:
+            raise ValueError(f"{where} nests deeper than {MAX_CUSTOM_FIELD_DEPTH} levels")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and len(key) > MAX_CUSTOM_FIELD_KEY_LENGTH:
+                raise ValueError(f"{where} has a key longer than "
+                                 f"{MAX_CUSTOM_FIELD_KEY_LENGTH} characters")
+            _check_custom_value(item, f"{where}[{key!r}]"[:120], depth + 1)
+    else:
+        raise ValueError(f"{where} is not a JSON value")
+
+
+def _custom_fields(value: dict[str, Any]) -> dict[str, Any]:
+    _check_custom_value(value, "custom_fields", 0)
+    return value
+
+
+CustomFields = Annotated[dict[str, Any], AfterValidator(_custom_fields)]
+
+
 class Strict(BaseModel):
+    """A request body: unknown fields are refused, and so is any text a database cannot store.
+
+    Fields named in ``tolerant_text`` are cleaned by the domain instead (message bodies and
+    subjects arrive from mail and chat bridges that may carry stray control characters)."""
+
     model_config = ConfigDict(extra="forbid")
+    tolerant_text: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any, info: Any) -> Any:
+        if info.field_name not in cls.tolerant_text:
+            _check_texts(value, "")
+        return value
 
 
 class RequesterIn(Strict):
@@ -53,6 +130,8 @@ class RequesterIn(Strict):
 
 
 class TicketIn(Strict):
+    tolerant_text = frozenset({"subject", "body"})
+
     subject: str = Field(min_length=1, max_length=500)
     body: str = Field(min_length=1)
     requester: RequesterIn
@@ -63,10 +142,12 @@ class TicketIn(Strict):
     category: str | None = Field(default=None, max_length=120)
     team_id: Id | None = None
     body_html: str | None = None
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: CustomFields = Field(default_factory=dict)
 
 
 class TicketPatch(Strict):
+    tolerant_text = frozenset({"subject"})
+
     status: Status | None = None
     priority: Priority | None = None
     assignee_id: Id | None = None
@@ -75,7 +156,7 @@ class TicketPatch(Strict):
     category: str | None = Field(default=None, max_length=120)
     tags: list[str] | None = Field(default=None, max_length=50)
     subject: str | None = Field(default=None, min_length=1, max_length=500)
-    custom_fields: dict[str, Any] | None = None
+    custom_fields: CustomFields | None = None
 
 
 class AttachmentIn(Strict):
@@ -85,6 +166,8 @@ class AttachmentIn(Strict):
 
 
 class MessageIn(Strict):
+    tolerant_text = frozenset({"body"})
+
     body: str = ""
     public: bool = True
     body_html: str | None = None
@@ -305,7 +388,7 @@ class CustomerIn(Strict):
     tier: Tier = Tier.STANDARD
     language: str | None = Field(default=None, max_length=16)
     notes: str = Field(default="", max_length=20_000)
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: CustomFields = Field(default_factory=dict)
 
 
 class AgentIn(Strict):

@@ -235,3 +235,10 @@ class PeriodicRuns(Protocol):
         ...
     def forget_ticks_before(self, before: datetime) -> int: ...
     def prune_published_outbox(self, before: datetime) -> int: ...
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or did not answer in time; nothing was changed.
+
+    Entry points answer it with 503 and a retry hint. The message names the failure's kind
+    only, never a statement or its parameters."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,29 +16,65 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'hubdesk.db'}"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a request may wait on the database before it is told the database is
+    unavailable, instead of hanging until the client gives up. Seconds."""
+
+    connect: float = 5.0
+    statement: float = 30.0
+    pool: float = 10.0
+    # SQLite: how long a writer waits for the write lock.
+    busy: float = 30.0
+
+
+def make_engine(url: str, *, pool_size: int = 10, timeouts: Timeouts = Timeouts()) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, timeouts)
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=timeouts.pool,
         # No pre-ping: it costs a round trip per checkout on the hot path. Stale connections
         # are recycled instead, and a dead server shows in /readyz.
         pool_recycle=1800,
+        connect_args=_postgres_connect_args(timeouts),
+        # Error messages and logs must never quote the values of a statement: they are
+        # customers' names, e-mail addresses and messages.
+        hide_parameters=True,
         json_serializer=json_dumps,
         json_deserializer=json_loads,
     )
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _postgres_connect_args(timeouts: Timeouts) -> dict[str, Any]:
+    statement_ms = max(1, round(timeouts.statement * 1000))
+    return {
+        # libpq counts whole seconds and treats anything under 2 as 2.
+        "connect_timeout": max(2, round(timeouts.connect)),
+        "options": f"-c statement_timeout={statement_ms}",
+        # A server that vanishes mid-statement (packets dropped, no reset) is noticed by the
+        # kernel instead of leaving the request waiting forever.
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": statement_ms + 5000,
+    }
+
+
+def _sqlite_engine(url: str, timeouts: Timeouts) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+    busy_ms = max(1, round(timeouts.busy * 1000))
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": timeouts.busy},
+        pool_timeout=timeouts.pool,
+        hide_parameters=True,
         json_serializer=json_dumps,
         json_deserializer=json_loads,
     )
@@ -52,7 +89,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA cache_size=-32000")
         cursor.close()
 

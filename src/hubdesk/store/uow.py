@@ -5,9 +5,10 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from hubdesk.services.ports import DuplicateKey, EventHandlers
+from hubdesk.services.ports import DuplicateKey, EventHandlers, StoreUnavailable
 from hubdesk.store.directory import (
     SqlAgentRepository,
     SqlCustomerRepository,
@@ -18,6 +19,16 @@ from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
 from hubdesk.store.writers import WriterQueue, writer_queue
+
+# Failures of the connection rather than of the statement: the same request may well succeed
+# once the database is back, so they are reported as unavailability, not as bugs.
+CONNECTION_FAILURES: tuple[type[Exception], ...] = (
+    OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
+
+def unavailable(error: BaseException) -> StoreUnavailable:
+    # Only the kind of failure: the driver's message can quote the statement's values.
+    return StoreUnavailable(f"database unavailable ({type(error).__name__})")
 
 
 class SqlUnitOfWork:
@@ -40,12 +51,29 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._queue is not None:
-            self._turn = self._queue.acquire()
+            try:
+                self._turn = self._queue.acquire()
+            except OSError as error:  # the database's folder is gone or unwritable
+                raise unavailable(error) from None
         try:
             return self._begin()
+        except CONNECTION_FAILURES as error:
+            self._abandon()
+            raise unavailable(error) from None
         except BaseException:
-            self._leave_queue()
+            self._abandon()
             raise
+
+    def _abandon(self) -> None:
+        """Give back what a failed start took: the connection (if any) and the queue turn."""
+        try:
+            if self._connection is not None:
+                self._connection.close()
+        except CONNECTION_FAILURES:
+            pass
+        finally:
+            self._connection = None
+            self._leave_queue()
 
     def _leave_queue(self) -> None:
         if self._queue is not None and self._turn is not None:
@@ -72,6 +100,8 @@ class SqlUnitOfWork:
             self._transaction.commit()
         except IntegrityError as error:
             raise DuplicateKey(str(error.orig)) from error
+        except CONNECTION_FAILURES as error:
+            raise unavailable(error) from None
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -79,12 +109,17 @@ class SqlUnitOfWork:
         try:
             if self._transaction.is_active:
                 self._transaction.rollback()
+        except CONNECTION_FAILURES as error:
+            # A lost connection rolls the transaction back by itself; report the first
+            # failure, not this echo of it.
+            if exc is None:
+                raise unavailable(error) from None
         finally:
-            self._connection.close()
-            self._connection = None
-            self._leave_queue()
+            self._abandon()
         if isinstance(exc, IntegrityError):
             raise DuplicateKey(str(exc.orig)) from exc
+        if isinstance(exc, CONNECTION_FAILURES):
+            raise unavailable(exc) from None
 
 
 class SqlUnitOfWorkFactory:

@@ -6,6 +6,7 @@ present under /static/vendor it boosts links and forms into partial page loads; 
 
 from __future__ import annotations
 
+import inspect
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
@@ -13,9 +14,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
+from hubdesk.services.ports import StoreUnavailable
 from hubdesk.web import session, tickets
 from hubdesk.web.render import STATIC_DIR, render
-from hubdesk.web.session import CsrfRejected, FormDep, LoginRequired
+from hubdesk.web.session import CsrfRejected, FormDep, LoginRequired, UnstorableForm
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,6 +31,30 @@ def install(app: FastAPI) -> None:
     app.include_router(tickets.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
+    app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]
+    _render_unavailable_pages(app)
+
+
+_NOT_PAGES = ("/api/", "/healthz", "/readyz", "/static/")
+
+
+def _render_unavailable_pages(app: FastAPI) -> None:
+    """Console pages show a 503 page while the database is away; everything else keeps the
+    answer already installed for the API (problem+json)."""
+    for_api = app.exception_handlers.get(StoreUnavailable)
+
+    async def unavailable(request: Request, error: Exception) -> Response:
+        if for_api is not None and request.url.path.startswith(_NOT_PAGES):
+            answer = for_api(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
+        retry = str(app.state.hub.settings.retry_after_seconds)
+        page = render(request, "error.html", 503, title="Temporarily unavailable",
+                      detail="The database is not answering, so nothing was changed. Wait "
+                             f"{retry} seconds or so and try again.")
+        page.headers["Retry-After"] = retry
+        return page
+
+    app.add_exception_handler(StoreUnavailable, unavailable)
 
 
 async def _to_login(request: Request, error: LoginRequired) -> Response:
@@ -40,6 +66,13 @@ async def _csrf_rejected(request: Request, _: Exception) -> Response:
     return render(request, "error.html", 403, title="Forbidden",
                   detail="This form has expired or did not come from this site, so nothing "
                          "was changed. Go back, reload the page and try again.")
+
+
+async def _unstorable_form(request: Request, error: UnstorableForm) -> Response:
+    return render(request, "error.html", 422, title="Invalid characters",
+                  detail=f"The field “{error.field}” contains characters that cannot be "
+                         "stored (a NUL character or broken Unicode), so nothing was "
+                         "changed. Go back, remove them and send the form again.")
 
 
 @router.get("/")

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hubdesk.bootstrap import Hub
 from hubdesk.config import Settings
 from hubdesk.domain.agents import Agent
+from hubdesk.domain.messages import without_unencodable
 from hubdesk.services.application import Application
 
 COOKIE = "hubdesk_session"
@@ -40,6 +41,14 @@ class LoginRequired(Exception):
 
 class CsrfRejected(Exception):
     """Answered with a 403 page; nothing is changed."""
+
+
+class UnstorableForm(Exception):
+    """A form field holds text no database can store; answered with a 422 page naming it."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"the field {field!r} contains characters that cannot be stored")
+        self.field = field
 
 
 
@@ -145,6 +154,12 @@ async def require_agent(request: Request) -> Agent:
 async def checked_form(request: Request) -> FormData:
     form = await request.form()
     check_csrf(request, form)
+    # Refused once here for every form: PostgreSQL cannot store NUL characters and no
+    # database can encode an unpaired surrogate.
+    for name, value in form.multi_items():
+        texts = [name, value] if isinstance(value, str) else [name, value.filename or ""]
+        if any("\x00" in text or without_unencodable(text) != text for text in texts):
+            raise UnstorableForm(without_unencodable(name.replace("\x00", ""))[:100])
     return form
 
 
