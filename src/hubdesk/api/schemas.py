@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+import orjson
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, IdentityKind, Tier
@@ -13,12 +14,57 @@ from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.domain.triage import Verdict
+from hubdesk.html import sanitise_html
 from hubdesk.services.views import TicketDetail, TicketRow
 
 # Ids are positive 64-bit integers; larger numbers are refused as invalid input rather than
 # reaching a database that cannot hold them.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Bounds on free text: a desk stores what people write, not whatever a client can send.
+MAX_BODY = 100_000
+MAX_HTML = 500_000
+MAX_CUSTOM_KEYS = 50
+MAX_CUSTOM_KEY_LENGTH = 64
+MAX_CUSTOM_BYTES = 16 * 1024
+MAX_CUSTOM_DEPTH = 3
+
+Label = Annotated[str, Field(min_length=1, max_length=64)]
+Handle = Annotated[str, Field(min_length=1, max_length=320)]
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _bounded_custom_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    if len(fields) > MAX_CUSTOM_KEYS:
+        raise ValueError(f"at most {MAX_CUSTOM_KEYS} custom fields are allowed, "
+                         f"not {len(fields)}")
+    long_keys = [k for k in fields if not 0 < len(k) <= MAX_CUSTOM_KEY_LENGTH]
+    if long_keys:
+        raise ValueError(f"custom field names need 1 to {MAX_CUSTOM_KEY_LENGTH} characters; "
+                         f"shorten {long_keys[0][:MAX_CUSTOM_KEY_LENGTH]!r}")
+    if _depth(fields) > MAX_CUSTOM_DEPTH:
+        raise ValueError(f"custom fields may nest at most {MAX_CUSTOM_DEPTH} levels deep")
+    size = len(orjson.dumps(fields))
+    if size > MAX_CUSTOM_BYTES:
+        raise ValueError(f"custom fields take {size} bytes as JSON; at most "
+                         f"{MAX_CUSTOM_BYTES} are allowed")
+    return fields
+
+
+def _safe_html(html: str | None) -> str | None:
+    return sanitise_html(html) if html is not None else None
+
+
+CustomFields = Annotated[dict[str, Any], AfterValidator(_bounded_custom_fields)]
+SafeHtml = Annotated[str | None, Field(max_length=MAX_HTML), AfterValidator(_safe_html)]
 
 
 class FieldProblem(BaseModel):
@@ -53,16 +99,16 @@ class RequesterIn(Strict):
 
 class TicketIn(Strict):
     subject: str = Field(min_length=1, max_length=500)
-    body: str = Field(min_length=1)
+    body: str = Field(min_length=1, max_length=MAX_BODY)
     requester: RequesterIn
     channel: Channel = Channel.API
     priority: Priority | None = Field(
         default=None, description="leave out to let triage suggest one (normal otherwise)")
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[Label] = Field(default_factory=list, max_length=50)
     category: str | None = Field(default=None, max_length=120)
     team_id: Id | None = None
-    body_html: str | None = None
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    body_html: SafeHtml = None
+    custom_fields: CustomFields = Field(default_factory=dict)
 
 
 class TicketPatch(Strict):
@@ -72,9 +118,9 @@ class TicketPatch(Strict):
     team_id: Id | None = None
     department_id: Id | None = None
     category: str | None = Field(default=None, max_length=120)
-    tags: list[str] | None = Field(default=None, max_length=50)
+    tags: list[Label] | None = Field(default=None, max_length=50)
     subject: str | None = Field(default=None, min_length=1, max_length=500)
-    custom_fields: dict[str, Any] | None = None
+    custom_fields: CustomFields | None = None
 
 
 class AttachmentIn(Strict):
@@ -84,9 +130,9 @@ class AttachmentIn(Strict):
 
 
 class MessageIn(Strict):
-    body: str = ""
+    body: str = Field(default="", max_length=MAX_BODY)
     public: bool = True
-    body_html: str | None = None
+    body_html: SafeHtml = None
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
 
 
@@ -294,13 +340,13 @@ class EventOut(BaseModel):
 class CustomerIn(Strict):
     name: str | None = Field(default=None, max_length=200)
     emails: list[EmailStr] = Field(default_factory=list, max_length=20)
-    phones: list[str] = Field(default_factory=list, max_length=20)
-    chat_handles: list[str] = Field(default_factory=list, max_length=20)
+    phones: list[Handle] = Field(default_factory=list, max_length=20)
+    chat_handles: list[Handle] = Field(default_factory=list, max_length=20)
     organisation_id: Id | None = None
     tier: Tier = Tier.STANDARD
     language: str | None = Field(default=None, max_length=16)
     notes: str = Field(default="", max_length=20_000)
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: CustomFields = Field(default_factory=dict)
 
 
 class AgentIn(Strict):
@@ -311,10 +357,19 @@ class AgentIn(Strict):
     active: bool = True
     team_ids: list[Id] = Field(default_factory=list, max_length=100)
     department_ids: list[Id] = Field(default_factory=list, max_length=100)
-    languages: list[str] = Field(default_factory=list)
-    skills: list[str] = Field(default_factory=list)
+    languages: list[Label] = Field(default_factory=list, max_length=50)
+    skills: list[Label] = Field(default_factory=list, max_length=100)
     sensitive_access: bool = False
     password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class PasswordChangeIn(Strict):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=8, max_length=200)
+
+
+class SessionsEndedOut(BaseModel):
+    ended: int = Field(description="how many console sessions were ended")
 
 
 class AgentOut(BaseModel):

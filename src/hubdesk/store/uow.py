@@ -14,6 +14,7 @@ from hubdesk.store.directory import (
     SqlOrgStructureRepository,
 )
 from hubdesk.store.outbox import SqlOutbox
+from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.writers import WriterQueue, writer_queue
 
@@ -24,6 +25,8 @@ class SqlUnitOfWork:
     agents: SqlAgentRepository
     structure: SqlOrgStructureRepository
     outbox: SqlOutbox
+    sessions: SqlSessionRepository
+    sign_ins: SqlSignInAttempts
 
     def __init__(self, engine: Engine, *, write: bool = True,
                  writers: WriterQueue | None = None) -> None:
@@ -58,6 +61,8 @@ class SqlUnitOfWork:
         self.agents = SqlAgentRepository(connection)
         self.structure = SqlOrgStructureRepository(connection)
         self.outbox = SqlOutbox(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.sign_ins = SqlSignInAttempts(connection)
         return self
 
     def commit(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from hubdesk.api.deps import AgentDep, HubDep, PathId, QueryId
 from hubdesk.api.schemas import (
@@ -14,11 +14,14 @@ from hubdesk.api.schemas import (
     CustomerOut,
     DepartmentOut,
     GroupIn,
+    PasswordChangeIn,
+    SessionsEndedOut,
     TeamOut,
     problem_responses,
 )
 from hubdesk.domain.agents import Department, Team
 from hubdesk.services import directory as service
+from hubdesk.services import sessions
 
 router = APIRouter(prefix="/api/v1", tags=["directory"],
                    responses=problem_responses(401, 403, 404, 409, 413, 422))
@@ -84,7 +87,28 @@ def get_agent(agent_id: PathId, hub: HubDep, agent: AgentDep) -> AgentOut:
 
 @router.patch("/agents/{agent_id}", response_model=AgentOut)
 def patch_agent(agent_id: PathId, body: AgentIn, hub: HubDep, agent: AgentDep) -> AgentOut:
-    return AgentOut.of(service.update_agent(hub.uows, agent, agent_id, _agent_input(body)))
+    changed = service.update_agent(hub.uows, agent, agent_id, _agent_input(body))
+    if not changed.active or body.password:
+        # This process drops the agent's cached tokens now; others within their cache time.
+        hub.tokens.forget_agent(agent_id)
+    return AgentOut.of(changed)
+
+
+@router.post("/agents/me/password", response_model=SessionsEndedOut,
+             responses=problem_responses(429))
+def change_password(body: PasswordChangeIn, request: Request, hub: HubDep,
+                    agent: AgentDep) -> SessionsEndedOut:
+    """Change your own password; your console sessions end (sign in again)."""
+    ended = sessions.change_own_password(
+        hub.uows, agent, body.current_password, body.new_password,
+        address=request.client.host if request.client else "unknown")
+    return SessionsEndedOut(ended=ended)
+
+
+@router.post("/agents/me/sessions/revoke", response_model=SessionsEndedOut)
+def revoke_my_sessions(hub: HubDep, agent: AgentDep) -> SessionsEndedOut:
+    """Sign out everywhere: every console session of yours ends at once."""
+    return SessionsEndedOut(ended=sessions.sign_out_everywhere(hub.uows, agent))
 
 
 @router.get("/teams", response_model=list[TeamOut])
