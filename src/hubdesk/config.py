@@ -89,7 +89,7 @@ class Settings(BaseSettings):
         return self.data_dir / "attachments"
 
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
 def with_stored_secret(settings: Settings) -> Settings:

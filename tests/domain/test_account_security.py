@@ -57,8 +57,8 @@ def _failures(count: int, seconds_ago: float = 0) -> FailureCount:
 
 
 def test_free_failures_cost_nothing_then_each_one_doubles_the_wait():
-    assert POLICY.wait(_failures(5), 5, NOW) == 0
-    assert [POLICY.wait(_failures(n), 5, NOW) for n in (6, 7, 8)] == [60, 120, 240]
+    assert POLICY.wait(_failures(4), 5, NOW) == 0
+    assert [POLICY.wait(_failures(n), 5, NOW) for n in (5, 6, 7)] == [30, 60, 120]
 
 
 def test_the_wait_is_capped_and_ends():

@@ -2,7 +2,7 @@
 
 Two counters are kept: failures against an account (since its last successful sign-in) and
 failures from a client address (whatever account they aimed at, so one address cannot try many
-accounts). Each allows a few free failures; every failure beyond that doubles the wait before
+accounts). Each allows a few failures without a wait; from then on every failure doubles the wait before
 the next attempt counts, up to ``max_lock``. Nothing is locked forever: the wait is measured
 from the most recent failure, and an attempt refused while locked is not recorded, so hammering
 a locked account does not extend its lock.
@@ -37,12 +37,14 @@ class ThrottlePolicy:
     trusted_for: timedelta = timedelta(days=30)
 
     def delay(self, failures: int, free: int) -> timedelta:
-        """The wait after ``failures`` failures when ``free`` of them cost nothing."""
+        """The wait after ``failures`` failures: none before ``free`` of them, then
+        ``first_delay``, doubling with each further failure."""
         excess = failures - free
         if excess < 0:
             return timedelta(0)
         # Capping the exponent keeps the arithmetic small however many failures were stored.
-        return min(self.first_delay * (2 ** min(excess, 20)), self.max_lock)
+        doubled: timedelta = self.first_delay * (2 ** min(excess, 20))
+        return min(doubled, self.max_lock)
 
     def wait(self, failures: FailureCount, free: int, now: datetime) -> int:
         """Seconds left before another attempt is allowed under one counter (0 = now)."""
