@@ -3,9 +3,9 @@
 Two counters are kept: failures against an account (since its last successful sign-in) and
 failures from a client address (whatever account they aimed at, so one address cannot try many
 accounts). Each allows a few failures without a wait; from then on every failure doubles the
-wait before the next attempt counts, up to ``max_lock``. Nothing is locked forever: the wait is measured
-from the most recent failure, and an attempt refused while locked is not recorded, so hammering
-a locked account does not extend its lock.
+wait before the next attempt counts, up to ``max_lock``. Nothing is locked forever: the wait is
+measured from the most recent failure, and an attempt refused while locked is not recorded, so
+hammering a locked account does not extend its lock.
 
 An attacker guessing from elsewhere could still keep an account's counter high. So the lock on
 an account does not apply to an address that has signed in to that account successfully within
