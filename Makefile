@@ -62,6 +62,10 @@ audit: $(STAMP)
 		if echo "$$out" | grep -Eq "$(AUDIT_OFFLINE)"; then \
 			echo "warning: the vulnerability service is unreachable; dependencies were NOT audited"; \
 		else exit $$status; fi; \
+	fi; \
+	skipped=$$(echo "$$out" | grep -c "could not be audited"); \
+	if [ "$$skipped" -gt 0 ]; then \
+		echo "warning: $$skipped dependencies could not be looked up by the vulnerability service and were NOT audited"; \
 	fi
 
 test: install browser-deps lint audit
