@@ -5,67 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-import orjson
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from hubdesk.api.limits import MAX_BODY, CustomFields, Handle, Label, SafeHtml
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, IdentityKind, Tier
 from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.domain.triage import Verdict
-from hubdesk.html import sanitise_html
 from hubdesk.services.views import TicketDetail, TicketRow
 
 # Ids are positive 64-bit integers; larger numbers are refused as invalid input rather than
 # reaching a database that cannot hold them.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-# Bounds on free text: a desk stores what people write, not whatever a client can send.
-MAX_BODY = 100_000
-MAX_HTML = 500_000
-MAX_CUSTOM_KEYS = 50
-MAX_CUSTOM_KEY_LENGTH = 64
-MAX_CUSTOM_BYTES = 16 * 1024
-MAX_CUSTOM_DEPTH = 3
-
-Label = Annotated[str, Field(min_length=1, max_length=64)]
-Handle = Annotated[str, Field(min_length=1, max_length=320)]
-
-
-def _depth(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
-
-
-def _bounded_custom_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    if len(fields) > MAX_CUSTOM_KEYS:
-        raise ValueError(f"at most {MAX_CUSTOM_KEYS} custom fields are allowed, "
-                         f"not {len(fields)}")
-    long_keys = [k for k in fields if not 0 < len(k) <= MAX_CUSTOM_KEY_LENGTH]
-    if long_keys:
-        raise ValueError(f"custom field names need 1 to {MAX_CUSTOM_KEY_LENGTH} characters; "
-                         f"shorten {long_keys[0][:MAX_CUSTOM_KEY_LENGTH]!r}")
-    if _depth(fields) > MAX_CUSTOM_DEPTH:
-        raise ValueError(f"custom fields may nest at most {MAX_CUSTOM_DEPTH} levels deep")
-    size = len(orjson.dumps(fields))
-    if size > MAX_CUSTOM_BYTES:
-        raise ValueError(f"custom fields take {size} bytes as JSON; at most "
-                         f"{MAX_CUSTOM_BYTES} are allowed")
-    return fields
-
-
-def _safe_html(html: str | None) -> str | None:
-    return sanitise_html(html) if html is not None else None
-
-
-CustomFields = Annotated[dict[str, Any], AfterValidator(_bounded_custom_fields)]
-SafeHtml = Annotated[str | None, Field(max_length=MAX_HTML), AfterValidator(_safe_html)]
-
 
 class FieldProblem(BaseModel):
     field: str
