@@ -7,7 +7,7 @@ HTMX := src/hubdesk/web/static/vendor/htmx.min.js
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: demo test install static browser-deps lint check serve clean
+.PHONY: demo test install static browser-deps lint audit check serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,24 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install browser-deps lint
+# Known vulnerabilities in the installed dependencies fail the build; an unreachable
+# vulnerability service only warns, so working offline stays possible.
+AUDIT_OFFLINE := ConnectionError|Max retries|NewConnectionError|Temporary failure|Name or service not known|timed out|Network is unreachable|ProxyError|SSLError
+audit: $(STAMP)
+	@out=$$($(BIN)/pip-audit --progress-spinner off --skip-editable 2>&1); status=$$?; \
+	echo "$$out"; \
+	if [ $$status -ne 0 ]; then \
+		if echo "$$out" | grep -qi "known vulnerabilit"; then exit 1; fi; \
+		if echo "$$out" | grep -Eq "$(AUDIT_OFFLINE)"; then \
+			echo "warning: the vulnerability service is unreachable; dependencies were NOT audited"; \
+		else exit $$status; fi; \
+	fi; \
+	skipped=$$(echo "$$out" | grep -c "could not be audited"); \
+	if [ "$$skipped" -gt 0 ]; then \
+		echo "warning: $$skipped dependencies could not be looked up by the vulnerability service and were NOT audited"; \
+	fi
+
+test: install browser-deps lint audit
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 serve: install

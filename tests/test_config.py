@@ -22,3 +22,61 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     settings = Settings()
     assert settings.max_request_bytes == 4096
     assert settings.effective_database_url == f"sqlite:///{tmp_path / 'hubdesk.db'}"
+
+
+def test_an_embedded_desk_without_a_key_generates_one_and_keeps_it(tmp_path):
+    from hubdesk.config import with_stored_secret
+
+    first = with_stored_secret(Settings(data_dir=tmp_path / "data"))
+    key_file = tmp_path / "data" / "secret_key"
+    assert first.secret_key != DEVELOPMENT_SECRET and len(first.secret_key) >= 32
+    assert key_file.read_text() == first.secret_key
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert with_stored_secret(Settings(data_dir=tmp_path / "data")).secret_key \
+        == first.secret_key
+    assert with_stored_secret(Settings(data_dir=tmp_path / "other")).secret_key \
+        != first.secret_key
+
+
+def test_a_key_that_was_set_or_an_external_database_generates_nothing(tmp_path):
+    from hubdesk.config import with_stored_secret
+
+    assert with_stored_secret(Settings(data_dir=tmp_path, secret_key="k" * 40)).secret_key \
+        == "k" * 40
+    shared = with_stored_secret(Settings(data_dir=tmp_path,
+                                         database_url="postgresql+psycopg://db/hubdesk"))
+    assert shared.secret_key == DEVELOPMENT_SECRET
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_damaged_key_file_is_refused(tmp_path):
+    from hubdesk.config import with_stored_secret
+
+    (tmp_path / "secret_key").write_text("short")
+    with pytest.raises(ValueError, match="delete it"):
+        with_stored_secret(Settings(data_dir=tmp_path))
+
+
+def test_serving_beyond_this_machine_with_the_development_key_is_refused(monkeypatch,
+                                                                          tmp_path):
+    from typer.testing import CliRunner
+
+    from hubdesk.cli import app
+    from hubdesk.config import get_settings, insecure_to_serve
+
+    monkeypatch.setenv("HUBDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HUBDESK_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "HUBDESK_SECRET_KEY" in result.output
+    shared = Settings(data_dir=tmp_path, database_url="postgresql+psycopg://db/x")
+    assert insecure_to_serve(shared, "127.0.0.1") is None
+    assert insecure_to_serve(shared, "::1") is None
+    assert insecure_to_serve(shared, "localhost") is None
+    assert insecure_to_serve(shared, "192.168.1.5") is not None
+    assert insecure_to_serve(Settings(data_dir=tmp_path, secret_key="k" * 40),
+                             "0.0.0.0") is None

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from hubdesk.bootstrap import Hub, build_hub
-from hubdesk.config import Settings, get_settings
+from hubdesk.config import Settings, get_settings, insecure_to_serve
 from hubdesk.domain.agents import Role
 from hubdesk.domain.errors import DomainError
 
@@ -51,6 +51,9 @@ def serve(
     from hubdesk.api.middleware import ProblemHttpProtocol
 
     settings = get_settings()
+    refusal = insecure_to_serve(settings, host)
+    if refusal:
+        _fail(refusal)
     logs.configure(settings.log_level)
     hub = _hub(settings)
     hub.migrate()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -119,6 +122,57 @@ class Settings(BaseSettings):
         return self.data_dir / "attachments"
 
 
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+
+def with_stored_secret(settings: Settings) -> Settings:
+    """``settings`` with a secret key of their own when none was set in the embedded mode.
+
+    The development default is public, and the secret key signs sessions and derives the key
+    that seals personal data. So an embedded desk (SQLite under DATA_DIR) with no key set
+    generates a random one once and keeps it in DATA_DIR/secret_key, readable by its owner
+    only, and uses it on every start. A desk on an external database is shared by several
+    processes, possibly on several machines: it must be given HUBDESK_SECRET_KEY.
+    """
+    if settings.secret_key != DEVELOPMENT_SECRET or settings.database_url:
+        return settings
+    path = settings.data_dir / SECRET_KEY_FILE
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL: two processes starting at once agree on whichever key was written first.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ValueError(f"{path} holds no usable secret key (at least 32 characters); "
+                         "delete it to have a new one generated, or set HUBDESK_SECRET_KEY")
+    return settings.model_copy(update={"secret_key": key})
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_to_serve(settings: Settings, host: str) -> str | None:
+    """Why serving on ``host`` with these settings would be unsafe, or None."""
+    if settings.secret_key == DEVELOPMENT_SECRET and not is_loopback(host):
+        return (f"refusing to listen on {host} with the public development secret key: set "
+                "HUBDESK_SECRET_KEY to a random value of at least 32 characters (e.g. `python "
+                "-c \"import secrets; print(secrets.token_urlsafe(48))\"`), or listen on "
+                "127.0.0.1")
+    return None
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return with_stored_secret(Settings())

@@ -3,26 +3,41 @@
 The key is derived from HUBDESK_SECRET_KEY, so a desk needs no second secret; changing the
 secret key makes earlier originals unreadable (the masked text stays), which is the intended
 way to shred them.
+
+One exception: originals sealed under the public development key (before embedded desks got
+a generated key of their own, see config.with_stored_secret) stay readable. That key is public,
+so this keeps nothing secret from anyone, while moving to a real key would otherwise silently
+shred a desk's originals. New originals are always sealed with the current key.
 """
 
 from __future__ import annotations
 
 import base64
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from hubdesk.config import DEVELOPMENT_SECRET
 
 
 class SealBroken(Exception):
     """The sealed text cannot be opened: wrong key (rotated secret) or damaged data."""
 
 
+def _fernet(secret_key: str) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"hubdesk sealed bodies",
+                   info=b"v1").derive(secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
 class FernetSealer:
     def __init__(self, secret_key: str) -> None:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"hubdesk sealed bodies",
-                       info=b"v1").derive(secret_key.encode())
-        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+        keys = [_fernet(secret_key)]
+        if secret_key != DEVELOPMENT_SECRET:
+            keys.append(_fernet(DEVELOPMENT_SECRET))
+        # MultiFernet seals with the first key and opens with any of them.
+        self._fernet = MultiFernet(keys)
 
     def seal(self, text: str) -> str:
         return self._fernet.encrypt(text.encode()).decode()

@@ -41,7 +41,9 @@ def install(app: FastAPI) -> None:
         errors = None
         if isinstance(error, ValidationFailed) and error.fields:
             errors = [{"field": k, "message": v} for k, v in error.fields.items()]
-        return problem(error.status, str(error), errors=errors)
+        retry_after = getattr(error, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+        return problem(error.status, str(error), errors=errors, headers=headers)
 
     @app.exception_handler(DuplicateKey)
     async def _duplicate(_: Request, error: DuplicateKey) -> JsonResponse:

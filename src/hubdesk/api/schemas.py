@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from hubdesk.api.limits import MAX_BODY, Handle, Label, SafeHtml, bounded_custom_fields
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, IdentityKind, Tier
 from hubdesk.domain.events import TicketEvent
@@ -21,7 +22,6 @@ from hubdesk.services.views import TicketDetail, TicketRow
 # reaching a database that cannot hold them.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
 
 class FieldProblem(BaseModel):
     field: str
@@ -103,7 +103,9 @@ def _custom_fields(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-CustomFields = Annotated[dict[str, Any], AfterValidator(_custom_fields)]
+# First what a database can hold exactly, then how much the desk accepts.
+CustomFields = Annotated[dict[str, Any], AfterValidator(_custom_fields),
+                         AfterValidator(bounded_custom_fields)]
 
 
 class Strict(BaseModel):
@@ -133,15 +135,15 @@ class TicketIn(Strict):
     tolerant_text = frozenset({"subject", "body"})
 
     subject: str = Field(min_length=1, max_length=500)
-    body: str = Field(min_length=1)
+    body: str = Field(min_length=1, max_length=MAX_BODY)
     requester: RequesterIn
     channel: Channel = Channel.API
     priority: Priority | None = Field(
         default=None, description="leave out to let triage suggest one (normal otherwise)")
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[Label] = Field(default_factory=list, max_length=50)
     category: str | None = Field(default=None, max_length=120)
     team_id: Id | None = None
-    body_html: str | None = None
+    body_html: SafeHtml = None
     custom_fields: CustomFields = Field(default_factory=dict)
 
 
@@ -154,7 +156,7 @@ class TicketPatch(Strict):
     team_id: Id | None = None
     department_id: Id | None = None
     category: str | None = Field(default=None, max_length=120)
-    tags: list[str] | None = Field(default=None, max_length=50)
+    tags: list[Label] | None = Field(default=None, max_length=50)
     subject: str | None = Field(default=None, min_length=1, max_length=500)
     custom_fields: CustomFields | None = None
 
@@ -168,9 +170,9 @@ class AttachmentIn(Strict):
 class MessageIn(Strict):
     tolerant_text = frozenset({"body"})
 
-    body: str = ""
+    body: str = Field(default="", max_length=MAX_BODY)
     public: bool = True
-    body_html: str | None = None
+    body_html: SafeHtml = None
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
 
 
@@ -382,8 +384,8 @@ class EventOut(BaseModel):
 class CustomerIn(Strict):
     name: str | None = Field(default=None, max_length=200)
     emails: list[EmailStr] = Field(default_factory=list, max_length=20)
-    phones: list[str] = Field(default_factory=list, max_length=20)
-    chat_handles: list[str] = Field(default_factory=list, max_length=20)
+    phones: list[Handle] = Field(default_factory=list, max_length=20)
+    chat_handles: list[Handle] = Field(default_factory=list, max_length=20)
     organisation_id: Id | None = None
     tier: Tier = Tier.STANDARD
     language: str | None = Field(default=None, max_length=16)
@@ -399,10 +401,19 @@ class AgentIn(Strict):
     active: bool = True
     team_ids: list[Id] = Field(default_factory=list, max_length=100)
     department_ids: list[Id] = Field(default_factory=list, max_length=100)
-    languages: list[str] = Field(default_factory=list)
-    skills: list[str] = Field(default_factory=list)
+    languages: list[Label] = Field(default_factory=list, max_length=50)
+    skills: list[Label] = Field(default_factory=list, max_length=100)
     sensitive_access: bool = False
     password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class PasswordChangeIn(Strict):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=8, max_length=200)
+
+
+class SessionsEndedOut(BaseModel):
+    ended: int = Field(description="how many console sessions were ended")
 
 
 class AgentOut(BaseModel):

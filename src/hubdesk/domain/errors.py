@@ -43,3 +43,19 @@ class ValidationFailed(DomainError):
     def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.fields = fields or {}
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins; ``retry_after`` is how many seconds until the next try counts.
+
+    Entry points send it as the ``Retry-After`` header.
+    """
+
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)
+        minutes = -(-self.retry_after // 60)
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}" if self.retry_after >= 60 \
+            else f"{self.retry_after} seconds"
+        super().__init__(f"too many attempts; try again in {wait}")

@@ -191,3 +191,38 @@ def check_webhook_admin(agent: Agent) -> None:
 def check_private_webhook_targets(agent: Agent) -> None:
     """Letting a webhook reach internal addresses opens the internal network to it."""
     check_admin(agent, "allowing a webhook to reach private network addresses")
+
+
+# Higher outranks lower; representatives and liaisons share the lowest rank.
+_RANK = {Role.ADMIN: 4, Role.MANAGER: 3, Role.COORDINATOR: 2, Role.TEAM_LEAD: 1,
+         Role.REPRESENTATIVE: 0, Role.LIAISON: 0}
+# Whoever controls these of an account can sign in as its owner, or lock its owner out.
+ACCOUNT_FIELDS = frozenset({"password", "email", "active"})
+
+
+def outranks(actor: Agent, target: Agent) -> bool:
+    return _RANK[actor.role] > _RANK[target.role]
+
+
+def check_account_change(actor: Agent, target: Agent, fields: frozenset[str], *,
+                         current_password_checked: bool = False) -> None:
+    """Raise unless ``actor`` may change ``fields`` of ``target``'s account.
+
+    Only an administrator changes the password, e-mail or active flag of an account of equal
+    or higher rank; otherwise a manager could set an administrator's password and sign in as
+    them. Changing one's own password needs the current one, so a stolen session cannot be
+    turned into a stolen account.
+    """
+    guarded = fields & ACCOUNT_FIELDS
+    if not guarded:
+        return
+    if actor.id is not None and actor.id == target.id:
+        if "password" in guarded and not current_password_checked:
+            raise PermissionDenied("changing your own password needs your current one: use "
+                                   "POST /api/v1/agents/me/password")
+        return
+    if actor.role is Role.ADMIN or outranks(actor, target):
+        return
+    names = ", ".join(sorted(guarded))
+    raise PermissionDenied(f"only an administrator changes the {names} of a {target.role.value}"
+                           " account")

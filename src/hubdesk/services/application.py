@@ -31,6 +31,7 @@ from hubdesk.services import (
     outbox,
     related,
     safety,
+    sessions,
     tickets,
     webhooks,
 )
@@ -222,7 +223,11 @@ class DirectoryUseCases(_UseCases):
         return directory.create_agent(self._uows, actor, data)
 
     def update_agent(self, actor: Agent, agent_id: int, data: directory.AgentInput) -> Agent:
-        return directory.update_agent(self._uows, actor, agent_id, data)
+        changed = directory.update_agent(self._uows, actor, agent_id, data)
+        if not changed.active or data.password:
+            # This process forgets the agent's tokens now; others within their cache time.
+            self._deps.tokens.forget_agent(agent_id)
+        return changed
 
     def agent(self, actor: Agent, agent_id: int) -> Agent:
         return directory.get_agent(self._uows, actor, agent_id)
@@ -255,11 +260,30 @@ class DirectoryUseCases(_UseCases):
 
 
 class AuthUseCases(_UseCases):
-    def sign_in(self, email: str, password: str) -> Agent | None:
-        return auth.login(self._uows, email, password)
+    def sign_in(self, email: str, password: str, *, address: str, user_agent: str,
+                lifetime: timedelta) -> sessions.SignedIn | None:
+        """A new console session, or None; raises TooManyAttempts while throttled."""
+        return sessions.sign_in(self._uows, email, password, address=address,
+                                user_agent=user_agent, lifetime=lifetime)
 
-    def session_agent(self, agent_id: int) -> Agent | None:
-        return auth.session_agent(self._uows, agent_id)
+    def session_agent(self, session_token: str) -> Agent | None:
+        return sessions.session_agent(self._uows, session_token)
+
+    def sign_out(self, session_token: str) -> None:
+        sessions.sign_out(self._uows, session_token)
+
+    def sign_out_everywhere(self, actor: Agent) -> int:
+        return sessions.sign_out_everywhere(self._uows, actor)
+
+    def live_sessions(self, actor: Agent) -> list[dict[str, Any]]:
+        return sessions.live_sessions(self._uows, actor)
+
+    def change_own_password(self, actor: Agent, current: str, new: str, *,
+                            address: str) -> int:
+        ended = sessions.change_own_password(self._uows, actor, current, new, address=address)
+        if actor.id is not None:
+            self._deps.tokens.forget_agent(actor.id)
+        return ended
 
     def cached_token(self, token: str) -> Agent | None:
         """The agent behind a recently verified token, without any I/O (None if not cached)."""

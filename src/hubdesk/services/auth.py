@@ -42,24 +42,24 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches; a missing hash costs the same time as a wrong one."""
+    try:
+        _hasher.verify(stored_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored_hash is not None
+
+
 def login(uows: UnitOfWorkFactory, email: str, password: str) -> Agent | None:
+    """The active agent with these credentials, or None. Not throttled: entry points sign in
+    through ``services.sessions.sign_in``."""
     with uows(write=False) as uow:
         agent = uow.agents.get_by_email(email)
         stored = uow.agents.password_hash(agent.id) if agent and agent.id else None
-    try:
-        _hasher.verify(stored or _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if agent is None or stored is None or not agent.active:
+    if not password_matches(stored, password) or agent is None or not agent.active:
         return None
     return agent
-
-
-def session_agent(uows: UnitOfWorkFactory, agent_id: int) -> Agent | None:
-    """The agent a signed console session names, if it still exists and is active."""
-    with uows(write=False) as uow:
-        agent = uow.agents.get(agent_id)
-    return agent if agent is not None and agent.active else None
 
 
 def authenticate_token(uows: UnitOfWorkFactory, token: str) -> Agent | None:
@@ -75,8 +75,11 @@ class TokenCache:
 
     Every API request authenticates; without this, each would pay a transaction of its own
     before doing its work. The price is that a revoked token, or a changed role or team, takes
-    effect in other server processes only after ``ttl_seconds`` (in this process, at once if
-    revoked through ``forget``). ``ttl_seconds=0`` turns caching off.
+    effect in other server processes only after ``ttl_seconds`` (in this process, at once
+    through ``forget_agent`` or ``forget_all``). The same holds for a deactivated agent: every
+    token of theirs is refused once the entry cached before the deactivation expires, which is
+    ``ttl_seconds`` after it was verified — a hit never extends an entry. ``ttl_seconds=0``
+    turns caching off.
     """
 
     def __init__(self, ttl_seconds: float, max_entries: int = 10_000,
@@ -112,6 +115,12 @@ class TokenCache:
                     self._entries.clear()
                 self._entries[key] = (now + self.ttl, agent)
         return agent
+
+    def forget_agent(self, agent_id: int) -> None:
+        """Drop every cached token of the agent (deactivated, or their password changed)."""
+        with self._lock:
+            for key in [k for k, (_, a) in self._entries.items() if a.id == agent_id]:
+                del self._entries[key]
 
     def forget_all(self) -> None:
         with self._lock:

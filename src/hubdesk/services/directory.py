@@ -20,6 +20,7 @@ from hubdesk.domain.customers import (
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.permissions import (
     DirectoryKind,
+    check_account_change,
     check_directory_read,
     check_directory_write,
 )
@@ -208,6 +209,8 @@ def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
         if (agent.role is Role.ADMIN or data.role is Role.ADMIN) and "role" in data.fields_set \
                 and actor.role is not Role.ADMIN:
             raise ValidationFailed("only administrators change administrators", {"role": "denied"})
+        check_account_change(actor, agent, data.fields_set
+                             - (frozenset() if data.password else frozenset({"password"})))
         _check_sensitive_grant(actor, data)
         merged = AgentInput(
             fields_set=data.fields_set,
@@ -223,9 +226,13 @@ def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
                                    if n in data.fields_set}
         if "email" in data.fields_set and data.email:
             changes["email"] = normalise_identity(IdentityKind.EMAIL, data.email)
+        was_active = agent.active
         agent = replace(agent, **changes)
         password_hash = hash_password(data.password) if data.password else None
         uow.agents.save(agent, password_hash)
+        if agent.id is not None and (password_hash or (was_active and not agent.active)):
+            # A new password or a deactivation ends every console session at once.
+            uow.sessions.revoke_all(agent.id, utcnow())
         uow.commit()
     return agent
 

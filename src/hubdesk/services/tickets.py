@@ -281,9 +281,6 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
     text = read.body
     if files and blobs is None:
         raise ValidationFailed("attachments are not accepted here", {"attachments": "unsupported"})
-    stored = [Attachment(f.filename[:255] or "attachment", f.content_type or
-                         "application/octet-stream", len(f.content),
-                         blobs.put(f.content) if blobs else "") for f in files]
     at = now or utcnow()
     assert actor.id is not None
     author = Actor.agent(actor.id)
@@ -294,6 +291,12 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
             ticket.on_public_reply_by_agent(author, at)
         elif ticket.is_closed:
             raise Conflict("the ticket is closed; notes can no longer be added")
+        # Files are written only once the agent may write here: a refused reply leaves none.
+        # A file written for a transaction that then fails may be shared by content with
+        # another message, so it is left to the orphan sweep rather than discarded here.
+        stored = [Attachment(f.filename[:255] or "attachment",
+                             f.content_type or "application/octet-stream", len(f.content),
+                             blobs.put(f.content) if blobs else "") for f in files]
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
                           created_at=at, public=public,
                           body_html=None if read.sealed_original else body_html,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 
@@ -32,3 +33,30 @@ class FileBlobStore:
 
     def get(self, sha256: str) -> bytes:
         return self._path(sha256).read_bytes()
+
+    def discard(self, sha256: str) -> bool:
+        """Remove the stored content (e.g. written for an upload that was then refused).
+
+        Only for content no attachment row refers to: the store is content-addressed, so the
+        same bytes may belong to another message. Returns whether a file was removed."""
+        try:
+            self._path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def remove_orphans(self, referenced: set[str], older_than: datetime) -> list[str]:
+        """Remove stored content no attachment refers to, written before ``older_than``.
+
+        The age guard spares files of uploads still in flight: their rows are committed only
+        after the bytes are written. Returns the digests removed."""
+        cutoff = older_than.timestamp()
+        removed: list[str] = []
+        for path in self.root.glob("??/??/*"):
+            digest = path.name
+            if digest in referenced or len(digest) != 64 or not path.is_file():
+                continue  # half-written temporary files keep their random names too
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed.append(digest)
+        return removed

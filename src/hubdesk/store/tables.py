@@ -286,3 +286,30 @@ periodic_runs = Table(
     Column("claimed_at", UtcDateTime, nullable=False),
     Column("worker", String(200), nullable=False),
 )
+
+# Console sign-ins. The cookie holds a random id; only its SHA-256 is stored, so a copy of the
+# database cannot be replayed as cookies. A session ends when revoked or expired.
+agent_sessions = Table(
+    "agent_sessions", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("user_agent", String(120), nullable=False),
+)
+
+# Sign-in attempts, counted per account and per client address by domain/throttling.py.
+sign_in_attempts = Table(
+    "sign_in_attempts", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_sign_in_attempts_email", "email", "at"),
+    Index("ix_sign_in_attempts_address", "address", "at"),
+)

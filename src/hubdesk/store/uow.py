@@ -16,6 +16,7 @@ from hubdesk.store.directory import (
 )
 from hubdesk.store.jobs import SqlPeriodicRuns
 from hubdesk.store.outbox import SqlOutbox
+from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
 from hubdesk.store.writers import WriterQueue, writer_queue
@@ -39,6 +40,8 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     webhooks: SqlWebhookRepository
     jobs: SqlPeriodicRuns
+    sessions: SqlSessionRepository
+    sign_ins: SqlSignInAttempts
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None) -> None:
@@ -93,6 +96,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(connection)
         self.webhooks = SqlWebhookRepository(connection)
         self.jobs = SqlPeriodicRuns(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.sign_ins = SqlSignInAttempts(connection)
         return self
 
     def commit(self) -> None:

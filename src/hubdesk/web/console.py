@@ -7,6 +7,8 @@ present under /static/vendor it boosts links and forms into partial page loads; 
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
@@ -14,10 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
+from hubdesk.domain.errors import TooManyAttempts
 from hubdesk.services.ports import StoreUnavailable
 from hubdesk.web import session, tickets
 from hubdesk.web.render import STATIC_DIR, render
-from hubdesk.web.session import CsrfRejected, FormDep, LoginRequired, UnstorableForm
+from hubdesk.web.session import AgentDep, CsrfRejected, FormDep, LoginRequired, UnstorableForm
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,20 +91,39 @@ async def login_page(request: Request) -> Response:
                   next=session.safe_next(request.query_params.get("next")), error=None)
 
 
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/login")
 async def login_submit(request: Request, form: FormDep) -> Response:
     email = str(form.get("email") or "").strip().lower()[:MAX_CREDENTIAL_LENGTH]
     password = str(form.get("password") or "")[:MAX_CREDENTIAL_LENGTH]
     next_path = session.safe_next(form.get("next"))
-    agent = None
+    signed_in = None
     if email and password:
-        agent = await run_in_threadpool(session.app_of(request).auth.sign_in, email, password)
-    if agent is None:
+        app = session.app_of(request)
+        try:
+            signed_in = await run_in_threadpool(
+                partial(app.auth.sign_in, email, password, address=_client_address(request),
+                        user_agent=request.headers.get("user-agent", "")[:120],
+                        lifetime=timedelta(seconds=session.settings_of(request)
+                                           .session_max_age_seconds)))
+        except TooManyAttempts as error:
+            response = render(request, "login.html", error.status, email=email,
+                              next=next_path, error=f"Too many attempts; {_retry(error)}.")
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
+    if signed_in is None:
         return render(request, "login.html", 400, email=email, next=next_path,
                       error="That e-mail and password do not match an active account. "
                             "Check both and try again.")
-    session.sign_in(request, agent)
+    session.sign_in(request, signed_in.session_token)
     return RedirectResponse(next_path, status_code=303)
+
+
+def _retry(error: TooManyAttempts) -> str:
+    return str(error).split("; ", 1)[-1]
 
 
 @router.get("/logout")
@@ -109,11 +131,21 @@ async def logout_page(request: Request) -> Response:
     agent = await session.current_agent(request)
     if agent is None:
         return RedirectResponse("/login", status_code=303)
-    return render(request, "logout.html", agent=agent)
+    live = await run_in_threadpool(session.app_of(request).auth.live_sessions, agent)
+    return render(request, "logout.html", agent=agent, live_sessions=len(live))
 
 
 @router.post("/logout")
 async def logout_submit(request: Request, form: FormDep) -> Response:
-    session.sign_out(request)
+    await session.sign_out(request)
     session.flash(request, "ok", "You are signed out.")
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/logout/everywhere")
+async def logout_everywhere(request: Request, agent: AgentDep, form: FormDep) -> Response:
+    ended = await run_in_threadpool(session.app_of(request).auth.sign_out_everywhere, agent)
+    request.session.clear()
+    session.flash(request, "ok", f"You are signed out everywhere ({ended} "
+                                 f"session{'s' if ended != 1 else ''} ended).")
     return RedirectResponse("/login", status_code=303)

@@ -1,9 +1,12 @@
-"""Console sign-in: a signed cookie that holds the agent's id, and a CSRF token per session.
+"""Console sign-in: server-side sessions named by a random id in a signed cookie, and a CSRF
+token per session.
 
 The cookie is signed with the secret key, HttpOnly and SameSite=Lax (Secure in production).
-It carries no personal data: the agent is loaded again on every request, so a deactivated or
-deleted agent is signed out at once. Every form carries the session's CSRF token in a hidden
-field, and every POST is refused unless it comes back unchanged.
+It names the session, never the agent: the session row (services/sessions.py) decides who is
+signed in, so signing out, changing the password, deactivation or "sign out everywhere" ends a
+session at once, even for a copied cookie. Beside the id the cookie holds only the CSRF token
+and notices for the next page. Every form carries the CSRF token in a hidden field, and every
+POST is refused unless it comes back unchanged.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from hubdesk.services.application import Application
 
 COOKIE = "hubdesk_session"
 CSRF_FIELD = "csrf_token"
-_AGENT = "agent_id"
+_SESSION = "sid"
 _CSRF = "csrf"
 _FLASH = "flash"
 
@@ -79,6 +82,11 @@ class ConsoleSessions:
             await self.with_session(scope, receive, send)
 
 
+def settings_of(request: Request) -> Settings:
+    hub: Hub = request.app.state.hub
+    return hub.settings
+
+
 def app_of(request: Request) -> Application:
     """The application the console's routes call (built once, by `bootstrap`)."""
     hub: Hub = request.app.state.hub
@@ -113,24 +121,32 @@ def pop_flashes(request: Request) -> list[tuple[str, str]]:
     return [(str(kind), str(text)) for kind, text in request.session.pop(_FLASH) or []]
 
 
-def sign_in(request: Request, agent: Agent) -> None:
-    # A fresh session (and CSRF token) at sign-in, so nothing planted before it survives.
+def sign_in(request: Request, session_token: str) -> None:
+    # A fresh cookie (and CSRF token) at sign-in, so nothing planted before it survives.
     request.session.clear()
-    request.session[_AGENT] = agent.id
+    request.session[_SESSION] = session_token
     request.session[_CSRF] = secrets.token_urlsafe(32)
 
 
-def sign_out(request: Request) -> None:
+def session_token(request: Request) -> str | None:
+    token = request.session.get(_SESSION)
+    return token if isinstance(token, str) and 0 < len(token) <= 100 else None
+
+
+async def sign_out(request: Request) -> None:
+    token = session_token(request)
+    if token is not None:
+        await run_in_threadpool(app_of(request).auth.sign_out, token)
     request.session.clear()
 
 
 async def current_agent(request: Request) -> Agent | None:
-    agent_id = request.session.get(_AGENT)
-    if not isinstance(agent_id, int):
+    token = session_token(request)
+    if token is None:
         return None
-    agent = await run_in_threadpool(app_of(request).auth.session_agent, agent_id)
+    agent = await run_in_threadpool(app_of(request).auth.session_agent, token)
     if agent is None:
-        sign_out(request)
+        request.session.clear()
         return None
     return agent
 

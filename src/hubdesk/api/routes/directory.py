@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import (
@@ -14,6 +14,8 @@ from hubdesk.api.schemas import (
     CustomerOut,
     DepartmentOut,
     GroupIn,
+    PasswordChangeIn,
+    SessionsEndedOut,
     TeamOut,
     problem_responses,
 )
@@ -85,6 +87,23 @@ def get_agent(agent_id: PathId, app: AppDep, agent: AgentDep) -> AgentOut:
 @router.patch("/agents/{agent_id}", response_model=AgentOut)
 def patch_agent(agent_id: PathId, body: AgentIn, app: AppDep, agent: AgentDep) -> AgentOut:
     return AgentOut.of(app.directory.update_agent(agent, agent_id, _agent_input(body)))
+
+
+@router.post("/agents/me/password", response_model=SessionsEndedOut,
+             responses=problem_responses(429))
+def change_password(body: PasswordChangeIn, request: Request, app: AppDep,
+                    agent: AgentDep) -> SessionsEndedOut:
+    """Change your own password; your console sessions end (sign in again)."""
+    ended = app.auth.change_own_password(
+        agent, body.current_password, body.new_password,
+        address=request.client.host if request.client else "unknown")
+    return SessionsEndedOut(ended=ended)
+
+
+@router.post("/agents/me/sessions/revoke", response_model=SessionsEndedOut)
+def revoke_my_sessions(app: AppDep, agent: AgentDep) -> SessionsEndedOut:
+    """Sign out everywhere: every console session of yours ends at once."""
+    return SessionsEndedOut(ended=app.auth.sign_out_everywhere(agent))
 
 
 @router.get("/teams", response_model=list[TeamOut])
