@@ -3,7 +3,7 @@ import json
 
 from typer.testing import CliRunner
 
-from hubdesk.triage.cli import app
+from hubdesk.commands.triage import app
 
 from .conftest import generated_examples
 

@@ -134,7 +134,8 @@ class TriageEngine:
     ) -> TriageResult:
         run = _Run(self.config.budget_ms)
         raw = coerce_to_text(text)
-        spans, masked = run.stage("pii", lambda: self._scan_pii(raw), ((), raw))
+        no_spans: tuple[PiiSpan, ...] = ()
+        spans, masked = run.stage("pii", lambda: self._scan_pii(raw), (no_spans, raw))
         prepared = prepare(f"{subject}\n{raw}" if subject else raw, self.config.max_characters)
         clean = prepared.text
         language = run.stage("language", lambda: self.language.detect(clean), NEUTRAL_LANGUAGE)

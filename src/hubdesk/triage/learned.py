@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from hubdesk.triage.arrays import FloatArray
 from hubdesk.triage.intent.linear import LinearIntentModel
 from hubdesk.triage.text import prepare
 
@@ -39,7 +40,7 @@ class BinaryTextModel:
     def probability(self, text: str) -> float:
         return float(np.exp(self.model.log_proba_one(text)[self._positive]))
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
+    def probabilities(self, texts: list[str]) -> FloatArray:
         return np.exp(self.model.log_proba(texts)[:, self._positive])
 
     def flags(self, text: str) -> bool:

@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SHARED_DATA_ENV = "HUBDESK_SHARED_DATA"
 OUT_OF_SCOPE = "oos"
@@ -132,6 +133,7 @@ def davidson(data_dir: Path) -> list[tuple[str, int]]:
         return [(row["tweet"], int(row["class"] != "2")) for row in csv.DictReader(stream)]
 
 
-def presidio_synthetic(data_dir: Path) -> list[dict]:
+def presidio_synthetic(data_dir: Path) -> list[dict[str, Any]]:
     path = _require(data_dir / "presidio_synth_pii" / "synth_dataset_v2.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+    records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return records

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
+from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
@@ -37,7 +38,7 @@ def evaluate_intent(
     backends: Sequence[str],
     progress: ProgressCallback | None = None,
 ) -> list[dict[str, Any]]:
-    cache: dict[str, dict[str, np.ndarray]] = {}
+    cache: dict[str, dict[str, Float32Array]] = {}
     test_texts = [prepare(text).text for text, _ in data.test]
     truth = np.asarray([label for _, label in data.test], dtype=object)
     results = []
@@ -80,7 +81,7 @@ def evaluate_intent(
 def _fill_cache(
     options: TrainingOptions,
     data: IntentDataSet,
-    cache: dict[str, dict[str, np.ndarray]],
+    cache: dict[str, dict[str, Float32Array]],
     test_texts: list[str],
     progress: ProgressCallback | None,
 ) -> float:
@@ -105,8 +106,8 @@ def _fill_cache(
 
 def _scores(
     classifier: IntentClassifier,
-    log_proba: np.ndarray,
-    truth: np.ndarray,
+    log_proba: FloatArray,
+    truth: LabelArray,
     out_of_scope: str | None,
 ) -> dict[str, Any]:
     classes = classifier.classes

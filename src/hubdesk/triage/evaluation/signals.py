@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from hubdesk.triage.arrays import BoolArray
 from hubdesk.triage.evaluation import datasets
 
 
@@ -85,7 +86,7 @@ def evaluate_sentiment(data_dir: Path) -> dict[str, Any]:
     return result
 
 
-def _binary_scores(predicted: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+def _binary_scores(predicted: BoolArray, truth: BoolArray) -> dict[str, float]:
     tp = float((predicted & truth).sum())
     precision = tp / max(1.0, float(predicted.sum()))
     recall = tp / max(1.0, float(truth.sum()))

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+from hubdesk.triage.arrays import Float32Array, FloatArray, IntArray
 
 # Added to the scores of padding positions: exp() of it is 0 in float32, and it stays finite.
 _MASKED = np.float32(-1e9)
@@ -42,41 +46,43 @@ class BertShape:
 
 @dataclass(frozen=True)
 class _LayerNorm:
-    scale: np.ndarray
-    shift: np.ndarray
+    scale: Float32Array
+    shift: Float32Array
     eps: np.float32
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
+    def __call__(self, x: Float32Array) -> Float32Array:
         centred = x - x.mean(axis=-1, keepdims=True)
         variance = np.mean(centred * centred, axis=-1, keepdims=True)
-        return centred / np.sqrt(variance + self.eps) * self.scale + self.shift
+        # numpy's stubs lose the dtype through the broadcasting below; it stays float32.
+        normalised: Float32Array = centred / np.sqrt(variance + self.eps) * self.scale
+        return normalised + self.shift
 
 
 @dataclass(frozen=True)
 class _Layer:
-    qkv: np.ndarray  # (hidden, 3 * hidden): query (pre-scaled), key, value side by side
-    qkv_bias: np.ndarray
-    attention_out: np.ndarray
-    attention_out_bias: np.ndarray
+    qkv: Float32Array  # (hidden, 3 * hidden): query (pre-scaled), key, value side by side
+    qkv_bias: Float32Array
+    attention_out: Float32Array
+    attention_out_bias: Float32Array
     attention_norm: _LayerNorm
-    expand: np.ndarray
-    expand_bias: np.ndarray
-    contract: np.ndarray
-    contract_bias: np.ndarray
+    expand: Float32Array
+    expand_bias: Float32Array
+    contract: Float32Array
+    contract_bias: Float32Array
     output_norm: _LayerNorm
 
 
 class BertEncoder:
     """Token ids in, mean-pooled and L2-normalised sentence vectors out."""
 
-    def __init__(self, weights: Mapping[str, np.ndarray], shape: BertShape) -> None:
+    def __init__(self, weights: Mapping[str, npt.NDArray[Any]], shape: BertShape) -> None:
         self.shape = shape
         eps = np.float32(shape.layer_norm_eps)
 
-        def tensor(name: str) -> np.ndarray:
+        def tensor(name: str) -> Float32Array:
             return np.ascontiguousarray(weights[name], dtype=np.float32)
 
-        def linear(name: str) -> np.ndarray:
+        def linear(name: str) -> Float32Array:
             return np.ascontiguousarray(tensor(f"{name}.weight").T)
 
         def norm(prefix: str) -> _LayerNorm:
@@ -125,7 +131,7 @@ class BertEncoder:
     def max_positions(self) -> int:
         return int(self.position_embeddings.shape[0])
 
-    def embed(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def embed(self, ids: IntArray, mask: FloatArray) -> Float32Array:
         """Sentence vectors for a padded batch: `ids` and `mask` are (batch, length)."""
         ids = np.atleast_2d(ids)
         mask = np.atleast_2d(mask).astype(np.float32)
@@ -144,8 +150,8 @@ class BertEncoder:
         return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
 
     def _layer(
-        self, layer: _Layer, hidden: np.ndarray, batch: int, key_bias: np.ndarray | None
-    ) -> np.ndarray:
+        self, layer: _Layer, hidden: Float32Array, batch: int, key_bias: Float32Array | None
+    ) -> Float32Array:
         rows, width = hidden.shape
         heads = self.shape.heads
         qkv = hidden @ layer.qkv
@@ -186,7 +192,7 @@ _ERFC_A = tuple(
 )
 
 
-def gelu(x: np.ndarray) -> np.ndarray:
+def gelu(x: Float32Array) -> Float32Array:
     """x * Phi(x) with the erf form of the normal CDF, as BERT's "gelu" (not the tanh form)."""
     magnitude = np.abs(x)
     t = magnitude * _ERFC_P

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from hubdesk.domain.triage import IntentPrediction
+from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.intent.embedding import EmbeddingIntentModel, get_encoder
 from hubdesk.triage.intent.kernel import KernelIntentModel
 from hubdesk.triage.intent.linear import LinearIntentModel
@@ -49,7 +50,7 @@ def encoder_of(component: str) -> str | None:
 @dataclass
 class IntentClassifier:
     backend: str
-    classes: np.ndarray
+    classes: LabelArray
     linear: LinearIntentModel | None = None
     # Models on sentence embeddings, by component name (see `component_name`).
     embedded: dict[str, EmbeddedModel] = field(default_factory=dict)
@@ -77,17 +78,17 @@ class IntentClassifier:
     def component_log_proba(
         self,
         texts: Sequence[str],
-        embeddings: Mapping[str, np.ndarray] | None = None,
+        embeddings: Mapping[str, Float32Array] | None = None,
         *,
         weighted_only: bool = False,
-    ) -> dict[str, np.ndarray]:
+    ) -> dict[str, FloatArray]:
         """Each component's log-probabilities, before weighting (batch).
 
         `embeddings` may hold the texts' vectors by encoder name; missing ones are encoded.
         """
         wanted = [name for name in self.embedded if self._weight(name) > 0 or not weighted_only]
         vectors = dict(embeddings or {})
-        parts: dict[str, np.ndarray] = {}
+        parts: dict[str, FloatArray] = {}
         if self.linear is not None and (self._weight(LINEAR) > 0 or not weighted_only):
             parts[LINEAR] = self.linear.log_proba(texts)
         for name in wanted:
@@ -98,14 +99,14 @@ class IntentClassifier:
         return parts
 
     def log_proba(
-        self, texts: Sequence[str], embeddings: Mapping[str, np.ndarray] | None = None
-    ) -> np.ndarray:
+        self, texts: Sequence[str], embeddings: Mapping[str, Float32Array] | None = None
+    ) -> FloatArray:
         """Batch scoring, for evaluation and threshold tuning."""
         return combine(
             self.component_log_proba(texts, embeddings, weighted_only=True), self.weights
         )
 
-    def log_proba_one(self, text: str) -> np.ndarray:
+    def log_proba_one(self, text: str) -> FloatArray:
         """The per-message path: the linear part avoids sparse-matrix overhead, and each
         encoder runs once for all of its components (none for a component weighted 0)."""
         total = np.zeros(len(self.classes), np.float64)
@@ -125,7 +126,7 @@ class IntentClassifier:
     def predict(self, text: str) -> IntentPrediction:
         return self.prediction_from(self.log_proba_one(text))
 
-    def prediction_from(self, log_probabilities: np.ndarray) -> IntentPrediction:
+    def prediction_from(self, log_probabilities: FloatArray) -> IntentPrediction:
         probabilities = np.exp(log_probabilities)
         order = np.argsort(-probabilities)[:ALTERNATIVES_SHOWN]
         best = int(order[0])
@@ -165,15 +166,17 @@ def _upgrade(state: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
-def combine(parts: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+def combine(parts: Mapping[str, FloatArray], weights: Mapping[str, float]) -> FloatArray:
     total = sum(weights.get(name, 0.0) * values for name, values in parts.items())
     return _renormalise(np.asarray(total))
 
 
-def _renormalise(log_scores: np.ndarray) -> np.ndarray:
+def _renormalise(log_scores: FloatArray) -> FloatArray:
     """A weighted sum of log-probabilities is a log of an unnormalised product: normalise."""
-    shifted = log_scores - np.max(log_scores, axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    # numpy's stubs lose the dtype through the reductions; it is the scores' own.
+    shifted: FloatArray = log_scores - np.max(log_scores, axis=-1, keepdims=True)
+    normaliser: FloatArray = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted - normaliser
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -181,7 +184,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 def encode_texts(
     encoder_name: str, texts: Sequence[str], progress: ProgressCallback | None = None
-) -> np.ndarray:
+) -> Float32Array:
     from hubdesk.triage.intent.embedding import encode_in_chunks
 
     encoder = get_encoder(encoder_name)

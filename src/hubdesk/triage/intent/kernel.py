@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.svm import SVC
 
+from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.intent.linear import log_softmax
 from hubdesk.triage.intent.threads import one_blas_thread
 
@@ -24,16 +26,16 @@ DEFAULT_C = 10.0
 class KernelIntentModel:
     def __init__(self, c: float = DEFAULT_C) -> None:
         self.c = c
-        self.classes: np.ndarray = np.empty(0, dtype=object)
+        self.classes: LabelArray = np.empty(0, dtype=object)
         self.support_vectors = np.empty((0, 0), np.float32)
         self.support_norms = np.empty(0, np.float32)
         self.first_of_pair = np.empty((0, 0), np.float32)
         self.second_of_pair = np.empty((0, 0), np.float32)
         self.intercept = np.empty(0, np.float32)
         self.gamma = 1.0
-        self.pair_weights = sp.csr_matrix((0, 0), dtype=np.float32)
+        self.pair_weights: sp.csr_matrix = sp.csr_matrix(np.empty((0, 0), np.float32))
 
-    def fit(self, embeddings: np.ndarray, labels: Sequence[str]) -> KernelIntentModel:
+    def fit(self, embeddings: Float32Array, labels: Sequence[str]) -> KernelIntentModel:
         model = SVC(C=self.c, kernel="rbf", gamma="scale")
         model.fit(embeddings, np.asarray(labels, dtype=object))
         self.classes = model.classes_
@@ -51,20 +53,20 @@ class KernelIntentModel:
             self.second_of_pair[index, j] = 1.0
         return self
 
-    def one_vs_one(self, embeddings: np.ndarray) -> np.ndarray:
+    def one_vs_one(self, embeddings: Float32Array) -> Float32Array:
         """libsvm's decision values for every class pair (i < j), positive favouring i."""
         x = np.atleast_2d(embeddings).astype(np.float32)
         distances = (x**2).sum(axis=1)[:, None] - 2 * x @ self.support_vectors.T
         kernel = np.exp(-self.gamma * (distances + self.support_norms[None, :]))
         return np.asarray((self.pair_weights @ kernel.T).T) + self.intercept[None, :]
 
-    def log_proba_embedded(self, embeddings: np.ndarray) -> np.ndarray:
+    def log_proba_embedded(self, embeddings: Float32Array) -> FloatArray:
         if np.atleast_2d(embeddings).shape[0] == 1:
             with one_blas_thread():
                 return self._log_proba(embeddings)
         return self._log_proba(embeddings)
 
-    def _log_proba(self, embeddings: np.ndarray) -> np.ndarray:
+    def _log_proba(self, embeddings: Float32Array) -> FloatArray:
         pairwise = self.one_vs_one(embeddings)
         if len(self.classes) == 2:
             return log_softmax(np.stack([pairwise[:, 0], -pairwise[:, 0]], axis=1))
@@ -76,7 +78,7 @@ class KernelIntentModel:
         return log_softmax(votes + margins / (3 * (np.abs(margins) + 1)))
 
 
-def _pair_weights(dual: np.ndarray, n_support: np.ndarray) -> sp.csr_matrix:
+def _pair_weights(dual: npt.NDArray[np.float64], n_support: npt.NDArray[np.int32]) -> sp.csr_matrix:
     """One sparse row per class pair (i < j): the dual coefficients of i's and j's vectors.
 
     libsvm stores, for a support vector of class c, its coefficient against class k in row

@@ -11,14 +11,17 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from hubdesk.triage.arrays import FloatArray, LabelArray
 from hubdesk.triage.intent.features import NgramFeaturizer
 
 DEFAULT_C = 30.0  # strong features, little regularisation: best on BANKING77's validation split
 
 
-def log_softmax(scores: np.ndarray) -> np.ndarray:
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+def log_softmax(scores: FloatArray) -> FloatArray:
+    # numpy's stubs lose the dtype through the reductions; it is the scores' own.
+    shifted: FloatArray = scores - scores.max(axis=-1, keepdims=True)
+    normaliser: FloatArray = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted - normaliser
 
 
 class LinearIntentModel:
@@ -27,7 +30,7 @@ class LinearIntentModel:
     def __init__(self, c: float = DEFAULT_C) -> None:
         self.c = c
         self.featurizer = NgramFeaturizer()
-        self.classes: np.ndarray = np.empty(0, dtype=object)
+        self.classes: LabelArray = np.empty(0, dtype=object)
         # Weights stored feature-major so one message gathers a few dozen contiguous rows.
         self.weights_by_feature = np.empty((0, 0), np.float32)
         self.bias = np.empty(0, np.float32)
@@ -45,11 +48,11 @@ class LinearIntentModel:
             self.bias = np.array([0.0, self.bias[0]], np.float32)
         return self
 
-    def log_proba_one(self, text: str) -> np.ndarray:
+    def log_proba_one(self, text: str) -> FloatArray:
         index, values = self.featurizer.transform_one(text)
         scores = values @ self.weights_by_feature[index] + self.bias
         return log_softmax(scores)
 
-    def log_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def log_proba(self, texts: Sequence[str]) -> FloatArray:
         scores = self.featurizer.transform(texts) @ self.weights_by_feature + self.bias
         return log_softmax(np.asarray(scores))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from functools import lru_cache
-from typing import Any
 
 from threadpoolctl import ThreadpoolController
 
@@ -20,5 +19,7 @@ def _controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def one_blas_thread() -> AbstractContextManager[Any]:
-    return _controller().limit(limits=1, user_api="blas")
+def one_blas_thread() -> AbstractContextManager[object]:
+    # threadpoolctl is untyped; its limiter is a context manager.
+    limiter: AbstractContextManager[object] = _controller().limit(limits=1, user_api="blas")
+    return limiter

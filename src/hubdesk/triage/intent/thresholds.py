@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
+from hubdesk.triage.arrays import BoolArray, Float32Array, FloatArray, IntArray, LabelArray
+
 
 class ThresholdOptions(Protocol):
-    target_answered_accuracy: float
-    max_abstain_rate: float
-    max_in_scope_loss: float
+    # Read-only, so frozen option dataclasses satisfy it.
+    @property
+    def target_answered_accuracy(self) -> float: ...
+    @property
+    def max_abstain_rate(self) -> float: ...
+    @property
+    def max_in_scope_loss(self) -> float: ...
 
 
 def weight_grid(names: Sequence[str], step: float = 0.05) -> list[dict[str, float]]:
@@ -32,8 +38,8 @@ def weight_grid(names: Sequence[str], step: float = 0.05) -> list[dict[str, floa
 
 
 def choose_weights(
-    parts: dict[str, np.ndarray],
-    classes: np.ndarray,
+    parts: Mapping[str, FloatArray],
+    classes: LabelArray,
     truth: Sequence[str],
     cost: Callable[[frozenset[str]], float] | None = None,
     budget: float | None = None,
@@ -64,8 +70,8 @@ def choose_weights(
 
 
 def _hits(
-    shares: np.ndarray, parts: list[np.ndarray], classes: np.ndarray, expected: np.ndarray
-) -> np.ndarray:
+    shares: Float32Array, parts: list[FloatArray], classes: LabelArray, expected: LabelArray
+) -> IntArray:
     """Correct answers of each weighting (row of `shares`) on the validation examples."""
     stacked = np.stack(parts).astype(np.float32)  # (components, examples, classes)
     index = {name: position for position, name in enumerate(classes)}
@@ -80,8 +86,8 @@ def _hits(
 
 
 def choose_threshold(
-    log_proba: np.ndarray,
-    classes: np.ndarray,
+    log_proba: FloatArray,
+    classes: LabelArray,
     truth: Sequence[str],
     options: ThresholdOptions,
 ) -> tuple[float, dict[str, Any]]:
@@ -108,7 +114,7 @@ def choose_threshold(
 
 
 def _threshold_for_out_of_scope(
-    confidence: np.ndarray, correct: np.ndarray, in_scope: np.ndarray, options: ThresholdOptions
+    confidence: FloatArray, correct: BoolArray, in_scope: BoolArray, options: ThresholdOptions
 ) -> float:
     """The highest threshold whose abstentions cost at most `max_in_scope_loss` of accuracy.
 
@@ -127,7 +133,7 @@ def _threshold_for_out_of_scope(
 
 
 def _threshold_for_answer_accuracy(
-    confidence: np.ndarray, correct: np.ndarray, options: ThresholdOptions
+    confidence: FloatArray, correct: BoolArray, options: ThresholdOptions
 ) -> float:
     """The lowest threshold whose answers reach the target accuracy, within the abstain cap."""
     order = np.argsort(-confidence)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.intent.classifier import (
     BACKENDS,
     ENCODER_BACKENDS,
@@ -76,7 +77,7 @@ def train_intent_classifier(
     examples: Iterable[tuple[str, str]],
     options: TrainingOptions | None = None,
     progress: ProgressCallback | None = None,
-    embeddings: dict[str, dict[str, np.ndarray]] | None = None,
+    embeddings: dict[str, dict[str, Float32Array]] | None = None,
 ) -> IntentClassifier:
     """Train on (text, category) pairs.
 
@@ -130,9 +131,9 @@ def _validation_predictions(
     options: TrainingOptions,
     texts: Sequence[str],
     labels: Sequence[str],
-    vectors: dict[str, np.ndarray],
+    vectors: dict[str, Float32Array],
     progress: ProgressCallback | None,
-) -> tuple[np.ndarray, list[str], dict[str, np.ndarray], IntentClassifier]:
+) -> tuple[LabelArray, list[str], dict[str, FloatArray], IntentClassifier]:
     """Component log-probabilities on examples the scoring model was not trained on, and
     the last model that scored them."""
     oos = options.out_of_scope_label
@@ -141,8 +142,8 @@ def _validation_predictions(
         fit_part, validation = _split(labels, options, oos)
         folds = [(fit_part, validation)]
     truth: list[str] = []
-    parts: dict[str, list[np.ndarray]] = {}
-    classes = np.empty(0)
+    parts: dict[str, list[FloatArray]] = {}
+    classes: LabelArray = np.empty(0, dtype=object)
     model: IntentClassifier | None = None
     for number, (fit_part, held_out) in enumerate(folds, start=1):
         model = _fit(options, texts, labels, vectors, [i for i in fit_part if labels[i] != oos])
@@ -261,8 +262,8 @@ def _embed(
     options: TrainingOptions,
     texts: Sequence[str],
     progress: ProgressCallback | None,
-    cache: dict[str, dict[str, np.ndarray]] | None,
-) -> dict[str, np.ndarray]:
+    cache: dict[str, dict[str, Float32Array]] | None,
+) -> dict[str, Float32Array]:
     """Each encoder's vectors for `texts`, row by row."""
     cache = cache if cache is not None else {}
     vectors = {}
@@ -280,7 +281,7 @@ def _fit(
     options: TrainingOptions,
     texts: Sequence[str],
     labels: Sequence[str],
-    vectors: dict[str, np.ndarray],
+    vectors: dict[str, Float32Array],
     rows: Sequence[int],
     components: Collection[str] | None = None,
 ) -> IntentClassifier:
@@ -291,7 +292,7 @@ def _fit(
 
     chosen_texts = [texts[i] for i in rows]
     chosen_labels = [labels[i] for i in rows]
-    model = IntentClassifier(options.backend, np.empty(0))
+    model = IntentClassifier(options.backend, np.empty(0, dtype=object))
     if options.backend in ("default", "ensemble") and wanted(LINEAR):
         model.linear = LinearIntentModel().fit(chosen_texts, chosen_labels)
     for encoder, encoded in vectors.items():
