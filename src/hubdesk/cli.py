@@ -137,12 +137,14 @@ def tokens_revoke(token_id: int) -> None:
 def _register_extensions() -> None:
     """Commands owned by their own packages: demo data, benchmarks, triage models."""
     from hubdesk.bench.cli import app as bench_app
+    from hubdesk.commands.wfm import app as wfm_app
     from hubdesk.demo.cli import register as register_demo
     from hubdesk.triage.cli import app as triage_app
 
     register_demo(app)
     app.add_typer(bench_app, name="bench")
     app.add_typer(triage_app, name="triage")
+    app.add_typer(wfm_app, name="wfm")
 
 
 _register_extensions()

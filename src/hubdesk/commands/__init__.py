@@ -1,0 +1,1 @@
+"""Command groups of the `hubdesk` command, one module each."""
