@@ -12,13 +12,13 @@ quantiles give prediction intervals that widen with the level (see ``forecast``)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 
-from hubdesk.workforce.methods import Method, TooLittleHistory
+from hubdesk.workforce.methods import evaluate
 from hubdesk.workforce.series import History, interval_starts, local_key
 
 # Lead-day buckets (first, last); the last is open-ended.
@@ -87,7 +87,7 @@ def choose_origins(history: History, horizon_days: int, count: int, step_days: i
     return sorted(origins)
 
 
-def run_backtest(history: History, methods: Mapping[str, Method], horizon_days: int,
+def run_backtest(history: History, methods: Sequence[str], horizon_days: int,
                  origins: Sequence[date]) -> Backtest:
     tallies: dict[tuple[str, str], _Tally] = {}
     skipped: dict[str, str] = {}
@@ -101,14 +101,9 @@ def run_backtest(history: History, methods: Mapping[str, Method], horizon_days: 
         keys = [local_key(t, history.zone) for t in targets]
         actual = np.asarray([history.at(k.day, k.minute) for k in keys], dtype=float)
         leads = np.asarray([bucket_of((k.day - origin).days + 1) for k in keys])
-        for name, method in methods.items():
-            if name in skipped:
-                continue
-            try:
-                forecast = np.asarray(method(train, targets), dtype=float)
-            except TooLittleHistory as reason:
-                skipped[name] = str(reason)
-                continue
+        forecasts, why = evaluate([m for m in methods if m not in skipped], train, targets)
+        skipped.update(why)
+        for name, forecast in forecasts.items():
             for horizon in np.unique(leads):
                 mask = leads == horizon
                 tallies.setdefault((name, str(horizon)), _Tally()).add(forecast[mask],

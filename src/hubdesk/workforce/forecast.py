@@ -22,12 +22,11 @@ from hubdesk.workforce.backtest import (
 )
 from hubdesk.workforce.load import require_finite
 from hubdesk.workforce.methods import (
-    ALL_METHODS,
     AVERAGE_WEEKS,
+    BACKTESTED,
     FALLBACK_ORDER,
-    METHODS,
     SMOOTHING_MIN_DAYS,
-    TooLittleHistory,
+    evaluate,
     same_weekday_days,
 )
 from hubdesk.workforce.series import History, interval_starts, local_key
@@ -76,9 +75,12 @@ class Forecast:
 
 def forecast(history: History, horizon_days: int, *, first_day: date | None = None,
              overrides: Sequence[Override] = (), exclude_days: Iterable[date] = (),
-             coverage: float = 0.8, origins: int = 8, step_days: int = 7) -> Forecast:
+             coverage: float = 0.8, origins: int = 8, step_days: int = 3) -> Forecast:
     """Forecast ``horizon_days`` local days from ``first_day`` (default: the day after the
-    history), using only the history before it."""
+    history), using only the history before it.
+
+    Backtest origins are ``step_days`` apart; 3 (prime to 7) lets day 1 fall on every weekday.
+    """
     if not 1 <= horizon_days <= MAX_HORIZON_DAYS:
         raise ValidationFailed(f"the horizon must be 1 to {MAX_HORIZON_DAYS} days, not "
                                f"{horizon_days}", {"horizon": "out of range"})
@@ -120,7 +122,7 @@ def _open_targets(history: History, targets: list[datetime]) -> list[datetime]:
 def _choose_methods(history: History, horizon_days: int, origins: int, step_days: int,
                     notes: list[str]) -> tuple[dict[str, str], Backtest | None]:
     dates = choose_origins(history, horizon_days, origins, step_days, SMOOTHING_MIN_DAYS)
-    report = run_backtest(history, METHODS, horizon_days, dates) if dates else None
+    report = run_backtest(history, BACKTESTED, horizon_days, dates) if dates else None
     chosen: dict[str, str] = {}
     if report is not None and report.scores:
         notes += [f"{name} not used: {why}" for name, why in report.skipped.items()]
@@ -140,13 +142,8 @@ def _choose_methods(history: History, horizon_days: int, origins: int, step_days
 def _first_working(history: History) -> str:
     probe = interval_starts(history.last_day + timedelta(days=1), 1, history.interval_minutes,
                             history.zone)[:1]
-    for name in FALLBACK_ORDER:
-        try:
-            ALL_METHODS[name](history, probe)
-        except TooLittleHistory:
-            continue
-        return name
-    raise AssertionError("the time-of-day average works on any non-empty history")
+    working, _ = evaluate(FALLBACK_ORDER, history, probe)
+    return next(name for name in FALLBACK_ORDER if name in working)
 
 
 def _points(history: History, targets: list[datetime], start: date, chosen: dict[str, str],
@@ -157,7 +154,7 @@ def _points(history: History, targets: list[datetime], start: date, chosen: dict
         by_method.setdefault(chosen[bucket], []).append(index)
     values = np.zeros(len(targets))
     for name, indexes in by_method.items():
-        values[indexes] = ALL_METHODS[name](history, [targets[i] for i in indexes])
+        values[indexes] = evaluate([name], history, [targets[i] for i in indexes])[0][name]
     values = np.maximum(values, 0.0)
     tail = (1 - coverage) / 2
     points = []

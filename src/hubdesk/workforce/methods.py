@@ -57,9 +57,10 @@ def seasonal_naive(history: History, targets: Sequence[datetime]) -> list[float]
 def weekday_average(history: History, targets: Sequence[datetime],
                     weeks: int = AVERAGE_WEEKS) -> list[float]:
     """The mean of the same weekday and local time over the last ``weeks`` known weeks."""
+    recent = {weekday: same_weekday_days(history, weekday, weeks) for weekday in range(7)}
     values = []
     for key in _keys(history, targets):
-        days = same_weekday_days(history, key.weekday, weeks)
+        days = recent[key.weekday]
         if not days:
             raise TooLittleHistory("the weekday average needs every weekday at least once")
         values.append(sum(history.at(d, key.minute) or 0.0 for d in days) / len(days))
@@ -89,19 +90,21 @@ def _daily_totals(history: History) -> np.ndarray:
     return np.asarray(filled, dtype=float)
 
 
-def _intraday_share(history: History, weekday: int, minute: int) -> float:
+def _intraday_shares(history: History, weekday: int) -> dict[int, float]:
+    """Each local minute's share of the day over the weekday's recent known days."""
     days = same_weekday_days(history, weekday, PROFILE_WEEKS)
     total = sum(history.day_total(d) or 0.0 for d in days)
     if total == 0:
-        return 0.0
-    return sum(history.at(d, minute) or 0.0 for d in days) / total
+        return {}
+    minutes = range(0, 1440, history.interval_minutes)
+    return {m: sum(history.at(d, m) or 0.0 for d in days) / total for m in minutes}
 
 
 def holt_winters(history: History, targets: Sequence[datetime]) -> list[float]:
-    """Daily totals by Holt-Winters exponential smoothing (damped additive trend, additive
-    weekly seasonality, statsmodels), split into intervals by the weekday's recent intraday
-    profile. Smoothing the 365 daily totals instead of 17,520 half hours keeps a fit to
-    milliseconds, and the profile carries the within-day shape."""
+    """Daily totals by Holt-Winters exponential smoothing (damped additive trend,
+    multiplicative weekly seasonality, statsmodels), split into intervals by the weekday's
+    recent intraday profile. Smoothing 365 daily totals instead of 17,520 half hours keeps a
+    fit short, and the profile carries the within-day shape."""
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     span = (history.last_day - history.first_day).days + 1
@@ -112,33 +115,47 @@ def holt_winters(history: History, targets: Sequence[datetime]) -> list[float]:
     with warnings.catch_warnings():
         # Convergence chatter from the optimiser; a poor fit shows in the backtest anyway.
         warnings.simplefilter("ignore")
-        model = ExponentialSmoothing(_daily_totals(history), trend="add", damped_trend=True,
-                                     seasonal="add", seasonal_periods=7,
-                                     initialization_method="estimated").fit()
+        totals = _daily_totals(history)
+        # Weekly shape as ratios where every day has contacts; a day of zero needs sums.
+        seasonal = "mul" if totals.min() > 0 else "add"
+        model = ExponentialSmoothing(totals, trend="add", damped_trend=True,
+                                     seasonal=seasonal, seasonal_periods=7,
+                                     initialization_method="heuristic").fit(use_brute=False)
         daily = np.maximum(model.forecast(max(ahead, 1)), 0.0)
-    shares: dict[tuple[int, int], float] = {}
-    values = []
-    for key in keys:
-        share_key = (key.weekday, key.minute)
-        if share_key not in shares:
-            shares[share_key] = _intraday_share(history, key.weekday, key.minute)
-        values.append(float(daily[(key.day - history.last_day).days - 1]) * shares[share_key])
-    return values
-
-
-def combination(history: History, targets: Sequence[datetime]) -> list[float]:
-    """The mean of the weekday average and Holt-Winters: their errors partly cancel."""
-    first = weekday_average(history, targets)
-    second = holt_winters(history, targets)
-    return [(a + b) / 2 for a, b in zip(first, second, strict=True)]
+    shares = {weekday: _intraday_shares(history, weekday) for weekday in range(7)}
+    return [float(daily[(key.day - history.last_day).days - 1])
+            * shares[key.weekday].get(key.minute, 0.0) for key in keys]
 
 
 METHODS: dict[str, Method] = {
     "seasonal_naive": seasonal_naive,
     "weekday_average": weekday_average,
     "holt_winters": holt_winters,
-    "combination": combination,
+    "time_of_day_average": time_of_day_average,
 }
-# Used, in this order, when the history is too short to backtest the methods above.
+# The combination is the mean of these: their errors partly cancel.
+COMBINATION = ("weekday_average", "holt_winters")
+BACKTESTED = ("seasonal_naive", "weekday_average", "holt_winters", "combination")
+# Used, in this order, when the history is too short to backtest.
 FALLBACK_ORDER = ("combination", "weekday_average", "time_of_day_average")
-ALL_METHODS: dict[str, Method] = {**METHODS, "time_of_day_average": time_of_day_average}
+
+
+def evaluate(names: Sequence[str], history: History, targets: Sequence[datetime],
+             ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Forecasts of each named method (each fitted once), and why any could not run."""
+    values: dict[str, np.ndarray] = {}
+    skipped: dict[str, str] = {}
+    needed = {n for name in names for n in (COMBINATION if name == "combination" else (name,))}
+    for name in sorted(needed):
+        try:
+            values[name] = np.asarray(METHODS[name](history, targets), dtype=float)
+        except TooLittleHistory as reason:
+            skipped[name] = str(reason)
+    if "combination" in names:
+        missing = [n for n in COMBINATION if n in skipped]
+        if missing:
+            skipped["combination"] = f"needs {' and '.join(missing)}"
+        else:
+            values["combination"] = np.mean([values[n] for n in COMBINATION], axis=0)
+    return {n: v for n, v in values.items() if n in names}, \
+        {n: why for n, why in skipped.items() if n in names}
