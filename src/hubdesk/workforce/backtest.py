@@ -53,7 +53,11 @@ class _Tally:
         self.absolute += float(np.abs(actual - forecast).sum())
         self.signed += float((forecast - actual).sum())
         self.actual += float(actual.sum())
-        self.residuals.extend(((actual - forecast) / np.sqrt(forecast + 1)).tolist())
+        # Closed intervals (nothing forecast, nothing came) would pile residuals at zero and
+        # narrow the prediction intervals of open ones.
+        scored = (actual > 0) | (forecast > 0)
+        self.residuals.extend(((actual[scored] - forecast[scored])
+                               / np.sqrt(forecast[scored] + 1)).tolist())
 
 
 @dataclass(frozen=True)

@@ -109,12 +109,17 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
 
 
 def _open_targets(history: History, targets: list[datetime]) -> list[datetime]:
-    """Intervals the recent same weekdays show as open (a row, even of zero contacts)."""
+    """Intervals the recent same weekdays show as open (a row, even of zero contacts).
+
+    With less than a week of history every interval is kept, as closed days cannot be told
+    from days not yet seen."""
+    if (history.last_day - history.first_day).days + 1 < 7:
+        return targets
+    recent = {w: same_weekday_days(history, w, AVERAGE_WEEKS) for w in range(7)}
     kept = []
     for target in targets:
         key = local_key(target, history.zone)
-        days = same_weekday_days(history, key.weekday, AVERAGE_WEEKS)
-        if not days or any(history.was_open(d, key.minute) for d in days):
+        if any(history.was_open(d, key.minute) for d in recent[key.weekday]):
             kept.append(target)
     return kept
 
