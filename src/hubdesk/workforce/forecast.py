@@ -23,9 +23,9 @@ from hubdesk.workforce.backtest import (
 from hubdesk.workforce.load import require_finite
 from hubdesk.workforce.methods import (
     AVERAGE_WEEKS,
+    BACKTEST_MIN_DAYS,
     BACKTESTED,
     FALLBACK_ORDER,
-    SMOOTHING_MIN_DAYS,
     evaluate,
     same_weekday_days,
 )
@@ -126,7 +126,7 @@ def _open_targets(history: History, targets: list[datetime]) -> list[datetime]:
 
 def _choose_methods(history: History, horizon_days: int, origins: int, step_days: int,
                     notes: list[str]) -> tuple[dict[str, str], Backtest | None]:
-    dates = choose_origins(history, horizon_days, origins, step_days, SMOOTHING_MIN_DAYS)
+    dates = choose_origins(history, horizon_days, origins, step_days, BACKTEST_MIN_DAYS)
     report = run_backtest(history, BACKTESTED, horizon_days, dates) if dates else None
     chosen: dict[str, str] = {}
     if report is not None and report.scores:
@@ -140,7 +140,7 @@ def _choose_methods(history: History, horizon_days: int, origins: int, step_days
     fallback = _first_working(history)
     span = (history.last_day - history.first_day).days + 1
     notes.append(f"{span} days of history are too few to backtest (at least "
-                 f"{SMOOTHING_MIN_DAYS + horizon_days} needed): every horizon uses {fallback}")
+                 f"{BACKTEST_MIN_DAYS + horizon_days} needed): every horizon uses {fallback}")
     return {bucket: fallback for bucket in buckets_within(horizon_days)}, None
 
 

@@ -16,7 +16,9 @@ from hubdesk.workforce.series import History, LocalKey, local_key
 
 AVERAGE_WEEKS = 4
 PROFILE_WEEKS = 6
-SMOOTHING_MIN_DAYS = 28
+SMOOTHING_MIN_DAYS = 21
+# Backtest origins leave a week more than that, as the last days before one may be closed.
+BACKTEST_MIN_DAYS = SMOOTHING_MIN_DAYS + 7
 
 
 class TooLittleHistory(Exception):
