@@ -10,7 +10,7 @@ import pytest
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.forecast import Forecast, Override, forecast
-from hubdesk.workforce.series import interval_starts, read_rows
+from hubdesk.workforce.series import History, interval_starts, read_rows
 
 from .conftest import expected_contacts, synthetic_history
 
@@ -109,6 +109,8 @@ def test_overrides_scale_or_replace_a_day():
     assert total(changed, promotion) == pytest.approx(1000)
     other = date(2024, 2, 14)
     assert total(changed, other) == pytest.approx(total(plain, other))
+    late = forecast(history, 3, overrides=[Override(date(2024, 6, 1), factor=2)])
+    assert any("2024-06-01" in note for note in late.notes)
 
 
 def test_excluded_days_shape_no_average():
@@ -119,6 +121,14 @@ def test_excluded_days_shape_no_average():
     cleaned = forecast(spiked, 7, exclude_days=[outage])
     assert any("left out" in note for note in cleaned.notes)
     assert wape_against_truth(cleaned, "UTC") < 0.1
+
+
+def test_the_repeated_autumn_hour_keeps_its_mean():
+    zone = ZoneInfo("Europe/London")
+    starts = interval_starts(date(2024, 10, 27), 1, 30, zone)
+    history = History(30, zone, {start: 10.0 + index for index, start in enumerate(starts)})
+    # 01:00 local happens at 00:00 and at 01:00 UTC: indexes 2 and 4 of the day.
+    assert history.at(date(2024, 10, 27), 60) == pytest.approx((12.0 + 14.0) / 2)
 
 
 def test_bad_input_is_refused_with_the_reason():

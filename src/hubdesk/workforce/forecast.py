@@ -103,8 +103,12 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
                                                      history.interval_minutes, history.zone))
     chosen, report = _choose_methods(history, horizon_days, origins, step_days, notes)
     points = _points(history, targets, start, chosen, report, coverage, notes)
+    outside = sorted(str(o.day) for o in overrides
+                     if not 0 <= (o.day - start).days < horizon_days)
+    if outside:
+        notes.append(f"overrides outside the forecast were not applied: {', '.join(outside)}")
     return Forecast(history.interval_minutes, start, horizon_days, coverage,
-                    _apply_overrides(points, overrides, history), chosen,
+                    _apply_overrides(points, overrides), chosen,
                     report.scores if report else [], notes)
 
 
@@ -185,8 +189,8 @@ def _quantiles(residuals: list[float] | None, tail: float) -> tuple[float, float
     return -z, z
 
 
-def _apply_overrides(points: list[ForecastPoint], overrides: Sequence[Override],
-                     history: History) -> list[ForecastPoint]:
+def _apply_overrides(points: list[ForecastPoint],
+                     overrides: Sequence[Override]) -> list[ForecastPoint]:
     by_day = {o.day: o for o in overrides}
     day_totals: dict[date, float] = {}
     day_sizes: dict[date, int] = {}

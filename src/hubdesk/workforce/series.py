@@ -54,10 +54,15 @@ class History:
         if self.interval_minutes not in ALLOWED_INTERVALS:
             raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
                                    f"not {self.interval_minutes}", {"interval": "unsupported"})
+        seen: dict[tuple[date, int], int] = {}
         for start, count in sorted(self.counts.items()):
             key = local_key(start, self.zone)
-            self._by_key[(key.day, key.minute)] = self._by_key.get((key.day, key.minute), 0.0) \
-                + count
+            slot = (key.day, key.minute)
+            seen[slot] = seen.get(slot, 0) + 1
+            # The autumn clock change repeats an hour: its two intervals share a key, which
+            # keeps their mean, so that hour weighs like any other in the averages.
+            previous = self._by_key.get(slot, 0.0)
+            self._by_key[slot] = previous + (count - previous) / seen[slot]
             self._days.add(key.day)
 
     @property
