@@ -69,6 +69,13 @@ def test_forecast_as_csv_from_a_start_in_local_time(tmp_path):
     assert rows[0] == {"timestamp": "2024-02-05T08:00:00", "forecast": rows[0]["forecast"]}
     assert len(rows) == 2 * 24
     assert all(float(r["forecast"]) >= 0 for r in rows)
+    # A start within the day keeps the stated number of days from that moment on.
+    result = runner.invoke(app, ["wfm", "forecast", "--history", str(history),
+                                 "--start", "2024-02-05T12:00", "--days", "1",
+                                 "--tz", "Europe/Paris", "--format", "csv"])
+    stamps = [r["timestamp"] for r in csv.DictReader(io.StringIO(result.output))]
+    assert stamps[0] == "2024-02-05T12:00:00" and stamps[-1] == "2024-02-06T11:30:00"
+    assert len(stamps) == 24
 
 
 def test_erlang_c_and_a_for_one_interval():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import json
 import math
 import re
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,6 +59,26 @@ def _day(text: str, zone: ZoneInfo) -> date:
     except ValueError:
         raise ValidationFailed(f"{text!r} is not an ISO date", {"date": "format"}) from None
     return moment.astimezone(zone).date() if moment.tzinfo else moment.date()
+
+
+def _moment(text: str, zone: ZoneInfo) -> datetime:
+    """A start as an aware local moment; a date alone is its local midnight."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{text!r} is not an ISO date or time", {"start": "format"}) \
+            from None
+    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _print_csv(points: list[Any]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["timestamp", "forecast"])
+    for point in points:
+        writer.writerow([point.local_start.replace(tzinfo=None).isoformat(),
+                         f"{point.contacts:.4f}"])
+    typer.echo(buffer.getvalue(), nl=False)
 
 
 def _overrides(factors: list[str], replacements: list[str], zone: ZoneInfo) -> list[Any]:
@@ -120,22 +141,24 @@ def forecast(
     try:
         zone = _zone(tz)
         history = history_from_rows(read_rows(_read(csv_file), zone), interval, zone)
+        span = days if days is not None else parse_horizon(horizon)
+        begin = _moment(start, zone) if start else None
+        # A start within a day forecasts from that local midnight, then keeps `span` days
+        # from the start itself.
+        extra = 1 if begin is not None and begin.time() != time(0) else 0
         result = make_forecast(
-            history, days if days is not None else parse_horizon(horizon),
-            first_day=_day(start, zone) if start else None,
+            history, span + extra, first_day=begin.date() if begin else None,
             overrides=_overrides(factor or [], replace or [], zone),
             exclude_days=[_day(d, zone) for d in exclude or []], coverage=coverage)
     except DomainError as error:
         _fail(str(error))
         return
+    if begin is not None:
+        end = begin + timedelta(days=span)
+        result = dataclasses.replace(result, points=[p for p in result.points
+                                                     if begin <= p.local_start < end])
     if output == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["timestamp", "forecast"])
-        for point in result.points:
-            writer.writerow([point.local_start.replace(tzinfo=None).isoformat(),
-                             f"{point.contacts:.4f}"])
-        typer.echo(buffer.getvalue(), nl=False)
+        _print_csv(result.points)
         return
     _print({
         "interval_minutes": result.interval_minutes, "first_day": result.first_day,
