@@ -119,6 +119,19 @@ def meets(measures: ErlangA, target: Target) -> bool:
     return target.max_asa_s is None or measures.asa_s <= target.max_asa_s
 
 
+def _fewest_possible(load: Load, target: Target, patience_s: float) -> int:
+    """No team answers more than it can serve: answering a share s of arrivals needs at least
+    s·A agents. Skipping the counts below saves the gamma functions there."""
+    answered = 0.0
+    if target.service_level is not None:
+        answered = target.service_level
+    if target.max_abandon is not None:
+        answered = max(answered, 1 - target.max_abandon)
+    if target.max_asa_s is not None:
+        answered = max(answered, 1 - target.max_asa_s / patience_s)
+    return max(1, math.floor(answered * load.erlangs))
+
+
 def required_agents(load: Load, target: Target, patience_s: float,
                     shrinkage: float = 0.0) -> Requirement:
     """The fewest agents meeting every goal when contacts abandon after ``patience_s`` on
@@ -128,8 +141,11 @@ def required_agents(load: Load, target: Target, patience_s: float,
     if load.arrivals == 0:
         return Requirement(0, 0.0, 0, 1.0, 0.0, 0.0, 0.0, 0.0)
     blocking = 1.0
+    fewest = _fewest_possible(load, target, patience_s)
     for agents in range(1, MAX_AGENTS + 1):
         blocking = erlang_b_step(blocking, agents, load.erlangs)
+        if agents < fewest:
+            continue
         measures = _measures(load, agents, blocking, patience_s, target.answer_within_s)
         if meets(measures, target):
             staff, rounded = rostered_staff(agents, shrinkage)
