@@ -140,5 +140,7 @@ def test_bad_input_is_refused_with_the_reason():
         read_rows("when,how_many\n2024-01-01T08:00,3\n", zone)
     with pytest.raises(ValidationFailed, match="ISO"):
         read_rows("timestamp,count\nyesterday,3\n", zone)
+    with pytest.raises(ValidationFailed, match="time zone"):
+        History(30, zone, {datetime(2024, 1, 1, 8, 0): 3.0})
     with pytest.raises(ValidationFailed, match="horizon"):
         forecast(synthetic_history(14), 0)

@@ -55,6 +55,9 @@ class History:
             raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
                                    f"not {self.interval_minutes}", {"interval": "unsupported"})
         seen: dict[tuple[date, int], int] = {}
+        if any(start.tzinfo is None for start in self.counts):
+            raise ValidationFailed("interval starts must carry a time zone",
+                                   {"interval_start": "naive"})
         for start, count in sorted(self.counts.items()):
             key = local_key(start, self.zone)
             slot = (key.day, key.minute)
