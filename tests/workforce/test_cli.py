@@ -69,6 +69,13 @@ def test_forecast_as_csv_from_a_start_in_local_time(tmp_path):
     assert rows[0] == {"timestamp": "2024-02-05T08:00:00", "forecast": rows[0]["forecast"]}
     assert len(rows) == 2 * 24
     assert all(float(r["forecast"]) >= 0 for r in rows)
+    # The CSV forecast is what `staff` reads.
+    forecast_csv = tmp_path / "forecast.csv"
+    forecast_csv.write_text(result.output)
+    staffed = runner.invoke(app, ["wfm", "staff", "--csv", str(forecast_csv), "--aht", "180",
+                                  "--asa", "15", "--tz", "Europe/Paris"])
+    assert staffed.exit_code == 0, staffed.output
+    assert all(i["asa_s"] <= 15 for i in json.loads(staffed.output)["intervals"])
     # A start within the day keeps the stated number of days from that moment on.
     result = runner.invoke(app, ["wfm", "forecast", "--history", str(history),
                                  "--start", "2024-02-05T12:00", "--days", "1",
