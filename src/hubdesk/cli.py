@@ -145,11 +145,13 @@ def _register_extensions() -> None:
     """Commands owned by their own packages: demo data, benchmarks, triage models."""
     from hubdesk.bench.cli import app as bench_app
     from hubdesk.commands.triage import app as triage_app
+    from hubdesk.commands.wfm import app as wfm_app
     from hubdesk.demo.cli import register as register_demo
 
     register_demo(app)
     app.add_typer(bench_app, name="bench")
     app.add_typer(triage_app, name="triage")
+    app.add_typer(wfm_app, name="wfm")
 
 
 _register_extensions()

@@ -1,0 +1,196 @@
+"""Contact counts per interval: UTC interval starts, read in a local time zone for seasonality.
+
+Time is kept as UTC interval starts, so a day with a clock change simply has 46 or 50 half
+hours. Seasonality is a property of the local clock (people call at 09:00 local, whatever the
+offset), so every interval also carries a local key: its local date and its local minute of
+the day. On the autumn change the repeated local hour gives two intervals the same key; both
+are forecast from it. In spring the skipped hour has no intervals at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from hubdesk.domain.errors import ValidationFailed
+
+ALLOWED_INTERVALS = (15, 30, 60)
+
+
+@dataclass(frozen=True)
+class LocalKey:
+    day: date
+    minute: int  # minutes since local midnight
+
+    @property
+    def weekday(self) -> int:
+        return self.day.weekday()
+
+
+def local_key(start: datetime, zone: tzinfo) -> LocalKey:
+    local = start.astimezone(zone)
+    return LocalKey(local.date(), local.hour * 60 + local.minute)
+
+
+@dataclass
+class History:
+    """Observed contacts per interval.
+
+    A day with no row at all is a gap (unknown); inside a day that has rows, an absent interval
+    was closed and counts zero contacts, as exports of contact counts leave closed intervals out.
+    """
+
+    interval_minutes: int
+    zone: tzinfo
+    counts: dict[datetime, float]
+    _by_key: dict[tuple[date, int], float] = field(default_factory=dict, repr=False)
+    _days: set[date] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.interval_minutes not in ALLOWED_INTERVALS:
+            raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
+                                   f"not {self.interval_minutes}", {"interval": "unsupported"})
+        seen: dict[tuple[date, int], int] = {}
+        if any(start.tzinfo is None for start in self.counts):
+            raise ValidationFailed("interval starts must carry a time zone",
+                                   {"interval_start": "naive"})
+        for start, count in sorted(self.counts.items()):
+            key = local_key(start, self.zone)
+            slot = (key.day, key.minute)
+            seen[slot] = seen.get(slot, 0) + 1
+            # The autumn clock change repeats an hour: its two intervals share a key, which
+            # keeps their mean, so that hour weighs like any other in the averages.
+            previous = self._by_key.get(slot, 0.0)
+            self._by_key[slot] = previous + (count - previous) / seen[slot]
+            self._days.add(key.day)
+
+    @property
+    def days(self) -> list[date]:
+        return sorted(self._days)
+
+    @property
+    def first_day(self) -> date:
+        return min(self._days)
+
+    @property
+    def last_day(self) -> date:
+        return max(self._days)
+
+    @property
+    def last_start(self) -> datetime:
+        return max(self.counts)
+
+    def has_day(self, day: date) -> bool:
+        return day in self._days
+
+    def at(self, day: date, minute: int) -> float | None:
+        """Contacts at a local day and minute: None when the whole day is unknown."""
+        if day not in self._days:
+            return None
+        return self._by_key.get((day, minute), 0.0)
+
+    def was_open(self, day: date, minute: int) -> bool:
+        return (day, minute) in self._by_key
+
+    def day_total(self, day: date) -> float | None:
+        if day not in self._days:
+            return None
+        return sum(self._by_key.get((day, m), 0.0) for m in range(0, 1440, self.interval_minutes))
+
+    def before(self, day: date) -> History:
+        """The history known at local midnight starting ``day``."""
+        kept = {s: c for s, c in self.counts.items() if local_key(s, self.zone).day < day}
+        return History(self.interval_minutes, self.zone, kept)
+
+    def without_days(self, days: Iterable[date]) -> History:
+        """The history with holidays and one-off events removed, so they shape no average."""
+        dropped = set(days)
+        kept = {s: c for s, c in self.counts.items()
+                if local_key(s, self.zone).day not in dropped}
+        return History(self.interval_minutes, self.zone, kept)
+
+
+def interval_starts(first_day: date, days: int, interval_minutes: int,
+                    zone: tzinfo) -> list[datetime]:
+    """UTC starts of every interval of ``days`` local days from ``first_day``.
+
+    Walking in UTC from local midnight to the next local midnight gives each day exactly the
+    intervals its clock shows, including the extra or missing hour of a clock change.
+    """
+    step = timedelta(minutes=interval_minutes)
+    starts: list[datetime] = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        moment = _local_midnight(day, zone)
+        end = _local_midnight(day + timedelta(days=1), zone)
+        while moment < end:
+            starts.append(moment)
+            moment += step
+    return starts
+
+
+def _local_midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+
+
+def parse_timestamp(text: str, zone: tzinfo) -> datetime:
+    """An ISO timestamp; one without an offset is local time in ``zone``."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(f"{text!r} is not an ISO timestamp such as "
+                               "2024-03-04T09:30:00+01:00", {"timestamp": "not ISO"}) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def parse_count(text: str, line: int) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ValidationFailed(f"line {line}: the contact count must be a number of zero or "
+                               f"more, not {text!r}", {"contacts": f"line {line}"})
+    return value
+
+
+TIME_COLUMNS = ("interval_start", "timestamp")
+VALUE_COLUMNS = ("contacts", "count", "forecast")
+
+
+def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
+    """``interval_start,contacts`` rows (``timestamp,count`` also accepted), sums of repeats."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = reader.fieldnames or []
+    time_column = next((c for c in TIME_COLUMNS if c in fields), None)
+    value_column = next((c for c in VALUE_COLUMNS if c in fields), None)
+    if time_column is None or value_column is None:
+        raise ValidationFailed("the CSV needs a header with interval_start (or timestamp) and "
+                               f"contacts (or count); it has {fields}", {"csv": "header"})
+    totals: dict[datetime, float] = {}
+    for line, row in enumerate(reader, start=2):
+        raw_time, raw_value = row.get(time_column), row.get(value_column)
+        if not raw_time or raw_value is None or raw_value.strip() == "":
+            raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
+                                   {"csv": f"line {line}"})
+        start = parse_timestamp(raw_time, zone)
+        totals[start] = totals.get(start, 0.0) + parse_count(raw_value, line)
+    if not totals:
+        raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
+    return sorted(totals.items())
+
+
+def history_from_rows(rows: Sequence[tuple[datetime, float]], interval_minutes: int,
+                      zone: tzinfo) -> History:
+    for start, _ in rows:
+        local = start.astimezone(zone)
+        if (local.minute % interval_minutes) or local.second or local.microsecond:
+            raise ValidationFailed(f"{start.isoformat()} does not start a {interval_minutes}-"
+                                   "minute interval", {"interval": "misaligned"})
+    return History(interval_minutes, zone, dict(rows))
