@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hubdesk.api.app import create_app
 from hubdesk.bootstrap import build_hub
 from hubdesk.config import Settings
+from hubdesk.server import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 

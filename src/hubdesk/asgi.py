@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from hubdesk import logs
-from hubdesk.api.app import create_app
 from hubdesk.bootstrap import build_hub
 from hubdesk.config import get_settings
+from hubdesk.server import create_app
 
 _settings = get_settings()
 logs.configure(_settings.log_level)

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from hubdesk.api.app import create_app
 from hubdesk.bootstrap import Hub
+from hubdesk.server import create_app
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from hubdesk.api.app import create_app
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Role
+from hubdesk.server import create_app
 from hubdesk.services.ports import StoreUnavailable
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine

@@ -2,8 +2,8 @@ import dataclasses
 
 from fastapi.testclient import TestClient
 
-from hubdesk.api.app import create_app
 from hubdesk.domain.agents import Role
+from hubdesk.server import create_app
 from tests import factories
 
 PROBLEM = "application/problem+json"

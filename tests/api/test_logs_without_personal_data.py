@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from hubdesk.api.app import create_app
 from hubdesk.domain.agents import Role
 from hubdesk.logs import JsonFormatter
+from hubdesk.server import create_app
 from tests import factories, planted
 
 PERSONAL = {"subject": f"Card {planted.CARD} for {planted.NAME}",

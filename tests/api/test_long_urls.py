@@ -12,9 +12,9 @@ import orjson
 import pytest
 import uvicorn
 
-from hubdesk.api.app import create_app
 from hubdesk.api.middleware import ProblemHttpProtocol
 from hubdesk.bootstrap import Hub
+from hubdesk.server import create_app
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
-from hubdesk.api.app import create_app  # noqa: E402
 from hubdesk.bootstrap import build_hub  # noqa: E402
 from hubdesk.config import Settings  # noqa: E402
 from hubdesk.domain.agents import Role  # noqa: E402
+from hubdesk.server import create_app  # noqa: E402
 from hubdesk.services.auth import LOCAL_OPERATOR, create_token  # noqa: E402
 from hubdesk.services.directory import AgentInput, create_agent  # noqa: E402
 from hubdesk.services.tickets import NewTicket, open_ticket  # noqa: E402

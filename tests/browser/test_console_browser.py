@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from hubdesk.api.app import create_app
 from hubdesk.bootstrap import Hub, build_hub
 from hubdesk.config import Settings
+from hubdesk.server import create_app
 from hubdesk.web.render import HTMX_FILE
 from tests import factories
 

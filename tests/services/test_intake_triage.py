@@ -141,7 +141,7 @@ def test_without_triage_messages_are_stored_as_received(hub):
 def test_console_explains_triage_and_hides_abuse_behind_a_warning(triaged):
     from fastapi.testclient import TestClient
 
-    from hubdesk.api.app import create_app
+    from hubdesk.server import create_app
     from hubdesk.services.auth import LOCAL_OPERATOR
     from hubdesk.services.directory import AgentInput, update_agent
 
@@ -225,7 +225,7 @@ def test_likely_duplicates_of_the_same_customer_are_suggested_for_merge(triaged)
 def test_duplicates_endpoint(triaged):
     from fastapi.testclient import TestClient
 
-    from hubdesk.api.app import create_app
+    from hubdesk.server import create_app
 
     admin = factories.staff(triaged, Role.ADMIN)
     first = _open(triaged, admin.agent, "Refund missing", "Where is the refund for order 77?")
@@ -248,7 +248,7 @@ def test_wordless_tickets_have_no_duplicates_rather_than_an_error():
 def test_console_suggests_a_duplicate_and_merges_it(triaged):
     from fastapi.testclient import TestClient
 
-    from hubdesk.api.app import create_app
+    from hubdesk.server import create_app
     from hubdesk.services.tickets import get_ticket
 
     lead = factories.staff(triaged, Role.COORDINATOR, with_password=True)

@@ -6,10 +6,10 @@ import dataclasses
 
 from fastapi.testclient import TestClient
 
-from hubdesk.api.app import create_app
 from hubdesk.bootstrap import Hub
 from hubdesk.config import Settings
 from hubdesk.domain.agents import Role
+from hubdesk.server import create_app
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.directory import AgentInput, update_agent
 from hubdesk.services.tickets import get_ticket

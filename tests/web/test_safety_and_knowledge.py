@@ -8,11 +8,11 @@ import dataclasses
 import pytest
 from fastapi.testclient import TestClient
 
-from hubdesk.api.app import create_app
 from hubdesk.bootstrap import build_intake_tools
 from hubdesk.domain.agents import Role
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.domain.triage import Verdict
+from hubdesk.server import create_app
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.directory import get_customer
 from hubdesk.services.feedback import verdict_examples

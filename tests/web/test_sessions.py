@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from hubdesk.api.app import create_app
 from hubdesk.domain.agents import Role
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import TooManyAttempts
+from hubdesk.server import create_app
 from hubdesk.services import sessions
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.directory import AgentInput, update_agent

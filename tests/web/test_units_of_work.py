@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from hubdesk.api.app import create_app
 from hubdesk.domain.agents import Role
 from hubdesk.domain.permissions import TicketAction
+from hubdesk.server import create_app
 from hubdesk.services.auth import TokenCache
 from tests import factories
 from tests.web.pages import sign_in
