@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hubdesk.domain.agents import Agent, Role
-from hubdesk.domain.errors import NotFound, PermissionDenied
+from hubdesk.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.tickets import Ticket
 
 
@@ -226,3 +226,17 @@ def check_account_change(actor: Agent, target: Agent, fields: frozenset[str], *,
     names = ", ".join(sorted(guarded))
     raise PermissionDenied(f"only an administrator changes the {names} of a {target.role.value}"
                            " account")
+
+
+def check_agent_grant(actor: Agent, fields: frozenset[str], new_role: Role,
+                      target: Agent | None = None) -> None:
+    """Administrators alone make or unmake administrators and grant or withdraw access to
+    masked personal data (``target`` is None when the agent is being created)."""
+    if actor.role is Role.ADMIN:
+        return
+    if "sensitive_access" in fields:
+        raise PermissionDenied("only administrators grant or withdraw sensitive-data access")
+    if target is None and new_role is Role.ADMIN:
+        raise ValidationFailed("only administrators create administrators", {"role": "denied"})
+    if target is not None and "role" in fields and Role.ADMIN in (target.role, new_role):
+        raise ValidationFailed("only administrators change administrators", {"role": "denied"})

@@ -17,10 +17,11 @@ from hubdesk.domain.customers import (
     Tier,
     normalise_identity,
 )
-from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.permissions import (
     DirectoryKind,
     check_account_change,
+    check_agent_grant,
     check_directory_read,
     check_directory_write,
 )
@@ -171,19 +172,12 @@ def _check_groups(uow: UnitOfWork, data: AgentInput) -> None:
         raise ValidationFailed("tier is 1, 2 or 3", {"tier": "out of range"})
 
 
-def _check_sensitive_grant(actor: Agent, data: AgentInput) -> None:
-    if "sensitive_access" in data.fields_set and actor.role is not Role.ADMIN:
-        raise PermissionDenied("only administrators grant or withdraw sensitive-data access")
-
-
 def create_agent(uows: UnitOfWorkFactory, actor: Agent, data: AgentInput) -> Agent:
     check_directory_write(actor, DirectoryKind.AGENTS)
     if not data.email or not (data.name or "").strip():
         raise ValidationFailed("an agent needs an e-mail and a name",
                                {"email": "required", "name": "required"})
-    if data.role is Role.ADMIN and actor.role is not Role.ADMIN:
-        raise ValidationFailed("only administrators create administrators", {"role": "denied"})
-    _check_sensitive_grant(actor, data)
+    check_agent_grant(actor, data.fields_set, data.role)
     email = normalise_identity(IdentityKind.EMAIL, data.email)
     password_hash = hash_password(data.password) if data.password else None
     agent = Agent(id=None, email=email, name=(data.name or "").strip()[:200], role=data.role,
@@ -206,12 +200,9 @@ def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
         agent = uow.agents.get(agent_id)
         if agent is None:
             raise NotFound(f"agent {agent_id} was not found")
-        if (agent.role is Role.ADMIN or data.role is Role.ADMIN) and "role" in data.fields_set \
-                and actor.role is not Role.ADMIN:
-            raise ValidationFailed("only administrators change administrators", {"role": "denied"})
+        check_agent_grant(actor, data.fields_set, data.role, agent)
         check_account_change(actor, agent, data.fields_set
                              - (frozenset() if data.password else frozenset({"password"})))
-        _check_sensitive_grant(actor, data)
         merged = AgentInput(
             fields_set=data.fields_set,
             team_ids=data.team_ids if "team_ids" in data.fields_set else agent.team_ids,
