@@ -347,6 +347,9 @@ class JobUseCases(_UseCases):
                       now: datetime | None = None) -> jobs.Pruned:
         return jobs.prune_history(self._uows, retention, now=self._now(now))
 
+    def sweep_orphan_files(self, grace: timedelta, *, now: datetime | None = None) -> int:
+        return jobs.sweep_orphan_files(self._uows, self._deps.blobs, grace, now=self._now(now))
+
 
 class Application:
     """Every use case of Hubdesk, grouped by what it works on."""

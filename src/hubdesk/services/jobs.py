@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hubdesk.domain.clock import ensure_utc, utcnow
-from hubdesk.services.ports import DuplicateKey, UnitOfWorkFactory
+from hubdesk.services.ports import BlobStore, DuplicateKey, UnitOfWorkFactory
 
 
 def claim_tick(uows: UnitOfWorkFactory, name: str, tick_at: datetime, worker: str) -> bool:
@@ -40,3 +40,13 @@ def prune_history(uows: UnitOfWorkFactory, retention: timedelta,
                         tick_claims=uow.jobs.forget_ticks_before(before))
         uow.commit()
     return pruned
+
+
+def sweep_orphan_files(uows: UnitOfWorkFactory, blobs: BlobStore, grace: timedelta,
+                       now: datetime | None = None) -> int:
+    """Remove stored files no attachment refers to (left by a reply whose transaction failed
+    after its files were written). Files younger than ``grace`` are spared: their message
+    may still be committing. Returns how many were removed."""
+    with uows(write=False) as uow:
+        referenced = uow.tickets.attachment_digests()
+    return len(blobs.remove_orphans(referenced, ensure_utc(now or utcnow()) - grace))

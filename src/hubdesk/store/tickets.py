@@ -234,6 +234,9 @@ class SqlTicketRepository:
                         triage=r.triage, sealed_body=r.sealed_body)
                 for r in rows]
 
+    def attachment_digests(self) -> set[str]:
+        return set(self.db.execute(select(t.attachments.c.sha256).distinct()).scalars())
+
     def attachment(self, attachment_id: int) -> tuple[int, Attachment] | None:
         row = self.db.execute(
             select(t.attachments, t.messages.c.ticket_id)
