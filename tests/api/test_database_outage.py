@@ -12,14 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from hubdesk.bootstrap import Hub
+from hubdesk.bootstrap import Hub, assemble
 from hubdesk.domain.agents import Role
 from hubdesk.server import create_app
 from hubdesk.services.ports import StoreUnavailable
-from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
 from hubdesk.store.migrate import upgrade
-from hubdesk.store.uow import SqlUnitOfWorkFactory
 from tests import factories
 from tests.tcp_proxy import Proxy
 from tests.web.pages import sign_in
@@ -52,9 +50,9 @@ class Outage:
 
 def _hub_on(url: str, settings_hub: Hub, data_dir: Path) -> Hub:
     engine = make_engine(url, pool_size=2, timeouts=SHORT)
-    settings = settings_hub.settings.model_copy(update={"retry_after_seconds": 7})
-    return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine),
-               blobs=FileBlobStore(data_dir / "attachments"))
+    settings = settings_hub.settings.model_copy(update={"retry_after_seconds": 7,
+                                                       "data_dir": data_dir})
+    return assemble(settings, engine)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
@@ -108,6 +108,12 @@ CustomFields = Annotated[dict[str, Any], AfterValidator(_custom_fields),
                          AfterValidator(bounded_custom_fields)]
 
 
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(argument) for argument in get_args(annotation))
+
+
 class Strict(BaseModel):
     """A request body: unknown fields are refused, and so is any text a database cannot store.
 
@@ -117,10 +123,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tolerant_text: ClassVar[frozenset[str]] = frozenset()
 
-    @field_validator("*", mode="after")
+    # On the raw input, before any field's own validation: a sanitiser or a size check must
+    # never be the first to meet text it cannot handle.
+    @field_validator("*", mode="before")
     @classmethod
     def _storable_text(cls, value: Any, info: Any) -> Any:
-        if info.field_name not in cls.tolerant_text:
+        name = info.field_name
+        # Nested request models check their own fields, so errors name the inner field.
+        if name not in cls.tolerant_text and not _holds_models(cls.model_fields[name].annotation):
             _check_texts(value, "")
         return value
 
