@@ -132,10 +132,14 @@ def test_agent_replies_and_customer_follow_ups_are_masked_too(triaged):
     assert follow_up.triage is not None
 
 
-def test_without_triage_messages_are_stored_as_received(hub):
+def test_without_triage_messages_are_stored_unread_but_cards_are_still_masked(hub):
     admin = factories.staff(hub, Role.ADMIN).agent
     detail = _open(hub, admin, "Card", f"card {CARD}")
-    assert CARD in detail.messages[0].body and detail.messages[0].triage is None
+    message = detail.messages[0]
+    assert message.triage is None
+    assert message.body == "card [CARD ****0366]" and message.has_sealed_original
+    assert reveal_original(hub.uows, hub.intake.sealer, admin, detail.ticket.id,
+                           message.id) == f"card {CARD}"
 
 
 def test_console_explains_triage_and_hides_abuse_behind_a_warning(triaged):

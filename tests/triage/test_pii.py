@@ -162,3 +162,19 @@ def test_names_and_addresses_are_reported_but_not_masked_by_default(detector):
     assert mask(text, detector.detect(text)) == (
         "Jennifer Okafor, 12 Baker Street, card [CARD ****6467]"
     )
+
+
+@pytest.mark.parametrize("written", [
+    "4539148803436467", "4539 1488 0343 6467", "4539-1488-0343-6467", "4539.1488.0343.6467",
+    "4539 1488-0343.6467", "4539\u00a01488\u00a00343\u00a06467",
+    "4539\u20131488\u20130343\u20136467",
+])
+def test_card_numbers_are_masked_in_every_separator_form(detector, written):
+    assert detector.mask(f"my card is {written}.") == "my card is [CARD ****6467]."
+
+
+def test_dotted_numbers_that_are_not_cards_stay(detector):
+    assert luhn_valid("192168100209")  # twelve digits that pass the checksum: still an address
+    assert detector.mask("from 192.168.100.209 at 10.20.30.40") == (
+        "from 192.168.100.209 at 10.20.30.40")
+    assert detector.mask("card 4539.1488.0343.6468") == "card 4539.1488.0343.6468"  # no Luhn

@@ -7,7 +7,8 @@ triage), so a wrong model can never silently misfile work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -120,3 +121,80 @@ def proposed_categories(current: str | None,
             if alternative and isinstance(alternative[0], str):
                 choices.setdefault(alternative[0], None)
     return list(choices)
+
+
+# --- Card numbers --------------------------------------------------------------------------
+# Found here, with the standard library alone, so every stored text can be checked for them
+# whether or not the triage tools are loaded (triage's detector finds them the same way).
+
+# Digits with at most one separator between them: a space, a dash, a dot, a non-breaking or
+# thin space or a typographic dash, mixed as people type them.
+CARD_SEPARATORS = " .\u00a0\u2009\u202f\u2010\u2011\u2012\u2013\u2014-"
+_CARD_CANDIDATE = re.compile(rf"(?<![\w.+-])\d(?:[{CARD_SEPARATORS}]?\d){{11,18}}(?!\d)")
+_CARD_GROUP = re.compile(r"\d+")
+_HAS_DIGIT_RUN = re.compile(r"\d\D?\d\D?\d\D?\d")
+MIN_CARD_DIGITS = 12
+MAX_CARD_DIGITS = 19
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if position % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def card_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where card numbers are in ``text``: Luhn-valid runs of 12 to 19 digits.
+
+    A run may carry more digit groups than the card (a year or a quantity typed after it), so
+    when the whole run fails the checksum, its longest valid leading groups are the card.
+    """
+    for match in _CARD_CANDIDATE.finditer(text):
+        groups = [(g.start(), g.end()) for g in _CARD_GROUP.finditer(match.group())]
+        for count in range(len(groups), 0, -1):
+            end = groups[count - 1][1]
+            candidate = match.group()[:end]
+            digits = "".join(ch for ch in candidate if ch.isdigit())
+            if len(digits) < MIN_CARD_DIGITS:
+                break
+            if _is_card(candidate, digits, groups[:count]):
+                yield match.start(), match.start() + end
+                break
+
+
+def _is_card(candidate: str, digits: str, groups: list[tuple[int, int]]) -> bool:
+    # Only a run of one repeated digit is refused: 4111 1111 1111 1111 and its kind pass the
+    # checksum and are pasted by real people, so they are masked like any other card.
+    if len(digits) > MAX_CARD_DIGITS or len(set(digits)) == 1 or not luhn_valid(digits):
+        return False
+    sizes = [end - start for start, end in groups]
+    # Four dotted groups of at most three digits are an IP address, not a card.
+    return not (len(sizes) == 4 and max(sizes) <= 3 and set(candidate) - set("0123456789") == {"."})
+
+
+def card_placeholder(value: str) -> str:
+    """What replaces a card number in stored text: its last four digits only."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return f"[CARD ****{digits[-4:]}]"
+
+
+def mask_cards(text: str) -> str:
+    """``text`` with every card number replaced by its placeholder."""
+    if not _HAS_DIGIT_RUN.search(text):
+        return text
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in card_spans(text):
+        pieces.append(text[cursor:start])
+        pieces.append(card_placeholder(text[start:end]))
+        cursor = end
+    if not pieces:
+        return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)

@@ -101,7 +101,7 @@ class TicketUseCases(_UseCases):
     def update(self, actor: Agent, ticket_id: int, changes: tickets.TicketChanges, *,
                now: datetime | None = None) -> TicketDetail:
         detail = tickets.update_ticket(self._uows, actor, ticket_id, changes,
-                                       now=self._now(now))
+                                       now=self._now(now), tools=self._deps.tools)
         return self._with_actions(actor, detail)
 
     def assign(self, actor: Agent, ticket_id: int, assignee_id: int | None, *,
@@ -178,7 +178,8 @@ class SafetyUseCases(_UseCases):
     def block_sender(self, actor: Agent, customer_id: int, reason: str | None, *,
                      ticket_id: int | None = None, now: datetime | None = None) -> Customer:
         return safety.block_sender(self._uows, actor, customer_id, reason, self._deps.safety,
-                                   ticket_id=ticket_id, now=self._now(now))
+                                   ticket_id=ticket_id, now=self._now(now),
+                                   tools=self._deps.tools)
 
     def unblock_sender(self, actor: Agent, customer_id: int, *,
                        now: datetime | None = None) -> Customer:
@@ -188,7 +189,8 @@ class SafetyUseCases(_UseCases):
     def block_requester(self, actor: Agent, ticket_id: int, reason: str | None, *,
                         now: datetime | None = None) -> Customer:
         return safety.block_requester(self._uows, actor, ticket_id, reason,
-                                      self._deps.safety, now=self._now(now))
+                                      self._deps.safety, now=self._now(now),
+                                      tools=self._deps.tools)
 
     def unblock_requester(self, actor: Agent, ticket_id: int, *,
                           now: datetime | None = None) -> Customer:
@@ -198,7 +200,8 @@ class SafetyUseCases(_UseCases):
     def escalate(self, actor: Agent, ticket_id: int, reason: str | None, *,
                  now: datetime | None = None) -> TicketDetail:
         return safety.escalate_to_security(self._uows, actor, ticket_id, reason,
-                                           self._deps.safety, now=self._now(now))
+                                           self._deps.safety, now=self._now(now),
+                                           tools=self._deps.tools)
 
 
 class DirectoryUseCases(_UseCases):

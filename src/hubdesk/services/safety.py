@@ -19,6 +19,7 @@ from hubdesk.domain.safety import (
 )
 from hubdesk.domain.safety import escalate_to_security as escalate
 from hubdesk.domain.tickets import Status
+from hubdesk.services.intake import NO_TOOLS, IntakeTools, mask_line
 from hubdesk.services.messagebus import EventContext, InTransactionHandler, MessageBus
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import flush_events, get_ticket, load_for
@@ -27,17 +28,24 @@ from hubdesk.services.views import TicketDetail
 
 def block_sender(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, reason: str | None,
                  policy: SafetyPolicy, *, ticket_id: int | None = None,
-                 now: datetime | None = None) -> Customer:
+                 now: datetime | None = None, tools: IntakeTools = NO_TOOLS) -> Customer:
     """From now on the customer's contacts are kept but held out of every queue. The ticket
     the decision was made on, if any, keeps the record."""
-    return _block(uows, actor, policy, reason, customer_id, ticket_id, now)
+    return _block(uows, actor, policy, _masked_reason(tools, reason), customer_id, ticket_id,
+                  now)
 
 
 def block_requester(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
                     reason: str | None, policy: SafetyPolicy, *,
-                    now: datetime | None = None) -> Customer:
+                    now: datetime | None = None, tools: IntakeTools = NO_TOOLS) -> Customer:
     """Block whoever wrote ``ticket_id`` (the console acts from a ticket)."""
-    return _block(uows, actor, policy, reason, None, ticket_id, now)
+    return _block(uows, actor, policy, _masked_reason(tools, reason), None, ticket_id, now)
+
+
+def _masked_reason(tools: IntakeTools, reason: str | None) -> str | None:
+    """A reason is stored with the customer, the ticket's history and the outbox: it is
+    masked like any text an agent writes (an agent may quote the customer)."""
+    return None if reason is None else mask_line(tools, reason)
 
 
 def _block(uows: UnitOfWorkFactory, actor: Agent, policy: SafetyPolicy, reason: str | None,
@@ -97,9 +105,10 @@ def _unblock(uows: UnitOfWorkFactory, actor: Agent, policy: SafetyPolicy,
 
 def escalate_to_security(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
                          reason: str | None, policy: SafetyPolicy, *,
-                         now: datetime | None = None) -> TicketDetail:
+                         now: datetime | None = None,
+                         tools: IntakeTools = NO_TOOLS) -> TicketDetail:
     """Anyone who can see a ticket can raise it: an agent who is threatened must be heard."""
-    text = required_reason(reason)
+    text = required_reason(_masked_reason(tools, reason))
     at = now or utcnow()
     assert actor.id is not None
     with uows() as uow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,9 +51,13 @@ from hubdesk.services.intake import (
     NO_TOOLS,
     IntakeTools,
     ReadText,
+    mask_fields,
     mask_line,
+    mask_optional,
+    mask_tags,
     read_agent_text,
     read_customer_text,
+    with_html,
 )
 from hubdesk.services.ports import (
     BlobStore,
@@ -169,12 +173,13 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
     """
     check_may_open_ticket(actor)
     fingerprint = new.fingerprint() if idempotency_key else ""
-    # Triage runs before the transaction: its CPU time never holds a database lock.
-    read = read_customer_text(tools, new.body, subject=new.subject)
-    subject = mask_line(tools, new.subject)
+    # Triage and masking run before the transaction: their CPU time never holds a lock.
+    read = with_html(tools, read_customer_text(tools, new.body, subject=new.subject),
+                     new.body_html)
+    masked = _masked_ticket(tools, new)
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            return _create(uows, actor, new, idempotency_key, fingerprint, now, read, subject)
+            return _create(uows, actor, masked, idempotency_key, fingerprint, now, read)
         except DuplicateKey:
             # A concurrent transaction committed first: either the same request (same key:
             # answer with its ticket) or another first contact from the same new customer
@@ -187,6 +192,16 @@ def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
             if attempt == OPEN_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _masked_ticket(tools: IntakeTools, new: NewTicket) -> NewTicket:
+    """Every text of a new ticket but its body as it will be stored (the body, read by
+    triage, is masked and sealed by `read_customer_text`)."""
+    return replace(new, subject=mask_line(tools, new.subject),
+                   requester_name=mask_optional(tools, new.requester_name),
+                   category=mask_optional(tools, new.category),
+                   tags=mask_tags(tools, new.tags),
+                   custom_fields=mask_fields(tools, new.custom_fields), body_html=None)
 
 
 def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | None:
@@ -203,10 +218,10 @@ def _replay(uow: UnitOfWork, actor: Agent, key: str, fingerprint: str) -> int | 
 
 
 def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | None,
-            fingerprint: str, now: datetime | None, read: ReadText,
-            masked_subject: str) -> tuple[TicketDetail, bool]:
+            fingerprint: str, now: datetime | None,
+            read: ReadText) -> tuple[TicketDetail, bool]:
     at = now or utcnow()
-    subject = clean_subject(masked_subject)
+    subject = clean_subject(new.subject)
     body = clean_body(read.body)
     tags = normalise_tags(new.tags)
     team_id = new.team_id
@@ -240,8 +255,7 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
         uow.bus.handle(uow, ticket, Arrival(requester, result))
         message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                           body=body, created_at=at,
-                          body_html=None if read.sealed_original else new.body_html,
-                          channel_meta={"channel": new.channel.value},
+                          body_html=read.body_html, channel_meta={"channel": new.channel.value},
                           triage=triage_summary(result) if result is not None else None,
                           sealed_body=read.sealed_original)
         claim = (actor.id, key, fingerprint) if key and actor.id is not None else None
@@ -276,8 +290,9 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
                 blobs: BlobStore | None = None, now: datetime | None = None,
                 tools: IntakeTools = NO_TOOLS) -> Message:
     """An agent's public reply or internal note."""
-    files = attachments or []
-    read = read_agent_text(tools, clean_body(body, has_attachments=bool(files)))
+    files = [replace(f, filename=mask_line(tools, f.filename)) for f in attachments or []]
+    read = with_html(tools, read_agent_text(tools, clean_body(body, has_attachments=bool(files))),
+                     body_html)
     text = read.body
     if files and blobs is None:
         raise ValidationFailed("attachments are not accepted here", {"attachments": "unsupported"})
@@ -298,8 +313,7 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
                              f.content_type or "application/octet-stream", len(f.content),
                              blobs.put(f.content) if blobs else "") for f in files]
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
-                          created_at=at, public=public,
-                          body_html=None if read.sealed_original else body_html,
+                          created_at=at, public=public, body_html=read.body_html,
                           attachments=stored, sealed_body=read.sealed_original)
         uow.tickets.add_message(message)
         ticket.record(author, EventKind.REPLIED if public else EventKind.NOTED, at,
@@ -332,7 +346,8 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
             ticket.record(Actor.system(), EventKind.HELD_BLOCKED_SENDER, at,
                           data={"reason": sender.blocked.reason})
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
-                          created_at=at, channel_meta=channel_meta or {}, triage=read.triage,
+                          created_at=at, channel_meta=mask_fields(tools, channel_meta or {}),
+                          triage=read.triage,
                           sealed_body=read.sealed_original)
         if ticket.language is None and read.result is not None:
             language = ticket_fields_from_triage(
@@ -349,11 +364,13 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
 
 
 def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
-                  changes: TicketChanges, *, now: datetime | None = None) -> TicketDetail:
+                  changes: TicketChanges, *, now: datetime | None = None,
+                  tools: IntakeTools = NO_TOOLS) -> TicketDetail:
     at = now or utcnow()
     assert actor.id is not None
     author = Actor.agent(actor.id)
     fields = changes.fields_set
+    changes = _masked_changes(tools, changes)
     with uows() as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
         if fields & {"assignee_id", "team_id"}:
@@ -377,6 +394,17 @@ def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
         flush_events(uow, ticket)
         uow.commit()
     return get_ticket(uows, actor, ticket_id)
+
+
+def _masked_changes(tools: IntakeTools, changes: TicketChanges) -> TicketChanges:
+    """The change's texts as they will be stored, and so as its event will carry them."""
+    fields = changes.fields_set
+    if not fields & {"subject", "category", "tags", "custom_fields"}:
+        return changes
+    return replace(changes, subject=mask_optional(tools, changes.subject),
+                   category=mask_optional(tools, changes.category),
+                   tags=mask_tags(tools, changes.tags),
+                   custom_fields=mask_fields(tools, changes.custom_fields))
 
 
 def _apply_assignment(uow: UnitOfWork, actor: Agent, ticket: Ticket, changes: TicketChanges,

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Connection, Select, TextClause, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    TextClause,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from hubdesk.store.tables import search_documents, tickets
 
@@ -36,6 +46,23 @@ def _matching_documents(dialect_name: str, terms: list[str]) -> TextClause:
     return text(
         "SELECT ticket_id FROM search_documents WHERE document @@ to_tsquery('simple', :tsq)"
     ).bindparams(tsq=ts_query)
+
+
+def retitle(connection: Connection, ticket_id: int, old_subject: str, new_subject: str) -> None:
+    """Index a ticket under its new subject, and no longer under the old one.
+
+    A ticket's opening document starts with its subject on a line of its own (the rest, who
+    wrote and what, stays as it is); documents merged in from other tickets start with theirs
+    and keep it.
+    """
+    documents = search_documents
+    opening = old_subject + "\n"
+    connection.execute(
+        update(documents)
+        .where(documents.c.ticket_id == ticket_id,
+               func.substr(documents.c.content, 1, len(opening)) == opening)
+        .values(content=literal(new_subject + "\n")
+                + func.substr(documents.c.content, len(opening) + 1)))
 
 
 def matches_text(connection: Connection, query: str) -> ColumnElement[bool] | None:

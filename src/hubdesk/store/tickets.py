@@ -31,7 +31,7 @@ from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
 from hubdesk.services.views import Page, StoredEvent, TicketFilter, TicketRow
 from hubdesk.store import tables as t
 from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
-from hubdesk.store.search import matches_text, related_tickets
+from hubdesk.store.search import matches_text, related_tickets, retitle
 
 _TICKET_FIELDS = ("subject", "status", "priority", "channel", "category", "tags",
                   "requester_id", "assignee_id", "team_id", "department_id", "language",
@@ -100,8 +100,16 @@ class SqlTicketRepository:
         return _ticket_from_row(row) if row else None
 
     def save(self, ticket: Ticket) -> None:
+        """Write the ticket; a subject changed since it was loaded is also changed in its
+        search document, so the old subject no longer finds it (read from the pending events:
+        replaying them again after a handler's change leaves the document as it is)."""
+        assert ticket.id is not None
         self.db.execute(update(t.tickets).where(t.tickets.c.id == ticket.id)
                         .values(_ticket_values(ticket)))
+        for event in ticket.pending_events:
+            if "subject" in event.changes:
+                old, new = event.changes["subject"]
+                retitle(self.db, ticket.id, str(old), str(new))
 
     def page(self, scope: TicketScope, filters: TicketFilter, limit: int,
              cursor: str | None) -> Page:

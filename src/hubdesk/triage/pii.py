@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 import phonenumbers
 
+from hubdesk.domain.intake import CARD_SEPARATORS, card_placeholder, card_spans
+from hubdesk.domain.intake import luhn_valid as luhn_valid  # where the checksum is read from
 from hubdesk.domain.triage import PiiSpan
 from hubdesk.triage.pii_names import people
 
@@ -25,7 +27,6 @@ MASKED_BY_DEFAULT = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "SECRET"})
 _EMAIL = re.compile(
     r"\b[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b"
 )
-_CARD = re.compile(r"(?<![\w.+-])(?:\d[ -]?){11,18}\d(?![\d])")
 _IBAN_COMPACT = re.compile(r"\b[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}\b")
 _IBAN_GROUPED = re.compile(r"\b[A-Za-z]{2}\d{2}(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,4})?\b")
 _DATE_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2}){0,2})?\b")
@@ -128,18 +129,6 @@ _SECRET = re.compile(
 )
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if position % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 def iban_valid(candidate: str) -> bool:
     iban = candidate.replace(" ", "").upper()
     if not 15 <= len(iban) <= 34:
@@ -163,12 +152,9 @@ def _emails(text: str) -> Iterator[PiiSpan]:
 
 
 def _cards(text: str) -> Iterator[PiiSpan]:
-    for match in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        # Only a run of one repeated digit is refused: 4111 1111 1111 1111 and its kind pass the
-        # checksum and are pasted by real people, so they are masked like any other card.
-        if 12 <= len(digits) <= 19 and len(set(digits)) > 1 and luhn_valid(digits):
-            yield PiiSpan("CREDIT_CARD", match.start(), match.end(), 0.99, "luhn")
+    # The same finder masks stored text when triage is not loaded (`domain.intake`).
+    for start, end in card_spans(text):
+        yield PiiSpan("CREDIT_CARD", start, end, 0.99, "luhn")
 
 
 def _ibans(text: str) -> Iterator[PiiSpan]:
@@ -359,7 +345,9 @@ def mask(text: str, spans: Iterable[PiiSpan], entities: Iterable[str] = MASKED_B
 
 
 # Every run of 9+ digits (cards, SSNs, account numbers) and every IBAN-shaped token.
-_COARSE = re.compile(r"\d(?:[ -]?\d){8,22}|\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}")
+_COARSE = re.compile(
+    rf"\d(?:[{CARD_SEPARATORS}]?\d){{8,22}}|\b[A-Za-z]{{2}}\d{{2}}(?: ?[A-Za-z0-9]){{11,30}}"
+)
 COARSE_PLACEHOLDER = "[REDACTED]"
 
 
@@ -374,6 +362,5 @@ def mask_coarse(text: str) -> str:
 
 def _placeholder(entity: str, value: str) -> str:
     if entity == "CREDIT_CARD":
-        digits = re.sub(r"\D", "", value)
-        return f"[CARD ****{digits[-4:]}]"
+        return card_placeholder(value)
     return f"[{entity}]"
