@@ -79,6 +79,8 @@ def test_intake_on_both_databases_reports_each_and_their_ratio(
     for db in ("postgres", "sqlite"):
         _assert_a_run_that_classified_every_ticket(result[db], 16)
         assert result[db]["db"] == db
+    # One model, trained once, serves both runs.
+    assert result["postgres"]["intent_model"] == result["sqlite"]["intent_model"]
     # Two uvicorn workers under a supervisor, each read apart.
     roles = [p["role"] for p in result["postgres"]["server_memory"]["processes"]]
     assert roles[0] == "supervisor" and roles.count("worker") == 2

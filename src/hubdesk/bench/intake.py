@@ -9,8 +9,11 @@ database's bare insert+commit rate and the server processes' peak memory.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import random
+import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,11 +117,7 @@ def _measure(database: BenchDatabase, options: Options) -> Measured:
         raw_rate = raw_insert_rate(hub.engine)
     finally:
         hub.close()
-    from hubdesk.demo.intent_model import train_intent_model
-
-    log.info("training the default intent model into the server's data folder")
-    train_intent_model(database.data_dir, options.seed)
-    model = intent_model_on_disk(database.data_dir)
+    model = install_intent_model(database.data_dir, options.seed)
     log.info("intent model %s (%s)", model.get("version"), model.get("backend"))
     bodies = ticket_payloads(random.Random(options.seed), options.warm + options.tickets,
                              team_ids)
@@ -148,6 +147,26 @@ def _measure(database: BenchDatabase, options: Options) -> Measured:
         memory = peak_memory(server.pid)  # before the server stops: /proc forgets it then
     verdicts = summarise_verdicts(sample.bodies)
     return Measured(result, raw_rate, what_ran(model, verdicts), verdicts, memory)
+
+
+_trained_models: dict[int, Path] = {}
+
+
+def install_intent_model(data_dir: Path, seed: int) -> dict[str, Any]:
+    """Put the demo's default intent model into ``data_dir`` as its current model, where the
+    server loads it; trained once per process and seed, so the runs of ``--db both`` use
+    the same model. Returns the model's metadata as stored."""
+    from hubdesk.demo.intent_model import train_intent_model
+
+    trained = _trained_models.get(seed)
+    if trained is None or not trained.exists():
+        trained = Path(tempfile.mkdtemp(prefix="hubdesk-bench-model-"))
+        atexit.register(shutil.rmtree, trained, ignore_errors=True)
+        log.info("training the default intent model on the demo's generated contacts")
+        train_intent_model(trained, seed)
+        _trained_models[seed] = trained
+    shutil.copytree(trained / "models", data_dir / "models", dirs_exist_ok=True)
+    return intent_model_on_disk(data_dir)
 
 
 def summary(db: str, options: Options, measured: Measured) -> dict[str, Any]:
