@@ -34,6 +34,8 @@ def _assert_a_run_that_classified_every_ticket(result: dict[str, Any], tickets: 
     assert triage["sampled_messages"] == tickets and triage["without_triage"] == 0
     assert triage["model_versions"] == {model["version"]: tickets}
     assert triage["stages_ran_on_all"] == TRIAGE_STAGES
+    assert all(stage["mean_ms"] >= 0 for stage in triage["stages"].values())
+    assert triage["mean_triage_ms"] > 0
     # Generated contacts are what the model was trained on: it answers most of them.
     assert triage["abstained_share"] < 0.5
     memory = result["server_memory"]

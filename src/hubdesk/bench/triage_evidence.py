@@ -41,11 +41,13 @@ class ResponseSample:
 
 
 def summarise_verdicts(bodies: list[bytes]) -> dict[str, Any]:
-    """Per triage stage, on how many sampled messages it ran, was skipped or failed; the
+    """Per triage stage, on how many sampled messages it ran, was skipped or failed, and its
+    mean time where it ran (as the server timed it, so a busy machine's waits included); the
     intent model versions that answered; the share of messages the model abstained on."""
     verdicts = [_first_message_triage(body) for body in bodies]
     stored = [v for v in verdicts if v is not None]
     stages = {name: Counter[str]() for name in STAGES}
+    stage_ms = dict.fromkeys(STAGES, 0.0)
     versions: Counter[str] = Counter()
     abstained = 0
     elapsed = []
@@ -56,6 +58,7 @@ def summarise_verdicts(bodies: list[bytes]) -> dict[str, Any]:
             outcome = ("failed" if name in failed else "skipped" if name in skipped
                        else "ran" if name in timed else "absent")
             counts[outcome] += 1
+            stage_ms[name] += float(timed.get(name) or 0.0)
         intent = verdict.get("intent") or {}
         versions[str(intent.get("model_version", NO_MODEL))] += 1
         abstained += bool(intent.get("abstained"))
@@ -65,7 +68,8 @@ def summarise_verdicts(bodies: list[bytes]) -> dict[str, Any]:
         "without_triage": len(verdicts) - len(stored),
         "stages_ran_on_all": [name for name, c in stages.items()
                               if stored and c["ran"] == len(stored)],
-        "stages": {name: {k: c[k] for k in ("ran", "skipped", "failed", "absent")}
+        "stages": {name: {**{k: c[k] for k in ("ran", "skipped", "failed", "absent")},
+                          "mean_ms": round(stage_ms[name] / c["ran"], 3) if c["ran"] else None}
                    for name, c in stages.items()},
         "model_versions": dict(versions),
         "abstained_share": round(abstained / len(stored), 3) if stored else None,
