@@ -129,3 +129,35 @@ def test_an_installed_environment_is_reused_without_pip(
     monkeypatch.setattr(compare, "_run", forbidden)
 
     assert compare.ensure_environment(tmp_path) == python
+
+
+def test_the_peer_runs_in_its_usual_set_ups_scaled_to_the_cores() -> None:
+    setups = compare.peer_setups(cores=2)
+
+    assert [(s.name, s.worker_class, s.workers, s.threads) for s in setups] == [
+        ("sync-2", "sync", 2, 1), ("sync-5", "sync", 5, 1), ("gthread-2x4", "gthread", 2, 4)]
+    assert compare.peer_setups(cores=4)[1].workers == 9
+    threaded = compare.PeerServer(Path("python"), Path("project"), setup=setups[2],
+                                  log_path=Path("peer.log")).command()
+    assert threaded[threaded.index("--worker-class") + 1] == "gthread"
+    assert threaded[threaded.index("--threads") + 1] == "4"
+    assert threaded[threaded.index("--workers") + 1] == "2"
+
+
+def test_hubdesk_is_compared_with_the_best_set_up_that_ran_cleanly(tmp_path: Path) -> None:
+    setups = [{"setup": "sync-2", "tickets_per_s": 90.0, "errors": 0},
+              {"setup": "sync-5", "tickets_per_s": 140.0, "errors": 3},
+              {"setup": "gthread-2x4", "tickets_per_s": 120.0, "errors": 0},
+              {"setup": "broken", "error": "gunicorn exited with 1"}]
+    best = compare.best_of(setups)
+    assert best is not None and best["setup"] == "gthread-2x4"
+    all_failing = compare.best_of([{"setup": "a", "tickets_per_s": 10.0, "errors": 2},
+                                   {"setup": "b", "tickets_per_s": 20.0, "errors": 5}])
+    assert all_failing is not None and all_failing["setup"] == "b"
+    assert compare.best_of([{"setup": "broken", "error": "no"}]) is None
+
+    result = compare.summarise(_plan(tmp_path), {"tickets_per_s": 480.0},
+                               {**best, "setups": setups})
+
+    assert result["ratio"] == 4.0 and result["ratio_against"] == "gthread-2x4"
+    assert result["django_helpdesk"]["setups"] == setups

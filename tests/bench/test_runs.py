@@ -1,24 +1,95 @@
-"""The benchmarks end to end on SQLite at toy sizes: a real server, real requests."""
+"""The benchmarks end to end at toy sizes: a real server, real requests."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
 
 from hubdesk.bench import intake, lists
+from hubdesk.bench.databases import DATABASE_VARIABLE, admin_url
 
-INTAKE_KEYS = {"tickets", "concurrency", "db", "workers", "tickets_per_s", "p50_ms", "p95_ms",
-               "p99_ms", "errors", "raw_insert_per_s", "stack_to_raw_ratio"}
+INTAKE_KEYS = {"tickets", "created", "concurrency", "db", "workers", "tickets_per_s", "p50_ms",
+               "p95_ms", "p99_ms", "errors", "errors_by_status", "abandoned",
+               "raw_insert_per_s", "ratio_to_raw", "intent_model", "triage", "server_memory",
+               "targets", "targets_met"}
+TRIAGE_STAGES = ["pii", "language", "signals", "abuse", "intent", "priority"]
 
 
-def test_intake_creates_every_ticket_through_the_api(tmp_path: Path) -> None:
+def _assert_a_run_that_classified_every_ticket(result: dict[str, Any], tickets: int) -> None:
+    assert set(result) >= INTAKE_KEYS
+    assert (result["errors"], result["errors_by_status"], result["abandoned"]) == (0, {}, 0)
+    assert result["created"] == tickets
+    assert result["tickets_per_s"] > 0 and result["raw_insert_per_s"] > 0
+    assert result["ratio_to_raw"] == round(result["tickets_per_s"] / result["raw_insert_per_s"],
+                                           3)
+    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
+    model = result["intent_model"]
+    assert model["version"] and model["backend"] == "default" and model["loaded_by_server"]
+    triage = result["triage"]
+    assert triage["sampled_messages"] == tickets and triage["without_triage"] == 0
+    assert triage["model_versions"] == {model["version"]: tickets}
+    assert triage["stages_ran_on_all"] == TRIAGE_STAGES
+    assert all(stage["mean_ms"] >= 0 for stage in triage["stages"].values())
+    assert triage["mean_triage_ms"] > 0
+    # Generated contacts are what the model was trained on: it answers most of them.
+    assert triage["abstained_share"] < 0.5
+    memory = result["server_memory"]
+    assert memory["processes"][0]["role"] in ("server", "supervisor")
+    assert all(p["peak_rss_mib"] > 0 for p in memory["processes"])
+    assert memory["peak_rss_sum_mib"] >= max(p["peak_rss_mib"] for p in memory["processes"])
+
+
+def test_intake_creates_and_classifies_every_ticket_through_the_api(tmp_path: Path) -> None:
     result = intake.run(db="sqlite", tickets=30, concurrency=2, workers=1, warmup=4,
                         log_dir=tmp_path)
 
-    assert set(result) >= INTAKE_KEYS
-    assert result["errors"] == 0
+    _assert_a_run_that_classified_every_ticket(result, 30)
     assert (result["tickets"], result["concurrency"], result["db"]) == (30, 2, "sqlite")
-    assert result["tickets_per_s"] > 0 and result["raw_insert_per_s"] > 0
-    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
+    assert len(result["server_memory"]["processes"]) >= 1
+    assert result["targets_met"] == {"errors": True}
+
+
+@pytest.fixture
+def bench_postgres(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A scratch database name of this checkout's own, on a reachable server."""
+    checkout = hashlib.sha256(str(Path(__file__).resolve()).encode()).hexdigest()[:8]
+    name = f"hubdesk_bench_test_{checkout}"
+    monkeypatch.setenv(DATABASE_VARIABLE, name)
+    engine = create_engine(admin_url())
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is required under CI=true: {error}")
+        pytest.skip(f"PostgreSQL not reachable ({type(error).__name__})")
+    finally:
+        engine.dispose()
+    return name
+
+
+def test_intake_on_both_databases_reports_each_and_their_ratio(
+        tmp_path: Path, bench_postgres: str) -> None:
+    result = intake.run_both(tickets=16, concurrency=2, workers=2, warmup=4, log_dir=tmp_path)
+
+    assert result["db"] == "both"
+    for db in ("postgres", "sqlite"):
+        _assert_a_run_that_classified_every_ticket(result[db], 16)
+        assert result[db]["db"] == db
+    # One model, trained once, serves both runs.
+    assert result["postgres"]["intent_model"] == result["sqlite"]["intent_model"]
+    # Two uvicorn workers under a supervisor, each read apart.
+    roles = [p["role"] for p in result["postgres"]["server_memory"]["processes"]]
+    assert roles[0] == "supervisor" and roles.count("worker") == 2
+    assert result["sqlite_to_postgres"] == round(
+        result["sqlite"]["tickets_per_s"] / result["postgres"]["tickets_per_s"], 3)
+    assert set(result["postgres"]["targets_met"]) == {"errors", "ratio_to_raw", "p99_ms"}
+    assert result["targets_met"]["sqlite_to_postgres"] == (result["sqlite_to_postgres"] >= 0.6)
 
 
 def test_lists_times_every_scenario_without_errors(tmp_path: Path) -> None:

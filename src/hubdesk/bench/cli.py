@@ -22,6 +22,12 @@ class Db(StrEnum):
     POSTGRES = "postgres"
 
 
+class IntakeDb(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
+    BOTH = "both"
+
+
 def _logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s bench %(message)s", "%H:%M:%S"))
@@ -46,21 +52,30 @@ LogDir = Annotated[Path | None, typer.Option(
 
 @app.command()
 def intake(
-    db: Annotated[Db, typer.Option(help="database under test")] = Db.SQLITE,
+    db: Annotated[IntakeDb, typer.Option(
+        help="database under test; both: PostgreSQL then SQLite, and their ratio")
+    ] = IntakeDb.SQLITE,
     tickets: Annotated[int, typer.Option(min=1, max=1_000_000, help="tickets to create")] = 2000,
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="concurrent clients")] = 8,
     workers: Annotated[int, typer.Option(min=1, max=16, help="server processes")] = 2,
     warmup: Annotated[int | None, typer.Option(min=0, help="unmeasured tickets first")] = None,
     idempotency_keys: Annotated[bool, typer.Option(
         help="send an Idempotency-Key with every request")] = False,
+    max_errors: Annotated[int | None, typer.Option(
+        min=1, help="stop sending after this many failed requests "
+                    "(default: a tenth of the tickets, at least 20)")] = None,
     log_dir: LogDir = None,
 ) -> None:
-    """Create tickets through POST /api/v1/tickets against a real server."""
-    from hubdesk.bench.intake import run
+    """Create tickets through POST /api/v1/tickets against a real server with triage and
+    an intent model on."""
+    from hubdesk.bench.intake import run, run_both
 
     _logging()
-    _emit(run(db=db.value, tickets=tickets, concurrency=concurrency, workers=workers,
-              warmup=warmup, idempotency_keys=idempotency_keys, log_dir=_log_dir(log_dir)))
+    options: dict[str, Any] = {
+        "tickets": tickets, "concurrency": concurrency, "workers": workers, "warmup": warmup,
+        "idempotency_keys": idempotency_keys, "max_errors": max_errors,
+        "log_dir": _log_dir(log_dir)}
+    _emit(run_both(**options) if db is IntakeDb.BOTH else run(db=db.value, **options))
 
 
 @app.command()

@@ -1,14 +1,15 @@
 """Databases for benchmarks: a scratch SQLite file, or a dedicated PostgreSQL database.
 
-PostgreSQL runs get their own database (``hubdesk_bench``) created through an administrative
-URL (``HUBDESK_BENCH_POSTGRES_URL``) and dropped afterwards; only a server on this machine is
-accepted, since benchmarks load it hard.
+PostgreSQL runs get their own database (``hubdesk_bench``, or ``HUBDESK_BENCH_DATABASE``)
+created through an administrative URL (``HUBDESK_BENCH_POSTGRES_URL``) and dropped afterwards;
+only a server on this machine is accepted, since benchmarks load it hard.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -22,6 +23,7 @@ from sqlalchemy.engine import URL, make_url
 
 ADMIN_URL_VARIABLE = "HUBDESK_BENCH_POSTGRES_URL"
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DATABASE_VARIABLE = "HUBDESK_BENCH_DATABASE"
 BENCH_DATABASE = "hubdesk_bench"
 RAW_TABLE = "bench_raw_insert"
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", None}
@@ -44,21 +46,31 @@ def admin_url() -> URL:
     return url
 
 
+def bench_database_name() -> str:
+    """The scratch database's name: checkouts testing at once on one server each set
+    their own, since every run drops it."""
+    name = os.environ.get(DATABASE_VARIABLE, BENCH_DATABASE)
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,63}", name):
+        raise ValueError(f"{DATABASE_VARIABLE} takes up to 63 ASCII letters, digits and "
+                         "underscores")
+    return name
+
+
 def _postgres(action: str) -> str:
     admin = admin_url()
+    name = bench_database_name()
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             if action in ("drop", "recreate"):
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" '
-                                        "WITH (FORCE)"))
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                        {"n": BENCH_DATABASE}).first()
+                                        {"n": name}).first()
             if action in ("recreate", "ensure") and not exists:
-                connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         engine.dispose()
-    return admin.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    return admin.set(database=name).render_as_string(hide_password=False)
 
 
 @contextmanager

@@ -1,0 +1,102 @@
+"""Peak memory of a server and its worker processes, read from Linux's ``/proc``.
+
+``VmHWM`` in ``/proc/<pid>/status`` is the most resident memory the process has held since it
+started. It must be read while the processes still run, so a benchmark reads it at the end
+of its load, before stopping the server. The sum over processes is an upper bound of what
+they held together: each peak may come at a different moment, and pages shared after a fork
+are counted in each process that maps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROC = Path("/proc")
+
+
+@dataclass(frozen=True)
+class ProcessMemory:
+    pid: int
+    role: str
+    peak_rss_mib: float
+    rss_mib: float
+
+
+def children_of(pid: int, proc: Path = PROC) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it exited while we looked
+            continue
+        # The command name in parentheses may hold spaces: the fields follow the last ")".
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def process_tree(pid: int, proc: Path = PROC) -> list[int]:
+    """``pid`` and every process descending from it, parents first."""
+    tree, frontier = [pid], [pid]
+    while frontier:
+        below = [child for parent in frontier for child in children_of(parent, proc)]
+        tree.extend(below)
+        frontier = below
+    return tree
+
+
+def memory_of(pid: int, proc: Path = PROC) -> ProcessMemory | None:
+    """The process's peak and current resident memory; None once it has exited."""
+    try:
+        status = (proc / str(pid) / "status").read_text()
+        command = (proc / str(pid) / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    kib = {}
+    for line in status.splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmHWM", "VmRSS"):
+            kib[name] = int(value.split()[0])
+    if "VmHWM" not in kib:  # a kernel thread or a zombie holds no memory of its own
+        return None
+    return ProcessMemory(pid, _role(command), round(kib["VmHWM"] / 1024, 1),
+                         round(kib.get("VmRSS", 0) / 1024, 1))
+
+
+def _role(command: list[bytes]) -> str:
+    text = b" ".join(command).decode(errors="replace")
+    if "resource_tracker" in text:
+        return "resource tracker"
+    if "spawn_main" in text or "multiprocessing" in text:
+        return "worker"
+    if "gunicorn" in text or "uvicorn" in text:
+        return "server"
+    return Path(command[0].decode(errors="replace")).name if command and command[0] else "?"
+
+
+def _role_in_tree(memory: ProcessMemory, *, root: int) -> str:
+    # A forking server's workers (gunicorn's) carry their parent's command line.
+    if memory.pid != root and memory.role == "server":
+        return "worker"
+    return memory.role
+
+
+def peak_memory(pid: int | None, proc: Path = PROC) -> dict[str, Any]:
+    """Per process of the tree under ``pid``: its peak RSS; and their sum (MiB)."""
+    if pid is None or not (proc / str(pid)).exists():
+        return {"error": "the server is not running"}
+    readings = [m for m in (memory_of(p, proc) for p in process_tree(pid, proc)) if m]
+    roles = [_role_in_tree(m, root=pid) for m in readings]
+    if "worker" in roles:  # the first process only supervises the workers that serve
+        roles[0] = "supervisor"
+    return {
+        "processes": [{"pid": m.pid, "role": role, "peak_rss_mib": m.peak_rss_mib,
+                       "rss_mib": m.rss_mib} for m, role in zip(readings, roles, strict=True)],
+        "peak_rss_sum_mib": round(sum(m.peak_rss_mib for m in readings), 1),
+    }

@@ -1,0 +1,62 @@
+"""Peak memory of a real process tree, read from /proc while it runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hubdesk.bench.processes import children_of, peak_memory
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux only")
+
+CHILD = "import time; block = bytearray(64 * 2**20); print('ready', flush=True); time.sleep(30)"
+PARENT = ("import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
+          f"{CHILD!r}]); time.sleep(30)")
+
+
+def test_every_process_of_the_tree_is_read_with_its_peak_and_their_sum() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", PARENT],
+                              start_new_session=True, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        memory = peak_memory(parent.pid)
+        while time.monotonic() < deadline and not any(
+                p["peak_rss_mib"] >= 64 for p in memory["processes"][1:]):
+            time.sleep(0.1)
+            memory = peak_memory(parent.pid)
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
+
+    pids = [p["pid"] for p in memory["processes"]]
+    assert pids[0] == parent.pid and len(pids) == 2
+    child = memory["processes"][1]
+    assert child["peak_rss_mib"] >= 64 and child["peak_rss_mib"] >= child["rss_mib"] > 0
+    assert memory["peak_rss_sum_mib"] == pytest.approx(
+        sum(p["peak_rss_mib"] for p in memory["processes"]), abs=0.11)
+
+
+def test_a_process_that_has_gone_is_reported_not_raised() -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+
+    assert peak_memory(gone.pid) == {"error": "the server is not running"}
+    assert peak_memory(None) == {"error": "the server is not running"}
+
+
+def test_parents_are_read_past_command_names_with_spaces_and_parentheses(
+        tmp_path: Path) -> None:
+    for pid, stat in ((10, "10 (a) b) S 1 10"), (11, "11 (py (worker) 2) S 10 10"),
+                      (12, "12 (other) S 3 12")):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(stat)
+    (tmp_path / "self").mkdir()
+
+    assert children_of(10, tmp_path) == [11]
+    assert children_of(1, tmp_path) == [10]
