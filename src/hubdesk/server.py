@@ -9,14 +9,17 @@ from contextlib import asynccontextmanager
 from html import escape
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from starlette.responses import HTMLResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Match
 from starlette.staticfiles import StaticFiles
 
 from hubdesk import __version__
 from hubdesk.api import app as api
 from hubdesk.api.middleware import BodySizeLimit, RequestContext, TargetLimit
+from hubdesk.api.problems import problem
 from hubdesk.api.responses import JsonResponse
 from hubdesk.bootstrap import Hub
 from hubdesk.web import console
@@ -57,10 +60,31 @@ def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR) -> FastAPI:
     api.install(app)
     _install_api_explorer(app, swagger_ui_dir)
     console.install(app)
+    _answer_wrong_methods_with_allow(app)
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)
     app.add_middleware(TargetLimit, max_bytes=hub.settings.max_url_bytes)
     app.add_middleware(RequestContext)
     return app
+
+
+def _answer_wrong_methods_with_allow(app: FastAPI) -> None:
+    """405 names every method the path answers (RFC 9110), across all the routes that share
+    it: the router alone names only the first route it met."""
+
+    async def method_not_allowed(request: Request, error: Exception) -> Response:
+        methods: set[str] = set()
+        for route in app.router.routes:
+            match, _ = route.matches({**request.scope, "method": "GET"})
+            route_methods = getattr(route, "methods", None)
+            if match is not Match.NONE and route_methods:
+                methods |= route_methods
+        if "GET" in methods:
+            methods.add("HEAD")
+        detail = error.detail if isinstance(error, HTTPException) else "Method Not Allowed"
+        return problem(405, f"{detail}: use {', '.join(sorted(methods))}",
+                       headers={"Allow": ", ".join(sorted(methods))})
+
+    app.add_exception_handler(405, method_not_allowed)
 
 
 def _install_api_explorer(app: FastAPI, assets: Path) -> None:
