@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HTMX := src/hubdesk/web/static/vendor/htmx.min.js
+SWAGGER_UI := src/hubdesk/api/static/swagger-ui
+SWAGGER_UI_FILES := $(SWAGGER_UI)/swagger-ui-bundle.js $(SWAGGER_UI)/swagger-ui.css
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
@@ -17,14 +19,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) static
 
-# htmx comes from the npm registry at build time; without npm the console still works with
-# plain forms, only without partial page updates.
-static: $(HTMX)
+# htmx and Swagger UI come from the npm registry at build time; without npm the console still
+# works with plain forms, only without partial page updates, and /api/docs links to the
+# OpenAPI description instead of showing the explorer.
+static: $(HTMX) $(SWAGGER_UI_FILES)
 $(HTMX):
 	@if command -v npm >/dev/null 2>&1; then \
 		npm install --silent --no-audit --no-fund --prefix build/npm htmx.org@2 && \
 		mkdir -p $(dir $(HTMX)) && cp build/npm/node_modules/htmx.org/dist/htmx.min.js $(HTMX); \
 	else echo "npm not found: the console will run without htmx"; fi
+
+$(SWAGGER_UI_FILES) &:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix build/npm swagger-ui-dist@5 && \
+		mkdir -p $(SWAGGER_UI) && \
+		cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+		   build/npm/node_modules/swagger-ui-dist/swagger-ui.css $(SWAGGER_UI)/; \
+	else echo "npm not found: /api/docs will link to the OpenAPI description only"; fi
 
 # Browser tests drive Debian's Chromium; installed when missing (root only, as on CI).
 browser-deps:

@@ -6,19 +6,37 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Match
+from starlette.staticfiles import StaticFiles
 
 from hubdesk import __version__
 from hubdesk.api import app as api
 from hubdesk.api.middleware import BodySizeLimit, RequestContext, TargetLimit
+from hubdesk.api.problems import problem
 from hubdesk.api.responses import JsonResponse
 from hubdesk.bootstrap import Hub
 from hubdesk.web import console
 from hubdesk.worker import start_background
 
+OPENAPI_URL = "/api/openapi.json"
+DOCS_URL = "/api/docs"
+# Swagger UI's files come from the npm registry at build time (`make static`); the product
+# never loads anything from another host, so the explorer also works offline.
+SWAGGER_UI_DIR = Path(__file__).parent / "api" / "static" / "swagger-ui"
+SWAGGER_UI_FILES = ("swagger-ui-bundle.js", "swagger-ui.css")
+SWAGGER_UI_URL = f"{DOCS_URL}/assets"
+# An empty icon: the default one lives on another host.
+NO_FAVICON = "data:,"
 
-def create_app(hub: Hub) -> FastAPI:
+
+def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         background = start_background(hub) if hub.settings.embedded_worker else None
@@ -33,15 +51,71 @@ def create_app(hub: Hub) -> FastAPI:
         title="Hubdesk API",
         version=__version__,
         description="Customer-service coordination: tickets, customers, agents, teams.",
-        openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
         redoc_url=None,
         default_response_class=JsonResponse,
     )
     app.state.hub = hub
     api.install(app)
+    _install_api_explorer(app, swagger_ui_dir)
     console.install(app)
+    _answer_wrong_methods_with_allow(app)
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)
     app.add_middleware(TargetLimit, max_bytes=hub.settings.max_url_bytes)
     app.add_middleware(RequestContext)
     return app
+
+
+def _answer_wrong_methods_with_allow(app: FastAPI) -> None:
+    """405 names every method the path answers (RFC 9110), across all the routes that share
+    it: the router alone names only the first route it met."""
+
+    async def method_not_allowed(request: Request, error: Exception) -> Response:
+        methods: set[str] = set()
+        for route in app.router.routes:
+            match, _ = route.matches({**request.scope, "method": "GET"})
+            route_methods = getattr(route, "methods", None)
+            if match is not Match.NONE and route_methods:
+                methods |= route_methods
+        if "GET" in methods:
+            methods.add("HEAD")
+        detail = error.detail if isinstance(error, HTTPException) else "Method Not Allowed"
+        return problem(405, f"{detail}: use {', '.join(sorted(methods))}",
+                       headers={"Allow": ", ".join(sorted(methods))})
+
+    app.add_exception_handler(405, method_not_allowed)
+
+
+def _install_api_explorer(app: FastAPI, assets: Path) -> None:
+    """`/api/docs`: Swagger UI from our own files, or a page that says they are missing."""
+    app.mount(SWAGGER_UI_URL, StaticFiles(directory=assets, check_dir=False),
+              name="swagger-ui")
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def api_explorer() -> HTMLResponse:
+        # Checked on every request, so assets installed after start are picked up.
+        if not all((assets / name).is_file() for name in SWAGGER_UI_FILES):
+            return _explorer_missing(app.title)
+        return get_swagger_ui_html(
+            openapi_url=OPENAPI_URL, title=f"{app.title} — explorer",
+            swagger_js_url=f"{SWAGGER_UI_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_UI_URL}/swagger-ui.css",
+            swagger_favicon_url=NO_FAVICON,
+            # Swagger UI would otherwise send the description to an online validator.
+            swagger_ui_parameters={"validatorUrl": None})
+
+
+def _explorer_missing(title: str) -> HTMLResponse:
+    name = escape(title)
+    return HTMLResponse(f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{name} — explorer</title></head>
+<body>
+<h1>{name}</h1>
+<p>The interactive API explorer is not installed on this server: its files (Swagger UI) are
+fetched from the npm registry when the server is built, and npm was not available then.
+Run <code>make static</code> where npm is installed to add them.</p>
+<p>The API's description is here: <a href="{OPENAPI_URL}">{OPENAPI_URL}</a> (OpenAPI 3,
+JSON). The endpoints are also described in <code>docs/api.md</code>.</p>
+</body></html>
+""")

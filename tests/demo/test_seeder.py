@@ -95,5 +95,39 @@ def test_the_demo_shows_a_threat_escalated_and_its_sender_blocked(hub: Hub) -> N
     assert escalated and escalated[0].ticket.department_id == security
     assert escalated[0].requester.blocked is not None
     held = [d for d in details if "blocked-sender" in d.ticket.tags]
-    assert len(held) == 1 and held[0].ticket.status.value == "solved"
-    assert held[0].requester.id == escalated[0].requester.id
+    assert held and all(d.ticket.status.value == "solved" for d in held)
+    assert {d.requester.id for d in held} == {escalated[0].requester.id}
+
+
+# With this seed the blocked sender also writes an ordinary contact after the block.
+SENDER_WRITES_AGAIN_SEED = 1
+
+
+def test_a_blocked_senders_later_contacts_are_held_as_live_intake_holds_them(hub: Hub) -> None:
+    seed_demo(hub, scale=SCALE, seed=SENDER_WRITES_AGAIN_SEED, now=NOW)
+
+    details = [get_ticket(hub.uows, LOCAL_OPERATOR, i) for i in _all_tickets(hub)]
+    blocked = {d.requester.id: d.requester.blocked for d in details if d.requester.blocked}
+    assert len(blocked) == 1
+    [(sender, block)] = blocked.items()
+    assert block is not None
+    later = [d for d in details
+             if d.requester.id == sender and d.ticket.created_at >= block.at]
+    # The incident's own message and at least one ordinary contact of the sender's.
+    assert len(later) >= 2
+    assert any("security" not in d.ticket.tags and d.ticket.category for d in later)
+    for detail in later:
+        ticket = detail.ticket
+        assert ticket.status.value == "solved"
+        assert "blocked-sender" in ticket.tags
+        assert (ticket.team_id, ticket.assignee_id) == (None, None)
+        assert [m.author.kind.value for m in detail.messages] == ["customer"]
+        kinds = [s.event.kind for s in ticket_events(hub.uows, LOCAL_OPERATOR, ticket.id)]
+        assert "held_blocked_sender" in kinds
+    # Nothing the sender wrote after the block reached a ticket that was not held.
+    for detail in details:
+        if "blocked-sender" in detail.ticket.tags:
+            assert detail.requester.id == sender
+            continue
+        assert all(m.created_at < block.at for m in detail.messages
+                   if m.author.kind.value == "customer" and m.author.id == sender)

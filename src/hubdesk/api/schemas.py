@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    field_validator,
+)
+from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
-from hubdesk.api.limits import MAX_BODY, Handle, Label, SafeHtml, bounded_custom_fields
+from hubdesk.api.limits import (
+    MAX_BODY,
+    MAX_CUSTOM_BYTES,
+    MAX_CUSTOM_DEPTH,
+    MAX_CUSTOM_KEY_LENGTH,
+    MAX_CUSTOM_KEYS,
+    Label,
+    SafeHtml,
+    bounded_custom_fields,
+)
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, IdentityKind, Tier
 from hubdesk.domain.events import TicketEvent
@@ -18,10 +37,23 @@ from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.views import TicketDetail, TicketRow
 
-# Ids are positive 64-bit integers; larger numbers are refused as invalid input rather than
-# reaching a database that cannot hold them.
-MAX_ID = 2**63 - 1
+# Ids in request bodies are positive integers that every JSON reader holds exactly (up to
+# 2**53 - 1, where JavaScript's numbers stop being exact); larger numbers are refused as
+# invalid input rather than reaching a database or a client that cannot hold them.
+MAX_ID = 2**53 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# What the OpenAPI description says of text, so generated clients and fuzzers send what the
+# validation accepts: no NUL character anywhere (refused by `Strict`), and names that are not
+# only whitespace (the services strip them and refuse what is left empty).
+NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# Message bodies arrive from mail bridges: NUL characters are dropped, not refused, so a body
+# only needs something visible besides them.
+VISIBLE = "[^\\s\\u0000]"
+PersonName = Annotated[str, Field(max_length=200, json_schema_extra={"pattern": NOT_BLANK})]
+GroupName = Annotated[str, Field(min_length=1, max_length=120,
+                                 json_schema_extra={"pattern": NOT_BLANK})]
 
 class FieldProblem(BaseModel):
     field: str
@@ -73,6 +105,9 @@ def _check_texts(value: object, where: str) -> None:
 MAX_CUSTOM_FIELD_DEPTH = 5
 MAX_CUSTOM_FIELD_KEY_LENGTH = 200
 MIN_INT64, MAX_INT64 = -(2**63), 2**63 - 1
+# The description promises integers every JSON reader holds exactly (JavaScript's safe range);
+# the desk keeps any signed 64-bit integer.
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 def _check_custom_value(value: object, where: str, depth: int) -> None:
@@ -103,9 +138,48 @@ def _custom_fields(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def _custom_value_schema(depth: int) -> dict[str, Any]:
+    """A custom field's value as JSON Schema: scalars, and containers down to ``depth``."""
+    scalars: list[dict[str, Any]] = [
+        {"type": "null"}, {"type": "boolean"}, {"type": "number"},
+        {"type": "integer", "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER},
+        {"type": "string", "pattern": NO_NUL}]
+    if depth > 0:
+        inner = _custom_value_schema(depth - 1)
+        scalars += [{"type": "array", "items": inner},
+                    {"type": "object", "additionalProperties": inner,
+                     "propertyNames": {"maxLength": MAX_CUSTOM_FIELD_KEY_LENGTH,
+                                       "pattern": NO_NUL}}]
+    return {"anyOf": scalars}
+
+
+CUSTOM_FIELDS_SCHEMA: dict[str, Any] = {
+    "type": "object", "maxProperties": MAX_CUSTOM_KEYS,
+    "propertyNames": {"minLength": 1, "maxLength": MAX_CUSTOM_KEY_LENGTH, "pattern": NO_NUL},
+    "additionalProperties": _custom_value_schema(MAX_CUSTOM_DEPTH - 1),
+    "description": f"at most {MAX_CUSTOM_BYTES} bytes as JSON"}
+
 # First what a database can hold exactly, then how much the desk accepts.
 CustomFields = Annotated[dict[str, Any], AfterValidator(_custom_fields),
-                         AfterValidator(bounded_custom_fields)]
+                         AfterValidator(bounded_custom_fields),
+                         WithJsonSchema(CUSTOM_FIELDS_SCHEMA)]
+
+
+def _describe_storable_text(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Every text field of a request body says in its schema what `Strict` refuses."""
+    assert issubclass(model, Strict)
+    for name, field_schema in schema.get("properties", {}).items():
+        if name not in model.tolerant_text:
+            _no_nul_in(field_schema)
+
+
+def _no_nul_in(node: dict[str, Any]) -> None:
+    if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(node):
+        node["pattern"] = NO_NUL
+    for branch in node.get("anyOf", ()):
+        _no_nul_in(branch)
+    if isinstance(node.get("items"), dict):
+        _no_nul_in(node["items"])
 
 
 def _holds_models(annotation: Any) -> bool:
@@ -120,7 +194,7 @@ class Strict(BaseModel):
     Fields named in ``tolerant_text`` are cleaned by the domain instead (message bodies and
     subjects arrive from mail and chat bridges that may carry stray control characters)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_describe_storable_text)
     tolerant_text: ClassVar[frozenset[str]] = frozenset()
 
     # On the raw input, before any field's own validation: a sanitiser or a size check must
@@ -135,8 +209,45 @@ class Strict(BaseModel):
         return value
 
 
+def _requester_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    _describe_storable_text(schema, model)
+    # The requester is found by e-mail or by id: one of them must be given.
+    schema["anyOf"] = [{"required": ["email"], "properties": {"email": {"type": "string"}}},
+                       {"required": ["id"], "properties": {"id": {"type": "integer"}}}]
+
+
+# E-mail addresses: a dot-atom local part of at most 64 characters, and a domain whose top
+# level is a name, not a special-use one (RFC 6761). Validation enforces this pattern as well
+# as the e-mail validator, so the description, generated clients and the server agree.
+_ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+SPECIAL_USE_DOMAINS = "arpa|invalid|local|localhost|onion|test"
+EMAIL_PATTERN = (f"^(?=[^@]{{1,64}}@){_ATEXT}(\\.{_ATEXT})*@({_LABEL}\\.)+"
+                 f"(?!({SPECIAL_USE_DOMAINS})$)[A-Za-z]{{2,63}}$")
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def _conventional_email(address: str) -> str:
+    if not _EMAIL.match(address):
+        raise ValueError("use a plain address: letters, digits and !#$%&'*+/=?^_`{|}~- "
+                         "before the @ (at most 64), a domain name after it")
+    return address
+
+
+Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_conventional_email),
+                  WithJsonSchema({"type": "string", "maxLength": 254,
+                                  "pattern": EMAIL_PATTERN})]
+# A phone number is its digits: 5 to 17 of them, whatever separates them.
+PhoneNumber = Annotated[str, Field(min_length=1, max_length=320,
+                                   json_schema_extra={"pattern": "^[^0-9]*([0-9][^0-9]*){5,17}$"})]
+ChatHandle = Annotated[str, Field(min_length=1, max_length=200,
+                                  json_schema_extra={"pattern": NOT_BLANK})]
+
+
 class RequesterIn(Strict):
-    email: EmailStr | None = None
+    model_config = ConfigDict(json_schema_extra=_requester_schema)
+
+    email: Email | None = None
     name: str | None = Field(default=None, max_length=200)
     id: Id | None = None
 
@@ -157,31 +268,55 @@ class TicketIn(Strict):
     custom_fields: CustomFields = Field(default_factory=dict)
 
 
-class TicketPatch(Strict):
-    tolerant_text = frozenset({"subject"})
+def _patch_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    _describe_storable_text(schema, model)
+    schema["minProperties"] = 1  # an empty change is refused
 
-    status: Status | None = None
-    priority: Priority | None = None
+
+class TicketPatch(Strict):
+    """Send only what changes. null clears assignee, team, department and category; the other
+    fields always hold a value, so they may be left out but not sent as null."""
+
+    tolerant_text = frozenset({"subject"})
+    model_config = ConfigDict(json_schema_extra=_patch_schema)
+
+    status: Status | SkipJsonSchema[None] = None
+    priority: Priority | SkipJsonSchema[None] = None
     assignee_id: Id | None = None
     team_id: Id | None = None
     department_id: Id | None = None
     category: str | None = Field(default=None, max_length=120)
-    tags: list[Label] | None = Field(default=None, max_length=50)
-    subject: str | None = Field(default=None, min_length=1, max_length=500)
-    custom_fields: CustomFields | None = None
+    tags: Annotated[list[Label], Field(max_length=50)] | SkipJsonSchema[None] = None
+    subject: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
+    custom_fields: CustomFields | SkipJsonSchema[None] = None
+
+
+BASE64 = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 
 
 class AttachmentIn(Strict):
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(default="application/octet-stream", max_length=255)
-    content_base64: str
+    content_base64: str = Field(json_schema_extra={"pattern": BASE64},
+                                description="the file's bytes, base64 with padding")
+
+
+def _message_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    _describe_storable_text(schema, model)
+    # Something to say, or something to attach (see `domain.messages.clean_body`).
+    schema["anyOf"] = [
+        {"required": ["body"], "properties": {"body": {"pattern": VISIBLE}}},
+        {"required": ["attachments"], "properties": {"attachments": {"minItems": 1}}}]
 
 
 class MessageIn(Strict):
+    """A reply or an internal note: a body with something visible in it, or files, or both."""
+
     tolerant_text = frozenset({"body"})
+    model_config = ConfigDict(json_schema_extra=_message_schema)
 
     body: str = Field(default="", max_length=MAX_BODY)
-    public: bool = True
+    public: StrictBool = True
     body_html: SafeHtml = None
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
 
@@ -290,7 +425,7 @@ class EscalationIn(Strict):
 
 class VerdictFeedbackIn(Strict):
     verdict: Verdict = Field(description="which triage verdict is corrected")
-    value: bool = Field(description="what it should have been")
+    value: StrictBool = Field(description="what it should have been")
 
 
 class SolvedExampleOut(BaseModel):
@@ -392,10 +527,12 @@ class EventOut(BaseModel):
 
 
 class CustomerIn(Strict):
-    name: str | None = Field(default=None, max_length=200)
-    emails: list[EmailStr] = Field(default_factory=list, max_length=20)
-    phones: list[Handle] = Field(default_factory=list, max_length=20)
-    chat_handles: list[Handle] = Field(default_factory=list, max_length=20)
+    """A change to a customer: send only what changes."""
+
+    name: PersonName | SkipJsonSchema[None] = None
+    emails: list[Email] = Field(default_factory=list, max_length=20)
+    phones: list[PhoneNumber] = Field(default_factory=list, max_length=20)
+    chat_handles: list[ChatHandle] = Field(default_factory=list, max_length=20)
     organisation_id: Id | None = None
     tier: Tier = Tier.STANDARD
     language: str | None = Field(default=None, max_length=16)
@@ -403,18 +540,29 @@ class CustomerIn(Strict):
     custom_fields: CustomFields = Field(default_factory=dict)
 
 
+class NewCustomerIn(CustomerIn):
+    name: PersonName
+
+
 class AgentIn(Strict):
-    email: EmailStr | None = None
-    name: str | None = Field(default=None, max_length=200)
+    """A change to an agent's account: send only what changes."""
+
+    email: Email | None = Field(default=None, description="null or left out: unchanged")
+    name: Annotated[str, Field(max_length=200)] | SkipJsonSchema[None] = None
     role: Role = Role.REPRESENTATIVE
     tier: int = Field(default=1, ge=1, le=3)
-    active: bool = True
+    active: StrictBool = True
     team_ids: list[Id] = Field(default_factory=list, max_length=100)
     department_ids: list[Id] = Field(default_factory=list, max_length=100)
     languages: list[Label] = Field(default_factory=list, max_length=50)
     skills: list[Label] = Field(default_factory=list, max_length=100)
-    sensitive_access: bool = False
+    sensitive_access: StrictBool = False
     password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class NewAgentIn(AgentIn):
+    email: Email
+    name: PersonName
 
 
 class PasswordChangeIn(Strict):
@@ -449,9 +597,15 @@ class AgentOut(BaseModel):
 
 
 class GroupIn(Strict):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    """A change to a team or department: send only what changes."""
+
+    name: GroupName | SkipJsonSchema[None] = None
     description: str | None = Field(default=None, max_length=2000)
-    email: EmailStr | None = None
+    email: Email | None = None
+
+
+class NewGroupIn(GroupIn):
+    name: GroupName
 
 
 class TeamOut(BaseModel):

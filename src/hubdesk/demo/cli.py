@@ -78,7 +78,7 @@ def demo(
         _seed_demo(hub, console, scale, seed, password)
     token = _demo_token(hub)
     hub.close()
-    _print_welcome(console, host, port, password, token, time.perf_counter() - started)
+    print_welcome(console, host, port, password, token, time.perf_counter() - started)
     _serve(host, port)
 
 
@@ -120,18 +120,22 @@ def _demo_token(hub: Hub) -> str:
     return hub.app.auth.create_token(LOCAL_OPERATOR, ADMIN_EMAIL, "demo")
 
 
-def _print_welcome(console: Console, host: str, port: int, password: str, token: str,
-                   seconds: float) -> None:
-    from hubdesk.demo.people import ADMIN_EMAIL, DEMO_DOMAIN, SIGN_IN
+def print_welcome(console: Console, host: str, port: int, password: str, token: str,
+                  seconds: float) -> None:
+    from hubdesk.demo.people import STAFF, TRY_AS
 
     base = f"http://{host}:{port}"
-    others = ", ".join(f"{name}@{DEMO_DOMAIN}" for name in SIGN_IN if name != "admin")
+    logins = [m for m in STAFF if m.signs_in]
+    email_width = max(len(m.email) for m in logins)
     console.print(f"\n[bold green]Hubdesk demo ready[/] (prepared in {seconds:.1f} s)\n")
     console.print(f"  console    {base}/")
     console.print(f"  API docs   {base}/api/docs")
-    console.print(f"  sign in    {ADMIN_EMAIL}  password: [bold]{password}[/]")
-    console.print(f"             (same password: {others})")
-    console.print(f"  API token  [bold]{token}[/]")
+    console.print(f"  password   [bold]{password}[/]  (the same for every login below)")
+    console.print("  sign in as")
+    for member in logins:
+        console.print(f"    {member.email:<{email_width}}  {member.title}\n"
+                      f"      try: {TRY_AS[member.email_local]}", markup=False, highlight=False)
+    console.print(f"  API token  [bold]{token}[/] (the administrator's)")
     console.print(f"  try        curl -H 'Authorization: Bearer {token}' "
                   f"'{base}/api/v1/tickets?status=open&limit=5'\n")
     console.print("stop with Ctrl-C\n")

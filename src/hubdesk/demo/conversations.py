@@ -9,6 +9,7 @@ and the newest ones are still new or open, as in a real queue.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from hubdesk.demo.people import Person
 from hubdesk.demo.timeline import agent_response, customer_response
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.customers import Customer, Tier
+from hubdesk.domain.safety import BLOCKED_SENDER_TAG
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.tickets import NewTicket, TicketChanges
@@ -65,8 +67,14 @@ def _pick_agent(rng: random.Random, org: Structure, team: str, language: str) ->
 
 
 def play_ticket(hub: Hub, rng: random.Random, org: Structure, clientele: Clientele,
-                created: datetime, now: datetime) -> int:
-    """Open one ticket at ``created`` and play its story up to ``now``; returns its id."""
+                created: datetime, now: datetime, *,
+                blocks: Mapping[int, datetime] | None = None) -> int:
+    """Open one ticket at ``created`` and play its story up to ``now``; returns its id.
+
+    ``blocks`` says from when a customer is blocked: their story stops there, and a contact
+    they make after it is held on arrival by the desk's own rule and gets no story at all.
+    The block itself must already be in the database by then (the seeder plays the timeline
+    in order)."""
     customer, person = clientele.pick(rng)
     category = content.pick_category(rng)
     values = content.slots(rng)
@@ -74,9 +82,14 @@ def play_ticket(hub: Hub, rng: random.Random, org: Structure, clientele: Cliente
     if now - created < IN_PROGRESS_WINDOW and rng.random() < IN_PROGRESS_SHARE:
         # Recent work is often half done: the story pauses somewhere before "now".
         story.now = created + (now - created) * rng.uniform(0.05, 0.7)
+    blocked_at = (blocks or {}).get(customer.id or 0)
+    if blocked_at is not None:
+        story.now = min(story.now, blocked_at)
     team = team_for(person)
     agent = _pick_agent(rng, org, team, person.language)
-    opened = _open(story, customer, person, category, values, team, agent)
+    opened, held = _open(story, customer, person, category, values, team, agent)
+    if held:
+        return opened
     story.ticket_id = opened
     story.budget = rng.choices(range(1, 7), weights=MESSAGE_COUNT_WEIGHTS)[0] - 1
     try:
@@ -89,7 +102,8 @@ def play_ticket(hub: Hub, rng: random.Random, org: Structure, clientele: Cliente
 
 
 def _open(story: Story, customer: Customer, person: Person, category: content.Category,
-          values: dict[str, str], team: str, agent: Agent) -> int:
+          values: dict[str, str], team: str, agent: Agent) -> tuple[int, bool]:
+    """The new ticket's id, and whether intake held it (its sender is blocked)."""
     rng = story.rng
     contact = content.compose_contact(rng, category, person.language, person.first_name, values)
     channel = content.pick_channel(rng, category)
@@ -104,7 +118,7 @@ def _open(story: Story, customer: Customer, person: Person, category: content.Ca
         custom_fields={"order": values["order"]} if "order" in contact.body else {}),
         now=story.clock)
     assert detail.ticket.id is not None
-    return detail.ticket.id
+    return detail.ticket.id, BLOCKED_SENDER_TAG in detail.ticket.tags
 
 
 def _duplicate_and_merge(story: Story, customer: Customer, person: Person,

@@ -27,8 +27,22 @@ DEPARTMENTS = (
 )
 
 
-# One account per kind of user can sign in to the console with the demo password.
-SIGN_IN = ("admin", "priya", "jonas", "hannah", "liam", "ines")
+# One account per kind of user can sign in to the console with the demo password; the demo
+# prints each with its role and something to try that shows what the role may do.
+TRY_AS = {
+    "admin": "everything: agents, teams, departments, webhooks; reveal masked card numbers",
+    "priya": "every queue; add agents and teams; block an abusive sender",
+    "jonas": "every queue; route tickets between teams, merge duplicates; open the ticket "
+             "tagged 'security' to see the sender he blocked",
+    "hannah": "Frontline EN's queue; assign its tickets within her team, merge duplicates",
+    "liam": "Frontline EN's queue; take a ticket, reply, set it pending or solved",
+    "ines": "only tickets handed to Billing; read them and answer in internal notes",
+}
+SIGN_IN = tuple(TRY_AS)
+
+ROLE_NAMES = {Role.REPRESENTATIVE: "representative", Role.TEAM_LEAD: "team lead",
+              Role.COORDINATOR: "coordinator", Role.MANAGER: "manager",
+              Role.ADMIN: "administrator", Role.LIAISON: "department liaison"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,12 @@ class StaffMember:
     @property
     def signs_in(self) -> bool:
         return self.email_local in SIGN_IN
+
+    @property
+    def title(self) -> str:
+        """The role as people say it, with the team or department it works for."""
+        groups = ", ".join(self.teams or self.departments)
+        return f"{ROLE_NAMES[self.role]}, {groups}" if groups else ROLE_NAMES[self.role]
 
 
 def _m(name: str, local: str, role: Role, tier: int, teams: tuple[str, ...] = (),

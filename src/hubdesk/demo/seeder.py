@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from hubdesk.bootstrap import Hub
 from hubdesk.demo.conversations import play_ticket
-from hubdesk.demo.incident import play_incident
+from hubdesk.demo.incident import incident_steps, plan_incident
 from hubdesk.demo.intent_model import train_demo_intent_model
 from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
 from hubdesk.demo.people import ADMIN_EMAIL
@@ -54,11 +54,18 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
     organisations = build_organisations(hub)
     clientele = build_customers(hub, rng, customer_count, organisations,
                                 on_customer=on_customer)
+    incident = plan_incident(rng, clientele, now)
+    blocks = {incident.customer_id: incident.blocked_at}
+    # The incident is played in its place in time, so contacts after the block meet it.
+    pending = incident_steps(hub, structure, incident)
     for moment in contact_moments(rng, ticket_count, now - HISTORY, now - timedelta(minutes=5)):
-        play_ticket(hub, rng, structure, clientele, moment, now)
+        while pending and pending[0][0] <= moment:
+            pending.pop(0)[1]()
+        play_ticket(hub, rng, structure, clientele, moment, now, blocks=blocks)
         if on_ticket is not None:
             on_ticket()
-    play_incident(hub, rng, structure, clientele, now)
+    for _, step in pending:
+        step()
     return DemoSummary(teams=len(structure.teams), departments=len(structure.departments),
                        agents=len(structure.agents), customers=customer_count,
                        tickets=ticket_count, admin_email=ADMIN_EMAIL)

@@ -14,6 +14,9 @@ from hubdesk.api.schemas import (
     CustomerOut,
     DepartmentOut,
     GroupIn,
+    NewAgentIn,
+    NewCustomerIn,
+    NewGroupIn,
     PasswordChangeIn,
     SessionsEndedOut,
     TeamOut,
@@ -23,7 +26,7 @@ from hubdesk.domain.agents import Department, Team
 from hubdesk.services import directory as service
 
 router = APIRouter(prefix="/api/v1", tags=["directory"],
-                   responses=problem_responses(401, 403, 404, 409, 413, 422))
+                   responses=problem_responses(400, 401, 403, 404, 409, 413, 422))
 
 
 def _customer_input(body: CustomerIn) -> service.CustomerInput:
@@ -44,7 +47,7 @@ def list_customers(app: AppDep, agent: AgentDep,
 
 
 @router.post("/customers", status_code=201, response_model=CustomerOut)
-def create_customer(body: CustomerIn, app: AppDep, agent: AgentDep) -> CustomerOut:
+def create_customer(body: NewCustomerIn, app: AppDep, agent: AgentDep) -> CustomerOut:
     return CustomerOut.of(app.directory.create_customer(agent, _customer_input(body)))
 
 
@@ -75,7 +78,7 @@ def list_agents(app: AppDep, agent: AgentDep) -> list[AgentOut]:
 
 
 @router.post("/agents", status_code=201, response_model=AgentOut)
-def create_agent(body: AgentIn, app: AppDep, agent: AgentDep) -> AgentOut:
+def create_agent(body: NewAgentIn, app: AppDep, agent: AgentDep) -> AgentOut:
     return AgentOut.of(app.directory.create_agent(agent, _agent_input(body)))
 
 
@@ -112,7 +115,7 @@ def list_teams(app: AppDep, agent: AgentDep) -> list[TeamOut]:
 
 
 @router.post("/teams", status_code=201, response_model=TeamOut)
-def create_team(body: GroupIn, app: AppDep, agent: AgentDep) -> TeamOut:
+def create_team(body: NewGroupIn, app: AppDep, agent: AgentDep) -> TeamOut:
     team = Team(id=None, name=body.name or "", description=body.description or "")
     return TeamOut.of(app.directory.create_team(agent, team))
 
@@ -129,7 +132,7 @@ def list_departments(app: AppDep, agent: AgentDep) -> list[DepartmentOut]:
 
 
 @router.post("/departments", status_code=201, response_model=DepartmentOut)
-def create_department(body: GroupIn, app: AppDep, agent: AgentDep) -> DepartmentOut:
+def create_department(body: NewGroupIn, app: AppDep, agent: AgentDep) -> DepartmentOut:
     department = Department(id=None, name=body.name or "", description=body.description or "",
                             email=str(body.email) if body.email else None)
     return DepartmentOut.of(app.directory.create_department(agent, department))

@@ -16,7 +16,7 @@ from hubdesk.api.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["safety"],
-                   responses=problem_responses(401, 403, 404, 409, 422))
+                   responses=problem_responses(400, 401, 403, 404, 409, 422))
 
 
 @router.put("/customers/{customer_id}/block", response_model=CustomerOut)

@@ -31,7 +31,7 @@ from hubdesk.services import tickets as service
 from hubdesk.services.views import TicketFilter
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
-                   responses=problem_responses(401, 403, 404, 409, 413, 422))
+                   responses=problem_responses(400, 401, 403, 404, 409, 413, 422))
 
 
 @router.post("", status_code=201, response_model=TicketOut,
@@ -58,13 +58,16 @@ def list_tickets(
     app: AppDep, agent: AgentDep,
     status: Annotated[list[Status] | None, Query()] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
-    assignee: Annotated[str | None, Query(description="an agent id, 'me' or 'none'")] = None,
+    assignee: Annotated[str | None, Query(description="an agent id, 'me' or 'none'",
+                                          pattern="^(|me|none|[0-9]{1,18})$")] = None,
     team: QueryId = None,
     department: QueryId = None,
     requester: QueryId = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(
+        max_length=200, description="`next_cursor` of the previous page, as it was handed out",
+        json_schema_extra={"format": "cursor"})] = None,
 ) -> JsonResponse:
     filters = TicketFilter(
         status=tuple(status or ()), priority=tuple(priority or ()),
@@ -165,7 +168,7 @@ def merge_into(ticket_id: PathId, body: MergeIn, app: AppDep, agent: AgentDep) -
 
 
 attachments = APIRouter(prefix="/api/v1/attachments", tags=["tickets"],
-                        responses=problem_responses(401, 404))
+                        responses=problem_responses(401, 404, 422))
 
 
 @attachments.get("/{attachment_id}", response_class=Response,

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import Strict, problem_responses
@@ -14,22 +15,32 @@ from hubdesk.domain.webhooks import MAX_URL_LENGTH, WebhookDelivery, WebhookSubs
 from hubdesk.services import webhooks as service
 
 router = APIRouter(prefix="/api/v1", tags=["webhooks"],
-                   responses=problem_responses(401, 403, 404, 422))
+                   responses=problem_responses(400, 401, 403, 404, 422))
 
 EventKind = Annotated[str, Field(min_length=1, max_length=80,
                                  pattern=r"^(\*|[a-z_]+(\.[a-z_]+)*)$")]
 
 
+# http(s), a host name, an optional port, no credentials: what the URL rules read it by.
+WEBHOOK_URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]*[A-Za-z0-9](:[0-9]{1,4})?([/?#][^\\s]*)?$"
+WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH,
+                                  json_schema_extra={"pattern": WEBHOOK_URL_PATTERN},
+                                  examples=["https://hooks.example.com/hubdesk"])]
+
+
 class WebhookIn(Strict):
-    url: str | None = Field(default=None, min_length=1, max_length=MAX_URL_LENGTH,
-                            examples=["https://hooks.example.com/hubdesk"])
+    url: WebhookUrl | SkipJsonSchema[None] = None
     event_kinds: list[EventKind] = Field(
         default_factory=lambda: ["*"], min_length=1, max_length=50,
         description="outbox topics such as ticket.created, or * for every event")
-    active: bool = True
-    allow_private: bool = Field(
+    active: StrictBool = True
+    allow_private: StrictBool = Field(
         default=False, description="let the webhook reach loopback and private network "
                                    "addresses (administrators only)")
+
+
+class NewWebhookIn(WebhookIn):
+    url: WebhookUrl
 
 
 class WebhookOut(BaseModel):
@@ -95,7 +106,7 @@ def _with_secret(created: service.WebhookWithSecret) -> WebhookSecretOut:
 
 
 @router.post("/webhooks", status_code=201, response_model=WebhookSecretOut)
-def create_webhook(body: WebhookIn, app: AppDep, agent: AgentDep) -> WebhookSecretOut:
+def create_webhook(body: NewWebhookIn, app: AppDep, agent: AgentDep) -> WebhookSecretOut:
     """Deliveries are signed with the returned secret, shown only in this answer."""
     return _with_secret(app.webhooks.create(agent, _input(body)))
 
