@@ -87,7 +87,9 @@ def operations(part: EmbeddedModel) -> int:
     # One kernel row against every support vector, the sparse pair weights over it, and the
     # four dense (pairs x classes) products that turn pairs into votes and margins.
     return int(
-        part.support_vectors.size + part.pair_weights.nnz + 4 * part.first_of_pair.size
+        part.support_vectors.size
+        + (0 if part.pair_weights is None else part.pair_weights.nnz)
+        + 4 * part.first_of_pair.size
     )
 
 
