@@ -55,13 +55,38 @@ def serve(
     if refusal:
         _fail(refusal)
     logs.configure(settings.log_level)
-    hub = _hub(settings)
+    # Migrating needs no triage: building it here too would leave a second copy's pages.
+    hub = _hub(settings.model_copy(update={"triage_enabled": False}))
     hub.migrate()
     hub.close()
+    _preload_application(workers)
     uvicorn.run("hubdesk.asgi:app", host=host, port=port, workers=workers,
                 log_config=None, access_log=False, proxy_headers=False,
                 # Requests the server cannot parse are answered as problem+json too.
                 http=ProblemHttpProtocol)
+
+
+def _preload_application(workers: int) -> None:
+    """Build the application, triage and its models once, before any worker exists.
+
+    Workers are then forked from this process instead of spawned afresh (uvicorn spawns by
+    default), so the models' pages are shared copy-on-write rather than loaded once per
+    worker. The garbage collector leaves the preloaded objects alone (`gc.freeze`): its
+    bookkeeping would otherwise write to, and so copy, every page holding them.
+    """
+    import gc
+    import multiprocessing
+
+    import hubdesk.asgi  # noqa: F401 - builds the application as a side effect
+
+    if workers > 1:
+        from uvicorn import _subprocess
+
+        # None of the application's threads runs yet (background work starts in each
+        # worker's lifespan, database connections on first use): forking is safe here.
+        _subprocess.spawn = multiprocessing.get_context("fork")  # type: ignore[assignment]
+    gc.collect()
+    gc.freeze()
 
 
 @app.command()
