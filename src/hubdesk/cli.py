@@ -72,8 +72,11 @@ def _preload_application(workers: int) -> None:
     Workers are then forked from this process instead of spawned afresh (uvicorn spawns by
     default), so the models' pages are shared copy-on-write rather than loaded once per
     worker. The garbage collector leaves the preloaded objects alone (`gc.freeze`): its
-    bookkeeping would otherwise write to, and so copy, every page holding them.
+    bookkeeping would otherwise write to, and so copy, every page holding them. What loading
+    freed goes back to the system before the first request (`malloc_trim`, glibc only).
     """
+    import ctypes
+    import ctypes.util
     import gc
     import multiprocessing
 
@@ -87,6 +90,9 @@ def _preload_application(workers: int) -> None:
         _subprocess.spawn = multiprocessing.get_context("fork")  # type: ignore[assignment]
     gc.collect()
     gc.freeze()
+    libc = ctypes.util.find_library("c")
+    if libc is not None and hasattr(ctypes.CDLL(libc), "malloc_trim"):
+        ctypes.CDLL(libc).malloc_trim(0)
 
 
 @app.command()
