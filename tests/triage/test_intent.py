@@ -229,23 +229,12 @@ def test_the_ensemble_records_what_its_parts_cost(examples):
         assert model.metrics["parts"][name]["measured_ms"] >= 0
 
 
-class SlowClock:
-    """A timer on which every reading is 40 ms after the last, as on a machine so busy that
-    every part seems to blow the latency budget."""
 
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        self.now += 0.040
-        return self.now
-
-
-def test_the_ensemble_is_chosen_the_same_on_a_busy_machine(examples):
+def test_the_ensemble_is_chosen_the_same_on_a_busy_machine(examples, slow_timer):
     register_encoder("hashing", HashingEncoder)
     options = TrainingOptions(backend="ensemble", encoders=("hashing",), ensemble_folds=3)
     quiet = train_intent_classifier(examples, options)
-    busy = train_intent_classifier(examples, options, timer=SlowClock())
+    busy = train_intent_classifier(examples, options, timer=slow_timer)
     assert busy.weights == quiet.weights
     assert set(busy.embedded) == set(quiet.embedded)
     assert busy.threshold == quiet.threshold
