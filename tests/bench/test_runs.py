@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from hubdesk.bench import intake, lists
+from hubdesk.bench import intake, lists, memory
 from hubdesk.bench.databases import DATABASE_VARIABLE, admin_url
 
 INTAKE_KEYS = {"tickets", "created", "concurrency", "db", "workers", "tickets_per_s", "p50_ms",
@@ -106,3 +106,18 @@ def test_lists_times_every_scenario_without_errors(tmp_path: Path) -> None:
     assert result["worst_list_p95_ms"] > 0
     similar = result["similar_solved"]
     assert similar["errors"] == 0 and similar["requests"] == 3 and similar["p95_ms"] > 0
+
+
+def test_memory_reads_every_process_of_a_served_desk(tmp_path: Path) -> None:
+    result = memory.run(workers=2, log_dir=tmp_path)
+
+    assert result["workers"] == 2
+    assert result["intent_model"].startswith("default-")
+    # The supervisor and its two workers, forked from it: no spawned helper process.
+    assert len(result["processes"]) == 3
+    for process in result["processes"]:
+        assert 0 < process["pss_mb"] <= process["rss_mb"]
+    # Workers forked after the models loaded share their pages: the proportional sum is
+    # well below the resident sum, which counts every shared page once per process.
+    assert result["total_pss_mb"] < 0.8 * result["total_rss_mb"]
+    assert result["largest_worker_rss_mb"] <= result["total_rss_mb"]

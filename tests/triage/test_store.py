@@ -71,3 +71,31 @@ def test_a_model_stored_before_several_encoders_still_loads(tmp_path, small_clas
     assert loaded.encoders == ["words"]
     assert loaded.predict("I forgot my password").category == "password_reset"
     assert not hasattr(loaded, "encoder_name")
+
+
+def test_a_stored_model_scores_without_scikit_learn_or_scipy(tmp_path, small_classifier):
+    """A server loads the model and scores with it; ~110 MB of training libraries stay out."""
+    import json
+    import subprocess
+    import sys
+
+    ModelStore(tmp_path).save(small_classifier)
+    texts = ["I forgot my password", "refund please", "where is my new card", "zzz"]
+    script = (
+        "import json, sys\n"
+        "from hubdesk.triage.intent.store import ModelStore\n"
+        f"model = ModelStore({str(tmp_path)!r}).load()\n"
+        f"scores = [model.log_proba_one(t).tolist() for t in {texts!r}]\n"
+        "heavy = sorted(m for m in ('sklearn', 'scipy') if m in sys.modules)\n"
+        "batch = model.log_proba(['refund please']).tolist()\n"
+        "print(json.dumps({'scores': scores, 'heavy': heavy, 'batch': batch}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=120)
+    answer = json.loads(done.stdout)
+    assert answer["heavy"] == []
+    expected = np.vstack([small_classifier.log_proba_one(text) for text in texts])
+    assert np.allclose(answer["scores"], expected, atol=1e-6)
+    # The batch path of a stored model (stacked single rows) agrees with the trained one's.
+    assert np.allclose(answer["batch"], small_classifier.log_proba(["refund please"]),
+                       atol=1e-5)

@@ -120,6 +120,18 @@ def compare(
               log_dir=_log_dir(log_dir)))
 
 
+@app.command()
+def memory(
+    workers: Annotated[int, typer.Option(min=1, max=16, help="server processes")] = 1,
+    log_dir: LogDir = None,
+) -> None:
+    """Resident memory of `hubdesk serve` at rest with triage and an intent model loaded."""
+    from hubdesk.bench.memory import run
+
+    _logging()
+    _emit(run(workers=workers, log_dir=_log_dir(log_dir)))
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def triage(ctx: typer.Context) -> None:
     """Accuracy and speed of the triage detectors (options are passed to the benchmark)."""

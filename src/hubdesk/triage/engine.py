@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 from hubdesk.domain.triage import (
@@ -70,6 +71,9 @@ class TriageConfig:
     max_characters: int = MAX_ANALYSED_CHARACTERS
     mask_tail: bool = True  # over-mask digit runs past `max_characters` (~50 ms per MB)
     priority_rules: PriorityRules = field(default_factory=PriorityRules)
+    # Where large read-only models are unpacked to be memory-mapped and shared by every
+    # process (the language model); None keeps them in each process's memory.
+    model_cache_dir: Path | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.masked_entities) - set(PII_ENTITIES))
@@ -89,7 +93,8 @@ class TriageEngine:
     ) -> None:
         self.config = config or TriageConfig()
         self.intent = intent
-        self.language = LanguageDetector(self.config.languages)
+        self.language = LanguageDetector(self.config.languages,
+                                         cache_dir=self.config.model_cache_dir)
         self.signals = SignalDetector(learned_anger=learned_anger)
         self.abuse = AbuseDetector(learned_abuse)
         self.pii = PiiDetector(self.config.phone_region)

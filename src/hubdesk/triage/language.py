@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from hubdesk.domain.triage import UNKNOWN_LANGUAGE, LanguageGuess
@@ -31,10 +32,11 @@ class LanguageDetector:
         *,
         short_text_characters: int = SHORT_TEXT_CHARACTERS,
         use_short_text_detector: bool = True,
+        cache_dir: Path | None = None,
     ) -> None:
         self.languages = tuple(sorted({code.lower() for code in languages})) if languages else ()
         self.short_text_characters = short_text_characters
-        self._identifier = _load_py3langid(self.languages)
+        self._identifier = _load_py3langid(self.languages, cache_dir)
         self._lingua: Any = None
         self._lingua_wanted = (
             use_short_text_detector and 1 < len(self.languages) <= MAX_LINGUA_LANGUAGES
@@ -77,10 +79,21 @@ class LanguageDetector:
         return self._lingua
 
 
-def _load_py3langid(languages: tuple[str, ...]) -> Any:
+def _load_py3langid(languages: tuple[str, ...], cache_dir: Path | None = None) -> Any:
+    """The model memory-mapped from `cache_dir` (shared by every process), else in memory."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = None
+    if cache_dir is not None:
+        from hubdesk.triage.langid_mapped import mapped_identifier
+
+        try:
+            identifier = mapped_identifier(cache_dir)
+        except OSError as error:
+            log.warning("cannot map the language model under %s (%s): loading it in memory",
+                        cache_dir, type(error).__name__)
+    if identifier is None:
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     known = [code for code in languages if code in identifier.nb_classes]
     if len(known) > 1:
         identifier.set_languages(known)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from hubdesk.domain.triage import SimilarTicket
 from hubdesk.triage.text import prepare
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 DUPLICATE_SIMILARITY = 0.75
 MIN_SIMILARITY = 0.2
@@ -35,6 +37,9 @@ class PastTicket:
 class SimilarityIndex:
     def __init__(self, tickets: Iterable[PastTicket]) -> None:
         self.tickets: list[PastTicket] = list(tickets)
+        # Loaded with the first question, not with the server: ~110 MB it may never need.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         texts = [prepare(t.text, MAX_CHARACTERS_INDEXED).text for t in self.tickets]
         self._word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
@@ -43,11 +48,15 @@ class SimilarityIndex:
             self._matrix = self._fit(texts)
 
     def _fit(self, texts: Sequence[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         word = self._word.fit_transform(texts)
         char = self._char.fit_transform(texts)
         return _normalise(sp.hstack([word, char], format="csr"))
 
     def _vector(self, text: str) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         cleaned = [prepare(text, MAX_CHARACTERS_INDEXED).text]
         joined = sp.hstack([self._word.transform(cleaned), self._char.transform(cleaned)])
         return _normalise(joined.tocsr())
@@ -94,6 +103,8 @@ class SimilarityIndex:
 
 
 def _normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     # Two blocks, each L2-normalised: rescale so the joined row has unit length again.
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0

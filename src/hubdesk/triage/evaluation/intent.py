@@ -71,6 +71,7 @@ def evaluate_intent(
             model_version=classifier.version,
             threshold=classifier.threshold,
             weights=classifier.weights,
+            **_makeup(classifier),
             train_examples=len(data.train),
             test_examples=len(data.test),
         )
@@ -145,6 +146,13 @@ def _latency(
         "p50_ms": round(float(np.percentile(durations, 50)), 4),
         "p99_ms": round(float(np.percentile(durations, 99)), 4),
     }
+
+
+def _makeup(classifier: IntentClassifier) -> dict[str, Any]:
+    """An ensemble's chosen parts with their modelled and measured costs, and the verdict of
+    the measured time against the latency budget (which never chose the parts)."""
+    keys = ("parts", "costs_ms", "modelled_ms", "latency")
+    return {key: classifier.metrics[key] for key in keys if key in classifier.metrics}
 
 
 def _pct(value: float) -> float:

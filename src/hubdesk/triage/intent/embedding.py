@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.intent.encoder import (
@@ -118,6 +117,8 @@ class EmbeddingIntentModel:
         self.bias = np.empty(0, np.float32)
 
     def fit(self, embeddings: Float32Array, labels: Sequence[str]) -> EmbeddingIntentModel:
+        from sklearn.linear_model import LogisticRegression  # training only: ~100 MB
+
         model = LogisticRegression(C=self.c, max_iter=3000)
         model.fit(embeddings, np.asarray(labels, dtype=object))
         self.classes = model.classes_

@@ -3,42 +3,64 @@
 scikit-learn's vectorizers are built for batches: transforming a single message through a
 feature union costs about a millisecond of Python and sparse-matrix bookkeeping. Triage sees
 one message at a time, so `transform_one` reuses the fitted vocabularies and idf weights and
-returns plain (index, value) arrays, about ten times faster and numerically identical.
+returns plain (index, value) arrays, about ten times faster and numerically identical. A stored
+featurizer keeps only those vocabularies and weights, and its n-grams come from `ngrams.py`:
+scoring loads neither scikit-learn nor SciPy.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from hubdesk.triage.arrays import Float32Array, IntArray
+from hubdesk.triage.ngrams import char_wb_ngrams, word_ngrams
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
 
 
 def _word_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True, dtype=np.float32)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(ngram_range=WORD_NGRAMS, sublinear_tf=True, lowercase=True,
+                           dtype=np.float32)
 
 
 def _char_vectorizer() -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     # char_wb keeps n-grams inside word boundaries: robust to typos and inflections
     # ("refunded", "refund", "refnd") without the noise of n-grams spanning two words.
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, dtype=np.float32
+        analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, min_df=2,
+        dtype=np.float32
     )
 
 
 class _FastPart:
-    """One fitted vectorizer reduced to what a single-message transform needs."""
+    """One fitted vectorizer reduced to what a single-message transform needs: no
+    scikit-learn object, so a stored model loads and scores without scikit-learn."""
 
     def __init__(self, vectorizer: TfidfVectorizer, offset: int) -> None:
-        self.analyse: Callable[[str], list[str]] = vectorizer.build_analyzer()
+        self.kind = str(vectorizer.analyzer)
+        self.ngram_range: tuple[int, int] = tuple(vectorizer.ngram_range)
         self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
         self.idf = vectorizer.idf_.astype(np.float32)
         self.offset = offset
+
+    @property
+    def analyse(self) -> Callable[[str], list[str]]:
+        ngrams = char_wb_ngrams if self.kind == "char_wb" else word_ngrams
+        return partial(ngrams, low=self.ngram_range[0], high=self.ngram_range[1])
 
     def transform(self, text: str) -> tuple[IntArray, Float32Array]:
         vocabulary = self.vocabulary
@@ -54,15 +76,20 @@ class _FastPart:
 
 class NgramFeaturizer:
     def __init__(self) -> None:
-        self.word = _word_vectorizer()
-        self.char = _char_vectorizer()
+        # Present while training; a stored featurizer keeps only its fast parts.
+        self.word: TfidfVectorizer | None = _word_vectorizer()
+        self.char: TfidfVectorizer | None = _char_vectorizer()
         self._fast: tuple[_FastPart, _FastPart] | None = None
 
     @property
     def dimension(self) -> int:
-        return len(self.word.vocabulary_) + len(self.char.vocabulary_)
+        word, char = self._parts()
+        return len(word.vocabulary) + len(char.vocabulary)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
+        assert self.word is not None and self.char is not None
         # The vectorizers are untyped; hstack with format="csr" answers a CSR matrix.
         matrix: sp.csr_matrix = sp.hstack(
             [self.word.fit_transform(texts), self.char.fit_transform(texts)], format="csr"
@@ -71,23 +98,48 @@ class NgramFeaturizer:
         return matrix
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
+        if self.word is None or self.char is None:
+            return self._transform_stored(texts)
         matrix: sp.csr_matrix = sp.hstack(
             [self.word.transform(texts), self.char.transform(texts)], format="csr"
         )
         return matrix
 
+    def _transform_stored(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """A stored featurizer's batch: its single-message rows stacked."""
+        import scipy.sparse as sp
+
+        rows = [self.transform_one(text) for text in texts]
+        pointers = np.cumsum([0, *(len(index) for index, _ in rows)])
+        columns = np.concatenate([index for index, _ in rows]) if rows else np.empty(0)
+        values = np.concatenate([value for _, value in rows]) if rows else np.empty(0)
+        matrix: sp.csr_matrix = sp.csr_matrix(
+            (values.astype(np.float32), columns, pointers), shape=(len(rows), self.dimension)
+        )
+        matrix.sort_indices()
+        return matrix
+
     def transform_one(self, text: str) -> tuple[IntArray, Float32Array]:
+        word, char = self._parts()
+        word_index, word_values = word.transform(text)
+        char_index, char_values = char.transform(text)
+        return np.concatenate([word_index, char_index]), np.concatenate([word_values, char_values])
+
+    def _parts(self) -> tuple[_FastPart, _FastPart]:
         if self._fast is None:
+            assert self.word is not None and self.char is not None
             self._fast = (
                 _FastPart(self.word, 0),
                 _FastPart(self.char, len(self.word.vocabulary_)),
             )
-        word_index, word_values = self._fast[0].transform(text)
-        char_index, char_values = self._fast[1].transform(text)
-        return np.concatenate([word_index, char_index]), np.concatenate([word_values, char_values])
+        return self._fast
 
     def __getstate__(self) -> dict[str, Any]:
-        # The fast path is rebuilt on load; pickling it would double the model file.
+        # Only what scoring needs: a server loading the model then never imports scikit-learn.
+        # Models stored before keep their vectorizers and build the fast parts from them.
         state = self.__dict__.copy()
-        state["_fast"] = None
+        state["_fast"] = self._parts()
+        state["word"] = state["char"] = None
         return state

@@ -10,15 +10,17 @@ in well under a millisecond.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from sklearn.svm import SVC
 
 from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.intent.linear import log_softmax
 from hubdesk.triage.intent.threads import one_blas_thread
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 DEFAULT_C = 10.0
 
@@ -33,9 +35,11 @@ class KernelIntentModel:
         self.second_of_pair = np.empty((0, 0), np.float32)
         self.intercept = np.empty(0, np.float32)
         self.gamma = 1.0
-        self.pair_weights: sp.csr_matrix = sp.csr_matrix(np.empty((0, 0), np.float32))
+        self.pair_weights: sp.csr_matrix | None = None
 
     def fit(self, embeddings: Float32Array, labels: Sequence[str]) -> KernelIntentModel:
+        from sklearn.svm import SVC  # training only; a stored model needs SciPy's sparse rows
+
         model = SVC(C=self.c, kernel="rbf", gamma="scale")
         model.fit(embeddings, np.asarray(labels, dtype=object))
         self.classes = model.classes_
@@ -55,6 +59,7 @@ class KernelIntentModel:
 
     def one_vs_one(self, embeddings: Float32Array) -> Float32Array:
         """libsvm's decision values for every class pair (i < j), positive favouring i."""
+        assert self.pair_weights is not None, "fit the model first"
         x = np.atleast_2d(embeddings).astype(np.float32)
         distances = (x**2).sum(axis=1)[:, None] - 2 * x @ self.support_vectors.T
         kernel = np.exp(-self.gamma * (distances + self.support_norms[None, :]))
@@ -84,6 +89,8 @@ def _pair_weights(dual: npt.NDArray[np.float64], n_support: npt.NDArray[np.int32
     libsvm stores, for a support vector of class c, its coefficient against class k in row
     k - 1 when k > c and in row k when k < c.
     """
+    import scipy.sparse as sp
+
     starts = np.concatenate([[0], np.cumsum(n_support)])
     rows, columns, values = [], [], []
     pair = 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from hubdesk.triage.arrays import FloatArray, LabelArray
 from hubdesk.triage.intent.features import NgramFeaturizer
@@ -36,6 +35,8 @@ class LinearIntentModel:
         self.bias = np.empty(0, np.float32)
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> LinearIntentModel:
+        from sklearn.linear_model import LogisticRegression  # training only: ~100 MB
+
         matrix = self.featurizer.fit_transform(texts)
         model = LogisticRegression(C=self.c, max_iter=3000)
         model.fit(matrix, np.asarray(labels, dtype=object))

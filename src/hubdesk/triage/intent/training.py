@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,8 +28,9 @@ from hubdesk.triage.intent.classifier import (
     combine,
     component_name,
     encode_texts,
+    encoder_of,
 )
-from hubdesk.triage.intent.costs import Costs
+from hubdesk.triage.intent.costs import Costs, modelled
 from hubdesk.triage.intent.costs import measure as measure_costs
 from hubdesk.triage.intent.embedding import (
     EmbeddingBackendUnavailable,
@@ -64,8 +65,9 @@ class TrainingOptions:
     out_of_scope_label: str | None = None
     # The ensemble's sentence encoders; those not installed are left out (all of them: error).
     encoders: tuple[str, ...] = ENCODER_BACKENDS
-    # The ensemble only weighs parts whose summed time per message, measured on this machine
-    # while training, fits here (None: no limit). Both encoders together take ~20 ms.
+    # The ensemble only weighs parts whose summed modelled cost per message (costs.py: a
+    # fixed table and counted operations, never a clock) fits here (None: no limit). Both
+    # encoders together cost ~20 ms. The time measured while training is only reported.
     latency_budget_ms: float | None = 15.0
     fixed_threshold: float | None = None
     # Ensemble weights tuned on out-of-fold predictions over all the training data: a single
@@ -78,11 +80,12 @@ def train_intent_classifier(
     options: TrainingOptions | None = None,
     progress: ProgressCallback | None = None,
     embeddings: dict[str, dict[str, Float32Array]] | None = None,
+    timer: Callable[[], float] = time.perf_counter,
 ) -> IntentClassifier:
     """Train on (text, category) pairs.
 
     `embeddings` may carry precomputed vectors by encoder name, then by text; vectors computed
-    here are added to it.
+    here are added to it. `timer` times the ensemble's parts for the latency verdict only.
     """
     options = options or TrainingOptions()
     if options.backend not in BACKENDS:
@@ -97,9 +100,8 @@ def train_intent_classifier(
     classes, validation_truth, parts, fold_model = _validation_predictions(
         options, texts, labels, vectors, progress
     )
-    costs = None
-    if options.backend == "ensemble" and options.latency_budget_ms is not None:
-        costs = measure_costs(fold_model, [texts[i] for i in in_scope])
+    ensemble = options.backend == "ensemble"
+    costs = modelled(fold_model) if ensemble else None
     weights = choose_weights(
         parts,
         classes,
@@ -120,7 +122,9 @@ def train_intent_classifier(
         "examples": len(in_scope),
         "classes": len(final.classes),
         "encoders": sorted(vectors),
-        **({} if costs is None else _cost_metrics(costs, used)),
+        **({} if costs is None else _cost_metrics(
+            costs, measure_costs(fold_model, [texts[i] for i in in_scope], timer), weights,
+            options.latency_budget_ms)),
         "train_seconds": round(time.perf_counter() - started, 2),
     }
     final.version = make_version(options.backend, texts, labels)
@@ -161,8 +165,24 @@ def _validation_predictions(
     return classes, truth, {name: np.vstack(chunks) for name, chunks in parts.items()}, model
 
 
-def _cost_metrics(costs: Costs, used: set[str]) -> dict[str, Any]:
-    return {"costs_ms": costs.as_dict(), "estimated_ms": round(costs.of(frozenset(used)), 2)}
+def _cost_metrics(
+    modelled_costs: Costs, measured: Costs, weights: dict[str, float], budget: float | None
+) -> dict[str, Any]:
+    """The parts chosen with both costs, and the latency verdict on the measured one."""
+    used = frozenset(name for name, weight in weights.items() if weight > 0)
+    modelled_ms, measured_ms = modelled_costs.of(used), measured.of(used)
+    chosen = sorted(used | {f"encoder:{encoder_of(name)}" for name in used if encoder_of(name)})
+    modelled_all, measured_all = modelled_costs.as_dict(), measured.as_dict()
+    return {
+        "parts": {name: {"weight": weights.get(name),
+                         "modelled_ms": modelled_all.get(name),
+                         "measured_ms": measured_all.get(name)} for name in chosen},
+        "costs_ms": {"modelled": modelled_all, "measured": measured_all},
+        "modelled_ms": round(modelled_ms, 2),
+        "estimated_ms": round(measured_ms, 2),
+        "latency": {"budget_ms": budget, "measured_ms": round(measured_ms, 2),
+                    "within_budget": None if budget is None else measured_ms <= budget},
+    }
 
 
 def _folds(options: TrainingOptions, labels: Sequence[str]) -> list[tuple[list[int], list[int]]]:

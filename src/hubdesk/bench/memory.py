@@ -1,0 +1,111 @@
+"""`hubdesk bench memory`: what `hubdesk serve` holds in memory at rest, with triage loaded.
+
+A scratch data folder gets a SQLite database and the demo desk's trained intent model, then
+`hubdesk serve` starts on a free loopback port. Once `/readyz` answers, the resident set
+(VmRSS) and the proportional set (Pss: shared pages divided among the processes sharing them)
+of every process of the server's tree are read from /proc. RSS counts a page shared by N
+workers N times; Pss counts it once in all, so the summed Pss is what N workers really cost.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from hubdesk.bench.server import ChildServer
+
+log = logging.getLogger("hubdesk.bench")
+TARGET_MB = 150
+SETTLE_SECONDS = 2.0
+
+
+class ServeCommand(ChildServer):
+    """`hubdesk serve` itself, as a desk runs it."""
+
+    name = "hubdesk serve"
+
+    def __init__(self, data_dir: Path, *, workers: int, log_path: Path) -> None:
+        super().__init__(workers=workers, log_path=log_path)
+        self.data_dir = data_dir
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-c", "from hubdesk.cli import main; main()", "serve",
+                "--host", "127.0.0.1", "--port", str(self.port),
+                "--workers", str(self.workers)]
+
+    def environment(self) -> dict[str, str]:
+        environment = {key: value for key, value in super().environment().items()
+                       if not key.startswith("HUBDESK_")}
+        return {**environment, "HUBDESK_DATA_DIR": str(self.data_dir),
+                "HUBDESK_LOG_LEVEL": "WARNING"}
+
+
+def run(*, workers: int = 1, seed: int = 7, log_dir: Path | None = None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="hubdesk-bench-memory-") as scratch:
+        data_dir = Path(scratch)
+        version = _train_demo_model(data_dir, seed)
+        log_path = (log_dir or data_dir) / "memory-server.log"
+        with ServeCommand(data_dir, workers=workers, log_path=log_path) as server:
+            time.sleep(SETTLE_SECONDS)  # let the workers finish starting their threads
+            assert server.pid is not None
+            processes = [_memory(pid) for pid in process_tree(server.pid)]
+    workers_only = processes[1:] if workers > 1 else processes
+    return {
+        "workers": workers,
+        "intent_model": version,
+        "processes": processes,
+        "total_rss_mb": round(sum(p["rss_mb"] for p in processes), 1),
+        "total_pss_mb": round(sum(p["pss_mb"] for p in processes), 1),
+        "largest_worker_rss_mb": max(p["rss_mb"] for p in workers_only),
+        "target_mb": TARGET_MB,
+    }
+
+
+def _train_demo_model(data_dir: Path, seed: int) -> str | None:
+    from hubdesk.bootstrap import build_hub
+    from hubdesk.config import Settings
+    from hubdesk.demo.intent_model import train_demo_intent_model
+
+    log.info("training the demo desk's intent model in %s", data_dir)
+    hub = build_hub(Settings(environment="test", data_dir=data_dir, embedded_worker=False))
+    try:
+        hub.migrate()
+        return train_demo_intent_model(hub, seed)
+    finally:
+        hub.close()
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and its descendants, parents first."""
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop(0)
+        found.append(pid)
+        pending += _children(pid)
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in task.read_text().split()]
+        except OSError:  # the thread ended meanwhile
+            continue
+    return sorted(set(children))
+
+
+def _memory(pid: int) -> dict[str, Any]:
+    return {"pid": pid, "rss_mb": _kilobytes(Path(f"/proc/{pid}/status"), "VmRSS:") / 1024,
+            "pss_mb": _kilobytes(Path(f"/proc/{pid}/smaps_rollup"), "Pss:") / 1024}
+
+
+def _kilobytes(path: Path, field: str) -> float:
+    for line in path.read_text().splitlines():
+        if line.startswith(field):
+            return round(float(line.split()[1]), 1)
+    return 0.0

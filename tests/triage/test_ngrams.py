@@ -1,0 +1,44 @@
+"""The n-grams a stored model scores with are scikit-learn's, without scikit-learn."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from hubdesk.triage.evaluation import datasets
+from hubdesk.triage.ngrams import char_wb_ngrams, word_ngrams
+from hubdesk.triage.text import prepare
+
+AWKWARD = [
+    "", " ", "a", "I", "ab", "a b c", "  spaced \t out\n\nlines  ", "Ünïcödé ÉCOLE Straße",
+    "e-mail a_b@c.d, 12 34 5678!", "ΑΒΓ δεζ", "日本語のテキスト", "can't won’t", "x" * 30,
+    "REFUND!!! NOW??", "mixed123 tokens_with_underscores",
+]
+
+
+def _analysers(char_range: tuple[int, int]):
+    word = TfidfVectorizer(ngram_range=(1, 2)).build_analyzer()
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=char_range).build_analyzer()
+    return word, char
+
+
+def _differing(texts: list[str], char_range: tuple[int, int]) -> list[str]:
+    word, char = _analysers(char_range)
+    return [text for text in texts
+            if Counter(word(text)) != Counter(word_ngrams(text))
+            or Counter(char(text)) != Counter(char_wb_ngrams(text, *char_range))]
+
+
+@pytest.mark.parametrize("char_range", [(2, 5), (3, 5)])
+def test_the_same_ngrams_as_scikit_learn_on_awkward_texts(char_range, examples):
+    texts = AWKWARD + [prepare(text).text for text, _ in examples]
+    assert _differing(texts, char_range) == []
+
+
+def test_the_same_ngrams_as_scikit_learn_on_banking77(shared_data):
+    data = datasets.banking77(shared_data)
+    texts = [prepare(text).text for text, _ in data.train[::4] + data.test]
+    assert len(texts) > 5000
+    assert _differing(texts, (2, 5)) == []
