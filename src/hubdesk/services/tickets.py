@@ -392,8 +392,11 @@ def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
             ticket.change_status(changes.status, author, at)
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
+        # The ticket as this change left it, read in the same transaction: the caller saw it
+        # when acting, even if the change took it out of their scope (a released ticket).
+        detail = detail_of(uow, ticket)
         uow.commit()
-    return get_ticket(uows, actor, ticket_id)
+    return detail
 
 
 def _masked_changes(tools: IntakeTools, changes: TicketChanges) -> TicketChanges:
@@ -461,8 +464,9 @@ def merge_tickets(uows: UnitOfWorkFactory, actor: Agent, source_id: int, target_
         uow.tickets.save(source)
         uow.tickets.save(target)
         flush_events(uow, source, target)
+        detail = detail_of(uow, target)
         uow.commit()
-    return get_ticket(uows, actor, target_id)
+    return detail
 
 
 def get_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> TicketDetail:

@@ -214,14 +214,21 @@ async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
 
 @router.post("/tickets/{ticket_id:int}/update")
 async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
+    gone = False
+
     def change() -> str:
+        nonlocal gone
         changes = _changes(form)
         if not changes.fields_set:
             return "Nothing was changed."
-        app_of(request).tickets.update(agent, ticket_id, changes)
+        detail = app_of(request).tickets.update(agent, ticket_id, changes)
+        if TicketAction.VIEW not in detail.allowed_actions:
+            gone = True  # e.g. released by a representative outside its team
+            return f"Ticket #{ticket_id} updated; it is no longer in your queues."
         return "Ticket updated."
 
-    return await _act(request, agent, ticket_id, change)
+    return await _act(request, agent, ticket_id, change,
+                      destination=lambda: "/tickets" if gone else f"/tickets/{ticket_id}")
 
 
 @router.post("/tickets/{ticket_id:int}/messages/{message_id:int}/feedback")
@@ -267,13 +274,15 @@ async def block(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     return await _act(request, agent, ticket_id, decide)
 
 
-async def _act(request: Request, agent: Agent, ticket_id: int,
-               work: Callable[[], str]) -> Response:
-    """Run a change from the ticket page: back to the ticket with what ``work`` says it did,
-    or the page again with the reason it was refused."""
+async def _act(request: Request, agent: Agent, ticket_id: int, work: Callable[[], str], *,
+               destination: Callable[[], str] | None = None) -> Response:
+    """Run a change from the ticket page: back to the ticket (or ``destination``) with what
+    ``work`` says it did, or the page again with the reason it was refused."""
     try:
         done = await run_in_threadpool(work)
     except DomainError as error:
         return await _ticket_page(request, agent, ticket_id, error=error)
     flash(request, "ok", done)
+    if destination is not None:
+        return RedirectResponse(destination(), status_code=303)
     return _back_to(ticket_id)
