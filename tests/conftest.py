@@ -32,6 +32,37 @@ POSTGRES_ADMIN_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+REDIS_TEST_URL = os.environ.get("HUBDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The public data sets beside the repository; tests using them skip when absent."""
+    override = os.environ.get("HUBDESK_SHARED_DATA")
+    path = Path(override) if override else Path(__file__).resolve().parents[1].parent / \
+        "shared" / "data"
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path}: set HUBDESK_SHARED_DATA to run this test")
+    return path
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A reachable Redis for this test: required under CI=true, otherwise skipped if absent."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        if IN_CI:
+            pytest.fail(f"Redis is required under CI=true and is unreachable: {error}")
+        pytest.skip("Redis not reachable; set HUBDESK_TEST_REDIS_URL to run these tests")
+    finally:
+        client.close()
+    return REDIS_TEST_URL
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

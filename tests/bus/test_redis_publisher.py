@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import orjson
@@ -12,22 +11,16 @@ from hubdesk.bus import EVENTS_CHANNEL, FanOut, LocalBroadcast, RedisPublisher
 from hubdesk.domain.agents import Role
 from hubdesk.services.outbox import relay_outbox
 from tests import factories
-from tests.conftest import IN_CI
+from tests.conftest import REDIS_TEST_URL
 
-REDIS_URL = os.environ.get("HUBDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = REDIS_TEST_URL
 
 
 @pytest.fixture
-def redis_client():
+def redis_client(redis_url):
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as error:
-        if IN_CI:
-            pytest.fail(f"Redis is required under CI=true and is unreachable: {error}")
-        pytest.skip("Redis not reachable; set HUBDESK_TEST_REDIS_URL to run these tests")
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
     yield client
     client.close()
 

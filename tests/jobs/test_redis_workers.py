@@ -14,33 +14,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.conftest import REDIS_TEST_URL
 from tests.jobs.conftest import wait_until
 from tests.jobs.recording import TICK_JOB, records
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("HUBDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = REDIS_TEST_URL
 TAKEN = "periodic tick already taken"
 
 
 @pytest.fixture
-def queue_name():
+def queue_name(redis_url):
     """A queue of this test's own on the shared Redis, emptied afterwards."""
-    import redis
     from huey import RedisHuey
 
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as error:
-        if IN_CI:
-            pytest.fail(f"Redis is required under CI=true and is unreachable: {error}")
-        pytest.skip("Redis not reachable; set HUBDESK_TEST_REDIS_URL to run these tests")
-    finally:
-        client.close()
     name = f"hubdesk_test_{uuid.uuid4().hex[:12]}"
     yield name
-    RedisHuey(name, url=REDIS_URL).storage.flush_all()
+    RedisHuey(name, url=redis_url).storage.flush_all()
 
 
 def _worker(hub, queue_name: str, log: Path) -> subprocess.Popen[bytes]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
-from pathlib import Path
 
 import pytest
 
 from hubdesk.triage.intent.classifier import IntentClassifier
 from hubdesk.triage.intent.training import TrainingOptions, train_intent_classifier
-
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 # A small desk's categories, each with phrasings a customer might use.
 PHRASES = {
@@ -72,15 +69,6 @@ def examples() -> list[tuple[str, str]]:
 def small_classifier(examples: list[tuple[str, str]]) -> IntentClassifier:
     return train_intent_classifier(examples, TrainingOptions(validation_fraction=0.2))
 
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The public data sets beside the repository; tests using them skip when absent."""
-    override = os.environ.get("HUBDESK_SHARED_DATA")
-    path = Path(override) if override else REPOSITORY_ROOT.parent / "shared" / "data"
-    if not path.is_dir():
-        pytest.skip(f"shared data not found at {path}: set HUBDESK_SHARED_DATA to run this test")
-    return path
 
 
 class SlowClock:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import math
-import os
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pytest
 
 from hubdesk.workforce.series import History, history_from_rows, interval_starts, local_key
-
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 # Monday .. Sunday; the desk is closed on Sundays.
 WEEKDAY_LEVEL = (1.0, 0.95, 0.9, 0.9, 0.8, 0.35, 0.0)
@@ -49,12 +44,3 @@ def synthetic_history(days: int, *, zone: str = "UTC", first: date = date(2024, 
 def days_after(history: History, count: int) -> list[date]:
     return [history.last_day + timedelta(days=i + 1) for i in range(count)]
 
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The public data sets beside the repository; tests using them skip when absent."""
-    override = os.environ.get("HUBDESK_SHARED_DATA")
-    path = Path(override) if override else REPOSITORY_ROOT.parent / "shared" / "data"
-    if not path.is_dir():
-        pytest.skip(f"shared data not found at {path}: set HUBDESK_SHARED_DATA to run this test")
-    return path
