@@ -34,11 +34,17 @@ def _assert_a_run_that_classified_every_ticket(result: dict[str, Any], tickets: 
     triage = result["triage"]
     assert triage["sampled_messages"] == tickets and triage["without_triage"] == 0
     assert triage["model_versions"] == {model["version"]: tickets}
-    assert triage["stages_ran_on_all"] == TRIAGE_STAGES
-    assert all(stage["mean_ms"] >= 0 for stage in triage["stages"].values())
+    # Every stage is accounted for on every sampled message. On a loaded machine triage's time
+    # budget may skip the later stages (the report says so); personal data is never skipped.
+    assert set(triage["stages"]) == set(TRIAGE_STAGES)
+    for counts in triage["stages"].values():
+        assert counts["ran"] + counts["skipped"] + counts["failed"] + counts["absent"] == tickets
+        assert counts["failed"] == 0
+    assert "pii" in triage["stages_ran_on_all"]
     assert triage["mean_triage_ms"] > 0
-    # Generated contacts are what the model was trained on: it answers most of them.
-    assert triage["abstained_share"] < 0.5
+    if triage["stages"]["intent"]["ran"] == tickets:
+        # Generated contacts are what the model was trained on: it answers most of them.
+        assert triage["abstained_share"] < 0.5
     memory = result["server_memory"]
     assert memory["processes"][0]["role"] in ("server", "supervisor")
     assert all(p["peak_rss_mib"] > 0 for p in memory["processes"])
