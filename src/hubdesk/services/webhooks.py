@@ -171,8 +171,12 @@ def deliver_due(uows: UnitOfWorkFactory, sender: WebhookSender, sealer: Sealer,
     """Send up to ``limit`` due deliveries; returns how many were attempted.
 
     Claiming and recording are two short transactions; nothing is held open while waiting
-    on a receiver, so a slow endpoint never blocks the desk's writers.
+    on a receiver, so a slow endpoint never blocks the desk's writers. The delivery loop asks
+    every second: when nothing is due it only reads, and never queues behind the writers.
     """
+    with uows(write=False) as uow:
+        if not uow.webhooks.any_due(now):
+            return 0
     with uows() as uow:
         due = uow.webhooks.claim_due(now, now + LEASE_PER_DELIVERY * limit, limit)
         uow.commit()

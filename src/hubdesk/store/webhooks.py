@@ -104,13 +104,17 @@ class SqlWebhookRepository:
              "next_attempt_at": d.next_attempt_at, "created_at": d.created_at,
              "updated_at": d.created_at} for d in deliveries])
 
+    def any_due(self, now: datetime) -> bool:
+        d, s = deliveries_table, subscriptions_table
+        return self.db.execute(select(d.c.id).join(s, s.c.id == d.c.subscription_id)
+                               .where(*_due(now)).limit(1)).first() is not None
+
     def claim_due(self, now: datetime, lease_until: datetime,
                   limit: int) -> list[DueDelivery]:
         d, s = deliveries_table, subscriptions_table
         query = (select(d, s.c.url, s.c.allow_private, s.c.sealed_secret)
                  .join(s, s.c.id == d.c.subscription_id)
-                 .where(d.c.status.in_(_RETRYABLE), d.c.next_attempt_at <= now,
-                        s.c.active.is_(True))
+                 .where(*_due(now))
                  .order_by(d.c.next_attempt_at, d.c.id).limit(limit))
         if self.db.dialect.name != "sqlite":
             query = query.with_for_update(skip_locked=True, of=d)
@@ -146,3 +150,9 @@ class SqlWebhookRepository:
         if before_id is not None:
             query = query.where(deliveries_table.c.id < before_id)
         return [_delivery(row) for row in self.db.execute(query)]
+
+
+def _due(now: datetime) -> tuple[Any, ...]:
+    """Deliveries whose next attempt has come, of subscriptions still active."""
+    return (deliveries_table.c.status.in_(_RETRYABLE), deliveries_table.c.next_attempt_at <= now,
+            subscriptions_table.c.active.is_(True))
