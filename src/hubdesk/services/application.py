@@ -106,13 +106,13 @@ class TicketUseCases(_UseCases):
 
     def assign(self, actor: Agent, ticket_id: int, assignee_id: int | None, *,
                now: datetime | None = None) -> TicketDetail:
-        return self.update(actor, ticket_id, tickets.TicketChanges(
-            frozenset({"assignee_id"}), assignee_id=assignee_id), now=now)
+        return self._with_actions(actor, tickets.assign(self._uows, actor, ticket_id,
+                                                        assignee_id, now=self._now(now)))
 
     def change_status(self, actor: Agent, ticket_id: int, status: Status, *,
                       now: datetime | None = None) -> TicketDetail:
-        return self.update(actor, ticket_id, tickets.TicketChanges(
-            frozenset({"status"}), status=status), now=now)
+        return self._with_actions(actor, tickets.change_status(self._uows, actor, ticket_id,
+                                                               status, now=self._now(now)))
 
     def merge(self, actor: Agent, source_id: int, target_id: int, *,
               now: datetime | None = None) -> TicketDetail:
