@@ -11,16 +11,18 @@ from hubdesk.bus import FanOut, LocalBroadcast, RedisPublisher
 from hubdesk.config import Settings
 from hubdesk.domain.agents import Role
 from hubdesk.domain.clock import utcnow
+from hubdesk.domain.mail_rules import MailRouting, RatePolicy
 from hubdesk.domain.safety import SafetyPolicy
 from hubdesk.sealing import FernetSealer
-from hubdesk.services import safety
+from hubdesk.services import handoffs, routing, safety, sla
 from hubdesk.services.application import Application, Dependencies
 from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
 from hubdesk.services.messagebus import MessageBus
+from hubdesk.services.rules import triggers as rule_triggers
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
-from hubdesk.store.migrate import is_current, upgrade
+from hubdesk.store.migrate import connection_is_current, head_revision, upgrade
 from hubdesk.store.uow import SqlUnitOfWorkFactory
 
 
@@ -46,9 +48,14 @@ class Hub:
 
     @cached_property
     def app(self) -> Application:
+        from hubdesk.channels.email.parsing import Limits, StdlibMailParser
+
+        parser = StdlibMailParser(Limits(
+            attachment_bytes=self.settings.mail_max_attachment_bytes))
         return Application(Dependencies(uows=self.uows, tools=self.intake, blobs=self.blobs,
                                         tokens=self.tokens, publisher=self.publisher,
-                                        clock=utcnow))
+                                        clock=utcnow, mail_parser=parser,
+                                        mail_routing=mail_routing(self.settings)))
 
     def reload_triage(self) -> None:
         """Pick up newly trained models: fresh triage tools, and the application rebuilt on
@@ -63,12 +70,13 @@ class Hub:
         import threading
 
         answer: list[tuple[bool, str]] = []
+        head_revision()  # the package's own scripts, read once and outside the database's budget
 
         def probe() -> None:
             try:
                 with self.engine.connect() as connection:
                     connection.execute(text("SELECT 1"))
-                current = is_current(self.engine)
+                    current = connection_is_current(connection)
             except Exception as error:  # readiness reports, it never raises
                 answer.append((False, f"database unreachable: {type(error).__name__}"))
                 return
@@ -108,17 +116,30 @@ def assemble(settings: Settings, engine: Engine, *, intake: IntakeTools | None =
     work carrying it, and the application on top."""
     tools = intake or IntakeTools(sealer=FernetSealer(settings.secret_key),
                                   safety=safety_policy(settings))
-    bus = build_bus(tools.safety)
+    bus = build_bus(tools.safety, routing_enabled=settings.routing_enabled)
     return Hub(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine, bus),
                blobs=FileBlobStore(settings.attachments_dir), bus=bus, redis=redis,
                tokens=tokens or TokenCache(0), intake=tools)
 
 
-def build_bus(policy: SafetyPolicy) -> MessageBus:
-    """Every capability subscribes to ticket events here, and only here."""
+def build_bus(policy: SafetyPolicy, *, routing_enabled: bool = True) -> MessageBus:
+    """Every capability subscribes to ticket events here, and only here. Safety comes first:
+    a held contact is not routed."""
     bus = MessageBus()
     safety.register(bus, policy)
+    # After safety: rules see a held or escalated contact as the safety rules left it; before
+    # SLA clocks and routing, which then see the priority, team or assignee a rule set.
+    rule_triggers.register(bus)
+    sla.register(bus)
+    handoffs.register(bus)
+    routing.register(bus, enabled=routing_enabled)
     return bus
+
+
+def mail_routing(settings: Settings) -> MailRouting:
+    return MailRouting.of(settings.mail_addresses, settings.mail_from,
+                          RatePolicy(settings.mail_rate_limit,
+                                     settings.mail_rate_window_seconds))
 
 
 def safety_policy(settings: Settings) -> SafetyPolicy:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,7 +27,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+@cache
 def head_revision() -> str | None:
+    # Reading the scripts imports every migration module; they cannot change under a running
+    # process, and a readiness probe must not spend its short budget on them each time.
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
@@ -37,6 +41,10 @@ def current_revision(engine: Engine) -> str | None:
 
 def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
+
+
+def connection_is_current(connection: Connection) -> bool:
+    return MigrationContext.configure(connection).get_current_revision() == head_revision()
 
 
 def autogenerate(engine: Engine, message: str) -> None:
