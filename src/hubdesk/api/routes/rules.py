@@ -1,0 +1,99 @@
+"""/api/v1/rules: automation rules (administrators and managers), their dry runs, and why
+rules did or would fire on a ticket."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+
+from hubdesk.api.deps import AgentDep, AppDep, PathId
+from hubdesk.api.rule_schemas import DryRunIn, RuleIn
+from hubdesk.api.schemas import EventOut, problem_responses
+from hubdesk.domain.events import EventKind
+from hubdesk.domain.rules import Rule, RuleVerdict
+
+router = APIRouter(prefix="/api/v1", tags=["rules"],
+                   responses=problem_responses(400, 401, 403, 404, 422))
+
+
+class RuleOut(BaseModel):
+    id: int
+    name: str
+    position: int
+    enabled: bool
+    trigger: dict[str, Any]
+    conditions: dict[str, Any]
+    actions: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, rule: Rule) -> RuleOut:
+        return cls(**rule.to_dict())
+
+
+class VerdictOut(BaseModel):
+    rule_id: int | None
+    rule: str
+    kind: str
+    would_fire: bool
+    reason: str
+    due_at: datetime | None
+    conditions: dict[str, Any]
+
+    @classmethod
+    def of(cls, verdict: RuleVerdict) -> VerdictOut:
+        return cls(**verdict.to_dict())
+
+
+class TicketRulesOut(BaseModel):
+    ticket_id: int
+    fired: list[EventOut]
+    verdicts: list[VerdictOut]
+
+
+@router.post("/rules", status_code=201, response_model=RuleOut)
+def create_rule(body: RuleIn, app: AppDep, agent: AgentDep) -> RuleOut:
+    """Validated whole (fields, operators, values, what the actions name, loops with the
+    other rules) before anything is stored."""
+    return RuleOut.of(app.rules.create(agent, body.plain()))
+
+
+@router.get("/rules", response_model=list[RuleOut])
+def list_rules(app: AppDep, agent: AgentDep) -> list[RuleOut]:
+    """In the order they run: position, then id."""
+    return [RuleOut.of(rule) for rule in app.rules.list(agent)]
+
+
+@router.post("/rules/dry-run", response_model=list[VerdictOut])
+def dry_run(body: DryRunIn, app: AppDep, agent: AgentDep) -> list[VerdictOut]:
+    """Which rules would fire for the ticket now, and why, condition by condition; nothing
+    changes."""
+    event = EventKind(body.event) if body.event else None
+    return [VerdictOut.of(v) for v in app.rules.dry_run(agent, body.ticket_id, event=event)]
+
+
+@router.get("/rules/{rule_id:int}", response_model=RuleOut)
+def get_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> RuleOut:
+    return RuleOut.of(app.rules.get(agent, rule_id))
+
+
+@router.put("/rules/{rule_id:int}", response_model=RuleOut)
+def replace_rule(rule_id: PathId, body: RuleIn, app: AppDep, agent: AgentDep) -> RuleOut:
+    return RuleOut.of(app.rules.update(agent, rule_id, body.plain()))
+
+
+@router.delete("/rules/{rule_id:int}", status_code=204, response_class=Response)
+def delete_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    app.rules.delete(agent, rule_id)
+    return Response(status_code=204)
+
+
+@router.get("/tickets/{ticket_id}/rules", response_model=TicketRulesOut)
+def ticket_rules(ticket_id: PathId, app: AppDep, agent: AgentDep) -> TicketRulesOut:
+    """Why rules fired on the ticket (its history's firings) and which would fire now."""
+    explained = app.rules.for_ticket(agent, ticket_id)
+    return TicketRulesOut(ticket_id=ticket_id,
+                          fired=[EventOut.of(e.id, e.event) for e in explained.fired],
+                          verdicts=[VerdictOut.of(v) for v in explained.verdicts])

@@ -1,0 +1,260 @@
+"""The JSON form of automation rules in the API, generated from the domain's field catalogue
+and action rules so the OpenAPI description says exactly which fields, operators and values a
+condition takes (`domain/rules`). The services validate the same form again, with what only
+the store knows (teams, agents, webhooks, other rules)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    Tag,
+)
+from pydantic import create_model as _create_model
+from pydantic.json_schema import SkipJsonSchema
+
+from hubdesk.api.schemas import MAX_ID, NOT_BLANK, Strict
+from hubdesk.domain.rules.actions import MAX_ACTIONS, MAX_NOTE, NOTIFY_TARGETS
+from hubdesk.domain.rules.conditions import MAX_LIST, MAX_TEXT
+from hubdesk.domain.rules.fields import CATALOGUE, FieldSpec, FieldType, Op
+from hubdesk.domain.rules.model import ANCHORS, MAX_HOURS, MAX_NAME, MAX_POSITION, TIMED_STATUSES
+from hubdesk.domain.rules.model import TRIGGER_KINDS as EVENT_KINDS
+from hubdesk.domain.rules.templates import MAX_TEMPLATE
+from hubdesk.domain.tickets import MAX_TAG_LENGTH, MAX_TAGS, Priority, Status
+
+create_model: Any = _create_model  # typed loosely: the models are built from the catalogue
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT,
+                            json_schema_extra={"pattern": NOT_BLANK})]
+Number = StrictInt | StrictFloat
+
+
+def _whole(value: Any) -> Any:
+    """JSON does not tell 3 from 3.0, so an integral float is the integer it spells."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Booleans are not numbers here: the rules' own validation refuses them, and so does this form.
+# The bounds sit with the integer type, before the conversion, so the description states them.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID), BeforeValidator(_whole)]
+Position = Annotated[StrictInt, Field(ge=0, le=MAX_POSITION), BeforeValidator(_whole)]
+Hours = (Annotated[StrictInt, Field(gt=0, le=MAX_HOURS)]
+         | Annotated[StrictFloat, Field(gt=0, le=MAX_HOURS)])
+TagName = Annotated[str, Field(min_length=1, max_length=MAX_TAG_LENGTH,
+                               pattern="^[^\\s\\u0000]+$")]
+
+_SINGLE = (Op.EQ, Op.NE, Op.LT, Op.GT, Op.CONTAINS, Op.NOT_CONTAINS)
+_LISTS = (Op.IN, Op.NOT_IN)
+_BARE = (Op.IS_SET, Op.IS_NOT_SET, Op.CHANGED)
+_CHANGES = (Op.CHANGED_TO, Op.CHANGED_FROM)
+
+
+def _value_type(spec: FieldSpec) -> Any:
+    if spec.choices:
+        return Literal[spec.choices]
+    return {FieldType.TEXT: Text, FieldType.TAGS: Text, FieldType.ID: Id,
+            FieldType.NUMBER: Number, FieldType.BOOLEAN: StrictBool}[spec.type]
+
+
+def _group_key(spec: FieldSpec) -> str:
+    """Fields compared alike share their models: same type, values and change operators."""
+    return f"{spec.type.value}:{','.join(spec.choices)}:{spec.change_key is not None}"
+
+
+def _comparison_models() -> tuple[list[Any], dict[str, str]]:
+    groups: dict[str, list[FieldSpec]] = {}
+    for spec in CATALOGUE.values():
+        groups.setdefault(_group_key(spec), []).append(spec)
+    variants: list[Any] = []
+    for number, (key, specs) in enumerate(sorted(groups.items())):
+        names: Any = Literal[tuple(s.name for s in specs)]
+        ops = specs[0].operators
+        value = _value_type(specs[0])
+        shapes = [("one", _SINGLE, (value, ...)),
+                  ("list", _LISTS, (Annotated[list[value],  # type: ignore[valid-type]
+                                              Field(min_length=1, max_length=MAX_LIST)], ...)),
+                  ("bare", _BARE, None), ("change", _CHANGES, (value | None, ...))]
+        for shape, candidates, value_field in shapes:
+            allowed = tuple(op.value for op in candidates if op in ops)
+            if not allowed:
+                continue
+            fields: dict[str, Any] = {"field": (names, ...), "op": (Literal[allowed], ...)}
+            if value_field is not None:
+                fields["value"] = value_field
+            model = create_model(f"Comparison{number}{shape.title()}", __base__=Strict,
+                                 **fields)
+            variants.append(Annotated[model, Tag(f"{key}|{shape}")])
+    shape_of = {op.value: shape for shape, ops in (("one", _SINGLE), ("list", _LISTS),
+                                                   ("bare", _BARE), ("change", _CHANGES))
+                for op in ops}
+    return variants, shape_of
+
+
+_VARIANTS, _SHAPE_OF_OP = _comparison_models()
+
+
+def _comparison_tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if not isinstance(value, dict):
+        return None
+    spec = CATALOGUE.get(str(value.get("field")))
+    shape = _SHAPE_OF_OP.get(str(value.get("op")))
+    return f"{_group_key(spec)}|{shape}" if spec and shape else None
+
+
+# The types below are computed from the domain's catalogue; type checkers see plain types.
+if TYPE_CHECKING:
+    Comparison = dict[str, Any]
+    EventKindName = str
+    TimedStatus = str
+    Anchor = str
+    SettableStatus = str
+    PriorityName = str
+    GroupTarget = str
+else:
+    Comparison = Annotated[Union[tuple(_VARIANTS)],  # noqa: UP007
+                           Discriminator(_comparison_tag)]
+    EventKindName = Literal[tuple(k.value for k in EVENT_KINDS)]
+    TimedStatus = Literal[tuple(s.value for s in TIMED_STATUSES)]
+    Anchor = Literal[ANCHORS]
+    SettableStatus = Literal[tuple(s.value for s in Status if s is not Status.NEW)]
+    PriorityName = Literal[tuple(p.value for p in Priority)]
+    GroupTarget = Literal[tuple(t for t in NOTIFY_TARGETS if t != "agent")]
+
+
+class InnerAll(Strict):
+    all: list[Comparison] = Field(max_length=50)
+
+
+class InnerAny(Strict):
+    any: list[Comparison] = Field(max_length=50)
+
+
+Inner = Comparison | InnerAll | InnerAny
+
+
+class AllOf(Strict):
+    """Every condition must hold."""
+
+    all: list[Inner] = Field(max_length=50)
+
+
+class AnyOf(Strict):
+    """At least one condition must hold."""
+
+    any: list[Inner] = Field(max_length=50)
+
+
+class EventTriggerIn(Strict):
+    type: Literal["event"]
+    on: list[EventKindName] = Field(min_length=1, max_length=len(EVENT_KINDS))
+
+
+class TimeTriggerIn(Strict):
+    type: Literal["time"]
+    status: TimedStatus
+    hours: Hours
+    since: Anchor = "status_changed"
+    calendar: SkipJsonSchema[dict[str, Any] | None] = Field(
+        default=None, description="count business time on this calendar (the plain form of "
+                                  "`BusinessCalendar.from_dict`); calendar time without")
+
+
+class SetStatus(Strict):
+    type: Literal["set"]
+    field: Literal["status"]
+    value: SettableStatus
+
+
+class SetPriority(Strict):
+    type: Literal["set"]
+    field: Literal["priority"]
+    value: PriorityName
+
+
+class SetCategory(Strict):
+    type: Literal["set"]
+    field: Literal["category"]
+    value: Annotated[str, Field(min_length=1, max_length=120,
+                                json_schema_extra={"pattern": NOT_BLANK})] | None
+
+
+class SetReference(Strict):
+    type: Literal["set"]
+    field: Literal["team_id", "department_id", "assignee_id"]
+    value: Id | None
+
+
+class ChangeTagsIn(Strict):
+    type: Literal["add_tags", "remove_tags"]
+    tags: list[TagName] = Field(min_length=1, max_length=MAX_TAGS)
+
+
+class ReplyIn(Strict):
+    type: Literal["reply"]
+    body: str = Field(min_length=1, max_length=MAX_TEMPLATE, description=(
+        "public reply; placeholders {{ticket.id}}, {{ticket.subject}}, {{ticket.status}}, "
+        "{{ticket.priority}}, {{customer.name}}"), json_schema_extra={"pattern": NOT_BLANK})
+
+
+class NotifyIn(Strict):
+    type: Literal["notify"]
+    to: GroupTarget
+    message: str = Field(min_length=1, max_length=MAX_NOTE,
+                         json_schema_extra={"pattern": NOT_BLANK})
+
+
+class NotifyAgentIn(Strict):
+    type: Literal["notify"]
+    to: Literal["agent"]
+    agent_id: Id
+    message: str = Field(min_length=1, max_length=MAX_NOTE,
+                         json_schema_extra={"pattern": NOT_BLANK})
+
+
+class WebhookIn(Strict):
+    type: Literal["webhook"]
+    webhook_id: Id
+
+
+class HandOffIn(Strict):
+    type: Literal["handoff"]
+    department_id: Id
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+ActionIn = (SetStatus | SetPriority | SetCategory | SetReference | ChangeTagsIn | ReplyIn
+            | NotifyIn | NotifyAgentIn | WebhookIn | HandOffIn)
+
+
+class RuleIn(Strict):
+    """A whole rule; updating replaces it."""
+
+    name: str = Field(min_length=1, max_length=MAX_NAME,
+                      json_schema_extra={"pattern": NOT_BLANK})
+    position: Position = Field(default=0, description="rules run by position, then by id")
+    enabled: StrictBool = True
+    trigger: EventTriggerIn | TimeTriggerIn
+    conditions: AllOf | AnyOf | None = None
+    actions: list[ActionIn] = Field(min_length=1, max_length=MAX_ACTIONS)
+
+    def plain(self) -> dict[str, Any]:
+        """The domain's plain form of the rule."""
+        return self.model_dump(exclude_unset=True)
+
+
+class DryRunIn(Strict):
+    ticket_id: Id
+    event: EventKindName | None = Field(
+        default=None, description="judge event rules as if this event happened; any of "
+                                  "their events when left out")

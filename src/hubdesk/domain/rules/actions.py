@@ -1,0 +1,279 @@
+"""What a rule does: set ticket fields, add or remove tags, reply from a template, and ask
+for a notification, a webhook call or a handoff.
+
+Field changes are made on the ticket by its own methods, so its lifecycle holds and its events
+record them; replies are written by the service (they need the store); notifications and
+handoffs are events the after-commit side and the handoff capability act on; webhook calls
+travel with the rule's firing event to the outbound webhooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.errors import DomainError, ValidationFailed
+from hubdesk.domain.events import Actor, EventKind
+from hubdesk.domain.rules.templates import MAX_TEMPLATE, check_template
+from hubdesk.domain.tickets import Priority, Status, Ticket, normalise_tags
+
+SETTABLE: dict[str, str] = {  # field -> kind of value
+    "status": "status", "priority": "priority", "category": "text",
+    "team_id": "id", "department_id": "id", "assignee_id": "id",
+}
+NOTIFY_TARGETS = ("assignee", "team", "coordinators", "agent")
+MAX_ACTIONS = 20
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class SetField:
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class ChangeTags:
+    tags: tuple[str, ...]
+    add: bool
+
+
+@dataclass(frozen=True)
+class Reply:
+    template: str
+
+
+@dataclass(frozen=True)
+class Notify:
+    to: str
+    message: str
+    agent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CallWebhook:
+    webhook_id: int
+
+
+@dataclass(frozen=True)
+class HandOff:
+    department_id: int
+    note: str = ""
+
+
+Action = SetField | ChangeTags | Reply | Notify | CallWebhook | HandOff
+
+
+def _invalid(where: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{where}: {message}", {where: message})
+
+
+def parse_actions(form: Any, where: str = "actions") -> tuple[Action, ...]:
+    if not isinstance(form, list) or not form:
+        raise _invalid(where, "a rule needs a list of at least one action")
+    if len(form) > MAX_ACTIONS:
+        raise _invalid(where, f"a rule has at most {MAX_ACTIONS} actions")
+    # Actions apply in order, so a later one may override an earlier one.
+    return tuple(parse_action(item, f"{where}[{index}]") for index, item in enumerate(form))
+
+
+def _keys(form: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = set(form) - allowed - {"type"}
+    if unknown:
+        raise _invalid(where, f"unknown key {sorted(unknown)[0]!r}; this action takes "
+                              + ", ".join(sorted(allowed)))
+
+
+def parse_action(form: Any, where: str) -> Action:
+    if not isinstance(form, Mapping):
+        raise _invalid(where, "an action is an object with a type")
+    kind = form.get("type")
+    if kind == "set":
+        _keys(form, {"field", "value"}, where)
+        name = form.get("field")
+        if name not in SETTABLE:
+            raise _invalid(where, f"field {name!r} cannot be set by a rule; settable: "
+                                  + ", ".join(SETTABLE))
+        return SetField(name, _set_value(name, form.get("value"), where))
+    if kind in ("add_tags", "remove_tags"):
+        _keys(form, {"tags"}, where)
+        tags = form.get("tags")
+        if not isinstance(tags, list) or not tags or not all(isinstance(t, str) for t in tags):
+            raise _invalid(where, "tags is a non-empty list of tags")
+        try:
+            normalised = normalise_tags(tags)
+        except ValidationFailed as error:
+            raise _invalid(where, str(error)) from None
+        if not normalised:
+            raise _invalid(where, "tags is a non-empty list of tags")
+        return ChangeTags(normalised, kind == "add_tags")
+    if kind == "reply":
+        _keys(form, {"body"}, where)
+        return Reply(check_template(form.get("body"), f"{where}.body"))
+    if kind == "notify":
+        return _notify(form, where)
+    if kind == "webhook":
+        _keys(form, {"webhook_id"}, where)
+        return CallWebhook(_positive_id(form.get("webhook_id"), f"{where}.webhook_id"))
+    if kind == "handoff":
+        _keys(form, {"department_id", "note"}, where)
+        return HandOff(_positive_id(form.get("department_id"), f"{where}.department_id"),
+                       _text(form.get("note", ""), f"{where}.note", allow_empty=True))
+    raise _invalid(where, f"unknown action type {kind!r}; use set, add_tags, remove_tags, "
+                          "reply, notify, webhook or handoff")
+
+
+def _notify(form: Mapping[str, Any], where: str) -> Notify:
+    _keys(form, {"to", "message", "agent_id"}, where)
+    to = form.get("to")
+    if to not in NOTIFY_TARGETS:
+        raise _invalid(where, f"notify to {to!r}; use one of " + ", ".join(NOTIFY_TARGETS))
+    agent_id = form.get("agent_id")
+    if to == "agent":
+        agent_id = _positive_id(agent_id, f"{where}.agent_id")
+    elif agent_id is not None:
+        raise _invalid(where, "agent_id goes only with to: agent")
+    return Notify(to, _text(form.get("message"), f"{where}.message"), agent_id)
+
+
+def _set_value(name: str, value: Any, where: str) -> Any:
+    kind = SETTABLE[name]
+    if kind == "status":
+        if value not in {s.value for s in Status} or value == Status.NEW.value:
+            raise _invalid(where, f"status {value!r} cannot be set; use one of "
+                                  + ", ".join(s.value for s in Status if s is not Status.NEW))
+        return value
+    if kind == "priority":
+        if value not in {p.value for p in Priority}:
+            raise _invalid(where, f"priority {value!r} is not one of "
+                                  + ", ".join(p.value for p in Priority))
+        return value
+    if kind == "text":
+        return None if value is None else _text(value, where, limit=120)
+    return None if value is None else _positive_id(value, where)
+
+
+def _positive_id(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _invalid(where, "a positive id is needed")
+    return value
+
+
+def _text(value: Any, where: str, *, limit: int = MAX_NOTE, allow_empty: bool = False) -> str:
+    if not isinstance(value, str) or len(value) > limit or (not value.strip()
+                                                             and not allow_empty):
+        raise _invalid(where, f"a text of {'0' if allow_empty else '1'} to {limit} "
+                              "characters is needed")
+    return value.strip()
+
+
+def writes(action: Action) -> list[tuple[str, Any]]:
+    """What an action leaves on the ticket, as (key, value): a field or ``tag:<name>``."""
+    if isinstance(action, SetField):
+        return [(action.field, action.value)]
+    if isinstance(action, ChangeTags):
+        return [(f"tag:{tag}", action.add) for tag in action.tags]
+    return []
+
+
+def produced_events(action: Action) -> frozenset[EventKind]:
+    """The event kinds applying ``action`` may record (for the static loop check)."""
+    if isinstance(action, SetField):
+        if action.field == "status":
+            return frozenset({EventKind.STATUS_CHANGED})
+        if action.field in ("assignee_id", "team_id"):
+            return frozenset({EventKind.ASSIGNED, EventKind.STATUS_CHANGED})
+        return frozenset({EventKind.UPDATED})
+    if isinstance(action, ChangeTags):
+        return frozenset({EventKind.UPDATED})
+    if isinstance(action, Reply):
+        return frozenset({EventKind.REPLIED})
+    if isinstance(action, Notify):
+        return frozenset({EventKind.NOTIFICATION_REQUESTED})
+    if isinstance(action, HandOff):
+        return frozenset({EventKind.HANDOFF_REQUESTED})
+    return frozenset()
+
+
+def produced_changes(action: Action) -> frozenset[str]:
+    """Change keys applying ``action`` may record."""
+    if isinstance(action, SetField):
+        extra = {"status"} if action.field in ("assignee_id", "team_id") else set()
+        return frozenset({action.field, *extra})
+    if isinstance(action, ChangeTags):
+        return frozenset({"tags"})
+    return frozenset()
+
+
+def action_to_dict(action: Action) -> dict[str, Any]:
+    if isinstance(action, SetField):
+        return {"type": "set", "field": action.field, "value": action.value}
+    if isinstance(action, ChangeTags):
+        return {"type": "add_tags" if action.add else "remove_tags", "tags": list(action.tags)}
+    if isinstance(action, Reply):
+        return {"type": "reply", "body": action.template}
+    if isinstance(action, Notify):
+        form: dict[str, Any] = {"type": "notify", "to": action.to, "message": action.message}
+        if action.agent_id is not None:
+            form["agent_id"] = action.agent_id
+        return form
+    if isinstance(action, CallWebhook):
+        return {"type": "webhook", "webhook_id": action.webhook_id}
+    return {"type": "handoff", "department_id": action.department_id, "note": action.note}
+
+
+@dataclass
+class Outcome:
+    """What firing a rule did: actions applied, actions skipped (with why), replies for the
+    service to write, webhooks to call."""
+
+    applied: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    webhook_ids: list[int] = field(default_factory=list)
+
+
+def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
+                 rule_data: Mapping[str, Any], outcome: Outcome) -> None:
+    """Apply one action; one the ticket refuses (an illegal status change, say) is skipped
+    and reported, never failing the change that triggered the rule."""
+    form = action_to_dict(action)
+    try:
+        changed = _apply(action, ticket, actor, at, rule_data, outcome)
+    except DomainError as error:
+        outcome.skipped.append({**form, "reason": str(error)})
+        return
+    (outcome.applied if changed else outcome.skipped).append(
+        form if changed else {**form, "reason": "already so"})
+
+
+def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
+           rule_data: Mapping[str, Any], outcome: Outcome) -> bool:
+    if isinstance(action, SetField):
+        if action.field == "status":
+            return ticket.change_status(Status(action.value), actor, at)
+        return bool(ticket.update(actor, at, **{action.field: action.value}))
+    if isinstance(action, ChangeTags):
+        tags = (tuple(ticket.tags) + action.tags if action.add
+                else tuple(t for t in ticket.tags if t not in action.tags))
+        return bool(ticket.update(actor, at, tags=tags))
+    if isinstance(action, Reply):
+        outcome.replies.append(action)
+        return True
+    if isinstance(action, CallWebhook):
+        outcome.webhook_ids.append(action.webhook_id)
+        return True
+    if isinstance(action, Notify):
+        ticket.record(actor, EventKind.NOTIFICATION_REQUESTED, at, data={
+            **rule_data, "to": action.to, "agent_id": action.agent_id,
+            "message": action.message})
+        return True
+    ticket.record(actor, EventKind.HANDOFF_REQUESTED, at, data={
+        **rule_data, "department_id": action.department_id, "note": action.note})
+    return True
+
+
+__all__ = ["MAX_TEMPLATE", "Action", "CallWebhook", "ChangeTags", "HandOff", "Notify",
+           "Outcome", "Reply", "SetField", "apply_action", "parse_actions"]

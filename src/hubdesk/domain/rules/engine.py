@@ -1,0 +1,162 @@
+"""Running rules on a ticket, and explaining which would run and why.
+
+Rules run in a fixed order (position, then id). Within one change (one transaction) a rule
+fires at most once, so its own changes never set it off again, and at most
+``MAX_FIRINGS_PER_CHANGE`` firings happen in all: a chain of rules setting each other off is
+cut there, and the cut is recorded on the ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.events import Actor, EventKind, TicketEvent
+from hubdesk.domain.rules.actions import Outcome, apply_action
+from hubdesk.domain.rules.conditions import Explanation, evaluate
+from hubdesk.domain.rules.fields import Facts
+from hubdesk.domain.rules.model import EventTrigger, Rule, TimeTrigger, ordered
+from hubdesk.domain.tickets import Ticket
+
+MAX_FIRINGS_PER_CHANGE = 20
+
+
+@dataclass(frozen=True)
+class Firing:
+    rule: Rule
+    explanation: Explanation
+    outcome: Outcome
+
+
+def changes_in(events: Iterable[TicketEvent]) -> dict[str, tuple[Any, Any]]:
+    """Each field's value before the first and after the last of ``events`` that changed it."""
+    merged: dict[str, tuple[Any, Any]] = {}
+    for event in events:
+        for name, (before, after) in event.changes.items():
+            merged[name] = (merged[name][0] if name in merged else before, after)
+    return merged
+
+
+def fired_in(events: Iterable[TicketEvent]) -> list[int]:
+    return [event.data["rule_id"] for event in events if event.kind is EventKind.RULE_FIRED]
+
+
+def may_change(ticket: Ticket) -> bool:
+    return not ticket.is_closed and ticket.merged_into_id is None
+
+
+def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
+         trigger: str) -> Firing:
+    """Record the firing on the ticket's audit trail, then apply the rule's actions."""
+    assert rule.id is not None
+    data: dict[str, Any] = {"rule_id": rule.id, "rule": rule.name, "trigger": trigger,
+                            "conditions": explanation.to_dict()}
+    ticket.record(Actor.system(), EventKind.RULE_FIRED, at, data=data)
+    outcome = Outcome()
+    for action in rule.actions:
+        apply_action(action, ticket, Actor.system(), at,
+                     {"rule_id": rule.id, "rule": rule.name}, outcome)
+    data.update(applied=outcome.applied, skipped=outcome.skipped)
+    if outcome.webhook_ids:
+        data["webhook_ids"] = outcome.webhook_ids
+    return Firing(rule, explanation, outcome)
+
+
+def run_event_rules(rules: Iterable[Rule], kind: EventKind, ticket: Ticket,
+                    facts: Callable[[], Facts], at: datetime) -> list[Firing]:
+    """Fire, in order, each enabled rule triggered by ``kind`` whose conditions hold on the
+    ticket as the rules before it left it. ``facts`` reads the ticket's current facts."""
+    fired = set(fired_in(ticket.pending_events))
+    firings: list[Firing] = []
+    for rule in ordered([r for r in rules if r.enabled and r.triggered_by(kind)]):
+        if rule.id in fired or not may_change(ticket):
+            continue
+        if len(fired_in(ticket.pending_events)) >= MAX_FIRINGS_PER_CHANGE:
+            _stop_chain(ticket, rule, at)
+            break
+        explanation = evaluate(rule.conditions, facts())
+        if explanation.result:
+            firings.append(fire(rule, ticket, explanation, at, kind.value))
+            fired.add(rule.id or 0)
+    return firings
+
+
+def _stop_chain(ticket: Ticket, rule: Rule, at: datetime) -> None:
+    if any(e.kind is EventKind.RULE_CHAIN_STOPPED for e in ticket.pending_events):
+        return
+    ticket.record(Actor.system(), EventKind.RULE_CHAIN_STOPPED, at, data={
+        "limit": MAX_FIRINGS_PER_CHANGE, "next_rule_id": rule.id, "next_rule": rule.name})
+
+
+def entered_at(trigger: TimeTrigger, ticket: Ticket) -> datetime:
+    """The instant a time rule counts from: when the ticket entered its status, or its last
+    change."""
+    if trigger.since == "updated":
+        return ticket.updated_at
+    return ticket.status_changed_at or ticket.created_at
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    """Whether a rule would fire for a ticket now, and why."""
+
+    rule: Rule
+    would_fire: bool
+    reason: str
+    explanation: Explanation
+    due_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule_id": self.rule.id, "rule": self.rule.name, "kind": self.rule.kind,
+                "would_fire": self.would_fire, "reason": self.reason,
+                "due_at": self.due_at.isoformat() if self.due_at else None,
+                "conditions": self.explanation.to_dict()}
+
+
+def dry_run(rules: Iterable[Rule], ticket: Ticket, facts: Facts, now: datetime, *,
+            event: EventKind | None = None,
+            fired_entries: frozenset[tuple[int, datetime]] = frozenset()) -> list[RuleVerdict]:
+    """Each rule in order with whether it would fire now and why, changing nothing.
+
+    Event rules are judged as if ``event`` happened (any of their events when None), with no
+    field changed; time rules by whether the ticket is due and has not had them already for
+    this stay in its status (``fired_entries``: (rule id, entered at) already fired)."""
+    verdicts = []
+    for rule in ordered(list(rules)):
+        explanation = evaluate(rule.conditions, facts)
+        verdicts.append(_verdict(rule, ticket, explanation, now, event, fired_entries))
+    return verdicts
+
+
+def _verdict(rule: Rule, ticket: Ticket, explanation: Explanation, now: datetime,
+             event: EventKind | None,
+             fired_entries: frozenset[tuple[int, datetime]]) -> RuleVerdict:
+    held = explanation.result
+    conditions = "its conditions hold" if held else "its conditions do not hold"
+    if not rule.enabled:
+        return RuleVerdict(rule, False, "the rule is disabled", explanation)
+    if not may_change(ticket):
+        return RuleVerdict(rule, False, "the ticket is closed or merged: rules leave it alone",
+                       explanation)
+    if isinstance(rule.trigger, EventTrigger):
+        kinds = ", ".join(sorted(k.value for k in rule.trigger.kinds))
+        if event is not None and not rule.triggered_by(event):
+            return RuleVerdict(rule, False, f"it runs on {kinds}, not on {event.value}",
+                           explanation)
+        return RuleVerdict(rule, held, f"on {event.value if event else kinds}: {conditions}",
+                       explanation)
+    trigger = rule.trigger
+    if ticket.status is not trigger.status:
+        return RuleVerdict(rule, False, f"it waits on {trigger.status.value} tickets; this one is "
+                                    f"{ticket.status.value}", explanation)
+    since = entered_at(trigger, ticket)
+    due = trigger.due_at(since)
+    if (rule.id or 0, since) in fired_entries:
+        return RuleVerdict(rule, False, "it already fired for this stay in the status",
+                       explanation, due)
+    if now < due:
+        return RuleVerdict(rule, False, f"not due until {due.isoformat()}; {conditions}",
+                       explanation, due)
+    return RuleVerdict(rule, held, f"due since {due.isoformat()}: {conditions}", explanation, due)

@@ -1,0 +1,145 @@
+"""Managing automation rules (administrators and managers), and explaining them on a ticket.
+
+A rule is validated whole before anything is written: its plain form, the teams, agents,
+departments and webhooks it names, and that together with the other rules it cannot loop. A
+refused rule leaves the stored rules as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import NotFound, ValidationFailed
+from hubdesk.domain.events import EventKind
+from hubdesk.domain.permissions import TicketAction, check_rules_admin
+from hubdesk.domain.rules import Rule, RuleVerdict, check_no_loop, dry_run, parse_rule
+from hubdesk.domain.rules.actions import CallWebhook, HandOff, Notify, SetField
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.rules.effects import TicketFacts
+from hubdesk.services.tickets import load_for
+from hubdesk.services.views import StoredEvent
+
+
+def create_rule(uows: UnitOfWorkFactory, actor: Agent, form: Any, *, now: datetime) -> Rule:
+    check_rules_admin(actor)
+    rule = parse_rule(form)
+    with uows() as uow:
+        _check_against_store(uow, rule)
+        rule = rule.with_id(uow.rules.add(rule, actor.id, now))
+        uow.commit()
+    return rule
+
+
+def update_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int, form: Any, *,
+                now: datetime) -> Rule:
+    """Replace the rule with ``form`` (the whole rule, as on creation)."""
+    check_rules_admin(actor)
+    rule = parse_rule(form, rule_id)
+    with uows() as uow:
+        _existing(uow, rule_id, for_update=True)
+        _check_against_store(uow, rule)
+        uow.rules.save(rule, now)
+        uow.commit()
+    return rule
+
+
+def delete_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int) -> None:
+    check_rules_admin(actor)
+    with uows() as uow:
+        if not uow.rules.delete(rule_id):
+            raise NotFound(f"rule {rule_id} was not found")
+        uow.commit()
+
+
+def list_rules(uows: UnitOfWorkFactory, actor: Agent) -> list[Rule]:
+    check_rules_admin(actor)
+    with uows(write=False) as uow:
+        return uow.rules.all()
+
+
+def get_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int) -> Rule:
+    check_rules_admin(actor)
+    with uows(write=False) as uow:
+        return _existing(uow, rule_id)
+
+
+def _existing(uow: UnitOfWork, rule_id: int, *, for_update: bool = False) -> Rule:
+    rule = uow.rules.get(rule_id, for_update=for_update)
+    if rule is None:
+        raise NotFound(f"rule {rule_id} was not found")
+    return rule
+
+
+def _check_against_store(uow: UnitOfWork, rule: Rule) -> None:
+    """What only the store can tell: what the actions name exists, and the rule does not
+    loop with the other rules."""
+    for index, action in enumerate(rule.actions):
+        problem = _missing_reference(uow, action)
+        if problem:
+            where = f"actions[{index}]"
+            raise ValidationFailed(f"{where}: {problem}", {where: problem})
+    others = [r for r in uow.rules.enabled("event") if r.id != rule.id]
+    check_no_loop([*others, rule])
+
+
+def _missing_reference(uow: UnitOfWork, action: object) -> str | None:
+    if isinstance(action, SetField) and action.value is not None:
+        if action.field == "team_id" and uow.structure.get_team(action.value) is None:
+            return f"unknown team {action.value}"
+        if action.field == "department_id" and \
+                uow.structure.get_department(action.value) is None:
+            return f"unknown department {action.value}"
+        if action.field == "assignee_id":
+            agent = uow.agents.get(action.value)
+            if agent is None or not agent.active:
+                return f"unknown or inactive agent {action.value}"
+    if isinstance(action, HandOff) and \
+            uow.structure.get_department(action.department_id) is None:
+        return f"unknown department {action.department_id}"
+    if isinstance(action, Notify) and action.agent_id is not None and \
+            uow.agents.get(action.agent_id) is None:
+        return f"unknown agent {action.agent_id}"
+    if isinstance(action, CallWebhook) and uow.webhooks.get(action.webhook_id) is None:
+        return f"unknown webhook {action.webhook_id}"
+    return None
+
+
+@dataclass(frozen=True)
+class TicketRules:
+    """Why rules did or would fire on a ticket: the firings in its history, and a dry run
+    of every rule now."""
+
+    ticket_id: int
+    fired: list[StoredEvent]
+    verdicts: list[RuleVerdict]
+
+
+def dry_run_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *, now: datetime,
+                   event: EventKind | None = None) -> list[RuleVerdict]:
+    """Which rules would fire for the ticket now (as if ``event`` happened, for event
+    rules), and why, condition by condition. Changes nothing."""
+    check_rules_admin(actor)
+    with uows(write=False) as uow:
+        return _verdicts(uow, actor, ticket_id, now, event)
+
+
+def _verdicts(uow: UnitOfWork, actor: Agent, ticket_id: int, now: datetime,
+              event: EventKind | None) -> list[RuleVerdict]:
+    ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+    rules = uow.rules.all()
+    facts = TicketFacts(uow, ticket, rules, now=now)()
+    return dry_run(rules, ticket, facts, now, event=event,
+                   fired_entries=uow.rules.fired_entries(ticket_id))
+
+
+def ticket_rules(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,
+                 now: datetime) -> TicketRules:
+    check_rules_admin(actor)
+    with uows(write=False) as uow:
+        verdicts = _verdicts(uow, actor, ticket_id, now, None)
+        fired = [e for e in uow.tickets.events(ticket_id)
+                 if e.event.kind in (EventKind.RULE_FIRED, EventKind.RULE_CHAIN_STOPPED)]
+    return TicketRules(ticket_id, fired, verdicts)

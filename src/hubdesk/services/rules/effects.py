@@ -1,0 +1,78 @@
+"""What rules need from the store while they run: the facts of a ticket (its requester and
+triage loaded only when some rule asks), and writing a rule's replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.customers import Customer
+from hubdesk.domain.events import Actor, EventKind
+from hubdesk.domain.intake import Arrival, triage_summary
+from hubdesk.domain.messages import Message, clean_body
+from hubdesk.domain.rules import Facts, Firing, Rule, changes_in, facts_of
+from hubdesk.domain.rules.templates import render
+from hubdesk.domain.tickets import Ticket
+from hubdesk.services.ports import UnitOfWork
+
+
+class TicketFacts:
+    """Reads a ticket's facts for rules, loading the requester and the latest triage once
+    and only if one of ``rules`` reads them."""
+
+    def __init__(self, uow: UnitOfWork, ticket: Ticket, rules: Iterable[Rule], *,
+                 now: datetime, actor: Actor | None = None,
+                 arrival: Arrival | None = None) -> None:
+        self.uow, self.ticket, self.now = uow, ticket, now
+        self.actor = actor.kind.value if actor is not None else None
+        self.arrival = arrival
+        fields = frozenset().union(*(rule.fields for rule in rules))
+        self._wants_customer = any(name.startswith("customer.") for name in fields)
+        self._wants_triage = any(name.startswith("triage.") for name in fields)
+        self._customer: Customer | None = None
+        self._triage: dict[str, Any] | None = None
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        arrival, ticket = self.arrival, self.ticket
+        if self._wants_customer:
+            self._customer = (arrival.sender if arrival is not None
+                              else self.uow.customers.get(ticket.requester_id))
+        if self._wants_triage:
+            if arrival is not None and arrival.triage is not None:
+                self._triage = triage_summary(arrival.triage)
+            elif ticket.id is not None:
+                self._triage = self.uow.rules.latest_customer_triage(ticket.id)
+
+    def __call__(self) -> Facts:
+        self._load()
+        return facts_of(self.ticket, now=self.now, customer=self._customer,
+                        triage=self._triage, actor=self.actor,
+                        changes=changes_in(self.ticket.pending_events))
+
+
+def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime) -> None:
+    """Post the firing's replies as public messages from the desk, each recorded as a reply
+    (so whatever sends replies to customers sends these too)."""
+    if not firing.outcome.replies:
+        return
+    assert ticket.id is not None
+    customer = uow.customers.get(ticket.requester_id)
+    values = {"ticket.id": ticket.id, "ticket.subject": ticket.subject,
+              "ticket.status": ticket.status.value, "ticket.priority": ticket.priority.value,
+              "customer.name": customer.name if customer else None}
+    for reply in firing.outcome.replies:
+        text = render(reply.template, values)
+        if not text.strip():  # only empty placeholders: nothing to say
+            continue
+        body = clean_body(text)
+        message = Message(id=None, ticket_id=ticket.id, author=Actor.system(), body=body,
+                          created_at=at, public=True)
+        uow.tickets.add_message(message)
+        uow.tickets.index_text(ticket.id, body)
+        ticket.record(Actor.system(), EventKind.REPLIED, at,
+                      data={"message_id": message.id, "rule_id": firing.rule.id})

@@ -1,0 +1,149 @@
+"""Automation rules, the firing log of time-based ones, and the indexed search for tickets
+that have waited long enough in a status."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    Text,
+    and_,
+    cast,
+    delete,
+    exists,
+    insert,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from hubdesk.domain.rules import Rule, parse_rule
+from hubdesk.store import tables as t
+
+# What a rule is made of, its definition as stored text: the parse cache's key, read without
+# decoding the JSON the cache already holds parsed.
+_RULE_COLUMNS = (t.rules.c.id, t.rules.c.name, t.rules.c.position, t.rules.c.enabled,
+                 cast(t.rules.c.definition, Text).label("definition"))
+
+
+def _rule_from_row(row: Row[Any]) -> Rule:
+    m = row._mapping
+    return _parsed(m["id"], m["name"], m["position"], m["enabled"], m["definition"])
+
+
+@lru_cache(maxsize=4096)
+def _parsed(rule_id: int, name: str, position: int, enabled: bool, definition: str) -> Rule:
+    """Stored rules were validated when saved; parsing again gives back the same (immutable)
+    rule, so each stored form is parsed once per process, not on every event of every
+    change that reads the rules."""
+    return parse_rule({"name": name, "position": position, "enabled": enabled,
+                       **json.loads(definition)}, rule_id)
+
+
+def _values(rule: Rule) -> dict[str, Any]:
+    return {"name": rule.name, "position": rule.position, "enabled": rule.enabled,
+            "kind": rule.kind, "definition": rule.definition()}
+
+
+def candidates_query(rule_id: int, status: str, anchor: str, cutoff: datetime,
+                     after: tuple[datetime, int] | None, limit: int) -> Select[Any]:
+    """See `SqlRuleRepository.due_candidates`."""
+    tk = t.tickets
+    column = tk.c.status_changed_at if anchor == "status_changed" else tk.c.updated_at
+    fired = exists().where(t.rule_firings.c.rule_id == rule_id,
+                           t.rule_firings.c.ticket_id == tk.c.id,
+                           t.rule_firings.c.entered_at == column)
+    query = (select(tk.c.id, column)
+             .where(tk.c.status == status, column <= cutoff,
+                    tk.c.merged_into_id.is_(None), ~fired)
+             .order_by(column, tk.c.id).limit(limit))
+    if after is not None:
+        query = query.where(tuple_(column, tk.c.id) > tuple_(*after))
+    return query
+
+
+class SqlRuleRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+        self._enabled: dict[str, list[Rule]] = {}
+
+    def add(self, rule: Rule, created_by_id: int | None, at: datetime) -> int:
+        self._enabled.clear()
+        return int(self.db.execute(insert(t.rules).values(
+            **_values(rule), created_by_id=created_by_id, created_at=at, updated_at=at)
+            .returning(t.rules.c.id)).scalar_one())
+
+    def get(self, rule_id: int, *, for_update: bool = False) -> Rule | None:
+        query = select(*_RULE_COLUMNS).where(t.rules.c.id == rule_id)
+        if for_update and self.db.dialect.name != "sqlite":
+            query = query.with_for_update()
+        row = self.db.execute(query).first()
+        return _rule_from_row(row) if row else None
+
+    def all(self) -> list[Rule]:
+        rows = self.db.execute(select(*_RULE_COLUMNS).order_by(t.rules.c.position, t.rules.c.id))
+        return [_rule_from_row(row) for row in rows]
+
+    def enabled(self, kind: str) -> list[Rule]:
+        """The enabled rules of ``kind`` in order, read once per transaction (the handler
+        asks for every event of a change)."""
+        if kind not in self._enabled:
+            rows = self.db.execute(
+                select(*_RULE_COLUMNS).where(t.rules.c.kind == kind, t.rules.c.enabled)
+                .order_by(t.rules.c.position, t.rules.c.id))
+            self._enabled[kind] = [_rule_from_row(row) for row in rows]
+        return self._enabled[kind]
+
+    def save(self, rule: Rule, at: datetime) -> None:
+        assert rule.id is not None
+        self._enabled.clear()
+        self.db.execute(update(t.rules).where(t.rules.c.id == rule.id)
+                        .values(**_values(rule), updated_at=at))
+
+    def delete(self, rule_id: int) -> bool:
+        self._enabled.clear()
+        return bool(self.db.execute(delete(t.rules).where(t.rules.c.id == rule_id)).rowcount)
+
+    def due_candidates(self, rule_id: int, status: str, anchor: str, cutoff: datetime,
+                       after: tuple[datetime, int] | None,
+                       limit: int) -> list[tuple[int, datetime]]:
+        """Tickets in ``status`` whose ``anchor`` instant (status_changed or updated) is at
+        or before ``cutoff``, without a firing of the rule for that instant, oldest first;
+        read through the (status, instant, id) indexes, a page at a time."""
+        query = candidates_query(rule_id, status, anchor, cutoff, after, limit)
+        return [(int(row[0]), row[1]) for row in self.db.execute(query)]
+
+    def claim_firing(self, rule_id: int, ticket_id: int, entered_at: datetime,
+                     at: datetime) -> bool:
+        """Record that the rule fires on the ticket for this stay in its status; False when
+        it already did (on PostgreSQL a concurrent claim waits for the first to finish)."""
+        dialect = postgresql if self.db.dialect.name == "postgresql" else sqlite
+        statement = (dialect.insert(t.rule_firings)
+                     .values(rule_id=rule_id, ticket_id=ticket_id, entered_at=entered_at,
+                             fired_at=at)
+                     .on_conflict_do_nothing(index_elements=["rule_id", "ticket_id",
+                                                             "entered_at"])
+                     .returning(t.rule_firings.c.id))
+        return self.db.execute(statement).first() is not None
+
+    def fired_entries(self, ticket_id: int) -> frozenset[tuple[int, datetime]]:
+        rows = self.db.execute(select(t.rule_firings.c.rule_id, t.rule_firings.c.entered_at)
+                               .where(t.rule_firings.c.ticket_id == ticket_id))
+        return frozenset((int(row[0]), row[1]) for row in rows)
+
+    def latest_customer_triage(self, ticket_id: int) -> dict[str, Any] | None:
+        """The stored triage of the customer's latest message on the ticket, if any."""
+        m = t.messages
+        found = self.db.execute(
+            select(m.c.triage).where(and_(m.c.ticket_id == ticket_id,
+                                          m.c.author_kind == "customer",
+                                          m.c.triage.is_not(None)))
+            .order_by(m.c.id.desc()).limit(1)).scalar()
+        return dict(found) if found else None
