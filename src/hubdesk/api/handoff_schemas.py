@@ -1,0 +1,102 @@
+"""Request bodies of handoffs, OLAs and tiered escalation, and the turnaround report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, StrictBool
+
+from hubdesk.api.schemas import NOT_BLANK, Id, Strict
+from hubdesk.domain.handoffs import (
+    MAX_NOTE_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_REQUEST_LENGTH,
+    HandoffStatus,
+    Ola,
+)
+from hubdesk.services.handoff_reports import HandoffReport
+
+
+def _text(limit: int, description: str) -> Any:
+    return Field(min_length=1, max_length=limit, description=description,
+                 json_schema_extra={"pattern": NOT_BLANK})
+
+
+class HandoffIn(Strict):
+    department_id: Id = Field(description="the department the work is handed to")
+    request: str = _text(MAX_REQUEST_LENGTH, "what the department is asked to do")
+    blocking: StrictBool = Field(default=False, description="the ticket cannot be solved "
+                                 "while this handoff awaits the department")
+    assignee_id: Id | None = Field(default=None, description="a member of the department")
+
+
+class HandoffNoteIn(Strict):
+    body: str = _text(MAX_NOTE_LENGTH, "a note in the handoff's own thread")
+
+
+class HandoffTransitionIn(Strict):
+    status: HandoffStatus
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE_LENGTH,
+                             json_schema_extra={"pattern": NOT_BLANK},
+                             description="the answer (to answered) or the reason (to "
+                                         "rejected); required for those two")
+
+
+class HandoffAssigneeIn(Strict):
+    assignee_id: Id | None = Field(description="a member of the department; null releases it")
+
+
+class TierEscalationIn(Strict):
+    reason: str = _text(MAX_REASON_LENGTH, "why the ticket needs the next tier")
+    team_id: Id | None = Field(default=None,
+                               description="a team that works the next tier, if any")
+
+
+class TierDeescalationIn(Strict):
+    reason: str = _text(MAX_REASON_LENGTH, "why the ticket goes back down a tier")
+
+
+class OlaOut(BaseModel):
+    department_id: int
+    target_minutes: int
+    calendar: dict[str, Any] | None
+    lead_id: int | None
+    coordinator_after_minutes: int
+
+    @classmethod
+    def of(cls, department_id: int, ola: Ola) -> OlaOut:
+        return cls(department_id=department_id, **ola.to_dict())
+
+
+class DepartmentTurnaroundOut(BaseModel):
+    department_id: int
+    department_name: str
+    handoffs: int
+    finished: int = Field(description="answered, done or rejected")
+    median_seconds: int | None = Field(description="business time from opening to answer")
+    p90_seconds: int | None
+    overdue_share: float = Field(ge=0, le=1)
+    rejected_share: float = Field(ge=0, le=1)
+
+
+class HandoffReportOut(BaseModel):
+    since: datetime
+    until: datetime
+    departments: list[DepartmentTurnaroundOut]
+    bottleneck_department_id: int | None = Field(
+        description="the department with the longest p90 turnaround (then the most overdue)")
+
+    @classmethod
+    def of(cls, result: HandoffReport) -> HandoffReportOut:
+        bottleneck = result.report.bottleneck
+        return cls(since=result.since, until=result.until, departments=[
+            DepartmentTurnaroundOut(
+                department_id=row.department_id,
+                department_name=result.department_names.get(row.department_id, ""),
+                handoffs=row.handoffs, finished=row.finished,
+                median_seconds=int(row.median.total_seconds()) if row.median else None,
+                p90_seconds=int(row.p90.total_seconds()) if row.p90 else None,
+                overdue_share=row.overdue_share, rejected_share=row.rejected_share)
+            for row in result.report.departments],
+            bottleneck_department_id=bottleneck.department_id if bottleneck else None)

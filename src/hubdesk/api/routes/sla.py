@@ -1,0 +1,288 @@
+"""/api/v1/sla: SLA policies and business calendars (managers and administrators), and a
+ticket's clocks with their history (whoever may see the ticket).
+
+Bodies are typed as far as a description can say; what only the domain can judge
+(overlapping or reversed opening intervals, unknown time zones, iCalendar files that do not
+parse, unknown calendars) is answered 422 with the field named, and nothing is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Response
+from pydantic import AwareDatetime, BaseModel, Field, StrictBool
+
+from hubdesk.api.deps import AgentDep, AppDep, PathId
+from hubdesk.api.schemas import Strict, problem_responses
+from hubdesk.domain.sla import NamedCalendar, SlaPolicy, StepAction
+from hubdesk.domain.sla.policies import MAX_TARGET_MINUTES
+from hubdesk.domain.tickets import Channel, Priority
+from hubdesk.services.sla_admin import MAX_ICAL_CHARACTERS, calendar_from_input
+from hubdesk.services.sla_reads import ClockHistoryEntry, ClockView
+
+router = APIRouter(prefix="/api/v1", tags=["sla"],
+                   responses=problem_responses(400, 401, 403, 404, 409, 422))
+
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+Opening = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                               examples=["09:00"])]
+Closing = Annotated[str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+                               examples=["17:00"])]
+Interval = Annotated[tuple[Opening, Closing],
+                     Field(description="[opening, closing], local wall time")]
+Intervals = Annotated[list[Interval], Field(max_length=12)]
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                               examples=["2026-12-24"])]
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                                examples=["12-25"])]
+HolidayName = Annotated[str, Field(max_length=200)]
+
+
+class HoursIn(Strict):
+    mon: Intervals = Field(default_factory=list)
+    tue: Intervals = Field(default_factory=list)
+    wed: Intervals = Field(default_factory=list)
+    thu: Intervals = Field(default_factory=list)
+    fri: Intervals = Field(default_factory=list)
+    sat: Intervals = Field(default_factory=list)
+    sun: Intervals = Field(default_factory=list)
+
+
+class YearlyHolidayIn(Strict):
+    date: MonthDay
+    yearly: Literal[True]
+    name: HolidayName = ""
+
+
+class DatedHolidayIn(Strict):
+    date: IsoDate
+    name: HolidayName = ""
+
+
+class ClosureIn(Strict):
+    start: AwareDatetime
+    end: AwareDatetime
+    name: HolidayName = ""
+
+
+Holiday = IsoDate | YearlyHolidayIn | DatedHolidayIn | ClosureIn
+
+
+class CalendarFormIn(Strict):
+    timezone: Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Berlin"])]
+    hours: HoursIn | None = None
+    always_open: StrictBool = False
+    holidays: Annotated[list[Holiday], Field(max_length=1000)] = Field(default_factory=list)
+
+    def form(self) -> dict[str, Any]:
+        form: dict[str, Any] = {"timezone": self.timezone, "holidays": [
+            h if isinstance(h, str) else
+            {k: (v.isoformat() if isinstance(v, datetime) else v)
+             for k, v in h.model_dump().items() if v != ""} for h in self.holidays]}
+        if self.always_open:
+            form["always_open"] = True
+            if self.hours is not None and any(self.hours.model_dump().values()):
+                form["hours"] = self.hours.model_dump()  # refused: "conflicts with hours"
+        else:  # no hours at all is refused by name ("never open"), not as a missing field
+            form["hours"] = (self.hours or HoursIn()).model_dump()
+        return form
+
+
+class CalendarIn(CalendarFormIn):
+    name: Name
+    ical: Annotated[str, Field(max_length=MAX_ICAL_CHARACTERS, description=(
+        "an iCalendar file's text: all-day events become holidays, timed events "
+        "closures"))] | None = None
+
+
+class CalendarOut(BaseModel):
+    id: int
+    name: str
+    timezone: str
+    always_open: bool = False
+    hours: dict[str, list[list[str]]] | None = None
+    holidays: list[Any]
+
+    @classmethod
+    def of(cls, named: NamedCalendar) -> CalendarOut:
+        assert named.id is not None
+        return cls(id=named.id, name=named.name, **named.calendar.to_dict())
+
+
+class ConditionsIn(Strict):
+    priority: Annotated[list[Priority], Field(min_length=1)] | None = None
+    customer_tier: Annotated[list[Literal["standard", "premium", "vip"]],
+                             Field(min_length=1)] | None = None
+    organisation_id: Annotated[list[Annotated[int, Field(ge=1)]],
+                               Field(min_length=1)] | None = None
+    channel: Annotated[list[Channel], Field(min_length=1)] | None = None
+    category: Annotated[list[Name], Field(min_length=1)] | None = None
+    team_id: Annotated[list[Annotated[int, Field(ge=1)]],
+                       Field(min_length=1)] | None = None
+
+
+Minutes = Annotated[int, Field(ge=1, le=MAX_TARGET_MINUTES,
+                                     description="business minutes")]
+
+
+class GoalsIn(Strict):
+    first_response: Minutes | None = None
+    next_response: Minutes | None = None
+    resolution: Minutes | None = None
+
+
+class StepIn(Strict):
+    at_percent: Annotated[int, Field(ge=1, le=100, description="100: the breach")]
+    actions: Annotated[list[StepAction], Field(min_length=1, max_length=4)]
+
+
+class PolicyIn(Strict):
+    name: Name
+    position: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = 0
+    active: StrictBool = True
+    conditions: ConditionsIn = Field(default_factory=ConditionsIn)
+    targets: Annotated[dict[Priority, GoalsIn], Field(min_length=1)]
+    calendar_id: Annotated[int, Field(ge=1)] | None = None
+    calendar: CalendarFormIn | None = None
+    pause_statuses: list[Literal["new", "open", "pending", "on_hold"]] | None = None
+    ladder: Annotated[list[StepIn], Field(max_length=10)] | None = None
+
+    def form(self) -> dict[str, Any]:
+        form: dict[str, Any] = {
+            "name": self.name, "position": self.position, "active": self.active,
+            "conditions": self.conditions.model_dump(mode="json", exclude_none=True),
+            "targets": {p.value: goals.model_dump(exclude_none=True)
+                        for p, goals in self.targets.items()}}
+        if self.calendar_id is not None:
+            form["calendar_id"] = self.calendar_id
+        if self.calendar is not None:
+            form["calendar"] = self.calendar.form()
+        if self.pause_statuses is not None:
+            form["pause_statuses"] = list(self.pause_statuses)
+        if self.ladder is not None:
+            form["ladder"] = [step.model_dump(mode="json") for step in self.ladder]
+        return form
+
+
+class PolicyOut(BaseModel):
+    id: int
+    name: str
+    position: int
+    active: bool
+    conditions: dict[str, list[Any]]
+    targets: dict[str, dict[str, int]]
+    calendar_id: int | None = None
+    calendar: dict[str, Any] | None = None
+    pause_statuses: list[str]
+    ladder: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, policy: SlaPolicy) -> PolicyOut:
+        assert policy.id is not None
+        return cls(id=policy.id, **policy.to_dict())
+
+
+class ClockOut(BaseModel):
+    target: str
+    status: str = Field(description="running, paused, met, stopped, or breached (a live "
+                                    "clock past its deadline)")
+    cycle: int
+    policy_id: int | None
+    goal_seconds: float
+    due_at: datetime | None
+    business_seconds_left: float | None
+    paused: bool
+    risk: str | None = Field(description="low, medium, high or breached; null once met")
+    breached_at: datetime | None
+    met_at: datetime | None
+
+    @classmethod
+    def of(cls, view: ClockView) -> ClockOut:
+        return cls(**view.__dict__)
+
+
+class ClockHistoryOut(BaseModel):
+    target: str
+    cycle: int
+    kind: str
+    at: datetime
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, entry: ClockHistoryEntry) -> ClockHistoryOut:
+        return cls(**entry.__dict__)
+
+
+class TicketSlaOut(BaseModel):
+    clocks: list[ClockOut]
+    history: list[ClockHistoryOut]
+
+
+def _named(body: CalendarIn) -> NamedCalendar:
+    return calendar_from_input(body.name, body.form(), body.ical)
+
+
+@router.get("/sla/calendars", response_model=list[CalendarOut])
+def list_calendars(app: AppDep, agent: AgentDep) -> list[CalendarOut]:
+    return [CalendarOut.of(c) for c in app.sla.calendars(agent)]
+
+
+@router.post("/sla/calendars", status_code=201, response_model=CalendarOut)
+def create_calendar(body: CalendarIn, app: AppDep, agent: AgentDep) -> CalendarOut:
+    return CalendarOut.of(app.sla.create_calendar(agent, _named(body)))
+
+
+@router.get("/sla/calendars/{calendar_id}", response_model=CalendarOut)
+def get_calendar(calendar_id: PathId, app: AppDep, agent: AgentDep) -> CalendarOut:
+    return CalendarOut.of(app.sla.calendar(agent, calendar_id))
+
+
+@router.put("/sla/calendars/{calendar_id}", response_model=CalendarOut)
+def replace_calendar(calendar_id: PathId, body: CalendarIn, app: AppDep,
+                     agent: AgentDep) -> CalendarOut:
+    """Clocks running on this calendar go on under the new hours from now."""
+    return CalendarOut.of(app.sla.update_calendar(agent, calendar_id, _named(body)))
+
+
+@router.delete("/sla/calendars/{calendar_id}", status_code=204, response_class=Response)
+def delete_calendar(calendar_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    app.sla.delete_calendar(agent, calendar_id)
+    return Response(status_code=204)
+
+
+@router.get("/sla/policies", response_model=list[PolicyOut])
+def list_policies(app: AppDep, agent: AgentDep) -> list[PolicyOut]:
+    """In the order they are tried: the first whose conditions hold governs a ticket."""
+    return [PolicyOut.of(p) for p in app.sla.policies(agent)]
+
+
+@router.post("/sla/policies", status_code=201, response_model=PolicyOut)
+def create_policy(body: PolicyIn, app: AppDep, agent: AgentDep) -> PolicyOut:
+    return PolicyOut.of(app.sla.create_policy(agent, body.form()))
+
+
+@router.get("/sla/policies/{policy_id}", response_model=PolicyOut)
+def get_policy(policy_id: PathId, app: AppDep, agent: AgentDep) -> PolicyOut:
+    return PolicyOut.of(app.sla.policy(agent, policy_id))
+
+
+@router.put("/sla/policies/{policy_id}", response_model=PolicyOut)
+def replace_policy(policy_id: PathId, body: PolicyIn, app: AppDep,
+                   agent: AgentDep) -> PolicyOut:
+    """Tickets whose clocks run under this policy go on under the new one from now, keeping
+    the business time they have used."""
+    return PolicyOut.of(app.sla.update_policy(agent, policy_id, body.form()))
+
+
+@router.delete("/sla/policies/{policy_id}", status_code=204, response_class=Response)
+def delete_policy(policy_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    app.sla.delete_policy(agent, policy_id)
+    return Response(status_code=204)
+
+
+@router.get("/tickets/{ticket_id}/sla", response_model=TicketSlaOut)
+def ticket_sla(ticket_id: PathId, app: AppDep, agent: AgentDep) -> TicketSlaOut:
+    clocks, history = app.sla.ticket_clocks(agent, ticket_id)
+    return TicketSlaOut(clocks=[ClockOut.of(c) for c in clocks],
+                        history=[ClockHistoryOut.of(h) for h in history])

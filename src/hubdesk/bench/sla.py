@@ -1,0 +1,172 @@
+"""`hubdesk bench sla`: business-time arithmetic speed, and finding due SLA clocks among a
+million open tickets on PostgreSQL.
+
+1. ``BusinessCalendar.add`` on a realistic calendar (Berlin, two opening intervals on
+   weekdays, Saturday mornings, fixed and yearly holidays) from starts spread over two years
+   with SLA-sized durations, through the public method exactly as the clocks call it; several
+   rounds, the median reported (the machine is shared, so one round can be unlucky).
+2. A scratch PostgreSQL database, migrated; ``--tickets`` minimal open tickets with a running
+   resolution clock each and a met first-response clock (the sweep must skip met clocks), all
+   written server-side by multi-row ``INSERT … SELECT`` from ``generate_series``; next-due
+   instants spread from an hour ago to a month ahead. Then the sweep's own query, the
+   repository's ``due_tickets`` (index on running clocks' ``next_due_at``, tickets locked
+   ``FOR UPDATE SKIP LOCKED``), is timed in its transaction, and its plan printed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from hubdesk.bench.databases import bench_database
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.store.engine import Timeouts, make_engine
+from hubdesk.store.migrate import upgrade
+from hubdesk.store.sla import SqlSlaRepository
+
+log = logging.getLogger("hubdesk.bench")
+
+REALISTIC_CALENDAR = {
+    "timezone": "Europe/Berlin",
+    "hours": {**{day: [["08:00", "12:00"], ["13:00", "17:30"]]
+                 for day in ("mon", "tue", "wed", "thu", "fri")},
+              "sat": [["09:00", "13:00"]], "sun": []},
+    "holidays": [{"date": "01-01", "yearly": True}, {"date": "05-01", "yearly": True},
+                 {"date": "10-03", "yearly": True}, {"date": "12-24", "yearly": True},
+                 {"date": "12-25", "yearly": True}, {"date": "12-26", "yearly": True},
+                 "2026-04-03", "2026-04-06", "2026-05-14", "2026-05-25", "2027-03-26",
+                 "2027-03-29", "2027-05-06", "2027-05-17"]}
+SLA_MINUTES = (15, 30, 60, 120, 240, 480, 960, 1440, 2880, 7200)
+ROUNDS = 7
+SEED_TIMEOUT_SECONDS = 1800.0
+ADDS_PER_ROUND = 50_000
+
+
+def calendar_speed(seed: int = 11) -> dict[str, Any]:
+    rng = random.Random(seed)
+    calendar = BusinessCalendar.from_dict(REALISTIC_CALENDAR)
+    origin = datetime(2026, 1, 1, tzinfo=UTC)
+    starts = [origin + timedelta(seconds=rng.randrange(2 * 365 * 86_400),
+                                 microseconds=rng.randrange(1_000_000))
+              for _ in range(ADDS_PER_ROUND)]
+    durations = [timedelta(minutes=rng.choice(SLA_MINUTES)) for _ in range(ADDS_PER_ROUND)]
+    add = calendar.add
+    rates, cpu_rates = [], []
+    for _ in range(ROUNDS):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for start, duration in zip(starts, durations, strict=True):
+            add(start, duration)
+        rates.append(ADDS_PER_ROUND / (time.perf_counter() - started))
+        cpu_rates.append(ADDS_PER_ROUND / max(time.process_time() - cpu_started, 1e-9))
+    elapsed_started = time.perf_counter()
+    for start, duration in zip(starts, durations, strict=True):
+        calendar.elapsed(start, start + duration)
+    return {"calendar_add_per_s": round(statistics.median(rates)),
+            "calendar_add_per_s_rounds": [round(r) for r in rates],
+            # the machine is shared: per second of this process's own CPU time, and the load
+            "calendar_add_per_cpu_s": round(statistics.median(cpu_rates)),
+            "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+            "calendar_elapsed_per_s": round(ADDS_PER_ROUND
+                                            / (time.perf_counter() - elapsed_started)),
+            "calendar": "Europe/Berlin, 2 intervals Mon-Fri + Saturday morning, "
+                        f"{len(REALISTIC_CALENDAR['holidays'])} holidays",
+            "adds_per_round": ADDS_PER_ROUND}
+
+
+_SEED_TICKETS = """
+INSERT INTO tickets (subject, status, priority, channel, tags, requester_id, custom_fields,
+                     created_at, updated_at)
+SELECT 'Bench ticket ' || n, 'open', 'normal', 'email', '[]'::jsonb, :customer, '{}'::jsonb,
+       :now - interval '1 day', :now - interval '1 day'
+FROM generate_series(1, :count) AS n
+"""
+
+# Running resolution clocks due from an hour ago to a month ahead, evenly (61 minutes of the
+# 44,640 are past, so about 0.14 % are due now), and the met first-response clock every
+# ticket also has.
+_SEED_CLOCKS = """
+INSERT INTO ticket_sla_clocks (ticket_id, target, policy_id, status, cycle, goal_us,
+                               elapsed_us, started_at, since, due_at, next_due_at, fired)
+SELECT id, 'resolution', 1, 'running', 1, 28800000000, 0, :now - interval '1 day',
+       :now - interval '1 day', due, due, '[]'::jsonb
+FROM (SELECT id, :now + ((id * 7919) % 44640 - 60) * interval '1 minute' AS due
+      FROM tickets) AS planned
+UNION ALL
+SELECT id, 'first_response', 1, 'met', 1, 3600000000, 1800000000, :now - interval '1 day',
+       NULL, NULL, NULL, '[]'::jsonb
+FROM tickets
+"""
+
+
+def seed(engine: Engine, tickets: int, now: datetime) -> float:
+    started = time.perf_counter()
+    with engine.begin() as db:
+        customer = db.execute(text(
+            "INSERT INTO customers (name, tier, notes, custom_fields, created_at, updated_at) "
+            "VALUES ('Bench', 'standard', '', '{}'::jsonb, :now, :now) RETURNING id"),
+            {"now": now}).scalar_one()
+        db.execute(text(_SEED_TICKETS), {"customer": customer, "count": tickets, "now": now})
+        db.execute(text(_SEED_CLOCKS), {"now": now})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+        db.execute(text("VACUUM ANALYZE tickets"))
+        db.execute(text("VACUUM ANALYZE ticket_sla_clocks"))
+    return time.perf_counter() - started
+
+
+def plan_of_due_query(engine: Engine, now: datetime, limit: int) -> list[str]:
+    """The plan of the clocks half of the sweep's query, node by node from the top."""
+    with engine.connect() as db:
+        plan = db.execute(text(
+            "EXPLAIN (FORMAT JSON) SELECT ticket_id FROM ticket_sla_clocks "
+            "WHERE status = 'running' AND next_due_at <= :now ORDER BY next_due_at "
+            "LIMIT :limit"), {"now": now, "limit": limit}).scalar_one()
+    nodes, node = [], plan[0]["Plan"]
+    while node is not None:
+        name = node["Node Type"] + (f" using {node['Index Name']}" if "Index Name" in node
+                                    else "")
+        nodes.append(name)
+        node = (node.get("Plans") or [None])[0]
+    return nodes
+
+
+def run(*, tickets: int = 1_000_000, limit: int = 100_000, seed_value: int = 11
+        ) -> dict[str, Any]:
+    result: dict[str, Any] = calendar_speed(seed_value)
+    log.info("calendar: %s adds/s", result["calendar_add_per_s"])
+    now = datetime.now(UTC).replace(microsecond=0)
+    with bench_database("postgres") as database:
+        # Seeding a million tickets is one long statement; the sweep's timing is its own.
+        engine = make_engine(database.url, pool_size=2,
+                             timeouts=Timeouts(statement=SEED_TIMEOUT_SECONDS))
+        try:
+            upgrade(engine)
+            log.info("seeding %s tickets with their clocks", tickets)
+            seeded = seed(engine, tickets, now)
+            with engine.begin() as db:
+                repository = SqlSlaRepository(db)
+                started = time.perf_counter()
+                found = repository.due_tickets(now, limit)
+                sweep_seconds = time.perf_counter() - started
+            with engine.connect() as db:
+                expected = db.execute(text(
+                    "SELECT count(*) FROM ticket_sla_clocks WHERE status = 'running' "
+                    "AND next_due_at <= :now"), {"now": now}).scalar_one()
+            plan = plan_of_due_query(engine, now, limit)
+        finally:
+            engine.dispose()
+    result.update({
+        "db": "postgres", "open_tickets": tickets, "clocks": 2 * tickets,
+        "seed_seconds": round(seeded, 1), "sweep_seconds": round(sweep_seconds, 4),
+        "due_found": len(found), "due_in_database": expected, "sweep_limit": limit,
+        "sweep_query": "SqlSlaRepository.due_tickets: running clocks by next_due_at, "
+                       "tickets locked FOR UPDATE SKIP LOCKED",
+        "plan": plan, "plan_top_node": plan[0] if plan else None,
+        "index_scan": any("Index" in node for node in plan)})
+    return result

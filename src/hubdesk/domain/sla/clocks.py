@@ -1,0 +1,227 @@
+"""One SLA clock: a ticket's progress towards one target, in business time, with its history.
+
+A clock runs, pauses and resumes; it is met (on time or late), or stopped when the target no
+longer applies. Business time used is *settled* at every change: the stretch since the clock
+last started running is measured on the calendar in force, added to ``elapsed``, and the clock
+goes on from there. So a change of priority, policy or calendar mid-flight keeps the time used
+so far and applies the new goal (and calendar) to what remains.
+
+``due_at`` is the breach instant while running; ``next_due_at`` the earliest instant anything
+must happen (the next ladder step not yet fired in this cycle, or the breach). Each ladder step
+fires at most once per cycle; a next-response clock starts a new cycle for each customer
+message that waits for an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.errors import IllegalTransition
+from hubdesk.domain.sla.policies import LadderStep, SlaTarget
+
+ZERO = timedelta(0)
+
+
+class ClockStatus(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    STOPPED = "stopped"
+
+
+LIVE = (ClockStatus.RUNNING, ClockStatus.PAUSED)
+
+
+class Risk(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"  # half the time used
+    HIGH = "high"  # three quarters used
+    BREACHED = "breached"
+
+
+@dataclass(frozen=True)
+class ClockEntry:
+    kind: str  # started, paused, resumed, met, breached, recomputed, stopped, step
+    at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SlaClock:
+    target: SlaTarget
+    policy_id: int | None
+    goal: timedelta
+    status: ClockStatus
+    started_at: datetime
+    cycle: int = 1
+    elapsed: timedelta = ZERO  # business time used before ``since`` (all of it when stopped)
+    since: datetime | None = None  # running since
+    due_at: datetime | None = None
+    next_due_at: datetime | None = None
+    breached_at: datetime | None = None
+    met_at: datetime | None = None
+    fired: frozenset[int] = frozenset()  # ladder steps (by percent) fired in this cycle
+    id: int | None = None
+    ticket_id: int | None = None
+    new_entries: list[ClockEntry] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def start(cls, target: SlaTarget, policy_id: int | None, goal: timedelta, at: datetime,
+              calendar: BusinessCalendar, ladder: tuple[LadderStep, ...], *,
+              paused: bool = False, cycle: int = 1) -> SlaClock:
+        clock = cls(target, policy_id, goal, ClockStatus.PAUSED if paused
+                    else ClockStatus.RUNNING, at, cycle=cycle, since=None if paused else at)
+        clock._log("started", at, goal_seconds=goal.total_seconds(), policy_id=policy_id,
+                   cycle=cycle, paused=paused)
+        clock._plan(calendar, ladder)
+        return clock
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE
+
+    # --- transitions ---------------------------------------------------------------------
+
+    def pause(self, at: datetime, calendar: BusinessCalendar) -> None:
+        if self.status is not ClockStatus.RUNNING:
+            return
+        self._settle(at, calendar)
+        self.status = ClockStatus.PAUSED
+        self.due_at = self.next_due_at = None
+        self._log("paused", at, elapsed_seconds=self.elapsed.total_seconds())
+
+    def resume(self, at: datetime, calendar: BusinessCalendar,
+               ladder: tuple[LadderStep, ...], **data: Any) -> None:
+        """Run again from ``at``: a paused clock, or a met resolution of a reopened ticket."""
+        if self.status not in (ClockStatus.PAUSED, ClockStatus.MET):
+            return
+        self.status, self.since, self.met_at = ClockStatus.RUNNING, at, None
+        self._log("resumed", at, elapsed_seconds=self.elapsed.total_seconds(), **data)
+        self._plan(calendar, ladder)
+
+    def meet(self, at: datetime, calendar: BusinessCalendar) -> None:
+        if not self.live:
+            return
+        if self.status is ClockStatus.RUNNING and self.breached_at is None \
+                and self.due_at is not None and at >= self.due_at:
+            self._breach(self.due_at)  # late, and no sweep had marked it yet
+        self._settle(at, calendar)
+        self.status, self.met_at = ClockStatus.MET, at
+        self.due_at = self.next_due_at = None
+        self._log("met", at, late=self.breached_at is not None,
+                  elapsed_seconds=self.elapsed.total_seconds())
+
+    def stop(self, at: datetime, calendar: BusinessCalendar, reason: str) -> None:
+        if not self.live:
+            return
+        self._settle(at, calendar)
+        self.status = ClockStatus.STOPPED
+        self.due_at = self.next_due_at = None
+        self._log("stopped", at, reason=reason)
+
+    def restart(self, at: datetime, calendar: BusinessCalendar, ladder: tuple[LadderStep, ...],
+                *, goal: timedelta, policy_id: int | None, paused: bool) -> None:
+        """A new cycle (the next customer message waiting for an answer)."""
+        if self.live:
+            raise IllegalTransition(f"the {self.target.value} clock is still running")
+        self.cycle += 1
+        self.goal, self.policy_id = goal, policy_id
+        self.elapsed, self.fired, self.breached_at, self.met_at = ZERO, frozenset(), None, None
+        self.started_at = at
+        self.status = ClockStatus.PAUSED if paused else ClockStatus.RUNNING
+        self.since = None if paused else at
+        self._log("started", at, goal_seconds=goal.total_seconds(), policy_id=policy_id,
+                  cycle=self.cycle, paused=paused)
+        self._plan(calendar, ladder)
+
+    def recompute(self, at: datetime, *, before: BusinessCalendar, calendar: BusinessCalendar,
+                  ladder: tuple[LadderStep, ...], goal: timedelta,
+                  policy_id: int | None) -> bool:
+        """Apply a new goal, policy or calendar from ``at``: time used so far (measured on the
+        calendar in force until now, ``before``) is kept. Returns whether anything changed."""
+        if not self.live:
+            return False
+        self._settle(at, before)
+        planned = (self.due_at, self.next_due_at)
+        changed = (goal, policy_id) != (self.goal, self.policy_id) or before != calendar
+        if changed:
+            self._log("recomputed", at, goal_seconds=[self.goal.total_seconds(),
+                                                      goal.total_seconds()],
+                      policy_id=[self.policy_id, policy_id],
+                      elapsed_seconds=self.elapsed.total_seconds())
+            self.goal, self.policy_id = goal, policy_id
+        self._plan(calendar, ladder)
+        if not changed and planned != (self.due_at, self.next_due_at):  # a new ladder
+            changed = True
+            self._log("recomputed", at, elapsed_seconds=self.elapsed.total_seconds())
+        return changed
+
+    def advance(self, now: datetime, calendar: BusinessCalendar,
+                ladder: tuple[LadderStep, ...]) -> list[LadderStep]:
+        """The ladder steps reached by ``now`` and not yet fired in this cycle, marked fired
+        (and the breach marked when reached); ``next_due_at`` moves on."""
+        if self.status is not ClockStatus.RUNNING or self.since is None:
+            return []
+        reached = [step for step in ladder if step.at_percent not in self.fired
+                   and self._step_at(step, calendar) <= now]
+        for step in reached:
+            self._log("step", now, at_percent=step.at_percent,
+                      actions=[a.value for a in step.actions])
+        self.fired |= {step.at_percent for step in reached}
+        if self.breached_at is None and self.due_at is not None and self.due_at <= now:
+            self._breach(self.due_at)
+        self._plan(calendar, ladder)
+        return reached
+
+    # --- reading -------------------------------------------------------------------------
+
+    def used(self, now: datetime, calendar: BusinessCalendar) -> timedelta:
+        if self.status is ClockStatus.RUNNING and self.since is not None and now > self.since:
+            return self.elapsed + calendar.elapsed(self.since, now)
+        return self.elapsed
+
+    def business_left(self, now: datetime, calendar: BusinessCalendar) -> timedelta:
+        return self.goal - self.used(now, calendar)
+
+    def risk(self, now: datetime, calendar: BusinessCalendar) -> Risk:
+        if self.breached_at is not None or (self.live and self.business_left(now, calendar)
+                                            <= ZERO):
+            return Risk.BREACHED
+        share = self.used(now, calendar) / self.goal if self.goal else 1.0
+        return Risk.HIGH if share >= 0.75 else Risk.MEDIUM if share >= 0.5 else Risk.LOW
+
+    # --- inside --------------------------------------------------------------------------
+
+    def _settle(self, at: datetime, calendar: BusinessCalendar) -> None:
+        if self.status is ClockStatus.RUNNING and self.since is not None:
+            if at > self.since:
+                self.elapsed += calendar.elapsed(self.since, at)
+            self.since = max(at, self.since)
+
+    def _step_at(self, step: LadderStep, calendar: BusinessCalendar) -> datetime:
+        assert self.since is not None
+        remaining = self.goal * step.at_percent // 100 - self.elapsed
+        return self.since if remaining <= ZERO else calendar.add(self.since, remaining)
+
+    def _plan(self, calendar: BusinessCalendar, ladder: tuple[LadderStep, ...]) -> None:
+        if self.status is not ClockStatus.RUNNING or self.since is None:
+            self.due_at = self.next_due_at = None
+            return
+        remaining = self.goal - self.elapsed
+        self.due_at = self.since if remaining <= ZERO else calendar.add(self.since, remaining)
+        pending = [self._step_at(step, calendar) for step in ladder
+                   if step.at_percent not in self.fired]
+        if self.breached_at is None:
+            pending.append(self.due_at)
+        self.next_due_at = min(pending) if pending else None
+
+    def _breach(self, at: datetime) -> None:
+        self.breached_at = at
+        self._log("breached", at)
+
+    def _log(self, kind: str, at: datetime, **data: Any) -> None:
+        self.new_entries.append(ClockEntry(kind, at, data))

@@ -1,0 +1,184 @@
+"""Managing SLA policies and business calendars: one transaction each, for managers and
+administrators. A change to a policy or calendar that tickets' clocks run on is applied to
+those clocks in the same transaction (time used so far is kept), so nothing is stored
+half-way: a refused change leaves the old policy and every clock as they were."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
+from hubdesk.domain.permissions import check_sla_admin
+from hubdesk.domain.sla import NamedCalendar, SlaPolicy
+from hubdesk.domain.sla.policies import check_ever_open
+from hubdesk.services.ports import DuplicateKey, UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.sla import SlaSetup, recompute_tickets
+
+MAX_ICAL_CHARACTERS = 1_000_000
+
+
+@contextmanager
+def _unique(label: str, name: str) -> Iterator[None]:
+    try:
+        yield
+    except DuplicateKey as error:
+        raise Conflict(f"an SLA {label} named {name!r} already exists; choose another "
+                       "name") from error
+
+
+def calendar_from_input(name: object, form: object, ical: str | None) -> NamedCalendar:
+    """Validate a calendar as given to the API: a name, the plain form, an optional
+    iCalendar file's text whose events become holidays and closures."""
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise ValidationFailed("a calendar needs a name of at most 200 characters",
+                               {"name": "required"})
+    if not isinstance(form, Mapping):
+        raise ValidationFailed("a calendar is an object", {"calendar": "not an object"})
+    calendar = BusinessCalendar.from_dict(form)
+    check_ever_open(calendar)
+    if ical is not None:
+        if len(ical) > MAX_ICAL_CHARACTERS:
+            raise ValidationFailed("the iCalendar file is too long", {"ical": "too long"})
+        try:
+            calendar = calendar.with_holidays_from_ical(ical)
+        except ValidationFailed as error:
+            raise ValidationFailed(f"ical: {error}", {"ical": "does not parse"}) from None
+    return NamedCalendar(None, name.strip(), calendar)
+
+
+def list_calendars(uows: UnitOfWorkFactory, actor: Agent) -> list[NamedCalendar]:
+    check_sla_admin(actor)
+    with uows(write=False) as uow:
+        return uow.sla.calendars()
+
+
+def get_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int) -> NamedCalendar:
+    check_sla_admin(actor)
+    with uows(write=False) as uow:
+        return _calendar(uow, calendar_id)
+
+
+def create_calendar(uows: UnitOfWorkFactory, actor: Agent, named: NamedCalendar, *,
+                    now: datetime | None = None) -> NamedCalendar:
+    check_sla_admin(actor)
+    with _unique("calendar", named.name), uows() as uow:
+        calendar_id = uow.sla.add_calendar(named, now or utcnow())
+        uow.commit()
+    return NamedCalendar(calendar_id, named.name, named.calendar)
+
+
+def update_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int,
+                    named: NamedCalendar, *, now: datetime | None = None) -> NamedCalendar:
+    """Replace a calendar; the live clocks of every policy on it go on under the new hours
+    from now, keeping the business time they had used."""
+    check_sla_admin(actor)
+    at = now or utcnow()
+    changed = NamedCalendar(calendar_id, named.name, named.calendar)
+    with _unique("calendar", named.name), uows() as uow:
+        _calendar(uow, calendar_id)
+        before = SlaSetup.load(uow)
+        uow.sla.save_calendar(changed, at)
+        policy_ids = [p.id for p in before.policies
+                      if p.calendar_id == calendar_id and p.id is not None]
+        _recompute(uow, policy_ids, at, before)
+        uow.commit()
+    return changed
+
+
+def delete_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int) -> None:
+    check_sla_admin(actor)
+    with uows() as uow:
+        _calendar(uow, calendar_id)
+        users = [p.name for p in uow.sla.policies() if p.calendar_id == calendar_id]
+        if users:
+            raise Conflict(f"the calendar is used by the policy {users[0]!r}; give that "
+                           "policy another calendar first")
+        uow.sla.delete_calendar(calendar_id)
+        uow.commit()
+
+
+def list_policies(uows: UnitOfWorkFactory, actor: Agent) -> list[SlaPolicy]:
+    check_sla_admin(actor)
+    with uows(write=False) as uow:
+        return uow.sla.policies()
+
+
+def get_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int) -> SlaPolicy:
+    check_sla_admin(actor)
+    with uows(write=False) as uow:
+        return _policy(uow, policy_id)
+
+
+def create_policy(uows: UnitOfWorkFactory, actor: Agent, form: Mapping[str, Any], *,
+                  now: datetime | None = None) -> SlaPolicy:
+    """A new policy governs tickets from their next change of what it matches on, and every
+    new ticket."""
+    check_sla_admin(actor)
+    policy = SlaPolicy.from_dict(form)
+    with _unique("policy", policy.name), uows() as uow:
+        _check_calendar_exists(uow, policy)
+        policy_id = uow.sla.add_policy(policy, now or utcnow())
+        uow.commit()
+    return SlaPolicy.from_dict(policy.to_dict(), policy_id=policy_id)
+
+
+def update_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
+                  form: Mapping[str, Any], *, now: datetime | None = None) -> SlaPolicy:
+    """Replace a policy; tickets whose clocks run under it are matched again and go on under
+    the new targets, ladder and calendar from now, keeping the business time used."""
+    check_sla_admin(actor)
+    at = now or utcnow()
+    policy = SlaPolicy.from_dict(form, policy_id=policy_id)
+    with _unique("policy", policy.name), uows() as uow:
+        _policy(uow, policy_id)
+        _check_calendar_exists(uow, policy)
+        before = SlaSetup.load(uow)
+        uow.sla.save_policy(policy, at)
+        _recompute(uow, [policy_id], at, before)
+        uow.commit()
+    return policy
+
+
+def delete_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int, *,
+                  now: datetime | None = None) -> None:
+    """Remove a policy; its tickets are matched again (another policy, or clocks stopped)."""
+    check_sla_admin(actor)
+    at = now or utcnow()
+    with uows() as uow:
+        _policy(uow, policy_id)
+        before = SlaSetup.load(uow)
+        uow.sla.delete_policy(policy_id)
+        _recompute(uow, [policy_id], at, before)
+        uow.commit()
+
+
+def _recompute(uow: UnitOfWork, policy_ids: list[int], at: datetime, before: SlaSetup) -> None:
+    if policy_ids:
+        recompute_tickets(uow, SlaSetup.load(uow), uow.sla.tickets_with_live_clocks(policy_ids),
+                          at, before)
+
+
+def _check_calendar_exists(uow: UnitOfWork, policy: SlaPolicy) -> None:
+    if policy.calendar_id is not None and uow.sla.get_calendar(policy.calendar_id) is None:
+        raise ValidationFailed(f"there is no calendar {policy.calendar_id}",
+                               {"calendar_id": "unknown"})
+
+
+def _calendar(uow: UnitOfWork, calendar_id: int) -> NamedCalendar:
+    found = uow.sla.get_calendar(calendar_id)
+    if found is None:
+        raise NotFound(f"calendar {calendar_id} was not found")
+    return found
+
+
+def _policy(uow: UnitOfWork, policy_id: int) -> SlaPolicy:
+    found = next((p for p in uow.sla.policies() if p.id == policy_id), None)
+    if found is None:
+        raise NotFound(f"SLA policy {policy_id} was not found")
+    return found

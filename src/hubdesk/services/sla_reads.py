@@ -1,0 +1,93 @@
+"""What a ticket's SLA clocks say now: per target its status, deadline, business time left,
+whether it is paused and how much at risk; and the clocks' full history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.errors import NotFound
+from hubdesk.domain.permissions import TicketAction, check_ticket
+from hubdesk.domain.sla import ClockStatus, SlaClock
+from hubdesk.domain.tickets import Ticket
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.sla import SlaSetup
+
+
+@dataclass(frozen=True)
+class ClockView:
+    target: str
+    status: str  # running, paused, met, stopped, breached (running or paused past its due)
+    cycle: int
+    policy_id: int | None
+    goal_seconds: float
+    due_at: datetime | None
+    business_seconds_left: float | None  # None once met or stopped
+    paused: bool
+    risk: str | None  # low, medium, high, breached; None once met or stopped
+    breached_at: datetime | None
+    met_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "status": self.status, "cycle": self.cycle,
+                "policy_id": self.policy_id, "goal_seconds": self.goal_seconds,
+                "due_at": _iso(self.due_at), "business_seconds_left": self.business_seconds_left,
+                "paused": self.paused, "risk": self.risk, "breached_at": _iso(self.breached_at),
+                "met_at": _iso(self.met_at)}
+
+
+@dataclass(frozen=True)
+class ClockHistoryEntry:
+    target: str
+    cycle: int
+    kind: str
+    at: datetime
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "cycle": self.cycle, "kind": self.kind,
+                "at": self.at.isoformat(), "data": self.data}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def clock_views(uow: UnitOfWork, ticket: Ticket, now: datetime | None = None
+                ) -> list[ClockView]:
+    assert ticket.id is not None
+    clocks = uow.sla.clocks(ticket.id)
+    if not clocks:
+        return []
+    setup = SlaSetup.load(uow)
+    return [_view(clock, setup, now or utcnow()) for clock in clocks]
+
+
+def _view(clock: SlaClock, setup: SlaSetup, now: datetime) -> ClockView:
+    calendar = setup.calendar_of(clock.policy_id)
+    live = clock.live
+    status = clock.status.value
+    if live and clock.breached_at is not None:
+        status = "breached"
+    return ClockView(
+        target=clock.target.value, status=status, cycle=clock.cycle, policy_id=clock.policy_id,
+        goal_seconds=clock.goal.total_seconds(), due_at=clock.due_at,
+        business_seconds_left=clock.business_left(now, calendar).total_seconds() if live
+        else None, paused=clock.status is ClockStatus.PAUSED,
+        risk=clock.risk(now, calendar).value if live else None,
+        breached_at=clock.breached_at, met_at=clock.met_at)
+
+
+def ticket_sla(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,
+               now: datetime | None = None) -> tuple[list[ClockView], list[ClockHistoryEntry]]:
+    with uows(write=False) as uow:
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(f"ticket #{ticket_id} was not found")
+        check_ticket(actor, ticket, TicketAction.VIEW)
+        history = [ClockHistoryEntry(target.value, cycle, entry.kind, entry.at, entry.data)
+                   for target, cycle, entry in uow.sla.history(ticket_id)]
+        return clock_views(uow, ticket, now), history

@@ -1,0 +1,143 @@
+"""Console pages for handoffs: the handoffs section of the ticket page (its forms post here),
+one handoff with its thread, the department queue liaisons work from, and tier escalation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
+from hubdesk.domain.handoffs import HandoffStatus
+from hubdesk.services.handoffs import NewHandoff
+from hubdesk.web.render import render, time_left
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+
+router = APIRouter(include_in_schema=False)
+
+QUEUE_STATUSES = {"waiting": "Waiting on the department", "answered": "Answered",
+                  "all": "All"}
+_WAITING = (HandoffStatus.OPEN, HandoffStatus.IN_PROGRESS)
+
+
+def _number(value: object, field: str) -> int:
+    text = str(value or "")
+    if not text.isdigit() or len(text) > 18:
+        raise ValidationFailed(f"choose the {field.replace('_', ' ')} from the list",
+                               {field: "invalid"})
+    return int(text)
+
+
+async def _then(request: Request, destination: str, work: Callable[[], str]) -> Response:
+    """Run a change and return to ``destination`` saying what happened or why it was refused."""
+    try:
+        flash(request, "ok", await run_in_threadpool(work))
+    except DomainError as error:
+        flash(request, "error", str(error))
+    return RedirectResponse(destination, status_code=303)
+
+
+def _back(form: FormData, handoff_id: int) -> str:
+    """Back to the page the form was on: the ticket (its handoffs section), or the handoff's
+    own page."""
+    ticket = str(form.get("ticket_id") or "")
+    if ticket.isdigit() and len(ticket) < 19:
+        return f"/tickets/{ticket}#handoffs"
+    return f"/handoffs/{handoff_id}"
+
+
+@router.post("/tickets/{ticket_id:int}/handoffs")
+async def open_handoff(request: Request, ticket_id: int, form: FormDep,
+                       agent: AgentDep) -> Response:
+    def hand_off() -> str:
+        new = NewHandoff(department_id=_number(form.get("department_id"), "department_id"),
+                         request=str(form.get("request") or ""),
+                         blocking=form.get("blocking") == "yes")
+        view = app_of(request).handoffs.open(agent, ticket_id, new)
+        return f"Handed off to {view.department_name} ({time_left(view.time_left)})."
+
+    return await _then(request, f"/tickets/{ticket_id}#handoffs", hand_off)
+
+
+@router.post("/handoffs/{handoff_id:int}/notes")
+async def add_note(request: Request, handoff_id: int, form: FormDep,
+                   agent: AgentDep) -> Response:
+    def write() -> str:
+        app_of(request).handoffs.note(agent, handoff_id, str(form.get("body") or ""))
+        return "Note added to the handoff."
+
+    return await _then(request, _back(form, handoff_id), write)
+
+
+@router.post("/handoffs/{handoff_id:int}/transition")
+async def transition(request: Request, handoff_id: int, form: FormDep,
+                     agent: AgentDep) -> Response:
+    def move() -> str:
+        try:
+            status = HandoffStatus(str(form.get("status") or ""))
+        except ValueError:
+            raise ValidationFailed("choose what to do with the handoff",
+                                   {"status": "unknown"}) from None
+        text = str(form.get("text") or "").strip() or None
+        view = app_of(request).handoffs.transition(agent, handoff_id, status, text)
+        return f"Handoff #{handoff_id} is {view.handoff.status.value.replace('_', ' ')}."
+
+    return await _then(request, _back(form, handoff_id), move)
+
+
+@router.post("/tickets/{ticket_id:int}/tier")
+async def change_tier(request: Request, ticket_id: int, form: FormDep,
+                      agent: AgentDep) -> Response:
+    """Escalate to the next tier, or (action=deescalate) hand back down one."""
+    app = app_of(request)
+    reason = str(form.get("reason") or "")
+    moved_out = False
+
+    def move() -> str:
+        nonlocal moved_out
+        if form.get("action") == "deescalate":
+            detail = app.escalations.deescalate(agent, ticket_id, reason)
+            return f"Back to tier {detail.tier}."
+        detail = app.escalations.escalate(agent, ticket_id, reason)
+        moved_out = detail.ticket.assignee_id is None and not agent.oversees_everything
+        return f"Escalated to tier {detail.tier}: an agent of that tier will pick it up."
+
+    response = await _then(request, f"/tickets/{ticket_id}", move)
+    return RedirectResponse("/tickets", status_code=303) if moved_out else response
+
+
+@router.get("/handoffs")
+async def queue(request: Request, agent: AgentDep) -> Response:
+    """The department's queue: what is due first on top."""
+    app = app_of(request)
+    wanted = request.query_params.get("status", "waiting")
+    wanted = wanted if wanted in QUEUE_STATUSES else "waiting"
+    department = request.query_params.get("department", "")
+    department_id = int(department) if department.isdigit() and len(department) < 12 else None
+    statuses = {"waiting": _WAITING, "answered": (HandoffStatus.ANSWERED,), "all": ()}[wanted]
+    try:
+        views = await run_in_threadpool(partial(
+            app.handoffs.queue, agent, department_id=department_id, statuses=statuses))
+    except NotFound as missing:
+        return render(request, "error.html", 404, agent=agent, title="Not found",
+                      detail=f"{missing}.")
+    departments = await run_in_threadpool(app.directory.departments, agent)
+    own = [d for d in departments
+           if agent.oversees_everything or d.id in agent.department_ids]
+    return render(request, "handoffs.html", agent=agent, views=views,
+                  departments=own, department_id=department_id, wanted=wanted,
+                  statuses=QUEUE_STATUSES)
+
+
+@router.get("/handoffs/{handoff_id:int}")
+async def handoff_page(request: Request, handoff_id: int, agent: AgentDep) -> Response:
+    try:
+        view = await run_in_threadpool(app_of(request).handoffs.get, agent, handoff_id)
+    except NotFound as missing:
+        return render(request, "error.html", 404, agent=agent, title="Not found",
+                      detail=f"{missing}. It may belong to a department you do not work in.")
+    return render(request, "handoff.html", agent=agent, view=view)

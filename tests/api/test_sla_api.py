@@ -1,0 +1,108 @@
+"""/api/v1/sla on both databases: managers and administrators manage policies and calendars,
+bad input is refused with the field named and nothing stored, and tickets show their clocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.domain.agents import Role
+from tests import factories
+
+OFFICE = {"timezone": "Europe/Berlin",
+          "hours": {day: [["09:00", "12:00"], ["13:00", "17:00"]]
+                    for day in ("mon", "tue", "wed", "thu", "fri")},
+          "holidays": ["2026-12-24", {"date": "12-25", "yearly": True}]}
+ICAL = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+        "DTSTART;VALUE=DATE:20261231\r\nDTEND;VALUE=DATE:20270101\r\nSUMMARY:Closed\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.fixture
+def people(hub):
+    return {"admin": factories.staff(hub, Role.ADMIN), "manager": factories.staff(
+        hub, Role.MANAGER), "rep": factories.staff(hub, Role.REPRESENTATIVE)}
+
+
+def test_calendars_and_policies_round_trip_and_tickets_show_their_clocks(client, people):
+    manager = people["manager"].headers
+    created = client.post("/api/v1/sla/calendars", headers=manager,
+                          json={"name": "Berlin office", **OFFICE, "ical": ICAL})
+    assert created.status_code == 201, created.text
+    calendar = created.json()
+    assert calendar["hours"]["mon"] == [["09:00", "12:00"], ["13:00", "17:00"]]
+    assert {"date": "2026-12-31", "name": "Closed"} in calendar["holidays"]  # from the file
+    policy = client.post("/api/v1/sla/policies", headers=manager, json={
+        "name": "Standard", "calendar_id": calendar["id"],
+        "targets": {"normal": {"first_response": 60, "resolution": 480}},
+        "ladder": [{"at_percent": 80, "actions": ["notify_assignee"]}]})
+    assert policy.status_code == 201, policy.text
+    assert policy.json()["pause_statuses"] == ["on_hold", "pending"]
+    assert [p["name"] for p in client.get("/api/v1/sla/policies",
+                                          headers=manager).json()] == ["Standard"]
+
+    ticket = client.post("/api/v1/tickets", headers=people["admin"].headers, json={
+        "subject": "Parcel", "body": "Where is it?",
+        "requester": {"email": "c@example.com"}}).json()
+    assert {c["target"] for c in ticket["sla"]} == {"first_response", "resolution"}
+    detail = client.get(f"/api/v1/tickets/{ticket['id']}", headers=manager).json()
+    first = next(c for c in detail["sla"] if c["target"] == "first_response")
+    assert first["status"] == "running" and first["paused"] is False
+    assert first["risk"] in ("low", "medium", "high", "breached")
+    assert first["business_seconds_left"] <= 3600
+    sla = client.get(f"/api/v1/tickets/{ticket['id']}/sla", headers=manager).json()
+    assert [h["kind"] for h in sla["history"]] == ["started", "started"]
+
+    by_due = client.get("/api/v1/tickets?sort=due", headers=manager)
+    assert [item["id"] for item in by_due.json()["items"]] == [ticket["id"]]
+    client.patch(f"/api/v1/tickets/{ticket['id']}", headers=manager,
+                 json={"status": "pending"})
+    sla = client.get(f"/api/v1/tickets/{ticket['id']}/sla", headers=manager).json()
+    assert all(c["paused"] for c in sla["clocks"])
+
+    in_use = client.delete(f"/api/v1/sla/calendars/{calendar['id']}", headers=manager)
+    assert in_use.status_code == 409
+    assert client.delete(f"/api/v1/sla/policies/{policy.json()['id']}",
+                         headers=manager).status_code == 204
+    sla = client.get(f"/api/v1/tickets/{ticket['id']}/sla", headers=manager).json()
+    assert {c["status"] for c in sla["clocks"]} == {"stopped"}
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"hours": {"mon": [["09:00", "12:00"], ["11:00", "17:00"]]}}, "hours.mon"),
+    ({"hours": {"tue": [["17:00", "09:00"]]}}, "hours.tue"),
+    ({"timezone": "Europe/Atlantis"}, "timezone"),
+    ({"ical": "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:nonsense\r\n"}, "ical"),
+])
+def test_bad_calendars_are_refused_naming_the_field_and_nothing_is_stored(
+        client, people, change, field):
+    answer = client.post("/api/v1/sla/calendars", headers=people["admin"].headers,
+                         json={"name": "Bad", **OFFICE, **change})
+    assert answer.status_code == 422, answer.text
+    assert field in [e["field"] for e in answer.json()["errors"]]
+    assert client.get("/api/v1/sla/calendars", headers=people["admin"].headers).json() == []
+
+
+def test_a_refused_policy_change_leaves_the_policy_as_it_was(client, people):
+    admin = people["admin"].headers
+    policy = client.post("/api/v1/sla/policies", headers=admin, json={
+        "name": "Standard", "targets": {"normal": {"resolution": 480}}}).json()
+    for body, field in [
+            ({"name": "Standard", "targets": {"normal": {"resolution": 60}},
+              "calendar_id": 999}, "calendar_id"),
+            ({"name": "Standard", "targets": {"normal": {"resolution": 60}},
+              "calendar": {"timezone": "UTC", "hours": {"mon": [["10:00", "09:00"]]}}},
+             "calendar.hours.mon"),
+            ({"name": "Standard", "targets": {"normal": {"resolution": 60}},
+              "ladder": [{"at_percent": 50, "actions": ["notify_assignee"]},
+                         {"at_percent": 50, "actions": ["raise_priority"]}]}, "ladder")]:
+        answer = client.put(f"/api/v1/sla/policies/{policy['id']}", headers=admin, json=body)
+        assert answer.status_code == 422, answer.text
+        assert field in [e["field"] for e in answer.json()["errors"]]
+    assert client.get(f"/api/v1/sla/policies/{policy['id']}", headers=admin).json() == policy
+
+
+def test_only_managers_and_administrators_manage_slas(client, people):
+    rep = people["rep"].headers
+    assert client.get("/api/v1/sla/policies", headers=rep).status_code == 403
+    assert client.post("/api/v1/sla/calendars", headers=rep,
+                       json={"name": "x", **OFFICE}).status_code == 403

@@ -1,0 +1,156 @@
+"""Handoffs, their ladder, tiers and the turnaround figures: pure domain, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.errors import IllegalTransition, NotFound, PermissionDenied
+from hubdesk.domain.escalation import current_tier, deescalate, escalate
+from hubdesk.domain.handoff_report import percentile, turnaround_report
+from hubdesk.domain.handoffs import (
+    HANDOFF_TRANSITIONS,
+    Handoff,
+    HandoffStatus,
+    LadderStep,
+    Ola,
+    Side,
+    check_may_solve,
+)
+from hubdesk.domain.permissions import check_handoff, handoff_sides
+from hubdesk.domain.tickets import Ticket
+
+FRIDAY_4PM_BERLIN = datetime(2026, 2, 27, 15, 0, tzinfo=UTC)
+OFFICE = BusinessCalendar.from_dict({
+    "timezone": "Europe/Berlin",
+    "hours": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}})
+OLA = Ola(target=timedelta(hours=2), calendar=OFFICE, lead_id=7,
+          coordinator_after=timedelta(hours=1))
+
+
+def _ticket(**values) -> Ticket:
+    return Ticket(id=1, subject="Refund", requester_id=1, created_at=FRIDAY_4PM_BERLIN,
+                  updated_at=FRIDAY_4PM_BERLIN, **values)
+
+
+def _handoff(ola: Ola | None = OLA, blocking: bool = False) -> Handoff:
+    handoff = Handoff.open(_ticket(team_id=3), department_id=5, requested_by_id=2,
+                           request=" Was the refund sent? ", blocking=blocking, ola=ola,
+                           at=FRIDAY_4PM_BERLIN)
+    handoff.id = 11
+    return handoff
+
+
+def test_the_deadline_is_counted_in_the_departments_business_hours():
+    handoff = _handoff()
+    assert handoff.request == "Was the refund sent?"
+    # one hour on Friday until 17:00, one on Monday from 09:00 (Berlin): Monday 09:00 UTC
+    assert handoff.due_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    saturday = datetime(2026, 2, 28, 12, 0, tzinfo=UTC)
+    assert handoff.time_left(saturday) == timedelta(hours=1)
+    assert handoff.time_left(datetime(2026, 3, 2, 10, 30, tzinfo=UTC)) == -timedelta(
+        hours=1, minutes=30)
+    assert not handoff.is_overdue(saturday)
+    assert handoff.is_overdue(datetime(2026, 3, 2, 9, 0, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("start", list(HandoffStatus))
+@pytest.mark.parametrize("target", list(HandoffStatus))
+def test_only_the_listed_transitions_are_allowed(start, target):
+    handoff = _handoff()
+    handoff.status = start
+    if (start, target) in HANDOFF_TRANSITIONS:
+        handoff.transition(target, FRIDAY_4PM_BERLIN, "because")
+        assert handoff.status is target
+    else:
+        with pytest.raises(IllegalTransition):
+            handoff.transition(target, FRIDAY_4PM_BERLIN, "because")
+
+
+def test_the_ladder_reaches_the_lead_at_the_deadline_then_the_coordinators():
+    handoff = _handoff()
+    due = handoff.due_at
+    assert due is not None
+    assert handoff.due_steps(due - timedelta(microseconds=1)) == []
+    assert handoff.due_steps(due) == [LadderStep.DEPARTMENT_LEAD]
+    handoff.climb([LadderStep.DEPARTMENT_LEAD], due)
+    assert handoff.next_escalation_at == due + timedelta(hours=1)
+    assert handoff.due_steps(due + timedelta(minutes=59)) == []
+    assert handoff.due_steps(due + timedelta(hours=1)) == [LadderStep.COORDINATOR]
+    handoff.climb([LadderStep.COORDINATOR], due + timedelta(hours=1))
+    assert handoff.next_escalation_at is None
+    assert handoff.due_steps(due + timedelta(days=30)) == []
+
+
+def test_an_answer_stops_the_ladder_and_sending_it_back_restarts_it():
+    handoff = _handoff()
+    handoff.transition(HandoffStatus.ANSWERED, FRIDAY_4PM_BERLIN, "Yes, on Thursday")
+    assert handoff.next_escalation_at is None and handoff.due_steps(
+        datetime(2026, 4, 1, tzinfo=UTC)) == []
+    handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN)
+    assert handoff.next_escalation_at == handoff.due_at
+
+
+def test_only_blocking_handoffs_awaiting_the_department_hold_the_ticket():
+    blocking, relaxed = _handoff(blocking=True), _handoff(blocking=False)
+    check_may_solve([relaxed])
+    with pytest.raises(IllegalTransition, match="#11"):
+        check_may_solve([relaxed, blocking])
+    blocking.transition(HandoffStatus.REJECTED, FRIDAY_4PM_BERLIN, "not ours")
+    check_may_solve([blocking])
+
+
+def _agent(role: Role, **values) -> Agent:
+    return Agent(id=values.pop("id", 9), email="a@example.com", name="A", role=role, **values)
+
+
+def test_a_liaison_acts_for_its_department_only_even_on_a_ticket_it_reads():
+    handoff = _handoff()
+    ticket = _ticket(team_id=3, department_id=6)
+    own = _agent(Role.LIAISON, department_ids=frozenset({5}))
+    other = _agent(Role.LIAISON, department_ids=frozenset({6}))
+    assert handoff_sides(own, handoff, ticket) == {Side.DEPARTMENT}
+    assert handoff_sides(other, handoff, ticket) == frozenset()
+    with pytest.raises(NotFound):
+        check_handoff(other, handoff, ticket)
+    rep = _agent(Role.REPRESENTATIVE, team_ids=frozenset({3}))
+    assert handoff_sides(rep, handoff, ticket) == {Side.REQUESTER}
+    with pytest.raises(PermissionDenied):
+        check_handoff(rep, handoff, ticket, Side.DEPARTMENT)
+    assert handoff_sides(_agent(Role.COORDINATOR), handoff, ticket) == {
+        Side.DEPARTMENT, Side.REQUESTER}
+    assert handoff_sides(_agent(Role.COORDINATOR, active=False), handoff, ticket) == frozenset()
+
+
+def test_escalating_and_de_escalating_keep_the_ownership_stack():
+    ticket = _ticket(team_id=3, assignee_id=4)
+    at = FRIDAY_4PM_BERLIN
+    first = escalate(ticket, [], staffed_tiers=frozenset({1, 2, 3}), reason="hard",
+                     actor_id=4, at=at, team_id=8)
+    assert (ticket.assignee_id, ticket.team_id, first.tier) == (None, 8, 2)
+    ticket.assignee_id = 12
+    second = escalate(ticket, [first], staffed_tiers=frozenset({1, 2, 3}), reason="harder",
+                      actor_id=12, at=at)
+    assert current_tier([first, second]) == 3 and ticket.team_id == 8
+    deescalate(ticket, [first, second], reason="back", actor_id=13, at=at,
+               still_active=frozenset({12}))
+    assert (ticket.assignee_id, ticket.team_id) == (12, 8)
+    deescalate(ticket, [first], reason="back", actor_id=12, at=at, still_active=frozenset())
+    assert (ticket.assignee_id, ticket.team_id) == (None, 3)  # owner 4 left the desk
+    kinds = [e.kind.value for e in ticket.pending_events]
+    assert kinds == ["escalated", "escalated", "deescalated", "deescalated"]
+    assert ticket.pending_events[-1].changes["tier"] == (2, 1)
+
+
+def test_percentiles_are_nearest_rank():
+    values = [timedelta(minutes=m) for m in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)]
+    assert percentile(values, 0.5) == timedelta(minutes=5)
+    assert percentile(values, 0.9) == timedelta(minutes=9)
+    assert percentile(values[:1], 0.9) == timedelta(minutes=1)
+
+
+def test_an_empty_report_has_no_bottleneck():
+    assert turnaround_report([], FRIDAY_4PM_BERLIN).bottleneck is None

@@ -1,0 +1,72 @@
+"""Two workers sweeping at once on PostgreSQL fire every due step exactly once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from hubdesk.domain.agents import Role
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.sla import NamedCalendar
+from hubdesk.services.sla_sweep import sweep_due
+from hubdesk.services.tickets import NewTicket, open_ticket
+from hubdesk.store import tables as t
+from tests import factories
+
+START = datetime(2026, 6, 1, 7, tzinfo=UTC)
+TICKETS = 40
+
+
+@pytest.fixture
+def postgres_hub(hub):
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: concurrent sweeps need PostgreSQL")
+    return hub
+
+
+def test_concurrent_sweeps_never_fire_a_step_twice(postgres_hub):
+    hub = postgres_hub
+    admin = factories.staff(hub, Role.ADMIN).agent
+    calendar = hub.app.sla.create_calendar(admin, NamedCalendar(
+        None, "Around the clock", BusinessCalendar.from_dict(
+            {"timezone": "UTC", "always_open": True})))
+    hub.app.sla.create_policy(admin, {
+        "name": "All", "calendar_id": calendar.id,
+        "targets": {"normal": {"first_response": 60, "resolution": 600}},
+        "ladder": [{"at_percent": 50, "actions": ["notify_coordinators"]},
+                   {"at_percent": 100, "actions": ["notify_coordinators"]}]})
+    for n in range(TICKETS):
+        open_ticket(hub.uows, admin, NewTicket(subject=f"Order {n}", body="Where is it?",
+                                               requester_email=f"c{n}@example.com"),
+                    now=START)
+    # Past the first response's breach and the resolution's half: three steps per ticket.
+    now = START + timedelta(minutes=301)
+    barrier = threading.Barrier(4)
+    results = []
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait()
+            results.append(sweep_due(hub.uows, now, batch=5))
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    workers = [threading.Thread(target=sweep) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert sum(r.steps_fired for r in results) == 3 * TICKETS
+    with hub.engine.connect() as db:
+        fired = db.execute(select(func.count()).select_from(t.sla_step_firings)).scalar()
+        events = db.execute(select(func.count()).select_from(t.ticket_events).where(
+            t.ticket_events.c.kind == "sla_step_reached")).scalar()
+        breaches = db.execute(select(func.count()).select_from(t.ticket_events).where(
+            t.ticket_events.c.kind == "sla_breached")).scalar()
+    assert (fired, events, breaches) == (3 * TICKETS, 3 * TICKETS, TICKETS)
+    assert sweep_due(hub.uows, now).steps_fired == 0

@@ -1,0 +1,103 @@
+"""Handoffs in the console: opened, answered and closed from the ticket page; a liaison works
+from the department queue and never sees another department's handoffs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hubdesk.domain.agents import Role
+from hubdesk.server import create_app
+from hubdesk.services.handoffs import OlaInput
+from tests import factories
+from tests.web.pages import post_form, sign_in
+
+
+@pytest.fixture
+def desk(hub, client):
+    team = factories.team(hub, "Front line")
+    billing, shipping = factories.department(hub, "Billing"), factories.department(hub,
+                                                                                   "Shipping")
+    rep = factories.staff(hub, teams=(team,), with_password=True)
+    factories.staff(hub, tier=2)
+    admin = factories.staff(hub, Role.ADMIN)
+    hub.app.handoffs.set_ola(admin.agent, billing.id, OlaInput(target_minutes=240))
+    ticket = factories.ticket(hub, rep.agent, subject="Charged twice", team_id=team.id).ticket
+    return {"hub": hub, "rep": rep, "billing": billing, "shipping": shipping,
+            "liaison": factories.staff(hub, Role.LIAISON, departments=(billing,),
+                                       with_password=True),
+            "other_liaison": factories.staff(hub, Role.LIAISON, departments=(shipping,),
+                                             with_password=True),
+            "url": f"/tickets/{ticket.id}", "ticket_id": ticket.id}
+
+
+def _handoff_id(page: str) -> int:
+    found = re.search(r'id="handoff-(\d+)"', page)
+    assert found, "no handoff on the page"
+    return int(found.group(1))
+
+
+def test_a_handoff_goes_from_the_ticket_page_to_the_queue_and_back(hub, client, desk):
+    sign_in(client, desk["rep"].agent)
+    page = post_form(client, f"{desk['url']}/handoffs",
+                     {"department_id": str(desk["billing"].id),
+                      "request": "Please refund the second charge", "blocking": "yes"},
+                     page=desk["url"])
+    assert page.status_code == 200
+    assert "Handed off to Billing (4 h 0 min left)" in page.text
+    assert "Please refund the second charge" in page.text and "Blocks solving" in page.text
+    handoff_id = _handoff_id(page.text)
+
+    with TestClient(create_app(hub), raise_server_exceptions=False) as liaison:
+        sign_in(liaison, desk["liaison"].agent)
+        queue = liaison.get("/handoffs")
+        assert f'href="/handoffs/{handoff_id}"' in queue.text and "Charged twice" in queue.text
+        answered = post_form(liaison, f"/handoffs/{handoff_id}/transition",
+                             {"status": "answered", "text": "Refunded today"},
+                             page=f"/handoffs/{handoff_id}")
+        assert answered.status_code == 200
+        assert f"Handoff #{handoff_id} is answered." in answered.text
+        assert liaison.get("/handoffs").text.count(f"/handoffs/{handoff_id}") == 0  # waiting only
+
+    ticket_page = client.get(desk["url"]).text
+    assert "Refunded today" in ticket_page and "Accept answer (done)" in ticket_page
+    done = post_form(client, f"/handoffs/{handoff_id}/transition",
+                     {"status": "done", "ticket_id": str(desk["ticket_id"])}, page=desk["url"])
+    assert f"Handoff #{handoff_id} is done." in done.text
+    assert "accepted a handoff&#39;s answer" in done.text or "accepted a handoff" in done.text
+
+
+def test_another_departments_liaison_sees_nothing_of_it(hub, client, desk):
+    sign_in(client, desk["rep"].agent)
+    page = post_form(client, f"{desk['url']}/handoffs",
+                     {"department_id": str(desk["billing"].id), "request": "Refund please"},
+                     page=desk["url"])
+    handoff_id = _handoff_id(page.text)
+    with TestClient(create_app(hub), raise_server_exceptions=False) as other:
+        sign_in(other, desk["other_liaison"].agent)
+        assert other.get(f"/handoffs/{handoff_id}").status_code == 404
+        assert "Refund please" not in other.get("/handoffs?status=all").text
+        assert other.get(f"/handoffs?department={desk['billing'].id}").status_code == 404
+
+
+def test_a_refused_form_says_why(hub, client, desk):
+    sign_in(client, desk["rep"].agent)
+    page = post_form(client, f"{desk['url']}/handoffs",
+                     {"department_id": str(desk["billing"].id), "request": "   "},
+                     page=desk["url"])
+    assert "the request is empty" in page.text
+    assert re.search(r'id="handoff-\d+"', page.text) is None
+
+
+def test_escalating_from_the_ticket_page(hub, client, desk):
+    sign_in(client, desk["rep"].agent)
+    post_form(client, f"{desk['url']}/update", {"assignee": str(desk["rep"].agent.id),
+                                                "was_assignee": ""}, page=desk["url"])
+    moved = post_form(client, f"{desk['url']}/tier", {"action": "escalate",
+                                                      "reason": "Needs engineering"},
+                      page=desk["url"])
+    assert moved.status_code == 200
+    assert "Escalated to tier 2" in moved.text
+    assert hub.app.tickets.get(desk["rep"].agent, desk["ticket_id"]).tier == 2
