@@ -1,0 +1,338 @@
+"""Routing use cases: push a ticket to the best eligible agent, pull the next best ticket, and
+keep every agent's units in use true as tickets are assigned, solved and reassigned.
+
+Safety under concurrency rests on two things. A ticket is assigned only by a transaction that
+holds its row (locked; a brand-new ticket is visible to no one else) and has seen it
+unassigned. Units are taken by one conditional statement (`RoutingRepository.claim`: load +
+cost <= capacity), never read and then written, and the table's checks refuse a load beyond
+capacity or below zero outright. When a claim fails (another process took the units first),
+the next candidate is tried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import Conflict, NotFound
+from hubdesk.domain.events import Actor, EventKind, TicketEvent
+from hubdesk.domain.permissions import TicketAction
+from hubdesk.domain.routing import (
+    Presence,
+    Roster,
+    Router,
+    RoutingDecision,
+    TicketRequirements,
+    first_exclusion,
+    instant,
+    serves,
+)
+from hubdesk.domain.tickets import Status, Ticket
+from hubdesk.domain.triage import TriageResult
+from hubdesk.services.messagebus import EventContext, MessageBus
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.routing_config import RoutingSettings
+from hubdesk.services.routing_records import (
+    DONE,
+    MANUAL,
+    ROUTED,
+    UNROUTABLE,
+    WAITING,
+    TicketRoutingState,
+    WaitingTicket,
+    urgency_rank,
+)
+from hubdesk.services.routing_roster import (
+    available_roster,
+    full_roster,
+    requirements_for,
+    settings_in,
+)
+from hubdesk.services.tickets import detail_of, flush_events, load_for
+from hubdesk.services.views import TicketDetail
+
+# Pull mode looks at this many of the most urgent unassigned tickets per batch, and at most
+# this many batches: a bounded scan, whatever the backlog.
+PULL_BATCH = 25
+PULL_BATCHES = 8
+FINISHED = (Status.SOLVED, Status.CLOSED)
+NO_PROFILES = "no agent has a routing profile yet"
+
+
+def is_difficult(triage: TriageResult | None) -> bool:
+    """Triage's reading of the customer: an angry ("difficult contact") or abusive message."""
+    if triage is None:
+        return False
+    return triage.signals.difficult_contact or triage.abuse.abusive
+
+
+def waiting_of(ticket: Ticket, customer_tier: str) -> WaitingTicket:
+    return WaitingTicket(ticket_id=ticket.id or 0, channel=ticket.channel.value,
+                         priority=ticket.priority.value, category=ticket.category,
+                         language=ticket.language, team_id=ticket.team_id,
+                         requester_id=ticket.requester_id, customer_tier=customer_tier,
+                         created_at=ticket.created_at, state=None)
+
+
+def _choose_and_claim(uow: UnitOfWork, roster: Roster, settings: RoutingSettings,
+                      needs: TicketRequirements, now: datetime,
+                      mode: str) -> tuple[RoutingDecision, int]:
+    """The policy's decision, with the chosen agent's units taken; when another process took
+    them first, that agent leaves the roster and the policy decides again."""
+    router = Router(roster, settings.policy)
+    moment = instant(now)
+    while True:
+        decision = router.route(needs, moment, mode)
+        if decision.agent_id is None:
+            return decision, 0
+        cost = roster.state(decision.agent_id).profile.channel_costs[needs.channel]
+        if uow.routing.claim(decision.agent_id, cost, now):
+            return decision, cost
+        roster.remove(decision.agent_id)
+
+
+def _why_waiting(uow: UnitOfWork, settings: RoutingSettings, decision: RoutingDecision,
+                 needs: TicketRequirements, now: datetime) -> RoutingDecision | None:
+    """Whether nobody at all (whatever their presence or load) could serve the ticket, now or
+    at any relaxation step still to come, asked of everyone with a profile: only then is it
+    unroutable rather than waiting; the reason given is the one that holds now. None when no
+    agent has a routing profile yet (the desk does not route yet)."""
+    roster = full_roster(uow, settings, now)
+    if not len(roster):
+        return None
+    policy = settings.policy
+    reasons = [roster.never_served_because(policy.relaxed(needs, steps))
+               for steps in range(len(needs.relaxations), len(policy.relaxation) + 1)]
+    return replace(decision, unroutable=reasons[0] if all(reasons) else None)
+
+
+def route_in(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState, customer_tier: str,
+             now: datetime, *, mode: str = "push") -> tuple[RoutingDecision, int]:
+    """Decide for an unassigned ticket inside the caller's transaction; a chosen agent's
+    units are taken and ``state`` says where the ticket stands. The ticket itself is not
+    assigned here (see `assign_routed`)."""
+    settings = settings_in(uow)
+    needs = requirements_for(uow, settings, waiting_of(ticket, customer_tier), state.difficult,
+                             now)
+    decision, cost = _choose_and_claim(uow, available_roster(uow, settings, now), settings,
+                                       needs, now, mode)
+    state.relaxations = list(needs.relaxations)
+    if decision.agent_id is not None:
+        state.state, state.agent_id, state.held = ROUTED, decision.agent_id, cost
+        state.assigned_at, state.reason, state.waiting_since = now, None, None
+        return decision, cost
+    explained = _why_waiting(uow, settings, decision, needs, now)
+    if explained is None:
+        state.state, state.reason = WAITING, NO_PROFILES
+        return decision, 0
+    decision = explained
+    state.state = UNROUTABLE if decision.unroutable else WAITING
+    state.reason = decision.unroutable or _waiting_reason(decision)
+    state.waiting_since = state.waiting_since or now
+    return decision, 0
+
+
+def _waiting_reason(decision: RoutingDecision) -> str:
+    screened = {reason: count for reason, count in decision.screened_out.items() if count}
+    excluded = {str(reason): len(agents) for reason, agents in decision.excluded.items()}
+    parts = [f"{reason} {count}" for reason, count in {**screened, **excluded}.items()]
+    return "no eligible agent is available now" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def assign_routed(ticket: Ticket, agent_id: int, actor: Actor, now: datetime) -> None:
+    """Give the ticket through its own method, so the assignment is recorded as an event."""
+    ticket.update(actor, now, assignee_id=agent_id)
+
+
+def _record(uow: UnitOfWork, ticket_id: int, state: TicketRoutingState,
+            decision: RoutingDecision, now: datetime) -> None:
+    uow.routing.put_ticket_state(state, now)
+    uow.routing.add_decision(ticket_id, decision.agent_id, decision.mode, state.difficult,
+                             {**decision.to_dict(), "ticket_id": ticket_id}, now)
+
+
+# --- push on arrival: the in-transaction handler -----------------------------------------
+
+def route_on_arrival(event: TicketEvent, context: EventContext) -> None:
+    """A new ticket goes to the best eligible agent at once, or waits flagged with why.
+
+    It runs before the new ticket is written (so the assignment is written with it); what
+    needs the ticket's id (its routing state and the decision) is written once it has one."""
+    ticket, uow = context.ticket, context.uow
+    if ticket.assignee_id is not None or ticket.status not in (Status.NEW, Status.OPEN) \
+            or ticket.merged_into_id is not None:
+        return
+    arrival = context.arrival
+    tier = arrival.sender.tier.value if arrival is not None else "standard"
+    state = TicketRoutingState(ticket_id=0, difficult=is_difficult(
+        arrival.triage if arrival is not None else None))
+    decision, _ = route_in(uow, ticket, state, tier, event.at)
+    if decision.agent_id is not None:
+        assign_routed(ticket, decision.agent_id, Actor.system(), event.at)
+
+    def write() -> None:
+        assert ticket.id is not None
+        state.ticket_id = ticket.id
+        _record(uow, ticket.id, state, replace(decision, ticket_id=ticket.id), event.at)
+
+    if state.reason != NO_PROFILES:  # a desk not routing yet keeps no record per ticket
+        context.when_stored(write)
+
+
+# --- keeping units true: the in-transaction handler of assignments and endings -------------
+
+def keep_units_true(event: TicketEvent, context: EventContext) -> None:
+    """Units go back when a ticket is solved, closed, merged, reassigned or unassigned; a
+    hand assignment takes the new agent's units when they have room (a coordinator may go
+    beyond capacity by hand: then none are held, and the load stays true)."""
+    ticket, uow = context.ticket, context.uow
+    if ticket.id is None:
+        return  # a new ticket: `route_on_arrival` records its state once it is stored
+    state = uow.routing.ticket_state(ticket.id)
+    if event.kind is EventKind.ASSIGNED and "assignee_id" in event.changes:
+        new = event.changes["assignee_id"][1]
+        if state is not None and state.agent_id == new:
+            return  # routing's own assignment, recorded already
+        state = state or TicketRoutingState(ticket.id)
+        if new is None:
+            _give_back(uow, state)
+            state.state, state.waiting_since = WAITING, event.at
+        elif state.agent_id is not None and state.agent_id > int(new):
+            # Two agents' rows, always locked in id order: two reassignments between the
+            # same agents in opposite directions cannot wait for each other.
+            _hold_for_manual(uow, ticket, state, int(new), event.at)
+        else:
+            _give_back(uow, state)
+            _hold_for_manual(uow, ticket, state, int(new), event.at)
+        uow.routing.put_ticket_state(state, event.at)
+    elif state is not None and state.held and (
+            ticket.status in FINISHED or ticket.merged_into_id is not None):
+        _give_back(uow, state)
+        state.state = DONE
+        uow.routing.put_ticket_state(state, event.at)
+
+
+def _give_back(uow: UnitOfWork, state: TicketRoutingState) -> None:
+    if state.agent_id is not None and state.held:
+        uow.routing.release(state.agent_id, state.held)
+    state.agent_id, state.held = None, 0
+
+
+def _hold_for_manual(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState,
+                     agent_id: int, at: datetime) -> None:
+    """Take the new agent's units (when they have room), then give the previous holder's
+    back if they are still held."""
+    rows = uow.routing.agents(agent_ids=[agent_id])
+    cost = rows[0].channel_costs.get(ticket.channel.value) if rows else None
+    held = cost if cost is not None and uow.routing.claim(agent_id, cost, at) else 0
+    _give_back(uow, state)
+    state.state, state.agent_id, state.held = MANUAL, agent_id, held
+    state.assigned_at, state.reason, state.waiting_since = at, None, None
+    uow.routing.add_decision(ticket.id or 0, agent_id, "manual", state.difficult,
+                             {"ticket_id": ticket.id, "agent_id": agent_id, "mode": "manual",
+                              "held_units": held, "decided_at": instant(at)}, at)
+
+
+def register(bus: MessageBus, *, enabled: bool) -> None:
+    """Units are kept true whether or not routing assigns by itself."""
+    if enabled:
+        bus.on(EventKind.CREATED, route_on_arrival)
+    bus.on((EventKind.ASSIGNED, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO),
+           keep_units_true)
+
+
+# --- push for a waiting ticket, and pull ------------------------------------------------
+
+def route_ticket(uows: UnitOfWorkFactory, actor: Agent | None, ticket_id: int, *,
+                 now: datetime, record_unchanged: bool = True) -> RoutingDecision | None:
+    """Route one unassigned ticket now (a coordinator's "route now", or the re-offer job,
+    ``actor`` None). None when there is nothing to do: assigned meanwhile, locked, finished,
+    or (``record_unchanged`` False) still waiting for the same reason."""
+    with uows() as uow:
+        ticket = (load_for(uow, actor, ticket_id, TicketAction.ASSIGN) if actor is not None
+                  else uow.tickets.get(ticket_id, for_update=True))
+        if ticket is None:
+            raise NotFound(f"ticket #{ticket_id} was not found")
+        state = uow.routing.ticket_state(ticket_id) or TicketRoutingState(ticket_id)
+        if ticket.assignee_id is not None or state.locked \
+                or ticket.status not in (Status.NEW, Status.OPEN) \
+                or ticket.merged_into_id is not None:
+            return None
+        before = (state.state, state.reason, list(state.relaxations))
+        customer = uow.customers.get(ticket.requester_id)
+        decision, _ = route_in(uow, ticket, state, customer.tier.value if customer else "",
+                               now)
+        if decision.agent_id is None and not record_unchanged \
+                and before == (state.state, state.reason, state.relaxations):
+            return None
+        _record(uow, ticket_id, state, decision, now)
+        if decision.agent_id is not None:
+            assign_routed(ticket, decision.agent_id, Actor.system(), now)
+            uow.tickets.save(ticket)
+            flush_events(uow, ticket)
+        uow.commit()
+    return decision
+
+
+def pull_next(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> TicketDetail | None:
+    """The most urgent waiting ticket the calling agent may serve now, assigned to them; None
+    when there is none. Concurrent pulls skip each other's tickets (PostgreSQL: FOR UPDATE
+    SKIP LOCKED; SQLite: one writer at a time)."""
+    assert actor.id is not None
+    with uows() as uow:
+        settings = settings_in(uow)
+        rows = uow.routing.agents(agent_ids=[actor.id])
+        if not rows:
+            raise Conflict("you have no routing profile yet: a coordinator sets your skills "
+                           "and capacity first")
+        if rows[0].paused or rows[0].presence != Presence.ONLINE.value:
+            raise Conflict("set your presence to online (and not paused) to take work")
+        roster = available_roster(uow, settings, now, agent_ids=[actor.id])
+        if actor.id not in roster.states:
+            return None  # no units to spare
+        agent = roster.state(actor.id)
+        found = _first_servable(uow, settings, roster, actor.id, now)
+        if found is None:
+            return None
+        waiting, needs = found
+        cost = agent.profile.channel_costs[needs.channel]
+        if not uow.routing.claim(actor.id, cost, now):
+            return None  # own units taken meanwhile by a push
+        ticket = uow.tickets.get(waiting.ticket_id, for_update=True)
+        assert ticket is not None and ticket.assignee_id is None
+        state = waiting.state or TicketRoutingState(waiting.ticket_id)
+        state.state, state.agent_id, state.held, state.assigned_at = ROUTED, actor.id, cost, now
+        state.reason, state.waiting_since, state.relaxations = None, None, list(needs.relaxations)
+        decision = Router(roster, settings.policy).route(needs, instant(now), "pull")
+        _record(uow, waiting.ticket_id, state, replace(decision, agent_id=actor.id), now)
+        assign_routed(ticket, actor.id, Actor.agent(actor.id), now)
+        uow.tickets.save(ticket)
+        flush_events(uow, ticket)
+        detail = detail_of(uow, ticket)
+        uow.commit()
+    return detail
+
+
+def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: int,
+                    now: datetime) -> tuple[WaitingTicket, TicketRequirements] | None:
+    agent = roster.state(agent_id)
+    moment = instant(now)
+    guard = settings.policy.wellbeing
+    guarded = agent.guarded(moment, guard)
+    after: tuple[int, datetime, int] | None = None
+    for _ in range(PULL_BATCHES):
+        batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after)
+        for waiting in batch:
+            difficult = waiting.state.difficult if waiting.state else False
+            needs = requirements_for(uow, settings, waiting, difficult, now)
+            if not serves(agent.profile, needs) or first_exclusion(agent, needs, moment):
+                continue
+            if guarded and needs.difficult and moment - needs.arrived_at < guard.hold_s:
+                continue
+            return waiting, needs
+        if len(batch) < PULL_BATCH:
+            return None
+        last = batch[-1]
+        after = (urgency_rank(last.priority), last.created_at, last.ticket_id)
+    return None

@@ -1,0 +1,101 @@
+"""What the routing store hands to the routing use cases: plain rows, no SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# A ticket's routing state: waiting for an eligible agent, routed (holding units), assigned by
+# hand, or unroutable (no one in the roster could ever serve it: flagged to coordinators).
+WAITING = "waiting"
+ROUTED = "routed"
+MANUAL = "manual"
+UNROUTABLE = "unroutable"
+DONE = "done"
+
+# Waiting work is offered most urgent first: by priority, then by age (no SLA clock yet).
+PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def urgency_rank(priority: str) -> int:
+    return PRIORITY_ORDER.get(priority, len(PRIORITY_ORDER))
+
+
+@dataclass(frozen=True)
+class AgentRoutingRow:
+    """An agent as routing sees them: profile, presence and the units in use."""
+
+    agent_id: int
+    name: str
+    role: str
+    active: bool
+    tier: int
+    languages: tuple[str, ...]
+    team_ids: frozenset[int]
+    skills: dict[str, int]
+    channel_costs: dict[str, int]
+    presence: str
+    presence_since: datetime
+    paused: bool
+    shift_starts_at: datetime | None
+    shift_ends_at: datetime | None
+    capacity: int
+    load: int
+    last_assigned_at: datetime | None
+
+
+@dataclass
+class TicketRoutingState:
+    ticket_id: int
+    state: str = WAITING
+    agent_id: int | None = None
+    held: int = 0
+    locked: bool = False
+    difficult: bool = False
+    reason: str | None = None
+    relaxations: list[str] = field(default_factory=list)
+    assigned_at: datetime | None = None
+    waiting_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    id: int
+    ticket_id: int
+    agent_id: int | None
+    mode: str
+    difficult: bool
+    decision: dict[str, Any]
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class WaitingTicket:
+    """An unassigned, unresolved ticket routing may give to someone, with what it needs."""
+
+    ticket_id: int
+    channel: str
+    priority: str
+    category: str | None
+    language: str | None
+    team_id: int | None
+    requester_id: int
+    customer_tier: str
+    created_at: datetime
+    state: TicketRoutingState | None
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """A coordinator's edit of a routing profile; None leaves a part as it is."""
+
+    skills: dict[str, int] | None = None
+    languages: tuple[str, ...] | None = None
+    tier: int | None = None
+    capacity: int | None = None
+    channel_costs: dict[str, int] | None = None
+    shift_starts_at: datetime | None = None
+    shift_ends_at: datetime | None = None
+    clear_shift: bool = False
+    paused: bool | None = None

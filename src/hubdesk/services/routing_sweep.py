@@ -1,0 +1,74 @@
+"""Routing's periodic work: unattended tickets of agents who went offline (past a grace) or
+whose shift ended go back to the queue, then waiting tickets are offered again, most urgent
+first, with the relaxations their wait has earned (recorded in their decisions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hubdesk.domain.events import Actor
+from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.routing import route_ticket
+from hubdesk.services.routing_roster import settings_in
+from hubdesk.services.tickets import flush_events
+
+MAX_REOFFERED = 200
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    returned: int
+    routed: int
+    still_waiting: int
+
+
+def return_unattended(uows: UnitOfWorkFactory, *, now: datetime) -> int:
+    """Unassign routed tickets (never locked ones) that agents gone offline or off shift have
+    not answered; their units go back by the assignment handler."""
+    with uows() as uow:
+        grace = timedelta(seconds=settings_in(uow).offline_grace_s)
+        gone = [row.agent_id for row in uow.routing.agents()
+                if not row.active or (row.presence == "offline" and
+                                      now - row.presence_since >= grace)
+                or (row.shift_ends_at is not None and row.shift_ends_at <= now)]
+        returned = 0
+        for ticket_id in uow.routing.unattended(gone):
+            ticket = uow.tickets.get(ticket_id, for_update=True)
+            if ticket is None or ticket.assignee_id is None:
+                continue
+            ticket.update(Actor.system(), now, assignee_id=None)
+            uow.tickets.save(ticket)
+            flush_events(uow, ticket)
+            returned += 1
+        uow.commit()
+    return returned
+
+
+def reoffer_waiting(uows: UnitOfWorkFactory, *, now: datetime,
+                    limit: int = MAX_REOFFERED) -> tuple[int, int]:
+    """Offer waiting tickets again, most urgent first, each in its own transaction; stops
+    early once nobody is available. Returns (routed, still waiting)."""
+    with uows(write=False) as uow:
+        if not uow.routing.agents(available_only=True):
+            return 0, len(uow.routing.waiting(limit))
+        waiting = [w.ticket_id for w in uow.routing.waiting(limit)]
+    routed = 0
+    for ticket_id in waiting:
+        decision = route_ticket(uows, None, ticket_id, now=now, record_unchanged=False)
+        if decision is not None and decision.agent_id is not None:
+            routed += 1
+            if not _anyone_free(uows):
+                break
+    return routed, len(waiting) - routed
+
+
+def _anyone_free(uows: UnitOfWorkFactory) -> bool:
+    with uows(write=False) as uow:
+        return bool(uow.routing.agents(available_only=True))
+
+
+def sweep(uows: UnitOfWorkFactory, *, now: datetime) -> SweepResult:
+    returned = return_unattended(uows, now=now)
+    routed, waiting = reoffer_waiting(uows, now=now)
+    return SweepResult(returned, routed, waiting)

@@ -1,0 +1,1 @@
+"""A discrete-event contact-centre simulator driving the desk's own routing policy."""

@@ -1,0 +1,298 @@
+"""The routing store: profiles, loads changed only by conditional updates, tickets' routing
+state, decisions and the desk's routing configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, case, exists, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from hubdesk.domain.tickets import UNRESOLVED, Status
+from hubdesk.services.routing_records import (
+    PRIORITY_ORDER,
+    AgentRoutingRow,
+    StoredDecision,
+    TicketRoutingState,
+    WaitingTicket,
+)
+from hubdesk.store import tables as t
+
+CONFIG_ROW = 1
+# Most urgent first: priority, then age (there is no SLA clock yet to order by).
+_PRIORITY_ORDER = case(PRIORITY_ORDER, value=t.tickets.c.priority, else_=len(PRIORITY_ORDER))
+# Work an agent may be given: statuses routing takes and gives back.
+ROUTABLE_STATUSES = (Status.NEW.value, Status.OPEN.value)
+
+
+class SqlRoutingRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+
+    def _upsert(self, table: Any, values: dict[str, Any], keys: list[str]) -> None:
+        maker = pg_insert if self.db.dialect.name == "postgresql" else sqlite_insert
+        statement = maker(table).values(values)
+        changed = {k: v for k, v in values.items() if k not in keys}
+        self.db.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
+
+    # --- agents -------------------------------------------------------------------------
+
+    def agents(self, *, available_only: bool = False,
+               agent_ids: Iterable[int] | None = None) -> list[AgentRoutingRow]:
+        """Agents with a routing profile; ``available_only`` keeps the active, online,
+        unpaused ones with units to spare (the bounded set a decision looks at)."""
+        a, r, ld = t.agents, t.agent_routing, t.agent_loads
+        query = (select(a.c.id, a.c.name, a.c.role, a.c.active, a.c.tier, a.c.languages,
+                        r.c.skills, r.c.channel_costs, r.c.presence, r.c.presence_since,
+                        r.c.paused, r.c.shift_starts_at, r.c.shift_ends_at, ld.c.capacity,
+                        ld.c.load, ld.c.last_assigned_at)
+                 .select_from(a.join(r, r.c.agent_id == a.c.id)
+                              .join(ld, ld.c.agent_id == a.c.id))
+                 .order_by(a.c.id))
+        if available_only:
+            query = query.where(a.c.active, r.c.presence == "online", r.c.paused.is_(False),
+                                ld.c.load < ld.c.capacity)
+        if agent_ids is not None:
+            query = query.where(a.c.id.in_(sorted(set(agent_ids))))
+        rows = self.db.execute(query).all()
+        teams = self._teams([row.id for row in rows])
+        return [_agent_row(row, teams.get(row.id, frozenset())) for row in rows]
+
+    def _teams(self, agent_ids: list[int]) -> dict[int, frozenset[int]]:
+        if not agent_ids:
+            return {}
+        found: dict[int, set[int]] = {}
+        for agent_id, team_id in self.db.execute(
+                select(t.team_members.c.agent_id, t.team_members.c.team_id)
+                .where(t.team_members.c.agent_id.in_(agent_ids))):
+            found.setdefault(agent_id, set()).add(team_id)
+        return {agent: frozenset(teams) for agent, teams in found.items()}
+
+    def save_profile(self, agent_id: int, *, skills: dict[str, int],
+                     channel_costs: dict[str, int], tier: int, languages: tuple[str, ...],
+                     paused: bool, shift: tuple[datetime, datetime] | None,
+                     at: datetime) -> None:
+        """Write a profile (a new one starts offline with nothing in use)."""
+        values = {"agent_id": agent_id, "skills": skills, "channel_costs": channel_costs,
+                  "paused": paused, "shift_starts_at": shift[0] if shift else None,
+                  "shift_ends_at": shift[1] if shift else None, "updated_at": at}
+        changed = self.db.execute(update(t.agent_routing)
+                                  .where(t.agent_routing.c.agent_id == agent_id)
+                                  .values(values)).rowcount
+        if not changed:
+            self.db.execute(insert(t.agent_routing).values(
+                presence="offline", presence_since=at, **values))
+        self.db.execute(update(t.agents).where(t.agents.c.id == agent_id)
+                        .values(tier=tier, languages=list(languages),
+                                skills=sorted(skills)))
+
+    def set_capacity(self, agent_id: int, capacity: int) -> bool:
+        """Set the capacity unless more units are in use than it allows."""
+        changed = self.db.execute(update(t.agent_loads)
+                                  .where(t.agent_loads.c.agent_id == agent_id,
+                                         t.agent_loads.c.load <= capacity)
+                                  .values(capacity=capacity)).rowcount
+        if changed:
+            return True
+        if self.load(agent_id) is None:
+            self.db.execute(insert(t.agent_loads).values(agent_id=agent_id, load=0,
+                                                         capacity=capacity))
+            return True
+        return False
+
+    def load(self, agent_id: int) -> tuple[int, int] | None:
+        row = self.db.execute(select(t.agent_loads.c.load, t.agent_loads.c.capacity)
+                              .where(t.agent_loads.c.agent_id == agent_id)).first()
+        return (int(row.load), int(row.capacity)) if row else None
+
+    def set_presence(self, agent_id: int, presence: str, at: datetime) -> bool:
+        """False when the agent has no routing profile."""
+        current = self.db.execute(select(t.agent_routing.c.presence)
+                                  .where(t.agent_routing.c.agent_id == agent_id)).first()
+        if current is None:
+            return False
+        values: dict[str, Any] = {"presence": presence, "updated_at": at}
+        if current.presence != presence:
+            values["presence_since"] = at
+        self.db.execute(update(t.agent_routing).where(t.agent_routing.c.agent_id == agent_id)
+                        .values(values))
+        return True
+
+    # --- units: never check-then-act --------------------------------------------------------
+
+    def claim(self, agent_id: int, cost: int, at: datetime) -> bool:
+        """Take ``cost`` units of the agent's capacity if they are free, in one statement."""
+        ld = t.agent_loads
+        taken = self.db.execute(
+            update(ld).where(ld.c.agent_id == agent_id, ld.c.load + cost <= ld.c.capacity)
+            .values(load=ld.c.load + cost, last_assigned_at=at)
+            .returning(ld.c.load)).first()
+        return taken is not None
+
+    def release(self, agent_id: int, units: int) -> bool:
+        ld = t.agent_loads
+        if units <= 0:
+            return True
+        given = self.db.execute(
+            update(ld).where(ld.c.agent_id == agent_id, ld.c.load >= units)
+            .values(load=ld.c.load - units).returning(ld.c.load)).first()
+        return given is not None
+
+    # --- tickets ------------------------------------------------------------------------
+
+    def ticket_state(self, ticket_id: int) -> TicketRoutingState | None:
+        row = self.db.execute(select(t.ticket_routing)
+                              .where(t.ticket_routing.c.ticket_id == ticket_id)).first()
+        return _state(row) if row else None
+
+    def put_ticket_state(self, state: TicketRoutingState, at: datetime) -> None:
+        values = {"ticket_id": state.ticket_id, "state": state.state,
+                  "agent_id": state.agent_id, "held": state.held, "locked": state.locked,
+                  "difficult": state.difficult, "reason": state.reason,
+                  "relaxations": list(state.relaxations), "assigned_at": state.assigned_at,
+                  "waiting_since": state.waiting_since, "updated_at": at}
+        self._upsert(t.ticket_routing, values, ["ticket_id"])
+
+    def waiting(self, limit: int, *, skip_locked: bool = False,
+                after: tuple[int, datetime, int] | None = None) -> list[WaitingTicket]:
+        """Unassigned, unresolved tickets nobody locked, most urgent first. With
+        ``skip_locked`` (PostgreSQL) the tickets are row-locked and those other transactions
+        hold are skipped, so concurrent pulls never wait for or take the same ticket."""
+        tk, tr, cu = t.tickets, t.ticket_routing, t.customers
+        urgency = _PRIORITY_ORDER
+        query = (select(tk.c.id, tk.c.channel, tk.c.priority, tk.c.category, tk.c.language,
+                        tk.c.team_id, tk.c.requester_id, tk.c.created_at,
+                        cu.c.tier.label("customer_tier"), *[c.label(f"r_{c.name}")
+                                                            for c in tr.columns])
+                 .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
+                              .outerjoin(tr, tr.c.ticket_id == tk.c.id))
+                 .where(tk.c.assignee_id.is_(None), tk.c.status.in_(ROUTABLE_STATUSES),
+                        tk.c.merged_into_id.is_(None),
+                        or_(tr.c.locked.is_(None), tr.c.locked.is_(False)))
+                 .order_by(urgency, tk.c.created_at, tk.c.id)
+                 .limit(limit))
+        if after is not None:
+            rank, created, ticket_id = after
+            query = query.where(or_(urgency > rank, and_(urgency == rank, or_(
+                tk.c.created_at > created,
+                and_(tk.c.created_at == created, tk.c.id > ticket_id)))))
+        if skip_locked and self.db.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=tk)
+        return [_waiting(row) for row in self.db.execute(query)]
+
+    def unattended(self, agent_ids: list[int]) -> list[int]:
+        """Tickets routing gave these agents, not locked, still unresolved, to which the
+        agent has written nothing since they were given."""
+        if not agent_ids:
+            return []
+        tk, tr, m = t.tickets, t.ticket_routing, t.messages
+        answered = exists().where(m.c.ticket_id == tk.c.id, m.c.author_kind == "agent",
+                                  m.c.author_id == tr.c.agent_id,
+                                  m.c.created_at >= tr.c.assigned_at)
+        query = (select(tk.c.id).select_from(tk.join(tr, tr.c.ticket_id == tk.c.id))
+                 .where(tr.c.agent_id.in_(agent_ids), tr.c.state == "routed",
+                        tr.c.locked.is_(False), tk.c.assignee_id == tr.c.agent_id,
+                        tk.c.status.in_([s.value for s in UNRESOLVED]), ~answered)
+                 .order_by(tk.c.id))
+        return [int(row.id) for row in self.db.execute(query)]
+
+    def holders_of(self, agent_ids: list[int]) -> dict[int, int]:
+        """Units each agent holds by the tickets' own records (for checking the loads)."""
+        if not agent_ids:
+            return {}
+        tr = t.ticket_routing
+        rows = self.db.execute(select(tr.c.agent_id, func.sum(tr.c.held))
+                               .where(tr.c.agent_id.in_(agent_ids)).group_by(tr.c.agent_id))
+        return {int(agent): int(total or 0) for agent, total in rows}
+
+    def unroutable(self, limit: int) -> list[TicketRoutingState]:
+        rows = self.db.execute(select(t.ticket_routing)
+                               .where(t.ticket_routing.c.state == "unroutable")
+                               .order_by(t.ticket_routing.c.ticket_id).limit(limit))
+        return [_state(row) for row in rows]
+
+    def previous_agent(self, requester_id: int, ticket_id: int | None
+                       ) -> tuple[int, datetime] | None:
+        """Who served the customer's latest other ticket, and when it last changed."""
+        tk = t.tickets
+        query = (select(tk.c.assignee_id, tk.c.updated_at)
+                 .where(tk.c.requester_id == requester_id, tk.c.assignee_id.is_not(None))
+                 .order_by(tk.c.created_at.desc(), tk.c.id.desc()).limit(1))
+        if ticket_id is not None:
+            query = query.where(tk.c.id != ticket_id)
+        row = self.db.execute(query).first()
+        return (int(row.assignee_id), row.updated_at) if row else None
+
+    # --- decisions ----------------------------------------------------------------------
+
+    def add_decision(self, ticket_id: int, agent_id: int | None, mode: str, difficult: bool,
+                     decision: dict[str, Any], at: datetime) -> None:
+        self.db.execute(insert(t.routing_decisions).values(
+            ticket_id=ticket_id, agent_id=agent_id, mode=mode, difficult=difficult,
+            decision=decision, decided_at=at))
+
+    def decisions(self, ticket_id: int, limit: int) -> list[StoredDecision]:
+        d = t.routing_decisions
+        rows = self.db.execute(select(d).where(d.c.ticket_id == ticket_id)
+                               .order_by(d.c.id.desc()).limit(limit))
+        return [StoredDecision(id=r.id, ticket_id=r.ticket_id, agent_id=r.agent_id,
+                               mode=r.mode, difficult=r.difficult, decision=dict(r.decision),
+                               decided_at=r.decided_at) for r in rows]
+
+    def difficult_since(self, agent_ids: Iterable[int], since: datetime
+                        ) -> dict[int, list[datetime]]:
+        """When each agent was given a difficult contact since ``since``, oldest first."""
+        ids = sorted(set(agent_ids))
+        if not ids:
+            return {}
+        d = t.routing_decisions
+        found: dict[int, list[datetime]] = {}
+        for agent_id, at in self.db.execute(
+                select(d.c.agent_id, d.c.decided_at)
+                .where(d.c.agent_id.in_(ids), d.c.difficult, d.c.decided_at >= since)
+                .order_by(d.c.decided_at)):
+            found.setdefault(int(agent_id), []).append(at)
+        return found
+
+    # --- configuration ------------------------------------------------------------------
+
+    def config(self) -> dict[str, Any] | None:
+        row = self.db.execute(select(t.routing_config.c.document)
+                              .where(t.routing_config.c.id == CONFIG_ROW)).first()
+        return dict(row.document) if row else None
+
+    def save_config(self, document: dict[str, Any], at: datetime, by: int | None) -> None:
+        self._upsert(t.routing_config, {"id": CONFIG_ROW, "document": document,
+                                        "updated_at": at, "updated_by_id": by}, ["id"])
+
+
+def _agent_row(row: Any, teams: frozenset[int]) -> AgentRoutingRow:
+    return AgentRoutingRow(
+        agent_id=int(row.id), name=row.name, role=row.role, active=bool(row.active),
+        tier=int(row.tier), languages=tuple(row.languages), team_ids=teams,
+        skills={str(k): int(v) for k, v in dict(row.skills).items()},
+        channel_costs={str(k): int(v) for k, v in dict(row.channel_costs).items()},
+        presence=row.presence, presence_since=row.presence_since, paused=bool(row.paused),
+        shift_starts_at=row.shift_starts_at, shift_ends_at=row.shift_ends_at,
+        capacity=int(row.capacity), load=int(row.load), last_assigned_at=row.last_assigned_at)
+
+
+def _state(row: Row[Any], prefix: str = "") -> TicketRoutingState:
+    m = row._mapping
+    return TicketRoutingState(
+        ticket_id=int(m[f"{prefix}ticket_id"]), state=m[f"{prefix}state"],
+        agent_id=m[f"{prefix}agent_id"], held=int(m[f"{prefix}held"]),
+        locked=bool(m[f"{prefix}locked"]), difficult=bool(m[f"{prefix}difficult"]),
+        reason=m[f"{prefix}reason"], relaxations=list(m[f"{prefix}relaxations"]),
+        assigned_at=m[f"{prefix}assigned_at"], waiting_since=m[f"{prefix}waiting_since"])
+
+
+def _waiting(row: Row[Any]) -> WaitingTicket:
+    state = _state(row, "r_") if row._mapping["r_ticket_id"] is not None else None
+    return WaitingTicket(ticket_id=int(row.id), channel=row.channel, priority=row.priority,
+                         category=row.category, language=row.language, team_id=row.team_id,
+                         requester_id=int(row.requester_id), customer_tier=row.customer_tier,
+                         created_at=row.created_at, state=state)

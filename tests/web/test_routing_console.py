@@ -1,0 +1,62 @@
+"""The console shows why a ticket was routed where it is, ranks the assignee picker by the
+routing policy, and lets the signed-in agent set their presence."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hubdesk.domain.agents import Role
+from hubdesk.domain.routing import Presence
+from tests import factories
+from tests.routing_desk import agent, configure, ticket
+from tests.web.pages import post_form, sign_in
+
+
+def _options(page: str) -> list[str]:
+    select = page.split('<select id="assignee" name="assignee">', 1)[1].split("</select>")[0]
+    return [html.unescape(o) for o in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+
+
+def test_the_ticket_page_says_why_and_ranks_the_picker(hub, client):
+    configure(hub)
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    expert = agent(hub, coordinator.agent, {"billing": 5}, languages=("en", "es"))
+    agent(hub, coordinator.agent, {"billing": 3, "returns": 2, "technical": 1})
+    agent(hub, coordinator.agent, {"returns": 5})
+    opened = ticket(hub, coordinator.agent)
+    assert opened.ticket.assignee_id == expert.agent.id
+    sign_in(client, coordinator.agent)
+    page = client.get(f"/tickets/{opened.ticket.id}").text
+    panel = page.split('<section class="routing"', 1)[1].split("</section>", 1)[0]
+    assert f"Routed to <strong>{expert.agent.name}</strong>" in panel
+    assert panel.count("<tr><td>") == 2  # both billing agents, with their score parts
+    assert "Left out: skill:billing&gt;=3 1" in panel
+    options = _options(page)
+    assert options[1].startswith(f"{coordinator.agent.name} (me)")
+    assert options[2] == f"{expert.agent.name} — 1/10 units, online, fit 1.00, en, es"
+    assert options[3].startswith("representative") and "fit 0.47" in options[3]
+    assert "not eligible: skill" in options[4]
+
+
+def test_an_agent_sets_their_presence_from_the_queue(hub, client):
+    configure(hub)
+    coordinator = factories.staff(hub, Role.COORDINATOR)
+    rep = agent(hub, coordinator.agent, {"billing": 2}, presence=Presence.OFFLINE)
+    person = factories.staff(hub, with_password=True)
+    sign_in(client, person.agent)
+    refused = post_form(client, "/presence", {"presence": "online"})
+    assert "no routing profile" in refused.text
+    client.cookies.clear()
+    rep_login = hub.app.directory.agent(coordinator.agent, rep.agent.id)
+    from hubdesk.services.directory import AgentInput
+
+    hub.app.directory.update_agent(factories.staff(hub, Role.ADMIN).agent, rep.agent.id,
+                                   AgentInput(fields_set=frozenset({"password"}),
+                                              password=factories.PASSWORD))
+    sign_in(client, rep_login)
+    answer = post_form(client, "/presence", {"presence": "on_break"})
+    assert answer.status_code == 200 and "You are on break now." in answer.text
+    [line] = [line for line in hub.app.routing.board(coordinator.agent)
+              if line.row.agent_id == rep.agent.id]
+    assert line.row.presence == "on_break"
