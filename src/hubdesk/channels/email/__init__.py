@@ -1,0 +1,1 @@
+"""E-mail: parsing received MIME, SMTP and HTTP intake, files, outbound delivery."""

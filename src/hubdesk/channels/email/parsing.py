@@ -1,0 +1,252 @@
+"""A received message's bytes → `ParsedMail`, with the standard library's parser and its
+modern policy, never trusting what the sender declared.
+
+Every header and part is read defensively: a broken header becomes empty text, an unknown
+or wrong charset falls back (`decoding.py`), an oversized part is left out with a notice.
+What it refuses outright (raising `UnreadableMail`) is structure no honest client produces:
+MIME nested deeper than `MAX_DEPTH`, or more parts than `MAX_PARTS`. The caller quarantines
+those, with the reason.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import re
+from dataclasses import dataclass
+from email.message import Message
+from email.parser import BytesParser, HeaderParser
+from email.utils import getaddresses
+
+from hubdesk.channels.email.decoding import decode_text, repair_header
+from hubdesk.channels.email.htmltext import html_to_text
+from hubdesk.domain.mail import MailAttachment, ParsedMail
+from hubdesk.html import sanitise_html
+
+MAX_DEPTH = 40
+MAX_PARTS = 500
+SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
+                  "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "return-path")
+_MESSAGE_IDS_LIMIT = 100
+_REPORTED = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"})
+
+
+class UnreadableMail(ValueError):
+    """The message cannot be read at all; the reason says why."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    attachment_bytes: int = 30 * 1024 * 1024
+    text_characters: int = 1_000_000
+
+
+def header(message: Message, name: str) -> str:
+    """One header's decoded text; "" when it is missing or cannot be read at all."""
+    try:
+        value = message.get(name)
+    except Exception:  # a header the registry cannot parse: read it raw
+        value = _raw_header(message, name)
+    if value is None:
+        return ""
+    try:
+        text = str(value)
+    except Exception:
+        text = _raw_header(message, name) or ""
+    return repair_header(" ".join(text.split()))
+
+
+def _raw_header(message: Message, name: str) -> str | None:
+    for key, raw in message.raw_items():
+        if key.lower() == name:
+            return str(raw)
+    return None
+
+
+_BARE_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _addresses(message: Message, *names: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for name in names:
+        text = header(message, name)
+        if not text:
+            continue
+        listed = [(display.strip(), address.strip().lower())
+                  for display, address in getaddresses([text])]
+        good = [(d, a) for d, a in listed if _BARE_ADDRESS.fullmatch(a) and len(a) <= 320]
+        if not good:  # a header the address parser gives up on: take what looks like one
+            good = [("", a.lower()) for a in _BARE_ADDRESS.findall(text) if len(a) <= 320]
+        found.extend(good)
+    return found
+
+
+def _message_ids(text: str) -> tuple[str, ...]:
+    ids = [token for token in text.replace(",", " ").split() if "@" in token]
+    return tuple(dict.fromkeys(i if i.startswith("<") else f"<{i.strip('<>')}>"
+                               for i in ids[-_MESSAGE_IDS_LIMIT:]))
+
+
+class StdlibMailParser:
+    """Implements the `MailParser` port."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+
+    def parse(self, raw: bytes) -> ParsedMail:
+        message = BytesParser(policy=email.policy.default).parsebytes(raw)
+        reader = _PartReader(self.limits)
+        reader.walk(message, 0)
+        from_list = _addresses(message, "from") or _addresses(message, "sender") or \
+            _addresses(message, "return-path")
+        from_name, from_address = from_list[0] if from_list else ("", None)
+        text = reader.text()
+        html = reader.html()
+        if not text.strip() and html:
+            text = html_to_text(html)
+        if len(text) > self.limits.text_characters:
+            text = text[:self.limits.text_characters]
+            reader.notices.append("the text was cut at "
+                                  f"{self.limits.text_characters} characters")
+        content_type = message.get_content_type()
+        return ParsedMail(
+            message_id=_message_ids(header(message, "message-id"))[:1][0]
+            if _message_ids(header(message, "message-id")) else None,
+            subject=header(message, "subject")[:1000],
+            from_address=from_address, from_name=from_name or None,
+            to=tuple(a for _, a in _addresses(message, "to", "delivered-to", "x-original-to")),
+            cc=tuple(a for _, a in _addresses(message, "cc")),
+            in_reply_to=_message_ids(header(message, "in-reply-to")),
+            references=_message_ids(header(message, "references")),
+            text=text, html=sanitise_html(html) if html else None,
+            attachments=tuple(reader.attachments),
+            signals={name: header(message, name) for name in SIGNAL_HEADERS
+                     if message.get(name) is not None},
+            is_report=content_type == "multipart/report",
+            report_type=str(message.get_param("report-type") or "") or None
+            if content_type == "multipart/report" else None,
+            reported_message_ids=tuple(reader.reported), notices=tuple(reader.notices))
+
+
+class _PartReader:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.plain: list[str] = []
+        self.htmls: list[str] = []
+        self.attachments: list[MailAttachment] = []
+        self.reported: list[str] = []
+        self.notices: list[str] = []
+        self.parts = 0
+
+    def text(self) -> str:
+        return "\n\n".join(p.strip() for p in self.plain if p.strip())
+
+    def html(self) -> str | None:
+        return "\n".join(self.htmls) if self.htmls else None
+
+    def walk(self, part: Message, depth: int) -> None:
+        self.parts += 1
+        if depth > MAX_DEPTH:
+            raise UnreadableMail(f"MIME parts are nested more than {MAX_DEPTH} levels deep")
+        if self.parts > MAX_PARTS:
+            raise UnreadableMail(f"the message has more than {MAX_PARTS} parts")
+        content_type = part.get_content_type()
+        if content_type in _REPORTED:
+            self._reported(part)
+            if content_type != "message/rfc822":
+                return  # read for the Message-ID it reports on; not a file to keep
+        if part.is_multipart():
+            children = part.get_payload()
+            if not isinstance(children, list):
+                return
+            if content_type == "multipart/alternative":
+                self._alternative([c for c in children if isinstance(c, Message)], depth)
+                return
+            for child in children:
+                if isinstance(child, Message):
+                    self.walk(child, depth + 1)
+            return
+        if content_type.startswith("multipart/"):  # declared multipart, no usable boundary
+            content_type = "text/plain"
+        self._leaf(part, content_type)
+
+    def _alternative(self, children: list[Message], depth: int) -> None:
+        """One body from alternatives: the plain text for the text, the HTML for display."""
+        plain = [c for c in children if c.get_content_type() == "text/plain"]
+        rich = [c for c in children if c.get_content_type() == "text/html"]
+        others = [c for c in children if c not in plain and c not in rich]
+        if plain:
+            self._leaf(plain[-1], "text/plain")
+        if rich:
+            self._leaf(rich[-1], "text/html")
+        for child in others:
+            self.walk(child, depth + 1)
+
+    def _leaf(self, part: Message, content_type: str) -> None:
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = self._filename(part)
+        payload = _payload(part)
+        if content_type.startswith("text/") and disposition != "attachment" and not filename \
+                and content_type in ("text/plain", "text/html", "text/enriched"):
+            text, _ = decode_text(payload, _charset(part))
+            if content_type == "text/html":
+                self.htmls.append(text)  # text is derived from it when no plain part came
+            else:
+                self.plain.append(text)
+            return
+        if content_type == "message/delivery-status":
+            return  # read by the report rules through its headers, not shown as a file
+        if len(payload) > self.limits.attachment_bytes:
+            self.notices.append(f"{filename or 'an attachment'} ({len(payload)} bytes) was "
+                                f"larger than {self.limits.attachment_bytes} bytes and was "
+                                "not kept")
+            return
+        content_id = header(part, "content-id").strip("<> ") or None
+        self.attachments.append(MailAttachment(
+            filename=filename or _default_name(content_type), content_type=content_type,
+            content=payload, content_id=content_id,
+            inline=disposition == "inline" or (content_id is not None and not filename)))
+
+    def _filename(self, part: Message) -> str | None:
+        try:
+            name = part.get_filename()
+        except Exception:
+            return None
+        return repair_header(name).replace("/", "_").replace("\\", "_")[:255] if name else None
+
+    def _reported(self, part: Message) -> None:
+        """The Message-ID of the message a report (a bounce) is about."""
+        inner: Message | None = None
+        if part.is_multipart():
+            payload = part.get_payload()
+            first = payload[0] if isinstance(payload, list) and payload else None
+            inner = first if isinstance(first, Message) else None
+        else:
+            text, _ = decode_text(_payload(part), _charset(part))
+            inner = HeaderParser(policy=email.policy.default).parsestr(text)
+        if inner is not None:
+            self.reported.extend(_message_ids(header(inner, "message-id")))
+
+
+def _payload(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        value = part.get_content_charset()
+    except Exception:
+        return None
+    return str(value) if value else None
+
+
+def _default_name(content_type: str) -> str:
+    main, _, sub = content_type.partition("/")
+    return f"{main or 'part'}.{sub or 'bin'}"[:255]
+

@@ -1,0 +1,193 @@
+"""What an incoming e-mail means: written by a machine or a person, which ticket it answers,
+and who should not be written back to. Pure rules over a `ParsedMail`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hubdesk.domain.mail import Automatic, ParsedMail
+
+# "[#1234]" as Hubdesk writes it in subjects; also tolerated: "[#1234 ]", "[ #1234]".
+_TOKEN = re.compile(r"\[\s*#(\d{1,12})\s*\]")
+_PLUS = re.compile(r"^[^@+]+\+(?:t|ticket)?-?(\d{1,12})@", re.IGNORECASE)
+# Subjects auto-responders put in front of the original subject, in several languages.
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesenheit|"
+    r"absence|r[ée]ponse automatique|respuesta autom[áa]tica|risposta automatica|"
+    r"automatisch antwoord|afwezig|fuera de la oficina|fora do escrit[óo]rio|"
+    r"undeliver(able|ed)|delivery status notification|mail delivery failed|"
+    r"returned mail|failure notice|nicht zustellbar|non remis)", re.IGNORECASE)
+_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+_NO_REPLY_SENDER = re.compile(r"^(no-?reply|do-?not-?reply|bounce[s]?)[-+.@]",
+                              re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RatePolicy:
+    """A sender writing more than ``limit`` messages within ``window_seconds`` is treated
+    as a loop (another robot answering ours): their messages are kept, not answered."""
+
+    limit: int = 20
+    window_seconds: int = 600
+
+
+def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozenset(),
+                     recent_from_sender: int = 0,
+                     rate: RatePolicy = RatePolicy()) -> Automatic | None:
+    """Why ``mail`` was written by a machine (and must never be answered), or None."""
+    signals = mail.signals
+    sender = (mail.from_address or "").lower()
+    if mail.is_report and (mail.report_type or "").lower() == "delivery-status":
+        return Automatic.BOUNCE
+    if _BOUNCE_SENDER.match(sender):
+        return Automatic.BOUNCE
+    if (sender and sender in own_addresses) or "x-hubdesk-ticket" in signals:
+        return Automatic.LOOP  # our own mail came back to us
+    if signals.get("x-loop", "").strip():
+        return Automatic.LOOP
+    auto_submitted = signals.get("auto-submitted", "").strip().lower()
+    if auto_submitted and not auto_submitted.startswith("no"):
+        return Automatic.AUTO_REPLY
+    if _suppresses_all(signals):
+        return Automatic.AUTO_REPLY
+    if signals.get("precedence", "").strip().lower() in ("bulk", "junk", "list",
+                                                         "auto_reply"):
+        return Automatic.AUTO_REPLY
+    if mail.is_report:
+        return Automatic.AUTO_REPLY  # read receipts and other reports
+    if _AUTO_SUBJECT.match(mail.subject or "") and (_NO_REPLY_SENDER.match(sender)
+                                                    or mail.in_reply_to or mail.references):
+        return Automatic.AUTO_REPLY
+    if recent_from_sender >= rate.limit:
+        return Automatic.RATE_LIMITED
+    return None
+
+
+def _suppresses_all(signals: dict[str, str]) -> bool:
+    """X-Autoreply/X-Autorespond mark an auto-reply by being there; Microsoft's
+    X-Auto-Response-Suppress is also set on ordinary mail, and means a robot only with All
+    or OOF."""
+    if "x-autoreply" in signals or "x-autorespond" in signals:
+        return True
+    value = signals.get("x-auto-response-suppress", "").lower()
+    return "all" in value or "oof" in value
+
+
+def may_answer(sender: str | None) -> bool:
+    """Whether an automatic message (an acknowledgement) may go to ``sender``."""
+    if not sender:
+        return False
+    return not (_BOUNCE_SENDER.match(sender) or _NO_REPLY_SENDER.match(sender))
+
+
+def subject_ticket(subject: str) -> int | None:
+    """The ticket a subject names with Hubdesk's token, ``[#1234]``."""
+    found = _TOKEN.search(subject or "")
+    return int(found.group(1)) if found else None
+
+
+def plus_ticket(addresses: tuple[str, ...], support: frozenset[str]) -> int | None:
+    """The ticket named by plus-addressing a support address: ``support+1234@example.com``."""
+    for address in addresses:
+        found = _PLUS.match(address)
+        if found and base_address(address) in support:
+            return int(found.group(1))
+    return None
+
+
+def base_address(address: str) -> str:
+    """``support+1234@example.com`` → ``support@example.com`` (lower case)."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def with_token(subject: str, ticket_id: int) -> str:
+    """The subject of mail about ticket ``ticket_id``, carrying its token once."""
+    if subject_ticket(subject) == ticket_id:
+        return subject
+    return f"{_TOKEN.sub('', subject).strip()} [#{ticket_id}]".strip()
+
+
+def reply_subject(subject: str, ticket_id: int) -> str:
+    bare = re.sub(r"^\s*((re|aw|sv|fw|fwd|wg|tr)\s*:\s*)+", "", subject or "",
+                  flags=re.IGNORECASE)
+    return with_token(f"Re: {bare}" if bare else f"Ticket #{ticket_id}", ticket_id)
+
+
+@dataclass(frozen=True)
+class ThreadChoice:
+    """Which ticket a message belongs to, and by which evidence."""
+
+    ticket_id: int
+    by: str  # "references", "subject token", "plus address"
+
+
+def choose_thread(by_reference: int | None, subject: str, recipients: tuple[str, ...],
+                  support: frozenset[str],
+                  requester_of: dict[int, bool]) -> ThreadChoice | None:
+    """The ticket to thread into. Message-IDs we sent or received are the strongest evidence;
+    a subject token or a plus address is taken only when the sender is that ticket's
+    requester or copied on it (``requester_of[ticket_id]``), so a stranger cannot write into
+    someone else's ticket by guessing a number."""
+    if by_reference is not None:
+        return ThreadChoice(by_reference, "references")
+    token = subject_ticket(subject)
+    if token is not None and requester_of.get(token):
+        return ThreadChoice(token, "subject token")
+    plus = plus_ticket(recipients, support)
+    if plus is not None and requester_of.get(plus):
+        return ThreadChoice(plus, "plus address")
+    return None
+
+
+def candidate_tickets(subject: str, recipients: tuple[str, ...],
+                      support: frozenset[str]) -> tuple[int, ...]:
+    """The tickets a subject token or plus address name (to ask who their requesters are)."""
+    found = [subject_ticket(subject), plus_ticket(recipients, support)]
+    return tuple(dict.fromkeys(n for n in found if n is not None))
+
+
+@dataclass(frozen=True)
+class MailRouting:
+    """The desk's support addresses, each routing its mail to a team (or to no team), and
+    the address mail about a ticket is sent from."""
+
+    addresses: tuple[tuple[str, int | None], ...] = ()
+    default_sender: str | None = None
+    rate: RatePolicy = RatePolicy()
+
+    @classmethod
+    def of(cls, addresses: dict[str, int | None], default_sender: str | None = None,
+           rate: RatePolicy | None = None) -> MailRouting:
+        return cls(tuple((base_address(a), team) for a, team in addresses.items()),
+                   default_sender.lower() if default_sender else None, rate or RatePolicy())
+
+    @property
+    def support(self) -> frozenset[str]:
+        return frozenset(address for address, _ in self.addresses)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.addresses)
+
+    def accepts(self, recipient: str) -> bool:
+        return base_address(recipient) in self.support
+
+    def team_for(self, recipients: tuple[str, ...]) -> int | None:
+        """The team of the first support address the message was sent to."""
+        teams = dict(self.addresses)
+        for recipient in recipients:
+            base = base_address(recipient)
+            if base in teams:
+                return teams[base]
+        return None
+
+    def sender_for(self, team_id: int | None) -> str | None:
+        """The team's own support address, else the default sender, else the first one."""
+        for address, team in self.addresses:
+            if team is not None and team == team_id:
+                return address
+        if self.default_sender:
+            return self.default_sender
+        return self.addresses[0][0] if self.addresses else None

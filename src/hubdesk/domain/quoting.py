@@ -1,0 +1,67 @@
+"""The new words of a reply: quoted history and signatures stripped for display.
+
+Mail clients quote the message they answer under an attribution line ("On Mon, ... wrote:"),
+a separator ("-----Original Message-----", Outlook's "From: ... Sent: ..." block) or with
+"> " prefixes; signatures start with "-- " or a phone client's "Sent from my ...". The rules
+know the wording of Gmail, Outlook and Apple Mail in English, German, French, Spanish,
+Italian, Dutch and Portuguese. Only what comes after the first such marker is cut; a reply
+written below the quote (rare, but it happens) keeps everything. The original is never
+changed: this is for display.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ATTRIBUTION = re.compile(
+    r"^\s*(On\b.{0,200}\bwrote:|Am\b.{0,200}\bschrieb.{0,80}:|Le\b.{0,200}\ba [ée]crit\s*:|"
+    r"El\b.{0,200}\bescribi[óo]:|Il giorno\b.{0,200}\bha scritto:|"
+    r"Op\b.{0,200}\bschreef.{0,80}:|Em\b.{0,200}\bescreveu:|"
+    r".{0,200}<[^>\s]+@[^>\s]+>\s*(wrote|schrieb|a écrit|escribió|ha scritto|schreef|"
+    r"escreveu)\s*:)\s*$", re.IGNORECASE)
+_OPENER = re.compile(r"^\s*(On|Am|Le|El|Il giorno|Op|Em)\s", re.IGNORECASE)
+_SEPARATOR = re.compile(
+    r"^\s*(-{2,}\s*(Original Message|Urspr[üu]ngliche Nachricht|Message d'origine|"
+    r"Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|"
+    r"Forwarded message|Weitergeleitete Nachricht)\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
+# Outlook's header block: "From:" followed within a few lines by "Sent:"/"Date:".
+_OUTLOOK_FROM = re.compile(r"^\s*\*?(From|Von|De|Da|Van)\s*:\*?\s", re.IGNORECASE)
+_OUTLOOK_SENT = re.compile(
+    r"^\s*\*?(Sent|Date|Gesendet|Datum|Envoy[ée]|Enviado|Inviato|Verzonden|Data)\s*:\*?\s",
+    re.IGNORECASE)
+_SIGNATURE = re.compile(
+    r"^(-- ?|—|Sent from my \w+|Von meinem \w+ gesendet|Envoy[ée] de mon \w+|"
+    r"Enviado desde mi \w+|Inviato da \w+|Verzonden vanaf mijn \w+|Enviado do meu \w+|"
+    r"Get Outlook for \w+)\s*$", re.IGNORECASE)
+
+
+def _is_quote(line: str) -> bool:
+    return line.lstrip().startswith(">")
+
+
+def _outlook_block(lines: list[str], index: int) -> bool:
+    if not _OUTLOOK_FROM.match(lines[index]):
+        return False
+    return any(_OUTLOOK_SENT.match(line) for line in lines[index + 1:index + 4])
+
+
+def new_text(body: str) -> str:
+    """``body`` without the history it quotes and without the sender's signature."""
+    lines = body.replace("\r\n", "\n").split("\n")
+    cut = len(lines)
+    for index, line in enumerate(lines):
+        if (_ATTRIBUTION.match(line) or _SEPARATOR.match(line) or _SIGNATURE.match(line)
+                or _outlook_block(lines, index)):
+            cut = index
+            break
+        # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")
+        if _OPENER.match(line) and index + 1 < len(lines) and \
+                _ATTRIBUTION.match(f"{line} {lines[index + 1]}"):
+            cut = index
+            break
+        if _is_quote(line) and all(_is_quote(rest) or not rest.strip()
+                                   for rest in lines[index:]):
+            cut = index
+            break
+    kept = "\n".join(lines[:cut]).strip()
+    return kept or body.strip()  # all quote: show it whole rather than nothing

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.domain.mail import Automatic, ParsedMail, dedupe_key, message_id_key, peek_message_id
+from hubdesk.domain.mail_rules import (
+    MailRouting,
+    RatePolicy,
+    automatic_reason,
+    base_address,
+    choose_thread,
+    may_answer,
+    reply_subject,
+    subject_ticket,
+)
+
+
+def _mail(**fields: object) -> ParsedMail:
+    values: dict[str, object] = {"message_id": "<a@b>", "subject": "Hello",
+                                 "from_address": "ann@example.com", "from_name": None}
+    values.update(fields)
+    return ParsedMail(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("signals", "expected"), [
+    ({"auto-submitted": "auto-replied"}, Automatic.AUTO_REPLY),
+    ({"auto-submitted": "auto-generated"}, Automatic.AUTO_REPLY),
+    ({"auto-submitted": "no"}, None),
+    ({"x-autoreply": "yes"}, Automatic.AUTO_REPLY),
+    ({"x-auto-response-suppress": "All"}, Automatic.AUTO_REPLY),
+    ({"x-auto-response-suppress": "DR, RN"}, None),
+    ({"precedence": "bulk"}, Automatic.AUTO_REPLY),
+    ({"precedence": "first-class"}, None),
+    ({"x-loop": "desk"}, Automatic.LOOP),
+    ({}, None),
+])
+def test_machine_written_mail_is_recognised_by_its_headers(
+        signals: dict[str, str], expected: Automatic | None) -> None:
+    assert automatic_reason(_mail(signals=signals)) is expected
+
+
+def test_delivery_reports_and_mailer_daemons_are_bounces() -> None:
+    assert automatic_reason(_mail(is_report=True, report_type="delivery-status")) is \
+        Automatic.BOUNCE
+    assert automatic_reason(_mail(from_address="MAILER-DAEMON@mx.example")) is Automatic.BOUNCE
+    assert automatic_reason(_mail(is_report=True, report_type="disposition-notification")) \
+        is Automatic.AUTO_REPLY
+
+
+def test_our_own_address_as_sender_is_a_loop_and_a_flood_is_rate_limited() -> None:
+    own = frozenset({"support@desk.test"})
+    assert automatic_reason(_mail(from_address="support@desk.test"), own_addresses=own) is \
+        Automatic.LOOP
+    rate = RatePolicy(limit=3)
+    assert automatic_reason(_mail(), recent_from_sender=2, rate=rate) is None
+    assert automatic_reason(_mail(), recent_from_sender=3, rate=rate) is Automatic.RATE_LIMITED
+
+
+def test_an_out_of_office_subject_counts_only_with_a_reply_or_a_robot_sender() -> None:
+    assert automatic_reason(_mail(subject="Out of office: Re: order")) is None
+    assert automatic_reason(_mail(subject="Abwesenheitsnotiz", in_reply_to=("<x@y>",))) is \
+        Automatic.AUTO_REPLY
+    assert automatic_reason(_mail(subject="Automatic reply: x",
+                                  from_address="noreply@shop.example")) is Automatic.AUTO_REPLY
+
+
+def test_tokens_plus_addresses_and_subjects() -> None:
+    assert subject_ticket("Re: broken [#1234]") == 1234
+    assert subject_ticket("Order #1234") is None
+    assert base_address("Support+77@Desk.Test") == "support@desk.test"
+    assert reply_subject("RE: AW: Broken", 5) == "Re: Broken [#5]"
+    assert reply_subject("Re: Broken [#5]", 5) == "Re: Broken [#5]"
+    assert not may_answer("no-reply@shop.example") and may_answer("ann@example.com")
+
+
+def test_threading_prefers_references_and_checks_who_names_a_ticket() -> None:
+    support = frozenset({"support@desk.test"})
+    assert choose_thread(9, "x [#4]", (), support, {4: True}).ticket_id == 9  # type: ignore
+    assert choose_thread(None, "x [#4]", (), support, {4: True}).by == "subject token"  # type: ignore
+    assert choose_thread(None, "x [#4]", (), support, {4: False}) is None
+    plus = choose_thread(None, "x", ("support+4@desk.test",), support, {4: True})
+    assert plus is not None and plus.by == "plus address"
+    assert choose_thread(None, "x", ("other+4@desk.test",), support, {4: True}) is None
+
+
+def test_routing_sends_from_the_team_address() -> None:
+    routing = MailRouting.of({"Support@desk.test": None, "billing@desk.test": 2})
+    assert routing.accepts("support+12@desk.test") and not routing.accepts("ceo@desk.test")
+    assert routing.team_for(("x@y.z", "billing@desk.test")) == 2
+    assert routing.sender_for(2) == "billing@desk.test"
+    assert routing.sender_for(None) == "support@desk.test"
+
+
+def test_message_ids_compare_without_brackets_and_domain_case() -> None:
+    assert message_id_key("<abc@Example.COM>") == message_id_key("abc@example.com")
+    assert message_id_key("<ABC@example.com>") != message_id_key("<abc@example.com>")
+    assert dedupe_key(None, "f" * 64) == "raw:" + "f" * 64
+    assert dedupe_key("<a@b>", "f" * 64).startswith("mid:")
+
+
+def test_the_message_id_is_read_from_the_header_block_only() -> None:
+    raw = b"From: a@b\r\nMessage-ID:\r\n <folded@x>\r\n\r\nMessage-ID: <body@x>\r\n"
+    assert peek_message_id(raw) == "<folded@x>"
+    assert peek_message_id(b"From: a@b\r\n\r\nMessage-ID: <body@x>") is None

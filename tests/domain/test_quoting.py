@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.domain.quoting import new_text
+from tests.channels.email.corpus import QUOTED_REPLIES
+
+EXPECTED = {
+    "gmail_en": "Thanks, that worked!",
+    "gmail_de": "Danke, es geht wieder.",
+    "apple_fr": "Merci beaucoup.",
+    "outlook_en": "It works now.",
+    "outlook_es": "Ya funciona.",
+    "signature_mobile": "Yes please.",
+    "signature_dashes": "Yes please.",
+}
+
+
+@pytest.mark.parametrize("style", sorted(EXPECTED))
+def test_quoted_history_and_signatures_are_cut(style: str) -> None:
+    assert new_text(QUOTED_REPLIES[style]) == EXPECTED[style]
+
+
+def test_more_client_styles() -> None:
+    italian = "Grazie.\n\nIl giorno lun 2 mar 2026 alle 09:30 Desk <s@d.t> ha scritto:\n> x"
+    assert new_text(italian) == "Grazie."
+    dutch = "Dank je.\n\nOp 2 mrt. 2026 om 09:30 schreef Desk <s@d.t>:\n> x"
+    assert new_text(dutch) == "Dank je."
+    wrapped = "Ok.\n\nOn Mon, 2 Mar 2026 at 09:30, Some Long Name\n<s@d.t> wrote:\n> x"
+    assert new_text(wrapped) == "Ok."
+    outlook_de = "Passt.\n\nVon: Desk <s@d.t>\nGesendet: Montag\nAn: Ann\n\nalt"
+    assert new_text(outlook_de) == "Passt."
+
+
+def test_a_reply_written_below_the_quote_and_a_pure_quote_are_kept() -> None:
+    interleaved = "> What is your order number?\n1234\n> And the date?\nYesterday"
+    assert new_text(interleaved) == interleaved
+    assert new_text("> only a quote") == "> only a quote"
