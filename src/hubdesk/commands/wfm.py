@@ -17,10 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from hubdesk.commands.wfm_schedule import instance, schedule, team
 from hubdesk.domain.errors import DomainError, ValidationFailed
 
-app = typer.Typer(help="Workforce management: forecasts and Erlang staffing.",
+app = typer.Typer(help="Workforce management: forecasts, Erlang staffing and schedules.",
                   no_args_is_help=True)
+app.command()(schedule)
+app.command()(instance)
+app.command()(team)
 
 
 def _fail(message: str) -> None:
@@ -202,6 +206,9 @@ def staff(
     interval: Annotated[int | None, typer.Option(
         help="interval minutes (default: from the rows)")] = None,
     tz: Annotated[str, typer.Option(help="zone for times without an offset")] = "UTC",
+    output: Annotated[str, typer.Option("--format", help="json, or csv (interval_start,"
+                                                         "contacts,agents,staff,"
+                                                         "staff_rounded)")] = "json",
 ) -> None:
     """Agents and staff per interval for a service-level or speed-of-answer target."""
     from hubdesk.workforce.series import read_rows
@@ -216,6 +223,16 @@ def staff(
                                goal, shrinkage, patience)
     except DomainError as error:
         _fail(str(error))
+        return
+    if output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["interval_start", "contacts", "agents", "staff", "staff_rounded"])
+        for item in plan.intervals:
+            need = item.requirement
+            writer.writerow([item.start.isoformat(), f"{item.arrivals:g}", need.agents,
+                             f"{need.staff:.4f}", need.staff_rounded])
+        typer.echo(buffer.getvalue(), nl=False)
         return
     _print({
         "model": plan.model, "peak_staff": plan.peak_staff,
