@@ -86,7 +86,7 @@ def test_search_by_number_subject_word_and_requester(desk, client, hub):
 
 
 def test_next_page_link_walks_the_whole_queue(desk, client, hub, monkeypatch):
-    monkeypatch.setattr("hubdesk.web.tickets.PAGE_SIZE", 1)
+    monkeypatch.setattr("hubdesk.web.queue.PAGE_SIZE", 1)
     seen, url = [], "/tickets?view=all&status=any"
     while url:
         page = client.get(url).text

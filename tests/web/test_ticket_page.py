@@ -192,3 +192,16 @@ def test_a_liaison_may_only_add_notes(hub, client):
     page = post_form(client, f"{url}/reply", {"body": "Approved.", "visibility": "internal"},
                      page=url)
     assert "Internal note added." in page.text
+
+
+def test_the_page_shows_the_tickets_sla_clocks_with_business_time_left(hub, client):
+    admin = factories.staff(hub, Role.ADMIN, with_password=True).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 120, "resolution": 600}}})
+    detail = factories.ticket(hub, admin, subject="Late parcel")
+    sign_in(client, admin)
+    page = client.get(f"/tickets/{detail.ticket.id}")
+    assert page.status_code == 200
+    assert "First response" in page.text and "Resolution" in page.text
+    assert "1 h 59 min left in business time" in page.text or \
+        "2 h 0 min left in business time" in page.text

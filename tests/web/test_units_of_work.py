@@ -71,3 +71,15 @@ def test_the_api_ticket_detail_opens_one_unit_of_work(hub):
             answer = client.get(f"/api/v1/tickets/{ticket_id}", headers=lead.headers)
     assert answer.status_code == 200 and len(begun) == 1
     assert "merge" in answer.json()["allowed_actions"]
+
+
+def test_the_console_screens_each_open_one_unit_of_work_besides_the_session_check(hub, client):
+    lead, ticket_id = _busy_ticket(hub)
+    customer_id = hub.app.tickets.get(lead.agent, ticket_id).requester.id
+    sign_in(client, lead.agent)
+    for url in ("/tickets?view=all&status=any&sort=priority&tag=x&priority=high",
+                "/tickets?view=all&older=3", f"/customers/{customer_id}", "/tickets/new",
+                f"/tickets/new?customer={customer_id}"):
+        with count_transactions(hub.engine) as begun:
+            assert client.get(url).status_code == 200, url
+        assert len(begun) == 2, url

@@ -24,6 +24,16 @@ _WHAT = {
     EventKind.HELD_BLOCKED_SENDER: "held a contact from a blocked sender out of the queues",
     EventKind.SECURITY_ESCALATED: "escalated the ticket to security",
     EventKind.TRIAGE_CORRECTED: "corrected triage",
+    EventKind.SLA_STEP_REACHED: "reached a warning step of an SLA target",
+    EventKind.SLA_BREACHED: "missed an SLA target",
+    EventKind.HANDOFF_OPENED: "handed work off to a department",
+    EventKind.HANDOFF_UPDATED: "changed a handoff",
+    EventKind.HANDOFF_ANSWERED: "answered a handoff",
+    EventKind.HANDOFF_DONE: "accepted a handoff's answer",
+    EventKind.HANDOFF_REJECTED: "rejected a handoff",
+    EventKind.HANDOFF_ESCALATED: "escalated an overdue handoff",
+    EventKind.ESCALATED: "escalated the ticket to the next tier",
+    EventKind.DEESCALATED: "handed the ticket back down a tier",
 }
 
 _FIELDS = {"assignee_id": "assignee", "team_id": "team", "department_id": "department",
@@ -87,7 +97,12 @@ def describe(events: list[StoredEvent], names: Names) -> list[HistoryLine]:
         what = _WHAT.get(event.kind, event.kind.replace("_", " "))
         if event.kind == "merged_in" and event.data.get("source_id"):
             what = f"merged #{event.data['source_id']} into this ticket"
-        elif event.kind in ("sender_blocked", "security_escalated") and event.data.get("reason"):
+        elif event.kind.startswith("handoff_") and event.data.get("handoff_id"):
+            what = f"{what} (#{event.data['handoff_id']})"
+            if event.data.get("step"):
+                what += f": {str(event.data['step']).replace('_', ' ')} notified"
+        elif event.kind in ("sender_blocked", "security_escalated", "escalated",
+                            "deescalated") and event.data.get("reason"):
             what = f"{what}: {event.data['reason']}"
         elif event.kind == "triage_corrected":
             verdict = "abusive" if event.data.get("verdict") == "abusive" else "difficult"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,22 @@ def _label(value: object) -> str:
     return text.replace("_", " ").capitalize()
 
 
+def time_left(left: timedelta | None) -> str:
+    """Business time left, as a person reads it: "3 h 20 min left", "overdue by 45 min"."""
+    if left is None:
+        return "no deadline"
+    minutes = int(abs(left.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    return f"overdue by {text}" if left < timedelta(0) else f"{text} left"
+
+
 def _build_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["when"] = _when
     env.filters["label"] = _label
+    env.filters["time_left"] = time_left
     return env
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, QueryParams
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
@@ -21,85 +19,20 @@ from hubdesk.domain.errors import (
 )
 from hubdesk.domain.intake import proposed_categories
 from hubdesk.domain.permissions import TicketAction
-from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, UNRESOLVED, Priority, Status
+from hubdesk.domain.routing import Presence
+from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.application import Application
+from hubdesk.services.routing_view import PickerEntry
 from hubdesk.services.tickets import TicketChanges
-from hubdesk.services.views import Page, TicketFilter
 from hubdesk.web.history import Names, describe
+from hubdesk.web.queue import next_ticket_url, queue_url
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_SIZE = 50
-MAX_QUERY_LENGTH = 200
 MAX_CATEGORY_LENGTH = 120
-VIEWS = {"mine": "Mine", "unassigned": "Unassigned", "team": "Team", "all": "All"}
-STATUS_CHOICES = {"active": "Open work", **{s.value: s.value.replace("_", " ").capitalize()
-                                           for s in Status}, "any": "Any status"}
-
-
-@dataclass(frozen=True)
-class ListRequest:
-    view: str
-    status: str
-    team_id: int | None
-    query: str
-    cursor: str | None
-
-    @classmethod
-    def parse(cls, params: QueryParams) -> ListRequest:
-        view = params.get("view", "mine")
-        status = params.get("status", "active")
-        team = params.get("team", "")
-        return cls(view=view if view in VIEWS else "mine",
-                   status=status if status in STATUS_CHOICES else "active",
-                   team_id=int(team) if team.isdigit() and len(team) < 12 else None,
-                   query=params.get("q", "").strip()[:MAX_QUERY_LENGTH],
-                   cursor=params.get("cursor") or None)
-
-    def url(self, **overrides: Any) -> str:
-        values = {"view": self.view, "status": self.status, "team": self.team_id,
-                  "q": self.query, **overrides}
-        return "/tickets?" + urlencode({k: v for k, v in values.items() if v not in (None, "")})
-
-
-def _statuses(choice: str) -> tuple[Status, ...]:
-    if choice == "active":
-        return UNRESOLVED
-    return () if choice == "any" else (Status(choice),)
-
-
-def _load_list(app: Application, agent: Agent, wanted: ListRequest) -> dict[str, Any]:
-    all_teams = {t.id: t.name for t in app.directory.teams(agent) if t.id}
-    own = sorted(agent.team_ids) or (sorted(all_teams) if agent.oversees_everything else [])
-    teams = [(i, all_teams.get(i, f"Team {i}")) for i in own]
-    team_id = wanted.team_id if wanted.team_id in own else (own[0] if own else None)
-    filters = TicketFilter(
-        status=_statuses(wanted.status), query=wanted.query or None,
-        assignee_id=agent.id if wanted.view == "mine" else None,
-        unassigned=wanted.view == "unassigned",
-        team_id=team_id if wanted.view == "team" else None)
-    page, error = Page([], None), None
-    if wanted.view == "team" and team_id is None:
-        error = "You are not in a team yet; ask a manager to add you to one."
-    else:
-        try:
-            page = app.tickets.page(agent, filters, limit=PAGE_SIZE, cursor=wanted.cursor)
-        except ValidationFailed as failure:
-            error = f"{failure}. Start again from the first page."
-    wanted = ListRequest(wanted.view, wanted.status, team_id if wanted.view == "team" else None,
-                         wanted.query, wanted.cursor)
-    return {"page": page, "error": error, "teams": teams, "wanted": wanted}
-
-
-@router.get("/tickets")
-async def ticket_list(request: Request, agent: AgentDep) -> Response:
-    wanted = ListRequest.parse(request.query_params)
-    context = await run_in_threadpool(_load_list, app_of(request), agent, wanted)
-    return render(request, "tickets.html", agent=agent, views=VIEWS,
-                  statuses=STATUS_CHOICES, **context)
 
 
 def _load_ticket(app: Application, agent: Agent, ticket_id: int) -> dict[str, Any]:
@@ -112,13 +45,24 @@ def _load_ticket(app: Application, agent: Agent, ticket_id: int) -> dict[str, An
         requester_id=detail.requester.id, requester_name=detail.requester.name)
     choices = sorted((a for a in space.agents if a.id != agent.id
                       and (a.active or a.id == ticket.assignee_id)), key=lambda a: a.name)
+    routing = space.routing
+    labels: dict[int, str] = {}
+    if routing is not None and routing.picker:
+        # Eligible agents best first, then the others with why; people without a routing
+        # profile keep their alphabetical place at the end.
+        rank = {entry.agent_id: index for index, entry in enumerate(routing.picker)}
+        choices.sort(key=lambda a: rank.get(a.id or 0, len(rank)))
+        labels = {entry.agent_id: picker_label(entry) for entry in routing.picker}
     return {
+        "routing": routing, "assignee_labels": labels,
         "detail": detail, "ticket": ticket, "names": names,
         "history": describe(space.history, names),
         "assignees": [agent, *choices],
         "next_statuses": [ticket.status, *sorted(ALLOWED_TRANSITIONS[ticket.status],
                                                  key=list(Status).index)],
         "priorities": list(Priority),
+        "teams": sorted(space.teams, key=lambda t: t.name),
+        "departments": sorted(space.departments, key=lambda d: d.name),
         "duplicates": space.duplicates,
         "solved_before": space.solved_before,
         "category_choices": proposed_categories(ticket.category,
@@ -131,7 +75,17 @@ def _load_ticket(app: Application, agent: Agent, ticket_id: int) -> dict[str, An
         "may_merge": TicketAction.MERGE in allowed,
         "may_block": TicketAction.BLOCK_SENDER in allowed,
         "may_escalate": TicketAction.ESCALATE in allowed,
+        # handing off and moving between tiers are part of working the ticket
+        "may_hand_off": TicketAction.EDIT in allowed,
     }
+
+
+def picker_label(entry: PickerEntry) -> str:
+    languages = ", ".join(entry.languages) or "no languages"
+    where = f"{entry.load}/{entry.capacity} units, {entry.presence.replace('_', ' ')}"
+    if entry.eligible:
+        return f"{where}, fit {entry.skill_fit:.2f}, {languages}"
+    return f"not eligible: {entry.reason}; {where}, {languages}"
 
 
 async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
@@ -145,7 +99,8 @@ async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
                              "you do not work on.")
     status = error.status if error else 200
     return render(request, "ticket.html", status, agent=agent, error=error and str(error),
-                  draft=draft, draft_public=draft_public, **context)
+                  draft=draft, draft_public=draft_public, queue_url=queue_url(request),
+                  **context)
 
 
 @router.get("/tickets/{ticket_id:int}")
@@ -161,14 +116,34 @@ def _back_to(ticket_id: int) -> Response:
 async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     body = str(form.get("body") or "")
     public = form.get("visibility", "public") != "internal"
+    then = str(form.get("then") or "")
+    status = {"pending": Status.PENDING, "solved": Status.SOLVED}.get(then)
     try:
         await run_in_threadpool(partial(app_of(request).tickets.reply, agent, ticket_id, body,
-                                        public=public))
+                                        public=public, then_status=status))
     except DomainError as error:
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
                                   draft_public=public)
-    flash(request, "ok", "Reply sent to the customer." if public else "Internal note added.")
+    done = "Reply sent to the customer" if public else "Internal note added"
+    flash(request, "ok", f"{done}; the ticket is {status.value} now." if status else f"{done}.")
+    if form.get("next") == "yes":
+        return await _to_next(request, agent, ticket_id)
     return _back_to(ticket_id)
+
+
+async def _to_next(request: Request, agent: Agent, ticket_id: int) -> Response:
+    found = await run_in_threadpool(next_ticket_url, request, app_of(request), agent,
+                                    ticket_id)
+    if found is None:
+        flash(request, "ok", "That was the last ticket in this view.")
+        return RedirectResponse(queue_url(request), status_code=303)
+    return RedirectResponse(found, status_code=303)
+
+
+@router.get("/tickets/{ticket_id:int}/next")
+async def next_ticket(request: Request, ticket_id: int, agent: AgentDep) -> Response:
+    """The ticket after this one in the queue the agent came from."""
+    return await _to_next(request, agent, ticket_id)
 
 
 def _changes(form: FormData) -> TicketChanges:
@@ -189,12 +164,14 @@ def _changes(form: FormData) -> TicketChanges:
         if category != str(form.get("was_category") or ""):
             values["category"] = category or None
             fields.add("category")
-    new, old = str(form.get("assignee") or ""), str(form.get("was_assignee") or "")
-    if new != old and "assignee" in form:
-        if new and not new.isdigit():
-            raise ValidationFailed("choose the assignee from the list", {"assignee": "unknown"})
-        values["assignee_id"] = int(new) if new else None
-        fields.add("assignee_id")
+    for name, field in (("assignee", "assignee_id"), ("team", "team_id"),
+                        ("department", "department_id")):
+        new, old = str(form.get(name) or ""), str(form.get(f"was_{name}") or "")
+        if new != old and name in form:
+            if new and (not new.isdigit() or len(new) > 18):
+                raise ValidationFailed(f"choose the {name} from the list", {name: "unknown"})
+            values[field] = int(new) if new else None
+            fields.add(field)
     return TicketChanges(fields_set=frozenset(fields), **values)
 
 
@@ -212,6 +189,36 @@ async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     return await _act(request, agent, ticket_id, fold_in)
 
 
+def _ticket_number(value: object, field: str) -> int:
+    text = str(value or "").strip().lstrip("#")
+    if not text.isdigit() or len(text) > 18:
+        raise ValidationFailed("type the number of the ticket to merge into", {field: "invalid"})
+    return int(text)
+
+
+@router.post("/tickets/{ticket_id:int}/merge-into")
+async def merge_into(request: Request, ticket_id: int, form: FormDep,
+                     agent: AgentDep) -> Response:
+    """Merge this ticket into another, by number: first a page showing both to confirm,
+    then (``confirmed=yes``) the merge."""
+    app = app_of(request)
+    try:
+        target_id = _ticket_number(form.get("target"), "target")
+        if target_id == ticket_id:
+            raise ValidationFailed("a ticket cannot be merged into itself",
+                                   {"target": "same ticket"})
+        if form.get("confirmed") != "yes":
+            source, target = await run_in_threadpool(
+                lambda: (app.tickets.get(agent, ticket_id), app.tickets.get(agent, target_id)))
+            return render(request, "merge_confirm.html", agent=agent, source=source,
+                          target=target)
+        await run_in_threadpool(app.tickets.merge, agent, ticket_id, target_id)
+    except DomainError as error:
+        return await _ticket_page(request, agent, ticket_id, error=error)
+    flash(request, "ok", f"Ticket #{ticket_id} was merged into this one.")
+    return _back_to(target_id)
+
+
 @router.post("/tickets/{ticket_id:int}/update")
 async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     gone = False
@@ -227,6 +234,13 @@ async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDe
             return f"Ticket #{ticket_id} updated; it is no longer in your queues."
         return "Ticket updated."
 
+    if form.get("next") == "yes":
+        try:
+            await run_in_threadpool(change)
+        except DomainError as error:
+            return await _ticket_page(request, agent, ticket_id, error=error)
+        flash(request, "ok", f"Ticket #{ticket_id} saved.")
+        return await _to_next(request, agent, ticket_id)
     return await _act(request, agent, ticket_id, change,
                       destination=lambda: "/tickets" if gone else f"/tickets/{ticket_id}")
 
@@ -286,3 +300,21 @@ async def _act(request: Request, agent: Agent, ticket_id: int, work: Callable[[]
     if destination is not None:
         return RedirectResponse(destination(), status_code=303)
     return _back_to(ticket_id)
+
+
+@router.post("/presence")
+async def set_presence(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    """The signed-in agent's own presence (online, away, on a break, offline)."""
+    assert agent.id is not None
+    try:
+        presence = Presence(str(form.get("presence") or ""))
+        await run_in_threadpool(partial(app_of(request).routing.set_presence, agent, agent.id,
+                                        presence))
+        flash(request, "ok", f"You are {presence.value.replace('_', ' ')} now.")
+    except ValueError:
+        flash(request, "error", "Choose online, away, on a break or offline.")
+    except DomainError as error:
+        flash(request, "error", str(error))
+    back = str(form.get("back") or "/tickets")
+    return RedirectResponse(back if back.startswith("/tickets") else "/tickets",
+                            status_code=303)

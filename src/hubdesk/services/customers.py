@@ -1,0 +1,56 @@
+"""The customer page: who the customer is and every ticket of theirs the caller may see,
+read in one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hubdesk.domain.agents import Agent, Team
+from hubdesk.domain.customers import Customer, Organisation
+from hubdesk.domain.errors import NotFound
+from hubdesk.domain.permissions import DirectoryKind, check_directory_read, ticket_scope
+from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.views import Page, TicketFilter, TicketOrder
+
+MAX_TICKETS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class CustomerScreen:
+    customer: Customer
+    organisation: Organisation | None
+    tickets: Page  # newest first, within the caller's scope
+
+
+def customer_screen(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, *,
+                    cursor: str | None = None) -> CustomerScreen:
+    check_directory_read(actor, DirectoryKind.CUSTOMERS)
+    with uows(write=False) as uow:
+        customer = uow.customers.get(customer_id)
+        if customer is None:
+            raise NotFound(f"customer {customer_id} was not found")
+        organisation = (uow.customers.get_organisation(customer.organisation_id)
+                        if customer.organisation_id is not None else None)
+        tickets = uow.tickets.page(
+            ticket_scope(actor), TicketFilter(requester_id=customer_id,
+                                              order=TicketOrder.CREATED),
+            MAX_TICKETS_SHOWN, cursor)
+        return CustomerScreen(customer, organisation, tickets)
+
+
+@dataclass(frozen=True)
+class NewTicketChoices:
+    teams: list[Team]
+    customer: Customer | None  # the known customer the ticket is for, when given
+
+
+def new_ticket_choices(uows: UnitOfWorkFactory, actor: Agent,
+                       customer_id: int | None) -> NewTicketChoices:
+    """What the console's new-ticket form offers, read in one unit of work."""
+    if customer_id is not None:
+        check_directory_read(actor, DirectoryKind.CUSTOMERS)
+    with uows(write=False) as uow:
+        customer = uow.customers.get(customer_id) if customer_id is not None else None
+        if customer_id is not None and customer is None:
+            raise NotFound(f"customer {customer_id} was not found")
+        return NewTicketChoices(sorted(uow.structure.teams(), key=lambda t: t.name), customer)

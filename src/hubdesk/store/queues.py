@@ -1,0 +1,283 @@
+"""Ticket lists: the filters, the four orders with their keyset cursors, and the risk flags
+a queue row carries. The first three page on an index: (updated_at, id), (created_at, id),
+(priority, updated_at, id) walked one priority at a time, most urgent first; the fourth on
+the earliest running SLA deadline, then id. The API offers the last-changed and due orders,
+whose cursors share one form: an encoded (instant, id)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from hubdesk.domain.permissions import TicketScope
+from hubdesk.domain.tickets import Priority, Status
+from hubdesk.services.views import Page, TicketFilter, TicketOrder, TicketRow
+from hubdesk.store import tables as t
+from hubdesk.store.search import matches_text
+from hubdesk.store.types import UtcDateTime
+
+MOST_URGENT_FIRST = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+
+
+def encode_cursor(updated_at: datetime, ticket_id: int) -> str:
+    return _encode(f"{updated_at.isoformat()}|{ticket_id}")
+
+
+def _encode(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _moment(stamp: str) -> datetime:
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        raise ValueError
+    return moment
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """An (updated_at, id) position, the cursor of the default order."""
+    parts = _parts(cursor)
+    if len(parts) != 2:
+        raise ValueError("the cursor is not one this server handed out")
+    return _moment(parts[0]), int(parts[1])
+
+
+def _parts(cursor: str) -> list[str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.urlsafe_b64decode(padded).decode().split("|")
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError("the cursor is not one this server handed out") from error
+
+
+def _position(order: TicketOrder, cursor: str) -> tuple[Any, ...]:
+    """The sort key a cursor of ``order`` stands for; ValueError if it is not one."""
+    try:
+        parts = _parts(cursor)
+        if order in (TicketOrder.UPDATED, TicketOrder.DUE) and len(parts) == 2:
+            return _moment(parts[0]), int(parts[1])
+        if order is TicketOrder.CREATED and len(parts) == 3 and parts[0] == "created":
+            return _moment(parts[1]), int(parts[2])
+        if order is TicketOrder.PRIORITY and len(parts) == 4 and parts[0] == "priority":
+            return Priority(parts[1]), _moment(parts[2]), int(parts[3])
+    except ValueError:
+        pass
+    raise ValueError("the cursor is not one this server handed out")
+
+
+def _cursor_of(order: TicketOrder, row: Row[Any]) -> str:
+    if order is TicketOrder.CREATED:
+        return _encode(f"created|{row.created_at.isoformat()}|{row.id}")
+    if order is TicketOrder.PRIORITY:
+        return _encode(f"priority|{row.priority}|{row.updated_at.isoformat()}|{row.id}")
+    if order is TicketOrder.DUE:
+        return encode_cursor(row.due_key, row.id)
+    return encode_cursor(row.updated_at, row.id)
+
+
+def scope_conditions(scope: TicketScope) -> list[ColumnElement[bool]]:
+    tk = t.tickets
+    if scope.everything:
+        return []
+    visible: list[ColumnElement[bool]] = []
+    if scope.team_ids:
+        visible.append(tk.c.team_id.in_(sorted(scope.team_ids)))
+    if scope.department_ids:
+        visible.append(tk.c.department_id.in_(sorted(scope.department_ids)))
+    if scope.assignee_id is not None:
+        visible.append(tk.c.assignee_id == scope.assignee_id)
+    return [or_(*visible) if visible else false()]
+
+
+def filter_conditions(db: Connection, filters: TicketFilter) -> list[Any]:
+    tk = t.tickets
+    conditions: list[Any] = []
+    if filters.status:
+        conditions.append(tk.c.status.in_([s.value for s in filters.status]))
+    if filters.priority:
+        conditions.append(tk.c.priority.in_([p.value for p in filters.priority]))
+    if filters.unassigned:
+        conditions.append(tk.c.assignee_id.is_(None))
+    elif filters.assignee_id is not None:
+        conditions.append(tk.c.assignee_id == filters.assignee_id)
+    if filters.team_id is not None:
+        conditions.append(tk.c.team_id == filters.team_id)
+    if filters.department_id is not None:
+        conditions.append(tk.c.department_id == filters.department_id)
+    if filters.requester_id is not None:
+        conditions.append(tk.c.requester_id == filters.requester_id)
+    if filters.channel is not None:
+        conditions.append(tk.c.channel == filters.channel.value)
+    if filters.tag:
+        conditions.append(_has_tag(db, filters.tag))
+    if filters.created_before is not None:
+        conditions.append(tk.c.created_at < filters.created_before)
+    if filters.query:
+        conditions.append(_query_condition(db, filters.query))
+    return conditions
+
+
+def _has_tag(db: Connection, tag: str) -> ColumnElement[bool]:
+    tk = t.tickets
+    if db.dialect.name == "postgresql":
+        # jsonb @>, served by the GIN index ix_tickets_tags
+        return type_coerce(tk.c.tags, JSONB).contains([tag])
+    each = func.json_each(tk.c.tags).table_valued("value")
+    return exists(select(literal_column("1")).select_from(each).where(each.c.value == tag))
+
+
+def _query_condition(db: Connection, query: str) -> Any:
+    tk = t.tickets
+    alternatives: list[ColumnElement[bool]] = []
+    stripped = query.strip().lstrip("#")
+    if stripped.isdigit() and len(stripped) < 16:
+        alternatives.append(tk.c.id == int(stripped))
+    if "@" in query:
+        owners = select(t.customer_identities.c.customer_id).where(
+            t.customer_identities.c.kind == "email",
+            t.customer_identities.c.value == query.strip().lower())
+        alternatives.append(tk.c.requester_id.in_(owners))
+    text_match = matches_text(db, query)
+    if text_match is not None:
+        alternatives.append(text_match)
+    return or_(*alternatives) if alternatives else false()
+
+
+def page(db: Connection, scope: TicketScope, filters: TicketFilter, limit: int,
+         cursor: str | None) -> Page:
+    """One keyset page. The page's ids are chosen on the tickets table alone (filters,
+    order, limit); names and flags are read for those rows only, so a filter that matches
+    many tickets never drags customer, agent and team rows through the sort."""
+    conditions = [*scope_conditions(scope), *filter_conditions(db, filters)]
+    position = _position(filters.order, cursor) if cursor else None
+    if filters.order is TicketOrder.PRIORITY:
+        chosen = _by_priority(db, conditions, filters.priority, limit + 1, position)
+    elif filters.order is TicketOrder.DUE:
+        chosen = list(db.execute(_by_deadline(conditions, position).limit(limit + 1)).all())
+    else:
+        chosen = list(db.execute(_ordered(conditions, filters.order, position)
+                                 .limit(limit + 1)).all())
+    more = len(chosen) > limit
+    chosen = chosen[:limit]
+    if not chosen:
+        return Page([], None)
+    rows = _rows(db, [c.id for c in chosen])
+    cursors = [_cursor_of(filters.order, c) for c in chosen]
+    return Page([rows[c.id] for c in chosen], cursors[-1] if more else None, cursors)
+
+
+def _keys() -> Select[Any]:
+    tk = t.tickets
+    return select(tk.c.id, tk.c.updated_at, tk.c.created_at, tk.c.priority)
+
+
+def _ordered(conditions: list[Any], order: TicketOrder,
+             position: tuple[Any, ...] | None) -> Select[Any]:
+    tk = t.tickets
+    choose = _keys().where(*conditions)
+    if order is TicketOrder.CREATED:
+        if position:
+            choose = choose.where(tuple_(tk.c.created_at, tk.c.id) > tuple_(*position))
+        return choose.order_by(tk.c.created_at, tk.c.id)
+    if position:
+        choose = choose.where(tuple_(tk.c.updated_at, tk.c.id) < tuple_(*position))
+    return choose.order_by(tk.c.updated_at.desc(), tk.c.id.desc())
+
+
+# Tickets without a running SLA clock sort after every deadline.
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _by_deadline(conditions: list[Any], position: tuple[Any, ...] | None) -> Select[Any]:
+    """Earliest running SLA deadline first, then id. The running clocks are aggregated per
+    ticket; met and stopped ones, the many, are left out as by the partial index."""
+    tk, clocks = t.tickets, t.ticket_sla_clocks
+    deadlines = (select(clocks.c.ticket_id, func.min(clocks.c.due_at).label("due_at"))
+                 .where(clocks.c.status == "running").group_by(clocks.c.ticket_id).subquery())
+    key = func.coalesce(deadlines.c.due_at, literal(NO_DEADLINE, UtcDateTime()))
+    choose = (_keys().add_columns(key.label("due_key"))
+              .select_from(tk.outerjoin(deadlines, deadlines.c.ticket_id == tk.c.id))
+              .where(*conditions))
+    if position:
+        choose = choose.where(tuple_(key, tk.c.id) > tuple_(*position))
+    return choose.order_by(key, tk.c.id)
+
+
+def _by_priority(db: Connection, conditions: list[Any], wanted: Sequence[Priority],
+                 limit: int, position: tuple[Any, ...] | None) -> list[Row[Any]]:
+    """Most urgent first: one indexed keyset query per priority, at most four."""
+    tk = t.tickets
+    start = MOST_URGENT_FIRST.index(position[0]) if position else 0
+    levels = [p for p in MOST_URGENT_FIRST[start:] if not wanted or p in wanted]
+    chosen: list[Row[Any]] = []
+    for level in levels:
+        query = _keys().where(*conditions, tk.c.priority == level.value)
+        if position and position[0] is level:
+            query = query.where(tuple_(tk.c.updated_at, tk.c.id) < tuple_(*position[1:]))
+        query = query.order_by(tk.c.updated_at.desc(), tk.c.id.desc())
+        chosen.extend(db.execute(query.limit(limit - len(chosen))).all())
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
+    tk, cu = t.tickets, t.customers
+    found = db.execute(
+        select(tk.c.id, tk.c.subject, tk.c.status, tk.c.priority, tk.c.channel,
+               tk.c.category, tk.c.tags, tk.c.requester_id,
+               cu.c.name.label("requester_name"), tk.c.assignee_id,
+               t.agents.c.name.label("assignee_name"), tk.c.team_id,
+               t.teams.c.name.label("team_name"), tk.c.department_id, tk.c.created_at,
+               tk.c.updated_at, cu.c.tier.label("requester_tier"),
+               cu.c.blocked_at.label("blocked_at"))
+        .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
+                     .outerjoin(t.agents, t.agents.c.id == tk.c.assignee_id)
+                     .outerjoin(t.teams, t.teams.c.id == tk.c.team_id))
+        .where(tk.c.id.in_(ids))).all()
+    abusive, difficult = _contact_flags(db, ids)
+    rows: dict[int, TicketRow] = {}
+    for r in found:
+        values = dict(r._mapping)
+        blocked_at = values.pop("blocked_at")
+        rows[r.id] = TicketRow(**{**values, "status": Status(r.status),
+                                  "priority": Priority(r.priority), "tags": tuple(r.tags),
+                                  "requester_blocked": blocked_at is not None,
+                                  "abusive": r.id in abusive, "difficult": r.id in difficult})
+    return rows
+
+
+def _contact_flags(db: Connection, ids: list[int]) -> tuple[set[int], set[int]]:
+    """Tickets with a customer message read as abusive, and as from a difficult contact;
+    an agent's correction of a message's verdict wins over triage's."""
+    m, fb = t.messages, t.triage_feedback
+    abusive_read = m.c.triage[("abuse", "abusive")].as_boolean()
+    difficult_read = m.c.triage[("signals", "difficult_contact")].as_boolean()
+    corrected = {v: select(fb.c.value).where(fb.c.message_id == m.c.id, fb.c.verdict == v)
+                 .scalar_subquery() for v in ("abusive", "difficult")}
+    found = db.execute(
+        select(m.c.ticket_id, func.coalesce(corrected["abusive"], abusive_read).label("abusive"),
+               func.coalesce(corrected["difficult"], difficult_read).label("difficult"))
+        .where(m.c.ticket_id.in_(ids), m.c.author_kind == "customer")).all()
+    return ({r.ticket_id for r in found if r.abusive},
+            {r.ticket_id for r in found if r.difficult})

@@ -1,0 +1,103 @@
+"""A ticket opened from the console: a phone call, a walk-in, an e-mail forwarded by hand."""
+
+from __future__ import annotations
+
+import secrets
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import DomainError, ValidationFailed
+from hubdesk.domain.tickets import Channel, Priority
+from hubdesk.services.application import Application
+from hubdesk.services.tickets import NewTicket
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+
+router = APIRouter(include_in_schema=False)
+
+# How the customer reached us → (channel, tag that tells the cases of a channel apart).
+CONTACTS: dict[str, tuple[str, Channel, str | None]] = {
+    "phone": ("Phone call", Channel.PHONE, None),
+    "walk_in": ("Walk-in", Channel.WEB, "walk-in"),
+    "email": ("E-mail forwarded by hand", Channel.EMAIL, "forwarded"),
+    "chat": ("Chat", Channel.CHAT, None),
+}
+MAX_FIELD = 500
+
+
+def _form_context(app: Application, agent: Agent, customer_id: int | None) -> dict[str, Any]:
+    choices = app.directory.new_ticket_choices(agent, customer_id)
+    return {"teams": choices.teams, "known": choices.customer}
+
+
+async def _form(request: Request, agent: Agent, values: dict[str, str], *,
+                error: str | None = None, status: int = 200) -> Response:
+    customer = values.get("customer_id", "")
+    try:
+        context = await run_in_threadpool(
+            _form_context, app_of(request), agent,
+            int(customer) if customer.isdigit() and len(customer) < 18 else None)
+    except DomainError as failure:
+        context, error = {"teams": [], "known": None}, error or str(failure)
+    return render(request, "new_ticket.html", status, agent=agent, values=values, error=error,
+                  contacts=CONTACTS, priorities=list(Priority),
+                  form_key=values.get("form_key") or secrets.token_urlsafe(16), **context)
+
+
+@router.get("/tickets/new")
+async def new_ticket_form(request: Request, agent: AgentDep) -> Response:
+    return await _form(request, agent, {"customer_id": request.query_params.get("customer", ""),
+                                        "contact": "phone"})
+
+
+def _new_ticket(form: FormData) -> NewTicket:
+    def text(name: str) -> str:
+        return str(form.get(name) or "").strip()[:MAX_FIELD]
+
+    contact = CONTACTS.get(text("contact"))
+    if contact is None:
+        raise ValidationFailed("say how the customer reached us", {"contact": "required"})
+    _, channel, tag = contact
+    customer_id = text("customer_id")
+    priority = text("priority")
+    team = text("team")
+    email = text("email")
+    if not customer_id and not email:
+        raise ValidationFailed("give the customer's e-mail address (a known customer is found "
+                               "by it), or open the ticket from their customer page",
+                               {"email": "required"})
+    try:
+        return NewTicket(
+            subject=text("subject"), body=str(form.get("body") or "").strip(),
+            requester_id=int(customer_id) if customer_id.isdigit() else None,
+            requester_email=None if customer_id else email,
+            requester_name=text("name") or None, channel=channel,
+            priority=Priority(priority) if priority else None,
+            tags=(tag,) if tag else (), team_id=int(team) if team.isdigit() else None)
+    except ValueError:
+        raise ValidationFailed("choose the priority from the list", {"priority": "unknown"}) \
+            from None
+
+
+@router.post("/tickets/new")
+async def open_new_ticket(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    try:
+        new = _new_ticket(form)
+        if not new.subject or not new.body:
+            raise ValidationFailed("a ticket needs a subject and what the customer said",
+                                   {"subject": "required"})
+        detail, _ = await run_in_threadpool(partial(
+            app_of(request).tickets.open, agent, new,
+            idempotency_key=f"console:{values.get('form_key', '')}"[:200]
+            if values.get("form_key") else None))
+    except DomainError as error:
+        return await _form(request, agent, values, error=str(error), status=error.status)
+    flash(request, "ok", f"Ticket #{detail.ticket.id} opened for {detail.requester.name}.")
+    return RedirectResponse(f"/tickets/{detail.ticket.id}", status_code=303)
