@@ -9,7 +9,7 @@ SWAGGER_UI_FILES := $(SWAGGER_UI)/swagger-ui-bundle.js $(SWAGGER_UI)/swagger-ui.
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: demo test install static browser-deps lint audit check serve clean
+.PHONY: demo test install static browser-deps imap-deps lint audit check serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,7 +83,16 @@ audit: $(STAMP)
 		echo "warning: $$skipped dependencies could not be looked up by the vulnerability service and were NOT audited"; \
 	fi
 
-test: install embeddings browser-deps lint audit
+# The IMAP tests start Debian's dovecot with a temporary configuration; they skip without it.
+imap-deps:
+	@if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null) \
+			|| echo "could not install dovecot: IMAP tests will skip"; \
+		else echo "dovecot missing and not root: IMAP tests will skip"; fi; \
+	fi
+
+test: install embeddings browser-deps imap-deps lint audit
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 serve: install

@@ -105,10 +105,15 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 def _empty_all_tables(engine: Engine) -> None:
+    """DELETE, children first, rather than TRUNCATE: a test leaves a handful of rows, and
+    TRUNCATE of every table (new files for each, synced) costs PostgreSQL ~0.15 s per test
+    where DELETE costs ~0.01 s. Sequences restart so each test sees ids from 1."""
     names = [table.name for table in reversed(metadata.sorted_tables)]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            connection.execute(text("; ".join(f"DELETE FROM {name}" for name in names)))
+            connection.execute(text(
+                "SELECT setval(oid::regclass, 1, false) FROM pg_class WHERE relkind = 'S'"))
         else:
             for name in names:
                 connection.execute(text(f"DELETE FROM {name}"))

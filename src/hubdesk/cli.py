@@ -182,14 +182,20 @@ def tokens_revoke(token_id: int) -> None:
 def _register_extensions() -> None:
     """Commands owned by their own packages: demo data, benchmarks, triage models."""
     from hubdesk.bench.cli import app as bench_app
+    from hubdesk.commands.handoffs import app as handoffs_app
+    from hubdesk.commands.mail import app as mail_app
+    from hubdesk.commands.simulate import simulate
     from hubdesk.commands.triage import app as triage_app
     from hubdesk.commands.wfm import app as wfm_app
     from hubdesk.demo.cli import register as register_demo
 
     register_demo(app)
+    app.command("simulate")(simulate)
     app.add_typer(bench_app, name="bench")
     app.add_typer(triage_app, name="triage")
     app.add_typer(wfm_app, name="wfm")
+    app.add_typer(handoffs_app, name="handoffs")
+    app.add_typer(mail_app, name="mail")
 
 
 _register_extensions()

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     job_modules: list[str] = Field(
         default_factory=list, description="extra modules whose register(jobs) declares more "
                                           "background jobs")
+    routing_enabled: bool = Field(
+        default=True, description="give each new ticket to the best eligible agent on "
+                                  "arrival and offer waiting tickets again as agents free up")
     outbox_retention_days: int = Field(
         default=14, ge=1, description="published outbox entries (and periodic job claims) "
                                       "older than this are deleted")
@@ -92,6 +95,34 @@ class Settings(BaseSettings):
     retry_after_seconds: int = Field(
         default=5, ge=1, description="the Retry-After sent with 503 while the database is "
                                      "unavailable")
+    mail_addresses: dict[str, int | None] = Field(
+        default_factory=dict, description="support e-mail addresses and the team each one's "
+        "mail goes to (null: no team), as JSON: {\"support@example.com\": 1}; mail to "
+        "other recipients is refused")
+    mail_from: str | None = Field(
+        default=None, description="sender of mail about tickets of teams without their own "
+                                  "support address (default: the first support address)")
+    mail_smtp_host: str | None = Field(
+        default=None, description="outgoing mail server; empty: replies are queued, not sent")
+    mail_smtp_port: int = Field(default=25, ge=1, le=65535,
+                                description="outgoing mail server's port")
+    mail_smtp_starttls: bool = Field(default=False,
+                                     description="upgrade outgoing connections with STARTTLS")
+    mail_smtp_username: str | None = Field(default=None,
+                                           description="outgoing mail server's user name")
+    mail_smtp_password: str | None = Field(default=None,
+                                           description="outgoing mail server's password")
+    mail_max_message_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="larger messages are refused by the "
+        "SMTP server (SIZE) and the HTTP intake")
+    mail_max_attachment_bytes: int = Field(
+        default=30 * 1024 * 1024, ge=1024, description="larger attachments are left out of "
+        "the ticket, with a notice to the sender")
+    mail_rate_limit: int = Field(
+        default=20, ge=1, description="more messages than this from one sender within "
+        "mail_rate_window_seconds are kept but treated as a mail loop (never answered)")
+    mail_rate_window_seconds: int = Field(default=600, ge=1,
+                                          description="the window mail_rate_limit counts in")
 
     @field_validator("blocking_roles")
     @classmethod

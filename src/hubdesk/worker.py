@@ -39,12 +39,31 @@ def run_background(hub: Hub, stop: threading.Event, *, shutdown_seconds: float =
     deliveries = threading.Thread(target=run_webhook_deliveries, args=(hub.app, stop),
                                   name="webhook-deliveries", daemon=True)
     deliveries.start()
+    mail = _start_mail_deliveries(hub, stop)
     try:
         run_relay(hub, stop)
     finally:
         stop.set()
         deliveries.join(timeout=shutdown_seconds)
+        if mail is not None:
+            mail.join(timeout=shutdown_seconds)
         consumer.shutdown()
+
+
+def _start_mail_deliveries(hub: Hub, stop: threading.Event) -> threading.Thread | None:
+    """Outbound mail in its own thread too, when an outgoing mail server is configured."""
+    settings = hub.settings
+    if not settings.mail_smtp_host:
+        return None
+    from hubdesk.channels.email.sending import SmtpTransport, run_mail_deliveries
+
+    transport = SmtpTransport(settings.mail_smtp_host, settings.mail_smtp_port,
+                              settings.mail_smtp_starttls, settings.mail_smtp_username,
+                              settings.mail_smtp_password)
+    thread = threading.Thread(target=run_mail_deliveries, args=(hub.app, transport, stop),
+                              name="mail-deliveries", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_background(hub: Hub, *, shutdown_seconds: float = 4.0

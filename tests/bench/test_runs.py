@@ -63,9 +63,12 @@ def test_intake_creates_and_classifies_every_ticket_through_the_api(tmp_path: Pa
 
 @pytest.fixture
 def bench_postgres(monkeypatch: pytest.MonkeyPatch) -> str:
-    """A scratch database name of this checkout's own, on a reachable server."""
+    """A scratch database name of this checkout's and this test process's own, on a
+    reachable server: each bench run drops it first, so two sharing one would cut each
+    other's connections."""
     checkout = hashlib.sha256(str(Path(__file__).resolve()).encode()).hexdigest()[:8]
-    name = f"hubdesk_bench_test_{checkout}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"hubdesk_bench_test_{checkout}_{worker}"
     monkeypatch.setenv(DATABASE_VARIABLE, name)
     engine = create_engine(admin_url())
     try:

@@ -94,3 +94,9 @@ def test_files_that_do_not_parse_say_why(text, message):
     with pytest.raises(ValidationFailed, match=message) as raised:
         parse_ical(text, "UTC")
     assert "ics" in raised.value.fields
+
+
+def test_a_file_cut_off_inside_an_event_is_refused_not_read_short():
+    with pytest.raises(ValidationFailed, match="ends inside an event") as raised:
+        parse_ical("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261224\r\n", "UTC")
+    assert "ics" in raised.value.fields

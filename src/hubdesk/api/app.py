@@ -6,7 +6,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from hubdesk.api import problems
-from hubdesk.api.routes import directory, health, safety, tickets, webhooks
+from hubdesk.api.routes import (
+    directory,
+    handoffs,
+    health,
+    mail,
+    routing,
+    rules,
+    safety,
+    sla,
+    tickets,
+    webhooks,
+)
 
 
 def install(app: FastAPI) -> None:
@@ -17,3 +28,8 @@ def install(app: FastAPI) -> None:
     app.include_router(directory.router)
     app.include_router(safety.router)
     app.include_router(webhooks.router)
+    app.include_router(sla.router)
+    app.include_router(handoffs.router)
+    app.include_router(mail.router)
+    app.include_router(routing.router)
+    app.include_router(rules.router)

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
+from hubdesk.api.handoff_out import HandoffOut
 from hubdesk.api.limits import (
     MAX_BODY,
     MAX_CUSTOM_BYTES,
@@ -218,11 +219,17 @@ def _requester_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
 
 # E-mail addresses: a dot-atom local part of at most 64 characters, and a domain whose top
 # level is a name, not a special-use one (RFC 6761). Validation enforces this pattern as well
-# as the e-mail validator, so the description, generated clients and the server agree.
+# as the e-mail validator, so the description, generated clients and the server agree. Domain
+# labels never hold "--" in third and fourth place: that form is IDNA's (RFC 5890), and this
+# plain form takes no internationalised names. The local part's bound is a negative lookahead
+# because pattern-driven generators (schemathesis, hypothesis) can satisfy those and cannot
+# satisfy a positive one.
 _ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_LD, _LDH = "[A-Za-z0-9]", "[A-Za-z0-9-]"
+_LABEL = (f"{_LD}({_LD}|{_LDH}{_LD}|{_LDH}{{2}}{_LD}"
+          f"|{_LDH}({_LD}{_LDH}|-{_LD}){_LDH}{{0,58}}{_LD})?")
 SPECIAL_USE_DOMAINS = "arpa|invalid|local|localhost|onion|test"
-EMAIL_PATTERN = (f"^(?=[^@]{{1,64}}@){_ATEXT}(\\.{_ATEXT})*@({_LABEL}\\.)+"
+EMAIL_PATTERN = (f"^(?![^@]{{65}}){_ATEXT}(\\.{_ATEXT})*@({_LABEL}\\.)+"
                  f"(?!({SPECIAL_USE_DOMAINS})$)[A-Za-z]{{2,63}}$")
 _EMAIL = re.compile(EMAIL_PATTERN)
 
@@ -237,9 +244,10 @@ def _conventional_email(address: str) -> str:
 Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_conventional_email),
                   WithJsonSchema({"type": "string", "maxLength": 254,
                                   "pattern": EMAIL_PATTERN})]
-# A phone number is its digits: 5 to 17 of them, whatever separates them.
-PhoneNumber = Annotated[str, Field(min_length=1, max_length=320,
-                                   json_schema_extra={"pattern": "^[^0-9]*([0-9][^0-9]*){5,17}$"})]
+# A phone number is its digits: 5 to 17 of them, whatever separates them (but NUL, refused in
+# every text).
+PhoneNumber = Annotated[str, Field(min_length=1, max_length=320, json_schema_extra={
+    "pattern": "^[^0-9\\u0000]*([0-9][^0-9\\u0000]*){5,17}$"})]
 ChatHandle = Annotated[str, Field(min_length=1, max_length=200,
                                   json_schema_extra={"pattern": NOT_BLANK})]
 
@@ -462,6 +470,13 @@ class TicketOut(BaseModel):
     allowed_actions: list[TicketAction] = Field(
         description="what the caller may do to this ticket now: a client shows only these "
                     "actions instead of guessing from roles")
+    sla: list[dict[str, Any]] = Field(
+        default_factory=list, description="the ticket's SLA clocks: per target its status, "
+        "due_at, business_seconds_left, paused and risk (GET /tickets/{id}/sla adds history)")
+    tier: int = Field(description="the support tier the ticket is worked at (1: front line)")
+    handoffs: list[HandoffOut] = Field(
+        description="the ticket's department handoffs the caller may see, with their "
+                    "deadlines and business time left")
 
     @classmethod
     def of(cls, detail: TicketDetail) -> TicketOut:
@@ -477,7 +492,9 @@ class TicketOut(BaseModel):
                    custom_fields=t.custom_fields, created_at=t.created_at,
                    updated_at=t.updated_at, solved_at=t.solved_at, closed_at=t.closed_at,
                    messages=[MessageOut.of(m) for m in detail.messages],
-                   allowed_actions=sorted(detail.allowed_actions))
+                   allowed_actions=sorted(detail.allowed_actions),
+                   sla=[clock.to_dict() for clock in detail.sla], tier=detail.tier,
+                   handoffs=[HandoffOut.of(view) for view in detail.handoffs])
 
 
 class TicketSummaryOut(BaseModel):

@@ -51,6 +51,27 @@ LogDir = Annotated[Path | None, typer.Option(
 
 
 @app.command()
+def mail(
+    db: Annotated[Db, typer.Option(help="database under test")] = Db.POSTGRES,
+    messages: Annotated[int, typer.Option(min=1, max=1_000_000,
+                                          help="messages sent over SMTP")] = 2000,
+    connections: Annotated[int, typer.Option(min=1, max=64,
+                                             help="concurrent SMTP connections")] = 8,
+    mailboxes: Annotated[int, typer.Option(min=1, max=500,
+                                           help="IMAP mailboxes polled in one cycle")] = 50,
+    triage: Annotated[bool, typer.Option(help="read every message with triage")] = False,
+    log_dir: LogDir = None,
+) -> None:
+    """Messages per second from SMTP receipt to committed ticket, the delay a 25 MB
+    attachment causes other messages, and one IMAP cycle over many mailboxes (dovecot)."""
+    from hubdesk.bench.mail import run
+
+    _logging()
+    _emit(run(db=db.value, messages=messages, connections=connections, mailboxes=mailboxes,
+              triage=triage, log_dir=_log_dir(log_dir)))
+
+
+@app.command()
 def intake(
     db: Annotated[IntakeDb, typer.Option(
         help="database under test; both: PostgreSQL then SQLite, and their ratio")
@@ -130,6 +151,80 @@ def memory(
 
     _logging()
     _emit(run(workers=workers, log_dir=_log_dir(log_dir)))
+
+
+@app.command()
+def schedule(
+    agents: Annotated[int, typer.Option(min=2, max=2000, help="agents in the team")] = 200,
+    instance_time_limit: Annotated[float, typer.Option(
+        min=1, help="seconds for each mode of the shipped instance")] = 60.0,
+    team_time_limit: Annotated[float, typer.Option(min=1, help="seconds for the team")]
+    = 120.0,
+    gap: Annotated[float, typer.Option(min=0, max=0.5, help="relative gap the team's "
+                                                           "search may stop at")] = 0.01,
+) -> None:
+    """Shift and tour scheduling of the shipped bank week, and a named team's week."""
+    from hubdesk.bench.schedule import run
+
+    _logging()
+    _emit(run(agents=agents, instance_time_limit=instance_time_limit,
+              team_time_limit=team_time_limit, gap=gap))
+
+
+@app.command()
+def sla(
+    tickets: Annotated[int, typer.Option(min=1, max=10_000_000,
+                                         help="open tickets with SLA clocks to seed")] = 1_000_000,
+    limit: Annotated[int, typer.Option(min=1, max=10_000_000,
+                                       help="most due tickets one sweep query takes")] = 100_000,
+) -> None:
+    """BusinessCalendar.add speed, and finding the due SLA clocks among --tickets open tickets
+    on a scratch PostgreSQL database."""
+    from hubdesk.bench.sla import run
+
+    _logging()
+    _emit(run(tickets=tickets, limit=limit))
+
+
+@app.command()
+def routing(
+    agents: Annotated[int, typer.Option(min=1, max=100_000, help="agents in the roster")] = 1000,
+    skills: Annotated[int, typer.Option(min=6, max=1000, help="skills in the catalogue")] = 40,
+    backlog: Annotated[int, typer.Option(min=0, max=10_000_000,
+                                         help="tickets waiting in the queue")] = 100_000,
+    decisions: Annotated[int, typer.Option(min=1, max=10_000_000,
+                                           help="push decisions to time")] = 50_000,
+    batch_tickets: Annotated[int, typer.Option(min=1, max=100_000,
+                                               help="tickets assigned at once")] = 5000,
+    batch_agents: Annotated[int, typer.Option(min=1, max=10_000,
+                                              help="idle agents they go to")] = 500,
+    seed: Annotated[int, typer.Option(min=0, help="random seed")] = 1,
+) -> None:
+    """Routing decisions per second (push, lean, pull) and batch-optimal against greedy."""
+    from hubdesk.bench.routing import run
+
+    _logging()
+    _emit(run(agents=agents, skills=skills, backlog=backlog, decisions=decisions,
+              batch_tickets=batch_tickets, batch_agents=batch_agents, seed=seed))
+
+
+@app.command()
+def simulate(
+    customers: Annotated[int, typer.Option(min=1, max=100_000_000,
+                                           help="Erlang C contacts to simulate")] = 1_000_000,
+    seed: Annotated[int, typer.Option(min=0, help="random seed")] = 1,
+    scenario: Annotated[str, typer.Option(
+        help="scenario for the policy comparison (file or shipped name)")] = "multiskill",
+    scenario_customers: Annotated[int, typer.Option(
+        min=1, max=10_000_000, help="contacts in the policy comparison")] = 20_000,
+) -> None:
+    """Simulated contacts per second on the Erlang C scenario, beside the exact figures, and
+    the policies compared on a multi-skill scenario."""
+    from hubdesk.bench.simulate import run
+
+    _logging()
+    _emit(run(customers=customers, seed=seed, scenario=scenario,
+              scenario_customers=scenario_customers))
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

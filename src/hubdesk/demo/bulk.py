@@ -260,7 +260,7 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
             "language": ticket.language, "merged_into_id": ticket.merged_into_id,
             "custom_fields": ticket.custom_fields, "created_at": ticket.created_at,
             "updated_at": ticket.updated_at, "solved_at": ticket.solved_at,
-            "closed_at": ticket.closed_at}
+            "closed_at": ticket.closed_at, "status_changed_at": ticket.status_changed_at}
 
 
 def _outbox_row(ticket_id: int | None, event: TicketEvent, relayed: bool) -> dict[str, Any]:

@@ -10,6 +10,10 @@ Instants are counted in whole microseconds since the Unix epoch. Each local year
 into a sorted list of open windows with running totals, so ``add`` and ``elapsed`` are two binary
 searches; whole years in between are skipped by arithmetic (weekday counts times weekly hours,
 corrected only on holidays and on days that a zone change or a timed closure touches).
+The years in use (a few around now) are also joined into one table, the *span*, so that the
+common case (an SLA deadline days or weeks ahead) is two binary searches over one list with
+no zone conversion at all; the span's edges keep two days clear of the UTC year ends, so a
+moment inside it needs no question about which local year it falls in.
 Results are timezone-aware UTC.
 """
 
@@ -47,6 +51,28 @@ _CLOCK = re.compile(r"(\d{2}):(\d{2})")
 _FORM_KEYS = frozenset({"timezone", "hours", "holidays", "always_open"})
 
 Interval = tuple[int, int]  # microseconds after local midnight, end exclusive
+# No zone is ever two days away from UTC, so a moment two days inside a UTC year is in the
+# same local year everywhere.
+_YEAR_MARGIN_US = 2 * DAY_US
+# How many consecutive local years the joined table holds before it starts again.
+MAX_SPAN_YEARS = 8
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Consecutive local years joined into one timeline; ``low``/``high`` bound the moments
+    it may be asked about (see the module doc)."""
+
+    first_year: int
+    last_year: int
+    low: int
+    high: int
+    starts: list[int]
+    ends: list[int]
+    done: list[int]
+
+
+_NO_SPAN = _Span(0, -1, 0, 0, [], [], [0])
 
 
 @dataclass(frozen=True)
@@ -103,6 +129,7 @@ class BusinessCalendar:
         self._years: dict[int, _Year] = {}
         self._totals: dict[int, int] = {}
         self._spans: dict[int, list[tuple[int, int, int]]] = {}
+        self._span = _NO_SPAN
 
     # --- the plain form used by the API and configuration files -------------------------
 
@@ -161,6 +188,27 @@ class BusinessCalendar:
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The earliest instant at which ``duration`` of business time has passed since
         ``start``; with a zero duration, ``start`` when open, else the next opening."""
+        if type(start) is datetime and start.tzinfo is UTC and type(duration) is timedelta:
+            # The hot path (UTC in, a deadline inside the joined years); anything else takes
+            # the general path below, which also widens the joined years for next time.
+            since = start - _EPOCH
+            moment = (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
+            wanted = (duration.days * 86_400 + duration.seconds) * 1_000_000 \
+                + duration.microseconds
+            span = self._span
+            if wanted > 0 and span.low <= moment < span.high:
+                ends, done, starts = span.ends, span.done, span.starts
+                i = bisect_right(ends, moment)
+                target = wanted + (done[i - 1] if i else 0)
+                if i < len(starts) and starts[i] < moment:
+                    target += moment - starts[i]
+                if target <= done[-1]:
+                    j = bisect_left(done, target)
+                    reached = ends[j] - (done[j] - target)
+                    return _EPOCH + timedelta(0, reached // 1_000_000, reached % 1_000_000)
+        return self._add(start, duration)
+
+    def _add(self, start: datetime, duration: timedelta) -> datetime:
         moment, wanted = _to_us(start, "start"), _duration(duration)
         if self._simple:
             return _from_us(moment + wanted)
@@ -168,6 +216,7 @@ class BusinessCalendar:
             return self.next_opening(start)
         self._require_hours()
         year = self._year_of(moment)
+        self._join(year)
         plan = self._year(year)
         wanted += plan.position(moment)
         while wanted > (total := self._total(year)):
@@ -185,7 +234,11 @@ class BusinessCalendar:
             raise ValidationFailed("the end comes before the start", {"end": "before start"})
         if self._simple:
             return timedelta(microseconds=last - first)
+        span = self._span
+        if span.low <= first and last < span.high:
+            return timedelta(microseconds=_position(span, last) - _position(span, first))
         first_year, last_year = self._year_of(first), self._year_of(last)
+        self._join(first_year)
         passed = self._year(last_year).position(last) - self._year(first_year).position(first)
         passed += sum(self._total(year) for year in range(first_year, last_year))
         return timedelta(microseconds=passed)
@@ -215,6 +268,37 @@ class BusinessCalendar:
         raise ValidationFailed("the calendar never opens again", {"hours": "never open"})
 
     # --- the timeline -------------------------------------------------------------------
+
+    def _join(self, year: int) -> None:
+        """Make sure ``year`` and the next are in the joined table, starting it again around
+        ``year`` when the table would grow too long or the years do not line up."""
+        span = self._span
+        if span.first_year <= year and year + 1 <= span.last_year:
+            return
+        first = min(span.first_year, year) if span.last_year >= span.first_year else year
+        last = max(span.last_year, year + 1)
+        if last - first + 1 > MAX_SPAN_YEARS or year + 1 < span.first_year - 1 \
+                or year > span.last_year + 1:
+            first, last = year, year + 1
+        if not FIRST_YEAR <= first <= last <= LAST_YEAR:
+            return
+        starts: list[int] = []
+        ends: list[int] = []
+        done: list[int] = []
+        total = 0
+        for each in range(first, last + 1):
+            plan = self._year(each)
+            if plan.starts and ends and plan.starts[0] < ends[-1]:
+                return  # a zone moved its clocks back across a year end: keep years apart
+            starts += plan.starts
+            ends += plan.ends
+            done += [total + d for d in plan.done]
+            total += plan.total
+        if not done:
+            return
+        low = _to_us(datetime(first, 1, 1, tzinfo=UTC)) + _YEAR_MARGIN_US
+        high = _to_us(datetime(last + 1, 1, 1, tzinfo=UTC)) - _YEAR_MARGIN_US
+        self._span = _Span(first, last, low, high, starts, ends, done)
 
     def _require_hours(self) -> None:
         if not any(self._nominal):
@@ -345,6 +429,15 @@ class BusinessCalendar:
             else:
                 before = middle
         return after
+
+
+def _position(span: _Span, moment: int) -> int:
+    """Business time from the start of the joined years up to ``moment``."""
+    i = bisect_right(span.ends, moment)
+    before = span.done[i - 1] if i else 0
+    if i < len(span.starts) and span.starts[i] < moment:
+        before += moment - span.starts[i]
+    return before
 
 
 def _without(windows: list[Interval], closed: list[Interval]) -> list[Interval]:

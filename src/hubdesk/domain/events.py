@@ -51,6 +51,26 @@ class EventKind(StrEnum):
     HELD_BLOCKED_SENDER = "held_blocked_sender"
     SECURITY_ESCALATED = "security_escalated"
     TRIAGE_CORRECTED = "triage_corrected"
+    SLA_STEP_REACHED = "sla_step_reached"  # a warning-ladder step of an SLA clock
+    SLA_BREACHED = "sla_breached"
+    # Department handoffs (domain/handoffs.py): recorded on the parent ticket.
+    HANDOFF_OPENED = "handoff_opened"
+    HANDOFF_UPDATED = "handoff_updated"  # taken up, sent back for more, reassigned
+    HANDOFF_ANSWERED = "handoff_answered"
+    HANDOFF_DONE = "handoff_done"
+    HANDOFF_REJECTED = "handoff_rejected"
+    HANDOFF_ESCALATED = "handoff_escalated"
+    # Tiered escalation (domain/escalation.py).
+    ESCALATED = "escalated"
+    DEESCALATED = "deescalated"
+    MAIL_AUTOMATIC = "mail_automatic"  # an auto-reply or bounce kept on the ticket
+    MAIL_DELIVERY_FAILED = "mail_delivery_failed"
+    # Automations (domain/rules): a rule acted, asked for a notification or a handoff, or the
+    # rules of one change were cut short by the chain bound.
+    RULE_FIRED = "rule_fired"
+    NOTIFICATION_REQUESTED = "notification_requested"
+    HANDOFF_REQUESTED = "handoff_requested"
+    RULE_CHAIN_STOPPED = "rule_chain_stopped"
 
     @property
     def topic(self) -> str:

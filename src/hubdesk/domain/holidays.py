@@ -180,6 +180,9 @@ def _events(text: str) -> Iterator[dict[str, _Property]]:
                 event = None
         elif event is not None and depth == 1:
             event.setdefault(prop.name, prop)
+    if event is not None:  # a cut-off file: its last event would be silently lost
+        raise ValidationFailed("iCalendar: the file ends inside an event (no END:VEVENT)",
+                               {"ics": "unterminated event"})
 
 
 def _property(line: str, number: int) -> _Property:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.agents import OVERSEEING_ROLES, Agent, Role
 from hubdesk.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.handoffs import Handoff, Side
 from hubdesk.domain.tickets import Ticket
 
 
@@ -142,6 +143,65 @@ def check_assignment(agent: Agent, ticket: Ticket, assignee: Agent | None,
         raise PermissionDenied("moving a ticket to another team needs a lead or coordinator")
 
 
+# --- Department handoffs ---------------------------------------------------------------------
+# A handoff has two sides. The department side (its members, liaisons among them) takes the
+# work up, answers or rejects it; the ticket's side (whoever works the ticket: its owner, its
+# team, coordinators) opens it, accepts the answer or sends it back. Both write in its thread.
+# A liaison is only ever on the department side, so it sees its own departments' handoffs and
+# no other, even on a ticket it can read.
+
+
+def handoff_sides(agent: Agent, handoff: Handoff, ticket: Ticket) -> frozenset[Side]:
+    """The sides of ``handoff`` that ``agent`` acts on (empty: it may not know it exists)."""
+    if not agent.active:
+        return frozenset()
+    sides = set()
+    if agent.oversees_everything or handoff.department_id in agent.department_ids:
+        sides.add(Side.DEPARTMENT)
+    if agent.role is not Role.LIAISON and ticket_scope(agent).contains(ticket):
+        sides.add(Side.REQUESTER)
+    return frozenset(sides)
+
+
+def check_handoff(agent: Agent, handoff: Handoff, ticket: Ticket,
+                  side: Side | None = None) -> None:
+    """Raise unless ``agent`` may see ``handoff`` (and, with ``side``, act for that side).
+    A handoff out of sight is reported as not found, like a ticket."""
+    sides = handoff_sides(agent, handoff, ticket)
+    if not sides:
+        raise NotFound(f"handoff #{handoff.id} was not found")
+    if side is not None and side not in sides:
+        raise PermissionDenied(
+            "only the department the work was handed to may do this" if side is Side.DEPARTMENT
+            else "only whoever works the ticket may do this")
+
+
+def check_may_hand_off(agent: Agent, ticket: Ticket) -> None:
+    """Handing work off is part of working the ticket: liaisons receive handoffs, not send."""
+    check_ticket(agent, ticket, TicketAction.EDIT)
+
+
+def handoff_departments(agent: Agent) -> frozenset[int] | None:
+    """The departments whose handoff queues ``agent`` may read (None: every department)."""
+    if not agent.active:
+        return frozenset()
+    return None if agent.oversees_everything else agent.department_ids
+
+
+def check_may_escalate_tier(agent: Agent, ticket: Ticket) -> None:
+    """Escalating to the next tier changes who owns the ticket: those who work it may."""
+    check_ticket(agent, ticket, TicketAction.EDIT)
+
+
+def check_may_configure_olas(agent: Agent) -> None:
+    check_admin(agent, "setting a department's OLA")
+
+
+def check_may_read_reports(agent: Agent) -> None:
+    if agent.role not in (Role.TEAM_LEAD, Role.COORDINATOR, Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied("reports are for team leads, coordinators and managers")
+
+
 class DirectoryKind(StrEnum):
     CUSTOMERS = "customers"
     AGENTS = "agents"
@@ -172,6 +232,13 @@ def check_admin(agent: Agent, what: str) -> None:
         raise PermissionDenied(f"{what} needs an administrator")
 
 
+def check_sla_admin(agent: Agent) -> None:
+    """SLA policies and business calendars are set by managers and administrators."""
+    if agent.role not in (Role.ADMIN, Role.MANAGER) or not agent.active:
+        raise PermissionDenied("SLA policies and calendars are managed by managers and "
+                               "administrators")
+
+
 def may_read_sensitive(agent: Agent) -> bool:
     return agent.sensitive_access or agent.role is Role.ADMIN
 
@@ -186,6 +253,14 @@ def check_sensitive_access(agent: Agent) -> None:
 def check_webhook_admin(agent: Agent) -> None:
     """Webhooks send the desk's events outside; only administrators set them up or read them."""
     check_admin(agent, "managing webhooks")
+
+
+def check_mail_coordinator(agent: Agent) -> None:
+    """Quarantined mail is anyone's mail: those who oversee the whole desk handle it, and the
+    raw-message intake is theirs (or a token acting for them) to feed."""
+    if agent.role not in OVERSEEING_ROLES:
+        raise PermissionDenied("handling quarantined or raw e-mail needs a coordinator, "
+                               "manager or administrator")
 
 
 def check_private_webhook_targets(agent: Agent) -> None:
@@ -240,3 +315,12 @@ def check_agent_grant(actor: Agent, fields: frozenset[str], new_role: Role,
         raise ValidationFailed("only administrators create administrators", {"role": "denied"})
     if target is not None and "role" in fields and Role.ADMIN in (target.role, new_role):
         raise ValidationFailed("only administrators change administrators", {"role": "denied"})
+
+
+RULE_ADMIN_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
+
+
+def check_rules_admin(agent: Agent) -> None:
+    """Automation rules act on every ticket: administrators and managers set them up."""
+    if agent.role not in RULE_ADMIN_ROLES:
+        raise PermissionDenied("managing automation rules needs an administrator or a manager")

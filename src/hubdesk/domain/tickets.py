@@ -103,7 +103,13 @@ class Ticket:
     closed_at: datetime | None = None
     merged_into_id: int | None = None
     custom_fields: dict[str, Any] = field(default_factory=dict)
+    # When the ticket entered its current status: what time-based automations count from.
+    status_changed_at: datetime | None = None
     pending_events: list[TicketEvent] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.status_changed_at is None:
+            self.status_changed_at = self.created_at
 
     @property
     def number(self) -> int | None:
@@ -133,6 +139,7 @@ class Ticket:
                    if self.is_closed else ""))
         old = self.status
         self.status = new
+        self.status_changed_at = at
         changes: dict[str, tuple[Any, Any]] = {"status": (old.value, new.value)}
         if new is Status.SOLVED:
             self.solved_at = at

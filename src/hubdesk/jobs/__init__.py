@@ -14,7 +14,7 @@ from huey import Huey, RedisHuey, SqliteHuey  # type: ignore[import-untyped]
 
 from hubdesk.bootstrap import Hub
 from hubdesk.config import Settings
-from hubdesk.jobs import housekeeping
+from hubdesk.jobs import automations, handoffs, housekeeping, mail, routing, sla
 from hubdesk.jobs.consumer import JobConsumer, start_consumer
 from hubdesk.jobs.registry import Backoff, Jobs, OneOffJob
 
@@ -22,7 +22,7 @@ __all__ = ["Backoff", "JobConsumer", "Jobs", "OneOffJob", "build_jobs", "make_hu
            "start_consumer"]
 
 # The desk's capabilities that declare jobs, each with a register(jobs) function.
-CAPABILITIES = [housekeeping]
+CAPABILITIES = [housekeeping, sla, handoffs, mail, routing, automations]
 
 
 def make_huey(settings: Settings) -> Huey:

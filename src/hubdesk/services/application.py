@@ -10,16 +10,22 @@ what they need and fills in the clock, so a test or a script can still call them
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.events import EventKind
+from hubdesk.domain.mail import Inbound, Mailbox, OutboundMail, Outcome
+from hubdesk.domain.mail_rules import MailRouting
 from hubdesk.domain.messages import Attachment, Message
-from hubdesk.domain.permissions import allowed_actions
+from hubdesk.domain.permissions import allowed_actions, check_mail_coordinator
+from hubdesk.domain.routing import Presence, RoutingDecision
+from hubdesk.domain.rules import Rule, RuleVerdict
 from hubdesk.domain.safety import SafetyPolicy
+from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.tickets import Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
 from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
@@ -28,23 +34,45 @@ from hubdesk.services import (
     directory,
     feedback,
     jobs,
+    mail,
+    mail_imap,
+    mail_outbound,
     outbox,
     related,
+    routing,
+    routing_admin,
+    routing_sweep,
     safety,
     sessions,
+    sla_admin,
+    sla_reads,
+    sla_sweep,
     tickets,
     webhooks,
 )
+from hubdesk.services import queue as queues
+from hubdesk.services.customers import (
+    CustomerScreen,
+    NewTicketChoices,
+    customer_screen,
+    new_ticket_choices,
+)
+from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
 from hubdesk.services.ports import (
     BlobStore,
+    MailParser,
+    MailTransport,
     Publisher,
     Sealer,
     UnitOfWorkFactory,
     WebhookSender,
 )
 from hubdesk.services.related import SolvedExample
-from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
+from hubdesk.services.routing_records import ProfileChange, StoredDecision, TicketRoutingState
+from hubdesk.services.rules import admin as rules_admin
+from hubdesk.services.rules import automations
+from hubdesk.services.views import Page, SavedView, StoredEvent, TicketDetail, TicketFilter
 from hubdesk.services.workspace import TicketWorkspace, ticket_workspace
 
 
@@ -58,6 +86,8 @@ class Dependencies:
     tokens: auth.TokenCache
     publisher: Publisher
     clock: Callable[[], datetime]
+    mail_parser: MailParser | None = None
+    mail_routing: MailRouting = field(default_factory=MailRouting)
 
     @property
     def safety(self) -> SafetyPolicy:
@@ -84,12 +114,13 @@ class TicketUseCases(_UseCases):
     def reply(self, actor: Agent, ticket_id: int, body: str, *, public: bool = True,
               body_html: str | None = None,
               attachments: list[tickets.NewAttachment] | None = None,
-              now: datetime | None = None) -> Message:
-        """A public reply to the customer, or (``public=False``) an internal note."""
+              now: datetime | None = None, then_status: Status | None = None) -> Message:
+        """A public reply to the customer, or (``public=False``) an internal note; with
+        ``then_status``, and the ticket set to that status in the same transaction."""
         return tickets.add_message(self._uows, actor, ticket_id, body, public=public,
                                    body_html=body_html, attachments=attachments,
                                    blobs=self._deps.blobs, now=self._now(now),
-                                   tools=self._deps.tools)
+                                   tools=self._deps.tools, then_status=then_status)
 
     def customer_wrote(self, ticket_id: int, body: str, *,
                        channel_meta: dict[str, Any] | None = None,
@@ -126,6 +157,23 @@ class TicketUseCases(_UseCases):
     def page(self, actor: Agent, filters: TicketFilter, *, limit: int = 50,
              cursor: str | None = None) -> Page:
         return tickets.list_tickets(self._uows, actor, filters, limit=limit, cursor=cursor)
+
+    def queue(self, actor: Agent, filters: TicketFilter | None, *, limit: int = 50,
+              cursor: str | None = None) -> queues.QueueScreen:
+        """The console's queue screen: a page with the filters' choices and saved views."""
+        return queues.queue_screen(self._uows, actor, filters, limit=limit, cursor=cursor)
+
+    def bulk(self, actor: Agent, ticket_ids: list[int], action: queues.BulkAction, value: str,
+             *, now: datetime | None = None) -> queues.BulkOutcome:
+        return queues.bulk_change(self._uows, actor, ticket_ids, action, value,
+                                 now=self._now(now), tools=self._deps.tools)
+
+    def save_view(self, actor: Agent, name: str, query: str, *,
+                  now: datetime | None = None) -> SavedView:
+        return queues.save_view(self._uows, actor, name, query, now=self._now(now))
+
+    def delete_view(self, actor: Agent, view_id: int) -> None:
+        queues.delete_view(self._uows, actor, view_id)
 
     def history(self, actor: Agent, ticket_id: int) -> list[StoredEvent]:
         return tickets.ticket_events(self._uows, actor, ticket_id)
@@ -214,6 +262,15 @@ class DirectoryUseCases(_UseCases):
 
     def customer(self, actor: Agent, customer_id: int) -> Customer:
         return directory.get_customer(self._uows, actor, customer_id)
+
+    def customer_screen(self, actor: Agent, customer_id: int, *,
+                        cursor: str | None = None) -> CustomerScreen:
+        """The console's customer page: the customer, organisation and tickets, one read."""
+        return customer_screen(self._uows, actor, customer_id, cursor=cursor)
+
+    def new_ticket_choices(self, actor: Agent, customer_id: int | None) -> NewTicketChoices:
+        """The console's new-ticket form: teams, and the known customer if one is given."""
+        return new_ticket_choices(self._uows, actor, customer_id)
 
     def customers(self, actor: Agent, query: str | None = None, limit: int = 50,
                   after_id: int | None = None) -> list[Customer]:
@@ -341,6 +398,54 @@ class WebhookUseCases(_UseCases):
         return sealer
 
 
+class SlaUseCases(_UseCases):
+    """SLA policies, business calendars, ticket clocks and the sweep."""
+
+    def calendars(self, actor: Agent) -> list[NamedCalendar]:
+        return sla_admin.list_calendars(self._uows, actor)
+
+    def calendar(self, actor: Agent, calendar_id: int) -> NamedCalendar:
+        return sla_admin.get_calendar(self._uows, actor, calendar_id)
+
+    def create_calendar(self, actor: Agent, named: NamedCalendar, *,
+                        now: datetime | None = None) -> NamedCalendar:
+        return sla_admin.create_calendar(self._uows, actor, named, now=self._now(now))
+
+    def update_calendar(self, actor: Agent, calendar_id: int, named: NamedCalendar, *,
+                        now: datetime | None = None) -> NamedCalendar:
+        return sla_admin.update_calendar(self._uows, actor, calendar_id, named,
+                                         now=self._now(now))
+
+    def delete_calendar(self, actor: Agent, calendar_id: int) -> None:
+        sla_admin.delete_calendar(self._uows, actor, calendar_id)
+
+    def policies(self, actor: Agent) -> list[SlaPolicy]:
+        return sla_admin.list_policies(self._uows, actor)
+
+    def policy(self, actor: Agent, policy_id: int) -> SlaPolicy:
+        return sla_admin.get_policy(self._uows, actor, policy_id)
+
+    def create_policy(self, actor: Agent, form: dict[str, Any], *,
+                      now: datetime | None = None) -> SlaPolicy:
+        return sla_admin.create_policy(self._uows, actor, form, now=self._now(now))
+
+    def update_policy(self, actor: Agent, policy_id: int, form: dict[str, Any], *,
+                      now: datetime | None = None) -> SlaPolicy:
+        return sla_admin.update_policy(self._uows, actor, policy_id, form, now=self._now(now))
+
+    def delete_policy(self, actor: Agent, policy_id: int, *,
+                      now: datetime | None = None) -> None:
+        sla_admin.delete_policy(self._uows, actor, policy_id, now=self._now(now))
+
+    def ticket_clocks(self, actor: Agent, ticket_id: int, *, now: datetime | None = None
+                      ) -> tuple[list[sla_reads.ClockView], list[sla_reads.ClockHistoryEntry]]:
+        return sla_reads.ticket_sla(self._uows, actor, ticket_id, now=self._now(now))
+
+    def sweep(self, *, now: datetime | None = None) -> sla_sweep.SweepResult:
+        """Fire the ladder steps and breaches due by now (the periodic job calls this)."""
+        return sla_sweep.sweep_due(self._uows, self._now(now))
+
+
 class JobUseCases(_UseCases):
     def claim_tick(self, name: str, tick_at: datetime, worker: str) -> bool:
         """True if this worker is the one to run periodic job ``name`` for ``tick_at``."""
@@ -352,6 +457,166 @@ class JobUseCases(_UseCases):
 
     def sweep_orphan_files(self, grace: timedelta, *, now: datetime | None = None) -> int:
         return jobs.sweep_orphan_files(self._uows, self._deps.blobs, grace, now=self._now(now))
+
+
+class MailUseCases(_UseCases):
+    """Receiving, filing, quarantining and sending e-mail (`services/mail.py`,
+    `services/mail_outbound.py`)."""
+
+    @property
+    def routing(self) -> MailRouting:
+        return self._deps.mail_routing
+
+    def _tools(self) -> mail.MailTools:
+        parser = self._deps.mail_parser
+        if parser is None:
+            raise ValidationFailed("this server reads no e-mail: no parser is configured",
+                                   {"mail": "unavailable"})
+        return mail.MailTools(uows=self._uows, blobs=self._deps.blobs, parser=parser,
+                              intake=self._deps.tools, routing=self._deps.mail_routing)
+
+    def receive(self, raw: bytes, *, source: str, envelope: dict[str, Any] | None = None
+                ) -> mail.Received:
+        """Keep a received message durably (before any server says it has it)."""
+        return mail.receive(self._tools(), raw, source=source, envelope=envelope,
+                            now=self._deps.clock())
+
+    def accept(self, actor: Agent, raw: bytes) -> tuple[mail.Received, Outcome]:
+        """A raw message posted by an MTA (with a coordinator's token): stored, then filed."""
+        check_mail_coordinator(actor)
+        received = self.receive(raw, source="http", envelope={"posted_by": actor.id})
+        if received.duplicate:
+            return received, Outcome.DUPLICATE
+        return received, self.process(received.inbound_id, raw)
+
+    def process(self, inbound_id: int, raw: bytes | None = None) -> Outcome:
+        """File a stored message (``raw``: its bytes, when in hand)."""
+        return mail.process(self._tools(), inbound_id, now=self._deps.clock(), raw=raw)
+
+    def process_pending(self, limit: int = 100) -> list[Outcome]:
+        return mail.process_pending(self._tools(), limit)
+
+    def quarantined(self, actor: Agent, *, limit: int = 50,
+                    before_id: int | None = None) -> list[Inbound]:
+        return mail.quarantined(self._tools(), actor, limit, before_id)
+
+    def retry(self, actor: Agent, inbound_id: int) -> Outcome:
+        return mail.retry(self._tools(), actor, inbound_id)
+
+    def to_ticket(self, actor: Agent, inbound_id: int, requester_email: str) -> int:
+        return mail.to_ticket(self._tools(), actor, inbound_id, requester_email,
+                              now=self._deps.clock())
+
+    def raw(self, actor: Agent, inbound_id: int) -> bytes:
+        return mail.raw_message(self._tools(), actor, inbound_id)
+
+    def deliver_due(self, transport: MailTransport, limit: int = 20) -> int:
+        """Send due outbound mail (the worker's mail delivery loop calls this)."""
+        return mail_outbound.deliver_due(self._uows, transport, self._deps.clock(), limit)
+
+    def add_mailbox(self, actor: Agent, mailbox: Mailbox, password: str) -> Mailbox:
+        return mail_imap.add_mailbox(self._uows, self._sealer(), actor, mailbox, password)
+
+    def mailboxes(self, actor: Agent) -> list[Mailbox]:
+        return mail_imap.mailboxes(self._uows, actor)
+
+    def poll_targets(self) -> list[mail_imap.PollTarget]:
+        """Active IMAP mailboxes with their passwords (the poller's, never shown)."""
+        return mail_imap.poll_targets(self._uows, self._sealer())
+
+    def record_poll(self, mailbox_id: int, *, uidvalidity: int | None, last_uid: int | None,
+                    error: str | None) -> None:
+        mail_imap.record_poll(self._uows, mailbox_id, uidvalidity=uidvalidity,
+                              last_uid=last_uid, error=error, now=self._deps.clock())
+
+    def _sealer(self) -> Sealer:
+        if self._deps.tools.sealer is None:
+            raise ValidationFailed("this server cannot keep passwords: no sealer",
+                                   {"password": "unavailable"})
+        return self._deps.tools.sealer
+
+    def deliveries(self, actor: Agent, ticket_id: int) -> list[OutboundMail]:
+        tickets.get_ticket(self._uows, actor, ticket_id)  # the caller may see the ticket
+        return mail_outbound.deliveries(self._uows, ticket_id)
+class RoutingUseCases(_UseCases):
+    def route(self, actor: Agent, ticket_id: int, *,
+              now: datetime | None = None) -> RoutingDecision | None:
+        """Route an unassigned ticket now; None if it was assigned, locked or finished."""
+        return routing.route_ticket(self._uows, actor, ticket_id, now=self._now(now))
+
+    def next(self, actor: Agent, *, now: datetime | None = None) -> TicketDetail | None:
+        """Pull mode: the next best ticket for the calling agent, assigned to them."""
+        detail = routing.pull_next(self._uows, actor, now=self._now(now))
+        return None if detail is None else replace(detail, allowed_actions=allowed_actions(
+            actor, detail.ticket, blocking_roles=self._deps.safety.blocking_roles))
+
+    def decisions(self, actor: Agent, ticket_id: int
+                  ) -> tuple[TicketRoutingState | None, list[StoredDecision]]:
+        return routing_admin.decisions(self._uows, actor, ticket_id)
+
+    def board(self, actor: Agent, *, now: datetime | None = None
+              ) -> list[routing_admin.AgentBoardRow]:
+        return routing_admin.board(self._uows, actor, now=self._now(now))
+
+    def set_presence(self, actor: Agent, agent_id: int, presence: Presence, *,
+                     now: datetime | None = None) -> routing_admin.AgentBoardRow:
+        return routing_admin.set_presence(self._uows, actor, agent_id, presence,
+                                          now=self._now(now))
+
+    def update_profile(self, actor: Agent, agent_id: int, change: ProfileChange, *,
+                       now: datetime | None = None) -> routing_admin.AgentBoardRow:
+        return routing_admin.update_profile(self._uows, actor, agent_id, change,
+                                            now=self._now(now))
+
+    def lock(self, actor: Agent, ticket_id: int, locked: bool, *,
+             now: datetime | None = None) -> TicketRoutingState:
+        return routing_admin.lock(self._uows, actor, ticket_id, locked, now=self._now(now))
+
+    def config(self, actor: Agent) -> dict[str, Any]:
+        return routing_admin.config(self._uows, actor)
+
+    def update_config(self, actor: Agent, document: dict[str, Any], *,
+                      now: datetime | None = None) -> dict[str, Any]:
+        return routing_admin.update_config(self._uows, actor, document, now=self._now(now))
+
+    def unroutable(self, actor: Agent) -> list[TicketRoutingState]:
+        return routing_admin.unroutable(self._uows, actor)
+
+    def sweep(self, *, now: datetime | None = None) -> routing_sweep.SweepResult:
+        """The periodic job: return unattended work, then offer waiting tickets again."""
+        return routing_sweep.sweep(self._uows, now=self._now(now))
+class RuleUseCases(_UseCases):
+    """Automation rules: managed by administrators and managers, explained on a ticket, and
+    the time-based ones run by the periodic sweep."""
+
+    def create(self, actor: Agent, form: Any, *, now: datetime | None = None) -> Rule:
+        return rules_admin.create_rule(self._uows, actor, form, now=self._now(now))
+
+    def update(self, actor: Agent, rule_id: int, form: Any, *,
+               now: datetime | None = None) -> Rule:
+        return rules_admin.update_rule(self._uows, actor, rule_id, form, now=self._now(now))
+
+    def delete(self, actor: Agent, rule_id: int) -> None:
+        rules_admin.delete_rule(self._uows, actor, rule_id)
+
+    def get(self, actor: Agent, rule_id: int) -> Rule:
+        return rules_admin.get_rule(self._uows, actor, rule_id)
+
+    def dry_run(self, actor: Agent, ticket_id: int, *, event: EventKind | None = None,
+                now: datetime | None = None) -> list[RuleVerdict]:
+        return rules_admin.dry_run_ticket(self._uows, actor, ticket_id, now=self._now(now),
+                                          event=event)
+
+    def for_ticket(self, actor: Agent, ticket_id: int, *,
+                   now: datetime | None = None) -> rules_admin.TicketRules:
+        return rules_admin.ticket_rules(self._uows, actor, ticket_id, now=self._now(now))
+
+    def run_automations(self, *, now: datetime | None = None) -> automations.SweepResult:
+        return automations.run_automations(self._uows, self._now(now))
+
+    # Last in the class: the name would hide the builtin from the annotations after it.
+    def list(self, actor: Agent) -> list[Rule]:
+        return rules_admin.list_rules(self._uows, actor)
 
 
 class Application:
@@ -366,6 +631,12 @@ class Application:
         self.auth = AuthUseCases(deps)
         self.webhooks = WebhookUseCases(deps)
         self.jobs = JobUseCases(deps)
+        self.sla = SlaUseCases(deps)
+        self.handoffs = HandoffUseCases(deps.uows, deps.tools, deps.clock)
+        self.escalations = EscalationUseCases(deps.uows, deps.tools, deps.clock)
+        self.mail = MailUseCases(deps)
+        self.routing = RoutingUseCases(deps)
+        self.rules = RuleUseCases(deps)
 
     @property
     def policy(self) -> SafetyPolicy:
@@ -373,4 +644,8 @@ class Application:
 
     def relay_outbox(self, limit: int = 200) -> int:
         """Publish committed events (to subscribers, Redis and the after-commit handlers)."""
-        return outbox.relay_outbox(self.deps.uows, self.deps.publisher, limit=limit)
+        routing = self.deps.mail_routing
+        return outbox.relay_outbox(
+            self.deps.uows, self.deps.publisher, limit=limit,
+            fan_out=[lambda uow, topic, payload: mail_outbound.queue_for_event(
+                uow, routing, topic, payload)] if routing.configured else [])

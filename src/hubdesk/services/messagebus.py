@@ -10,6 +10,13 @@ outbox message once the outbox relay has picked it up, so it only ever sees what
 it runs at least once (a failure is retried with the entries after it), so it must tolerate
 seeing a message twice. Notifications, webhooks, live console updates and e-mail belong here.
 
+Work that needs the ticket written (rows keyed by its id, a reply on it) goes through one
+path, `EventContext.when_stored`: it runs in the same transaction, at once for a ticket that
+exists, and for a new ticket right after its rows are written (`services/tickets.py`
+`open_ticket`), in the order it was handed over. A handler that only ever does such work
+registers with :meth:`MessageBus.on_stored`, which hands each call to that path. Such work
+keeps its own rows; what it records on the ticket is saved after it.
+
 Handlers are registered once, at bootstrap (`bootstrap.build_bus`); every unit of work carries
 the bus, so no use case can commit a ticket change without its handlers having run.
 """
@@ -19,7 +26,8 @@ from __future__ import annotations
 import fnmatch
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from hubdesk.domain.events import EventKind, TicketEvent
@@ -32,13 +40,28 @@ from hubdesk.services.ports import UnitOfWork
 MAX_EVENTS_PER_CHANGE = 200
 
 
+StoredWork = Callable[[], None]
+
+
 @dataclass(frozen=True)
 class EventContext:
-    """What an in-transaction handler works with."""
+    """What an in-transaction handler works with.
+
+    A new ticket's handlers run before it is written (so what they change is written with
+    it) and it has no id yet; work that needs it written is handed to `when_stored`."""
 
     uow: UnitOfWork
     ticket: Ticket
     arrival: Arrival | None = None
+    stored: list[StoredWork] = field(default_factory=list)
+
+    def when_stored(self, work: StoredWork) -> None:
+        """Run ``work`` once the ticket is written (``ticket.id`` is set by then): now, or
+        right after a new ticket's rows are written."""
+        if self.ticket.id is not None:
+            work()
+        else:
+            self.stored.append(work)
 
 
 InTransactionHandler = Callable[[TicketEvent, EventContext], None]
@@ -52,6 +75,7 @@ class HandlerLoop(RuntimeError):
 class MessageBus:
     def __init__(self) -> None:
         self._during: dict[EventKind, list[InTransactionHandler]] = defaultdict(list)
+        self._stored: dict[EventKind, list[InTransactionHandler]] = defaultdict(list)
         self._after: list[tuple[str, AfterCommitHandler]] = []
 
     def on(self, kinds: EventKind | tuple[EventKind, ...],
@@ -60,14 +84,23 @@ class MessageBus:
         for kind in (kinds,) if isinstance(kinds, EventKind) else kinds:
             self._during[kind].append(handler)
 
+    def on_stored(self, kinds: EventKind | tuple[EventKind, ...],
+                  handler: InTransactionHandler) -> None:
+        """Like :meth:`on`, for handlers whose whole work needs the ticket written (see the
+        module doc)."""
+        for kind in (kinds,) if isinstance(kinds, EventKind) else kinds:
+            self._stored[kind].append(handler)
+
     def after_commit(self, topics: str, handler: AfterCommitHandler) -> None:
         """Run ``handler`` for each committed message whose topic matches ``topics`` (a topic
         such as ``ticket.created``, or a pattern such as ``ticket.*``)."""
         self._after.append((topics, handler))
 
-    def handle(self, uow: UnitOfWork, ticket: Ticket, arrival: Arrival | None = None) -> None:
+    def handle(self, uow: UnitOfWork, ticket: Ticket,
+               arrival: Arrival | None = None) -> list[StoredWork]:
         """Run the in-transaction handlers for ``ticket``'s pending events, including events
-        the handlers themselves record, in the order they were recorded."""
+        the handlers themselves record, in the order they were recorded. Returns the work
+        left for once a new ticket is written (`EventContext.when_stored`), in order."""
         context = EventContext(uow, ticket, arrival)
         index = 0
         while index < len(ticket.pending_events):
@@ -77,7 +110,10 @@ class MessageBus:
             event = ticket.pending_events[index]
             for handler in self._during.get(event.kind, ()):
                 handler(event, context)
+            for handler in self._stored.get(event.kind, ()):
+                context.when_stored(partial(handler, event, context))
             index += 1
+        return context.stored
 
     def publish(self, topic: str, payload: dict[str, Any]) -> None:
         """Deliver one committed outbox message to the after-commit handlers (the relay calls
@@ -92,6 +128,8 @@ class MessageBus:
         listed: dict[str, list[str]] = defaultdict(list)
         for kind, handlers in self._during.items():
             listed[f"in transaction: {kind.value}"] += [_name(h) for h in handlers]
+        for kind, handlers in self._stored.items():
+            listed[f"in transaction, once stored: {kind.value}"] += [_name(h) for h in handlers]
         for pattern, handler in self._after:
             listed[f"after commit: {pattern}"].append(_name(handler))
         return dict(listed)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from hubdesk.domain.clock import utcnow
-from hubdesk.services.ports import Publisher, UnitOfWorkFactory
+from hubdesk.services.ports import Publisher, UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.webhooks import enqueue_deliveries
 
 MAX_ERROR_LENGTH = 2000
 
+# Work a relayed event queues in the relay's own transaction, so it is queued exactly when
+# the event is handed on (webhook deliveries, customer mail).
+FanOut = Callable[[UnitOfWork, str, dict[str, Any]], object]
+
 
 def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *,
-                 limit: int = 200) -> int:
+                 limit: int = 200, fan_out: Sequence[FanOut] = ()) -> int:
     """Publish up to ``limit`` unpublished entries; returns how many went out.
 
     Entries are claimed with row locks that concurrent relays skip (PostgreSQL), so several
@@ -33,6 +40,8 @@ def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *,
                     :MAX_ERROR_LENGTH])
                 break
             enqueue_deliveries(uow, topic, message, now, subscriptions)
+            for queue in fan_out:
+                queue(uow, topic, message)
             published.append(entry_id)
         uow.outbox.mark_published(published, now)
         uow.commit()

@@ -18,6 +18,7 @@ from hubdesk.domain.customers import (
     normalise_identity,
 )
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
+from hubdesk.domain.escalation import current_tier
 from hubdesk.domain.events import Actor, EventKind, event_message
 from hubdesk.domain.intake import (
     Arrival,
@@ -47,6 +48,7 @@ from hubdesk.domain.tickets import (
     normalise_tags,
 )
 from hubdesk.domain.triage import SimilarTicket
+from hubdesk.services.handoff_views import ticket_handoffs
 from hubdesk.services.intake import (
     NO_TOOLS,
     IntakeTools,
@@ -67,6 +69,7 @@ from hubdesk.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from hubdesk.services.sla_reads import clock_views
 from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
 
 MAX_PAGE_SIZE = 200
@@ -221,51 +224,69 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
             fingerprint: str, now: datetime | None,
             read: ReadText) -> tuple[TicketDetail, bool]:
     at = now or utcnow()
+    with uows() as uow:
+        replay = _replay(uow, actor, key, fingerprint) if key else None
+        if replay is not None:
+            uow.commit()
+            return get_ticket(uows, actor, replay), False
+        claim = (actor.id, key, fingerprint) if key and actor.id is not None else None
+        detail = write_new_ticket(uow, actor, new, read, at, claim)
+        uow.commit()
+    return detail, True
+
+
+def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadText,
+                     at: datetime, claim: tuple[int, str, str] | None = None, *,
+                     channel_meta: dict[str, Any] | None = None) -> TicketDetail:
+    """Write a new ticket with its first message in ``uow``'s transaction (``new`` already
+    masked and ``read`` already triaged, outside it). Channels that must record more in the
+    same transaction (e-mail) call this; everyone else calls `open_ticket`."""
     subject = clean_subject(new.subject)
     body = clean_body(read.body)
     tags = normalise_tags(new.tags)
     team_id = new.team_id
     if team_id is None and not actor.oversees_everything and actor.team_ids:
         team_id = min(actor.team_ids)  # a representative's ticket lands in their own queue
-    with uows() as uow:
-        replay = _replay(uow, actor, key, fingerprint) if key else None
-        if replay is not None:
-            uow.commit()
-            return get_ticket(uows, actor, replay), False
-        if team_id is not None and uow.structure.get_team(team_id) is None:
-            raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
-        requester = _resolve_requester(uow, new, at)
-        assert requester.id is not None
-        result = (weigh_customer_tier(read.result, requester.tier.value)
-                  if read.result is not None else None)
-        applied = (ticket_fields_from_triage(result, priority_given=new.priority is not None,
-                                             category_given=new.category is not None)
-                   if result is not None else {})
-        priority = new.priority or applied.get("priority", Priority.NORMAL)
-        ticket = Ticket(id=None, subject=subject, requester_id=requester.id, created_at=at,
-                        updated_at=at, channel=new.channel, priority=priority, tags=tags,
-                        category=new.category or applied.get("category"), team_id=team_id,
-                        language=applied.get("language") or requester.language,
-                        custom_fields=dict(new.custom_fields))
-        author = Actor.agent(actor.id) if actor.id is not None else Actor.system()
-        data: dict[str, Any] = {"channel": new.channel.value}
-        if result is not None:
-            data["triage"] = triage_event_data(result, applied)
-        ticket.record(author, EventKind.CREATED, at, data=data)
-        uow.bus.handle(uow, ticket, Arrival(requester, result))
-        message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
-                          body=body, created_at=at,
-                          body_html=read.body_html, channel_meta={"channel": new.channel.value},
-                          triage=triage_summary(result) if result is not None else None,
-                          sealed_body=read.sealed_original)
-        claim = (actor.id, key, fingerprint) if key and actor.id is not None else None
-        uow.tickets.add_opened(
-            ticket, message, _search_text(subject, requester.name, requester.primary_email,
-                                          body),
-            [event_message(e) for e in ticket.pending_events], claim)
-        ticket.pending_events = []
-        uow.commit()
-    return TicketDetail(ticket=ticket, requester=requester, messages=[message]), True
+    if team_id is not None and not uow.structure.team_exists(team_id):
+        raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
+    requester = _resolve_requester(uow, new, at)
+    assert requester.id is not None
+    result = (weigh_customer_tier(read.result, requester.tier.value)
+              if read.result is not None else None)
+    applied = (ticket_fields_from_triage(result, priority_given=new.priority is not None,
+                                         category_given=new.category is not None)
+               if result is not None else {})
+    priority = new.priority or applied.get("priority", Priority.NORMAL)
+    ticket = Ticket(id=None, subject=subject, requester_id=requester.id, created_at=at,
+                    updated_at=at, channel=new.channel, priority=priority, tags=tags,
+                    category=new.category or applied.get("category"), team_id=team_id,
+                    language=applied.get("language") or requester.language,
+                    custom_fields=dict(new.custom_fields))
+    author = Actor.agent(actor.id) if actor.id is not None else Actor.system()
+    data: dict[str, Any] = {"channel": new.channel.value}
+    if result is not None:
+        data["triage"] = triage_event_data(result, applied)
+    ticket.record(author, EventKind.CREATED, at, data=data)
+    once_stored = uow.bus.handle(uow, ticket, Arrival(requester, result))
+    message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
+                      body=body, created_at=at,
+                      body_html=read.body_html,
+                      channel_meta=channel_meta or {"channel": new.channel.value},
+                      triage=triage_summary(result) if result is not None else None,
+                      sealed_body=read.sealed_original)
+    uow.tickets.add_opened(
+        ticket, message, _search_text(subject, requester.name, requester.primary_email,
+                                      body),
+        [event_message(e) for e in ticket.pending_events], claim)
+    ticket.pending_events = []
+    assert ticket.id is not None
+    for work in once_stored:  # handlers' work that needed the ticket written
+        work()
+    if ticket.pending_events:  # what that work recorded (rules' replies)
+        uow.tickets.save(ticket)
+        flush_events(uow, ticket)
+    return TicketDetail(ticket=ticket, requester=requester, messages=[message],
+                        sla=clock_views(uow, ticket, at))
 
 
 def load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,
@@ -288,8 +309,9 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
                 public: bool = True, body_html: str | None = None,
                 attachments: list[NewAttachment] | None = None,
                 blobs: BlobStore | None = None, now: datetime | None = None,
-                tools: IntakeTools = NO_TOOLS) -> Message:
-    """An agent's public reply or internal note."""
+                tools: IntakeTools = NO_TOOLS, then_status: Status | None = None) -> Message:
+    """An agent's public reply or internal note; with ``then_status`` the ticket takes that
+    status in the same transaction ("send and set pending", "send and solve")."""
     files = [replace(f, filename=mask_line(tools, f.filename)) for f in attachments or []]
     read = with_html(tools, read_agent_text(tools, clean_body(body, has_attachments=bool(files))),
                      body_html)
@@ -318,6 +340,9 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
         uow.tickets.add_message(message)
         ticket.record(author, EventKind.REPLIED if public else EventKind.NOTED, at,
                       data={"message_id": message.id})
+        if then_status is not None and then_status is not ticket.status:
+            check_ticket(actor, ticket, TicketAction.CHANGE_STATUS)
+            ticket.change_status(then_status, author, at)
         uow.tickets.save(ticket)
         _index(uow, ticket_id, text)
         flush_events(uow, ticket)
@@ -331,35 +356,46 @@ def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,
                          tools: IntakeTools = NO_TOOLS) -> Message:
     """The requester wrote again (channels call this after threading the contact)."""
     read = read_customer_text(tools, clean_body(body))
-    text = read.body
     at = now or utcnow()
     with uows() as uow:
         ticket = uow.tickets.get(ticket_id, for_update=True)
         if ticket is None:
             raise NotFound(f"ticket #{ticket_id} was not found")
-        author = Actor.customer(ticket.requester_id)
-        sender = uow.customers.get(ticket.requester_id)
-        assert sender is not None
-        if sender.blocked is None or ticket.is_closed or ticket.merged_into_id is not None:
-            ticket.on_customer_message(author, at)  # refuses closed and merged tickets
-        else:  # kept, but a blocked sender cannot wake a ticket back into a queue
-            ticket.record(Actor.system(), EventKind.HELD_BLOCKED_SENDER, at,
-                          data={"reason": sender.blocked.reason})
-        message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
-                          created_at=at, channel_meta=mask_fields(tools, channel_meta or {}),
-                          triage=read.triage,
-                          sealed_body=read.sealed_original)
-        if ticket.language is None and read.result is not None:
-            language = ticket_fields_from_triage(
-                read.result, priority_given=True, category_given=True).get("language")
-            if language:
-                ticket.update(author, at, language=language)
-        uow.tickets.add_message(message)
-        ticket.record(author, EventKind.CUSTOMER_REPLIED, at, data={"message_id": message.id})
-        uow.tickets.save(ticket)
-        _index(uow, ticket_id, text)
-        flush_events(uow, ticket, arrival=Arrival(sender, read.result))
+        message = record_customer_message(uow, ticket, read, at,
+                                          mask_fields(tools, channel_meta or {}))
         uow.commit()
+    return message
+
+
+def record_customer_message(uow: UnitOfWork, ticket: Ticket, read: ReadText, at: datetime,
+                            channel_meta: dict[str, Any],
+                            attachments: list[Attachment] | None = None) -> Message:
+    """Add the requester's new message to ``ticket`` (loaded for update) in ``uow``'s
+    transaction; ``read`` and ``channel_meta`` are already masked."""
+    assert ticket.id is not None
+    text = read.body
+    author = Actor.customer(ticket.requester_id)
+    sender = uow.customers.get(ticket.requester_id)
+    assert sender is not None
+    if sender.blocked is None or ticket.is_closed or ticket.merged_into_id is not None:
+        ticket.on_customer_message(author, at)  # refuses closed and merged tickets
+    else:  # kept, but a blocked sender cannot wake a ticket back into a queue
+        ticket.record(Actor.system(), EventKind.HELD_BLOCKED_SENDER, at,
+                      data={"reason": sender.blocked.reason})
+    message = Message(id=None, ticket_id=ticket.id, author=author, body=text,
+                      created_at=at, channel_meta=channel_meta, triage=read.triage,
+                      sealed_body=read.sealed_original, body_html=read.body_html,
+                      attachments=list(attachments or []))
+    if ticket.language is None and read.result is not None:
+        language = ticket_fields_from_triage(
+            read.result, priority_given=True, category_given=True).get("language")
+        if language:
+            ticket.update(author, at, language=language)
+    uow.tickets.add_message(message)
+    ticket.record(author, EventKind.CUSTOMER_REPLIED, at, data={"message_id": message.id})
+    uow.tickets.save(ticket)
+    _index(uow, ticket.id, text)
+    flush_events(uow, ticket, arrival=Arrival(sender, read.result))
     return message
 
 
@@ -394,7 +430,7 @@ def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
         flush_events(uow, ticket)
         # The ticket as this change left it, read in the same transaction: the caller saw it
         # when acting, even if the change took it out of their scope (a released ticket).
-        detail = detail_of(uow, ticket)
+        detail = detail_of(uow, ticket, viewer=actor, now=at)
         uow.commit()
     return detail
 
@@ -420,7 +456,7 @@ def _apply_assignment(uow: UnitOfWork, actor: Agent, ticket: Ticket, changes: Ti
             raise ValidationFailed("that agent does not exist or is inactive",
                                    {"assignee_id": "unknown"})
     team_id = changes.team_id if "team_id" in fields else None
-    if team_id is not None and uow.structure.get_team(team_id) is None:
+    if team_id is not None and not uow.structure.team_exists(team_id):
         raise ValidationFailed("that team does not exist", {"team_id": "unknown"})
     check_assignment(actor, ticket,
                      assignee if "assignee_id" in fields else _current(uow, ticket), team_id)
@@ -464,7 +500,7 @@ def merge_tickets(uows: UnitOfWorkFactory, actor: Agent, source_id: int, target_
         uow.tickets.save(source)
         uow.tickets.save(target)
         flush_events(uow, source, target)
-        detail = detail_of(uow, target)
+        detail = detail_of(uow, target, viewer=actor, now=at)
         uow.commit()
     return detail
 
@@ -472,11 +508,14 @@ def merge_tickets(uows: UnitOfWorkFactory, actor: Agent, source_id: int, target_
 def get_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> TicketDetail:
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
-        return detail_of(uow, ticket)
+        return detail_of(uow, ticket, viewer=actor)
 
 
-def detail_of(uow: UnitOfWork, ticket: Ticket) -> TicketDetail:
-    """A ticket the caller may see, with its requester, names and conversation."""
+def detail_of(uow: UnitOfWork, ticket: Ticket, *, viewer: Agent | None = None,
+              now: datetime | None = None) -> TicketDetail:
+    """A ticket the caller may see, with its requester, names and conversation; with a
+    ``viewer``, also its tier and the handoffs the viewer may see (their time left as of
+    ``now``)."""
     assert ticket.id is not None
     requester = uow.customers.get(ticket.requester_id)
     assert requester is not None
@@ -488,7 +527,11 @@ def detail_of(uow: UnitOfWork, ticket: Ticket) -> TicketDetail:
                         assignee_name=names.get(ticket.assignee_id or 0),
                         team_name=team.name if team else None,
                         department_name=department.name if department else None,
-                        messages=uow.tickets.messages(ticket.id))
+                        messages=uow.tickets.messages(ticket.id),
+                        sla=clock_views(uow, ticket),
+                        tier=current_tier(uow.handoffs.tier_steps(ticket.id)),
+                        handoffs=(ticket_handoffs(uow, viewer, ticket, now or utcnow())
+                                  if viewer is not None else []))
 
 
 def list_tickets(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter, *,

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from hubdesk.domain.customers import Customer
 from hubdesk.domain.events import TicketEvent
+from hubdesk.domain.handoffs import Handoff, HandoffNote, Side
 from hubdesk.domain.messages import Message
 from hubdesk.domain.permissions import TicketAction
-from hubdesk.domain.tickets import Priority, Status, Ticket
+from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
+
+
+class TicketOrder(StrEnum):
+    UPDATED = "updated"  # last changed first
+    CREATED = "created"  # oldest first: who has waited longest
+    PRIORITY = "priority"  # urgent first, then last changed first
+    DUE = "due"  # earliest running SLA deadline first; tickets without one last
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,10 @@ class TicketFilter:
     department_id: int | None = None
     requester_id: int | None = None
     query: str | None = None
+    channel: Channel | None = None
+    tag: str | None = None
+    created_before: datetime | None = None
+    order: TicketOrder = TicketOrder.UPDATED
 
 
 @dataclass(frozen=True)
@@ -45,18 +58,44 @@ class TicketRow:
     department_id: int | None
     created_at: datetime
     updated_at: datetime
+    # Risk flags a queue shows beside the subject.
+    requester_tier: str = "standard"
+    requester_blocked: bool = False
+    abusive: bool = False
+    difficult: bool = False
 
 
 @dataclass(frozen=True)
 class Page:
     rows: list[TicketRow]
     next_cursor: str | None
+    # Each row's own position: paging from it gives the tickets after it in the same order.
+    cursors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class StoredEvent:
     id: int
     event: TicketEvent
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    """A handoff as its reader sees it (built by `services/handoff_views.py`)."""
+
+    handoff: Handoff
+    department_name: str
+    ticket_subject: str
+    requested_by_name: str | None
+    assignee_name: str | None
+    as_of: datetime
+    # Business time left until the deadline (negative: overdue by that much); None: no OLA.
+    time_left: timedelta | None
+    overdue: bool
+    # The sides of the handoff the reader acts on (what buttons it gets).
+    sides: frozenset[Side] = frozenset()
+    notes: list[HandoffNote] = field(default_factory=list)
+    author_names: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,3 +109,18 @@ class TicketDetail:
     extra: dict[str, Any] = field(default_factory=dict)
     # What the caller may do to the ticket now (`domain.permissions.allowed_actions`).
     allowed_actions: frozenset[TicketAction] = frozenset()
+    # The ticket's SLA clocks as they stand (`services.sla_reads.ClockView`).
+    sla: list[Any] = field(default_factory=list)
+    # The support tier the ticket is worked at (domain/escalation.py) and the handoffs the
+    # reader may see, with their deadlines (services/handoff_views.py).
+    tier: int = 1
+    handoffs: list[HandoffView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """A queue filter an agent named: the queue's query string, shown in the navigation."""
+
+    id: int
+    name: str
+    query: str

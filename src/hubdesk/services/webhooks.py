@@ -157,12 +157,23 @@ def enqueue_deliveries(uow: UnitOfWork, topic: str, payload: dict[str, Any],
     transaction (the outbox relay's, so an event fans out exactly when it is relayed).
     ``subscriptions``: the active ones, when the caller loaded them once for a batch."""
     active = uow.webhooks.active() if subscriptions is None else subscriptions
+    called = _called_by_rule(payload)
     deliveries = [WebhookDelivery(id=None, subscription_id=subscription.id, topic=topic,
                                   payload=payload, next_attempt_at=at, created_at=at)
                   for subscription in active
-                  if subscription.id is not None and subscription.wants(topic)]
+                  if subscription.id is not None
+                  and (subscription.wants(topic) or subscription.id in called)]
     uow.webhooks.add_deliveries(deliveries)
     return len(deliveries)
+
+
+def _called_by_rule(payload: dict[str, Any]) -> frozenset[int]:
+    """Webhooks an automation rule's firing calls (`domain.rules` ``webhook`` actions): they
+    receive that firing whatever events they subscribe to."""
+    data = payload.get("data")
+    if payload.get("kind") != "rule_fired" or not isinstance(data, dict):
+        return frozenset()
+    return frozenset(i for i in data.get("webhook_ids", ()) if isinstance(i, int))
 
 
 def deliver_due(uows: UnitOfWorkFactory, sender: WebhookSender, sealer: Sealer,

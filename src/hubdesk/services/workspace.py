@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hubdesk.domain.agents import Agent, Department, Role, Team
+from hubdesk.domain.clock import utcnow
 from hubdesk.domain.permissions import TicketAction, allowed_actions
 from hubdesk.domain.tickets import UNRESOLVED
 from hubdesk.domain.triage import SimilarTicket
 from hubdesk.services.ports import SimilarityFinder, UnitOfWorkFactory
 from hubdesk.services.related import SolvedExample, solved_before
+from hubdesk.services.routing_view import RoutingView, routing_view
 from hubdesk.services.tickets import detail_of, likely_duplicates, load_for
 from hubdesk.services.views import StoredEvent, TicketDetail
 
@@ -25,6 +27,8 @@ class TicketWorkspace:
     agents: list[Agent] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
+    # Why the ticket is where it is, and the assignee picker's ranking.
+    routing: RoutingView | None = None
 
     @property
     def allowed(self) -> frozenset[TicketAction]:
@@ -38,7 +42,7 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
     do: one read transaction, one permission check."""
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
-        detail = detail_of(uow, ticket)
+        detail = detail_of(uow, ticket, viewer=actor)
         detail.allowed_actions = allowed_actions(actor, ticket, blocking_roles=blocking_roles)
         still_open = ticket.status in UNRESOLVED and ticket.merged_into_id is None
         return TicketWorkspace(
@@ -47,4 +51,5 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
             solved_before=solved_before(uow, finder, actor, ticket) if still_open else [],
             corrections=uow.tickets.corrections(ticket_id),
             agents=uow.agents.all(), teams=uow.structure.teams(),
-            departments=uow.structure.departments())
+            departments=uow.structure.departments(),
+            routing=routing_view(uow, ticket, detail.requester.tier.value, utcnow()))

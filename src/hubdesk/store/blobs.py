@@ -18,7 +18,9 @@ class FileBlobStore:
             raise ValueError("not a SHA-256 digest")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def put(self, content: bytes) -> str:
+    def put(self, content: bytes, *, sync: bool = False) -> str:
+        """Store ``content``; with ``sync`` it is on disk (file and folder entry) before this
+        returns, for callers that promise a sender they have it."""
         digest = hashlib.sha256(content).hexdigest()
         path = self._path(digest)
         if path.exists():
@@ -28,7 +30,16 @@ class FileBlobStore:
         fd, tmp = tempfile.mkstemp(dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
+        if sync:
+            folder = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
         return digest
 
     def get(self, sha256: str) -> bytes:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
     update,
 )
@@ -30,6 +31,7 @@ from hubdesk.domain.customers import (
     Tier,
 )
 from hubdesk.store import tables as t
+from hubdesk.store.types import json_dumps
 
 
 def _customer_by_identity() -> Select[Any]:
@@ -46,6 +48,21 @@ def _customer_by_identity() -> Select[Any]:
 
 
 _BY_IDENTITY = _customer_by_identity()
+
+_ADD_WITH_IDENTITIES = text("""
+WITH added AS (
+    INSERT INTO customers (name, organisation_id, tier, language, notes, custom_fields,
+                           created_at, updated_at)
+    VALUES (:name, :organisation_id, :tier, :language, :notes,
+            CAST(:custom_fields AS jsonb), :at, :at)
+    RETURNING id
+), identified AS (
+    INSERT INTO customer_identities (customer_id, kind, value)
+    SELECT added.id, i.kind, i.value
+    FROM added, jsonb_to_recordset(CAST(:identities AS jsonb)) AS i(kind text, value text)
+)
+SELECT id FROM added
+""")
 
 
 def _block(row: Row[Any]) -> SenderBlock | None:
@@ -100,12 +117,26 @@ class SqlCustomerRepository:
             block_reason=block.reason if block else None, updated_at=at))
 
     def add(self, customer: Customer, at: datetime) -> int:
+        if self.db.dialect.name == "postgresql" and customer.identities:
+            return self._add_in_one_statement(customer, at)
         customer.id = self.db.execute(insert(t.customers).values(
             name=customer.name, organisation_id=customer.organisation_id,
             tier=customer.tier.value, language=customer.language, notes=customer.notes,
             custom_fields=customer.custom_fields, created_at=at, updated_at=at,
         ).returning(t.customers.c.id)).scalar_one()
         self._write_identities(customer)
+        return int(customer.id)
+
+    def _add_in_one_statement(self, customer: Customer, at: datetime) -> int:
+        """A new customer and their identities in one round trip: intake creates one for
+        every first contact, on the path every new ticket waits for."""
+        customer.id = self.db.execute(_ADD_WITH_IDENTITIES, {
+            "name": customer.name, "organisation_id": customer.organisation_id,
+            "tier": customer.tier.value, "language": customer.language,
+            "notes": customer.notes, "custom_fields": json_dumps(customer.custom_fields),
+            "at": at, "identities": json_dumps([{"kind": i.kind.value, "value": i.value}
+                                                 for i in customer.identities]),
+        }).scalar_one()
         return int(customer.id)
 
     def _write_identities(self, customer: Customer) -> None:
@@ -269,8 +300,11 @@ class SqlAgentRepository:
 
 
 class SqlOrgStructureRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, known_teams: set[int] | None = None) -> None:
         self.db = connection
+        # Teams are created and renamed, never deleted: once seen, a team id stays valid, so
+        # the check on every new ticket costs a round trip only the first time.
+        self._known_teams = known_teams if known_teams is not None else set()
 
     def teams(self) -> list[Team]:
         return [Team(r.id, r.name, r.description)
@@ -279,6 +313,14 @@ class SqlOrgStructureRepository:
     def get_team(self, team_id: int) -> Team | None:
         r = self.db.execute(select(t.teams).where(t.teams.c.id == team_id)).first()
         return Team(r.id, r.name, r.description) if r else None
+
+    def team_exists(self, team_id: int) -> bool:
+        if team_id in self._known_teams:
+            return True
+        found = self.db.execute(select(t.teams.c.id).where(t.teams.c.id == team_id)).first()
+        if found is not None:
+            self._known_teams.add(team_id)
+        return found is not None
 
     def add_team(self, team: Team) -> int:
         team.id = self.db.execute(insert(t.teams).values(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 from hubdesk.store.types import JsonDocument, UtcDateTime
@@ -146,6 +148,8 @@ tickets = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("solved_at", UtcDateTime, nullable=True),
     Column("closed_at", UtcDateTime, nullable=True),
+    # When the ticket entered its status (time-based automations count from it).
+    Column("status_changed_at", UtcDateTime, nullable=True),
     # The list views page by (updated_at, id) within each filter: one index per filter.
     Index("ix_tickets_updated", "updated_at", "id"),
     Index("ix_tickets_status_updated", "status", "updated_at", "id"),
@@ -153,6 +157,15 @@ tickets = Table(
     Index("ix_tickets_team_updated", "team_id", "updated_at", "id"),
     Index("ix_tickets_department_updated", "department_id", "updated_at", "id"),
     Index("ix_tickets_requester", "requester_id", "created_at"),
+    # The console's other filters and sort orders (migration 0012_console).
+    Index("ix_tickets_priority_updated", "priority", "updated_at", "id"),
+    Index("ix_tickets_channel_updated", "channel", "updated_at", "id"),
+    Index("ix_tickets_created", "created_at", "id"),
+    # Tag filter: `tags @> '["x"]'` on PostgreSQL; SQLite gets a plain (unused) index.
+    Index("ix_tickets_tags", "tags", postgresql_using="gin",
+          postgresql_ops={"tags": "jsonb_path_ops"}),
+    # Time-based automations look for tickets long enough in a status.
+    Index("ix_tickets_status_changed", "status", "status_changed_at", "id"),
 )
 
 messages = Table(
@@ -312,4 +325,354 @@ sign_in_attempts = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_sign_in_attempts_email", "email", "at"),
     Index("ix_sign_in_attempts_address", "address", "at"),
+)
+
+# --- service-level agreements -------------------------------------------------------------
+# Calendars and policies are stored in their validated plain form (domain/calendars.py,
+# domain/sla/policies.py), so what the API gave back is exactly what was stored.
+sla_calendars = Table(
+    "sla_calendars", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("form", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+sla_policies = Table(
+    "sla_policies", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("position", Integer, nullable=False),
+    Column("calendar_id", Id, ForeignKey("sla_calendars.id"), nullable=True, index=True),
+    Column("form", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One clock per ticket and target. Business time is kept in microseconds, so deadlines stay
+# exact however often a clock is paused and resumed. The sweep reads running clocks by
+# next_due_at through a partial index (running clocks only: met ones are the vast majority).
+ticket_sla_clocks = Table(
+    "ticket_sla_clocks", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("target", String(20), nullable=False),
+    Column("policy_id", Id, nullable=True),
+    Column("status", String(10), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("goal_us", BigInteger, nullable=False),
+    Column("elapsed_us", BigInteger, nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("since", UtcDateTime, nullable=True),
+    Column("due_at", UtcDateTime, nullable=True),
+    Column("next_due_at", UtcDateTime, nullable=True),
+    Column("breached_at", UtcDateTime, nullable=True),
+    Column("met_at", UtcDateTime, nullable=True),
+    Column("fired", JsonDocument, nullable=False),
+    UniqueConstraint("ticket_id", "target", name="uq_ticket_sla_clocks_ticket_id_target"),
+    Index("ix_ticket_sla_clocks_next_due", "next_due_at",
+          postgresql_where=text("status = 'running'"), sqlite_where=text("status = 'running'")),
+    Index("ix_ticket_sla_clocks_policy", "policy_id", "status"),
+)
+
+ticket_sla_clock_history = Table(
+    "ticket_sla_clock_history", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("clock_id", Id, ForeignKey("ticket_sla_clocks.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("ticket_id", Id, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("data", JsonDocument, nullable=False),
+    Index("ix_ticket_sla_clock_history_ticket", "ticket_id", "id"),
+)
+
+# A ladder step fired for a clock's cycle: the unique key is what makes two sweeps (or two
+# workers) fire it once.
+sla_step_firings = Table(
+    "sla_step_firings", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("clock_id", Id, ForeignKey("ticket_sla_clocks.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("at_percent", Integer, nullable=False),
+    Column("fired_at", UtcDateTime, nullable=False),
+    UniqueConstraint("clock_id", "cycle", "at_percent",
+                     name="uq_sla_step_firings_clock_id_cycle_at_percent"),
+)
+
+# --- Department handoffs and tiered escalation (domain/handoffs.py, domain/escalation.py) ---
+
+# A department's operational-level agreement: its target in business time, on its calendar
+# (the plain calendar form; none is round the clock), and whom its handoffs' ladder notifies.
+department_olas = Table(
+    "department_olas", metadata,
+    Column("department_id", Id, ForeignKey("departments.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("target_minutes", Integer, nullable=False),
+    Column("coordinator_after_minutes", Integer, nullable=False),
+    Column("calendar", JsonDocument, nullable=True),
+    Column("lead_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+handoffs = Table(
+    "handoffs", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False),
+    Column("department_id", Id, ForeignKey("departments.id"), nullable=False),
+    Column("requested_by_id", Id, ForeignKey("agents.id"), nullable=False),
+    Column("assignee_id", Id, ForeignKey("agents.id"), nullable=True),
+    Column("request", Text, nullable=False),
+    Column("blocking", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    # The OLA as it stood when the handoff was opened: later changes do not move its deadline.
+    Column("ola", JsonDocument, nullable=True),
+    Column("due_at", UtcDateTime, nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("answered_at", UtcDateTime, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("rejection_reason", Text, nullable=True),
+    Column("escalation_level", Integer, nullable=False),
+    Column("next_escalation_at", UtcDateTime, nullable=True),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_handoffs_ticket", "ticket_id", "id"),
+    # a department's queue, by deadline
+    Index("ix_handoffs_department_queue", "department_id", "status", "due_at"),
+    # the ladder sweep finds what is due without a scan
+    Index("ix_handoffs_next_escalation", "next_escalation_at"),
+    Index("ix_handoffs_opened", "opened_at"),
+)
+
+handoff_notes = Table(
+    "handoff_notes", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("handoff_id", Id, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Id, ForeignKey("agents.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_handoff_notes_handoff", "handoff_id", "id"),
+)
+
+# One row per ladder step fired: the primary key is what makes a step fire once, however many
+# workers sweep at the same moment.
+handoff_escalations = Table(
+    "handoff_escalations", metadata,
+    Column("handoff_id", Id, ForeignKey("handoffs.id", ondelete="CASCADE"), primary_key=True),
+    Column("level", Integer, primary_key=True),
+    Column("step", String(40), nullable=False),
+    Column("notified", JsonDocument, nullable=False),
+    Column("fired_at", UtcDateTime, nullable=False),
+)
+
+# The escalations of a ticket still in force, in order: the last row is its tier. A
+# de-escalation removes the last row; the history stays in the ticket's events.
+ticket_tiers = Table(
+    "ticket_tiers", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False),
+    Column("tier", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("previous_assignee_id", Id, nullable=True),
+    Column("previous_team_id", Id, nullable=True),
+    Column("escalated_by_id", Id, ForeignKey("agents.id"), nullable=False),
+    Column("escalated_at", UtcDateTime, nullable=False),
+    Index("ix_ticket_tiers_ticket", "ticket_id", "id"),
+)
+
+# An agent's named queue filters, kept as the queue's own query string (shareable URLs).
+saved_views = Table(
+    "saved_views", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("query", String(1000), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("agent_id", "name", name="uq_saved_views_agent_id_name"),
+)
+
+# Every e-mail received, stored (its bytes in the blob store, by SHA-256) before it is read:
+# a row in `received` status is a message accepted but not processed yet, picked up again
+# after a crash. `dedupe_key` makes a message delivered twice a duplicate (domain/mail.py).
+mail_inbound = Table(
+    "mail_inbound", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(80), nullable=False, unique=True),
+    Column("raw_sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("envelope", JsonDocument, nullable=False),
+    Column("sender", String(320), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("outcome", String(16), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("ticket_id", Id, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("processed_at", UtcDateTime, nullable=True),
+    Index("ix_mail_inbound_status", "status", "id"),
+    Index("ix_mail_inbound_sender", "sender", "received_at"),
+)
+
+# Message-IDs Hubdesk received or sent, and the ticket each belongs to: replies are threaded
+# by their In-Reply-To and References. `key` is the ID's SHA-256 (IDs run to 998 characters).
+mail_message_ids = Table(
+    "mail_message_ids", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("message_id", Text, nullable=False),
+    Column("ticket_id", Id, nullable=False, index=True),
+    Column("direction", String(8), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Outbound mail, one row per outbox event that sends mail (`key` unique: a relayed event
+# seen twice queues it once), sent by the delivery loop with retries.
+mail_deliveries = Table(
+    "mail_deliveries", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(120), nullable=False, unique=True),
+    Column("kind", String(24), nullable=False),
+    Column("ticket_id", Id, nullable=False, index=True),
+    Column("message_id", Text, nullable=False),
+    Column("to_address", String(320), nullable=False),
+    Column("from_address", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("in_reply_to", Text, nullable=True),
+    Column("references_header", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Index("ix_mail_deliveries_due", "status", "next_attempt_at"),
+)
+
+# IMAP mailboxes polled for mail: the password is sealed (sealing.py); `uidvalidity` and
+# `last_uid` say where the last poll stopped (all UIDs up to it are stored).
+mail_mailboxes = Table(
+    "mail_mailboxes", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("host", String(255), nullable=False),
+    Column("port", Integer, nullable=False),
+    Column("tls", Boolean, nullable=False),
+    Column("username", String(320), nullable=False),
+    Column("sealed_password", Text, nullable=False),
+    Column("folder", String(255), nullable=False),
+    Column("move_to", String(255), nullable=True),
+    Column("uidvalidity", BigInteger, nullable=True),
+    Column("last_uid", BigInteger, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("last_polled_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+)
+
+# Routing (services/routing.py). An agent's routing profile: skills with proficiency 1–5,
+# what one contact of each channel costs them, presence since when, pause and shift. Languages
+# and tier are the agent's own columns.
+agent_routing = Table(
+    "agent_routing", metadata,
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("skills", JsonDocument, nullable=False),
+    Column("channel_costs", JsonDocument, nullable=False),
+    Column("presence", String(16), nullable=False),
+    Column("presence_since", UtcDateTime, nullable=False),
+    Column("paused", Boolean, nullable=False),
+    Column("shift_starts_at", UtcDateTime, nullable=True),
+    Column("shift_ends_at", UtcDateTime, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_agent_routing_presence", "presence"),
+)
+
+# Units in use per agent. Changed only by conditional updates (store/routing.py `claim`,
+# `release`); the checks make a load beyond capacity, or below zero, impossible to commit.
+agent_loads = Table(
+    "agent_loads", metadata,
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("load", Integer, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("last_assigned_at", UtcDateTime, nullable=True),
+    CheckConstraint("load <= capacity", name="load_within_capacity"),
+    CheckConstraint("load >= 0", name="load_not_negative"),
+)
+
+# Per ticket: the units it holds and from whom, a coordinator's lock, and whether it waits
+# (with why, and the relaxations its wait earned) or nobody could ever serve it.
+ticket_routing = Table(
+    "ticket_routing", metadata,
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("held", Integer, nullable=False),
+    Column("locked", Boolean, nullable=False),
+    Column("difficult", Boolean, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("relaxations", JsonDocument, nullable=False),
+    Column("assigned_at", UtcDateTime, nullable=True),
+    Column("waiting_since", UtcDateTime, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint("held >= 0", name="held_not_negative"),
+    Index("ix_ticket_routing_agent", "agent_id"),
+    Index("ix_ticket_routing_state", "state"),
+)
+
+# Every routing decision with its why (`RoutingDecision.to_dict`), newest last; manual
+# assignments are kept too (mode "manual"), so an agent's difficult contacts are counted here.
+routing_decisions = Table(
+    "routing_decisions", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("mode", String(16), nullable=False),
+    Column("difficult", Boolean, nullable=False),
+    Column("decision", JsonDocument, nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+    Index("ix_routing_decisions_ticket", "ticket_id", "id"),
+    Index("ix_routing_decisions_agent", "agent_id", "decided_at"),
+)
+
+# The desk's routing configuration, one validated JSON document (services/routing_config.py).
+routing_config = Table(
+    "routing_config", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("document", JsonDocument, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+)
+
+# Automation rules (domain/rules): name, order and switch as columns, what the rule does as its
+# validated plain form.
+rules = Table(
+    "rules", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("definition", JsonDocument, nullable=False),
+    Column("created_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_rules_kind_order", "kind", "enabled", "position", "id"),
+)
+
+# One row per time-based rule fired on a ticket for one stay in a status (entered_at): the
+# unique key is what makes two sweeps, or two workers, act once.
+rule_firings = Table(
+    "rule_firings", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("rule_id", Id, ForeignKey("rules.id", ondelete="CASCADE"), nullable=False),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("entered_at", UtcDateTime, nullable=False),
+    Column("fired_at", UtcDateTime, nullable=False),
+    UniqueConstraint("rule_id", "ticket_id", "entered_at",
+                     name="uq_rule_firings_rule_ticket_entry"),
 )

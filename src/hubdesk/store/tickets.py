@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -15,12 +13,9 @@ from sqlalchemy import (
     Row,
     and_,
     delete,
-    false,
     func,
     insert,
-    or_,
     select,
-    tuple_,
     update,
 )
 
@@ -28,15 +23,17 @@ from hubdesk.domain.events import Actor, ActorKind, TicketEvent, event_from_reco
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
-from hubdesk.services.views import Page, StoredEvent, TicketFilter, TicketRow
+from hubdesk.services.views import Page, StoredEvent, TicketFilter
+from hubdesk.store import queues
 from hubdesk.store import tables as t
 from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
-from hubdesk.store.search import matches_text, related_tickets, retitle
+from hubdesk.store.queues import encode_cursor as encode_cursor  # the cursor's one spelling
+from hubdesk.store.search import related_tickets, retitle
 
 _TICKET_FIELDS = ("subject", "status", "priority", "channel", "category", "tags",
                   "requester_id", "assignee_id", "team_id", "department_id", "language",
                   "merged_into_id", "custom_fields", "created_at", "updated_at", "solved_at",
-                  "closed_at")
+                  "closed_at", "status_changed_at")
 
 
 def _ticket_values(ticket: Ticket) -> dict[str, Any]:
@@ -57,24 +54,7 @@ def _ticket_from_row(row: Row[Any]) -> Ticket:
         category=m["category"], tags=tuple(m["tags"]), assignee_id=m["assignee_id"],
         team_id=m["team_id"], department_id=m["department_id"], language=m["language"],
         solved_at=m["solved_at"], closed_at=m["closed_at"], merged_into_id=m["merged_into_id"],
-        custom_fields=dict(m["custom_fields"]))
-
-
-def encode_cursor(updated_at: datetime, ticket_id: int) -> str:
-    raw = f"{updated_at.isoformat()}|{ticket_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        stamp, ticket_id = base64.urlsafe_b64decode(padded).decode().split("|")
-        moment = datetime.fromisoformat(stamp)
-        if moment.tzinfo is None:
-            raise ValueError
-        return moment, int(ticket_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise ValueError("the cursor is not one this server handed out") from error
+        custom_fields=dict(m["custom_fields"]), status_changed_at=m["status_changed_at"])
 
 
 class SqlTicketRepository:
@@ -113,91 +93,7 @@ class SqlTicketRepository:
 
     def page(self, scope: TicketScope, filters: TicketFilter, limit: int,
              cursor: str | None) -> Page:
-        """One keyset page. The page's ids are chosen on the tickets table alone (filters,
-        order, limit); names are joined for those rows only, so a filter that matches many
-        tickets never drags customer, agent and team rows through the sort."""
-        tk = t.tickets
-        choose = (select(tk.c.id, tk.c.updated_at)
-                  .where(*self._conditions(scope, filters))
-                  .order_by(tk.c.updated_at.desc(), tk.c.id.desc())
-                  .limit(limit + 1))
-        if cursor:
-            moment, last_id = decode_cursor(cursor)
-            choose = choose.where(tuple_(tk.c.updated_at, tk.c.id) < tuple_(moment, last_id))
-        chosen = self.db.execute(choose).all()
-        more = len(chosen) > limit
-        chosen = chosen[:limit]
-        if not chosen:
-            return Page([], None)
-        rows = {r.id: r for r in self.db.execute(
-            select(tk.c.id, tk.c.subject, tk.c.status, tk.c.priority, tk.c.channel,
-                   tk.c.category, tk.c.tags, tk.c.requester_id,
-                   t.customers.c.name.label("requester_name"), tk.c.assignee_id,
-                   t.agents.c.name.label("assignee_name"), tk.c.team_id,
-                   t.teams.c.name.label("team_name"), tk.c.department_id, tk.c.created_at,
-                   tk.c.updated_at)
-            .select_from(tk.join(t.customers, t.customers.c.id == tk.c.requester_id)
-                         .outerjoin(t.agents, t.agents.c.id == tk.c.assignee_id)
-                         .outerjoin(t.teams, t.teams.c.id == tk.c.team_id))
-            .where(tk.c.id.in_([c.id for c in chosen])))}
-        items = [TicketRow(**{**r._mapping, "status": Status(r.status),
-                              "priority": Priority(r.priority), "tags": tuple(r.tags)})
-                 for r in (rows[c.id] for c in chosen)]
-        last = chosen[-1]
-        next_cursor = encode_cursor(last.updated_at, last.id) if more else None
-        return Page(items, next_cursor)
-
-    def _conditions(self, scope: TicketScope, filters: TicketFilter) -> list[Any]:
-        tk = t.tickets
-        conditions: list[Any] = []
-        if not scope.everything:
-            visible: list[ColumnElement[bool]] = []
-            if scope.team_ids:
-                visible.append(tk.c.team_id.in_(sorted(scope.team_ids)))
-            if scope.department_ids:
-                visible.append(tk.c.department_id.in_(sorted(scope.department_ids)))
-            if scope.assignee_id is not None:
-                visible.append(tk.c.assignee_id == scope.assignee_id)
-            conditions.append(or_(*visible) if visible else false())
-        conditions.extend(self._filter_conditions(filters))
-        return conditions
-
-    def _filter_conditions(self, filters: TicketFilter) -> list[Any]:
-        tk = t.tickets
-        conditions: list[Any] = []
-        if filters.status:
-            conditions.append(tk.c.status.in_([s.value for s in filters.status]))
-        if filters.priority:
-            conditions.append(tk.c.priority.in_([p.value for p in filters.priority]))
-        if filters.unassigned:
-            conditions.append(tk.c.assignee_id.is_(None))
-        elif filters.assignee_id is not None:
-            conditions.append(tk.c.assignee_id == filters.assignee_id)
-        if filters.team_id is not None:
-            conditions.append(tk.c.team_id == filters.team_id)
-        if filters.department_id is not None:
-            conditions.append(tk.c.department_id == filters.department_id)
-        if filters.requester_id is not None:
-            conditions.append(tk.c.requester_id == filters.requester_id)
-        if filters.query:
-            conditions.append(self._query_condition(filters.query))
-        return conditions
-
-    def _query_condition(self, query: str) -> Any:
-        tk = t.tickets
-        alternatives: list[ColumnElement[bool]] = []
-        stripped = query.strip().lstrip("#")
-        if stripped.isdigit() and len(stripped) < 16:
-            alternatives.append(tk.c.id == int(stripped))
-        if "@" in query:
-            owners = select(t.customer_identities.c.customer_id).where(
-                t.customer_identities.c.kind == "email",
-                t.customer_identities.c.value == query.strip().lower())
-            alternatives.append(tk.c.requester_id.in_(owners))
-        text_match = matches_text(self.db, query)
-        if text_match is not None:
-            alternatives.append(text_match)
-        return or_(*alternatives) if alternatives else false()
+        return queues.page(self.db, scope, filters, limit, cursor)
 
     def add_message(self, message: Message) -> int:
         message_id = self.db.execute(insert(t.messages).values(
@@ -243,7 +139,10 @@ class SqlTicketRepository:
                 for r in rows]
 
     def attachment_digests(self) -> set[str]:
-        return set(self.db.execute(select(t.attachments.c.sha256).distinct()).scalars())
+        """Every stored file something refers to: attachments and received mail's bytes."""
+        files = set(self.db.execute(select(t.attachments.c.sha256).distinct()).scalars())
+        raw = self.db.execute(select(t.mail_inbound.c.raw_sha256).distinct()).scalars()
+        return files | set(raw)
 
     def attachment(self, attachment_id: int) -> tuple[int, Attachment] | None:
         row = self.db.execute(
@@ -292,7 +191,7 @@ class SqlTicketRepository:
         tk = t.tickets
         kept = set(self.db.execute(select(tk.c.id).where(
             tk.c.id.in_(ranked), tk.c.status.in_([Status.SOLVED.value, Status.CLOSED.value]),
-            tk.c.merged_into_id.is_(None), *self._conditions(scope, TicketFilter()))).scalars())
+            tk.c.merged_into_id.is_(None), *queues.scope_conditions(scope))).scalars())
         return [ticket_id for ticket_id in ranked if ticket_id in kept][:limit]
 
     def resolutions(self, ticket_ids: list[int]) -> dict[int, str]:

@@ -14,9 +14,15 @@ from hubdesk.store.directory import (
     SqlCustomerRepository,
     SqlOrgStructureRepository,
 )
+from hubdesk.store.handoffs import SqlHandoffRepository
 from hubdesk.store.jobs import SqlPeriodicRuns
+from hubdesk.store.mail import SqlMailboxRepository, SqlMailRepository
 from hubdesk.store.outbox import SqlOutbox
+from hubdesk.store.routing import SqlRoutingRepository
+from hubdesk.store.rules import SqlRuleRepository
+from hubdesk.store.saved_views import SqlSavedViews
 from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
+from hubdesk.store.sla import SqlSlaRepository
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
 from hubdesk.store.writers import WriterQueue, writer_queue
@@ -42,10 +48,18 @@ class SqlUnitOfWork:
     jobs: SqlPeriodicRuns
     sessions: SqlSessionRepository
     sign_ins: SqlSignInAttempts
+    sla: SqlSlaRepository
+    handoffs: SqlHandoffRepository
+    mail: SqlMailRepository
+    mailboxes: SqlMailboxRepository
+    routing: SqlRoutingRepository
+    rules: SqlRuleRepository
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
-                 writers: WriterQueue | None = None) -> None:
+                 writers: WriterQueue | None = None,
+                 known_teams: set[int] | None = None) -> None:
         self._engine = engine
+        self._known_teams = known_teams
         self.bus = bus
         self._write = write
         self._connection: Connection | None = None
@@ -92,12 +106,19 @@ class SqlUnitOfWork:
         self.tickets = SqlTicketRepository(connection)
         self.customers = SqlCustomerRepository(connection)
         self.agents = SqlAgentRepository(connection)
-        self.structure = SqlOrgStructureRepository(connection)
+        self.structure = SqlOrgStructureRepository(connection, self._known_teams)
         self.outbox = SqlOutbox(connection)
         self.webhooks = SqlWebhookRepository(connection)
         self.jobs = SqlPeriodicRuns(connection)
         self.sessions = SqlSessionRepository(connection)
         self.sign_ins = SqlSignInAttempts(connection)
+        self.sla = SqlSlaRepository(connection)
+        self.handoffs = SqlHandoffRepository(connection)
+        self.saved_views = SqlSavedViews(connection)
+        self.mail = SqlMailRepository(connection)
+        self.mailboxes = SqlMailboxRepository(connection)
+        self.routing = SqlRoutingRepository(connection)
+        self.rules = SqlRuleRepository(connection)
         return self
 
     def commit(self) -> None:
@@ -135,6 +156,8 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self.bus = bus
         self.writers = writer_queue(engine)
+        self.known_teams: set[int] = set()
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.bus, write=write, writers=self.writers)
+        return SqlUnitOfWork(self.engine, self.bus, write=write, writers=self.writers,
+                             known_teams=self.known_teams)

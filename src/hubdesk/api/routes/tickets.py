@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 
@@ -28,7 +28,7 @@ from hubdesk.api.schemas import (
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
-from hubdesk.services.views import TicketFilter
+from hubdesk.services.views import TicketFilter, TicketOrder
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
                    responses=problem_responses(400, 401, 403, 404, 409, 413, 422))
@@ -68,11 +68,16 @@ def list_tickets(
     cursor: Annotated[str | None, Query(
         max_length=200, description="`next_cursor` of the previous page, as it was handed out",
         json_schema_extra={"format": "cursor"})] = None,
+    sort: Annotated[Literal["updated", "due"], Query(
+        description="updated: last changed first; due: earliest running SLA deadline "
+                    "first (tickets without one last). A cursor continues the order that "
+                    "handed it out.")] = "updated",
 ) -> JsonResponse:
     filters = TicketFilter(
         status=tuple(status or ()), priority=tuple(priority or ()),
         assignee_id=_assignee(assignee, agent.id), unassigned=assignee == "none",
-        team_id=team, department_id=department, requester_id=requester, query=q or None)
+        team_id=team, department_id=department, requester_id=requester, query=q or None,
+        order=TicketOrder(sort))
     page = app.tickets.page(agent, filters, limit=limit, cursor=cursor)
     items = [TicketSummaryOut.of(row).model_dump(mode="json") for row in page.rows]
     return JsonResponse({"items": items, "next_cursor": page.next_cursor})

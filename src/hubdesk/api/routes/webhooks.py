@@ -22,7 +22,8 @@ EventKind = Annotated[str, Field(min_length=1, max_length=80,
 
 
 # http(s), a host name, an optional port, no credentials: what the URL rules read it by.
-WEBHOOK_URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]*[A-Za-z0-9](:[0-9]{1,4})?([/?#][^\\s]*)?$"
+WEBHOOK_URL_PATTERN = ("^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]*[A-Za-z0-9](:[0-9]{1,4})?"
+                       "([/?#][^\\s\\u0000]*)?$")
 WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH,
                                   json_schema_extra={"pattern": WEBHOOK_URL_PATTERN},
                                   examples=["https://hooks.example.com/hubdesk"])]
