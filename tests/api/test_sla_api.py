@@ -106,3 +106,24 @@ def test_only_managers_and_administrators_manage_slas(client, people):
     assert client.get("/api/v1/sla/policies", headers=rep).status_code == 403
     assert client.post("/api/v1/sla/calendars", headers=rep,
                        json={"name": "x", **OFFICE}).status_code == 403
+
+
+def test_at_risk_forecasts_waiting_tickets_for_those_who_watch_the_queues(client, hub, people):
+    from tests.routing_desk import configure, ticket
+
+    configure(hub)
+    manager = people["manager"].headers
+    assert client.post("/api/v1/sla/policies", headers=manager, json={
+        "name": "Around the clock",
+        "targets": {"normal": {"first_response": 60, "resolution": 480}}}).status_code == 201
+    opened = ticket(hub, people["admin"].agent)  # nobody online: it waits
+    report = client.get("/api/v1/sla/at-risk", headers=manager)
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert (body["waiting"], body["forecast"], body["at_risk"]) == (1, 1, 1)
+    [forecast] = body["forecasts"]
+    assert forecast["ticket_id"] == opened.ticket.id and forecast["probability"] == 1.0
+    assert forecast["expected_wait_s"] is None and forecast["target"] == "first_response"
+    assert client.get("/api/v1/sla/at-risk?threshold=1.5",
+                      headers=manager).status_code == 422
+    assert client.get("/api/v1/sla/at-risk", headers=people["rep"].headers).status_code == 403

@@ -11,6 +11,12 @@ million open tickets on PostgreSQL.
    instants spread from an hour ago to a month ahead. Then the sweep's own query, the
    repository's ``due_tickets`` (index on running clocks' ``next_due_at``, tickets locked
    ``FOR UPDATE SKIP LOCKED``), is timed in its transaction, and its plan printed.
+3. Breach forecasts on simulated days: the shipped multi-skill scenario, one day per seed, at
+   its own volume and at 1.3 times it, through the desk's routing policy; every contact still
+   waiting when it has used a share of its SLA is forecast (`simulation/forecasts.py`) and the
+   forecasts scored against the outcome, beside warning every waiting contact (a fixed
+   threshold). The headline precision and recall are at the warning step (75 % of the SLA),
+   own volume, all days pooled.
 """
 
 from __future__ import annotations
@@ -20,13 +26,17 @@ import os
 import random
 import statistics
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, text
 
 from hubdesk.bench.databases import bench_database
+from hubdesk.commands.simulate import scenario_path
 from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.simulation.runs import breach_forecasts
+from hubdesk.simulation.scenario import Scenario, load_scenario
 from hubdesk.store.engine import Timeouts, make_engine
 from hubdesk.store.migrate import upgrade
 from hubdesk.store.sla import SqlSlaRepository
@@ -78,6 +88,46 @@ def calendar_speed(seed: int = 11) -> dict[str, Any]:
             "calendar": "Europe/Berlin, 2 intervals Mon-Fri + Saturday morning, "
                         f"{len(REALISTIC_CALENDAR['holidays'])} holidays",
             "adds_per_round": ADDS_PER_ROUND}
+
+
+PREDICTION_DAYS = 10
+WARNING_SHARE = 0.75
+PREDICTION_SHARES = (0.25, 0.5, WARNING_SHARE)
+PREDICTION_VOLUMES = (1.0, 1.3)
+
+
+def _at_volume(scenario: Scenario, factor: float) -> Scenario:
+    return replace(scenario, contact_types=tuple(
+        replace(kind, rates=tuple(rate * factor for rate in kind.rates))
+        for kind in scenario.contact_types))
+
+
+def breach_prediction(days: int = PREDICTION_DAYS) -> dict[str, Any]:
+    shipped = load_scenario(scenario_path("multiskill"))
+    found: dict[str, Any] = {}
+    for volume in PREDICTION_VOLUMES:
+        scenario = _at_volume(shipped, volume)
+        for share in PREDICTION_SHARES:
+            pooled: dict[str, Any] = {}
+            for seed in range(1, days + 1):
+                day = breach_forecasts(scenario, share=share, seed=seed)
+                for key in ("contacts", "forecasts", "predicted_breaches", "breaches", "hits"):
+                    pooled[key] = pooled.get(key, 0) + day[key]
+            pooled["precision"] = _ratio(pooled["hits"], pooled["predicted_breaches"])
+            pooled["recall"] = _ratio(pooled["hits"], pooled["breaches"])
+            # A fixed threshold warns about every contact still waiting at the step.
+            pooled["fixed_threshold_precision"] = _ratio(pooled["breaches"], pooled["forecasts"])
+            found[f"volume_{volume:g}_warn_at_{share:g}"] = pooled
+    headline = found[f"volume_1_warn_at_{WARNING_SHARE:g}"]
+    return {"prediction_precision": headline["precision"],
+            "prediction_recall": headline["recall"],
+            "prediction_fixed_threshold_precision": headline["fixed_threshold_precision"],
+            "prediction_days": days, "prediction_scenario": shipped.name,
+            "prediction_warn_at_share": WARNING_SHARE, "prediction": found}
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
 
 
 _SEED_TICKETS = """
@@ -140,6 +190,9 @@ def run(*, tickets: int = 1_000_000, limit: int = 100_000, seed_value: int = 11
         ) -> dict[str, Any]:
     result: dict[str, Any] = calendar_speed(seed_value)
     log.info("calendar: %s adds/s", result["calendar_add_per_s"])
+    result.update(breach_prediction())
+    log.info("breach forecasts: precision %.3f, recall %.3f", result["prediction_precision"],
+             result["prediction_recall"])
     now = datetime.now(UTC).replace(microsecond=0)
     with bench_database("postgres") as database:
         # Seeding a million tickets is one long statement; the sweep's timing is its own.

@@ -46,6 +46,7 @@ from hubdesk.services import (
     sessions,
     sla_admin,
     sla_reads,
+    sla_risk,
     sla_sweep,
     tickets,
     webhooks,
@@ -440,6 +441,12 @@ class SlaUseCases(_UseCases):
     def ticket_clocks(self, actor: Agent, ticket_id: int, *, now: datetime | None = None
                       ) -> tuple[list[sla_reads.ClockView], list[sla_reads.ClockHistoryEntry]]:
         return sla_reads.ticket_sla(self._uows, actor, ticket_id, now=self._now(now))
+
+    def forecast_breaches(self, actor: Agent, *, threshold: float = sla_risk.DEFAULT_THRESHOLD,
+                          now: datetime | None = None) -> sla_risk.RiskReport:
+        """Each ticket waiting for an agent: its chance of missing its answer deadline."""
+        return sla_risk.forecast_breaches(self._uows, actor, now=self._now(now),
+                                          threshold=threshold)
 
     def sweep(self, *, now: datetime | None = None) -> sla_sweep.SweepResult:
         """Fire the ladder steps and breaches due by now (the periodic job calls this)."""

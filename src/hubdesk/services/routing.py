@@ -72,7 +72,7 @@ def waiting_of(ticket: Ticket, customer_tier: str) -> WaitingTicket:
                          priority=ticket.priority.value, category=ticket.category,
                          language=ticket.language, team_id=ticket.team_id,
                          requester_id=ticket.requester_id, customer_tier=customer_tier,
-                         created_at=ticket.created_at, state=None)
+                         created_at=ticket.created_at, state=None, subject=ticket.subject)
 
 
 def _choose_and_claim(uow: UnitOfWork, roster: Roster, settings: RoutingSettings,

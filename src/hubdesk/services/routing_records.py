@@ -84,6 +84,7 @@ class WaitingTicket:
     customer_tier: str
     created_at: datetime
     state: TicketRoutingState | None
+    subject: str = ""
 
 
 @dataclass(frozen=True)

@@ -95,12 +95,15 @@ def full_roster(uow: UnitOfWork, settings: RoutingSettings, now: datetime) -> Ro
 
 
 def requirements_for(uow: UnitOfWork, settings: RoutingSettings, ticket: WaitingTicket,
-                     difficult: bool, now: datetime) -> TicketRequirements:
+                     difficult: bool, now: datetime, *,
+                     with_previous: bool = True) -> TicketRequirements:
     """A ticket's needs: its category's skills and tier, its language, channel, team,
-    priority, the customer's tier as VIP level, the difficult flag, the previous agent; and
+    priority, the customer's tier as VIP level, the difficult flag, the previous agent (one
+    query; left out without ``with_previous``, as who may serve does not depend on it); and
     the relaxation steps its wait has earned, each one recorded."""
     language = ticket.language if ticket.language not in (None, "", UNKNOWN_LANGUAGE) else None
-    previous = uow.routing.previous_agent(ticket.requester_id, ticket.ticket_id)
+    previous = uow.routing.previous_agent(ticket.requester_id, ticket.ticket_id) \
+        if with_previous else None
     needs = settings.skill_map.requirements(
         ticket.ticket_id, ticket.category, ticket.channel, instant(ticket.created_at),
         language=language, priority=PRIORITY_RANK.get(ticket.priority, 1),

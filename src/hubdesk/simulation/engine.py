@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from hubdesk.domain.routing import Presence, Roster, TicketRequirements
 from hubdesk.simulation.arrivals import Contacts
+from hubdesk.simulation.forecasts import BreachWatch
 from hubdesk.simulation.policies import build_policy
 from hubdesk.simulation.scenario import Scenario
 
-FINISH, ABANDON, SHIFT_ON, SHIFT_OFF, RELAX = range(5)
+FINISH, ABANDON, SHIFT_ON, SHIFT_OFF, RELAX, FORECAST = range(6)
 
 
 @dataclass
@@ -49,7 +50,10 @@ def _shift_events(scenario: Scenario, days: int) -> list[tuple[float, int, int]]
 
 
 # The event loop, kept flat: it runs a million times in the benchmark.
-def run(scenario: Scenario, policy_name: str, contacts: Contacts) -> Outcome:  # noqa: C901
+def run(scenario: Scenario, policy_name: str, contacts: Contacts,  # noqa: C901
+        watch: BreachWatch | None = None) -> Outcome:
+    """One policy on the drawn contacts; with a ``watch``, waiting contacts are forecast at its
+    share of their SLA (the forecasts go to the watch)."""
     roster = Roster(scenario.agents)
     policy = build_policy(policy_name, roster, scenario.policy)
     events = _shift_events(scenario, contacts.days)
@@ -98,6 +102,8 @@ def run(scenario: Scenario, policy_name: str, contacts: Contacts) -> Outcome:  #
                 index, channel, now, needs, language, tier, priority, vip[index], now + sla,
                 difficult[index]), now)
             if agent is None:
+                if watch is not None:
+                    push(events, (now + watch.share * sla, FORECAST, index))
                 if patience[index] != inf:
                     push(events, (now + patience[index], ABANDON, index))
                 for after in relax_after:
@@ -108,6 +114,8 @@ def run(scenario: Scenario, policy_name: str, contacts: Contacts) -> Outcome:  #
             continue
         now, what, ident = pop(events)
         if what == FINISH:
+            if watch is not None:
+                watch.finished(types[kinds[ident]][0], handle[ident])
             for ticket in policy.finish(ident, now):
                 start(ticket.ticket_id, held[ticket.ticket_id][0], now)
         elif what == ABANDON:
@@ -116,6 +124,9 @@ def run(scenario: Scenario, policy_name: str, contacts: Contacts) -> Outcome:  #
         elif what == RELAX:
             for contact, agent in policy.tick(now):
                 start(contact, agent, now)
+        elif what == FORECAST:
+            if watch is not None and wait[ident] < 0 and not abandoned[ident]:
+                watch.forecast(policy, ident, now, arrival[ident] + types[kinds[ident]][5])
         elif what == SHIFT_ON:
             on_since[ident] = now
             for ticket in policy.set_presence(ident, Presence.ONLINE, now):

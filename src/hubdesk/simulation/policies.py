@@ -24,6 +24,7 @@ POLICIES = ("hubdesk", "round_robin", "least_loaded")
 
 class Policy(Protocol):
     router: Router
+    queue: WaitingQueue
     held: dict[int, tuple[int, TicketRequirements]]
 
     def arrive(self, ticket: TicketRequirements, now: float) -> int | None: ...

@@ -9,6 +9,7 @@ from typing import Any
 from hubdesk.domain.routing import AgentProfile, RoutingPolicy, SkillNeed
 from hubdesk.simulation.arrivals import draw_contacts
 from hubdesk.simulation.engine import run
+from hubdesk.simulation.forecasts import BreachWatch
 from hubdesk.simulation.policies import POLICIES
 from hubdesk.simulation.report import summarise
 from hubdesk.simulation.scenario import AgentGroup, ContactType, Duration, Scenario
@@ -35,6 +36,19 @@ def simulate(scenario: Scenario, policies: Sequence[str] = POLICIES, seed: int |
                          "contacts_per_cpu_s": len(contacts) / cpu if cpu else 0.0}
     return {"scenario": scenario.name, "seed": seed, "contacts": len(contacts),
             "agents": len(scenario.agents), "draw_seconds": draw_s, "policies": results}
+
+
+def breach_forecasts(scenario: Scenario, *, share: float = 0.75, threshold: float = 0.5,
+                     policy: str = "hubdesk", seed: int | None = None) -> dict[str, Any]:
+    """A day of the scenario under ``policy``, forecasting every contact still waiting when
+    it has used ``share`` of its SLA; the forecasts scored against the outcome."""
+    seed = scenario.seed if seed is None else seed
+    contacts = draw_contacts(scenario, seed, None)
+    watch = BreachWatch(share, threshold)
+    outcome = run(scenario, policy, contacts, watch)
+    sla = [scenario.contact_types[kind].sla_s for kind in contacts.kind]
+    return {"scenario": scenario.name, "seed": seed, "policy": policy,
+            "contacts": len(contacts), **watch.scored(outcome.wait_s, sla)}
 
 
 def erlang_c_scenario(calls: float = 100, interval_s: float = 1800, aht_s: float = 180,

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hubdesk.domain.tickets import UNRESOLVED, Status
 from hubdesk.services.routing_records import (
+    DONE,
     PRIORITY_ORDER,
     AgentRoutingRow,
     StoredDecision,
@@ -163,8 +164,8 @@ class SqlRoutingRepository:
         hold are skipped, so concurrent pulls never wait for or take the same ticket."""
         tk, tr, cu = t.tickets, t.ticket_routing, t.customers
         urgency = _PRIORITY_ORDER
-        query = (select(tk.c.id, tk.c.channel, tk.c.priority, tk.c.category, tk.c.language,
-                        tk.c.team_id, tk.c.requester_id, tk.c.created_at,
+        query = (select(tk.c.id, tk.c.subject, tk.c.channel, tk.c.priority, tk.c.category,
+                        tk.c.language, tk.c.team_id, tk.c.requester_id, tk.c.created_at,
                         cu.c.tier.label("customer_tier"), *[c.label(f"r_{c.name}")
                                                             for c in tr.columns])
                  .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
@@ -207,6 +208,17 @@ class SqlRoutingRepository:
         rows = self.db.execute(select(tr.c.agent_id, func.sum(tr.c.held))
                                .where(tr.c.agent_id.in_(agent_ids)).group_by(tr.c.agent_id))
         return {int(agent): int(total or 0) for agent, total in rows}
+
+    def recent_holds(self, limit: int) -> list[tuple[str, datetime, datetime]]:
+        """(channel, assigned at, released at) of the tickets most recently done with, newest
+        first: how long work holds an agent's units."""
+        tk, tr = t.tickets, t.ticket_routing
+        rows = self.db.execute(
+            select(tk.c.channel, tr.c.assigned_at, tr.c.updated_at)
+            .select_from(tr.join(tk, tk.c.id == tr.c.ticket_id))
+            .where(tr.c.state == DONE, tr.c.assigned_at.is_not(None))
+            .order_by(tr.c.updated_at.desc()).limit(limit))
+        return [(str(row.channel), row.assigned_at, row.updated_at) for row in rows]
 
     def unroutable(self, limit: int) -> list[TicketRoutingState]:
         rows = self.db.execute(select(t.ticket_routing)
@@ -290,9 +302,9 @@ def _state(row: Row[Any], prefix: str = "") -> TicketRoutingState:
         assigned_at=m[f"{prefix}assigned_at"], waiting_since=m[f"{prefix}waiting_since"])
 
 
-def _waiting(row: Row[Any]) -> WaitingTicket:
+def _waiting(row: Any) -> WaitingTicket:  # a Row of the ten-plus columns `waiting` selects
     state = _state(row, "r_") if row._mapping["r_ticket_id"] is not None else None
     return WaitingTicket(ticket_id=int(row.id), channel=row.channel, priority=row.priority,
                          category=row.category, language=row.language, team_id=row.team_id,
                          requester_id=int(row.requester_id), customer_tier=row.customer_tier,
-                         created_at=row.created_at, state=state)
+                         created_at=row.created_at, state=state, subject=row.subject)

@@ -620,7 +620,7 @@ ticket_routing = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("held >= 0", name="held_not_negative"),
     Index("ix_ticket_routing_agent", "agent_id"),
-    Index("ix_ticket_routing_state", "state"),
+    Index("ix_ticket_routing_state_updated", "state", "updated_at"),
 )
 
 # Every routing decision with its why (`RoutingDecision.to_dict`), newest last; manual

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field, StrictBool
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId
@@ -20,6 +20,7 @@ from hubdesk.domain.sla.policies import MAX_TARGET_MINUTES
 from hubdesk.domain.tickets import Channel, Priority
 from hubdesk.services.sla_admin import MAX_ICAL_CHARACTERS, calendar_from_input
 from hubdesk.services.sla_reads import ClockHistoryEntry, ClockView
+from hubdesk.services.sla_risk import DEFAULT_THRESHOLD
 
 router = APIRouter(prefix="/api/v1", tags=["sla"],
                    responses=problem_responses(400, 401, 403, 404, 409, 422))
@@ -202,6 +203,32 @@ class ClockOut(BaseModel):
         return cls(**view.__dict__)
 
 
+class BreachForecastOut(BaseModel):
+    ticket_id: int
+    subject: str
+    channel: str
+    target: str = Field(description="first_response or next_response")
+    due_at: datetime | None
+    business_seconds_left: float
+    probability: float = Field(ge=0, le=1, description="of still waiting for an agent when "
+                                                       "the clock runs out")
+    ahead: int = Field(description="tickets the same agents will take first")
+    free_slots: int
+    busy_slots: int
+    mean_handle_s: float
+    expected_wait_s: float | None = Field(description="null: nobody online could take it")
+
+
+class RiskReportOut(BaseModel):
+    threshold: float
+    waiting: int = Field(description="tickets waiting for an agent that were looked at")
+    closed: int = Field(description="of those, on a calendar closed now: not forecast")
+    forecast: int
+    at_risk: int = Field(description="forecasts at or above the threshold")
+    mean_handle_s: dict[str, float] = Field(description="per channel, from recent releases")
+    forecasts: list[BreachForecastOut] = Field(description="the likeliest breach first")
+
+
 class ClockHistoryOut(BaseModel):
     target: str
     cycle: int
@@ -279,6 +306,15 @@ def replace_policy(policy_id: PathId, body: PolicyIn, app: AppDep,
 def delete_policy(policy_id: PathId, app: AppDep, agent: AgentDep) -> Response:
     app.sla.delete_policy(agent, policy_id)
     return Response(status_code=204)
+
+
+@router.get("/sla/at-risk", response_model=RiskReportOut)
+def at_risk(app: AppDep, agent: AgentDep,
+            threshold: Annotated[float, Query(gt=0, le=1)] = DEFAULT_THRESHOLD) -> RiskReportOut:
+    """Breach forecasts for tickets waiting for an agent: from the line ahead of each, the
+    online agents who could take it and recent handling times, not from the share of time
+    used alone. Team leads, coordinators, managers and administrators."""
+    return RiskReportOut(**app.sla.forecast_breaches(agent, threshold=threshold).to_dict())
 
 
 @router.get("/tickets/{ticket_id}/sla", response_model=TicketSlaOut)

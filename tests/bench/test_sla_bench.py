@@ -1,0 +1,24 @@
+"""`hubdesk bench sla` at a toy size: calendar speed, the sweep's index, breach forecasts."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.bench import sla
+from tests.bench.test_runs import bench_postgres  # noqa: F401 - a fixture
+
+
+@pytest.mark.usefixtures("bench_postgres")
+def test_the_sla_bench_reports_the_sweep_and_the_forecasts() -> None:
+    result = sla.run(tickets=3000, limit=1000)
+    assert result["calendar_add_per_s"] > 0 and result["open_tickets"] == 3000
+    assert result["due_found"] == result["due_in_database"] > 0
+    assert result["index_scan"]
+    assert 0 < result["prediction_recall"] <= 1 and 0 < result["prediction_precision"] <= 1
+    found = result["prediction"]
+    assert set(found) == {f"volume_{v:g}_warn_at_{s:g}" for v in sla.PREDICTION_VOLUMES
+                          for s in sla.PREDICTION_SHARES}
+    for pooled in found.values():
+        assert pooled["hits"] <= min(pooled["predicted_breaches"], pooled["breaches"])
+        assert pooled["breaches"] <= pooled["forecasts"] < pooled["contacts"]
+        assert pooled["fixed_threshold_precision"] == pooled["breaches"] / pooled["forecasts"]
