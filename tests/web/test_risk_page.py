@@ -1,0 +1,37 @@
+"""The console's at-risk page: waiting tickets by their chance of missing the answer deadline,
+for the people who watch the queues only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hubdesk.domain.agents import Role
+from tests import factories
+from tests.routing_desk import agent, configure, ticket
+from tests.web.pages import sign_in
+
+
+def test_the_at_risk_page_ranks_waiting_tickets_and_says_why(hub, client):
+    admin = configure(hub).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    agent(hub, coordinator.agent, {"returns": 3})  # online, but cannot take billing
+    opened = ticket(hub, admin, subject="Invoice <b>wrong</b>", at=datetime.now(UTC))
+    sign_in(client, coordinator.agent)
+    page = client.get("/tickets").text
+    assert '<a href="/at-risk">At risk</a>' in page
+    page = client.get("/at-risk").text
+    assert "1 waiting, 1 likely to breach" in page
+    row = page.split(f'<a href="/tickets/{opened.ticket.id}">', 1)[1].split("</tr>", 1)[0]
+    assert "Invoice &lt;b&gt;wrong&lt;/b&gt;" in row
+    assert "100 %" in row and "nobody online can take it" in row
+    assert "first response: 59 min left" in row and "0 free, 0 busy" in row
+
+
+def test_a_representative_is_told_the_page_is_not_for_their_role(hub, client):
+    rep = factories.staff(hub, with_password=True)
+    sign_in(client, rep.agent)
+    assert '<a href="/at-risk">' not in client.get("/tickets").text
+    refused = client.get("/at-risk")
+    assert refused.status_code == 403 and "coordinators" in refused.text
