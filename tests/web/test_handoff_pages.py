@@ -101,3 +101,32 @@ def test_escalating_from_the_ticket_page(hub, client, desk):
     assert moved.status_code == 200
     assert "Escalated to tier 2" in moved.text
     assert hub.app.tickets.get(desk["rep"].agent, desk["ticket_id"]).tier == 2
+
+
+def test_the_turnaround_report_names_the_bottleneck_for_those_who_read_reports(hub, client,
+                                                                               desk):
+    from datetime import UTC, datetime, timedelta
+
+    from hubdesk.services.handoffs import NewHandoff
+
+    opened_at = datetime.now(UTC) - timedelta(days=2)
+    slow = hub.app.handoffs.open(desk["rep"].agent, desk["ticket_id"], NewHandoff(
+        department_id=desk["billing"].id, request="Refund please"), now=opened_at)
+    hub.app.handoffs.answer(desk["liaison"].agent, slow.handoff.id, "Refunded",
+                            now=opened_at + timedelta(hours=5))
+    quick = hub.app.handoffs.open(desk["rep"].agent, desk["ticket_id"], NewHandoff(
+        department_id=desk["shipping"].id, request="Where is it?"), now=opened_at)
+    hub.app.handoffs.answer(desk["other_liaison"].agent, quick.handoff.id, "On its way",
+                            now=opened_at + timedelta(minutes=30))
+    sign_in(client, desk["rep"].agent)
+    assert client.get("/handoffs/report").status_code == 403
+    client.cookies.clear()
+    lead = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    sign_in(client, lead.agent)
+    assert '<a href="/handoffs/report">' in client.get("/handoffs").text
+    page = client.get("/handoffs/report?days=7").text
+    billing = page.split("<td>Billing", 1)[1].split("</tr>", 1)[0]
+    assert '<span class="tag">Bottleneck</span>' in billing
+    assert "<td>5 h 0 min</td>" in billing and "<td>100 %</td>" in billing  # over its 4 h OLA
+    shipping = page.split("<td>Shipping", 1)[1].split("</tr>", 1)[0]
+    assert "Bottleneck" not in shipping and "<td>30 min</td>" in shipping

@@ -4,6 +4,7 @@ one handoff with its thread, the department queue liaisons work from, and tier e
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 
 from fastapi import APIRouter, Request
@@ -11,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.handoffs import HandoffStatus
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.render import render, time_left
@@ -131,6 +133,27 @@ async def queue(request: Request, agent: AgentDep) -> Response:
     return render(request, "handoffs.html", agent=agent, views=views,
                   departments=own, department_id=department_id, wanted=wanted,
                   statuses=QUEUE_STATUSES)
+
+
+REPORT_WINDOWS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days"}
+
+
+@router.get("/handoffs/report")
+async def turnaround(request: Request, agent: AgentDep) -> Response:
+    """Per department: how long handoffs take, how often late or rejected; the bottleneck."""
+    days = request.query_params.get("days", "30")
+    days = days if days in REPORT_WINDOWS else "30"
+    until = utcnow()
+    try:
+        result = await run_in_threadpool(app_of(request).handoffs.report, agent,
+                                         until - timedelta(days=int(days)), until)
+    except PermissionDenied as refused:
+        return render(request, "error.html", 403, agent=agent, title="Not for your role",
+                      detail=str(refused))
+    bottleneck = result.report.bottleneck
+    return render(request, "handoff_report.html", agent=agent, result=result, days=days,
+                  windows=REPORT_WINDOWS,
+                  bottleneck_id=bottleneck.department_id if bottleneck else None)
 
 
 @router.get("/handoffs/{handoff_id:int}")

@@ -44,10 +44,17 @@ def time_left(left: timedelta | None) -> str:
     """Business time left, as a person reads it: "3 h 20 min left", "overdue by 45 min"."""
     if left is None:
         return "no deadline"
-    minutes = int(abs(left.total_seconds()) // 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    text = duration(abs(left))
     return f"overdue by {text}" if left < timedelta(0) else f"{text} left"
+
+
+def duration(span: timedelta | None) -> str:
+    """A length of business time, as a person reads it: "2 h 5 min", "—" when unknown."""
+    if span is None:
+        return "—"
+    minutes = int(span.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 def _build_environment() -> Environment:
@@ -56,6 +63,7 @@ def _build_environment() -> Environment:
     env.filters["when"] = _when
     env.filters["label"] = _label
     env.filters["time_left"] = time_left
+    env.filters["duration"] = duration
     return env
 
 
