@@ -116,11 +116,13 @@ def test_at_risk_forecasts_waiting_tickets_for_those_who_watch_the_queues(client
     assert client.post("/api/v1/sla/policies", headers=manager, json={
         "name": "Around the clock",
         "targets": {"normal": {"first_response": 60, "resolution": 480}}}).status_code == 201
-    opened = ticket(hub, people["admin"].agent)  # nobody online: it waits
+    from datetime import UTC, datetime
+
+    opened = ticket(hub, people["admin"].agent, at=datetime.now(UTC))  # nobody online: waits
     report = client.get("/api/v1/sla/at-risk", headers=manager)
     assert report.status_code == 200, report.text
     body = report.json()
-    assert (body["waiting"], body["forecast"], body["at_risk"]) == (1, 1, 1)
+    assert (body["waiting"], body["forecast"], body["at_risk"], body["breached"]) == (1, 1, 1, 0)
     [forecast] = body["forecasts"]
     assert forecast["ticket_id"] == opened.ticket.id and forecast["probability"] == 1.0
     assert forecast["expected_wait_s"] is None and forecast["target"] == "first_response"

@@ -49,6 +49,10 @@ def test_each_waiting_ticket_is_forecast_from_the_line_ahead_of_it(hub, desk):
             breach_probability(LineOutlook(left, ahead, 0, 2, DEFAULT_HOLD_S)))
         assert found.target == "first_response" and found.subject == "Charged twice"
     assert report.at_risk == [f for f in report.forecasts if f.probability >= 0.5]
+    assert report.breached == 0
+    late = hub.app.sla.forecast_breaches(desk, now=later(3700))  # the first is past due
+    assert late.breached == 1 and waiting[0].ticket.id not in {f.ticket_id for f in late.at_risk}
+    assert len(late.at_risk) == 2
 
 
 def test_recent_releases_set_the_handling_time(hub, desk):

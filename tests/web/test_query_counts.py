@@ -62,3 +62,33 @@ def test_the_ticket_page_costs_the_same_for_a_short_or_long_conversation(hub, cl
     for i in range(10):
         add_message(hub.uows, rep.agent, ticket_id, f"Reply {i}", public=i % 2 == 0)
     assert _count(hub, client, f"/tickets/{ticket_id}") == short
+
+
+def test_the_control_room_and_at_risk_pages_cost_the_same_for_few_or_many(hub, client):
+    from datetime import UTC, datetime
+
+    from hubdesk.domain.agents import Role
+    from tests.routing_desk import agent, configure, ticket
+
+    admin = configure(hub).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    agent(hub, coordinator.agent, {"returns": 3})
+    now = datetime.now(UTC)
+    teams = [factories.team(hub, f"Team {n}") for n in range(3)]
+
+    def open_some(count: int) -> None:
+        for n in range(count):
+            opened = ticket(hub, admin, at=now)
+            from hubdesk.services.tickets import TicketChanges
+
+            hub.app.tickets.update(admin, opened.ticket.id, TicketChanges(
+                fields_set=frozenset({"team_id"}), team_id=teams[n % 3].id))
+
+    open_some(2)
+    sign_in(client, coordinator.agent)
+    few = {url: _count(hub, client, url) for url in ("/control", "/at-risk")}
+    open_some(12)
+    agent(hub, coordinator.agent, {"billing": 3}, capacity=1)
+    assert {url: _count(hub, client, url) for url in ("/control", "/at-risk")} == few

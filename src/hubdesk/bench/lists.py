@@ -244,7 +244,8 @@ def _console(port: int, admin: Caller, n: int) -> dict[str, Any]:
     searches = [f"/tickets?{urlencode({'view': 'all', 'status': 'any', 'q': term})}"
                 for term in SEARCH_TERMS]
     found: dict[str, Any] = {}
-    for name, pages in (("list", lists), ("search", searches)):
+    overview = ["/control", "/at-risk"]
+    for name, pages in (("list", lists), ("search", searches), ("control_room", overview)):
         requests = [build.encode("GET", pages[i % len(pages)]) for i in range(n)]
         result = run_async(partial(drive, port, requests, 1))
         found[name] = {**summarise_ms(result.latencies), "requests": n,

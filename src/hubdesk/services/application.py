@@ -31,6 +31,7 @@ from hubdesk.domain.triage import SimilarTicket, Verdict
 from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
 from hubdesk.services import (
     auth,
+    control_room,
     directory,
     feedback,
     jobs,
@@ -560,6 +561,11 @@ class RoutingUseCases(_UseCases):
     def decisions(self, actor: Agent, ticket_id: int
                   ) -> tuple[TicketRoutingState | None, list[StoredDecision]]:
         return routing_admin.decisions(self._uows, actor, ticket_id)
+
+    def control_room(self, actor: Agent, *,
+                     now: datetime | None = None) -> control_room.ControlRoom:
+        """Every queue, agent, likely breach and stuck item of the desk, for coordinators."""
+        return control_room.control_room(self._uows, actor, now=self._now(now))
 
     def board(self, actor: Agent, *, now: datetime | None = None
               ) -> list[routing_admin.AgentBoardRow]:

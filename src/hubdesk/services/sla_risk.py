@@ -41,6 +41,7 @@ class BreachForecast:
     ticket_id: int
     subject: str
     channel: str
+    team_id: int | None
     target: str
     due_at: datetime | None
     business_seconds_left: float
@@ -53,7 +54,7 @@ class BreachForecast:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ticket_id": self.ticket_id, "subject": self.subject, "channel": self.channel,
-                "target": self.target,
+                "team_id": self.team_id, "target": self.target,
                 "due_at": self.due_at.isoformat() if self.due_at else None,
                 "business_seconds_left": self.business_seconds_left,
                 "probability": round(self.probability, 4), "ahead": self.ahead,
@@ -73,11 +74,18 @@ class RiskReport:
 
     @property
     def at_risk(self) -> list[BreachForecast]:
-        return [f for f in self.forecasts if f.probability >= self.threshold]
+        """Forecast to breach, not breached yet."""
+        return [f for f in self.forecasts
+                if f.probability >= self.threshold and f.business_seconds_left > 0]
+
+    @property
+    def breached(self) -> int:
+        return sum(1 for f in self.forecasts if f.business_seconds_left <= 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "waiting": self.waiting, "closed": self.closed,
                 "forecast": len(self.forecasts), "at_risk": len(self.at_risk),
+                "breached": self.breached,
                 "mean_handle_s": {k: round(v, 1) for k, v in self.mean_handle_s.items()},
                 "forecasts": [f.to_dict() for f in self.forecasts]}
 
@@ -136,7 +144,8 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
             continue
         clock = watched[ticket.ticket_id]
         forecasts.append(BreachForecast(
-            ticket.ticket_id, ticket.subject, ticket.channel, clock.target.value, clock.due_at,
+            ticket.ticket_id, ticket.subject, ticket.channel, ticket.team_id, clock.target.value,
+            clock.due_at,
             outlook.time_left_s, breach_probability(outlook), outlook.ahead,
             outlook.free_slots, outlook.busy_slots, outlook.mean_handle_s,
             outlook.expected_wait_s))

@@ -39,6 +39,18 @@ class TicketFilter:
 
 
 @dataclass(frozen=True)
+class TeamLine:
+    """One team's queue at a glance (team None: tickets of no team)."""
+
+    team_id: int | None
+    unresolved: int
+    waiting: int  # for an agent: new or open, unassigned
+    oldest_waiting_since: datetime | None
+    breached: int  # live SLA clocks past their deadline
+    arrived: int  # created in the window asked for
+
+
+@dataclass(frozen=True)
 class TicketRow:
     """One line of a ticket list: what a queue view needs, fetched in a single query."""
 

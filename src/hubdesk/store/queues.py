@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     Row,
     Select,
+    case,
     exists,
     false,
     func,
@@ -31,7 +32,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Priority, Status
-from hubdesk.services.views import Page, TicketFilter, TicketOrder, TicketRow
+from hubdesk.services.views import Page, TeamLine, TicketFilter, TicketOrder, TicketRow
 from hubdesk.store import tables as t
 from hubdesk.store.search import matches_text
 from hubdesk.store.types import UtcDateTime
@@ -281,3 +282,44 @@ def _contact_flags(db: Connection, ids: list[int]) -> tuple[set[int], set[int]]:
         .where(m.c.ticket_id.in_(ids), m.c.author_kind == "customer")).all()
     return ({r.ticket_id for r in found if r.abusive},
             {r.ticket_id for r in found if r.difficult})
+
+
+def team_lines(db: Connection, now: datetime, since: datetime) -> list[TeamLine]:
+    """Per team (None: no team), the unresolved tickets, those waiting for an agent and since
+    when the oldest has, live SLA clocks past their deadline, and tickets created since
+    ``since``: three grouped queries, whatever the number of teams or tickets."""
+    tk, clocks = t.tickets, t.ticket_sla_clocks
+    waiting = (tk.c.assignee_id.is_(None)) & tk.c.status.in_((Status.NEW.value,
+                                                              Status.OPEN.value))
+    lines: dict[int | None, dict[str, Any]] = {}
+
+    def line(team_id: int | None) -> dict[str, Any]:
+        return lines.setdefault(team_id, {"unresolved": 0, "waiting": 0, "oldest": None,
+                                          "breached": 0, "arrived": 0})
+
+    unresolved = [s.value for s in Status if s not in (Status.SOLVED, Status.CLOSED)]
+    for team_id, count, waiting_count, oldest in db.execute(
+            select(tk.c.team_id, func.count(),
+                   func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
+                   func.min(case((waiting, tk.c.created_at), else_=None)))
+            .where(tk.c.status.in_(unresolved), tk.c.merged_into_id.is_(None))
+            .group_by(tk.c.team_id)):
+        found = line(team_id)
+        found.update(unresolved=int(count), waiting=int(waiting_count),
+                     oldest=_utc(oldest) if oldest is not None else None)
+    for team_id, count in db.execute(
+            select(tk.c.team_id, func.count(func.distinct(tk.c.id)))
+            .select_from(clocks.join(tk, tk.c.id == clocks.c.ticket_id))
+            .where(clocks.c.status.in_(("running", "paused")), clocks.c.due_at <= now)
+            .group_by(tk.c.team_id)):
+        line(team_id)["breached"] = int(count)
+    for team_id, count in db.execute(
+            select(tk.c.team_id, func.count()).where(tk.c.created_at >= since)
+            .group_by(tk.c.team_id)):
+        line(team_id)["arrived"] = int(count)
+    return [TeamLine(team_id, v["unresolved"], v["waiting"], v["oldest"], v["breached"],
+                     v["arrived"]) for team_id, v in lines.items()]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

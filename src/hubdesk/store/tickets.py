@@ -23,7 +23,7 @@ from hubdesk.domain.events import Actor, ActorKind, TicketEvent, event_from_reco
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
-from hubdesk.services.views import Page, StoredEvent, TicketFilter
+from hubdesk.services.views import Page, StoredEvent, TeamLine, TicketFilter
 from hubdesk.store import queues
 from hubdesk.store import tables as t
 from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
@@ -94,6 +94,9 @@ class SqlTicketRepository:
     def page(self, scope: TicketScope, filters: TicketFilter, limit: int,
              cursor: str | None) -> Page:
         return queues.page(self.db, scope, filters, limit, cursor)
+
+    def team_lines(self, now: datetime, since: datetime) -> list[TeamLine]:
+        return queues.team_lines(self.db, now, since)
 
     def add_message(self, message: Message) -> int:
         message_id = self.db.execute(insert(t.messages).values(

@@ -18,7 +18,17 @@ from starlette.staticfiles import StaticFiles
 
 from hubdesk.domain.errors import TooManyAttempts
 from hubdesk.services.ports import StoreUnavailable
-from hubdesk.web import customers, handoffs, new_ticket, queue, risk, rules, session, tickets
+from hubdesk.web import (
+    control,
+    customers,
+    handoffs,
+    new_ticket,
+    queue,
+    risk,
+    rules,
+    session,
+    tickets,
+)
 from hubdesk.web.render import STATIC_DIR, render
 from hubdesk.web.session import AgentDep, CsrfRejected, FormDep, LoginRequired, UnstorableForm
 
@@ -38,6 +48,7 @@ def install(app: FastAPI) -> None:
     app.include_router(handoffs.router)
     app.include_router(rules.router)
     app.include_router(risk.router)
+    app.include_router(control.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

@@ -207,6 +207,7 @@ class BreachForecastOut(BaseModel):
     ticket_id: int
     subject: str
     channel: str
+    team_id: int | None
     target: str = Field(description="first_response or next_response")
     due_at: datetime | None
     business_seconds_left: float
@@ -224,7 +225,8 @@ class RiskReportOut(BaseModel):
     waiting: int = Field(description="tickets waiting for an agent that were looked at")
     closed: int = Field(description="of those, on a calendar closed now: not forecast")
     forecast: int
-    at_risk: int = Field(description="forecasts at or above the threshold")
+    at_risk: int = Field(description="forecasts at or above the threshold, not breached yet")
+    breached: int = Field(description="waiting tickets whose answer clock has run out")
     mean_handle_s: dict[str, float] = Field(description="per channel, from recent releases")
     forecasts: list[BreachForecastOut] = Field(description="the likeliest breach first")
 

@@ -1,0 +1,75 @@
+"""The coordinator's control room: the whole operation on one screen, read in one transaction.
+
+Every team's queue (unresolved, waiting for an agent and for how long, breached clocks,
+forecast breaches, arrivals in the last hour), every agent's presence, load and wellbeing,
+the likeliest breaches, handoffs waiting on departments, unroutable tickets and quarantined
+e-mail. Each part is one grouped query or one bounded read, whatever the desk's size.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import PermissionDenied
+from hubdesk.domain.handoffs import HandoffStatus
+from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.routing_admin import BOARD_ROLES, AgentBoardRow, board_in
+from hubdesk.services.sla_risk import BreachForecast, forecast_in
+
+ARRIVAL_WINDOW = timedelta(hours=1)
+MOST_AT_RISK = 10
+COUNT_CAP = 1000  # lists counted at most this far ("1000+")
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    team_id: int | None
+    team_name: str
+    unresolved: int
+    waiting: int
+    oldest_wait: timedelta | None
+    breached: int
+    at_risk: int  # waiting tickets forecast to breach
+    arrived_last_hour: int
+
+
+@dataclass(frozen=True)
+class ControlRoom:
+    at: datetime
+    lines: list[QueueLine]  # the longest oldest wait first
+    agents: list[AgentBoardRow]
+    at_risk: list[BreachForecast]  # the likeliest breaches
+    at_risk_total: int
+    handoffs_waiting: int
+    handoffs_overdue: int
+    unroutable: int
+    quarantined: int
+
+
+def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> ControlRoom:
+    if actor.role not in BOARD_ROLES:
+        raise PermissionDenied("the control room is for team leads, coordinators, managers "
+                               "and administrators")
+    with uows(write=False) as uow:
+        teams = {team.id: team.name for team in uow.structure.teams()}
+        likely = forecast_in(uow, now).at_risk
+        risky = Counter(f.team_id for f in likely)
+        lines = [QueueLine(line.team_id, teams.get(line.team_id, "No team")
+                           if line.team_id is not None else "No team",
+                           line.unresolved, line.waiting,
+                           now - line.oldest_waiting_since if line.oldest_waiting_since
+                           else None, line.breached, risky.get(line.team_id, 0),
+                           line.arrived)
+                 for line in uow.tickets.team_lines(now, now - ARRIVAL_WINDOW)]
+        handoffs = uow.handoffs.queue(None, (HandoffStatus.OPEN, HandoffStatus.IN_PROGRESS),
+                                      COUNT_CAP)
+        overdue = sum(1 for h in handoffs if h.is_overdue(now))
+        room = ControlRoom(
+            now, sorted(lines, key=lambda q: (-(q.oldest_wait or timedelta(0)).total_seconds(),
+                                              q.team_name)),
+            board_in(uow, now), likely[:MOST_AT_RISK], len(likely), len(handoffs), overdue,
+            len(uow.routing.unroutable(COUNT_CAP)), len(uow.mail.quarantined(COUNT_CAP, None)))
+    return room

@@ -1,0 +1,54 @@
+"""The coordinator's control room: every team's queue, every agent, the likeliest breaches and
+what is stuck, on one screen; presence and pause changed from the team board."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.errors import DomainError, PermissionDenied
+from hubdesk.domain.routing import Presence
+from hubdesk.services.routing_records import ProfileChange
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+
+router = APIRouter(include_in_schema=False)
+
+PRESENCES = {p.value: p.value.replace("_", " ").capitalize() for p in Presence}
+
+
+@router.get("/control")
+async def control_room(request: Request, agent: AgentDep) -> Response:
+    try:
+        room = await run_in_threadpool(app_of(request).routing.control_room, agent)
+    except PermissionDenied as refused:
+        return render(request, "error.html", 403, agent=agent, title="Not for your role",
+                      detail=str(refused))
+    return render(request, "control.html", agent=agent, room=room, presences=PRESENCES)
+
+
+@router.post("/control/agents/{agent_id:int}")
+async def change_agent(request: Request, agent_id: int, form: FormDep,
+                       agent: AgentDep) -> Response:
+    """Set an agent's presence, or pause and resume them, from the team board."""
+    app = app_of(request)
+    try:
+        if "paused" in form:
+            paused = form.get("paused") == "yes"
+            await run_in_threadpool(partial(app.routing.update_profile, agent, agent_id,
+                                            ProfileChange(paused=paused)))
+            flash(request, "ok", "Paused: routing gives them nothing new." if paused
+                  else "Resumed: routing gives them work again.")
+        else:
+            presence = Presence(str(form.get("presence") or ""))
+            await run_in_threadpool(partial(app.routing.set_presence, agent, agent_id,
+                                            presence))
+            flash(request, "ok", f"Presence set to {PRESENCES[presence.value].lower()}.")
+    except ValueError:
+        flash(request, "error", "Choose online, away, on a break or offline.")
+    except DomainError as error:
+        flash(request, "error", str(error))
+    return RedirectResponse("/control#team", status_code=303)

@@ -1,0 +1,76 @@
+"""The coordinator's control room on both databases: every team's queue with its waiting,
+oldest wait, breaches, likely breaches and arrivals; the team board changes presence and
+pauses agents; representatives are kept out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hubdesk.domain.agents import Role
+from hubdesk.domain.routing import Presence
+from tests import factories
+from tests.routing_desk import agent, configure, ticket
+from tests.web.pages import post_form, sign_in
+
+
+def _row(page: str, marker: str) -> str:
+    return page.split(marker, 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_control_room_shows_every_queue_and_the_team(hub, client):
+    admin = configure(hub).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    front = factories.team(hub, "Front line")
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    rep = agent(hub, coordinator.agent, {"returns": 3})
+    now = datetime.now(UTC)
+    overdue = hub.app.tickets.update(admin, ticket(hub, admin, at=now - timedelta(hours=3)
+                                                   ).ticket.id, _team(front.id))
+    fresh = ticket(hub, admin, at=now - timedelta(minutes=10))
+    hub.app.tickets.update(admin, fresh.ticket.id, _team(front.id))
+    sign_in(client, coordinator.agent)
+    assert '<a href="/control">Control room</a>' in client.get("/tickets").text
+    page = client.get("/control").text
+    line = _row(page, f'team={front.id}&amp;sort=due">Front line</a>')
+    cells = [c.split("</td>")[0] for c in line.split("<td>")[1:]]
+    # unresolved, waiting (a link), oldest wait, breached, likely to breach, arrived in an hour
+    assert cells[0] == "2" and cells[1].endswith(">2</a>")
+    assert cells[2].startswith("3 h") and cells[3] == "1" and cells[4] == "1"
+    assert cells[5] == "1"
+    assert f"#{fresh.ticket.id} Charged twice" in page  # the likeliest breaches
+    assert "<strong>1</strong> likely to breach" in page
+    assert overdue.ticket.id != fresh.ticket.id
+    board = _row(page, f"<td>{rep.agent.name}")
+    assert "Online" in board and "0/10 units" in board
+    changed = post_form(client, f"/control/agents/{rep.agent.id}", {"presence": "on_break"},
+                        page="/control")
+    assert "Presence set to on break." in changed.text
+    paused = post_form(client, f"/control/agents/{rep.agent.id}", {"paused": "yes"},
+                       page="/control")
+    assert "Paused: routing gives them nothing new." in paused.text
+    assert 'Paused</span>' in _row(paused.text, f"<td>{rep.agent.name}")
+    [line] = [b for b in hub.app.routing.board(coordinator.agent)
+              if b.row.agent_id == rep.agent.id]
+    assert line.row.presence == Presence.ON_BREAK.value and line.row.paused
+
+
+def test_a_representative_is_kept_out_of_the_control_room(hub, client):
+    configure(hub)
+    coordinator = factories.staff(hub, Role.COORDINATOR).agent
+    colleague = agent(hub, coordinator, {"billing": 3})
+    rep = factories.staff(hub, with_password=True)
+    sign_in(client, rep.agent)
+    assert client.get("/control").status_code == 403
+    refused = post_form(client, f"/control/agents/{colleague.agent.id}", {"paused": "yes"},
+                        follow=False)
+    assert refused.status_code == 303
+    [line] = [b for b in hub.app.routing.board(coordinator)
+              if b.row.agent_id == colleague.agent.id]
+    assert not line.row.paused
+
+
+def _team(team_id):
+    from hubdesk.services.tickets import TicketChanges
+
+    return TicketChanges(fields_set=frozenset({"team_id"}), team_id=team_id)
