@@ -7,7 +7,7 @@ from functools import cached_property
 
 from sqlalchemy import Engine, text
 
-from hubdesk.bus import FanOut, LocalBroadcast, RedisPublisher
+from hubdesk.bus import FanOut, LocalBroadcast, RedisListener, RedisPublisher
 from hubdesk.config import Settings
 from hubdesk.domain.agents import Role
 from hubdesk.domain.clock import utcnow
@@ -42,9 +42,19 @@ class Hub:
 
     @property
     def publisher(self) -> FanOut:
-        """Committed events go to this process's subscribers, to Redis if configured, and to
-        the bus's after-commit handlers."""
-        return FanOut(self.broadcast, *([self.redis] if self.redis else []), self.bus)
+        """Committed events go to Redis if configured (every process's subscribers hear them
+        through `listen`), else straight to this process's subscribers; and to the bus's
+        after-commit handlers."""
+        return FanOut(self.redis or self.broadcast, self.bus)
+
+    def listen(self) -> RedisListener | None:
+        """With Redis, start handing events any process published to this process's
+        subscribers (the server does, for live consoles); stop it on shutdown."""
+        if self.redis is None or self.settings.redis_url is None:
+            return None
+        listener = RedisListener(self.settings.redis_url, self.broadcast)
+        listener.start()
+        return listener
 
     @cached_property
     def app(self) -> Application:

@@ -25,6 +25,10 @@ class LocalBroadcast:
             self._subscribers.append(inbox)
         return inbox
 
+    def subscribed(self, inbox: queue.Queue[dict[str, Any]]) -> bool:
+        with self._lock:
+            return inbox in self._subscribers
+
     def unsubscribe(self, inbox: queue.Queue[dict[str, Any]]) -> None:
         with self._lock:
             if inbox in self._subscribers:
@@ -68,3 +72,59 @@ class FanOut:
     def publish(self, topic: str, payload: dict[str, Any]) -> None:
         for publisher in self.publishers:
             publisher.publish(topic, payload)
+
+
+class RedisListener:
+    """Hands every event published on the shared Redis channel to this process's subscribers,
+    so a live console on any server process sees what any process committed.
+
+    A daemon thread; a lost connection is retried every few seconds, and each reconnect is
+    announced to subscribers (topic ``live.resync``) because events may have been missed.
+    """
+
+    RETRY_SECONDS = 3.0
+
+    def __init__(self, url: str, local: LocalBroadcast, channel: str = EVENTS_CHANNEL) -> None:
+        self.url, self.local, self.channel = url, local, channel
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="hubdesk-live", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import redis
+
+        first = True
+        while not self._stop.is_set():
+            try:
+                client = redis.Redis.from_url(self.url, socket_connect_timeout=5)
+                subscription = client.pubsub(  # type: ignore[no-untyped-call]
+                    ignore_subscribe_messages=True)
+                subscription.subscribe(self.channel)
+                if not first:
+                    self.local.publish("live.resync", {})
+                first = False
+                while not self._stop.is_set():
+                    message = subscription.get_message(timeout=1.0)
+                    if message is not None:
+                        self._forward(message["data"])
+                subscription.close()
+                client.close()
+            except redis.exceptions.RedisError:
+                self._stop.wait(self.RETRY_SECONDS)
+
+    def _forward(self, data: bytes) -> None:
+        try:
+            event = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return  # not one of ours
+        if isinstance(event, dict) and isinstance(event.get("topic"), str):
+            topic = event.pop("topic")
+            self.local.publish(topic, event)

@@ -47,7 +47,7 @@ def serve(
     """Migrate if needed, then serve the console and the API."""
     import uvicorn
 
-    from hubdesk import logs
+    from hubdesk import logs, server
     from hubdesk.api.middleware import ProblemHttpProtocol
 
     settings = get_settings()
@@ -62,6 +62,8 @@ def serve(
     _preload_application(workers)
     uvicorn.run("hubdesk.asgi:app", host=host, port=port, workers=workers,
                 log_config=None, access_log=False, proxy_headers=False,
+                # Live-update streams stay open for minutes; a stop must not wait for them.
+                timeout_graceful_shutdown=server.GRACEFUL_SHUTDOWN_SECONDS,
                 # Requests the server cannot parse are answered as problem+json too.
                 http=ProblemHttpProtocol)
 

@@ -25,6 +25,9 @@ from hubdesk.bootstrap import Hub
 from hubdesk.web import console
 from hubdesk.worker import start_background
 
+# How long a stopping server waits for requests in flight; the console's live-update streams
+# stay open for minutes and are cut at this point (browsers reconnect to another process).
+GRACEFUL_SHUTDOWN_SECONDS = 10
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
 # Swagger UI's files come from the npm registry at build time (`make static`); the product
@@ -40,7 +43,10 @@ def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         background = start_background(hub) if hub.settings.embedded_worker else None
+        listener = hub.listen()
         yield
+        if listener is not None:
+            listener.stop()
         if background is not None:
             thread, stop = background
             stop.set()

@@ -258,3 +258,20 @@ def test_the_queue_fits_tablet_and_phone_widths(desk, server, browser, width: in
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the ticket page scrolls sideways by {overflow}px at {width}px"
     shot(page, f"ticket-{width}px")
+
+
+def test_a_new_ticket_arrives_in_the_queue_without_a_reload(desk, server, browser,
+                                                            sqlite_hub) -> None:
+    from playwright.sync_api import expect
+
+    page = signed_in(browser, server, desk["lead"].agent, path="/tickets?view=team")
+    expect(rows(page)).to_have_count(4)
+    page.wait_for_function("document.getElementById('main').dataset.live === 'refresh'")
+    page.wait_for_timeout(500)  # the page's event stream is open
+    sqlite_hub.app.tickets.open(desk["lead"].agent, NewTicket(
+        subject="Arrived while watching", body="Hello?", requester_email="live@example.com",
+        team_id=desk["shipping"].id))
+    sqlite_hub.app.relay_outbox()
+    expect(rows(page).filter(has_text="Arrived while watching")).to_have_count(1, timeout=8000)
+    expect(page.locator("#live-news")).to_contain_text("Updated just now")
+    shot(page, "queue-live")

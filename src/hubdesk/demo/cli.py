@@ -146,10 +146,11 @@ def _serve(host: str, port: int) -> None:
 
     from hubdesk import logs
     from hubdesk.config import get_settings
+    from hubdesk.server import GRACEFUL_SHUTDOWN_SECONDS
 
     logs.configure(get_settings().log_level)
     uvicorn.run("hubdesk.asgi:app", host=host, port=port, log_config=None, access_log=False,
-                proxy_headers=False)
+                proxy_headers=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
 
 
 def seed(

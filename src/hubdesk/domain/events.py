@@ -111,12 +111,17 @@ def event_from_record(row: Mapping[str, Any]) -> TicketEvent:
                        data=dict(row["data"]))
 
 
-def event_message(event: TicketEvent, ticket_id: int | None = None
-                  ) -> tuple[str, dict[str, Any]]:
-    """The outbox topic and JSON payload published once ``event`` is committed."""
-    return event.kind.topic, {
+def event_message(event: TicketEvent, ticket_id: int | None = None, *,
+                  place: Mapping[str, int | None] | None = None) -> tuple[str, dict[str, Any]]:
+    """The outbox topic and JSON payload published once ``event`` is committed. ``place`` is
+    where the ticket is after the change (`Ticket.place`): who may see the event follows
+    from it (`permissions.TicketScope.contains_place`)."""
+    payload = {
         "ticket_id": event.ticket_id if ticket_id is None else ticket_id,
         "kind": event.kind.value,
         "actor": {"kind": event.actor.kind.value, "id": event.actor.id},
         "changes": {name: list(pair) for name, pair in event.changes.items()},
         "data": event.data, "at": event.at.isoformat()}
+    if place is not None:
+        payload["place"] = dict(place)
+    return event.kind.topic, payload

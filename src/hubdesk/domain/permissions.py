@@ -6,6 +6,7 @@ query filter: the list an agent sees and the single ticket they may open never d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,12 +26,17 @@ class TicketScope:
     assignee_id: int | None = None
 
     def contains(self, ticket: Ticket) -> bool:
+        return self.contains_place(ticket.place())
+
+    def contains_place(self, place: Mapping[str, int | None]) -> bool:
+        """Whether a ticket with this team, department and assignee (`Ticket.place`) is in."""
         if self.everything:
             return True
+        team, department = place.get("team_id"), place.get("department_id")
         return (
-            (ticket.team_id is not None and ticket.team_id in self.team_ids)
-            or (ticket.department_id is not None and ticket.department_id in self.department_ids)
-            or (self.assignee_id is not None and ticket.assignee_id == self.assignee_id)
+            (team is not None and team in self.team_ids)
+            or (department is not None and department in self.department_ids)
+            or (self.assignee_id is not None and place.get("assignee_id") == self.assignee_id)
         )
 
 

@@ -120,6 +120,11 @@ class Ticket:
     def is_closed(self) -> bool:
         return self.status is Status.CLOSED
 
+    def place(self) -> dict[str, int | None]:
+        """Where the ticket is: what decides who may see it (`permissions.TicketScope`)."""
+        return {"team_id": self.team_id, "department_id": self.department_id,
+                "assignee_id": self.assignee_id}
+
     def record(self, actor: Actor, kind: EventKind, at: datetime,
                changes: dict[str, tuple[Any, Any]] | None = None,
                data: dict[str, Any] | None = None) -> None:

@@ -14,14 +14,12 @@ from datetime import datetime, timedelta
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import PermissionDenied
-from hubdesk.domain.handoffs import HandoffStatus
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.routing_admin import BOARD_ROLES, AgentBoardRow, board_in
 from hubdesk.services.sla_risk import BreachForecast, forecast_in
 
 ARRIVAL_WINDOW = timedelta(hours=1)
 MOST_AT_RISK = 10
-COUNT_CAP = 1000  # lists counted at most this far ("1000+")
 
 
 @dataclass(frozen=True)
@@ -64,12 +62,10 @@ def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Con
                            else None, line.breached, risky.get(line.team_id, 0),
                            line.arrived)
                  for line in uow.tickets.team_lines(now, now - ARRIVAL_WINDOW)]
-        handoffs = uow.handoffs.queue(None, (HandoffStatus.OPEN, HandoffStatus.IN_PROGRESS),
-                                      COUNT_CAP)
-        overdue = sum(1 for h in handoffs if h.is_overdue(now))
+        handoffs, overdue = uow.handoffs.waiting_counts(now)
         room = ControlRoom(
             now, sorted(lines, key=lambda q: (-(q.oldest_wait or timedelta(0)).total_seconds(),
                                               q.team_name)),
-            board_in(uow, now), likely[:MOST_AT_RISK], len(likely), len(handoffs), overdue,
-            len(uow.routing.unroutable(COUNT_CAP)), len(uow.mail.quarantined(COUNT_CAP, None)))
+            board_in(uow, now), likely[:MOST_AT_RISK], len(likely), handoffs, overdue,
+            uow.routing.count_unroutable(), uow.mail.count_quarantined())
     return room

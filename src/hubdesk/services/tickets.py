@@ -132,7 +132,7 @@ def flush_events(uow: UnitOfWork, *tickets: Ticket, arrival: Arrival | None = No
         events = ticket.pending_events
         uow.tickets.add_events(events)
         for event in events:
-            topic, payload = event_message(event)
+            topic, payload = event_message(event, place=ticket.place())
             uow.outbox.put(topic, payload, event.at)
         ticket.pending_events = []
 
@@ -277,7 +277,7 @@ def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadTe
     uow.tickets.add_opened(
         ticket, message, _search_text(subject, requester.name, requester.primary_email,
                                       body),
-        [event_message(e) for e in ticket.pending_events], claim)
+        [event_message(e, place=ticket.place()) for e in ticket.pending_events], claim)
     ticket.pending_events = []
     assert ticket.id is not None
     for work in once_stored:  # handlers' work that needed the ticket written

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
 from hubdesk.domain.escalation import TierStep
 from hubdesk.domain.handoffs import (
@@ -81,6 +81,14 @@ class SqlHandoffRepository:
             query = query.where(_h.status.in_([s.value for s in statuses]))
         query = query.order_by(_h.due_at.is_(None), _h.due_at, _h.id).limit(limit)
         return [_handoff(r) for r in self.db.execute(query)]
+
+    def waiting_counts(self, now: datetime) -> tuple[int, int]:
+        """Handoffs still awaited by their departments, and how many of those are past due."""
+        waiting = _h.status.in_((HandoffStatus.OPEN.value, HandoffStatus.IN_PROGRESS.value))
+        total, overdue = self.db.execute(
+            select(func.count(), func.coalesce(func.sum(case((_h.due_at < now, 1), else_=0)), 0))
+            .where(waiting)).one()
+        return int(total), int(overdue)
 
     def due_for_escalation(self, now: datetime, limit: int) -> list[int]:
         rows = self.db.execute(

@@ -91,6 +91,11 @@ class SqlMailRepository:
             query = query.where(t.mail_inbound.c.id < before_id)
         return [_inbound(row) for row in self.db.execute(query)]
 
+    def count_quarantined(self) -> int:
+        return int(self.db.execute(
+            select(func.count()).select_from(t.mail_inbound)
+            .where(t.mail_inbound.c.status == InboundStatus.QUARANTINED.value)).scalar_one())
+
     def recent_from(self, sender: str, since: datetime) -> int:
         return int(self.db.execute(
             select(func.count()).select_from(t.mail_inbound)

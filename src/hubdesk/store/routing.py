@@ -220,6 +220,11 @@ class SqlRoutingRepository:
             .order_by(tr.c.updated_at.desc()).limit(limit))
         return [(str(row.channel), row.assigned_at, row.updated_at) for row in rows]
 
+    def count_unroutable(self) -> int:
+        return int(self.db.execute(
+            select(func.count()).select_from(t.ticket_routing)
+            .where(t.ticket_routing.c.state == "unroutable")).scalar_one())
+
     def unroutable(self, limit: int) -> list[TicketRoutingState]:
         rows = self.db.execute(select(t.ticket_routing)
                                .where(t.ticket_routing.c.state == "unroutable")

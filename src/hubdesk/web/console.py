@@ -22,6 +22,7 @@ from hubdesk.web import (
     control,
     customers,
     handoffs,
+    live,
     new_ticket,
     queue,
     risk,
@@ -49,6 +50,7 @@ def install(app: FastAPI) -> None:
     app.include_router(rules.router)
     app.include_router(risk.router)
     app.include_router(control.router)
+    app.include_router(live.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

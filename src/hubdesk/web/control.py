@@ -27,7 +27,8 @@ async def control_room(request: Request, agent: AgentDep) -> Response:
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
-    return render(request, "control.html", agent=agent, room=room, presences=PRESENCES)
+    return render(request, "control.html", agent=agent, room=room, presences=PRESENCES,
+                  live="refresh")
 
 
 @router.post("/control/agents/{agent_id:int}")

@@ -171,8 +171,9 @@ async def ticket_list(request: Request, agent: AgentDep) -> Response:
     request.session[QUEUE_MEMORY] = {"q": wanted.query_string(cursor=wanted.cursor),
                                      "ids": [r.id for r in page.rows],
                                      "more": page.next_cursor}
-    return render(request, "tickets.html", agent=agent, views=VIEWS, statuses=STATUS_CHOICES,
-                  orders=ORDERS, priorities=list(Priority), channels=list(Channel),
+    return render(request, "tickets.html", agent=agent, live="refresh", views=VIEWS,
+                  statuses=STATUS_CHOICES, orders=ORDERS, priorities=list(Priority),
+                  channels=list(Channel),
                   bulk_statuses=[s for s in Status if s is not Status.NEW],
                   here=request.url.query, **context)
 

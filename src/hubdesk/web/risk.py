@@ -27,4 +27,5 @@ async def at_risk(request: Request, agent: AgentDep) -> Response:
     rows = [(f, timedelta(seconds=f.business_seconds_left),
              None if math.isinf(f.expected_wait_s) else round(f.expected_wait_s / 60))
             for f in report.forecasts]
-    return render(request, "at_risk.html", 200, agent=agent, report=report, rows=rows)
+    return render(request, "at_risk.html", 200, agent=agent, report=report, rows=rows,
+                  live="refresh")

@@ -99,6 +99,7 @@ async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
                              "you do not work on.")
     status = error.status if error else 200
     return render(request, "ticket.html", status, agent=agent, error=error and str(error),
+                  live="ticket", live_ticket=ticket_id,
                   draft=draft, draft_public=draft_public, queue_url=queue_url(request),
                   **context)
 

@@ -1,0 +1,82 @@
+// Live updates: the page listens to /events (server-sent events of committed ticket changes
+// the agent may see). Lists and boards (main[data-live=refresh]) re-read themselves, unless
+// the agent is in the middle of something there; a ticket page (data-live=ticket) says that
+// the ticket changed instead of replacing what the agent may be writing.
+(function () {
+  "use strict";
+  if (!window.EventSource) return;
+  var pending = 0;
+
+  function main() { return document.getElementById("main"); }
+
+  function tell(text, reload) {
+    var news = document.getElementById("live-news");
+    if (!news) return;
+    news.textContent = text + " ";
+    if (reload) {
+      var link = document.createElement("a");
+      link.href = window.location.href;
+      link.textContent = "Reload";
+      news.appendChild(link);
+    }
+  }
+
+  function busy(area) {
+    var active = document.activeElement;
+    if (active && area.contains(active)) {
+      var tag = active.tagName.toLowerCase();
+      if (tag === "input" || tag === "textarea" || tag === "select") return true;
+    }
+    return !!document.querySelector("dialog[open]");
+  }
+
+  function refresh() {
+    pending = 0;
+    var area = main();
+    if (!area || area.dataset.live !== "refresh") return;
+    if (busy(area)) { tell("New activity.", true); return; }
+    fetch(window.location.href, {credentials: "same-origin", headers: {"X-Live": "1"}})
+      .then(function (answer) { return answer.ok ? answer.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
+        var now = main();
+        if (!fresh || !now || busy(now)) return;
+        now.innerHTML = fresh.innerHTML;
+        tell("Updated just now.", false);
+      })
+      .catch(function () { tell("Could not update: ", true); });
+  }
+
+  function onTicket(event) {
+    var area = main();
+    if (!area) return;
+    var change = JSON.parse(event.data);
+    if (area.dataset.live === "ticket") {
+      if (String(change.ticket_id) === area.dataset.ticket) {
+        tell("This ticket has changed since you opened it.", true);
+      }
+    } else if (area.dataset.live === "refresh" && !pending) {
+      pending = window.setTimeout(refresh, 1000);  // one re-read for a burst of changes
+    }
+  }
+
+  function onResync() {
+    var area = main();
+    if (area && area.dataset.live === "refresh") refresh();
+    else if (area && area.dataset.live === "ticket") tell("Some changes may have been missed.", true);
+  }
+
+  // One stream per document: with htmx, pages after the first arrive without a reload, so
+  // the stream opens on the first page that wants it and serves the pages after it.
+  var source = null;
+  function listen() {
+    var area = main();
+    if (source || !area || !area.dataset.live) return;
+    source = new EventSource("/events");
+    source.addEventListener("ticket", onTicket);
+    source.addEventListener("resync", onResync);
+  }
+  document.addEventListener("DOMContentLoaded", listen);
+  document.addEventListener("htmx:afterSettle", listen);
+})();
