@@ -10,6 +10,7 @@ from hubdesk.api.routes import (
     directory,
     handoffs,
     health,
+    macros,
     mail,
     routing,
     rules,
@@ -33,3 +34,4 @@ def install(app: FastAPI) -> None:
     app.include_router(mail.router)
     app.include_router(routing.router)
     app.include_router(rules.router)
+    app.include_router(macros.router)

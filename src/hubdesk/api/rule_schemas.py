@@ -26,7 +26,7 @@ from hubdesk.domain.rules.conditions import MAX_LIST, MAX_TEXT
 from hubdesk.domain.rules.fields import CATALOGUE, FieldSpec, FieldType, Op
 from hubdesk.domain.rules.model import ANCHORS, MAX_HOURS, MAX_NAME, MAX_POSITION, TIMED_STATUSES
 from hubdesk.domain.rules.model import TRIGGER_KINDS as EVENT_KINDS
-from hubdesk.domain.rules.templates import MAX_TEMPLATE
+from hubdesk.domain.rules.templates import MAX_TEMPLATE, PLACEHOLDERS
 from hubdesk.domain.tickets import MAX_TAG_LENGTH, MAX_TAGS, Priority, Status
 
 create_model: Any = _create_model  # typed loosely: the models are built from the catalogue
@@ -203,8 +203,8 @@ class ChangeTagsIn(Strict):
 class ReplyIn(Strict):
     type: Literal["reply"]
     body: str = Field(min_length=1, max_length=MAX_TEMPLATE, description=(
-        "public reply; placeholders {{ticket.id}}, {{ticket.subject}}, {{ticket.status}}, "
-        "{{ticket.priority}}, {{customer.name}}"), json_schema_extra={"pattern": NOT_BLANK})
+        "public reply; placeholders " + ", ".join(f"{{{{{p}}}}}" for p in PLACEHOLDERS)),
+        json_schema_extra={"pattern": NOT_BLANK})
 
 
 class NotifyIn(Strict):

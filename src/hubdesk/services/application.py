@@ -18,6 +18,7 @@ from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import EventKind
+from hubdesk.domain.macros import Macro
 from hubdesk.domain.mail import Inbound, Mailbox, OutboundMail, Outcome
 from hubdesk.domain.mail_rules import MailRouting
 from hubdesk.domain.messages import Attachment, Message
@@ -35,6 +36,7 @@ from hubdesk.services import (
     directory,
     feedback,
     jobs,
+    macros,
     mail,
     mail_imap,
     mail_outbound,
@@ -454,6 +456,34 @@ class SlaUseCases(_UseCases):
         return sla_sweep.sweep_due(self._uows, self._now(now))
 
 
+class MacroUseCases(_UseCases):
+    """Canned replies: managed per desk or team, filled in for a ticket's reply box."""
+
+    def usable(self, actor: Agent) -> list[Macro]:
+        return macros.list_macros(self._uows, actor)
+
+    def create(self, actor: Agent, macro: Macro, *, now: datetime | None = None) -> Macro:
+        return macros.create_macro(self._uows, actor, macro, now=self._now(now))
+
+    def update(self, actor: Agent, macro_id: int, macro: Macro, *,
+               now: datetime | None = None) -> Macro:
+        return macros.update_macro(self._uows, actor, macro_id, macro, now=self._now(now))
+
+    def delete(self, actor: Agent, macro_id: int) -> None:
+        macros.delete_macro(self._uows, actor, macro_id)
+
+    def fill(self, actor: Agent, ticket_id: int, macro_id: int) -> macros.FilledMacro:
+        return macros.fill_macro(self._uows, actor, ticket_id, macro_id)
+
+    def sent(self, actor: Agent, ticket_id: int, macro_id: int, *,
+             now: datetime | None = None) -> None:
+        """After a reply made from a macro: add the macro's tags to the ticket."""
+        filled = macros.fill_macro(self._uows, actor, ticket_id, macro_id)
+        if filled.add_tags:
+            queues.add_tags(self._uows, actor, ticket_id, filled.add_tags, now=self._now(now),
+                            tools=self._deps.tools)
+
+
 class JobUseCases(_UseCases):
     def claim_tick(self, name: str, tick_at: datetime, worker: str) -> bool:
         """True if this worker is the one to run periodic job ``name`` for ``tick_at``."""
@@ -650,6 +680,7 @@ class Application:
         self.mail = MailUseCases(deps)
         self.routing = RoutingUseCases(deps)
         self.rules = RuleUseCases(deps)
+        self.macros = MacroUseCases(deps)
 
     @property
     def policy(self) -> SafetyPolicy:

@@ -85,12 +85,12 @@ def delete_view(uows: UnitOfWorkFactory, actor: Agent, view_id: int) -> None:
         uow.commit()
 
 
-def add_tag(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, tag: str, *,
-            now: datetime | None = None, tools: IntakeTools = NO_TOOLS) -> None:
-    """Add one tag to a ticket, keeping the others (read and written under the row lock)."""
+def add_tags(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, tags: tuple[str, ...], *,
+             now: datetime | None = None, tools: IntakeTools = NO_TOOLS) -> None:
+    """Add tags to a ticket, keeping the others (read and written under the row lock)."""
     at = now or utcnow()
     assert actor.id is not None
-    masked = mask_tags(tools, (tag,))
+    masked = mask_tags(tools, tags)
     with uows() as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.EDIT)
         ticket.update(Actor.agent(actor.id), at, tags=(*ticket.tags, *masked))
@@ -126,7 +126,7 @@ def bulk_change(uows: UnitOfWorkFactory, actor: Agent, ticket_ids: list[int],
     for ticket_id in dict.fromkeys(ticket_ids):
         try:
             if changes is None:
-                add_tag(uows, actor, ticket_id, value, now=now, tools=tools)
+                add_tags(uows, actor, ticket_id, (value,), now=now, tools=tools)
             else:
                 update_ticket(uows, actor, ticket_id, changes, now=now, tools=tools)
         except DomainError as error:

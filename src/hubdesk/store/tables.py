@@ -484,6 +484,19 @@ ticket_tiers = Table(
 )
 
 # An agent's named queue filters, kept as the queue's own query string (shareable URLs).
+# Canned replies agents insert (domain/macros.py): the desk's (team_id NULL) or one team's.
+macros = Table(
+    "macros", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("team_id", Id, ForeignKey("teams.id", ondelete="CASCADE"), nullable=True),
+    Column("then_status", String(16), nullable=True),
+    Column("add_tags", JsonDocument, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_macros_team_name", "team_id", "name"),
+)
+
 saved_views = Table(
     "saved_views", metadata,
     Column("id", Id, primary_key=True, autoincrement=True),

@@ -16,6 +16,7 @@ from hubdesk.store.directory import (
 )
 from hubdesk.store.handoffs import SqlHandoffRepository
 from hubdesk.store.jobs import SqlPeriodicRuns
+from hubdesk.store.macros import SqlMacroRepository
 from hubdesk.store.mail import SqlMailboxRepository, SqlMailRepository
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.routing import SqlRoutingRepository
@@ -115,6 +116,7 @@ class SqlUnitOfWork:
         self.sla = SqlSlaRepository(connection)
         self.handoffs = SqlHandoffRepository(connection)
         self.saved_views = SqlSavedViews(connection)
+        self.macros = SqlMacroRepository(connection)
         self.mail = SqlMailRepository(connection)
         self.mailboxes = SqlMailboxRepository(connection)
         self.routing = SqlRoutingRepository(connection)

@@ -16,6 +16,8 @@ from hubdesk.web.session import AgentDep, app_of
 
 router = APIRouter(include_in_schema=False)
 
+SHOWN = 200  # rows on the page; the likeliest come first
+
 
 @router.get("/at-risk")
 async def at_risk(request: Request, agent: AgentDep) -> Response:
@@ -26,6 +28,6 @@ async def at_risk(request: Request, agent: AgentDep) -> Response:
                       detail=str(refused))
     rows = [(f, timedelta(seconds=f.business_seconds_left),
              None if math.isinf(f.expected_wait_s) else round(f.expected_wait_s / 60))
-            for f in report.forecasts]
+            for f in report.forecasts[:SHOWN]]
     return render(request, "at_risk.html", 200, agent=agent, report=report, rows=rows,
                   live="refresh")

@@ -1,5 +1,6 @@
-"""Macro replies: a stored public reply with simple placeholders such as
-``{{ customer.name }}`` or ``{{ ticket.id }}``, filled in when the rule fires."""
+"""Replies with placeholders such as ``{{ customer.first_name }}`` or ``{{ ticket.number }}``:
+the replies automation rules post, and the macros agents insert (`domain/macros.py`), which
+may also name the agent replying."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ from typing import Any
 from hubdesk.domain.errors import ValidationFailed
 
 MAX_TEMPLATE = 10_000
-PLACEHOLDERS = ("ticket.id", "ticket.subject", "ticket.status", "ticket.priority",
-                "customer.name")
+PLACEHOLDERS = ("ticket.id", "ticket.number", "ticket.subject", "ticket.status",
+                "ticket.priority", "customer.name", "customer.first_name")
+AGENT_PLACEHOLDERS = (*PLACEHOLDERS, "agent.name", "agent.first_name")
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
 
-def check_template(body: Any, where: str) -> str:
-    """The template, refused when empty, too long, or naming an unknown placeholder."""
+def check_template(body: Any, where: str, known: tuple[str, ...] = PLACEHOLDERS) -> str:
+    """The template, refused when empty, too long, or naming a placeholder not in ``known``."""
     if not isinstance(body, str) or not body.strip() or len(body) > MAX_TEMPLATE:
         raise ValidationFailed(f"{where}: a reply is a text of 1 to {MAX_TEMPLATE} characters",
                                {where: "invalid text"})
     for name in _PLACEHOLDER.findall(body):
-        if name not in PLACEHOLDERS:
+        if name not in known:
             message = (f"unknown placeholder {{{{{name}}}}}; use one of "
-                       + ", ".join(f"{{{{{p}}}}}" for p in PLACEHOLDERS))
+                       + ", ".join(f"{{{{{p}}}}}" for p in known))
             raise ValidationFailed(f"{where}: {message}", {where: message})
     return body.strip()
 
@@ -36,3 +38,16 @@ def render(template: str, values: Mapping[str, Any]) -> str:
         return "" if value is None else str(value)
 
     return _PLACEHOLDER.sub(fill, template)
+
+
+def ticket_values(ticket_id: int, subject: str, status: str, priority: str,
+                  customer_name: str | None, agent_name: str | None = None) -> dict[str, Any]:
+    """What the placeholders stand for on one ticket."""
+    return {"ticket.id": ticket_id, "ticket.number": ticket_id, "ticket.subject": subject,
+            "ticket.status": status, "ticket.priority": priority,
+            "customer.name": customer_name, "customer.first_name": _first(customer_name),
+            "agent.name": agent_name, "agent.first_name": _first(agent_name)}
+
+
+def _first(name: str | None) -> str | None:
+    return name.split()[0] if name and name.split() else None

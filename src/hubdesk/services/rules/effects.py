@@ -12,7 +12,7 @@ from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.intake import Arrival, triage_summary
 from hubdesk.domain.messages import Message, clean_body
 from hubdesk.domain.rules import Facts, Firing, Rule, changes_in, facts_of
-from hubdesk.domain.rules.templates import render
+from hubdesk.domain.rules.templates import render, ticket_values
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.ports import UnitOfWork
 
@@ -62,9 +62,8 @@ def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime)
         return
     assert ticket.id is not None
     customer = uow.customers.get(ticket.requester_id)
-    values = {"ticket.id": ticket.id, "ticket.subject": ticket.subject,
-              "ticket.status": ticket.status.value, "ticket.priority": ticket.priority.value,
-              "customer.name": customer.name if customer else None}
+    values = ticket_values(ticket.id, ticket.subject, ticket.status.value,
+                           ticket.priority.value, customer.name if customer else None)
     for reply in firing.outcome.replies:
         text = render(reply.template, values)
         if not text.strip():  # only empty placeholders: nothing to say
