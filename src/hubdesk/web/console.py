@@ -23,6 +23,7 @@ from hubdesk.web import (
     customers,
     handoffs,
     live,
+    macros,
     new_ticket,
     queue,
     risk,
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
     app.include_router(risk.router)
     app.include_router(control.router)
     app.include_router(live.router)
+    app.include_router(macros.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

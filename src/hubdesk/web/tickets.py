@@ -18,11 +18,13 @@ from hubdesk.domain.errors import (
     ValidationFailed,
 )
 from hubdesk.domain.intake import proposed_categories
+from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.application import Application
+from hubdesk.services.macros import FilledMacro
 from hubdesk.services.routing_view import PickerEntry
 from hubdesk.services.tickets import TicketChanges
 from hubdesk.web.history import Names, describe
@@ -88,25 +90,42 @@ def picker_label(entry: PickerEntry) -> str:
     return f"not eligible: {entry.reason}; {where}, {languages}"
 
 
+def _macro_draft(app: Application, agent: Agent, ticket_id: int,
+                 wanted: str) -> tuple[list[Macro], FilledMacro | None]:
+    """The macros the agent may use here, and the one asked for filled in (None if none
+    was asked for, or it is not one of theirs)."""
+    usable = app.macros.usable(agent)
+    chosen = int(wanted) if wanted.isdigit() and len(wanted) < 19 else None
+    if chosen is None or chosen not in {m.id for m in usable}:
+        return usable, None
+    return usable, app.macros.fill(agent, ticket_id, chosen)
+
+
 async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
                        error: DomainError | None = None, draft: str = "",
-                       draft_public: bool = True) -> Response:
+                       draft_public: bool = True, macro: str = "") -> Response:
+    app = app_of(request)
     try:
-        context = await run_in_threadpool(_load_ticket, app_of(request), agent, ticket_id)
+        context = await run_in_threadpool(_load_ticket, app, agent, ticket_id)
+        macros, filled = await run_in_threadpool(_macro_draft, app, agent, ticket_id, macro) \
+            if context["may_reply"] else ([], None)
     except NotFound as missing:
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"{missing}. It may have been removed, or it belongs to a queue "
                              "you do not work on.")
     status = error.status if error else 200
+    if filled is not None and not draft:
+        draft, draft_public = filled.text, True
     return render(request, "ticket.html", status, agent=agent, error=error and str(error),
-                  live="ticket", live_ticket=ticket_id,
+                  live="ticket", live_ticket=ticket_id, macros=macros, filled=filled,
                   draft=draft, draft_public=draft_public, queue_url=queue_url(request),
                   **context)
 
 
 @router.get("/tickets/{ticket_id:int}")
 async def ticket_page(request: Request, ticket_id: int, agent: AgentDep) -> Response:
-    return await _ticket_page(request, agent, ticket_id)
+    return await _ticket_page(request, agent, ticket_id,
+                              macro=request.query_params.get("macro", ""))
 
 
 def _back_to(ticket_id: int) -> Response:
@@ -119,14 +138,20 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     public = form.get("visibility", "public") != "internal"
     then = str(form.get("then") or "")
     status = {"pending": Status.PENDING, "solved": Status.SOLVED}.get(then)
+    macro = str(form.get("macro_id") or "")
     try:
         await run_in_threadpool(partial(app_of(request).tickets.reply, agent, ticket_id, body,
                                         public=public, then_status=status))
     except DomainError as error:
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
-                                  draft_public=public)
+                                  draft_public=public, macro=macro)
     done = "Reply sent to the customer" if public else "Internal note added"
     flash(request, "ok", f"{done}; the ticket is {status.value} now." if status else f"{done}.")
+    if public and macro.isdigit() and len(macro) < 19:  # the macro's tags, once sent
+        try:
+            await run_in_threadpool(app_of(request).macros.sent, agent, ticket_id, int(macro))
+        except DomainError as error:
+            flash(request, "error", f"The macro's tags were not added: {error}")
     if form.get("next") == "yes":
         return await _to_next(request, agent, ticket_id)
     return _back_to(ticket_id)
