@@ -67,3 +67,4 @@ def test_a_team_lead_adds_a_macro_for_their_team_and_sees_refusals_by_the_form(h
     assert macro.add_tags == ("greeted", "first-contact") and macro.then_status is Status.PENDING
     removed = post_form(client, f"/macros/{macro.id}/delete", {}, page="/macros")
     assert "Macro removed." in removed.text and hub.app.macros.usable(lead.agent) == []
+

@@ -118,13 +118,16 @@ class TicketUseCases(_UseCases):
     def reply(self, actor: Agent, ticket_id: int, body: str, *, public: bool = True,
               body_html: str | None = None,
               attachments: list[tickets.NewAttachment] | None = None,
-              now: datetime | None = None, then_status: Status | None = None) -> Message:
+              now: datetime | None = None, then_status: Status | None = None,
+              seen_up_to: int | None = None) -> Message:
         """A public reply to the customer, or (``public=False``) an internal note; with
-        ``then_status``, and the ticket set to that status in the same transaction."""
+        ``then_status``, and the ticket set to that status in the same transaction; with
+        ``seen_up_to``, refused (409) if someone else wrote after that message."""
         return tickets.add_message(self._uows, actor, ticket_id, body, public=public,
                                    body_html=body_html, attachments=attachments,
                                    blobs=self._deps.blobs, now=self._now(now),
-                                   tools=self._deps.tools, then_status=then_status)
+                                   tools=self._deps.tools, then_status=then_status,
+                                   seen_up_to=seen_up_to)
 
     def customer_wrote(self, ticket_id: int, body: str, *,
                        channel_meta: dict[str, Any] | None = None,

@@ -19,7 +19,7 @@ from hubdesk.domain.customers import (
 )
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.escalation import current_tier
-from hubdesk.domain.events import Actor, EventKind, event_message
+from hubdesk.domain.events import Actor, ActorKind, EventKind, event_message
 from hubdesk.domain.intake import (
     Arrival,
     ticket_fields_from_triage,
@@ -305,13 +305,31 @@ def message_on(uow: UnitOfWork, ticket_id: int, message_id: int) -> Message:
     return message
 
 
+def _refuse_if_written_meanwhile(uow: UnitOfWork, actor: Agent, ticket_id: int,
+                                 seen_up_to: int) -> None:
+    """Checked under the ticket's row lock, so two agents replying at once cannot both pass."""
+    others = [m for m in uow.tickets.messages_after(ticket_id, seen_up_to)
+              if not (m.author.kind is ActorKind.AGENT and m.author.id == actor.id)]
+    if not others:
+        return
+    names = uow.agents.names([m.author.id for m in others
+                              if m.author.kind is ActorKind.AGENT and m.author.id])
+    who = sorted({names.get(m.author.id or 0, "another agent")
+                  if m.author.kind is ActorKind.AGENT else "the customer" for m in others})
+    raise Conflict(f"{' and '.join(who)} wrote on this ticket since you opened it: read it, "
+                   "then send again")
+
+
 def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str, *,
                 public: bool = True, body_html: str | None = None,
                 attachments: list[NewAttachment] | None = None,
                 blobs: BlobStore | None = None, now: datetime | None = None,
-                tools: IntakeTools = NO_TOOLS, then_status: Status | None = None) -> Message:
+                tools: IntakeTools = NO_TOOLS, then_status: Status | None = None,
+                seen_up_to: int | None = None) -> Message:
     """An agent's public reply or internal note; with ``then_status`` the ticket takes that
-    status in the same transaction ("send and set pending", "send and solve")."""
+    status in the same transaction ("send and set pending", "send and solve"). With
+    ``seen_up_to`` (the last message the agent had in front of them), it is refused if
+    someone else wrote on the ticket after that one: the agent reads it first."""
     files = [replace(f, filename=mask_line(tools, f.filename)) for f in attachments or []]
     read = with_html(tools, read_agent_text(tools, clean_body(body, has_attachments=bool(files))),
                      body_html)
@@ -324,6 +342,8 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
     with uows() as uow:
         action = TicketAction.PUBLIC_REPLY if public else TicketAction.INTERNAL_NOTE
         ticket = load_for(uow, actor, ticket_id, action)
+        if seen_up_to is not None:
+            _refuse_if_written_meanwhile(uow, actor, ticket_id, seen_up_to)
         if public:
             ticket.on_public_reply_by_agent(author, at)
         elif ticket.is_closed:

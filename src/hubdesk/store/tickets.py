@@ -120,6 +120,10 @@ class SqlTicketRepository:
     def messages(self, ticket_id: int) -> list[Message]:
         return self._messages(t.messages.c.ticket_id == ticket_id)
 
+    def messages_after(self, ticket_id: int, message_id: int) -> list[Message]:
+        return self._messages(and_(t.messages.c.ticket_id == ticket_id,
+                                   t.messages.c.id > message_id))
+
     def message(self, ticket_id: int, message_id: int) -> Message | None:
         found = self._messages(and_(t.messages.c.ticket_id == ticket_id,
                                     t.messages.c.id == message_id))
