@@ -112,7 +112,7 @@ def _answer_clock(clocks: list[SlaClock]) -> SlaClock | None:
 def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRESHOLD,
                 limit: int = MAX_WAITING) -> RiskReport:
     settings = settings_in(uow)
-    waiting = uow.routing.waiting(limit)
+    waiting = uow.routing.waiting(limit, with_state=False)
     clocks = uow.sla.clocks_of([w.ticket_id for w in waiting])
     setup = SlaSetup.load(uow)
     handle = mean_handle_by_channel(uow.routing.recent_holds(HOLD_SAMPLE))
@@ -129,8 +129,10 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
             continue
         watched[ticket.ticket_id] = clock
         time_left[ticket.ticket_id] = clock.business_left(now, calendar).total_seconds()
-    needs = [requirements_for(uow, settings, w, bool(w.state and w.state.difficult), now,
-                              with_previous=False) for w in waiting]
+    # Who may take a ticket does not depend on whether it is difficult or who served the
+    # customer before: neither is read for the line.
+    needs = [requirements_for(uow, settings, w, False, now, with_previous=False)
+             for w in waiting]
     roster = full_roster(uow, settings, now)  # the busy count: their slots free up
 
     def handle_of(channel: str) -> float:

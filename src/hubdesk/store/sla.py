@@ -20,6 +20,7 @@ from hubdesk.domain.sla.clocks import LIVE, ClockEntry, ClockStatus, SlaClock
 from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
 from hubdesk.services.ports import DuplicateKey
 from hubdesk.store import tables as t
+from hubdesk.store.types import among
 
 _US = timedelta(microseconds=1)
 _LIVE = [status.value for status in LIVE]
@@ -94,7 +95,8 @@ class SqlSlaRepository:
         found: dict[int, list[SlaClock]] = {i: [] for i in ids}
         if ids:
             rows = self.db.execute(select(t.ticket_sla_clocks).where(
-                t.ticket_sla_clocks.c.ticket_id.in_(ids)).order_by(t.ticket_sla_clocks.c.id))
+                among(self.db, t.ticket_sla_clocks.c.ticket_id, ids))
+                .order_by(t.ticket_sla_clocks.c.id))
             for row in rows:
                 found[row.ticket_id].append(_clock(row))
         return found

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.routing.profiles import require_level, require_tier
@@ -95,5 +96,5 @@ class SkillMap:
                      arrived_at: float, **details: object) -> TicketRequirements:
         """A ticket's requirements from its category; ``details`` are the other fields."""
         rule = self.rule_for(category)
-        ticket = TicketRequirements(ticket_id, channel, arrived_at, rule.needs, tier=rule.tier)
-        return replace(ticket, **details) if details else ticket  # type: ignore[arg-type]
+        fields: dict[str, Any] = {"tier": rule.tier, **details}
+        return TicketRequirements(ticket_id, channel, arrived_at, rule.needs, **fields)
