@@ -24,6 +24,7 @@ from hubdesk.web import (
     handoffs,
     live,
     macros,
+    mail,
     new_ticket,
     queue,
     risk,
@@ -53,6 +54,7 @@ def install(app: FastAPI) -> None:
     app.include_router(control.router)
     app.include_router(live.router)
     app.include_router(macros.router)
+    app.include_router(mail.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

@@ -1,0 +1,64 @@
+"""The console's e-mail quarantine: every message that could not become a ticket update, with
+why; a coordinator processes it again once the cause is fixed, opens a ticket from it by hand,
+or downloads the message as received."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.errors import DomainError, PermissionDenied
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+
+router = APIRouter(include_in_schema=False)
+
+SHOWN = 100
+
+
+@router.get("/mail/quarantine")
+async def quarantine(request: Request, agent: AgentDep) -> Response:
+    try:
+        held = await run_in_threadpool(lambda: app_of(request).mail.quarantined(
+            agent, limit=SHOWN))
+    except PermissionDenied as refused:
+        return render(request, "error.html", 403, agent=agent, title="Not for your role",
+                      detail=str(refused))
+    return render(request, "quarantine.html", agent=agent, held=held, shown=SHOWN)
+
+
+@router.post("/mail/quarantine/{inbound_id:int}/retry")
+async def retry(request: Request, inbound_id: int, form: FormDep, agent: AgentDep) -> Response:
+    try:
+        outcome = await run_in_threadpool(app_of(request).mail.retry, agent, inbound_id)
+        flash(request, "ok", f"Message {inbound_id} processed again: {outcome.value}.")
+    except DomainError as error:
+        flash(request, "error", str(error))
+    return RedirectResponse("/mail/quarantine", status_code=303)
+
+
+@router.post("/mail/quarantine/{inbound_id:int}/ticket")
+async def to_ticket(request: Request, inbound_id: int, form: FormDep,
+                    agent: AgentDep) -> Response:
+    try:
+        ticket_id = await run_in_threadpool(app_of(request).mail.to_ticket, agent, inbound_id,
+                                            str(form.get("requester_email") or ""))
+    except DomainError as error:
+        flash(request, "error", str(error))
+        return RedirectResponse("/mail/quarantine", status_code=303)
+    flash(request, "ok", f"Ticket #{ticket_id} opened from message {inbound_id}.")
+    return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
+
+
+@router.get("/mail/quarantine/{inbound_id:int}/raw")
+async def raw(request: Request, inbound_id: int, agent: AgentDep) -> Response:
+    try:
+        data = await run_in_threadpool(app_of(request).mail.raw, agent, inbound_id)
+    except DomainError as error:
+        return render(request, "error.html", error.status, agent=agent, title="Not available",
+                      detail=str(error))
+    # Served as a download, never rendered: its content is whatever the sender wrote.
+    return Response(data, media_type="message/rfc822", headers={
+        "Content-Disposition": f'attachment; filename="message-{inbound_id}.eml"',
+        "X-Content-Type-Options": "nosniff"})
