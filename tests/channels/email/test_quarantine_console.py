@@ -14,7 +14,8 @@ from hubdesk.server import create_app
 from tests import factories
 from tests.web.pages import post_form, sign_in
 
-NO_SENDER = b"To: support@desk.test\r\nSubject: who?\r\nMessage-ID: <anon@x.test>\r\n\r\nhi there\r\n"
+NO_SENDER = (b"To: support@desk.test\r\nSubject: who?\r\nMessage-ID: <anon@x.test>\r\n\r\n"
+             b"hi there\r\n")
 
 
 def _quarantine(hub: Hub) -> int:
