@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hubdesk.domain.routing.constraints import Exclusion
 from hubdesk.domain.routing.scoring import ScoreParts
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     agent_id: int
     score: ScoreParts
 

@@ -151,7 +151,9 @@ class Router:
                 excluded[Exclusion.WELLBEING] = list(guarded)
         else:
             scored = spared
-        top = heapq.nsmallest(self.policy.top_candidates, scored)
+        wanted = self.policy.top_candidates
+        # Most pools are a few dozen agents: sorting them beats a heap's bookkeeping.
+        top = sorted(scored)[:wanted] if len(scored) <= 64 else heapq.nsmallest(wanted, scored)
         chosen = top[0][1] if top else None
         states = roster.states
         candidates = tuple(

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hubdesk.domain.routing.policy import RoutingPolicy, ScoreWeights
 from hubdesk.domain.routing.profiles import HIGHEST_PROFICIENCY
@@ -24,8 +24,9 @@ from hubdesk.domain.routing.requirements import TicketRequirements
 from hubdesk.domain.routing.state import AgentState
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreParts:
+class ScoreParts(NamedTuple):
+    """A named tuple: one is made for each candidate a decision explains, on the hot path."""
+
     skill_fit: float
     spare_capacity: float
     readiness: float
