@@ -35,3 +35,27 @@ def test_a_representative_is_told_the_page_is_not_for_their_role(hub, client):
     assert '<a href="/at-risk">' not in client.get("/tickets").text
     refused = client.get("/at-risk")
     assert refused.status_code == 403 and "coordinators" in refused.text
+
+
+def test_one_click_from_the_at_risk_list_takes_the_ticket_or_makes_it_urgent(hub, client):
+    from hubdesk.domain.tickets import Priority
+    from tests.web.pages import post_form
+
+    admin = configure(hub).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        p: {"first_response": 60, "resolution": 480} for p in ("normal", "urgent")}})
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    opened = ticket(hub, admin, at=datetime.now(UTC))
+    sign_in(client, coordinator.agent)
+    page = client.get("/at-risk").text
+    assert f"Make #{opened.ticket.id} urgent" in page
+    urgent = post_form(client, "/tickets/bulk", {
+        "ticket": str(opened.ticket.id), "return_to": "/at-risk", "action": "priority",
+        "priority_value": "urgent"}, page="/at-risk")
+    assert urgent.url.path == "/at-risk" and "1 ticket changed" in urgent.text
+    taken = post_form(client, "/tickets/bulk", {
+        "ticket": str(opened.ticket.id), "return_to": "/at-risk", "action": "assign",
+        "assign_value": "me"}, page="/at-risk")
+    assert taken.url.path == "/at-risk"
+    after = hub.app.tickets.get(coordinator.agent, opened.ticket.id).ticket
+    assert after.priority is Priority.URGENT and after.assignee_id == coordinator.agent.id

@@ -211,7 +211,13 @@ def queue_url(request: Request) -> str:
     return "/tickets" + (f"?{query}" if query else "")
 
 
-def _back(form_value: object) -> str:
+# Pages whose rows change tickets through the bulk form and want the agent back on them.
+BULK_RETURNS = ("/at-risk", "/control")
+
+
+def _back(form_value: object, return_to: object = None) -> str:
+    if return_to in BULK_RETURNS:
+        return str(return_to)
     query = str(form_value or "").lstrip("?")
     return "/tickets" + (f"?{query}" if query and len(query) < 2000 else "")
 
@@ -255,7 +261,7 @@ async def bulk(request: Request, form: FormDep, agent: AgentDep) -> Response:
         action = BulkAction(str(form.get("action") or ""))
     except ValueError:
         flash(request, "error", "Choose what to do with the selected tickets.")
-        return RedirectResponse(_back(form.get("back")), status_code=303)
+        return RedirectResponse(_back(form.get("back"), form.get("return_to")), status_code=303)
     value = str(form.get(f"{action.value}_value") or "")
     if action is BulkAction.ASSIGN and value == "me":
         value = str(agent.id)
@@ -264,7 +270,7 @@ async def bulk(request: Request, form: FormDep, agent: AgentDep) -> Response:
                                                   action, value))
     except DomainError as error:
         flash(request, "error", f"Nothing was changed: {error}.")
-        return RedirectResponse(_back(form.get("back")), status_code=303)
+        return RedirectResponse(_back(form.get("back"), form.get("return_to")), status_code=303)
     if outcome.changed:
         count = len(outcome.changed)
         flash(request, "ok", f"{count} ticket{'s' if count != 1 else ''} changed: "
@@ -272,4 +278,4 @@ async def bulk(request: Request, form: FormDep, agent: AgentDep) -> Response:
     if outcome.failed:
         flash(request, "error", "Not changed: " + _listed(
             [f"#{i}: {why}" for i, why in outcome.failed], 5, "; ") + ".")
-    return RedirectResponse(_back(form.get("back")), status_code=303)
+    return RedirectResponse(_back(form.get("back"), form.get("return_to")), status_code=303)
