@@ -41,7 +41,7 @@ def test_the_control_room_shows_every_queue_and_the_team(hub, client):
     assert f"#{fresh.ticket.id} Charged twice" in page  # the likeliest breaches
     assert "<strong>1</strong> likely to breach" in page
     assert overdue.ticket.id != fresh.ticket.id
-    board = _row(page, f"<td>{rep.agent.name}")
+    board = _row(page, f"{rep.agent.name}</a>")
     assert "Online" in board and "0/10 units" in board
     changed = post_form(client, f"/control/agents/{rep.agent.id}", {"presence": "on_break"},
                         page="/control")
@@ -49,7 +49,7 @@ def test_the_control_room_shows_every_queue_and_the_team(hub, client):
     paused = post_form(client, f"/control/agents/{rep.agent.id}", {"paused": "yes"},
                        page="/control")
     assert "Paused: routing gives them nothing new." in paused.text
-    assert 'Paused</span>' in _row(paused.text, f"<td>{rep.agent.name}")
+    assert 'Paused</span>' in _row(paused.text, f"{rep.agent.name}</a>")
     [line] = [b for b in hub.app.routing.board(coordinator.agent)
               if b.row.agent_id == rep.agent.id]
     assert line.row.presence == Presence.ON_BREAK.value and line.row.paused
