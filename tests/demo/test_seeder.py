@@ -48,6 +48,11 @@ def test_the_demo_has_the_promised_shape(hub: Hub) -> None:
     assert len(ids) >= tickets
     statuses = Counter(get_ticket(hub.uows, LOCAL_OPERATOR, i).ticket.status for i in ids)
     assert len(statuses) >= 3
+    german = next(a for a in agents if a.role is Role.REPRESENTATIVE and any(
+        t.name == "Frontline DE/FR" for t in list_teams(hub.uows, LOCAL_OPERATOR)
+        if t.id in a.team_ids))
+    names = {m.name for m in hub.app.macros.usable(german)}
+    assert "Refund issued" in names and "Bestellnummer erfragen" in names
 
 
 def test_every_demo_ticket_has_its_history_and_conversation(hub: Hub) -> None:

@@ -11,6 +11,7 @@ from hubdesk.bootstrap import Hub
 from hubdesk.demo.conversations import play_ticket
 from hubdesk.demo.incident import incident_steps, plan_incident
 from hubdesk.demo.intent_model import train_demo_intent_model
+from hubdesk.demo.macros import add_macros
 from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
 from hubdesk.demo.people import ADMIN_EMAIL
 from hubdesk.demo.timeline import contact_moments
@@ -51,6 +52,7 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
     customer_count, ticket_count = demo_size(scale)
     train_demo_intent_model(hub, seed)
     structure = build_structure(hub, password=password)
+    add_macros(hub, structure)
     organisations = build_organisations(hub)
     clientele = build_customers(hub, rng, customer_count, organisations,
                                 on_customer=on_customer)
