@@ -275,3 +275,22 @@ def test_a_new_ticket_arrives_in_the_queue_without_a_reload(desk, server, browse
     expect(rows(page).filter(has_text="Arrived while watching")).to_have_count(1, timeout=8000)
     expect(page.locator("#live-news")).to_contain_text("Updated just now")
     shot(page, "queue-live")
+
+
+def test_two_agents_on_one_ticket_see_each_other(desk, server, browser, sqlite_hub,
+                                                 monkeypatch) -> None:
+    from playwright.sync_api import expect
+
+    from hubdesk.web import live
+
+    monkeypatch.setattr(live, "ANNOUNCE_SECONDS", 1.0)
+    colleague = factories.staff(sqlite_hub, Role.REPRESENTATIVE, teams=(desk["shipping"],),
+                                with_password=True)
+    ticket = f"/tickets/{desk['ids'][0]}"
+    mine = signed_in(browser, server, desk["lead"].agent, path=ticket)
+    theirs = signed_in(browser, server, colleague.agent, path=ticket)
+    expect(mine.locator("#viewers")).to_contain_text(colleague.agent.name, timeout=8000)
+    expect(theirs.locator("#viewers")).to_contain_text(desk["lead"].agent.name, timeout=8000)
+    shot(mine, "ticket-two-agents")
+    theirs.close()
+    expect(mine.locator("#viewers")).to_have_text("", timeout=8000)

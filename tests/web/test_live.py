@@ -4,6 +4,7 @@ of other tickets; with Redis, what one process publishes reaches every process's
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import pytest
@@ -105,3 +106,73 @@ def test_signing_out_ends_the_stream(hub, client, monkeypatch):
         started = time.monotonic()
         assert [line for line in lines if line] == []  # the stream ends, nothing more in it
         assert time.monotonic() - started < 5
+
+
+def _reader(lines, into: list, stop: threading.Event) -> threading.Thread:
+    """Read a stream's frames as a browser does, continuously, in the background."""
+    def read() -> None:
+        try:
+            for frame in _frames_forever(lines):
+                into.append(frame)
+                if stop.is_set():
+                    return
+        except Exception:  # the stream was closed under the reader: the test is over
+            return
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def _frames_forever(lines):
+    event = None
+    for line in lines:
+        if line.startswith("event: "):
+            event = line.removeprefix("event: ")
+        elif line.startswith("data: ") and event is not None:
+            yield event, json.loads(line.removeprefix("data: "))
+            event = None
+
+
+def _wait_for(found: list, frame, seconds: float = 8.0) -> None:
+    deadline = time.monotonic() + seconds
+    while frame not in found:
+        assert time.monotonic() < deadline, f"{frame} never came; got {found}"
+        time.sleep(0.05)
+
+
+def test_two_agents_on_one_ticket_see_each_other_and_then_that_one_left(hub, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from hubdesk.server import create_app
+
+    monkeypatch.setattr(live, "STREAM_SECONDS", 15.0)
+    monkeypatch.setattr(live, "ANNOUNCE_SECONDS", 0.3)
+    team = factories.team(hub)
+    ana = factories.staff(hub, teams=(team,), with_password=True)
+    ben = factories.staff(hub, teams=(team,), with_password=True)
+    outsider = factories.staff(hub, with_password=True)
+    ticket = factories.ticket(hub, ana.agent, team_id=team.id).ticket
+    app = create_app(hub)
+    stop = threading.Event()
+    with TestClient(app) as first, TestClient(app) as second, TestClient(app) as third:
+        sign_in(first, ana.agent)
+        sign_in(second, ben.agent)
+        sign_in(third, outsider.agent)
+        seen_by_ana: list = []
+        seen_by_ben: list = []
+        seen_by_outsider: list = []
+        with first.stream("GET", f"/events?ticket={ticket.id}") as mine, \
+                third.stream("GET", f"/events?ticket={ticket.id}") as theirs:
+            _reader(mine.iter_lines(), seen_by_ana, stop)
+            _reader(theirs.iter_lines(), seen_by_outsider, stop)
+            with second.stream("GET", f"/events?ticket={ticket.id}") as others:
+                _reader(others.iter_lines(), seen_by_ben, stop)
+                _wait_for(seen_by_ben, ("viewers", {"names": [ana.agent.name]}))
+                _wait_for(seen_by_ana, ("viewers", {"names": [ben.agent.name]}))
+            _wait_for(seen_by_ana, ("viewers", {"names": []}))  # Ben left
+            stop.set()
+    # The outsider may not see the ticket: their stream never announced them.
+    assert all(kind != "viewers" or outsider.agent.name not in data["names"]
+               for kind, data in seen_by_ana + seen_by_ben)
+    assert [kind for kind, _ in seen_by_outsider] == ["ready"]

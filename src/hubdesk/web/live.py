@@ -11,14 +11,21 @@ stream fell behind) and the page should reload what it shows. A comment line eve
 agent's stream does not outlive their session for long. The session is checked again every
 ``SESSION_CHECK_SECONDS``: signing out, a revoked session or a deactivation ends the stream,
 and a changed team takes effect.
+
+A ticket page's stream (``/events?ticket=N``) also says who else has that ticket open
+(``viewers``): each such stream announces itself every ``ANNOUNCE_SECONDS`` on the shared
+channel (Redis when configured, so every process hears it) and says when it leaves; an agent
+not heard from for two announcements has left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import queue
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -26,6 +33,8 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import StreamingResponse
 
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import DomainError
 from hubdesk.domain.permissions import TicketScope, ticket_scope
 from hubdesk.web.session import AgentDep, app_of, session_token
 
@@ -36,52 +45,145 @@ HEARTBEAT_SECONDS = 15.0
 SESSION_CHECK_SECONDS = 20.0
 STREAM_SECONDS = 300.0
 RETRY_MILLISECONDS = 3000
+ANNOUNCE_SECONDS = 10.0
+VIEWING = "live.viewing"
+
+
+@dataclass
+class Company:
+    """Who else has one ticket open, as one agent's stream hears it."""
+
+    ticket_id: int
+    agent_id: int
+    name: str
+    others: dict[int, tuple[str, float]] = field(default_factory=dict)  # id → (name, heard)
+    announced: float = -math.inf
+    shown: tuple[str, ...] = ()
+
+    def announcement(self, leaving: bool = False) -> dict[str, Any]:
+        return {"ticket_id": self.ticket_id, "agent_id": self.agent_id, "name": self.name,
+                "leaving": leaving}
+
+    def hear(self, message: dict[str, Any], now: float) -> None:
+        if message.get("ticket_id") != self.ticket_id or message.get("agent_id") in (
+                None, self.agent_id):
+            return
+        if message.get("leaving"):
+            self.others.pop(message["agent_id"], None)
+        else:
+            self.others[message["agent_id"]] = (str(message.get("name") or "An agent"), now)
+
+    def change(self, now: float) -> tuple[str, ...] | None:
+        """The names to show if they changed since last shown, else None."""
+        gone = [a for a, (_, heard) in self.others.items()
+                if now - heard > 2 * ANNOUNCE_SECONDS]
+        for agent in gone:
+            del self.others[agent]
+        names = tuple(sorted(name for name, _ in self.others.values()))
+        if names == self.shown:
+            return None
+        self.shown = names
+        return names
 
 
 def _frame(event: str, data: dict[str, Any]) -> bytes:
     return b"event: " + event.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
 
 
-@router.get("/events")
-async def events(request: Request, agent: AgentDep) -> StreamingResponse:
-    broadcast = request.app.state.hub.broadcast
-    token = session_token(request)
+async def _company(request: Request, agent: Agent) -> Company | None:
+    """The ticket page's company, if the stream is for a ticket the agent may see."""
+    wanted = request.query_params.get("ticket", "")
+    if not wanted.isdigit() or len(wanted) > 18 or agent.id is None:
+        return None
+    try:
+        await run_in_threadpool(app_of(request).tickets.get, agent, int(wanted))
+    except DomainError:
+        return None
+    return Company(int(wanted), agent.id, agent.name)
 
-    async def stream() -> AsyncIterator[bytes]:
-        scope = ticket_scope(agent)
-        inbox = broadcast.subscribe()
-        started = last_sent = checked = time.monotonic()
+
+def _shout(request: Request, message: dict[str, Any]) -> None:
+    """Publish on the channel every process hears (this process's, without Redis)."""
+    hub = request.app.state.hub
+    (hub.redis or hub.broadcast).publish(VIEWING, message)
+
+
+class _Stream:
+    """One agent's stream: the loop reads the inbox, and everything else is a step of it."""
+
+    def __init__(self, request: Request, agent: Agent, company: Company | None) -> None:
+        self.request, self.company = request, company
+        self.broadcast = request.app.state.hub.broadcast
+        self.token = session_token(request)
+        self.scope = ticket_scope(agent)
+        self.started = self.last_sent = self.checked = time.monotonic()
+
+    async def signed_in(self) -> bool:
+        """Re-read the session now and then: signing out ends the stream, a team change
+        takes effect."""
+        if time.monotonic() - self.checked < SESSION_CHECK_SECONDS:
+            return True
+        self.checked = time.monotonic()
+        current = None if self.token is None else await run_in_threadpool(
+            app_of(self.request).auth.session_agent, self.token)
+        if current is None:
+            return False
+        self.scope = ticket_scope(current)
+        return True
+
+    async def company_frame(self) -> bytes | None:
+        company, now = self.company, time.monotonic()
+        if company is None:
+            return None
+        if now - company.announced >= ANNOUNCE_SECONDS:
+            company.announced = now
+            await run_in_threadpool(_shout, self.request, company.announcement())
+        names = company.change(now)
+        return None if names is None else _frame("viewers", {"names": list(names)})
+
+    def frame_for(self, message: dict[str, Any]) -> bytes | None:
+        if message.get("topic") == VIEWING:
+            if self.company is not None:
+                self.company.hear(message, time.monotonic())
+            return None
+        return _relevant(message, self.scope)
+
+    async def frames(self) -> AsyncIterator[bytes]:
+        inbox = self.broadcast.subscribe()
         try:
             yield f"retry: {RETRY_MILLISECONDS}\n".encode() + _frame("ready", {})
-            while time.monotonic() - started < STREAM_SECONDS:
-                if await request.is_disconnected():
+            while time.monotonic() - self.started < STREAM_SECONDS:
+                if await self.request.is_disconnected() or not await self.signed_in():
                     return
-                if time.monotonic() - checked >= SESSION_CHECK_SECONDS:
-                    checked = time.monotonic()
-                    current = None if token is None else await run_in_threadpool(
-                        app_of(request).auth.session_agent, token)
-                    if current is None:
-                        return
-                    scope = ticket_scope(current)
-                try:
-                    message = inbox.get_nowait()
-                except queue.Empty:
-                    if not broadcast.subscribed(inbox):  # fell behind and was dropped
-                        yield _frame("resync", {})
-                        return
-                    if time.monotonic() - last_sent >= HEARTBEAT_SECONDS:
-                        last_sent = time.monotonic()
-                        yield b": still here\n\n"
-                    await asyncio.sleep(POLL_SECONDS)
-                    continue
-                frame = _relevant(message, scope)
+                frame = await self.company_frame()
+                if frame is None:
+                    try:
+                        frame = self.frame_for(inbox.get_nowait())
+                    except queue.Empty:
+                        if not self.broadcast.subscribed(inbox):  # fell behind, was dropped
+                            yield _frame("resync", {})
+                            return
+                        frame = self.heartbeat()
+                        if frame is None:
+                            await asyncio.sleep(POLL_SECONDS)
                 if frame is not None:
-                    last_sent = time.monotonic()
+                    self.last_sent = time.monotonic()
                     yield frame
         finally:
-            broadcast.unsubscribe(inbox)
+            self.broadcast.unsubscribe(inbox)
+            if self.company is not None:
+                await run_in_threadpool(_shout, self.request,
+                                        self.company.announcement(leaving=True))
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
+    def heartbeat(self) -> bytes | None:
+        return b": still here\n\n" if time.monotonic() - self.last_sent >= HEARTBEAT_SECONDS \
+            else None
+
+
+@router.get("/events")
+async def events(request: Request, agent: AgentDep) -> StreamingResponse:
+    stream = _Stream(request, agent, await _company(request, agent))
+    return StreamingResponse(stream.frames(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 

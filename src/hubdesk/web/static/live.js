@@ -67,15 +67,28 @@
     else if (area && area.dataset.live === "ticket") tell("Some changes may have been missed.", true);
   }
 
+  function onViewers(event) {
+    var place = document.getElementById("viewers");
+    if (!place) return;
+    var names = JSON.parse(event.data).names;
+    place.textContent = names.length ? "Also on this ticket now: " + names.join(", ") + "." : "";
+  }
+
   // One stream per document: with htmx, pages after the first arrive without a reload, so
-  // the stream opens on the first page that wants it and serves the pages after it.
+  // the stream opens on the first page that wants it and serves the pages after it. A ticket
+  // page's stream also says who else has that ticket open, so it is opened anew per ticket.
   var source = null;
   function listen() {
     var area = main();
-    if (source || !area || !area.dataset.live) return;
-    source = new EventSource("/events");
+    if (!area || !area.dataset.live) return;
+    var wanted = "/events" + (area.dataset.ticket ? "?ticket=" + area.dataset.ticket : "");
+    if (source && source.wanted === wanted) return;
+    if (source) source.close();
+    source = new EventSource(wanted);
+    source.wanted = wanted;
     source.addEventListener("ticket", onTicket);
     source.addEventListener("resync", onResync);
+    source.addEventListener("viewers", onViewers);
   }
   document.addEventListener("DOMContentLoaded", listen);
   document.addEventListener("htmx:afterSettle", listen);
