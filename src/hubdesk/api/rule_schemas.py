@@ -49,8 +49,10 @@ Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID), BeforeValidator(_whole)]
 Position = Annotated[StrictInt, Field(ge=0, le=MAX_POSITION), BeforeValidator(_whole)]
 Hours = (Annotated[StrictInt, Field(gt=0, le=MAX_HOURS)]
          | Annotated[StrictFloat, Field(gt=0, le=MAX_HOURS)])
+# No white space in a tag, by any engine's count: U+001C-U+001F and U+0085 are white space
+# to Python and to the server's validator, not to a JSON schema's \s.
 TagName = Annotated[str, Field(min_length=1, max_length=MAX_TAG_LENGTH,
-                               pattern="^[^\\s\\u0000]+$")]
+                               pattern="^[^\\s\\u0000\\u001c-\\u001f\\u0085]+$")]
 
 _SINGLE = (Op.EQ, Op.NE, Op.LT, Op.GT, Op.CONTAINS, Op.NOT_CONTAINS)
 _LISTS = (Op.IN, Op.NOT_IN)

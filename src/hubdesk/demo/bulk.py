@@ -239,7 +239,7 @@ def _write(connection: Connection, planned: list[_Planned], relayed: bool,
             if id(event) in refers:
                 event = replace(event, data={**event.data, "message_id": refers[id(event)]})
             events.append(event_record(event, plan.ticket.id))
-            outbox.append(_outbox_row(plan.ticket.id, event, relayed))
+            outbox.append(_outbox_row(plan.ticket, event, relayed))
         documents += [{"ticket_id": plan.ticket.id, "content": d} for d in plan.documents if d]
     connection.execute(insert(t.ticket_events), events)
     connection.execute(insert(t.outbox), outbox)
@@ -263,8 +263,9 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
             "closed_at": ticket.closed_at, "status_changed_at": ticket.status_changed_at}
 
 
-def _outbox_row(ticket_id: int | None, event: TicketEvent, relayed: bool) -> dict[str, Any]:
-    topic, payload = event_message(event, ticket_id)
+def _outbox_row(ticket: Ticket, event: TicketEvent, relayed: bool) -> dict[str, Any]:
+    # Where the ticket ended up, as the services write it when they flush a ticket's events.
+    topic, payload = event_message(event, ticket.id, place=ticket.place())
     return {"topic": topic, "payload": payload, "created_at": event.at,
             "published_at": event.at if relayed else None, "attempts": 1 if relayed else 0,
             "last_error": None}

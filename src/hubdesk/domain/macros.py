@@ -39,7 +39,9 @@ class Macro:
         if self.then_status is not None and self.then_status not in THEN_STATUSES:
             raise ValidationFailed("a macro may leave the ticket pending or solved",
                                    {"then_status": "not pending or solved"})
-        object.__setattr__(self, "add_tags", normalise_tags(list(self.add_tags)))
+        # As on tickets, a tag holds no spaces: the words of one given with them are joined.
+        object.__setattr__(self, "add_tags", normalise_tags(
+            ["-".join(tag.split()) for tag in self.add_tags]))
 
     def fill(self, values: dict[str, Any]) -> str:
         return render(self.body, values)

@@ -185,9 +185,11 @@ class TicketUseCases(_UseCases):
     def history(self, actor: Agent, ticket_id: int) -> list[StoredEvent]:
         return tickets.ticket_events(self._uows, actor, ticket_id)
 
-    def workspace(self, actor: Agent, ticket_id: int) -> TicketWorkspace:
+    def workspace(self, actor: Agent, ticket_id: int, *,
+                  macro_id: int | None = None) -> TicketWorkspace:
         return ticket_workspace(self._uows, self._deps.tools.similarity, actor, ticket_id,
-                                blocking_roles=self._deps.safety.blocking_roles)
+                                blocking_roles=self._deps.safety.blocking_roles,
+                                macro_id=macro_id)
 
     def attachment(self, actor: Agent, attachment_id: int) -> tuple[Attachment, bytes]:
         return tickets.get_attachment(self._uows, self._deps.blobs, actor, attachment_id)

@@ -11,7 +11,7 @@ from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.macros import Macro, check_may_manage, visible_to
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.rules.templates import ticket_values
-from hubdesk.domain.tickets import Status
+from hubdesk.domain.tickets import Status, Ticket
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import load_for
 
@@ -24,10 +24,14 @@ class FilledMacro:
     add_tags: tuple[str, ...]
 
 
-def list_macros(uows: UnitOfWorkFactory, actor: Agent) -> list[Macro]:
+def usable_in(uow: UnitOfWork, actor: Agent) -> list[Macro]:
     """The desk's macros and those of the agent's teams (every macro for who sees every team)."""
+    return [m for m in uow.macros.all() if visible_to(actor, m)]
+
+
+def list_macros(uows: UnitOfWorkFactory, actor: Agent) -> list[Macro]:
     with uows(write=False) as uow:
-        return [m for m in uow.macros.all() if visible_to(actor, m)]
+        return usable_in(uow, actor)
 
 
 def _team_known(uow: UnitOfWork, team_id: int | None) -> None:
@@ -71,14 +75,18 @@ def delete_macro(uows: UnitOfWorkFactory, actor: Agent, macro_id: int) -> None:
         uow.commit()
 
 
-def fill_macro(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
-               macro_id: int) -> FilledMacro:
-    """The macro's reply for this ticket, as the calling agent would send it."""
-    with uows(write=False) as uow:
-        ticket = load_for(uow, actor, ticket_id, TicketAction.PUBLIC_REPLY, for_update=False)
-        macro = _existing(uow, actor, macro_id)
-        customer = uow.customers.get(ticket.requester_id)
-    values = ticket_values(ticket_id, ticket.subject, ticket.status.value,
+def fill_in(uow: UnitOfWork, actor: Agent, ticket: Ticket, macro_id: int) -> FilledMacro:
+    """The macro's reply for a ticket the caller may answer, as they would send it."""
+    macro = _existing(uow, actor, macro_id)
+    customer = uow.customers.get(ticket.requester_id)
+    values = ticket_values(ticket.id or 0, ticket.subject, ticket.status.value,
                            ticket.priority.value, customer.name if customer else None,
                            actor.name)
     return FilledMacro(macro, macro.fill(values), macro.then_status, macro.add_tags)
+
+
+def fill_macro(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
+               macro_id: int) -> FilledMacro:
+    with uows(write=False) as uow:
+        ticket = load_for(uow, actor, ticket_id, TicketAction.PUBLIC_REPLY, for_update=False)
+        return fill_in(uow, actor, ticket, macro_id)

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.clock import utcnow
+from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction, allowed_actions
 from hubdesk.domain.tickets import UNRESOLVED
 from hubdesk.domain.triage import SimilarTicket
+from hubdesk.services.macros import FilledMacro, fill_in, usable_in
 from hubdesk.services.ports import SimilarityFinder, UnitOfWorkFactory
 from hubdesk.services.related import SolvedExample, solved_before
 from hubdesk.services.routing_view import RoutingView, routing_view
@@ -29,6 +31,9 @@ class TicketWorkspace:
     departments: list[Department] = field(default_factory=list)
     # Why the ticket is where it is, and the assignee picker's ranking.
     routing: RoutingView | None = None
+    # The macros the caller may use here, and the one asked for filled in.
+    macros: list[Macro] = field(default_factory=list)
+    filled: FilledMacro | None = None
 
     @property
     def allowed(self) -> frozenset[TicketAction]:
@@ -36,15 +41,21 @@ class TicketWorkspace:
 
 
 def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, actor: Agent,
-                     ticket_id: int, *, blocking_roles: frozenset[Role]) -> TicketWorkspace:
+                     ticket_id: int, *, blocking_roles: frozenset[Role],
+                     macro_id: int | None = None) -> TicketWorkspace:
     """The ticket, its conversation and history, likely duplicates, similar solved tickets,
-    triage corrections, the people and groups it may be given to, and what the caller may
-    do: one read transaction, one permission check."""
+    triage corrections, the people and groups it may be given to, the macros the caller may
+    reply with (``macro_id`` filled in, if it is one of them), and what the caller may do:
+    one read transaction, one permission check."""
     with uows(write=False) as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
         detail = detail_of(uow, ticket, viewer=actor)
         detail.allowed_actions = allowed_actions(actor, ticket, blocking_roles=blocking_roles)
         still_open = ticket.status in UNRESOLVED and ticket.merged_into_id is None
+        macros = usable_in(uow, actor) \
+            if TicketAction.PUBLIC_REPLY in detail.allowed_actions else []
+        filled = fill_in(uow, actor, ticket, macro_id) \
+            if macro_id is not None and macro_id in {m.id for m in macros} else None
         return TicketWorkspace(
             detail=detail, history=uow.tickets.events(ticket_id),
             duplicates=likely_duplicates(uow, finder, actor, ticket) if still_open else [],
@@ -52,4 +63,5 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
             corrections=uow.tickets.corrections(ticket_id),
             agents=uow.agents.all(), teams=uow.structure.teams(),
             departments=uow.structure.departments(),
-            routing=routing_view(uow, ticket, detail.requester.tier.value, utcnow()))
+            routing=routing_view(uow, ticket, detail.requester.tier.value, utcnow()),
+            macros=macros, filled=filled)

@@ -18,13 +18,11 @@ from hubdesk.domain.errors import (
     ValidationFailed,
 )
 from hubdesk.domain.intake import proposed_categories
-from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.application import Application
-from hubdesk.services.macros import FilledMacro
 from hubdesk.services.routing_view import PickerEntry
 from hubdesk.services.tickets import TicketChanges
 from hubdesk.web.history import Names, describe
@@ -37,8 +35,10 @@ router = APIRouter(include_in_schema=False)
 MAX_CATEGORY_LENGTH = 120
 
 
-def _load_ticket(app: Application, agent: Agent, ticket_id: int) -> dict[str, Any]:
-    space = app.tickets.workspace(agent, ticket_id)
+def _load_ticket(app: Application, agent: Agent, ticket_id: int,
+                 macro: str = "") -> dict[str, Any]:
+    macro_id = int(macro) if macro.isdigit() and len(macro) < 19 else None
+    space = app.tickets.workspace(agent, ticket_id, macro_id=macro_id)
     detail, ticket, allowed = space.detail, space.detail.ticket, space.allowed
     names = Names(
         agents={a.id: a.name for a in space.agents if a.id is not None},
@@ -57,6 +57,7 @@ def _load_ticket(app: Application, agent: Agent, ticket_id: int) -> dict[str, An
         labels = {entry.agent_id: picker_label(entry) for entry in routing.picker}
     return {
         "routing": routing, "assignee_labels": labels,
+        "macros": space.macros, "filled": space.filled,
         "detail": detail, "ticket": ticket, "names": names,
         "history": describe(space.history, names),
         "assignees": [agent, *choices],
@@ -90,34 +91,22 @@ def picker_label(entry: PickerEntry) -> str:
     return f"not eligible: {entry.reason}; {where}, {languages}"
 
 
-def _macro_draft(app: Application, agent: Agent, ticket_id: int,
-                 wanted: str) -> tuple[list[Macro], FilledMacro | None]:
-    """The macros the agent may use here, and the one asked for filled in (None if none
-    was asked for, or it is not one of theirs)."""
-    usable = app.macros.usable(agent)
-    chosen = int(wanted) if wanted.isdigit() and len(wanted) < 19 else None
-    if chosen is None or chosen not in {m.id for m in usable}:
-        return usable, None
-    return usable, app.macros.fill(agent, ticket_id, chosen)
-
-
 async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
                        error: DomainError | None = None, draft: str = "",
                        draft_public: bool = True, macro: str = "") -> Response:
-    app = app_of(request)
     try:
-        context = await run_in_threadpool(_load_ticket, app, agent, ticket_id)
-        macros, filled = await run_in_threadpool(_macro_draft, app, agent, ticket_id, macro) \
-            if context["may_reply"] else ([], None)
+        context = await run_in_threadpool(_load_ticket, app_of(request), agent, ticket_id,
+                                          macro)
     except NotFound as missing:
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"{missing}. It may have been removed, or it belongs to a queue "
                              "you do not work on.")
     status = error.status if error else 200
+    filled = context["filled"]
     if filled is not None and not draft:
         draft, draft_public = filled.text, True
     return render(request, "ticket.html", status, agent=agent, error=error and str(error),
-                  live="ticket", live_ticket=ticket_id, macros=macros, filled=filled,
+                  live="ticket", live_ticket=ticket_id,
                   draft=draft, draft_public=draft_public, queue_url=queue_url(request),
                   **context)
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId
 from hubdesk.api.rule_schemas import TagName
-from hubdesk.api.schemas import NOT_BLANK, Id, Strict, problem_responses
+from hubdesk.api.schemas import Id, Strict, problem_responses
 from hubdesk.domain.macros import MAX_NAME, Macro
 from hubdesk.domain.rules.templates import AGENT_PLACEHOLDERS, MAX_TEMPLATE
 from hubdesk.domain.tickets import MAX_TAGS, Status
@@ -19,11 +19,14 @@ router = APIRouter(prefix="/api/v1", tags=["macros"],
                    responses=problem_responses(400, 401, 403, 404, 422))
 
 PLACEHOLDER_LIST = ", ".join(f"{{{{{p}}}}}" for p in AGENT_PLACEHOLDERS)
+# Something left once trimmed: besides what a JSON schema calls white space, Python also trims
+# the separators U+001C-U+001F and U+0085, so they do not count as visible either.
+SHOWS_SOMETHING = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
 
 
 class MacroIn(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME, pattern=NOT_BLANK)]
-    body: Annotated[str, Field(min_length=1, max_length=MAX_TEMPLATE, pattern=NOT_BLANK,
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME, pattern=SHOWS_SOMETHING)]
+    body: Annotated[str, Field(min_length=1, max_length=MAX_TEMPLATE, pattern=SHOWS_SOMETHING,
                                description=f"the reply; placeholders {PLACEHOLDER_LIST}")]
     team_id: Id | None = Field(default=None, description="null: the whole desk")
     then_status: Literal["pending", "solved"] | None = Field(
