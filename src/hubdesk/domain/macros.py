@@ -51,11 +51,15 @@ def visible_to(agent: Agent, macro: Macro) -> bool:
     return macro.team_id is None or agent.oversees_everything or macro.team_id in agent.team_ids
 
 
-def check_may_manage(agent: Agent, team_id: int | None) -> None:
+def may_manage(agent: Agent, team_id: int | None) -> bool:
     """Administrators and managers manage every macro; a team lead their teams' macros."""
     if agent.role in (Role.ADMIN, Role.MANAGER):
-        return
-    if agent.role is Role.TEAM_LEAD and team_id is not None and team_id in agent.team_ids:
+        return True
+    return agent.role is Role.TEAM_LEAD and team_id is not None and team_id in agent.team_ids
+
+
+def check_may_manage(agent: Agent, team_id: int | None) -> None:
+    if may_manage(agent, team_id):
         return
     raise PermissionDenied("macros are managed by administrators and managers, and by team "
                            "leads for their own teams")

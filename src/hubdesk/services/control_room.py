@@ -55,8 +55,7 @@ def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Con
         teams = {team.id: team.name for team in uow.structure.teams()}
         likely = forecast_in(uow, now).at_risk
         risky = Counter(f.team_id for f in likely)
-        lines = [QueueLine(line.team_id, teams.get(line.team_id, "No team")
-                           if line.team_id is not None else "No team",
+        lines = [QueueLine(line.team_id, teams.get(line.team_id, "No team"),
                            line.unresolved, line.waiting,
                            now - line.oldest_waiting_since if line.oldest_waiting_since
                            else None, line.breached, risky.get(line.team_id, 0),

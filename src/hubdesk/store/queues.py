@@ -301,12 +301,14 @@ def team_lines(db: Connection, now: datetime, since: datetime) -> list[TeamLine]
     for team_id, count, waiting_count, oldest in db.execute(
             select(tk.c.team_id, func.count(),
                    func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
-                   func.min(case((waiting, tk.c.created_at), else_=None)))
+                   # typed, so the column type reads the aggregate back as an aware UTC time
+                   type_coerce(func.min(case((waiting, tk.c.created_at), else_=None)),
+                               UtcDateTime))
             .where(tk.c.status.in_(unresolved), tk.c.merged_into_id.is_(None))
             .group_by(tk.c.team_id)):
         found = line(team_id)
         found.update(unresolved=int(count), waiting=int(waiting_count),
-                     oldest=_utc(oldest) if oldest is not None else None)
+                     oldest=oldest)
     for team_id, count in db.execute(
             select(tk.c.team_id, func.count(func.distinct(tk.c.id)))
             .select_from(clocks.join(tk, tk.c.id == clocks.c.ticket_id))
@@ -320,6 +322,3 @@ def team_lines(db: Connection, now: datetime, since: datetime) -> list[TeamLine]
     return [TeamLine(team_id, v["unresolved"], v["waiting"], v["oldest"], v["breached"],
                      v["arrived"]) for team_id, v in lines.items()]
 
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

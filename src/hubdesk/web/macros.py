@@ -10,9 +10,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError
-from hubdesk.domain.macros import THEN_STATUSES, Macro
+from hubdesk.domain.macros import THEN_STATUSES, Macro, may_manage
 from hubdesk.domain.rules.templates import AGENT_PLACEHOLDERS
 from hubdesk.domain.tickets import Status
 from hubdesk.services.application import Application
@@ -20,8 +20,6 @@ from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
-
-MANAGING_ROLES = (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD)
 
 
 def _from_form(form: FormData) -> Macro:
@@ -35,12 +33,11 @@ def _from_form(form: FormData) -> Macro:
 
 def _context(app: Application, agent: Agent) -> dict[str, Any]:
     teams = app.directory.teams(agent)
+    managed = [t for t in teams if may_manage(agent, t.id)]
+    desk_wide = may_manage(agent, None)
     return {"macros": app.macros.usable(agent), "placeholders": AGENT_PLACEHOLDERS,
-            "team_names": {t.id: t.name for t in teams},
-            "teams": [t for t in teams if agent.role is not Role.TEAM_LEAD
-                      or t.id in agent.team_ids],
-            "may_manage": agent.role in MANAGING_ROLES,
-            "desk_wide": agent.role in (Role.ADMIN, Role.MANAGER)}
+            "team_names": {t.id: t.name for t in teams}, "teams": managed,
+            "may_manage": desk_wide or bool(managed), "desk_wide": desk_wide}
 
 
 async def _page(request: Request, agent: Agent, *, error: DomainError | None = None,
