@@ -67,6 +67,14 @@ def test_the_budget_skips_stages_but_never_personal_data():
     assert result.pii[0].entity == "EMAIL_ADDRESS"
 
 
+def test_a_threat_is_found_however_busy_the_machine_is():
+    busy = TriageEngine(TriageConfig(budget_ms=0.0))
+    result = busy.analyse("I know where you live and I will find you.")
+    assert "abuse" not in result.skipped
+    assert result.abuse.abusive
+    assert "threat" in result.abuse.kinds
+
+
 def test_without_a_model_every_ticket_goes_to_humans(tmp_path):
     from hubdesk.triage.intent.store import ModelStore
 

@@ -5,8 +5,9 @@
 
 `analyse` never raises: every stage is guarded, a failing stage leaves its neutral verdict and
 its name in `result.errors`, and once the time budget is spent the remaining stages are
-skipped (named in `result.skipped`). Personal data is always scanned first, because masking
-it is the one thing that must not be skipped.
+skipped (named in `result.skipped`). Two stages run whatever the budget, first: personal data,
+because it must be masked before anything is stored, and abuse, because a threat against an
+agent must be escalated even when the machine is busy.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ NEUTRAL_LANGUAGE = LanguageGuess(UNKNOWN_LANGUAGE, 0.0, "none")
 NEUTRAL_SIGNALS = SentimentSignals(0.0, 0.0, 0.0, False, 0.0)
 NEUTRAL_ABUSE = AbuseVerdict(False, 0.0)
 NEUTRAL_PRIORITY = PrioritySuggestion("normal", 0)
+MANDATORY_STAGES = frozenset({"pii", "abuse"})
 
 
 def abstention(version: str = NO_MODEL) -> IntentPrediction:
@@ -143,11 +145,11 @@ class TriageEngine:
         spans, masked = run.stage("pii", lambda: self._scan_pii(raw), (no_spans, raw))
         prepared = prepare(f"{subject}\n{raw}" if subject else raw, self.config.max_characters)
         clean = prepared.text
+        abuse = run.stage("abuse", lambda: self.abuse.detect(clean), NEUTRAL_ABUSE)
         language = run.stage("language", lambda: self.language.detect(clean), NEUTRAL_LANGUAGE)
         signals = run.stage(
             "signals", lambda: self.signals.detect(clean, previous_contacts), NEUTRAL_SIGNALS
         )
-        abuse = run.stage("abuse", lambda: self.abuse.detect(clean), NEUTRAL_ABUSE)
         intent = run.stage("intent", lambda: self._classify(clean), abstention(self.model_version))
         priority = run.stage(
             "priority",
@@ -205,8 +207,8 @@ class _Run:
         return (time.perf_counter() - self.started) * 1000
 
     def stage(self, name: str, compute: Callable[[], T], neutral: T) -> T:
-        # Personal data is scanned whatever the budget; everything else can wait for a human.
-        if name != "pii" and self.elapsed_ms() > self.budget_ms:
+        # Everything but the mandatory stages can wait for a human.
+        if name not in MANDATORY_STAGES and self.elapsed_ms() > self.budget_ms:
             self.skipped.append(name)
             return neutral
         started = time.perf_counter()
