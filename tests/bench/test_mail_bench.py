@@ -21,6 +21,13 @@ def test_the_mail_bench_reports_what_it_measured(tmp_path: Path) -> None:
                       log_dir=tmp_path)
     assert set(result) >= KEYS
     assert result["messages"] == 30 and result["messages_per_s"] > 0
+    # Measured as a desk runs: every filed message read by triage with the trained model.
+    assert result["triage"] is True
+    version = result["intent_model"]["version"]
+    filed = result["filed_triage"]
+    assert filed["sampled_messages"] > 0 and filed["without_triage"] == 0
+    assert set(filed["model_versions"]) == {version}
+    assert "intent" in filed["stages_ran_on_all"]
     latency = result["small_message_latency_s"]
     assert 0 < latency["alone_median"] <= latency["alone_max"]
     assert 0 < latency["beside_25mb_median"] <= latency["beside_25mb_max"]

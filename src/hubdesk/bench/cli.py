@@ -59,7 +59,9 @@ def mail(
                                              help="concurrent SMTP connections")] = 8,
     mailboxes: Annotated[int, typer.Option(min=1, max=500,
                                            help="IMAP mailboxes polled in one cycle")] = 50,
-    triage: Annotated[bool, typer.Option(help="read every message with triage")] = False,
+    triage: Annotated[bool, typer.Option(
+        help="read every message with triage and the default intent model, as a desk runs "
+             "(--no-triage measures the mail path alone)")] = True,
     log_dir: LogDir = None,
 ) -> None:
     """Messages per second from SMTP receipt to committed ticket, the delay a 25 MB

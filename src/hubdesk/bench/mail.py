@@ -28,6 +28,8 @@ from sqlalchemy import create_engine, func, select
 
 from hubdesk.bench.databases import BenchDatabase, bench_database
 from hubdesk.bench.imap_server import Dovecot, available, free_port, wait_for_port
+from hubdesk.bench.intake import install_intent_model
+from hubdesk.bench.triage_evidence import SAMPLE_SIZE, summarise_stored
 from hubdesk.store import tables as t
 
 log = logging.getLogger("hubdesk.bench")
@@ -70,6 +72,14 @@ class _Processed:
         with self.engine.connect() as db:
             return int(db.execute(select(func.count()).select_from(t.mail_inbound).where(
                 t.mail_inbound.c.status == "processed")).scalar_one())
+
+    def triage_sample(self, size: int = SAMPLE_SIZE) -> list[dict[str, Any] | None]:
+        """The triage stored with the latest customer messages the server filed."""
+        with self.engine.connect() as db:
+            rows = db.execute(select(t.messages.c.triage)
+                              .where(t.messages.c.author_kind == "customer")
+                              .order_by(t.messages.c.id.desc()).limit(size)).scalars().all()
+        return [row if isinstance(row, dict) else None for row in rows]
 
     def wait_until(self, target: int, timeout: float, poll: float = 0.01) -> float:
         deadline = time.monotonic() + timeout
@@ -137,6 +147,7 @@ def _smtp_figures(database: BenchDatabase, *, messages: int, connections: int,
         finished = processed.wait_until(len(warmup) + messages, 600)
         rate = messages / (finished - started)
         log.info("smtp: %d messages in %.2f s", messages, finished - started)
+        filed_triage = summarise_stored(processed.triage_sample())
         baseline = _latencies(port, processed, 20, "b")
         large = _message(0, attachment=os.urandom(25 * 1024 * 1024), tag="large")
         large_failed: list[BaseException] = []
@@ -156,7 +167,7 @@ def _smtp_figures(database: BenchDatabase, *, messages: int, connections: int,
             raise RuntimeError(f"the 25 MB message was refused: {large_failed[0]!r}")
         processed.wait_until(len(warmup) + messages + 41, 300)  # and it was filed
         return {"messages_per_s": round(rate, 1), "messages": messages,
-                "connections": connections,
+                "connections": connections, "filed_triage": filed_triage,
                 "small_message_latency_s": {
                     "alone_median": round(statistics.median(baseline), 4),
                     "alone_max": round(max(baseline), 4),
@@ -170,7 +181,7 @@ def _smtp_figures(database: BenchDatabase, *, messages: int, connections: int,
 
 
 def _imap_figures(database: BenchDatabase, mailboxes: int, per_mailbox: int,
-                  log_path: Path) -> dict[str, Any]:
+                  log_path: Path, *, triage: bool) -> dict[str, Any]:
     why = available()
     if why:
         return {"mailboxes": None, "imap_cycle_s": None, "imap_skipped": why}
@@ -178,7 +189,7 @@ def _imap_figures(database: BenchDatabase, mailboxes: int, per_mailbox: int,
     server = Dovecot(users)
     server.start()
     try:
-        env = _env(database, triage=False)
+        env = _env(database, triage=triage)
         for n, (user, password) in enumerate(users.items()):
             server.deliver(user, password, *[_message(n * 1000 + k, tag=f"i{n}.")
                                              for k in range(per_mailbox)])
@@ -201,13 +212,14 @@ def _imap_figures(database: BenchDatabase, mailboxes: int, per_mailbox: int,
 
 
 def run(*, db: str = "postgres", messages: int = 2000, connections: int = 8,
-        mailboxes: int = 50, per_mailbox: int = 2, triage: bool = False,
-        log_dir: Path) -> dict[str, Any]:
+        mailboxes: int = 50, per_mailbox: int = 2, triage: bool = True,
+        log_dir: Path, seed: int = 7) -> dict[str, Any]:
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / "mail-bench.log"
     with bench_database(db) as database:
+        model = install_intent_model(database.data_dir, seed) if triage else None
         smtp = _smtp_figures(database, messages=messages, connections=connections,
                              triage=triage, log_path=log_path)
-        imap = _imap_figures(database, mailboxes, per_mailbox, log_path)
-    return {"benchmark": "mail", "database": db, "triage": triage, "cpus": os.cpu_count(),
-            **smtp, **imap, "targets": TARGETS}
+        imap = _imap_figures(database, mailboxes, per_mailbox, log_path, triage=triage)
+    return {"benchmark": "mail", "database": db, "triage": triage,
+            "intent_model": model, "cpus": os.cpu_count(), **smtp, **imap, "targets": TARGETS}

@@ -41,10 +41,15 @@ class ResponseSample:
 
 
 def summarise_verdicts(bodies: list[bytes]) -> dict[str, Any]:
+    """`summarise_stored` of the first message's triage in each sampled API answer."""
+    return summarise_stored([_first_message_triage(body) for body in bodies])
+
+
+def summarise_stored(verdicts: list[dict[str, Any] | None]) -> dict[str, Any]:
     """Per triage stage, on how many sampled messages it ran, was skipped or failed, and its
     mean time where it ran (as the server timed it, so a busy machine's waits included); the
-    intent model versions that answered; the share of messages the model abstained on."""
-    verdicts = [_first_message_triage(body) for body in bodies]
+    intent model versions that answered; the share of messages the model abstained on. A
+    message stored without triage is given as None."""
     stored = [v for v in verdicts if v is not None]
     stages = {name: Counter[str]() for name in STAGES}
     stage_ms = dict.fromkeys(STAGES, 0.0)
