@@ -42,14 +42,19 @@ def ingest(paths: Annotated[list[Path], typer.Argument(
 def smtpd(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 2525,
+    filing_processes: Annotated[int | None, typer.Option(
+        min=0, max=64, help="worker processes that file received mail (default: one per "
+                            "core; 0 files on threads of this process)")] = None,
 ) -> None:
     """Receive mail for the support addresses (HUBDESK_MAIL_ADDRESSES) over SMTP."""
+    import os
     import signal
     import threading
 
     from hubdesk import logs
     from hubdesk.bootstrap import build_hub
     from hubdesk.channels.email.smtpd import SmtpServer
+    from hubdesk.commands.mail_filing import ProcessFiler
 
     settings = get_settings()
     if not settings.mail_addresses:
@@ -59,7 +64,10 @@ def smtpd(
     logs.configure(settings.log_level)
     hub = build_hub(settings)
     hub.migrate()
-    server = SmtpServer(hub.app, host, port, max_message_bytes=settings.mail_max_message_bytes)
+    processes = (os.cpu_count() or 1) if filing_processes is None else filing_processes
+    filer = ProcessFiler(processes, settings.log_level) if processes else None
+    server = SmtpServer(hub.app, host, port, max_message_bytes=settings.mail_max_message_bytes,
+                        filer=filer)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -4,9 +4,11 @@ only once the message is on disk and in the database.
 RCPT for an address that is not a support address is refused with 550 at once. DATA is
 stored (`Application.mail.receive`, the blob synced to disk and the row committed) before the
 answer; if storing fails the sender hears 451 and keeps the message to try again. Filing the
-stored message (parsing, threading, triage) runs after the answer on a small thread pool, so
-a slow or huge message never holds up the next sender; whatever was stored but not filed when
-the process died is filed when the server starts again (`process_pending`).
+stored message (parsing, threading, triage) runs after the answer, by a `Filer`: a small
+thread pool in this process (`ThreadFiler`), or worker processes (`hubdesk mail smtpd`
+starts one per core, so filing is not bound to one interpreter's lock). A slow or huge
+message never holds up the next sender; whatever was stored but not filed when the process
+died is filed when the server starts again (`process_pending`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import asyncio
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -27,13 +29,41 @@ log = logging.getLogger("hubdesk.mail")
 FILING_THREADS = 8  # mostly waiting on the database, not on the CPU
 
 
+class Filer(Protocol):
+    """Files stored messages after the sender has had its answer."""
+
+    def submit(self, inbound_id: int, raw: bytes) -> None: ...
+
+    def close(self, wait: bool = True) -> None: ...
+
+
+class ThreadFiler:
+    """Files on a thread pool of this process."""
+
+    def __init__(self, app: Application, threads: int = FILING_THREADS) -> None:
+        self.app = app
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mail-filing")
+
+    def submit(self, inbound_id: int, raw: bytes) -> None:
+        self._pool.submit(self._file, inbound_id, raw)
+
+    def _file(self, inbound_id: int, raw: bytes) -> None:
+        try:
+            self.app.mail.process(inbound_id, raw)
+        except Exception:  # left `received`; filed by the next pending sweep or restart
+            log.exception("filing a received message failed; it stays pending")
+
+    def close(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait)
+
+
 class DeskHandler:
     """aiosmtpd handler hooks: ``handle_RCPT`` and ``handle_DATA``."""
 
-    def __init__(self, app: Application, *, filing_threads: int = FILING_THREADS) -> None:
+    def __init__(self, app: Application, *, filing_threads: int = FILING_THREADS,
+                 filer: Filer | None = None) -> None:
         self.app = app
-        self._filing = ThreadPoolExecutor(max_workers=filing_threads,
-                                          thread_name_prefix="mail-filing")
+        self._filing = filer or ThreadFiler(app, filing_threads)
         self._storing = ThreadPoolExecutor(max_workers=filing_threads,
                                            thread_name_prefix="mail-storing")
 
@@ -59,29 +89,24 @@ class DeskHandler:
             log.exception("storing a received message failed; answered 451")
             return "451 4.3.0 cannot store the message now, try again later"
         if not received.duplicate:
-            self._filing.submit(self._file, received.inbound_id, raw)
+            self._filing.submit(received.inbound_id, raw)
         return f"250 2.0.0 OK stored as {received.inbound_id or 'duplicate'}"
-
-    def _file(self, inbound_id: int, raw: bytes) -> None:
-        try:
-            self.app.mail.process(inbound_id, raw)
-        except Exception:  # left `received`; filed by the next pending sweep or restart
-            log.exception("filing a received message failed; it stays pending")
 
     def file_pending(self) -> int:
         return len(self.app.mail.process_pending(limit=100_000))
 
     def close(self, wait: bool = True) -> None:
         self._storing.shutdown(wait=wait)
-        self._filing.shutdown(wait=wait)
+        self._filing.close(wait=wait)
 
 
 class SmtpServer:
     """The server on ``host:port`` in its own thread (aiosmtpd's controller)."""
 
     def __init__(self, app: Application, host: str, port: int, *,
-                 max_message_bytes: int, filing_threads: int = FILING_THREADS) -> None:
-        self.handler = DeskHandler(app, filing_threads=filing_threads)
+                 max_message_bytes: int, filing_threads: int = FILING_THREADS,
+                 filer: Filer | None = None) -> None:
+        self.handler = DeskHandler(app, filing_threads=filing_threads, filer=filer)
         self.controller = Controller(self.handler, hostname=host, port=port,
                                      data_size_limit=max_message_bytes, ready_timeout=10,
                                      ident="Hubdesk")
