@@ -30,9 +30,14 @@ def test_a_posted_raw_message_is_filed_and_a_second_post_is_a_duplicate(
         refused = client.post("/api/v1/mail/inbound", content=corpus.html_only(),
                               headers={**representative.headers, **RFC822})
         assert refused.status_code == 403
-        empty = client.post("/api/v1/mail/inbound", content=b"  ",
+        empty = client.post("/api/v1/mail/inbound", content=b"",
                             headers={**coordinator.headers, **RFC822})
         assert empty.status_code == 422
+        # Bytes that are no e-mail are kept where a coordinator sees them, never dropped.
+        blank = client.post("/api/v1/mail/inbound", content=b" \r\n ",
+                            headers={**coordinator.headers, **RFC822})
+        assert blank.status_code == 202, blank.text
+        assert blank.json()["outcome"] == "quarantined"
 
 
 def test_quarantine_is_listed_retried_and_turned_into_a_ticket(mail_hub: Hub) -> None:
