@@ -324,3 +324,28 @@ def test_two_agents_on_one_ticket_see_each_other(desk, server, browser, sqlite_h
     shot(mine, "ticket-two-agents")
     theirs.close()
     expect(mine.locator("#viewers")).to_have_text("", timeout=8000)
+
+
+def test_an_agent_typing_a_reply_is_seen_typing_by_the_other(desk, server, browser,
+                                                              sqlite_hub, monkeypatch) -> None:
+    from playwright.sync_api import expect
+
+    from hubdesk.web import live
+
+    monkeypatch.setattr(live, "ANNOUNCE_SECONDS", 1.0)
+    monkeypatch.setattr(live, "TYPING_SECONDS", 2.0)
+    colleague = factories.staff(sqlite_hub, Role.REPRESENTATIVE, teams=(desk["shipping"],),
+                                with_password=True)
+    ticket = f"/tickets/{desk['ids'][0]}"
+    mine = signed_in(browser, server, desk["lead"].agent, path=ticket)
+    theirs = signed_in(browser, server, colleague.agent, path=ticket)
+    expect(mine.locator("#viewers")).to_contain_text(colleague.agent.name, timeout=8000)
+    expect(mine.locator("#typing")).to_have_text("")
+    theirs.locator("#body").press_sequentially("We have found your par", delay=30)
+    expect(mine.locator("#typing")).to_have_text(f"{colleague.agent.name} is typing…",
+                                                 timeout=8000)
+    expect(theirs.locator("#typing")).to_have_text("")  # never told of oneself
+    shot(mine, "ticket-colleague-typing")
+    # They stop: after a quiet spell they are still on the ticket, no longer typing.
+    expect(mine.locator("#typing")).to_have_text("", timeout=8000)
+    expect(mine.locator("#viewers")).to_contain_text(colleague.agent.name)
