@@ -43,6 +43,24 @@ def test_a_manager_adds_a_calendar_with_split_days_and_holidays(hub, client):
         ["10:00", "14:00"]]
 
 
+def test_holidays_come_from_a_pasted_icalendar_file(hub, client):
+    manager = _manager(hub, client)
+    ical = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+            "DTSTART;VALUE=DATE:20261231\r\nSUMMARY:Year end\r\nEND:VEVENT\r\n"
+            "END:VCALENDAR\r\n")
+    saved = post_form(client, "/settings/calendars", CALENDAR | {"ical": ical},
+                      page="/settings/calendars")
+    assert saved.status_code == 200
+    [named] = hub.app.sla.calendars(manager)
+    assert {"date": "2026-12-31", "name": "Year end"} in named.calendar.to_dict()["holidays"]
+    broken = post_form(client, "/settings/calendars",
+                       CALENDAR | {"name": "Other", "ical": "not a calendar"},
+                       page="/settings/calendars")
+    assert broken.status_code == 422
+    assert _error_beside(broken.text, "cal-ical").startswith("ical:")
+    assert [c.name for c in hub.app.sla.calendars(manager)] == ["Berlin office"]
+
+
 def test_a_bad_interval_or_time_zone_is_refused_beside_the_field(hub, client):
     manager = _manager(hub, client)
     backwards = post_form(client, "/settings/calendars",

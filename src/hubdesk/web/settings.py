@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +20,7 @@ from hubdesk.domain.agents import Agent, Team
 from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.routing_records import ProfileChange
+from hubdesk.services.settings_screens import AgentRoutingScreen
 from hubdesk.web.render import render
 from hubdesk.web.routing_form import config_from_form, config_to_form
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -136,7 +136,7 @@ async def _agent_page(request: Request, agent: Agent, agent_id: int, *,
                   errors=place_errors(error, PROFILE_FIELDS) if error else {})
 
 
-def _profile_form(screen: Any) -> dict[str, str]:
+def _profile_form(screen: AgentRoutingScreen) -> dict[str, str]:
     """The stored profile as the form's fields (defaults before the first one is set)."""
     row, person = screen.row, screen.agent
     skills = row.skills if row else {}

@@ -94,7 +94,8 @@ async def _save_calendar(request: Request, form: FormData, agent: Agent,
                          calendar_id: int | None) -> Response:
     sla = app_of(request).sla
     try:
-        named = calendar_from_input(form.get("name"), calendar_plain_form(form), None)
+        ical = str(form.get("ical") or "").strip() or None
+        named = calendar_from_input(form.get("name"), calendar_plain_form(form), ical)
         if calendar_id is None:
             saved = await run_in_threadpool(sla.create_calendar, agent, named)
         else:

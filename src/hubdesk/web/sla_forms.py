@@ -83,7 +83,7 @@ def calendar_fields(named: NamedCalendar | None) -> dict[str, str]:
 
 
 CALENDAR_FIELDS = ["name", "timezone", "always_open", *(f"hours.{d}" for d in WEEKDAYS),
-                   "hours", "holidays", "calendar"]
+                   "hours", "holidays", "ical", "calendar"]
 
 
 # --- policies ------------------------------------------------------------------------------
