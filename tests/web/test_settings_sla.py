@@ -132,3 +132,44 @@ def test_a_coordinator_is_told_calendars_and_policies_are_for_managers(hub, clie
         page = client.get(url)
         assert page.status_code == 403
         assert "managed by managers and administrators" in page.text
+
+
+def test_a_calendar_in_use_is_kept_and_a_policy_is_removed(hub, client):
+    manager = _manager(hub, client)
+    post_form(client, "/settings/calendars", CALENDAR, page="/settings/calendars")
+    [calendar] = hub.app.sla.calendars(manager)
+    policy = hub.app.sla.create_policy(manager, {
+        "name": "Office hours", "calendar_id": calendar.id,
+        "targets": {"normal": {"first_response": 60}}})
+    kept = post_form(client, f"/settings/calendars/{calendar.id}/delete", {},
+                     page="/settings/calendars")
+    assert "the calendar is used by the policy &#39;Office hours&#39;" in kept.text
+    assert [c.id for c in hub.app.sla.calendars(manager)] == [calendar.id]
+    removed = post_form(client, f"/settings/sla/{policy.id}/delete", {}, page="/settings/sla")
+    assert "SLA policy removed." in removed.text and hub.app.sla.policies(manager) == []
+    gone = post_form(client, f"/settings/calendars/{calendar.id}/delete", {},
+                     page="/settings/calendars")
+    assert "Calendar removed." in gone.text and hub.app.sla.calendars(manager) == []
+    assert client.get(f"/settings/calendars/{calendar.id}").status_code == 404
+
+
+def test_a_policy_with_a_calendar_of_its_own_keeps_it_when_changed(hub, client):
+    import html
+    import re
+
+    manager = _manager(hub, client)
+    own = {"timezone": "Asia/Tokyo", "hours": {"mon": [["09:00", "18:00"]]}}
+    policy = hub.app.sla.create_policy(manager, {
+        "name": "Tokyo", "calendar": own, "targets": {"high": {"first_response": 30}}})
+    page = client.get(f"/settings/sla/{policy.id}").text
+    assert '<option value="own" selected>' in page
+    carried = html.unescape(re.search(r'name="calendar" value="([^"]*)"', page)[1])
+    changed = post_form(client, f"/settings/sla/{policy.id}", {
+        "name": "Tokyo office", "active": "yes", "targets.high.first_response": "45",
+        "calendar_id": "own", "calendar": carried, "pause_statuses": "pending",
+        "ladder": "100: notify_coordinators"}, page="/settings/sla")
+    assert changed.status_code == 200
+    [saved] = hub.app.sla.policies(manager)
+    assert saved.name == "Tokyo office" and saved.calendar_id is None
+    assert dict(saved.calendar or {})["timezone"] == "Asia/Tokyo"
+    assert saved.to_dict()["targets"] == {"high": {"first_response": 45}}
