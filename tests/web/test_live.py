@@ -234,3 +234,41 @@ def test_typing_is_forgotten_after_a_quiet_spell_and_never_told_of_oneself():
     assert company.change(100.0 + live.TYPING_SECONDS + 0.1) == (("Ben",), ())
     company.hear({"ticket_id": 7, "agent_id": 2, "name": "Ben", "leaving": True}, now=108.0)
     assert company.change(108.0) == ((), ())
+
+
+def test_typing_in_one_process_is_shown_by_another_through_redis(hub, redis_url, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from hubdesk.bootstrap import assemble
+    from hubdesk.bus import RedisPublisher
+    from hubdesk.server import create_app
+    from tests.web.pages import csrf
+
+    monkeypatch.setattr(live, "STREAM_SECONDS", 15.0)
+    monkeypatch.setattr(live, "ANNOUNCE_SECONDS", 0.3)
+    team = factories.team(hub)
+    ana = factories.staff(hub, teams=(team,), with_password=True)
+    ben = factories.staff(hub, teams=(team,), with_password=True)
+    ticket = factories.ticket(hub, ana.agent, team_id=team.id).ticket
+    settings = hub.settings.model_copy(update={"redis_url": redis_url})
+    # Two server processes on one database: each hears the other only through Redis.
+    one, other = (assemble(settings, hub.engine, redis=RedisPublisher(redis_url))
+                  for _ in range(2))
+    stop = threading.Event()
+    seen_by_ana: list = []
+    with TestClient(create_app(one)) as first, TestClient(create_app(other)) as second:
+        sign_in(first, ana.agent)
+        sign_in(second, ben.agent)
+        token = csrf(second, f"/tickets/{ticket.id}")
+        with first.stream("GET", f"/events?ticket={ticket.id}") as mine:
+            _reader(mine.iter_lines(), seen_by_ana, stop)
+            wanted = ("viewers", {"names": [ben.agent.name], "typing": [ben.agent.name]})
+            deadline = time.monotonic() + 10
+            while wanted not in seen_by_ana:  # until the listener has subscribed
+                assert time.monotonic() < deadline, f"never heard through Redis: {seen_by_ana}"
+                assert second.post(f"/tickets/{ticket.id}/typing",
+                                   data={"csrf_token": token}).status_code == 204
+                time.sleep(0.3)
+            stop.set()
+    for each in (one, other):
+        each.redis.close()
