@@ -4,6 +4,8 @@ nothing saved when refused."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,8 +16,10 @@ from starlette.responses import RedirectResponse, Response
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.customers import Tier
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied
+from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.policies import SlaTarget, StepAction
 from hubdesk.domain.tickets import Channel, Priority, Status
+from hubdesk.services.settings_screens import SlaScreen
 from hubdesk.services.sla_admin import calendar_from_input
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -38,26 +42,40 @@ CHOICES = {"priorities": [p.value for p in Priority], "targets": [t.value for t 
                         Status.ON_HOLD.value], "actions": [a.value for a in StepAction]}
 
 
-async def _page(request: Request, agent: Agent, template: str, item_id: int | None,
-                fields: Any, *, error: DomainError | None = None,
+@dataclass(frozen=True)
+class Screen:
+    """What differs between the calendars screen and the policies screen."""
+
+    template: str
+    noun: str
+    items: Callable[[SlaScreen], Sequence[NamedCalendar | SlaPolicy]]
+    fields: Callable[[Any], dict[str, Any]]  # a stored item (or None) as the form's values
+    shown: list[str]  # the form's fields, for errors to be put under
+
+
+CALENDARS = Screen("settings_calendars.html", "calendar", lambda s: s.calendars,
+                   calendar_fields, CALENDAR_FIELDS)
+POLICIES = Screen("settings_sla.html", "policy", lambda s: s.policies, policy_fields,
+                  POLICY_FIELDS)
+
+
+async def _page(request: Request, agent: Agent, kind: Screen, item_id: int | None, *,
+                error: DomainError | None = None,
                 form: dict[str, Any] | None = None) -> Response:
-    """A calendars or policies screen: the list, and the form for a new one or for
-    ``item_id`` (``fields`` turns the stored one into the form's values)."""
+    """The list, and the form for a new item or for ``item_id``: as stored, or as typed
+    (``form``) with ``error`` under the fields it names."""
     try:
         screen = await run_in_threadpool(app_of(request).sla.screen, agent)
     except PermissionDenied as denied:
         return refused(request, agent, denied)
-    items = screen.calendars if template == "settings_calendars.html" else screen.policies
-    editing = next((i for i in items if i.id == item_id), None)
+    editing = next((i for i in kind.items(screen) if i.id == item_id), None)
     if item_id is not None and editing is None:
         return render(request, "error.html", 404, agent=agent, title="Not found",
-                      detail=f"There is no {'calendar' if 'calendars' in template else 'policy'}"
-                             f" {item_id}; it may have been removed.")
-    shown = CALENDAR_FIELDS if "calendars" in template else POLICY_FIELDS
-    return render(request, template, error.status if error else 200, agent=agent,
+                      detail=f"There is no {kind.noun} {item_id}; it may have been removed.")
+    return render(request, kind.template, error.status if error else 200, agent=agent,
                   screen=screen, editing=editing,
-                  form=form if form is not None else fields(editing),
-                  errors=place_errors(error, shown) if error else {}, **CHOICES)
+                  form=form if form is not None else kind.fields(editing),
+                  errors=place_errors(error, kind.shown) if error else {}, **CHOICES)
 
 
 # --- calendars -----------------------------------------------------------------------------
@@ -65,8 +83,8 @@ async def _page(request: Request, agent: Agent, template: str, item_id: int | No
 async def _calendars(request: Request, agent: Agent, calendar_id: int | None = None, *,
                      error: DomainError | None = None, form: FormData | None = None
                      ) -> Response:
-    return await _page(request, agent, "settings_calendars.html", calendar_id, calendar_fields,
-                 error=error, form=dict(form.items()) if form is not None else None)
+    return await _page(request, agent, CALENDARS, calendar_id, error=error,
+                       form=dict(form.items()) if form is not None else None)
 
 
 @router.get("/settings/calendars")
@@ -124,8 +142,8 @@ async def delete_calendar(request: Request, calendar_id: int, form: FormDep,
 async def _policies(request: Request, agent: Agent, policy_id: int | None = None, *,
                     error: DomainError | None = None, form: FormData | None = None
                     ) -> Response:
-    return await _page(request, agent, "settings_sla.html", policy_id, policy_fields,
-                 error=error, form=policy_form_fields(form) if form is not None else None)
+    return await _page(request, agent, POLICIES, policy_id, error=error,
+                       form=policy_form_fields(form) if form is not None else None)
 
 
 @router.get("/settings/sla")
