@@ -87,6 +87,7 @@ def test_a_coordinator_moves_a_ticket_from_one_agent_to_another_on_the_team_boar
     row = _row(client.get("/control").text, f"{busy.agent.name}</a>")
     assert f'<a href="/tickets/{held}">#{held} Refund for order 77</a>' in row
     assert f'<option value="{free.agent.id}">{free.agent.name}</option>' in row
+    assert f'href="/settings/agents/{busy.agent.id}/routing"' in row
     moved = post_form(client, f"/control/tickets/{held}/assign",
                       {"assignee_id": str(free.agent.id)}, page="/control")
     assert f"Ticket #{held} moved to {free.agent.name}." in moved.text
