@@ -6,6 +6,7 @@ with the message beside its field and nothing saved."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -199,8 +200,6 @@ def test_the_settings_screens_read_in_one_unit_of_work(hub, client):
 
 def _fields_of(page: str) -> dict[str, str]:
     """The named inputs and text areas of the settings form on ``page``, with their values."""
-    import re
-
     form = page.split('class="stack settings-form">', 1)[1].split("</form>", 1)[0]
     fields = {m[0]: html.unescape(m[1]) for m in
               re.findall(r'<input id="[^"]+" name="([^"]+)"[^>]*value="([^"]*)"', form)}
