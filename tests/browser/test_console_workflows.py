@@ -277,6 +277,36 @@ def test_a_new_ticket_arrives_in_the_queue_without_a_reload(desk, server, browse
     shot(page, "queue-live")
 
 
+def test_a_coordinator_reassigns_from_the_team_board_and_the_inbox_updates_live(
+        desk, server, browser, sqlite_hub) -> None:
+    from playwright.sync_api import expect
+
+    from hubdesk.services.routing_records import ProfileChange
+
+    app = sqlite_hub.app
+    coordinator = factories.staff(sqlite_hub, Role.COORDINATOR, with_password=True).agent
+    busy, taker = (factories.staff(sqlite_hub, teams=(desk["shipping"],),
+                                   with_password=True).agent for _ in range(2))
+    for person in (busy, taker):
+        app.routing.update_profile(coordinator, person.id, ProfileChange(skills={"shipping": 3}))
+    moved = desk["ids"][1]
+    app.tickets.assign(coordinator, moved, busy.id)
+    inbox = signed_in(browser, server, taker, path="/tickets?view=mine")
+    expect(rows(inbox)).to_have_count(0)
+    inbox.wait_for_function("document.getElementById('main').dataset.live === 'refresh'")
+    inbox.wait_for_timeout(500)  # the inbox's event stream is open
+    board = signed_in(browser, server, coordinator, path="/control#team")
+    board.get_by_label(f"Move ticket #{moved} to").select_option(label=taker.name)
+    board.get_by_role("button", name=f"Move ticket #{moved}").click()
+    expect(board.get_by_text(f"Ticket #{moved} moved to {taker.name}.")).to_be_visible()
+    shot(board, "team-board-moved")
+    app.relay_outbox()  # what the embedded worker does after every commit
+    expect(rows(inbox).filter(has_text="Wrong size delivered")).to_have_count(1, timeout=8000)
+    expect(inbox.locator("#live-news")).to_contain_text("Updated just now")
+    assert app.tickets.get(coordinator, moved).ticket.assignee_id == taker.id
+    shot(inbox, "inbox-after-reassignment")
+
+
 def test_two_agents_on_one_ticket_see_each_other(desk, server, browser, sqlite_hub,
                                                  monkeypatch) -> None:
     from playwright.sync_api import expect
@@ -294,3 +324,28 @@ def test_two_agents_on_one_ticket_see_each_other(desk, server, browser, sqlite_h
     shot(mine, "ticket-two-agents")
     theirs.close()
     expect(mine.locator("#viewers")).to_have_text("", timeout=8000)
+
+
+def test_an_agent_typing_a_reply_is_seen_typing_by_the_other(desk, server, browser,
+                                                              sqlite_hub, monkeypatch) -> None:
+    from playwright.sync_api import expect
+
+    from hubdesk.web import live
+
+    monkeypatch.setattr(live, "ANNOUNCE_SECONDS", 1.0)
+    monkeypatch.setattr(live, "TYPING_SECONDS", 2.0)
+    colleague = factories.staff(sqlite_hub, Role.REPRESENTATIVE, teams=(desk["shipping"],),
+                                with_password=True)
+    ticket = f"/tickets/{desk['ids'][0]}"
+    mine = signed_in(browser, server, desk["lead"].agent, path=ticket)
+    theirs = signed_in(browser, server, colleague.agent, path=ticket)
+    expect(mine.locator("#viewers")).to_contain_text(colleague.agent.name, timeout=8000)
+    expect(mine.locator("#typing")).to_have_text("")
+    theirs.locator("#body").press_sequentially("We have found your par", delay=30)
+    expect(mine.locator("#typing")).to_have_text(f"{colleague.agent.name} is typing…",
+                                                 timeout=8000)
+    expect(theirs.locator("#typing")).to_have_text("")  # never told of oneself
+    shot(mine, "ticket-colleague-typing")
+    # They stop: after a quiet spell they are still on the ticket, no longer typing.
+    expect(mine.locator("#typing")).to_have_text("", timeout=8000)
+    expect(mine.locator("#viewers")).to_contain_text(colleague.agent.name)

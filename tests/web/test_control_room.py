@@ -74,3 +74,57 @@ def _team(team_id):
     from hubdesk.services.tickets import TicketChanges
 
     return TicketChanges(fields_set=frozenset({"team_id"}), team_id=team_id)
+
+
+def test_a_coordinator_moves_a_ticket_from_one_agent_to_another_on_the_team_board(hub, client):
+    admin = configure(hub).agent
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    busy = agent(hub, coordinator.agent, {"billing": 3})
+    free = agent(hub, coordinator.agent, {"billing": 3})
+    held = ticket(hub, admin, subject="Refund for order 77").ticket.id
+    hub.app.tickets.assign(admin, held, busy.agent.id)
+    sign_in(client, coordinator.agent)
+    row = _row(client.get("/control").text, f"{busy.agent.name}</a>")
+    assert f'<a href="/tickets/{held}">#{held} Refund for order 77</a>' in row
+    assert f'<option value="{free.agent.id}">{free.agent.name}</option>' in row
+    assert f'href="/settings/agents/{busy.agent.id}/routing"' in row
+    moved = post_form(client, f"/control/tickets/{held}/assign",
+                      {"assignee_id": str(free.agent.id)}, page="/control")
+    assert f"Ticket #{held} moved to {free.agent.name}." in moved.text
+    assert hub.app.tickets.get(admin, held).ticket.assignee_id == free.agent.id
+    assert f"#{held} Refund" in _row(moved.text, f"{free.agent.name}</a>")
+    assert f"#{held} Refund" not in _row(moved.text, f"{busy.agent.name}</a>")
+
+
+def test_a_move_the_assign_rules_refuse_is_shown_and_changes_nothing(hub, client):
+    admin = configure(hub).agent
+    coordinator = factories.staff(hub, Role.COORDINATOR).agent
+    team = factories.team(hub, "Front line")
+    lead = factories.staff(hub, Role.TEAM_LEAD, teams=(team,), with_password=True)
+    busy = agent(hub, coordinator, {"billing": 3})
+    outsider = agent(hub, coordinator, {"billing": 3})
+    held = ticket(hub, admin).ticket.id
+    hub.app.tickets.update(admin, held, _team(team.id))
+    hub.app.tickets.assign(admin, held, busy.agent.id)
+    hub.app.directory.set_team_member(admin, team.id, busy.agent.id, True)
+    sign_in(client, lead.agent)
+    refused = post_form(client, f"/control/tickets/{held}/assign",
+                        {"assignee_id": str(outsider.agent.id)}, page="/control")
+    assert f"Ticket #{held} was not moved: team leads assign within their own teams" \
+        in refused.text
+    assert hub.app.tickets.get(admin, held).ticket.assignee_id == busy.agent.id
+    nobody = post_form(client, f"/control/tickets/{held}/assign", {"assignee_id": ""},
+                       page="/control")
+    assert f"Choose who ticket #{held} should go to." in nobody.text
+
+
+def test_a_representative_cannot_move_tickets_from_the_board(hub, client):
+    admin = configure(hub).agent
+    coordinator = factories.staff(hub, Role.COORDINATOR).agent
+    busy = agent(hub, coordinator, {"billing": 3})
+    rep = factories.staff(hub, with_password=True)
+    held = ticket(hub, admin).ticket.id
+    hub.app.tickets.assign(admin, held, busy.agent.id)
+    sign_in(client, rep.agent)
+    post_form(client, f"/control/tickets/{held}/assign", {"assignee_id": str(rep.agent.id)})
+    assert hub.app.tickets.get(admin, held).ticket.assignee_id == busy.agent.id

@@ -168,11 +168,107 @@ def test_two_agents_on_one_ticket_see_each_other_and_then_that_one_left(hub, mon
             _reader(theirs.iter_lines(), seen_by_outsider, stop)
             with second.stream("GET", f"/events?ticket={ticket.id}") as others:
                 _reader(others.iter_lines(), seen_by_ben, stop)
-                _wait_for(seen_by_ben, ("viewers", {"names": [ana.agent.name]}))
-                _wait_for(seen_by_ana, ("viewers", {"names": [ben.agent.name]}))
-            _wait_for(seen_by_ana, ("viewers", {"names": []}))  # Ben left
+                _wait_for(seen_by_ben, ("viewers", {"names": [ana.agent.name], "typing": []}))
+                _wait_for(seen_by_ana, ("viewers", {"names": [ben.agent.name], "typing": []}))
+            _wait_for(seen_by_ana, ("viewers", {"names": [], "typing": []}))  # Ben left
             stop.set()
     # The outsider may not see the ticket: their stream never announced them.
     assert all(kind != "viewers" or outsider.agent.name not in data["names"]
                for kind, data in seen_by_ana + seen_by_ben)
     assert [kind for kind, _ in seen_by_outsider] == ["ready"]
+
+
+def test_an_agent_typing_on_a_ticket_is_shown_to_the_others_until_they_stop(hub, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from hubdesk.server import create_app
+    from tests.web.pages import csrf
+
+    monkeypatch.setattr(live, "STREAM_SECONDS", 15.0)
+    monkeypatch.setattr(live, "ANNOUNCE_SECONDS", 0.3)
+    monkeypatch.setattr(live, "TYPING_SECONDS", 1.0)
+    team = factories.team(hub)
+    ana = factories.staff(hub, teams=(team,), with_password=True)
+    ben = factories.staff(hub, teams=(team,), with_password=True)
+    outsider = factories.staff(hub, with_password=True)
+    ticket = factories.ticket(hub, ana.agent, team_id=team.id).ticket
+    app = create_app(hub)
+    stop = threading.Event()
+    with TestClient(app) as first, TestClient(app) as second, TestClient(app) as third:
+        sign_in(first, ana.agent)
+        sign_in(second, ben.agent)
+        sign_in(third, outsider.agent)
+        typed = f"/tickets/{ticket.id}/typing"
+        # Only from the console's own pages, and only about a ticket one may see.
+        assert second.post(typed, data={"csrf_token": "forged"}).status_code == 403
+        assert third.post(typed, data={"csrf_token": csrf(third, "/tickets")}
+                          ).status_code == 404
+        seen_by_ana: list = []
+        with first.stream("GET", f"/events?ticket={ticket.id}") as mine, \
+                second.stream("GET", f"/events?ticket={ticket.id}") as theirs:
+            _reader(mine.iter_lines(), seen_by_ana, stop)
+            _reader(theirs.iter_lines(), [], stop)  # a stream runs while it is read
+            _wait_for(seen_by_ana, ("viewers", {"names": [ben.agent.name], "typing": []}))
+            token = csrf(second, f"/tickets/{ticket.id}")
+            assert second.post(typed, data={"csrf_token": token}).status_code == 204
+            typing = ("viewers", {"names": [ben.agent.name], "typing": [ben.agent.name]})
+            _wait_for(seen_by_ana, typing)
+            # No word of it for TYPING_SECONDS: still there, no longer typing.
+            after: list = []
+            deadline = time.monotonic() + 8
+            while ("viewers", {"names": [ben.agent.name], "typing": []}) not in after:
+                assert time.monotonic() < deadline, f"typing never ended: {seen_by_ana}"
+                after = seen_by_ana[seen_by_ana.index(typing) + 1:]
+                time.sleep(0.05)
+            stop.set()
+    assert all(outsider.agent.name not in data.get("typing", []) for _, data in seen_by_ana)
+
+
+def test_typing_is_forgotten_after_a_quiet_spell_and_never_told_of_oneself():
+    company = live.Company(ticket_id=7, agent_id=1, name="Ana")
+    company.hear({"ticket_id": 7, "agent_id": 2, "name": "Ben", "typing": True}, now=100.0)
+    company.hear({"ticket_id": 7, "agent_id": 1, "name": "Ana", "typing": True}, now=100.0)
+    company.hear({"ticket_id": 8, "agent_id": 3, "name": "Cy", "typing": True}, now=100.0)
+    assert company.change(100.5) == (("Ben",), ("Ben",))
+    assert company.change(101.0) is None  # nothing new to show
+    assert company.change(100.0 + live.TYPING_SECONDS + 0.1) == (("Ben",), ())
+    company.hear({"ticket_id": 7, "agent_id": 2, "name": "Ben", "leaving": True}, now=108.0)
+    assert company.change(108.0) == ((), ())
+
+
+def test_typing_in_one_process_is_shown_by_another_through_redis(hub, redis_url, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from hubdesk.bootstrap import assemble
+    from hubdesk.bus import RedisPublisher
+    from hubdesk.server import create_app
+    from tests.web.pages import csrf
+
+    monkeypatch.setattr(live, "STREAM_SECONDS", 15.0)
+    monkeypatch.setattr(live, "ANNOUNCE_SECONDS", 0.3)
+    team = factories.team(hub)
+    ana = factories.staff(hub, teams=(team,), with_password=True)
+    ben = factories.staff(hub, teams=(team,), with_password=True)
+    ticket = factories.ticket(hub, ana.agent, team_id=team.id).ticket
+    settings = hub.settings.model_copy(update={"redis_url": redis_url})
+    # Two server processes on one database: each hears the other only through Redis.
+    one, other = (assemble(settings, hub.engine, redis=RedisPublisher(redis_url))
+                  for _ in range(2))
+    stop = threading.Event()
+    seen_by_ana: list = []
+    with TestClient(create_app(one)) as first, TestClient(create_app(other)) as second:
+        sign_in(first, ana.agent)
+        sign_in(second, ben.agent)
+        token = csrf(second, f"/tickets/{ticket.id}")
+        with first.stream("GET", f"/events?ticket={ticket.id}") as mine:
+            _reader(mine.iter_lines(), seen_by_ana, stop)
+            wanted = ("viewers", {"names": [ben.agent.name], "typing": [ben.agent.name]})
+            deadline = time.monotonic() + 10
+            while wanted not in seen_by_ana:  # until the listener has subscribed
+                assert time.monotonic() < deadline, f"never heard through Redis: {seen_by_ana}"
+                assert second.post(f"/tickets/{ticket.id}/typing",
+                                   data={"csrf_token": token}).status_code == 204
+                time.sleep(0.3)
+            stop.set()
+    for each in (one, other):
+        each.redis.close()

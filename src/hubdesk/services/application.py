@@ -47,6 +47,7 @@ from hubdesk.services import (
     routing_sweep,
     safety,
     sessions,
+    settings_screens,
     sla_admin,
     sla_reads,
     sla_risk,
@@ -315,6 +316,14 @@ class DirectoryUseCases(_UseCases):
         return directory.update_team(self._uows, actor, team_id, name=name,
                                      description=description)
 
+    def set_team_member(self, actor: Agent, team_id: int, agent_id: int,
+                        member: bool) -> Agent:
+        return directory.set_team_member(self._uows, actor, team_id, agent_id, member)
+
+    def teams_screen(self, actor: Agent) -> settings_screens.TeamsScreen:
+        """The console's teams screen: every team and agent, one read."""
+        return settings_screens.teams_screen(self._uows, actor)
+
     def departments(self, actor: Agent) -> list[Department]:
         return directory.list_departments(self._uows, actor)
 
@@ -430,6 +439,10 @@ class SlaUseCases(_UseCases):
 
     def policies(self, actor: Agent) -> list[SlaPolicy]:
         return sla_admin.list_policies(self._uows, actor)
+
+    def screen(self, actor: Agent) -> settings_screens.SlaScreen:
+        """The console's calendars and policies screens: both, with the teams, one read."""
+        return settings_screens.sla_screen(self._uows, actor)
 
     def policy(self, actor: Agent, policy_id: int) -> SlaPolicy:
         return sla_admin.get_policy(self._uows, actor, policy_id)
@@ -619,6 +632,10 @@ class RoutingUseCases(_UseCases):
     def lock(self, actor: Agent, ticket_id: int, locked: bool, *,
              now: datetime | None = None) -> TicketRoutingState:
         return routing_admin.lock(self._uows, actor, ticket_id, locked, now=self._now(now))
+
+    def agent_screen(self, actor: Agent, agent_id: int) -> settings_screens.AgentRoutingScreen:
+        """The console's routing profile screen: the agent, profile and desk's skills, one read."""
+        return settings_screens.agent_routing_screen(self._uows, actor, agent_id)
 
     def config(self, actor: Agent) -> dict[str, Any]:
         return routing_admin.config(self._uows, actor)

@@ -1,7 +1,8 @@
 """The coordinator's control room: the whole operation on one screen, read in one transaction.
 
 Every team's queue (unresolved, waiting for an agent and for how long, breached clocks,
-forecast breaches, arrivals in the last hour), every agent's presence, load and wellbeing,
+forecast breaches, arrivals in the last hour), every agent's presence, load and wellbeing
+with their oldest tickets (to move to someone else),
 the likeliest breaches, handoffs waiting on departments, unroutable tickets and quarantined
 e-mail. Each part is one grouped query or one bounded read, whatever the desk's size.
 """
@@ -17,9 +18,11 @@ from hubdesk.domain.errors import PermissionDenied
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.routing_admin import BOARD_ROLES, AgentBoardRow, board_in
 from hubdesk.services.sla_risk import BreachForecast, forecast_in
+from hubdesk.services.views import AssignedTicket
 
 ARRIVAL_WINDOW = timedelta(hours=1)
 MOST_AT_RISK = 10
+WORK_PER_AGENT = 5  # tickets listed under each agent on the team board, to move elsewhere
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class ControlRoom:
     at: datetime
     lines: list[QueueLine]  # the longest oldest wait first
     agents: list[AgentBoardRow]
+    work: dict[int, list[AssignedTicket]]  # agent id → their oldest unresolved tickets
     at_risk: list[BreachForecast]  # the likeliest breaches
     at_risk_total: int
     handoffs_waiting: int
@@ -62,9 +66,12 @@ def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Con
                            line.arrived)
                  for line in uow.tickets.team_lines(now, now - ARRIVAL_WINDOW)]
         handoffs, overdue = uow.handoffs.waiting_counts(now)
+        work: dict[int, list[AssignedTicket]] = {}
+        for ticket in uow.tickets.assigned_work(WORK_PER_AGENT):
+            work.setdefault(ticket.assignee_id, []).append(ticket)
         room = ControlRoom(
             now, sorted(lines, key=lambda q: (-(q.oldest_wait or timedelta(0)).total_seconds(),
                                               q.team_name)),
-            board_in(uow, now), likely[:MOST_AT_RISK], len(likely), handoffs, overdue,
+            board_in(uow, now), work, likely[:MOST_AT_RISK], len(likely), handoffs, overdue,
             uow.routing.count_unroutable(), uow.mail.count_quarantined())
     return room

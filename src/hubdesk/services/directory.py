@@ -275,6 +275,24 @@ def update_team(uows: UnitOfWorkFactory, actor: Agent, team_id: int, *,
     return team
 
 
+def set_team_member(uows: UnitOfWorkFactory, actor: Agent, team_id: int, agent_id: int,
+                    member: bool) -> Agent:
+    """Add an agent to a team or take them out of it; their other teams stay as they are
+    (read in the same transaction, never taken from an older page)."""
+    check_directory_write(actor, DirectoryKind.TEAMS)
+    check_directory_write(actor, DirectoryKind.AGENTS)
+    with uows() as uow:
+        if uow.structure.get_team(team_id) is None:
+            raise NotFound(f"team {team_id} was not found")
+        agent = uow.agents.get(agent_id)
+        if agent is None:
+            raise NotFound(f"agent {agent_id} was not found")
+        teams = agent.team_ids | {team_id} if member else agent.team_ids - {team_id}
+        agent = replace(agent, team_ids=frozenset(teams))
+        uow.agents.save(agent)
+        uow.commit()
+    return agent
+
 def list_departments(uows: UnitOfWorkFactory, actor: Agent) -> list[Department]:
     check_directory_read(actor, DirectoryKind.DEPARTMENTS)
     with uows(write=False) as uow:

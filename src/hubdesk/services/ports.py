@@ -35,7 +35,14 @@ from hubdesk.services.routing_records import (
     TicketRoutingState,
     WaitingTicket,
 )
-from hubdesk.services.views import Page, SavedView, StoredEvent, TeamLine, TicketFilter
+from hubdesk.services.views import (
+    AssignedTicket,
+    Page,
+    SavedView,
+    StoredEvent,
+    TeamLine,
+    TicketFilter,
+)
 
 
 class DuplicateKey(Exception):
@@ -55,6 +62,7 @@ class TicketRepository(Protocol):
     def page(self, scope: TicketScope, filters: TicketFilter, limit: int,
              cursor: str | None) -> Page: ...
     def team_lines(self, now: datetime, since: datetime) -> list[TeamLine]: ...
+    def assigned_work(self, per_agent: int) -> list[AssignedTicket]: ...
     def add_message(self, message: Message) -> int: ...
     def messages(self, ticket_id: int) -> list[Message]: ...
     def messages_after(self, ticket_id: int, message_id: int) -> list[Message]: ...

@@ -39,6 +39,16 @@ class TicketFilter:
 
 
 @dataclass(frozen=True)
+class AssignedTicket:
+    """A ticket someone is working on, as the team board lists it under them."""
+
+    id: int
+    subject: str
+    priority: Priority
+    assignee_id: int
+
+
+@dataclass(frozen=True)
 class TeamLine:
     """One team's queue at a glance (team None: tickets of no team)."""
 

@@ -32,7 +32,14 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Priority, Status
-from hubdesk.services.views import Page, TeamLine, TicketFilter, TicketOrder, TicketRow
+from hubdesk.services.views import (
+    AssignedTicket,
+    Page,
+    TeamLine,
+    TicketFilter,
+    TicketOrder,
+    TicketRow,
+)
 from hubdesk.store import tables as t
 from hubdesk.store.search import matches_text
 from hubdesk.store.types import UtcDateTime
@@ -322,3 +329,19 @@ def team_lines(db: Connection, now: datetime, since: datetime) -> list[TeamLine]
     return [TeamLine(team_id, v["unresolved"], v["waiting"], v["oldest"], v["breached"],
                      v["arrived"]) for team_id, v in lines.items()]
 
+
+
+def assigned_work(db: Connection, per_agent: int) -> list[AssignedTicket]:
+    """Each agent's unresolved tickets, the oldest first and at most ``per_agent`` of them:
+    one query, whatever the number of agents or tickets."""
+    tk = t.tickets
+    unresolved = [s.value for s in Status if s not in (Status.SOLVED, Status.CLOSED)]
+    rank = func.row_number().over(partition_by=tk.c.assignee_id,
+                                  order_by=(tk.c.created_at, tk.c.id)).label("rank")
+    ranked = (select(tk.c.id, tk.c.subject, tk.c.priority, tk.c.assignee_id, rank)
+              .where(tk.c.assignee_id.is_not(None), tk.c.status.in_(unresolved),
+                     tk.c.merged_into_id.is_(None))
+              .subquery())
+    rows = db.execute(select(ranked).where(ranked.c.rank <= per_agent)
+                      .order_by(ranked.c.assignee_id, ranked.c.rank))
+    return [AssignedTicket(r.id, r.subject, Priority(r.priority), r.assignee_id) for r in rows]

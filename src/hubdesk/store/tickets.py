@@ -23,7 +23,7 @@ from hubdesk.domain.events import Actor, ActorKind, TicketEvent, event_from_reco
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Channel, Priority, Status, Ticket
-from hubdesk.services.views import Page, StoredEvent, TeamLine, TicketFilter
+from hubdesk.services.views import AssignedTicket, Page, StoredEvent, TeamLine, TicketFilter
 from hubdesk.store import queues
 from hubdesk.store import tables as t
 from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
@@ -97,6 +97,9 @@ class SqlTicketRepository:
 
     def team_lines(self, now: datetime, since: datetime) -> list[TeamLine]:
         return queues.team_lines(self.db, now, since)
+
+    def assigned_work(self, per_agent: int) -> list[AssignedTicket]:
+        return queues.assigned_work(self.db, per_agent)
 
     def add_message(self, message: Message) -> int:
         message_id = self.db.execute(insert(t.messages).values(

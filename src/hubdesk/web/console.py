@@ -30,6 +30,8 @@ from hubdesk.web import (
     risk,
     rules,
     session,
+    settings,
+    settings_sla,
     tickets,
 )
 from hubdesk.web.render import STATIC_DIR, render
@@ -55,6 +57,8 @@ def install(app: FastAPI) -> None:
     app.include_router(live.router)
     app.include_router(macros.router)
     app.include_router(mail.router)
+    app.include_router(settings.router)
+    app.include_router(settings_sla.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

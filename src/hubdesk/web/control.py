@@ -1,5 +1,6 @@
 """The coordinator's control room: every team's queue, every agent, the likeliest breaches and
-what is stuck, on one screen; presence and pause changed from the team board."""
+what is stuck, on one screen; presence and pause changed, and tickets moved from one agent to
+another, from the team board."""
 
 from __future__ import annotations
 
@@ -52,4 +53,22 @@ async def change_agent(request: Request, agent_id: int, form: FormDep,
         flash(request, "error", "Choose online, away, on a break or offline.")
     except DomainError as error:
         flash(request, "error", str(error))
+    return RedirectResponse("/control#team", status_code=303)
+
+
+@router.post("/control/tickets/{ticket_id:int}/assign")
+async def move_ticket(request: Request, ticket_id: int, form: FormDep,
+                      agent: AgentDep) -> Response:
+    """Give a ticket on the team board to another agent (the assign use case decides who
+    may; the representatives' queues update live from the event it records)."""
+    raw = str(form.get("assignee_id") or "")
+    if not raw.isdigit() or len(raw) > 18:
+        flash(request, "error", f"Choose who ticket #{ticket_id} should go to.")
+        return RedirectResponse("/control#team", status_code=303)
+    try:
+        detail = await run_in_threadpool(app_of(request).tickets.assign, agent, ticket_id,
+                                         int(raw))
+        flash(request, "ok", f"Ticket #{ticket_id} moved to {detail.assignee_name}.")
+    except DomainError as error:
+        flash(request, "error", f"Ticket #{ticket_id} was not moved: {error}")
     return RedirectResponse("/control#team", status_code=303)

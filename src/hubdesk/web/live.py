@@ -15,7 +15,10 @@ and a changed team takes effect.
 A ticket page's stream (``/events?ticket=N``) also says who else has that ticket open
 (``viewers``): each such stream announces itself every ``ANNOUNCE_SECONDS`` on the shared
 channel (Redis when configured, so every process hears it) and says when it leaves; an agent
-not heard from for two announcements has left.
+not heard from for two announcements has left. An agent typing in that ticket's reply box
+says so (`POST /tickets/N/typing`, sent by the page at most every few seconds while keys are
+pressed) on the same channel, and is shown as typing until ``TYPING_SECONDS`` pass without
+another word of it.
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError
 from hubdesk.domain.permissions import TicketScope, ticket_scope
-from hubdesk.web.session import AgentDep, app_of, session_token
+from hubdesk.web.session import AgentDep, FormDep, app_of, session_token
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,44 +49,59 @@ SESSION_CHECK_SECONDS = 20.0
 STREAM_SECONDS = 300.0
 RETRY_MILLISECONDS = 3000
 ANNOUNCE_SECONDS = 10.0
+TYPING_SECONDS = 6.0
 VIEWING = "live.viewing"
 
 
 @dataclass
+class Seen:
+    """Another agent on the ticket: when they were last heard of, and last heard typing."""
+
+    name: str
+    heard: float
+    typed: float = -math.inf
+
+
+@dataclass
 class Company:
-    """Who else has one ticket open, as one agent's stream hears it."""
+    """Who else has one ticket open, and who of them is typing, as one agent's stream hears
+    it."""
 
     ticket_id: int
     agent_id: int
     name: str
-    others: dict[int, tuple[str, float]] = field(default_factory=dict)  # id → (name, heard)
+    others: dict[int, Seen] = field(default_factory=dict)
     announced: float = -math.inf
-    shown: tuple[str, ...] = ()
+    shown: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
-    def announcement(self, leaving: bool = False) -> dict[str, Any]:
+    def announcement(self, leaving: bool = False, typing: bool = False) -> dict[str, Any]:
         return {"ticket_id": self.ticket_id, "agent_id": self.agent_id, "name": self.name,
-                "leaving": leaving}
+                "leaving": leaving, "typing": typing}
 
     def hear(self, message: dict[str, Any], now: float) -> None:
-        if message.get("ticket_id") != self.ticket_id or message.get("agent_id") in (
-                None, self.agent_id):
+        agent_id = message.get("agent_id")
+        if message.get("ticket_id") != self.ticket_id or agent_id in (None, self.agent_id):
             return
         if message.get("leaving"):
-            self.others.pop(message["agent_id"], None)
-        else:
-            self.others[message["agent_id"]] = (str(message.get("name") or "An agent"), now)
+            self.others.pop(agent_id, None)
+            return
+        seen = self.others.setdefault(agent_id, Seen("", now))
+        seen.name, seen.heard = str(message.get("name") or "An agent"), now
+        if message.get("typing"):
+            seen.typed = now
 
-    def change(self, now: float) -> tuple[str, ...] | None:
-        """The names to show if they changed since last shown, else None."""
-        gone = [a for a, (_, heard) in self.others.items()
-                if now - heard > 2 * ANNOUNCE_SECONDS]
+    def change(self, now: float) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The names to show, and of those typing, if either changed since last shown."""
+        gone = [a for a, seen in self.others.items() if now - seen.heard > 2 * ANNOUNCE_SECONDS]
         for agent in gone:
             del self.others[agent]
-        names = tuple(sorted(name for name, _ in self.others.values()))
-        if names == self.shown:
+        names = tuple(sorted(seen.name for seen in self.others.values()))
+        typing = tuple(sorted(seen.name for seen in self.others.values()
+                              if now - seen.typed <= TYPING_SECONDS))
+        if (names, typing) == self.shown:
             return None
-        self.shown = names
-        return names
+        self.shown = (names, typing)
+        return self.shown
 
 
 def _frame(event: str, data: dict[str, Any]) -> bytes:
@@ -93,13 +111,19 @@ def _frame(event: str, data: dict[str, Any]) -> bytes:
 async def _company(request: Request, agent: Agent) -> Company | None:
     """The ticket page's company, if the stream is for a ticket the agent may see."""
     wanted = request.query_params.get("ticket", "")
-    if not wanted.isdigit() or len(wanted) > 18 or agent.id is None:
+    if not wanted.isdigit() or len(wanted) > 18:
+        return None
+    return await _company_of(request, agent, int(wanted))
+
+
+async def _company_of(request: Request, agent: Agent, ticket_id: int) -> Company | None:
+    if agent.id is None:
         return None
     try:
-        await run_in_threadpool(app_of(request).tickets.get, agent, int(wanted))
+        await run_in_threadpool(app_of(request).tickets.get, agent, ticket_id)
     except DomainError:
         return None
-    return Company(int(wanted), agent.id, agent.name)
+    return Company(ticket_id, agent.id, agent.name)
 
 
 def _shout(request: Request, message: dict[str, Any]) -> None:
@@ -138,8 +162,10 @@ class _Stream:
         if now - company.announced >= ANNOUNCE_SECONDS:
             company.announced = now
             await run_in_threadpool(_shout, self.request, company.announcement())
-        names = company.change(now)
-        return None if names is None else _frame("viewers", {"names": list(names)})
+        changed = company.change(now)
+        if changed is None:
+            return None
+        return _frame("viewers", {"names": list(changed[0]), "typing": list(changed[1])})
 
     def frame_for(self, message: dict[str, Any]) -> bytes | None:
         if message.get("topic") == VIEWING:
@@ -185,6 +211,17 @@ async def events(request: Request, agent: AgentDep) -> StreamingResponse:
     stream = _Stream(request, agent, await _company(request, agent))
     return StreamingResponse(stream.frames(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+@router.post("/tickets/{ticket_id:int}/typing")
+async def typing(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
+    """The signed-in agent is typing in this ticket's reply box: tell whoever else has it
+    open. Said only of a ticket the agent may see, like being there."""
+    company = await _company_of(request, agent, ticket_id)
+    if company is None:
+        return Response(status_code=404)
+    await run_in_threadpool(_shout, request, company.announcement(typing=True))
+    return Response(status_code=204)
 
 
 def _relevant(message: dict[str, Any], scope: TicketScope) -> bytes | None:

@@ -68,11 +68,37 @@
   }
 
   function onViewers(event) {
+    var company = JSON.parse(event.data);
     var place = document.getElementById("viewers");
-    if (!place) return;
-    var names = JSON.parse(event.data).names;
-    place.textContent = names.length ? "Also on this ticket now: " + names.join(", ") + "." : "";
+    if (place) {
+      var names = company.names;
+      place.textContent = names.length ? "Also on this ticket now: " + names.join(", ") + "." : "";
+    }
+    var typists = document.getElementById("typing");
+    if (typists) {
+      var who = company.typing || [];
+      typists.textContent = !who.length ? "" : who.length === 1 ? who[0] + " is typing…"
+        : who.slice(0, -1).join(", ") + " and " + who[who.length - 1] + " are typing…";
+    }
   }
+
+  // Typing in a ticket's reply box is told to the others on the ticket: at most one small
+  // request every TYPING_EVERY ms while keys are pressed (the server forgets it after a few
+  // seconds without one, so nothing needs to be sent when the typing stops).
+  var TYPING_EVERY = 2000;
+  var lastTyping = 0;
+  document.addEventListener("input", function (event) {
+    var area = main();
+    var box = event.target;
+    if (!area || area.dataset.live !== "ticket" || !box.form || box.id !== "body") return;
+    var now = Date.now();
+    if (now - lastTyping < TYPING_EVERY) return;
+    lastTyping = now;
+    var said = new FormData();
+    said.append("csrf_token", box.form.elements.csrf_token.value);
+    fetch("/tickets/" + area.dataset.ticket + "/typing",
+          {method: "POST", body: said, credentials: "same-origin"}).catch(function () {});
+  });
 
   // One stream per document: with htmx, pages after the first arrive without a reload, so
   // the stream opens on the first page that wants it and serves the pages after it. A ticket

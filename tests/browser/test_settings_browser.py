@@ -1,0 +1,56 @@
+"""The settings screens in a real browser at desktop and tablet widths: nothing scrolls
+sideways, and a refused change shows its message right under the field it is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.domain.agents import Role
+from tests import factories
+from tests.browser.test_console_workflows import browser, shot, signed_in
+
+pytestmark = pytest.mark.browser
+
+__all__ = ["browser"]  # the fixture, used by the tests below
+
+SCREENS = ("/settings/teams", "/settings/calendars", "/settings/sla", "/settings/routing")
+
+
+def _sideways(page) -> int:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_every_settings_screen_fits_the_width(sqlite_hub, server, browser, width) -> None:
+    from playwright.sync_api import expect
+
+    admin = factories.staff(sqlite_hub, Role.ADMIN, with_password=True).agent
+    team = factories.team(sqlite_hub, "Shipping")
+    rep = factories.staff(sqlite_hub, teams=(team,)).agent
+    page = signed_in(browser, server, admin, width=width, height=1000)
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("heading", name="Shipping")).to_be_visible()
+    for path in (*SCREENS, f"/settings/agents/{rep.id}/routing"):
+        page.goto(f"{server}{path}")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
+        assert _sideways(page) <= 0, f"{path} scrolls sideways at {width}px"
+        shot(page, f"settings-{path.strip('/').replace('/', '-')}-{width}px")
+
+
+def test_a_calendar_refused_shows_the_message_under_the_day(sqlite_hub, server,
+                                                            browser) -> None:
+    from playwright.sync_api import expect
+
+    manager = factories.staff(sqlite_hub, Role.MANAGER, with_password=True).agent
+    page = signed_in(browser, server, manager, width=768, path="/settings/calendars")
+    page.get_by_label("Name", exact=True).fill("Berlin office")
+    page.get_by_label("Time zone (e.g. Europe/Berlin)").fill("Europe/Berlin")
+    page.get_by_label("Tuesday").fill("08:00-12:00, 13:00-11:00")
+    page.get_by_role("button", name="Add the calendar").click()
+    tuesday = page.get_by_label("Tuesday")
+    expect(tuesday).to_have_attribute("aria-invalid", "true")
+    expect(tuesday).to_have_value("08:00-12:00, 13:00-11:00")
+    expect(page.locator("#hours-tue-error")).to_contain_text("hours.tue")
+    shot(page, "settings-calendar-refused-768px")
+    assert sqlite_hub.app.sla.calendars(manager) == []
