@@ -1,5 +1,6 @@
-"""The words of the mail Hubdesk sends: acknowledgement, agent reply, solved notice, each as
-plain text and as HTML (escaped here, so nothing a customer wrote becomes markup)."""
+"""The words of the mail Hubdesk sends: acknowledgement, agent reply, solved notice, and what
+was left out of a customer's later message (a part too large), each as plain text and as
+HTML (escaped here, so nothing a customer wrote becomes markup)."""
 
 from __future__ import annotations
 
@@ -45,5 +46,17 @@ def solved(ticket_id: int, subject: str, name: str) -> Composed:
     lines = [f"Hello {name},",
              f"your request \"{subject}\" (ticket #{ticket_id}) is marked as solved. If "
              "anything is still open, just reply and it will be reopened."]
+    footer = _footer(ticket_id)
+    return Composed("\n\n".join([*lines, footer]) + "\n", _html(lines, footer))
+
+
+def parts_left_out(ticket_id: int, subject: str, name: str,
+                   notices: tuple[str, ...]) -> Composed:
+    """Said when a customer's message on an open ticket came with parts the desk could not
+    keep: their message reached the ticket, but not all of it."""
+    lines = [f"Hello {name},",
+             f"your message on \"{subject}\" (ticket #{ticket_id}) has been added to it, but "
+             "not all of it could be kept: " + "; ".join(notices) + ".",
+             "If it mattered, please send it again in a smaller form or as a link."]
     footer = _footer(ticket_id)
     return Composed("\n\n".join([*lines, footer]) + "\n", _html(lines, footer))

@@ -3,7 +3,8 @@
 `queue_for_event` runs for each committed event as the outbox relay hands it on, in the
 relay's own transaction (like the webhooks' fan-out; `services/outbox.py`): for a new e-mail
 ticket it queues the acknowledgement, for an agent's public reply the reply, for a ticket
-solved the notice. Each is composed once, with its Message-ID, In-Reply-To, References and
+solved the notice, for a customer's later message that lost parts (too large) a word on what
+was left out. Each is composed once, with its Message-ID, In-Reply-To, References and
 the ``[#id]`` token, and stored under a key unique to its event, so an event relayed twice
 still queues one mail. (A bus after-commit handler could not write: the relay calls those
 inside its transaction, and on SQLite a second writer would wait on it forever.)
@@ -24,7 +25,13 @@ from hubdesk.domain.clock import utcnow
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.mail import DeliveryStatus, OutboundMail, next_delivery_attempt
 from hubdesk.domain.mail_rules import MailRouting, may_answer, reply_subject
-from hubdesk.domain.mail_templates import Composed, acknowledgement, reply, solved
+from hubdesk.domain.mail_templates import (
+    Composed,
+    acknowledgement,
+    parts_left_out,
+    reply,
+    solved,
+)
 from hubdesk.domain.tickets import Channel, Status, Ticket
 from hubdesk.services.ports import MailTransport, UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import flush_events
@@ -50,8 +57,8 @@ def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
     planned = _plan(uow, ticket, payload.get("kind"), payload)
     if planned is None:
         return False
-    key, mail_kind, composed = planned
-    mail = _compose(uow, routing, ticket, key, mail_kind, composed)
+    key, mail_kind, composed, answers = planned
+    mail = _compose(uow, routing, ticket, key, mail_kind, composed, answers)
     if mail is None:
         return False
     queued = uow.mail.queue(mail)
@@ -60,8 +67,10 @@ def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
     return queued
 
 
-def _plan(uow: UnitOfWork, ticket: Ticket, kind: object,
-          payload: dict[str, Any]) -> tuple[str, str, Composed] | None:
+def _plan(uow: UnitOfWork, ticket: Ticket, kind: object, payload: dict[str, Any]
+          ) -> tuple[str, str, Composed, str | None] | None:
+    """The mail an event calls for: its unique key, kind, words, and the Message-ID of the
+    customer's message it answers when that is not simply the latest one received."""
     assert ticket.id is not None
     requester = uow.customers.get(ticket.requester_id)
     if requester is None:
@@ -72,7 +81,7 @@ def _plan(uow: UnitOfWork, ticket: Ticket, kind: object,
         if first and first[0].channel_meta.get("from_quarantine"):
             return None  # opened by hand from quarantine: the sender is not waiting on it
         return (f"ack:{ticket.id}", "acknowledgement",
-                acknowledgement(ticket.id, ticket.subject, requester.name, notices))
+                acknowledgement(ticket.id, ticket.subject, requester.name, notices), None)
     if kind == EventKind.REPLIED.value:
         message_id = payload.get("data", {}).get("message_id")
         message = uow.tickets.message(ticket.id, message_id) if isinstance(
@@ -82,17 +91,29 @@ def _plan(uow: UnitOfWork, ticket: Ticket, kind: object,
         author = message.author.id
         names = uow.agents.names([author]) if author is not None else {}
         return (f"reply:{message_id}", "reply",
-                reply(ticket.id, message.body, names.get(author) if author else None))
+                reply(ticket.id, message.body, names.get(author) if author else None), None)
+    if kind == EventKind.CUSTOMER_REPLIED.value:
+        message_id = payload.get("data", {}).get("message_id")
+        message = uow.tickets.message(ticket.id, message_id) if isinstance(
+            message_id, int) else None
+        notices = tuple(str(n) for n in message.channel_meta.get("notices", ())) \
+            if message is not None else ()
+        if message is None or not notices:
+            return None
+        answers = message.channel_meta.get("message_id")
+        return (f"notice:{message_id}", "notice",
+                parts_left_out(ticket.id, ticket.subject, requester.name, notices),
+                answers if isinstance(answers, str) else None)
     if kind == EventKind.STATUS_CHANGED.value and ticket.channel is Channel.EMAIL:
         status = payload.get("changes", {}).get("status")
         if isinstance(status, list) and len(status) == 2 and status[1] == Status.SOLVED.value:
             return (f"solved:{ticket.id}:{payload.get('at')}", "solved",
-                    solved(ticket.id, ticket.subject, requester.name))
+                    solved(ticket.id, ticket.subject, requester.name), None)
     return None
 
 
 def _compose(uow: UnitOfWork, routing: MailRouting, ticket: Ticket, key: str, kind: str,
-             composed: Composed) -> OutboundMail | None:
+             composed: Composed, answers: str | None = None) -> OutboundMail | None:
     assert ticket.id is not None
     requester = uow.customers.get(ticket.requester_id)
     if requester is None or requester.blocked is not None:
@@ -103,7 +124,7 @@ def _compose(uow: UnitOfWork, routing: MailRouting, ticket: Ticket, key: str, ki
         return None
     thread = uow.mail.thread_of(ticket.id)
     received = [mid for mid, direction in thread if direction == "in"]
-    in_reply_to = received[-1] if received else (thread[-1][0] if thread else None)
+    in_reply_to = answers or (received[-1] if received else (thread[-1][0] if thread else None))
     domain = sender.rpartition("@")[2] or "hubdesk.invalid"
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     now = utcnow()

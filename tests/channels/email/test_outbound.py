@@ -165,3 +165,43 @@ def test_several_workers_send_each_mail_once(mail_hub: Hub, sink: Sink) -> None:
         worker.join()
     recipients = sorted(m["To"] for m in sink.messages)
     assert recipients == sorted(f"c{n}@example.com" for n in range(12))
+
+
+def test_a_customer_hears_which_parts_of_a_message_could_not_be_kept(mail_hub: Hub,
+                                                                      sink: Sink) -> None:
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    from hubdesk.bootstrap import assemble
+
+    small = assemble(mail_hub.settings.model_copy(update={"mail_max_attachment_bytes": 1000}),
+                     mail_hub.engine)
+
+    def with_file(message_id: str, in_reply_to: str | None, size: int) -> bytes:
+        message = EmailMessage()
+        message["From"] = "ann@example.com"
+        message["To"] = "support@desk.test"
+        message["Subject"] = "Printer on fire"
+        message["Message-ID"] = message_id
+        if in_reply_to:
+            message["In-Reply-To"] = in_reply_to
+        message.set_content("Photo attached.")
+        message.add_attachment(b"x" * size, maintype="image", subtype="jpeg",
+                               filename="fire.jpg")
+        return message.as_bytes(policy=SMTP)
+
+    assert take(small.app, with_file("<first@example.com>", None, 5000),
+                source="test") is Outcome.CREATED
+    ticket_id = _ticket_of(small, "<first@example.com>")
+    assert take(small.app, with_file("<second@example.com>", "<first@example.com>", 5000),
+                source="test") is Outcome.THREADED
+    assert take(small.app, with_file("<third@example.com>", "<first@example.com>", 10),
+                source="test") is Outcome.THREADED
+    _relay_and_send(small, sink)
+    ack, notice = sink.messages  # and nothing for the third, which lost nothing
+    assert "fire.jpg" in ack.get_body(("plain",)).get_content()
+    assert notice["Subject"] == f"Re: Printer on fire [#{ticket_id}]"
+    assert notice["In-Reply-To"] == "<second@example.com>"
+    assert notice["Auto-Submitted"] == "auto-replied"
+    text = notice.get_body(("plain",)).get_content()
+    assert "fire.jpg (5000 bytes)" in text and "could be kept" in text

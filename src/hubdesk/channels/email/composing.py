@@ -11,7 +11,8 @@ from hubdesk.domain.mail import OutboundMail
 
 # RFC 3834: messages sent without a person writing them say so, and ask not to be answered
 # by auto-responders; an agent's reply is written by a person and carries neither.
-_AUTOMATIC = {"acknowledgement": "auto-replied", "solved": "auto-generated"}
+_AUTOMATIC = {"acknowledgement": "auto-replied", "notice": "auto-replied",
+              "solved": "auto-generated"}
 
 
 def compose(mail: OutboundMail) -> EmailMessage:
