@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Department, Team
@@ -26,6 +26,7 @@ from hubdesk.domain.permissions import allowed_actions, check_mail_coordinator
 from hubdesk.domain.routing import Presence, RoutingDecision
 from hubdesk.domain.rules import Rule, RuleVerdict
 from hubdesk.domain.safety import SafetyPolicy
+from hubdesk.domain.schedules import ChangeRequest, PlannedShift, RequestStatus, TeamWeek
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.tickets import Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
@@ -53,6 +54,8 @@ from hubdesk.services import (
     sla_sweep,
     tickets,
     webhooks,
+    workforce,
+    workforce_floor,
 )
 from hubdesk.services import queue as queues
 from hubdesk.services.customers import (
@@ -77,6 +80,7 @@ from hubdesk.services.routing_records import ProfileChange, StoredDecision, Tick
 from hubdesk.services.rules import admin as rules_admin
 from hubdesk.services.rules import automations
 from hubdesk.services.views import Page, SavedView, StoredEvent, TicketDetail, TicketFilter
+from hubdesk.services.workforce_plan import StaffingGoal, StaffingPlan
 from hubdesk.services.workspace import TicketWorkspace, ticket_workspace
 
 
@@ -667,6 +671,79 @@ class RuleUseCases(_UseCases):
         return rules_admin.list_rules(self._uows, actor)
 
 
+class WorkforceUseCases(_UseCases):
+    """Forecasts and staffing from the desk's tickets, teams' weeks drafted, edited and
+    published, agents' own shifts and change requests, adherence and the intraday gap."""
+
+    def staffing(self, actor: Agent, team_id: int | None, first_day: date, days: int,
+                 goal: StaffingGoal) -> StaffingPlan:
+        return workforce.staffing(self._uows, actor, team_id, first_day, days, goal)
+
+    def draft(self, actor: Agent, team_id: int, week_start: date, goal: StaffingGoal, *,
+              time_limit_s: float = 30.0, now: datetime | None = None
+              ) -> workforce.DraftOutcome:
+        return workforce.generate_draft(self._uows, actor, team_id, week_start, goal,
+                                        now=self._now(now), time_limit_s=time_limit_s)
+
+    def start_week(self, actor: Agent, team_id: int, week_start: date, *,
+                   now: datetime | None = None) -> TeamWeek:
+        return workforce.start_week(self._uows, actor, team_id, week_start, now=self._now(now))
+
+    def week(self, actor: Agent, team_id: int, week_start: date) -> TeamWeek | None:
+        return workforce.week(self._uows, actor, team_id, week_start)
+
+    def schedule(self, actor: Agent, schedule_id: int) -> TeamWeek:
+        return workforce.get_schedule(self._uows, actor, schedule_id)
+
+    def save_shift(self, actor: Agent, schedule_id: int, shift: PlannedShift, *,
+                   now: datetime | None = None) -> TeamWeek:
+        return workforce.save_shift(self._uows, actor, schedule_id, shift, now=self._now(now))
+
+    def delete_shift(self, actor: Agent, schedule_id: int, shift_id: int, *,
+                     now: datetime | None = None) -> TeamWeek:
+        return workforce.delete_shift(self._uows, actor, schedule_id, shift_id,
+                                      now=self._now(now))
+
+    def swap(self, actor: Agent, schedule_id: int, first_id: int, second_id: int, *,
+             now: datetime | None = None) -> TeamWeek:
+        return workforce.swap_shifts(self._uows, actor, schedule_id, first_id, second_id,
+                                     now=self._now(now))
+
+    def publish(self, actor: Agent, schedule_id: int, *,
+                now: datetime | None = None) -> TeamWeek:
+        return workforce.publish(self._uows, actor, schedule_id, now=self._now(now))
+
+    def my_shifts(self, actor: Agent, since: datetime, until: datetime) -> list[PlannedShift]:
+        return workforce.my_shifts(self._uows, actor, since, until)
+
+    def request_change(self, actor: Agent, shift_id: int | None, note: str, *,
+                       now: datetime | None = None) -> ChangeRequest:
+        return workforce.request_change(self._uows, actor, shift_id, note, now=self._now(now))
+
+    def requests(self, actor: Agent, status: RequestStatus | None = None
+                 ) -> list[ChangeRequest]:
+        return workforce.requests(self._uows, actor, status)
+
+    def answer_request(self, actor: Agent, request_id: int, approve: bool,
+                       answer: str | None = None, *,
+                       now: datetime | None = None) -> ChangeRequest:
+        return workforce.answer_request(self._uows, actor, request_id, approve, answer,
+                                        now=self._now(now))
+
+    def day_chart(self, actor: Agent, team_id: int | None, day: date, goal: StaffingGoal, *,
+                  now: datetime | None = None) -> workforce_floor.DayChart:
+        return workforce_floor.day_chart(self._uows, actor, team_id, day, goal,
+                                         now=self._now(now))
+
+    def adherence(self, actor: Agent, team_id: int, day: date, *,
+                  now: datetime | None = None) -> workforce_floor.TeamAdherence:
+        return workforce_floor.adherence(self._uows, actor, team_id, day, now=self._now(now))
+
+    def intraday(self, actor: Agent, team_id: int | None, goal: StaffingGoal, *,
+                 now: datetime | None = None) -> workforce_floor.Intraday:
+        return workforce_floor.intraday(self._uows, actor, team_id, goal, now=self._now(now))
+
+
 class Application:
     """Every use case of Hubdesk, grouped by what it works on."""
 
@@ -686,6 +763,7 @@ class Application:
         self.routing = RoutingUseCases(deps)
         self.rules = RuleUseCases(deps)
         self.macros = MacroUseCases(deps)
+        self.workforce = WorkforceUseCases(deps)
 
     @property
     def policy(self) -> SafetyPolicy:
