@@ -103,7 +103,7 @@ def test_expected_presence_and_who_is_out_of_adherence():
 def test_bad_shifts_are_refused_with_the_field_named():
     with pytest.raises(ValidationFailed) as error:
         PlannedShift(None, 1, at(30, 17), at(30, 9))
-    assert error.value.fields == {"ends_at": "before start"}
+    assert error.value.fields == {"ends_at": "reversed"}
     with pytest.raises(ValidationFailed) as error:
         PlannedShift(None, 1, at(30, 9), at(30, 17), at(30, 18), at(30, 19))
     assert "break_starts_at" in error.value.fields

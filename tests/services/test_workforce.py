@@ -11,7 +11,7 @@ import pytest
 from hubdesk.domain.agents import Role
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.routing import Presence
-from hubdesk.domain.schedules import PlannedShift, RequestStatus, ScheduleStatus
+from hubdesk.domain.schedules import RequestStatus, ScheduleStatus, ShiftInput
 from hubdesk.services.routing_records import ProfileChange
 from hubdesk.services.tickets import NewTicket
 from hubdesk.services.workforce_plan import StaffingGoal
@@ -94,10 +94,12 @@ def test_a_week_is_drafted_edited_swapped_and_published(hub, desk):
     assert hub.app.workforce.my_shifts(ada, at(30, 0), at(30, 0) + timedelta(days=7)) == []
 
     first_ada = next(s for s in week.shifts if s.agent_id == ada.id)
-    moved = PlannedShift(first_ada.id, ada.id, first_ada.starts_at + timedelta(hours=1),
-                         first_ada.ends_at + timedelta(hours=1))
-    week = hub.app.workforce.save_shift(coordinator, week.id, moved, now=SUNDAY)
-    assert next(s for s in week.shifts if s.id == first_ada.id).break_starts_at is None
+    moved = ShiftInput(ada.id, first_ada.starts_at + timedelta(hours=1),
+                       first_ada.ends_at + timedelta(hours=1))
+    week = hub.app.workforce.save_shift(coordinator, week.id, moved, shift_id=first_ada.id,
+                                        now=SUNDAY)
+    changed = next(s for s in week.shifts if s.id == first_ada.id)
+    assert (changed.starts_at, changed.break_starts_at) == (moved.starts_at, None)
 
     # Both work at least four of seven days, so some day has a shift of each to swap.
     days_of = {p.id: {s.starts_at.date(): s for s in week.shifts if s.agent_id == p.id}
@@ -121,7 +123,7 @@ def test_a_week_is_drafted_edited_swapped_and_published(hub, desk):
 def test_agents_may_not_plan_and_their_attempts_change_nothing(hub, desk):
     coordinator, ada = desk["coordinator"], desk["ada"]
     week = hub.app.workforce.start_week(coordinator, desk["team"].id, MONDAY, now=SUNDAY)
-    shift = PlannedShift(None, ada.id, at(30, 9), at(30, 17))
+    shift = ShiftInput(ada.id, at(30, 9), at(30, 17))
     with pytest.raises(PermissionDenied):
         hub.app.workforce.save_shift(ada, week.id, shift, now=SUNDAY)
     with pytest.raises(PermissionDenied):
@@ -139,21 +141,22 @@ def test_shifts_that_overlap_or_fall_outside_the_team_or_week_are_refused(hub, d
     coordinator, ada = desk["coordinator"], desk["ada"]
     week = hub.app.workforce.start_week(coordinator, desk["team"].id, MONDAY, now=SUNDAY)
     hub.app.workforce.save_shift(coordinator, week.id,
-                                 PlannedShift(None, ada.id, at(30, 9), at(30, 17)), now=SUNDAY)
+                                 ShiftInput(ada.id, at(30, 9), at(30, 17)), now=SUNDAY)
     with pytest.raises(ValidationFailed, match="two shifts at once"):
         hub.app.workforce.save_shift(coordinator, week.id,
-                                     PlannedShift(None, ada.id, at(30, 16), at(30, 20)),
+                                     ShiftInput(ada.id, at(30, 16), at(30, 20)),
                                      now=SUNDAY)
     with pytest.raises(ValidationFailed, match="outside the week"):
         hub.app.workforce.save_shift(coordinator, week.id,
-                                     PlannedShift(None, ada.id, at(29, 9), at(29, 17)),
+                                     ShiftInput(ada.id, at(29, 9), at(29, 17)),
                                      now=SUNDAY)
     with pytest.raises(ValidationFailed, match="not an active member"):
         hub.app.workforce.save_shift(coordinator, week.id,
-                                     PlannedShift(None, coordinator.id, at(30, 9), at(30, 17)),
+                                     ShiftInput(coordinator.id, at(30, 9), at(30, 17)),
                                      now=SUNDAY)
-    with pytest.raises(ValidationFailed, match="Monday"):
-        hub.app.workforce.start_week(coordinator, desk["team"].id, MONDAY + timedelta(days=1),
+    # Any day names its week: Wednesday's is the week already started.
+    with pytest.raises(Conflict, match="already has a schedule for the week of 2026-11-30"):
+        hub.app.workforce.start_week(coordinator, desk["team"].id, MONDAY + timedelta(days=2),
                                      now=SUNDAY)
     assert len(hub.app.workforce.schedule(coordinator, week.id).shifts) == 1
 
@@ -187,8 +190,8 @@ def _published_day(hub, desk):
     coordinator = desk["coordinator"]
     week = hub.app.workforce.start_week(coordinator, desk["team"].id, MONDAY, now=SUNDAY)
     for person in (desk["ada"], desk["bo"]):
-        week = hub.app.workforce.save_shift(coordinator, week.id, PlannedShift(
-            None, person.id, at(30, 9), at(30, 17), at(30, 12), at(30, 13)), now=SUNDAY)
+        week = hub.app.workforce.save_shift(coordinator, week.id, ShiftInput(
+            person.id, at(30, 9), at(30, 17), at(30, 12), at(30, 13)), now=SUNDAY)
     return hub.app.workforce.publish(coordinator, week.id, now=SUNDAY)
 
 

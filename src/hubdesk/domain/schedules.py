@@ -51,7 +51,7 @@ class PlannedShift:
         _aware(self.starts_at, "starts_at")
         _aware(self.ends_at, "ends_at")
         if self.ends_at <= self.starts_at:
-            raise ValidationFailed("a shift ends after it starts", {"ends_at": "before start"})
+            raise ValidationFailed("a shift ends after it starts", {"ends_at": "reversed"})
         if self.ends_at - self.starts_at > LONGEST_SHIFT:
             raise ValidationFailed("a shift lasts at most 16 hours", {"ends_at": "too long"})
         if (self.break_starts_at is None) != (self.break_ends_at is None):
@@ -111,10 +111,9 @@ class ChangeRequest:
                                    {"note": "invalid"})
 
 
-def check_week_start(day: date) -> None:
-    if day.weekday() != 0:
-        raise ValidationFailed(f"a week starts on a Monday; {day.isoformat()} is a "
-                               f"{day.strftime('%A')}", {"week_start": "not a Monday"})
+def monday_of(day: date) -> date:
+    """Weeks run Monday to Sunday; any day names the week it falls in."""
+    return day - timedelta(days=day.weekday())
 
 
 def check_may_plan(actor: Agent) -> None:
@@ -137,6 +136,21 @@ def check_no_overlap(shifts: Iterable[PlannedShift]) -> None:
                     f"agent {agent_id} would work two shifts at once (from "
                     f"{before.starts_at:%a %H:%M} and from {after.starts_at:%a %H:%M} UTC)",
                     {"starts_at": "overlaps another shift"})
+
+
+@dataclass(frozen=True)
+class ShiftInput:
+    """A shift as a coordinator gives it, checked when it becomes a `PlannedShift`."""
+
+    agent_id: int
+    starts_at: datetime
+    ends_at: datetime
+    break_starts_at: datetime | None = None
+    break_ends_at: datetime | None = None
+
+    def planned(self, shift_id: int | None) -> PlannedShift:
+        return PlannedShift(shift_id, self.agent_id, self.starts_at, self.ends_at,
+                            self.break_starts_at, self.break_ends_at)
 
 
 def swapped(shifts: list[PlannedShift], first_id: int, second_id: int) -> list[PlannedShift]:

@@ -26,7 +26,13 @@ from hubdesk.domain.permissions import allowed_actions, check_mail_coordinator
 from hubdesk.domain.routing import Presence, RoutingDecision
 from hubdesk.domain.rules import Rule, RuleVerdict
 from hubdesk.domain.safety import SafetyPolicy
-from hubdesk.domain.schedules import ChangeRequest, PlannedShift, RequestStatus, TeamWeek
+from hubdesk.domain.schedules import (
+    ChangeRequest,
+    PlannedShift,
+    RequestStatus,
+    ShiftInput,
+    TeamWeek,
+)
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.tickets import Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
@@ -695,9 +701,11 @@ class WorkforceUseCases(_UseCases):
     def schedule(self, actor: Agent, schedule_id: int) -> TeamWeek:
         return workforce.get_schedule(self._uows, actor, schedule_id)
 
-    def save_shift(self, actor: Agent, schedule_id: int, shift: PlannedShift, *,
-                   now: datetime | None = None) -> TeamWeek:
-        return workforce.save_shift(self._uows, actor, schedule_id, shift, now=self._now(now))
+    def save_shift(self, actor: Agent, schedule_id: int, shift: ShiftInput, *,
+                   shift_id: int | None = None, now: datetime | None = None) -> TeamWeek:
+        """Add a shift to a week, or (with ``shift_id``) change one."""
+        return workforce.save_shift(self._uows, actor, schedule_id, shift, shift_id=shift_id,
+                                    now=self._now(now))
 
     def delete_shift(self, actor: Agent, schedule_id: int, shift_id: int, *,
                      now: datetime | None = None) -> TeamWeek:

@@ -18,10 +18,11 @@ from hubdesk.domain.schedules import (
     PlannedShift,
     RequestStatus,
     ScheduleStatus,
+    ShiftInput,
     TeamWeek,
     check_may_plan,
     check_no_overlap,
-    check_week_start,
+    monday_of,
     swapped,
 )
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -66,12 +67,13 @@ def staffing(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, first_d
 def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date,
                    goal: StaffingGoal, *, now: datetime,
                    time_limit_s: float = 30.0) -> DraftOutcome:
-    """Forecast and staff the week, schedule the team's agents to it, keep it as the draft.
+    """Forecast and staff the week (Monday to Sunday, the one ``week_start`` falls in),
+    schedule the team's agents to it, keep it as the draft.
 
     A week that cannot be scheduled (team_checks' counting bounds name the rule or interval)
     raises before anything is written; a published week is never overwritten."""
     check_may_plan(actor)
-    check_week_start(week_start)
+    week_start = monday_of(week_start)
     with uows(write=False) as uow:
         _team_known(uow, team_id)
         agents = team_agents(uow, team_id)
@@ -115,7 +117,7 @@ def start_week(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: 
                now: datetime) -> TeamWeek:
     """An empty draft week, for a coordinator who plans by hand."""
     check_may_plan(actor)
-    check_week_start(week_start)
+    week_start = monday_of(week_start)
     with uows() as uow:
         _team_known(uow, team_id)
         if uow.workforce.week(team_id, week_start) is not None:
@@ -130,7 +132,7 @@ def start_week(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: 
 def week(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date
          ) -> TeamWeek | None:
     check_may_plan(actor)
-    check_week_start(week_start)
+    week_start = monday_of(week_start)
     with uows(write=False) as uow:
         _team_known(uow, team_id)
         return uow.workforce.week(team_id, week_start)
@@ -167,12 +169,13 @@ def _changed(uow: UnitOfWork, actor: Agent, schedule: TeamWeek, now: datetime) -
     return _schedule(uow, schedule.id, for_update=False)
 
 
-def save_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, shift: PlannedShift,
-               *, now: datetime) -> TeamWeek:
-    """Add a shift (``shift.id`` None) or change one: its agent, times or break."""
+def save_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, given: ShiftInput,
+               *, shift_id: int | None = None, now: datetime) -> TeamWeek:
+    """Add a shift (no ``shift_id``) or change one: its agent, times or break."""
     check_may_plan(actor)
     with uows() as uow:
         schedule = _schedule(uow, schedule_id)
+        shift = given.planned(shift_id)
         _check_shift_fits(uow, schedule, shift)
         others = [s for s in schedule.shifts if s.id != shift.id]
         if shift.id is not None and len(others) == len(schedule.shifts):
