@@ -1,0 +1,416 @@
+"""/api/v1/wfm: staffing charts from the desk's tickets, teams' weeks (drafted by the
+scheduler or by hand, edited, swapped, published), the caller's own shifts and change
+requests, adherence and the intraday gap. Planning and floor views are for coordinators,
+managers and administrators; every agent has their own shifts and requests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from hubdesk.api.deps import AgentDep, AppDep, PathId
+from hubdesk.api.schemas import Id, Strict, problem_responses
+from hubdesk.domain.adherence import Adherence
+from hubdesk.domain.errors import NotFound, ValidationFailed
+from hubdesk.domain.schedules import (
+    MAX_NOTE,
+    ChangeRequest,
+    PlannedShift,
+    RequestStatus,
+    ShiftInput,
+    TeamWeek,
+)
+from hubdesk.services.workforce_plan import DEFAULT_AHT_S, MAX_DAYS, StaffingGoal
+
+router = APIRouter(prefix="/api/v1/wfm", tags=["workforce"],
+                   responses=problem_responses(400, 401, 403, 404, 409, 422))
+
+# Days and instants of this century, so that every date the description allows can be
+# planned (a day's history reaches weeks back, its intervals a day forward).
+DAY_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+INSTANT_PATTERN = (r"^20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d"
+                   r"(:[0-5]\d)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$")
+SHOWS_SOMETHING = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
+DayText = Annotated[str, Field(pattern=DAY_PATTERN, examples=["2026-11-30"])]
+InstantText = Annotated[str, Field(pattern=INSTANT_PATTERN, examples=["2026-11-30T09:00:00Z"])]
+
+
+def _day(text: str, name: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{name} {text} is not a day of the calendar",
+                               {name: "bad date"}) from None
+
+
+def _instant(text: str | None, name: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text).astimezone(UTC)
+    except ValueError:
+        raise ValidationFailed(f"{name} {text} is not a time of the calendar",
+                               {name: "bad date"}) from None
+
+
+def _goal(service_level: float, answer_within_s: float, aht_s: float,
+          shrinkage: float) -> StaffingGoal:
+    return StaffingGoal(service_level, answer_within_s, aht_s, shrinkage)
+
+
+ServiceLevel = Annotated[float, Query(gt=0, lt=1, description="share answered in time")]
+AnswerWithin = Annotated[float, Query(ge=0, le=3600, description="seconds")]
+Aht = Annotated[float, Query(gt=0, le=86_400, description="handling seconds per contact")]
+Shrinkage = Annotated[float, Query(ge=0, lt=1)]
+DayQuery = Annotated[str, Query(pattern=DAY_PATTERN, description="a day, 2026-11-30")]
+TeamQuery = Annotated[int | None, Query(ge=1, le=2**53 - 1,
+                                        description="a team; none: the whole desk")]
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+class StaffingIntervalOut(BaseModel):
+    start: datetime
+    forecast: float
+    lower: float
+    upper: float
+    required: int
+    staff: float
+
+
+class StaffingOut(BaseModel):
+    team_id: int | None
+    first_day: date
+    days: int
+    interval_minutes: int
+    aht_s: float
+    history_days: int
+    methods: dict[str, str]
+    notes: list[str]
+    intervals: list[StaffingIntervalOut]
+
+
+class ChartIntervalOut(BaseModel):
+    start: datetime
+    forecast: float
+    required: int
+    scheduled: int
+    arrived: int | None = Field(description="null until the interval is over")
+
+
+class DayChartOut(BaseModel):
+    team_id: int | None
+    day: date
+    interval_minutes: int
+    notes: list[str]
+    intervals: list[ChartIntervalOut]
+
+
+class ShiftOut(BaseModel):
+    id: int
+    agent_id: int
+    starts_at: datetime
+    ends_at: datetime
+    break_starts_at: datetime | None
+    break_ends_at: datetime | None
+
+    @classmethod
+    def of(cls, shift: PlannedShift) -> ShiftOut:
+        assert shift.id is not None
+        return cls(id=shift.id, agent_id=shift.agent_id, starts_at=shift.starts_at,
+                   ends_at=shift.ends_at, break_starts_at=shift.break_starts_at,
+                   break_ends_at=shift.break_ends_at)
+
+
+class ScheduleOut(BaseModel):
+    id: int
+    team_id: int
+    week_start: date
+    status: Literal["draft", "published"]
+    updated_at: datetime | None
+    updated_by: int | None
+    shifts: list[ShiftOut]
+    problems: list[str] = Field(default_factory=list,
+                                description="what a drafted week leaves short")
+    notes: list[str] = Field(default_factory=list,
+                             description="about the forecast and demand behind a draft")
+
+    @classmethod
+    def of(cls, week: TeamWeek, problems: list[str] | None = None,
+           notes: list[str] | None = None) -> ScheduleOut:
+        assert week.id is not None
+        return cls(id=week.id, team_id=week.team_id, week_start=week.week_start,
+                   status=week.status.value, updated_at=week.updated_at,
+                   updated_by=week.updated_by, shifts=[ShiftOut.of(s) for s in week.shifts],
+                   problems=problems or [], notes=notes or [])
+
+
+class RequestOut(BaseModel):
+    id: int
+    agent_id: int
+    shift_id: int | None
+    note: str
+    status: Literal["open", "approved", "declined"]
+    answer: str | None
+    answered_by: int | None
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, request: ChangeRequest) -> RequestOut:
+        assert request.id is not None
+        return cls(id=request.id, agent_id=request.agent_id, shift_id=request.shift_id,
+                   note=request.note, status=request.status.value, answer=request.answer,
+                   answered_by=request.answered_by, created_at=request.created_at)
+
+
+class AdherenceOut(BaseModel):
+    scheduled_minutes: float
+    adherent_minutes: float
+    fraction: float | None = Field(description="adherent over scheduled; null before any "
+                                               "scheduled minute has passed")
+    online_outside_shifts: float
+
+
+class AgentAdherenceOut(BaseModel):
+    agent_id: int
+    name: str
+    adherence: AdherenceOut
+    presence_now: str
+    expected_now: str = Field(description="what the schedule asks now: working, on_break "
+                                          "or off")
+    out_of_adherence_now: bool
+
+
+class TeamAdherenceOut(BaseModel):
+    team_id: int
+    day: date
+    total: AdherenceOut
+    agents: list[AgentAdherenceOut]
+
+
+class GapOut(BaseModel):
+    start: datetime
+    forecast: float
+    reforecast: float
+    required: int
+    scheduled: int
+    gap: int = Field(description="scheduled minus required: agents to spare, or short if "
+                                 "negative")
+
+
+class IntradayOut(BaseModel):
+    team_id: int | None
+    day: date
+    method: str
+    factor: float
+    arrived_so_far: int
+    forecast_so_far: float
+    absent: list[str]
+    intervals: list[GapOut]
+    suggestions: list[str]
+    notes: list[str]
+
+
+def _adherence(value: Adherence) -> AdherenceOut:
+    return AdherenceOut(scheduled_minutes=value.scheduled_minutes,
+                        adherent_minutes=value.adherent_minutes, fraction=value.fraction,
+                        online_outside_shifts=value.online_outside_shifts)
+
+
+# --- bodies -----------------------------------------------------------------------------------
+
+class WeekIn(Strict):
+    team_id: Id
+    week_start: DayText = Field(description="any day of the week (Monday to Sunday, UTC)")
+    generate: bool = Field(default=True, description="false: an empty week to fill by hand")
+    service_level: float = Field(default=0.8, gt=0, lt=1)
+    answer_within_s: float = Field(default=20.0, ge=0, le=3600)
+    aht_s: float = Field(default=DEFAULT_AHT_S, gt=0, le=86_400)
+    shrinkage: float = Field(default=0.0, ge=0, lt=1)
+
+
+class ShiftIn(Strict):
+    agent_id: Id
+    starts_at: InstantText
+    ends_at: InstantText
+    break_starts_at: InstantText | None = None
+    break_ends_at: InstantText | None = None
+
+    def shift(self) -> ShiftInput:
+        starts, ends = _instant(self.starts_at, "starts_at"), _instant(self.ends_at, "ends_at")
+        assert starts is not None and ends is not None
+        return ShiftInput(self.agent_id, starts, ends,
+                          _instant(self.break_starts_at, "break_starts_at"),
+                          _instant(self.break_ends_at, "break_ends_at"))
+
+
+class SwapIn(Strict):
+    first_shift_id: Id
+    second_shift_id: Id
+
+
+class RequestIn(Strict):
+    shift_id: Id | None = Field(default=None, description="null: the schedule at large")
+    note: Annotated[str, Field(min_length=1, max_length=MAX_NOTE, pattern=SHOWS_SOMETHING)]
+
+
+class AnswerIn(Strict):
+    approve: bool
+    answer: Annotated[str, Field(max_length=MAX_NOTE, pattern="^[^\\u0000]*$")] | None = None
+
+
+# --- routes -----------------------------------------------------------------------------------
+
+@router.get("/staffing", response_model=StaffingOut)
+def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
+             team_id: TeamQuery = None, days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 1,
+             service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
+             aht_s: Aht = DEFAULT_AHT_S, shrinkage: Shrinkage = 0.0) -> StaffingOut:
+    """Contacts per half hour forecast from the desk's (or a team's) tickets, and the agents
+    Erlang C needs for the goal; ``notes`` say what too little history fell back to."""
+    goal = _goal(service_level, answer_within_s, aht_s, shrinkage)
+    plan = app.workforce.staffing(agent, team_id, _day(first_day, "first_day"), days, goal)
+    return StaffingOut(
+        team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
+        interval_minutes=plan.interval_minutes, aht_s=plan.goal.aht_s,
+        history_days=plan.history_days, methods=plan.methods, notes=plan.notes,
+        intervals=[StaffingIntervalOut(start=i.start, forecast=i.forecast, lower=i.lower,
+                                       upper=i.upper, required=i.required, staff=i.staff)
+                   for i in plan.intervals])
+
+
+@router.get("/day", response_model=DayChartOut)
+def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = None,
+              service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
+              aht_s: Aht = DEFAULT_AHT_S, shrinkage: Shrinkage = 0.0) -> DayChartOut:
+    """The staffing chart of a day: forecast, required, scheduled (published shifts) and
+    arrived per half hour."""
+    chart = app.workforce.day_chart(agent, team_id, _day(day, "day"),
+                                    _goal(service_level, answer_within_s, aht_s, shrinkage))
+    return DayChartOut(team_id=chart.team_id, day=chart.day,
+                       interval_minutes=chart.interval_minutes, notes=chart.notes,
+                       intervals=[ChartIntervalOut(start=i.start, forecast=i.forecast,
+                                                   required=i.required, scheduled=i.scheduled,
+                                                   arrived=i.arrived) for i in chart.intervals])
+
+
+@router.post("/schedules", status_code=201, response_model=ScheduleOut)
+def create_schedule(body: WeekIn, app: AppDep, agent: AgentDep) -> ScheduleOut:
+    """Draft a team's week: scheduled to the forecast (or empty with ``generate`` false).
+    A week the team cannot cover is a 422 naming the interval or rule, and nothing is saved."""
+    week_start = _day(body.week_start, "week_start")
+    if not body.generate:
+        return ScheduleOut.of(app.workforce.start_week(agent, body.team_id, week_start))
+    goal = _goal(body.service_level, body.answer_within_s, body.aht_s, body.shrinkage)
+    outcome = app.workforce.draft(agent, body.team_id, week_start, goal)
+    return ScheduleOut.of(outcome.week, outcome.problems, outcome.notes)
+
+
+@router.get("/schedules", response_model=ScheduleOut)
+def find_schedule(app: AppDep, agent: AgentDep,
+                  team_id: Annotated[int, Query(ge=1, le=2**53 - 1)],
+                  week_start: DayQuery) -> ScheduleOut:
+    """The team's schedule of the week that day falls in."""
+    found = app.workforce.week(agent, team_id, _day(week_start, "week_start"))
+    if found is None:
+        raise NotFound(f"team {team_id} has no schedule for that week")
+    return ScheduleOut.of(found)
+
+
+@router.get("/schedules/{schedule_id}", response_model=ScheduleOut)
+def get_schedule(schedule_id: PathId, app: AppDep, agent: AgentDep) -> ScheduleOut:
+    return ScheduleOut.of(app.workforce.schedule(agent, schedule_id))
+
+
+@router.post("/schedules/{schedule_id}/shifts", status_code=201, response_model=ScheduleOut)
+def add_shift(schedule_id: PathId, body: ShiftIn, app: AppDep, agent: AgentDep) -> ScheduleOut:
+    return ScheduleOut.of(app.workforce.save_shift(agent, schedule_id, body.shift()))
+
+
+@router.put("/schedules/{schedule_id}/shifts/{shift_id}", response_model=ScheduleOut)
+def change_shift(schedule_id: PathId, shift_id: PathId, body: ShiftIn, app: AppDep,
+                 agent: AgentDep) -> ScheduleOut:
+    return ScheduleOut.of(app.workforce.save_shift(agent, schedule_id, body.shift(),
+                                                   shift_id=shift_id))
+
+
+@router.delete("/schedules/{schedule_id}/shifts/{shift_id}", response_model=ScheduleOut)
+def delete_shift(schedule_id: PathId, shift_id: PathId, app: AppDep,
+                 agent: AgentDep) -> ScheduleOut:
+    return ScheduleOut.of(app.workforce.delete_shift(agent, schedule_id, shift_id))
+
+
+@router.post("/schedules/{schedule_id}/swap", response_model=ScheduleOut)
+def swap_shifts(schedule_id: PathId, body: SwapIn, app: AppDep,
+                agent: AgentDep) -> ScheduleOut:
+    return ScheduleOut.of(app.workforce.swap(agent, schedule_id, body.first_shift_id,
+                                             body.second_shift_id))
+
+
+@router.post("/schedules/{schedule_id}/publish", response_model=ScheduleOut)
+def publish(schedule_id: PathId, app: AppDep, agent: AgentDep) -> ScheduleOut:
+    return ScheduleOut.of(app.workforce.publish(agent, schedule_id))
+
+
+@router.get("/my-shifts", response_model=list[ShiftOut])
+def my_shifts(app: AppDep, agent: AgentDep, first_day: DayQuery,
+              days: Annotated[int, Query(ge=1, le=62)] = 7) -> list[ShiftOut]:
+    """The caller's published shifts from ``first_day`` (UTC) for ``days`` days."""
+    since = datetime.combine(_day(first_day, "first_day"), datetime.min.time(), tzinfo=UTC)
+    return [ShiftOut.of(s) for s in app.workforce.my_shifts(
+        agent, since, since + timedelta(days=days))]
+
+
+@router.get("/requests", response_model=list[RequestOut])
+def list_requests(app: AppDep, agent: AgentDep,
+                  status: RequestStatus | None = None) -> list[RequestOut]:
+    """Every request for coordinators, managers and administrators; the caller's own for
+    anyone else. Newest first."""
+    return [RequestOut.of(r) for r in app.workforce.requests(agent, status)]
+
+
+@router.post("/requests", status_code=201, response_model=RequestOut)
+def request_change(body: RequestIn, app: AppDep, agent: AgentDep) -> RequestOut:
+    return RequestOut.of(app.workforce.request_change(agent, body.shift_id, body.note))
+
+
+@router.post("/requests/{request_id}/answer", response_model=RequestOut)
+def answer_request(request_id: PathId, body: AnswerIn, app: AppDep,
+                   agent: AgentDep) -> RequestOut:
+    return RequestOut.of(app.workforce.answer_request(agent, request_id, body.approve,
+                                                      body.answer))
+
+
+@router.get("/adherence", response_model=TeamAdherenceOut)
+def adherence(app: AppDep, agent: AgentDep, team_id: Annotated[int, Query(ge=1, le=2**53 - 1)],
+              day: DayQuery) -> TeamAdherenceOut:
+    """Per agent of the team: scheduled and adherent minutes of the day up to now, and who
+    is out of adherence at this moment."""
+    report = app.workforce.adherence(agent, team_id, _day(day, "day"))
+    return TeamAdherenceOut(
+        team_id=report.team_id, day=report.day, total=_adherence(report.total),
+        agents=[AgentAdherenceOut(agent_id=r.agent_id, name=r.name,
+                                  adherence=_adherence(r.adherence),
+                                  presence_now=r.presence_now,
+                                  expected_now=r.expected_now,
+                                  out_of_adherence_now=r.out_now) for r in report.rows])
+
+
+@router.get("/intraday", response_model=IntradayOut)
+def intraday(app: AppDep, agent: AgentDep, team_id: TeamQuery = None,
+             service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
+             aht_s: Aht = DEFAULT_AHT_S, shrinkage: Shrinkage = 0.0) -> IntradayOut:
+    """Today so far against its forecast, the rest of the day re-forecast and staffed again,
+    the gap per half hour with the published shifts of agents who are here, and suggestions."""
+    view = app.workforce.intraday(agent, team_id,
+                                  _goal(service_level, answer_within_s, aht_s, shrinkage))
+    return IntradayOut(
+        team_id=view.team_id, day=view.day, method=view.method, factor=view.factor,
+        arrived_so_far=view.arrived_so_far, forecast_so_far=view.forecast_so_far,
+        absent=view.absent, suggestions=view.suggestions, notes=view.notes,
+        intervals=[GapOut(start=g.start, forecast=g.forecast, reforecast=g.reforecast,
+                          required=g.required, scheduled=g.scheduled, gap=g.gap)
+                   for g in view.intervals])
