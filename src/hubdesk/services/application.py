@@ -62,6 +62,7 @@ from hubdesk.services import (
     webhooks,
     workforce,
     workforce_floor,
+    workforce_screens,
 )
 from hubdesk.services import queue as queues
 from hubdesk.services.customers import (
@@ -750,6 +751,16 @@ class WorkforceUseCases(_UseCases):
     def intraday(self, actor: Agent, team_id: int | None, goal: StaffingGoal, *,
                  now: datetime | None = None) -> workforce_floor.Intraday:
         return workforce_floor.intraday(self._uows, actor, team_id, goal, now=self._now(now))
+
+    def screen(self, actor: Agent, team_id: int | None, day: date, goal: StaffingGoal, *,
+               now: datetime | None = None) -> workforce_screens.WorkforceScreen:
+        """The console's workforce page, read in one unit of work."""
+        return workforce_screens.workforce_screen(self._uows, actor, team_id, day, goal,
+                                                  now=self._now(now))
+
+    def my_schedule(self, actor: Agent, *,
+                    now: datetime | None = None) -> workforce_screens.MySchedule:
+        return workforce_screens.my_schedule(self._uows, actor, now=self._now(now))
 
 
 class Application:

@@ -116,11 +116,17 @@ def day_chart(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: d
               goal: StaffingGoal, *, now: datetime) -> DayChart:
     check_may_plan(actor)
     with uows(write=False) as uow:
-        agents = _team_agents(uow, team_id)
-        plan = staffing_plan(uow, team_id, day, 1, goal)
-        shifts = _shifts(uow, agents, day)
-        start, end = _window(day)
-        arrived = interval_counts(uow.workforce.arrival_times(team_id, start, min(end, now)))
+        return day_chart_in(uow, team_id, day, goal, now)
+
+
+def day_chart_in(uow: UnitOfWork, team_id: int | None, day: date, goal: StaffingGoal,
+                 now: datetime) -> DayChart:
+    agents = _team_agents(uow, team_id)
+    plan = staffing_plan(uow, team_id, day, 1, goal)
+    shifts = _shifts(uow, agents, day)
+    start, end = _window(day)
+    arrived = interval_counts(uow.workforce.arrival_times(team_id, start, min(end, now))) \
+        if now > start else {}
     rows = [ChartInterval(i.start, i.forecast, i.required, _working(shifts, i.start),
                           arrived.get(i.start, 0) if i.start + STEP <= now else None)
             for i in plan.intervals]
@@ -136,12 +142,16 @@ def adherence(uows: UnitOfWorkFactory, actor: Agent, team_id: int, day: date, *,
     """Per agent of the team: minutes scheduled and in adherence on ``day`` up to ``now``,
     and who is out of adherence at this moment."""
     check_may_plan(actor)
-    window = _window(day)
     with uows(write=False) as uow:
-        agents = _team_agents(uow, team_id)
-        ids = [a.id for a in agents if a.id is not None]
-        shifts = _shifts(uow, agents, day)
-        presence = uow.workforce.presence(ids, window[0], max(window[1], now))
+        return adherence_in(uow, team_id, day, now)
+
+
+def adherence_in(uow: UnitOfWork, team_id: int, day: date, now: datetime) -> TeamAdherence:
+    window = _window(day)
+    agents = _team_agents(uow, team_id)
+    ids = [a.id for a in agents if a.id is not None]
+    shifts = _shifts(uow, agents, day)
+    presence = uow.workforce.presence(ids, window[0], max(window[1], now))
     rows = []
     for agent in agents:
         own = [s for s in shifts if s.agent_id == agent.id]
@@ -161,15 +171,20 @@ def intraday(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, goal: S
     """Today's forecast scaled by how today has gone so far, staffed again, against the
     published shifts of the agents who are here."""
     check_may_plan(actor)
+    with uows(write=False) as uow:
+        return intraday_in(uow, team_id, goal, now)
+
+
+def intraday_in(uow: UnitOfWork, team_id: int | None, goal: StaffingGoal,
+                now: datetime) -> Intraday:
     day = now.astimezone(UTC).date()
     start, _ = _window(day)
-    with uows(write=False) as uow:
-        agents = _team_agents(uow, team_id)
-        plan = staffing_plan(uow, team_id, day, 1, goal)
-        shifts = _shifts(uow, agents, day)
-        arrived = interval_counts(uow.workforce.arrival_times(team_id, start, now))
-        presence = uow.workforce.presence([a.id for a in agents if a.id is not None], now, now
-                                          + timedelta(seconds=1))
+    agents = _team_agents(uow, team_id)
+    plan = staffing_plan(uow, team_id, day, 1, goal)
+    shifts = _shifts(uow, agents, day)
+    arrived = interval_counts(uow.workforce.arrival_times(team_id, start, now))
+    presence = uow.workforce.presence([a.id for a in agents if a.id is not None], now,
+                                      now + timedelta(seconds=1))
     over = [i for i in plan.intervals if i.start + STEP <= now]
     arrived_so_far = sum(arrived.get(i.start, 0) for i in over)
     forecast_so_far = sum(i.forecast for i in over)
