@@ -104,7 +104,7 @@ def _grid(screen: WorkforceScreen) -> list[dict[str, Any]]:
     """The week as rows of agents and columns of days."""
     if screen.week is None:
         return []
-    ids = [m.id for m in screen.members]
+    ids = [m.id for m in screen.members if m.id is not None]
     ids += sorted({s.agent_id for s in screen.week.shifts} - set(ids))
     rows = []
     for agent_id in ids:
@@ -113,7 +113,7 @@ def _grid(screen: WorkforceScreen) -> list[dict[str, Any]]:
             offset = (shift.starts_at.date() - screen.week_start).days
             if shift.agent_id == agent_id and 0 <= offset < 7:
                 days[offset].append(shift)
-        rows.append({"agent_id": agent_id, "name": screen.names.get(agent_id, agent_id),
+        rows.append({"agent_id": agent_id, "name": screen.names.get(agent_id, str(agent_id)),
                      "days": days})
     return rows
 
