@@ -55,13 +55,17 @@ class MySchedule:
 
 def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: date,
                      goal: StaffingGoal, *, now: datetime) -> WorkforceScreen:
-    """One team's day and week (the first team when none is named)."""
+    """One team's day and week (when none is named, the first team with a schedule that
+    week). Scheduled agents are the team's members by their published shifts, whichever
+    team's week holds them."""
     check_may_plan(actor)
     week_start = monday_of(day)
     with uows(write=False) as uow:
         teams = uow.structure.teams()
         if team_id is None and teams:
-            team_id = teams[0].id
+            # The first team with a schedule this week, or else the first team.
+            team_id = next((t.id for t in teams if t.id is not None
+                            and uow.workforce.week(t.id, week_start) is not None), teams[0].id)
         if team_id is None:
             return WorkforceScreen(teams, None, day, week_start, None, None, [], {}, None,
                                    None, uow.workforce.requests(None, RequestStatus.OPEN))
@@ -72,7 +76,8 @@ def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None,
         requests = uow.workforce.requests(None, RequestStatus.OPEN)
         names = uow.agents.names({m.id for m in members if m.id is not None}
                                  | {s.agent_id for s in (week.shifts if week else ())}
-                                 | {r.agent_id for r in requests})
+                                 | {r.agent_id for r in requests}
+                                 | ({week.updated_by} if week and week.updated_by else set()))
         today = now.astimezone(UTC).date()
         return WorkforceScreen(
             teams, team_id, day, week_start, day_chart_in(uow, team_id, day, goal, now), week,
