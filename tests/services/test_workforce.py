@@ -232,6 +232,19 @@ def test_intraday_scales_the_rest_of_the_day_and_suggests(hub, desk):
     assert any(s.startswith("release") for s in view.suggestions)
 
 
+def test_an_agent_offline_on_a_started_shift_is_absent_and_not_counted(hub, desk):
+    _published_day(hub, desk)
+    ada, bo = desk["ada"], desk["bo"]
+    hub.app.routing.set_presence(ada, ada.id, Presence.ONLINE, now=at(30, 9))
+    hub.app.routing.set_presence(bo, bo.id, Presence.OFFLINE, now=at(30, 9))
+    view = hub.app.workforce.intraday(desk["coordinator"], desk["team"].id, StaffingGoal(),
+                                      now=at(30, 10, 5))
+    assert view.absent == [bo.name]
+    assert next(g for g in view.intervals if g.start == at(30, 11)).scheduled == 1
+    # At 12:00 the one agent who is here is on her break.
+    assert next(g for g in view.intervals if g.start == at(30, 12)).scheduled == 0
+
+
 def test_agents_ask_for_changes_and_coordinators_answer_once(hub, desk):
     week = _published_day(hub, desk)
     ada, bo, coordinator = desk["ada"], desk["bo"], desk["coordinator"]
