@@ -150,3 +150,20 @@ def test_a_week_the_team_cannot_cover_is_explained_and_not_saved(client, hub):
     assert "10:00 needs" in answer.json()["detail"]
     assert client.get(f"/api/v1/wfm/schedules?team_id={team.id}&week_start={next_week}",
                       headers=coordinator.headers).status_code == 404
+
+
+def test_the_desks_handling_time_is_used_when_none_is_given(hub):
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from hubdesk.server import create_app
+
+    slower = dataclasses.replace(hub, settings=hub.settings.model_copy(
+        update={"wfm_aht_s": 900.0}))
+    coordinator = factories.staff(hub, Role.COORDINATOR)
+    path = f"/api/v1/wfm/staffing?first_day={_today().isoformat()}"
+    with TestClient(create_app(slower), raise_server_exceptions=False) as client:
+        assert client.get(path, headers=coordinator.headers).json()["aht_s"] == 900
+        given = client.get(f"{path}&aht_s=120", headers=coordinator.headers).json()
+        assert given["aht_s"] == 120

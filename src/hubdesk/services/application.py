@@ -103,6 +103,7 @@ class Dependencies:
     clock: Callable[[], datetime]
     mail_parser: MailParser | None = None
     mail_routing: MailRouting = field(default_factory=MailRouting)
+    default_aht_s: float = 600.0  # workforce staffing's handling time when none is given
 
     @property
     def safety(self) -> SafetyPolicy:
@@ -681,6 +682,11 @@ class RuleUseCases(_UseCases):
 class WorkforceUseCases(_UseCases):
     """Forecasts and staffing from the desk's tickets, teams' weeks drafted, edited and
     published, agents' own shifts and change requests, adherence and the intraday gap."""
+
+    @property
+    def default_aht_s(self) -> float:
+        """Handling seconds per contact when a request gives none (`HUBDESK_WFM_AHT_S`)."""
+        return self._deps.default_aht_s
 
     def staffing(self, actor: Agent, team_id: int | None, first_day: date, days: int,
                  goal: StaffingGoal) -> StaffingPlan:

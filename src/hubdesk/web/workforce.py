@@ -66,9 +66,9 @@ def _shift(form: FormData) -> ShiftInput:
                       _instant(form, "break_ends_at", required=False))
 
 
-def _goal(source: Any) -> StaffingGoal:
+def _goal(source: Any, default_aht_s: float) -> StaffingGoal:
     try:
-        aht = float(str(source.get("aht_s") or 600))
+        aht = float(str(source.get("aht_s") or default_aht_s))
         level = float(str(source.get("service_level") or 0.8))
     except ValueError:
         raise ValidationFailed("handling time and service level are numbers",
@@ -124,7 +124,7 @@ async def _page(request: Request, agent: Agent, query: Any, *,
     app = app_of(request)
     try:
         team_id, day = _int(query.get("team_id")), _day(query.get("day"))
-        goal = _goal(query)
+        goal = _goal(query, app.workforce.default_aht_s)
         screen = await run_in_threadpool(partial(
             app.workforce.screen, agent, team_id, day or datetime.now(UTC).date(), goal))
     except PermissionDenied as refused:
@@ -171,7 +171,8 @@ async def create_week(request: Request, form: FormDep, agent: AgentDep) -> Respo
         if team_id is None or day is None:
             raise ValidationFailed("choose a team and a day", {"team_id": "missing"})
         if form.get("generate") == "yes":
-            outcome = app.workforce.draft(agent, team_id, day, _goal(form))
+            outcome = app.workforce.draft(agent, team_id, day,
+                                          _goal(form, app.workforce.default_aht_s))
             for line in outcome.problems[:5]:
                 flash(request, "error", f"Left short: {line}")
         else:

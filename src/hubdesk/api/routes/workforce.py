@@ -23,7 +23,8 @@ from hubdesk.domain.schedules import (
     ShiftInput,
     TeamWeek,
 )
-from hubdesk.services.workforce_plan import DEFAULT_AHT_S, MAX_DAYS, StaffingGoal
+from hubdesk.services.application import Application
+from hubdesk.services.workforce_plan import MAX_DAYS, StaffingGoal
 
 router = APIRouter(prefix="/api/v1/wfm", tags=["workforce"],
                    responses=problem_responses(400, 401, 403, 404, 409, 422))
@@ -56,14 +57,16 @@ def _instant(text: str | None, name: str) -> datetime | None:
                                {name: "bad date"}) from None
 
 
-def _goal(service_level: float, answer_within_s: float, aht_s: float,
-          shrinkage: float) -> StaffingGoal:
-    return StaffingGoal(service_level, answer_within_s, aht_s, shrinkage)
+def _goal(app: Application, service_level: float, answer_within_s: float,
+          aht_s: float | None, shrinkage: float) -> StaffingGoal:
+    return StaffingGoal(service_level, answer_within_s,
+                        app.workforce.default_aht_s if aht_s is None else aht_s, shrinkage)
 
 
 ServiceLevel = Annotated[float, Query(gt=0, lt=1, description="share answered in time")]
 AnswerWithin = Annotated[float, Query(ge=0, le=3600, description="seconds")]
-Aht = Annotated[float, Query(gt=0, le=86_400, description="handling seconds per contact")]
+Aht = Annotated[float | None, Query(gt=0, le=86_400, description="handling seconds per "
+                                    "contact; none: the desk's HUBDESK_WFM_AHT_S")]
 Shrinkage = Annotated[float, Query(ge=0, lt=1)]
 DayQuery = Annotated[str, Query(pattern=DAY_PATTERN, description="a day, 2026-11-30")]
 TeamQuery = Annotated[int | None, Query(ge=1, le=2**53 - 1,
@@ -228,7 +231,8 @@ class WeekIn(Strict):
     generate: bool = Field(default=True, description="false: an empty week to fill by hand")
     service_level: float = Field(default=0.8, gt=0, lt=1)
     answer_within_s: float = Field(default=20.0, ge=0, le=3600)
-    aht_s: float = Field(default=DEFAULT_AHT_S, gt=0, le=86_400)
+    aht_s: float | None = Field(default=None, gt=0, le=86_400,
+                                description="none: the desk's HUBDESK_WFM_AHT_S")
     shrinkage: float = Field(default=0.0, ge=0, lt=1)
 
 
@@ -268,10 +272,10 @@ class AnswerIn(Strict):
 def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
              team_id: TeamQuery = None, days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 1,
              service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
-             aht_s: Aht = DEFAULT_AHT_S, shrinkage: Shrinkage = 0.0) -> StaffingOut:
+             aht_s: Aht = None, shrinkage: Shrinkage = 0.0) -> StaffingOut:
     """Contacts per half hour forecast from the desk's (or a team's) tickets, and the agents
     Erlang C needs for the goal; ``notes`` say what too little history fell back to."""
-    goal = _goal(service_level, answer_within_s, aht_s, shrinkage)
+    goal = _goal(app, service_level, answer_within_s, aht_s, shrinkage)
     plan = app.workforce.staffing(agent, team_id, _day(first_day, "first_day"), days, goal)
     return StaffingOut(
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
@@ -285,11 +289,11 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
 @router.get("/day", response_model=DayChartOut)
 def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = None,
               service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
-              aht_s: Aht = DEFAULT_AHT_S, shrinkage: Shrinkage = 0.0) -> DayChartOut:
+              aht_s: Aht = None, shrinkage: Shrinkage = 0.0) -> DayChartOut:
     """The staffing chart of a day: forecast, required, scheduled (published shifts) and
     arrived per half hour."""
     chart = app.workforce.day_chart(agent, team_id, _day(day, "day"),
-                                    _goal(service_level, answer_within_s, aht_s, shrinkage))
+                                    _goal(app, service_level, answer_within_s, aht_s, shrinkage))
     return DayChartOut(team_id=chart.team_id, day=chart.day,
                        interval_minutes=chart.interval_minutes, notes=chart.notes,
                        intervals=[ChartIntervalOut(start=i.start, forecast=i.forecast,
@@ -304,7 +308,8 @@ def create_schedule(body: WeekIn, app: AppDep, agent: AgentDep) -> ScheduleOut:
     week_start = _day(body.week_start, "week_start")
     if not body.generate:
         return ScheduleOut.of(app.workforce.start_week(agent, body.team_id, week_start))
-    goal = _goal(body.service_level, body.answer_within_s, body.aht_s, body.shrinkage)
+    goal = _goal(app, body.service_level, body.answer_within_s, body.aht_s,
+                 body.shrinkage)
     outcome = app.workforce.draft(agent, body.team_id, week_start, goal)
     return ScheduleOut.of(outcome.week, outcome.problems, outcome.notes)
 
@@ -402,11 +407,11 @@ def adherence(app: AppDep, agent: AgentDep, team_id: Annotated[int, Query(ge=1, 
 @router.get("/intraday", response_model=IntradayOut)
 def intraday(app: AppDep, agent: AgentDep, team_id: TeamQuery = None,
              service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
-             aht_s: Aht = DEFAULT_AHT_S, shrinkage: Shrinkage = 0.0) -> IntradayOut:
+             aht_s: Aht = None, shrinkage: Shrinkage = 0.0) -> IntradayOut:
     """Today so far against its forecast, the rest of the day re-forecast and staffed again,
     the gap per half hour with the published shifts of agents who are here, and suggestions."""
     view = app.workforce.intraday(agent, team_id,
-                                  _goal(service_level, answer_within_s, aht_s, shrinkage))
+                                  _goal(app, service_level, answer_within_s, aht_s, shrinkage))
     return IntradayOut(
         team_id=view.team_id, day=view.day, method=view.method, factor=view.factor,
         arrived_so_far=view.arrived_so_far, forecast_so_far=view.forecast_so_far,
