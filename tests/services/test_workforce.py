@@ -12,6 +12,7 @@ from hubdesk.domain.agents import Role
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.schedules import RequestStatus, ScheduleStatus, ShiftInput
+from hubdesk.domain.tickets import Channel
 from hubdesk.services.routing_records import ProfileChange
 from hubdesk.services.tickets import NewTicket
 from hubdesk.services.workforce_plan import StaffingGoal
@@ -66,6 +67,21 @@ def test_with_a_day_of_history_the_fallback_method_is_stated(hub, desk):
     assert ten.forecast == pytest.approx(3.0)
     assert ten.required >= 2  # 3 contacts × 600 s in 1800 s is one erlang
     assert next(i for i in plan.intervals if i.start == at(30, 11)).required == 0
+
+
+def test_a_channels_forecast_counts_only_its_tickets(hub, desk):
+    opened(hub, desk, SUNDAY.replace(hour=10, minute=5), count=3)
+    for n in range(2):
+        hub.app.tickets.open(desk["coordinator"], NewTicket(
+            subject=f"Call {n}", body="Phoned in", requester_email=f"p{n}@example.com",
+            team_id=desk["team"].id, channel=Channel.PHONE),
+            now=SUNDAY.replace(hour=10, minute=10))
+    plans = {channel: hub.app.workforce.staffing(desk["coordinator"], desk["team"].id,
+                                                 MONDAY, 1, StaffingGoal(), channel)
+             for channel in (None, Channel.PHONE)}
+    ten = {channel: next(i.forecast for i in plan.intervals if i.start == at(30, 10))
+           for channel, plan in plans.items()}
+    assert ten == {None: pytest.approx(5.0), Channel.PHONE: pytest.approx(2.0)}
 
 
 def test_impossible_targets_are_refused_by_field():

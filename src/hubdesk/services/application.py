@@ -34,7 +34,7 @@ from hubdesk.domain.schedules import (
     TeamWeek,
 )
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
-from hubdesk.domain.tickets import Status
+from hubdesk.domain.tickets import Channel, Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
 from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
 from hubdesk.services import (
@@ -689,8 +689,8 @@ class WorkforceUseCases(_UseCases):
         return self._deps.default_aht_s
 
     def staffing(self, actor: Agent, team_id: int | None, first_day: date, days: int,
-                 goal: StaffingGoal) -> StaffingPlan:
-        return workforce.staffing(self._uows, actor, team_id, first_day, days, goal)
+                 goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
+        return workforce.staffing(self._uows, actor, team_id, first_day, days, goal, channel)
 
     def draft(self, actor: Agent, team_id: int, week_start: date, goal: StaffingGoal, *,
               time_limit_s: float = 30.0, now: datetime | None = None

@@ -25,6 +25,7 @@ from hubdesk.domain.schedules import (
     monday_of,
     swapped,
 )
+from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.workforce_plan import (
     StaffingGoal,
@@ -57,11 +58,11 @@ def _team_known(uow: UnitOfWork, team_id: int | None) -> None:
 
 
 def staffing(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, first_day: date,
-             days: int, goal: StaffingGoal) -> StaffingPlan:
+             days: int, goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
     check_may_plan(actor)
     with uows(write=False) as uow:
         _team_known(uow, team_id)
-        return staffing_plan(uow, team_id, first_day, days, goal)
+        return staffing_plan(uow, team_id, first_day, days, goal, channel)
 
 
 def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date,

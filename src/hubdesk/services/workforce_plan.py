@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek
+from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork
 from hubdesk.workforce.forecast import forecast
 from hubdesk.workforce.series import history_from_rows
@@ -97,11 +98,12 @@ def interval_counts(times: list[datetime]) -> Counter[datetime]:
     return counts
 
 
-def _history_rows(uow: UnitOfWork, team_id: int | None, first_day: date
-                  ) -> list[tuple[datetime, float]]:
+def _history_rows(uow: UnitOfWork, team_id: int | None, first_day: date,
+                  channel: Channel | None) -> list[tuple[datetime, float]]:
     until = day_start(first_day)
     counts = interval_counts(uow.workforce.arrival_times(
-        team_id, until - timedelta(days=HISTORY_DAYS), until))
+        team_id, until - timedelta(days=HISTORY_DAYS), until,
+        channel.value if channel is not None else None))
     if not counts:
         return []
     start = day_start(min(counts).date())
@@ -112,11 +114,12 @@ def _history_rows(uow: UnitOfWork, team_id: int | None, first_day: date
 
 
 def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: int,
-                  goal: StaffingGoal) -> StaffingPlan:
-    """The forecast of ``days`` from ``first_day`` from the history before it, staffed."""
+                  goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
+    """The forecast of ``days`` from ``first_day`` from the history before it, staffed;
+    with ``channel``, of that channel's tickets only."""
     if not 1 <= days <= MAX_DAYS:
         raise ValidationFailed(f"forecast 1 to {MAX_DAYS} days", {"days": "out of range"})
-    rows = _history_rows(uow, team_id, first_day)
+    rows = _history_rows(uow, team_id, first_day, channel)
     step = timedelta(minutes=INTERVAL_MINUTES)
     if not rows:
         notes = [f"no tickets in the {HISTORY_DAYS} days before {first_day.isoformat()}: "

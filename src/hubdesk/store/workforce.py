@@ -46,13 +46,16 @@ class SqlWorkforceRepository:
 
     # --- arrivals --------------------------------------------------------------------------
 
-    def arrival_times(self, team_id: int | None, since: datetime,
-                      until: datetime) -> list[datetime]:
-        """When each ticket (of one team, or of the desk) was opened in [since, until)."""
+    def arrival_times(self, team_id: int | None, since: datetime, until: datetime,
+                      channel: str | None = None) -> list[datetime]:
+        """When each ticket (of one team, or of the desk; of one channel, or of all) was
+        opened in [since, until)."""
         query = select(t.tickets.c.created_at).where(t.tickets.c.created_at >= since,
                                                      t.tickets.c.created_at < until)
         if team_id is not None:
             query = query.where(t.tickets.c.team_id == team_id)
+        if channel is not None:
+            query = query.where(t.tickets.c.channel == channel)
         return [row.created_at for row in self.db.execute(query)]
 
     # --- schedules -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from hubdesk.api.workforce_schemas import (
 )
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.schedules import RequestStatus
+from hubdesk.domain.tickets import Channel
 from hubdesk.services.application import Application
 from hubdesk.services.workforce_plan import MAX_DAYS, StaffingGoal
 
@@ -71,11 +72,14 @@ TeamQuery = Annotated[int | None, Query(ge=1, le=2**53 - 1,
 def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
              team_id: TeamQuery = None, days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 1,
              service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
-             aht_s: Aht = None, shrinkage: Shrinkage = 0.0) -> StaffingOut:
-    """Contacts per half hour forecast from the desk's (or a team's) tickets, and the agents
-    Erlang C needs for the goal; ``notes`` say what too little history fell back to."""
+             aht_s: Aht = None, shrinkage: Shrinkage = 0.0,
+             channel: Channel | None = None) -> StaffingOut:
+    """Contacts per half hour forecast from the desk's (or a team's, or a channel's) tickets,
+    and the agents Erlang C needs for the goal; ``notes`` say what too little history fell
+    back to."""
     goal = _goal(app, service_level, answer_within_s, aht_s, shrinkage)
-    plan = app.workforce.staffing(agent, team_id, _day(first_day, "first_day"), days, goal)
+    plan = app.workforce.staffing(agent, team_id, _day(first_day, "first_day"), days, goal,
+                                  channel)
     return StaffingOut(
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
         interval_minutes=plan.interval_minutes, aht_s=plan.goal.aht_s,
