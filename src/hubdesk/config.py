@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     routing_enabled: bool = Field(
         default=True, description="give each new ticket to the best eligible agent on "
                                   "arrival and offer waiting tickets again as agents free up")
+    wfm_aht_s: float = Field(
+        default=600.0, gt=0, le=86_400, description="seconds an agent spends per contact, "
+                                                    "for workforce staffing when none is given")
     outbox_retention_days: int = Field(
         default=14, ge=1, description="published outbox entries (and periodic job claims) "
                                       "older than this are deleted")

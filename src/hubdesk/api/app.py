@@ -18,6 +18,7 @@ from hubdesk.api.routes import (
     sla,
     tickets,
     webhooks,
+    workforce,
 )
 
 
@@ -35,3 +36,4 @@ def install(app: FastAPI) -> None:
     app.include_router(routing.router)
     app.include_router(rules.router)
     app.include_router(macros.router)
+    app.include_router(workforce.router)

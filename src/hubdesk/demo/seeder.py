@@ -15,6 +15,7 @@ from hubdesk.demo.macros import add_macros
 from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
 from hubdesk.demo.people import ADMIN_EMAIL
 from hubdesk.demo.timeline import contact_moments
+from hubdesk.demo.workforce import add_schedules
 from hubdesk.domain.clock import utcnow
 
 DEFAULT_SEED = 20240601
@@ -68,6 +69,7 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
             on_ticket()
     for _, step in pending:
         step()
+    add_schedules(hub, structure, rng, now)
     return DemoSummary(teams=len(structure.teams), departments=len(structure.departments),
                        agents=len(structure.agents), customers=customer_count,
                        tickets=ticket_count, admin_email=ADMIN_EMAIL)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Department, Team
@@ -26,8 +26,15 @@ from hubdesk.domain.permissions import allowed_actions, check_mail_coordinator
 from hubdesk.domain.routing import Presence, RoutingDecision
 from hubdesk.domain.rules import Rule, RuleVerdict
 from hubdesk.domain.safety import SafetyPolicy
+from hubdesk.domain.schedules import (
+    ChangeRequest,
+    PlannedShift,
+    RequestStatus,
+    ShiftInput,
+    TeamWeek,
+)
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
-from hubdesk.domain.tickets import Status
+from hubdesk.domain.tickets import Channel, Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
 from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
 from hubdesk.services import (
@@ -54,6 +61,9 @@ from hubdesk.services import (
     sla_sweep,
     tickets,
     webhooks,
+    workforce,
+    workforce_floor,
+    workforce_screens,
 )
 from hubdesk.services import queue as queues
 from hubdesk.services.customers import (
@@ -78,6 +88,7 @@ from hubdesk.services.routing_records import ProfileChange, StoredDecision, Tick
 from hubdesk.services.rules import admin as rules_admin
 from hubdesk.services.rules import automations
 from hubdesk.services.views import Page, SavedView, StoredEvent, TicketDetail, TicketFilter
+from hubdesk.services.workforce_plan import StaffingGoal, StaffingPlan
 from hubdesk.services.workspace import TicketWorkspace, ticket_workspace
 
 
@@ -93,6 +104,7 @@ class Dependencies:
     clock: Callable[[], datetime]
     mail_parser: MailParser | None = None
     mail_routing: MailRouting = field(default_factory=MailRouting)
+    default_aht_s: float = 600.0  # workforce staffing's handling time when none is given
 
     @property
     def safety(self) -> SafetyPolicy:
@@ -684,6 +696,96 @@ class RuleUseCases(_UseCases):
         return rules_admin.list_rules(self._uows, actor)
 
 
+class WorkforceUseCases(_UseCases):
+    """Forecasts and staffing from the desk's tickets, teams' weeks drafted, edited and
+    published, agents' own shifts and change requests, adherence and the intraday gap."""
+
+    @property
+    def default_aht_s(self) -> float:
+        """Handling seconds per contact when a request gives none (`HUBDESK_WFM_AHT_S`)."""
+        return self._deps.default_aht_s
+
+    def staffing(self, actor: Agent, team_id: int | None, first_day: date, days: int,
+                 goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
+        return workforce.staffing(self._uows, actor, team_id, first_day, days, goal, channel)
+
+    def draft(self, actor: Agent, team_id: int, week_start: date, goal: StaffingGoal, *,
+              time_limit_s: float = 30.0, now: datetime | None = None
+              ) -> workforce.DraftOutcome:
+        return workforce.generate_draft(self._uows, actor, team_id, week_start, goal,
+                                        now=self._now(now), time_limit_s=time_limit_s)
+
+    def start_week(self, actor: Agent, team_id: int, week_start: date, *,
+                   now: datetime | None = None) -> TeamWeek:
+        return workforce.start_week(self._uows, actor, team_id, week_start, now=self._now(now))
+
+    def week(self, actor: Agent, team_id: int, week_start: date) -> TeamWeek | None:
+        return workforce.week(self._uows, actor, team_id, week_start)
+
+    def schedule(self, actor: Agent, schedule_id: int) -> TeamWeek:
+        return workforce.get_schedule(self._uows, actor, schedule_id)
+
+    def save_shift(self, actor: Agent, schedule_id: int, shift: ShiftInput, *,
+                   shift_id: int | None = None, now: datetime | None = None) -> TeamWeek:
+        """Add a shift to a week, or (with ``shift_id``) change one."""
+        return workforce.save_shift(self._uows, actor, schedule_id, shift, shift_id=shift_id,
+                                    now=self._now(now))
+
+    def delete_shift(self, actor: Agent, schedule_id: int, shift_id: int, *,
+                     now: datetime | None = None) -> TeamWeek:
+        return workforce.delete_shift(self._uows, actor, schedule_id, shift_id,
+                                      now=self._now(now))
+
+    def swap(self, actor: Agent, schedule_id: int, first_id: int, second_id: int, *,
+             now: datetime | None = None) -> TeamWeek:
+        return workforce.swap_shifts(self._uows, actor, schedule_id, first_id, second_id,
+                                     now=self._now(now))
+
+    def publish(self, actor: Agent, schedule_id: int, *,
+                now: datetime | None = None) -> TeamWeek:
+        return workforce.publish(self._uows, actor, schedule_id, now=self._now(now))
+
+    def my_shifts(self, actor: Agent, since: datetime, until: datetime) -> list[PlannedShift]:
+        return workforce.my_shifts(self._uows, actor, since, until)
+
+    def request_change(self, actor: Agent, shift_id: int | None, note: str, *,
+                       now: datetime | None = None) -> ChangeRequest:
+        return workforce.request_change(self._uows, actor, shift_id, note, now=self._now(now))
+
+    def requests(self, actor: Agent, status: RequestStatus | None = None
+                 ) -> list[ChangeRequest]:
+        return workforce.requests(self._uows, actor, status)
+
+    def answer_request(self, actor: Agent, request_id: int, approve: bool,
+                       answer: str | None = None, *,
+                       now: datetime | None = None) -> ChangeRequest:
+        return workforce.answer_request(self._uows, actor, request_id, approve, answer,
+                                        now=self._now(now))
+
+    def day_chart(self, actor: Agent, team_id: int | None, day: date, goal: StaffingGoal, *,
+                  now: datetime | None = None) -> workforce_floor.DayChart:
+        return workforce_floor.day_chart(self._uows, actor, team_id, day, goal,
+                                         now=self._now(now))
+
+    def adherence(self, actor: Agent, team_id: int, day: date, *,
+                  now: datetime | None = None) -> workforce_floor.TeamAdherence:
+        return workforce_floor.adherence(self._uows, actor, team_id, day, now=self._now(now))
+
+    def intraday(self, actor: Agent, team_id: int | None, goal: StaffingGoal, *,
+                 now: datetime | None = None) -> workforce_floor.Intraday:
+        return workforce_floor.intraday(self._uows, actor, team_id, goal, now=self._now(now))
+
+    def screen(self, actor: Agent, team_id: int | None, day: date, goal: StaffingGoal, *,
+               now: datetime | None = None) -> workforce_screens.WorkforceScreen:
+        """The console's workforce page, read in one unit of work."""
+        return workforce_screens.workforce_screen(self._uows, actor, team_id, day, goal,
+                                                  now=self._now(now))
+
+    def my_schedule(self, actor: Agent, *,
+                    now: datetime | None = None) -> workforce_screens.MySchedule:
+        return workforce_screens.my_schedule(self._uows, actor, now=self._now(now))
+
+
 class Application:
     """Every use case of Hubdesk, grouped by what it works on."""
 
@@ -703,6 +805,7 @@ class Application:
         self.routing = RoutingUseCases(deps)
         self.rules = RuleUseCases(deps)
         self.macros = MacroUseCases(deps)
+        self.workforce = WorkforceUseCases(deps)
 
     @property
     def policy(self) -> SafetyPolicy:

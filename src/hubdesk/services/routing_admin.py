@@ -107,6 +107,7 @@ def set_presence(uows: UnitOfWorkFactory, actor: Agent, agent_id: int, presence:
         if not uow.routing.set_presence(agent_id, presence.value, now):
             raise NotFound(f"agent {agent_id} has no routing profile yet: a coordinator sets "
                            "their skills and capacity first")
+        uow.workforce.record_presence(agent_id, presence.value, now)  # for adherence
         line = board_in(uow, now, [agent_id])[0]
         uow.commit()
     return line

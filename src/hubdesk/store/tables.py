@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -688,4 +689,60 @@ rule_firings = Table(
     Column("fired_at", UtcDateTime, nullable=False),
     UniqueConstraint("rule_id", "ticket_id", "entered_at",
                      name="uq_rule_firings_rule_ticket_entry"),
+)
+
+# Workforce (services/workforce.py). A team's week of shifts, drafted then published; each
+# shift an agent's UTC start and end with at most one break inside.
+wfm_schedules = Table(
+    "wfm_schedules", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("team_id", Id, ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    Column("week_start", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("team_id", "week_start", name="uq_wfm_schedules_team_week"),
+)
+
+wfm_shifts = Table(
+    "wfm_shifts", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("schedule_id", Id, ForeignKey("wfm_schedules.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("break_starts_at", UtcDateTime, nullable=True),
+    Column("break_ends_at", UtcDateTime, nullable=True),
+    Index("ix_wfm_shifts_schedule", "schedule_id", "starts_at"),
+    Index("ix_wfm_shifts_agent", "agent_id", "starts_at"),
+)
+
+# Every change of an agent's presence (services/routing_admin.py `set_presence`), for
+# adherence; the open row (until NULL) is the presence now.
+wfm_presence_log = Table(
+    "wfm_presence_log", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("presence", String(16), nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    Column("until", UtcDateTime, nullable=True),
+    Index("ix_wfm_presence_log_agent", "agent_id", "since"),
+)
+
+# An agent's request to change their schedule, answered by a coordinator.
+wfm_schedule_requests = Table(
+    "wfm_schedule_requests", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("shift_id", Id, ForeignKey("wfm_shifts.id", ondelete="SET NULL"), nullable=True),
+    Column("note", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("answer", Text, nullable=True),
+    Column("answered_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("answered_at", UtcDateTime, nullable=True),
+    Index("ix_wfm_schedule_requests_status", "status", "created_at"),
 )

@@ -26,6 +26,7 @@ from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
 from hubdesk.store.sla import SqlSlaRepository
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
+from hubdesk.store.workforce import SqlWorkforceRepository
 from hubdesk.store.writers import WriterQueue, writer_queue
 
 # Failures of the connection rather than of the statement: the same request may well succeed
@@ -121,6 +122,7 @@ class SqlUnitOfWork:
         self.mailboxes = SqlMailboxRepository(connection)
         self.routing = SqlRoutingRepository(connection)
         self.rules = SqlRuleRepository(connection)
+        self.workforce = SqlWorkforceRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -33,6 +33,7 @@ from hubdesk.web import (
     settings,
     settings_sla,
     tickets,
+    workforce,
 )
 from hubdesk.web.render import STATIC_DIR, render
 from hubdesk.web.session import AgentDep, CsrfRejected, FormDep, LoginRequired, UnstorableForm
@@ -59,6 +60,7 @@ def install(app: FastAPI) -> None:
     app.include_router(mail.router)
     app.include_router(settings.router)
     app.include_router(settings_sla.router)
+    app.include_router(workforce.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

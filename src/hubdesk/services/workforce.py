@@ -1,0 +1,300 @@
+"""Workforce in the desk: staffing charts from the desk's own tickets, a team's week drafted by
+the team scheduler, edited, swapped and published by coordinators; agents' own shifts and their
+requests to change them. One transaction each; the solver runs between a read and a write, so
+no transaction is held open while it thinks, and an infeasible week saves nothing.
+
+Adherence and intraday staffing are in `services/workforce_floor.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.schedules import (
+    ChangeRequest,
+    PlannedShift,
+    RequestStatus,
+    ScheduleStatus,
+    ShiftInput,
+    TeamWeek,
+    check_may_plan,
+    check_no_overlap,
+    monday_of,
+    swapped,
+)
+from hubdesk.domain.tickets import Channel
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.workforce_plan import (
+    StaffingGoal,
+    StaffingPlan,
+    day_start,
+    demand_for_week,
+    draft_week,
+    shifts_of,
+    staffing_plan,
+    team_agents,
+    team_instance,
+)
+from hubdesk.workforce.team_schedule import solve_team
+
+WEEK = timedelta(days=7)
+MAX_RANGE = timedelta(days=62)
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    week: TeamWeek
+    problems: list[str]  # what the schedule leaves short (an interval, a contract minimum)
+    notes: list[str]  # about the forecast and the demand behind it
+    optimal: bool
+
+
+def _team_known(uow: UnitOfWork, team_id: int | None) -> None:
+    if team_id is not None and not uow.structure.team_exists(team_id):
+        raise NotFound(f"team {team_id} was not found")
+
+
+def staffing(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, first_day: date,
+             days: int, goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
+    check_may_plan(actor)
+    with uows(write=False) as uow:
+        _team_known(uow, team_id)
+        return staffing_plan(uow, team_id, first_day, days, goal, channel)
+
+
+def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date,
+                   goal: StaffingGoal, *, now: datetime,
+                   time_limit_s: float = 30.0) -> DraftOutcome:
+    """Forecast and staff the week (Monday to Sunday, the one ``week_start`` falls in),
+    schedule the team's agents to it, keep it as the draft.
+
+    A week that cannot be scheduled (team_checks' counting bounds name the rule or interval)
+    raises before anything is written; a published week is never overwritten."""
+    check_may_plan(actor)
+    week_start = monday_of(week_start)
+    with uows(write=False) as uow:
+        _team_known(uow, team_id)
+        agents = team_agents(uow, team_id)
+        plan = staffing_plan(uow, team_id, week_start, 7, goal)
+    if not agents:
+        raise ValidationFailed(f"team {team_id} has no active representatives or team leads "
+                               "to schedule", {"team_id": "no agents"})
+    demand, demand_notes = demand_for_week(plan)
+    team = team_instance(agents, demand, 7)
+    solved = solve_team(team, time_limit_s=time_limit_s)
+    shifts = shifts_of(team, week_start, [(a.agent, a.day, a.template)
+                                          for a in solved.assignments])
+    names = {str(a.id): a.name for a in agents}
+    problems = [_named(line, names) for line in solved.explanation()]
+    with uows() as uow:
+        existing = uow.workforce.week(team_id, week_start)
+        if existing is not None and existing.status is ScheduleStatus.PUBLISHED:
+            raise Conflict(f"the week of {week_start.isoformat()} is published: edit its "
+                           "shifts instead of drafting it again")
+        if existing is not None and existing.id is not None:
+            uow.workforce.replace_shifts(existing.id, shifts)
+            uow.workforce.touch(existing.id, ScheduleStatus.DRAFT, actor.id, now)
+            schedule_id = existing.id
+        else:
+            schedule_id = uow.workforce.add(draft_week(team_id, week_start, shifts),
+                                            actor.id, now)
+        week = uow.workforce.get(schedule_id)
+        uow.commit()
+    assert week is not None
+    return DraftOutcome(week, problems, plan.notes + demand_notes, solved.optimal)
+
+
+def _named(line: str, names: dict[str, str]) -> str:
+    """The scheduler names agents by id; say their names."""
+    for ident, name in names.items():
+        line = line.replace(f"agent {ident} ", f"{name} ")
+    return line
+
+
+def start_week(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date, *,
+               now: datetime) -> TeamWeek:
+    """An empty draft week, for a coordinator who plans by hand."""
+    check_may_plan(actor)
+    week_start = monday_of(week_start)
+    with uows() as uow:
+        _team_known(uow, team_id)
+        if uow.workforce.week(team_id, week_start) is not None:
+            raise Conflict(f"team {team_id} already has a schedule for the week of "
+                           f"{week_start.isoformat()}")
+        created = _schedule(uow, uow.workforce.add(draft_week(team_id, week_start, ()),
+                                                   actor.id, now), for_update=False)
+        uow.commit()
+    return created
+
+
+def week(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date
+         ) -> TeamWeek | None:
+    check_may_plan(actor)
+    week_start = monday_of(week_start)
+    with uows(write=False) as uow:
+        _team_known(uow, team_id)
+        return uow.workforce.week(team_id, week_start)
+
+
+def get_schedule(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int) -> TeamWeek:
+    check_may_plan(actor)
+    with uows(write=False) as uow:
+        return _schedule(uow, schedule_id, for_update=False)
+
+
+def _schedule(uow: UnitOfWork, schedule_id: int, *, for_update: bool = True) -> TeamWeek:
+    found = uow.workforce.get(schedule_id, for_update=for_update)
+    if found is None or found.id is None:
+        raise NotFound(f"schedule {schedule_id} was not found")
+    return found
+
+
+def _check_shift_fits(uow: UnitOfWork, schedule: TeamWeek, shift: PlannedShift) -> None:
+    agent = uow.agents.get(shift.agent_id)
+    if agent is None or not agent.active or schedule.team_id not in agent.team_ids:
+        raise ValidationFailed(f"agent {shift.agent_id} is not an active member of the team",
+                               {"agent_id": "not in the team"})
+    start = day_start(schedule.week_start)
+    if not start <= shift.starts_at < start + WEEK:
+        raise ValidationFailed(f"the shift starts outside the week of "
+                               f"{schedule.week_start.isoformat()}",
+                               {"starts_at": "outside the week"})
+
+
+def _changed(uow: UnitOfWork, actor: Agent, schedule: TeamWeek, now: datetime) -> TeamWeek:
+    assert schedule.id is not None
+    uow.workforce.touch(schedule.id, schedule.status, actor.id, now)
+    return _schedule(uow, schedule.id, for_update=False)
+
+
+def save_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, given: ShiftInput,
+               *, shift_id: int | None = None, now: datetime) -> TeamWeek:
+    """Add a shift (no ``shift_id``) or change one: its agent, times or break."""
+    check_may_plan(actor)
+    with uows() as uow:
+        schedule = _schedule(uow, schedule_id)
+        shift = given.planned(shift_id)
+        _check_shift_fits(uow, schedule, shift)
+        others = [s for s in schedule.shifts if s.id != shift.id]
+        if shift.id is not None and len(others) == len(schedule.shifts):
+            raise NotFound(f"shift {shift.id} is not in schedule {schedule_id}")
+        check_no_overlap([*others, shift])
+        if shift.id is None:
+            uow.workforce.add_shift(schedule_id, shift)
+        else:
+            uow.workforce.save_shift(shift)
+        changed = _changed(uow, actor, schedule, now)
+        uow.commit()
+    return changed
+
+
+def delete_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, shift_id: int, *,
+                 now: datetime) -> TeamWeek:
+    check_may_plan(actor)
+    with uows() as uow:
+        schedule = _schedule(uow, schedule_id)
+        if all(s.id != shift_id for s in schedule.shifts):
+            raise NotFound(f"shift {shift_id} is not in schedule {schedule_id}")
+        uow.workforce.delete_shift(shift_id)
+        changed = _changed(uow, actor, schedule, now)
+        uow.commit()
+    return changed
+
+
+def swap_shifts(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, first_id: int,
+                second_id: int, *, now: datetime) -> TeamWeek:
+    """Two agents exchange two shifts of the week; refused if either would then work two
+    shifts at once."""
+    check_may_plan(actor)
+    with uows() as uow:
+        schedule = _schedule(uow, schedule_id)
+        result = swapped(list(schedule.shifts), first_id, second_id)
+        for shift in result:
+            if shift.id in (first_id, second_id):
+                uow.workforce.save_shift(shift)
+        changed = _changed(uow, actor, schedule, now)
+        uow.commit()
+    return changed
+
+
+def publish(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, *,
+            now: datetime) -> TeamWeek:
+    """The week becomes what the team's agents see; later edits show at once."""
+    check_may_plan(actor)
+    with uows() as uow:
+        schedule = _schedule(uow, schedule_id)
+        if not schedule.shifts:
+            raise ValidationFailed("the schedule has no shifts to publish",
+                                   {"shifts": "empty"})
+        check_no_overlap(schedule.shifts)
+        uow.workforce.touch(schedule_id, ScheduleStatus.PUBLISHED, actor.id, now)
+        uow.outbox.put("schedule.published", {
+            "schedule_id": schedule_id, "team_id": schedule.team_id,
+            "week_start": schedule.week_start.isoformat(),
+            "agent_ids": sorted({s.agent_id for s in schedule.shifts})}, now)
+        published = _schedule(uow, schedule_id, for_update=False)
+        uow.commit()
+    return published
+
+
+# --- the agents' side -------------------------------------------------------------------------
+
+def _range(since: datetime, until: datetime) -> None:
+    if until <= since or until - since > MAX_RANGE:
+        raise ValidationFailed("ask for a range of up to 62 days that ends after it starts",
+                               {"until": "out of range"})
+
+
+def my_shifts(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
+              until: datetime) -> list[PlannedShift]:
+    """The caller's published shifts overlapping [since, until)."""
+    _range(since, until)
+    if actor.id is None:
+        return []
+    with uows(write=False) as uow:
+        return uow.workforce.published_shifts(since, until, [actor.id])
+
+
+def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, note: str, *,
+                   now: datetime) -> ChangeRequest:
+    """An agent asks for a change to one of their shifts (or to their schedule at large)."""
+    if actor.id is None:
+        raise PermissionDenied("only a desk member has a schedule")
+    request = ChangeRequest(None, actor.id, shift_id, note.strip() if isinstance(note, str)
+                            else note, created_at=now)
+    with uows() as uow:
+        if shift_id is not None and shift_id not in {
+                s.id for s in uow.workforce.published_shifts(now - MAX_RANGE, now + MAX_RANGE,
+                                                             [actor.id])}:
+            raise NotFound(f"shift {shift_id} is not one of your published shifts")
+        created = replace(request, id=uow.workforce.add_request(request, now))
+        uow.commit()
+    return created
+
+
+def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None = None
+             ) -> list[ChangeRequest]:
+    """Coordinators see every request; anyone else their own."""
+    if not actor.oversees_everything and actor.id is None:
+        return []
+    with uows(write=False) as uow:
+        return uow.workforce.requests(None if actor.oversees_everything else actor.id, status)
+
+
+def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, approve: bool,
+                   answer: str | None, *, now: datetime) -> ChangeRequest:
+    check_may_plan(actor)
+    status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    with uows() as uow:
+        if uow.workforce.get_request(request_id) is None:
+            raise NotFound(f"request {request_id} was not found")
+        if not uow.workforce.answer_request(request_id, status, (answer or "").strip() or None,
+                                            actor.id, now):
+            raise Conflict(f"request {request_id} was already answered")
+        answered = uow.workforce.get_request(request_id)
+        uow.commit()
+    assert answered is not None
+    return answered

@@ -1,0 +1,203 @@
+"""Forecasting a team's contacts from the desk's own tickets, staffing them interval by
+interval, and drafting a team's week with the team scheduler (`workforce/`).
+
+Times are UTC: days, intervals and shift templates start at UTC midnight (the desk has no time
+zone setting yet). A ticket is one contact, counted in the interval it was opened in; a day
+between the first ticket of the history and the day before the forecast with no ticket at an
+interval counts zero there (the desk was recording).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek
+from hubdesk.domain.tickets import Channel
+from hubdesk.services.ports import UnitOfWork
+from hubdesk.workforce.forecast import forecast
+from hubdesk.workforce.series import history_from_rows
+from hubdesk.workforce.staffing import staff_intervals
+from hubdesk.workforce.targets import Target
+from hubdesk.workforce.team_instance import Contract, ShiftTemplate, TeamAgent, TeamInstance
+
+INTERVAL_MINUTES = 30
+HISTORY_DAYS = 56
+MAX_DAYS = 14
+DEFAULT_AHT_S = 600.0
+SKILL = "desk"  # the team's forecast is one queue: every member can serve it
+SCHEDULED_ROLES = frozenset({Role.REPRESENTATIVE, Role.TEAM_LEAD})
+# Shift templates of 8.5 hours with a 30-minute break half-way (8 paid hours), covering
+# 06:00–24:00; a template must end by midnight in the team model.
+TEMPLATES = (ShiftTemplate("early", 6 * 60, 17, 8), ShiftTemplate("day", 9 * 60, 17, 8),
+             ShiftTemplate("middle", 12 * 60, 17, 8), ShiftTemplate("late", 15 * 60 + 30, 17, 8))
+FULL_TIME = Contract("full_time", 32.0, 40.0, 5, tuple(t.name for t in TEMPLATES))
+
+
+@dataclass(frozen=True)
+class StaffingGoal:
+    """What to staff for: ``service_level`` of contacts answered within ``answer_within_s``,
+    at ``aht_s`` seconds handled per contact, rostering for ``shrinkage``."""
+
+    service_level: float = 0.8
+    answer_within_s: float = 20.0
+    aht_s: float = DEFAULT_AHT_S
+    shrinkage: float = 0.0
+
+    def target(self) -> Target:
+        return Target(service_level=self.service_level, answer_within_s=self.answer_within_s)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.shrinkage < 1:
+            raise ValidationFailed("shrinkage is a fraction from 0 up to (not including) 1",
+                                   {"shrinkage": "out of range"})
+        if not 0 < self.aht_s <= 86_400:
+            raise ValidationFailed("aht_s is the seconds spent per contact, above 0 and at "
+                                   "most a day", {"aht_s": "out of range"})
+        self.target()  # refuses impossible targets (100 %, negative times) with the field
+
+
+@dataclass(frozen=True)
+class PlanInterval:
+    start: datetime
+    forecast: float
+    lower: float
+    upper: float
+    required: int  # agents answering, by Erlang C
+    staff: float  # rostered, after shrinkage
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    team_id: int | None
+    first_day: date
+    days: int
+    interval_minutes: int
+    goal: StaffingGoal
+    history_days: int
+    methods: dict[str, str]
+    notes: list[str]
+    intervals: list[PlanInterval] = field(default_factory=list)
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def interval_counts(times: list[datetime]) -> Counter[datetime]:
+    """Tickets per interval start."""
+    step = INTERVAL_MINUTES * 60
+    counts: Counter[datetime] = Counter()
+    for moment in times:
+        utc = moment.astimezone(UTC)
+        seconds = int(utc.timestamp())
+        counts[datetime.fromtimestamp(seconds - seconds % step, UTC)] += 1
+    return counts
+
+
+def _history_rows(uow: UnitOfWork, team_id: int | None, first_day: date,
+                  channel: Channel | None) -> list[tuple[datetime, float]]:
+    until = day_start(first_day)
+    counts = interval_counts(uow.workforce.arrival_times(
+        team_id, until - timedelta(days=HISTORY_DAYS), until,
+        channel.value if channel is not None else None))
+    if not counts:
+        return []
+    start = day_start(min(counts).date())
+    steps = int((until - start) / timedelta(minutes=INTERVAL_MINUTES))
+    return [(start + i * timedelta(minutes=INTERVAL_MINUTES),
+             float(counts.get(start + i * timedelta(minutes=INTERVAL_MINUTES), 0)))
+            for i in range(steps)]
+
+
+def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: int,
+                  goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
+    """The forecast of ``days`` from ``first_day`` from the history before it, staffed;
+    with ``channel``, of that channel's tickets only."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationFailed(f"forecast 1 to {MAX_DAYS} days", {"days": "out of range"})
+    rows = _history_rows(uow, team_id, first_day, channel)
+    step = timedelta(minutes=INTERVAL_MINUTES)
+    if not rows:
+        notes = [f"no tickets in the {HISTORY_DAYS} days before {first_day.isoformat()}: "
+                 "nothing to forecast from, so the forecast is 0 contacts in every interval "
+                 "(method no_history); staff by hand until the desk has a day of history"]
+        starts = [day_start(first_day) + i * step
+                  for i in range(days * 24 * 60 // INTERVAL_MINUTES)]
+        points = [(s, 0.0, 0.0, 0.0) for s in starts]
+        methods = {"all": "no_history"}
+        history_days = 0
+    else:
+        history = history_from_rows(rows, INTERVAL_MINUTES, UTC)
+        result = forecast(history, days, first_day=first_day)
+        notes = list(result.notes)
+        history_days = len({s.date() for s, _ in rows})
+        if history_days < 7:
+            notes.insert(0, f"only {history_days} day{'s' * (history_days != 1)} of tickets: "
+                         "too little history for weekly patterns, so each interval is the "
+                         "mean at that time of day (method time_of_day_average)")
+        points = [(p.start, p.contacts, p.lower, p.upper) for p in result.points]
+        methods = dict(result.method_by_horizon)
+    staffed = staff_intervals([(s, c) for s, c, _, _ in points], INTERVAL_MINUTES * 60,
+                              goal.aht_s, goal.target(), goal.shrinkage)
+    intervals = [PlanInterval(s, c, lo, up, i.requirement.agents, i.requirement.staff)
+                 for (s, c, lo, up), i in zip(points, staffed.intervals, strict=True)]
+    return StaffingPlan(team_id, first_day, days, INTERVAL_MINUTES, goal, history_days,
+                        methods, notes, intervals)
+
+
+# --- drafting a week --------------------------------------------------------------------------
+
+def team_agents(uow: UnitOfWork, team_id: int) -> list[Agent]:
+    return sorted((a for a in uow.agents.all() if a.active and team_id in a.team_ids
+                   and a.role in SCHEDULED_ROLES), key=lambda a: (a.name, a.id or 0))
+
+
+def demand_for_week(plan: StaffingPlan) -> tuple[tuple[int, ...], list[str]]:
+    """Agents needed per interval of the week, and notes on demand no template can reach."""
+    per_day = 24 * 60 // INTERVAL_MINUTES
+    by_start = {i.start: i.required for i in plan.intervals}
+    reachable = {o for t in TEMPLATES for o in range(
+        t.start_minute // INTERVAL_MINUTES, t.start_minute // INTERVAL_MINUTES +
+        t.length_intervals)}
+    demand, dropped = [], 0
+    for index in range(plan.days * per_day):
+        need = by_start.get(day_start(plan.first_day) + index * timedelta(
+            minutes=INTERVAL_MINUTES), 0)
+        if index % per_day not in reachable:
+            dropped += need
+            need = 0
+        demand.append(need)
+    notes = [f"{dropped} agent-half-hours needed before 06:00 UTC are left out: no shift "
+             "template covers the night"] if dropped else []
+    return tuple(demand), notes
+
+
+def team_instance(agents: list[Agent], demand: tuple[int, ...], days: int) -> TeamInstance:
+    return TeamInstance(
+        interval_minutes=INTERVAL_MINUTES, days=days, templates=TEMPLATES,
+        contracts=(FULL_TIME,),
+        agents=tuple(TeamAgent(str(a.id), FULL_TIME.name, frozenset({SKILL})) for a in agents),
+        demand={SKILL: demand})
+
+
+def shifts_of(team: TeamInstance, week_start: date,
+              assignments: list[tuple[str, int, str]]) -> tuple[PlannedShift, ...]:
+    """The scheduler's (agent, day, template) answers as UTC shifts."""
+    step = timedelta(minutes=team.interval_minutes)
+    shifts = []
+    for agent, day, name in assignments:
+        template = team.template_by_name[name]
+        starts = day_start(week_start) + timedelta(days=day, minutes=template.start_minute)
+        rest = (starts + template.break_offset * step, starts + (template.break_offset + 1)
+                * step) if template.break_offset is not None else (None, None)
+        shifts.append(PlannedShift(None, int(agent), starts,
+                                   starts + template.length_intervals * step, *rest))
+    return tuple(sorted(shifts, key=lambda s: (s.starts_at, s.agent_id)))
+
+
+def draft_week(team_id: int, week_start: date, shifts: tuple[PlannedShift, ...]) -> TeamWeek:
+    return TeamWeek(None, team_id, week_start, ScheduleStatus.DRAFT, shifts)

@@ -1,0 +1,98 @@
+"""The console's workforce screens, each read in one unit of work: the coordinator's
+(staffing chart, the team's week, adherence, the intraday gap, open requests) and an agent's
+own schedule with their requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from hubdesk.domain.agents import Agent, Team
+from hubdesk.domain.errors import NotFound
+from hubdesk.domain.schedules import (
+    ChangeRequest,
+    PlannedShift,
+    RequestStatus,
+    TeamWeek,
+    check_may_plan,
+    monday_of,
+)
+from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.workforce_floor import (
+    DayChart,
+    Intraday,
+    TeamAdherence,
+    adherence_in,
+    day_chart_in,
+    intraday_in,
+)
+from hubdesk.services.workforce_plan import StaffingGoal, day_start, team_agents
+
+MY_DAYS = 14
+
+
+@dataclass(frozen=True)
+class WorkforceScreen:
+    teams: list[Team]
+    team_id: int | None  # None: the desk has no team yet
+    day: date
+    week_start: date
+    chart: DayChart | None
+    week: TeamWeek | None
+    members: list[Agent]
+    names: dict[int, str]
+    adherence: TeamAdherence | None
+    intraday: Intraday | None  # only for today
+    requests: list[ChangeRequest]
+
+
+@dataclass(frozen=True)
+class MySchedule:
+    first_day: date
+    shifts: list[PlannedShift]
+    requests: list[ChangeRequest]
+
+
+def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: date,
+                     goal: StaffingGoal, *, now: datetime) -> WorkforceScreen:
+    """One team's day and week (when none is named, the first team with a schedule that
+    week). Scheduled agents are the team's members by their published shifts, whichever
+    team's week holds them."""
+    check_may_plan(actor)
+    week_start = monday_of(day)
+    with uows(write=False) as uow:
+        teams = uow.structure.teams()
+        if team_id is None and teams:
+            # The first team with a schedule this week, or else the first team.
+            team_id = next((t.id for t in teams if t.id is not None
+                            and uow.workforce.week(t.id, week_start) is not None), teams[0].id)
+        if team_id is None:
+            return WorkforceScreen(teams, None, day, week_start, None, None, [], {}, None,
+                                   None, uow.workforce.requests(None, RequestStatus.OPEN))
+        if all(t.id != team_id for t in teams):
+            raise NotFound(f"team {team_id} was not found")
+        members = team_agents(uow, team_id)
+        week = uow.workforce.week(team_id, week_start)
+        requests = uow.workforce.requests(None, RequestStatus.OPEN)
+        names = uow.agents.names({m.id for m in members if m.id is not None}
+                                 | {s.agent_id for s in (week.shifts if week else ())}
+                                 | {r.agent_id for r in requests}
+                                 | ({week.updated_by} if week and week.updated_by else set()))
+        today = now.astimezone(UTC).date()
+        return WorkforceScreen(
+            teams, team_id, day, week_start, day_chart_in(uow, team_id, day, goal, now), week,
+            members, names, adherence_in(uow, team_id, day, now),
+            intraday_in(uow, team_id, goal, now) if day == today else None, requests)
+
+
+def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> MySchedule:
+    """The caller's published shifts from the start of this week for two weeks."""
+    first_day = monday_of(now.astimezone(UTC).date())
+    since = day_start(first_day)
+    if actor.id is None:
+        return MySchedule(first_day, [], [])
+    with uows(write=False) as uow:
+        return MySchedule(first_day,
+                          uow.workforce.published_shifts(since, since + timedelta(days=MY_DAYS),
+                                                         [actor.id]),
+                          uow.workforce.requests(actor.id))

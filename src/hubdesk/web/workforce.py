@@ -1,0 +1,248 @@
+"""The console's workforce pages: for coordinators, a team's day (staffing chart, adherence,
+the intraday gap) and week (drafted, edited, swapped, published) with the agents' requests;
+for every agent, their own schedule and a form to ask for a change."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
+from hubdesk.domain.schedules import ShiftInput
+from hubdesk.services.workforce_plan import StaffingGoal
+from hubdesk.services.workforce_screens import WorkforceScreen
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+
+router = APIRouter(include_in_schema=False)
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CHART_HEIGHT = 160
+
+
+def _int(text: object) -> int | None:
+    value = str(text or "").strip()
+    return int(value) if value.isdigit() and len(value) < 16 else None
+
+
+def _day(text: object, name: str = "day") -> date | None:
+    value = str(text or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{value} is not a day such as 2026-11-30",
+                               {name: "bad date"}) from None
+
+
+def _instant(form: FormData, name: str, *, required: bool = True) -> datetime | None:
+    """A `datetime-local` field, read as UTC (the page says so)."""
+    value = str(form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise ValidationFailed("give a date and time", {name: "missing"})
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValidationFailed(f"{value} is not a date and time", {name: "bad date"}) from None
+
+
+def _shift(form: FormData) -> ShiftInput:
+    agent_id = _int(form.get("agent_id"))
+    if agent_id is None:
+        raise ValidationFailed("choose the agent", {"agent_id": "missing"})
+    starts, ends = _instant(form, "starts_at"), _instant(form, "ends_at")
+    assert starts is not None and ends is not None
+    return ShiftInput(agent_id, starts, ends, _instant(form, "break_starts_at", required=False),
+                      _instant(form, "break_ends_at", required=False))
+
+
+def _goal(source: Any, default_aht_s: float) -> StaffingGoal:
+    try:
+        aht = float(str(source.get("aht_s") or default_aht_s))
+        level = float(str(source.get("service_level") or 0.8))
+    except ValueError:
+        raise ValidationFailed("handling time and service level are numbers",
+                               {"aht_s": "not a number"}) from None
+    return StaffingGoal(service_level=level, aht_s=aht)
+
+
+def _chart(screen: WorkforceScreen) -> dict[str, Any] | None:
+    """Bar and line geometry of the staffing chart (SVG attributes, no inline style)."""
+    if screen.chart is None:
+        return None
+    rows = screen.chart.intervals
+    top = float(max([1.0] + [max(r.forecast, r.required, r.scheduled, r.arrived or 0)
+                             for r in rows]))
+    scale = CHART_HEIGHT / top
+
+    def y(value: float) -> float:
+        return round(float(CHART_HEIGHT - value * scale), 1)
+
+    def line(values: list[tuple[int, float | None]]) -> str:
+        return " ".join(f"{i * 12 + 6},{y(v)}" for i, v in values if v is not None)
+
+    return {"width": len(rows) * 12, "height": CHART_HEIGHT, "top": top,
+            "bars": [{"x": i * 12 + 1, "required_y": y(r.required),
+                      "required_h": round(r.required * scale, 1),
+                      "scheduled_y": y(r.scheduled), "scheduled_h": round(r.scheduled * scale, 1),
+                      "label": f"{r.start:%H:%M}"} for i, r in enumerate(rows)],
+            "forecast": line([(i, r.forecast) for i, r in enumerate(rows)]),
+            "arrived": line([(i, r.arrived) for i, r in enumerate(rows)])}
+
+
+def _grid(screen: WorkforceScreen) -> list[dict[str, Any]]:
+    """The week as rows of agents and columns of days."""
+    if screen.week is None:
+        return []
+    ids = [m.id for m in screen.members if m.id is not None]
+    ids += sorted({s.agent_id for s in screen.week.shifts} - set(ids))
+    rows = []
+    for agent_id in ids:
+        days: list[list[Any]] = [[] for _ in WEEKDAYS]
+        for shift in screen.week.shifts:
+            offset = (shift.starts_at.date() - screen.week_start).days
+            if shift.agent_id == agent_id and 0 <= offset < 7:
+                days[offset].append(shift)
+        rows.append({"agent_id": agent_id, "name": screen.names.get(agent_id, str(agent_id)),
+                     "days": days})
+    return rows
+
+
+async def _page(request: Request, agent: Agent, query: Any, *,
+                error: DomainError | None = None, which: str = "",
+                form: FormData | None = None) -> Response:
+    app = app_of(request)
+    try:
+        team_id, day = _int(query.get("team_id")), _day(query.get("day"))
+        goal = _goal(query, app.workforce.default_aht_s)
+        screen = await run_in_threadpool(partial(
+            app.workforce.screen, agent, team_id, day or datetime.now(UTC).date(), goal))
+    except PermissionDenied as refused:
+        return render(request, "error.html", 403, agent=agent, title="Not for your role",
+                      detail=str(refused))
+    except DomainError as bad:
+        return render(request, "error.html", bad.status, agent=agent,
+                      title="This view cannot be shown", detail=str(bad))
+    return render(request, "workforce.html", error.status if error else 200, agent=agent,
+                  screen=screen, chart=_chart(screen), grid=_grid(screen), weekdays=WEEKDAYS,
+                  goal=goal, error=error and str(error), which=which,
+                  error_fields=getattr(error, "fields", {}), form=form or {})
+
+
+@router.get("/workforce")
+async def workforce_page(request: Request, agent: AgentDep) -> Response:
+    return await _page(request, agent, request.query_params)
+
+
+def _back(form: FormData, anchor: str) -> RedirectResponse:
+    team = _int(form.get("team_id"))
+    day = str(form.get("day") or "")[:10]
+    return RedirectResponse(f"/workforce?team_id={team or ''}&day={day}#{anchor}",
+                            status_code=303)
+
+
+async def _act(request: Request, agent: Agent, form: FormData, which: str, done: str,
+               action: Any) -> Response:
+    """Run a change; on refusal show the page again with the error beside that form."""
+    try:
+        await run_in_threadpool(action)
+    except DomainError as error:
+        return await _page(request, agent, form, error=error, which=which, form=form)
+    flash(request, "ok", done)
+    return _back(form, which)
+
+
+@router.post("/workforce/schedules")
+async def create_week(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    app = app_of(request)
+
+    def action() -> None:
+        team_id, day = _int(form.get("team_id")), _day(form.get("day"))
+        if team_id is None or day is None:
+            raise ValidationFailed("choose a team and a day", {"team_id": "missing"})
+        if form.get("generate") == "yes":
+            outcome = app.workforce.draft(agent, team_id, day,
+                                          _goal(form, app.workforce.default_aht_s))
+            for line in outcome.problems[:5]:
+                flash(request, "error", f"Left short: {line}")
+        else:
+            app.workforce.start_week(agent, team_id, day)
+    return await _act(request, agent, form, "week", "The week's draft is ready.", action)
+
+
+@router.post("/workforce/schedules/{schedule_id:int}/shifts")
+async def save_shift(request: Request, schedule_id: int, form: FormDep,
+                     agent: AgentDep) -> Response:
+    shift_id = _int(form.get("shift_id"))
+    return await _act(request, agent, form, "shift", "Shift saved.", lambda: app_of(
+        request).workforce.save_shift(agent, schedule_id, _shift(form), shift_id=shift_id))
+
+
+@router.post("/workforce/schedules/{schedule_id:int}/shifts/{shift_id:int}/delete")
+async def delete_shift(request: Request, schedule_id: int, shift_id: int, form: FormDep,
+                       agent: AgentDep) -> Response:
+    return await _act(request, agent, form, "week", "Shift removed.", lambda: app_of(
+        request).workforce.delete_shift(agent, schedule_id, shift_id))
+
+
+@router.post("/workforce/schedules/{schedule_id:int}/swap")
+async def swap(request: Request, schedule_id: int, form: FormDep, agent: AgentDep) -> Response:
+    def action() -> None:
+        first, second = _int(form.get("first_shift_id")), _int(form.get("second_shift_id"))
+        if first is None or second is None:
+            raise ValidationFailed("choose two shifts to swap", {"shift_ids": "missing"})
+        app_of(request).workforce.swap(agent, schedule_id, first, second)
+    return await _act(request, agent, form, "swap", "Shifts swapped.", action)
+
+
+@router.post("/workforce/schedules/{schedule_id:int}/publish")
+async def publish(request: Request, schedule_id: int, form: FormDep,
+                  agent: AgentDep) -> Response:
+    return await _act(request, agent, form, "week", "Published: the team sees its week.",
+                      lambda: app_of(request).workforce.publish(agent, schedule_id))
+
+
+@router.post("/workforce/requests/{request_id:int}")
+async def answer(request: Request, request_id: int, form: FormDep,
+                 agent: AgentDep) -> Response:
+    approve = form.get("decision") == "approve"
+    return await _act(request, agent, form, "requests",
+                      "Request approved." if approve else "Request declined.",
+                      lambda: app_of(request).workforce.answer_request(
+                          agent, request_id, approve, str(form.get("answer") or "")))
+
+
+# --- an agent's own schedule -----------------------------------------------------------------
+
+async def _mine(request: Request, agent: Agent, *, error: DomainError | None = None,
+                form: FormData | None = None) -> Response:
+    mine = await run_in_threadpool(app_of(request).workforce.my_schedule, agent)
+    return render(request, "my_schedule.html", error.status if error else 200, agent=agent,
+                  mine=mine, error=error and str(error),
+                  error_fields=getattr(error, "fields", {}), form=form or {})
+
+
+@router.get("/my-schedule")
+async def my_schedule(request: Request, agent: AgentDep) -> Response:
+    return await _mine(request, agent)
+
+
+@router.post("/my-schedule/requests")
+async def ask(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    try:
+        await run_in_threadpool(app_of(request).workforce.request_change, agent,
+                                _int(form.get("shift_id")), str(form.get("note") or ""))
+    except DomainError as error:
+        return await _mine(request, agent, error=error, form=form)
+    flash(request, "ok", "Request sent to the coordinators.")
+    return RedirectResponse("/my-schedule#requests", status_code=303)

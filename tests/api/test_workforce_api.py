@@ -1,0 +1,169 @@
+"""/api/v1/wfm on both databases: a week built by hand, edited, swapped, published and seen
+by its agents; change requests answered once; charts, adherence and intraday for
+coordinators only; bad shifts and an infeasible week refused with nothing stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hubdesk.domain.agents import Role
+from hubdesk.services.tickets import NewTicket
+from tests import factories
+
+
+def _today():
+    return datetime.now(UTC).date()
+
+
+def _monday():
+    today = _today()
+    return today - timedelta(days=today.weekday())
+
+
+def _iso(day, hour):
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC).replace(
+        hour=hour).isoformat().replace("+00:00", "Z")
+
+
+def _desk(hub):
+    team = factories.team(hub)
+    return (team, factories.staff(hub, Role.COORDINATOR), factories.staff(hub, teams=(team,)),
+            factories.staff(hub, teams=(team,)))
+
+
+def test_a_week_by_hand_is_edited_swapped_published_and_seen(client, hub):
+    team, coordinator, ada, bo = _desk(hub)
+    monday = _monday()
+    created = client.post("/api/v1/wfm/schedules", headers=coordinator.headers, json={
+        "team_id": team.id, "week_start": (monday + timedelta(days=2)).isoformat(),
+        "generate": False})
+    assert created.status_code == 201, created.text
+    week = created.json()
+    assert (week["week_start"], week["status"], week["shifts"]) == (
+        monday.isoformat(), "draft", [])
+    shifts = f"/api/v1/wfm/schedules/{week['id']}/shifts"
+    day = _today()
+    for person, hour in ((ada, 6), (bo, 14)):
+        answer = client.post(shifts, headers=coordinator.headers, json={
+            "agent_id": person.agent.id, "starts_at": _iso(day, hour),
+            "ends_at": _iso(day, hour + 8), "break_starts_at": _iso(day, hour + 4),
+            "break_ends_at": _iso(day, hour + 4).replace(":00:00", ":30:00")})
+        assert answer.status_code == 201, answer.text
+    by_agent = {s["agent_id"]: s["id"] for s in answer.json()["shifts"]}
+
+    reversed_shift = client.post(shifts, headers=coordinator.headers, json={
+        "agent_id": ada.agent.id, "starts_at": _iso(day, 20), "ends_at": _iso(day, 19)})
+    assert reversed_shift.status_code == 422
+    assert reversed_shift.headers["content-type"].startswith("application/problem+json")
+    assert reversed_shift.json()["errors"] == [{"field": "ends_at", "message": "reversed"}]
+    overlapping = client.post(shifts, headers=coordinator.headers, json={
+        "agent_id": ada.agent.id, "starts_at": _iso(day, 10), "ends_at": _iso(day, 12)})
+    assert overlapping.status_code == 422 and "two shifts at once" in overlapping.json()[
+        "detail"]
+    assert client.post(f"/api/v1/wfm/schedules/{week['id']}/publish",
+                       headers=ada.headers).status_code == 403
+
+    swapped = client.post(f"/api/v1/wfm/schedules/{week['id']}/swap",
+                          headers=coordinator.headers,
+                          json={"first_shift_id": by_agent[ada.agent.id],
+                                "second_shift_id": by_agent[bo.agent.id]})
+    assert swapped.status_code == 200, swapped.text
+    assert {s["id"]: s["agent_id"] for s in swapped.json()["shifts"]} == {
+        by_agent[ada.agent.id]: bo.agent.id, by_agent[bo.agent.id]: ada.agent.id}
+
+    mine = f"/api/v1/wfm/my-shifts?first_day={day.isoformat()}&days=1"
+    assert client.get(mine, headers=ada.headers).json() == []  # a draft is nobody's yet
+    published = client.post(f"/api/v1/wfm/schedules/{week['id']}/publish",
+                            headers=coordinator.headers)
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    [own] = client.get(mine, headers=ada.headers).json()
+    assert own["id"] == by_agent[bo.agent.id] and own["starts_at"].startswith(
+        f"{day.isoformat()}T14:00")
+    found = client.get(f"/api/v1/wfm/schedules?team_id={team.id}&week_start="
+                       f"{monday.isoformat()}", headers=coordinator.headers)
+    assert found.status_code == 200 and found.json()["id"] == week["id"]
+
+    removed = client.delete(f"{shifts}/{own['id']}", headers=coordinator.headers)
+    assert removed.status_code == 200 and len(removed.json()["shifts"]) == 1
+    assert client.get(mine, headers=ada.headers).json() == []
+
+
+def test_requests_are_answered_once_by_a_coordinator(client, hub):
+    _, coordinator, ada, bo = _desk(hub)
+    asked = client.post("/api/v1/wfm/requests", headers=ada.headers,
+                        json={"note": "May I swap Friday with Bo?"})
+    assert asked.status_code == 201 and asked.json()["status"] == "open"
+    request_id = asked.json()["id"]
+    assert client.get("/api/v1/wfm/requests", headers=bo.headers).json() == []
+    assert [r["id"] for r in client.get("/api/v1/wfm/requests?status=open",
+                                        headers=coordinator.headers).json()] == [request_id]
+    answer = f"/api/v1/wfm/requests/{request_id}/answer"
+    assert client.post(answer, headers=ada.headers, json={"approve": True}).status_code == 403
+    declined = client.post(answer, headers=coordinator.headers,
+                           json={"approve": False, "answer": "Friday is full"})
+    assert declined.status_code == 200
+    assert (declined.json()["status"], declined.json()["answer"]) == (
+        "declined", "Friday is full")
+    assert client.post(answer, headers=coordinator.headers,
+                       json={"approve": True}).status_code == 409
+    blank = client.post("/api/v1/wfm/requests", headers=ada.headers, json={"note": "  "})
+    assert blank.status_code == 422
+
+
+def test_floor_views_are_for_coordinators(client, hub):
+    team, coordinator, ada, bo = _desk(hub)
+    today = _today().isoformat()
+    for path in (f"/api/v1/wfm/staffing?first_day={today}",
+                 f"/api/v1/wfm/day?day={today}&team_id={team.id}",
+                 f"/api/v1/wfm/adherence?day={today}&team_id={team.id}",
+                 f"/api/v1/wfm/intraday?team_id={team.id}"):
+        assert client.get(path, headers=ada.headers).status_code == 403, path
+        answer = client.get(path, headers=coordinator.headers)
+        assert answer.status_code == 200, (path, answer.text)
+    staffing = client.get(f"/api/v1/wfm/staffing?first_day={today}&team_id={team.id}",
+                          headers=coordinator.headers).json()
+    assert staffing["methods"] == {"all": "no_history"} and len(staffing["intervals"]) == 48
+    adherence = client.get(f"/api/v1/wfm/adherence?day={today}&team_id={team.id}",
+                           headers=coordinator.headers).json()
+    assert {a["agent_id"] for a in adherence["agents"]} == {ada.agent.id, bo.agent.id}
+    impossible = client.get(f"/api/v1/wfm/staffing?first_day={today}&service_level=1",
+                            headers=coordinator.headers)
+    assert impossible.status_code == 422
+    bad_day = client.get("/api/v1/wfm/staffing?first_day=2026-02-30",
+                         headers=coordinator.headers)
+    assert bad_day.status_code == 422
+    assert bad_day.json()["errors"] == [{"field": "first_day", "message": "bad date"}]
+
+
+def test_a_week_the_team_cannot_cover_is_explained_and_not_saved(client, hub):
+    team, coordinator, _, _ = _desk(hub)
+    yesterday = datetime.now(UTC).replace(hour=10, minute=0, second=0,
+                                          microsecond=0) - timedelta(days=1)
+    for n in range(6):
+        hub.app.tickets.open(coordinator.agent, NewTicket(
+            subject=f"Rush {n}", body="Help", requester_email=f"r{n}@example.com",
+            team_id=team.id), now=yesterday + timedelta(minutes=n))
+    next_week = (_monday() + timedelta(days=7)).isoformat()
+    answer = client.post("/api/v1/wfm/schedules", headers=coordinator.headers, json={
+        "team_id": team.id, "week_start": next_week, "aht_s": 3600})
+    assert answer.status_code == 422, answer.text
+    assert "10:00 needs" in answer.json()["detail"]
+    assert client.get(f"/api/v1/wfm/schedules?team_id={team.id}&week_start={next_week}",
+                      headers=coordinator.headers).status_code == 404
+
+
+def test_the_desks_handling_time_is_used_when_none_is_given(hub):
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from hubdesk.server import create_app
+
+    slower = dataclasses.replace(hub, settings=hub.settings.model_copy(
+        update={"wfm_aht_s": 900.0}))
+    coordinator = factories.staff(hub, Role.COORDINATOR)
+    path = f"/api/v1/wfm/staffing?first_day={_today().isoformat()}"
+    with TestClient(create_app(slower), raise_server_exceptions=False) as client:
+        assert client.get(path, headers=coordinator.headers).json()["aht_s"] == 900
+        given = client.get(f"{path}&aht_s=120", headers=coordinator.headers).json()
+        assert given["aht_s"] == 120

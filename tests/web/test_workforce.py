@@ -1,0 +1,104 @@
+"""The workforce pages on both databases: a coordinator starts a week, adds shifts (a bad one
+refused beside its field), publishes; the agent sees their shift on My schedule and asks for a
+change, which the coordinator sees; agents cannot open the coordinator's page; the page is
+read in one unit of work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from hubdesk.domain.agents import Role
+from hubdesk.domain.schedules import ShiftInput
+from hubdesk.server import create_app
+from tests import factories
+from tests.web.pages import csrf, post_form, sign_in
+from tests.web.test_units_of_work import count_transactions
+
+
+def _today():
+    return datetime.now(UTC).date()
+
+
+def _desk(hub):
+    team = factories.team(hub, "Front")
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True).agent
+    rep = factories.staff(hub, teams=(team,), with_password=True).agent
+    return team, coordinator, rep
+
+
+def test_a_coordinator_builds_and_publishes_a_week_that_the_agent_sees(hub, client):
+    team, coordinator, rep = _desk(hub)
+    sign_in(client, coordinator)
+    today = _today().isoformat()
+    view = {"team_id": str(team.id), "day": today}
+    page = client.get(f"/workforce?team_id={team.id}&day={today}")
+    assert page.status_code == 200
+    assert "Staffing on" in page.text and "No schedule for this week yet." in page.text
+    assert 'role="img"' in page.text  # the chart
+    started = post_form(client, "/workforce/schedules", {**view, "generate": "no"},
+                        page="/workforce", follow=False)
+    assert started.status_code == 303
+    assert started.headers["location"] == f"/workforce?team_id={team.id}&day={today}#week"
+    schedule = hub.app.workforce.week(coordinator, team.id, _today())
+    assert schedule is not None and schedule.shifts == ()
+
+    bad = post_form(client, f"/workforce/schedules/{schedule.id}/shifts", {
+        **view, "agent_id": str(rep.id), "starts_at": f"{today}T17:00",
+        "ends_at": f"{today}T09:00"}, page="/workforce")
+    assert bad.status_code == 422
+    assert 'id="shift-ends_at-error">reversed<' in bad.text
+    assert 'aria-describedby="shift-ends_at-error"' in bad.text
+    assert hub.app.workforce.schedule(coordinator, schedule.id).shifts == ()
+
+    added = post_form(client, f"/workforce/schedules/{schedule.id}/shifts", {
+        **view, "agent_id": str(rep.id), "starts_at": f"{today}T09:00",
+        "ends_at": f"{today}T17:00", "break_starts_at": f"{today}T12:00",
+        "break_ends_at": f"{today}T12:30"}, page="/workforce")
+    assert added.status_code == 200 and "Shift saved." in added.text
+    assert "09:00–17:00" in added.text
+    published = post_form(client, f"/workforce/schedules/{schedule.id}/publish", view,
+                          page="/workforce")
+    assert "Published: the team sees its week." in published.text
+
+    with TestClient(create_app(hub), raise_server_exceptions=False) as theirs:
+        sign_in(theirs, rep)
+        mine = theirs.get("/my-schedule")
+        assert mine.status_code == 200
+        assert _today().strftime("%A %d %B") in mine.text and "12:00–12:30" in mine.text
+        blank = post_form(theirs, "/my-schedule/requests", {"note": "   "},
+                          page="/my-schedule")
+        assert blank.status_code == 422 and 'id="ask-note-error"' in blank.text
+        asked = post_form(theirs, "/my-schedule/requests",
+                          {"note": "Could I start at ten?"}, page="/my-schedule")
+        assert "Request sent to the coordinators." in asked.text
+        assert theirs.get("/workforce").status_code == 403
+
+    page = client.get(f"/workforce?team_id={team.id}&day={today}")
+    assert "Could I start at ten?" in page.text
+
+
+def test_agents_cannot_open_the_coordinators_page(hub, client):
+    _, _, rep = _desk(hub)
+    sign_in(client, rep)
+    refused = client.get("/workforce")
+    assert refused.status_code == 403 and "Not for your role" in refused.text
+    token = csrf(client, "/my-schedule")
+    answer = client.post("/workforce/schedules", data={
+        "csrf_token": token, "team_id": "1", "day": _today().isoformat(), "generate": "no"})
+    assert answer.status_code == 403
+
+
+def test_the_workforce_page_is_read_in_one_unit_of_work(hub, client):
+    team, coordinator, rep = _desk(hub)
+    week = hub.app.workforce.start_week(coordinator, team.id, _today())
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    hub.app.workforce.save_shift(coordinator, week.id, ShiftInput(
+        rep.id, start, start + timedelta(hours=1)))
+    sign_in(client, coordinator)
+    with count_transactions(hub.engine) as begun:
+        page = client.get(f"/workforce?team_id={team.id}")
+    assert page.status_code == 200 and "Rest of today" in page.text
+    # One to recognise the signed-in agent's session, one for everything the page shows.
+    assert len(begun) == 2
