@@ -16,6 +16,7 @@ from datetime import datetime
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import Conflict, NotFound
+from hubdesk.domain.escalation import FRONT_LINE, current_tier
 from hubdesk.domain.events import Actor, EventKind, TicketEvent
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.routing import (
@@ -67,12 +68,19 @@ def is_difficult(triage: TriageResult | None) -> bool:
     return triage.signals.difficult_contact or triage.abuse.abusive
 
 
-def waiting_of(ticket: Ticket, customer_tier: str) -> WaitingTicket:
+def waiting_of(ticket: Ticket, customer_tier: str, tier: int = FRONT_LINE) -> WaitingTicket:
     return WaitingTicket(ticket_id=ticket.id or 0, channel=ticket.channel.value,
                          priority=ticket.priority.value, category=ticket.category,
                          language=ticket.language, team_id=ticket.team_id,
                          requester_id=ticket.requester_id, customer_tier=customer_tier,
-                         created_at=ticket.created_at, state=None, subject=ticket.subject)
+                         created_at=ticket.created_at, state=None, subject=ticket.subject,
+                         tier=tier)
+
+
+def escalated_tier(uow: UnitOfWork, ticket: Ticket) -> int:
+    """The tier the ticket was escalated to (a new ticket is at the front line)."""
+    return current_tier(uow.handoffs.tier_steps(ticket.id)) if ticket.id is not None \
+        else FRONT_LINE
 
 
 def _choose_and_claim(uow: UnitOfWork, roster: Roster, settings: RoutingSettings,
@@ -113,8 +121,9 @@ def route_in(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState, custome
     units are taken and ``state`` says where the ticket stands. The ticket itself is not
     assigned here (see `assign_routed`)."""
     settings = settings_in(uow)
-    needs = requirements_for(uow, settings, waiting_of(ticket, customer_tier), state.difficult,
-                             now)
+    needs = requirements_for(uow, settings,
+                             waiting_of(ticket, customer_tier, escalated_tier(uow, ticket)),
+                             state.difficult, now)
     decision, cost = _choose_and_claim(uow, available_roster(uow, settings, now), settings,
                                        needs, now, mode)
     state.relaxations = list(needs.relaxations)
@@ -182,15 +191,21 @@ def route_on_arrival(event: TicketEvent, context: EventContext) -> None:
 
 # --- keeping units true: the in-transaction handler of assignments and endings -------------
 
+# Events that may change a ticket's assignee: an assignment, and an escalation (which leaves it
+# unassigned for the next tier) or de-escalation (which hands it back to its previous owner).
+OWNER_CHANGES = (EventKind.ASSIGNED, EventKind.ESCALATED, EventKind.DEESCALATED)
+
+
 def keep_units_true(event: TicketEvent, context: EventContext) -> None:
-    """Units go back when a ticket is solved, closed, merged, reassigned or unassigned; a
-    hand assignment takes the new agent's units when they have room (a coordinator may go
-    beyond capacity by hand: then none are held, and the load stays true)."""
+    """Units go back when a ticket is solved, closed, merged, reassigned, unassigned or
+    escalated; a hand assignment (or a de-escalation back to the previous owner) takes the
+    new agent's units when they have room (a coordinator may go beyond capacity by hand:
+    then none are held, and the load stays true)."""
     ticket, uow = context.ticket, context.uow
     if ticket.id is None:
         return  # a new ticket: `route_on_arrival` records its state once it is stored
     state = uow.routing.ticket_state(ticket.id)
-    if event.kind is EventKind.ASSIGNED and "assignee_id" in event.changes:
+    if event.kind in OWNER_CHANGES and "assignee_id" in event.changes:
         new = event.changes["assignee_id"][1]
         if state is not None and state.agent_id == new:
             return  # routing's own assignment, recorded already
@@ -198,6 +213,8 @@ def keep_units_true(event: TicketEvent, context: EventContext) -> None:
         if new is None:
             _give_back(uow, state)
             state.state, state.waiting_since = WAITING, event.at
+            if event.kind is EventKind.ESCALATED:
+                state.locked = False  # the lock kept it with an owner it no longer has
         elif state.agent_id is not None and state.agent_id > int(new):
             # Two agents' rows, always locked in id order: two reassignments between the
             # same agents in opposite directions cannot wait for each other.
@@ -234,12 +251,37 @@ def _hold_for_manual(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState,
                               "held_units": held, "decided_at": instant(at)}, at)
 
 
+# --- a ticket escalated (or de-escalated to nobody) goes to an agent of its new tier ------
+
+def route_on_tier_change(event: TicketEvent, context: EventContext) -> None:
+    """An escalated ticket, left unassigned, goes at once to the best eligible agent of its
+    new tier (never below it), or waits for one; a de-escalated ticket whose previous owner
+    is gone is offered to its tier again. Runs after `keep_units_true` gave units back."""
+    ticket, uow = context.ticket, context.uow
+    if ticket.id is None or ticket.assignee_id is not None \
+            or ticket.status not in (Status.NEW, Status.OPEN) \
+            or ticket.merged_into_id is not None:
+        return
+    state = uow.routing.ticket_state(ticket.id) or TicketRoutingState(ticket.id)
+    if state.locked:
+        return
+    customer = uow.customers.get(ticket.requester_id)
+    decision, _ = route_in(uow, ticket, state, customer.tier.value if customer else "",
+                           event.at)
+    if state.reason == NO_PROFILES:
+        return  # a desk not routing yet keeps no record per ticket
+    _record(uow, ticket.id, state, decision, event.at)
+    if decision.agent_id is not None:
+        assign_routed(ticket, decision.agent_id, Actor.system(), event.at)
+
+
 def register(bus: MessageBus, *, enabled: bool) -> None:
     """Units are kept true whether or not routing assigns by itself."""
     if enabled:
         bus.on(EventKind.CREATED, route_on_arrival)
-    bus.on((EventKind.ASSIGNED, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO),
-           keep_units_true)
+    bus.on((*OWNER_CHANGES, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO), keep_units_true)
+    if enabled:  # after the units were given back
+        bus.on((EventKind.ESCALATED, EventKind.DEESCALATED), route_on_tier_change)
 
 
 # --- push for a waiting ticket, and pull ------------------------------------------------

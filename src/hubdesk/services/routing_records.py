@@ -85,6 +85,7 @@ class WaitingTicket:
     created_at: datetime
     state: TicketRoutingState | None
     subject: str = ""
+    tier: int = 1  # the tier it was escalated to (`ticket_tiers`); 1 at the front line
 
 
 @dataclass(frozen=True)

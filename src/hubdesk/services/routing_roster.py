@@ -97,7 +97,8 @@ def full_roster(uow: UnitOfWork, settings: RoutingSettings, now: datetime) -> Ro
 def requirements_for(uow: UnitOfWork, settings: RoutingSettings, ticket: WaitingTicket,
                      difficult: bool, now: datetime, *,
                      with_previous: bool = True) -> TicketRequirements:
-    """A ticket's needs: its category's skills and tier, its language, channel, team,
+    """A ticket's needs: its category's skills and tier (at least the tier it was escalated
+    to), its language, channel, team,
     priority, the customer's tier as VIP level, the difficult flag, the previous agent (one
     query; left out without ``with_previous``, as who may serve does not depend on it); and
     the relaxation steps its wait has earned, each one recorded."""
@@ -106,6 +107,7 @@ def requirements_for(uow: UnitOfWork, settings: RoutingSettings, ticket: Waiting
         if with_previous else None
     needs = settings.skill_map.requirements(
         ticket.ticket_id, ticket.category, ticket.channel, instant(ticket.created_at),
+        tier=max(settings.skill_map.rule_for(ticket.category).tier, ticket.tier),
         language=language, priority=PRIORITY_RANK.get(ticket.priority, 1),
         vip=settings.vip_levels.get(ticket.customer_tier, 0), difficult=difficult,
         team=str(ticket.team_id) if ticket.team_id is not None else None,

@@ -169,7 +169,7 @@ class SqlRoutingRepository:
         state = [c.label(f"r_{c.name}") for c in tr.columns] if with_state else []
         query = (select(tk.c.id, tk.c.subject, tk.c.channel, tk.c.priority, tk.c.category,
                         tk.c.language, tk.c.team_id, tk.c.requester_id, tk.c.created_at,
-                        cu.c.tier.label("customer_tier"), *state)
+                        cu.c.tier.label("customer_tier"), _escalated_tier(), *state)
                  .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
                               .outerjoin(tr, tr.c.ticket_id == tk.c.id))
                  .where(tk.c.assignee_id.is_(None), tk.c.status.in_(ROUTABLE_STATUSES),
@@ -288,6 +288,15 @@ class SqlRoutingRepository:
                                         "updated_at": at, "updated_by_id": by}, ["id"])
 
 
+def _escalated_tier() -> Any:
+    """The tier a ticket was escalated to (its last step still in force), read through the
+    index on (ticket_id, id); 1 when it never was."""
+    tt = t.ticket_tiers
+    last = (select(tt.c.tier).where(tt.c.ticket_id == t.tickets.c.id)
+            .order_by(tt.c.id.desc()).limit(1).scalar_subquery())
+    return func.coalesce(last, 1).label("escalated_tier")
+
+
 def _agent_row(row: Any, teams: frozenset[int]) -> AgentRoutingRow:
     return AgentRoutingRow(
         agent_id=int(row.id), name=row.name, role=row.role, active=bool(row.active),
@@ -314,4 +323,5 @@ def _waiting(row: Any, with_state: bool = True) -> WaitingTicket:  # a Row `wait
     return WaitingTicket(ticket_id=int(row.id), channel=row.channel, priority=row.priority,
                          category=row.category, language=row.language, team_id=row.team_id,
                          requester_id=int(row.requester_id), customer_tier=row.customer_tier,
-                         created_at=row.created_at, state=state, subject=row.subject)
+                         created_at=row.created_at, state=state, subject=row.subject,
+                         tier=int(row.escalated_tier))
