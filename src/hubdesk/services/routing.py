@@ -42,7 +42,6 @@ from hubdesk.services.routing_records import (
     WAITING,
     TicketRoutingState,
     WaitingTicket,
-    urgency_rank,
 )
 from hubdesk.services.routing_roster import (
     available_roster,
@@ -362,9 +361,10 @@ def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, 
     moment = instant(now)
     guard = settings.policy.wellbeing
     guarded = agent.guarded(moment, guard)
-    after: tuple[int, datetime, int] | None = None
+    after: WaitingTicket | None = None
     for _ in range(PULL_BATCHES):
-        batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after)
+        batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after,
+                                    vip_levels=settings.vip_levels)
         for waiting in batch:
             difficult = waiting.state.difficult if waiting.state else False
             needs = requirements_for(uow, settings, waiting, difficult, now)
@@ -375,6 +375,5 @@ def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, 
             return waiting, needs
         if len(batch) < PULL_BATCH:
             return None
-        last = batch[-1]
-        after = (urgency_rank(last.priority), last.created_at, last.ticket_id)
+        after = batch[-1]
     return None

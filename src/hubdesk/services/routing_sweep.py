@@ -50,9 +50,11 @@ def reoffer_waiting(uows: UnitOfWorkFactory, *, now: datetime,
     """Offer waiting tickets again, most urgent first, each in its own transaction; stops
     early once nobody is available. Returns (routed, still waiting)."""
     with uows(write=False) as uow:
+        vip_levels = settings_in(uow).vip_levels
         if not uow.routing.agents(available_only=True):
-            return 0, len(uow.routing.waiting(limit))
-        waiting = [w.ticket_id for w in uow.routing.waiting(limit)]
+            return 0, len(uow.routing.waiting(limit, with_state=False))
+        waiting = [w.ticket_id for w in uow.routing.waiting(limit, with_state=False,
+                                                             vip_levels=vip_levels)]
     routed = 0
     for ticket_id in waiting:
         decision = route_ticket(uows, None, ticket_id, now=now, record_unchanged=False)
