@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.customers import Customer, Identity, Organisation, SenderBlock
 from hubdesk.domain.escalation import TierStep
-from hubdesk.domain.events import TicketEvent
+from hubdesk.domain.events import EventKind, TicketEvent
 from hubdesk.domain.handoffs import Handoff, HandoffNote, HandoffStatus, LadderStep, Ola
 from hubdesk.domain.intake import Arrival
 from hubdesk.domain.macros import Macro
@@ -192,6 +192,10 @@ class EventHandlers(Protocol):
     def handle(self, uow: UnitOfWork, ticket: Ticket,
                arrival: Arrival | None = None) -> list[Callable[[], None]]:
         """Returns the work left for once a new ticket is written, in order."""
+        ...
+
+    def handles(self, kind: EventKind, handler: Callable[..., None]) -> bool:
+        """Whether ``handler`` runs in the transaction of changes recording ``kind``."""
         ...
 
 

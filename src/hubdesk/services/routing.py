@@ -56,6 +56,8 @@ from hubdesk.services.views import TicketDetail
 # this many batches: a bounded scan, whatever the backlog.
 PULL_BATCH = 25
 PULL_BATCHES = 8
+# An agent with room is offered at most this many tickets at once (their units bound it first).
+MAX_OFFERED = 20
 FINISHED = (Status.SOLVED, Status.CLOSED)
 NO_PROFILES = "no agent has a routing profile yet"
 
@@ -281,6 +283,8 @@ def register(bus: MessageBus, *, enabled: bool) -> None:
     bus.on((*OWNER_CHANGES, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO), keep_units_true)
     if enabled:  # after the units were given back
         bus.on((EventKind.ESCALATED, EventKind.DEESCALATED), route_on_tier_change)
+        bus.on((*OWNER_CHANGES, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO),
+               offer_freed_units)
 
 
 # --- push for a waiting ticket, and pull ------------------------------------------------
@@ -329,34 +333,47 @@ def pull_next(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Ticket
                            "and capacity first")
         if rows[0].paused or rows[0].presence != Presence.ONLINE.value:
             raise Conflict("set your presence to online (and not paused) to take work")
-        roster = available_roster(uow, settings, now, agent_ids=[actor.id])
-        if actor.id not in roster.states:
-            return None  # no units to spare
-        agent = roster.state(actor.id)
-        found = _first_servable(uow, settings, roster, actor.id, now)
-        if found is None:
+        ticket = _give_next(uow, settings, actor.id, now, "pull", Actor.agent(actor.id))
+        if ticket is None:
             return None
-        waiting, needs = found
-        cost = agent.profile.channel_costs[needs.channel]
-        if not uow.routing.claim(actor.id, cost, now):
-            return None  # own units taken meanwhile by a push
-        ticket = uow.tickets.get(waiting.ticket_id, for_update=True)
-        assert ticket is not None and ticket.assignee_id is None
-        state = waiting.state or TicketRoutingState(waiting.ticket_id)
-        state.state, state.agent_id, state.held, state.assigned_at = ROUTED, actor.id, cost, now
-        state.reason, state.waiting_since, state.relaxations = None, None, list(needs.relaxations)
-        decision = Router(roster, settings.policy).route(needs, instant(now), "pull")
-        _record(uow, waiting.ticket_id, state, replace(decision, agent_id=actor.id), now)
-        assign_routed(ticket, actor.id, Actor.agent(actor.id), now)
-        uow.tickets.save(ticket)
-        flush_events(uow, ticket)
         detail = detail_of(uow, ticket)
         uow.commit()
     return detail
 
 
+def _give_next(uow: UnitOfWork, settings: RoutingSettings, agent_id: int, now: datetime,
+               mode: str, actor: Actor, besides: frozenset[int] = frozenset()
+               ) -> Ticket | None:
+    """Assign the most urgent waiting ticket (other than ``besides``) the agent may serve now
+    to them, their units taken by the conditional claim; None when they have no units to
+    spare, nothing fits, or their units were taken meanwhile."""
+    roster = available_roster(uow, settings, now, agent_ids=[agent_id])
+    if agent_id not in roster.states:
+        return None  # no units to spare (or not available)
+    agent = roster.state(agent_id)
+    found = _first_servable(uow, settings, roster, agent_id, now, besides)
+    if found is None:
+        return None
+    waiting, needs = found
+    cost = agent.profile.channel_costs[needs.channel]
+    if not uow.routing.claim(agent_id, cost, now):
+        return None  # own units taken meanwhile by a push
+    ticket = uow.tickets.get(waiting.ticket_id, for_update=True)
+    assert ticket is not None and ticket.assignee_id is None
+    state = waiting.state or TicketRoutingState(waiting.ticket_id)
+    state.state, state.agent_id, state.held, state.assigned_at = ROUTED, agent_id, cost, now
+    state.reason, state.waiting_since, state.relaxations = None, None, list(needs.relaxations)
+    decision = Router(roster, settings.policy).route(needs, instant(now), mode)
+    _record(uow, waiting.ticket_id, state, replace(decision, agent_id=agent_id), now)
+    assign_routed(ticket, agent_id, actor, now)
+    uow.tickets.save(ticket)
+    flush_events(uow, ticket)
+    return ticket
+
+
 def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: int,
-                    now: datetime) -> tuple[WaitingTicket, TicketRequirements] | None:
+                    now: datetime, besides: frozenset[int] = frozenset()
+                    ) -> tuple[WaitingTicket, TicketRequirements] | None:
     agent = roster.state(agent_id)
     moment = instant(now)
     guard = settings.policy.wellbeing
@@ -366,6 +383,8 @@ def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, 
         batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after,
                                     vip_levels=settings.vip_levels)
         for waiting in batch:
+            if waiting.ticket_id in besides:
+                continue
             difficult = waiting.state.difficult if waiting.state else False
             needs = requirements_for(uow, settings, waiting, difficult, now)
             if not serves(agent.profile, needs) or first_exclusion(agent, needs, moment):
@@ -377,3 +396,45 @@ def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, 
             return None
         after = batch[-1]
     return None
+
+
+# --- offering waiting work the moment an agent has room ----------------------------------
+
+def offer_waiting(uow: UnitOfWork, agent_id: int, now: datetime, *,
+                  besides: frozenset[int] = frozenset()) -> int:
+    """Give waiting tickets to an agent who has just freed units, come online or been
+    unpaused, inside the caller's transaction: most urgent first, one conditional claim each,
+    until their units are used up (at most `MAX_OFFERED`). Returns how many were given."""
+    if not pushes(uow):
+        return 0
+    settings = settings_in(uow)
+    given = 0
+    while given < MAX_OFFERED and _give_next(uow, settings, agent_id, now, "offer",
+                                            Actor.system(), besides) is not None:
+        given += 1
+    return given
+
+
+def pushes(uow: UnitOfWork) -> bool:
+    """Whether the desk assigns by itself (routing on arrival is wired), not only on pull."""
+    return uow.bus.handles(EventKind.CREATED, route_on_arrival)
+
+
+def offer_freed_units(event: TicketEvent, context: EventContext) -> None:
+    """After `keep_units_true` gave an agent's units back (the ticket reassigned, unassigned,
+    escalated, solved, closed or merged), offer that agent waiting work at once; the ticket
+    itself is never handed straight back."""
+    ticket, uow = context.ticket, context.uow
+    if ticket.id is None:
+        return
+    if event.kind in OWNER_CHANGES:
+        if "assignee_id" not in event.changes:
+            return
+        before, after = event.changes["assignee_id"]
+        freed = before if before is not None and before != after else None
+    elif event.kind is EventKind.MERGED_INTO or ticket.status in FINISHED:
+        freed = ticket.assignee_id
+    else:
+        return
+    if freed is not None:
+        offer_waiting(uow, int(freed), event.at, besides=frozenset({ticket.id}))
