@@ -310,6 +310,9 @@ def route_ticket(uows: UnitOfWorkFactory, actor: Agent | None, ticket_id: int, *
                                now)
         if decision.agent_id is None and not record_unchanged \
                 and before == (state.state, state.reason, state.relaxations):
+            if state.state == UNROUTABLE:  # checked again: settled until something changes
+                uow.routing.put_ticket_state(state, now)
+                uow.commit()
             return None
         _record(uow, ticket_id, state, decision, now)
         if decision.agent_id is not None:

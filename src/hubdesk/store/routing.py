@@ -28,6 +28,7 @@ from hubdesk.services.routing_records import (
     ANSWER_TARGETS,
     DONE,
     PRIORITY_ORDER,
+    UNROUTABLE,
     AgentRoutingRow,
     StoredDecision,
     TicketRoutingState,
@@ -131,7 +132,9 @@ class SqlRoutingRepository:
                                   .where(t.agent_routing.c.agent_id == agent_id)).first()
         if current is None:
             return False
-        values: dict[str, Any] = {"presence": presence, "updated_at": at}
+        # ``updated_at`` says when the profile last changed (`roster_changed_at`); presence
+        # has its own ``presence_since``.
+        values: dict[str, Any] = {"presence": presence}
         if current.presence != presence:
             values["presence_since"] = at
         self.db.execute(update(t.agent_routing).where(t.agent_routing.c.agent_id == agent_id)
@@ -173,9 +176,18 @@ class SqlRoutingRepository:
                   "waiting_since": state.waiting_since, "updated_at": at}
         self._upsert(t.ticket_routing, values, ["ticket_id"])
 
+    def roster_changed_at(self) -> datetime | None:
+        """When a routing profile or the desk's routing configuration last changed: who
+        could ever serve a ticket may differ since."""
+        profiles = self.db.execute(select(func.max(t.agent_routing.c.updated_at))).scalar()
+        config = self.db.execute(select(t.routing_config.c.updated_at)
+                                 .where(t.routing_config.c.id == CONFIG_ROW)).scalar()
+        return max((at for at in (profiles, config) if at is not None), default=None)
+
     def waiting(self, limit: int, *, skip_locked: bool = False,
                 after: WaitingTicket | None = None, with_state: bool = True,
-                vip_levels: Mapping[str, int] | None = None) -> list[WaitingTicket]:
+                vip_levels: Mapping[str, int] | None = None,
+                settled_since: datetime | None = None) -> list[WaitingTicket]:
         """Unassigned, unresolved tickets nobody locked, most urgent first as the domain ranks
         them: the running answer clock's deadline (none last), priority, the customer's VIP
         level (``vip_levels``, by customer tier), age. One query: each answer clock is joined
@@ -183,7 +195,8 @@ class SqlRoutingRepository:
         earlier page. With ``skip_locked`` (PostgreSQL) the tickets are row-locked and those
         other transactions hold are skipped, so concurrent pulls never wait for or take the
         same ticket. Without ``with_state`` their routing state is left out (None): a lighter
-        read of a long line."""
+        read of a long line. With ``settled_since``, tickets found unroutable at or after that
+        instant and not changed since are left out (nothing could have made them servable)."""
         tk, tr, cu = t.tickets, t.ticket_routing, t.customers
         first, following = (t.ticket_sla_clocks.alias(f"answer_{n}") for n in (1, 2))
         due = case((first.c.due_at.is_(None), following.c.due_at),
@@ -209,6 +222,10 @@ class SqlRoutingRepository:
                  .limit(limit))
         if after is not None:
             query = query.where(_later_than(keys, _urgency_of(after, vip_levels or {})))
+        if settled_since is not None:
+            query = query.where(~and_(tr.c.state.is_not(None), tr.c.state == UNROUTABLE,
+                                      tr.c.updated_at >= settled_since,
+                                      tr.c.updated_at >= tk.c.updated_at))
         if skip_locked and self.db.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=tk)
         return [_waiting(row, with_state) for row in self.db.execute(query)]
