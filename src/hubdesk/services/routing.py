@@ -59,6 +59,7 @@ PULL_BATCHES = 8
 # An agent with room is offered at most this many tickets at once (their units bound it first).
 MAX_OFFERED = 20
 FINISHED = (Status.SOLVED, Status.CLOSED)
+FINISHED_VALUES = tuple(status.value for status in FINISHED)
 NO_PROFILES = "no agent has a routing profile yet"
 
 
@@ -435,8 +436,10 @@ def offer_freed_units(event: TicketEvent, context: EventContext) -> None:
             return
         before, after = event.changes["assignee_id"]
         freed = before if before is not None and before != after else None
-    elif event.kind is EventKind.MERGED_INTO or ticket.status in FINISHED:
-        freed = ticket.assignee_id
+    elif event.kind is EventKind.MERGED_INTO or (
+            ticket.status in FINISHED
+            and event.changes.get("status", (None,))[0] not in FINISHED_VALUES):
+        freed = ticket.assignee_id  # its units went back now, not at an earlier ending
     else:
         return
     if freed is not None:
