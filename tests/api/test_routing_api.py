@@ -4,8 +4,11 @@ the team board, why a ticket went where it went, pull mode and locks."""
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
+from hubdesk.bootstrap import assemble
 from hubdesk.domain.agents import Role
+from hubdesk.server import create_app
 from tests import factories
 
 CONFIG = {"known_skills": ["billing", "returns"],
@@ -99,16 +102,42 @@ def test_presence_profile_board_routing_and_pull(hub, client, admin, coordinator
                         json={"presence": "online"}, headers=rep.headers)
     assert online.status_code == 200 and online.json()["presence"] == "online"
     assert client.post("/api/v1/routing/next", headers=rep.headers).status_code == 204
+    # Without the shift the agent is available: the waiting ticket is offered at once.
     _profile(client, coordinator, rep.agent.id, clear_shift=True)
-    pulled = client.post("/api/v1/routing/next", headers=rep.headers)
-    assert pulled.status_code == 200 and pulled.json()["id"] == ticket["id"]
-    assert pulled.json()["assignee_id"] == rep.agent.id
+    given = client.get(f"/api/v1/tickets/{ticket['id']}", headers=coordinator.headers)
+    assert given.json()["assignee_id"] == rep.agent.id
     board = client.get("/api/v1/routing/agents", headers=coordinator.headers).json()
     assert [(a["agent_id"], a["load"], a["capacity"]) for a in board] == [(rep.agent.id, 2, 5)]
     assert client.get("/api/v1/routing/agents", headers=rep.headers).status_code == 403
     newest = client.get(f"/api/v1/tickets/{ticket['id']}/routing",
                         headers=coordinator.headers).json()["decisions"][0]
-    assert newest["mode"] == "pull" and newest["agent_id"] == rep.agent.id
+    assert newest["mode"] == "offer" and newest["agent_id"] == rep.agent.id
+
+
+def test_an_agent_pulls_the_next_ticket_on_a_desk_that_does_not_push(hub, admin, coordinator):
+    pull_only = assemble(hub.settings.model_copy(update={"routing_enabled": False}),
+                         hub.engine)
+    with TestClient(create_app(pull_only), raise_server_exceptions=False) as client:
+        _configure(client, admin)
+        rep = factories.staff(hub)
+        assert _profile(client, coordinator, rep.agent.id, capacity=5, languages=["en"],
+                        channel_costs={"api": 2}).status_code == 200
+        online = client.put(f"/api/v1/agents/{rep.agent.id}/presence",
+                            json={"presence": "online"}, headers=rep.headers)
+        assert online.status_code == 200
+        ticket = client.post("/api/v1/tickets", headers=coordinator.headers, json={
+            "subject": "Invoice", "body": "Charged twice", "category": "billing",
+            "requester": {"email": "pay@example.com"}}).json()
+        assert ticket["assignee_id"] is None  # nothing is pushed
+        pulled = client.post("/api/v1/routing/next", headers=rep.headers)
+        assert pulled.status_code == 200 and pulled.json()["id"] == ticket["id"]
+        assert pulled.json()["assignee_id"] == rep.agent.id
+        board = client.get("/api/v1/routing/agents", headers=coordinator.headers).json()
+        assert [(a["agent_id"], a["load"]) for a in board] == [(rep.agent.id, 2)]
+        newest = client.get(f"/api/v1/tickets/{ticket['id']}/routing",
+                            headers=coordinator.headers).json()["decisions"][0]
+        assert newest["mode"] == "pull" and newest["agent_id"] == rep.agent.id
+        assert client.post("/api/v1/routing/next", headers=rep.headers).status_code == 204
 
 
 def test_a_coordinator_locks_an_assignment(hub, client, admin, coordinator):

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from hubdesk.bootstrap import assemble
 from hubdesk.domain.agents import Role
 from hubdesk.domain.errors import Conflict, PermissionDenied
 from hubdesk.domain.events import EventKind
@@ -118,18 +119,27 @@ def test_the_database_refuses_a_load_beyond_capacity(hub, desk):
                            {"id": person.agent.id})
 
 
-def test_pull_gives_the_most_urgent_ticket_the_agent_can_serve(hub, desk):
+@pytest.fixture
+def pull_only(hub):
+    """The same desk served by a server that does not push (routing_enabled off): agents
+    take their work by pulling, and coming online offers them nothing."""
+    return assemble(hub.settings.model_copy(update={"routing_enabled": False}), hub.engine)
+
+
+def test_pull_gives_the_most_urgent_ticket_the_agent_can_serve(pull_only, desk):
+    hub = pull_only
     person = agent(hub, desk, {"billing": 4, "returns": 2}, presence=Presence.OFFLINE)
     ticket(hub, desk, category="hardware")
     normal = ticket(hub, desk, at=later(1))
     urgent = ticket(hub, desk, category="refund", priority=Priority.URGENT, at=later(2))
     hub.app.routing.set_presence(person.agent, person.agent.id, Presence.ONLINE, now=later(3))
+    assert _load(hub, person) == 0  # a desk that does not push offers nothing by itself
     first = hub.app.routing.next(person.agent, now=later(4))
     second = hub.app.routing.next(person.agent, now=later(5))
     assert [first.ticket.id, second.ticket.id] == [urgent.ticket.id, normal.ticket.id]
     assert second.ticket.assignee_id == person.agent.id
     assert hub.app.routing.next(person.agent, now=later(6)) is None
-    _, [decision, _] = hub.app.routing.decisions(desk, urgent.ticket.id)
+    _, [decision] = hub.app.routing.decisions(desk, urgent.ticket.id)
     assert decision.mode == "pull" and _load(hub, person) == 2
 
 
@@ -155,12 +165,11 @@ def test_the_job_returns_unattended_work_of_an_agent_gone_offline(hub, desk):
     assert _load(hub, leaving) == 1 and _load(hub, staying) == 1
 
 
-def test_the_job_offers_waiting_work_once_someone_comes_online(hub, desk):
+def test_waiting_work_is_offered_the_moment_someone_comes_online(hub, desk):
     opened = ticket(hub, desk, channel=Channel.EMAIL)
     person = agent(hub, desk, {"billing": 4})
-    result = hub.app.routing.sweep(now=later(60))
-    assert result.routed == 1
     assert hub.app.tickets.get(desk, opened.ticket.id).ticket.assignee_id == person.agent.id
+    assert hub.app.routing.sweep(now=later(60)).routed == 0  # nothing left for the job
 
 
 def test_after_a_wait_the_needs_relax_and_the_relaxation_is_recorded(hub):

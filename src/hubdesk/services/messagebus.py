@@ -91,6 +91,10 @@ class MessageBus:
         for kind in (kinds,) if isinstance(kinds, EventKind) else kinds:
             self._stored[kind].append(handler)
 
+    def handles(self, kind: EventKind, handler: InTransactionHandler) -> bool:
+        """Whether ``handler`` runs in the transaction of changes recording ``kind``."""
+        return handler in self._during.get(kind, ())
+
     def after_commit(self, topics: str, handler: AfterCommitHandler) -> None:
         """Run ``handler`` for each committed message whose topic matches ``topics`` (a topic
         such as ``ticket.created``, or a pattern such as ``ticket.*``)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
@@ -11,7 +11,7 @@ from hubdesk.domain.adherence import PresenceSpan
 from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.customers import Customer, Identity, Organisation, SenderBlock
 from hubdesk.domain.escalation import TierStep
-from hubdesk.domain.events import TicketEvent
+from hubdesk.domain.events import EventKind, TicketEvent
 from hubdesk.domain.handoffs import Handoff, HandoffNote, HandoffStatus, LadderStep, Ola
 from hubdesk.domain.intake import Arrival
 from hubdesk.domain.macros import Macro
@@ -208,6 +208,10 @@ class EventHandlers(Protocol):
     def handle(self, uow: UnitOfWork, ticket: Ticket,
                arrival: Arrival | None = None) -> list[Callable[[], None]]:
         """Returns the work left for once a new ticket is written, in order."""
+        ...
+
+    def handles(self, kind: EventKind, handler: Callable[..., None]) -> bool:
+        """Whether ``handler`` runs in the transaction of changes recording ``kind``."""
         ...
 
 
@@ -514,9 +518,11 @@ class RoutingRepository(Protocol):
     def release(self, agent_id: int, units: int) -> bool: ...
     def ticket_state(self, ticket_id: int) -> TicketRoutingState | None: ...
     def put_ticket_state(self, state: TicketRoutingState, at: datetime) -> None: ...
+    def roster_changed_at(self) -> datetime | None: ...
     def waiting(self, limit: int, *, skip_locked: bool = False,
-                after: tuple[int, datetime, int] | None = None,
-                with_state: bool = True) -> list[WaitingTicket]: ...
+                after: WaitingTicket | None = None, with_state: bool = True,
+                vip_levels: Mapping[str, int] | None = None,
+                settled_since: datetime | None = None) -> list[WaitingTicket]: ...
     def unattended(self, agent_ids: list[int]) -> list[int]: ...
     def holders_of(self, agent_ids: list[int]) -> dict[int, int]: ...
     def recent_holds(self, limit: int) -> list[tuple[str, datetime, datetime]]: ...

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import Conflict, NotFound
+from hubdesk.domain.escalation import FRONT_LINE, current_tier
 from hubdesk.domain.events import Actor, EventKind, TicketEvent
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.routing import (
@@ -41,7 +42,6 @@ from hubdesk.services.routing_records import (
     WAITING,
     TicketRoutingState,
     WaitingTicket,
-    urgency_rank,
 )
 from hubdesk.services.routing_roster import (
     available_roster,
@@ -56,7 +56,10 @@ from hubdesk.services.views import TicketDetail
 # this many batches: a bounded scan, whatever the backlog.
 PULL_BATCH = 25
 PULL_BATCHES = 8
+# An agent with room is offered at most this many tickets at once (their units bound it first).
+MAX_OFFERED = 20
 FINISHED = (Status.SOLVED, Status.CLOSED)
+FINISHED_VALUES = tuple(status.value for status in FINISHED)
 NO_PROFILES = "no agent has a routing profile yet"
 
 
@@ -67,12 +70,19 @@ def is_difficult(triage: TriageResult | None) -> bool:
     return triage.signals.difficult_contact or triage.abuse.abusive
 
 
-def waiting_of(ticket: Ticket, customer_tier: str) -> WaitingTicket:
+def waiting_of(ticket: Ticket, customer_tier: str, tier: int = FRONT_LINE) -> WaitingTicket:
     return WaitingTicket(ticket_id=ticket.id or 0, channel=ticket.channel.value,
                          priority=ticket.priority.value, category=ticket.category,
                          language=ticket.language, team_id=ticket.team_id,
                          requester_id=ticket.requester_id, customer_tier=customer_tier,
-                         created_at=ticket.created_at, state=None, subject=ticket.subject)
+                         created_at=ticket.created_at, state=None, subject=ticket.subject,
+                         tier=tier)
+
+
+def escalated_tier(uow: UnitOfWork, ticket: Ticket) -> int:
+    """The tier the ticket was escalated to (a new ticket is at the front line)."""
+    return current_tier(uow.handoffs.tier_steps(ticket.id)) if ticket.id is not None \
+        else FRONT_LINE
 
 
 def _choose_and_claim(uow: UnitOfWork, roster: Roster, settings: RoutingSettings,
@@ -113,8 +123,9 @@ def route_in(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState, custome
     units are taken and ``state`` says where the ticket stands. The ticket itself is not
     assigned here (see `assign_routed`)."""
     settings = settings_in(uow)
-    needs = requirements_for(uow, settings, waiting_of(ticket, customer_tier), state.difficult,
-                             now)
+    needs = requirements_for(uow, settings,
+                             waiting_of(ticket, customer_tier, escalated_tier(uow, ticket)),
+                             state.difficult, now)
     decision, cost = _choose_and_claim(uow, available_roster(uow, settings, now), settings,
                                        needs, now, mode)
     state.relaxations = list(needs.relaxations)
@@ -182,15 +193,21 @@ def route_on_arrival(event: TicketEvent, context: EventContext) -> None:
 
 # --- keeping units true: the in-transaction handler of assignments and endings -------------
 
+# Events that may change a ticket's assignee: an assignment, and an escalation (which leaves it
+# unassigned for the next tier) or de-escalation (which hands it back to its previous owner).
+OWNER_CHANGES = (EventKind.ASSIGNED, EventKind.ESCALATED, EventKind.DEESCALATED)
+
+
 def keep_units_true(event: TicketEvent, context: EventContext) -> None:
-    """Units go back when a ticket is solved, closed, merged, reassigned or unassigned; a
-    hand assignment takes the new agent's units when they have room (a coordinator may go
-    beyond capacity by hand: then none are held, and the load stays true)."""
+    """Units go back when a ticket is solved, closed, merged, reassigned, unassigned or
+    escalated; a hand assignment (or a de-escalation back to the previous owner) takes the
+    new agent's units when they have room (a coordinator may go beyond capacity by hand:
+    then none are held, and the load stays true)."""
     ticket, uow = context.ticket, context.uow
     if ticket.id is None:
         return  # a new ticket: `route_on_arrival` records its state once it is stored
     state = uow.routing.ticket_state(ticket.id)
-    if event.kind is EventKind.ASSIGNED and "assignee_id" in event.changes:
+    if event.kind in OWNER_CHANGES and "assignee_id" in event.changes:
         new = event.changes["assignee_id"][1]
         if state is not None and state.agent_id == new:
             return  # routing's own assignment, recorded already
@@ -198,6 +215,8 @@ def keep_units_true(event: TicketEvent, context: EventContext) -> None:
         if new is None:
             _give_back(uow, state)
             state.state, state.waiting_since = WAITING, event.at
+            if event.kind is EventKind.ESCALATED:
+                state.locked = False  # the lock kept it with an owner it no longer has
         elif state.agent_id is not None and state.agent_id > int(new):
             # Two agents' rows, always locked in id order: two reassignments between the
             # same agents in opposite directions cannot wait for each other.
@@ -234,12 +253,39 @@ def _hold_for_manual(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState,
                               "held_units": held, "decided_at": instant(at)}, at)
 
 
+# --- a ticket escalated (or de-escalated to nobody) goes to an agent of its new tier ------
+
+def route_on_tier_change(event: TicketEvent, context: EventContext) -> None:
+    """An escalated ticket, left unassigned, goes at once to the best eligible agent of its
+    new tier (never below it), or waits for one; a de-escalated ticket whose previous owner
+    is gone is offered to its tier again. Runs after `keep_units_true` gave units back."""
+    ticket, uow = context.ticket, context.uow
+    if ticket.id is None or ticket.assignee_id is not None \
+            or ticket.status not in (Status.NEW, Status.OPEN) \
+            or ticket.merged_into_id is not None:
+        return
+    state = uow.routing.ticket_state(ticket.id) or TicketRoutingState(ticket.id)
+    if state.locked:
+        return
+    customer = uow.customers.get(ticket.requester_id)
+    decision, _ = route_in(uow, ticket, state, customer.tier.value if customer else "",
+                           event.at)
+    if state.reason == NO_PROFILES:
+        return  # a desk not routing yet keeps no record per ticket
+    _record(uow, ticket.id, state, decision, event.at)
+    if decision.agent_id is not None:
+        assign_routed(ticket, decision.agent_id, Actor.system(), event.at)
+
+
 def register(bus: MessageBus, *, enabled: bool) -> None:
     """Units are kept true whether or not routing assigns by itself."""
     if enabled:
         bus.on(EventKind.CREATED, route_on_arrival)
-    bus.on((EventKind.ASSIGNED, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO),
-           keep_units_true)
+    bus.on((*OWNER_CHANGES, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO), keep_units_true)
+    if enabled:  # after the units were given back
+        bus.on((EventKind.ESCALATED, EventKind.DEESCALATED), route_on_tier_change)
+        bus.on((*OWNER_CHANGES, EventKind.STATUS_CHANGED, EventKind.MERGED_INTO),
+               offer_freed_units)
 
 
 # --- push for a waiting ticket, and pull ------------------------------------------------
@@ -265,6 +311,9 @@ def route_ticket(uows: UnitOfWorkFactory, actor: Agent | None, ticket_id: int, *
                                now)
         if decision.agent_id is None and not record_unchanged \
                 and before == (state.state, state.reason, state.relaxations):
+            if state.state == UNROUTABLE:  # checked again: settled until something changes
+                uow.routing.put_ticket_state(state, now)
+                uow.commit()
             return None
         _record(uow, ticket_id, state, decision, now)
         if decision.agent_id is not None:
@@ -288,42 +337,58 @@ def pull_next(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Ticket
                            "and capacity first")
         if rows[0].paused or rows[0].presence != Presence.ONLINE.value:
             raise Conflict("set your presence to online (and not paused) to take work")
-        roster = available_roster(uow, settings, now, agent_ids=[actor.id])
-        if actor.id not in roster.states:
-            return None  # no units to spare
-        agent = roster.state(actor.id)
-        found = _first_servable(uow, settings, roster, actor.id, now)
-        if found is None:
+        ticket = _give_next(uow, settings, actor.id, now, "pull", Actor.agent(actor.id))
+        if ticket is None:
             return None
-        waiting, needs = found
-        cost = agent.profile.channel_costs[needs.channel]
-        if not uow.routing.claim(actor.id, cost, now):
-            return None  # own units taken meanwhile by a push
-        ticket = uow.tickets.get(waiting.ticket_id, for_update=True)
-        assert ticket is not None and ticket.assignee_id is None
-        state = waiting.state or TicketRoutingState(waiting.ticket_id)
-        state.state, state.agent_id, state.held, state.assigned_at = ROUTED, actor.id, cost, now
-        state.reason, state.waiting_since, state.relaxations = None, None, list(needs.relaxations)
-        decision = Router(roster, settings.policy).route(needs, instant(now), "pull")
-        _record(uow, waiting.ticket_id, state, replace(decision, agent_id=actor.id), now)
-        assign_routed(ticket, actor.id, Actor.agent(actor.id), now)
-        uow.tickets.save(ticket)
-        flush_events(uow, ticket)
         detail = detail_of(uow, ticket)
         uow.commit()
     return detail
 
 
+def _give_next(uow: UnitOfWork, settings: RoutingSettings, agent_id: int, now: datetime,
+               mode: str, actor: Actor, besides: frozenset[int] = frozenset()
+               ) -> Ticket | None:
+    """Assign the most urgent waiting ticket (other than ``besides``) the agent may serve now
+    to them, their units taken by the conditional claim; None when they have no units to
+    spare, nothing fits, or their units were taken meanwhile."""
+    roster = available_roster(uow, settings, now, agent_ids=[agent_id])
+    if agent_id not in roster.states:
+        return None  # no units to spare (or not available)
+    agent = roster.state(agent_id)
+    found = _first_servable(uow, settings, roster, agent_id, now, besides)
+    if found is None:
+        return None
+    waiting, needs = found
+    cost = agent.profile.channel_costs[needs.channel]
+    if not uow.routing.claim(agent_id, cost, now):
+        return None  # own units taken meanwhile by a push
+    ticket = uow.tickets.get(waiting.ticket_id, for_update=True)
+    assert ticket is not None and ticket.assignee_id is None
+    state = waiting.state or TicketRoutingState(waiting.ticket_id)
+    state.state, state.agent_id, state.held, state.assigned_at = ROUTED, agent_id, cost, now
+    state.reason, state.waiting_since, state.relaxations = None, None, list(needs.relaxations)
+    decision = Router(roster, settings.policy).route(needs, instant(now), mode)
+    _record(uow, waiting.ticket_id, state, replace(decision, agent_id=agent_id), now)
+    assign_routed(ticket, agent_id, actor, now)
+    uow.tickets.save(ticket)
+    flush_events(uow, ticket)
+    return ticket
+
+
 def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: int,
-                    now: datetime) -> tuple[WaitingTicket, TicketRequirements] | None:
+                    now: datetime, besides: frozenset[int] = frozenset()
+                    ) -> tuple[WaitingTicket, TicketRequirements] | None:
     agent = roster.state(agent_id)
     moment = instant(now)
     guard = settings.policy.wellbeing
     guarded = agent.guarded(moment, guard)
-    after: tuple[int, datetime, int] | None = None
+    after: WaitingTicket | None = None
     for _ in range(PULL_BATCHES):
-        batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after)
+        batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after,
+                                    vip_levels=settings.vip_levels)
         for waiting in batch:
+            if waiting.ticket_id in besides:
+                continue
             difficult = waiting.state.difficult if waiting.state else False
             needs = requirements_for(uow, settings, waiting, difficult, now)
             if not serves(agent.profile, needs) or first_exclusion(agent, needs, moment):
@@ -333,6 +398,49 @@ def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, 
             return waiting, needs
         if len(batch) < PULL_BATCH:
             return None
-        last = batch[-1]
-        after = (urgency_rank(last.priority), last.created_at, last.ticket_id)
+        after = batch[-1]
     return None
+
+
+# --- offering waiting work the moment an agent has room ----------------------------------
+
+def offer_waiting(uow: UnitOfWork, agent_id: int, now: datetime, *,
+                  besides: frozenset[int] = frozenset()) -> int:
+    """Give waiting tickets to an agent who has just freed units, come online or been
+    unpaused, inside the caller's transaction: most urgent first, one conditional claim each,
+    until their units are used up (at most `MAX_OFFERED`). Returns how many were given."""
+    if not pushes(uow):
+        return 0
+    settings = settings_in(uow)
+    given = 0
+    while given < MAX_OFFERED and _give_next(uow, settings, agent_id, now, "offer",
+                                            Actor.system(), besides) is not None:
+        given += 1
+    return given
+
+
+def pushes(uow: UnitOfWork) -> bool:
+    """Whether the desk assigns by itself (routing on arrival is wired), not only on pull."""
+    return uow.bus.handles(EventKind.CREATED, route_on_arrival)
+
+
+def offer_freed_units(event: TicketEvent, context: EventContext) -> None:
+    """After `keep_units_true` gave an agent's units back (the ticket reassigned, unassigned,
+    escalated, solved, closed or merged), offer that agent waiting work at once; the ticket
+    itself is never handed straight back."""
+    ticket, uow = context.ticket, context.uow
+    if ticket.id is None:
+        return
+    if event.kind in OWNER_CHANGES:
+        if "assignee_id" not in event.changes:
+            return
+        before, after = event.changes["assignee_id"]
+        freed = before if before is not None and before != after else None
+    elif event.kind is EventKind.MERGED_INTO or (
+            ticket.status in FINISHED
+            and event.changes.get("status", (None,))[0] not in FINISHED_VALUES):
+        freed = ticket.assignee_id  # its units went back now, not at an earlier ending
+    else:
+        return
+    if freed is not None:
+        offer_waiting(uow, int(freed), event.at, besides=frozenset({ticket.id}))

@@ -1,5 +1,6 @@
 """Coordinating routing: profiles and capacity, presence and pause, locks, the team board, the
-desk's configuration, and why a ticket went where it went. One transaction each."""
+desk's configuration, and why a ticket went where it went. One transaction each; an agent who
+comes online or is given room (unpaused, more capacity) is offered waiting work in it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, Validati
 from hubdesk.domain.permissions import TicketAction, check_admin
 from hubdesk.domain.routing import AgentProfile, Presence, Shift, instant
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.routing import offer_waiting
 from hubdesk.services.routing_config import channel_costs, parse
 from hubdesk.services.routing_records import (
     AgentRoutingRow,
@@ -108,6 +110,8 @@ def set_presence(uows: UnitOfWorkFactory, actor: Agent, agent_id: int, presence:
             raise NotFound(f"agent {agent_id} has no routing profile yet: a coordinator sets "
                            "their skills and capacity first")
         uow.workforce.record_presence(agent_id, presence.value, now)  # for adherence
+        if presence is Presence.ONLINE:  # waiting work is offered at once, not by the sweep
+            offer_waiting(uow, agent_id, now)
         line = board_in(uow, now, [agent_id])[0]
         uow.commit()
     return line
@@ -144,6 +148,8 @@ def update_profile(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
             held = uow.routing.load(agent_id)
             raise Conflict(f"capacity {capacity} is below the {held[0] if held else 0} units "
                            "in use; lower it once work is finished")
+        # Unpaused, more capacity or new skills: what now fits is offered at once.
+        offer_waiting(uow, agent_id, now)
         line = board_in(uow, now, [agent_id])[0]
         uow.commit()
     return line

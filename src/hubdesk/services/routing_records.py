@@ -14,8 +14,12 @@ MANUAL = "manual"
 UNROUTABLE = "unroutable"
 DONE = "done"
 
-# Waiting work is offered most urgent first: by priority, then by age (no SLA clock yet).
+# Waiting work is offered most urgent first, as the domain ranks it
+# (`TicketRequirements.urgency`): the running answer clock's deadline (none last), then
+# priority, the customer's VIP level, age.
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+# The clocks that run until an agent answers: their deadline is the ticket's SLA urgency.
+ANSWER_TARGETS = ("first_response", "next_response")
 
 
 def urgency_rank(priority: str) -> int:
@@ -85,6 +89,8 @@ class WaitingTicket:
     created_at: datetime
     state: TicketRoutingState | None
     subject: str = ""
+    tier: int = 1  # the tier it was escalated to (`ticket_tiers`); 1 at the front line
+    answer_due: datetime | None = None  # the running answer clock's deadline, if any
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ agent with every ticket. Wellbeing is counted from the stored decisions of the d
 from __future__ import annotations
 
 import logging
+import math
 from collections import deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -97,18 +98,21 @@ def full_roster(uow: UnitOfWork, settings: RoutingSettings, now: datetime) -> Ro
 def requirements_for(uow: UnitOfWork, settings: RoutingSettings, ticket: WaitingTicket,
                      difficult: bool, now: datetime, *,
                      with_previous: bool = True) -> TicketRequirements:
-    """A ticket's needs: its category's skills and tier, its language, channel, team,
-    priority, the customer's tier as VIP level, the difficult flag, the previous agent (one
-    query; left out without ``with_previous``, as who may serve does not depend on it); and
-    the relaxation steps its wait has earned, each one recorded."""
+    """A ticket's needs: its category's skills and tier (at least the tier it was escalated
+    to), its language, channel, team, its answer clock's deadline, priority, the customer's
+    tier as VIP level, the difficult flag, the previous agent (one query; left out without
+    ``with_previous``, as who may serve does not depend on it); and the relaxation steps its
+    wait has earned, each one recorded."""
     language = ticket.language if ticket.language not in (None, "", UNKNOWN_LANGUAGE) else None
     previous = uow.routing.previous_agent(ticket.requester_id, ticket.ticket_id) \
         if with_previous else None
     needs = settings.skill_map.requirements(
         ticket.ticket_id, ticket.category, ticket.channel, instant(ticket.created_at),
+        tier=max(settings.skill_map.rule_for(ticket.category).tier, ticket.tier),
         language=language, priority=PRIORITY_RANK.get(ticket.priority, 1),
         vip=settings.vip_levels.get(ticket.customer_tier, 0), difficult=difficult,
         team=str(ticket.team_id) if ticket.team_id is not None else None,
+        sla_due=instant(ticket.answer_due) if ticket.answer_due is not None else math.inf,
         previous_agent=previous[0] if previous else None,
         previous_served_at=instant(previous[1]) if previous else None)
     policy = settings.policy

@@ -10,10 +10,16 @@ from datetime import datetime, timedelta
 from hubdesk.domain.events import Actor
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.routing import route_ticket
+from hubdesk.services.routing_records import WaitingTicket
 from hubdesk.services.routing_roster import settings_in
 from hubdesk.services.tickets import flush_events
 
+# The sweep looks at waiting tickets a page at a time, and at most this many pages per run.
 MAX_REOFFERED = 200
+MAX_PAGES = 10
+# A ticket found unroutable is looked at again once this long has passed even if no profile
+# or configuration changed (an agent's activation or teams carry no change time).
+SETTLED_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -47,20 +53,36 @@ def return_unattended(uows: UnitOfWorkFactory, *, now: datetime) -> int:
 
 def reoffer_waiting(uows: UnitOfWorkFactory, *, now: datetime,
                     limit: int = MAX_REOFFERED) -> tuple[int, int]:
-    """Offer waiting tickets again, most urgent first, each in its own transaction; stops
-    early once nobody is available. Returns (routed, still waiting)."""
+    """Offer waiting tickets again, most urgent first, each in its own transaction, a page of
+    ``limit`` at a time (at most `MAX_PAGES` pages), until nobody is available. Tickets
+    found unroutable since the roster or the configuration last changed (and within the last
+    `SETTLED_FOR`) are passed over unless they changed themselves: nothing could have made
+    them servable, and they would crowd out work that can be served. Returns (routed, still
+    waiting among those looked at)."""
     with uows(write=False) as uow:
+        vip_levels = settings_in(uow).vip_levels
+        changed = uow.routing.roster_changed_at()
+        since = max(changed, now - SETTLED_FOR) if changed is not None else now - SETTLED_FOR
         if not uow.routing.agents(available_only=True):
-            return 0, len(uow.routing.waiting(limit))
-        waiting = [w.ticket_id for w in uow.routing.waiting(limit)]
-    routed = 0
-    for ticket_id in waiting:
-        decision = route_ticket(uows, None, ticket_id, now=now, record_unchanged=False)
-        if decision is not None and decision.agent_id is not None:
-            routed += 1
-            if not _anyone_free(uows):
-                break
-    return routed, len(waiting) - routed
+            return 0, len(uow.routing.waiting(limit, with_state=False, settled_since=since))
+    routed = looked_at = 0
+    after: WaitingTicket | None = None
+    for _ in range(MAX_PAGES):
+        with uows(write=False) as uow:
+            page = uow.routing.waiting(limit, with_state=False, vip_levels=vip_levels,
+                                       after=after, settled_since=since)
+        for waiting in page:
+            looked_at += 1
+            decision = route_ticket(uows, None, waiting.ticket_id, now=now,
+                                    record_unchanged=False)
+            if decision is not None and decision.agent_id is not None:
+                routed += 1
+                if not _anyone_free(uows):
+                    return routed, looked_at - routed
+        if len(page) < limit:
+            break
+        after = page[-1]
+    return routed, looked_at - routed
 
 
 def _anyone_free(uows: UnitOfWorkFactory) -> bool:

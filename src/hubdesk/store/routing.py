@@ -3,28 +3,45 @@ state, decisions and the desk's routing configuration."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hubdesk.domain.tickets import UNRESOLVED, Status
 from hubdesk.services.routing_records import (
+    ANSWER_TARGETS,
     DONE,
     PRIORITY_ORDER,
+    UNROUTABLE,
     AgentRoutingRow,
     StoredDecision,
     TicketRoutingState,
     WaitingTicket,
+    urgency_rank,
 )
 from hubdesk.store import tables as t
+from hubdesk.store.types import UtcDateTime
 
 CONFIG_ROW = 1
-# Most urgent first: priority, then age (there is no SLA clock yet to order by).
 _PRIORITY_ORDER = case(PRIORITY_ORDER, value=t.tickets.c.priority, else_=len(PRIORITY_ORDER))
+# Where a ticket with no running answer clock sorts: after every deadline.
+NEVER_DUE = datetime(9999, 1, 1, tzinfo=UTC)
 # Work an agent may be given: statuses routing takes and gives back.
 ROUTABLE_STATUSES = (Status.NEW.value, Status.OPEN.value)
 
@@ -115,7 +132,9 @@ class SqlRoutingRepository:
                                   .where(t.agent_routing.c.agent_id == agent_id)).first()
         if current is None:
             return False
-        values: dict[str, Any] = {"presence": presence, "updated_at": at}
+        # ``updated_at`` says when the profile last changed (`roster_changed_at`); presence
+        # has its own ``presence_since``.
+        values: dict[str, Any] = {"presence": presence}
         if current.presence != presence:
             values["presence_since"] = at
         self.db.execute(update(t.agent_routing).where(t.agent_routing.c.agent_id == agent_id)
@@ -157,31 +176,56 @@ class SqlRoutingRepository:
                   "waiting_since": state.waiting_since, "updated_at": at}
         self._upsert(t.ticket_routing, values, ["ticket_id"])
 
+    def roster_changed_at(self) -> datetime | None:
+        """When a routing profile or the desk's routing configuration last changed: who
+        could ever serve a ticket may differ since."""
+        profiles = self.db.execute(select(func.max(t.agent_routing.c.updated_at))).scalar()
+        config = self.db.execute(select(t.routing_config.c.updated_at)
+                                 .where(t.routing_config.c.id == CONFIG_ROW)).scalar()
+        return max((at for at in (profiles, config) if at is not None), default=None)
+
     def waiting(self, limit: int, *, skip_locked: bool = False,
-                after: tuple[int, datetime, int] | None = None,
-                with_state: bool = True) -> list[WaitingTicket]:
-        """Unassigned, unresolved tickets nobody locked, most urgent first. With
-        ``skip_locked`` (PostgreSQL) the tickets are row-locked and those other transactions
-        hold are skipped, so concurrent pulls never wait for or take the same ticket. Without
-        ``with_state`` their routing state is left out (None): a lighter read of a long line."""
+                after: WaitingTicket | None = None, with_state: bool = True,
+                vip_levels: Mapping[str, int] | None = None,
+                settled_since: datetime | None = None) -> list[WaitingTicket]:
+        """Unassigned, unresolved tickets nobody locked, most urgent first as the domain ranks
+        them: the running answer clock's deadline (none last), priority, the customer's VIP
+        level (``vip_levels``, by customer tier), age. One query: each answer clock is joined
+        through its unique (ticket, target) key. ``after`` continues past a ticket of an
+        earlier page. With ``skip_locked`` (PostgreSQL) the tickets are row-locked and those
+        other transactions hold are skipped, so concurrent pulls never wait for or take the
+        same ticket. Without ``with_state`` their routing state is left out (None): a lighter
+        read of a long line. With ``settled_since``, tickets found unroutable at or after that
+        instant and not changed since are left out (nothing could have made them servable)."""
         tk, tr, cu = t.tickets, t.ticket_routing, t.customers
-        urgency = _PRIORITY_ORDER
+        first, following = (t.ticket_sla_clocks.alias(f"answer_{n}") for n in (1, 2))
+        due = case((first.c.due_at.is_(None), following.c.due_at),
+                   (following.c.due_at.is_(None) | (first.c.due_at <= following.c.due_at),
+                    first.c.due_at), else_=following.c.due_at)
+        keys = _urgency_keys(func.coalesce(due, literal(NEVER_DUE, UtcDateTime())),
+                             vip_levels or {})
         state = [c.label(f"r_{c.name}") for c in tr.columns] if with_state else []
+        clocks = tk.join(cu, cu.c.id == tk.c.requester_id)
+        for clock, target in zip((first, following), ANSWER_TARGETS, strict=True):
+            clocks = clocks.outerjoin(clock, and_(clock.c.ticket_id == tk.c.id,
+                                                  clock.c.target == target,
+                                                  clock.c.status == "running"))
         query = (select(tk.c.id, tk.c.subject, tk.c.channel, tk.c.priority, tk.c.category,
                         tk.c.language, tk.c.team_id, tk.c.requester_id, tk.c.created_at,
-                        cu.c.tier.label("customer_tier"), *state)
-                 .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
-                              .outerjoin(tr, tr.c.ticket_id == tk.c.id))
+                        cu.c.tier.label("customer_tier"), _escalated_tier(),
+                        due.label("answer_due"), *state)
+                 .select_from(clocks.outerjoin(tr, tr.c.ticket_id == tk.c.id))
                  .where(tk.c.assignee_id.is_(None), tk.c.status.in_(ROUTABLE_STATUSES),
                         tk.c.merged_into_id.is_(None),
                         or_(tr.c.locked.is_(None), tr.c.locked.is_(False)))
-                 .order_by(urgency, tk.c.created_at, tk.c.id)
+                 .order_by(*keys)
                  .limit(limit))
         if after is not None:
-            rank, created, ticket_id = after
-            query = query.where(or_(urgency > rank, and_(urgency == rank, or_(
-                tk.c.created_at > created,
-                and_(tk.c.created_at == created, tk.c.id > ticket_id)))))
+            query = query.where(_later_than(keys, _urgency_of(after, vip_levels or {})))
+        if settled_since is not None:
+            query = query.where(~and_(tr.c.state.is_not(None), tr.c.state == UNROUTABLE,
+                                      tr.c.updated_at >= settled_since,
+                                      tr.c.updated_at >= tk.c.updated_at))
         if skip_locked and self.db.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=tk)
         return [_waiting(row, with_state) for row in self.db.execute(query)]
@@ -288,6 +332,35 @@ class SqlRoutingRepository:
                                         "updated_at": at, "updated_by_id": by}, ["id"])
 
 
+def _urgency_keys(due: Any, vip_levels: Mapping[str, int]) -> list[Any]:
+    """The waiting order's keys, smallest first (`TicketRequirements.urgency`)."""
+    vip = case(dict(vip_levels), value=t.customers.c.tier, else_=0) if vip_levels \
+        else literal(0)
+    return [due, _PRIORITY_ORDER, -vip, t.tickets.c.created_at, t.tickets.c.id]
+
+
+def _urgency_of(ticket: WaitingTicket, vip_levels: Mapping[str, int]) -> list[Any]:
+    return [ticket.answer_due or NEVER_DUE, urgency_rank(ticket.priority),
+            -vip_levels.get(ticket.customer_tier, 0), ticket.created_at, ticket.ticket_id]
+
+
+def _later_than(keys: list[Any], values: list[Any]) -> Any:
+    """Rows after ``values`` in the order of ``keys`` (a keyset page's condition)."""
+    key, value = keys[0], values[0]
+    if len(keys) == 1:
+        return key > value
+    return or_(key > value, and_(key == value, _later_than(keys[1:], values[1:])))
+
+
+def _escalated_tier() -> Any:
+    """The tier a ticket was escalated to (its last step still in force), read through the
+    index on (ticket_id, id); 1 when it never was."""
+    tt = t.ticket_tiers
+    last = (select(tt.c.tier).where(tt.c.ticket_id == t.tickets.c.id)
+            .order_by(tt.c.id.desc()).limit(1).scalar_subquery())
+    return func.coalesce(last, 1).label("escalated_tier")
+
+
 def _agent_row(row: Any, teams: frozenset[int]) -> AgentRoutingRow:
     return AgentRoutingRow(
         agent_id=int(row.id), name=row.name, role=row.role, active=bool(row.active),
@@ -314,4 +387,5 @@ def _waiting(row: Any, with_state: bool = True) -> WaitingTicket:  # a Row `wait
     return WaitingTicket(ticket_id=int(row.id), channel=row.channel, priority=row.priority,
                          category=row.category, language=row.language, team_id=row.team_id,
                          requester_id=int(row.requester_id), customer_tier=row.customer_tier,
-                         created_at=row.created_at, state=state, subject=row.subject)
+                         created_at=row.created_at, state=state, subject=row.subject,
+                         tier=int(row.escalated_tier), answer_due=row.answer_due)

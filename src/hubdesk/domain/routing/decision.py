@@ -23,7 +23,8 @@ class RoutingDecision:
     ``excluded`` groups the agents the indexes offered but a constraint then excluded;
     ``screened_out`` counts, among online agents, those the indexes left out for each indexed
     constraint (and the offline ones), so a decision costs the same for 10 or 10,000 agents —
-    `Router.explain` names every agent. ``mode`` is push, pull or batch.
+    `Router.explain` names every agent. ``mode`` is push, pull, batch or offer (waiting work
+    given to an agent the moment they had room).
     """
 
     ticket_id: int

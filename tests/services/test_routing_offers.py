@@ -1,0 +1,88 @@
+"""Waiting work offered the moment an agent has room, on both databases: units freed by a
+solved, reassigned or escalated ticket, an agent coming online or unpaused — without waiting
+for the periodic sweep, bounded by the units they have."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.domain.agents import Role
+from hubdesk.domain.routing import Presence
+from hubdesk.domain.tickets import Status
+from hubdesk.services.routing_records import ProfileChange
+from tests import factories
+from tests.routing_desk import agent, configure, later, ticket
+
+
+@pytest.fixture
+def desk(hub):
+    configure(hub)
+    return factories.staff(hub, Role.COORDINATOR).agent
+
+
+def _load(hub, person):
+    with hub.uows(write=False) as uow:
+        return uow.routing.load(person.agent.id)[0]
+
+
+def _assignee(hub, desk, opened):
+    return hub.app.tickets.get(desk, opened.ticket.id).ticket.assignee_id
+
+
+def test_solving_a_ticket_gives_the_freed_units_to_waiting_work_at_once(hub, desk):
+    person = agent(hub, desk, {"billing": 4}, capacity=1)
+    first = ticket(hub, desk)
+    waiting = ticket(hub, desk, at=later(1))
+    assert _assignee(hub, desk, first) == person.agent.id
+    assert _assignee(hub, desk, waiting) is None and _load(hub, person) == 1
+
+    hub.app.tickets.change_status(person.agent, first.ticket.id, Status.SOLVED, now=later(60))
+    assert _assignee(hub, desk, waiting) == person.agent.id  # no sweep ran
+    assert _load(hub, person) == 1
+    state, [decision, _] = hub.app.routing.decisions(desk, waiting.ticket.id)
+    assert state.agent_id == person.agent.id and state.held == 1
+    assert decision.mode == "offer" and decision.agent_id == person.agent.id
+
+
+def test_reassigning_away_offers_the_freed_agent_other_work_never_the_same_ticket(hub, desk):
+    person = agent(hub, desk, {"billing": 4}, capacity=1)
+    other = agent(hub, desk, {"returns": 1}, capacity=1, presence=Presence.OFFLINE)
+    first = ticket(hub, desk)
+    waiting = ticket(hub, desk, at=later(1))
+    hub.app.tickets.assign(desk, first.ticket.id, other.agent.id, now=later(10))
+    assert _assignee(hub, desk, first) == other.agent.id
+    assert _assignee(hub, desk, waiting) == person.agent.id
+    assert _load(hub, person) == 1 and _load(hub, other) == 1
+
+    hub.app.tickets.assign(desk, waiting.ticket.id, None, now=later(20))  # taken off by hand
+    assert _assignee(hub, desk, waiting) is None and _load(hub, person) == 0
+
+
+def test_an_agent_coming_online_takes_waiting_work_up_to_their_units(hub, desk):
+    person = agent(hub, desk, {"billing": 4}, capacity=2, presence=Presence.OFFLINE)
+    opened = [ticket(hub, desk, at=later(n)) for n in range(3)]
+    hub.app.routing.set_presence(person.agent, person.agent.id, Presence.ONLINE,
+                                 now=later(30))
+    assignees = [_assignee(hub, desk, t) for t in opened]
+    assert assignees == [person.agent.id, person.agent.id, None]  # oldest first, two units
+    assert _load(hub, person) == 2
+
+
+def test_an_unpaused_agent_takes_waiting_work_at_once(hub, desk):
+    person = agent(hub, desk, {"billing": 4}, paused=True)
+    opened = ticket(hub, desk)
+    assert _assignee(hub, desk, opened) is None
+    hub.app.routing.update_profile(desk, person.agent.id, ProfileChange(paused=False),
+                                   now=later(30))
+    assert _assignee(hub, desk, opened) == person.agent.id and _load(hub, person) == 1
+
+
+def test_an_escalating_agent_is_offered_the_next_waiting_ticket(hub, desk):
+    person = agent(hub, desk, {"billing": 4}, capacity=1)
+    agent(hub, desk, {"billing": 4}, tier=2, presence=Presence.OFFLINE)
+    first = ticket(hub, desk)
+    waiting = ticket(hub, desk, at=later(1))
+    hub.app.escalations.escalate(person.agent, first.ticket.id, "Needs tier 2",
+                                 now=later(30))
+    assert _assignee(hub, desk, first) is None  # waits for tier 2
+    assert _assignee(hub, desk, waiting) == person.agent.id and _load(hub, person) == 1
