@@ -63,6 +63,7 @@ from hubdesk.services.customers import (
 )
 from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
+from hubdesk.services.notifications import NotificationUseCases, queue_notifications
 from hubdesk.services.ports import (
     BlobStore,
     MailParser,
@@ -686,6 +687,7 @@ class Application:
         self.routing = RoutingUseCases(deps)
         self.rules = RuleUseCases(deps)
         self.macros = MacroUseCases(deps)
+        self.notifications = NotificationUseCases(deps.uows, deps.clock)
 
     @property
     def policy(self) -> SafetyPolicy:
@@ -697,4 +699,5 @@ class Application:
         return outbox.relay_outbox(
             self.deps.uows, self.deps.publisher, limit=limit,
             fan_out=[lambda uow, topic, payload: mail_outbound.queue_for_event(
-                uow, routing, topic, payload)] if routing.configured else [])
+                uow, routing, topic, payload)] if routing.configured else [],
+            announcing=[queue_notifications])
