@@ -42,7 +42,7 @@ def test_the_badge_counts_and_the_page_lists_and_marks_read(hub, client):
         "76 % of the first response")
     assert "78 %" not in page.text  # another agent's
     assert f'href="/tickets/{ticket.id}"' in page.text and "Mark all read" in page.text
-    [newest, oldest] = hub.app.notifications.list(rep.agent)
+    [_newest, oldest] = hub.app.notifications.list(rep.agent)
     refused = client.post(f"/notifications/{oldest.id}/read", data={"csrf_token": "forged"},
                           follow_redirects=False)
     assert refused.status_code in (400, 403)
