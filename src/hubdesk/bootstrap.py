@@ -65,7 +65,8 @@ class Hub:
         return Application(Dependencies(uows=self.uows, tools=self.intake, blobs=self.blobs,
                                         tokens=self.tokens, publisher=self.publisher,
                                         clock=utcnow, mail_parser=parser,
-                                        mail_routing=mail_routing(self.settings)))
+                                        mail_routing=mail_routing(self.settings),
+                                        mail_sending=bool(self.settings.mail_smtp_host)))
 
     def reload_triage(self) -> None:
         """Pick up newly trained models: fresh triage tools, and the application rebuilt on
