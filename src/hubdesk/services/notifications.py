@@ -55,17 +55,17 @@ def announcement(notification: Notification) -> tuple[str, dict[str, Any]]:
 def _recipients(uow: UnitOfWork, notice: Notice, place: dict[str, Any]) -> list[int]:
     """Active agents the notice is for, each once: those the event named, or a rule's
     target resolved against where the ticket is now."""
+    if notice.target in ("team", "coordinators"):
+        team = place.get("team_id")
+        return [a.id for a in uow.agents.all() if a.id is not None and a.active and (
+            (notice.target == "team" and isinstance(team, int) and team in a.team_ids)
+            or (notice.target == "coordinators" and a.role is Role.COORDINATOR))]
     if notice.target is None:
         wanted = list(notice.agent_ids)
     elif notice.target == "assignee":
         wanted = [place["assignee_id"]] if isinstance(place.get("assignee_id"), int) else []
-    elif notice.target == "agent":
+    else:  # "agent"
         wanted = [notice.target_agent_id] if notice.target_agent_id is not None else []
-    else:
-        team = place.get("team_id")
-        wanted = [a.id for a in uow.agents.all() if a.id is not None and (
-            (notice.target == "team" and isinstance(team, int) and team in a.team_ids)
-            or (notice.target == "coordinators" and a.role is Role.COORDINATOR))]
     found = []
     for agent_id in dict.fromkeys(wanted):
         agent = uow.agents.get(agent_id)
