@@ -11,7 +11,7 @@ from sqlalchemy import update
 from hubdesk.domain.agents import Role
 from hubdesk.domain.events import ActorKind, EventKind
 from hubdesk.domain.handoffs import HandoffStatus
-from hubdesk.domain.tickets import Priority
+from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services.handoffs import OlaInput
 from hubdesk.services.tickets import NewTicket, TicketChanges
 from hubdesk.store import tables
@@ -88,3 +88,18 @@ def test_a_handoff_the_rule_cannot_open_is_said_on_the_ticket_and_the_change_sta
     [noted] = [e.event for e in desk["app"].tickets.history(desk["admin"], ticket.id)
                if e.event.kind is EventKind.NOTED]
     assert noted.data["handoff_failed"]["department_id"] == desk["billing"].id
+
+
+def test_a_time_rule_hands_off_once_per_stay_however_often_the_sweep_runs(desk):
+    app, admin = desk["app"], desk["admin"]
+    app.rules.create(admin, {
+        "name": "Stuck on hold", "trigger": {"type": "time", "status": "on_hold", "hours": 24},
+        "actions": [{"type": "handoff", "department_id": desk["billing"].id}]})
+    ticket = _open(desk, "Where is it")
+    app.tickets.change_status(admin, ticket.id, Status.ON_HOLD, now=MONDAY_MORNING)
+    later = MONDAY_MORNING + timedelta(hours=25)
+    assert app.rules.run_automations(now=later).fired == 1
+    assert app.rules.run_automations(now=later + timedelta(hours=1)).fired == 0
+    [view] = app.handoffs.of_ticket(admin, ticket.id)
+    assert view.handoff.request == "Handed off by the rule “Stuck on hold”."
+    assert view.handoff.opened_at == later and view.handoff.due_at is not None
