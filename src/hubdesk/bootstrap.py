@@ -14,7 +14,7 @@ from hubdesk.domain.clock import utcnow
 from hubdesk.domain.mail_rules import MailRouting, RatePolicy
 from hubdesk.domain.safety import SafetyPolicy
 from hubdesk.sealing import FernetSealer
-from hubdesk.services import handoffs, routing, safety, sla
+from hubdesk.services import handoffs, routing, rule_handoffs, safety, sla
 from hubdesk.services.application import Application, Dependencies
 from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
@@ -66,7 +66,8 @@ class Hub:
                                         tokens=self.tokens, publisher=self.publisher,
                                         clock=utcnow, mail_parser=parser,
                                         mail_routing=mail_routing(self.settings),
-                                        default_aht_s=self.settings.wfm_aht_s))
+                                        default_aht_s=self.settings.wfm_aht_s,
+                                        mail_sending=bool(self.settings.mail_smtp_host)))
 
     def reload_triage(self) -> None:
         """Pick up newly trained models: fresh triage tools, and the application rebuilt on
@@ -143,6 +144,7 @@ def build_bus(policy: SafetyPolicy, *, routing_enabled: bool = True) -> MessageB
     rule_triggers.register(bus)
     sla.register(bus)
     handoffs.register(bus)
+    rule_handoffs.register(bus)
     routing.register(bus, enabled=routing_enabled)
     return bus
 

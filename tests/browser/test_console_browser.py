@@ -116,7 +116,8 @@ def test_sign_in_open_a_ticket_and_reply(sqlite_hub: Hub, server: str, tmp_path:
 
             page.locator("#body").fill("Your parcel left our warehouse this morning.")
             page.get_by_role("button", name="Send", exact=True).click()
-            expect(page.get_by_role("status")).to_contain_text("Reply sent to the customer.")
+            expect(page.get_by_role("status")).to_contain_text(
+                "not e-mailed: the desk has no support e-mail address set up.")
             expect(conversation.locator("li.msg")).to_have_count(2)
             expect(conversation.locator("li.msg").last).to_contain_text(
                 "Your parcel left our warehouse this morning.")

@@ -163,7 +163,7 @@ def test_keyboard_only_through_a_ticket(desk, server, browser) -> None:
     expect(page.get_by_role("radio", name=re.compile("Public reply"))).to_be_checked()
     keys.type("It left the warehouse today: j, k and s stay letters here.")
     keys.press("Control+Enter")
-    expect(page.get_by_role("status").first).to_contain_text("Reply sent to the customer")
+    expect(page.get_by_role("status").first).to_contain_text("Reply saved on the ticket")
     expect(page.locator("ol.conversation li.msg").last).to_contain_text("j, k and s stay")
 
     keys.press("Escape")

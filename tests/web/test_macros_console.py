@@ -32,7 +32,7 @@ def test_insert_a_macro_edit_it_and_send_and_solve(hub, client):
         "body": f"Hello, your refund for #{ticket.id} is on its way. Sorry for the wait!",
         "visibility": "public", "then": "solved", "macro_id": str(macro.id)},
         page=f"/tickets/{ticket.id}")
-    assert "Reply sent to the customer; the ticket is solved now." in sent.text
+    assert "address set up; the ticket is solved now." in sent.text
     after = hub.app.tickets.get(rep.agent, ticket.id).ticket
     assert after.status is Status.SOLVED and "refunded" in after.tags
 

@@ -74,7 +74,7 @@ def test_send_and_set_a_status_in_one_action(desk, client, hub, then, status):
     before = len(hub.app.tickets.history(desk["lead"].agent, desk["first"]))
     answer = post_form(client, f"{path}/reply", {"body": "Sent today.", "then": then},
                        page=path)
-    assert f"Reply sent to the customer; the ticket is {status.value} now." in answer.text
+    assert f"address set up; the ticket is {status.value} now." in answer.text
     detail = hub.app.tickets.get(desk["lead"].agent, desk["first"])
     assert detail.ticket.status is status and detail.messages[-1].body == "Sent today."
     kinds = [e.event.kind.value for e in

@@ -45,7 +45,7 @@ def test_a_public_reply_lands_in_the_conversation(desk, client, hub):
                          page=desk["url"], follow=False)
     assert (response.status_code, response.headers["location"]) == (303, desk["url"])
     page = client.get(desk["url"]).text
-    assert "Reply sent to the customer." in page
+    assert "but not e-mailed: the desk has no support e-mail address set up." in page
     assert "It left our warehouse today." in page
     messages = get_ticket(hub.uows, desk["rep"].agent, desk["id"]).messages
     assert [(m.body, m.public) for m in messages][-1] == ("It left our warehouse today.", True)

@@ -12,6 +12,7 @@ from hubdesk.api.routes import (
     health,
     macros,
     mail,
+    notifications,
     routing,
     rules,
     safety,
@@ -37,3 +38,4 @@ def install(app: FastAPI) -> None:
     app.include_router(rules.router)
     app.include_router(macros.router)
     app.include_router(workforce.router)
+    app.include_router(notifications.router)

@@ -20,6 +20,7 @@ from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.macros import Macro
 from hubdesk.domain.mail import Inbound, Mailbox, OutboundMail, Outcome
+from hubdesk.domain.mail_delivery import reply_notice
 from hubdesk.domain.mail_rules import MailRouting
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import allowed_actions, check_mail_coordinator
@@ -74,6 +75,7 @@ from hubdesk.services.customers import (
 )
 from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
+from hubdesk.services.notifications import NotificationUseCases, queue_notifications
 from hubdesk.services.ports import (
     BlobStore,
     MailParser,
@@ -105,10 +107,17 @@ class Dependencies:
     mail_parser: MailParser | None = None
     mail_routing: MailRouting = field(default_factory=MailRouting)
     default_aht_s: float = 600.0  # workforce staffing's handling time when none is given
+    mail_sending: bool = False  # an outgoing mail server is set up: queued mail is sent
 
     @property
     def safety(self) -> SafetyPolicy:
         return self.tools.safety
+
+
+@dataclass(frozen=True)
+class SentReply:
+    message: Message
+    said: str  # what became of it, for the agent who wrote it
 
 
 class _UseCases:
@@ -141,6 +150,18 @@ class TicketUseCases(_UseCases):
                                    blobs=self._deps.blobs, now=self._now(now),
                                    tools=self._deps.tools, then_status=then_status,
                                    seen_up_to=seen_up_to)
+
+    def send_reply(self, actor: Agent, ticket_id: int, body: str, *, public: bool = True,
+                   now: datetime | None = None, then_status: Status | None = None,
+                   seen_up_to: int | None = None) -> SentReply:
+        """`reply`, and what became of it in words for the agent: a public reply queued for
+        e-mail to the customer's address, or saved but not e-mailed and why (no support
+        address set up, no customer address, a blocked sender)."""
+        message = self.reply(actor, ticket_id, body, public=public, now=now,
+                             then_status=then_status, seen_up_to=seen_up_to)
+        plan = mail_outbound.reply_plan(self._uows, self._deps.mail_routing,
+                                        ticket_id) if public else None
+        return SentReply(message, reply_notice(plan, sending=self._deps.mail_sending))
 
     def customer_wrote(self, ticket_id: int, body: str, *,
                        channel_meta: dict[str, Any] | None = None,
@@ -806,6 +827,7 @@ class Application:
         self.rules = RuleUseCases(deps)
         self.macros = MacroUseCases(deps)
         self.workforce = WorkforceUseCases(deps)
+        self.notifications = NotificationUseCases(deps.uows, deps.clock)
 
     @property
     def policy(self) -> SafetyPolicy:
@@ -817,4 +839,5 @@ class Application:
         return outbox.relay_outbox(
             self.deps.uows, self.deps.publisher, limit=limit,
             fan_out=[lambda uow, topic, payload: mail_outbound.queue_for_event(
-                uow, routing, topic, payload)] if routing.configured else [])
+                uow, routing, topic, payload)] if routing.configured else [],
+            announcing=[queue_notifications])

@@ -71,23 +71,34 @@ def open_handoff(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, new: New
     with uows() as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
         check_may_hand_off(actor, ticket)
-        department = uow.structure.get_department(new.department_id)
-        if department is None:
-            raise ValidationFailed(f"department {new.department_id} does not exist",
-                                   {"department_id": "unknown"})
-        if new.assignee_id is not None:
-            _check_member(uow, new.assignee_id, new.department_id)
-        handoff = Handoff.open(ticket, department_id=new.department_id,
-                               requested_by_id=actor.id, request=request,
-                               blocking=new.blocking, ola=uow.handoffs.ola(new.department_id),
-                               at=at, assignee_id=new.assignee_id)
-        uow.handoffs.add(handoff)
-        ticket.record(Actor.agent(actor.id), EventKind.HANDOFF_OPENED, at, data=handoff.event_data(
-            department=department.name,
-            due_at=handoff.due_at.isoformat() if handoff.due_at else None,
-            assignee_id=handoff.assignee_id))
+        handoff = open_on(uow, ticket, NewHandoff(new.department_id, request, new.blocking,
+                                                  new.assignee_id),
+                          requested_by_id=actor.id, author=Actor.agent(actor.id), at=at)
         view = _finish(uow, actor, ticket, handoff, at)
     return view
+
+
+def open_on(uow: UnitOfWork, ticket: Ticket, new: NewHandoff, *, requested_by_id: int,
+            author: Actor, at: datetime) -> Handoff:
+    """Open a handoff on a ticket already loaded (and locked) in ``uow``, once whoever opens
+    it was allowed to: a person (`open_handoff`) or an automation rule (`rule_handoffs`).
+    The ticket and the handoff are saved by the caller."""
+    department = uow.structure.get_department(new.department_id)
+    if department is None:
+        raise ValidationFailed(f"department {new.department_id} does not exist",
+                               {"department_id": "unknown"})
+    if new.assignee_id is not None:
+        _check_member(uow, new.assignee_id, new.department_id)
+    handoff = Handoff.open(ticket, department_id=new.department_id,
+                           requested_by_id=requested_by_id, request=new.request,
+                           blocking=new.blocking, ola=uow.handoffs.ola(new.department_id),
+                           at=at, assignee_id=new.assignee_id)
+    uow.handoffs.add(handoff)
+    ticket.record(author, EventKind.HANDOFF_OPENED, at, data=handoff.event_data(
+        department=department.name,
+        due_at=handoff.due_at.isoformat() if handoff.due_at else None,
+        assignee_id=handoff.assignee_id))
+    return handoff
 
 
 def add_note(uows: UnitOfWorkFactory, actor: Agent, handoff_id: int, body: str, *,

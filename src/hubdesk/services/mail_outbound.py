@@ -24,7 +24,8 @@ from typing import Any
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.mail import DeliveryStatus, OutboundMail, next_delivery_attempt
-from hubdesk.domain.mail_rules import MailRouting, may_answer, reply_subject
+from hubdesk.domain.mail_delivery import MailPlan, mail_plan
+from hubdesk.domain.mail_rules import MailRouting, reply_subject
 from hubdesk.domain.mail_templates import (
     Composed,
     acknowledgement,
@@ -115,13 +116,10 @@ def _plan(uow: UnitOfWork, ticket: Ticket, kind: object, payload: dict[str, Any]
 def _compose(uow: UnitOfWork, routing: MailRouting, ticket: Ticket, key: str, kind: str,
              composed: Composed, answers: str | None = None) -> OutboundMail | None:
     assert ticket.id is not None
-    requester = uow.customers.get(ticket.requester_id)
-    if requester is None or requester.blocked is not None:
-        return None  # a blocked sender is not written to
-    to = requester.primary_email
-    sender = routing.sender_for(ticket.team_id)
-    if not to or not sender or not may_answer(to):
+    plan = mail_plan(routing, uow.customers.get(ticket.requester_id), ticket.team_id)
+    if plan.to is None or plan.sender is None:
         return None
+    to, sender = plan.to, plan.sender
     thread = uow.mail.thread_of(ticket.id)
     received = [mid for mid, direction in thread if direction == "in"]
     in_reply_to = answers or (received[-1] if received else (thread[-1][0] if thread else None))
@@ -135,6 +133,16 @@ def _compose(uow: UnitOfWork, routing: MailRouting, ticket: Ticket, key: str, ki
         in_reply_to=in_reply_to, references=tuple(mid for mid, _ in thread),
         body_text=composed.text, body_html=composed.html, created_at=now,
         next_attempt_at=now)
+
+
+def reply_plan(uows: UnitOfWorkFactory, routing: MailRouting, ticket_id: int) -> MailPlan:
+    """Whether a public reply on the ticket is e-mailed to its customer, and if not, why
+    (what `queue_for_event` will decide when the reply is relayed)."""
+    with uows(write=False) as uow:
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            return MailPlan(why_not="the ticket is gone")
+        return mail_plan(routing, uow.customers.get(ticket.requester_id), ticket.team_id)
 
 
 def deliver_due(uows: UnitOfWorkFactory, transport: MailTransport, now: datetime | None = None,

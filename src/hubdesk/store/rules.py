@@ -87,6 +87,12 @@ class SqlRuleRepository:
         row = self.db.execute(query).first()
         return _rule_from_row(row) if row else None
 
+    def author(self, rule_id: int) -> int | None:
+        """Who created the rule (None once that agent is gone, or for an unknown rule)."""
+        value = self.db.execute(select(t.rules.c.created_by_id)
+                                .where(t.rules.c.id == rule_id)).scalar()
+        return None if value is None else int(value)
+
     def all(self) -> list[Rule]:
         rows = self.db.execute(select(*_RULE_COLUMNS).order_by(t.rules.c.position, t.rules.c.id))
         return [_rule_from_row(row) for row in rows]

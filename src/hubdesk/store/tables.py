@@ -498,6 +498,26 @@ macros = Table(
     Index("ix_macros_team_name", "team_id", "name"),
 )
 
+# Notices in an agent's console (domain/notifications.py), made from committed events. One
+# event notifies an agent once however often it is relayed: (agent, event, instant) is unique,
+# the instant keeping the key unique even if the outbox ever numbers its entries afresh.
+notifications = Table(
+    "notifications", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("text", String(500), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("read_at", UtcDateTime, nullable=True),
+    Column("source_event_id", Id, nullable=True),
+    UniqueConstraint("agent_id", "source_event_id", "created_at",
+                     name="uq_notifications_agent_source"),
+    # an agent's list, newest first, and the unread count
+    Index("ix_notifications_agent", "agent_id", "id"),
+    Index("ix_notifications_agent_unread", "agent_id", "read_at"),
+)
+
 saved_views = Table(
     "saved_views", metadata,
     Column("id", Id, primary_key=True, autoincrement=True),

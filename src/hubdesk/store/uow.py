@@ -18,6 +18,7 @@ from hubdesk.store.handoffs import SqlHandoffRepository
 from hubdesk.store.jobs import SqlPeriodicRuns
 from hubdesk.store.macros import SqlMacroRepository
 from hubdesk.store.mail import SqlMailboxRepository, SqlMailRepository
+from hubdesk.store.notifications import SqlNotificationRepository
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.routing import SqlRoutingRepository
 from hubdesk.store.rules import SqlRuleRepository
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
     mailboxes: SqlMailboxRepository
     routing: SqlRoutingRepository
     rules: SqlRuleRepository
+    notifications: SqlNotificationRepository
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None,
@@ -123,6 +125,7 @@ class SqlUnitOfWork:
         self.routing = SqlRoutingRepository(connection)
         self.rules = SqlRuleRepository(connection)
         self.workforce = SqlWorkforceRepository(connection)
+        self.notifications = SqlNotificationRepository(connection)
         return self
 
     def commit(self) -> None:

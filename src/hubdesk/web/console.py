@@ -26,6 +26,7 @@ from hubdesk.web import (
     macros,
     mail,
     new_ticket,
+    notifications,
     queue,
     risk,
     rules,
@@ -61,6 +62,7 @@ def install(app: FastAPI) -> None:
     app.include_router(settings.router)
     app.include_router(settings_sla.router)
     app.include_router(workforce.router)
+    app.include_router(notifications.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

@@ -12,6 +12,9 @@ agent's stream does not outlive their session for long. The session is checked a
 ``SESSION_CHECK_SECONDS``: signing out, a revoked session or a deactivation ends the stream,
 and a changed team takes effect.
 
+A stream also says ``notification`` when a notification was just made for its own agent (and
+for nobody else's), so the header's badge changes without a reload.
+
 A ticket page's stream (``/events?ticket=N``) also says who else has that ticket open
 (``viewers``): each such stream announces itself every ``ANNOUNCE_SECONDS`` on the shared
 channel (Redis when configured, so every process hears it) and says when it leaves; an agent
@@ -39,6 +42,7 @@ from starlette.responses import Response, StreamingResponse
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError
 from hubdesk.domain.permissions import TicketScope, ticket_scope
+from hubdesk.services.notifications import LIVE_TOPIC as NOTIFICATION_TOPIC
 from hubdesk.web.session import AgentDep, FormDep, app_of, session_token
 
 router = APIRouter(include_in_schema=False)
@@ -140,6 +144,7 @@ class _Stream:
         self.broadcast = request.app.state.hub.broadcast
         self.token = session_token(request)
         self.scope = ticket_scope(agent)
+        self.agent_id = agent.id
         self.started = self.last_sent = self.checked = time.monotonic()
 
     async def signed_in(self) -> bool:
@@ -172,6 +177,8 @@ class _Stream:
             if self.company is not None:
                 self.company.hear(message, time.monotonic())
             return None
+        if message.get("topic") == NOTIFICATION_TOPIC:
+            return _notice(message, self.agent_id)
         return _relevant(message, self.scope)
 
     async def frames(self) -> AsyncIterator[bytes]:
@@ -222,6 +229,14 @@ async def typing(request: Request, ticket_id: int, form: FormDep, agent: AgentDe
         return Response(status_code=404)
     await run_in_threadpool(_shout, request, company.announcement(typing=True))
     return Response(status_code=204)
+
+
+def _notice(message: dict[str, Any], agent_id: int | None) -> bytes | None:
+    """A new notification is told to its own agent's streams only (its number, not its
+    text: the badge reads the count through the usual checks)."""
+    if agent_id is None or message.get("agent_id") != agent_id:
+        return None
+    return _frame("notification", {"notification_id": message.get("notification_id")})
 
 
 def _relevant(message: dict[str, Any], scope: TicketScope) -> bytes | None:

@@ -130,15 +130,15 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     macro = str(form.get("macro_id") or "")
     seen = str(form.get("seen_up_to") or "")
     try:
-        await run_in_threadpool(partial(
-            app_of(request).tickets.reply, agent, ticket_id, body, public=public,
+        sent = await run_in_threadpool(partial(
+            app_of(request).tickets.send_reply, agent, ticket_id, body, public=public,
             then_status=status,
             seen_up_to=int(seen) if seen.isdigit() and len(seen) < 19 else None))
     except DomainError as error:
         # The page shown again has the newest messages: sending again sends as written.
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
                                   draft_public=public, macro=macro)
-    done = "Reply sent to the customer" if public else "Internal note added"
+    done = sent.said
     flash(request, "ok", f"{done}; the ticket is {status.value} now." if status else f"{done}.")
     if public and macro.isdigit() and len(macro) < 19:  # the macro's tags, once sent
         try:

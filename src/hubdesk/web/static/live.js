@@ -1,7 +1,8 @@
 // Live updates: the page listens to /events (server-sent events of committed ticket changes
 // the agent may see). Lists and boards (main[data-live=refresh]) re-read themselves, unless
 // the agent is in the middle of something there; a ticket page (data-live=ticket) says that
-// the ticket changed instead of replacing what the agent may be writing.
+// the ticket changed instead of replacing what the agent may be writing. The header's
+// notification count follows the agent's own new notifications.
 (function () {
   "use strict";
   if (!window.EventSource) return;
@@ -100,6 +101,34 @@
           {method: "POST", body: said, credentials: "same-origin"}).catch(function () {});
   });
 
+  // The header's unread count is read on its own, on every page and whenever the stream
+  // says a notification was made for this agent.
+  function showUnread() {
+    var link = document.getElementById("notice-link");
+    var count = document.getElementById("notice-count");
+    if (!link || !count) return;
+    fetch(link.dataset.unreadUrl, {credentials: "same-origin"})
+      .then(function (answer) { return answer.ok ? answer.json() : null; })
+      .then(function (body) {
+        if (!body) return;
+        count.textContent = body.unread ? String(body.unread) : "";
+        count.hidden = !body.unread;
+        link.setAttribute("aria-label", body.unread ? "Notifications, " + body.unread + " unread"
+                                                    : "Notifications");
+      })
+      .catch(function () { /* the count stays as it was; the page still links to the list */ });
+  }
+
+  function onNotification() {
+    showUnread();
+    var area = main();
+    if (area && area.dataset.live === "refresh" && !pending) {
+      pending = window.setTimeout(refresh, 1000);
+    } else {
+      tell("You have a new notification.", false);
+    }
+  }
+
   // One stream per document: with htmx, pages after the first arrive without a reload, so
   // the stream opens on the first page that wants it and serves the pages after it. A ticket
   // page's stream also says who else has that ticket open, so it is opened anew per ticket.
@@ -115,7 +144,10 @@
     source.addEventListener("ticket", onTicket);
     source.addEventListener("resync", onResync);
     source.addEventListener("viewers", onViewers);
+    source.addEventListener("notification", onNotification);
   }
   document.addEventListener("DOMContentLoaded", listen);
   document.addEventListener("htmx:afterSettle", listen);
+  document.addEventListener("DOMContentLoaded", showUnread);
+  document.addEventListener("htmx:afterSettle", showUnread);
 })();

@@ -1,0 +1,31 @@
+"""What an event asks to tell whom, in words that never quote the customer."""
+
+from __future__ import annotations
+
+from hubdesk.domain.notifications import MAX_TEXT, Notice, NoticeKind, notice_of
+
+
+def test_events_that_name_nobody_notify_nobody():
+    assert notice_of("updated", 4, {"notify_agent_ids": [1]}) is None
+    assert notice_of("sla_step_reached", 4, {"notify_agent_ids": []}) is None
+    assert notice_of("handoff_answered", 4, {"notify_agent_ids": [True, "2"]}) is None
+
+
+def test_a_ladder_step_and_a_breach_in_words():
+    step = notice_of("sla_step_reached", 4, {"target": "next_response", "at_percent": 90,
+                                             "notify_agent_ids": [3, 3, 5]})
+    assert step == Notice(NoticeKind.SLA_STEP, "90 % of the next response time of ticket #4 "
+                                               "is used", (3, 5))
+    breach = notice_of("sla_step_reached", 4, {"target": "resolution", "at_percent": 100,
+                                               "notify_agent_ids": [3]})
+    assert breach is not None and breach.text == "The resolution time of ticket #4 has run out"
+
+
+def test_a_rules_message_is_bounded_and_masked_and_its_target_kept():
+    long = "Card 4111 1111 1111 1111 " + "x" * 1000
+    notice = notice_of("notification_requested", 9, {"rule": "VIP", "to": "agent",
+                                                     "agent_id": 7, "message": long})
+    assert notice is not None and notice.kind is NoticeKind.RULE
+    assert (notice.target, notice.target_agent_id, notice.agent_ids) == ("agent", 7, ())
+    assert len(notice.text) == MAX_TEXT and "4111 1111 1111 1111" not in notice.text
+    assert notice.text.startswith("Ticket #9 (VIP): Card ")
