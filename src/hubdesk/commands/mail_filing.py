@@ -3,25 +3,30 @@
 Filing a message (parsing, triage, threading, the ticket's write) is mostly Python: on one
 interpreter it is bound by one lock however many threads run it, and it also waits on the
 database. So the SMTP process keeps receiving and storing, and hands each stored message's
-id to a few worker processes, each filing on several threads. A worker builds the desk from
-the same settings (the environment it inherits) and reads the message's bytes from the blob
-store, so nothing large crosses between processes.
+id to a few worker processes in turn, each filing on several threads. A worker builds the
+desk from the same settings (the environment it inherits) and reads the message's bytes from
+the blob store, so nothing large crosses between processes.
 
-A worker that dies (killed, out of memory on a freak message) is started again. What it held
-stays `received` in the database and is filed by the pending sweep or the next start: the
-message was durable before the sender heard 250, so nothing is lost.
+Each worker has a pipe of its own, written only by the SMTP process and read only by that
+worker: a worker killed in the middle of anything holds no lock another needs. A dead worker
+is started again; the messages it held stay `received` in the database and are filed by the
+pending sweep or the next start (they were durable before the sender heard 250, so nothing
+is lost).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
-from multiprocessing.queues import Queue
 from typing import Any
 
 log = logging.getLogger("hubdesk.mail")
@@ -30,9 +35,9 @@ THREADS_PER_PROCESS = 4
 _STOP = -1
 
 
-def _serve(queue: Queue[int], threads: int, log_level: str) -> None:
-    """A worker process: file the ids from ``queue`` on ``threads`` threads until told to
-    stop."""
+def _serve(ids: Connection, threads: int, log_level: str) -> None:
+    """A worker process: file the ids read from ``ids`` on ``threads`` threads, until the
+    pipe says stop or closes."""
     from hubdesk import logs
     from hubdesk.bootstrap import build_hub
     from hubdesk.config import get_settings
@@ -40,9 +45,10 @@ def _serve(queue: Queue[int], threads: int, log_level: str) -> None:
     logs.configure(log_level)
     threading.Thread(target=_exit_with_parent, name="mail-filing-parent", daemon=True).start()
     hub: Any = build_hub(get_settings())  # triage models load (and warm up) here, once
+    work: queue.Queue[int] = queue.Queue()
 
-    def work() -> None:
-        while (inbound_id := queue.get()) != _STOP:
+    def file_each() -> None:
+        while (inbound_id := work.get()) != _STOP:
             try:
                 hub.app.mail.process(inbound_id)
             except Exception:  # left `received`; filed by the next pending sweep or restart
@@ -50,7 +56,14 @@ def _serve(queue: Queue[int], threads: int, log_level: str) -> None:
 
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mail-filing") as pool:
         for _ in range(threads):
-            pool.submit(work)
+            pool.submit(file_each)
+        try:
+            while (inbound_id := ids.recv()) != _STOP:
+                work.put(inbound_id)
+        except EOFError:  # the SMTP process closed its end: finish what was handed over
+            pass
+        for _ in range(threads):
+            work.put(_STOP)
     hub.close()
 
 
@@ -63,6 +76,12 @@ def _exit_with_parent() -> None:
         os._exit(0)
 
 
+@dataclass
+class _Worker:
+    process: SpawnProcess
+    ids: Connection  # the SMTP process's end of the worker's pipe
+
+
 class ProcessFiler:
     """Files stored messages on ``processes`` worker processes of ``threads`` threads."""
 
@@ -70,51 +89,71 @@ class ProcessFiler:
                  threads: int = THREADS_PER_PROCESS, watch_seconds: float = 1.0) -> None:
         # Spawned, not forked: the SMTP process runs threads and an event loop.
         self._context = multiprocessing.get_context("spawn")
-        self._queue: Queue[int] = self._context.Queue()
         self.threads = threads
         self.log_level = log_level
         self.restarts = 0  # workers started again after one died
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._workers = [self._start() for _ in range(processes)]
+        self._turn = itertools.cycle(range(processes))
         self._watcher = threading.Thread(target=self._watch, args=(watch_seconds,),
                                          name="mail-filing-watch", daemon=True)
         self._watcher.start()
 
-    def _start(self) -> SpawnProcess:
-        worker = self._context.Process(target=_serve, name="hubdesk-mail-filing",
-                                       args=(self._queue, self.threads, self.log_level))
-        worker.start()
-        return worker
+    def _start(self) -> _Worker:
+        reading, writing = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=_serve, name="hubdesk-mail-filing",
+                                        args=(reading, self.threads, self.log_level))
+        process.start()
+        reading.close()  # the worker's end lives on in the worker only
+        return _Worker(process, writing)
 
     def _watch(self, every: float) -> None:
         while not self._closed.wait(every):
             with self._lock:
                 for n, worker in enumerate(self._workers):
-                    if not worker.is_alive() and not self._closed.is_set():
-                        log.error("a mail filing process died (exit code %s); starting "
-                                  "another", worker.exitcode)
-                        self._workers[n] = self._start()
-                        self.restarts += 1
+                    if not worker.process.is_alive() and not self._closed.is_set():
+                        self._replace(n)
+
+    def _replace(self, n: int) -> None:
+        """Under the lock: a fresh worker in place of a dead one."""
+        dead = self._workers[n]
+        log.error("a mail filing process died (exit code %s); starting another, and what "
+                  "it held is filed by the pending sweep", dead.process.exitcode)
+        dead.ids.close()
+        self._workers[n] = self._start()
+        self.restarts += 1
 
     def submit(self, inbound_id: int, raw: bytes) -> None:
         del raw  # the worker reads the stored bytes; passing them would copy them twice
-        self._queue.put(inbound_id)
+        with self._lock:
+            for _ in range(len(self._workers)):
+                n = next(self._turn)
+                try:
+                    self._workers[n].ids.send(inbound_id)
+                    return
+                except OSError:  # died since the last look: the next one takes it
+                    self._replace(n)
+        log.error("no mail filing process took message %d; the pending sweep files it",
+                  inbound_id)
 
     def worker_pids(self) -> list[int]:
         with self._lock:
-            return [worker.pid for worker in self._workers if worker.pid is not None]
+            return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def close(self, wait: bool = True) -> None:
         self._closed.set()
         with self._lock:
             workers = list(self._workers)
-        if wait:  # what was handed over is filed first
-            for _ in range(len(workers) * self.threads):
-                self._queue.put(_STOP)
-            for worker in workers:
-                worker.join(60)
         for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-                worker.join(5)
+            try:
+                if wait:  # what was handed over is filed first
+                    worker.ids.send(_STOP)
+                worker.ids.close()
+            except OSError:
+                pass
+        for worker in workers:
+            worker.process.join(60 if wait else 0)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join(5)
