@@ -238,3 +238,31 @@ def test_an_overseer_without_a_team_sees_every_team_in_the_team_tab(desk, client
     assert "Billing only" in everything and "Urgent outage" in everything
     only_billing = client.get(f"/tickets?view=team&status=any&team={desk['billing'].id}").text
     assert subjects(only_billing) == ["Billing only"]
+
+
+def test_each_row_shows_the_business_time_left_on_its_most_urgent_clock(hub, client):
+    from datetime import timedelta
+
+    from hubdesk.domain.clock import utcnow
+    from hubdesk.services.tickets import NewTicket, open_ticket
+
+    admin = factories.staff(hub, Role.ADMIN, with_password=True).agent
+    untimed = factories.ticket(hub, admin, subject="Another question").ticket  # no policy yet
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 120, "resolution": 600}}})
+    fresh = factories.ticket(hub, admin, subject="Fresh parcel question").ticket
+    late, _ = open_ticket(hub.uows, admin, NewTicket(
+        subject="Old parcel question", body="Still nothing?", requester_email="old@example.com"),
+        now=utcnow() - timedelta(hours=3))
+    sign_in(client, admin)
+    page = client.get("/tickets?view=all")
+    assert page.status_code == 200
+
+    def row(ticket_id: int) -> str:
+        return page.text.split(f'href="/tickets/{ticket_id}"')[1].split("</tr>")[0]
+
+    assert "left for the first response" in row(fresh.id)
+    assert "1 h 59 min" in row(fresh.id) or "2 h 0 min" in row(fresh.id)
+    assert "due-low" in row(fresh.id)
+    assert "overdue 1 h" in row(late.ticket.id) and "due-breached" in row(late.ticket.id)
+    assert "due-clock" not in row(untimed.id)  # opened before any policy: no clock

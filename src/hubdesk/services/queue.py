@@ -18,6 +18,7 @@ from hubdesk.domain.permissions import TicketAction, ticket_scope
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services.intake import NO_TOOLS, IntakeTools, mask_tags
 from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.sla_reads import ClockView, page_deadlines
 from hubdesk.services.tickets import (
     TicketChanges,
     flush_events,
@@ -39,6 +40,7 @@ class QueueScreen:
     departments: list[Department] = field(default_factory=list)
     agents: list[Agent] = field(default_factory=list)
     saved_views: list[SavedView] = field(default_factory=list)
+    deadlines: dict[int, ClockView] = field(default_factory=dict)  # by ticket id
 
 
 def queue_screen(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter | None, *,
@@ -58,7 +60,8 @@ def queue_screen(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter | 
             raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
         return QueueScreen(page=page, teams=uow.structure.teams(),
                            departments=uow.structure.departments(), agents=uow.agents.all(),
-                           saved_views=uow.saved_views.of_agent(actor.id))
+                           saved_views=uow.saved_views.of_agent(actor.id),
+                           deadlines=page_deadlines(uow, [r.id for r in page.rows], utcnow()))
 
 
 def save_view(uows: UnitOfWorkFactory, actor: Agent, name: str, query: str, *,

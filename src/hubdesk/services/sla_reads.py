@@ -66,6 +66,28 @@ def clock_views(uow: UnitOfWork, ticket: Ticket, now: datetime | None = None
     return [_view(clock, setup, now or utcnow()) for clock in clocks]
 
 
+def page_deadlines(uow: UnitOfWork, ticket_ids: list[int], now: datetime
+                   ) -> dict[int, ClockView]:
+    """For each ticket of a list page, the clock the queue shows beside it: the running one
+    due first, else a paused one. One read of the clocks for the whole page (and of the
+    policies and calendars when any clock is live), however long the page."""
+    clocks = uow.sla.clocks_of(ticket_ids) if ticket_ids else {}
+    shown: dict[int, SlaClock] = {}
+    for ticket_id, own in clocks.items():
+        live = [c for c in own if c.live]
+        if live:
+            shown[ticket_id] = min(live, key=_urgency)
+    if not shown:
+        return {}
+    setup = SlaSetup.load(uow)
+    return {ticket_id: _view(clock, setup, now) for ticket_id, clock in shown.items()}
+
+
+def _urgency(clock: SlaClock) -> tuple[bool, float]:
+    running = clock.status is ClockStatus.RUNNING and clock.due_at is not None
+    return (not running, clock.due_at.timestamp() if running and clock.due_at else 0.0)
+
+
 def _view(clock: SlaClock, setup: SlaSetup, now: datetime) -> ClockView:
     calendar = setup.calendar_of(clock.policy_id)
     live = clock.live

@@ -160,7 +160,8 @@ def _load_list(app: Application, agent: Agent, wanted: ListRequest) -> dict[str,
     return {"page": screen.page, "error": error, "teams": tabs, "all_teams": all_teams,
             "departments": [(d.id, d.name) for d in screen.departments if d.id],
             "agents": sorted((a for a in screen.agents if a.active), key=lambda a: a.name),
-            "saved_views": screen.saved_views, "wanted": wanted}
+            "saved_views": screen.saved_views, "deadlines": screen.deadlines,
+            "wanted": wanted}
 
 
 @router.get("/tickets")
