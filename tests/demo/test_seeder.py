@@ -79,6 +79,19 @@ def test_every_demo_ticket_has_its_history_and_conversation(hub: Hub) -> None:
         assert events_total.scalar_one() == outbox_total.scalar_one()
 
 
+def test_demo_tickets_carry_the_desks_service_level_clocks(hub: Hub) -> None:
+    seed_demo(hub, scale=SCALE, now=NOW)
+    ids = _all_tickets(hub)
+    with hub.uows(write=False) as uow:
+        clocks = uow.sla.clocks_of(ids)
+    held = {i for i in ids  # a blocked sender's contact is held, solved at once: no clocks
+            if "blocked-sender" in get_ticket(hub.uows, LOCAL_OPERATOR, i).ticket.tags}
+    assert ids and all(clocks[i] for i in ids if i not in held)
+    assert not any(clocks[i] for i in held)
+    targets = {c.target.value for own in clocks.values() for c in own}
+    assert {"first_response", "resolution"} <= targets
+
+
 def test_demo_tickets_are_found_by_search(hub: Hub) -> None:
     seed_demo(hub, scale=SCALE, now=NOW)
     # A merged duplicate's text moved to the ticket it was merged into.

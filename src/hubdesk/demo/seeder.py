@@ -14,6 +14,7 @@ from hubdesk.demo.intent_model import train_demo_intent_model
 from hubdesk.demo.macros import add_macros
 from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
 from hubdesk.demo.people import ADMIN_EMAIL
+from hubdesk.demo.service_levels import add_service_levels
 from hubdesk.demo.timeline import contact_moments
 from hubdesk.demo.workforce import add_schedules
 from hubdesk.domain.clock import utcnow
@@ -54,6 +55,7 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
     train_demo_intent_model(hub, seed)
     structure = build_structure(hub, password=password)
     add_macros(hub, structure)
+    add_service_levels(hub, structure)
     organisations = build_organisations(hub)
     clientele = build_customers(hub, rng, customer_count, organisations,
                                 on_customer=on_customer)
