@@ -307,6 +307,34 @@ def test_a_coordinator_reassigns_from_the_team_board_and_the_inbox_updates_live(
     shot(inbox, "inbox-after-reassignment")
 
 
+def test_a_coordinator_drags_a_ticket_onto_another_agents_row(desk, server, browser,
+                                                              sqlite_hub) -> None:
+    from playwright.sync_api import expect
+
+    from hubdesk.services.routing_records import ProfileChange
+
+    app = sqlite_hub.app
+    coordinator = factories.staff(sqlite_hub, Role.COORDINATOR, with_password=True).agent
+    busy, taker = (factories.staff(sqlite_hub, teams=(desk["shipping"],),
+                                   with_password=True).agent for _ in range(2))
+    for person in (busy, taker):
+        app.routing.update_profile(coordinator, person.id, ProfileChange(skills={"shipping": 3}))
+    moved = desk["ids"][2]
+    app.tickets.assign(coordinator, moved, busy.id)
+    board = signed_in(browser, server, coordinator, path="/control#team")
+    ticket = board.locator(f"form.move-ticket[data-ticket-id='{moved}'] a")
+    own_row = board.locator(f"tr[data-agent-id='{busy.id}']")
+    ticket.drag_to(own_row)  # onto the agent who has it already: nothing happens
+    board.wait_for_timeout(300)
+    assert app.tickets.get(coordinator, moved).ticket.assignee_id == busy.id
+    ticket.drag_to(board.locator(f"tr[data-agent-id='{taker.id}']"))
+    expect(board.get_by_text(f"Ticket #{moved} moved to {taker.name}.")).to_be_visible()
+    assert app.tickets.get(coordinator, moved).ticket.assignee_id == taker.id
+    expect(board.locator(f"tr[data-agent-id='{taker.id}'] "
+                         f"form.move-ticket[data-ticket-id='{moved}']")).to_have_count(1)
+    shot(board, "team-board-dragged")
+
+
 def test_two_agents_on_one_ticket_see_each_other(desk, server, browser, sqlite_hub,
                                                  monkeypatch) -> None:
     from playwright.sync_api import expect

@@ -116,3 +116,58 @@
   document.addEventListener("DOMContentLoaded", reveal);
   document.addEventListener("htmx:afterSwap", reveal);
 })();
+
+// Drag a ticket on the team board onto another agent's row to move it. The drop only fills
+// in the ticket's own "move to" choice and submits that form, so the server sees exactly
+// what a keyboard user sends with the select and the button.
+(function () {
+  "use strict";
+  var dragged = null;
+
+  function targetRow(event) {
+    var row = event.target.closest && event.target.closest("table.team-board tr[data-agent-id]");
+    if (!row || !dragged) return null;
+    var select = dragged.querySelector("select[name=assignee_id]");
+    var option = select && select.querySelector('option[value="' + row.dataset.agentId + '"]');
+    return option ? row : null;
+  }
+
+  function clearMarks() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.team-board .drop-target"),
+      function (row) { row.classList.remove("drop-target"); });
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var form = event.target.closest && event.target.closest("table.team-board form.move-ticket");
+    if (!form) return;
+    dragged = form;
+    form.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", "#" + form.dataset.ticketId);
+  });
+
+  document.addEventListener("dragover", function (event) {
+    var row = targetRow(event);
+    if (!row) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    if (!row.classList.contains("drop-target")) { clearMarks(); row.classList.add("drop-target"); }
+  });
+
+  document.addEventListener("drop", function (event) {
+    var row = targetRow(event);
+    if (!row) return;
+    event.preventDefault();
+    var form = dragged;
+    form.querySelector("select[name=assignee_id]").value = row.dataset.agentId;
+    var news = document.getElementById("shortcut-news");
+    if (news) news.textContent = "Moving ticket #" + form.dataset.ticketId + " to " + row.dataset.agentName + ".";
+    form.requestSubmit();
+  });
+
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    clearMarks();
+  });
+})();
