@@ -100,3 +100,18 @@ def test_sign_in_and_console_pages_reference_no_other_host(
         assert page.status_code == 200, path
         assert "<html" in page.text
         assert external_references(page.text) == [], path
+
+
+def test_a_server_process_does_not_load_scipy_until_a_solve_needs_it() -> None:
+    """SciPy holds about 50 MB per process; only schedule solves, Erlang A and batch routing
+    use it, so a worker that serves requests must not import it at start."""
+    import json
+    import subprocess
+    import sys
+
+    script = ("import json, sys\nimport hubdesk.asgi\n"
+              "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+              "{'scipy', 'sklearn'})))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

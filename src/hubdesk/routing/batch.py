@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from hubdesk.domain.routing import Router, TicketRequirements
 
@@ -105,6 +104,9 @@ def assign_optimal(router: Router, tickets: Sequence[TicketRequirements],
 
     The roster is not changed; `apply` gives the tickets to the agents.
     """
+    # Imported here: a server that never batches need not hold SciPy in memory.
+    from scipy.optimize import linear_sum_assignment
+
     spare = {agent: state.spare() for agent, state in router.roster.states.items()}
     chosen: list[tuple[int, int]] = []
     total = 0.0

@@ -27,8 +27,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.special import gammainc
-
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.load import Load, erlang_b, erlang_b_step, require_agents, require_finite
 from hubdesk.workforce.targets import MAX_AGENTS, Requirement, Target, rostered_staff
@@ -62,6 +60,8 @@ def log_regularized_gamma(a: float, z: float) -> float:
     """log P(a, z), the regularised lower incomplete gamma function, without underflow."""
     if z <= 0:
         return -math.inf
+    from scipy.special import gammainc  # here, not at the top: a server rarely needs SciPy
+
     value = float(gammainc(a, z))
     if value > _SMALLEST_TRUSTED:
         return math.log(value)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_array
 
 from hubdesk.workforce.shift_instance import ShiftInstance
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 NO_BREAK = -1
 
@@ -68,6 +71,8 @@ def build_patterns(instance: ShiftInstance) -> Patterns:
             columns += [len(starts)] * len(cells)
             starts.append(start)
             breaks.append(break_offset)
+    from scipy.sparse import csr_array  # only when a solve runs: SciPy is large
+
     matrix = csr_array((np.ones(len(rows)), (rows, columns)),
                        shape=(instance.horizon, len(starts)))
     return Patterns(np.asarray(starts, dtype=np.int64), np.asarray(breaks, dtype=np.int64),

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.shift_instance import ShiftInstance
@@ -37,6 +36,9 @@ from hubdesk.workforce.shift_patterns import (
 
 # LP values within this of a whole number are that number (HiGHS's feasibility tolerance).
 TOLERANCE = 1e-6
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 
 class ScheduleInfeasible(ValidationFailed):
@@ -80,6 +82,8 @@ def check_coverable(instance: ShiftInstance, patterns: Patterns) -> None:
 
 def _lp_relaxation(matrix: csr_array, demand: NDArray[np.float64],
                    upper: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+    from scipy.optimize import Bounds, LinearConstraint, milp  # SciPy only when solving
+
     size = matrix.shape[1]
     result = milp(np.ones(size), constraints=LinearConstraint(matrix, lb=demand),
                   bounds=Bounds(0, upper), integrality=np.zeros(size, dtype=np.int64))
@@ -109,6 +113,8 @@ def _round_and_thin(matrix: csr_array, demand: NDArray[np.int64],
 def _branch_and_bound(matrix: csr_array, demand: NDArray[np.float64],
                       upper: NDArray[np.float64], floor: int, time_limit_s: float,
                       gap: float) -> tuple[NDArray[np.int64] | None, float]:
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     size = matrix.shape[1]
     result = milp(np.ones(size),
                   constraints=[LinearConstraint(matrix, lb=demand),

@@ -41,8 +41,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 from hubdesk.domain.errors import DomainError, ValidationFailed
 from hubdesk.workforce.shift_schedule import ScheduleInfeasible
@@ -140,6 +138,9 @@ class _Model:
               allowed: NDArray[np.float64] | None = None) -> Any:
         """HiGHS on the program; ``allowed`` replaces the variables' upper bounds (0 rules a
         shift out)."""
+        from scipy.optimize import Bounds, LinearConstraint, milp  # SciPy only when solving
+        from scipy.sparse import coo_array
+
         matrix = coo_array((self.vals, (self.rows, self.cols)),
                            shape=(len(self.lower), len(self.cost))).tocsr()
         integrality = np.zeros(len(self.cost), dtype=np.int64) if relax \
