@@ -75,13 +75,14 @@ def _role(command: list[bytes]) -> str:
         return "resource tracker"
     if "spawn_main" in text or "multiprocessing" in text:
         return "worker"
-    if "gunicorn" in text or "uvicorn" in text:
+    if "gunicorn" in text or "uvicorn" in text or "hubdesk.cli" in text:
         return "server"
     return Path(command[0].decode(errors="replace")).name if command and command[0] else "?"
 
 
 def _role_in_tree(memory: ProcessMemory, *, root: int) -> str:
-    # A forking server's workers (gunicorn's) carry their parent's command line.
+    # A forking server's workers (gunicorn's, `hubdesk serve`'s) carry their parent's
+    # command line.
     if memory.pid != root and memory.role == "server":
         return "worker"
     return memory.role

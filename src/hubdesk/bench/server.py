@@ -116,7 +116,8 @@ class ChildServer:
 
 
 class Server(ChildServer):
-    """``uvicorn hubdesk.asgi:app`` with uvloop and httptools, as production would run it."""
+    """``hubdesk serve``, as a desk runs it: the application and triage built once before
+    the workers fork (shared pages), uvloop and httptools, the problem+json HTTP protocol."""
 
     def __init__(self, database_url: str, data_dir: Path, *, workers: int = 1,
                  log_path: Path, environment: dict[str, str] | None = None) -> None:
@@ -126,9 +127,8 @@ class Server(ChildServer):
         self.extra_environment = environment or {}
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "uvicorn", "hubdesk.asgi:app", "--host", LOOPBACK,
-                "--port", str(self.port), "--workers", str(self.workers), "--loop", "uvloop",
-                "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+        return [sys.executable, "-c", "from hubdesk.cli import main; main()", "serve",
+                "--host", LOOPBACK, "--port", str(self.port), "--workers", str(self.workers)]
 
     def environment(self) -> dict[str, str]:
         return {**os.environ, "HUBDESK_DATABASE_URL": self.database_url,
