@@ -60,3 +60,94 @@ def test_an_agent_sets_their_presence_from_the_queue(hub, client):
     [line] = [line for line in hub.app.routing.board(coordinator.agent)
               if line.row.agent_id == rep.agent.id]
     assert line.row.presence == "on_break"
+
+
+def _pull_only_client(hub):
+    """A desk that does not push: waiting work stays until someone takes or routes it."""
+    from fastapi.testclient import TestClient
+
+    from hubdesk.bootstrap import assemble
+    from hubdesk.server import create_app
+
+    quiet = assemble(hub.settings.model_copy(update={"routing_enabled": False}), hub.engine)
+    return quiet, TestClient(create_app(quiet), raise_server_exceptions=False)
+
+
+def test_an_agent_takes_the_next_ticket_from_the_queue(hub):
+    from tests.routing_desk import later
+
+    quiet, client = _pull_only_client(hub)
+    with client:
+        configure(quiet)
+        coordinator = factories.staff(quiet, Role.COORDINATOR)
+        rep = agent(quiet, coordinator.agent, {"billing": 4}, presence=Presence.OFFLINE)
+        normal = ticket(quiet, coordinator.agent)
+        from hubdesk.domain.tickets import Priority
+
+        urgent = ticket(quiet, coordinator.agent, priority=Priority.URGENT, at=later(1),
+                        subject="Locked out of billing")
+        _give_password(quiet, rep)
+        sign_in(client, rep.agent)
+        refused = post_form(client, "/tickets/take-next", {})
+        assert "No ticket was taken: set your presence to online" in html.unescape(refused.text)
+        quiet.app.routing.set_presence(rep.agent, rep.agent.id, Presence.ONLINE)
+        taken = post_form(client, "/tickets/take-next", {})
+        assert taken.url.path == f"/tickets/{urgent.ticket.id}"
+        assert f"You took #{urgent.ticket.id}" in taken.text
+        assert quiet.app.tickets.get(coordinator.agent, urgent.ticket.id).ticket.assignee_id \
+            == rep.agent.id
+        post_form(client, "/tickets/take-next", {})
+        empty = post_form(client, "/tickets/take-next", {})
+        assert "Nothing is waiting that you can take now." in empty.text
+        assert quiet.app.tickets.get(coordinator.agent, normal.ticket.id).ticket.assignee_id \
+            == rep.agent.id
+
+
+def _give_password(hub, person) -> None:
+    from hubdesk.services.directory import AgentInput
+
+    hub.app.directory.update_agent(factories.staff(hub, Role.ADMIN).agent, person.agent.id,
+                                   AgentInput(fields_set=frozenset({"password"}),
+                                              password=factories.PASSWORD))
+
+
+def test_a_coordinator_routes_a_waiting_ticket_now_and_locks_the_assignment(hub):
+    quiet, client = _pull_only_client(hub)
+    with client:
+        configure(quiet)
+        coordinator = factories.staff(quiet, Role.COORDINATOR, with_password=True)
+        rep = agent(quiet, coordinator.agent, {"billing": 4})
+        waiting = ticket(quiet, coordinator.agent)
+        assert waiting.ticket.assignee_id is None
+        sign_in(client, coordinator.agent)
+        path = f"/tickets/{waiting.ticket.id}"
+        page = client.get(path).text
+        assert "Route now" in page and "Lock the assignment" in page
+        routed = post_form(client, f"{path}/routing/route", {}, page=path)
+        assert "Routed: see to whom and why below." in routed.text
+        assert f"Routed to <strong>{rep.agent.name}</strong>" in routed.text
+        locked = post_form(client, f"{path}/routing/lock", {"locked": "yes"}, page=path)
+        assert "Locked: routing leaves this assignment alone." in locked.text
+        assert "Unlock the assignment" in locked.text
+        state, _ = quiet.app.routing.decisions(coordinator.agent, waiting.ticket.id)
+        assert state is not None and state.locked
+        unlocked = post_form(client, f"{path}/routing/lock", {"locked": "no"}, page=path)
+        assert "Unlocked: routing may move this ticket again." in unlocked.text
+        state, _ = quiet.app.routing.decisions(coordinator.agent, waiting.ticket.id)
+        assert state is not None and not state.locked
+
+
+def test_a_representative_cannot_lock_or_route_from_the_ticket_page(hub, client):
+    configure(hub)
+    coordinator = factories.staff(hub, Role.COORDINATOR)
+    rep = agent(hub, coordinator.agent, {"billing": 4})
+    opened = ticket(hub, coordinator.agent)
+    _give_password(hub, rep)
+    sign_in(client, rep.agent)
+    path = f"/tickets/{opened.ticket.id}"
+    page = client.get(path).text
+    assert "Lock the assignment" not in page
+    refused = post_form(client, f"{path}/routing/lock", {"locked": "yes"}, page=path)
+    assert "Nothing changed: locking an assignment is for coordinators" in refused.text
+    state, _ = hub.app.routing.decisions(coordinator.agent, opened.ticket.id)
+    assert state is None or not state.locked

@@ -29,6 +29,7 @@ from hubdesk.web import (
     notifications,
     queue,
     risk,
+    routing_actions,
     rules,
     session,
     settings,
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
     app.include_router(queue.router)
     app.include_router(new_ticket.router)
     app.include_router(customers.router)
+    app.include_router(routing_actions.router)
     app.include_router(tickets.router)
     app.include_router(handoffs.router)
     app.include_router(rules.router)
