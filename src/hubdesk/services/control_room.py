@@ -17,12 +17,15 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import PermissionDenied
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.routing_admin import BOARD_ROLES, AgentBoardRow, board_in
+from hubdesk.services.routing_records import TicketRoutingState
 from hubdesk.services.sla_risk import BreachForecast, forecast_in
 from hubdesk.services.views import AssignedTicket
 
 ARRIVAL_WINDOW = timedelta(hours=1)
 MOST_AT_RISK = 10
 WORK_PER_AGENT = 5  # tickets listed under each agent on the team board, to move elsewhere
+BREAK_LOOKBACK = timedelta(hours=16)  # a break before that belongs to another working day
+UNROUTABLE_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class ControlRoom:
     handoffs_overdue: int
     unroutable: int
     quarantined: int
+    # agent id → when their latest break today ended (None: on one now); absent: no break
+    last_breaks: dict[int, datetime | None]
+    unroutable_tickets: list[TicketRoutingState]  # the first few, with why, to act on
 
 
 def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> ControlRoom:
@@ -73,5 +79,7 @@ def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Con
             now, sorted(lines, key=lambda q: (-(q.oldest_wait or timedelta(0)).total_seconds(),
                                               q.team_name)),
             board_in(uow, now), work, likely[:MOST_AT_RISK], len(likely), handoffs, overdue,
-            uow.routing.count_unroutable(), uow.mail.count_quarantined())
+            uow.routing.count_unroutable(), uow.mail.count_quarantined(),
+            uow.workforce.last_breaks(now - BREAK_LOOKBACK),
+            uow.routing.unroutable(UNROUTABLE_LISTED))
     return room

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
 from hubdesk.domain.adherence import PresenceSpan
 from hubdesk.domain.schedules import (
@@ -148,6 +148,17 @@ class SqlWorkforceRepository:
         for row in rows:
             found[int(row.agent_id)].append(PresenceSpan(row.presence, row.since, row.until))
         return dict(found)
+
+    def last_breaks(self, since: datetime) -> dict[int, datetime | None]:
+        """When each agent's latest break that ended after ``since`` ended; None while they
+        are on one. Agents with no such break are absent. One grouped read."""
+        on_break_now = func.max(case((_p.until.is_(None), 1), else_=0))
+        rows = self.db.execute(select(_p.agent_id, on_break_now.label("now"),
+                                      func.max(_p.until).label("ended"))
+                               .where(_p.presence == "on_break",
+                                      _p.until.is_(None) | (_p.until > since))
+                               .group_by(_p.agent_id))
+        return {int(row.agent_id): None if row.now else row.ended for row in rows}
 
     # --- requests --------------------------------------------------------------------------
 
