@@ -694,8 +694,19 @@ class RuleUseCases(_UseCases):
                now: datetime | None = None) -> Rule:
         return rules_admin.update_rule(self._uows, actor, rule_id, form, now=self._now(now))
 
+    def set_enabled(self, actor: Agent, rule_id: int, enabled: bool, *,
+                    now: datetime | None = None) -> Rule:
+        return rules_admin.set_rule_enabled(self._uows, actor, rule_id, enabled,
+                                            now=self._now(now))
+
     def delete(self, actor: Agent, rule_id: int) -> None:
         rules_admin.delete_rule(self._uows, actor, rule_id)
+
+    def screen(self, actor: Agent, *, ticket_id: int | None = None,
+               event: EventKind | None = None,
+               now: datetime | None = None) -> rules_admin.RulesScreen:
+        return rules_admin.rules_screen(self._uows, actor, now=self._now(now),
+                                        ticket_id=ticket_id, event=event)
 
     def get(self, actor: Agent, rule_id: int) -> Rule:
         return rules_admin.get_rule(self._uows, actor, rule_id)
