@@ -10,15 +10,13 @@ action types they may use.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.rules import Rule
-from hubdesk.domain.sla import NamedCalendar
+from hubdesk.web.sla_forms import calendar_key
 
 RULE_FIELDS = ["name", "position", "enabled", "trigger", "trigger.on", "trigger.status",
                "trigger.hours", "trigger.since", "trigger.calendar", "conditions", "actions"]
@@ -72,25 +70,6 @@ def typed_fields(form: FormData) -> dict[str, Any]:
     fields["enabled"] = form.get("enabled") == "yes"
     fields["trigger_on"] = [str(v) for v in form.getlist("trigger_on")]
     return fields
-
-
-def calendar_key(plain: Mapping[str, Any] | None) -> str:
-    """One text per calendar, so a rule's calendar is recognised among the stored ones."""
-    if not plain:
-        return ""
-    return json.dumps(BusinessCalendar.from_dict(plain).to_dict(), sort_keys=True,
-                      ensure_ascii=False)
-
-
-def calendar_choices(calendars: list[NamedCalendar], chosen: str) -> list[tuple[str, str]]:
-    """The time trigger's choices: calendar time, each stored calendar, and a calendar of
-    the rule's own (kept as it is) when it is none of those."""
-    choices = [("", "Calendar time (around the clock)")]
-    choices += [(calendar_key(named.calendar.to_dict()), f"Business hours of {named.name}")
-                for named in calendars]
-    if chosen and chosen not in {value for value, _ in choices}:
-        choices.append((chosen, "This rule's own business hours"))
-    return choices
 
 
 def _json(text: str, field: str) -> Any:

@@ -20,15 +20,10 @@ from hubdesk.domain.rules.fields import CATALOGUE
 from hubdesk.domain.rules.model import ANCHORS, TIMED_STATUSES, TRIGGER_KINDS
 from hubdesk.services.rules.admin import RulesScreen
 from hubdesk.web.render import render
-from hubdesk.web.rule_forms import (
-    RULE_FIELDS,
-    calendar_choices,
-    rule_fields,
-    rule_plain_form,
-    typed_fields,
-)
+from hubdesk.web.rule_forms import RULE_FIELDS, rule_fields, rule_plain_form, typed_fields
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors
+from hubdesk.web.sla_forms import calendar_choices
 
 router = APIRouter(include_in_schema=False)
 
