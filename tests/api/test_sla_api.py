@@ -129,3 +129,20 @@ def test_at_risk_forecasts_waiting_tickets_for_those_who_watch_the_queues(client
     assert client.get("/api/v1/sla/at-risk?threshold=1.5",
                       headers=manager).status_code == 422
     assert client.get("/api/v1/sla/at-risk", headers=people["rep"].headers).status_code == 403
+
+
+def test_a_ladder_may_escalate_and_an_unknown_step_is_refused_naming_it(client, people):
+    manager = people["manager"].headers
+    body = {"name": "Escalating", "targets": {"normal": {"resolution": 60}},
+            "ladder": [{"at_percent": 100, "actions": ["escalate_tier",
+                                                       "notify_coordinators"]}]}
+    created = client.post("/api/v1/sla/policies", headers=manager, json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["ladder"] == body["ladder"]
+    refused = client.put(f"/api/v1/sla/policies/{created.json()['id']}", headers=manager,
+                         json={**body, "ladder": [{"at_percent": 100,
+                                                   "actions": ["reassign_to_tier_2"]}]})
+    assert refused.status_code == 422, refused.text
+    assert "ladder.0.actions.0" in [e["field"] for e in refused.json()["errors"]]
+    assert client.get(f"/api/v1/sla/policies/{created.json()['id']}",
+                      headers=manager).json() == created.json()

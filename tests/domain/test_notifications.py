@@ -19,6 +19,11 @@ def test_a_ladder_step_and_a_breach_in_words():
     breach = notice_of("sla_step_reached", 4, {"target": "resolution", "at_percent": 100,
                                                "notify_agent_ids": [3]})
     assert breach is not None and breach.text == "The resolution time of ticket #4 has run out"
+    escalated = notice_of("sla_step_reached", 4, {"target": "resolution", "at_percent": 100,
+                                                  "notify_agent_ids": [3],
+                                                  "escalated_to_tier": 2})
+    assert escalated is not None and escalated.text == (
+        "The resolution time of ticket #4 has run out; it was escalated to tier 2")
 
 
 def test_a_rules_message_is_bounded_and_masked_and_its_target_kept():

@@ -1,11 +1,20 @@
-"""The console's rules page: the rules in order and a dry run for a ticket, for
-administrators and managers only."""
+"""The console's rules page, on both databases: the rules in order, adding, changing,
+switching and removing them through the use cases the API calls (a refused rule explained
+beside its field, nothing saved), and a dry run for a ticket, for administrators and
+managers only."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from hubdesk.domain.agents import Role
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.sla import NamedCalendar
 from tests import factories
-from tests.web.pages import sign_in
+from tests.web.pages import post_form, sign_in
+from tests.web.test_settings import _error_beside
+from tests.web.test_units_of_work import count_transactions
 
 
 def test_a_manager_sees_the_rules_and_a_dry_run_with_each_condition(hub, client):
@@ -33,3 +42,158 @@ def test_other_roles_are_refused_the_rules_page(hub, client):
     sign_in(client, lead.agent)
     assert client.get("/rules").status_code == 403
     assert 'href="/rules"' not in client.get("/tickets").text
+
+
+URGENT_REFUNDS = {
+    "name": "Urgent refunds", "position": "5", "enabled": "yes", "trigger_type": "event",
+    "trigger_on": "created",
+    "conditions": '{"all": [{"field": "ticket.subject", "op": "contains", "value": "refund"}]}',
+    "actions": '[{"type": "set", "field": "priority", "value": "urgent"}]'}
+
+
+def _manager(hub, client):
+    manager = factories.staff(hub, Role.MANAGER, with_password=True).agent
+    sign_in(client, manager)
+    return manager
+
+
+def test_a_manager_adds_changes_switches_and_removes_a_rule(hub, client):
+    manager = _manager(hub, client)
+    saved = post_form(client, "/rules", URGENT_REFUNDS, page="/rules")
+    assert saved.status_code == 200 and "Rule “Urgent refunds” saved." in saved.text
+    [rule] = hub.app.rules.list(manager)
+    assert rule.to_dict() == {
+        "id": rule.id, "name": "Urgent refunds", "position": 5, "enabled": True,
+        "trigger": {"type": "event", "on": ["created"]},
+        "conditions": {"all": [{"field": "ticket.subject", "op": "contains",
+                                "value": "refund"}]},
+        "actions": [{"type": "set", "field": "priority", "value": "urgent"}]}
+    # a ticket opened now is changed by the rule the console saved
+    opened = factories.ticket(hub, manager, subject="A refund please").ticket
+    assert opened.priority.value == "urgent"
+
+    edit = client.get(f"/rules/{rule.id}")
+    assert edit.status_code == 200 and 'value="Urgent refunds"' in edit.text
+    assert 'value="created" checked' in edit.text and "ticket.subject" in edit.text
+    changed = post_form(client, f"/rules/{rule.id}", URGENT_REFUNDS | {
+        "trigger_type": "time", "trigger_status": "pending", "trigger_hours": "72",
+        "trigger_since": "status_changed", "trigger_calendar": "",
+        "actions": '[{"type": "set", "field": "status", "value": "solved"}]'}, page="/rules")
+    assert changed.status_code == 200
+    trigger = hub.app.rules.get(manager, rule.id).to_dict()["trigger"]
+    assert trigger == {"type": "time", "status": "pending", "hours": 72,
+                       "since": "status_changed"}
+
+    off = post_form(client, f"/rules/{rule.id}/enabled", {"enabled": "no"}, page="/rules")
+    assert "Rule “Urgent refunds” disabled." in off.text
+    assert hub.app.rules.get(manager, rule.id).enabled is False
+    assert "Enable Urgent refunds" in off.text
+    post_form(client, f"/rules/{rule.id}/enabled", {"enabled": "yes"}, page="/rules")
+    assert hub.app.rules.get(manager, rule.id).enabled is True
+    removed = post_form(client, f"/rules/{rule.id}/delete", {}, page="/rules")
+    assert "Rule removed." in removed.text and hub.app.rules.list(manager) == []
+
+
+def test_a_time_rule_counts_business_hours_on_a_stored_calendar(hub, client):
+    manager = _manager(hub, client)
+    office = {"timezone": "Europe/Berlin",
+              "hours": {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu",
+                                                              "fri")}}
+    hub.app.sla.create_calendar(manager, NamedCalendar(
+        None, "Berlin office", BusinessCalendar.from_dict(office)))
+    page = client.get("/rules").text
+    [choice] = re.findall(r'<option value="([^"]*)">Business hours of Berlin office', page)
+    saved = post_form(client, "/rules", URGENT_REFUNDS | {
+        "name": "Remind", "trigger_type": "time", "trigger_status": "pending",
+        "trigger_hours": "1.5", "trigger_since": "updated",
+        "trigger_calendar": html.unescape(choice),
+        "actions": '[{"type": "add_tags", "tags": ["reminded"]}]'}, page="/rules")
+    assert saved.status_code == 200, saved.text
+    [rule] = hub.app.rules.list(manager)
+    trigger = rule.to_dict()["trigger"]
+    assert trigger["hours"] == 1.5 and trigger["since"] == "updated"
+    assert trigger["calendar"]["hours"]["mon"] == [["09:00", "17:00"]]
+    edit = client.get(f"/rules/{rule.id}").text
+    assert re.search(r'<option value="[^"]*" selected>Business hours of Berlin office', edit)
+
+
+def test_a_refused_rule_is_explained_beside_its_field_and_nothing_is_saved(hub, client):
+    manager = _manager(hub, client)
+    unknown = post_form(client, "/rules", URGENT_REFUNDS | {
+        "conditions": '{"all": [{"field": "ticket.colour", "op": "=", "value": "red"}]}'},
+        page="/rules")
+    assert unknown.status_code == 422
+    assert "ticket.colour" in _error_beside(unknown.text, "rule-conditions")
+    assert 'value="Urgent refunds"' in unknown.text  # what was typed is kept
+    broken = post_form(client, "/rules", URGENT_REFUNDS | {"actions": '[{"type": "set",'},
+                       page="/rules")
+    assert broken.status_code == 422
+    assert "not valid JSON" in _error_beside(broken.text, "rule-actions")
+    no_event = post_form(client, "/rules", URGENT_REFUNDS | {"trigger_on": []},
+                         page="/rules")
+    assert no_event.status_code == 422
+    assert "event kinds" in _error_beside(no_event.text, "trigger-on")
+    hours = post_form(client, "/rules", URGENT_REFUNDS | {
+        "trigger_type": "time", "trigger_status": "pending", "trigger_hours": "soon"},
+        page="/rules")
+    assert hours.status_code == 422
+    assert "number of hours" in _error_beside(hours.text, "trigger-hours")
+    assert hub.app.rules.list(manager) == []
+
+
+def test_rules_that_would_loop_are_refused_and_the_other_stays_as_it_was(hub, client):
+    manager = _manager(hub, client)
+    to_high = {**URGENT_REFUNDS, "name": "Up", "trigger_on": "updated", "conditions": "{}",
+               "actions": '[{"type": "set", "field": "priority", "value": "high"}]'}
+    assert post_form(client, "/rules", to_high, page="/rules").status_code == 200
+    looping = post_form(client, "/rules", to_high | {
+        "name": "Down", "actions": '[{"type": "set", "field": "priority", "value": "low"}]'},
+        page="/rules")
+    assert looping.status_code == 422
+    assert "rules 'Up' and 'Down' would loop" in html.unescape(looping.text)
+    [up] = hub.app.rules.list(manager)
+    # disabled, the second may be saved; switching it on again is refused the same way
+    saved = post_form(client, "/rules", to_high | {
+        "name": "Down", "enabled": "", "actions": '[{"type": "set", "field": "priority", '
+                                                  '"value": "low"}]'}, page="/rules")
+    assert saved.status_code == 200
+    down = next(r for r in hub.app.rules.list(manager) if r.name == "Down")
+    refused = post_form(client, f"/rules/{down.id}/enabled", {"enabled": "yes"},
+                        page="/rules")
+    assert "rules 'Up' and 'Down' would loop" in html.unescape(refused.text)
+    assert hub.app.rules.get(manager, down.id).enabled is False
+    assert hub.app.rules.get(manager, up.id) == up
+
+
+def test_the_dry_run_may_ask_as_if_one_event_happened(hub, client):
+    manager = _manager(hub, client)
+    post_form(client, "/rules", URGENT_REFUNDS, page="/rules")
+    ticket = factories.ticket(hub, manager, subject="A refund please").ticket
+    as_created = client.get(f"/rules?ticket={ticket.id}&event=created")
+    assert as_created.status_code == 200 and "would fire" in as_created.text
+    as_noted = client.get(f"/rules?ticket={ticket.id}&event=noted")
+    assert "would not fire" in as_noted.text
+
+
+def test_other_roles_may_not_change_rules(hub, client):
+    manager = factories.staff(hub, Role.MANAGER).agent
+    rule = hub.app.rules.create(manager, {
+        "name": "Tag", "trigger": {"type": "event", "on": ["created"]},
+        "actions": [{"type": "add_tags", "tags": ["seen"]}]})
+    lead = factories.staff(hub, Role.TEAM_LEAD, with_password=True)
+    sign_in(client, lead.agent)
+    page = "/tickets"
+    assert post_form(client, "/rules", URGENT_REFUNDS, page=page).status_code == 403
+    post_form(client, f"/rules/{rule.id}/delete", {}, page=page)
+    post_form(client, f"/rules/{rule.id}/enabled", {"enabled": "no"}, page=page)
+    assert hub.app.rules.list(manager) == [rule]
+
+
+def test_the_rules_page_with_a_dry_run_is_read_in_one_unit_of_work(hub, client):
+    manager = _manager(hub, client)
+    post_form(client, "/rules", URGENT_REFUNDS, page="/rules")
+    ticket = factories.ticket(hub, manager, subject="A refund please").ticket
+    with count_transactions(hub.engine) as begun:
+        page = client.get(f"/rules?ticket={ticket.id}")
+    assert page.status_code == 200 and "would fire" in page.text
+    assert len(begun) == 2  # the session check, then everything the page shows

@@ -173,3 +173,22 @@ def test_a_policy_with_a_calendar_of_its_own_keeps_it_when_changed(hub, client):
     assert saved.name == "Tokyo office" and saved.calendar_id is None
     assert dict(saved.calendar or {})["timezone"] == "Asia/Tokyo"
     assert saved.to_dict()["targets"] == {"high": {"first_response": 45}}
+
+
+def test_a_ladder_step_escalates_to_the_next_tier_and_an_unknown_one_is_named(hub, client):
+    manager = _manager(hub, client)
+    saved = post_form(client, "/settings/sla", {
+        "name": "Escalating", "targets.normal.resolution": "60",
+        "ladder": "75: notify_assignee\n100: escalate_tier, notify_coordinators"},
+        page="/settings/sla")
+    assert saved.status_code == 200, saved.text
+    [policy] = hub.app.sla.policies(manager)
+    assert policy.ladder[-1].to_dict() == {"at_percent": 100, "actions": [
+        "escalate_tier", "notify_coordinators"]}
+    assert "escalate_tier" in client.get(f"/settings/sla/{policy.id}").text
+    refused = post_form(client, f"/settings/sla/{policy.id}", {
+        "name": "Escalating", "targets.normal.resolution": "60",
+        "ladder": "100: reassign_to_tier_2"}, page="/settings/sla")
+    assert refused.status_code == 422
+    assert "escalate_tier" in _error_beside(refused.text, "policy-ladder")
+    assert hub.app.sla.policies(manager) == [policy]

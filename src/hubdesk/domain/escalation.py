@@ -38,8 +38,11 @@ def current_tier(steps: list[TierStep]) -> int:
 
 
 def escalate(ticket: Ticket, steps: list[TierStep], *, staffed_tiers: frozenset[int],
-             reason: str, actor_id: int, at: datetime, team_id: int | None = None) -> TierStep:
-    """Move ``ticket`` to the next tier; ``staffed_tiers`` are the tiers active agents work."""
+             reason: str, actor_id: int, at: datetime, team_id: int | None = None,
+             by: Actor | None = None, data: dict[str, object] | None = None) -> TierStep:
+    """Move ``ticket`` to the next tier; ``staffed_tiers`` are the tiers active agents work.
+    ``actor_id`` is on whose authority; ``by`` who made the move when that is not that agent
+    (an SLA ladder: the system), with ``data`` saying why."""
     _check_mutable(ticket)
     text = clean_text(reason, "reason", MAX_REASON_LENGTH, "reason for escalating")
     now_tier = current_tier(steps)
@@ -55,9 +58,15 @@ def escalate(ticket: Ticket, steps: list[TierStep], *, staffed_tiers: frozenset[
         changes["team_id"] = (ticket.team_id, team_id)
         ticket.team_id = team_id
     ticket.assignee_id = None
-    ticket.record(Actor.agent(actor_id), EventKind.ESCALATED, at, changes=changes,
-                  data={"reason": text, "tier": target})
+    ticket.record(by or Actor.agent(actor_id), EventKind.ESCALATED, at, changes=changes,
+                  data={**(data or {}), "reason": text, "tier": target})
     return step
+
+
+def escalated_since(steps: list[TierStep], since: datetime) -> bool:
+    """Whether the escalation in force was made at or after ``since``: an SLA clock whose
+    cycle began before it has had its escalation already (by a person or another clock)."""
+    return bool(steps) and steps[-1].escalated_at >= since
 
 
 def deescalate(ticket: Ticket, steps: list[TierStep], *, reason: str, actor_id: int,

@@ -85,6 +85,9 @@ def notice_of(kind: str, ticket_id: int | None, data: Mapping[str, Any]) -> Noti
         breached = isinstance(percent, int) and percent >= 100
         said = (f"The {target} time of {where} has run out" if breached
                 else f"{percent} % of the {target} time of {where} is used")
+        tier = data.get("escalated_to_tier")
+        if isinstance(tier, int):
+            said += f"; it was escalated to tier {tier}"
         return Notice(NoticeKind.SLA_STEP, bounded(said), agent_ids)
     for event_kind, phrase in _HANDOFF_PHRASES.items():
         if kind == event_kind.value:

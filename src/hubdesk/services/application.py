@@ -43,6 +43,7 @@ from hubdesk.services import (
     control_room,
     directory,
     feedback,
+    handoffs,
     jobs,
     macros,
     mail,
@@ -66,6 +67,7 @@ from hubdesk.services import (
     workforce_floor,
     workforce_screens,
 )
+from hubdesk.services import departments as department_admin
 from hubdesk.services import queue as queues
 from hubdesk.services.customers import (
     CustomerScreen,
@@ -362,6 +364,16 @@ class DirectoryUseCases(_UseCases):
 
     def create_department(self, actor: Agent, department: Department) -> Department:
         return directory.create_department(self._uows, actor, department)
+
+    def departments_screen(self, actor: Agent) -> department_admin.DepartmentsScreen:
+        """The console's departments screen: departments, their OLAs, calendars, agents."""
+        return department_admin.departments_screen(self._uows, actor)
+
+    def save_department(self, actor: Agent, department: Department,
+                        ola: handoffs.OlaInput | None, *,
+                        now: datetime | None = None) -> Department:
+        return department_admin.save_department(self._uows, actor, department, ola,
+                                           now=self._now(now))
 
     def update_department(self, actor: Agent, department_id: int, *, name: str | None = None,
                           description: str | None = None,
@@ -694,8 +706,19 @@ class RuleUseCases(_UseCases):
                now: datetime | None = None) -> Rule:
         return rules_admin.update_rule(self._uows, actor, rule_id, form, now=self._now(now))
 
+    def set_enabled(self, actor: Agent, rule_id: int, enabled: bool, *,
+                    now: datetime | None = None) -> Rule:
+        return rules_admin.set_rule_enabled(self._uows, actor, rule_id, enabled,
+                                            now=self._now(now))
+
     def delete(self, actor: Agent, rule_id: int) -> None:
         rules_admin.delete_rule(self._uows, actor, rule_id)
+
+    def screen(self, actor: Agent, *, ticket_id: int | None = None,
+               event: EventKind | None = None,
+               now: datetime | None = None) -> rules_admin.RulesScreen:
+        return rules_admin.rules_screen(self._uows, actor, now=self._now(now),
+                                        ticket_id=ticket_id, event=event)
 
     def get(self, actor: Agent, rule_id: int) -> Rule:
         return rules_admin.get_rule(self._uows, actor, rule_id)

@@ -251,8 +251,8 @@ def list_teams(uows: UnitOfWorkFactory, actor: Agent) -> list[Team]:
 
 def create_team(uows: UnitOfWorkFactory, actor: Agent, team: Team) -> Team:
     check_directory_write(actor, DirectoryKind.TEAMS)
-    team.name = _group_name("team", team.name)
-    with _unique_name("team", team.name), uows() as uow:
+    team.name = group_name("team", team.name)
+    with unique_name("team", team.name), uows() as uow:
         uow.structure.add_team(team)
         uow.commit()
     return team
@@ -262,12 +262,12 @@ def update_team(uows: UnitOfWorkFactory, actor: Agent, team_id: int, *,
                 name: str | None = None, description: str | None = None) -> Team:
     """Change the fields given; the others keep their values."""
     check_directory_write(actor, DirectoryKind.TEAMS)
-    with _unique_name("team", name), uows() as uow:
+    with unique_name("team", name), uows() as uow:
         team = uow.structure.get_team(team_id)
         if team is None:
             raise NotFound(f"team {team_id} was not found")
         if name is not None:
-            team.name = _group_name("team", name)
+            team.name = group_name("team", name)
         if description is not None:
             team.description = description
         uow.structure.save_team(team)
@@ -302,8 +302,8 @@ def list_departments(uows: UnitOfWorkFactory, actor: Agent) -> list[Department]:
 def create_department(uows: UnitOfWorkFactory, actor: Agent,
                       department: Department) -> Department:
     check_directory_write(actor, DirectoryKind.DEPARTMENTS)
-    department.name = _group_name("department", department.name)
-    with _unique_name("department", department.name), uows() as uow:
+    department.name = group_name("department", department.name)
+    with unique_name("department", department.name), uows() as uow:
         uow.structure.add_department(department)
         uow.commit()
     return department
@@ -314,12 +314,12 @@ def update_department(uows: UnitOfWorkFactory, actor: Agent, department_id: int,
                       email: str | None = None) -> Department:
     """Change the fields given; the others keep their values."""
     check_directory_write(actor, DirectoryKind.DEPARTMENTS)
-    with _unique_name("department", name), uows() as uow:
+    with unique_name("department", name), uows() as uow:
         department = uow.structure.get_department(department_id)
         if department is None:
             raise NotFound(f"department {department_id} was not found")
         if name is not None:
-            department.name = _group_name("department", name)
+            department.name = group_name("department", name)
         if description is not None:
             department.description = description
         if email is not None:
@@ -329,7 +329,7 @@ def update_department(uows: UnitOfWorkFactory, actor: Agent, department_id: int,
     return department
 
 
-def _group_name(label: str, name: str) -> str:
+def group_name(label: str, name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise ValidationFailed(f"a {label} needs a name", {"name": "required"})
@@ -337,7 +337,7 @@ def _group_name(label: str, name: str) -> str:
 
 
 @contextmanager
-def _unique_name(label: str, name: str | None) -> Iterator[None]:
+def unique_name(label: str, name: str | None) -> Iterator[None]:
     """Team and department names are unique: a clash is a conflict the caller can fix."""
     try:
         yield

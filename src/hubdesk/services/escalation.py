@@ -1,4 +1,9 @@
-"""Tiered escalation use cases: up to the next tier with a reason, and back down."""
+"""Tiered escalation use cases: up to the next tier with a reason, and back down.
+
+`escalate_on` is the one step every escalation takes inside its transaction, a person's
+(`escalate_ticket`) and an SLA ladder's (`services/sla_sweep.py`): the tier pushed and the
+`escalated` event recorded; once the caller flushes it, its handlers give the old agent's
+units back and let routing pick an agent of the new tier."""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ from datetime import datetime
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.escalation import deescalate, escalate
+from hubdesk.domain.escalation import TierStep, deescalate, escalate
+from hubdesk.domain.events import Actor
 from hubdesk.domain.permissions import TicketAction, check_may_escalate_tier
+from hubdesk.domain.tickets import Ticket
 from hubdesk.services.intake import NO_TOOLS, IntakeTools, mask_line
-from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import detail_of, flush_events, load_for
 from hubdesk.services.views import TicketDetail
 
@@ -27,17 +34,29 @@ def escalate_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, reaso
         check_may_escalate_tier(actor, ticket)
         if team_id is not None and uow.structure.get_team(team_id) is None:
             raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
-        step = escalate(ticket, uow.handoffs.tier_steps(ticket_id),
-                        staffed_tiers=uow.handoffs.staffed_tiers(),
-                        reason=mask_line(tools, reason), actor_id=actor.id, at=at,
-                        team_id=team_id)
-        uow.handoffs.push_tier(step)
+        escalate_on(uow, ticket, mask_line(tools, reason), authority_id=actor.id, at=at,
+                    team_id=team_id)
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
         # Read in the same transaction: the ticket may now be out of the caller's queue.
         detail = detail_of(uow, ticket, viewer=actor, now=at)
         uow.commit()
     return detail
+
+
+def escalate_on(uow: UnitOfWork, ticket: Ticket, reason: str, *, authority_id: int,
+                at: datetime, team_id: int | None = None, by: Actor | None = None,
+                data: dict[str, object] | None = None) -> TierStep:
+    """Escalate ``ticket`` (loaded for update) in ``uow``'s transaction; the caller saves it
+    and flushes its events. Raises `Conflict` when no active agent works the next tier and
+    `IllegalTransition` for a closed or merged ticket, before anything changed."""
+    assert ticket.id is not None
+    step = escalate(ticket, uow.handoffs.tier_steps(ticket.id),
+                    staffed_tiers=uow.handoffs.staffed_tiers(), reason=reason,
+                    actor_id=authority_id, at=at, team_id=team_id, by=by, data=data)
+    # Before the events are flushed: routing reads the tier reached from the steps in force.
+    uow.handoffs.push_tier(step)
+    return step
 
 
 def deescalate_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, reason: str, *,

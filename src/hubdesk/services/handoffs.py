@@ -222,22 +222,33 @@ def set_ola(uows: UnitOfWorkFactory, actor: Agent, department_id: int,
             data: OlaInput | None, *, now: datetime | None = None) -> Ola | None:
     """Set (or, with None, remove) a department's OLA; open handoffs keep their deadlines."""
     check_may_configure_olas(actor)
-    ola = None
-    if data is not None:
-        ola = Ola(target=timedelta(minutes=data.target_minutes),
-                  calendar=_calendar(data.calendar), lead_id=data.lead_id,
-                  coordinator_after=timedelta(minutes=data.coordinator_after_minutes))
+    ola = ola_of(data)
     with uows() as uow:
         if uow.structure.get_department(department_id) is None:
             raise NotFound(f"department {department_id} was not found")
-        if ola is not None and ola.lead_id is not None:
-            lead = uow.agents.get(ola.lead_id)
-            if lead is None or not lead.active:
-                raise ValidationFailed("the department lead must be an active agent",
-                                       {"lead_id": "unknown"})
-        uow.handoffs.set_ola(department_id, ola, now or utcnow())
+        set_ola_on(uow, department_id, ola, now or utcnow())
         uow.commit()
     return ola
+
+
+def ola_of(data: OlaInput | None) -> Ola | None:
+    """The OLA as given, validated as far as it can be without the store."""
+    if data is None:
+        return None
+    return Ola(target=timedelta(minutes=data.target_minutes),
+               calendar=_calendar(data.calendar), lead_id=data.lead_id,
+               coordinator_after=timedelta(minutes=data.coordinator_after_minutes))
+
+
+def set_ola_on(uow: UnitOfWork, department_id: int, ola: Ola | None, at: datetime) -> None:
+    """Store an existing department's OLA in ``uow``'s transaction; its lead must be an
+    active agent."""
+    if ola is not None and ola.lead_id is not None:
+        lead = uow.agents.get(ola.lead_id)
+        if lead is None or not lead.active:
+            raise ValidationFailed("the department lead must be an active agent",
+                                   {"lead_id": "unknown"})
+    uow.handoffs.set_ola(department_id, ola, at)
 
 
 def _calendar(form: dict[str, object] | None) -> BusinessCalendar | None:

@@ -82,6 +82,9 @@ class SlaSetup:
         policy = self._by_id.get(policy_id)
         return policy.ladder if policy is not None else ()
 
+    def policy_of(self, policy_id: int | None) -> SlaPolicy | None:
+        return self._by_id.get(policy_id)
+
     def governing(self, ticket: Ticket, customer: Customer | None) -> Governing | None:
         facts = TicketFacts(priority=ticket.priority, channel=ticket.channel,
                             category=ticket.category, team_id=ticket.team_id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -120,12 +121,12 @@ def create_policy(uows: UnitOfWorkFactory, actor: Agent, form: Mapping[str, Any]
     """A new policy governs tickets from their next change of what it matches on, and every
     new ticket."""
     check_sla_admin(actor)
-    policy = SlaPolicy.from_dict(form)
+    policy = replace(SlaPolicy.from_dict(form), saved_by_id=actor.id)
     with _unique("policy", policy.name), uows() as uow:
         _check_calendar_exists(uow, policy)
         policy_id = uow.sla.add_policy(policy, now or utcnow())
         uow.commit()
-    return SlaPolicy.from_dict(policy.to_dict(), policy_id=policy_id)
+    return replace(policy, id=policy_id)
 
 
 def update_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
@@ -134,7 +135,7 @@ def update_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
     the new targets, ladder and calendar from now, keeping the business time used."""
     check_sla_admin(actor)
     at = now or utcnow()
-    policy = SlaPolicy.from_dict(form, policy_id=policy_id)
+    policy = replace(SlaPolicy.from_dict(form, policy_id=policy_id), saved_by_id=actor.id)
     with _unique("policy", policy.name), uows() as uow:
         _policy(uow, policy_id)
         _check_calendar_exists(uow, policy)

@@ -5,9 +5,12 @@ with a running clock due by now are found through the index on ``next_due_at`` a
 (on PostgreSQL, skipping tickets another transaction holds), their clocks advance, and every
 step fired is claimed in ``sla_step_firings`` (unique per clock, cycle and step) in the same
 transaction as its effects: a ticket event naming whom to notify (so the notification leaves
-through the outbox once committed), a raised priority through the ticket's own ``update``, a
-breach recorded. Running the sweep twice, or on two workers at once, never fires a step
-twice: the second finds the clock moved on, and the claim is the last guard.
+through the outbox once committed), a raised priority through the ticket's own ``update``, an
+escalation to the next tier through the step a person's escalation takes
+(`services/escalation.py` `escalate_on`), a breach recorded. A ticket is escalated once per
+sweep, and not again by a clock whose cycle began before the escalation in force. Running
+the sweep twice, or on two workers at once, never fires a step twice: the second finds the
+clock moved on, and the claim is the last guard.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from datetime import datetime
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.errors import Conflict, IllegalTransition
+from hubdesk.domain.escalation import escalated_since
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.sla import LadderStep, SlaClock, StepAction
 from hubdesk.domain.tickets import Priority, Ticket
+from hubdesk.services.escalation import escalate_on
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.sla import SlaSetup
 from hubdesk.services.tickets import flush_events
@@ -91,6 +97,7 @@ def _sweep_ticket(uow: UnitOfWork, setup: SlaSetup, staff: _Staff, ticket_id: in
     # what every change of its clocks holds: the clocks themselves need no lock of their own.
     clocks = uow.sla.clocks(ticket_id)
     raise_priority = False
+    escalating: list[tuple[SlaClock, LadderStep, dict[str, Any]]] = []
     for clock in clocks:
         breached_before = clock.breached_at is not None
         steps = clock.advance(now, setup.calendar_of(clock.policy_id),
@@ -101,8 +108,11 @@ def _sweep_ticket(uow: UnitOfWork, setup: SlaSetup, staff: _Staff, ticket_id: in
                 continue
             result.steps_fired += 1
             raise_priority |= StepAction.RAISE_PRIORITY in step.actions
-            ticket.record(Actor.system(), EventKind.SLA_STEP_REACHED, now,
-                          data=_step_data(clock, step, staff.recipients(ticket, step.actions)))
+            data = _step_data(clock, step, staff.recipients(ticket, step.actions))
+            if StepAction.ESCALATE_TIER in step.actions:
+                # The step's event is flushed below, once it says how the escalation went.
+                escalating.append((clock, step, data))
+            ticket.record(Actor.system(), EventKind.SLA_STEP_REACHED, now, data=data)
         if not breached_before and clock.breached_at is not None:
             result.breaches += 1
             ticket.record(Actor.system(), EventKind.SLA_BREACHED, now, data={
@@ -113,9 +123,38 @@ def _sweep_ticket(uow: UnitOfWork, setup: SlaSetup, staff: _Staff, ticket_id: in
             and ticket.priority is not Priority.URGENT:
         # Through the ticket's own update: its event re-matches the clocks (the handler).
         ticket.update(Actor.system(), now, priority=_HIGHER[ticket.priority])
+    if escalating:
+        _escalate(uow, setup, ticket, escalating, now)
     if ticket.pending_events:
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
+
+
+def _escalate(uow: UnitOfWork, setup: SlaSetup, ticket: Ticket,
+              escalating: list[tuple[SlaClock, LadderStep, dict[str, Any]]],
+              now: datetime) -> None:
+    """Escalate for the first clock whose ladder asks it and whose cycle has had no
+    escalation yet; what was done (or why not) goes into each step's event."""
+    assert ticket.id is not None
+    for clock, step, data in escalating:
+        policy = setup.policy_of(clock.policy_id)
+        if escalated_since(uow.handoffs.tier_steps(ticket.id), clock.started_at):
+            data["escalation"] = "already escalated since this target's time began"
+            continue
+        if policy is None or policy.saved_by_id is None:
+            data["escalation"] = "refused: the policy has no manager on record; save it again"
+            continue
+        what = "breached" if step.is_breach else f"reached {step.at_percent} %"
+        try:
+            reached = escalate_on(
+                uow, ticket, f"SLA policy {policy.name!r}: {clock.target.value} {what}",
+                authority_id=policy.saved_by_id, at=now, by=Actor.system(),
+                data={"sla_policy_id": policy.id, "target": clock.target.value})
+        except (Conflict, IllegalTransition) as refused:
+            data["escalation"] = f"refused: {refused}"
+            continue
+        data["escalation"] = "escalated"
+        data["escalated_to_tier"] = reached.tier
 
 
 def _step_data(clock: SlaClock, step: LadderStep, notify: list[int]) -> dict[str, Any]:

@@ -31,11 +31,12 @@ class SqlHandoffRepository:
     def ola(self, department_id: int) -> Ola | None:
         row = self.db.execute(select(t.department_olas).where(
             t.department_olas.c.department_id == department_id)).first()
-        if row is None:
-            return None
-        return Ola.from_dict({"target_minutes": row.target_minutes, "calendar": row.calendar,
-                             "lead_id": row.lead_id,
-                             "coordinator_after_minutes": row.coordinator_after_minutes})
+        return _ola(row) if row is not None else None
+
+    def olas(self) -> dict[int, Ola]:
+        """Every department's OLA, by department, in one read."""
+        return {row.department_id: _ola(row)
+                for row in self.db.execute(select(t.department_olas))}
 
     def set_ola(self, department_id: int, ola: Ola | None, at: datetime) -> None:
         self.db.execute(delete(t.department_olas).where(
@@ -168,6 +169,12 @@ class SqlHandoffRepository:
         rows = self.db.execute(select(t.agents.c.tier).where(t.agents.c.active.is_(True))
                                .distinct())
         return frozenset(int(r.tier) for r in rows)
+
+
+def _ola(row: Row[Any]) -> Ola:
+    return Ola.from_dict({"target_minutes": row.target_minutes, "calendar": row.calendar,
+                         "lead_id": row.lead_id,
+                         "coordinator_after_minutes": row.coordinator_after_minutes})
 
 
 def _values(h: Handoff) -> dict[str, Any]:

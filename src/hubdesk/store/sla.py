@@ -9,6 +9,7 @@ queueing behind one another, and a ticket being changed right now is left for th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,7 +61,7 @@ class SqlSlaRepository:
     def policies(self) -> list[SlaPolicy]:
         rows = self.db.execute(select(t.sla_policies).order_by(
             t.sla_policies.c.position, t.sla_policies.c.id)).all()
-        return [SlaPolicy.from_dict(row.form, policy_id=row.id) for row in rows]
+        return [_policy(row) for row in rows]
 
     def add_policy(self, policy: SlaPolicy, at: datetime) -> int:
         self._free_name(t.sla_policies, policy.name, None)
@@ -172,9 +173,20 @@ def _calendar(row: Row[Any]) -> NamedCalendar:
     return NamedCalendar(row.id, row.name, BusinessCalendar.from_dict(row.form))
 
 
+# Who saved a policy is kept in its JSON beside the plain form, which never carries it.
+_SAVED_BY = "saved_by_id"
+
+
+def _policy(row: Row[Any]) -> SlaPolicy:
+    form = dict(row.form)
+    saved_by = form.pop(_SAVED_BY, None)
+    return replace(SlaPolicy.from_dict(form, policy_id=row.id), saved_by_id=saved_by)
+
+
 def _policy_values(policy: SlaPolicy) -> dict[str, Any]:
     return {"name": policy.name, "position": policy.position,
-            "calendar_id": policy.calendar_id, "form": policy.to_dict()}
+            "calendar_id": policy.calendar_id,
+            "form": {**policy.to_dict(), _SAVED_BY: policy.saved_by_id}}
 
 
 def _clock_values(clock: SlaClock) -> dict[str, Any]:

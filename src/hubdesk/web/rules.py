@@ -1,5 +1,8 @@
 """Console pages for automation rules (administrators and managers): the rules in the order
-they run, and a dry run that shows which would fire for a ticket and why."""
+they run, a form to add or change one, switching one on or off, removing one, and a dry run
+that shows which would fire for a ticket and why. Every change goes through the rule use
+cases the API calls, so a refused rule (a loop, an unknown field) is the API's message,
+shown beside the field it names, and nothing is saved."""
 
 from __future__ import annotations
 
@@ -7,35 +10,124 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.errors import DomainError
-from hubdesk.domain.permissions import RULE_ADMIN_ROLES
-from hubdesk.services.application import Application
+from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied
+from hubdesk.domain.events import EventKind
+from hubdesk.domain.rules.actions import NOTIFY_TARGETS, SETTABLE
+from hubdesk.domain.rules.fields import CATALOGUE
+from hubdesk.domain.rules.model import ANCHORS, TIMED_STATUSES, TRIGGER_KINDS
+from hubdesk.services.rules.admin import RulesScreen
 from hubdesk.web.render import render
-from hubdesk.web.session import AgentDep, app_of
+from hubdesk.web.rule_forms import RULE_FIELDS, rule_fields, rule_plain_form, typed_fields
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.settings import place_errors
+from hubdesk.web.sla_forms import calendar_choices
 
 router = APIRouter(include_in_schema=False)
 
+TRIGGER_KIND_NAMES = [k.value for k in TRIGGER_KINDS]
+CHOICES = {"trigger_kinds": TRIGGER_KIND_NAMES,
+           "timed_statuses": [s.value for s in TIMED_STATUSES], "anchors": list(ANCHORS),
+           "catalogue": sorted(CATALOGUE.values(), key=lambda spec: spec.name),
+           "settable": list(SETTABLE), "notify_targets": list(NOTIFY_TARGETS)}
 
-def _load(app: Application, agent: Agent, ticket_id: int | None) -> dict[str, Any]:
-    rules = app.rules.list(agent)
-    verdicts = app.rules.dry_run(agent, ticket_id) if ticket_id is not None else None
-    return {"rules": rules, "verdicts": verdicts, "ticket_id": ticket_id}
+
+def _asked_ticket(request: Request) -> tuple[str, int | None, EventKind | None]:
+    raw = request.query_params.get("ticket", "").strip().lstrip("#")
+    ticket_id = int(raw) if raw.isdigit() and len(raw) < 16 else None
+    event = request.query_params.get("event", "")
+    return raw, ticket_id, EventKind(event) if event in TRIGGER_KIND_NAMES else None
+
+
+async def _page(request: Request, agent: Agent, rule_id: int | None = None, *,
+                error: DomainError | None = None, form: dict[str, Any] | None = None
+                ) -> Response:
+    """The rules, the form (a new rule, ``rule_id`` as stored, or ``form`` as typed with
+    ``error`` beside its fields) and the dry run asked for in the query."""
+    app = app_of(request)
+    raw, ticket_id, event = _asked_ticket(request)
+    dry_run_error = None
+    try:
+        screen: RulesScreen = await run_in_threadpool(
+            lambda: app.rules.screen(agent, ticket_id=ticket_id, event=event))
+    except PermissionDenied:
+        return render(request, "error.html", 403, agent=agent, title="Forbidden",
+                      detail="Automation rules are managed by administrators and managers.")
+    except DomainError as asked_wrong:  # the ticket asked about: not found, out of scope
+        dry_run_error = asked_wrong
+        screen = await run_in_threadpool(lambda: app.rules.screen(agent))
+    editing = next((r for r in screen.rules if r.id == rule_id), None)
+    if rule_id is not None and editing is None:
+        return render(request, "error.html", 404, agent=agent, title="Not found",
+                      detail=f"There is no rule {rule_id}; it may have been removed.")
+    fields = form if form is not None else rule_fields(editing)
+    status = error.status if error else dry_run_error.status if dry_run_error else 200
+    return render(request, "rules.html", status, agent=agent, screen=screen,
+                  editing=editing, form=fields,
+                  calendars=calendar_choices(screen.calendars, fields["trigger_calendar"]),
+                  errors=place_errors(error, RULE_FIELDS) if error else {},
+                  error=str(dry_run_error) if dry_run_error else None, asked=raw,
+                  asked_event=event.value if event else "", **CHOICES)
 
 
 @router.get("/rules")
 async def rules_page(request: Request, agent: AgentDep) -> Response:
-    if agent.role not in RULE_ADMIN_ROLES:
-        return render(request, "error.html", 403, agent=agent, title="Forbidden",
-                      detail="Automation rules are managed by administrators and managers.")
-    raw = request.query_params.get("ticket", "").strip().lstrip("#")
-    ticket_id = int(raw) if raw.isdigit() and len(raw) < 16 else None
+    return await _page(request, agent)
+
+
+@router.get("/rules/{rule_id:int}")
+async def rule_page(request: Request, rule_id: int, agent: AgentDep) -> Response:
+    return await _page(request, agent, rule_id)
+
+
+@router.post("/rules")
+async def create_rule(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    return await _save(request, form, agent, None)
+
+
+@router.post("/rules/{rule_id:int}")
+async def update_rule(request: Request, rule_id: int, form: FormDep,
+                      agent: AgentDep) -> Response:
+    return await _save(request, form, agent, rule_id)
+
+
+async def _save(request: Request, form: Any, agent: Agent, rule_id: int | None) -> Response:
+    rules = app_of(request).rules
     try:
-        context = await run_in_threadpool(_load, app_of(request), agent, ticket_id)
+        plain = rule_plain_form(form)
+        if rule_id is None:
+            saved = await run_in_threadpool(rules.create, agent, plain)
+        else:
+            saved = await run_in_threadpool(rules.update, agent, rule_id, plain)
     except DomainError as error:
-        context = await run_in_threadpool(_load, app_of(request), agent, None)
-        return render(request, "rules.html", error.status, agent=agent, error=str(error),
-                      asked=raw, **context)
-    return render(request, "rules.html", agent=agent, error=None, asked=raw, **context)
+        if isinstance(error, NotFound):
+            rule_id = None
+        return await _page(request, agent, rule_id, error=error, form=typed_fields(form))
+    flash(request, "ok", f"Rule “{saved.name}” saved.")
+    return RedirectResponse("/rules", status_code=303)
+
+
+@router.post("/rules/{rule_id:int}/enabled")
+async def switch_rule(request: Request, rule_id: int, form: FormDep,
+                      agent: AgentDep) -> Response:
+    enabled = form.get("enabled") == "yes"
+    try:
+        rule = await run_in_threadpool(app_of(request).rules.set_enabled, agent, rule_id,
+                                       enabled)
+        flash(request, "ok", f"Rule “{rule.name}” {'enabled' if enabled else 'disabled'}.")
+    except DomainError as error:
+        flash(request, "error", str(error))
+    return RedirectResponse("/rules", status_code=303)
+
+
+@router.post("/rules/{rule_id:int}/delete")
+async def delete_rule(request: Request, rule_id: int, form: FormDep,
+                      agent: AgentDep) -> Response:
+    try:
+        await run_in_threadpool(app_of(request).rules.delete, agent, rule_id)
+        flash(request, "ok", "Rule removed.")
+    except DomainError as error:
+        flash(request, "error", str(error))
+    return RedirectResponse("/rules", status_code=303)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from hubdesk.domain.calendars import WEEKDAYS
+from hubdesk.domain.calendars import WEEKDAYS, BusinessCalendar
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.policies import SlaTarget
 from hubdesk.domain.tickets import Priority
@@ -172,3 +173,23 @@ def policy_form_fields(form: FormData) -> dict[str, Any]:
 POLICY_FIELDS = ["name", "position", "active", "conditions", "targets", "calendar_id",
                  "calendar", "pause_statuses", "ladder",
                  *(f"conditions.{k}" for k in (*CONDITION_LISTS, "category"))]
+
+
+def calendar_key(plain: Mapping[str, Any] | None) -> str:
+    """One text per calendar, so a rule's calendar is recognised among the stored ones."""
+    if not plain:
+        return ""
+    return json.dumps(BusinessCalendar.from_dict(plain).to_dict(), sort_keys=True,
+                      ensure_ascii=False)
+
+
+def calendar_choices(calendars: list[NamedCalendar], chosen: str) -> list[tuple[str, str]]:
+    """A calendar to count business time on (a rule's time trigger, a department's OLA):
+    around the clock, each stored calendar (copied, so later edits of it change nothing
+    already saved), and the one already chosen (kept as it is) when it is none of those."""
+    choices = [("", "Around the clock")]
+    choices += [(calendar_key(named.calendar.to_dict()), f"Business hours of {named.name}")
+                for named in calendars]
+    if chosen and chosen not in {value for value, _ in choices}:
+        choices.append((chosen, "Its own business hours, as saved"))
+    return choices

@@ -135,7 +135,7 @@ class GoalsIn(Strict):
 
 class StepIn(Strict):
     at_percent: Annotated[int, Field(ge=1, le=100, description="100: the breach")]
-    actions: Annotated[list[StepAction], Field(min_length=1, max_length=4)]
+    actions: Annotated[list[StepAction], Field(min_length=1, max_length=len(StepAction))]
 
 
 class PolicyIn(Strict):

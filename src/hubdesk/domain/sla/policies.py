@@ -29,6 +29,9 @@ class StepAction(StrEnum):
     NOTIFY_TEAM_LEADS = "notify_team_leads"
     NOTIFY_COORDINATORS = "notify_coordinators"
     RAISE_PRIORITY = "raise_priority"
+    # To the next support tier through the escalation a person makes (routing picks an agent
+    # of that tier), on the authority of whoever last saved the policy.
+    ESCALATE_TIER = "escalate_tier"
 
 
 BREACH_PERCENT = 100
@@ -93,6 +96,13 @@ class SlaPolicy:
     calendar: Mapping[str, Any] | None = None  # an inline plain form; neither: 24/7 UTC
     pause_statuses: frozenset[Status] = DEFAULT_PAUSE_STATUSES
     ladder: tuple[LadderStep, ...] = DEFAULT_LADDER
+    # Who last saved the policy: an escalation its ladder makes is recorded as on their
+    # authority. Kept beside the plain form, never taken from it.
+    saved_by_id: int | None = None
+
+    @property
+    def escalates(self) -> bool:
+        return any(StepAction.ESCALATE_TIER in step.actions for step in self.ladder)
 
     def matches(self, facts: TicketFacts) -> bool:
         return self.active and all(facts.value(key) in allowed

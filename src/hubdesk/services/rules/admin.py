@@ -7,7 +7,7 @@ refused rule leaves the stored rules as they were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from hubdesk.domain.events import EventKind
 from hubdesk.domain.permissions import TicketAction, check_rules_admin
 from hubdesk.domain.rules import Rule, RuleVerdict, check_no_loop, dry_run, parse_rule
 from hubdesk.domain.rules.actions import CallWebhook, HandOff, Notify, SetField
+from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.rules.effects import TicketFacts
 from hubdesk.services.tickets import load_for
@@ -40,6 +41,19 @@ def update_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int, form: Any, 
     rule = parse_rule(form, rule_id)
     with uows() as uow:
         _existing(uow, rule_id, for_update=True)
+        _check_against_store(uow, rule)
+        uow.rules.save(rule, now)
+        uow.commit()
+    return rule
+
+
+def set_rule_enabled(uows: UnitOfWorkFactory, actor: Agent, rule_id: int, enabled: bool, *,
+                     now: datetime) -> Rule:
+    """Switch a rule on or off, leaving the rest of it as it is; switching it on is checked
+    with the other rules as saving it is (a loop is refused, nothing changes)."""
+    check_rules_admin(actor)
+    with uows() as uow:
+        rule = replace(_existing(uow, rule_id, for_update=True), enabled=enabled)
         _check_against_store(uow, rule)
         uow.rules.save(rule, now)
         uow.commit()
@@ -143,3 +157,24 @@ def ticket_rules(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,
         fired = [e for e in uow.tickets.events(ticket_id)
                  if e.event.kind in (EventKind.RULE_FIRED, EventKind.RULE_CHAIN_STOPPED)]
     return TicketRules(ticket_id, fired, verdicts)
+
+
+@dataclass(frozen=True)
+class RulesScreen:
+    """The console's rules page: the rules in the order they run, the stored calendars a
+    time rule may count business hours on, and a dry run when a ticket was asked about."""
+
+    rules: list[Rule]
+    calendars: list[NamedCalendar]
+    verdicts: list[RuleVerdict] | None = None
+    ticket_id: int | None = None
+
+
+def rules_screen(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
+                 ticket_id: int | None = None, event: EventKind | None = None) -> RulesScreen:
+    """Everything the rules page shows, in one unit of work."""
+    check_rules_admin(actor)
+    with uows(write=False) as uow:
+        verdicts = (_verdicts(uow, actor, ticket_id, now, event) if ticket_id is not None
+                    else None)
+        return RulesScreen(uow.rules.all(), uow.sla.calendars(), verdicts, ticket_id)

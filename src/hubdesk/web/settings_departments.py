@@ -1,0 +1,130 @@
+"""The departments settings screen (administrators): each department with its OLA (target
+in business minutes, calendar, lead, when the coordinators hear of an overdue handoff),
+saved in one transaction through `services/departments.py`; what is refused is shown
+beside its field and nothing is saved."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.agents import Agent, Department
+from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.handoffs import Ola
+from hubdesk.services.handoffs import OlaInput
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.settings import place_errors, refused
+from hubdesk.web.sla_forms import calendar_choices, calendar_key
+
+router = APIRouter(include_in_schema=False)
+
+FIELDS = ["name", "description", "email", "target_minutes", "calendar", "lead_id",
+          "coordinator_after_minutes"]
+
+
+def department_fields(department: Department | None, ola: Ola | None) -> dict[str, str]:
+    """A stored department and its OLA as the form's values."""
+    fields = dict.fromkeys(FIELDS, "")
+    fields["coordinator_after_minutes"] = "240"
+    if department is not None:
+        fields.update(name=department.name, description=department.description,
+                      email=department.email or "")
+    if ola is not None:
+        plain = ola.to_dict()
+        fields.update(target_minutes=str(plain["target_minutes"]),
+                      calendar=calendar_key(plain["calendar"]),
+                      lead_id=str(plain["lead_id"] or ""),
+                      coordinator_after_minutes=str(plain["coordinator_after_minutes"]))
+    return fields
+
+
+def ola_input(form: FormData) -> OlaInput | None:
+    """The OLA as typed: none without a target; numbers that are not numbers named."""
+    target = _whole(form, "target_minutes")
+    if target is None:
+        return None
+    calendar = str(form.get("calendar") or "").strip()
+    try:
+        plain = json.loads(calendar) if calendar else None
+    except ValueError:
+        raise ValidationFailed("calendar: choose one of the calendars listed",
+                               {"calendar": "not a calendar"}) from None
+    after = _whole(form, "coordinator_after_minutes")
+    return OlaInput(target_minutes=target, calendar=plain, lead_id=_whole(form, "lead_id"),
+                    **({"coordinator_after_minutes": after} if after is not None else {}))
+
+
+def _whole(form: FormData, name: str) -> int | None:
+    text = str(form.get(name) or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise ValidationFailed(f"{name.replace('_', ' ')} is a whole number",
+                               {name: "not a number"})
+    return int(text)
+
+
+async def _page(request: Request, agent: Agent, department_id: int | None = None, *,
+                error: DomainError | None = None, form: dict[str, Any] | None = None
+                ) -> Response:
+    try:
+        screen = await run_in_threadpool(app_of(request).directory.departments_screen, agent)
+    except PermissionDenied as denied:
+        return refused(request, agent, denied)
+    editing = next((d for d in screen.departments if d.id == department_id), None)
+    if department_id is not None and editing is None:
+        return render(request, "error.html", 404, agent=agent, title="Not found",
+                      detail=f"There is no department {department_id}.")
+    fields = form if form is not None else department_fields(
+        editing, screen.olas.get(department_id) if department_id is not None else None)
+    return render(request, "settings_departments.html", error.status if error else 200,
+                  agent=agent, screen=screen, editing=editing, form=fields,
+                  calendars=calendar_choices(screen.calendars, fields["calendar"]),
+                  calendar_names={calendar_key(n.calendar.to_dict()): n.name
+                                  for n in screen.calendars},
+                  calendar_key=calendar_key,
+                  errors=place_errors(error, FIELDS) if error else {})
+
+
+@router.get("/settings/departments")
+async def departments_page(request: Request, agent: AgentDep) -> Response:
+    return await _page(request, agent)
+
+
+@router.get("/settings/departments/{department_id:int}")
+async def department_page(request: Request, department_id: int, agent: AgentDep) -> Response:
+    return await _page(request, agent, department_id)
+
+
+@router.post("/settings/departments")
+async def create_department(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    return await _save(request, form, agent, None)
+
+
+@router.post("/settings/departments/{department_id:int}")
+async def update_department(request: Request, department_id: int, form: FormDep,
+                            agent: AgentDep) -> Response:
+    return await _save(request, form, agent, department_id)
+
+
+async def _save(request: Request, form: FormData, agent: Agent,
+                department_id: int | None) -> Response:
+    department = Department(id=department_id, name=str(form.get("name") or ""),
+                            description=str(form.get("description") or "").strip(),
+                            email=str(form.get("email") or "").strip() or None)
+    try:
+        saved = await run_in_threadpool(app_of(request).directory.save_department, agent,
+                                        department, ola_input(form))
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            department_id = None
+        return await _page(request, agent, department_id, error=error,
+                           form={key: str(form.get(key) or "") for key in FIELDS})
+    flash(request, "ok", f"Department “{saved.name}” saved.")
+    return RedirectResponse("/settings/departments", status_code=303)
