@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from hubdesk.domain.errors import DomainError
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _to_ticket(ticket_id: int) -> Response:
