@@ -75,6 +75,7 @@ from hubdesk.services.customers import (
 )
 from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
+from hubdesk.services.mail_templates import MailTemplateUseCases
 from hubdesk.services.notifications import NotificationUseCases, queue_notifications
 from hubdesk.services.ports import (
     BlobStore,
@@ -828,6 +829,7 @@ class Application:
         self.macros = MacroUseCases(deps)
         self.workforce = WorkforceUseCases(deps)
         self.notifications = NotificationUseCases(deps.uows, deps.clock)
+        self.mail_templates = MailTemplateUseCases(deps.uows, deps.clock)
 
     @property
     def policy(self) -> SafetyPolicy:
