@@ -47,6 +47,7 @@ from hubdesk.services import (
     macros,
     mail,
     mail_imap,
+    mail_originals,
     mail_outbound,
     outbox,
     related,
@@ -599,6 +600,16 @@ class MailUseCases(_UseCases):
 
     def raw(self, actor: Agent, inbound_id: int) -> bytes:
         return mail.raw_message(self._tools(), actor, inbound_id)
+
+    def original(self, actor: Agent, ticket_id: int,
+                 message_id: int) -> mail_originals.OriginalMail:
+        """The whole e-mail behind a message on a ticket the caller may see, masked."""
+        return mail_originals.original_mail(self._tools(), actor, ticket_id, message_id)
+
+    def original_raw(self, actor: Agent, ticket_id: int, message_id: int) -> bytes:
+        """That e-mail exactly as received (sensitive-data access; audited)."""
+        return mail_originals.original_raw(self._tools(), actor, ticket_id, message_id,
+                                           now=self._deps.clock())
 
     def deliver_due(self, transport: MailTransport, limit: int = 20) -> int:
         """Send due outbound mail (the worker's mail delivery loop calls this)."""

@@ -511,6 +511,7 @@ class MailParser(Protocol):
     means the message cannot be read: it is quarantined with the error as the reason."""
 
     def parse(self, raw: bytes) -> ParsedMail: ...
+    def headers(self, raw: bytes) -> tuple[tuple[str, str], ...]: ...
 
 
 class MailTransport(Protocol):
