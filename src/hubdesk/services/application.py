@@ -587,6 +587,11 @@ class MailUseCases(_UseCases):
     def process_pending(self, limit: int = 100) -> list[Outcome]:
         return mail.process_pending(self._tools(), limit)
 
+    def pending(self, limit: int = 100, *, older_than: timedelta | None = None) -> list[int]:
+        """Messages stored but not filed yet (for longer than ``older_than``), oldest first."""
+        before = self._deps.clock() - older_than if older_than is not None else None
+        return mail.pending(self._tools(), limit, before)
+
     def quarantined(self, actor: Agent, *, limit: int = 50,
                     before_id: int | None = None) -> list[Inbound]:
         return mail.quarantined(self._tools(), actor, limit, before_id)
