@@ -12,6 +12,7 @@ from hubdesk.api.routes import (
     health,
     macros,
     mail,
+    mail_templates,
     notifications,
     routing,
     rules,
@@ -34,6 +35,7 @@ def install(app: FastAPI) -> None:
     app.include_router(sla.router)
     app.include_router(handoffs.router)
     app.include_router(mail.router)
+    app.include_router(mail_templates.router)
     app.include_router(routing.router)
     app.include_router(rules.router)
     app.include_router(macros.router)

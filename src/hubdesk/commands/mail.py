@@ -62,9 +62,12 @@ def smtpd(
                     "'{\"support@example.com\": null}'", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     logs.configure(settings.log_level)
-    hub = build_hub(settings)
-    hub.migrate()
     processes = (os.cpu_count() or 1) if filing_processes is None else filing_processes
+    # Filing on worker processes, this one only stores and hands ids over: the triage models
+    # load in the workers, which read the same settings, and not here as well.
+    hub = build_hub(settings.model_copy(update={"triage_enabled": False})
+                    if processes else settings)
+    hub.migrate()
     filer = ProcessFiler(processes, settings.log_level) if processes else None
     server = SmtpServer(hub.app, host, port, max_message_bytes=settings.mail_max_message_bytes,
                         filer=filer)

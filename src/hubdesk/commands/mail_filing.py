@@ -124,7 +124,7 @@ class ProcessFiler:
         self._workers[n] = self._start()
         self.restarts += 1
 
-    def submit(self, inbound_id: int, raw: bytes) -> None:
+    def submit(self, inbound_id: int, raw: bytes | None) -> None:
         del raw  # the worker reads the stored bytes; passing them would copy them twice
         with self._lock:
             for _ in range(len(self._workers)):

@@ -109,9 +109,14 @@ def with_token(subject: str, ticket_id: int) -> str:
     return f"{_TOKEN.sub('', subject).strip()} [#{ticket_id}]".strip()
 
 
-def reply_subject(subject: str, ticket_id: int) -> str:
-    bare = re.sub(r"^\s*((re|aw|sv|fw|fwd|wg|tr)\s*:\s*)+", "", subject or "",
+def bare_subject(subject: str) -> str:
+    """``subject`` without the "Re:", "Fwd:", "AW:"… mail clients put in front of it."""
+    return re.sub(r"^\s*((re|aw|sv|fw|fwd|wg|tr)\s*:\s*)+", "", subject or "",
                   flags=re.IGNORECASE)
+
+
+def reply_subject(subject: str, ticket_id: int) -> str:
+    bare = bare_subject(subject)
     return with_token(f"Re: {bare}" if bare else f"Ticket #{ticket_id}", ticket_id)
 
 

@@ -1,17 +1,159 @@
 """The words of the mail Hubdesk sends: acknowledgement, agent reply, solved notice, and what
 was left out of a customer's later message (a part too large), each as plain text and as
-HTML (escaped here, so nothing a customer wrote becomes markup)."""
+HTML.
+
+The first three come from templates a manager may set per team (the team a support address
+routes to: a brand's own words), else for the whole desk, else the built-in ones below. A
+template is a subject and a plain text with the placeholders macros use
+(`domain/rules/templates.py`), filled by substitution and never evaluated. The HTML part is
+made from the filled text, escaped here, so neither a template nor anything a customer wrote
+becomes markup.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from html import escape
+from typing import Any
+
+from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.errors import PermissionDenied, ValidationFailed
+from hubdesk.domain.mail_rules import bare_subject, reply_subject, with_token
+from hubdesk.domain.rules.templates import PLACEHOLDERS, check_template, placeholders_in, render
+
+MAX_SUBJECT = 200
+
+
+class MailKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    REPLY = "reply"
+    SOLVED = "solved"
+
+
+_AGENT = ("agent.name", "agent.first_name")
+REPLY_BODY = "reply.body"
+SUBJECT_PLACEHOLDERS: dict[MailKind, tuple[str, ...]] = {
+    MailKind.ACKNOWLEDGEMENT: PLACEHOLDERS,
+    MailKind.REPLY: (*PLACEHOLDERS, *_AGENT),
+    MailKind.SOLVED: PLACEHOLDERS,
+}
+BODY_PLACEHOLDERS: dict[MailKind, tuple[str, ...]] = {
+    **SUBJECT_PLACEHOLDERS, MailKind.REPLY: (*SUBJECT_PLACEHOLDERS[MailKind.REPLY], REPLY_BODY)}
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    """The subject and text of one kind of mail, for one team (``team_id`` None: the desk).
+    A reply's text is the frame around the agent's words: they stand where it names
+    ``{{ reply.body }}``, or before its text when it names them nowhere (a signature)."""
+
+    kind: MailKind
+    subject: str
+    body: str
+    team_id: int | None = None
+
+    def __post_init__(self) -> None:
+        subject = self.subject if isinstance(self.subject, str) else ""
+        if not subject.strip() or len(subject) > MAX_SUBJECT or "\n" in subject \
+                or "\r" in subject:
+            raise ValidationFailed(f"subject: a subject is one line of 1 to {MAX_SUBJECT} "
+                                   "characters", {"subject": "invalid"})
+        object.__setattr__(self, "subject", check_template(
+            subject, "subject", SUBJECT_PLACEHOLDERS[self.kind]))
+        object.__setattr__(self, "body", check_template(
+            self.body, "body", BODY_PLACEHOLDERS[self.kind]))
+
+
+BUILT_IN: dict[MailKind, MailTemplate] = {
+    MailKind.ACKNOWLEDGEMENT: MailTemplate(
+        MailKind.ACKNOWLEDGEMENT, "Re: {{ ticket.subject }}",
+        "Hello {{ customer.name }},\n\nwe have received your message \"{{ ticket.subject }}\" "
+        "and opened ticket #{{ ticket.number }}. We will answer as soon as we can."),
+    MailKind.REPLY: MailTemplate(
+        MailKind.REPLY, "Re: {{ ticket.subject }}", "{{ reply.body }}\n\n— {{ agent.name }}"),
+    MailKind.SOLVED: MailTemplate(
+        MailKind.SOLVED, "Re: {{ ticket.subject }}",
+        "Hello {{ customer.name }},\n\nyour request \"{{ ticket.subject }}\" "
+        "(ticket #{{ ticket.number }}) is marked as solved. If anything is still open, just "
+        "reply and it will be reopened."),
+}
+
+
+def chosen(kind: MailKind, stored: Mapping[tuple[int | None, MailKind], MailTemplate],
+           team_id: int | None) -> MailTemplate:
+    """The team's own template, else the desk's, else the built-in one."""
+    return (stored.get((team_id, kind)) if team_id is not None else None) \
+        or stored.get((None, kind)) or BUILT_IN[kind]
+
+
+# What the settings screen fills a template with to show how it reads.
+SAMPLE_TICKET = 1234
+SAMPLE_VALUES: dict[str, Any] = {
+    "ticket.id": SAMPLE_TICKET, "ticket.number": SAMPLE_TICKET,
+    "ticket.subject": "Printer out of toner", "ticket.status": "open",
+    "ticket.priority": "normal", "customer.name": "Ann Example", "customer.first_name": "Ann",
+    "agent.name": "Sam Agent", "agent.first_name": "Sam",
+    REPLY_BODY: "A new cartridge is on its way; it should arrive tomorrow."}
+
+
+def sample(template: MailTemplate) -> Composed:
+    return compose(template, SAMPLE_TICKET, SAMPLE_VALUES)
+
+
+def may_manage(agent: Agent) -> bool:
+    return agent.active and agent.role in (Role.ADMIN, Role.MANAGER)
+
+
+def check_may_manage(agent: Agent) -> None:
+    if not may_manage(agent):
+        raise PermissionDenied("the desk's e-mail templates are set by managers and "
+                               "administrators")
 
 
 @dataclass(frozen=True)
 class Composed:
+    subject: str
     text: str
     html: str
+
+
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+
+
+def compose(template: MailTemplate, ticket_id: int, values: Mapping[str, Any],
+            notices: tuple[str, ...] = ()) -> Composed:
+    """``template`` filled for one ticket. A paragraph of nothing but punctuation and
+    placeholders that came out empty is left out (the signature of a reply no agent signed);
+    notices of parts left out of the customer's message follow the text, and the footer
+    saying how to answer ends it."""
+    body = template.body
+    if template.kind is MailKind.REPLY and REPLY_BODY not in placeholders_in(body):
+        body = f"{{{{ {REPLY_BODY} }}}}\n\n{body}"  # a reply's frame names no place: first
+    paragraphs = [_fill(p, values) for p in _PARAGRAPHS.split(body)]
+    lines = [p for p in paragraphs if p]
+    if notices:
+        lines.append("Please note: " + "; ".join(notices) + ".")
+    subject_values = {**values, "ticket.subject": bare_subject(str(
+        values.get("ticket.subject") or ""))}
+    subject = " ".join(render(template.subject, subject_values).split())
+    return _composed(with_token(subject or f"Ticket #{ticket_id}", ticket_id), lines,
+                     _footer(ticket_id))
+
+
+def _fill(paragraph: str, values: Mapping[str, Any]) -> str:
+    named = placeholders_in(paragraph)
+    filled = render(paragraph, values).strip()
+    if named and all(values.get(name) in (None, "") for name in named) \
+            and not any(c.isalnum() for c in filled):
+        return ""
+    return filled
+
+
+def _composed(subject: str, lines: list[str], footer: str) -> Composed:
+    return Composed(subject, "\n\n".join([*lines, footer]) + "\n", _html(lines, footer))
 
 
 def _html(paragraphs: list[str], footer: str) -> str:
@@ -24,32 +166,6 @@ def _footer(ticket_id: int) -> str:
     return f"Ticket #{ticket_id}. Reply to this message to add to it."
 
 
-def acknowledgement(ticket_id: int, subject: str, name: str,
-                    notices: tuple[str, ...] = ()) -> Composed:
-    lines = [f"Hello {name},",
-             f"we have received your message \"{subject}\" and opened ticket #{ticket_id}. "
-             "We will answer as soon as we can."]
-    if notices:
-        lines.append("Please note: " + "; ".join(notices) + ".")
-    footer = _footer(ticket_id)
-    return Composed("\n\n".join([*lines, footer]) + "\n", _html(lines, footer))
-
-
-def reply(ticket_id: int, body: str, agent_name: str | None) -> Composed:
-    lines = [body, f"— {agent_name}" if agent_name else ""]
-    footer = _footer(ticket_id)
-    return Composed("\n\n".join([p for p in lines if p] + [footer]) + "\n",
-                    _html(lines, footer))
-
-
-def solved(ticket_id: int, subject: str, name: str) -> Composed:
-    lines = [f"Hello {name},",
-             f"your request \"{subject}\" (ticket #{ticket_id}) is marked as solved. If "
-             "anything is still open, just reply and it will be reopened."]
-    footer = _footer(ticket_id)
-    return Composed("\n\n".join([*lines, footer]) + "\n", _html(lines, footer))
-
-
 def parts_left_out(ticket_id: int, subject: str, name: str,
                    notices: tuple[str, ...]) -> Composed:
     """Said when a customer's message on an open ticket came with parts the desk could not
@@ -58,5 +174,4 @@ def parts_left_out(ticket_id: int, subject: str, name: str,
              f"your message on \"{subject}\" (ticket #{ticket_id}) has been added to it, but "
              "not all of it could be kept: " + "; ".join(notices) + ".",
              "If it mattered, please send it again in a smaller form or as a link."]
-    footer = _footer(ticket_id)
-    return Composed("\n\n".join([*lines, footer]) + "\n", _html(lines, footer))
+    return _composed(reply_subject(subject, ticket_id), lines, _footer(ticket_id))

@@ -48,6 +48,7 @@ from hubdesk.services import (
     macros,
     mail,
     mail_imap,
+    mail_originals,
     mail_outbound,
     outbox,
     related,
@@ -77,6 +78,7 @@ from hubdesk.services.customers import (
 )
 from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
+from hubdesk.services.mail_templates import MailTemplateUseCases
 from hubdesk.services.notifications import NotificationUseCases, queue_notifications
 from hubdesk.services.ports import (
     BlobStore,
@@ -597,6 +599,11 @@ class MailUseCases(_UseCases):
     def process_pending(self, limit: int = 100) -> list[Outcome]:
         return mail.process_pending(self._tools(), limit)
 
+    def pending(self, limit: int = 100, *, older_than: timedelta | None = None) -> list[int]:
+        """Messages stored but not filed yet (for longer than ``older_than``), oldest first."""
+        before = self._deps.clock() - older_than if older_than is not None else None
+        return mail.pending(self._tools(), limit, before)
+
     def quarantined(self, actor: Agent, *, limit: int = 50,
                     before_id: int | None = None) -> list[Inbound]:
         return mail.quarantined(self._tools(), actor, limit, before_id)
@@ -610,6 +617,16 @@ class MailUseCases(_UseCases):
 
     def raw(self, actor: Agent, inbound_id: int) -> bytes:
         return mail.raw_message(self._tools(), actor, inbound_id)
+
+    def original(self, actor: Agent, ticket_id: int,
+                 message_id: int) -> mail_originals.OriginalMail:
+        """The whole e-mail behind a message on a ticket the caller may see, masked."""
+        return mail_originals.original_mail(self._tools(), actor, ticket_id, message_id)
+
+    def original_raw(self, actor: Agent, ticket_id: int, message_id: int) -> bytes:
+        """That e-mail exactly as received (sensitive-data access; audited)."""
+        return mail_originals.original_raw(self._tools(), actor, ticket_id, message_id,
+                                           now=self._deps.clock())
 
     def deliver_due(self, transport: MailTransport, limit: int = 20) -> int:
         """Send due outbound mail (the worker's mail delivery loop calls this)."""
@@ -851,6 +868,7 @@ class Application:
         self.macros = MacroUseCases(deps)
         self.workforce = WorkforceUseCases(deps)
         self.notifications = NotificationUseCases(deps.uows, deps.clock)
+        self.mail_templates = MailTemplateUseCases(deps.uows, deps.clock)
 
     @property
     def policy(self) -> SafetyPolicy:

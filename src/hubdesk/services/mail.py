@@ -139,9 +139,15 @@ def process(tools: MailTools, inbound_id: int, *, now: datetime | None = None,
 
 def process_pending(tools: MailTools, limit: int = 100) -> list[Outcome]:
     """Process what was received but not processed (after a crash, or by a lagging worker)."""
+    return [process(tools, inbound_id) for inbound_id in pending(tools, limit)]
+
+
+def pending(tools: MailTools, limit: int = 100,
+            received_before: datetime | None = None) -> list[int]:
+    """The messages stored but not filed yet (received before ``received_before``), oldest
+    first."""
     with tools.uows(write=False) as uow:
-        pending = uow.mail.unprocessed(limit)
-    return [process(tools, inbound_id) for inbound_id in pending]
+        return uow.mail.unprocessed(limit, received_before)
 
 
 def _reason(error: BaseException) -> str:

@@ -4,10 +4,11 @@
 relay's own transaction (like the webhooks' fan-out; `services/outbox.py`): for a new e-mail
 ticket it queues the acknowledgement, for an agent's public reply the reply, for a ticket
 solved the notice, for a customer's later message that lost parts (too large) a word on what
-was left out. Each is composed once, with its Message-ID, In-Reply-To, References and
-the ``[#id]`` token, and stored under a key unique to its event, so an event relayed twice
-still queues one mail. (A bus after-commit handler could not write: the relay calls those
-inside its transaction, and on SQLite a second writer would wait on it forever.)
+was left out. The words are the ticket's team's templates, else the desk's, else the built-in
+ones (`domain/mail_templates.py`). Each is composed once, with its Message-ID, In-Reply-To,
+References and the ``[#id]`` token, and stored under a key unique to its event, so an event
+relayed twice still queues one mail. (A bus after-commit handler could not write: the relay
+calls those inside its transaction, and on SQLite a second writer would wait on it forever.)
 
 `deliver_due` claims due mail (skipping rows other workers hold),
 sends each through the transport, and records the outcome; a failure is retried with backoff
@@ -18,21 +19,26 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.clock import utcnow
+from hubdesk.domain.customers import Customer
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.mail import DeliveryStatus, OutboundMail, next_delivery_attempt
 from hubdesk.domain.mail_delivery import MailPlan, mail_plan
-from hubdesk.domain.mail_rules import MailRouting, reply_subject
+from hubdesk.domain.mail_rules import MailRouting
 from hubdesk.domain.mail_templates import (
+    REPLY_BODY,
     Composed,
-    acknowledgement,
+    MailKind,
+    chosen,
+    compose,
     parts_left_out,
-    reply,
-    solved,
 )
+from hubdesk.domain.messages import Message
+from hubdesk.domain.rules.templates import ticket_values
 from hubdesk.domain.tickets import Channel, Status, Ticket
 from hubdesk.services.ports import MailTransport, UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import flush_events
@@ -40,6 +46,10 @@ from hubdesk.services.tickets import flush_events
 log = logging.getLogger("hubdesk.mail")
 
 LEASE_PER_MAIL = timedelta(seconds=60)
+# The events that may call for a mail; the relay hands on every event, most of them not these.
+_MAILING_KINDS = frozenset(k.value for k in (EventKind.CREATED, EventKind.REPLIED,
+                                             EventKind.CUSTOMER_REPLIED,
+                                             EventKind.STATUS_CHANGED))
 
 
 def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
@@ -47,7 +57,8 @@ def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
     """Queue the mail a committed event calls for, in ``uow`` (the outbox relay's
     transaction, so the event and its mail are handed on together); a relay that publishes
     the event again queues nothing more. Returns whether a mail was queued."""
-    if not routing.configured or not topic.startswith("ticket."):
+    if not routing.configured or not topic.startswith("ticket.") \
+            or payload.get("kind") not in _MAILING_KINDS:
         return False
     ticket_id = payload.get("ticket_id")
     if not isinstance(ticket_id, int):
@@ -55,83 +66,101 @@ def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
     ticket = uow.tickets.get(ticket_id)
     if ticket is None:
         return False
-    planned = _plan(uow, ticket, payload.get("kind"), payload)
+    requester = uow.customers.get(ticket.requester_id)
+    plan = mail_plan(routing, requester, ticket.team_id)
+    if requester is None or not plan.goes:
+        return False
+    planned = _plan(uow, ticket, requester, payload.get("kind"), payload)
     if planned is None:
         return False
-    key, mail_kind, composed, answers = planned
-    mail = _compose(uow, routing, ticket, key, mail_kind, composed, answers)
-    if mail is None:
-        return False
+    mail = _compose(uow, plan, ticket, planned)
     queued = uow.mail.queue(mail)
     if queued:
         uow.mail.remember_message_id(mail.message_id, ticket_id, "out", mail.created_at)
     return queued
 
 
-def _plan(uow: UnitOfWork, ticket: Ticket, kind: object, payload: dict[str, Any]
-          ) -> tuple[str, str, Composed, str | None] | None:
+@dataclass(frozen=True)
+class _Planned:
     """The mail an event calls for: its unique key, kind, words, and the Message-ID of the
     customer's message it answers when that is not simply the latest one received."""
+
+    key: str
+    kind: str
+    composed: Composed
+    answers: str | None = None
+
+
+def _plan(uow: UnitOfWork, ticket: Ticket, requester: Customer, kind: object,
+          payload: dict[str, Any]) -> _Planned | None:
     assert ticket.id is not None
-    requester = uow.customers.get(ticket.requester_id)
-    if requester is None:
-        return None
     if kind == EventKind.CREATED.value and ticket.channel is Channel.EMAIL:
         first = uow.tickets.messages(ticket.id)[:1]
         notices = tuple(first[0].channel_meta.get("notices", ())) if first else ()
         if first and first[0].channel_meta.get("from_quarantine"):
             return None  # opened by hand from quarantine: the sender is not waiting on it
-        return (f"ack:{ticket.id}", "acknowledgement",
-                acknowledgement(ticket.id, ticket.subject, requester.name, notices), None)
+        return _Planned(f"ack:{ticket.id}", "acknowledgement", _from_template(
+            uow, MailKind.ACKNOWLEDGEMENT, ticket, requester, notices=notices))
     if kind == EventKind.REPLIED.value:
-        message_id = payload.get("data", {}).get("message_id")
-        message = uow.tickets.message(ticket.id, message_id) if isinstance(
-            message_id, int) else None
+        message = _message_of(uow, ticket.id, payload)
         if message is None or not message.public:
             return None
         author = message.author.id
         names = uow.agents.names([author]) if author is not None else {}
-        return (f"reply:{message_id}", "reply",
-                reply(ticket.id, message.body, names.get(author) if author else None), None)
+        return _Planned(f"reply:{message.id}", "reply", _from_template(
+            uow, MailKind.REPLY, ticket, requester,
+            agent_name=names.get(author) if author else None, reply_body=message.body))
     if kind == EventKind.CUSTOMER_REPLIED.value:
-        message_id = payload.get("data", {}).get("message_id")
-        message = uow.tickets.message(ticket.id, message_id) if isinstance(
-            message_id, int) else None
+        message = _message_of(uow, ticket.id, payload)
         notices = tuple(str(n) for n in message.channel_meta.get("notices", ())) \
             if message is not None else ()
         if message is None or not notices:
             return None
         answers = message.channel_meta.get("message_id")
-        return (f"notice:{message_id}", "notice",
-                parts_left_out(ticket.id, ticket.subject, requester.name, notices),
-                answers if isinstance(answers, str) else None)
+        return _Planned(f"notice:{message.id}", "notice",
+                        parts_left_out(ticket.id, ticket.subject, requester.name, notices),
+                        answers if isinstance(answers, str) else None)
     if kind == EventKind.STATUS_CHANGED.value and ticket.channel is Channel.EMAIL:
         status = payload.get("changes", {}).get("status")
         if isinstance(status, list) and len(status) == 2 and status[1] == Status.SOLVED.value:
-            return (f"solved:{ticket.id}:{payload.get('at')}", "solved",
-                    solved(ticket.id, ticket.subject, requester.name), None)
+            return _Planned(f"solved:{ticket.id}:{payload.get('at')}", "solved",
+                            _from_template(uow, MailKind.SOLVED, ticket, requester))
     return None
 
 
-def _compose(uow: UnitOfWork, routing: MailRouting, ticket: Ticket, key: str, kind: str,
-             composed: Composed, answers: str | None = None) -> OutboundMail | None:
+def _message_of(uow: UnitOfWork, ticket_id: int, payload: dict[str, Any]) -> Message | None:
+    message_id = payload.get("data", {}).get("message_id")
+    return uow.tickets.message(ticket_id, message_id) if isinstance(message_id, int) else None
+
+
+def _from_template(uow: UnitOfWork, kind: MailKind, ticket: Ticket, requester: Customer, *,
+                   notices: tuple[str, ...] = (), agent_name: str | None = None,
+                   reply_body: str | None = None) -> Composed:
+    """The words of the ticket's team's template of ``kind`` (or its fallback)."""
     assert ticket.id is not None
-    plan = mail_plan(routing, uow.customers.get(ticket.requester_id), ticket.team_id)
-    if plan.to is None or plan.sender is None:
-        return None
-    to, sender = plan.to, plan.sender
+    stored = {(t.team_id, t.kind): t for t in uow.mail_templates.for_team(ticket.team_id)}
+    values = {**ticket_values(ticket.id, ticket.subject, ticket.status.value,
+                              ticket.priority.value, requester.name, agent_name),
+              REPLY_BODY: reply_body}
+    return compose(chosen(kind, stored, ticket.team_id), ticket.id, values, notices)
+
+
+def _compose(uow: UnitOfWork, plan: MailPlan, ticket: Ticket, planned: _Planned
+             ) -> OutboundMail:
+    assert ticket.id is not None and plan.to is not None and plan.sender is not None
     thread = uow.mail.thread_of(ticket.id)
     received = [mid for mid, direction in thread if direction == "in"]
-    in_reply_to = answers or (received[-1] if received else (thread[-1][0] if thread else None))
-    domain = sender.rpartition("@")[2] or "hubdesk.invalid"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    in_reply_to = planned.answers or (
+        received[-1] if received else (thread[-1][0] if thread else None))
+    domain = plan.sender.rpartition("@")[2] or "hubdesk.invalid"
+    digest = hashlib.sha256(planned.key.encode()).hexdigest()[:24]
     now = utcnow()
     return OutboundMail(
-        id=None, key=key[:120], kind=kind, ticket_id=ticket.id,
-        message_id=f"<hubdesk.{ticket.id}.{digest}@{domain}>", to_address=to,
-        from_address=sender, subject=reply_subject(ticket.subject, ticket.id),
+        id=None, key=planned.key[:120], kind=planned.kind, ticket_id=ticket.id,
+        message_id=f"<hubdesk.{ticket.id}.{digest}@{domain}>", to_address=plan.to,
+        from_address=plan.sender, subject=planned.composed.subject,
         in_reply_to=in_reply_to, references=tuple(mid for mid, _ in thread),
-        body_text=composed.text, body_html=composed.html, created_at=now,
+        body_text=planned.composed.text, body_html=planned.composed.html, created_at=now,
         next_attempt_at=now)
 
 

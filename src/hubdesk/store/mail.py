@@ -77,10 +77,12 @@ class SqlMailRepository:
             attempts=inbound.attempts, processed_at=inbound.processed_at,
             sender=inbound.sender))
 
-    def unprocessed(self, limit: int) -> list[int]:
-        rows = self.db.execute(select(t.mail_inbound.c.id)
-                               .where(t.mail_inbound.c.status == InboundStatus.RECEIVED.value)
-                               .order_by(t.mail_inbound.c.id).limit(limit))
+    def unprocessed(self, limit: int, received_before: datetime | None = None) -> list[int]:
+        query = select(t.mail_inbound.c.id).where(
+            t.mail_inbound.c.status == InboundStatus.RECEIVED.value)
+        if received_before is not None:
+            query = query.where(t.mail_inbound.c.received_at < received_before)
+        rows = self.db.execute(query.order_by(t.mail_inbound.c.id).limit(limit))
         return [int(row.id) for row in rows]
 
     def quarantined(self, limit: int, before_id: int | None) -> list[Inbound]:

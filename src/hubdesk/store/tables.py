@@ -608,6 +608,22 @@ mail_mailboxes = Table(
     Column("last_error", Text, nullable=True),
 )
 
+# The words of the mail sent to customers (domain/mail_templates.py), per team or, with no
+# team, for the whole desk: one of each kind per team, and one of each kind for the desk (the
+# partial index, since a unique key treats every NULL team as different).
+mail_templates = Table(
+    "mail_templates", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("team_id", Id, ForeignKey("teams.id", ondelete="CASCADE"), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("team_id", "kind", name="uq_mail_templates_team_id_kind"),
+    Index("ix_mail_templates_desk_kind", "kind", unique=True,
+          postgresql_where=text("team_id IS NULL"), sqlite_where=text("team_id IS NULL")),
+)
+
 # Routing (services/routing.py). An agent's routing profile: skills with proficiency 1–5,
 # what one contact of each channel costs them, presence since when, pause and shift. Languages
 # and tier are the agent's own columns.

@@ -18,6 +18,7 @@ from hubdesk.store.handoffs import SqlHandoffRepository
 from hubdesk.store.jobs import SqlPeriodicRuns
 from hubdesk.store.macros import SqlMacroRepository
 from hubdesk.store.mail import SqlMailboxRepository, SqlMailRepository
+from hubdesk.store.mail_templates import SqlMailTemplateRepository
 from hubdesk.store.notifications import SqlNotificationRepository
 from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.routing import SqlRoutingRepository
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
     routing: SqlRoutingRepository
     rules: SqlRuleRepository
     notifications: SqlNotificationRepository
+    mail_templates: SqlMailTemplateRepository
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None,
@@ -126,6 +128,7 @@ class SqlUnitOfWork:
         self.rules = SqlRuleRepository(connection)
         self.workforce = SqlWorkforceRepository(connection)
         self.notifications = SqlNotificationRepository(connection)
+        self.mail_templates = SqlMailTemplateRepository(connection)
         return self
 
     def commit(self) -> None:

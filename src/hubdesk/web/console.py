@@ -34,6 +34,7 @@ from hubdesk.web import (
     session,
     settings,
     settings_departments,
+    settings_mail,
     settings_sla,
     tickets,
     workforce,
@@ -65,6 +66,7 @@ def install(app: FastAPI) -> None:
     app.include_router(settings.router)
     app.include_router(settings_sla.router)
     app.include_router(settings_departments.router)
+    app.include_router(settings_mail.router)
     app.include_router(workforce.router)
     app.include_router(notifications.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]

@@ -1,6 +1,8 @@
-"""The console's e-mail quarantine: every message that could not become a ticket update, with
-why; a coordinator processes it again once the cause is fixed, opens a ticket from it by hand,
-or downloads the message as received."""
+"""The console's e-mail pages. The quarantine: every message that could not become a ticket
+update, with why; a coordinator processes it again once the cause is fixed, opens a ticket
+from it by hand, or downloads the message as received. And the whole e-mail behind a message
+on a ticket, for whoever may see the ticket (its download for those with sensitive-data
+access)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, PermissionDenied
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -61,4 +64,37 @@ async def raw(request: Request, inbound_id: int, agent: AgentDep) -> Response:
     # Served as a download, never rendered: its content is whatever the sender wrote.
     return Response(data, media_type="message/rfc822", headers={
         "Content-Disposition": f'attachment; filename="message-{inbound_id}.eml"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+# --- the whole e-mail behind a message on a ticket ---------------------------------------------
+
+def _not_found(request: Request, agent: Agent, error: DomainError) -> Response:
+    return render(request, "error.html", error.status, agent=agent,
+                  title="Not found" if error.status == 404 else "Not available",
+                  detail=str(error))
+
+
+@router.get("/tickets/{ticket_id:int}/messages/{message_id:int}/email")
+async def original(request: Request, ticket_id: int, message_id: int,
+                   agent: AgentDep) -> Response:
+    try:
+        mail = await run_in_threadpool(app_of(request).mail.original, agent, ticket_id,
+                                       message_id)
+    except DomainError as error:
+        return _not_found(request, agent, error)
+    return render(request, "mail_original.html", agent=agent, mail=mail)
+
+
+@router.get("/tickets/{ticket_id:int}/messages/{message_id:int}/email.eml")
+async def original_eml(request: Request, ticket_id: int, message_id: int,
+                       agent: AgentDep) -> Response:
+    try:
+        data = await run_in_threadpool(app_of(request).mail.original_raw, agent, ticket_id,
+                                       message_id)
+    except DomainError as error:
+        return _not_found(request, agent, error)
+    return Response(data, media_type="message/rfc822", headers={
+        "Content-Disposition":
+            f'attachment; filename="ticket-{ticket_id}-message-{message_id}.eml"',
         "X-Content-Type-Options": "nosniff"})

@@ -205,3 +205,23 @@ def test_a_customer_hears_which_parts_of_a_message_could_not_be_kept(mail_hub: H
     assert notice["Auto-Submitted"] == "auto-replied"
     text = notice.get_body(("plain",)).get_content()
     assert "fire.jpg (5000 bytes)" in text and "could be kept" in text
+
+
+def test_queueing_a_mail_reads_the_customer_once_and_other_events_read_nothing(
+        mail_hub: Hub) -> None:
+    from tests.web.test_query_counts import count_queries
+
+    take(mail_hub.app, corpus.plain(), source="test")
+    ticket_id = _ticket_of(mail_hub, "<m1@example.com>")
+    routing = mail_hub.app.mail.routing
+    created = {"ticket_id": ticket_id, "kind": "created", "data": {}, "changes": {}}
+    assigned = {"ticket_id": ticket_id, "kind": "assigned", "data": {}, "changes": {}}
+    with mail_hub.uows() as uow, count_queries(mail_hub.engine) as statements:
+        assert queue_for_event(uow, routing, "ticket.created", created)
+        reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert sum(" customers" in s for s in reads) == 1, reads
+        # the team's and the desk's templates are one read
+        assert sum("mail_templates" in s for s in reads) == 1, reads
+        statements.clear()
+        assert not queue_for_event(uow, routing, "ticket.assigned", assigned)
+        assert statements == []  # an event that never mails reads nothing

@@ -104,3 +104,50 @@ def test_a_server_killed_after_answering_files_everything_once_on_restart(
         restarted.wait(30)
     assert _count(mail_hub, t.tickets) == 40
     assert _count(mail_hub, t.messages) == 40
+
+
+def _maps_models(pid: int, cache: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            return any(cache in line for line in maps)
+    except FileNotFoundError:
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as listed:
+            found.extend(int(child) for child in listed.read().split())
+    return found
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="reads /proc")
+def test_the_smtp_process_leaves_triage_to_the_filing_processes(mail_hub: Hub) -> None:
+    port = free_port()
+    cache = str(mail_hub.settings.data_dir / "models" / "cache")
+    env = {**os.environ, "HUBDESK_DATABASE_URL": mail_hub.settings.effective_database_url,
+           "HUBDESK_DATA_DIR": str(mail_hub.settings.data_dir),
+           "HUBDESK_TRIAGE_ENABLED": "true",
+           "HUBDESK_MAIL_ADDRESSES": json.dumps(mail_hub.settings.mail_addresses)}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from hubdesk.cli import main; main()", "mail", "smtpd",
+         "--port", str(port), "--filing-processes", "1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for_port(port, 60)
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            client.sendmail("ann@example.com", ["support@desk.test"],
+                            corpus.plain(body="Mon imprimante est en panne depuis hier."))
+        assert wait_for(lambda: _count(mail_hub, t.mail_inbound,
+                                       t.mail_inbound.c.status == "processed") == 1, 120)
+        # The worker that filed it read it with the models (the language model is mapped
+        # from the cache); the process that received it never loaded them.
+        assert any(_maps_models(child, cache) for child in _children(server.pid))
+        assert not _maps_models(server.pid, cache)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    with mail_hub.engine.connect() as db:
+        triage = db.execute(select(t.messages.c.triage)).scalar_one()
+    assert triage and triage["language"]["code"] == "fr"

@@ -1,17 +1,19 @@
-"""/api/v1/mail: raw messages posted by a mail server, and the quarantine."""
+"""/api/v1/mail: raw messages posted by a mail server, and the quarantine; and the whole
+e-mail behind a message on a ticket."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, EmailStr
+from pydantic import BaseModel, EmailStr, Field
 from starlette.concurrency import run_in_threadpool
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import Strict, problem_responses
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.mail import Inbound
+from hubdesk.services.mail_originals import OriginalMail
 
 router = APIRouter(prefix="/api/v1", tags=["mail"],
                    responses=problem_responses(400, 401, 403, 404, 422))
@@ -104,3 +106,42 @@ def quarantined_to_ticket(inbound_id: PathId, body: ToTicketIn, app: AppDep,
     """Open a ticket from the message by hand, for the requester named."""
     return TicketIdOut(ticket_id=app.mail.to_ticket(agent, inbound_id,
                                                     str(body.requester_email)))
+
+
+class HeaderOut(BaseModel):
+    name: str
+    value: str
+
+
+class OriginalOut(BaseModel):
+    inbound_id: int
+    received_at: datetime
+    size: int
+    headers: list[HeaderOut] = Field(description="every header, in the order received")
+    text: str = Field(description="the whole text, quoted history and signature included; "
+                                  "personal data masked as on the ticket")
+    attachments: list[str]
+
+    @classmethod
+    def of(cls, mail: OriginalMail) -> OriginalOut:
+        return cls(inbound_id=mail.inbound_id, received_at=mail.received_at, size=mail.size,
+                   headers=[HeaderOut(name=n, value=v) for n, v in mail.headers],
+                   text=mail.text, attachments=list(mail.attachments))
+
+
+@router.get("/tickets/{ticket_id}/messages/{message_id}/email", response_model=OriginalOut)
+def original_mail(ticket_id: PathId, message_id: PathId, app: AppDep,
+                  agent: AgentDep) -> OriginalOut:
+    """The e-mail a message on the ticket came from (404 when it came otherwise, or when
+    the caller may not see the ticket)."""
+    return OriginalOut.of(app.mail.original(agent, ticket_id, message_id))
+
+
+@router.get("/tickets/{ticket_id}/messages/{message_id}/email/raw", response_class=Response,
+            responses={200: {"content": {"message/rfc822": {}}}})
+def original_mail_raw(ticket_id: PathId, message_id: PathId, app: AppDep,
+                      agent: AgentDep) -> Response:
+    """That e-mail exactly as received, unmasked: for agents with sensitive-data access;
+    recorded on the ticket."""
+    return Response(app.mail.original_raw(agent, ticket_id, message_id),
+                    media_type="message/rfc822")

@@ -14,8 +14,9 @@ import email.policy
 import re
 from dataclasses import dataclass
 from email.message import Message
-from email.parser import BytesParser, HeaderParser
+from email.parser import BytesHeaderParser, BytesParser, HeaderParser
 from email.utils import getaddresses
+from itertools import islice
 
 from hubdesk.channels.email.decoding import decode_text, repair_header
 from hubdesk.channels.email.htmltext import html_to_text
@@ -24,6 +25,7 @@ from hubdesk.html import sanitise_html
 
 MAX_DEPTH = 40
 MAX_PARTS = 500
+MAX_HEADERS = 500
 SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
                   "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "return-path")
 _MESSAGE_IDS_LIMIT = 100
@@ -125,6 +127,20 @@ class StdlibMailParser:
             report_type=str(message.get_param("report-type") or "") or None
             if content_type == "multipart/report" else None,
             reported_message_ids=tuple(reader.reported), notices=tuple(reader.notices))
+
+
+    def headers(self, raw: bytes) -> tuple[tuple[str, str], ...]:
+        """Every header as received, in order (a name may come more than once), decoded; one
+        that cannot be decoded is shown as it came."""
+        message = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+        found = []
+        for name, value in islice(message.raw_items(), MAX_HEADERS):
+            try:
+                text = str(message.policy.header_fetch_parse(name, value))
+            except Exception:
+                text = str(value)
+            found.append((name, repair_header(" ".join(text.split()))))
+        return tuple(found)
 
 
 class _PartReader:

@@ -8,7 +8,9 @@ stored message (parsing, threading, triage) runs after the answer, by a `Filer`:
 thread pool in this process (`ThreadFiler`), or worker processes (`hubdesk mail smtpd`
 starts one per core, so filing is not bound to one interpreter's lock). A slow or huge
 message never holds up the next sender; whatever was stored but not filed when the process
-died is filed when the server starts again (`process_pending`).
+died is handed to the filer when the server starts again, and what waits unfiled is handed
+to it again every so often (`DeskHandler.file_pending`): filing is never done on the
+receiving side, so a server filing on worker processes needs no triage of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any, Protocol
 
 from aiosmtpd.controller import Controller
@@ -32,7 +35,8 @@ FILING_THREADS = 8  # mostly waiting on the database, not on the CPU
 class Filer(Protocol):
     """Files stored messages after the sender has had its answer."""
 
-    def submit(self, inbound_id: int, raw: bytes) -> None: ...
+    def submit(self, inbound_id: int, raw: bytes | None) -> None:
+        """File the stored message ``inbound_id`` (``raw``: its bytes, when in hand)."""
 
     def close(self, wait: bool = True) -> None: ...
 
@@ -44,10 +48,10 @@ class ThreadFiler:
         self.app = app
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mail-filing")
 
-    def submit(self, inbound_id: int, raw: bytes) -> None:
+    def submit(self, inbound_id: int, raw: bytes | None) -> None:
         self._pool.submit(self._file, inbound_id, raw)
 
-    def _file(self, inbound_id: int, raw: bytes) -> None:
+    def _file(self, inbound_id: int, raw: bytes | None) -> None:
         try:
             self.app.mail.process(inbound_id, raw)
         except Exception:  # left `received`; filed by the next pending sweep or restart
@@ -92,8 +96,13 @@ class DeskHandler:
             self._filing.submit(received.inbound_id, raw)
         return f"250 2.0.0 OK stored as {received.inbound_id or 'duplicate'}"
 
-    def file_pending(self) -> int:
-        return len(self.app.mail.process_pending(limit=100_000))
+    def file_pending(self, older_than: timedelta | None = None) -> int:
+        """Hand what was stored but not filed to the filer (``older_than``: only what has
+        waited that long, so messages the filer is still on are not filed twice over)."""
+        pending = self.app.mail.pending(limit=100_000, older_than=older_than)
+        for inbound_id in pending:
+            self._filing.submit(inbound_id, None)
+        return len(pending)
 
     def close(self, wait: bool = True) -> None:
         self._storing.shutdown(wait=wait)
@@ -124,7 +133,7 @@ class SmtpServer:
     def _sweep(self, every: float) -> None:
         while not self._stop.wait(every):
             try:
-                self.handler.file_pending()
+                self.handler.file_pending(older_than=timedelta(seconds=every))
             except Exception:
                 log.exception("filing pending mail failed; retrying")
 

@@ -30,6 +30,11 @@ def check_template(body: Any, where: str, known: tuple[str, ...] = PLACEHOLDERS)
     return body.strip()
 
 
+def placeholders_in(template: str) -> tuple[str, ...]:
+    """The placeholders ``template`` names, in order."""
+    return tuple(_PLACEHOLDER.findall(template))
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
     """Fill the placeholders in (unknown values become empty text)."""
 

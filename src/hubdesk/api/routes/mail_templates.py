@@ -1,0 +1,81 @@
+"""/api/v1/mail/templates: the words of the mail sent to customers (acknowledgement, agent
+reply, solved notice), per team or for the whole desk; set by managers and administrators."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from hubdesk.api.deps import AgentDep, AppDep, QueryId
+from hubdesk.api.routes.macros import SHOWS_SOMETHING
+from hubdesk.api.schemas import Id, Strict, problem_responses
+from hubdesk.domain.mail_templates import (
+    BODY_PLACEHOLDERS,
+    MAX_SUBJECT,
+    MailKind,
+    MailTemplate,
+)
+from hubdesk.domain.rules.templates import MAX_TEMPLATE
+
+router = APIRouter(prefix="/api/v1", tags=["mail"],
+                   responses=problem_responses(400, 401, 403, 404, 422))
+
+# One line with something visible on it.
+ONE_LINE = "^[^\\r\\n\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\r\\n\\u0000]*$"
+_PLACEHOLDERS = "; ".join(f"{kind.value}: " + ", ".join(f"{{{{{p}}}}}" for p in names)
+                          for kind, names in BODY_PLACEHOLDERS.items())
+
+
+class MailTemplateIn(Strict):
+    team_id: Id | None = Field(default=None, description="null: the whole desk")
+    subject: Annotated[str, Field(min_length=1, max_length=MAX_SUBJECT, pattern=ONE_LINE,
+                                  description="the ticket's token [#id] is added when missing")]
+    body: Annotated[str, Field(
+        min_length=1, max_length=MAX_TEMPLATE, pattern=SHOWS_SOMETHING,
+        description=f"plain text; the HTML part is made from it. Placeholders {_PLACEHOLDERS}"
+                    " (reply.body not named in a reply's text: the agent's words come first)")]
+
+
+class MailTemplateOut(BaseModel):
+    kind: str
+    team_id: int | None
+    subject: str
+    body: str
+
+    @classmethod
+    def of(cls, template: MailTemplate) -> MailTemplateOut:
+        return cls(kind=template.kind.value, team_id=template.team_id,
+                   subject=template.subject, body=template.body)
+
+
+class MailTemplatesOut(BaseModel):
+    templates: list[MailTemplateOut] = Field(
+        description="the desk's and the teams' own templates; a team without one of a kind "
+                    "uses the desk's, and the desk without one the built-in template")
+    built_in: list[MailTemplateOut]
+
+
+@router.get("/mail/templates", response_model=MailTemplatesOut)
+def list_templates(app: AppDep, agent: AgentDep) -> MailTemplatesOut:
+    screen = app.mail_templates.screen(agent)
+    return MailTemplatesOut(templates=[MailTemplateOut.of(t) for t in screen.stored],
+                            built_in=[MailTemplateOut.of(t) for t in screen.built_in.values()])
+
+
+@router.put("/mail/templates/{kind}", response_model=MailTemplateOut)
+def set_template(kind: MailKind, body: MailTemplateIn, app: AppDep,
+                 agent: AgentDep) -> MailTemplateOut:
+    """Set the team's (or the desk's) template of this kind, replacing the one before."""
+    template = MailTemplate(kind, body.subject, body.body, body.team_id)
+    return MailTemplateOut.of(app.mail_templates.set(agent, template))
+
+
+@router.delete("/mail/templates/{kind}", status_code=204, response_class=Response)
+def reset_template(kind: MailKind, app: AppDep, agent: AgentDep,
+                   team_id: QueryId = None) -> Response:
+    """Remove the team's (without ``team_id``: the desk's) own template of this kind: the
+    fallback applies again."""
+    app.mail_templates.reset(agent, kind, team_id)
+    return Response(status_code=204)

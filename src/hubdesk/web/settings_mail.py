@@ -1,0 +1,112 @@
+"""The settings screen for the words of the mail sent to customers (managers and
+administrators): the desk's templates and each team's, through the use cases the API calls,
+each shown as a customer would read it, the refusal beside its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.errors import DomainError, PermissionDenied
+from hubdesk.domain.mail_templates import (
+    BODY_PLACEHOLDERS,
+    MailKind,
+    MailTemplate,
+    chosen,
+    sample,
+)
+from hubdesk.services.mail_templates import TemplatesScreen
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.settings import place_errors, refused
+
+router = APIRouter(include_in_schema=False)
+
+TITLES = {MailKind.ACKNOWLEDGEMENT: "Acknowledgement of a new ticket",
+          MailKind.REPLY: "An agent's reply", MailKind.SOLVED: "Solved notice"}
+
+
+def _team(value: object) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _forms(screen: TemplatesScreen, team_id: int | None, failed: MailKind | None,
+           form: FormData | None) -> list[dict[str, Any]]:
+    """Each kind's form: what is typed (after a refusal), else the scope's own template, else
+    the one in effect; and which applies, as a customer would read it."""
+    stored = {(t.team_id, t.kind): t for t in screen.stored}
+    forms = []
+    for kind in MailKind:
+        own = stored.get((team_id, kind))
+        effective = chosen(kind, stored, team_id)
+        source = ("set here" if own else "the desk's" if (None, kind) in stored
+                  else "built in")
+        shown = own or effective
+        values = {"subject": shown.subject, "body": shown.body}
+        if kind is failed and form is not None:
+            values = {"subject": str(form.get("subject") or ""),
+                      "body": str(form.get("body") or "")}
+        forms.append({"kind": kind, "title": TITLES[kind], "own": own is not None,
+                      "source": source, "values": values, "preview": sample(effective),
+                      "placeholders": BODY_PLACEHOLDERS[kind]})
+    return forms
+
+
+async def _page(request: Request, agent: Agent, team_id: int | None, *,
+                failed: MailKind | None = None, error: DomainError | None = None,
+                form: FormData | None = None) -> Response:
+    try:
+        screen = await run_in_threadpool(app_of(request).mail_templates.screen, agent)
+    except PermissionDenied as denied:
+        return refused(request, agent, denied)
+    teams = {t.id: t.name for t in screen.teams}
+    if team_id is not None and team_id not in teams:
+        return render(request, "error.html", 404, agent=agent, title="Not found",
+                      detail=f"There is no team {team_id}; it may have been removed.")
+    return render(request, "settings_mail.html", error.status if error else 200, agent=agent,
+                  teams=sorted(screen.teams, key=lambda t: t.name), team_id=team_id,
+                  team_name=teams.get(team_id) if team_id else None, failed=failed,
+                  forms=_forms(screen, team_id, failed, form),
+                  errors=place_errors(error, ["subject", "body"]) if error else {})
+
+
+def _back(team_id: int | None) -> Response:
+    where = f"?team={team_id}" if team_id is not None else ""
+    return RedirectResponse(f"/settings/mail{where}", status_code=303)
+
+
+@router.get("/settings/mail")
+async def templates_page(request: Request, agent: AgentDep) -> Response:
+    return await _page(request, agent, _team(request.query_params.get("team")))
+
+
+@router.post("/settings/mail/{kind}")
+async def save_template(request: Request, kind: MailKind, form: FormDep,
+                        agent: AgentDep) -> Response:
+    team_id = _team(form.get("team_id"))
+    try:
+        template = MailTemplate(kind, str(form.get("subject") or ""),
+                                str(form.get("body") or ""), team_id)
+        await run_in_threadpool(app_of(request).mail_templates.set, agent, template)
+    except DomainError as error:
+        return await _page(request, agent, team_id, failed=kind, error=error, form=form)
+    flash(request, "ok", f"{TITLES[kind]} saved.")
+    return _back(team_id)
+
+
+@router.post("/settings/mail/{kind}/reset")
+async def reset_template(request: Request, kind: MailKind, form: FormDep,
+                         agent: AgentDep) -> Response:
+    team_id = _team(form.get("team_id"))
+    try:
+        await run_in_threadpool(app_of(request).mail_templates.reset, agent, kind, team_id)
+        flash(request, "ok", f"{TITLES[kind]}: the fallback applies again.")
+    except DomainError as error:
+        flash(request, "error", str(error))
+    return _back(team_id)

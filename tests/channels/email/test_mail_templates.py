@@ -1,0 +1,189 @@
+"""Per-team and desk-wide mail templates, set through the API and the console by managers,
+used for the acknowledgement, the agent's reply and the solved notice that reach a real SMTP
+server; what is not set falls back to the desk's words, then to the built-in ones."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hubdesk.bootstrap import Hub
+from hubdesk.channels.email.intake import take
+from hubdesk.channels.email.sending import SmtpTransport
+from hubdesk.domain.agents import Role
+from hubdesk.domain.tickets import Status
+from hubdesk.server import create_app
+from tests import factories
+from tests.channels.email import corpus
+from tests.channels.email.conftest import BILLING
+from tests.channels.email.sink import Sink
+from tests.web.pages import post_form, sign_in
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    with Sink() as running:
+        yield running
+
+
+def _billing_team(hub: Hub) -> int:
+    with hub.uows(write=False) as uow:
+        [team] = [t for t in uow.structure.teams() if t.name == "Billing"]
+    assert team.id is not None
+    return team.id
+
+
+def _ticket_of(hub: Hub, message_id: str) -> int:
+    with hub.uows(write=False) as uow:
+        found = uow.mail.ticket_for_message_ids((message_id,))
+    assert found is not None
+    return found
+
+
+def _sent(hub: Hub, sink: Sink) -> list:
+    before = len(sink.messages)
+    hub.app.relay_outbox()
+    hub.app.mail.deliver_due(SmtpTransport("127.0.0.1", sink.port, timeout=10))
+    return sink.messages[before:]
+
+
+def _text(message) -> str:
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def test_each_team_writes_in_its_own_words_and_the_rest_fall_back(mail_hub: Hub,
+                                                                  sink: Sink) -> None:
+    billing = _billing_team(mail_hub)
+    manager = factories.staff(mail_hub, Role.MANAGER)
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        for kind, body in [
+            ("acknowledgement", {"team_id": None, "subject": "We got it: {{ticket.subject}}",
+                                 "body": "Dear {{customer.first_name}}, thanks for writing."}),
+            ("acknowledgement", {"team_id": billing,
+                                 "subject": "Billing <{{ ticket.number }}>",
+                                 "body": "Hi {{ customer.name }} & co,\n\nBilling has "
+                                         "ticket #{{ticket.number}}."}),
+            ("reply", {"team_id": billing, "subject": "Billing answer",
+                       "body": "Hi {{customer.first_name}},\n\n{{reply.body}}\n\n"
+                               "{{ agent.first_name }}, Billing"})]:
+            saved = client.put(f"/api/v1/mail/templates/{kind}", json=body,
+                               headers=manager.headers)
+            assert saved.status_code == 200, saved.text
+
+    take(mail_hub.app, corpus.plain(to=BILLING, subject="Invoice <wrong>",
+                                    message_id="<b1@example.com>"), source="test")
+    take(mail_hub.app, corpus.plain(sender="bob@example.com", message_id="<s1@example.com>",
+                                    subject="Printer"), source="test")
+    billing_ticket = _ticket_of(mail_hub, "<b1@example.com>")
+    support_ticket = _ticket_of(mail_hub, "<s1@example.com>")
+    acks = {m["To"]: m for m in _sent(mail_hub, sink)}
+    team_ack, desk_ack = acks["ann@example.com"], acks["bob@example.com"]
+    assert team_ack["From"] == BILLING
+    assert team_ack["Subject"] == f"Billing <{billing_ticket}> [#{billing_ticket}]"
+    assert _text(team_ack).startswith(f"Hi Ann & co,\n\nBilling has ticket #{billing_ticket}.")
+    assert _text(team_ack).rstrip().endswith("Reply to this message to add to it.")
+    assert "Ann &amp; co" in team_ack.get_body(("html",)).get_content()
+    assert desk_ack["Subject"] == f"We got it: Printer [#{support_ticket}]"
+    assert _text(desk_ack).startswith("Dear Bob, thanks for writing.")
+
+    agent = factories.staff(mail_hub, Role.ADMIN).agent
+    mail_hub.app.tickets.reply(agent, billing_ticket, "Refunded <today>.")
+    mail_hub.app.tickets.reply(agent, support_ticket, "Try turning it off.")
+    replies = {m["To"]: m for m in _sent(mail_hub, sink)}
+    first_name = agent.name.split()[0]
+    assert replies["ann@example.com"]["Subject"] == f"Billing answer [#{billing_ticket}]"
+    assert _text(replies["ann@example.com"]).startswith(
+        f"Hi Ann,\n\nRefunded <today>.\n\n{first_name}, Billing\n\n")
+    assert "Refunded &lt;today&gt;." in replies["ann@example.com"].get_body(
+        ("html",)).get_content()
+    # The desk set no reply of its own: the built-in one.
+    assert replies["bob@example.com"]["Subject"] == f"Re: Printer [#{support_ticket}]"
+    assert _text(replies["bob@example.com"]).startswith(f"Try turning it off.\n\n— {agent.name}")
+
+    mail_hub.app.tickets.change_status(agent, billing_ticket, Status.SOLVED)
+    [solved] = _sent(mail_hub, sink)
+    assert "is marked as solved" in _text(solved)  # no solved notice set anywhere: built in
+
+
+def test_the_api_names_what_it_refuses_and_replaces_and_resets_one_template(
+        mail_hub: Hub) -> None:
+    billing = _billing_team(mail_hub)
+    manager = factories.staff(mail_hub, Role.MANAGER)
+    url = "/api/v1/mail/templates/solved"
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        unknown = client.put(url, headers=manager.headers, json={
+            "subject": "Solved", "body": "Bye {{ customer.email }}"})
+        assert unknown.status_code == 422
+        assert "unknown placeholder {{customer.email}}" in unknown.json()["detail"]
+        no_reply_body = client.put(url, headers=manager.headers, json={
+            "subject": "{{ reply.body }}", "body": "Bye"})
+        assert no_reply_body.status_code == 422
+        assert "{{reply.body}}" in no_reply_body.json()["detail"]
+        no_team = client.put(url, headers=manager.headers, json={
+            "team_id": 999_999, "subject": "Solved", "body": "Bye"})
+        assert no_team.status_code == 422 and "team 999999" in no_team.json()["detail"]
+        two_lines = client.put(url, headers=manager.headers, json={
+            "subject": "Solved\nBcc: x@example.com", "body": "Bye"})
+        assert two_lines.status_code == 422
+        assert client.get("/api/v1/mail/templates", headers=manager.headers).json()[
+            "templates"] == []
+
+        for text in ("First words", "Second words"):
+            assert client.put(url, headers=manager.headers, json={
+                "team_id": billing, "subject": "Solved", "body": text}).status_code == 200
+        listed = client.get("/api/v1/mail/templates", headers=manager.headers).json()
+        assert listed["templates"] == [{"kind": "solved", "team_id": billing,
+                                        "subject": "Solved", "body": "Second words"}]
+        assert {t["kind"] for t in listed["built_in"]} == {"acknowledgement", "reply",
+                                                           "solved"}
+        assert client.delete(f"{url}?team_id={billing}",
+                             headers=manager.headers).status_code == 204
+        assert client.delete(f"{url}?team_id={billing}",
+                             headers=manager.headers).status_code == 404
+        assert client.get("/api/v1/mail/templates", headers=manager.headers).json()[
+            "templates"] == []
+
+        for role in (Role.COORDINATOR, Role.TEAM_LEAD, Role.REPRESENTATIVE):
+            other = factories.staff(mail_hub, role)
+            assert client.get("/api/v1/mail/templates",
+                              headers=other.headers).status_code == 403
+            refused = client.put(url, headers=other.headers, json={
+                "subject": "Solved", "body": "Bye"})
+            assert refused.status_code == 403
+        assert client.get("/api/v1/mail/templates", headers=manager.headers).json()[
+            "templates"] == []
+
+
+def test_a_manager_sets_and_resets_a_teams_words_in_the_console(mail_hub: Hub) -> None:
+    billing = _billing_team(mail_hub)
+    manager = factories.staff(mail_hub, Role.MANAGER, with_password=True)
+    coordinator = factories.staff(mail_hub, Role.COORDINATOR, with_password=True)
+    page = f"/settings/mail?team={billing}"
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        sign_in(client, manager.agent)
+        shown = html.unescape(client.get(page).text)
+        assert "in use: built in" in shown and "Hello Ann Example," in shown
+        refused = post_form(client, "/settings/mail/acknowledgement", {
+            "team_id": str(billing), "subject": "Hi", "body": "Hello {{ customer.age }}"},
+            page=page)
+        assert refused.status_code == 422
+        assert 'id="mail-acknowledgement-body-error"' in refused.text
+        assert "Hello {{ customer.age }}" in html.unescape(refused.text)  # kept as typed
+        saved = post_form(client, "/settings/mail/acknowledgement", {
+            "team_id": str(billing), "subject": "Billing got it",
+            "body": "Hello {{ customer.first_name }}, billing here."}, page=page)
+        assert saved.status_code == 200 and "saved" in saved.text
+        assert "in use: set here" in saved.text and "Hello Ann, billing here." in saved.text
+        assert "in use: built in" in client.get("/settings/mail").text  # the desk's: untouched
+        reset = post_form(client, "/settings/mail/acknowledgement/reset",
+                          {"team_id": str(billing)}, page=page)
+        assert "fallback applies again" in reset.text and "in use: set here" not in reset.text
+        assert client.get("/settings/mail?team=999999").status_code == 404
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        sign_in(client, coordinator.agent)
+        assert client.get("/settings/mail").status_code == 403
+    with mail_hub.uows(write=False) as uow:
+        assert uow.mail_templates.all() == []
