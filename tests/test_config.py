@@ -80,3 +80,14 @@ def test_serving_beyond_this_machine_with_the_development_key_is_refused(monkeyp
     assert insecure_to_serve(shared, "192.168.1.5") is not None
     assert insecure_to_serve(Settings(data_dir=tmp_path, secret_key="k" * 40),
                              "0.0.0.0") is None
+
+
+def test_background_filing_gives_triage_its_own_budget(tmp_path):
+    from hubdesk.bootstrap import build_intake_tools
+
+    settings = Settings(environment="test", data_dir=tmp_path, triage_budget_ms=40,
+                        filing_triage_budget_ms=1500)
+    assert build_intake_tools(settings).triager.config.budget_ms == 40
+    background = settings.for_background_filing()
+    assert background.triage_budget_ms == 1500 and background.data_dir == tmp_path
+    assert build_intake_tools(background).triager.config.budget_ms == 1500

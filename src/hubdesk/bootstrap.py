@@ -175,7 +175,8 @@ def build_intake_tools(settings: Settings) -> IntakeTools:
         TriageConfig(languages=tuple(settings.languages),
                      phone_region=settings.phone_region.upper(),
                      masked_entities=frozenset(settings.masked_personal_data),
-                     model_cache_dir=settings.data_dir / "models" / "cache"),
+                     model_cache_dir=settings.data_dir / "models" / "cache",
+                     budget_ms=settings.triage_budget_ms),
         ModelStore(settings.data_dir / "models" / "intent"),
         DeskModelStore(settings.data_dir / "models" / "desk"))
     # Lazy models load now, not inside the first customer's time budget.

@@ -116,7 +116,8 @@ def worker() -> None:
 
     settings = get_settings()
     logs.configure(settings.log_level)
-    hub = _hub(settings)
+    # Mail it files (IMAP polls, the pending sweep) has no client waiting on it.
+    hub = _hub(settings.for_background_filing())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     triage_enabled: bool = Field(
         default=True, description="read incoming messages for language, mood, intent and "
                                   "personal data before they are stored")
+    triage_budget_ms: float = Field(
+        default=100.0, gt=0, le=60_000,
+        description="time triage may spend on a message a client waits for (API, console); "
+                    "past it the optional stages are skipped (personal data and abuse "
+                    "always run)")
+    filing_triage_budget_ms: float = Field(
+        default=2_000.0, gt=0, le=60_000,
+        description="the same for e-mail filed in the background, where no client waits: "
+                    "a busy machine should not leave mail without intent or mood")
     languages: list[str] = Field(
         default_factory=list, description="the languages the desk works in (ISO 639-1); "
                                           "empty means any")
@@ -154,6 +163,11 @@ class Settings(BaseSettings):
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "attachments"
+
+    def for_background_filing(self) -> Settings:
+        """These settings for a process that files mail nobody waits on (the sender had its
+        answer when the message was stored): triage gets the background budget."""
+        return self.model_copy(update={"triage_budget_ms": self.filing_triage_budget_ms})
 
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret

@@ -44,7 +44,8 @@ def _serve(ids: Connection, threads: int, log_level: str) -> None:
 
     logs.configure(log_level)
     threading.Thread(target=_exit_with_parent, name="mail-filing-parent", daemon=True).start()
-    hub: Any = build_hub(get_settings())  # triage models load (and warm up) here, once
+    # Triage models load (and warm up) here, once, with the background budget: nobody waits.
+    hub: Any = build_hub(get_settings().for_background_filing())
     work: queue.Queue[int] = queue.Queue()
 
     def file_each() -> None:
