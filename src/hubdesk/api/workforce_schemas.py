@@ -10,7 +10,15 @@ from pydantic import BaseModel, Field
 from hubdesk.api.schemas import Id, Strict
 from hubdesk.domain.adherence import Adherence
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.schedules import MAX_NOTE, ChangeRequest, PlannedShift, ShiftInput, TeamWeek
+from hubdesk.domain.schedules import (
+    MAX_NOTE,
+    ChangeRequest,
+    PlannedShift,
+    RequestKind,
+    ShiftInput,
+    TeamWeek,
+)
+from hubdesk.services.workforce import WantedChange
 
 # Days and instants of this century, so that every date the description allows can be
 # planned (a day's history reaches weeks back, its intervals a day forward).
@@ -110,10 +118,20 @@ class ScheduleOut(BaseModel):
                    problems=problems or [], notes=notes or [])
 
 
+KIND_DESCRIPTION = ("note: approving records the answer only; swap: the shift and "
+                    "swap_shift_id change hands; day_off: the shift is removed; time_change: "
+                    "the shift moves to new_starts_at–new_ends_at, its break with it")
+
+
 class RequestOut(BaseModel):
     id: int
     agent_id: int
     shift_id: int | None
+    kind: Literal["note", "swap", "day_off", "time_change"] = Field(
+        description=KIND_DESCRIPTION)
+    swap_shift_id: int | None
+    new_starts_at: datetime | None
+    new_ends_at: datetime | None
     note: str
     status: Literal["open", "approved", "declined"]
     answer: str | None
@@ -124,6 +142,8 @@ class RequestOut(BaseModel):
     def of(cls, request: ChangeRequest) -> RequestOut:
         assert request.id is not None
         return cls(id=request.id, agent_id=request.agent_id, shift_id=request.shift_id,
+                   kind=request.kind.value, swap_shift_id=request.swap_shift_id,
+                   new_starts_at=request.new_starts_at, new_ends_at=request.new_ends_at,
                    note=request.note, status=request.status.value, answer=request.answer,
                    answered_by=request.answered_by, created_at=request.created_at)
 
@@ -215,9 +235,59 @@ class SwapIn(Strict):
     second_shift_id: Id
 
 
-class RequestIn(Strict):
+Note = Annotated[str, Field(min_length=1, max_length=MAX_NOTE, pattern=SHOWS_SOMETHING)]
+
+
+class NoteRequestIn(Strict):
+    """Approving records the answer only: the coordinator edits the week by hand."""
+
     shift_id: Id | None = Field(default=None, description="null: the schedule at large")
-    note: Annotated[str, Field(min_length=1, max_length=MAX_NOTE, pattern=SHOWS_SOMETHING)]
+    note: Note
+    kind: Literal["note"] = "note"
+
+    def wanted(self) -> WantedChange:
+        return WantedChange()
+
+
+class DayOffIn(Strict):
+    """Approving removes the shift."""
+
+    shift_id: Id
+    note: Note
+    kind: Literal["day_off"]
+
+    def wanted(self) -> WantedChange:
+        return WantedChange(RequestKind.DAY_OFF)
+
+
+class SwapRequestIn(Strict):
+    """Approving exchanges the shift with another agent's published shift of the same week."""
+
+    shift_id: Id
+    note: Note
+    kind: Literal["swap"]
+    swap_shift_id: Id
+
+    def wanted(self) -> WantedChange:
+        return WantedChange(RequestKind.SWAP, swap_shift_id=self.swap_shift_id)
+
+
+class TimeChangeIn(Strict):
+    """Approving moves the shift to the new times, its break with it."""
+
+    shift_id: Id
+    note: Note
+    kind: Literal["time_change"]
+    new_starts_at: InstantText
+    new_ends_at: InstantText
+
+    def wanted(self) -> WantedChange:
+        return WantedChange(RequestKind.TIME_CHANGE, None,
+                            _instant(self.new_starts_at, "new_starts_at"),
+                            _instant(self.new_ends_at, "new_ends_at"))
+
+
+RequestIn = NoteRequestIn | DayOffIn | SwapRequestIn | TimeChangeIn
 
 
 class AnswerIn(Strict):

@@ -769,9 +769,11 @@ class WorkforceUseCases(_UseCases):
     def my_shifts(self, actor: Agent, since: datetime, until: datetime) -> list[PlannedShift]:
         return workforce.my_shifts(self._uows, actor, since, until)
 
-    def request_change(self, actor: Agent, shift_id: int | None, note: str, *,
+    def request_change(self, actor: Agent, shift_id: int | None, note: str,
+                       wanted: workforce.WantedChange = workforce.WantedChange(), *,
                        now: datetime | None = None) -> ChangeRequest:
-        return workforce.request_change(self._uows, actor, shift_id, note, now=self._now(now))
+        return workforce.request_change(self._uows, actor, shift_id, note, wanted,
+                                        now=self._now(now))
 
     def requests(self, actor: Agent, status: RequestStatus | None = None
                  ) -> list[ChangeRequest]:

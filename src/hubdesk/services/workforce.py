@@ -16,18 +16,22 @@ from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, Validati
 from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
+    RequestKind,
     RequestStatus,
     ScheduleStatus,
     ShiftInput,
     TeamWeek,
     check_may_plan,
     check_no_overlap,
+    check_work_rules,
     monday_of,
+    requested,
     swapped,
 )
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.workforce_plan import (
+    WORK_RULES,
     StaffingGoal,
     StaffingPlan,
     day_start,
@@ -258,21 +262,53 @@ def my_shifts(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
         return uow.workforce.published_shifts(since, until, [actor.id])
 
 
-def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, note: str, *,
-                   now: datetime) -> ChangeRequest:
-    """An agent asks for a change to one of their shifts (or to their schedule at large)."""
+@dataclass(frozen=True)
+class WantedChange:
+    """What approving a request should do: a swap with ``swap_shift_id``, a day off, or the
+    shift at ``new_starts_at``–``new_ends_at``; a note changes nothing by itself."""
+
+    kind: RequestKind = RequestKind.NOTE
+    swap_shift_id: int | None = None
+    new_starts_at: datetime | None = None
+    new_ends_at: datetime | None = None
+
+
+def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, note: str,
+                   wanted: WantedChange = WantedChange(), *, now: datetime) -> ChangeRequest:
+    """An agent asks for a change to one of their shifts (or to their schedule at large);
+    a swap names a published shift of another agent in the same week."""
     if actor.id is None:
         raise PermissionDenied("only a desk member has a schedule")
-    request = ChangeRequest(None, actor.id, shift_id, note.strip() if isinstance(note, str)
-                            else note, created_at=now)
     with uows() as uow:
-        if shift_id is not None and shift_id not in {
-                s.id for s in uow.workforce.published_shifts(now - MAX_RANGE, now + MAX_RANGE,
-                                                             [actor.id])}:
+        published = uow.workforce.published_shifts(now - MAX_RANGE, now + MAX_RANGE)
+        own = {s.id for s in published if s.agent_id == actor.id}
+        if shift_id is not None and shift_id not in own:
             raise NotFound(f"shift {shift_id} is not one of your published shifts")
+        request = ChangeRequest(None, actor.id, shift_id, note.strip() if isinstance(
+            note, str) else note, created_at=now, kind=wanted.kind,
+            swap_shift_id=wanted.swap_shift_id, new_starts_at=wanted.new_starts_at,
+            new_ends_at=wanted.new_ends_at)
+        request.check_complete()
+        if wanted.kind is RequestKind.SWAP:
+            _check_swap_partner(uow, shift_id, wanted.swap_shift_id, actor.id,
+                                {s.id for s in published})
         created = replace(request, id=uow.workforce.add_request(request, now))
         uow.commit()
     return created
+
+
+def _check_swap_partner(uow: UnitOfWork, shift_id: int | None, other_id: int | None,
+                        agent_id: int, published: set[int | None]) -> None:
+    other = uow.workforce.shift_schedule(other_id) if other_id in published and \
+        other_id is not None else None
+    if other is None or other != uow.workforce.shift_schedule(shift_id or 0):
+        raise ValidationFailed("swap with a published shift of the same team's week",
+                               {"swap_shift_id": "not in the week"})
+    schedule = uow.workforce.get(other)
+    if schedule is not None and any(s.id == other_id and s.agent_id == agent_id
+                                    for s in schedule.shifts):
+        raise ValidationFailed("that shift is yours already: swap with another agent's",
+                               {"swap_shift_id": "same agent"})
 
 
 def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None = None
@@ -286,11 +322,19 @@ def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None
 
 def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, approve: bool,
                    answer: str | None, *, now: datetime) -> ChangeRequest:
+    """Approving a swap, a day off or a time change changes the week in the same transaction;
+    a change that would break a contract rule (rest between shifts, hours or days in the
+    week) or make shifts overlap is refused with the rule named, and nothing is saved."""
     check_may_plan(actor)
     status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
     with uows() as uow:
-        if uow.workforce.get_request(request_id) is None:
+        request = uow.workforce.get_request(request_id)
+        if request is None:
             raise NotFound(f"request {request_id} was not found")
+        if request.status is not RequestStatus.OPEN:
+            raise Conflict(f"request {request_id} was already answered")
+        if approve and request.kind is not RequestKind.NOTE:
+            _apply(uow, actor, request, now)
         if not uow.workforce.answer_request(request_id, status, (answer or "").strip() or None,
                                             actor.id, now):
             raise Conflict(f"request {request_id} was already answered")
@@ -298,3 +342,37 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
         uow.commit()
     assert answered is not None
     return answered
+
+
+def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime) -> None:
+    schedule_id = uow.workforce.shift_schedule(request.shift_id) \
+        if request.shift_id is not None else None
+    if schedule_id is None:
+        raise Conflict("the shift of this request was removed: decline it, or edit the week "
+                       "by hand")
+    schedule = _schedule(uow, schedule_id)
+    result = requested(request, list(schedule.shifts))
+    changed = [s for s in result if s not in schedule.shifts]
+    for shift in changed:
+        _check_shift_fits(uow, schedule, shift)
+    _check_work_rules(uow, schedule, result, {s.agent_id for s in changed} | {request.agent_id})
+    if request.kind is RequestKind.DAY_OFF:
+        assert request.shift_id is not None
+        uow.workforce.delete_shift(request.shift_id)
+    for shift in changed:
+        uow.workforce.save_shift(shift)
+    _changed(uow, actor, schedule, now)
+
+
+def _check_work_rules(uow: UnitOfWork, schedule: TeamWeek, shifts: list[PlannedShift],
+                      agent_ids: set[int]) -> None:
+    """Each agent's shifts of the changed week and of the published days either side."""
+    week_from = day_start(schedule.week_start)
+    around = [s for s in uow.workforce.published_shifts(
+        week_from - timedelta(days=2), week_from + WEEK + timedelta(days=2), sorted(agent_ids))
+        if s.id not in {o.id for o in schedule.shifts}]
+    names = uow.agents.names(agent_ids)
+    for agent_id in sorted(agent_ids):
+        check_work_rules(names.get(agent_id, f"agent {agent_id}"),
+                         [s for s in [*shifts, *around] if s.agent_id == agent_id],
+                         week_from, WORK_RULES)

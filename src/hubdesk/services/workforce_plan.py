@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek
+from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek, WorkRules
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork
 from hubdesk.workforce.forecast import forecast
@@ -35,6 +35,9 @@ SCHEDULED_ROLES = frozenset({Role.REPRESENTATIVE, Role.TEAM_LEAD})
 TEMPLATES = (ShiftTemplate("early", 6 * 60, 17, 8), ShiftTemplate("day", 9 * 60, 17, 8),
              ShiftTemplate("middle", 12 * 60, 17, 8), ShiftTemplate("late", 15 * 60 + 30, 17, 8))
 FULL_TIME = Contract("full_time", 32.0, 40.0, 5, tuple(t.name for t in TEMPLATES))
+REST_HOURS = 11.0
+# What an approved change request must keep: the rules the scheduler drafts the week by.
+WORK_RULES = WorkRules(REST_HOURS, FULL_TIME.max_hours, FULL_TIME.max_days)
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def demand_for_week(plan: StaffingPlan) -> tuple[tuple[int, ...], list[str]]:
 def team_instance(agents: list[Agent], demand: tuple[int, ...], days: int) -> TeamInstance:
     return TeamInstance(
         interval_minutes=INTERVAL_MINUTES, days=days, templates=TEMPLATES,
-        contracts=(FULL_TIME,),
+        contracts=(FULL_TIME,), rest_hours=REST_HOURS,
         agents=tuple(TeamAgent(str(a.id), FULL_TIME.name, frozenset({SKILL})) for a in agents),
         demand={SKILL: demand})
 

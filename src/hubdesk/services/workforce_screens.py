@@ -4,7 +4,7 @@ own schedule with their requests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from hubdesk.domain.agents import Agent, Team
@@ -51,6 +51,8 @@ class MySchedule:
     first_day: date
     shifts: list[PlannedShift]
     requests: list[ChangeRequest]
+    teammates_shifts: list[PlannedShift] = field(default_factory=list)  # to swap with
+    names: dict[int, str] = field(default_factory=dict)
 
 
 def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: date,
@@ -92,7 +94,12 @@ def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> MySc
     if actor.id is None:
         return MySchedule(first_day, [], [])
     with uows(write=False) as uow:
-        return MySchedule(first_day,
-                          uow.workforce.published_shifts(since, since + timedelta(days=MY_DAYS),
-                                                         [actor.id]),
-                          uow.workforce.requests(actor.id))
+        teammates = sorted(a.id for a in uow.agents.all() if a.id is not None
+                           and a.id != actor.id and a.active
+                           and set(a.team_ids) & set(actor.team_ids))
+        shifts = uow.workforce.published_shifts(since, since + timedelta(days=MY_DAYS),
+                                                [actor.id, *teammates])
+        return MySchedule(first_day, [s for s in shifts if s.agent_id == actor.id],
+                          uow.workforce.requests(actor.id),
+                          [s for s in shifts if s.agent_id != actor.id],
+                          uow.agents.names(teammates))

@@ -13,6 +13,7 @@ from hubdesk.domain.adherence import PresenceSpan
 from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
+    RequestKind,
     RequestStatus,
     ScheduleStatus,
     TeamWeek,
@@ -37,7 +38,8 @@ def _shift(row: Row[Any]) -> PlannedShift:
 def _request(row: Row[Any]) -> ChangeRequest:
     return ChangeRequest(int(row.id), int(row.agent_id), row.shift_id, row.note,
                          RequestStatus(row.status), row.answer, row.created_at,
-                         row.answered_by_id)
+                         row.answered_by_id, RequestKind(row.kind), row.swap_shift_id,
+                         row.new_starts_at, row.new_ends_at)
 
 
 class SqlWorkforceRepository:
@@ -154,7 +156,9 @@ class SqlWorkforceRepository:
     def add_request(self, request: ChangeRequest, at: datetime) -> int:
         return int(self.db.execute(insert(t.wfm_schedule_requests).values(
             agent_id=request.agent_id, shift_id=request.shift_id, note=request.note,
-            status=request.status.value, created_at=at).returning(_r.id)).scalar_one())
+            status=request.status.value, created_at=at, kind=request.kind.value,
+            swap_shift_id=request.swap_shift_id, new_starts_at=request.new_starts_at,
+            new_ends_at=request.new_ends_at).returning(_r.id)).scalar_one())
 
     def get_request(self, request_id: int) -> ChangeRequest | None:
         row = self.db.execute(select(t.wfm_schedule_requests)

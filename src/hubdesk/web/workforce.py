@@ -15,7 +15,8 @@ from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
-from hubdesk.domain.schedules import ShiftInput
+from hubdesk.domain.schedules import RequestKind, ShiftInput
+from hubdesk.services.workforce import WantedChange
 from hubdesk.services.workforce_plan import StaffingGoal
 from hubdesk.services.workforce_screens import WorkforceScreen
 from hubdesk.web.render import render
@@ -237,11 +238,23 @@ async def my_schedule(request: Request, agent: AgentDep) -> Response:
     return await _mine(request, agent)
 
 
+def _wanted(form: FormData) -> WantedChange:
+    try:
+        kind = RequestKind(str(form.get("kind") or RequestKind.NOTE.value))
+    except ValueError:
+        raise ValidationFailed("choose what should change", {"kind": "unknown"}) from None
+    if kind is not RequestKind.TIME_CHANGE:
+        return WantedChange(kind, _int(form.get("swap_shift_id")))
+    return WantedChange(kind, None, _instant(form, "new_starts_at"),
+                        _instant(form, "new_ends_at"))
+
+
 @router.post("/my-schedule/requests")
 async def ask(request: Request, form: FormDep, agent: AgentDep) -> Response:
     try:
         await run_in_threadpool(app_of(request).workforce.request_change, agent,
-                                _int(form.get("shift_id")), str(form.get("note") or ""))
+                                _int(form.get("shift_id")), str(form.get("note") or ""),
+                                _wanted(form))
     except DomainError as error:
         return await _mine(request, agent, error=error, form=form)
     flash(request, "ok", "Request sent to the coordinators.")

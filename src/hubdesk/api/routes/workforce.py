@@ -182,12 +182,19 @@ def list_requests(app: AppDep, agent: AgentDep,
 
 @router.post("/requests", status_code=201, response_model=RequestOut)
 def request_change(body: RequestIn, app: AppDep, agent: AgentDep) -> RequestOut:
-    return RequestOut.of(app.workforce.request_change(agent, body.shift_id, body.note))
+    """An agent asks for a change to one of their published shifts: approving a swap, a day
+    off or a time change applies it."""
+    return RequestOut.of(app.workforce.request_change(agent, body.shift_id, body.note,
+                                                      body.wanted()))
 
 
 @router.post("/requests/{request_id}/answer", response_model=RequestOut)
 def answer_request(request_id: PathId, body: AnswerIn, app: AppDep,
                    agent: AgentDep) -> RequestOut:
+    """Approve or decline, once. Approving a swap, day off or time change changes the week
+    in the same transaction; a change that would break a contract rule (rest between shifts,
+    weekly hours or days) is a 422 naming the rule (the error's field ``rule``), and nothing
+    is saved."""
     return RequestOut.of(app.workforce.answer_request(agent, request_id, body.approve,
                                                       body.answer))
 
