@@ -164,9 +164,11 @@ def test_the_desks_handling_time_is_used_when_none_is_given(hub):
     coordinator = factories.staff(hub, Role.COORDINATOR)
     path = f"/api/v1/wfm/staffing?first_day={_today().isoformat()}"
     with TestClient(create_app(slower), raise_server_exceptions=False) as client:
-        assert client.get(path, headers=coordinator.headers).json()["aht_s"] == 900
+        fallback = client.get(path, headers=coordinator.headers).json()
+        assert fallback["aht_s"] == 900
+        assert fallback["aht_method"].startswith("the desk's setting HUBDESK_WFM_AHT_S (900 s)")
         given = client.get(f"{path}&aht_s=120", headers=coordinator.headers).json()
-        assert given["aht_s"] == 120
+        assert (given["aht_s"], given["aht_method"]) == (120, "given with the request")
 
 
 def test_an_approved_day_off_removes_the_shift_and_a_broken_rule_is_a_422(client, hub):

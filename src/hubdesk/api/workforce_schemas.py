@@ -56,7 +56,9 @@ class StaffingOut(BaseModel):
     first_day: date
     days: int
     interval_minutes: int
-    aht_s: float
+    aht_s: float = Field(description="handling seconds per contact staffed with")
+    aht_method: str = Field(description="how aht_s was found: given, measured from the "
+                            "tickets (and how), or the desk's setting with the reason")
     history_days: int
     methods: dict[str, str]
     notes: list[str]
@@ -76,6 +78,8 @@ class DayChartOut(BaseModel):
     day: date
     interval_minutes: int
     notes: list[str]
+    aht_s: float
+    aht_method: str
     intervals: list[ChartIntervalOut]
 
 
@@ -211,7 +215,8 @@ class WeekIn(Strict):
     service_level: float = Field(default=0.8, gt=0, lt=1)
     answer_within_s: float = Field(default=20.0, ge=0, le=3600)
     aht_s: float | None = Field(default=None, gt=0, le=86_400,
-                                description="none: the desk's HUBDESK_WFM_AHT_S")
+                                description="none: measured from the team's tickets, or the "
+                                            "desk's HUBDESK_WFM_AHT_S when they are too few")
     shrinkage: float = Field(default=0.0, ge=0, lt=1)
 
 

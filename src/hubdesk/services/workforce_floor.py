@@ -50,6 +50,8 @@ class DayChart:
     interval_minutes: int
     notes: list[str]
     intervals: list[ChartInterval]
+    aht_s: float = 0.0  # the handling time required staff is computed with
+    aht_method: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ def day_chart_in(uow: UnitOfWork, team_id: int | None, day: date, goal: Staffing
     rows = [ChartInterval(i.start, i.forecast, i.required, _working(shifts, i.start),
                           arrived.get(i.start, 0) if i.start + STEP <= now else None)
             for i in plan.intervals]
-    return DayChart(team_id, day, INTERVAL_MINUTES, plan.notes, rows)
+    return DayChart(team_id, day, INTERVAL_MINUTES, plan.notes, rows, plan.aht_s,
+                    plan.aht_method)
 
 
 def _presence_now(spans: list[PresenceSpan]) -> str:
@@ -195,7 +198,7 @@ def intraday_in(uow: UnitOfWork, team_id: int | None, goal: StaffingGoal,
     here = [s for s in shifts if s.agent_id not in absent_ids or s.starts_at > now]
     rest = [i for i in plan.intervals if i.start + STEP > now]
     staffed = staff_intervals([(i.start, i.forecast * factor) for i in rest], STEP.seconds,
-                              goal.aht_s, goal.target(), goal.shrinkage)
+                              plan.aht_s, goal.target(), goal.shrinkage)
     gaps = [IntervalGap(i.start, i.forecast, i.forecast * factor, s.requirement.agents,
                         _working(here, i.start)) for i, s in zip(rest, staffed.intervals,
                                                                  strict=True)]

@@ -19,6 +19,7 @@ from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek, Wor
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork
 from hubdesk.workforce.forecast import forecast
+from hubdesk.workforce.handling import MIN_TICKETS, TicketTrail, estimate_handling
 from hubdesk.workforce.series import history_from_rows
 from hubdesk.workforce.staffing import staff_intervals
 from hubdesk.workforce.targets import Target
@@ -28,6 +29,7 @@ INTERVAL_MINUTES = 30
 HISTORY_DAYS = 56
 MAX_DAYS = 14
 DEFAULT_AHT_S = 600.0
+HANDLING_SAMPLE = 2000  # latest tickets the handling time is measured on
 SKILL = "desk"  # the team's forecast is one queue: every member can serve it
 SCHEDULED_ROLES = frozenset({Role.REPRESENTATIVE, Role.TEAM_LEAD})
 # Shift templates of 8.5 hours with a 30-minute break half-way (8 paid hours), covering
@@ -43,12 +45,14 @@ WORK_RULES = WorkRules(REST_HOURS, FULL_TIME.max_hours, FULL_TIME.max_days)
 @dataclass(frozen=True)
 class StaffingGoal:
     """What to staff for: ``service_level`` of contacts answered within ``answer_within_s``,
-    at ``aht_s`` seconds handled per contact, rostering for ``shrinkage``."""
+    at ``aht_s`` seconds handled per contact (None: measured from the tickets the forecast
+    reads, or ``fallback_aht_s`` when they are too few), rostering for ``shrinkage``."""
 
     service_level: float = 0.8
     answer_within_s: float = 20.0
-    aht_s: float = DEFAULT_AHT_S
+    aht_s: float | None = None
     shrinkage: float = 0.0
+    fallback_aht_s: float = DEFAULT_AHT_S
 
     def target(self) -> Target:
         return Target(service_level=self.service_level, answer_within_s=self.answer_within_s)
@@ -57,9 +61,10 @@ class StaffingGoal:
         if not 0 <= self.shrinkage < 1:
             raise ValidationFailed("shrinkage is a fraction from 0 up to (not including) 1",
                                    {"shrinkage": "out of range"})
-        if not 0 < self.aht_s <= 86_400:
-            raise ValidationFailed("aht_s is the seconds spent per contact, above 0 and at "
-                                   "most a day", {"aht_s": "out of range"})
+        for value in (self.aht_s, self.fallback_aht_s):
+            if value is not None and not 0 < value <= 86_400:
+                raise ValidationFailed("aht_s is the seconds spent per contact, above 0 and "
+                                       "at most a day", {"aht_s": "out of range"})
         self.target()  # refuses impossible targets (100 %, negative times) with the field
 
 
@@ -84,6 +89,8 @@ class StaffingPlan:
     methods: dict[str, str]
     notes: list[str]
     intervals: list[PlanInterval] = field(default_factory=list)
+    aht_s: float = DEFAULT_AHT_S  # the handling time staffed with
+    aht_method: str = ""  # where it came from
 
 
 def day_start(day: date) -> datetime:
@@ -116,6 +123,28 @@ def _history_rows(uow: UnitOfWork, team_id: int | None, first_day: date,
             for i in range(steps)]
 
 
+def handling_time(uow: UnitOfWork, team_id: int | None, first_day: date,
+                  channel: Channel | None, goal: StaffingGoal) -> tuple[float, str]:
+    """Seconds handled per contact and how they were found: given, measured from the same
+    tickets the forecast reads (`workforce/handling.py`), or the desk's setting when those
+    are too few, with the reason."""
+    if goal.aht_s is not None:
+        return goal.aht_s, "given with the request"
+    until = day_start(first_day)
+    measured = estimate_handling(TicketTrail(tuple(messages), assigned) for messages, assigned
+                                 in uow.workforce.message_trails(
+                                     team_id, until - timedelta(days=HISTORY_DAYS), until,
+                                     channel.value if channel is not None else None,
+                                     HANDLING_SAMPLE))
+    if measured.seconds is not None:
+        return measured.seconds, measured.method
+    return goal.fallback_aht_s, (
+        f"the desk's setting HUBDESK_WFM_AHT_S ({goal.fallback_aht_s:g} s): only "
+        f"{measured.tickets} ticket{'s' * (measured.tickets != 1)} in the {HISTORY_DAYS} days "
+        f"before {first_day.isoformat()} had an agent message to measure, at least "
+        f"{MIN_TICKETS} are needed")
+
+
 def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: int,
                   goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
     """The forecast of ``days`` from ``first_day`` from the history before it, staffed;
@@ -144,12 +173,13 @@ def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: i
                          "mean at that time of day (method time_of_day_average)")
         points = [(p.start, p.contacts, p.lower, p.upper) for p in result.points]
         methods = dict(result.method_by_horizon)
+    aht_s, aht_method = handling_time(uow, team_id, first_day, channel, goal)
     staffed = staff_intervals([(s, c) for s, c, _, _ in points], INTERVAL_MINUTES * 60,
-                              goal.aht_s, goal.target(), goal.shrinkage)
+                              aht_s, goal.target(), goal.shrinkage)
     intervals = [PlanInterval(s, c, lo, up, i.requirement.agents, i.requirement.staff)
                  for (s, c, lo, up), i in zip(points, staffed.intervals, strict=True)]
     return StaffingPlan(team_id, first_day, days, INTERVAL_MINUTES, goal, history_days,
-                        methods, notes, intervals)
+                        methods, notes, intervals, aht_s, aht_method)
 
 
 # --- drafting a week --------------------------------------------------------------------------

@@ -60,6 +60,30 @@ class SqlWorkforceRepository:
             query = query.where(t.tickets.c.channel == channel)
         return [row.created_at for row in self.db.execute(query)]
 
+    def message_trails(self, team_id: int | None, since: datetime, until: datetime,
+                       channel: str | None = None, limit: int = 2000
+                       ) -> list[tuple[list[tuple[bool, datetime]], datetime | None]]:
+        """Of the ``limit`` latest tickets opened in [since, until) (of one team, or of the
+        desk; of one channel, or of all): each one's messages as (by an agent, written at),
+        in order, and when it was last assigned."""
+        tk, m, tr = t.tickets.c, t.messages.c, t.ticket_routing.c
+        query = select(tk.id, tr.assigned_at).select_from(t.tickets.outerjoin(
+            t.ticket_routing, tr.ticket_id == tk.id)).where(tk.created_at >= since,
+                                                             tk.created_at < until)
+        if team_id is not None:
+            query = query.where(tk.team_id == team_id)
+        if channel is not None:
+            query = query.where(tk.channel == channel)
+        assigned = {int(row.id): row.assigned_at for row in self.db.execute(
+            query.order_by(tk.created_at.desc(), tk.id.desc()).limit(limit))}
+        if not assigned:
+            return []
+        trails: dict[int, list[tuple[bool, datetime]]] = defaultdict(list)
+        for row in self.db.execute(select(m.ticket_id, m.author_kind, m.created_at).where(
+                among(self.db, m.ticket_id, sorted(assigned))).order_by(m.ticket_id, m.id)):
+            trails[int(row.ticket_id)].append((row.author_kind == "agent", row.created_at))
+        return [(trails[ticket], assigned[ticket]) for ticket in sorted(trails)]
+
     # --- schedules -------------------------------------------------------------------------
 
     def _week(self, row: Row[Any] | None) -> TeamWeek | None:

@@ -68,13 +68,15 @@ def _shift(form: FormData) -> ShiftInput:
 
 
 def _goal(source: Any, default_aht_s: float) -> StaffingGoal:
+    """A blank handling time is measured from the team's tickets."""
     try:
-        aht = float(str(source.get("aht_s") or default_aht_s))
+        given = str(source.get("aht_s") or "").strip()
+        aht = float(given) if given else None
         level = float(str(source.get("service_level") or 0.8))
     except ValueError:
         raise ValidationFailed("handling time and service level are numbers",
                                {"aht_s": "not a number"}) from None
-    return StaffingGoal(service_level=level, aht_s=aht)
+    return StaffingGoal(service_level=level, aht_s=aht, fallback_aht_s=default_aht_s)
 
 
 def _chart(screen: WorkforceScreen) -> dict[str, Any] | None:

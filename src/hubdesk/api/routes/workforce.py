@@ -52,14 +52,15 @@ def _day(text: str, name: str) -> date:
 
 def _goal(app: Application, service_level: float, answer_within_s: float,
           aht_s: float | None, shrinkage: float) -> StaffingGoal:
-    return StaffingGoal(service_level, answer_within_s,
-                        app.workforce.default_aht_s if aht_s is None else aht_s, shrinkage)
+    return StaffingGoal(service_level, answer_within_s, aht_s, shrinkage,
+                        app.workforce.default_aht_s)
 
 
 ServiceLevel = Annotated[float, Query(gt=0, lt=1, description="share answered in time")]
 AnswerWithin = Annotated[float, Query(ge=0, le=3600, description="seconds")]
 Aht = Annotated[float | None, Query(gt=0, le=86_400, description="handling seconds per "
-                                    "contact; none: the desk's HUBDESK_WFM_AHT_S")]
+                                    "contact; none: measured from the tickets the forecast "
+                                    "reads, or HUBDESK_WFM_AHT_S when they are too few")]
 Shrinkage = Annotated[float, Query(ge=0, lt=1)]
 DayQuery = Annotated[str, Query(pattern=DAY_PATTERN, description="a day, 2026-11-30")]
 TeamQuery = Annotated[int | None, Query(ge=1, le=2**53 - 1,
@@ -82,7 +83,7 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
                                   channel)
     return StaffingOut(
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
-        interval_minutes=plan.interval_minutes, aht_s=plan.goal.aht_s,
+        interval_minutes=plan.interval_minutes, aht_s=plan.aht_s, aht_method=plan.aht_method,
         history_days=plan.history_days, methods=plan.methods, notes=plan.notes,
         intervals=[StaffingIntervalOut(start=i.start, forecast=i.forecast, lower=i.lower,
                                        upper=i.upper, required=i.required, staff=i.staff)
@@ -99,6 +100,7 @@ def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = 
                                     _goal(app, service_level, answer_within_s, aht_s, shrinkage))
     return DayChartOut(team_id=chart.team_id, day=chart.day,
                        interval_minutes=chart.interval_minutes, notes=chart.notes,
+                       aht_s=chart.aht_s, aht_method=chart.aht_method,
                        intervals=[ChartIntervalOut(start=i.start, forecast=i.forecast,
                                                    required=i.required, scheduled=i.scheduled,
                                                    arrived=i.arrived) for i in chart.intervals])
