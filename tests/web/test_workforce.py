@@ -133,3 +133,32 @@ def test_an_approved_time_change_shows_on_the_agents_schedule(hub, client):
         assert "Request approved." in approved.text
         mine = theirs.get("/my-schedule")
         assert "10:30" in mine.text and "18:30" in mine.text and "Approved" in mine.text
+
+
+def test_times_are_entered_and_shown_on_the_desks_local_clock(hub):
+    import dataclasses
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    local = dataclasses.replace(hub, settings=hub.settings.model_copy(
+        update={"wfm_timezone": "Europe/Paris"}))
+    team, coordinator, rep = _desk(local)
+    today = datetime.now(paris).date()
+    week = local.app.workforce.start_week(coordinator, team.id, today)
+    view = {"team_id": str(team.id), "day": today.isoformat()}
+    with TestClient(create_app(local), raise_server_exceptions=False) as client:
+        sign_in(client, coordinator)
+        page = client.get(f"/workforce?team_id={team.id}&day={today}")
+        assert "Day (Europe/Paris)" in page.text and "Starts (Europe/Paris)" in page.text
+        post_form(client, f"/workforce/schedules/{week.id}/shifts", {
+            **view, "agent_id": str(rep.id), "starts_at": f"{today}T09:00",
+            "ends_at": f"{today}T17:00"}, page="/workforce")
+        [shift] = local.app.workforce.schedule(coordinator, week.id).shifts
+        assert shift.starts_at == datetime.combine(today, time(9), tzinfo=paris)
+        local.app.workforce.publish(coordinator, week.id)
+    with TestClient(create_app(local), raise_server_exceptions=False) as theirs:
+        sign_in(theirs, rep)
+        mine = theirs.get("/my-schedule")
+        assert "Times are Europe/Paris." in mine.text
+        assert "<td>09:00</td><td>17:00</td>" in mine.text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from itertools import pairwise
 
@@ -50,6 +50,12 @@ class PlannedShift:
     def __post_init__(self) -> None:
         _aware(self.starts_at, "starts_at")
         _aware(self.ends_at, "ends_at")
+        # Kept in UTC: Python subtracts two times of one zone by their wall clocks, which
+        # would make the night of a clock change an hour too long or too short.
+        for name in ("starts_at", "ends_at", "break_starts_at", "break_ends_at"):
+            value = getattr(self, name)
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                object.__setattr__(self, name, value.astimezone(UTC))
         if self.ends_at <= self.starts_at:
             raise ValidationFailed("a shift ends after it starts", {"ends_at": "reversed"})
         if self.ends_at - self.starts_at > LONGEST_SHIFT:
@@ -258,11 +264,11 @@ def moved(shift: PlannedShift, starts_at: datetime, ends_at: datetime) -> Planne
     return PlannedShift(shift.id, shift.agent_id, starts_at, ends_at, begins, begins + length)
 
 
-def check_work_rules(agent_name: str, shifts: Iterable[PlannedShift], week_from: datetime,
-                     rules: WorkRules) -> None:
+def check_work_rules(agent_name: str, shifts: Iterable[PlannedShift], week_start: date,
+                     zone: tzinfo, rules: WorkRules) -> None:
     """One agent's shifts around a week (the week's and its neighbours'), refused with the
-    rule they break: rest between shifts, paid hours or working days in the week that starts
-    at ``week_from``."""
+    rule they break: rest between shifts, paid hours or working days in the local week that
+    begins on ``week_start`` (days are the zone's local days)."""
     own = sorted(shifts, key=lambda s: s.starts_at)
     rest = timedelta(hours=rules.rest_hours)
     for before, after in pairwise(own):
@@ -270,16 +276,17 @@ def check_work_rules(agent_name: str, shifts: Iterable[PlannedShift], week_from:
             gap = (after.starts_at - before.ends_at).total_seconds() / 3600
             raise ValidationFailed(
                 f"rest between shifts: {agent_name} would have {gap:g} hours between the shift "
-                f"ending {before.ends_at:%a %d %b %H:%M} and the next, at least "
-                f"{rules.rest_hours:g} are required", {"rule": "rest_between_shifts"})
-    week = [s for s in own if week_from <= s.starts_at < week_from + timedelta(days=7)]
+                f"ending {before.ends_at.astimezone(zone):%a %d %b %H:%M} and the next, at "
+                f"least {rules.rest_hours:g} are required", {"rule": "rest_between_shifts"})
+    days = {s: s.starts_at.astimezone(zone).date() for s in own}
+    week = [s for s in own if 0 <= (days[s] - week_start).days < 7]
     hours = sum(s.working_minutes for s in week) / 60
     if hours > rules.max_week_hours:
         raise ValidationFailed(
             f"maximum hours: {agent_name} would work {hours:g} paid hours in the week, at most "
             f"{rules.max_week_hours:g} are allowed", {"rule": "max_week_hours"})
-    days = {(s.starts_at - week_from) // timedelta(days=1) for s in week}
-    if len(days) > rules.max_days:
+    worked = {days[s] for s in week}
+    if len(worked) > rules.max_days:
         raise ValidationFailed(
-            f"working days: {agent_name} would work {len(days)} days in the week, at most "
+            f"working days: {agent_name} would work {len(worked)} days in the week, at most "
             f"{rules.max_days} are allowed", {"rule": "max_days"})

@@ -9,7 +9,7 @@ Adherence and intraday staffing are in `services/workforce_floor.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -62,15 +62,16 @@ def _team_known(uow: UnitOfWork, team_id: int | None) -> None:
 
 
 def staffing(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, first_day: date,
-             days: int, goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
+             days: int, goal: StaffingGoal, channel: Channel | None = None,
+             zone: tzinfo = UTC) -> StaffingPlan:
     check_may_plan(actor)
     with uows(write=False) as uow:
         _team_known(uow, team_id)
-        return staffing_plan(uow, team_id, first_day, days, goal, channel)
+        return staffing_plan(uow, team_id, first_day, days, goal, channel, zone)
 
 
 def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date,
-                   goal: StaffingGoal, *, now: datetime,
+                   goal: StaffingGoal, *, now: datetime, zone: tzinfo = UTC,
                    time_limit_s: float = 30.0) -> DraftOutcome:
     """Forecast and staff the week (Monday to Sunday, the one ``week_start`` falls in),
     schedule the team's agents to it, keep it as the draft.
@@ -82,7 +83,7 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
     with uows(write=False) as uow:
         _team_known(uow, team_id)
         agents = team_agents(uow, team_id)
-        plan = staffing_plan(uow, team_id, week_start, 7, goal)
+        plan = staffing_plan(uow, team_id, week_start, 7, goal, zone=zone)
     if not agents:
         raise ValidationFailed(f"team {team_id} has no active representatives or team leads "
                                "to schedule", {"team_id": "no agents"})
@@ -90,7 +91,7 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
     team = team_instance(agents, demand, 7)
     solved = solve_team(team, time_limit_s=time_limit_s)
     shifts = shifts_of(team, week_start, [(a.agent, a.day, a.template)
-                                          for a in solved.assignments])
+                                          for a in solved.assignments], zone)
     names = {str(a.id): a.name for a in agents}
     problems = [_named(line, names) for line in solved.explanation()]
     with uows() as uow:
@@ -156,13 +157,14 @@ def _schedule(uow: UnitOfWork, schedule_id: int, *, for_update: bool = True) -> 
     return found
 
 
-def _check_shift_fits(uow: UnitOfWork, schedule: TeamWeek, shift: PlannedShift) -> None:
+def _check_shift_fits(uow: UnitOfWork, schedule: TeamWeek, shift: PlannedShift,
+                      zone: tzinfo) -> None:
     agent = uow.agents.get(shift.agent_id)
     if agent is None or not agent.active or schedule.team_id not in agent.team_ids:
         raise ValidationFailed(f"agent {shift.agent_id} is not an active member of the team",
                                {"agent_id": "not in the team"})
-    start = day_start(schedule.week_start)
-    if not start <= shift.starts_at < start + WEEK:
+    if not day_start(schedule.week_start, zone) <= shift.starts_at < day_start(
+            schedule.week_start + WEEK, zone):
         raise ValidationFailed(f"the shift starts outside the week of "
                                f"{schedule.week_start.isoformat()}",
                                {"starts_at": "outside the week"})
@@ -175,13 +177,14 @@ def _changed(uow: UnitOfWork, actor: Agent, schedule: TeamWeek, now: datetime) -
 
 
 def save_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, given: ShiftInput,
-               *, shift_id: int | None = None, now: datetime) -> TeamWeek:
+               *, shift_id: int | None = None, now: datetime,
+               zone: tzinfo = UTC) -> TeamWeek:
     """Add a shift (no ``shift_id``) or change one: its agent, times or break."""
     check_may_plan(actor)
     with uows() as uow:
         schedule = _schedule(uow, schedule_id)
         shift = given.planned(shift_id)
-        _check_shift_fits(uow, schedule, shift)
+        _check_shift_fits(uow, schedule, shift, zone)
         others = [s for s in schedule.shifts if s.id != shift.id]
         if shift.id is not None and len(others) == len(schedule.shifts):
             raise NotFound(f"shift {shift.id} is not in schedule {schedule_id}")
@@ -321,7 +324,7 @@ def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None
 
 
 def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, approve: bool,
-                   answer: str | None, *, now: datetime) -> ChangeRequest:
+                   answer: str | None, *, now: datetime, zone: tzinfo = UTC) -> ChangeRequest:
     """Approving a swap, a day off or a time change changes the week in the same transaction;
     a change that would break a contract rule (rest between shifts, hours or days in the
     week) or make shifts overlap is refused with the rule named, and nothing is saved."""
@@ -334,7 +337,7 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
         if request.status is not RequestStatus.OPEN:
             raise Conflict(f"request {request_id} was already answered")
         if approve and request.kind is not RequestKind.NOTE:
-            _apply(uow, actor, request, now)
+            _apply(uow, actor, request, now, zone)
         if not uow.workforce.answer_request(request_id, status, (answer or "").strip() or None,
                                             actor.id, now):
             raise Conflict(f"request {request_id} was already answered")
@@ -344,7 +347,8 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
     return answered
 
 
-def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime) -> None:
+def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime,
+           zone: tzinfo) -> None:
     schedule_id = uow.workforce.shift_schedule(request.shift_id) \
         if request.shift_id is not None else None
     if schedule_id is None:
@@ -354,8 +358,9 @@ def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime)
     result = requested(request, list(schedule.shifts))
     changed = [s for s in result if s not in schedule.shifts]
     for shift in changed:
-        _check_shift_fits(uow, schedule, shift)
-    _check_work_rules(uow, schedule, result, {s.agent_id for s in changed} | {request.agent_id})
+        _check_shift_fits(uow, schedule, shift, zone)
+    _check_work_rules(uow, schedule, result, {s.agent_id for s in changed} | {request.agent_id},
+                      zone)
     if request.kind is RequestKind.DAY_OFF:
         assert request.shift_id is not None
         uow.workforce.delete_shift(request.shift_id)
@@ -365,9 +370,9 @@ def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime)
 
 
 def _check_work_rules(uow: UnitOfWork, schedule: TeamWeek, shifts: list[PlannedShift],
-                      agent_ids: set[int]) -> None:
+                      agent_ids: set[int], zone: tzinfo) -> None:
     """Each agent's shifts of the changed week and of the published days either side."""
-    week_from = day_start(schedule.week_start)
+    week_from = day_start(schedule.week_start, zone)
     around = [s for s in uow.workforce.published_shifts(
         week_from - timedelta(days=2), week_from + WEEK + timedelta(days=2), sorted(agent_ids))
         if s.id not in {o.id for o in schedule.shifts}]
@@ -375,4 +380,4 @@ def _check_work_rules(uow: UnitOfWork, schedule: TeamWeek, shifts: list[PlannedS
     for agent_id in sorted(agent_ids):
         check_work_rules(names.get(agent_id, f"agent {agent_id}"),
                          [s for s in [*shifts, *around] if s.agent_id == agent_id],
-                         week_from, WORK_RULES)
+                         schedule.week_start, zone, WORK_RULES)

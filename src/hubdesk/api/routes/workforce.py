@@ -5,7 +5,7 @@ managers and administrators; every agent has their own shifts and requests."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -36,7 +36,7 @@ from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.schedules import RequestStatus
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.application import Application
-from hubdesk.services.workforce_plan import MAX_DAYS, StaffingGoal
+from hubdesk.services.workforce_plan import MAX_DAYS, StaffingGoal, zone_name
 
 router = APIRouter(prefix="/api/v1/wfm", tags=["workforce"],
                    responses=problem_responses(400, 401, 403, 404, 409, 422))
@@ -85,6 +85,7 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
         interval_minutes=plan.interval_minutes, aht_s=plan.aht_s, aht_method=plan.aht_method,
         history_days=plan.history_days, methods=plan.methods, notes=plan.notes,
+        timezone=zone_name(app.workforce.zone),
         intervals=[StaffingIntervalOut(start=i.start, forecast=i.forecast, lower=i.lower,
                                        upper=i.upper, required=i.required, staff=i.staff)
                    for i in plan.intervals])
@@ -101,6 +102,7 @@ def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = 
     return DayChartOut(team_id=chart.team_id, day=chart.day,
                        interval_minutes=chart.interval_minutes, notes=chart.notes,
                        aht_s=chart.aht_s, aht_method=chart.aht_method,
+                       timezone=zone_name(app.workforce.zone),
                        intervals=[ChartIntervalOut(start=i.start, forecast=i.forecast,
                                                    required=i.required, scheduled=i.scheduled,
                                                    arrived=i.arrived) for i in chart.intervals])
@@ -168,10 +170,12 @@ def publish(schedule_id: PathId, app: AppDep, agent: AgentDep) -> ScheduleOut:
 @router.get("/my-shifts", response_model=list[ShiftOut])
 def my_shifts(app: AppDep, agent: AgentDep, first_day: DayQuery,
               days: Annotated[int, Query(ge=1, le=62)] = 7) -> list[ShiftOut]:
-    """The caller's published shifts from ``first_day`` (UTC) for ``days`` days."""
-    since = datetime.combine(_day(first_day, "first_day"), datetime.min.time(), tzinfo=UTC)
+    """The caller's published shifts from ``first_day`` for ``days`` days (the desk's local
+    days, `HUBDESK_WFM_TIMEZONE`)."""
+    first = _day(first_day, "first_day")
     return [ShiftOut.of(s) for s in app.workforce.my_shifts(
-        agent, since, since + timedelta(days=days))]
+        agent, app.workforce.day_start(first), app.workforce.day_start(
+            first + timedelta(days=days)))]
 
 
 @router.get("/requests", response_model=list[RequestOut])
