@@ -31,6 +31,7 @@ from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
     RequestStatus,
+    ScheduleStatus,
     ShiftInput,
     TeamWeek,
 )
@@ -755,6 +756,10 @@ class WorkforceUseCases(_UseCases):
 
     def week(self, actor: Agent, team_id: int, week_start: date) -> TeamWeek | None:
         return workforce.week(self._uows, actor, team_id, week_start)
+
+    def schedules(self, actor: Agent, team_id: int | None = None,
+                  status: ScheduleStatus | None = None, limit: int = 100) -> list[TeamWeek]:
+        return workforce.list_schedules(self._uows, actor, team_id, status, limit)
 
     def schedule(self, actor: Agent, schedule_id: int) -> TeamWeek:
         return workforce.get_schedule(self._uows, actor, schedule_id)

@@ -144,6 +144,17 @@ def week(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date
         return uow.workforce.week(team_id, week_start)
 
 
+def list_schedules(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None = None,
+                   status: ScheduleStatus | None = None, limit: int = 100) -> list[TeamWeek]:
+    """Stored weeks, the latest first."""
+    check_may_plan(actor)
+    if not 1 <= limit <= 1000:
+        raise ValidationFailed("list 1 to 1000 schedules", {"limit": "out of range"})
+    with uows(write=False) as uow:
+        _team_known(uow, team_id)
+        return uow.workforce.weeks(team_id, status, limit)
+
+
 def get_schedule(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int) -> TeamWeek:
     check_may_plan(actor)
     with uows(write=False) as uow:

@@ -105,6 +105,25 @@ class SqlWorkforceRepository:
             query = query.with_for_update()
         return self._week(self.db.execute(query).first())
 
+    def weeks(self, team_id: int | None = None, status: ScheduleStatus | None = None,
+              limit: int = 100) -> list[TeamWeek]:
+        """Schedules newest week first (of one team, or of all; of one status, or any), each
+        with its shifts, in two queries."""
+        query = select(t.wfm_schedules).order_by(_s.week_start.desc(), _s.team_id, _s.id)
+        if team_id is not None:
+            query = query.where(_s.team_id == team_id)
+        if status is not None:
+            query = query.where(_s.status == status.value)
+        rows = self.db.execute(query.limit(limit)).all()
+        shifts: dict[int, list[PlannedShift]] = defaultdict(list)
+        if rows:
+            for row in self.db.execute(select(t.wfm_shifts).where(among(
+                    self.db, _sh.schedule_id, [int(r.id) for r in rows]))
+                    .order_by(_sh.starts_at, _sh.agent_id, _sh.id)):
+                shifts[int(row.schedule_id)].append(_shift(row))
+        return [TeamWeek(int(r.id), int(r.team_id), r.week_start, ScheduleStatus(r.status),
+                         tuple(shifts[int(r.id)]), r.updated_at, r.updated_by_id) for r in rows]
+
     def add(self, week: TeamWeek, by: int | None, at: datetime) -> int:
         schedule_id = int(self.db.execute(insert(t.wfm_schedules).values(
             team_id=week.team_id, week_start=week.week_start, status=week.status.value,
