@@ -30,12 +30,14 @@ from hubdesk.domain.schedules import (
 )
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.workforce_groups import team_groups
 from hubdesk.services.workforce_plan import (
+    HISTORY_DAYS,
     WORK_RULES,
     StaffingGoal,
     StaffingPlan,
     day_start,
-    demand_for_week,
+    demand_by_group,
     draft_week,
     shifts_of,
     staffing_plan,
@@ -84,11 +86,13 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
         _team_known(uow, team_id)
         agents = team_agents(uow, team_id)
         plan = staffing_plan(uow, team_id, week_start, 7, goal, zone=zone)
+        until = day_start(week_start, zone)
+        groups = team_groups(uow, team_id, agents, until - timedelta(days=HISTORY_DAYS), until)
     if not agents:
         raise ValidationFailed(f"team {team_id} has no active representatives or team leads "
                                "to schedule", {"team_id": "no agents"})
-    demand, demand_notes = demand_for_week(plan)
-    team = team_instance(agents, demand, 7)
+    demand, demand_notes = demand_by_group(plan, groups.shares)
+    team = team_instance(agents, demand, 7, groups.members)
     solved = solve_team(team, time_limit_s=time_limit_s)
     shifts = shifts_of(team, week_start, [(a.agent, a.day, a.template)
                                           for a in solved.assignments], zone)
@@ -109,7 +113,8 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
         week = uow.workforce.get(schedule_id)
         uow.commit()
     assert week is not None
-    return DraftOutcome(week, problems, plan.notes + demand_notes, solved.optimal)
+    return DraftOutcome(week, problems, plan.notes + groups.notes + demand_notes,
+                        solved.optimal)
 
 
 def _named(line: str, names: dict[str, str]) -> str:

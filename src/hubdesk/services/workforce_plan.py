@@ -12,6 +12,7 @@ there (the desk was recording).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -203,28 +204,59 @@ def team_agents(uow: UnitOfWork, team_id: int) -> list[Agent]:
                    and a.role in SCHEDULED_ROLES), key=lambda a: (a.name, a.id or 0))
 
 
-def demand_for_week(plan: StaffingPlan) -> tuple[tuple[int, ...], list[str]]:
+def demand_for_week(plan: StaffingPlan, required: Mapping[datetime, int] | None = None
+                    ) -> tuple[tuple[int, ...], list[str]]:
     """Agents needed per local interval of the week (day × 48 half hours of the local clock),
-    and notes on demand no template can reach. The hour a clock change repeats needs the
-    larger of its two requirements; the hour it skips needs no one."""
+    and notes on demand no template can reach. ``required`` per interval start, if given,
+    replaces the plan's. The hour a clock change repeats needs the larger of its two
+    requirements; the hour it skips needs no one."""
+    demand, dropped = _week_demand(plan, required)
+    return demand, _night_notes(plan, dropped)
+
+
+def demand_by_group(plan: StaffingPlan, shares: Mapping[str, float]
+                    ) -> tuple[dict[str, tuple[int, ...]], list[str]]:
+    """The week's demand per group of contacts: the forecast times the group's share,
+    staffed with Erlang C on its own (agents of one group do not answer another's)."""
+    if set(shares) <= {SKILL}:
+        demand, notes = demand_for_week(plan)
+        return {SKILL: demand}, notes
+    demands, dropped = {}, 0
+    for name, share in sorted(shares.items()):
+        staffed = staff_intervals([(i.start, i.forecast * share) for i in plan.intervals],
+                                  INTERVAL_MINUTES * 60, plan.aht_s, plan.goal.target(),
+                                  plan.goal.shrinkage)
+        demands[name], left = _week_demand(plan, {
+            i.start: s.requirement.agents for i, s in zip(plan.intervals, staffed.intervals,
+                                                          strict=True)})
+        dropped += left
+    return demands, _night_notes(plan, dropped)
+
+
+def _week_demand(plan: StaffingPlan, required: Mapping[datetime, int] | None
+                 ) -> tuple[tuple[int, ...], int]:
     per_day = 24 * 60 // INTERVAL_MINUTES
     reachable = {o for t in TEMPLATES for o in range(
         t.start_minute // INTERVAL_MINUTES, t.start_minute // INTERVAL_MINUTES +
         t.length_intervals)}
     demand, dropped = [0] * (plan.days * per_day), 0
     for interval in plan.intervals:
+        need = interval.required if required is None else required.get(interval.start, 0)
         local = interval.start.astimezone(plan.zone)
         day = (local.date() - plan.first_day).days
         slot = (local.hour * 60 + local.minute) // INTERVAL_MINUTES
         if not 0 <= day < plan.days:
             continue
         if slot not in reachable:
-            dropped += interval.required
+            dropped += need
             continue
-        demand[day * per_day + slot] = max(demand[day * per_day + slot], interval.required)
-    notes = [f"{dropped} agent-half-hours needed before 06:00 {zone_name(plan.zone)} are "
-             "left out: no shift template covers the night"] if dropped else []
-    return tuple(demand), notes
+        demand[day * per_day + slot] = max(demand[day * per_day + slot], need)
+    return tuple(demand), dropped
+
+
+def _night_notes(plan: StaffingPlan, dropped: int) -> list[str]:
+    return [f"{dropped} agent-half-hours needed before 06:00 {zone_name(plan.zone)} are "
+            "left out: no shift template covers the night"] if dropped else []
 
 
 def zone_name(zone: tzinfo) -> str:
@@ -232,12 +264,18 @@ def zone_name(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or zone)
 
 
-def team_instance(agents: list[Agent], demand: tuple[int, ...], days: int) -> TeamInstance:
+def team_instance(agents: list[Agent], demand: Mapping[str, tuple[int, ...]] | tuple[int, ...],
+                  days: int, serves: Mapping[int, frozenset[str]] | None = None
+                  ) -> TeamInstance:
+    """The team for the scheduler: demand per group (one tuple: one queue everyone serves),
+    each agent placed only in the groups ``serves`` gives them (default: every group)."""
+    by_group = demand if isinstance(demand, Mapping) else {SKILL: demand}
     return TeamInstance(
         interval_minutes=INTERVAL_MINUTES, days=days, templates=TEMPLATES,
         contracts=(FULL_TIME,), rest_hours=REST_HOURS,
-        agents=tuple(TeamAgent(str(a.id), FULL_TIME.name, frozenset({SKILL})) for a in agents),
-        demand={SKILL: demand})
+        agents=tuple(TeamAgent(str(a.id), FULL_TIME.name, serves.get(a.id or 0, frozenset(
+            {SKILL})) if serves is not None else frozenset(by_group)) for a in agents),
+        demand=dict(by_group))
 
 
 def shifts_of(team: TeamInstance, week_start: date,

@@ -60,6 +60,14 @@ class SqlWorkforceRepository:
             query = query.where(t.tickets.c.channel == channel)
         return [row.created_at for row in self.db.execute(query)]
 
+    def ticket_traits(self, team_id: int, since: datetime,
+                      until: datetime) -> list[tuple[str | None, str | None]]:
+        """(category, language) of each of the team's tickets opened in [since, until)."""
+        return [(row.category, row.language) for row in self.db.execute(
+            select(t.tickets.c.category, t.tickets.c.language).where(
+                t.tickets.c.team_id == team_id, t.tickets.c.created_at >= since,
+                t.tickets.c.created_at < until))]
+
     def message_trails(self, team_id: int | None, since: datetime, until: datetime,
                        channel: str | None = None, limit: int = 2000
                        ) -> list[tuple[list[tuple[bool, datetime]], datetime | None]]:
