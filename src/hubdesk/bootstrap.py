@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, text
 
@@ -67,6 +68,7 @@ class Hub:
                                         clock=utcnow, mail_parser=parser,
                                         mail_routing=mail_routing(self.settings),
                                         default_aht_s=self.settings.wfm_aht_s,
+                                        workforce_zone=ZoneInfo(self.settings.wfm_timezone),
                                         mail_sending=bool(self.settings.mail_smtp_host)))
 
     def reload_triage(self) -> None:

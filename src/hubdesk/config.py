@@ -8,6 +8,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -87,6 +88,11 @@ class Settings(BaseSettings):
     wfm_aht_s: float = Field(
         default=600.0, gt=0, le=86_400, description="seconds an agent spends per contact, "
                                                     "for workforce staffing when none is given")
+    wfm_timezone: str = Field(
+        default="UTC", min_length=1, max_length=64,
+        description="the desk's time zone for workforce planning (an IANA name such as "
+                    "Europe/Paris): forecast days and intervals, weeks, shift templates and the "
+                    "workforce screens follow its local clock, clock changes included")
     outbox_retention_days: int = Field(
         default=14, ge=1, description="published outbox entries (and periodic job claims) "
                                       "older than this are deleted")
@@ -135,6 +141,15 @@ class Settings(BaseSettings):
         "mail_rate_window_seconds are kept but treated as a mail loop (never answered)")
     mail_rate_window_seconds: int = Field(default=600, ge=1,
                                           description="the window mail_rate_limit counts in")
+
+    @field_validator("wfm_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value} is not a time zone name such as Europe/Paris") from None
+        return value
 
     @field_validator("blocking_roles")
     @classmethod

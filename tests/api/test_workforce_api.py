@@ -164,6 +164,50 @@ def test_the_desks_handling_time_is_used_when_none_is_given(hub):
     coordinator = factories.staff(hub, Role.COORDINATOR)
     path = f"/api/v1/wfm/staffing?first_day={_today().isoformat()}"
     with TestClient(create_app(slower), raise_server_exceptions=False) as client:
-        assert client.get(path, headers=coordinator.headers).json()["aht_s"] == 900
+        fallback = client.get(path, headers=coordinator.headers).json()
+        assert fallback["aht_s"] == 900
+        assert fallback["aht_method"].startswith("the desk's setting HUBDESK_WFM_AHT_S (900 s)")
         given = client.get(f"{path}&aht_s=120", headers=coordinator.headers).json()
-        assert given["aht_s"] == 120
+        assert (given["aht_s"], given["aht_method"]) == (120, "given with the request")
+
+
+def test_an_approved_day_off_removes_the_shift_and_a_broken_rule_is_a_422(client, hub):
+    team, coordinator, ada, _ = _desk(hub)
+    monday = _monday()
+    schedules = "/api/v1/wfm/schedules"
+    week = client.post(schedules, headers=coordinator.headers, json={
+        "team_id": team.id, "week_start": monday.isoformat(), "generate": False}).json()
+    shifts = f"{schedules}/{week['id']}/shifts"
+    for day, start, end in ((0, 12, 22), (1, 9, 17)):
+        added = client.post(shifts, headers=coordinator.headers, json={
+            "agent_id": ada.agent.id, "starts_at": _iso(monday + timedelta(days=day), start),
+            "ends_at": _iso(monday + timedelta(days=day), end)})
+        assert added.status_code == 201
+    client.post(f"{schedules}/{week['id']}/publish", headers=coordinator.headers)
+    late, early = added.json()["shifts"]
+    tuesday = monday + timedelta(days=1)
+
+    asked = client.post("/api/v1/wfm/requests", headers=ada.headers, json={
+        "shift_id": early["id"], "note": "Start at six?", "kind": "time_change",
+        "new_starts_at": _iso(tuesday, 6), "new_ends_at": _iso(tuesday, 14)})
+    assert asked.status_code == 201 and asked.json()["kind"] == "time_change"
+    answer = f"/api/v1/wfm/requests/{asked.json()['id']}/answer"
+    refused = client.post(answer, headers=coordinator.headers, json={"approve": True})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "rule", "message": "rest_between_shifts"}]
+    assert "rest between shifts" in refused.json()["detail"]
+    assert [r["status"] for r in client.get("/api/v1/wfm/requests", headers=ada.headers)
+            .json()] == ["open"]
+
+    off = client.post("/api/v1/wfm/requests", headers=ada.headers, json={
+        "shift_id": late["id"], "note": "Monday off", "kind": "day_off"})
+    approved = client.post(f"/api/v1/wfm/requests/{off.json()['id']}/answer",
+                           headers=coordinator.headers, json={"approve": True})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    mine = client.get(f"/api/v1/wfm/my-shifts?first_day={monday}", headers=ada.headers)
+    assert [s["id"] for s in mine.json()] == [early["id"]]
+    # With Monday off, Tuesday at six keeps the rest: approved now.
+    moved = client.post(answer, headers=coordinator.headers, json={"approve": True})
+    assert moved.status_code == 200
+    mine = client.get(f"/api/v1/wfm/my-shifts?first_day={monday}", headers=ada.headers)
+    assert mine.json()[0]["starts_at"].startswith(f"{tuesday}T06:00")

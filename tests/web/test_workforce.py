@@ -102,3 +102,63 @@ def test_the_workforce_page_is_read_in_one_unit_of_work(hub, client):
     assert page.status_code == 200 and "Rest of today" in page.text
     # One to recognise the signed-in agent's session, one for everything the page shows.
     assert len(begun) == 2
+
+
+def test_an_approved_time_change_shows_on_the_agents_schedule(hub, client):
+    team, coordinator, rep = _desk(hub)
+    today = _today()
+    nine = datetime.combine(today, datetime.min.time(), tzinfo=UTC).replace(hour=9)
+    week = hub.app.workforce.start_week(coordinator, team.id, today)
+    week = hub.app.workforce.save_shift(coordinator, week.id, ShiftInput(
+        rep.id, nine, nine + timedelta(hours=8)))
+    hub.app.workforce.publish(coordinator, week.id)
+    with TestClient(create_app(hub), raise_server_exceptions=False) as theirs:
+        sign_in(theirs, rep)
+        form = {"shift_id": str(week.shifts[0].id), "kind": "time_change",
+                "note": "Dentist first thing"}
+        missing = post_form(theirs, "/my-schedule/requests", form, page="/my-schedule")
+        assert missing.status_code == 422 and "give a date and time" in missing.text
+        asked = post_form(theirs, "/my-schedule/requests", {
+            **form, "new_starts_at": f"{today}T10:30", "new_ends_at": f"{today}T18:30"},
+            page="/my-schedule")
+        assert "Request sent to the coordinators." in asked.text
+
+        sign_in(client, coordinator)
+        view = {"team_id": str(team.id), "day": today.isoformat()}
+        page = client.get(f"/workforce?team_id={team.id}&day={today}")
+        assert "Time change</strong> to" in page.text and "10:30–18:30 UTC" in page.text
+        [request] = hub.app.workforce.requests(coordinator)
+        approved = post_form(client, f"/workforce/requests/{request.id}",
+                             {**view, "decision": "approve"}, page="/workforce")
+        assert "Request approved." in approved.text
+        mine = theirs.get("/my-schedule")
+        assert "10:30" in mine.text and "18:30" in mine.text and "Approved" in mine.text
+
+
+def test_times_are_entered_and_shown_on_the_desks_local_clock(hub):
+    import dataclasses
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    local = dataclasses.replace(hub, settings=hub.settings.model_copy(
+        update={"wfm_timezone": "Europe/Paris"}))
+    team, coordinator, rep = _desk(local)
+    today = datetime.now(paris).date()
+    week = local.app.workforce.start_week(coordinator, team.id, today)
+    view = {"team_id": str(team.id), "day": today.isoformat()}
+    with TestClient(create_app(local), raise_server_exceptions=False) as client:
+        sign_in(client, coordinator)
+        page = client.get(f"/workforce?team_id={team.id}&day={today}")
+        assert "Day (Europe/Paris)" in page.text and "Starts (Europe/Paris)" in page.text
+        post_form(client, f"/workforce/schedules/{week.id}/shifts", {
+            **view, "agent_id": str(rep.id), "starts_at": f"{today}T09:00",
+            "ends_at": f"{today}T17:00"}, page="/workforce")
+        [shift] = local.app.workforce.schedule(coordinator, week.id).shifts
+        assert shift.starts_at == datetime.combine(today, time(9), tzinfo=paris)
+        local.app.workforce.publish(coordinator, week.id)
+    with TestClient(create_app(local), raise_server_exceptions=False) as theirs:
+        sign_in(theirs, rep)
+        mine = theirs.get("/my-schedule")
+        assert "Times are Europe/Paris." in mine.text
+        assert "<td>09:00</td><td>17:00</td>" in mine.text

@@ -10,7 +10,15 @@ from pydantic import BaseModel, Field
 from hubdesk.api.schemas import Id, Strict
 from hubdesk.domain.adherence import Adherence
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.schedules import MAX_NOTE, ChangeRequest, PlannedShift, ShiftInput, TeamWeek
+from hubdesk.domain.schedules import (
+    MAX_NOTE,
+    ChangeRequest,
+    PlannedShift,
+    RequestKind,
+    ShiftInput,
+    TeamWeek,
+)
+from hubdesk.services.workforce import WantedChange
 
 # Days and instants of this century, so that every date the description allows can be
 # planned (a day's history reaches weeks back, its intervals a day forward).
@@ -48,8 +56,12 @@ class StaffingOut(BaseModel):
     first_day: date
     days: int
     interval_minutes: int
-    aht_s: float
+    aht_s: float = Field(description="handling seconds per contact staffed with")
+    aht_method: str = Field(description="how aht_s was found: given, measured from the "
+                            "tickets (and how), or the desk's setting with the reason")
     history_days: int
+    timezone: str = Field(description="the desk's time zone: days and intervals follow its "
+                          "local clock (46 or 50 half hours on a day the clock changes)")
     methods: dict[str, str]
     notes: list[str]
     intervals: list[StaffingIntervalOut]
@@ -68,6 +80,9 @@ class DayChartOut(BaseModel):
     day: date
     interval_minutes: int
     notes: list[str]
+    aht_s: float
+    aht_method: str
+    timezone: str
     intervals: list[ChartIntervalOut]
 
 
@@ -110,10 +125,20 @@ class ScheduleOut(BaseModel):
                    problems=problems or [], notes=notes or [])
 
 
+KIND_DESCRIPTION = ("note: approving records the answer only; swap: the shift and "
+                    "swap_shift_id change hands; day_off: the shift is removed; time_change: "
+                    "the shift moves to new_starts_at–new_ends_at, its break with it")
+
+
 class RequestOut(BaseModel):
     id: int
     agent_id: int
     shift_id: int | None
+    kind: Literal["note", "swap", "day_off", "time_change"] = Field(
+        description=KIND_DESCRIPTION)
+    swap_shift_id: int | None
+    new_starts_at: datetime | None
+    new_ends_at: datetime | None
     note: str
     status: Literal["open", "approved", "declined"]
     answer: str | None
@@ -124,6 +149,8 @@ class RequestOut(BaseModel):
     def of(cls, request: ChangeRequest) -> RequestOut:
         assert request.id is not None
         return cls(id=request.id, agent_id=request.agent_id, shift_id=request.shift_id,
+                   kind=request.kind.value, swap_shift_id=request.swap_shift_id,
+                   new_starts_at=request.new_starts_at, new_ends_at=request.new_ends_at,
                    note=request.note, status=request.status.value, answer=request.answer,
                    answered_by=request.answered_by, created_at=request.created_at)
 
@@ -186,12 +213,14 @@ def adherence_out(value: Adherence) -> AdherenceOut:
 
 class WeekIn(Strict):
     team_id: Id
-    week_start: DayText = Field(description="any day of the week (Monday to Sunday, UTC)")
+    week_start: DayText = Field(description="any day of the week (Monday to Sunday, in the "
+                                            "desk's time zone)")
     generate: bool = Field(default=True, description="false: an empty week to fill by hand")
     service_level: float = Field(default=0.8, gt=0, lt=1)
     answer_within_s: float = Field(default=20.0, ge=0, le=3600)
     aht_s: float | None = Field(default=None, gt=0, le=86_400,
-                                description="none: the desk's HUBDESK_WFM_AHT_S")
+                                description="none: measured from the team's tickets, or the "
+                                            "desk's HUBDESK_WFM_AHT_S when they are too few")
     shrinkage: float = Field(default=0.0, ge=0, lt=1)
 
 
@@ -215,9 +244,59 @@ class SwapIn(Strict):
     second_shift_id: Id
 
 
-class RequestIn(Strict):
+Note = Annotated[str, Field(min_length=1, max_length=MAX_NOTE, pattern=SHOWS_SOMETHING)]
+
+
+class NoteRequestIn(Strict):
+    """Approving records the answer only: the coordinator edits the week by hand."""
+
     shift_id: Id | None = Field(default=None, description="null: the schedule at large")
-    note: Annotated[str, Field(min_length=1, max_length=MAX_NOTE, pattern=SHOWS_SOMETHING)]
+    note: Note
+    kind: Literal["note"] = "note"
+
+    def wanted(self) -> WantedChange:
+        return WantedChange()
+
+
+class DayOffIn(Strict):
+    """Approving removes the shift."""
+
+    shift_id: Id
+    note: Note
+    kind: Literal["day_off"]
+
+    def wanted(self) -> WantedChange:
+        return WantedChange(RequestKind.DAY_OFF)
+
+
+class SwapRequestIn(Strict):
+    """Approving exchanges the shift with another agent's published shift of the same week."""
+
+    shift_id: Id
+    note: Note
+    kind: Literal["swap"]
+    swap_shift_id: Id
+
+    def wanted(self) -> WantedChange:
+        return WantedChange(RequestKind.SWAP, swap_shift_id=self.swap_shift_id)
+
+
+class TimeChangeIn(Strict):
+    """Approving moves the shift to the new times, its break with it."""
+
+    shift_id: Id
+    note: Note
+    kind: Literal["time_change"]
+    new_starts_at: InstantText
+    new_ends_at: InstantText
+
+    def wanted(self) -> WantedChange:
+        return WantedChange(RequestKind.TIME_CHANGE, None,
+                            _instant(self.new_starts_at, "new_starts_at"),
+                            _instant(self.new_ends_at, "new_ends_at"))
+
+
+RequestIn = NoteRequestIn | DayOffIn | SwapRequestIn | TimeChangeIn
 
 
 class AnswerIn(Strict):

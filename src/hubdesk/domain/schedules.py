@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from itertools import pairwise
 
@@ -50,6 +50,12 @@ class PlannedShift:
     def __post_init__(self) -> None:
         _aware(self.starts_at, "starts_at")
         _aware(self.ends_at, "ends_at")
+        # Kept in UTC: Python subtracts two times of one zone by their wall clocks, which
+        # would make the night of a clock change an hour too long or too short.
+        for name in ("starts_at", "ends_at", "break_starts_at", "break_ends_at"):
+            value = getattr(self, name)
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                object.__setattr__(self, name, value.astimezone(UTC))
         if self.ends_at <= self.starts_at:
             raise ValidationFailed("a shift ends after it starts", {"ends_at": "reversed"})
         if self.ends_at - self.starts_at > LONGEST_SHIFT:
@@ -94,6 +100,15 @@ class TeamWeek:
     updated_by: int | None = None
 
 
+class RequestKind(StrEnum):
+    """What approving a request does to the schedule."""
+
+    NOTE = "note"  # nothing by itself: the coordinator edits the week by hand
+    SWAP = "swap"  # the shift and another agent's shift of the same week change hands
+    DAY_OFF = "day_off"  # the shift is removed
+    TIME_CHANGE = "time_change"  # the shift moves to new times, its break with it
+
+
 @dataclass(frozen=True)
 class ChangeRequest:
     id: int | None
@@ -104,11 +119,35 @@ class ChangeRequest:
     answer: str | None = None
     created_at: datetime | None = None
     answered_by: int | None = None
+    kind: RequestKind = RequestKind.NOTE
+    swap_shift_id: int | None = None
+    new_starts_at: datetime | None = None
+    new_ends_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.note, str) or not self.note.strip() or len(self.note) > MAX_NOTE:
             raise ValidationFailed(f"say what should change, in 1 to {MAX_NOTE} characters",
                                    {"note": "invalid"})
+        if self.kind is RequestKind.TIME_CHANGE:
+            if self.new_starts_at is None or self.new_ends_at is None:
+                raise ValidationFailed("a time change gives the new start and end",
+                                       {"new_starts_at": "missing"})
+            # The same checks a shift gets, named for the request's fields.
+            try:
+                PlannedShift(None, self.agent_id, self.new_starts_at, self.new_ends_at)
+            except ValidationFailed as bad:
+                raise ValidationFailed(str(bad), {f"new_{name}": reason for name, reason
+                                                  in bad.fields.items()}) from None
+
+    def check_complete(self) -> None:
+        """A new request names what approving it changes (stored ones may have lost a shift
+        that was removed since)."""
+        if self.kind is not RequestKind.NOTE and self.shift_id is None:
+            raise ValidationFailed(f"a {self.kind.value.replace('_', ' ')} request names the "
+                                   "shift it changes", {"shift_id": "missing"})
+        if self.kind is RequestKind.SWAP and self.swap_shift_id is None:
+            raise ValidationFailed("a swap names the other agent's shift",
+                                   {"swap_shift_id": "missing"})
 
 
 def monday_of(day: date) -> date:
@@ -173,3 +212,81 @@ def swapped(shifts: list[PlannedShift], first_id: int, second_id: int) -> list[P
 def _with_agent(shift: PlannedShift, agent_id: int) -> PlannedShift:
     return PlannedShift(shift.id, agent_id, shift.starts_at, shift.ends_at,
                         shift.break_starts_at, shift.break_ends_at)
+
+
+# --- approving a request ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WorkRules:
+    """The contract rules a change to a published week must keep: hours of rest between two
+    shifts, paid hours and working days per week."""
+
+    rest_hours: float = 11.0
+    max_week_hours: float = 40.0
+    max_days: int = 5
+
+
+def requested(request: ChangeRequest, shifts: list[PlannedShift]) -> list[PlannedShift]:
+    """The week's shifts as the request would leave them (overlaps refused)."""
+    by_id = {s.id: s for s in shifts}
+    own = by_id.get(request.shift_id)
+    if own is None or own.agent_id != request.agent_id:
+        raise ValidationFailed("the shift of the request is no longer the agent's in this "
+                               "week", {"shift_id": "changed"})
+    if request.kind is RequestKind.DAY_OFF:
+        return [s for s in shifts if s.id != own.id]
+    if request.kind is RequestKind.SWAP:
+        other = by_id.get(request.swap_shift_id)
+        if other is None:
+            raise ValidationFailed("the shift to swap with is no longer in this week",
+                                   {"swap_shift_id": "changed"})
+        return swapped(shifts, own.id or 0, other.id or 0)
+    if request.kind is RequestKind.TIME_CHANGE:
+        assert request.new_starts_at is not None and request.new_ends_at is not None
+        result = [moved(s, request.new_starts_at, request.new_ends_at) if s.id == own.id else s
+                  for s in shifts]
+        check_no_overlap(result)
+        return result
+    return shifts
+
+
+def moved(shift: PlannedShift, starts_at: datetime, ends_at: datetime) -> PlannedShift:
+    """The shift at new times; its break keeps its distance from the start when it still
+    fits, else it lies in the middle of the new shift."""
+    if shift.break_starts_at is None or shift.break_ends_at is None:
+        return PlannedShift(shift.id, shift.agent_id, starts_at, ends_at)
+    length = shift.break_ends_at - shift.break_starts_at
+    begins = starts_at + (shift.break_starts_at - shift.starts_at)
+    if begins + length > ends_at:
+        begins = starts_at + ((ends_at - starts_at) - length) / 2
+    if begins < starts_at:
+        return PlannedShift(shift.id, shift.agent_id, starts_at, ends_at)
+    return PlannedShift(shift.id, shift.agent_id, starts_at, ends_at, begins, begins + length)
+
+
+def check_work_rules(agent_name: str, shifts: Iterable[PlannedShift], week_start: date,
+                     zone: tzinfo, rules: WorkRules) -> None:
+    """One agent's shifts around a week (the week's and its neighbours'), refused with the
+    rule they break: rest between shifts, paid hours or working days in the local week that
+    begins on ``week_start`` (days are the zone's local days)."""
+    own = sorted(shifts, key=lambda s: s.starts_at)
+    rest = timedelta(hours=rules.rest_hours)
+    for before, after in pairwise(own):
+        if after.starts_at - before.ends_at < rest:
+            gap = (after.starts_at - before.ends_at).total_seconds() / 3600
+            raise ValidationFailed(
+                f"rest between shifts: {agent_name} would have {gap:g} hours between the shift "
+                f"ending {before.ends_at.astimezone(zone):%a %d %b %H:%M} and the next, at "
+                f"least {rules.rest_hours:g} are required", {"rule": "rest_between_shifts"})
+    days = {s: s.starts_at.astimezone(zone).date() for s in own}
+    week = [s for s in own if 0 <= (days[s] - week_start).days < 7]
+    hours = sum(s.working_minutes for s in week) / 60
+    if hours > rules.max_week_hours:
+        raise ValidationFailed(
+            f"maximum hours: {agent_name} would work {hours:g} paid hours in the week, at most "
+            f"{rules.max_week_hours:g} are allowed", {"rule": "max_week_hours"})
+    worked = {days[s] for s in week}
+    if len(worked) > rules.max_days:
+        raise ValidationFailed(
+            f"working days: {agent_name} would work {len(worked)} days in the week, at most "
+            f"{rules.max_days} are allowed", {"rule": "max_days"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Department, Team
@@ -31,6 +31,7 @@ from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
     RequestStatus,
+    ScheduleStatus,
     ShiftInput,
     TeamWeek,
 )
@@ -66,6 +67,7 @@ from hubdesk.services import (
     webhooks,
     workforce,
     workforce_floor,
+    workforce_plan,
     workforce_screens,
 )
 from hubdesk.services import departments as department_admin
@@ -111,6 +113,7 @@ class Dependencies:
     mail_parser: MailParser | None = None
     mail_routing: MailRouting = field(default_factory=MailRouting)
     default_aht_s: float = 600.0  # workforce staffing's handling time when none is given
+    workforce_zone: tzinfo = UTC  # whose local days, weeks and intervals workforce plans in
     mail_sending: bool = False  # an outgoing mail server is set up: queued mail is sent
 
     @property
@@ -766,15 +769,26 @@ class WorkforceUseCases(_UseCases):
         """Handling seconds per contact when a request gives none (`HUBDESK_WFM_AHT_S`)."""
         return self._deps.default_aht_s
 
+    @property
+    def zone(self) -> tzinfo:
+        """The desk's time zone for planning (`HUBDESK_WFM_TIMEZONE`)."""
+        return self._deps.workforce_zone
+
+    def day_start(self, day: date) -> datetime:
+        """When the local day begins, as a UTC instant."""
+        return workforce_plan.day_start(day, self.zone)
+
     def staffing(self, actor: Agent, team_id: int | None, first_day: date, days: int,
                  goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
-        return workforce.staffing(self._uows, actor, team_id, first_day, days, goal, channel)
+        return workforce.staffing(self._uows, actor, team_id, first_day, days, goal, channel,
+                                  self.zone)
 
     def draft(self, actor: Agent, team_id: int, week_start: date, goal: StaffingGoal, *,
               time_limit_s: float = 30.0, now: datetime | None = None
               ) -> workforce.DraftOutcome:
         return workforce.generate_draft(self._uows, actor, team_id, week_start, goal,
-                                        now=self._now(now), time_limit_s=time_limit_s)
+                                        now=self._now(now), zone=self.zone,
+                                        time_limit_s=time_limit_s)
 
     def start_week(self, actor: Agent, team_id: int, week_start: date, *,
                    now: datetime | None = None) -> TeamWeek:
@@ -783,6 +797,10 @@ class WorkforceUseCases(_UseCases):
     def week(self, actor: Agent, team_id: int, week_start: date) -> TeamWeek | None:
         return workforce.week(self._uows, actor, team_id, week_start)
 
+    def schedules(self, actor: Agent, team_id: int | None = None,
+                  status: ScheduleStatus | None = None, limit: int = 100) -> list[TeamWeek]:
+        return workforce.list_schedules(self._uows, actor, team_id, status, limit)
+
     def schedule(self, actor: Agent, schedule_id: int) -> TeamWeek:
         return workforce.get_schedule(self._uows, actor, schedule_id)
 
@@ -790,7 +808,7 @@ class WorkforceUseCases(_UseCases):
                    shift_id: int | None = None, now: datetime | None = None) -> TeamWeek:
         """Add a shift to a week, or (with ``shift_id``) change one."""
         return workforce.save_shift(self._uows, actor, schedule_id, shift, shift_id=shift_id,
-                                    now=self._now(now))
+                                    now=self._now(now), zone=self.zone)
 
     def delete_shift(self, actor: Agent, schedule_id: int, shift_id: int, *,
                      now: datetime | None = None) -> TeamWeek:
@@ -809,9 +827,11 @@ class WorkforceUseCases(_UseCases):
     def my_shifts(self, actor: Agent, since: datetime, until: datetime) -> list[PlannedShift]:
         return workforce.my_shifts(self._uows, actor, since, until)
 
-    def request_change(self, actor: Agent, shift_id: int | None, note: str, *,
+    def request_change(self, actor: Agent, shift_id: int | None, note: str,
+                       wanted: workforce.WantedChange = workforce.WantedChange(), *,
                        now: datetime | None = None) -> ChangeRequest:
-        return workforce.request_change(self._uows, actor, shift_id, note, now=self._now(now))
+        return workforce.request_change(self._uows, actor, shift_id, note, wanted,
+                                        now=self._now(now))
 
     def requests(self, actor: Agent, status: RequestStatus | None = None
                  ) -> list[ChangeRequest]:
@@ -821,30 +841,33 @@ class WorkforceUseCases(_UseCases):
                        answer: str | None = None, *,
                        now: datetime | None = None) -> ChangeRequest:
         return workforce.answer_request(self._uows, actor, request_id, approve, answer,
-                                        now=self._now(now))
+                                        now=self._now(now), zone=self.zone)
 
     def day_chart(self, actor: Agent, team_id: int | None, day: date, goal: StaffingGoal, *,
                   now: datetime | None = None) -> workforce_floor.DayChart:
         return workforce_floor.day_chart(self._uows, actor, team_id, day, goal,
-                                         now=self._now(now))
+                                         now=self._now(now), zone=self.zone)
 
     def adherence(self, actor: Agent, team_id: int, day: date, *,
                   now: datetime | None = None) -> workforce_floor.TeamAdherence:
-        return workforce_floor.adherence(self._uows, actor, team_id, day, now=self._now(now))
+        return workforce_floor.adherence(self._uows, actor, team_id, day, now=self._now(now),
+                                         zone=self.zone)
 
     def intraday(self, actor: Agent, team_id: int | None, goal: StaffingGoal, *,
                  now: datetime | None = None) -> workforce_floor.Intraday:
-        return workforce_floor.intraday(self._uows, actor, team_id, goal, now=self._now(now))
+        return workforce_floor.intraday(self._uows, actor, team_id, goal, now=self._now(now),
+                                        zone=self.zone)
 
     def screen(self, actor: Agent, team_id: int | None, day: date, goal: StaffingGoal, *,
                now: datetime | None = None) -> workforce_screens.WorkforceScreen:
         """The console's workforce page, read in one unit of work."""
         return workforce_screens.workforce_screen(self._uows, actor, team_id, day, goal,
-                                                  now=self._now(now))
+                                                  now=self._now(now), zone=self.zone)
 
     def my_schedule(self, actor: Agent, *,
                     now: datetime | None = None) -> workforce_screens.MySchedule:
-        return workforce_screens.my_schedule(self._uows, actor, now=self._now(now))
+        return workforce_screens.my_schedule(self._uows, actor, now=self._now(now),
+                                             zone=self.zone)
 
 
 class Application:

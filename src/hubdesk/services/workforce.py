@@ -9,29 +9,35 @@ Adherence and intraday staffing are in `services/workforce_floor.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
+    RequestKind,
     RequestStatus,
     ScheduleStatus,
     ShiftInput,
     TeamWeek,
     check_may_plan,
     check_no_overlap,
+    check_work_rules,
     monday_of,
+    requested,
     swapped,
 )
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.workforce_groups import team_groups
 from hubdesk.services.workforce_plan import (
+    HISTORY_DAYS,
+    WORK_RULES,
     StaffingGoal,
     StaffingPlan,
     day_start,
-    demand_for_week,
+    demand_by_group,
     draft_week,
     shifts_of,
     staffing_plan,
@@ -58,15 +64,16 @@ def _team_known(uow: UnitOfWork, team_id: int | None) -> None:
 
 
 def staffing(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, first_day: date,
-             days: int, goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
+             days: int, goal: StaffingGoal, channel: Channel | None = None,
+             zone: tzinfo = UTC) -> StaffingPlan:
     check_may_plan(actor)
     with uows(write=False) as uow:
         _team_known(uow, team_id)
-        return staffing_plan(uow, team_id, first_day, days, goal, channel)
+        return staffing_plan(uow, team_id, first_day, days, goal, channel, zone)
 
 
 def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date,
-                   goal: StaffingGoal, *, now: datetime,
+                   goal: StaffingGoal, *, now: datetime, zone: tzinfo = UTC,
                    time_limit_s: float = 30.0) -> DraftOutcome:
     """Forecast and staff the week (Monday to Sunday, the one ``week_start`` falls in),
     schedule the team's agents to it, keep it as the draft.
@@ -78,15 +85,17 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
     with uows(write=False) as uow:
         _team_known(uow, team_id)
         agents = team_agents(uow, team_id)
-        plan = staffing_plan(uow, team_id, week_start, 7, goal)
+        plan = staffing_plan(uow, team_id, week_start, 7, goal, zone=zone)
+        until = day_start(week_start, zone)
+        groups = team_groups(uow, team_id, agents, until - timedelta(days=HISTORY_DAYS), until)
     if not agents:
         raise ValidationFailed(f"team {team_id} has no active representatives or team leads "
                                "to schedule", {"team_id": "no agents"})
-    demand, demand_notes = demand_for_week(plan)
-    team = team_instance(agents, demand, 7)
+    demand, demand_notes = demand_by_group(plan, groups.shares)
+    team = team_instance(agents, demand, 7, groups.members)
     solved = solve_team(team, time_limit_s=time_limit_s)
     shifts = shifts_of(team, week_start, [(a.agent, a.day, a.template)
-                                          for a in solved.assignments])
+                                          for a in solved.assignments], zone)
     names = {str(a.id): a.name for a in agents}
     problems = [_named(line, names) for line in solved.explanation()]
     with uows() as uow:
@@ -104,7 +113,8 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
         week = uow.workforce.get(schedule_id)
         uow.commit()
     assert week is not None
-    return DraftOutcome(week, problems, plan.notes + demand_notes, solved.optimal)
+    return DraftOutcome(week, problems, plan.notes + groups.notes + demand_notes,
+                        solved.optimal)
 
 
 def _named(line: str, names: dict[str, str]) -> str:
@@ -139,6 +149,17 @@ def week(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date
         return uow.workforce.week(team_id, week_start)
 
 
+def list_schedules(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None = None,
+                   status: ScheduleStatus | None = None, limit: int = 100) -> list[TeamWeek]:
+    """Stored weeks, the latest first."""
+    check_may_plan(actor)
+    if not 1 <= limit <= 1000:
+        raise ValidationFailed("list 1 to 1000 schedules", {"limit": "out of range"})
+    with uows(write=False) as uow:
+        _team_known(uow, team_id)
+        return uow.workforce.weeks(team_id, status, limit)
+
+
 def get_schedule(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int) -> TeamWeek:
     check_may_plan(actor)
     with uows(write=False) as uow:
@@ -152,13 +173,14 @@ def _schedule(uow: UnitOfWork, schedule_id: int, *, for_update: bool = True) -> 
     return found
 
 
-def _check_shift_fits(uow: UnitOfWork, schedule: TeamWeek, shift: PlannedShift) -> None:
+def _check_shift_fits(uow: UnitOfWork, schedule: TeamWeek, shift: PlannedShift,
+                      zone: tzinfo) -> None:
     agent = uow.agents.get(shift.agent_id)
     if agent is None or not agent.active or schedule.team_id not in agent.team_ids:
         raise ValidationFailed(f"agent {shift.agent_id} is not an active member of the team",
                                {"agent_id": "not in the team"})
-    start = day_start(schedule.week_start)
-    if not start <= shift.starts_at < start + WEEK:
+    if not day_start(schedule.week_start, zone) <= shift.starts_at < day_start(
+            schedule.week_start + WEEK, zone):
         raise ValidationFailed(f"the shift starts outside the week of "
                                f"{schedule.week_start.isoformat()}",
                                {"starts_at": "outside the week"})
@@ -171,13 +193,14 @@ def _changed(uow: UnitOfWork, actor: Agent, schedule: TeamWeek, now: datetime) -
 
 
 def save_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, given: ShiftInput,
-               *, shift_id: int | None = None, now: datetime) -> TeamWeek:
+               *, shift_id: int | None = None, now: datetime,
+               zone: tzinfo = UTC) -> TeamWeek:
     """Add a shift (no ``shift_id``) or change one: its agent, times or break."""
     check_may_plan(actor)
     with uows() as uow:
         schedule = _schedule(uow, schedule_id)
         shift = given.planned(shift_id)
-        _check_shift_fits(uow, schedule, shift)
+        _check_shift_fits(uow, schedule, shift, zone)
         others = [s for s in schedule.shifts if s.id != shift.id]
         if shift.id is not None and len(others) == len(schedule.shifts):
             raise NotFound(f"shift {shift.id} is not in schedule {schedule_id}")
@@ -258,21 +281,53 @@ def my_shifts(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
         return uow.workforce.published_shifts(since, until, [actor.id])
 
 
-def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, note: str, *,
-                   now: datetime) -> ChangeRequest:
-    """An agent asks for a change to one of their shifts (or to their schedule at large)."""
+@dataclass(frozen=True)
+class WantedChange:
+    """What approving a request should do: a swap with ``swap_shift_id``, a day off, or the
+    shift at ``new_starts_at``–``new_ends_at``; a note changes nothing by itself."""
+
+    kind: RequestKind = RequestKind.NOTE
+    swap_shift_id: int | None = None
+    new_starts_at: datetime | None = None
+    new_ends_at: datetime | None = None
+
+
+def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, note: str,
+                   wanted: WantedChange = WantedChange(), *, now: datetime) -> ChangeRequest:
+    """An agent asks for a change to one of their shifts (or to their schedule at large);
+    a swap names a published shift of another agent in the same week."""
     if actor.id is None:
         raise PermissionDenied("only a desk member has a schedule")
-    request = ChangeRequest(None, actor.id, shift_id, note.strip() if isinstance(note, str)
-                            else note, created_at=now)
     with uows() as uow:
-        if shift_id is not None and shift_id not in {
-                s.id for s in uow.workforce.published_shifts(now - MAX_RANGE, now + MAX_RANGE,
-                                                             [actor.id])}:
+        published = uow.workforce.published_shifts(now - MAX_RANGE, now + MAX_RANGE)
+        own = {s.id for s in published if s.agent_id == actor.id}
+        if shift_id is not None and shift_id not in own:
             raise NotFound(f"shift {shift_id} is not one of your published shifts")
+        request = ChangeRequest(None, actor.id, shift_id, note.strip() if isinstance(
+            note, str) else note, created_at=now, kind=wanted.kind,
+            swap_shift_id=wanted.swap_shift_id, new_starts_at=wanted.new_starts_at,
+            new_ends_at=wanted.new_ends_at)
+        request.check_complete()
+        if wanted.kind is RequestKind.SWAP:
+            _check_swap_partner(uow, shift_id, wanted.swap_shift_id, actor.id,
+                                {s.id for s in published})
         created = replace(request, id=uow.workforce.add_request(request, now))
         uow.commit()
     return created
+
+
+def _check_swap_partner(uow: UnitOfWork, shift_id: int | None, other_id: int | None,
+                        agent_id: int, published: set[int | None]) -> None:
+    other = uow.workforce.shift_schedule(other_id) if other_id in published and \
+        other_id is not None else None
+    if other is None or other != uow.workforce.shift_schedule(shift_id or 0):
+        raise ValidationFailed("swap with a published shift of the same team's week",
+                               {"swap_shift_id": "not in the week"})
+    schedule = uow.workforce.get(other)
+    if schedule is not None and any(s.id == other_id and s.agent_id == agent_id
+                                    for s in schedule.shifts):
+        raise ValidationFailed("that shift is yours already: swap with another agent's",
+                               {"swap_shift_id": "same agent"})
 
 
 def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None = None
@@ -285,12 +340,20 @@ def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None
 
 
 def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, approve: bool,
-                   answer: str | None, *, now: datetime) -> ChangeRequest:
+                   answer: str | None, *, now: datetime, zone: tzinfo = UTC) -> ChangeRequest:
+    """Approving a swap, a day off or a time change changes the week in the same transaction;
+    a change that would break a contract rule (rest between shifts, hours or days in the
+    week) or make shifts overlap is refused with the rule named, and nothing is saved."""
     check_may_plan(actor)
     status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
     with uows() as uow:
-        if uow.workforce.get_request(request_id) is None:
+        request = uow.workforce.get_request(request_id)
+        if request is None:
             raise NotFound(f"request {request_id} was not found")
+        if request.status is not RequestStatus.OPEN:
+            raise Conflict(f"request {request_id} was already answered")
+        if approve and request.kind is not RequestKind.NOTE:
+            _apply(uow, actor, request, now, zone)
         if not uow.workforce.answer_request(request_id, status, (answer or "").strip() or None,
                                             actor.id, now):
             raise Conflict(f"request {request_id} was already answered")
@@ -298,3 +361,39 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
         uow.commit()
     assert answered is not None
     return answered
+
+
+def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime,
+           zone: tzinfo) -> None:
+    schedule_id = uow.workforce.shift_schedule(request.shift_id) \
+        if request.shift_id is not None else None
+    if schedule_id is None:
+        raise Conflict("the shift of this request was removed: decline it, or edit the week "
+                       "by hand")
+    schedule = _schedule(uow, schedule_id)
+    result = requested(request, list(schedule.shifts))
+    changed = [s for s in result if s not in schedule.shifts]
+    for shift in changed:
+        _check_shift_fits(uow, schedule, shift, zone)
+    _check_work_rules(uow, schedule, result, {s.agent_id for s in changed} | {request.agent_id},
+                      zone)
+    if request.kind is RequestKind.DAY_OFF:
+        assert request.shift_id is not None
+        uow.workforce.delete_shift(request.shift_id)
+    for shift in changed:
+        uow.workforce.save_shift(shift)
+    _changed(uow, actor, schedule, now)
+
+
+def _check_work_rules(uow: UnitOfWork, schedule: TeamWeek, shifts: list[PlannedShift],
+                      agent_ids: set[int], zone: tzinfo) -> None:
+    """Each agent's shifts of the changed week and of the published days either side."""
+    week_from = day_start(schedule.week_start, zone)
+    around = [s for s in uow.workforce.published_shifts(
+        week_from - timedelta(days=2), week_from + WEEK + timedelta(days=2), sorted(agent_ids))
+        if s.id not in {o.id for o in schedule.shifts}]
+    names = uow.agents.names(agent_ids)
+    for agent_id in sorted(agent_ids):
+        check_work_rules(names.get(agent_id, f"agent {agent_id}"),
+                         [s for s in [*shifts, *around] if s.agent_id == agent_id],
+                         schedule.week_start, zone, WORK_RULES)

@@ -6,7 +6,7 @@ the gap for the rest of the day and what to do about it. Reads only, one transac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.adherence import (
     Adherence,
@@ -50,6 +50,8 @@ class DayChart:
     interval_minutes: int
     notes: list[str]
     intervals: list[ChartInterval]
+    aht_s: float = 0.0  # the handling time required staff is computed with
+    aht_method: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,14 @@ class Intraday:
     notes: list[str]
 
 
-def _window(day: date) -> tuple[datetime, datetime]:
-    return day_start(day), day_start(day) + timedelta(days=1)
+def _window(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The local day as UTC instants (23 or 25 hours when the clock changes)."""
+    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
 
 
-def _shifts(uow: UnitOfWork, agents: list[Agent], day: date) -> list[PlannedShift]:
-    start, end = _window(day)
+def _shifts(uow: UnitOfWork, agents: list[Agent], day: date,
+            zone: tzinfo) -> list[PlannedShift]:
+    start, end = _window(day, zone)
     return uow.workforce.published_shifts(start - LONGEST_REACH, end,
                                           [a.id for a in agents if a.id is not None])
 
@@ -113,24 +117,25 @@ def _team_agents(uow: UnitOfWork, team_id: int | None) -> list[Agent]:
 
 
 def day_chart(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: date,
-              goal: StaffingGoal, *, now: datetime) -> DayChart:
+              goal: StaffingGoal, *, now: datetime, zone: tzinfo = UTC) -> DayChart:
     check_may_plan(actor)
     with uows(write=False) as uow:
-        return day_chart_in(uow, team_id, day, goal, now)
+        return day_chart_in(uow, team_id, day, goal, now, zone)
 
 
 def day_chart_in(uow: UnitOfWork, team_id: int | None, day: date, goal: StaffingGoal,
-                 now: datetime) -> DayChart:
+                 now: datetime, zone: tzinfo = UTC) -> DayChart:
     agents = _team_agents(uow, team_id)
-    plan = staffing_plan(uow, team_id, day, 1, goal)
-    shifts = _shifts(uow, agents, day)
-    start, end = _window(day)
-    arrived = interval_counts(uow.workforce.arrival_times(team_id, start, min(end, now))) \
-        if now > start else {}
+    plan = staffing_plan(uow, team_id, day, 1, goal, zone=zone)
+    shifts = _shifts(uow, agents, day, zone)
+    start, end = _window(day, zone)
+    arrived = interval_counts(uow.workforce.arrival_times(team_id, start, min(end, now)),
+                              zone) if now > start else {}
     rows = [ChartInterval(i.start, i.forecast, i.required, _working(shifts, i.start),
                           arrived.get(i.start, 0) if i.start + STEP <= now else None)
             for i in plan.intervals]
-    return DayChart(team_id, day, INTERVAL_MINUTES, plan.notes, rows)
+    return DayChart(team_id, day, INTERVAL_MINUTES, plan.notes, rows, plan.aht_s,
+                    plan.aht_method)
 
 
 def _presence_now(spans: list[PresenceSpan]) -> str:
@@ -138,19 +143,20 @@ def _presence_now(spans: list[PresenceSpan]) -> str:
 
 
 def adherence(uows: UnitOfWorkFactory, actor: Agent, team_id: int, day: date, *,
-              now: datetime) -> TeamAdherence:
+              now: datetime, zone: tzinfo = UTC) -> TeamAdherence:
     """Per agent of the team: minutes scheduled and in adherence on ``day`` up to ``now``,
     and who is out of adherence at this moment."""
     check_may_plan(actor)
     with uows(write=False) as uow:
-        return adherence_in(uow, team_id, day, now)
+        return adherence_in(uow, team_id, day, now, zone)
 
 
-def adherence_in(uow: UnitOfWork, team_id: int, day: date, now: datetime) -> TeamAdherence:
-    window = _window(day)
+def adherence_in(uow: UnitOfWork, team_id: int, day: date, now: datetime,
+                 zone: tzinfo = UTC) -> TeamAdherence:
+    window = _window(day, zone)
     agents = _team_agents(uow, team_id)
     ids = [a.id for a in agents if a.id is not None]
-    shifts = _shifts(uow, agents, day)
+    shifts = _shifts(uow, agents, day, zone)
     presence = uow.workforce.presence(ids, window[0], max(window[1], now))
     rows = []
     for agent in agents:
@@ -167,22 +173,22 @@ def adherence_in(uow: UnitOfWork, team_id: int, day: date, now: datetime) -> Tea
 
 
 def intraday(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, goal: StaffingGoal,
-             *, now: datetime) -> Intraday:
+             *, now: datetime, zone: tzinfo = UTC) -> Intraday:
     """Today's forecast scaled by how today has gone so far, staffed again, against the
     published shifts of the agents who are here."""
     check_may_plan(actor)
     with uows(write=False) as uow:
-        return intraday_in(uow, team_id, goal, now)
+        return intraday_in(uow, team_id, goal, now, zone)
 
 
 def intraday_in(uow: UnitOfWork, team_id: int | None, goal: StaffingGoal,
-                now: datetime) -> Intraday:
-    day = now.astimezone(UTC).date()
-    start, _ = _window(day)
+                now: datetime, zone: tzinfo = UTC) -> Intraday:
+    day = now.astimezone(zone).date()
+    start, _ = _window(day, zone)
     agents = _team_agents(uow, team_id)
-    plan = staffing_plan(uow, team_id, day, 1, goal)
-    shifts = _shifts(uow, agents, day)
-    arrived = interval_counts(uow.workforce.arrival_times(team_id, start, now))
+    plan = staffing_plan(uow, team_id, day, 1, goal, zone=zone)
+    shifts = _shifts(uow, agents, day, zone)
+    arrived = interval_counts(uow.workforce.arrival_times(team_id, start, now), zone)
     presence = uow.workforce.presence([a.id for a in agents if a.id is not None], now,
                                       now + timedelta(seconds=1))
     over = [i for i in plan.intervals if i.start + STEP <= now]
@@ -195,7 +201,7 @@ def intraday_in(uow: UnitOfWork, team_id: int | None, goal: StaffingGoal,
     here = [s for s in shifts if s.agent_id not in absent_ids or s.starts_at > now]
     rest = [i for i in plan.intervals if i.start + STEP > now]
     staffed = staff_intervals([(i.start, i.forecast * factor) for i in rest], STEP.seconds,
-                              goal.aht_s, goal.target(), goal.shrinkage)
+                              plan.aht_s, goal.target(), goal.shrinkage)
     gaps = [IntervalGap(i.start, i.forecast, i.forecast * factor, s.requirement.agents,
                         _working(here, i.start)) for i, s in zip(rest, staffed.intervals,
                                                                  strict=True)]

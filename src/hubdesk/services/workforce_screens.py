@@ -4,8 +4,8 @@ own schedule with their requests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.agents import Agent, Team
 from hubdesk.domain.errors import NotFound
@@ -44,6 +44,7 @@ class WorkforceScreen:
     adherence: TeamAdherence | None
     intraday: Intraday | None  # only for today
     requests: list[ChangeRequest]
+    zone: tzinfo = UTC  # the desk's: days, weeks and times on the screen are its local ones
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,14 @@ class MySchedule:
     first_day: date
     shifts: list[PlannedShift]
     requests: list[ChangeRequest]
+    teammates_shifts: list[PlannedShift] = field(default_factory=list)  # to swap with
+    names: dict[int, str] = field(default_factory=dict)
+    zone: tzinfo = UTC
 
 
 def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: date,
-                     goal: StaffingGoal, *, now: datetime) -> WorkforceScreen:
+                     goal: StaffingGoal, *, now: datetime,
+                     zone: tzinfo = UTC) -> WorkforceScreen:
     """One team's day and week (when none is named, the first team with a schedule that
     week). Scheduled agents are the team's members by their published shifts, whichever
     team's week holds them."""
@@ -68,7 +73,7 @@ def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None,
                             and uow.workforce.week(t.id, week_start) is not None), teams[0].id)
         if team_id is None:
             return WorkforceScreen(teams, None, day, week_start, None, None, [], {}, None,
-                                   None, uow.workforce.requests(None, RequestStatus.OPEN))
+                                   None, uow.workforce.requests(None, RequestStatus.OPEN), zone)
         if all(t.id != team_id for t in teams):
             raise NotFound(f"team {team_id} was not found")
         members = team_agents(uow, team_id)
@@ -78,21 +83,28 @@ def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None,
                                  | {s.agent_id for s in (week.shifts if week else ())}
                                  | {r.agent_id for r in requests}
                                  | ({week.updated_by} if week and week.updated_by else set()))
-        today = now.astimezone(UTC).date()
+        today = now.astimezone(zone).date()
         return WorkforceScreen(
-            teams, team_id, day, week_start, day_chart_in(uow, team_id, day, goal, now), week,
-            members, names, adherence_in(uow, team_id, day, now),
-            intraday_in(uow, team_id, goal, now) if day == today else None, requests)
+            teams, team_id, day, week_start, day_chart_in(uow, team_id, day, goal, now, zone),
+            week, members, names, adherence_in(uow, team_id, day, now, zone),
+            intraday_in(uow, team_id, goal, now, zone) if day == today else None, requests,
+            zone)
 
 
-def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> MySchedule:
-    """The caller's published shifts from the start of this week for two weeks."""
-    first_day = monday_of(now.astimezone(UTC).date())
-    since = day_start(first_day)
+def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
+                zone: tzinfo = UTC) -> MySchedule:
+    """The caller's published shifts from the start of this (local) week for two weeks."""
+    first_day = monday_of(now.astimezone(zone).date())
+    since, until = day_start(first_day, zone), day_start(first_day + timedelta(days=MY_DAYS),
+                                                         zone)
     if actor.id is None:
-        return MySchedule(first_day, [], [])
+        return MySchedule(first_day, [], [], zone=zone)
     with uows(write=False) as uow:
-        return MySchedule(first_day,
-                          uow.workforce.published_shifts(since, since + timedelta(days=MY_DAYS),
-                                                         [actor.id]),
-                          uow.workforce.requests(actor.id))
+        teammates = sorted(a.id for a in uow.agents.all() if a.id is not None
+                           and a.id != actor.id and a.active
+                           and set(a.team_ids) & set(actor.team_ids))
+        shifts = uow.workforce.published_shifts(since, until, [actor.id, *teammates])
+        return MySchedule(first_day, [s for s in shifts if s.agent_id == actor.id],
+                          uow.workforce.requests(actor.id),
+                          [s for s in shifts if s.agent_id != actor.id],
+                          uow.agents.names(teammates), zone)

@@ -776,6 +776,12 @@ wfm_schedule_requests = Table(
     Column("shift_id", Id, ForeignKey("wfm_shifts.id", ondelete="SET NULL"), nullable=True),
     Column("note", Text, nullable=False),
     Column("status", String(16), nullable=False),
+    # What approving changes (domain/schedules.py `RequestKind`): a note changes nothing.
+    Column("kind", String(16), nullable=False, server_default="note"),
+    Column("swap_shift_id", Id, ForeignKey("wfm_shifts.id", ondelete="SET NULL"),
+           nullable=True),
+    Column("new_starts_at", UtcDateTime, nullable=True),
+    Column("new_ends_at", UtcDateTime, nullable=True),
     Column("answer", Text, nullable=True),
     Column("answered_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),

@@ -13,6 +13,7 @@ from hubdesk.domain.adherence import PresenceSpan
 from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
+    RequestKind,
     RequestStatus,
     ScheduleStatus,
     TeamWeek,
@@ -37,7 +38,8 @@ def _shift(row: Row[Any]) -> PlannedShift:
 def _request(row: Row[Any]) -> ChangeRequest:
     return ChangeRequest(int(row.id), int(row.agent_id), row.shift_id, row.note,
                          RequestStatus(row.status), row.answer, row.created_at,
-                         row.answered_by_id)
+                         row.answered_by_id, RequestKind(row.kind), row.swap_shift_id,
+                         row.new_starts_at, row.new_ends_at)
 
 
 class SqlWorkforceRepository:
@@ -57,6 +59,38 @@ class SqlWorkforceRepository:
         if channel is not None:
             query = query.where(t.tickets.c.channel == channel)
         return [row.created_at for row in self.db.execute(query)]
+
+    def ticket_traits(self, team_id: int, since: datetime,
+                      until: datetime) -> list[tuple[str | None, str | None]]:
+        """(category, language) of each of the team's tickets opened in [since, until)."""
+        return [(row.category, row.language) for row in self.db.execute(
+            select(t.tickets.c.category, t.tickets.c.language).where(
+                t.tickets.c.team_id == team_id, t.tickets.c.created_at >= since,
+                t.tickets.c.created_at < until))]
+
+    def message_trails(self, team_id: int | None, since: datetime, until: datetime,
+                       channel: str | None = None, limit: int = 2000
+                       ) -> list[tuple[list[tuple[bool, datetime]], datetime | None]]:
+        """Of the ``limit`` latest tickets opened in [since, until) (of one team, or of the
+        desk; of one channel, or of all): each one's messages as (by an agent, written at),
+        in order, and when it was last assigned."""
+        tk, m, tr = t.tickets.c, t.messages.c, t.ticket_routing.c
+        query = select(tk.id, tr.assigned_at).select_from(t.tickets.outerjoin(
+            t.ticket_routing, tr.ticket_id == tk.id)).where(tk.created_at >= since,
+                                                             tk.created_at < until)
+        if team_id is not None:
+            query = query.where(tk.team_id == team_id)
+        if channel is not None:
+            query = query.where(tk.channel == channel)
+        assigned = {int(row.id): row.assigned_at for row in self.db.execute(
+            query.order_by(tk.created_at.desc(), tk.id.desc()).limit(limit))}
+        if not assigned:
+            return []
+        trails: dict[int, list[tuple[bool, datetime]]] = defaultdict(list)
+        for row in self.db.execute(select(m.ticket_id, m.author_kind, m.created_at).where(
+                among(self.db, m.ticket_id, sorted(assigned))).order_by(m.ticket_id, m.id)):
+            trails[int(row.ticket_id)].append((row.author_kind == "agent", row.created_at))
+        return [(trails[ticket], assigned[ticket]) for ticket in sorted(trails)]
 
     # --- schedules -------------------------------------------------------------------------
 
@@ -78,6 +112,25 @@ class SqlWorkforceRepository:
         if for_update:
             query = query.with_for_update()
         return self._week(self.db.execute(query).first())
+
+    def weeks(self, team_id: int | None = None, status: ScheduleStatus | None = None,
+              limit: int = 100) -> list[TeamWeek]:
+        """Schedules newest week first (of one team, or of all; of one status, or any), each
+        with its shifts, in two queries."""
+        query = select(t.wfm_schedules).order_by(_s.week_start.desc(), _s.team_id, _s.id)
+        if team_id is not None:
+            query = query.where(_s.team_id == team_id)
+        if status is not None:
+            query = query.where(_s.status == status.value)
+        rows = self.db.execute(query.limit(limit)).all()
+        shifts: dict[int, list[PlannedShift]] = defaultdict(list)
+        if rows:
+            for row in self.db.execute(select(t.wfm_shifts).where(among(
+                    self.db, _sh.schedule_id, [int(r.id) for r in rows]))
+                    .order_by(_sh.starts_at, _sh.agent_id, _sh.id)):
+                shifts[int(row.schedule_id)].append(_shift(row))
+        return [TeamWeek(int(r.id), int(r.team_id), r.week_start, ScheduleStatus(r.status),
+                         tuple(shifts[int(r.id)]), r.updated_at, r.updated_by_id) for r in rows]
 
     def add(self, week: TeamWeek, by: int | None, at: datetime) -> int:
         schedule_id = int(self.db.execute(insert(t.wfm_schedules).values(
@@ -165,7 +218,9 @@ class SqlWorkforceRepository:
     def add_request(self, request: ChangeRequest, at: datetime) -> int:
         return int(self.db.execute(insert(t.wfm_schedule_requests).values(
             agent_id=request.agent_id, shift_id=request.shift_id, note=request.note,
-            status=request.status.value, created_at=at).returning(_r.id)).scalar_one())
+            status=request.status.value, created_at=at, kind=request.kind.value,
+            swap_shift_id=request.swap_shift_id, new_starts_at=request.new_starts_at,
+            new_ends_at=request.new_ends_at).returning(_r.id)).scalar_one())
 
     def get_request(self, request_id: int) -> ChangeRequest | None:
         row = self.db.execute(select(t.wfm_schedule_requests)

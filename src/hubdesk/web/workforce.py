@@ -4,7 +4,7 @@ for every agent, their own schedule and a form to ask for a change."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import partial
 from typing import Any
 
@@ -15,8 +15,9 @@ from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
-from hubdesk.domain.schedules import ShiftInput
-from hubdesk.services.workforce_plan import StaffingGoal
+from hubdesk.domain.schedules import RequestKind, ShiftInput
+from hubdesk.services.workforce import WantedChange
+from hubdesk.services.workforce_plan import StaffingGoal, zone_name
 from hubdesk.services.workforce_screens import WorkforceScreen
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -43,37 +44,46 @@ def _day(text: object, name: str = "day") -> date | None:
                                {name: "bad date"}) from None
 
 
-def _instant(form: FormData, name: str, *, required: bool = True) -> datetime | None:
-    """A `datetime-local` field, read as UTC (the page says so)."""
+def _instant(form: FormData, name: str, zone: tzinfo, *,
+             required: bool = True) -> datetime | None:
+    """A `datetime-local` field, read on the desk's local clock (the page says which)."""
     value = str(form.get(name) or "").strip()
     if not value:
         if required:
             raise ValidationFailed("give a date and time", {name: "missing"})
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return datetime.fromisoformat(value).replace(tzinfo=zone).astimezone(UTC)
     except ValueError:
         raise ValidationFailed(f"{value} is not a date and time", {name: "bad date"}) from None
 
 
-def _shift(form: FormData) -> ShiftInput:
+def _shift(form: FormData, zone: tzinfo) -> ShiftInput:
     agent_id = _int(form.get("agent_id"))
     if agent_id is None:
         raise ValidationFailed("choose the agent", {"agent_id": "missing"})
-    starts, ends = _instant(form, "starts_at"), _instant(form, "ends_at")
+    starts, ends = _instant(form, "starts_at", zone), _instant(form, "ends_at", zone)
     assert starts is not None and ends is not None
-    return ShiftInput(agent_id, starts, ends, _instant(form, "break_starts_at", required=False),
-                      _instant(form, "break_ends_at", required=False))
+    return ShiftInput(agent_id, starts, ends,
+                      _instant(form, "break_starts_at", zone, required=False),
+                      _instant(form, "break_ends_at", zone, required=False))
 
 
 def _goal(source: Any, default_aht_s: float) -> StaffingGoal:
+    """A blank handling time is measured from the team's tickets."""
     try:
-        aht = float(str(source.get("aht_s") or default_aht_s))
+        given = str(source.get("aht_s") or "").strip()
+        aht = float(given) if given else None
         level = float(str(source.get("service_level") or 0.8))
     except ValueError:
         raise ValidationFailed("handling time and service level are numbers",
                                {"aht_s": "not a number"}) from None
-    return StaffingGoal(service_level=level, aht_s=aht)
+    return StaffingGoal(service_level=level, aht_s=aht, fallback_aht_s=default_aht_s)
+
+
+def _clock(zone: tzinfo) -> dict[str, Any]:
+    """What the templates show times with: ``local(instant)`` and the zone's name."""
+    return {"local": lambda moment: moment.astimezone(zone), "zone_name": zone_name(zone)}
 
 
 def _chart(screen: WorkforceScreen) -> dict[str, Any] | None:
@@ -95,7 +105,8 @@ def _chart(screen: WorkforceScreen) -> dict[str, Any] | None:
             "bars": [{"x": i * 12 + 1, "required_y": y(r.required),
                       "required_h": round(r.required * scale, 1),
                       "scheduled_y": y(r.scheduled), "scheduled_h": round(r.scheduled * scale, 1),
-                      "label": f"{r.start:%H:%M}"} for i, r in enumerate(rows)],
+                      "label": f"{r.start.astimezone(screen.zone):%H:%M}"}
+                     for i, r in enumerate(rows)],
             "forecast": line([(i, r.forecast) for i, r in enumerate(rows)]),
             "arrived": line([(i, r.arrived) for i, r in enumerate(rows)])}
 
@@ -110,7 +121,7 @@ def _grid(screen: WorkforceScreen) -> list[dict[str, Any]]:
     for agent_id in ids:
         days: list[list[Any]] = [[] for _ in WEEKDAYS]
         for shift in screen.week.shifts:
-            offset = (shift.starts_at.date() - screen.week_start).days
+            offset = (shift.starts_at.astimezone(screen.zone).date() - screen.week_start).days
             if shift.agent_id == agent_id and 0 <= offset < 7:
                 days[offset].append(shift)
         rows.append({"agent_id": agent_id, "name": screen.names.get(agent_id, str(agent_id)),
@@ -126,7 +137,8 @@ async def _page(request: Request, agent: Agent, query: Any, *,
         team_id, day = _int(query.get("team_id")), _day(query.get("day"))
         goal = _goal(query, app.workforce.default_aht_s)
         screen = await run_in_threadpool(partial(
-            app.workforce.screen, agent, team_id, day or datetime.now(UTC).date(), goal))
+            app.workforce.screen, agent, team_id,
+            day or datetime.now(app.workforce.zone).date(), goal))
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
@@ -136,6 +148,7 @@ async def _page(request: Request, agent: Agent, query: Any, *,
     return render(request, "workforce.html", error.status if error else 200, agent=agent,
                   screen=screen, chart=_chart(screen), grid=_grid(screen), weekdays=WEEKDAYS,
                   goal=goal, error=error and str(error), which=which,
+                  **_clock(app.workforce.zone),
                   error_fields=getattr(error, "fields", {}), form=form or {})
 
 
@@ -185,7 +198,8 @@ async def save_shift(request: Request, schedule_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     shift_id = _int(form.get("shift_id"))
     return await _act(request, agent, form, "shift", "Shift saved.", lambda: app_of(
-        request).workforce.save_shift(agent, schedule_id, _shift(form), shift_id=shift_id))
+        request).workforce.save_shift(agent, schedule_id, _shift(form, app_of(
+            request).workforce.zone), shift_id=shift_id))
 
 
 @router.post("/workforce/schedules/{schedule_id:int}/shifts/{shift_id:int}/delete")
@@ -228,7 +242,7 @@ async def _mine(request: Request, agent: Agent, *, error: DomainError | None = N
                 form: FormData | None = None) -> Response:
     mine = await run_in_threadpool(app_of(request).workforce.my_schedule, agent)
     return render(request, "my_schedule.html", error.status if error else 200, agent=agent,
-                  mine=mine, error=error and str(error),
+                  mine=mine, error=error and str(error), **_clock(mine.zone),
                   error_fields=getattr(error, "fields", {}), form=form or {})
 
 
@@ -237,11 +251,23 @@ async def my_schedule(request: Request, agent: AgentDep) -> Response:
     return await _mine(request, agent)
 
 
+def _wanted(form: FormData, zone: tzinfo) -> WantedChange:
+    try:
+        kind = RequestKind(str(form.get("kind") or RequestKind.NOTE.value))
+    except ValueError:
+        raise ValidationFailed("choose what should change", {"kind": "unknown"}) from None
+    if kind is not RequestKind.TIME_CHANGE:
+        return WantedChange(kind, _int(form.get("swap_shift_id")))
+    return WantedChange(kind, None, _instant(form, "new_starts_at", zone),
+                        _instant(form, "new_ends_at", zone))
+
+
 @router.post("/my-schedule/requests")
 async def ask(request: Request, form: FormDep, agent: AgentDep) -> Response:
     try:
         await run_in_threadpool(app_of(request).workforce.request_change, agent,
-                                _int(form.get("shift_id")), str(form.get("note") or ""))
+                                _int(form.get("shift_id")), str(form.get("note") or ""),
+                                _wanted(form, app_of(request).workforce.zone))
     except DomainError as error:
         return await _mine(request, agent, error=error, form=form)
     flash(request, "ok", "Request sent to the coordinators.")

@@ -5,7 +5,7 @@ managers and administrators; every agent has their own shifts and requests."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -36,7 +36,7 @@ from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.schedules import RequestStatus
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.application import Application
-from hubdesk.services.workforce_plan import MAX_DAYS, StaffingGoal
+from hubdesk.services.workforce_plan import MAX_DAYS, StaffingGoal, zone_name
 
 router = APIRouter(prefix="/api/v1/wfm", tags=["workforce"],
                    responses=problem_responses(400, 401, 403, 404, 409, 422))
@@ -52,14 +52,15 @@ def _day(text: str, name: str) -> date:
 
 def _goal(app: Application, service_level: float, answer_within_s: float,
           aht_s: float | None, shrinkage: float) -> StaffingGoal:
-    return StaffingGoal(service_level, answer_within_s,
-                        app.workforce.default_aht_s if aht_s is None else aht_s, shrinkage)
+    return StaffingGoal(service_level, answer_within_s, aht_s, shrinkage,
+                        app.workforce.default_aht_s)
 
 
 ServiceLevel = Annotated[float, Query(gt=0, lt=1, description="share answered in time")]
 AnswerWithin = Annotated[float, Query(ge=0, le=3600, description="seconds")]
 Aht = Annotated[float | None, Query(gt=0, le=86_400, description="handling seconds per "
-                                    "contact; none: the desk's HUBDESK_WFM_AHT_S")]
+                                    "contact; none: measured from the tickets the forecast "
+                                    "reads, or HUBDESK_WFM_AHT_S when they are too few")]
 Shrinkage = Annotated[float, Query(ge=0, lt=1)]
 DayQuery = Annotated[str, Query(pattern=DAY_PATTERN, description="a day, 2026-11-30")]
 TeamQuery = Annotated[int | None, Query(ge=1, le=2**53 - 1,
@@ -82,8 +83,9 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
                                   channel)
     return StaffingOut(
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
-        interval_minutes=plan.interval_minutes, aht_s=plan.goal.aht_s,
+        interval_minutes=plan.interval_minutes, aht_s=plan.aht_s, aht_method=plan.aht_method,
         history_days=plan.history_days, methods=plan.methods, notes=plan.notes,
+        timezone=zone_name(app.workforce.zone),
         intervals=[StaffingIntervalOut(start=i.start, forecast=i.forecast, lower=i.lower,
                                        upper=i.upper, required=i.required, staff=i.staff)
                    for i in plan.intervals])
@@ -99,6 +101,8 @@ def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = 
                                     _goal(app, service_level, answer_within_s, aht_s, shrinkage))
     return DayChartOut(team_id=chart.team_id, day=chart.day,
                        interval_minutes=chart.interval_minutes, notes=chart.notes,
+                       aht_s=chart.aht_s, aht_method=chart.aht_method,
+                       timezone=zone_name(app.workforce.zone),
                        intervals=[ChartIntervalOut(start=i.start, forecast=i.forecast,
                                                    required=i.required, scheduled=i.scheduled,
                                                    arrived=i.arrived) for i in chart.intervals])
@@ -166,10 +170,12 @@ def publish(schedule_id: PathId, app: AppDep, agent: AgentDep) -> ScheduleOut:
 @router.get("/my-shifts", response_model=list[ShiftOut])
 def my_shifts(app: AppDep, agent: AgentDep, first_day: DayQuery,
               days: Annotated[int, Query(ge=1, le=62)] = 7) -> list[ShiftOut]:
-    """The caller's published shifts from ``first_day`` (UTC) for ``days`` days."""
-    since = datetime.combine(_day(first_day, "first_day"), datetime.min.time(), tzinfo=UTC)
+    """The caller's published shifts from ``first_day`` for ``days`` days (the desk's local
+    days, `HUBDESK_WFM_TIMEZONE`)."""
+    first = _day(first_day, "first_day")
     return [ShiftOut.of(s) for s in app.workforce.my_shifts(
-        agent, since, since + timedelta(days=days))]
+        agent, app.workforce.day_start(first), app.workforce.day_start(
+            first + timedelta(days=days)))]
 
 
 @router.get("/requests", response_model=list[RequestOut])
@@ -182,12 +188,19 @@ def list_requests(app: AppDep, agent: AgentDep,
 
 @router.post("/requests", status_code=201, response_model=RequestOut)
 def request_change(body: RequestIn, app: AppDep, agent: AgentDep) -> RequestOut:
-    return RequestOut.of(app.workforce.request_change(agent, body.shift_id, body.note))
+    """An agent asks for a change to one of their published shifts: approving a swap, a day
+    off or a time change applies it."""
+    return RequestOut.of(app.workforce.request_change(agent, body.shift_id, body.note,
+                                                      body.wanted()))
 
 
 @router.post("/requests/{request_id}/answer", response_model=RequestOut)
 def answer_request(request_id: PathId, body: AnswerIn, app: AppDep,
                    agent: AgentDep) -> RequestOut:
+    """Approve or decline, once. Approving a swap, day off or time change changes the week
+    in the same transaction; a change that would break a contract rule (rest between shifts,
+    weekly hours or days) is a 422 naming the rule (the error's field ``rule``), and nothing
+    is saved."""
     return RequestOut.of(app.workforce.answer_request(agent, request_id, body.approve,
                                                       body.answer))
 

@@ -1,0 +1,125 @@
+"""`hubdesk wfm schedules list|show|publish`: the teams' stored weeks in the desk's database,
+read and published as the local operator (an administrator), through the use cases the API
+calls. Each prints one JSON object; instants are UTC, with the local time beside them on the
+desk's clock (`HUBDESK_WFM_TIMEZONE`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, tzinfo
+from typing import Annotated, Any
+
+import typer
+
+from hubdesk.config import get_settings
+from hubdesk.domain.errors import DomainError, ValidationFailed
+from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek
+
+app = typer.Typer(help="The teams' stored weeks: list, show, publish.", no_args_is_help=True)
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def _when(moment: datetime | None, zone: tzinfo) -> str | None:
+    return None if moment is None else moment.astimezone(zone).isoformat()
+
+
+def _shift(shift: PlannedShift, names: dict[int, str], zone: tzinfo) -> dict[str, Any]:
+    return {"id": shift.id, "agent_id": shift.agent_id,
+            "agent": names.get(shift.agent_id, str(shift.agent_id)),
+            "starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat(),
+            "local_start": _when(shift.starts_at, zone), "local_end": _when(shift.ends_at, zone),
+            "break_starts_at": _when(shift.break_starts_at, zone),
+            "break_ends_at": _when(shift.break_ends_at, zone),
+            "paid_hours": shift.working_minutes / 60}
+
+
+def _summary(week: TeamWeek, teams: dict[int, str]) -> dict[str, Any]:
+    return {"id": week.id, "team_id": week.team_id, "team": teams.get(week.team_id),
+            "week_start": week.week_start.isoformat(), "status": week.status.value,
+            "shifts": len(week.shifts), "agents": len({s.agent_id for s in week.shifts}),
+            "paid_hours": sum(s.working_minutes for s in week.shifts) / 60,
+            "updated_at": week.updated_at.isoformat() if week.updated_at else None}
+
+
+def _team_id(teams: dict[int, str], given: str | None) -> int | None:
+    if given is None:
+        return None
+    found = [i for i, name in teams.items()
+             if name.lower() == given.strip().lower() or str(i) == given.strip()]
+    if not found:
+        raise ValidationFailed(f"no team is named {given!r}", {"team": "unknown"})
+    return found[0]
+
+
+def _desk() -> Any:
+    from hubdesk.bootstrap import build_hub
+
+    return build_hub(get_settings()).app
+
+
+def _teams(desk: Any) -> dict[int, str]:
+    from hubdesk.services.auth import LOCAL_OPERATOR
+
+    return {t.id: t.name for t in desk.directory.teams(LOCAL_OPERATOR) if t.id is not None}
+
+
+def _detail(desk: Any, week: TeamWeek) -> dict[str, Any]:
+    from hubdesk.services.auth import LOCAL_OPERATOR
+
+    zone = desk.workforce.zone
+    names = {a.id: a.name for a in desk.directory.agents(LOCAL_OPERATOR) if a.id is not None}
+    return {**_summary(week, _teams(desk)), "timezone": str(getattr(zone, "key", zone)),
+            "shift_list": [_shift(s, names, zone) for s in week.shifts]}
+
+
+@app.command("list")
+def list_schedules(
+    team: Annotated[str | None, typer.Option(help="a team's name or id; all teams without")]
+    = None,
+    status: Annotated[ScheduleStatus | None, typer.Option(help="draft or published")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 100,
+) -> None:
+    """The stored weeks, the latest first: team, status, shifts, agents and paid hours."""
+    from hubdesk.services.auth import LOCAL_OPERATOR
+
+    desk = _desk()
+    try:
+        teams = _teams(desk)
+        weeks = desk.workforce.schedules(LOCAL_OPERATOR, _team_id(teams, team), status, limit)
+    except DomainError as error:
+        _fail(str(error))
+        return
+    typer.echo(json.dumps({"schedules": [_summary(w, teams) for w in weeks]}))
+
+
+@app.command("show")
+def show(schedule_id: Annotated[int, typer.Argument(min=1)]) -> None:
+    """One stored week with every shift, in UTC and on the desk's local clock."""
+    from hubdesk.services.auth import LOCAL_OPERATOR
+
+    desk = _desk()
+    try:
+        week = desk.workforce.schedule(LOCAL_OPERATOR, schedule_id)
+        shown = _detail(desk, week)
+    except DomainError as error:
+        _fail(str(error))
+        return
+    typer.echo(json.dumps(shown))
+
+
+@app.command("publish")
+def publish(schedule_id: Annotated[int, typer.Argument(min=1)]) -> None:
+    """Publish a week: its agents see it (an empty week or overlapping shifts are refused)."""
+    from hubdesk.services.auth import LOCAL_OPERATOR
+
+    desk = _desk()
+    try:
+        shown = _detail(desk, desk.workforce.publish(LOCAL_OPERATOR, schedule_id))
+    except DomainError as error:
+        _fail(str(error))
+        return
+    typer.echo(json.dumps(shown))

@@ -1,0 +1,94 @@
+"""`hubdesk wfm schedules list|show|publish` on the desk's database, on both databases: the
+stored weeks listed and filtered, one shown with its shifts on the local clock, a draft
+published (its agents then see it), and refusals that change nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from hubdesk.config import get_settings
+from hubdesk.domain.agents import Role
+from hubdesk.domain.schedules import ScheduleStatus, ShiftInput
+from tests import factories
+
+MONDAY = date(2026, 11, 30)
+NINE = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def cli_env(hub, monkeypatch):
+    monkeypatch.setenv("HUBDESK_DATABASE_URL", hub.settings.effective_database_url)
+    monkeypatch.setenv("HUBDESK_DATA_DIR", str(hub.settings.data_dir))
+    monkeypatch.setenv("HUBDESK_WFM_TIMEZONE", "Europe/Paris")
+    get_settings.cache_clear()
+    yield hub
+    get_settings.cache_clear()
+
+
+def wfm(*args: str):
+    from hubdesk.cli import app
+
+    return CliRunner().invoke(app, ["wfm", "schedules", *args])
+
+
+@pytest.fixture
+def weeks(cli_env):
+    hub = cli_env
+    front, back = factories.team(hub, "Front"), factories.team(hub, "Back")
+    coordinator = factories.staff(hub, Role.COORDINATOR).agent
+    ada = factories.staff(hub, teams=(front,)).agent
+    draft = hub.app.workforce.start_week(coordinator, front.id, MONDAY, now=NINE)
+    draft = hub.app.workforce.save_shift(coordinator, draft.id, ShiftInput(
+        ada.id, NINE, NINE + timedelta(hours=8), NINE + timedelta(hours=3),
+        NINE + timedelta(hours=4)), now=NINE)
+    empty = hub.app.workforce.start_week(coordinator, back.id, MONDAY + timedelta(days=7),
+                                         now=NINE)
+    return {"hub": hub, "draft": draft, "empty": empty, "ada": ada,
+            "coordinator": coordinator}
+
+
+def test_weeks_are_listed_latest_first_and_filtered(weeks):
+    listed = wfm("list")
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)["schedules"]
+    assert [(r["team"], r["week_start"], r["status"], r["shifts"], r["paid_hours"])
+            for r in rows] == [("Back", "2026-12-07", "draft", 0, 0),
+                               ("Front", "2026-11-30", "draft", 1, 7)]
+    front = json.loads(wfm("list", "--team", "front").output)["schedules"]
+    assert [r["id"] for r in front] == [weeks["draft"].id]
+    assert json.loads(wfm("list", "--status", "published").output) == {"schedules": []}
+    unknown = wfm("list", "--team", "Nobody")
+    assert unknown.exit_code == 1 and "no team is named 'Nobody'" in unknown.output
+
+
+def test_a_week_is_shown_on_the_local_clock_and_published(weeks):
+    shown = wfm("show", str(weeks["draft"].id))
+    assert shown.exit_code == 0, shown.output
+    week = json.loads(shown.output)
+    assert week["timezone"] == "Europe/Paris" and week["status"] == "draft"
+    [shift] = week["shift_list"]
+    assert (shift["agent"], shift["starts_at"], shift["local_start"]) == (
+        weeks["ada"].name, "2026-11-30T09:00:00+00:00", "2026-11-30T10:00:00+01:00")
+    assert shift["break_starts_at"] == "2026-11-30T13:00:00+01:00"
+
+    published = wfm("publish", str(weeks["draft"].id))
+    assert published.exit_code == 0, published.output
+    assert json.loads(published.output)["status"] == "published"
+    hub = weeks["hub"]
+    assert hub.app.workforce.schedule(weeks["coordinator"], weeks["draft"].id).status is \
+        ScheduleStatus.PUBLISHED
+    assert [s.id for s in hub.app.workforce.my_shifts(
+        weeks["ada"], NINE - timedelta(hours=9), NINE + timedelta(days=1))] == [shift["id"]]
+
+
+def test_refusals_say_why_and_change_nothing(weeks):
+    empty = wfm("publish", str(weeks["empty"].id))
+    assert empty.exit_code == 1 and "no shifts to publish" in empty.output
+    assert weeks["hub"].app.workforce.schedule(
+        weeks["coordinator"], weeks["empty"].id).status is ScheduleStatus.DRAFT
+    missing = wfm("show", "999999")
+    assert missing.exit_code == 1 and "schedule 999999 was not found" in missing.output
