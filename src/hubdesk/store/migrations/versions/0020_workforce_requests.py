@@ -2,7 +2,7 @@
 day off, new times), so that approving it changes the schedule.
 
 Revision ID: 0020_workforce_requests
-Revises: 0017_notifications
+Revises: 0019_mail_templates
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from hubdesk.store.types import UtcDateTime
 
 revision = "0020_workforce_requests"
-down_revision = "0017_notifications"
+down_revision = "0019_mail_templates"
 branch_labels = None
 depends_on = None
 
