@@ -98,6 +98,13 @@ SELECT id, 'first_response', :policy, 'met', 1, 14400000000, 600000000, created_
 FROM tickets WHERE status = 'solved'
 """
 
+# What the SLA store keeps beside each ticket whenever it writes clocks (`save_clocks`).
+_SEED_ANSWER_DUE = """
+UPDATE tickets SET answer_due_at = c.due_at
+FROM ticket_sla_clocks c
+WHERE c.ticket_id = tickets.id AND c.status = 'running' AND c.target = 'first_response'
+"""
+
 _SEED_ROUTING = """
 INSERT INTO ticket_routing (ticket_id, state, agent_id, held, locked, difficult, reason,
                             relaxations, assigned_at, waiting_since, updated_at)
@@ -155,6 +162,7 @@ def _seed(hub: Hub, waiting: int, now: datetime, policy: int, fits: Agent,
         db.execute(text(_SEED_SOLVED), {"customer": customer, "count": 2 * waiting,
                                         "now": now, "agent": solver.id})
         db.execute(text(_SEED_CLOCKS), {"now": now, "policy": policy})
+        db.execute(text(_SEED_ANSWER_DUE))
         db.execute(text(_SEED_ROUTING))
         # The tickets the solving agent holds, routed to them with a unit each.
         db.execute(text(

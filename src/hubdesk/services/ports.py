@@ -40,6 +40,7 @@ from hubdesk.domain.webhooks import (
 )
 from hubdesk.services.routing_records import (
     AgentRoutingRow,
+    ServedLines,
     StoredDecision,
     TicketRoutingState,
     WaitingTicket,
@@ -537,7 +538,8 @@ class RoutingRepository(Protocol):
     def waiting(self, limit: int, *, skip_locked: bool = False,
                 after: WaitingTicket | None = None, with_state: bool = True,
                 vip_levels: Mapping[str, int] | None = None,
-                settled_since: datetime | None = None) -> list[WaitingTicket]: ...
+                settled_since: datetime | None = None,
+                lines: ServedLines | None = None) -> list[WaitingTicket]: ...
     def unattended(self, agent_ids: list[int]) -> list[int]: ...
     def holders_of(self, agent_ids: list[int]) -> dict[int, int]: ...
     def recent_holds(self, limit: int) -> list[tuple[str, datetime, datetime]]: ...
