@@ -374,11 +374,14 @@ def _servable(uow: UnitOfWork, settings: RoutingSettings, profile: AgentProfile,
     for _ in range(PULL_BATCHES):
         batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after,
                                     vip_levels=settings.vip_levels, lines=lines)
+        excluded = uow.exclusions.agent_ids(w.requester_id for w in batch)
         for waiting in batch:
-            if waiting.ticket_id in besides:
+            if waiting.ticket_id in besides \
+                    or profile.agent_id in excluded.get(waiting.requester_id, ()):
                 continue
             difficult = waiting.state.difficult if waiting.state else False
-            needs = requirements_for(uow, settings, waiting, difficult, now)
+            needs = requirements_for(uow, settings, waiting, difficult, now,
+                                     excluded=excluded.get(waiting.requester_id, frozenset()))
             if serves(profile, needs):
                 yield waiting, needs
         if len(batch) < PULL_BATCH:

@@ -92,6 +92,19 @@ class WaitingTicket:
 
 
 @dataclass(frozen=True)
+class AgentExclusion:
+    """A customer asked not to be served by this agent again: routing never offers the
+    customer's tickets to them (a hard constraint, `Exclusion.EXCLUDED`)."""
+
+    customer_id: int
+    agent_id: int
+    reason: str
+    created_at: datetime
+    created_by_id: int | None
+    agent_name: str = ""
+
+
+@dataclass(frozen=True)
 class ServedLines:
     """The waiting tickets an agent could ever take, as far as the store can tell: of their
     channels, of no team or one of theirs, in no language or one they speak (``languages``

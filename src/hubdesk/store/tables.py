@@ -668,6 +668,18 @@ ticket_routing = Table(
     Index("ix_ticket_routing_state_updated", "state", "updated_at"),
 )
 
+# Agents a customer asked not to be served by again: a hard constraint of routing
+# (`Exclusion.EXCLUDED`), set by coordinators (services/routing_exclusions.py).
+customer_excluded_agents = Table(
+    "customer_excluded_agents", metadata,
+    Column("customer_id", Id, ForeignKey("customers.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+)
+
 # Every routing decision with its why (`RoutingDecision.to_dict`), newest last; manual
 # assignments are kept too (mode "manual"), so an agent's difficult contacts are counted here.
 routing_decisions = Table(
