@@ -292,10 +292,13 @@ class SqlRoutingRepository:
             ticket_id=ticket_id, agent_id=agent_id, mode=mode, difficult=difficult,
             decision=decision, decided_at=at))
 
-    def decisions(self, ticket_id: int, limit: int) -> list[StoredDecision]:
+    def decisions(self, ticket_id: int, limit: int, *,
+                  without_modes: tuple[str, ...] = ()) -> list[StoredDecision]:
         d = t.routing_decisions
-        rows = self.db.execute(select(d).where(d.c.ticket_id == ticket_id)
-                               .order_by(d.c.id.desc()).limit(limit))
+        query = select(d).where(d.c.ticket_id == ticket_id).order_by(d.c.id.desc()).limit(limit)
+        if without_modes:
+            query = query.where(d.c.mode.not_in(without_modes))
+        rows = self.db.execute(query)
         return [StoredDecision(id=r.id, ticket_id=r.ticket_id, agent_id=r.agent_id,
                                mode=r.mode, difficult=r.difficult, decision=dict(r.decision),
                                decided_at=r.decided_at) for r in rows]
