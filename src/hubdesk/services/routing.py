@@ -161,10 +161,12 @@ def assign_routed(ticket: Ticket, agent_id: int, actor: Actor, now: datetime) ->
 
 
 def _record(uow: UnitOfWork, ticket_id: int, state: TicketRoutingState,
-            decision: RoutingDecision, now: datetime) -> None:
+            decision: RoutingDecision, now: datetime,
+            context: dict[str, object] | None = None) -> None:
     uow.routing.put_ticket_state(state, now)
     uow.routing.add_decision(ticket_id, decision.agent_id, decision.mode, state.difficult,
-                             {**decision.to_dict(), "ticket_id": ticket_id}, now)
+                             {**decision.to_dict(), "ticket_id": ticket_id, **(context or {})},
+                             now)
 
 
 # --- push on arrival: the in-transaction handler -----------------------------------------
@@ -358,8 +360,9 @@ def _give_next(uow: UnitOfWork, settings: RoutingSettings, agent_id: int, now: d
     if agent_id not in roster.states:
         return None  # no units to spare (or not available)
     for waiting, needs in _servable(uow, settings, roster.state(agent_id).profile, now):
-        if _fits_now(settings, roster, agent_id, needs, now):
-            return _give(uow, settings, roster, agent_id, waiting, needs, now, mode, actor)
+        if fits_now(settings, roster, agent_id, needs, now):
+            return give_ticket(uow, settings, roster, agent_id, waiting, needs, now, mode,
+                               actor)
     return None
 
 
@@ -402,7 +405,7 @@ def lines_of(profile: AgentProfile, settings: RoutingSettings) -> ServedLines:
         languages=None if relaxes_language else tuple(sorted(profile.languages)))
 
 
-def _fits_now(settings: RoutingSettings, roster: Roster, agent_id: int,
+def fits_now(settings: RoutingSettings, roster: Roster, agent_id: int,
               needs: TicketRequirements, now: datetime) -> bool:
     """Whether the agent may take the ticket now: every hard constraint, and a difficult
     contact held back from a guarded agent for the guard's hold."""
@@ -415,11 +418,12 @@ def _fits_now(settings: RoutingSettings, roster: Roster, agent_id: int,
                 and moment - needs.arrived_at < guard.hold_s)
 
 
-def _give(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: int,
-          waiting: WaitingTicket, needs: TicketRequirements, now: datetime, mode: str,
-          actor: Actor) -> Ticket | None:
+def give_ticket(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: int,
+                waiting: WaitingTicket, needs: TicketRequirements, now: datetime, mode: str,
+                actor: Actor, context: dict[str, object] | None = None) -> Ticket | None:
     """Assign ``waiting`` to the agent with their units taken by the conditional claim; None
-    when the units were taken meanwhile (by a push in another transaction)."""
+    when the units were taken meanwhile (by a push in another transaction). ``context`` is
+    kept with the decision (what a batch decided by)."""
     cost = roster.state(agent_id).profile.channel_costs[needs.channel]
     if not uow.routing.claim(agent_id, cost, now):
         return None
@@ -429,7 +433,7 @@ def _give(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: 
     state.state, state.agent_id, state.held, state.assigned_at = ROUTED, agent_id, cost, now
     state.reason, state.waiting_since, state.relaxations = None, None, list(needs.relaxations)
     decision = Router(roster, settings.policy).route(needs, instant(now), mode)
-    _record(uow, waiting.ticket_id, state, replace(decision, agent_id=agent_id), now)
+    _record(uow, waiting.ticket_id, state, replace(decision, agent_id=agent_id), now, context)
     assign_routed(ticket, agent_id, actor, now)
     uow.tickets.save(ticket)
     flush_events(uow, ticket)
@@ -453,10 +457,10 @@ def offer_waiting(uow: UnitOfWork, agent_id: int, now: datetime, *,
     given = 0
     for waiting, needs in _servable(uow, settings, roster.state(agent_id).profile, now,
                                     besides):
-        if not _fits_now(settings, roster, agent_id, needs, now):
+        if not fits_now(settings, roster, agent_id, needs, now):
             continue
-        if _give(uow, settings, roster, agent_id, waiting, needs, now, "offer",
-                 Actor.system()) is None:
+        if give_ticket(uow, settings, roster, agent_id, waiting, needs, now, "offer",
+                       Actor.system()) is None:
             break  # their units were taken meanwhile
         given += 1
         # their load and difficult contacts as they now stand
