@@ -406,7 +406,7 @@ def lines_of(profile: AgentProfile, settings: RoutingSettings) -> ServedLines:
 
 
 def fits_now(settings: RoutingSettings, roster: Roster, agent_id: int,
-              needs: TicketRequirements, now: datetime) -> bool:
+             needs: TicketRequirements, now: datetime) -> bool:
     """Whether the agent may take the ticket now: every hard constraint, and a difficult
     contact held back from a guarded agent for the guard's hold."""
     agent = roster.state(agent_id)
