@@ -15,7 +15,7 @@ from hubdesk.domain.clock import utcnow
 from hubdesk.domain.mail_rules import MailRouting, RatePolicy
 from hubdesk.domain.safety import SafetyPolicy
 from hubdesk.sealing import FernetSealer
-from hubdesk.services import handoffs, routing, rule_handoffs, safety, sla
+from hubdesk.services import handoffs, routing, routing_flags, rule_handoffs, safety, sla
 from hubdesk.services.application import Application, Dependencies
 from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
@@ -148,6 +148,7 @@ def build_bus(policy: SafetyPolicy, *, routing_enabled: bool = True) -> MessageB
     handoffs.register(bus)
     rule_handoffs.register(bus)
     routing.register(bus, enabled=routing_enabled)
+    routing_flags.register(bus)
     return bus
 
 

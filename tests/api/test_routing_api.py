@@ -163,3 +163,32 @@ def test_setting_someone_elses_presence_is_for_coordinators(hub, client, coordin
     missing = client.put(f"/api/v1/agents/{other.agent.id}/presence",
                          json={"presence": "online"}, headers=coordinator.headers)
     assert missing.status_code == 404 and "routing profile" in missing.json()["detail"]
+
+
+def test_a_coordinator_records_whom_a_customer_will_not_be_served_by(hub, client, admin,
+                                                                     coordinator):
+    _configure(client, admin)
+    rep = factories.staff(hub)
+    opened = client.post("/api/v1/tickets", headers=coordinator.headers, json={
+        "subject": "Invoice", "body": "Charged twice", "category": "billing",
+        "requester": {"email": "once@example.com"}}).json()
+    customer = opened["requester"]["id"]
+    path = f"/api/v1/customers/{customer}/excluded-agents"
+    body = {"agent_id": rep.agent.id, "reason": "Asked for someone else"}
+    assert client.post(path, json=body, headers=rep.headers).status_code == 403
+    created = client.post(path, json=body, headers=coordinator.headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["agent_name"] == rep.agent.name
+    assert client.post(path, json=body, headers=coordinator.headers).status_code == 409
+    unknown = client.post(path, json={**body, "agent_id": 999_999},
+                          headers=coordinator.headers)
+    assert unknown.status_code == 422 and unknown.json()["errors"] == [
+        {"field": "agent_id", "message": "unknown"}]
+    [listed] = client.get(path, headers=coordinator.headers).json()
+    assert (listed["agent_id"], listed["reason"]) == (rep.agent.id, "Asked for someone else")
+
+    removed = client.delete(f"{path}/{rep.agent.id}", headers=coordinator.headers)
+    assert removed.status_code == 204
+    assert client.get(path, headers=coordinator.headers).json() == []
+    assert client.delete(f"{path}/{rep.agent.id}",
+                         headers=coordinator.headers).status_code == 404

@@ -1,13 +1,16 @@
-"""The routing and simulation benchmarks at toy sizes: the keys they promise, sane values."""
+"""The routing and simulation benchmarks at toy sizes: the keys they promise, sane values; the
+desk measure of the waiting line on PostgreSQL."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
-from hubdesk.bench import routing, simulate
+from hubdesk.bench import routing, routing_desk, simulate
 from hubdesk.cli import app
+from tests.bench.test_runs import bench_postgres  # noqa: F401 - a fixture
 
 
 def test_routing_bench_reports_decisions_and_batch_against_greedy():
@@ -31,3 +34,15 @@ def test_simulate_bench_sets_the_run_beside_erlang_c_and_compares_policies():
     assert abs(result["service_level"] - result["erlang_c_service_level"]) < 0.1
     assert set(result["comparison"]["policies"]) == {"hubdesk", "round_robin", "least_loaded"}
     assert simulate.run.__defaults__[0] == 1_000_000
+
+
+@pytest.mark.usefixtures("bench_postgres")
+def test_the_desk_measure_reads_the_waiting_line_and_offers_freed_units():
+    result = routing_desk.run(waiting=300, rounds=3)
+    assert result["waiting"] == 300 and result["db"] == "postgres"
+    assert result["waiting_page_ms"] > 0 and result["offer_fits_ms"] > 0
+    assert result["offer_fits_given"] == 1  # one unit was free
+    assert result["offer_none_fits_given"] == 0  # nobody writes in their language
+    assert result["solves"] == 3
+    # each solve freed a unit that the waiting line took again at once
+    assert result["solver_load_after"] == result["solver_capacity"]

@@ -9,7 +9,9 @@ import pytest
 from hubdesk.domain.agents import Role
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.tickets import Status
+from hubdesk.services.routing import PULL_BATCH, PULL_BATCHES
 from hubdesk.services.routing_records import ProfileChange
+from hubdesk.store import tables as t
 from tests import factories
 from tests.routing_desk import agent, configure, later, ticket
 
@@ -86,3 +88,38 @@ def test_an_escalating_agent_is_offered_the_next_waiting_ticket(hub, desk):
                                  now=later(30))
     assert _assignee(hub, desk, first) is None  # waits for tier 2
     assert _assignee(hub, desk, waiting) == person.agent.id and _load(hub, person) == 1
+
+
+def test_freed_units_reach_a_ticket_the_agent_serves_behind_a_long_line_of_others(hub, desk):
+    # More tickets in a language the agent does not speak wait ahead than one walk of the
+    # line would read unfiltered (8 pages of 25): the store keeps to the agent's lines.
+    person = agent(hub, desk, {"billing": 4}, capacity=1, languages=("en",))
+    held = ticket(hub, desk)
+    assert _assignee(hub, desk, held) == person.agent.id
+    ahead = [ticket(hub, desk, at=later(1 + n)).ticket.id
+             for n in range(PULL_BATCH * PULL_BATCHES + 5)]
+    with hub.engine.begin() as db:
+        db.execute(t.tickets.update().where(t.tickets.c.id.in_(ahead)).values(language="de"))
+    english = ticket(hub, desk, at=later(600))
+    with hub.engine.begin() as db:
+        db.execute(t.tickets.update().where(t.tickets.c.id == english.ticket.id)
+                   .values(language="en"))
+
+    hub.app.tickets.change_status(person.agent, held.ticket.id, Status.SOLVED,
+                                  now=later(900))
+    assert _assignee(hub, desk, english) == person.agent.id
+    assert _load(hub, person) == 1
+
+
+def test_an_agent_speaking_a_fallback_language_is_offered_tickets_in_any_language(hub, desk):
+    configure(hub, relaxation=[{"after_s": 60, "kind": "fallback_language", "value": "en"}])
+    person = agent(hub, desk, {"billing": 4}, capacity=1, languages=("en",),
+                   presence=Presence.OFFLINE)
+    german = ticket(hub, desk)
+    with hub.engine.begin() as db:
+        db.execute(t.tickets.update().where(t.tickets.c.id == german.ticket.id)
+                   .values(language="de"))
+    hub.app.routing.set_presence(desk, person.agent.id, Presence.ONLINE, now=later(120))
+    assert _assignee(hub, desk, german) == person.agent.id  # waited past the step
+    _, [decision, *_] = hub.app.routing.decisions(desk, german.ticket.id)
+    assert decision.decision["relaxations"]

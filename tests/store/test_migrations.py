@@ -18,3 +18,41 @@ def test_migrations_match_the_tables(engine):
 def test_the_schema_is_at_head(engine):
     assert head_revision() is not None
     assert is_current(engine)
+
+
+def test_0018_gives_waiting_tickets_their_running_answer_clocks_deadline(tmp_path):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from hubdesk.store import tables as t
+    from hubdesk.store.engine import make_engine
+    from hubdesk.store.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    at, due = datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC)
+    try:
+        upgrade(engine, "0017_notifications")
+        with engine.begin() as db:
+            customer = db.execute(insert(t.customers).values(
+                name="C", tier="standard", notes="", custom_fields={}, created_at=at,
+                updated_at=at).returning(t.customers.c.id)).scalar_one()
+            tickets = [db.execute(insert(t.tickets).values(
+                subject="S", status="open", priority="normal", channel="api", tags=[],
+                requester_id=customer, custom_fields={}, created_at=at, updated_at=at)
+                .returning(t.tickets.c.id)).scalar_one() for _ in range(2)]
+            for ticket_id, target, status, clock_due in (
+                    (tickets[0], "first_response", "met", None),
+                    (tickets[0], "next_response", "running", due),
+                    (tickets[0], "resolution", "running", at),
+                    (tickets[1], "resolution", "running", due)):
+                db.execute(insert(t.ticket_sla_clocks).values(
+                    ticket_id=ticket_id, target=target, status=status, cycle=1, goal_us=1,
+                    elapsed_us=0, started_at=at, due_at=clock_due, fired=[]))
+        upgrade(engine)
+        with engine.connect() as db:
+            found = dict(db.execute(select(t.tickets.c.id, t.tickets.c.answer_due_at)
+                                    .order_by(t.tickets.c.id)).all())
+    finally:
+        engine.dispose()
+    assert found == {tickets[0]: due, tickets[1]: None}  # resolution is no answer clock

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from hubdesk.domain.agents import Role
 from hubdesk.domain.routing import Presence
+from hubdesk.services.tickets import NewTicket
 from tests import factories
 from tests.routing_desk import agent, configure, ticket
 from tests.web.pages import post_form, sign_in
+
+NEW = NewTicket(subject="Charged twice again", body="Please look at my invoice.",
+                category="billing", requester_email="")
 
 
 def _options(page: str) -> list[str]:
@@ -151,3 +156,51 @@ def test_a_representative_cannot_lock_or_route_from_the_ticket_page(hub, client)
     assert "Nothing changed: locking an assignment is for coordinators" in refused.text
     state, _ = hub.app.routing.decisions(coordinator.agent, opened.ticket.id)
     assert state is None or not state.locked
+
+
+def test_a_coordinator_excludes_an_agent_on_the_customer_page_and_the_ticket_says_why(hub,
+                                                                                     client):
+    configure(hub)
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    disliked = agent(hub, coordinator.agent, {"billing": 5})
+    other = agent(hub, coordinator.agent, {"billing": 3})
+    first = ticket(hub, coordinator.agent)
+    customer_id = first.ticket.requester_id
+    sign_in(client, coordinator.agent)
+    page = client.get(f"/customers/{customer_id}").text
+    assert "Not to be served by" in page and f">{disliked.agent.name}</option>" in page
+
+    done = post_form(client, f"/customers/{customer_id}/excluded-agents",
+                     {"agent_id": str(disliked.agent.id), "reason": "Asked for someone else"},
+                     page=f"/customers/{customer_id}")
+    assert f"will not offer this customer&#39;s tickets to {disliked.agent.name}" in done.text
+    assert "Asked for someone else" in done.text
+    refused = post_form(client, f"/customers/{customer_id}/excluded-agents",
+                        {"agent_id": str(disliked.agent.id), "reason": ""},
+                        page=f"/customers/{customer_id}")
+    assert "Nobody was excluded: say why" in refused.text
+
+    again = hub.app.tickets.open(coordinator.agent, replace(
+        NEW, requester_email=first.requester.primary_email))[0]
+    assert again.ticket.assignee_id == other.agent.id
+    panel = client.get(f"/tickets/{again.ticket.id}").text.split(
+        '<section class="routing"', 1)[1].split("</section>", 1)[0]
+    assert (f"Not offered to <strong>{disliked.agent.name}</strong>: the customer asked not "
+            "to be served by them again.") in panel
+
+    lifted = post_form(client,
+                       f"/customers/{customer_id}/excluded-agents/{disliked.agent.id}/remove",
+                       {}, page=f"/customers/{customer_id}")
+    assert "Exclusion lifted" in lifted.text
+    assert hub.app.routing.excluded_agents(coordinator.agent, customer_id) == []
+
+
+def test_the_customer_page_shows_no_exclusions_to_a_representative(hub, client):
+    configure(hub)
+    coordinator = factories.staff(hub, Role.COORDINATOR)
+    person = factories.staff(hub, with_password=True)
+    first = ticket(hub, coordinator.agent)
+    hub.app.tickets.assign(coordinator.agent, first.ticket.id, person.agent.id)
+    sign_in(client, person.agent)
+    page = client.get(f"/customers/{first.ticket.requester_id}").text
+    assert "Not to be served by" not in page

@@ -19,10 +19,14 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
-from hubdesk.api.schemas import NO_NUL, NOT_BLANK, Strict
+from hubdesk.api.schemas import MAX_ID, NO_NUL, NOT_BLANK, Strict
 from hubdesk.domain.routing import Presence
 from hubdesk.services.routing_admin import AgentBoardRow
-from hubdesk.services.routing_records import StoredDecision, TicketRoutingState
+from hubdesk.services.routing_records import (
+    AgentExclusion,
+    StoredDecision,
+    TicketRoutingState,
+)
 
 
 def _json_number(value: Any) -> Any:
@@ -281,3 +285,25 @@ class RoutedOut(BaseModel):
     routed: bool
     agent_id: int | None
     decision: dict[str, Any] | None
+
+
+class ExclusionIn(Strict):
+    agent_id: Annotated[int, Field(ge=1, le=MAX_ID)] = Field(
+        description="the agent the customer asked not to be served by (422 if none such)")
+    reason: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK,
+                        description="why: coordinators and the audit read it")
+
+
+class ExclusionOut(BaseModel):
+    customer_id: int
+    agent_id: int
+    agent_name: str
+    reason: str
+    created_at: datetime
+    created_by_id: int | None
+
+    @classmethod
+    def of(cls, exclusion: AgentExclusion) -> ExclusionOut:
+        return cls(customer_id=exclusion.customer_id, agent_id=exclusion.agent_id,
+                   agent_name=exclusion.agent_name, reason=exclusion.reason,
+                   created_at=exclusion.created_at, created_by_id=exclusion.created_by_id)

@@ -201,13 +201,23 @@ def routing(
     batch_agents: Annotated[int, typer.Option(min=1, max=10_000,
                                               help="idle agents they go to")] = 500,
     seed: Annotated[int, typer.Option(min=0, help="random seed")] = 1,
+    waiting: Annotated[int, typer.Option(
+        min=0, max=10_000_000,
+        help="also measure the desk's waiting line on a scratch PostgreSQL database with "
+             "this many waiting tickets (0: the engine only)")] = 0,
 ) -> None:
-    """Routing decisions per second (push, lean, pull) and batch-optimal against greedy."""
+    """Routing decisions per second (push, lean, pull) and batch-optimal against greedy; with
+    --waiting, reading the desk's waiting line and offering freed units on PostgreSQL."""
     from hubdesk.bench.routing import run
 
     _logging()
-    _emit(run(agents=agents, skills=skills, backlog=backlog, decisions=decisions,
-              batch_tickets=batch_tickets, batch_agents=batch_agents, seed=seed))
+    result = run(agents=agents, skills=skills, backlog=backlog, decisions=decisions,
+                 batch_tickets=batch_tickets, batch_agents=batch_agents, seed=seed)
+    if waiting:
+        from hubdesk.bench import routing_desk
+
+        result["desk"] = routing_desk.run(waiting=waiting)
+    _emit(result)
 
 
 @app.command()

@@ -55,6 +55,7 @@ from hubdesk.services import (
     related,
     routing,
     routing_admin,
+    routing_exclusions,
     routing_sweep,
     safety,
     sessions,
@@ -92,7 +93,12 @@ from hubdesk.services.ports import (
     WebhookSender,
 )
 from hubdesk.services.related import SolvedExample
-from hubdesk.services.routing_records import ProfileChange, StoredDecision, TicketRoutingState
+from hubdesk.services.routing_records import (
+    AgentExclusion,
+    ProfileChange,
+    StoredDecision,
+    TicketRoutingState,
+)
 from hubdesk.services.rules import admin as rules_admin
 from hubdesk.services.rules import automations
 from hubdesk.services.views import Page, SavedView, StoredEvent, TicketDetail, TicketFilter
@@ -711,6 +717,20 @@ class RoutingUseCases(_UseCases):
 
     def unroutable(self, actor: Agent) -> list[TicketRoutingState]:
         return routing_admin.unroutable(self._uows, actor)
+
+    def excluded_agents(self, actor: Agent, customer_id: int) -> list[AgentExclusion]:
+        return routing_exclusions.excluded_agents(self._uows, actor, customer_id)
+
+    def exclude_agent(self, actor: Agent, customer_id: int, agent_id: int, reason: str, *,
+                      now: datetime | None = None) -> AgentExclusion:
+        """The customer asked not to be served by the agent again: routing never offers
+        them the customer's tickets."""
+        return routing_exclusions.exclude_agent(self._uows, actor, customer_id, agent_id,
+                                                reason, now=self._now(now),
+                                                tools=self._deps.tools)
+
+    def allow_agent(self, actor: Agent, customer_id: int, agent_id: int) -> None:
+        routing_exclusions.allow_agent(self._uows, actor, customer_id, agent_id)
 
     def sweep(self, *, now: datetime | None = None) -> routing_sweep.SweepResult:
         """The periodic job: return unattended work, then offer waiting tickets again."""

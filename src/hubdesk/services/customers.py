@@ -3,13 +3,14 @@ read in one unit of work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hubdesk.domain.agents import Agent, Team
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import NotFound
 from hubdesk.domain.permissions import DirectoryKind, check_directory_read, ticket_scope
 from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.routing_records import AgentExclusion
 from hubdesk.services.views import Page, TicketFilter, TicketOrder
 
 MAX_TICKETS_SHOWN = 200
@@ -20,6 +21,10 @@ class CustomerScreen:
     customer: Customer
     organisation: Organisation | None
     tickets: Page  # newest first, within the caller's scope
+    # Agents the customer asked not to be served by, and the active agents one may add;
+    # None for a caller who may not manage them (coordinators, managers, administrators may).
+    exclusions: list[AgentExclusion] | None = None
+    excludable: list[Agent] = field(default_factory=list)
 
 
 def customer_screen(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, *,
@@ -35,7 +40,13 @@ def customer_screen(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, *,
             ticket_scope(actor), TicketFilter(requester_id=customer_id,
                                               order=TicketOrder.CREATED),
             MAX_TICKETS_SHOWN, cursor)
-        return CustomerScreen(customer, organisation, tickets)
+        if not actor.oversees_everything:
+            return CustomerScreen(customer, organisation, tickets)
+        exclusions = uow.exclusions.of_customer(customer_id)
+        taken = {exclusion.agent_id for exclusion in exclusions}
+        excludable = [agent for agent in uow.agents.all()
+                      if agent.active and agent.id not in taken]
+        return CustomerScreen(customer, organisation, tickets, exclusions, excludable)
 
 
 @dataclass(frozen=True)

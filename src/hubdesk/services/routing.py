@@ -11,6 +11,7 @@ the next candidate is tried.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 
@@ -20,7 +21,9 @@ from hubdesk.domain.escalation import FRONT_LINE, current_tier
 from hubdesk.domain.events import Actor, EventKind, TicketEvent
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.routing import (
+    AgentProfile,
     Presence,
+    Relax,
     Roster,
     Router,
     RoutingDecision,
@@ -40,6 +43,7 @@ from hubdesk.services.routing_records import (
     ROUTED,
     UNROUTABLE,
     WAITING,
+    ServedLines,
     TicketRoutingState,
     WaitingTicket,
 )
@@ -157,10 +161,12 @@ def assign_routed(ticket: Ticket, agent_id: int, actor: Actor, now: datetime) ->
 
 
 def _record(uow: UnitOfWork, ticket_id: int, state: TicketRoutingState,
-            decision: RoutingDecision, now: datetime) -> None:
+            decision: RoutingDecision, now: datetime,
+            context: dict[str, object] | None = None) -> None:
     uow.routing.put_ticket_state(state, now)
     uow.routing.add_decision(ticket_id, decision.agent_id, decision.mode, state.difficult,
-                             {**decision.to_dict(), "ticket_id": ticket_id}, now)
+                             {**decision.to_dict(), "ticket_id": ticket_id, **(context or {})},
+                             now)
 
 
 # --- push on arrival: the in-transaction handler -----------------------------------------
@@ -346,60 +352,92 @@ def pull_next(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Ticket
 
 
 def _give_next(uow: UnitOfWork, settings: RoutingSettings, agent_id: int, now: datetime,
-               mode: str, actor: Actor, besides: frozenset[int] = frozenset()
-               ) -> Ticket | None:
-    """Assign the most urgent waiting ticket (other than ``besides``) the agent may serve now
-    to them, their units taken by the conditional claim; None when they have no units to
-    spare, nothing fits, or their units were taken meanwhile."""
+               mode: str, actor: Actor) -> Ticket | None:
+    """Assign the most urgent waiting ticket the agent may serve now to them, their units
+    taken by the conditional claim; None when they have no units to spare, nothing fits, or
+    their units were taken meanwhile."""
     roster = available_roster(uow, settings, now, agent_ids=[agent_id])
     if agent_id not in roster.states:
         return None  # no units to spare (or not available)
+    for waiting, needs in _servable(uow, settings, roster.state(agent_id).profile, now):
+        if fits_now(settings, roster, agent_id, needs, now):
+            return give_ticket(uow, settings, roster, agent_id, waiting, needs, now, mode,
+                               actor)
+    return None
+
+
+def _servable(uow: UnitOfWork, settings: RoutingSettings, profile: AgentProfile,
+              now: datetime, besides: frozenset[int] = frozenset()
+              ) -> Iterator[tuple[WaitingTicket, TicketRequirements]]:
+    """The waiting tickets (other than ``besides``) the agent's profile serves, most urgent
+    first: the store keeps to the agent's lines, a page at a time, in one walk of the line
+    (at most `PULL_BATCHES` pages)."""
+    lines = lines_of(profile, settings)
+    after: WaitingTicket | None = None
+    for _ in range(PULL_BATCHES):
+        batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after,
+                                    vip_levels=settings.vip_levels, lines=lines)
+        excluded = uow.exclusions.agent_ids(w.requester_id for w in batch)
+        for waiting in batch:
+            if waiting.ticket_id in besides \
+                    or profile.agent_id in excluded.get(waiting.requester_id, ()):
+                continue
+            difficult = waiting.state.difficult if waiting.state else False
+            needs = requirements_for(uow, settings, waiting, difficult, now,
+                                     excluded=excluded.get(waiting.requester_id, frozenset()))
+            if serves(profile, needs):
+                yield waiting, needs
+        if len(batch) < PULL_BATCH:
+            return
+        after = batch[-1]
+
+
+def lines_of(profile: AgentProfile, settings: RoutingSettings) -> ServedLines:
+    """What the store may filter the waiting line by for this agent; when a relaxation step
+    may give a ticket a language they speak, tickets of any language are theirs to look at."""
+    relaxes_language = any(step.kind is Relax.FALLBACK_LANGUAGE
+                           and step.value in profile.languages
+                           for step in settings.policy.relaxation)
+    return ServedLines(
+        channels=tuple(sorted(c for c in profile.channel_costs
+                              if profile.cost_of(c) is not None)),
+        team_ids=tuple(sorted(int(team) for team in profile.teams if team.isdigit())),
+        languages=None if relaxes_language else tuple(sorted(profile.languages)))
+
+
+def fits_now(settings: RoutingSettings, roster: Roster, agent_id: int,
+             needs: TicketRequirements, now: datetime) -> bool:
+    """Whether the agent may take the ticket now: every hard constraint, and a difficult
+    contact held back from a guarded agent for the guard's hold."""
     agent = roster.state(agent_id)
-    found = _first_servable(uow, settings, roster, agent_id, now, besides)
-    if found is None:
-        return None
-    waiting, needs = found
-    cost = agent.profile.channel_costs[needs.channel]
+    moment = instant(now)
+    if first_exclusion(agent, needs, moment):
+        return False
+    guard = settings.policy.wellbeing
+    return not (needs.difficult and agent.guarded(moment, guard)
+                and moment - needs.arrived_at < guard.hold_s)
+
+
+def give_ticket(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: int,
+                waiting: WaitingTicket, needs: TicketRequirements, now: datetime, mode: str,
+                actor: Actor, context: dict[str, object] | None = None) -> Ticket | None:
+    """Assign ``waiting`` to the agent with their units taken by the conditional claim; None
+    when the units were taken meanwhile (by a push in another transaction). ``context`` is
+    kept with the decision (what a batch decided by)."""
+    cost = roster.state(agent_id).profile.channel_costs[needs.channel]
     if not uow.routing.claim(agent_id, cost, now):
-        return None  # own units taken meanwhile by a push
+        return None
     ticket = uow.tickets.get(waiting.ticket_id, for_update=True)
     assert ticket is not None and ticket.assignee_id is None
     state = waiting.state or TicketRoutingState(waiting.ticket_id)
     state.state, state.agent_id, state.held, state.assigned_at = ROUTED, agent_id, cost, now
     state.reason, state.waiting_since, state.relaxations = None, None, list(needs.relaxations)
     decision = Router(roster, settings.policy).route(needs, instant(now), mode)
-    _record(uow, waiting.ticket_id, state, replace(decision, agent_id=agent_id), now)
+    _record(uow, waiting.ticket_id, state, replace(decision, agent_id=agent_id), now, context)
     assign_routed(ticket, agent_id, actor, now)
     uow.tickets.save(ticket)
     flush_events(uow, ticket)
     return ticket
-
-
-def _first_servable(uow: UnitOfWork, settings: RoutingSettings, roster: Roster, agent_id: int,
-                    now: datetime, besides: frozenset[int] = frozenset()
-                    ) -> tuple[WaitingTicket, TicketRequirements] | None:
-    agent = roster.state(agent_id)
-    moment = instant(now)
-    guard = settings.policy.wellbeing
-    guarded = agent.guarded(moment, guard)
-    after: WaitingTicket | None = None
-    for _ in range(PULL_BATCHES):
-        batch = uow.routing.waiting(PULL_BATCH, skip_locked=True, after=after,
-                                    vip_levels=settings.vip_levels)
-        for waiting in batch:
-            if waiting.ticket_id in besides:
-                continue
-            difficult = waiting.state.difficult if waiting.state else False
-            needs = requirements_for(uow, settings, waiting, difficult, now)
-            if not serves(agent.profile, needs) or first_exclusion(agent, needs, moment):
-                continue
-            if guarded and needs.difficult and moment - needs.arrived_at < guard.hold_s:
-                continue
-            return waiting, needs
-        if len(batch) < PULL_BATCH:
-            return None
-        after = batch[-1]
-    return None
 
 
 # --- offering waiting work the moment an agent has room ----------------------------------
@@ -408,14 +446,27 @@ def offer_waiting(uow: UnitOfWork, agent_id: int, now: datetime, *,
                   besides: frozenset[int] = frozenset()) -> int:
     """Give waiting tickets to an agent who has just freed units, come online or been
     unpaused, inside the caller's transaction: most urgent first, one conditional claim each,
-    until their units are used up (at most `MAX_OFFERED`). Returns how many were given."""
+    until their units are used up (at most `MAX_OFFERED`), in one walk of the tickets of
+    their lines. Returns how many were given."""
     if not pushes(uow):
         return 0
     settings = settings_in(uow)
+    roster = available_roster(uow, settings, now, agent_ids=[agent_id])
+    if agent_id not in roster.states:
+        return 0
     given = 0
-    while given < MAX_OFFERED and _give_next(uow, settings, agent_id, now, "offer",
-                                            Actor.system(), besides) is not None:
+    for waiting, needs in _servable(uow, settings, roster.state(agent_id).profile, now,
+                                    besides):
+        if not fits_now(settings, roster, agent_id, needs, now):
+            continue
+        if give_ticket(uow, settings, roster, agent_id, waiting, needs, now, "offer",
+                       Actor.system()) is None:
+            break  # their units were taken meanwhile
         given += 1
+        # their load and difficult contacts as they now stand
+        roster = available_roster(uow, settings, now, agent_ids=[agent_id])
+        if given >= MAX_OFFERED or agent_id not in roster.states:
+            break
     return given
 
 

@@ -18,8 +18,6 @@ DONE = "done"
 # (`TicketRequirements.urgency`): the running answer clock's deadline (none last), then
 # priority, the customer's VIP level, age.
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
-# The clocks that run until an agent answers: their deadline is the ticket's SLA urgency.
-ANSWER_TARGETS = ("first_response", "next_response")
 
 
 def urgency_rank(priority: str) -> int:
@@ -91,6 +89,31 @@ class WaitingTicket:
     subject: str = ""
     tier: int = 1  # the tier it was escalated to (`ticket_tiers`); 1 at the front line
     answer_due: datetime | None = None  # the running answer clock's deadline, if any
+
+
+@dataclass(frozen=True)
+class AgentExclusion:
+    """A customer asked not to be served by this agent again: routing never offers the
+    customer's tickets to them (a hard constraint, `Exclusion.EXCLUDED`)."""
+
+    customer_id: int
+    agent_id: int
+    reason: str
+    created_at: datetime
+    created_by_id: int | None
+    agent_name: str = ""
+
+
+@dataclass(frozen=True)
+class ServedLines:
+    """The waiting tickets an agent could ever take, as far as the store can tell: of their
+    channels, of no team or one of theirs, in no language or one they speak (``languages``
+    None: any, when a relaxation step may give a ticket another language). The routing
+    policy still decides each one."""
+
+    channels: tuple[str, ...]
+    team_ids: tuple[int, ...]
+    languages: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)

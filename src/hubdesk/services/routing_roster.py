@@ -96,16 +96,21 @@ def full_roster(uow: UnitOfWork, settings: RoutingSettings, now: datetime) -> Ro
 
 
 def requirements_for(uow: UnitOfWork, settings: RoutingSettings, ticket: WaitingTicket,
-                     difficult: bool, now: datetime, *,
-                     with_previous: bool = True) -> TicketRequirements:
+                     difficult: bool, now: datetime, *, with_previous: bool = True,
+                     excluded: frozenset[int] | None = None) -> TicketRequirements:
     """A ticket's needs: its category's skills and tier (at least the tier it was escalated
     to), its language, channel, team, its answer clock's deadline, priority, the customer's
-    tier as VIP level, the difficult flag, the previous agent (one query; left out without
-    ``with_previous``, as who may serve does not depend on it); and the relaxation steps its
-    wait has earned, each one recorded."""
+    tier as VIP level, the difficult flag, the agents the customer asked not to be served by
+    again (one query, unless read for many tickets at once and given as ``excluded``), the
+    previous agent (one query; left out without ``with_previous``, as
+    who may serve does not depend on it); and the relaxation steps its wait has earned, each
+    one recorded."""
     language = ticket.language if ticket.language not in (None, "", UNKNOWN_LANGUAGE) else None
     previous = uow.routing.previous_agent(ticket.requester_id, ticket.ticket_id) \
         if with_previous else None
+    if excluded is None:
+        excluded = uow.exclusions.agent_ids([ticket.requester_id]).get(ticket.requester_id,
+                                                                       frozenset())
     needs = settings.skill_map.requirements(
         ticket.ticket_id, ticket.category, ticket.channel, instant(ticket.created_at),
         tier=max(settings.skill_map.rule_for(ticket.category).tier, ticket.tier),
@@ -113,6 +118,7 @@ def requirements_for(uow: UnitOfWork, settings: RoutingSettings, ticket: Waiting
         vip=settings.vip_levels.get(ticket.customer_tier, 0), difficult=difficult,
         team=str(ticket.team_id) if ticket.team_id is not None else None,
         sla_due=instant(ticket.answer_due) if ticket.answer_due is not None else math.inf,
+        excluded_agents=excluded,
         previous_agent=previous[0] if previous else None,
         previous_served_at=instant(previous[1]) if previous else None)
     policy = settings.policy

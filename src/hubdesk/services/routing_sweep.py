@@ -1,6 +1,7 @@
 """Routing's periodic work: unattended tickets of agents who went offline (past a grace) or
-whose shift ended go back to the queue, then waiting tickets are offered again, most urgent
-first, with the relaxations their wait has earned (recorded in their decisions)."""
+whose shift ended go back to the queue, then waiting tickets are offered again: to many free
+agents at once together (`services/routing_batch.py`), then one by one, most urgent first,
+with the relaxations their wait has earned (recorded in their decisions)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from hubdesk.domain.events import Actor
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.routing import route_ticket
+from hubdesk.services.routing_batch import assign_in_batch
 from hubdesk.services.routing_records import WaitingTicket
 from hubdesk.services.routing_roster import settings_in
 from hubdesk.services.tickets import flush_events
@@ -65,7 +67,9 @@ def reoffer_waiting(uows: UnitOfWorkFactory, *, now: datetime,
         since = max(changed, now - SETTLED_FOR) if changed is not None else now - SETTLED_FOR
         if not uow.routing.agents(available_only=True):
             return 0, len(uow.routing.waiting(limit, with_state=False, settled_since=since))
-    routed = looked_at = 0
+    # Many free agents and many waiting tickets at once: together first, optimally.
+    routed = assign_in_batch(uows, now=now, limit=limit, settled_since=since)
+    looked_at = routed
     after: WaitingTicket | None = None
     for _ in range(MAX_PAGES):
         with uows(write=False) as uow:

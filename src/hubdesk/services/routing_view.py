@@ -12,6 +12,7 @@ from hubdesk.domain.routing import Exclusion, first_exclusion, instant, score_pa
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.ports import UnitOfWork
 from hubdesk.services.routing import waiting_of
+from hubdesk.services.routing_flags import FLAGGED
 from hubdesk.services.routing_records import StoredDecision, TicketRoutingState
 from hubdesk.services.routing_roster import (
     requirements_for,
@@ -34,11 +35,24 @@ class PickerEntry:
     languages: tuple[str, ...]
 
 
+# How the picker names an agent left out at the customer's request.
+CUSTOMERS_WISH = "excluded: the customer asked not to be served by them"
+
+
 @dataclass(frozen=True)
 class RoutingView:
     state: TicketRoutingState | None
     latest: StoredDecision | None
     picker: list[PickerEntry] = field(default_factory=list)
+
+    @property
+    def excluded_on_request(self) -> list[int]:
+        """Agents the latest decision left out because the customer asked not to be served
+        by them again."""
+        if self.latest is None:
+            return []
+        excluded = dict(self.latest.decision.get("excluded", {}))
+        return [int(agent) for agent in excluded.get(str(Exclusion.EXCLUDED), [])]
 
     @property
     def excluded_counts(self) -> dict[str, int]:
@@ -57,7 +71,7 @@ def routing_view(uow: UnitOfWork, ticket: Ticket, customer_tier: str,
                  now: datetime) -> RoutingView:
     assert ticket.id is not None
     state = uow.routing.ticket_state(ticket.id)
-    latest = uow.routing.decisions(ticket.id, 1)
+    latest = uow.routing.decisions(ticket.id, 1, without_modes=(FLAGGED,))  # who decided
     settings = settings_in(uow)
     rows = uow.routing.agents()
     difficult = uow.routing.difficult_since([r.agent_id for r in rows],
@@ -79,9 +93,17 @@ def routing_view(uow: UnitOfWork, ticket: Ticket, customer_tier: str,
             reason = Exclusion.WELLBEING
         entries.append(PickerEntry(
             agent_id=row.agent_id, eligible=reason is None,
-            reason=("paused" if row.paused else str(reason)) if reason is not None else None,
+            reason=_why_not(row.paused, reason),
             score=parts.total if parts else 0.0, skill_fit=parts.skill_fit if parts else 0.0,
             load=row.load, capacity=row.capacity,
             presence="paused" if row.paused else row.presence, languages=row.languages))
     entries.sort(key=lambda e: (not e.eligible, -e.score, e.agent_id))
     return RoutingView(state=state, latest=latest[0] if latest else None, picker=entries)
+
+
+def _why_not(paused: bool, reason: Exclusion | None) -> str | None:
+    if reason is None:
+        return None
+    if paused:
+        return "paused"
+    return CUSTOMERS_WISH if reason is Exclusion.EXCLUDED else str(reason)

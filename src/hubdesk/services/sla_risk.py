@@ -131,7 +131,9 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
         time_left[ticket.ticket_id] = clock.business_left(now, calendar).total_seconds()
     # Who may take a ticket does not depend on whether it is difficult or who served the
     # customer before: neither is read for the line.
-    needs = [requirements_for(uow, settings, w, False, now, with_previous=False)
+    excluded = uow.exclusions.agent_ids(w.requester_id for w in waiting)
+    needs = [requirements_for(uow, settings, w, False, now, with_previous=False,
+                              excluded=excluded.get(w.requester_id, frozenset()))
              for w in waiting]
     roster = full_roster(uow, settings, now)  # the busy count: their slots free up
 

@@ -56,7 +56,8 @@ def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: T
     return int(ticket_id), int(message_id)
 
 
-_TICKET_COLUMNS = [c.name for c in t.tickets.columns if c.name != "id"]
+# The answer deadline is written by the SLA store once the ticket's clocks are (`save_clocks`).
+_TICKET_COLUMNS = [c.name for c in t.tickets.columns if c.name not in ("id", "answer_due_at")]
 _JSON_TICKET_COLUMNS = {"tags", "custom_fields"}
 
 

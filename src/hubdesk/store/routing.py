@@ -4,7 +4,7 @@ state, decisions and the desk's routing configuration."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -18,32 +18,30 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hubdesk.domain.tickets import UNRESOLVED, Status
+from hubdesk.domain.tickets import UNRESOLVED
+from hubdesk.domain.triage import UNKNOWN_LANGUAGE
 from hubdesk.services.routing_records import (
-    ANSWER_TARGETS,
     DONE,
     PRIORITY_ORDER,
     UNROUTABLE,
     AgentRoutingRow,
+    ServedLines,
     StoredDecision,
     TicketRoutingState,
     WaitingTicket,
     urgency_rank,
 )
 from hubdesk.store import tables as t
-from hubdesk.store.types import UtcDateTime
+from hubdesk.store.tables import WAITING_FOR_AN_AGENT
 
 CONFIG_ROW = 1
 _PRIORITY_ORDER = case(PRIORITY_ORDER, value=t.tickets.c.priority, else_=len(PRIORITY_ORDER))
-# Where a ticket with no running answer clock sorts: after every deadline.
-NEVER_DUE = datetime(9999, 1, 1, tzinfo=UTC)
-# Work an agent may be given: statuses routing takes and gives back.
-ROUTABLE_STATUSES = (Status.NEW.value, Status.OPEN.value)
 
 
 class SqlRoutingRepository:
@@ -187,41 +185,38 @@ class SqlRoutingRepository:
     def waiting(self, limit: int, *, skip_locked: bool = False,
                 after: WaitingTicket | None = None, with_state: bool = True,
                 vip_levels: Mapping[str, int] | None = None,
-                settled_since: datetime | None = None) -> list[WaitingTicket]:
+                settled_since: datetime | None = None,
+                lines: ServedLines | None = None) -> list[WaitingTicket]:
         """Unassigned, unresolved tickets nobody locked, most urgent first as the domain ranks
         them: the running answer clock's deadline (none last), priority, the customer's VIP
-        level (``vip_levels``, by customer tier), age. One query: each answer clock is joined
-        through its unique (ticket, target) key. ``after`` continues past a ticket of an
-        earlier page. With ``skip_locked`` (PostgreSQL) the tickets are row-locked and those
-        other transactions hold are skipped, so concurrent pulls never wait for or take the
-        same ticket. Without ``with_state`` their routing state is left out (None): a lighter
-        read of a long line. With ``settled_since``, tickets found unroutable at or after that
-        instant and not changed since are left out (nothing could have made them servable)."""
+        level (``vip_levels``, by customer tier), age. The deadline is kept on the ticket
+        (`SqlSlaRepository.save_clocks`), and the partial index on it over the waiting tickets
+        gives the line in that order: a page is read without sorting the whole line (only
+        tickets due at the same instant, or with no deadline, are sorted among themselves).
+        ``after`` continues past a ticket of an earlier page. ``lines`` keeps only the
+        tickets of the channels, teams and languages an agent serves. With ``skip_locked``
+        (PostgreSQL) the tickets are row-locked and those other transactions hold are
+        skipped, so concurrent pulls never wait for or take the same ticket. Without
+        ``with_state`` their routing state is left out (None): a lighter read of a long line.
+        With ``settled_since``, tickets found unroutable at or after that instant and not
+        changed since are left out (nothing could have made them servable)."""
         tk, tr, cu = t.tickets, t.ticket_routing, t.customers
-        first, following = (t.ticket_sla_clocks.alias(f"answer_{n}") for n in (1, 2))
-        due = case((first.c.due_at.is_(None), following.c.due_at),
-                   (following.c.due_at.is_(None) | (first.c.due_at <= following.c.due_at),
-                    first.c.due_at), else_=following.c.due_at)
-        keys = _urgency_keys(func.coalesce(due, literal(NEVER_DUE, UtcDateTime())),
-                             vip_levels or {})
+        keys = _urgency_keys(vip_levels or {})
         state = [c.label(f"r_{c.name}") for c in tr.columns] if with_state else []
-        clocks = tk.join(cu, cu.c.id == tk.c.requester_id)
-        for clock, target in zip((first, following), ANSWER_TARGETS, strict=True):
-            clocks = clocks.outerjoin(clock, and_(clock.c.ticket_id == tk.c.id,
-                                                  clock.c.target == target,
-                                                  clock.c.status == "running"))
         query = (select(tk.c.id, tk.c.subject, tk.c.channel, tk.c.priority, tk.c.category,
                         tk.c.language, tk.c.team_id, tk.c.requester_id, tk.c.created_at,
                         cu.c.tier.label("customer_tier"), _escalated_tier(),
-                        due.label("answer_due"), *state)
-                 .select_from(clocks.outerjoin(tr, tr.c.ticket_id == tk.c.id))
-                 .where(tk.c.assignee_id.is_(None), tk.c.status.in_(ROUTABLE_STATUSES),
-                        tk.c.merged_into_id.is_(None),
+                        tk.c.answer_due_at, *state)
+                 .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
+                              .outerjoin(tr, tr.c.ticket_id == tk.c.id))
+                 .where(text(WAITING_FOR_AN_AGENT),
                         or_(tr.c.locked.is_(None), tr.c.locked.is_(False)))
-                 .order_by(*keys)
+                 .order_by(tk.c.answer_due_at.asc().nulls_last(), *keys)
                  .limit(limit))
         if after is not None:
-            query = query.where(_later_than(keys, _urgency_of(after, vip_levels or {})))
+            query = query.where(_after(after, keys, vip_levels or {}))
+        if lines is not None:
+            query = query.where(*_serving(lines))
         if settled_since is not None:
             query = query.where(~and_(tr.c.state.is_not(None), tr.c.state == UNROUTABLE,
                                       tr.c.updated_at >= settled_since,
@@ -297,10 +292,13 @@ class SqlRoutingRepository:
             ticket_id=ticket_id, agent_id=agent_id, mode=mode, difficult=difficult,
             decision=decision, decided_at=at))
 
-    def decisions(self, ticket_id: int, limit: int) -> list[StoredDecision]:
+    def decisions(self, ticket_id: int, limit: int, *,
+                  without_modes: tuple[str, ...] = ()) -> list[StoredDecision]:
         d = t.routing_decisions
-        rows = self.db.execute(select(d).where(d.c.ticket_id == ticket_id)
-                               .order_by(d.c.id.desc()).limit(limit))
+        query = select(d).where(d.c.ticket_id == ticket_id).order_by(d.c.id.desc()).limit(limit)
+        if without_modes:
+            query = query.where(d.c.mode.not_in(without_modes))
+        rows = self.db.execute(query)
         return [StoredDecision(id=r.id, ticket_id=r.ticket_id, agent_id=r.agent_id,
                                mode=r.mode, difficult=r.difficult, decision=dict(r.decision),
                                decided_at=r.decided_at) for r in rows]
@@ -332,20 +330,41 @@ class SqlRoutingRepository:
                                         "updated_at": at, "updated_by_id": by}, ["id"])
 
 
-def _urgency_keys(due: Any, vip_levels: Mapping[str, int]) -> list[Any]:
-    """The waiting order's keys, smallest first (`TicketRequirements.urgency`)."""
+def _urgency_keys(vip_levels: Mapping[str, int]) -> list[Any]:
+    """The waiting order's keys after the deadline, smallest first
+    (`TicketRequirements.urgency`)."""
     vip = case(dict(vip_levels), value=t.customers.c.tier, else_=0) if vip_levels \
         else literal(0)
-    return [due, _PRIORITY_ORDER, -vip, t.tickets.c.created_at, t.tickets.c.id]
+    return [_PRIORITY_ORDER, -vip, t.tickets.c.created_at, t.tickets.c.id]
 
 
-def _urgency_of(ticket: WaitingTicket, vip_levels: Mapping[str, int]) -> list[Any]:
-    return [ticket.answer_due or NEVER_DUE, urgency_rank(ticket.priority),
-            -vip_levels.get(ticket.customer_tier, 0), ticket.created_at, ticket.ticket_id]
+def _after(ticket: WaitingTicket, keys: list[Any], vip_levels: Mapping[str, int]) -> Any:
+    """Rows after ``ticket`` in the waiting order (a keyset page's condition); a ticket
+    with no deadline comes after every ticket with one."""
+    due = t.tickets.c.answer_due_at
+    rest = _later_than(keys, [urgency_rank(ticket.priority),
+                              -vip_levels.get(ticket.customer_tier, 0), ticket.created_at,
+                              ticket.ticket_id])
+    if ticket.answer_due is None:
+        return and_(due.is_(None), rest)
+    return or_(due > ticket.answer_due, due.is_(None),
+               and_(due == ticket.answer_due, rest))
+
+
+def _serving(lines: ServedLines) -> list[Any]:
+    """Conditions keeping the tickets of an agent's lines: a superset of what they may
+    serve (the domain still decides), never fewer."""
+    tk = t.tickets
+    found = [tk.c.channel.in_(lines.channels),
+             or_(tk.c.team_id.is_(None), tk.c.team_id.in_(lines.team_ids))]
+    if lines.languages is not None:
+        found.append(or_(tk.c.language.is_(None),
+                         tk.c.language.in_(("", UNKNOWN_LANGUAGE, *lines.languages))))
+    return found
 
 
 def _later_than(keys: list[Any], values: list[Any]) -> Any:
-    """Rows after ``values`` in the order of ``keys`` (a keyset page's condition)."""
+    """Rows after ``values`` in the order of ``keys``."""
     key, value = keys[0], values[0]
     if len(keys) == 1:
         return key > value
@@ -388,4 +407,4 @@ def _waiting(row: Any, with_state: bool = True) -> WaitingTicket:  # a Row `wait
                          category=row.category, language=row.language, team_id=row.team_id,
                          requester_id=int(row.requester_id), customer_tier=row.customer_tier,
                          created_at=row.created_at, state=state, subject=row.subject,
-                         tier=int(row.escalated_tier), answer_due=row.answer_due)
+                         tier=int(row.escalated_tier), answer_due=row.answer_due_at)

@@ -25,6 +25,9 @@ from hubdesk.store.types import among
 
 _US = timedelta(microseconds=1)
 _LIVE = [status.value for status in LIVE]
+# The clocks that run until an agent answers: the ticket keeps the earliest running one's
+# deadline beside it (`tickets.answer_due_at`), routing's first sort key.
+ANSWER_TARGETS = (SlaTarget.FIRST_RESPONSE.value, SlaTarget.NEXT_RESPONSE.value)
 
 
 class SqlSlaRepository:
@@ -103,8 +106,11 @@ class SqlSlaRepository:
         return found
 
     def save_clocks(self, ticket_id: int, clocks: Iterable[SlaClock]) -> None:
-        """Write new and changed clocks and the history they recorded since loaded."""
+        """Write new and changed clocks and the history they recorded since loaded, and keep
+        the ticket's answer deadline true when an answer clock was among them."""
+        answers = False
         for clock in clocks:
+            answers = answers or clock.target in ANSWER_TARGETS
             values = _clock_values(clock)
             if clock.id is None:
                 clock.id = int(self.db.execute(insert(t.ticket_sla_clocks).values(
@@ -120,6 +126,18 @@ class SqlSlaRepository:
                      "data": entry.data} for entry in clock.new_entries])
                 clock.new_entries = []
             clock.ticket_id = ticket_id
+        if answers:
+            self._keep_answer_due(ticket_id)
+
+    def _keep_answer_due(self, ticket_id: int) -> None:
+        c, tk = t.ticket_sla_clocks, t.tickets
+        due = (select(func.min(c.c.due_at))
+               .where(c.c.ticket_id == ticket_id, c.c.status == ClockStatus.RUNNING.value,
+                      c.c.target.in_(ANSWER_TARGETS))
+               .scalar_subquery())
+        self.db.execute(update(tk).where(tk.c.id == ticket_id,
+                                         tk.c.answer_due_at.is_distinct_from(due))
+                        .values(answer_due_at=due))
 
     def history(self, ticket_id: int) -> list[tuple[SlaTarget, int, ClockEntry]]:
         h, c = t.ticket_sla_clock_history, t.ticket_sla_clocks

@@ -35,6 +35,11 @@ metadata = MetaData(
 # SQLite only gives autoincrement to INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
+# Tickets waiting for an agent (routing's line, `store/routing.py` `waiting`). Written out as
+# constants so the planner can prove a query's filter implies the partial index's predicate.
+WAITING_FOR_AN_AGENT = ("assignee_id IS NULL AND merged_into_id IS NULL "
+                        "AND status IN ('new', 'open')")
+
 organisations = Table(
     "organisations", metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
@@ -151,6 +156,9 @@ tickets = Table(
     Column("closed_at", UtcDateTime, nullable=True),
     # When the ticket entered its status (time-based automations count from it).
     Column("status_changed_at", UtcDateTime, nullable=True),
+    # The running answer clock's deadline (first or next response), kept by the SLA store
+    # whenever it writes clocks (`store/sla.py` `save_clocks`): routing's first sort key.
+    Column("answer_due_at", UtcDateTime, nullable=True),
     # The list views page by (updated_at, id) within each filter: one index per filter.
     Index("ix_tickets_updated", "updated_at", "id"),
     Index("ix_tickets_status_updated", "status", "updated_at", "id"),
@@ -167,6 +175,9 @@ tickets = Table(
           postgresql_ops={"tags": "jsonb_path_ops"}),
     # Time-based automations look for tickets long enough in a status.
     Index("ix_tickets_status_changed", "status", "status_changed_at", "id"),
+    # Routing's waiting line, most urgent deadline first (migration 0018_routing_waiting).
+    Index("ix_tickets_waiting", "answer_due_at", "id",
+          postgresql_where=text(WAITING_FOR_AN_AGENT), sqlite_where=text(WAITING_FOR_AN_AGENT)),
 )
 
 messages = Table(
@@ -671,6 +682,18 @@ ticket_routing = Table(
     CheckConstraint("held >= 0", name="held_not_negative"),
     Index("ix_ticket_routing_agent", "agent_id"),
     Index("ix_ticket_routing_state_updated", "state", "updated_at"),
+)
+
+# Agents a customer asked not to be served by again: a hard constraint of routing
+# (`Exclusion.EXCLUDED`), set by coordinators (services/routing_exclusions.py).
+customer_excluded_agents = Table(
+    "customer_excluded_agents", metadata,
+    Column("customer_id", Id, ForeignKey("customers.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
 )
 
 # Every routing decision with its why (`RoutingDecision.to_dict`), newest last; manual

@@ -14,6 +14,7 @@ from hubdesk.store.directory import (
     SqlCustomerRepository,
     SqlOrgStructureRepository,
 )
+from hubdesk.store.exclusions import SqlExclusionRepository
 from hubdesk.store.handoffs import SqlHandoffRepository
 from hubdesk.store.jobs import SqlPeriodicRuns
 from hubdesk.store.macros import SqlMacroRepository
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
     mail: SqlMailRepository
     mailboxes: SqlMailboxRepository
     routing: SqlRoutingRepository
+    exclusions: SqlExclusionRepository
     rules: SqlRuleRepository
     notifications: SqlNotificationRepository
     mail_templates: SqlMailTemplateRepository
@@ -125,6 +127,7 @@ class SqlUnitOfWork:
         self.mail = SqlMailRepository(connection)
         self.mailboxes = SqlMailboxRepository(connection)
         self.routing = SqlRoutingRepository(connection)
+        self.exclusions = SqlExclusionRepository(connection)
         self.rules = SqlRuleRepository(connection)
         self.workforce = SqlWorkforceRepository(connection)
         self.notifications = SqlNotificationRepository(connection)

@@ -1,5 +1,6 @@
 """Routing: why a ticket went where it went, the team board, presence and profiles, the next
-best ticket for the caller, locks, and the desk's routing configuration."""
+best ticket for the caller, locks, agents a customer asked not to be served by, and the desk's
+routing configuration."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from hubdesk.api.deps import AgentDep, AppDep, PathId
 from hubdesk.api.routing_schemas import (
     AgentRoutingOut,
     DecisionOut,
+    ExclusionIn,
+    ExclusionOut,
     LockIn,
     PresenceIn,
     RoutedOut,
@@ -106,3 +109,29 @@ def routing_config(app: AppDep, agent: AgentDep) -> Any:
 def update_routing_config(body: RoutingConfigIn, app: AppDep, agent: AgentDep) -> Any:
     """Replace the desk's routing configuration. Administrators."""
     return RoutingConfigIn.shown(app.routing.update_config(agent, body.document()))
+
+
+@router.get("/customers/{customer_id}/excluded-agents", response_model=list[ExclusionOut])
+def excluded_agents(customer_id: PathId, app: AppDep, agent: AgentDep) -> list[ExclusionOut]:
+    """Agents the customer asked not to be served by again (coordinators, managers,
+    administrators)."""
+    return [ExclusionOut.of(x) for x in app.routing.excluded_agents(agent, customer_id)]
+
+
+@router.post("/customers/{customer_id}/excluded-agents", status_code=201,
+             response_model=ExclusionOut)
+def exclude_agent(customer_id: PathId, body: ExclusionIn, app: AppDep,
+                  agent: AgentDep) -> ExclusionOut:
+    """Routing never offers the customer's tickets to the agent from now on; every decision
+    names the exclusion. 409 when the agent is excluded already."""
+    return ExclusionOut.of(app.routing.exclude_agent(agent, customer_id, body.agent_id,
+                                                     body.reason))
+
+
+@router.delete("/customers/{customer_id}/excluded-agents/{agent_id}", status_code=204,
+               response_class=Response)
+def allow_agent(customer_id: PathId, agent_id: PathId, app: AppDep,
+                agent: AgentDep) -> Response:
+    """Lift the exclusion: routing may offer the customer's tickets to the agent again."""
+    app.routing.allow_agent(agent, customer_id, agent_id)
+    return Response(status_code=204)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from hubdesk.domain.errors import Conflict, NotFound
 from hubdesk.domain.routing.policy import WellbeingPolicy
 from hubdesk.domain.routing.profiles import HIGHEST_PROFICIENCY, AgentProfile, Presence
+from hubdesk.domain.routing.queue import serves
 from hubdesk.domain.routing.requirements import SkillMap, TicketRequirements
 from hubdesk.domain.routing.state import AgentState
 
@@ -233,7 +234,18 @@ class Roster:
         signature = ticket.signature()
         if signature not in self._never_served:
             self._never_served[signature] = self._never_served_because(ticket)
-        return self._never_served[signature]
+        found = self._never_served[signature]
+        if found is None and ticket.excluded_agents:
+            return self._only_excluded_serve(ticket)
+        return found
+
+    def _only_excluded_serve(self, ticket: TicketRequirements) -> str | None:
+        """Why nobody but agents the ticket excludes could serve it; None when someone could."""
+        shunned = ticket.excluded_agents
+        if any(agent_id not in shunned and serves(state.profile, ticket)
+               for agent_id, state in self.states.items()):
+            return None
+        return "the only agents who could serve it are excluded at the customer's request"
 
     def _never_served_because(self, ticket: TicketRequirements) -> str | None:
         everyone = self._everyone

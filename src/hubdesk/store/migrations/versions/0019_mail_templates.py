@@ -1,7 +1,7 @@
 """Mail templates: the words of the mail sent to customers, per team or for the whole desk.
 
 Revision ID: 0019_mail_templates
-Revises: 0017_notifications
+Revises: 0018_routing_waiting
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from hubdesk.store.types import UtcDateTime
 
 revision = "0019_mail_templates"
-down_revision = "0017_notifications"
+down_revision = "0018_routing_waiting"
 branch_labels = None
 depends_on = None
 
