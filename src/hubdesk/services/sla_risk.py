@@ -57,6 +57,7 @@ class BreachForecast:
     mean_handle_s: float
     expected_wait_s: float  # infinite when nobody online could take it
     assignee_id: int | None = None  # set: forecast from the assignee's own pile
+    assignee_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"ticket_id": self.ticket_id, "subject": self.subject, "channel": self.channel,
@@ -67,7 +68,8 @@ class BreachForecast:
                 "free_slots": self.free_slots, "busy_slots": self.busy_slots,
                 "mean_handle_s": round(self.mean_handle_s, 1),
                 "expected_wait_s": None if math.isinf(self.expected_wait_s)
-                else round(self.expected_wait_s, 1), "assignee_id": self.assignee_id}
+                else round(self.expected_wait_s, 1), "assignee_id": self.assignee_id,
+                "assignee_name": self.assignee_name}
 
 
 @dataclass(frozen=True)
@@ -180,15 +182,15 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
                       closed_assigned, piles)
 
 
-def _pile_forecasts(assigned: list[tuple[int, str, str, int | None, int]],
+def _pile_forecasts(assigned: list[tuple[int, str, str, int | None, int, str]],
                     clocks: dict[int, list[SlaClock]], setup: SlaSetup, now: datetime,
                     handle_of: Callable[[str], float]) -> tuple[list[BreachForecast], int]:
     """Forecasts of assigned tickets (given the earliest deadline first) from their assignees'
     piles, and how many were on a calendar closed now."""
     ahead = lines_ahead(((ticket_id, assignee_id)
-                         for ticket_id, _, _, _, assignee_id in assigned), {})
+                         for ticket_id, _, _, _, assignee_id, _ in assigned), {})
     forecasts, closed = [], 0
-    for ticket_id, subject, channel, team_id, assignee_id in assigned:
+    for ticket_id, subject, channel, team_id, assignee_id, name in assigned:
         clock = _answer_clock(clocks.get(ticket_id, []))
         if clock is None:
             continue
@@ -202,7 +204,7 @@ def _pile_forecasts(assigned: list[tuple[int, str, str, int | None, int]],
             ticket_id, subject, channel, team_id, clock.target.value, clock.due_at,
             outlook.time_left_s, breach_probability(outlook), outlook.ahead,
             outlook.free_slots, outlook.busy_slots, outlook.mean_handle_s,
-            outlook.expected_wait_s, assignee_id))
+            outlook.expected_wait_s, assignee_id, name))
     return forecasts, closed
 
 

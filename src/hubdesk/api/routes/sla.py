@@ -221,6 +221,7 @@ class BreachForecastOut(BaseModel):
     assignee_id: int | None = Field(
         default=None, description="set: an assigned ticket, forecast from this agent's own "
         "unanswered tickets due earlier")
+    assignee_name: str | None = None
 
 
 class RiskReportOut(BaseModel):
