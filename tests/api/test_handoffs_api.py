@@ -173,3 +173,17 @@ def test_the_turnaround_report_over_http(hub, client, desk):
     assert empty.status_code == 200 and empty.json()["departments"] == []
     assert client.get("/api/v1/reports/handoffs",
                       headers=desk["rep"].headers).status_code == 403
+
+
+def test_the_turnaround_report_names_the_rework_each_team_caused(hub, client, desk):
+    refused = _open(client, desk)
+    client.post(f"/api/v1/handoffs/{refused['id']}/transition",
+                headers=desk["billing_liaison"].headers,
+                json={"status": "rejected", "text": "No order number"})
+    report = client.get("/api/v1/reports/handoffs", headers=desk["coordinator"].headers).json()
+    [row] = report["departments"]
+    assert (row["sent_back"], row["rework_seconds"], row["waiting_on_requester_seconds"]) == (
+        0, 0, 0)
+    [origin] = report["origins"]
+    assert (origin["team_id"], origin["team_name"], origin["handoffs"], origin["rejected"],
+            origin["sent_back"]) == (desk["team"].id, desk["team"].name, 1, 1, 0)

@@ -146,3 +146,27 @@ def test_a_ladder_may_escalate_and_an_unknown_step_is_refused_naming_it(client, 
     assert "ladder.0.actions.0" in [e["field"] for e in refused.json()["errors"]]
     assert client.get(f"/api/v1/sla/policies/{created.json()['id']}",
                       headers=manager).json() == created.json()
+
+
+def test_at_risk_forecasts_assigned_tickets_from_their_assignees_pile(client, hub, people):
+    from datetime import UTC, datetime
+
+    from tests.routing_desk import agent, configure, ticket
+
+    configure(hub)
+    manager = people["manager"].headers
+    assert client.post("/api/v1/sla/policies", headers=manager, json={
+        "name": "Around the clock",
+        "targets": {"normal": {"first_response": 60, "resolution": 480}}}).status_code == 201
+    busy = agent(hub, people["admin"].agent, {"billing": 4}, capacity=2,
+                 channel_costs={"api": 1})
+    opened = [ticket(hub, people["admin"].agent, at=datetime.now(UTC)) for _ in range(2)]
+    body = client.get("/api/v1/sla/at-risk", headers=manager).json()
+    assert (body["waiting"], body["assigned"], body["assigned_closed"]) == (0, 2, 0)
+    piles = {f["ticket_id"]: f for f in body["assigned_forecasts"]}
+    assert set(piles) == {t.ticket.id for t in opened}
+    assert [piles[t.ticket.id]["ahead"] for t in opened] == [0, 1]
+    assert {(f["assignee_id"], f["assignee_name"]) for f in piles.values()} == {
+        (busy.agent.id, busy.agent.name)}
+    assert piles[opened[0].ticket.id]["probability"] == 0.0
+    assert 0 < piles[opened[1].ticket.id]["probability"] < body["threshold"]

@@ -16,6 +16,7 @@ from hubdesk.domain.sla.prediction import (
     LineOutlook,
     breach_probability,
     lines_ahead,
+    pile_outlook,
     poisson_below,
     score,
 )
@@ -107,3 +108,18 @@ def test_precision_and_recall():
     assert (result.forecasts, result.predicted, result.breached, result.hits) == (5, 3, 3, 2)
     assert result.precision == pytest.approx(2 / 3) and result.recall == pytest.approx(2 / 3)
     assert score([]).precision == 0.0
+
+
+def test_an_assigned_ticket_waits_for_its_assignee_alone():
+    assert breach_probability(pile_outlook(600, 0, 300)) == 0.0  # first of the pile
+    # two due earlier: it starts once the assignee is done with the first of them
+    x = 600 / 300
+    assert breach_probability(pile_outlook(600, 2, 300)) == pytest.approx(
+        math.exp(-x) * (1 + x))
+    assert pile_outlook(600, 2, 300).expected_wait_s == 600
+    chances = [breach_probability(pile_outlook(600, ahead, 300)) for ahead in range(6)]
+    assert chances == sorted(chances) and chances[-1] > 0.9
+    assert breach_probability(pile_outlook(0, 0, 300)) == 1.0  # already run out
+    # only the assignee's own tickets are ahead of a ticket
+    piles = lines_ahead([(1, 7), (2, 8), (3, 7), (4, 7), (5, 8)], {})
+    assert piles == {1: 0, 2: 0, 3: 1, 4: 2, 5: 1}

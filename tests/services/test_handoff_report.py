@@ -80,3 +80,60 @@ def test_the_report_is_for_those_who_oversee_and_an_empty_window_holds_nothing(h
         app.handoffs.report(seeded["rep"], SINCE, UNTIL)
     backwards = app.handoffs.report(seeded["coordinator"], UNTIL, SINCE)
     assert backwards.report.departments == [] and backwards.report.bottleneck is None
+
+
+def test_rework_is_blamed_on_the_team_the_handoff_came_from(hub):
+    from hubdesk.domain.handoffs import HandoffStatus
+
+    app = hub.app
+    careful, hasty = factories.team(hub, "Careful"), factories.team(hub, "Hasty")
+    billing = factories.department(hub, "Billing")
+    admin = factories.staff(hub, Role.ADMIN).agent
+    app.handoffs.set_ola(admin, billing.id, OlaInput(target_minutes=120, calendar=OFFICE))
+    careful_rep = factories.staff(hub, Role.REPRESENTATIVE, teams=(careful,)).agent
+    hasty_rep = factories.staff(hub, Role.REPRESENTATIVE, teams=(hasty,)).agent
+    liaison = factories.staff(hub, Role.LIAISON, departments=(billing,)).agent
+    hasty_ticket = factories.ticket(hub, hasty_rep, team_id=hasty.id).ticket
+    careful_ticket = factories.ticket(hub, careful_rep, team_id=careful.id).ticket
+
+    def hand_off(rep, ticket):
+        return app.handoffs.open(rep, ticket.id, NewHandoff(
+            department_id=billing.id, request="Please check"), now=MONDAY).handoff.id
+
+    def at(hours):
+        return MONDAY + timedelta(hours=hours)
+
+    # Hasty sends a request back for what it forgot to ask, on a ticket with a second
+    # handoff whose own moves must not mix with the first one's
+    reworked = hand_off(hasty_rep, hasty_ticket)
+    app.handoffs.assign(liaison, reworked, liaison.id, now=at(0.25))
+    app.handoffs.answer(liaison, reworked, "Refunded", now=at(1))
+    app.handoffs.transition(hasty_rep, reworked, HandoffStatus.IN_PROGRESS, now=at(3))
+    app.handoffs.answer(liaison, reworked, "And the fee too", now=at(4.5))
+    app.handoffs.done(hasty_rep, reworked, now=at(5))
+    refused = hand_off(hasty_rep, hasty_ticket)
+    app.handoffs.reject(liaison, refused, "no order number", now=at(0.5))
+    # Careful's request is answered once, late, and accepted at once
+    answered_late = hand_off(careful_rep, careful_ticket)
+    app.handoffs.answer(liaison, answered_late, "Done", now=at(3))
+    app.handoffs.done(careful_rep, answered_late, now=at(3))
+
+    coordinator = factories.staff(hub, Role.COORDINATOR).agent
+    result = app.handoffs.report(coordinator, SINCE, UNTIL, now=at(8))
+    [row] = result.report.departments
+    assert (row.handoffs, row.finished) == (3, 3)
+    # own times: 30 min (the rejection), 1 h (the first answer), 3 h — not the 4.5 h the
+    # send-back stretched the first request to
+    assert (row.median, row.p90) == (timedelta(hours=1), timedelta(hours=3))
+    assert row.overdue_share == pytest.approx(1 / 3)  # only Careful's, answered after 2 h
+    assert row.waiting_on_requester == timedelta(hours=2, minutes=30)
+    assert row.rework == timedelta(hours=1, minutes=30)
+    assert row.sent_back == 1
+    origins = {origin.team_id: origin for origin in result.report.origins}
+    assert set(origins) == {careful.id, hasty.id}
+    assert (origins[hasty.id].handoffs, origins[hasty.id].rejected,
+            origins[hasty.id].sent_back) == (2, 1, 1)
+    assert origins[hasty.id].time_caused == timedelta(hours=4)
+    assert (origins[careful.id].rejected, origins[careful.id].sent_back,
+            origins[careful.id].time_caused) == (0, 0, timedelta(0))
+    assert result.team_names[hasty.id] == "Hasty"

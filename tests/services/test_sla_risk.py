@@ -12,7 +12,7 @@ from hubdesk.domain.agents import Role
 from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.errors import PermissionDenied, ValidationFailed
 from hubdesk.domain.sla import NamedCalendar
-from hubdesk.domain.sla.prediction import LineOutlook, breach_probability
+from hubdesk.domain.sla.prediction import LineOutlook, breach_probability, pile_outlook
 from hubdesk.domain.tickets import Status
 from hubdesk.services.sla_risk import DEFAULT_HOLD_S
 from tests import factories
@@ -98,3 +98,31 @@ def test_only_people_who_watch_the_queues_see_it_and_the_threshold_is_a_probabil
         hub.app.sla.forecast_breaches(factories.staff(hub).agent, now=NOW)
     with pytest.raises(ValidationFailed):
         hub.app.sla.forecast_breaches(desk, threshold=0.0, now=NOW)
+
+
+def test_an_assigned_ticket_is_forecast_from_its_assignees_own_pile(hub, desk):
+    busy = agent(hub, desk, {"billing": 4}, capacity=2, channel_costs={"api": 1})
+    served = [ticket(hub, desk, at=later(n)) for n in range(2)]
+    assert all(t.ticket.assignee_id == busy.agent.id for t in served)
+    ticket(hub, desk, at=later(5))  # waits for a slot: not in anyone's pile
+    report = hub.app.sla.forecast_breaches(desk, now=later(600))
+    assert (report.waiting, report.assigned, report.assigned_closed) == (1, 2, 0)
+    assert [f.ticket_id for f in report.forecasts] == [report.forecasts[0].ticket_id]
+    first, second = sorted(report.assigned_forecasts, key=lambda f: f.ahead)
+    assert [first.ticket_id, second.ticket_id] == [t.ticket.id for t in served]
+    assert {first.assignee_id, second.assignee_id} == {busy.agent.id}
+    # the first of the pile can start now; the second waits for it to be done with
+    assert (first.ahead, first.probability) == (0, 0.0)
+    assert second.ahead == 1 and second.business_seconds_left == pytest.approx(3001)
+    assert second.probability == pytest.approx(math.exp(-3001 / DEFAULT_HOLD_S))
+    assert second.probability == pytest.approx(
+        breach_probability(pile_outlook(3001, 1, DEFAULT_HOLD_S)))
+    assert report.assigned_at_risk == []  # about 19 %
+    strict = hub.app.sla.forecast_breaches(desk, threshold=0.1, now=later(600))
+    assert [f.ticket_id for f in strict.assigned_at_risk] == [served[1].ticket.id]
+
+    # once the first is answered it leaves the pile, and the second is next
+    hub.app.tickets.reply(busy.agent, served[0].ticket.id, "We are on it", now=later(700))
+    [only] = hub.app.sla.forecast_breaches(desk, now=later(800)).assigned_forecasts
+    assert (only.ticket_id, only.ahead, only.probability) == (served[1].ticket.id, 0, 0.0)
+    assert only.to_dict()["assignee_id"] == busy.agent.id

@@ -130,3 +130,31 @@ def test_the_turnaround_report_names_the_bottleneck_for_those_who_read_reports(h
     assert "<td>5 h 0 min</td>" in billing and "<td>100 %</td>" in billing  # over its 4 h OLA
     shipping = page.split("<td>Shipping", 1)[1].split("</tr>", 1)[0]
     assert "Bottleneck" not in shipping and "<td>30 min</td>" in shipping
+
+
+def test_the_turnaround_report_blames_a_send_back_on_the_team_that_sent_it(hub, client, desk):
+    from datetime import UTC, datetime, timedelta
+
+    from hubdesk.domain.handoffs import HandoffStatus
+    from hubdesk.services.handoffs import NewHandoff
+
+    opened_at = datetime.now(UTC) - timedelta(days=2)
+    rep, liaison = desk["rep"].agent, desk["liaison"].agent
+    handoff_id = hub.app.handoffs.open(rep, desk["ticket_id"], NewHandoff(
+        department_id=desk["billing"].id, request="Refund please"), now=opened_at).handoff.id
+    hub.app.handoffs.answer(liaison, handoff_id, "Refunded", now=opened_at + timedelta(hours=1))
+    hub.app.handoffs.transition(rep, handoff_id, HandoffStatus.IN_PROGRESS,
+                                now=opened_at + timedelta(hours=3))
+    hub.app.handoffs.answer(liaison, handoff_id, "And the fee",
+                            now=opened_at + timedelta(hours=5))
+    hub.app.handoffs.done(rep, handoff_id, now=opened_at + timedelta(hours=5, minutes=30))
+    sign_in(client, factories.staff(hub, Role.COORDINATOR, with_password=True).agent)
+    page = client.get("/handoffs/report?days=7").text
+    billing = page.split("<td>Billing", 1)[1].split("</tr>", 1)[0]
+    # its own hour, in time; 2 h 30 min waiting on the ticket's side and 2 h of rework
+    assert "<td>1 h 0 min</td>" in billing and "<td>0 %</td>" in billing
+    assert "<td>4 h 30 min</td>" in billing
+    team = page.split("Rework caused, per originating team", 1)[1].split("<td>Front line", 1)[
+        1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td>([^<]*)</td>", team)
+    assert cells == ["1", "0", "1", "2 h 30 min", "2 h 0 min"]

@@ -59,3 +59,25 @@ def test_one_click_from_the_at_risk_list_takes_the_ticket_or_makes_it_urgent(hub
     assert taken.url.path == "/at-risk"
     after = hub.app.tickets.get(coordinator.agent, opened.ticket.id).ticket
     assert after.priority is Priority.URGENT and after.assignee_id == coordinator.agent.id
+
+
+def test_assigned_tickets_are_forecast_from_their_assignees_pile(hub, client):
+    admin = configure(hub).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    busy = agent(hub, coordinator.agent, {"billing": 4}, capacity=2, channel_costs={"api": 1})
+    first, second = (ticket(hub, admin, subject=subject, at=datetime.now(UTC))
+                     for subject in ("Refund", "Invoice <b>twice</b>"))
+    assert first.ticket.assignee_id == second.ticket.assignee_id == busy.agent.id
+    sign_in(client, coordinator.agent)
+    page = client.get("/at-risk").text.split("Assigned, still to be answered", 1)[1]
+    assert "2 assigned, 0 likely to breach" in page
+    rows = {ticket_id: page.split(f'<a href="/tickets/{ticket_id}">', 1)[1].split("</tr>", 1)[0]
+            for ticket_id in (first.ticket.id, second.ticket.id)}
+    assert "Invoice &lt;b&gt;twice&lt;/b&gt;" in rows[second.ticket.id]
+    for ticket_id, ahead in ((first.ticket.id, 0), (second.ticket.id, 1)):
+        assert f"<td>{busy.agent.name}</td>" in rows[ticket_id]
+        assert rows[ticket_id].rstrip().endswith(f"<td>{ahead}</td>")
+    assert "<td>0 %</td>" in rows[first.ticket.id]
+    assert "<td>0 %</td>" not in rows[second.ticket.id]  # it waits for the first

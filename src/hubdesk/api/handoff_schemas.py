@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool
@@ -74,16 +74,34 @@ class DepartmentTurnaroundOut(BaseModel):
     department_name: str
     handoffs: int
     finished: int = Field(description="answered, done or rejected")
-    median_seconds: int | None = Field(description="business time from opening to answer")
+    median_seconds: int | None = Field(description="business time from opening to the "
+                                       "first answer")
     p90_seconds: int | None
     overdue_share: float = Field(ge=0, le=1)
     rejected_share: float = Field(ge=0, le=1)
+    waiting_on_requester_seconds: int = Field(
+        description="business time answers waited on the ticket's side")
+    rework_seconds: int = Field(description="business time worked again after send-backs")
+    sent_back: int
+
+
+class OriginReworkOut(BaseModel):
+    team_id: int | None = Field(description="the team of the ticket handed off from; null: "
+                                "tickets without a team")
+    team_name: str
+    handoffs: int
+    rejected: int = Field(description="requests the department refused as sent")
+    sent_back: int = Field(description="answers sent back for more")
+    waiting_on_team_seconds: int
+    rework_seconds: int
 
 
 class HandoffReportOut(BaseModel):
     since: datetime
     until: datetime
     departments: list[DepartmentTurnaroundOut]
+    origins: list[OriginReworkOut] = Field(
+        description="per originating team, the rework and waiting it caused")
     bottleneck_department_id: int | None = Field(
         description="the department with the longest p90 turnaround (then the most overdue)")
 
@@ -97,6 +115,21 @@ class HandoffReportOut(BaseModel):
                 handoffs=row.handoffs, finished=row.finished,
                 median_seconds=int(row.median.total_seconds()) if row.median else None,
                 p90_seconds=int(row.p90.total_seconds()) if row.p90 else None,
-                overdue_share=row.overdue_share, rejected_share=row.rejected_share)
+                overdue_share=row.overdue_share, rejected_share=row.rejected_share,
+                waiting_on_requester_seconds=_seconds(row.waiting_on_requester),
+                rework_seconds=_seconds(row.rework), sent_back=row.sent_back)
             for row in result.report.departments],
+            origins=[OriginReworkOut(
+                team_id=origin.team_id,
+                team_name=result.team_names.get(origin.team_id, "")
+                if origin.team_id is not None else "",
+                handoffs=origin.handoffs, rejected=origin.rejected,
+                sent_back=origin.sent_back,
+                waiting_on_team_seconds=_seconds(origin.waiting_on_team),
+                rework_seconds=_seconds(origin.rework))
+                for origin in result.report.origins],
             bottleneck_department_id=bottleneck.department_id if bottleneck else None)
+
+
+def _seconds(span: timedelta) -> int:
+    return int(span.total_seconds())

@@ -8,13 +8,18 @@ agents' units lately, per channel. That figure is the median of the most recent 
 ln 2, the mean of an exponential with that median: a ticket left assigned overnight does not
 swamp it. A ticket whose clock's calendar is closed now is counted apart, not forecast: who
 will be online when the desk opens is not known here.
+
+An assigned ticket still awaiting its answer is forecast from its assignee's own pile: their
+unanswered tickets due earlier are ahead of it, worked one after another at the same handling
+times (`pile_outlook`).
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +28,7 @@ from hubdesk.domain.errors import PermissionDenied, ValidationFailed
 from hubdesk.domain.routing import instant
 from hubdesk.domain.routing.outlook import line_outlooks
 from hubdesk.domain.sla import ClockStatus, SlaClock, SlaTarget
-from hubdesk.domain.sla.prediction import breach_probability
+from hubdesk.domain.sla.prediction import breach_probability, lines_ahead, pile_outlook
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.routing_admin import BOARD_ROLES
 from hubdesk.services.routing_roster import full_roster, requirements_for, settings_in
@@ -51,6 +56,8 @@ class BreachForecast:
     busy_slots: int
     mean_handle_s: float
     expected_wait_s: float  # infinite when nobody online could take it
+    assignee_id: int | None = None  # set: forecast from the assignee's own pile
+    assignee_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"ticket_id": self.ticket_id, "subject": self.subject, "channel": self.channel,
@@ -61,7 +68,8 @@ class BreachForecast:
                 "free_slots": self.free_slots, "busy_slots": self.busy_slots,
                 "mean_handle_s": round(self.mean_handle_s, 1),
                 "expected_wait_s": None if math.isinf(self.expected_wait_s)
-                else round(self.expected_wait_s, 1)}
+                else round(self.expected_wait_s, 1), "assignee_id": self.assignee_id,
+                "assignee_name": self.assignee_name}
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,10 @@ class RiskReport:
     waiting: int  # tickets waiting for an agent that were looked at
     closed: int  # of those, on a calendar closed now: not forecast
     mean_handle_s: dict[str, float]
+    assigned: int = 0  # assigned tickets awaiting their answer that were looked at
+    assigned_closed: int = 0  # of those, on a calendar closed now: not forecast
+    # of those, forecast from their assignees' piles, the likeliest breach first
+    assigned_forecasts: list[BreachForecast] = field(default_factory=list)
 
     @property
     def at_risk(self) -> list[BreachForecast]:
@@ -79,15 +91,25 @@ class RiskReport:
                 if f.probability >= self.threshold and f.business_seconds_left > 0]
 
     @property
+    def assigned_at_risk(self) -> list[BreachForecast]:
+        """Assigned tickets forecast to breach, not breached yet."""
+        return [f for f in self.assigned_forecasts
+                if f.probability >= self.threshold and f.business_seconds_left > 0]
+
+    @property
     def breached(self) -> int:
         return sum(1 for f in self.forecasts if f.business_seconds_left <= 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"threshold": self.threshold, "waiting": self.waiting, "closed": self.closed,
+        return {"threshold": self.threshold, "waiting": self.waiting,
+                "closed": self.closed, "assigned": self.assigned,
+                "assigned_closed": self.assigned_closed,
                 "forecast": len(self.forecasts), "at_risk": len(self.at_risk),
                 "breached": self.breached,
                 "mean_handle_s": {k: round(v, 1) for k, v in self.mean_handle_s.items()},
-                "forecasts": [f.to_dict() for f in self.forecasts]}
+                "forecasts": [f.to_dict() for f in self.forecasts],
+                "assigned_at_risk": len(self.assigned_at_risk),
+                "assigned_forecasts": [f.to_dict() for f in self.assigned_forecasts]}
 
 
 def mean_handle_by_channel(holds: list[tuple[str, datetime, datetime]]) -> dict[str, float]:
@@ -113,7 +135,8 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
                 limit: int = MAX_WAITING) -> RiskReport:
     settings = settings_in(uow)
     waiting = uow.routing.waiting(limit, with_state=False)
-    clocks = uow.sla.clocks_of([w.ticket_id for w in waiting])
+    assigned = uow.sla.assigned_awaiting_answer(limit)
+    clocks = uow.sla.clocks_of([w.ticket_id for w in waiting] + [a[0] for a in assigned])
     setup = SlaSetup.load(uow)
     handle = mean_handle_by_channel(uow.routing.recent_holds(HOLD_SAMPLE))
     time_left: dict[int, float] = {}
@@ -153,9 +176,38 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
             outlook.time_left_s, breach_probability(outlook), outlook.ahead,
             outlook.free_slots, outlook.busy_slots, outlook.mean_handle_s,
             outlook.expected_wait_s))
-    forecasts.sort(key=lambda f: (-f.probability, f.business_seconds_left, f.ticket_id))
+    piles, closed_assigned = _pile_forecasts(assigned, clocks, setup, now, handle_of)
+    for found in (forecasts, piles):
+        found.sort(key=lambda f: (-f.probability, f.business_seconds_left, f.ticket_id))
     return RiskReport(threshold, forecasts, len(waiting), closed,
-                      {k: v for k, v in handle.items() if k != "*"})
+                      {k: v for k, v in handle.items() if k != "*"}, len(assigned),
+                      closed_assigned, piles)
+
+
+def _pile_forecasts(assigned: list[tuple[int, str, str, int | None, int, str]],
+                    clocks: dict[int, list[SlaClock]], setup: SlaSetup, now: datetime,
+                    handle_of: Callable[[str], float]) -> tuple[list[BreachForecast], int]:
+    """Forecasts of assigned tickets (given the earliest deadline first) from their assignees'
+    piles, and how many were on a calendar closed now."""
+    ahead = lines_ahead(((ticket_id, assignee_id)
+                         for ticket_id, _, _, _, assignee_id, _ in assigned), {})
+    forecasts, closed = [], 0
+    for ticket_id, subject, channel, team_id, assignee_id, name in assigned:
+        clock = _answer_clock(clocks.get(ticket_id, []))
+        if clock is None:
+            continue
+        calendar = setup.calendar_of(clock.policy_id)
+        if not calendar.is_open(now):
+            closed += 1
+            continue
+        outlook = pile_outlook(clock.business_left(now, calendar).total_seconds(),
+                               ahead[ticket_id], handle_of(channel))
+        forecasts.append(BreachForecast(
+            ticket_id, subject, channel, team_id, clock.target.value, clock.due_at,
+            outlook.time_left_s, breach_probability(outlook), outlook.ahead,
+            outlook.free_slots, outlook.busy_slots, outlook.mean_handle_s,
+            outlook.expected_wait_s, assignee_id, name))
+    return forecasts, closed
 
 
 def forecast_breaches(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
 from hubdesk.domain.escalation import TierStep
+from hubdesk.domain.events import EventKind
 from hubdesk.domain.handoffs import (
     AWAITING_DEPARTMENT,
     Handoff,
@@ -20,6 +21,9 @@ from hubdesk.domain.handoffs import (
 from hubdesk.store import tables as t
 
 _h = t.handoffs.c
+# The parent ticket's events that record a handoff's status moves.
+_MOVE_EVENTS = (EventKind.HANDOFF_UPDATED, EventKind.HANDOFF_ANSWERED, EventKind.HANDOFF_DONE,
+                EventKind.HANDOFF_REJECTED)
 
 
 class SqlHandoffRepository:
@@ -103,6 +107,32 @@ class SqlHandoffRepository:
                                                         _h.opened_at < until)
                                .order_by(_h.id))
         return [_handoff(r) for r in rows]
+
+    def status_moves_between(self, since: datetime,
+                             until: datetime) -> dict[int, list[tuple[datetime, str]]]:
+        """The status moves, from the parent tickets' events, of the handoffs opened in
+        [since, until): by handoff, each as (when, the status moved to), in order."""
+        e = t.ticket_events.c
+        rows = self.db.execute(
+            select(_h.id, e.changes, e.created_at)
+            .join(t.ticket_events, e.ticket_id == _h.ticket_id)
+            .where(_h.opened_at >= since, _h.opened_at < until,
+                   e.kind.in_([k.value for k in _MOVE_EVENTS]),
+                   e.data["handoff_id"].as_integer() == _h.id)
+            .order_by(_h.id, e.id))
+        moves: dict[int, list[tuple[datetime, str]]] = {}
+        for row in rows:
+            changed = row.changes.get("handoff_status")
+            if changed:
+                moves.setdefault(int(row.id), []).append((row.created_at, changed[1]))
+        return moves
+
+    def origin_teams_between(self, since: datetime, until: datetime) -> dict[int, int | None]:
+        """The team of the ticket each handoff opened in [since, until) was handed off from."""
+        rows = self.db.execute(
+            select(_h.id, t.tickets.c.team_id).join(t.tickets, t.tickets.c.id == _h.ticket_id)
+            .where(_h.opened_at >= since, _h.opened_at < until))
+        return {int(r.id): r.team_id for r in rows}
 
     def ticket_subjects(self, ticket_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(ticket_ids))

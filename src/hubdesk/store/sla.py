@@ -105,6 +105,26 @@ class SqlSlaRepository:
                 found[row.ticket_id].append(_clock(row))
         return found
 
+    def assigned_awaiting_answer(
+            self, limit: int) -> list[tuple[int, str, str, int | None, int, str]]:
+        """(ticket id, subject, channel, team id, assignee id, assignee name) of assigned
+        tickets with a running first- or next-response clock, the earliest deadline first."""
+        tk, c, a = t.tickets, t.ticket_sla_clocks.c, t.agents
+        rows = self.db.execute(
+            select(tk.c.id, tk.c.subject, tk.c.channel, tk.c.team_id, tk.c.assignee_id,
+                   a.c.name, func.min(c.due_at).label("due_at"))
+            .select_from(tk.join(t.ticket_sla_clocks, c.ticket_id == tk.c.id)
+                         .join(a, a.c.id == tk.c.assignee_id))
+            .where(tk.c.assignee_id.is_not(None), c.status == ClockStatus.RUNNING.value,
+                   c.target.in_([SlaTarget.FIRST_RESPONSE.value,
+                                 SlaTarget.NEXT_RESPONSE.value]),
+                   c.due_at.is_not(None))
+            .group_by(tk.c.id, tk.c.subject, tk.c.channel, tk.c.team_id, tk.c.assignee_id,
+                      a.c.name)
+            .order_by(func.min(c.due_at), tk.c.id).limit(limit))
+        return [(int(r.id), r.subject, str(r.channel), r.team_id, int(r.assignee_id), r.name)
+                for r in rows]
+
     def save_clocks(self, ticket_id: int, clocks: Iterable[SlaClock]) -> None:
         """Write new and changed clocks and the history they recorded since loaded, and keep
         the ticket's answer deadline true when an answer clock was among them."""

@@ -29,5 +29,7 @@ async def at_risk(request: Request, agent: AgentDep) -> Response:
     rows = [(f, timedelta(seconds=f.business_seconds_left),
              None if math.isinf(f.expected_wait_s) else round(f.expected_wait_s / 60))
             for f in report.forecasts[:SHOWN]]
+    assigned_rows = [(f, timedelta(seconds=f.business_seconds_left))
+                     for f in report.assigned_forecasts[:SHOWN]]
     return render(request, "at_risk.html", 200, agent=agent, report=report, rows=rows,
-                  live="refresh")
+                  assigned_rows=assigned_rows, live="refresh")

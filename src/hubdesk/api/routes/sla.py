@@ -218,6 +218,10 @@ class BreachForecastOut(BaseModel):
     busy_slots: int
     mean_handle_s: float
     expected_wait_s: float | None = Field(description="null: nobody online could take it")
+    assignee_id: int | None = Field(
+        default=None, description="set: an assigned ticket, forecast from this agent's own "
+        "unanswered tickets due earlier")
+    assignee_name: str | None = None
 
 
 class RiskReportOut(BaseModel):
@@ -229,6 +233,13 @@ class RiskReportOut(BaseModel):
     breached: int = Field(description="waiting tickets whose answer clock has run out")
     mean_handle_s: dict[str, float] = Field(description="per channel, from recent releases")
     forecasts: list[BreachForecastOut] = Field(description="the likeliest breach first")
+    assigned: int = Field(description="assigned tickets awaiting their answer that were "
+                          "looked at")
+    assigned_closed: int = Field(description="of those, on a calendar closed now")
+    assigned_at_risk: int
+    assigned_forecasts: list[BreachForecastOut] = Field(
+        description="assigned tickets, each forecast from its assignee's pile; the likeliest "
+        "breach first")
 
 
 class ClockHistoryOut(BaseModel):

@@ -16,6 +16,11 @@ Erlang-distributed and the chance that the ticket still waits at its deadline is
 Slots shared with other lines are counted whole here, so the tickets of those lines that come
 first belong in ``ahead`` (`lines_ahead` counts them). Nobody able to take it at all (no slot,
 free or busy) means it cannot be answered in time: the probability is 1.
+
+A ticket already assigned waits for its assignee alone (`pile_outlook`): the first of their
+pile of unanswered tickets, the earliest deadline first, can start now, every later one once
+they finish the one before — the same tail with one free and one busy slot and ``ahead`` the
+tickets of theirs due earlier.
 """
 
 from __future__ import annotations
@@ -60,6 +65,12 @@ class LineOutlook:
         if self.busy_slots == 0:
             return math.inf
         return needed * self.mean_handle_s / self.busy_slots
+
+
+def pile_outlook(time_left_s: float, ahead: int, mean_handle_s: float) -> LineOutlook:
+    """The outlook of an assigned ticket with ``ahead`` tickets of its assignee due earlier."""
+    return LineOutlook(time_left_s, ahead, free_slots=1, busy_slots=1,
+                       mean_handle_s=mean_handle_s)
 
 
 def breach_probability(outlook: LineOutlook) -> float:
