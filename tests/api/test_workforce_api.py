@@ -211,3 +211,28 @@ def test_an_approved_day_off_removes_the_shift_and_a_broken_rule_is_a_422(client
     assert moved.status_code == 200
     mine = client.get(f"/api/v1/wfm/my-shifts?first_day={monday}", headers=ada.headers)
     assert mine.json()[0]["starts_at"].startswith(f"{tuesday}T06:00")
+
+
+def test_a_day_off_below_the_minimum_weekly_hours_is_a_422_naming_the_rule(client, hub):
+    team, coordinator, ada, _ = _desk(hub)
+    monday = _monday() + timedelta(days=7)
+    schedules = "/api/v1/wfm/schedules"
+    week = client.post(schedules, headers=coordinator.headers, json={
+        "team_id": team.id, "week_start": monday.isoformat(), "generate": False}).json()
+    for day in range(4):  # 4 shifts of 8 paid hours: the contract's minimum of 32
+        added = client.post(f"{schedules}/{week['id']}/shifts", headers=coordinator.headers,
+                            json={"agent_id": ada.agent.id,
+                                  "starts_at": _iso(monday + timedelta(days=day), 9),
+                                  "ends_at": _iso(monday + timedelta(days=day), 17)})
+        assert added.status_code == 201, added.text
+    client.post(f"{schedules}/{week['id']}/publish", headers=coordinator.headers)
+    off = client.post("/api/v1/wfm/requests", headers=ada.headers, json={
+        "shift_id": added.json()["shifts"][0]["id"], "note": "Monday off", "kind": "day_off"})
+    assert off.status_code == 201, off.text
+    refused = client.post(f"/api/v1/wfm/requests/{off.json()['id']}/answer",
+                          headers=coordinator.headers, json={"approve": True})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "rule", "message": "min_week_hours"}]
+    assert "at least 32 are required" in refused.json()["detail"]
+    mine = client.get(f"/api/v1/wfm/my-shifts?first_day={monday}", headers=ada.headers)
+    assert len(mine.json()) == 4

@@ -27,6 +27,7 @@ from hubdesk.domain.schedules import (
     ShiftInput,
     TeamWeek,
     check_may_plan,
+    check_min_hours,
     check_no_overlap,
     check_work_rules,
     monday_of,
@@ -368,7 +369,8 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
                    answer: str | None, *, now: datetime, zone: tzinfo = UTC) -> ChangeRequest:
     """Approving a swap, a day off or a time change changes the week in the same transaction;
     a change that would break a contract rule (rest between shifts, hours or days in the
-    week) or make shifts overlap is refused with the rule named, and nothing is saved."""
+    week, or take the agent below the minimum hours) or make shifts overlap is refused with
+    the rule named, and nothing is saved."""
     check_may_plan(actor)
     status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
     with uows() as uow:
@@ -438,6 +440,9 @@ def _check_work_rules(uow: UnitOfWork, schedule: TeamWeek, shifts: list[PlannedS
         if s.id not in {o.id for o in schedule.shifts}]
     names = uow.agents.names(agent_ids)
     for agent_id in sorted(agent_ids):
-        check_work_rules(names.get(agent_id, f"agent {agent_id}"),
-                         [s for s in [*shifts, *around] if s.agent_id == agent_id],
+        name = names.get(agent_id, f"agent {agent_id}")
+        check_work_rules(name, [s for s in [*shifts, *around] if s.agent_id == agent_id],
                          schedule.week_start, zone, WORK_RULES)
+        check_min_hours(name, [s for s in schedule.shifts if s.agent_id == agent_id],
+                        [s for s in shifts if s.agent_id == agent_id], schedule.week_start,
+                        zone, WORK_RULES)
