@@ -211,3 +211,68 @@ def test_an_approved_day_off_removes_the_shift_and_a_broken_rule_is_a_422(client
     assert moved.status_code == 200
     mine = client.get(f"/api/v1/wfm/my-shifts?first_day={monday}", headers=ada.headers)
     assert mine.json()[0]["starts_at"].startswith(f"{tuesday}T06:00")
+
+
+def test_a_day_off_below_the_minimum_weekly_hours_is_a_422_naming_the_rule(client, hub):
+    team, coordinator, ada, _ = _desk(hub)
+    monday = _monday() + timedelta(days=7)
+    schedules = "/api/v1/wfm/schedules"
+    week = client.post(schedules, headers=coordinator.headers, json={
+        "team_id": team.id, "week_start": monday.isoformat(), "generate": False}).json()
+    for day in range(4):  # 4 shifts of 8 paid hours: the contract's minimum of 32
+        added = client.post(f"{schedules}/{week['id']}/shifts", headers=coordinator.headers,
+                            json={"agent_id": ada.agent.id,
+                                  "starts_at": _iso(monday + timedelta(days=day), 9),
+                                  "ends_at": _iso(monday + timedelta(days=day), 17)})
+        assert added.status_code == 201, added.text
+    client.post(f"{schedules}/{week['id']}/publish", headers=coordinator.headers)
+    off = client.post("/api/v1/wfm/requests", headers=ada.headers, json={
+        "shift_id": added.json()["shifts"][0]["id"], "note": "Monday off", "kind": "day_off"})
+    assert off.status_code == 201, off.text
+    refused = client.post(f"/api/v1/wfm/requests/{off.json()['id']}/answer",
+                          headers=coordinator.headers, json={"approve": True})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "rule", "message": "min_week_hours"}]
+    assert "at least 32 are required" in refused.json()["detail"]
+    mine = client.get(f"/api/v1/wfm/my-shifts?first_day={monday}", headers=ada.headers)
+    assert len(mine.json()) == 4
+
+
+def test_an_agent_lists_the_shifts_they_may_swap_with_and_only_for_their_own(client, hub):
+    team, coordinator, ada, bo = _desk(hub)
+    cy = factories.staff(hub, teams=(team,))
+    monday = _monday() + timedelta(days=7)
+    schedules = "/api/v1/wfm/schedules"
+    week = client.post(schedules, headers=coordinator.headers, json={
+        "team_id": team.id, "week_start": monday.isoformat(), "generate": False}).json()
+    for person, day, hour in ((ada, 0, 9), (bo, 1, 12), (cy, 0, 6), (bo, 0, 14)):
+        added = client.post(f"{schedules}/{week['id']}/shifts", headers=coordinator.headers,
+                            json={"agent_id": person.agent.id,
+                                  "starts_at": _iso(monday + timedelta(days=day), hour),
+                                  "ends_at": _iso(monday + timedelta(days=day), hour + 8)})
+        assert added.status_code == 201, added.text
+    ids = {(s["agent_id"], s["starts_at"][:13]): s["id"] for s in added.json()["shifts"]}
+    own = ids[(ada.agent.id, _iso(monday, 9)[:13])]
+    path = f"/api/v1/wfm/my-shifts/{own}/swap-options"
+    assert client.get(path, headers=ada.headers).status_code == 404  # a draft is nobody's yet
+    client.post(f"{schedules}/{week['id']}/publish", headers=coordinator.headers)
+
+    listed = client.get(path, headers=ada.headers)
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["shift"]["id"] == own
+    assert [(o["agent_id"], o["agent_name"], o["starts_at"][:13]) for o in
+            listed.json()["options"]] == [
+        (cy.agent.id, cy.agent.name, _iso(monday, 6)[:13]),
+        (bo.agent.id, bo.agent.name, _iso(monday, 14)[:13]),
+        (bo.agent.id, bo.agent.name, _iso(monday + timedelta(days=1), 12)[:13])]
+    # each option is one a swap request accepts
+    option = listed.json()["options"][2]["id"]
+    asked = client.post("/api/v1/wfm/requests", headers=ada.headers, json={
+        "shift_id": own, "note": "Swap?", "kind": "swap", "swap_shift_id": option})
+    assert asked.status_code == 201, asked.text
+
+    not_mine = client.get(f"/api/v1/wfm/my-shifts/{option}/swap-options", headers=ada.headers)
+    assert not_mine.status_code == 404
+    assert not_mine.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/api/v1/wfm/my-shifts/999999/swap-options",
+                      headers=ada.headers).status_code == 404

@@ -1,6 +1,7 @@
-"""`hubdesk wfm schedules list|show|publish` on the desk's database, on both databases: the
-stored weeks listed and filtered, one shown with its shifts on the local clock, a draft
-published (its agents then see it), and refusals that change nothing."""
+"""`hubdesk wfm schedules list|show|draft|publish` on the desk's database, on both databases:
+the stored weeks listed and filtered, one shown with its shifts on the local clock, a week
+drafted to the forecast, a draft published (its agents then see it), and refusals that change
+nothing."""
 
 from __future__ import annotations
 
@@ -92,3 +93,45 @@ def test_refusals_say_why_and_change_nothing(weeks):
         weeks["coordinator"], weeks["empty"].id).status is ScheduleStatus.DRAFT
     missing = wfm("show", "999999")
     assert missing.exit_code == 1 and "schedule 999999 was not found" in missing.output
+
+
+def test_a_week_is_drafted_through_the_use_case_the_api_uses(cli_env):
+    hub = cli_env
+    front = factories.team(hub, "Front")
+    ada, bo = (factories.staff(hub, teams=(front,)).agent for _ in range(2))
+    drafted = wfm("draft", "--team", "Front", "--week", "2026-12-02", "--aht-s", "300",
+                  "--time-limit-s", "20")
+    assert drafted.exit_code == 0, drafted.output
+    week = json.loads(drafted.output)
+    assert (week["team"], week["week_start"], week["status"]) == ("Front", "2026-11-30",
+                                                                  "draft")
+    assert week["shift_list"] and {s["agent_id"] for s in week["shift_list"]} == {ada.id,
+                                                                                 bo.id}
+    # each agent drafted to their contract: 32 to 40 paid hours on at most five days
+    for agent in (ada, bo):
+        hours = sum(s["paid_hours"] for s in week["shift_list"] if s["agent_id"] == agent.id)
+        assert 32 <= hours <= 40
+    assert isinstance(week["problems"], list) and week["notes"]
+    assert isinstance(week["optimal"], bool)
+    stored = hub.app.workforce.week(factories.staff(hub, Role.COORDINATOR).agent, front.id,
+                                    MONDAY)
+    assert stored is not None and stored.id == week["id"]
+    assert len(stored.shifts) == len(week["shift_list"])
+
+    assert wfm("publish", str(week["id"])).exit_code == 0
+    again = wfm("draft", "--team", str(front.id), "--week", "2026-11-30")
+    assert again.exit_code == 1 and "is published" in again.stderr
+    assert again.stdout == ""
+
+
+def test_a_draft_that_cannot_be_made_says_why_and_saves_nothing(cli_env):
+    hub = cli_env
+    empty = factories.team(hub, "Empty")
+    nobody = wfm("draft", "--team", "Empty", "--week", "2026-11-30")
+    assert nobody.exit_code == 1 and "has no active representatives" in nobody.stderr
+    bad_day = wfm("draft", "--team", "Empty", "--week", "30/11/2026")
+    assert bad_day.exit_code == 1 and "give it as YYYY-MM-DD" in bad_day.stderr
+    impossible = wfm("draft", "--team", "Empty", "--week", "2026-11-30", "--shrinkage", "1")
+    assert impossible.exit_code == 1 and "shrinkage" in impossible.stderr
+    assert hub.app.workforce.schedules(factories.staff(hub, Role.COORDINATOR).agent,
+                                       empty.id) == []

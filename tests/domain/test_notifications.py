@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from hubdesk.domain.notifications import MAX_TEXT, Notice, NoticeKind, notice_of
+from hubdesk.domain.notifications import (
+    MAX_TEXT,
+    Notice,
+    NoticeKind,
+    notice_of,
+    schedule_notice_of,
+)
 
 
 def test_events_that_name_nobody_notify_nobody():
@@ -34,3 +40,17 @@ def test_a_rules_message_is_bounded_and_masked_and_its_target_kept():
     assert (notice.target, notice.target_agent_id, notice.agent_ids) == ("agent", 7, ())
     assert len(notice.text) == MAX_TEXT and "4111 1111 1111 1111" not in notice.text
     assert notice.text.startswith("Ticket #9 (VIP): Card ")
+
+
+def test_a_schedule_notice_names_the_week_and_never_the_request_words():
+    answered = schedule_notice_of("schedule.request_answered", {
+        "agent_ids": [3, 3, True, "4"], "week_start": "2026-11-30", "request_id": 7,
+        "request_kind": "day_off", "status": "declined", "note": "secret"})
+    assert answered is not None and answered.agent_ids == (3,)
+    assert answered.kind is NoticeKind.SCHEDULE
+    assert answered.text == ("Your request #7 to take a day off in the week of 2026-11-30 "
+                             "was refused")
+    assert schedule_notice_of("schedule.changed", {"agent_ids": [], "week_start": "x"}) is None
+    assert schedule_notice_of("schedule.changed", {"agent_ids": [1]}) is None
+    assert schedule_notice_of("schedule.deleted", {"agent_ids": [1],
+                                                   "week_start": "2026-11-30"}) is None

@@ -147,6 +147,36 @@ def test_a_time_change_over_the_weekly_hours_is_refused_naming_the_rule(hub, des
     assert "42 paid hours" in message and "at most 40" in message
 
 
+def test_a_day_off_or_a_shorter_shift_below_the_minimum_hours_is_refused(hub, desk):
+    days = [("ada", at(day, 9), at(day, 18)) for day in (30, 1, 2, 3)]  # 32 paid hours
+    week = publish(hub, desk, days)
+    ada = desk["ada"]
+    off = hub.app.workforce.request_change(
+        ada, shift_of(week, ada, at(3, 9)).id, "Thursday off", WantedChange(
+            RequestKind.DAY_OFF), now=BEFORE)
+    message = refused_and_unchanged(hub, desk, off, "min_week_hours")
+    assert message == (f"minimum hours: {ada.name} would work 24 paid hours in the week, at "
+                       "least 32 are required")
+    hub.app.workforce.answer_request(desk["coordinator"], off.id, False, None, now=BEFORE)
+    shorter = hub.app.workforce.request_change(
+        ada, shift_of(week, ada, at(3, 9)).id, "Leave at four on Thursday", WantedChange(
+            RequestKind.TIME_CHANGE, new_starts_at=at(3, 9), new_ends_at=at(3, 16)),
+        now=BEFORE)
+    assert "30 paid hours" in refused_and_unchanged(hub, desk, shorter, "min_week_hours")
+
+
+def test_a_shift_moved_within_the_minimum_hours_is_approved(hub, desk):
+    days = [("ada", at(day, 9), at(day, 18)) for day in (30, 1, 2, 3)]
+    week = publish(hub, desk, days)
+    ada = desk["ada"]
+    later = hub.app.workforce.request_change(
+        ada, shift_of(week, ada, at(3, 9)).id, "Thursday an hour later", WantedChange(
+            RequestKind.TIME_CHANGE, new_starts_at=at(3, 10), new_ends_at=at(3, 19)),
+        now=BEFORE)
+    hub.app.workforce.answer_request(desk["coordinator"], later.id, True, None, now=BEFORE)
+    assert (at(3, 10), at(3, 19)) in mine(hub, ada)
+
+
 def test_a_week_of_six_days_takes_a_day_off_but_no_other_change(hub, desk):
     days = [("ada", at(day, 9), at(day, 14)) for day in (30, 1, 2, 3, 4, 5)]
     week = publish(hub, desk, days)  # by hand, a day over the contract

@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 from hubdesk.domain.agents import Role
 from hubdesk.domain.schedules import ShiftInput
 from hubdesk.server import create_app
+from hubdesk.services.tickets import NewTicket
 from tests import factories
 from tests.web.pages import csrf, post_form, sign_in
+from tests.web.test_query_counts import count_queries
 from tests.web.test_units_of_work import count_transactions
 
 
@@ -162,3 +164,18 @@ def test_times_are_entered_and_shown_on_the_desks_local_clock(hub):
         mine = theirs.get("/my-schedule")
         assert "Times are Europe/Paris." in mine.text
         assert "<td>09:00</td><td>17:00</td>" in mine.text
+
+
+def test_the_workforce_page_measures_the_handling_time_once(hub, client):
+    team, coordinator, rep = _desk(hub)
+    hub.app.tickets.open(rep, NewTicket(subject="Parcel", body="Where is it?",
+                                        requester_email="customer@example.com",
+                                        team_id=team.id),
+                         now=datetime.now(UTC) - timedelta(days=2))
+    sign_in(client, coordinator)
+    with count_queries(hub.engine) as statements:
+        page = client.get(f"/workforce?team_id={team.id}")
+    assert page.status_code == 200 and "Rest of today" in page.text
+    # The handling measure reads the messages of the history's tickets (one statement).
+    trails = [s for s in statements if "author_kind" in s and "FROM messages" in s]
+    assert len(trails) == 1

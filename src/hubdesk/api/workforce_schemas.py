@@ -102,6 +102,21 @@ class ShiftOut(BaseModel):
                    break_ends_at=shift.break_ends_at)
 
 
+class SwapOptionOut(ShiftOut):
+    agent_name: str
+
+    @classmethod
+    def named(cls, shift: PlannedShift, names: dict[int, str]) -> SwapOptionOut:
+        return cls(**ShiftOut.of(shift).model_dump(),
+                   agent_name=names.get(shift.agent_id, f"agent {shift.agent_id}"))
+
+
+class SwapOptionsOut(BaseModel):
+    shift: ShiftOut = Field(description="the caller's own shift")
+    options: list[SwapOptionOut] = Field(description="other agents' shifts of the same "
+                                         "published week, by start")
+
+
 class ScheduleOut(BaseModel):
     id: int
     team_id: int

@@ -1,12 +1,12 @@
-"""`hubdesk wfm schedules list|show|publish`: the teams' stored weeks in the desk's database,
-read and published as the local operator (an administrator), through the use cases the API
-calls. Each prints one JSON object; instants are UTC, with the local time beside them on the
-desk's clock (`HUBDESK_WFM_TIMEZONE`)."""
+"""`hubdesk wfm schedules list|show|draft|publish`: the teams' stored weeks in the desk's
+database, read, drafted and published as the local operator (an administrator), through the
+use cases the API calls. Each prints one JSON object; instants are UTC, with the local time
+beside them on the desk's clock (`HUBDESK_WFM_TIMEZONE`)."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Annotated, Any
 
 import typer
@@ -15,7 +15,8 @@ from hubdesk.config import get_settings
 from hubdesk.domain.errors import DomainError, ValidationFailed
 from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek
 
-app = typer.Typer(help="The teams' stored weeks: list, show, publish.", no_args_is_help=True)
+app = typer.Typer(help="The teams' stored weeks: list, show, draft, publish.",
+                  no_args_is_help=True)
 
 
 def _fail(message: str) -> None:
@@ -119,6 +120,47 @@ def publish(schedule_id: Annotated[int, typer.Argument(min=1)]) -> None:
     desk = _desk()
     try:
         shown = _detail(desk, desk.workforce.publish(LOCAL_OPERATOR, schedule_id))
+    except DomainError as error:
+        _fail(str(error))
+        return
+    typer.echo(json.dumps(shown))
+
+
+def _week_start(given: str) -> date:
+    try:
+        return date.fromisoformat(given)
+    except ValueError:
+        raise ValidationFailed(f"--week {given!r} is not a day: give it as YYYY-MM-DD",
+                               {"week": "not a day"}) from None
+
+
+@app.command("draft")
+def draft(
+    team: Annotated[str, typer.Option(help="the team's id or name")],
+    week: Annotated[str, typer.Option(help="a day of the week to draft, YYYY-MM-DD")],
+    service_level: Annotated[float, typer.Option(help="share answered in time")] = 0.8,
+    answer_within_s: Annotated[float, typer.Option(help="seconds")] = 20.0,
+    aht_s: Annotated[float | None, typer.Option(
+        help="handling seconds per contact; none: measured from the desk's tickets")] = None,
+    shrinkage: Annotated[float, typer.Option(help="share of paid time not on contacts")] = 0.0,
+    time_limit_s: Annotated[float, typer.Option(min=1, max=600)] = 30.0,
+) -> None:
+    """Draft a team's week (Monday to Sunday) to the forecast from the desk's tickets, as
+    the API does: the week with its shifts, what it leaves short and the forecast's notes.
+    A week the team cannot cover, or one already published, is refused and nothing saved."""
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.workforce_plan import StaffingGoal
+
+    desk = _desk()
+    try:
+        team_id = _team_id(_teams(desk), team)
+        assert team_id is not None
+        goal = StaffingGoal(service_level, answer_within_s, aht_s, shrinkage,
+                            desk.workforce.default_aht_s)
+        outcome = desk.workforce.draft(LOCAL_OPERATOR, team_id, _week_start(week), goal,
+                                       time_limit_s=time_limit_s)
+        shown = {**_detail(desk, outcome.week), "problems": outcome.problems,
+                 "notes": outcome.notes, "optimal": outcome.optimal}
     except DomainError as error:
         _fail(str(error))
         return

@@ -7,6 +7,10 @@ service resolves against the ticket as it now is (its assignee, its team, the co
 named agent). The text is made here from fixed phrases, the ticket's number and, for a rule,
 the message its administrator wrote: never the customer's words, so nothing a customer wrote
 is copied into notices.
+
+A workforce event (topic ``schedule.<what>``) is no ticket's: it names the agents whose
+schedule it changes, and its notice (``schedule_notice_of``) says what changed and in which
+week, never a request's note or a coordinator's answer.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class NoticeKind(StrEnum):
     SLA_STEP = "sla_step"
     RULE = "rule"
     HANDOFF = "handoff"
+    SCHEDULE = "schedule"
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,31 @@ def notice_of(kind: str, ticket_id: int | None, data: Mapping[str, Any]) -> Noti
             return Notice(NoticeKind.HANDOFF, bounded(
                 f"Handoff #{data.get('handoff_id')} on {where} {phrase}"), agent_ids)
     return None
+
+
+_ANSWERS = {"approved": "was approved", "declined": "was refused"}
+_REQUESTS = {"swap": "swap a shift", "day_off": "take a day off",
+             "time_change": "change a shift's times", "note": "change your schedule"}
+
+
+def schedule_notice_of(topic: str, data: Mapping[str, Any]) -> Notice | None:
+    """What the workforce event ``schedule.<what>`` with ``data`` asks to tell its agents."""
+    agent_ids = _ids(data.get("agent_ids"))
+    week = data.get("week_start")
+    in_week = f" in the week of {week}" if isinstance(week, str) else ""
+    if not agent_ids:
+        return None
+    if topic == "schedule.published" and in_week:
+        said = f"Your schedule for the week of {week} was published"
+    elif topic == "schedule.changed" and in_week:
+        said = f"A coordinator changed your shifts{in_week}"
+    elif topic == "schedule.request_answered" and data.get("status") in _ANSWERS:
+        asked = _REQUESTS.get(str(data.get("request_kind")), _REQUESTS["note"])
+        said = (f"Your request #{data.get('request_id')} to {asked}{in_week} "
+                f"{_ANSWERS[str(data.get('status'))]}")
+    else:
+        return None
+    return Notice(NoticeKind.SCHEDULE, bounded(said), agent_ids)
 
 
 def bounded(text: str) -> str:

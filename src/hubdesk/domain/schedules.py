@@ -219,11 +219,12 @@ def _with_agent(shift: PlannedShift, agent_id: int) -> PlannedShift:
 @dataclass(frozen=True)
 class WorkRules:
     """The contract rules a change to a published week must keep: hours of rest between two
-    shifts, paid hours and working days per week."""
+    shifts, paid hours (at least, at most) and working days per week."""
 
     rest_hours: float = 11.0
     max_week_hours: float = 40.0
     max_days: int = 5
+    min_week_hours: float = 0.0
 
 
 def requested(request: ChangeRequest, shifts: list[PlannedShift]) -> list[PlannedShift]:
@@ -264,11 +265,32 @@ def moved(shift: PlannedShift, starts_at: datetime, ends_at: datetime) -> Planne
     return PlannedShift(shift.id, shift.agent_id, starts_at, ends_at, begins, begins + length)
 
 
+def week_hours(shifts: Iterable[PlannedShift], week_start: date, zone: tzinfo) -> float:
+    """Paid hours of the shifts that start in the local week beginning on ``week_start``."""
+    return sum(s.working_minutes for s in shifts
+               if 0 <= (s.starts_at.astimezone(zone).date() - week_start).days < 7) / 60
+
+
+def check_min_hours(agent_name: str, before: Iterable[PlannedShift],
+                    after: Iterable[PlannedShift], week_start: date, zone: tzinfo,
+                    rules: WorkRules) -> None:
+    """Refuse a change that takes the agent from at least the contract's minimum paid hours
+    in the week to fewer. A week planned below the minimum (a coordinator's choice: a part
+    week, a new starter) is not the change's doing, so it only counts when the change crosses
+    the line."""
+    was, now = week_hours(before, week_start, zone), week_hours(after, week_start, zone)
+    if now < rules.min_week_hours <= was:
+        raise ValidationFailed(
+            f"minimum hours: {agent_name} would work {now:g} paid hours in the week, at least "
+            f"{rules.min_week_hours:g} are required", {"rule": "min_week_hours"})
+
+
 def check_work_rules(agent_name: str, shifts: Iterable[PlannedShift], week_start: date,
                      zone: tzinfo, rules: WorkRules) -> None:
     """One agent's shifts around a week (the week's and its neighbours'), refused with the
     rule they break: rest between shifts, paid hours or working days in the local week that
-    begins on ``week_start`` (days are the zone's local days)."""
+    begins on ``week_start`` (days are the zone's local days). The minimum hours depend on
+    the week before the change: ``check_min_hours``."""
     own = sorted(shifts, key=lambda s: s.starts_at)
     rest = timedelta(hours=rules.rest_hours)
     for before, after in pairwise(own):
@@ -280,7 +302,7 @@ def check_work_rules(agent_name: str, shifts: Iterable[PlannedShift], week_start
                 f"least {rules.rest_hours:g} are required", {"rule": "rest_between_shifts"})
     days = {s: s.starts_at.astimezone(zone).date() for s in own}
     week = [s for s in own if 0 <= (days[s] - week_start).days < 7]
-    hours = sum(s.working_minutes for s in week) / 60
+    hours = week_hours(week, week_start, zone)
     if hours > rules.max_week_hours:
         raise ValidationFailed(
             f"maximum hours: {agent_name} would work {hours:g} paid hours in the week, at most "

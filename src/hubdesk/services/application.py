@@ -70,6 +70,7 @@ from hubdesk.services import (
     workforce_floor,
     workforce_plan,
     workforce_screens,
+    workforce_swaps,
 )
 from hubdesk.services import departments as department_admin
 from hubdesk.services import queue as queues
@@ -852,6 +853,9 @@ class WorkforceUseCases(_UseCases):
                        now: datetime | None = None) -> ChangeRequest:
         return workforce.request_change(self._uows, actor, shift_id, note, wanted,
                                         now=self._now(now))
+
+    def swap_options(self, actor: Agent, shift_id: int) -> workforce_swaps.SwapOptions:
+        return workforce_swaps.swap_options(self._uows, actor, shift_id)
 
     def requests(self, actor: Agent, status: RequestStatus | None = None
                  ) -> list[ChangeRequest]:

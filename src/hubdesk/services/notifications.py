@@ -17,7 +17,13 @@ from typing import Any
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, ValidationFailed
-from hubdesk.domain.notifications import MAX_LISTED, Notice, Notification, notice_of
+from hubdesk.domain.notifications import (
+    MAX_LISTED,
+    Notice,
+    Notification,
+    notice_of,
+    schedule_notice_of,
+)
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 
 LIVE_TOPIC = "live.notification"
@@ -26,14 +32,21 @@ LIVE_TOPIC = "live.notification"
 def queue_notifications(uow: UnitOfWork, topic: str,
                         payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Store the notifications a committed event asks for, in ``uow``; returns what to
-    announce once that transaction commits (nothing for an event seen before)."""
-    if not topic.startswith("ticket."):
+    announce once that transaction commits (nothing for an event seen before).
+
+    Ticket events (``ticket.<kind>``) carry their details under ``data``; workforce events
+    (``schedule.<what>``) are their own details and belong to no ticket."""
+    ticket_id: int | None = None
+    if topic.startswith("ticket."):
+        found = payload.get("ticket_id")
+        ticket_id = found if isinstance(found, int) else None
+        data = payload.get("data")
+        notice = notice_of(str(payload.get("kind")), ticket_id,
+                           data if isinstance(data, dict) else {})
+    elif topic.startswith("schedule."):
+        notice = schedule_notice_of(topic, payload)
+    else:
         return []
-    ticket_id = payload.get("ticket_id")
-    ticket_id = ticket_id if isinstance(ticket_id, int) else None
-    data = payload.get("data")
-    notice = notice_of(str(payload.get("kind")), ticket_id,
-                       data if isinstance(data, dict) else {})
     source, at = payload.get("outbox_id"), _instant(payload.get("at"))
     if notice is None or not isinstance(source, int) or at is None:
         return []

@@ -4,6 +4,11 @@ requests to change them. One transaction each; the solver runs between a read an
 no transaction is held open while it thinks, and an infeasible week saves nothing.
 
 Adherence and intraday staffing are in `services/workforce_floor.py`.
+
+Agents hear of what changes their own schedule through the outbox (`schedule.<what>`, each
+naming the agents concerned; `services/notifications.py` turns them into notices): a week
+published, a coordinator's change to their shifts in a published week, their change request
+answered.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from hubdesk.domain.schedules import (
     ShiftInput,
     TeamWeek,
     check_may_plan,
+    check_min_hours,
     check_no_overlap,
     check_work_rules,
     monday_of,
@@ -186,6 +192,23 @@ def _check_shift_fits(uow: UnitOfWork, schedule: TeamWeek, shift: PlannedShift,
                                {"starts_at": "outside the week"})
 
 
+def _tell(uow: UnitOfWork, topic: str, schedule: TeamWeek, agent_ids: set[int],
+          now: datetime, **details: object) -> None:
+    """Tell ``agent_ids`` (after commit) that their schedule in ``schedule``'s week changed."""
+    if agent_ids:
+        uow.outbox.put(topic, {
+            "schedule_id": schedule.id, "team_id": schedule.team_id,
+            "week_start": schedule.week_start.isoformat(), "agent_ids": sorted(agent_ids),
+            "at": now.isoformat(), **details}, now)
+
+
+def _tell_if_published(uow: UnitOfWork, schedule: TeamWeek, agent_ids: set[int],
+                       now: datetime) -> None:
+    """A draft is nobody's schedule yet: only a published week's changes are told."""
+    if schedule.status is ScheduleStatus.PUBLISHED:
+        _tell(uow, "schedule.changed", schedule, agent_ids, now)
+
+
 def _changed(uow: UnitOfWork, actor: Agent, schedule: TeamWeek, now: datetime) -> TeamWeek:
     assert schedule.id is not None
     uow.workforce.touch(schedule.id, schedule.status, actor.id, now)
@@ -209,6 +232,8 @@ def save_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, given: S
             uow.workforce.add_shift(schedule_id, shift)
         else:
             uow.workforce.save_shift(shift)
+        _tell_if_published(uow, schedule, {shift.agent_id} | {
+            s.agent_id for s in schedule.shifts if s.id == shift.id}, now)
         changed = _changed(uow, actor, schedule, now)
         uow.commit()
     return changed
@@ -222,6 +247,8 @@ def delete_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, shift_
         if all(s.id != shift_id for s in schedule.shifts):
             raise NotFound(f"shift {shift_id} is not in schedule {schedule_id}")
         uow.workforce.delete_shift(shift_id)
+        _tell_if_published(uow, schedule, {s.agent_id for s in schedule.shifts
+                                           if s.id == shift_id}, now)
         changed = _changed(uow, actor, schedule, now)
         uow.commit()
     return changed
@@ -238,6 +265,8 @@ def swap_shifts(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, first_i
         for shift in result:
             if shift.id in (first_id, second_id):
                 uow.workforce.save_shift(shift)
+        _tell_if_published(uow, schedule, {s.agent_id for s in schedule.shifts
+                                           if s.id in (first_id, second_id)}, now)
         changed = _changed(uow, actor, schedule, now)
         uow.commit()
     return changed
@@ -254,10 +283,7 @@ def publish(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, *,
                                    {"shifts": "empty"})
         check_no_overlap(schedule.shifts)
         uow.workforce.touch(schedule_id, ScheduleStatus.PUBLISHED, actor.id, now)
-        uow.outbox.put("schedule.published", {
-            "schedule_id": schedule_id, "team_id": schedule.team_id,
-            "week_start": schedule.week_start.isoformat(),
-            "agent_ids": sorted({s.agent_id for s in schedule.shifts})}, now)
+        _tell(uow, "schedule.published", schedule, {s.agent_id for s in schedule.shifts}, now)
         published = _schedule(uow, schedule_id, for_update=False)
         uow.commit()
     return published
@@ -343,7 +369,8 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
                    answer: str | None, *, now: datetime, zone: tzinfo = UTC) -> ChangeRequest:
     """Approving a swap, a day off or a time change changes the week in the same transaction;
     a change that would break a contract rule (rest between shifts, hours or days in the
-    week) or make shifts overlap is refused with the rule named, and nothing is saved."""
+    week, or take the agent below the minimum hours) or make shifts overlap is refused with
+    the rule named, and nothing is saved."""
     check_may_plan(actor)
     status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
     with uows() as uow:
@@ -352,25 +379,42 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
             raise NotFound(f"request {request_id} was not found")
         if request.status is not RequestStatus.OPEN:
             raise Conflict(f"request {request_id} was already answered")
+        schedule = _request_week(uow, request)
         if approve and request.kind is not RequestKind.NOTE:
-            _apply(uow, actor, request, now, zone)
+            if schedule is None:
+                raise Conflict("the shift of this request was removed: decline it, or edit "
+                               "the week by hand")
+            _apply(uow, actor, schedule, request, now, zone)
         if not uow.workforce.answer_request(request_id, status, (answer or "").strip() or None,
                                             actor.id, now):
             raise Conflict(f"request {request_id} was already answered")
+        _tell_answer(uow, request, status, schedule, now)
         answered = uow.workforce.get_request(request_id)
         uow.commit()
     assert answered is not None
     return answered
 
 
-def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime,
-           zone: tzinfo) -> None:
+def _request_week(uow: UnitOfWork, request: ChangeRequest) -> TeamWeek | None:
+    """The week of the request's shift (locked), if the shift is still there."""
     schedule_id = uow.workforce.shift_schedule(request.shift_id) \
         if request.shift_id is not None else None
-    if schedule_id is None:
-        raise Conflict("the shift of this request was removed: decline it, or edit the week "
-                       "by hand")
-    schedule = _schedule(uow, schedule_id)
+    return _schedule(uow, schedule_id) if schedule_id is not None else None
+
+
+def _tell_answer(uow: UnitOfWork, request: ChangeRequest, status: RequestStatus,
+                 schedule: TeamWeek | None, now: datetime) -> None:
+    details = {"request_id": request.id, "request_kind": request.kind.value,
+               "status": status.value}
+    if schedule is not None:
+        _tell(uow, "schedule.request_answered", schedule, {request.agent_id}, now, **details)
+    else:
+        uow.outbox.put("schedule.request_answered", {
+            "agent_ids": [request.agent_id], "at": now.isoformat(), **details}, now)
+
+
+def _apply(uow: UnitOfWork, actor: Agent, schedule: TeamWeek, request: ChangeRequest,
+           now: datetime, zone: tzinfo) -> None:
     result = requested(request, list(schedule.shifts))
     changed = [s for s in result if s not in schedule.shifts]
     for shift in changed:
@@ -382,6 +426,8 @@ def _apply(uow: UnitOfWork, actor: Agent, request: ChangeRequest, now: datetime,
         uow.workforce.delete_shift(request.shift_id)
     for shift in changed:
         uow.workforce.save_shift(shift)
+    # The one who asked hears the answer; whoever else the change moves hears of the change.
+    _tell_if_published(uow, schedule, {s.agent_id for s in changed} - {request.agent_id}, now)
     _changed(uow, actor, schedule, now)
 
 
@@ -394,6 +440,9 @@ def _check_work_rules(uow: UnitOfWork, schedule: TeamWeek, shifts: list[PlannedS
         if s.id not in {o.id for o in schedule.shifts}]
     names = uow.agents.names(agent_ids)
     for agent_id in sorted(agent_ids):
-        check_work_rules(names.get(agent_id, f"agent {agent_id}"),
-                         [s for s in [*shifts, *around] if s.agent_id == agent_id],
+        name = names.get(agent_id, f"agent {agent_id}")
+        check_work_rules(name, [s for s in [*shifts, *around] if s.agent_id == agent_id],
                          schedule.week_start, zone, WORK_RULES)
+        check_min_hours(name, [s for s in schedule.shifts if s.agent_id == agent_id],
+                        [s for s in shifts if s.agent_id == agent_id], schedule.week_start,
+                        zone, WORK_RULES)

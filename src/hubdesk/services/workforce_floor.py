@@ -23,6 +23,7 @@ from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.workforce_plan import (
     INTERVAL_MINUTES,
     StaffingGoal,
+    StaffingPlan,
     day_start,
     interval_counts,
     staffing_plan,
@@ -124,9 +125,12 @@ def day_chart(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: d
 
 
 def day_chart_in(uow: UnitOfWork, team_id: int | None, day: date, goal: StaffingGoal,
-                 now: datetime, zone: tzinfo = UTC) -> DayChart:
+                 now: datetime, zone: tzinfo = UTC,
+                 plan: StaffingPlan | None = None) -> DayChart:
+    """``plan``: the day's staffing plan when the caller has it already (a screen showing
+    the chart and the intraday gap reads and measures the history once)."""
     agents = _team_agents(uow, team_id)
-    plan = staffing_plan(uow, team_id, day, 1, goal, zone=zone)
+    plan = plan or staffing_plan(uow, team_id, day, 1, goal, zone=zone)
     shifts = _shifts(uow, agents, day, zone)
     start, end = _window(day, zone)
     arrived = interval_counts(uow.workforce.arrival_times(team_id, start, min(end, now)),
@@ -182,11 +186,13 @@ def intraday(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, goal: S
 
 
 def intraday_in(uow: UnitOfWork, team_id: int | None, goal: StaffingGoal,
-                now: datetime, zone: tzinfo = UTC) -> Intraday:
+                now: datetime, zone: tzinfo = UTC,
+                plan: StaffingPlan | None = None) -> Intraday:
+    """``plan``: today's staffing plan when the caller has it already."""
     day = now.astimezone(zone).date()
     start, _ = _window(day, zone)
     agents = _team_agents(uow, team_id)
-    plan = staffing_plan(uow, team_id, day, 1, goal, zone=zone)
+    plan = plan or staffing_plan(uow, team_id, day, 1, goal, zone=zone)
     shifts = _shifts(uow, agents, day, zone)
     arrived = interval_counts(uow.workforce.arrival_times(team_id, start, now), zone)
     presence = uow.workforce.presence([a.id for a in agents if a.id is not None], now,

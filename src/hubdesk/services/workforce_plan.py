@@ -42,7 +42,8 @@ TEMPLATES = (ShiftTemplate("early", 6 * 60, 17, 8), ShiftTemplate("day", 9 * 60,
 FULL_TIME = Contract("full_time", 32.0, 40.0, 5, tuple(t.name for t in TEMPLATES))
 REST_HOURS = 11.0
 # What an approved change request must keep: the rules the scheduler drafts the week by.
-WORK_RULES = WorkRules(REST_HOURS, FULL_TIME.max_hours, FULL_TIME.max_days)
+WORK_RULES = WorkRules(REST_HOURS, FULL_TIME.max_hours, FULL_TIME.max_days,
+                       FULL_TIME.min_hours)
 
 
 @dataclass(frozen=True)

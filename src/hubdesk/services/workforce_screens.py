@@ -26,7 +26,12 @@ from hubdesk.services.workforce_floor import (
     day_chart_in,
     intraday_in,
 )
-from hubdesk.services.workforce_plan import StaffingGoal, day_start, team_agents
+from hubdesk.services.workforce_plan import (
+    StaffingGoal,
+    day_start,
+    staffing_plan,
+    team_agents,
+)
 
 MY_DAYS = 14
 
@@ -84,11 +89,14 @@ def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None,
                                  | {r.agent_id for r in requests}
                                  | ({week.updated_by} if week and week.updated_by else set()))
         today = now.astimezone(zone).date()
+        # The chart and today's gap stand on the same forecast and handling time: read once.
+        plan = staffing_plan(uow, team_id, day, 1, goal, zone=zone)
         return WorkforceScreen(
-            teams, team_id, day, week_start, day_chart_in(uow, team_id, day, goal, now, zone),
-            week, members, names, adherence_in(uow, team_id, day, now, zone),
-            intraday_in(uow, team_id, goal, now, zone) if day == today else None, requests,
-            zone)
+            teams, team_id, day, week_start,
+            day_chart_in(uow, team_id, day, goal, now, zone, plan), week, members, names,
+            adherence_in(uow, team_id, day, now, zone),
+            intraday_in(uow, team_id, goal, now, zone, plan) if day == today else None,
+            requests, zone)
 
 
 def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,

@@ -1,5 +1,5 @@
 """/api/v1/notifications: the caller's own notices (SLA warnings, rules' notices, handoff
-answers), newest first, and marking them read."""
+answers, changes to their schedule), newest first, and marking them read."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["notifications"],
 class NotificationOut(BaseModel):
     id: int
     ticket_id: int | None
-    kind: str = Field(description="sla_step, rule or handoff")
+    kind: str = Field(description="sla_step, rule, handoff or schedule")
     text: str
     created_at: datetime
     read_at: datetime | None

@@ -28,6 +28,8 @@ from hubdesk.api.workforce_schemas import (
     StaffingIntervalOut,
     StaffingOut,
     SwapIn,
+    SwapOptionOut,
+    SwapOptionsOut,
     TeamAdherenceOut,
     WeekIn,
     adherence_out,
@@ -176,6 +178,15 @@ def my_shifts(app: AppDep, agent: AgentDep, first_day: DayQuery,
     return [ShiftOut.of(s) for s in app.workforce.my_shifts(
         agent, app.workforce.day_start(first), app.workforce.day_start(
             first + timedelta(days=days)))]
+
+
+@router.get("/my-shifts/{shift_id}/swap-options", response_model=SwapOptionsOut)
+def swap_options(shift_id: PathId, app: AppDep, agent: AgentDep) -> SwapOptionsOut:
+    """The shifts the caller may ask to swap one of their published shifts with: other active
+    agents' shifts of the same published week. The contract rules are checked on approval."""
+    found = app.workforce.swap_options(agent, shift_id)
+    return SwapOptionsOut(shift=ShiftOut.of(found.shift),
+                          options=[SwapOptionOut.named(s, found.names) for s in found.options])
 
 
 @router.get("/requests", response_model=list[RequestOut])
