@@ -277,18 +277,25 @@ def test_a_new_ticket_arrives_in_the_queue_without_a_reload(desk, server, browse
     shot(page, "queue-live")
 
 
+def _board_of_two(hub, desk):
+    """A coordinator and two shipping agents with routing profiles, for the team board."""
+    from hubdesk.services.routing_records import ProfileChange
+
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True).agent
+    busy, taker = (factories.staff(hub, teams=(desk["shipping"],),
+                                   with_password=True).agent for _ in range(2))
+    for person in (busy, taker):
+        hub.app.routing.update_profile(coordinator, person.id,
+                                       ProfileChange(skills={"shipping": 3}))
+    return coordinator, busy, taker
+
+
 def test_a_coordinator_reassigns_from_the_team_board_and_the_inbox_updates_live(
         desk, server, browser, sqlite_hub) -> None:
     from playwright.sync_api import expect
 
-    from hubdesk.services.routing_records import ProfileChange
-
     app = sqlite_hub.app
-    coordinator = factories.staff(sqlite_hub, Role.COORDINATOR, with_password=True).agent
-    busy, taker = (factories.staff(sqlite_hub, teams=(desk["shipping"],),
-                                   with_password=True).agent for _ in range(2))
-    for person in (busy, taker):
-        app.routing.update_profile(coordinator, person.id, ProfileChange(skills={"shipping": 3}))
+    coordinator, busy, taker = _board_of_two(sqlite_hub, desk)
     moved = desk["ids"][1]
     app.tickets.assign(coordinator, moved, busy.id)
     inbox = signed_in(browser, server, taker, path="/tickets?view=mine")
@@ -311,14 +318,8 @@ def test_a_coordinator_drags_a_ticket_onto_another_agents_row(desk, server, brow
                                                               sqlite_hub) -> None:
     from playwright.sync_api import expect
 
-    from hubdesk.services.routing_records import ProfileChange
-
     app = sqlite_hub.app
-    coordinator = factories.staff(sqlite_hub, Role.COORDINATOR, with_password=True).agent
-    busy, taker = (factories.staff(sqlite_hub, teams=(desk["shipping"],),
-                                   with_password=True).agent for _ in range(2))
-    for person in (busy, taker):
-        app.routing.update_profile(coordinator, person.id, ProfileChange(skills={"shipping": 3}))
+    coordinator, busy, taker = _board_of_two(sqlite_hub, desk)
     moved = desk["ids"][2]
     app.tickets.assign(coordinator, moved, busy.id)
     board = signed_in(browser, server, coordinator, path="/control#team")
