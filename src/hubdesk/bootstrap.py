@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
 from hubdesk.services.messagebus import MessageBus
 from hubdesk.services.rules import triggers as rule_triggers
+from hubdesk.services.sla_risk import ForecastMemo
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
 from hubdesk.store.migrate import connection_is_current, head_revision, upgrade
@@ -69,7 +71,9 @@ class Hub:
                                         mail_routing=mail_routing(self.settings),
                                         default_aht_s=self.settings.wfm_aht_s,
                                         workforce_zone=ZoneInfo(self.settings.wfm_timezone),
-                                        mail_sending=bool(self.settings.mail_smtp_host)))
+                                        mail_sending=bool(self.settings.mail_smtp_host),
+                                        console_forecast=ForecastMemo(timedelta(
+                                            seconds=self.settings.console_forecast_max_age_s))))
 
     def reload_triage(self) -> None:
         """Pick up newly trained models: fresh triage tools, and the application rebuilt on

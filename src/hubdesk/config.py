@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         default=2_000.0, gt=0, le=60_000,
         description="the same for e-mail filed in the background, where no client waits: "
                     "a busy machine should not leave mail without intent or mood")
+    console_forecast_max_age_s: float = Field(
+        default=10.0, ge=0, le=300,
+        description="how old the breach forecast on the control room and at-risk screens "
+                    "may be before it is worked out again (per server process; 0: on every "
+                    "refresh). The API always works it out afresh")
     languages: list[str] = Field(
         default_factory=list, description="the languages the desk works in (ISO 639-1); "
                                           "empty means any")

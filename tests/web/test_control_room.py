@@ -174,3 +174,30 @@ def test_unroutable_tickets_are_listed_with_why_and_can_be_routed_again(hub, cli
     assert hub.app.tickets.get(coordinator.agent, stuck.ticket.id).ticket.assignee_id \
         == billing.agent.id
     assert "unroutable-list" not in client.get("/control").text
+
+
+def test_the_breach_forecast_is_kept_a_few_seconds_and_the_screen_says_when_it_was_made(hub):
+    admin = configure(hub).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    coordinator = factories.staff(hub, Role.COORDINATOR).agent
+    agent(hub, coordinator, {"returns": 3})
+    now = datetime.now(UTC)
+    first = ticket(hub, admin, at=now - timedelta(minutes=50))
+    room = hub.app.routing.control_room(coordinator, now=now)
+    assert room.forecast_at == now and [f.ticket_id for f in room.at_risk] == [first.ticket.id]
+    second = ticket(hub, admin, at=now - timedelta(minutes=55))
+    # within the ten seconds the desk allows, the forecast is not worked out again …
+    kept = hub.app.routing.control_room(coordinator, now=now + timedelta(seconds=9))
+    assert kept.forecast_at == now and kept.at_risk_total == 1
+    # … but everything else on the screen is read afresh, and the API's forecast is fresh
+    assert sum(line.waiting for line in kept.lines) == 2
+    later = now + timedelta(seconds=9)
+    assert hub.app.sla.recent_forecast(coordinator, now=later)[0] == now
+    assert len(hub.app.sla.forecast_breaches(coordinator, now=later).at_risk) == 2
+    fresh = hub.app.routing.control_room(coordinator, now=now + timedelta(seconds=10))
+    assert fresh.forecast_at == now + timedelta(seconds=10)
+    assert {f.ticket_id for f in fresh.at_risk} == {first.ticket.id, second.ticket.id}
+    # a read for an earlier instant than the kept forecast's is worked out for that instant
+    earlier = hub.app.routing.control_room(coordinator, now=now + timedelta(seconds=5))
+    assert earlier.forecast_at == now + timedelta(seconds=5)

@@ -85,6 +85,9 @@ def run(*, db: str = "sqlite", tickets: int = 100_000, requests: int = 200, work
         "worst_list_p95_ms": max((s["p95_ms"] for s in api), default=None),
         "worst_search_p95_ms": max((s["p95_ms"] for s in searches), default=None),
         "similar_solved": similar,
+        # the server's setting (HUBDESK_CONSOLE_FORECAST_MAX_AGE_S): how long the control room
+        # and at-risk screens reuse a breach forecast; 0 times working it out on every request
+        "console_forecast_max_age_s": Settings().console_forecast_max_age_s,
         "targets": TARGETS,
     }
 

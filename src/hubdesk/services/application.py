@@ -122,6 +122,8 @@ class Dependencies:
     default_aht_s: float = 600.0  # workforce staffing's handling time when none is given
     workforce_zone: tzinfo = UTC  # whose local days, weeks and intervals workforce plans in
     mail_sending: bool = False  # an outgoing mail server is set up: queued mail is sent
+    # the console's breach forecast, kept a few seconds between refreshes
+    console_forecast: sla_risk.ForecastMemo = field(default_factory=sla_risk.ForecastMemo)
 
     @property
     def safety(self) -> SafetyPolicy:
@@ -524,7 +526,14 @@ class SlaUseCases(_UseCases):
                           now: datetime | None = None) -> sla_risk.RiskReport:
         """Each ticket waiting for an agent: its chance of missing its answer deadline."""
         return sla_risk.forecast_breaches(self._uows, actor, now=self._now(now),
-                                          threshold=threshold)
+                                          threshold=threshold)[1]
+
+    def recent_forecast(self, actor: Agent, *, now: datetime | None = None
+                        ) -> tuple[datetime, sla_risk.RiskReport]:
+        """The same for a console screen: one made a few seconds ago may be given, with when
+        it was made (`sla_risk.ForecastMemo`)."""
+        return sla_risk.forecast_breaches(self._uows, actor, now=self._now(now),
+                                          memo=self._deps.console_forecast)
 
     def sweep(self, *, now: datetime | None = None) -> sla_sweep.SweepResult:
         """Fire the ladder steps and breaches due by now (the periodic job calls this)."""
@@ -685,7 +694,8 @@ class RoutingUseCases(_UseCases):
     def control_room(self, actor: Agent, *,
                      now: datetime | None = None) -> control_room.ControlRoom:
         """Every queue, agent, likely breach and stuck item of the desk, for coordinators."""
-        return control_room.control_room(self._uows, actor, now=self._now(now))
+        return control_room.control_room(self._uows, actor, now=self._now(now),
+                                         memo=self._deps.console_forecast)
 
     def board(self, actor: Agent, *, now: datetime | None = None
               ) -> list[routing_admin.AgentBoardRow]:

@@ -5,6 +5,9 @@ forecast breaches, arrivals in the last hour), every agent's presence, load and 
 with their oldest tickets (to move to someone else),
 the likeliest breaches, handoffs waiting on departments, unroutable tickets and quarantined
 e-mail. Each part is one grouped query or one bounded read, whatever the desk's size.
+
+The breach forecast is the costly part (`sla_risk.ForecastMemo` says why it is kept a few
+seconds); everything else on the screen is read afresh each time.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from hubdesk.domain.errors import PermissionDenied
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.routing_admin import BOARD_ROLES, AgentBoardRow, board_in
 from hubdesk.services.routing_records import TicketRoutingState
-from hubdesk.services.sla_risk import BreachForecast, forecast_in
+from hubdesk.services.sla_risk import BreachForecast, ForecastMemo, forecast_in
 from hubdesk.services.views import AssignedTicket
 
 ARRIVAL_WINDOW = timedelta(hours=1)
@@ -48,6 +51,7 @@ class ControlRoom:
     work: dict[int, list[AssignedTicket]]  # agent id → their oldest unresolved tickets
     at_risk: list[BreachForecast]  # the likeliest breaches
     at_risk_total: int
+    forecast_at: datetime  # when the breach forecast was made (see `ForecastMemo`)
     handoffs_waiting: int
     handoffs_overdue: int
     unroutable: int
@@ -57,13 +61,16 @@ class ControlRoom:
     unroutable_tickets: list[TicketRoutingState]  # the first few, with why, to act on
 
 
-def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> ControlRoom:
+def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
+                 memo: ForecastMemo | None = None) -> ControlRoom:
     if actor.role not in BOARD_ROLES:
         raise PermissionDenied("the control room is for team leads, coordinators, managers "
                                "and administrators")
     with uows(write=False) as uow:
         teams = {team.id: team.name for team in uow.structure.teams()}
-        likely = forecast_in(uow, now).at_risk
+        forecast_at, report = (memo or ForecastMemo(timedelta(0))).forecast(
+            now, lambda: forecast_in(uow, now))
+        likely = report.at_risk
         risky = Counter(f.team_id for f in likely)
         lines = [QueueLine(line.team_id, teams.get(line.team_id, "No team"),
                            line.unresolved, line.waiting,
@@ -78,7 +85,8 @@ def control_room(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Con
         room = ControlRoom(
             now, sorted(lines, key=lambda q: (-(q.oldest_wait or timedelta(0)).total_seconds(),
                                               q.team_name)),
-            board_in(uow, now), work, likely[:MOST_AT_RISK], len(likely), handoffs, overdue,
+            board_in(uow, now), work, likely[:MOST_AT_RISK], len(likely), forecast_at,
+            handoffs, overdue,
             uow.routing.count_unroutable(), uow.mail.count_quarantined(),
             uow.workforce.last_breaks(now - BREAK_LOOKBACK),
             uow.routing.unroutable(UNROUTABLE_LISTED))

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import math
 import statistics
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent
@@ -131,6 +132,34 @@ def _answer_clock(clocks: list[SlaClock]) -> SlaClock | None:
         if running else None
 
 
+@dataclass
+class ForecastMemo:
+    """The latest forecast, reused while younger than ``max_age`` (one made at a later
+    instant than asked for is not reused).
+
+    A forecast reads up to two thousand waiting tickets and works out the line ahead of each.
+    The control room and the at-risk page are refreshed by every change on the desk, so each
+    coordinator's screen would otherwise work it out again several times a second; they show
+    one at most a few seconds old and say when it was made. One per server process."""
+
+    max_age: timedelta = timedelta(seconds=10)
+    _kept: tuple[datetime, RiskReport] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def forecast(self, now: datetime, work_out: Callable[[], RiskReport]
+                 ) -> tuple[datetime, RiskReport]:
+        """(when it was made, the forecast)."""
+        with self._lock:
+            kept = self._kept
+        if kept is not None and timedelta(0) <= now - kept[0] < self.max_age:
+            return kept
+        made = (now, work_out())
+        with self._lock:
+            if self._kept is None or self._kept[0] <= now:
+                self._kept = made
+        return made
+
+
 def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRESHOLD,
                 limit: int = MAX_WAITING) -> RiskReport:
     settings = settings_in(uow)
@@ -211,13 +240,19 @@ def _pile_forecasts(assigned: list[tuple[int, str, str, int | None, int, str]],
 
 
 def forecast_breaches(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
-                      threshold: float = DEFAULT_THRESHOLD) -> RiskReport:
-    """The at-risk view: every waiting ticket's chance of missing its answer deadline."""
+                      threshold: float = DEFAULT_THRESHOLD,
+                      memo: ForecastMemo | None = None) -> tuple[datetime, RiskReport]:
+    """The at-risk view: every waiting ticket's chance of missing its answer deadline, and
+    when it was worked out (a kept one from ``memo`` if young enough)."""
     if actor.role not in BOARD_ROLES:
         raise PermissionDenied("breach forecasts are for team leads, coordinators, managers "
                                "and administrators")
     if not 0 < threshold <= 1:
         raise ValidationFailed("the threshold is a probability above 0 and at most 1",
                                {"threshold": "out of range"})
+    if memo is None:
+        with uows(write=False) as uow:
+            return now, forecast_in(uow, now, threshold)
     with uows(write=False) as uow:
-        return forecast_in(uow, now, threshold)
+        made, report = memo.forecast(now, lambda: forecast_in(uow, now))
+    return made, replace(report, threshold=threshold)

@@ -22,7 +22,7 @@ SHOWN = 200  # rows on the page; the likeliest come first
 @router.get("/at-risk")
 async def at_risk(request: Request, agent: AgentDep) -> Response:
     try:
-        report = await run_in_threadpool(app_of(request).sla.forecast_breaches, agent)
+        made_at, report = await run_in_threadpool(app_of(request).sla.recent_forecast, agent)
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
@@ -31,5 +31,6 @@ async def at_risk(request: Request, agent: AgentDep) -> Response:
             for f in report.forecasts[:SHOWN]]
     assigned_rows = [(f, timedelta(seconds=f.business_seconds_left))
                      for f in report.assigned_forecasts[:SHOWN]]
-    return render(request, "at_risk.html", 200, agent=agent, report=report, rows=rows,
+    return render(request, "at_risk.html", 200, agent=agent, report=report, made_at=made_at,
+                  rows=rows,
                   assigned_rows=assigned_rows, live="refresh")
