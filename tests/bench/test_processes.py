@@ -38,6 +38,10 @@ def test_every_process_of_the_tree_is_read_with_its_peak_and_their_sum() -> None
     assert pids[0] == parent.pid and len(pids) == 2
     child = memory["processes"][1]
     assert child["peak_rss_mib"] >= 64 and child["peak_rss_mib"] >= child["rss_mib"] > 0
+    # the 64 MiB block is the child's own heap, not a mapped file, and its alone in Pss
+    assert child["own_rss_mib"] >= 64 and child["file_rss_mib"] >= 0
+    assert child["pss_mib"] >= 64 and child["rss_mib"] >= child["pss_mib"] - 0.1
+    assert memory["pss_sum_mib"] >= 64
     assert memory["peak_rss_sum_mib"] == pytest.approx(
         sum(p["peak_rss_mib"] for p in memory["processes"]), abs=0.11)
 

@@ -5,6 +5,12 @@ started. It must be read while the processes still run, so a benchmark reads it 
 of its load, before stopping the server. The sum over processes is an upper bound of what
 they held together: each peak may come at a different moment, and pages shared after a fork
 are counted in each process that maps them.
+
+So the resident memory at the end of the load is also split, as the kernel counts it, into
+the process's own (``RssAnon``: its heap, what it alone costs) and pages of mapped files
+(``RssFile``: code and memory-mapped models, kept once in the page cache however many
+processes map them and dropped under pressure), with its proportional share (``Pss``, from
+``smaps_rollup``: each shared page divided among the processes sharing it).
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ class ProcessMemory:
     role: str
     peak_rss_mib: float
     rss_mib: float
+    own_rss_mib: float | None = None  # RssAnon
+    file_rss_mib: float | None = None  # RssFile
+    pss_mib: float | None = None
 
 
 def children_of(pid: int, proc: Path = PROC) -> list[int]:
@@ -61,12 +70,29 @@ def memory_of(pid: int, proc: Path = PROC) -> ProcessMemory | None:
     kib = {}
     for line in status.splitlines():
         name, _, value = line.partition(":")
-        if name in ("VmHWM", "VmRSS"):
+        if name in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
             kib[name] = int(value.split()[0])
     if "VmHWM" not in kib:  # a kernel thread or a zombie holds no memory of its own
         return None
     return ProcessMemory(pid, _role(command), round(kib["VmHWM"] / 1024, 1),
-                         round(kib.get("VmRSS", 0) / 1024, 1))
+                         round(kib.get("VmRSS", 0) / 1024, 1), _mib(kib.get("RssAnon")),
+                         _mib(kib.get("RssFile")), _mib(_pss_kib(pid, proc)))
+
+
+def _mib(kib: int | None) -> float | None:
+    return None if kib is None else round(kib / 1024, 1)
+
+
+def _pss_kib(pid: int, proc: Path) -> int | None:
+    try:  # readable for one's own processes; absent on old kernels
+        rollup = (proc / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return None
+    for line in rollup.splitlines():
+        name, _, value = line.partition(":")
+        if name == "Pss":
+            return int(value.split()[0])
+    return None
 
 
 def _role(command: list[bytes]) -> str:
@@ -98,6 +124,9 @@ def peak_memory(pid: int | None, proc: Path = PROC) -> dict[str, Any]:
         roles[0] = "supervisor"
     return {
         "processes": [{"pid": m.pid, "role": role, "peak_rss_mib": m.peak_rss_mib,
-                       "rss_mib": m.rss_mib} for m, role in zip(readings, roles, strict=True)],
+                       "rss_mib": m.rss_mib, "own_rss_mib": m.own_rss_mib,
+                       "file_rss_mib": m.file_rss_mib, "pss_mib": m.pss_mib}
+                      for m, role in zip(readings, roles, strict=True)],
         "peak_rss_sum_mib": round(sum(m.peak_rss_mib for m in readings), 1),
+        "pss_sum_mib": round(sum(m.pss_mib or 0.0 for m in readings), 1),
     }
