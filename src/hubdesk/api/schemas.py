@@ -414,6 +414,18 @@ class CustomerOut(BaseModel):
                                     reason=block.reason) if block else None)
 
 
+class CustomerMergeIn(Strict):
+    source_id: int = Field(ge=1, le=MAX_ID, description="the customer merged into this one; "
+                                                       "removed afterwards")
+
+
+class CustomerMergeOut(BaseModel):
+    customer: CustomerOut = Field(description="the customer kept, with the other's "
+                                              "identities, tickets and exclusions")
+    absorbed_id: int
+    tickets_moved: list[int]
+
+
 class BlockOut(BaseModel):
     at: datetime
     by_agent_id: int

@@ -99,3 +99,28 @@ def display_name_from_email(email: str) -> str:
     local = email.split("@", 1)[0]
     words = [w for w in re.split(r"[._\-+]+", local) if w and not w.isdigit()]
     return " ".join(w.capitalize() for w in words) or email
+
+
+_TIER_RANK = {Tier.STANDARD: 0, Tier.PREMIUM: 1, Tier.VIP: 2}
+
+
+def merged_customer(kept: Customer, absorbed: Customer) -> Customer:
+    """One person known under two records (two addresses, a phone and an e-mail): ``kept``
+    takes ``absorbed``'s identities; what ``kept`` lacks (organisation, language, custom
+    fields) comes from ``absorbed``; the higher tier wins, so a VIP is never served as a
+    standard customer for having written from another address; notes are joined; and a
+    block on either stays, since it protected agents from this person."""
+    if kept.id is not None and kept.id == absorbed.id:
+        raise ValidationFailed("a customer cannot be merged into themselves",
+                               {"source_id": "the same customer"})
+    seen = set(kept.identities)
+    identities = list(kept.identities) + [i for i in absorbed.identities if i not in seen]
+    notes = "\n\n".join(text for text in (kept.notes.strip(), absorbed.notes.strip()) if text)
+    tier = max(kept.tier, absorbed.tier, key=_TIER_RANK.__getitem__)
+    return Customer(
+        id=kept.id, name=kept.name, identities=identities,
+        organisation_id=kept.organisation_id if kept.organisation_id is not None
+        else absorbed.organisation_id,
+        tier=tier, language=kept.language or absorbed.language, notes=notes,
+        custom_fields={**absorbed.custom_fields, **kept.custom_fields},
+        blocked=kept.blocked or absorbed.blocked)

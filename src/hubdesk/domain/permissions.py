@@ -330,3 +330,11 @@ def check_rules_admin(agent: Agent) -> None:
     """Automation rules act on every ticket: administrators and managers set them up."""
     if agent.role not in RULE_ADMIN_ROLES:
         raise PermissionDenied("managing automation rules needs an administrator or a manager")
+
+
+def check_may_merge_customers(agent: Agent) -> None:
+    """Merging moves every ticket of one customer to another, tickets of any team: those who
+    see the whole desk may."""
+    if not agent.oversees_everything:
+        raise PermissionDenied("merging customers is for coordinators, managers and "
+                               "administrators")

@@ -42,6 +42,7 @@ from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
 from hubdesk.services import (
     auth,
     control_room,
+    customer_merge,
     directory,
     feedback,
     handoffs,
@@ -77,8 +78,10 @@ from hubdesk.services import queue as queues
 from hubdesk.services.customers import (
     CustomerScreen,
     NewTicketChoices,
+    OrganisationScreen,
     customer_screen,
     new_ticket_choices,
+    organisation_screen,
 )
 from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
@@ -322,10 +325,26 @@ class DirectoryUseCases(_UseCases):
     def customer(self, actor: Agent, customer_id: int) -> Customer:
         return directory.get_customer(self._uows, actor, customer_id)
 
+    def preview_customer_merge(self, actor: Agent, kept_id: int,
+                               absorbed_id: int) -> customer_merge.MergePreview:
+        return customer_merge.preview_merge(self._uows, actor, kept_id, absorbed_id)
+
+    def merge_customers(self, actor: Agent, kept_id: int, absorbed_id: int, *,
+                        now: datetime | None = None) -> customer_merge.CustomerMerge:
+        """One person under two records: ``absorbed_id``'s tickets, identities and wishes
+        go to ``kept_id``, and the absorbed record is removed."""
+        return customer_merge.merge_customers(self._uows, actor, kept_id, absorbed_id,
+                                              now=self._now(now))
+
     def customer_screen(self, actor: Agent, customer_id: int, *,
                         cursor: str | None = None) -> CustomerScreen:
         """The console's customer page: the customer, organisation and tickets, one read."""
         return customer_screen(self._uows, actor, customer_id, cursor=cursor)
+
+    def organisation_screen(self, actor: Agent, organisation_id: int, *,
+                            cursor: str | None = None) -> OrganisationScreen:
+        """The console's organisation page: its customers and their tickets, one read."""
+        return organisation_screen(self._uows, actor, organisation_id, cursor=cursor)
 
     def new_ticket_choices(self, actor: Agent, customer_id: int | None) -> NewTicketChoices:
         """The console's new-ticket form: teams, and the known customer if one is given."""

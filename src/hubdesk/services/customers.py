@@ -49,6 +49,33 @@ def customer_screen(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, *,
         return CustomerScreen(customer, organisation, tickets, exclusions, excludable)
 
 
+MAX_MEMBERS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class OrganisationScreen:
+    organisation: Organisation
+    customers: list[Customer]  # by name, at most MAX_MEMBERS_SHOWN
+    more_customers: bool
+    tickets: Page  # of all its customers, newest first, within the caller's scope
+
+
+def organisation_screen(uows: UnitOfWorkFactory, actor: Agent, organisation_id: int, *,
+                        cursor: str | None = None) -> OrganisationScreen:
+    check_directory_read(actor, DirectoryKind.CUSTOMERS)
+    with uows(write=False) as uow:
+        organisation = uow.customers.get_organisation(organisation_id)
+        if organisation is None:
+            raise NotFound(f"organisation {organisation_id} was not found")
+        members = uow.customers.of_organisation(organisation_id, MAX_MEMBERS_SHOWN + 1)
+        tickets = uow.tickets.page(
+            ticket_scope(actor), TicketFilter(organisation_id=organisation_id,
+                                              order=TicketOrder.CREATED),
+            MAX_TICKETS_SHOWN, cursor)
+    return OrganisationScreen(organisation, members[:MAX_MEMBERS_SHOWN],
+                              len(members) > MAX_MEMBERS_SHOWN, tickets)
+
+
 @dataclass(frozen=True)
 class NewTicketChoices:
     teams: list[Team]

@@ -31,6 +31,7 @@ class TicketFilter:
     team_id: int | None = None
     department_id: int | None = None
     requester_id: int | None = None
+    organisation_id: int | None = None  # tickets of the organisation's customers
     query: str | None = None
     channel: Channel | None = None
     tag: str | None = None

@@ -154,6 +154,31 @@ class SqlCustomerRepository:
                         .where(t.customer_identities.c.customer_id == customer.id))
         self._write_identities(customer)
 
+    def absorb(self, source_id: int, target_id: int) -> list[int]:
+        """Give everything of customer ``source_id`` to ``target_id`` and remove the source:
+        their tickets, their messages' authorship, their identities and the agents they asked
+        not to be served by. The target's own record is saved by the caller. Returns the ids
+        of the tickets moved."""
+        tk, m, ex = t.tickets, t.messages, t.customer_excluded_agents
+        moved = [int(r.id) for r in self.db.execute(
+            select(tk.c.id).where(tk.c.requester_id == source_id).order_by(tk.c.id))]
+        if moved:
+            self.db.execute(update(tk).where(tk.c.requester_id == source_id)
+                            .values(requester_id=target_id))
+        self.db.execute(update(m).where(m.c.author_kind == "customer",
+                                        m.c.author_id == source_id).values(author_id=target_id))
+        already = select(ex.c.agent_id).where(ex.c.customer_id == target_id)
+        self.db.execute(insert(ex).from_select(
+            ["customer_id", "agent_id", "reason", "created_at", "created_by_id"],
+            select(literal(target_id, t.Id), ex.c.agent_id, ex.c.reason, ex.c.created_at,
+                   ex.c.created_by_id)
+            .where(ex.c.customer_id == source_id, ex.c.agent_id.not_in(already))))
+        self.db.execute(delete(ex).where(ex.c.customer_id == source_id))
+        self.db.execute(delete(t.customer_identities)
+                        .where(t.customer_identities.c.customer_id == source_id))
+        self.db.execute(delete(t.customers).where(t.customers.c.id == source_id))
+        return moved
+
     def page(self, query: str | None, limit: int, after_id: int | None) -> list[Customer]:
         select_customers = select(t.customers).order_by(t.customers.c.id).limit(limit)
         if after_id is not None:
@@ -166,6 +191,12 @@ class SqlCustomerRepository:
                 t.customers.c.id.in_(by_identity),
                 t.customers.c.name.ilike(f"{_escape_like(needle)}%", escape="\\")))
         return self._from_rows(list(self.db.execute(select_customers).all()))
+
+    def of_organisation(self, organisation_id: int, limit: int) -> list[Customer]:
+        """The organisation's customers by name, at most ``limit``."""
+        return self._from_rows(list(self.db.execute(
+            select(t.customers).where(t.customers.c.organisation_id == organisation_id)
+            .order_by(t.customers.c.name, t.customers.c.id).limit(limit)).all()))
 
     def add_organisation(self, organisation: Organisation, at: datetime) -> int:
         organisation.id = self.db.execute(insert(t.organisations).values(

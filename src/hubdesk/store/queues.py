@@ -128,12 +128,15 @@ def filter_conditions(db: Connection, filters: TicketFilter) -> list[Any]:
         conditions.append(tk.c.assignee_id.is_(None))
     elif filters.assignee_id is not None:
         conditions.append(tk.c.assignee_id == filters.assignee_id)
-    if filters.team_id is not None:
-        conditions.append(tk.c.team_id == filters.team_id)
-    if filters.department_id is not None:
-        conditions.append(tk.c.department_id == filters.department_id)
-    if filters.requester_id is not None:
-        conditions.append(tk.c.requester_id == filters.requester_id)
+    for wanted, column in ((filters.team_id, tk.c.team_id),
+                           (filters.department_id, tk.c.department_id),
+                           (filters.requester_id, tk.c.requester_id)):
+        if wanted is not None:
+            conditions.append(column == wanted)
+    if filters.organisation_id is not None:
+        conditions.append(tk.c.requester_id.in_(
+            select(t.customers.c.id).where(t.customers.c.organisation_id
+                                           == filters.organisation_id)))
     if filters.channel is not None:
         conditions.append(tk.c.channel == filters.channel.value)
     if filters.tag:

@@ -20,6 +20,7 @@ from hubdesk.domain.errors import TooManyAttempts
 from hubdesk.services.ports import StoreUnavailable
 from hubdesk.web import (
     control,
+    customer_merge,
     customers,
     handoffs,
     live,
@@ -54,6 +55,7 @@ def install(app: FastAPI) -> None:
     app.include_router(queue.router)
     app.include_router(new_ticket.router)
     app.include_router(customers.router)
+    app.include_router(customer_merge.router)
     app.include_router(routing_actions.router)
     app.include_router(tickets.router)
     app.include_router(handoffs.router)

@@ -1,5 +1,6 @@
 """The customer page: identities, tier, organisation, notes, every ticket of theirs, and the
-agents they asked not to be served by again."""
+agents they asked not to be served by again; the organisation page: its customers and all
+their tickets."""
 
 from __future__ import annotations
 
@@ -36,6 +37,23 @@ async def customer_page(request: Request, customer_id: int, agent: AgentDep) -> 
     return render(request, "customer.html", agent=agent, customer=screen.customer,
                   organisation=screen.organisation, page=screen.tickets,
                   exclusions=screen.exclusions, excludable=screen.excludable)
+
+
+@router.get("/organisations/{organisation_id:int}")
+async def organisation_page(request: Request, organisation_id: int,
+                            agent: AgentDep) -> Response:
+    try:
+        screen = await run_in_threadpool(partial(
+            app_of(request).directory.organisation_screen, agent, organisation_id,
+            cursor=request.query_params.get("cursor") or None))
+    except NotFound as missing:
+        return render(request, "error.html", 404, agent=agent, title="Not found",
+                      detail=f"{missing}.")
+    except DomainError as error:
+        return render(request, "error.html", error.status, agent=agent,
+                      title="Not available", detail=f"{error}.")
+    return render(request, "organisation.html", agent=agent, screen=screen,
+                  page=screen.tickets)
 
 
 @router.post("/customers/{customer_id:int}/notes")

@@ -37,7 +37,8 @@ _WHAT = {
 }
 
 _FIELDS = {"assignee_id": "assignee", "team_id": "team", "department_id": "department",
-           "merged_into_id": "merged into", "solved_at": "solved at"}
+           "merged_into_id": "merged into", "solved_at": "solved at",
+           "requester_id": "customer"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class Names:
             return lookups[name].get(value, f"#{value}")
         if name == "merged_into_id":
             return f"#{value}"
+        if name == "requester_id" and isinstance(value, int):
+            return f"customer #{value}"
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         if isinstance(value, dict):
@@ -102,7 +105,7 @@ def describe(events: list[StoredEvent], names: Names) -> list[HistoryLine]:
             if event.data.get("step"):
                 what += f": {str(event.data['step']).replace('_', ' ')} notified"
         elif event.kind in ("sender_blocked", "security_escalated", "escalated",
-                            "deescalated") and event.data.get("reason"):
+                            "deescalated", "updated") and event.data.get("reason"):
             what = f"{what}: {event.data['reason']}"
         elif event.kind == "triage_corrected":
             verdict = "abusive" if event.data.get("verdict") == "abusive" else "difficult"

@@ -11,6 +11,8 @@ from hubdesk.api.schemas import (
     AgentIn,
     AgentOut,
     CustomerIn,
+    CustomerMergeIn,
+    CustomerMergeOut,
     CustomerOut,
     DepartmentOut,
     GroupIn,
@@ -61,6 +63,14 @@ def patch_customer(customer_id: PathId, body: CustomerIn, app: AppDep,
                    agent: AgentDep) -> CustomerOut:
     return CustomerOut.of(app.directory.update_customer(agent, customer_id,
                                                   _customer_input(body)))
+
+
+@router.post("/customers/{customer_id}/merge", response_model=CustomerMergeOut)
+def merge_customers(customer_id: PathId, body: CustomerMergeIn, app: AppDep,
+                    agent: AgentDep) -> CustomerMergeOut:
+    merged = app.directory.merge_customers(agent, customer_id, body.source_id)
+    return CustomerMergeOut(customer=CustomerOut.of(merged.customer),
+                            absorbed_id=merged.absorbed_id, tickets_moved=merged.tickets_moved)
 
 
 def _agent_input(body: AgentIn) -> service.AgentInput:

@@ -1,0 +1,73 @@
+"""Merging two customer records of one person from the customer page: find the other record,
+see what will move, confirm."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from hubdesk.domain.errors import DomainError
+from hubdesk.web.render import render
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+
+router = APIRouter(include_in_schema=False)
+
+CANDIDATES = 10
+MAX_SEARCH = 200
+
+
+@router.get("/customers/{customer_id:int}/merge")
+async def merge_page(request: Request, customer_id: int, agent: AgentDep) -> Response:
+    """With ``source_id``: what merging that record into this one would do. With ``q`` (a
+    name, an address, a phone number or a customer number): the records it finds."""
+    app = app_of(request)
+    source = request.query_params.get("source_id", "")
+    query = request.query_params.get("q", "").strip()[:MAX_SEARCH]
+    try:
+        kept = await run_in_threadpool(app.directory.customer, agent, customer_id)
+        if source.isdigit() and len(source) <= 18:
+            preview = await run_in_threadpool(app.directory.preview_customer_merge, agent,
+                                              customer_id, int(source))
+            return render(request, "customer_merge.html", agent=agent, kept=kept,
+                          preview=preview, query=query, candidates=[], more=False,
+                          problem=None)
+        candidates = []
+        if query:
+            number = query.removeprefix("#")
+            if number.isdigit() and len(number) <= 18:
+                candidates = [await run_in_threadpool(app.directory.customer, agent,
+                                                      int(number))]
+            else:
+                candidates = await run_in_threadpool(partial(
+                    app.directory.customers, agent, query, CANDIDATES + 1))
+        candidates = [c for c in candidates if c.id != customer_id]
+    except DomainError as error:
+        return render(request, "customer_merge.html", error.status, agent=agent,
+                      kept=None, preview=None, query=query, candidates=[], more=False,
+                      problem=f"{error}.")
+    return render(request, "customer_merge.html", agent=agent, kept=kept, preview=None,
+                  query=query, candidates=candidates[:CANDIDATES],
+                  more=len(candidates) > CANDIDATES, problem=None)
+
+
+@router.post("/customers/{customer_id:int}/merge")
+async def merge(request: Request, customer_id: int, form: FormDep,
+                agent: AgentDep) -> Response:
+    source = str(form.get("source_id") or "")
+    if not source.isdigit() or len(source) > 18:
+        flash(request, "error", "Choose the record to merge into this one.")
+        return RedirectResponse(f"/customers/{customer_id}/merge", status_code=303)
+    try:
+        merged = await run_in_threadpool(app_of(request).directory.merge_customers, agent,
+                                         customer_id, int(source))
+    except DomainError as error:
+        flash(request, "error", f"Nothing was merged: {error}.")
+        return RedirectResponse(f"/customers/{customer_id}/merge?source_id={source}",
+                                status_code=303)
+    moved = len(merged.tickets_moved)
+    flash(request, "ok", f"Customer #{merged.absorbed_id} merged into this one: "
+                         f"{moved} ticket{'' if moved == 1 else 's'} moved.")
+    return RedirectResponse(f"/customers/{customer_id}", status_code=303)
