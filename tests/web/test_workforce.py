@@ -179,3 +179,33 @@ def test_the_workforce_page_measures_the_handling_time_once(hub, client):
     # The handling measure reads the messages of the history's tickets (one statement).
     trails = [s for s in statements if "author_kind" in s and "FROM messages" in s]
     assert len(trails) == 1
+
+
+def test_a_team_with_its_own_time_zone_is_planned_and_shown_on_its_clock(hub, client):
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    team, coordinator, rep = _desk(hub)  # the desk itself plans in UTC
+    admin = factories.staff(hub, Role.ADMIN).agent
+    hub.app.directory.update_team(admin, team.id, time_zone="Asia/Tokyo")
+    today = datetime.now(tokyo).date()
+    week = hub.app.workforce.start_week(coordinator, team.id, today)
+    view = {"team_id": str(team.id), "day": today.isoformat()}
+    sign_in(client, coordinator)
+    page = client.get(f"/workforce?team_id={team.id}")
+    assert "Day (Asia/Tokyo)" in page.text and "Starts (Asia/Tokyo)" in page.text
+    assert f'value="{today.isoformat()}"' in page.text  # today on Tokyo's clock
+    post_form(client, f"/workforce/schedules/{week.id}/shifts", {
+        **view, "agent_id": str(rep.id), "starts_at": f"{today}T09:00",
+        "ends_at": f"{today}T17:00"}, page="/workforce")
+    [shift] = hub.app.workforce.schedule(coordinator, week.id).shifts
+    assert shift.starts_at == datetime.combine(today, time(9), tzinfo=tokyo)
+    hub.app.workforce.publish(coordinator, week.id)
+    shown = client.get(f"/workforce?team_id={team.id}&day={today}")
+    assert "09:00–17:00" in shown.text
+    with TestClient(create_app(hub), raise_server_exceptions=False) as theirs:
+        sign_in(theirs, rep)
+        mine = theirs.get("/my-schedule")
+        assert "Times are Asia/Tokyo." in mine.text
+        assert "<td>09:00</td><td>17:00</td>" in mine.text

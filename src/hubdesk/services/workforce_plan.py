@@ -1,8 +1,9 @@
 """Forecasting a team's contacts from the desk's own tickets, staffing them interval by
 interval, and drafting a team's week with the team scheduler (`workforce/`).
 
-Days, half-hour intervals and shift templates follow the local clock of the desk's time zone
-(`HUBDESK_WFM_TIMEZONE`): a day starts at local midnight, so a day with a clock change has 46 or
+Days, half-hour intervals and shift templates follow the local clock of the team's time zone
+(`teams.time_zone`; a team without one, and the desk as a whole, follow the desk's,
+`HUBDESK_WFM_TIMEZONE`): a day starts at local midnight, so a day with a clock change has 46 or
 50 intervals, and a 09:00 shift starts at 09:00 local time whatever the offset. Instants stay
 UTC. A ticket is one contact, counted in the interval it was opened in; a day between the first
 ticket of the history and the day before the forecast with no ticket at an interval counts zero
@@ -15,9 +16,10 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
-from hubdesk.domain.agents import Agent, Role
-from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.agents import Agent, Role, Team
+from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek, WorkRules
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork
@@ -99,6 +101,22 @@ class StaffingPlan:
 
 
 STEP = timedelta(minutes=INTERVAL_MINUTES)
+
+
+def zone_of(team: Team | None, desk: tzinfo) -> tzinfo:
+    """The zone a team plans in: its own, or the desk's."""
+    return ZoneInfo(team.time_zone) if team is not None and team.time_zone else desk
+
+
+def team_zone(uow: UnitOfWork, team_id: int | None, desk: tzinfo) -> tzinfo:
+    """The zone ``team_id`` plans in (the desk's for the whole desk); an unknown team is not
+    found."""
+    if team_id is None:
+        return desk
+    team = uow.structure.get_team(team_id)
+    if team is None:
+        raise NotFound(f"team {team_id} was not found")
+    return zone_of(team, desk)
 
 
 def day_start(day: date, zone: tzinfo = UTC) -> datetime:

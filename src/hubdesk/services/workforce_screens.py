@@ -31,6 +31,7 @@ from hubdesk.services.workforce_plan import (
     day_start,
     staffing_plan,
     team_agents,
+    zone_of,
 )
 
 MY_DAYS = 14
@@ -49,7 +50,7 @@ class WorkforceScreen:
     adherence: TeamAdherence | None
     intraday: Intraday | None  # only for today
     requests: list[ChangeRequest]
-    zone: tzinfo = UTC  # the desk's: days, weeks and times on the screen are its local ones
+    zone: tzinfo = UTC  # the team's (or the desk's): days, weeks and times on the screen
 
 
 @dataclass(frozen=True)
@@ -59,27 +60,32 @@ class MySchedule:
     requests: list[ChangeRequest]
     teammates_shifts: list[PlannedShift] = field(default_factory=list)  # to swap with
     names: dict[int, str] = field(default_factory=dict)
-    zone: tzinfo = UTC
+    zone: tzinfo = UTC  # their teams' when all agree on one, else the desk's
 
 
-def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: date,
-                     goal: StaffingGoal, *, now: datetime,
+def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None,
+                     day: date | None, goal: StaffingGoal, *, now: datetime,
                      zone: tzinfo = UTC) -> WorkforceScreen:
-    """One team's day and week (when none is named, the first team with a schedule that
-    week). Scheduled agents are the team's members by their published shifts, whichever
-    team's week holds them."""
+    """One team's day (None: today on the team's clock) and week (when no team is named,
+    the first team with a schedule that week). Days, half hours and shift times are on the
+    team's clock, ``zone`` (the desk's) when it has none of its own. Scheduled agents are
+    the team's members by their published shifts, whichever team's week holds them."""
     check_may_plan(actor)
-    week_start = monday_of(day)
     with uows(write=False) as uow:
         teams = uow.structure.teams()
         if team_id is None and teams:
             # The first team with a schedule this week, or else the first team.
-            team_id = next((t.id for t in teams if t.id is not None
-                            and uow.workforce.week(t.id, week_start) is not None), teams[0].id)
+            team_id = next((t.id for t in teams if t.id is not None and uow.workforce.week(
+                t.id, monday_of(day or now.astimezone(zone_of(t, zone)).date())) is not None),
+                teams[0].id)
+        team = next((t for t in teams if t.id == team_id), None)
+        zone = zone_of(team, zone)
+        day = day or now.astimezone(zone).date()
+        week_start = monday_of(day)
         if team_id is None:
             return WorkforceScreen(teams, None, day, week_start, None, None, [], {}, None,
                                    None, uow.workforce.requests(None, RequestStatus.OPEN), zone)
-        if all(t.id != team_id for t in teams):
+        if team is None:
             raise NotFound(f"team {team_id} was not found")
         members = team_agents(uow, team_id)
         week = uow.workforce.week(team_id, week_start)
@@ -101,13 +107,17 @@ def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None,
 
 def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
                 zone: tzinfo = UTC) -> MySchedule:
-    """The caller's published shifts from the start of this (local) week for two weeks."""
-    first_day = monday_of(now.astimezone(zone).date())
-    since, until = day_start(first_day, zone), day_start(first_day + timedelta(days=MY_DAYS),
-                                                         zone)
+    """The caller's published shifts from the start of this (local) week for two weeks, on
+    their teams' clock when all their teams share one, else on the desk's (``zone``)."""
     if actor.id is None:
+        first_day = monday_of(now.astimezone(zone).date())
         return MySchedule(first_day, [], [], zone=zone)
     with uows(write=False) as uow:
+        zones = {zone_of(t, zone) for t in uow.structure.teams() if t.id in actor.team_ids}
+        zone = zones.pop() if len(zones) == 1 else zone
+        first_day = monday_of(now.astimezone(zone).date())
+        since, until = day_start(first_day, zone), day_start(
+            first_day + timedelta(days=MY_DAYS), zone)
         teammates = sorted(a.id for a in uow.agents.all() if a.id is not None
                            and a.id != actor.id and a.active
                            and set(a.team_ids) & set(actor.team_ids))

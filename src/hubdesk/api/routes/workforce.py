@@ -87,7 +87,7 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
         interval_minutes=plan.interval_minutes, aht_s=plan.aht_s, aht_method=plan.aht_method,
         history_days=plan.history_days, methods=plan.methods, notes=plan.notes,
-        timezone=zone_name(app.workforce.zone),
+        timezone=zone_name(plan.zone),
         intervals=[StaffingIntervalOut(start=i.start, forecast=i.forecast, lower=i.lower,
                                        upper=i.upper, required=i.required, staff=i.staff)
                    for i in plan.intervals])
@@ -104,7 +104,7 @@ def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = 
     return DayChartOut(team_id=chart.team_id, day=chart.day,
                        interval_minutes=chart.interval_minutes, notes=chart.notes,
                        aht_s=chart.aht_s, aht_method=chart.aht_method,
-                       timezone=zone_name(app.workforce.zone),
+                       timezone=zone_name(chart.zone),
                        intervals=[ChartIntervalOut(start=i.start, forecast=i.forecast,
                                                    required=i.required, scheduled=i.scheduled,
                                                    arrived=i.arrived) for i in chart.intervals])
