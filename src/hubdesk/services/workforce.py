@@ -371,10 +371,15 @@ def _check_swap_partner(uow: UnitOfWork, shift_id: int | None, other_id: int | N
         raise ValidationFailed("swap with a published shift of the same team's week",
                                {"swap_shift_id": "not in the week"})
     schedule = uow.workforce.get(other)
-    if schedule is not None and any(s.id == other_id and s.agent_id == agent_id
-                                    for s in schedule.shifts):
+    partner = next((s.agent_id for s in schedule.shifts if s.id == other_id), None) \
+        if schedule is not None else None
+    if partner == agent_id:
         raise ValidationFailed("that shift is yours already: swap with another agent's",
                                {"swap_shift_id": "same agent"})
+    found = uow.agents.get(partner) if partner is not None else None
+    if found is None or not found.active:  # as `workforce_swaps.swap_options` offers
+        raise ValidationFailed("that shift's agent is no longer active: swap with an active "
+                               "agent's shift", {"swap_shift_id": "inactive agent"})
 
 
 def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None = None

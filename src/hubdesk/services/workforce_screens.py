@@ -1,6 +1,7 @@
 """The console's workforce screens, each read in one unit of work: the coordinator's
 (staffing chart, the team's week, adherence, the intraday gap, open requests) and an agent's
-own schedule with their requests."""
+own schedule with their requests and, for each of their shifts, the shifts they may ask to
+swap it with."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from hubdesk.services.workforce_plan import (
     team_agents,
     zone_of,
 )
+from hubdesk.services.workforce_swaps import active_agents, options_of
 
 MY_DAYS = 14
 
@@ -58,8 +60,9 @@ class MySchedule:
     first_day: date
     shifts: list[PlannedShift]
     requests: list[ChangeRequest]
-    teammates_shifts: list[PlannedShift] = field(default_factory=list)  # to swap with
-    names: dict[int, str] = field(default_factory=dict)
+    # Each own shift's id with the shifts it may be swapped with (`services/workforce_swaps.py`)
+    swap_options: dict[int, list[PlannedShift]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # of the agents in ``swap_options``
     zone: tzinfo = UTC  # their teams' when all agree on one, else the desk's
 
 
@@ -118,11 +121,8 @@ def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
         first_day = monday_of(now.astimezone(zone).date())
         since, until = day_start(first_day, zone), day_start(
             first_day + timedelta(days=MY_DAYS), zone)
-        teammates = sorted(a.id for a in uow.agents.all() if a.id is not None
-                           and a.id != actor.id and a.active
-                           and set(a.team_ids) & set(actor.team_ids))
-        shifts = uow.workforce.published_shifts(since, until, [actor.id, *teammates])
-        return MySchedule(first_day, [s for s in shifts if s.agent_id == actor.id],
-                          uow.workforce.requests(actor.id),
-                          [s for s in shifts if s.agent_id != actor.id],
-                          uow.agents.names(teammates), zone)
+        shifts = uow.workforce.published_shifts(since, until, [actor.id])
+        options = options_of(uow, shifts, active_agents(uow))
+        return MySchedule(first_day, shifts, uow.workforce.requests(actor.id), options,
+                          uow.agents.names({s.agent_id for found in options.values()
+                                            for s in found}), zone)

@@ -175,6 +175,13 @@ class SqlWorkforceRepository:
     def shift_schedule(self, shift_id: int) -> int | None:
         return self.db.execute(select(_sh.schedule_id).where(_sh.id == shift_id)).scalar()
 
+    def shift_schedules(self, shift_ids: list[int]) -> dict[int, int]:
+        """The week of each shift still there, in one statement."""
+        if not shift_ids:
+            return {}
+        return {row.id: row.schedule_id for row in self.db.execute(
+            select(_sh.id, _sh.schedule_id).where(among(self.db, _sh.id, shift_ids)))}
+
     # --- presence --------------------------------------------------------------------------
 
     def record_presence(self, agent_id: int, presence: str, at: datetime) -> None:
