@@ -167,11 +167,14 @@ def handling_time(uow: UnitOfWork, team_id: int | None, first_day: date,
     if goal.aht_s is not None:
         return goal.aht_s, "given with the request"
     until = day_start(first_day, zone)
-    measured = estimate_handling(TicketTrail(tuple(messages), assigned) for messages, assigned
-                                 in uow.workforce.message_trails(
-                                     team_id, until - timedelta(days=HISTORY_DAYS), until,
-                                     channel.value if channel is not None else None,
-                                     HANDLING_SAMPLE))
+    # Work on several of these tickets at once is shared between them (the agents' other
+    # tickets, of other teams or channels, are not read: their overlap is not seen).
+    measured = estimate_handling(
+        TicketTrail(tuple((a, w) for a, w, _ in messages), assigned,
+                    tuple(who for _, _, who in messages))
+        for messages, assigned in uow.workforce.message_trails(
+            team_id, until - timedelta(days=HISTORY_DAYS), until,
+            channel.value if channel is not None else None, HANDLING_SAMPLE))
     if measured.seconds is not None:
         return measured.seconds, measured.method
     return goal.fallback_aht_s, (
