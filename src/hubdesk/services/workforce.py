@@ -37,7 +37,7 @@ from hubdesk.domain.schedules import (
 )
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.workforce_groups import team_groups
+from hubdesk.services.workforce_groups import pools_for, team_groups
 from hubdesk.services.workforce_plan import (
     HISTORY_DAYS,
     WORK_RULES,
@@ -102,7 +102,8 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
         raise ValidationFailed(f"team {team_id} has no active representatives or team leads "
                                "to schedule", {"team_id": "no agents"})
     demand, demand_notes = demand_by_group(plan, groups.shares)
-    team = team_instance(agents, demand, 7, groups.members)
+    pools, pool_notes = pools_for(plan, groups.shares, groups.members, demand)
+    team = team_instance(agents, demand, 7, groups.members, pools)
     solved = solve_team(team, time_limit_s=time_limit_s)
     shifts = shifts_of(team, week_start, [(a.agent, a.day, a.template)
                                           for a in solved.assignments], zone)
@@ -123,7 +124,7 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
         week = uow.workforce.get(schedule_id)
         uow.commit()
     assert week is not None
-    return DraftOutcome(week, problems, plan.notes + groups.notes + demand_notes,
+    return DraftOutcome(week, problems, plan.notes + groups.notes + demand_notes + pool_notes,
                         solved.optimal)
 
 

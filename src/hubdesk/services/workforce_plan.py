@@ -255,6 +255,13 @@ def demand_by_group(plan: StaffingPlan, shares: Mapping[str, float]
     return demands, _night_notes(plan, dropped)
 
 
+def week_demand(plan: StaffingPlan, required: Mapping[datetime, int] | None
+                ) -> tuple[tuple[int, ...], int]:
+    """Agents needed per local interval of the week (``required`` per interval start, or the
+    plan's own), and the agent-half-hours no template reaches."""
+    return _week_demand(plan, required)
+
+
 def _week_demand(plan: StaffingPlan, required: Mapping[datetime, int] | None
                  ) -> tuple[tuple[int, ...], int]:
     per_day = 24 * 60 // INTERVAL_MINUTES
@@ -287,17 +294,19 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def team_instance(agents: list[Agent], demand: Mapping[str, tuple[int, ...]] | tuple[int, ...],
-                  days: int, serves: Mapping[int, frozenset[str]] | None = None
+                  days: int, serves: Mapping[int, frozenset[str]] | None = None,
+                  pools: Mapping[frozenset[str], tuple[int, ...]] | None = None
                   ) -> TeamInstance:
     """The team for the scheduler: demand per group (one tuple: one queue everyone serves),
-    each agent placed only in the groups ``serves`` gives them (default: every group)."""
+    each agent placed only in the groups ``serves`` gives them (default: every group); with
+    ``pools``, what sets of groups need together (`services/workforce_groups.py`)."""
     by_group = demand if isinstance(demand, Mapping) else {SKILL: demand}
     return TeamInstance(
         interval_minutes=INTERVAL_MINUTES, days=days, templates=TEMPLATES,
         contracts=(FULL_TIME,), rest_hours=REST_HOURS,
         agents=tuple(TeamAgent(str(a.id), FULL_TIME.name, serves.get(a.id or 0, frozenset(
             {SKILL})) if serves is not None else frozenset(by_group)) for a in agents),
-        demand=dict(by_group))
+        demand=dict(by_group), pools=dict(pools or {}))
 
 
 def shifts_of(team: TeamInstance, week_start: date,
