@@ -43,3 +43,25 @@ def test_an_administrator_sets_and_clears_a_teams_time_zone(hub, client):
                       params={"first_day": "2026-11-30", "team_id": team["id"]}).json()
     assert desk["timezone"] == "UTC"
     assert desk["intervals"][0]["start"].startswith("2026-11-30T00:00")
+
+
+def test_an_agents_own_days_follow_their_teams_clock(client, hub):
+    from datetime import UTC, datetime
+
+    from hubdesk.domain.schedules import ShiftInput
+
+    admin = factories.staff(hub, Role.ADMIN)
+    team = factories.team(hub, "East")
+    hub.app.directory.update_team(admin.agent, team.id, time_zone="Asia/Tokyo")
+    ada = factories.staff(hub, teams=(team,))
+    week = hub.app.workforce.start_week(admin.agent, team.id, datetime(2026, 11, 30).date())
+    # 07:00–09:00 on Tuesday 1 December in Tokyo is still Monday 30 November in UTC.
+    early = datetime(2026, 11, 30, 22, tzinfo=UTC)
+    hub.app.workforce.save_shift(admin.agent, week.id, ShiftInput(
+        ada.agent.id, early, early.replace(hour=23, minute=59)))
+    hub.app.workforce.publish(admin.agent, week.id)
+    tuesday = client.get("/api/v1/wfm/my-shifts", headers=ada.headers,
+                         params={"first_day": "2026-12-01", "days": 1})
+    monday = client.get("/api/v1/wfm/my-shifts", headers=ada.headers,
+                        params={"first_day": "2026-11-30", "days": 1})
+    assert (len(tuesday.json()), len(monday.json())) == (1, 0)

@@ -850,6 +850,12 @@ class WorkforceUseCases(_UseCases):
     def my_shifts(self, actor: Agent, since: datetime, until: datetime) -> list[PlannedShift]:
         return workforce.my_shifts(self._uows, actor, since, until)
 
+    def my_days(self, actor: Agent, first_day: date, days: int
+                ) -> tuple[list[PlannedShift], tzinfo]:
+        """The caller's published shifts over ``days`` of their own days (their teams'
+        clock, or the desk's), and that clock."""
+        return workforce_screens.my_days(self._uows, actor, first_day, days, zone=self.zone)
+
     def request_change(self, actor: Agent, shift_id: int | None, note: str,
                        wanted: workforce.WantedChange = workforce.WantedChange(), *,
                        now: datetime | None = None) -> ChangeRequest:

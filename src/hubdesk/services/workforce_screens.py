@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.agents import Agent, Team
-from hubdesk.domain.errors import NotFound
+from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
@@ -18,7 +18,8 @@ from hubdesk.domain.schedules import (
     check_may_plan,
     monday_of,
 )
-from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.workforce import MAX_RANGE
 from hubdesk.services.workforce_floor import (
     DayChart,
     Intraday,
@@ -108,6 +109,27 @@ def workforce_screen(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None,
             requests, zone)
 
 
+def agent_zone(uow: UnitOfWork, actor: Agent, desk: tzinfo) -> tzinfo:
+    """The clock an agent's own days follow: their teams' when all share one, else the
+    desk's."""
+    zones = {zone_of(t, desk) for t in uow.structure.teams() if t.id in actor.team_ids}
+    return zones.pop() if len(zones) == 1 else desk
+
+
+def my_days(uows: UnitOfWorkFactory, actor: Agent, first_day: date, days: int, *,
+            zone: tzinfo = UTC) -> tuple[list[PlannedShift], tzinfo]:
+    """The caller's published shifts over ``days`` of their own days from ``first_day``
+    (`agent_zone`), and that clock."""
+    if not 1 <= days <= MAX_RANGE.days:
+        raise ValidationFailed(f"ask for 1 to {MAX_RANGE.days} days", {"days": "out of range"})
+    if actor.id is None:
+        return [], zone
+    with uows(write=False) as uow:
+        zone = agent_zone(uow, actor, zone)
+        return uow.workforce.published_shifts(day_start(first_day, zone), day_start(
+            first_day + timedelta(days=days), zone), [actor.id]), zone
+
+
 def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
                 zone: tzinfo = UTC) -> MySchedule:
     """The caller's published shifts from the start of this (local) week for two weeks, on
@@ -116,8 +138,7 @@ def my_schedule(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
         first_day = monday_of(now.astimezone(zone).date())
         return MySchedule(first_day, [], [], zone=zone)
     with uows(write=False) as uow:
-        zones = {zone_of(t, zone) for t in uow.structure.teams() if t.id in actor.team_ids}
-        zone = zones.pop() if len(zones) == 1 else zone
+        zone = agent_zone(uow, actor, zone)
         first_day = monday_of(now.astimezone(zone).date())
         since, until = day_start(first_day, zone), day_start(
             first_day + timedelta(days=MY_DAYS), zone)

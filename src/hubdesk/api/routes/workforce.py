@@ -5,7 +5,7 @@ managers and administrators; every agent has their own shifts and requests."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -172,12 +172,11 @@ def publish(schedule_id: PathId, app: AppDep, agent: AgentDep) -> ScheduleOut:
 @router.get("/my-shifts", response_model=list[ShiftOut])
 def my_shifts(app: AppDep, agent: AgentDep, first_day: DayQuery,
               days: Annotated[int, Query(ge=1, le=62)] = 7) -> list[ShiftOut]:
-    """The caller's published shifts from ``first_day`` for ``days`` days (the desk's local
-    days, `HUBDESK_WFM_TIMEZONE`)."""
-    first = _day(first_day, "first_day")
-    return [ShiftOut.of(s) for s in app.workforce.my_shifts(
-        agent, app.workforce.day_start(first), app.workforce.day_start(
-            first + timedelta(days=days)))]
+    """The caller's published shifts from ``first_day`` for ``days`` days: local days of their
+    teams' time zone when all their teams share one, else of the desk's
+    (`HUBDESK_WFM_TIMEZONE`)."""
+    shifts, _ = app.workforce.my_days(agent, _day(first_day, "first_day"), days)
+    return [ShiftOut.of(s) for s in shifts]
 
 
 @router.get("/my-shifts/{shift_id}/swap-options", response_model=SwapOptionsOut)
