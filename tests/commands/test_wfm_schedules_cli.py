@@ -86,6 +86,17 @@ def test_a_week_is_shown_on_the_local_clock_and_published(weeks):
         weeks["ada"], NINE - timedelta(hours=9), NINE + timedelta(days=1))] == [shift["id"]]
 
 
+def test_a_week_is_shown_on_its_teams_own_clock(weeks):
+    hub = weeks["hub"]
+    admin = factories.staff(hub, Role.ADMIN).agent
+    hub.app.directory.update_team(admin, weeks["draft"].team_id, time_zone="Asia/Tokyo")
+    week = json.loads(wfm("show", str(weeks["draft"].id)).output)
+    assert week["timezone"] == "Asia/Tokyo"
+    assert week["shift_list"][0]["local_start"] == "2026-11-30T18:00:00+09:00"
+    # The other team keeps the desk's.
+    assert json.loads(wfm("show", str(weeks["empty"].id)).output)["timezone"] == "Europe/Paris"
+
+
 def test_refusals_say_why_and_change_nothing(weeks):
     empty = wfm("publish", str(weeks["empty"].id))
     assert empty.exit_code == 1 and "no shifts to publish" in empty.output

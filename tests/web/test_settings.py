@@ -207,3 +207,38 @@ def _fields_of(page: str) -> dict[str, str]:
                re.findall(r'<textarea id="[^"]+" name="([^"]+)"[^>]*>(.*?)</textarea>', form,
                           re.S)}
     return fields
+
+
+def test_an_administrator_sets_a_teams_time_zone_on_the_teams_screen(hub, client):
+    admin = factories.staff(hub, Role.ADMIN, with_password=True).agent
+    team = factories.team(hub, "East")
+    sign_in(client, admin)
+    page = client.get("/settings/teams")
+    assert f'id="zone-{team.id}"' in page.text and '<option value="Asia/Tokyo">' in page.text
+    bad = post_form(client, f"/settings/teams/{team.id}/time-zone",
+                    {"time_zone": "Mars/Olympus"}, page="/settings/teams")
+    assert bad.status_code == 422
+    assert "Mars/Olympus" in _error_beside(bad.text, f"zone-{team.id}")
+    assert hub.app.directory.teams(admin)[0].time_zone is None
+    done = post_form(client, f"/settings/teams/{team.id}/time-zone",
+                     {"time_zone": "Asia/Tokyo"}, page="/settings/teams")
+    assert "“East” plans in Asia/Tokyo." in done.text
+    assert hub.app.directory.teams(admin)[0].time_zone == "Asia/Tokyo"
+    cleared = post_form(client, f"/settings/teams/{team.id}/time-zone", {"time_zone": ""},
+                        page="/settings/teams")
+    assert "“East” plans in the desk's time zone." in html.unescape(cleared.text)
+    assert hub.app.directory.teams(admin)[0].time_zone is None
+
+
+def test_a_manager_sees_a_teams_time_zone_but_cannot_change_it(hub, client):
+    admin = factories.staff(hub, Role.ADMIN).agent
+    manager = factories.staff(hub, Role.MANAGER, with_password=True).agent
+    team = factories.team(hub, "East")
+    hub.app.directory.update_team(admin, team.id, time_zone="Asia/Tokyo")
+    sign_in(client, manager)
+    page = client.get("/settings/teams")
+    assert "Plans in Asia/Tokyo." in page.text and f'id="zone-{team.id}"' not in page.text
+    refused = post_form(client, f"/settings/teams/{team.id}/time-zone", {"time_zone": ""},
+                        page="/settings/teams")
+    assert refused.status_code == 403
+    assert hub.app.directory.teams(admin)[0].time_zone == "Asia/Tokyo"

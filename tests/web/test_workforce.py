@@ -5,6 +5,7 @@ read in one unit of work."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -179,3 +180,80 @@ def test_the_workforce_page_measures_the_handling_time_once(hub, client):
     # The handling measure reads the messages of the history's tickets (one statement).
     trails = [s for s in statements if "author_kind" in s and "FROM messages" in s]
     assert len(trails) == 1
+
+
+def test_a_team_with_its_own_time_zone_is_planned_and_shown_on_its_clock(hub, client):
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    team, coordinator, rep = _desk(hub)  # the desk itself plans in UTC
+    admin = factories.staff(hub, Role.ADMIN).agent
+    hub.app.directory.update_team(admin, team.id, time_zone="Asia/Tokyo")
+    today = datetime.now(tokyo).date()
+    week = hub.app.workforce.start_week(coordinator, team.id, today)
+    view = {"team_id": str(team.id), "day": today.isoformat()}
+    sign_in(client, coordinator)
+    page = client.get(f"/workforce?team_id={team.id}")
+    assert "Day (Asia/Tokyo)" in page.text and "Starts (Asia/Tokyo)" in page.text
+    assert f'value="{today.isoformat()}"' in page.text  # today on Tokyo's clock
+    post_form(client, f"/workforce/schedules/{week.id}/shifts", {
+        **view, "agent_id": str(rep.id), "starts_at": f"{today}T09:00",
+        "ends_at": f"{today}T17:00"}, page="/workforce")
+    [shift] = hub.app.workforce.schedule(coordinator, week.id).shifts
+    assert shift.starts_at == datetime.combine(today, time(9), tzinfo=tokyo)
+    hub.app.workforce.publish(coordinator, week.id)
+    shown = client.get(f"/workforce?team_id={team.id}&day={today}")
+    assert "09:00–17:00" in shown.text
+    with TestClient(create_app(hub), raise_server_exceptions=False) as theirs:
+        sign_in(theirs, rep)
+        mine = theirs.get("/my-schedule")
+        assert "Times are Asia/Tokyo." in mine.text
+        assert "<td>09:00</td><td>17:00</td>" in mine.text
+
+
+def test_the_swap_list_offers_each_shift_its_swap_options_only(hub, client):
+    from hubdesk.services.directory import AgentInput
+
+    team, coordinator, ada = _desk(hub)
+    bo, cy = (factories.staff(hub, teams=(team,)).agent for _ in range(2))
+    admin = factories.staff(hub, Role.ADMIN).agent
+    today = _today()
+    monday = today - timedelta(days=today.weekday())
+    nine = datetime.combine(monday, datetime.min.time(), tzinfo=UTC).replace(hour=9)
+    this = hub.app.workforce.start_week(coordinator, team.id, monday)
+    for person, day in ((ada, 0), (bo, 1), (cy, 2)):
+        this = hub.app.workforce.save_shift(coordinator, this.id, ShiftInput(
+            person.id, nine + timedelta(days=day), nine + timedelta(days=day, hours=8)))
+    hub.app.workforce.publish(coordinator, this.id)
+    # Next week Bo works, Ada does not: nothing of Ada's can be swapped with it.
+    following = hub.app.workforce.start_week(coordinator, team.id, monday + timedelta(days=7))
+    following = hub.app.workforce.save_shift(coordinator, following.id, ShiftInput(
+        bo.id, nine + timedelta(days=8), nine + timedelta(days=8, hours=8)))
+    hub.app.workforce.publish(coordinator, following.id)
+    hub.app.directory.update_agent(admin, cy.id, AgentInput(fields_set=frozenset({"active"}),
+                                                            active=False))
+    by_agent = {s.agent_id: s.id for s in this.shifts}
+    [next_weeks] = following.shifts
+
+    sign_in(client, ada)
+    page = client.get("/my-schedule")
+    assert page.status_code == 200
+    swap_list = page.text.split('id="ask-swap"', 1)[1].split("</select>", 1)[0]
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', swap_list)}
+    api = hub.app.workforce.swap_options(ada, by_agent[ada.id])
+    assert offered == {s.id for s in api.options} == {by_agent[bo.id]}
+    assert next_weeks.id not in offered and by_agent[cy.id] not in offered  # inactive
+    assert f"Instead of your {nine.strftime('%a %d %b %H:%M')}–17:00" in swap_list
+    assert "1 shift of others that week" in page.text
+
+    # A swap with a shift that is not among the options is refused, and nothing is asked.
+    refused = post_form(client, "/my-schedule/requests", {
+        "shift_id": str(by_agent[ada.id]), "kind": "swap", "note": "Swap?",
+        "swap_shift_id": str(by_agent[cy.id])}, page="/my-schedule")
+    assert refused.status_code == 422 and "no longer active" in refused.text
+    assert hub.app.workforce.requests(ada) == []
+    asked = post_form(client, "/my-schedule/requests", {
+        "shift_id": str(by_agent[ada.id]), "kind": "swap", "note": "Swap?",
+        "swap_shift_id": str(by_agent[bo.id])}, page="/my-schedule")
+    assert "Request sent to the coordinators." in asked.text

@@ -637,14 +637,37 @@ class NewGroupIn(GroupIn):
     name: GroupName
 
 
+class TeamIn(GroupIn):
+    """A change to a team: send only what changes. Setting ``time_zone`` needs an
+    administrator."""
+
+    time_zone: str | None = Field(
+        default=None, max_length=64,
+        description="the IANA time zone the team's workforce planning follows (forecast "
+                    "days, shift templates, schedule grid, adherence), such as "
+                    "America/New_York; \"\" or null: the desk's (HUBDESK_WFM_TIMEZONE)")
+
+    def zone_change(self) -> str | None:
+        """"" to clear, a name to set, None when the field was not sent."""
+        if "time_zone" not in self.model_fields_set:
+            return None
+        return self.time_zone or ""
+
+
+class NewTeamIn(TeamIn):
+    name: GroupName
+
+
 class TeamOut(BaseModel):
     id: int | None
     name: str
     description: str
+    time_zone: str | None = Field(description="the team's own time zone; null: the desk's")
 
     @classmethod
     def of(cls, team: Team) -> TeamOut:
-        return cls(id=team.id, name=team.name, description=team.description)
+        return cls(id=team.id, name=team.name, description=team.description,
+                   time_zone=team.time_zone)
 
 
 class DepartmentOut(BaseModel):

@@ -60,8 +60,9 @@ class StaffingOut(BaseModel):
     aht_method: str = Field(description="how aht_s was found: given, measured from the "
                             "tickets (and how), or the desk's setting with the reason")
     history_days: int
-    timezone: str = Field(description="the desk's time zone: days and intervals follow its "
-                          "local clock (46 or 50 half hours on a day the clock changes)")
+    timezone: str = Field(description="the team's time zone (the desk's for a team without "
+                          "one, or the whole desk): days and intervals follow its local clock "
+                          "(46 or 50 half hours on a day the clock changes)")
     methods: dict[str, str]
     notes: list[str]
     intervals: list[StaffingIntervalOut]
@@ -82,7 +83,7 @@ class DayChartOut(BaseModel):
     notes: list[str]
     aht_s: float
     aht_method: str
-    timezone: str
+    timezone: str = Field(description="the team's time zone, as in the staffing answer")
     intervals: list[ChartIntervalOut]
 
 
@@ -229,7 +230,7 @@ def adherence_out(value: Adherence) -> AdherenceOut:
 class WeekIn(Strict):
     team_id: Id
     week_start: DayText = Field(description="any day of the week (Monday to Sunday, in the "
-                                            "desk's time zone)")
+                                            "team's time zone)")
     generate: bool = Field(default=True, description="false: an empty week to fill by hand")
     service_level: float = Field(default=0.8, gt=0, lt=1)
     answer_within_s: float = Field(default=20.0, ge=0, le=3600)

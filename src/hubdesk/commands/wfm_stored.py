@@ -69,9 +69,13 @@ def _teams(desk: Any) -> dict[int, str]:
 
 
 def _detail(desk: Any, week: TeamWeek) -> dict[str, Any]:
+    """The shifts on the clock of the week's team (the desk's when it has no zone)."""
     from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.workforce_plan import zone_of
 
-    zone = desk.workforce.zone
+    team = next((t for t in desk.directory.teams(LOCAL_OPERATOR) if t.id == week.team_id),
+                None)
+    zone = zone_of(team, desk.workforce.zone)
     names = {a.id: a.name for a in desk.directory.agents(LOCAL_OPERATOR) if a.id is not None}
     return {**_summary(week, _teams(desk)), "timezone": str(getattr(zone, "key", zone)),
             "shift_list": [_shift(s, names, zone) for s in week.shifts]}
@@ -99,7 +103,7 @@ def list_schedules(
 
 @app.command("show")
 def show(schedule_id: Annotated[int, typer.Argument(min=1)]) -> None:
-    """One stored week with every shift, in UTC and on the desk's local clock."""
+    """One stored week with every shift, in UTC and on its team's local clock."""
     from hubdesk.services.auth import LOCAL_OPERATOR
 
     desk = _desk()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from hubdesk.domain.errors import ValidationFailed
 
 
 class Role(StrEnum):
@@ -43,6 +47,32 @@ class Team:
     id: int | None
     name: str
     description: str = ""
+    # The IANA zone its workforce planning follows (forecast days, shift templates, the
+    # schedule grid, adherence); None: the desk's (HUBDESK_WFM_TIMEZONE).
+    time_zone: str | None = None
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def team_time_zone(value: str | None) -> str | None:
+    """A team's time zone as given: an IANA name such as Europe/Paris, checked against the
+    zone database; blank or None means the desk's."""
+    name = (value or "").strip()
+    if not name:
+        return None
+    known = _zone_names()
+    try:
+        if (known and name not in known) or len(name) > 64:
+            raise ZoneInfoNotFoundError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationFailed(f"{name!r} is not a time zone: use an IANA name such as "
+                               "Europe/Paris, or leave it empty for the desk's",
+                               {"time_zone": "unknown"}) from None
+    return name
 
 
 @dataclass

@@ -177,15 +177,30 @@ def check_no_overlap(shifts: Iterable[PlannedShift]) -> None:
                     {"starts_at": "overlaps another shift"})
 
 
+def on_clock(moment: datetime | None, zone: tzinfo) -> datetime | None:
+    """A time as given: one with an offset is that instant; one without is read on the
+    ``zone``'s wall clock (the team's, where only the week's owner knows which it is)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=zone).astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class ShiftInput:
-    """A shift as a coordinator gives it, checked when it becomes a `PlannedShift`."""
+    """A shift as a coordinator gives it, checked when it becomes a `PlannedShift`. Times
+    without an offset are wall-clock times of the week's team (`on_clock`)."""
 
     agent_id: int
     starts_at: datetime
     ends_at: datetime
     break_starts_at: datetime | None = None
     break_ends_at: datetime | None = None
+
+    def on_clock(self, zone: tzinfo) -> ShiftInput:
+        starts, ends = on_clock(self.starts_at, zone), on_clock(self.ends_at, zone)
+        assert starts is not None and ends is not None
+        return ShiftInput(self.agent_id, starts, ends, on_clock(self.break_starts_at, zone),
+                          on_clock(self.break_ends_at, zone))
 
     def planned(self, shift_id: int | None) -> PlannedShift:
         return PlannedShift(shift_id, self.agent_id, self.starts_at, self.ends_at,

@@ -380,9 +380,10 @@ class DirectoryUseCases(_UseCases):
         return directory.create_team(self._uows, actor, team)
 
     def update_team(self, actor: Agent, team_id: int, *, name: str | None = None,
-                    description: str | None = None) -> Team:
+                    description: str | None = None, time_zone: str | None = None) -> Team:
+        """``time_zone``: an IANA name, "" for the desk's, None to keep it."""
         return directory.update_team(self._uows, actor, team_id, name=name,
-                                     description=description)
+                                     description=description, time_zone=time_zone)
 
     def set_team_member(self, actor: Agent, team_id: int, agent_id: int,
                         member: bool) -> Agent:
@@ -821,7 +822,8 @@ class WorkforceUseCases(_UseCases):
 
     @property
     def zone(self) -> tzinfo:
-        """The desk's time zone for planning (`HUBDESK_WFM_TIMEZONE`)."""
+        """The desk's time zone for planning (`HUBDESK_WFM_TIMEZONE`); a team with a time
+        zone of its own plans in that (each use case reads it)."""
         return self._deps.workforce_zone
 
     def day_start(self, day: date) -> datetime:
@@ -877,11 +879,17 @@ class WorkforceUseCases(_UseCases):
     def my_shifts(self, actor: Agent, since: datetime, until: datetime) -> list[PlannedShift]:
         return workforce.my_shifts(self._uows, actor, since, until)
 
+    def my_days(self, actor: Agent, first_day: date, days: int
+                ) -> tuple[list[PlannedShift], tzinfo]:
+        """The caller's published shifts over ``days`` of their own days (their teams'
+        clock, or the desk's), and that clock."""
+        return workforce_screens.my_days(self._uows, actor, first_day, days, zone=self.zone)
+
     def request_change(self, actor: Agent, shift_id: int | None, note: str,
                        wanted: workforce.WantedChange = workforce.WantedChange(), *,
                        now: datetime | None = None) -> ChangeRequest:
         return workforce.request_change(self._uows, actor, shift_id, note, wanted,
-                                        now=self._now(now))
+                                        now=self._now(now), zone=self.zone)
 
     def swap_options(self, actor: Agent, shift_id: int) -> workforce_swaps.SwapOptions:
         return workforce_swaps.swap_options(self._uows, actor, shift_id)
@@ -911,9 +919,10 @@ class WorkforceUseCases(_UseCases):
         return workforce_floor.intraday(self._uows, actor, team_id, goal, now=self._now(now),
                                         zone=self.zone)
 
-    def screen(self, actor: Agent, team_id: int | None, day: date, goal: StaffingGoal, *,
-               now: datetime | None = None) -> workforce_screens.WorkforceScreen:
-        """The console's workforce page, read in one unit of work."""
+    def screen(self, actor: Agent, team_id: int | None, day: date | None, goal: StaffingGoal,
+               *, now: datetime | None = None) -> workforce_screens.WorkforceScreen:
+        """The console's workforce page, read in one unit of work (``day`` None: today on
+        the team's clock)."""
         return workforce_screens.workforce_screen(self._uows, actor, team_id, day, goal,
                                                   now=self._now(now), zone=self.zone)
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from hubdesk.domain.agents import Agent, Department, Role, Team
+from hubdesk.domain.agents import Agent, Department, Role, Team, team_time_zone
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import (
     Customer,
@@ -21,6 +21,7 @@ from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.permissions import (
     DirectoryKind,
     check_account_change,
+    check_admin,
     check_agent_grant,
     check_directory_read,
     check_directory_write,
@@ -250,8 +251,12 @@ def list_teams(uows: UnitOfWorkFactory, actor: Agent) -> list[Team]:
 
 
 def create_team(uows: UnitOfWorkFactory, actor: Agent, team: Team) -> Team:
+    """A new team; one given a time zone needs an administrator (see ``update_team``)."""
     check_directory_write(actor, DirectoryKind.TEAMS)
     team.name = group_name("team", team.name)
+    if team.time_zone is not None:
+        check_admin(actor, "setting a team's time zone")
+        team.time_zone = team_time_zone(team.time_zone)
     with unique_name("team", team.name), uows() as uow:
         uow.structure.add_team(team)
         uow.commit()
@@ -259,9 +264,16 @@ def create_team(uows: UnitOfWorkFactory, actor: Agent, team: Team) -> Team:
 
 
 def update_team(uows: UnitOfWorkFactory, actor: Agent, team_id: int, *,
-                name: str | None = None, description: str | None = None) -> Team:
-    """Change the fields given; the others keep their values."""
+                name: str | None = None, description: str | None = None,
+                time_zone: str | None = None) -> Team:
+    """Change the fields given; the others keep their values. ``time_zone`` is an IANA name
+    the team's workforce planning follows, or "" for the desk's; changing it needs an
+    administrator, since it moves every shift template and forecast day of the team."""
     check_directory_write(actor, DirectoryKind.TEAMS)
+    zone = None
+    if time_zone is not None:
+        check_admin(actor, "setting a team's time zone")
+        zone = team_time_zone(time_zone)
     with unique_name("team", name), uows() as uow:
         team = uow.structure.get_team(team_id)
         if team is None:
@@ -270,6 +282,8 @@ def update_team(uows: UnitOfWorkFactory, actor: Agent, team_id: int, *,
             team.name = group_name("team", name)
         if description is not None:
             team.description = description
+        if time_zone is not None:
+            team.time_zone = zone
         uow.structure.save_team(team)
         uow.commit()
     return team

@@ -31,12 +31,13 @@ from hubdesk.domain.schedules import (
     check_no_overlap,
     check_work_rules,
     monday_of,
+    on_clock,
     requested,
     swapped,
 )
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.workforce_groups import team_groups
+from hubdesk.services.workforce_groups import pools_for, team_groups
 from hubdesk.services.workforce_plan import (
     HISTORY_DAYS,
     WORK_RULES,
@@ -49,6 +50,7 @@ from hubdesk.services.workforce_plan import (
     staffing_plan,
     team_agents,
     team_instance,
+    team_zone,
 )
 from hubdesk.workforce.team_schedule import solve_team
 
@@ -72,10 +74,11 @@ def _team_known(uow: UnitOfWork, team_id: int | None) -> None:
 def staffing(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, first_day: date,
              days: int, goal: StaffingGoal, channel: Channel | None = None,
              zone: tzinfo = UTC) -> StaffingPlan:
+    """``zone``: the desk's; a team with its own plans in that."""
     check_may_plan(actor)
     with uows(write=False) as uow:
-        _team_known(uow, team_id)
-        return staffing_plan(uow, team_id, first_day, days, goal, channel, zone)
+        return staffing_plan(uow, team_id, first_day, days, goal, channel,
+                             team_zone(uow, team_id, zone))
 
 
 def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date,
@@ -85,11 +88,12 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
     schedule the team's agents to it, keep it as the draft.
 
     A week that cannot be scheduled (team_checks' counting bounds name the rule or interval)
-    raises before anything is written; a published week is never overwritten."""
+    raises before anything is written; a published week is never overwritten. Days and
+    shift templates follow the team's clock (``zone``, the desk's, when it has none)."""
     check_may_plan(actor)
     week_start = monday_of(week_start)
     with uows(write=False) as uow:
-        _team_known(uow, team_id)
+        zone = team_zone(uow, team_id, zone)
         agents = team_agents(uow, team_id)
         plan = staffing_plan(uow, team_id, week_start, 7, goal, zone=zone)
         until = day_start(week_start, zone)
@@ -98,7 +102,8 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
         raise ValidationFailed(f"team {team_id} has no active representatives or team leads "
                                "to schedule", {"team_id": "no agents"})
     demand, demand_notes = demand_by_group(plan, groups.shares)
-    team = team_instance(agents, demand, 7, groups.members)
+    pools, pool_notes = pools_for(plan, groups.shares, groups.members, demand)
+    team = team_instance(agents, demand, 7, groups.members, pools)
     solved = solve_team(team, time_limit_s=time_limit_s)
     shifts = shifts_of(team, week_start, [(a.agent, a.day, a.template)
                                           for a in solved.assignments], zone)
@@ -119,7 +124,7 @@ def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_sta
         week = uow.workforce.get(schedule_id)
         uow.commit()
     assert week is not None
-    return DraftOutcome(week, problems, plan.notes + groups.notes + demand_notes,
+    return DraftOutcome(week, problems, plan.notes + groups.notes + demand_notes + pool_notes,
                         solved.optimal)
 
 
@@ -218,11 +223,13 @@ def _changed(uow: UnitOfWork, actor: Agent, schedule: TeamWeek, now: datetime) -
 def save_shift(uows: UnitOfWorkFactory, actor: Agent, schedule_id: int, given: ShiftInput,
                *, shift_id: int | None = None, now: datetime,
                zone: tzinfo = UTC) -> TeamWeek:
-    """Add a shift (no ``shift_id``) or change one: its agent, times or break."""
+    """Add a shift (no ``shift_id``) or change one: its agent, times or break (times
+    without an offset are on the team's clock)."""
     check_may_plan(actor)
     with uows() as uow:
         schedule = _schedule(uow, schedule_id)
-        shift = given.planned(shift_id)
+        zone = team_zone(uow, schedule.team_id, zone)
+        shift = given.on_clock(zone).planned(shift_id)
         _check_shift_fits(uow, schedule, shift, zone)
         others = [s for s in schedule.shifts if s.id != shift.id]
         if shift.id is not None and len(others) == len(schedule.shifts):
@@ -319,9 +326,11 @@ class WantedChange:
 
 
 def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, note: str,
-                   wanted: WantedChange = WantedChange(), *, now: datetime) -> ChangeRequest:
+                   wanted: WantedChange = WantedChange(), *, now: datetime,
+                   zone: tzinfo = UTC) -> ChangeRequest:
     """An agent asks for a change to one of their shifts (or to their schedule at large);
-    a swap names a published shift of another agent in the same week."""
+    a swap names a published shift of another agent in the same week. New times without an
+    offset are on the clock of the shift's team (``zone``, the desk's, when it has none)."""
     if actor.id is None:
         raise PermissionDenied("only a desk member has a schedule")
     with uows() as uow:
@@ -329,6 +338,7 @@ def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, 
         own = {s.id for s in published if s.agent_id == actor.id}
         if shift_id is not None and shift_id not in own:
             raise NotFound(f"shift {shift_id} is not one of your published shifts")
+        wanted = _on_team_clock(uow, wanted, shift_id, zone)
         request = ChangeRequest(None, actor.id, shift_id, note.strip() if isinstance(
             note, str) else note, created_at=now, kind=wanted.kind,
             swap_shift_id=wanted.swap_shift_id, new_starts_at=wanted.new_starts_at,
@@ -342,6 +352,18 @@ def request_change(uows: UnitOfWorkFactory, actor: Agent, shift_id: int | None, 
     return created
 
 
+def _on_team_clock(uow: UnitOfWork, wanted: WantedChange, shift_id: int | None,
+                   desk: tzinfo) -> WantedChange:
+    if all(t is None or t.tzinfo is not None for t in (wanted.new_starts_at,
+                                                       wanted.new_ends_at)):
+        return wanted
+    schedule_id = uow.workforce.shift_schedule(shift_id) if shift_id is not None else None
+    schedule = uow.workforce.get(schedule_id) if schedule_id is not None else None
+    zone = team_zone(uow, schedule.team_id, desk) if schedule is not None else desk
+    return replace(wanted, new_starts_at=on_clock(wanted.new_starts_at, zone),
+                   new_ends_at=on_clock(wanted.new_ends_at, zone))
+
+
 def _check_swap_partner(uow: UnitOfWork, shift_id: int | None, other_id: int | None,
                         agent_id: int, published: set[int | None]) -> None:
     other = uow.workforce.shift_schedule(other_id) if other_id in published and \
@@ -350,10 +372,15 @@ def _check_swap_partner(uow: UnitOfWork, shift_id: int | None, other_id: int | N
         raise ValidationFailed("swap with a published shift of the same team's week",
                                {"swap_shift_id": "not in the week"})
     schedule = uow.workforce.get(other)
-    if schedule is not None and any(s.id == other_id and s.agent_id == agent_id
-                                    for s in schedule.shifts):
+    partner = next((s.agent_id for s in schedule.shifts if s.id == other_id), None) \
+        if schedule is not None else None
+    if partner == agent_id:
         raise ValidationFailed("that shift is yours already: swap with another agent's",
                                {"swap_shift_id": "same agent"})
+    found = uow.agents.get(partner) if partner is not None else None
+    if found is None or not found.active:  # as `workforce_swaps.swap_options` offers
+        raise ValidationFailed("that shift's agent is no longer active: swap with an active "
+                               "agent's shift", {"swap_shift_id": "inactive agent"})
 
 
 def requests(uows: UnitOfWorkFactory, actor: Agent, status: RequestStatus | None = None
@@ -384,7 +411,8 @@ def answer_request(uows: UnitOfWorkFactory, actor: Agent, request_id: int, appro
             if schedule is None:
                 raise Conflict("the shift of this request was removed: decline it, or edit "
                                "the week by hand")
-            _apply(uow, actor, schedule, request, now, zone)
+            _apply(uow, actor, schedule, request, now,
+                   team_zone(uow, schedule.team_id, zone))
         if not uow.workforce.answer_request(request_id, status, (answer or "").strip() or None,
                                             actor.id, now):
             raise Conflict(f"request {request_id} was already answered")

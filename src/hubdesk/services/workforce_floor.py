@@ -28,6 +28,7 @@ from hubdesk.services.workforce_plan import (
     interval_counts,
     staffing_plan,
     team_agents,
+    team_zone,
 )
 from hubdesk.workforce.staffing import staff_intervals
 
@@ -53,6 +54,7 @@ class DayChart:
     intervals: list[ChartInterval]
     aht_s: float = 0.0  # the handling time required staff is computed with
     aht_method: str = ""
+    zone: tzinfo = UTC  # whose local day and half hours these are: the team's
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class TeamAdherence:
     day: date
     rows: list[AgentAdherenceRow]
     total: Adherence
+    zone: tzinfo = UTC  # whose local day it is
 
     @property
     def out_now(self) -> list[AgentAdherenceRow]:
@@ -89,6 +92,7 @@ class Intraday:
     intervals: list[IntervalGap]
     suggestions: list[str]
     notes: list[str]
+    zone: tzinfo = UTC  # whose "today" it is
 
 
 def _window(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -119,9 +123,10 @@ def _team_agents(uow: UnitOfWork, team_id: int | None) -> list[Agent]:
 
 def day_chart(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, day: date,
               goal: StaffingGoal, *, now: datetime, zone: tzinfo = UTC) -> DayChart:
+    """``zone``: the desk's; a team with its own zone is charted on its clock."""
     check_may_plan(actor)
     with uows(write=False) as uow:
-        return day_chart_in(uow, team_id, day, goal, now, zone)
+        return day_chart_in(uow, team_id, day, goal, now, team_zone(uow, team_id, zone))
 
 
 def day_chart_in(uow: UnitOfWork, team_id: int | None, day: date, goal: StaffingGoal,
@@ -139,7 +144,7 @@ def day_chart_in(uow: UnitOfWork, team_id: int | None, day: date, goal: Staffing
                           arrived.get(i.start, 0) if i.start + STEP <= now else None)
             for i in plan.intervals]
     return DayChart(team_id, day, INTERVAL_MINUTES, plan.notes, rows, plan.aht_s,
-                    plan.aht_method)
+                    plan.aht_method, zone)
 
 
 def _presence_now(spans: list[PresenceSpan]) -> str:
@@ -149,10 +154,10 @@ def _presence_now(spans: list[PresenceSpan]) -> str:
 def adherence(uows: UnitOfWorkFactory, actor: Agent, team_id: int, day: date, *,
               now: datetime, zone: tzinfo = UTC) -> TeamAdherence:
     """Per agent of the team: minutes scheduled and in adherence on ``day`` up to ``now``,
-    and who is out of adherence at this moment."""
+    and who is out of adherence at this moment. ``day`` is a day of the team's clock."""
     check_may_plan(actor)
     with uows(write=False) as uow:
-        return adherence_in(uow, team_id, day, now, zone)
+        return adherence_in(uow, team_id, day, now, team_zone(uow, team_id, zone))
 
 
 def adherence_in(uow: UnitOfWork, team_id: int, day: date, now: datetime,
@@ -173,16 +178,16 @@ def adherence_in(uow: UnitOfWork, team_id: int, day: date, now: datetime,
     total = Adherence(sum(r.adherence.scheduled_minutes for r in rows),
                       sum(r.adherence.adherent_minutes for r in rows),
                       sum(r.adherence.online_outside_shifts for r in rows))
-    return TeamAdherence(team_id, day, rows, total)
+    return TeamAdherence(team_id, day, rows, total, zone)
 
 
 def intraday(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, goal: StaffingGoal,
              *, now: datetime, zone: tzinfo = UTC) -> Intraday:
     """Today's forecast scaled by how today has gone so far, staffed again, against the
-    published shifts of the agents who are here."""
+    published shifts of the agents who are here; today on the team's clock."""
     check_may_plan(actor)
     with uows(write=False) as uow:
-        return intraday_in(uow, team_id, goal, now, zone)
+        return intraday_in(uow, team_id, goal, now, team_zone(uow, team_id, zone))
 
 
 def intraday_in(uow: UnitOfWork, team_id: int | None, goal: StaffingGoal,
@@ -215,4 +220,4 @@ def intraday_in(uow: UnitOfWork, team_id: int | None, goal: StaffingGoal,
               for s in here for b, e in s.break_spans() if b >= now]
     return Intraday(team_id, day, METHOD, factor, arrived_so_far, forecast_so_far,
                     sorted(names.get(i, str(i)) for i in absent_ids), gaps,
-                    suggestions(gaps, breaks, STEP), plan.notes)
+                    suggestions(gaps, breaks, STEP), plan.notes, zone)

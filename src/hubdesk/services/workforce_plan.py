@@ -1,8 +1,9 @@
 """Forecasting a team's contacts from the desk's own tickets, staffing them interval by
 interval, and drafting a team's week with the team scheduler (`workforce/`).
 
-Days, half-hour intervals and shift templates follow the local clock of the desk's time zone
-(`HUBDESK_WFM_TIMEZONE`): a day starts at local midnight, so a day with a clock change has 46 or
+Days, half-hour intervals and shift templates follow the local clock of the team's time zone
+(`teams.time_zone`; a team without one, and the desk as a whole, follow the desk's,
+`HUBDESK_WFM_TIMEZONE`): a day starts at local midnight, so a day with a clock change has 46 or
 50 intervals, and a 09:00 shift starts at 09:00 local time whatever the offset. Instants stay
 UTC. A ticket is one contact, counted in the interval it was opened in; a day between the first
 ticket of the history and the day before the forecast with no ticket at an interval counts zero
@@ -15,9 +16,10 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
-from hubdesk.domain.agents import Agent, Role
-from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.agents import Agent, Role, Team
+from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.schedules import PlannedShift, ScheduleStatus, TeamWeek, WorkRules
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.ports import UnitOfWork
@@ -101,6 +103,22 @@ class StaffingPlan:
 STEP = timedelta(minutes=INTERVAL_MINUTES)
 
 
+def zone_of(team: Team | None, desk: tzinfo) -> tzinfo:
+    """The zone a team plans in: its own, or the desk's."""
+    return ZoneInfo(team.time_zone) if team is not None and team.time_zone else desk
+
+
+def team_zone(uow: UnitOfWork, team_id: int | None, desk: tzinfo) -> tzinfo:
+    """The zone ``team_id`` plans in (the desk's for the whole desk); an unknown team is not
+    found."""
+    if team_id is None:
+        return desk
+    team = uow.structure.get_team(team_id)
+    if team is None:
+        raise NotFound(f"team {team_id} was not found")
+    return zone_of(team, desk)
+
+
 def day_start(day: date, zone: tzinfo = UTC) -> datetime:
     """The UTC instant the local day begins."""
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
@@ -149,11 +167,14 @@ def handling_time(uow: UnitOfWork, team_id: int | None, first_day: date,
     if goal.aht_s is not None:
         return goal.aht_s, "given with the request"
     until = day_start(first_day, zone)
-    measured = estimate_handling(TicketTrail(tuple(messages), assigned) for messages, assigned
-                                 in uow.workforce.message_trails(
-                                     team_id, until - timedelta(days=HISTORY_DAYS), until,
-                                     channel.value if channel is not None else None,
-                                     HANDLING_SAMPLE))
+    # Work on several of these tickets at once is shared between them (the agents' other
+    # tickets, of other teams or channels, are not read: their overlap is not seen).
+    measured = estimate_handling(
+        TicketTrail(tuple((a, w) for a, w, _ in messages), assigned,
+                    tuple(who for _, _, who in messages))
+        for messages, assigned in uow.workforce.message_trails(
+            team_id, until - timedelta(days=HISTORY_DAYS), until,
+            channel.value if channel is not None else None, HANDLING_SAMPLE))
     if measured.seconds is not None:
         return measured.seconds, measured.method
     return goal.fallback_aht_s, (
@@ -234,6 +255,13 @@ def demand_by_group(plan: StaffingPlan, shares: Mapping[str, float]
     return demands, _night_notes(plan, dropped)
 
 
+def week_demand(plan: StaffingPlan, required: Mapping[datetime, int] | None
+                ) -> tuple[tuple[int, ...], int]:
+    """Agents needed per local interval of the week (``required`` per interval start, or the
+    plan's own), and the agent-half-hours no template reaches."""
+    return _week_demand(plan, required)
+
+
 def _week_demand(plan: StaffingPlan, required: Mapping[datetime, int] | None
                  ) -> tuple[tuple[int, ...], int]:
     per_day = 24 * 60 // INTERVAL_MINUTES
@@ -266,17 +294,19 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def team_instance(agents: list[Agent], demand: Mapping[str, tuple[int, ...]] | tuple[int, ...],
-                  days: int, serves: Mapping[int, frozenset[str]] | None = None
+                  days: int, serves: Mapping[int, frozenset[str]] | None = None,
+                  pools: Mapping[frozenset[str], tuple[int, ...]] | None = None
                   ) -> TeamInstance:
     """The team for the scheduler: demand per group (one tuple: one queue everyone serves),
-    each agent placed only in the groups ``serves`` gives them (default: every group)."""
+    each agent placed only in the groups ``serves`` gives them (default: every group); with
+    ``pools``, what sets of groups need together (`services/workforce_groups.py`)."""
     by_group = demand if isinstance(demand, Mapping) else {SKILL: demand}
     return TeamInstance(
         interval_minutes=INTERVAL_MINUTES, days=days, templates=TEMPLATES,
         contracts=(FULL_TIME,), rest_hours=REST_HOURS,
         agents=tuple(TeamAgent(str(a.id), FULL_TIME.name, serves.get(a.id or 0, frozenset(
             {SKILL})) if serves is not None else frozenset(by_group)) for a in agents),
-        demand=dict(by_group))
+        demand=dict(by_group), pools=dict(pools or {}))
 
 
 def shifts_of(team: TeamInstance, week_start: date,

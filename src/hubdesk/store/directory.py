@@ -338,12 +338,12 @@ class SqlOrgStructureRepository:
         self._known_teams = known_teams if known_teams is not None else set()
 
     def teams(self) -> list[Team]:
-        return [Team(r.id, r.name, r.description)
+        return [Team(r.id, r.name, r.description, r.time_zone)
                 for r in self.db.execute(select(t.teams).order_by(t.teams.c.name))]
 
     def get_team(self, team_id: int) -> Team | None:
         r = self.db.execute(select(t.teams).where(t.teams.c.id == team_id)).first()
-        return Team(r.id, r.name, r.description) if r else None
+        return Team(r.id, r.name, r.description, r.time_zone) if r else None
 
     def team_exists(self, team_id: int) -> bool:
         if team_id in self._known_teams:
@@ -355,12 +355,14 @@ class SqlOrgStructureRepository:
 
     def add_team(self, team: Team) -> int:
         team.id = self.db.execute(insert(t.teams).values(
-            name=team.name, description=team.description).returning(t.teams.c.id)).scalar_one()
+            name=team.name, description=team.description, time_zone=team.time_zone,
+        ).returning(t.teams.c.id)).scalar_one()
         return int(team.id)
 
     def save_team(self, team: Team) -> None:
         self.db.execute(update(t.teams).where(t.teams.c.id == team.id)
-                        .values(name=team.name, description=team.description))
+                        .values(name=team.name, description=team.description,
+                                time_zone=team.time_zone))
 
     def departments(self) -> list[Department]:
         return [Department(r.id, r.name, r.description, r.email)

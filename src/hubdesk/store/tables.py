@@ -82,6 +82,8 @@ teams = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("name", String(120), nullable=False, unique=True),
     Column("description", Text, nullable=False),
+    # An IANA name its workforce planning follows; none: the desk's (HUBDESK_WFM_TIMEZONE).
+    Column("time_zone", String(64), nullable=True),
 )
 
 departments = Table(

@@ -70,10 +70,11 @@ class SqlWorkforceRepository:
 
     def message_trails(self, team_id: int | None, since: datetime, until: datetime,
                        channel: str | None = None, limit: int = 2000
-                       ) -> list[tuple[list[tuple[bool, datetime]], datetime | None]]:
+                       ) -> list[tuple[list[tuple[bool, datetime, int | None]],
+                                       datetime | None]]:
         """Of the ``limit`` latest tickets opened in [since, until) (of one team, or of the
-        desk; of one channel, or of all): each one's messages as (by an agent, written at),
-        in order, and when it was last assigned."""
+        desk; of one channel, or of all): each one's messages as (by an agent, written at,
+        the writing agent's id or None), in order, and when it was last assigned."""
         tk, m, tr = t.tickets.c, t.messages.c, t.ticket_routing.c
         query = select(tk.id, tr.assigned_at).select_from(t.tickets.outerjoin(
             t.ticket_routing, tr.ticket_id == tk.id)).where(tk.created_at >= since,
@@ -86,10 +87,13 @@ class SqlWorkforceRepository:
             query.order_by(tk.created_at.desc(), tk.id.desc()).limit(limit))}
         if not assigned:
             return []
-        trails: dict[int, list[tuple[bool, datetime]]] = defaultdict(list)
-        for row in self.db.execute(select(m.ticket_id, m.author_kind, m.created_at).where(
+        trails: dict[int, list[tuple[bool, datetime, int | None]]] = defaultdict(list)
+        for row in self.db.execute(select(m.ticket_id, m.author_kind, m.author_id,
+                                          m.created_at).where(
                 among(self.db, m.ticket_id, sorted(assigned))).order_by(m.ticket_id, m.id)):
-            trails[int(row.ticket_id)].append((row.author_kind == "agent", row.created_at))
+            by_agent = row.author_kind == "agent"
+            trails[int(row.ticket_id)].append((by_agent, row.created_at, int(
+                row.author_id) if by_agent and row.author_id is not None else None))
         return [(trails[ticket], assigned[ticket]) for ticket in sorted(trails)]
 
     # --- schedules -------------------------------------------------------------------------
@@ -174,6 +178,13 @@ class SqlWorkforceRepository:
 
     def shift_schedule(self, shift_id: int) -> int | None:
         return self.db.execute(select(_sh.schedule_id).where(_sh.id == shift_id)).scalar()
+
+    def shift_schedules(self, shift_ids: list[int]) -> dict[int, int]:
+        """The week of each shift still there, in one statement."""
+        if not shift_ids:
+            return {}
+        return {row.id: row.schedule_id for row in self.db.execute(
+            select(_sh.id, _sh.schedule_id).where(among(self.db, _sh.id, shift_ids)))}
 
     # --- presence --------------------------------------------------------------------------
 

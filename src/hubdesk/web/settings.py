@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFaile
 from hubdesk.domain.tickets import Channel
 from hubdesk.services.routing_records import ProfileChange
 from hubdesk.services.settings_screens import AgentRoutingScreen
+from hubdesk.services.workforce_plan import zone_name
 from hubdesk.web.render import render
 from hubdesk.web.routing_form import config_from_form, config_to_form
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -28,6 +30,7 @@ from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 router = APIRouter(include_in_schema=False)
 
 CHANNELS = [c.value for c in Channel]
+ZONE_NAMES = sorted(available_timezones())  # offered while typing a team's time zone
 
 
 def place_errors(error: DomainError, shown: Iterable[str]) -> dict[str, str]:
@@ -65,7 +68,9 @@ async def _teams_page(request: Request, agent: Agent, *, failed: str = "",
         return refused(request, agent, denied)
     return render(request, "settings_teams.html", error.status if error else 200,
                   agent=agent, screen=screen, failed=failed, form=form or {},
-                  errors=place_errors(error, ["name", "agent_id"]) if error else {})
+                  desk_zone=zone_name(app_of(request).workforce.zone), zone_names=ZONE_NAMES,
+                  errors=place_errors(error, ["name", "agent_id", "time_zone"]) if error
+                  else {})
 
 
 @router.get("/settings/teams")
@@ -94,6 +99,21 @@ async def rename_team(request: Request, team_id: int, form: FormDep,
     except DomainError as error:
         return await _teams_page(request, agent, failed=str(team_id), error=error, form=form)
     flash(request, "ok", f"Team renamed “{team.name}”.")
+    return RedirectResponse(f"/settings/teams#team-{team_id}", status_code=303)
+
+
+@router.post("/settings/teams/{team_id:int}/time-zone")
+async def set_time_zone(request: Request, team_id: int, form: FormDep,
+                        agent: AgentDep) -> Response:
+    """The team's own time zone for workforce planning; empty: the desk's."""
+    try:
+        team = await run_in_threadpool(partial(
+            app_of(request).directory.update_team, agent, team_id,
+            time_zone=str(form.get("time_zone") or "")))
+    except DomainError as error:
+        return await _teams_page(request, agent, failed=str(team_id), error=error, form=form)
+    flash(request, "ok", f"“{team.name}” plans in {team.time_zone}." if team.time_zone else
+          f"“{team.name}” plans in the desk's time zone.")
     return RedirectResponse(f"/settings/teams#team-{team_id}", status_code=303)
 
 

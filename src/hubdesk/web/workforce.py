@@ -4,7 +4,7 @@ for every agent, their own schedule and a form to ask for a change."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import partial
 from typing import Any
 
@@ -44,29 +44,28 @@ def _day(text: object, name: str = "day") -> date | None:
                                {name: "bad date"}) from None
 
 
-def _instant(form: FormData, name: str, zone: tzinfo, *,
-             required: bool = True) -> datetime | None:
-    """A `datetime-local` field, read on the desk's local clock (the page says which)."""
+def _instant(form: FormData, name: str, *, required: bool = True) -> datetime | None:
+    """A `datetime-local` field: a wall-clock time without an offset, which the use case
+    reads on the clock of the shift's team (the page says which)."""
     value = str(form.get(name) or "").strip()
     if not value:
         if required:
             raise ValidationFailed("give a date and time", {name: "missing"})
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=zone).astimezone(UTC)
+        return datetime.fromisoformat(value).replace(tzinfo=None)
     except ValueError:
         raise ValidationFailed(f"{value} is not a date and time", {name: "bad date"}) from None
 
 
-def _shift(form: FormData, zone: tzinfo) -> ShiftInput:
+def _shift(form: FormData) -> ShiftInput:
     agent_id = _int(form.get("agent_id"))
     if agent_id is None:
         raise ValidationFailed("choose the agent", {"agent_id": "missing"})
-    starts, ends = _instant(form, "starts_at", zone), _instant(form, "ends_at", zone)
+    starts, ends = _instant(form, "starts_at"), _instant(form, "ends_at")
     assert starts is not None and ends is not None
-    return ShiftInput(agent_id, starts, ends,
-                      _instant(form, "break_starts_at", zone, required=False),
-                      _instant(form, "break_ends_at", zone, required=False))
+    return ShiftInput(agent_id, starts, ends, _instant(form, "break_starts_at", required=False),
+                      _instant(form, "break_ends_at", required=False))
 
 
 def _goal(source: Any, default_aht_s: float) -> StaffingGoal:
@@ -136,9 +135,8 @@ async def _page(request: Request, agent: Agent, query: Any, *,
     try:
         team_id, day = _int(query.get("team_id")), _day(query.get("day"))
         goal = _goal(query, app.workforce.default_aht_s)
-        screen = await run_in_threadpool(partial(
-            app.workforce.screen, agent, team_id,
-            day or datetime.now(app.workforce.zone).date(), goal))
+        screen = await run_in_threadpool(partial(app.workforce.screen, agent, team_id, day,
+                                                 goal))
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
@@ -148,7 +146,7 @@ async def _page(request: Request, agent: Agent, query: Any, *,
     return render(request, "workforce.html", error.status if error else 200, agent=agent,
                   screen=screen, chart=_chart(screen), grid=_grid(screen), weekdays=WEEKDAYS,
                   goal=goal, error=error and str(error), which=which,
-                  **_clock(app.workforce.zone),
+                  **_clock(screen.zone),
                   error_fields=getattr(error, "fields", {}), form=form or {})
 
 
@@ -198,8 +196,7 @@ async def save_shift(request: Request, schedule_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     shift_id = _int(form.get("shift_id"))
     return await _act(request, agent, form, "shift", "Shift saved.", lambda: app_of(
-        request).workforce.save_shift(agent, schedule_id, _shift(form, app_of(
-            request).workforce.zone), shift_id=shift_id))
+        request).workforce.save_shift(agent, schedule_id, _shift(form), shift_id=shift_id))
 
 
 @router.post("/workforce/schedules/{schedule_id:int}/shifts/{shift_id:int}/delete")
@@ -251,15 +248,15 @@ async def my_schedule(request: Request, agent: AgentDep) -> Response:
     return await _mine(request, agent)
 
 
-def _wanted(form: FormData, zone: tzinfo) -> WantedChange:
+def _wanted(form: FormData) -> WantedChange:
     try:
         kind = RequestKind(str(form.get("kind") or RequestKind.NOTE.value))
     except ValueError:
         raise ValidationFailed("choose what should change", {"kind": "unknown"}) from None
     if kind is not RequestKind.TIME_CHANGE:
         return WantedChange(kind, _int(form.get("swap_shift_id")))
-    return WantedChange(kind, None, _instant(form, "new_starts_at", zone),
-                        _instant(form, "new_ends_at", zone))
+    return WantedChange(kind, None, _instant(form, "new_starts_at"),
+                        _instant(form, "new_ends_at"))
 
 
 @router.post("/my-schedule/requests")
@@ -267,7 +264,7 @@ async def ask(request: Request, form: FormDep, agent: AgentDep) -> Response:
     try:
         await run_in_threadpool(app_of(request).workforce.request_change, agent,
                                 _int(form.get("shift_id")), str(form.get("note") or ""),
-                                _wanted(form, app_of(request).workforce.zone))
+                                _wanted(form))
     except DomainError as error:
         return await _mine(request, agent, error=error, form=form)
     flash(request, "ok", "Request sent to the coordinators.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from itertools import combinations, pairwise
+from itertools import pairwise
 
 from hubdesk.workforce.team_instance import TeamAgent, TeamInstance
 
@@ -56,28 +56,26 @@ def interval_problems(team: TeamInstance) -> list[str]:
             able_by_skills[interval][agent.skills] += 1
     problems = []
     for interval in range(team.horizon):
-        needed = {k: v[interval] for k, v in sorted(team.demand.items()) if v[interval] > 0}
-        problem = _first_short_group(team, interval, needed, able_by_skills[interval])
+        problem = _first_short_group(team, interval, able_by_skills[interval])
         if problem:
             problems.append(problem)
     return problems
 
 
-def _first_short_group(team: TeamInstance, interval: int, needed: dict[str, int],
+def _first_short_group(team: TeamInstance, interval: int,
                        able_by_skills: Counter[frozenset[str]]) -> str | None:
-    for size in range(1, len(needed) + 1):
-        for group in combinations(needed, size):
-            want = sum(needed[k] for k in group)
-            able = sum(n for skills, n in able_by_skills.items() if skills & set(group))
-            if able < want:
-                return (f"{team.describe(interval)} needs {want} agents for "
-                        f"{' or '.join(group)} but only {able} with "
-                        f"{'that skill' if size == 1 else 'those skills'} can be on shift then")
+    for group, want in team.requirements(interval):
+        able = sum(n for skills, n in able_by_skills.items() if skills & set(group))
+        if able < want:
+            return (f"{team.describe(interval)} needs {want} agents for "
+                    f"{' or '.join(group)} but only {able} with "
+                    f"{'that skill' if len(group) == 1 else 'those skills'} can be on shift "
+                    "then")
     return None
 
 
 def total_problems(team: TeamInstance) -> list[str]:
-    needed_hours = sum(sum(values) for values in team.demand.values()) \
+    needed_hours = sum(team.busiest_need(t) for t in range(team.horizon)) \
         * team.interval_minutes / 60
     allowed = sum(team.contract_by_name[a.contract].max_hours for a in team.agents)
     if needed_hours > allowed:

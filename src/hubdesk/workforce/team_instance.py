@@ -3,12 +3,20 @@
 Intervals count from the first day's midnight (``day * intervals_per_day + index``). Demand is
 per skill (a language or a competence) and interval: that many agents with the skill must be
 working then, each serving one skill at a time.
+
+With ``pools``, agents who have several skills are pooled instead: each skill's demand is what
+it needs served alone, and each pool (a set of skills) gives what the skills need together,
+served by anyone with one of them. Queueing makes a pooled requirement smaller than the sum
+of its parts (Erlang C on the joint load), so the agents serving several skills count for each
+of them rather than being split between them. Sets of skills without a pool are not bound
+beyond their members' own demands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Literal
 
 from hubdesk.domain.errors import ValidationFailed
@@ -63,6 +71,8 @@ class TeamInstance:
     evening_from_minute: int = 20 * 60  # a shift ending later than this is an evening shift
     weekend_days: tuple[int, ...] = (5, 6)
     first_weekday: int = 0  # Monday; only for naming days in messages
+    # Agents needed per interval by a set of (two or more) skills together; see the module.
+    pools: Mapping[frozenset[str], tuple[int, ...]] = field(default_factory=dict)
     template_by_name: dict[str, ShiftTemplate] = field(init=False, repr=False, compare=False)
     contract_by_name: dict[str, Contract] = field(init=False, repr=False, compare=False)
 
@@ -94,6 +104,30 @@ class TeamInstance:
     def is_evening(self, template: ShiftTemplate) -> bool:
         return self.end_minute(template) > self.evening_from_minute
 
+    def requirements(self, interval: int) -> Iterator[tuple[tuple[str, ...], int]]:
+        """Each set of skills needed at ``interval`` with the agents it needs then, served by
+        anyone with one of its skills: without pools every set of the skills needed, needing
+        the sum of their demands (smallest sets first); with pools, each skill alone and each
+        pool."""
+        needed = {k: v[interval] for k, v in sorted(self.demand.items()) if v[interval] > 0}
+        if not self.pools:
+            for size in range(1, len(needed) + 1):
+                for group in combinations(needed, size):
+                    yield group, sum(needed[k] for k in group)
+            return
+        for skill, amount in needed.items():
+            yield (skill,), amount
+        for skills, values in sorted(self.pools.items(), key=lambda p: (len(p[0]), sorted(p[0]))):
+            if values[interval] > 0:
+                yield tuple(sorted(skills)), values[interval]
+
+    def busiest_need(self, interval: int) -> int:
+        """The most agents any set of skills needs at ``interval``: all of them at once."""
+        if not self.pools:
+            return sum(v[interval] for v in self.demand.values())
+        return max([v[interval] for v in self.demand.values()]
+                   + [v[interval] for v in self.pools.values()], default=0)
+
     def describe(self, interval: int) -> str:
         day, index = divmod(interval, self.intervals_per_day)
         minutes = index * self.interval_minutes
@@ -121,12 +155,22 @@ def validate(team: TeamInstance) -> None:
             raise _fail(f"agents[{agent.name}]", f"has no contract {agent.contract!r}")
         if any(not 0 <= d < team.days for d in agent.unavailable_days | agent.wanted_days_off):
             raise _fail(f"agents[{agent.name}]", f"days count from 0 to {team.days - 1}")
+    _validate_demand(team)
+
+
+def _validate_demand(team: TeamInstance) -> None:
     for skill, values in team.demand.items():
         if len(values) != team.horizon:
             raise _fail(f"demand[{skill}]", f"has {len(values)} values, not {team.horizon}")
         negative = [i for i, v in enumerate(values) if v < 0]
         if negative:
             raise _fail(f"demand[{skill}][{negative[0]}]", "must be 0 or more")
+    for skills, values in team.pools.items():
+        where = f"pools[{'+'.join(sorted(skills))}]"
+        if len(skills) < 2 or not skills <= set(team.demand):
+            raise _fail(where, "must name two or more skills that have demand")
+        if len(values) != team.horizon or any(v < 0 for v in values):
+            raise _fail(where, f"needs {team.horizon} values of 0 or more")
 
 
 def _validate_template(team: TeamInstance, template: ShiftTemplate) -> None:

@@ -12,11 +12,13 @@ Rules:
 * rest: for each end time e of a day's shifts, Σ shifts ending at e or later + Σ next-day
   shifts starting less than ``rest_hours`` after e ≤ 1 (one clique per end time, tighter than
   a constraint per pair);
-* skills: agents on shift with skill set g split among the skills of g
+* skills (without pools): agents on shift with skill set g split among the skills of g
   (Σ_k y[g,k,t] ≤ working agents of g at t) and every skill's demand is met
   (Σ_g y[g,k,t] + u[k,t] ≥ demand[k][t]). An agent serves one skill at a time; with whole
   numbers of agents on shift a fractional split implies a whole one (a transportation
   problem), so y need not be integer.
+* skills (with pools, `team_instance.py`): each skill and each pool of skills needs that many
+  agents on shift with one of its skills (+ its u), an agent counting for all it can serve.
 * fairness: weekend shifts of every agent ≤ W, evening shifts ≤ E (evenings of agents who
   prefer late shifts are not counted: they asked for them).
 
@@ -36,7 +38,6 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -223,6 +224,9 @@ def _coverage_rows(team: TeamInstance, model: _Model, shifts: list[tuple[int, in
         for offset in team.working_offsets(template):
             working[(team.agents[a].skills, first + offset)].append(column)
     groups = sorted({agent.skills for agent in team.agents}, key=sorted)
+    if team.pools:
+        _pooled_rows(team, model, working, groups)
+        return
     for interval in range(team.horizon):
         needed = {k: v[interval] for k, v in team.demand.items() if v[interval] > 0}
         served: dict[str, list[int]] = defaultdict(list)
@@ -241,9 +245,24 @@ def _coverage_rows(team: TeamInstance, model: _Model, shifts: list[tuple[int, in
             model.row([(c, 1.0) for c in served[skill]] + [(short, 1.0)], amount, math.inf)
 
 
+def _pooled_rows(team: TeamInstance, model: _Model,
+                 working: dict[tuple[frozenset[str], int], list[int]],
+                 groups: list[frozenset[str]]) -> None:
+    """Each skill, and each pool of skills, covered by the agents on shift with one of its
+    skills: an agent counts for every requirement they can serve."""
+    for interval in range(team.horizon):
+        for skills, amount in team.requirements(interval):
+            able = [c for group in groups if group & set(skills)
+                    for c in working.get((group, interval), [])]
+            short = model.variable(SHORT_COST, amount, False)
+            model.elastic.append(short)
+            model.row([(c, 1.0) for c in able] + [(short, 1.0)], amount, math.inf)
+
+
 def shortfalls(team: TeamInstance, assignments: list[Assignment]) -> list[Shortfall]:
     """Agents missing per interval, by the deficiency form of Hall's theorem: the most any set
-    of skills needs beyond the agents on shift who have one of them."""
+    of skills needs beyond the agents on shift who have one of them (with pools, the sets
+    the instance names)."""
     on_shift: list[list[frozenset[str]]] = [[] for _ in range(team.horizon)]
     skills_of = {agent.name: agent.skills for agent in team.agents}
     for item in assignments:
@@ -253,14 +272,11 @@ def shortfalls(team: TeamInstance, assignments: list[Assignment]) -> list[Shortf
             on_shift[first + offset].append(skills_of[item.agent])
     found = []
     for interval in range(team.horizon):
-        needed = {k: v[interval] for k, v in sorted(team.demand.items()) if v[interval] > 0}
         worst, worst_group = 0, tuple[str, ...]()
-        for size in range(1, len(needed) + 1):
-            for group in combinations(needed, size):
-                able = sum(1 for skills in on_shift[interval] if skills & set(group))
-                missing = sum(needed[k] for k in group) - able
-                if missing > worst:
-                    worst, worst_group = missing, group
+        for group, want in team.requirements(interval):
+            able = sum(1 for skills in on_shift[interval] if skills & set(group))
+            if want - able > worst:
+                worst, worst_group = want - able, group
         if worst:
             found.append(Shortfall(interval, team.describe(interval), worst_group, worst))
     return found

@@ -19,8 +19,10 @@ from hubdesk.api.schemas import (
     NewAgentIn,
     NewCustomerIn,
     NewGroupIn,
+    NewTeamIn,
     PasswordChangeIn,
     SessionsEndedOut,
+    TeamIn,
     TeamOut,
     problem_responses,
 )
@@ -125,15 +127,19 @@ def list_teams(app: AppDep, agent: AgentDep) -> list[TeamOut]:
 
 
 @router.post("/teams", status_code=201, response_model=TeamOut)
-def create_team(body: NewGroupIn, app: AppDep, agent: AgentDep) -> TeamOut:
-    team = Team(id=None, name=body.name or "", description=body.description or "")
+def create_team(body: NewTeamIn, app: AppDep, agent: AgentDep) -> TeamOut:
+    team = Team(id=None, name=body.name or "", description=body.description or "",
+                time_zone=body.zone_change() or None)
     return TeamOut.of(app.directory.create_team(agent, team))
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-def patch_team(team_id: PathId, body: GroupIn, app: AppDep, agent: AgentDep) -> TeamOut:
+def patch_team(team_id: PathId, body: TeamIn, app: AppDep, agent: AgentDep) -> TeamOut:
+    """Send only what changes; a ``time_zone`` (an IANA name, or "" for the desk's) needs
+    an administrator."""
     return TeamOut.of(app.directory.update_team(agent, team_id, name=body.name,
-                                          description=body.description))
+                                                description=body.description,
+                                                time_zone=body.zone_change()))
 
 
 @router.get("/departments", response_model=list[DepartmentOut])

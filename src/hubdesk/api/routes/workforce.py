@@ -5,7 +5,7 @@ managers and administrators; every agent has their own shifts and requests."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -87,7 +87,7 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
         interval_minutes=plan.interval_minutes, aht_s=plan.aht_s, aht_method=plan.aht_method,
         history_days=plan.history_days, methods=plan.methods, notes=plan.notes,
-        timezone=zone_name(app.workforce.zone),
+        timezone=zone_name(plan.zone),
         intervals=[StaffingIntervalOut(start=i.start, forecast=i.forecast, lower=i.lower,
                                        upper=i.upper, required=i.required, staff=i.staff)
                    for i in plan.intervals])
@@ -104,7 +104,7 @@ def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = 
     return DayChartOut(team_id=chart.team_id, day=chart.day,
                        interval_minutes=chart.interval_minutes, notes=chart.notes,
                        aht_s=chart.aht_s, aht_method=chart.aht_method,
-                       timezone=zone_name(app.workforce.zone),
+                       timezone=zone_name(chart.zone),
                        intervals=[ChartIntervalOut(start=i.start, forecast=i.forecast,
                                                    required=i.required, scheduled=i.scheduled,
                                                    arrived=i.arrived) for i in chart.intervals])
@@ -172,12 +172,11 @@ def publish(schedule_id: PathId, app: AppDep, agent: AgentDep) -> ScheduleOut:
 @router.get("/my-shifts", response_model=list[ShiftOut])
 def my_shifts(app: AppDep, agent: AgentDep, first_day: DayQuery,
               days: Annotated[int, Query(ge=1, le=62)] = 7) -> list[ShiftOut]:
-    """The caller's published shifts from ``first_day`` for ``days`` days (the desk's local
-    days, `HUBDESK_WFM_TIMEZONE`)."""
-    first = _day(first_day, "first_day")
-    return [ShiftOut.of(s) for s in app.workforce.my_shifts(
-        agent, app.workforce.day_start(first), app.workforce.day_start(
-            first + timedelta(days=days)))]
+    """The caller's published shifts from ``first_day`` for ``days`` days: local days of their
+    teams' time zone when all their teams share one, else of the desk's
+    (`HUBDESK_WFM_TIMEZONE`)."""
+    shifts, _ = app.workforce.my_days(agent, _day(first_day, "first_day"), days)
+    return [ShiftOut.of(s) for s in shifts]
 
 
 @router.get("/my-shifts/{shift_id}/swap-options", response_model=SwapOptionsOut)
