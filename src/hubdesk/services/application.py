@@ -69,7 +69,6 @@ from hubdesk.services import (
     webhooks,
     workforce,
     workforce_floor,
-    workforce_plan,
     workforce_screens,
     workforce_swaps,
 )
@@ -825,10 +824,6 @@ class WorkforceUseCases(_UseCases):
         """The desk's time zone for planning (`HUBDESK_WFM_TIMEZONE`); a team with a time
         zone of its own plans in that (each use case reads it)."""
         return self._deps.workforce_zone
-
-    def day_start(self, day: date) -> datetime:
-        """When the local day begins, as a UTC instant."""
-        return workforce_plan.day_start(day, self.zone)
 
     def staffing(self, actor: Agent, team_id: int | None, first_day: date, days: int,
                  goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:

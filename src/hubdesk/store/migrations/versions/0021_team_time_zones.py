@@ -1,7 +1,7 @@
 """Workforce: a team's own time zone (an IANA name; none: the desk's), which its forecast
 days, shift templates and workforce screens follow.
 
-Revision ID: 0024_team_time_zones
+Revision ID: 0021_team_time_zones
 Revises: 0020_workforce_requests
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024_team_time_zones"
+revision = "0021_team_time_zones"
 down_revision = "0020_workforce_requests"
 branch_labels = None
 depends_on = None
