@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from hubdesk.domain.errors import DomainError, PermissionDenied
 from hubdesk.domain.routing import Presence
 from hubdesk.services.routing_records import ProfileChange
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -65,10 +66,8 @@ async def move_ticket(request: Request, ticket_id: int, form: FormDep,
     if not raw.isdigit() or len(raw) > 18:
         flash(request, "error", f"Choose who ticket #{ticket_id} should go to.")
         return RedirectResponse("/control#team", status_code=303)
-    try:
-        detail = await run_in_threadpool(app_of(request).tickets.assign, agent, ticket_id,
-                                         int(raw))
-        flash(request, "ok", f"Ticket #{ticket_id} moved to {detail.assignee_name}.")
-    except DomainError as error:
-        flash(request, "error", f"Ticket #{ticket_id} was not moved: {error}")
-    return RedirectResponse("/control#team", status_code=303)
+    return await act(request, partial(app_of(request).tickets.assign, agent, ticket_id,
+                                      int(raw)),
+                     done=lambda detail: f"Ticket #{ticket_id} moved to "
+                                         f"{detail.assignee_name}.",
+                     to="/control#team", failed=f"Ticket #{ticket_id} was not moved: ")

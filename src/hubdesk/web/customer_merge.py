@@ -10,6 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.errors import DomainError
+from hubdesk.services.customer_merge import CustomerMerge
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -60,14 +62,13 @@ async def merge(request: Request, customer_id: int, form: FormDep,
     if not source.isdigit() or len(source) > 18:
         flash(request, "error", "Choose the record to merge into this one.")
         return RedirectResponse(f"/customers/{customer_id}/merge", status_code=303)
-    try:
-        merged = await run_in_threadpool(app_of(request).directory.merge_customers, agent,
-                                         customer_id, int(source))
-    except DomainError as error:
-        flash(request, "error", f"Nothing was merged: {error}.")
-        return RedirectResponse(f"/customers/{customer_id}/merge?source_id={source}",
-                                status_code=303)
-    moved = len(merged.tickets_moved)
-    flash(request, "ok", f"Customer #{merged.absorbed_id} merged into this one: "
-                         f"{moved} ticket{'' if moved == 1 else 's'} moved.")
-    return RedirectResponse(f"/customers/{customer_id}", status_code=303)
+
+    def said(merged: CustomerMerge) -> str:
+        moved = len(merged.tickets_moved)
+        return (f"Customer #{merged.absorbed_id} merged into this one: "
+                f"{moved} ticket{'' if moved == 1 else 's'} moved.")
+
+    return await act(request, partial(app_of(request).directory.merge_customers, agent,
+                                      customer_id, int(source)),
+                     done=said, to=f"/customers/{customer_id}", failed="Nothing was merged: ",
+                     back=f"/customers/{customer_id}/merge?source_id={source}")

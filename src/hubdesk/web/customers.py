@@ -8,12 +8,14 @@ from functools import partial
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.services.directory import CustomerInput
+from hubdesk.services.routing_records import AgentExclusion
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
-from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.session import AgentDep, FormDep, app_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,43 +62,35 @@ async def organisation_page(request: Request, organisation_id: int,
 async def save_notes(request: Request, customer_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     notes = str(form.get("notes") or "")[:MAX_NOTES]
-    try:
-        await run_in_threadpool(app_of(request).directory.update_customer, agent, customer_id,
-                                CustomerInput(frozenset({"notes"}), notes=notes))
-    except DomainError as error:
-        flash(request, "error", f"The notes were not saved: {error}.")
-    else:
-        flash(request, "ok", "Notes saved.")
-    return RedirectResponse(f"/customers/{customer_id}", status_code=303)
+    return await act(request, partial(
+        app_of(request).directory.update_customer, agent, customer_id,
+        CustomerInput(frozenset({"notes"}), notes=notes)),
+        done="Notes saved.", to=f"/customers/{customer_id}",
+        failed="The notes were not saved: ")
 
 
 @router.post("/customers/{customer_id:int}/excluded-agents")
 async def exclude_agent(request: Request, customer_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     chosen = str(form.get("agent_id") or "")
-    try:
+    reason = str(form.get("reason") or "")[:MAX_REASON_TYPED]
+
+    def exclude() -> AgentExclusion:
         if not chosen.isdigit():
             raise ValidationFailed("choose the agent", {"agent_id": "required"})
-        excluded = await run_in_threadpool(
-            app_of(request).routing.exclude_agent, agent, customer_id, int(chosen),
-            str(form.get("reason") or "")[:MAX_REASON_TYPED])
-    except DomainError as error:
-        flash(request, "error", f"Nobody was excluded: {error}.")
-    else:
-        flash(request, "ok", f"Routing will not offer this customer's tickets to "
-                             f"{excluded.agent_name}.")
-    return RedirectResponse(f"/customers/{customer_id}", status_code=303)
+        return app_of(request).routing.exclude_agent(agent, customer_id, int(chosen), reason)
+
+    return await act(request, exclude, to=f"/customers/{customer_id}",
+                     done=lambda excluded: "Routing will not offer this customer's tickets "
+                                           f"to {excluded.agent_name}.",
+                     failed="Nobody was excluded: ")
 
 
 @router.post("/customers/{customer_id:int}/excluded-agents/{agent_id:int}/remove")
 async def allow_agent(request: Request, customer_id: int, agent_id: int,
                       agent: AgentDep) -> Response:
-    try:
-        await run_in_threadpool(app_of(request).routing.allow_agent, agent, customer_id,
-                                agent_id)
-    except DomainError as error:
-        flash(request, "error", f"The exclusion was not lifted: {error}.")
-    else:
-        flash(request, "ok", "Exclusion lifted: routing may offer this customer's tickets "
-                             "to that agent again.")
-    return RedirectResponse(f"/customers/{customer_id}", status_code=303)
+    return await act(request, partial(app_of(request).routing.allow_agent, agent, customer_id,
+                                      agent_id),
+                     done="Exclusion lifted: routing may offer this customer's tickets to "
+                          "that agent again.",
+                     to=f"/customers/{customer_id}", failed="The exclusion was not lifted: ")

@@ -3,6 +3,7 @@ leads (for their teams) add, change and remove them, with the refusal shown by t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,6 +17,7 @@ from hubdesk.domain.macros import THEN_STATUSES, Macro, may_manage
 from hubdesk.domain.rules.templates import AGENT_PLACEHOLDERS
 from hubdesk.domain.tickets import Status
 from hubdesk.services.application import Application
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -66,9 +68,5 @@ async def add_macro(request: Request, form: FormDep, agent: AgentDep) -> Respons
 @router.post("/macros/{macro_id:int}/delete")
 async def remove_macro(request: Request, macro_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
-    try:
-        await run_in_threadpool(app_of(request).macros.delete, agent, macro_id)
-        flash(request, "ok", "Macro removed.")
-    except DomainError as error:
-        flash(request, "error", str(error))
-    return RedirectResponse("/macros", status_code=303)
+    return await act(request, partial(app_of(request).macros.delete, agent, macro_id),
+                     done="Macro removed.", to="/macros")

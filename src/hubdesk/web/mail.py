@@ -6,14 +6,17 @@ access)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, PermissionDenied
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
-from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.session import AgentDep, FormDep, app_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,25 +36,20 @@ async def quarantine(request: Request, agent: AgentDep) -> Response:
 
 @router.post("/mail/quarantine/{inbound_id:int}/retry")
 async def retry(request: Request, inbound_id: int, form: FormDep, agent: AgentDep) -> Response:
-    try:
-        outcome = await run_in_threadpool(app_of(request).mail.retry, agent, inbound_id)
-        flash(request, "ok", f"Message {inbound_id} processed again: {outcome.value}.")
-    except DomainError as error:
-        flash(request, "error", str(error))
-    return RedirectResponse("/mail/quarantine", status_code=303)
+    return await act(request, partial(app_of(request).mail.retry, agent, inbound_id),
+                     done=lambda outcome: f"Message {inbound_id} processed again: "
+                                          f"{outcome.value}.",
+                     to="/mail/quarantine")
 
 
 @router.post("/mail/quarantine/{inbound_id:int}/ticket")
 async def to_ticket(request: Request, inbound_id: int, form: FormDep,
                     agent: AgentDep) -> Response:
-    try:
-        ticket_id = await run_in_threadpool(app_of(request).mail.to_ticket, agent, inbound_id,
-                                            str(form.get("requester_email") or ""))
-    except DomainError as error:
-        flash(request, "error", str(error))
-        return RedirectResponse("/mail/quarantine", status_code=303)
-    flash(request, "ok", f"Ticket #{ticket_id} opened from message {inbound_id}.")
-    return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
+    return await act(request, partial(app_of(request).mail.to_ticket, agent, inbound_id,
+                                      str(form.get("requester_email") or "")),
+                     done=lambda ticket_id: f"Ticket #{ticket_id} opened from message "
+                                            f"{inbound_id}.",
+                     to=lambda ticket_id: f"/tickets/{ticket_id}", back="/mail/quarantine")
 
 
 @router.get("/mail/quarantine/{inbound_id:int}/raw")

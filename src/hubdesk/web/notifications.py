@@ -8,11 +8,13 @@ when the live stream (`web/live.py`) says a notification was made for this agent
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from hubdesk.domain.errors import DomainError
+from hubdesk.web.actions import act
 from hubdesk.web.render import SECURITY_HEADERS, render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -37,12 +39,9 @@ async def unread_count(request: Request, agent: AgentDep) -> Response:
 @router.post("/notifications/{notification_id:int}/read")
 async def mark_read(request: Request, notification_id: int, form: FormDep,
                     agent: AgentDep) -> Response:
-    try:
-        await run_in_threadpool(app_of(request).notifications.mark_read, agent,
-                                notification_id)
-    except DomainError as error:
-        flash(request, "error", str(error))
-    return RedirectResponse("/notifications", status_code=303)
+    return await act(request, partial(app_of(request).notifications.mark_read, agent,
+                                      notification_id),
+                     done=None, to="/notifications")
 
 
 @router.post("/notifications/read-all")

@@ -23,6 +23,7 @@ from hubdesk.domain.tickets import Channel
 from hubdesk.services.routing_records import ProfileChange
 from hubdesk.services.settings_screens import AgentRoutingScreen
 from hubdesk.services.workforce_plan import zone_name
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
 from hubdesk.web.routing_form import config_from_form, config_to_form
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -81,40 +82,35 @@ async def teams_page(request: Request, agent: AgentDep) -> Response:
 @router.post("/settings/teams")
 async def create_team(request: Request, form: FormDep, agent: AgentDep) -> Response:
     team = Team(None, str(form.get("name") or ""), str(form.get("description") or ""))
-    try:
-        await run_in_threadpool(app_of(request).directory.create_team, agent, team)
-    except DomainError as error:
-        return await _teams_page(request, agent, failed="new", error=error, form=form)
-    flash(request, "ok", f"Team “{team.name}” created.")
-    return RedirectResponse(f"/settings/teams#team-{team.id}", status_code=303)
+    return await act(request, partial(app_of(request).directory.create_team, agent, team),
+                     done=lambda created: f"Team “{created.name}” created.",
+                     to=lambda created: f"/settings/teams#team-{created.id}",
+                     again=lambda error: _teams_page(request, agent, failed="new",
+                                                     error=error, form=form))
 
 
 @router.post("/settings/teams/{team_id:int}")
 async def rename_team(request: Request, team_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
-    try:
-        team = await run_in_threadpool(partial(
-            app_of(request).directory.update_team, agent, team_id,
-            name=str(form.get("name") or "")))
-    except DomainError as error:
-        return await _teams_page(request, agent, failed=str(team_id), error=error, form=form)
-    flash(request, "ok", f"Team renamed “{team.name}”.")
-    return RedirectResponse(f"/settings/teams#team-{team_id}", status_code=303)
+    return await act(request, partial(app_of(request).directory.update_team, agent, team_id,
+                                      name=str(form.get("name") or "")),
+                     done=lambda team: f"Team renamed “{team.name}”.",
+                     to=f"/settings/teams#team-{team_id}",
+                     again=lambda error: _teams_page(request, agent, failed=str(team_id),
+                                                     error=error, form=form))
 
 
 @router.post("/settings/teams/{team_id:int}/time-zone")
 async def set_time_zone(request: Request, team_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     """The team's own time zone for workforce planning; empty: the desk's."""
-    try:
-        team = await run_in_threadpool(partial(
-            app_of(request).directory.update_team, agent, team_id,
-            time_zone=str(form.get("time_zone") or "")))
-    except DomainError as error:
-        return await _teams_page(request, agent, failed=str(team_id), error=error, form=form)
-    flash(request, "ok", f"“{team.name}” plans in {team.time_zone}." if team.time_zone else
-          f"“{team.name}” plans in the desk's time zone.")
-    return RedirectResponse(f"/settings/teams#team-{team_id}", status_code=303)
+    return await act(request, partial(app_of(request).directory.update_team, agent, team_id,
+                                      time_zone=str(form.get("time_zone") or "")),
+                     done=lambda team: f"“{team.name}” plans in {team.time_zone}."
+                     if team.time_zone else f"“{team.name}” plans in the desk's time zone.",
+                     to=f"/settings/teams#team-{team_id}",
+                     again=lambda error: _teams_page(request, agent, failed=str(team_id),
+                                                     error=error, form=form))
 
 
 @router.post("/settings/teams/{team_id:int}/members")
@@ -123,15 +119,18 @@ async def change_member(request: Request, team_id: int, form: FormDep,
     """Add the chosen agent to the team (``member=no``: take them out of it)."""
     raw = str(form.get("agent_id") or "")
     member = form.get("member") != "no"
-    try:
+
+    def change() -> Agent:
         if not raw.isdigit() or len(raw) > 18:
             raise ValidationFailed("choose an agent", {"agent_id": "required"})
-        changed = await run_in_threadpool(app_of(request).directory.set_team_member, agent,
-                                          team_id, int(raw), member)
-    except DomainError as error:
-        return await _teams_page(request, agent, failed=str(team_id), error=error, form=form)
-    flash(request, "ok", f"{changed.name} {'added to' if member else 'removed from'} the team.")
-    return RedirectResponse(f"/settings/teams#team-{team_id}", status_code=303)
+        return app_of(request).directory.set_team_member(agent, team_id, int(raw), member)
+
+    return await act(request, change,
+                     done=lambda changed: f"{changed.name} "
+                                          f"{'added to' if member else 'removed from'} the team.",
+                     to=f"/settings/teams#team-{team_id}",
+                     again=lambda error: _teams_page(request, agent, failed=str(team_id),
+                                                     error=error, form=form))
 
 
 # --- an agent's routing profile ------------------------------------------------------------
@@ -196,14 +195,10 @@ async def agent_page(request: Request, agent_id: int, agent: AgentDep) -> Respon
 @router.post("/settings/agents/{agent_id:int}/routing")
 async def save_profile(request: Request, agent_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
-    try:
-        change = profile_change(form)
-        await run_in_threadpool(app_of(request).routing.update_profile, agent, agent_id,
-                                change)
-    except DomainError as error:
-        return await _agent_page(request, agent, agent_id, error=error, form=form)
-    flash(request, "ok", "Routing profile saved.")
-    return RedirectResponse(f"/settings/agents/{agent_id}/routing", status_code=303)
+    return await act(request, lambda: app_of(request).routing.update_profile(
+        agent, agent_id, profile_change(form)),
+        done="Routing profile saved.", to=f"/settings/agents/{agent_id}/routing",
+        again=lambda error: _agent_page(request, agent, agent_id, error=error, form=form))
 
 
 # --- the desk's routing configuration ------------------------------------------------------
