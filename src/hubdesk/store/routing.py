@@ -318,6 +318,16 @@ class SqlRoutingRepository:
             found.setdefault(int(agent_id), []).append(at)
         return found
 
+    def uncount_difficult(self, ticket_id: int) -> list[tuple[int, int | None]]:
+        """Stop counting the ticket's difficult contacts: its decisions that counted one
+        count none from now on, each taken back by this one conditional statement (a second
+        call finds none). Returns (decision id, agent id) of each, oldest first."""
+        d = t.routing_decisions
+        rows = self.db.execute(update(d).where(d.c.ticket_id == ticket_id, d.c.difficult)
+                               .values(difficult=False)
+                               .returning(d.c.id, d.c.agent_id)).all()
+        return sorted((int(row.id), row.agent_id) for row in rows)
+
     # --- configuration ------------------------------------------------------------------
 
     def config(self) -> dict[str, Any] | None:
