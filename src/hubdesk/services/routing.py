@@ -330,6 +330,26 @@ def route_ticket(uows: UnitOfWorkFactory, actor: Agent | None, ticket_id: int, *
     return decision
 
 
+def route_again(uow: UnitOfWork, ticket: Ticket, now: datetime, *, mode: str,
+                context: dict[str, object] | None = None) -> RoutingDecision | None:
+    """Route an unassigned ticket again inside the caller's transaction (one just taken from
+    its agent): to the best eligible agent now, or it waits with why, the decision recorded
+    with ``context``. None when the desk does not route yet."""
+    assert ticket.id is not None
+    state = uow.routing.ticket_state(ticket.id) or TicketRoutingState(ticket.id)
+    customer = uow.customers.get(ticket.requester_id)
+    decision, _ = route_in(uow, ticket, state, customer.tier.value if customer else "", now,
+                           mode=mode)
+    if state.reason == NO_PROFILES:
+        return None
+    _record(uow, ticket.id, state, decision, now, context)
+    if decision.agent_id is not None:
+        assign_routed(ticket, decision.agent_id, Actor.system(), now)
+        uow.tickets.save(ticket)
+        flush_events(uow, ticket)
+    return decision
+
+
 def pull_next(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> TicketDetail | None:
     """The most urgent waiting ticket the calling agent may serve now, assigned to them; None
     when there is none. Concurrent pulls skip each other's tickets (PostgreSQL: FOR UPDATE

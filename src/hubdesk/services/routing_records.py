@@ -102,6 +102,17 @@ class AgentExclusion:
     created_at: datetime
     created_by_id: int | None
     agent_name: str = ""
+    moved: tuple[MovedTicket, ...] = ()  # when just made: the tickets taken from the agent
+
+
+@dataclass(frozen=True)
+class MovedTicket:
+    """A ticket the agent held when a customer's wish excluded them: routed to ``agent_id``
+    (None: it waits for an eligible agent), ``unlocked`` when a lock had kept it with them."""
+
+    ticket_id: int
+    agent_id: int | None
+    unlocked: bool = False
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,12 @@ async def exclude_agent(request: Request, customer_id: int, form: FormDep,
     except DomainError as error:
         flash(request, "error", f"Nobody was excluded: {error}.")
     else:
+        moved = len(excluded.moved)
         flash(request, "ok", f"Routing will not offer this customer's tickets to "
-                             f"{excluded.agent_name}.")
+                             f"{excluded.agent_name}." + (
+                                 f" {moved} ticket{'s' if moved != 1 else ''} they held "
+                                 f"{'were' if moved != 1 else 'was'} routed again."
+                                 if moved else ""))
     return RedirectResponse(f"/customers/{customer_id}", status_code=303)
 
 
