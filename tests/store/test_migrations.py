@@ -62,3 +62,17 @@ def _ticket(db, customer, at):
         "custom_fields, created_at, updated_at) VALUES ('S', 'open', 'normal', 'api', '[]', "
         ":customer, '{}', :at, :at) RETURNING id"), {"customer": customer, "at": at}
     ).scalar_one()
+
+
+def test_0022_keeps_each_requesters_tier_beside_their_tickets(unmigrated_engine):
+    engine = unmigrated_engine
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    upgrade(engine, "0020_workforce_requests")
+    with engine.begin() as db:
+        tiers = {tier: _customer(db, tier, at) for tier in ("standard", "premium", "vip")}
+        tickets = {tier: [_ticket(db, customer, at) for _ in range(2)]
+                   for tier, customer in tiers.items()}
+    upgrade(engine, "0022_routing_urgency")
+    with engine.connect() as db:
+        found = dict(db.execute(select(t.tickets.c.id, t.tickets.c.requester_tier)).all())
+    assert found == {ticket_id: tier for tier, ids in tickets.items() for ticket_id in ids}

@@ -7,8 +7,9 @@ open tickets, written server-side by ``INSERT … SELECT`` from ``generate_serie
 languages, categories and priorities spread over the desk's lines; nine in ten with a running
 first-response clock due from an hour ago to two days ahead), beside twice as many solved
 tickets with met clocks. With ``undated`` the desk has no SLA policy, so no ticket has a
-deadline and the line is ordered by priority, the customer's VIP level and age alone; one
-waiting ticket in ten is then a premium customer's and one in fifty a VIP's. Timed, each the
+deadline and the line is ordered by priority, the customer's VIP level and age alone; about one
+waiting ticket in eleven is then a premium customer's and one in fifty-three a VIP's (of every
+priority). Timed, each the
 median of ``rounds``:
 
 - ``waiting_page_ms``: the first page of the line (`RoutingRepository.waiting`, the size pull
@@ -71,7 +72,7 @@ SELECT 'Waiting ' || n, (ARRAY['new', 'open'])[1 + n % 2],
        (ARRAY['email', 'chat', 'api', 'web'])[1 + (n / 5) % 4],
        (ARRAY['billing', 'refund', 'delivery', 'account'])[1 + (n / 7) % 4],
        (ARRAY['en', 'es', 'de', 'fr', 'it'])[1 + (n / 3) % 5], '[]'::jsonb,
-       CASE WHEN n % 50 = 0 THEN :vip WHEN n % 10 = 0 THEN :premium ELSE :customer END,
+       CASE WHEN n % 53 = 0 THEN :vip WHEN n % 11 = 0 THEN :premium ELSE :customer END,
        '{}'::jsonb, :now - (n % 2880) * interval '1 minute',
        :now - (n % 2880) * interval '1 minute'
 FROM generate_series(1, :count) AS n
@@ -107,6 +108,13 @@ _SEED_ANSWER_DUE = """
 UPDATE tickets SET answer_due_at = c.due_at
 FROM ticket_sla_clocks c
 WHERE c.ticket_id = tickets.id AND c.status = 'running' AND c.target = 'first_response'
+"""
+
+# What the store keeps beside each ticket when it is opened (`store/opening.py`).
+_SEED_REQUESTER_TIER = """
+UPDATE tickets SET requester_tier = c.tier
+FROM customers c
+WHERE c.id = tickets.requester_id AND c.tier <> 'standard'
 """
 
 _SEED_ROUTING = """
@@ -174,6 +182,7 @@ def _seed(hub: Hub, waiting: int, now: datetime, policy: int | None, fits: Agent
                                          **spread})
         db.execute(text(_SEED_SOLVED), {"customer": customer, "count": 2 * waiting,
                                         "now": now, "agent": solver.id})
+        db.execute(text(_SEED_REQUESTER_TIER))
         if policy is not None:
             db.execute(text(_SEED_CLOCKS), {"now": now, "policy": policy})
             db.execute(text(_SEED_ANSWER_DUE))
