@@ -4,6 +4,7 @@ without a deadline, and the store keeps to an agent's lines."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -271,3 +272,25 @@ def test_a_ticket_opened_for_a_vip_keeps_the_tier_from_the_start(hub, rep):
     with hub.engine.connect() as db:
         tiers = dict(db.execute(select(t.tickets.c.id, t.tickets.c.requester_tier)).all())
     assert tiers == {first: "vip", again: "vip", other: "standard"}
+
+
+def test_the_store_keeps_to_the_categories_and_tiers_within_an_agents_reach(hub, rep):
+    made = {}
+    for n, category in enumerate(("billing", "refund", None, "delivery")):
+        made[category] = _open(hub, rep, n, at=NOW + n * MINUTE)
+        with hub.engine.begin() as db:
+            db.execute(t.tickets.update().where(t.tickets.c.id == made[category])
+                       .values(category=category))
+    escalated = _open(hub, rep, 9, at=NOW + 9 * MINUTE)
+    with hub.engine.begin() as db:
+        db.execute(t.tickets.update().where(t.tickets.c.id == escalated)
+                   .values(category="billing"))
+        db.execute(t.ticket_tiers.insert().values(
+            ticket_id=escalated, tier=3, reason="specialist", escalated_by_id=rep.id,
+            escalated_at=NOW))
+    every = ServedLines(channels=("api",), team_ids=(), languages=None)
+    assert _line(hub, lines=every) == [*made.values(), escalated]
+    skipping = replace(every, skip_categories=("refund",), max_tier=2)
+    assert _line(hub, lines=skipping) == [made["billing"], made[None], made["delivery"]]
+    only = replace(every, only_categories=("billing", "delivery"))
+    assert _line(hub, lines=only) == [made["billing"], made["delivery"], escalated]

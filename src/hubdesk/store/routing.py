@@ -460,6 +460,13 @@ def _serving(lines: ServedLines) -> list[Any]:
     if lines.languages is not None:
         found.append(or_(tk.c.language.is_(None),
                          tk.c.language.in_(("", UNKNOWN_LANGUAGE, *lines.languages))))
+    if lines.only_categories is not None:
+        found.append(tk.c.category.in_(lines.only_categories))
+    elif lines.skip_categories:
+        found.append(or_(tk.c.category.is_(None),
+                         tk.c.category.not_in(lines.skip_categories)))
+    if lines.max_tier is not None:
+        found.append(_tier_reached() <= lines.max_tier)
     return found
 
 
@@ -472,12 +479,16 @@ def _later_than(keys: list[Any], values: list[Any]) -> Any:
 
 
 def _escalated_tier() -> Any:
+    return _tier_reached().label("escalated_tier")
+
+
+def _tier_reached() -> Any:
     """The tier a ticket was escalated to (its last step still in force), read through the
     index on (ticket_id, id); 1 when it never was."""
     tt = t.ticket_tiers
     last = (select(tt.c.tier).where(tt.c.ticket_id == t.tickets.c.id)
             .order_by(tt.c.id.desc()).limit(1).scalar_subquery())
-    return func.coalesce(last, 1).label("escalated_tier")
+    return func.coalesce(last, 1)
 
 
 def _agent_row(row: Any, teams: frozenset[int]) -> AgentRoutingRow:
