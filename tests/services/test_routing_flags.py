@@ -161,3 +161,18 @@ def test_correcting_triages_reading_of_an_angry_customer_takes_the_count_back(hu
     state, [unflagged, routed] = hub.app.routing.decisions(desk, detail.ticket.id)
     assert not state.difficult and unflagged.decision["uncounted"] == [
         {"decision_id": routed.id, "agent_id": strong.agent.id}]
+
+
+def test_taking_back_one_message_while_another_still_reads_difficult_counts_nothing_new(
+        hub, desk):
+    strong = agent(hub, desk, {"billing": 5})
+    triaged = assemble(hub.settings, hub.engine, intake=build_intake_tools(hub.settings))
+    opened = ticket(hub, desk)  # read as calm: routed as a calm contact
+    angry = triaged.app.tickets.customer_wrote(
+        opened.ticket.id, "This is the THIRD TIME I AM WRITING!!! Absolutely unacceptable, "
+        "I will cancel my account and talk to my lawyer.", now=later(5))
+    assert angry.triage["signals"]["difficult_contact"]
+    _flag(hub, desk, opened, value=False, at=later(8))  # the first message: not difficult
+    assert _difficult_today(hub, desk, later(9))[strong.agent.id] == 0
+    state, decisions = hub.app.routing.decisions(desk, opened.ticket.id)
+    assert not (state and state.difficult) and [d.mode for d in decisions] == ["push"]

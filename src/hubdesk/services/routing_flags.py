@@ -12,7 +12,9 @@ of a verdict where an agent made one, triage's reading where none did. When a co
 leaves none reading so ("Not difficult", or the flag taken back), every decision that counted
 the ticket as a difficult contact stops counting, once, for whoever it charged (the routed
 agent, the flagged holder, a later hand assignment), and a decision of mode ``unflagged``
-names what was taken back. Flagged again later, it counts again for its holder then.
+names what was taken back. A correction to calm never counts anything new: while another
+message still reads difficult, it changes nothing. Flagged again later, the ticket counts
+again for its holder then.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ def count_flagged_contact(event: TicketEvent, context: EventContext) -> None:
     if ticket.id is None or event.data.get("verdict") not in (Verdict.DIFFICULT,
                                                                 Verdict.ABUSIVE):
         return
-    difficult = reads_difficult(uow, ticket.id)
+    flagged = bool(event.data.get("value"))
+    difficult = flagged or reads_difficult(uow, ticket.id)
+    if difficult and not flagged:
+        return  # taken back while another reading stands: nothing to count or take back
     state = uow.routing.ticket_state(ticket.id)
     if (state.difficult if state is not None else False) == difficult:
         return  # read so already (and counted, if it was routed as difficult)
