@@ -6,7 +6,10 @@ Work the agent already holds for the customer moves with the wish, in the same t
 each unresolved ticket of theirs is taken from them (the history says why, the handlers of
 the assignment give their units back and offer them other waiting work), then routed again
 to the best eligible agent other than them (a decision of mode ``moved``), or it waits in the
-line with why. On a desk that does not assign by itself it waits for a pull.
+line with why. On a desk that does not assign by itself it waits for a pull. Every such ticket
+moves, whichever team's it is: the wish holds for all the customer's tickets, and routing, not
+the coordinator, chooses the new agent within each ticket's own team and needs. A pending or
+on-hold ticket moves too, so the customer's next reply reaches someone else.
 
 A locked ticket moves too, its lock lifted: a lock keeps a ticket with its assignee against
 routing's own moves, and the wish is a coordinator's later and more specific word about this
