@@ -200,3 +200,20 @@ def test_with_nobody_else_to_serve_it_the_ticket_waits_and_the_units_come_back(h
     assert hub.app.tickets.get(desk, waiting.ticket.id).ticket.assignee_id == \
         disliked.agent.id
     assert _loads(hub, desk) == {disliked.agent.id: 1}
+
+
+def test_a_pending_ticket_moves_too_so_the_customers_reply_reaches_someone_else(hub, desk):
+    disliked = agent(hub, desk, {"billing": 5}, capacity=5)
+    other = agent(hub, desk, {"billing": 3}, capacity=5, presence=Presence.OFFLINE)
+    first, customer_id = _customer_id(hub, desk)
+    hub.app.tickets.change_status(disliked.agent, first.ticket.id, Status.PENDING,
+                                  now=later(1))
+    hub.app.routing.set_presence(desk, other.agent.id, Presence.ONLINE, now=later(2))
+
+    made = hub.app.routing.exclude_agent(desk, customer_id, disliked.agent.id, "Asked",
+                                         now=later(10))
+    assert [(m.ticket_id, m.agent_id) for m in made.moved] == [
+        (first.ticket.id, other.agent.id)]
+    moved = hub.app.tickets.get(desk, first.ticket.id).ticket
+    assert (moved.assignee_id, moved.status) == (other.agent.id, Status.PENDING)
+    assert _loads(hub, desk) == {disliked.agent.id: 0, other.agent.id: 1}
