@@ -72,9 +72,10 @@ def _checkout() -> str:
     return hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
 
 
-def _postgres_test_url() -> str:
+def _postgres_test_url(purpose: str = "") -> str:
+    """A new, empty database of this checkout and worker (``purpose`` tells several apart)."""
     admin_url = make_url(POSTGRES_ADMIN_URL)
-    name = f"hubdesk_test_{_checkout()}_{_worker()}"
+    name = f"hubdesk_test_{_checkout()}_{_worker()}{'_' + purpose if purpose else ''}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -100,6 +101,19 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         url = _postgres_test_url()
     engine = make_engine(url, pool_size=5)
     upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def unmigrated_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of its own on each database, for tests that migrate step by step
+    (what a migration does to rows already there)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'unmigrated.db'}"
+    else:
+        url = _postgres_test_url("unmigrated")
+    engine = make_engine(url, pool_size=1)
     yield engine
     engine.dispose()
 

@@ -179,6 +179,7 @@ def test_a_coordinator_records_whom_a_customer_will_not_be_served_by(hub, client
     created = client.post(path, json=body, headers=coordinator.headers)
     assert created.status_code == 201, created.text
     assert created.json()["agent_name"] == rep.agent.name
+    assert created.json()["moved"] == []  # the agent held none of the customer's tickets
     assert client.post(path, json=body, headers=coordinator.headers).status_code == 409
     unknown = client.post(path, json={**body, "agent_id": 999_999},
                           headers=coordinator.headers)

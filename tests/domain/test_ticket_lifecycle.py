@@ -98,3 +98,16 @@ def test_tags_are_normalised_and_validated():
 def test_unknown_fields_are_refused():
     with pytest.raises(ValidationFailed):
         new_ticket().update(AGENT, T0, requester_id=9)
+
+
+def test_unassigning_with_a_reason_records_it_and_an_unassigned_ticket_records_nothing():
+    ticket = new_ticket(status=Status.OPEN, assignee_id=5)
+    assert ticket.unassign(AGENT, T0, "the customer asked for someone else")
+    [event] = ticket.pending_events
+    assert (event.kind, event.changes, event.data) == (
+        "assigned", {"assignee_id": (5, None)}, {"reason": "the customer asked for someone else"})
+    assert ticket.assignee_id is None and ticket.status is Status.OPEN
+    assert not ticket.unassign(AGENT, T0, "again")
+    assert len(ticket.pending_events) == 1
+    with pytest.raises(IllegalTransition):
+        new_ticket(status=Status.CLOSED, assignee_id=5).unassign(AGENT, T0, "late")

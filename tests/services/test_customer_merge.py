@@ -64,6 +64,14 @@ def test_merging_moves_everything_of_the_other_record_and_removes_it(hub):
     [change] = [e.event for e in events if e.event.changes.get("requester_id")]
     assert change.changes["requester_id"] == (absorbed_id, kept_id)
     assert change.data["reason"] == "customer records merged"
+    # routing's waiting line orders by the tier kept beside each ticket: the merged one's
+    from sqlalchemy import select
+
+    from hubdesk.store import tables as t
+    with hub.engine.connect() as db:
+        tiers = set(db.execute(select(t.tickets.c.requester_tier)
+                               .where(t.tickets.c.requester_id == kept_id)).scalars())
+    assert tiers == {"vip"}
 
 
 def test_exclusions_both_records_hold_are_kept_once(hub):

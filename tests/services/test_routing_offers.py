@@ -123,3 +123,50 @@ def test_an_agent_speaking_a_fallback_language_is_offered_tickets_in_any_languag
     assert _assignee(hub, desk, german) == person.agent.id  # waited past the step
     _, [decision, *_] = hub.app.routing.decisions(desk, german.ticket.id)
     assert decision.decision["relaxations"]
+
+
+def test_freed_units_find_work_behind_more_pages_of_other_skills_than_the_walk_reads(hub,
+                                                                                    desk):
+    # The tickets ahead need a skill and tier the agent lacks: were skills and tiers left to
+    # the policy alone, the walk would end after its 8 pages of 25 with nothing offered.
+    person = agent(hub, desk, {"billing": 4}, capacity=1)
+    held = ticket(hub, desk)
+    assert _assignee(hub, desk, held) == person.agent.id
+    ahead = [ticket(hub, desk, category="hardware", at=later(1 + n)).ticket.id
+             for n in range(PULL_BATCH * PULL_BATCHES + 5)]
+    billing = ticket(hub, desk, at=later(600))
+
+    hub.app.tickets.change_status(person.agent, held.ticket.id, Status.SOLVED,
+                                  now=later(900))
+    assert _assignee(hub, desk, billing) == person.agent.id
+    with hub.uows(write=False) as uow:
+        assert {w.ticket_id for w in uow.routing.waiting(500)} == set(ahead)
+
+
+def test_freed_units_find_work_behind_more_pages_escalated_above_the_agents_tier(hub, desk):
+    person = agent(hub, desk, {"billing": 4}, capacity=1)
+    held = ticket(hub, desk)
+    ahead = [ticket(hub, desk, at=later(1 + n)).ticket.id
+             for n in range(PULL_BATCH * PULL_BATCHES + 5)]
+    with hub.engine.begin() as db:  # escalated to tier 2 before anyone could take them
+        db.execute(t.ticket_tiers.insert(), [
+            {"ticket_id": ticket_id, "tier": 2, "reason": "needs a specialist",
+             "escalated_by_id": desk.id, "escalated_at": later(2)} for ticket_id in ahead])
+    front_line = ticket(hub, desk, at=later(600))
+
+    hub.app.tickets.change_status(person.agent, held.ticket.id, Status.SOLVED,
+                                  now=later(900))
+    assert _assignee(hub, desk, front_line) == person.agent.id
+    specialist = agent(hub, desk, {"billing": 4}, capacity=1, tier=2,
+                       presence=Presence.OFFLINE)
+    hub.app.routing.set_presence(desk, specialist.agent.id, Presence.ONLINE, now=later(901))
+    assert _load(hub, specialist) == 1  # the escalated ones are still theirs to take
+
+
+def test_a_category_within_reach_only_after_relaxation_is_still_offered(hub, desk):
+    configure(hub, relaxation=[{"after_s": 60, "kind": "lower_proficiency"}])
+    person = agent(hub, desk, {"returns": 1, "billing": 2}, capacity=1,
+                   presence=Presence.OFFLINE)
+    billing = ticket(hub, desk)  # needs billing 3
+    hub.app.routing.set_presence(desk, person.agent.id, Presence.ONLINE, now=later(120))
+    assert _assignee(hub, desk, billing) == person.agent.id

@@ -4,10 +4,11 @@ clock's deadline first, then priority, the customer's VIP level and age."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from hubdesk.domain.agents import Role
+from hubdesk.domain.customers import Tier
 from hubdesk.domain.routing import Presence
+from hubdesk.services.directory import CustomerInput
 from tests import factories
 from tests.routing_desk import agent, configure, later, ticket
 
@@ -56,9 +57,9 @@ def test_of_two_waiting_tickets_alike_the_vip_customers_is_offered_first(hub, de
     person = agent(hub, desk, {"billing": 4}, capacity=1, presence=Presence.OFFLINE)
     older = ticket(hub, desk)
     vip = ticket(hub, desk, at=later(60))
-    with hub.engine.begin() as connection:
-        connection.execute(text("UPDATE customers SET tier = 'vip' WHERE id = :id"),
-                           {"id": vip.ticket.requester_id})
+    hub.app.directory.update_customer(factories.staff(hub, Role.ADMIN).agent,
+                                      vip.ticket.requester_id,
+                                      CustomerInput(frozenset({"tier"}), tier=Tier.VIP))
     assert _waiting_ids(hub) == [vip.ticket.id, older.ticket.id]
     _offer(hub, desk, person)
     assert hub.app.tickets.get(desk, vip.ticket.id).ticket.assignee_id == person.agent.id

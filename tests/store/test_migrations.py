@@ -1,9 +1,13 @@
 """The migrations and tables.py describe the same schema, on both databases."""
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import insert, select, text
 
-from hubdesk.store.migrate import head_revision, is_current
+from hubdesk.store import tables as t
+from hubdesk.store.migrate import head_revision, is_current, upgrade
 from hubdesk.store.tables import metadata
 
 
@@ -20,39 +24,55 @@ def test_the_schema_is_at_head(engine):
     assert is_current(engine)
 
 
-def test_0018_gives_waiting_tickets_their_running_answer_clocks_deadline(tmp_path):
-    from datetime import UTC, datetime
-
-    from sqlalchemy import insert, select
-
-    from hubdesk.store import tables as t
-    from hubdesk.store.engine import make_engine
-    from hubdesk.store.migrate import upgrade
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+def test_0018_gives_waiting_tickets_their_running_answer_clocks_deadline(unmigrated_engine):
+    engine = unmigrated_engine
     at, due = datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 11, tzinfo=UTC)
-    try:
-        upgrade(engine, "0017_notifications")
-        with engine.begin() as db:
-            customer = db.execute(insert(t.customers).values(
-                name="C", tier="standard", notes="", custom_fields={}, created_at=at,
-                updated_at=at).returning(t.customers.c.id)).scalar_one()
-            tickets = [db.execute(insert(t.tickets).values(
-                subject="S", status="open", priority="normal", channel="api", tags=[],
-                requester_id=customer, custom_fields={}, created_at=at, updated_at=at)
-                .returning(t.tickets.c.id)).scalar_one() for _ in range(2)]
-            for ticket_id, target, status, clock_due in (
-                    (tickets[0], "first_response", "met", None),
-                    (tickets[0], "next_response", "running", due),
-                    (tickets[0], "resolution", "running", at),
-                    (tickets[1], "resolution", "running", due)):
-                db.execute(insert(t.ticket_sla_clocks).values(
-                    ticket_id=ticket_id, target=target, status=status, cycle=1, goal_us=1,
-                    elapsed_us=0, started_at=at, due_at=clock_due, fired=[]))
-        upgrade(engine)
-        with engine.connect() as db:
-            found = dict(db.execute(select(t.tickets.c.id, t.tickets.c.answer_due_at)
-                                    .order_by(t.tickets.c.id)).all())
-    finally:
-        engine.dispose()
-    assert found == {tickets[0]: due, tickets[1]: None}  # resolution is no answer clock
+    upgrade(engine, "0017_notifications")
+    with engine.begin() as db:
+        customer = _customer(db, "standard", at)
+        tickets = [_ticket(db, customer, at) for _ in range(3)]
+        for ticket_id, target, status, clock_due in (
+                (tickets[0], "first_response", "met", None),
+                (tickets[0], "next_response", "running", due),
+                (tickets[0], "resolution", "running", at),
+                (tickets[1], "resolution", "running", due),
+                (tickets[2], "first_response", "running", due),
+                (tickets[2], "next_response", "running", at)):
+            db.execute(insert(t.ticket_sla_clocks).values(
+                ticket_id=ticket_id, target=target, status=status, cycle=1, goal_us=1,
+                elapsed_us=0, started_at=at, due_at=clock_due, fired=[]))
+    upgrade(engine, "0018_routing_waiting")
+    with engine.connect() as db:
+        found = dict(db.execute(select(t.tickets.c.id, t.tickets.c.answer_due_at)
+                                .order_by(t.tickets.c.id)).all())
+    # resolution is no answer clock; of two running answer clocks the earlier deadline
+    assert found == {tickets[0]: due, tickets[1]: None, tickets[2]: at}
+
+
+def _customer(db, tier, at):
+    return db.execute(insert(t.customers).values(
+        name="C", tier=tier, notes="", custom_fields={}, created_at=at,
+        updated_at=at).returning(t.customers.c.id)).scalar_one()
+
+
+def _ticket(db, customer, at):
+    # written column by column: the tables of later revisions have more of them
+    return db.execute(text(
+        "INSERT INTO tickets (subject, status, priority, channel, tags, requester_id, "
+        "custom_fields, created_at, updated_at) VALUES ('S', 'open', 'normal', 'api', '[]', "
+        ":customer, '{}', :at, :at) RETURNING id"), {"customer": customer, "at": at}
+    ).scalar_one()
+
+
+def test_0022_keeps_each_requesters_tier_beside_their_tickets(unmigrated_engine):
+    engine = unmigrated_engine
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    upgrade(engine, "0020_workforce_requests")
+    with engine.begin() as db:
+        tiers = {tier: _customer(db, tier, at) for tier in ("standard", "premium", "vip")}
+        tickets = {tier: [_ticket(db, customer, at) for _ in range(2)]
+                   for tier, customer in tiers.items()}
+    upgrade(engine, "0022_routing_urgency")
+    with engine.connect() as db:
+        found = dict(db.execute(select(t.tickets.c.id, t.tickets.c.requester_tier)).all())
+    assert found == {ticket_id: tier for tier, ids in tickets.items() for ticket_id in ids}

@@ -174,6 +174,12 @@ def test_a_coordinator_excludes_an_agent_on_the_customer_page_and_the_ticket_say
                      {"agent_id": str(disliked.agent.id), "reason": "Asked for someone else"},
                      page=f"/customers/{customer_id}")
     assert f"will not offer this customer&#39;s tickets to {disliked.agent.name}" in done.text
+    assert "1 ticket they held was routed again." in done.text
+    assert hub.app.tickets.get(coordinator.agent, first.ticket.id).ticket.assignee_id == \
+        other.agent.id
+    history = client.get(f"/tickets/{first.ticket.id}").text
+    assert ("changed the assignment: the customer asked not to be served by "
+            f"{disliked.agent.name} again") in history
     assert "Asked for someone else" in done.text
     refused = post_form(client, f"/customers/{customer_id}/excluded-agents",
                         {"agent_id": str(disliked.agent.id), "reason": ""},

@@ -294,6 +294,12 @@ class ExclusionIn(Strict):
                         description="why: coordinators and the audit read it")
 
 
+class MovedTicketOut(BaseModel):
+    ticket_id: int
+    agent_id: int | None = Field(description="who routing gave it to; null: it waits")
+    unlocked: bool = Field(description="a lock had kept it with the excluded agent")
+
+
 class ExclusionOut(BaseModel):
     customer_id: int
     agent_id: int
@@ -301,9 +307,14 @@ class ExclusionOut(BaseModel):
     reason: str
     created_at: datetime
     created_by_id: int | None
+    moved: list[MovedTicketOut] = Field(
+        default_factory=list,
+        description="on creation: the customer's unresolved tickets taken from the agent")
 
     @classmethod
     def of(cls, exclusion: AgentExclusion) -> ExclusionOut:
         return cls(customer_id=exclusion.customer_id, agent_id=exclusion.agent_id,
                    agent_name=exclusion.agent_name, reason=exclusion.reason,
-                   created_at=exclusion.created_at, created_by_id=exclusion.created_by_id)
+                   created_at=exclusion.created_at, created_by_id=exclusion.created_by_id,
+                   moved=[MovedTicketOut(ticket_id=m.ticket_id, agent_id=m.agent_id,
+                                         unlocked=m.unlocked) for m in exclusion.moved])

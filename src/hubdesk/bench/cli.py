@@ -205,6 +205,9 @@ def routing(
         min=0, max=10_000_000,
         help="also measure the desk's waiting line on a scratch PostgreSQL database with "
              "this many waiting tickets (0: the engine only)")] = 0,
+    undated: Annotated[bool, typer.Option(
+        help="with --waiting: a desk without an SLA policy, so no waiting ticket has a "
+             "deadline")] = False,
 ) -> None:
     """Routing decisions per second (push, lean, pull) and batch-optimal against greedy; with
     --waiting, reading the desk's waiting line and offering freed units on PostgreSQL."""
@@ -216,7 +219,7 @@ def routing(
     if waiting:
         from hubdesk.bench import routing_desk
 
-        result["desk"] = routing_desk.run(waiting=waiting)
+        result["desk"] = routing_desk.run(waiting=waiting, undated=undated)
     _emit(result)
 
 

@@ -6,7 +6,11 @@ routing configuration, an SLA policy, agents with routing profiles). Then ``wait
 open tickets, written server-side by ``INSERT … SELECT`` from ``generate_series`` (channels,
 languages, categories and priorities spread over the desk's lines; nine in ten with a running
 first-response clock due from an hour ago to two days ahead), beside twice as many solved
-tickets with met clocks. Timed, each the median of ``rounds``:
+tickets with met clocks. With ``undated`` the desk has no SLA policy, so no ticket has a
+deadline and the line is ordered by priority, the customer's VIP level and age alone; about one
+waiting ticket in eleven is then a premium customer's and one in fifty-three a VIP's (of every
+priority). Timed, each the
+median of ``rounds``:
 
 - ``waiting_page_ms``: the first page of the line (`RoutingRepository.waiting`, the size pull
   mode reads, rows locked ``FOR UPDATE SKIP LOCKED``);
@@ -27,7 +31,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from hubdesk.bench.databases import bench_database
 from hubdesk.bootstrap import Hub, assemble
@@ -68,7 +72,8 @@ SELECT 'Waiting ' || n, (ARRAY['new', 'open'])[1 + n % 2],
        (ARRAY['email', 'chat', 'api', 'web'])[1 + (n / 5) % 4],
        (ARRAY['billing', 'refund', 'delivery', 'account'])[1 + (n / 7) % 4],
        (ARRAY['en', 'es', 'de', 'fr', 'it'])[1 + (n / 3) % 5], '[]'::jsonb,
-       :customer, '{}'::jsonb, :now - (n % 2880) * interval '1 minute',
+       CASE WHEN n % 53 = 0 THEN :vip WHEN n % 11 = 0 THEN :premium ELSE :customer END,
+       '{}'::jsonb, :now - (n % 2880) * interval '1 minute',
        :now - (n % 2880) * interval '1 minute'
 FROM generate_series(1, :count) AS n
 """
@@ -105,6 +110,13 @@ FROM ticket_sla_clocks c
 WHERE c.ticket_id = tickets.id AND c.status = 'running' AND c.target = 'first_response'
 """
 
+# What the store keeps beside each ticket when it is opened (`store/opening.py`).
+_SEED_REQUESTER_TIER = """
+UPDATE tickets SET requester_tier = c.tier
+FROM customers c
+WHERE c.id = tickets.requester_id AND c.tier <> 'standard'
+"""
+
 _SEED_ROUTING = """
 INSERT INTO ticket_routing (ticket_id, state, agent_id, held, locked, difficult, reason,
                             relaxations, assigned_at, waiting_since, updated_at)
@@ -138,31 +150,42 @@ def _routed_agent(hub: Hub, coordinator: Agent, name: str, languages: tuple[str,
     return person
 
 
-def _desk(hub: Hub, now: datetime) -> tuple[Agent, Agent, Agent, int]:
+def _desk(hub: Hub, now: datetime, *, undated: bool = False
+          ) -> tuple[Agent, Agent, Agent, int | None]:
     admin = _agent(hub, "desk-admin", Role.ADMIN)
     coordinator = _agent(hub, "desk-coordinator", Role.COORDINATOR)
     hub.app.routing.update_config(admin, CONFIG, now=now)
-    policy = hub.app.sla.create_policy(admin, {"name": "Everyone", "targets": TARGETS})
+    policy = None if undated else hub.app.sla.create_policy(
+        admin, {"name": "Everyone", "targets": TARGETS})
     fits = _routed_agent(hub, coordinator, "fits-every-line", LANGUAGES, CAPACITY, now)
     none_fits = _routed_agent(hub, coordinator, "writes-japanese", ("ja",), CAPACITY, now)
     solver = _routed_agent(hub, coordinator, "solves-tickets", LANGUAGES, HELD, now)
     for person in (fits, none_fits, solver):  # online before any work waits
         hub.app.routing.set_presence(coordinator, person.id or 0, Presence.ONLINE, now=now)
-    return fits, none_fits, solver, int(policy.id or 0)
+    return fits, none_fits, solver, int(policy.id or 0) if policy is not None else None
 
 
-def _seed(hub: Hub, waiting: int, now: datetime, policy: int, fits: Agent,
+def _customer(db: Connection, tier: str, now: datetime) -> int:
+    return int(db.execute(text(
+        "INSERT INTO customers (name, tier, notes, custom_fields, created_at, updated_at) "
+        "VALUES ('Bench ' || :tier, :tier, '', '{}'::jsonb, :now, :now) RETURNING id"),
+        {"now": now, "tier": tier}).scalar_one())
+
+
+def _seed(hub: Hub, waiting: int, now: datetime, policy: int | None, fits: Agent,
           solver: Agent) -> None:
     with hub.engine.begin() as db:
-        customer = db.execute(text(
-            "INSERT INTO customers (name, tier, notes, custom_fields, created_at, updated_at) "
-            "VALUES ('Bench', 'standard', '', '{}'::jsonb, :now, :now) RETURNING id"),
-            {"now": now}).scalar_one()
-        db.execute(text(_SEED_WAITING), {"customer": customer, "count": waiting, "now": now})
+        customer = _customer(db, "standard", now)
+        spread = {"premium": _customer(db, "premium", now), "vip": _customer(db, "vip", now)} \
+            if policy is None else {"premium": customer, "vip": customer}
+        db.execute(text(_SEED_WAITING), {"customer": customer, "count": waiting, "now": now,
+                                         **spread})
         db.execute(text(_SEED_SOLVED), {"customer": customer, "count": 2 * waiting,
                                         "now": now, "agent": solver.id})
-        db.execute(text(_SEED_CLOCKS), {"now": now, "policy": policy})
-        db.execute(text(_SEED_ANSWER_DUE))
+        db.execute(text(_SEED_REQUESTER_TIER))
+        if policy is not None:
+            db.execute(text(_SEED_CLOCKS), {"now": now, "policy": policy})
+            db.execute(text(_SEED_ANSWER_DUE))
         db.execute(text(_SEED_ROUTING))
         # The tickets the solving agent holds, routed to them with a unit each.
         db.execute(text(
@@ -191,7 +214,7 @@ def _offer_rolled_back(hub: Hub, agent: Agent, now: datetime) -> int:
         return offer_waiting(uow, agent.id, now)  # left without commit: rolled back
 
 
-def run(*, waiting: int, rounds: int = 15) -> dict[str, Any]:
+def run(*, waiting: int, rounds: int = 15, undated: bool = False) -> dict[str, Any]:
     now = datetime.now(UTC).replace(microsecond=0)
     with bench_database("postgres") as database:
         settings = Settings(environment="test", data_dir=database.data_dir,
@@ -201,7 +224,8 @@ def run(*, waiting: int, rounds: int = 15) -> dict[str, Any]:
         hub = assemble(settings, engine)
         try:
             hub.migrate()
-            fits, none_fits, solver, policy = _desk(hub, now - timedelta(days=3))
+            fits, none_fits, solver, policy = _desk(hub, now - timedelta(days=3),
+                                                    undated=undated)
             log.info("seeding %s waiting tickets", waiting)
             started = time.perf_counter()
             _seed(hub, waiting, now, policy, fits, solver)
@@ -209,7 +233,8 @@ def run(*, waiting: int, rounds: int = 15) -> dict[str, Any]:
             result = _measure(hub, fits, none_fits, solver, now, rounds)
         finally:
             hub.close()
-    return {"waiting": waiting, "solved_tickets": 2 * waiting, "db": "postgres",
+    return {"waiting": waiting, "undated": undated, "solved_tickets": 2 * waiting,
+            "db": "postgres",
             "rounds": rounds, "seed_seconds": round(seed_seconds, 1), **result}
 
 

@@ -57,6 +57,7 @@ class _Requester:
 @dataclass
 class _Planned:
     ticket: Ticket
+    requester_tier: str = Tier.STANDARD.value
     messages: list[dict[str, Any]] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     # (event, index of the message it refers to, or None)
@@ -160,7 +161,7 @@ def _plan(rng: random.Random, org: Structure, requester: _Requester, created: da
     agent = rng.choice([a for a in candidates if person.language in a.languages] or candidates)
     opener = Actor.agent(agent.id) if channel is Channel.PHONE and agent.id else Actor.system()
     ticket.record(opener, EventKind.CREATED, created, data={"channel": channel.value})
-    plan = _Planned(ticket)
+    plan = _Planned(ticket, person.tier.value)
     _message(plan, Actor.customer(requester.id), contact.body, created,
              {"channel": channel.value}, event_kind=None)
     plan.documents[-1] = "\n".join(p for p in (contact.subject, person.name, person.email,
@@ -222,8 +223,8 @@ def _live(rng: random.Random, plan: _Planned, agent: Agent, category: content.Ca
 
 def _write(connection: Connection, planned: list[_Planned], relayed: bool,
            result: BulkResult) -> None:
-    ticket_ids = _insert_returning(connection, t.tickets, [_ticket_row(p.ticket)
-                                                           for p in planned])
+    ticket_ids = _insert_returning(connection, t.tickets,
+                                   [_ticket_row(p.ticket, p.requester_tier) for p in planned])
     message_rows: list[dict[str, Any]] = []
     for plan, ticket_id in zip(planned, ticket_ids, strict=True):
         plan.ticket.id = ticket_id
@@ -251,8 +252,9 @@ def _write(connection: Connection, planned: list[_Planned], relayed: bool,
     result.last_ticket_id = ticket_ids[-1]
 
 
-def _ticket_row(ticket: Ticket) -> dict[str, Any]:
+def _ticket_row(ticket: Ticket, requester_tier: str) -> dict[str, Any]:
     return {"subject": ticket.subject, "status": ticket.status.value,
+            "requester_tier": requester_tier,
             "priority": ticket.priority.value, "channel": ticket.channel.value,
             "category": ticket.category, "tags": list(ticket.tags),
             "requester_id": ticket.requester_id, "assignee_id": ticket.assignee_id,

@@ -164,6 +164,17 @@ class Ticket:
             raise IllegalTransition(f"the ticket was merged into #{self.merged_into_id}; "
                                     "work on that one")
 
+    def unassign(self, actor: Actor, at: datetime, reason: str) -> bool:
+        """Take the ticket from its assignee, saying why in its history; False when nobody
+        holds it."""
+        self._ensure_mutable()
+        if self.assignee_id is None:
+            return False
+        before, self.assignee_id = self.assignee_id, None
+        self.record(actor, EventKind.ASSIGNED, at, {"assignee_id": (before, None)},
+                    data={"reason": reason})
+        return True
+
     def update(self, actor: Actor, at: datetime, **values: Any) -> dict[str, tuple[Any, Any]]:
         """Change plain fields (priority, category, tags, assignee, team, department...)."""
         self._ensure_mutable()

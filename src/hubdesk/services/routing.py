@@ -32,6 +32,7 @@ from hubdesk.domain.routing import (
     instant,
     serves,
 )
+from hubdesk.domain.routing.reach import reach_of
 from hubdesk.domain.tickets import Status, Ticket
 from hubdesk.domain.triage import TriageResult
 from hubdesk.services.messagebus import EventContext, MessageBus
@@ -330,6 +331,26 @@ def route_ticket(uows: UnitOfWorkFactory, actor: Agent | None, ticket_id: int, *
     return decision
 
 
+def route_again(uow: UnitOfWork, ticket: Ticket, now: datetime, *, mode: str,
+                context: dict[str, object] | None = None) -> RoutingDecision | None:
+    """Route an unassigned ticket again inside the caller's transaction (one just taken from
+    its agent): to the best eligible agent now, or it waits with why, the decision recorded
+    with ``context``. None when the desk does not route yet."""
+    assert ticket.id is not None
+    state = uow.routing.ticket_state(ticket.id) or TicketRoutingState(ticket.id)
+    customer = uow.customers.get(ticket.requester_id)
+    decision, _ = route_in(uow, ticket, state, customer.tier.value if customer else "", now,
+                           mode=mode)
+    if state.reason == NO_PROFILES:
+        return None
+    _record(uow, ticket.id, state, decision, now, context)
+    if decision.agent_id is not None:
+        assign_routed(ticket, decision.agent_id, Actor.system(), now)
+        uow.tickets.save(ticket)
+        flush_events(uow, ticket)
+    return decision
+
+
 def pull_next(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> TicketDetail | None:
     """The most urgent waiting ticket the calling agent may serve now, assigned to them; None
     when there is none. Concurrent pulls skip each other's tickets (PostgreSQL: FOR UPDATE
@@ -394,15 +415,21 @@ def _servable(uow: UnitOfWork, settings: RoutingSettings, profile: AgentProfile,
 
 def lines_of(profile: AgentProfile, settings: RoutingSettings) -> ServedLines:
     """What the store may filter the waiting line by for this agent; when a relaxation step
-    may give a ticket a language they speak, tickets of any language are theirs to look at."""
+    may give a ticket a language they speak, tickets of any language are theirs to look at.
+    Categories and tiers are kept to those within their reach at any step of relaxation
+    (`reach_of`), so a walk of the line reads no page of tickets they could never take."""
     relaxes_language = any(step.kind is Relax.FALLBACK_LANGUAGE
                            and step.value in profile.languages
                            for step in settings.policy.relaxation)
+    reach = reach_of(profile, settings.skill_map, settings.policy)
     return ServedLines(
         channels=tuple(sorted(c for c in profile.channel_costs
                               if profile.cost_of(c) is not None)),
         team_ids=tuple(sorted(int(team) for team in profile.teams if team.isdigit())),
-        languages=None if relaxes_language else tuple(sorted(profile.languages)))
+        languages=None if relaxes_language else tuple(sorted(profile.languages)),
+        skip_categories=tuple(sorted(reach.unserved)) if reach.default else (),
+        only_categories=None if reach.default else tuple(sorted(reach.served)),
+        max_tier=reach.max_tier)
 
 
 def fits_now(settings: RoutingSettings, roster: Roster, agent_id: int,

@@ -102,18 +102,34 @@ class AgentExclusion:
     created_at: datetime
     created_by_id: int | None
     agent_name: str = ""
+    moved: tuple[MovedTicket, ...] = ()  # when just made: the tickets taken from the agent
+
+
+@dataclass(frozen=True)
+class MovedTicket:
+    """A ticket the agent held when a customer's wish excluded them: routed to ``agent_id``
+    (None: it waits for an eligible agent), ``unlocked`` when a lock had kept it with them."""
+
+    ticket_id: int
+    agent_id: int | None
+    unlocked: bool = False
 
 
 @dataclass(frozen=True)
 class ServedLines:
     """The waiting tickets an agent could ever take, as far as the store can tell: of their
     channels, of no team or one of theirs, in no language or one they speak (``languages``
-    None: any, when a relaxation step may give a ticket another language). The routing
-    policy still decides each one."""
+    None: any, when a relaxation step may give a ticket another language), of a category
+    within their skills and tier (`domain/routing/reach.py`: none of ``skip_categories``, or
+    when no unmapped category is theirs only of ``only_categories``), escalated to no tier
+    above ``max_tier``. The routing policy still decides each one."""
 
     channels: tuple[str, ...]
     team_ids: tuple[int, ...]
     languages: tuple[str, ...] | None
+    skip_categories: tuple[str, ...] = ()
+    only_categories: tuple[str, ...] | None = None
+    max_tier: int | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from hubdesk.domain.routing import Exclusion, first_exclusion, instant, score_pa
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.ports import UnitOfWork
 from hubdesk.services.routing import waiting_of
-from hubdesk.services.routing_flags import FLAGGED
+from hubdesk.services.routing_flags import BOOKKEEPING
 from hubdesk.services.routing_records import StoredDecision, TicketRoutingState
 from hubdesk.services.routing_roster import (
     requirements_for,
@@ -71,7 +71,7 @@ def routing_view(uow: UnitOfWork, ticket: Ticket, customer_tier: str,
                  now: datetime) -> RoutingView:
     assert ticket.id is not None
     state = uow.routing.ticket_state(ticket.id)
-    latest = uow.routing.decisions(ticket.id, 1, without_modes=(FLAGGED,))  # who decided
+    latest = uow.routing.decisions(ticket.id, 1, without_modes=BOOKKEEPING)  # who decided
     settings = settings_in(uow)
     rows = uow.routing.agents()
     difficult = uow.routing.difficult_since([r.agent_id for r in rows],

@@ -150,6 +150,11 @@ class SqlCustomerRepository:
             name=customer.name, organisation_id=customer.organisation_id,
             tier=customer.tier.value, language=customer.language, notes=customer.notes,
             custom_fields=customer.custom_fields, updated_at=at))
+        # Routing orders waiting tickets by their requester's tier, kept beside each.
+        tk = t.tickets
+        self.db.execute(update(tk).where(tk.c.requester_id == customer.id,
+                                         tk.c.requester_tier != customer.tier.value)
+                        .values(requester_tier=customer.tier.value))
         self.db.execute(delete(t.customer_identities)
                         .where(t.customer_identities.c.customer_id == customer.id))
         self._write_identities(customer)

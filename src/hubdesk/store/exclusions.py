@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, delete, insert, select
 
+from hubdesk.domain.tickets import UNRESOLVED
 from hubdesk.services.routing_records import AgentExclusion
 from hubdesk.store import tables as t
 from hubdesk.store.types import among
@@ -56,3 +57,13 @@ class SqlExclusionRepository:
         x = t.customer_excluded_agents
         return bool(self.db.execute(delete(x).where(x.c.customer_id == customer_id,
                                                     x.c.agent_id == agent_id)).rowcount)
+
+    def held_by(self, customer_id: int, agent_id: int) -> list[int]:
+        """The customer's unresolved tickets the agent holds, oldest first."""
+        tk = t.tickets
+        rows = self.db.execute(
+            select(tk.c.id).where(tk.c.requester_id == customer_id,
+                                  tk.c.assignee_id == agent_id, tk.c.merged_into_id.is_(None),
+                                  tk.c.status.in_([s.value for s in UNRESOLVED]))
+            .order_by(tk.c.id))
+        return [int(row.id) for row in rows]

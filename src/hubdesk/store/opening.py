@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, insert, select, text
 
 from hubdesk.domain.events import event_record
 from hubdesk.domain.messages import Message
@@ -36,7 +36,9 @@ def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: T
     if db.dialect.name == "postgresql":
         return _write_in_one_statement(db, ticket_values, ticket, message, search_text,
                                        outbox, claim)
-    ticket_id = db.execute(insert(t.tickets).values(ticket_values)
+    tier = select(t.customers.c.tier).where(t.customers.c.id == ticket.requester_id)
+    ticket_id = db.execute(insert(t.tickets).values({**ticket_values,
+                                                     "requester_tier": tier.scalar_subquery()})
                            .returning(t.tickets.c.id)).scalar_one()
     if claim is not None:
         agent_id, key, fingerprint = claim
@@ -56,8 +58,11 @@ def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: T
     return int(ticket_id), int(message_id)
 
 
-# The answer deadline is written by the SLA store once the ticket's clocks are (`save_clocks`).
-_TICKET_COLUMNS = [c.name for c in t.tickets.columns if c.name not in ("id", "answer_due_at")]
+# The answer deadline is written by the SLA store once the ticket's clocks are (`save_clocks`);
+# the requester's tier is read from the customer (`_REQUESTER_TIER`).
+_TICKET_COLUMNS = [c.name for c in t.tickets.columns
+                   if c.name not in ("id", "answer_due_at", "requester_tier")]
+_REQUESTER_TIER = "(SELECT tier FROM customers WHERE id = :t_requester_id)"
 _JSON_TICKET_COLUMNS = {"tags", "custom_fields"}
 
 
@@ -74,7 +79,8 @@ claimed AS (
 
 _STATEMENT = """
 WITH opened AS (
-    INSERT INTO tickets ({ticket_columns}) VALUES ({ticket_values}) RETURNING id
+    INSERT INTO tickets ({ticket_columns}, requester_tier)
+    VALUES ({ticket_values}, {requester_tier}) RETURNING id
 ),{claim}
 first_message AS (
     INSERT INTO messages (ticket_id, author_kind, author_id, public, body, body_html,
@@ -107,6 +113,7 @@ SELECT opened.id, first_message.id FROM opened, first_message
 
 _STATEMENTS = {with_claim: text(_STATEMENT.format(
     ticket_columns=", ".join(_TICKET_COLUMNS), ticket_values=_ticket_placeholders(),
+    requester_tier=_REQUESTER_TIER,
     claim=_CLAIM_CTE if with_claim else "")) for with_claim in (False, True)}
 
 

@@ -19,11 +19,13 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from hubdesk.domain.customers import Tier
 from hubdesk.domain.tickets import UNRESOLVED
 from hubdesk.domain.triage import UNKNOWN_LANGUAGE
 from hubdesk.services.routing_records import (
@@ -38,7 +40,7 @@ from hubdesk.services.routing_records import (
     urgency_rank,
 )
 from hubdesk.store import tables as t
-from hubdesk.store.tables import WAITING_FOR_AN_AGENT
+from hubdesk.store.tables import UNDATED_WAITING, WAITING_FOR_AN_AGENT
 
 CONFIG_ROW = 1
 _PRIORITY_ORDER = case(PRIORITY_ORDER, value=t.tickets.c.priority, else_=len(PRIORITY_ORDER))
@@ -189,40 +191,76 @@ class SqlRoutingRepository:
                 lines: ServedLines | None = None) -> list[WaitingTicket]:
         """Unassigned, unresolved tickets nobody locked, most urgent first as the domain ranks
         them: the running answer clock's deadline (none last), priority, the customer's VIP
-        level (``vip_levels``, by customer tier), age. The deadline is kept on the ticket
-        (`SqlSlaRepository.save_clocks`), and the partial index on it over the waiting tickets
-        gives the line in that order: a page is read without sorting the whole line (only
-        tickets due at the same instant, or with no deadline, are sorted among themselves).
-        ``after`` continues past a ticket of an earlier page. ``lines`` keeps only the
-        tickets of the channels, teams and languages an agent serves. With ``skip_locked``
-        (PostgreSQL) the tickets are row-locked and those other transactions hold are
-        skipped, so concurrent pulls never wait for or take the same ticket. Without
-        ``with_state`` their routing state is left out (None): a lighter read of a long line.
-        With ``settled_since``, tickets found unroutable at or after that instant and not
-        changed since are left out (nothing could have made them servable)."""
-        tk, tr, cu = t.tickets, t.ticket_routing, t.customers
-        keys = _urgency_keys(vip_levels or {})
-        state = [c.label(f"r_{c.name}") for c in tr.columns] if with_state else []
-        query = (select(tk.c.id, tk.c.subject, tk.c.channel, tk.c.priority, tk.c.category,
-                        tk.c.language, tk.c.team_id, tk.c.requester_id, tk.c.created_at,
-                        cu.c.tier.label("customer_tier"), _escalated_tier(),
-                        tk.c.answer_due_at, *state)
-                 .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
-                              .outerjoin(tr, tr.c.ticket_id == tk.c.id))
-                 .where(text(WAITING_FOR_AN_AGENT),
-                        or_(tr.c.locked.is_(None), tr.c.locked.is_(False)))
-                 .order_by(tk.c.answer_due_at.asc().nulls_last(), *keys)
-                 .limit(limit))
-        if after is not None:
-            query = query.where(_after(after, keys, vip_levels or {}))
-        if lines is not None:
-            query = query.where(*_serving(lines))
-        if settled_since is not None:
-            query = query.where(~and_(tr.c.state.is_not(None), tr.c.state == UNROUTABLE,
-                                      tr.c.updated_at >= settled_since,
-                                      tr.c.updated_at >= tk.c.updated_at))
+        level (``vip_levels``, by the requester's tier kept on the ticket), age. Every page is
+        read in that order from an index, never by sorting the line: the tickets with a
+        deadline from the partial index on it (`SqlSlaRepository.save_clocks` keeps it on the
+        ticket; only tickets due at the same instant are sorted among themselves), then those
+        without one as a merge of the runs of the partial index over them, one run per
+        priority and tier, oldest first (`_undated`). ``after`` continues past a ticket of an
+        earlier page. ``lines`` keeps only the tickets of the channels, teams and languages an
+        agent serves. With ``skip_locked`` (PostgreSQL) the tickets are row-locked and those
+        other transactions hold are skipped, so concurrent pulls never wait for or take the
+        same ticket. Without ``with_state`` their routing state is left out (None): a lighter
+        read of a long line. With ``settled_since``, tickets found unroutable at or after that
+        instant and not changed since are left out (nothing could have made them
+        servable)."""
+        vip = dict(vip_levels or {})
+        filters = _filters(lines, settled_since)
+        found: list[WaitingTicket] = []
+        if after is None or after.answer_due is not None:
+            keys = _urgency_keys(vip)
+            query = (_waiting_rows(with_state).where(t.tickets.c.answer_due_at.is_not(None),
+                                                     *filters)
+                     .order_by(t.tickets.c.answer_due_at, *keys).limit(limit))
+            if after is not None:
+                query = query.where(_after_due(after, keys, vip))
+            found = self._read(query, with_state, skip_locked)
+            if len(found) == limit:
+                return found
+            after = None  # the rest of the page: from the first ticket without a deadline
+        return found + self._undated(limit - len(found), after, vip, filters, with_state,
+                                     skip_locked)
+
+    def _undated(self, limit: int, after: WaitingTicket | None, vip: dict[str, int],
+                 filters: list[Any], with_state: bool,
+                 skip_locked: bool) -> list[WaitingTicket]:
+        """The waiting tickets without a deadline after ``after``, most urgent first. Each
+        (priority, tier) is one run of `ix_tickets_waiting_undated`, oldest first; the runs
+        are read at most ``limit`` rows each and merged in urgency order by the database (a
+        handful of runs, whatever the line's length). The tickets chosen are then read whole
+        (and locked when asked); any another transaction holds are skipped and the page is
+        filled from past the last one chosen."""
+        tk = t.tickets
+        found: list[WaitingTicket] = []
+        position = _position(after, vip) if after is not None else None
+        while len(found) < limit:
+            wanted = limit - len(found)
+            runs = [run for run in (_run(priority, tier, vip, position, filters, wanted)
+                                    for priority in PRIORITY_ORDER for tier in _TIERS)
+                    if run is not None]
+            if not runs:
+                break
+            merged = union_all(*runs).subquery()
+            chosen = self.db.execute(
+                select(merged.c.id, merged.c.rank, merged.c.vip, merged.c.created_at)
+                .order_by(merged.c.rank, merged.c.vip, merged.c.created_at, merged.c.id)
+                .limit(wanted)).all()
+            if not chosen:
+                break
+            ids = [int(row.id) for row in chosen]
+            rows = self._read(_waiting_rows(with_state).where(tk.c.id.in_(ids)), with_state,
+                              skip_locked)
+            by_id = {row.ticket_id: row for row in rows}
+            found += [by_id[ticket_id] for ticket_id in ids if ticket_id in by_id]
+            if len(chosen) < wanted:
+                break
+            last = chosen[-1]
+            position = (int(last.rank), int(last.vip), last.created_at, int(last.id))
+        return found
+
+    def _read(self, query: Any, with_state: bool, skip_locked: bool) -> list[WaitingTicket]:
         if skip_locked and self.db.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=tk)
+            query = query.with_for_update(skip_locked=True, of=t.tickets)
         return [_waiting(row, with_state) for row in self.db.execute(query)]
 
     def unattended(self, agent_ids: list[int]) -> list[int]:
@@ -318,6 +356,16 @@ class SqlRoutingRepository:
             found.setdefault(int(agent_id), []).append(at)
         return found
 
+    def uncount_difficult(self, ticket_id: int) -> list[tuple[int, int | None]]:
+        """Stop counting the ticket's difficult contacts: its decisions that counted one
+        count none from now on, each taken back by this one conditional statement (a second
+        call finds none). Returns (decision id, agent id) of each, oldest first."""
+        d = t.routing_decisions
+        rows = self.db.execute(update(d).where(d.c.ticket_id == ticket_id, d.c.difficult)
+                               .values(difficult=False)
+                               .returning(d.c.id, d.c.agent_id)).all()
+        return sorted((int(row.id), row.agent_id) for row in rows)
+
     # --- configuration ------------------------------------------------------------------
 
     def config(self) -> dict[str, Any] | None:
@@ -330,25 +378,77 @@ class SqlRoutingRepository:
                                         "updated_at": at, "updated_by_id": by}, ["id"])
 
 
+_TIERS = tuple(tier.value for tier in Tier)
+
+
+def _waiting_rows(with_state: bool) -> Any:
+    """The columns of waiting tickets (with their routing state), not locked by anyone."""
+    tk, tr = t.tickets, t.ticket_routing
+    state = [c.label(f"r_{c.name}") for c in tr.columns] if with_state else []
+    return (select(tk.c.id, tk.c.subject, tk.c.channel, tk.c.priority, tk.c.category,
+                   tk.c.language, tk.c.team_id, tk.c.requester_id, tk.c.created_at,
+                   tk.c.requester_tier.label("customer_tier"), _escalated_tier(),
+                   tk.c.answer_due_at, *state)
+            .select_from(tk.outerjoin(tr, tr.c.ticket_id == tk.c.id))
+            .where(text(WAITING_FOR_AN_AGENT),
+                   or_(tr.c.locked.is_(None), tr.c.locked.is_(False))))
+
+
+def _filters(lines: ServedLines | None, settled_since: datetime | None) -> list[Any]:
+    tk, tr = t.tickets, t.ticket_routing
+    found = _serving(lines) if lines is not None else []
+    if settled_since is not None:
+        found.append(~and_(tr.c.state.is_not(None), tr.c.state == UNROUTABLE,
+                           tr.c.updated_at >= settled_since,
+                           tr.c.updated_at >= tk.c.updated_at))
+    return found
+
+
 def _urgency_keys(vip_levels: Mapping[str, int]) -> list[Any]:
     """The waiting order's keys after the deadline, smallest first
     (`TicketRequirements.urgency`)."""
-    vip = case(dict(vip_levels), value=t.customers.c.tier, else_=0) if vip_levels \
+    vip = case(dict(vip_levels), value=t.tickets.c.requester_tier, else_=0) if vip_levels \
         else literal(0)
     return [_PRIORITY_ORDER, -vip, t.tickets.c.created_at, t.tickets.c.id]
 
 
-def _after(ticket: WaitingTicket, keys: list[Any], vip_levels: Mapping[str, int]) -> Any:
-    """Rows after ``ticket`` in the waiting order (a keyset page's condition); a ticket
-    with no deadline comes after every ticket with one."""
+def _after_due(ticket: WaitingTicket, keys: list[Any], vip_levels: Mapping[str, int]) -> Any:
+    """Tickets with a deadline after ``ticket`` (one with a deadline) in the waiting order."""
     due = t.tickets.c.answer_due_at
     rest = _later_than(keys, [urgency_rank(ticket.priority),
                               -vip_levels.get(ticket.customer_tier, 0), ticket.created_at,
                               ticket.ticket_id])
-    if ticket.answer_due is None:
-        return and_(due.is_(None), rest)
-    return or_(due > ticket.answer_due, due.is_(None),
-               and_(due == ticket.answer_due, rest))
+    return or_(due > ticket.answer_due, and_(due == ticket.answer_due, rest))
+
+
+Position = tuple[int, int, datetime, int]  # (priority rank, -VIP level, created at, id)
+
+
+def _position(ticket: WaitingTicket, vip_levels: Mapping[str, int]) -> Position:
+    return (urgency_rank(ticket.priority), -vip_levels.get(ticket.customer_tier, 0),
+            ticket.created_at, ticket.ticket_id)
+
+
+def _run(priority: str, tier: str, vip_levels: Mapping[str, int], after: Position | None,
+         filters: list[Any], limit: int) -> Any:
+    """The first ``limit`` waiting tickets without a deadline of one priority and requester
+    tier past ``after``, oldest first, as one range of `ix_tickets_waiting_undated`; None
+    when the whole run comes before ``after``."""
+    tk, tr = t.tickets, t.ticket_routing
+    rank, vip = PRIORITY_ORDER[priority], -vip_levels.get(tier, 0)
+    query = (select(tk.c.id, literal(rank).label("rank"), literal(vip).label("vip"),
+                    tk.c.created_at)
+             .select_from(tk.outerjoin(tr, tr.c.ticket_id == tk.c.id))
+             .where(text(UNDATED_WAITING), tk.c.priority == priority,
+                    tk.c.requester_tier == tier,
+                    or_(tr.c.locked.is_(None), tr.c.locked.is_(False)), *filters)
+             .order_by(tk.c.created_at, tk.c.id).limit(limit))
+    if after is not None:
+        if (rank, vip) < after[:2]:
+            return None
+        if (rank, vip) == after[:2]:
+            query = query.where(_later_than([tk.c.created_at, tk.c.id], list(after[2:])))
+    return select(query.subquery())
 
 
 def _serving(lines: ServedLines) -> list[Any]:
@@ -360,6 +460,13 @@ def _serving(lines: ServedLines) -> list[Any]:
     if lines.languages is not None:
         found.append(or_(tk.c.language.is_(None),
                          tk.c.language.in_(("", UNKNOWN_LANGUAGE, *lines.languages))))
+    if lines.only_categories is not None:
+        found.append(tk.c.category.in_(lines.only_categories))
+    elif lines.skip_categories:
+        found.append(or_(tk.c.category.is_(None),
+                         tk.c.category.not_in(lines.skip_categories)))
+    if lines.max_tier is not None:
+        found.append(_tier_reached() <= lines.max_tier)
     return found
 
 
@@ -372,12 +479,16 @@ def _later_than(keys: list[Any], values: list[Any]) -> Any:
 
 
 def _escalated_tier() -> Any:
+    return _tier_reached().label("escalated_tier")
+
+
+def _tier_reached() -> Any:
     """The tier a ticket was escalated to (its last step still in force), read through the
     index on (ticket_id, id); 1 when it never was."""
     tt = t.ticket_tiers
     last = (select(tt.c.tier).where(tt.c.ticket_id == t.tickets.c.id)
             .order_by(tt.c.id.desc()).limit(1).scalar_subquery())
-    return func.coalesce(last, 1).label("escalated_tier")
+    return func.coalesce(last, 1)
 
 
 def _agent_row(row: Any, teams: frozenset[int]) -> AgentRoutingRow:

@@ -39,6 +39,9 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 # constants so the planner can prove a query's filter implies the partial index's predicate.
 WAITING_FOR_AN_AGENT = ("assignee_id IS NULL AND merged_into_id IS NULL "
                         "AND status IN ('new', 'open')")
+# Of those, the ones with no answer deadline (a desk without an SLA policy), which the line
+# orders by priority, the customer's VIP level and age (migration 0022_routing_urgency).
+UNDATED_WAITING = f"{WAITING_FOR_AN_AGENT} AND answer_due_at IS NULL"
 
 organisations = Table(
     "organisations", metadata,
@@ -161,6 +164,9 @@ tickets = Table(
     # The running answer clock's deadline (first or next response), kept by the SLA store
     # whenever it writes clocks (`store/sla.py` `save_clocks`): routing's first sort key.
     Column("answer_due_at", UtcDateTime, nullable=True),
+    # The requester's tier (`customers.tier`), kept beside each ticket when it is opened and
+    # whenever the customer's tier changes (`store/directory.py`): routing's VIP sort key.
+    Column("requester_tier", String(20), nullable=False, server_default="standard"),
     # The list views page by (updated_at, id) within each filter: one index per filter.
     Index("ix_tickets_updated", "updated_at", "id"),
     Index("ix_tickets_status_updated", "status", "updated_at", "id"),
@@ -180,6 +186,10 @@ tickets = Table(
     # Routing's waiting line, most urgent deadline first (migration 0018_routing_waiting).
     Index("ix_tickets_waiting", "answer_due_at", "id",
           postgresql_where=text(WAITING_FOR_AN_AGENT), sqlite_where=text(WAITING_FOR_AN_AGENT)),
+    # The waiting tickets without a deadline, each priority and tier oldest first: the line
+    # merges these runs in urgency order (migration 0022_routing_urgency).
+    Index("ix_tickets_waiting_undated", "priority", "requester_tier", "created_at", "id",
+          postgresql_where=text(UNDATED_WAITING), sqlite_where=text(UNDATED_WAITING)),
 )
 
 messages = Table(

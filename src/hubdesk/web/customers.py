@@ -80,9 +80,13 @@ async def exclude_agent(request: Request, customer_id: int, form: FormDep,
             raise ValidationFailed("choose the agent", {"agent_id": "required"})
         return app_of(request).routing.exclude_agent(agent, customer_id, int(chosen), reason)
 
-    return await act(request, exclude, to=f"/customers/{customer_id}",
-                     done=lambda excluded: "Routing will not offer this customer's tickets "
-                                           f"to {excluded.agent_name}.",
+    def said(excluded: AgentExclusion) -> str:
+        moved = len(excluded.moved)
+        held = (f" {moved} ticket{'s' if moved != 1 else ''} they held "
+                f"{'were' if moved != 1 else 'was'} routed again." if moved else "")
+        return f"Routing will not offer this customer's tickets to {excluded.agent_name}.{held}"
+
+    return await act(request, exclude, to=f"/customers/{customer_id}", done=said,
                      failed="Nobody was excluded: ")
 
 

@@ -105,7 +105,7 @@ def describe(events: list[StoredEvent], names: Names) -> list[HistoryLine]:
             if event.data.get("step"):
                 what += f": {str(event.data['step']).replace('_', ' ')} notified"
         elif event.kind in ("sender_blocked", "security_escalated", "escalated",
-                            "deescalated", "updated") and event.data.get("reason"):
+                            "deescalated", "assigned", "updated") and event.data.get("reason"):
             what = f"{what}: {event.data['reason']}"
         elif event.kind == "triage_corrected":
             verdict = "abusive" if event.data.get("verdict") == "abusive" else "difficult"

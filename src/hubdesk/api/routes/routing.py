@@ -123,7 +123,8 @@ def excluded_agents(customer_id: PathId, app: AppDep, agent: AgentDep) -> list[E
 def exclude_agent(customer_id: PathId, body: ExclusionIn, app: AppDep,
                   agent: AgentDep) -> ExclusionOut:
     """Routing never offers the customer's tickets to the agent from now on; every decision
-    names the exclusion. 409 when the agent is excluded already."""
+    names the exclusion. The customer's unresolved tickets the agent holds are routed to
+    someone else (``moved``). 409 when the agent is excluded already."""
     return ExclusionOut.of(app.routing.exclude_agent(agent, customer_id, body.agent_id,
                                                      body.reason))
 
