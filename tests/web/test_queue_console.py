@@ -266,3 +266,36 @@ def test_each_row_shows_the_business_time_left_on_its_most_urgent_clock(hub, cli
     assert "due-low" in row(fresh.id)
     assert "overdue 1 h" in row(late.ticket.id) and "due-breached" in row(late.ticket.id)
     assert "due-clock" not in row(untimed.id)  # opened before any policy: no clock
+
+
+def test_rows_show_the_channel_the_language_and_a_customer_who_wrote_after_the_answer(
+        hub, client):
+    from hubdesk.services.tickets import add_customer_message, add_message
+
+    admin = factories.staff(hub, Role.ADMIN, with_password=True)
+    app = hub.app
+    app.directory.create_customer(admin.agent, CustomerInput(
+        frozenset({"name", "emails", "language"}), name="Udo", emails=("udo@example.com",),
+        language="de"))
+    answered = app.tickets.open(admin.agent, NewTicket(
+        subject="Answered already", body="Wo ist mein Paket? Es sollte gestern ankommen.",
+        requester_email="udo@example.com", channel=Channel.CHAT))[0].ticket.id
+    add_message(hub.uows, admin.agent, answered, "It is on its way.", public=True)
+    wrote_back = app.tickets.open(admin.agent, NewTicket(
+        subject="Wrote back", body="My parcel is late", requester_email="val@example.com",
+        channel=Channel.PHONE))[0].ticket.id
+    add_message(hub.uows, admin.agent, wrote_back, "Checking with the carrier.", public=True)
+    add_customer_message(hub.uows, wrote_back, "Any news?")
+    untouched = app.tickets.open(admin.agent, NewTicket(
+        subject="Nobody answered", body="Hello", requester_email="wes@example.com"))[0].ticket.id
+    sign_in(client, admin.agent)
+    page = client.get("/tickets?view=all").text
+
+    def row(ticket_id: int) -> str:
+        return page.split(f'href="/tickets/{ticket_id}"')[1].split("</tr>")[0]
+
+    assert 'title="Chat"' in row(answered) and "New from the customer" not in row(answered)
+    assert 'title="Phone"' in row(wrote_back) and "New from the customer" in row(wrote_back)
+    assert "New from the customer" in row(untouched)
+    assert 'title="Language">DE</span>' in row(answered)
+    assert 'title="Language">' not in row(untouched)

@@ -86,6 +86,9 @@ class TicketRow:
     requester_blocked: bool = False
     abusive: bool = False
     difficult: bool = False
+    language: str | None = None
+    # the customer wrote after the last agent message (or no agent has written yet)
+    customer_waiting: bool = False
 
 
 @dataclass(frozen=True)

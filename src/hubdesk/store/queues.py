@@ -260,13 +260,14 @@ def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
                cu.c.name.label("requester_name"), tk.c.assignee_id,
                t.agents.c.name.label("assignee_name"), tk.c.team_id,
                t.teams.c.name.label("team_name"), tk.c.department_id, tk.c.created_at,
-               tk.c.updated_at, cu.c.tier.label("requester_tier"),
+               tk.c.updated_at, cu.c.tier.label("requester_tier"), tk.c.language,
                cu.c.blocked_at.label("blocked_at"))
         .select_from(tk.join(cu, cu.c.id == tk.c.requester_id)
                      .outerjoin(t.agents, t.agents.c.id == tk.c.assignee_id)
                      .outerjoin(t.teams, t.teams.c.id == tk.c.team_id))
         .where(tk.c.id.in_(ids))).all()
     abusive, difficult = _contact_flags(db, ids)
+    waiting = _customer_waiting(db, ids)
     rows: dict[int, TicketRow] = {}
     for r in found:
         values = dict(r._mapping)
@@ -274,8 +275,22 @@ def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
         rows[r.id] = TicketRow(**{**values, "status": Status(r.status),
                                   "priority": Priority(r.priority), "tags": tuple(r.tags),
                                   "requester_blocked": blocked_at is not None,
-                                  "abusive": r.id in abusive, "difficult": r.id in difficult})
+                                  "abusive": r.id in abusive, "difficult": r.id in difficult,
+                                  "customer_waiting": r.id in waiting})
     return rows
+
+
+def _customer_waiting(db: Connection, ids: list[int]) -> set[int]:
+    """Tickets whose customer wrote after the last message of an agent (public or not):
+    new to whoever works them. One grouped query over the page's messages."""
+    m = t.messages
+    last = {kind: type_coerce(func.max(case((m.c.author_kind == kind, m.c.created_at),
+                                            else_=None)), UtcDateTime).label(kind)
+            for kind in ("customer", "agent")}
+    found = db.execute(select(m.c.ticket_id, *last.values())
+                       .where(m.c.ticket_id.in_(ids)).group_by(m.c.ticket_id)).all()
+    return {r.ticket_id for r in found
+            if r.customer is not None and (r.agent is None or r.customer > r.agent)}
 
 
 def _contact_flags(db: Connection, ids: list[int]) -> tuple[set[int], set[int]]:

@@ -57,6 +57,11 @@ def duration(span: timedelta | None) -> str:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
+# How a queue row shows its channel: the word for screen readers and a title, and a symbol.
+CHANNELS = {"email": ("E-mail", "✉"), "chat": ("Chat", "💬"), "phone": ("Phone", "☎"),
+            "web": ("Web form", "🌐"), "api": ("API", "⚙")}
+
+
 def _build_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -64,6 +69,7 @@ def _build_environment() -> Environment:
     env.filters["label"] = _label
     env.filters["time_left"] = time_left
     env.filters["duration"] = duration
+    env.globals["CHANNELS"] = CHANNELS
     return env
 
 
