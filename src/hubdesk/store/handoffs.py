@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
-from hubdesk.domain.escalation import TierStep
+from hubdesk.domain.escalation import SlaCause, TierStep
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.handoffs import (
     AWAITING_DEPARTMENT,
@@ -181,14 +181,17 @@ class SqlHandoffRepository:
         rows = self.db.execute(select(t.ticket_tiers).where(c.ticket_id == ticket_id)
                                .order_by(c.id))
         return [TierStep(r.ticket_id, r.tier, r.reason, r.previous_assignee_id,
-                         r.previous_team_id, r.escalated_by_id, r.escalated_at) for r in rows]
+                         r.previous_team_id, r.escalated_by_id, r.escalated_at,
+                         SlaCause.from_dict(r.sla_cause) if r.sla_cause else None)
+                for r in rows]
 
     def push_tier(self, step: TierStep) -> None:
         self.db.execute(insert(t.ticket_tiers).values(
             ticket_id=step.ticket_id, tier=step.tier, reason=step.reason,
             previous_assignee_id=step.previous_assignee_id,
             previous_team_id=step.previous_team_id, escalated_by_id=step.escalated_by_id,
-            escalated_at=step.escalated_at))
+            escalated_at=step.escalated_at,
+            sla_cause=step.sla_cause.to_dict() if step.sla_cause else None))
 
     def pop_tier(self, ticket_id: int) -> None:
         c = t.ticket_tiers.c
