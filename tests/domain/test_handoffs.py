@@ -8,17 +8,21 @@ import pytest
 
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.calendars import BusinessCalendar
-from hubdesk.domain.errors import IllegalTransition, NotFound, PermissionDenied
+from hubdesk.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.escalation import SlaCause, TierStep, current_tier, deescalate, escalate
 from hubdesk.domain.events import ActorKind
 from hubdesk.domain.handoff_report import percentile, turnaround_report
 from hubdesk.domain.handoffs import (
     HANDOFF_TRANSITIONS,
+    SEND_BACK,
+    Charge,
     Handoff,
     HandoffStatus,
     LadderStep,
     Ola,
+    SendBackCause,
     Side,
+    charge_of,
     check_may_solve,
 )
 from hubdesk.domain.permissions import check_handoff, handoff_sides
@@ -64,7 +68,8 @@ def test_only_the_listed_transitions_are_allowed(start, target):
     handoff = _handoff()
     handoff.status = start
     if (start, target) in HANDOFF_TRANSITIONS:
-        handoff.transition(target, FRIDAY_4PM_BERLIN, "because")
+        cause = SendBackCause.INCOMPLETE_REQUEST if (start, target) == SEND_BACK else None
+        handoff.transition(target, FRIDAY_4PM_BERLIN, "because", cause)
         assert handoff.status is target
     else:
         with pytest.raises(IllegalTransition):
@@ -91,8 +96,26 @@ def test_an_answer_stops_the_ladder_and_sending_it_back_restarts_it():
     handoff.transition(HandoffStatus.ANSWERED, FRIDAY_4PM_BERLIN, "Yes, on Thursday")
     assert handoff.next_escalation_at is None and handoff.due_steps(
         datetime(2026, 4, 1, tzinfo=UTC)) == []
-    handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN)
+    with pytest.raises(ValidationFailed) as missing:
+        handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN)
+    assert missing.value.fields == {"cause": "required"} and handoff.status is \
+        HandoffStatus.ANSWERED
+    handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN,
+                       cause=SendBackCause.DEPARTMENT_ERROR)
     assert handoff.next_escalation_at == handoff.due_at
+    assert handoff.send_back_cause is SendBackCause.DEPARTMENT_ERROR
+
+
+def test_a_cause_is_only_for_a_send_back_and_each_cause_charges_someone():
+    with pytest.raises(ValidationFailed) as wrong:
+        _handoff().transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN,
+                              cause=SendBackCause.INCOMPLETE_REQUEST)
+    assert wrong.value.fields == {"cause": "only for a send-back"}
+    assert {c: charge_of(c) for c in SendBackCause} == {
+        SendBackCause.INCOMPLETE_REQUEST: Charge.ORIGIN,
+        SendBackCause.DEPARTMENT_ERROR: Charge.DEPARTMENT,
+        SendBackCause.WAITING_ON_CUSTOMER: Charge.CUSTOMER}
+    assert charge_of(None) is Charge.ORIGIN  # recorded before causes were asked for
 
 
 def test_only_blocking_handoffs_awaiting_the_department_hold_the_ticket():

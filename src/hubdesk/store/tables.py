@@ -448,7 +448,7 @@ handoffs = Table(
     Column("closed_at", UtcDateTime, nullable=True),
     Column("rejection_reason", Text, nullable=True),
     # Why the ticket's side last sent the answer back (domain/handoffs.py `SendBackCause`).
-    Column("send_back_cause", String(16), nullable=True),
+    Column("send_back_cause", String(32), nullable=True),
     Column("escalation_level", Integer, nullable=False),
     Column("next_escalation_at", UtcDateTime, nullable=True),
     Column("opened_at", UtcDateTime, nullable=False),

@@ -27,7 +27,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("sla_cause", JsonDocument, nullable=True))
     with op.batch_alter_table("handoffs") as batch:
         # The cause of the latest send-back; each send-back's own is on its event.
-        batch.add_column(sa.Column("send_back_cause", sa.String(16), nullable=True))
+        batch.add_column(sa.Column("send_back_cause", sa.String(32), nullable=True))
 
 
 def downgrade() -> None:
