@@ -769,6 +769,11 @@ class RuleUseCases(_UseCases):
         return rules_admin.dry_run_ticket(self._uows, actor, ticket_id, now=self._now(now),
                                           event=event)
 
+    def try_unsaved(self, actor: Agent, form: Any, *,
+                    now: datetime | None = None) -> rules_admin.RuleTryout:
+        """Which recent tickets an unsaved rule would fire on, and what it would change."""
+        return rules_admin.try_unsaved_rule(self._uows, actor, form, now=self._now(now))
+
     def for_ticket(self, actor: Agent, ticket_id: int, *,
                    now: datetime | None = None) -> rules_admin.TicketRules:
         return rules_admin.ticket_rules(self._uows, actor, ticket_id, now=self._now(now))
