@@ -377,6 +377,10 @@ class DirectoryUseCases(_UseCases):
     def create_department(self, actor: Agent, department: Department) -> Department:
         return directory.create_department(self._uows, actor, department)
 
+    def delete_department(self, actor: Agent, department_id: int) -> None:
+        """Administrators; refused (409) while anything refers to it, saying what."""
+        department_admin.delete_department(self._uows, actor, department_id)
+
     def departments_screen(self, actor: Agent) -> department_admin.DepartmentsScreen:
         """The console's departments screen: departments, their OLAs, calendars, agents."""
         return department_admin.departments_screen(self._uows, actor)
