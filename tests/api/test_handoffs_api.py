@@ -187,3 +187,38 @@ def test_the_turnaround_report_names_the_rework_each_team_caused(hub, client, de
     [origin] = report["origins"]
     assert (origin["team_id"], origin["team_name"], origin["handoffs"], origin["rejected"],
             origin["sent_back"]) == (desk["team"].id, desk["team"].name, 1, 1, 0)
+
+
+def test_a_send_back_needs_its_cause_and_the_report_charges_by_it(hub, client, desk):
+    handoff = _open(client, desk)
+    url = f"/api/v1/handoffs/{handoff['id']}/transition"
+    liaison, rep = desk["billing_liaison"].headers, desk["rep"].headers
+    client.post(url, headers=liaison, json={"status": "answered", "text": "Refunded"})
+    missing = client.post(url, headers=rep, json={"status": "in_progress"})
+    assert missing.status_code == 422
+    assert missing.json()["errors"] == [{"field": "cause", "message": "required"}]
+    unknown = client.post(url, headers=rep, json={"status": "in_progress", "cause": "whim"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "cause"
+    assert client.get(f"/api/v1/handoffs/{handoff['id']}",
+                      headers=rep).json()["status"] == "answered"  # nothing moved
+    back = client.post(url, headers=rep, json={"status": "in_progress",
+                                               "cause": "department_error"})
+    assert back.status_code == 200, back.text
+    assert (back.json()["status"], back.json()["send_back_cause"]) == ("in_progress",
+                                                                       "department_error")
+    misplaced = client.post(url, headers=liaison, json={"status": "answered", "text": "Fixed",
+                                                        "cause": "department_error"})
+    assert misplaced.status_code == 422
+    assert misplaced.json()["errors"] == [{"field": "cause", "message": "only for a send-back"}]
+    assert client.post(url, headers=liaison, json={"status": "answered",
+                                                   "text": "Fixed"}).status_code == 200
+    events = client.get(f"/api/v1/tickets/{desk['ticket_id']}/events", headers=rep).json()
+    [sent_back] = [e for e in events if e["kind"] == "handoff_updated"
+                   and e["changes"]["handoff_status"] == ["answered", "in_progress"]]
+    assert sent_back["data"]["cause"] == "department_error"
+    report = client.get("/api/v1/reports/handoffs", headers=desk["coordinator"].headers).json()
+    [row] = report["departments"]
+    assert (row["sent_back"], row["sent_back_for_errors"], row["rework_seconds"]) == (1, 1, 0)
+    assert row["own_rework_seconds"] >= 0
+    [origin] = report["origins"]
+    assert (origin["sent_back"], origin["rework_seconds"]) == (0, 0)

@@ -118,3 +118,104 @@ def test_agents_other_than_administrators_and_managers_are_refused(hub, client):
     _problem(client.get("/api/v1/rules", headers=lead.headers), 403)
     _problem(client.delete(f"/api/v1/rules/{rule['id']}", headers=lead.headers), 403)
     assert client.get(f"/api/v1/rules/{rule['id']}", headers=admin.headers).status_code == 200
+
+
+def _updated_at(hub, rule_id):
+    from sqlalchemy import select
+
+    from hubdesk.store import tables
+
+    with hub.engine.connect() as connection:
+        return connection.execute(select(tables.rules.c.updated_at).where(
+            tables.rules.c.id == rule_id)).scalar_one()
+
+
+def test_a_rule_is_switched_off_and_on_by_its_own_endpoints_idempotently(hub, client):
+    manager = factories.staff(hub, Role.MANAGER)
+    rule = client.post("/api/v1/rules", headers=manager.headers, json=URGENT_REFUNDS).json()
+    path = f"/api/v1/rules/{rule['id']}"
+    created_at = _updated_at(hub, rule["id"])
+    off = client.post(f"{path}/disable", headers=manager.headers)
+    assert off.status_code == 200 and off.json() == {**rule, "enabled": False}
+    switched_at = _updated_at(hub, rule["id"])
+    assert switched_at > created_at  # recorded as a change of the rule
+    again = client.post(f"{path}/disable", headers=manager.headers)
+    assert again.status_code == 200 and again.json()["enabled"] is False
+    assert _updated_at(hub, rule["id"]) == switched_at  # nothing to change, nothing written
+    opened = client.post("/api/v1/tickets", headers=manager.headers, json={
+        "subject": "A refund", "body": "Please", "requester": {"email": "b@example.com"}})
+    assert opened.json()["priority"] != "urgent"  # off: it does not fire
+    on = client.post(f"{path}/enable", headers=manager.headers)
+    assert on.status_code == 200 and on.json() == rule
+    assert client.post(f"{path}/enable", headers=manager.headers).json() == rule
+    assert client.get(path, headers=manager.headers).json()["enabled"] is True
+    _problem(client.post("/api/v1/rules/999999/enable", headers=manager.headers), 404)
+    lead = factories.staff(hub, Role.TEAM_LEAD)
+    _problem(client.post(f"{path}/disable", headers=lead.headers), 403)
+    assert client.get(path, headers=manager.headers).json()["enabled"] is True
+
+
+def test_switching_a_rule_on_that_would_loop_is_refused_and_it_stays_off(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    department = factories.department(hub)
+    route = {"name": "Route", "trigger": {"type": "event", "on": ["updated"]},
+             "conditions": {"all": [{"field": "ticket.tags", "op": "contains",
+                                     "value": "billing"}]},
+             "actions": [{"type": "set", "field": "department_id", "value": department.id}]}
+    unroute = {"name": "Unroute", "enabled": False,
+               "trigger": {"type": "event", "on": ["updated"]},
+               "conditions": {"all": [{"field": "ticket.department_id", "op": "changed"}]},
+               "actions": [{"type": "set", "field": "department_id", "value": None}]}
+    assert client.post("/api/v1/rules", headers=admin.headers, json=route).status_code == 201
+    off = client.post("/api/v1/rules", headers=admin.headers, json=unroute).json()
+    problem = _problem(client.post(f"/api/v1/rules/{off['id']}/enable", headers=admin.headers))
+    assert "would loop" in problem["detail"]
+    assert client.get(f"/api/v1/rules/{off['id']}",
+                      headers=admin.headers).json()["enabled"] is False
+
+
+def test_an_unsaved_rule_is_tried_on_recent_tickets_and_nothing_is_stored(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    refund = factories.ticket(hub, admin.agent, subject="Refund for order 7").ticket
+    parcel = factories.ticket(hub, admin.agent, subject="Where is my parcel").ticket
+    answer = client.post("/api/v1/rules/dry-run", headers=admin.headers,
+                         json={**URGENT_REFUNDS, "enabled": False})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["tried"], body["matched"]) == (2, 1)
+    assert body["rule"]["name"] == "Urgent refunds" and body["rule"]["id"] is None
+    by_id = {t["ticket_id"]: t for t in body["tickets"]}
+    assert by_id[refund.id]["would_fire"] is True
+    assert by_id[refund.id]["changes"] == {"priority": ["normal", "urgent"]}
+    assert by_id[refund.id]["applied"] == [{"type": "set", "field": "priority",
+                                            "value": "urgent"}]
+    assert by_id[parcel.id]["would_fire"] is False and by_id[parcel.id]["changes"] == {}
+    assert by_id[parcel.id]["conditions"]["conditions"][0]["actual"] == "Where is my parcel"
+    # nothing stored: no rule, and the ticket kept its priority and history
+    assert client.get("/api/v1/rules", headers=admin.headers).json() == []
+    ticket = client.get(f"/api/v1/tickets/{refund.id}", headers=admin.headers).json()
+    assert ticket["priority"] == "normal"
+    kinds = [e["kind"] for e in client.get(f"/api/v1/tickets/{refund.id}/events",
+                                           headers=admin.headers).json()]
+    assert "rule_fired" not in kinds
+
+
+def test_an_unsaved_rule_is_validated_as_saving_it_would_be(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    bad_field = {**URGENT_REFUNDS, "conditions": {"all": [
+        {"field": "ticket.mood", "op": "=", "value": "sad"}]}}
+    problem = _problem(client.post("/api/v1/rules/dry-run", headers=admin.headers,
+                                   json=bad_field))
+    assert any("conditions" in e["field"] for e in problem["errors"])
+    no_name = {k: v for k, v in URGENT_REFUNDS.items() if k != "name"}
+    problem = _problem(client.post("/api/v1/rules/dry-run", headers=admin.headers,
+                                   json=no_name))
+    assert [e["field"] for e in problem["errors"]] == ["name"]
+    missing_team = {**URGENT_REFUNDS, "actions": [{"type": "set", "field": "team_id",
+                                                   "value": 4242}]}
+    problem = _problem(client.post("/api/v1/rules/dry-run", headers=admin.headers,
+                                   json=missing_team))
+    assert "unknown team 4242" in problem["detail"]
+    lead = factories.staff(hub, Role.TEAM_LEAD)
+    _problem(client.post("/api/v1/rules/dry-run", headers=lead.headers,
+                         json=URGENT_REFUNDS), 403)

@@ -4,6 +4,7 @@ pairwise count, and the outlook of a small roster worked out by hand."""
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -13,7 +14,9 @@ from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.routing import AgentProfile, Presence, Roster, SkillNeed, TicketRequirements
 from hubdesk.domain.routing.outlook import line_outlooks
 from hubdesk.domain.sla.prediction import (
+    TYPICAL_BREAK,
     LineOutlook,
+    back_at,
     breach_probability,
     lines_ahead,
     pile_outlook,
@@ -123,3 +126,37 @@ def test_an_assigned_ticket_waits_for_its_assignee_alone():
     # only the assignee's own tickets are ahead of a ticket
     piles = lines_ahead([(1, 7), (2, 8), (3, 7), (4, 7), (5, 8)], {})
     assert piles == {1: 0, 2: 0, 3: 1, 4: 2, 5: 1}
+
+
+NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def test_an_assignee_is_back_at_the_end_of_a_break_or_at_their_next_shift():
+    minutes = lambda n: NOON + timedelta(minutes=n)  # noqa: E731
+    assert back_at(Presence.ONLINE, NOON, since=minutes(-90)) == NOON
+    # on a break: its scheduled end, else a typical break from its start, now at the latest
+    assert back_at(Presence.ON_BREAK, NOON, since=minutes(-5),
+                   break_ends_at=minutes(25)) == minutes(25)
+    assert back_at(Presence.ON_BREAK, NOON, since=minutes(-5)) == \
+        minutes(-5) + TYPICAL_BREAK
+    assert back_at(Presence.AWAY, NOON, since=minutes(-60)) == NOON
+    # offline: the next shift, if any is ahead
+    assert back_at(Presence.OFFLINE, NOON, since=minutes(-600),
+                   next_shift_at=minutes(120)) == minutes(120)
+    assert back_at(Presence.OFFLINE, NOON, since=minutes(-600),
+                   next_shift_at=minutes(-1)) is None
+    assert back_at(Presence.OFFLINE, NOON, since=minutes(-600)) is None
+
+
+def test_time_away_is_lost_from_the_time_left():
+    present = pile_outlook(3000, 1, 1800)
+    away = pile_outlook(3000, 1, 1800, away_s=1000)
+    assert breach_probability(away) == pytest.approx(math.exp(-2000 / 1800))
+    assert breach_probability(away) > breach_probability(present)
+    assert away.expected_wait_s == pytest.approx(1000 + 1800)
+    assert breach_probability(pile_outlook(3000, 0, 1800, away_s=2999)) == 0.0
+    assert breach_probability(pile_outlook(3000, 0, 1800, away_s=3000)) == 1.0
+    never = pile_outlook(3000, 0, 1800, away_s=math.inf)
+    assert (breach_probability(never), never.expected_wait_s) == (1.0, math.inf)
+    with pytest.raises(ValidationFailed):
+        pile_outlook(3000, 0, 1800, away_s=-1)

@@ -13,7 +13,7 @@ from hubdesk.domain.handoff_report import (
     moves_of,
     turnaround_report,
 )
-from hubdesk.domain.handoffs import Handoff, HandoffStatus, Ola
+from hubdesk.domain.handoffs import Charge, Handoff, HandoffStatus, Ola, SendBackCause
 from hubdesk.domain.tickets import Ticket
 
 MONDAY_9AM_BERLIN = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -39,14 +39,18 @@ def _handoff(handoff_id: int, department_id: int = 5, *, moves=(),
     handoff = Handoff.open(ticket, department_id=department_id, requested_by_id=2,
                            request="Was the refund sent?", blocking=False, ola=ola, at=_at(0))
     handoff.id = handoff_id
-    for status, hours in moves:
-        handoff.transition(status, _at(hours), "text")
+    for status, hours, *cause in moves:
+        back = handoff.status is ANSWERED and status is WORKING
+        handoff.transition(status, _at(hours), "text",
+                           (cause or [SendBackCause.INCOMPLETE_REQUEST])[0] if back else None)
     return handoff
 
 
 def _history(moves, team_id: int | None = 3) -> HandoffHistory:
-    return HandoffHistory(tuple(StatusMove(_at(hours), status) for status, hours in moves),
-                          team_id)
+    """The moves as the parent ticket's events record them; a send-back without a cause
+    is one recorded before causes were asked for."""
+    return HandoffHistory(tuple(StatusMove(_at(hours), status, *cause)
+                                for status, hours, *cause in moves), team_id)
 
 
 SENT_BACK = ((WORKING, 0.5), (ANSWERED, 1), (WORKING, 3), (ANSWERED, 4.5), (DONE, 5))
@@ -120,6 +124,55 @@ def test_rework_is_booked_to_the_originating_team_and_shown_beside_the_departmen
     assert (four.team_id, four.handoffs, four.rejected, four.time_caused) == (
         4, 1, 1, timedelta(0))
     assert (no_team.team_id, no_team.handoffs, no_team.time_caused) == (None, 1, timedelta(0))
+
+
+def _sent_back_for(cause: SendBackCause):
+    return ((WORKING, 0.5), (ANSWERED, 1), (WORKING, 3, cause), (ANSWERED, 4.5), (DONE, 5))
+
+
+def test_a_send_back_for_the_departments_error_is_charged_to_the_department():
+    moves = _sent_back_for(SendBackCause.DEPARTMENT_ERROR)
+    split = attribute(_handoff(1, moves=moves), _history(moves).moves, _at(8))
+    assert (split.rework, split.rework_by_department) == (timedelta(0),
+                                                          timedelta(hours=1, minutes=30))
+    assert split.sent_back_to(Charge.DEPARTMENT) == 1 and split.sent_back == 1
+    report = turnaround_report([_handoff(1, moves=moves)], _at(8), {1: _history(moves)})
+    [department] = report.departments
+    assert department.own_rework == timedelta(hours=1, minutes=30)
+    assert department.sent_back_for_errors == 1
+    # only the time answers waited on the ticket's side is caused by others
+    assert department.caused_by_others == timedelta(hours=2, minutes=30)
+    [origin] = report.origins
+    assert (origin.sent_back, origin.rework) == (0, timedelta(0))
+    assert origin.time_caused == timedelta(hours=2, minutes=30)
+
+
+def test_a_send_back_awaiting_the_customer_is_charged_to_neither_side():
+    moves = _sent_back_for(SendBackCause.WAITING_ON_CUSTOMER)
+    report = turnaround_report([_handoff(1, moves=moves)], _at(8), {1: _history(moves)})
+    [department], [origin] = report.departments, report.origins
+    assert department.waiting_on_customer == timedelta(hours=1, minutes=30)
+    assert (department.rework, department.own_rework) == (timedelta(0), timedelta(0))
+    assert department.caused_by_others == timedelta(hours=4)
+    assert (origin.sent_back, origin.rework) == (0, timedelta(0))
+
+
+def test_an_incomplete_request_and_an_old_send_back_are_charged_to_the_originating_team():
+    for moves in (_sent_back_for(SendBackCause.INCOMPLETE_REQUEST), SENT_BACK):
+        report = turnaround_report([_handoff(1, moves=moves)], _at(8), {1: _history(moves)})
+        [department], [origin] = report.departments, report.origins
+        assert department.rework == timedelta(hours=1, minutes=30)
+        assert department.own_rework == timedelta(0)
+        assert (origin.sent_back, origin.rework) == (1, timedelta(hours=1, minutes=30))
+
+
+def test_each_send_back_charges_the_work_after_it_by_its_own_cause():
+    moves = ((ANSWERED, 1), (WORKING, 2, SendBackCause.DEPARTMENT_ERROR), (ANSWERED, 3),
+             (WORKING, 4, SendBackCause.INCOMPLETE_REQUEST), (ANSWERED, 6.5))
+    split = attribute(_handoff(1, moves=moves), _history(moves).moves, _at(7))
+    assert split.rework_by_department == timedelta(hours=1)
+    assert split.rework == timedelta(hours=2, minutes=30)
+    assert split.sent_back_charged == {Charge.DEPARTMENT: 1, Charge.ORIGIN: 1}
 
 
 def test_handoffs_without_a_history_have_no_known_origin():

@@ -8,16 +8,21 @@ import pytest
 
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.calendars import BusinessCalendar
-from hubdesk.domain.errors import IllegalTransition, NotFound, PermissionDenied
-from hubdesk.domain.escalation import current_tier, deescalate, escalate
+from hubdesk.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.escalation import SlaCause, TierStep, current_tier, deescalate, escalate
+from hubdesk.domain.events import ActorKind
 from hubdesk.domain.handoff_report import percentile, turnaround_report
 from hubdesk.domain.handoffs import (
     HANDOFF_TRANSITIONS,
+    SEND_BACK,
+    Charge,
     Handoff,
     HandoffStatus,
     LadderStep,
     Ola,
+    SendBackCause,
     Side,
+    charge_of,
     check_may_solve,
 )
 from hubdesk.domain.permissions import check_handoff, handoff_sides
@@ -63,7 +68,8 @@ def test_only_the_listed_transitions_are_allowed(start, target):
     handoff = _handoff()
     handoff.status = start
     if (start, target) in HANDOFF_TRANSITIONS:
-        handoff.transition(target, FRIDAY_4PM_BERLIN, "because")
+        cause = SendBackCause.INCOMPLETE_REQUEST if (start, target) == SEND_BACK else None
+        handoff.transition(target, FRIDAY_4PM_BERLIN, "because", cause)
         assert handoff.status is target
     else:
         with pytest.raises(IllegalTransition):
@@ -90,8 +96,26 @@ def test_an_answer_stops_the_ladder_and_sending_it_back_restarts_it():
     handoff.transition(HandoffStatus.ANSWERED, FRIDAY_4PM_BERLIN, "Yes, on Thursday")
     assert handoff.next_escalation_at is None and handoff.due_steps(
         datetime(2026, 4, 1, tzinfo=UTC)) == []
-    handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN)
+    with pytest.raises(ValidationFailed) as missing:
+        handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN)
+    assert missing.value.fields == {"cause": "required"} and handoff.status is \
+        HandoffStatus.ANSWERED
+    handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN,
+                       cause=SendBackCause.DEPARTMENT_ERROR)
     assert handoff.next_escalation_at == handoff.due_at
+    assert handoff.send_back_cause is SendBackCause.DEPARTMENT_ERROR
+
+
+def test_a_cause_is_only_for_a_send_back_and_each_cause_charges_someone():
+    with pytest.raises(ValidationFailed) as wrong:
+        _handoff().transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN,
+                              cause=SendBackCause.INCOMPLETE_REQUEST)
+    assert wrong.value.fields == {"cause": "only for a send-back"}
+    assert {c: charge_of(c) for c in SendBackCause} == {
+        SendBackCause.INCOMPLETE_REQUEST: Charge.ORIGIN,
+        SendBackCause.DEPARTMENT_ERROR: Charge.DEPARTMENT,
+        SendBackCause.WAITING_ON_CUSTOMER: Charge.CUSTOMER}
+    assert charge_of(None) is Charge.ORIGIN  # recorded before causes were asked for
 
 
 def test_only_blocking_handoffs_awaiting_the_department_hold_the_ticket():
@@ -143,6 +167,33 @@ def test_escalating_and_de_escalating_keep_the_ownership_stack():
     kinds = [e.kind.value for e in ticket.pending_events]
     assert kinds == ["escalated", "escalated", "deescalated", "deescalated"]
     assert ticket.pending_events[-1].changes["tier"] == (2, 1)
+
+
+def test_an_sla_ladder_escalates_as_the_system_and_names_its_policy_and_step():
+    ticket = _ticket(team_id=3, assignee_id=4)
+    cause = SlaCause(policy_id=9, policy_name="Gold", target="first_response", step=3,
+                     at_percent=100)
+    step = escalate(ticket, [], staffed_tiers=frozenset({1, 2}), reason="breached",
+                    actor_id=None, at=FRIDAY_4PM_BERLIN, cause=cause)
+    assert (step.escalated_by_id, step.sla_cause) == (None, cause)
+    assert step.escalated_by == "the SLA policy 'Gold' (step 3: first response breached)"
+    [event] = ticket.pending_events
+    assert event.actor.kind is ActorKind.SYSTEM
+    assert event.data["sla_cause"] == cause.to_dict()
+    assert SlaCause.from_dict(cause.to_dict()) == cause
+    assert SlaCause(1, "Gold", "resolution", 1, 75).describe() == (
+        "the SLA policy 'Gold' (step 1: resolution at 75 %)")
+    person = escalate(_ticket(assignee_id=4), [], staffed_tiers=frozenset({1, 2}),
+                      reason="hard", actor_id=4, at=FRIDAY_4PM_BERLIN)
+    assert person.escalated_by is None and person.escalated_by_id == 4
+
+
+def test_an_escalation_is_made_by_a_person_or_a_ladder_never_neither_or_both():
+    cause = SlaCause(9, "Gold", "first_response", 1, 100)
+    with pytest.raises(ValueError, match="exactly one"):
+        TierStep(1, 2, "x", None, None, None, FRIDAY_4PM_BERLIN)
+    with pytest.raises(ValueError, match="exactly one"):
+        TierStep(1, 2, "x", None, None, 4, FRIDAY_4PM_BERLIN, cause)
 
 
 def test_percentiles_are_nearest_rank():

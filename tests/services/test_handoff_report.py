@@ -83,7 +83,7 @@ def test_the_report_is_for_those_who_oversee_and_an_empty_window_holds_nothing(h
 
 
 def test_rework_is_blamed_on_the_team_the_handoff_came_from(hub):
-    from hubdesk.domain.handoffs import HandoffStatus
+    from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
 
     app = hub.app
     careful, hasty = factories.team(hub, "Careful"), factories.team(hub, "Hasty")
@@ -108,7 +108,8 @@ def test_rework_is_blamed_on_the_team_the_handoff_came_from(hub):
     reworked = hand_off(hasty_rep, hasty_ticket)
     app.handoffs.assign(liaison, reworked, liaison.id, now=at(0.25))
     app.handoffs.answer(liaison, reworked, "Refunded", now=at(1))
-    app.handoffs.transition(hasty_rep, reworked, HandoffStatus.IN_PROGRESS, now=at(3))
+    app.handoffs.transition(hasty_rep, reworked, HandoffStatus.IN_PROGRESS, now=at(3),
+                            cause=SendBackCause.INCOMPLETE_REQUEST)
     app.handoffs.answer(liaison, reworked, "And the fee too", now=at(4.5))
     app.handoffs.done(hasty_rep, reworked, now=at(5))
     refused = hand_off(hasty_rep, hasty_ticket)

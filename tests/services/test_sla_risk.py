@@ -126,3 +126,42 @@ def test_an_assigned_ticket_is_forecast_from_its_assignees_own_pile(hub, desk):
     [only] = hub.app.sla.forecast_breaches(desk, now=later(800)).assigned_forecasts
     assert (only.ticket_id, only.ahead, only.probability) == (served[1].ticket.id, 0, 0.0)
     assert only.to_dict()["assignee_id"] == busy.agent.id
+
+
+def test_an_assignee_away_makes_no_progress_on_their_pile_until_back(hub, desk):
+    from hubdesk.domain.routing import Presence
+    from hubdesk.domain.sla.prediction import TYPICAL_BREAK
+    from hubdesk.services.routing_records import ProfileChange
+
+    busy = agent(hub, desk, {"billing": 4}, capacity=2, channel_costs={"api": 1})
+    served = [ticket(hub, desk, at=later(n)) for n in range(2)]
+    hub.app.routing.set_presence(desk, busy.agent.id, Presence.ON_BREAK, now=later(590))
+    report = hub.app.sla.forecast_breaches(desk, now=later(600))
+    first, second = sorted(report.assigned_forecasts, key=lambda f: f.ahead)
+    back = later(590) + TYPICAL_BREAK  # no scheduled break: a typical one from its start
+    away = (back - later(600)).total_seconds()
+    assert (first.assignee_presence, first.assignee_back_at) == ("on_break", back)
+    assert (first.probability, first.expected_wait_s) == (0.0, away)  # back in time
+    assert second.business_seconds_left == pytest.approx(3001)  # the deadline is the same
+    assert second.probability == pytest.approx(math.exp(-(3001 - away) / DEFAULT_HOLD_S))
+    assert second.probability > math.exp(-3001 / DEFAULT_HOLD_S)  # worse than online
+
+    # offline with no shift ahead: not known to come back, so neither is answered in time
+    hub.app.routing.set_presence(desk, busy.agent.id, Presence.OFFLINE, now=later(600))
+    gone = hub.app.sla.forecast_breaches(desk, now=later(610))
+    assert [(f.probability, f.assignee_back_at, f.expected_wait_s)
+            for f in gone.assigned_forecasts] == [(1.0, None, math.inf)] * 2
+    assert {f.ticket_id for f in gone.assigned_at_risk} == {t.ticket.id for t in served}
+    assert gone.to_dict()["assigned_forecasts"][0]["assignee_back_at"] is None
+
+    # offline until a shift that starts after the deadlines: the same; before them: a delay
+    hub.app.routing.update_profile(desk, busy.agent.id, ProfileChange(
+        shift_starts_at=later(1210), shift_ends_at=later(1210 + 8 * 3600)), now=later(605))
+    shifted = hub.app.sla.forecast_breaches(desk, now=later(610))
+    first, second = sorted(shifted.assigned_forecasts, key=lambda f: f.ahead)
+    assert first.assignee_back_at == later(1210) and first.probability == 0.0
+    assert second.probability == pytest.approx(math.exp(-(2991 - 600) / DEFAULT_HOLD_S))
+    hub.app.routing.update_profile(desk, busy.agent.id, ProfileChange(
+        shift_starts_at=later(4000), shift_ends_at=later(4000 + 8 * 3600)), now=later(606))
+    late = hub.app.sla.forecast_breaches(desk, now=later(610))
+    assert [f.probability for f in late.assigned_forecasts] == [1.0, 1.0]

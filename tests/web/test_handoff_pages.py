@@ -69,6 +69,33 @@ def test_a_handoff_goes_from_the_ticket_page_to_the_queue_and_back(hub, client, 
     assert "accepted a handoff&#39;s answer" in done.text or "accepted a handoff" in done.text
 
 
+def test_sending_an_answer_back_from_the_ticket_page_asks_why(hub, client, desk):
+    from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
+    from hubdesk.services.handoffs import NewHandoff
+
+    handoff_id = hub.app.handoffs.open(desk["rep"].agent, desk["ticket_id"], NewHandoff(
+        department_id=desk["billing"].id, request="Refund please")).handoff.id
+    hub.app.handoffs.answer(desk["liaison"].agent, handoff_id, "Refunded")
+    sign_in(client, desk["rep"].agent)
+    page = client.get(desk["url"]).text
+    form = page.split('class="stack send-back"', 1)[1].split("</form>", 1)[0]
+    assert 'name="cause" required' in form
+    assert {c.value for c in SendBackCause} == set(
+        re.findall(r'<option value="([a-z_]+)">', form))
+    refused = post_form(client, f"/handoffs/{handoff_id}/transition",
+                        {"status": "in_progress", "ticket_id": str(desk["ticket_id"])},
+                        page=desk["url"])
+    assert "say why the answer goes back" in refused.text
+    assert hub.app.handoffs.get(desk["rep"].agent, handoff_id).handoff.status \
+        is HandoffStatus.ANSWERED
+    back = post_form(client, f"/handoffs/{handoff_id}/transition",
+                     {"status": "in_progress", "cause": "waiting_on_customer",
+                      "ticket_id": str(desk["ticket_id"])}, page=desk["url"])
+    assert f"Handoff #{handoff_id} is in progress." in back.text
+    handoff = hub.app.handoffs.get(desk["rep"].agent, handoff_id).handoff
+    assert handoff.send_back_cause is SendBackCause.WAITING_ON_CUSTOMER
+
+
 def test_another_departments_liaison_sees_nothing_of_it(hub, client, desk):
     sign_in(client, desk["rep"].agent)
     page = post_form(client, f"{desk['url']}/handoffs",
@@ -135,7 +162,7 @@ def test_the_turnaround_report_names_the_bottleneck_for_those_who_read_reports(h
 def test_the_turnaround_report_blames_a_send_back_on_the_team_that_sent_it(hub, client, desk):
     from datetime import UTC, datetime, timedelta
 
-    from hubdesk.domain.handoffs import HandoffStatus
+    from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
     from hubdesk.services.handoffs import NewHandoff
 
     opened_at = datetime.now(UTC) - timedelta(days=2)
@@ -144,6 +171,7 @@ def test_the_turnaround_report_blames_a_send_back_on_the_team_that_sent_it(hub, 
         department_id=desk["billing"].id, request="Refund please"), now=opened_at).handoff.id
     hub.app.handoffs.answer(liaison, handoff_id, "Refunded", now=opened_at + timedelta(hours=1))
     hub.app.handoffs.transition(rep, handoff_id, HandoffStatus.IN_PROGRESS,
+                                cause=SendBackCause.INCOMPLETE_REQUEST,
                                 now=opened_at + timedelta(hours=3))
     hub.app.handoffs.answer(liaison, handoff_id, "And the fee",
                             now=opened_at + timedelta(hours=5))

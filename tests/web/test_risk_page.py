@@ -81,3 +81,22 @@ def test_assigned_tickets_are_forecast_from_their_assignees_pile(hub, client):
         assert rows[ticket_id].rstrip().endswith(f"<td>{ahead}</td>")
     assert "<td>0 %</td>" in rows[first.ticket.id]
     assert "<td>0 %</td>" not in rows[second.ticket.id]  # it waits for the first
+
+
+def test_an_assignee_offline_is_named_beside_their_tickets(hub, client):
+    from hubdesk.domain.routing import Presence
+
+    admin = configure(hub).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    busy = agent(hub, coordinator.agent, {"billing": 4}, capacity=2, channel_costs={"api": 1})
+    opened = ticket(hub, admin, subject="Refund", at=datetime.now(UTC))
+    assert opened.ticket.assignee_id == busy.agent.id
+    hub.app.routing.set_presence(coordinator.agent, busy.agent.id, Presence.OFFLINE,
+                                 now=datetime.now(UTC))
+    sign_in(client, coordinator.agent)
+    page = client.get("/at-risk").text.split("Assigned, still to be answered", 1)[1]
+    assert "1 assigned, 1 likely to breach" in page
+    row = page.split(f'<a href="/tickets/{opened.ticket.id}">', 1)[1].split("</tr>", 1)[0]
+    assert "offline, not known to come back" in row and "<td>100 %</td>" in row

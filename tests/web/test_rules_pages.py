@@ -197,3 +197,32 @@ def test_the_rules_page_with_a_dry_run_is_read_in_one_unit_of_work(hub, client):
         page = client.get(f"/rules?ticket={ticket.id}")
     assert page.status_code == 200 and "would fire" in page.text
     assert len(begun) == 2  # the session check, then everything the page shows
+
+
+def test_the_form_s_rule_is_tried_without_saving_and_shown_beside_the_form(hub, client):
+    manager = _manager(hub, client)
+    refund = factories.ticket(hub, manager, subject="Refund for order 7").ticket
+    factories.ticket(hub, manager, subject="Where is my parcel")
+    page = client.get("/rules").text
+    assert 'formaction="/rules/try#tryout"' in page and "Try without saving" in page
+    tried = post_form(client, "/rules/try", URGENT_REFUNDS, page="/rules")
+    assert tried.status_code == 200
+    beside = tried.text.split('<div class="beside">', 1)[1]
+    form, result = beside.split('<section class="tryout"', 1)
+    assert 'value="Urgent refunds"' in form  # the form keeps what was typed
+    assert "would fire on <strong>1</strong> of the 2 tickets" in result
+    assert f'href="/tickets/{refund.id}">#{refund.id}</a> Refund for order 7' in result
+    assert "<code>priority</code>: normal → urgent" in result
+    assert "Where is my parcel" in result.split("<details>", 1)[1]  # under would not fire
+    # nothing saved or changed
+    assert hub.app.rules.list(manager) == []
+    assert hub.app.tickets.get(manager, refund.id).ticket.priority.value == "normal"
+
+
+def test_a_rule_tried_with_a_mistake_is_explained_beside_its_field(hub, client):
+    _manager(hub, client)
+    broken = {**URGENT_REFUNDS, "conditions": '{"all": [{"field": "ticket.mood", "op": "="'}
+    page = post_form(client, "/rules/try", broken, page="/rules")
+    assert page.status_code == 422
+    assert 'class="tryout"' not in page.text
+    assert "conditions" in _error_beside(page.text, "rule-conditions")

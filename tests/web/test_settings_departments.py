@@ -123,3 +123,27 @@ def test_the_screen_is_read_in_one_unit_of_work_and_only_for_administrators(hub,
     assert refused.status_code == 403
     assert sorted(d.name for d in hub.app.directory.departments(manager)) == [
         "Billing", "Sales", "Shipping"]
+
+
+def test_a_department_is_deleted_from_its_page_once_confirmed(hub, client):
+    admin = _admin(hub, client)
+    post_form(client, "/settings/departments", BILLING, page="/settings/departments")
+    [billing] = hub.app.directory.departments(admin)
+    page = client.get(f"/settings/departments/{billing.id}").text
+    form = page.split('class="stack settings-form delete-department"', 1)[1].split(
+        "</form>", 1)[0]
+    assert 'name="confirmed" value="yes" required' in form
+    unconfirmed = post_form(client, f"/settings/departments/{billing.id}/delete", {},
+                            page="/settings/departments")
+    assert "Tick the box to confirm" in unconfirmed.text
+    assert [d.id for d in hub.app.directory.departments(admin)] == [billing.id]
+    factories.staff(hub, Role.LIAISON, departments=(billing,))
+    busy = post_form(client, f"/settings/departments/{billing.id}/delete",
+                     {"confirmed": "yes"}, page="/settings/departments")
+    assert "cannot be deleted: 1 member still refer" in html.unescape(busy.text)
+    assert [d.id for d in hub.app.directory.departments(admin)] == [billing.id]
+    spare = factories.department(hub, "Spare")
+    done = post_form(client, f"/settings/departments/{spare.id}/delete",
+                     {"confirmed": "yes"}, page="/settings/departments")
+    assert "Department deleted." in done.text
+    assert [d.id for d in hub.app.directory.departments(admin)] == [billing.id]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from hubdesk.domain.handoffs import HandoffNote, HandoffStatus
+from hubdesk.domain.handoffs import HandoffNote, HandoffStatus, SendBackCause
 from hubdesk.services.views import HandoffView
 
 
@@ -49,6 +49,8 @@ class HandoffOut(BaseModel):
     answered_at: datetime | None
     closed_at: datetime | None
     rejection_reason: str | None
+    send_back_cause: SendBackCause | None = Field(
+        default=None, description="why the answer was last sent back, if it was")
     escalation_level: int = Field(description="ladder steps fired: 1 the department lead, "
                                               "2 the coordinators")
     allowed_transitions: list[HandoffStatus] = Field(
@@ -69,6 +71,7 @@ class HandoffOut(BaseModel):
                    time_left_seconds=int(left.total_seconds()) if left is not None else None,
                    overdue=view.overdue, as_of=view.as_of, answer=h.answer,
                    answered_at=h.answered_at, closed_at=h.closed_at,
-                   rejection_reason=h.rejection_reason, escalation_level=h.escalation_level,
+                   rejection_reason=h.rejection_reason,
+                   send_back_cause=h.send_back_cause, escalation_level=h.escalation_level,
                    allowed_transitions=h.moves_for(view.sides),
                    notes=[HandoffNoteOut.of(n, view.author_names) for n in view.notes])

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from hubdesk.api.schemas import NOT_BLANK, Id, Strict
+from hubdesk.api.schemas import NOT_BLANK, Id, Strict, _describe_storable_text
 from hubdesk.domain.handoffs import (
     MAX_NOTE_LENGTH,
     MAX_REASON_LENGTH,
     MAX_REQUEST_LENGTH,
     HandoffStatus,
     Ola,
+    SendBackCause,
 )
 from hubdesk.services.handoff_reports import HandoffReport
 
@@ -35,12 +36,33 @@ class HandoffNoteIn(Strict):
     body: str = _text(MAX_NOTE_LENGTH, "a note in the handoff's own thread")
 
 
+def _transition_rules(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """What the body alone decides, stated in its schema: an answer or a rejection carries its
+    text, and only a move back to in_progress may carry a cause (whether that move is a
+    send-back, which needs one, depends on the handoff's status: said by a 422)."""
+    _describe_storable_text(schema, model)
+    schema["allOf"] = [
+        {"if": {"properties": {"status": {"enum": ["answered", "rejected"]}},
+                "required": ["status"]},
+         "then": {"required": ["text"], "properties": {"text": {"type": "string"}}}},
+        {"if": {"properties": {"status": {"not": {"const": "in_progress"}}},
+                "required": ["status"]},
+         "then": {"properties": {"cause": {"type": "null"}}}},
+    ]
+
+
 class HandoffTransitionIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_transition_rules)
+
     status: HandoffStatus
     text: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE_LENGTH,
                              json_schema_extra={"pattern": NOT_BLANK},
                              description="the answer (to answered) or the reason (to "
                                          "rejected); required for those two")
+    cause: SendBackCause | None = Field(
+        default=None, description="why an answer is sent back (answered to in_progress), "
+        "required then and only then: incomplete_request (charged to the originating team), "
+        "department_error (to the department), waiting_on_customer (to neither)")
 
 
 class HandoffAssigneeIn(Strict):
@@ -81,8 +103,15 @@ class DepartmentTurnaroundOut(BaseModel):
     rejected_share: float = Field(ge=0, le=1)
     waiting_on_requester_seconds: int = Field(
         description="business time answers waited on the ticket's side")
-    rework_seconds: int = Field(description="business time worked again after send-backs")
-    sent_back: int
+    rework_seconds: int = Field(description="business time worked again after send-backs "
+                                "for incomplete requests (caused by others)")
+    waiting_on_customer_seconds: int = Field(
+        description="business time worked again after send-backs awaiting the customer "
+                    "(caused by others)")
+    own_rework_seconds: int = Field(
+        description="business time worked again after send-backs for its own errors")
+    sent_back: int = Field(description="answers sent back, whatever the cause")
+    sent_back_for_errors: int = Field(description="answers sent back for its own errors")
 
 
 class OriginReworkOut(BaseModel):
@@ -91,7 +120,8 @@ class OriginReworkOut(BaseModel):
     team_name: str
     handoffs: int
     rejected: int = Field(description="requests the department refused as sent")
-    sent_back: int = Field(description="answers sent back for more")
+    sent_back: int = Field(description="answers sent back because its request was "
+                                       "incomplete (or before causes were recorded)")
     waiting_on_team_seconds: int
     rework_seconds: int
 
@@ -117,7 +147,10 @@ class HandoffReportOut(BaseModel):
                 p90_seconds=int(row.p90.total_seconds()) if row.p90 else None,
                 overdue_share=row.overdue_share, rejected_share=row.rejected_share,
                 waiting_on_requester_seconds=_seconds(row.waiting_on_requester),
-                rework_seconds=_seconds(row.rework), sent_back=row.sent_back)
+                rework_seconds=_seconds(row.rework),
+                waiting_on_customer_seconds=_seconds(row.waiting_on_customer),
+                own_rework_seconds=_seconds(row.own_rework), sent_back=row.sent_back,
+                sent_back_for_errors=row.sent_back_for_errors)
             for row in result.report.departments],
             origins=[OriginReworkOut(
                 team_id=origin.team_id,

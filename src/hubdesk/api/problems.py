@@ -15,6 +15,11 @@ from hubdesk.services.ports import DuplicateKey, StoreUnavailable
 
 log = logging.getLogger("hubdesk.api")
 
+# The tags of request bodies that take one of two shapes (`rule_schemas.DryRunBody`): which
+# shape was read is no part of a field's name.
+BODY_VARIANTS = frozenset({"stored-rules-on-a-ticket", "unsaved-rule"})
+
+
 UNAVAILABLE_DETAIL = ("the database is not answering; nothing was changed. Try again in a "
                       "few seconds")
 
@@ -55,7 +60,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JsonResponse:
-        errors = [{"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body",
+        errors = [{"field": ".".join(str(p) for p in e["loc"]
+                            if p != "body" and p not in BODY_VARIANTS) or "body",
                    "message": e["msg"]} for e in error.errors()]
         names = ", ".join(e["field"] for e in errors[:10])
         return problem(422, f"the request is not valid: check {names}", errors=errors)

@@ -260,3 +260,16 @@ class DryRunIn(Strict):
     event: EventKindName | None = Field(
         default=None, description="judge event rules as if this event happened; any of "
                                   "their events when left out")
+
+
+def _dry_run_kind(value: Any) -> str:
+    """A body naming a ticket asks about the stored rules on it; any other is a rule."""
+    on_ticket = (isinstance(value, dict) and "ticket_id" in value) or isinstance(value, DryRunIn)
+    return "stored-rules-on-a-ticket" if on_ticket else "unsaved-rule"
+
+
+# POST /rules/dry-run: the stored rules on one ticket, or an unsaved rule on recent tickets
+# (the tags are left out of the fields errors name, `problems.BODY_VARIANTS`).
+DryRunBody = Annotated[Union[Annotated[DryRunIn, Tag("stored-rules-on-a-ticket")],  # noqa: UP007
+                             Annotated[RuleIn, Tag("unsaved-rule")]],
+                       Discriminator(_dry_run_kind)]

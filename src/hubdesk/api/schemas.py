@@ -455,6 +455,38 @@ class SolvedExampleOut(BaseModel):
     resolution: str = Field(description="the last public answer, shortened")
 
 
+class SlaCauseOut(BaseModel):
+    policy_id: int | None
+    policy_name: str
+    target: str
+    step: int = Field(description="the step's place on the policy's ladder, from 1")
+    at_percent: int = Field(description="of the target's time used; 100: the breach")
+
+
+class EscalationOut(BaseModel):
+    tier: int
+    reason: str
+    escalated_at: datetime
+    escalated_by_id: int | None = Field(
+        description="the agent who escalated; null when an SLA policy's ladder did")
+    escalated_by_name: str | None
+    escalated_by_sla: SlaCauseOut | None = Field(
+        description="the SLA policy and ladder step that escalated, when no person did")
+    escalated_by: str = Field(description="who or what escalated, in words")
+
+    @classmethod
+    def of(cls, detail: TicketDetail) -> EscalationOut:
+        step = detail.escalation
+        assert step is not None
+        cause = step.sla_cause
+        by = step.escalated_by or detail.escalated_by_name or f"agent {step.escalated_by_id}"
+        return cls(tier=step.tier, reason=step.reason, escalated_at=step.escalated_at,
+                   escalated_by_id=step.escalated_by_id,
+                   escalated_by_name=detail.escalated_by_name,
+                   escalated_by_sla=SlaCauseOut(**cause.to_dict()) if cause else None,
+                   escalated_by=by)
+
+
 class TicketOut(BaseModel):
     id: int
     number: int
@@ -486,6 +518,9 @@ class TicketOut(BaseModel):
         default_factory=list, description="the ticket's SLA clocks: per target its status, "
         "due_at, business_seconds_left, paused and risk (GET /tickets/{id}/sla adds history)")
     tier: int = Field(description="the support tier the ticket is worked at (1: front line)")
+    escalation: EscalationOut | None = Field(
+        default=None, description="the escalation in force (null at the front line): who "
+        "escalated, or the SLA policy and ladder step that did")
     handoffs: list[HandoffOut] = Field(
         description="the ticket's department handoffs the caller may see, with their "
                     "deadlines and business time left")
@@ -506,6 +541,7 @@ class TicketOut(BaseModel):
                    messages=[MessageOut.of(m) for m in detail.messages],
                    allowed_actions=sorted(detail.allowed_actions),
                    sla=[clock.to_dict() for clock in detail.sla], tier=detail.tier,
+                   escalation=EscalationOut.of(detail) if detail.escalation else None,
                    handoffs=[HandoffOut.of(view) for view in detail.handoffs])
 
 

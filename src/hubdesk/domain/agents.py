@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.errors import Conflict, ValidationFailed
 
 
 class Role(StrEnum):
@@ -83,3 +83,30 @@ class Department:
     name: str
     description: str = ""
     email: str | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentReferences:
+    """What still refers to a department: while anything does, it cannot be deleted (its
+    tickets, handoffs and members would be left pointing at nothing, its rules acting on it)."""
+
+    members: int = 0
+    tickets: int = 0
+    handoffs: int = 0
+    rules: tuple[str, ...] = ()  # the names of the rules that name it
+
+    def described(self) -> list[str]:
+        parts = [f"{count} {what}{'' if count == 1 else 's'}" for count, what in (
+            (self.members, "member"), (self.tickets, "ticket"), (self.handoffs, "handoff"))
+            if count]
+        parts += [f"the rule {name!r}" for name in self.rules]
+        return parts
+
+
+def check_may_delete_department(department: Department,
+                                references: DepartmentReferences) -> None:
+    """Refuse deleting ``department`` while anything refers to it, saying what does."""
+    what = references.described()
+    if what:
+        raise Conflict(f"the department {department.name!r} cannot be deleted: "
+                       f"{', '.join(what)} still refer to it. Move or remove them first")

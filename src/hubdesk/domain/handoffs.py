@@ -54,6 +54,38 @@ HANDOFF_TRANSITIONS: dict[tuple[HandoffStatus, HandoffStatus], Side] = {
     (HandoffStatus.ANSWERED, HandoffStatus.IN_PROGRESS): Side.REQUESTER,
 }
 FINAL = frozenset({HandoffStatus.DONE, HandoffStatus.REJECTED})
+SEND_BACK = (HandoffStatus.ANSWERED, HandoffStatus.IN_PROGRESS)
+
+
+class Charge(StrEnum):
+    """Whom the work after a send-back is charged to in the turnaround report."""
+
+    ORIGIN = "origin"  # the team of the ticket the handoff was opened from
+    DEPARTMENT = "department"
+    CUSTOMER = "customer"  # neither side: the customer is awaited
+
+
+class SendBackCause(StrEnum):
+    """Why the ticket's side sends an answer back: said by whoever sends it back."""
+
+    INCOMPLETE_REQUEST = "incomplete_request"  # the request did not ask for all it needed
+    DEPARTMENT_ERROR = "department_error"  # the answer is wrong or the work must be redone
+    WAITING_ON_CUSTOMER = "waiting_on_customer"  # the customer brought something new
+
+    @property
+    def charged_to(self) -> Charge:
+        return _CHARGES[self]
+
+
+_CHARGES = {SendBackCause.INCOMPLETE_REQUEST: Charge.ORIGIN,
+            SendBackCause.DEPARTMENT_ERROR: Charge.DEPARTMENT,
+            SendBackCause.WAITING_ON_CUSTOMER: Charge.CUSTOMER}
+
+
+def charge_of(cause: SendBackCause | None) -> Charge:
+    """A send-back recorded before causes were asked for is charged as it always was: to
+    the originating team."""
+    return cause.charged_to if cause is not None else Charge.ORIGIN
 # Waiting on the department: what blocks solving the ticket and what the ladder watches.
 AWAITING_DEPARTMENT = frozenset({HandoffStatus.OPEN, HandoffStatus.IN_PROGRESS})
 
@@ -147,6 +179,7 @@ class Handoff:
     answered_at: datetime | None = None
     closed_at: datetime | None = None
     rejection_reason: str | None = None
+    send_back_cause: SendBackCause | None = None  # of the latest send-back
     escalation_level: int = 0  # how many ladder steps have fired
     next_escalation_at: datetime | None = None
     updated_at: datetime | None = None  # None: as opened
@@ -191,9 +224,21 @@ class Handoff:
         return [to for (start, to), side in HANDOFF_TRANSITIONS.items()
                 if start is self.status and side in sides]
 
-    def transition(self, status: HandoffStatus, at: datetime, text: str | None = None) -> None:
-        """Move along the lifecycle; answering needs the answer, rejecting needs a reason."""
+    def transition(self, status: HandoffStatus, at: datetime, text: str | None = None,
+                   cause: SendBackCause | None = None) -> None:
+        """Move along the lifecycle; answering needs the answer, rejecting needs a reason,
+        sending an answer back needs its ``cause``."""
         self.side_of(status)
+        if (self.status, status) == SEND_BACK:
+            if cause is None:
+                raise ValidationFailed(
+                    "say why the answer goes back: the request was incomplete, the department "
+                    "made an error, or the customer is awaited",
+                    {"cause": "required"})
+            self.send_back_cause = cause
+        elif cause is not None:
+            raise ValidationFailed("a cause is given only when sending an answer back",
+                                   {"cause": "only for a send-back"})
         if status is HandoffStatus.ANSWERED:
             self.answer = clean_text(text or "", "text", MAX_NOTE_LENGTH, "answer")
             self.answered_at = at

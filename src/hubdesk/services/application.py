@@ -398,6 +398,10 @@ class DirectoryUseCases(_UseCases):
     def create_department(self, actor: Agent, department: Department) -> Department:
         return directory.create_department(self._uows, actor, department)
 
+    def delete_department(self, actor: Agent, department_id: int) -> None:
+        """Administrators; refused (409) while anything refers to it, saying what."""
+        department_admin.delete_department(self._uows, actor, department_id)
+
     def departments_screen(self, actor: Agent) -> department_admin.DepartmentsScreen:
         """The console's departments screen: departments, their OLAs, calendars, agents."""
         return department_admin.departments_screen(self._uows, actor)
@@ -797,6 +801,11 @@ class RuleUseCases(_UseCases):
                 now: datetime | None = None) -> list[RuleVerdict]:
         return rules_admin.dry_run_ticket(self._uows, actor, ticket_id, now=self._now(now),
                                           event=event)
+
+    def try_unsaved(self, actor: Agent, form: Any, *,
+                    now: datetime | None = None) -> rules_admin.RuleTryout:
+        """Which recent tickets an unsaved rule would fire on, and what it would change."""
+        return rules_admin.try_unsaved_rule(self._uows, actor, form, now=self._now(now))
 
     def for_ticket(self, actor: Agent, ticket_id: int, *,
                    now: datetime | None = None) -> rules_admin.TicketRules:

@@ -8,7 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from hubdesk.domain.agents import Agent, Department
+from hubdesk.domain.agents import (
+    Agent,
+    Department,
+    DepartmentReferences,
+    check_may_delete_department,
+)
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import IdentityKind, normalise_identity
 from hubdesk.domain.errors import NotFound
@@ -70,3 +75,21 @@ def save_department(uows: UnitOfWorkFactory, actor: Agent, department: Departmen
         set_ola_on(uow, saved.id, built, now or utcnow())
         uow.commit()
     return saved
+
+
+def delete_department(uows: UnitOfWorkFactory, actor: Agent, department_id: int) -> None:
+    """Delete a department (administrators) with its OLA, when nothing else refers to it:
+    no member, ticket, handoff or rule. Otherwise a `Conflict` says what still does, and
+    nothing changes."""
+    check_directory_write(actor, DirectoryKind.DEPARTMENTS)
+    with uows() as uow:
+        department = uow.structure.get_department(department_id)
+        if department is None:
+            raise NotFound(f"department {department_id} was not found")
+        members, tickets, handoffs = uow.structure.department_references(department_id)
+        rules = tuple(rule.name for rule in uow.rules.all()
+                      if rule.names_department(department_id))
+        check_may_delete_department(department, DepartmentReferences(
+            members=members, tickets=tickets, handoffs=handoffs, rules=rules))
+        uow.structure.delete_department(department_id)
+        uow.commit()

@@ -12,8 +12,7 @@ from datetime import datetime
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.escalation import TierStep, deescalate, escalate
-from hubdesk.domain.events import Actor
+from hubdesk.domain.escalation import SlaCause, TierStep, deescalate, escalate
 from hubdesk.domain.permissions import TicketAction, check_may_escalate_tier
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.intake import NO_TOOLS, IntakeTools, mask_line
@@ -34,7 +33,7 @@ def escalate_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, reaso
         check_may_escalate_tier(actor, ticket)
         if team_id is not None and uow.structure.get_team(team_id) is None:
             raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
-        escalate_on(uow, ticket, mask_line(tools, reason), authority_id=actor.id, at=at,
+        escalate_on(uow, ticket, mask_line(tools, reason), actor_id=actor.id, at=at,
                     team_id=team_id)
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
@@ -44,16 +43,17 @@ def escalate_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, reaso
     return detail
 
 
-def escalate_on(uow: UnitOfWork, ticket: Ticket, reason: str, *, authority_id: int,
-                at: datetime, team_id: int | None = None, by: Actor | None = None,
-                data: dict[str, object] | None = None) -> TierStep:
-    """Escalate ``ticket`` (loaded for update) in ``uow``'s transaction; the caller saves it
+def escalate_on(uow: UnitOfWork, ticket: Ticket, reason: str, *, actor_id: int | None,
+                at: datetime, team_id: int | None = None,
+                cause: SlaCause | None = None) -> TierStep:
+    """Escalate ``ticket`` (loaded for update) in ``uow``'s transaction, by the agent
+    ``actor_id`` or, with ``actor_id`` None, by the SLA ladder ``cause``; the caller saves it
     and flushes its events. Raises `Conflict` when no active agent works the next tier and
     `IllegalTransition` for a closed or merged ticket, before anything changed."""
     assert ticket.id is not None
     step = escalate(ticket, uow.handoffs.tier_steps(ticket.id),
                     staffed_tiers=uow.handoffs.staffed_tiers(), reason=reason,
-                    actor_id=authority_id, at=at, team_id=team_id, by=by, data=data)
+                    actor_id=actor_id, at=at, team_id=team_id, cause=cause)
     # Before the events are flushed: routing reads the tier reached from the steps in force.
     uow.handoffs.push_tier(step)
     return step

@@ -8,13 +8,7 @@ from datetime import datetime
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import ensure_utc, utcnow
-from hubdesk.domain.handoff_report import (
-    HandoffHistory,
-    StatusMove,
-    TurnaroundReport,
-    turnaround_report,
-)
-from hubdesk.domain.handoffs import HandoffStatus
+from hubdesk.domain.handoff_report import HandoffHistory, TurnaroundReport, turnaround_report
 from hubdesk.domain.permissions import check_may_read_reports
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -48,7 +42,5 @@ def handoff_turnaround(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
 def _histories(uow: UnitOfWork, since: datetime, until: datetime) -> dict[int, HandoffHistory]:
     """Each handoff's moves, read from its parent ticket's events in one query."""
     moves = uow.handoffs.status_moves_between(since, until)
-    return {handoff_id: HandoffHistory(
-                tuple(StatusMove(at, HandoffStatus(status))
-                      for at, status in moves.get(handoff_id, [])), team_id)
+    return {handoff_id: HandoffHistory(tuple(moves.get(handoff_id, [])), team_id)
             for handoff_id, team_id in uow.handoffs.origin_teams_between(since, until).items()}

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.handoffs import HandoffNote, HandoffStatus, Ola
+from hubdesk.domain.handoffs import HandoffNote, HandoffStatus, Ola, SendBackCause
 from hubdesk.services import escalation, handoff_reports, handoffs
 from hubdesk.services.intake import IntakeTools
 from hubdesk.services.ports import UnitOfWorkFactory
@@ -37,9 +37,16 @@ class HandoffUseCases(_Bound):
                                  tools=self._tools)
 
     def transition(self, actor: Agent, handoff_id: int, status: HandoffStatus,
-                   text: str | None = None, *, now: datetime | None = None) -> HandoffView:
-        return handoffs.transition(self._uows, actor, handoff_id, status, text,
+                   text: str | None = None, *, cause: SendBackCause | None = None,
+                   now: datetime | None = None) -> HandoffView:
+        return handoffs.transition(self._uows, actor, handoff_id, status, text, cause=cause,
                                    now=self._now(now), tools=self._tools)
+
+    def send_back(self, actor: Agent, handoff_id: int, cause: SendBackCause, *,
+                  now: datetime | None = None) -> HandoffView:
+        """The ticket's side sends the answer back for more, saying why."""
+        return self.transition(actor, handoff_id, HandoffStatus.IN_PROGRESS, cause=cause,
+                               now=now)
 
     def start(self, actor: Agent, handoff_id: int, *,
               now: datetime | None = None) -> HandoffView:

@@ -22,6 +22,7 @@ from hubdesk.domain.handoffs import (
     HandoffStatus,
     LadderStep,
     Ola,
+    SendBackCause,
     Side,
     check_may_solve,
     clean_text,
@@ -121,10 +122,11 @@ def add_note(uows: UnitOfWorkFactory, actor: Agent, handoff_id: int, body: str, 
 
 
 def transition(uows: UnitOfWorkFactory, actor: Agent, handoff_id: int, status: HandoffStatus,
-               text: str | None = None, *, now: datetime | None = None,
-               tools: IntakeTools = NO_TOOLS) -> HandoffView:
+               text: str | None = None, *, cause: SendBackCause | None = None,
+               now: datetime | None = None, tools: IntakeTools = NO_TOOLS) -> HandoffView:
     """Move a handoff along its lifecycle. The department's answer comes back to the ticket's
-    owner: as an event naming whom to notify, and as an internal note on the ticket."""
+    owner: as an event naming whom to notify, and as an internal note on the ticket. Sending
+    an answer back needs its ``cause``, recorded on the event for the turnaround report."""
     at = now or utcnow()
     assert actor.id is not None
     if text is not None:
@@ -136,7 +138,7 @@ def transition(uows: UnitOfWorkFactory, actor: Agent, handoff_id: int, status: H
         handoff = _visible(uow, actor, handoff_id, ticket)
         check_handoff(actor, handoff, ticket, handoff.side_of(status))
         before = handoff.status
-        handoff.transition(status, at, text)
+        handoff.transition(status, at, text, cause)
         author = Actor.agent(actor.id)
         if status is HandoffStatus.ANSWERED:
             message = _answer_note(uow, ticket, handoff, author, at)
@@ -147,6 +149,8 @@ def transition(uows: UnitOfWorkFactory, actor: Agent, handoff_id: int, status: H
             record_transition(ticket, handoff, before, author, at,
                               reason=handoff.rejection_reason,
                               notify_agent_ids=[ticket.assignee_id or handoff.requested_by_id])
+        elif cause is not None:
+            record_transition(ticket, handoff, before, author, at, cause=cause.value)
         else:
             record_transition(ticket, handoff, before, author, at)
         view = _finish(uow, actor, ticket, handoff, at)

@@ -11,7 +11,12 @@ will be online when the desk opens is not known here.
 
 An assigned ticket still awaiting its answer is forecast from its assignee's own pile: their
 unanswered tickets due earlier are ahead of it, worked one after another at the same handling
-times (`pile_outlook`).
+times (`pile_outlook`). An assignee who is not online works on none of it until back
+(`back_at`): at the end of the break their published shift has under way (else a typical
+break after it began), or, offline, at the start of their next shift, from their routing
+profile or a published schedule. The business time until then is lost from the time left; an
+assignee offline with no shift ahead is not known to come back, and the ticket is forecast
+to breach unless someone else takes it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,12 @@ from hubdesk.domain.errors import PermissionDenied, ValidationFailed
 from hubdesk.domain.routing import instant
 from hubdesk.domain.routing.outlook import line_outlooks
 from hubdesk.domain.sla import ClockStatus, SlaClock, SlaTarget
-from hubdesk.domain.sla.prediction import breach_probability, lines_ahead, pile_outlook
+from hubdesk.domain.sla.prediction import (
+    back_at,
+    breach_probability,
+    lines_ahead,
+    pile_outlook,
+)
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.routing_admin import BOARD_ROLES
 from hubdesk.services.routing_roster import full_roster, requirements_for, settings_in
@@ -59,6 +69,9 @@ class BreachForecast:
     expected_wait_s: float  # infinite when nobody online could take it
     assignee_id: int | None = None  # set: forecast from the assignee's own pile
     assignee_name: str | None = None
+    assignee_presence: str | None = None
+    # When the assignee works on their pile again (None with a presence: not known)
+    assignee_back_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"ticket_id": self.ticket_id, "subject": self.subject, "channel": self.channel,
@@ -70,7 +83,10 @@ class BreachForecast:
                 "mean_handle_s": round(self.mean_handle_s, 1),
                 "expected_wait_s": None if math.isinf(self.expected_wait_s)
                 else round(self.expected_wait_s, 1), "assignee_id": self.assignee_id,
-                "assignee_name": self.assignee_name}
+                "assignee_name": self.assignee_name,
+                "assignee_presence": self.assignee_presence,
+                "assignee_back_at": self.assignee_back_at.isoformat()
+                if self.assignee_back_at else None}
 
 
 @dataclass(frozen=True)
@@ -205,7 +221,8 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
             outlook.time_left_s, breach_probability(outlook), outlook.ahead,
             outlook.free_slots, outlook.busy_slots, outlook.mean_handle_s,
             outlook.expected_wait_s))
-    piles, closed_assigned = _pile_forecasts(assigned, clocks, setup, now, handle_of)
+    returns = _returns(uow, sorted({a[4] for a in assigned}), now)
+    piles, closed_assigned = _pile_forecasts(assigned, clocks, setup, now, handle_of, returns)
     for found in (forecasts, piles):
         found.sort(key=lambda f: (-f.probability, f.business_seconds_left, f.ticket_id))
     return RiskReport(threshold, forecasts, len(waiting), closed,
@@ -213,11 +230,41 @@ def forecast_in(uow: UnitOfWork, now: datetime, threshold: float = DEFAULT_THRES
                       closed_assigned, piles)
 
 
+SHIFTS_AHEAD = timedelta(days=7)  # how far a published schedule is read for a next shift
+
+
+def _returns(uow: UnitOfWork, agent_ids: list[int], now: datetime
+             ) -> dict[int, tuple[str, datetime | None]]:
+    """Each assignee's presence and when they are back at their pile (now when online);
+    agents without a routing profile are taken to be online."""
+    if not agent_ids:
+        return {}
+    shifts = uow.workforce.published_shifts(now - timedelta(days=1), now + SHIFTS_AHEAD,
+                                            agent_ids)
+    found = {}
+    for row in uow.routing.agents(agent_ids=agent_ids):
+        own = [s for s in shifts if s.agent_id == row.agent_id]
+        breaks = [s.break_ends_at for s in own if s.break_starts_at is not None
+                  and s.break_ends_at is not None and s.break_starts_at <= now < s.break_ends_at]
+        starts = [s.starts_at for s in own if s.starts_at > now]
+        if row.shift_starts_at is not None and row.shift_starts_at > now:
+            starts.append(row.shift_starts_at)
+        found[row.agent_id] = (row.presence, back_at(
+            row.presence, now, since=row.presence_since,
+            break_ends_at=min(breaks) if breaks else None,
+            next_shift_at=min(starts) if starts else None))
+    return found
+
+
 def _pile_forecasts(assigned: list[tuple[int, str, str, int | None, int, str]],
                     clocks: dict[int, list[SlaClock]], setup: SlaSetup, now: datetime,
-                    handle_of: Callable[[str], float]) -> tuple[list[BreachForecast], int]:
+                    handle_of: Callable[[str], float],
+                    returns: dict[int, tuple[str, datetime | None]] | None = None
+                    ) -> tuple[list[BreachForecast], int]:
     """Forecasts of assigned tickets (given the earliest deadline first) from their assignees'
-    piles, and how many were on a calendar closed now."""
+    piles, each assignee away until back (``returns``: presence and back at, by agent), and
+    how many were on a calendar closed now."""
+    returns = returns or {}
     ahead = lines_ahead(((ticket_id, assignee_id)
                          for ticket_id, _, _, _, assignee_id, _ in assigned), {})
     forecasts, closed = [], 0
@@ -229,13 +276,16 @@ def _pile_forecasts(assigned: list[tuple[int, str, str, int | None, int, str]],
         if not calendar.is_open(now):
             closed += 1
             continue
+        presence, back = returns.get(assignee_id, (None, now))
+        away_s = (math.inf if back is None
+                  else calendar.elapsed(now, back).total_seconds() if back > now else 0.0)
         outlook = pile_outlook(clock.business_left(now, calendar).total_seconds(),
-                               ahead[ticket_id], handle_of(channel))
+                               ahead[ticket_id], handle_of(channel), away_s)
         forecasts.append(BreachForecast(
             ticket_id, subject, channel, team_id, clock.target.value, clock.due_at,
             outlook.time_left_s, breach_probability(outlook), outlook.ahead,
             outlook.free_slots, outlook.busy_slots, outlook.mean_handle_s,
-            outlook.expected_wait_s, assignee_id, name))
+            outlook.expected_wait_s, assignee_id, name, presence, back))
     return forecasts, closed
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.errors import Conflict, IllegalTransition
-from hubdesk.domain.escalation import escalated_since
+from hubdesk.domain.escalation import SlaCause, escalated_since
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.sla import LadderStep, SlaClock, StepAction
 from hubdesk.domain.tickets import Priority, Ticket
@@ -141,15 +141,17 @@ def _escalate(uow: UnitOfWork, setup: SlaSetup, ticket: Ticket,
         if escalated_since(uow.handoffs.tier_steps(ticket.id), clock.started_at):
             data["escalation"] = "already escalated since this target's time began"
             continue
-        if policy is None or policy.saved_by_id is None:
-            data["escalation"] = "refused: the policy has no manager on record; save it again"
-            continue
+        ladder = list(setup.ladder_of(clock.policy_id))
+        cause = SlaCause(policy_id=clock.policy_id,
+                         policy_name=policy.name if policy else f"#{clock.policy_id}",
+                         target=clock.target.value,
+                         step=ladder.index(step) + 1 if step in ladder else len(ladder),
+                         at_percent=step.at_percent)
         what = "breached" if step.is_breach else f"reached {step.at_percent} %"
         try:
             reached = escalate_on(
-                uow, ticket, f"SLA policy {policy.name!r}: {clock.target.value} {what}",
-                authority_id=policy.saved_by_id, at=now, by=Actor.system(),
-                data={"sla_policy_id": policy.id, "target": clock.target.value})
+                uow, ticket, f"SLA policy {cause.policy_name!r}: {clock.target.value} {what}",
+                actor_id=None, at=now, cause=cause)
         except (Conflict, IllegalTransition) as refused:
             data["escalation"] = f"refused: {refused}"
             continue

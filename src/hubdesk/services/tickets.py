@@ -539,7 +539,10 @@ def detail_of(uow: UnitOfWork, ticket: Ticket, *, viewer: Agent | None = None,
     assert ticket.id is not None
     requester = uow.customers.get(ticket.requester_id)
     assert requester is not None
-    names = uow.agents.names([ticket.assignee_id] if ticket.assignee_id else [])
+    steps = uow.handoffs.tier_steps(ticket.id)
+    escalation = steps[-1] if steps else None
+    by_id = escalation.escalated_by_id if escalation else None
+    names = uow.agents.names([i for i in (ticket.assignee_id, by_id) if i])
     team = uow.structure.get_team(ticket.team_id) if ticket.team_id else None
     department = (uow.structure.get_department(ticket.department_id)
                   if ticket.department_id else None)
@@ -549,7 +552,8 @@ def detail_of(uow: UnitOfWork, ticket: Ticket, *, viewer: Agent | None = None,
                         department_name=department.name if department else None,
                         messages=uow.tickets.messages(ticket.id),
                         sla=clock_views(uow, ticket),
-                        tier=current_tier(uow.handoffs.tier_steps(ticket.id)),
+                        tier=current_tier(steps), escalation=escalation,
+                        escalated_by_name=names.get(by_id) if by_id else None,
                         handoffs=(ticket_handoffs(uow, viewer, ticket, now or utcnow())
                                   if viewer is not None else []))
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from hubdesk.domain.customers import Customer
+from hubdesk.domain.escalation import TierStep
 from hubdesk.domain.events import TicketEvent
 from hubdesk.domain.handoffs import Handoff, HandoffNote, Side
 from hubdesk.domain.messages import Message
@@ -141,6 +142,10 @@ class TicketDetail:
     # reader may see, with their deadlines (services/handoff_views.py).
     tier: int = 1
     handoffs: list[HandoffView] = field(default_factory=list)
+    # The escalation in force (None at the front line) and, when an agent made it, their
+    # name; an SLA ladder's escalation names its policy and step instead (`TierStep`).
+    escalation: TierStep | None = None
+    escalated_by_name: str | None = None
 
 
 @dataclass(frozen=True)

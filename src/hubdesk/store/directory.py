@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     bindparam,
     delete,
+    func,
     insert,
     literal,
     or_,
@@ -372,6 +373,24 @@ class SqlOrgStructureRepository:
     def departments(self) -> list[Department]:
         return [Department(r.id, r.name, r.description, r.email)
                 for r in self.db.execute(select(t.departments).order_by(t.departments.c.name))]
+
+    def department_references(self, department_id: int) -> tuple[int, int, int]:
+        """How many members, tickets and handoffs name the department, in one query."""
+        def count(table: Any) -> Any:
+            return (select(func.count()).select_from(table)
+                    .where(table.c.department_id == department_id).scalar_subquery())
+
+        members, tickets, handoffs = self.db.execute(select(
+            count(t.department_members), count(t.tickets), count(t.handoffs))).one()
+        return int(members), int(tickets), int(handoffs)
+
+    def delete_department(self, department_id: int) -> bool:
+        """Delete the department and its OLA; the caller has checked nothing else names it."""
+        self.db.execute(delete(t.department_olas)
+                        .where(t.department_olas.c.department_id == department_id))
+        deleted = self.db.execute(delete(t.departments)
+                                  .where(t.departments.c.id == department_id))
+        return bool(deleted.rowcount)
 
     def get_department(self, department_id: int) -> Department | None:
         r = self.db.execute(select(t.departments)

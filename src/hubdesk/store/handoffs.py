@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
-from hubdesk.domain.escalation import TierStep
+from hubdesk.domain.escalation import SlaCause, TierStep
 from hubdesk.domain.events import EventKind
+from hubdesk.domain.handoff_report import StatusMove
 from hubdesk.domain.handoffs import (
     AWAITING_DEPARTMENT,
     Handoff,
@@ -17,6 +18,7 @@ from hubdesk.domain.handoffs import (
     HandoffStatus,
     LadderStep,
     Ola,
+    SendBackCause,
 )
 from hubdesk.store import tables as t
 
@@ -109,22 +111,24 @@ class SqlHandoffRepository:
         return [_handoff(r) for r in rows]
 
     def status_moves_between(self, since: datetime,
-                             until: datetime) -> dict[int, list[tuple[datetime, str]]]:
+                             until: datetime) -> dict[int, list[StatusMove]]:
         """The status moves, from the parent tickets' events, of the handoffs opened in
-        [since, until): by handoff, each as (when, the status moved to), in order."""
+        [since, until): by handoff, in order, a send-back with its cause when it has one."""
         e = t.ticket_events.c
         rows = self.db.execute(
-            select(_h.id, e.changes, e.created_at)
+            select(_h.id, e.changes, e.data, e.created_at)
             .join(t.ticket_events, e.ticket_id == _h.ticket_id)
             .where(_h.opened_at >= since, _h.opened_at < until,
                    e.kind.in_([k.value for k in _MOVE_EVENTS]),
                    e.data["handoff_id"].as_integer() == _h.id)
             .order_by(_h.id, e.id))
-        moves: dict[int, list[tuple[datetime, str]]] = {}
+        moves: dict[int, list[StatusMove]] = {}
         for row in rows:
             changed = row.changes.get("handoff_status")
             if changed:
-                moves.setdefault(int(row.id), []).append((row.created_at, changed[1]))
+                moves.setdefault(int(row.id), []).append(StatusMove(
+                    row.created_at, HandoffStatus(changed[1]),
+                    _cause((row.data or {}).get("cause"))))
         return moves
 
     def origin_teams_between(self, since: datetime, until: datetime) -> dict[int, int | None]:
@@ -181,14 +185,17 @@ class SqlHandoffRepository:
         rows = self.db.execute(select(t.ticket_tiers).where(c.ticket_id == ticket_id)
                                .order_by(c.id))
         return [TierStep(r.ticket_id, r.tier, r.reason, r.previous_assignee_id,
-                         r.previous_team_id, r.escalated_by_id, r.escalated_at) for r in rows]
+                         r.previous_team_id, r.escalated_by_id, r.escalated_at,
+                         SlaCause.from_dict(r.sla_cause) if r.sla_cause else None)
+                for r in rows]
 
     def push_tier(self, step: TierStep) -> None:
         self.db.execute(insert(t.ticket_tiers).values(
             ticket_id=step.ticket_id, tier=step.tier, reason=step.reason,
             previous_assignee_id=step.previous_assignee_id,
             previous_team_id=step.previous_team_id, escalated_by_id=step.escalated_by_id,
-            escalated_at=step.escalated_at))
+            escalated_at=step.escalated_at,
+            sla_cause=step.sla_cause.to_dict() if step.sla_cause else None))
 
     def pop_tier(self, ticket_id: int) -> None:
         c = t.ticket_tiers.c
@@ -213,9 +220,19 @@ def _values(h: Handoff) -> dict[str, Any]:
             "request": h.request, "blocking": h.blocking, "status": h.status.value,
             "ola": h.ola.to_dict() if h.ola else None, "due_at": h.due_at,
             "answer": h.answer, "answered_at": h.answered_at, "closed_at": h.closed_at,
-            "rejection_reason": h.rejection_reason, "escalation_level": h.escalation_level,
+            "rejection_reason": h.rejection_reason,
+            "send_back_cause": h.send_back_cause.value if h.send_back_cause else None,
+            "escalation_level": h.escalation_level,
             "next_escalation_at": h.next_escalation_at, "opened_at": h.opened_at,
             "updated_at": h.updated_at or h.opened_at}
+
+
+def _cause(value: object) -> SendBackCause | None:
+    """A stored cause; None for a send-back recorded before causes were asked for."""
+    try:
+        return SendBackCause(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _handoff(r: Row[Any]) -> Handoff:
@@ -225,5 +242,6 @@ def _handoff(r: Row[Any]) -> Handoff:
                    assignee_id=r.assignee_id, ola=Ola.from_dict(r.ola) if r.ola else None,
                    due_at=r.due_at, answer=r.answer, answered_at=r.answered_at,
                    closed_at=r.closed_at, rejection_reason=r.rejection_reason,
+                   send_back_cause=_cause(r.send_back_cause),
                    escalation_level=r.escalation_level,
                    next_escalation_at=r.next_escalation_at, updated_at=r.updated_at)

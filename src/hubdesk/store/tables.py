@@ -459,6 +459,8 @@ handoffs = Table(
     Column("answered_at", UtcDateTime, nullable=True),
     Column("closed_at", UtcDateTime, nullable=True),
     Column("rejection_reason", Text, nullable=True),
+    # Why the ticket's side last sent the answer back (domain/handoffs.py `SendBackCause`).
+    Column("send_back_cause", String(32), nullable=True),
     Column("escalation_level", Integer, nullable=False),
     Column("next_escalation_at", UtcDateTime, nullable=True),
     Column("opened_at", UtcDateTime, nullable=False),
@@ -502,8 +504,10 @@ ticket_tiers = Table(
     Column("reason", Text, nullable=False),
     Column("previous_assignee_id", Id, nullable=True),
     Column("previous_team_id", Id, nullable=True),
-    Column("escalated_by_id", Id, ForeignKey("agents.id"), nullable=False),
+    # Who escalated; NULL when an SLA policy's ladder did, which ``sla_cause`` names.
+    Column("escalated_by_id", Id, ForeignKey("agents.id"), nullable=True),
     Column("escalated_at", UtcDateTime, nullable=False),
+    Column("sla_cause", JsonDocument, nullable=True),
     Index("ix_ticket_tiers_ticket", "ticket_id", "id"),
 )
 

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from hubdesk.domain.handoffs import HandoffStatus
+from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.render import render, time_left
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -85,7 +85,15 @@ async def transition(request: Request, handoff_id: int, form: FormDep,
             raise ValidationFailed("choose what to do with the handoff",
                                    {"status": "unknown"}) from None
         text = str(form.get("text") or "").strip() or None
-        view = app_of(request).handoffs.transition(agent, handoff_id, status, text)
+        cause = None
+        if status is HandoffStatus.IN_PROGRESS and form.get("cause"):
+            try:
+                cause = SendBackCause(str(form.get("cause")))
+            except ValueError:
+                raise ValidationFailed("choose why the answer goes back",
+                                       {"cause": "unknown"}) from None
+        view = app_of(request).handoffs.transition(agent, handoff_id, status, text,
+                                                   cause=cause)
         return f"Handoff #{handoff_id} is {view.handoff.status.value.replace('_', ' ')}."
 
     return await _then(request, _back(form, handoff_id), move)

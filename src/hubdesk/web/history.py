@@ -113,5 +113,10 @@ def describe(events: list[StoredEvent], names: Names) -> list[HistoryLine]:
         changes = [Change(_FIELDS.get(name, name.replace("_", " ")),
                           names.value(name, before), names.value(name, after))
                    for name, (before, after) in event.changes.items()]
-        lines.append(HistoryLine(event.at, names.actor(event.actor), what, changes))
+        who = names.actor(event.actor)
+        if event.kind == "escalated" and event.data.get("escalated_by"):
+            # Nobody acted: the SLA policy's ladder did, and is named instead of a person.
+            who = f"{event.data['escalated_by']}"
+            who = who[0].upper() + who[1:]
+        lines.append(HistoryLine(event.at, who, what, changes))
     return lines

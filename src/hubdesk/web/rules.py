@@ -1,6 +1,7 @@
 """Console pages for automation rules (administrators and managers): the rules in the order
-they run, a form to add or change one, switching one on or off, removing one, and a dry run
-that shows which would fire for a ticket and why. Every change goes through the rule use
+they run, a form to add or change one, switching one on or off, removing one, trying the form's rule
+on recent tickets without saving it, and a dry run that shows which would fire for a ticket
+and why. Every change goes through the rule use
 cases the API calls, so a refused rule (a loop, an unknown field) is the API's message,
 shown beside the field it names, and nothing is saved."""
 
@@ -18,7 +19,7 @@ from hubdesk.domain.events import EventKind
 from hubdesk.domain.rules.actions import NOTIFY_TARGETS, SETTABLE
 from hubdesk.domain.rules.fields import CATALOGUE
 from hubdesk.domain.rules.model import ANCHORS, TIMED_STATUSES, TRIGGER_KINDS
-from hubdesk.services.rules.admin import RulesScreen
+from hubdesk.services.rules.admin import RulesScreen, RuleTryout
 from hubdesk.web.render import render
 from hubdesk.web.rule_forms import RULE_FIELDS, rule_fields, rule_plain_form, typed_fields
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -42,10 +43,11 @@ def _asked_ticket(request: Request) -> tuple[str, int | None, EventKind | None]:
 
 
 async def _page(request: Request, agent: Agent, rule_id: int | None = None, *,
-                error: DomainError | None = None, form: dict[str, Any] | None = None
-                ) -> Response:
+                error: DomainError | None = None, form: dict[str, Any] | None = None,
+                tryout: RuleTryout | None = None) -> Response:
     """The rules, the form (a new rule, ``rule_id`` as stored, or ``form`` as typed with
-    ``error`` beside its fields) and the dry run asked for in the query."""
+    ``error`` beside its fields), the ``tryout`` of the form's rule beside it, and the dry
+    run asked for in the query."""
     app = app_of(request)
     raw, ticket_id, event = _asked_ticket(request)
     dry_run_error = None
@@ -69,7 +71,7 @@ async def _page(request: Request, agent: Agent, rule_id: int | None = None, *,
                   calendars=calendar_choices(screen.calendars, fields["trigger_calendar"]),
                   errors=place_errors(error, RULE_FIELDS) if error else {},
                   error=str(dry_run_error) if dry_run_error else None, asked=raw,
-                  asked_event=event.value if event else "", **CHOICES)
+                  asked_event=event.value if event else "", tryout=tryout, **CHOICES)
 
 
 @router.get("/rules")
@@ -107,6 +109,22 @@ async def _save(request: Request, form: Any, agent: Agent, rule_id: int | None) 
         return await _page(request, agent, rule_id, error=error, form=typed_fields(form))
     flash(request, "ok", f"Rule “{saved.name}” saved.")
     return RedirectResponse("/rules", status_code=303)
+
+
+@router.post("/rules/try")
+async def try_rule(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    """The form's rule, unsaved, tried on recent tickets: shown beside the form, which keeps
+    what was typed (and whether it was a rule being changed)."""
+    raw_id = str(form.get("rule_id") or "")
+    rule_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 16 else None
+    try:
+        tryout = await run_in_threadpool(app_of(request).rules.try_unsaved, agent,
+                                         rule_plain_form(form))
+    except DomainError as error:
+        if isinstance(error, PermissionDenied):
+            return await _page(request, agent)
+        return await _page(request, agent, rule_id, error=error, form=typed_fields(form))
+    return await _page(request, agent, rule_id, form=typed_fields(form), tryout=tryout)
 
 
 @router.post("/rules/{rule_id:int}/enabled")

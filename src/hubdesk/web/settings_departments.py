@@ -1,7 +1,8 @@
 """The departments settings screen (administrators): each department with its OLA (target
 in business minutes, calendar, lead, when the coordinators hear of an overdue handoff),
 saved in one transaction through `services/departments.py`; what is refused is shown
-beside its field and nothing is saved."""
+beside its field and nothing is saved. A department nothing refers to may be deleted, once
+confirmed."""
 
 from __future__ import annotations
 
@@ -111,6 +112,30 @@ async def create_department(request: Request, form: FormDep, agent: AgentDep) ->
 async def update_department(request: Request, department_id: int, form: FormDep,
                             agent: AgentDep) -> Response:
     return await _save(request, form, agent, department_id)
+
+
+@router.post("/settings/departments/{department_id:int}/delete")
+async def delete_department(request: Request, department_id: int, form: FormDep,
+                            agent: AgentDep) -> Response:
+    """Delete once confirmed; what still refers to the department is said, and it stays."""
+    back = RedirectResponse(f"/settings/departments/{department_id}#delete-department",
+                            status_code=303)
+    if form.get("confirmed") != "yes":
+        flash(request, "error", "Tick the box to confirm the deletion: nothing was deleted.")
+        return back
+    try:
+        await run_in_threadpool(app_of(request).directory.delete_department, agent,
+                                department_id)
+    except PermissionDenied as denied:
+        return refused(request, agent, denied)
+    except NotFound as missing:
+        flash(request, "error", str(missing))
+        return RedirectResponse("/settings/departments", status_code=303)
+    except DomainError as error:
+        flash(request, "error", str(error))
+        return back
+    flash(request, "ok", "Department deleted.")
+    return RedirectResponse("/settings/departments", status_code=303)
 
 
 async def _save(request: Request, form: FormData, agent: Agent,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import (
@@ -152,6 +152,14 @@ def create_department(body: NewGroupIn, app: AppDep, agent: AgentDep) -> Departm
     department = Department(id=None, name=body.name or "", description=body.description or "",
                             email=str(body.email) if body.email else None)
     return DepartmentOut.of(app.directory.create_department(agent, department))
+
+
+@router.delete("/departments/{department_id}", status_code=204, response_class=Response)
+def delete_department(department_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    """Administrators. Refused with 409 while members, tickets, handoffs or rules refer to
+    the department, naming them; its OLA goes with it."""
+    app.directory.delete_department(agent, department_id)
+    return Response(status_code=204)
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)

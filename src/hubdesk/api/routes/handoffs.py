@@ -77,11 +77,12 @@ def transition(handoff_id: PathId, body: HandoffTransitionIn, app: AppDep,
                agent: AgentDep) -> HandoffOut:
     """Move the handoff: the department to in_progress, answered (with `text`, the answer)
     or rejected (with `text`, the reason); the ticket's side to done or back to
-    in_progress."""
+    in_progress (with `cause`, why it goes back)."""
     if body.status in (HandoffStatus.ANSWERED, HandoffStatus.REJECTED) and body.text is None:
         what = "the answer" if body.status is HandoffStatus.ANSWERED else "the reason"
         raise ValidationFailed(f"give {what} as text", {"text": "required"})
-    return HandoffOut.of(app.handoffs.transition(agent, handoff_id, body.status, body.text))
+    return HandoffOut.of(app.handoffs.transition(agent, handoff_id, body.status, body.text,
+                                                 cause=body.cause))
 
 
 @router.put("/handoffs/{handoff_id}/assignee", response_model=HandoffOut)

@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId
-from hubdesk.api.rule_schemas import DryRunIn, RuleIn
+from hubdesk.api.rule_schemas import DryRunBody, RuleIn
 from hubdesk.api.schemas import EventOut, problem_responses
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.rules import Rule, RuleVerdict
+from hubdesk.domain.rules.trial import RuleTrial
+from hubdesk.services.rules.admin import RuleTryout
 
 router = APIRouter(prefix="/api/v1", tags=["rules"],
                    responses=problem_responses(400, 401, 403, 404, 422))
@@ -66,10 +68,45 @@ def list_rules(app: AppDep, agent: AgentDep) -> list[RuleOut]:
     return [RuleOut.of(rule) for rule in app.rules.list(agent)]
 
 
-@router.post("/rules/dry-run", response_model=list[VerdictOut])
-def dry_run(body: DryRunIn, app: AppDep, agent: AgentDep) -> list[VerdictOut]:
-    """Which rules would fire for the ticket now, and why, condition by condition; nothing
-    changes."""
+class TrialOut(BaseModel):
+    ticket_id: int
+    subject: str
+    would_fire: bool
+    reason: str
+    due_at: datetime | None
+    conditions: dict[str, Any]
+    changes: dict[str, list[Any]] = Field(
+        description="each field the rule would change: [before, after]")
+    applied: list[dict[str, Any]] = Field(description="the actions that would take effect")
+    skipped: list[dict[str, Any]] = Field(
+        description="the actions the ticket would refuse or that change nothing, with why")
+
+    @classmethod
+    def of(cls, trial: RuleTrial) -> TrialOut:
+        return cls(**trial.to_dict())
+
+
+class TryoutOut(BaseModel):
+    rule: dict[str, Any] = Field(description="the rule as it was read, never stored")
+    tried: int = Field(description="how many recent tickets it was tried on")
+    matched: int = Field(description="on how many it would fire")
+    tickets: list[TrialOut] = Field(description="each ticket tried, latest change first")
+
+    @classmethod
+    def of(cls, tryout: RuleTryout) -> TryoutOut:
+        return cls(rule=tryout.rule.to_dict(), tried=len(tryout.trials),
+                   matched=len(tryout.matched),
+                   tickets=[TrialOut.of(trial) for trial in tryout.trials])
+
+
+@router.post("/rules/dry-run", response_model=list[VerdictOut] | TryoutOut)
+def dry_run(body: DryRunBody, app: AppDep, agent: AgentDep) -> list[VerdictOut] | TryoutOut:
+    """With `ticket_id`: which stored rules would fire for the ticket now, and why,
+    condition by condition. With a rule (the body of `POST /rules`): validated as saving it
+    would be, then tried on recent tickets: which it would fire on and what it would change.
+    Nothing is stored either way."""
+    if isinstance(body, RuleIn):
+        return TryoutOut.of(app.rules.try_unsaved(agent, body.plain()))
     event = EventKind(body.event) if body.event else None
     return [VerdictOut.of(v) for v in app.rules.dry_run(agent, body.ticket_id, event=event)]
 
@@ -82,6 +119,19 @@ def get_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> RuleOut:
 @router.put("/rules/{rule_id:int}", response_model=RuleOut)
 def replace_rule(rule_id: PathId, body: RuleIn, app: AppDep, agent: AgentDep) -> RuleOut:
     return RuleOut.of(app.rules.update(agent, rule_id, body.plain()))
+
+
+@router.post("/rules/{rule_id:int}/enable", response_model=RuleOut)
+def enable_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> RuleOut:
+    """Switch the rule on, the rest of it unchanged; checked with the other rules as saving
+    it is (a loop is a 422). A rule that is on already stays as it is."""
+    return RuleOut.of(app.rules.set_enabled(agent, rule_id, True))
+
+
+@router.post("/rules/{rule_id:int}/disable", response_model=RuleOut)
+def disable_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> RuleOut:
+    """Switch the rule off, the rest of it unchanged; one that is off already stays so."""
+    return RuleOut.of(app.rules.set_enabled(agent, rule_id, False))
 
 
 @router.delete("/rules/{rule_id:int}", status_code=204, response_class=Response)

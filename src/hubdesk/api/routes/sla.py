@@ -222,6 +222,12 @@ class BreachForecastOut(BaseModel):
         default=None, description="set: an assigned ticket, forecast from this agent's own "
         "unanswered tickets due earlier")
     assignee_name: str | None = None
+    assignee_presence: str | None = Field(
+        default=None, description="the assignee's presence now (online, away, on_break, "
+        "offline)")
+    assignee_back_at: datetime | None = Field(
+        default=None, description="when the assignee works on their pile again; null with a "
+        "presence other than online: not known to come back")
 
 
 class RiskReportOut(BaseModel):

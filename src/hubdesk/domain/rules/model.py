@@ -104,6 +104,16 @@ class Rule:
     def with_id(self, rule_id: int) -> Rule:
         return replace(self, id=rule_id)
 
+    def names_department(self, department_id: int) -> bool:
+        """Whether an action sets or hands off to the department, or a condition compares
+        the ticket's department with it."""
+        for action in self.definition()["actions"]:
+            if action.get("department_id") == department_id or (
+                    action.get("field") == "department_id"
+                    and action.get("value") == department_id):
+                return True
+        return _compares_department(self.conditions.to_dict(), department_id)
+
     def definition(self) -> dict[str, Any]:
         """The stored plain form of what the rule does (name, position and the enabled flag
         are columns of their own)."""
@@ -113,6 +123,18 @@ class Rule:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "position": self.position,
                 "enabled": self.enabled, **self.definition()}
+
+
+def _compares_department(node: Any, department_id: int) -> bool:
+    if isinstance(node, dict):
+        if node.get("field") == "ticket.department_id":
+            value = node.get("value")
+            return value == department_id or (isinstance(value, list)
+                                               and department_id in value)
+        return any(_compares_department(child, department_id) for child in node.values())
+    if isinstance(node, list):
+        return any(_compares_department(child, department_id) for child in node)
+    return False
 
 
 def _invalid(where: str, message: str) -> ValidationFailed:

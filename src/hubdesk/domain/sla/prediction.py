@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from hubdesk.domain.errors import ValidationFailed
@@ -42,6 +43,9 @@ class LineOutlook:
     free_slots: int  # contacts of its kind the agents could start now
     busy_slots: int  # slots taken, each freeing when its work is done
     mean_handle_s: float  # the desk's recent mean handling time for such work
+    # Of the time left, how much passes before anyone can start (an assignee away); infinite:
+    # not known to come back.
+    away_s: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("ahead", "free_slots", "busy_slots"):
@@ -51,6 +55,8 @@ class LineOutlook:
         if not self.mean_handle_s > 0:
             raise ValidationFailed("the mean handling time must be above zero",
                                    {"mean_handle_s": "not positive"})
+        if self.away_s < 0:
+            raise ValidationFailed("the time away cannot be negative", {"away_s": "negative"})
 
     @property
     def starts_needed(self) -> int:
@@ -58,31 +64,63 @@ class LineOutlook:
         return max(0, self.ahead + 1 - self.free_slots)
 
     @property
+    def working_s(self) -> float:
+        """The time left in which work can be done."""
+        return self.time_left_s - self.away_s
+
+    @property
     def expected_wait_s(self) -> float:
         needed = self.starts_needed
         if needed == 0:
-            return 0.0
+            return self.away_s
         if self.busy_slots == 0:
             return math.inf
-        return needed * self.mean_handle_s / self.busy_slots
+        return self.away_s + needed * self.mean_handle_s / self.busy_slots
 
 
-def pile_outlook(time_left_s: float, ahead: int, mean_handle_s: float) -> LineOutlook:
-    """The outlook of an assigned ticket with ``ahead`` tickets of its assignee due earlier."""
+def pile_outlook(time_left_s: float, ahead: int, mean_handle_s: float,
+                 away_s: float = 0.0) -> LineOutlook:
+    """The outlook of an assigned ticket with ``ahead`` tickets of its assignee due earlier,
+    its assignee away for ``away_s`` of the time left."""
     return LineOutlook(time_left_s, ahead, free_slots=1, busy_slots=1,
-                       mean_handle_s=mean_handle_s)
+                       mean_handle_s=mean_handle_s, away_s=away_s)
+
+
+# When an agent on a break or away has no scheduled break to end, they are taken to be back
+# this long after it began.
+TYPICAL_BREAK = timedelta(minutes=15)
+# The values of `domain/routing/profiles.py` `Presence` (routing reads this module: no import
+# back).
+_ONLINE = "online"
+_PAUSED = frozenset({"on_break", "away"})
+
+
+def back_at(presence: str, now: datetime, *, since: datetime,
+            break_ends_at: datetime | None = None, next_shift_at: datetime | None = None,
+            typical_break: timedelta = TYPICAL_BREAK) -> datetime | None:
+    """When an assignee works on their pile again: now when online; on a break or away, at
+    the end of the break their published shift has under way, else a typical break after it
+    began (now at the latest); offline, at the start of their next shift. None: not known
+    to come back."""
+    if presence == _ONLINE:
+        return now
+    if presence in _PAUSED:
+        if break_ends_at is not None and break_ends_at > now:
+            return break_ends_at
+        return max(now, since + typical_break)
+    return next_shift_at if next_shift_at is not None and next_shift_at > now else None
 
 
 def breach_probability(outlook: LineOutlook) -> float:
     """The chance the ticket is still waiting when its time runs out, between 0 and 1."""
-    if outlook.time_left_s <= 0:
+    if outlook.working_s <= 0:
         return 1.0
     needed = outlook.starts_needed
     if needed == 0:
         return 0.0
     if outlook.busy_slots == 0:
         return 1.0
-    return poisson_below(needed, outlook.busy_slots * outlook.time_left_s
+    return poisson_below(needed, outlook.busy_slots * outlook.working_s
                          / outlook.mean_handle_s)
 
 

@@ -14,14 +14,15 @@ from typing import Any
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.events import EventKind
-from hubdesk.domain.permissions import TicketAction, check_rules_admin
+from hubdesk.domain.permissions import TicketAction, check_rules_admin, ticket_scope
 from hubdesk.domain.rules import Rule, RuleVerdict, check_no_loop, dry_run, parse_rule
 from hubdesk.domain.rules.actions import CallWebhook, HandOff, Notify, SetField
+from hubdesk.domain.rules.trial import RuleTrial, try_rule
 from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.rules.effects import TicketFacts
 from hubdesk.services.tickets import load_for
-from hubdesk.services.views import StoredEvent
+from hubdesk.services.views import StoredEvent, TicketFilter
 
 
 def create_rule(uows: UnitOfWorkFactory, actor: Agent, form: Any, *, now: datetime) -> Rule:
@@ -50,14 +51,53 @@ def update_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int, form: Any, 
 def set_rule_enabled(uows: UnitOfWorkFactory, actor: Agent, rule_id: int, enabled: bool, *,
                      now: datetime) -> Rule:
     """Switch a rule on or off, leaving the rest of it as it is; switching it on is checked
-    with the other rules as saving it is (a loop is refused, nothing changes)."""
+    with the other rules as saving it is (a loop is refused, nothing changes). A rule that
+    is so already is left as it is, unwritten."""
     check_rules_admin(actor)
     with uows() as uow:
-        rule = replace(_existing(uow, rule_id, for_update=True), enabled=enabled)
-        _check_against_store(uow, rule)
+        stored = _existing(uow, rule_id, for_update=True)
+        if stored.enabled == enabled:
+            return stored
+        rule = replace(stored, enabled=enabled)
+        if enabled:
+            _check_against_store(uow, rule)
         uow.rules.save(rule, now)
         uow.commit()
     return rule
+
+
+@dataclass(frozen=True)
+class RuleTryout:
+    """An unsaved rule tried on recent tickets: each ticket's verdict and what would change."""
+
+    rule: Rule
+    trials: list[RuleTrial]
+
+    @property
+    def matched(self) -> list[RuleTrial]:
+        return [trial for trial in self.trials if trial.would_fire]
+
+
+RECENT_TICKETS = 50
+
+
+def try_unsaved_rule(uows: UnitOfWorkFactory, actor: Agent, form: Any, *, now: datetime,
+                     limit: int = RECENT_TICKETS) -> RuleTryout:
+    """Validate ``form`` as saving it would (422 naming the field, the loop check with the
+    stored rules) and judge it, as if enabled, on the ``limit`` tickets the caller may see
+    that changed last. Writes nothing."""
+    check_rules_admin(actor)
+    rule = replace(parse_rule(form), enabled=True)
+    with uows(write=False) as uow:
+        _check_against_store(uow, rule)
+        rows = uow.tickets.page(ticket_scope(actor), TicketFilter(), limit, None).rows
+        trials = []
+        for row in rows:
+            ticket = uow.tickets.get(row.id)
+            if ticket is not None:
+                facts = TicketFacts(uow, ticket, [rule], now=now)()
+                trials.append(try_rule(rule, ticket, facts, now))
+    return RuleTryout(rule, trials)
 
 
 def delete_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int) -> None:
