@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.errors import DomainError
+from hubdesk.web.actions import act
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
@@ -59,11 +60,7 @@ async def route_now(request: Request, ticket_id: int, agent: AgentDep) -> Respon
 async def lock(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """Lock (locked=yes) or unlock the assignment: routing never moves a locked ticket."""
     locked = form.get("locked") == "yes"
-    try:
-        await run_in_threadpool(partial(app_of(request).routing.lock, agent, ticket_id, locked))
-    except DomainError as error:
-        flash(request, "error", f"Nothing changed: {error}")
-        return _to_ticket(ticket_id)
-    flash(request, "ok", "Locked: routing leaves this assignment alone." if locked
-          else "Unlocked: routing may move this ticket again.")
-    return _to_ticket(ticket_id)
+    return await act(request, partial(app_of(request).routing.lock, agent, ticket_id, locked),
+                     done="Locked: routing leaves this assignment alone." if locked
+                     else "Unlocked: routing may move this ticket again.",
+                     to=f"/tickets/{ticket_id}", failed="Nothing changed: ")

@@ -7,6 +7,7 @@ shown beside the field it names, and nothing is saved."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +21,7 @@ from hubdesk.domain.rules.actions import NOTIFY_TARGETS, SETTABLE
 from hubdesk.domain.rules.fields import CATALOGUE
 from hubdesk.domain.rules.model import ANCHORS, TIMED_STATUSES, TRIGGER_KINDS
 from hubdesk.services.rules.admin import RulesScreen, RuleTryout
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
 from hubdesk.web.rule_forms import RULE_FIELDS, rule_fields, rule_plain_form, typed_fields
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -131,21 +133,15 @@ async def try_rule(request: Request, form: FormDep, agent: AgentDep) -> Response
 async def switch_rule(request: Request, rule_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     enabled = form.get("enabled") == "yes"
-    try:
-        rule = await run_in_threadpool(app_of(request).rules.set_enabled, agent, rule_id,
-                                       enabled)
-        flash(request, "ok", f"Rule “{rule.name}” {'enabled' if enabled else 'disabled'}.")
-    except DomainError as error:
-        flash(request, "error", str(error))
-    return RedirectResponse("/rules", status_code=303)
+    return await act(request, partial(app_of(request).rules.set_enabled, agent, rule_id,
+                                      enabled),
+                     done=lambda rule: f"Rule “{rule.name}” "
+                                       f"{'enabled' if enabled else 'disabled'}.",
+                     to="/rules")
 
 
 @router.post("/rules/{rule_id:int}/delete")
 async def delete_rule(request: Request, rule_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
-    try:
-        await run_in_threadpool(app_of(request).rules.delete, agent, rule_id)
-        flash(request, "ok", "Rule removed.")
-    except DomainError as error:
-        flash(request, "error", str(error))
-    return RedirectResponse("/rules", status_code=303)
+    return await act(request, partial(app_of(request).rules.delete, agent, rule_id),
+                     done="Rule removed.", to="/rules")

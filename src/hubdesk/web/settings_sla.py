@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from hubdesk.domain.sla.policies import SlaTarget, StepAction
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.services.settings_screens import SlaScreen
 from hubdesk.services.sla_admin import calendar_from_input
+from hubdesk.web.actions import act
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors, refused
@@ -129,12 +131,8 @@ async def _save_calendar(request: Request, form: FormData, agent: Agent,
 @router.post("/settings/calendars/{calendar_id:int}/delete")
 async def delete_calendar(request: Request, calendar_id: int, form: FormDep,
                           agent: AgentDep) -> Response:
-    try:
-        await run_in_threadpool(app_of(request).sla.delete_calendar, agent, calendar_id)
-        flash(request, "ok", "Calendar removed.")
-    except DomainError as error:
-        flash(request, "error", str(error))
-    return RedirectResponse("/settings/calendars", status_code=303)
+    return await act(request, partial(app_of(request).sla.delete_calendar, agent, calendar_id),
+                     done="Calendar removed.", to="/settings/calendars")
 
 
 # --- policies ------------------------------------------------------------------------------
@@ -187,9 +185,5 @@ async def _save_policy(request: Request, form: FormData, agent: Agent,
 @router.post("/settings/sla/{policy_id:int}/delete")
 async def delete_policy(request: Request, policy_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
-    try:
-        await run_in_threadpool(app_of(request).sla.delete_policy, agent, policy_id)
-        flash(request, "ok", "SLA policy removed.")
-    except DomainError as error:
-        flash(request, "error", str(error))
-    return RedirectResponse("/settings/sla", status_code=303)
+    return await act(request, partial(app_of(request).sla.delete_policy, agent, policy_id),
+                     done="SLA policy removed.", to="/settings/sla")
