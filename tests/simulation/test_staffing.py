@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
+from typer.testing import CliRunner
 
+from hubdesk.cli import app
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.simulation.arrivals import draw_contacts
 from hubdesk.simulation.engine import run
@@ -166,3 +172,27 @@ def test_bad_searches_are_refused_with_the_reason():
     with pytest.raises(StaffingUnreachable, match=r"up to 3 agents.*chat service level "
                                                   r"within 60 s"):
         staff_by_simulation(scenario, CHAT_AND_MAIL, customers=500, max_agents=3)
+
+
+def test_the_command_prints_the_staffing_and_refuses_bad_targets(tmp_path: Path):
+    path = tmp_path / "desk.yaml"
+    path.write_text(yaml.safe_dump(chat_and_mail(True)))
+    result = CliRunner().invoke(app, ["wfm", "staff-sim", str(path), "--target", "chat:0.8:60",
+                                      "--target", "email:0.8:600", "--max-abandonment", "0.05",
+                                      "--seeds", "2", "--customers", "1500"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["policy"] == "hubdesk" and report["seeds"] == [1, 2]
+    assert report["groups"][0]["name"] == "blended"
+    assert report["agents"] == report["groups"][0]["agents"] > 0
+    assert [(a["channel"], a["measure"]) for a in report["achieved"]] == [
+        ("chat", "service_level"), ("email", "service_level"), ("chat", "abandonment"),
+        ("email", "abandonment")]
+    assert all(a["met"] and {"mean", "sd", "min", "max"} <= a.keys()
+               for a in report["achieved"])
+    assert report["search"]["simulations"] > 0 and report["lower_bound"]["agents"] > 0
+    refused = CliRunner().invoke(app, ["wfm", "staff-sim", str(path), "--target", "fax:0.8:20"])
+    assert refused.exit_code == 1 and "unknown channel 'fax'" in refused.output
+    impossible = CliRunner().invoke(app, ["wfm", "staff-sim", str(path), "--target",
+                                          "chat:1:0"])
+    assert impossible.exit_code == 1 and "0 s" in impossible.output

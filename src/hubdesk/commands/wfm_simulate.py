@@ -1,0 +1,58 @@
+"""`hubdesk wfm staff-sim`: the fewest agents per group of a scenario meeting each channel's
+target, searched by simulating the desk's routing policy.
+
+Bad input (an unreadable scenario, a bad field, an unknown channel, an impossible target, a
+staffing out of reach) ends with one line on stderr saying what, and exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import orjson
+import typer
+
+from hubdesk.commands.simulate import scenario_path
+from hubdesk.domain.errors import DomainError
+
+
+def staff_sim(
+    scenario: Annotated[str, typer.Argument(
+        help="a YAML or JSON scenario file, or a shipped scenario's name (multiskill); its "
+             "agent groups are what is sized")],
+    target: Annotated[list[str] | None, typer.Option(
+        help="CHANNEL:LEVEL:SECONDS, e.g. chat:0.8:60 (80 % answered within 60 s); "
+             "repeatable")] = None,
+    max_abandonment: Annotated[list[str] | None, typer.Option(
+        help="FRACTION for every channel, or CHANNEL:FRACTION; repeatable")] = None,
+    seeds: Annotated[int, typer.Option(
+        min=1, max=100, help="replications: targets are met on the mean over them")] = 3,
+    seed: Annotated[int | None, typer.Option(
+        min=0, help="first seed (default: the scenario's)")] = None,
+    customers: Annotated[int | None, typer.Option(
+        min=1, max=10_000_000,
+        help="contacts per replication; the day repeats until reached (default: one day)")]
+    = None,
+    time_limit: Annotated[float, typer.Option(help="seconds the search may take")] = 60.0,
+    max_agents: Annotated[int | None, typer.Option(
+        min=1, help="give up above this many agents (default: 10 × the bound + 10)")] = None,
+) -> None:
+    """Staff a scenario's agent groups by simulation; prints one JSON object."""
+    from hubdesk.simulation.scenario import load_scenario
+    from hubdesk.simulation.staffing import staff_by_simulation
+    from hubdesk.simulation.staffing_targets import parse_abandonment, parse_service_target
+
+    try:
+        loaded = load_scenario(scenario_path(scenario))
+        channels = [kind.channel for kind in loaded.contact_types]
+        goals = [parse_service_target(raw) for raw in target or []]
+        for raw in max_abandonment or []:
+            goals += parse_abandonment(raw, channels)
+        result = staff_by_simulation(loaded, goals, seeds=seeds, first_seed=seed,
+                                     customers=customers, time_limit_s=time_limit,
+                                     max_agents=max_agents)
+    except DomainError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    sys.stdout.write(orjson.dumps(result).decode() + "\n")
