@@ -107,9 +107,26 @@ def steady_calls() -> dict:
     return data
 
 
+def two_call_types() -> dict:
+    """Calls of two kinds (80 and 20 per half hour) and three groups: for the first kind only,
+    for the second only, for both; the scenario's mix leans on the specialists."""
+    data = erlang_scenario()
+    data["skills"] = ["a", "b"]
+    data["contact_types"] = [dict(data["contact_types"][0], name=name, skills={name: 1},
+                                  rates=[rate]) for name, rate in (("a", 80), ("b", 20))]
+    agent = data["agents"][0]
+    data["agents"] = [dict(agent, name="only a", count=5, skills={"a": 1}),
+                      dict(agent, name="only b", count=5, skills={"b": 1}),
+                      dict(agent, name="both", count=1, skills={"a": 1, "b": 1})]
+    return data
+
+
+PHONE = [ChannelTarget("phone", 0.8, 20)]
+
+
 @pytest.mark.parametrize(("data", "targets"), [
-    (chat_and_mail(False), CHAT_AND_MAIL), (steady_calls(), [ChannelTarget("phone", 0.8, 20)])],
-    ids=["chat and e-mail groups", "steady calls"])
+    (chat_and_mail(False), CHAT_AND_MAIL), (steady_calls(), PHONE), (two_call_types(), PHONE)],
+    ids=["chat and e-mail groups", "steady calls", "two call types"])
 def test_the_answer_meets_every_target_and_one_agent_fewer_in_any_group_misses(data, targets):
     result = staff_by_simulation(parse_scenario(data), targets, seeds=2, first_seed=5,
                                  customers=2000)
@@ -131,6 +148,27 @@ def test_a_start_above_the_need_is_thinned_below_the_bound():
                                  [ChannelTarget("phone", 0.8, 20)], seeds=2, customers=2000)
     assert result["search"]["start"] == [7, 7]
     assert result["agents"] < result["lower_bound"]["agents"] == 14
+
+
+def test_moving_agents_between_groups_finds_a_smaller_staffing_than_removal_alone():
+    result = staff_by_simulation(parse_scenario(two_call_types()), PHONE, seeds=2,
+                                 customers=2000)
+    search = result["search"]
+    assert search["start"] == [6, 6, 1] and search["exchanges"] > 0
+    assert result["agents"] < search["after_removing"] <= search["after_growing"]
+    assert search["minimal"] and search["exchanges_exhausted"]
+    assert result["agents"] == sum(g["agents"] for g in result["groups"])
+
+
+def test_the_time_limit_stops_the_search_and_says_so():
+    with pytest.raises(StaffingUnreachable, match="time limit ran out"):
+        staff_by_simulation(parse_scenario(two_call_types()), PHONE, customers=500,
+                            time_limit_s=1e-6)
+    # A start that already meets the targets is returned, not proven minimal.
+    result = staff_by_simulation(parse_scenario(steady_calls()), PHONE, seeds=2,
+                                 customers=2000, time_limit_s=1e-6)
+    assert result["agents"] == 14 and not result["search"]["minimal"]
+    assert result["search"]["simulations"] == 2
 
 
 def test_an_abandonment_cap_is_met_on_the_mean():
