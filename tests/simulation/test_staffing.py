@@ -160,6 +160,17 @@ def test_moving_agents_between_groups_finds_a_smaller_staffing_than_removal_alon
     assert result["agents"] == sum(g["agents"] for g in result["groups"])
 
 
+def test_progress_is_told_after_every_staffing_simulated():
+    told: list[tuple[str, float]] = []
+    result = staff_by_simulation(parse_scenario(two_call_types()), PHONE, seeds=2,
+                                 customers=1000, progress=lambda *news: told.append(news))
+    assert len(told) == result["search"]["staffings_tried"]
+    assert {news.split(":")[0] for news, _ in told} == {"growing", "removing", "exchanging"}
+    assert told[-1][0].endswith(f"{result['search']['simulations']} runs")
+    seconds = [elapsed for _, elapsed in told]
+    assert seconds == sorted(seconds) and seconds[-1] <= result["search"]["seconds"] + 0.001
+
+
 def test_the_time_limit_stops_the_search_and_says_so():
     with pytest.raises(StaffingUnreachable, match="time limit ran out"):
         staff_by_simulation(parse_scenario(two_call_types()), PHONE, customers=500,

@@ -1,5 +1,6 @@
 """`hubdesk wfm staff-sim`: the fewest agents per group of a scenario meeting each channel's
-target, searched by simulating the desk's routing policy.
+target, searched by simulating the desk's routing policy. While it searches, a bar on standard
+error shows what it is doing and the time used out of the limit.
 
 Bad input (an unreadable scenario, a bad field, an unknown channel, an impossible target, a
 staffing out of reach) ends with one line on stderr saying what, and exit code 1.
@@ -8,13 +9,29 @@ staffing out of reach) ends with one line on stderr saying what, and exit code 1
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import orjson
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hubdesk.commands.simulate import scenario_path
 from hubdesk.domain.errors import DomainError
+
+
+@contextmanager
+def _time_bar(limit_s: float) -> Iterator[Callable[[str, float], None]]:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("drawing contacts", total=limit_s)
+
+        def update(doing: str, seconds: float) -> None:
+            bar.update(task, description=doing, completed=min(seconds, limit_s))
+
+        yield update
 
 
 def staff_sim(
@@ -49,9 +66,10 @@ def staff_sim(
         goals = [parse_service_target(raw) for raw in target or []]
         for raw in max_abandonment or []:
             goals += parse_abandonment(raw, channels)
-        result = staff_by_simulation(loaded, goals, seeds=seeds, first_seed=seed,
-                                     customers=customers, time_limit_s=time_limit,
-                                     max_agents=max_agents)
+        with _time_bar(time_limit) as progress:
+            result = staff_by_simulation(loaded, goals, seeds=seeds, first_seed=seed,
+                                         customers=customers, time_limit_s=time_limit,
+                                         max_agents=max_agents, progress=progress)
     except DomainError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None

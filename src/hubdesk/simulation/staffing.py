@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,6 +50,9 @@ from hubdesk.simulation.staffing_targets import (
 )
 
 POLICY = "hubdesk"
+
+# Told after each staffing simulated: what the search is doing, and seconds since it began.
+ProgressCallback = Callable[[str, float], None]
 
 
 class StaffingUnreachable(ValidationFailed):
@@ -96,6 +99,9 @@ class Search:
     cache: dict[tuple[int, ...], Evaluation] = field(default_factory=dict)
     simulations: int = 0
     exchanges: int = 0
+    phase: str = "growing"
+    progress: ProgressCallback | None = None
+    started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         kinds = np.asarray([k.channel for k in self.scenario.contact_types])
@@ -127,6 +133,9 @@ class Search:
             target.shortfall(float(np.mean(f))) for target, f in zip(self.targets, figures,
                                                                       strict=True)))
         self.cache[counts] = evaluation
+        if self.progress is not None:
+            self.progress(f"{self.phase}: {sum(counts)} agents, {self.simulations} runs",
+                          time.monotonic() - self.started)
         return evaluation
 
 
@@ -243,7 +252,8 @@ def _unreached(search: Search, evaluation: Evaluation, max_agents: int) -> str:
 def staff_by_simulation(scenario: Scenario, targets: Sequence[ChannelTarget], *,
                         seeds: int = 3, first_seed: int | None = None,
                         customers: int | None = None, time_limit_s: float = 60.0,
-                        max_agents: int | None = None) -> dict[str, Any]:
+                        max_agents: int | None = None,
+                        progress: ProgressCallback | None = None) -> dict[str, Any]:
     """Search the fewest agents per group meeting every target; see the module docstring."""
     started = time.monotonic()
     check_targets(scenario, targets)
@@ -257,14 +267,16 @@ def staff_by_simulation(scenario: Scenario, targets: Sequence[ChannelTarget], *,
         raise ValidationFailed("max_agents must be at least 1", {"max_agents": "< 1"})
     base = scenario.seed if first_seed is None else first_seed
     search = Search(scenario, tuple(targets), tuple(range(base, base + seeds)), customers,
-                    started + time_limit_s)
+                    started + time_limit_s, progress=progress, started=started)
     reach = [serving_groups(scenario, [k for k in scenario.contact_types
                                        if k.channel == t.channel]) for t in search.targets]
     start = starting_counts(scenario, min(bound["agents"], limit))
     grown = _grow(search, search.evaluate(start), reach, limit)
+    search.phase = "removing"
     shrunk, minimal = _shrink(search, grown)
     answer, settled = shrunk, False
     if minimal:
+        search.phase = "exchanging"
         answer, minimal, settled = _exchange(search, shrunk)
     return _report(search, bound, start, (grown, shrunk), answer, (minimal, settled),
                    time.monotonic() - started, time_limit_s, limit)
