@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from hubdesk.commands.wfm_schedule import instance, schedule, team
+from hubdesk.commands.wfm_simulate import staff_sim
 from hubdesk.commands.wfm_stored import app as schedules_app
 from hubdesk.domain.errors import DomainError, ValidationFailed
 
@@ -26,6 +27,7 @@ app = typer.Typer(help="Workforce management: forecasts, Erlang staffing and sch
 app.command()(schedule)
 app.command()(instance)
 app.command()(team)
+app.command("staff-sim")(staff_sim)
 app.add_typer(schedules_app, name="schedules")
 
 
