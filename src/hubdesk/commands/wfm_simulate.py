@@ -54,10 +54,18 @@ def staff_sim(
     time_limit: Annotated[float, typer.Option(help="seconds the search may take")] = 60.0,
     max_agents: Annotated[int | None, typer.Option(
         min=1, help="give up above this many agents (default: 10 × the bound + 10)")] = None,
+    per_interval: Annotated[bool, typer.Option(
+        help="staff each interval of the day on its own (its rates held, every group there "
+             "all of it; --customers is then the contacts per interval, default 2000)")]
+    = False,
 ) -> None:
     """Staff a scenario's agent groups by simulation; prints one JSON object."""
     from hubdesk.simulation.scenario import load_scenario
     from hubdesk.simulation.staffing import staff_by_simulation
+    from hubdesk.simulation.staffing_intervals import (
+        DEFAULT_CONTACTS_PER_INTERVAL,
+        staff_each_interval,
+    )
     from hubdesk.simulation.staffing_targets import parse_abandonment, parse_service_target
 
     try:
@@ -67,9 +75,15 @@ def staff_sim(
         for raw in max_abandonment or []:
             goals += parse_abandonment(raw, channels)
         with _time_bar(time_limit) as progress:
-            result = staff_by_simulation(loaded, goals, seeds=seeds, first_seed=seed,
-                                         customers=customers, time_limit_s=time_limit,
-                                         max_agents=max_agents, progress=progress)
+            if per_interval:
+                result = staff_each_interval(
+                    loaded, goals, seeds=seeds, first_seed=seed,
+                    contacts_per_interval=customers or DEFAULT_CONTACTS_PER_INTERVAL,
+                    time_limit_s=time_limit, max_agents=max_agents, progress=progress)
+            else:
+                result = staff_by_simulation(loaded, goals, seeds=seeds, first_seed=seed,
+                                             customers=customers, time_limit_s=time_limit,
+                                             max_agents=max_agents, progress=progress)
     except DomainError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
