@@ -299,3 +299,31 @@ def test_rows_show_the_channel_the_language_and_a_customer_who_wrote_after_the_a
     assert "New from the customer" in row(untouched)
     assert 'title="Language">DE</span>' in row(answered)
     assert 'title="Language">' not in row(untouched)
+
+
+def test_my_work_comes_by_what_is_due_first_and_shared_lists_by_last_change(hub, client):
+    from hubdesk.services.tickets import open_ticket
+
+    admin = factories.staff(hub, Role.ADMIN, with_password=True).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 120, "resolution": 600},
+        "urgent": {"first_response": 15, "resolution": 120}}})
+    older, _ = open_ticket(hub.uows, admin, NewTicket(
+        subject="Due in an hour", body="Hello", requester_email="a@example.com"),
+        now=utcnow() - timedelta(hours=1))
+    urgent = factories.ticket(hub, admin, subject="Due in a quarter", email="b@example.com")
+    hub.app.tickets.update(admin, urgent.ticket.id, TicketChanges(
+        fields_set=frozenset({"priority"}), priority=Priority.URGENT))
+    later = hub.app.tickets.open(admin, NewTicket(
+        subject="Changed last", body="Hi", requester_email="c@example.com"))[0].ticket.id
+    for ticket_id in (older.ticket.id, urgent.ticket.id, later):
+        hub.app.tickets.assign(admin, ticket_id, admin.id)
+    hub.app.tickets.update(admin, later, TicketChanges(fields_set=frozenset({"tags"}),
+                                                         tags=("touched",)))
+    sign_in(client, admin)
+    mine = client.get("/tickets?view=mine").text
+    assert subjects(mine)[:2] == ["Due in a quarter", "Due in an hour"]
+    assert subjects(mine)[-1] == "Changed last"  # due in two hours
+    assert '<option value="due" selected>Due first</option>' in mine
+    shared = client.get("/tickets?view=all").text
+    assert subjects(shared)[0] == "Changed last"

@@ -35,8 +35,13 @@ MAX_AGE_DAYS = 3650
 VIEWS = {"mine": "Mine", "unassigned": "Unassigned", "team": "Team", "all": "All"}
 STATUS_CHOICES = {"active": "Open work", **{s.value: s.value.replace("_", " ").capitalize()
                                            for s in Status}, "any": "Any status"}
-ORDERS = {TicketOrder.UPDATED: "Last updated", TicketOrder.CREATED: "Oldest first",
-          TicketOrder.PRIORITY: "Most urgent first"}
+ORDERS = {TicketOrder.DUE: "Due first", TicketOrder.UPDATED: "Last updated",
+          TicketOrder.CREATED: "Oldest first", TicketOrder.PRIORITY: "Most urgent first"}
+
+
+def default_order(view: str) -> str:
+    """An agent's own work comes by what is due first; a shared list by what changed last."""
+    return TicketOrder.DUE.value if view == "mine" else TicketOrder.UPDATED.value
 QUEUE_MEMORY = "queue"
 
 
@@ -81,14 +86,16 @@ class ListRequest:
                    tag=params.get("tag", "").strip().lower()[:MAX_TAG_LENGTH],
                    channel=_choice(params.get("channel", ""), Channel),
                    older_days=older if older and older <= MAX_AGE_DAYS else None,
-                   sort=_choice(params.get("sort", ""), TicketOrder) or "updated")
+                   sort=_choice(params.get("sort", ""), TicketOrder)
+                   or default_order(view if view in VIEWS else "mine"))
 
     def values(self, **overrides: Any) -> dict[str, Any]:
         values = {"view": self.view, "status": self.status, "priority": self.priority,
                   "team": self.team_id, "assignee": self.assignee,
                   "department": self.department_id, "tag": self.tag, "channel": self.channel,
                   "older": self.older_days, "q": self.query,
-                  "sort": self.sort if self.sort != "updated" else None, **overrides}
+                  "sort": self.sort if self.sort != default_order(self.view) else None,
+                  **overrides}
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     def query_string(self, **overrides: Any) -> str:
