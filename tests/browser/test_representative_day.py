@@ -70,8 +70,12 @@ def test_a_representative_takes_the_next_ticket_answers_with_a_macro_and_solves(
     page.get_by_role("button", name="Take the next ticket").click()
     expect(page).to_have_url(re.compile(rf"/tickets/{urgent}$"))
     expect(page.get_by_role("status")).to_contain_text(f"You took #{urgent}")
+    page.keyboard.press("m")  # the macro picker's shortcut
+    expect(page.get_by_label("Macro")).to_be_focused()
     page.get_by_label("Macro").select_option(label="Parcel found")
-    page.get_by_role("button", name="Insert").click()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Insert")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator("#body")).to_have_value(
         f"Hello Ines, your parcel for ticket #{urgent} is on its way again.")
     shot(page, "representative-macro")

@@ -49,6 +49,14 @@
     return true;
   }
 
+  function pickMacro() {
+    var picker = document.getElementById("macro");
+    if (!picker) return false;
+    picker.focus();
+    tell("Choosing a macro: arrows to pick, then Tab to Insert.");
+    return true;
+  }
+
   function openHelp() {
     var dialog = document.getElementById("shortcuts");
     if (!dialog || dialog.open) return false;
@@ -98,6 +106,8 @@
       done = write("internal");
     } else if (key === "s") {
       done = solve();
+    } else if (key === "m") {
+      done = pickMacro();
     }
     if (pendingG) { window.clearTimeout(pendingG); pendingG = 0; }
     if (done) event.preventDefault();
