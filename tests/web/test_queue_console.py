@@ -327,3 +327,29 @@ def test_my_work_comes_by_what_is_due_first_and_shared_lists_by_last_change(hub,
     assert '<option value="due" selected>Due first</option>' in mine
     shared = client.get("/tickets?view=all").text
     assert subjects(shared)[0] == "Changed last"
+
+
+def test_my_pending_and_recently_solved_work_have_tabs_of_their_own(hub, client):
+    admin = factories.staff(hub, Role.ADMIN, with_password=True).agent
+    ids = {}
+    for subject, status in (("Waiting on them", Status.PENDING), ("Done yesterday",
+                                                                   Status.SOLVED),
+                            ("Still open", None)):
+        ticket_id = factories.ticket(hub, admin, subject=subject).ticket.id
+        hub.app.tickets.assign(admin, ticket_id, admin.id)
+        if status is not None:
+            hub.app.tickets.change_status(admin, ticket_id, status)
+        ids[subject] = ticket_id
+    sign_in(client, admin)
+    mine = client.get("/tickets?view=mine").text
+    assert set(subjects(mine)) == {"Waiting on them", "Still open"}
+    pending_tab = '<a href="/tickets?view=mine&amp;status=pending&amp;sort=updated"'
+    solved_tab = '<a href="/tickets?view=mine&amp;status=solved&amp;sort=updated"'
+    assert pending_tab in mine and solved_tab in mine
+    pending = client.get("/tickets?view=mine&status=pending&sort=updated").text
+    assert subjects(pending) == ["Waiting on them"]
+    assert f'{pending_tab} aria-current="page"' in pending
+    solved = client.get("/tickets?view=mine&status=solved&sort=updated").text
+    assert subjects(solved) == ["Done yesterday"]
+    assert f'{solved_tab} aria-current="page"' in solved
+    assert 'aria-current="page">Mine' not in solved
