@@ -43,6 +43,23 @@ def test_team_and_department_change_from_the_side_panel(desk, client, hub):
     assert (ticket.team_id, ticket.department_id) == (desk["billing"].id, desk["returns"].id)
 
 
+def test_tags_change_from_the_side_panel_and_a_bad_one_is_named(desk, client, hub):
+    path = f"/tickets/{desk['first']}"
+    assert '<input id="tags" name="tags" value=""' in client.get(path).text
+    answer = post_form(client, f"{path}/update", {"was_tags": "", "tags": "Refund, vip  late"},
+                       page=path)
+    assert "Ticket updated." in answer.text
+    assert hub.app.tickets.get(desk["lead"].agent, desk["first"]).ticket.tags == \
+        ("refund", "vip", "late")
+    assert '<input id="tags" name="tags" value="refund, vip, late"' in answer.text
+    long = "x" * 81
+    refused = post_form(client, f"{path}/update", {"was_tags": "refund, vip, late",
+                                                   "tags": f"refund {long}"}, page=path)
+    assert "is not valid" in refused.text
+    assert hub.app.tickets.get(desk["lead"].agent, desk["first"]).ticket.tags == \
+        ("refund", "vip", "late")
+
+
 def test_merge_by_number_asks_for_confirmation_first(desk, client, hub):
     path = f"/tickets/{desk['second']}"
     review = post_form(client, f"{path}/merge-into", {"target": f"#{desk['first']}"},

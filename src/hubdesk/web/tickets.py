@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -33,6 +34,7 @@ from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 router = APIRouter(include_in_schema=False)
 
 MAX_CATEGORY_LENGTH = 120
+MAX_TAGS_TYPED = 1000
 
 
 def _load_ticket(app: Application, agent: Agent, ticket_id: int,
@@ -165,6 +167,12 @@ async def next_ticket(request: Request, ticket_id: int, agent: AgentDep) -> Resp
     return await _to_next(request, agent, ticket_id)
 
 
+def _tag_list(text: str) -> tuple[str, ...]:
+    """Tags as typed, separated by commas or spaces (their spelling is the use case's to
+    check)."""
+    return tuple(tag for tag in re.split(r"[,\s]+", text[:MAX_TAGS_TYPED]) if tag)
+
+
 def _changes(form: FormData) -> TicketChanges:
     """Only what the person changed on the form: untouched fields are left alone."""
     fields: set[str] = set()
@@ -183,6 +191,11 @@ def _changes(form: FormData) -> TicketChanges:
         if category != str(form.get("was_category") or ""):
             values["category"] = category or None
             fields.add("category")
+    if "tags" in form:
+        tags = _tag_list(str(form.get("tags") or ""))
+        if tags != _tag_list(str(form.get("was_tags") or "")):
+            values["tags"] = tags
+            fields.add("tags")
     for name, field in (("assignee", "assignee_id"), ("team", "team_id"),
                         ("department", "department_id")):
         new, old = str(form.get(name) or ""), str(form.get(f"was_{name}") or "")
