@@ -4,7 +4,7 @@ administrators; what is not set falls back to the desk's, then to the built-in w
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from hubdesk.domain.agents import Agent, Team
@@ -15,6 +15,7 @@ from hubdesk.domain.mail_templates import (
     MailTemplate,
     check_may_manage,
 )
+from hubdesk.html import sanitise_template_html
 from hubdesk.services.ports import UnitOfWorkFactory
 
 
@@ -39,6 +40,7 @@ def set_template(uows: UnitOfWorkFactory, actor: Agent, template: MailTemplate, 
                  now: datetime) -> MailTemplate:
     """Store ``template`` for its team (or the desk), replacing the one set before."""
     check_may_manage(actor)
+    template = sanitised(template)
     with uows() as uow:
         if template.team_id is not None and not uow.structure.team_exists(template.team_id):
             raise ValidationFailed(f"team {template.team_id} does not exist",
@@ -46,6 +48,18 @@ def set_template(uows: UnitOfWorkFactory, actor: Agent, template: MailTemplate, 
         uow.mail_templates.save(template, now)
         uow.commit()
     return template
+
+
+def sanitised(template: MailTemplate) -> MailTemplate:
+    """``template`` with its HTML body sanitised (`html.py`), checked again as the domain
+    checks every template; refused when sanitising leaves nothing of it."""
+    if template.html is None:
+        return template
+    clean = sanitise_template_html(template.html)
+    if not clean.strip():
+        raise ValidationFailed("html: nothing is left of the HTML once scripts, images and "
+                               "other unsafe parts are removed", {"html": "nothing left"})
+    return replace(template, html=clean)
 
 
 def reset_template(uows: UnitOfWorkFactory, actor: Agent, kind: MailKind,

@@ -14,7 +14,7 @@ _m = t.mail_templates.c
 
 
 def _template(row: Row[Any]) -> MailTemplate:
-    return MailTemplate(MailKind(row.kind), row.subject, row.body, row.team_id)
+    return MailTemplate(MailKind(row.kind), row.subject, row.body, row.team_id, row.html)
 
 
 def _of(team_id: int | None) -> ColumnElement[bool]:
@@ -36,7 +36,8 @@ class SqlMailTemplateRepository:
                                                           .where(where))]
 
     def save(self, template: MailTemplate, at: datetime) -> None:
-        values = {"subject": template.subject, "body": template.body, "updated_at": at}
+        values = {"subject": template.subject, "body": template.body, "html": template.html,
+                  "updated_at": at}
         changed = self.db.execute(update(t.mail_templates).where(
             _of(template.team_id), _m.kind == template.kind.value).values(values)).rowcount
         if not changed:

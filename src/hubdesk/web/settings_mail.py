@@ -36,6 +36,11 @@ def _team(value: object) -> int | None:
     return int(text) if text.isdigit() and len(text) < 19 else None
 
 
+def _template(kind: MailKind, form: FormData, team_id: int | None) -> MailTemplate:
+    return MailTemplate(kind, str(form.get("subject") or ""), str(form.get("body") or ""),
+                        team_id, str(form.get("html") or "") or None)
+
+
 def _forms(screen: TemplatesScreen, team_id: int | None, failed: MailKind | None,
            form: FormData | None) -> list[dict[str, Any]]:
     """Each kind's form: what is typed (after a refusal), else the scope's own template, else
@@ -48,10 +53,9 @@ def _forms(screen: TemplatesScreen, team_id: int | None, failed: MailKind | None
         source = ("set here" if own else "the desk's" if (None, kind) in stored
                   else "built in")
         shown = own or effective
-        values = {"subject": shown.subject, "body": shown.body}
+        values = {"subject": shown.subject, "body": shown.body, "html": shown.html or ""}
         if kind is failed and form is not None:
-            values = {"subject": str(form.get("subject") or ""),
-                      "body": str(form.get("body") or "")}
+            values = {name: str(form.get(name) or "") for name in ("subject", "body", "html")}
         forms.append({"kind": kind, "title": TITLES[kind], "own": own is not None,
                       "source": source, "values": values, "preview": sample(effective),
                       "placeholders": BODY_PLACEHOLDERS[kind]})
@@ -73,7 +77,7 @@ async def _page(request: Request, agent: Agent, team_id: int | None, *,
                   teams=sorted(screen.teams, key=lambda t: t.name), team_id=team_id,
                   team_name=teams.get(team_id) if team_id else None, failed=failed,
                   forms=_forms(screen, team_id, failed, form),
-                  errors=place_errors(error, ["subject", "body"]) if error else {})
+                  errors=place_errors(error, ["subject", "body", "html"]) if error else {})
 
 
 def _back(team_id: int | None) -> Response:
@@ -91,8 +95,7 @@ async def save_template(request: Request, kind: MailKind, form: FormDep,
                         agent: AgentDep) -> Response:
     team_id = _team(form.get("team_id"))
     try:
-        template = MailTemplate(kind, str(form.get("subject") or ""),
-                                str(form.get("body") or ""), team_id)
+        template = _template(kind, form, team_id)
         await run_in_threadpool(app_of(request).mail_templates.set, agent, template)
     except DomainError as error:
         return await _page(request, agent, team_id, failed=kind, error=error, form=form)

@@ -136,7 +136,8 @@ def test_the_api_names_what_it_refuses_and_replaces_and_resets_one_template(
                 "team_id": billing, "subject": "Solved", "body": text}).status_code == 200
         listed = client.get("/api/v1/mail/templates", headers=manager.headers).json()
         assert listed["templates"] == [{"kind": "solved", "team_id": billing,
-                                        "subject": "Solved", "body": "Second words"}]
+                                        "subject": "Solved", "body": "Second words",
+                                        "html": None}]
         assert {t["kind"] for t in listed["built_in"]} == {"acknowledgement", "reply",
                                                            "solved"}
         assert client.delete(f"{url}?team_id={billing}",
@@ -187,3 +188,74 @@ def test_a_manager_sets_and_resets_a_teams_words_in_the_console(mail_hub: Hub) -
         assert client.get("/settings/mail").status_code == 403
     with mail_hub.uows(write=False) as uow:
         assert uow.mail_templates.all() == []
+
+
+UNSAFE_HTML = (
+    '<p onclick="steal()" style="color:#036;position:fixed;background:url(https://t.test/p)">'
+    'Hello <b>{{ customer.name }}</b>,</p><script>steal()</script>'
+    '<img src="https://tracker.test/pixel.gif"><a href="javascript:steal()">click</a>'
+    '<a href="https://help.example.com/faq">FAQ</a><form action="https://x.test">'
+    '<input name="card"></form><iframe src="https://x.test"></iframe>')
+SAFE_HTML = ('<p style="color:#036">Hello <b>{{ customer.name }}</b>,</p>'
+             '<a rel="noopener noreferrer">click</a>'
+             '<a href="https://help.example.com/faq" rel="noopener noreferrer">FAQ</a>')
+
+
+def test_an_html_template_is_sanitised_when_saved_and_sent_as_the_html_part(
+        mail_hub: Hub, sink: Sink) -> None:
+    manager = factories.staff(mail_hub, Role.MANAGER)
+    url = "/api/v1/mail/templates/acknowledgement"
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        inside_a_tag = client.put(url, headers=manager.headers, json={
+            "subject": "Got it", "body": "Hello",
+            "html": '<a href="https://x.test/?n={{ customer.name }}">x</a>'})
+        assert inside_a_tag.status_code == 422
+        assert "html: placeholders may stand in the text only" in inside_a_tag.json()["detail"]
+        nothing_left = client.put(url, headers=manager.headers, json={
+            "subject": "Got it", "body": "Hello", "html": "<script>steal()</script>"})
+        assert nothing_left.status_code == 422 and "html:" in nothing_left.json()["detail"]
+        saved = client.put(url, headers=manager.headers, json={
+            "subject": "Got it", "body": "Hello {{ customer.name }}", "html": UNSAFE_HTML})
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["html"] == SAFE_HTML
+    with mail_hub.uows(write=False) as uow:
+        [stored] = uow.mail_templates.all()
+    assert stored.html == SAFE_HTML  # no raw HTML is ever stored
+
+    take(mail_hub.app, corpus.plain(sender='"Bob <b>& Co</b>" <bob@example.com>',
+                                    message_id="<h1@example.com>"), source="test")
+    [ack] = _sent(mail_hub, sink)
+    assert _text(ack).startswith("Hello Bob <b>& Co</b>\n\n")
+    sent_html = ack.get_body(("html",)).get_content()
+    assert '<p style="color:#036">Hello <b>Bob &lt;b&gt;&amp; Co&lt;/b&gt;</b>,</p>' in sent_html
+    assert 'href="https://help.example.com/faq"' in sent_html
+    for unsafe in ("script", "onclick", "javascript:", "<img", "tracker.test", "<form",
+                   "<iframe", "position", "url("):
+        assert unsafe not in sent_html
+
+
+def test_the_console_saves_a_sanitised_html_body_and_shows_it_in_a_sandbox(
+        mail_hub: Hub) -> None:
+    manager = factories.staff(mail_hub, Role.MANAGER, with_password=True)
+    page = "/settings/mail"
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        sign_in(client, manager.agent)
+        refused = post_form(client, "/settings/mail/solved", {
+            "team_id": "", "subject": "Solved", "body": "Bye",
+            "html": "<p title='{{ customer.name }}'>Bye</p>"}, page=page)
+        assert refused.status_code == 422
+        assert 'id="mail-solved-html-error"' in refused.text
+        assert "<p title='{{ customer.name }}'>Bye</p>" in html.unescape(refused.text)
+        saved = post_form(client, "/settings/mail/solved", {
+            "team_id": "", "subject": "Solved", "body": "Bye",
+            "html": '<p>Bye <b>{{ customer.first_name }}</b></p><img src="https://t.test/p">'
+                    "<script>x()</script>"}, page=page)
+        assert saved.status_code == 200 and "saved" in saved.text
+        [frame] = [line for line in saved.text.splitlines()
+                   if 'title="The HTML part of solved notice"' in line]
+        assert '<iframe class="mail-preview" sandbox=""' in frame
+        assert "srcdoc=\"&lt;!doctype html&gt;&lt;html&gt;&lt;body&gt;&lt;p&gt;Bye " \
+               "&lt;b&gt;Ann&lt;/b&gt;&lt;/p&gt;" in frame
+    with mail_hub.uows(write=False) as uow:
+        [stored] = uow.mail_templates.all()
+    assert stored.html == "<p>Bye <b>{{ customer.first_name }}</b></p>"

@@ -13,6 +13,7 @@ from hubdesk.api.routes.macros import SHOWS_SOMETHING
 from hubdesk.api.schemas import Id, Strict, problem_responses
 from hubdesk.domain.mail_templates import (
     BODY_PLACEHOLDERS,
+    MAX_HTML,
     MAX_SUBJECT,
     MailKind,
     MailTemplate,
@@ -34,8 +35,15 @@ class MailTemplateIn(Strict):
                                   description="the ticket's token [#id] is added when missing")]
     body: Annotated[str, Field(
         min_length=1, max_length=MAX_TEMPLATE, pattern=SHOWS_SOMETHING,
-        description=f"plain text; the HTML part is made from it. Placeholders {_PLACEHOLDERS}"
+        description=f"plain text, the text part. Placeholders {_PLACEHOLDERS}"
                     " (reply.body not named in a reply's text: the agent's words come first)")]
+    html: Annotated[str | None, Field(
+        default=None, max_length=MAX_HTML,
+        description="the HTML part's body, optional (null or blank: the HTML part is made "
+                    "from the text). Sanitised when saved: formatting, absolute links and a "
+                    "few inline styles are kept; scripts, event handlers, forms, images and "
+                    "javascript: links are removed. Placeholders as in body, in the text "
+                    "only (not inside a tag); their values are HTML-escaped")] = None
 
 
 class MailTemplateOut(BaseModel):
@@ -43,11 +51,12 @@ class MailTemplateOut(BaseModel):
     team_id: int | None
     subject: str
     body: str
+    html: str | None = Field(description="the sanitised HTML body; null: made from the text")
 
     @classmethod
     def of(cls, template: MailTemplate) -> MailTemplateOut:
         return cls(kind=template.kind.value, team_id=template.team_id,
-                   subject=template.subject, body=template.body)
+                   subject=template.subject, body=template.body, html=template.html)
 
 
 class MailTemplatesOut(BaseModel):
@@ -68,7 +77,7 @@ def list_templates(app: AppDep, agent: AgentDep) -> MailTemplatesOut:
 def set_template(kind: MailKind, body: MailTemplateIn, app: AppDep,
                  agent: AgentDep) -> MailTemplateOut:
     """Set the team's (or the desk's) template of this kind, replacing the one before."""
-    template = MailTemplate(kind, body.subject, body.body, body.team_id)
+    template = MailTemplate(kind, body.subject, body.body, body.team_id, body.html)
     return MailTemplateOut.of(app.mail_templates.set(agent, template))
 
 
