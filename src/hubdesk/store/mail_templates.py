@@ -35,6 +35,12 @@ class SqlMailTemplateRepository:
         return [_template(row) for row in self.db.execute(select(t.mail_templates)
                                                           .where(where))]
 
+    def recent_ticket(self, team_id: int | None) -> int | None:
+        query = select(t.tickets.c.id).order_by(t.tickets.c.id.desc()).limit(1)
+        if team_id is not None:
+            query = query.where(t.tickets.c.team_id == team_id)
+        return self.db.execute(query).scalar_one_or_none()
+
     def save(self, template: MailTemplate, at: datetime) -> None:
         values = {"subject": template.subject, "body": template.body, "html": template.html,
                   "updated_at": at}

@@ -259,3 +259,95 @@ def test_the_console_saves_a_sanitised_html_body_and_shows_it_in_a_sandbox(
     with mail_hub.uows(write=False) as uow:
         [stored] = uow.mail_templates.all()
     assert stored.html == "<p>Bye <b>{{ customer.first_name }}</b></p>"
+
+
+def test_the_api_previews_an_unsaved_template_on_the_teams_latest_ticket(
+        mail_hub: Hub) -> None:
+    billing = _billing_team(mail_hub)
+    manager = factories.staff(mail_hub, Role.MANAGER)
+    url = "/api/v1/mail/templates/preview"
+    reply = {"kind": "reply", "team_id": billing, "subject": "About {{ ticket.subject }}",
+             "body": "Hi {{ customer.first_name }},\n\n{{ reply.body }}\n\n{{ agent.name }}",
+             "html": "<p>Hi <b>{{ customer.first_name }}</b>,</p><p>{{ reply.body }}</p>"
+                     "<script>x()</script>"}
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        # No ticket in the team yet: the built-in sample values.
+        sampled = client.post(url, headers=manager.headers, json=reply)
+        assert sampled.status_code == 200, sampled.text
+        assert sampled.json()["ticket_id"] is None
+        assert sampled.json()["subject"] == "About Printer out of toner [#1234]"
+        assert sampled.json()["text"].startswith(
+            "Hi Ann,\n\nA new cartridge is on its way; it should arrive tomorrow.\n\n")
+
+        take(mail_hub.app, corpus.plain(to=BILLING, subject="Invoice <twice>",
+                                        sender='"Zoë <Z>" <zoe@example.com>',
+                                        message_id="<p1@example.com>"), source="test")
+        take(mail_hub.app, corpus.plain(subject="Not billing", message_id="<p2@example.com>"),
+             source="test")
+        ticket = _ticket_of(mail_hub, "<p1@example.com>")
+        admin = factories.staff(mail_hub, Role.ADMIN).agent
+        mail_hub.app.tickets.reply(admin, ticket, "Refunded <both>.")
+        mail_hub.app.tickets.reply(admin, ticket, "internal only", public=False)
+
+        previewed = client.post(url, headers=manager.headers, json=reply).json()
+        assert previewed["ticket_id"] == ticket
+        assert previewed["subject"] == f"About Invoice <twice> [#{ticket}]"
+        assert previewed["text"].startswith(
+            f"Hi Zoë,\n\nRefunded <both>.\n\n{admin.name}\n\nTicket #{ticket}.")
+        assert "<p>Hi <b>Zoë</b>,</p><p>Refunded &lt;both&gt;.</p>" in previewed["html"]
+        assert "script" not in previewed["html"]
+        assert previewed["template"]["html"] == \
+            "<p>Hi <b>{{ customer.first_name }}</b>,</p><p>{{ reply.body }}</p>"
+        desk = client.post(url, headers=manager.headers,
+                           json={**reply, "kind": "acknowledgement", "team_id": None,
+                                 "subject": "{{ ticket.subject }}", "html": None,
+                                 "body": "Dear {{ customer.name }}"}).json()
+        assert desk["subject"].startswith("Not billing [#") and desk["ticket_id"] != ticket
+        assert desk["text"].startswith("Dear Ann")
+
+        for wrong, field in [({"html": '<a href="https://x.test/{{ ticket.id }}">x</a>'},
+                              "html"),
+                             ({"body": "{{ customer.email }}"}, "body"),
+                             ({"subject": "{{ reply.body }}"}, "subject"),
+                             ({"team_id": 999_999}, "team_id")]:
+            refused = client.post(url, headers=manager.headers, json={**reply, **wrong})
+            assert refused.status_code == 422, wrong
+            assert [e["field"] for e in refused.json()["errors"]] == [field]
+        coordinator = factories.staff(mail_hub, Role.COORDINATOR)
+        assert client.post(url, headers=coordinator.headers, json=reply).status_code == 403
+    with mail_hub.uows(write=False) as uow:
+        assert uow.mail_templates.all() == []  # a preview stores nothing
+
+
+def test_the_console_previews_the_typed_template_without_saving_it(mail_hub: Hub) -> None:
+    manager = factories.staff(mail_hub, Role.MANAGER, with_password=True)
+    page = "/settings/mail"
+    typed = {"team_id": "", "subject": "Solved: {{ ticket.subject }}",
+             "body": "Bye {{ customer.first_name }}",
+             "html": '<p onclick="x()">Bye <i>{{ customer.first_name }}</i></p>'}
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        sign_in(client, manager.agent)
+        shown = post_form(client, "/settings/mail/solved/preview", typed, page=page)
+        assert shown.status_code == 200
+        text = html.unescape(shown.text)
+        assert "Preview, not saved" in text and "with example values" in text
+        assert "Solved: Printer out of toner [#1234]" in text
+        assert typed["html"] in text  # the form keeps what was typed
+        [frame] = [line for line in shown.text.splitlines()
+                   if 'title="The HTML part of solved notice"' in line]
+        assert 'sandbox=""' in frame
+        assert "&lt;p&gt;Bye &lt;i&gt;Ann&lt;/i&gt;&lt;/p&gt;" in frame  # sanitised, escaped
+
+        take(mail_hub.app, corpus.plain(sender='"Bea Lu" <bea@example.com>',
+                                        message_id="<c1@example.com>"), source="test")
+        ticket = _ticket_of(mail_hub, "<c1@example.com>")
+        filled = html.unescape(post_form(client, "/settings/mail/solved/preview", typed,
+                                         page=page).text)
+        assert f"filled from ticket #{ticket}" in filled and "Bye Bea" in filled
+
+        refused = post_form(client, "/settings/mail/solved/preview",
+                            {**typed, "html": "<p title='{{ customer.name }}'>x</p>"}, page=page)
+        assert refused.status_code == 422
+        assert 'id="mail-solved-html-error"' in refused.text
+    with mail_hub.uows(write=False) as uow:
+        assert uow.mail_templates.all() == []

@@ -81,6 +81,32 @@ def set_template(kind: MailKind, body: MailTemplateIn, app: AppDep,
     return MailTemplateOut.of(app.mail_templates.set(agent, template))
 
 
+class PreviewIn(MailTemplateIn):
+    kind: MailKind
+
+
+class PreviewOut(BaseModel):
+    subject: str
+    text: str
+    html: str = Field(description="the whole HTML part, as sent: show it only sandboxed")
+    ticket_id: int | None = Field(description="the ticket it was filled from: the team's "
+                                              "latest (the desk's, for the desk); null: the "
+                                              "built-in sample values")
+    template: MailTemplateOut = Field(description="the template as saving would store it "
+                                                  "(its HTML sanitised)")
+
+
+@router.post("/mail/templates/preview", response_model=PreviewOut)
+def preview_template(body: PreviewIn, app: AppDep, agent: AgentDep) -> PreviewOut:
+    """How the unsaved template reads: checked as saving would check it (422 naming the
+    field), nothing stored."""
+    preview = app.mail_templates.preview(agent, MailTemplate(
+        body.kind, body.subject, body.body, body.team_id, body.html))
+    mail = preview.composed
+    return PreviewOut(subject=mail.subject, text=mail.text, html=mail.html,
+                      ticket_id=preview.ticket_id, template=MailTemplateOut.of(preview.template))
+
+
 @router.delete("/mail/templates/{kind}", status_code=204, response_class=Response)
 def reset_template(kind: MailKind, app: AppDep, agent: AgentDep,
                    team_id: QueryId = None) -> Response:
