@@ -85,6 +85,7 @@ class MailTools:
 class Received:
     inbound_id: int
     duplicate: bool
+    raw_sha256: str | None = None  # where its bytes are kept (the blob store's name)
 
 
 def receive(tools: MailTools, raw: bytes, *, source: str, envelope: dict[str, Any] | None = None,
@@ -100,8 +101,21 @@ def receive(tools: MailTools, raw: bytes, *, source: str, envelope: dict[str, An
         stored = uow.mail.add_inbound(inbound)
         uow.commit()
     if stored is None or stored.id is None:
-        return Received(0, True)
-    return Received(stored.id, False)
+        return Received(0, True, digest)
+    return Received(stored.id, False, digest)
+
+
+def process_stored(tools: MailTools, inbound_id: int, raw_sha256: str, *,
+                   now: datetime | None = None) -> Outcome:
+    """`process` for a filer handed the message's id and the name of its bytes by whoever
+    stored it: the bytes are read from the blob store, with no transaction to look the
+    message up first (filing checks its state under a lock anyway). Bytes that cannot be
+    read that way are looked up as `process` would."""
+    try:
+        raw = tools.blobs.get(raw_sha256)
+    except (OSError, KeyError, ValueError):
+        return process(tools, inbound_id, now=now)
+    return process(tools, inbound_id, now=now, raw=raw)
 
 
 def process(tools: MailTools, inbound_id: int, *, now: datetime | None = None,
