@@ -289,7 +289,7 @@ def _open(uow: UnitOfWork, tools_intake: IntakeTools, mail: ParsedMail, prepared
                     channel=Channel.EMAIL,
                     team_id=routing.team_for((*mail.to, *mail.cc)), custom_fields=fields)
     detail = write_new_ticket(uow, MAIL_INTAKE, new, prepared.read, at,
-                              channel_meta=prepared.meta)
+                              channel_meta=prepared.meta, with_sla=False)
     message = detail.messages[0]
     assert message.id is not None
     uow.mail.add_attachments(message.id, prepared.attachments)
