@@ -222,11 +222,10 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
     prepared = _prepare(tools, inbound_id, mail)
     routing = tools.routing
     with tools.uows() as uow:
-        inbound = uow.mail.inbound(inbound_id, for_update=True)
+        since = at - timedelta(seconds=routing.rate.window_seconds)
+        inbound, recent = uow.mail.inbound_to_file(inbound_id, mail.from_address, since)
         if inbound is None or inbound.status is not InboundStatus.RECEIVED:
             return inbound.outcome if inbound and inbound.outcome else Outcome.DUPLICATE
-        since = at - timedelta(seconds=routing.rate.window_seconds)
-        recent = uow.mail.recent_from(mail.from_address, since)
         automatic = automatic_reason(mail, own_addresses=routing.support,
                                      recent_from_sender=recent, rate=routing.rate)
         ticket = _thread(uow, mail, routing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -43,6 +43,11 @@ def _delivery(row: Row[Any]) -> OutboundMail:
         next_attempt_at=row.next_attempt_at, last_error=row.last_error, sent_at=row.sent_at)
 
 
+def _recent(sender: str, since: datetime) -> Select[int]:
+    return (select(func.count()).select_from(t.mail_inbound)
+            .where(t.mail_inbound.c.sender == sender, t.mail_inbound.c.received_at >= since))
+
+
 class SqlMailRepository:
     def __init__(self, connection: Connection) -> None:
         self.db = connection
@@ -76,6 +81,17 @@ class SqlMailRepository:
         row = self.db.execute(query).first()
         return _inbound(row) if row else None
 
+    def inbound_to_file(self, inbound_id: int, sender: str, since: datetime
+                        ) -> tuple[Inbound | None, int]:
+        recent = _recent(sender, since).scalar_subquery().label("recent_from_sender")
+        query = select(t.mail_inbound, recent).where(t.mail_inbound.c.id == inbound_id)
+        if self.db.dialect.name != "sqlite":
+            query = query.with_for_update(of=t.mail_inbound)
+        row = self.db.execute(query).first()
+        if row is None:
+            return None, self.recent_from(sender, since)
+        return _inbound(row), int(row.recent_from_sender)
+
     def save_inbound(self, inbound: Inbound) -> None:
         self.db.execute(update(t.mail_inbound).where(t.mail_inbound.c.id == inbound.id).values(
             status=inbound.status.value, outcome=inbound.outcome.value if inbound.outcome
@@ -105,10 +121,7 @@ class SqlMailRepository:
             .where(t.mail_inbound.c.status == InboundStatus.QUARANTINED.value)).scalar_one())
 
     def recent_from(self, sender: str, since: datetime) -> int:
-        return int(self.db.execute(
-            select(func.count()).select_from(t.mail_inbound)
-            .where(t.mail_inbound.c.sender == sender,
-                   t.mail_inbound.c.received_at >= since)).scalar_one())
+        return int(self.db.execute(_recent(sender, since)).scalar_one())
 
     # --- Message-IDs ---------------------------------------------------------------------
 
