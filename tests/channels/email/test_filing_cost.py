@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Role
@@ -85,3 +85,17 @@ def test_storing_and_filing_a_message_ask_only_what_they_need(mail_hub: Hub) -> 
     created = [x for x in filing if "INTO customer" in x]
     assert len(again) == first + 2 - len(created)  # its past, not creating the customer
     assert first == FILING_STATEMENTS[mail_hub.engine.dialect.name], "\n".join(filing)
+
+
+def test_a_message_handed_over_with_a_wrong_name_for_its_bytes_is_still_filed_once(
+        mail_hub: Hub) -> None:
+    received = mail_hub.app.mail.receive(corpus.plain(message_id="<named@example.com>"),
+                                         source="smtp")
+    # No bytes under that name: the message is looked up and its own bytes filed.
+    assert mail_hub.app.mail.process_stored(received.inbound_id, "0" * 64) is Outcome.CREATED
+    # Not a name at all, handed over again: looked up, already filed, filed once.
+    assert mail_hub.app.mail.process_stored(received.inbound_id, "../x") is Outcome.CREATED
+    with mail_hub.uows(write=False) as uow:
+        assert uow.mail.ticket_for_message_ids(("<named@example.com>",)) is not None
+    with mail_hub.engine.connect() as db:
+        assert db.execute(text("SELECT count(*) FROM tickets")).scalar_one() == 1
