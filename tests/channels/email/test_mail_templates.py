@@ -315,6 +315,10 @@ def test_the_api_previews_an_unsaved_template_on_the_teams_latest_ticket(
             assert [e["field"] for e in refused.json()["errors"]] == [field]
         coordinator = factories.staff(mail_hub, Role.COORDINATOR)
         assert client.post(url, headers=coordinator.headers, json=reply).status_code == 403
+        for method in ("PUT", "DELETE"):  # "preview" is no kind of template
+            wrong_method = client.request(method, url, headers=manager.headers, json=reply)
+            assert wrong_method.status_code == 405
+            assert wrong_method.headers["allow"] == "POST"
     with mail_hub.uows(write=False) as uow:
         assert uow.mail_templates.all() == []  # a preview stores nothing
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from hubdesk.api.deps import AgentDep, AppDep, QueryId
+from hubdesk.api.problems import problem
 from hubdesk.api.routes.macros import SHOWS_SOMETHING
 from hubdesk.api.schemas import Id, Strict, problem_responses
 from hubdesk.domain.mail_templates import (
@@ -71,6 +72,13 @@ def list_templates(app: AppDep, agent: AgentDep) -> MailTemplatesOut:
     screen = app.mail_templates.screen(agent)
     return MailTemplatesOut(templates=[MailTemplateOut.of(t) for t in screen.stored],
                             built_in=[MailTemplateOut.of(t) for t in screen.built_in.values()])
+
+
+@router.api_route("/mail/templates/preview", methods=["PUT", "DELETE"],
+                  include_in_schema=False)
+def preview_takes_post_only() -> Response:
+    """``preview`` is no kind of template: only posting to it means anything."""
+    return problem(405, "a preview is made with POST", headers={"Allow": "POST"})
 
 
 @router.put("/mail/templates/{kind}", response_model=MailTemplateOut)
