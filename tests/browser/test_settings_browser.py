@@ -54,3 +54,25 @@ def test_a_calendar_refused_shows_the_message_under_the_day(sqlite_hub, server,
     expect(page.locator("#hours-tue-error")).to_contain_text("hours.tue")
     shot(page, "settings-calendar-refused-768px")
     assert sqlite_hub.app.sla.calendars(manager) == []
+
+
+def test_a_template_previewed_shows_its_html_sandboxed_and_nothing_in_it_runs(
+        sqlite_hub, server, browser) -> None:
+    from playwright.sync_api import expect
+
+    manager = factories.staff(sqlite_hub, Role.MANAGER, with_password=True).agent
+    page = signed_in(browser, server, manager, width=768, path="/settings/mail")
+    card = page.locator("#mail-solved")
+    card.get_by_label("HTML").fill(
+        '<p>Bye <b>{{ customer.first_name }}</b></p><img src=x onerror="parent.document.title'
+        "='ran'\"><script>parent.document.title='ran'</script>")
+    card.get_by_role("button", name="Preview").click()
+    preview = page.locator("#mail-solved-preview")
+    expect(preview).to_contain_text("Preview, not saved")
+    frame = page.frame_locator("#mail-solved iframe.mail-preview")
+    expect(frame.locator("b")).to_have_text("Ann")
+    expect(frame.locator("img")).to_have_count(0)
+    assert page.title() != "ran"
+    assert _sideways(page) <= 0
+    shot(page, "settings-mail-preview-768px")
+    assert sqlite_hub.app.mail_templates.screen(manager).stored == []

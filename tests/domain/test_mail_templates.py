@@ -133,3 +133,51 @@ def test_the_notice_of_parts_left_out_keeps_its_words() -> None:
     mail = parts_left_out(7, "Re: Printer", "Ann", ("big.zip was too large",))
     assert mail.subject == "Re: Printer [#7]"
     assert "not all of it could be kept: big.zip was too large." in mail.text
+
+
+def test_an_html_body_is_the_html_part_filled_with_escaped_values() -> None:
+    template = MailTemplate(
+        MailKind.ACKNOWLEDGEMENT, "Got it", "Hello {{ customer.name }}",
+        html='<p style="color:#036">Hello <b>{{ customer.name }}</b>,</p>'
+             '<p><a href="https://help.example.com">Help centre</a></p>')
+    mail = compose(template, 7, _values(**{"customer.name": "Ann <script>x</script> & co"}),
+                   ("a.pdf was too large",))
+    assert mail.text.startswith("Hello Ann <script>x</script> & co\n\n")  # text: as before
+    assert mail.html == (
+        '<!doctype html><html><body><p style="color:#036">Hello '
+        "<b>Ann &lt;script&gt;x&lt;/script&gt; &amp; co</b>,</p>"
+        '<p><a href="https://help.example.com">Help centre</a></p>'
+        "<p>Please note: a.pdf was too large.</p>"
+        '<p style="color:#666;font-size:small">Ticket #7. Reply to this message to add to it.'
+        "</p></body></html>")
+
+
+def test_a_replys_html_frames_the_agents_words_or_puts_them_first() -> None:
+    words = {"reply.body": "Unplug it.\nThen <wait>."}
+    framed = MailTemplate(MailKind.REPLY, "x", "{{ reply.body }}",
+                          html="<p>Hi,</p><blockquote>{{ reply.body }}</blockquote>")
+    assert "<p>Hi,</p><blockquote>Unplug it.<br>Then &lt;wait&gt;.</blockquote>" in compose(
+        framed, 7, _values(**words)).html
+    signature = MailTemplate(MailKind.REPLY, "x", "Acme", html="<p><i>{{ agent.name }}</i></p>")
+    assert "<body><div>Unplug it.<br>Then &lt;wait&gt;.</div>\n<p><i>Sam Ray</i></p>" in \
+        compose(signature, 7, _values(**words)).html
+
+
+@pytest.mark.parametrize(("html", "says"), [
+    ("<p>{{ customer.email }}</p>", "unknown placeholder {{customer.email}}"),
+    ('<a href="https://x.test/{{ ticket.id }}">x</a>', "not inside a tag"),
+    ('<p title="{{customer.name}}">x</p>', "not inside a tag"),
+    ("<p {{customer.name}}>x</p>", "not inside a tag"),
+    ("x" * 50_001, "at most 50000"),
+])
+def test_an_html_body_names_known_placeholders_in_its_text_only(html: str, says: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        MailTemplate(MailKind.SOLVED, "Solved", "Solved", html=html)
+    assert says in str(refused.value)
+    assert set(refused.value.fields) == {"html"}
+
+
+def test_a_blank_html_body_means_the_html_part_is_made_from_the_text() -> None:
+    template = MailTemplate(MailKind.SOLVED, "Solved", "Bye {{ customer.name }}", html="  \n")
+    assert template.html is None
+    assert "<p>Bye Ann Lee</p>" in compose(template, 7, _values()).html

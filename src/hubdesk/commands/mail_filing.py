@@ -5,7 +5,9 @@ interpreter it is bound by one lock however many threads run it, and it also wai
 database. So the SMTP process keeps receiving and storing, and hands each stored message's
 id to a few worker processes in turn, each filing on several threads. A worker builds the
 desk from the same settings (the environment it inherits) and reads the message's bytes from
-the blob store, so nothing large crosses between processes.
+the blob store, so nothing large crosses between processes: with the id comes the name the
+bytes are kept under, so the worker need not look the message up in a transaction of its own
+before filing it (filing checks the message's state under a lock anyway).
 
 Each worker has a pipe of its own, written only by the SMTP process and read only by that
 worker: a worker killed in the middle of anything holds no lock another needs. A dead worker
@@ -46,12 +48,16 @@ def _serve(ids: Connection, threads: int, log_level: str) -> None:
     threading.Thread(target=_exit_with_parent, name="mail-filing-parent", daemon=True).start()
     # Triage models load (and warm up) here, once, with the background budget: nobody waits.
     hub: Any = build_hub(get_settings().for_background_filing())
-    work: queue.Queue[int] = queue.Queue()
+    work: queue.Queue[tuple[int, str | None]] = queue.Queue()
 
     def file_each() -> None:
-        while (inbound_id := work.get()) != _STOP:
+        while (item := work.get())[0] != _STOP:
+            inbound_id, raw_sha256 = item
             try:
-                hub.app.mail.process(inbound_id)
+                if raw_sha256 is not None:
+                    hub.app.mail.process_stored(inbound_id, raw_sha256)
+                else:
+                    hub.app.mail.process(inbound_id)
             except Exception:  # left `received`; filed by the next pending sweep or restart
                 log.exception("filing a received message failed; it stays pending")
 
@@ -59,12 +65,12 @@ def _serve(ids: Connection, threads: int, log_level: str) -> None:
         for _ in range(threads):
             pool.submit(file_each)
         try:
-            while (inbound_id := ids.recv()) != _STOP:
-                work.put(inbound_id)
+            while (item := ids.recv()) != _STOP:
+                work.put(item)
         except EOFError:  # the SMTP process closed its end: finish what was handed over
             pass
         for _ in range(threads):
-            work.put(_STOP)
+            work.put((_STOP, None))
     hub.close()
 
 
@@ -125,13 +131,14 @@ class ProcessFiler:
         self._workers[n] = self._start()
         self.restarts += 1
 
-    def submit(self, inbound_id: int, raw: bytes | None) -> None:
+    def submit(self, inbound_id: int, raw: bytes | None, raw_sha256: str | None = None
+               ) -> None:
         del raw  # the worker reads the stored bytes; passing them would copy them twice
         with self._lock:
             for _ in range(len(self._workers)):
                 n = next(self._turn)
                 try:
-                    self._workers[n].ids.send(inbound_id)
+                    self._workers[n].ids.send((inbound_id, raw_sha256))
                     return
                 except OSError:  # died since the last look: the next one takes it
                     self._replace(n)

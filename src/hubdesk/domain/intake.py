@@ -31,10 +31,13 @@ PRIORITY_BOUNDS: tuple[tuple[int, str], ...] = ((6, "urgent"), (3, "high"), (0, 
 @dataclass(frozen=True)
 class Arrival:
     """What intake knows when a customer's contact is handled: who wrote, and how triage read
-    their words (``None`` when triage is off or failed)."""
+    their words (``None`` when triage is off or failed). ``first_contact``: the sender was
+    first seen in this very transaction, so they have no earlier tickets and asked for no
+    agent to be kept away (routing need not look)."""
 
     sender: Customer
     triage: TriageResult | None
+    first_contact: bool = False
 
 
 def priority_for(score: int) -> str:

@@ -5,9 +5,13 @@ HTML.
 The first three come from templates a manager may set per team (the team a support address
 routes to: a brand's own words), else for the whole desk, else the built-in ones below. A
 template is a subject and a plain text with the placeholders macros use
-(`domain/rules/templates.py`), filled by substitution and never evaluated. The HTML part is
-made from the filled text, escaped here, so neither a template nor anything a customer wrote
-becomes markup.
+(`domain/rules/templates.py`), filled by substitution and never evaluated, and optionally an
+HTML body. The plain text stays required (it is what clients that show no HTML, and previews
+and screen readers that prefer text, read; derived from HTML it reads badly). Without an HTML
+body the HTML part is made from the filled text, escaped here. An HTML body arrives sanitised
+(the use cases pass it through `html.py` `sanitise_template_html`; the domain imports no
+sanitiser), may name placeholders only in its text, never inside a tag, and is filled with
+every value HTML-escaped: neither a template nor anything a customer wrote becomes markup.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from html import escape
+from html.parser import HTMLParser
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Role
@@ -25,6 +30,7 @@ from hubdesk.domain.mail_rules import bare_subject, reply_subject, with_token
 from hubdesk.domain.rules.templates import PLACEHOLDERS, check_template, placeholders_in, render
 
 MAX_SUBJECT = 200
+MAX_HTML = 50_000
 
 
 class MailKind(StrEnum):
@@ -48,12 +54,15 @@ BODY_PLACEHOLDERS: dict[MailKind, tuple[str, ...]] = {
 class MailTemplate:
     """The subject and text of one kind of mail, for one team (``team_id`` None: the desk).
     A reply's text is the frame around the agent's words: they stand where it names
-    ``{{ reply.body }}``, or before its text when it names them nowhere (a signature)."""
+    ``{{ reply.body }}``, or before its text when it names them nowhere (a signature).
+    ``html``, when set, is the HTML part's body (a fragment, already sanitised), framed the
+    same way; None: the HTML part is made from the text."""
 
     kind: MailKind
     subject: str
     body: str
     team_id: int | None = None
+    html: str | None = None
 
     def __post_init__(self) -> None:
         subject = self.subject if isinstance(self.subject, str) else ""
@@ -65,6 +74,49 @@ class MailTemplate:
             subject, "subject", SUBJECT_PLACEHOLDERS[self.kind]))
         object.__setattr__(self, "body", check_template(
             self.body, "body", BODY_PLACEHOLDERS[self.kind]))
+        object.__setattr__(self, "html", _checked_html(self.html, self.kind))
+
+
+def _checked_html(html: object, kind: MailKind) -> str | None:
+    """None for no HTML body; else the HTML, refused when too long, naming an unknown
+    placeholder, or naming one inside a tag (an attribute filled from a customer's name could
+    become a link or a style no sanitiser saw)."""
+    if html is None or (isinstance(html, str) and not html.strip()):
+        return None
+    if not isinstance(html, str) or len(html) > MAX_HTML:
+        raise ValidationFailed(f"html: an HTML body is at most {MAX_HTML} characters",
+                               {"html": "invalid"})
+    known = BODY_PLACEHOLDERS[kind]
+    for name in placeholders_in(html):
+        if name not in known:
+            message = (f"unknown placeholder {{{{{name}}}}}; use one of "
+                       + ", ".join(f"{{{{{p}}}}}" for p in known))
+            raise ValidationFailed(f"html: {message}", {"html": message})
+    if _Tags.name_placeholders(html):
+        message = "placeholders may stand in the text only, not inside a tag or its attributes"
+        raise ValidationFailed(f"html: {message}", {"html": message})
+    return html.strip()
+
+
+class _Tags(HTMLParser):
+    """Whether any tag of an HTML text names a placeholder (stdlib parser: the domain reads,
+    it does not sanitise)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text = self.get_starttag_text() or ""
+        if "{{" in text or "}}" in text or any("{{" in (v or "") for _, v in attrs):
+            self.found = True
+
+    @classmethod
+    def name_placeholders(cls, html: str) -> bool:
+        tags = cls()
+        tags.feed(html)
+        tags.close()
+        return tags.found
 
 
 BUILT_IN: dict[MailKind, MailTemplate] = {
@@ -138,9 +190,31 @@ def compose(template: MailTemplate, ticket_id: int, values: Mapping[str, Any],
         lines.append("Please note: " + "; ".join(notices) + ".")
     subject_values = {**values, "ticket.subject": bare_subject(str(
         values.get("ticket.subject") or ""))}
-    subject = " ".join(render(template.subject, subject_values).split())
-    return _composed(with_token(subject or f"Ticket #{ticket_id}", ticket_id), lines,
-                     _footer(ticket_id))
+    subject = with_token(" ".join(render(template.subject, subject_values).split())
+                         or f"Ticket #{ticket_id}", ticket_id)
+    composed = _composed(subject, lines, _footer(ticket_id))
+    if template.html is None:
+        return composed
+    return Composed(subject, composed.text,
+                    _filled_html(template, values, notices, _footer(ticket_id)))
+
+
+def _filled_html(template: MailTemplate, values: Mapping[str, Any],
+                 notices: tuple[str, ...], footer: str) -> str:
+    """The template's HTML body with every value escaped (line breaks kept as ``<br>``), the
+    agent's words first when a reply's HTML names no place for them, then the notices and
+    the footer."""
+    fragment = template.html or ""
+    if template.kind is MailKind.REPLY and REPLY_BODY not in placeholders_in(fragment):
+        fragment = f"<div>{{{{ {REPLY_BODY} }}}}</div>\n{fragment}"
+    escaped = {name: _as_html(value) for name, value in values.items()}
+    notice = (f"<p>{escape('Please note: ' + '; '.join(notices) + '.')}</p>" if notices
+              else "")
+    return _page(render(fragment, escaped) + notice, footer)
+
+
+def _as_html(value: Any) -> str | None:
+    return None if value is None else escape(str(value)).replace("\n", "<br>")
 
 
 def _fill(paragraph: str, values: Mapping[str, Any]) -> str:
@@ -157,7 +231,11 @@ def _composed(subject: str, lines: list[str], footer: str) -> Composed:
 
 
 def _html(paragraphs: list[str], footer: str) -> str:
-    body = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
+    return _page("".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>"
+                         for p in paragraphs if p), footer)
+
+
+def _page(body: str, footer: str) -> str:
     return (f"<!doctype html><html><body>{body}"
             f"<p style=\"color:#666;font-size:small\">{escape(footer)}</p></body></html>")
 

@@ -638,6 +638,11 @@ class MailUseCases(_UseCases):
         """File a stored message (``raw``: its bytes, when in hand)."""
         return mail.process(self._tools(), inbound_id, now=self._deps.clock(), raw=raw)
 
+    def process_stored(self, inbound_id: int, raw_sha256: str) -> Outcome:
+        """File a stored message whose bytes are kept as ``raw_sha256``."""
+        return mail.process_stored(self._tools(), inbound_id, raw_sha256,
+                                   now=self._deps.clock())
+
     def process_pending(self, limit: int = 100) -> list[Outcome]:
         return mail.process_pending(self._tools(), limit)
 

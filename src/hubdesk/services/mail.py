@@ -85,6 +85,7 @@ class MailTools:
 class Received:
     inbound_id: int
     duplicate: bool
+    raw_sha256: str | None = None  # where its bytes are kept (the blob store's name)
 
 
 def receive(tools: MailTools, raw: bytes, *, source: str, envelope: dict[str, Any] | None = None,
@@ -100,8 +101,21 @@ def receive(tools: MailTools, raw: bytes, *, source: str, envelope: dict[str, An
         stored = uow.mail.add_inbound(inbound)
         uow.commit()
     if stored is None or stored.id is None:
-        return Received(0, True)
-    return Received(stored.id, False)
+        return Received(0, True, digest)
+    return Received(stored.id, False, digest)
+
+
+def process_stored(tools: MailTools, inbound_id: int, raw_sha256: str, *,
+                   now: datetime | None = None) -> Outcome:
+    """`process` for a filer handed the message's id and the name of its bytes by whoever
+    stored it: the bytes are read from the blob store, with no transaction to look the
+    message up first (filing checks its state under a lock anyway). Bytes that cannot be
+    read that way are looked up as `process` would."""
+    try:
+        raw = tools.blobs.get(raw_sha256)
+    except (OSError, KeyError, ValueError):
+        return process(tools, inbound_id, now=now)
+    return process(tools, inbound_id, now=now, raw=raw)
 
 
 def process(tools: MailTools, inbound_id: int, *, now: datetime | None = None,
@@ -208,11 +222,10 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
     prepared = _prepare(tools, inbound_id, mail)
     routing = tools.routing
     with tools.uows() as uow:
-        inbound = uow.mail.inbound(inbound_id, for_update=True)
+        since = at - timedelta(seconds=routing.rate.window_seconds)
+        inbound, recent = uow.mail.inbound_to_file(inbound_id, mail.from_address, since)
         if inbound is None or inbound.status is not InboundStatus.RECEIVED:
             return inbound.outcome if inbound and inbound.outcome else Outcome.DUPLICATE
-        since = at - timedelta(seconds=routing.rate.window_seconds)
-        recent = uow.mail.recent_from(mail.from_address, since)
         automatic = automatic_reason(mail, own_addresses=routing.support,
                                      recent_from_sender=recent, rate=routing.rate)
         ticket = _thread(uow, mail, routing)
@@ -275,7 +288,7 @@ def _open(uow: UnitOfWork, tools_intake: IntakeTools, mail: ParsedMail, prepared
                     channel=Channel.EMAIL,
                     team_id=routing.team_for((*mail.to, *mail.cc)), custom_fields=fields)
     detail = write_new_ticket(uow, MAIL_INTAKE, new, prepared.read, at,
-                              channel_meta=prepared.meta)
+                              channel_meta=prepared.meta, with_sla=False)
     message = detail.messages[0]
     assert message.id is not None
     uow.mail.add_attachments(message.id, prepared.attachments)

@@ -4,18 +4,26 @@ administrators; what is not set falls back to the desk's, then to the built-in w
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from hubdesk.domain.agents import Agent, Team
 from hubdesk.domain.errors import NotFound, ValidationFailed
+from hubdesk.domain.events import ActorKind
 from hubdesk.domain.mail_templates import (
     BUILT_IN,
+    REPLY_BODY,
+    SAMPLE_VALUES,
+    Composed,
     MailKind,
     MailTemplate,
     check_may_manage,
+    compose,
+    sample,
 )
-from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.domain.rules.templates import ticket_values
+from hubdesk.html import sanitise_template_html
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -39,13 +47,73 @@ def set_template(uows: UnitOfWorkFactory, actor: Agent, template: MailTemplate, 
                  now: datetime) -> MailTemplate:
     """Store ``template`` for its team (or the desk), replacing the one set before."""
     check_may_manage(actor)
+    template = sanitised(template)
     with uows() as uow:
-        if template.team_id is not None and not uow.structure.team_exists(template.team_id):
-            raise ValidationFailed(f"team {template.team_id} does not exist",
-                                   {"team_id": "unknown"})
+        _check_team(uow, template)
         uow.mail_templates.save(template, now)
         uow.commit()
     return template
+
+
+def _check_team(uow: UnitOfWork, template: MailTemplate) -> None:
+    if template.team_id is not None and not uow.structure.team_exists(template.team_id):
+        raise ValidationFailed(f"team {template.team_id} does not exist",
+                               {"team_id": "unknown"})
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An unsaved template as a customer would read it, filled from ``ticket_id`` (the team's
+    latest ticket, or the desk's) or, with none, from the built-in sample values."""
+
+    template: MailTemplate
+    composed: Composed
+    ticket_id: int | None
+
+
+def preview_template(uows: UnitOfWorkFactory, actor: Agent,
+                     template: MailTemplate) -> Preview:
+    """``template`` checked and sanitised as saving would, then filled without storing it:
+    from the team's latest ticket (its customer, and for a reply the latest public answer on
+    it and who wrote it) when there is one, else from the sample values."""
+    check_may_manage(actor)
+    template = sanitised(template)
+    with uows(write=False) as uow:
+        _check_team(uow, template)
+        ticket_id = uow.mail_templates.recent_ticket(template.team_id)
+        ticket = uow.tickets.get(ticket_id) if ticket_id is not None else None
+        requester = uow.customers.get(ticket.requester_id) if ticket is not None else None
+        if ticket is None or ticket.id is None or requester is None:
+            return Preview(template, sample(template), None)
+        agent_name, words = _latest_answer(uow, ticket.id) \
+            if template.kind is MailKind.REPLY else (None, None)
+    values = {**ticket_values(ticket.id, ticket.subject, ticket.status.value,
+                              ticket.priority.value, requester.name, agent_name or actor.name),
+              REPLY_BODY: words or SAMPLE_VALUES[REPLY_BODY]}
+    return Preview(template, compose(template, ticket.id, values), ticket.id)
+
+
+def _latest_answer(uow: UnitOfWork, ticket_id: int) -> tuple[str | None, str | None]:
+    """Who wrote the ticket's latest public answer, and its words."""
+    answers = [m for m in uow.tickets.messages(ticket_id)
+               if m.public and m.author.kind is ActorKind.AGENT and m.author.id is not None]
+    if not answers:
+        return None, None
+    author = answers[-1].author.id
+    assert author is not None
+    return uow.agents.names([author]).get(author), answers[-1].body
+
+
+def sanitised(template: MailTemplate) -> MailTemplate:
+    """``template`` with its HTML body sanitised (`html.py`), checked again as the domain
+    checks every template; refused when sanitising leaves nothing of it."""
+    if template.html is None:
+        return template
+    clean = sanitise_template_html(template.html)
+    if not clean.strip():
+        raise ValidationFailed("html: nothing is left of the HTML once scripts, images and "
+                               "other unsafe parts are removed", {"html": "nothing left"})
+    return replace(template, html=clean)
 
 
 def reset_template(uows: UnitOfWorkFactory, actor: Agent, kind: MailKind,
@@ -71,6 +139,9 @@ class MailTemplateUseCases:
     def set(self, actor: Agent, template: MailTemplate, *,
             now: datetime | None = None) -> MailTemplate:
         return set_template(self._uows, actor, template, now=now or self._clock())
+
+    def preview(self, actor: Agent, template: MailTemplate) -> Preview:
+        return preview_template(self._uows, actor, template)
 
     def reset(self, actor: Agent, kind: MailKind, team_id: int | None) -> None:
         reset_template(self._uows, actor, kind, team_id)

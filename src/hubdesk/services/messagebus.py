@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from hubdesk.domain.events import EventKind, TicketEvent
 from hubdesk.domain.intake import Arrival
@@ -38,6 +38,7 @@ from hubdesk.services.ports import UnitOfWork
 # A handler that records events of its own triggers further handlers; this bounds a loop of
 # handlers answering each other, which is a wiring bug, not something to run forever.
 MAX_EVENTS_PER_CHANGE = 200
+T = TypeVar("T")
 
 
 StoredWork = Callable[[], None]
@@ -54,6 +55,14 @@ class EventContext:
     ticket: Ticket
     arrival: Arrival | None = None
     stored: list[StoredWork] = field(default_factory=list)
+    _read: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, key: str, read: Callable[[], T]) -> T:
+        """``read()``, called once per change however many of its events need it: for what
+        the change itself does not alter (the desk's SLA policies, say)."""
+        if key not in self._read:
+            self._read[key] = read()
+        return cast(T, self._read[key])
 
     def when_stored(self, work: StoredWork) -> None:
         """Run ``work`` once the ticket is written (``ticket.id`` is set by then): now, or

@@ -123,14 +123,17 @@ def _why_waiting(uow: UnitOfWork, settings: RoutingSettings, decision: RoutingDe
 
 
 def route_in(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState, customer_tier: str,
-             now: datetime, *, mode: str = "push") -> tuple[RoutingDecision, int]:
+             now: datetime, *, mode: str = "push",
+             first_contact: bool = False) -> tuple[RoutingDecision, int]:
     """Decide for an unassigned ticket inside the caller's transaction; a chosen agent's
     units are taken and ``state`` says where the ticket stands. The ticket itself is not
-    assigned here (see `assign_routed`)."""
+    assigned here (see `assign_routed`). ``first_contact``: the customer was created with
+    this ticket, so there is no previous agent or exclusion to read."""
     settings = settings_in(uow)
     needs = requirements_for(uow, settings,
                              waiting_of(ticket, customer_tier, escalated_tier(uow, ticket)),
-                             state.difficult, now)
+                             state.difficult, now, with_previous=not first_contact,
+                             excluded=frozenset() if first_contact else None)
     decision, cost = _choose_and_claim(uow, available_roster(uow, settings, now), settings,
                                        needs, now, mode)
     state.relaxations = list(needs.relaxations)
@@ -185,7 +188,8 @@ def route_on_arrival(event: TicketEvent, context: EventContext) -> None:
     tier = arrival.sender.tier.value if arrival is not None else "standard"
     state = TicketRoutingState(ticket_id=0, difficult=is_difficult(
         arrival.triage if arrival is not None else None))
-    decision, _ = route_in(uow, ticket, state, tier, event.at)
+    decision, _ = route_in(uow, ticket, state, tier, event.at,
+                           first_contact=arrival is not None and arrival.first_contact)
     if decision.agent_id is not None:
         assign_routed(ticket, decision.agent_id, Actor.system(), event.at)
 

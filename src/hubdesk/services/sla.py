@@ -105,10 +105,11 @@ def keep_clocks(event: TicketEvent, context: EventContext) -> None:
     """Move the ticket's clocks for ``event`` and store them, in the change's transaction."""
     uow, ticket = context.uow, context.ticket
     assert ticket.id is not None
-    clocks = uow.sla.clocks(ticket.id)  # the change holds the ticket's row lock
+    # The change holds the ticket's row lock; a ticket just created has no clocks yet.
+    clocks = [] if event.kind is EventKind.CREATED else uow.sla.clocks(ticket.id)
     if not clocks and event.kind in (EventKind.REPLIED, EventKind.MERGED_INTO):
         return
-    setup = SlaSetup.load(uow)
+    setup = context.once("sla_setup", lambda: SlaSetup.load(uow))  # once per change
     if not setup.policies and not clocks:
         return
     rules = setup.rules(uow, ticket, clocks,

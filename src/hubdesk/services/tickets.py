@@ -147,24 +147,27 @@ def _index(uow: UnitOfWork, ticket_id: int, *parts: str | None) -> None:
         uow.tickets.index_text(ticket_id, text)
 
 
-def _resolve_requester(uow: UnitOfWork, new: NewTicket, at: datetime) -> Customer:
+def _resolve_requester(uow: UnitOfWork, new: NewTicket, at: datetime
+                       ) -> tuple[Customer, bool]:
+    """The requester, and whether they were created just now (first seen)."""
     if new.requester_id is not None:
         customer = uow.customers.get(new.requester_id)
         if customer is None:
             raise ValidationFailed(f"customer {new.requester_id} does not exist",
                                    {"requester.id": "unknown customer"})
-        return customer
+        return customer, False
     if not new.requester_email:
         raise ValidationFailed("say who is asking: give the requester's e-mail or id",
                                {"requester": "missing"})
     identity = Identity(IdentityKind.EMAIL,
                         normalise_identity(IdentityKind.EMAIL, new.requester_email))
     customer = uow.customers.find_by_identity(identity)
-    if customer is None:
-        name = (new.requester_name or "").strip() or display_name_from_email(identity.value)
-        customer = Customer(id=None, name=name[:200], identities=[identity])
-        uow.customers.add(customer, at)
-    return customer
+    if customer is not None:
+        return customer, False
+    name = (new.requester_name or "").strip() or display_name_from_email(identity.value)
+    customer = Customer(id=None, name=name[:200], identities=[identity])
+    uow.customers.add(customer, at)
+    return customer, True
 
 
 def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,
@@ -237,10 +240,13 @@ def _create(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, key: str | No
 
 def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadText,
                      at: datetime, claim: tuple[int, str, str] | None = None, *,
-                     channel_meta: dict[str, Any] | None = None) -> TicketDetail:
+                     channel_meta: dict[str, Any] | None = None,
+                     with_sla: bool = True) -> TicketDetail:
     """Write a new ticket with its first message in ``uow``'s transaction (``new`` already
     masked and ``read`` already triaged, outside it). Channels that must record more in the
-    same transaction (e-mail) call this; everyone else calls `open_ticket`."""
+    same transaction (e-mail) call this; everyone else calls `open_ticket`. Without
+    ``with_sla`` the detail's clocks are not read back (a caller that shows nobody the
+    detail)."""
     subject = clean_subject(new.subject)
     body = clean_body(read.body)
     tags = normalise_tags(new.tags)
@@ -249,7 +255,7 @@ def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadTe
         team_id = min(actor.team_ids)  # a representative's ticket lands in their own queue
     if team_id is not None and not uow.structure.team_exists(team_id):
         raise ValidationFailed(f"team {team_id} does not exist", {"team_id": "unknown"})
-    requester = _resolve_requester(uow, new, at)
+    requester, first_contact = _resolve_requester(uow, new, at)
     assert requester.id is not None
     result = (weigh_customer_tier(read.result, requester.tier.value)
               if read.result is not None else None)
@@ -267,7 +273,7 @@ def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadTe
     if result is not None:
         data["triage"] = triage_event_data(result, applied)
     ticket.record(author, EventKind.CREATED, at, data=data)
-    once_stored = uow.bus.handle(uow, ticket, Arrival(requester, result))
+    once_stored = uow.bus.handle(uow, ticket, Arrival(requester, result, first_contact))
     message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                       body=body, created_at=at,
                       body_html=read.body_html,
@@ -286,7 +292,7 @@ def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadTe
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
     return TicketDetail(ticket=ticket, requester=requester, messages=[message],
-                        sla=clock_views(uow, ticket, at))
+                        sla=clock_views(uow, ticket, at) if with_sla else [])
 
 
 def load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from hubdesk.domain.mail import (
@@ -42,6 +43,11 @@ def _delivery(row: Row[Any]) -> OutboundMail:
         next_attempt_at=row.next_attempt_at, last_error=row.last_error, sent_at=row.sent_at)
 
 
+def _recent(sender: str, since: datetime) -> Select[int]:
+    return (select(func.count()).select_from(t.mail_inbound)
+            .where(t.mail_inbound.c.sender == sender, t.mail_inbound.c.received_at >= since))
+
+
 class SqlMailRepository:
     def __init__(self, connection: Connection) -> None:
         self.db = connection
@@ -50,18 +56,23 @@ class SqlMailRepository:
 
     def add_inbound(self, inbound: Inbound) -> Inbound | None:
         """Store ``inbound``; None when a message with its dedupe key is already stored.
-        A savepoint keeps the caller's transaction usable after the duplicate."""
-        try:
-            with self.db.begin_nested():
-                inbound.id = self.db.execute(insert(t.mail_inbound).values(
-                    dedupe_key=inbound.dedupe_key, raw_sha256=inbound.raw_sha256,
-                    size=inbound.size, source=inbound.source, envelope=inbound.envelope,
-                    sender=inbound.sender, status=inbound.status.value,
-                    attempts=inbound.attempts, received_at=inbound.received_at)
-                    .returning(t.mail_inbound.c.id)).scalar_one()
-        except IntegrityError:
-            return None
-        return inbound
+        One statement (the duplicate is skipped by the database, not raised), so the
+        caller's transaction stays usable and no savepoint costs two more round trips on
+        the path every received message takes."""
+        inbound.id = self.db.execute(
+            self._insert(t.mail_inbound).values(
+                dedupe_key=inbound.dedupe_key, raw_sha256=inbound.raw_sha256,
+                size=inbound.size, source=inbound.source, envelope=inbound.envelope,
+                sender=inbound.sender, status=inbound.status.value,
+                attempts=inbound.attempts, received_at=inbound.received_at)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(t.mail_inbound.c.id)).scalar_one_or_none()
+        return inbound if inbound.id is not None else None
+
+    def _insert(self, table: Table) -> Any:
+        """The dialect's INSERT, which can skip a row whose unique key is taken."""
+        dialect = postgresql if self.db.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
 
     def inbound(self, inbound_id: int, *, for_update: bool = False) -> Inbound | None:
         query = select(t.mail_inbound).where(t.mail_inbound.c.id == inbound_id)
@@ -69,6 +80,17 @@ class SqlMailRepository:
             query = query.with_for_update()
         row = self.db.execute(query).first()
         return _inbound(row) if row else None
+
+    def inbound_to_file(self, inbound_id: int, sender: str, since: datetime
+                        ) -> tuple[Inbound | None, int]:
+        recent = _recent(sender, since).scalar_subquery().label("recent_from_sender")
+        query = select(t.mail_inbound, recent).where(t.mail_inbound.c.id == inbound_id)
+        if self.db.dialect.name != "sqlite":
+            query = query.with_for_update(of=t.mail_inbound)
+        row = self.db.execute(query).first()
+        if row is None:
+            return None, self.recent_from(sender, since)
+        return _inbound(row), int(row.recent_from_sender)
 
     def save_inbound(self, inbound: Inbound) -> None:
         self.db.execute(update(t.mail_inbound).where(t.mail_inbound.c.id == inbound.id).values(
@@ -99,22 +121,17 @@ class SqlMailRepository:
             .where(t.mail_inbound.c.status == InboundStatus.QUARANTINED.value)).scalar_one())
 
     def recent_from(self, sender: str, since: datetime) -> int:
-        return int(self.db.execute(
-            select(func.count()).select_from(t.mail_inbound)
-            .where(t.mail_inbound.c.sender == sender,
-                   t.mail_inbound.c.received_at >= since)).scalar_one())
+        return int(self.db.execute(_recent(sender, since)).scalar_one())
 
     # --- Message-IDs ---------------------------------------------------------------------
 
     def remember_message_id(self, message_id: str, ticket_id: int, direction: str,
                             at: datetime) -> None:
-        key = message_id_key(message_id)
-        exists = self.db.execute(select(t.mail_message_ids.c.id)
-                                 .where(t.mail_message_ids.c.key == key)).first()
-        if exists is None:
-            self.db.execute(insert(t.mail_message_ids).values(
-                key=key, message_id=message_id[:998], ticket_id=ticket_id,
-                direction=direction, created_at=at))
+        """Keep the first ticket a Message-ID was seen on (one statement: a known one is
+        skipped by the database)."""
+        self.db.execute(self._insert(t.mail_message_ids).values(
+            key=message_id_key(message_id), message_id=message_id[:998], ticket_id=ticket_id,
+            direction=direction, created_at=at).on_conflict_do_nothing(index_elements=["key"]))
 
     def ticket_for_message_ids(self, message_ids: tuple[str, ...]) -> int | None:
         """The ticket of the first of ``message_ids`` (nearest first) that is known."""

@@ -14,7 +14,7 @@ _m = t.mail_templates.c
 
 
 def _template(row: Row[Any]) -> MailTemplate:
-    return MailTemplate(MailKind(row.kind), row.subject, row.body, row.team_id)
+    return MailTemplate(MailKind(row.kind), row.subject, row.body, row.team_id, row.html)
 
 
 def _of(team_id: int | None) -> ColumnElement[bool]:
@@ -35,8 +35,15 @@ class SqlMailTemplateRepository:
         return [_template(row) for row in self.db.execute(select(t.mail_templates)
                                                           .where(where))]
 
+    def recent_ticket(self, team_id: int | None) -> int | None:
+        query = select(t.tickets.c.id).order_by(t.tickets.c.id.desc()).limit(1)
+        if team_id is not None:
+            query = query.where(t.tickets.c.team_id == team_id)
+        return self.db.execute(query).scalar_one_or_none()
+
     def save(self, template: MailTemplate, at: datetime) -> None:
-        values = {"subject": template.subject, "body": template.body, "updated_at": at}
+        values = {"subject": template.subject, "body": template.body, "html": template.html,
+                  "updated_at": at}
         changed = self.db.execute(update(t.mail_templates).where(
             _of(template.team_id), _m.kind == template.kind.value).values(values)).rowcount
         if not changed:

@@ -645,6 +645,7 @@ mail_templates = Table(
     Column("kind", String(32), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("body", Text, nullable=False),
+    Column("html", Text, nullable=True),  # sanitised; NULL: the HTML part is made from body
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("team_id", "kind", name="uq_mail_templates_team_id_kind"),
     Index("ix_mail_templates_desk_kind", "kind", unique=True,

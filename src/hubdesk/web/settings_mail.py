@@ -20,7 +20,7 @@ from hubdesk.domain.mail_templates import (
     chosen,
     sample,
 )
-from hubdesk.services.mail_templates import TemplatesScreen
+from hubdesk.services.mail_templates import Preview, TemplatesScreen
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors, refused
@@ -36,10 +36,16 @@ def _team(value: object) -> int | None:
     return int(text) if text.isdigit() and len(text) < 19 else None
 
 
+def _template(kind: MailKind, form: FormData, team_id: int | None) -> MailTemplate:
+    return MailTemplate(kind, str(form.get("subject") or ""), str(form.get("body") or ""),
+                        team_id, str(form.get("html") or "") or None)
+
+
 def _forms(screen: TemplatesScreen, team_id: int | None, failed: MailKind | None,
-           form: FormData | None) -> list[dict[str, Any]]:
-    """Each kind's form: what is typed (after a refusal), else the scope's own template, else
-    the one in effect; and which applies, as a customer would read it."""
+           form: FormData | None, previewed: Preview | None = None) -> list[dict[str, Any]]:
+    """Each kind's form: what is typed (after a refusal or a preview), else the scope's own
+    template, else the one in effect; and which applies, as a customer would read it, or the
+    typed one when it was previewed."""
     stored = {(t.team_id, t.kind): t for t in screen.stored}
     forms = []
     for kind in MailKind:
@@ -48,19 +54,21 @@ def _forms(screen: TemplatesScreen, team_id: int | None, failed: MailKind | None
         source = ("set here" if own else "the desk's" if (None, kind) in stored
                   else "built in")
         shown = own or effective
-        values = {"subject": shown.subject, "body": shown.body}
-        if kind is failed and form is not None:
-            values = {"subject": str(form.get("subject") or ""),
-                      "body": str(form.get("body") or "")}
+        values = {"subject": shown.subject, "body": shown.body, "html": shown.html or ""}
+        typed = previewed.template.kind if previewed is not None else failed
+        if kind is typed and form is not None:
+            values = {name: str(form.get(name) or "") for name in ("subject", "body", "html")}
+        mine = previewed if previewed is not None and previewed.template.kind is kind else None
         forms.append({"kind": kind, "title": TITLES[kind], "own": own is not None,
-                      "source": source, "values": values, "preview": sample(effective),
-                      "placeholders": BODY_PLACEHOLDERS[kind]})
+                      "source": source, "values": values,
+                      "preview": mine.composed if mine else sample(effective),
+                      "previewed": mine, "placeholders": BODY_PLACEHOLDERS[kind]})
     return forms
 
 
 async def _page(request: Request, agent: Agent, team_id: int | None, *,
                 failed: MailKind | None = None, error: DomainError | None = None,
-                form: FormData | None = None) -> Response:
+                form: FormData | None = None, previewed: Preview | None = None) -> Response:
     try:
         screen = await run_in_threadpool(app_of(request).mail_templates.screen, agent)
     except PermissionDenied as denied:
@@ -72,8 +80,8 @@ async def _page(request: Request, agent: Agent, team_id: int | None, *,
     return render(request, "settings_mail.html", error.status if error else 200, agent=agent,
                   teams=sorted(screen.teams, key=lambda t: t.name), team_id=team_id,
                   team_name=teams.get(team_id) if team_id else None, failed=failed,
-                  forms=_forms(screen, team_id, failed, form),
-                  errors=place_errors(error, ["subject", "body"]) if error else {})
+                  forms=_forms(screen, team_id, failed, form, previewed),
+                  errors=place_errors(error, ["subject", "body", "html"]) if error else {})
 
 
 def _back(team_id: int | None) -> Response:
@@ -91,13 +99,26 @@ async def save_template(request: Request, kind: MailKind, form: FormDep,
                         agent: AgentDep) -> Response:
     team_id = _team(form.get("team_id"))
     try:
-        template = MailTemplate(kind, str(form.get("subject") or ""),
-                                str(form.get("body") or ""), team_id)
+        template = _template(kind, form, team_id)
         await run_in_threadpool(app_of(request).mail_templates.set, agent, template)
     except DomainError as error:
         return await _page(request, agent, team_id, failed=kind, error=error, form=form)
     flash(request, "ok", f"{TITLES[kind]} saved.")
     return _back(team_id)
+
+
+@router.post("/settings/mail/{kind}/preview")
+async def preview_template(request: Request, kind: MailKind, form: FormDep,
+                           agent: AgentDep) -> Response:
+    """The typed template as a customer would read it, nothing saved; refused as saving
+    would refuse it."""
+    team_id = _team(form.get("team_id"))
+    try:
+        previewed = await run_in_threadpool(app_of(request).mail_templates.preview, agent,
+                                            _template(kind, form, team_id))
+    except DomainError as error:
+        return await _page(request, agent, team_id, failed=kind, error=error, form=form)
+    return await _page(request, agent, team_id, form=form, previewed=previewed)
 
 
 @router.post("/settings/mail/{kind}/reset")

@@ -136,7 +136,8 @@ def test_the_api_names_what_it_refuses_and_replaces_and_resets_one_template(
                 "team_id": billing, "subject": "Solved", "body": text}).status_code == 200
         listed = client.get("/api/v1/mail/templates", headers=manager.headers).json()
         assert listed["templates"] == [{"kind": "solved", "team_id": billing,
-                                        "subject": "Solved", "body": "Second words"}]
+                                        "subject": "Solved", "body": "Second words",
+                                        "html": None}]
         assert {t["kind"] for t in listed["built_in"]} == {"acknowledgement", "reply",
                                                            "solved"}
         assert client.delete(f"{url}?team_id={billing}",
@@ -185,5 +186,172 @@ def test_a_manager_sets_and_resets_a_teams_words_in_the_console(mail_hub: Hub) -
     with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
         sign_in(client, coordinator.agent)
         assert client.get("/settings/mail").status_code == 403
+    with mail_hub.uows(write=False) as uow:
+        assert uow.mail_templates.all() == []
+
+
+UNSAFE_HTML = (
+    '<p onclick="steal()" style="color:#036;position:fixed;background:url(https://t.test/p)">'
+    'Hello <b>{{ customer.name }}</b>,</p><script>steal()</script>'
+    '<img src="https://tracker.test/pixel.gif"><a href="javascript:steal()">click</a>'
+    '<a href="https://help.example.com/faq">FAQ</a><form action="https://x.test">'
+    '<input name="card"></form><iframe src="https://x.test"></iframe>')
+SAFE_HTML = ('<p style="color:#036">Hello <b>{{ customer.name }}</b>,</p>'
+             '<a rel="noopener noreferrer">click</a>'
+             '<a href="https://help.example.com/faq" rel="noopener noreferrer">FAQ</a>')
+
+
+def test_an_html_template_is_sanitised_when_saved_and_sent_as_the_html_part(
+        mail_hub: Hub, sink: Sink) -> None:
+    manager = factories.staff(mail_hub, Role.MANAGER)
+    url = "/api/v1/mail/templates/acknowledgement"
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        inside_a_tag = client.put(url, headers=manager.headers, json={
+            "subject": "Got it", "body": "Hello",
+            "html": '<a href="https://x.test/?n={{ customer.name }}">x</a>'})
+        assert inside_a_tag.status_code == 422
+        assert "html: placeholders may stand in the text only" in inside_a_tag.json()["detail"]
+        nothing_left = client.put(url, headers=manager.headers, json={
+            "subject": "Got it", "body": "Hello", "html": "<script>steal()</script>"})
+        assert nothing_left.status_code == 422 and "html:" in nothing_left.json()["detail"]
+        saved = client.put(url, headers=manager.headers, json={
+            "subject": "Got it", "body": "Hello {{ customer.name }}", "html": UNSAFE_HTML})
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["html"] == SAFE_HTML
+    with mail_hub.uows(write=False) as uow:
+        [stored] = uow.mail_templates.all()
+    assert stored.html == SAFE_HTML  # no raw HTML is ever stored
+
+    take(mail_hub.app, corpus.plain(sender='"Bob <b>& Co</b>" <bob@example.com>',
+                                    message_id="<h1@example.com>"), source="test")
+    [ack] = _sent(mail_hub, sink)
+    assert _text(ack).startswith("Hello Bob <b>& Co</b>\n\n")
+    sent_html = ack.get_body(("html",)).get_content()
+    assert '<p style="color:#036">Hello <b>Bob &lt;b&gt;&amp; Co&lt;/b&gt;</b>,</p>' in sent_html
+    assert 'href="https://help.example.com/faq"' in sent_html
+    for unsafe in ("script", "onclick", "javascript:", "<img", "tracker.test", "<form",
+                   "<iframe", "position", "url("):
+        assert unsafe not in sent_html
+
+
+def test_the_console_saves_a_sanitised_html_body_and_shows_it_in_a_sandbox(
+        mail_hub: Hub) -> None:
+    manager = factories.staff(mail_hub, Role.MANAGER, with_password=True)
+    page = "/settings/mail"
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        sign_in(client, manager.agent)
+        refused = post_form(client, "/settings/mail/solved", {
+            "team_id": "", "subject": "Solved", "body": "Bye",
+            "html": "<p title='{{ customer.name }}'>Bye</p>"}, page=page)
+        assert refused.status_code == 422
+        assert 'id="mail-solved-html-error"' in refused.text
+        assert "<p title='{{ customer.name }}'>Bye</p>" in html.unescape(refused.text)
+        saved = post_form(client, "/settings/mail/solved", {
+            "team_id": "", "subject": "Solved", "body": "Bye",
+            "html": '<p>Bye <b>{{ customer.first_name }}</b></p><img src="https://t.test/p">'
+                    "<script>x()</script>"}, page=page)
+        assert saved.status_code == 200 and "saved" in saved.text
+        [frame] = [line for line in saved.text.splitlines()
+                   if 'title="The HTML part of solved notice"' in line]
+        assert '<iframe class="mail-preview" sandbox=""' in frame
+        assert "srcdoc=\"&lt;!doctype html&gt;&lt;html&gt;&lt;body&gt;&lt;p&gt;Bye " \
+               "&lt;b&gt;Ann&lt;/b&gt;&lt;/p&gt;" in frame
+    with mail_hub.uows(write=False) as uow:
+        [stored] = uow.mail_templates.all()
+    assert stored.html == "<p>Bye <b>{{ customer.first_name }}</b></p>"
+
+
+def test_the_api_previews_an_unsaved_template_on_the_teams_latest_ticket(
+        mail_hub: Hub) -> None:
+    billing = _billing_team(mail_hub)
+    manager = factories.staff(mail_hub, Role.MANAGER)
+    url = "/api/v1/mail/templates/preview"
+    reply = {"kind": "reply", "team_id": billing, "subject": "About {{ ticket.subject }}",
+             "body": "Hi {{ customer.first_name }},\n\n{{ reply.body }}\n\n{{ agent.name }}",
+             "html": "<p>Hi <b>{{ customer.first_name }}</b>,</p><p>{{ reply.body }}</p>"
+                     "<script>x()</script>"}
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        # No ticket in the team yet: the built-in sample values.
+        sampled = client.post(url, headers=manager.headers, json=reply)
+        assert sampled.status_code == 200, sampled.text
+        assert sampled.json()["ticket_id"] is None
+        assert sampled.json()["subject"] == "About Printer out of toner [#1234]"
+        assert sampled.json()["text"].startswith(
+            "Hi Ann,\n\nA new cartridge is on its way; it should arrive tomorrow.\n\n")
+
+        take(mail_hub.app, corpus.plain(to=BILLING, subject="Invoice <twice>",
+                                        sender='"Zoë <Z>" <zoe@example.com>',
+                                        message_id="<p1@example.com>"), source="test")
+        take(mail_hub.app, corpus.plain(subject="Not billing", message_id="<p2@example.com>"),
+             source="test")
+        ticket = _ticket_of(mail_hub, "<p1@example.com>")
+        admin = factories.staff(mail_hub, Role.ADMIN).agent
+        mail_hub.app.tickets.reply(admin, ticket, "Refunded <both>.")
+        mail_hub.app.tickets.reply(admin, ticket, "internal only", public=False)
+
+        previewed = client.post(url, headers=manager.headers, json=reply).json()
+        assert previewed["ticket_id"] == ticket
+        assert previewed["subject"] == f"About Invoice <twice> [#{ticket}]"
+        assert previewed["text"].startswith(
+            f"Hi Zoë,\n\nRefunded <both>.\n\n{admin.name}\n\nTicket #{ticket}.")
+        assert "<p>Hi <b>Zoë</b>,</p><p>Refunded &lt;both&gt;.</p>" in previewed["html"]
+        assert "script" not in previewed["html"]
+        assert previewed["template"]["html"] == \
+            "<p>Hi <b>{{ customer.first_name }}</b>,</p><p>{{ reply.body }}</p>"
+        desk = client.post(url, headers=manager.headers,
+                           json={**reply, "kind": "acknowledgement", "team_id": None,
+                                 "subject": "{{ ticket.subject }}", "html": None,
+                                 "body": "Dear {{ customer.name }}"}).json()
+        assert desk["subject"].startswith("Not billing [#") and desk["ticket_id"] != ticket
+        assert desk["text"].startswith("Dear Ann")
+
+        for wrong, field in [({"html": '<a href="https://x.test/{{ ticket.id }}">x</a>'},
+                              "html"),
+                             ({"body": "{{ customer.email }}"}, "body"),
+                             ({"subject": "{{ reply.body }}"}, "subject"),
+                             ({"team_id": 999_999}, "team_id")]:
+            refused = client.post(url, headers=manager.headers, json={**reply, **wrong})
+            assert refused.status_code == 422, wrong
+            assert [e["field"] for e in refused.json()["errors"]] == [field]
+        coordinator = factories.staff(mail_hub, Role.COORDINATOR)
+        assert client.post(url, headers=coordinator.headers, json=reply).status_code == 403
+        for method in ("PUT", "DELETE"):  # "preview" is no kind of template
+            wrong_method = client.request(method, url, headers=manager.headers, json=reply)
+            assert wrong_method.status_code == 405
+            assert wrong_method.headers["allow"] == "POST"
+    with mail_hub.uows(write=False) as uow:
+        assert uow.mail_templates.all() == []  # a preview stores nothing
+
+
+def test_the_console_previews_the_typed_template_without_saving_it(mail_hub: Hub) -> None:
+    manager = factories.staff(mail_hub, Role.MANAGER, with_password=True)
+    page = "/settings/mail"
+    typed = {"team_id": "", "subject": "Solved: {{ ticket.subject }}",
+             "body": "Bye {{ customer.first_name }}",
+             "html": '<p onclick="x()">Bye <i>{{ customer.first_name }}</i></p>'}
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client:
+        sign_in(client, manager.agent)
+        shown = post_form(client, "/settings/mail/solved/preview", typed, page=page)
+        assert shown.status_code == 200
+        text = html.unescape(shown.text)
+        assert "Preview, not saved" in text and "with example values" in text
+        assert "Solved: Printer out of toner [#1234]" in text
+        assert typed["html"] in text  # the form keeps what was typed
+        [frame] = [line for line in shown.text.splitlines()
+                   if 'title="The HTML part of solved notice"' in line]
+        assert 'sandbox=""' in frame
+        assert "&lt;p&gt;Bye &lt;i&gt;Ann&lt;/i&gt;&lt;/p&gt;" in frame  # sanitised, escaped
+
+        take(mail_hub.app, corpus.plain(sender='"Bea Lu" <bea@example.com>',
+                                        message_id="<c1@example.com>"), source="test")
+        ticket = _ticket_of(mail_hub, "<c1@example.com>")
+        filled = html.unescape(post_form(client, "/settings/mail/solved/preview", typed,
+                                         page=page).text)
+        assert f"filled from ticket #{ticket}" in filled and "Bye Bea" in filled
+
+        refused = post_form(client, "/settings/mail/solved/preview",
+                            {**typed, "html": "<p title='{{ customer.name }}'>x</p>"}, page=page)
+        assert refused.status_code == 422
+        assert 'id="mail-solved-html-error"' in refused.text
     with mail_hub.uows(write=False) as uow:
         assert uow.mail_templates.all() == []

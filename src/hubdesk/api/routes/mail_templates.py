@@ -9,10 +9,12 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from hubdesk.api.deps import AgentDep, AppDep, QueryId
+from hubdesk.api.problems import problem
 from hubdesk.api.routes.macros import SHOWS_SOMETHING
 from hubdesk.api.schemas import Id, Strict, problem_responses
 from hubdesk.domain.mail_templates import (
     BODY_PLACEHOLDERS,
+    MAX_HTML,
     MAX_SUBJECT,
     MailKind,
     MailTemplate,
@@ -34,8 +36,15 @@ class MailTemplateIn(Strict):
                                   description="the ticket's token [#id] is added when missing")]
     body: Annotated[str, Field(
         min_length=1, max_length=MAX_TEMPLATE, pattern=SHOWS_SOMETHING,
-        description=f"plain text; the HTML part is made from it. Placeholders {_PLACEHOLDERS}"
+        description=f"plain text, the text part. Placeholders {_PLACEHOLDERS}"
                     " (reply.body not named in a reply's text: the agent's words come first)")]
+    html: Annotated[str | None, Field(
+        default=None, max_length=MAX_HTML,
+        description="the HTML part's body, optional (null or blank: the HTML part is made "
+                    "from the text). Sanitised when saved: formatting, absolute links and a "
+                    "few inline styles are kept; scripts, event handlers, forms, images and "
+                    "javascript: links are removed. Placeholders as in body, in the text "
+                    "only (not inside a tag); their values are HTML-escaped")] = None
 
 
 class MailTemplateOut(BaseModel):
@@ -43,11 +52,12 @@ class MailTemplateOut(BaseModel):
     team_id: int | None
     subject: str
     body: str
+    html: str | None = Field(description="the sanitised HTML body; null: made from the text")
 
     @classmethod
     def of(cls, template: MailTemplate) -> MailTemplateOut:
         return cls(kind=template.kind.value, team_id=template.team_id,
-                   subject=template.subject, body=template.body)
+                   subject=template.subject, body=template.body, html=template.html)
 
 
 class MailTemplatesOut(BaseModel):
@@ -64,12 +74,45 @@ def list_templates(app: AppDep, agent: AgentDep) -> MailTemplatesOut:
                             built_in=[MailTemplateOut.of(t) for t in screen.built_in.values()])
 
 
+@router.api_route("/mail/templates/preview", methods=["PUT", "DELETE"],
+                  include_in_schema=False)
+def preview_takes_post_only() -> Response:
+    """``preview`` is no kind of template: only posting to it means anything."""
+    return problem(405, "a preview is made with POST", headers={"Allow": "POST"})
+
+
 @router.put("/mail/templates/{kind}", response_model=MailTemplateOut)
 def set_template(kind: MailKind, body: MailTemplateIn, app: AppDep,
                  agent: AgentDep) -> MailTemplateOut:
     """Set the team's (or the desk's) template of this kind, replacing the one before."""
-    template = MailTemplate(kind, body.subject, body.body, body.team_id)
+    template = MailTemplate(kind, body.subject, body.body, body.team_id, body.html)
     return MailTemplateOut.of(app.mail_templates.set(agent, template))
+
+
+class PreviewIn(MailTemplateIn):
+    kind: MailKind
+
+
+class PreviewOut(BaseModel):
+    subject: str
+    text: str
+    html: str = Field(description="the whole HTML part, as sent: show it only sandboxed")
+    ticket_id: int | None = Field(description="the ticket it was filled from: the team's "
+                                              "latest (the desk's, for the desk); null: the "
+                                              "built-in sample values")
+    template: MailTemplateOut = Field(description="the template as saving would store it "
+                                                  "(its HTML sanitised)")
+
+
+@router.post("/mail/templates/preview", response_model=PreviewOut)
+def preview_template(body: PreviewIn, app: AppDep, agent: AgentDep) -> PreviewOut:
+    """How the unsaved template reads: checked as saving would check it (422 naming the
+    field), nothing stored."""
+    preview = app.mail_templates.preview(agent, MailTemplate(
+        body.kind, body.subject, body.body, body.team_id, body.html))
+    mail = preview.composed
+    return PreviewOut(subject=mail.subject, text=mail.text, html=mail.html,
+                      ticket_id=preview.ticket_id, template=MailTemplateOut.of(preview.template))
 
 
 @router.delete("/mail/templates/{kind}", status_code=204, response_class=Response)

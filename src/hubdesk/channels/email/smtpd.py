@@ -35,8 +35,10 @@ FILING_THREADS = 8  # mostly waiting on the database, not on the CPU
 class Filer(Protocol):
     """Files stored messages after the sender has had its answer."""
 
-    def submit(self, inbound_id: int, raw: bytes | None) -> None:
-        """File the stored message ``inbound_id`` (``raw``: its bytes, when in hand)."""
+    def submit(self, inbound_id: int, raw: bytes | None, raw_sha256: str | None = None
+               ) -> None:
+        """File the stored message ``inbound_id`` (``raw``: its bytes, when in hand;
+        ``raw_sha256``: where they are kept, when known)."""
 
     def close(self, wait: bool = True) -> None: ...
 
@@ -48,7 +50,8 @@ class ThreadFiler:
         self.app = app
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mail-filing")
 
-    def submit(self, inbound_id: int, raw: bytes | None) -> None:
+    def submit(self, inbound_id: int, raw: bytes | None, raw_sha256: str | None = None
+               ) -> None:
         self._pool.submit(self._file, inbound_id, raw)
 
     def _file(self, inbound_id: int, raw: bytes | None) -> None:
@@ -93,7 +96,7 @@ class DeskHandler:
             log.exception("storing a received message failed; answered 451")
             return "451 4.3.0 cannot store the message now, try again later"
         if not received.duplicate:
-            self._filing.submit(received.inbound_id, raw)
+            self._filing.submit(received.inbound_id, raw, received.raw_sha256)
         return f"250 2.0.0 OK stored as {received.inbound_id or 'duplicate'}"
 
     def file_pending(self, older_than: timedelta | None = None) -> int:
