@@ -74,6 +74,19 @@ def mail(
 
 
 @app.command()
+def erlang(
+    intervals: Annotated[int, typer.Option(min=1, max=1_000_000,
+                                           help="half hours staffed (a year: 17,520)")] = 17_520,
+    rounds: Annotated[int, typer.Option(min=1, max=100, help="timed repetitions")] = 3,
+) -> None:
+    """Erlang C staffing evaluations per second over a year of half hours, as the workforce
+    screens and `hubdesk wfm staff` staff a forecast."""
+    from hubdesk.bench.erlang import run
+
+    _emit(run(intervals=intervals, rounds=rounds))
+
+
+@app.command()
 def intake(
     db: Annotated[IntakeDb, typer.Option(
         help="database under test; both: PostgreSQL then SQLite, and their ratio")

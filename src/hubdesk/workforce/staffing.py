@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from hubdesk.workforce import erlang_a, erlang_c
+from hubdesk.workforce import erlang_a
+from hubdesk.workforce.erlang_c_many import required_agents_many
 from hubdesk.workforce.load import Load, require_finite
 from hubdesk.workforce.targets import Requirement, Target
 
@@ -43,12 +44,12 @@ def staff_intervals(arrivals: Sequence[tuple[datetime, float]], interval_s: floa
     require_finite("aht_s", aht_s, positive=True)
     if patience_s is not None:
         require_finite("patience_s", patience_s, positive=True)
-    intervals = []
-    for start, count in arrivals:
-        load = Load(arrivals=count, interval_s=interval_s, aht_s=aht_s)
-        if patience_s is None:
-            requirement = erlang_c.required_agents(load, target, shrinkage)
-        else:
-            requirement = erlang_a.required_agents(load, target, patience_s, shrinkage)
-        intervals.append(IntervalStaffing(start, count, requirement))
+    loads = [Load(arrivals=count, interval_s=interval_s, aht_s=aht_s) for _, count in arrivals]
+    if patience_s is None:  # every interval searched together (`erlang_c_many`)
+        requirements = required_agents_many(loads, target, shrinkage)[0]
+    else:
+        requirements = [erlang_a.required_agents(load, target, patience_s, shrinkage)
+                        for load in loads]
+    intervals = [IntervalStaffing(start, count, requirement)
+                 for (start, count), requirement in zip(arrivals, requirements, strict=True)]
     return StaffingPlan("erlang_c" if patience_s is None else "erlang_a", intervals)
