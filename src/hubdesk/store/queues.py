@@ -266,8 +266,7 @@ def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
                      .outerjoin(t.agents, t.agents.c.id == tk.c.assignee_id)
                      .outerjoin(t.teams, t.teams.c.id == tk.c.team_id))
         .where(tk.c.id.in_(ids))).all()
-    abusive, difficult = _contact_flags(db, ids)
-    waiting = _customer_waiting(db, ids)
+    abusive, difficult, waiting = _contact_flags(db, ids)
     rows: dict[int, TicketRow] = {}
     for r in found:
         values = dict(r._mapping)
@@ -280,33 +279,36 @@ def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
     return rows
 
 
-def _customer_waiting(db: Connection, ids: list[int]) -> set[int]:
-    """Tickets whose customer wrote after the last message of an agent (public or not):
-    new to whoever works them. One grouped query over the page's messages."""
-    m = t.messages
-    last = {kind: type_coerce(func.max(case((m.c.author_kind == kind, m.c.created_at),
-                                            else_=None)), UtcDateTime).label(kind)
-            for kind in ("customer", "agent")}
-    found = db.execute(select(m.c.ticket_id, *last.values())
-                       .where(m.c.ticket_id.in_(ids)).group_by(m.c.ticket_id)).all()
-    return {r.ticket_id for r in found
-            if r.customer is not None and (r.agent is None or r.customer > r.agent)}
-
-
-def _contact_flags(db: Connection, ids: list[int]) -> tuple[set[int], set[int]]:
-    """Tickets with a customer message read as abusive, and as from a difficult contact;
-    an agent's correction of a message's verdict wins over triage's."""
+def _contact_flags(db: Connection, ids: list[int]) -> tuple[set[int], set[int], set[int]]:
+    """Tickets with a customer message read as abusive, and as from a difficult contact (an
+    agent's correction of a message's verdict wins over triage's); and tickets whose customer
+    wrote after the last message of an agent (public or not). One grouped query over the
+    page's messages."""
     m, fb = t.messages, t.triage_feedback
+    customer = m.c.author_kind == "customer"
     abusive_read = m.c.triage[("abuse", "abusive")].as_boolean()
     difficult_read = m.c.triage[("signals", "difficult_contact")].as_boolean()
     corrected = {v: select(fb.c.value).where(fb.c.message_id == m.c.id, fb.c.verdict == v)
                  .scalar_subquery() for v in ("abusive", "difficult")}
+
+    def any_customer(verdict: Any) -> Any:
+        return func.max(case((customer & verdict, 1), else_=0))
+
+    def last(kind: str) -> Any:
+        return type_coerce(func.max(case((m.c.author_kind == kind, m.c.created_at),
+                                         else_=None)), UtcDateTime)
+
     found = db.execute(
-        select(m.c.ticket_id, func.coalesce(corrected["abusive"], abusive_read).label("abusive"),
-               func.coalesce(corrected["difficult"], difficult_read).label("difficult"))
-        .where(m.c.ticket_id.in_(ids), m.c.author_kind == "customer")).all()
+        select(m.c.ticket_id,
+               any_customer(func.coalesce(corrected["abusive"], abusive_read)).label("abusive"),
+               any_customer(func.coalesce(corrected["difficult"], difficult_read))
+               .label("difficult"),
+               last("customer").label("customer"), last("agent").label("agent"))
+        .where(m.c.ticket_id.in_(ids)).group_by(m.c.ticket_id)).all()
     return ({r.ticket_id for r in found if r.abusive},
-            {r.ticket_id for r in found if r.difficult})
+            {r.ticket_id for r in found if r.difficult},
+            {r.ticket_id for r in found
+             if r.customer is not None and (r.agent is None or r.customer > r.agent)})
 
 
 def team_lines(db: Connection, now: datetime, since: datetime) -> list[TeamLine]:
