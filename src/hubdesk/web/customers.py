@@ -4,12 +4,15 @@ their tickets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.services.directory import CustomerInput
 from hubdesk.services.routing_records import AgentExclusion
@@ -24,18 +27,23 @@ MAX_NOTES = 10_000
 MAX_REASON_TYPED = 2_000
 
 
+async def _screen(request: Request, agent: Agent, read: Callable[..., Any]) -> Any:
+    """A page's screen read with the query's cursor, or the error page saying why not."""
+    try:
+        return await run_in_threadpool(partial(
+            read, cursor=request.query_params.get("cursor") or None))
+    except DomainError as refused:
+        title = "Not found" if isinstance(refused, NotFound) else "Not available"
+        return render(request, "error.html", refused.status, agent=agent, title=title,
+                      detail=f"{refused}.")
+
+
 @router.get("/customers/{customer_id:int}")
 async def customer_page(request: Request, customer_id: int, agent: AgentDep) -> Response:
-    try:
-        screen = await run_in_threadpool(partial(
-            app_of(request).directory.customer_screen, agent, customer_id,
-            cursor=request.query_params.get("cursor") or None))
-    except NotFound as missing:
-        return render(request, "error.html", 404, agent=agent, title="Not found",
-                      detail=f"{missing}.")
-    except DomainError as error:
-        return render(request, "error.html", error.status, agent=agent,
-                      title="Not available", detail=f"{error}.")
+    screen = await _screen(request, agent, partial(
+        app_of(request).directory.customer_screen, agent, customer_id))
+    if isinstance(screen, Response):
+        return screen
     return render(request, "customer.html", agent=agent, customer=screen.customer,
                   organisation=screen.organisation, page=screen.tickets,
                   exclusions=screen.exclusions, excludable=screen.excludable)
@@ -44,16 +52,10 @@ async def customer_page(request: Request, customer_id: int, agent: AgentDep) -> 
 @router.get("/organisations/{organisation_id:int}")
 async def organisation_page(request: Request, organisation_id: int,
                             agent: AgentDep) -> Response:
-    try:
-        screen = await run_in_threadpool(partial(
-            app_of(request).directory.organisation_screen, agent, organisation_id,
-            cursor=request.query_params.get("cursor") or None))
-    except NotFound as missing:
-        return render(request, "error.html", 404, agent=agent, title="Not found",
-                      detail=f"{missing}.")
-    except DomainError as error:
-        return render(request, "error.html", error.status, agent=agent,
-                      title="Not available", detail=f"{error}.")
+    screen = await _screen(request, agent, partial(
+        app_of(request).directory.organisation_screen, agent, organisation_id))
+    if isinstance(screen, Response):
+        return screen
     return render(request, "organisation.html", agent=agent, screen=screen,
                   page=screen.tickets)
 
