@@ -170,3 +170,39 @@ def test_at_risk_forecasts_assigned_tickets_from_their_assignees_pile(client, hu
         (busy.agent.id, busy.agent.name)}
     assert piles[opened[0].ticket.id]["probability"] == 0.0
     assert 0 < piles[opened[1].ticket.id]["probability"] < body["threshold"]
+
+
+def test_a_target_s_own_ladder_round_trips_and_a_bad_one_is_refused_naming_it(client, people):
+    manager = people["manager"].headers
+    body = {"name": "Per target", "targets": {"normal": {"first_response": 30,
+                                                         "resolution": 60}},
+            "ladder": [{"at_percent": 50, "actions": ["notify_assignee"]}],
+            "ladders": {"resolution": [
+                {"at_percent": 75, "actions": ["notify_assignee"]},
+                {"at_percent": 100, "actions": ["escalate_tier", "notify_coordinators"]}],
+                "next_response": []}}
+    created = client.post("/api/v1/sla/policies", headers=manager, json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["ladders"] == body["ladders"]
+    assert created.json()["ladder"] == body["ladder"]
+    policy_id = created.json()["id"]
+    assert client.get(f"/api/v1/sla/policies/{policy_id}",
+                      headers=manager).json() == created.json()
+    for ladders, field in [
+            ({"resolution": [{"at_percent": 0, "actions": ["notify_assignee"]}]},
+             "ladders.resolution.0.at_percent"),
+            ({"resolution": [{"at_percent": 40, "actions": ["reassign"]}]},
+             "ladders.resolution.0.actions.0"),
+            ({"resolution": [{"at_percent": 40, "actions": ["notify_assignee"]},
+                             {"at_percent": 40, "actions": ["raise_priority"]}]},
+             "ladders.resolution"),
+            ({"first_reply": []}, "ladders.first_reply")]:
+        refused = client.put(f"/api/v1/sla/policies/{policy_id}", headers=manager,
+                             json={**body, "ladders": ladders})
+        assert refused.status_code == 422, refused.text
+        assert field in [e["field"] for e in refused.json()["errors"]], refused.text
+    assert client.get(f"/api/v1/sla/policies/{policy_id}",
+                      headers=manager).json() == created.json()
+    plain = client.put(f"/api/v1/sla/policies/{policy_id}", headers=manager,
+                       json={k: v for k, v in body.items() if k != "ladders"})
+    assert plain.status_code == 200 and plain.json()["ladders"] == {}

@@ -192,3 +192,46 @@ def test_a_ladder_step_escalates_to_the_next_tier_and_an_unknown_one_is_named(hu
     assert refused.status_code == 422
     assert "escalate_tier" in _error_beside(refused.text, "policy-ladder")
     assert hub.app.sla.policies(manager) == [policy]
+
+
+def test_a_manager_gives_a_target_its_own_ladder_and_a_bad_step_is_shown_beside_it(hub, client):
+    manager = _manager(hub, client)
+    form = {"name": "Per target", "active": "yes", "targets.normal.first_response": "30",
+            "targets.normal.resolution": "60", "ladder": "50: notify_assignee",
+            "ladders.resolution.own": "yes",
+            "ladders.resolution": "75: notify_assignee\n100: escalate_tier, notify_coordinators",
+            "ladders.next_response.own": "yes", "ladders.next_response": ""}
+    saved = post_form(client, "/settings/sla", form, page="/settings/sla")
+    assert saved.status_code == 200 and "SLA policy “Per target” saved." in saved.text
+    [policy] = hub.app.sla.policies(manager)
+    assert policy.to_dict()["ladders"] == {
+        "next_response": [],
+        "resolution": [{"at_percent": 75, "actions": ["notify_assignee"]},
+                       {"at_percent": 100, "actions": ["escalate_tier",
+                                                       "notify_coordinators"]}]}
+    assert policy.to_dict()["ladder"] == [{"at_percent": 50, "actions": ["notify_assignee"]}]
+    edit = client.get(f"/settings/sla/{policy.id}").text
+    own = edit.split('name="ladders.resolution.own"', 1)[1].split(">", 1)[0]
+    assert "checked" in own
+    assert "100: escalate_tier, notify_coordinators</textarea>" in edit
+    first = edit.split('name="ladders.first_response.own"', 1)[1].split(">", 1)[0]
+    assert "checked" not in first
+
+    bad = post_form(client, f"/settings/sla/{policy.id}",
+                    form | {"ladders.resolution": "75: notify_assignee\n120: escalate_tier"},
+                    page="/settings/sla")
+    assert bad.status_code == 422
+    said = _error_beside(bad.text, "policy-ladders-resolution")
+    assert "ladders.resolution.1.at_percent is from 1 to 100" in said
+    assert "120: escalate_tier</textarea>" in bad.text  # what was typed is kept
+    assert hub.app.sla.policies(manager)[0] == policy  # nothing saved
+
+    # steps typed without ticking the box are a ladder of its own all the same; unticked
+    # and empty, the target goes back to the default ladder
+    typed = post_form(client, f"/settings/sla/{policy.id}",
+                      {k: v for k, v in form.items() if not k.endswith(".own")}
+                      | {"ladders.first_response": "90: raise_priority"},
+                      page="/settings/sla")
+    assert typed.status_code == 200
+    assert set(hub.app.sla.policies(manager)[0].to_dict()["ladders"]) == {
+        "first_response", "resolution"}

@@ -22,6 +22,7 @@ from hubdesk.domain.sla import (
     LadderStep,
     SlaClock,
     SlaPolicy,
+    SlaTarget,
     TicketClocks,
     TicketFacts,
     match_policy,
@@ -78,9 +79,10 @@ class SlaSetup:
         """The calendar a clock under ``policy_id`` runs on (24/7 if the policy is gone)."""
         return self.calendar(self._by_id.get(policy_id))
 
-    def ladder_of(self, policy_id: int | None) -> tuple[LadderStep, ...]:
+    def ladder_of(self, policy_id: int | None, target: SlaTarget) -> tuple[LadderStep, ...]:
+        """The ladder a clock of ``target`` under ``policy_id`` climbs (none if it is gone)."""
         policy = self._by_id.get(policy_id)
-        return policy.ladder if policy is not None else ()
+        return policy.ladder_for(target) if policy is not None else ()
 
     def policy_of(self, policy_id: int | None) -> SlaPolicy | None:
         return self._by_id.get(policy_id)

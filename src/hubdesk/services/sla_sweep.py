@@ -101,7 +101,7 @@ def _sweep_ticket(uow: UnitOfWork, setup: SlaSetup, staff: _Staff, ticket_id: in
     for clock in clocks:
         breached_before = clock.breached_at is not None
         steps = clock.advance(now, setup.calendar_of(clock.policy_id),
-                              setup.ladder_of(clock.policy_id))
+                              setup.ladder_of(clock.policy_id, clock.target))
         for step in steps:
             assert clock.id is not None
             if not uow.sla.record_firing(clock.id, clock.cycle, step.at_percent, now):
@@ -141,7 +141,7 @@ def _escalate(uow: UnitOfWork, setup: SlaSetup, ticket: Ticket,
         if escalated_since(uow.handoffs.tier_steps(ticket.id), clock.started_at):
             data["escalation"] = "already escalated since this target's time began"
             continue
-        ladder = list(setup.ladder_of(clock.policy_id))
+        ladder = list(setup.ladder_of(clock.policy_id, clock.target))
         cause = SlaCause(policy_id=clock.policy_id,
                          policy_name=policy.name if policy else f"#{clock.policy_id}",
                          target=clock.target.value,

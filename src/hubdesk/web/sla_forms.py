@@ -116,8 +116,7 @@ def policy_plain_form(form: FormData) -> dict[str, Any]:
         "position": _whole_or_text(str(form.get("position") or "0").strip()),
         "active": bool(form.get("active")), "conditions": conditions, "targets": targets,
         "pause_statuses": [str(s) for s in form.getlist("pause_statuses")],
-        "ladder": [_step(line) for line in str(form.get("ladder") or "").splitlines()
-                   if line.strip()]}
+        "ladder": _steps(str(form.get("ladder") or "")), "ladders": _own_ladders(form)}
     calendar = str(form.get("calendar_id") or "")
     if calendar == OWN_CALENDAR:
         plain["calendar"] = _json_or_text(str(form.get("calendar") or ""))
@@ -131,6 +130,24 @@ def _json_or_text(text: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError:
         return text
+
+
+def _steps(text: str) -> list[dict[str, Any]]:
+    return [_step(line) for line in text.splitlines() if line.strip()]
+
+
+def _own_ladders(form: FormData) -> dict[str, list[dict[str, Any]]]:
+    """The targets ticked as having a ladder of their own, or given steps of their own."""
+    ladders = {}
+    for target in SlaTarget:
+        text = str(form.get(f"ladders.{target.value}") or "")
+        if form.get(f"ladders.{target.value}.own") or text.strip():
+            ladders[target.value] = _steps(text)
+    return ladders
+
+
+def _lines(steps: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{s['at_percent']}: {', '.join(s['actions'])}" for s in steps)
 
 
 def _step(line: str) -> dict[str, Any]:
@@ -151,8 +168,10 @@ def policy_fields(policy: SlaPolicy | None) -> dict[str, Any]:
         "calendar_id": (OWN_CALENDAR if "calendar" in plain
                         else str(plain.get("calendar_id") or "")),
         "calendar": json.dumps(plain["calendar"]) if "calendar" in plain else "",
-        "ladder": "\n".join(f"{s['at_percent']}: {', '.join(s['actions'])}"
-                            for s in plain["ladder"])}
+        "ladder": _lines(plain["ladder"])}
+    for target, steps in plain["ladders"].items():
+        fields[f"ladders.{target}.own"] = "yes"
+        fields[f"ladders.{target}"] = _lines(steps)
     for key in CONDITION_LISTS:
         fields[f"conditions.{key}"] = [str(v) for v in plain["conditions"].get(key, [])]
     fields["pause_statuses"] = list(plain["pause_statuses"])
@@ -171,7 +190,8 @@ def policy_form_fields(form: FormData) -> dict[str, Any]:
 
 
 POLICY_FIELDS = ["name", "position", "active", "conditions", "targets", "calendar_id",
-                 "calendar", "pause_statuses", "ladder",
+                 "calendar", "pause_statuses", "ladder", "ladders",
+                 *(f"ladders.{t.value}" for t in SlaTarget),
                  *(f"conditions.{k}" for k in (*CONDITION_LISTS, "category"))]
 
 

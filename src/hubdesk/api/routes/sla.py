@@ -138,6 +138,17 @@ class StepIn(Strict):
     actions: Annotated[list[StepAction], Field(min_length=1, max_length=len(StepAction))]
 
 
+Ladder = Annotated[list[StepIn], Field(max_length=10)]
+
+
+class LaddersIn(Strict):
+    """Targets with a ladder of their own; the others climb the policy's ``ladder``."""
+
+    first_response: Ladder | None = None
+    next_response: Ladder | None = None
+    resolution: Ladder | None = None
+
+
 class PolicyIn(Strict):
     name: Name
     position: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = 0
@@ -147,7 +158,9 @@ class PolicyIn(Strict):
     calendar_id: Annotated[int, Field(ge=1)] | None = None
     calendar: CalendarFormIn | None = None
     pause_statuses: list[Literal["new", "open", "pending", "on_hold"]] | None = None
-    ladder: Annotated[list[StepIn], Field(max_length=10)] | None = None
+    ladder: Ladder | None = Field(default=None, description="the steps of targets without "
+                                 "a ladder of their own in `ladders`")
+    ladders: LaddersIn | None = None
 
     def form(self) -> dict[str, Any]:
         form: dict[str, Any] = {
@@ -163,6 +176,9 @@ class PolicyIn(Strict):
             form["pause_statuses"] = list(self.pause_statuses)
         if self.ladder is not None:
             form["ladder"] = [step.model_dump(mode="json") for step in self.ladder]
+        if self.ladders is not None:
+            form["ladders"] = {target: [step.model_dump(mode="json") for step in steps]
+                               for target, steps in self.ladders if steps is not None}
         return form
 
 
@@ -177,6 +193,8 @@ class PolicyOut(BaseModel):
     calendar: dict[str, Any] | None = None
     pause_statuses: list[str]
     ladder: list[dict[str, Any]]
+    ladders: dict[str, list[dict[str, Any]]] = Field(
+        description="the targets with a ladder of their own, by target")
 
     @classmethod
     def of(cls, policy: SlaPolicy) -> PolicyOut:

@@ -1,5 +1,6 @@
 """SLA policies: which tickets a policy covers, its targets per priority, its calendar, the
-statuses that pause its clocks and its warning ladder.
+statuses that pause its clocks and its warning ladders: one per target that has its own
+(``ladders``), the default ``ladder`` for the others.
 
 Policies are tried in order (``position``, then id); the first whose conditions all hold
 governs the ticket. A condition left out matches anything. The plain form below is what the
@@ -40,7 +41,7 @@ _NEVER_PAUSED = frozenset({Status.SOLVED, Status.CLOSED})  # clocks there are me
 _CONDITION_KEYS = ("priority", "customer_tier", "organisation_id", "channel", "category",
                    "team_id")
 _FORM_KEYS = frozenset({"name", "position", "active", "conditions", "targets", "calendar_id",
-                        "calendar", "pause_statuses", "ladder"})
+                        "calendar", "pause_statuses", "ladder", "ladders"})
 MAX_TARGET_MINUTES = 366 * 24 * 60
 
 
@@ -95,14 +96,22 @@ class SlaPolicy:
     calendar_id: int | None = None  # a stored calendar, or
     calendar: Mapping[str, Any] | None = None  # an inline plain form; neither: 24/7 UTC
     pause_statuses: frozenset[Status] = DEFAULT_PAUSE_STATUSES
-    ladder: tuple[LadderStep, ...] = DEFAULT_LADDER
+    ladder: tuple[LadderStep, ...] = DEFAULT_LADDER  # for targets without their own
+    ladders: Mapping[SlaTarget, tuple[LadderStep, ...]] = field(default_factory=dict)
     # Who last saved the policy: an escalation its ladder makes is recorded as on their
     # authority. Kept beside the plain form, never taken from it.
     saved_by_id: int | None = None
 
-    @property
-    def escalates(self) -> bool:
-        return any(StepAction.ESCALATE_TIER in step.actions for step in self.ladder)
+    def ladder_for(self, target: SlaTarget) -> tuple[LadderStep, ...]:
+        """The ladder a clock of ``target`` climbs: the target's own, else the default."""
+        return self.ladders.get(target, self.ladder)
+
+    def escalates(self, target: SlaTarget | None = None) -> bool:
+        """Whether the ladder of ``target`` (of any target when None) escalates a tier."""
+        ladders = ([self.ladder_for(target)] if target is not None
+                   else [self.ladder, *self.ladders.values()])
+        return any(StepAction.ESCALATE_TIER in step.actions
+                   for ladder in ladders for step in ladder)
 
     def matches(self, facts: TicketFacts) -> bool:
         return self.active and all(facts.value(key) in allowed
@@ -142,7 +151,8 @@ class SlaPolicy:
                    pause_statuses=_statuses_from_form(
                        form.get("pause_statuses", sorted(DEFAULT_PAUSE_STATUSES))),
                    ladder=_ladder_from_form(form.get("ladder",
-                                                     [s.to_dict() for s in DEFAULT_LADDER])))
+                                                     [s.to_dict() for s in DEFAULT_LADDER])),
+                   ladders=_ladders_from_form(form.get("ladders", {})))
 
     def to_dict(self) -> dict[str, Any]:
         form: dict[str, Any] = {
@@ -152,7 +162,9 @@ class SlaPolicy:
             "targets": {p.value: {t.value: minutes for t, minutes in goals.items()}
                         for p, goals in self.targets.items()},
             "pause_statuses": sorted(s.value for s in self.pause_statuses),
-            "ladder": [step.to_dict() for step in self.ladder]}
+            "ladder": [step.to_dict() for step in self.ladder],
+            "ladders": {target.value: [step.to_dict() for step in self.ladders[target]]
+                        for target in SlaTarget if target in self.ladders}}
         if self.calendar_id is not None:
             form["calendar_id"] = self.calendar_id
         if self.calendar is not None:
@@ -292,12 +304,30 @@ def _statuses_from_form(form: object) -> frozenset[Status]:
     return frozenset(statuses)
 
 
-def _ladder_from_form(form: object) -> tuple[LadderStep, ...]:
+def _ladders_from_form(form: object) -> dict[SlaTarget, tuple[LadderStep, ...]]:
+    """``{"resolution": [steps], ...}``: the targets with a ladder of their own."""
+    if not isinstance(form, Mapping):
+        raise ValidationFailed("ladders map a target to its own list of steps, such as "
+                               '{"resolution": [{"at_percent": 100, "actions": '
+                               '["escalate_tier"]}]}', {"ladders": "not an object"})
+    ladders: dict[SlaTarget, tuple[LadderStep, ...]] = {}
+    for name, steps in form.items():
+        try:
+            target = SlaTarget(name)
+        except ValueError:
+            raise ValidationFailed(f"ladders: {name!r} is not a target; targets are "
+                                   + ", ".join(t.value for t in SlaTarget),
+                                   {f"ladders.{name}": "unknown target"}) from None
+        ladders[target] = _ladder_from_form(steps, f"ladders.{target.value}")
+    return ladders
+
+
+def _ladder_from_form(form: object, where: str = "ladder") -> tuple[LadderStep, ...]:
     if not isinstance(form, list | tuple):
-        raise ValidationFailed("ladder is a list of steps", {"ladder": "not a list"})
+        raise ValidationFailed(f"{where} is a list of steps", {where: "not a list"})
     steps = []
     for index, entry in enumerate(form):
-        field_name = f"ladder.{index}"
+        field_name = f"{where}.{index}"
         if not isinstance(entry, Mapping) or set(entry) - {"at_percent", "actions"}:
             raise ValidationFailed(f"{field_name} is an object with at_percent and actions",
                                    {field_name: "not a step"})
@@ -318,8 +348,8 @@ def _ladder_from_form(form: object) -> tuple[LadderStep, ...]:
         steps.append(LadderStep(percent, chosen))
     percents = [step.at_percent for step in steps]
     if len(set(percents)) != len(percents):
-        raise ValidationFailed("ladder: two steps at the same percentage",
-                               {"ladder": "duplicate step"})
+        raise ValidationFailed(f"{where}: two steps at the same percentage",
+                               {where: "duplicate step"})
     return tuple(sorted(steps, key=lambda step: step.at_percent))
 
 

@@ -83,7 +83,7 @@ class TicketClocks:
             if goal is not None and target not in self.clocks:
                 self.clocks[target] = SlaClock.start(
                     target, governing.policy.id, goal, at, governing.calendar,
-                    governing.policy.ladder, paused=self._paused())
+                    governing.policy.ladder_for(target), paused=self._paused())
 
     def rematch(self, at: datetime, *, before: CalendarOf | None = None) -> None:
         """Go on under the governing policy from ``at`` (``before`` gives the calendar each
@@ -96,7 +96,7 @@ class TicketClocks:
                 clock.stop(at, calendar_before, "no policy sets this target")
                 continue
             clock.recompute(at, before=calendar_before, calendar=governing.calendar,
-                            ladder=governing.policy.ladder, goal=goal,
+                            ladder=governing.policy.ladder_for(clock.target), goal=goal,
                             policy_id=governing.policy.id)
         if self.ticket.status is Status.NEW:
             self.start_missing(at, _STARTED_ON_CREATION)
@@ -119,9 +119,10 @@ class TicketClocks:
         if clock is None:
             self.clocks[SlaTarget.NEXT_RESPONSE] = SlaClock.start(
                 SlaTarget.NEXT_RESPONSE, governing.policy.id, goal, at, governing.calendar,
-                governing.policy.ladder, paused=self._paused())
+                governing.policy.ladder_for(SlaTarget.NEXT_RESPONSE), paused=self._paused())
         else:
-            clock.restart(at, governing.calendar, governing.policy.ladder, goal=goal,
+            clock.restart(at, governing.calendar,
+                          governing.policy.ladder_for(SlaTarget.NEXT_RESPONSE), goal=goal,
                           policy_id=governing.policy.id, paused=self._paused())
 
     def _status_changed(self, old: Status, new: Status, at: datetime) -> None:
@@ -138,11 +139,11 @@ class TicketClocks:
         else:
             for clock in self.clocks.values():
                 if clock.status is ClockStatus.PAUSED:
-                    clock.resume(at, self._calendar(clock), self._ladder())
+                    clock.resume(at, self._calendar(clock), self._ladder(clock))
             resolution = self.clocks.get(SlaTarget.RESOLUTION)
             if old is Status.SOLVED and resolution is not None \
                     and resolution.status is ClockStatus.MET:
-                resolution.resume(at, self._calendar(resolution), self._ladder(),
+                resolution.resume(at, self._calendar(resolution), self._ladder(resolution),
                                   reopened=True)
             self.start_missing(at, (SlaTarget.RESOLUTION,))
 
@@ -157,5 +158,5 @@ class TicketClocks:
     def _calendar(self, clock: SlaClock) -> BusinessCalendar:
         return self.calendar_of(clock.policy_id)
 
-    def _ladder(self) -> tuple[LadderStep, ...]:
-        return self.governing.policy.ladder if self.governing else ()
+    def _ladder(self, clock: SlaClock) -> tuple[LadderStep, ...]:
+        return self.governing.policy.ladder_for(clock.target) if self.governing else ()
