@@ -219,3 +219,38 @@ def test_an_unsaved_rule_is_validated_as_saving_it_would_be(hub, client):
     lead = factories.staff(hub, Role.TEAM_LEAD)
     _problem(client.post("/api/v1/rules/dry-run", headers=lead.headers,
                          json=URGENT_REFUNDS), 403)
+
+
+def test_a_rule_applies_a_stored_macro_named_by_id_and_a_dry_run_names_it(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    macro = client.post("/api/v1/macros", headers=admin.headers, json={
+        "name": "Acknowledge",
+        "body": "Thanks {{customer.first_name}}, we have #{{ticket.number}}.",
+        "add_tags": ["acknowledged"]})
+    assert macro.status_code == 201, macro.text
+    macro_id = macro.json()["id"]
+    body = {"name": "Acknowledge new tickets", "trigger": {"type": "event", "on": ["created"]},
+            "actions": [{"type": "macro", "macro_id": macro_id}]}
+    unknown = _problem(client.post("/api/v1/rules", headers=admin.headers, json={
+        **body, "actions": [{"type": "macro", "macro_id": macro_id + 50}]}))
+    assert [e["field"] for e in unknown["errors"]] == ["actions[0]"]
+    assert unknown["errors"][0]["message"] == f"unknown macro {macro_id + 50}"
+    no_id = _problem(client.post("/api/v1/rules", headers=admin.headers, json={
+        **body, "actions": [{"type": "macro"}]}))
+    assert any("macro_id" in e["field"] for e in no_id["errors"])
+    assert client.get("/api/v1/rules", headers=admin.headers).json() == []
+
+    rule = client.post("/api/v1/rules", headers=admin.headers, json=body)
+    assert rule.status_code == 201 and rule.json()["actions"] == body["actions"]
+    ticket = client.post("/api/v1/tickets", headers=admin.headers, json={
+        "subject": "Hello", "body": "Anyone there?",
+        "requester": {"email": "rosa@example.com", "name": "Rosa Diaz"}}).json()
+    detail = client.get(f"/api/v1/tickets/{ticket['id']}", headers=admin.headers).json()
+    assert detail["tags"] == ["acknowledged"]
+    assert detail["messages"][1]["body"] == f"Thanks Rosa, we have #{ticket['id']}."
+    verdicts = client.post("/api/v1/rules/dry-run", headers=admin.headers,
+                           json={"ticket_id": ticket["id"], "event": "created"}).json()
+    assert verdicts[0]["macros"] == [{"macro_id": macro_id, "name": "Acknowledge"}]
+    assert "it would apply the macro “Acknowledge”" in verdicts[0]["reason"]
+    tryout = client.post("/api/v1/rules/dry-run", headers=admin.headers, json=body).json()
+    assert tryout["tickets"][0]["macros"] == [{"macro_id": macro_id, "name": "Acknowledge"}]

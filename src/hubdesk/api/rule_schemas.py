@@ -209,6 +209,13 @@ class ReplyIn(Strict):
         json_schema_extra={"pattern": NOT_BLANK})
 
 
+class MacroIn(Strict):
+    type: Literal["macro"]
+    macro_id: Id = Field(description=(
+        "a stored macro: its reply (placeholders filled, no agent: the desk replies), the "
+        "status it leaves the ticket in and its tags"))
+
+
 class NotifyIn(Strict):
     type: Literal["notify"]
     to: GroupTarget
@@ -236,7 +243,7 @@ class HandOffIn(Strict):
 
 
 ActionIn = (SetStatus | SetPriority | SetCategory | SetReference | ChangeTagsIn | ReplyIn
-            | NotifyIn | NotifyAgentIn | WebhookIn | HandOffIn)
+            | MacroIn | NotifyIn | NotifyAgentIn | WebhookIn | HandOffIn)
 
 
 class RuleIn(Strict):

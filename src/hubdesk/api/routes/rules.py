@@ -43,6 +43,9 @@ class VerdictOut(BaseModel):
     reason: str
     due_at: datetime | None
     conditions: dict[str, Any]
+    macros: list[dict[str, Any]] = Field(
+        description="the macros the rule's actions apply, in order: macro_id and name (null: "
+        "it no longer exists, and would be skipped)")
 
     @classmethod
     def of(cls, verdict: RuleVerdict) -> VerdictOut:
@@ -75,6 +78,7 @@ class TrialOut(BaseModel):
     reason: str
     due_at: datetime | None
     conditions: dict[str, Any]
+    macros: list[dict[str, Any]] = Field(description="the macros it would apply")
     changes: dict[str, list[Any]] = Field(
         description="each field the rule would change: [before, after]")
     applied: list[dict[str, Any]] = Field(description="the actions that would take effect")

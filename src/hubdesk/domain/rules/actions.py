@@ -1,23 +1,29 @@
-"""What a rule does: set ticket fields, add or remove tags, reply from a template, and ask
-for a notification, a webhook call or a handoff.
+"""What a rule does: set ticket fields, add or remove tags, reply from a template or with a
+stored macro (its reply, status and tags), and ask for a notification, a webhook call or a
+handoff.
 
 Field changes are made on the ticket by its own methods, so its lifecycle holds and its events
-record them; replies are written by the service (they need the store); notifications and
+record them; replies are written by the service (they need the store), and a macro is read
+by the service and handed in (`MacroLookup`): one deleted since the rule was saved is
+reported as skipped, with why, and nothing of it applied; notifications and
 handoffs are events the after-commit side and the handoff capability act on; webhook calls
 travel with the rule's firing event to the outbound webhooks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hubdesk.domain.errors import DomainError, ValidationFailed
+from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.rules.templates import MAX_TEMPLATE, check_template
 from hubdesk.domain.tickets import Priority, Status, Ticket, normalise_tags
+
+if TYPE_CHECKING:  # macros fill their replies with this package's templates
+    from hubdesk.domain.macros import Macro
 
 SETTABLE: dict[str, str] = {  # field -> kind of value
     "status": "status", "priority": "priority", "category": "text",
@@ -46,6 +52,13 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class ApplyMacro:
+    """Reply with a stored macro, and do what sending it does (its status, its tags)."""
+
+    macro_id: int
+
+
+@dataclass(frozen=True)
 class Notify:
     to: str
     message: str
@@ -63,7 +76,14 @@ class HandOff:
     note: str = ""
 
 
-Action = SetField | ChangeTags | Reply | Notify | CallWebhook | HandOff
+Action = SetField | ChangeTags | Reply | ApplyMacro | Notify | CallWebhook | HandOff
+# The stored macro of an id, or None when there is none (deleted since the rule was saved).
+MacroLookup = Callable[[int], "Macro | None"]
+
+
+def no_macros(macro_id: int) -> Macro | None:
+    """A lookup that knows no macro (where none is stored)."""
+    return None
 
 
 def _invalid(where: str, message: str) -> ValidationFailed:
@@ -114,6 +134,14 @@ def parse_action(form: Any, where: str) -> Action:
         return Reply(check_template(form.get("body"), f"{where}.body"))
     if kind == "notify":
         return _notify(form, where)
+    return _naming_a_record(kind, form, where)
+
+
+def _naming_a_record(kind: Any, form: Mapping[str, Any], where: str) -> Action:
+    """The actions that name a stored record: a macro, a webhook, a department."""
+    if kind == "macro":
+        _keys(form, {"macro_id"}, where)
+        return ApplyMacro(_positive_id(form.get("macro_id"), f"{where}.macro_id"))
     if kind == "webhook":
         _keys(form, {"webhook_id"}, where)
         return CallWebhook(_positive_id(form.get("webhook_id"), f"{where}.webhook_id"))
@@ -122,7 +150,7 @@ def parse_action(form: Any, where: str) -> Action:
         return HandOff(_positive_id(form.get("department_id"), f"{where}.department_id"),
                        _text(form.get("note", ""), f"{where}.note", allow_empty=True))
     raise _invalid(where, f"unknown action type {kind!r}; use set, add_tags, remove_tags, "
-                          "reply, notify, webhook or handoff")
+                          "reply, macro, notify, webhook or handoff")
 
 
 def _notify(form: Mapping[str, Any], where: str) -> Notify:
@@ -190,6 +218,8 @@ def produced_events(action: Action) -> frozenset[EventKind]:
         return frozenset({EventKind.UPDATED})
     if isinstance(action, Reply):
         return frozenset({EventKind.REPLIED})
+    if isinstance(action, ApplyMacro):  # what the macro holds may change after saving
+        return frozenset({EventKind.REPLIED, EventKind.UPDATED, EventKind.STATUS_CHANGED})
     if isinstance(action, Notify):
         return frozenset({EventKind.NOTIFICATION_REQUESTED})
     if isinstance(action, HandOff):
@@ -204,6 +234,8 @@ def produced_changes(action: Action) -> frozenset[str]:
         return frozenset({action.field, *extra})
     if isinstance(action, ChangeTags):
         return frozenset({"tags"})
+    if isinstance(action, ApplyMacro):
+        return frozenset({"tags", "status"})
     return frozenset()
 
 
@@ -214,6 +246,8 @@ def action_to_dict(action: Action) -> dict[str, Any]:
         return {"type": "add_tags" if action.add else "remove_tags", "tags": list(action.tags)}
     if isinstance(action, Reply):
         return {"type": "reply", "body": action.template}
+    if isinstance(action, ApplyMacro):
+        return {"type": "macro", "macro_id": action.macro_id}
     if isinstance(action, Notify):
         form: dict[str, Any] = {"type": "notify", "to": action.to, "message": action.message}
         if action.agent_id is not None:
@@ -227,26 +261,48 @@ def action_to_dict(action: Action) -> dict[str, Any]:
 @dataclass
 class Outcome:
     """What firing a rule did: actions applied, actions skipped (with why), replies for the
-    service to write, webhooks to call."""
+    service to write (a template, or a macro to fill), webhooks to call."""
 
     applied: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
-    replies: list[Reply] = field(default_factory=list)
+    replies: list[Reply | Macro] = field(default_factory=list)
     webhook_ids: list[int] = field(default_factory=list)
 
 
 def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
-                 rule_data: Mapping[str, Any], outcome: Outcome) -> None:
-    """Apply one action; one the ticket refuses (an illegal status change, say) is skipped
-    and reported, never failing the change that triggered the rule."""
+                 rule_data: Mapping[str, Any], outcome: Outcome,
+                 macros: MacroLookup = no_macros) -> None:
+    """Apply one action; one the ticket refuses (an illegal status change, say), or a macro
+    that no longer exists, is skipped and reported, never failing the change that triggered
+    the rule."""
     form = action_to_dict(action)
     try:
-        changed = _apply(action, ticket, actor, at, rule_data, outcome)
+        if isinstance(action, ApplyMacro):
+            macro = macros(action.macro_id)
+            if macro is None:
+                raise NotFound(f"macro {action.macro_id} no longer exists, so nothing of it "
+                               "was applied: give the rule another macro")
+            form["macro"] = macro.name
+            changed = _apply_macro(macro, ticket, actor, at, outcome)
+        else:
+            changed = _apply(action, ticket, actor, at, rule_data, outcome)
     except DomainError as error:
         outcome.skipped.append({**form, "reason": str(error)})
         return
     (outcome.applied if changed else outcome.skipped).append(
         form if changed else {**form, "reason": "already so"})
+
+
+def _apply_macro(macro: Macro, ticket: Ticket, actor: Actor, at: datetime,
+                 outcome: Outcome) -> bool:
+    """What sending the macro from the reply box does: its reply, the status it leaves the
+    ticket in, its tags. The status first: a ticket that refuses it takes none of it."""
+    if macro.then_status is not None and macro.then_status is not ticket.status:
+        ticket.change_status(macro.then_status, actor, at)
+    if macro.add_tags:
+        ticket.update(actor, at, tags=tuple(ticket.tags) + macro.add_tags)
+    outcome.replies.append(macro)
+    return True
 
 
 def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
@@ -262,6 +318,8 @@ def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
     if isinstance(action, Reply):
         outcome.replies.append(action)
         return True
+    if isinstance(action, ApplyMacro):
+        raise TypeError("a macro is applied by apply_action, with its lookup")
     if isinstance(action, CallWebhook):
         outcome.webhook_ids.append(action.webhook_id)
         return True
@@ -275,5 +333,6 @@ def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
     return True
 
 
-__all__ = ["MAX_TEMPLATE", "Action", "CallWebhook", "ChangeTags", "HandOff", "Notify",
-           "Outcome", "Reply", "SetField", "apply_action", "parse_actions"]
+__all__ = ["MAX_TEMPLATE", "Action", "ApplyMacro", "CallWebhook", "ChangeTags", "HandOff",
+           "MacroLookup", "Notify", "Outcome", "Reply", "SetField", "apply_action", "no_macros",
+           "parse_actions"]

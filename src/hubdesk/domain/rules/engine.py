@@ -9,12 +9,18 @@ cut there, and the cut is recorded on the ticket.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from hubdesk.domain.events import Actor, EventKind, TicketEvent
-from hubdesk.domain.rules.actions import Outcome, apply_action
+from hubdesk.domain.rules.actions import (
+    ApplyMacro,
+    MacroLookup,
+    Outcome,
+    apply_action,
+    no_macros,
+)
 from hubdesk.domain.rules.conditions import Explanation, evaluate
 from hubdesk.domain.rules.fields import Facts
 from hubdesk.domain.rules.model import EventTrigger, Rule, TimeTrigger, ordered
@@ -48,8 +54,9 @@ def may_change(ticket: Ticket) -> bool:
 
 
 def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
-         trigger: str) -> Firing:
-    """Record the firing on the ticket's audit trail, then apply the rule's actions."""
+         trigger: str, macros: MacroLookup = no_macros) -> Firing:
+    """Record the firing on the ticket's audit trail, then apply the rule's actions
+    (``macros`` gives the stored macros its macro actions name)."""
     assert rule.id is not None
     data: dict[str, Any] = {"rule_id": rule.id, "rule": rule.name, "trigger": trigger,
                             "conditions": explanation.to_dict()}
@@ -57,7 +64,7 @@ def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
     outcome = Outcome()
     for action in rule.actions:
         apply_action(action, ticket, Actor.system(), at,
-                     {"rule_id": rule.id, "rule": rule.name}, outcome)
+                     {"rule_id": rule.id, "rule": rule.name}, outcome, macros)
     data.update(applied=outcome.applied, skipped=outcome.skipped)
     if outcome.webhook_ids:
         data["webhook_ids"] = outcome.webhook_ids
@@ -65,7 +72,8 @@ def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
 
 
 def run_event_rules(rules: Iterable[Rule], kind: EventKind, ticket: Ticket,
-                    facts: Callable[[], Facts], at: datetime) -> list[Firing]:
+                    facts: Callable[[], Facts], at: datetime,
+                    macros: MacroLookup = no_macros) -> list[Firing]:
     """Fire, in order, each enabled rule triggered by ``kind`` whose conditions hold on the
     ticket as the rules before it left it. ``facts`` reads the ticket's current facts."""
     fired = set(fired_in(ticket.pending_events))
@@ -78,7 +86,7 @@ def run_event_rules(rules: Iterable[Rule], kind: EventKind, ticket: Ticket,
             break
         explanation = evaluate(rule.conditions, facts())
         if explanation.result:
-            firings.append(fire(rule, ticket, explanation, at, kind.value))
+            firings.append(fire(rule, ticket, explanation, at, kind.value, macros))
             fired.add(rule.id or 0)
     return firings
 
@@ -107,27 +115,50 @@ class RuleVerdict:
     reason: str
     explanation: Explanation
     due_at: datetime | None = None
+    # The macros its actions would apply, in order: {"macro_id", "name"}, the name None for
+    # one that no longer exists (it would be skipped).
+    macros: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule.id, "rule": self.rule.name, "kind": self.rule.kind,
                 "would_fire": self.would_fire, "reason": self.reason,
                 "due_at": self.due_at.isoformat() if self.due_at else None,
-                "conditions": self.explanation.to_dict()}
+                "conditions": self.explanation.to_dict(), "macros": self.macros}
 
 
 def dry_run(rules: Iterable[Rule], ticket: Ticket, facts: Facts, now: datetime, *,
             event: EventKind | None = None,
-            fired_entries: frozenset[tuple[int, datetime]] = frozenset()) -> list[RuleVerdict]:
+            fired_entries: frozenset[tuple[int, datetime]] = frozenset(),
+            macros: MacroLookup = no_macros) -> list[RuleVerdict]:
     """Each rule in order with whether it would fire now and why, changing nothing.
 
     Event rules are judged as if ``event`` happened (any of their events when None), with no
     field changed; time rules by whether the ticket is due and has not had them already for
-    this stay in its status (``fired_entries``: (rule id, entered at) already fired)."""
+    this stay in its status (``fired_entries``: (rule id, entered at) already fired). Each
+    verdict names the macros the rule would apply (``macros`` gives the stored ones)."""
     verdicts = []
     for rule in ordered(list(rules)):
         explanation = evaluate(rule.conditions, facts)
-        verdicts.append(_verdict(rule, ticket, explanation, now, event, fired_entries))
+        verdict = _verdict(rule, ticket, explanation, now, event, fired_entries)
+        verdicts.append(_with_macros(verdict, macros))
     return verdicts
+
+
+def _with_macros(verdict: RuleVerdict, macros: MacroLookup) -> RuleVerdict:
+    named = []
+    for action in verdict.rule.actions:
+        if isinstance(action, ApplyMacro):
+            macro = macros(action.macro_id)
+            named.append({"macro_id": action.macro_id,
+                          "name": macro.name if macro is not None else None})
+    if not named:
+        return verdict
+    said = ", ".join(f"“{m['name']}”" if m["name"] is not None
+                     else f"#{m['macro_id']}, which no longer exists (it would be skipped)"
+                     for m in named)
+    reason = f"{verdict.reason}; it would apply the macro {said}" if verdict.would_fire \
+        else verdict.reason
+    return replace(verdict, reason=reason, macros=named)
 
 
 def _verdict(rule: Rule, ticket: Ticket, explanation: Explanation, now: datetime,

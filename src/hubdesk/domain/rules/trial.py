@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from hubdesk.domain.events import Actor, EventKind
-from hubdesk.domain.rules.actions import Outcome, apply_action
+from hubdesk.domain.rules.actions import MacroLookup, Outcome, apply_action, no_macros
 from hubdesk.domain.rules.engine import RuleVerdict, changes_in, dry_run
 from hubdesk.domain.rules.fields import Facts
 from hubdesk.domain.rules.model import Rule
@@ -40,15 +40,16 @@ class RuleTrial:
         return {"ticket_id": self.ticket_id, "subject": self.subject,
                 "would_fire": self.would_fire, "reason": verdict["reason"],
                 "due_at": verdict["due_at"], "conditions": verdict["conditions"],
+                "macros": verdict["macros"],
                 "changes": {name: list(pair) for name, pair in self.changes.items()},
                 "applied": self.applied, "skipped": self.skipped}
 
 
 def try_rule(rule: Rule, ticket: Ticket, facts: Facts, now: datetime, *,
-             event: EventKind | None = None) -> RuleTrial:
+             event: EventKind | None = None, macros: MacroLookup = no_macros) -> RuleTrial:
     """Judge ``rule`` on ``ticket`` now and, if it would fire, apply it to a copy."""
     assert ticket.id is not None
-    [verdict] = dry_run([rule], ticket, facts, now, event=event)
+    [verdict] = dry_run([rule], ticket, facts, now, event=event, macros=macros)
     if not verdict.would_fire:
         return RuleTrial(ticket.id, ticket.subject, verdict)
     trial = copy.deepcopy(ticket)
@@ -56,6 +57,6 @@ def try_rule(rule: Rule, ticket: Ticket, facts: Facts, now: datetime, *,
     outcome = Outcome()
     for action in rule.actions:
         apply_action(action, trial, Actor.system(), now, {"rule_id": rule.id, "rule": rule.name},
-                     outcome)
+                     outcome, macros)
     return RuleTrial(ticket.id, ticket.subject, verdict, changes_in(trial.pending_events),
                      outcome.applied, outcome.skipped)

@@ -16,11 +16,11 @@ from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.permissions import TicketAction, check_rules_admin, ticket_scope
 from hubdesk.domain.rules import Rule, RuleVerdict, check_no_loop, dry_run, parse_rule
-from hubdesk.domain.rules.actions import CallWebhook, HandOff, Notify, SetField
+from hubdesk.domain.rules.actions import ApplyMacro, CallWebhook, HandOff, Notify, SetField
 from hubdesk.domain.rules.trial import RuleTrial, try_rule
 from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.rules.effects import TicketFacts
+from hubdesk.services.rules.effects import StoredMacros, TicketFacts
 from hubdesk.services.tickets import load_for
 from hubdesk.services.views import StoredEvent, TicketFilter
 
@@ -91,12 +91,12 @@ def try_unsaved_rule(uows: UnitOfWorkFactory, actor: Agent, form: Any, *, now: d
     with uows(write=False) as uow:
         _check_against_store(uow, rule)
         rows = uow.tickets.page(ticket_scope(actor), TicketFilter(), limit, None).rows
-        trials = []
+        trials, macros = [], StoredMacros(uow)
         for row in rows:
             ticket = uow.tickets.get(row.id)
             if ticket is not None:
                 facts = TicketFacts(uow, ticket, [rule], now=now)()
-                trials.append(try_rule(rule, ticket, facts, now))
+                trials.append(try_rule(rule, ticket, facts, now, macros=macros))
     return RuleTryout(rule, trials)
 
 
@@ -158,6 +158,8 @@ def _missing_reference(uow: UnitOfWork, action: object) -> str | None:
         return f"unknown agent {action.agent_id}"
     if isinstance(action, CallWebhook) and uow.webhooks.get(action.webhook_id) is None:
         return f"unknown webhook {action.webhook_id}"
+    if isinstance(action, ApplyMacro) and uow.macros.get(action.macro_id) is None:
+        return f"unknown macro {action.macro_id}"
     return None
 
 
@@ -186,7 +188,7 @@ def _verdicts(uow: UnitOfWork, actor: Agent, ticket_id: int, now: datetime,
     rules = uow.rules.all()
     facts = TicketFacts(uow, ticket, rules, now=now)()
     return dry_run(rules, ticket, facts, now, event=event,
-                   fired_entries=uow.rules.fired_entries(ticket_id))
+                   fired_entries=uow.rules.fired_entries(ticket_id), macros=StoredMacros(uow))
 
 
 def ticket_rules(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,

@@ -16,7 +16,7 @@ from datetime import datetime
 from hubdesk.domain.rules import Rule, TimeTrigger, entered_at, evaluate, fire
 from hubdesk.domain.rules.engine import may_change
 from hubdesk.services.ports import DuplicateKey, UnitOfWorkFactory
-from hubdesk.services.rules.effects import TicketFacts, write_replies
+from hubdesk.services.rules.effects import StoredMacros, TicketFacts, write_replies
 from hubdesk.services.tickets import flush_events
 
 PAGE = 200
@@ -79,7 +79,7 @@ def _fire_once(uows: UnitOfWorkFactory, rule: Rule, ticket_id: int, entered: dat
                 return 0
             if not uow.rules.claim_firing(rule.id, ticket_id, entered, now):
                 return 0  # another sweep fired it for this stay in the status
-            firing = fire(rule, ticket, explanation, now, "time")
+            firing = fire(rule, ticket, explanation, now, "time", StoredMacros(uow))
             write_replies(uow, ticket, firing, now)
             uow.tickets.save(ticket)
             flush_events(uow, ticket)

@@ -1,5 +1,6 @@
 """What rules need from the store while they run: the facts of a ticket (its requester and
-triage loaded only when some rule asks), and writing a rule's replies."""
+triage loaded only when some rule asks), the stored macros their actions name (read only
+when one is applied), and writing a rule's replies."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from hubdesk.domain.customers import Customer
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.intake import Arrival, triage_summary
+from hubdesk.domain.macros import Macro
 from hubdesk.domain.messages import Message, clean_body
 from hubdesk.domain.rules import Facts, Firing, Rule, changes_in, facts_of
 from hubdesk.domain.rules.templates import render, ticket_values
@@ -55,9 +57,23 @@ class TicketFacts:
                         changes=changes_in(self.ticket.pending_events))
 
 
+class StoredMacros:
+    """The rules' `MacroLookup` over the store: each macro read once, when first applied."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._read: dict[int, Macro | None] = {}
+
+    def __call__(self, macro_id: int) -> Macro | None:
+        if macro_id not in self._read:
+            self._read[macro_id] = self._uow.macros.get(macro_id)
+        return self._read[macro_id]
+
+
 def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime) -> None:
     """Post the firing's replies as public messages from the desk, each recorded as a reply
-    (so whatever sends replies to customers sends these too)."""
+    (so whatever sends replies to customers sends these too). A macro is filled as for the
+    reply box (`Macro.fill`), with no agent: the desk replies."""
     if not firing.outcome.replies:
         return
     assert ticket.id is not None
@@ -65,7 +81,8 @@ def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime)
     values = ticket_values(ticket.id, ticket.subject, ticket.status.value,
                            ticket.priority.value, customer.name if customer else None)
     for reply in firing.outcome.replies:
-        text = render(reply.template, values)
+        text = reply.fill(values) if isinstance(reply, Macro) else render(reply.template,
+                                                                          values)
         if not text.strip():  # only empty placeholders: nothing to say
             continue
         body = clean_body(text)
@@ -73,5 +90,7 @@ def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime)
                           created_at=at, public=True)
         uow.tickets.add_message(message)
         uow.tickets.index_text(ticket.id, body)
-        ticket.record(Actor.system(), EventKind.REPLIED, at,
-                      data={"message_id": message.id, "rule_id": firing.rule.id})
+        data: dict[str, Any] = {"message_id": message.id, "rule_id": firing.rule.id}
+        if isinstance(reply, Macro):
+            data["macro_id"] = reply.id
+        ticket.record(Actor.system(), EventKind.REPLIED, at, data=data)
