@@ -226,3 +226,44 @@ def test_a_rule_tried_with_a_mistake_is_explained_beside_its_field(hub, client):
     assert page.status_code == 422
     assert 'class="tryout"' not in page.text
     assert "conditions" in _error_beside(page.text, "rule-conditions")
+
+
+def test_a_manager_picks_a_macro_for_a_rule_and_an_unknown_one_is_refused_beside_the_list(
+        hub, client):
+    from datetime import UTC, datetime
+
+    from hubdesk.domain.macros import Macro
+    from hubdesk.domain.tickets import Status
+
+    manager = _manager(hub, client)
+    macro = hub.app.macros.create(manager, Macro(
+        None, "Tracking link", "Hi {{customer.first_name}}", then_status=Status.PENDING,
+        add_tags=("tracking",)), now=datetime(2026, 3, 2, tzinfo=UTC))
+    page = client.get("/rules").text
+    assert f'<option value="{macro.id}">Tracking link (then pending) [tracking]</option>' \
+        in page
+    saved = post_form(client, "/rules", URGENT_REFUNDS | {"macro_id": str(macro.id)},
+                      page="/rules")
+    assert saved.status_code == 200 and "Rule “Urgent refunds” saved." in saved.text
+    [rule] = hub.app.rules.list(manager)
+    assert rule.to_dict()["actions"] == [
+        {"type": "set", "field": "priority", "value": "urgent"},
+        {"type": "macro", "macro_id": macro.id}]
+    edit = client.get(f"/rules/{rule.id}").text
+    assert f'<option value="{macro.id}" selected>Tracking link' in edit
+    shown = html.unescape(edit.split('name="actions"', 1)[1].split("</textarea>", 1)[0])
+    assert '"macro"' not in shown  # the picked macro is the list's, not the JSON's
+
+    factories.ticket(hub, manager, subject="Where is it")
+    tried = post_form(client, "/rules/try", URGENT_REFUNDS | {
+        "macro_id": str(macro.id), "conditions": '{"all": []}'}, page="/rules")
+    assert tried.status_code == 200
+    assert "would reply with the macro “Tracking link”" in html.unescape(tried.text)
+
+    gone = post_form(client, f"/rules/{rule.id}", URGENT_REFUNDS | {
+        "macro_id": str(macro.id + 40)}, page="/rules")
+    assert gone.status_code == 422
+    assert _error_beside(gone.text, "rule-macro") == \
+        f"the macro picked: unknown macro {macro.id + 40}"
+    assert f"Macro #{macro.id + 40}, which no longer exists" in gone.text
+    assert hub.app.rules.list(manager) == [rule]  # nothing saved

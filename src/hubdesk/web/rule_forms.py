@@ -4,7 +4,8 @@ form's values. Only decoding: every rule about what a rule may be is the domain'
 
 The name, order, switch and trigger are plain fields; conditions and actions, which nest and
 vary by type, are JSON in the API's own shape, shown beside the catalogue of fields and
-action types they may use.
+action types they may use. A stored macro is picked from a list (``macro_id``): it is the
+rule's last action, after those of the JSON.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.errors import DomainError, ValidationFailed
 from hubdesk.domain.rules import Rule
 from hubdesk.web.sla_forms import calendar_key
 
 RULE_FIELDS = ["name", "position", "enabled", "trigger", "trigger.on", "trigger.status",
-               "trigger.hours", "trigger.since", "trigger.calendar", "conditions", "actions"]
+               "trigger.hours", "trigger.since", "trigger.calendar", "conditions", "actions",
+               "macro_id"]
 NEW_RULE = {"name": "", "position": "0", "enabled": True, "trigger_type": "event",
             "trigger_on": [], "trigger_status": "pending", "trigger_hours": "",
             "trigger_since": "status_changed", "trigger_calendar": "",
-            "conditions": '{"all": []}', "actions": "[]"}
+            "conditions": '{"all": []}', "actions": "[]", "macro_id": ""}
 
 
 def rule_plain_form(form: FormData) -> dict[str, Any]:
@@ -38,10 +40,32 @@ def rule_plain_form(form: FormData) -> dict[str, Any]:
             trigger["calendar"] = _json(calendar, "trigger.calendar")
     else:
         trigger = {"type": "event", "on": [str(v) for v in form.getlist("trigger_on")]}
+    actions = _json(str(form.get("actions") or ""), "actions")
+    picked = str(form.get("macro_id") or "").strip()
+    if picked and isinstance(actions, list):
+        actions = [*actions, {"type": "macro", "macro_id": _number(picked)}]
     return {"name": str(form.get("name") or ""), "position": _number(form.get("position")),
             "enabled": form.get("enabled") == "yes", "trigger": trigger,
             "conditions": _json(str(form.get("conditions") or ""), "conditions"),
-            "actions": _json(str(form.get("actions") or ""), "actions")}
+            "actions": actions}
+
+
+def beside_the_picker(error: DomainError, form: FormData) -> DomainError:
+    """A refusal of the macro picked from the list, said beside the list rather than under
+    the JSON it is not part of."""
+    if not isinstance(error, ValidationFailed) or not str(form.get("macro_id") or "").strip():
+        return error
+    try:
+        written = json.loads(str(form.get("actions") or ""))
+    except ValueError:
+        return error
+    if not isinstance(written, list):
+        return error
+    picked = f"actions[{len(written)}]"
+    if not any(name == picked or name.startswith(picked + ".") for name in error.fields):
+        return error
+    message = str(error).replace(f"{picked}: ", "", 1)
+    return ValidationFailed(f"the macro picked: {message}", {"macro_id": message})
 
 
 def rule_fields(rule: Rule | None) -> dict[str, Any]:
@@ -50,10 +74,14 @@ def rule_fields(rule: Rule | None) -> dict[str, Any]:
         return dict(NEW_RULE)
     plain = rule.to_dict()
     trigger = plain["trigger"]
+    actions, picked = plain["actions"], ""
+    if actions[-1]["type"] == "macro":  # the last macro is the picker's
+        actions, picked = actions[:-1], str(actions[-1]["macro_id"])
     fields = {**NEW_RULE, "name": rule.name, "position": str(rule.position),
               "enabled": rule.enabled, "trigger_type": trigger["type"],
               "conditions": json.dumps(plain["conditions"], indent=2, ensure_ascii=False),
-              "actions": json.dumps(plain["actions"], indent=2, ensure_ascii=False)}
+              "actions": json.dumps(actions, indent=2, ensure_ascii=False),
+              "macro_id": picked}
     if trigger["type"] == "event":
         fields["trigger_on"] = list(trigger["on"])
     else:

@@ -23,7 +23,13 @@ from hubdesk.domain.rules.model import ANCHORS, TIMED_STATUSES, TRIGGER_KINDS
 from hubdesk.services.rules.admin import RulesScreen, RuleTryout
 from hubdesk.web.actions import act
 from hubdesk.web.render import render
-from hubdesk.web.rule_forms import RULE_FIELDS, rule_fields, rule_plain_form, typed_fields
+from hubdesk.web.rule_forms import (
+    RULE_FIELDS,
+    beside_the_picker,
+    rule_fields,
+    rule_plain_form,
+    typed_fields,
+)
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors
 from hubdesk.web.sla_forms import calendar_choices
@@ -108,7 +114,8 @@ async def _save(request: Request, form: Any, agent: Agent, rule_id: int | None) 
     except DomainError as error:
         if isinstance(error, NotFound):
             rule_id = None
-        return await _page(request, agent, rule_id, error=error, form=typed_fields(form))
+        return await _page(request, agent, rule_id, error=beside_the_picker(error, form),
+                           form=typed_fields(form))
     flash(request, "ok", f"Rule “{saved.name}” saved.")
     return RedirectResponse("/rules", status_code=303)
 
@@ -125,7 +132,8 @@ async def try_rule(request: Request, form: FormDep, agent: AgentDep) -> Response
     except DomainError as error:
         if isinstance(error, PermissionDenied):
             return await _page(request, agent)
-        return await _page(request, agent, rule_id, error=error, form=typed_fields(form))
+        return await _page(request, agent, rule_id, error=beside_the_picker(error, form),
+                           form=typed_fields(form))
     return await _page(request, agent, rule_id, form=typed_fields(form), tryout=tryout)
 
 

@@ -15,15 +15,27 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.rules.templates import MAX_TEMPLATE, check_template
 from hubdesk.domain.tickets import Priority, Status, Ticket, normalise_tags
 
-if TYPE_CHECKING:  # macros fill their replies with this package's templates
-    from hubdesk.domain.macros import Macro
+
+class Macro(Protocol):
+    """What a rule needs of a stored macro (`domain/macros.py` `Macro`, which fills its
+    replies with this package's templates, so it is named here by its shape)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def then_status(self) -> Status | None: ...
+    @property
+    def add_tags(self) -> tuple[str, ...]: ...
+    def fill(self, values: dict[str, Any]) -> str: ...
 
 SETTABLE: dict[str, str] = {  # field -> kind of value
     "status": "status", "priority": "priority", "category": "text",
@@ -78,7 +90,7 @@ class HandOff:
 
 Action = SetField | ChangeTags | Reply | ApplyMacro | Notify | CallWebhook | HandOff
 # The stored macro of an id, or None when there is none (deleted since the rule was saved).
-MacroLookup = Callable[[int], "Macro | None"]
+MacroLookup = Callable[[int], Macro | None]
 
 
 def no_macros(macro_id: int) -> Macro | None:

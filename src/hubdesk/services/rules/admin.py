@@ -7,13 +7,14 @@ refused rule leaves the stored rules as they were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.events import EventKind
+from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction, check_rules_admin, ticket_scope
 from hubdesk.domain.rules import Rule, RuleVerdict, check_no_loop, dry_run, parse_rule
 from hubdesk.domain.rules.actions import ApplyMacro, CallWebhook, HandOff, Notify, SetField
@@ -204,12 +205,14 @@ def ticket_rules(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,
 @dataclass(frozen=True)
 class RulesScreen:
     """The console's rules page: the rules in the order they run, the stored calendars a
-    time rule may count business hours on, and a dry run when a ticket was asked about."""
+    time rule may count business hours on, the macros a rule may apply, and a dry run when a
+    ticket was asked about."""
 
     rules: list[Rule]
     calendars: list[NamedCalendar]
     verdicts: list[RuleVerdict] | None = None
     ticket_id: int | None = None
+    macros: list[Macro] = field(default_factory=list)
 
 
 def rules_screen(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
@@ -219,4 +222,5 @@ def rules_screen(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
     with uows(write=False) as uow:
         verdicts = (_verdicts(uow, actor, ticket_id, now, event) if ticket_id is not None
                     else None)
-        return RulesScreen(uow.rules.all(), uow.sla.calendars(), verdicts, ticket_id)
+        return RulesScreen(uow.rules.all(), uow.sla.calendars(), verdicts, ticket_id,
+                           uow.macros.all())

@@ -14,6 +14,7 @@ from hubdesk.domain.intake import Arrival, triage_summary
 from hubdesk.domain.macros import Macro
 from hubdesk.domain.messages import Message, clean_body
 from hubdesk.domain.rules import Facts, Firing, Rule, changes_in, facts_of
+from hubdesk.domain.rules.actions import Reply
 from hubdesk.domain.rules.templates import render, ticket_values
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.ports import UnitOfWork
@@ -81,8 +82,8 @@ def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime)
     values = ticket_values(ticket.id, ticket.subject, ticket.status.value,
                            ticket.priority.value, customer.name if customer else None)
     for reply in firing.outcome.replies:
-        text = reply.fill(values) if isinstance(reply, Macro) else render(reply.template,
-                                                                          values)
+        text = render(reply.template, values) if isinstance(reply, Reply) \
+            else reply.fill(values)
         if not text.strip():  # only empty placeholders: nothing to say
             continue
         body = clean_body(text)
@@ -91,6 +92,6 @@ def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime)
         uow.tickets.add_message(message)
         uow.tickets.index_text(ticket.id, body)
         data: dict[str, Any] = {"message_id": message.id, "rule_id": firing.rule.id}
-        if isinstance(reply, Macro):
+        if not isinstance(reply, Reply):
             data["macro_id"] = reply.id
         ticket.record(Actor.system(), EventKind.REPLIED, at, data=data)
