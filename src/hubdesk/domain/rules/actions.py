@@ -23,9 +23,10 @@ from hubdesk.domain.rules.templates import MAX_TEMPLATE, check_template
 from hubdesk.domain.tickets import Priority, Status, Ticket, normalise_tags
 
 
-class Macro(Protocol):
-    """What a rule needs of a stored macro (`domain/macros.py` `Macro`, which fills its
-    replies with this package's templates, so it is named here by its shape)."""
+class StoredMacro(Protocol):
+    """What a rule needs of a stored macro: `domain/macros.py` `Macro`, named here by its
+    shape (macros fill their replies with this package's templates, so this package does
+    not import them)."""
 
     @property
     def id(self) -> int | None: ...
@@ -36,6 +37,7 @@ class Macro(Protocol):
     @property
     def add_tags(self) -> tuple[str, ...]: ...
     def fill(self, values: dict[str, Any]) -> str: ...
+
 
 SETTABLE: dict[str, str] = {  # field -> kind of value
     "status": "status", "priority": "priority", "category": "text",
@@ -90,10 +92,10 @@ class HandOff:
 
 Action = SetField | ChangeTags | Reply | ApplyMacro | Notify | CallWebhook | HandOff
 # The stored macro of an id, or None when there is none (deleted since the rule was saved).
-MacroLookup = Callable[[int], Macro | None]
+MacroLookup = Callable[[int], StoredMacro | None]
 
 
-def no_macros(macro_id: int) -> Macro | None:
+def no_macros(macro_id: int) -> StoredMacro | None:
     """A lookup that knows no macro (where none is stored)."""
     return None
 
@@ -277,7 +279,7 @@ class Outcome:
 
     applied: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
-    replies: list[Reply | Macro] = field(default_factory=list)
+    replies: list[Reply | StoredMacro] = field(default_factory=list)
     webhook_ids: list[int] = field(default_factory=list)
 
 
@@ -305,7 +307,7 @@ def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
         form if changed else {**form, "reason": "already so"})
 
 
-def _apply_macro(macro: Macro, ticket: Ticket, actor: Actor, at: datetime,
+def _apply_macro(macro: StoredMacro, ticket: Ticket, actor: Actor, at: datetime,
                  outcome: Outcome) -> bool:
     """What sending the macro from the reply box does: its reply, the status it leaves the
     ticket in, its tags. The status first: a ticket that refuses it takes none of it."""
@@ -346,5 +348,5 @@ def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
 
 
 __all__ = ["MAX_TEMPLATE", "Action", "ApplyMacro", "CallWebhook", "ChangeTags", "HandOff",
-           "MacroLookup", "Notify", "Outcome", "Reply", "SetField", "apply_action", "no_macros",
-           "parse_actions"]
+           "MacroLookup", "Notify", "Outcome", "Reply", "SetField", "StoredMacro", "apply_action",
+           "no_macros", "parse_actions"]
