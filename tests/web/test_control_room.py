@@ -93,9 +93,11 @@ def test_the_team_board_shows_each_agents_load_per_channel_against_their_capacit
     sign_in(client, coordinator.agent)
     board = _row(client.get("/control").text, f"{rep.agent.name}</a>")
     assert "5/10 units" in board
-    assert "Chat: 1 ticket, 3 units <span class=\"muted\">(1 more fits, 3 at most)" in board
-    assert "E-mail: 2 tickets, 2 units <span class=\"muted\">(5 more fit, 10 at most)" in board
-    assert "Phone: 0 tickets, 0 units <span class=\"muted\">(0 more fit, 1 at most)" in board
+    assert 'title="Chat: 1 ticket, 3 units; 1 more fits, 3 at most"' in board
+    assert ('>Chat <span aria-hidden="true">1/3 · 3 u</span><span class="visually-hidden">: '
+            '1 ticket, 3 units; 1 more fits, 3 at most</span></li>') in board  # read in words
+    assert "E-mail: 2 tickets, 2 units; 5 more fit, 10 at most" in board
+    assert 'data-channel="phone"' not in board  # nothing held of it: the total says the rest
 
 
 def _team(team_id):
