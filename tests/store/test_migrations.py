@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, inspect, select, text
 
 from hubdesk.store import tables as t
-from hubdesk.store.migrate import head_revision, is_current, upgrade
+from hubdesk.store.migrate import downgrade, head_revision, is_current, upgrade
 from hubdesk.store.tables import metadata
 
 
@@ -76,3 +76,23 @@ def test_0022_keeps_each_requesters_tier_beside_their_tickets(unmigrated_engine)
     with engine.connect() as db:
         found = dict(db.execute(select(t.tickets.c.id, t.tickets.c.requester_tier)).all())
     assert found == {ticket_id: tier for tier, ids in tickets.items() for ticket_id in ids}
+
+
+def test_0025_adds_each_agents_read_marks_and_takes_them_away_again(unmigrated_engine):
+    engine = unmigrated_engine
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    upgrade(engine, "0024_mail_template_html")
+    assert "ticket_reads" not in inspect(engine).get_table_names()
+    with engine.begin() as db:
+        ticket = _ticket(db, _customer(db, "standard", at), at)
+    upgrade(engine, "0025_ticket_reads")
+    with engine.begin() as db:
+        agent = db.execute(insert(t.agents).values(
+            email="a@hubdesk.test", name="A", role="admin", tier=1, active=True, languages=[],
+            skills={}, created_at=at).returning(t.agents.c.id)).scalar_one()
+        db.execute(insert(t.ticket_reads).values(agent_id=agent, ticket_id=ticket,
+                                                 last_message_id=7, read_at=at))
+    with engine.connect() as db:
+        assert db.execute(select(t.ticket_reads)).all() == [(agent, ticket, 7, at)]
+    downgrade(engine, "0024_mail_template_html")
+    assert "ticket_reads" not in inspect(engine).get_table_names()

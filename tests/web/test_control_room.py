@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from hubdesk.domain.agents import Role
 from hubdesk.domain.routing import Presence
+from hubdesk.domain.routing.loads import ChannelLoad
+from hubdesk.domain.tickets import Channel
 from tests import factories
 from tests.routing_desk import agent, configure, ticket
 from tests.web.pages import post_form, sign_in
@@ -68,6 +70,34 @@ def test_a_representative_is_kept_out_of_the_control_room(hub, client):
     [line] = [b for b in hub.app.routing.board(coordinator)
               if b.row.agent_id == colleague.agent.id]
     assert not line.row.paused
+
+
+def test_the_team_board_shows_each_agents_load_per_channel_against_their_capacity(hub, client):
+    admin = configure(hub).agent
+    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True)
+    rep = agent(hub, coordinator.agent, {"billing": 3},
+                channel_costs={"chat": 3, "email": 1, "phone": 10})
+    idle = agent(hub, coordinator.agent, {"technical": 3})
+    held = [ticket(hub, admin, channel=channel).ticket
+            for channel in (Channel.CHAT, Channel.EMAIL, Channel.EMAIL)]
+    assert {t.id: hub.app.tickets.get(admin, t.id).ticket.assignee_id for t in held} \
+        == {t.id: rep.agent.id for t in held}  # routed to the one billing agent
+    lines = {line.row.agent_id: line for line in hub.app.routing.board(coordinator.agent)}
+    assert lines[rep.agent.id].row.load == 5
+    assert lines[rep.agent.id].channels == (
+        ChannelLoad("chat", 1, 3, 3, 3, 1),  # one chat of three at most; one more fits
+        ChannelLoad("email", 2, 2, 1, 10, 5),
+        ChannelLoad("phone", 0, 0, 10, 1, 0))  # a call would take all ten units
+    assert [(c.channel, c.tickets) for c in lines[idle.agent.id].channels] == [
+        ("api", 0), ("chat", 0), ("email", 0), ("phone", 0), ("web", 0)]
+    sign_in(client, coordinator.agent)
+    board = _row(client.get("/control").text, f"{rep.agent.name}</a>")
+    assert "5/10 units" in board
+    assert 'title="Chat: 1 ticket, 3 units; 1 more fits, 3 at most"' in board
+    assert ('>Chat <span aria-hidden="true">1/3 · 3 u</span><span class="visually-hidden">: '
+            '1 ticket, 3 units; 1 more fits, 3 at most</span></li>') in board  # read in words
+    assert "E-mail: 2 tickets, 2 units; 5 more fit, 10 at most" in board
+    assert 'data-channel="phone"' not in board  # nothing held of it: the total says the rest
 
 
 def _team(team_id):

@@ -214,6 +214,15 @@ class RoutingConfigIn(Strict):
         return shown
 
 
+class ChannelLoadOut(BaseModel):
+    channel: str
+    tickets: int
+    units: int
+    cost: int | None
+    most: int
+    room: int
+
+
 class AgentRoutingOut(BaseModel):
     agent_id: int
     name: str
@@ -233,6 +242,10 @@ class AgentRoutingOut(BaseModel):
     difficult_in_window: int
     guarded: bool
     cooldown_due: bool
+    channels: list[ChannelLoadOut] = Field(
+        description="the load by channel: tickets and units held, the units one contact "
+                    "costs (null: a channel the agent does not take), how many contacts of "
+                    "it an empty capacity holds and how many more fit now")
 
     @classmethod
     def of(cls, line: AgentBoardRow) -> AgentRoutingOut:

@@ -563,6 +563,8 @@ class TicketSummaryOut(BaseModel):
     department_id: int | None
     created_at: datetime
     updated_at: datetime
+    unread: bool = Field(description="the customer wrote after the last message the caller "
+                                     "read on the ticket (or the caller never opened it)")
 
     @classmethod
     def of(cls, row: TicketRow) -> TicketSummaryOut:

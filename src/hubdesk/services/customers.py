@@ -39,7 +39,7 @@ def customer_screen(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, *,
         tickets = uow.tickets.page(
             ticket_scope(actor), TicketFilter(requester_id=customer_id,
                                               order=TicketOrder.CREATED),
-            MAX_TICKETS_SHOWN, cursor)
+            MAX_TICKETS_SHOWN, cursor, reader_id=actor.id)
         if not actor.oversees_everything:
             return CustomerScreen(customer, organisation, tickets)
         exclusions = uow.exclusions.of_customer(customer_id)
@@ -71,7 +71,7 @@ def organisation_screen(uows: UnitOfWorkFactory, actor: Agent, organisation_id: 
         tickets = uow.tickets.page(
             ticket_scope(actor), TicketFilter(organisation_id=organisation_id,
                                               order=TicketOrder.CREATED),
-            MAX_TICKETS_SHOWN, cursor)
+            MAX_TICKETS_SHOWN, cursor, reader_id=actor.id)
     return OrganisationScreen(organisation, members[:MAX_MEMBERS_SHOWN],
                               len(members) > MAX_MEMBERS_SHOWN, tickets)
 

@@ -55,7 +55,8 @@ def queue_screen(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter | 
         page = Page([], None)
         try:
             if filters is not None:
-                page = uow.tickets.page(ticket_scope(actor), filters, limit, cursor)
+                page = uow.tickets.page(ticket_scope(actor), filters, limit, cursor,
+                                        reader_id=actor.id)
         except ValueError as error:
             raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
         return QueueScreen(page=page, teams=uow.structure.teams(),

@@ -4,7 +4,7 @@ comes online or is given room (unpaused, more capacity) is offered waiting work 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.permissions import TicketAction, check_admin
 from hubdesk.domain.routing import AgentProfile, Presence, Shift, instant
+from hubdesk.domain.routing.loads import ChannelLoad, channel_loads
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.routing import offer_waiting
 from hubdesk.services.routing_config import channel_costs, parse
@@ -43,6 +44,8 @@ class AgentBoardRow:
     difficult_in_window: int
     guarded: bool
     cooldown_due: bool
+    # the load by channel, against what the capacity allows of each (`domain/routing/loads.py`)
+    channels: tuple[ChannelLoad, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         r = self.row
@@ -53,7 +56,10 @@ class AgentBoardRow:
                 "channel_costs": dict(r.channel_costs), "shift_starts_at": r.shift_starts_at,
                 "shift_ends_at": r.shift_ends_at, "difficult_today": self.difficult_today,
                 "difficult_in_window": self.difficult_in_window, "guarded": self.guarded,
-                "cooldown_due": self.cooldown_due}
+                "cooldown_due": self.cooldown_due,
+                "channels": [{"channel": c.channel, "tickets": c.tickets, "units": c.units,
+                              "cost": c.cost, "most": c.most, "room": c.room}
+                             for c in self.channels]}
 
 
 def _row(uow: UnitOfWork, agent_id: int) -> AgentRoutingRow | None:
@@ -87,6 +93,7 @@ def board_in(uow: UnitOfWork, now: datetime,
                                             wellbeing_since(settings, now))
     roster = roster_of(rows, difficult, settings, now)
     guard, moment = settings.policy.wellbeing, instant(now)
+    held = uow.routing.held_by_channel([r.agent_id for r in rows])
     lines = []
     for row in rows:
         state = roster.states.get(row.agent_id)
@@ -95,7 +102,9 @@ def board_in(uow: UnitOfWork, now: datetime,
         lines.append(AgentBoardRow(row, state.difficult_count,
                                    state.recent_difficult(moment, guard.window_s),
                                    state.guarded(moment, guard),
-                                   state.cooldown_due(moment, guard)))
+                                   state.cooldown_due(moment, guard),
+                                   channel_loads(row.capacity, row.load, row.channel_costs,
+                                                 held.get(row.agent_id, {}))))
     return lines
 
 

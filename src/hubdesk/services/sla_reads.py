@@ -11,7 +11,7 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound
 from hubdesk.domain.permissions import TicketAction, check_ticket
-from hubdesk.domain.sla import ClockStatus, SlaClock
+from hubdesk.domain.sla import ClockStatus, RiskChange, SlaClock
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.sla import SlaSetup
@@ -30,6 +30,10 @@ class ClockView:
     risk: str | None  # low, medium, high, breached; None once met or stopped
     breached_at: datetime | None
     met_at: datetime | None
+    # When this was read, and the instants after it at which the risk rises (none unless
+    # running and not yet breached): a countdown changes colour at them on its own.
+    read_at: datetime | None = None
+    changes: tuple[RiskChange, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"target": self.target, "status": self.status, "cycle": self.cycle,
@@ -100,7 +104,8 @@ def _view(clock: SlaClock, setup: SlaSetup, now: datetime) -> ClockView:
         business_seconds_left=clock.business_left(now, calendar).total_seconds() if live
         else None, paused=clock.status is ClockStatus.PAUSED,
         risk=clock.risk(now, calendar).value if live else None,
-        breached_at=clock.breached_at, met_at=clock.met_at)
+        breached_at=clock.breached_at, met_at=clock.met_at, read_at=now,
+        changes=clock.risk_changes(now, calendar) if live else ())
 
 
 def ticket_sla(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,

@@ -364,6 +364,8 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
                           created_at=at, public=public, body_html=read.body_html,
                           attachments=stored, sealed_body=read.sealed_original)
         uow.tickets.add_message(message)
+        assert message.id is not None
+        uow.reads.mark(actor.id, ticket_id, message.id, at)  # what they answered, they read
         ticket.record(author, EventKind.REPLIED if public else EventKind.NOTED, at,
                       data={"message_id": message.id})
         if then_status is not None and then_status is not ticket.status:
@@ -571,7 +573,8 @@ def list_tickets(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter, *
                                {"limit": "out of range"})
     with uows(write=False) as uow:
         try:
-            return uow.tickets.page(ticket_scope(actor), filters, limit, cursor)
+            return uow.tickets.page(ticket_scope(actor), filters, limit, cursor,
+                                    reader_id=actor.id)
         except ValueError as error:
             raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
 

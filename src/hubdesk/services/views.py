@@ -90,6 +90,8 @@ class TicketRow:
     language: str | None = None
     # the customer wrote after the last agent message (or no agent has written yet)
     customer_waiting: bool = False
+    # a customer message newer than the last message the viewing agent read on the ticket
+    unread: bool = False
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,11 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
     """The ticket, its conversation and history, likely duplicates, similar solved tickets,
     triage corrections, the people and groups it may be given to, the macros the caller may
     reply with (``macro_id`` filled in, if it is one of them), and what the caller may do:
-    one read transaction, one permission check."""
-    with uows(write=False) as uow:
+    one transaction, one permission check. Its one write marks the conversation read by the
+    caller up to its last message (the queue's "Unread" is per agent); on SQLite that makes
+    the page a writer for its read, the price of not opening a second transaction."""
+    assert actor.id is not None
+    with uows() as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
         detail = detail_of(uow, ticket, viewer=actor)
         detail.allowed_actions = allowed_actions(actor, ticket, blocking_roles=blocking_roles)
@@ -56,7 +59,7 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
             if TicketAction.PUBLIC_REPLY in detail.allowed_actions else []
         filled = fill_in(uow, actor, ticket, macro_id) \
             if macro_id is not None and macro_id in {m.id for m in macros} else None
-        return TicketWorkspace(
+        space = TicketWorkspace(
             detail=detail, history=uow.tickets.events(ticket_id),
             duplicates=likely_duplicates(uow, finder, actor, ticket) if still_open else [],
             solved_before=solved_before(uow, finder, actor, ticket) if still_open else [],
@@ -65,3 +68,8 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
             departments=uow.structure.departments(),
             routing=routing_view(uow, ticket, detail.requester.tier.value, utcnow()),
             macros=macros, filled=filled)
+        seen = [m.id for m in detail.messages if m.id is not None]
+        if seen:
+            uow.reads.mark(actor.id, ticket_id, max(seen), utcnow())
+        uow.commit()
+    return space

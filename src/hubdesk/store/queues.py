@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -175,10 +176,11 @@ def _query_condition(db: Connection, query: str) -> Any:
 
 
 def page(db: Connection, scope: TicketScope, filters: TicketFilter, limit: int,
-         cursor: str | None) -> Page:
+         cursor: str | None, reader_id: int | None = None) -> Page:
     """One keyset page. The page's ids are chosen on the tickets table alone (filters,
     order, limit); names and flags are read for those rows only, so a filter that matches
-    many tickets never drags customer, agent and team rows through the sort."""
+    many tickets never drags customer, agent and team rows through the sort. With
+    ``reader_id``, each row says whether that agent has read the customer's latest words."""
     conditions = [*scope_conditions(scope), *filter_conditions(db, filters)]
     position = _position(filters.order, cursor) if cursor else None
     if filters.order is TicketOrder.PRIORITY:
@@ -192,7 +194,7 @@ def page(db: Connection, scope: TicketScope, filters: TicketFilter, limit: int,
     chosen = chosen[:limit]
     if not chosen:
         return Page([], None)
-    rows = _rows(db, [c.id for c in chosen])
+    rows = _rows(db, [c.id for c in chosen], reader_id)
     cursors = [_cursor_of(filters.order, c) for c in chosen]
     return Page([rows[c.id] for c in chosen], cursors[-1] if more else None, cursors)
 
@@ -252,7 +254,7 @@ def _by_priority(db: Connection, conditions: list[Any], wanted: Sequence[Priorit
     return chosen
 
 
-def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
+def _rows(db: Connection, ids: list[int], reader_id: int | None) -> dict[int, TicketRow]:
     tk, cu = t.tickets, t.customers
     found = db.execute(
         select(tk.c.id, tk.c.subject, tk.c.status, tk.c.priority, tk.c.channel,
@@ -266,7 +268,7 @@ def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
                      .outerjoin(t.agents, t.agents.c.id == tk.c.assignee_id)
                      .outerjoin(t.teams, t.teams.c.id == tk.c.team_id))
         .where(tk.c.id.in_(ids))).all()
-    abusive, difficult, waiting = _contact_flags(db, ids)
+    flags = _contact_flags(db, ids, reader_id)
     rows: dict[int, TicketRow] = {}
     for r in found:
         values = dict(r._mapping)
@@ -274,17 +276,28 @@ def _rows(db: Connection, ids: list[int]) -> dict[int, TicketRow]:
         rows[r.id] = TicketRow(**{**values, "status": Status(r.status),
                                   "priority": Priority(r.priority), "tags": tuple(r.tags),
                                   "requester_blocked": blocked_at is not None,
-                                  "abusive": r.id in abusive, "difficult": r.id in difficult,
-                                  "customer_waiting": r.id in waiting})
+                                  "abusive": r.id in flags.abusive,
+                                  "difficult": r.id in flags.difficult,
+                                  "customer_waiting": r.id in flags.waiting,
+                                  "unread": r.id in flags.unread})
     return rows
 
 
-def _contact_flags(db: Connection, ids: list[int]) -> tuple[set[int], set[int], set[int]]:
+@dataclass(frozen=True)
+class _Flags:
+    abusive: set[int]
+    difficult: set[int]
+    waiting: set[int]
+    unread: set[int]
+
+
+def _contact_flags(db: Connection, ids: list[int], reader_id: int | None) -> _Flags:
     """Tickets with a customer message read as abusive, and as from a difficult contact (an
-    agent's correction of a message's verdict wins over triage's); and tickets whose customer
-    wrote after the last message of an agent (public or not). One grouped query over the
-    page's messages."""
-    m, fb = t.messages, t.triage_feedback
+    agent's correction of a message's verdict wins over triage's); tickets whose customer
+    wrote after the last message of an agent (public or not); and, for ``reader_id``, those
+    with a customer message newer than the last message that agent read (or never opened).
+    One grouped query over the page's messages, the reader's marks joined in."""
+    m, fb, rd = t.messages, t.triage_feedback, t.ticket_reads
     customer = m.c.author_kind == "customer"
     abusive_read = m.c.triage[("abuse", "abusive")].as_boolean()
     difficult_read = m.c.triage[("signals", "difficult_contact")].as_boolean()
@@ -298,17 +311,25 @@ def _contact_flags(db: Connection, ids: list[int]) -> tuple[set[int], set[int], 
         return type_coerce(func.max(case((m.c.author_kind == kind, m.c.created_at),
                                          else_=None)), UtcDateTime)
 
-    found = db.execute(
-        select(m.c.ticket_id,
-               any_customer(func.coalesce(corrected["abusive"], abusive_read)).label("abusive"),
-               any_customer(func.coalesce(corrected["difficult"], difficult_read))
-               .label("difficult"),
-               last("customer").label("customer"), last("agent").label("agent"))
-        .where(m.c.ticket_id.in_(ids)).group_by(m.c.ticket_id)).all()
-    return ({r.ticket_id for r in found if r.abusive},
-            {r.ticket_id for r in found if r.difficult},
-            {r.ticket_id for r in found
-             if r.customer is not None and (r.agent is None or r.customer > r.agent)})
+    query = (select(m.c.ticket_id,
+                    any_customer(func.coalesce(corrected["abusive"], abusive_read))
+                    .label("abusive"),
+                    any_customer(func.coalesce(corrected["difficult"], difficult_read))
+                    .label("difficult"),
+                    last("customer").label("customer"), last("agent").label("agent"),
+                    func.max(case((customer, m.c.id), else_=None)).label("customer_message"))
+             .where(m.c.ticket_id.in_(ids)).group_by(m.c.ticket_id))
+    if reader_id is not None:
+        query = (query.add_columns(func.max(rd.c.last_message_id).label("read_up_to"))
+                 .outerjoin(rd, (rd.c.ticket_id == m.c.ticket_id) & (rd.c.agent_id == reader_id)))
+    found = db.execute(query).all()
+    return _Flags(
+        {r.ticket_id for r in found if r.abusive},
+        {r.ticket_id for r in found if r.difficult},
+        {r.ticket_id for r in found
+         if r.customer is not None and (r.agent is None or r.customer > r.agent)},
+        {r.ticket_id for r in found if reader_id is not None and r.customer_message is not None
+         and (r.read_up_to is None or r.customer_message > r.read_up_to)})
 
 
 def team_lines(db: Connection, now: datetime, since: datetime) -> list[TeamLine]:

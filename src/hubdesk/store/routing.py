@@ -356,6 +356,23 @@ class SqlRoutingRepository:
             found.setdefault(int(agent_id), []).append(at)
         return found
 
+    def held_by_channel(self, agent_ids: Iterable[int]
+                        ) -> dict[int, dict[str, tuple[int, int]]]:
+        """Per agent and channel, the tickets holding their units and the units they hold:
+        one grouped query however many agents and tickets."""
+        ids = sorted(set(agent_ids))
+        if not ids:
+            return {}
+        tr, tk = t.ticket_routing, t.tickets
+        found: dict[int, dict[str, tuple[int, int]]] = {}
+        for agent_id, channel, tickets, units in self.db.execute(
+                select(tr.c.agent_id, tk.c.channel, func.count(), func.sum(tr.c.held))
+                .select_from(tr.join(tk, tk.c.id == tr.c.ticket_id))
+                .where(tr.c.agent_id.in_(ids), tr.c.held > 0)
+                .group_by(tr.c.agent_id, tk.c.channel)):
+            found.setdefault(int(agent_id), {})[channel] = (int(tickets), int(units))
+        return found
+
     def uncount_difficult(self, ticket_id: int) -> list[tuple[int, int | None]]:
         """Stop counting the ticket's difficult contacts: its decisions that counted one
         count none from now on, each taken back by this one conditional statement (a second

@@ -525,6 +525,17 @@ macros = Table(
     Index("ix_macros_team_name", "team_id", "name"),
 )
 
+# How far each agent has read each ticket: the last message they had in front of them, kept
+# when they open the ticket's page or write on it (store/reads.py). A ticket is unread for an
+# agent when a customer message is newer than that (or they never opened it).
+ticket_reads = Table(
+    "ticket_reads", metadata,
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_message_id", Id, nullable=False),
+    Column("read_at", UtcDateTime, nullable=False),
+)
+
 # Notices in an agent's console (domain/notifications.py), made from committed events. One
 # event notifies an agent once however often it is relayed: (agent, event, instant) is unique,
 # the instant keeping the key unique even if the outbox ever numbers its entries afresh.

@@ -92,8 +92,8 @@ class SqlTicketRepository:
                 retitle(self.db, ticket.id, str(old), str(new))
 
     def page(self, scope: TicketScope, filters: TicketFilter, limit: int,
-             cursor: str | None) -> Page:
-        return queues.page(self.db, scope, filters, limit, cursor)
+             cursor: str | None, reader_id: int | None = None) -> Page:
+        return queues.page(self.db, scope, filters, limit, cursor, reader_id)
 
     def team_lines(self, now: datetime, since: datetime) -> list[TeamLine]:
         return queues.team_lines(self.db, now, since)

@@ -22,6 +22,7 @@ from hubdesk.store.mail import SqlMailboxRepository, SqlMailRepository
 from hubdesk.store.mail_templates import SqlMailTemplateRepository
 from hubdesk.store.notifications import SqlNotificationRepository
 from hubdesk.store.outbox import SqlOutbox
+from hubdesk.store.reads import SqlReadMarks
 from hubdesk.store.routing import SqlRoutingRepository
 from hubdesk.store.rules import SqlRuleRepository
 from hubdesk.store.saved_views import SqlSavedViews
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
     rules: SqlRuleRepository
     notifications: SqlNotificationRepository
     mail_templates: SqlMailTemplateRepository
+    reads: SqlReadMarks
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None,
@@ -132,6 +134,7 @@ class SqlUnitOfWork:
         self.workforce = SqlWorkforceRepository(connection)
         self.notifications = SqlNotificationRepository(connection)
         self.mail_templates = SqlMailTemplateRepository(connection)
+        self.reads = SqlReadMarks(connection)
         return self
 
     def commit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from hubdesk.domain.sla import RiskChange
 from hubdesk.web import session
 
 HERE = Path(__file__).parent
@@ -57,6 +59,17 @@ def duration(span: timedelta | None) -> str:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
+def seconds_span(seconds: float) -> str:
+    """Seconds of business time, either side of a deadline, as `duration` reads them."""
+    return duration(timedelta(seconds=abs(seconds)))
+
+
+def risk_changes(changes: Iterable[RiskChange]) -> list[dict[str, Any]]:
+    """A countdown's coming colour changes as `web/static/countdown.js` reads them."""
+    return [{"at": c.at.isoformat(), "risk": c.risk.value, "left": int(c.left.total_seconds())}
+            for c in changes]
+
+
 # How a queue row shows its channel: the word for screen readers and a title, and a symbol.
 CHANNELS = {"email": ("E-mail", "✉"), "chat": ("Chat", "💬"), "phone": ("Phone", "☎"),
             "web": ("Web form", "🌐"), "api": ("API", "⚙")}
@@ -69,6 +82,8 @@ def _build_environment() -> Environment:
     env.filters["label"] = _label
     env.filters["time_left"] = time_left
     env.filters["duration"] = duration
+    env.filters["risk_changes"] = risk_changes
+    env.filters["seconds_span"] = seconds_span
     env.globals["CHANNELS"] = CHANNELS
     return env
 

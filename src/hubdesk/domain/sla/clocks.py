@@ -43,6 +43,20 @@ class Risk(StrEnum):
     BREACHED = "breached"
 
 
+# The share of the goal used (in percent) from which a clock is at each raised risk short of
+# breached (which the deadline is).
+RISK_FROM = ((50, Risk.MEDIUM), (75, Risk.HIGH))
+
+
+@dataclass(frozen=True)
+class RiskChange:
+    """An instant at which a running clock's risk rises, and the business time then left."""
+
+    at: datetime
+    risk: Risk
+    left: timedelta
+
+
 @dataclass(frozen=True)
 class ClockEntry:
     kind: str  # started, paused, resumed, met, breached, recomputed, stopped, step
@@ -191,8 +205,23 @@ class SlaClock:
         if self.breached_at is not None or (self.live and self.business_left(now, calendar)
                                             <= ZERO):
             return Risk.BREACHED
-        share = self.used(now, calendar) / self.goal if self.goal else 1.0
-        return Risk.HIGH if share >= 0.75 else Risk.MEDIUM if share >= 0.5 else Risk.LOW
+        used = self.used(now, calendar)
+        reached = [risk for percent, risk in RISK_FROM if used >= self._share(percent)]
+        return reached[-1] if reached else Risk.LOW
+
+    def risk_changes(self, now: datetime, calendar: BusinessCalendar) -> tuple[RiskChange, ...]:
+        """The wall-clock instants after ``now`` at which the risk rises (half the goal used,
+        three quarters, the deadline), in business time on ``calendar``: what a countdown
+        needs to change colour on time without asking again. None while the clock is paused,
+        met, stopped or already breached: nothing will change until something happens."""
+        if self.status is not ClockStatus.RUNNING or self.since is None \
+                or self.breached_at is not None or not self.goal:
+            return ()
+        changes = [RiskChange(self._instant_at(self._share(percent), calendar), risk,
+                              self.goal - self._share(percent))
+                   for percent, risk in RISK_FROM]
+        changes.append(RiskChange(self._instant_at(self.goal, calendar), Risk.BREACHED, ZERO))
+        return tuple(change for change in changes if change.at > now)
 
     # --- inside --------------------------------------------------------------------------
 
@@ -202,17 +231,23 @@ class SlaClock:
                 self.elapsed += calendar.elapsed(self.since, at)
             self.since = max(at, self.since)
 
-    def _step_at(self, step: LadderStep, calendar: BusinessCalendar) -> datetime:
+    def _share(self, percent: int) -> timedelta:
+        return self.goal * percent // 100
+
+    def _instant_at(self, used: timedelta, calendar: BusinessCalendar) -> datetime:
+        """When a running clock will have used ``used`` of business time."""
         assert self.since is not None
-        remaining = self.goal * step.at_percent // 100 - self.elapsed
+        remaining = used - self.elapsed
         return self.since if remaining <= ZERO else calendar.add(self.since, remaining)
+
+    def _step_at(self, step: LadderStep, calendar: BusinessCalendar) -> datetime:
+        return self._instant_at(self._share(step.at_percent), calendar)
 
     def _plan(self, calendar: BusinessCalendar, ladder: tuple[LadderStep, ...]) -> None:
         if self.status is not ClockStatus.RUNNING or self.since is None:
             self.due_at = self.next_due_at = None
             return
-        remaining = self.goal - self.elapsed
-        self.due_at = self.since if remaining <= ZERO else calendar.add(self.since, remaining)
+        self.due_at = self._instant_at(self.goal, calendar)
         pending = [self._step_at(step, calendar) for step in ladder
                    if step.at_percent not in self.fired]
         if self.breached_at is None:

@@ -44,6 +44,7 @@
         var now = main();
         if (!fresh || !now || busy(now)) return;
         now.innerHTML = fresh.innerHTML;
+        document.dispatchEvent(new CustomEvent("live:refreshed"));
         tell("Updated just now.", false);
       })
       .catch(function () { tell("Could not update: ", true); });

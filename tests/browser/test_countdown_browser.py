@@ -1,0 +1,51 @@
+"""SLA countdowns in a real browser: a queue row's countdown changes colour at the instant the
+server said it would, without a reload and without a request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from hubdesk.domain.agents import Role
+from hubdesk.domain.clock import utcnow
+from hubdesk.services.tickets import NewTicket, open_ticket
+from tests import factories
+from tests.browser.test_console_workflows import browser, shot, signed_in
+
+__all__ = ["browser"]
+
+pytestmark = pytest.mark.browser
+
+AHEAD = timedelta(seconds=6)
+
+
+def test_a_countdown_turns_amber_when_half_its_time_is_used_without_a_reload(
+        server, browser, sqlite_hub) -> None:
+    import re
+
+    from playwright.sync_api import expect
+
+    admin = factories.staff(sqlite_hub, Role.ADMIN, with_password=True).agent
+    sqlite_hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 120, "resolution": 600}}})
+    page = signed_in(browser, server, admin)
+    # Opened just under an hour ago: half of its two-hour first response is used in a moment.
+    detail, _ = open_ticket(sqlite_hub.uows, admin, NewTicket(
+        subject="Parcel stuck in customs", body="Where is it?",
+        requester_email="ines@example.com"), now=utcnow() - timedelta(hours=1) + AHEAD)
+    page.goto(f"{server}/tickets?view=all")
+    countdown = page.locator(
+        f'tr:has(a[href="/tickets/{detail.ticket.id}"]) [data-countdown]')
+    expect(countdown).to_have_class(re.compile(r"\bdue-low\b"))
+    expect(countdown).to_contain_text("1 h 0 min")
+    page.evaluate("window.notReloaded = true")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+
+    expect(countdown).to_have_class(re.compile(r"\bdue-medium\b"), timeout=15000)
+    expect(countdown).not_to_have_class(re.compile(r"\bdue-low\b"))
+    expect(countdown).to_contain_text("59 min")  # the time left moved on with it
+    shot(page, "countdown-medium")
+    assert page.evaluate("window.notReloaded") is True
+    assert [url for url in asked if not url.endswith("/events")] == []
