@@ -59,7 +59,7 @@ def _load_ticket(app: Application, agent: Agent, ticket_id: int,
         labels = {entry.agent_id: picker_label(entry) for entry in routing.picker}
     return {
         "routing": routing, "assignee_labels": labels,
-        "macros": space.macros, "filled": space.filled,
+        "macros": space.macros, "filled": space.filled, "customer": space.customer,
         "detail": detail, "ticket": ticket, "names": names,
         "history": describe(space.history, names),
         "assignees": [agent, *choices],
