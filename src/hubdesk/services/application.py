@@ -677,7 +677,8 @@ class MailUseCases(_UseCases):
 
     def deliver_due(self, transport: MailTransport, limit: int = 20) -> int:
         """Send due outbound mail (the worker's mail delivery loop calls this)."""
-        return mail_outbound.deliver_due(self._uows, transport, self._deps.clock(), limit)
+        return mail_outbound.deliver_due(self._uows, transport, self._deps.clock(), limit,
+                                         blobs=self._deps.blobs)
 
     def add_mailbox(self, actor: Agent, mailbox: Mailbox, password: str) -> Mailbox:
         return mail_imap.add_mailbox(self._uows, self._sealer(), actor, mailbox, password)

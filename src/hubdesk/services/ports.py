@@ -553,9 +553,10 @@ class MailParser(Protocol):
 
 
 class MailTransport(Protocol):
-    """Hands one composed message to the outgoing mail server; raises on failure."""
+    """Hands one composed message to the outgoing mail server; raises on failure.
+    ``contents`` holds the bytes of the mail's files by their SHA-256."""
 
-    def send(self, mail: OutboundMail) -> None: ...
+    def send(self, mail: OutboundMail, contents: Mapping[str, bytes]) -> None: ...
 
 
 class MailboxRepository(Protocol):
