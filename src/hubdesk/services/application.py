@@ -170,13 +170,14 @@ class TicketUseCases(_UseCases):
                                    seen_up_to=seen_up_to)
 
     def send_reply(self, actor: Agent, ticket_id: int, body: str, *, public: bool = True,
+                   attachments: list[tickets.NewAttachment] | None = None,
                    now: datetime | None = None, then_status: Status | None = None,
                    seen_up_to: int | None = None) -> SentReply:
         """`reply`, and what became of it in words for the agent: a public reply queued for
-        e-mail to the customer's address, or saved but not e-mailed and why (no support
-        address set up, no customer address, a blocked sender)."""
-        message = self.reply(actor, ticket_id, body, public=public, now=now,
-                             then_status=then_status, seen_up_to=seen_up_to)
+        e-mail to the customer's address (its files attached), or saved but not e-mailed and
+        why (no support address set up, no customer address, a blocked sender)."""
+        message = self.reply(actor, ticket_id, body, public=public, attachments=attachments,
+                             now=now, then_status=then_status, seen_up_to=seen_up_to)
         plan = mail_outbound.reply_plan(self._uows, self._deps.mail_routing,
                                         ticket_id) if public else None
         return SentReply(message, reply_notice(plan, sending=self._deps.mail_sending))

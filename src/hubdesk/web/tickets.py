@@ -19,6 +19,7 @@ from hubdesk.domain.errors import (
     ValidationFailed,
 )
 from hubdesk.domain.intake import proposed_categories
+from hubdesk.domain.messages import MAX_ATTACHMENTS
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
@@ -26,6 +27,7 @@ from hubdesk.domain.triage import Verdict
 from hubdesk.services.application import Application
 from hubdesk.services.routing_view import PickerEntry
 from hubdesk.services.tickets import TicketChanges
+from hubdesk.web.attachments import uploaded
 from hubdesk.web.history import Names, describe
 from hubdesk.web.queue import next_ticket_url, queue_url
 from hubdesk.web.render import render
@@ -60,6 +62,7 @@ def _load_ticket(app: Application, agent: Agent, ticket_id: int,
     return {
         "routing": routing, "assignee_labels": labels,
         "macros": space.macros, "filled": space.filled, "customer": space.customer,
+        "max_attachments": MAX_ATTACHMENTS,
         "detail": detail, "ticket": ticket, "names": names,
         "history": describe(space.history, names),
         "assignees": [agent, *choices],
@@ -131,13 +134,17 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     status = {"pending": Status.PENDING, "solved": Status.SOLVED}.get(then)
     macro = str(form.get("macro_id") or "")
     seen = str(form.get("seen_up_to") or "")
+    files = await uploaded(form)
     try:
         sent = await run_in_threadpool(partial(
             app_of(request).tickets.send_reply, agent, ticket_id, body, public=public,
-            then_status=status,
+            attachments=files, then_status=status,
             seen_up_to=int(seen) if seen.isdigit() and len(seen) < 19 else None))
     except DomainError as error:
-        # The page shown again has the newest messages: sending again sends as written.
+        # The page shown again has the newest messages: sending again sends as written
+        # (a browser cannot be handed files back: they are chosen again).
+        if files:
+            flash(request, "error", "Nothing was sent: choose the files again.")
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
                                   draft_public=public, macro=macro)
     done = sent.said

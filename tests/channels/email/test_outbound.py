@@ -263,6 +263,6 @@ def test_a_mail_whose_file_cannot_be_read_is_retried_not_sent_without_it(mail_hu
     transport = SmtpTransport("127.0.0.1", sink.port, timeout=10)
     assert deliver_due(mail_hub.uows, transport) == 2
     assert [m["Auto-Submitted"] for m in sink.messages] == ["auto-replied"]
-    reply = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
-             if d.kind == "reply"][0]
+    [reply] = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+               if d.kind == "reply"]
     assert reply.status is DeliveryStatus.PENDING and "attachments" in (reply.last_error or "")
