@@ -430,6 +430,10 @@ class AuthUseCases(_UseCases):
     def session_agent(self, session_token: str) -> Agent | None:
         return sessions.session_agent(self._uows, session_token)
 
+    def console_seat(self, session_token: str) -> sessions.ConsoleSeat | None:
+        """The signed-in agent and their presence, for a console page and its header."""
+        return sessions.console_seat(self._uows, session_token)
+
     def sign_out(self, session_token: str) -> None:
         sessions.sign_out(self._uows, session_token)
 

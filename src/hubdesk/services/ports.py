@@ -584,6 +584,9 @@ class RoutingRepository(Protocol):
 
     def agents(self, *, available_only: bool = False,
                agent_ids: Iterable[int] | None = None) -> list[AgentRoutingRow]: ...
+    def presence_of(self, agent_id: int) -> str | None:
+        """The agent's presence; None when they have no routing profile."""
+        ...
     def save_profile(self, agent_id: int, *, skills: dict[str, int],
                      channel_costs: dict[str, int], tier: int, languages: tuple[str, ...],
                      paused: bool, shift: tuple[datetime, datetime] | None,

@@ -31,7 +31,7 @@ from hubdesk.web.attachments import uploaded
 from hubdesk.web.history import Names, describe
 from hubdesk.web.queue import next_ticket_url, queue_url
 from hubdesk.web.render import render
-from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash, safe_next
 
 router = APIRouter(include_in_schema=False)
 
@@ -343,7 +343,8 @@ async def _act(request: Request, agent: Agent, ticket_id: int, work: Callable[[]
 
 @router.post("/presence")
 async def set_presence(request: Request, form: FormDep, agent: AgentDep) -> Response:
-    """The signed-in agent's own presence (online, away, on a break, offline)."""
+    """The signed-in agent's own presence (online, away, on a break, offline), set from the
+    header of any console page."""
     assert agent.id is not None
     try:
         presence = Presence(str(form.get("presence") or ""))
@@ -354,6 +355,5 @@ async def set_presence(request: Request, form: FormDep, agent: AgentDep) -> Resp
         flash(request, "error", "Choose online, away, on a break or offline.")
     except DomainError as error:
         flash(request, "error", str(error))
-    back = str(form.get("back") or "/tickets")
-    return RedirectResponse(back if back.startswith("/tickets") else "/tickets",
-                            status_code=303)
+    # back to the page the header's form was on
+    return RedirectResponse(safe_next(form.get("back")), status_code=303)
