@@ -1,8 +1,8 @@
 """An outbound mail names the files that go with it (an agent's reply with attachments):
 their names, types and blob digests.
 
-Revision ID: 0025_mail_files
-Revises: 0024_mail_template_html
+Revision ID: 0026_mail_files
+Revises: 0025_ticket_reads
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 from hubdesk.store.types import JsonDocument
 
-revision = "0025_mail_files"
-down_revision = "0024_mail_template_html"
+revision = "0026_mail_files"
+down_revision = "0025_ticket_reads"
 branch_labels = None
 depends_on = None
 
