@@ -94,3 +94,17 @@ def test_the_control_room_and_at_risk_pages_cost_the_same_for_few_or_many(hub, c
     open_some(12)
     agent(hub, coordinator.agent, {"billing": 3}, capacity=1)
     assert {url: _count(hub, client, url) for url in ("/control", "/at-risk")} == few
+
+
+def test_the_ticket_page_costs_the_same_for_a_customer_with_one_other_ticket_or_many(hub,
+                                                                                      client):
+    team = factories.team(hub)
+    rep = factories.staff(hub, teams=(team,), with_password=True)
+    email = "sam@example.com"
+    ticket_id = factories.ticket(hub, rep.agent, email=email, team_id=team.id).ticket.id
+    factories.ticket(hub, rep.agent, subject="Other 0", email=email, team_id=team.id)
+    sign_in(client, rep.agent)
+    one = _count(hub, client, f"/tickets/{ticket_id}")
+    for i in range(1, 12):
+        factories.ticket(hub, rep.agent, subject=f"Other {i}", email=email, team_id=team.id)
+    assert _count(hub, client, f"/tickets/{ticket_id}") == one

@@ -32,7 +32,7 @@ from hubdesk.api.limits import (
 from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.customers import Customer, IdentityKind, Tier
 from hubdesk.domain.events import TicketEvent
-from hubdesk.domain.messages import Message, without_unencodable
+from hubdesk.domain.messages import MAX_ATTACHMENTS, Message, without_unencodable
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.domain.triage import Verdict
@@ -326,7 +326,7 @@ class MessageIn(Strict):
     body: str = Field(default="", max_length=MAX_BODY)
     public: StrictBool = True
     body_html: SafeHtml = None
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
 
 
 class DuplicateOut(BaseModel):

@@ -145,6 +145,16 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"  # gave up after the last attempt
 
 
+@dataclass(frozen=True)
+class MailFile:
+    """A file that goes with an outbound mail as a MIME attachment; its bytes are kept in
+    the blob store under ``sha256``."""
+
+    filename: str
+    content_type: str
+    sha256: str
+
+
 @dataclass
 class OutboundMail:
     """One e-mail to a customer, composed when queued and sent by the delivery loop."""
@@ -167,6 +177,7 @@ class OutboundMail:
     next_attempt_at: datetime | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
+    files: tuple[MailFile, ...] = ()
 
 
 MAX_DELIVERY_ATTEMPTS = 8

@@ -10,6 +10,8 @@ from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import Actor
 
 MAX_BODY_CHARACTERS = 1_000_000
+# Files one message may carry, from the API or the console alike.
+MAX_ATTACHMENTS = 20
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,18 @@ class Message:
     @property
     def is_internal_note(self) -> bool:
         return not self.public
+
+
+def check_attachment_count(count: int) -> None:
+    if count > MAX_ATTACHMENTS:
+        raise ValidationFailed(f"a message carries at most {MAX_ATTACHMENTS} files; "
+                               f"this one has {count}", {"attachments": "too many"})
+
+
+def download_name(filename: str) -> str:
+    """A stored file's name as a download offers it: letters, digits and ``._- `` kept,
+    anything else (quotes, slashes, line breaks) replaced."""
+    return "".join(c if c.isalnum() or c in "._- " else "_" for c in filename)[:150] or "file"
 
 
 def without_unencodable(text: str) -> str:

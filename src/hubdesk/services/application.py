@@ -170,13 +170,14 @@ class TicketUseCases(_UseCases):
                                    seen_up_to=seen_up_to)
 
     def send_reply(self, actor: Agent, ticket_id: int, body: str, *, public: bool = True,
+                   attachments: list[tickets.NewAttachment] | None = None,
                    now: datetime | None = None, then_status: Status | None = None,
                    seen_up_to: int | None = None) -> SentReply:
         """`reply`, and what became of it in words for the agent: a public reply queued for
-        e-mail to the customer's address, or saved but not e-mailed and why (no support
-        address set up, no customer address, a blocked sender)."""
-        message = self.reply(actor, ticket_id, body, public=public, now=now,
-                             then_status=then_status, seen_up_to=seen_up_to)
+        e-mail to the customer's address (its files attached), or saved but not e-mailed and
+        why (no support address set up, no customer address, a blocked sender)."""
+        message = self.reply(actor, ticket_id, body, public=public, attachments=attachments,
+                             now=now, then_status=then_status, seen_up_to=seen_up_to)
         plan = mail_outbound.reply_plan(self._uows, self._deps.mail_routing,
                                         ticket_id) if public else None
         return SentReply(message, reply_notice(plan, sending=self._deps.mail_sending))
@@ -429,6 +430,10 @@ class AuthUseCases(_UseCases):
     def session_agent(self, session_token: str) -> Agent | None:
         return sessions.session_agent(self._uows, session_token)
 
+    def console_seat(self, session_token: str) -> sessions.ConsoleSeat | None:
+        """The signed-in agent and their presence, for a console page and its header."""
+        return sessions.console_seat(self._uows, session_token)
+
     def sign_out(self, session_token: str) -> None:
         sessions.sign_out(self._uows, session_token)
 
@@ -677,7 +682,8 @@ class MailUseCases(_UseCases):
 
     def deliver_due(self, transport: MailTransport, limit: int = 20) -> int:
         """Send due outbound mail (the worker's mail delivery loop calls this)."""
-        return mail_outbound.deliver_due(self._uows, transport, self._deps.clock(), limit)
+        return mail_outbound.deliver_due(self._uows, transport, self._deps.clock(), limit,
+                                         blobs=self._deps.blobs)
 
     def add_mailbox(self, actor: Agent, mailbox: Mailbox, password: str) -> Mailbox:
         return mail_imap.add_mailbox(self._uows, self._sealer(), actor, mailbox, password)

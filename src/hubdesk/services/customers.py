@@ -1,17 +1,20 @@
 """The customer page: who the customer is and every ticket of theirs the caller may see,
-read in one unit of work."""
+read in one unit of work; the same customer as the ticket page's panel shows them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from hubdesk.domain.agents import Agent, Team
+from hubdesk.domain.agents import Agent, Role, Team
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import NotFound
 from hubdesk.domain.permissions import DirectoryKind, check_directory_read, ticket_scope
-from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.domain.tickets import UNRESOLVED, Status, Ticket
+from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.routing_records import AgentExclusion
-from hubdesk.services.views import Page, TicketFilter, TicketOrder
+from hubdesk.services.sla_reads import ClockView, page_deadlines
+from hubdesk.services.views import Page, TicketFilter, TicketOrder, TicketRow
 
 MAX_TICKETS_SHOWN = 200
 
@@ -36,10 +39,8 @@ def customer_screen(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, *,
             raise NotFound(f"customer {customer_id} was not found")
         organisation = (uow.customers.get_organisation(customer.organisation_id)
                         if customer.organisation_id is not None else None)
-        tickets = uow.tickets.page(
-            ticket_scope(actor), TicketFilter(requester_id=customer_id,
-                                              order=TicketOrder.CREATED),
-            MAX_TICKETS_SHOWN, cursor, reader_id=actor.id)
+        tickets = tickets_of(uow, actor, customer_id, MAX_TICKETS_SHOWN, cursor=cursor,
+                             order=TicketOrder.CREATED)
         if not actor.oversees_everything:
             return CustomerScreen(customer, organisation, tickets)
         exclusions = uow.exclusions.of_customer(customer_id)
@@ -47,6 +48,62 @@ def customer_screen(uows: UnitOfWorkFactory, actor: Agent, customer_id: int, *,
         excludable = [agent for agent in uow.agents.all()
                       if agent.active and agent.id not in taken]
         return CustomerScreen(customer, organisation, tickets, exclusions, excludable)
+
+
+def tickets_of(uow: UnitOfWork, actor: Agent, customer_id: int, limit: int, *,
+               cursor: str | None = None, order: TicketOrder = TicketOrder.UPDATED,
+               status: tuple[Status, ...] = ()) -> Page:
+    """A page of the customer's tickets that ``actor`` may see: the ticket lists' own scope
+    (`ticket_scope`), so a liaison or an agent outside a ticket's team never finds it here."""
+    return uow.tickets.page(ticket_scope(actor), TicketFilter(
+        requester_id=customer_id, status=status, order=order), limit, cursor,
+        reader_id=actor.id)
+
+
+OTHERS_SHOWN = 5
+HISTORY_SHOWN = 5
+FINISHED = (Status.SOLVED, Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class CustomerPanel:
+    """The requester beside a ticket's conversation: who they are, their other open tickets
+    (at most `OTHERS_SHOWN`, soonest due deadline first) and their latest finished ones,
+    all within the reader's scope."""
+
+    customer: Customer
+    organisation: Organisation | None
+    open_tickets: list[TicketRow]
+    more_open: int  # open tickets of theirs beyond those listed
+    deadlines: dict[int, ClockView]  # by ticket id, for the open ones listed
+    finished: list[TicketRow]  # latest solved or closed first
+    total: int  # every ticket of theirs the reader may see, this one included
+    # whether the reader may open the customer and organisation pages (not liaisons, who
+    # see customers only through their tickets)
+    may_open_directory: bool
+
+
+def customer_panel(uow: UnitOfWork, actor: Agent, ticket: Ticket, customer: Customer,
+                   now: datetime) -> CustomerPanel:
+    """The ticket page's customer panel, read in the page's own unit of work with a fixed
+    number of queries: two pages, one grouped count, the listed tickets' deadlines."""
+    assert customer.id is not None
+    organisation = (uow.customers.get_organisation(customer.organisation_id)
+                    if customer.organisation_id is not None else None)
+    counts = uow.tickets.count_by_status(ticket_scope(actor),
+                                         TicketFilter(requester_id=customer.id))
+    unresolved = tickets_of(uow, actor, customer.id, OTHERS_SHOWN + 1, status=UNRESOLVED,
+                            order=TicketOrder.DUE)
+    others = [row for row in unresolved.rows if row.id != ticket.id][:OTHERS_SHOWN]
+    open_count = sum(counts.get(status, 0) for status in UNRESOLVED)
+    this_open = ticket.status in UNRESOLVED
+    finished = tickets_of(uow, actor, customer.id, HISTORY_SHOWN, status=FINISHED).rows
+    return CustomerPanel(
+        customer=customer, organisation=organisation, open_tickets=others,
+        more_open=max(0, open_count - int(this_open) - len(others)),
+        deadlines=page_deadlines(uow, [row.id for row in others], now),
+        finished=finished, total=sum(counts.values()),
+        may_open_directory=actor.role is not Role.LIAISON)
 
 
 MAX_MEMBERS_SHOWN = 200

@@ -10,6 +10,9 @@ References and the ``[#id]`` token, and stored under a key unique to its event, 
 relayed twice still queues one mail. (A bus after-commit handler could not write: the relay
 calls those inside its transaction, and on SQLite a second writer would wait on it forever.)
 
+A public reply's attachments go with its mail: the mail names them (`MailFile`) and
+`deliver_due` reads their bytes from the blob store when it sends.
+
 `deliver_due` claims due mail (skipping rows other workers hold),
 sends each through the transport, and records the outcome; a failure is retried with backoff
 and shows on the ticket as an event.
@@ -26,7 +29,7 @@ from typing import Any
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import Customer
 from hubdesk.domain.events import Actor, EventKind
-from hubdesk.domain.mail import DeliveryStatus, OutboundMail, next_delivery_attempt
+from hubdesk.domain.mail import DeliveryStatus, MailFile, OutboundMail, next_delivery_attempt
 from hubdesk.domain.mail_delivery import MailPlan, mail_plan
 from hubdesk.domain.mail_rules import MailRouting
 from hubdesk.domain.mail_templates import (
@@ -40,7 +43,7 @@ from hubdesk.domain.mail_templates import (
 from hubdesk.domain.messages import Message
 from hubdesk.domain.rules.templates import ticket_values
 from hubdesk.domain.tickets import Channel, Status, Ticket
-from hubdesk.services.ports import MailTransport, UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.ports import BlobStore, MailTransport, UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import flush_events
 
 log = logging.getLogger("hubdesk.mail")
@@ -89,6 +92,7 @@ class _Planned:
     kind: str
     composed: Composed
     answers: str | None = None
+    files: tuple[MailFile, ...] = ()
 
 
 def _plan(uow: UnitOfWork, ticket: Ticket, requester: Customer, kind: object,
@@ -109,7 +113,9 @@ def _plan(uow: UnitOfWork, ticket: Ticket, requester: Customer, kind: object,
         names = uow.agents.names([author]) if author is not None else {}
         return _Planned(f"reply:{message.id}", "reply", _from_template(
             uow, MailKind.REPLY, ticket, requester,
-            agent_name=names.get(author) if author else None, reply_body=message.body))
+            agent_name=names.get(author) if author else None, reply_body=message.body),
+            files=tuple(MailFile(a.filename, a.content_type, a.sha256)
+                        for a in message.attachments))
     if kind == EventKind.CUSTOMER_REPLIED.value:
         message = _message_of(uow, ticket.id, payload)
         notices = tuple(str(n) for n in message.channel_meta.get("notices", ())) \
@@ -161,7 +167,7 @@ def _compose(uow: UnitOfWork, plan: MailPlan, ticket: Ticket, planned: _Planned
         from_address=plan.sender, subject=planned.composed.subject,
         in_reply_to=in_reply_to, references=tuple(mid for mid, _ in thread),
         body_text=planned.composed.text, body_html=planned.composed.html, created_at=now,
-        next_attempt_at=now)
+        next_attempt_at=now, files=planned.files)
 
 
 def reply_plan(uows: UnitOfWorkFactory, routing: MailRouting, ticket_id: int) -> MailPlan:
@@ -175,9 +181,10 @@ def reply_plan(uows: UnitOfWorkFactory, routing: MailRouting, ticket_id: int) ->
 
 
 def deliver_due(uows: UnitOfWorkFactory, transport: MailTransport, now: datetime | None = None,
-                limit: int = 20) -> int:
-    """Send up to ``limit`` due mails; returns how many were attempted. Claiming and
-    recording are short transactions; nothing is held open while the mail server answers."""
+                limit: int = 20, *, blobs: BlobStore | None = None) -> int:
+    """Send up to ``limit`` due mails, their files read from ``blobs``; returns how many were
+    attempted. Claiming and recording are short transactions; nothing is held open while
+    the mail server answers."""
     at = now or utcnow()
     with uows(write=False) as uow:
         if not uow.mail.any_due(at):
@@ -188,7 +195,7 @@ def deliver_due(uows: UnitOfWorkFactory, transport: MailTransport, now: datetime
     results: list[tuple[OutboundMail, str | None]] = []
     for mail in due:
         try:
-            transport.send(mail)
+            transport.send(mail, _contents(mail, blobs))
             results.append((mail, None))
         except Exception as error:  # a refused or unreachable server: retried with backoff
             results.append((mail, f"{type(error).__name__}: {error}"[:500]))
@@ -198,6 +205,16 @@ def deliver_due(uows: UnitOfWorkFactory, transport: MailTransport, now: datetime
                 _record(uow, mail, failure, utcnow())
             uow.commit()
     return len(due)
+
+
+def _contents(mail: OutboundMail, blobs: BlobStore | None) -> dict[str, bytes]:
+    """The bytes of the mail's files by digest (a file that cannot be read fails the
+    attempt, which is retried like a refusal)."""
+    if not mail.files:
+        return {}
+    if blobs is None:
+        raise LookupError("no file store to read the mail's attachments from")
+    return {f.sha256: blobs.get(f.sha256) for f in mail.files}
 
 
 def _record(uow: UnitOfWork, mail: OutboundMail, error: str | None, at: datetime) -> None:

@@ -32,7 +32,7 @@ from hubdesk.domain.schedules import (
 from hubdesk.domain.sla.clocks import ClockEntry, SlaClock
 from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
 from hubdesk.domain.throttling import FailureCount
-from hubdesk.domain.tickets import Ticket
+from hubdesk.domain.tickets import Status, Ticket
 from hubdesk.domain.triage import SimilarTicket, TriageResult
 from hubdesk.domain.webhooks import (
     AttemptResult,
@@ -77,6 +77,9 @@ class TicketRepository(Protocol):
         """A keyset page; with ``reader_id``, each row's ``unread`` is that agent's."""
         ...
     def team_lines(self, now: datetime, since: datetime) -> list[TeamLine]: ...
+    def count_by_status(self, scope: TicketScope, filters: TicketFilter) -> dict[Status, int]:
+        """How many tickets `page` would list under ``scope`` and ``filters``, by status."""
+        ...
     def assigned_work(self, per_agent: int) -> list[AssignedTicket]: ...
     def add_message(self, message: Message) -> int: ...
     def messages(self, ticket_id: int) -> list[Message]: ...
@@ -564,9 +567,10 @@ class MailParser(Protocol):
 
 
 class MailTransport(Protocol):
-    """Hands one composed message to the outgoing mail server; raises on failure."""
+    """Hands one composed message to the outgoing mail server; raises on failure.
+    ``contents`` holds the bytes of the mail's files by their SHA-256."""
 
-    def send(self, mail: OutboundMail) -> None: ...
+    def send(self, mail: OutboundMail, contents: Mapping[str, bytes]) -> None: ...
 
 
 class MailboxRepository(Protocol):
@@ -594,6 +598,9 @@ class RoutingRepository(Protocol):
 
     def agents(self, *, available_only: bool = False,
                agent_ids: Iterable[int] | None = None) -> list[AgentRoutingRow]: ...
+    def presence_of(self, agent_id: int) -> str | None:
+        """The agent's presence; None when they have no routing profile."""
+        ...
     def save_profile(self, agent_id: int, *, skills: dict[str, int],
                      channel_costs: dict[str, int], tier: int, languages: tuple[str, ...],
                      paused: bool, shift: tuple[datetime, datetime] | None,

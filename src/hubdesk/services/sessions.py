@@ -79,17 +79,41 @@ def sign_in(uows: UnitOfWorkFactory, email: str, password: str, *, address: str,
 
 def session_agent(uows: UnitOfWorkFactory, session_token: str) -> Agent | None:
     """The active agent of a live session, or None (revoked, expired, unknown, inactive)."""
+    seat = _seat(uows, session_token, with_presence=False)
+    return seat.agent if seat is not None else None
+
+
+@dataclass(frozen=True)
+class ConsoleSeat:
+    """Who is signed in to the console, and what every page's header shows of their work:
+    their presence, None when they have no routing profile (so take no work from routing)."""
+
+    agent: Agent
+    presence: str | None
+
+
+def console_seat(uows: UnitOfWorkFactory, session_token: str) -> ConsoleSeat | None:
+    """`session_agent` and the agent's presence, read in the same unit of work, so a page's
+    header costs no unit of work of its own."""
+    return _seat(uows, session_token, with_presence=True)
+
+
+def _seat(uows: UnitOfWorkFactory, session_token: str, *,
+          with_presence: bool) -> ConsoleSeat | None:
     now = utcnow()
+    presence = None
     with uows(write=False) as uow:
         found = uow.sessions.live(hash_token(session_token), now)
         agent = uow.agents.get(found[1]) if found else None
-    if found is None or agent is None or not agent.active:
-        return None
+        if found is None or agent is None or not agent.active:
+            return None
+        if with_presence and agent.id is not None:
+            presence = uow.routing.presence_of(agent.id)
     if now - found[2] >= TOUCH_INTERVAL:
         with uows() as uow:
             uow.sessions.touch(found[0], now)
             uow.commit()
-    return agent
+    return ConsoleSeat(agent, presence)
 
 
 def sign_out(uows: UnitOfWorkFactory, session_token: str) -> None:

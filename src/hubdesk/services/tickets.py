@@ -28,7 +28,7 @@ from hubdesk.domain.intake import (
 )
 from hubdesk.domain.intake import event_data as triage_event_data
 from hubdesk.domain.merging import merge
-from hubdesk.domain.messages import Attachment, Message, clean_body
+from hubdesk.domain.messages import Attachment, Message, check_attachment_count, clean_body
 from hubdesk.domain.permissions import (
     TicketAction,
     check_admin,
@@ -336,6 +336,7 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
     status in the same transaction ("send and set pending", "send and solve"). With
     ``seen_up_to`` (the last message the agent had in front of them), it is refused if
     someone else wrote on the ticket after that one: the agent reads it first."""
+    check_attachment_count(len(attachments or ()))
     files = [replace(f, filename=mask_line(tools, f.filename)) for f in attachments or []]
     read = with_html(tools, read_agent_text(tools, clean_body(body, has_attachments=bool(files))),
                      body_html)

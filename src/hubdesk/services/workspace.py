@@ -10,6 +10,7 @@ from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction, allowed_actions
 from hubdesk.domain.tickets import UNRESOLVED
 from hubdesk.domain.triage import SimilarTicket
+from hubdesk.services.customers import CustomerPanel, customer_panel
 from hubdesk.services.macros import FilledMacro, fill_in, usable_in
 from hubdesk.services.ports import SimilarityFinder, UnitOfWorkFactory
 from hubdesk.services.related import SolvedExample, solved_before
@@ -34,6 +35,8 @@ class TicketWorkspace:
     # The macros the caller may use here, and the one asked for filled in.
     macros: list[Macro] = field(default_factory=list)
     filled: FilledMacro | None = None
+    # The requester, their other open tickets and their history, as the reader may see them.
+    customer: CustomerPanel | None = None
 
     @property
     def allowed(self) -> frozenset[TicketAction]:
@@ -43,17 +46,19 @@ class TicketWorkspace:
 def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, actor: Agent,
                      ticket_id: int, *, blocking_roles: frozenset[Role],
                      macro_id: int | None = None) -> TicketWorkspace:
-    """The ticket, its conversation and history, likely duplicates, similar solved tickets,
-    triage corrections, the people and groups it may be given to, the macros the caller may
-    reply with (``macro_id`` filled in, if it is one of them), and what the caller may do:
-    one transaction, one permission check. Its one write marks the conversation read by the
-    caller up to its last message (the queue's "Unread" is per agent); on SQLite that makes
-    the page a writer for its read, the price of not opening a second transaction."""
+    """The ticket, its conversation and history, its requester with their other tickets,
+    likely duplicates, similar solved tickets, triage corrections, the people and groups it
+    may be given to, the macros the caller may reply with (``macro_id`` filled in, if it is
+    one of them), and what the caller may do: one transaction, one permission check. Its one
+    write marks the conversation read by the caller up to its last message (the queue's
+    "Unread" is per agent); on SQLite that makes the page a writer for its read, the price of
+    not opening a second transaction."""
     assert actor.id is not None
     with uows() as uow:
         ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
         detail = detail_of(uow, ticket, viewer=actor)
         detail.allowed_actions = allowed_actions(actor, ticket, blocking_roles=blocking_roles)
+        now = utcnow()
         still_open = ticket.status in UNRESOLVED and ticket.merged_into_id is None
         macros = usable_in(uow, actor) \
             if TicketAction.PUBLIC_REPLY in detail.allowed_actions else []
@@ -66,10 +71,11 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
             corrections=uow.tickets.corrections(ticket_id),
             agents=uow.agents.all(), teams=uow.structure.teams(),
             departments=uow.structure.departments(),
-            routing=routing_view(uow, ticket, detail.requester.tier.value, utcnow()),
-            macros=macros, filled=filled)
+            routing=routing_view(uow, ticket, detail.requester.tier.value, now),
+            macros=macros, filled=filled,
+            customer=customer_panel(uow, actor, ticket, detail.requester, now))
         seen = [m.id for m in detail.messages if m.id is not None]
         if seen:
-            uow.reads.mark(actor.id, ticket_id, max(seen), utcnow())
+            uow.reads.mark(actor.id, ticket_id, max(seen), now)
         uow.commit()
     return space

@@ -14,6 +14,7 @@ from hubdesk.domain.mail import (
     Inbound,
     InboundStatus,
     Mailbox,
+    MailFile,
     OutboundMail,
     Outcome,
     message_id_key,
@@ -40,7 +41,9 @@ def _delivery(row: Row[Any]) -> OutboundMail:
         references=tuple(row.references_header.split()), body_text=row.body_text,
         body_html=row.body_html, created_at=row.created_at,
         status=DeliveryStatus(row.status), attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at, last_error=row.last_error, sent_at=row.sent_at)
+        next_attempt_at=row.next_attempt_at, last_error=row.last_error, sent_at=row.sent_at,
+        files=tuple(MailFile(f["filename"], f["content_type"], f["sha256"])
+                    for f in row.files or ()))
 
 
 def _recent(sender: str, since: datetime) -> Select[int]:
@@ -173,6 +176,8 @@ class SqlMailRepository:
                     from_address=mail.from_address, subject=mail.subject,
                     in_reply_to=mail.in_reply_to, references_header=" ".join(mail.references),
                     body_text=mail.body_text, body_html=mail.body_html,
+                    files=[{"filename": f.filename, "content_type": f.content_type,
+                            "sha256": f.sha256} for f in mail.files],
                     status=mail.status.value, attempts=mail.attempts,
                     next_attempt_at=mail.next_attempt_at or mail.created_at,
                     created_at=mail.created_at).returning(t.mail_deliveries.c.id)).scalar_one()

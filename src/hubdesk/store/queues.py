@@ -199,6 +199,17 @@ def page(db: Connection, scope: TicketScope, filters: TicketFilter, limit: int,
     return Page([rows[c.id] for c in chosen], cursors[-1] if more else None, cursors)
 
 
+def count_by_status(db: Connection, scope: TicketScope,
+                    filters: TicketFilter) -> dict[Status, int]:
+    """How many tickets a list would hold, by status: one grouped query under the same
+    scope and filters as `page`."""
+    tk = t.tickets
+    conditions = [*scope_conditions(scope), *filter_conditions(db, filters)]
+    counted = db.execute(select(tk.c.status, func.count()).where(*conditions)
+                         .group_by(tk.c.status))
+    return {Status(status): int(count) for status, count in counted}
+
+
 def _keys() -> Select[Any]:
     tk = t.tickets
     return select(tk.c.id, tk.c.updated_at, tk.c.created_at, tk.c.priority)

@@ -126,6 +126,11 @@ class SqlRoutingRepository:
                               .where(t.agent_loads.c.agent_id == agent_id)).first()
         return (int(row.load), int(row.capacity)) if row else None
 
+    def presence_of(self, agent_id: int) -> str | None:
+        """The agent's presence; None when they have no routing profile (take no work)."""
+        return self.db.execute(select(t.agent_routing.c.presence)
+                               .where(t.agent_routing.c.agent_id == agent_id)).scalar()
+
     def set_presence(self, agent_id: int, presence: str, at: datetime) -> bool:
         """False when the agent has no routing profile."""
         current = self.db.execute(select(t.agent_routing.c.presence)

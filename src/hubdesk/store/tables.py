@@ -617,6 +617,9 @@ mail_deliveries = Table(
     Column("references_header", Text, nullable=False),
     Column("body_text", Text, nullable=False),
     Column("body_html", Text, nullable=False),
+    # The files that go with it: [{"filename", "content_type", "sha256"}], bytes in the blob
+    # store (an agent's reply with attachments).
+    Column("files", JsonDocument, nullable=False, server_default=text("'[]'")),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime, nullable=False),

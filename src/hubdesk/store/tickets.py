@@ -95,6 +95,9 @@ class SqlTicketRepository:
              cursor: str | None, reader_id: int | None = None) -> Page:
         return queues.page(self.db, scope, filters, limit, cursor, reader_id)
 
+    def count_by_status(self, scope: TicketScope, filters: TicketFilter) -> dict[Status, int]:
+        return queues.count_by_status(self.db, scope, filters)
+
     def team_lines(self, now: datetime, since: datetime) -> list[TeamLine]:
         return queues.team_lines(self.db, now, since)
 

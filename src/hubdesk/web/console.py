@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from hubdesk.domain.errors import TooManyAttempts
 from hubdesk.services.ports import StoreUnavailable
 from hubdesk.web import (
+    attachments,
     control,
     customer_merge,
     customers,
@@ -58,6 +59,7 @@ def install(app: FastAPI) -> None:
     app.include_router(customer_merge.router)
     app.include_router(routing_actions.router)
     app.include_router(tickets.router)
+    app.include_router(attachments.router)
     app.include_router(handoffs.router)
     app.include_router(rules.router)
     app.include_router(risk.router)

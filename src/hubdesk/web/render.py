@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
@@ -91,6 +92,16 @@ def _build_environment() -> Environment:
 environment = _build_environment()
 
 
+def _page_url(request: Request) -> str:
+    """The page's own address, for forms that bring the agent back to it; a page shown in
+    answer to a form (a refusal) is the page the form was on."""
+    url = request.url if request.method in ("GET", "HEAD") else \
+        urlsplit(request.headers.get("referer", ""))
+    if request.method not in ("GET", "HEAD") and url.netloc != request.url.netloc:
+        return "/tickets"
+    return session.safe_next(url.path + (f"?{url.query}" if url.query else ""))
+
+
 def render(request: Request, template: str, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     context.setdefault("agent", None)
@@ -99,6 +110,8 @@ def render(request: Request, template: str, status_code: int = 200,
         csrf_token=session.csrf_token(request),
         flashes=session.pop_flashes(request),
         htmx=HTMX_FILE.is_file(),
+        my_presence=session.presence_of(request),
+        page_url=_page_url(request),
         **context,
     )
     return HTMLResponse(page, status_code=status_code, headers=SECURITY_HEADERS)

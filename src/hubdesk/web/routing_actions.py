@@ -1,4 +1,5 @@
-"""Routing from the console: an agent takes the next best ticket (pull mode); a coordinator
+"""Routing from the console: an agent takes the next best ticket (pull mode, from the
+header of every page, `templates/_presence.html`); a coordinator
 routes a waiting ticket now, or locks an assignment so routing leaves it alone. Each button
 calls the use case the API calls; who may do what is decided there."""
 
@@ -12,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.errors import DomainError
 from hubdesk.web.actions import act
-from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash, safe_next
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,16 +23,19 @@ def _to_ticket(ticket_id: int) -> Response:
 
 
 @router.post("/tickets/take-next")
-async def take_next(request: Request, agent: AgentDep) -> Response:
-    """The most urgent waiting ticket the agent can serve, assigned to them, opened."""
+async def take_next(request: Request, form: FormDep, agent: AgentDep) -> Response:
+    """The most urgent waiting ticket the agent can serve, assigned to them, opened ("Get
+    next" in every page's header); when there is none, back to the page they were on (else
+    their own tickets) with why."""
+    back = safe_next(form.get("back") or "/tickets?view=mine")
     try:
         detail = await run_in_threadpool(app_of(request).routing.next, agent)
     except DomainError as error:
         flash(request, "error", f"No ticket was taken: {error}")
-        return RedirectResponse("/tickets?view=mine", status_code=303)
+        return RedirectResponse(back, status_code=303)
     if detail is None:
         flash(request, "ok", "Nothing is waiting that you can take now.")
-        return RedirectResponse("/tickets?view=mine", status_code=303)
+        return RedirectResponse(back, status_code=303)
     taken = detail.ticket.id
     assert taken is not None  # a stored ticket
     flash(request, "ok", f"You took #{taken}: it is yours now.")

@@ -141,14 +141,24 @@ async def sign_out(request: Request) -> None:
 
 
 async def current_agent(request: Request) -> Agent | None:
+    """The signed-in agent; their presence is kept on the request for the header
+    (`presence_of`), read with the session, in the same unit of work."""
     token = session_token(request)
     if token is None:
         return None
-    agent = await run_in_threadpool(app_of(request).auth.session_agent, token)
-    if agent is None:
+    seat = await run_in_threadpool(app_of(request).auth.console_seat, token)
+    if seat is None:
         request.session.clear()
         return None
-    return agent
+    request.state.presence = seat.presence
+    return seat.agent
+
+
+def presence_of(request: Request) -> str | None:
+    """The signed-in agent's presence as read with their session; None when they have no
+    routing profile (the header then offers no presence or "Get next")."""
+    presence = getattr(request.state, "presence", None)
+    return presence if isinstance(presence, str) else None
 
 
 def safe_next(value: object) -> str:

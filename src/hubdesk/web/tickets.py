@@ -19,6 +19,7 @@ from hubdesk.domain.errors import (
     ValidationFailed,
 )
 from hubdesk.domain.intake import proposed_categories
+from hubdesk.domain.messages import MAX_ATTACHMENTS
 from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.tickets import ALLOWED_TRANSITIONS, Priority, Status
@@ -26,10 +27,11 @@ from hubdesk.domain.triage import Verdict
 from hubdesk.services.application import Application
 from hubdesk.services.routing_view import PickerEntry
 from hubdesk.services.tickets import TicketChanges
+from hubdesk.web.attachments import uploaded
 from hubdesk.web.history import Names, describe
 from hubdesk.web.queue import next_ticket_url, queue_url
 from hubdesk.web.render import render
-from hubdesk.web.session import AgentDep, FormDep, app_of, flash
+from hubdesk.web.session import AgentDep, FormDep, app_of, flash, safe_next
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,7 +61,8 @@ def _load_ticket(app: Application, agent: Agent, ticket_id: int,
         labels = {entry.agent_id: picker_label(entry) for entry in routing.picker}
     return {
         "routing": routing, "assignee_labels": labels,
-        "macros": space.macros, "filled": space.filled,
+        "macros": space.macros, "filled": space.filled, "customer": space.customer,
+        "max_attachments": MAX_ATTACHMENTS,
         "detail": detail, "ticket": ticket, "names": names,
         "history": describe(space.history, names),
         "assignees": [agent, *choices],
@@ -131,13 +134,17 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     status = {"pending": Status.PENDING, "solved": Status.SOLVED}.get(then)
     macro = str(form.get("macro_id") or "")
     seen = str(form.get("seen_up_to") or "")
+    files = await uploaded(form)
     try:
         sent = await run_in_threadpool(partial(
             app_of(request).tickets.send_reply, agent, ticket_id, body, public=public,
-            then_status=status,
+            attachments=files, then_status=status,
             seen_up_to=int(seen) if seen.isdigit() and len(seen) < 19 else None))
     except DomainError as error:
-        # The page shown again has the newest messages: sending again sends as written.
+        # The page shown again has the newest messages: sending again sends as written
+        # (a browser cannot be handed files back: they are chosen again).
+        if files:
+            flash(request, "error", "Nothing was sent: choose the files again.")
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
                                   draft_public=public, macro=macro)
     done = sent.said
@@ -336,7 +343,8 @@ async def _act(request: Request, agent: Agent, ticket_id: int, work: Callable[[]
 
 @router.post("/presence")
 async def set_presence(request: Request, form: FormDep, agent: AgentDep) -> Response:
-    """The signed-in agent's own presence (online, away, on a break, offline)."""
+    """The signed-in agent's own presence (online, away, on a break, offline), set from the
+    header of any console page."""
     assert agent.id is not None
     try:
         presence = Presence(str(form.get("presence") or ""))
@@ -347,6 +355,5 @@ async def set_presence(request: Request, form: FormDep, agent: AgentDep) -> Resp
         flash(request, "error", "Choose online, away, on a break or offline.")
     except DomainError as error:
         flash(request, "error", str(error))
-    back = str(form.get("back") or "/tickets")
-    return RedirectResponse(back if back.startswith("/tickets") else "/tickets",
-                            status_code=303)
+    # back to the page the header's form was on
+    return RedirectResponse(safe_next(form.get("back")), status_code=303)

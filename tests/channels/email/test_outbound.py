@@ -21,6 +21,7 @@ from hubdesk.domain.mail import DeliveryStatus, Outcome
 from hubdesk.domain.tickets import Status
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.mail_outbound import deliver_due, queue_for_event
+from hubdesk.services.tickets import NewAttachment
 from tests import factories
 from tests.channels.email import corpus
 from tests.channels.email.net import free_port, wait_for
@@ -225,3 +226,43 @@ def test_queueing_a_mail_reads_the_customer_once_and_other_events_read_nothing(
         statements.clear()
         assert not queue_for_event(uow, routing, "ticket.assigned", assigned)
         assert statements == []  # an event that never mails reads nothing
+
+
+def test_a_reply_with_attachments_carries_them_as_mime_attachments(mail_hub: Hub,
+                                                                  sink: Sink) -> None:
+    take(mail_hub.app, corpus.plain(), source="test")
+    ticket_id = _ticket_of(mail_hub, "<m1@example.com>")
+    agent = factories.staff(mail_hub, Role.ADMIN).agent
+    pdf = b"%PDF-1.4 the return label"
+    mail_hub.app.tickets.reply(agent, ticket_id, "The label is attached.", attachments=[
+        NewAttachment("return label.pdf", "application/pdf", pdf),
+        NewAttachment("steps.txt", "text/plain", b"1. print 2. stick")])
+    mail_hub.app.tickets.reply(agent, ticket_id, "Seen the label.", public=False,
+                               attachments=[NewAttachment("internal.txt", "text/plain", b"x")])
+
+    _relay_and_send(mail_hub, sink)
+
+    reply = sink.messages[-1]
+    assert "The label is attached." in reply.get_body(("plain",)).get_content()
+    files = [(part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+             for part in reply.iter_attachments()]
+    assert files == [("return label.pdf", "application/pdf", pdf),
+                     ("steps.txt", "text/plain", b"1. print 2. stick")]
+    assert all(m["Subject"] and "internal.txt" not in m.as_string() for m in sink.messages)
+
+
+def test_a_mail_whose_file_cannot_be_read_is_retried_not_sent_without_it(mail_hub: Hub,
+                                                                          sink: Sink) -> None:
+    take(mail_hub.app, corpus.plain(), source="test")
+    ticket_id = _ticket_of(mail_hub, "<m1@example.com>")
+    agent = factories.staff(mail_hub, Role.ADMIN).agent
+    mail_hub.app.tickets.reply(agent, ticket_id, "Attached.", attachments=[
+        NewAttachment("label.pdf", "application/pdf", b"%PDF")])
+    mail_hub.app.relay_outbox()
+    # Without the file store the bytes cannot be read: the reply waits, the rest goes.
+    transport = SmtpTransport("127.0.0.1", sink.port, timeout=10)
+    assert deliver_due(mail_hub.uows, transport) == 2
+    assert [m["Auto-Submitted"] for m in sink.messages] == ["auto-replied"]
+    [reply] = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+               if d.kind == "reply"]
+    assert reply.status is DeliveryStatus.PENDING and "attachments" in (reply.last_error or "")

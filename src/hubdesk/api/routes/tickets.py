@@ -26,6 +26,7 @@ from hubdesk.api.schemas import (
     problem_responses,
 )
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.messages import download_name
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
 from hubdesk.services.views import TicketFilter, TicketOrder
@@ -182,9 +183,5 @@ def download_attachment(attachment_id: PathId, app: AppDep, agent: AgentDep) -> 
     attachment, content = app.tickets.attachment(agent, attachment_id)
     # Always a download, never rendered inline: an uploaded HTML file must not run as our page.
     return Response(content, media_type="application/octet-stream", headers={
-        "Content-Disposition": f'attachment; filename="{_safe_filename(attachment.filename)}"',
+        "Content-Disposition": f'attachment; filename="{download_name(attachment.filename)}"',
         "X-Content-Type-Options": "nosniff"})
-
-
-def _safe_filename(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "._- " else "_" for c in name)[:150] or "file"

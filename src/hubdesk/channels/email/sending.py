@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiosmtplib
@@ -27,11 +28,11 @@ class SmtpTransport:
     password: str | None = None
     timeout: float = 30.0
 
-    def send(self, mail: OutboundMail) -> None:
-        asyncio.run(self._send(mail))
+    def send(self, mail: OutboundMail, contents: Mapping[str, bytes]) -> None:
+        asyncio.run(self._send(mail, contents))
 
-    async def _send(self, mail: OutboundMail) -> None:
-        await aiosmtplib.send(compose(mail), sender=mail.from_address,
+    async def _send(self, mail: OutboundMail, contents: Mapping[str, bytes]) -> None:
+        await aiosmtplib.send(compose(mail, contents), sender=mail.from_address,
                               recipients=[mail.to_address], hostname=self.host, port=self.port,
                               start_tls=self.starttls, use_tls=False,
                               username=self.username, password=self.password,
