@@ -64,14 +64,16 @@ def test_a_template_previewed_shows_its_html_sandboxed_and_nothing_in_it_runs(
     page = signed_in(browser, server, manager, width=768, path="/settings/mail")
     card = page.locator("#mail-solved")
     card.get_by_label("HTML").fill(
-        '<p>Bye <b>{{ customer.first_name }}</b></p><img src=x onerror="parent.document.title'
-        "='ran'\"><script>parent.document.title='ran'</script>")
+        '<p style="color: #0a7d32">Bye <b>{{ customer.first_name }}</b></p><img src=x '
+        "onerror=\"parent.document.title='ran'\"><script>parent.document.title='ran'</script>")
     card.get_by_role("button", name="Preview").click()
     preview = page.locator("#mail-solved-preview")
     expect(preview).to_contain_text("Preview, not saved")
     frame = page.frame_locator("#mail-solved iframe.mail-preview")
     expect(frame.locator("b")).to_have_text("Ann")
     expect(frame.locator("img")).to_have_count(0)
+    # The inline style kept by the sanitiser shows, as in the mail sent.
+    expect(frame.locator("p").first).to_have_css("color", "rgb(10, 125, 50)")
     assert page.title() != "ran"
     assert _sideways(page) <= 0
     shot(page, "settings-mail-preview-768px")
