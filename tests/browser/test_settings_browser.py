@@ -78,3 +78,30 @@ def test_a_template_previewed_shows_its_html_sandboxed_and_nothing_in_it_runs(
     assert _sideways(page) <= 0
     shot(page, "settings-mail-preview-768px")
     assert sqlite_hub.app.mail_templates.screen(manager).stored == []
+
+
+def test_without_scripts_the_previewed_html_part_shows_at_a_button_press(
+        sqlite_hub, server, browser) -> None:
+    from playwright.sync_api import expect
+
+    manager = factories.staff(sqlite_hub, Role.MANAGER, with_password=True).agent
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/settings/mail")
+    page.get_by_label("E-mail").fill(manager.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    card = page.locator("#mail-solved")
+    # Until a typed template is previewed, the frame shows the one in use.
+    expect(page.frame_locator("#mail-solved iframe.mail-preview").locator("body")) \
+        .to_contain_text("Reply to this message")
+    card.get_by_label("HTML").fill('<p style="font-style: italic">So long, '
+                                   "{{ customer.first_name }}</p>")
+    card.get_by_role("button", name="Preview").click()
+    expect(page.locator("#mail-solved-preview")).to_contain_text("Preview, not saved")
+    page.locator("#mail-solved").get_by_role("button", name="Show the HTML part").click()
+    shown = page.frame_locator("#mail-solved iframe.mail-preview").locator("p").first
+    expect(shown).to_have_text("So long, Ann")
+    expect(shown).to_have_css("font-style", "italic")
+    context.close()
