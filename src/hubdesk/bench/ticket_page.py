@@ -10,6 +10,7 @@ database kept with `--reuse` keeps them and is not given more.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -35,18 +36,26 @@ UNRESOLVED = ("new", "open", "pending")
 def prepare(hub: Hub, admin_id: int, rng: random.Random,
             plain: list[int]) -> dict[str, list[int]]:
     """Ticket ids per kind of page: `plain` (random tickets as seeded), `long_conversation`,
-    `handoffs` and `sla_clocks`."""
+    `handoffs` and `sla_clocks`, up to ten of each (fewer when the database holds too few
+    unresolved tickets)."""
     admin = hub.app.directory.agent(LOCAL_OPERATOR, admin_id)
     if not any(p.name == POLICY for p in hub.app.sla.policies(admin)):
         hub.app.sla.create_policy(admin, {"name": POLICY, "targets": {
-            level: {"first_response": 60, "resolution": 480}
+            level: {"first_response": 60, "next_response": 120, "resolution": 480}
             for level in ("low", "normal", "high", "urgent")}})
     unresolved = _unresolved(hub)
-    spare = iter(rng.sample(unresolved, k=min(len(unresolved), 3 * PER_KIND)))
-    return {"plain": plain[:PER_KIND],
-            "long_conversation": _long_conversations(hub, admin, spare),
-            "handoffs": _with_handoffs(hub, admin, spare),
-            "sla_clocks": _with_clocks(hub, spare)}
+    spare = iter(rng.sample(unresolved, k=len(unresolved)))
+    kinds: dict[str, list[int]] = {"plain": plain[:PER_KIND]}
+    kinds["long_conversation"] = _long_conversations(hub, admin, _fresh(spare, kinds))
+    kinds["handoffs"] = _with_handoffs(hub, admin, _fresh(spare, kinds))
+    kinds["sla_clocks"] = _with_clocks(hub, _fresh(spare, kinds), taken=kinds)
+    return kinds
+
+
+def _fresh(spare: Iterator[int], kinds: dict[str, list[int]]) -> Iterator[int]:
+    """The spare tickets no other kind has taken: each kind has tickets of its own."""
+    taken = {ticket_id for ids in kinds.values() for ticket_id in ids}
+    return (ticket_id for ticket_id in spare if ticket_id not in taken)
 
 
 def _unresolved(hub: Hub) -> list[int]:
@@ -55,13 +64,12 @@ def _unresolved(hub: Hub) -> list[int]:
             t.tickets.c.status.in_(UNRESOLVED)).order_by(t.tickets.c.id).limit(2000)).scalars())
 
 
-def _long_conversations(hub: Hub, admin: Agent, spare: Any) -> list[int]:
+def _long_conversations(hub: Hub, admin: Agent, spare: Iterator[int]) -> list[int]:
     with hub.engine.connect() as c:
         found = list(c.execute(select(t.messages.c.ticket_id).group_by(t.messages.c.ticket_id)
                                .having(func.count() >= LONG_CONVERSATION)
                                .order_by(t.messages.c.ticket_id).limit(PER_KIND)).scalars())
-    while len(found) < PER_KIND:
-        ticket_id = next(spare)
+    while len(found) < PER_KIND and (ticket_id := next(spare, None)) is not None:
         have = len(hub.app.tickets.get(admin, ticket_id).messages)
         for i in range(have, LONG_CONVERSATION, 2):
             hub.app.tickets.customer_wrote(
@@ -84,13 +92,12 @@ def _department(hub: Hub, admin: Agent) -> int:
     return department.id
 
 
-def _with_handoffs(hub: Hub, admin: Agent, spare: Any) -> list[int]:
+def _with_handoffs(hub: Hub, admin: Agent, spare: Iterator[int]) -> list[int]:
     with hub.engine.connect() as c:
         found = list(c.execute(select(t.handoffs.c.ticket_id).group_by(t.handoffs.c.ticket_id)
                                .order_by(t.handoffs.c.ticket_id).limit(PER_KIND)).scalars())
     department_id = _department(hub, admin) if len(found) < PER_KIND else 0
-    while len(found) < PER_KIND:
-        ticket_id = next(spare)
+    while len(found) < PER_KIND and (ticket_id := next(spare, None)) is not None:
         for i in range(HANDOFFS_EACH):
             hub.app.handoffs.open(admin, ticket_id, NewHandoff(
                 department_id=department_id, request=f"Please refund the charge ({i + 1}).",
@@ -99,16 +106,24 @@ def _with_handoffs(hub: Hub, admin: Agent, spare: Any) -> list[int]:
     return found
 
 
-def _with_clocks(hub: Hub, spare: Any) -> list[int]:
+def _with_clocks(hub: Hub, spare: Iterator[int], *, taken: dict[str, list[int]]) -> list[int]:
+    """Tickets whose clocks run, apart from those of the other kinds (a long conversation's
+    customer messages started its clocks too)."""
+    others = [ticket_id for ids in taken.values() for ticket_id in ids]
     with hub.engine.connect() as c:
         found = list(c.execute(select(t.ticket_sla_clocks.c.ticket_id)
+                               .where(t.ticket_sla_clocks.c.ticket_id.not_in(others))
                                .group_by(t.ticket_sla_clocks.c.ticket_id)
                                .order_by(t.ticket_sla_clocks.c.ticket_id.desc())
                                .limit(PER_KIND)).scalars())
-    while len(found) < PER_KIND:
-        ticket_id = next(spare)
+    while len(found) < PER_KIND and (ticket_id := next(spare, None)) is not None:
+        # A customer writing starts the next-response clock (and, on a ticket it wakes from
+        # pending, the missing ones); a ticket the policy leaves without a clock is skipped.
         hub.app.tickets.customer_wrote(ticket_id, "Any news about my refund?")
-        found.append(ticket_id)
+        with hub.engine.connect() as c:
+            if c.execute(select(func.count()).select_from(t.ticket_sla_clocks).where(
+                    t.ticket_sla_clocks.c.ticket_id == ticket_id)).scalar_one():
+                found.append(ticket_id)
     return found
 
 
@@ -130,7 +145,7 @@ def timed(port: int, build: Connection, tickets: dict[str, list[int]],
         paths = [f"/tickets/{ids[i % len(ids)]}" for i in range(n)]
         result = run_async(partial(drive, port, [build.encode("GET", p) for p in paths], 1))
         by_kind[kind] = {**summarise_ms(result.latencies), "requests": n,
-                         "errors": result.errors, "tickets": len(ids)}
+                         "errors": result.errors, "tickets": len(ids), "ticket_ids": ids}
         latencies += result.latencies
         errors += result.errors
     return {**summarise_ms(latencies), "requests": n * len(by_kind), "errors": errors,
