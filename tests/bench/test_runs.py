@@ -119,7 +119,7 @@ def test_lists_times_every_scenario_without_errors(tmp_path: Path) -> None:
     # The ticket page: each kind of ticket timed on its own, on tickets of its own.
     page = result["console"]["ticket_page"]
     assert page["requests"] == 16 and page["errors"] == 0 and page["p95_ms"] > 0
-    assert (page["warm_up"]["requests"], page["warm_up"]["errors"]) == (8, 0)
+    assert (page["warm_up"]["requests"], page["warm_up"]["errors"]) == (16, 0)
     kinds = page["kinds"]
     assert set(kinds) == {"plain", "long_conversation", "handoffs", "sla_clocks"}
     for kind, timed in kinds.items():

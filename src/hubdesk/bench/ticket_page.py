@@ -28,6 +28,7 @@ from hubdesk.store import tables as t
 PER_KIND = 10
 LONG_CONVERSATION = 60  # messages on each "long conversation" ticket
 HANDOFFS_EACH = 2
+WARM_ROUNDS, WARM_CONNECTIONS = 4, 8
 POLICY = "Bench around the clock"
 DEPARTMENT = "Bench billing"
 UNRESOLVED = ("new", "open", "pending")
@@ -130,12 +131,12 @@ def _with_clocks(hub: Hub, spare: Iterator[int], *, taken: dict[str, list[int]])
 def timed(port: int, build: Connection, tickets: dict[str, list[int]],
           n: int) -> dict[str, Any]:
     """`/tickets/{id}`, one request after another, `n` for each kind of ticket in turn: the
-    whole spread and each kind on its own. Before that, one page of each kind on four
-    connections at once, so that every server worker has served one: a worker's first likely
-    duplicates check imports scikit-learn (kept out of a worker until needed, for its
-    memory); that first wait is reported apart, as `warm_up`."""
+    whole spread and each kind on its own. Before that, one page of each kind a few times
+    over eight connections at once, so that every server worker has most likely served one:
+    a worker's first likely duplicates check imports scikit-learn (kept out of a worker until
+    needed, for its memory); that first wait is reported apart, as `warm_up`."""
     warm = [build.encode("GET", f"/tickets/{ids[0]}") for ids in tickets.values() if ids]
-    started = run_async(partial(drive, port, warm * 2, 4))
+    started = run_async(partial(drive, port, warm * WARM_ROUNDS, WARM_CONNECTIONS))
     by_kind: dict[str, Any] = {}
     latencies: list[float] = []
     errors = 0
@@ -150,5 +151,5 @@ def timed(port: int, build: Connection, tickets: dict[str, list[int]],
         errors += result.errors
     return {**summarise_ms(latencies), "requests": n * len(by_kind), "errors": errors,
             "kinds": by_kind,
-            "warm_up": {"requests": len(warm) * 2, "errors": started.errors,
+            "warm_up": {"requests": len(warm) * WARM_ROUNDS, "errors": started.errors,
                         "max_ms": round(max(started.latencies, default=0.0) * 1000, 2)}}
