@@ -136,7 +136,7 @@ def timed(port: int, build: Connection, tickets: dict[str, list[int]],
     a worker's first likely duplicates check imports scikit-learn (kept out of a worker until
     needed, for its memory); that first wait is reported apart, as `warm_up`."""
     warm = [build.encode("GET", f"/tickets/{ids[0]}") for ids in tickets.values() if ids]
-    started = run_async(partial(drive, port, warm * WARM_ROUNDS, WARM_CONNECTIONS))
+    warming = run_async(partial(drive, port, warm * WARM_ROUNDS, WARM_CONNECTIONS))
     by_kind: dict[str, Any] = {}
     latencies: list[float] = []
     errors = 0
@@ -151,5 +151,5 @@ def timed(port: int, build: Connection, tickets: dict[str, list[int]],
         errors += result.errors
     return {**summarise_ms(latencies), "requests": n * len(by_kind), "errors": errors,
             "kinds": by_kind,
-            "warm_up": {"requests": len(warm) * WARM_ROUNDS, "errors": started.errors,
-                        "max_ms": round(max(started.latencies, default=0.0) * 1000, 2)}}
+            "warm_up": {"requests": len(warm) * WARM_ROUNDS, "errors": warming.errors,
+                        "max_ms": round(max(warming.latencies, default=0.0) * 1000, 2)}}
