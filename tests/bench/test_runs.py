@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
-from hubdesk.bench import intake, lists, memory
+from hubdesk.bench import intake, lists, memory, ticket_page
 from hubdesk.bench.databases import DATABASE_VARIABLE, admin_url
+from hubdesk.store import tables as t
 
 INTAKE_KEYS = {"tickets", "created", "concurrency", "db", "workers", "tickets_per_s", "p50_ms",
                "p95_ms", "p99_ms", "errors", "errors_by_status", "abandoned",
@@ -103,18 +104,42 @@ def test_intake_on_both_databases_reports_each_and_their_ratio(
 
 
 def test_lists_times_every_scenario_without_errors(tmp_path: Path) -> None:
-    result = lists.run(db="sqlite", tickets=150, requests=3, workers=1, log_dir=tmp_path,
+    result = lists.run(db="sqlite", tickets=200, requests=4, workers=1, log_dir=tmp_path,
                        data_dir=tmp_path / "db")
 
-    assert result["tickets"] == 150
+    assert result["tickets"] == 200
     assert result["scenarios"]["list_plain"]["mean_items"] > 0
     for name, scenario in result["scenarios"].items():
         assert scenario["errors"] == 0, name
-        assert scenario["requests"] == 3, name
-    assert result["console"] == "unavailable" or result["console"]["list"]["errors"] == 0
+        assert scenario["requests"] == 4, name
+    assert result["console"]["list"]["errors"] == 0
     assert result["worst_list_p95_ms"] > 0
     similar = result["similar_solved"]
-    assert similar["errors"] == 0 and similar["requests"] == 3 and similar["p95_ms"] > 0
+    assert similar["errors"] == 0 and similar["requests"] == 4 and similar["p95_ms"] > 0
+    # The ticket page: each kind of ticket timed on its own, on tickets of its own.
+    page = result["console"]["ticket_page"]
+    assert page["requests"] == 16 and page["errors"] == 0 and page["p95_ms"] > 0
+    assert (page["warm_up"]["requests"], page["warm_up"]["errors"]) == (16, 0)
+    kinds = page["kinds"]
+    assert set(kinds) == {"plain", "long_conversation", "handoffs", "sla_clocks"}
+    for kind, timed in kinds.items():
+        assert (timed["requests"], timed["errors"], timed["tickets"]) == (4, 0, 10), kind
+        assert timed["p50_ms"] > 0, kind
+    ids = {kind: set(timed["ticket_ids"]) for kind, timed in kinds.items()}
+    assert len(set.union(*ids.values())) == 40
+    engine = create_engine(f"sqlite:///{tmp_path / 'db' / 'hubdesk.db'}")
+    with engine.connect() as c:
+        def per_ticket(table, kind: str) -> dict[int, int]:
+            return dict(c.execute(select(table.c.ticket_id, func.count()).where(
+                table.c.ticket_id.in_(ids[kind])).group_by(table.c.ticket_id)).all())
+
+        messages = per_ticket(t.messages, "long_conversation")
+        handoffs = per_ticket(t.handoffs, "handoffs")
+        clocks = per_ticket(t.ticket_sla_clocks, "sla_clocks")
+    engine.dispose()
+    assert len(messages) == 10 and min(messages.values()) >= ticket_page.LONG_CONVERSATION
+    assert handoffs == dict.fromkeys(ids["handoffs"], ticket_page.HANDOFFS_EACH)
+    assert set(clocks) == ids["sla_clocks"]
 
 
 def test_memory_reads_every_process_of_a_served_desk(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import orjson
 from sqlalchemy import func, select
 
+from hubdesk.bench import ticket_page
 from hubdesk.bench.console import console_session
 from hubdesk.bench.databases import bench_database
 from hubdesk.bench.http import Connection, Response
@@ -67,13 +68,14 @@ def run(*, db: str = "sqlite", tickets: int = 100_000, requests: int = 200, work
             admin = api_caller(hub, f"lists-admin-{suffix}", password=password)
             representative = api_caller(hub, f"lists-rep-{suffix}", role=Role.REPRESENTATIVE,
                                         team_ids=frozenset(material.team_ids[:1]))
+            pages = ticket_page.prepare(hub, admin.agent_id, rng, material.ticket_ids)
         finally:
             hub.close()
         log_path = (log_dir or database.data_dir) / f"lists-server-{db}.log"
         with Server(database.url, database.data_dir, workers=workers,
                     log_path=log_path) as server:
             scenarios = _measure(server.port, rng, requests, material, admin, representative)
-            scenarios.update(_console(server.port, admin, requests))
+            scenarios.update(_console(server.port, admin, requests, pages))
     console = scenarios.pop("console", "unavailable")
     similar = scenarios.pop("similar_solved")
     api = [v for k, v in scenarios.items() if not k.startswith("search")]
@@ -232,7 +234,8 @@ def _cursor_pages(port: int, build: Connection, rng: random.Random, n: int,
     return {**summarise_ms(latencies), "requests": len(latencies) + errors, "errors": errors}
 
 
-def _console(port: int, admin: Caller, n: int) -> dict[str, Any]:
+def _console(port: int, admin: Caller, n: int,
+             tickets: dict[str, list[int]]) -> dict[str, Any]:
     assert admin.password is not None
     try:
         cookie = console_session(port, admin.email, admin.password)
@@ -253,4 +256,5 @@ def _console(port: int, admin: Caller, n: int) -> dict[str, Any]:
         result = run_async(partial(drive, port, requests, 1))
         found[name] = {**summarise_ms(result.latencies), "requests": n,
                        "errors": result.errors}
+    found["ticket_page"] = ticket_page.timed(port, build, tickets, n)
     return {"console": found}

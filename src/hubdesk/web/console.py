@@ -27,6 +27,7 @@ from hubdesk.web import (
     live,
     macros,
     mail,
+    mail_preview,
     new_ticket,
     notifications,
     queue,
@@ -71,6 +72,7 @@ def install(app: FastAPI) -> None:
     app.include_router(settings_sla.router)
     app.include_router(settings_departments.router)
     app.include_router(settings_mail.router)
+    app.include_router(mail_preview.router)
     app.include_router(workforce.router)
     app.include_router(notifications.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]

@@ -253,9 +253,12 @@ def test_the_console_saves_a_sanitised_html_body_and_shows_it_in_a_sandbox(
         assert saved.status_code == 200 and "saved" in saved.text
         [frame] = [line for line in saved.text.splitlines()
                    if 'title="The HTML part of solved notice"' in line]
-        assert '<iframe class="mail-preview" sandbox=""' in frame
-        assert "srcdoc=\"&lt;!doctype html&gt;&lt;html&gt;&lt;body&gt;&lt;p&gt;Bye " \
-               "&lt;b&gt;Ann&lt;/b&gt;&lt;/p&gt;" in frame
+        assert 'class="mail-preview" sandbox=""' in frame
+        assert 'src="/settings/mail/solved/document"' in frame
+        shown = client.get("/settings/mail/solved/document")
+        assert shown.status_code == 200
+        assert shown.text.startswith("<!doctype html><html><body><p>Bye <b>Ann</b></p>")
+        assert "<img" not in shown.text and "<script" not in shown.text
     with mail_hub.uows(write=False) as uow:
         [stored] = uow.mail_templates.all()
     assert stored.html == "<p>Bye <b>{{ customer.first_name }}</b></p>"
@@ -339,8 +342,16 @@ def test_the_console_previews_the_typed_template_without_saving_it(mail_hub: Hub
         assert typed["html"] in text  # the form keeps what was typed
         [frame] = [line for line in shown.text.splitlines()
                    if 'title="The HTML part of solved notice"' in line]
-        assert 'sandbox=""' in frame
-        assert "&lt;p&gt;Bye &lt;i&gt;Ann&lt;/i&gt;&lt;/p&gt;" in frame  # sanitised, escaped
+        assert 'sandbox=""' in frame and 'name="mail-solved-frame"' in frame
+        # The typed words go to the frame's own document, posted into the frame.
+        [loader] = [line for line in shown.text.splitlines()
+                    if 'action="/settings/mail/solved/preview/document"' in line]
+        assert 'target="mail-solved-frame"' in loader
+        document = post_form(client, "/settings/mail/solved/preview/document", typed,
+                             page=page)
+        assert document.status_code == 200
+        assert "<p>Bye <i>Ann</i></p>" in document.text  # sanitised: no onclick
+        assert "onclick" not in document.text
 
         take(mail_hub.app, corpus.plain(sender='"Bea Lu" <bea@example.com>',
                                         message_id="<c1@example.com>"), source="test")

@@ -125,6 +125,17 @@
   }
   document.addEventListener("DOMContentLoaded", reveal);
   document.addEventListener("htmx:afterSwap", reveal);
+
+  // A previewed mail template's HTML part is a document of its own: its form posts the typed
+  // words into the preview frame as soon as the page shows (without scripts, its button does).
+  function loadPreviews() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-load-now]"), function (f) {
+      f.removeAttribute("data-load-now");
+      f.submit();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", loadPreviews);
+  document.addEventListener("htmx:afterSwap", loadPreviews);
 })();
 
 // Drag a ticket on the team board onto another agent's row to move it. The drop only fills
