@@ -114,4 +114,29 @@ def test_a_request_larger_than_the_desk_accepts_is_refused_before_anything_is_ke
         sign_in(client, desk["rep"].agent)
         refused = _send(client, desk["url"], "Too big.", [("big.bin", content, "image/png")])
     assert refused.status_code == 413
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "larger than the 4 KB this desk accepts" in refused.text
+    assert "Nothing was saved" in refused.text
     assert len(_messages(hub, desk)) == 1 and not _stored(hub, content)
+
+
+def test_a_refused_console_form_leads_back_to_its_own_page_only(desk, hub):
+    small = dataclasses.replace(hub, settings=hub.settings.model_copy(
+        update={"max_request_bytes": 4096}))
+    content = b"z" * 8192
+    with TestClient(create_app(small), raise_server_exceptions=False) as client:
+        sign_in(client, desk["rep"].agent)
+        token = csrf(client, desk["url"])
+        ours = client.post(f"{desk['url']}/reply", data={"body": "x", "csrf_token": token},
+                           files=[("files", ("a.bin", content, "image/png"))],
+                           headers={"Referer": f"http://testserver{desk['url']}?tab=1"})
+        elsewhere = client.post(f"{desk['url']}/reply", data={"body": "x", "csrf_token": token},
+                                files=[("files", ("a.bin", content, "image/png"))],
+                                headers={"Referer": "http://evil.example/phish"})
+        api = client.post("/api/v1/tickets", content=content,
+                          headers={"Content-Type": "application/json"})
+    assert ours.status_code == 413 and f'href="{desk["url"]}?tab=1"' in ours.text
+    assert elsewhere.status_code == 413 and "evil.example" not in elsewhere.text
+    assert 'href="/tickets"' in elsewhere.text
+    assert api.status_code == 413
+    assert api.headers["content-type"] == "application/problem+json"

@@ -4,10 +4,11 @@ size and target, and refusal of query strings no database can store."""
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import time
 import uuid
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -90,7 +91,7 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send, self.max_bytes)
+            await _too_large(scope, send, self.max_bytes)
             return
         if declared is not None:
             # The server holds the client to its Content-Length, so the check above suffices.
@@ -106,7 +107,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > self.max_bytes:
-                await _too_large(send, self.max_bytes)
+                await _too_large(scope, send, self.max_bytes)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -164,10 +165,58 @@ def _unstorable_parameter(query: bytes) -> str | None:
     return None
 
 
-async def _too_large(send: Send, limit: int) -> None:
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+    if _is_console_form(scope):
+        await _send_too_large_page(scope, send, limit)
+        return
     await _send_problem(send, 413, "Request too large",
                         f"the request body is larger than {limit} bytes; "
                         "send attachments separately or smaller")
+
+
+def _is_console_form(scope: Scope) -> bool:
+    """A form posted from a console page (not the API): it is answered with a page."""
+    if str(scope.get("path", "")).startswith("/api/"):
+        return False
+    kind = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+    return kind in (b"multipart/form-data", b"application/x-www-form-urlencoded")
+
+
+async def _send_too_large_page(scope: Scope, send: Send, limit: int) -> None:
+    """A plain page in place of the console's own, which the refused body never reached:
+    it says what the limit is and leads back to the page the form was on."""
+    back = _same_site_path(scope) or "/tickets"
+    megabytes = limit / (1024 * 1024)
+    size = f"{megabytes:.0f} MB" if megabytes >= 1 else f"{limit // 1024} KB"
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Too large to send</title></head><body><main>"
+        "<h1>Too large to send</h1>"
+        f"<p>What you sent, files included, is larger than the {size} this desk accepts at "
+        "once. Nothing was saved. Go back, then attach smaller files or send them in several "
+        "messages.</p>"
+        f'<p><a href="{html.escape(back, quote=True)}">Back</a></p></main></body></html>'
+    ).encode()
+    headers = [(b"content-type", b"text/html; charset=utf-8"),
+               (b"content-length", str(len(page)).encode()),
+               (b"content-security-policy", b"default-src 'none'"),
+               (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": page})
+
+
+def _same_site_path(scope: Scope) -> str | None:
+    """The path of the page the form was posted from, when it is this site's own."""
+    headers = dict(scope["headers"])
+    referer = headers.get(b"referer", b"").decode("latin-1")
+    host = headers.get(b"host", b"").decode("latin-1")
+    if not referer or not host:
+        return None
+    parts = urlsplit(referer)
+    if parts.netloc != host or parts.scheme not in ("http", "https") \
+            or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return str(parts.path) + (f"?{parts.query}" if parts.query else "")
 
 
 async def _send_problem(send: Send, status: int, title: str, detail: str,
