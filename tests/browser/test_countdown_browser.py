@@ -49,3 +49,30 @@ def test_a_countdown_turns_amber_when_half_its_time_is_used_without_a_reload(
     shot(page, "countdown-medium")
     assert page.evaluate("window.notReloaded") is True
     assert [url for url in asked if not url.endswith("/events")] == []
+
+
+def test_a_ticket_pages_clock_says_breached_when_its_deadline_passes_without_a_reload(
+        server, browser, sqlite_hub) -> None:
+    import re
+
+    from playwright.sync_api import expect
+
+    admin = factories.staff(sqlite_hub, Role.ADMIN, with_password=True).agent
+    sqlite_hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 120, "resolution": 600}}})
+    page = signed_in(browser, server, admin)
+    # Opened just under two hours ago: its two-hour first response breaches in a moment.
+    detail, _ = open_ticket(sqlite_hub.uows, admin, NewTicket(
+        subject="Refund not received", body="Still waiting.",
+        requester_email="noor@example.com"), now=utcnow() - timedelta(hours=2) + AHEAD)
+    page.goto(f"{server}/tickets/{detail.ticket.id}")
+    first = page.locator("dd.sla-clock").first
+    state = first.locator("[data-clock-state]")
+    expect(state).to_have_text("running")
+    expect(state).to_have_class(re.compile(r"\bprio-high\b"))
+    page.evaluate("window.notReloaded = true")
+
+    expect(state).to_have_text("breached", timeout=15000)
+    expect(state).to_have_class(re.compile(r"\bprio-urgent\b"))
+    expect(first.locator("[data-countdown]")).to_have_class(re.compile(r"\bdue-breached\b"))
+    assert page.evaluate("window.notReloaded") is True

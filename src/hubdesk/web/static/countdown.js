@@ -5,8 +5,9 @@
 // at each of those instants it switches the colour (`due-<risk>`), and about every 30 s it
 // updates the time left, without a request. Between two instants the time left runs down with
 // the wall clock, never below what the next instant will leave (so outside business hours it
-// waits there); past the deadline it counts the wall clock. Paused clocks carry nothing and do
-// not tick. A page without this script shows the time as read.
+// waits there); past the deadline it counts the wall clock. On a ticket page the clock's badge
+// follows (high, then "breached"). Paused clocks carry nothing and do not tick. A page without
+// this script shows the time as read.
 (function () {
   "use strict";
   var TICK_MS = 30000;
@@ -63,7 +64,20 @@
         ((over ? text.dataset.overSuffix : text.dataset.leftSuffix) || "");
     }
     if (words) words.textContent = (over ? words.dataset.over : words.dataset.left) || "";
+    showState(element, read.risk);
     return read.next;
+  }
+
+  // The clock's badge beside a ticket page's countdown follows it: high, then breached.
+  function showState(element, risk) {
+    var holder = element.closest(".sla-clock");
+    var state = holder && holder.querySelector("[data-clock-state]");
+    if (!state) return;
+    var shade = {breached: "urgent", high: "high"}[risk] || "normal";
+    ["urgent", "high", "normal"].forEach(function (each) {
+      state.classList.toggle("prio-" + each, each === shade);
+    });
+    if (risk === "breached") state.textContent = "breached";
   }
 
   function update() {
