@@ -20,23 +20,32 @@ pytestmark = pytest.mark.browser
 AHEAD = timedelta(seconds=6)
 
 
+def _signed_in_with_ticket(server, browser, hub, opened_ago: timedelta, subject: str,
+                           email: str):
+    """An administrator's page, and a ticket opened ``opened_ago`` under a round-the-clock
+    policy of two hours to first response and ten to resolution."""
+    admin = factories.staff(hub, Role.ADMIN, with_password=True).agent
+    hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 120, "resolution": 600}}})
+    page = signed_in(browser, server, admin)
+    detail, _ = open_ticket(hub.uows, admin, NewTicket(
+        subject=subject, body="Where is it?", requester_email=email),
+        now=utcnow() - opened_ago)
+    return page, detail.ticket.id
+
+
 def test_a_countdown_turns_amber_when_half_its_time_is_used_without_a_reload(
         server, browser, sqlite_hub) -> None:
     import re
 
     from playwright.sync_api import expect
 
-    admin = factories.staff(sqlite_hub, Role.ADMIN, with_password=True).agent
-    sqlite_hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
-        "normal": {"first_response": 120, "resolution": 600}}})
-    page = signed_in(browser, server, admin)
     # Opened just under an hour ago: half of its two-hour first response is used in a moment.
-    detail, _ = open_ticket(sqlite_hub.uows, admin, NewTicket(
-        subject="Parcel stuck in customs", body="Where is it?",
-        requester_email="ines@example.com"), now=utcnow() - timedelta(hours=1) + AHEAD)
+    page, ticket_id = _signed_in_with_ticket(server, browser, sqlite_hub,
+                                             timedelta(hours=1) - AHEAD,
+                                             "Parcel stuck in customs", "ines@example.com")
     page.goto(f"{server}/tickets?view=all")
-    countdown = page.locator(
-        f'tr:has(a[href="/tickets/{detail.ticket.id}"]) [data-countdown]')
+    countdown = page.locator(f'tr:has(a[href="/tickets/{ticket_id}"]) [data-countdown]')
     expect(countdown).to_have_class(re.compile(r"\bdue-low\b"))
     expect(countdown).to_contain_text("1 h 0 min")
     page.evaluate("window.notReloaded = true")
@@ -57,15 +66,11 @@ def test_a_ticket_pages_clock_says_breached_when_its_deadline_passes_without_a_r
 
     from playwright.sync_api import expect
 
-    admin = factories.staff(sqlite_hub, Role.ADMIN, with_password=True).agent
-    sqlite_hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
-        "normal": {"first_response": 120, "resolution": 600}}})
-    page = signed_in(browser, server, admin)
     # Opened just under two hours ago: its two-hour first response breaches in a moment.
-    detail, _ = open_ticket(sqlite_hub.uows, admin, NewTicket(
-        subject="Refund not received", body="Still waiting.",
-        requester_email="noor@example.com"), now=utcnow() - timedelta(hours=2) + AHEAD)
-    page.goto(f"{server}/tickets/{detail.ticket.id}")
+    page, ticket_id = _signed_in_with_ticket(server, browser, sqlite_hub,
+                                             timedelta(hours=2) - AHEAD,
+                                             "Refund not received", "noor@example.com")
+    page.goto(f"{server}/tickets/{ticket_id}")
     first = page.locator("dd.sla-clock").first
     state = first.locator("[data-clock-state]")
     expect(state).to_have_text("running")

@@ -228,8 +228,13 @@ def check_directory_write(agent: Agent, kind: DirectoryKind) -> None:
                            + (" or a manager" if kind is not DirectoryKind.DEPARTMENTS else ""))
 
 
+def may_read_directory(agent: Agent, kind: DirectoryKind) -> bool:
+    """Department liaisons see customers only through their tickets."""
+    return not (agent.role is Role.LIAISON and kind is DirectoryKind.CUSTOMERS)
+
+
 def check_directory_read(agent: Agent, kind: DirectoryKind) -> None:
-    if agent.role is Role.LIAISON and kind is DirectoryKind.CUSTOMERS:
+    if not may_read_directory(agent, kind):
         raise PermissionDenied("department liaisons see customers only through their tickets")
 
 

@@ -6,10 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hubdesk.domain.agents import Agent, Role, Team
+from hubdesk.domain.agents import Agent, Team
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import NotFound
-from hubdesk.domain.permissions import DirectoryKind, check_directory_read, ticket_scope
+from hubdesk.domain.permissions import (
+    DirectoryKind,
+    check_directory_read,
+    may_read_directory,
+    ticket_scope,
+)
 from hubdesk.domain.tickets import UNRESOLVED, Status, Ticket
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.routing_records import AgentExclusion
@@ -103,7 +108,7 @@ def customer_panel(uow: UnitOfWork, actor: Agent, ticket: Ticket, customer: Cust
         more_open=max(0, open_count - int(this_open) - len(others)),
         deadlines=page_deadlines(uow, [row.id for row in others], now),
         finished=finished, total=sum(counts.values()),
-        may_open_directory=actor.role is not Role.LIAISON)
+        may_open_directory=may_read_directory(actor, DirectoryKind.CUSTOMERS))
 
 
 MAX_MEMBERS_SHOWN = 200

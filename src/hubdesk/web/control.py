@@ -19,9 +19,6 @@ from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
 
-PRESENCES = {p.value: p.value.replace("_", " ").capitalize() for p in Presence}
-
-
 @router.get("/control")
 async def control_room(request: Request, agent: AgentDep) -> Response:
     try:
@@ -29,7 +26,7 @@ async def control_room(request: Request, agent: AgentDep) -> Response:
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
-    return render(request, "control.html", agent=agent, room=room, presences=PRESENCES,
+    return render(request, "control.html", agent=agent, room=room,
                   live="refresh")
 
 
@@ -49,7 +46,7 @@ async def change_agent(request: Request, agent_id: int, form: FormDep,
             presence = Presence(str(form.get("presence") or ""))
             await run_in_threadpool(partial(app.routing.set_presence, agent, agent_id,
                                             presence))
-            flash(request, "ok", f"Presence set to {PRESENCES[presence.value].lower()}.")
+            flash(request, "ok", f"Presence set to {presence.value.replace('_', ' ')}.")
     except ValueError:
         flash(request, "error", "Choose online, away, on a break or offline.")
     except DomainError as error:

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from hubdesk.domain.routing import Presence
 from hubdesk.domain.sla import RiskChange
 from hubdesk.web import session
 
@@ -72,6 +73,9 @@ def risk_changes(changes: Iterable[RiskChange]) -> list[dict[str, Any]]:
 
 
 # How a queue row shows its channel: the word for screen readers and a title, and a symbol.
+# What each presence is called wherever an agent's presence is chosen (the header, the board).
+PRESENCES = {Presence.ONLINE.value: "Online", Presence.AWAY.value: "Away",
+             Presence.ON_BREAK.value: "On a break", Presence.OFFLINE.value: "Offline"}
 CHANNELS = {"email": ("E-mail", "✉"), "chat": ("Chat", "💬"), "phone": ("Phone", "☎"),
             "web": ("Web form", "🌐"), "api": ("API", "⚙")}
 
@@ -86,6 +90,7 @@ def _build_environment() -> Environment:
     env.filters["risk_changes"] = risk_changes
     env.filters["seconds_span"] = seconds_span
     env.globals["CHANNELS"] = CHANNELS
+    env.globals["PRESENCES"] = PRESENCES
     return env
 
 
