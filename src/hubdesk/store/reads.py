@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, case
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hubdesk.store import tables as t
@@ -25,12 +25,12 @@ class SqlReadMarks:
         dialect = postgresql if self.db.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(t.ticket_reads).values(
             agent_id=agent_id, ticket_id=ticket_id, last_message_id=message_id, read_at=at)
-        further = statement.excluded.last_message_id > _r.last_message_id
+        # A mark that is not further is left alone: no row is rewritten on a page seen again.
         self.db.execute(statement.on_conflict_do_update(
             index_elements=[_r.agent_id, _r.ticket_id],
-            set_={"last_message_id": case((further, statement.excluded.last_message_id),
-                                          else_=_r.last_message_id),
-                  "read_at": case((further, statement.excluded.read_at), else_=_r.read_at)}))
+            set_={"last_message_id": statement.excluded.last_message_id,
+                  "read_at": statement.excluded.read_at},
+            where=statement.excluded.last_message_id > _r.last_message_id))
 
     def last_read(self, agent_id: int, ticket_id: int) -> int | None:
         return self.db.execute(
