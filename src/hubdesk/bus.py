@@ -105,7 +105,8 @@ class RedisListener:
         while not self._stop.is_set():
             try:
                 client = redis.Redis.from_url(self.url, socket_connect_timeout=5)
-                subscription = client.pubsub(  # type: ignore[no-untyped-call]
+                # redis before 8.2 leaves pubsub() untyped; later releases type it
+                subscription = client.pubsub(  # type: ignore[no-untyped-call, unused-ignore]
                     ignore_subscribe_messages=True)
                 subscription.subscribe(self.channel)
                 if not first:
