@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -131,6 +132,10 @@ def _empty_all_tables(engine: Engine) -> None:
         else:
             for name in names:
                 connection.execute(text(f"DELETE FROM {name}"))
+        # As a migrated database has it: the settings' token (store/settings.py).
+        connection.execute(text("INSERT INTO settings_versions (id, token) VALUES (1, :token) "
+                                "ON CONFLICT (id) DO NOTHING"),
+                           {"token": secrets.randbits(62)})
 
 
 @pytest.fixture

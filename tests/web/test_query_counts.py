@@ -88,12 +88,19 @@ def test_the_control_room_and_at_risk_pages_cost_the_same_for_few_or_many(hub, c
             hub.app.tickets.update(admin, opened.ticket.id, TicketChanges(
                 fields_set=frozenset({"team_id"}), team_id=teams[n % 3].id))
 
+    def counts() -> dict[str, int]:
+        # Each page once first: the first read after a settings change (a profile added)
+        # loads the settings again, once, whatever the number of tickets.
+        for url in ("/control", "/at-risk"):
+            _count(hub, client, url)
+        return {url: _count(hub, client, url) for url in ("/control", "/at-risk")}
+
     open_some(2)
     sign_in(client, coordinator.agent)
-    few = {url: _count(hub, client, url) for url in ("/control", "/at-risk")}
+    few = counts()
     open_some(12)
     agent(hub, coordinator.agent, {"billing": 3}, capacity=1)
-    assert {url: _count(hub, client, url) for url in ("/control", "/at-risk")} == few
+    assert counts() == few
 
 
 def test_the_ticket_page_costs_the_same_for_a_customer_with_one_other_ticket_or_many(hub,

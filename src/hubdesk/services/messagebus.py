@@ -110,10 +110,11 @@ class MessageBus:
         self._after.append((topics, handler))
 
     def handle(self, uow: UnitOfWork, ticket: Ticket,
-               arrival: Arrival | None = None) -> list[StoredWork]:
+               arrival: Arrival | None = None) -> EventContext:
         """Run the in-transaction handlers for ``ticket``'s pending events, including events
-        the handlers themselves record, in the order they were recorded. Returns the work
-        left for once a new ticket is written (`EventContext.when_stored`), in order."""
+        the handlers themselves record, in the order they were recorded. Returns the change's
+        context: its ``stored`` work is what is left for once a new ticket is written
+        (`EventContext.when_stored`), in order."""
         context = EventContext(uow, ticket, arrival)
         index = 0
         while index < len(ticket.pending_events):
@@ -126,7 +127,7 @@ class MessageBus:
             for handler in self._stored.get(event.kind, ()):
                 context.when_stored(partial(handler, event, context))
             index += 1
-        return context.stored
+        return context
 
     def publish(self, topic: str, payload: dict[str, Any]) -> None:
         """Deliver one committed outbox message to the after-commit handlers (the relay calls

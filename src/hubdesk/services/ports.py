@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from hubdesk.domain.adherence import PresenceSpan
 from hubdesk.domain.agents import Agent, Department, Team
@@ -56,6 +56,8 @@ from hubdesk.services.views import (
     TeamLine,
     TicketFilter,
 )
+
+T = TypeVar("T")
 
 
 class DuplicateKey(Exception):
@@ -223,12 +225,21 @@ class Publisher(Protocol):
     def publish(self, topic: str, payload: dict[str, Any]) -> None: ...
 
 
+class HandledChange(Protocol):
+    """One change after its in-transaction handlers (`services.messagebus.EventContext`)."""
+
+    @property
+    def stored(self) -> list[Callable[[], None]]: ...
+    def once(self, key: str, read: Callable[[], T]) -> T: ...
+
+
 class EventHandlers(Protocol):
     """The in-transaction phase of the message bus (`services.messagebus.MessageBus`)."""
 
     def handle(self, uow: UnitOfWork, ticket: Ticket,
-               arrival: Arrival | None = None) -> list[Callable[[], None]]:
-        """Returns the work left for once a new ticket is written, in order."""
+               arrival: Arrival | None = None) -> HandledChange:
+        """Returns the change as its handlers left it: the work left for once a new ticket
+        is written (``stored``, in order) and what they read or kept (``once``)."""
         ...
 
     def handles(self, kind: EventKind, handler: Callable[..., None]) -> bool:
@@ -253,6 +264,16 @@ class RuleRepository(Protocol):
                      at: datetime) -> bool: ...
     def fired_entries(self, ticket_id: int) -> frozenset[tuple[int, datetime]]: ...
     def latest_customer_triage(self, ticket_id: int) -> dict[str, Any] | None: ...
+
+
+class RememberedSettings(Protocol):
+    """The desk's settings (rules, routing configuration, SLA policies and calendars) as
+    values kept between transactions while the stored settings are unchanged."""
+
+    def remembered(self, key: str, load: Callable[[], T]) -> T:
+        """What ``load()`` gave for the stored settings as they are, loading it if needed;
+        the value is shared with other transactions, so it must not be changed."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -307,6 +328,8 @@ class UnitOfWork(Protocol):
     def mail_templates(self) -> MailTemplateRepository: ...
     @property
     def reads(self) -> ReadMarks: ...
+    @property
+    def settings(self) -> RememberedSettings: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -596,6 +619,7 @@ class RoutingRepository(Protocol):
 
     Units change only by conditional updates (`claim`, `release`), never read-then-write."""
 
+    def anyone_routes(self) -> bool: ...
     def agents(self, *, available_only: bool = False,
                agent_ids: Iterable[int] | None = None) -> list[AgentRoutingRow]: ...
     def presence_of(self, agent_id: int) -> str | None:

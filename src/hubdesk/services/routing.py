@@ -50,8 +50,10 @@ from hubdesk.services.routing_records import (
 )
 from hubdesk.services.routing_roster import (
     available_roster,
+    desk_routes,
     full_roster,
     requirements_for,
+    roster_of,
     settings_in,
 )
 from hubdesk.services.tickets import detail_of, flush_events, load_for
@@ -130,18 +132,22 @@ def route_in(uow: UnitOfWork, ticket: Ticket, state: TicketRoutingState, custome
     assigned here (see `assign_routed`). ``first_contact``: the customer was created with
     this ticket, so there is no previous agent or exclusion to read."""
     settings = settings_in(uow)
+    # Nobody with a routing profile: no previous agent or exclusion can matter either.
+    routes = desk_routes(uow)
+    fresh = first_contact or not routes
     needs = requirements_for(uow, settings,
                              waiting_of(ticket, customer_tier, escalated_tier(uow, ticket)),
-                             state.difficult, now, with_previous=not first_contact,
-                             excluded=frozenset() if first_contact else None)
-    decision, cost = _choose_and_claim(uow, available_roster(uow, settings, now), settings,
-                                       needs, now, mode)
+                             state.difficult, now, with_previous=not fresh,
+                             excluded=frozenset() if fresh else None)
+    roster = available_roster(uow, settings, now) if routes else roster_of((), {}, settings,
+                                                                           now)
+    decision, cost = _choose_and_claim(uow, roster, settings, needs, now, mode)
     state.relaxations = list(needs.relaxations)
     if decision.agent_id is not None:
         state.state, state.agent_id, state.held = ROUTED, decision.agent_id, cost
         state.assigned_at, state.reason, state.waiting_since = now, None, None
         return decision, cost
-    explained = _why_waiting(uow, settings, decision, needs, now)
+    explained = _why_waiting(uow, settings, decision, needs, now) if routes else None
     if explained is None:
         state.state, state.reason = WAITING, NO_PROFILES
         return decision, 0

@@ -4,6 +4,7 @@ comes online or is given room (unpaused, more capacity) is offered waiting work 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -201,7 +202,7 @@ def decisions(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
 def config(uows: UnitOfWorkFactory, actor: Agent) -> dict[str, Any]:
     check_coordinates(actor, "reading the routing configuration")
     with uows(write=False) as uow:
-        return settings_in(uow).document
+        return copy.deepcopy(settings_in(uow).document)  # the remembered one stays as stored
 
 
 def update_config(uows: UnitOfWorkFactory, actor: Agent, document: dict[str, Any], *,

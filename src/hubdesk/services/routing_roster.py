@@ -32,8 +32,19 @@ log = logging.getLogger("hubdesk.routing")
 
 
 def settings_in(uow: UnitOfWork) -> RoutingSettings:
-    document = uow.routing.config()
-    return parse(document) if document is not None else DEFAULT_SETTINGS
+    """The routing configuration as stored, remembered while it is unchanged (it is parsed
+    and validated once per change of it, not once per ticket)."""
+    def load() -> RoutingSettings:
+        document = uow.routing.config()
+        return parse(document) if document is not None else DEFAULT_SETTINGS
+
+    return uow.settings.remembered("routing", load)
+
+
+def desk_routes(uow: UnitOfWork) -> bool:
+    """Whether anyone has a routing profile, remembered with the settings: a desk that
+    assigns by hand asks nothing of routing for each new ticket."""
+    return uow.settings.remembered("routing.profiles", uow.routing.anyone_routes)
 
 
 def profile_of(row: AgentRoutingRow) -> AgentProfile:

@@ -10,6 +10,7 @@ calendar each clock runs on, from the policies and calendars as stored now.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -29,7 +30,7 @@ from hubdesk.domain.sla import (
 )
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.messagebus import EventContext, MessageBus
-from hubdesk.services.ports import UnitOfWork
+from hubdesk.services.ports import HandledChange, UnitOfWork
 
 # Events that move clocks; the rest leave them alone.
 CLOCK_EVENTS = (EventKind.CREATED, EventKind.REPLIED, EventKind.CUSTOMER_REPLIED,
@@ -59,6 +60,11 @@ class SlaSetup:
 
     @classmethod
     def load(cls, uow: UnitOfWork) -> SlaSetup:
+        """The policies and calendars as stored, remembered while they are unchanged."""
+        return uow.settings.remembered("sla_setup", lambda: cls._read(uow))
+
+    @classmethod
+    def _read(cls, uow: UnitOfWork) -> SlaSetup:
         policies = uow.sla.policies()
         wanted = {p.calendar_id for p in policies if p.calendar_id is not None}
         calendars = {named.id: calendar_from_form(named.calendar.to_dict())
@@ -107,8 +113,13 @@ def keep_clocks(event: TicketEvent, context: EventContext) -> None:
     """Move the ticket's clocks for ``event`` and store them, in the change's transaction."""
     uow, ticket = context.uow, context.ticket
     assert ticket.id is not None
-    # The change holds the ticket's row lock; a ticket just created has no clocks yet.
-    clocks = [] if event.kind is EventKind.CREATED else uow.sla.clocks(ticket.id)
+    # The change holds the ticket's row lock and this handler is the only one to write its
+    # clocks, so they are read once per change and kept as last saved for its later events;
+    # a ticket just created has none yet.
+    held = context.once(f"sla_clocks:{ticket.id}", _ChangeClocks)  # see kept_clocks
+    if held.clocks is None:
+        held.clocks = [] if event.kind is EventKind.CREATED else uow.sla.clocks(ticket.id)
+    clocks = held.clocks
     if not clocks and event.kind in (EventKind.REPLIED, EventKind.MERGED_INTO):
         return
     setup = context.once("sla_setup", lambda: SlaSetup.load(uow))  # once per change
@@ -118,6 +129,19 @@ def keep_clocks(event: TicketEvent, context: EventContext) -> None:
                         context.arrival.sender if context.arrival is not None else None)
     rules.apply(event)
     save(uow, ticket.id, rules)
+    held.clocks = list(rules.clocks.values())
+
+
+@dataclass
+class _ChangeClocks:
+    """A ticket's clocks as one change last saved them (None: not read yet)."""
+
+    clocks: list[SlaClock] | None = None
+
+
+def kept_clocks(change: HandledChange, ticket_id: int) -> list[SlaClock] | None:
+    """The ticket's clocks as ``change`` left them stored, or None if it never looked."""
+    return change.once(f"sla_clocks:{ticket_id}", _ChangeClocks).clocks
 
 
 def save(uow: UnitOfWork, ticket_id: int, rules: TicketClocks) -> None:

@@ -60,10 +60,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def clock_views(uow: UnitOfWork, ticket: Ticket, now: datetime | None = None
-                ) -> list[ClockView]:
+def clock_views(uow: UnitOfWork, ticket: Ticket, now: datetime | None = None,
+                known: list[SlaClock] | None = None) -> list[ClockView]:
+    """The ticket's clocks for display: ``known`` (as the transaction stored them), else as
+    read."""
     assert ticket.id is not None
-    clocks = uow.sla.clocks(ticket.id)
+    clocks = known if known is not None else uow.sla.clocks(ticket.id)
     if not clocks:
         return []
     setup = SlaSetup.load(uow)

@@ -69,6 +69,7 @@ from hubdesk.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from hubdesk.services.sla import kept_clocks
 from hubdesk.services.sla_reads import clock_views
 from hubdesk.services.views import Page, StoredEvent, TicketDetail, TicketFilter
 
@@ -273,7 +274,7 @@ def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadTe
     if result is not None:
         data["triage"] = triage_event_data(result, applied)
     ticket.record(author, EventKind.CREATED, at, data=data)
-    once_stored = uow.bus.handle(uow, ticket, Arrival(requester, result, first_contact))
+    change = uow.bus.handle(uow, ticket, Arrival(requester, result, first_contact))
     message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                       body=body, created_at=at,
                       body_html=read.body_html,
@@ -286,13 +287,17 @@ def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadTe
         [event_message(e, place=ticket.place()) for e in ticket.pending_events], claim)
     ticket.pending_events = []
     assert ticket.id is not None
-    for work in once_stored:  # handlers' work that needed the ticket written
+    for work in change.stored:  # handlers' work that needed the ticket written
         work()
-    if ticket.pending_events:  # what that work recorded (rules' replies)
+    # The clocks as the change saved them, unless what that work recorded (rules' replies)
+    # moved them again in a change of its own.
+    kept = kept_clocks(change, ticket.id)
+    if ticket.pending_events:
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
+        kept = None
     return TicketDetail(ticket=ticket, requester=requester, messages=[message],
-                        sla=clock_views(uow, ticket, at) if with_sla else [])
+                        sla=clock_views(uow, ticket, at, kept) if with_sla else [])
 
 
 def load_for(uow: UnitOfWork, actor: Agent, ticket_id: int, action: TicketAction,

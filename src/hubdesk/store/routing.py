@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Row,
+    String,
     and_,
     case,
+    cast,
     exists,
     func,
     insert,
@@ -40,6 +42,7 @@ from hubdesk.services.routing_records import (
     urgency_rank,
 )
 from hubdesk.store import tables as t
+from hubdesk.store.settings import SqlSettings
 from hubdesk.store.tables import UNDATED_WAITING, WAITING_FOR_AN_AGENT
 
 CONFIG_ROW = 1
@@ -47,8 +50,9 @@ _PRIORITY_ORDER = case(PRIORITY_ORDER, value=t.tickets.c.priority, else_=len(PRI
 
 
 class SqlRoutingRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, settings: SqlSettings | None = None) -> None:
         self.db = connection
+        self._settings = settings
 
     def _upsert(self, table: Any, values: dict[str, Any], keys: list[str]) -> None:
         maker = pg_insert if self.db.dialect.name == "postgresql" else sqlite_insert
@@ -62,11 +66,16 @@ class SqlRoutingRepository:
                agent_ids: Iterable[int] | None = None) -> list[AgentRoutingRow]:
         """Agents with a routing profile; ``available_only`` keeps the active, online,
         unpaused ones with units to spare (the bounded set a decision looks at)."""
-        a, r, ld = t.agents, t.agent_routing, t.agent_loads
+        a, r, ld, tm = t.agents, t.agent_routing, t.agent_loads, t.team_members
+        # Each agent's teams in the same statement, as one comma-separated text.
+        listed = (func.string_agg(cast(tm.c.team_id, String), ",")
+                  if self.db.dialect.name == "postgresql" else func.group_concat(tm.c.team_id))
+        teams = (select(listed).where(tm.c.agent_id == a.c.id).scalar_subquery()
+                 .label("team_ids"))
         query = (select(a.c.id, a.c.name, a.c.role, a.c.active, a.c.tier, a.c.languages,
                         r.c.skills, r.c.channel_costs, r.c.presence, r.c.presence_since,
                         r.c.paused, r.c.shift_starts_at, r.c.shift_ends_at, ld.c.capacity,
-                        ld.c.load, ld.c.last_assigned_at)
+                        ld.c.load, ld.c.last_assigned_at, teams)
                  .select_from(a.join(r, r.c.agent_id == a.c.id)
                               .join(ld, ld.c.agent_id == a.c.id))
                  .order_by(a.c.id))
@@ -75,19 +84,14 @@ class SqlRoutingRepository:
                                 ld.c.load < ld.c.capacity)
         if agent_ids is not None:
             query = query.where(a.c.id.in_(sorted(set(agent_ids))))
-        rows = self.db.execute(query).all()
-        teams = self._teams([row.id for row in rows])
-        return [_agent_row(row, teams.get(row.id, frozenset())) for row in rows]
+        return [_agent_row(row, frozenset(int(team) for team in (row.team_ids or "").split(",")
+                                          if team))
+                for row in self.db.execute(query).all()]
 
-    def _teams(self, agent_ids: list[int]) -> dict[int, frozenset[int]]:
-        if not agent_ids:
-            return {}
-        found: dict[int, set[int]] = {}
-        for agent_id, team_id in self.db.execute(
-                select(t.team_members.c.agent_id, t.team_members.c.team_id)
-                .where(t.team_members.c.agent_id.in_(agent_ids))):
-            found.setdefault(agent_id, set()).add(team_id)
-        return {agent: frozenset(teams) for agent, teams in found.items()}
+    def anyone_routes(self) -> bool:
+        """Whether any agent has a routing profile."""
+        return self.db.execute(select(literal(1)).select_from(t.agent_routing)
+                               .limit(1)).first() is not None
 
     def save_profile(self, agent_id: int, *, skills: dict[str, int],
                      channel_costs: dict[str, int], tier: int, languages: tuple[str, ...],
@@ -101,6 +105,8 @@ class SqlRoutingRepository:
                                   .where(t.agent_routing.c.agent_id == agent_id)
                                   .values(values)).rowcount
         if not changed:
+            if self._settings is not None:  # someone has a profile now: a setting
+                self._settings.changed()
             self.db.execute(insert(t.agent_routing).values(
                 presence="offline", presence_since=at, **values))
         self.db.execute(update(t.agents).where(t.agents.c.id == agent_id)
@@ -396,6 +402,8 @@ class SqlRoutingRepository:
         return dict(row.document) if row else None
 
     def save_config(self, document: dict[str, Any], at: datetime, by: int | None) -> None:
+        if self._settings is not None:
+            self._settings.changed()
         self._upsert(t.routing_config, {"id": CONFIG_ROW, "document": document,
                                         "updated_at": at, "updated_by_id": by}, ["id"])
 

@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from hubdesk.domain.rules import Rule, parse_rule
 from hubdesk.store import tables as t
+from hubdesk.store.settings import SqlSettings
 
 # What a rule is made of, its definition as stored text: the parse cache's key, read without
 # decoding the JSON the cache already holds parsed.
@@ -70,12 +71,12 @@ def candidates_query(rule_id: int, status: str, anchor: str, cutoff: datetime,
 
 
 class SqlRuleRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, settings: SqlSettings | None = None) -> None:
         self.db = connection
-        self._enabled: dict[str, list[Rule]] = {}
+        self._settings = settings
 
     def add(self, rule: Rule, created_by_id: int | None, at: datetime) -> int:
-        self._enabled.clear()
+        self._changed()
         return int(self.db.execute(insert(t.rules).values(
             **_values(rule), created_by_id=created_by_id, created_at=at, updated_at=at)
             .returning(t.rules.c.id)).scalar_one())
@@ -98,24 +99,31 @@ class SqlRuleRepository:
         return [_rule_from_row(row) for row in rows]
 
     def enabled(self, kind: str) -> list[Rule]:
-        """The enabled rules of ``kind`` in order, read once per transaction (the handler
-        asks for every event of a change)."""
-        if kind not in self._enabled:
+        """The enabled rules of ``kind`` in order, remembered while the desk's settings are
+        unchanged (the rules handler asks for every event of every change)."""
+        def load() -> tuple[Rule, ...]:
             rows = self.db.execute(
                 select(*_RULE_COLUMNS).where(t.rules.c.kind == kind, t.rules.c.enabled)
                 .order_by(t.rules.c.position, t.rules.c.id))
-            self._enabled[kind] = [_rule_from_row(row) for row in rows]
-        return self._enabled[kind]
+            return tuple(_rule_from_row(row) for row in rows)
+
+        found = load() if self._settings is None else self._settings.remembered(
+            f"rules.{kind}", load)
+        return list(found)
 
     def save(self, rule: Rule, at: datetime) -> None:
         assert rule.id is not None
-        self._enabled.clear()
+        self._changed()
         self.db.execute(update(t.rules).where(t.rules.c.id == rule.id)
                         .values(**_values(rule), updated_at=at))
 
     def delete(self, rule_id: int) -> bool:
-        self._enabled.clear()
+        self._changed()
         return bool(self.db.execute(delete(t.rules).where(t.rules.c.id == rule_id)).rowcount)
+
+    def _changed(self) -> None:
+        if self._settings is not None:
+            self._settings.changed()
 
     def due_candidates(self, rule_id: int, status: str, anchor: str, cutoff: datetime,
                        after: tuple[datetime, int] | None,

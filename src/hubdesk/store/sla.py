@@ -21,6 +21,7 @@ from hubdesk.domain.sla.clocks import LIVE, ClockEntry, ClockStatus, SlaClock
 from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
 from hubdesk.services.ports import DuplicateKey
 from hubdesk.store import tables as t
+from hubdesk.store.settings import SqlSettings
 from hubdesk.store.types import among
 
 _US = timedelta(microseconds=1)
@@ -31,8 +32,14 @@ ANSWER_TARGETS = (SlaTarget.FIRST_RESPONSE.value, SlaTarget.NEXT_RESPONSE.value)
 
 
 class SqlSlaRepository:
-    def __init__(self, db: Connection) -> None:
+    def __init__(self, db: Connection, settings: SqlSettings | None = None) -> None:
         self.db = db
+        self._settings = settings
+
+    def _changed(self) -> None:
+        """A policy or calendar is written: the settings token the transaction saw is old."""
+        if self._settings is not None:
+            self._settings.changed()
 
     # --- calendars -------------------------------------------------------------------------
 
@@ -46,17 +53,20 @@ class SqlSlaRepository:
         return _calendar(row) if row else None
 
     def add_calendar(self, named: NamedCalendar, at: datetime) -> int:
+        self._changed()
         self._free_name(t.sla_calendars, named.name, None)
         return int(self.db.execute(insert(t.sla_calendars).values(
             name=named.name, form=named.calendar.to_dict(), created_at=at, updated_at=at)
             .returning(t.sla_calendars.c.id)).scalar_one())
 
     def save_calendar(self, named: NamedCalendar, at: datetime) -> None:
+        self._changed()
         self._free_name(t.sla_calendars, named.name, named.id)
         self.db.execute(update(t.sla_calendars).where(t.sla_calendars.c.id == named.id)
                         .values(name=named.name, form=named.calendar.to_dict(), updated_at=at))
 
     def delete_calendar(self, calendar_id: int) -> None:
+        self._changed()
         self.db.execute(delete(t.sla_calendars).where(t.sla_calendars.c.id == calendar_id))
 
     # --- policies --------------------------------------------------------------------------
@@ -67,17 +77,20 @@ class SqlSlaRepository:
         return [_policy(row) for row in rows]
 
     def add_policy(self, policy: SlaPolicy, at: datetime) -> int:
+        self._changed()
         self._free_name(t.sla_policies, policy.name, None)
         return int(self.db.execute(insert(t.sla_policies).values(
             **_policy_values(policy), created_at=at, updated_at=at)
             .returning(t.sla_policies.c.id)).scalar_one())
 
     def save_policy(self, policy: SlaPolicy, at: datetime) -> None:
+        self._changed()
         self._free_name(t.sla_policies, policy.name, policy.id)
         self.db.execute(update(t.sla_policies).where(t.sla_policies.c.id == policy.id)
                         .values(**_policy_values(policy), updated_at=at))
 
     def delete_policy(self, policy_id: int) -> None:
+        self._changed()
         self.db.execute(delete(t.sla_policies).where(t.sla_policies.c.id == policy_id))
 
     def _free_name(self, table: Any, name: str, own_id: int | None) -> None:
@@ -128,25 +141,29 @@ class SqlSlaRepository:
     def save_clocks(self, ticket_id: int, clocks: Iterable[SlaClock]) -> None:
         """Write new and changed clocks and the history they recorded since loaded, and keep
         the ticket's answer deadline true when an answer clock was among them."""
-        answers = False
+        clocks = list(clocks)
+        new = [clock for clock in clocks if clock.id is None]
         for clock in clocks:
-            answers = answers or clock.target in ANSWER_TARGETS
-            values = _clock_values(clock)
-            if clock.id is None:
-                clock.id = int(self.db.execute(insert(t.ticket_sla_clocks).values(
-                    ticket_id=ticket_id, **values).returning(t.ticket_sla_clocks.c.id))
-                    .scalar_one())
-            else:
+            if clock.id is not None:
                 self.db.execute(update(t.ticket_sla_clocks)
-                                .where(t.ticket_sla_clocks.c.id == clock.id).values(values))
-            if clock.new_entries:
-                self.db.execute(insert(t.ticket_sla_clock_history), [
-                    {"clock_id": clock.id, "ticket_id": ticket_id, "kind": entry.kind,
-                     "cycle": entry.data.get("cycle", clock.cycle), "at": entry.at,
-                     "data": entry.data} for entry in clock.new_entries])
-                clock.new_entries = []
+                                .where(t.ticket_sla_clocks.c.id == clock.id)
+                                .values(_clock_values(clock)))
+        if new:  # a new ticket's clocks: one statement for all, ids back in their order
+            ids = self.db.execute(
+                insert(t.ticket_sla_clocks).returning(t.ticket_sla_clocks.c.id,
+                                                      sort_by_parameter_order=True),
+                [{"ticket_id": ticket_id, **_clock_values(clock)} for clock in new]).scalars()
+            for clock, clock_id in zip(new, ids, strict=True):
+                clock.id = int(clock_id)
+        history = [{"clock_id": clock.id, "ticket_id": ticket_id, "kind": entry.kind,
+                    "cycle": entry.data.get("cycle", clock.cycle), "at": entry.at,
+                    "data": entry.data} for clock in clocks for entry in clock.new_entries]
+        if history:
+            self.db.execute(insert(t.ticket_sla_clock_history), history)
+        for clock in clocks:
+            clock.new_entries = []
             clock.ticket_id = ticket_id
-        if answers:
+        if any(clock.target in ANSWER_TARGETS for clock in clocks):
             self._keep_answer_due(ticket_id)
 
     def _keep_answer_due(self, ticket_id: int) -> None:

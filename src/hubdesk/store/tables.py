@@ -751,6 +751,16 @@ routing_config = Table(
     Column("updated_by_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
 )
 
+# Which version of the desk's settings (rules, routing configuration, SLA policies and
+# calendars) is stored: one row whose token the database's own triggers replace with a random
+# one whenever any of those tables is written (migration 0027), so a process may keep them
+# read between transactions for as long as the token is unchanged (store/settings.py).
+settings_versions = Table(
+    "settings_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("token", BigInteger, nullable=False),
+)
+
 # Automation rules (domain/rules): name, order and switch as columns, what the rule does as its
 # validated plain form.
 rules = Table(

@@ -27,6 +27,7 @@ from hubdesk.store.routing import SqlRoutingRepository
 from hubdesk.store.rules import SqlRuleRepository
 from hubdesk.store.saved_views import SqlSavedViews
 from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
+from hubdesk.store.settings import RememberedSettings, SqlSettings
 from hubdesk.store.sla import SqlSlaRepository
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
@@ -64,12 +65,15 @@ class SqlUnitOfWork:
     notifications: SqlNotificationRepository
     mail_templates: SqlMailTemplateRepository
     reads: SqlReadMarks
+    settings: SqlSettings
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None,
-                 known_teams: set[int] | None = None) -> None:
+                 known_teams: set[int] | None = None,
+                 remembered: RememberedSettings | None = None) -> None:
         self._engine = engine
         self._known_teams = known_teams
+        self._remembered = remembered if remembered is not None else RememberedSettings()
         self.bus = bus
         self._write = write
         self._connection: Connection | None = None
@@ -113,6 +117,7 @@ class SqlUnitOfWork:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
         self._connection = connection
         self._transaction = connection.begin()
+        self.settings = settings = SqlSettings(connection, self._remembered)
         self.tickets = SqlTicketRepository(connection)
         self.customers = SqlCustomerRepository(connection)
         self.agents = SqlAgentRepository(connection)
@@ -122,15 +127,15 @@ class SqlUnitOfWork:
         self.jobs = SqlPeriodicRuns(connection)
         self.sessions = SqlSessionRepository(connection)
         self.sign_ins = SqlSignInAttempts(connection)
-        self.sla = SqlSlaRepository(connection)
+        self.sla = SqlSlaRepository(connection, settings)
         self.handoffs = SqlHandoffRepository(connection)
         self.saved_views = SqlSavedViews(connection)
         self.macros = SqlMacroRepository(connection)
         self.mail = SqlMailRepository(connection)
         self.mailboxes = SqlMailboxRepository(connection)
-        self.routing = SqlRoutingRepository(connection)
+        self.routing = SqlRoutingRepository(connection, settings)
         self.exclusions = SqlExclusionRepository(connection)
-        self.rules = SqlRuleRepository(connection)
+        self.rules = SqlRuleRepository(connection, settings)
         self.workforce = SqlWorkforceRepository(connection)
         self.notifications = SqlNotificationRepository(connection)
         self.mail_templates = SqlMailTemplateRepository(connection)
@@ -173,7 +178,8 @@ class SqlUnitOfWorkFactory:
         self.bus = bus
         self.writers = writer_queue(engine)
         self.known_teams: set[int] = set()
+        self.remembered = RememberedSettings()
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.bus, write=write, writers=self.writers,
-                             known_teams=self.known_teams)
+                             known_teams=self.known_teams, remembered=self.remembered)

@@ -18,11 +18,12 @@ from tests.channels.email import corpus
 from tests.routing_desk import agent, configure
 
 # Statements filing a new sender's first message asks on each database (no BEGIN/COMMIT),
-# on a desk routing to one agent: the message under its lock with the sender's rate, the
-# customer looked up and created, rules, routing (configuration, roster, teams, the day's
-# difficult contacts, the agent's load), the ticket, its routing state and decision, SLA
-# policies and clocks, the Message-ID, the message's state.
-FILING_STATEMENTS = {"postgresql": 17, "sqlite": 22}  # SQLite: no one-statement writes
+# on a desk routing to one agent under one SLA policy, its settings remembered from an
+# earlier message: the message under its lock with the sender's rate, the customer looked up
+# and created, the settings' token, routing (the roster with each agent's teams, the day's
+# difficult contacts, the agent's load), the ticket, its routing state and decision, its SLA
+# clocks, their history and the ticket's answer deadline, the Message-ID, the message's state.
+FILING_STATEMENTS = {"postgresql": 15, "sqlite": 21}  # SQLite: no one-statement writes
 
 
 @contextmanager
@@ -55,6 +56,15 @@ def test_storing_and_filing_a_message_ask_only_what_they_need(mail_hub: Hub) -> 
     configure(mail_hub)
     coordinator = factories.staff(mail_hub, Role.COORDINATOR).agent
     agent(mail_hub, coordinator, {"billing": 3})
+    admin = factories.staff(mail_hub, Role.ADMIN).agent
+    mail_hub.app.sla.create_policy(admin, {"name": "Everyone", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+
+    # The desk's settings are read by the first change after they changed, and remembered:
+    # a first message loads them, the message measured finds them.
+    _, _, loading = _file(mail_hub, 0, "earlier@example.com")
+    settings_reads = ("SELECT rules.", "SELECT routing_config.", "SELECT sla_policies.")
+    assert [s for s in loading if s.startswith(settings_reads)]
 
     outcome, storing, filing = _file(mail_hub, 1, "first@example.com")
     assert outcome is Outcome.CREATED
@@ -70,10 +80,14 @@ def test_storing_and_filing_a_message_ask_only_what_they_need(mail_hub: Hub) -> 
         assert inbound_reads[0].endswith("FOR UPDATE OF mail_inbound")
     assert not [s for s in filing if "customer_excluded_agents" in s]
     assert not [s for s in filing if s.startswith("SELECT tickets.assignee_id")]
-    # The clocks are read for the assignment routing made (and the change it records),
-    # not for the creation; the desk's SLA policies once for all three events.
-    assert len([s for s in filing if s.startswith("SELECT ticket_sla_clocks")]) == 2
-    assert len([s for s in filing if s.startswith("SELECT sla_policies")]) == 1
+    # A new ticket's clocks are started and written, never read back: the change keeps them
+    # as it wrote them for its later events (the assignment routing made, and the status
+    # change it records). The settings are not read again: one look at their token says
+    # that what the process remembers is what is stored.
+    assert [s for s in filing if s.startswith("INSERT INTO ticket_sla_clocks")]
+    assert not [s for s in filing if s.startswith("SELECT ticket_sla_clocks")]
+    assert not [s for s in filing if s.startswith(settings_reads)]
+    assert len([s for s in filing if "FROM settings_versions" in s]) == 1
     assert not [s for s in filing if s.startswith("SELECT mail_message_ids")]
     first = len(filing)
 
