@@ -241,14 +241,12 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
             ticket = _open(uow, tools.intake, mail, prepared, routing, at,
                            follow_up_of=ticket.id if ticket is not None else None)
             outcome = Outcome.CREATED
-        if ticket is not None and ticket.id is not None and mail.message_id:
-            uow.mail.remember_message_id(mail.message_id, ticket.id, "in", at)
         inbound.status, inbound.outcome = InboundStatus.PROCESSED, outcome
         inbound.ticket_id = ticket.id if ticket is not None else None
         inbound.sender, inbound.processed_at = mail.from_address, at
         inbound.reason = automatic.value if automatic is not None else None
         inbound.attempts += 1
-        uow.mail.save_inbound(inbound)
+        uow.mail.save_filed(inbound, mail.message_id, at)  # its Message-ID kept with it
         uow.commit()
     return outcome
 

@@ -96,11 +96,28 @@ class SqlMailRepository:
         return _inbound(row), int(row.recent_from_sender)
 
     def save_inbound(self, inbound: Inbound) -> None:
-        self.db.execute(update(t.mail_inbound).where(t.mail_inbound.c.id == inbound.id).values(
+        self.db.execute(self._saving(inbound))
+
+    def save_filed(self, inbound: Inbound, message_id: str | None, at: datetime) -> None:
+        """Write a filed message's outcome and remember its Message-ID for the ticket it went
+        to, as `remember_message_id` does; one statement on PostgreSQL."""
+        if not message_id or inbound.ticket_id is None:
+            self.save_inbound(inbound)
+        elif self.db.dialect.name == "postgresql":
+            remembered = self._remembering(message_id, inbound.ticket_id, "in", at).cte(
+                "remembered")
+            self.db.execute(self._saving(inbound).add_cte(remembered))
+        else:
+            self.remember_message_id(message_id, inbound.ticket_id, "in", at)
+            self.save_inbound(inbound)
+
+    @staticmethod
+    def _saving(inbound: Inbound) -> Any:
+        return update(t.mail_inbound).where(t.mail_inbound.c.id == inbound.id).values(
             status=inbound.status.value, outcome=inbound.outcome.value if inbound.outcome
             else None, reason=inbound.reason, ticket_id=inbound.ticket_id,
             attempts=inbound.attempts, processed_at=inbound.processed_at,
-            sender=inbound.sender))
+            sender=inbound.sender)
 
     def unprocessed(self, limit: int, received_before: datetime | None = None) -> list[int]:
         query = select(t.mail_inbound.c.id).where(
@@ -132,9 +149,13 @@ class SqlMailRepository:
                             at: datetime) -> None:
         """Keep the first ticket a Message-ID was seen on (one statement: a known one is
         skipped by the database)."""
-        self.db.execute(self._insert(t.mail_message_ids).values(
+        self.db.execute(self._remembering(message_id, ticket_id, direction, at))
+
+    def _remembering(self, message_id: str, ticket_id: int, direction: str,
+                     at: datetime) -> Any:
+        return self._insert(t.mail_message_ids).values(
             key=message_id_key(message_id), message_id=message_id[:998], ticket_id=ticket_id,
-            direction=direction, created_at=at).on_conflict_do_nothing(index_elements=["key"]))
+            direction=direction, created_at=at).on_conflict_do_nothing(index_elements=["key"])
 
     def ticket_for_message_ids(self, message_ids: tuple[str, ...]) -> int | None:
         """The ticket of the first of ``message_ids`` (nearest first) that is known."""
