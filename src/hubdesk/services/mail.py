@@ -97,7 +97,7 @@ def receive(tools: MailTools, raw: bytes, *, source: str, envelope: dict[str, An
     inbound = Inbound(id=None, dedupe_key=dedupe_key(peek_message_id(raw), digest),
                       raw_sha256=digest, size=len(raw), source=source,
                       envelope=dict(envelope or {}), sender=None, received_at=at)
-    with tools.uows() as uow:
+    with tools.uows(one_statement=True) as uow:  # one INSERT that skips a duplicate
         stored = uow.mail.add_inbound(inbound)
         uow.commit()
     if stored is None or stored.id is None:

@@ -338,7 +338,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, write: bool = True) -> UnitOfWork: ...
+    def __call__(self, *, write: bool = True, one_statement: bool = False) -> UnitOfWork:
+        """``one_statement``: the unit will write with a single statement, which the
+        database may run as its own transaction (no BEGIN and COMMIT round trips)."""
+        ...
 
 
 class Triager(Protocol):

@@ -70,8 +70,10 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
                  writers: WriterQueue | None = None,
                  known_teams: set[int] | None = None,
-                 remembered: RememberedSettings | None = None) -> None:
+                 remembered: RememberedSettings | None = None,
+                 one_statement: bool = False) -> None:
         self._engine = engine
+        self._one_statement = one_statement
         self._known_teams = known_teams
         self._remembered = remembered if remembered is not None else RememberedSettings()
         self.bus = bus
@@ -115,6 +117,10 @@ class SqlUnitOfWork:
         connection = self._engine.connect()
         if self._write:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        if self._one_statement and self._engine.dialect.name == "postgresql":
+            # A single statement is a transaction of its own: BEGIN and COMMIT would only
+            # add two round trips. (SQLite keeps its queue of writers.)
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         self._connection = connection
         self._transaction = connection.begin()
         self.settings = settings = SqlSettings(connection, self._remembered)
@@ -180,6 +186,7 @@ class SqlUnitOfWorkFactory:
         self.known_teams: set[int] = set()
         self.remembered = RememberedSettings()
 
-    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
+    def __call__(self, *, write: bool = True, one_statement: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.bus, write=write, writers=self.writers,
-                             known_teams=self.known_teams, remembered=self.remembered)
+                             known_teams=self.known_teams, remembered=self.remembered,
+                             one_statement=one_statement)

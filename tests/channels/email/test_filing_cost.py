@@ -45,8 +45,21 @@ def statements_of(hub: Hub) -> Iterator[list[str]]:
 def _file(hub: Hub, n: int, sender: str) -> tuple[Outcome, list[str], list[str]]:
     raw = corpus.plain(sender=sender, message_id=f"<cost{n}@example.com>",
                        subject=f"Invoice question {n}")
-    with statements_of(hub) as storing:
-        received = hub.app.mail.receive(raw, source="smtp")
+    autocommit: list[bool] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            autocommit.append(bool(getattr(conn.connection.dbapi_connection, "autocommit",
+                                           False)))
+
+    event.listen(hub.engine, "before_cursor_execute", note)
+    try:
+        with statements_of(hub) as storing:
+            received = hub.app.mail.receive(raw, source="smtp")
+    finally:
+        event.remove(hub.engine, "before_cursor_execute", note)
+    # PostgreSQL runs the one INSERT as its own transaction: no BEGIN or COMMIT round trips.
+    assert autocommit == [hub.engine.dialect.name == "postgresql"]
     assert received.raw_sha256 is not None
     with statements_of(hub) as filing:
         outcome = hub.app.mail.process_stored(received.inbound_id, received.raw_sha256)
