@@ -162,13 +162,9 @@ def _resolve_requester(uow: UnitOfWork, new: NewTicket, at: datetime
                                {"requester": "missing"})
     identity = Identity(IdentityKind.EMAIL,
                         normalise_identity(IdentityKind.EMAIL, new.requester_email))
-    customer = uow.customers.find_by_identity(identity)
-    if customer is not None:
-        return customer, False
     name = (new.requester_name or "").strip() or display_name_from_email(identity.value)
-    customer = Customer(id=None, name=name[:200], identities=[identity])
-    uow.customers.add(customer, at)
-    return customer, True
+    return uow.customers.find_or_add(
+        identity, Customer(id=None, name=name[:200], identities=[identity]), at)
 
 
 def open_ticket(uows: UnitOfWorkFactory, actor: Agent, new: NewTicket, *,

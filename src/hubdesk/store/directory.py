@@ -65,11 +65,52 @@ WITH added AS (
 SELECT id FROM added
 """)
 
+# Intake's "who is this?" in one round trip on PostgreSQL: the customer an identity names,
+# with all their identities, or a new customer with that one identity. Rows: the found
+# customer's (one per identity, `added_id` null), or a single row with only `added_id`. Two
+# first contacts from one new address at once: the second meets the identity's unique key
+# and its transaction is retried, as when looking up and adding were two statements.
+_FIND_OR_ADD = text("""
+WITH found AS (
+    SELECT customer_id AS id FROM customer_identities WHERE kind = :kind AND value = :value
+), added AS (
+    INSERT INTO customers (name, organisation_id, tier, language, notes, custom_fields,
+                           created_at, updated_at)
+    SELECT :name, :organisation_id, :tier, :language, :notes,
+           CAST(:custom_fields AS jsonb), :at, :at
+    WHERE NOT EXISTS (SELECT 1 FROM found)
+    RETURNING id
+), identified AS (
+    INSERT INTO customer_identities (customer_id, kind, value)
+    SELECT added.id, :kind, :value FROM added
+)
+SELECT (SELECT id FROM added) AS added_id, customers.id, customers.name,
+       customers.organisation_id, customers.tier, customers.language, customers.notes,
+       customers.custom_fields, customers.blocked_at, customers.blocked_by_id,
+       customers.block_reason, every.kind AS identity_kind, every.value AS identity_value
+FROM (SELECT 1) AS one
+LEFT JOIN found ON true
+LEFT JOIN customers ON customers.id = found.id
+LEFT JOIN customer_identities AS every ON every.customer_id = customers.id
+ORDER BY every.id
+""")
+
 
 def _block(row: Row[Any]) -> SenderBlock | None:
     if row.blocked_at is None:
         return None
     return SenderBlock(row.blocked_at, row.blocked_by_id, row.block_reason or "")
+
+
+def _identified(rows: list[Row[Any]]) -> Customer:
+    """A customer from rows of them joined to each of their identities."""
+    r = rows[0]
+    return Customer(id=int(r.id), name=r.name,
+                    identities=[Identity(IdentityKind(x.identity_kind), x.identity_value)
+                                for x in rows],
+                    organisation_id=r.organisation_id, tier=Tier(r.tier),
+                    language=r.language, notes=r.notes, custom_fields=dict(r.custom_fields),
+                    blocked=_block(r))
 
 
 class SqlCustomerRepository:
@@ -101,15 +142,27 @@ class SqlCustomerRepository:
     def find_by_identity(self, identity: Identity) -> Customer | None:
         rows = self.db.execute(_BY_IDENTITY, {"kind": identity.kind.value,
                                               "value": identity.value}).all()
-        if not rows:
-            return None
-        r = rows[0]
-        return Customer(id=r.id, name=r.name,
-                        identities=[Identity(IdentityKind(x.identity_kind), x.identity_value)
-                                    for x in rows],
-                        organisation_id=r.organisation_id, tier=Tier(r.tier),
-                        language=r.language, notes=r.notes, custom_fields=dict(r.custom_fields),
-                        blocked=_block(r))
+        return _identified(list(rows)) if rows else None
+
+    def find_or_add(self, identity: Identity, new: Customer, at: datetime
+                    ) -> tuple[Customer, bool]:
+        """The customer ``identity`` names, or ``new`` (holding that one identity) stored;
+        and whether it was added. One statement on PostgreSQL."""
+        if self.db.dialect.name != "postgresql":
+            found = self.find_by_identity(identity)
+            if found is not None:
+                return found, False
+            self.add(new, at)
+            return new, True
+        rows = list(self.db.execute(_FIND_OR_ADD, {
+            "kind": identity.kind.value, "value": identity.value, "name": new.name,
+            "organisation_id": new.organisation_id, "tier": new.tier.value,
+            "language": new.language, "notes": new.notes,
+            "custom_fields": json_dumps(new.custom_fields), "at": at}).all())
+        if rows[0].added_id is not None:
+            new.id = int(rows[0].added_id)
+            return new, True
+        return _identified(rows), False
 
     def set_block(self, customer_id: int, block: SenderBlock | None, at: datetime) -> None:
         self.db.execute(update(t.customers).where(t.customers.c.id == customer_id).values(

@@ -19,12 +19,12 @@ from tests.routing_desk import agent, configure
 
 # Statements filing a new sender's first message asks on each database (no BEGIN/COMMIT),
 # on a desk routing to one agent under one SLA policy, its settings remembered from an
-# earlier message: the message under its lock with the sender's rate, the customer looked up
-# and created, the settings' token, routing (the roster with each agent's teams, the day's
-# difficult contacts, the agent's load), the ticket, its routing state and decision, its SLA
-# clocks, their history and the ticket's answer deadline, the message's state with its
-# Message-ID (one statement on PostgreSQL).
-FILING_STATEMENTS = {"postgresql": 14, "sqlite": 21}  # SQLite: no one-statement writes
+# earlier message: the message under its lock with the sender's rate, the customer looked
+# up and created (one statement on PostgreSQL), the settings' token, routing (the roster
+# with each agent's teams, the day's difficult contacts, the agent's load), the ticket, its
+# routing state and decision, its SLA clocks, their history and the ticket's answer
+# deadline, the message's state with its Message-ID (one statement on PostgreSQL).
+FILING_STATEMENTS = {"postgresql": 13, "sqlite": 21}  # SQLite: no one-statement writes
 
 
 @contextmanager
@@ -110,8 +110,10 @@ def test_storing_and_filing_a_message_ask_only_what_they_need(mail_hub: Hub) -> 
     assert outcome is Outcome.CREATED
     assert [s for s in again if "customer_excluded_agents" in s]
     assert [s for s in again if s.startswith("SELECT tickets.assignee_id")]
-    created = [x for x in filing if "INTO customer" in x]
-    assert len(again) == first + 2 - len(created)  # its past, not creating the customer
+    # Its past, not creating the customer (on PostgreSQL looking up and creating are one
+    # statement, which a known sender asks too).
+    created = [x for x in filing if x.startswith("INSERT INTO customer")]
+    assert len(again) == first + 2 - len(created)
     assert first == FILING_STATEMENTS[mail_hub.engine.dialect.name], "\n".join(filing)
 
 
