@@ -271,7 +271,7 @@ class RuleRepository(Protocol):
     def latest_customer_triage(self, ticket_id: int) -> dict[str, Any] | None: ...
 
 
-class RememberedSettings(Protocol):
+class DeskSettings(Protocol):
     """The desk's settings (rules, routing configuration, SLA policies and calendars) as
     values kept between transactions while the stored settings are unchanged."""
 
@@ -334,7 +334,7 @@ class UnitOfWork(Protocol):
     @property
     def reads(self) -> ReadMarks: ...
     @property
-    def settings(self) -> RememberedSettings: ...
+    def settings(self) -> DeskSettings: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
