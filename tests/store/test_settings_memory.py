@@ -156,3 +156,22 @@ def test_without_a_token_every_transaction_reads_the_settings(hub: Hub) -> None:
         assert _rule_names(hub) == ["Tag refunds"]
         assert _rule_names(hub) == ["Tag refunds"]
     assert len([s for s in asked if s.startswith("SELECT") and "FROM rules" in s]) == 2
+
+
+def test_a_token_read_beside_a_ticket_s_first_statement_sees_a_change_too(hub: Hub) -> None:
+    """Opening a ticket reads the token with the requester (on PostgreSQL), not apart."""
+    from hubdesk.services.tickets import NewTicket
+
+    admin = _admin(hub)
+    hub.app.rules.create(admin, RULE, now=NOW)
+
+    def opened(n: int) -> tuple[str, ...]:
+        detail, _ = hub.app.tickets.open(admin, NewTicket(
+            subject=f"A refund please {n}", body="Twice charged.",
+            requester_email=f"payer{n}@example.com"))
+        return detail.ticket.tags
+
+    assert "refund" in opened(1)
+    with hub.engine.begin() as c:
+        c.execute(text("DELETE FROM rules"))
+    assert "refund" not in opened(2)

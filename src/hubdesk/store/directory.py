@@ -32,6 +32,7 @@ from hubdesk.domain.customers import (
     Tier,
 )
 from hubdesk.store import tables as t
+from hubdesk.store.settings import SqlSettings
 from hubdesk.store.types import json_dumps
 
 
@@ -69,7 +70,8 @@ SELECT id FROM added
 # with all their identities, or a new customer with that one identity. Rows: the found
 # customer's (one per identity, `added_id` null), or a single row with only `added_id`. Two
 # first contacts from one new address at once: the second meets the identity's unique key
-# and its transaction is retried, as when looking up and adding were two statements.
+# and its transaction is retried, as when looking up and adding were two statements. The
+# settings' token rides along (`store/settings.py`): opening a ticket consults them next.
 _FIND_OR_ADD = text("""
 WITH found AS (
     SELECT customer_id AS id FROM customer_identities WHERE kind = :kind AND value = :value
@@ -84,7 +86,9 @@ WITH found AS (
     INSERT INTO customer_identities (customer_id, kind, value)
     SELECT added.id, :kind, :value FROM added
 )
-SELECT (SELECT id FROM added) AS added_id, customers.id, customers.name,
+SELECT (SELECT id FROM added) AS added_id,
+       (SELECT token FROM settings_versions WHERE id = 1) AS settings_token, customers.id,
+       customers.name,
        customers.organisation_id, customers.tier, customers.language, customers.notes,
        customers.custom_fields, customers.blocked_at, customers.blocked_by_id,
        customers.block_reason, every.kind AS identity_kind, every.value AS identity_value
@@ -114,8 +118,9 @@ def _identified(rows: list[Row[Any]]) -> Customer:
 
 
 class SqlCustomerRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, settings: SqlSettings | None = None) -> None:
         self.db = connection
+        self._settings = settings
 
     def _identities(self, customer_ids: list[int]) -> dict[int, list[Identity]]:
         found: dict[int, list[Identity]] = {}
@@ -159,6 +164,8 @@ class SqlCustomerRepository:
             "organisation_id": new.organisation_id, "tier": new.tier.value,
             "language": new.language, "notes": new.notes,
             "custom_fields": json_dumps(new.custom_fields), "at": at}).all())
+        if self._settings is not None:  # read beside: opening consults the settings next
+            self._settings.seen(rows[0].settings_token)
         if rows[0].added_id is not None:
             new.id = int(rows[0].added_id)
             return new, True

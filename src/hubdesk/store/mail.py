@@ -21,6 +21,7 @@ from hubdesk.domain.mail import (
 )
 from hubdesk.domain.messages import Attachment
 from hubdesk.store import tables as t
+from hubdesk.store.settings import SqlSettings, token_column
 
 
 def _inbound(row: Row[Any]) -> Inbound:
@@ -52,8 +53,9 @@ def _recent(sender: str, since: datetime) -> Select[int]:
 
 
 class SqlMailRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, settings: SqlSettings | None = None) -> None:
         self.db = connection
+        self._settings = settings
 
     # --- received ------------------------------------------------------------------------
 
@@ -87,12 +89,16 @@ class SqlMailRepository:
     def inbound_to_file(self, inbound_id: int, sender: str, since: datetime
                         ) -> tuple[Inbound | None, int]:
         recent = _recent(sender, since).scalar_subquery().label("recent_from_sender")
-        query = select(t.mail_inbound, recent).where(t.mail_inbound.c.id == inbound_id)
+        # The settings' token rides along: filing consults the settings next.
+        query = select(t.mail_inbound, recent, token_column()).where(
+            t.mail_inbound.c.id == inbound_id)
         if self.db.dialect.name != "sqlite":
             query = query.with_for_update(of=t.mail_inbound)
         row = self.db.execute(query).first()
         if row is None:
             return None, self.recent_from(sender, since)
+        if self._settings is not None:
+            self._settings.seen(row.settings_token)
         return _inbound(row), int(row.recent_from_sender)
 
     def save_inbound(self, inbound: Inbound) -> None:

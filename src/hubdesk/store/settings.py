@@ -18,7 +18,7 @@ from collections.abc import Callable
 from threading import Lock
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Label, select
 
 from hubdesk.store import tables as t
 
@@ -27,6 +27,12 @@ _UNREAD = object()
 # Tokens whose values are kept: the one committed, and one or two seen by transactions that
 # changed a setting and have not committed (or rolled back) yet.
 _TOKENS_KEPT = 4
+
+
+def token_column() -> Label[Any]:
+    """The settings' token as a column any statement can carry (`SqlSettings.seen`)."""
+    return (select(t.settings_versions.c.token).where(t.settings_versions.c.id == 1)
+            .scalar_subquery().label("settings_token"))
 
 
 class RememberedSettings:
@@ -72,6 +78,13 @@ class SqlSettings:
         value = load()
         self._memory.keep(token, key, value)
         return value
+
+    def seen(self, token: int | None) -> None:
+        """The token, read by one of this transaction's own statements beside what it was
+        reading (see `token_column`): kept if the transaction had not looked yet, which saves
+        the round trip of reading it apart."""
+        if self._token is _UNREAD:
+            self._token = token
 
     def changed(self) -> None:
         """This transaction wrote a setting: its triggers replaced the token, read it again."""
