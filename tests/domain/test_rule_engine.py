@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.errors import IllegalTransition, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.rules import (
     MAX_FIRINGS_PER_CHANGE,
@@ -89,6 +89,26 @@ def test_each_firing_is_recorded_with_why_and_what_it_did():
     assert skipped["value"] == "closed" and "cannot become closed" in skipped["reason"]
     assert fired.data["webhook_ids"] == [12]
     assert ticket.pending_events[3].data["department_id"] == 2
+
+
+def test_a_status_the_store_refuses_is_skipped_before_anything_of_it_is_applied():
+    def only_one_solver(ticket, status):
+        if status is Status.SOLVED:
+            raise IllegalTransition("a blocking handoff is open")
+
+    rule = _rule(1, actions=[{"type": "set", "field": "status", "value": "solved"},
+                             {"type": "set", "field": "status", "value": "pending"},
+                             {"type": "add_tags", "tags": ["seen"]}])
+    ticket = _ticket(status=Status.OPEN)
+    [firing] = run_event_rules([rule], EventKind.UPDATED, ticket,
+                               lambda: facts_of(ticket, now=NOW), NOW,
+                               check_status=only_one_solver)
+    assert ticket.status is Status.PENDING and ticket.solved_at is None
+    assert ticket.tags == ("seen",)
+    assert firing.outcome.skipped == [{"type": "set", "field": "status", "value": "solved",
+                                       "reason": "a blocking handoff is open"}]
+    assert [e.changes.get("status") for e in ticket.pending_events
+            if e.kind is EventKind.STATUS_CHANGED] == [("open", "pending")]
 
 
 def test_a_rule_is_not_set_off_again_by_its_own_changes_in_the_same_change():

@@ -93,11 +93,19 @@ class HandOff:
 Action = SetField | ChangeTags | Reply | ApplyMacro | Notify | CallWebhook | HandOff
 # The stored macro of an id, or None when there is none (deleted since the rule was saved).
 MacroLookup = Callable[[int], StoredMacro | None]
+# Asked before a rule moves the ticket to a status, for what the store knows and the ticket
+# does not (a blocking handoff refuses solving): raises a DomainError saying why. Asking first
+# keeps a refused action from being half applied and then rolled back with the whole change.
+StatusCheck = Callable[[Ticket, Status], None]
 
 
 def no_macros(macro_id: int) -> StoredMacro | None:
     """A lookup that knows no macro (where none is stored)."""
     return None
+
+
+def no_status_check(ticket: Ticket, status: Status) -> None:
+    """A check that refuses nothing (where no store is at hand)."""
 
 
 def _invalid(where: str, message: str) -> ValidationFailed:
@@ -285,10 +293,11 @@ class Outcome:
 
 def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
                  rule_data: Mapping[str, Any], outcome: Outcome,
-                 macros: MacroLookup = no_macros) -> None:
-    """Apply one action; one the ticket refuses (an illegal status change, say), or a macro
-    that no longer exists, is skipped and reported, never failing the change that triggered
-    the rule."""
+                 macros: MacroLookup = no_macros,
+                 check_status: StatusCheck = no_status_check) -> None:
+    """Apply one action; one the ticket refuses (an illegal status change, say, or one
+    ``check_status`` refuses), or a macro that no longer exists, is skipped and reported,
+    never failing the change that triggered the rule."""
     form = action_to_dict(action)
     try:
         if isinstance(action, ApplyMacro):
@@ -297,9 +306,9 @@ def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
                 raise NotFound(f"macro {action.macro_id} no longer exists, so nothing of it "
                                "was applied: give the rule another macro")
             form["macro"] = macro.name
-            changed = _apply_macro(macro, ticket, actor, at, outcome)
+            changed = _apply_macro(macro, ticket, actor, at, outcome, check_status)
         else:
-            changed = _apply(action, ticket, actor, at, rule_data, outcome)
+            changed = _apply(action, ticket, actor, at, rule_data, outcome, check_status)
     except DomainError as error:
         outcome.skipped.append({**form, "reason": str(error)})
         return
@@ -308,22 +317,29 @@ def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
 
 
 def _apply_macro(macro: StoredMacro, ticket: Ticket, actor: Actor, at: datetime,
-                 outcome: Outcome) -> bool:
+                 outcome: Outcome, check_status: StatusCheck) -> bool:
     """What sending the macro from the reply box does: its reply, the status it leaves the
     ticket in, its tags. The status first: a ticket that refuses it takes none of it."""
     if macro.then_status is not None and macro.then_status is not ticket.status:
-        ticket.change_status(macro.then_status, actor, at)
+        _change_status(ticket, macro.then_status, actor, at, check_status)
     if macro.add_tags:
         ticket.update(actor, at, tags=tuple(ticket.tags) + macro.add_tags)
     outcome.replies.append(macro)
     return True
 
 
+def _change_status(ticket: Ticket, status: Status, actor: Actor, at: datetime,
+                   check_status: StatusCheck) -> bool:
+    if status is not ticket.status:
+        check_status(ticket, status)
+    return ticket.change_status(status, actor, at)
+
+
 def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
-           rule_data: Mapping[str, Any], outcome: Outcome) -> bool:
+           rule_data: Mapping[str, Any], outcome: Outcome, check_status: StatusCheck) -> bool:
     if isinstance(action, SetField):
         if action.field == "status":
-            return ticket.change_status(Status(action.value), actor, at)
+            return _change_status(ticket, Status(action.value), actor, at, check_status)
         return bool(ticket.update(actor, at, **{action.field: action.value}))
     if isinstance(action, ChangeTags):
         tags = (tuple(ticket.tags) + action.tags if action.add
@@ -348,5 +364,5 @@ def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
 
 
 __all__ = ["MAX_TEMPLATE", "Action", "ApplyMacro", "CallWebhook", "ChangeTags", "HandOff",
-           "MacroLookup", "Notify", "Outcome", "Reply", "SetField", "StoredMacro", "apply_action",
-           "no_macros", "parse_actions"]
+           "MacroLookup", "Notify", "Outcome", "Reply", "SetField", "StatusCheck", "StoredMacro",
+           "apply_action", "no_macros", "no_status_check", "parse_actions"]

@@ -18,8 +18,10 @@ from hubdesk.domain.rules.actions import (
     ApplyMacro,
     MacroLookup,
     Outcome,
+    StatusCheck,
     apply_action,
     no_macros,
+    no_status_check,
 )
 from hubdesk.domain.rules.conditions import Explanation, evaluate
 from hubdesk.domain.rules.fields import Facts
@@ -54,9 +56,11 @@ def may_change(ticket: Ticket) -> bool:
 
 
 def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
-         trigger: str, macros: MacroLookup = no_macros) -> Firing:
+         trigger: str, macros: MacroLookup = no_macros,
+         check_status: StatusCheck = no_status_check) -> Firing:
     """Record the firing on the ticket's audit trail, then apply the rule's actions
-    (``macros`` gives the stored macros its macro actions name)."""
+    (``macros`` gives the stored macros its macro actions name, ``check_status`` refuses a
+    status the store forbids); each refused action is skipped, with why, and the rest go on."""
     assert rule.id is not None
     data: dict[str, Any] = {"rule_id": rule.id, "rule": rule.name, "trigger": trigger,
                             "conditions": explanation.to_dict()}
@@ -64,7 +68,7 @@ def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
     outcome = Outcome()
     for action in rule.actions:
         apply_action(action, ticket, Actor.system(), at,
-                     {"rule_id": rule.id, "rule": rule.name}, outcome, macros)
+                     {"rule_id": rule.id, "rule": rule.name}, outcome, macros, check_status)
     data.update(applied=outcome.applied, skipped=outcome.skipped)
     if outcome.webhook_ids:
         data["webhook_ids"] = outcome.webhook_ids
@@ -73,7 +77,8 @@ def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
 
 def run_event_rules(rules: Iterable[Rule], kind: EventKind, ticket: Ticket,
                     facts: Callable[[], Facts], at: datetime,
-                    macros: MacroLookup = no_macros) -> list[Firing]:
+                    macros: MacroLookup = no_macros,
+                    check_status: StatusCheck = no_status_check) -> list[Firing]:
     """Fire, in order, each enabled rule triggered by ``kind`` whose conditions hold on the
     ticket as the rules before it left it. ``facts`` reads the ticket's current facts."""
     fired = set(fired_in(ticket.pending_events))
@@ -86,7 +91,8 @@ def run_event_rules(rules: Iterable[Rule], kind: EventKind, ticket: Ticket,
             break
         explanation = evaluate(rule.conditions, facts())
         if explanation.result:
-            firings.append(fire(rule, ticket, explanation, at, kind.value, macros))
+            firings.append(fire(rule, ticket, explanation, at, kind.value, macros,
+                                check_status))
             fired.add(rule.id or 0)
     return firings
 

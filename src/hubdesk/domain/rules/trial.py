@@ -13,7 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from hubdesk.domain.events import Actor, EventKind
-from hubdesk.domain.rules.actions import MacroLookup, Outcome, apply_action, no_macros
+from hubdesk.domain.rules.actions import (
+    MacroLookup,
+    Outcome,
+    StatusCheck,
+    apply_action,
+    no_macros,
+    no_status_check,
+)
 from hubdesk.domain.rules.engine import RuleVerdict, changes_in, dry_run
 from hubdesk.domain.rules.fields import Facts
 from hubdesk.domain.rules.model import Rule
@@ -46,7 +53,8 @@ class RuleTrial:
 
 
 def try_rule(rule: Rule, ticket: Ticket, facts: Facts, now: datetime, *,
-             event: EventKind | None = None, macros: MacroLookup = no_macros) -> RuleTrial:
+             event: EventKind | None = None, macros: MacroLookup = no_macros,
+             check_status: StatusCheck = no_status_check) -> RuleTrial:
     """Judge ``rule`` on ``ticket`` now and, if it would fire, apply it to a copy."""
     assert ticket.id is not None
     [verdict] = dry_run([rule], ticket, facts, now, event=event, macros=macros)
@@ -57,6 +65,6 @@ def try_rule(rule: Rule, ticket: Ticket, facts: Facts, now: datetime, *,
     outcome = Outcome()
     for action in rule.actions:
         apply_action(action, trial, Actor.system(), now, {"rule_id": rule.id, "rule": rule.name},
-                     outcome, macros)
+                     outcome, macros, check_status)
     return RuleTrial(ticket.id, ticket.subject, verdict, changes_in(trial.pending_events),
                      outcome.applied, outcome.skipped)

@@ -21,7 +21,7 @@ from hubdesk.domain.rules.actions import ApplyMacro, CallWebhook, HandOff, Notif
 from hubdesk.domain.rules.trial import RuleTrial, try_rule
 from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.rules.effects import StoredMacros, TicketFacts
+from hubdesk.services.rules.effects import HandoffHold, StoredMacros, TicketFacts
 from hubdesk.services.tickets import load_for
 from hubdesk.services.views import StoredEvent, TicketFilter
 
@@ -92,12 +92,13 @@ def try_unsaved_rule(uows: UnitOfWorkFactory, actor: Agent, form: Any, *, now: d
     with uows(write=False) as uow:
         _check_against_store(uow, rule)
         rows = uow.tickets.page(ticket_scope(actor), TicketFilter(), limit, None).rows
-        trials, macros = [], StoredMacros(uow)
+        trials, macros, hold = [], StoredMacros(uow), HandoffHold(uow)
         for row in rows:
             ticket = uow.tickets.get(row.id)
             if ticket is not None:
                 facts = TicketFacts(uow, ticket, [rule], now=now)()
-                trials.append(try_rule(rule, ticket, facts, now, macros=macros))
+                trials.append(try_rule(rule, ticket, facts, now, macros=macros,
+                                       check_status=hold))
     return RuleTryout(rule, trials)
 
 

@@ -5,21 +5,26 @@ Candidates come from the (status, instant) indexes of the tickets table, a page 
 never a scan of every ticket. Each firing is its own transaction: the ticket is locked, the
 rule checked again on it as it is now, and a row of the firing log claimed, unique per rule,
 ticket and stay in the status; a second sweep, or a second worker at the same moment, finds
-the row and does nothing. What the rule changes commits with that row.
+the row and does nothing. What the rule changes commits with that row; an action the
+ticket refuses is skipped and said in the firing, and one ticket that cannot be changed at all
+is left for the next sweep without stopping this one.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from hubdesk.domain.errors import DomainError
 from hubdesk.domain.rules import Rule, TimeTrigger, entered_at, evaluate, fire
 from hubdesk.domain.rules.engine import may_change
 from hubdesk.services.ports import DuplicateKey, UnitOfWorkFactory
-from hubdesk.services.rules.effects import StoredMacros, TicketFacts, write_replies
+from hubdesk.services.rules.effects import HandoffHold, StoredMacros, TicketFacts, write_replies
 from hubdesk.services.tickets import flush_events
 
 PAGE = 200
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,11 +84,18 @@ def _fire_once(uows: UnitOfWorkFactory, rule: Rule, ticket_id: int, entered: dat
                 return 0
             if not uow.rules.claim_firing(rule.id, ticket_id, entered, now):
                 return 0  # another sweep fired it for this stay in the status
-            firing = fire(rule, ticket, explanation, now, "time", StoredMacros(uow))
+            firing = fire(rule, ticket, explanation, now, "time", StoredMacros(uow),
+                          HandoffHold(uow))
             write_replies(uow, ticket, firing, now)
             uow.tickets.save(ticket)
             flush_events(uow, ticket)
             uow.commit()
     except DuplicateKey:  # the rule was deleted meanwhile
+        return 0
+    except DomainError as error:
+        # Refused actions are skipped inside the firing; this is a refusal nothing foresaw.
+        # It rolled back whole (the firing is not claimed), and the other tickets still run.
+        log.warning("automation not applied", extra={"fields": {
+            "rule": rule.id, "ticket": ticket_id, "reason": str(error)}})
         return 0
     return 1

@@ -1,6 +1,7 @@
 """What rules need from the store while they run: the facts of a ticket (its requester and
 triage loaded only when some rule asks), the stored macros their actions name (read only
-when one is applied), and writing a rule's replies."""
+when one is applied), whether a status the store forbids is asked for, and writing a rule's
+replies."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from typing import Any
 
 from hubdesk.domain.customers import Customer
 from hubdesk.domain.events import Actor, EventKind
+from hubdesk.domain.handoffs import check_may_solve
 from hubdesk.domain.intake import Arrival, triage_summary
 from hubdesk.domain.macros import Macro
 from hubdesk.domain.messages import Message, clean_body
 from hubdesk.domain.rules import Facts, Firing, Rule, changes_in, facts_of
 from hubdesk.domain.rules.actions import Reply
 from hubdesk.domain.rules.templates import render, ticket_values
-from hubdesk.domain.tickets import Ticket
+from hubdesk.domain.tickets import Status, Ticket
 from hubdesk.services.ports import UnitOfWork
 
 
@@ -69,6 +71,22 @@ class StoredMacros:
         if macro_id not in self._read:
             self._read[macro_id] = self._uow.macros.get(macro_id)
         return self._read[macro_id]
+
+
+class HandoffHold:
+    """The rules' `StatusCheck` over the store: solving waits for every blocking handoff.
+
+    Every status change is held to this in its transaction (`services/handoffs.py`
+    `refuse_solving_while_blocked`), which rolls the whole change back; a rule asks first, so
+    that only its action is skipped and the change that set it off, and its other actions,
+    stand."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __call__(self, ticket: Ticket, status: Status) -> None:
+        if status is Status.SOLVED and ticket.id is not None:  # a new ticket has no handoff
+            check_may_solve(self._uow.handoffs.for_ticket(ticket.id))
 
 
 def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime) -> None:

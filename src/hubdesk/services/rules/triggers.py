@@ -10,7 +10,7 @@ from hubdesk.domain.rules import run_event_rules
 from hubdesk.domain.rules.engine import may_change
 from hubdesk.domain.rules.model import TRIGGER_KINDS
 from hubdesk.services.messagebus import EventContext, MessageBus
-from hubdesk.services.rules.effects import StoredMacros, TicketFacts, write_replies
+from hubdesk.services.rules.effects import HandoffHold, StoredMacros, TicketFacts, write_replies
 
 
 def run_rules_on_event(event: TicketEvent, context: EventContext) -> None:
@@ -24,7 +24,8 @@ def run_rules_on_event(event: TicketEvent, context: EventContext) -> None:
     facts = TicketFacts(uow, ticket, rules, now=event.at, actor=event.actor,
                         arrival=context.arrival)
     macros = context.once("rule_macros", lambda: StoredMacros(uow))  # read when applied
-    for firing in run_event_rules(rules, event.kind, ticket, facts, event.at, macros):
+    for firing in run_event_rules(rules, event.kind, ticket, facts, event.at, macros,
+                                  HandoffHold(uow)):
         if firing.outcome.replies:
             context.when_stored(partial(write_replies, uow, ticket, firing, event.at))
 
