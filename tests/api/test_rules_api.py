@@ -254,3 +254,32 @@ def test_a_rule_applies_a_stored_macro_named_by_id_and_a_dry_run_names_it(hub, c
     assert "it would apply the macro “Acknowledge”" in verdicts[0]["reason"]
     tryout = client.post("/api/v1/rules/dry-run", headers=admin.headers, json=body).json()
     assert tryout["tickets"][0]["macros"] == [{"macro_id": macro_id, "name": "Acknowledge"}]
+
+
+def test_conditions_on_the_message_and_custom_fields_are_accepted_and_checked(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    rule = {**URGENT_REFUNDS, "conditions": {"all": [
+        {"field": "message.body", "op": "not_contains", "value": "thanks"},
+        {"field": "custom_fields.order total", "op": ">=", "value": 100},
+        {"field": "custom_fields.plan", "op": "in", "value": ["gold", 3, True]},
+        {"field": "customer.tier", "op": "<=", "value": "premium"}]}}
+    created = client.post("/api/v1/rules", headers=admin.headers, json=rule)
+    assert created.status_code == 201, created.text
+    assert created.json()["conditions"] == rule["conditions"]
+    opened = client.post("/api/v1/tickets", headers=admin.headers, json={
+        "subject": "Order", "body": "It broke.", "requester": {"email": "ana@example.com"},
+        "custom_fields": {"order total": 120, "plan": "Gold"}}).json()
+    assert opened["priority"] == "urgent"
+    for condition, named in (
+            ({"field": "custom_fields.total", "op": ">=", "value": "100"},
+             "custom_fields.total >= compares with a number"),
+            ({"field": "custom_fields.", "op": "=", "value": 1},
+             "unknown field 'custom_fields.'"),
+            ({"field": "message.body", "op": "=", "value": "hi"}, None)):  # no such operator
+        problem = _problem(client.post("/api/v1/rules", headers=admin.headers, json={
+            **URGENT_REFUNDS, "conditions": {"all": [condition]}}))
+        assert any(e["field"].startswith("conditions") for e in problem["errors"]), problem
+        assert named is None or named in problem["detail"], problem
+    assert [r["conditions"] for r in client.get("/api/v1/rules",
+                                                headers=admin.headers).json()] == \
+        [rule["conditions"]]

@@ -141,6 +141,29 @@ def test_a_refused_rule_is_explained_beside_its_field_and_nothing_is_saved(hub, 
     assert hub.app.rules.list(manager) == []
 
 
+def test_the_editor_offers_message_and_custom_field_conditions_and_explains_a_bad_one(
+        hub, client):
+    manager = _manager(hub, client)
+    page = client.get("/rules").text
+    assert "<code>message.body</code>" in page and "custom_fields.&lt;key&gt;" in page
+    assert "&lt;= " in page and "&gt;=" in page
+    custom = ('{"all": [{"field": "message.body", "op": "contains", "value": "refund"}, '
+              '{"field": "custom_fields.order_total", "op": ">=", "value": 100}]}')
+    saved = post_form(client, "/rules", URGENT_REFUNDS | {"conditions": custom},
+                      page="/rules")
+    assert saved.status_code == 200
+    [rule] = hub.app.rules.list(manager)
+    assert rule.fields == {"message.body", "custom_fields.order_total"}
+    refused = post_form(client, "/rules", URGENT_REFUNDS | {
+        "name": "Other",
+        "conditions": '{"all": [{"field": "custom_fields.total", "op": "<", "value": "9"}]}'},
+        page="/rules")
+    assert refused.status_code == 422
+    assert "custom_fields.total < compares with a number" in \
+        _error_beside(refused.text, "rule-conditions")
+    assert [r.name for r in hub.app.rules.list(manager)] == ["Urgent refunds"]
+
+
 def test_rules_that_would_loop_are_refused_and_the_other_stays_as_it_was(hub, client):
     manager = _manager(hub, client)
     to_high = {**URGENT_REFUNDS, "name": "Up", "trigger_on": "updated", "conditions": "{}",

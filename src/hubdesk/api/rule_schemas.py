@@ -23,7 +23,15 @@ from pydantic.json_schema import SkipJsonSchema
 from hubdesk.api.schemas import MAX_ID, NOT_BLANK, Strict
 from hubdesk.domain.rules.actions import MAX_ACTIONS, MAX_NOTE, NOTIFY_TARGETS
 from hubdesk.domain.rules.conditions import MAX_LIST, MAX_TEXT
-from hubdesk.domain.rules.fields import CATALOGUE, FieldSpec, FieldType, Op
+from hubdesk.domain.rules.fields import (
+    CATALOGUE,
+    CUSTOM_PREFIX,
+    MAX_CUSTOM_KEY,
+    OPS_BY_TYPE,
+    FieldSpec,
+    FieldType,
+    Op,
+)
 from hubdesk.domain.rules.model import ANCHORS, MAX_HOURS, MAX_NAME, MAX_POSITION, TIMED_STATUSES
 from hubdesk.domain.rules.model import TRIGGER_KINDS as EVENT_KINDS
 from hubdesk.domain.rules.templates import MAX_TEMPLATE, PLACEHOLDERS
@@ -54,7 +62,7 @@ Hours = (Annotated[StrictInt, Field(gt=0, le=MAX_HOURS)]
 TagName = Annotated[str, Field(min_length=1, max_length=MAX_TAG_LENGTH,
                                pattern="^[^\\s\\u0000\\u001c-\\u001f\\u0085]+$")]
 
-_SINGLE = (Op.EQ, Op.NE, Op.LT, Op.GT, Op.CONTAINS, Op.NOT_CONTAINS)
+_SINGLE = (Op.EQ, Op.NE, Op.LT, Op.GT, Op.LE, Op.GE, Op.CONTAINS, Op.NOT_CONTAINS)
 _LISTS = (Op.IN, Op.NOT_IN)
 _BARE = (Op.IS_SET, Op.IS_NOT_SET, Op.CHANGED)
 _CHANGES = (Op.CHANGED_TO, Op.CHANGED_FROM)
@@ -63,8 +71,9 @@ _CHANGES = (Op.CHANGED_TO, Op.CHANGED_FROM)
 def _value_type(spec: FieldSpec) -> Any:
     if spec.choices:
         return Literal[spec.choices]
-    return {FieldType.TEXT: Text, FieldType.TAGS: Text, FieldType.ID: Id,
-            FieldType.NUMBER: Number, FieldType.BOOLEAN: StrictBool}[spec.type]
+    return {FieldType.TEXT: Text, FieldType.TAGS: Text, FieldType.BODY: Text, FieldType.ID: Id,
+            FieldType.NUMBER: Number, FieldType.BOOLEAN: StrictBool,
+            FieldType.CUSTOM: Text | Number | StrictBool}[spec.type]
 
 
 def _group_key(spec: FieldSpec) -> str:
@@ -95,10 +104,39 @@ def _comparison_models() -> tuple[list[Any], dict[str, str]]:
             model = create_model(f"Comparison{number}{shape.title()}", __base__=Strict,
                                  **fields)
             variants.append(Annotated[model, Tag(f"{key}|{shape}")])
+    variants += _custom_models()
     shape_of = {op.value: shape for shape, ops in (("one", _SINGLE), ("list", _LISTS),
                                                    ("bare", _BARE), ("change", _CHANGES))
                 for op in ops}
     return variants, shape_of
+
+
+_CUSTOM_NAME = Annotated[str, Field(
+    pattern=f"^{CUSTOM_PREFIX.replace('.', '[.]')}",  # the key is checked by the rules
+    max_length=len(CUSTOM_PREFIX) + MAX_CUSTOM_KEY,
+    description=f"a custom field of the ticket: custom_fields.<key>, a key of 1 to "
+                f"{MAX_CUSTOM_KEY} characters; a number compares as a "
+                "number, a text as a text (without regard to case), contains searches a "
+                "text or finds an item of a list")]
+
+
+def _custom_models() -> list[Any]:
+    """Conditions on custom fields: any key, judged by the value the condition names."""
+    ops = OPS_BY_TYPE[FieldType.CUSTOM]
+    value = _value_type(FieldSpec(CUSTOM_PREFIX, FieldType.CUSTOM))
+    shapes = [("one", _SINGLE, (value, ...)),
+              ("list", _LISTS, (Annotated[list[value],  # type: ignore[valid-type]
+                                          Field(min_length=1, max_length=MAX_LIST)], ...)),
+              ("bare", _BARE, None)]
+    models = []
+    for shape, candidates, value_field in shapes:
+        allowed = tuple(op.value for op in candidates if op in ops)
+        fields: dict[str, Any] = {"field": (_CUSTOM_NAME, ...), "op": (Literal[allowed], ...)}
+        if value_field is not None:
+            fields["value"] = value_field
+        model = create_model(f"CustomComparison{shape.title()}", __base__=Strict, **fields)
+        models.append(Annotated[model, Tag(f"custom|{shape}")])
+    return models
 
 
 _VARIANTS, _SHAPE_OF_OP = _comparison_models()
@@ -109,8 +147,11 @@ def _comparison_tag(value: Any) -> str | None:
         value = value.model_dump()
     if not isinstance(value, dict):
         return None
-    spec = CATALOGUE.get(str(value.get("field")))
+    name = str(value.get("field"))
+    spec = CATALOGUE.get(name)
     shape = _SHAPE_OF_OP.get(str(value.get("op")))
+    if spec is None and name.startswith(CUSTOM_PREFIX) and shape in ("one", "list", "bare"):
+        return f"custom|{shape}"
     return f"{_group_key(spec)}|{shape}" if spec and shape else None
 
 

@@ -38,6 +38,7 @@ class Arrival:
     sender: Customer
     triage: TriageResult | None
     first_contact: bool = False
+    body: str | None = None  # the message's text as stored (masked), for rules that read it
 
 
 def priority_for(score: int) -> str:

@@ -270,7 +270,7 @@ def write_new_ticket(uow: UnitOfWork, actor: Agent, new: NewTicket, read: ReadTe
     if result is not None:
         data["triage"] = triage_event_data(result, applied)
     ticket.record(author, EventKind.CREATED, at, data=data)
-    change = uow.bus.handle(uow, ticket, Arrival(requester, result, first_contact))
+    change = uow.bus.handle(uow, ticket, Arrival(requester, result, first_contact, body))
     message = Message(id=None, ticket_id=None, author=Actor.customer(requester.id),
                       body=body, created_at=at,
                       body_html=read.body_html,
@@ -425,7 +425,7 @@ def record_customer_message(uow: UnitOfWork, ticket: Ticket, read: ReadText, at:
     ticket.record(author, EventKind.CUSTOMER_REPLIED, at, data={"message_id": message.id})
     uow.tickets.save(ticket)
     _index(uow, ticket.id, text)
-    flush_events(uow, ticket, arrival=Arrival(sender, read.result))
+    flush_events(uow, ticket, arrival=Arrival(sender, read.result, body=text))
     return message
 
 

@@ -161,3 +161,11 @@ class SqlRuleRepository:
                                           m.c.triage.is_not(None)))
             .order_by(m.c.id.desc()).limit(1)).scalar()
         return dict(found) if found else None
+
+    def latest_customer_body(self, ticket_id: int) -> str | None:
+        """The text of the customer's latest message on the ticket, if any."""
+        m = t.messages
+        return self.db.execute(
+            select(m.c.body).where(and_(m.c.ticket_id == ticket_id,
+                                        m.c.author_kind == "customer"))
+            .order_by(m.c.id.desc()).limit(1)).scalar()

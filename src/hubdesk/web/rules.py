@@ -18,7 +18,7 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.rules.actions import NOTIFY_TARGETS, SETTABLE
-from hubdesk.domain.rules.fields import CATALOGUE
+from hubdesk.domain.rules.fields import CATALOGUE, OPS_BY_TYPE, FieldType
 from hubdesk.domain.rules.model import ANCHORS, TIMED_STATUSES, TRIGGER_KINDS
 from hubdesk.services.rules.admin import RulesScreen, RuleTryout
 from hubdesk.web.actions import act
@@ -40,7 +40,10 @@ TRIGGER_KIND_NAMES = [k.value for k in TRIGGER_KINDS]
 CHOICES = {"trigger_kinds": TRIGGER_KIND_NAMES,
            "timed_statuses": [s.value for s in TIMED_STATUSES], "anchors": list(ANCHORS),
            "catalogue": sorted(CATALOGUE.values(), key=lambda spec: spec.name),
-           "settable": list(SETTABLE), "notify_targets": list(NOTIFY_TARGETS)}
+           "settable": list(SETTABLE), "notify_targets": list(NOTIFY_TARGETS),
+           "custom_operators": sorted(op.value for op in OPS_BY_TYPE[FieldType.CUSTOM]),
+           "field_notes": {"message.body": "the customer's message that set the rule off, "
+                                           "else their latest; words searched in any case"}}
 
 
 def _asked_ticket(request: Request) -> tuple[str, int | None, EventKind | None]:

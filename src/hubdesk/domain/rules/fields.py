@@ -1,9 +1,11 @@
 """The fields a rule's conditions may read, what type each is and which operators fit it.
 
 A condition names a field of this catalogue (``ticket.priority``, ``customer.tier``,
-``triage.intent``); a name outside it is refused when the rule is saved, naming the field.
-Values are plain (strings, numbers, booleans, tuples of tags), read from the ticket, its
-requester and the triage of the customer's latest message by :func:`facts_of`.
+``triage.intent``, ``message.body``) or one of the ticket's custom fields
+(``custom_fields.<key>``, whose values are whatever was stored: `field_spec`); any other name
+is refused when the rule is saved, naming the field. Values are plain (strings, numbers,
+booleans, tuples of tags), read from the ticket, its requester, and the customer's message
+that set the rules off (else their latest) and its triage by :func:`facts_of`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class FieldType(StrEnum):
     NUMBER = "number"
     BOOLEAN = "boolean"
     TAGS = "tags"          # a set of tags
+    BODY = "body"          # a message's text, searched for words
+    CUSTOM = "custom"      # a custom field: a text, number, boolean or list, as stored
 
 
 class Op(StrEnum):
@@ -33,6 +37,8 @@ class Op(StrEnum):
     NE = "!="
     LT = "<"
     GT = ">"
+    LE = "<="
+    GE = ">="
     IN = "in"
     NOT_IN = "not_in"
     CONTAINS = "contains"
@@ -47,15 +53,19 @@ class Op(StrEnum):
 CHANGE_OPS = frozenset({Op.CHANGED, Op.CHANGED_TO, Op.CHANGED_FROM})
 _PRESENCE = frozenset({Op.IS_SET, Op.IS_NOT_SET})
 _EQUALITY = frozenset({Op.EQ, Op.NE, Op.IN, Op.NOT_IN}) | _PRESENCE
+ORDER_OPS = frozenset({Op.LT, Op.GT, Op.LE, Op.GE})
+_SEARCH = frozenset({Op.CONTAINS, Op.NOT_CONTAINS})
 
 OPS_BY_TYPE: dict[FieldType, frozenset[Op]] = {
     FieldType.CHOICE: _EQUALITY,
-    FieldType.ORDERED: _EQUALITY | {Op.LT, Op.GT},
-    FieldType.TEXT: _EQUALITY | {Op.CONTAINS, Op.NOT_CONTAINS},
+    FieldType.ORDERED: _EQUALITY | ORDER_OPS,
+    FieldType.TEXT: _EQUALITY | _SEARCH,
     FieldType.ID: _EQUALITY,
-    FieldType.NUMBER: _EQUALITY | {Op.LT, Op.GT},
+    FieldType.NUMBER: _EQUALITY | ORDER_OPS,
     FieldType.BOOLEAN: frozenset({Op.EQ, Op.NE}),
-    FieldType.TAGS: frozenset({Op.CONTAINS, Op.NOT_CONTAINS}) | _PRESENCE,
+    FieldType.TAGS: _SEARCH | _PRESENCE,
+    FieldType.BODY: _SEARCH,
+    FieldType.CUSTOM: _EQUALITY | _SEARCH | ORDER_OPS,
 }
 
 
@@ -110,7 +120,22 @@ CATALOGUE: dict[str, FieldSpec] = {spec.name: spec for spec in (
     FieldSpec("triage.urgency", FieldType.NUMBER),
     FieldSpec("triage.abusive", FieldType.BOOLEAN),
     FieldSpec("triage.suggested_priority", FieldType.ORDERED, _values(Priority)),
+    FieldSpec("message.body", FieldType.BODY),
 )}
+
+CUSTOM_PREFIX = "custom_fields."
+MAX_CUSTOM_KEY = 64  # as the API's custom fields
+
+
+def field_spec(name: str) -> FieldSpec | None:
+    """The spec of a field conditions may read: one of the catalogue, or a custom field
+    (``custom_fields.<key>``, 1 to `MAX_CUSTOM_KEY` characters); None for any other name."""
+    if name in CATALOGUE:
+        return CATALOGUE[name]
+    key = name.removeprefix(CUSTOM_PREFIX)
+    if name.startswith(CUSTOM_PREFIX) and key.strip() and len(key) <= MAX_CUSTOM_KEY:
+        return FieldSpec(name, FieldType.CUSTOM)
+    return None
 
 
 @dataclass(frozen=True)
@@ -124,9 +149,12 @@ class Facts:
 
 def facts_of(ticket: Ticket, *, now: datetime, customer: Customer | None = None,
              triage: Mapping[str, Any] | None = None, actor: str | None = None,
-             changes: Mapping[str, tuple[Any, Any]] | None = None) -> Facts:
+             changes: Mapping[str, tuple[Any, Any]] | None = None,
+             message_body: str | None = None) -> Facts:
     """The facts of ``ticket`` at ``now``; ``triage`` is the stored summary of the customer's
-    latest message (`domain.intake.triage_summary`), ``actor`` the kind of who acted."""
+    latest message (`domain.intake.triage_summary`), ``actor`` the kind of who acted,
+    ``message_body`` the text of the customer's message that set the rules off (else their
+    latest)."""
     since_status = ticket.status_changed_at or ticket.created_at
     values: dict[str, Any] = {
         "ticket.status": ticket.status.value,
@@ -142,7 +170,9 @@ def facts_of(ticket: Ticket, *, now: datetime, customer: Customer | None = None,
         "ticket.hours_in_status": _hours(now - since_status),
         "ticket.hours_since_update": _hours(now - ticket.updated_at),
         "event.actor": actor,
+        "message.body": message_body,
     }
+    values.update((CUSTOM_PREFIX + key, value) for key, value in ticket.custom_fields.items())
     if customer is not None:
         values.update({
             "customer.tier": customer.tier.value,

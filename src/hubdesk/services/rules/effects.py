@@ -23,8 +23,9 @@ from hubdesk.services.ports import UnitOfWork
 
 
 class TicketFacts:
-    """Reads a ticket's facts for rules, loading the requester and the latest triage once
-    and only if one of ``rules`` reads them."""
+    """Reads a ticket's facts for rules, loading the requester, the latest triage and the
+    customer's message once and only if one of ``rules`` reads them: the message that set
+    the rules off when there is one (a new ticket's is not stored yet), else the latest."""
 
     def __init__(self, uow: UnitOfWork, ticket: Ticket, rules: Iterable[Rule], *,
                  now: datetime, actor: Actor | None = None,
@@ -35,8 +36,10 @@ class TicketFacts:
         fields = frozenset().union(*(rule.fields for rule in rules))
         self._wants_customer = any(name.startswith("customer.") for name in fields)
         self._wants_triage = any(name.startswith("triage.") for name in fields)
+        self._wants_body = "message.body" in fields
         self._customer: Customer | None = None
         self._triage: dict[str, Any] | None = None
+        self._body: str | None = None
         self._loaded = False
 
     def _load(self) -> None:
@@ -52,12 +55,18 @@ class TicketFacts:
                 self._triage = triage_summary(arrival.triage)
             elif ticket.id is not None:
                 self._triage = self.uow.rules.latest_customer_triage(ticket.id)
+        if self._wants_body:
+            if arrival is not None and arrival.body is not None:
+                self._body = arrival.body
+            elif ticket.id is not None:
+                self._body = self.uow.rules.latest_customer_body(ticket.id)
 
     def __call__(self) -> Facts:
         self._load()
         return facts_of(self.ticket, now=self.now, customer=self._customer,
                         triage=self._triage, actor=self.actor,
-                        changes=changes_in(self.ticket.pending_events))
+                        changes=changes_in(self.ticket.pending_events),
+                        message_body=self._body)
 
 
 class StoredMacros:
