@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import Conflict, NotFound
@@ -197,6 +198,7 @@ def route_on_arrival(event: TicketEvent, context: EventContext) -> None:
     decision, _ = route_in(uow, ticket, state, tier, event.at,
                            first_contact=arrival is not None and arrival.first_contact)
     if decision.agent_id is not None:
+        context.once(_ROUTED_ON_ARRIVAL, lambda: decision.agent_id)
         assign_routed(ticket, decision.agent_id, Actor.system(), event.at)
 
     def write() -> None:
@@ -210,6 +212,23 @@ def route_on_arrival(event: TicketEvent, context: EventContext) -> None:
 
 # --- keeping units true: the in-transaction handler of assignments and endings -------------
 
+_ROUTED_ON_ARRIVAL = "routing.routed_on_arrival"
+_OWNED_OTHERWISE = "routing.owned_otherwise"
+
+
+def _owned_otherwise(event: TicketEvent, context: EventContext) -> bool:
+    """Whether a new ticket was given an owner other than routing's pick on arrival (an
+    automation rule's, say), at this event or before: from then on its events are kept true
+    once it is stored. Routing's own pick records its state itself (`route_on_arrival`), so
+    a ticket routed as usual costs nothing more here."""
+    seen: dict[str, bool] = context.once(_OWNED_OTHERWISE, dict)
+    routed = context.once(_ROUTED_ON_ARRIVAL, lambda: None)
+    if not seen and event.kind in OWNER_CHANGES and "assignee_id" in event.changes \
+            and event.changes["assignee_id"][1] != routed:
+        seen["yes"] = True
+    return bool(seen)
+
+
 # Events that may change a ticket's assignee: an assignment, and an escalation (which leaves it
 # unassigned for the next tier) or de-escalation (which hands it back to its previous owner).
 OWNER_CHANGES = (EventKind.ASSIGNED, EventKind.ESCALATED, EventKind.DEESCALATED)
@@ -222,7 +241,9 @@ def keep_units_true(event: TicketEvent, context: EventContext) -> None:
     then none are held, and the load stays true)."""
     ticket, uow = context.ticket, context.uow
     if ticket.id is None:
-        return  # a new ticket: `route_on_arrival` records its state once it is stored
+        if _owned_otherwise(event, context):
+            context.when_stored(partial(keep_units_true, event, context))
+        return
     state = uow.routing.ticket_state(ticket.id)
     if event.kind in OWNER_CHANGES and "assignee_id" in event.changes:
         new = event.changes["assignee_id"][1]
@@ -291,6 +312,7 @@ def route_on_tier_change(event: TicketEvent, context: EventContext) -> None:
         return  # a desk not routing yet keeps no record per ticket
     _record(uow, ticket.id, state, decision, event.at)
     if decision.agent_id is not None:
+        context.once(_ROUTED_ON_ARRIVAL, lambda: decision.agent_id)
         assign_routed(ticket, decision.agent_id, Actor.system(), event.at)
 
 
