@@ -283,3 +283,24 @@ def test_conditions_on_the_message_and_custom_fields_are_accepted_and_checked(hu
     assert [r["conditions"] for r in client.get("/api/v1/rules",
                                                 headers=admin.headers).json()] == \
         [rule["conditions"]]
+
+
+def test_a_dry_run_may_suppose_fields_just_changed(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    client.post("/api/v1/rules", headers=admin.headers, json={
+        "name": "Solved", "trigger": {"type": "event", "on": ["status_changed"]},
+        "conditions": {"all": [{"field": "ticket.status", "op": "changed_to",
+                                "value": "solved"}]},
+        "actions": [{"type": "add_tags", "tags": ["done"]}]})
+    ticket = factories.ticket(hub, admin.agent, subject="Where is my parcel").ticket
+    url, asked = "/api/v1/rules/dry-run", {"ticket_id": ticket.id, "event": "status_changed"}
+    [plain] = client.post(url, headers=admin.headers, json=asked).json()
+    assert plain["would_fire"] is False and "a dry run changes no field" in plain["reason"]
+    [supposed] = client.post(url, headers=admin.headers, json={
+        **asked, "changed": {"ticket.status": "solved"}}).json()
+    assert supposed["would_fire"] is True
+    assert "as if ticket.status had just changed to solved" in supposed["reason"]
+    problem = _problem(client.post(url, headers=admin.headers, json={
+        **asked, "changed": ["ticket.channel"]}))
+    assert "changed.ticket.channel" in {e["field"] for e in problem["errors"]}
+    assert hub.app.tickets.get(admin.agent, ticket.id).ticket.tags == ()

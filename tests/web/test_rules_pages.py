@@ -198,6 +198,25 @@ def test_the_dry_run_may_ask_as_if_one_event_happened(hub, client):
     assert "would not fire" in as_noted.text
 
 
+def test_the_dry_run_may_suppose_fields_just_changed(hub, client):
+    manager = _manager(hub, client)
+    post_form(client, "/rules", URGENT_REFUNDS | {
+        "name": "Solved", "trigger_on": "status_changed",
+        "conditions": '{"all": [{"field": "ticket.status", "op": "changed_to", '
+                      '"value": "solved"}]}'}, page="/rules")
+    ticket = factories.ticket(hub, manager, subject="A refund please").ticket
+    plain = html.unescape(client.get(f"/rules?ticket={ticket.id}&event=status_changed").text)
+    assert "would not fire" in plain and "a dry run changes no field" in plain
+    supposed = client.get(f"/rules?ticket={ticket.id}&event=status_changed"
+                          "&changed=ticket.status%3Dsolved")
+    assert supposed.status_code == 200
+    said = html.unescape(supposed.text)
+    assert "would fire" in said and "as if ticket.status had just changed to solved" in said
+    assert 'value="ticket.status=solved"' in said  # what was asked is kept
+    refused = client.get(f"/rules?ticket={ticket.id}&changed=ticket.channel")
+    assert refused.status_code == 422 and "ticket.channel" in html.unescape(refused.text)
+
+
 def test_other_roles_may_not_change_rules(hub, client):
     manager = factories.staff(hub, Role.MANAGER).agent
     rule = hub.app.rules.create(manager, {

@@ -308,6 +308,14 @@ class DryRunIn(Strict):
     event: EventKindName | None = Field(
         default=None, description="judge event rules as if this event happened; any of "
                                   "their events when left out")
+    changed: (Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=20)]
+              | Annotated[dict[str, Text | Number | StrictBool | None], Field(max_length=20)]
+              | None) = Field(
+        default=None, description="judge event rules as if these fields had just changed "
+                                  "(so changed, changed_to and changed_from can hold): a list "
+                                  "of fields, each changed to the value it has now, or an "
+                                  "object of fields and the values they changed to, e.g. "
+                                  '{"ticket.status": "solved"}')
 
 
 def _dry_run_kind(value: Any) -> str:

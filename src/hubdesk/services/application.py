@@ -800,18 +800,20 @@ class RuleUseCases(_UseCases):
         rules_admin.delete_rule(self._uows, actor, rule_id)
 
     def screen(self, actor: Agent, *, ticket_id: int | None = None,
-               event: EventKind | None = None,
+               event: EventKind | None = None, changed: Any = None,
                now: datetime | None = None) -> rules_admin.RulesScreen:
         return rules_admin.rules_screen(self._uows, actor, now=self._now(now),
-                                        ticket_id=ticket_id, event=event)
+                                        ticket_id=ticket_id, event=event, changed=changed)
 
     def get(self, actor: Agent, rule_id: int) -> Rule:
         return rules_admin.get_rule(self._uows, actor, rule_id)
 
     def dry_run(self, actor: Agent, ticket_id: int, *, event: EventKind | None = None,
-                now: datetime | None = None) -> list[RuleVerdict]:
+                changed: Any = None, now: datetime | None = None) -> list[RuleVerdict]:
+        """``changed``: fields to judge as just changed (a list of names, or names and the
+        values they changed to)."""
         return rules_admin.dry_run_ticket(self._uows, actor, ticket_id, now=self._now(now),
-                                          event=event)
+                                          event=event, changed=changed)
 
     def try_unsaved(self, actor: Agent, form: Any, *,
                     now: datetime | None = None) -> rules_admin.RuleTryout:

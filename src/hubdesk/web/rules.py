@@ -53,6 +53,20 @@ def _asked_ticket(request: Request) -> tuple[str, int | None, EventKind | None]:
     return raw, ticket_id, EventKind(event) if event in TRIGGER_KIND_NAMES else None
 
 
+def changed_fields(typed: str) -> list[str] | dict[str, Any]:
+    """The dry run's "as if changed" box: ``ticket.status=solved, ticket.tags`` (a field
+    alone changed to the value it has now; ``field=`` to nothing; digits are ids) in the
+    API's form. Bare names and pairs do not mix: pairs win, bare names then read now."""
+    items = [item.strip() for item in typed.split(",") if item.strip()]
+    if not any("=" in item for item in items):
+        return items
+    pairs: dict[str, Any] = {}
+    for item in items:
+        name, _, value = (part.strip() for part in item.partition("="))
+        pairs[name] = int(value) if value.isdigit() and len(value) < 16 else (value or None)
+    return pairs
+
+
 async def _page(request: Request, agent: Agent, rule_id: int | None = None, *,
                 error: DomainError | None = None, form: dict[str, Any] | None = None,
                 tryout: RuleTryout | None = None) -> Response:
@@ -61,10 +75,12 @@ async def _page(request: Request, agent: Agent, rule_id: int | None = None, *,
     run asked for in the query."""
     app = app_of(request)
     raw, ticket_id, event = _asked_ticket(request)
+    changed = request.query_params.get("changed", "")[:500]
     dry_run_error = None
     try:
         screen: RulesScreen = await run_in_threadpool(
-            lambda: app.rules.screen(agent, ticket_id=ticket_id, event=event))
+            lambda: app.rules.screen(agent, ticket_id=ticket_id, event=event,
+                                     changed=changed_fields(changed)))
     except PermissionDenied:
         return render(request, "error.html", 403, agent=agent, title="Forbidden",
                       detail="Automation rules are managed by administrators and managers.")
@@ -82,7 +98,8 @@ async def _page(request: Request, agent: Agent, rule_id: int | None = None, *,
                   calendars=calendar_choices(screen.calendars, fields["trigger_calendar"]),
                   errors=place_errors(error, RULE_FIELDS) if error else {},
                   error=str(dry_run_error) if dry_run_error else None, asked=raw,
-                  asked_event=event.value if event else "", tryout=tryout, **CHOICES)
+                  asked_event=event.value if event else "", asked_changed=changed,
+                  tryout=tryout, **CHOICES)
 
 
 @router.get("/rules")

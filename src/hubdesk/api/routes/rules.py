@@ -112,7 +112,8 @@ def dry_run(body: DryRunBody, app: AppDep, agent: AgentDep) -> list[VerdictOut] 
     if isinstance(body, RuleIn):
         return TryoutOut.of(app.rules.try_unsaved(agent, body.plain()))
     event = EventKind(body.event) if body.event else None
-    return [VerdictOut.of(v) for v in app.rules.dry_run(agent, body.ticket_id, event=event)]
+    return [VerdictOut.of(v) for v in app.rules.dry_run(agent, body.ticket_id, event=event,
+                                                        changed=body.changed)]
 
 
 @router.get("/rules/{rule_id:int}", response_model=RuleOut)

@@ -23,6 +23,7 @@ from hubdesk.domain.rules.actions import (
     no_macros,
     no_status_check,
 )
+from hubdesk.domain.rules.as_if import AsIf, reads_changes
 from hubdesk.domain.rules.conditions import Explanation, evaluate
 from hubdesk.domain.rules.fields import Facts
 from hubdesk.domain.rules.model import EventTrigger, Rule, TimeTrigger, ordered
@@ -135,19 +136,34 @@ class RuleVerdict:
 def dry_run(rules: Iterable[Rule], ticket: Ticket, facts: Facts, now: datetime, *,
             event: EventKind | None = None,
             fired_entries: frozenset[tuple[int, datetime]] = frozenset(),
-            macros: MacroLookup = no_macros) -> list[RuleVerdict]:
+            macros: MacroLookup = no_macros, as_if: AsIf | None = None) -> list[RuleVerdict]:
     """Each rule in order with whether it would fire now and why, changing nothing.
 
     Event rules are judged as if ``event`` happened (any of their events when None), with no
-    field changed; time rules by whether the ticket is due and has not had them already for
-    this stay in its status (``fired_entries``: (rule id, entered at) already fired). Each
-    verdict names the macros the rule would apply (``macros`` gives the stored ones)."""
+    field changed but those ``as_if`` supposes just changed; time rules by whether the ticket
+    is due and has not had them already for this stay in its status (``fired_entries``:
+    (rule id, entered at) already fired). Each verdict names the macros the rule would apply
+    (``macros`` gives the stored ones)."""
+    as_if = as_if or AsIf()
+    supposed = as_if.apply(facts) if as_if else facts
     verdicts = []
     for rule in ordered(list(rules)):
-        explanation = evaluate(rule.conditions, facts)
+        on_event = isinstance(rule.trigger, EventTrigger)
+        explanation = evaluate(rule.conditions, supposed if on_event else facts)
         verdict = _verdict(rule, ticket, explanation, now, event, fired_entries)
+        if on_event and verdict.reason.startswith("on ") and reads_changes(rule.conditions):
+            verdict = replace(verdict, reason=_changes_said(verdict.reason, as_if, facts))
         verdicts.append(_with_macros(verdict, macros))
     return verdicts
+
+
+def _changes_said(reason: str, as_if: AsIf, facts: Facts) -> str:
+    """A rule asking about changes is judged on the changes a dry run supposes: say which."""
+    if as_if:
+        on, _, rest = reason.partition(": ")
+        return f"{on}, {as_if.describe(facts)}: {rest}"
+    return (f"{reason} (a dry run changes no field, so a changed condition holds only for "
+            "fields named as just changed)")
 
 
 def _with_macros(verdict: RuleVerdict, macros: MacroLookup) -> RuleVerdict:

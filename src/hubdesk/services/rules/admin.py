@@ -18,6 +18,7 @@ from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction, check_rules_admin, ticket_scope
 from hubdesk.domain.rules import Rule, RuleVerdict, check_no_loop, dry_run, parse_rule
 from hubdesk.domain.rules.actions import ApplyMacro, CallWebhook, HandOff, Notify, SetField
+from hubdesk.domain.rules.as_if import AsIf, parse_as_if
 from hubdesk.domain.rules.trial import RuleTrial, try_rule
 from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -176,21 +177,24 @@ class TicketRules:
 
 
 def dry_run_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *, now: datetime,
-                   event: EventKind | None = None) -> list[RuleVerdict]:
-    """Which rules would fire for the ticket now (as if ``event`` happened, for event
-    rules), and why, condition by condition. Changes nothing."""
+                   event: EventKind | None = None, changed: Any = None) -> list[RuleVerdict]:
+    """Which rules would fire for the ticket now (as if ``event`` happened and the fields
+    ``changed`` names had just changed, for event rules: `domain/rules/as_if.py`), and why,
+    condition by condition. Changes nothing."""
     check_rules_admin(actor)
+    as_if = parse_as_if(changed)
     with uows(write=False) as uow:
-        return _verdicts(uow, actor, ticket_id, now, event)
+        return _verdicts(uow, actor, ticket_id, now, event, as_if)
 
 
 def _verdicts(uow: UnitOfWork, actor: Agent, ticket_id: int, now: datetime,
-              event: EventKind | None) -> list[RuleVerdict]:
+              event: EventKind | None, as_if: AsIf | None = None) -> list[RuleVerdict]:
     ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
     rules = uow.rules.all()
     facts = TicketFacts(uow, ticket, rules, now=now)()
     return dry_run(rules, ticket, facts, now, event=event,
-                   fired_entries=uow.rules.fired_entries(ticket_id), macros=StoredMacros(uow))
+                   fired_entries=uow.rules.fired_entries(ticket_id), macros=StoredMacros(uow),
+                   as_if=as_if)
 
 
 def ticket_rules(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,
@@ -217,11 +221,13 @@ class RulesScreen:
 
 
 def rules_screen(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
-                 ticket_id: int | None = None, event: EventKind | None = None) -> RulesScreen:
+                 ticket_id: int | None = None, event: EventKind | None = None,
+                 changed: Any = None) -> RulesScreen:
     """Everything the rules page shows, in one unit of work."""
     check_rules_admin(actor)
+    as_if = parse_as_if(changed)
     with uows(write=False) as uow:
-        verdicts = (_verdicts(uow, actor, ticket_id, now, event) if ticket_id is not None
-                    else None)
+        verdicts = (_verdicts(uow, actor, ticket_id, now, event, as_if)
+                    if ticket_id is not None else None)
         return RulesScreen(uow.rules.all(), uow.sla.calendars(), verdicts, ticket_id,
                            uow.macros.all())
