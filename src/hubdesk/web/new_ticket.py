@@ -12,7 +12,8 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.errors import DomainError, ValidationFailed
+from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
+from hubdesk.domain.permissions import check_may_open_ticket
 from hubdesk.domain.tickets import Channel, Priority
 from hubdesk.services.application import Application
 from hubdesk.services.tickets import NewTicket
@@ -52,6 +53,11 @@ async def _form(request: Request, agent: Agent, values: dict[str, str], *,
 
 @router.get("/tickets/new")
 async def new_ticket_form(request: Request, agent: AgentDep) -> Response:
+    try:
+        check_may_open_ticket(agent)  # the form would only end in the same refusal
+    except PermissionDenied as refused:
+        return render(request, "error.html", 403, agent=agent, title="Not for your role",
+                      detail=f"{str(refused).capitalize()}.")
     return await _form(request, agent, {"customer_id": request.query_params.get("customer", ""),
                                         "contact": "phone"})
 
