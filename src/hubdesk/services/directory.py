@@ -216,8 +216,15 @@ def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
                                     "department_ids", "languages", "skills",
                                     "sensitive_access")
                                    if n in data.fields_set}
+        if "name" in changes:
+            changes["name"] = (data.name or "").strip()[:200]
+            if not changes["name"]:
+                raise ValidationFailed("an agent needs a name", {"name": "required"})
         if "email" in data.fields_set and data.email:
             changes["email"] = normalise_identity(IdentityKind.EMAIL, data.email)
+            holder = uow.agents.get_by_email(changes["email"])
+            if holder is not None and holder.id != agent_id:
+                raise Conflict(f"an agent with the e-mail {changes['email']} already exists")
         was_active = agent.active
         agent = replace(agent, **changes)
         password_hash = hash_password(data.password) if data.password else None

@@ -36,6 +36,7 @@ from hubdesk.web import (
     rules,
     session,
     settings,
+    settings_agents,
     settings_departments,
     settings_mail,
     settings_sla,
@@ -70,6 +71,7 @@ def install(app: FastAPI) -> None:
     app.include_router(macros.router)
     app.include_router(mail.router)
     app.include_router(settings.router)
+    app.include_router(settings_agents.router)
     app.include_router(settings_sla.router)
     app.include_router(settings_departments.router)
     app.include_router(settings_mail.router)
