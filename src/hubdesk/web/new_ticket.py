@@ -17,6 +17,7 @@ from hubdesk.domain.permissions import check_may_open_ticket
 from hubdesk.domain.tickets import Channel, Priority
 from hubdesk.services.application import Application
 from hubdesk.services.tickets import NewTicket
+from hubdesk.web.field_errors import beside
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -30,6 +31,11 @@ CONTACTS: dict[str, tuple[str, Channel, str | None]] = {
     "chat": ("Chat", Channel.CHAT, None),
 }
 MAX_FIELD = 500
+# The use cases' field names → the ids of the form's fields.
+FIELDS = {"contact": "nt-contact", "email": "nt-email", "requester": "nt-email",
+          "requester.email": "nt-email", "requester.id": "nt-email", "name": "nt-name",
+          "subject": "nt-subject", "body": "nt-body", "priority": "nt-priority",
+          "team": "nt-team", "team_id": "nt-team"}
 
 
 def _form_context(app: Application, agent: Agent, customer_id: int | None) -> dict[str, Any]:
@@ -38,15 +44,16 @@ def _form_context(app: Application, agent: Agent, customer_id: int | None) -> di
 
 
 async def _form(request: Request, agent: Agent, values: dict[str, str], *,
-                error: str | None = None, status: int = 200) -> Response:
+                error: DomainError | None = None) -> Response:
     customer = values.get("customer_id", "")
     try:
         context = await run_in_threadpool(
             _form_context, app_of(request), agent,
             int(customer) if customer.isdigit() and len(customer) < 18 else None)
     except DomainError as failure:
-        context, error = {"teams": [], "known": None}, error or str(failure)
-    return render(request, "new_ticket.html", status, agent=agent, values=values, error=error,
+        context, error = {"teams": [], "known": None}, error or failure
+    return render(request, "new_ticket.html", error.status if error else 200, agent=agent,
+                  values=values, errors=beside(error, FIELDS),
                   contacts=CONTACTS, priorities=list(Priority),
                   form_key=values.get("form_key") or secrets.token_urlsafe(16), **context)
 
@@ -98,12 +105,13 @@ async def open_new_ticket(request: Request, form: FormDep, agent: AgentDep) -> R
         new = _new_ticket(form)
         if not new.subject or not new.body:
             raise ValidationFailed("a ticket needs a subject and what the customer said",
-                                   {"subject": "required"})
+                                   {name: "required" for name in ("subject", "body")
+                                    if not getattr(new, name)})
         detail, _ = await run_in_threadpool(partial(
             app_of(request).tickets.open, agent, new,
             idempotency_key=f"console:{values.get('form_key', '')}"[:200]
             if values.get("form_key") else None))
     except DomainError as error:
-        return await _form(request, agent, values, error=str(error), status=error.status)
+        return await _form(request, agent, values, error=error)
     flash(request, "ok", f"Ticket #{detail.ticket.id} opened for {detail.requester.name}.")
     return RedirectResponse(f"/tickets/{detail.ticket.id}", status_code=303)
