@@ -16,6 +16,7 @@ from hubdesk.domain.customers import (
     Organisation,
     Tier,
     normalise_identity,
+    search_spelling,
 )
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.permissions import (
@@ -130,7 +131,8 @@ def list_customers(uows: UnitOfWorkFactory, actor: Agent, query: str | None = No
                    limit: int = 50, after_id: int | None = None) -> list[Customer]:
     check_directory_read(actor, DirectoryKind.CUSTOMERS)
     with uows(write=False) as uow:
-        return uow.customers.page(query, max(1, min(limit, 200)), after_id)
+        return uow.customers.page(search_spelling(query) if query else query,
+                                  max(1, min(limit, 200)), after_id)
 
 
 def create_organisation(uows: UnitOfWorkFactory, actor: Agent,
