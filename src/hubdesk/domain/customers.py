@@ -42,10 +42,27 @@ def normalise_identity(kind: IdentityKind, value: str) -> str:
         digits = re.sub(r"\D", "", text)
         if not 5 <= len(digits) <= 17:
             raise ValidationFailed(f"{value!r} is not a phone number", {"phone": "invalid"})
-        return ("+" if text.startswith(("+", "00")) else "") + digits.removeprefix(
-            "00" if text.startswith("00") else "")
+        return _phone_spelling(text)
     if not text or len(text) > 200:
         raise ValidationFailed("a chat handle needs 1 to 200 characters", {"chat": "invalid"})
+    return text
+
+
+def _phone_spelling(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return ("+" if text.startswith(("+", "00")) else "") + digits.removeprefix(
+        "00" if text.startswith("00") else "")
+
+
+_PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]+")
+
+
+def search_spelling(query: str) -> str:
+    """A search as identities are stored: the start of a phone number typed with spaces or
+    dashes ("0161 555-12") is looked for as its digits ("016155512"); anything else as typed."""
+    text = query.strip()
+    if _PHONE_LIKE.fullmatch(text) and sum(c.isdigit() for c in text) >= 3:
+        return _phone_spelling(text)
     return text
 
 

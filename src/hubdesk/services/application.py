@@ -346,9 +346,11 @@ class DirectoryUseCases(_UseCases):
         """The console's organisation page: its customers and their tickets, one read."""
         return organisation_screen(self._uows, actor, organisation_id, cursor=cursor)
 
-    def new_ticket_choices(self, actor: Agent, customer_id: int | None) -> NewTicketChoices:
-        """The console's new-ticket form: teams, and the known customer if one is given."""
-        return new_ticket_choices(self._uows, actor, customer_id)
+    def new_ticket_choices(self, actor: Agent, customer_id: int | None,
+                           query: str = "") -> NewTicketChoices:
+        """The console's new-ticket form: teams, the known customer if one is given, and the
+        customers matching ``query``."""
+        return new_ticket_choices(self._uows, actor, customer_id, query)
 
     def customers(self, actor: Agent, query: str | None = None, limit: int = 50,
                   after_id: int | None = None) -> list[Customer]:

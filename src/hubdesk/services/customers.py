@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hubdesk.domain.agents import Agent, Team
-from hubdesk.domain.customers import Customer, Organisation
+from hubdesk.domain.customers import Customer, Organisation, search_spelling
 from hubdesk.domain.errors import NotFound
 from hubdesk.domain.permissions import (
     DirectoryKind,
@@ -138,19 +138,29 @@ def organisation_screen(uows: UnitOfWorkFactory, actor: Agent, organisation_id: 
                               len(members) > MAX_MEMBERS_SHOWN, tickets)
 
 
+MAX_MATCHES_SHOWN = 10
+
+
 @dataclass(frozen=True)
 class NewTicketChoices:
     teams: list[Team]
     customer: Customer | None  # the known customer the ticket is for, when given
+    # Known customers whose name, e-mail or phone starts with what was searched for.
+    matches: list[Customer] = field(default_factory=list)
 
 
-def new_ticket_choices(uows: UnitOfWorkFactory, actor: Agent,
-                       customer_id: int | None) -> NewTicketChoices:
-    """What the console's new-ticket form offers, read in one unit of work."""
-    if customer_id is not None:
+def new_ticket_choices(uows: UnitOfWorkFactory, actor: Agent, customer_id: int | None,
+                       query: str = "") -> NewTicketChoices:
+    """What the console's new-ticket form offers, read in one unit of work: the teams, the
+    customer chosen, and the customers matching ``query`` to choose from."""
+    query = query.strip()
+    if customer_id is not None or query:
         check_directory_read(actor, DirectoryKind.CUSTOMERS)
     with uows(write=False) as uow:
         customer = uow.customers.get(customer_id) if customer_id is not None else None
         if customer_id is not None and customer is None:
             raise NotFound(f"customer {customer_id} was not found")
-        return NewTicketChoices(sorted(uow.structure.teams(), key=lambda t: t.name), customer)
+        matches = uow.customers.page(search_spelling(query), MAX_MATCHES_SHOWN, None) \
+            if query else []
+        return NewTicketChoices(sorted(uow.structure.teams(), key=lambda t: t.name), customer,
+                                matches)

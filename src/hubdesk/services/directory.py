@@ -16,6 +16,7 @@ from hubdesk.domain.customers import (
     Organisation,
     Tier,
     normalise_identity,
+    search_spelling,
 )
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.permissions import (
@@ -130,7 +131,8 @@ def list_customers(uows: UnitOfWorkFactory, actor: Agent, query: str | None = No
                    limit: int = 50, after_id: int | None = None) -> list[Customer]:
     check_directory_read(actor, DirectoryKind.CUSTOMERS)
     with uows(write=False) as uow:
-        return uow.customers.page(query, max(1, min(limit, 200)), after_id)
+        return uow.customers.page(search_spelling(query) if query else query,
+                                  max(1, min(limit, 200)), after_id)
 
 
 def create_organisation(uows: UnitOfWorkFactory, actor: Agent,
@@ -216,8 +218,15 @@ def update_agent(uows: UnitOfWorkFactory, actor: Agent, agent_id: int,
                                     "department_ids", "languages", "skills",
                                     "sensitive_access")
                                    if n in data.fields_set}
+        if "name" in changes:
+            changes["name"] = (data.name or "").strip()[:200]
+            if not changes["name"]:
+                raise ValidationFailed("an agent needs a name", {"name": "required"})
         if "email" in data.fields_set and data.email:
             changes["email"] = normalise_identity(IdentityKind.EMAIL, data.email)
+            holder = uow.agents.get_by_email(changes["email"])
+            if holder is not None and holder.id != agent_id:
+                raise Conflict(f"an agent with the e-mail {changes['email']} already exists")
         was_active = agent.active
         agent = replace(agent, **changes)
         password_hash = hash_password(data.password) if data.password else None

@@ -86,6 +86,8 @@ class NewTicket:
     requester_email: str | None = None
     requester_name: str | None = None
     requester_id: int | None = None
+    # A caller or visitor known by phone only (used when there is no e-mail address).
+    requester_phone: str | None = None
     channel: Channel = Channel.API
     priority: Priority | None = None  # None: triage suggests one (normal without triage)
     tags: tuple[str, ...] = ()
@@ -157,12 +159,23 @@ def _resolve_requester(uow: UnitOfWork, new: NewTicket, at: datetime
             raise ValidationFailed(f"customer {new.requester_id} does not exist",
                                    {"requester.id": "unknown customer"})
         return customer, False
-    if not new.requester_email:
-        raise ValidationFailed("say who is asking: give the requester's e-mail or id",
-                               {"requester": "missing"})
-    identity = Identity(IdentityKind.EMAIL,
-                        normalise_identity(IdentityKind.EMAIL, new.requester_email))
-    name = (new.requester_name or "").strip() or display_name_from_email(identity.value)
+    if not new.requester_email and not new.requester_phone:
+        raise ValidationFailed("say who is asking: give the requester's e-mail, phone number "
+                               "or id", {"requester": "missing"})
+    if new.requester_email:
+        identity = Identity(IdentityKind.EMAIL,
+                            normalise_identity(IdentityKind.EMAIL, new.requester_email))
+        name = (new.requester_name or "").strip() or display_name_from_email(identity.value)
+    else:
+        identity = Identity(IdentityKind.PHONE,
+                            normalise_identity(IdentityKind.PHONE, new.requester_phone or ""))
+        name = (new.requester_name or "").strip()
+        if not name:
+            found = uow.customers.find_by_identity(identity)
+            if found is None:  # nothing to call a new customer by: no address to derive it
+                raise ValidationFailed("a new customer known by phone only needs a name",
+                                       {"requester.name": "required"})
+            return found, False
     return uow.customers.find_or_add(
         identity, Customer(id=None, name=name[:200], identities=[identity]), at)
 

@@ -36,12 +36,14 @@ from hubdesk.web import (
     rules,
     session,
     settings,
+    settings_agents,
     settings_departments,
     settings_mail,
     settings_sla,
     tickets,
     workforce,
 )
+from hubdesk.web.landing import landing
 from hubdesk.web.render import STATIC_DIR, render
 from hubdesk.web.session import AgentDep, CsrfRejected, FormDep, LoginRequired, UnstorableForm
 
@@ -69,6 +71,7 @@ def install(app: FastAPI) -> None:
     app.include_router(macros.router)
     app.include_router(mail.router)
     app.include_router(settings.router)
+    app.include_router(settings_agents.router)
     app.include_router(settings_sla.router)
     app.include_router(settings_departments.router)
     app.include_router(settings_mail.router)
@@ -122,16 +125,25 @@ async def _unstorable_form(request: Request, error: UnstorableForm) -> Response:
 
 
 @router.get("/")
-async def home() -> Response:
-    return RedirectResponse("/tickets", status_code=303)
+async def home(request: Request) -> Response:
+    agent = await session.current_agent(request)
+    return RedirectResponse(landing(agent) if agent else "/tickets", status_code=303)
+
+
+def _asked_for(value: object) -> str:
+    """The page asked for after sign-in, if it is one of this site's (else "": the role's
+    landing page)."""
+    text = value if isinstance(value, str) else ""
+    return text if text and session.safe_next(text) == text else ""
 
 
 @router.get("/login")
 async def login_page(request: Request) -> Response:
-    if await session.current_agent(request) is not None:
-        return RedirectResponse("/tickets", status_code=303)
+    agent = await session.current_agent(request)
+    if agent is not None:
+        return RedirectResponse(landing(agent), status_code=303)
     return render(request, "login.html", email="",
-                  next=session.safe_next(request.query_params.get("next")), error=None)
+                  next=_asked_for(request.query_params.get("next")), error=None)
 
 
 def _client_address(request: Request) -> str:
@@ -142,7 +154,7 @@ def _client_address(request: Request) -> str:
 async def login_submit(request: Request, form: FormDep) -> Response:
     email = str(form.get("email") or "").strip().lower()[:MAX_CREDENTIAL_LENGTH]
     password = str(form.get("password") or "")[:MAX_CREDENTIAL_LENGTH]
-    next_path = session.safe_next(form.get("next"))
+    next_path = _asked_for(form.get("next"))
     signed_in = None
     if email and password:
         app = session.app_of(request)
@@ -162,7 +174,7 @@ async def login_submit(request: Request, form: FormDep) -> Response:
                       error="That e-mail and password do not match an active account. "
                             "Check both and try again.")
     session.sign_in(request, signed_in.session_token)
-    return RedirectResponse(next_path, status_code=303)
+    return RedirectResponse(next_path or landing(signed_in.agent), status_code=303)
 
 
 def _retry(error: TooManyAttempts) -> str:

@@ -18,10 +18,15 @@ from hubdesk.domain.rules.templates import AGENT_PLACEHOLDERS
 from hubdesk.domain.tickets import Status
 from hubdesk.services.application import Application
 from hubdesk.web.actions import act
+from hubdesk.web.field_errors import beside
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
+
+# The use case's field names → the ids of the form's fields.
+FIELDS = {"name": "macro-name", "body": "macro-body", "team_id": "macro-team",
+          "then_status": "macro-then", "add_tags": "macro-tags", "tags": "macro-tags"}
 
 
 def _from_form(form: FormData) -> Macro:
@@ -46,7 +51,7 @@ async def _page(request: Request, agent: Agent, *, error: DomainError | None = N
                 form: FormData | None = None) -> Response:
     context = await run_in_threadpool(_context, app_of(request), agent)
     return render(request, "macros.html", error.status if error else 200, agent=agent,
-                  error=error and str(error), form=form or {}, **context)
+                  errors=beside(error, FIELDS), form=form or {}, **context)
 
 
 @router.get("/macros")

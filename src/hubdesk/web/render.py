@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.sla import RiskChange
 from hubdesk.web import session
+from hubdesk.web.landing import may_manage_agents, may_open_tickets
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -91,6 +92,8 @@ def _build_environment() -> Environment:
     env.filters["seconds_span"] = seconds_span
     env.globals["CHANNELS"] = CHANNELS
     env.globals["PRESENCES"] = PRESENCES
+    env.globals["may_open_tickets"] = may_open_tickets
+    env.globals["may_manage_agents"] = may_manage_agents
     return env
 
 

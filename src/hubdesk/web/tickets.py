@@ -28,6 +28,7 @@ from hubdesk.services.application import Application
 from hubdesk.services.routing_view import PickerEntry
 from hubdesk.services.tickets import TicketChanges
 from hubdesk.web.attachments import uploaded
+from hubdesk.web.field_errors import beside
 from hubdesk.web.history import Names, describe
 from hubdesk.web.queue import next_ticket_url, queue_url
 from hubdesk.web.render import render
@@ -96,9 +97,23 @@ def picker_label(entry: PickerEntry) -> str:
     return f"not eligible: {entry.reason}; {where}, {languages}"
 
 
+# Each form of the ticket page: the use case's field names → the ids of its fields.
+FORM_FIELDS: dict[str, dict[str, str]] = {
+    "reply": {"body": "body", "attachments": "reply-files"},
+    "update": {"status": "status", "priority": "priority", "category": "category",
+               "tags": "tags", "assignee": "assignee", "assignee_id": "assignee",
+               "team": "team", "team_id": "team", "department": "department",
+               "department_id": "department"},
+    "merge_into": {"target": "merge-target"},
+    "escalate": {"reason": "escalate-reason"},
+    "block": {"reason": "block-reason"},
+}
+
+
 async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
                        error: DomainError | None = None, draft: str = "",
-                       draft_public: bool = True, macro: str = "") -> Response:
+                       draft_public: bool = True, macro: str = "",
+                       failed: str = "") -> Response:
     try:
         context = await run_in_threadpool(_load_ticket, app_of(request), agent, ticket_id,
                                           macro)
@@ -111,7 +126,8 @@ async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
     if filled is not None and not draft:
         draft, draft_public = filled.text, True
     return render(request, "ticket.html", status, agent=agent, error=error and str(error),
-                  live="ticket", live_ticket=ticket_id,
+                  errors=beside(error, FORM_FIELDS.get(failed, {})), live="ticket",
+                  live_ticket=ticket_id,
                   draft=draft, draft_public=draft_public, queue_url=queue_url(request),
                   **context)
 
@@ -146,7 +162,7 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
         if files:
             flash(request, "error", "Nothing was sent: choose the files again.")
         return await _ticket_page(request, agent, ticket_id, error=error, draft=body,
-                                  draft_public=public, macro=macro)
+                                  draft_public=public, macro=macro, failed="reply")
     done = sent.said
     flash(request, "ok", f"{done}; the ticket is {status.value} now." if status else f"{done}.")
     if public and macro.isdigit() and len(macro) < 19:  # the macro's tags, once sent
@@ -253,7 +269,7 @@ async def merge_into(request: Request, ticket_id: int, form: FormDep,
                           target=target)
         await run_in_threadpool(app.tickets.merge, agent, ticket_id, target_id)
     except DomainError as error:
-        return await _ticket_page(request, agent, ticket_id, error=error)
+        return await _ticket_page(request, agent, ticket_id, error=error, failed="merge_into")
     flash(request, "ok", f"Ticket #{ticket_id} was merged into this one.")
     return _back_to(target_id)
 
@@ -277,10 +293,10 @@ async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDe
         try:
             await run_in_threadpool(change)
         except DomainError as error:
-            return await _ticket_page(request, agent, ticket_id, error=error)
+            return await _ticket_page(request, agent, ticket_id, error=error, failed="update")
         flash(request, "ok", f"Ticket #{ticket_id} saved.")
         return await _to_next(request, agent, ticket_id)
-    return await _act(request, agent, ticket_id, change,
+    return await _act(request, agent, ticket_id, change, failed="update",
                       destination=lambda: "/tickets" if gone else f"/tickets/{ticket_id}")
 
 
@@ -308,7 +324,7 @@ async def escalate(request: Request, ticket_id: int, form: FormDep, agent: Agent
         app.safety.escalate(agent, ticket_id, str(form.get("reason") or ""))
         return "Escalated to security: the ticket is urgent and with security now."
 
-    return await _act(request, agent, ticket_id, raise_it)
+    return await _act(request, agent, ticket_id, raise_it, failed="escalate")
 
 
 @router.post("/tickets/{ticket_id:int}/block")
@@ -324,17 +340,18 @@ async def block(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
         return f"{sender.name} is blocked: their new messages are kept but no longer reach " \
                "the queues."
 
-    return await _act(request, agent, ticket_id, decide)
+    return await _act(request, agent, ticket_id, decide, failed="block")
 
 
 async def _act(request: Request, agent: Agent, ticket_id: int, work: Callable[[], str], *,
-               destination: Callable[[], str] | None = None) -> Response:
+               destination: Callable[[], str] | None = None, failed: str = "") -> Response:
     """Run a change from the ticket page: back to the ticket (or ``destination``) with what
-    ``work`` says it did, or the page again with the reason it was refused."""
+    ``work`` says it did, or the page again with the reason it was refused (beside the
+    fields it names of the form ``failed``)."""
     try:
         done = await run_in_threadpool(work)
     except DomainError as error:
-        return await _ticket_page(request, agent, ticket_id, error=error)
+        return await _ticket_page(request, agent, ticket_id, error=error, failed=failed)
     flash(request, "ok", done)
     if destination is not None:
         return RedirectResponse(destination(), status_code=303)
