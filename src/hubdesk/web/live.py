@@ -12,6 +12,9 @@ agent's stream does not outlive their session for long. The session is checked a
 ``SESSION_CHECK_SECONDS``: signing out, a revoked session or a deactivation ends the stream,
 and a changed team takes effect.
 
+A stream of an agent who handles quarantined e-mail (`permissions.check_mail_coordinator`) says
+``mail`` when a message goes into quarantine or leaves it.
+
 A handoff's change is also told to the members of its department, who may not see the ticket
 itself, so their handoffs board follows.
 
@@ -45,6 +48,7 @@ from starlette.responses import Response, StreamingResponse
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError
 from hubdesk.domain.permissions import TicketScope, handoff_departments, ticket_scope
+from hubdesk.services.mail import QUARANTINED_TOPIC, RELEASED_TOPIC
 from hubdesk.services.notifications import LIVE_TOPIC as NOTIFICATION_TOPIC
 from hubdesk.web.session import AgentDep, FormDep, app_of, session_token
 
@@ -148,6 +152,7 @@ class _Stream:
         self.token = session_token(request)
         self.scope = ticket_scope(agent)
         self.departments = handoff_departments(agent)
+        self.mail = agent.oversees_everything
         self.agent_id = agent.id
         self.started = self.last_sent = self.checked = time.monotonic()
 
@@ -163,6 +168,7 @@ class _Stream:
             return False
         self.scope = ticket_scope(current)
         self.departments = handoff_departments(current)
+        self.mail = current.oversees_everything
         return True
 
     async def company_frame(self) -> bytes | None:
@@ -184,6 +190,10 @@ class _Stream:
             return None
         if message.get("topic") == NOTIFICATION_TOPIC:
             return _notice(message, self.agent_id)
+        if message.get("topic") in (QUARANTINED_TOPIC, RELEASED_TOPIC):
+            # quarantined mail is anyone's: only those who handle it hear of it
+            return _frame("mail", {"inbound_id": message.get("inbound_id")}) if self.mail \
+                else None
         return _relevant(message, self.scope) or _handoff_news(message, self.departments)
 
     async def frames(self) -> AsyncIterator[bytes]:
