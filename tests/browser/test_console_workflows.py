@@ -147,6 +147,8 @@ def test_keyboard_only_through_a_ticket(desk, server, browser) -> None:
     keys.press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("g then nGet next")
+    expect(dialog).to_contain_text("pChoose your presence")
     shot(page, "shortcuts-dialog")
     keys.press("Escape")
     expect(dialog).to_be_hidden()
