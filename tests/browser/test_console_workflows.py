@@ -147,6 +147,8 @@ def test_keyboard_only_through_a_ticket(desk, server, browser) -> None:
     keys.press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("g then nGet next")
+    expect(dialog).to_contain_text("pChoose your presence")
     shot(page, "shortcuts-dialog")
     keys.press("Escape")
     expect(dialog).to_be_hidden()
@@ -245,9 +247,9 @@ def test_the_queue_fits_tablet_and_phone_widths(desk, server, browser, width: in
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
     first = page.locator("table.queue tbody tr").first
     if width == 820:
-        for column in ("Assignee", "Team", "Updated"):
+        for column in ("Requester", "Assignee", "Team", "Updated"):
             expect(page.get_by_role("columnheader", name=column)).to_be_visible()
-    for label in ("Status", "Priority"):
+    for label in ("Requester", "Status", "Priority"):
         expect(first.locator(f'td[data-label="{label}"]')).to_be_visible()
     box = first.bounding_box()
     assert box is not None and box["x"] + box["width"] <= width
@@ -258,6 +260,44 @@ def test_the_queue_fits_tablet_and_phone_widths(desk, server, browser, width: in
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the ticket page scrolls sideways by {overflow}px at {width}px"
     shot(page, f"ticket-{width}px")
+
+
+@pytest.mark.parametrize("width", [820, 390])
+def test_the_coordinators_pages_fit_tablet_and_phone_widths(desk, server, browser, sqlite_hub,
+                                                            width: int) -> None:
+    from playwright.sync_api import expect
+
+    from hubdesk.services.handoffs import NewHandoff
+
+    app = sqlite_hub.app
+    coordinator = factories.staff(sqlite_hub, Role.COORDINATOR, with_password=True).agent
+    admin = factories.staff(sqlite_hub, Role.ADMIN).agent
+    app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    app.tickets.open(desk["lead"].agent, NewTicket(
+        subject="A deadline that runs with a rather long subject line", body="Hello?",
+        requester_email="deadline@example.com", team_id=desk["shipping"].id))
+    returns = next(d for d in app.directory.departments(coordinator) if d.name == "Returns")
+    app.handoffs.open(coordinator, desk["ids"][0], NewHandoff(
+        department_id=returns.id, request="Please check the returns shelf for this parcel"))
+    customer_id = app.tickets.get(coordinator, desk["ids"][0]).requester.id
+    from hubdesk.services.routing_records import ProfileChange
+
+    rep = factories.staff(sqlite_hub, teams=(desk["shipping"],)).agent
+    app.routing.update_profile(coordinator, rep.id, ProfileChange(skills={"shipping": 3},
+                                                                 languages=("en", "de")))
+    app.tickets.assign(coordinator, desk["ids"][1], rep.id)
+    page = signed_in(browser, server, coordinator, width=width, height=900, path="/control")
+    for path, name in (("/control", "control"), ("/at-risk", "at-risk"),
+                       ("/handoffs", "handoffs"), (f"/customers/{customer_id}", "customer")):
+        page.goto(f"{server}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        if name == "at-risk":
+            expect(page.locator("table.queue").first).to_contain_text("A deadline that runs")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+        shot(page, f"{name}-{width}px")
 
 
 def test_a_new_ticket_arrives_in_the_queue_without_a_reload(desk, server, browser,

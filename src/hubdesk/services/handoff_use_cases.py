@@ -8,7 +8,7 @@ from datetime import datetime
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.handoffs import HandoffNote, HandoffStatus, Ola, SendBackCause
-from hubdesk.services import escalation, handoff_reports, handoffs
+from hubdesk.services import escalation, handoff_board, handoff_reports, handoffs
 from hubdesk.services.intake import IntakeTools
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.views import HandoffView, TicketDetail
@@ -82,6 +82,14 @@ class HandoffUseCases(_Bound):
               now: datetime | None = None) -> list[HandoffView]:
         return handoffs.department_queue(self._uows, actor, department_id=department_id,
                                          statuses=statuses, limit=limit, now=self._now(now))
+
+    def board(self, actor: Agent, *, department_id: int | None = None,
+              statuses: tuple[HandoffStatus, ...] = (), limit: int = 100,
+              now: datetime | None = None) -> handoff_board.HandoffBoard:
+        """The console's handoffs board: per department its counts and its handoffs."""
+        return handoff_board.handoff_board(self._uows, actor, department_id=department_id,
+                                           statuses=statuses, limit=limit,
+                                           now=self._now(now))
 
     def set_ola(self, actor: Agent, department_id: int, data: handoffs.OlaInput | None, *,
                 now: datetime | None = None) -> Ola | None:

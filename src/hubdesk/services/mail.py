@@ -68,6 +68,10 @@ log = logging.getLogger("hubdesk.mail")
 MAIL_INTAKE = Agent(id=None, email="mail@localhost", name="E-mail", role=Role.ADMIN)
 MAX_MERGE_HOPS = 10
 EMPTY_BODY = "(no text)"
+# Published when a message goes into quarantine and when it leaves it (processed again, or
+# opened as a ticket by hand), so the console's quarantine list follows without a reload.
+QUARANTINED_TOPIC = "mail.quarantined"
+RELEASED_TOPIC = "mail.released"
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ def _quarantine(tools: MailTools, inbound_id: int, reason: str, at: datetime) ->
         inbound.reason, inbound.processed_at = reason, at
         inbound.attempts += 1
         uow.mail.save_inbound(inbound)
+        uow.outbox.put(QUARANTINED_TOPIC, {"inbound_id": inbound_id}, at)
         uow.commit()
     return Outcome.QUARANTINED
 
@@ -325,6 +330,7 @@ def retry(tools: MailTools, actor: Agent, inbound_id: int) -> Outcome:
         inbound = _quarantined(uow, inbound_id)
         inbound.status, inbound.outcome, inbound.reason = InboundStatus.RECEIVED, None, None
         uow.mail.save_inbound(inbound)
+        uow.outbox.put(RELEASED_TOPIC, {"inbound_id": inbound_id}, utcnow())
         uow.commit()
     return process(tools, inbound_id)
 
@@ -353,6 +359,8 @@ def to_ticket(tools: MailTools, actor: Agent, inbound_id: int, requester_email: 
         inbound.status, inbound.outcome = InboundStatus.PROCESSED, Outcome.CREATED
         inbound.ticket_id, inbound.processed_at = detail.ticket.id, at
         uow.mail.save_inbound(inbound)
+        uow.outbox.put(RELEASED_TOPIC, {"inbound_id": inbound_id,
+                                        "ticket_id": detail.ticket.id}, at)
         uow.commit()
     return detail.ticket.id
 

@@ -97,6 +97,25 @@ class SqlHandoffRepository:
             .where(waiting)).one()
         return int(total), int(overdue)
 
+    def department_counts(self, department_ids: frozenset[int] | None,
+                          now: datetime) -> dict[int, dict[str, int]]:
+        """Per department (None: all), its handoffs open, in progress and answered, and how
+        many still awaited are past their deadline."""
+        shown = (HandoffStatus.OPEN.value, HandoffStatus.IN_PROGRESS.value,
+                 HandoffStatus.ANSWERED.value)
+        late = case((_h.status.in_([s.value for s in AWAITING_DEPARTMENT]) & (_h.due_at < now),
+                     1), else_=0)
+        query = (select(_h.department_id, _h.status, func.count(), func.sum(late))
+                 .where(_h.status.in_(shown)).group_by(_h.department_id, _h.status))
+        if department_ids is not None:
+            query = query.where(_h.department_id.in_(sorted(department_ids)))
+        counts: dict[int, dict[str, int]] = {}
+        for department_id, status, number, overdue in self.db.execute(query):
+            tally = counts.setdefault(int(department_id), {"overdue": 0})
+            tally[str(status)] = int(number)
+            tally["overdue"] += int(overdue or 0)
+        return counts
+
     def due_for_escalation(self, now: datetime, limit: int) -> list[int]:
         rows = self.db.execute(
             select(_h.id).where(_h.next_escalation_at <= now,

@@ -16,6 +16,7 @@ from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
 from hubdesk.services.handoffs import NewHandoff
+from hubdesk.web.countdowns import ola_clock
 from hubdesk.web.render import render, time_left
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -24,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 QUEUE_STATUSES = {"waiting": "Waiting on the department", "answered": "Answered",
                   "all": "All"}
 _WAITING = (HandoffStatus.OPEN, HandoffStatus.IN_PROGRESS)
+BOARD_LIMIT = 300  # handoffs listed over all sections; the counts take in every one
 
 
 def _number(value: object, field: str) -> int:
@@ -122,7 +124,8 @@ async def change_tier(request: Request, ticket_id: int, form: FormDep,
 
 @router.get("/handoffs")
 async def queue(request: Request, agent: AgentDep) -> Response:
-    """The department's queue: what is due first on top."""
+    """The handoffs board: a section per department with its counts, what is due first on
+    top, each awaited handoff's OLA clock counting down; it re-reads itself on news."""
     app = app_of(request)
     wanted = request.query_params.get("status", "waiting")
     wanted = wanted if wanted in QUEUE_STATUSES else "waiting"
@@ -130,17 +133,17 @@ async def queue(request: Request, agent: AgentDep) -> Response:
     department_id = int(department) if department.isdigit() and len(department) < 12 else None
     statuses = {"waiting": _WAITING, "answered": (HandoffStatus.ANSWERED,), "all": ()}[wanted]
     try:
-        views = await run_in_threadpool(partial(
-            app.handoffs.queue, agent, department_id=department_id, statuses=statuses))
+        board = await run_in_threadpool(partial(
+            app.handoffs.board, agent, department_id=department_id, statuses=statuses,
+            limit=BOARD_LIMIT))
     except NotFound as missing:
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"{missing}.")
-    departments = await run_in_threadpool(app.directory.departments, agent)
-    own = [d for d in departments
-           if agent.oversees_everything or d.id in agent.department_ids]
-    return render(request, "handoffs.html", agent=agent, views=views,
-                  departments=own, department_id=department_id, wanted=wanted,
-                  statuses=QUEUE_STATUSES)
+    clocks = {v.handoff.id: clock for section in board.sections for v in section.views
+              if (clock := ola_clock(v.handoff, board.as_of)) is not None}
+    return render(request, "handoffs.html", agent=agent, board=board, clocks=clocks,
+                  departments=board.departments, department_id=department_id,
+                  wanted=wanted, statuses=QUEUE_STATUSES, live="refresh")
 
 
 REPORT_WINDOWS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days"}

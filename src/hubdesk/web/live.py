@@ -12,6 +12,12 @@ agent's stream does not outlive their session for long. The session is checked a
 ``SESSION_CHECK_SECONDS``: signing out, a revoked session or a deactivation ends the stream,
 and a changed team takes effect.
 
+A stream of an agent who handles quarantined e-mail (`permissions.check_mail_coordinator`) says
+``mail`` when a message goes into quarantine or leaves it.
+
+A handoff's change is also told to the members of its department, who may not see the ticket
+itself, so their handoffs board follows.
+
 A stream also says ``notification`` when a notification was just made for its own agent (and
 for nobody else's), so the header's badge changes without a reload.
 
@@ -41,7 +47,8 @@ from starlette.responses import Response, StreamingResponse
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError
-from hubdesk.domain.permissions import TicketScope, ticket_scope
+from hubdesk.domain.permissions import TicketScope, handoff_departments, ticket_scope
+from hubdesk.services.mail import QUARANTINED_TOPIC, RELEASED_TOPIC
 from hubdesk.services.notifications import LIVE_TOPIC as NOTIFICATION_TOPIC
 from hubdesk.web.session import AgentDep, FormDep, app_of, session_token
 
@@ -144,6 +151,8 @@ class _Stream:
         self.broadcast = request.app.state.hub.broadcast
         self.token = session_token(request)
         self.scope = ticket_scope(agent)
+        self.departments = handoff_departments(agent)
+        self.mail = agent.oversees_everything
         self.agent_id = agent.id
         self.started = self.last_sent = self.checked = time.monotonic()
 
@@ -158,6 +167,8 @@ class _Stream:
         if current is None:
             return False
         self.scope = ticket_scope(current)
+        self.departments = handoff_departments(current)
+        self.mail = current.oversees_everything
         return True
 
     async def company_frame(self) -> bytes | None:
@@ -179,7 +190,11 @@ class _Stream:
             return None
         if message.get("topic") == NOTIFICATION_TOPIC:
             return _notice(message, self.agent_id)
-        return _relevant(message, self.scope)
+        if message.get("topic") in (QUARANTINED_TOPIC, RELEASED_TOPIC):
+            # quarantined mail is anyone's: only those who handle it hear of it
+            return _frame("mail", {"inbound_id": message.get("inbound_id")}) if self.mail \
+                else None
+        return _relevant(message, self.scope) or _handoff_news(message, self.departments)
 
     async def frames(self) -> AsyncIterator[bytes]:
         inbox = self.broadcast.subscribe()
@@ -255,3 +270,17 @@ def _relevant(message: dict[str, Any], scope: TicketScope) -> bytes | None:
         return None
     return _frame("ticket", {"ticket_id": ticket_id, "kind": message.get("kind"),
                              "assignee_id": place.get("assignee_id")})
+
+
+def _handoff_news(message: dict[str, Any], departments: frozenset[int] | None) -> bytes | None:
+    """A handoff's change is also told to its department (whose members may not see the
+    ticket itself), so their handoffs board follows."""
+    data, ticket_id = message.get("data"), message.get("ticket_id")
+    if not str(message.get("kind") or "").startswith("handoff_") or not isinstance(data, dict) \
+            or not isinstance(ticket_id, int):
+        return None
+    department_id = data.get("department_id")
+    if departments is not None and department_id not in departments:
+        return None
+    return _frame("ticket", {"ticket_id": ticket_id, "kind": message.get("kind"),
+                             "assignee_id": None})

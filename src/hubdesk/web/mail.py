@@ -31,7 +31,8 @@ async def quarantine(request: Request, agent: AgentDep) -> Response:
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
-    return render(request, "quarantine.html", agent=agent, held=held, shown=SHOWN)
+    return render(request, "quarantine.html", agent=agent, held=held, shown=SHOWN,
+                  live="refresh")
 
 
 @router.post("/mail/quarantine/{inbound_id:int}/retry")

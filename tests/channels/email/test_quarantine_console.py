@@ -51,3 +51,38 @@ def test_representatives_are_kept_out_of_the_quarantine(mail_hub: Hub) -> None:
         sign_in(client, rep.agent)
         assert client.get("/mail/quarantine").status_code == 403
         assert client.get(f"/mail/quarantine/{held}/raw").status_code == 403
+
+
+def test_the_quarantine_list_follows_messages_coming_and_going(mail_hub: Hub,
+                                                                 monkeypatch) -> None:
+    from hubdesk.web import live
+    from tests.web.test_live import _frames
+
+    monkeypatch.setattr(live, "STREAM_SECONDS", 10.0)
+    coordinator = factories.staff(mail_hub, Role.COORDINATOR, with_password=True)
+    rep = factories.staff(mail_hub, with_password=True)
+    mail_hub.app.relay_outbox()
+    with TestClient(create_app(mail_hub), raise_server_exceptions=False) as client, \
+            TestClient(create_app(mail_hub), raise_server_exceptions=False) as other:
+        sign_in(client, coordinator.agent)
+        sign_in(other, rep.agent)
+        assert '<main id="main" data-live="refresh">' in client.get("/mail/quarantine").text
+        with client.stream("GET", "/events") as response, \
+                other.stream("GET", "/events") as rep_response:
+            lines, rep_lines = response.iter_lines(), rep_response.iter_lines()
+            assert _frames(lines, 1) == _frames(rep_lines, 1) == [("ready", {})]
+            held = _quarantine(mail_hub)
+            mail_hub.app.relay_outbox()
+            assert _frames(lines, 1) == [("mail", {"inbound_id": held})]
+            opened = mail_hub.app.mail.to_ticket(coordinator.agent, held, "who@example.com")
+            mail_hub.app.relay_outbox()
+            frames = _frames(lines, 2)
+            # the representative hears of a ticket given to them, never of the mail itself
+            mail_hub.app.tickets.assign(coordinator.agent, opened, rep.agent.id)
+            mail_hub.app.relay_outbox()
+            rep_frames = _frames(rep_lines, 1)
+            while rep_frames[-1][1].get("kind") not in ("assigned", "updated"):
+                rep_frames += _frames(rep_lines, 1)
+    assert frames == [("ticket", {"ticket_id": opened, "kind": "created", "assignee_id": None}),
+                      ("mail", {"inbound_id": held})]
+    assert "mail" not in [kind for kind, _ in rep_frames]

@@ -57,6 +57,23 @@
     return true;
   }
 
+  // Taking work changes who owns a ticket, so it takes two keys (g then n), never one.
+  function getNext() {
+    var form = document.querySelector("form.take-next");
+    if (!form) return false;
+    tell("Getting the next ticket.");
+    form.requestSubmit();
+    return true;
+  }
+
+  function choosePresence() {
+    var picker = document.querySelector("form.presence select[name=presence]");
+    if (!picker) return false;
+    picker.focus();
+    tell("Choosing your presence: arrows to pick, then Tab to Set.");
+    return true;
+  }
+
   function openHelp() {
     var dialog = document.getElementById("shortcuts");
     if (!dialog || dialog.open) return false;
@@ -91,6 +108,8 @@
     var done = false;
     if (pendingG && key === "q") {
       done = go("#to-queue", "/tickets");
+    } else if (pendingG && key === "n") {
+      done = getNext();
     } else if (key === "g") {
       pendingG = window.setTimeout(function () { pendingG = 0; }, 1500);
       return;
@@ -108,6 +127,8 @@
       done = solve();
     } else if (key === "m") {
       done = pickMacro();
+    } else if (key === "p") {
+      done = choosePresence();
     }
     if (pendingG) { window.clearTimeout(pendingG); pendingG = 0; }
     if (done) event.preventDefault();

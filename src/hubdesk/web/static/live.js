@@ -2,7 +2,8 @@
 // the agent may see). Lists and boards (main[data-live=refresh]) re-read themselves, unless
 // the agent is in the middle of something there; a ticket page (data-live=ticket) says that
 // the ticket changed instead of replacing what the agent may be writing. The header's
-// notification count follows the agent's own new notifications.
+// notification count follows the agent's own new notifications; quarantined mail coming or
+// going refreshes the lists that show it.
 (function () {
   "use strict";
   if (!window.EventSource) return;
@@ -60,6 +61,14 @@
       }
     } else if (area.dataset.live === "refresh" && !pending) {
       pending = window.setTimeout(refresh, 1000);  // one re-read for a burst of changes
+    }
+  }
+
+  // Quarantined mail coming or going: the lists and boards that show it re-read themselves.
+  function onMail() {
+    var area = main();
+    if (area && area.dataset.live === "refresh" && !pending) {
+      pending = window.setTimeout(refresh, 1000);
     }
   }
 
@@ -146,6 +155,7 @@
     source.addEventListener("resync", onResync);
     source.addEventListener("viewers", onViewers);
     source.addEventListener("notification", onNotification);
+    source.addEventListener("mail", onMail);
   }
   document.addEventListener("DOMContentLoaded", listen);
   document.addEventListener("htmx:afterSettle", listen);
