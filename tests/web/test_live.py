@@ -272,3 +272,65 @@ def test_typing_in_one_process_is_shown_by_another_through_redis(hub, redis_url,
             stop.set()
     for each in (one, other):
         each.redis.close()
+
+
+def test_a_change_committed_through_one_process_reaches_a_stream_on_another(
+        hub, redis_url, monkeypatch):
+    """As two `hubdesk serve` processes run, one with the embedded worker: its relay loop,
+    not the test, carries the committed reply to Redis, and the other process's stream
+    hears it there."""
+    import queue
+    import uuid
+
+    from fastapi.testclient import TestClient
+    from huey import RedisHuey
+
+    from hubdesk.bootstrap import assemble
+    from hubdesk.server import create_app
+    from tests.web.pages import post_form
+
+    monkeypatch.setattr(live, "STREAM_SECONDS", 15.0)
+    team = factories.team(hub)
+    ana = factories.staff(hub, teams=(team,), with_password=True)
+    ben = factories.staff(hub, teams=(team,), with_password=True)
+    ticket = factories.ticket(hub, ana.agent, team_id=team.id).ticket
+    jobs = f"hubdesk_test_{uuid.uuid4().hex[:12]}"  # a job queue of this test's own
+    shared = hub.settings.model_copy(update={"redis_url": redis_url, "job_queue_name": jobs})
+    working, watching = (
+        assemble(shared.model_copy(update={"embedded_worker": embedded}), hub.engine,
+                 redis=RedisPublisher(redis_url))
+        for embedded in (True, False))
+    heard = watching.broadcast.subscribe()
+    probe = RedisPublisher(redis_url)
+    stop = threading.Event()
+    seen_by_ana: list = []
+    try:
+        with TestClient(create_app(working)) as first, \
+                TestClient(create_app(watching)) as second:
+            deadline = time.monotonic() + 10
+            while True:  # until the watching process's listener has subscribed
+                assert time.monotonic() < deadline, "the second process never heard Redis"
+                probe.publish("test.probe", {"checkout": jobs})
+                try:
+                    if heard.get(timeout=0.3).get("checkout") == jobs:
+                        break
+                except queue.Empty:
+                    continue
+            sign_in(first, ben.agent)
+            sign_in(second, ana.agent)
+            with second.stream("GET", "/events") as stream:
+                _reader(stream.iter_lines(), seen_by_ana, stop)
+                _wait_for(seen_by_ana, ("ready", {}))
+                sent = post_form(first, f"/tickets/{ticket.id}/reply", {
+                    "body": "The replacement is on its way.", "visibility": "public"},
+                    page=f"/tickets/{ticket.id}")
+                assert sent.status_code == 200
+                _wait_for(seen_by_ana, ("ticket", {"ticket_id": ticket.id, "kind": "replied",
+                                                   "assignee_id": None}))
+                stop.set()
+    finally:
+        watching.broadcast.unsubscribe(heard)
+        probe.close()
+        for each in (working, watching):
+            each.redis.close()
+        RedisHuey(jobs, url=redis_url).storage.flush_all()
