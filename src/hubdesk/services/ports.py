@@ -19,7 +19,7 @@ from hubdesk.domain.macros import Macro
 from hubdesk.domain.mail import Inbound, Mailbox, OutboundMail, ParsedMail
 from hubdesk.domain.mail_templates import MailKind, MailTemplate
 from hubdesk.domain.messages import Attachment, Message
-from hubdesk.domain.notifications import Notification
+from hubdesk.domain.notifications import NoticeKind, Notification
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.rules import Rule
 from hubdesk.domain.schedules import (
@@ -547,6 +547,9 @@ class NotificationRepository(Protocol):
     """Each agent's notices; one per agent and source event."""
 
     def add(self, notifications: Iterable[Notification]) -> list[Notification]: ...
+    def latest_about(self, agent_id: int, ticket_id: int,
+                     kind: NoticeKind) -> Notification | None: ...
+    def refold(self, notification: Notification) -> None: ...
     def for_agent(self, agent_id: int, *, unread_only: bool = False,
                   limit: int = 50) -> list[Notification]: ...
     def unread_count(self, agent_id: int) -> int: ...

@@ -549,11 +549,22 @@ notifications = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("read_at", UtcDateTime, nullable=True),
     Column("source_event_id", Id, nullable=True),
+    # SLA notices about one ticket folded into one (domain/notice_folding.py): how many, whether
+    # one was a breach, when the latest came (the list's order), and the fold's key, which at
+    # most one notice of an agent has (migration 0028_notification_folding).
+    Column("count", Integer, nullable=False, server_default="1"),
+    Column("breached", Boolean, nullable=False, server_default=false()),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("fold_key", String(40), nullable=True),
     UniqueConstraint("agent_id", "source_event_id", "created_at",
                      name="uq_notifications_agent_source"),
-    # an agent's list, newest first, and the unread count
+    UniqueConstraint("agent_id", "fold_key", name="uq_notifications_agent_fold"),
+    # an agent's list, latest first, and the unread count
     Index("ix_notifications_agent", "agent_id", "id"),
+    Index("ix_notifications_agent_latest", "agent_id", "updated_at", "id"),
     Index("ix_notifications_agent_unread", "agent_id", "read_at"),
+    # an agent's latest notice about a ticket, which the next one may fold into
+    Index("ix_notifications_agent_ticket", "agent_id", "ticket_id", "id"),
 )
 
 saved_views = Table(
