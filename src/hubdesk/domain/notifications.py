@@ -105,6 +105,13 @@ def notice_of(kind: str, ticket_id: int | None, data: Mapping[str, Any]) -> Noti
         if isinstance(tier, int):
             said += f"; it was escalated to tier {tier}"
         return Notice(NoticeKind.SLA_STEP, bounded(said), agent_ids, breach=breached)
+    percent = data.get("at_percent")
+    if kind == EventKind.HANDOFF_ESCALATED.value and data.get("warning") is True \
+            and isinstance(percent, int):
+        # a step of the ladder before the deadline: a warning, not an escalation
+        return Notice(NoticeKind.HANDOFF, bounded(
+            f"{percent} % of the time of handoff #{data.get('handoff_id')} on {where} "
+            "is used"), agent_ids)
     for event_kind, phrase in _HANDOFF_PHRASES.items():
         if kind == event_kind.value:
             return Notice(NoticeKind.HANDOFF, bounded(

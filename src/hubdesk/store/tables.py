@@ -439,6 +439,9 @@ department_olas = Table(
     Column("coordinator_after_minutes", Integer, nullable=False),
     Column("calendar", JsonDocument, nullable=True),
     Column("lead_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    # The escalation ladder's steps (domain/handoff_ladders.py); null: the default ladder,
+    # its coordinator step coordinator_after_minutes past the deadline.
+    Column("ladder", JsonDocument, nullable=True),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
