@@ -73,7 +73,9 @@ class Hub:
                                         workforce_zone=ZoneInfo(self.settings.wfm_timezone),
                                         mail_sending=bool(self.settings.mail_smtp_host),
                                         console_forecast=ForecastMemo(timedelta(
-                                            seconds=self.settings.console_forecast_max_age_s))))
+                                            seconds=self.settings.console_forecast_max_age_s)),
+                                        notice_fold_window=timedelta(
+                                            minutes=self.settings.sla_notice_window_minutes)))
 
     def reload_triage(self) -> None:
         """Pick up newly trained models: fresh triage tools, and the application rebuilt on

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         description="how old the breach forecast on the control room and at-risk screens "
                     "may be before it is worked out again (per server process; 0: on every "
                     "refresh). The API always works it out afresh")
+    sla_notice_window_minutes: int = Field(
+        default=30, ge=0, le=24 * 60,
+        description="SLA warnings about one ticket to one agent within this many minutes of "
+                    "the first are folded into that one notice (a breach makes it unread "
+                    "again); 0 gives each warning its own notice")
     languages: list[str] = Field(
         default_factory=list, description="the languages the desk works in (ISO 639-1); "
                                           "empty means any")

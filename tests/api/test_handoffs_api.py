@@ -222,3 +222,38 @@ def test_a_send_back_needs_its_cause_and_the_report_charges_by_it(hub, client, d
     assert row["own_rework_seconds"] >= 0
     [origin] = report["origins"]
     assert (origin["sent_back"], origin["rework_seconds"]) == (0, 0)
+
+
+def test_an_administrator_sets_a_departments_ladder_and_a_refused_step_is_named(hub, client,
+                                                                                 desk):
+    url = f"/api/v1/departments/{desk['shipping'].id}/ola"
+    admin, rep = desk["admin"].headers, desk["rep"].headers
+    default = client.put(url, headers=admin, json={"target_minutes": 120,
+                                                   "coordinator_after_minutes": 60})
+    assert default.status_code == 200, default.text
+    assert default.json()["default_ladder"] is True
+    assert default.json()["ladder"] == [
+        {"at_percent": 75, "notify": ["assignee"]},
+        {"at_percent": 100, "notify": ["department_lead"]},
+        {"after_deadline_minutes": 60, "notify": ["coordinators"]}]
+    own = [{"at_percent": 150, "notify": ["coordinators"]},
+           {"at_percent": 50, "notify": ["assignee", "department_lead"]}]
+    saved = client.put(url, headers=admin, json={"target_minutes": 120, "ladder": own})
+    assert saved.status_code == 200 and saved.json()["default_ladder"] is False
+    read = client.get(url, headers=rep).json()
+    assert read["ladder"] == [own[1], own[0]]
+    handoff = _open(client, desk, "shipping")
+    assert handoff["ladder"] == [own[1], own[0]] and handoff["escalation_level"] == 0
+    for ladder, field in (([{"at_percent": 75, "notify": ["boss"]}], "ladder.0.notify"),
+                          ([{"at_percent": 50, "notify": ["assignee"]},
+                            {"notify": ["assignee"]}], "ladder.1.at_percent"),
+                          ([{"after_deadline_minutes": -1, "notify": ["assignee"]}],
+                           "ladder.0.after_deadline_minutes")):
+        refused = client.put(url, headers=admin, json={"target_minutes": 120,
+                                                       "ladder": ladder})
+        assert refused.status_code == 422
+        assert [e["field"] for e in refused.json()["errors"]] == [field]
+    assert client.get(url, headers=rep).json()["ladder"] == [own[1], own[0]]
+    assert client.put(url, headers=rep, json={"target_minutes": 60}).status_code == 403
+    assert client.delete(url, headers=admin).status_code == 204
+    assert client.get(url, headers=rep).status_code == 404

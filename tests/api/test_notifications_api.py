@@ -46,3 +46,22 @@ def test_an_agent_lists_and_marks_only_their_own_notifications(client, hub):
     assert client.get("/api/v1/notifications?unread=true", headers=rep.headers).json() == {
         "unread": 0, "items": []}
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_sla_warnings_about_one_ticket_come_as_one_notice_with_their_count(client, hub):
+    rep = factories.staff(hub)
+    ticket = factories.ticket(hub, rep.agent).ticket
+    with hub.uows() as uow:
+        for source, percent in ((11, 75), (12, 90)):
+            queue_notifications(uow, "ticket.sla_step_reached", {
+                "ticket_id": ticket.id, "kind": "sla_step_reached", "outbox_id": source,
+                "at": AT.replace(minute=source).isoformat(),
+                "data": {"target": "resolution", "at_percent": percent,
+                         "notify_agent_ids": [rep.agent.id]}})
+        uow.commit()
+    [notice] = client.get("/api/v1/notifications", headers=rep.headers).json()["items"]
+    assert notice["count"] == 2 and notice["kind"] == "sla_step"
+    assert notice["text"] == (f"2 SLA warnings, the latest: 90 % of the resolution time of "
+                              f"ticket #{ticket.id} is used")
+    assert notice["created_at"].startswith("2026-06-01T07:11")
+    assert notice["updated_at"].startswith("2026-06-01T07:12")

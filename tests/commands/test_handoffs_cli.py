@@ -58,3 +58,20 @@ def test_a_bad_calendar_is_refused_and_nothing_is_stored(cli_env, tmp_path):
     unknown = CliRunner().invoke(app, ["handoffs", "ola", "--department", "Nowhere",
                                        "--target-minutes", "60"])
     assert unknown.exit_code == 1 and "no department" in unknown.output
+
+
+def test_an_ola_takes_its_escalation_ladder_as_json(cli_env):
+    billing = factories.department(cli_env, "Billing")
+    runner = CliRunner()
+    steps = [{"at_percent": 60, "notify": ["assignee"]},
+             {"after_deadline_minutes": 30, "notify": ["coordinators"]}]
+    done = runner.invoke(app, ["handoffs", "ola", "--department", "Billing",
+                               "--target-minutes", "120", "--ladder", json.dumps(steps)])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["ladder"] == steps
+    refused = runner.invoke(app, ["handoffs", "ola", "--department", "Billing",
+                                  "--target-minutes", "120", "--ladder",
+                                  '[{"at_percent": 60, "notify": ["nobody"]}]'])
+    assert refused.exit_code != 0 and "ladder.0.notify" in refused.output
+    ola = cli_env.app.handoffs.ola(LOCAL_OPERATOR, billing.id)
+    assert ola is not None and [step.to_dict() for step in ola.steps] == steps

@@ -11,6 +11,7 @@ from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.escalation import SlaCause, TierStep, current_tier, deescalate, escalate
 from hubdesk.domain.events import ActorKind
+from hubdesk.domain.handoff_ladders import Notify
 from hubdesk.domain.handoff_report import percentile, turnaround_report
 from hubdesk.domain.handoffs import (
     HANDOFF_TRANSITIONS,
@@ -18,7 +19,6 @@ from hubdesk.domain.handoffs import (
     Charge,
     Handoff,
     HandoffStatus,
-    LadderStep,
     Ola,
     SendBackCause,
     Side,
@@ -76,19 +76,37 @@ def test_only_the_listed_transitions_are_allowed(start, target):
             handoff.transition(target, FRIDAY_4PM_BERLIN, "because")
 
 
-def test_the_ladder_reaches_the_lead_at_the_deadline_then_the_coordinators():
+def test_the_default_ladder_warns_the_assignee_then_reaches_the_lead_and_the_coordinators():
     handoff = _handoff()
     due = handoff.due_at
     assert due is not None
+    # 75 % of two business hours: Friday's last hour, then half an hour on Monday (Berlin)
+    warning = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+    assert handoff.next_escalation_at == warning
+    assert handoff.due_steps(warning - timedelta(microseconds=1)) == []
+    [(level, step)] = handoff.due_steps(warning)
+    assert (level, step.at_percent, step.notify) == (1, 75, (Notify.ASSIGNEE,))
+    handoff.climb([1], warning)
+    assert handoff.next_escalation_at == due
     assert handoff.due_steps(due - timedelta(microseconds=1)) == []
-    assert handoff.due_steps(due) == [LadderStep.DEPARTMENT_LEAD]
-    handoff.climb([LadderStep.DEPARTMENT_LEAD], due)
+    [(level, step)] = handoff.due_steps(due)
+    assert (level, step.at_percent, step.notify) == (2, 100, (Notify.DEPARTMENT_LEAD,))
+    handoff.climb([2], due)
     assert handoff.next_escalation_at == due + timedelta(hours=1)
     assert handoff.due_steps(due + timedelta(minutes=59)) == []
-    assert handoff.due_steps(due + timedelta(hours=1)) == [LadderStep.COORDINATOR]
-    handoff.climb([LadderStep.COORDINATOR], due + timedelta(hours=1))
+    [(level, step)] = handoff.due_steps(due + timedelta(hours=1))
+    assert (level, step.after_deadline, step.notify) == (3, timedelta(hours=1),
+                                                         (Notify.COORDINATORS,))
+    handoff.climb([3], due + timedelta(hours=1))
+    assert handoff.fired_step() == step
     assert handoff.next_escalation_at is None
     assert handoff.due_steps(due + timedelta(days=30)) == []
+
+
+def test_a_late_look_finds_every_step_due_in_order():
+    handoff = _handoff()
+    assert [level for level, _ in handoff.due_steps(datetime(2026, 3, 3, tzinfo=UTC))] == [
+        1, 2, 3]
 
 
 def test_an_answer_stops_the_ladder_and_sending_it_back_restarts_it():
@@ -102,7 +120,8 @@ def test_an_answer_stops_the_ladder_and_sending_it_back_restarts_it():
         HandoffStatus.ANSWERED
     handoff.transition(HandoffStatus.IN_PROGRESS, FRIDAY_4PM_BERLIN,
                        cause=SendBackCause.DEPARTMENT_ERROR)
-    assert handoff.next_escalation_at == handoff.due_at
+    # back to the department: the ladder goes on from its first step not fired yet
+    assert handoff.next_escalation_at == handoff.step_at(OLA.steps[0])
     assert handoff.send_back_cause is SendBackCause.DEPARTMENT_ERROR
 
 

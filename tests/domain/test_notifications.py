@@ -54,3 +54,14 @@ def test_a_schedule_notice_names_the_week_and_never_the_request_words():
     assert schedule_notice_of("schedule.changed", {"agent_ids": [1]}) is None
     assert schedule_notice_of("schedule.deleted", {"agent_ids": [1],
                                                    "week_start": "2026-11-30"}) is None
+
+
+def test_a_handoff_ladder_step_before_the_deadline_warns_and_after_it_escalates():
+    warning = notice_of("handoff_escalated", 4, {"handoff_id": 9, "at_percent": 75,
+                                                 "warning": True, "notify_agent_ids": [3]})
+    assert warning == Notice(NoticeKind.HANDOFF,
+                             "75 % of the time of handoff #9 on ticket #4 is used", (3,))
+    overdue = notice_of("handoff_escalated", 4, {"handoff_id": 9, "at_percent": 100,
+                                                 "warning": False, "notify_agent_ids": [3]})
+    assert overdue is not None
+    assert overdue.text == "Handoff #9 on ticket #4 is overdue and was escalated to you"

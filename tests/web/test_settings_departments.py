@@ -147,3 +147,45 @@ def test_a_department_is_deleted_from_its_page_once_confirmed(hub, client):
                      {"confirmed": "yes"}, page="/settings/departments")
     assert "Department deleted." in done.text
     assert [d.id for d in hub.app.directory.departments(admin)] == [billing.id]
+
+
+def test_a_departments_escalation_ladder_is_set_shown_and_refused_beside_its_field(hub, client):
+    admin = _admin(hub, client)
+    post_form(client, "/settings/departments", BILLING, page="/settings/departments")
+    [billing] = hub.app.directory.departments(admin)
+    # none chosen: the default ladder, shown as such with its coordinator step
+    ola = hub.app.handoffs.ola(admin, billing.id)
+    assert ola.ladder is None and [s.name for s in ola.steps] == ["75%", "100%",
+                                                                  "deadline+120m"]
+    listed = client.get("/settings/departments").text
+    row = listed.split(">Billing</a>", 1)[1].split("</tr>", 1)[0]
+    assert "The assignee told at 75 % of its time" in row and "(default)" in row
+    assert "120 business minutes past the deadline" in row
+    saved = post_form(client, f"/settings/departments/{billing.id}", BILLING | {
+        "ladder": "50%: assignee\n\n+30 min: department_lead, coordinators\n150: coordinators"},
+        page="/settings/departments")
+    assert saved.status_code == 200
+    ola = hub.app.handoffs.ola(admin, billing.id)
+    assert [step.to_dict() for step in ola.steps] == [
+        {"at_percent": 50, "notify": ["assignee"]},
+        {"after_deadline_minutes": 30, "notify": ["department_lead", "coordinators"]},
+        {"at_percent": 150, "notify": ["coordinators"]}]
+    edit = client.get(f"/settings/departments/{billing.id}").text
+    assert ("50%: assignee\n+30: department_lead, coordinators\n150%: coordinators"
+            in html.unescape(edit))
+    for ladder, said in (("75%: boss", "ladder.0.notify"),
+                         ("75%: assignee\nsoon: coordinators", "ladder.1.at_percent"),
+                         ("+a while: coordinators", "ladder.0.after_deadline_minutes"),
+                         ("150%: assignee\n+120: coordinators", "ladder.1 comes at the same")):
+        refused = post_form(client, f"/settings/departments/{billing.id}", BILLING | {
+            "ladder": ladder}, page="/settings/departments")
+        assert refused.status_code == 422, ladder
+        assert said in _error_beside(refused.text, "department-ladder")
+        assert html.escape(ladder.split("\n")[0], quote=False) in refused.text
+    # nothing refused was stored
+    assert [s.name for s in hub.app.handoffs.ola(admin, billing.id).steps] == [
+        "50%", "deadline+30m", "150%"]
+    # blank again: back to the default ladder
+    post_form(client, f"/settings/departments/{billing.id}", BILLING,
+              page="/settings/departments")
+    assert hub.app.handoffs.ola(admin, billing.id).ladder is None

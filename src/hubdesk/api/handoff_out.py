@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -51,8 +52,11 @@ class HandoffOut(BaseModel):
     rejection_reason: str | None
     send_back_cause: SendBackCause | None = Field(
         default=None, description="why the answer was last sent back, if it was")
-    escalation_level: int = Field(description="ladder steps fired: 1 the department lead, "
-                                              "2 the coordinators")
+    escalation_level: int = Field(description="how many steps of its ladder have fired "
+                                              "(the steps are in `ladder`)")
+    ladder: list[dict[str, Any]] | None = Field(
+        default=None, description="the escalation ladder the handoff climbs, as its "
+                                  "department's OLA had it when it was opened; null: no OLA")
     allowed_transitions: list[HandoffStatus] = Field(
         description="the statuses the caller may move the handoff to now")
     notes: list[HandoffNoteOut]
@@ -73,5 +77,6 @@ class HandoffOut(BaseModel):
                    answered_at=h.answered_at, closed_at=h.closed_at,
                    rejection_reason=h.rejection_reason,
                    send_back_cause=h.send_back_cause, escalation_level=h.escalation_level,
+                   ladder=[step.to_dict() for step in h.ola.steps] if h.ola else None,
                    allowed_transitions=h.moves_for(view.sides),
                    notes=[HandoffNoteOut.of(n, view.author_names) for n in view.notes])

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from hubdesk.api.schemas import NOT_BLANK, Id, Strict, _describe_storable_text
+from hubdesk.domain.handoff_ladders import Notify
 from hubdesk.domain.handoffs import (
     MAX_NOTE_LENGTH,
     MAX_REASON_LENGTH,
@@ -79,16 +80,43 @@ class TierDeescalationIn(Strict):
     reason: str = _text(MAX_REASON_LENGTH, "why the ticket goes back down a tier")
 
 
+_LADDER = ("the escalation ladder: steps such as {\"at_percent\": 75, \"notify\": "
+           "[\"assignee\"]} (percent of the OLA's time used; 100: the deadline) or "
+           "{\"after_deadline_minutes\": 240, \"notify\": [\"coordinators\"]} (business "
+           "minutes past it); notify: " + ", ".join(n.value for n in Notify))
+
+
+class OlaIn(Strict):
+    target_minutes: int = Field(ge=1, description="business minutes to answer a handoff")
+    calendar: dict[str, Any] | None = Field(
+        default=None, description="the department's business calendar in its plain form; "
+                                  "null: round the clock")
+    lead_id: Id | None = Field(default=None, description="the department's lead, an active "
+                                                         "agent")
+    coordinator_after_minutes: int = Field(
+        default=240, ge=0, description="on the default ladder: business minutes past the "
+                                       "deadline before the coordinators are told")
+    ladder: list[Any] | None = Field(
+        default=None, description=_LADDER + ". Null: the default ladder (the assignee at "
+        "75 %, the department lead at 100 %, the coordinators coordinator_after_minutes "
+        "past the deadline). Each step fires once per handoff; open handoffs keep the "
+        "ladder they were opened with")
+
+
 class OlaOut(BaseModel):
     department_id: int
     target_minutes: int
     calendar: dict[str, Any] | None
     lead_id: int | None
     coordinator_after_minutes: int
+    ladder: list[dict[str, Any]] = Field(description="the ladder its handoffs climb, in "
+                                                     "order (the default one spelt out)")
+    default_ladder: bool = Field(description="no ladder of its own: the default one")
 
     @classmethod
     def of(cls, department_id: int, ola: Ola) -> OlaOut:
-        return cls(department_id=department_id, **ola.to_dict())
+        return cls(department_id=department_id, default_ladder=ola.ladder is None,
+                   **ola.to_dict())
 
 
 class DepartmentTurnaroundOut(BaseModel):

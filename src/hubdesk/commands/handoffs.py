@@ -20,6 +20,19 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _ladder(text: str | None) -> list[Any] | None:
+    if text is None:
+        return None
+    try:
+        steps = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationFailed(f"the ladder is not JSON: {error.msg}",
+                               {"ladder": "not JSON"}) from None
+    if not isinstance(steps, list):
+        raise ValidationFailed("the ladder is a JSON list of steps", {"ladder": "not a list"})
+    return steps
+
+
 def _calendar(path: Path | None) -> dict[str, Any] | None:
     if path is None:
         return None
@@ -48,6 +61,10 @@ def set_ola(
         help="e-mail of the agent overdue handoffs are escalated to first")] = None,
     coordinator_after_minutes: Annotated[int, typer.Option(
         min=0, help="business minutes past the deadline before coordinators hear of it")] = 240,
+    ladder: Annotated[str | None, typer.Option(
+        help='the escalation ladder as JSON, e.g. [{"at_percent": 75, "notify": ["assignee"]}, '
+             '{"after_deadline_minutes": 60, "notify": ["coordinators"]}]; without it the '
+             "default ladder")] = None,
     remove: Annotated[bool, typer.Option(help="remove the OLA: no deadlines")] = False,
 ) -> None:
     """Set (or remove) a department's OLA; open handoffs keep their deadlines."""
@@ -78,7 +95,7 @@ def set_ola(
                 raise ValidationFailed(f"no agent signs in as {lead!r}", {"lead": "unknown"})
         ola = app_.handoffs.set_ola(LOCAL_OPERATOR, department_id, OlaInput(
             target_minutes=target_minutes, calendar=_calendar(calendar), lead_id=lead_id,
-            coordinator_after_minutes=coordinator_after_minutes))
+            coordinator_after_minutes=coordinator_after_minutes, ladder=_ladder(ladder)))
     except DomainError as error:
         _fail(str(error))
         return

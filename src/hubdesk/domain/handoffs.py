@@ -16,6 +16,13 @@ from typing import Any
 from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.errors import IllegalTransition, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
+from hubdesk.domain.handoff_ladders import (
+    DEADLINE_PERCENT,
+    OlaStep,
+    default_ladder,
+    ladder_from_form,
+    legacy_ladder,
+)
 from hubdesk.domain.messages import without_unencodable
 from hubdesk.domain.tickets import Ticket
 
@@ -103,13 +110,15 @@ def clean_text(text: str, field_name: str, limit: int, what: str) -> str:
 @dataclass(frozen=True)
 class Ola:
     """A department's operational-level agreement: how much business time it takes to answer
-    a handoff, on which calendar, and whom its ladder notifies."""
+    a handoff, on which calendar, and whom its ladder tells when (`domain/handoff_ladders.py`)."""
 
     target: timedelta
     calendar: BusinessCalendar | None = None
     lead_id: int | None = None
-    # Business time past the deadline after which the coordinators hear of it as well.
+    # Business time past the deadline after which the coordinators hear of it as well, on
+    # the default ladder (an OLA that names no ladder of its own).
     coordinator_after: timedelta = timedelta(hours=4)
+    ladder: tuple[OlaStep, ...] | None = None  # None: the default ladder
 
     def __post_init__(self) -> None:
         if self.target <= timedelta(0):
@@ -123,34 +132,42 @@ class Ola:
     def business_calendar(self) -> BusinessCalendar:
         return self.calendar or ROUND_THE_CLOCK
 
+    @property
+    def steps(self) -> tuple[OlaStep, ...]:
+        """The ladder a handoff under this OLA climbs, in order."""
+        ladder = self.ladder if self.ladder is not None else default_ladder(
+            self.coordinator_after)
+        return tuple(sorted(ladder, key=lambda step: step.offset(self.target)))
+
     def to_dict(self) -> dict[str, Any]:
+        """The plain form, with the ladder spelt out (the default one too), as a handoff
+        keeps it."""
         return {"target_minutes": _minutes(self.target),
                 "calendar": self.calendar.to_dict() if self.calendar else None,
                 "lead_id": self.lead_id,
-                "coordinator_after_minutes": _minutes(self.coordinator_after)}
+                "coordinator_after_minutes": _minutes(self.coordinator_after),
+                "ladder": [step.to_dict() for step in self.steps]}
 
     @classmethod
     def from_dict(cls, form: dict[str, Any]) -> Ola:
+        """From the plain form. ``ladder`` None: the default ladder; no ``ladder`` at all:
+        a handoff's copy from before ladders could be set, which keeps its two steps."""
         calendar = form.get("calendar")
-        return cls(target=timedelta(minutes=form["target_minutes"]),
+        target = timedelta(minutes=form["target_minutes"])
+        after = timedelta(minutes=form["coordinator_after_minutes"])
+        if "ladder" not in form:
+            ladder: tuple[OlaStep, ...] | None = legacy_ladder(after)
+        elif form["ladder"] is None:
+            ladder = None
+        else:
+            ladder = ladder_from_form(form["ladder"], target)
+        return cls(target=target,
                    calendar=BusinessCalendar.from_dict(calendar) if calendar else None,
-                   lead_id=form.get("lead_id"),
-                   coordinator_after=timedelta(minutes=form["coordinator_after_minutes"]))
+                   lead_id=form.get("lead_id"), coordinator_after=after, ladder=ladder)
 
 
 def _minutes(duration: timedelta) -> int:
     return int(duration.total_seconds() // 60)
-
-
-class LadderStep(StrEnum):
-    """The rungs of a handoff's escalation ladder, in order (their value is the level)."""
-
-    DEPARTMENT_LEAD = "department_lead"
-    COORDINATOR = "coordinator"
-
-    @property
-    def level(self) -> int:
-        return list(LadderStep).index(self) + 1
 
 
 @dataclass
@@ -192,11 +209,13 @@ class Handoff:
             raise IllegalTransition("a closed or merged ticket cannot be handed off")
         assert ticket.id is not None
         due_at = ola.business_calendar.add(at, ola.target) if ola else None
-        return cls(id=None, ticket_id=ticket.id, department_id=department_id,
-                   requested_by_id=requested_by_id,
-                   request=clean_text(request, "request", MAX_REQUEST_LENGTH, "request"),
-                   opened_at=at, blocking=blocking, assignee_id=assignee_id, ola=ola,
-                   due_at=due_at, next_escalation_at=due_at, updated_at=at)
+        handoff = cls(id=None, ticket_id=ticket.id, department_id=department_id,
+                      requested_by_id=requested_by_id,
+                      request=clean_text(request, "request", MAX_REQUEST_LENGTH, "request"),
+                      opened_at=at, blocking=blocking, assignee_id=assignee_id, ola=ola,
+                      due_at=due_at, updated_at=at)
+        handoff.next_escalation_at = handoff._next_step_at()
+        return handoff
 
     @property
     def is_final(self) -> bool:
@@ -251,35 +270,44 @@ class Handoff:
         self.updated_at = at
         self.next_escalation_at = self._next_step_at() if self.awaits_department else None
 
-    def due_steps(self, now: datetime) -> list[LadderStep]:
-        """The ladder steps that should have fired by ``now`` and have not."""
+    def due_steps(self, now: datetime) -> list[tuple[int, OlaStep]]:
+        """The ladder's steps (with their level: place on the ladder, from 1) that should have
+        fired by ``now`` and have not."""
         if not self.awaits_department or self.due_at is None or self.ola is None:
             return []
-        steps = []
-        for step in LadderStep:
-            if step.level > self.escalation_level and self.step_at(step) <= now:
-                steps.append(step)
-        return steps
+        return [(level, step) for level, step in enumerate(self.ola.steps, start=1)
+                if level > self.escalation_level and self.step_at(step) <= now]
 
-    def step_at(self, step: LadderStep) -> datetime:
+    def step_at(self, step: OlaStep) -> datetime:
+        """When ``step`` comes, in the business time of the handoff's OLA."""
         assert self.due_at is not None and self.ola is not None
-        if step is LadderStep.DEPARTMENT_LEAD:
+        if step.at_percent == DEADLINE_PERCENT:
             return self.due_at
-        return self.ola.business_calendar.add(self.due_at, self.ola.coordinator_after)
+        calendar = self.ola.business_calendar
+        if step.at_percent is not None:
+            return calendar.add(self.opened_at, self.ola.target * step.at_percent / 100)
+        assert step.after_deadline is not None
+        return calendar.add(self.due_at, step.after_deadline)
 
-    def climb(self, steps: list[LadderStep], at: datetime) -> None:
-        """Record that ``steps`` fired."""
-        self.escalation_level = max([self.escalation_level, *(s.level for s in steps)])
+    def climb(self, levels: list[int], at: datetime) -> None:
+        """Record that the steps of ``levels`` fired."""
+        self.escalation_level = max([self.escalation_level, *levels])
         self.updated_at = at
         self.next_escalation_at = self._next_step_at()
 
     def _next_step_at(self) -> datetime | None:
         if self.due_at is None or self.ola is None:
             return None
-        for step in LadderStep:
-            if step.level > self.escalation_level:
+        for level, step in enumerate(self.ola.steps, start=1):
+            if level > self.escalation_level:
                 return self.step_at(step)
         return None
+
+    def fired_step(self) -> OlaStep | None:
+        """The latest ladder step that fired, if any."""
+        if self.ola is None or not 1 <= self.escalation_level <= len(self.ola.steps):
+            return None
+        return self.ola.steps[self.escalation_level - 1]
 
     def time_left(self, now: datetime) -> timedelta | None:
         """Business time until the deadline; negative (business time past it) when overdue."""

@@ -44,11 +44,21 @@ class Notification:
     text: str
     created_at: datetime
     read_at: datetime | None = None
-    source_event_id: int | None = None
+    source_event_id: int | None = None  # of the latest event it says (folded notices)
+    # Several notices about one ticket folded into this one (domain/notice_folding.py):
+    # how many, whether one was a breach, when the latest came, and the fold it belongs to.
+    count: int = 1
+    breached: bool = False
+    updated_at: datetime | None = None  # None: as created
+    fold_key: str | None = None
 
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def last_at(self) -> datetime:
+        return self.updated_at or self.created_at
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class Notice:
     agent_ids: tuple[int, ...] = ()
     target: str | None = None
     target_agent_id: int | None = None
+    breach: bool = False  # an SLA target has run out: never folded out of sight
 
 
 _TARGETS = {"first_response": "first response", "next_response": "next response",
@@ -93,7 +104,14 @@ def notice_of(kind: str, ticket_id: int | None, data: Mapping[str, Any]) -> Noti
         tier = data.get("escalated_to_tier")
         if isinstance(tier, int):
             said += f"; it was escalated to tier {tier}"
-        return Notice(NoticeKind.SLA_STEP, bounded(said), agent_ids)
+        return Notice(NoticeKind.SLA_STEP, bounded(said), agent_ids, breach=breached)
+    percent = data.get("at_percent")
+    if kind == EventKind.HANDOFF_ESCALATED.value and data.get("warning") is True \
+            and isinstance(percent, int):
+        # a step of the ladder before the deadline: a warning, not an escalation
+        return Notice(NoticeKind.HANDOFF, bounded(
+            f"{percent} % of the time of handoff #{data.get('handoff_id')} on {where} "
+            "is used"), agent_ids)
     for event_kind, phrase in _HANDOFF_PHRASES.items():
         if kind == event_kind.value:
             return Notice(NoticeKind.HANDOFF, bounded(

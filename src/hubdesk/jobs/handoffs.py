@@ -1,6 +1,7 @@
-"""The handoffs' escalation ladders: overdue handoffs reach their department's lead, then the
-coordinators. Each tick runs on one worker (`Jobs.periodic`), and each step fires once even if
-two sweeps meet (`services/handoffs.py` `climb_ladders`)."""
+"""The handoffs' escalation ladders: each department's steps (by default the assignee warned
+at 75 % of the OLA's time, the lead told at the deadline, then the coordinators). Each tick
+runs on one worker (`Jobs.periodic`), and each step fires once even if two sweeps meet
+(`services/handoffs.py` `climb_ladders`)."""
 
 from __future__ import annotations
 

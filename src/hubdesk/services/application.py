@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
 from typing import Any
 
+from hubdesk.domain import notice_folding
 from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import ValidationFailed
@@ -126,6 +128,8 @@ class Dependencies:
     mail_sending: bool = False  # an outgoing mail server is set up: queued mail is sent
     # the console's breach forecast, kept a few seconds between refreshes
     console_forecast: sla_risk.ForecastMemo = field(default_factory=sla_risk.ForecastMemo)
+    # SLA notices about one ticket to one agent within it are folded into one
+    notice_fold_window: timedelta = notice_folding.DEFAULT_WINDOW
 
     @property
     def safety(self) -> SafetyPolicy:
@@ -985,4 +989,5 @@ class Application:
             self.deps.uows, self.deps.publisher, limit=limit,
             fan_out=[lambda uow, topic, payload: mail_outbound.queue_for_event(
                 uow, routing, topic, payload)] if routing.configured else [],
-            announcing=[queue_notifications])
+            announcing=[partial(queue_notifications,
+                                fold_window=self.deps.notice_fold_window)])

@@ -7,7 +7,7 @@ blocking handoff and solving the ticket can never interleave.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from hubdesk.domain.agents import Agent, Role
@@ -15,12 +15,12 @@ from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind, TicketEvent
+from hubdesk.domain.handoff_ladders import Notify, OlaStep, ladder_from_form
 from hubdesk.domain.handoffs import (
     MAX_NOTE_LENGTH,
     Handoff,
     HandoffNote,
     HandoffStatus,
-    LadderStep,
     Ola,
     SendBackCause,
     Side,
@@ -61,6 +61,10 @@ class OlaInput:
     calendar: dict[str, object] | None = None
     lead_id: int | None = None
     coordinator_after_minutes: int = 240
+    # The ladder's steps in their plain form (`domain/handoff_ladders.py`); None: the
+    # default ladder (the assignee at 75 %, the lead at the deadline, the coordinators
+    # coordinator_after_minutes later).
+    ladder: list[dict[str, object]] | None = None
 
 
 def open_handoff(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, new: NewHandoff, *,
@@ -239,9 +243,12 @@ def ola_of(data: OlaInput | None) -> Ola | None:
     """The OLA as given, validated as far as it can be without the store."""
     if data is None:
         return None
-    return Ola(target=timedelta(minutes=data.target_minutes),
-               calendar=_calendar(data.calendar), lead_id=data.lead_id,
-               coordinator_after=timedelta(minutes=data.coordinator_after_minutes))
+    target = timedelta(minutes=data.target_minutes)
+    ola = Ola(target=target, calendar=_calendar(data.calendar), lead_id=data.lead_id,
+              coordinator_after=timedelta(minutes=data.coordinator_after_minutes))
+    if data.ladder is None:
+        return ola
+    return replace(ola, ladder=ladder_from_form(data.ladder, target))
 
 
 def set_ola_on(uow: UnitOfWork, department_id: int, ola: Ola | None, at: datetime) -> None:
@@ -279,7 +286,7 @@ def get_ola(uows: UnitOfWorkFactory, actor: Agent, department_id: int) -> Ola | 
 def climb_ladders(uows: UnitOfWorkFactory, now: datetime, limit: int = 200) -> int:
     """Fire every ladder step due by ``now``; returns how many fired. Safe to run twice and on
     several workers at once: each handoff is re-read under its ticket's lock, and a step's
-    firing row has a primary key, so a step fires once."""
+    firing row has a primary key (handoff, level), so a step fires once."""
     with uows(write=False) as uow:
         due = uow.handoffs.due_for_escalation(now, limit)
     fired = 0
@@ -300,15 +307,16 @@ def _climb(uows: UnitOfWorkFactory, handoff_id: int, now: datetime) -> int:
         if not steps:
             return 0
         assert handoff.id is not None
-        for step in steps:
+        for level, step in steps:
             notify = _recipients(uow, handoff, step)
-            uow.handoffs.record_firing(handoff.id, step, {"agent_ids": notify}, now)
+            uow.handoffs.record_firing(handoff.id, level, step, {"agent_ids": notify}, now)
             ticket.record(Actor.system(), EventKind.HANDOFF_ESCALATED, now,
-                          data=handoff.event_data(step=step.value, level=step.level,
-                                                  notify_agent_ids=notify,
-                                                  due_at=handoff.due_at.isoformat()
-                                                  if handoff.due_at else None))
-        handoff.climb(steps, now)
+                          data=handoff.event_data(
+                              step=step.name, level=level, at_percent=step.at_percent,
+                              warning=step.is_warning,
+                              notify=[n.value for n in step.notify], notify_agent_ids=notify,
+                              due_at=handoff.due_at.isoformat() if handoff.due_at else None))
+        handoff.climb([level for level, _ in steps], now)
         uow.handoffs.save(handoff)
         uow.tickets.save(ticket)
         flush_events(uow, ticket)
@@ -316,12 +324,18 @@ def _climb(uows: UnitOfWorkFactory, handoff_id: int, now: datetime) -> int:
     return len(steps)
 
 
-def _recipients(uow: UnitOfWork, handoff: Handoff, step: LadderStep) -> list[int]:
-    if step is LadderStep.DEPARTMENT_LEAD:
-        lead = handoff.ola.lead_id if handoff.ola else None
-        return [lead] if lead is not None else []
-    return sorted(a.id for a in uow.agents.all()
-                  if a.id is not None and a.active and a.role is Role.COORDINATOR)
+def _recipients(uow: UnitOfWork, handoff: Handoff, step: OlaStep) -> list[int]:
+    """Whom ``step`` tells, each once (the notifications reach only the active ones)."""
+    found: list[int] = []
+    if Notify.ASSIGNEE in step.notify and handoff.assignee_id is not None:
+        found.append(handoff.assignee_id)
+    lead = handoff.ola.lead_id if handoff.ola else None
+    if Notify.DEPARTMENT_LEAD in step.notify and lead is not None:
+        found.append(lead)
+    if Notify.COORDINATORS in step.notify:
+        found += sorted(a.id for a in uow.agents.all()
+                        if a.id is not None and a.active and a.role is Role.COORDINATOR)
+    return list(dict.fromkeys(found))
 
 
 # --- the rule that a blocking handoff holds the ticket open ---------------------------------

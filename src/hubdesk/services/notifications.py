@@ -3,20 +3,24 @@
 `queue_notifications` runs for each committed event as the outbox relay hands it on, in the
 relay's own transaction (like the webhooks' and e-mail's fan-out; `services/outbox.py`): a bus
 after-commit handler could not write, the relay's transaction holding SQLite's one writer. A
-row is unique per agent and event, so an event relayed twice notifies nobody twice. Once the
-relay has committed, each new notification is announced on the live channel
-(`announcement`), which the console's stream (`web/live.py`) passes to that agent only.
+row is unique per agent and event, so an event relayed twice notifies nobody twice. SLA
+notices about one ticket are folded into one per agent within a window
+(`domain/notice_folding.py`): the ladders' history keeps every step, the console one line.
+Once the relay has committed, each new (or newly unread) notification is announced on the
+live channel (`announcement`), which the console's stream (`web/live.py`) passes to that
+agent only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, ValidationFailed
+from hubdesk.domain.notice_folding import DEFAULT_WINDOW, fold, folds
 from hubdesk.domain.notifications import (
     MAX_LISTED,
     Notice,
@@ -29,10 +33,12 @@ from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 LIVE_TOPIC = "live.notification"
 
 
-def queue_notifications(uow: UnitOfWork, topic: str,
-                        payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def queue_notifications(uow: UnitOfWork, topic: str, payload: dict[str, Any], *,
+                        fold_window: timedelta = DEFAULT_WINDOW,
+                        ) -> list[tuple[str, dict[str, Any]]]:
     """Store the notifications a committed event asks for, in ``uow``; returns what to
-    announce once that transaction commits (nothing for an event seen before).
+    announce once that transaction commits (nothing for an event seen before, nor for a
+    warning folded into a notice about the same ticket within ``fold_window``).
 
     Ticket events (``ticket.<kind>``) carry their details under ``data``; workforce events
     (``schedule.<what>``) are their own details and belong to no ticket."""
@@ -52,10 +58,34 @@ def queue_notifications(uow: UnitOfWork, topic: str,
         return []
     place = payload.get("place")
     agent_ids = _recipients(uow, notice, place if isinstance(place, dict) else {})
-    added = uow.notifications.add(
-        Notification(None, agent_id, ticket_id, notice.kind, notice.text, at,
-                     source_event_id=source) for agent_id in agent_ids)
-    return [announcement(n) for n in added]
+    made = [Notification(None, agent_id, ticket_id, notice.kind, notice.text, at,
+                         source_event_id=source, breached=notice.breach)
+            for agent_id in agent_ids]
+    if not folds(notice.kind, ticket_id):
+        return [announcement(n) for n in uow.notifications.add(made)]
+    told = (_fold_in(uow, n, fold_window) for n in made)
+    return [announcement(n) for n in told if n is not None]
+
+
+def _fold_in(uow: UnitOfWork, incoming: Notification,
+             window: timedelta) -> Notification | None:
+    """Add ``incoming``, or fold it into its agent's notice about the same ticket; returns
+    the notice to announce, if its agent should hear of it."""
+    assert incoming.ticket_id is not None
+    # Twice at most: a fold another relay started meanwhile is folded into on the second.
+    for _ in range(2):
+        previous = uow.notifications.latest_about(incoming.agent_id, incoming.ticket_id,
+                                                  incoming.kind)
+        folding = fold(previous, incoming, window)
+        if folding is None:
+            return None
+        if not folding.new:
+            uow.notifications.refold(folding.notification)
+            return folding.notification if folding.announce else None
+        added = uow.notifications.add([folding.notification])
+        if added:
+            return added[0]
+    return None
 
 
 def announcement(notification: Notification) -> tuple[str, dict[str, Any]]:

@@ -12,14 +12,15 @@ from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.customers import Customer, Identity, Organisation, SenderBlock
 from hubdesk.domain.escalation import TierStep
 from hubdesk.domain.events import EventKind, TicketEvent
+from hubdesk.domain.handoff_ladders import OlaStep
 from hubdesk.domain.handoff_report import StatusMove
-from hubdesk.domain.handoffs import Handoff, HandoffNote, HandoffStatus, LadderStep, Ola
+from hubdesk.domain.handoffs import Handoff, HandoffNote, HandoffStatus, Ola
 from hubdesk.domain.intake import Arrival
 from hubdesk.domain.macros import Macro
 from hubdesk.domain.mail import Inbound, Mailbox, OutboundMail, ParsedMail
 from hubdesk.domain.mail_templates import MailKind, MailTemplate
 from hubdesk.domain.messages import Attachment, Message
-from hubdesk.domain.notifications import Notification
+from hubdesk.domain.notifications import NoticeKind, Notification
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.rules import Rule
 from hubdesk.domain.schedules import (
@@ -182,8 +183,8 @@ class HandoffRepository(Protocol):
     def ticket_subjects(self, ticket_ids: Iterable[int]) -> dict[int, str]: ...
     def add_note(self, note: HandoffNote) -> int: ...
     def notes(self, handoff_ids: Iterable[int]) -> dict[int, list[HandoffNote]]: ...
-    def record_firing(self, handoff_id: int, step: LadderStep, notified: dict[str, Any],
-                      at: datetime) -> None:
+    def record_firing(self, handoff_id: int, level: int, step: OlaStep,
+                      notified: dict[str, Any], at: datetime) -> None:
         """A step fired twice surfaces as DuplicateKey from the unit of work."""
         ...
     def firings(self, handoff_id: int) -> list[tuple[int, str]]: ...
@@ -550,6 +551,9 @@ class NotificationRepository(Protocol):
     """Each agent's notices; one per agent and source event."""
 
     def add(self, notifications: Iterable[Notification]) -> list[Notification]: ...
+    def latest_about(self, agent_id: int, ticket_id: int,
+                     kind: NoticeKind) -> Notification | None: ...
+    def refold(self, notification: Notification) -> None: ...
     def for_agent(self, agent_id: int, *, unread_only: bool = False,
                   limit: int = 50) -> list[Notification]: ...
     def unread_count(self, agent_id: int) -> int: ...

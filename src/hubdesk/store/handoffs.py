@@ -10,13 +10,13 @@ from sqlalchemy import Connection, Row, case, delete, func, insert, select, upda
 
 from hubdesk.domain.escalation import SlaCause, TierStep
 from hubdesk.domain.events import EventKind
+from hubdesk.domain.handoff_ladders import OlaStep
 from hubdesk.domain.handoff_report import StatusMove
 from hubdesk.domain.handoffs import (
     AWAITING_DEPARTMENT,
     Handoff,
     HandoffNote,
     HandoffStatus,
-    LadderStep,
     Ola,
     SendBackCause,
 )
@@ -49,10 +49,14 @@ class SqlHandoffRepository:
             t.department_olas.c.department_id == department_id))
         if ola is not None:
             form = ola.to_dict()
+            # The ladder only when the department chose one: the default follows
+            # coordinator_after_minutes.
+            ladder = form["ladder"] if ola.ladder is not None else None
             self.db.execute(insert(t.department_olas).values(
                 department_id=department_id, target_minutes=form["target_minutes"],
                 coordinator_after_minutes=form["coordinator_after_minutes"],
-                calendar=form["calendar"], lead_id=ola.lead_id, updated_at=at))
+                calendar=form["calendar"], lead_id=ola.lead_id, ladder=ladder,
+                updated_at=at))
 
     # --- handoffs ------------------------------------------------------------------------
 
@@ -185,11 +189,12 @@ class SqlHandoffRepository:
                 HandoffNote(r.id, r.handoff_id, r.author_id, r.body, r.created_at))
         return found
 
-    def record_firing(self, handoff_id: int, step: LadderStep, notified: dict[str, Any],
-                      at: datetime) -> None:
-        """A second firing of the same step hits the primary key (DuplicateKey)."""
+    def record_firing(self, handoff_id: int, level: int, step: OlaStep,
+                      notified: dict[str, Any], at: datetime) -> None:
+        """A second firing of the same step (its level: its place on the handoff's own
+        ladder) hits the primary key (DuplicateKey)."""
         self.db.execute(insert(t.handoff_escalations).values(
-            handoff_id=handoff_id, level=step.level, step=step.value, notified=notified,
+            handoff_id=handoff_id, level=level, step=step.name, notified=notified,
             fired_at=at))
 
     def firings(self, handoff_id: int) -> list[tuple[int, str]]:
@@ -230,7 +235,8 @@ class SqlHandoffRepository:
 def _ola(row: Row[Any]) -> Ola:
     return Ola.from_dict({"target_minutes": row.target_minutes, "calendar": row.calendar,
                          "lead_id": row.lead_id,
-                         "coordinator_after_minutes": row.coordinator_after_minutes})
+                         "coordinator_after_minutes": row.coordinator_after_minutes,
+                         "ladder": row.ladder})
 
 
 def _values(h: Handoff) -> dict[str, Any]:

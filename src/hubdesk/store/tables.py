@@ -439,6 +439,9 @@ department_olas = Table(
     Column("coordinator_after_minutes", Integer, nullable=False),
     Column("calendar", JsonDocument, nullable=True),
     Column("lead_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    # The escalation ladder's steps (domain/handoff_ladders.py); null: the default ladder,
+    # its coordinator step coordinator_after_minutes past the deadline.
+    Column("ladder", JsonDocument, nullable=True),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
@@ -549,11 +552,22 @@ notifications = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("read_at", UtcDateTime, nullable=True),
     Column("source_event_id", Id, nullable=True),
+    # SLA notices about one ticket folded into one (domain/notice_folding.py): how many, whether
+    # one was a breach, when the latest came (the list's order), and the fold's key, which at
+    # most one notice of an agent has (migration 0028_notification_folding).
+    Column("count", Integer, nullable=False, server_default="1"),
+    Column("breached", Boolean, nullable=False, server_default=false()),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("fold_key", String(40), nullable=True),
     UniqueConstraint("agent_id", "source_event_id", "created_at",
                      name="uq_notifications_agent_source"),
-    # an agent's list, newest first, and the unread count
+    UniqueConstraint("agent_id", "fold_key", name="uq_notifications_agent_fold"),
+    # an agent's list, latest first, and the unread count
     Index("ix_notifications_agent", "agent_id", "id"),
+    Index("ix_notifications_agent_latest", "agent_id", "updated_at", "id"),
     Index("ix_notifications_agent_unread", "agent_id", "read_at"),
+    # an agent's latest notice about a ticket, which the next one may fold into
+    Index("ix_notifications_agent_ticket", "agent_id", "ticket_id", "id"),
 )
 
 saved_views = Table(

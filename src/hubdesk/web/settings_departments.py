@@ -1,5 +1,7 @@
 """The departments settings screen (administrators): each department with its OLA (target
-in business minutes, calendar, lead, when the coordinators hear of an overdue handoff),
+in business minutes, calendar, lead, its handoffs' escalation ladder: one step a line,
+``75%: assignee`` or ``+240: coordinators`` for business minutes past the deadline; blank:
+the default ladder, the coordinators told ``coordinator_after_minutes`` past the deadline),
 saved in one transaction through `services/departments.py`; what is refused is shown
 beside its field and nothing is saved. A department nothing refers to may be deleted, once
 confirmed."""
@@ -7,6 +9,7 @@ confirmed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent, Department
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.handoff_ladders import Notify, OlaStep
 from hubdesk.domain.handoffs import Ola
 from hubdesk.services.handoffs import OlaInput
 from hubdesk.web.render import render
@@ -26,7 +30,7 @@ from hubdesk.web.sla_forms import calendar_choices, calendar_key
 router = APIRouter(include_in_schema=False)
 
 FIELDS = ["name", "description", "email", "target_minutes", "calendar", "lead_id",
-          "coordinator_after_minutes"]
+          "coordinator_after_minutes", "ladder"]
 
 
 def department_fields(department: Department | None, ola: Ola | None) -> dict[str, str]:
@@ -41,8 +45,42 @@ def department_fields(department: Department | None, ola: Ola | None) -> dict[st
         fields.update(target_minutes=str(plain["target_minutes"]),
                       calendar=calendar_key(plain["calendar"]),
                       lead_id=str(plain["lead_id"] or ""),
-                      coordinator_after_minutes=str(plain["coordinator_after_minutes"]))
+                      coordinator_after_minutes=str(plain["coordinator_after_minutes"]),
+                      ladder=ladder_lines(ola.steps) if ola.ladder is not None else "")
     return fields
+
+
+def ladder_lines(steps: Iterable[OlaStep]) -> str:
+    """A ladder as the form's lines: ``75%: assignee``, ``+240: coordinators``."""
+    lines = []
+    for step in steps:
+        plain = step.to_dict()
+        when = (f"{plain['at_percent']}%" if "at_percent" in plain
+                else f"+{plain['after_deadline_minutes']}")
+        lines.append(f"{when}: {', '.join(plain['notify'])}")
+    return "\n".join(lines)
+
+
+def ladder_form(text: str) -> list[dict[str, Any]] | None:
+    """The ladder's lines as the API's plain form; None (the default ladder) when blank.
+    What is not a number is passed on as typed, for the domain to name the field."""
+    steps: list[dict[str, Any]] = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        when, _, who = line.partition(":")
+        when = when.strip()
+        notify = [n.strip() for n in who.replace(" ", ",").split(",") if n.strip()]
+        if when.startswith("+"):
+            minutes = when[1:].strip().removesuffix("min").removesuffix("m").strip()
+            steps.append({"after_deadline_minutes": _number(minutes), "notify": notify})
+        else:
+            steps.append({"at_percent": _number(when.rstrip("%").strip()), "notify": notify})
+    return steps or None
+
+
+def _number(text: str) -> int | str:
+    return int(text) if text.isdigit() and len(text) <= 9 else text
 
 
 def ola_input(form: FormData) -> OlaInput | None:
@@ -58,7 +96,8 @@ def ola_input(form: FormData) -> OlaInput | None:
                                {"calendar": "not a calendar"}) from None
     after = _whole(form, "coordinator_after_minutes")
     return OlaInput(target_minutes=target, calendar=plain, lead_id=_whole(form, "lead_id"),
-                    **({"coordinator_after_minutes": after} if after is not None else {}))
+                    coordinator_after_minutes=240 if after is None else after,
+                    ladder=ladder_form(str(form.get("ladder") or "")))
 
 
 def _whole(form: FormData, name: str) -> int | None:
@@ -89,7 +128,7 @@ async def _page(request: Request, agent: Agent, department_id: int | None = None
                   calendars=calendar_choices(screen.calendars, fields["calendar"]),
                   calendar_names={calendar_key(n.calendar.to_dict()): n.name
                                   for n in screen.calendars},
-                  calendar_key=calendar_key,
+                  calendar_key=calendar_key, notify_choices=[n.value for n in Notify],
                   errors=place_errors(error, FIELDS) if error else {})
 
 

@@ -15,6 +15,7 @@ from hubdesk.api.handoff_schemas import (
     HandoffNoteIn,
     HandoffReportOut,
     HandoffTransitionIn,
+    OlaIn,
     OlaOut,
     TierDeescalationIn,
     TierEscalationIn,
@@ -23,7 +24,7 @@ from hubdesk.api.responses import model_response
 from hubdesk.api.schemas import TicketOut, problem_responses
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.handoffs import HandoffStatus
-from hubdesk.services.handoffs import NewHandoff
+from hubdesk.services.handoffs import NewHandoff, OlaInput
 
 router = APIRouter(prefix="/api/v1", tags=["handoffs"],
                    responses=problem_responses(400, 401, 403, 404, 409, 422))
@@ -113,6 +114,24 @@ def get_ola(department_id: PathId, app: AppDep, agent: AgentDep) -> OlaOut:
     if ola is None:
         raise NotFound(f"department {department_id} has no OLA: its handoffs have no deadline")
     return OlaOut.of(department_id, ola)
+
+
+@router.put("/departments/{department_id}/ola", response_model=OlaOut)
+def set_ola(department_id: PathId, body: OlaIn, app: AppDep, agent: AgentDep) -> OlaOut:
+    """Set the department's OLA: its deadline, calendar, lead and escalation ladder
+    (administrators). Open handoffs keep the deadline and ladder they were opened with."""
+    ola = app.handoffs.set_ola(agent, department_id, OlaInput(
+        target_minutes=body.target_minutes, calendar=body.calendar, lead_id=body.lead_id,
+        coordinator_after_minutes=body.coordinator_after_minutes, ladder=body.ladder))
+    assert ola is not None
+    return OlaOut.of(department_id, ola)
+
+
+@router.delete("/departments/{department_id}/ola", status_code=204)
+def remove_ola(department_id: PathId, app: AppDep, agent: AgentDep) -> Response:
+    """Remove the department's OLA: new handoffs have no deadline; open ones keep theirs."""
+    app.handoffs.set_ola(agent, department_id, None)
+    return Response(status_code=204)
 
 
 # RFC 3339 date-times with an offset; parsed here so that a bare number is not taken for a

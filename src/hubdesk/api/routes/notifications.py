@@ -1,5 +1,5 @@
 """/api/v1/notifications: the caller's own notices (SLA warnings, rules' notices, handoff
-answers, changes to their schedule), newest first, and marking them read."""
+answers, changes to their schedule), latest first, and marking them read."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ class NotificationOut(BaseModel):
     kind: str = Field(description="sla_step, rule, handoff or schedule")
     text: str
     created_at: datetime
+    updated_at: datetime = Field(description="when the latest notice folded into it came "
+                                             "(the list's order); created_at if none was")
+    count: int = Field(description="how many notices it folds: SLA notices about one ticket "
+                                   "within a window are one")
     read_at: datetime | None
 
     @classmethod
@@ -30,7 +34,8 @@ class NotificationOut(BaseModel):
         assert notification.id is not None
         return cls(id=notification.id, ticket_id=notification.ticket_id,
                    kind=notification.kind.value, text=notification.text,
-                   created_at=notification.created_at, read_at=notification.read_at)
+                   created_at=notification.created_at, updated_at=notification.last_at,
+                   count=notification.count, read_at=notification.read_at)
 
 
 class NotificationsOut(BaseModel):
