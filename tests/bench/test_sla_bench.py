@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hubdesk.bench import sla
+from hubdesk.bench.cli import _emit
 from tests.bench.test_runs import bench_postgres  # noqa: F401 - a fixture
+
+# What the issue asks the JSON to hold, with the type each must have.
+REQUIRED = {"calendar_add_per_s": int, "open_tickets": int, "sweep_seconds": float,
+            "due_found": int, "prediction_precision": float, "prediction_recall": float}
 
 
 @pytest.mark.usefixtures("bench_postgres")
-def test_the_sla_bench_reports_the_sweep_and_the_forecasts() -> None:
+def test_the_sla_bench_reports_the_sweep_and_the_forecasts(capsys) -> None:
     result = sla.run(tickets=3000, limit=1000)
+    _emit(result)  # as `hubdesk bench sla` prints it
+    printed = json.loads(capsys.readouterr().out)
+    missing = sorted(set(REQUIRED) - set(printed))
+    assert missing == [], f"the bench's JSON lacks {missing}"
+    for key, kind in REQUIRED.items():
+        value = printed[key]
+        # a whole number is a valid JSON number where a fraction is asked for, never a bool
+        assert isinstance(value, kind if kind is int else (int, float)), (key, value)
+        assert not isinstance(value, bool), key
+    assert 0 <= printed["sweep_seconds"] < 60
+    assert printed["due_found"] <= printed["open_tickets"]
     assert result["calendar_add_per_s"] > 0 and result["open_tickets"] == 3000
     assert result["due_found"] == result["due_in_database"] > 0
     assert result["index_scan"]

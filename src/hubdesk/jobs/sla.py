@@ -1,4 +1,6 @@
-"""The SLA sweep as a periodic job: every minute, fire the warning steps and breaches due."""
+"""The SLA jobs: every minute, fire the warning steps and breaches due, and go on matching
+again the open tickets a large change of policies, calendars or customers left to the
+background (`services/sla_rematch.py`)."""
 
 from __future__ import annotations
 
@@ -20,5 +22,16 @@ def sweep_clocks(hub: Hub, tick_at: datetime) -> None:
         "breaches": result.breaches, "tick_at": tick_at.isoformat()}})
 
 
+def rematch_tickets(hub: Hub, tick_at: datetime) -> None:
+    # A tick still walking when the next begins on another worker is safe: the two take
+    # turns on the run's row and each goes on from where the other left off.
+    progress = hub.app.sla.rematch_pending()
+    if progress.batches:
+        log.info("matched tickets again to their SLA policy", extra={"fields": {
+            "tickets": progress.tickets, "changed": progress.changed,
+            "runs_finished": progress.runs_finished, "tick_at": tick_at.isoformat()}})
+
+
 def register(jobs: Jobs) -> None:
     jobs.periodic("sla-sweep", every=1, fn=sweep_clocks)
+    jobs.periodic("sla-rematch", every=1, fn=rematch_tickets)

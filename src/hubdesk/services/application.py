@@ -65,6 +65,7 @@ from hubdesk.services import (
     settings_screens,
     sla_admin,
     sla_reads,
+    sla_rematch,
     sla_risk,
     sla_sweep,
     tickets,
@@ -524,6 +525,11 @@ class SlaUseCases(_UseCases):
 
     def update_calendar(self, actor: Agent, calendar_id: int, named: NamedCalendar, *,
                         now: datetime | None = None) -> NamedCalendar:
+        return self.replace_calendar(actor, calendar_id, named, now=now).calendar
+
+    def replace_calendar(self, actor: Agent, calendar_id: int, named: NamedCalendar, *,
+                         now: datetime | None = None) -> sla_admin.CalendarSaved:
+        """The calendar saved, and what that did to the open tickets whose clocks run on it."""
         return sla_admin.update_calendar(self._uows, actor, calendar_id, named,
                                          now=self._now(now))
 
@@ -542,15 +548,27 @@ class SlaUseCases(_UseCases):
 
     def create_policy(self, actor: Agent, form: dict[str, Any], *,
                       now: datetime | None = None) -> SlaPolicy:
-        return sla_admin.create_policy(self._uows, actor, form, now=self._now(now))
+        return self.save_policy(actor, None, form, now=now).policy
 
     def update_policy(self, actor: Agent, policy_id: int, form: dict[str, Any], *,
                       now: datetime | None = None) -> SlaPolicy:
+        return self.save_policy(actor, policy_id, form, now=now).policy
+
+    def save_policy(self, actor: Agent, policy_id: int | None, form: dict[str, Any], *,
+                    now: datetime | None = None) -> sla_admin.PolicySaved:
+        """Create (``policy_id`` None) or replace a policy; the answer says how many open
+        tickets were matched again, or are being matched again in the background."""
+        if policy_id is None:
+            return sla_admin.create_policy(self._uows, actor, form, now=self._now(now))
         return sla_admin.update_policy(self._uows, actor, policy_id, form, now=self._now(now))
 
     def delete_policy(self, actor: Agent, policy_id: int, *,
-                      now: datetime | None = None) -> None:
-        sla_admin.delete_policy(self._uows, actor, policy_id, now=self._now(now))
+                      now: datetime | None = None) -> sla_rematch.Rematch:
+        return sla_admin.delete_policy(self._uows, actor, policy_id, now=self._now(now))
+
+    def rematch_pending(self, *, now: datetime | None = None) -> sla_rematch.RematchProgress:
+        """Walk the re-matchings of open tickets left to the background (the job's work)."""
+        return sla_rematch.rematch_pending(self._uows, self._now(now))
 
     def ticket_clocks(self, actor: Agent, ticket_id: int, *, now: datetime | None = None
                       ) -> tuple[list[sla_reads.ClockView], list[sla_reads.ClockHistoryEntry]]:

@@ -27,8 +27,10 @@ from hubdesk.domain.permissions import (
     check_directory_read,
     check_directory_write,
 )
+from hubdesk.domain.sla.ticket_rules import CUSTOMER_MATCHED_FIELDS
 from hubdesk.services.auth import hash_password
 from hubdesk.services.ports import DuplicateKey, UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.sla_rematch import rematch_customer
 
 
 @dataclass(frozen=True)
@@ -106,10 +108,14 @@ def update_customer(uows: UnitOfWorkFactory, actor: Agent, customer_id: int,
             _check_identities_free(uow, customer.identities, customer_id)
         if "organisation_id" in fields:
             _check_organisation(uow, data.organisation_id)
+        matched_before = [getattr(customer, name) for name in CUSTOMER_MATCHED_FIELDS]
         for name in ("organisation_id", "tier", "language", "notes", "custom_fields"):
             if name in fields:
                 setattr(customer, name, getattr(data, name))
-        uow.customers.save(customer, utcnow())
+        at = utcnow()
+        uow.customers.save(customer, at)
+        if matched_before != [getattr(customer, name) for name in CUSTOMER_MATCHED_FIELDS]:
+            rematch_customer(uow, customer_id, at)  # SLA policies read them
         uow.commit()
     return customer
 

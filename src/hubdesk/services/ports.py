@@ -32,6 +32,7 @@ from hubdesk.domain.schedules import (
 )
 from hubdesk.domain.sla.clocks import ClockEntry, SlaClock
 from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
+from hubdesk.domain.sla.ticket_rules import RematchRun, RematchScope
 from hubdesk.domain.throttling import FailureCount
 from hubdesk.domain.tickets import Status, Ticket
 from hubdesk.domain.triage import SimilarTicket, TriageResult
@@ -225,6 +226,17 @@ class SlaRepository(Protocol):
     def record_firing(self, clock_id: int, cycle: int, at_percent: int, at: datetime) -> bool:
         """Claim one ladder step of one clock cycle; False when it was fired already."""
         ...
+    def rematch_candidates(self, scope: RematchScope, after_id: int, limit: int
+                           ) -> list[int]: ...
+    def count_rematch_candidates(self, scope: RematchScope) -> int: ...
+    def add_rematch_run(self, run: RematchRun) -> int: ...
+    def next_rematch_run(self) -> RematchRun | None:
+        """The oldest unfinished run, locked for this transaction."""
+        ...
+    def advance_rematch_run(self, run_id: int, after_id: int, done: int, changed: int,
+                            finished_at: datetime | None) -> None: ...
+    def rematch_runs(self, *, unfinished: bool = False, limit: int = 20
+                     ) -> list[RematchRun]: ...
 
 
 class Publisher(Protocol):

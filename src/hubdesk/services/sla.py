@@ -28,6 +28,7 @@ from hubdesk.domain.sla import (
     TicketFacts,
     match_policy,
 )
+from hubdesk.domain.sla.ticket_rules import CalendarOf
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.messagebus import EventContext, MessageBus
 from hubdesk.services.ports import HandledChange, UnitOfWork
@@ -155,7 +156,7 @@ def register(bus: MessageBus) -> None:
 
 
 def recompute_tickets(uow: UnitOfWork, setup: SlaSetup, ticket_ids: list[int], at: datetime,
-                      before: SlaSetup) -> int:
+                      before: CalendarOf) -> int:
     """Match each ticket again under ``setup`` (after a policy or calendar change); each
     clock's time so far is measured on the calendar it ran on (``before``). Returns how many
     tickets' clocks changed."""
@@ -165,7 +166,7 @@ def recompute_tickets(uow: UnitOfWork, setup: SlaSetup, ticket_ids: list[int], a
         if ticket is None:
             continue
         rules = setup.rules(uow, ticket, uow.sla.clocks(ticket_id))
-        rules.rematch(at, before=before.calendar_of)
+        rules.rematch(at, before=before)
         if any(c.id is None or c.new_entries for c in rules.clocks.values()):
             changed += 1
         save(uow, ticket_id, rules)

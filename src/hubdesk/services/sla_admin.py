@@ -1,13 +1,17 @@
 """Managing SLA policies and business calendars: one transaction each, for managers and
-administrators. A change to a policy or calendar that tickets' clocks run on is applied to
-those clocks in the same transaction (time used so far is kept), so nothing is stored
-half-way: a refused change leaves the old policy and every clock as they were."""
+administrators. A change that may move open tickets to another policy (a policy created,
+edited, moved in the order, deactivated or deleted) or change their deadlines (a calendar
+replaced) matches those tickets again, keeping the time they have used
+(`services/sla_rematch.py`: in the change's own transaction, or for very many tickets
+through a background job the change records). Nothing is stored half-way: a refused change
+leaves the old policy and every clock as they were. Each change answers what it did to open
+tickets (`Rematch`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,10 +22,24 @@ from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.permissions import check_sla_admin
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.policies import check_ever_open
+from hubdesk.domain.sla.ticket_rules import RematchScope, policy_change_scope
 from hubdesk.services.ports import DuplicateKey, UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.sla import SlaSetup, recompute_tickets
+from hubdesk.services.sla import SlaSetup
+from hubdesk.services.sla_rematch import Rematch, rematch
 
 MAX_ICAL_CHARACTERS = 1_000_000
+
+
+@dataclass(frozen=True)
+class PolicySaved:
+    policy: SlaPolicy
+    rematch: Rematch
+
+
+@dataclass(frozen=True)
+class CalendarSaved:
+    calendar: NamedCalendar
+    rematch: Rematch
 
 
 @contextmanager
@@ -75,7 +93,7 @@ def create_calendar(uows: UnitOfWorkFactory, actor: Agent, named: NamedCalendar,
 
 
 def update_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int,
-                    named: NamedCalendar, *, now: datetime | None = None) -> NamedCalendar:
+                    named: NamedCalendar, *, now: datetime | None = None) -> CalendarSaved:
     """Replace a calendar; the live clocks of every policy on it go on under the new hours
     from now, keeping the business time they had used."""
     check_sla_admin(actor)
@@ -85,11 +103,12 @@ def update_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int,
         _calendar(uow, calendar_id)
         before = SlaSetup.load(uow)
         uow.sla.save_calendar(changed, at)
-        policy_ids = [p.id for p in before.policies
-                      if p.calendar_id == calendar_id and p.id is not None]
-        _recompute(uow, policy_ids, at, before)
+        policy_ids = frozenset(p.id for p in before.policies
+                               if p.calendar_id == calendar_id and p.id is not None)
+        done = rematch(uow, RematchScope(policy_ids), at, before,
+                       f"SLA calendar {named.name!r} replaced")
         uow.commit()
-    return changed
+    return CalendarSaved(changed, done)
 
 
 def delete_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int) -> None:
@@ -117,52 +136,54 @@ def get_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int) -> SlaPoli
 
 
 def create_policy(uows: UnitOfWorkFactory, actor: Agent, form: Mapping[str, Any], *,
-                  now: datetime | None = None) -> SlaPolicy:
-    """A new policy governs tickets from their next change of what it matches on, and every
-    new ticket."""
+                  now: datetime | None = None) -> PolicySaved:
+    """A new policy governs every new ticket it is the first to match, and the open tickets
+    it now is the first to match, from now on (their clocks keep the time used)."""
     check_sla_admin(actor)
+    at = now or utcnow()
     policy = replace(SlaPolicy.from_dict(form), saved_by_id=actor.id)
     with _unique("policy", policy.name), uows() as uow:
         _check_calendar_exists(uow, policy)
-        policy_id = uow.sla.add_policy(policy, now or utcnow())
+        before = SlaSetup.load(uow)
+        policy = replace(policy, id=uow.sla.add_policy(policy, at))
+        done = rematch(uow, policy_change_scope(None, policy), at, before,
+                       f"SLA policy {policy.name!r} created")
         uow.commit()
-    return replace(policy, id=policy_id)
+    return PolicySaved(policy, done)
 
 
 def update_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
-                  form: Mapping[str, Any], *, now: datetime | None = None) -> SlaPolicy:
-    """Replace a policy; tickets whose clocks run under it are matched again and go on under
-    the new targets, ladder and calendar from now, keeping the business time used."""
+                  form: Mapping[str, Any], *, now: datetime | None = None) -> PolicySaved:
+    """Replace a policy (its conditions, order, targets, ladder, calendar, or whether it is
+    active); the open tickets it governed or now may govern are matched again and go on under
+    the policy that governs them now, keeping the business time used."""
     check_sla_admin(actor)
     at = now or utcnow()
     policy = replace(SlaPolicy.from_dict(form, policy_id=policy_id), saved_by_id=actor.id)
     with _unique("policy", policy.name), uows() as uow:
-        _policy(uow, policy_id)
+        old = _policy(uow, policy_id)
         _check_calendar_exists(uow, policy)
         before = SlaSetup.load(uow)
         uow.sla.save_policy(policy, at)
-        _recompute(uow, [policy_id], at, before)
+        done = rematch(uow, policy_change_scope(old, policy), at, before,
+                       f"SLA policy {policy.name!r} saved")
         uow.commit()
-    return policy
+    return PolicySaved(policy, done)
 
 
 def delete_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int, *,
-                  now: datetime | None = None) -> None:
+                  now: datetime | None = None) -> Rematch:
     """Remove a policy; its tickets are matched again (another policy, or clocks stopped)."""
     check_sla_admin(actor)
     at = now or utcnow()
     with uows() as uow:
-        _policy(uow, policy_id)
+        old = _policy(uow, policy_id)
         before = SlaSetup.load(uow)
         uow.sla.delete_policy(policy_id)
-        _recompute(uow, [policy_id], at, before)
+        done = rematch(uow, policy_change_scope(old, None), at, before,
+                       f"SLA policy {old.name!r} deleted")
         uow.commit()
-
-
-def _recompute(uow: UnitOfWork, policy_ids: list[int], at: datetime, before: SlaSetup) -> None:
-    if policy_ids:
-        recompute_tickets(uow, SlaSetup.load(uow), uow.sla.tickets_with_live_clocks(policy_ids),
-                          at, before)
+    return done
 
 
 def _check_calendar_exists(uow: UnitOfWork, policy: SlaPolicy) -> None:

@@ -22,6 +22,7 @@ from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
 from hubdesk.services.ports import DuplicateKey
 from hubdesk.store import tables as t
 from hubdesk.store.settings import SqlSettings
+from hubdesk.store.sla_rematch import SlaRematchQueries
 from hubdesk.store.types import among
 
 _US = timedelta(microseconds=1)
@@ -31,7 +32,7 @@ _LIVE = [status.value for status in LIVE]
 ANSWER_TARGETS = (SlaTarget.FIRST_RESPONSE.value, SlaTarget.NEXT_RESPONSE.value)
 
 
-class SqlSlaRepository:
+class SqlSlaRepository(SlaRematchQueries):
     def __init__(self, db: Connection, settings: SqlSettings | None = None) -> None:
         self.db = db
         self._settings = settings

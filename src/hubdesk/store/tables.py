@@ -427,6 +427,24 @@ sla_step_firings = Table(
                      name="uq_sla_step_firings_clock_id_cycle_at_percent"),
 )
 
+# A re-matching of open tickets too many for the change's own transaction (policies,
+# calendars, a customer's tier or organisation): walked in ticket id order by a background
+# job, ``after_ticket_id`` the last ticket done; ``before`` the calendar forms clocks ran on.
+sla_rematch_runs = Table(
+    "sla_rematch_runs", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("reason", String(300), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("scope", JsonDocument, nullable=False),
+    Column("before", JsonDocument, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("after_ticket_id", Id, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Index("ix_sla_rematch_runs_finished_at", "finished_at", "id"),
+)
+
 # --- Department handoffs and tiered escalation (domain/handoffs.py, domain/escalation.py) ---
 
 # A department's operational-level agreement: its target in business time, on its calendar

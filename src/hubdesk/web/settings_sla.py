@@ -118,13 +118,15 @@ async def _save_calendar(request: Request, form: FormData, agent: Agent,
         named = calendar_from_input(form.get("name"), calendar_plain_form(form), ical)
         if calendar_id is None:
             saved = await run_in_threadpool(sla.create_calendar, agent, named)
+            told = ""
         else:
-            saved = await run_in_threadpool(sla.update_calendar, agent, calendar_id, named)
+            replaced = await run_in_threadpool(sla.replace_calendar, agent, calendar_id, named)
+            saved, told = replaced.calendar, f" {replaced.rematch.describe()}"
     except DomainError as error:
         if isinstance(error, NotFound):
             calendar_id = None
         return await _calendars(request, agent, calendar_id, error=error, form=form)
-    flash(request, "ok", f"Calendar “{saved.name}” saved.")
+    flash(request, "ok", f"Calendar “{saved.name}” saved.{told}")
     return RedirectResponse("/settings/calendars", status_code=303)
 
 
@@ -170,15 +172,13 @@ async def _save_policy(request: Request, form: FormData, agent: Agent,
     sla = app_of(request).sla
     plain = policy_plain_form(form)
     try:
-        if policy_id is None:
-            saved = await run_in_threadpool(sla.create_policy, agent, plain)
-        else:
-            saved = await run_in_threadpool(sla.update_policy, agent, policy_id, plain)
+        saved = await run_in_threadpool(sla.save_policy, agent, policy_id, plain)
     except DomainError as error:
         if isinstance(error, NotFound):
             policy_id = None
         return await _policies(request, agent, policy_id, error=error, form=form)
-    flash(request, "ok", f"SLA policy “{saved.name}” saved.")
+    flash(request, "ok", f"SLA policy “{saved.policy.name}” saved. "
+                         f"{saved.rematch.describe()}")
     return RedirectResponse("/settings/sla", status_code=303)
 
 
@@ -186,4 +186,5 @@ async def _save_policy(request: Request, form: FormData, agent: Agent,
 async def delete_policy(request: Request, policy_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).sla.delete_policy, agent, policy_id),
-                     done="SLA policy removed.", to="/settings/sla")
+                     done=lambda rematch: f"SLA policy removed. {rematch.describe()}",
+                     to="/settings/sla")

@@ -20,6 +20,7 @@ from hubdesk.domain.sla.policies import MAX_TARGET_MINUTES
 from hubdesk.domain.tickets import Channel, Priority
 from hubdesk.services.sla_admin import MAX_ICAL_CHARACTERS, calendar_from_input
 from hubdesk.services.sla_reads import ClockHistoryEntry, ClockView
+from hubdesk.services.sla_rematch import Rematch
 from hubdesk.services.sla_risk import DEFAULT_THRESHOLD
 
 router = APIRouter(prefix="/api/v1", tags=["sla"],
@@ -303,10 +304,14 @@ def get_calendar(calendar_id: PathId, app: AppDep, agent: AgentDep) -> CalendarO
 
 
 @router.put("/sla/calendars/{calendar_id}", response_model=CalendarOut)
-def replace_calendar(calendar_id: PathId, body: CalendarIn, app: AppDep,
-                     agent: AgentDep) -> CalendarOut:
-    """Clocks running on this calendar go on under the new hours from now."""
-    return CalendarOut.of(app.sla.update_calendar(agent, calendar_id, _named(body)))
+def replace_calendar(calendar_id: PathId, body: CalendarIn, app: AppDep, agent: AgentDep,
+                     response: Response) -> CalendarOut:
+    """Clocks running on this calendar go on under the new hours from now; the headers say
+    how many open tickets were matched again (`Hubdesk-Tickets-Rematched`) or are being
+    matched again in the background (`Hubdesk-Tickets-Rematching`)."""
+    saved = app.sla.replace_calendar(agent, calendar_id, _named(body))
+    _tell_rematch(response, saved.rematch)
+    return CalendarOut.of(saved.calendar)
 
 
 @router.delete("/sla/calendars/{calendar_id}", status_code=204, response_class=Response)
@@ -322,8 +327,13 @@ def list_policies(app: AppDep, agent: AgentDep) -> list[PolicyOut]:
 
 
 @router.post("/sla/policies", status_code=201, response_model=PolicyOut)
-def create_policy(body: PolicyIn, app: AppDep, agent: AgentDep) -> PolicyOut:
-    return PolicyOut.of(app.sla.create_policy(agent, body.form()))
+def create_policy(body: PolicyIn, app: AppDep, agent: AgentDep,
+                  response: Response) -> PolicyOut:
+    """Open tickets the new policy is now the first to match go on under it; the headers
+    say how many (as on a replacement)."""
+    saved = app.sla.save_policy(agent, None, body.form())
+    _tell_rematch(response, saved.rematch)
+    return PolicyOut.of(saved.policy)
 
 
 @router.get("/sla/policies/{policy_id}", response_model=PolicyOut)
@@ -332,17 +342,27 @@ def get_policy(policy_id: PathId, app: AppDep, agent: AgentDep) -> PolicyOut:
 
 
 @router.put("/sla/policies/{policy_id}", response_model=PolicyOut)
-def replace_policy(policy_id: PathId, body: PolicyIn, app: AppDep,
-                   agent: AgentDep) -> PolicyOut:
-    """Tickets whose clocks run under this policy go on under the new one from now, keeping
-    the business time they have used."""
-    return PolicyOut.of(app.sla.update_policy(agent, policy_id, body.form()))
+def replace_policy(policy_id: PathId, body: PolicyIn, app: AppDep, agent: AgentDep,
+                   response: Response) -> PolicyOut:
+    """Open tickets this policy governed or now may govern are matched again and go on
+    under the policy that governs them from now, keeping the business time they have used;
+    the headers say how many were (`Hubdesk-Tickets-Rematched`) or are being matched again
+    in the background (`Hubdesk-Tickets-Rematching`)."""
+    saved = app.sla.save_policy(agent, policy_id, body.form())
+    _tell_rematch(response, saved.rematch)
+    return PolicyOut.of(saved.policy)
 
 
 @router.delete("/sla/policies/{policy_id}", status_code=204, response_class=Response)
 def delete_policy(policy_id: PathId, app: AppDep, agent: AgentDep) -> Response:
-    app.sla.delete_policy(agent, policy_id)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    _tell_rematch(response, app.sla.delete_policy(agent, policy_id))
+    return response
+
+
+def _tell_rematch(response: Response, rematch: Rematch) -> None:
+    response.headers["Hubdesk-Tickets-Rematched"] = str(rematch.tickets)
+    response.headers["Hubdesk-Tickets-Rematching"] = str(rematch.queued)
 
 
 @router.get("/sla/at-risk", response_model=RiskReportOut)

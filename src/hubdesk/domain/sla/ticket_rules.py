@@ -8,16 +8,19 @@
 - A status the policy pauses on pauses the live clocks; leaving it resumes them.
 - Solving meets the resolution clock and stops the response clocks; reopening resumes the
   resolution clock with the time it had used; closing or merging away stops everything.
-- A change of priority, category, team (anything a policy is matched on) is matched again:
-  clocks keep the business time used so far and go on under the new policy's goal and
-  calendar; a target the new policy does not set is stopped.
+- A change of priority, category, team, channel or requester (anything a policy is matched
+  on) is matched again: clocks keep the business time used so far and go on under the new
+  policy's goal and calendar; a target the new policy does not set is stopped. A change of
+  the policies themselves, or of a requester's tier or organisation, matches again the open
+  tickets it may move (`RematchScope`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.events import EventKind, TicketEvent
@@ -25,8 +28,11 @@ from hubdesk.domain.sla.clocks import ClockStatus, SlaClock
 from hubdesk.domain.sla.policies import LadderStep, SlaPolicy, SlaTarget
 from hubdesk.domain.tickets import Status, Ticket
 
-# Fields a policy's conditions read: a change to one of them matches the ticket again.
-MATCHED_FIELDS = frozenset({"priority", "category", "team_id", "channel"})
+# Fields a policy's conditions read: a change to one of them matches the ticket again. The
+# requester brings their tier and organisation (a merge of customers moves tickets).
+MATCHED_FIELDS = frozenset({"priority", "category", "team_id", "channel", "requester_id"})
+# A customer's fields a policy's conditions read: saving one matches their open tickets again.
+CUSTOMER_MATCHED_FIELDS = frozenset({"tier", "organisation_id"})
 _RESPONSES = (SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE)
 _STARTED_ON_CREATION = (SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION)
 
@@ -44,6 +50,72 @@ class Governing:
 
 
 CalendarOf = Callable[[int | None], BusinessCalendar]  # the calendar of a clock's policy
+
+
+@dataclass(frozen=True)
+class RematchScope:
+    """The open tickets whose governing policy a change may have moved: those with a live
+    clock under one of ``policy_ids``, and those meeting one of ``conditions`` (a policy's
+    conditions; an empty one meets every ticket), all limited to ``customer_id``'s tickets
+    when it is given. Matching a ticket again that the change did not move changes nothing,
+    so a scope may be wider than the tickets moved, never narrower."""
+
+    policy_ids: frozenset[int] = frozenset()
+    conditions: tuple[Mapping[str, frozenset[Any]], ...] = ()
+    customer_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.policy_ids and not self.conditions
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy_ids": sorted(self.policy_ids),
+                "conditions": [{key: sorted(values, key=str) for key, values in c.items()}
+                               for c in self.conditions],
+                "customer_id": self.customer_id}
+
+    @classmethod
+    def from_dict(cls, form: Mapping[str, Any]) -> RematchScope:
+        return cls(frozenset(form.get("policy_ids", ())),
+                   tuple({key: frozenset(values) for key, values in c.items()}
+                         for c in form.get("conditions", ())),
+                   form.get("customer_id"))
+
+
+@dataclass(frozen=True)
+class RematchRun:
+    """A re-matching too large for the change's own transaction, walked in ticket id order:
+    ``after_ticket_id`` is the last ticket done, ``before`` the calendar form each policy's
+    clocks ran on until ``at`` (by policy id), so the time they used is measured on it."""
+
+    id: int | None
+    reason: str
+    at: datetime
+    scope: RematchScope
+    before: Mapping[int, Mapping[str, Any]]
+    total: int
+    after_ticket_id: int = 0
+    done: int = 0
+    changed: int = 0
+    finished_at: datetime | None = None
+
+
+def policy_change_scope(before: SlaPolicy | None, after: SlaPolicy | None) -> RematchScope:
+    """The tickets a policy's creation (``before`` None), edit, move in the order,
+    deactivation or deletion (``after`` None) may move: those it governed (their clocks run
+    under it) and those its conditions, old or new, select, which it may now take from
+    another policy, or from none."""
+    policy_ids = frozenset(p.id for p in (before, after) if p is not None and p.id is not None)
+    conditions = []
+    for policy in (before, after):
+        if policy is not None and policy.active and policy.conditions not in conditions:
+            conditions.append(policy.conditions)
+    return RematchScope(policy_ids, tuple(conditions))
+
+
+def customer_scope(customer_id: int) -> RematchScope:
+    """Every open ticket of a customer whose tier or organisation changed."""
+    return RematchScope(conditions=({},), customer_id=customer_id)
 
 
 @dataclass

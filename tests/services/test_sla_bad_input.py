@@ -1,0 +1,93 @@
+"""A bad calendar or policy sent to replace one that running clocks use is refused naming the
+field, on both databases, and the clocks (deadlines, history) are exactly as they were."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from hubdesk.domain.agents import Role
+from hubdesk.server import create_app
+from hubdesk.store import tables as t
+from tests import factories
+
+OFFICE = {"timezone": "Europe/Berlin",
+          "hours": {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}}
+POLICY = {"name": "Standard", "targets": {"normal": {"first_response": 60, "resolution": 480}}}
+
+
+@pytest.fixture
+def running(hub):
+    admin = factories.staff(hub, Role.ADMIN)
+    with TestClient(create_app(hub), raise_server_exceptions=False) as client:
+        calendar = client.post("/api/v1/sla/calendars", headers=admin.headers,
+                               json={"name": "Office", **OFFICE}).json()
+        policy = client.post("/api/v1/sla/policies", headers=admin.headers,
+                             json={**POLICY, "calendar_id": calendar["id"]}).json()
+        ticket = client.post("/api/v1/tickets", headers=admin.headers, json={
+            "subject": "Parcel", "body": "Where is it?",
+            "requester": {"email": "c@example.com"}}).json()
+        assert {c["target"] for c in ticket["sla"]} == {"first_response", "resolution"}
+        yield client, admin.headers, calendar, policy
+
+
+def _clocks_as_stored(hub):
+    with hub.engine.connect() as db:
+        clocks = db.execute(select(t.ticket_sla_clocks).order_by(t.ticket_sla_clocks.c.id))
+        history = db.execute(select(t.ticket_sla_clock_history)
+                             .order_by(t.ticket_sla_clock_history.c.id))
+        return [tuple(row) for row in clocks], [tuple(row) for row in history]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"hours": {"mon": [["09:00", "12:00"], ["11:00", "17:00"]]}}, "hours.mon"),
+    ({"timezone": "Europe/Atlantis"}, "timezone"),
+    ({"hours": {"tue": [["17:00", "09:00"]]}}, "hours.tue"),
+])
+def test_a_bad_calendar_for_running_clocks_is_refused_and_the_clocks_stay(
+        hub, running, change, field):
+    client, headers, calendar, _ = running
+    before = _clocks_as_stored(hub)
+    assert before[0] and before[1]
+    answer = client.put(f"/api/v1/sla/calendars/{calendar['id']}", headers=headers,
+                        json={"name": "Office", **OFFICE, **change})
+    assert answer.status_code == 422, answer.text
+    assert field in [e["field"] for e in answer.json()["errors"]]
+    assert client.get(f"/api/v1/sla/calendars/{calendar['id']}",
+                      headers=headers).json() == calendar
+    assert _clocks_as_stored(hub) == before
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"calendar_id": 999}, "calendar_id"),
+    ({"targets": {"normal": {"resolution": 0}}}, "targets.normal.resolution"),
+    ({"conditions": {"mood": ["angry"]}}, "conditions.mood"),
+])
+def test_a_bad_policy_for_running_clocks_is_refused_and_the_clocks_stay(
+        hub, running, change, field):
+    client, headers, _, policy = running
+    before = _clocks_as_stored(hub)
+    body = {key: value for key, value in policy.items() if key != "id"}
+    answer = client.put(f"/api/v1/sla/policies/{policy['id']}", headers=headers,
+                        json={**body, **change})
+    assert answer.status_code == 422, answer.text
+    assert field in [e["field"] for e in answer.json()["errors"]]
+    assert client.get(f"/api/v1/sla/policies/{policy['id']}", headers=headers).json() == policy
+    assert _clocks_as_stored(hub) == before
+
+
+def test_a_good_replacement_answers_how_many_tickets_were_matched_again(hub, running):
+    client, headers, calendar, policy = running
+    before = _clocks_as_stored(hub)
+    body = {key: value for key, value in policy.items() if key != "id"}
+    answer = client.put(f"/api/v1/sla/policies/{policy['id']}", headers=headers,
+                        json={**body, "targets": {"normal": {"resolution": 240}}})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["Hubdesk-Tickets-Rematched"] == "1"
+    assert answer.headers["Hubdesk-Tickets-Rematching"] == "0"
+    assert _clocks_as_stored(hub) != before
+    replaced = client.put(f"/api/v1/sla/calendars/{calendar['id']}", headers=headers,
+                          json={"name": "Office", "timezone": "UTC", "always_open": True})
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.headers["Hubdesk-Tickets-Rematched"] == "1"
