@@ -3,8 +3,8 @@ organisation) that may move more open tickets than one transaction should hold i
 here, with the calendars clocks ran on before it, and walked in ticket id order by a
 background job that keeps its place in ``after_ticket_id``.
 
-Revision ID: 0028_sla_rematch_runs
-Revises: 0027_settings_versions
+Revision ID: 0030_sla_rematch_runs
+Revises: 0029_handoff_ladders
 """
 
 from __future__ import annotations
