@@ -77,8 +77,9 @@ def risk_changes(changes: Iterable[RiskChange]) -> list[dict[str, Any]]:
 # What each presence is called wherever an agent's presence is chosen (the header, the board).
 PRESENCES = {Presence.ONLINE.value: "Online", Presence.AWAY.value: "Away",
              Presence.ON_BREAK.value: "On a break", Presence.OFFLINE.value: "Offline"}
-CHANNELS = {"email": ("E-mail", "✉"), "chat": ("Chat", "💬"), "phone": ("Phone", "☎"),
-            "web": ("Web form", "🌐"), "api": ("API", "⚙")}
+# Symbols from the common text fonts, not emoji: a desk without an emoji font still shows them.
+CHANNELS = {"email": ("E-mail", "✉"), "chat": ("Chat", "❝"), "phone": ("Phone", "☎"),
+            "web": ("Web form", "⌂"), "api": ("API", "⚙")}
 
 
 def _build_environment() -> Environment:
