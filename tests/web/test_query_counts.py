@@ -115,3 +115,32 @@ def test_the_ticket_page_costs_the_same_for_a_customer_with_one_other_ticket_or_
     for i in range(1, 12):
         factories.ticket(hub, rep.agent, subject=f"Other {i}", email=email, team_id=team.id)
     assert _count(hub, client, f"/tickets/{ticket_id}") == one
+
+
+def test_the_customer_and_organisation_pages_cost_the_same_for_few_or_many(hub, client):
+    from hubdesk.domain.agents import Role
+    from hubdesk.domain.customers import Organisation, Tier
+    from hubdesk.services.directory import CustomerInput
+
+    admin = factories.staff(hub, Role.ADMIN, with_password=True)
+    acme = hub.app.directory.create_organisation(admin.agent, Organisation(
+        None, "Acme Logistics", ("acme.example",), Tier.PREMIUM, "Key account"))
+
+    def open_for(email: str, subject: str) -> int:
+        requester_id = factories.ticket(hub, admin.agent, subject=subject,
+                                        email=email).ticket.requester_id
+        hub.app.directory.update_customer(admin.agent, requester_id, CustomerInput(
+            frozenset({"organisation_id"}), organisation_id=acme.id))
+        return requester_id
+
+    customer_id = open_for("hal@acme.example", "First")
+    open_for("ivy@acme.example", "Second")
+    sign_in(client, admin.agent)
+    pages = (f"/customers/{customer_id}", f"/organisations/{acme.id}")
+    for url in pages:  # the first read after a settings change loads them once
+        _count(hub, client, url)
+    few = {url: _count(hub, client, url) for url in pages}
+    for i in range(8):
+        open_for("hal@acme.example", f"More {i}")
+        open_for(f"new{i}@acme.example", f"Colleague {i}")
+    assert {url: _count(hub, client, url) for url in pages} == few
