@@ -38,6 +38,7 @@ from hubdesk.domain.schedules import (
     TeamWeek,
 )
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
+from hubdesk.domain.sla.ticket_rules import RematchRun
 from hubdesk.domain.tickets import Channel, Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
 from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
@@ -565,6 +566,10 @@ class SlaUseCases(_UseCases):
     def delete_policy(self, actor: Agent, policy_id: int, *,
                       now: datetime | None = None) -> sla_rematch.Rematch:
         return sla_admin.delete_policy(self._uows, actor, policy_id, now=self._now(now))
+
+    def rematch_runs(self, actor: Agent) -> list[RematchRun]:
+        """The background re-matchings not finished yet, the newest first."""
+        return sla_rematch.runs_in_progress(self._uows, actor)
 
     def rematch_pending(self, *, now: datetime | None = None) -> sla_rematch.RematchProgress:
         """Walk the re-matchings of open tickets left to the background (the job's work)."""

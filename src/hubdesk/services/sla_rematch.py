@@ -26,7 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.permissions import check_sla_admin
 from hubdesk.domain.sla.ticket_rules import (
     CalendarOf,
     RematchRun,
@@ -129,6 +131,13 @@ def rematch_pending(uows: UnitOfWorkFactory, now: datetime, *, batch: int = BATC
 def pending_runs(uows: UnitOfWorkFactory) -> list[RematchRun]:
     with uows(write=False) as uow:
         return uow.sla.rematch_runs(unfinished=True)
+
+
+def runs_in_progress(uows: UnitOfWorkFactory, actor: Agent) -> list[RematchRun]:
+    """What is still being matched again in the background, for those who manage SLAs: a
+    manager who changed a policy over many tickets can watch it finish."""
+    check_sla_admin(actor)
+    return pending_runs(uows)
 
 
 def _calendars_before(run: RematchRun, now: SlaSetup) -> CalendarOf:

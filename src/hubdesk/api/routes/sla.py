@@ -17,6 +17,7 @@ from hubdesk.api.deps import AgentDep, AppDep, PathId
 from hubdesk.api.schemas import Strict, problem_responses
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy, StepAction
 from hubdesk.domain.sla.policies import MAX_TARGET_MINUTES
+from hubdesk.domain.sla.ticket_rules import RematchRun
 from hubdesk.domain.tickets import Channel, Priority
 from hubdesk.services.sla_admin import MAX_ICAL_CHARACTERS, calendar_from_input
 from hubdesk.services.sla_reads import ClockHistoryEntry, ClockView
@@ -203,6 +204,25 @@ class PolicyOut(BaseModel):
         return cls(id=policy.id, **policy.to_dict())
 
 
+class RematchRunOut(BaseModel):
+    """A change of policies, calendars or a customer that moved more open tickets than one
+    transaction holds, being matched again in ticket id order in the background."""
+
+    id: int
+    reason: str
+    at: datetime
+    total: int  # open tickets it may move, counted when the change was made
+    done: int  # of them, matched again so far
+    changed: int  # of those, whose clocks it changed
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, run: RematchRun) -> RematchRunOut:
+        assert run.id is not None
+        return cls(id=run.id, reason=run.reason, at=run.at, total=run.total, done=run.done,
+                   changed=run.changed, finished_at=run.finished_at)
+
+
 class ClockOut(BaseModel):
     target: str
     status: str = Field(description="running, paused, met, stopped, or breached (a live "
@@ -363,6 +383,12 @@ def delete_policy(policy_id: PathId, app: AppDep, agent: AgentDep) -> Response:
 def _tell_rematch(response: Response, rematch: Rematch) -> None:
     response.headers["Hubdesk-Tickets-Rematched"] = str(rematch.tickets)
     response.headers["Hubdesk-Tickets-Rematching"] = str(rematch.queued)
+
+
+@router.get("/sla/rematch-runs", response_model=list[RematchRunOut])
+def list_rematch_runs(app: AppDep, agent: AgentDep) -> list[RematchRunOut]:
+    """The background re-matchings not finished yet, the newest first."""
+    return [RematchRunOut.of(run) for run in app.sla.rematch_runs(agent)]
 
 
 @router.get("/sla/at-risk", response_model=RiskReportOut)
