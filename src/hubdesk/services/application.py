@@ -452,8 +452,10 @@ class AuthUseCases(_UseCases):
         return sessions.live_sessions(self._uows, actor)
 
     def change_own_password(self, actor: Agent, current: str, new: str, *,
-                            address: str) -> int:
-        ended = sessions.change_own_password(self._uows, actor, current, new, address=address)
+                            address: str, keep_session: str | None = None) -> int:
+        """Every other session of the actor ends; the one named by ``keep_session`` stays."""
+        ended = sessions.change_own_password(self._uows, actor, current, new, address=address,
+                                             keep_session=keep_session)
         if actor.id is not None:
             self._deps.tokens.forget_agent(actor.id)
         return ended

@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from hubdesk.domain.errors import TooManyAttempts
 from hubdesk.services.ports import StoreUnavailable
 from hubdesk.web import (
+    account,
     attachments,
     control,
     customer_merge,
@@ -56,6 +57,7 @@ def install(app: FastAPI) -> None:
     session.install(app, app.state.hub.settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.include_router(router)
+    app.include_router(account.router)
     app.include_router(queue.router)
     app.include_router(new_ticket.router)
     app.include_router(customers.router)
@@ -186,8 +188,7 @@ async def logout_page(request: Request) -> Response:
     agent = await session.current_agent(request)
     if agent is None:
         return RedirectResponse("/login", status_code=303)
-    live = await run_in_threadpool(session.app_of(request).auth.live_sessions, agent)
-    return render(request, "logout.html", agent=agent, live_sessions=len(live))
+    return await account.account_page(request, agent)
 
 
 @router.post("/logout")
