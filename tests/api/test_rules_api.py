@@ -4,6 +4,8 @@ the problem with nothing stored, dry runs and a ticket's rule history."""
 from __future__ import annotations
 
 from hubdesk.domain.agents import Role
+from hubdesk.domain.tickets import Status
+from hubdesk.services.tickets import change_status
 from tests import factories
 
 URGENT_REFUNDS = {
@@ -296,11 +298,13 @@ def test_a_dry_run_may_suppose_fields_just_changed(hub, client):
     url, asked = "/api/v1/rules/dry-run", {"ticket_id": ticket.id, "event": "status_changed"}
     [plain] = client.post(url, headers=admin.headers, json=asked).json()
     assert plain["would_fire"] is False and "a dry run changes no field" in plain["reason"]
+    change_status(hub.uows, admin.agent, ticket.id, Status.SOLVED)
+    tags = hub.app.tickets.get(admin.agent, ticket.id).ticket.tags  # the real change's
     [supposed] = client.post(url, headers=admin.headers, json={
-        **asked, "changed": {"ticket.status": "solved"}}).json()
+        **asked, "changed": ["ticket.status"]}).json()
     assert supposed["would_fire"] is True
     assert "as if ticket.status had just changed to solved" in supposed["reason"]
     problem = _problem(client.post(url, headers=admin.headers, json={
         **asked, "changed": ["ticket.channel"]}))
     assert "changed.ticket.channel" in {e["field"] for e in problem["errors"]}
-    assert hub.app.tickets.get(admin.agent, ticket.id).ticket.tags == ()
+    assert hub.app.tickets.get(admin.agent, ticket.id).ticket.tags == tags

@@ -244,12 +244,17 @@ def test_each_row_shows_the_business_time_left_on_its_most_urgent_clock(hub, cli
     from datetime import timedelta
 
     from hubdesk.domain.clock import utcnow
+    from hubdesk.domain.tickets import Priority
     from hubdesk.services.tickets import NewTicket, open_ticket
 
     admin = factories.staff(hub, Role.ADMIN, with_password=True).agent
-    untimed = factories.ticket(hub, admin, subject="Another question").ticket  # no policy yet
     hub.app.sla.create_policy(admin, {"name": "Around the clock", "targets": {
         "normal": {"first_response": 120, "resolution": 600}}})
+    # no policy has targets for a low-priority ticket: it runs no clock
+    untimed, _ = open_ticket(hub.uows, admin, NewTicket(
+        subject="Another question", body="When?", requester_email="low@example.com",
+        priority=Priority.LOW))
+    untimed = untimed.ticket
     fresh = factories.ticket(hub, admin, subject="Fresh parcel question").ticket
     late, _ = open_ticket(hub.uows, admin, NewTicket(
         subject="Old parcel question", body="Still nothing?", requester_email="old@example.com"),
@@ -265,7 +270,7 @@ def test_each_row_shows_the_business_time_left_on_its_most_urgent_clock(hub, cli
     assert "1 h 59 min" in row(fresh.id) or "2 h 0 min" in row(fresh.id)
     assert "due-low" in row(fresh.id)
     assert "overdue 1 h" in row(late.ticket.id) and "due-breached" in row(late.ticket.id)
-    assert "due-clock" not in row(untimed.id)  # opened before any policy: no clock
+    assert "due-clock" not in row(untimed.id)
 
 
 def test_rows_show_the_channel_the_language_and_a_customer_who_wrote_after_the_answer(

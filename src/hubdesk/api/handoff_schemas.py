@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from hubdesk.api.schemas import NOT_BLANK, Id, Strict, _describe_storable_text
-from hubdesk.domain.handoff_ladders import Notify
+from hubdesk.domain.handoff_ladders import MAX_AFTER_MINUTES, MAX_PERCENT, MAX_STEPS, Notify
 from hubdesk.domain.handoffs import (
     MAX_NOTE_LENGTH,
     MAX_REASON_LENGTH,
@@ -86,6 +86,23 @@ _LADDER = ("the escalation ladder: steps such as {\"at_percent\": 75, \"notify\"
            "minutes past it); notify: " + ", ".join(n.value for n in Notify))
 
 
+class OlaStepIn(Strict):
+    """One step: at a share of the OLA's time, or minutes past its deadline (one of them)."""
+
+    at_percent: int | None = Field(default=None, ge=1, le=MAX_PERCENT,
+                                   description="percent of the OLA's time used; 100: the "
+                                               "deadline")
+    after_deadline_minutes: int | None = Field(default=None, ge=0, le=MAX_AFTER_MINUTES,
+                                               description="business minutes past the "
+                                                           "deadline")
+    # checked by the domain, so a wrong name is refused naming the step's `notify`
+    notify: list[Annotated[str, Field(json_schema_extra={"enum": [n.value for n in Notify]})]] \
+        = Field(min_length=1, description="whom the step tells")
+
+    def form(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
 class OlaIn(Strict):
     target_minutes: int = Field(ge=1, description="business minutes to answer a handoff")
     calendar: dict[str, Any] | None = Field(
@@ -96,8 +113,9 @@ class OlaIn(Strict):
     coordinator_after_minutes: int = Field(
         default=240, ge=0, description="on the default ladder: business minutes past the "
                                        "deadline before the coordinators are told")
-    ladder: list[Any] | None = Field(
-        default=None, description=_LADDER + ". Null: the default ladder (the assignee at "
+    ladder: list[OlaStepIn] | None = Field(
+        default=None, max_length=MAX_STEPS,
+        description=_LADDER + ". Null: the default ladder (the assignee at "
         "75 %, the department lead at 100 %, the coordinators coordinator_after_minutes "
         "past the deadline). Each step fires once per handoff; open handoffs keep the "
         "ladder they were opened with")

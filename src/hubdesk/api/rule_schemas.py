@@ -303,19 +303,20 @@ class RuleIn(Strict):
         return self.model_dump(exclude_unset=True)
 
 
+# the fields whose changes a rule may ask about: a dry run may suppose only these changed
+CHANGEABLE = sorted(name for name, spec in CATALOGUE.items() if spec.change_key)
+
+
 class DryRunIn(Strict):
     ticket_id: Id
     event: EventKindName | None = Field(
         default=None, description="judge event rules as if this event happened; any of "
                                   "their events when left out")
-    changed: (Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=20)]
-              | Annotated[dict[str, Text | Number | StrictBool | None], Field(max_length=20)]
-              | None) = Field(
-        default=None, description="judge event rules as if these fields had just changed "
-                                  "(so changed, changed_to and changed_from can hold): a list "
-                                  "of fields, each changed to the value it has now, or an "
-                                  "object of fields and the values they changed to, e.g. "
-                                  '{"ticket.status": "solved"}')
+    changed: Annotated[list[Annotated[str, Field(
+        max_length=100, json_schema_extra={"enum": CHANGEABLE})]], Field(max_length=20)] \
+        | None = Field(default=None, description="judge event rules as if these fields had "
+                                                 "just changed to the value they have now (so "
+                                                 "changed and changed_to can hold)")
 
 
 def _dry_run_kind(value: Any) -> str:

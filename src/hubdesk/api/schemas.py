@@ -615,7 +615,7 @@ class AgentIn(Strict):
     """A change to an agent's account: send only what changes."""
 
     email: Email | None = Field(default=None, description="null or left out: unchanged")
-    name: Annotated[str, Field(max_length=200)] | SkipJsonSchema[None] = None
+    name: PersonName | SkipJsonSchema[None] = None
     role: Role = Role.REPRESENTATIVE
     tier: int = Field(default=1, ge=1, le=3)
     active: StrictBool = True
