@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from hubdesk.api.routes.sla import CalendarFormIn
 from hubdesk.api.schemas import NOT_BLANK, Id, Strict, _describe_storable_text
 from hubdesk.domain.handoff_ladders import MAX_AFTER_MINUTES, MAX_PERCENT, MAX_STEPS, Notify
 from hubdesk.domain.handoffs import (
@@ -105,7 +106,7 @@ class OlaStepIn(Strict):
 
 class OlaIn(Strict):
     target_minutes: int = Field(ge=1, description="business minutes to answer a handoff")
-    calendar: dict[str, Any] | None = Field(
+    calendar: CalendarFormIn | None = Field(
         default=None, description="the department's business calendar in its plain form; "
                                   "null: round the clock")
     lead_id: Id | None = Field(default=None, description="the department's lead, an active "

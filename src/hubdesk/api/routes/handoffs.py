@@ -121,7 +121,9 @@ def set_ola(department_id: PathId, body: OlaIn, app: AppDep, agent: AgentDep) ->
     """Set the department's OLA: its deadline, calendar, lead and escalation ladder
     (administrators). Open handoffs keep the deadline and ladder they were opened with."""
     ola = app.handoffs.set_ola(agent, department_id, OlaInput(
-        target_minutes=body.target_minutes, calendar=body.calendar, lead_id=body.lead_id,
+        target_minutes=body.target_minutes,
+        calendar=None if body.calendar is None else body.calendar.form(),
+        lead_id=body.lead_id,
         coordinator_after_minutes=body.coordinator_after_minutes,
         ladder=None if body.ladder is None else [step.form() for step in body.ladder]))
     assert ola is not None
