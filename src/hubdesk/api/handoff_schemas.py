@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from hubdesk.api.routes.sla import CalendarFormIn
+from hubdesk.api.calendar_schemas import CalendarFormIn
 from hubdesk.api.schemas import NOT_BLANK, Id, Strict, _describe_storable_text
 from hubdesk.domain.handoff_ladders import MAX_AFTER_MINUTES, MAX_PERCENT, MAX_STEPS, Notify
 from hubdesk.domain.handoffs import (
