@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Agent, Department, Role, Team
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.auth import LOCAL_OPERATOR, create_token
 from hubdesk.services.directory import AgentInput, create_agent, create_department, create_team
 from hubdesk.services.tickets import NewTicket, open_ticket
@@ -54,3 +56,12 @@ def ticket(hub: Hub, by: Agent, *, subject: str = "Parcel never arrived",
     detail, _ = open_ticket(hub.uows, by, NewTicket(subject=subject, body=body,
                                                      requester_email=email, team_id=team_id))
     return detail
+
+
+def always_open_policy(hub: Hub, admin: Agent, policy: dict[str, object], *,
+                       timezone: str = "Europe/Berlin") -> None:
+    """An SLA policy on a calendar open around the clock, so tests count plain minutes."""
+    calendar = hub.app.sla.create_calendar(admin, NamedCalendar(
+        None, f"Always {next(_counter)}",
+        BusinessCalendar.from_dict({"timezone": timezone, "always_open": True})))
+    hub.app.sla.create_policy(admin, {**policy, "calendar_id": calendar.id})

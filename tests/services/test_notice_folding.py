@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from hubdesk.domain.agents import Role
-from hubdesk.domain.calendars import BusinessCalendar
-from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.notifications import queue_notifications
 from hubdesk.services.sla_sweep import sweep_due
 from hubdesk.services.tickets import NewTicket, TicketChanges
@@ -20,7 +18,6 @@ from hubdesk.store.tables import sla_step_firings
 from tests import factories
 
 MONDAY_9 = datetime(2026, 6, 1, 7, tzinfo=UTC)
-ALWAYS_OPEN = {"timezone": "Europe/Berlin", "always_open": True}
 # first response in 20 minutes, resolution in 80: steps at 15, 18, 20 and 60, 72, 80 minutes
 STEPS = (15, 18, 20, 60, 72, 80)
 
@@ -29,10 +26,8 @@ STEPS = (15, 18, 20, 60, 72, 80)
 def desk(hub):
     team = factories.team(hub)
     admin = factories.staff(hub, Role.ADMIN).agent
-    calendar = hub.app.sla.create_calendar(
-        admin, NamedCalendar(None, "Always", BusinessCalendar.from_dict(ALWAYS_OPEN)))
-    hub.app.sla.create_policy(admin, {
-        "name": "Tight", "calendar_id": calendar.id,
+    factories.always_open_policy(hub, admin, {
+        "name": "Tight",
         "targets": {"normal": {"first_response": 20, "resolution": 80}},
         "ladder": [{"at_percent": 75, "actions": ["notify_assignee"]},
                    {"at_percent": 90, "actions": ["notify_assignee", "notify_team_leads"]},

@@ -10,27 +10,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hubdesk.domain.agents import Role
-from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.notifications import NoticeKind
-from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.notifications import LIVE_TOPIC, queue_notifications
 from hubdesk.services.sla_sweep import sweep_due
 from hubdesk.services.tickets import NewTicket, TicketChanges
 from tests import factories
 
 MONDAY_9 = datetime(2026, 6, 1, 7, tzinfo=UTC)  # 09:00 in Berlin (summer time)
-ALWAYS_OPEN = {"timezone": "Europe/Berlin", "always_open": True}
 
 
 @pytest.fixture
 def desk(hub):
     team = factories.team(hub)
     admin = factories.staff(hub, Role.ADMIN).agent
-    calendar = hub.app.sla.create_calendar(
-        admin, NamedCalendar(None, "Always", BusinessCalendar.from_dict(ALWAYS_OPEN)))
-    hub.app.sla.create_policy(admin, {
-        "name": "Standard", "calendar_id": calendar.id,
+    factories.always_open_policy(hub, admin, {
+        "name": "Standard",
         "targets": {"normal": {"first_response": 60, "resolution": 480}}})
     return {"app": hub.app, "team": team, "admin": admin,
             "rep": factories.staff(hub, Role.REPRESENTATIVE, teams=(team,)).agent,

@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from hubdesk.domain.agents import Role
-from hubdesk.domain.calendars import BusinessCalendar
-from hubdesk.domain.sla import NamedCalendar
 from hubdesk.services.sla_sweep import sweep_due
 from hubdesk.services.tickets import NewTicket, open_ticket
 from hubdesk.store import tables as t
@@ -30,14 +28,11 @@ def postgres_hub(hub):
 def test_concurrent_sweeps_never_fire_a_step_twice(postgres_hub):
     hub = postgres_hub
     admin = factories.staff(hub, Role.ADMIN).agent
-    calendar = hub.app.sla.create_calendar(admin, NamedCalendar(
-        None, "Around the clock", BusinessCalendar.from_dict(
-            {"timezone": "UTC", "always_open": True})))
-    hub.app.sla.create_policy(admin, {
-        "name": "All", "calendar_id": calendar.id,
+    factories.always_open_policy(hub, admin, {
+        "name": "All",
         "targets": {"normal": {"first_response": 60, "resolution": 600}},
         "ladder": [{"at_percent": 50, "actions": ["notify_coordinators"]},
-                   {"at_percent": 100, "actions": ["notify_coordinators"]}]})
+                   {"at_percent": 100, "actions": ["notify_coordinators"]}]}, timezone="UTC")
     for n in range(TICKETS):
         open_ticket(hub.uows, admin, NewTicket(subject=f"Order {n}", body="Where is it?",
                                                requester_email=f"c{n}@example.com"),
