@@ -11,7 +11,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from hubdesk.domain.agents import Role
 from hubdesk.domain.calendars import BusinessCalendar
@@ -86,6 +86,36 @@ def test_a_new_policy_takes_the_open_tickets_it_now_matches_first(hub, desk):
         "first_response": MONDAY_9 + 1.5 * HOUR, "resolution": MONDAY_9 + 5 * HOUR}
     assert [h.kind for h in history] == ["started", "started"]
     assert _clocks(hub, desk, solved) == solved_before
+
+
+def _reads_while(hub, change) -> int:
+    reads: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(hub.engine, "before_cursor_execute", record)
+    try:
+        change()
+    finally:
+        event.remove(hub.engine, "before_cursor_execute", record)
+    return len(reads)
+
+
+def test_matching_again_reads_the_same_for_two_tickets_or_ten(hub, desk):
+    """Re-matching runs inside the change's transaction, so its reads are per batch, not per
+    ticket; only the clocks it changes are written one ticket at a time."""
+    def save_fast_over(count: int, first: int) -> int:
+        for n in range(first, first + count):
+            _open(hub, desk, n)
+        policy = dict(FAST, name=f"Fast {first}")
+        return _reads_while(hub, lambda: hub.app.sla.save_policy(
+            desk["admin"], None, policy, now=MONDAY_9 + HOUR))
+
+    few = save_fast_over(2, 100)
+    many = save_fast_over(10, 200)
+    assert many == few
 
 
 def test_editing_moving_deactivating_and_deleting_a_policy_moves_its_tickets(hub, desk):

@@ -160,14 +160,18 @@ def recompute_tickets(uow: UnitOfWork, setup: SlaSetup, ticket_ids: list[int], a
     """Match each ticket again under ``setup`` (after a policy or calendar change); each
     clock's time so far is measured on the calendar it ran on (``before``). Returns how many
     tickets' clocks changed."""
+    # Read in three statements for the whole batch rather than four per ticket: a re-match
+    # can reach hundreds of tickets inside the transaction of the change that caused it.
+    tickets = uow.tickets.get_many(ticket_ids, for_update=True)
+    customers = uow.customers.get_many(ticket.requester_id for ticket in tickets)
+    clocks = uow.sla.clocks_of(ticket.id for ticket in tickets if ticket.id is not None)
     changed = 0
-    for ticket_id in ticket_ids:
-        ticket = uow.tickets.get(ticket_id, for_update=True)
-        if ticket is None:
-            continue
-        rules = setup.rules(uow, ticket, uow.sla.clocks(ticket_id))
+    for ticket in tickets:
+        assert ticket.id is not None
+        rules = setup.rules(uow, ticket, clocks.get(ticket.id, []),
+                            customers.get(ticket.requester_id))
         rules.rematch(at, before=before)
         if any(c.id is None or c.new_entries for c in rules.clocks.values()):
             changed += 1
-        save(uow, ticket_id, rules)
+        save(uow, ticket.id, rules)
     return changed

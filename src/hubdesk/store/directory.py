@@ -33,7 +33,7 @@ from hubdesk.domain.customers import (
 )
 from hubdesk.store import tables as t
 from hubdesk.store.settings import SqlSettings
-from hubdesk.store.types import json_dumps
+from hubdesk.store.types import among, json_dumps
 
 
 def _customer_by_identity() -> Select[Any]:
@@ -143,6 +143,11 @@ class SqlCustomerRepository:
     def get(self, customer_id: int) -> Customer | None:
         rows = self.db.execute(select(t.customers).where(t.customers.c.id == customer_id)).all()
         return self._from_rows(list(rows))[0] if rows else None
+
+    def get_many(self, customer_ids: Iterable[int]) -> dict[int, Customer]:
+        rows = self.db.execute(select(t.customers).where(
+            among(self.db, t.customers.c.id, sorted(set(customer_ids))))).all()
+        return {c.id: c for c in self._from_rows(list(rows)) if c.id is not None}
 
     def find_by_identity(self, identity: Identity) -> Customer | None:
         rows = self.db.execute(_BY_IDENTITY, {"kind": identity.kind.value,

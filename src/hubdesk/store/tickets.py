@@ -29,6 +29,7 @@ from hubdesk.store import tables as t
 from hubdesk.store.opening import IdempotencyClaim, OutboxEntry, write_opened_ticket
 from hubdesk.store.queues import encode_cursor as encode_cursor  # the cursor's one spelling
 from hubdesk.store.search import related_tickets, retitle
+from hubdesk.store.types import among
 
 _TICKET_FIELDS = ("subject", "status", "priority", "channel", "category", "tags",
                   "requester_id", "assignee_id", "team_id", "department_id", "language",
@@ -78,6 +79,16 @@ class SqlTicketRepository:
             query = query.with_for_update()
         row = self.db.execute(query).first()
         return _ticket_from_row(row) if row else None
+
+    def get_many(self, ticket_ids: Iterable[int], *, for_update: bool = False
+                 ) -> list[Ticket]:
+        """The tickets found, in id order: the order every batch locks rows in, so two
+        batches never wait on each other crosswise."""
+        query = (select(t.tickets).where(among(self.db, t.tickets.c.id, sorted(set(ticket_ids))))
+                 .order_by(t.tickets.c.id))
+        if for_update and self.db.dialect.name != "sqlite":
+            query = query.with_for_update()
+        return [_ticket_from_row(row) for row in self.db.execute(query)]
 
     def save(self, ticket: Ticket) -> None:
         """Write the ticket; a subject changed since it was loaded is also changed in its
