@@ -58,9 +58,11 @@ def queue_notifications(uow: UnitOfWork, topic: str, payload: dict[str, Any], *,
         return []
     place = payload.get("place")
     agent_ids = _recipients(uow, notice, place if isinstance(place, dict) else {})
+    # In agent order: folding locks each agent's notice about the ticket, and two relays
+    # that took them in different orders could each wait for the other.
     made = [Notification(None, agent_id, ticket_id, notice.kind, notice.text, at,
                          source_event_id=source, breached=notice.breach)
-            for agent_id in agent_ids]
+            for agent_id in sorted(agent_ids)]
     if not folds(notice.kind, ticket_id):
         return [announcement(n) for n in uow.notifications.add(made)]
     told = (_fold_in(uow, n, fold_window) for n in made)
