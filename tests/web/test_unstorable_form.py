@@ -33,3 +33,34 @@ def test_nul_in_a_form_is_a_readable_422_and_changes_nothing(desk, client, hub, 
     detail = get_ticket(hub.uows, desk["rep"].agent, desk["id"])
     assert detail.ticket.tags == () and detail.ticket.category is None
     assert len(detail.messages) == 1
+
+
+NOT_NUMBERS = ("²", "99999999999999999999999", "-4", "1.5", "١٢")
+
+
+@pytest.mark.parametrize("typed", NOT_NUMBERS)
+def test_a_number_no_column_holds_is_refused_by_name_on_the_new_ticket_form(desk, client,
+                                                                          typed):
+    for field, element in (("customer_id", "nt-email"), ("team", "nt-team")):
+        data = {"contact": "phone", "email": "caller@example.com", "subject": "Refund",
+                "body": "Wants it back", field: typed}
+        response = post_form(client, "/tickets/new", data, page="/tickets/new")
+        assert response.status_code == 422, (field, response.status_code)
+        assert f'id="{element}-error"' in response.text
+
+
+@pytest.mark.parametrize("typed", NOT_NUMBERS)
+def test_a_number_no_column_holds_never_ends_in_an_error_page(desk, client, hub, typed):
+    """Forms and links that carry ids: each refuses or ignores what is not one."""
+    url = desk["url"]
+    for path, data in ((f"{url}/update", {"assignee": typed, "was_assignee": ""}),
+                       (f"{url}/merge", {"source_id": typed}),
+                       (f"{url}/reply", {"body": "On its way", "visibility": "internal",
+                                         "seen_up_to": typed, "macro_id": typed})):
+        response = post_form(client, path, data, page=url)
+        assert response.status_code < 500, (path, response.status_code)
+    for path in (f"/tickets/new?customer={typed}", f"/tickets/new/customers?customer={typed}",
+                 f"{url}?macro={typed}", f"/rules?ticket={typed}"):
+        assert client.get(path).status_code < 500, path
+    detail = get_ticket(hub.uows, desk["rep"].agent, desk["id"])
+    assert detail.ticket.assignee_id is None or detail.ticket.assignee_id == desk["rep"].agent.id

@@ -14,6 +14,7 @@ from hubdesk.domain.errors import DomainError, PermissionDenied
 from hubdesk.domain.routing import Presence
 from hubdesk.services.routing_records import ProfileChange
 from hubdesk.web.actions import act
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -59,12 +60,12 @@ async def move_ticket(request: Request, ticket_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     """Give a ticket on the team board to another agent (the assign use case decides who
     may; the representatives' queues update live from the event it records)."""
-    raw = str(form.get("assignee_id") or "")
-    if not raw.isdigit() or len(raw) > 18:
+    assignee_id = whole_number(form.get("assignee_id"))
+    if assignee_id is None:
         flash(request, "error", f"Choose who ticket #{ticket_id} should go to.")
         return RedirectResponse("/control#team", status_code=303)
     return await act(request, partial(app_of(request).tickets.assign, agent, ticket_id,
-                                      int(raw)),
+                                      assignee_id),
                      done=lambda detail: f"Ticket #{ticket_id} moved to "
                                          f"{detail.assignee_name}.",
                      to="/control#team", failed=f"Ticket #{ticket_id} was not moved: ")

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from hubdesk.domain.errors import DomainError
 from hubdesk.services.customer_merge import CustomerMerge
 from hubdesk.web.actions import act
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -30,18 +31,18 @@ async def merge_page(request: Request, customer_id: int, agent: AgentDep) -> Res
     query = request.query_params.get("q", "").strip()[:MAX_SEARCH]
     try:
         kept = await run_in_threadpool(app.directory.customer, agent, customer_id)
-        if source.isdigit() and len(source) <= 18:
+        if (source_id := whole_number(source)) is not None:
             preview = await run_in_threadpool(app.directory.preview_customer_merge, agent,
-                                              customer_id, int(source))
+                                              customer_id, source_id)
             return render(request, "customer_merge.html", agent=agent, kept=kept,
                           preview=preview, query=query, candidates=[], more=False,
                           problem=None)
         candidates = []
         if query:
             number = query.removeprefix("#")
-            if number.isdigit() and len(number) <= 18:
+            if (wanted := whole_number(number)) is not None:
                 candidates = [await run_in_threadpool(app.directory.customer, agent,
-                                                      int(number))]
+                                                      wanted)]
             else:
                 candidates = await run_in_threadpool(partial(
                     app.directory.customers, agent, query, CANDIDATES + 1))
@@ -58,8 +59,8 @@ async def merge_page(request: Request, customer_id: int, agent: AgentDep) -> Res
 @router.post("/customers/{customer_id:int}/merge")
 async def merge(request: Request, customer_id: int, form: FormDep,
                 agent: AgentDep) -> Response:
-    source = str(form.get("source_id") or "")
-    if not source.isdigit() or len(source) > 18:
+    source_id = whole_number(form.get("source_id"))
+    if source_id is None:
         flash(request, "error", "Choose the record to merge into this one.")
         return RedirectResponse(f"/customers/{customer_id}/merge", status_code=303)
 
@@ -69,6 +70,6 @@ async def merge(request: Request, customer_id: int, form: FormDep,
                 f"{moved} ticket{'' if moved == 1 else 's'} moved.")
 
     return await act(request, partial(app_of(request).directory.merge_customers, agent,
-                                      customer_id, int(source)),
+                                      customer_id, source_id),
                      done=said, to=f"/customers/{customer_id}", failed="Nothing was merged: ",
-                     back=f"/customers/{customer_id}/merge?source_id={source}")
+                     back=f"/customers/{customer_id}/merge?source_id={source_id}")

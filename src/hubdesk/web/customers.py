@@ -17,6 +17,7 @@ from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.services.directory import CustomerInput
 from hubdesk.services.routing_records import AgentExclusion
 from hubdesk.web.actions import act
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of
 
@@ -78,9 +79,10 @@ async def exclude_agent(request: Request, customer_id: int, form: FormDep,
     reason = str(form.get("reason") or "")[:MAX_REASON_TYPED]
 
     def exclude() -> AgentExclusion:
-        if not chosen.isdigit():
+        chosen_id = whole_number(chosen)
+        if chosen_id is None:
             raise ValidationFailed("choose the agent", {"agent_id": "required"})
-        return app_of(request).routing.exclude_agent(agent, customer_id, int(chosen), reason)
+        return app_of(request).routing.exclude_agent(agent, customer_id, chosen_id, reason)
 
     def said(excluded: AgentExclusion) -> str:
         moved = len(excluded.moved)

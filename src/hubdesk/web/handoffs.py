@@ -17,6 +17,7 @@ from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, Valid
 from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.countdowns import ola_clock
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render, time_left
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -29,11 +30,11 @@ BOARD_LIMIT = 300  # handoffs listed over all sections; the counts take in every
 
 
 def _number(value: object, field: str) -> int:
-    text = str(value or "")
-    if not text.isdigit() or len(text) > 18:
+    number = whole_number(value)
+    if number is None:
         raise ValidationFailed(f"choose the {field.replace('_', ' ')} from the list",
                                {field: "invalid"})
-    return int(text)
+    return number
 
 
 async def _then(request: Request, destination: str, work: Callable[[], str]) -> Response:
@@ -49,8 +50,8 @@ def _back(form: FormData, handoff_id: int) -> str:
     """Back to the page the form was on: the ticket (its handoffs section), or the handoff's
     own page."""
     ticket = str(form.get("ticket_id") or "")
-    if ticket.isdigit() and len(ticket) < 19:
-        return f"/tickets/{ticket}#handoffs"
+    if (ticket_id := whole_number(ticket)) is not None:
+        return f"/tickets/{ticket_id}#handoffs"
     return f"/handoffs/{handoff_id}"
 
 
@@ -130,7 +131,7 @@ async def queue(request: Request, agent: AgentDep) -> Response:
     wanted = request.query_params.get("status", "waiting")
     wanted = wanted if wanted in QUEUE_STATUSES else "waiting"
     department = request.query_params.get("department", "")
-    department_id = int(department) if department.isdigit() and len(department) < 12 else None
+    department_id = whole_number(department)
     statuses = {"waiting": _WAITING, "answered": (HandoffStatus.ANSWERED,), "all": ()}[wanted]
     try:
         board = await run_in_threadpool(partial(

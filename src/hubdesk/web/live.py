@@ -50,6 +50,7 @@ from hubdesk.domain.errors import DomainError
 from hubdesk.domain.permissions import TicketScope, handoff_departments, ticket_scope
 from hubdesk.services.mail import QUARANTINED_TOPIC, RELEASED_TOPIC
 from hubdesk.services.notifications import LIVE_TOPIC as NOTIFICATION_TOPIC
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.session import AgentDep, FormDep, app_of, session_token
 
 router = APIRouter(include_in_schema=False)
@@ -122,9 +123,10 @@ def _frame(event: str, data: dict[str, Any]) -> bytes:
 async def _company(request: Request, agent: Agent) -> Company | None:
     """The ticket page's company, if the stream is for a ticket the agent may see."""
     wanted = request.query_params.get("ticket", "")
-    if not wanted.isdigit() or len(wanted) > 18:
+    ticket_id = whole_number(wanted)
+    if ticket_id is None:
         return None
-    return await _company_of(request, agent, int(wanted))
+    return await _company_of(request, agent, ticket_id)
 
 
 async def _company_of(request: Request, agent: Agent, ticket_id: int) -> Company | None:

@@ -19,6 +19,7 @@ from hubdesk.domain.tickets import Status
 from hubdesk.services.application import Application
 from hubdesk.web.actions import act
 from hubdesk.web.field_errors import beside
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -34,7 +35,7 @@ def _from_form(form: FormData) -> Macro:
     then = str(form.get("then_status") or "")
     tags = tuple(t for t in str(form.get("add_tags") or "").replace(",", " ").split() if t)
     return Macro(None, str(form.get("name") or ""), str(form.get("body") or ""),
-                 int(team) if team.isdigit() and len(team) < 19 else None,
+                 whole_number(team),
                  Status(then) if then in {s.value for s in THEN_STATUSES} else None, tags)
 
 

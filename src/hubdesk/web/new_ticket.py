@@ -22,6 +22,7 @@ from hubdesk.domain.tickets import Channel, Priority
 from hubdesk.services.application import Application
 from hubdesk.services.tickets import NewTicket
 from hubdesk.web.field_errors import beside
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -59,7 +60,7 @@ async def _form(request: Request, agent: Agent, values: dict[str, str], *,
     try:
         context = await run_in_threadpool(
             _form_context, app_of(request), agent,
-            int(customer) if customer.isdigit() and len(customer) < 18 else None,
+            whole_number(customer),
             values.get("q", "")[:MAX_QUERY])
     except DomainError as failure:
         context, error = {"teams": [], "known": None, "matches": []}, error or failure
@@ -108,15 +109,21 @@ def _new_ticket(form: FormData) -> NewTicket:
         raise ValidationFailed("give the customer's e-mail address or phone number (a known "
                                "customer is found by either), or find them by the search",
                                {"email": "required", "phone": "required"})
+    requester_id, team_id = whole_number(customer_id), whole_number(team)
+    if customer_id and requester_id is None:
+        raise ValidationFailed("find the customer again by the search",
+                               {"requester.id": "unknown"})
+    if team and team_id is None:
+        raise ValidationFailed("choose the team from the list", {"team_id": "unknown"})
     try:
         return NewTicket(
             subject=text("subject"), body=str(form.get("body") or "").strip(),
-            requester_id=int(customer_id) if customer_id.isdigit() else None,
+            requester_id=requester_id,
             requester_email=None if customer_id else email or None,
             requester_phone=None if customer_id or email else phone,
             requester_name=text("name") or None, channel=channel,
             priority=Priority(priority) if priority else None,
-            tags=(tag,) if tag else (), team_id=int(team) if team.isdigit() else None)
+            tags=(tag,) if tag else (), team_id=team_id)
     except ValueError:
         raise ValidationFailed("choose the priority from the list", {"priority": "unknown"}) \
             from None

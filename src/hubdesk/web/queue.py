@@ -23,6 +23,7 @@ from hubdesk.domain.tickets import UNRESOLVED, Channel, Priority, Status
 from hubdesk.services.application import Application
 from hubdesk.services.queue import BulkAction
 from hubdesk.services.views import Page, TicketFilter, TicketOrder
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -46,7 +47,7 @@ QUEUE_MEMORY = "queue"
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return whole_number(value)
 
 
 def _choice(value: str, choices: Any) -> str:
@@ -264,7 +265,7 @@ def _listed(items: list[str], shown: int, separator: str = ", ") -> str:
 @router.post("/tickets/bulk")
 async def bulk(request: Request, form: FormDep, agent: AgentDep) -> Response:
     """Change every selected ticket; each goes through its own use case and check."""
-    ids = [int(v) for v in map(str, form.getlist("ticket")) if v.isdigit() and len(v) < 16]
+    ids = [n for n in map(whole_number, form.getlist("ticket")) if n is not None]
     try:
         action = BulkAction(str(form.get("action") or ""))
     except ValueError:

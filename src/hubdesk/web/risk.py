@@ -23,6 +23,7 @@ from hubdesk.domain.tickets import Priority
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.services.tickets import TicketChanges
 from hubdesk.web.actions import act
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render, time_left
 from hubdesk.web.session import AgentDep, FormDep, app_of
 
@@ -76,10 +77,10 @@ def _choices(request: Request, viewer: Agent) -> tuple[list[Agent], list[Departm
 
 
 def _chosen(form: Any, field: str, what: str) -> int:
-    text = str(form.get(field) or "")
-    if not text.isdigit() or len(text) > 18:
+    number = whole_number(form.get(field))
+    if number is None:
         raise ValidationFailed(f"choose {what} from the list", {field: "required"})
-    return int(text)
+    return number
 
 
 async def _run(request: Request, agent: Agent, ticket_id: int, action: str,

@@ -22,6 +22,7 @@ from hubdesk.domain.rules.fields import CATALOGUE, OPS_BY_TYPE, FieldType
 from hubdesk.domain.rules.model import ANCHORS, TIMED_STATUSES, TRIGGER_KINDS
 from hubdesk.services.rules.admin import RulesScreen, RuleTryout
 from hubdesk.web.actions import act
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.rule_forms import (
     RULE_FIELDS,
@@ -48,7 +49,7 @@ CHOICES = {"trigger_kinds": TRIGGER_KIND_NAMES,
 
 def _asked_ticket(request: Request) -> tuple[str, int | None, EventKind | None]:
     raw = request.query_params.get("ticket", "").strip().lstrip("#")
-    ticket_id = int(raw) if raw.isdigit() and len(raw) < 16 else None
+    ticket_id = whole_number(raw)
     event = request.query_params.get("event", "")
     return raw, ticket_id, EventKind(event) if event in TRIGGER_KIND_NAMES else None
 
@@ -63,7 +64,8 @@ def changed_fields(typed: str) -> list[str] | dict[str, Any]:
     pairs: dict[str, Any] = {}
     for item in items:
         name, _, value = (part.strip() for part in item.partition("="))
-        pairs[name] = int(value) if value.isdigit() and len(value) < 16 else (value or None)
+        number = whole_number(value)
+        pairs[name] = number if number is not None else (value or None)
     return pairs
 
 
@@ -145,7 +147,7 @@ async def try_rule(request: Request, form: FormDep, agent: AgentDep) -> Response
     """The form's rule, unsaved, tried on recent tickets: shown beside the form, which keeps
     what was typed (and whether it was a rule being changed)."""
     raw_id = str(form.get("rule_id") or "")
-    rule_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 16 else None
+    rule_id = whole_number(raw_id)
     try:
         tryout = await run_in_threadpool(app_of(request).rules.try_unsaved, agent,
                                          rule_plain_form(form))

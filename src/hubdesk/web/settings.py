@@ -24,6 +24,7 @@ from hubdesk.services.routing_records import ProfileChange
 from hubdesk.services.settings_screens import AgentRoutingScreen
 from hubdesk.services.workforce_plan import zone_name
 from hubdesk.web.actions import act
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.routing_form import config_from_form, config_to_form
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -121,9 +122,10 @@ async def change_member(request: Request, team_id: int, form: FormDep,
     member = form.get("member") != "no"
 
     def change() -> Agent:
-        if not raw.isdigit() or len(raw) > 18:
+        agent_id = whole_number(raw)
+        if agent_id is None:
             raise ValidationFailed("choose an agent", {"agent_id": "required"})
-        return app_of(request).directory.set_team_member(agent, team_id, int(raw), member)
+        return app_of(request).directory.set_team_member(agent, team_id, agent_id, member)
 
     return await act(request, change,
                      done=lambda changed: f"{changed.name} "
@@ -171,10 +173,10 @@ def _profile_form(screen: AgentRoutingScreen) -> dict[str, str]:
 def _whole(form: FormData, name: str, field: str) -> int:
     """A whole number typed into a form; anything else is refused naming the field (the
     ranges are the use case's to judge)."""
-    text = str(form.get(name) or "").strip()
-    if not text.isdigit() or len(text) > 9:
+    number = whole_number(form.get(name), digits=9)
+    if number is None:
         raise ValidationFailed(f"{field} must be a whole number", {field: "not a number"})
-    return int(text)
+    return number
 
 
 def profile_change(form: FormData) -> ProfileChange:

@@ -27,6 +27,7 @@ from hubdesk.services.directory import AgentInput
 from hubdesk.services.settings_screens import TeamsScreen
 from hubdesk.web.actions import act
 from hubdesk.web.landing import may_manage_agents
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of
 from hubdesk.web.settings import place_errors, refused
@@ -59,10 +60,10 @@ def _screen(app: Application, actor: Agent) -> AgentsScreen:
 
 
 def _ids(form: FormData, name: str) -> frozenset[int]:
-    values = [str(v) for v in form.getlist(name)]
-    if any(not v.isdigit() or len(v) > 18 for v in values):
+    numbers = [whole_number(v) for v in form.getlist(name)]
+    if None in numbers:
         raise ValidationFailed("choose from the list", {name: "invalid"})
-    return frozenset(int(v) for v in values)
+    return frozenset(n for n in numbers if n is not None)
 
 
 def _role(form: FormData) -> Role:
@@ -73,10 +74,10 @@ def _role(form: FormData) -> Role:
 
 
 def _tier(form: FormData) -> int:
-    text = str(form.get("tier") or "").strip()
-    if not text.isdigit() or len(text) > 2:
+    tier = whole_number(form.get("tier"), digits=2)
+    if tier is None:
         raise ValidationFailed("tier is 1, 2 or 3", {"tier": "not a number"})
-    return int(text)
+    return tier
 
 
 def _text(form: FormData, name: str) -> str:

@@ -22,6 +22,7 @@ from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, Valid
 from hubdesk.domain.handoff_ladders import Notify, OlaStep
 from hubdesk.domain.handoffs import Ola
 from hubdesk.services.handoffs import OlaInput
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors, refused
@@ -80,7 +81,8 @@ def ladder_form(text: str) -> list[dict[str, Any]] | None:
 
 
 def _number(text: str) -> int | str:
-    return int(text) if text.isdigit() and len(text) <= 9 else text
+    number = whole_number(text, digits=9)
+    return text if number is None else number
 
 
 def ola_input(form: FormData) -> OlaInput | None:
@@ -104,10 +106,11 @@ def _whole(form: FormData, name: str) -> int | None:
     text = str(form.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 9:
+    number = whole_number(text, digits=9)
+    if number is None:
         raise ValidationFailed(f"{name.replace('_', ' ')} is a whole number",
                                {name: "not a number"})
-    return int(text)
+    return number
 
 
 async def _page(request: Request, agent: Agent, department_id: int | None = None, *,

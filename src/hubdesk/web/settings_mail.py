@@ -21,6 +21,7 @@ from hubdesk.domain.mail_templates import (
     sample,
 )
 from hubdesk.services.mail_templates import Preview, TemplatesScreen
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors, refused
@@ -32,8 +33,7 @@ TITLES = {MailKind.ACKNOWLEDGEMENT: "Acknowledgement of a new ticket",
 
 
 def team_of(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return whole_number(value)
 
 
 def typed_template(kind: MailKind, form: FormData, team_id: int | None) -> MailTemplate:

@@ -30,6 +30,7 @@ from hubdesk.services.tickets import TicketChanges
 from hubdesk.web.attachments import uploaded
 from hubdesk.web.field_errors import beside
 from hubdesk.web.history import Names, describe
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.queue import next_ticket_url, queue_url
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash, safe_next
@@ -42,7 +43,7 @@ MAX_TAGS_TYPED = 1000
 
 def _load_ticket(app: Application, agent: Agent, ticket_id: int,
                  macro: str = "") -> dict[str, Any]:
-    macro_id = int(macro) if macro.isdigit() and len(macro) < 19 else None
+    macro_id = whole_number(macro)
     space = app.tickets.workspace(agent, ticket_id, macro_id=macro_id)
     detail, ticket, allowed = space.detail, space.detail.ticket, space.allowed
     names = Names(
@@ -155,7 +156,7 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
         sent = await run_in_threadpool(partial(
             app_of(request).tickets.send_reply, agent, ticket_id, body, public=public,
             attachments=files, then_status=status,
-            seen_up_to=int(seen) if seen.isdigit() and len(seen) < 19 else None))
+            seen_up_to=whole_number(seen)))
     except DomainError as error:
         # The page shown again has the newest messages: sending again sends as written
         # (a browser cannot be handed files back: they are chosen again).
@@ -165,9 +166,9 @@ async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
                                   draft_public=public, macro=macro, failed="reply")
     done = sent.said
     flash(request, "ok", f"{done}; the ticket is {status.value} now." if status else f"{done}.")
-    if public and macro.isdigit() and len(macro) < 19:  # the macro's tags, once sent
+    if public and (macro_id := whole_number(macro)) is not None:  # its tags, once sent
         try:
-            await run_in_threadpool(app_of(request).macros.sent, agent, ticket_id, int(macro))
+            await run_in_threadpool(app_of(request).macros.sent, agent, ticket_id, macro_id)
         except DomainError as error:
             flash(request, "error", f"The macro's tags were not added: {error}")
     if form.get("next") == "yes":
@@ -223,9 +224,10 @@ def _changes(form: FormData) -> TicketChanges:
                         ("department", "department_id")):
         new, old = str(form.get(name) or ""), str(form.get(f"was_{name}") or "")
         if new != old and name in form:
-            if new and (not new.isdigit() or len(new) > 18):
+            chosen = whole_number(new)
+            if new and chosen is None:
                 raise ValidationFailed(f"choose the {name} from the list", {name: "unknown"})
-            values[field] = int(new) if new else None
+            values[field] = chosen
             fields.add(field)
     return TicketChanges(fields_set=frozenset(fields), **values)
 
@@ -236,19 +238,20 @@ async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
     source = str(form.get("source_id") or "")
 
     def fold_in() -> str:
-        if not source.isdigit() or len(source) > 18:
+        source_id = whole_number(source)
+        if source_id is None:
             raise ValidationFailed("choose the ticket to merge in", {"source_id": "invalid"})
-        app_of(request).tickets.merge(agent, int(source), ticket_id)
+        app_of(request).tickets.merge(agent, source_id, ticket_id)
         return f"Ticket #{source} was merged into this one."
 
     return await _act(request, agent, ticket_id, fold_in)
 
 
 def _ticket_number(value: object, field: str) -> int:
-    text = str(value or "").strip().lstrip("#")
-    if not text.isdigit() or len(text) > 18:
+    number = whole_number(str(value or "").strip().lstrip("#"))
+    if number is None:
         raise ValidationFailed("type the number of the ticket to merge into", {field: "invalid"})
-    return int(text)
+    return number
 
 
 @router.post("/tickets/{ticket_id:int}/merge-into")

@@ -19,6 +19,7 @@ from hubdesk.domain.schedules import RequestKind, ShiftInput
 from hubdesk.services.workforce import WantedChange
 from hubdesk.services.workforce_plan import StaffingGoal, zone_name
 from hubdesk.services.workforce_screens import WorkforceScreen
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -29,8 +30,7 @@ CHART_HEIGHT = 160
 
 
 def _int(text: object) -> int | None:
-    value = str(text or "").strip()
-    return int(value) if value.isdigit() and len(value) < 16 else None
+    return whole_number(text)
 
 
 def _day(text: object, name: str = "day") -> date | None:

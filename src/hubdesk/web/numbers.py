@@ -1,0 +1,19 @@
+"""Numbers typed into forms and query strings: ids, counts and minutes.
+
+One reading for every screen, because ``str.isdigit`` accepts digits no ``int`` reads (``²``)
+and numbers no database column holds; either would otherwise end a request in an error page
+instead of a refusal naming the field."""
+
+from __future__ import annotations
+
+ID_DIGITS = 18  # every 18-digit number fits a signed 64-bit column
+
+
+def whole_number(value: object, *, digits: int = ID_DIGITS) -> int | None:
+    """``value`` as a whole number of at most ``digits`` ASCII digits, else None (blank,
+    a sign, a fraction, another script's digits, too long) for the caller to refuse or
+    ignore."""
+    text = str(value or "").strip()
+    if not text or len(text) > digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
