@@ -111,3 +111,8 @@ def test_unassigning_with_a_reason_records_it_and_an_unassigned_ticket_records_n
     assert len(ticket.pending_events) == 1
     with pytest.raises(IllegalTransition):
         new_ticket(status=Status.CLOSED, assignee_id=5).unassign(AGENT, T0, "late")
+
+
+def test_a_priority_is_raised_one_step_at_a_time_up_to_urgent():
+    assert [p.raised for p in Priority] == [Priority.NORMAL, Priority.HIGH, Priority.URGENT,
+                                            None]

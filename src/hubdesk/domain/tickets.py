@@ -27,6 +27,13 @@ class Priority(StrEnum):
     HIGH = "high"
     URGENT = "urgent"
 
+    @property
+    def raised(self) -> Priority | None:
+        """One step more pressing; None for urgent, which nothing is above."""
+        order = list(Priority)
+        at = order.index(self)
+        return order[at + 1] if at + 1 < len(order) else None
+
 
 class Channel(StrEnum):
     EMAIL = "email"

@@ -39,7 +39,7 @@ from hubdesk.domain.schedules import (
 )
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.ticket_rules import RematchRun
-from hubdesk.domain.tickets import Channel, Status
+from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.domain.triage import SimilarTicket, Verdict
 from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
 from hubdesk.services import (
@@ -200,6 +200,10 @@ class TicketUseCases(_UseCases):
         detail = tickets.update_ticket(self._uows, actor, ticket_id, changes,
                                        now=self._now(now), tools=self._deps.tools)
         return self._with_actions(actor, detail)
+
+    def raise_priority(self, actor: Agent, ticket_id: int, *,
+                       now: datetime | None = None) -> tuple[Priority, TicketDetail]:
+        return tickets.raise_priority(self._uows, actor, ticket_id, now=self._now(now))
 
     def assign(self, actor: Agent, ticket_id: int, assignee_id: int | None, *,
                now: datetime | None = None) -> TicketDetail:

@@ -478,6 +478,27 @@ def update_ticket(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int,
     return detail
 
 
+def raise_priority(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, *,
+                   now: datetime | None = None) -> tuple[Priority, TicketDetail]:
+    """Raise the ticket's priority one step from what it is when the change runs (a ticket
+    at risk, acted on from a list that may be minutes old); returns the priority it had."""
+    at = now or utcnow()
+    assert actor.id is not None
+    with uows() as uow:
+        ticket = load_for(uow, actor, ticket_id, TicketAction.VIEW)
+        check_ticket(actor, ticket, TicketAction.EDIT)
+        was, raised = ticket.priority, ticket.priority.raised
+        if raised is None:
+            raise ValidationFailed(f"ticket #{ticket_id} is already urgent",
+                                   {"priority": "highest"})
+        ticket.update(Actor.agent(actor.id), at, priority=raised)
+        uow.tickets.save(ticket)
+        flush_events(uow, ticket)
+        detail = detail_of(uow, ticket, viewer=actor, now=at)
+        uow.commit()
+    return was, detail
+
+
 def _masked_changes(tools: IntakeTools, changes: TicketChanges) -> TicketChanges:
     """The change's texts as they will be stored, and so as its event will carry them."""
     fields = changes.fields_set

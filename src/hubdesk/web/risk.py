@@ -19,9 +19,7 @@ from starlette.responses import Response
 
 from hubdesk.domain.agents import Agent, Department, Role
 from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
-from hubdesk.domain.tickets import Priority
 from hubdesk.services.handoffs import NewHandoff
-from hubdesk.services.tickets import TicketChanges
 from hubdesk.web.actions import act
 from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render, time_left
@@ -31,8 +29,6 @@ router = APIRouter(include_in_schema=False)
 
 SHOWN = 200  # rows on the page; the likeliest come first
 MAX_NOTE = 1000  # a handoff's request from this page is a short note; the ticket page takes more
-_RAISED = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.HIGH,
-           Priority.HIGH: Priority.URGENT}
 
 
 @router.get("/at-risk")
@@ -112,15 +108,9 @@ async def reassign(request: Request, ticket_id: int, form: FormDep,
 async def raise_priority(request: Request, ticket_id: int, agent: AgentDep,
                          form: FormDep) -> Response:
     def higher() -> str:
-        app = app_of(request)
-        now = app.tickets.get(agent, ticket_id).ticket.priority
-        raised = _RAISED.get(now)
-        if raised is None:
-            raise ValidationFailed(f"ticket #{ticket_id} is already urgent",
-                                   {"priority": "highest"})
-        app.tickets.update(agent, ticket_id,
-                           TicketChanges(frozenset({"priority"}), priority=raised))
-        return f"Ticket #{ticket_id} raised from {now.value} to {raised.value} priority."
+        was, detail = app_of(request).tickets.raise_priority(agent, ticket_id)
+        return (f"Ticket #{ticket_id} raised from {was.value} to "
+                f"{detail.ticket.priority.value} priority.")
 
     return await _run(request, agent, ticket_id, "priority", higher)
 
