@@ -11,6 +11,7 @@ from hubdesk.domain.permissions import (
     check_assignment,
     check_directory_write,
     check_ticket,
+    offered_assignees,
     ticket_scope,
 )
 from hubdesk.domain.tickets import Status, Ticket
@@ -127,3 +128,12 @@ def test_a_closed_or_merged_ticket_is_history_only():
     for settled in (closed, merged):
         assert allowed_actions(coordinator, settled, blocking_roles=BLOCKERS) == {
             TicketAction.VIEW, TicketAction.BLOCK_SENDER}
+
+
+def test_the_assignees_offered_are_active_ticket_workers_within_a_leads_teams():
+    people = [agent(Role.REPRESENTATIVE, 2, teams=(1,)), agent(Role.REPRESENTATIVE, 3, teams=(2,)),
+              agent(Role.LIAISON, 4, teams=(1,)), agent(Role.TEAM_LEAD, 5, teams=(1,)),
+              agent(Role.REPRESENTATIVE, 6, teams=(1,), active=False)]
+    assert [a.id for a in offered_assignees(agent(Role.TEAM_LEAD, 9, teams=(1,)), people)] \
+        == [2, 5]
+    assert {a.id for a in offered_assignees(agent(Role.COORDINATOR, 9), people)} == {2, 3, 5}

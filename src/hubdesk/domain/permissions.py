@@ -6,7 +6,7 @@ query filter: the list an agent sees and the single ticket they may open never d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -126,6 +126,16 @@ def check_block(agent: Agent, blocking_roles: frozenset[Role]) -> None:
 def check_may_open_ticket(agent: Agent) -> None:
     if agent.role is Role.LIAISON:
         raise PermissionDenied("department liaisons cannot open tickets")
+
+
+def offered_assignees(agent: Agent, people: Iterable[Agent]) -> list[Agent]:
+    """Whom ``agent`` may be offered to give a ticket to, by name: active people who work
+    tickets (a liaison answers handoffs), a team lead's only from their own teams.
+    ``check_assignment`` still judges each assignment."""
+    return sorted((a for a in people if a.active and a.id is not None
+                   and a.role is not Role.LIAISON
+                   and (agent.role is not Role.TEAM_LEAD or a.team_ids & agent.team_ids)),
+                  key=lambda a: a.name.casefold())
 
 
 def check_assignment(agent: Agent, ticket: Ticket, assignee: Agent | None,

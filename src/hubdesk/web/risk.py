@@ -17,8 +17,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from hubdesk.domain.agents import Agent, Department, Role
+from hubdesk.domain.agents import Agent, Department
 from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
+from hubdesk.domain.permissions import offered_assignees
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.actions import act
 from hubdesk.web.numbers import whole_number
@@ -66,9 +67,7 @@ def _choices(request: Request, viewer: Agent) -> tuple[list[Agent], list[Departm
         departments = app.directory.departments(viewer)
     except PermissionDenied:
         return [], []
-    workers = [a for a in people if a.active and a.id is not None and a.role is not Role.LIAISON
-               and (viewer.role is not Role.TEAM_LEAD or a.team_ids & viewer.team_ids)]
-    return (sorted(workers, key=lambda a: a.name.casefold()),
+    return (offered_assignees(viewer, people),
             sorted(departments, key=lambda d: d.name.casefold()))
 
 
