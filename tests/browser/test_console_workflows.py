@@ -130,9 +130,16 @@ def test_bulk_assign_selected_rows(desk, server, browser) -> None:
     expect(page.locator("table.queue")).to_contain_text("Invoice address")
 
 
-def test_keyboard_only_through_a_ticket(desk, server, browser) -> None:
+def test_keyboard_only_through_a_ticket(sqlite_hub, desk, server, browser) -> None:
     from playwright.sync_api import expect
 
+    from hubdesk.services.routing_records import ProfileChange
+
+    # A lead who also takes work from routing (offline now), so "Get next" and presence are
+    # theirs and the list of shortcuts offers them.
+    admin = factories.staff(sqlite_hub, Role.ADMIN).agent
+    sqlite_hub.app.routing.update_profile(admin, desk["lead"].agent.id, ProfileChange(
+        skills={"shipping": 3}, capacity=5, languages=("en",), tier=1))
     page = signed_in(browser, server, desk["lead"].agent,
                      path="/tickets?view=all&sort=priority")
     keys = page.keyboard
