@@ -257,3 +257,22 @@ def test_an_administrator_sets_a_departments_ladder_and_a_refused_step_is_named(
     assert client.put(url, headers=rep, json={"target_minutes": 60}).status_code == 403
     assert client.delete(url, headers=admin).status_code == 204
     assert client.get(url, headers=rep).status_code == 404
+
+
+def test_a_department_queue_costs_the_same_for_two_tickets_or_eight(hub, client, desk):
+    from tests.api.test_listing import count_queries
+
+    def queue_statements(tickets: int) -> int:
+        for _ in range(tickets):
+            ticket_id = factories.ticket(hub, desk["rep"].agent).ticket.id
+            opened = client.post(f"/api/v1/tickets/{ticket_id}/handoffs",
+                                 headers=desk["rep"].headers,
+                                 json={"department_id": desk["billing"].id,
+                                       "request": "Refund the second charge"})
+            assert opened.status_code == 201, opened.text
+        with count_queries(hub.engine) as statements:
+            listed = client.get("/api/v1/handoffs", headers=desk["coordinator"].headers)
+        assert listed.status_code == 200
+        return len(statements)
+
+    assert queue_statements(2) == queue_statements(6)

@@ -17,10 +17,9 @@ def handoff_views(uow: UnitOfWork, viewer: Agent, handoffs: list[Handoff], now: 
                   with_notes: bool = False) -> list[HandoffView]:
     """Views of the handoffs ``viewer`` may see, in the given order; the others are left out."""
     tickets = dict(tickets or {})
-    for ticket_id in {h.ticket_id for h in handoffs} - set(tickets):
-        found = uow.tickets.get(ticket_id)
-        if found is not None:
-            tickets[ticket_id] = found
+    missing = {h.ticket_id for h in handoffs} - set(tickets)
+    if missing:
+        tickets.update((t.id, t) for t in uow.tickets.get_many(missing) if t.id is not None)
     visible = [(h, sides) for h in handoffs
                if h.ticket_id in tickets
                and (sides := handoff_sides(viewer, h, tickets[h.ticket_id]))]
