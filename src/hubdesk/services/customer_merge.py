@@ -65,9 +65,8 @@ def merge_customers(uows: UnitOfWorkFactory, actor: Agent, kept_id: int, absorbe
         if result.blocked is not None and kept.blocked is None:
             uow.customers.set_block(kept_id, result.blocked, now)
         who = Actor.agent(actor.id)
-        for ticket_id in moved:  # each through the handlers and the outbox, as any change
-            ticket = uow.tickets.get(ticket_id)
-            assert ticket is not None
+        # Each through the handlers and the outbox, as any change; read in one statement.
+        for ticket in uow.tickets.get_many(moved):
             ticket.record(who, EventKind.UPDATED, now,
                           changes={"requester_id": (absorbed_id, kept_id)},
                           data={"reason": MERGED})
