@@ -42,3 +42,27 @@ def test_the_same_ngrams_as_scikit_learn_on_banking77(shared_data):
     texts = [prepare(text).text for text, _ in data.train[::4] + data.test]
     assert len(texts) > 5000
     assert _differing(texts, (2, 5)) == []
+
+
+def test_one_message_scores_the_features_scikit_learn_gives_it(examples):
+    """The single-message path (columns remembered word by word) against the fitted
+    vectorizers' batch transform, twice over so remembered words are used too, and after a
+    round trip through pickling, as a stored model is loaded."""
+    import pickle
+
+    import numpy as np
+
+    from hubdesk.triage.intent.features import NgramFeaturizer
+
+    texts = [prepare(text).text for text, _ in examples]
+    featurizer = NgramFeaturizer()
+    featurizer.fit_transform(texts)
+    tried = AWKWARD + texts[:300] + ["refund refund refund please", "Refund, REFUND; refund!"]
+    expected = featurizer.transform(tried).toarray()
+    stored = pickle.loads(pickle.dumps(featurizer))
+    for scorer in (featurizer, stored, stored):
+        for row, text in zip(expected, tried, strict=True):
+            index, values = scorer.transform_one(text)
+            got = np.zeros_like(row)
+            got[index] = values
+            np.testing.assert_allclose(got, row, rtol=1e-5, atol=1e-6, err_msg=text)

@@ -10,9 +10,8 @@ scoring loads neither scikit-learn nor SciPy.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,6 +25,8 @@ if TYPE_CHECKING:
 
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
+# Words whose n-gram columns a scoring process remembers: a few MB at most.
+WORDS_REMEMBERED = 16_384
 
 
 def _word_vectorizer() -> TfidfVectorizer:
@@ -63,15 +64,41 @@ class _FastPart:
         return partial(ngrams, low=self.ngram_range[0], high=self.ngram_range[1])
 
     def transform(self, text: str) -> tuple[IntArray, Float32Array]:
-        vocabulary = self.vocabulary
-        counts = Counter(gram for gram in self.analyse(text) if gram in vocabulary)
-        if not counts:
+        if self.kind == "char_wb":
+            found = self._char_columns(text)
+        else:
+            vocabulary = self.vocabulary
+            found = [vocabulary[gram] for gram in self.analyse(text) if gram in vocabulary]
+        if not found:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        index = np.fromiter((vocabulary[gram] for gram in counts), np.int64, len(counts))
-        tf = np.fromiter(counts.values(), np.float32, len(counts))
-        values = (1.0 + np.log(tf)) * self.idf[index]
+        index, tf = np.unique(np.asarray(found, np.int64), return_counts=True)
+        values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[index]
         values /= np.linalg.norm(values)
         return index + self.offset, values
+
+    def _char_columns(self, text: str) -> list[int]:
+        """The vocabulary columns of the text's character n-grams, word by word: a word's
+        n-grams never depend on its neighbours, and the words of support messages repeat, so
+        each word's columns are worked out once and remembered (a bounded number of them)."""
+        columns_of = self.__dict__.get("_columns_of")
+        if columns_of is None:
+            columns_of = self.__dict__["_columns_of"] = lru_cache(WORDS_REMEMBERED)(
+                self._word_columns)
+        found: list[int] = []
+        for word in text.lower().split():
+            found += columns_of(word)
+        return found
+
+    def _word_columns(self, word: str) -> tuple[int, ...]:
+        vocabulary = self.vocabulary
+        low, high = self.ngram_range
+        return tuple(vocabulary[gram] for gram in char_wb_ngrams(word, low, high)
+                     if gram in vocabulary)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_columns_of", None)  # a cache of this process, rebuilt on use
+        return state
 
 
 class NgramFeaturizer:
