@@ -87,3 +87,12 @@ def test_result_is_json_ready(engine):
     import json
 
     assert json.dumps(engine.analyse("thanks!").to_dict())
+
+
+def test_the_json_view_holds_what_asdict_gives(engine):
+    from dataclasses import asdict
+
+    result = engine.analyse("URGENT!!! Card 4111 1111 1111 1111 charged twice, call me on "
+                            "+44 20 7946 0958 or I cancel. Jane Doe")
+    assert result.pii and result.intent.alternatives is not None
+    assert result.to_dict() == asdict(result)

@@ -7,7 +7,7 @@ Every verdict carries its confidence and, where a trained model made it, the mod
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -119,5 +119,26 @@ class TriageResult:
         return bool(self.pii)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view for the API, the console and the audit trail."""
-        return asdict(self)
+        """A JSON-ready view for the API, the console and the audit trail: what
+        ``dataclasses.asdict`` gives, without its deep copies of values that cannot change
+        (every ticket's intake makes one)."""
+        plain = _plain(self)
+        assert isinstance(plain, dict)
+        return plain
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        kind = type(value)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
