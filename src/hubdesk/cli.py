@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -60,12 +60,18 @@ def serve(
     hub.migrate()
     hub.close()
     _preload_application(workers)
-    uvicorn.run("hubdesk.asgi:app", host=host, port=port, workers=workers,
-                log_config=None, access_log=False, proxy_headers=False,
-                # Live-update streams stay open for minutes; a stop must not wait for them.
-                timeout_graceful_shutdown=server.GRACEFUL_SHUTDOWN_SECONDS,
-                # Requests the server cannot parse are answered as problem+json too.
-                http=ProblemHttpProtocol)
+    options: dict[str, Any] = dict(
+        log_config=None, access_log=False, proxy_headers=False,
+        # Live-update streams stay open for minutes; a stop must not wait for them.
+        timeout_graceful_shutdown=server.GRACEFUL_SHUTDOWN_SECONDS,
+        # Requests the server cannot parse are answered as problem+json too.
+        http=ProblemHttpProtocol)
+    if workers > 1:
+        from hubdesk.listeners import run_workers
+
+        run_workers("hubdesk.asgi:app", host=host, port=port, workers=workers, **options)
+    else:
+        uvicorn.run("hubdesk.asgi:app", host=host, port=port, **options)
 
 
 MALLOPT_ARENA_MAX = -8  # glibc's M_ARENA_MAX
