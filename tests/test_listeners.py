@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import select
 import socket
+import sys
 
 import pytest
 
 from hubdesk.listeners import own_listener, reserve_port
 
-pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"),
-                                reason="the system has no SO_REUSEPORT")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="only Linux spreads connections over such sockets")
 
 
 def test_connections_are_spread_over_the_listeners_and_never_queue_on_the_reserved_one():

@@ -3,9 +3,10 @@
 uvicorn's processes share one listening socket, and the first to wake accepts every
 connection waiting. So a few keep-alive clients that connect at once, such as a proxy or a
 load of API callers, often all land on one process: it works for the whole desk while the
-other processes idle, and intake runs at half speed until they reconnect. With
-``SO_REUSEPORT`` (Linux and the BSDs) each process listens on a socket of its own on the same
-port, and the kernel spreads new connections over them.
+other processes idle, and intake runs at half speed until they reconnect. On Linux, with
+``SO_REUSEPORT``, each process listens on a socket of its own on the same port and the kernel
+spreads new connections over them. (Other systems either lack the option or hand every
+connection to one of the sockets, so they keep the shared socket.)
 
 The parent keeps a socket bound to the port without listening on it: it holds the port, and
 no connection is ever queued on it.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -22,8 +24,8 @@ log = logging.getLogger(__name__)
 
 def reserve_port(host: str, port: int) -> socket.socket | None:
     """A socket bound to ``host:port`` that processes may share with ``SO_REUSEPORT``, or
-    None where the system has no such option."""
-    if not hasattr(socket, "SO_REUSEPORT"):
+    None where the system does not spread connections over such sockets."""
+    if not sys.platform.startswith("linux") or not hasattr(socket, "SO_REUSEPORT"):
         return None
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     reserved = _reusable(family)
