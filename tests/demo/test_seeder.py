@@ -118,7 +118,7 @@ def test_the_demo_shows_a_threat_escalated_and_its_sender_blocked(hub: Hub) -> N
 
 
 # With this seed the blocked sender also writes an ordinary contact after the block.
-SENDER_WRITES_AGAIN_SEED = 1
+SENDER_WRITES_AGAIN_SEED = 6
 
 
 def test_a_blocked_senders_later_contacts_are_held_as_live_intake_holds_them(hub: Hub) -> None:

@@ -30,6 +30,7 @@ CLOSE_AFTER = timedelta(days=4)
 DUPLICATE_SHARE = 0.02
 IN_PROGRESS_WINDOW = timedelta(days=5)
 IN_PROGRESS_SHARE = 0.5
+FORGOTTEN_AT_MOST = timedelta(days=2)  # the oldest contact still waiting for anyone
 
 
 class _Later(Exception):
@@ -141,8 +142,11 @@ def _work(story: Story, person: Person, category: content.Category, values: dict
           team: str, agent: Agent) -> None:
     rng, hub = story.rng, story.hub
     age = story.now - story.clock
-    if (age < timedelta(hours=3) and rng.random() < 0.7) or rng.random() < 0.03:
-        return  # still waiting in the queue
+    # Still waiting in the queue: most of the last hours' contacts, and a few of the last two
+    # days' that nobody has reached yet. A desk leaves nothing unread for weeks.
+    if (age < timedelta(hours=3) and rng.random() < 0.7) or (
+            rng.random() < 0.03 and age < FORGOTTEN_AT_MOST):
+        return
     _pick_up(story, team, agent)
     if category.name == "outages" or rng.random() < 0.07:
         agent = _escalate(story, person)
