@@ -40,3 +40,16 @@ def test_connections_are_spread_over_the_listeners_and_never_queue_on_the_reserv
             listener.close()
     # 40 connections all on one of two listeners would happen once in 2**39 runs.
     assert min(accepted) > 0 and sum(accepted) == 40
+
+
+def test_a_port_already_taken_ends_the_start_with_an_error_not_a_traceback(caplog):
+    from hubdesk.listeners import STARTUP_FAILURE, run_workers
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as stopped:
+            run_workers("hubdesk.asgi:app", host="127.0.0.1", port=port, workers=2)
+    assert stopped.value.code == STARTUP_FAILURE
+    assert f"cannot listen on 127.0.0.1:{port}" in caplog.text

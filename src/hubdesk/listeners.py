@@ -21,6 +21,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+STARTUP_FAILURE = 3  # the exit status uvicorn gives when it cannot start
+
 
 def reserve_port(host: str, port: int) -> socket.socket | None:
     """A socket bound to ``host:port`` that processes may share with ``SO_REUSEPORT``, or
@@ -58,7 +60,11 @@ def run_workers(app: str, *, host: str, port: int, workers: int, **options: Any)
 
     worker = getattr(multiprocess, "Process", None)
     shared_target = getattr(worker, "target", None)
-    reserved = reserve_port(host, port) if callable(shared_target) else None
+    try:
+        reserved = reserve_port(host, port) if callable(shared_target) else None
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        log.error("cannot listen on %s:%d: %s", host, port, error.strerror or error)
+        raise SystemExit(STARTUP_FAILURE) from None
     if worker is None or shared_target is None or reserved is None:
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return
