@@ -137,3 +137,11 @@ def test_the_assignees_offered_are_active_ticket_workers_within_a_leads_teams():
     assert [a.id for a in offered_assignees(agent(Role.TEAM_LEAD, 9, teams=(1,)), people)] \
         == [2, 5]
     assert {a.id for a in offered_assignees(agent(Role.COORDINATOR, 9), people)} == {2, 3, 5}
+
+
+def test_the_coordinators_told_are_the_active_ones_in_the_order_given():
+    from hubdesk.domain.agents import active_coordinator_ids
+
+    people = [agent(Role.COORDINATOR, 7), agent(Role.MANAGER, 3), agent(Role.COORDINATOR, 2),
+              agent(Role.COORDINATOR, 5, active=False)]
+    assert active_coordinator_ids(people) == [7, 2]

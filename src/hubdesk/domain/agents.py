@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -40,6 +41,13 @@ class Agent:
     @property
     def oversees_everything(self) -> bool:
         return self.role in OVERSEEING_ROLES
+
+
+def active_coordinator_ids(agents: Iterable[Agent]) -> list[int]:
+    """Whom a step or rule that tells "the coordinators" reaches: the active coordinators
+    among ``agents``, in their order."""
+    return [a.id for a in agents
+            if a.id is not None and a.active and a.role is Role.COORDINATOR]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.agents import Agent, active_coordinator_ids
 from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, ValidationFailed
@@ -333,8 +333,7 @@ def _recipients(uow: UnitOfWork, handoff: Handoff, step: OlaStep) -> list[int]:
     if Notify.DEPARTMENT_LEAD in step.notify and lead is not None:
         found.append(lead)
     if Notify.COORDINATORS in step.notify:
-        found += sorted(a.id for a in uow.agents.all()
-                        if a.id is not None and a.active and a.role is Role.COORDINATOR)
+        found += sorted(active_coordinator_ids(uow.agents.all()))
     return list(dict.fromkeys(found))
 
 

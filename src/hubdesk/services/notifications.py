@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.agents import Agent, active_coordinator_ids
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.notice_folding import DEFAULT_WINDOW, fold, folds
@@ -100,11 +100,12 @@ def announcement(notification: Notification) -> tuple[str, dict[str, Any]]:
 def _recipients(uow: UnitOfWork, notice: Notice, place: dict[str, Any]) -> list[int]:
     """Active agents the notice is for, each once: those the event named, or a rule's
     target resolved against where the ticket is now."""
-    if notice.target in ("team", "coordinators"):
+    if notice.target == "coordinators":
+        return active_coordinator_ids(uow.agents.all())
+    if notice.target == "team":
         team = place.get("team_id")
-        return [a.id for a in uow.agents.all() if a.id is not None and a.active and (
-            (notice.target == "team" and isinstance(team, int) and team in a.team_ids)
-            or (notice.target == "coordinators" and a.role is Role.COORDINATOR))]
+        return [a.id for a in uow.agents.all() if a.id is not None and a.active
+                and isinstance(team, int) and team in a.team_ids]
     if notice.target is None:
         wanted = list(notice.agent_ids)
     elif notice.target == "assignee":

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.agents import Agent, Role, active_coordinator_ids
 from hubdesk.domain.errors import Conflict, IllegalTransition
 from hubdesk.domain.escalation import SlaCause, escalated_since
 from hubdesk.domain.events import Actor, EventKind
@@ -78,8 +78,7 @@ class _Staff:
             found += [a.id for a in self._active() if a.id is not None
                       and a.role is Role.TEAM_LEAD and ticket.team_id in a.team_ids]
         if StepAction.NOTIFY_COORDINATORS in actions:
-            found += [a.id for a in self._active()
-                      if a.id is not None and a.role is Role.COORDINATOR]
+            found += active_coordinator_ids(self._active())
         return list(dict.fromkeys(found))
 
     def _active(self) -> list[Agent]:
