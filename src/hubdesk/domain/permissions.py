@@ -276,10 +276,14 @@ def check_webhook_admin(agent: Agent) -> None:
     check_admin(agent, "managing webhooks")
 
 
-def check_mail_coordinator(agent: Agent) -> None:
+def may_handle_mail(agent: Agent) -> bool:
     """Quarantined mail is anyone's mail: those who oversee the whole desk handle it, and the
     raw-message intake is theirs (or a token acting for them) to feed."""
-    if agent.role not in OVERSEEING_ROLES:
+    return agent.role in OVERSEEING_ROLES
+
+
+def check_mail_coordinator(agent: Agent) -> None:
+    if not may_handle_mail(agent):
         raise PermissionDenied("handling quarantined or raw e-mail needs a coordinator, "
                                "manager or administrator")
 

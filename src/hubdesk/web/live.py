@@ -12,7 +12,7 @@ agent's stream does not outlive their session for long. The session is checked a
 ``SESSION_CHECK_SECONDS``: signing out, a revoked session or a deactivation ends the stream,
 and a changed team takes effect.
 
-A stream of an agent who handles quarantined e-mail (`permissions.check_mail_coordinator`) says
+A stream of an agent who handles quarantined e-mail (`permissions.may_handle_mail`) says
 ``mail`` when a message goes into quarantine or leaves it.
 
 A handoff's change is also told to the members of its department, who may not see the ticket
@@ -47,7 +47,12 @@ from starlette.responses import Response, StreamingResponse
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError
-from hubdesk.domain.permissions import TicketScope, handoff_departments, ticket_scope
+from hubdesk.domain.permissions import (
+    TicketScope,
+    handoff_departments,
+    may_handle_mail,
+    ticket_scope,
+)
 from hubdesk.services.mail import QUARANTINED_TOPIC, RELEASED_TOPIC
 from hubdesk.services.notifications import LIVE_TOPIC as NOTIFICATION_TOPIC
 from hubdesk.web.numbers import whole_number
@@ -154,7 +159,7 @@ class _Stream:
         self.token = session_token(request)
         self.scope = ticket_scope(agent)
         self.departments = handoff_departments(agent)
-        self.mail = agent.oversees_everything
+        self.mail = may_handle_mail(agent)
         self.agent_id = agent.id
         self.started = self.last_sent = self.checked = time.monotonic()
 
@@ -170,7 +175,7 @@ class _Stream:
             return False
         self.scope = ticket_scope(current)
         self.departments = handoff_departments(current)
-        self.mail = current.oversees_everything
+        self.mail = may_handle_mail(current)
         return True
 
     async def company_frame(self) -> bytes | None:
