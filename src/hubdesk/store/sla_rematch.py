@@ -31,10 +31,10 @@ from sqlalchemy.engine import Row
 
 from hubdesk.domain.sla.clocks import LIVE
 from hubdesk.domain.sla.ticket_rules import RematchRun, RematchScope
-from hubdesk.domain.tickets import Status
+from hubdesk.domain.tickets import UNRESOLVED
 from hubdesk.store import tables as t
 
-_OPEN_NOT = [Status.SOLVED.value, Status.CLOSED.value]
+_UNRESOLVED = [status.value for status in UNRESOLVED]
 _LIVE = [status.value for status in LIVE]
 
 
@@ -92,7 +92,7 @@ def _in_scope(scope: RematchScope) -> ColumnElement[bool]:
                                      c.c.policy_id.in_(sorted(scope.policy_ids)),
                                      c.c.status.in_(_LIVE)))
     either += [_meets(conditions) for conditions in scope.conditions]
-    where = [tk.c.status.not_in(_OPEN_NOT), or_(false(), *either)]
+    where = [tk.c.status.in_(_UNRESOLVED), or_(false(), *either)]
     if scope.customer_id is not None:
         where.append(tk.c.requester_id == scope.customer_id)
     return and_(*where)
