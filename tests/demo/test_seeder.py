@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from hubdesk.bootstrap import Hub
 from hubdesk.demo.people import DEPARTMENTS, TEAMS
-from hubdesk.demo.seeder import demo_size, seed_demo
+from hubdesk.demo.seeder import QUEUE_AT_LEAST, demo_size, seed_demo
 from hubdesk.domain.agents import Role
+from hubdesk.domain.tickets import Status
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.directory import list_agents, list_departments, list_teams
 from hubdesk.services.tickets import get_ticket, list_tickets, ticket_events
@@ -149,3 +150,13 @@ def test_a_blocked_senders_later_contacts_are_held_as_live_intake_holds_them(hub
             continue
         assert all(m.created_at < block.at for m in detail.messages
                    if m.author.kind.value == "customer" and m.author.id == sender)
+
+
+def test_the_demo_opens_on_a_queue_whenever_it_is_seeded(hub: Hub) -> None:
+    # Before the desk opens on a Monday, a small demo's newest contacts are days old.
+    monday_morning = datetime(2024, 6, 3, 6, 30, tzinfo=UTC)
+    seed_demo(hub, scale=SCALE, now=monday_morning)
+
+    waiting = list_tickets(hub.uows, LOCAL_OPERATOR,
+                           TicketFilter(status=(Status.NEW,), unassigned=True), limit=200)
+    assert len(waiting.rows) >= QUEUE_AT_LEAST

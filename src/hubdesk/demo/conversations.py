@@ -47,6 +47,7 @@ class Story:
     ticket_id: int = 0
     budget: int = 0
     status: Status = Status.NEW
+    unreached: bool = False  # nobody has picked it up yet, however old it is
 
     def at(self, moment: datetime) -> datetime:
         if moment >= self.now - timedelta(minutes=1):
@@ -69,8 +70,10 @@ def _pick_agent(rng: random.Random, org: Structure, team: str, language: str) ->
 
 def play_ticket(hub: Hub, rng: random.Random, org: Structure, clientele: Clientele,
                 created: datetime, now: datetime, *,
-                blocks: Mapping[int, datetime] | None = None) -> int:
+                blocks: Mapping[int, datetime] | None = None, unreached: bool = False) -> int:
     """Open one ticket at ``created`` and play its story up to ``now``; returns its id.
+
+    An ``unreached`` ticket stays in the queue as it arrived, whatever its age.
 
     ``blocks`` says from when a customer is blocked: their story stops there, and a contact
     they make after it is held on arrival by the desk's own rule and gets no story at all.
@@ -79,7 +82,7 @@ def play_ticket(hub: Hub, rng: random.Random, org: Structure, clientele: Cliente
     customer, person = clientele.pick(rng)
     category = content.pick_category(rng)
     values = content.slots(rng)
-    story = Story(hub, rng, org, now, clock=created)
+    story = Story(hub, rng, org, now, clock=created, unreached=unreached)
     if now - created < IN_PROGRESS_WINDOW and rng.random() < IN_PROGRESS_SHARE:
         # Recent work is often half done: the story pauses somewhere before "now".
         story.now = created + (now - created) * rng.uniform(0.05, 0.7)
@@ -144,7 +147,7 @@ def _work(story: Story, person: Person, category: content.Category, values: dict
     age = story.now - story.clock
     # Still waiting in the queue: most of the last hours' contacts, and a few of the last two
     # days' that nobody has reached yet. A desk leaves nothing unread for weeks.
-    if (age < timedelta(hours=3) and rng.random() < 0.7) or (
+    if story.unreached or (age < timedelta(hours=3) and rng.random() < 0.7) or (
             rng.random() < 0.03 and age < FORGOTTEN_AT_MOST):
         return
     _pick_up(story, team, agent)

@@ -23,6 +23,9 @@ DEFAULT_SEED = 20240601
 FULL_TICKETS = 1000
 FULL_CUSTOMERS = 200
 HISTORY = timedelta(weeks=6)
+# The newest contacts wait for anyone, whenever the demo is seeded: a Monday morning or a
+# small demo still opens on a queue with deadlines running.
+QUEUE_AT_LEAST = 6
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,12 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
     blocks = {incident.customer_id: incident.blocked_at}
     # The incident is played in its place in time, so contacts after the block meet it.
     pending = incident_steps(hub, structure, incident)
-    for moment in contact_moments(rng, ticket_count, now - HISTORY, now - timedelta(minutes=5)):
+    moments = contact_moments(rng, ticket_count, now - HISTORY, now - timedelta(minutes=5))
+    for index, moment in enumerate(moments):
         while pending and pending[0][0] <= moment:
             pending.pop(0)[1]()
-        play_ticket(hub, rng, structure, clientele, moment, now, blocks=blocks)
+        play_ticket(hub, rng, structure, clientele, moment, now, blocks=blocks,
+                    unreached=index >= len(moments) - QUEUE_AT_LEAST)
         if on_ticket is not None:
             on_ticket()
     for _, step in pending:
