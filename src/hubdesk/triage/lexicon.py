@@ -27,6 +27,7 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=32_768)  # a desk's messages share most of their words
 def undisguise(word: str) -> str:
     return word.lower().translate(_DISGUISE)
 

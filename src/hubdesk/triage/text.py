@@ -68,7 +68,7 @@ def prepare(value: object, max_characters: int = MAX_ANALYSED_CHARACTERS) -> Pre
 
 
 def letter_count(text: str) -> int:
-    return sum(1 for char in text if char.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 def is_mostly_symbols(text: str) -> bool:
