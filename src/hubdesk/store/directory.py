@@ -50,6 +50,9 @@ def _customer_by_identity() -> Select[Any]:
 
 
 _BY_IDENTITY = _customer_by_identity()
+# Built once: values passed as parameters skip the coercing and keying of written-in values.
+_INSERT_CUSTOMER = insert(t.customers).returning(t.customers.c.id)
+_INSERT_IDENTITY = insert(t.customer_identities)
 
 _ADD_WITH_IDENTITIES = text("""
 WITH added AS (
@@ -185,11 +188,11 @@ class SqlCustomerRepository:
     def add(self, customer: Customer, at: datetime) -> int:
         if self.db.dialect.name == "postgresql" and customer.identities:
             return self._add_in_one_statement(customer, at)
-        customer.id = self.db.execute(insert(t.customers).values(
-            name=customer.name, organisation_id=customer.organisation_id,
-            tier=customer.tier.value, language=customer.language, notes=customer.notes,
-            custom_fields=customer.custom_fields, created_at=at, updated_at=at,
-        ).returning(t.customers.c.id)).scalar_one()
+        customer.id = self.db.execute(_INSERT_CUSTOMER, {
+            "name": customer.name, "organisation_id": customer.organisation_id,
+            "tier": customer.tier.value, "language": customer.language, "notes": customer.notes,
+            "custom_fields": customer.custom_fields, "created_at": at, "updated_at": at,
+        }).scalar_one()
         self._write_identities(customer)
         return int(customer.id)
 
@@ -207,7 +210,7 @@ class SqlCustomerRepository:
 
     def _write_identities(self, customer: Customer) -> None:
         if customer.identities:
-            self.db.execute(insert(t.customer_identities), [
+            self.db.execute(_INSERT_IDENTITY, [
                 {"customer_id": customer.id, "kind": i.kind.value, "value": i.value}
                 for i in customer.identities])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, bindparam, insert, select, text
 
 from hubdesk.domain.events import event_record
 from hubdesk.domain.messages import Message
@@ -29,6 +29,18 @@ def _message_row(message: Message) -> dict[str, Any]:
             "triage": message.triage, "sealed_body": message.sealed_body}
 
 
+# Elsewhere, one insert per table, built once: values given to a statement as parameters
+# reach the driver as they are, where values written into it would be coerced and keyed anew
+# on every call (most of the cost of this path on SQLite).
+_INSERT_TICKET = insert(t.tickets).values(requester_tier=select(t.customers.c.tier).where(
+    t.customers.c.id == bindparam("tier_of")).scalar_subquery()).returning(t.tickets.c.id)
+_INSERT_CLAIM = insert(t.idempotency_keys)
+_INSERT_MESSAGE = insert(t.messages).returning(t.messages.c.id)
+_INSERT_SEARCH_TEXT = insert(t.search_documents)
+_INSERT_EVENTS = insert(t.ticket_events)
+_INSERT_OUTBOX = insert(t.outbox)
+
+
 def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: Ticket,
                         message: Message, search_text: str, outbox: list[OutboxEntry],
                         claim: IdempotencyClaim | None) -> tuple[int, int]:
@@ -36,23 +48,19 @@ def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: T
     if db.dialect.name == "postgresql":
         return _write_in_one_statement(db, ticket_values, ticket, message, search_text,
                                        outbox, claim)
-    tier = select(t.customers.c.tier).where(t.customers.c.id == ticket.requester_id)
-    ticket_id = db.execute(insert(t.tickets).values({**ticket_values,
-                                                     "requester_tier": tier.scalar_subquery()})
-                           .returning(t.tickets.c.id)).scalar_one()
+    ticket_id = db.execute(_INSERT_TICKET,
+                           {**ticket_values, "tier_of": ticket.requester_id}).scalar_one()
     if claim is not None:
         agent_id, key, fingerprint = claim
-        db.execute(insert(t.idempotency_keys).values(
-            agent_id=agent_id, key=key, request_hash=fingerprint, ticket_id=ticket_id,
-            created_at=ticket.created_at))
-    message_id = db.execute(insert(t.messages).values(ticket_id=ticket_id,
-                                                      **_message_row(message))
-                            .returning(t.messages.c.id)).scalar_one()
+        db.execute(_INSERT_CLAIM, {"agent_id": agent_id, "key": key,
+                                   "request_hash": fingerprint, "ticket_id": ticket_id,
+                                   "created_at": ticket.created_at})
+    message_id = db.execute(_INSERT_MESSAGE,
+                            {"ticket_id": ticket_id, **_message_row(message)}).scalar_one()
     if search_text:
-        db.execute(insert(t.search_documents).values(ticket_id=ticket_id, content=search_text))
-    db.execute(insert(t.ticket_events), [event_record(e, ticket_id)
-                                         for e in ticket.pending_events])
-    db.execute(insert(t.outbox), [
+        db.execute(_INSERT_SEARCH_TEXT, {"ticket_id": ticket_id, "content": search_text})
+    db.execute(_INSERT_EVENTS, [event_record(e, ticket_id) for e in ticket.pending_events])
+    db.execute(_INSERT_OUTBOX, [
         {"topic": topic, "payload": {**payload, "ticket_id": ticket_id},
          "created_at": ticket.created_at, "attempts": 0} for topic, payload in outbox])
     return int(ticket_id), int(message_id)

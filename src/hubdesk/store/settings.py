@@ -57,6 +57,9 @@ class RememberedSettings:
                 self._by_token.popitem(last=False)
 
 
+_READ_TOKEN = select(t.settings_versions.c.token).where(t.settings_versions.c.id == 1)
+
+
 class SqlSettings:
     """One transaction's view of the remembered settings: the token is read once, at the
     first setting asked for, and again after the transaction writes a setting."""
@@ -92,6 +95,5 @@ class SqlSettings:
 
     def _current_token(self) -> int | None:
         if self._token is _UNREAD:
-            self._token = self.db.execute(select(t.settings_versions.c.token).where(
-                t.settings_versions.c.id == 1)).scalar()
+            self._token = self.db.execute(_READ_TOKEN).scalar()
         return cast(int | None, self._token)
