@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Connection,
     Row,
     Select,
+    String,
     bindparam,
+    column,
     delete,
     func,
     insert,
@@ -100,7 +103,13 @@ LEFT JOIN found ON true
 LEFT JOIN customers ON customers.id = found.id
 LEFT JOIN customer_identities AS every ON every.customer_id = customers.id
 ORDER BY every.id
-""")
+""").columns(
+    # Declared, so the result's shape is worked out once with the statement, not per row set.
+    column("added_id", BigInteger), column("settings_token", BigInteger),
+    t.customers.c.id, t.customers.c.name, t.customers.c.organisation_id, t.customers.c.tier,
+    t.customers.c.language, t.customers.c.notes, t.customers.c.custom_fields,
+    t.customers.c.blocked_at, t.customers.c.blocked_by_id, t.customers.c.block_reason,
+    column("identity_kind", String), column("identity_value", String))
 
 
 def _block(row: Row[Any]) -> SenderBlock | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, text
+from sqlalchemy import BigInteger, Connection, bindparam, column, insert, select, text
 
 from hubdesk.domain.events import event_record
 from hubdesk.domain.messages import Message
@@ -116,13 +116,15 @@ queued AS (
            :created_at, 0
     FROM opened, jsonb_to_recordset(CAST(:outbox AS jsonb)) AS o(topic text, payload jsonb)
 )
-SELECT opened.id, first_message.id FROM opened, first_message
+SELECT opened.id AS ticket_id, first_message.id AS message_id FROM opened, first_message
 """
 
 _STATEMENTS = {with_claim: text(_STATEMENT.format(
     ticket_columns=", ".join(_TICKET_COLUMNS), ticket_values=_ticket_placeholders(),
     requester_tier=_REQUESTER_TIER,
-    claim=_CLAIM_CTE if with_claim else "")) for with_claim in (False, True)}
+    claim=_CLAIM_CTE if with_claim else "")).columns(
+        column("ticket_id", BigInteger), column("message_id", BigInteger))
+    for with_claim in (False, True)}
 
 
 def _write_in_one_statement(db: Connection, ticket_values: dict[str, Any], ticket: Ticket,
