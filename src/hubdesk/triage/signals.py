@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from hubdesk.domain.triage import SentimentSignals
-from hubdesk.triage.lexicon import PROFANE_WORDS, word_set, words_of
+from hubdesk.triage.lexicon import profane_words, undisguise, word_set, words_of
 
 # VADER scores every token in Python; its verdict on a message is made in the first lines.
 MAX_SENTIMENT_CHARACTERS = 2_000
@@ -123,16 +123,14 @@ class SignalDetector:
 
 
 def _features(text: str, words: list[str], previous_contacts: int) -> dict[str, float]:
-    letters = [char for char in text if char.isalpha()]
-    upper = sum(1 for char in letters if char.isupper())
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, filter(str.isalpha, text)))
     # Shouting: most of the message in capitals, or three capitalised words in a row.
-    shouting = (len(letters) >= 12 and upper / len(letters) > 0.6) or bool(
-        _SHOUTED_WORDS.search(text)
-    )
-    lowered = [word.lower() for word in words]
+    shouting = (letters >= 12 and upper / letters > 0.6) or bool(_SHOUTED_WORDS.search(text))
+    profane = profane_words()
     return {
-        "anger_words": float(sum(1 for word in lowered if word in _ANGER_WORDS)),
-        "profanity": float(sum(1 for word in lowered if word in PROFANE_WORDS)),
+        "anger_words": float(sum(map(_ANGER_WORDS.__contains__, map(str.lower, words)))),
+        "profanity": float(sum(map(profane.__contains__, map(undisguise, words)))),
         "all_caps": 1.0 if shouting else 0.0,
         "exclamation_runs": float(min(len(_EXCLAMATION_RUN.findall(text)), 3)) / 3.0,
         "threat_to_cancel": 1.0 if _CANCEL.search(text) else 0.0,
