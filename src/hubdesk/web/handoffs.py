@@ -17,7 +17,7 @@ from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, Valid
 from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.countdowns import ola_clock
-from hubdesk.web.numbers import whole_number
+from hubdesk.web.numbers import required_number, whole_number
 from hubdesk.web.render import render, time_left
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
@@ -30,11 +30,7 @@ BOARD_LIMIT = 300  # handoffs listed over all sections; the counts take in every
 
 
 def _number(value: object, field: str) -> int:
-    number = whole_number(value)
-    if number is None:
-        raise ValidationFailed(f"choose the {field.replace('_', ' ')} from the list",
-                               {field: "invalid"})
-    return number
+    return required_number(value, field, f"choose the {field.replace('_', ' ')} from the list")
 
 
 async def _then(request: Request, destination: str, work: Callable[[], str]) -> Response:

@@ -17,8 +17,9 @@ from starlette.responses import HTMLResponse, Response
 
 from hubdesk.domain.errors import DomainError
 from hubdesk.domain.mail_templates import MailKind, chosen, sample
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.session import AgentDep, FormDep, app_of
-from hubdesk.web.settings_mail import team_of, typed_template
+from hubdesk.web.settings_mail import typed_template
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,7 +47,7 @@ def _refusal(error: DomainError) -> Response:
 async def stored_document(request: Request, kind: MailKind, agent: AgentDep) -> Response:
     """The HTML part of the template in use for `?team=` (else the desk), with example
     values: what the settings screen shows until a typed template is previewed."""
-    team_id = team_of(request.query_params.get("team"))
+    team_id = whole_number(request.query_params.get("team"))
     try:
         screen = await run_in_threadpool(app_of(request).mail_templates.screen, agent)
     except DomainError as error:
@@ -61,7 +62,7 @@ async def previewed_document(request: Request, kind: MailKind, form: FormDep,
     """The HTML part of the typed template, nothing saved, filled as the settings screen's
     Preview fills it; refused as saving would refuse it."""
     try:
-        template = typed_template(kind, form, team_of(form.get("team_id")))
+        template = typed_template(kind, form, whole_number(form.get("team_id")))
         previewed = await run_in_threadpool(app_of(request).mail_templates.preview, agent,
                                             template)
     except DomainError as error:

@@ -6,6 +6,8 @@ instead of a refusal naming the field."""
 
 from __future__ import annotations
 
+from hubdesk.domain.errors import ValidationFailed
+
 ID_DIGITS = 18  # every 18-digit number fits a signed 64-bit column
 
 
@@ -17,3 +19,13 @@ def whole_number(value: object, *, digits: int = ID_DIGITS) -> int | None:
     if not text or len(text) > digits or not text.isascii() or not text.isdigit():
         return None
     return int(text)
+
+
+def required_number(value: object, field: str, refusal: str, *, reason: str = "invalid",
+                    digits: int = ID_DIGITS) -> int:
+    """``value`` as :func:`whole_number` reads it; anything else is refused with ``refusal``,
+    naming ``field``."""
+    number = whole_number(value, digits=digits)
+    if number is None:
+        raise ValidationFailed(refusal, {field: reason})
+    return number

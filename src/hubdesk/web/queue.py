@@ -46,10 +46,6 @@ def default_order(view: str) -> str:
 QUEUE_MEMORY = "queue"
 
 
-def _number(value: str) -> int | None:
-    return whole_number(value)
-
-
 def _choice(value: str, choices: Any) -> str:
     return value if value in {str(getattr(c, "value", c)) for c in choices} else ""
 
@@ -74,16 +70,16 @@ class ListRequest:
         view = params.get("view", "mine")
         status = params.get("status", "active")
         assignee = params.get("assignee", "")
-        older = _number(params.get("older", ""))
+        older = whole_number(params.get("older", ""))
         return cls(view=view if view in VIEWS else "mine",
                    status=status if status in STATUS_CHOICES else "active",
-                   team_id=_number(params.get("team", "")),
+                   team_id=whole_number(params.get("team", "")),
                    query=params.get("q", "").strip()[:MAX_QUERY_LENGTH],
                    cursor=params.get("cursor") or None,
                    priority=_choice(params.get("priority", ""), Priority),
-                   assignee=assignee if assignee in ("me", "none") or _number(assignee)
+                   assignee=assignee if assignee in ("me", "none") or whole_number(assignee)
                    else "",
-                   department_id=_number(params.get("department", "")),
+                   department_id=whole_number(params.get("department", "")),
                    tag=params.get("tag", "").strip().lower()[:MAX_TAG_LENGTH],
                    channel=_choice(params.get("channel", ""), Channel),
                    older_days=older if older and older <= MAX_AGE_DAYS else None,

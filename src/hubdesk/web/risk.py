@@ -22,7 +22,7 @@ from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFaile
 from hubdesk.domain.permissions import offered_assignees
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.actions import act
-from hubdesk.web.numbers import whole_number
+from hubdesk.web.numbers import required_number
 from hubdesk.web.render import render, time_left
 from hubdesk.web.session import AgentDep, FormDep, app_of
 
@@ -72,10 +72,8 @@ def _choices(request: Request, viewer: Agent) -> tuple[list[Agent], list[Departm
 
 
 def _chosen(form: Any, field: str, what: str) -> int:
-    number = whole_number(form.get(field))
-    if number is None:
-        raise ValidationFailed(f"choose {what} from the list", {field: "required"})
-    return number
+    return required_number(form.get(field), field, f"choose {what} from the list",
+                           reason="required")
 
 
 async def _run(request: Request, agent: Agent, ticket_id: int, action: str,

@@ -24,7 +24,7 @@ from hubdesk.services.routing_records import ProfileChange
 from hubdesk.services.settings_screens import AgentRoutingScreen
 from hubdesk.services.workforce_plan import zone_name
 from hubdesk.web.actions import act
-from hubdesk.web.numbers import whole_number
+from hubdesk.web.numbers import required_number, whole_number
 from hubdesk.web.render import render
 from hubdesk.web.routing_form import config_from_form, config_to_form
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
@@ -173,10 +173,8 @@ def _profile_form(screen: AgentRoutingScreen) -> dict[str, str]:
 def _whole(form: FormData, name: str, field: str) -> int:
     """A whole number typed into a form; anything else is refused naming the field (the
     ranges are the use case's to judge)."""
-    number = whole_number(form.get(name), digits=9)
-    if number is None:
-        raise ValidationFailed(f"{field} must be a whole number", {field: "not a number"})
-    return number
+    return required_number(form.get(name), field, f"{field} must be a whole number",
+                           reason="not a number", digits=9)
 
 
 def profile_change(form: FormData) -> ProfileChange:

@@ -27,7 +27,7 @@ from hubdesk.services.directory import AgentInput
 from hubdesk.services.settings_screens import TeamsScreen
 from hubdesk.web.actions import act
 from hubdesk.web.landing import may_manage_agents
-from hubdesk.web.numbers import whole_number
+from hubdesk.web.numbers import required_number, whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of
 from hubdesk.web.settings import place_errors, refused
@@ -74,10 +74,8 @@ def _role(form: FormData) -> Role:
 
 
 def _tier(form: FormData) -> int:
-    tier = whole_number(form.get("tier"), digits=2)
-    if tier is None:
-        raise ValidationFailed("tier is 1, 2 or 3", {"tier": "not a number"})
-    return tier
+    return required_number(form.get("tier"), "tier", "tier is 1, 2 or 3",
+                           reason="not a number", digits=2)
 
 
 def _text(form: FormData, name: str) -> str:

@@ -22,7 +22,7 @@ from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, Valid
 from hubdesk.domain.handoff_ladders import Notify, OlaStep
 from hubdesk.domain.handoffs import Ola
 from hubdesk.services.handoffs import OlaInput
-from hubdesk.web.numbers import whole_number
+from hubdesk.web.numbers import required_number, whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors, refused
@@ -106,11 +106,8 @@ def _whole(form: FormData, name: str) -> int | None:
     text = str(form.get(name) or "").strip()
     if not text:
         return None
-    number = whole_number(text, digits=9)
-    if number is None:
-        raise ValidationFailed(f"{name.replace('_', ' ')} is a whole number",
-                               {name: "not a number"})
-    return number
+    return required_number(text, name, f"{name.replace('_', ' ')} is a whole number",
+                           reason="not a number", digits=9)
 
 
 async def _page(request: Request, agent: Agent, department_id: int | None = None, *,

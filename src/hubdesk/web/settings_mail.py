@@ -32,10 +32,6 @@ TITLES = {MailKind.ACKNOWLEDGEMENT: "Acknowledgement of a new ticket",
           MailKind.REPLY: "An agent's reply", MailKind.SOLVED: "Solved notice"}
 
 
-def team_of(value: object) -> int | None:
-    return whole_number(value)
-
-
 def typed_template(kind: MailKind, form: FormData, team_id: int | None) -> MailTemplate:
     return MailTemplate(kind, str(form.get("subject") or ""), str(form.get("body") or ""),
                         team_id, str(form.get("html") or "") or None)
@@ -91,13 +87,13 @@ def _back(team_id: int | None) -> Response:
 
 @router.get("/settings/mail")
 async def templates_page(request: Request, agent: AgentDep) -> Response:
-    return await _page(request, agent, team_of(request.query_params.get("team")))
+    return await _page(request, agent, whole_number(request.query_params.get("team")))
 
 
 @router.post("/settings/mail/{kind}")
 async def save_template(request: Request, kind: MailKind, form: FormDep,
                         agent: AgentDep) -> Response:
-    team_id = team_of(form.get("team_id"))
+    team_id = whole_number(form.get("team_id"))
     try:
         template = typed_template(kind, form, team_id)
         await run_in_threadpool(app_of(request).mail_templates.set, agent, template)
@@ -112,7 +108,7 @@ async def preview_template(request: Request, kind: MailKind, form: FormDep,
                            agent: AgentDep) -> Response:
     """The typed template as a customer would read it, nothing saved; refused as saving
     would refuse it."""
-    team_id = team_of(form.get("team_id"))
+    team_id = whole_number(form.get("team_id"))
     try:
         previewed = await run_in_threadpool(app_of(request).mail_templates.preview, agent,
                                             typed_template(kind, form, team_id))
@@ -124,7 +120,7 @@ async def preview_template(request: Request, kind: MailKind, form: FormDep,
 @router.post("/settings/mail/{kind}/reset")
 async def reset_template(request: Request, kind: MailKind, form: FormDep,
                          agent: AgentDep) -> Response:
-    team_id = team_of(form.get("team_id"))
+    team_id = whole_number(form.get("team_id"))
     try:
         await run_in_threadpool(app_of(request).mail_templates.reset, agent, kind, team_id)
         flash(request, "ok", f"{TITLES[kind]}: the fallback applies again.")

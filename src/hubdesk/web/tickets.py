@@ -30,7 +30,7 @@ from hubdesk.services.tickets import TicketChanges
 from hubdesk.web.attachments import uploaded
 from hubdesk.web.field_errors import beside
 from hubdesk.web.history import Names, describe
-from hubdesk.web.numbers import whole_number
+from hubdesk.web.numbers import required_number, whole_number
 from hubdesk.web.queue import next_ticket_url, queue_url
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash, safe_next
@@ -248,10 +248,8 @@ async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep
 
 
 def _ticket_number(value: object, field: str) -> int:
-    number = whole_number(str(value or "").strip().lstrip("#"))
-    if number is None:
-        raise ValidationFailed("type the number of the ticket to merge into", {field: "invalid"})
-    return number
+    return required_number(str(value or "").strip().lstrip("#"), field,
+                           "type the number of the ticket to merge into")
 
 
 @router.post("/tickets/{ticket_id:int}/merge-into")

@@ -29,10 +29,6 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 CHART_HEIGHT = 160
 
 
-def _int(text: object) -> int | None:
-    return whole_number(text)
-
-
 def _day(text: object, name: str = "day") -> date | None:
     value = str(text or "").strip()
     if not value:
@@ -59,7 +55,7 @@ def _instant(form: FormData, name: str, *, required: bool = True) -> datetime | 
 
 
 def _shift(form: FormData) -> ShiftInput:
-    agent_id = _int(form.get("agent_id"))
+    agent_id = whole_number(form.get("agent_id"))
     if agent_id is None:
         raise ValidationFailed("choose the agent", {"agent_id": "missing"})
     starts, ends = _instant(form, "starts_at"), _instant(form, "ends_at")
@@ -133,7 +129,7 @@ async def _page(request: Request, agent: Agent, query: Any, *,
                 form: FormData | None = None) -> Response:
     app = app_of(request)
     try:
-        team_id, day = _int(query.get("team_id")), _day(query.get("day"))
+        team_id, day = whole_number(query.get("team_id")), _day(query.get("day"))
         goal = _goal(query, app.workforce.default_aht_s)
         screen = await run_in_threadpool(partial(app.workforce.screen, agent, team_id, day,
                                                  goal))
@@ -156,7 +152,7 @@ async def workforce_page(request: Request, agent: AgentDep) -> Response:
 
 
 def _back(form: FormData, anchor: str) -> RedirectResponse:
-    team = _int(form.get("team_id"))
+    team = whole_number(form.get("team_id"))
     day = str(form.get("day") or "")[:10]
     return RedirectResponse(f"/workforce?team_id={team or ''}&day={day}#{anchor}",
                             status_code=303)
@@ -178,7 +174,7 @@ async def create_week(request: Request, form: FormDep, agent: AgentDep) -> Respo
     app = app_of(request)
 
     def action() -> None:
-        team_id, day = _int(form.get("team_id")), _day(form.get("day"))
+        team_id, day = whole_number(form.get("team_id")), _day(form.get("day"))
         if team_id is None or day is None:
             raise ValidationFailed("choose a team and a day", {"team_id": "missing"})
         if form.get("generate") == "yes":
@@ -194,7 +190,7 @@ async def create_week(request: Request, form: FormDep, agent: AgentDep) -> Respo
 @router.post("/workforce/schedules/{schedule_id:int}/shifts")
 async def save_shift(request: Request, schedule_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
-    shift_id = _int(form.get("shift_id"))
+    shift_id = whole_number(form.get("shift_id"))
     return await _act(request, agent, form, "shift", "Shift saved.", lambda: app_of(
         request).workforce.save_shift(agent, schedule_id, _shift(form), shift_id=shift_id))
 
@@ -209,7 +205,8 @@ async def delete_shift(request: Request, schedule_id: int, shift_id: int, form: 
 @router.post("/workforce/schedules/{schedule_id:int}/swap")
 async def swap(request: Request, schedule_id: int, form: FormDep, agent: AgentDep) -> Response:
     def action() -> None:
-        first, second = _int(form.get("first_shift_id")), _int(form.get("second_shift_id"))
+        first = whole_number(form.get("first_shift_id"))
+        second = whole_number(form.get("second_shift_id"))
         if first is None or second is None:
             raise ValidationFailed("choose two shifts to swap", {"shift_ids": "missing"})
         app_of(request).workforce.swap(agent, schedule_id, first, second)
@@ -254,7 +251,7 @@ def _wanted(form: FormData) -> WantedChange:
     except ValueError:
         raise ValidationFailed("choose what should change", {"kind": "unknown"}) from None
     if kind is not RequestKind.TIME_CHANGE:
-        return WantedChange(kind, _int(form.get("swap_shift_id")))
+        return WantedChange(kind, whole_number(form.get("swap_shift_id")))
     return WantedChange(kind, None, _instant(form, "new_starts_at"),
                         _instant(form, "new_ends_at"))
 
@@ -263,7 +260,7 @@ def _wanted(form: FormData) -> WantedChange:
 async def ask(request: Request, form: FormDep, agent: AgentDep) -> Response:
     try:
         await run_in_threadpool(app_of(request).workforce.request_change, agent,
-                                _int(form.get("shift_id")), str(form.get("note") or ""),
+                                whole_number(form.get("shift_id")), str(form.get("note") or ""),
                                 _wanted(form))
     except DomainError as error:
         return await _mine(request, agent, error=error, form=form)
