@@ -79,12 +79,3 @@ def mask_term(term: str) -> str:
         return "*" * len(term)
     return term[0] + "*" * (len(term) - 2) + term[-1]
 
-
-class _LazyProfaneWords:
-    """A set-like view so `word in PROFANE_WORDS` reads the list only when first used."""
-
-    def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and undisguise(word) in profane_words()
-
-
-PROFANE_WORDS = _LazyProfaneWords()
