@@ -128,14 +128,17 @@ class TriageResult:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        kind = type(value)
-        names = _FIELD_NAMES.get(kind)
-        if names is None:
-            names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    kind = type(value)
+    if kind in _AS_THEY_ARE:  # most values: checked first, as cheaply as possible
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
         return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
         return type(value)(_plain(item) for item in value)

@@ -52,9 +52,14 @@ class ReadText:
 
     body: str
     sealed_original: str | None
-    triage: dict[str, Any] | None
     result: TriageResult | None
     body_html: str | None = None
+
+    @property
+    def triage(self) -> dict[str, Any] | None:
+        """The summary stored with the message, made when asked: opening a ticket stores
+        one weighed by the requester's tier instead."""
+        return triage_summary(self.result) if self.result is not None else None
 
 
 def read_customer_text(tools: IntakeTools, body: str, *,
@@ -73,7 +78,7 @@ def read_customer_text(tools: IntakeTools, body: str, *,
     else:
         masked = result.masked_text if result.pii else body
     stored, sealed = _masked(tools, body, masked)
-    return ReadText(stored, sealed, triage_summary(result), result)
+    return ReadText(stored, sealed, result)
 
 
 def read_agent_text(tools: IntakeTools, body: str) -> ReadText:
@@ -147,7 +152,7 @@ def _mask_value(tools: IntakeTools, value: Any) -> Any:
 
 def _unread(tools: IntakeTools, body: str) -> ReadText:
     stored, sealed = _masked(tools, body, mask_line(tools, body))
-    return ReadText(stored, sealed, None, None)
+    return ReadText(stored, sealed, None)
 
 
 def _masked(tools: IntakeTools, original: str, masked: str) -> tuple[str, str | None]:
