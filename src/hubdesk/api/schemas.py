@@ -5,18 +5,19 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     StrictBool,
     field_validator,
 )
 from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
+from pydantic.networks import validate_email
 
 from hubdesk.api.handoff_out import HandoffOut
 from hubdesk.api.limits import (
@@ -203,11 +204,23 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _storable_text(cls, value: Any, info: Any) -> Any:
-        name = info.field_name
-        # Nested request models check their own fields, so errors name the inner field.
-        if name not in cls.tolerant_text and not _holds_models(cls.model_fields[name].annotation):
+        checked = _CHECKED_FIELDS.get((cls, info.field_name))
+        if checked is None:
+            checked = _CHECKED_FIELDS[cls, info.field_name] = cls._checks_texts_of(
+                info.field_name)
+        if checked:
             _check_texts(value, "")
         return value
+
+    @classmethod
+    def _checks_texts_of(cls, name: str) -> bool:
+        # Nested request models check their own fields, so errors name the inner field.
+        return name not in cls.tolerant_text and not _holds_models(
+            cls.model_fields[name].annotation)
+
+
+# Whether a request model's field is checked here, worked out once per model and field.
+_CHECKED_FIELDS: dict[tuple[type[Strict], str], bool] = {}
 
 
 def _requester_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -241,7 +254,15 @@ def _conventional_email(address: str) -> str:
     return address
 
 
-Email = Annotated[EmailStr, Field(max_length=254), AfterValidator(_conventional_email),
+@lru_cache(maxsize=8192)
+def _normalised_email(address: str) -> str:
+    """What ``EmailStr`` checks and answers (the address as the e-mail validator normalises
+    it), remembered: the same customers write again and again, and the check is costly."""
+    return validate_email(address)[1]
+
+
+Email = Annotated[str, AfterValidator(_normalised_email), Field(max_length=254),
+                  AfterValidator(_conventional_email),
                   WithJsonSchema({"type": "string", "maxLength": 254,
                                   "pattern": EMAIL_PATTERN})]
 # A phone number is its digits: 5 to 17 of them, whatever separates them (but NUL, refused in
