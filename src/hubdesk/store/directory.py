@@ -7,13 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
     Row,
     Select,
-    String,
     bindparam,
-    column,
     delete,
     func,
     insert,
@@ -35,6 +32,7 @@ from hubdesk.domain.customers import (
     Tier,
 )
 from hubdesk.store import tables as t
+from hubdesk.store.driver import DriverStatement
 from hubdesk.store.settings import SqlSettings
 from hubdesk.store.types import among, json_dumps
 
@@ -78,7 +76,7 @@ SELECT id FROM added
 # first contacts from one new address at once: the second meets the identity's unique key
 # and its transaction is retried, as when looking up and adding were two statements. The
 # settings' token rides along (`store/settings.py`): opening a ticket consults them next.
-_FIND_OR_ADD = text("""
+_FIND_OR_ADD = DriverStatement(text("""
 WITH found AS (
     SELECT customer_id AS id FROM customer_identities WHERE kind = :kind AND value = :value
 ), added AS (
@@ -103,13 +101,7 @@ LEFT JOIN found ON true
 LEFT JOIN customers ON customers.id = found.id
 LEFT JOIN customer_identities AS every ON every.customer_id = customers.id
 ORDER BY every.id
-""").columns(
-    # Declared, so the result's shape is worked out once with the statement, not per row set.
-    column("added_id", BigInteger), column("settings_token", BigInteger),
-    t.customers.c.id, t.customers.c.name, t.customers.c.organisation_id, t.customers.c.tier,
-    t.customers.c.language, t.customers.c.notes, t.customers.c.custom_fields,
-    t.customers.c.blocked_at, t.customers.c.blocked_by_id, t.customers.c.block_reason,
-    column("identity_kind", String), column("identity_value", String))
+"""))
 
 
 def _block(row: Row[Any]) -> SenderBlock | None:
@@ -176,11 +168,11 @@ class SqlCustomerRepository:
                 return found, False
             self.add(new, at)
             return new, True
-        rows = list(self.db.execute(_FIND_OR_ADD, {
+        rows = _FIND_OR_ADD.rows(self.db, {
             "kind": identity.kind.value, "value": identity.value, "name": new.name,
             "organisation_id": new.organisation_id, "tier": new.tier.value,
             "language": new.language, "notes": new.notes,
-            "custom_fields": json_dumps(new.custom_fields), "at": at}).all())
+            "custom_fields": json_dumps(new.custom_fields), "at": at})
         if self._settings is not None:  # read beside: opening consults the settings next
             self._settings.seen(rows[0].settings_token)
         if rows[0].added_id is not None:

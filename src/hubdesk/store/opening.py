@@ -2,20 +2,21 @@
 their outbox entries and the idempotency key, all in the caller's transaction.
 
 Intake is the hottest write path. On PostgreSQL it is one statement of chained data-modifying
-CTEs (one round trip instead of six, and one statement for the server to parse); elsewhere the
-same rows are written one insert at a time.
+CTEs (one round trip instead of six, and one statement for the server to parse), run on the
+driver (`store/driver.py`); elsewhere the same rows are written one insert at a time.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, bindparam, column, insert, select, text
+from sqlalchemy import Connection, bindparam, insert, select, text
 
 from hubdesk.domain.events import event_record
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Ticket
 from hubdesk.store import tables as t
+from hubdesk.store.driver import DriverStatement
 from hubdesk.store.types import json_dumps
 
 OutboxEntry = tuple[str, dict[str, Any]]
@@ -119,11 +120,9 @@ queued AS (
 SELECT opened.id AS ticket_id, first_message.id AS message_id FROM opened, first_message
 """
 
-_STATEMENTS = {with_claim: text(_STATEMENT.format(
+_STATEMENTS = {with_claim: DriverStatement(text(_STATEMENT.format(
     ticket_columns=", ".join(_TICKET_COLUMNS), ticket_values=_ticket_placeholders(),
-    requester_tier=_REQUESTER_TIER,
-    claim=_CLAIM_CTE if with_claim else "")).columns(
-        column("ticket_id", BigInteger), column("message_id", BigInteger))
+    requester_tier=_REQUESTER_TIER, claim=_CLAIM_CTE if with_claim else "")))
     for with_claim in (False, True)}
 
 
@@ -145,5 +144,5 @@ def _write_in_one_statement(db: Connection, ticket_values: dict[str, Any], ticke
                                    for topic, payload in outbox])
     if claim is not None:
         params["k_agent_id"], params["k_key"], params["k_hash"] = claim
-    ticket_id, message_id = db.execute(_STATEMENTS[claim is not None], params).one()
+    (ticket_id, message_id), = _STATEMENTS[claim is not None].rows(db, params)
     return int(ticket_id), int(message_id)
