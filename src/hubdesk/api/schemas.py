@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import (
@@ -204,23 +204,16 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _storable_text(cls, value: Any, info: Any) -> Any:
-        checked = _CHECKED_FIELDS.get((cls, info.field_name))
-        if checked is None:
-            checked = _CHECKED_FIELDS[cls, info.field_name] = cls._checks_texts_of(
-                info.field_name)
-        if checked:
+        if _checks_texts(cls, info.field_name):
             _check_texts(value, "")
         return value
 
-    @classmethod
-    def _checks_texts_of(cls, name: str) -> bool:
-        # Nested request models check their own fields, so errors name the inner field.
-        return name not in cls.tolerant_text and not _holds_models(
-            cls.model_fields[name].annotation)
 
-
-# Whether a request model's field is checked here, worked out once per model and field.
-_CHECKED_FIELDS: dict[tuple[type[Strict], str], bool] = {}
+@cache  # per model and field: worked out once, asked on every request
+def _checks_texts(model: type[Strict], name: str) -> bool:
+    # Nested request models check their own fields, so errors name the inner field.
+    return name not in model.tolerant_text and not _holds_models(
+        model.model_fields[name].annotation)
 
 
 def _requester_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
