@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from hubdesk.domain.triage import AbuseVerdict
+from hubdesk.triage.cues import CuedPattern
 from hubdesk.triage.lexicon import mask_term, profane_terms_in, undisguise, word_set, words_of
 
 _INSULT_WORDS = word_set(
@@ -19,7 +20,7 @@ _INSULT_WORDS = word_set(
     "trash garbage parasite parasites"
 )
 _SECOND_PERSON = word_set("you you're youre ur u your yours yourself yourselves ya")
-_THREAT = re.compile(
+_THREAT = CuedPattern(
     r"\b(i|we)('ll|\s+will|\s+am\s+going\s+to|'m\s+going\s+to|\s+gonna|'m\s+gonna)\s+"
     r"(kill|hurt|find|beat|destroy|burn|shoot|stab|smash|come\s+for|get)\s+(you|your|u)\b"
     r"|\byou('ll|\s+will)\s+(regret|pay\s+for)\b"

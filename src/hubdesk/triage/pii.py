@@ -19,6 +19,7 @@ import phonenumbers
 from hubdesk.domain.intake import CARD_SEPARATORS, card_placeholder, card_spans
 from hubdesk.domain.intake import luhn_valid as luhn_valid  # where the checksum is read from
 from hubdesk.domain.triage import PiiSpan
+from hubdesk.triage.cues import CuedPattern
 from hubdesk.triage.pii_names import people
 
 # Masked in stored text for everyone without the "sensitive data" permission.
@@ -31,7 +32,7 @@ _IBAN_COMPACT = re.compile(r"\b[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}\b")
 _IBAN_GROUPED = re.compile(r"\b[A-Za-z]{2}\d{2}(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,4})?\b")
 _DATE_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2}){0,2})?\b")
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])")
-_SSN_CONTEXT = re.compile(r"\b(ssn|social\s+security|ss#|tax\s+id|tin)\b", re.I)
+_SSN_CONTEXT = CuedPattern(r"\b(ssn|social\s+security|ss#|tax\s+id|tin)\b", re.I)
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 # Separators stay on one line: a postcode at the end of one line is not part of a number below.
@@ -40,7 +41,7 @@ _PHONE = re.compile(
     r"|(?<![\w+])\+?\d{7,15})"
     r"(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w])"
 )
-_PHONE_CONTEXT = re.compile(
+_PHONE_CONTEXT = CuedPattern(
     r"\b(phone|tel|telephone|mobile|cell|call|fax|whatsapp|sms|text)\b", re.I
 )
 # Street-type words that follow the street's name ("12 Baker Street", "5 Elm Ave").
@@ -112,7 +113,7 @@ _ADDRESS = re.compile(
     rf"{_TOWN}"
 )
 # "My address is ...", "Address: ...": the rest of the line, when it has a number.
-_ADDRESS_CUE = re.compile(
+_ADDRESS_CUE = CuedPattern(
     r"\b(?:(?:[Mm]y|[Oo]ur|[Tt]he|[Nn]ew|[Hh]ome|[Pp]ostal|[Mm]ailing|[Bb]illing|[Ss]hipping|"
     r"[Dd]elivery|[Ss]treet)[ \t]+address[ \t]*(?:is|:|=|-)|[Aa]ddress[ \t]*:|"
     r"(?:I|[Ww]e)[ \t]+live[ \t]+at|[Ll]ocated[ \t]+at|[Rr]esid(?:e|ing)[ \t]+at|"
@@ -121,7 +122,7 @@ _ADDRESS_CUE = re.compile(
     r"([^\n]{6,100}?)(?=[ \t]*(?:\n|$|[.!?;](?:\s|$))|[ \t]+(?:and|but|please|so|thanks)\b)"
 )
 _ADDRESS_LIKE = re.compile(r"\d.*[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿ]|[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿ].*\d")
-_SECRET = re.compile(
+_SECRET = CuedPattern(
     r"\b(?:password|passcode|passwd|pwd|pin|cvv|cvc|security\s+code|api[\s_-]?key|token|secret)"
     r"\s*(?:is|:|=)\s*(\S{3,64})"
     r"|\b(sk-[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abp]-[\w-]{10,})\b",
@@ -257,9 +258,6 @@ _PRIORITY = (
 PII_ENTITIES = _PRIORITY
 
 _HAS_DIGIT = re.compile(r"\d")
-_SECRET_HINT = re.compile(
-    r"pass|pwd|pin|cvv|cvc|security|api|token|secret|sk-|AKIA|gh[pousr]_|xox", re.I
-)
 _HAS_CAPITALISED_WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿ]")
 
 
@@ -287,7 +285,7 @@ class PiiDetector:
         """Only the recognizers whose cheap precondition holds: most texts skip most of them."""
         region = self.default_region
         chosen: list[tuple[str, Recognizer]] = []
-        if _SECRET_HINT.search(text):
+        if _SECRET.may_match(text):
             chosen.append(("SECRET", _secrets))
         if "@" in text:
             chosen.append(("EMAIL_ADDRESS", _emails))

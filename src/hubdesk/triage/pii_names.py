@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 
 from hubdesk.domain.triage import PiiSpan
+from hubdesk.triage.cues import CuedPattern
 
 # Surnames past this rank are rare and often ordinary words; the top 20,000 cover ~74 % of people.
 SURNAME_LIMIT = 20_000
@@ -111,7 +112,7 @@ _PLACE_OR_COMPANY = _words(
     """
 )
 
-_STRONG_CUE = re.compile(
+_STRONG_CUE = CuedPattern(
     r"\b(?:[Mm]y (?:full )?name is|[Mm]y name's|(?:[Ff]ull )?[Nn]ame:|[Nn]amed|[Dd]ear|"
     r"(?:[Aa]ccount|[Cc]ard) ?holder(?: name)?:?|[Cc]ustomer:|[Cc]ontact:|[Aa]ttn:?|"
     r"[Aa]ttention:|[Ss]poke (?:to|with)|[Tt]alked (?:to|with)|[Aa]ssisted by|"

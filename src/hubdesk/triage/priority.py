@@ -19,6 +19,7 @@ from hubdesk.domain.triage import (
     PrioritySuggestion,
     SentimentSignals,
 )
+from hubdesk.triage.cues import CuedPattern
 
 DEFAULT_KEYWORDS: tuple[tuple[str, str, int], ...] = (
     # (pattern, what the console says, weight)
@@ -44,7 +45,7 @@ class PrioritySuggester:
     def __init__(self, rules: PriorityRules | None = None) -> None:
         self.rules = rules or PriorityRules()
         self._keywords = [
-            (re.compile(pattern, re.I), label, weight)
+            (CuedPattern(pattern, re.I), label, weight)
             for pattern, label, weight in self.rules.keywords
         ]
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from hubdesk.domain.triage import SentimentSignals
+from hubdesk.triage.cues import CuedPattern
 from hubdesk.triage.lexicon import profane_words, undisguise, word_set, words_of
 from hubdesk.triage.text import letter_count
 
@@ -23,18 +24,18 @@ MAX_SENTIMENT_CHARACTERS = 2_000
 
 _EXCLAMATION_RUN = re.compile(r"[!?]{2,}")
 _SHOUTED_WORDS = re.compile(r"\b[A-Z]{2,}(?:[\s,]+[A-Z]{1,}){2,}\b")
-_CANCEL = re.compile(
+_CANCEL = CuedPattern(
     r"\b(cancel|close|terminate|delete)\s+(my|the|this|our)\s+(account|subscription|card|"
     r"contract|membership|order)|\b(switch(ing)?\s+to|move\s+to|leave|leaving)\s+(another|a\s+"
     r"different|your\s+competitor)|\bchargeback\b|\bnever\s+(again|use\s+you)",
     re.I,
 )
-_LEGAL = re.compile(
+_LEGAL = CuedPattern(
     r"\b(lawyers?|attorneys?|solicitors?|sue|suing|lawsuit|legal\s+action|court|ombudsman|"
     r"regulator|trading\s+standards|small\s+claims|consumer\s+protection|gdpr\s+complaint)\b",
     re.I,
 )
-_REPEATED = re.compile(
+_REPEATED = CuedPattern(
     r"\b(again|(second|third|fourth|fifth|\d+(st|nd|rd|th))\s+time|still\s+(not|no|waiting|"
     r"haven'?t)|already\s+(told|asked|called|sent|explained)|(\d+|several|many|multiple)\s+"
     r"(times|emails|calls|days|weeks))\b",
@@ -50,7 +51,7 @@ _URGENT_WORDS = word_set(
     "urgent urgently asap immediately emergency now today tonight deadline critical outage "
     "down stolen fraud hacked locked blocked overdrawn stuck stranded"
 )
-_URGENT_PHRASES = re.compile(
+_URGENT_PHRASES = CuedPattern(
     r"\b(right\s+now|as\s+soon\s+as\s+possible|can(no|')?t\s+(access|log\s*in|pay|use|take)|"
     r"not\s+working|charged\s+twice|double\s+charged|without\s+(money|access))\b",
     re.I,
