@@ -1,4 +1,14 @@
-from hubdesk.triage.text import MAX_ANALYSED_CHARACTERS, coerce_to_text, is_mostly_symbols, prepare
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hubdesk.triage.text import (
+    MAX_ANALYSED_CHARACTERS,
+    capital_count,
+    coerce_to_text,
+    is_mostly_symbols,
+    letter_count,
+    prepare,
+)
 
 
 def test_scripts_and_tags_are_removed_and_words_kept():
@@ -30,3 +40,16 @@ def test_control_characters_become_spaces():
 def test_emoji_only_counts_as_symbols():
     assert is_mostly_symbols("😀😀 👍")
     assert not is_mostly_symbols("hello 😀")
+
+
+@given(st.text() | st.text(alphabet=st.characters(max_codepoint=127)))
+def test_letters_and_capitals_are_counted_as_each_character_would_say(text: str) -> None:
+    assert letter_count(text) == sum(map(str.isalpha, text))
+    assert capital_count(text) == sum(map(str.isupper, filter(str.isalpha, text)))
+
+
+def test_every_ascii_character_is_counted_as_python_reads_it() -> None:
+    every = "".join(map(chr, range(128)))
+    assert letter_count(every) == 52
+    assert capital_count(every) == 26
+    assert (letter_count("Straße Ⅻ"), capital_count("Straße Ⅻ")) == (6, 1)

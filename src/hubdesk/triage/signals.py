@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from hubdesk.domain.triage import SentimentSignals
 from hubdesk.triage.cues import CuedPattern
 from hubdesk.triage.lexicon import profane_words, undisguise, word_set, words_of
-from hubdesk.triage.text import letter_count
+from hubdesk.triage.text import capital_count, letter_count
 
 # VADER scores every token in Python; its verdict on a message is made in the first lines.
 MAX_SENTIMENT_CHARACTERS = 2_000
@@ -126,7 +126,7 @@ class SignalDetector:
 
 def _features(text: str, words: list[str], previous_contacts: int) -> dict[str, float]:
     letters = letter_count(text)
-    upper = sum(map(str.isupper, filter(str.isalpha, text)))
+    upper = capital_count(text)
     # Shouting: most of the message in capitals, or three capitalised words in a row.
     shouting = (letters >= 12 and upper / letters > 0.6) or bool(_SHOUTED_WORDS.search(text))
     profane = profane_words()

@@ -67,8 +67,23 @@ def prepare(value: object, max_characters: int = MAX_ANALYSED_CHARACTERS) -> Pre
     return PreparedText(text[:max_characters], truncated, original_length)
 
 
+# Most messages are ASCII (`str.isascii` is a flag, not a scan): their letters are counted
+# by deleting everything else in C rather than by asking each character in Python.
+_ASCII_NOT_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+_ASCII_NOT_CAPITALS = bytes(code for code in range(128) if not chr(code).isupper())
+
+
 def letter_count(text: str) -> int:
+    if text.isascii():
+        return len(text.encode().translate(None, _ASCII_NOT_LETTERS))
     return sum(map(str.isalpha, text))
+
+
+def capital_count(text: str) -> int:
+    """Letters written in capitals (a Roman numeral "Ⅻ" is upper case but not a letter)."""
+    if text.isascii():
+        return len(text.encode().translate(None, _ASCII_NOT_CAPITALS))
+    return sum(map(str.isupper, filter(str.isalpha, text)))
 
 
 def is_mostly_symbols(text: str) -> bool:
