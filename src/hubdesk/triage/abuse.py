@@ -9,6 +9,7 @@ adds what its customers actually write.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from hubdesk.domain.triage import AbuseVerdict
 from hubdesk.triage.cues import CuedPattern
@@ -75,7 +76,7 @@ class AbuseDetector:
         )
 
 
-def _aimed_insult(words: list[str], profane: list[str]) -> bool:
+def _aimed_insult(words: Sequence[str], profane: list[str]) -> bool:
     lowered = [undisguise(word) for word in words]
     insulting = _INSULT_WORDS | {undisguise(term) for term in profane if " " not in term}
     you_positions = [i for i, word in enumerate(lowered) if word in _SECOND_PERSON]

@@ -8,6 +8,7 @@ over the message's words costs microseconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -23,8 +24,9 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(text)
+@lru_cache(maxsize=8)  # the anger and abuse detectors read the same message in turn
+def words_of(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
 
 
 @lru_cache(maxsize=32_768)  # a desk's messages share most of their words
@@ -34,6 +36,7 @@ def undisguise(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _profanity_entries() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """The single profane words, and the phrases as tuples of words."""
     try:
         raw = (
             resources.files("better_profanity")
@@ -60,17 +63,25 @@ def profane_words() -> frozenset[str]:
     return _profanity_entries()[0]
 
 
-def profane_terms_in(words: list[str]) -> list[str]:
+def profane_terms_in(words: Sequence[str]) -> list[str]:
     """Profane words and phrases among `words` (already split), in order of appearance."""
     single, phrases = _profanity_entries()
     lowered = [undisguise(word) for word in words]
     found = [word for word, plain in zip(words, lowered, strict=True) if plain in single]
     if phrases:
+        # Only where a phrase can begin: most words begin none.
+        starts = [index for index, plain in enumerate(lowered) if plain in _phrase_openers()]
         for size in (2, 3):
-            for start in range(len(lowered) - size + 1):
-                if tuple(lowered[start : start + size]) in phrases:
+            for start in starts:
+                if start + size <= len(lowered) and \
+                        tuple(lowered[start : start + size]) in phrases:
                     found.append(" ".join(words[start : start + size]))
     return found
+
+
+@lru_cache(maxsize=1)
+def _phrase_openers() -> frozenset[str]:
+    return frozenset(phrase[0] for phrase in _profanity_entries()[1])
 
 
 def mask_term(term: str) -> str:

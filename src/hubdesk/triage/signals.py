@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hubdesk.domain.triage import SentimentSignals
@@ -124,7 +125,7 @@ class SignalDetector:
         return 1.0 / (1.0 + math.exp(-score))
 
 
-def _features(text: str, words: list[str], previous_contacts: int) -> dict[str, float]:
+def _features(text: str, words: Sequence[str], previous_contacts: int) -> dict[str, float]:
     letters = letter_count(text)
     upper = capital_count(text)
     # Shouting: most of the message in capitals, or three capitalised words in a row.
@@ -141,7 +142,7 @@ def _features(text: str, words: list[str], previous_contacts: int) -> dict[str, 
     }
 
 
-def _urgency(words: list[str], text: str, features: dict[str, float]) -> float:
+def _urgency(words: Sequence[str], text: str, features: dict[str, float]) -> float:
     hits = sum(1 for word in words if word.lower() in _URGENT_WORDS)
     hits += len(_URGENT_PHRASES.findall(text))
     score = -2.0 + 1.5 * min(hits, 3) + 0.8 * features["exclamation_runs"]
