@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubdesk.triage import abuse, pii, pii_names, signals
-from hubdesk.triage.cues import CuedPattern, required_cues
+from hubdesk.triage.cues import REMEMBERED_CHARACTERS, CuedPattern, required_cues
 from hubdesk.triage.priority import PrioritySuggester
 
 
@@ -81,3 +81,10 @@ def test_whatever_a_product_pattern_matches_holds_one_of_its_cues(
     for candidate in (text, variant(text)):
         if cued.regex.search(candidate):
             assert cued.may_match(candidate), candidate
+
+
+def test_a_text_too_long_to_remember_is_filtered_the_same_way() -> None:
+    legal = CuedPattern(r"\b(lawyers?|court)\b", re.I)
+    padding = "x" * (REMEMBERED_CHARACTERS + 1)
+    assert not legal.may_match(padding + " parcel")
+    assert legal.search(padding + " My LAWYER").group() == "LAWYER"  # type: ignore[union-attr]

@@ -29,6 +29,8 @@ except ImportError:  # pragma: no cover - an interpreter without them only loses
 
 # A cue shorter than this is in nearly every message: a filter of it would only cost time.
 MIN_CUE_LENGTH = 2
+# Texts up to this long are lowered once for all the patterns that look at them in turn.
+REMEMBERED_CHARACTERS = 65_536
 # The only characters outside ASCII that an ASCII letter matches when case is ignored.
 _ASCII_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
 
@@ -64,9 +66,18 @@ class CuedPattern:
         return self.regex.finditer(text) if self.may_match(text) else iter(())
 
 
-@lru_cache(maxsize=8)  # the stages of one message ask for the same text in turn
 def _comparable(text: str) -> str:
+    if len(text) > REMEMBERED_CHARACTERS:  # a pasted log: not worth keeping two copies of
+        return _lowered(text)
+    return _remembered(text)
+
+
+def _lowered(text: str) -> str:
     return (text if text.isascii() else text.translate(_ASCII_TWINS)).lower()
+
+
+# The stages of one message ask for the same text in turn.
+_remembered = lru_cache(maxsize=8)(_lowered)
 
 
 def required_cues(pattern: str, flags: int = 0) -> frozenset[str] | None:
