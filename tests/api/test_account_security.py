@@ -1,7 +1,12 @@
 """Account takeover through the agents endpoints, own password changes, revoking sessions,
 and the bounds on what the API accepts."""
 
+from datetime import timedelta
+
+import pytest
+
 from hubdesk.domain.agents import Role
+from hubdesk.services import sessions
 from hubdesk.services.auth import login
 from tests import factories
 
@@ -133,3 +138,54 @@ def test_custom_fields_and_free_text_are_bounded(hub, client):
     skills = client.post("/api/v1/agents", headers=admin.headers, json={
         "email": "n@example.com", "name": "N", "skills": ["s" * 65]})
     assert skills.status_code == 422
+
+
+def _session_of(hub, staff):
+    signed_in = sessions.sign_in(hub.uows, staff.agent.email, factories.PASSWORD,
+                                 address="127.0.0.1", user_agent="test",
+                                 lifetime=timedelta(hours=1))
+    assert signed_in is not None
+    return signed_in.session_token
+
+
+def _live(hub, token):
+    return sessions.session_agent(hub.uows, token) is not None
+
+
+def test_an_agent_is_signed_out_everywhere_by_those_who_outrank_them(hub, client):
+    admin = factories.staff(hub, Role.ADMIN, with_password=True)
+    manager = factories.staff(hub, Role.MANAGER, with_password=True)
+    rep = factories.staff(hub, Role.REPRESENTATIVE, with_password=True)
+    reps = [_session_of(hub, rep), _session_of(hub, rep)]
+    managers = _session_of(hub, manager)
+    answer = client.post(f"/api/v1/agents/{rep.agent.id}/sessions/revoke",
+                         headers=manager.headers)
+    assert (answer.status_code, answer.json()) == (200, {"ended": 2})
+    assert not any(_live(hub, token) for token in reps)
+    assert _live(hub, managers)
+    # The account and its API token stay as they were.
+    assert client.get("/api/v1/tickets", headers=rep.headers).status_code == 200
+    assert login(hub.uows, rep.agent.email, factories.PASSWORD) is not None
+    answer = client.post(f"/api/v1/agents/{manager.agent.id}/sessions/revoke",
+                         headers=admin.headers)
+    assert (answer.status_code, answer.json()) == (200, {"ended": 1})
+    assert not _live(hub, managers)
+
+
+@pytest.mark.parametrize(("actor_role", "target_role"), [
+    (Role.MANAGER, Role.ADMIN), (Role.MANAGER, Role.MANAGER),
+    (Role.REPRESENTATIVE, Role.REPRESENTATIVE), (Role.COORDINATOR, Role.REPRESENTATIVE)])
+def test_nobody_signs_out_someone_they_do_not_outrank(hub, client, actor_role, target_role):
+    actor = factories.staff(hub, actor_role)
+    target = factories.staff(hub, target_role, with_password=True)
+    token = _session_of(hub, target)
+    answer = client.post(f"/api/v1/agents/{target.agent.id}/sessions/revoke",
+                         headers=actor.headers)
+    assert answer.status_code == 403
+    assert _live(hub, token)
+
+
+def test_signing_out_an_unknown_agent_is_a_404(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    answer = client.post("/api/v1/agents/999999/sessions/revoke", headers=admin.headers)
+    assert answer.status_code == 404

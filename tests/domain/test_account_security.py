@@ -6,7 +6,7 @@ import pytest
 
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.errors import PermissionDenied, TooManyAttempts
-from hubdesk.domain.permissions import check_account_change
+from hubdesk.domain.permissions import check_account_change, check_may_sign_out
 from hubdesk.domain.throttling import FailureCount, ThrottlePolicy
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -33,6 +33,26 @@ def test_no_one_but_an_administrator_changes_the_credentials_of_an_equal_or_high
 def test_administrators_and_higher_ranks_may(actor, target):
     check_account_change(_agent(1, actor), _agent(2, target),
                          frozenset({"password", "email", "active"}))
+
+
+@pytest.mark.parametrize(("actor", "target", "allowed"), [
+    (Role.ADMIN, Role.ADMIN, True), (Role.ADMIN, Role.REPRESENTATIVE, True),
+    (Role.MANAGER, Role.COORDINATOR, True), (Role.MANAGER, Role.REPRESENTATIVE, True),
+    (Role.MANAGER, Role.MANAGER, False), (Role.MANAGER, Role.ADMIN, False),
+    # Outranking is not enough without the right to edit agents at all.
+    (Role.COORDINATOR, Role.REPRESENTATIVE, False), (Role.TEAM_LEAD, Role.REPRESENTATIVE, False),
+    (Role.REPRESENTATIVE, Role.REPRESENTATIVE, False)])
+def test_who_may_sign_someone_else_out_everywhere(actor, target, allowed):
+    if allowed:
+        check_may_sign_out(_agent(1, actor), _agent(2, target))
+    else:
+        with pytest.raises(PermissionDenied):
+            check_may_sign_out(_agent(1, actor), _agent(2, target))
+
+
+def test_anyone_may_sign_themselves_out_everywhere():
+    for role in Role:
+        check_may_sign_out(_agent(1, role), _agent(1, role))
 
 
 def test_other_fields_are_not_account_fields():

@@ -159,3 +159,34 @@ def test_one_address_cannot_try_many_accounts(hub):
     rep = factories.staff(hub, with_password=True)
     with pytest.raises(TooManyAttempts):
         _sign_in(hub, rep.agent.email, factories.PASSWORD, "203.0.113.9")
+
+
+def test_a_manager_signs_a_representative_out_everywhere_from_the_console(hub, client):
+    rep = factories.staff(hub, with_password=True)
+    manager = factories.staff(hub, Role.MANAGER, with_password=True)
+    with TestClient(create_app(hub)) as laptop, TestClient(create_app(hub)) as phone:
+        sign_in(laptop, rep.agent)
+        sign_in(phone, rep.agent)
+        sign_in(client, manager.agent)
+        page = f"/settings/agents/{rep.agent.id}"
+        assert f"Sign {rep.agent.name} out everywhere" in client.get(page).text
+        answer = post_form(client, f"{page}/sign-out", {}, page=page)
+        assert f"{rep.agent.name} is signed out everywhere (2 sessions ended)." in answer.text
+        assert not _signed_in(laptop)
+        assert not _signed_in(phone)
+        assert _signed_in(client)  # the manager's own session stays
+        # Their account is untouched: they sign in again with the same password.
+        sign_in(laptop, rep.agent)
+        assert _signed_in(laptop)
+
+
+def test_a_manager_cannot_sign_an_administrator_out(hub, client):
+    admin = factories.staff(hub, Role.ADMIN, with_password=True)
+    manager = factories.staff(hub, Role.MANAGER, with_password=True)
+    with TestClient(create_app(hub)) as admins_browser:
+        sign_in(admins_browser, admin.agent)
+        sign_in(client, manager.agent)
+        page = f"/settings/agents/{admin.agent.id}"
+        answer = post_form(client, f"{page}/sign-out", {}, page=page)
+        assert "only an administrator signs out someone whose role (admin)" in answer.text
+        assert _signed_in(admins_browser)

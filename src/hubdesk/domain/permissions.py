@@ -328,6 +328,18 @@ def check_account_change(actor: Agent, target: Agent, fields: frozenset[str], *,
                            " account")
 
 
+def check_may_sign_out(actor: Agent, target: Agent) -> None:
+    """Raise unless ``actor`` may end every session of ``target``: their own, or as an
+    administrator or manager of someone they outrank (as with the account's password)."""
+    if actor.id is not None and actor.id == target.id:
+        return
+    check_directory_write(actor, DirectoryKind.AGENTS)
+    if actor.role is Role.ADMIN or outranks(actor, target):
+        return
+    raise PermissionDenied(f"only an administrator signs out someone whose role "
+                           f"({target.role.value}) ranks as high as yours")
+
+
 def check_agent_grant(actor: Agent, fields: frozenset[str], new_role: Role,
                       target: Agent | None = None) -> None:
     """Administrators alone make or unmake administrators and grant or withdraw access to

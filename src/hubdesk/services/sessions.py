@@ -15,7 +15,7 @@ from typing import Any
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, TooManyAttempts, ValidationFailed
-from hubdesk.domain.permissions import check_account_change
+from hubdesk.domain.permissions import check_account_change, check_may_sign_out
 from hubdesk.domain.throttling import DEFAULT_THROTTLE, ThrottlePolicy
 from hubdesk.services.auth import hash_password, hash_token, login
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -128,6 +128,19 @@ def sign_out_everywhere(uows: UnitOfWorkFactory, actor: Agent) -> int:
         return 0
     with uows() as uow:
         ended = uow.sessions.revoke_all(actor.id, utcnow())
+        uow.commit()
+    return ended
+
+
+def sign_agent_out_everywhere(uows: UnitOfWorkFactory, actor: Agent, agent_id: int) -> int:
+    """End every console session of another agent at once (a lost laptop, a password seen
+    over a shoulder), leaving their account as it is; returns how many were live."""
+    with uows() as uow:
+        target = uow.agents.get(agent_id)
+        if target is None or target.id is None:
+            raise NotFound(f"agent {agent_id} was not found")
+        check_may_sign_out(actor, target)
+        ended = uow.sessions.revoke_all(target.id, utcnow())
         uow.commit()
     return ended
 

@@ -121,6 +121,13 @@ def revoke_my_sessions(app: AppDep, agent: AgentDep) -> SessionsEndedOut:
     return SessionsEndedOut(ended=app.auth.sign_out_everywhere(agent))
 
 
+@router.post("/agents/{agent_id}/sessions/revoke", response_model=SessionsEndedOut)
+def revoke_agent_sessions(agent_id: PathId, app: AppDep, agent: AgentDep) -> SessionsEndedOut:
+    """Sign another agent out everywhere: every console session of theirs ends at once, their
+    account and API tokens stay. Administrators, and managers for those they outrank."""
+    return SessionsEndedOut(ended=app.auth.sign_agent_out_everywhere(agent, agent_id))
+
+
 @router.get("/teams", response_model=list[TeamOut])
 def list_teams(app: AppDep, agent: AgentDep) -> list[TeamOut]:
     return [TeamOut.of(t) for t in app.directory.teams(agent)]
