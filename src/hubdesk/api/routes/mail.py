@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
-from hubdesk.api.schemas import Strict, problem_responses
+from hubdesk.api.schemas import Email, Strict, problem_responses
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.mail import Inbound
 from hubdesk.services.mail_originals import OriginalMail
@@ -47,7 +47,7 @@ class OutcomeOut(BaseModel):
 
 
 class ToTicketIn(Strict):
-    requester_email: EmailStr
+    requester_email: Email
 
 
 class TicketIdOut(BaseModel):
