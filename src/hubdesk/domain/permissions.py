@@ -304,6 +304,11 @@ def outranks(actor: Agent, target: Agent) -> bool:
     return _RANK[actor.role] > _RANK[target.role]
 
 
+def _governs_account(actor: Agent, target: Agent) -> bool:
+    """An administrator governs every account, anyone else only those they outrank."""
+    return actor.role is Role.ADMIN or outranks(actor, target)
+
+
 def check_account_change(actor: Agent, target: Agent, fields: frozenset[str], *,
                          current_password_checked: bool = False) -> None:
     """Raise unless ``actor`` may change ``fields`` of ``target``'s account.
@@ -321,7 +326,7 @@ def check_account_change(actor: Agent, target: Agent, fields: frozenset[str], *,
             raise PermissionDenied("changing your own password needs your current one: use "
                                    "POST /api/v1/agents/me/password")
         return
-    if actor.role is Role.ADMIN or outranks(actor, target):
+    if _governs_account(actor, target):
         return
     names = ", ".join(sorted(guarded))
     raise PermissionDenied(f"only an administrator changes the {names} of a {target.role.value}"
@@ -334,7 +339,7 @@ def check_may_sign_out(actor: Agent, target: Agent) -> None:
     if actor.id is not None and actor.id == target.id:
         return
     check_directory_write(actor, DirectoryKind.AGENTS)
-    if actor.role is Role.ADMIN or outranks(actor, target):
+    if _governs_account(actor, target):
         return
     raise PermissionDenied(f"only an administrator signs out someone whose role "
                            f"({target.role.value}) ranks as high as yours")

@@ -452,7 +452,7 @@ class AuthUseCases(_UseCases):
     def sign_out_everywhere(self, actor: Agent) -> int:
         return sessions.sign_out_everywhere(self._uows, actor)
 
-    def sign_agent_out_everywhere(self, actor: Agent, agent_id: int) -> int:
+    def sign_agent_out_everywhere(self, actor: Agent, agent_id: int) -> sessions.SignedOut:
         return sessions.sign_agent_out_everywhere(self._uows, actor, agent_id)
 
     def live_sessions(self, actor: Agent) -> list[dict[str, Any]]:

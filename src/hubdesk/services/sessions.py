@@ -132,9 +132,16 @@ def sign_out_everywhere(uows: UnitOfWorkFactory, actor: Agent) -> int:
     return ended
 
 
-def sign_agent_out_everywhere(uows: UnitOfWorkFactory, actor: Agent, agent_id: int) -> int:
+@dataclass(frozen=True)
+class SignedOut:
+    agent: Agent
+    ended: int  # how many sessions were live
+
+
+def sign_agent_out_everywhere(uows: UnitOfWorkFactory, actor: Agent,
+                              agent_id: int) -> SignedOut:
     """End every console session of another agent at once (a lost laptop, a password seen
-    over a shoulder), leaving their account as it is; returns how many were live."""
+    over a shoulder), leaving their account as it is."""
     with uows() as uow:
         target = uow.agents.get(agent_id)
         if target is None or target.id is None:
@@ -142,7 +149,7 @@ def sign_agent_out_everywhere(uows: UnitOfWorkFactory, actor: Agent, agent_id: i
         check_may_sign_out(actor, target)
         ended = uow.sessions.revoke_all(target.id, utcnow())
         uow.commit()
-    return ended
+    return SignedOut(target, ended)
 
 
 def live_sessions(uows: UnitOfWorkFactory, actor: Agent) -> list[dict[str, Any]]:

@@ -70,7 +70,8 @@ def profane_terms_in(words: Sequence[str]) -> list[str]:
     found = [word for word, plain in zip(words, lowered, strict=True) if plain in single]
     if phrases:
         # Only where a phrase can begin: most words begin none.
-        starts = [index for index, plain in enumerate(lowered) if plain in _phrase_openers()]
+        openers = _phrase_openers()
+        starts = [index for index, plain in enumerate(lowered) if plain in openers]
         for size in (2, 3):
             for start in starts:
                 if start + size <= len(lowered) and \

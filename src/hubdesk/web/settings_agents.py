@@ -187,15 +187,10 @@ async def update_agent(request: Request, agent_id: int, form: FormDep,
 async def sign_out_everywhere(request: Request, agent_id: int, form: FormDep,
                               agent: AgentDep) -> Response:
     """End every console session of another agent; their account stays as it is."""
-    app = app_of(request)
-
-    def sign_out() -> tuple[Agent, int]:
-        person = app.directory.agent(agent, agent_id)
-        return person, app.auth.sign_agent_out_everywhere(agent, agent_id)
-
-    return await act(request, sign_out,
-                     done=lambda result: f"{result[0].name} is signed out everywhere "
-                     f"({_sessions(result[1])} ended).",
+    return await act(request, partial(app_of(request).auth.sign_agent_out_everywhere, agent,
+                                      agent_id),
+                     done=lambda result: f"{result.agent.name} is signed out everywhere "
+                     f"({_sessions(result.ended)} ended).",
                      to=f"/settings/agents/{agent_id}",
                      again=lambda error: _edit_page(request, agent, agent_id,
                                                     failed="sessions", error=error))

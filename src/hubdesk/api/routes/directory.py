@@ -125,7 +125,7 @@ def revoke_my_sessions(app: AppDep, agent: AgentDep) -> SessionsEndedOut:
 def revoke_agent_sessions(agent_id: PathId, app: AppDep, agent: AgentDep) -> SessionsEndedOut:
     """Sign another agent out everywhere: every console session of theirs ends at once, their
     account and API tokens stay. Administrators, and managers for those they outrank."""
-    return SessionsEndedOut(ended=app.auth.sign_agent_out_everywhere(agent, agent_id))
+    return SessionsEndedOut(ended=app.auth.sign_agent_out_everywhere(agent, agent_id).ended)
 
 
 @router.get("/teams", response_model=list[TeamOut])
