@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 ADMIN_URL_VARIABLE = "HUBDESK_BENCH_POSTGRES_URL"
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -101,6 +102,20 @@ def bench_database(kind: str, *, data_dir: Path | None = None, reuse: bool = Fal
         elif keep or reuse:
             log.info("kept the benchmark database: %s",
                      make_url(url).render_as_string(hide_password=True))
+
+
+def database_backends(url: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to ``url``'s database, but for the
+    one asking."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            return [int(row[0]) for row in rows]
+    finally:
+        engine.dispose()
 
 
 def raw_insert_rate(engine: Engine, *, seconds: float = 3.0, max_rows: int = 5000) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import random
 import shutil
 import tempfile
@@ -19,9 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hubdesk.bench.databases import BenchDatabase, bench_database, raw_insert_rate
+from hubdesk.bench.cpu import CpuReading, cpu_per_unit, read_cpu
+from hubdesk.bench.databases import (
+    BenchDatabase,
+    bench_database,
+    database_backends,
+    raw_insert_rate,
+)
 from hubdesk.bench.load import LoadResult, drive, encoder, run_async
-from hubdesk.bench.processes import peak_memory
+from hubdesk.bench.processes import peak_memory, process_tree
 from hubdesk.bench.server import Server
 from hubdesk.bench.setup import api_caller, intake_teams, ticket_payloads
 from hubdesk.bench.stats import summarise_ms
@@ -76,6 +83,7 @@ class Measured:
     model: dict[str, Any]
     verdicts: dict[str, Any]
     memory: dict[str, Any]
+    cpu: dict[str, Any]
 
 
 def run(*, db: str = "sqlite", tickets: int = 2000, concurrency: int = 8, workers: int = 2,
@@ -140,13 +148,28 @@ def _measure(database: BenchDatabase, options: Options) -> Measured:
         sample = ResponseSample(options.tickets)
         log.info("creating %s tickets with %s concurrent clients", options.tickets,
                  options.concurrency)
+        before = _cpu_readings(database, server.pid)
         result = run_async(lambda: drive(server.port, requests[options.warm:],
                                          options.concurrency, expect=201,
                                          max_errors=options.error_budget,
                                          on_response=sample))
+        after = _cpu_readings(database, server.pid)
         memory = peak_memory(server.pid)  # before the server stops: /proc forgets it then
     verdicts = summarise_verdicts(sample.bodies)
-    return Measured(result, raw_rate, what_ran(model, verdicts), verdicts, memory)
+    cpu = cpu_per_unit({name: (before[name], after[name]) for name in before},
+                       result.successes)
+    return Measured(result, raw_rate, what_ran(model, verdicts), verdicts, memory, cpu)
+
+
+def _cpu_readings(database: BenchDatabase, server_pid: int | None) -> dict[str, CpuReading]:
+    """CPU time so far of the server's processes, of the database's (PostgreSQL's backends
+    serving the benchmark's database; SQLite runs inside the server) and of this process,
+    which sends the requests."""
+    readings = {"server": read_cpu(process_tree(server_pid) if server_pid else [])}
+    if database.kind == "postgres":
+        readings["database"] = read_cpu(database_backends(database.url))
+    readings["client"] = read_cpu([os.getpid()])
+    return readings
 
 
 _trained_models: dict[int, Path] = {}
@@ -186,6 +209,7 @@ def summary(db: str, options: Options, measured: Measured) -> dict[str, Any]:
         "idempotency_keys": options.idempotency_keys,
         "intent_model": measured.model, "triage": measured.verdicts,
         "server_memory": measured.memory,
+        "cpu_ms_per_ticket": measured.cpu,
     }
     return {**figures, "targets": TARGETS[db], "targets_met": targets_met(db, figures)}
 
