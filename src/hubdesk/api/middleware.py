@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from hubdesk.api.coalescing import CoalescingTransport
 from hubdesk.api.responses import problem_body
 
 access_log = logging.getLogger("hubdesk.access")
@@ -232,8 +233,13 @@ async def _send_problem(send: Send, status: int, title: str, detail: str,
 
 class ProblemHttpProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol answering requests it cannot parse, such as targets beyond
-    its own limit of about 64 KiB, with problem+json instead of plain text. Shorter targets
-    reach ``TargetLimit``. Serve with ``uvicorn.run(..., http=ProblemHttpProtocol)``."""
+    its own limit of about 64 KiB, with problem+json instead of plain text (shorter targets
+    reach ``TargetLimit``), and sending each response's head and body in one write.
+    Serve with ``uvicorn.run(..., http=ProblemHttpProtocol)``."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        coalescing = CoalescingTransport(transport, self.loop)
+        super().connection_made(coalescing)  # type: ignore[arg-type]
 
     def send_400_response(self, msg: str) -> None:
         send_unreadable_request(self.transport)
