@@ -60,6 +60,10 @@ def test_intake_creates_and_classifies_every_ticket_through_the_api(tmp_path: Pa
     _assert_a_run_that_classified_every_ticket(result, 30)
     assert (result["tickets"], result["concurrency"], result["db"]) == (30, 2, "sqlite")
     assert len(result["server_memory"]["processes"]) >= 1
+    cpu = result["cpu_ms_per_ticket"]
+    assert set(cpu) == {"server", "client", "machine_busy_share", "machine_steal_share",
+                        "cores"}  # SQLite runs inside the server
+    assert cpu["server"] > 0 and 0 < cpu["machine_busy_share"] <= 1
     assert result["targets_met"] == {"errors": True}
 
 
@@ -95,6 +99,9 @@ def test_intake_on_both_databases_reports_each_and_their_ratio(
         assert result[db]["db"] == db
     # One model, trained once, serves both runs.
     assert result["postgres"]["intent_model"] == result["sqlite"]["intent_model"]
+    # PostgreSQL's backends work for the server's connections, apart from the server.
+    assert result["postgres"]["cpu_ms_per_ticket"]["database"] > 0
+    assert "database" not in result["sqlite"]["cpu_ms_per_ticket"]
     # Two uvicorn workers under a supervisor, each read apart.
     roles = [p["role"] for p in result["postgres"]["server_memory"]["processes"]]
     assert roles[0] == "supervisor" and roles.count("worker") == 2
