@@ -43,6 +43,13 @@ def test_a_real_message(engine):
     assert {"keyword:charged_twice", "tier:vip"} <= rules
 
 
+def test_a_german_message_is_not_scored_with_the_english_lexicon(engine):
+    result = engine.analyse("Ich habe die Rechnung bezahlt, aber die Karte wurde zweimal "
+                            "belastet. Können Sie mir bitte helfen?")
+    assert result.language.code == "de"
+    assert result.signals.sentiment == 0.0 and not result.signals.difficult_contact
+
+
 def test_a_huge_message_is_truncated_and_its_tail_still_masked(engine):
     result = engine.analyse("hello " * 10_000 + " card 4539 1488 0343 6467")
     assert result.truncated

@@ -28,6 +28,23 @@ def test_a_calm_message_is_not(signals):
     assert verdict.sentiment > 0.5
 
 
+CALM_GERMAN = "Ich habe die Rechnung bezahlt, aber die Karte wurde zweimal belastet."
+
+
+def test_sentiment_is_read_only_in_the_language_of_its_lexicon(signals):
+    # Read as English, the German article "die" is the verb and the message sounds dire.
+    assert signals.detect(CALM_GERMAN).sentiment < -0.5
+    german = signals.detect(CALM_GERMAN, language="de")
+    assert german.sentiment == 0.0 and german.anger < 0.2 and not german.difficult_contact
+    calm = "Thanks for your help, everything works now."
+    assert signals.detect(calm, language="en") == signals.detect(calm)
+    assert signals.detect(calm, language="und") == signals.detect(calm)  # undetermined
+    # The other features still speak in any language.
+    shouted = signals.detect("ICH WARTE SEIT DREI WOCHEN AUF MEIN GELD!!! UNMÖGLICH!!!",
+                             language="de")
+    assert {"all_caps", "exclamation_runs"} <= set(shouted.features)
+
+
 def test_urgency(signals):
     assert signals.detect("Our shop is down, we cannot take payments, fix it asap").urgency > 0.7
     assert signals.detect("Could you send me last year's invoice?").urgency < 0.3

@@ -148,7 +148,8 @@ class TriageEngine:
         abuse = run.stage("abuse", lambda: self.abuse.detect(clean), NEUTRAL_ABUSE)
         language = run.stage("language", lambda: self.language.detect(clean), NEUTRAL_LANGUAGE)
         signals = run.stage(
-            "signals", lambda: self.signals.detect(clean, previous_contacts), NEUTRAL_SIGNALS
+            "signals", lambda: self.signals.detect(clean, previous_contacts, language.code),
+            NEUTRAL_SIGNALS
         )
         intent = run.stage("intent", lambda: self._classify(clean), abstention(self.model_version))
         priority = run.stage(

@@ -1,11 +1,14 @@
 """How upset and how pressed a customer sounds, from features a coordinator would point at.
 
-VADER gives the sentiment score. Anger and urgency are built from observable features
-(negativity, profanity, shouting, exclamation runs, threats to cancel, legal words, repeated
-contact) so the console can say *why* a contact was flagged. When the organisation has
-trained a model from its agents' corrections (see `learned.BinaryTextModel`), its probability
-is blended with the rules: the rules keep the flag explainable, the model learns the desk's
-own vocabulary.
+VADER gives the sentiment score, for English only: its lexicon is English, and on other
+languages it scores their words that are spelt like English ones (German "die" and "war",
+Spanish "no" and "sin"), so that four in ten calm German sentences read as negative. Those
+messages get a neutral 0.0 and are judged by the other features. Anger and urgency are built
+from observable features (negativity, profanity, shouting, exclamation runs, threats to
+cancel, legal words, repeated contact) so the console can say *why* a contact was flagged.
+When the organisation has trained a model from its agents' corrections (see
+`learned.BinaryTextModel`), its probability is blended with the rules: the rules keep the
+flag explainable, the model learns the desk's own vocabulary.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hubdesk.domain.triage import SentimentSignals
+from hubdesk.domain.triage import UNKNOWN_LANGUAGE, SentimentSignals
 from hubdesk.triage.cues import CuedPattern
 from hubdesk.triage.lexicon import profane_words, undisguise, word_set, words_of
 from hubdesk.triage.text import capital_count, letter_count
 
 # VADER scores every token in Python; its verdict on a message is made in the first lines.
 MAX_SENTIMENT_CHARACTERS = 2_000
+# Languages VADER's lexicon is written in; a message of undetermined language is scored too.
+SENTIMENT_LANGUAGES = frozenset({"en", UNKNOWN_LANGUAGE})
 
 _EXCLAMATION_RUN = re.compile(r"[!?]{2,}")
 _SHOUTED_WORDS = re.compile(r"\b[A-Z]{2,}(?:[\s,]+[A-Z]{1,}){2,}\b")
@@ -84,13 +89,18 @@ class SignalDetector:
         # Any object with `probability(text) -> float`, e.g. learned.BinaryTextModel.
         self.learned_anger = learned_anger
 
-    def sentiment(self, text: str) -> float:
-        if not text:
+    def sentiment(self, text: str, language: str | None = None) -> float:
+        """VADER's compound score; 0.0 for a message known to be in another language than
+        its lexicon's."""
+        if not text or (language is not None and language not in SENTIMENT_LANGUAGES):
             return 0.0
         return float(self._vader.polarity_scores(text[:MAX_SENTIMENT_CHARACTERS])["compound"])
 
-    def detect(self, text: str, previous_contacts: int = 0) -> SentimentSignals:
-        sentiment = self.sentiment(text)
+    def detect(self, text: str, previous_contacts: int = 0,
+               language: str | None = None) -> SentimentSignals:
+        """The signals of ``text``, in ``language`` when it was detected (an ISO 639-1
+        code; None when unknown)."""
+        sentiment = self.sentiment(text, language)
         words = words_of(text)
         features = _features(text, words, previous_contacts)
         anger = self._anger(sentiment, features)
