@@ -42,7 +42,7 @@ def test_a_learned_abuse_model_follows_the_desks_corrections(tmp_path):
 
     rules_only = AbuseDetector()
     learned = AbuseDetector(loaded, loaded.threshold)
-    cheerful = "damn, that was quick, thanks for fixing order 77"
+    cheerful = "holy shit, that was quick, thanks for fixing order 77"
     assert rules_only.detect(cheerful).abusive  # swearing alone trips the rules...
     assert not learned.detect(cheerful).abusive  # ...this desk's agents say it is fine
     contempt = "you people are a pathetic joke and a waste of space, reference 99"

@@ -50,6 +50,13 @@ def test_a_german_message_is_not_scored_with_the_english_lexicon(engine):
     assert result.signals.sentiment == 0.0 and not result.signals.difficult_contact
 
 
+def test_a_late_french_order_is_not_read_as_an_english_insult(engine):
+    result = engine.analyse("Bonjour, ma commande est en retard et je n'ai toujours rien "
+                            "reçu. Je rappellerai plus tard.")
+    assert result.language.code == "fr"
+    assert not result.abuse.abusive and result.abuse.terms == ()
+
+
 def test_a_huge_message_is_truncated_and_its_tail_still_masked(engine):
     result = engine.analyse("hello " * 10_000 + " card 4539 1488 0343 6467")
     assert result.truncated

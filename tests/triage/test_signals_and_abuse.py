@@ -74,3 +74,40 @@ def test_a_learned_model_adds_what_rules_miss():
     detector = AbuseDetector(model)
     assert detector.detect("total muppet").kinds == ("learned",)
     assert not detector.detect("thank you, my card arrived").abusive
+
+
+ORDINARY_WORDS_OF_THE_PROFANITY_LIST = [
+    "Please send the M6 screw and the LED strip I ordered.",
+    "My father had a stroke; the oral medication must arrive by Friday.",
+    "I switched to Virgin Media and want the vodka and rum order cancelled.",
+    "Tickets for the gay pride event and the HIV clinic fundraiser, please.",
+    "Damn, that was quick. Thanks, what the hell happened there? OMG.",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_WORDS_OF_THE_PROFANITY_LIST)
+def test_ordinary_words_of_the_censor_s_list_are_not_abuse(abuse, signals, text):
+    verdict = abuse.detect(text, "en")
+    assert not verdict.abusive and verdict.terms == ()
+    assert "profanity" not in signals.detect(text, language="en").features
+
+
+@pytest.mark.parametrize("text", [
+    "This is fucking useless, sort it out.",
+    "What a load of bullshit, you bitch.",
+    "Shut up, you stupid cunt.",
+])
+def test_swear_words_and_slurs_still_are(abuse, signals, text):
+    verdict = abuse.detect(text, "en")
+    assert verdict.abusive and "profanity" in verdict.kinds
+    assert "profanity" in signals.detect(text, language="en").features
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Ma commande est en retard, je rappellerai plus tard.", "fr"),
+    ("Till slut kom paketet, men en prick på skärmen.", "sv"),
+    ("Der Karton ist zu dick für den Briefkasten.", "de"),
+])
+def test_a_word_the_message_s_language_uses_innocently_is_not_profane(abuse, text, language):
+    assert abuse.detect(text).abusive  # read as English, it would be
+    assert not abuse.detect(text, language).abusive

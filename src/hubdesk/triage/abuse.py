@@ -45,11 +45,12 @@ class AbuseDetector:
         self.learned_threshold = (learned_threshold if learned_threshold is not None
                                   else float(getattr(learned, "threshold", 0.5)))
 
-    def detect(self, text: str) -> AbuseVerdict:
+    def detect(self, text: str, language: str | None = None) -> AbuseVerdict:
+        """The verdict on ``text``, in ``language`` when it was detected (ISO 639-1)."""
         if not text:
             return AbuseVerdict(False, 1.0)
         words = words_of(text)
-        profane = profane_terms_in(words)
+        profane = profane_terms_in(words, language)
         kinds = []
         if _THREAT.search(text):
             kinds.append("threat")

@@ -145,8 +145,9 @@ class TriageEngine:
         spans, masked = run.stage("pii", lambda: self._scan_pii(raw), (no_spans, raw))
         prepared = prepare(f"{subject}\n{raw}" if subject else raw, self.config.max_characters)
         clean = prepared.text
-        abuse = run.stage("abuse", lambda: self.abuse.detect(clean), NEUTRAL_ABUSE)
         language = run.stage("language", lambda: self.language.detect(clean), NEUTRAL_LANGUAGE)
+        abuse = run.stage("abuse", lambda: self.abuse.detect(clean, language.code),
+                          NEUTRAL_ABUSE)
         signals = run.stage(
             "signals", lambda: self.signals.detect(clean, previous_contacts, language.code),
             NEUTRAL_SIGNALS

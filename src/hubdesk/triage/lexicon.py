@@ -3,6 +3,13 @@
 The profanity list is better-profanity's own word list, read as data: its matching code builds
 every spelling variant of every word and costs milliseconds per message, while a set lookup
 over the message's words costs microseconds.
+
+That list is made for censoring, so it holds every word with an offensive sense, ordinary
+ones among them: a hardware shop's "screw", a clinic's "stroke" and "oral", "Virgin Media",
+a liquor shop's "vodka", "gay" and "HIV". Only its swear words, slurs and sexual vulgarities
+(`STRONG_WORDS` and the words holding one of `STRONG_STEMS`) count as profanity here; and
+not where the message's language uses the word innocently (`FALSE_FRIENDS`: Swedish "till
+slut" is "in the end", French "en retard" is "late").
 """
 
 from __future__ import annotations
@@ -34,6 +41,39 @@ def undisguise(word: str) -> str:
     return word.lower().translate(_DISGUISE)
 
 
+# A word of the list is profane if it holds one of these (after undoing disguises).
+STRONG_STEMS = (
+    "fuck", "fuk", "fcuk", "fvck", "fxck", "phuck", "phuk", "phuq", "shit", "cunt", "cnut",
+    "twat", "twunt", "wank", "whore", "hoer", "bitch", "biatch", "asshole", "arsehole",
+    "butthole", "bastard", "dickhead", "cocksuck", "cockmunch", "cokmunch", "cockface",
+    "cockhead", "motherf", "mothaf", "muthaf", "mutherf", "muthrf", "mthrf", "nigg", "niglet",
+    "kike", "kyke", "spic", "spik", "chink", "gook", "wetback", "paki", "wigger", "pussy",
+    "slut", "skank", "jackass", "dumbass", "dumass", "douche", "piss", "prick", "tosser",
+    "bellend", "knobhead", "knobend", "knobjo", "nobhead", "nobjo", "tard", "faggot", "fagot",
+    "faggit", "fagg", "blowjob", "handjob", "footjob", "gangbang", "deepthroat", "jerkoff",
+    "jackoff", "cumshot", "rimjob", "dildo", "clit", "cunnil", "cunil", "fellat", "felch",
+    "jizz", "jizm", "jism", "smegma", "titties", "titty", "tittie", "boner", "masturbat",
+    "masterbat", "stfu", "gtfo", "foad", "gfy", "pussi",
+)
+# Short ones that are also part of ordinary words ("mass", "fagus"): only as themselves.
+STRONG_WORDS = frozenset({"ass", "asses", "dick", "dicks", "fag", "fags", "nig", "dyke",
+                          "dykes"})
+# Profane words that are everyday words of another language, by ISO 639-1 code.
+FALSE_FRIENDS: dict[str, frozenset[str]] = {
+    "fr": frozenset({"tard", "retard"}),  # late, delay
+    "sv": frozenset({"slut", "prick"}),  # end, dot
+    "da": frozenset({"slut", "fag"}),  # end, subject
+    "de": frozenset({"ass", "dick"}),  # ace, thick
+    "nb": frozenset({"slut"}),
+    "nn": frozenset({"slut"}),
+    "no": frozenset({"slut"}),
+}
+
+
+def _is_strong(word: str) -> bool:
+    return word in STRONG_WORDS or any(stem in word for stem in STRONG_STEMS)
+
+
 @lru_cache(maxsize=1)
 def _profanity_entries() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
     """The single profane words, and the phrases as tuples of words."""
@@ -49,7 +89,7 @@ def _profanity_entries() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
     phrases: set[tuple[str, ...]] = set()
     for line in raw.splitlines():
         entry = line.strip().lower()
-        if not entry:
+        if not entry or not _is_strong(undisguise("".join(entry.split()))):
             continue
         parts = tuple(entry.split())
         if len(parts) == 1:
@@ -59,13 +99,17 @@ def _profanity_entries() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
     return frozenset(single), frozenset(phrases)
 
 
-def profane_words() -> frozenset[str]:
-    return _profanity_entries()[0]
+@lru_cache(maxsize=64)
+def profane_words(language: str | None = None) -> frozenset[str]:
+    """The profane single words, but for those ``language`` uses innocently."""
+    return _profanity_entries()[0] - FALSE_FRIENDS.get(language or "", frozenset())
 
 
-def profane_terms_in(words: Sequence[str]) -> list[str]:
-    """Profane words and phrases among `words` (already split), in order of appearance."""
-    single, phrases = _profanity_entries()
+def profane_terms_in(words: Sequence[str], language: str | None = None) -> list[str]:
+    """Profane words and phrases among `words` (already split), in order of appearance;
+    ``language`` is the message's, when known."""
+    single = profane_words(language)
+    phrases = _profanity_entries()[1]
     lowered = [undisguise(word) for word in words]
     found = [word for word, plain in zip(words, lowered, strict=True) if plain in single]
     if phrases:

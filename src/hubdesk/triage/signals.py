@@ -102,7 +102,7 @@ class SignalDetector:
         code; None when unknown)."""
         sentiment = self.sentiment(text, language)
         words = words_of(text)
-        features = _features(text, words, previous_contacts)
+        features = _features(text, words, previous_contacts, language)
         anger = self._anger(sentiment, features)
         if self.learned_anger is not None and text:
             learned = float(self.learned_anger.probability(text))  # type: ignore[attr-defined]
@@ -135,12 +135,13 @@ class SignalDetector:
         return 1.0 / (1.0 + math.exp(-score))
 
 
-def _features(text: str, words: Sequence[str], previous_contacts: int) -> dict[str, float]:
+def _features(text: str, words: Sequence[str], previous_contacts: int,
+              language: str | None) -> dict[str, float]:
     letters = letter_count(text)
     upper = capital_count(text)
     # Shouting: most of the message in capitals, or three capitalised words in a row.
     shouting = (letters >= 12 and upper / letters > 0.6) or bool(_SHOUTED_WORDS.search(text))
-    profane = profane_words()
+    profane = profane_words(language)
     return {
         "anger_words": float(sum(map(_ANGER_WORDS.__contains__, map(str.lower, words)))),
         "profanity": float(sum(map(profane.__contains__, map(undisguise, words)))),
