@@ -102,7 +102,7 @@ def test_a_correction_shows_on_the_message_and_can_unhide_it(desk):
     hub, client = desk["hub"], desk["client"]
     tools = dataclasses.replace(build_intake_tools(hub.settings), similarity=SimilarityFinder())
     rude = open_ticket(hub.uows, desk["rep"].agent, NewTicket(
-        subject="Order", body="This damn parcel is late again", requester_email="d@example.com",
+        subject="Order", body="This shitty parcel is late again", requester_email="d@example.com",
         team_id=desk["new"].ticket.team_id), tools=tools)[0]
     url, message_id = f"/tickets/{rude.ticket.id}", rude.messages[0].id
     sign_in(client, desk["rep"].agent)
@@ -110,7 +110,7 @@ def test_a_correction_shows_on_the_message_and_can_unhide_it(desk):
     page = post_form(client, f"{url}/messages/{message_id}/feedback",
                      {"verdict": "abusive", "value": "no"}, page=url).text
     assert "Flagged as abusive" not in page and "Corrected: not abusive" in page
-    assert '<div class="msg-body">This damn parcel is late again</div>' in page
+    assert '<div class="msg-body">This shitty parcel is late again</div>' in page
     page = post_form(client, f"{url}/messages/{message_id}/feedback",
                      {"verdict": "abusive", "value": "yes"}, page=url).text
     assert "Marked abusive by an agent" in page and "Corrected: abusive" in page
