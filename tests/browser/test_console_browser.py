@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from hubdesk.api.middleware import ProblemHttpProtocol
 from hubdesk.bootstrap import Hub, build_hub
 from hubdesk.config import Settings
 from hubdesk.server import create_app
@@ -58,8 +59,10 @@ def sqlite_hub(tmp_path: Path) -> Iterator[Hub]:
 @pytest.fixture
 def server(sqlite_hub: Hub) -> Iterator[str]:
     port = _free_port()
+    # The HTTP protocol `hubdesk serve` runs, so the browser meets the server users do.
     config = uvicorn.Config(create_app(sqlite_hub), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False, lifespan="on")
+                            log_level="warning", access_log=False, lifespan="on",
+                            http=ProblemHttpProtocol)
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
