@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.responses import StreamingResponse
 
 from hubdesk.api.coalescing import FLUSH_BYTES, CoalescingTransport
-from hubdesk.api.middleware import ProblemHttpProtocol
+from tests.served import served as serving
 
 
 class SocketSide(asyncio.Transport):
@@ -133,18 +130,8 @@ def _application() -> FastAPI:
 
 @pytest.fixture
 def served() -> Iterator[int]:
-    config = uvicorn.Config(_application(), host="127.0.0.1", port=0, log_config=None,
-                            access_log=False, http=ProblemHttpProtocol, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    yield server.servers[0].sockets[0].getsockname()[1]
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serving(_application()) as port:
+        yield port
 
 
 # struct tcp_info (linux/tcp.h) grows only at its end: data segments received, kernel 4.6+.

@@ -4,33 +4,20 @@ HTTP protocol refuses them, over a real socket against a served application."""
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import orjson
 import pytest
-import uvicorn
 
-from hubdesk.api.middleware import ProblemHttpProtocol
 from hubdesk.bootstrap import Hub
 from hubdesk.server import create_app
+from tests.served import served as serving
 
 
 @pytest.fixture
 def served(hub: Hub) -> Iterator[int]:
-    config = uvicorn.Config(create_app(hub), host="127.0.0.1", port=0, log_config=None,
-                            access_log=False, http=ProblemHttpProtocol, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    yield server.servers[0].sockets[0].getsockname()[1]
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serving(create_app(hub)) as port:
+        yield port
 
 
 def _get(port: int, target: bytes) -> tuple[int, dict[str, str], bytes]:

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from hubdesk.api.middleware import ProblemHttpProtocol
 from hubdesk.bootstrap import Hub, build_hub
 from hubdesk.config import Settings
 from hubdesk.server import create_app
 from hubdesk.web.render import HTMX_FILE
 from tests import factories
+from tests.served import served
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +38,6 @@ def _need_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def sqlite_hub(tmp_path: Path) -> Iterator[Hub]:
     hub = build_hub(Settings(environment="test", data_dir=tmp_path, embedded_worker=False))
@@ -58,22 +48,9 @@ def sqlite_hub(tmp_path: Path) -> Iterator[Hub]:
 
 @pytest.fixture
 def server(sqlite_hub: Hub) -> Iterator[str]:
-    port = _free_port()
     # The HTTP protocol `hubdesk serve` runs, so the browser meets the server users do.
-    config = uvicorn.Config(create_app(sqlite_hub), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False, lifespan="on",
-                            http=ProblemHttpProtocol)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(sqlite_hub), lifespan="on") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["with-scripts", "without-scripts"])

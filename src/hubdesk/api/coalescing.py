@@ -1,8 +1,7 @@
 """A transport that sends what a response writes in one turn of the event loop at once.
 
 uvicorn writes a response's head and its body with two calls, so every answer left as two
-TCP segments, and woke its reader twice; each send is a system call made holding the GIL,
-and on a busy server the first of the two was one of the costliest lines of a request. This
+TCP segments and woke its reader twice, each send a system call made holding the GIL. This
 wrapper keeps the writes of one turn of the loop and sends them together at its end, or as
 soon as they add up to a segment's worth (a large body is not held back at all). Streams
 (the console's live updates) are unaffected but for that wait of one turn.

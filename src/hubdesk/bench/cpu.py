@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hubdesk.bench.processes import PROC
+from hubdesk.bench.processes import PROC, stat_fields
 
 # Fields of /proc/stat's first line, in clock ticks since boot.
 _IDLE_FIELDS = (3, 4)  # idle, iowait
@@ -32,12 +32,9 @@ class CpuReading:
 
 def process_seconds(pid: int, proc: Path = PROC) -> float | None:
     """User and system time of ``pid`` and all its threads; None once it has exited."""
-    try:
-        stat = (proc / str(pid) / "stat").read_text()
-    except OSError:
+    fields = stat_fields(pid, proc)
+    if fields is None:
         return None
-    # The command name in parentheses may hold spaces: the fields follow the last ")".
-    fields = stat[stat.rindex(")") + 2:].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

@@ -33,19 +33,25 @@ class ProcessMemory:
     pss_mib: float | None = None
 
 
+def stat_fields(pid: int | str, proc: Path = PROC) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name, from the state on (so the
+    parent is ``[1]``, user and system time ``[11]`` and ``[12]``); None once it has exited."""
+    try:
+        stat = (proc / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    # The command name in parentheses may hold spaces: the fields follow the last ")".
+    return stat[stat.rindex(")") + 2:].split()
+
+
 def children_of(pid: int, proc: Path = PROC) -> list[int]:
     """The processes whose parent is ``pid``."""
     found = []
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # it exited while we looked
-            continue
-        # The command name in parentheses may hold spaces: the fields follow the last ")".
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
+        fields = stat_fields(entry.name, proc)
+        if fields is not None and int(fields[1]) == pid:  # None: it exited while we looked
             found.append(int(entry.name))
     return sorted(found)
 

@@ -55,7 +55,8 @@ STRONG_STEMS = (
     "jizz", "jizm", "jism", "smegma", "titties", "titty", "tittie", "boner", "masturbat",
     "masterbat", "stfu", "gtfo", "foad", "gfy", "pussi",
 )
-# Short ones that are also part of ordinary words ("mass", "fagus"): only as themselves.
+# Short ones that only count as themselves: as stems they would take other words of the list
+# with them (Portuguese "massa" holds "ass").
 STRONG_WORDS = frozenset({"ass", "asses", "dick", "dicks", "fag", "fags", "nig", "dyke",
                           "dykes"})
 # Profane words that are everyday words of another language, by ISO 639-1 code.
