@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.staticfiles import StaticFiles
 
 from hubdesk import __version__
@@ -73,24 +73,42 @@ def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR) -> FastAPI:
     return app
 
 
+# The methods a 405 may name; HEAD follows GET and OPTIONS is answered by no route.
+ROUTABLE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
 def _answer_wrong_methods_with_allow(app: FastAPI) -> None:
     """405 names every method the path answers (RFC 9110), across all the routes that share
     it: the router alone names only the first route it met."""
 
     async def method_not_allowed(request: Request, error: Exception) -> Response:
-        methods: set[str] = set()
-        for route in app.router.routes:
-            match, _ = route.matches({**request.scope, "method": "GET"})
-            route_methods = getattr(route, "methods", None)
-            if match is not Match.NONE and route_methods:
-                methods |= route_methods
-        if "GET" in methods:
-            methods.add("HEAD")
+        methods = _methods_answered(app, request)
         detail = error.detail if isinstance(error, HTTPException) else "Method Not Allowed"
-        return problem(405, f"{detail}: use {', '.join(sorted(methods))}",
-                       headers={"Allow": ", ".join(sorted(methods))})
+        return problem(405, f"{detail}: use {', '.join(methods)}",
+                       headers={"Allow": ", ".join(methods)})
 
     app.add_exception_handler(405, method_not_allowed)
+
+
+def _methods_answered(app: FastAPI, request: Request) -> list[str]:
+    # Each method is tried on the whole route table rather than read off its routes: routers
+    # included in the application may stay routers (FastAPI 0.16x), which name no methods
+    # themselves but match in full only a method one of their routes answers.
+    methods = {method for method in ROUTABLE_METHODS
+               if any(_answers(route, request, method) for route in app.router.routes)}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def _answers(route: BaseRoute, request: Request, method: str) -> bool:
+    # From the application's root: a mount the request passed through has moved root_path.
+    scope = {**request.scope, "method": method,
+             "root_path": request.scope.get("app_root_path", "")}
+    if route.matches(scope)[0] is not Match.FULL:
+        return False
+    # A mount matches whatever the method; static files are only ever read.
+    return not (isinstance(route, Mount) and isinstance(route.app, StaticFiles)) or method == "GET"
 
 
 def _install_api_explorer(app: FastAPI, assets: Path) -> None:

@@ -111,3 +111,33 @@ def test_openapi_and_docs_are_served(client):
     assert create["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/TicketOut")
     assert "application/problem+json" in create["409"]["content"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_wrong_method_is_405_naming_every_method_the_path_answers(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    detail = factories.ticket(hub, admin.agent)
+    expected = {f"/api/v1/tickets/{detail.ticket.id}": "GET, HEAD, PATCH",
+                "/api/v1/tickets": "GET, HEAD, POST",
+                "/static/console.css": "GET, HEAD"}
+    for path, allowed in expected.items():
+        for method in ("PUT", "DELETE", "PROPFIND"):
+            response = client.request(method, path, headers=admin.headers)
+            assert response.status_code == 405, (method, path)
+            assert response.headers["content-type"] == PROBLEM
+            assert response.headers["allow"] == allowed, (method, path)
+            assert response.json()["detail"].endswith(f"use {allowed}")
+
+
+def test_a_wrong_value_for_a_field_that_cannot_be_null_is_named_as_sent(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    detail = factories.ticket(hub, admin.agent)
+    response = client.patch(f"/api/v1/tickets/{detail.ticket.id}", headers=admin.headers,
+                            json={"status": "deleted", "tags": "x", "subject": "",
+                                  "custom_fields": 5, "team_id": "x"})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert sorted(e["field"] for e in errors) == [
+        "custom_fields", "status", "subject", "tags", "team_id"]
+    assert not any("None" in e["message"] for e in errors)
+    assert "'open'" in next(e["message"] for e in errors if e["field"] == "status")
+    assert response.json()["detail"].startswith("the request is not valid: check status")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,9 +61,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JsonResponse:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]
+        errors = [{"field": ".".join(str(p) for p in loc
                             if p != "body" and p not in BODY_VARIANTS) or "body",
-                   "message": e["msg"]} for e in error.errors()]
+                   "message": message} for loc, message in _without_null_branches(error.errors())]
         names = ", ".join(e["field"] for e in errors[:10])
         return problem(422, f"the request is not valid: check {names}", errors=errors)
 
@@ -70,6 +71,29 @@ def install(app: FastAPI) -> None:
     async def _http(_: Request, error: StarletteHTTPException) -> JsonResponse:
         return problem(error.status_code, str(error.detail),
                        headers=dict(error.headers) if error.headers else None)
+
+
+def _without_null_branches(
+        errors: Sequence[Mapping[str, Any]]) -> list[tuple[tuple[Any, ...], str]]:
+    """Each error's location and message, as the client sent the field.
+
+    A field that may be left out but not sent as null is a union of its type and None
+    (`schemas.TicketPatch`): a wrong value fails both members, and pydantic reports each under
+    the member's tag ("status.str-enum[Status]", and "status.none": "Input should be None").
+    The None member's error says nothing the client can act on, and the tag is no part of the
+    field's name: both are dropped where that None member shows the field is such a union.
+    """
+    nullable = {tuple(e["loc"][:-1]) for e in errors
+                if e["type"] == "none_required" and tuple(e["loc"][-1:]) == ("none",)}
+    kept = []
+    for e in errors:
+        loc = tuple(e["loc"])
+        union = next((p for p in nullable if len(loc) > len(p) and loc[:len(p)] == p), None)
+        if union is None:
+            kept.append((loc, str(e["msg"])))
+        elif e["type"] != "none_required" or loc[len(union)] != "none":
+            kept.append((union + loc[len(union) + 1:], str(e["msg"])))
+    return kept
 
 
 def retry_after(request: Request) -> str:
