@@ -79,6 +79,16 @@ def normalise_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def fitted_subject(subject: str) -> tuple[str, bool]:
+    """A subject that arrived on a channel the desk cannot send back (an e-mail, a form), cut
+    to the longest a ticket holds, and whether it was cut: such a message is filed, never
+    refused for its subject's length."""
+    text = " ".join(subject.split())
+    if len(text) <= MAX_SUBJECT_LENGTH:
+        return text, False
+    return text[:MAX_SUBJECT_LENGTH - 1].rstrip() + "…", True
+
+
 def clean_subject(subject: str) -> str:
     text = " ".join(without_unencodable(subject).replace("\x00", "").split())
     if not text:

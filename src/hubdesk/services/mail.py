@@ -37,7 +37,7 @@ from hubdesk.domain.mail_rules import (
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import check_mail_coordinator
 from hubdesk.domain.quoting import new_text
-from hubdesk.domain.tickets import Channel, Ticket
+from hubdesk.domain.tickets import MAX_SUBJECT_LENGTH, Channel, Ticket, fitted_subject
 from hubdesk.services.intake import (
     IntakeTools,
     ReadText,
@@ -212,12 +212,14 @@ def _prepare(tools: MailTools, inbound_id: int, mail: ParsedMail) -> _Prepared:
                             "cc": list(mail.cc[:50])}
     if shown != mail.text.strip():
         meta["quoted_text_hidden"] = True  # the whole message: the inbound's raw bytes
-    if mail.notices:
-        meta["notices"] = list(mail.notices)
+    subject, cut = fitted_subject(mask_line(tools.intake, subject))
+    notices = [*mail.notices, *([f"the subject was cut at {MAX_SUBJECT_LENGTH} characters"]
+                                if cut else [])]
+    if notices:
+        meta["notices"] = notices
     if mail.message_id:
         meta["message_id"] = mail.message_id
-    return _Prepared(read, mask_line(tools.intake, subject),
-                     files, mask_fields(tools.intake, meta))
+    return _Prepared(read, subject, files, mask_fields(tools.intake, meta))
 
 
 def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> Outcome:

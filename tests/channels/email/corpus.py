@@ -172,3 +172,20 @@ def deeply_nested(depth: int = 60) -> bytes:
     for level in reversed(range(depth)):
         body += f"--b{level}--\r\n".encode()
     return head + body
+
+
+def eight_bit_headers(charset: str, name: str, subject: str, text: str,
+                      message_id: str = "<8bit@example.com>") -> bytes:
+    """An old client's message: sender name and subject written in ``charset`` straight into
+    the headers, without encoded words; the text declares the charset."""
+    return (f"From: {name} <old.client@example.com>\r\nTo: support@desk.test\r\n"
+            f"Subject: {subject}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: text/plain; charset={charset}\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n").encode(charset) + text.encode(charset)
+
+
+def long_subject(length: int, message_id: str = "<long-subject@example.com>") -> bytes:
+    """A generated subject (a web form's, a monitoring tool's) longer than a ticket's."""
+    words = " ".join(f"field{i}=value{i}" for i in range(length // 10 + 1))[:length]
+    return (f"From: forms@example.com\r\nTo: support@desk.test\r\nSubject: {words}\r\n"
+            f"Message-ID: {message_id}\r\n\r\nA form was sent.\r\n").encode("ascii")

@@ -7,7 +7,7 @@ from hubdesk.channels.email.intake import take
 from hubdesk.domain.agents import Role
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.mail import Outcome
-from hubdesk.domain.tickets import Status
+from hubdesk.domain.tickets import MAX_SUBJECT_LENGTH, Status
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.views import TicketFilter
 from tests import factories
@@ -219,3 +219,23 @@ def test_the_whole_corpus_is_filed_without_quarantine(mail_hub: Hub) -> None:
     assert bodies["Résumé attached"] == "Café crème €5 price"
     assert bodies["Only HTML"] == "Hello\n\nMy order 1234 is late."
     assert bodies["订单"] == "你好，我的订单没有到"
+
+
+def test_a_subject_longer_than_a_tickets_is_cut_not_quarantined(mail_hub: Hub) -> None:
+    assert take(mail_hub.app, corpus.long_subject(2_000), source="test") is Outcome.CREATED
+    detail = mail_hub.app.tickets.get(LOCAL_OPERATOR,
+                                      _ticket_of(mail_hub, "<long-subject@example.com>"))
+    assert len(detail.ticket.subject) == MAX_SUBJECT_LENGTH
+    assert detail.ticket.subject.startswith("field0=value0 field1=value1")
+    assert detail.ticket.subject.endswith("…")
+    assert detail.messages[0].channel_meta["notices"] == [
+        f"the subject was cut at {MAX_SUBJECT_LENGTH} characters"]
+
+
+def test_old_clients_8bit_headers_reach_the_ticket_and_the_customer(mail_hub: Hub) -> None:
+    raw = corpus.eight_bit_headers("iso-8859-1", "Jürgen Groß", "Grüße aus Köln",
+                                   "Meine Bestellung fehlt.")
+    assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
+    detail = mail_hub.app.tickets.get(LOCAL_OPERATOR, _ticket_of(mail_hub, "<8bit@example.com>"))
+    assert detail.ticket.subject == "Grüße aus Köln"
+    assert detail.requester.name == "Jürgen Groß"

@@ -7,7 +7,9 @@ decoding never fails and never drops a message.
 
 from __future__ import annotations
 
+import binascii
 import codecs
+import re
 
 # Labels senders use for a charset Python knows under another name, or a superset to prefer
 # (Outlook labels Windows-1252 text as ISO-8859-1; GB2312 mail routinely holds GBK).
@@ -49,3 +51,44 @@ def repair_header(value: str) -> str:
     raw = value.encode("utf-8", "surrogateescape")
     text, _ = decode_text(raw, None)
     return text
+
+
+# RFC 2047: =?charset[*language]?B|Q?text?=
+_ENCODED_WORD = re.compile(rb"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_ONLY_SPACE = re.compile(rb"\s*")
+
+
+def decode_raw_header(raw: str, hint: str | None = None) -> str:
+    """A header's text from its raw value, where the standard library's reading lost
+    characters: 8-bit bytes in a charset other than UTF-8 (old clients write Latin-1 or
+    KOI8-R headers unencoded, most likely in the charset of their text, ``hint``) and encoded
+    words in a charset it does not know or a sender got wrong. Each encoded word is decoded as
+    `decode_text` decodes a text part; the bytes between them in ``hint``; space between two
+    encoded words is dropped (RFC 2047, 6.2)."""
+    data = raw.encode("utf-8", "surrogateescape")  # smuggled 8-bit bytes come back as bytes
+    parts: list[str] = []
+    end = 0
+    previous_was_word = False
+    for word in _ENCODED_WORD.finditer(data):
+        between = data[end:word.start()]
+        if between and not (previous_was_word and _ONLY_SPACE.fullmatch(between)):
+            parts.append(decode_text(between, hint)[0])
+        parts.append(_decoded_word(word))
+        end = word.end()
+        previous_was_word = True
+    if end < len(data):
+        parts.append(decode_text(data[end:], hint)[0])
+    return " ".join("".join(parts).split())
+
+
+def _decoded_word(word: re.Match[bytes]) -> str:
+    charset = word.group(1).decode("ascii", "replace").partition("*")[0]
+    payload = word.group(3)
+    try:
+        if word.group(2) in (b"B", b"b"):
+            data = binascii.a2b_base64(payload + b"=" * (-len(payload) % 4))
+        else:
+            data = binascii.a2b_qp(payload, header=True)
+    except (binascii.Error, ValueError):
+        return word.group(0).decode("ascii", "replace")  # not decodable: shown as it came
+    return decode_text(data, charset)[0]

@@ -18,7 +18,7 @@ from email.parser import BytesHeaderParser, BytesParser, HeaderParser
 from email.utils import getaddresses
 from itertools import islice
 
-from hubdesk.channels.email.decoding import decode_text, repair_header
+from hubdesk.channels.email.decoding import decode_raw_header, decode_text, repair_header
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.domain.mail import MailAttachment, ParsedMail
 from hubdesk.html import sanitise_html
@@ -54,7 +54,26 @@ def header(message: Message, name: str) -> str:
         text = str(value)
     except Exception:
         text = _raw_header(message, name) or ""
-    return repair_header(" ".join(text.split()))
+    return _recovered(message, name, repair_header(" ".join(text.split())))
+
+
+def _recovered(message: Message, name: str, text: str) -> str:
+    # The standard library puts U+FFFD for 8-bit bytes that are not UTF-8 and for encoded
+    # words in a charset it does not know; the raw value still holds what was sent.
+    if "\ufffd" not in text:
+        return text
+    raw = _raw_header(message, name)
+    return decode_raw_header(raw, _charset_hint(message)) if raw is not None else text
+
+
+def _charset_hint(message: Message) -> str | None:
+    """The charset of the message's first text that declares one: what a client that wrote
+    8-bit headers without saying their charset most likely wrote them in."""
+    for part in islice(message.walk(), MAX_PARTS):
+        charset = _charset(part)
+        if charset:
+            return charset
+    return None
 
 
 def _raw_header(message: Message, name: str) -> str | None:
@@ -139,7 +158,10 @@ class StdlibMailParser:
                 text = str(message.policy.header_fetch_parse(name, value))
             except Exception:
                 text = str(value)
-            found.append((name, repair_header(" ".join(text.split()))))
+            text = repair_header(" ".join(text.split()))
+            if "\ufffd" in text:
+                text = decode_raw_header(str(value), _charset_hint(message))
+            found.append((name, text))
         return tuple(found)
 
 
