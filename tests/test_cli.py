@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -69,3 +72,28 @@ def test_learn_the_desks_anger_and_abuse_models_from_corrections(cli_env):
     assert report["difficult"] == {"trained": False, "why": report["difficult"]["why"]}
     assert "at least 10" in report["difficult"]["why"]
     assert (cli_env.settings.data_dir / "models" / "desk" / "abusive.pkl").exists()
+
+
+def _hubdesk(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from hubdesk.cli import main; main()", *args],
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_a_wrong_setting_is_named_in_one_sentence_not_a_traceback(tmp_path):
+    for value, why in (("support@example.com", "write it as JSON"),
+                       ('["support@example.com"]', "valid dictionary")):
+        done = _hubdesk(["mail", "ingest", str(tmp_path)], {
+            "HUBDESK_DATA_DIR": str(tmp_path), "HUBDESK_MAIL_ADDRESSES": value})
+        assert done.returncode == 1
+        assert "HUBDESK_MAIL_ADDRESSES" in done.stderr and why in done.stderr
+        assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
+def test_a_database_without_its_schema_says_how_to_create_it(tmp_path):
+    done = _hubdesk(["users", "create", "--email", "a@example.com", "--name", "A",
+                     "--password", "long-enough-1"],
+                    {"HUBDESK_DATA_DIR": str(tmp_path), "HUBDESK_DATABASE_URL": ""})
+    assert done.returncode == 1
+    assert "hubdesk migrate" in done.stderr
+    assert "Traceback" not in done.stderr and "│" not in done.stderr

@@ -212,7 +212,33 @@ _register_extensions()
 
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from hubdesk.services.ports import StoreUnavailable
+
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    # What an operator can fix gets a sentence, not a traceback.
+    except (ValidationError, SettingsError) as error:
+        sys.exit(f"hubdesk: {settings_problem(error)} (see docs/configuration.md)")
+    except StoreUnavailable as error:
+        sys.exit(f"hubdesk: {error}: is the database running, and its schema created "
+                 "(`hubdesk migrate`)?")
+
+
+def settings_problem(error: Exception) -> str:
+    """Which environment variable is wrong, and why, from a settings error."""
+    from pydantic import ValidationError
+
+    cause = error if isinstance(error, ValidationError) else error.__cause__
+    if isinstance(cause, ValidationError):
+        wrong = [f"HUBDESK_{'_'.join(str(p) for p in e['loc'][:1]).upper()}: {e['msg']}"
+                 for e in cause.errors()]
+        return "a setting is not valid: " + "; ".join(wrong)
+    if isinstance(cause, ValueError) and '"' in str(error):  # a value that is not JSON
+        field = str(error).split('"')[1]
+        return f"a setting is not valid: HUBDESK_{field.upper()}: write it as JSON"
+    return f"a setting is not valid: {error}"
