@@ -6,11 +6,14 @@ from hubdesk.domain.mail import Automatic, ParsedMail, dedupe_key, message_id_ke
 from hubdesk.domain.mail_rules import (
     MailRouting,
     RatePolicy,
+    answers_something,
     automatic_reason,
+    bare_subject,
     base_address,
     choose_thread,
     may_answer,
     reply_subject,
+    reply_to_own,
     subject_ticket,
 )
 
@@ -102,3 +105,33 @@ def test_the_message_id_is_read_from_the_header_block_only() -> None:
     raw = b"From: a@b\r\nMessage-ID:\r\n <folded@x>\r\n\r\nMessage-ID: <body@x>\r\n"
     assert peek_message_id(raw) == "<folded@x>"
     assert peek_message_id(b"From: a@b\r\n\r\nMessage-ID: <body@x>") is None
+
+
+@pytest.mark.parametrize("subject", [
+    "RE: My parcel never arrived", "AW: My parcel never arrived", "SV: Re: My parcel never arrived",
+    "Re:My parcel never arrived", "[EXTERNAL] Re: my parcel  never arrived",
+    "Re: [EXTERNAL] My parcel never arrived", "Réf. : My parcel never arrived",
+    "回复：My parcel never arrived", "Re[2]: My parcel never arrived",
+    "RE : My parcel never arrived",
+    "Fwd: RE: My parcel never arrived", "Antw: My parcel never arrived",
+    "Re: My parcel never arrived [#7]"])
+def test_a_reply_that_lost_its_references_finds_its_senders_ticket_by_subject(
+        subject: str) -> None:
+    own = [(9, "Invoice for March"), (7, "My parcel never arrived"),
+           (3, "My parcel never arrived")]
+    choice = reply_to_own(subject, own)
+    assert choice is not None and (choice.ticket_id, choice.by) == (7, "reply subject")
+
+
+@pytest.mark.parametrize("subject", [
+    "My parcel never arrived",  # says nothing of answering: a new message, maybe a new matter
+    "Re: My parcel never arrived either", "Re: Your parcel never arrived", "Re:", "Re: ",
+    "Reality: my parcel never arrived", "Required: My parcel never arrived"])
+def test_a_subject_that_is_no_answer_to_the_ticket_opens_its_own(subject: str) -> None:
+    assert reply_to_own(subject, [(7, "My parcel never arrived"), (2, "")]) is None
+
+
+def test_answer_prefixes_are_told_from_words_that_merely_begin_alike() -> None:
+    assert answers_something("RE: x") and answers_something("[SPAM] Fwd: x")
+    assert not answers_something("Reality check") and not answers_something("Ire: x")
+    assert bare_subject("Fwd: Re: [#12] Printer") == "[#12] Printer"

@@ -4,6 +4,7 @@ and who should not be written back to. Pure rules over a `ParsedMail`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hubdesk.domain.mail import Automatic, ParsedMail
@@ -109,10 +110,46 @@ def with_token(subject: str, ticket_id: int) -> str:
     return f"{_TOKEN.sub('', subject).strip()} [#{ticket_id}]".strip()
 
 
+# What mail clients put in front of a subject they answer or forward, in the languages of
+# their menus (Outlook's translations among them), with the counters some add ("Re[2]:").
+_ANSWER_WORDS = ("re|aw|sv|vs|antw|antwort|odp|ynt|res|rif|r|ref|réf|rép|rv|tr|fw|fwd|wg|"
+                 "enc|i|pd|doorst|vl|továbbítás|отв|ответ|πρθ|απ|σχετ|回复|答复|"
+                 "回覆|转发|轉寄|返信|転送|답장|전달")
+_ANSWER_PREFIX = re.compile(rf"^\s*(?:(?:{_ANSWER_WORDS})\.?\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+                            re.IGNORECASE)
+# Tags a mail gateway writes in front ("[EXTERNAL]", "[SPAM?]"), before or after the prefix.
+_GATEWAY_TAG = re.compile(r"^\s*\[[^\]#]{1,30}\]\s*")
+
+
 def bare_subject(subject: str) -> str:
-    """``subject`` without the "Re:", "Fwd:", "AW:"… mail clients put in front of it."""
-    return re.sub(r"^\s*((re|aw|sv|fw|fwd|wg|tr)\s*:\s*)+", "", subject or "",
-                  flags=re.IGNORECASE)
+    """``subject`` without the "Re:", "Fwd:", "AW:"… mail clients put in front of it, nor the
+    tags mail gateways add there."""
+    text = subject or ""
+    while True:
+        shorter = _ANSWER_PREFIX.sub("", _GATEWAY_TAG.sub("", text))
+        if shorter == text:
+            return text
+        text = shorter
+
+
+def answers_something(subject: str) -> bool:
+    """Whether the subject says the message answers or forwards an earlier one."""
+    return bool(_ANSWER_PREFIX.match(_GATEWAY_TAG.sub("", subject or "")))
+
+
+def conversation_of(subject: str) -> str:
+    """What two subjects of one conversation have in common: the bare subject without
+    Hubdesk's token, in one case, its words separated by single spaces."""
+    return " ".join(_TOKEN.sub(" ", bare_subject(subject)).casefold().split())
+
+
+def same_conversation(subject: str, ticket_subject: str) -> bool:
+    """Whether ``subject`` answers a message that opened a ticket with ``ticket_subject``:
+    it says it answers something, and without that its subject is the ticket's."""
+    if not answers_something(subject):
+        return False
+    key = conversation_of(subject)
+    return bool(key) and key == conversation_of(ticket_subject)
 
 
 def reply_subject(subject: str, ticket_id: int) -> str:
@@ -125,7 +162,7 @@ class ThreadChoice:
     """Which ticket a message belongs to, and by which evidence."""
 
     ticket_id: int
-    by: str  # "references", "subject token", "plus address"
+    by: str  # "references", "subject token", "plus address", "reply subject"
 
 
 def choose_thread(by_reference: int | None, subject: str, recipients: tuple[str, ...],
@@ -134,7 +171,7 @@ def choose_thread(by_reference: int | None, subject: str, recipients: tuple[str,
     """The ticket to thread into. Message-IDs we sent or received are the strongest evidence;
     a subject token or a plus address is taken only when the sender is that ticket's
     requester or copied on it (``requester_of[ticket_id]``), so a stranger cannot write into
-    someone else's ticket by guessing a number."""
+    someone else's ticket by guessing a number. Without any of them, see `reply_to_own`."""
     if by_reference is not None:
         return ThreadChoice(by_reference, "references")
     token = subject_ticket(subject)
@@ -143,6 +180,23 @@ def choose_thread(by_reference: int | None, subject: str, recipients: tuple[str,
     plus = plus_ticket(recipients, support)
     if plus is not None and requester_of.get(plus):
         return ThreadChoice(plus, "plus address")
+    return None
+
+
+# How long after its last change a ticket still takes a reply that lost its references.
+REPLY_SUBJECT_DAYS = 30
+
+
+def reply_to_own(subject: str, own_tickets: Iterable[tuple[int, str]]) -> ThreadChoice | None:
+    """The sender's own recent ticket (``own_tickets``: id and subject, newest first) that a
+    reply which lost its references answers: "RE: My parcel never arrived" from the customer
+    whose ticket is "My parcel never arrived". Clients and gateways that drop References and
+    In-Reply-To would otherwise open a second ticket for every answer."""
+    if not answers_something(subject):
+        return None
+    for ticket_id, ticket_subject in own_tickets:
+        if same_conversation(subject, ticket_subject):
+            return ThreadChoice(ticket_id, "reply subject")
     return None
 
 

@@ -29,10 +29,13 @@ from hubdesk.domain.mail import (
     peek_message_id,
 )
 from hubdesk.domain.mail_rules import (
+    REPLY_SUBJECT_DAYS,
     MailRouting,
+    answers_something,
     automatic_reason,
     candidate_tickets,
     choose_thread,
+    reply_to_own,
 )
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import check_mail_coordinator
@@ -235,7 +238,7 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
             return inbound.outcome if inbound and inbound.outcome else Outcome.DUPLICATE
         automatic = automatic_reason(mail, own_addresses=routing.support,
                                      recent_from_sender=recent, rate=routing.rate)
-        ticket = _thread(uow, mail, routing)
+        ticket = _thread(uow, mail, routing, at)
         if automatic is not None:
             outcome = Outcome.AUTO_REPLY
             if ticket is not None:
@@ -258,13 +261,16 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
     return outcome
 
 
-def _thread(uow: UnitOfWork, mail: ParsedMail, routing: MailRouting) -> Ticket | None:
+def _thread(uow: UnitOfWork, mail: ParsedMail, routing: MailRouting,
+            at: datetime) -> Ticket | None:
     """The ticket this message answers (followed through merges), locked, or None."""
     by_reference = uow.mail.ticket_for_message_ids(mail.thread_ids())
     recipients = (*mail.to, *mail.cc)
     requester_of: dict[int, bool] = {}
     candidates = candidate_tickets(mail.subject, recipients, routing.support)
-    if candidates and mail.from_address:
+    sender = None
+    if (candidates or (by_reference is None and answers_something(mail.subject))) \
+            and mail.from_address:
         sender = uow.customers.find_by_identity(
             Identity(IdentityKind.EMAIL, normalise_identity(IdentityKind.EMAIL,
                                                             mail.from_address)))
@@ -274,6 +280,9 @@ def _thread(uow: UnitOfWork, mail: ParsedMail, routing: MailRouting) -> Ticket |
                                            found.requester_id == sender.id)
     choice = choose_thread(by_reference, mail.subject, recipients, routing.support,
                            requester_of)
+    if choice is None and sender is not None and sender.id is not None:
+        choice = reply_to_own(mail.subject, uow.tickets.recent_of_requester(
+            sender.id, at - timedelta(days=REPLY_SUBJECT_DAYS)))
     if choice is None:
         return None
     ticket = uow.tickets.get(choice.ticket_id, for_update=True)

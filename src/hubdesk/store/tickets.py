@@ -90,6 +90,17 @@ class SqlTicketRepository:
             query = query.with_for_update()
         return [_ticket_from_row(row) for row in self.db.execute(query)]
 
+    def recent_of_requester(self, requester_id: int, since: datetime,
+                            limit: int = 50) -> list[tuple[int, str]]:
+        """Id and subject of the requester's latest tickets changed since ``since`` (merged
+        ones left out), newest first."""
+        c = t.tickets.c
+        rows = self.db.execute(
+            select(c.id, c.subject, c.updated_at, c.merged_into_id)
+            .where(c.requester_id == requester_id).order_by(c.created_at.desc()).limit(limit))
+        return [(row.id, row.subject) for row in rows
+                if row.merged_into_id is None and row.updated_at >= since]
+
     def save(self, ticket: Ticket) -> None:
         """Write the ticket; a subject changed since it was loaded is also changed in its
         search document, so the old subject no longer finds it (read from the pending events:

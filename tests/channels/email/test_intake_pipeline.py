@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hubdesk.bootstrap import Hub
 from hubdesk.channels.email.intake import take
 from hubdesk.domain.agents import Role
+from hubdesk.domain.clock import utcnow
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.mail import Outcome
+from hubdesk.domain.mail_rules import REPLY_SUBJECT_DAYS
 from hubdesk.domain.tickets import MAX_SUBJECT_LENGTH, Status
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.views import TicketFilter
+from hubdesk.store.tables import tickets
 from tests import factories
 from tests.channels.email import corpus
 from tests.channels.email.conftest import BILLING
@@ -239,3 +244,34 @@ def test_old_clients_8bit_headers_reach_the_ticket_and_the_customer(mail_hub: Hu
     detail = mail_hub.app.tickets.get(LOCAL_OPERATOR, _ticket_of(mail_hub, "<8bit@example.com>"))
     assert detail.ticket.subject == "Grüße aus Köln"
     assert detail.requester.name == "Jürgen Groß"
+
+
+def test_a_reply_that_lost_its_references_threads_by_subject_from_its_sender_only(
+        mail_hub: Hub) -> None:
+    take(mail_hub.app, corpus.plain(), source="test")
+    ticket_id = _ticket_of(mail_hub, "<m1@example.com>")
+    for number, subject in enumerate(("RE: Printer on fire", "AW: Re: printer on  fire",
+                                      "[EXTERNAL] Re: Printer on fire")):
+        reply = corpus.plain(subject=subject, body=f"Answer {number}",
+                             message_id=f"<r{number}@example.com>")
+        assert take(mail_hub.app, reply, source="test") is Outcome.THREADED
+    stranger = corpus.plain(sender="mallory@example.net", subject="Re: Printer on fire",
+                            message_id="<s@example.net>")
+    again = corpus.plain(subject="Printer on fire", body="A new fire", message_id="<n@x.com>")
+    assert take(mail_hub.app, stranger, source="test") is Outcome.CREATED
+    assert take(mail_hub.app, again, source="test") is Outcome.CREATED
+    detail = mail_hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
+    assert [m.body for m in detail.messages] == [
+        "The printer is on fire.", "Answer 0", "Answer 1", "Answer 2"]
+    assert len(_tickets(mail_hub)) == 3
+
+
+def test_a_reply_by_subject_to_a_long_quiet_ticket_opens_a_new_one(mail_hub: Hub) -> None:
+    take(mail_hub.app, corpus.plain(), source="test")
+    ticket_id = _ticket_of(mail_hub, "<m1@example.com>")
+    with mail_hub.engine.begin() as db:
+        db.execute(tickets.update().where(tickets.c.id == ticket_id).values(
+            updated_at=utcnow() - timedelta(days=REPLY_SUBJECT_DAYS + 1)))
+    late = corpus.plain(subject="Re: Printer on fire", message_id="<late@example.com>")
+    assert take(mail_hub.app, late, source="test") is Outcome.CREATED
+    assert len(_tickets(mail_hub)) == 2
