@@ -322,6 +322,9 @@ def test_the_api_previews_an_unsaved_template_on_the_teams_latest_ticket(
             wrong_method = client.request(method, url, headers=manager.headers, json=reply)
             assert wrong_method.status_code == 405
             assert wrong_method.headers["allow"] == "POST"
+        unknown = client.put(url.replace("preview", "nonsense"), headers=manager.headers,
+                             json=reply)
+        assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "path.kind"
     with mail_hub.uows(write=False) as uow:
         assert uow.mail_templates.all() == []  # a preview stores nothing
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from hubdesk.api.deps import AgentDep, AppDep, QueryId
-from hubdesk.api.problems import problem
 from hubdesk.api.routes.macros import SHOWS_SOMETHING
 from hubdesk.api.schemas import Id, Strict, problem_responses
 from hubdesk.domain.mail_templates import (
@@ -74,14 +74,24 @@ def list_templates(app: AppDep, agent: AgentDep) -> MailTemplatesOut:
                             built_in=[MailTemplateOut.of(t) for t in screen.built_in.values()])
 
 
-@router.api_route("/mail/templates/preview", methods=["PUT", "DELETE"],
-                  include_in_schema=False)
-def preview_takes_post_only() -> Response:
-    """``preview`` is no kind of template: only posting to it means anything."""
-    return problem(405, "a preview is made with POST", headers={"Allow": "POST"})
+class _KindConvertor(Convertor[str]):
+    """Any path segment but ``preview``, which is no template to set or reset: PUT or DELETE
+    there is a wrong method (405, ``Allow: POST``), not a bad kind; another word is a kind
+    the handler refuses naming the kinds there are (422)."""
+
+    regex = "(?!preview$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
 
 
-@router.put("/mail/templates/{kind}", response_model=MailTemplateOut)
+register_url_convertor("mail_kind", _KindConvertor())
+
+
+@router.put("/mail/templates/{kind:mail_kind}", response_model=MailTemplateOut)
 def set_template(kind: MailKind, body: MailTemplateIn, app: AppDep,
                  agent: AgentDep) -> MailTemplateOut:
     """Set the team's (or the desk's) template of this kind, replacing the one before."""
@@ -115,7 +125,7 @@ def preview_template(body: PreviewIn, app: AppDep, agent: AgentDep) -> PreviewOu
                       ticket_id=preview.ticket_id, template=MailTemplateOut.of(preview.template))
 
 
-@router.delete("/mail/templates/{kind}", status_code=204, response_class=Response)
+@router.delete("/mail/templates/{kind:mail_kind}", status_code=204, response_class=Response)
 def reset_template(kind: MailKind, app: AppDep, agent: AgentDep,
                    team_id: QueryId = None) -> Response:
     """Remove the team's (without ``team_id``: the desk's) own template of this kind: the
