@@ -143,15 +143,6 @@ def conversation_of(subject: str) -> str:
     return " ".join(_TOKEN.sub(" ", bare_subject(subject)).casefold().split())
 
 
-def same_conversation(subject: str, ticket_subject: str) -> bool:
-    """Whether ``subject`` answers a message that opened a ticket with ``ticket_subject``:
-    it says it answers something, and without that its subject is the ticket's."""
-    if not answers_something(subject):
-        return False
-    key = conversation_of(subject)
-    return bool(key) and key == conversation_of(ticket_subject)
-
-
 def reply_subject(subject: str, ticket_id: int) -> str:
     bare = bare_subject(subject)
     return with_token(f"Re: {bare}" if bare else f"Ticket #{ticket_id}", ticket_id)
@@ -192,10 +183,11 @@ def reply_to_own(subject: str, own_tickets: Iterable[tuple[int, str]]) -> Thread
     reply which lost its references answers: "RE: My parcel never arrived" from the customer
     whose ticket is "My parcel never arrived". Clients and gateways that drop References and
     In-Reply-To would otherwise open a second ticket for every answer."""
-    if not answers_something(subject):
+    key = conversation_of(subject)
+    if not key or not answers_something(subject):
         return None
     for ticket_id, ticket_subject in own_tickets:
-        if same_conversation(subject, ticket_subject):
+        if conversation_of(ticket_subject) == key:
             return ThreadChoice(ticket_id, "reply subject")
     return None
 

@@ -54,16 +54,16 @@ def header(message: Message, name: str) -> str:
         text = str(value)
     except Exception:
         text = _raw_header(message, name) or ""
-    return _recovered(message, name, repair_header(" ".join(text.split())))
+    text = repair_header(" ".join(text.split()))
+    return _recovered(message, text, _raw_header(message, name) if "\ufffd" in text else None)
 
 
-def _recovered(message: Message, name: str, text: str) -> str:
+def _recovered(message: Message, text: str, raw: str | None) -> str:
     # The standard library puts U+FFFD for 8-bit bytes that are not UTF-8 and for encoded
     # words in a charset it does not know; the raw value still holds what was sent.
-    if "\ufffd" not in text:
+    if "\ufffd" not in text or raw is None:
         return text
-    raw = _raw_header(message, name)
-    return decode_raw_header(raw, _charset_hint(message)) if raw is not None else text
+    return decode_raw_header(raw, _charset_hint(message))
 
 
 def _charset_hint(message: Message) -> str | None:
@@ -158,10 +158,8 @@ class StdlibMailParser:
                 text = str(message.policy.header_fetch_parse(name, value))
             except Exception:
                 text = str(value)
-            text = repair_header(" ".join(text.split()))
-            if "\ufffd" in text:
-                text = decode_raw_header(str(value), _charset_hint(message))
-            found.append((name, text))
+            found.append((name, _recovered(message, repair_header(" ".join(text.split())),
+                                           str(value))))
         return tuple(found)
 
 
