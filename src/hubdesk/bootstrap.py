@@ -25,7 +25,7 @@ from hubdesk.services.rules import triggers as rule_triggers
 from hubdesk.services.sla_risk import ForecastMemo
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
-from hubdesk.store.migrate import connection_is_current, head_revision, upgrade
+from hubdesk.store.schema_version import connection_is_current, head_revision, is_current
 from hubdesk.store.uow import SqlUnitOfWorkFactory
 
 
@@ -111,7 +111,13 @@ class Hub:
         return answer[0]
 
     def migrate(self) -> None:
+        # alembic is imported here only: a server process never needs it again once started
+        from hubdesk.store.migrate import upgrade
+
         upgrade(self.engine)
+
+    def schema_is_current(self) -> bool:
+        return is_current(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

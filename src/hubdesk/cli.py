@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -33,7 +34,8 @@ def _fail(message: str) -> None:
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    hub = _hub()
+    # Migrating needs no triage: its models would only slow the command's start.
+    hub = _hub(get_settings().model_copy(update={"triage_enabled": False}))
     hub.migrate()
     typer.echo(f"database is current ({hub.engine.url.render_as_string(hide_password=True)})")
 
@@ -45,69 +47,29 @@ def serve(
     workers: Annotated[int, typer.Option(help="server processes (PostgreSQL scales best)")] = 1,
 ) -> None:
     """Migrate if needed, then serve the console and the API."""
-    import uvicorn
-
-    from hubdesk import logs, server
-    from hubdesk.api.middleware import ProblemHttpProtocol
+    from hubdesk.serving import replace_process
 
     settings = get_settings()
     refusal = insecure_to_serve(settings, host)
     if refusal:
         _fail(refusal)
-    logs.configure(settings.log_level)
-    # Migrating needs no triage: building it here too would leave a second copy's pages.
+    _migrate_if_behind(settings)
+    replace_process(host, port, workers)
+
+
+def _migrate_if_behind(settings: Settings) -> None:
+    """Bring the schema to head before serving, in a short-lived child: the server never
+    holds alembic, Mako and Pygments (several megabytes) for nothing."""
     hub = _hub(settings.model_copy(update={"triage_enabled": False}))
-    hub.migrate()
-    hub.close()
-    _preload_application(workers)
-    options: dict[str, Any] = dict(
-        log_config=None, access_log=False, proxy_headers=False,
-        # Live-update streams stay open for minutes; a stop must not wait for them.
-        timeout_graceful_shutdown=server.GRACEFUL_SHUTDOWN_SECONDS,
-        # Requests the server cannot parse are answered as problem+json too.
-        http=ProblemHttpProtocol)
-    if workers > 1:
-        from hubdesk.listeners import run_workers
-
-        run_workers("hubdesk.asgi:app", host=host, port=port, workers=workers, **options)
-    else:
-        uvicorn.run("hubdesk.asgi:app", host=host, port=port, **options)
-
-
-MALLOPT_ARENA_MAX = -8  # glibc's M_ARENA_MAX
-
-
-def _preload_application(workers: int) -> None:
-    """Build the application, triage and its models once, before any worker exists.
-
-    Workers are then forked from this process instead of spawned afresh (uvicorn spawns by
-    default), so the models' pages are shared copy-on-write rather than loaded once per
-    worker. The garbage collector leaves the preloaded objects alone (`gc.freeze`): its
-    bookkeeping would otherwise write to, and so copy, every page holding them. What loading
-    freed goes back to the system before the first request (`malloc_trim`, glibc only).
-    """
-    import ctypes
-    import ctypes.util
-    import gc
-    import multiprocessing
-
-    import hubdesk.asgi  # noqa: F401 - builds the application as a side effect
-
-    if workers > 1:
-        from uvicorn import _subprocess
-
-        # None of the application's threads runs yet (background work starts in each
-        # worker's lifespan, database connections on first use): forking is safe here.
-        _subprocess.spawn = multiprocessing.get_context("fork")  # type: ignore[assignment]
-    gc.collect()
-    gc.freeze()
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name is not None else None
-    if libc is not None and hasattr(libc, "malloc_trim"):
-        libc.malloc_trim(0)
-        # Each thread that allocates would otherwise get an arena of its own (up to eight
-        # per core), each keeping freed memory; the server's threads mostly wait.
-        libc.mallopt(MALLOPT_ARENA_MAX, 2)
+    try:
+        if hub.schema_is_current():
+            return
+    finally:
+        hub.close()
+    done = subprocess.run([sys.executable, "-c", "from hubdesk.cli import main; main()",
+                           "migrate"], check=False)
+    if done.returncode != 0:
+        _fail("the database schema could not be brought up to date (see above)")
 
 
 @app.command()

@@ -7,7 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 
 from hubdesk.store import tables as t
-from hubdesk.store.migrate import downgrade, head_revision, is_current, upgrade
+from hubdesk.store.migrate import downgrade, upgrade
+from hubdesk.store.schema_version import head_revision, is_current
 from hubdesk.store.tables import metadata
 
 

@@ -107,7 +107,7 @@ def _role(command: list[bytes]) -> str:
         return "resource tracker"
     if "spawn_main" in text or "multiprocessing" in text:
         return "worker"
-    if "gunicorn" in text or "uvicorn" in text or "hubdesk.cli" in text:
+    if any(server in text for server in ("gunicorn", "uvicorn", "hubdesk.cli", "hubdesk.serving")):
         return "server"
     return Path(command[0].decode(errors="replace")).name if command and command[0] else "?"
 

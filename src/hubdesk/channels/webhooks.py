@@ -16,12 +16,14 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-
-import httpx
+from typing import TYPE_CHECKING
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.webhooks import AttemptResult, IpAddress, check_target_address
 from hubdesk.services.application import Application
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("hubdesk.webhooks")
 
@@ -59,13 +61,26 @@ class HttpWebhookSender:
                  tls: ssl.SSLContext | None = None) -> None:
         self._resolve = resolver
         self._total = total_timeout
-        self._client = httpx.Client(
-            follow_redirects=False, trust_env=False, verify=tls or True,
-            timeout=httpx.Timeout(total_timeout, connect=connect_timeout),
-            headers={"User-Agent": "Hubdesk-Webhooks/1"})
+        self._connect = connect_timeout
+        self._tls = tls
+        # made at the first delivery: httpx and the certificate store cost every server
+        # process a few megabytes, and most desks never configure a webhook
+        self._http: httpx.Client | None = None
+
+    @property
+    def _client(self) -> httpx.Client:
+        if self._http is None:
+            import httpx
+
+            self._http = httpx.Client(
+                follow_redirects=False, trust_env=False, verify=self._tls or True,
+                timeout=httpx.Timeout(self._total, connect=self._connect),
+                headers={"User-Agent": "Hubdesk-Webhooks/1"})
+        return self._http
 
     def close(self) -> None:
-        self._client.close()
+        if self._http is not None:
+            self._http.close()
 
     def send(self, url: str, body: bytes, headers: dict[str, str], *,
              allow_private: bool) -> AttemptResult:
@@ -73,6 +88,8 @@ class HttpWebhookSender:
 
         def elapsed() -> int:
             return int((time.monotonic() - started) * 1000)
+
+        import httpx
 
         try:
             request = self._pinned_request(httpx.URL(url), body, headers, allow_private)

@@ -142,15 +142,9 @@ def print_welcome(console: Console, host: str, port: int, password: str, token: 
 
 
 def _serve(host: str, port: int) -> None:
-    import uvicorn
+    from hubdesk.serving import replace_process
 
-    from hubdesk import logs
-    from hubdesk.config import get_settings
-    from hubdesk.server import GRACEFUL_SHUTDOWN_SECONDS
-
-    logs.configure(get_settings().log_level)
-    uvicorn.run("hubdesk.asgi:app", host=host, port=port, log_config=None, access_log=False,
-                proxy_headers=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+    replace_process(host, port, workers=1)
 
 
 def seed(

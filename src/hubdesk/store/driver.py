@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import Connection, TextClause
 from sqlalchemy.exc import DBAPIError
 
@@ -31,6 +30,8 @@ class DriverStatement:
         sql = self._sql
         if sql is None:
             sql = self._sql = str(self.statement.compile(dialect=db.dialect))
+        from psycopg.rows import namedtuple_row  # PostgreSQL's only: SQLite never loads it
+
         driver = db.connection.driver_connection
         assert driver is not None
         try:

@@ -1,15 +1,13 @@
-"""Running and checking migrations without an alembic.ini: the package carries its scripts."""
+"""Running migrations without an alembic.ini: the package carries its scripts. Checking which
+revision a database is at is `schema_version`'s, which needs no alembic."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,26 +30,6 @@ def downgrade(engine: Engine, revision: str) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
-
-
-@cache
-def head_revision() -> str | None:
-    # Reading the scripts imports every migration module; they cannot change under a running
-    # process, and a readiness probe must not spend its short budget on them each time.
-    return ScriptDirectory.from_config(_config()).get_current_head()
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
-def is_current(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
-
-
-def connection_is_current(connection: Connection) -> bool:
-    return MigrationContext.configure(connection).get_current_revision() == head_revision()
 
 
 def autogenerate(engine: Engine, message: str) -> None:

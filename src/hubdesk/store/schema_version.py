@@ -1,0 +1,74 @@
+"""Which revision the package's migrations end at, and which one a database is at, read without
+alembic: the serving process checks both for readiness, and importing alembic (with Mako and
+Pygments) would cost each server process several megabytes it never uses again."""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+VERSION_TABLE = "alembic_version"  # alembic's default, which migrations/env.py keeps
+
+
+class MigrationsBranched(RuntimeError):
+    """The scripts end in more than one head: a merge migration is missing."""
+
+
+@cache
+def head_revision(versions: Path = VERSIONS) -> str | None:
+    # Scripts cannot change under a running process, and a readiness probe must not spend its
+    # short budget reading them each time.
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in sorted(versions.glob("*.py")):
+        names = _literal_assignments(script)
+        revision = names.get("revision")
+        if not isinstance(revision, str):
+            continue
+        revisions.add(revision)
+        down = names.get("down_revision")
+        downs = down if isinstance(down, tuple | list) else (down,)
+        parents.update(str(parent) for parent in downs if parent)
+    heads = revisions - parents
+    if len(heads) > 1:
+        raise MigrationsBranched(f"the migrations end in several heads: {sorted(heads)}")
+    return next(iter(heads), None)
+
+
+def _literal_assignments(script: Path) -> dict[str, object]:
+    """The module-level `name = <literal>` lines of a script, read without running it."""
+    found: dict[str, object] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8"), str(script)).body:
+        target, value = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        if isinstance(target, ast.Name) and value is not None:
+            try:
+                found[target.id] = ast.literal_eval(value)
+            except ValueError:
+                continue
+    return found
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The database's revision; None before the first migration (or if it is ambiguous)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+    found = list(versions)
+    return found[0] if len(found) == 1 else None
+
+
+def connection_is_current(connection: Connection) -> bool:
+    return current_revision(connection) == head_revision()
+
+
+def is_current(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return connection_is_current(connection)

@@ -1,0 +1,65 @@
+"""The schema's revision, read without alembic, agrees with alembic's on both databases."""
+
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from hubdesk.store.migrate import MIGRATIONS, downgrade, upgrade
+from hubdesk.store.schema_version import (
+    MigrationsBranched,
+    current_revision,
+    head_revision,
+    is_current,
+)
+
+
+def test_the_head_is_the_one_alembic_finds():
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_a_database_is_current_only_at_the_head(unmigrated_engine):
+    with unmigrated_engine.connect() as connection:
+        assert current_revision(connection) is None
+    assert not is_current(unmigrated_engine)
+
+    upgrade(unmigrated_engine, "0029_handoff_ladders")
+    with unmigrated_engine.connect() as connection:
+        assert current_revision(connection) == "0029_handoff_ladders"
+    assert not is_current(unmigrated_engine)
+
+    upgrade(unmigrated_engine)
+    assert is_current(unmigrated_engine)
+    downgrade(unmigrated_engine, "0028_notification_folding")
+    assert not is_current(unmigrated_engine)
+
+
+def _script(folder: Path, name: str, body: str) -> None:
+    (folder / f"{name}.py").write_text(f'"""A migration."""\n\nimport x\n\n{body}\n')
+
+
+def test_the_head_is_the_revision_nothing_builds_on(tmp_path):
+    _script(tmp_path, "a", 'revision = "a"\ndown_revision = None')
+    _script(tmp_path, "b", 'revision: str = "b"\ndown_revision = "a"\nvalue = compute()')
+    _script(tmp_path, "c", 'revision = "c"\ndown_revision = "a"')
+    _script(tmp_path, "merge", 'revision = "m"\ndown_revision = ("b", "c")')
+    (tmp_path / "notes.py").write_text("helper = 1\n")
+
+    assert head_revision(tmp_path) == "m"
+
+
+def test_scripts_that_end_in_two_heads_are_refused(tmp_path):
+    _script(tmp_path, "a", 'revision = "a"\ndown_revision = None')
+    _script(tmp_path, "b", 'revision = "b"\ndown_revision = "a"')
+    _script(tmp_path, "c", 'revision = "c"\ndown_revision = "a"')
+
+    with pytest.raises(MigrationsBranched, match=r"\['b', 'c'\]"):
+        head_revision(tmp_path)
+
+
+def test_no_scripts_have_no_head(tmp_path):
+    assert head_revision(tmp_path) is None
