@@ -97,3 +97,13 @@ def test_a_database_without_its_schema_says_how_to_create_it(tmp_path):
     assert done.returncode == 1
     assert "hubdesk migrate" in done.stderr
     assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
+def test_serve_and_migrate_against_an_unreachable_database_say_so_in_one_sentence(tmp_path):
+    environment = {"HUBDESK_DATA_DIR": str(tmp_path),
+                   "HUBDESK_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    for command in (["serve", "--port", "1"], ["migrate"]):
+        done = _hubdesk(command, environment)
+        assert done.returncode == 1
+        assert "database unavailable (OperationalError)" in done.stderr
+        assert "Traceback" not in done.stderr and "│" not in done.stderr

@@ -26,7 +26,7 @@ from hubdesk.services.sla_risk import ForecastMemo
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
 from hubdesk.store.schema_version import connection_is_current, head_revision, is_current
-from hubdesk.store.uow import SqlUnitOfWorkFactory
+from hubdesk.store.uow import CONNECTION_FAILURES, SqlUnitOfWorkFactory, unavailable
 
 
 @dataclass
@@ -114,10 +114,16 @@ class Hub:
         # alembic is imported here only: a server process never needs it again once started
         from hubdesk.store.migrate import upgrade
 
-        upgrade(self.engine)
+        try:
+            upgrade(self.engine)
+        except CONNECTION_FAILURES as error:
+            raise unavailable(error) from error
 
     def schema_is_current(self) -> bool:
-        return is_current(self.engine)
+        try:
+            return is_current(self.engine)
+        except CONNECTION_FAILURES as error:
+            raise unavailable(error) from error
 
     def close(self) -> None:
         self.engine.dispose()
