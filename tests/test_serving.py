@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import subprocess
 import sys
@@ -19,11 +20,25 @@ def test_serve_migrates_a_new_database_then_replaces_itself_with_the_server(tmp_
         # it answered /readyz, so the schema is at head: the child migrated the new database
         command = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
         libraries = Path(f"/proc/{server.pid}/maps").read_text()
+        upgrade = _get(server.port, "/healthz", {"Connection": "Upgrade", "Upgrade": "websocket",
+                                                 "Sec-WebSocket-Version": "13",
+                                                 "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
 
     assert command[1:3] == [b"-m", b"hubdesk.serving"]
     assert b"--port" in command and str(server.port).encode() in command
     # an embedded desk never loads the PostgreSQL client's library
     assert "sqlite3" in libraries and "psycopg" not in libraries
+    # nothing speaks WebSocket: an upgrade request is answered as an ordinary request
+    assert upgrade == 200
+
+
+def _get(port: int, path: str, headers: dict[str, str]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 LEFT_OUT = """

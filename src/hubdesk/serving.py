@@ -47,7 +47,10 @@ def main(argv: list[str] | None = None) -> None:
         # Live-update streams stay open for minutes; a stop must not wait for them.
         timeout_graceful_shutdown=server.GRACEFUL_SHUTDOWN_SECONDS,
         # Requests the server cannot parse are answered as problem+json too.
-        http=ProblemHttpProtocol)
+        http=ProblemHttpProtocol,
+        # Nothing here speaks WebSocket (live updates are server-sent events): an upgrade
+        # request is an ordinary request, and no WebSocket library is loaded.
+        ws="none")
     if arguments.workers > 1:
         from hubdesk.listeners import run_workers
 
