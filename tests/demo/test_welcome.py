@@ -31,7 +31,7 @@ def test_every_login_is_printed_with_its_role_and_something_to_try() -> None:
 def test_the_roles_a_newcomer_asks_about_are_named() -> None:
     text = _welcome()
 
-    assert "jonas@demo.hubdesk.test" in text
+    assert "jonas@demo.hubdesk.example" in text
     jonas = next(line for line in text.splitlines() if "jonas@" in line)
     liam = next(line for line in text.splitlines() if "liam@" in line)
     ines = next(line for line in text.splitlines() if "ines@" in line)
@@ -40,3 +40,48 @@ def test_the_roles_a_newcomer_asks_about_are_named() -> None:
     assert "department liaison, Billing" in ines
     assert "password   s3cret-pass  (the same for every login below)" in text
     assert "tok-123" in text
+
+
+def test_a_kept_demo_from_before_gets_the_logins_it_prints(hub) -> None:
+    from datetime import timedelta
+
+    from hubdesk.demo.cli import _renew_logins
+    from hubdesk.demo.people import DEMO_DOMAIN
+    from hubdesk.domain.agents import Role
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.directory import AgentInput, create_agent
+    from hubdesk.services.sessions import sign_in
+
+    def agent(email: str, role: Role) -> None:
+        create_agent(hub.uows, LOCAL_OPERATOR, AgentInput(
+            fields_set=frozenset(), email=email, name=email.split("@")[0], role=role,
+            password="old-password-1"))
+
+    agent("jonas@demo.hubdesk.test", Role.COORDINATOR)  # a login of an earlier demo
+    agent("nobody@demo.hubdesk.test", Role.REPRESENTATIVE)  # not one of the demo's staff
+    agent("jonas@elsewhere.example", Role.REPRESENTATIVE)  # the desk's own, left alone
+
+    _renew_logins(hub, "new-password-1")
+
+    emails = {a.email for a in hub.app.directory.agents(LOCAL_OPERATOR)}
+    assert {f"jonas@{DEMO_DOMAIN}", "nobody@demo.hubdesk.test",
+            "jonas@elsewhere.example"} <= emails
+    assert "jonas@demo.hubdesk.test" not in emails
+
+    def signs_in(email: str, password: str) -> bool:
+        return sign_in(hub.uows, email, password, address="127.0.0.1", user_agent="test",
+                       lifetime=timedelta(hours=1)) is not None
+
+    assert signs_in(f"jonas@{DEMO_DOMAIN}", "new-password-1")
+    assert signs_in("jonas@elsewhere.example", "old-password-1")
+    assert signs_in("nobody@demo.hubdesk.test", "old-password-1")
+
+
+def test_the_demos_addresses_are_ones_the_api_accepts() -> None:
+    from pydantic import TypeAdapter
+
+    from hubdesk.api.schemas import Email
+    from hubdesk.demo.people import DEPARTMENTS
+
+    addresses = [m.email for m in STAFF] + [address for _, _, address in DEPARTMENTS]
+    assert [TypeAdapter(Email).validate_python(a) for a in addresses] == addresses

@@ -73,7 +73,7 @@ def demo(
     started = time.perf_counter()
     if _has_tickets(hub):
         console.print("keeping the existing demo data; the sign-in password is renewed")
-        _renew_passwords(hub, password)
+        _renew_logins(hub, password)
     else:
         _seed_demo(hub, console, scale, seed, password)
     token = _demo_token(hub)
@@ -101,16 +101,27 @@ def _seed_demo(hub: Hub, console: Console, scale: float, seed: int, password: st
                   on_ticket=lambda: progress.advance(work))
 
 
-def _renew_passwords(hub: Hub, password: str) -> None:
-    from hubdesk.demo.people import STAFF
+def _renew_logins(hub: Hub, password: str) -> None:
+    """The kept demo's staff get the new password, and the demo's current addresses if an
+    earlier demo gave them others."""
+    from hubdesk.demo.people import DEMO_DOMAIN, EARLIER_DEMO_DOMAINS, STAFF
     from hubdesk.services.auth import LOCAL_OPERATOR
     from hubdesk.services.directory import AgentInput
 
+    staff = {m.email for m in STAFF}
     signing_in = {m.email for m in STAFF if m.signs_in}
     for agent in hub.app.directory.agents(LOCAL_OPERATOR):
-        if agent.email in signing_in and agent.id is not None:
+        if agent.id is None:
+            continue
+        local, _, domain = agent.email.rpartition("@")
+        current = f"{local}@{DEMO_DOMAIN}"
+        if domain in EARLIER_DEMO_DOMAINS and current in staff:
+            hub.app.directory.update_agent(LOCAL_OPERATOR, agent.id, AgentInput(
+                fields_set=frozenset({"email"}), email=current))
+        if current in signing_in and domain in (DEMO_DOMAIN, *EARLIER_DEMO_DOMAINS):
             hub.app.directory.update_agent(LOCAL_OPERATOR, agent.id,
-                         AgentInput(fields_set=frozenset({"password"}), password=password))
+                                           AgentInput(fields_set=frozenset({"password"}),
+                                                      password=password))
 
 
 def _demo_token(hub: Hub) -> str:

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from hubdesk.domain.agents import Role
 from hubdesk.domain.customers import Tier
 
-DEMO_DOMAIN = "demo.hubdesk.test"
+# ".example" is reserved for examples (RFC 2606) and, unlike ".test", accepted by the API's
+# e-mail rule, so the demo's addresses can be sent back through the API as they are shown.
+DEMO_DOMAIN = "demo.hubdesk.example"
+# A demo database kept (`hubdesk demo --keep`) from before may still hold these: its staff
+# are moved to DEMO_DOMAIN, so the logins printed are the ones it has.
+EARLIER_DEMO_DOMAINS = ("demo.hubdesk.test",)
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 
 TEAMS = (
