@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -107,3 +108,18 @@ def test_serve_and_migrate_against_an_unreachable_database_say_so_in_one_sentenc
         assert done.returncode == 1
         assert "database unavailable (OperationalError)" in done.stderr
         assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
+def test_serve_and_demo_say_at_once_that_their_port_is_taken(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for command in (["serve", "--port", port],
+                        ["demo", "--port", port, "--data-dir", str(tmp_path / "demo")]):
+            done = _hubdesk(command, {"HUBDESK_DATA_DIR": str(tmp_path)})
+            assert done.returncode == 1
+            assert f"127.0.0.1:{port} is already in use" in done.stderr
+            assert "Application startup" not in done.stderr + done.stdout
+    # nothing was seeded or migrated first
+    assert not (tmp_path / "demo").exists() and not (tmp_path / "hubdesk.db").exists()

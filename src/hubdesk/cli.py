@@ -47,10 +47,10 @@ def serve(
     workers: Annotated[int, typer.Option(help="server processes (PostgreSQL scales best)")] = 1,
 ) -> None:
     """Migrate if needed, then serve the console and the API."""
-    from hubdesk.serving import replace_process
+    from hubdesk.serving import cannot_listen, replace_process
 
     settings = get_settings()
-    refusal = insecure_to_serve(settings, host)
+    refusal = insecure_to_serve(settings, host) or cannot_listen(host, port)
     if refusal:
         _fail(refusal)
     _migrate_if_behind(settings)

@@ -9,7 +9,9 @@ libraries, not alembic, and not the job queue's clients for backends this desk d
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 from typing import Any
 
@@ -24,6 +26,27 @@ def replace_process(host: str, port: int, workers: int) -> None:
     sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, "-m", "hubdesk.serving", "--host", host,  # noqa: S606
                               "--port", str(port), "--workers", str(workers)])
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why a server could not listen on ``host``:``port``, found before anything starts:
+    uvicorn says so only after the application and its background work have started, in a
+    log line among theirs."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        return f"cannot listen on {host}: {error.strerror}"
+    family, kind, protocol, _, address = found[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return (f"{host}:{port} is already in use: stop what listens there, or "
+                        "choose another port with --port")
+            return f"cannot listen on {host}:{port}: {error.strerror}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -56,8 +56,14 @@ def demo(
     """Create a demo organisation with six weeks of tickets, then serve it."""
     from hubdesk.bootstrap import build_hub
     from hubdesk.config import Settings, get_settings
+    from hubdesk.serving import cannot_listen
 
     console = Console(stderr=True, soft_wrap=True)
+    # Said before a minute of seeding (and before a kept database is replaced), not after.
+    refusal = cannot_listen(host, port)
+    if refusal:
+        typer.secho(f"error: {refusal}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     if fresh:
