@@ -55,15 +55,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
     arguments = parser.parse_args(argv)
+    settings = get_settings()
+    leave_out_unused_clients(settings)  # before anything else could load the job queue
 
     import uvicorn
 
     from hubdesk import logs, server
     from hubdesk.api.middleware import ProblemHttpProtocol
 
-    settings = get_settings()
     logs.configure(settings.log_level)
-    leave_out_unused_clients(settings)
     _preload_application(arguments.workers)
     options: dict[str, Any] = dict(
         log_config=None, access_log=False, proxy_headers=False,
