@@ -123,3 +123,18 @@ def test_serve_and_demo_say_at_once_that_their_port_is_taken(tmp_path):
             assert "Application startup" not in done.stderr + done.stdout
     # nothing was seeded or migrated first
     assert not (tmp_path / "demo").exists() and not (tmp_path / "hubdesk.db").exists()
+
+
+def test_a_database_migrated_by_a_newer_version_is_named_not_migrated(tmp_path):
+    import sqlite3
+
+    environment = {"HUBDESK_DATA_DIR": str(tmp_path)}
+    assert _hubdesk(["migrate"], environment).returncode == 0
+    with sqlite3.connect(tmp_path / "hubdesk.db") as database:
+        database.execute("UPDATE alembic_version SET version_num = '0999_from_the_future'")
+    for command in (["serve", "--port", "0"], ["migrate"]):
+        done = _hubdesk(command, environment)
+        assert done.returncode == 1
+        assert "revision 0999_from_the_future, which this version of Hubdesk does not know" \
+            in done.stderr
+        assert "Traceback" not in done.stderr and "│" not in done.stderr

@@ -25,7 +25,7 @@ from hubdesk.services.rules import triggers as rule_triggers
 from hubdesk.services.sla_risk import ForecastMemo
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
-from hubdesk.store.schema_version import connection_is_current, head_revision, is_current
+from hubdesk.store.schema_version import connection_is_current, database_revision, head_revision
 from hubdesk.store.uow import CONNECTION_FAILURES, SqlUnitOfWorkFactory, unavailable
 
 
@@ -119,9 +119,10 @@ class Hub:
         except CONNECTION_FAILURES as error:
             raise unavailable(error) from error
 
-    def schema_is_current(self) -> bool:
+    def schema_revision(self) -> str | None:
+        """The revision the database's schema is at; None before the first migration."""
         try:
-            return is_current(self.engine)
+            return database_revision(self.engine)
         except CONNECTION_FAILURES as error:
             raise unavailable(error) from error
 

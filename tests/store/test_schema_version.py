@@ -12,6 +12,7 @@ from hubdesk.store.schema_version import (
     current_revision,
     head_revision,
     is_current,
+    known_revisions,
 )
 
 
@@ -63,3 +64,11 @@ def test_scripts_that_end_in_two_heads_are_refused(tmp_path):
 
 def test_no_scripts_have_no_head(tmp_path):
     assert head_revision(tmp_path) is None
+
+
+def test_every_revision_of_the_scripts_is_known(tmp_path):
+    _script(tmp_path, "a", 'revision = "a"\ndown_revision = None')
+    _script(tmp_path, "b", 'revision = "b"\ndown_revision = "a"')
+
+    assert known_revisions(tmp_path) == {"a", "b"}
+    assert head_revision() in known_revisions()

@@ -22,6 +22,22 @@ class MigrationsBranched(RuntimeError):
 def head_revision(versions: Path = VERSIONS) -> str | None:
     # Scripts cannot change under a running process, and a readiness probe must not spend its
     # short budget reading them each time.
+    revisions, parents = _revision_graph(versions)
+    heads = revisions - parents
+    if len(heads) > 1:
+        raise MigrationsBranched(f"the migrations end in several heads: {sorted(heads)}")
+    return next(iter(heads), None)
+
+
+@cache
+def known_revisions(versions: Path = VERSIONS) -> frozenset[str]:
+    """Every revision the package's scripts define: a database at any other was migrated by
+    a version of Hubdesk this one does not know."""
+    return frozenset(_revision_graph(versions)[0])
+
+
+def _revision_graph(versions: Path) -> tuple[set[str], set[str]]:
+    """The scripts' revisions, and the ones some script builds on."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in sorted(versions.glob("*.py")):
@@ -33,10 +49,7 @@ def head_revision(versions: Path = VERSIONS) -> str | None:
         down = names.get("down_revision")
         downs = down if isinstance(down, tuple | list) else (down,)
         parents.update(str(parent) for parent in downs if parent)
-    heads = revisions - parents
-    if len(heads) > 1:
-        raise MigrationsBranched(f"the migrations end in several heads: {sorted(heads)}")
-    return next(iter(heads), None)
+    return revisions, parents
 
 
 def _literal_assignments(script: Path) -> dict[str, object]:
@@ -69,6 +82,10 @@ def connection_is_current(connection: Connection) -> bool:
     return current_revision(connection) == head_revision()
 
 
-def is_current(engine: Engine) -> bool:
+def database_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return connection_is_current(connection)
+        return current_revision(connection)
+
+
+def is_current(engine: Engine) -> bool:
+    return database_revision(engine) == head_revision()
