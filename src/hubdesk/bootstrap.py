@@ -25,7 +25,12 @@ from hubdesk.services.rules import triggers as rule_triggers
 from hubdesk.services.sla_risk import ForecastMemo
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
-from hubdesk.store.schema_version import connection_is_current, database_revision, head_revision
+from hubdesk.store.schema_version import (
+    current_revision,
+    database_revision,
+    head_revision,
+    schema_readiness,
+)
 from hubdesk.store.uow import CONNECTION_FAILURES, SqlUnitOfWorkFactory, unavailable
 
 
@@ -96,12 +101,11 @@ class Hub:
             try:
                 with self.engine.connect() as connection:
                     connection.execute(text("SELECT 1"))
-                    current = connection_is_current(connection)
+                    revision = current_revision(connection)
             except Exception as error:  # readiness reports, it never raises
                 answer.append((False, f"database unreachable: {type(error).__name__}"))
                 return
-            answer.append((True, "ok") if current else
-                          (False, "database schema is behind: run `hubdesk migrate`"))
+            answer.append(schema_readiness(revision))
 
         thread = threading.Thread(target=probe, name="hubdesk-readiness", daemon=True)
         thread.start()

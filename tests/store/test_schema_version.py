@@ -13,6 +13,7 @@ from hubdesk.store.schema_version import (
     head_revision,
     is_current,
     known_revisions,
+    schema_readiness,
 )
 
 
@@ -72,3 +73,11 @@ def test_every_revision_of_the_scripts_is_known(tmp_path):
 
     assert known_revisions(tmp_path) == {"a", "b"}
     assert head_revision() in known_revisions()
+
+
+def test_readiness_says_whether_to_migrate_or_that_a_newer_version_migrated():
+    assert schema_readiness(head_revision()) == (True, "ok")
+    assert schema_readiness(None) == (False, "database schema is behind: run `hubdesk migrate`")
+    assert schema_readiness("0029_handoff_ladders")[1].endswith("run `hubdesk migrate`")
+    ready, why = schema_readiness("0999_from_the_future")
+    assert not ready and "0999_from_the_future" in why and "newer version" in why

@@ -78,8 +78,14 @@ def current_revision(connection: Connection) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def connection_is_current(connection: Connection) -> bool:
-    return current_revision(connection) == head_revision()
+def schema_readiness(revision: str | None) -> tuple[bool, str]:
+    """Whether a database at ``revision`` can be served, and if not what to do."""
+    if revision == head_revision():
+        return True, "ok"
+    if revision is not None and revision not in known_revisions():
+        return False, (f"database schema is at revision {revision}, unknown to this version: "
+                       "a newer version migrated it")
+    return False, "database schema is behind: run `hubdesk migrate`"
 
 
 def database_revision(engine: Engine) -> str | None:
