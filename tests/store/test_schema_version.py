@@ -81,3 +81,20 @@ def test_readiness_says_whether_to_migrate_or_that_a_newer_version_migrated():
     assert schema_readiness("0029_handoff_ladders")[1].endswith("run `hubdesk migrate`")
     ready, why = schema_readiness("0999_from_the_future")
     assert not ready and "0999_from_the_future" in why and "newer version" in why
+
+
+def test_the_readiness_probe_reads_the_revision_on_both_databases(unmigrated_engine, tmp_path):
+    from sqlalchemy import text
+
+    from hubdesk.bootstrap import assemble
+    from hubdesk.config import Settings
+
+    hub = assemble(Settings(environment="test", data_dir=tmp_path), unmigrated_engine)
+    assert hub.database_ready(within=5) == (
+        False, "database schema is behind: run `hubdesk migrate`")
+    upgrade(unmigrated_engine)
+    assert hub.database_ready(within=5) == (True, "ok")
+    with unmigrated_engine.begin() as db:
+        db.execute(text("UPDATE alembic_version SET version_num = '0999_from_the_future'"))
+    ready, why = hub.database_ready(within=5)
+    assert not ready and "newer version migrated it" in why
