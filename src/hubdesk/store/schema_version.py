@@ -18,10 +18,7 @@ class MigrationsBranched(RuntimeError):
     """The scripts end in more than one head: a merge migration is missing."""
 
 
-@cache
 def head_revision(versions: Path = VERSIONS) -> str | None:
-    # Scripts cannot change under a running process, and a readiness probe must not spend its
-    # short budget reading them each time.
     revisions, parents = _revision_graph(versions)
     heads = revisions - parents
     if len(heads) > 1:
@@ -29,15 +26,17 @@ def head_revision(versions: Path = VERSIONS) -> str | None:
     return next(iter(heads), None)
 
 
-@cache
 def known_revisions(versions: Path = VERSIONS) -> frozenset[str]:
     """Every revision the package's scripts define: a database at any other was migrated by
     a version of Hubdesk this one does not know."""
-    return frozenset(_revision_graph(versions)[0])
+    return _revision_graph(versions)[0]
 
 
-def _revision_graph(versions: Path) -> tuple[set[str], set[str]]:
-    """The scripts' revisions, and the ones some script builds on."""
+@cache
+def _revision_graph(versions: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The scripts' revisions, and the ones some script builds on. Read once: scripts cannot
+    change under a running process, and a readiness probe must not spend its short budget
+    parsing them."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in sorted(versions.glob("*.py")):
@@ -49,7 +48,7 @@ def _revision_graph(versions: Path) -> tuple[set[str], set[str]]:
         down = names.get("down_revision")
         downs = down if isinstance(down, tuple | list) else (down,)
         parents.update(str(parent) for parent in downs if parent)
-    return revisions, parents
+    return frozenset(revisions), frozenset(parents)
 
 
 def _literal_assignments(script: Path) -> dict[str, object]:
@@ -64,7 +63,7 @@ def _literal_assignments(script: Path) -> dict[str, object]:
         if isinstance(target, ast.Name) and value is not None:
             try:
                 found[target.id] = ast.literal_eval(value)
-            except ValueError:
+            except (ValueError, TypeError, SyntaxError):  # not a literal: not a revision
                 continue
     return found
 
