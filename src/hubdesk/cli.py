@@ -34,15 +34,11 @@ def _fail(message: str) -> None:
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    # Migrating needs no triage: its models would only slow the command's start.
     from alembic.util import CommandError
 
-    from hubdesk.store.schema_version import known_revisions
-
+    # Migrating needs no triage: its models would only slow the command's start.
     hub = _hub(get_settings().model_copy(update={"triage_enabled": False}))
-    revision = hub.schema_revision()
-    if revision is not None and revision not in known_revisions():
-        _fail(_unknown_revision(revision))
+    _refuse_unknown_revision(hub.schema_revision())
     try:
         hub.migrate()
     except CommandError as error:  # what alembic cannot do, said as it says it
@@ -67,16 +63,19 @@ def serve(
     replace_process(host, port, workers)
 
 
-def _unknown_revision(revision: str) -> str:
-    return (f"the database schema is at revision {revision}, which this version of Hubdesk "
-            "does not know: a newer version migrated it. Run that version, or restore a "
-            "backup taken before the upgrade.")
+def _refuse_unknown_revision(revision: str | None) -> None:
+    from hubdesk.store.schema_version import known_revisions
+
+    if revision is not None and revision not in known_revisions():
+        _fail(f"the database schema is at revision {revision}, which this version of Hubdesk "
+              "does not know: a newer version migrated it. Run that version, or restore a "
+              "backup taken before the upgrade.")
 
 
 def _migrate_if_behind(settings: Settings) -> None:
     """Bring the schema to head before serving, in a short-lived child: the server never
     holds alembic, Mako and Pygments (several megabytes) for nothing."""
-    from hubdesk.store.schema_version import head_revision, known_revisions
+    from hubdesk.store.schema_version import head_revision
 
     hub = _hub(settings.model_copy(update={"triage_enabled": False}))
     try:
@@ -85,8 +84,7 @@ def _migrate_if_behind(settings: Settings) -> None:
         hub.close()
     if revision == head_revision():
         return
-    if revision is not None and revision not in known_revisions():
-        _fail(_unknown_revision(revision))
+    _refuse_unknown_revision(revision)
     done = subprocess.run([sys.executable, "-c", "from hubdesk.cli import main; main()",
                            "migrate"], check=False)
     if done.returncode != 0:
