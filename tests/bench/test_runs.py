@@ -168,3 +168,19 @@ def test_memory_reads_every_process_of_a_served_desk(tmp_path: Path) -> None:
     # well below the resident sum, which counts every shared page once per process.
     assert result["total_pss_mb"] < 0.8 * result["total_rss_mb"]
     assert result["largest_worker_rss_mb"] <= result["total_rss_mb"]
+    assert "after_requests" not in result
+
+
+def test_memory_reads_the_desk_again_after_it_has_worked(tmp_path: Path) -> None:
+    result = memory.run(workers=1, requests=30, log_dir=tmp_path)
+
+    after = result["after_requests"]
+    assert after["requests"] == 30 and after["errors"] == 0
+    for reading in (result, after):
+        [process] = reading["processes"]
+        # the heap and the mapped files are the two parts of the resident set
+        assert process["heap_mb"] > 0 and process["mapped_files_mb"] > 0
+        assert process["heap_mb"] + process["mapped_files_mb"] == pytest.approx(
+            process["rss_mb"], abs=1.0)
+    # detection has visited pages of the memory-mapped language model by now
+    assert after["processes"][0]["mapped_files_mb"] > result["processes"][0]["mapped_files_mb"]

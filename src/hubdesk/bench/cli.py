@@ -159,13 +159,17 @@ def compare(
 @app.command()
 def memory(
     workers: Annotated[int, typer.Option(min=1, max=16, help="server processes")] = 1,
+    requests: Annotated[int, typer.Option(
+        min=0, max=100_000, help="tickets to post after the reading at rest, then read "
+                                 "again")] = 0,
     log_dir: LogDir = None,
 ) -> None:
-    """Resident memory of `hubdesk serve` at rest with triage and an intent model loaded."""
+    """Resident memory of `hubdesk serve` at rest with triage and an intent model loaded,
+    and after ``--requests`` tickets."""
     from hubdesk.bench.memory import run
 
     _logging()
-    _emit(run(workers=workers, log_dir=_log_dir(log_dir)))
+    _emit(run(workers=workers, requests=requests, log_dir=_log_dir(log_dir)))
 
 
 @app.command()

@@ -5,11 +5,19 @@ A scratch data folder gets a SQLite database and the demo desk's trained intent 
 (VmRSS) and the proportional set (Pss: shared pages divided among the processes sharing them)
 of every process of the server's tree are read from /proc. RSS counts a page shared by N
 workers N times; Pss counts it once in all, so the summed Pss is what N workers really cost.
+
+With ``requests``, that many tickets are then posted through the API one after another (as the
+demo's customers write them) and the tree is read again after the same settling: what a
+server holds once it has worked. Each reading splits RSS into the process's own heap
+(RssAnon) and mapped files (RssFile: the libraries, and the memory-mapped language model's
+pages that detection visited, which every worker shares through the page cache).
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
+import random
 import sys
 import tempfile
 import time
@@ -44,28 +52,41 @@ class ServeCommand(ChildServer):
                 "HUBDESK_LOG_LEVEL": "WARNING"}
 
 
-def run(*, workers: int = 1, seed: int = 7, log_dir: Path | None = None) -> dict[str, Any]:
+def run(*, workers: int = 1, requests: int = 0, seed: int = 7,
+        log_dir: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hubdesk-bench-memory-") as scratch:
         data_dir = Path(scratch)
-        version = _train_demo_model(data_dir, seed)
+        version, token = _prepare_desk(data_dir, seed)
+        bodies = _ticket_bodies(requests, seed)
         log_path = (log_dir or data_dir) / "memory-server.log"
         with ServeCommand(data_dir, workers=workers, log_path=log_path) as server:
             time.sleep(SETTLE_SECONDS)  # let the workers finish starting their threads
             assert server.pid is not None
-            processes = [_memory(pid) for pid in process_tree(server.pid)]
+            at_rest = _tree(server.pid, workers)
+            after = None
+            if bodies:
+                errors = _post_tickets(server.port, token, bodies)
+                time.sleep(SETTLE_SECONDS)
+                after = {"requests": len(bodies), "errors": errors,
+                         **_tree(server.pid, workers)}
+    return {"workers": workers, "intent_model": version, **at_rest,
+            **({"after_requests": after} if after else {}), "target_mb": TARGET_MB}
+
+
+def _tree(root: int, workers: int) -> dict[str, Any]:
+    processes = [_memory(pid) for pid in process_tree(root)]
     workers_only = processes[1:] if workers > 1 else processes
     return {
-        "workers": workers,
-        "intent_model": version,
         "processes": processes,
         "total_rss_mb": round(sum(p["rss_mb"] for p in processes), 1),
         "total_pss_mb": round(sum(p["pss_mb"] for p in processes), 1),
         "largest_worker_rss_mb": max(p["rss_mb"] for p in workers_only),
-        "target_mb": TARGET_MB,
     }
 
 
-def _train_demo_model(data_dir: Path, seed: int) -> str | None:
+def _prepare_desk(data_dir: Path, seed: int) -> tuple[str | None, str]:
+    """The demo desk's intent model trained into ``data_dir``, and an API token."""
+    from hubdesk.bench.setup import api_caller
     from hubdesk.bootstrap import build_hub
     from hubdesk.config import Settings
     from hubdesk.demo.intent_model import train_demo_intent_model
@@ -74,9 +95,34 @@ def _train_demo_model(data_dir: Path, seed: int) -> str | None:
     hub = build_hub(Settings(environment="test", data_dir=data_dir, embedded_worker=False))
     try:
         hub.migrate()
-        return train_demo_intent_model(hub, seed)
+        return train_demo_intent_model(hub, seed), api_caller(hub, "memory-bench").token
     finally:
         hub.close()
+
+
+def _ticket_bodies(count: int, seed: int) -> list[bytes]:
+    from hubdesk.bench.setup import ticket_payloads
+
+    return ticket_payloads(random.Random(seed), count, []) if count else []
+
+
+def _post_tickets(port: int, token: str, bodies: list[bytes]) -> int:
+    """Post each ticket in turn on one connection; the answers that were not 201."""
+    log.info("posting %s tickets", len(bodies))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    errors = 0
+    try:
+        for body in bodies:
+            connection.request("POST", "/api/v1/tickets", body, headers)
+            response = connection.getresponse()
+            response.read()
+            errors += response.status != 201
+    finally:
+        connection.close()
+    if errors:
+        log.warning("%s of %s tickets were not created", errors, len(bodies))
+    return errors
 
 
 def process_tree(root: int) -> list[int]:
@@ -100,7 +146,10 @@ def _children(pid: int) -> list[int]:
 
 
 def _memory(pid: int) -> dict[str, Any]:
-    return {"pid": pid, "rss_mb": _kilobytes(Path(f"/proc/{pid}/status"), "VmRSS:") / 1024,
+    status = Path(f"/proc/{pid}/status")
+    return {"pid": pid, "rss_mb": _kilobytes(status, "VmRSS:") / 1024,
+            "heap_mb": _kilobytes(status, "RssAnon:") / 1024,
+            "mapped_files_mb": _kilobytes(status, "RssFile:") / 1024,
             "pss_mb": _kilobytes(Path(f"/proc/{pid}/smaps_rollup"), "Pss:") / 1024}
 
 
