@@ -69,3 +69,21 @@ def test_the_job_queue_loads_the_clients_of_the_backends_the_desk_uses(tmp_path)
     found = _left_out(tmp_path, redis_url="redis://127.0.0.1:6379/0",
                       database_url="postgresql+psycopg://hubdesk@127.0.0.1/hubdesk")
     assert found == {"loaded": {"redis": True, "psycopg": True}, "huey_redis": True}
+
+
+def test_only_a_port_in_use_is_refused_before_starting():
+    import socket
+
+    from hubdesk.serving import cannot_listen
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for host in ("127.0.0.1", "localhost", "0.0.0.0"):
+            assert cannot_listen(host, port) == (
+                f"{host}:{port} is already in use: stop what listens there, or choose "
+                "another port with --port")
+    assert cannot_listen("127.0.0.1", port) is None
+    # anything else is uvicorn's to report: the probe never refuses a port it could not judge
+    assert cannot_listen("no-such-host.invalid", port) is None

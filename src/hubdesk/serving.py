@@ -29,23 +29,20 @@ def replace_process(host: str, port: int, workers: int) -> None:
 
 
 def cannot_listen(host: str, port: int) -> str | None:
-    """Why a server could not listen on ``host``:``port``, found before anything starts:
-    uvicorn says so only after the application and its background work have started, in a
-    log line among theirs."""
-    try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as error:
-        return f"cannot listen on {host}: {error.strerror}"
-    family, kind, protocol, _, address = found[0]
-    with socket.socket(family, kind, protocol) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+    """Whether ``host``:``port`` is already taken, found before anything starts: uvicorn says
+    so only after the application and its background work have started, in a log line among
+    theirs. The probe binds as uvicorn does (IPv6 only for an address with a colon); any
+    other failure is left for uvicorn to report, so the probe never refuses a port the
+    server could have used."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind(address)
+            probe.bind((host, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 return (f"{host}:{port} is already in use: stop what listens there, or "
                         "choose another port with --port")
-            return f"cannot listen on {host}:{port}: {error.strerror}"
     return None
 
 
