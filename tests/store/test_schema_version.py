@@ -10,8 +10,8 @@ from hubdesk.store.migrate import MIGRATIONS, downgrade, upgrade
 from hubdesk.store.schema_version import (
     MigrationsBranched,
     current_revision,
+    database_revision,
     head_revision,
-    is_current,
     known_revisions,
     schema_readiness,
 )
@@ -27,17 +27,17 @@ def test_the_head_is_the_one_alembic_finds():
 def test_a_database_is_current_only_at_the_head(unmigrated_engine):
     with unmigrated_engine.connect() as connection:
         assert current_revision(connection) is None
-    assert not is_current(unmigrated_engine)
+    assert database_revision(unmigrated_engine) != head_revision()
 
     upgrade(unmigrated_engine, "0029_handoff_ladders")
     with unmigrated_engine.connect() as connection:
         assert current_revision(connection) == "0029_handoff_ladders"
-    assert not is_current(unmigrated_engine)
+    assert database_revision(unmigrated_engine) != head_revision()
 
     upgrade(unmigrated_engine)
-    assert is_current(unmigrated_engine)
+    assert database_revision(unmigrated_engine) == head_revision()
     downgrade(unmigrated_engine, "0028_notification_folding")
-    assert not is_current(unmigrated_engine)
+    assert database_revision(unmigrated_engine) != head_revision()
 
 
 def _script(folder: Path, name: str, body: str) -> None:

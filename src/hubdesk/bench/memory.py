@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from hubdesk.bench.processes import ProcessMemory, memory_of, process_tree
 from hubdesk.bench.server import ChildServer
 
 log = logging.getLogger("hubdesk.bench")
@@ -74,7 +75,8 @@ def run(*, workers: int = 1, requests: int = 0, seed: int = 7,
 
 
 def _tree(root: int, workers: int) -> dict[str, Any]:
-    processes = [_memory(pid) for pid in process_tree(root)]
+    readings = (memory_of(pid) for pid in process_tree(root))
+    processes = [_memory(reading) for reading in readings if reading is not None]
     workers_only = processes[1:] if workers > 1 else processes
     return {
         "processes": processes,
@@ -125,36 +127,7 @@ def _post_tickets(port: int, token: str, bodies: list[bytes]) -> int:
     return errors
 
 
-def process_tree(root: int) -> list[int]:
-    """`root` and its descendants, parents first."""
-    found, pending = [], [root]
-    while pending:
-        pid = pending.pop(0)
-        found.append(pid)
-        pending += _children(pid)
-    return found
-
-
-def _children(pid: int) -> list[int]:
-    children: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            children += [int(child) for child in task.read_text().split()]
-        except OSError:  # the thread ended meanwhile
-            continue
-    return sorted(set(children))
-
-
-def _memory(pid: int) -> dict[str, Any]:
-    status = Path(f"/proc/{pid}/status")
-    return {"pid": pid, "rss_mb": _kilobytes(status, "VmRSS:") / 1024,
-            "heap_mb": _kilobytes(status, "RssAnon:") / 1024,
-            "mapped_files_mb": _kilobytes(status, "RssFile:") / 1024,
-            "pss_mb": _kilobytes(Path(f"/proc/{pid}/smaps_rollup"), "Pss:") / 1024}
-
-
-def _kilobytes(path: Path, field: str) -> float:
-    for line in path.read_text().splitlines():
-        if line.startswith(field):
-            return round(float(line.split()[1]), 1)
-    return 0.0
+def _memory(reading: ProcessMemory) -> dict[str, Any]:
+    return {"pid": reading.pid, "rss_mb": reading.rss_mib,
+            "heap_mb": reading.own_rss_mib or 0.0,
+            "mapped_files_mb": reading.file_rss_mib or 0.0, "pss_mb": reading.pss_mib or 0.0}

@@ -117,17 +117,17 @@ def _renew_logins(hub: Hub, password: str) -> None:
     staff = {m.email for m in STAFF}
     signing_in = {m.email for m in STAFF if m.signs_in}
     for agent in hub.app.directory.agents(LOCAL_OPERATOR):
-        if agent.id is None:
-            continue
         local, _, domain = agent.email.rpartition("@")
         current = f"{local}@{DEMO_DOMAIN}"
-        if domain in EARLIER_DEMO_DOMAINS and current in staff:
+        if agent.id is None or current not in staff or domain not in (DEMO_DOMAIN,
+                                                                      *EARLIER_DEMO_DOMAINS):
+            continue
+        fields = {"email"} if domain != DEMO_DOMAIN else set()
+        if current in signing_in:
+            fields.add("password")
+        if fields:
             hub.app.directory.update_agent(LOCAL_OPERATOR, agent.id, AgentInput(
-                fields_set=frozenset({"email"}), email=current))
-        if current in signing_in and domain in (DEMO_DOMAIN, *EARLIER_DEMO_DOMAINS):
-            hub.app.directory.update_agent(LOCAL_OPERATOR, agent.id,
-                                           AgentInput(fields_set=frozenset({"password"}),
-                                                      password=password))
+                fields_set=frozenset(fields), email=current, password=password))
 
 
 def _demo_token(hub: Hub) -> str:

@@ -24,18 +24,20 @@ class DriverStatement:
     def __init__(self, statement: TextClause) -> None:
         self.statement = statement
         self._sql: str | None = None  # in the driver's parameter style, once first run
+        self._row_factory: Any = None  # psycopg's, imported at the first run: SQLite never
 
     def rows(self, db: Connection, params: dict[str, Any]) -> list[Any]:
         """The statement's rows, as named tuples, run in ``db``'s transaction."""
         sql = self._sql
         if sql is None:
-            sql = self._sql = str(self.statement.compile(dialect=db.dialect))
-        from psycopg.rows import namedtuple_row  # PostgreSQL's only: SQLite never loads it
+            from psycopg.rows import namedtuple_row
 
+            sql = self._sql = str(self.statement.compile(dialect=db.dialect))
+            self._row_factory = namedtuple_row
         driver = db.connection.driver_connection
         assert driver is not None
         try:
-            with driver.cursor(row_factory=namedtuple_row) as cursor:
+            with driver.cursor(row_factory=self._row_factory) as cursor:
                 if db.dispatch.before_cursor_execute:  # tracing, tests counting statements
                     db.dispatch.before_cursor_execute(db, cursor, sql, params, None, False)
                 cursor.execute(sql, params)

@@ -11,7 +11,6 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 VERSIONS = Path(__file__).parent / "migrations" / "versions"
-VERSION_TABLE = "alembic_version"  # alembic's default, which migrations/env.py keeps
 
 
 class MigrationsBranched(RuntimeError):
@@ -70,7 +69,8 @@ def _literal_assignments(script: Path) -> dict[str, object]:
 
 def current_revision(connection: Connection) -> str | None:
     """The database's revision; None before the first migration (or if it is ambiguous)."""
-    if not inspect(connection).has_table(VERSION_TABLE):
+    # alembic's own table, by its default name, which migrations/env.py keeps
+    if not inspect(connection).has_table("alembic_version"):
         return None
     versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
     found = list(versions)
@@ -90,7 +90,3 @@ def schema_readiness(revision: str | None) -> tuple[bool, str]:
 def database_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return current_revision(connection)
-
-
-def is_current(engine: Engine) -> bool:
-    return database_revision(engine) == head_revision()

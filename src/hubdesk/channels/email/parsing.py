@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import email.policy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser, HeaderParser
 from email.utils import getaddresses
+from functools import partial
 from itertools import islice
 
 from hubdesk.channels.email.decoding import decode_raw_header, decode_text, repair_header
@@ -54,16 +56,18 @@ def header(message: Message, name: str) -> str:
         text = str(value)
     except Exception:
         text = _raw_header(message, name) or ""
-    text = repair_header(" ".join(text.split()))
-    return _recovered(message, text, _raw_header(message, name) if "\ufffd" in text else None)
+    return _recovered(message, repair_header(" ".join(text.split())),
+                      lambda: _raw_header(message, name))
 
 
-def _recovered(message: Message, text: str, raw: str | None) -> str:
+def _recovered(message: Message, text: str, raw: Callable[[], str | None]) -> str:
     # The standard library puts U+FFFD for 8-bit bytes that are not UTF-8 and for encoded
-    # words in a charset it does not know; the raw value still holds what was sent.
-    if "\ufffd" not in text or raw is None:
+    # words in a charset it does not know; the raw value (looked up only then) still holds
+    # what was sent.
+    if "\ufffd" not in text:
         return text
-    return decode_raw_header(raw, _charset_hint(message))
+    value = raw()
+    return text if value is None else decode_raw_header(value, _charset_hint(message))
 
 
 def _charset_hint(message: Message) -> str | None:
@@ -159,7 +163,7 @@ class StdlibMailParser:
             except Exception:
                 text = str(value)
             found.append((name, _recovered(message, repair_header(" ".join(text.split())),
-                                           str(value))))
+                                           partial(str, value))))
         return tuple(found)
 
 
