@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from hubdesk import __version__
 from hubdesk.api import app as api
+from hubdesk.api.intake_path import IntakePath
 from hubdesk.api.middleware import BodySizeLimit, RequestContext, TargetLimit
 from hubdesk.api.problems import problem
 from hubdesk.api.responses import JsonResponse
@@ -39,7 +40,11 @@ SWAGGER_UI_URL = f"{DOCS_URL}/assets"
 NO_FAVICON = "data:,"
 
 
-def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR) -> FastAPI:
+def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR,
+               lean_intake: bool = True) -> FastAPI:
+    """The application; ``lean_intake=False`` leaves intake to the framework's layers too
+    (the tests compare both paths' answers)."""
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         background = start_background(hub) if hub.settings.embedded_worker else None
@@ -67,6 +72,8 @@ def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR) -> FastAPI:
     _install_api_explorer(app, swagger_ui_dir)
     console.install(app)
     _answer_wrong_methods_with_allow(app)
+    if lean_intake:
+        app.add_middleware(IntakePath, api=app)
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)
     app.add_middleware(TargetLimit, max_bytes=hub.settings.max_url_bytes)
     app.add_middleware(RequestContext)

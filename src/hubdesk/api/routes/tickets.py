@@ -25,11 +25,15 @@ from hubdesk.api.schemas import (
     TicketSummaryOut,
     problem_responses,
 )
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.messages import download_name
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
+from hubdesk.services.application import Application
 from hubdesk.services.views import TicketFilter, TicketOrder
+
+MAX_IDEMPOTENCY_KEY = 200
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
                    responses=problem_responses(400, 401, 403, 404, 409, 413, 422))
@@ -39,8 +43,16 @@ router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"],
              responses={200: {"description": "replay of an earlier request with the same "
                                              "Idempotency-Key"}})
 def create_ticket(body: TicketIn, app: AppDep, agent: AgentDep,
-                  idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+                  idempotency_key: Annotated[str | None, Header(
+                      max_length=MAX_IDEMPOTENCY_KEY)] = None,
                   ) -> Response:
+    return open_ticket(app, agent, body, idempotency_key)
+
+
+def open_ticket(app: Application, agent: Agent, body: TicketIn,
+                idempotency_key: str | None) -> Response:
+    """The ticket a valid request body asks for, opened, as the answer to send; shared with
+    the lean path for intake (`api/intake_path.py`)."""
     new = service.NewTicket(
         subject=body.subject, body=body.body, requester_email=body.requester.email,
         requester_name=body.requester.name, requester_id=body.requester.id,

@@ -1,0 +1,139 @@
+"""POST /api/v1/tickets answered beside the framework's routing and dependency layers.
+
+Intake is the one request a desk receives by the hundred per second. Through FastAPI, the
+route's lookup, its dependency solving and its exception layers cost about a fifth of the
+server's time per ticket (see bench/README.md), for work that never varies: a bearer token,
+a JSON body, one schema. This middleware does that work itself for requests it can read
+plainly, and calls the route's own function (`routes.tickets.open_ticket`) with the same
+schema, in the same thread pool, answering service errors through the application's own
+exception handlers.
+
+Anything unusual goes to the framework untouched, which then answers exactly as it always
+does: another path, method or query string, a body that is not JSON or not valid, an
+token that does not authenticate, a header sent twice. Nothing has been written by then, so the
+framework's answer is the only one. The middleware sits inside the request id, target and
+size limits, which therefore apply to both paths.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hubdesk.api.routes.tickets import MAX_IDEMPOTENCY_KEY, open_ticket
+from hubdesk.api.schemas import TicketIn
+from hubdesk.domain.agents import Agent
+
+PATH = "/api/v1/tickets"
+_READ_HEADERS = (b"authorization", b"content-type", b"idempotency-key")
+
+
+class IntakePath:
+    def __init__(self, app: ASGIApp, api: FastAPI) -> None:
+        self.app = app
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = _plain_intake_headers(scope)
+        agent = await self._agent(headers) if headers is not None else None
+        if headers is None or agent is None:
+            await self.app(scope, receive, send)
+            return
+        body = await _whole_body(receive)
+        if body is None:  # the client went away before sending it all
+            return
+        ticket = _valid_ticket(body)
+        key = headers.get(b"idempotency-key")
+        if ticket is None or (key is not None and len(key) > MAX_IDEMPOTENCY_KEY):
+            await self.app(scope, _replaying(body, receive), send)
+            return
+        hub_app = self.api.state.hub.app
+        try:
+            response = await run_in_threadpool(open_ticket, hub_app, agent, ticket, key)
+        except Exception as error:
+            handler = self._handler_for(error)
+            if handler is None:
+                raise
+            response = await handler(Request(scope, receive), error)
+        await response(scope, receive, send)
+
+    async def _agent(self, headers: dict[bytes, str]) -> Agent | None:
+        """The agent behind a valid bearer token, authenticated as the route's dependency
+        does; without one, the framework answers (with its challenge)."""
+        scheme, _, token = headers.get(b"authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return None
+        auth = self.api.state.hub.app.auth
+        agent: Agent | None = auth.cached_token(token) or await run_in_threadpool(
+            auth.authenticate_token, token)
+        return agent
+
+    def _handler_for(self, error: Exception) -> Any:
+        """The application's handler for ``error``'s class, found as the framework finds it
+        (the nearest class in its hierarchy); unexpected errors have none here, and leave
+        through the request context's answer."""
+        handlers = self.api.exception_handlers
+        for kind in type(error).__mro__:
+            if kind is not Exception and kind in handlers:
+                return handlers[kind]
+        return None
+
+
+def _plain_intake_headers(scope: Scope) -> dict[bytes, str] | None:
+    """The headers this path reads, when ``scope`` is a plain JSON intake request: else
+    None."""
+    if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PATH \
+            or scope.get("query_string") or scope.get("root_path"):
+        return None
+    found: dict[bytes, str] = {}
+    for name, value in scope["headers"]:
+        if name in _READ_HEADERS:
+            if name in found:
+                return None
+            found[name] = value.decode("latin-1")
+    kind = found.get(b"content-type", "").split(";", 1)[0].strip().lower()
+    return found if kind == "application/json" else None
+
+
+async def _whole_body(receive: Receive) -> bytes | None:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _valid_ticket(body: bytes) -> TicketIn | None:
+    """The body as the route's schema reads it, or None when the framework should say what
+    is wrong with it. Parsed by the standard library as the framework parses it: a faster
+    parser reads some documents differently (integers beyond 64 bits become floats)."""
+    try:
+        data = json.loads(body)
+        return TicketIn.model_validate(data) if isinstance(data, dict) else None
+    except (ValueError, ValidationError):
+        return None
+    except Exception:  # a validator's own fault: the framework meets it too, and reports it
+        return None
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
