@@ -17,6 +17,9 @@ from hubdesk.store.tables import webhook_deliveries as deliveries_table
 from hubdesk.store.tables import webhook_subscriptions as subscriptions_table
 
 _RETRYABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
+# Read by the outbox relay on every pass: built once.
+_ACTIVE = (select(subscriptions_table).where(subscriptions_table.c.active.is_(True))
+           .order_by(subscriptions_table.c.id))
 
 
 def _subscription(row: Row[Any]) -> WebhookSubscription:
@@ -70,10 +73,7 @@ class SqlWebhookRepository:
         return [_subscription(row) for row in rows]
 
     def active(self) -> list[WebhookSubscription]:
-        rows = self.db.execute(select(subscriptions_table)
-                               .where(subscriptions_table.c.active.is_(True))
-                               .order_by(subscriptions_table.c.id))
-        return [_subscription(row) for row in rows]
+        return [_subscription(row) for row in self.db.execute(_ACTIVE)]
 
     def save(self, subscription: WebhookSubscription, at: datetime) -> None:
         self.db.execute(update(subscriptions_table)
