@@ -1,7 +1,7 @@
 """POST /api/v1/tickets answered beside the framework's routing and dependency layers.
 
 Intake is the one request a desk receives by the hundred per second. Through FastAPI, the
-route's lookup, its dependency solving and its exception layers cost about a fifth of the
+route's lookup, its dependency solving and its exception layers cost about a tenth of the
 server's time per ticket (see bench/README.md), for work that never varies: a bearer token,
 a JSON body, one schema. This middleware does that work itself for requests it can read
 plainly, and calls the route's own function (`routes.tickets.open_ticket`) with the same
@@ -9,8 +9,8 @@ schema, in the same thread pool, answering service errors through the applicatio
 exception handlers.
 
 Anything unusual goes to the framework untouched, which then answers exactly as it always
-does: another path, method or query string, a body that is not JSON or not valid, an
-token that does not authenticate, a header sent twice. Nothing has been written by then, so the
+does: another path, method or query string, a body that is not JSON or not valid, a token
+that does not authenticate, a header sent twice. Nothing has been written by then, so the
 framework's answer is the only one. The middleware sits inside the request id, target and
 size limits, which therefore apply to both paths.
 """
@@ -18,12 +18,13 @@ size limits, which therefore apply to both paths.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hubdesk.api.routes.tickets import MAX_IDEMPOTENCY_KEY, open_ticket
@@ -41,27 +42,44 @@ class IntakePath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _plain_intake_headers(scope)
-        agent = await self._agent(headers) if headers is not None else None
-        if headers is None or agent is None:
+        if headers is None:
             await self.app(scope, receive, send)
             return
         body = await _whole_body(receive)
         if body is None:  # the client went away before sending it all
             return
-        ticket = _valid_ticket(body)
-        key = headers.get(b"idempotency-key")
-        if ticket is None or (key is not None and len(key) > MAX_IDEMPOTENCY_KEY):
-            await self.app(scope, _replaying(body, receive), send)
+        framework = partial(self.app, scope, _replaying(body, receive), send)
+        # In the framework's order: the body is parsed, then the caller authenticated, then
+        # the body and headers validated; whatever the framework would refuse, it answers.
+        data = _json_object(body)
+        if data is None:
+            await framework()
             return
-        hub_app = self.api.state.hub.app
         try:
-            response = await run_in_threadpool(open_ticket, hub_app, agent, ticket, key)
+            response = await self._open(headers, data)
         except Exception as error:
             handler = self._handler_for(error)
             if handler is None:
                 raise
             response = await handler(Request(scope, receive), error)
+        if response is None:
+            await framework()
+            return
         await response(scope, receive, send)
+
+    async def _open(self, headers: dict[bytes, str], data: dict[str, Any]) -> Response | None:
+        """The answer to a request by an authenticated caller with a valid body, once the
+        ticket is opened; None for the framework to answer."""
+        agent = await self._agent(headers)
+        if agent is None:
+            return None
+        ticket = _valid_ticket(data)
+        key = headers.get(b"idempotency-key")
+        if ticket is None or (key is not None and len(key) > MAX_IDEMPOTENCY_KEY):
+            return None
+        response: Response = await run_in_threadpool(
+            open_ticket, self.api.state.hub.app, agent, ticket, key)
+        return response
 
     async def _agent(self, headers: dict[bytes, str]) -> Agent | None:
         """The agent behind a valid bearer token, authenticated as the route's dependency
@@ -113,16 +131,23 @@ async def _whole_body(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _valid_ticket(body: bytes) -> TicketIn | None:
-    """The body as the route's schema reads it, or None when the framework should say what
-    is wrong with it. Parsed by the standard library as the framework parses it: a faster
-    parser reads some documents differently (integers beyond 64 bits become floats)."""
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The body's JSON object, parsed by the standard library as the framework parses it (a
+    faster parser reads some documents differently: integers beyond 64 bits become floats);
+    None for anything else."""
     try:
         data = json.loads(body)
-        return TicketIn.model_validate(data) if isinstance(data, dict) else None
-    except (ValueError, ValidationError):
+    except Exception:  # not JSON (or nested beyond the parser's depth): the framework says
         return None
-    except Exception:  # a validator's own fault: the framework meets it too, and reports it
+    return data if isinstance(data, dict) else None
+
+
+def _valid_ticket(data: dict[str, Any]) -> TicketIn | None:
+    """The body as the route's schema reads it, or None when the framework should say what
+    is wrong with it."""
+    try:
+        return TicketIn.model_validate(data)
+    except Exception:  # not valid, or a validator's own fault: the framework says which
         return None
 
 
