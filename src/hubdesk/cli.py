@@ -64,12 +64,11 @@ def serve(
 
 
 def _refuse_unknown_revision(revision: str | None) -> None:
-    from hubdesk.store.schema_version import known_revisions
+    from hubdesk.store.schema_version import newer_schema
 
-    if revision is not None and revision not in known_revisions():
-        _fail(f"the database schema is at revision {revision}, which this version of Hubdesk "
-              "does not know: a newer version migrated it. Run that version, or restore a "
-              "backup taken before the upgrade.")
+    problem = newer_schema(revision)
+    if problem:
+        _fail(f"{problem}. Run that version, or restore a backup taken before the upgrade.")
 
 
 def _migrate_if_behind(settings: Settings) -> None:

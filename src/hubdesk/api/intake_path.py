@@ -25,8 +25,9 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from hubdesk.api.middleware import replaying
 from hubdesk.api.routes.tickets import MAX_IDEMPOTENCY_KEY, open_ticket
 from hubdesk.api.schemas import TicketIn
 from hubdesk.domain.agents import Agent
@@ -48,7 +49,7 @@ class IntakePath:
         body = await _whole_body(receive)
         if body is None:  # the client went away before sending it all
             return
-        framework = partial(self.app, scope, _replaying(body, receive), send)
+        framework = partial(self.app, scope, replaying(body, receive), send)
         # In the framework's order: the body is parsed, then the caller authenticated, then
         # the body and headers validated; whatever the framework would refuse, it answers.
         data = _json_object(body)
@@ -149,16 +150,3 @@ def _valid_ticket(data: dict[str, Any]) -> TicketIn | None:
         return TicketIn.model_validate(data)
     except Exception:  # not valid, or a validator's own fault: the framework says which
         return None
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

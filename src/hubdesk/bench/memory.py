@@ -15,7 +15,6 @@ pages that detection visited, which every worker shares through the page cache).
 
 from __future__ import annotations
 
-import http.client
 import logging
 import random
 import sys
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from hubdesk.bench.load import drive, encoder, run_async
 from hubdesk.bench.processes import ProcessMemory, memory_of, process_tree
 from hubdesk.bench.server import ChildServer
 
@@ -109,22 +109,12 @@ def _ticket_bodies(count: int, seed: int) -> list[bytes]:
 
 
 def _post_tickets(port: int, token: str, bodies: list[bytes]) -> int:
-    """Post each ticket in turn on one connection; the answers that were not 201."""
+    """Post each ticket in turn on one connection; how many were not created."""
     log.info("posting %s tickets", len(bodies))
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    errors = 0
-    try:
-        for body in bodies:
-            connection.request("POST", "/api/v1/tickets", body, headers)
-            response = connection.getresponse()
-            response.read()
-            errors += response.status != 201
-    finally:
-        connection.close()
-    if errors:
-        log.warning("%s of %s tickets were not created", errors, len(bodies))
-    return errors
+    build = encoder(port, token, {"Content-Type": "application/json"})
+    requests = [build.encode("POST", "/api/v1/tickets", body) for body in bodies]
+    result = run_async(lambda: drive(port, requests, 1, expect=201))
+    return result.errors + result.abandoned
 
 
 def _memory(reading: ProcessMemory) -> dict[str, Any]:

@@ -77,14 +77,20 @@ def current_revision(connection: Connection) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def newer_schema(revision: str | None) -> str | None:
+    """What is wrong when a database is at a revision this version's scripts do not define
+    (a newer version migrated it: migrating cannot help); None otherwise."""
+    if revision is None or revision in known_revisions():
+        return None
+    return (f"the database schema is at revision {revision}, which this version of Hubdesk "
+            "does not know: a newer version migrated it")
+
+
 def schema_readiness(revision: str | None) -> tuple[bool, str]:
     """Whether a database at ``revision`` can be served, and if not what to do."""
     if revision == head_revision():
         return True, "ok"
-    if revision is not None and revision not in known_revisions():
-        return False, (f"database schema is at revision {revision}, unknown to this version: "
-                       "a newer version migrated it")
-    return False, "database schema is behind: run `hubdesk migrate`"
+    return False, newer_schema(revision) or "database schema is behind: run `hubdesk migrate`"
 
 
 def database_revision(engine: Engine) -> str | None:
