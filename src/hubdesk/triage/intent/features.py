@@ -10,6 +10,7 @@ scoring loads neither scikit-learn nor SciPy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
@@ -64,17 +65,21 @@ class _FastPart:
         return partial(ngrams, low=self.ngram_range[0], high=self.ngram_range[1])
 
     def transform(self, text: str) -> tuple[IntArray, Float32Array]:
-        if self.kind == "char_wb":
-            found = self._char_columns(text)
-        else:
-            vocabulary = self.vocabulary
-            found = [vocabulary[gram] for gram in self.analyse(text) if gram in vocabulary]
+        found = self.columns(text)
         if not found:
             return np.empty(0, np.int64), np.empty(0, np.float32)
         index, tf = np.unique(np.asarray(found, np.int64), return_counts=True)
-        values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[index]
+        values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[index - self.offset]
         values /= np.linalg.norm(values)
-        return index + self.offset, values
+        return index, values
+
+    def columns(self, text: str) -> list[int]:
+        """The columns of the text's n-grams in the whole feature space (offset added), once
+        per occurrence."""
+        if self.kind == "char_wb":
+            return self._char_columns(text)
+        vocabulary, offset = self.vocabulary, self.offset
+        return [vocabulary[gram] + offset for gram in self.analyse(text) if gram in vocabulary]
 
     def _char_columns(self, text: str) -> list[int]:
         """The vocabulary columns of the text's character n-grams, word by word: a word's
@@ -90,9 +95,9 @@ class _FastPart:
         return found
 
     def _word_columns(self, word: str) -> tuple[int, ...]:
-        vocabulary = self.vocabulary
+        vocabulary, offset = self.vocabulary, self.offset
         low, high = self.ngram_range
-        return tuple(vocabulary[gram] for gram in char_wb_ngrams(word, low, high)
+        return tuple(vocabulary[gram] + offset for gram in char_wb_ngrams(word, low, high)
                      if gram in vocabulary)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -149,10 +154,31 @@ class NgramFeaturizer:
         return matrix
 
     def transform_one(self, text: str) -> tuple[IntArray, Float32Array]:
+        """One message's non-zero columns and their values, as `transform` gives them.
+
+        Both parts are counted and weighted together (numpy's fixed cost per call is most of
+        the time at this size) and each part is then normalised on its own, as a feature
+        union of two vectorizers does."""
         word, char = self._parts()
-        word_index, word_values = word.transform(text)
-        char_index, char_values = char.transform(text)
-        return np.concatenate([word_index, char_index]), np.concatenate([word_values, char_values])
+        found = word.columns(text) + char.columns(text)
+        if not found:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        index, tf = np.unique(np.asarray(found, np.int64), return_counts=True)
+        values = (1.0 + np.log(tf.astype(np.float32))) * self._idf()[index]
+        split = int(np.searchsorted(index, char.offset))  # word columns come first
+        squares = values * values
+        for part in (slice(0, split), slice(split, None)):
+            norm = math.sqrt(float(squares[part].sum()))
+            if norm:
+                values[part] /= norm
+        return index, values
+
+    def _idf(self) -> Float32Array:
+        idf = self.__dict__.get("_joined_idf")
+        if idf is None:
+            word, char = self._parts()
+            idf = self.__dict__["_joined_idf"] = np.concatenate([word.idf, char.idf])
+        return idf
 
     def _parts(self) -> tuple[_FastPart, _FastPart]:
         if self._fast is None:
@@ -167,6 +193,7 @@ class NgramFeaturizer:
         # Only what scoring needs: a server loading the model then never imports scikit-learn.
         # Models stored before keep their vectorizers and build the fast parts from them.
         state = self.__dict__.copy()
+        state.pop("_joined_idf", None)  # derived from the parts when first needed
         state["_fast"] = self._parts()
         state["word"] = state["char"] = None
         return state

@@ -17,8 +17,12 @@ DEFAULT_C = 30.0  # strong features, little regularisation: best on BANKING77's 
 
 
 def log_softmax(scores: FloatArray) -> FloatArray:
+    """Log-probabilities from scores, along the last axis."""
     # numpy's stubs lose the dtype through the reductions; it is the scores' own.
-    shifted: FloatArray = scores - scores.max(axis=-1, keepdims=True)
+    if scores.ndim == 1:  # one message: reductions without an axis cost a third as much
+        shifted: FloatArray = scores - scores.max()
+        return shifted - np.log(np.exp(shifted).sum())
+    shifted = scores - scores.max(axis=-1, keepdims=True)
     normaliser: FloatArray = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     return shifted - normaliser
 
