@@ -164,7 +164,9 @@ class NgramFeaturizer:
         if not found:
             return np.empty(0, np.int64), np.empty(0, np.float32)
         index, tf = np.unique(np.asarray(found, np.int64), return_counts=True)
-        values = (1.0 + np.log(tf.astype(np.float32))) * self._idf()[index]
+        values = np.log(tf.astype(np.float32))
+        values += 1.0
+        values *= self._idf()[index]
         split = int(np.searchsorted(index, char.offset))  # word columns come first
         squares = values * values
         for part in (slice(0, split), slice(split, None)):

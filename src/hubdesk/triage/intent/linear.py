@@ -21,7 +21,8 @@ def log_softmax(scores: FloatArray) -> FloatArray:
     # numpy's stubs lose the dtype through the reductions; it is the scores' own.
     if scores.ndim == 1:  # one message: reductions without an axis cost a third as much
         shifted: FloatArray = scores - scores.max()
-        return shifted - np.log(np.exp(shifted).sum())
+        normalised: FloatArray = shifted - np.log(np.exp(shifted).sum())
+        return normalised
     shifted = scores - scores.max(axis=-1, keepdims=True)
     normaliser: FloatArray = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     return shifted - normaliser
