@@ -64,15 +64,6 @@ class _FastPart:
         ngrams = char_wb_ngrams if self.kind == "char_wb" else word_ngrams
         return partial(ngrams, low=self.ngram_range[0], high=self.ngram_range[1])
 
-    def transform(self, text: str) -> tuple[IntArray, Float32Array]:
-        found = self.columns(text)
-        if not found:
-            return np.empty(0, np.int64), np.empty(0, np.float32)
-        index, tf = np.unique(np.asarray(found, np.int64), return_counts=True)
-        values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[index - self.offset]
-        values /= np.linalg.norm(values)
-        return index, values
-
     def columns(self, text: str) -> list[int]:
         """The columns of the text's n-grams in the whole feature space (offset added), once
         per occurrence."""
