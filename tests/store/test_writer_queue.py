@@ -1,6 +1,13 @@
 import threading
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
+from hubdesk.bootstrap import assemble
+from hubdesk.config import Settings
+from hubdesk.store import writers
+from hubdesk.store.engine import make_engine
+from hubdesk.store.migrate import upgrade
 from hubdesk.store.writers import WriterQueue
 
 
@@ -26,3 +33,31 @@ def test_writers_take_turns_and_the_next_one_wakes_at_once(tmp_path):
     thread.join(timeout=5)
     assert order == ["first", "second"]
     assert time.perf_counter() - released < 0.05  # woken, not polling
+
+
+def _log_size_after_queued_writes(tmp_path: Path, writes: int) -> int:
+    """Bytes of the write-ahead log after ``writes`` queued write turns of ~200 kB each."""
+    url = f"sqlite:///{tmp_path / 'hubdesk.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        uows = assemble(Settings(environment="test", data_dir=tmp_path, database_url=url,
+                                 embedded_worker=False), engine).uows
+        at = datetime(2026, 12, 1, tzinfo=UTC)
+        for number in range(writes):
+            with uows() as uow:
+                uow.outbox.put("test.bulky", {"n": number, "text": "x" * 200_000}, at)
+                uow.commit()
+        return (tmp_path / "hubdesk.db-wal").stat().st_size
+    finally:
+        engine.dispose()
+
+
+def test_queued_writers_checkpoint_the_log_so_it_stays_small(tmp_path, monkeypatch):
+    writes = 3 * writers.CHECKPOINT_EVERY  # ~20 MB written in all
+    checkpointed = _log_size_after_queued_writes(tmp_path / "queue", writes)
+    # Control: SQLite's own threshold (SAFETY_NET_PAGES, ~40 MB) alone lets the log grow.
+    monkeypatch.setattr(writers, "CHECKPOINT_EVERY", 10 ** 9)
+    unattended = _log_size_after_queued_writes(tmp_path / "control", writes)
+    assert unattended > 15_000_000
+    assert checkpointed < 10_000_000

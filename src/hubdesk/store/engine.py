@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from hubdesk.store.types import json_dumps, json_loads
+from hubdesk.store.writers import SAFETY_NET_PAGES
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -91,6 +92,8 @@ def _sqlite_engine(url: str, timeouts: Timeouts) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA cache_size=-32000")
+        # The queue's writers checkpoint once out of its lock (`store/writers.py`).
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

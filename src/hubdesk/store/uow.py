@@ -32,7 +32,7 @@ from hubdesk.store.sla import SqlSlaRepository
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
 from hubdesk.store.workforce import SqlWorkforceRepository
-from hubdesk.store.writers import WriterQueue, writer_queue
+from hubdesk.store.writers import WriterQueue, checkpoint, writer_queue
 
 # Failures of the connection rather than of the statement: the same request may well succeed
 # once the database is back, so they are reported as unavailability, not as bugs.
@@ -81,6 +81,7 @@ class SqlUnitOfWork:
         self._connection: Connection | None = None
         self._queue = writers if write else None
         self._turn: int | None = None
+        self._checkpoint_due = False
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._queue is not None:
@@ -98,14 +99,20 @@ class SqlUnitOfWork:
             raise
 
     def _abandon(self) -> None:
-        """Give back what a failed start took: the connection (if any) and the queue turn."""
+        """Give back what the unit of work holds: the connection (if any) and the queue turn.
+        After a commit whose turn is due to checkpoint, the turn goes first: the next writer
+        need not wait for the checkpoint."""
+        connection, self._connection = self._connection, None
+        due, self._checkpoint_due = self._checkpoint_due, False
         try:
-            if self._connection is not None:
-                self._connection.close()
+            if due and connection is not None:
+                self._leave_queue()
+                checkpoint(connection.connection.driver_connection)
+            if connection is not None:
+                connection.close()
         except CONNECTION_FAILURES:
             pass
         finally:
-            self._connection = None
             self._leave_queue()
 
     def _leave_queue(self) -> None:
@@ -151,6 +158,8 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         try:
             self._transaction.commit()
+            if self._queue is not None and self._turn is not None:
+                self._checkpoint_due = self._queue.checkpoint_due()
         except IntegrityError as error:
             raise DuplicateKey(str(error.orig)) from error
         except CONNECTION_FAILURES as error:
