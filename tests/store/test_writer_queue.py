@@ -61,3 +61,16 @@ def test_queued_writers_checkpoint_the_log_so_it_stays_small(tmp_path, monkeypat
     unattended = _log_size_after_queued_writes(tmp_path / "control", writes)
     assert unattended > 15_000_000
     assert checkpointed < 10_000_000
+
+
+def test_only_a_queued_database_leaves_checkpoints_to_its_writers(tmp_path):
+    def threshold(url: str) -> int:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                return int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+        finally:
+            engine.dispose()
+
+    assert threshold(f"sqlite:///{tmp_path / 'hubdesk.db'}") == writers.SAFETY_NET_PAGES
+    assert threshold("sqlite://") == 1000  # nobody queues in memory: SQLite's own default

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from hubdesk.store.types import json_dumps, json_loads
-from hubdesk.store.writers import SAFETY_NET_PAGES
+from hubdesk.store.writers import SAFETY_NET_PAGES, writer_queue
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -80,6 +80,8 @@ def _sqlite_engine(url: str, timeouts: Timeouts) -> Engine:
         json_deserializer=json_loads,
     )
 
+    queued = writer_queue(engine) is not None
+
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling would defer BEGIN and cannot take the write
@@ -92,8 +94,8 @@ def _sqlite_engine(url: str, timeouts: Timeouts) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA cache_size=-32000")
-        # The queue's writers checkpoint once out of its lock (`store/writers.py`).
-        cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
+        if queued:  # its writers checkpoint once out of its lock (`store/writers.py`)
+            cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
