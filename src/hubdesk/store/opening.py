@@ -16,7 +16,7 @@ from hubdesk.domain.events import event_record
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Ticket
 from hubdesk.store import tables as t
-from hubdesk.store.driver import DriverStatement
+from hubdesk.store.driver import DriverStatement, SqliteInsert
 from hubdesk.store.types import json_dumps
 
 OutboxEntry = tuple[str, dict[str, Any]]
@@ -30,16 +30,17 @@ def _message_row(message: Message) -> dict[str, Any]:
             "triage": message.triage, "sealed_body": message.sealed_body}
 
 
-# Elsewhere, one insert per table, built once: values given to a statement as parameters
-# reach the driver as they are, where values written into it would be coerced and keyed anew
-# on every call (most of the cost of this path on SQLite).
-_INSERT_TICKET = insert(t.tickets).values(requester_tier=select(t.customers.c.tier).where(
-    t.customers.c.id == bindparam("tier_of")).scalar_subquery()).returning(t.tickets.c.id)
-_INSERT_CLAIM = insert(t.idempotency_keys)
-_INSERT_MESSAGE = insert(t.messages).returning(t.messages.c.id)
-_INSERT_SEARCH_TEXT = insert(t.search_documents)
-_INSERT_EVENTS = insert(t.ticket_events)
-_INSERT_OUTBOX = insert(t.outbox)
+# Elsewhere (SQLite), one insert per table, built once and run on the driver
+# (`store/driver.py`): values given to a statement as parameters reach the driver as they are,
+# where values written into it would be coerced and keyed anew on every call.
+_INSERT_TICKET = SqliteInsert(insert(t.tickets).values(
+    requester_tier=select(t.customers.c.tier).where(
+        t.customers.c.id == bindparam("tier_of")).scalar_subquery()).returning(t.tickets.c.id))
+_INSERT_CLAIM = SqliteInsert(insert(t.idempotency_keys))
+_INSERT_MESSAGE = SqliteInsert(insert(t.messages).returning(t.messages.c.id))
+_INSERT_SEARCH_TEXT = SqliteInsert(insert(t.search_documents))
+_INSERT_EVENTS = SqliteInsert(insert(t.ticket_events))
+_INSERT_OUTBOX = SqliteInsert(insert(t.outbox))
 
 
 def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: Ticket,
@@ -49,19 +50,19 @@ def write_opened_ticket(db: Connection, ticket_values: dict[str, Any], ticket: T
     if db.dialect.name == "postgresql":
         return _write_in_one_statement(db, ticket_values, ticket, message, search_text,
                                        outbox, claim)
-    ticket_id = db.execute(_INSERT_TICKET,
-                           {**ticket_values, "tier_of": ticket.requester_id}).scalar_one()
+    (ticket_id,), = _INSERT_TICKET.run(db, [{**ticket_values,
+                                             "tier_of": ticket.requester_id}])
     if claim is not None:
         agent_id, key, fingerprint = claim
-        db.execute(_INSERT_CLAIM, {"agent_id": agent_id, "key": key,
-                                   "request_hash": fingerprint, "ticket_id": ticket_id,
-                                   "created_at": ticket.created_at})
-    message_id = db.execute(_INSERT_MESSAGE,
-                            {"ticket_id": ticket_id, **_message_row(message)}).scalar_one()
+        _INSERT_CLAIM.run(db, [{"agent_id": agent_id, "key": key,
+                                "request_hash": fingerprint, "ticket_id": ticket_id,
+                                "created_at": ticket.created_at}])
+    (message_id,), = _INSERT_MESSAGE.run(db, [{"ticket_id": ticket_id,
+                                              **_message_row(message)}])
     if search_text:
-        db.execute(_INSERT_SEARCH_TEXT, {"ticket_id": ticket_id, "content": search_text})
-    db.execute(_INSERT_EVENTS, [event_record(e, ticket_id) for e in ticket.pending_events])
-    db.execute(_INSERT_OUTBOX, [
+        _INSERT_SEARCH_TEXT.run(db, [{"ticket_id": ticket_id, "content": search_text}])
+    _INSERT_EVENTS.run(db, [event_record(e, ticket_id) for e in ticket.pending_events])
+    _INSERT_OUTBOX.run(db, [
         {"topic": topic, "payload": {**payload, "ticket_id": ticket_id},
          "created_at": ticket.created_at, "attempts": 0} for topic, payload in outbox])
     return int(ticket_id), int(message_id)
