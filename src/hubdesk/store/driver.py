@@ -1,4 +1,4 @@
-"""Statements run straight on the PostgreSQL driver's cursor, inside SQLAlchemy's transaction.
+"""Statements run straight on the driver's cursor, inside SQLAlchemy's transaction.
 
 Intake runs two statements per ticket (find or add the requester, write the ticket). Through
 SQLAlchemy each costs about as much client time as the database spends on it: the statement's
