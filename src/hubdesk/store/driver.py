@@ -79,20 +79,19 @@ class SqliteInsert:
                         for name, process in binds) for row in rows]
         driver = db.connection.driver_connection
         assert driver is not None
+        many = len(values) > 1
+        parameters: Any = values if many else values[0]
         cursor = driver.cursor()
         try:
-            parameters: Any = values if len(values) > 1 else values[0]
             if db.dispatch.before_cursor_execute:  # tracing, tests counting statements
-                db.dispatch.before_cursor_execute(db, cursor, sql, parameters, None,
-                                                  len(values) > 1)
-            if len(values) > 1:
+                db.dispatch.before_cursor_execute(db, cursor, sql, parameters, None, many)
+            if many:
                 cursor.executemany(sql, values)
-                returned = []
             else:
-                returned = cursor.execute(sql, values[0]).fetchall()
+                cursor.execute(sql, parameters)
+            returned: list[Any] = cursor.fetchall()
             if db.dispatch.after_cursor_execute:
-                db.dispatch.after_cursor_execute(db, cursor, sql, parameters, None,
-                                                 len(values) > 1)
+                db.dispatch.after_cursor_execute(db, cursor, sql, parameters, None, many)
             return returned
         except db.dialect.loaded_dbapi.Error as error:
             raise _as_sqlalchemys(db, sql, error) from error

@@ -121,7 +121,8 @@ class IntentClassifier:
                 for name, model in self.embedded.items():
                     if encoder_of(name) == encoder and self._weight(name) > 0:
                         total += self._weight(name) * model.log_proba_embedded(embedded)[0]
-        return _renormalise(total)
+        # A weighted sum of log-probabilities is the log of an unnormalised product.
+        return log_softmax(total)
 
     def predict(self, text: str) -> IntentPrediction:
         return self.prediction_from(self.log_proba_one(text))
@@ -170,12 +171,7 @@ def _upgrade(state: dict[str, Any]) -> dict[str, Any]:
 
 def combine(parts: Mapping[str, FloatArray], weights: Mapping[str, float]) -> FloatArray:
     total = sum(weights.get(name, 0.0) * values for name, values in parts.items())
-    return _renormalise(np.asarray(total))
-
-
-def _renormalise(log_scores: FloatArray) -> FloatArray:
-    """A weighted sum of log-probabilities is a log of an unnormalised product: normalise."""
-    return log_softmax(log_scores)
+    return log_softmax(np.asarray(total))
 
 
 ProgressCallback = Callable[[str, int, int], None]
