@@ -66,3 +66,24 @@ def test_one_message_scores_the_features_scikit_learn_gives_it(examples):
             got = np.zeros_like(row)
             got[index] = values
             np.testing.assert_allclose(got, row, rtol=1e-5, atol=1e-6, err_msg=text)
+
+
+def test_a_refitted_featurizer_scores_one_message_with_its_new_weights(examples):
+    """Weights worked out for the single-message path belong to one fit: after fitting
+    again, on other texts, one message scores as the new fit's batch transform does."""
+    import numpy as np
+
+    from hubdesk.triage.intent.features import NgramFeaturizer
+
+    texts = [prepare(text).text for text, _ in examples]
+    featurizer = NgramFeaturizer()
+    featurizer.fit_transform(texts[::2])
+    featurizer.transform_one(texts[0])
+    featurizer.fit_transform(texts[1::2])
+    tried = texts[:100]
+    expected = featurizer.transform(tried).toarray()
+    for row, text in zip(expected, tried, strict=True):
+        index, values = featurizer.transform_one(text)
+        got = np.zeros_like(row)
+        got[index] = values
+        np.testing.assert_allclose(got, row, rtol=1e-5, atol=1e-6, err_msg=text)

@@ -118,6 +118,7 @@ class NgramFeaturizer:
             [self.word.fit_transform(texts), self.char.fit_transform(texts)], format="csr"
         )
         self._fast = None
+        self.__dict__.pop("_joined_idf", None)  # the previous fit's weights
         return matrix
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
