@@ -17,7 +17,8 @@ from hubdesk.store import tables as t
 
 INTAKE_KEYS = {"tickets", "created", "concurrency", "db", "workers", "tickets_per_s", "p50_ms",
                "p95_ms", "p99_ms", "errors", "errors_by_status", "abandoned",
-               "raw_insert_per_s", "ratio_to_raw", "intent_model", "triage", "server_memory",
+               "raw_insert_per_s", "ratio_to_raw", "raw_insert", "ticket_cpu_to_raw",
+               "intent_model", "triage", "server_memory",
                "targets", "targets_met"}
 TRIAGE_STAGES = ["pii", "language", "signals", "abuse", "intent", "priority"]
 
@@ -30,6 +31,11 @@ def _assert_a_run_that_classified_every_ticket(result: dict[str, Any], tickets: 
     # Computed from the unrounded rates; the printed rates are rounded to a tenth.
     assert result["ratio_to_raw"] == pytest.approx(
         result["tickets_per_s"] / result["raw_insert_per_s"], abs=0.002)
+    raw = result["raw_insert"]
+    assert raw["per_s"] == result["raw_insert_per_s"]
+    assert raw["wall_ms_per_row"] == pytest.approx(1000 / raw["per_s"], rel=0.01)
+    assert 0 < raw["cpu_ms_per_row"]["client"] <= raw["wall_ms_per_row"] * 1.05
+    assert result["ticket_cpu_to_raw"] > 0
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
     model = result["intent_model"]
     assert model["version"] and model["backend"] == "default" and model["loaded_by_server"]
@@ -103,6 +109,9 @@ def test_intake_on_both_databases_reports_each_and_their_ratio(
     # (16 tickets may cost them less than one clock tick of /proc's accounting).
     assert result["postgres"]["cpu_ms_per_ticket"]["database"] >= 0
     assert "database" not in result["sqlite"]["cpu_ms_per_ticket"]
+    # The commit loop's backend is read too; SQLite's work is the loop's own thread's.
+    assert result["postgres"]["raw_insert"]["cpu_ms_per_row"]["database"] >= 0
+    assert result["sqlite"]["raw_insert"]["cpu_ms_per_row"]["database"] is None
     # Two uvicorn workers under a supervisor, each read apart.
     roles = [p["role"] for p in result["postgres"]["server_memory"]["processes"]]
     assert roles[0] == "supervisor" and roles.count("worker") == 2

@@ -17,10 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
+
+from hubdesk.bench.cpu import process_seconds
 
 ADMIN_URL_VARIABLE = "HUBDESK_BENCH_POSTGRES_URL"
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -118,7 +121,31 @@ def database_backends(url: str) -> list[int]:
         engine.dispose()
 
 
-def raw_insert_rate(engine: Engine, *, seconds: float = 3.0, max_rows: int = 5000) -> float:
+@dataclass(frozen=True)
+class RawLoop:
+    """The bare commit loop's rate, and what each of its rows cost: the time it took and
+    the CPU the loop itself (the driver in this thread) and the database's backend spent.
+    Their difference is waiting: mostly for the database to make each commit durable."""
+
+    per_s: float
+    wall_ms_per_row: float
+    client_cpu_ms_per_row: float
+    database_cpu_ms_per_row: float | None  # None on SQLite, which runs in the loop's thread
+
+    def figures(self) -> dict[str, Any]:
+        database = self.database_cpu_ms_per_row
+        return {"per_s": round(self.per_s, 1),
+                "wall_ms_per_row": round(self.wall_ms_per_row, 4),
+                "cpu_ms_per_row": {
+                    "client": round(self.client_cpu_ms_per_row, 4),
+                    "database": round(database, 4) if database is not None else None}}
+
+    @property
+    def cpu_ms_per_row(self) -> float:
+        return self.client_cpu_ms_per_row + (self.database_cpu_ms_per_row or 0.0)
+
+
+def raw_insert_loop(engine: Engine, *, seconds: float = 3.0, max_rows: int = 5000) -> RawLoop:
     """Single-row INSERT + COMMIT per iteration, one connection, through the app's driver.
 
     This is the ceiling for anything that commits once per ticket on this machine: the
@@ -128,6 +155,10 @@ def raw_insert_rate(engine: Engine, *, seconds: float = 3.0, max_rows: int = 500
     raw = engine.raw_connection()  # same driver and connection settings as the app
     try:
         cursor = raw.cursor()
+        backend = None
+        if not sqlite:
+            cursor.execute("SELECT pg_backend_pid()")
+            (backend,) = cursor.fetchone() or (None,)
         cursor.execute(f"DROP TABLE IF EXISTS {RAW_TABLE}")
         key = "INTEGER PRIMARY KEY" if sqlite else "BIGSERIAL PRIMARY KEY"
         cursor.execute(f"CREATE TABLE {RAW_TABLE} (id {key}, subject VARCHAR(500) NOT NULL, "
@@ -137,6 +168,8 @@ def raw_insert_rate(engine: Engine, *, seconds: float = 3.0, max_rows: int = 500
         statement = (f"INSERT INTO {RAW_TABLE} (subject, created_at) "  # noqa: S608 - constants
                      f"VALUES ({marker}, {marker})")
         rows = 0
+        backend_before = process_seconds(backend) if backend is not None else None
+        client_before = time.thread_time()
         started = time.perf_counter()
         deadline = started + seconds
         while rows < max_rows and time.perf_counter() < deadline:
@@ -149,8 +182,12 @@ def raw_insert_rate(engine: Engine, *, seconds: float = 3.0, max_rows: int = 500
                 raw.commit()
             rows += 1
         elapsed = time.perf_counter() - started
+        client = time.thread_time() - client_before
+        backend_after = process_seconds(backend) if backend is not None else None
         cursor.execute(f"DROP TABLE {RAW_TABLE}")
         raw.commit()
     finally:
         raw.close()
-    return rows / elapsed
+    database = (1000 * (backend_after - backend_before) / rows
+                if backend_before is not None and backend_after is not None else None)
+    return RawLoop(rows / elapsed, 1000 * elapsed / rows, 1000 * client / rows, database)
