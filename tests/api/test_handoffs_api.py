@@ -254,6 +254,15 @@ def test_an_administrator_sets_a_departments_ladder_and_a_refused_step_is_named(
         assert refused.status_code == 422
         assert [e["field"] for e in refused.json()["errors"]] == [field]
     assert client.get(url, headers=rep).json()["ladder"] == [own[1], own[0]]
+    # Past a year of business time, and numbers no duration holds, are refused by name.
+    for body, field in (({"target_minutes": 366 * 24 * 60 + 1}, "target_minutes"),
+                        ({"target_minutes": 2**70}, "target_minutes"),
+                        ({"target_minutes": 60, "coordinator_after_minutes": 2**70},
+                         "coordinator_after_minutes")):
+        refused = client.put(url, headers=admin, json=body)
+        assert refused.status_code == 422, refused.text
+        assert [e["field"] for e in refused.json()["errors"]] == [field]
+    assert client.get(url, headers=rep).json()["ladder"] == [own[1], own[0]]
     assert client.put(url, headers=rep, json={"target_minutes": 60}).status_code == 403
     assert client.delete(url, headers=admin).status_code == 204
     assert client.get(url, headers=rep).status_code == 404

@@ -15,6 +15,7 @@ from hubdesk.domain.handoff_ladders import Notify
 from hubdesk.domain.handoff_report import percentile, turnaround_report
 from hubdesk.domain.handoffs import (
     HANDOFF_TRANSITIONS,
+    MAX_OLA_MINUTES,
     SEND_BACK,
     Charge,
     Handoff,
@@ -60,6 +61,24 @@ def test_the_deadline_is_counted_in_the_departments_business_hours():
         hours=1, minutes=30)
     assert not handoff.is_overdue(saturday)
     assert handoff.is_overdue(datetime(2026, 3, 2, 9, 0, 1, tzinfo=UTC))
+
+
+def test_an_ola_from_minutes_takes_up_to_a_year_and_names_the_field_it_refuses():
+    longest = Ola.of_minutes(MAX_OLA_MINUTES, 366 * 24 * 60)
+    assert longest.target == timedelta(days=366)
+    assert longest.coordinator_after == timedelta(days=366)
+    assert Ola.of_minutes(1, 0, lead_id=7).lead_id == 7
+    # Past a year, as beyond what a duration can hold, and what is not a whole number.
+    for target, after, field in ((MAX_OLA_MINUTES + 1, 240, "target_minutes"),
+                                 (2**70, 240, "target_minutes"),
+                                 (0, 240, "target_minutes"),
+                                 (True, 240, "target_minutes"),
+                                 (60, 366 * 24 * 60 + 1, "coordinator_after_minutes"),
+                                 (60, 2**70, "coordinator_after_minutes"),
+                                 (60, -1, "coordinator_after_minutes")):
+        with pytest.raises(ValidationFailed) as refused:
+            Ola.of_minutes(target, after)
+        assert list(refused.value.fields) == [field], (target, after)
 
 
 @pytest.mark.parametrize("start", list(HandoffStatus))

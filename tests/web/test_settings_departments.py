@@ -80,6 +80,15 @@ def test_a_refused_ola_is_shown_beside_its_field_and_nothing_is_saved(hub, clien
                       page="/settings/departments")
     assert words.status_code == 422
     assert "whole number" in _error_beside(words.text, "department-target")
+    # Nine digits fit the form, not an OLA: every handoff's deadline is counted up to it.
+    endless = post_form(client, "/settings/departments", BILLING | {
+        "target_minutes": "999999999"}, page="/settings/departments")
+    assert endless.status_code == 422
+    assert "at most 527040" in _error_beside(endless.text, "department-target")
+    late = post_form(client, "/settings/departments", BILLING | {
+        "coordinator_after_minutes": "999999999"}, page="/settings/departments")
+    assert late.status_code == 422
+    assert "from 0 to 527040" in _error_beside(late.text, "department-after")
     unknown = post_form(client, "/settings/departments", BILLING | {"lead_id": "987654"},
                          page="/settings/departments")
     assert unknown.status_code == 422

@@ -12,6 +12,7 @@ from hubdesk.api.schemas import NOT_BLANK, Id, Strict, _describe_storable_text
 from hubdesk.domain.handoff_ladders import MAX_AFTER_MINUTES, MAX_PERCENT, MAX_STEPS, Notify
 from hubdesk.domain.handoffs import (
     MAX_NOTE_LENGTH,
+    MAX_OLA_MINUTES,
     MAX_REASON_LENGTH,
     MAX_REQUEST_LENGTH,
     HandoffStatus,
@@ -105,15 +106,17 @@ class OlaStepIn(Strict):
 
 
 class OlaIn(Strict):
-    target_minutes: int = Field(ge=1, description="business minutes to answer a handoff")
+    target_minutes: int = Field(ge=1, le=MAX_OLA_MINUTES,
+                                description="business minutes to answer a handoff")
     calendar: CalendarFormIn | None = Field(
         default=None, description="the department's business calendar in its plain form; "
                                   "null: round the clock")
     lead_id: Id | None = Field(default=None, description="the department's lead, an active "
                                                          "agent")
     coordinator_after_minutes: int = Field(
-        default=240, ge=0, description="on the default ladder: business minutes past the "
-                                       "deadline before the coordinators are told")
+        default=240, ge=0, le=MAX_AFTER_MINUTES,
+        description="on the default ladder: business minutes past the deadline before the "
+                    "coordinators are told")
     ladder: list[OlaStepIn] | None = Field(
         default=None, max_length=MAX_STEPS,
         description=_LADDER + ". Null: the default ladder (the assignee at "

@@ -18,6 +18,7 @@ from hubdesk.domain.errors import IllegalTransition, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.handoff_ladders import (
     DEADLINE_PERCENT,
+    MAX_AFTER_MINUTES,
     OlaStep,
     default_ladder,
     ladder_from_form,
@@ -32,6 +33,9 @@ MAX_NOTE_LENGTH = 20_000
 MAX_REASON_LENGTH = 1_000
 # Without a calendar an OLA runs around the clock.
 ROUND_THE_CLOCK = BusinessCalendar("UTC", always_open=True)
+# A year of business time, as for an SLA's targets: a department that needs longer is not
+# answering, and every handoff's deadline is counted through the calendar up to it.
+MAX_OLA_MINUTES = 366 * 24 * 60
 
 
 class HandoffStatus(StrEnum):
@@ -119,6 +123,21 @@ class Ola:
     # the default ladder (an OLA that names no ladder of its own).
     coordinator_after: timedelta = timedelta(hours=4)
     ladder: tuple[OlaStep, ...] | None = None  # None: the default ladder
+
+    @classmethod
+    def of_minutes(cls, target_minutes: int, coordinator_after_minutes: int,
+                   **rest: Any) -> Ola:
+        """An OLA from whole minutes as a request or a form gives them, each refused, naming
+        its field, outside its range (a number too large for a duration included)."""
+        for field, value, low, high, meaning in (
+                ("target_minutes", target_minutes, 1, MAX_OLA_MINUTES,
+                 f"a positive whole number of business minutes, at most {MAX_OLA_MINUTES}"),
+                ("coordinator_after_minutes", coordinator_after_minutes, 0, MAX_AFTER_MINUTES,
+                 f"a whole number of business minutes from 0 to {MAX_AFTER_MINUTES}")):
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ValidationFailed(f"{field} is {meaning}", {field: "out of range"})
+        return cls(target=timedelta(minutes=target_minutes),
+                   coordinator_after=timedelta(minutes=coordinator_after_minutes), **rest)
 
     def __post_init__(self) -> None:
         if self.target <= timedelta(0):

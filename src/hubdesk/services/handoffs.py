@@ -8,7 +8,7 @@ blocking handoff and solving the ticket can never interleave.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from hubdesk.domain.agents import Agent, active_coordinator_ids
 from hubdesk.domain.calendars import BusinessCalendar
@@ -243,12 +243,11 @@ def ola_of(data: OlaInput | None) -> Ola | None:
     """The OLA as given, validated as far as it can be without the store."""
     if data is None:
         return None
-    target = timedelta(minutes=data.target_minutes)
-    ola = Ola(target=target, calendar=_calendar(data.calendar), lead_id=data.lead_id,
-              coordinator_after=timedelta(minutes=data.coordinator_after_minutes))
+    ola = Ola.of_minutes(data.target_minutes, data.coordinator_after_minutes,
+                         calendar=_calendar(data.calendar), lead_id=data.lead_id)
     if data.ladder is None:
         return ola
-    return replace(ola, ladder=ladder_from_form(data.ladder, target))
+    return replace(ola, ladder=ladder_from_form(data.ladder, ola.target))
 
 
 def set_ola_on(uow: UnitOfWork, department_id: int, ola: Ola | None, at: datetime) -> None:
