@@ -262,6 +262,16 @@ def test_an_administrator_sets_a_departments_ladder_and_a_refused_step_is_named(
         refused = client.put(url, headers=admin, json=body)
         assert refused.status_code == 422, refused.text
         assert [e["field"] for e in refused.json()["errors"]] == [field]
+    # On a calendar open a minute a week, a year of business time would end after the year
+    # 9997: refused when set, not at every handoff that needs it.
+    thin = {"timezone": "UTC", "hours": {"mon": [["09:00", "09:01"]]}}
+    for body in ({"target_minutes": 366 * 24 * 60, "calendar": thin},
+                 {"target_minutes": 60, "calendar": thin,
+                  "ladder": [{"after_deadline_minutes": 366 * 24 * 60,
+                              "notify": ["coordinators"]}]}):
+        unreachable = client.put(url, headers=admin, json=body)
+        assert unreachable.status_code == 422, unreachable.text
+        assert [e["field"] for e in unreachable.json()["errors"]] == ["target_minutes"]
     assert client.get(url, headers=rep).json()["ladder"] == [own[1], own[0]]
     assert client.put(url, headers=rep, json={"target_minutes": 60}).status_code == 403
     assert client.delete(url, headers=admin).status_code == 204

@@ -312,3 +312,21 @@ def test_a_skipped_local_day_has_no_business_time():
     assert cal.elapsed(local(apia, 2011, 12, 29), local(apia, 2011, 12, 31)) == timedelta(hours=24)
     assert cal.add(local(apia, 2011, 12, 29, 23), timedelta(hours=2)) == local(
         apia, 2011, 12, 31, 1)
+
+
+def test_a_wait_is_refused_when_it_would_end_after_the_years_calendars_work_in():
+    from hubdesk.domain.calendars import check_reachable
+
+    minute_a_week = BusinessCalendar.from_dict({"timezone": "UTC",
+                                                "hours": {"mon": [["09:00", "09:01"]]}})
+    start = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    # A thousand minutes: a thousand Mondays, some twenty years on.
+    check_reachable(minute_a_week, start, timedelta(minutes=1000), "targets", "the target")
+    with pytest.raises(ValidationFailed) as refused:
+        check_reachable(minute_a_week, start, timedelta(days=366), "targets",
+                        "the policy's longest target")
+    assert refused.value.fields == {"targets": "unreachable on its calendar"}
+    assert str(refused.value).startswith("the policy's longest target (527040 business "
+                                         "minutes) would end after the year 9997")
+    # The same year is a little over four years of an office's weeks.
+    check_reachable(berlin_office(), start, timedelta(days=366), "targets", "the target")

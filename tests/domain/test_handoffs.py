@@ -11,7 +11,7 @@ from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.escalation import SlaCause, TierStep, current_tier, deescalate, escalate
 from hubdesk.domain.events import ActorKind
-from hubdesk.domain.handoff_ladders import Notify
+from hubdesk.domain.handoff_ladders import Notify, OlaStep
 from hubdesk.domain.handoff_report import percentile, turnaround_report
 from hubdesk.domain.handoffs import (
     HANDOFF_TRANSITIONS,
@@ -79,6 +79,17 @@ def test_an_ola_from_minutes_takes_up_to_a_year_and_names_the_field_it_refuses()
         with pytest.raises(ValidationFailed) as refused:
             Ola.of_minutes(target, after)
         assert list(refused.value.fields) == [field], (target, after)
+
+
+def test_an_olas_longest_wait_reaches_its_last_step():
+    ola = Ola.of_minutes(120, 60)  # the default ladder: coordinators an hour past the deadline
+    assert ola.longest_wait() == timedelta(hours=3)
+    early = Ola(target=timedelta(hours=2), ladder=(
+        OlaStep((Notify.ASSIGNEE,), at_percent=50),))
+    assert early.longest_wait() == timedelta(hours=2)  # the deadline itself
+    late = Ola(target=timedelta(hours=2), ladder=(
+        OlaStep((Notify.COORDINATORS,), at_percent=300),))
+    assert late.longest_wait() == timedelta(hours=6)
 
 
 @pytest.mark.parametrize("start", list(HandoffStatus))

@@ -91,3 +91,51 @@ def test_a_good_replacement_answers_how_many_tickets_were_matched_again(hub, run
                           json={"name": "Office", "timezone": "UTC", "always_open": True})
     assert replaced.status_code == 200, replaced.text
     assert replaced.headers["Hubdesk-Tickets-Rematched"] == "1"
+
+
+THIN = {"timezone": "UTC", "hours": {"mon": [["09:00", "09:01"]]}}  # a minute a week
+YEAR = 366 * 24 * 60  # the longest target a policy may have, in business minutes
+
+
+def test_a_target_its_calendar_cannot_reach_is_refused_before_any_ticket_needs_it(hub):
+    """On a calendar open a minute a week, a year of business time ends some ten thousand
+    years later: a policy or calendar that asks for it is refused naming the field, even
+    when no open ticket would show it, and intake goes on under what was kept."""
+    admin = factories.staff(hub, Role.ADMIN)
+    with TestClient(create_app(hub), raise_server_exceptions=False) as client:
+        def post(path, body):
+            return client.post(path, headers=admin.headers, json=body)
+
+        thin = post("/api/v1/sla/calendars", {"name": "Thin", **THIN}).json()
+        long_targets = {"normal": {"first_response": 60, "resolution": YEAR}}
+        for calendar in ({"calendar_id": thin["id"]}, {"calendar": THIN}):
+            refused = post("/api/v1/sla/policies", {"name": "Slow", "targets": long_targets,
+                                                    **calendar})
+            assert refused.status_code == 422, refused.text
+            assert [e["field"] for e in refused.json()["errors"]] == ["targets"]
+            assert "after the year 9997" in refused.json()["detail"]
+        short = post("/api/v1/sla/policies", {"name": "Slow", "calendar_id": thin["id"],
+                                              "targets": {"normal": {"resolution": 60}}})
+        assert short.status_code == 201, short.text
+        body = {k: v for k, v in short.json().items() if k != "id"}
+        longer = client.put(f"/api/v1/sla/policies/{short.json()['id']}", headers=admin.headers,
+                            json={**body, "targets": long_targets})
+        assert longer.status_code == 422
+        assert [e["field"] for e in longer.json()["errors"]] == ["targets"]
+
+        office = post("/api/v1/sla/calendars", {"name": "Office", **OFFICE}).json()
+        kept = post("/api/v1/sla/policies", {"name": "Yearly", "calendar_id": office["id"],
+                                             "position": -1, "targets": long_targets})
+        assert kept.status_code == 201, kept.text
+        thinned = client.put(f"/api/v1/sla/calendars/{office['id']}", headers=admin.headers,
+                             json={"name": "Office", **THIN})
+        assert thinned.status_code == 422
+        assert [e["field"] for e in thinned.json()["errors"]] == ["hours"]
+        assert "'Yearly'" in thinned.json()["detail"]
+        assert client.get(f"/api/v1/sla/calendars/{office['id']}",
+                          headers=admin.headers).json() == office
+
+        ticket = post("/api/v1/tickets", {"subject": "Parcel", "body": "Where is it?",
+                                          "requester": {"email": "c@example.com"}})
+        assert ticket.status_code == 201, ticket.text
+        assert {c["target"] for c in ticket.json()["sla"]} == {"first_response", "resolution"}

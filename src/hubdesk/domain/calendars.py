@@ -431,6 +431,22 @@ class BusinessCalendar:
         return after
 
 
+def check_reachable(calendar: BusinessCalendar, start: datetime, duration: timedelta,
+                    field: str, what: str) -> None:
+    """Refuse a setting whose longest wait (``what``: a phrase naming it) would not end on
+    ``calendar`` within the years calendars work in, counted from ``start``. A calendar open
+    a few minutes a week makes a year-long target end thousands of years later: accepted, it
+    would refuse every ticket or handoff that needs it, after counting through every year."""
+    try:
+        calendar.add(start, duration)
+    except ValidationFailed:
+        minutes = int(duration.total_seconds() // 60)
+        raise ValidationFailed(
+            f"{what} ({minutes} business minutes) would end after the year {LAST_YEAR} on "
+            "its calendar: give the calendar more opening hours or allow less time",
+            {field: "unreachable on its calendar"}) from None
+
+
 def _position(span: _Span, moment: int) -> int:
     """Business time from the start of the joined years up to ``moment``."""
     i = bisect_right(span.ends, moment)

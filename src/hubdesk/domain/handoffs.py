@@ -151,6 +151,11 @@ class Ola:
     def business_calendar(self) -> BusinessCalendar:
         return self.calendar or ROUND_THE_CLOCK
 
+    def longest_wait(self) -> timedelta:
+        """Business time from a handoff's opening to the last instant its OLA counts to: the
+        deadline, or a ladder step after it."""
+        return max([self.target, *(step.offset(self.target) for step in self.steps)])
+
     @property
     def steps(self) -> tuple[OlaStep, ...]:
         """The ladder a handoff under this OLA climbs, in order."""

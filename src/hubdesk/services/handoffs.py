@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from hubdesk.domain.agents import Agent, active_coordinator_ids
-from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.calendars import BusinessCalendar, check_reachable
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind, TicketEvent
@@ -252,7 +252,10 @@ def ola_of(data: OlaInput | None) -> Ola | None:
 
 def set_ola_on(uow: UnitOfWork, department_id: int, ola: Ola | None, at: datetime) -> None:
     """Store an existing department's OLA in ``uow``'s transaction; its lead must be an
-    active agent."""
+    active agent, and its longest wait must end on its calendar."""
+    if ola is not None:
+        check_reachable(ola.business_calendar, at, ola.longest_wait(), "target_minutes",
+                        "the OLA's deadline or a step of its ladder")
     if ola is not None and ola.lead_id is not None:
         lead = uow.agents.get(ola.lead_id)
         if lead is None or not lead.active:

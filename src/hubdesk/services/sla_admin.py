@@ -16,15 +16,15 @@ from datetime import datetime
 from typing import Any
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.calendars import BusinessCalendar, check_reachable
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.permissions import check_sla_admin
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
-from hubdesk.domain.sla.policies import check_ever_open
+from hubdesk.domain.sla.policies import ALWAYS_OPEN, check_ever_open
 from hubdesk.domain.sla.ticket_rules import RematchScope, policy_change_scope
 from hubdesk.services.ports import DuplicateKey, UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.sla import SlaSetup
+from hubdesk.services.sla import SlaSetup, calendar_from_form
 from hubdesk.services.sla_rematch import Rematch, rematch
 
 MAX_ICAL_CHARACTERS = 1_000_000
@@ -102,9 +102,12 @@ def update_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int,
     with _unique("calendar", named.name), uows() as uow:
         _calendar(uow, calendar_id)
         before = SlaSetup.load(uow)
+        users = [p for p in before.policies if p.calendar_id == calendar_id]
+        for policy in users:
+            check_reachable(named.calendar, at, policy.longest_target(), "hours",
+                            f"the longest target of the policy {policy.name!r}")
         uow.sla.save_calendar(changed, at)
-        policy_ids = frozenset(p.id for p in before.policies
-                               if p.calendar_id == calendar_id and p.id is not None)
+        policy_ids = frozenset(p.id for p in users if p.id is not None)
         done = rematch(uow, RematchScope(policy_ids), at, before,
                        f"SLA calendar {named.name!r} replaced")
         uow.commit()
@@ -144,6 +147,7 @@ def create_policy(uows: UnitOfWorkFactory, actor: Agent, form: Mapping[str, Any]
     policy = replace(SlaPolicy.from_dict(form), saved_by_id=actor.id)
     with _unique("policy", policy.name), uows() as uow:
         _check_calendar_exists(uow, policy)
+        _check_targets_reachable(uow, policy, at)
         before = SlaSetup.load(uow)
         policy = replace(policy, id=uow.sla.add_policy(policy, at))
         done = rematch(uow, policy_change_scope(None, policy), at, before,
@@ -163,6 +167,7 @@ def update_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
     with _unique("policy", policy.name), uows() as uow:
         old = _policy(uow, policy_id)
         _check_calendar_exists(uow, policy)
+        _check_targets_reachable(uow, policy, at)
         before = SlaSetup.load(uow)
         uow.sla.save_policy(policy, at)
         done = rematch(uow, policy_change_scope(old, policy), at, before,
@@ -190,6 +195,20 @@ def _check_calendar_exists(uow: UnitOfWork, policy: SlaPolicy) -> None:
     if policy.calendar_id is not None and uow.sla.get_calendar(policy.calendar_id) is None:
         raise ValidationFailed(f"there is no calendar {policy.calendar_id}",
                                {"calendar_id": "unknown"})
+
+
+def _check_targets_reachable(uow: UnitOfWork, policy: SlaPolicy, at: datetime) -> None:
+    """The policy's longest target ends on the calendar it runs on (stored, inline or none:
+    around the clock)."""
+    if policy.calendar_id is not None:
+        stored = uow.sla.get_calendar(policy.calendar_id)
+        calendar = stored.calendar if stored is not None else ALWAYS_OPEN
+    elif policy.calendar is not None:
+        calendar = calendar_from_form(dict(policy.calendar))
+    else:
+        calendar = ALWAYS_OPEN
+    check_reachable(calendar, at, policy.longest_target(), "targets",
+                    "the policy's longest target")
 
 
 def _calendar(uow: UnitOfWork, calendar_id: int) -> NamedCalendar:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -101,6 +102,12 @@ class SlaPolicy:
     # Who last saved the policy: an escalation its ladder makes is recorded as on their
     # authority. Kept beside the plain form, never taken from it.
     saved_by_id: int | None = None
+
+    def longest_target(self) -> timedelta:
+        """The most business time any of its targets allows (its ladders' steps come at or
+        before a target's end)."""
+        return timedelta(minutes=max((minutes for goals in self.targets.values()
+                                      for minutes in goals.values()), default=0))
 
     def ladder_for(self, target: SlaTarget) -> tuple[LadderStep, ...]:
         """The ladder a clock of ``target`` climbs: the target's own, else the default."""
