@@ -92,6 +92,8 @@ def test_urls_on_internal_literals_need_the_flag(url):
     "ftp://example.com/x", "file:///etc/passwd", "gopher://example.com", "example.com/hook",
     "https://user:pass@example.com/hook", "https://token@example.com/", "http:///nohost",
     "https://example.com:99999/", "https://example.com/" + "a" * 2000,
+    "HTTP://hooks0*", "https://exa mple.com/in", "https://bücher.example/in",
+    "https://example.com/in put", "http://[fe80::1%25eth0]/x", "https://example.com_/x",
 ])
 def test_bad_urls_are_refused_even_with_the_flag(url):
     with pytest.raises(ValidationFailed):
@@ -101,6 +103,28 @@ def test_bad_urls_are_refused_even_with_the_flag(url):
 def test_public_host_names_pass_until_resolved():
     assert check_webhook_url(" https://hooks.example.com/in ", False) == \
         "https://hooks.example.com/in"
+    for url in ("HTTPS://xn--bcher-kva.example:8443/in?x=1#y", "http://93.184.216.34/hook",
+                "https://[2606:4700::1111]:443/in"):
+        assert check_webhook_url(url, False) == url
+
+
+def test_the_described_url_pattern_is_the_one_checked():
+    """The API's description promises the same shape the domain checks: a URL one accepts
+    and the other refuses would be a broken promise to whoever generates requests from it."""
+    import re
+
+    from hubdesk.api.routes.webhooks import WEBHOOK_URL_PATTERN
+
+    described = re.compile(WEBHOOK_URL_PATTERN.replace("\\u0000", "\\x00"))
+    for url in ("https://hooks.example.com/in", " https://a.example/x ", "HTTP://hooks0*",
+                "https://exa mple.com/in", "https://[2001:db8::1]/in", "https://a.example:99/",
+                "ftp://a.example/"):
+        try:
+            check_webhook_url(url, allow_private=True)
+            accepted = True
+        except ValidationFailed:
+            accepted = False
+        assert accepted == (described.fullmatch(url) is not None), url
 
 
 def test_backoff_grows_exponentially_to_a_cap_then_ends():

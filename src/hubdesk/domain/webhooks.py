@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,12 @@ from hubdesk.domain.errors import ValidationFailed
 ALL_EVENTS = "*"
 DEFAULT_FAILURE_LIMIT = 10
 MAX_URL_LENGTH = 2000
+# http(s); a host name of letters, digits, dots and hyphens (an international name in its
+# xn-- form) or an IP address (IPv6 in brackets); an optional port; then a path, query or
+# fragment without spaces. What the API's description promises, checked here for every door.
+WEBHOOK_URL_SHAPE = (r"[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9.-]*[A-Za-z0-9]|\[[0-9A-Fa-f:.]+\])"
+                     r"(?::[0-9]{1,5})?(?:[/?#][^\s\x00]*)?")
+_WEBHOOK_URL = re.compile(WEBHOOK_URL_SHAPE)
 MAX_ERROR_LENGTH = 500
 SIGNATURE_HEADER = "Hubdesk-Signature"
 EVENT_HEADER = "Hubdesk-Event"
@@ -261,6 +268,10 @@ def check_webhook_url(url: str, allow_private: bool) -> str:
     if parts.username is not None or parts.password is not None:
         raise ValidationFailed("put no credentials in the URL; receivers check the "
                                "Hubdesk-Signature header instead", {"url": "credentials"})
+    if _WEBHOOK_URL.fullmatch(url) is None:
+        raise ValidationFailed("the URL's host is a name of letters, digits, dots and "
+                               "hyphens (an international name in its xn-- form) or an IP "
+                               "address, and the URL holds no spaces", {"url": "host"})
     host = parts.hostname
     if host == "localhost" or host.endswith(".localhost"):
         check_target_address(ipaddress.ip_address("127.0.0.1"), allow_private)

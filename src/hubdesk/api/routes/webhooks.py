@@ -11,7 +11,12 @@ from pydantic.json_schema import SkipJsonSchema
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import Strict, problem_responses
-from hubdesk.domain.webhooks import MAX_URL_LENGTH, WebhookDelivery, WebhookSubscription
+from hubdesk.domain.webhooks import (
+    MAX_URL_LENGTH,
+    WEBHOOK_URL_SHAPE,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from hubdesk.services import webhooks as service
 
 router = APIRouter(prefix="/api/v1", tags=["webhooks"],
@@ -21,9 +26,8 @@ EventKind = Annotated[str, Field(min_length=1, max_length=80,
                                  pattern=r"^(\*|[a-z_]+(\.[a-z_]+)*)$")]
 
 
-# http(s), a host name, an optional port, no credentials: what the URL rules read it by.
-WEBHOOK_URL_PATTERN = ("^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]*[A-Za-z0-9](:[0-9]{1,4})?"
-                       "([/?#][^\\s\\u0000]*)?$")
+# The domain's URL shape (surrounding spaces are trimmed), in the description's regex dialect.
+WEBHOOK_URL_PATTERN = "^\\s*" + WEBHOOK_URL_SHAPE.replace("\\x00", "\\u0000") + "\\s*$"
 WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH,
                                   json_schema_extra={"pattern": WEBHOOK_URL_PATTERN},
                                   examples=["https://hooks.example.com/hubdesk"])]
