@@ -113,12 +113,17 @@ def test_the_described_url_pattern_is_the_one_checked():
     and the other refuses would be a broken promise to whoever generates requests from it."""
     import re
 
-    from hubdesk.api.routes.webhooks import WEBHOOK_URL_PATTERN
+    from hubdesk.api.routes.webhooks import WebhookUrl
 
-    described = re.compile(WEBHOOK_URL_PATTERN.replace("\\u0000", "\\x00"))
+    [field] = [m for m in WebhookUrl.__metadata__ if hasattr(m, "json_schema_extra")]
+    described = re.compile(field.json_schema_extra["pattern"])
     for url in ("https://hooks.example.com/in", " https://a.example/x ", "HTTP://hooks0*",
                 "https://exa mple.com/in", "https://[2001:db8::1]/in", "https://a.example:99/",
-                "ftp://a.example/"):
+                "ftp://a.example/", "HtTps://[6ed7Bc999aaf]", "http://[::ffff:10.0.0.1]/x",
+                "http://[1:2:3:4:5:6:7:8:9]/", "http://[fe80::1%25eth0]/x",
+                "http://[::e]:66438/", "http://a.example:65535/", "http://a.example:01234/",
+                "\x0b https://a.example/x\u3000", "https://a.example/\x1cx",
+                "https://a.example/\ufeffx"):
         try:
             check_webhook_url(url, allow_private=True)
             accepted = True

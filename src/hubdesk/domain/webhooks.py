@@ -23,12 +23,38 @@ from hubdesk.domain.errors import ValidationFailed
 ALL_EVENTS = "*"
 DEFAULT_FAILURE_LIMIT = 10
 MAX_URL_LENGTH = 2000
+
+
+def _ipv6_address() -> str:
+    """RFC 3986's IPv6address: eight groups, or up to seven around one "::" (at most k
+    groups before it and 7 - k after), the last two of them possibly an IPv4 address."""
+    group = "[0-9A-Fa-f]{1,4}"
+    octet = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+    last_two = rf"(?:{group}:{group}|{octet}(?:\.{octet}){{3}})"
+    forms = [rf"(?:{group}:){{6}}{last_two}", rf"::(?:{group}:){{5}}{last_two}"]
+    for most_before in range(1, 8):
+        before = rf"(?:(?:{group}:){{0,{most_before - 1}}}{group})?"
+        after = {6: group, 7: ""}.get(most_before,
+                                      rf"(?:{group}:){{{5 - most_before}}}{last_two}")
+        forms.append(rf"{before}::{after}")
+    return "(?:" + "|".join(forms) + ")"
+
+
+# What str.strip() removes, spelt in escapes both Python's and ECMAScript's regular
+# expressions read alike (their \s differ), so that the API's description states the rule
+# the domain checks with the same pattern.
+_SPACES = ("\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029"
+           "\\u202f\\u205f\\u3000")
+_PORT = ("(?:[0-9]{1,4}|0[0-9]{4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]"
+         "|6553[0-5])")
 # http(s); a host name of letters, digits, dots and hyphens (an international name in its
-# xn-- form) or an IP address (IPv6 in brackets); an optional port; then a path, query or
-# fragment without spaces. What the API's description promises, checked here for every door.
-WEBHOOK_URL_SHAPE = (r"[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9.-]*[A-Za-z0-9]|\[[0-9A-Fa-f:.]+\])"
-                     r"(?::[0-9]{1,5})?(?:[/?#][^\s\x00]*)?")
-_WEBHOOK_URL = re.compile(WEBHOOK_URL_SHAPE)
+# xn-- form) or an IP address (IPv6 in brackets); an optional port from 0 to 65535; then a
+# path, query or fragment without spaces or control characters; spaces around are trimmed.
+WEBHOOK_URL_PATTERN = (
+    f"^[{_SPACES}]*[Hh][Tt][Tt][Pp][Ss]?://"
+    f"(?:[A-Za-z0-9.-]*[A-Za-z0-9]|\\[{_ipv6_address()}\\])"
+    f"(?::{_PORT})?(?:[/?#][^\\u0000-\\u0020\\u007f{_SPACES}]*)?[{_SPACES}]*$")
+_WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN)
 MAX_ERROR_LENGTH = 500
 SIGNATURE_HEADER = "Hubdesk-Signature"
 EVENT_HEADER = "Hubdesk-Event"
@@ -250,6 +276,7 @@ def check_target_address(address: IpAddress, allow_private: bool) -> None:
 def check_webhook_url(url: str, allow_private: bool) -> str:
     """The URL, if it may be a webhook target: http(s), a host, no credentials; a literal IP
     address (or localhost) must pass the address rule now, host names when resolved."""
+    described = _WEBHOOK_URL.fullmatch(url) is not None
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         raise ValidationFailed(f"the URL is longer than {MAX_URL_LENGTH} characters",
@@ -268,7 +295,7 @@ def check_webhook_url(url: str, allow_private: bool) -> str:
     if parts.username is not None or parts.password is not None:
         raise ValidationFailed("put no credentials in the URL; receivers check the "
                                "Hubdesk-Signature header instead", {"url": "credentials"})
-    if _WEBHOOK_URL.fullmatch(url) is None:
+    if not described:
         raise ValidationFailed("the URL's host is a name of letters, digits, dots and "
                                "hyphens (an international name in its xn-- form) or an IP "
                                "address, and the URL holds no spaces", {"url": "host"})

@@ -13,7 +13,7 @@ from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.schemas import Strict, problem_responses
 from hubdesk.domain.webhooks import (
     MAX_URL_LENGTH,
-    WEBHOOK_URL_SHAPE,
+    WEBHOOK_URL_PATTERN,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -26,8 +26,6 @@ EventKind = Annotated[str, Field(min_length=1, max_length=80,
                                  pattern=r"^(\*|[a-z_]+(\.[a-z_]+)*)$")]
 
 
-# The domain's URL shape (surrounding spaces are trimmed), in the description's regex dialect.
-WEBHOOK_URL_PATTERN = "^\\s*" + WEBHOOK_URL_SHAPE.replace("\\x00", "\\u0000") + "\\s*$"
 WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH,
                                   json_schema_extra={"pattern": WEBHOOK_URL_PATTERN},
                                   examples=["https://hooks.example.com/hubdesk"])]
