@@ -146,8 +146,7 @@ def create_policy(uows: UnitOfWorkFactory, actor: Agent, form: Mapping[str, Any]
     at = now or utcnow()
     policy = replace(SlaPolicy.from_dict(form), saved_by_id=actor.id)
     with _unique("policy", policy.name), uows() as uow:
-        _check_calendar_exists(uow, policy)
-        _check_targets_reachable(uow, policy, at)
+        _check_calendar(uow, policy, at)
         before = SlaSetup.load(uow)
         policy = replace(policy, id=uow.sla.add_policy(policy, at))
         done = rematch(uow, policy_change_scope(None, policy), at, before,
@@ -166,8 +165,7 @@ def update_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
     policy = replace(SlaPolicy.from_dict(form, policy_id=policy_id), saved_by_id=actor.id)
     with _unique("policy", policy.name), uows() as uow:
         old = _policy(uow, policy_id)
-        _check_calendar_exists(uow, policy)
-        _check_targets_reachable(uow, policy, at)
+        _check_calendar(uow, policy, at)
         before = SlaSetup.load(uow)
         uow.sla.save_policy(policy, at)
         done = rematch(uow, policy_change_scope(old, policy), at, before,
@@ -191,22 +189,18 @@ def delete_policy(uows: UnitOfWorkFactory, actor: Agent, policy_id: int, *,
     return done
 
 
-def _check_calendar_exists(uow: UnitOfWork, policy: SlaPolicy) -> None:
-    if policy.calendar_id is not None and uow.sla.get_calendar(policy.calendar_id) is None:
-        raise ValidationFailed(f"there is no calendar {policy.calendar_id}",
-                               {"calendar_id": "unknown"})
-
-
-def _check_targets_reachable(uow: UnitOfWork, policy: SlaPolicy, at: datetime) -> None:
-    """The policy's longest target ends on the calendar it runs on (stored, inline or none:
-    around the clock)."""
+def _check_calendar(uow: UnitOfWork, policy: SlaPolicy, at: datetime) -> None:
+    """The calendar the policy runs on (stored, inline or none: around the clock) exists,
+    and the policy's longest target ends on it."""
+    calendar = ALWAYS_OPEN
     if policy.calendar_id is not None:
         stored = uow.sla.get_calendar(policy.calendar_id)
-        calendar = stored.calendar if stored is not None else ALWAYS_OPEN
+        if stored is None:
+            raise ValidationFailed(f"there is no calendar {policy.calendar_id}",
+                                   {"calendar_id": "unknown"})
+        calendar = stored.calendar
     elif policy.calendar is not None:
         calendar = calendar_from_form(dict(policy.calendar))
-    else:
-        calendar = ALWAYS_OPEN
     check_reachable(calendar, at, policy.longest_target(), "targets",
                     "the policy's longest target")
 
