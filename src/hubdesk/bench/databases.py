@@ -148,8 +148,9 @@ class RawLoop:
 def raw_insert_loop(engine: Engine, *, seconds: float = 3.0, max_rows: int = 5000) -> RawLoop:
     """Single-row INSERT + COMMIT per iteration, one connection, through the app's driver.
 
-    This is the ceiling for anything that commits once per ticket on this machine: the
-    stack's throughput divided by it shows what the layers above the database cost.
+    What one commit per row costs on this machine, alone on one connection: the stack's
+    throughput divided by its rate shows what the layers above the database cost (under
+    concurrency, commits grouped by the database win some of it back).
     """
     sqlite = engine.dialect.name == "sqlite"
     raw = engine.raw_connection()  # same driver and connection settings as the app

@@ -25,6 +25,7 @@ from hubdesk.domain.handoff_ladders import (
     legacy_ladder,
 )
 from hubdesk.domain.messages import without_unencodable
+from hubdesk.domain.sla.policies import MAX_TARGET_MINUTES
 from hubdesk.domain.tickets import Ticket
 
 # As long as a note: a request often carries a pasted log or an order history.
@@ -33,9 +34,9 @@ MAX_NOTE_LENGTH = 20_000
 MAX_REASON_LENGTH = 1_000
 # Without a calendar an OLA runs around the clock.
 ROUND_THE_CLOCK = BusinessCalendar("UTC", always_open=True)
-# A year of business time, as for an SLA's targets: a department that needs longer is not
-# answering, and every handoff's deadline is counted through the calendar up to it.
-MAX_OLA_MINUTES = 366 * 24 * 60
+# A year of business time, the bound of an SLA's targets: a department that needs longer is
+# not answering, and every handoff's deadline is counted through the calendar up to it.
+MAX_OLA_MINUTES = MAX_TARGET_MINUTES
 
 
 class HandoffStatus(StrEnum):

@@ -276,7 +276,6 @@ def check_target_address(address: IpAddress, allow_private: bool) -> None:
 def check_webhook_url(url: str, allow_private: bool) -> str:
     """The URL, if it may be a webhook target: http(s), a host, no credentials; a literal IP
     address (or localhost) must pass the address rule now, host names when resolved."""
-    described = _WEBHOOK_URL.fullmatch(url) is not None
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         raise ValidationFailed(f"the URL is longer than {MAX_URL_LENGTH} characters",
@@ -295,7 +294,7 @@ def check_webhook_url(url: str, allow_private: bool) -> str:
     if parts.username is not None or parts.password is not None:
         raise ValidationFailed("put no credentials in the URL; receivers check the "
                                "Hubdesk-Signature header instead", {"url": "credentials"})
-    if not described:
+    if _WEBHOOK_URL.fullmatch(url) is None:
         raise ValidationFailed("the URL's host is a name of letters, digits, dots and "
                                "hyphens (an international name in its xn-- form) or an IP "
                                "address, and the URL holds no spaces", {"url": "host"})
