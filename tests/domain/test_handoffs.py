@@ -254,3 +254,25 @@ def test_percentiles_are_nearest_rank():
 
 def test_an_empty_report_has_no_bottleneck():
     assert turnaround_report([], FRIDAY_4PM_BERLIN).bottleneck is None
+
+
+def test_an_ola_its_calendar_never_reaches_opens_the_handoff_without_a_deadline():
+    """An OLA saved before OLAs were checked against their calendar: the handoff is opened
+    (the ticket's work goes on) with no deadline and no ladder, rather than refused."""
+    minute_a_week = BusinessCalendar.from_dict({"timezone": "UTC",
+                                                "hours": {"mon": [["09:00", "09:01"]]}})
+    ola = Ola(target=timedelta(days=366), calendar=minute_a_week, lead_id=7)
+    handoff = _handoff(ola)
+    assert handoff.status is HandoffStatus.OPEN
+    assert (handoff.due_at, handoff.next_escalation_at) == (None, None)
+    assert handoff.due_steps(FRIDAY_4PM_BERLIN + timedelta(days=36500)) == []
+    # Reached, with a step after the deadline the calendar does not reach: the deadline and
+    # the steps before it stand, the late one is never due.
+    near = Ola(target=timedelta(minutes=400_000), calendar=minute_a_week, ladder=(
+        OlaStep((Notify.ASSIGNEE,), at_percent=50),
+        OlaStep((Notify.COORDINATORS,), after_deadline=timedelta(minutes=400_000))))
+    reached = _handoff(near)
+    assert reached.due_at is not None and 9600 < reached.due_at.year < 9800
+    halfway = reached.next_escalation_at
+    assert halfway is not None and halfway < reached.due_at
+    assert [level for level, _ in reached.due_steps(datetime(9999, 1, 1, tzinfo=UTC))] == [1]

@@ -10,10 +10,12 @@ from hubdesk.domain.sla import (
     DEFAULT_LADDER,
     ClockStatus,
     Governing,
+    LadderStep,
     Risk,
     SlaClock,
     SlaPolicy,
     SlaTarget,
+    StepAction,
     TicketClocks,
 )
 from hubdesk.domain.tickets import Priority, Status, Ticket
@@ -193,3 +195,54 @@ def test_policies_match_in_order_on_their_conditions():
     assert match_policy([every, vip], TicketFacts(Priority.NORMAL, Channel.WEB,
                                                   customer_tier="vip")) is every
     assert SlaPolicy.from_dict(vip.to_dict(), policy_id=2) == vip
+
+
+MINUTE_A_WEEK = BusinessCalendar.from_dict({"timezone": "UTC",
+                                            "hours": {"mon": [["09:00", "09:01"]]}})
+
+
+def test_a_clock_whose_calendar_never_reaches_the_deadline_runs_without_one_and_says_so():
+    """A year of business time on a calendar open a minute a week ends thousands of years
+    after the calendar's last year: the clock still starts (the ticket is not refused), with
+    no deadline, and only the ladder steps the calendar does reach are planned."""
+    start = utc(2026, 12, 7, 9)  # a Monday, as the calendar opens
+    year = timedelta(days=366)
+    clock = SlaClock.start(SlaTarget.RESOLUTION, 1, year, start, MINUTE_A_WEEK,
+                           DEFAULT_LADDER)
+    assert clock.status is ClockStatus.RUNNING and clock.due_at is None
+    # The first warning (three quarters of the year, some 7,600 years on) still comes.
+    first = min(step.at_percent for step in DEFAULT_LADDER)
+    assert clock.next_due_at == MINUTE_A_WEEK.add(start, year * first // 100)
+    unreachable = [e for e in clock.new_entries if e.kind == "unreachable"]
+    assert [e.at for e in unreachable] == [start]
+    assert unreachable[0].data["goal_seconds"] == year.total_seconds()
+    later = start + timedelta(days=3650)
+    assert clock.advance(later, MINUTE_A_WEEK, DEFAULT_LADDER) == []
+    assert clock.breached_at is None and clock.risk(later, MINUTE_A_WEEK) is Risk.LOW
+    # The countdown names the rises the calendar reaches, and no breach.
+    rises = [c.risk for c in clock.risk_changes(later, MINUTE_A_WEEK)]
+    assert rises and Risk.BREACHED not in rises
+    clock.meet(later, MINUTE_A_WEEK)
+    assert clock.status is ClockStatus.MET and clock.breached_at is None
+
+    # A goal the calendar reaches, with a step past the calendar's years: the deadline
+    # stands and the unreachable step is left out of what is planned.
+    mondays = timedelta(minutes=400_000)  # as many Mondays: some 7,700 years on
+    late_step = LadderStep(at_percent=200, actions=(StepAction.NOTIFY_COORDINATORS,))
+    near = SlaClock.start(SlaTarget.RESOLUTION, 1, mondays, start, MINUTE_A_WEEK,
+                          (*DEFAULT_LADDER, late_step))
+    assert near.due_at is not None and 9600 < near.due_at.year < 9800
+    assert near.next_due_at is not None and near.next_due_at < near.due_at
+    assert "unreachable" not in [e.kind for e in near.new_entries]
+
+
+def test_a_calendar_says_none_for_what_it_never_reaches_and_refuses_it_in_add():
+    from hubdesk.domain.calendars import BeyondCalendar
+
+    start = utc(2026, 12, 7, 9)
+    assert MINUTE_A_WEEK.reach(start, timedelta(minutes=2)) == utc(2026, 12, 14, 9, 1)
+    assert MINUTE_A_WEEK.reach(start, timedelta(days=366)) is None
+    with pytest.raises(BeyondCalendar, match="after the year 9997"):
+        MINUTE_A_WEEK.add(start, timedelta(days=366))
+    closed = BusinessCalendar.from_dict({"timezone": "UTC", "hours": {}})
+    assert closed.reach(start, HOUR) is None

@@ -269,3 +269,45 @@ def test_a_dry_run_and_the_tickets_rule_history_explain_each_rule(hub, admin):
     assert [e.event.data["rule"] for e in explained.fired] == ["Remind after 3 days"]
     assert "already fired" in {v.rule.name: v for v in explained.verdicts}[
         "Remind after 3 days"].reason
+
+
+MINUTE_A_WEEK = {"timezone": "UTC", "hours": {"mon": [["09:00", "09:01"]]}}
+
+
+def _yearly_nudge(hours=24 * 366):
+    return {"name": "Yearly nudge",
+            "trigger": {"type": "time", "status": "pending", "hours": hours,
+                        "calendar": MINUTE_A_WEEK},
+            "actions": [{"type": "add_tags", "tags": ["nudged"]}]}
+
+
+def test_a_time_rule_whose_wait_its_calendar_never_ends_is_refused_naming_the_hours(hub, admin):
+    """A year of business time on a calendar open a minute a week would end thousands of
+    years on: refused when saved, updated or tried, as an SLA target is."""
+    for attempt in (lambda: hub.app.rules.create(admin, _yearly_nudge(), now=T0),
+                    lambda: hub.app.rules.try_unsaved(admin, _yearly_nudge(), now=T0)):
+        with pytest.raises(ValidationFailed, match="after the year 9997") as refused:
+            attempt()
+        assert refused.value.fields == {"trigger.hours": "unreachable on its calendar"}
+    kept = hub.app.rules.create(admin, _yearly_nudge(hours=10), now=T0)
+    with pytest.raises(ValidationFailed) as refused:
+        hub.app.rules.update(admin, kept.id, _yearly_nudge(), now=T0)
+    assert list(refused.value.fields) == ["trigger.hours"]
+    assert hub.app.rules.get(admin, kept.id).trigger.hours == 10
+
+
+def test_a_stored_time_rule_whose_wait_never_ends_never_fires_and_says_why(hub, admin):
+    """Such a rule saved by an older version (written here straight to the store): the sweep
+    passes over it, and the ticket's explanation says its wait never ends."""
+    from hubdesk.domain.rules import parse_rule
+
+    with hub.uows() as uow:
+        uow.rules.add(parse_rule(_yearly_nudge()), admin.id, T0)
+        uow.commit()
+    ticket = _pending_ticket(hub, admin)
+    later = T0 + timedelta(days=400)
+    assert hub.app.rules.run_automations(now=later).fired == 0
+    verdicts = hub.app.rules.dry_run(admin, ticket.id, now=later)
+    assert [(v.would_fire, v.reason) for v in verdicts] == [
+        (False, "its wait never ends on its calendar")]
+    assert hub.app.tickets.get(admin, ticket.id).ticket.tags == ()

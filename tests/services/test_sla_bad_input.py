@@ -8,7 +8,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from hubdesk.domain.agents import Role
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.clock import utcnow
+from hubdesk.domain.sla import NamedCalendar
 from hubdesk.server import create_app
+from hubdesk.services.sla_sweep import sweep_due
 from hubdesk.store import tables as t
 from tests import factories
 
@@ -139,3 +143,38 @@ def test_a_target_its_calendar_cannot_reach_is_refused_before_any_ticket_needs_i
                                           "requester": {"email": "c@example.com"}})
         assert ticket.status_code == 201, ticket.text
         assert {c["target"] for c in ticket.json()["sla"]} == {"first_response", "resolution"}
+
+
+def test_a_deadline_its_calendar_no_longer_reaches_never_refuses_the_ticket(hub):
+    """A calendar narrowed before targets were checked against it (written here straight to
+    the store, as an older version let it be saved) leaves a year-long target unreachable:
+    tickets are still opened, with that clock running and no deadline, the history saying
+    why, and the sweep goes on with the clocks it can time."""
+    admin = factories.staff(hub, Role.ADMIN)
+    with TestClient(create_app(hub), raise_server_exceptions=False) as client:
+        def post(path, body):
+            return client.post(path, headers=admin.headers, json=body)
+
+        office = post("/api/v1/sla/calendars", {"name": "Office", **OFFICE}).json()
+        policy = post("/api/v1/sla/policies", {
+            "name": "Yearly", "calendar_id": office["id"],
+            "targets": {"normal": {"first_response": 60, "resolution": YEAR}}})
+        assert policy.status_code == 201, policy.text
+        with hub.uows() as uow:
+            uow.sla.save_calendar(NamedCalendar(office["id"], "Office",
+                                                BusinessCalendar.from_dict(THIN)), utcnow())
+            uow.commit()
+
+        opened = post("/api/v1/tickets", {"subject": "Parcel", "body": "Where is it?",
+                                          "requester": {"email": "c@example.com"}})
+        assert opened.status_code == 201, opened.text
+        clocks = {c["target"]: c for c in opened.json()["sla"]}
+        assert clocks["first_response"]["due_at"] is not None
+        assert clocks["resolution"]["due_at"] is None
+        assert clocks["resolution"]["status"] == "running"
+        shown = client.get(f"/api/v1/tickets/{opened.json()['id']}/sla",
+                           headers=admin.headers)
+        assert shown.status_code == 200, shown.text
+        assert [(h["target"], h["kind"]) for h in shown.json()["history"]
+                if h["kind"] == "unreachable"] == [("resolution", "unreachable")]
+        sweep_due(hub.uows, utcnow())  # nothing due, nothing refused

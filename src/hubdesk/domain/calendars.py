@@ -47,6 +47,13 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
 # Years the arithmetic works in: the margins keep every intermediate value a valid datetime.
 FIRST_YEAR, LAST_YEAR = 2, 9997
+
+
+class BeyondCalendar(ValidationFailed):
+    """A deadline the calendar cannot reach within the years it works in: the wait ends after
+    the year 9997, or the calendar has no opening hours or never opens again."""
+
+
 _CLOCK = re.compile(r"(\d{2}):(\d{2})")
 _FORM_KEYS = frozenset({"timezone", "hours", "holidays", "always_open"})
 
@@ -208,6 +215,14 @@ class BusinessCalendar:
                     return _EPOCH + timedelta(0, reached // 1_000_000, reached % 1_000_000)
         return self._add(start, duration)
 
+    def reach(self, start: datetime, duration: timedelta) -> datetime | None:
+        """What `add` answers, or None when the calendar never gets there (`BeyondCalendar`):
+        for deadlines a setting saved before its calendar was checked may no longer reach."""
+        try:
+            return self.add(start, duration)
+        except BeyondCalendar:
+            return None
+
     def _add(self, start: datetime, duration: timedelta) -> datetime:
         moment, wanted = _to_us(start, "start"), _duration(duration)
         if self._simple:
@@ -223,8 +238,8 @@ class BusinessCalendar:
             wanted -= total
             year += 1
             if year > LAST_YEAR:
-                raise ValidationFailed("the deadline falls after the year 9997",
-                                       {"duration": "too long"})
+                raise BeyondCalendar("the deadline falls after the year 9997",
+                                     {"duration": "too long"})
         return _from_us(self._year(year).instant_at(wanted))
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
@@ -265,7 +280,7 @@ class BusinessCalendar:
         for later in range(year + 1, LAST_YEAR + 1):
             if self._total(later):
                 return _from_us(self._year(later).starts[0])
-        raise ValidationFailed("the calendar never opens again", {"hours": "never open"})
+        raise BeyondCalendar("the calendar never opens again", {"hours": "never open"})
 
     # --- the timeline -------------------------------------------------------------------
 
@@ -302,9 +317,9 @@ class BusinessCalendar:
 
     def _require_hours(self) -> None:
         if not any(self._nominal):
-            raise ValidationFailed("the calendar has no opening hours, so no deadline can be "
-                                   "reached: give it hours or make it always_open",
-                                   {"hours": "empty"})
+            raise BeyondCalendar("the calendar has no opening hours, so no deadline can be "
+                                 "reached: give it hours or make it always_open",
+                                 {"hours": "empty"})
 
     def _year_of(self, moment: int) -> int:
         year = _from_us(moment).astimezone(self.zone).year
@@ -439,7 +454,7 @@ def check_reachable(calendar: BusinessCalendar, start: datetime, duration: timed
     would refuse every ticket or handoff that needs it, after counting through every year."""
     try:
         calendar.add(start, duration)
-    except ValidationFailed:
+    except BeyondCalendar:
         minutes = int(duration.total_seconds() // 60)
         raise ValidationFailed(
             f"{what} ({minutes} business minutes) would end after the year {LAST_YEAR} on "

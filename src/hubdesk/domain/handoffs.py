@@ -233,7 +233,7 @@ class Handoff:
         if ticket.is_closed or ticket.merged_into_id is not None:
             raise IllegalTransition("a closed or merged ticket cannot be handed off")
         assert ticket.id is not None
-        due_at = ola.business_calendar.add(at, ola.target) if ola else None
+        due_at = ola.business_calendar.reach(at, ola.target) if ola else None
         handoff = cls(id=None, ticket_id=ticket.id, department_id=department_id,
                       requested_by_id=requested_by_id,
                       request=clean_text(request, "request", MAX_REQUEST_LENGTH, "request"),
@@ -301,18 +301,20 @@ class Handoff:
         if not self.awaits_department or self.due_at is None or self.ola is None:
             return []
         return [(level, step) for level, step in enumerate(self.ola.steps, start=1)
-                if level > self.escalation_level and self.step_at(step) <= now]
+                if level > self.escalation_level
+                and (at := self.step_at(step)) is not None and at <= now]
 
-    def step_at(self, step: OlaStep) -> datetime:
-        """When ``step`` comes, in the business time of the handoff's OLA."""
+    def step_at(self, step: OlaStep) -> datetime | None:
+        """When ``step`` comes, in the business time of the handoff's OLA (None: never, on
+        its calendar)."""
         assert self.due_at is not None and self.ola is not None
         if step.at_percent == DEADLINE_PERCENT:
             return self.due_at
         calendar = self.ola.business_calendar
         if step.at_percent is not None:
-            return calendar.add(self.opened_at, self.ola.target * step.at_percent / 100)
+            return calendar.reach(self.opened_at, self.ola.target * step.at_percent / 100)
         assert step.after_deadline is not None
-        return calendar.add(self.due_at, step.after_deadline)
+        return calendar.reach(self.due_at, step.after_deadline)
 
     def climb(self, levels: list[int], at: datetime) -> None:
         """Record that the steps of ``levels`` fired."""

@@ -209,6 +209,8 @@ def _verdict(rule: Rule, ticket: Ticket, explanation: Explanation, now: datetime
     if (rule.id or 0, since) in fired_entries:
         return RuleVerdict(rule, False, "it already fired for this stay in the status",
                        explanation, due)
+    if due is None:
+        return RuleVerdict(rule, False, "its wait never ends on its calendar", explanation)
     if now < due:
         return RuleVerdict(rule, False, f"not due until {due.isoformat()}; {conditions}",
                        explanation, due)

@@ -59,10 +59,12 @@ class TimeTrigger:
     def after(self) -> timedelta:
         return timedelta(hours=self.hours)
 
-    def due_at(self, entered_at: datetime) -> datetime:
+    def due_at(self, entered_at: datetime) -> datetime | None:
+        """When the wait ends; None if its calendar never gets there (see `check_reachable`,
+        which refuses such a trigger when it is saved)."""
         if self.calendar is None:
             return entered_at + self.after
-        return self.calendar.add(entered_at, self.after)
+        return self.calendar.reach(entered_at, self.after)
 
     def to_dict(self) -> dict[str, Any]:
         form: dict[str, Any] = {"type": "time", "status": self.status.value,

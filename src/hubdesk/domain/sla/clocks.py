@@ -7,7 +7,10 @@ goes on from there. So a change of priority, policy or calendar mid-flight keeps
 so far and applies the new goal (and calendar) to what remains.
 
 ``due_at`` is the breach instant while running; ``next_due_at`` the earliest instant anything
-must happen (the next ladder step not yet fired in this cycle, or the breach). Each ladder step
+must happen (the next ladder step not yet fired in this cycle, or the breach). An instant the
+calendar cannot reach (a target saved before targets were checked against their calendar, or a
+calendar closed for good since) is no instant: the clock runs without it, and says so in its
+history, rather than refusing the ticket it belongs to. Each ladder step
 fires at most once per cycle; a next-response clock starts a new cycle for each customer
 message that waits for an answer.
 """
@@ -59,7 +62,7 @@ class RiskChange:
 
 @dataclass(frozen=True)
 class ClockEntry:
-    kind: str  # started, paused, resumed, met, breached, recomputed, stopped, step
+    kind: str  # started, paused, resumed, met, breached, recomputed, stopped, step, unreachable
     at: datetime
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -181,7 +184,7 @@ class SlaClock:
         if self.status is not ClockStatus.RUNNING or self.since is None:
             return []
         reached = [step for step in ladder if step.at_percent not in self.fired
-                   and self._step_at(step, calendar) <= now]
+                   and (at := self._step_at(step, calendar)) is not None and at <= now]
         for step in reached:
             self._log("step", now, at_percent=step.at_percent,
                       actions=[a.value for a in step.actions])
@@ -217,11 +220,11 @@ class SlaClock:
         if self.status is not ClockStatus.RUNNING or self.since is None \
                 or self.breached_at is not None or not self.goal:
             return ()
-        changes = [RiskChange(self._instant_at(self._share(percent), calendar), risk,
-                              self.goal - self._share(percent))
-                   for percent, risk in RISK_FROM]
-        changes.append(RiskChange(self._instant_at(self.goal, calendar), Risk.BREACHED, ZERO))
-        return tuple(change for change in changes if change.at > now)
+        changes = [(self._instant_at(self._share(percent), calendar), risk,
+                    self.goal - self._share(percent)) for percent, risk in RISK_FROM]
+        changes.append((self._instant_at(self.goal, calendar), Risk.BREACHED, ZERO))
+        return tuple(RiskChange(at, risk, left) for at, risk, left in changes
+                     if at is not None and at > now)
 
     # --- inside --------------------------------------------------------------------------
 
@@ -234,13 +237,14 @@ class SlaClock:
     def _share(self, percent: int) -> timedelta:
         return self.goal * percent // 100
 
-    def _instant_at(self, used: timedelta, calendar: BusinessCalendar) -> datetime:
-        """When a running clock will have used ``used`` of business time."""
+    def _instant_at(self, used: timedelta, calendar: BusinessCalendar) -> datetime | None:
+        """When a running clock will have used ``used`` of business time; None if never
+        within the years the calendar works in."""
         assert self.since is not None
         remaining = used - self.elapsed
-        return self.since if remaining <= ZERO else calendar.add(self.since, remaining)
+        return self.since if remaining <= ZERO else calendar.reach(self.since, remaining)
 
-    def _step_at(self, step: LadderStep, calendar: BusinessCalendar) -> datetime:
+    def _step_at(self, step: LadderStep, calendar: BusinessCalendar) -> datetime | None:
         return self._instant_at(self._share(step.at_percent), calendar)
 
     def _plan(self, calendar: BusinessCalendar, ladder: tuple[LadderStep, ...]) -> None:
@@ -248,9 +252,12 @@ class SlaClock:
             self.due_at = self.next_due_at = None
             return
         self.due_at = self._instant_at(self.goal, calendar)
-        pending = [self._step_at(step, calendar) for step in ladder
-                   if step.at_percent not in self.fired]
-        if self.breached_at is None:
+        if self.due_at is None:
+            self._log("unreachable", self.since, goal_seconds=self.goal.total_seconds(),
+                      elapsed_seconds=self.elapsed.total_seconds())
+        pending = [at for step in ladder if step.at_percent not in self.fired
+                   if (at := self._step_at(step, calendar)) is not None]
+        if self.breached_at is None and self.due_at is not None:
             pending.append(self.due_at)
         self.next_due_at = min(pending) if pending else None
 

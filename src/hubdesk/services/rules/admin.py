@@ -1,7 +1,8 @@
 """Managing automation rules (administrators and managers), and explaining them on a ticket.
 
-A rule is validated whole before anything is written: its plain form, the teams, agents,
-departments and webhooks it names, and that together with the other rules it cannot loop. A
+A rule is validated whole before anything is written: its plain form, that a time trigger's
+wait ends on its calendar, the teams, agents, departments and webhooks it names, and that
+together with the other rules it cannot loop. A
 refused rule leaves the stored rules as they were.
 """
 
@@ -12,11 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from hubdesk.domain.agents import Agent
+from hubdesk.domain.calendars import check_reachable
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction, check_rules_admin, ticket_scope
-from hubdesk.domain.rules import Rule, RuleVerdict, check_no_loop, dry_run, parse_rule
+from hubdesk.domain.rules import Rule, RuleVerdict, TimeTrigger, check_no_loop, dry_run, parse_rule
 from hubdesk.domain.rules.actions import ApplyMacro, CallWebhook, HandOff, Notify, SetField
 from hubdesk.domain.rules.as_if import AsIf, parse_as_if
 from hubdesk.domain.rules.trial import RuleTrial, try_rule
@@ -29,7 +31,7 @@ from hubdesk.services.views import StoredEvent, TicketFilter
 
 def create_rule(uows: UnitOfWorkFactory, actor: Agent, form: Any, *, now: datetime) -> Rule:
     check_rules_admin(actor)
-    rule = parse_rule(form)
+    rule = _parsed(form, now)
     with uows() as uow:
         _check_against_store(uow, rule)
         rule = rule.with_id(uow.rules.add(rule, actor.id, now))
@@ -41,7 +43,7 @@ def update_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int, form: Any, 
                 now: datetime) -> Rule:
     """Replace the rule with ``form`` (the whole rule, as on creation)."""
     check_rules_admin(actor)
-    rule = parse_rule(form, rule_id)
+    rule = _parsed(form, now, rule_id)
     with uows() as uow:
         _existing(uow, rule_id, for_update=True)
         _check_against_store(uow, rule)
@@ -89,7 +91,7 @@ def try_unsaved_rule(uows: UnitOfWorkFactory, actor: Agent, form: Any, *, now: d
     stored rules) and judge it, as if enabled, on the ``limit`` tickets the caller may see
     that changed last. Writes nothing."""
     check_rules_admin(actor)
-    rule = replace(parse_rule(form), enabled=True)
+    rule = replace(_parsed(form, now), enabled=True)
     with uows(write=False) as uow:
         _check_against_store(uow, rule)
         rows = uow.tickets.page(ticket_scope(actor), TicketFilter(), limit, None).rows
@@ -121,6 +123,18 @@ def get_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int) -> Rule:
     check_rules_admin(actor)
     with uows(write=False) as uow:
         return _existing(uow, rule_id)
+
+
+def _parsed(form: Any, now: datetime, rule_id: int | None = None) -> Rule:
+    """The rule ``form`` describes, refused if its time trigger's wait never ends: counted
+    on a calendar open a few minutes a week, a year's wait would end thousands of years on,
+    and every sweep would count through those years for each ticket it looks at."""
+    rule = parse_rule(form, rule_id)
+    trigger = rule.trigger
+    if isinstance(trigger, TimeTrigger) and trigger.calendar is not None:
+        check_reachable(trigger.calendar, now, trigger.after, "trigger.hours",
+                        "the trigger's wait")
+    return rule
 
 
 def _existing(uow: UnitOfWork, rule_id: int, *, for_update: bool = False) -> Rule:

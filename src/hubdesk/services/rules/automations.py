@@ -77,7 +77,8 @@ def _fire_once(uows: UnitOfWorkFactory, rule: Rule, ticket_id: int, entered: dat
         with uows() as uow:
             ticket = uow.tickets.get(ticket_id, for_update=True)
             if ticket is None or not may_change(ticket) or ticket.status is not trigger.status \
-                    or entered_at(trigger, ticket) != entered or now < trigger.due_at(entered):
+                    or entered_at(trigger, ticket) != entered \
+                    or (due := trigger.due_at(entered)) is None or now < due:
                 return 0  # moved on since the candidates were read, or not due in business time
             explanation = evaluate(rule.conditions, TicketFacts(uow, ticket, [rule], now=now)())
             if not explanation.result:
