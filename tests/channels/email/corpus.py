@@ -189,3 +189,17 @@ def long_subject(length: int, message_id: str = "<long-subject@example.com>") ->
     words = " ".join(f"field{i}=value{i}" for i in range(length // 10 + 1))[:length]
     return (f"From: forms@example.com\r\nTo: support@desk.test\r\nSubject: {words}\r\n"
             f"Message-ID: {message_id}\r\n\r\nA form was sent.\r\n").encode("ascii")
+
+
+def control_characters() -> bytes:
+    """NUL and other control bytes where a broken or hostile client put them: in the
+    Message-ID, the subject, the sender's name, a text part's charset, and an attachment's
+    name and type (PostgreSQL stores no NUL in text)."""
+    return (b"From: \"Ann\x00 Lee\x07\" <ann@example.com>\r\nTo: support@desk.test\r\n"
+            b"Subject: Refund\x00 please\x1b\r\nMessage-ID: <nul\x00@example.com>\r\n"
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            b"--b\r\nContent-Type: text/plain; charset=\"utf-8\x00\"\r\n\r\n"
+            b"Where is my refund?\r\n"
+            b"--b\r\nContent-Type: application/pdf\x00\r\n"
+            b"Content-Disposition: attachment; filename=\"receipt\x00\x01.pdf\"\r\n\r\n"
+            b"%PDF-1.4 fake\r\n--b--\r\n")

@@ -48,3 +48,13 @@ def test_an_undecodable_encoded_word_is_shown_as_it_came() -> None:
     assert decode_raw_header("=?utf-8?b?Q?= and =?utf-8?q?ok?=") == "=?utf-8?b?Q?= and ok"
     assert decode_raw_header("=?utf-8?b?QQ?=") == "A"  # padding a sender left out
     assert decode_raw_header("plain text, nothing encoded") == "plain text, nothing encoded"
+
+
+def test_control_characters_never_reach_what_is_read_from_the_headers() -> None:
+    parsed = StdlibMailParser().parse(corpus.control_characters())
+    assert parsed.message_id == "<nul@example.com>"
+    assert parsed.subject == "Refund please"
+    assert (parsed.from_name, parsed.from_address) == ("Ann Lee", "ann@example.com")
+    assert parsed.text.strip() == "Where is my refund?"  # its charset read despite the NUL
+    [receipt] = parsed.attachments
+    assert (receipt.filename, receipt.content_type) == ("receipt.pdf", "application/pdf")

@@ -52,6 +52,17 @@ def test_a_new_message_opens_a_ticket_for_a_new_customer_with_files_and_copies(
     assert mail_hub.blobs.get(files["image.png"].sha256) == corpus.PNG
 
 
+def test_control_characters_in_the_headers_are_filed_not_quarantined(mail_hub: Hub) -> None:
+    """On PostgreSQL a NUL byte in any stored text fails the whole filing; such a message
+    is filed without its control characters instead of being held in quarantine."""
+    assert take(mail_hub.app, corpus.control_characters(), source="test") is Outcome.CREATED
+    ticket_id = _ticket_of(mail_hub, "<nul@example.com>")
+    detail = mail_hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
+    assert detail.ticket.subject == "Refund please"
+    assert detail.requester.name == "Ann Lee"
+    assert [a.filename for a in detail.messages[0].attachments] == ["receipt.pdf"]
+
+
 def test_the_same_message_twice_is_stored_once(mail_hub: Hub) -> None:
     raw = corpus.plain()
     assert take(mail_hub.app, raw, source="test") is Outcome.CREATED

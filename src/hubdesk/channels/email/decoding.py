@@ -28,7 +28,7 @@ def _codec(label: str | None) -> str | None:
     name = _SUPERSETS.get(name, name)
     try:
         return codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL byte inside the label
         return None
 
 

@@ -23,6 +23,7 @@ from itertools import islice
 from hubdesk.channels.email.decoding import decode_raw_header, decode_text, repair_header
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.domain.mail import MailAttachment, ParsedMail
+from hubdesk.domain.messages import without_unencodable
 from hubdesk.html import sanitise_html
 
 MAX_DEPTH = 40
@@ -44,8 +45,14 @@ class Limits:
     text_characters: int = 1_000_000
 
 
+# Control characters (NUL among them, which no database text column takes) are never part of
+# an honest header's text; a broken or hostile client's are dropped.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def header(message: Message, name: str) -> str:
-    """One header's decoded text; "" when it is missing or cannot be read at all."""
+    """One header's decoded text on one line, without control characters; "" when it is
+    missing or cannot be read at all."""
     try:
         value = message.get(name)
     except Exception:  # a header the registry cannot parse: read it raw
@@ -56,8 +63,16 @@ def header(message: Message, name: str) -> str:
         text = str(value)
     except Exception:
         text = _raw_header(message, name) or ""
-    return _recovered(message, repair_header(" ".join(text.split())),
-                      lambda: _raw_header(message, name))
+    return _one_line(_recovered(message, repair_header(text),
+                                lambda: _raw_header(message, name)))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_CONTROLS.sub("", without_unencodable(text)).split())
+
+
+def _content_type(part: Message) -> str:
+    return _one_line(part.get_content_type())[:255]
 
 
 def _recovered(message: Message, text: str, raw: Callable[[], str | None]) -> str:
@@ -132,7 +147,7 @@ class StdlibMailParser:
             text = text[:self.limits.text_characters]
             reader.notices.append("the text was cut at "
                                   f"{self.limits.text_characters} characters")
-        content_type = message.get_content_type()
+        content_type = _content_type(message)
         return ParsedMail(
             message_id=_message_ids(header(message, "message-id"))[:1][0]
             if _message_ids(header(message, "message-id")) else None,
@@ -189,7 +204,7 @@ class _PartReader:
             raise UnreadableMail(f"MIME parts are nested more than {MAX_DEPTH} levels deep")
         if self.parts > MAX_PARTS:
             raise UnreadableMail(f"the message has more than {MAX_PARTS} parts")
-        content_type = part.get_content_type()
+        content_type = _content_type(part)
         if content_type in _REPORTED:
             self._reported(part)
             if content_type != "message/rfc822":
@@ -211,8 +226,8 @@ class _PartReader:
 
     def _alternative(self, children: list[Message], depth: int) -> None:
         """One body from alternatives: the plain text for the text, the HTML for display."""
-        plain = [c for c in children if c.get_content_type() == "text/plain"]
-        rich = [c for c in children if c.get_content_type() == "text/html"]
+        plain = [c for c in children if _content_type(c) == "text/plain"]
+        rich = [c for c in children if _content_type(c) == "text/html"]
         others = [c for c in children if c not in plain and c not in rich]
         if plain:
             self._leaf(plain[-1], "text/plain")
@@ -251,7 +266,9 @@ class _PartReader:
             name = part.get_filename()
         except Exception:
             return None
-        return repair_header(name).replace("/", "_").replace("\\", "_")[:255] if name else None
+        if not name:
+            return None
+        return _one_line(repair_header(name)).replace("/", "_").replace("\\", "_")[:255] or None
 
     def _reported(self, part: Message) -> None:
         """The Message-ID of the message a report (a bounce) is about."""
