@@ -100,3 +100,48 @@ def test_a_file_cut_off_inside_an_event_is_refused_not_read_short():
     with pytest.raises(ValidationFailed, match="ends inside an event") as raised:
         parse_ical("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261224\r\n", "UTC")
     assert "ics" in raised.value.fields
+
+
+@pytest.mark.parametrize(("event", "message"), [
+    # Sizes a file can ask for in a few bytes: refused at once, never spelled out.
+    ("DTSTART;VALUE=DATE:20261225\nRRULE:FREQ=YEARLY;COUNT=1000000000", None),
+    ("DTSTART;VALUE=DATE:00010101\nDTEND;VALUE=DATE:99991231", "make 3652058"),
+    ("DTSTART;VALUE=DATE:20261225\nDURATION:P99999999999W", "after the year 9999"),
+    ("DTSTART:20261225T100000Z\nDURATION:PT99999999999999H", "after the year 9999"),
+    ("DTSTART;VALUE=DATE:99991231", "no following day"),
+    ("DTSTART;VALUE=DATE:20261225\nRRULE:FREQ=YEARLY;COUNT=0", "at least 1"),
+    ("DTSTART;VALUE=DATE:20261225\nRRULE:FREQ=YEARLY;COUNT=-5", "at least 1"),
+    ("DTSTART;VALUE=DATE:20261225\nRRULE:FREQ=YEARLY;INTERVAL=" + "9" * 30 + ";COUNT=5",
+     None),
+])
+def test_a_file_asking_for_endless_or_impossible_occurrences_is_answered_at_once(event,
+                                                                                message):
+    """Before, the first spelled out a billion years (it hung), the second took seconds and
+    millions of holidays, and the durations and the interval overflowed (an error 500)."""
+    if message is None:  # read, within what a calendar holds
+        holidays, _ = parse_ical(ics(event), "UTC")
+        assert 1 <= len(holidays) <= 1_000
+        assert holidays[0] == Holiday(12, 25, 2026)
+        return
+    with pytest.raises(ValidationFailed, match=message) as raised:
+        parse_ical(ics(event), "UTC")
+    assert "ics" in raised.value.fields
+
+
+def test_a_calendar_holds_at_most_a_thousand_holidays_and_closures_however_they_come():
+    from hubdesk.domain.holidays import MAX_CLOSINGS
+
+    first = datetime(2026, 1, 1)
+    days = [(first + timedelta(days=n)).date().isoformat() for n in range(MAX_CLOSINGS)]
+    form = {"timezone": "UTC", "always_open": True, "holidays": days}
+    full = BusinessCalendar.from_dict(form)
+    with pytest.raises(ValidationFailed, match="at most 1000") as raised:
+        BusinessCalendar.from_dict({**form, "holidays": [*days, "2031-01-02"]})
+    assert raised.value.fields == {"holidays": "too many"}
+    with pytest.raises(ValidationFailed, match="the calendar's own with the file's") as raised:
+        full.with_holidays_from_ical(ics("DTSTART;VALUE=DATE:20261225"))
+    assert raised.value.fields == {"ics": "too many"}
+    # A year-long event repeating for three years is 1095 days off: refused, named.
+    with pytest.raises(ValidationFailed, match="make 1095"):
+        parse_ical(ics("DTSTART;VALUE=DATE:20260101\nDTEND;VALUE=DATE:20270101\n"
+                       "RRULE:FREQ=YEARLY;COUNT=3"), "UTC")

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, Field, StrictBool
 
 from hubdesk.api.schemas import Strict
+from hubdesk.domain.holidays import MAX_CLOSINGS
 
 Opening = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
                                examples=["09:00"])]
@@ -58,7 +59,8 @@ class CalendarFormIn(Strict):
     timezone: Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Berlin"])]
     hours: HoursIn | None = None
     always_open: StrictBool = False
-    holidays: Annotated[list[Holiday], Field(max_length=1000)] = Field(default_factory=list)
+    holidays: Annotated[list[Holiday], Field(max_length=MAX_CLOSINGS)] = Field(
+        default_factory=list)
 
     def form(self) -> dict[str, Any]:
         form: dict[str, Any] = {"timezone": self.timezone, "holidays": [

@@ -33,6 +33,7 @@ from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.holidays import (
     Closure,
     Holiday,
+    check_closings,
     check_closure,
     holidays_from_form,
     parse_ical,
@@ -176,6 +177,8 @@ class BusinessCalendar:
     def with_holidays_from_ical(self, text: str) -> BusinessCalendar:
         """This calendar plus the holidays of an iCalendar file's text (floating times local)."""
         holidays, closures = parse_ical(text, self.timezone)
+        check_closings(len(self.holidays) + len(self.closures) + len(holidays) + len(closures),
+                       "the calendar's own with the file's", "ics")
         hours = None if self.always_open else self.hours
         return BusinessCalendar(self.timezone, hours, always_open=self.always_open,
                                 holidays=(*self.holidays, *holidays),

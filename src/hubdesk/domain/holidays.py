@@ -19,6 +19,11 @@ from hubdesk.domain.errors import ValidationFailed
 
 # A repeating event with an end is spelled out, up to this many occurrences.
 MAX_OCCURRENCES = 1_000
+# Holidays and closures one calendar may hold, however they came (a form, an iCalendar file):
+# a file whose events spell out more (a day-long event over centuries, a thousand of them
+# repeating) is refused before it is spelled out.
+MAX_CLOSINGS = 1_000
+_LAST_DATE_YEAR = 9999
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ def holidays_from_form(entries: object) -> tuple[list[Holiday], list[Closure]]:
     closures: list[Closure] = []
     if not isinstance(entries, list | tuple):
         raise ValidationFailed("holidays must be a list", {"holidays": "not a list"})
+    check_closings(len(entries))
     for entry in entries:
         if isinstance(entry, dict) and "start" in entry:
             closures.append(_closure_from_form(entry))
@@ -105,6 +111,13 @@ def _closure_from_form(entry: dict[str, Any]) -> Closure:
         moments.append(moment)
     name = entry.get("name", "")
     return Closure(moments[0], moments[1], name if isinstance(name, str) else str(name))
+
+
+def check_closings(count: int, what: str = "these", field: str = "holidays") -> None:
+    """Refuse ``count`` holidays and closures (``what``: whose they are) past the limit."""
+    if count > MAX_CLOSINGS:
+        raise ValidationFailed(f"a calendar holds at most {MAX_CLOSINGS} holidays and closures; "
+                               f"{what} make {count}", {field: "too many"})
 
 
 def check_closure(closure: Closure) -> None:
@@ -155,7 +168,8 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     for event in _events(text):
         if event.get("STATUS", _Property("", {}, "", 0)).value.upper() == "CANCELLED":
             continue
-        found_holidays, found_closures = _event_closing(event, timezone)
+        found_holidays, found_closures = _event_closing(
+            event, timezone, MAX_CLOSINGS - len(holidays) - len(closures))
         holidays += found_holidays
         closures += found_closures
     return holidays, closures
@@ -207,8 +221,9 @@ def _bad(line: int, why: str) -> ValidationFailed:
     return ValidationFailed(f"iCalendar line {line}: {why}", {"ics": f"line {line}"})
 
 
-def _event_closing(event: dict[str, _Property],
-                   timezone: str) -> tuple[list[Holiday], list[Closure]]:
+def _event_closing(event: dict[str, _Property], timezone: str,
+                   room: int) -> tuple[list[Holiday], list[Closure]]:
+    """The event's holidays or closures, refused if they would be more than ``room``."""
     start_prop = event.get("DTSTART")
     if start_prop is None:
         raise ValidationFailed("iCalendar: an event has no DTSTART", {"ics": "no DTSTART"})
@@ -218,17 +233,22 @@ def _event_closing(event: dict[str, _Property],
     if end <= start:
         raise _bad(start_prop.line, "the event ends before it starts")
     yearly, years = _repeats(event.get("RRULE"), start)
+    days = 1 if isinstance(start, datetime) else (end - start).days
+    check_closings(MAX_CLOSINGS - room + days * max(len(years), 1),
+                   f"the file's events up to line {start_prop.line}, each day and repeat "
+                   "counted,", "ics")
     if isinstance(start, datetime):
         assert isinstance(end, datetime)
         if yearly:
             raise _bad(start_prop.line, "a timed event repeating forever cannot be a holiday: "
                        "make it all-day or give the rule a COUNT or UNTIL")
         return [], [Closure(_shifted(start, n), _shifted(end, n), name) for n in years
-                    if _exists(start.year + n, start.month, start.day)]
-    days = [start + timedelta(days=n) for n in range((end - start).days)]
+                    if _exists(start.year + n, start.month, start.day)
+                    and _exists(end.year + n, end.month, end.day)]
+    days_off = [start + timedelta(days=n) for n in range(days)]
     if yearly:
-        return [Holiday(d.month, d.day, None, name) for d in days], []
-    return [Holiday(d.month, d.day, d.year + n, name) for n in years for d in days
+        return [Holiday(d.month, d.day, None, name) for d in days_off], []
+    return [Holiday(d.month, d.day, d.year + n, name) for n in years for d in days_off
             if _exists(d.year + n, d.month, d.day)], []
 
 
@@ -263,10 +283,20 @@ def _event_end(event: dict[str, _Property], start: date | datetime,
         if match is None:
             raise _bad(event["DURATION"].line, "DURATION is such as P1D or PT4H")
         weeks, days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-        length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
-        return start + (length if isinstance(start, datetime) else timedelta(days=length.days))
-    # RFC 5545: an all-day event without an end lasts the day; a timed one, no time at all
-    return start + timedelta(days=1) if not isinstance(start, datetime) else start
+        try:
+            length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes,
+                               seconds=seconds)
+            return start + (length if isinstance(start, datetime)
+                            else timedelta(days=length.days))
+        except OverflowError:
+            raise _bad(event["DURATION"].line, "the event would end after the year "
+                       f"{_LAST_DATE_YEAR}") from None
+    if isinstance(start, datetime):
+        return start  # RFC 5545: a timed event without an end takes no time at all
+    if start.year == _LAST_DATE_YEAR and (start.month, start.day) == (12, 31):
+        raise _bad(event["DTSTART"].line, f"an all-day event on the last day of "
+                   f"{_LAST_DATE_YEAR} has no following day to end on")
+    return start + timedelta(days=1)  # an all-day event without an end lasts the day
 
 
 def _repeats(rule: _Property | None, start: date | datetime) -> tuple[bool, list[int]]:
@@ -282,23 +312,27 @@ def _repeats(rule: _Property | None, start: date | datetime) -> tuple[bool, list
             "BYMONTHDAY", str(start.day)) != str(start.day):
         raise _bad(rule.line, "a yearly rule must repeat on the event's own date")
     try:
-        interval, count = int(parts.get("INTERVAL", "1")), int(parts.get("COUNT", "0"))
-        until = _moment(_Property("UNTIL", {}, parts["UNTIL"], rule.line), "UTC") \
-            if "UNTIL" in parts else None
+        interval = int(parts.get("INTERVAL", "1"))
+        count = int(parts["COUNT"]) if "COUNT" in parts else None
     except ValueError:
         raise _bad(rule.line, "INTERVAL and COUNT are whole numbers") from None
-    if interval < 1:
-        raise _bad(rule.line, "INTERVAL is at least 1")
-    if not count and until is None:
+    until = _moment(_Property("UNTIL", {}, parts["UNTIL"], rule.line), "UTC") \
+        if "UNTIL" in parts else None
+    if interval < 1 or (count is not None and count < 1):
+        raise _bad(rule.line, "INTERVAL and COUNT are at least 1")
+    if count is None and until is None:
         if interval != 1:
             raise _bad(rule.line, "a rule repeating every few years for ever needs COUNT or UNTIL")
         return True, []
-    last_year = until.year if until is not None else start.year + interval * count
-    years = [n for n in range(0, last_year - start.year + 1, interval)]
-    years = years[:count] if count else years
+    # A range, never a list, until cut to size: COUNT may be any number. No date has a
+    # year after 9999, so the years stop there whatever the rule says.
+    last_year = until.year if until is not None else _LAST_DATE_YEAR
+    years = range(0, last_year - start.year + 1, min(interval, _LAST_DATE_YEAR))
+    if count is not None:
+        years = years[:count]
     if until is not None:
-        years = [n for n in years if _on_or_before(start, n, until)]
-    return False, years[:MAX_OCCURRENCES]
+        return False, [n for n in years if _on_or_before(start, n, until)][:MAX_OCCURRENCES]
+    return False, list(years[:MAX_OCCURRENCES])
 
 
 def _on_or_before(start: date | datetime, years_later: int, until: date | datetime) -> bool:
