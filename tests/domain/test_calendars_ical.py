@@ -56,6 +56,42 @@ def test_timed_events_become_closures_in_their_own_zone_or_the_calendars():
     assert isinstance(closures[1], Closure)
 
 
+def test_occurrences_listed_one_by_one_are_added_and_those_left_out_removed():
+    """Holiday files give Easter's dates with RDATE (no rule computes it), and leave a year
+    out of a rule with EXDATE: before, both were read past without a word."""
+    text = ics("DTSTART;VALUE=DATE:20260405\nSUMMARY:Easter Sunday\n"
+               "RDATE;VALUE=DATE:20270328,20280416\nRDATE;VALUE=DATE:20290401",
+               "DTSTART;VALUE=DATE:20261224\nDTEND;VALUE=DATE:20261226\n"
+               "RRULE:FREQ=YEARLY;COUNT=3\nEXDATE;VALUE=DATE:20271224\nSUMMARY:Christmas")
+    holidays, _ = parse_ical(text, "UTC")
+    assert [(h.year, h.month, h.day) for h in holidays if h.name == "Easter Sunday"] == [
+        (2026, 4, 5), (2027, 3, 28), (2028, 4, 16), (2029, 4, 1)]
+    assert [(h.year, h.month, h.day) for h in holidays if h.name == "Christmas"] == [
+        (2026, 12, 24), (2026, 12, 25), (2028, 12, 24), (2028, 12, 25)]
+    # A timed event: a listed occurrence lasts as long as the first, in its own zone.
+    half_days = ics("DTSTART;TZID=Europe/Berlin:20261224T120000\n"
+                    "DTEND;TZID=Europe/Berlin:20261224T170000\n"
+                    "RDATE;TZID=Europe/Berlin:20261231T120000")
+    _, closures = parse_ical(half_days, "UTC")
+    assert [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures] == [
+        (datetime(2026, 12, 24, 11, tzinfo=UTC), datetime(2026, 12, 24, 16, tzinfo=UTC)),
+        (datetime(2026, 12, 31, 11, tzinfo=UTC), datetime(2026, 12, 31, 16, tzinfo=UTC))]
+
+
+@pytest.mark.parametrize(("event", "message"), [
+    ("DTSTART;VALUE=DATE:20260101\nRRULE:FREQ=YEARLY\nEXDATE;VALUE=DATE:20270101",
+     "cannot leave out single years"),
+    ("DTSTART;VALUE=DATE:20260101\nRDATE;VALUE=PERIOD:20270101T000000Z/PT1H",
+     "periods are not understood"),
+    ("DTSTART;VALUE=DATE:20260101\nRDATE:20270101T090000Z", "both be dates or both times"),
+    ("DTSTART;VALUE=DATE:20260101\nRDATE;VALUE=DATE:20271301", "not a date"),
+])
+def test_occurrence_lists_that_cannot_be_kept_say_why(event, message):
+    with pytest.raises(ValidationFailed, match=message) as raised:
+        parse_ical(ics(event), "UTC")
+    assert "ics" in raised.value.fields
+
+
 def test_folded_lines_escapes_alarms_and_cancelled_events():
     text = ics("DTSTART;VALUE=DATE:20261003\nSUMMARY:Day of German\r\n  Unity\\, national\n"
                "BEGIN:VALARM\nTRIGGER:-PT15M\nDTSTART:20990101T000000Z\nEND:VALARM",

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubdesk.domain.errors import ValidationFailed
@@ -158,7 +158,9 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
 
     Floating times (no zone, no ``Z``) are read in ``timezone``, the calendar's own. Events
     may repeat yearly (``RRULE:FREQ=YEARLY``, with ``INTERVAL``, ``COUNT`` or ``UNTIL``);
-    any other rule is refused rather than guessed at. Cancelled events are left out.
+    any other rule is refused rather than guessed at. Occurrences listed one by one
+    (``RDATE``, as holiday files give Easter's) are added, those left out (``EXDATE``)
+    removed. Cancelled events are left out.
     """
     if "BEGIN:VCALENDAR" not in text.upper():
         raise ValidationFailed("the file is not an iCalendar file (no BEGIN:VCALENDAR)",
@@ -166,7 +168,7 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     holidays: list[Holiday] = []
     closures: list[Closure] = []
     for event in _events(text):
-        if event.get("STATUS", _Property("", {}, "", 0)).value.upper() == "CANCELLED":
+        if event.one("STATUS", _Property("", {}, "", 0)).value.upper() == "CANCELLED":
             continue
         found_holidays, found_closures = _event_closing(
             event, timezone, MAX_CLOSINGS - len(holidays) - len(closures))
@@ -175,10 +177,36 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     return holidays, closures
 
 
-def _events(text: str) -> Iterator[dict[str, _Property]]:
-    """Each VEVENT's own properties (not those of an alarm nested inside it)."""
+@dataclass
+class _Event:
+    """A VEVENT's own properties (not those of an alarm nested inside it): the first of each
+    name, and every one of those an event may repeat."""
+
+    first: dict[str, _Property]
+    repeated: dict[str, list[_Property]]
+
+    def one(self, name: str, default: _Property) -> _Property:
+        return self.first.get(name, default)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.first
+
+    def __getitem__(self, name: str) -> _Property:
+        return self.first[name]
+
+    def get(self, name: str) -> _Property | None:
+        return self.first.get(name)
+
+    def all(self, name: str) -> list[_Property]:
+        return self.repeated.get(name, [])
+
+
+_REPEATABLE = frozenset({"RDATE", "EXDATE"})
+
+
+def _events(text: str) -> Iterator[_Event]:
     depth = 0
-    event: dict[str, _Property] | None = None
+    event: _Event | None = None
     for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
         if not line.strip():
             continue
@@ -186,14 +214,16 @@ def _events(text: str) -> Iterator[dict[str, _Property]]:
         if prop.name == "BEGIN":
             depth += 1
             if prop.value.upper() == "VEVENT":
-                event, depth = {}, 1
+                event, depth = _Event({}, {}), 1
         elif prop.name == "END":
             depth -= 1
             if prop.value.upper() == "VEVENT" and event is not None:
                 yield event
                 event = None
         elif event is not None and depth == 1:
-            event.setdefault(prop.name, prop)
+            event.first.setdefault(prop.name, prop)
+            if prop.name in _REPEATABLE:
+                event.repeated.setdefault(prop.name, []).append(prop)
     if event is not None:  # a cut-off file: its last event would be silently lost
         raise ValidationFailed("iCalendar: the file ends inside an event (no END:VEVENT)",
                                {"ics": "unterminated event"})
@@ -221,7 +251,7 @@ def _bad(line: int, why: str) -> ValidationFailed:
     return ValidationFailed(f"iCalendar line {line}: {why}", {"ics": f"line {line}"})
 
 
-def _event_closing(event: dict[str, _Property], timezone: str,
+def _event_closing(event: _Event, timezone: str,
                    room: int) -> tuple[list[Holiday], list[Closure]]:
     """The event's holidays or closures, refused if they would be more than ``room``."""
     start_prop = event.get("DTSTART")
@@ -233,23 +263,63 @@ def _event_closing(event: dict[str, _Property], timezone: str,
     if end <= start:
         raise _bad(start_prop.line, "the event ends before it starts")
     yearly, years = _repeats(event.get("RRULE"), start)
+    listed = _listed(event.all("RDATE"), start, timezone)
+    skipped = _listed(event.all("EXDATE"), start, timezone)
+    if yearly and skipped:
+        raise _bad(event.all("EXDATE")[0].line, "an event repeating for ever cannot leave out "
+                   "single years (EXDATE): give its rule a COUNT or UNTIL")
     days = 1 if isinstance(start, datetime) else (end - start).days
-    check_closings(MAX_CLOSINGS - room + days * max(len(years), 1),
+    check_closings(MAX_CLOSINGS - room + days * (max(len(years), 1) + len(listed)),
                    f"the file's events up to line {start_prop.line}, each day and repeat "
                    "counted,", "ics")
+    # Each occurrence by its start: the rule's years (a day that does not exist in a year,
+    # 29 February, is left out of it), then the dates listed one by one.
+    ruled: dict[date | datetime, int | None] = {
+        _shifted(start, n): n for n in years if _exists(start.year + n, start.month, start.day)}
+    occurrences = ruled | {begins: None for begins in listed if begins not in ruled}
+    for begins in skipped:
+        occurrences.pop(begins, None)
     if isinstance(start, datetime):
         assert isinstance(end, datetime)
         if yearly:
             raise _bad(start_prop.line, "a timed event repeating forever cannot be a holiday: "
                        "make it all-day or give the rule a COUNT or UNTIL")
-        return [], [Closure(_shifted(start, n), _shifted(end, n), name) for n in years
-                    if _exists(start.year + n, start.month, start.day)
-                    and _exists(end.year + n, end.month, end.day)]
+        length = end - start
+        return [], [Closure(begins, _end_of(begins, n, end, length), name)
+                    for begins, n in occurrences.items() if isinstance(begins, datetime)
+                    and (n is None or _exists(end.year + n, end.month, end.day))]
     days_off = [start + timedelta(days=n) for n in range(days)]
-    if yearly:
-        return [Holiday(d.month, d.day, None, name) for d in days_off], []
-    return [Holiday(d.month, d.day, d.year + n, name) for n in years for d in days_off
-            if _exists(d.year + n, d.month, d.day)], []
+    found = [Holiday(d.month, d.day, None, name) for d in days_off] if yearly else [
+        Holiday(d.month, d.day, d.year + n, name) for n in occurrences.values() if n is not None
+        for d in days_off if _exists(d.year + n, d.month, d.day)]
+    found += [Holiday(d.month, d.day, d.year, name) for begins, n in occurrences.items()
+              if n is None for d in (begins + timedelta(days=k) for k in range(days))]
+    return found, []
+
+
+def _end_of(begins: datetime, years: int | None, end: datetime,
+            length: timedelta) -> datetime:
+    """The end of a timed occurrence: the rule's keep the first's end, shifted by whole years
+    (its wall-clock time in its zone); a listed one lasts as long as the first."""
+    return _shifted(end, years) if years is not None else begins + length
+
+
+def _listed(props: list[_Property], start: date | datetime,
+            timezone: str) -> list[date | datetime]:
+    """The occurrences RDATE or EXDATE lines name, each of the same kind as the event's start
+    (a date, or a date and time)."""
+    found: list[date | datetime] = []
+    for prop in props:
+        if prop.params.get("VALUE", "").upper() == "PERIOD" or "/" in prop.value:
+            raise _bad(prop.line, f"{prop.name} periods are not understood: give each "
+                       "occurrence its own event")
+        for value in prop.value.split(","):
+            moment = _moment(_Property(prop.name, prop.params, value, prop.line), timezone)
+            if isinstance(moment, datetime) != isinstance(start, datetime):
+                raise _bad(prop.line, f"{prop.name} and DTSTART must both be dates or both "
+                           "times")
+            found.append(moment)
+    return found
 
 
 def _moment(prop: _Property, timezone: str) -> date | datetime:
@@ -271,7 +341,7 @@ def _moment(prop: _Property, timezone: str) -> date | datetime:
                    "(use IANA zone names such as Europe/Berlin)") from None
 
 
-def _event_end(event: dict[str, _Property], start: date | datetime,
+def _event_end(event: _Event, start: date | datetime,
                timezone: str) -> date | datetime:
     if "DTEND" in event:
         end = _moment(event["DTEND"], timezone)
@@ -344,7 +414,10 @@ def _on_or_before(start: date | datetime, years_later: int, until: date | dateti
         day.year + years_later, day.month, day.day) <= limit
 
 
-def _shifted(moment: datetime, years: int) -> datetime:
+_Moment = TypeVar("_Moment", date, datetime)
+
+
+def _shifted(moment: _Moment, years: int) -> _Moment:
     return moment.replace(year=moment.year + years)
 
 
