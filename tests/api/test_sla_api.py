@@ -67,6 +67,28 @@ def test_calendars_and_policies_round_trip_and_tickets_show_their_clocks(client,
     assert {c["status"] for c in sla["clocks"]} == {"stopped"}
 
 
+def test_a_holiday_on_a_weekday_of_the_month_round_trips_and_bad_ones_are_refused(client,
+                                                                                  people):
+    admin = people["admin"].headers
+    thanksgiving = {"month": 11, "weekday": "thu", "nth": 4, "yearly": True,
+                    "name": "Thanksgiving"}
+    created = client.post("/api/v1/sla/calendars", headers=admin, json={
+        "name": "New York", **OFFICE, "timezone": "America/New_York",
+        "holidays": [thanksgiving, {"month": 5, "weekday": "mon", "nth": -1}]})
+    assert created.status_code == 201, created.text
+    assert created.json()["holidays"] == [
+        thanksgiving, {"month": 5, "weekday": "mon", "nth": -1, "yearly": True}]
+    again = client.put(f"/api/v1/sla/calendars/{created.json()['id']}", headers=admin,
+                       json={k: v for k, v in created.json().items() if k != "id"})
+    assert again.status_code == 200 and again.json() == created.json()
+    for bad in ({**thanksgiving, "nth": 0}, {**thanksgiving, "weekday": "thursday"},
+                {**thanksgiving, "month": 13}, {**thanksgiving, "yearly": False}):
+        refused = client.post("/api/v1/sla/calendars", headers=admin,
+                              json={"name": "Bad", **OFFICE, "holidays": [bad]})
+        assert refused.status_code == 422, (bad, refused.text)
+        assert all(e["field"].startswith("holidays") for e in refused.json()["errors"])
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"hours": {"mon": [["09:00", "12:00"], ["11:00", "17:00"]]}}, "hours.mon"),
     ({"hours": {"tue": [["17:00", "09:00"]]}}, "hours.tue"),

@@ -1,6 +1,6 @@
 """Holidays imported from the text of iCalendar files."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -121,7 +121,17 @@ def test_an_imported_file_closes_the_calendar():
     (ics("DTSTART;TZID=Mars/Olympus:20261224T120000\nDURATION:PT1H"), "unknown zone"),
     (ics("DTSTART;VALUE=DATE:20261224\nDTEND;VALUE=DATE:20261224"), "ends before it starts"),
     (ics("DTSTART;VALUE=DATE:20261224\nRRULE:FREQ=WEEKLY"), "only yearly repeats"),
-    (ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYDAY=4TH"), "only yearly repeats"),
+    # Every fourth Thursday of the year, not of a month: no holiday anyone keeps.
+    (ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYDAY=4TH"), "names the event's month"),
+    (ics("DTSTART;VALUE=DATE:20261127\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"),
+     "not the day its rule names"),
+    (ics("DTSTART;VALUE=DATE:20261126\nDTEND;VALUE=DATE:20261128\n"
+         "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"), "one-day, all-day event only"),
+    (ics("DTSTART:20261126T090000Z\nDURATION:PT1H\n"
+         "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;COUNT=2"),
+     "one-day, all-day event only"),
+    (ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=TH"),
+     "names the event's month"),
     (ics("DTSTART:20261224T120000Z\nDURATION:PT1H\nRRULE:FREQ=YEARLY"), "repeating forever"),
     (ics("DTSTART;VALUE=DATE:20261224\nDTEND:20261224T120000Z"), "both be dates or both times"),
     (ics("no colon here"), "NAME:VALUE"),
@@ -181,3 +191,70 @@ def test_a_calendar_holds_at_most_a_thousand_holidays_and_closures_however_they_
     with pytest.raises(ValidationFailed, match="make 1095"):
         parse_ical(ics("DTSTART;VALUE=DATE:20260101\nDTEND;VALUE=DATE:20270101\n"
                        "RRULE:FREQ=YEARLY;COUNT=3"), "UTC")
+
+
+def test_a_yearly_rule_on_a_weekday_of_the_month_keeps_that_weekday_every_year():
+    """Holiday files give Thanksgiving and bank holidays as BYDAY rules; before, any file
+    holding one was refused whole."""
+    text = ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH\n"
+               "SUMMARY:Thanksgiving",
+               "DTSTART;VALUE=DATE:20260525\nRRULE:FREQ=YEARLY;BYMONTH=5;BYDAY=-1MO;COUNT=3\n"
+               "SUMMARY:Spring bank holiday",
+               "DTSTART;VALUE=DATE:20260907\nRRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=+1MO;"
+               "UNTIL=20280904\nSUMMARY:Labor Day")
+    holidays, _ = parse_ical(text, "America/New_York")
+    assert holidays[0] == Holiday.nth_weekday(11, 3, 4, "Thanksgiving")
+    assert [(h.year, h.month, h.day) for h in holidays[1:]] == [
+        (2026, 5, 25), (2027, 5, 31), (2028, 5, 29), (2026, 9, 7), (2027, 9, 6), (2028, 9, 4)]
+    calendar = BusinessCalendar.from_dict({"timezone": "America/New_York", "hours": {
+        day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}})
+    calendar = calendar.with_holidays_from_ical(text)
+    ny = ZoneInfo("America/New_York")
+    for closed in ((2026, 11, 26), (2031, 11, 27), (2040, 11, 22), (2027, 5, 31)):
+        assert not calendar.is_open(datetime(*closed, 12, tzinfo=ny)), closed
+    for still_open in ((2026, 11, 19), (2031, 11, 20), (2029, 5, 28), (2028, 9, 5)):
+        assert calendar.is_open(datetime(*still_open, 12, tzinfo=ny)), still_open
+    # A Wednesday before Thanksgiving at noon, plus 8 business hours: Friday noon.
+    assert calendar.add(datetime(2031, 11, 26, 12, tzinfo=ny), timedelta(hours=8)) == \
+        datetime(2031, 11, 28, 12, tzinfo=ny).astimezone(UTC)
+    assert BusinessCalendar.from_dict(calendar.to_dict()) == calendar
+    assert {"month": 11, "weekday": "thu", "nth": 4, "yearly": True,
+            "name": "Thanksgiving"} in calendar.to_dict()["holidays"]
+
+
+def test_the_nth_weekday_of_a_month_agrees_with_counting_the_days():
+    from calendar import monthrange
+
+    from hubdesk.domain.holidays import nth_weekday
+
+    for year in (1900, 2000, 2026, 2027, 2028, 2100, 9999):
+        for month in range(1, 13):
+            days = [date(year, month, d) for d in range(1, monthrange(year, month)[1] + 1)]
+            for weekday in range(7):
+                same = [d for d in days if d.weekday() == weekday]
+                for nth in (1, 2, 3, 4, 5):
+                    expected = same[nth - 1] if nth <= len(same) else None
+                    assert nth_weekday(year, month, weekday, nth) == expected
+                    assert nth_weekday(year, month, weekday, -nth) == (
+                        same[-nth] if nth <= len(same) else None)
+
+
+@pytest.mark.parametrize("entry", [
+    {"month": 13, "weekday": "thu", "nth": 4},
+    {"month": 11, "weekday": "thursday", "nth": 4},
+    {"month": 11, "weekday": "thu", "nth": 0},
+    {"month": 11, "weekday": "thu", "nth": 6},
+    {"month": 11, "weekday": "thu", "nth": True},
+    {"month": "11", "weekday": "thu", "nth": 4},
+    {"month": 11, "weekday": "thu", "nth": 4, "yearly": False},
+    {"month": 11, "weekday": "thu", "nth": 4, "day": 26},
+])
+def test_a_weekday_holiday_in_a_form_is_checked_field_by_field(entry):
+    with pytest.raises(ValidationFailed) as refused:
+        BusinessCalendar.from_dict({"timezone": "UTC", "always_open": True,
+                                    "holidays": [entry]})
+    assert list(refused.value.fields) == ["holidays"]
+    kept = BusinessCalendar.from_dict({"timezone": "UTC", "always_open": True, "holidays": [
+        {"month": 11, "weekday": "thu", "nth": 4}, {"month": 5, "weekday": "mon", "nth": -1}]})
+    assert not kept.is_open(datetime(2026, 5, 25, 12, tzinfo=UTC))
+    assert kept.is_open(datetime(2026, 5, 18, 12, tzinfo=UTC))

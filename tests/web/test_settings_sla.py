@@ -43,6 +43,32 @@ def test_a_manager_adds_a_calendar_with_split_days_and_holidays(hub, client):
         ["10:00", "14:00"]]
 
 
+def test_a_holiday_on_a_weekday_of_the_month_is_typed_and_shown_back_as_a_line(hub, client):
+    manager = _manager(hub, client)
+    lines = "4th thu of 11 Thanksgiving\nlast mon of 05 Spring bank holiday"
+    saved = post_form(client, "/settings/calendars", CALENDAR | {"holidays": lines},
+                      page="/settings/calendars")
+    assert saved.status_code == 200, saved.text
+    [named] = hub.app.sla.calendars(manager)
+    assert named.calendar.to_dict()["holidays"] == [
+        {"month": 11, "weekday": "thu", "nth": 4, "yearly": True, "name": "Thanksgiving"},
+        {"month": 5, "weekday": "mon", "nth": -1, "yearly": True,
+         "name": "Spring bank holiday"}]
+    edit = client.get(f"/settings/calendars/{named.id}")
+    assert "4th thu of 11 Thanksgiving" in edit.text
+    assert "last mon of 05 Spring bank holiday" in edit.text
+    refused = post_form(client, "/settings/calendars",
+                        CALENDAR | {"name": "Other", "holidays": "6th thu of 11 Never"},
+                        page="/settings/calendars")
+    assert refused.status_code == 422
+    wrong = post_form(client, "/settings/calendars",
+                      CALENDAR | {"name": "Other", "holidays": "4th thursday of 11 Late"},
+                      page="/settings/calendars")
+    assert wrong.status_code == 422
+    assert "weekday" in _error_beside(wrong.text, "cal-holidays")
+    assert [c.name for c in hub.app.sla.calendars(manager)] == ["Berlin office"]
+
+
 def test_holidays_come_from_a_pasted_icalendar_file(hub, client):
     manager = _manager(hub, client)
     ical = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\n"

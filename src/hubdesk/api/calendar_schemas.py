@@ -46,13 +46,25 @@ class DatedHolidayIn(Strict):
     name: HolidayName = ""
 
 
+class WeekdayHolidayIn(Strict):
+    """Every year on the nth weekday of a month: Thanksgiving is month 11, thu, nth 4."""
+
+    month: Annotated[int, Field(ge=1, le=12)]
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    nth: Literal[1, 2, 3, 4, 5, -1, -2, -3, -4, -5] = Field(
+        description="the weekday's place in the month: 1 to 5 from its start, -1 (the last) "
+                    "to -5 from its end")
+    yearly: Literal[True] = True
+    name: HolidayName = ""
+
+
 class ClosureIn(Strict):
     start: AwareDatetime
     end: AwareDatetime
     name: HolidayName = ""
 
 
-Holiday = IsoDate | YearlyHolidayIn | DatedHolidayIn | ClosureIn
+Holiday = IsoDate | YearlyHolidayIn | DatedHolidayIn | WeekdayHolidayIn | ClosureIn
 
 
 class CalendarFormIn(Strict):

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.holidays import (
+    WEEKDAYS,
     Closure,
     Holiday,
     check_closings,
@@ -39,7 +40,6 @@ from hubdesk.domain.holidays import (
     parse_ical,
 )
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_US = 86_400_000_000
 MINUTE_US = 60_000_000
 WEEK_US = 7 * DAY_US
@@ -131,7 +131,9 @@ class BusinessCalendar:
             check_closure(closure)
         self._nominal = [sum(end - start for start, end in self.hours[d]) for d in WEEKDAYS]
         self._fixed = {date(h.year, h.month, h.day) for h in self.holidays if h.year is not None}
-        self._yearly = {(h.month, h.day) for h in self.holidays if h.year is None}
+        self._yearly = {(h.month, h.day) for h in self.holidays
+                        if h.year is None and h.weekday is None}
+        self._by_weekday = tuple(h for h in self.holidays if h.weekday is not None)
         self._closed = sorted((_to_us(c.start), _to_us(c.end)) for c in self.closures)
         self._simple = always_open and not self.holidays and not self.closures
         self._years: dict[int, _Year] = {}
@@ -332,7 +334,9 @@ class BusinessCalendar:
         return year
 
     def _is_holiday(self, day: date) -> bool:
-        return day in self._fixed or (day.month, day.day) in self._yearly
+        return day in self._fixed or (day.month, day.day) in self._yearly or bool(
+            self._by_weekday and any(h.month == day.month and h.date_in(day.year) == day
+                                     for h in self._by_weekday))
 
     def _year(self, year: int) -> _Year:
         plan = self._years.get(year)
@@ -391,7 +395,7 @@ class BusinessCalendar:
         for month, day in self._yearly:
             if month != 2 or day != 29 or isleap(year):
                 days.add(date(year, month, day))
-        return days
+        return days | {d for h in self._by_weekday if (d := h.date_in(year)) is not None}
 
     def _touched(self, year: int) -> set[int]:
         """Local dates of ``year`` that a zone change or a timed closure reaches into."""

@@ -1,14 +1,16 @@
 """Days and spans a business calendar is closed: holidays, closures, and iCalendar import.
 
-A holiday closes a whole local date (once, or every year); a closure closes an exact span of
-time, such as a half day before Christmas. ``parse_ical`` turns the text of an iCalendar file
-(RFC 5545) into both: all-day events become holidays, timed events closures. Reading the file
-is the caller's business.
+A holiday closes a whole local date (once, every year on the same date, or every year on
+the nth weekday of a month, as Thanksgiving or a bank holiday on the last Monday of May); a
+closure closes an exact span of time, such as a half day before Christmas. ``parse_ical``
+turns the text of an iCalendar file (RFC 5545) into both: all-day events become holidays,
+timed events closures. Reading the file is the caller's business.
 """
 
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,24 +26,59 @@ MAX_OCCURRENCES = 1_000
 # repeating) is refused before it is spelled out.
 MAX_CLOSINGS = 1_000
 _LAST_DATE_YEAR = 9999
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ORDINALS = frozenset({1, 2, 3, 4, 5, -1, -2, -3, -4, -5})
 
 
 @dataclass(frozen=True)
 class Holiday:
-    """A whole local date on which the desk is closed; ``year`` is None when it recurs yearly."""
+    """A whole local date on which the desk is closed; ``year`` is None when it recurs yearly.
+    With ``weekday`` (0 Monday to 6 Sunday) it recurs every year on the ``nth`` such weekday
+    of ``month`` (1 to 5 from the month's start, -1 to -5 from its end), and ``day`` is 0."""
 
     month: int
     day: int
     year: int | None = None
     name: str = ""
+    weekday: int | None = None
+    nth: int | None = None
+
+    @classmethod
+    def nth_weekday(cls, month: int, weekday: int, nth: int, name: str = "") -> Holiday:
+        return cls(month, 0, None, name, weekday, nth)
+
+    def date_in(self, year: int) -> date | None:
+        """The date the holiday closes in ``year``; None if none (29 February in a common
+        year, a fifth Monday the month does not have, another year's date)."""
+        if self.weekday is not None:
+            assert self.nth is not None
+            return nth_weekday(year, self.month, self.weekday, self.nth)
+        if self.year not in (None, year) or not _exists(year, self.month, self.day):
+            return None
+        return date(year, self.month, self.day)
 
     def to_form(self) -> str | dict[str, Any]:
+        if self.weekday is not None:
+            rule = {"month": self.month, "weekday": WEEKDAYS[self.weekday], "nth": self.nth,
+                    "yearly": True}
+            return rule | ({"name": self.name} if self.name else {})
         if self.year is not None and not self.name:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
         form: dict[str, Any] = {"date": f"{self.month:02d}-{self.day:02d}", "yearly": True}
         if self.year is not None:
             form = {"date": f"{self.year:04d}-{self.month:02d}-{self.day:02d}"}
         return form | ({"name": self.name} if self.name else {})
+
+
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
+    """The ``nth`` ``weekday`` of the month (from its end when ``nth`` is negative), or None
+    when the month has no such day (a fifth Friday)."""
+    length = monthrange(year, month)[1]
+    if nth > 0:
+        day = 1 + (weekday - date(year, month, 1).weekday()) % 7 + 7 * (nth - 1)
+    else:
+        day = length - (date(year, month, length).weekday() - weekday) % 7 + 7 * (nth + 1)
+    return date(year, month, day) if 1 <= day <= length else None
 
 
 @dataclass(frozen=True)
@@ -74,6 +111,8 @@ def holidays_from_form(entries: object) -> tuple[list[Holiday], list[Closure]]:
 
 
 def _holiday_from_form(entry: object) -> Holiday:
+    if isinstance(entry, dict) and "weekday" in entry:
+        return _weekday_holiday_from_form(entry)
     text, yearly, name = entry, False, ""
     if isinstance(entry, dict):
         _only_keys(entry, {"date", "yearly", "name"})
@@ -94,6 +133,19 @@ def _holiday_from_form(entry: object) -> Holiday:
         raise ValidationFailed(f"holidays: {text!r} is not a date as {shape}",
                                {"holidays": "bad date"}) from None
     return Holiday(month, day, None if yearly else year, name)
+
+
+def _weekday_holiday_from_form(entry: dict[str, Any]) -> Holiday:
+    _only_keys(entry, {"month", "weekday", "nth", "yearly", "name"})
+    month, weekday, nth = entry.get("month"), entry.get("weekday"), entry.get("nth")
+    name, yearly = entry.get("name", ""), entry.get("yearly", True)
+    if type(month) is not int or not 1 <= month <= 12 or weekday not in WEEKDAYS \
+            or type(nth) is not int or nth not in _ORDINALS or yearly is not True \
+            or not isinstance(name, str):
+        raise ValidationFailed("holidays: a weekday holiday is a month (1 to 12), a weekday "
+                               "(mon to sun) and nth (1 to 5 from the month's start, -1 to -5 "
+                               "from its end), every year", {"holidays": "bad weekday holiday"})
+    return Holiday.nth_weekday(month, WEEKDAYS.index(weekday), nth, name)
 
 
 def _closure_from_form(entry: dict[str, Any]) -> Closure:
@@ -142,7 +194,9 @@ _FOLD = re.compile(r"\r?\n[ \t]")
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
 _DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
-_RULE_KEYS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "WKST"})
+_RULE_KEYS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYDAY",
+                        "WKST"})
+_BY_DAY = re.compile(r"([+-]?[1-5])(MO|TU|WE|TH|FR|SA|SU)")
 
 
 @dataclass(frozen=True)
@@ -262,7 +316,10 @@ def _event_closing(event: _Event, timezone: str,
     end = _event_end(event, start, timezone)
     if end <= start:
         raise _bad(start_prop.line, "the event ends before it starts")
-    yearly, years = _repeats(event.get("RRULE"), start)
+    yearly, years, by_weekday = _repeats(event.get("RRULE"), start)
+    if by_weekday is not None and (isinstance(start, datetime) or (end - start).days != 1):
+        raise _bad(start_prop.line, "a rule on a weekday of the month (BYDAY) repeats a "
+                   "one-day, all-day event only")
     listed = _listed(event.all("RDATE"), start, timezone)
     skipped = _listed(event.all("EXDATE"), start, timezone)
     if yearly and skipped:
@@ -273,9 +330,9 @@ def _event_closing(event: _Event, timezone: str,
                    f"the file's events up to line {start_prop.line}, each day and repeat "
                    "counted,", "ics")
     # Each occurrence by its start: the rule's years (a day that does not exist in a year,
-    # 29 February, is left out of it), then the dates listed one by one.
+    # 29 February or a fifth Monday, is left out of it), then the dates listed one by one.
     ruled: dict[date | datetime, int | None] = {
-        _shifted(start, n): n for n in years if _exists(start.year + n, start.month, start.day)}
+        begins: n for n in years if (begins := _occurrence(start, n, by_weekday)) is not None}
     occurrences = ruled | {begins: None for begins in listed if begins not in ruled}
     for begins in skipped:
         occurrences.pop(begins, None)
@@ -288,13 +345,27 @@ def _event_closing(event: _Event, timezone: str,
         return [], [Closure(begins, _end_of(begins, n, end, length), name)
                     for begins, n in occurrences.items() if isinstance(begins, datetime)
                     and (n is None or _exists(end.year + n, end.month, end.day))]
-    days_off = [start + timedelta(days=n) for n in range(days)]
-    found = [Holiday(d.month, d.day, None, name) for d in days_off] if yearly else [
-        Holiday(d.month, d.day, d.year + n, name) for n in occurrences.values() if n is not None
-        for d in days_off if _exists(d.year + n, d.month, d.day)]
-    found += [Holiday(d.month, d.day, d.year, name) for begins, n in occurrences.items()
-              if n is None for d in (begins + timedelta(days=k) for k in range(days))]
+    found: list[Holiday] = []
+    if yearly and by_weekday is not None:
+        found.append(Holiday.nth_weekday(start.month, *by_weekday, name))
+    elif yearly:
+        found += [Holiday(d.month, d.day, None, name)
+                  for d in (start + timedelta(days=k) for k in range(days))]
+    found += [Holiday(d.month, d.day, d.year, name) for begins in occurrences
+              for d in (begins + timedelta(days=k) for k in range(days))]
     return found, []
+
+
+def _occurrence(start: _Moment, years: int, by_weekday: tuple[int, int] | None
+                ) -> _Moment | None:
+    """Where a yearly rule puts its occurrence ``years`` after the first: the same date, or
+    the same weekday of the month; None if that year has no such day."""
+    year = start.year + years
+    if by_weekday is None:
+        return _shifted(start, years) if _exists(year, start.month, start.day) else None
+    if year > _LAST_DATE_YEAR or isinstance(start, datetime):
+        return None
+    return nth_weekday(year, start.month, *by_weekday)
 
 
 def _end_of(begins: datetime, years: int | None, end: datetime,
@@ -369,17 +440,20 @@ def _event_end(event: _Event, start: date | datetime,
     return start + timedelta(days=1)  # an all-day event without an end lasts the day
 
 
-def _repeats(rule: _Property | None, start: date | datetime) -> tuple[bool, list[int]]:
-    """Whether the event recurs every year for ever, else the years after the first it is on."""
+def _repeats(rule: _Property | None, start: date | datetime
+             ) -> tuple[bool, list[int], tuple[int, int] | None]:
+    """Whether the event recurs every year for ever, else the years after the first it is on;
+    and the weekday of the month (weekday, nth) it recurs on, if the rule names one."""
     if rule is None:
-        return False, [0]
+        return False, [0], None
     parts = dict(part.partition("=")[::2] for part in rule.value.upper().split(";") if part)
     unknown = sorted(set(parts) - _RULE_KEYS)
     if parts.get("FREQ") != "YEARLY" or unknown:
-        raise _bad(rule.line, "only yearly repeats on the event's own date are understood "
-                   f"(RRULE:FREQ=YEARLY), not {rule.value!r}")
-    if parts.get("BYMONTH", str(start.month)) != str(start.month) or parts.get(
-            "BYMONTHDAY", str(start.day)) != str(start.day):
+        raise _bad(rule.line, "only yearly repeats, on the event's own date or weekday of the "
+                   f"month, are understood (RRULE:FREQ=YEARLY), not {rule.value!r}")
+    by_weekday = _by_weekday(rule, parts, start)
+    if by_weekday is None and (parts.get("BYMONTH", str(start.month)) != str(start.month)
+                               or parts.get("BYMONTHDAY", str(start.day)) != str(start.day)):
         raise _bad(rule.line, "a yearly rule must repeat on the event's own date")
     try:
         interval = int(parts.get("INTERVAL", "1"))
@@ -393,7 +467,7 @@ def _repeats(rule: _Property | None, start: date | datetime) -> tuple[bool, list
     if count is None and until is None:
         if interval != 1:
             raise _bad(rule.line, "a rule repeating every few years for ever needs COUNT or UNTIL")
-        return True, []
+        return True, [], by_weekday
     # A range, never a list, until cut to size: COUNT may be any number. No date has a
     # year after 9999, so the years stop there whatever the rule says.
     last_year = until.year if until is not None else _LAST_DATE_YEAR
@@ -401,11 +475,36 @@ def _repeats(rule: _Property | None, start: date | datetime) -> tuple[bool, list
     if count is not None:
         years = years[:count]
     if until is not None:
-        return False, [n for n in years if _on_or_before(start, n, until)][:MAX_OCCURRENCES]
-    return False, list(years[:MAX_OCCURRENCES])
+        kept = [n for n in years if _on_or_before(start, n, until, by_weekday)]
+        return False, kept[:MAX_OCCURRENCES], by_weekday
+    return False, list(years[:MAX_OCCURRENCES]), by_weekday
 
 
-def _on_or_before(start: date | datetime, years_later: int, until: date | datetime) -> bool:
+def _by_weekday(rule: _Property, parts: dict[str, str],
+                start: date | datetime) -> tuple[int, int] | None:
+    """The weekday of the month (weekday, nth) a BYDAY rule names, checked against the
+    event's own date: BYMONTH=11;BYDAY=4TH is Thanksgiving, BYMONTH=5;BYDAY=-1MO the last
+    Monday of May."""
+    if "BYDAY" not in parts:
+        return None
+    found = _BY_DAY.fullmatch(parts["BYDAY"])
+    if found is None or "BYMONTHDAY" in parts or parts.get("BYMONTH") != str(start.month):
+        raise _bad(rule.line, "a yearly rule on a weekday names the event's month and one "
+                   "weekday with its place in it, such as BYMONTH=11;BYDAY=4TH or "
+                   "BYMONTH=5;BYDAY=-1MO")
+    nth, weekday = int(found[1]), ("MO", "TU", "WE", "TH", "FR", "SA", "SU").index(found[2])
+    day = start.date() if isinstance(start, datetime) else start
+    if nth_weekday(day.year, day.month, weekday, nth) != day:
+        raise _bad(rule.line, "the event's own date is not the day its rule names")
+    return weekday, nth
+
+
+def _on_or_before(start: date | datetime, years_later: int, until: date | datetime,
+                  by_weekday: tuple[int, int] | None = None) -> bool:
+    if by_weekday is not None:
+        occurrence = _occurrence(start, years_later, by_weekday)
+        limit = until.date() if isinstance(until, datetime) else until
+        return occurrence is not None and occurrence <= limit
     if isinstance(start, datetime) and isinstance(until, datetime):
         return _shifted(start, years_later) <= until
     day = start.date() if isinstance(start, datetime) else start

@@ -2,10 +2,11 @@
 takes (`BusinessCalendar.from_dict`, `SlaPolicy.from_dict`).
 
 Opening hours are typed one weekday per line of text, "08:00-12:00, 13:00-17:00"; holidays one
-per line, "2026-12-24 Christmas Eve" (a date), "12-25 Christmas Day" (every year) or
-"2026-12-31T12:00+01:00 to 2027-01-01T09:00+01:00 Year end" (a closure). The forms decode
-text only: whether an interval, a time zone or a date is right is for the domain to say,
-under the field it names.
+per line, "2026-12-24 Christmas Eve" (a date), "12-25 Christmas Day" (every year), "4th thu
+of 11 Thanksgiving" or "last mon of 05 Spring bank holiday" (every year, on that weekday of
+the month) or "2026-12-31T12:00+01:00 to 2027-01-01T09:00+01:00 Year end" (a closure). The
+forms decode text only: whether an interval, a time zone or a date is right is for the domain
+to say, under the field it names.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from hubdesk.domain.calendars import WEEKDAYS, BusinessCalendar
+from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.holidays import WEEKDAYS
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.policies import SlaTarget
 from hubdesk.domain.tickets import Priority
@@ -26,6 +28,8 @@ from hubdesk.domain.tickets import Priority
 OWN_CALENDAR = "own"
 YEARLY = re.compile(r"\d{2}-\d{2}")
 CONDITION_LISTS = ("priority", "channel", "customer_tier", "team_id")
+_PLACES = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1, "2nd-last": -2,
+           "3rd-last": -3, "4th-last": -4, "5th-last": -5}
 
 
 # --- calendars -----------------------------------------------------------------------------
@@ -40,6 +44,10 @@ def _holiday(line: str) -> Any:
     if len(words) >= 3 and words[1] == "to":
         closure = {"start": words[0], "end": words[2]}
         return closure | ({"name": " ".join(words[3:])} if words[3:] else {})
+    if len(words) >= 4 and words[0].lower() in _PLACES and words[2].lower() == "of":
+        month: Any = int(words[3]) if words[3].isdecimal() and len(words[3]) <= 2 else words[3]
+        rule = {"month": month, "weekday": words[1].lower(), "nth": _PLACES[words[0].lower()]}
+        return rule | ({"name": " ".join(words[4:])} if words[4:] else {})
     holiday: dict[str, Any] = {"date": words[0]}
     if YEARLY.fullmatch(words[0]):
         holiday["yearly"] = True
@@ -64,7 +72,13 @@ def calendar_plain_form(form: FormData) -> dict[str, Any]:
 def _holiday_line(entry: Any) -> str:
     if isinstance(entry, str):
         return entry
-    text = f"{entry['start']} to {entry['end']}" if "start" in entry else str(entry["date"])
+    if "weekday" in entry:
+        place = next(word for word, nth in _PLACES.items() if nth == entry["nth"])
+        text = f"{place} {entry['weekday']} of {entry['month']:02d}"
+    elif "start" in entry:
+        text = f"{entry['start']} to {entry['end']}"
+    else:
+        text = str(entry["date"])
     return f"{text} {entry['name']}" if entry.get("name") else text
 
 
