@@ -131,6 +131,21 @@ def test_the_repeated_autumn_hour_keeps_its_mean():
     assert history.at(date(2024, 10, 27), 60) == pytest.approx((12.0 + 14.0) / 2)
 
 
+def test_a_spreadsheets_csv_is_read_as_written():
+    """Excel saves "CSV UTF-8" with a byte-order mark, and, where a comma is the decimal
+    mark, with semicolons between the columns; headers come in any case."""
+    zone = ZoneInfo("Europe/Berlin")
+    expected = [(datetime(2024, 3, 4, 8, 30, tzinfo=UTC), 12.0),
+                (datetime(2024, 3, 4, 8, 45, tzinfo=UTC), 3.5)]
+    for text in ("\ufeffinterval_start,contacts\r\n2024-03-04 09:30,12\r\n"
+                 "2024-03-04 09:45,3.5\r\n",
+                 "\ufeff Interval_Start ; Contacts \r\n2024-03-04 09:30;12\r\n"
+                 "2024-03-04 09:45;3,5\r\n",
+                 "Timestamp\tCount\n2024-03-04T09:30:00+01:00\t12\n"
+                 "2024-03-04T09:45:00+01:00\t3.5\n"):
+        assert read_rows(text, zone) == expected, text
+
+
 def test_bad_input_is_refused_with_the_reason():
     zone = ZoneInfo("UTC")
     with pytest.raises(ValidationFailed, match="line 3"):

@@ -165,8 +165,17 @@ VALUE_COLUMNS = ("contacts", "count", "forecast")
 
 
 def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
-    """``interval_start,contacts`` rows (``timestamp,count`` also accepted), sums of repeats."""
-    reader = csv.DictReader(io.StringIO(text))
+    """``interval_start,contacts`` rows (``timestamp,count`` also accepted), sums of repeats.
+
+    As spreadsheets save them: a byte-order mark before the header, names in any case with
+    spaces around them, and semicolons or tabs between the columns (where a comma is the
+    decimal mark) are all read."""
+    text = text.removeprefix("\ufeff")
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    if reader.fieldnames:
+        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
     fields = reader.fieldnames or []
     time_column = next((c for c in TIME_COLUMNS if c in fields), None)
     value_column = next((c for c in VALUE_COLUMNS if c in fields), None)
@@ -179,6 +188,8 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
         if not raw_time or raw_value is None or raw_value.strip() == "":
             raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                    {"csv": f"line {line}"})
+        if delimiter != ",":
+            raw_value = raw_value.replace(",", ".")
         start = parse_timestamp(raw_time, zone)
         totals[start] = totals.get(start, 0.0) + parse_count(raw_value, line)
     if not totals:
