@@ -33,6 +33,14 @@ def day_hours(draw):
     return [[_clock(cuts[i] * 15), _clock(cuts[i + 1] * 15)] for i in range(0, len(cuts), 2)]
 
 
+def _is_date(year, month, day):
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _clock(minutes):
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -47,8 +55,14 @@ def calendars(draw):
         st.dates(date(2026, 3, 1), date(2026, 4, 20)), max_size=4))]
     yearly = draw(st.lists(st.sampled_from(["12-31", "01-01", "02-29", "03-29", "10-25"]),
                            max_size=2, unique=True))
+    # Weekdays of a month that fall on the anchors' clock changes and year end.
+    by_weekday = draw(st.lists(st.sampled_from([
+        {"month": 3, "weekday": "sun", "nth": -1}, {"month": 4, "weekday": "sun", "nth": 1},
+        {"month": 10, "weekday": "sat", "nth": 4}, {"month": 3, "weekday": "sat", "nth": 1},
+        {"month": 12, "weekday": "wed", "nth": -1}, {"month": 2, "weekday": "mon", "nth": 5},
+        {"month": 3, "weekday": "mon", "nth": -5}]), max_size=2, unique_by=str))
     form = {"timezone": zone, "hours": hours,
-            "holidays": holidays + [{"date": d, "yearly": True} for d in yearly]}
+            "holidays": holidays + [{"date": d, "yearly": True} for d in yearly] + by_weekday}
     return BusinessCalendar.from_dict(form)
 
 
@@ -65,11 +79,22 @@ class Reference:
         self.hours = {day: [(_minutes(a), _minutes(b)) for a, b in form["hours"][day]]
                       for day in WEEKDAYS}
         self.dates = {h for h in form["holidays"] if isinstance(h, str)}
-        self.yearly = {h["date"] for h in form["holidays"] if isinstance(h, dict)}
+        self.yearly = {h["date"] for h in form["holidays"] if isinstance(h, dict) and "date" in h}
+        self.by_weekday = {(h["month"], WEEKDAYS.index(h["weekday"]), h["nth"])
+                           for h in form["holidays"] if isinstance(h, dict) and "weekday" in h}
+
+    def _by_weekday(self, day):
+        """Whether ``day`` is the nth of its weekday in its month, counting the days."""
+        same = [d for d in range(1, 32) if _is_date(day.year, day.month, d)
+                and date(day.year, day.month, d).weekday() == day.weekday()]
+        place = same.index(day.day)
+        return any((day.month, day.weekday(), nth) in self.by_weekday
+                   for nth in (place + 1, place - len(same)))
 
     def open_at(self, moment):
         wall = moment.astimezone(self.zone)
-        if wall.date().isoformat() in self.dates or wall.strftime("%m-%d") in self.yearly:
+        if wall.date().isoformat() in self.dates or wall.strftime("%m-%d") in self.yearly \
+                or self._by_weekday(wall.date()):
             return False
         now = wall.hour * 60 + wall.minute
         return any(a <= now < b for a, b in self.hours[WEEKDAYS[wall.weekday()]])
