@@ -70,13 +70,15 @@ UNKNOWABLE = ("unknown", "another requester", "does not match")
 # (A placeholder a reply names but the desk does not know is "unknown placeholder …" too: a
 # pattern that says which {{…}} are known would cost the generator more than it tells.)
 # Rules between the values of one body that a JSON schema cannot state either: opening
-# intervals in order and apart, dates that exist, files that parse, one of two fields, ladder
-# steps at distinct percentages, a calendar that opens at all (SLA calendars and policies), a
-# handoff ladder's step at a share of the time or past the deadline and no two at one time;
+# intervals in order and apart, dates that exist, files that parse and how many holidays they
+# spell out, one of two fields, ladder steps at distinct percentages, a calendar that opens at
+# all (SLA calendars and policies), a handoff ladder's step at a share of the time or past the
+# deadline and no two at one time;
 # nor between the path and the body: a customer merged into themselves. Nor which network
 # a webhook's IP address belongs to: the special-purpose registries say which are internal.
 UNSTATABLE = frozenset({"overlapping", "reversed", "reversed closure", "bad date",
-                        "does not parse", "conflicts with hours", "conflicts with calendar_id",
+                        "does not parse", "spells out too many holidays",
+                        "conflicts with hours", "conflicts with calendar_id",
                         "duplicate step", "never open", "the same customer",
                         "give this or after_deadline_minutes", "same time as another step",
                         "internal address"})

@@ -228,3 +228,15 @@ def test_a_target_s_own_ladder_round_trips_and_a_bad_one_is_refused_naming_it(cl
     plain = client.put(f"/api/v1/sla/policies/{policy_id}", headers=manager,
                        json={k: v for k, v in body.items() if k != "ladders"})
     assert plain.status_code == 200 and plain.json()["ladders"] == {}
+
+
+def test_a_file_spelling_out_more_holidays_than_a_calendar_holds_is_refused_by_name(client,
+                                                                                   people):
+    endless = ICAL.replace("DTEND;VALUE=DATE:20270101\r\n",
+                           "DTEND;VALUE=DATE:20270101\r\nRRULE:FREQ=YEARLY;COUNT=99999999999\r\n")
+    answer = client.post("/api/v1/sla/calendars", headers=people["admin"].headers,
+                         json={"name": "Endless", **OFFICE, "ical": endless})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"] == [{"field": "ical",
+                                        "message": "spells out too many holidays"}]
+    assert "at most 1000 holidays and closures" in answer.json()["detail"]

@@ -67,7 +67,9 @@ def calendar_from_input(name: object, form: object, ical: str | None) -> NamedCa
         try:
             calendar = calendar.with_holidays_from_ical(ical)
         except ValidationFailed as error:
-            raise ValidationFailed(f"ical: {error}", {"ical": "does not parse"}) from None
+            why = ("spells out too many holidays" if "too many" in error.fields.values()
+                   else "does not parse")
+            raise ValidationFailed(f"ical: {error}", {"ical": why}) from None
     return NamedCalendar(None, name.strip(), calendar)
 
 
