@@ -58,3 +58,13 @@ def test_control_characters_never_reach_what_is_read_from_the_headers() -> None:
     assert parsed.text.strip() == "Where is my refund?"  # its charset read despite the NUL
     [receipt] = parsed.attachments
     assert (receipt.filename, receipt.content_type) == ("receipt.pdf", "application/pdf")
+
+
+@pytest.mark.parametrize("head", [
+    b"From: John Doe john@example.com\r\n",  # no angle brackets: read as a quoted local part
+    b"From: \r\nFrom: John <john@example.com>\r\n",  # an empty From before the real one
+])
+def test_a_sender_a_broken_client_wrote_is_still_found(head: bytes) -> None:
+    raw = head + b"To: support@desk.test\r\nSubject: Hello\r\nMessage-ID: <s@example.com>" \
+        b"\r\n\r\nWhere is my parcel?\r\n"
+    assert StdlibMailParser().parse(raw).from_address == "john@example.com"

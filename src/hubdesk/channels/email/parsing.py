@@ -117,6 +117,13 @@ def _addresses(message: Message, *names: str) -> list[tuple[str, str]]:
         if not good:  # a header the address parser gives up on: take what looks like one
             good = [("", a.lower()) for a in _BARE_ADDRESS.findall(text) if len(a) <= 320]
         found.extend(good)
+    if not found:
+        # As sent, every occurrence: the parser "repairs" `John Doe john@example.com` into a
+        # quoted local part, and reads only the first of two From headers (an empty one).
+        for key, raw in message.raw_items():
+            if key.lower() in names:
+                found += [("", a.lower()) for a in _BARE_ADDRESS.findall(_one_line(str(raw)))
+                          if len(a) <= 320]
     return found
 
 
