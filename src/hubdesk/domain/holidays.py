@@ -222,7 +222,8 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     holidays: list[Holiday] = []
     closures: list[Closure] = []
     for event in _events(text):
-        if event.one("STATUS", _Property("", {}, "", 0)).value.upper() == "CANCELLED":
+        status = event.get("STATUS")
+        if status is not None and status.value.upper() == "CANCELLED":
             continue
         found_holidays, found_closures = _event_closing(
             event, timezone, MAX_CLOSINGS - len(holidays) - len(closures))
@@ -238,9 +239,6 @@ class _Event:
 
     first: dict[str, _Property]
     repeated: dict[str, list[_Property]]
-
-    def one(self, name: str, default: _Property) -> _Property:
-        return self.first.get(name, default)
 
     def __contains__(self, name: str) -> bool:
         return name in self.first

@@ -168,8 +168,8 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
     """``interval_start,contacts`` rows (``timestamp,count`` also accepted), sums of repeats.
 
     As spreadsheets save them: a byte-order mark before the header, names in any case with
-    spaces around them, and semicolons or tabs between the columns (where a comma is the
-    decimal mark) are all read."""
+    spaces around them, tabs between the columns, or semicolons with a decimal comma (where a
+    comma is the decimal mark) are all read."""
     text = text.removeprefix("\ufeff")
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)
@@ -188,7 +188,7 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
         if not raw_time or raw_value is None or raw_value.strip() == "":
             raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                    {"csv": f"line {line}"})
-        if delimiter != ",":
+        if delimiter == ";":  # where a comma is the decimal mark
             raw_value = raw_value.replace(",", ".")
         start = parse_timestamp(raw_time, zone)
         totals[start] = totals.get(start, 0.0) + parse_count(raw_value, line)

@@ -7,12 +7,13 @@ goes on from there. So a change of priority, policy or calendar mid-flight keeps
 so far and applies the new goal (and calendar) to what remains.
 
 ``due_at`` is the breach instant while running; ``next_due_at`` the earliest instant anything
-must happen (the next ladder step not yet fired in this cycle, or the breach). An instant the
-calendar cannot reach (a target saved before targets were checked against their calendar, or a
-calendar closed for good since) is no instant: the clock runs without it, and says so in its
-history, rather than refusing the ticket it belongs to. Each ladder step
-fires at most once per cycle; a next-response clock starts a new cycle for each customer
+must happen (the next ladder step not yet fired in this cycle, or the breach). Each ladder
+step fires at most once per cycle; a next-response clock starts a new cycle for each customer
 message that waits for an answer.
+
+An instant the calendar cannot reach (a target saved before targets were checked against
+their calendar) is no instant: the clock runs without it, and says so in its history
+(``unreachable``), rather than refusing the ticket it belongs to.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 A rule is validated whole before anything is written: its plain form, that a time trigger's
 wait ends on its calendar, the teams, agents, departments and webhooks it names, and that
-together with the other rules it cannot loop. A
-refused rule leaves the stored rules as they were.
+together with the other rules it cannot loop. A refused rule leaves the stored rules as they
+were.
 """
 
 from __future__ import annotations
