@@ -29,6 +29,31 @@ def write_history(path: Path, days: int) -> Path:
     return path
 
 
+def test_the_interval_length_is_read_from_the_rows_when_not_given(tmp_path):
+    """An hourly export read as half-hours would make every other interval look closed."""
+    history = synthetic_history(42, zone="Europe/Paris")
+    hourly: dict = {}
+    for start, count in history.counts.items():
+        local = start.astimezone(history.zone)
+        hour = local.replace(minute=0)
+        hourly[hour] = hourly.get(hour, 0) + int(count)
+    path = tmp_path / "hourly.csv"
+    path.write_text("interval_start,contacts\n" + "".join(
+        f"{start.isoformat()},{count}\n" for start, count in sorted(hourly.items())))
+    result = runner.invoke(app, ["wfm", "forecast", "--csv", str(path), "--horizon", "7d",
+                                 "--tz", "Europe/Paris"])
+    assert result.exit_code == 0, result.output
+    forecast = json.loads(result.output)
+    assert forecast["interval_minutes"] == 60
+    assert len(forecast["intervals"]) == 6 * 12  # six open days of twelve hours
+    assert min(i["contacts"] for i in forecast["intervals"]) > 0  # no hour looks closed
+    odd = tmp_path / "odd.csv"
+    odd.write_text("interval_start,contacts\n2024-01-01T08:00:00+00:00,3\n"
+                   "2024-01-01T08:20:00+00:00,4\n")
+    refused = runner.invoke(app, ["wfm", "forecast", "--csv", str(odd)])
+    assert refused.exit_code != 0 and "fit none of the interval lengths" in refused.output
+
+
 def test_forecast_then_staff(tmp_path):
     history = write_history(tmp_path / "history.csv", 42)
     result = runner.invoke(app, ["wfm", "forecast", "--csv", str(history), "--interval", "30",

@@ -122,8 +122,9 @@ def _finite(value: float) -> float | None:
 def forecast(
     csv_file: Annotated[Path, typer.Option("--csv", "--history",
                                            help="interval_start,contacts rows (ISO times)")],
-    interval: Annotated[int, typer.Option("--interval", "--interval-minutes",
-                                          help="interval length: 15, 30 or 60 minutes")] = 30,
+    interval: Annotated[int | None, typer.Option(
+        "--interval", "--interval-minutes",
+        help="interval length: 15, 30 or 60 minutes (default: from the rows)")] = None,
     horizon: Annotated[str, typer.Option(help="how far ahead: 14d, 2w")] = "14d",
     days: Annotated[int | None, typer.Option(help="horizon in days (instead of --horizon)")]
     = None,
@@ -144,11 +145,12 @@ def forecast(
 ) -> None:
     """Forecast contacts per interval; prints JSON with the backtest behind the choice."""
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.series import history_from_rows, read_rows
+    from hubdesk.workforce.series import history_from_rows, interval_of, read_rows
 
     try:
         zone = _zone(tz)
-        history = history_from_rows(read_rows(_read(csv_file), zone), interval, zone)
+        rows = read_rows(_read(csv_file), zone)
+        history = history_from_rows(rows, interval or interval_of(rows), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
         # A start within a day forecasts from that local midnight, then keeps `span` days

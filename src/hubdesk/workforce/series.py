@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -195,6 +196,22 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
     if not totals:
         raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
     return sorted(totals.items())
+
+
+def interval_of(rows: Sequence[tuple[datetime, float]]) -> int:
+    """The interval length, in minutes, that sorted rows show: the shortest step between two
+    of them (closed intervals may be missing), as the longest allowed length dividing it.
+    Hourly rows read as half-hours would make every other interval look closed."""
+    steps = [int((b - a).total_seconds()) for (a, _), (b, _) in itertools.pairwise(rows)]
+    if not steps:
+        raise ValidationFailed("one row cannot show the interval length: give the length",
+                               {"interval": "unknown"})
+    shortest = min(steps)
+    fitting = [m for m in ALLOWED_INTERVALS if shortest % (m * 60) == 0]
+    if not fitting:
+        raise ValidationFailed(f"rows {shortest} seconds apart fit none of the interval "
+                               f"lengths {ALLOWED_INTERVALS} minutes", {"interval": "unsupported"})
+    return max(fitting)
 
 
 def history_from_rows(rows: Sequence[tuple[datetime, float]], interval_minutes: int,
