@@ -132,6 +132,8 @@ def test_an_imported_file_closes_the_calendar():
      "one-day, all-day event only"),
     (ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=TH"),
      "names the event's month"),
+    (ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYMONTH=11;BYSETPOS=4"),
+     "names the event's month"),
     (ics("DTSTART:20261224T120000Z\nDURATION:PT1H\nRRULE:FREQ=YEARLY"), "repeating forever"),
     (ics("DTSTART;VALUE=DATE:20261224\nDTEND:20261224T120000Z"), "both be dates or both times"),
     (ics("no colon here"), "NAME:VALUE"),
@@ -201,11 +203,15 @@ def test_a_yearly_rule_on_a_weekday_of_the_month_keeps_that_weekday_every_year()
                "DTSTART;VALUE=DATE:20260525\nRRULE:FREQ=YEARLY;BYMONTH=5;BYDAY=-1MO;COUNT=3\n"
                "SUMMARY:Spring bank holiday",
                "DTSTART;VALUE=DATE:20260907\nRRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=+1MO;"
-               "UNTIL=20280904\nSUMMARY:Labor Day")
+               "UNTIL=20280904\nSUMMARY:Labor Day",
+               # As Outlook writes the third Monday of January.
+               "DTSTART;VALUE=DATE:20260119\nRRULE:FREQ=YEARLY;BYDAY=MO;BYMONTH=1;BYSETPOS=3\n"
+               "SUMMARY:Martin Luther King Jr. Day")
     holidays, _ = parse_ical(text, "America/New_York")
     assert holidays[0] == Holiday.nth_weekday(11, 3, 4, "Thanksgiving")
-    assert [(h.year, h.month, h.day) for h in holidays[1:]] == [
+    assert [(h.year, h.month, h.day) for h in holidays[1:-1]] == [
         (2026, 5, 25), (2027, 5, 31), (2028, 5, 29), (2026, 9, 7), (2027, 9, 6), (2028, 9, 4)]
+    assert holidays[-1] == Holiday.nth_weekday(1, 0, 3, "Martin Luther King Jr. Day")
     calendar = BusinessCalendar.from_dict({"timezone": "America/New_York", "hours": {
         day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}})
     calendar = calendar.with_holidays_from_ical(text)

@@ -195,7 +195,7 @@ _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
 _DURATION = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _RULE_KEYS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYDAY",
-                        "WKST"})
+                        "BYSETPOS", "WKST"})
 _BY_DAY = re.compile(r"([+-]?[1-5])(MO|TU|WE|TH|FR|SA|SU)")
 
 
@@ -481,12 +481,16 @@ def _repeats(rule: _Property | None, start: date | datetime
 def _by_weekday(rule: _Property, parts: dict[str, str],
                 start: date | datetime) -> tuple[int, int] | None:
     """The weekday of the month (weekday, nth) a BYDAY rule names, checked against the
-    event's own date: BYMONTH=11;BYDAY=4TH is Thanksgiving, BYMONTH=5;BYDAY=-1MO the last
-    Monday of May."""
-    if "BYDAY" not in parts:
+    event's own date: BYMONTH=11;BYDAY=4TH is Thanksgiving (Outlook writes
+    BYMONTH=11;BYDAY=TH;BYSETPOS=4), BYMONTH=5;BYDAY=-1MO the last Monday of May."""
+    if "BYDAY" not in parts and "BYSETPOS" not in parts:
         return None
-    found = _BY_DAY.fullmatch(parts["BYDAY"])
-    if found is None or "BYMONTHDAY" in parts or parts.get("BYMONTH") != str(start.month):
+    by_day = parts.get("BYDAY", "")
+    if "BYSETPOS" in parts and by_day.isalpha():
+        by_day = parts["BYSETPOS"].removeprefix("+") + by_day
+    found = _BY_DAY.fullmatch(by_day)
+    if found is None or "BYMONTHDAY" in parts \
+            or parts.get("BYMONTH", "").lstrip("0") != str(start.month):
         raise _bad(rule.line, "a yearly rule on a weekday names the event's month and one "
                    "weekday with its place in it, such as BYMONTH=11;BYDAY=4TH or "
                    "BYMONTH=5;BYDAY=-1MO")
