@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StrictBool
 
-from hubdesk.api.schemas import Strict
+from hubdesk.api.schemas import NO_NUL, Strict
 from hubdesk.domain.holidays import MAX_CLOSINGS
 
 Opening = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
@@ -22,7 +22,7 @@ IsoDate = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3
                                examples=["2026-12-24"])]
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
                                 examples=["12-25"])]
-HolidayName = Annotated[str, Field(max_length=200)]
+HolidayName = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 
 
 class HoursIn(Strict):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, StrictBool
 
 from hubdesk.api.calendar_schemas import CalendarFormIn
 from hubdesk.api.deps import AgentDep, AppDep, PathId
-from hubdesk.api.schemas import Strict, problem_responses
+from hubdesk.api.schemas import NOT_BLANK, Strict, problem_responses
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy, StepAction
 from hubdesk.domain.sla.policies import MAX_TARGET_MINUTES
 from hubdesk.domain.sla.ticket_rules import RematchRun
@@ -28,7 +28,7 @@ from hubdesk.services.sla_risk import DEFAULT_THRESHOLD
 router = APIRouter(prefix="/api/v1", tags=["sla"],
                    responses=problem_responses(400, 401, 403, 404, 409, 422))
 
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
 class CalendarIn(CalendarFormIn):
     name: Name
     ical: Annotated[str, Field(max_length=MAX_ICAL_CHARACTERS, description=(
