@@ -98,6 +98,44 @@ def test_listeners_to_statements_hear_driver_statements(postgres: Engine) -> Non
     assert [s for s in heard if s.startswith("INSERT INTO customers")]
 
 
+def _count(db: Connection, low: int, high: int) -> int:
+    return db.execute(text("SELECT count(*) FROM customers WHERE id BETWEEN :low AND :high"),
+                      {"low": low, "high": high}).scalar_one()
+
+
+def test_a_transaction_begun_with_a_driver_statement_holds_what_follows_it(
+        postgres: Engine) -> None:
+    """The first statement carries BEGIN in its own round trip; the statements after it,
+    through SQLAlchemy or the driver, are in the same transaction: rolled back together,
+    or committed together."""
+    engine = make_engine(postgres.url.render_as_string(hide_password=False), pool_size=1)
+    try:
+        for commit in (False, True):
+            first = 900010 + 2 * commit
+            with engine.connect() as connection, connection.begin() as transaction:
+                _ADD_CUSTOMER.rows(connection, {"id": first, "name": "Ana"})
+                connection.execute(text(
+                    "INSERT INTO customers (id, name, tier, notes, custom_fields, created_at, "
+                    "updated_at) VALUES (:id, 'Bo', 'standard', '', '{}', now(), now())"),
+                    {"id": first + 1})
+                assert connection.execute(text("SELECT count(DISTINCT xmin::text) FROM customers "
+                                               "WHERE id IN (:a, :b)"),
+                                          {"a": first, "b": first + 1}).scalar_one() == 1
+                transaction.commit() if commit else transaction.rollback()
+            with engine.connect() as connection:
+                assert _count(connection, first, first + 1) == (2 if commit else 0)
+                # The pooled connection is psycopg's again: a statement opens a transaction
+                # of its own, which a rollback undoes.
+                assert connection.connection.driver_connection.autocommit is False
+                connection.execute(text(
+                    "INSERT INTO customers (id, name, tier, notes, custom_fields, created_at, "
+                    "updated_at) VALUES (900019, 'Cy', 'standard', '', '{}', now(), now())"))
+                connection.rollback()
+                assert _count(connection, 900019, 900019) == 0
+    finally:
+        engine.dispose()
+
+
 # --- SQLite: intake's inserts on sqlite3's cursor --------------------------------------------
 
 SUBJECT = "planted-subject-4711"

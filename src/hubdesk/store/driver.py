@@ -6,6 +6,13 @@ cache key, its parameters, an execution context and a result object, for a state
 never changes. A `DriverStatement` is compiled once, and answers plain named tuples.
 Listeners to the engine's statements (tracing, tests counting statements) still hear it.
 
+A statement that opens its transaction (intake's first) carries the BEGIN in its own round
+trip: psycopg would send BEGIN alone and wait for it, a round trip of the client's and the
+server's CPU for every ticket. The two go out together in one pipeline, after which the
+driver connection stays in autocommit mode (the server's transaction block is what holds the
+statements together; COMMIT and ROLLBACK go out as they would) until it goes back to the pool,
+where `store/engine.py` turns autocommit off again.
+
 What SQLAlchemy would do on an error still happens: the driver's error is raised as
 SQLAlchemy's (so a duplicate key, a lost connection or a timeout reach the callers that
 handle them), its parameters are never quoted, and a lost connection is invalidated so the
@@ -46,12 +53,30 @@ class DriverStatement:
             with driver.cursor(row_factory=self._row_factory) as cursor:
                 if db.dispatch.before_cursor_execute:  # tracing, tests counting statements
                     db.dispatch.before_cursor_execute(db, cursor, sql, params, None, False)
-                cursor.execute(sql, params)
+                if not driver.autocommit and driver.pgconn.transaction_status == _IDLE:
+                    _begin_with(db, driver, cursor, sql, params)
+                else:
+                    cursor.execute(sql, params)
                 if db.dispatch.after_cursor_execute:
                     db.dispatch.after_cursor_execute(db, cursor, sql, params, None, False)
                 return list(cursor.fetchall())
         except db.dialect.loaded_dbapi.Error as error:
             raise _as_sqlalchemys(db, sql, error) from error
+
+
+# psycopg's TransactionStatus.IDLE: no transaction open on the server.
+_IDLE = 0
+# Set in the pool's record of a driver connection left in autocommit by `_begin_with`.
+BEGAN_IN_PIPELINE = "hubdesk_began_in_pipeline"
+
+
+def _begin_with(db: Connection, driver: Any, cursor: Any, sql: str,
+                params: dict[str, Any]) -> None:
+    db.connection.info[BEGAN_IN_PIPELINE] = True
+    driver.autocommit = True  # so psycopg sends no BEGIN of its own before the statement
+    with driver.pipeline():
+        driver.execute("BEGIN")
+        cursor.execute(sql, params)
 
 
 _Binds = tuple[tuple[str, Callable[[Any], Any] | None], ...]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from hubdesk.store.driver import BEGAN_IN_PIPELINE
 from hubdesk.store.types import json_dumps, json_loads
 from hubdesk.store.writers import SAFETY_NET_PAGES, writer_queue
 
@@ -33,7 +34,7 @@ def make_engine(url: str, *, pool_size: int = 10, timeouts: Timeouts = Timeouts(
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, timeouts)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -48,6 +49,18 @@ def make_engine(url: str, *, pool_size: int = 10, timeouts: Timeouts = Timeouts(
         json_serializer=json_dumps,
         json_deserializer=json_loads,
     )
+    event.listen(engine, "checkin", _autocommit_off)
+    return engine
+
+
+def _autocommit_off(dbapi_connection: Any, record: Any) -> None:
+    """A connection whose transaction began in a statement's pipeline (`store/driver.py`)
+    was left in autocommit mode; the next checkout must find psycopg's own transactions."""
+    if record.info.pop(BEGAN_IN_PIPELINE, False) and dbapi_connection is not None:
+        try:
+            dbapi_connection.autocommit = False
+        except Exception:  # broken, or still in a transaction: never hand it out again
+            record.invalidate()
 
 
 def _postgres_connect_args(timeouts: Timeouts) -> dict[str, Any]:
