@@ -92,6 +92,22 @@ def test_occurrence_lists_that_cannot_be_kept_say_why(event, message):
     assert "ics" in raised.value.fields
 
 
+def test_time_zones_as_outlook_and_older_calendar_programs_name_them():
+    """Outlook writes Windows zone names; older Thunderbird and other programs put their own
+    prefix before the IANA name. Before, either refused the whole file."""
+    text = ics("DTSTART;TZID=W. Europe Standard Time:20261224T120000\n"
+               "DTEND;TZID=W. Europe Standard Time:20261224T170000",
+               'DTSTART;TZID="/mozilla.org/20070129_1/America/New_York":20261231T120000\n'
+               "DURATION:PT5H")
+    _, closures = parse_ical(text, "UTC")
+    assert [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures] == [
+        (datetime(2026, 12, 24, 11, tzinfo=UTC), datetime(2026, 12, 24, 16, tzinfo=UTC)),
+        (datetime(2026, 12, 31, 17, tzinfo=UTC), datetime(2026, 12, 31, 22, tzinfo=UTC))]
+    for unknown in ("Mars Standard Time", "../../etc/passwd", "/example.org/1/Mars/Olympus"):
+        with pytest.raises(ValidationFailed, match="unknown zone"):
+            parse_ical(ics(f"DTSTART;TZID={unknown}:20261224T120000\nDURATION:PT1H"), "UTC")
+
+
 def test_folded_lines_escapes_alarms_and_cancelled_events():
     text = ics("DTSTART;VALUE=DATE:20261003\nSUMMARY:Day of German\r\n  Unity\\, national\n"
                "BEGIN:VALARM\nTRIGGER:-PT15M\nDTSTART:20990101T000000Z\nEND:VALARM",

@@ -404,10 +404,31 @@ def _moment(prop: _Property, timezone: str) -> date | datetime:
     zone_name = "UTC" if found[7] else prop.params.get("TZID", timezone)
     try:
         year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
-        return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(zone_name))
+        return datetime(year, month, day, hour, minute, second, tzinfo=_zone(zone_name))
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise _bad(prop.line, f"{value!r} in {zone_name!r}: unknown zone or impossible time "
                    "(use IANA zone names such as Europe/Berlin)") from None
+
+
+def _zone(name: str) -> ZoneInfo:
+    """The zone a TZID names: an IANA name; a Windows one, as Outlook writes them ("W. Europe
+    Standard Time"); or an IANA name behind a calendar program's own prefix
+    ("/mozilla.org/20070129_1/Europe/Berlin")."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    from tzlocal.windows_tz import win_tz  # CLDR's table, read only for such a file
+
+    if name in win_tz:
+        return ZoneInfo(win_tz[name])
+    parts = [part for part in name.split("/") if part]
+    for first in range(1, len(parts)):
+        try:
+            return ZoneInfo("/".join(parts[first:]))
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            continue
+    raise ZoneInfoNotFoundError(name)
 
 
 def _event_end(event: _Event, start: date | datetime,
