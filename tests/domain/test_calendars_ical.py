@@ -19,6 +19,10 @@ def ics(*events):
            "END:VCALENDAR\r\n"
 
 
+def _utc_spans(closures):
+    return [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures]
+
+
 def office():
     return BusinessCalendar.from_dict({"timezone": "Europe/Berlin", "hours": {
         day: OFFICE for day in ("mon", "tue", "wed", "thu", "fri")}})
@@ -48,7 +52,7 @@ def test_timed_events_become_closures_in_their_own_zone_or_the_calendars():
                "DTSTART:20261231T120000Z\nDURATION:PT4H",
                "DTSTART:20261230T130000\nDTEND:20261230T150000")
     _, closures = parse_ical(text, "Europe/Berlin")
-    assert [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures] == [
+    assert _utc_spans(closures) == [
         (datetime(2026, 12, 24, 17, tzinfo=UTC), datetime(2026, 12, 24, 23, tzinfo=UTC)),
         (datetime(2026, 12, 31, 12, tzinfo=UTC), datetime(2026, 12, 31, 16, tzinfo=UTC)),
         (datetime(2026, 12, 30, 12, tzinfo=UTC), datetime(2026, 12, 30, 14, tzinfo=UTC))]
@@ -73,7 +77,7 @@ def test_occurrences_listed_one_by_one_are_added_and_those_left_out_removed():
                     "DTEND;TZID=Europe/Berlin:20261224T170000\n"
                     "RDATE;TZID=Europe/Berlin:20261231T120000")
     _, closures = parse_ical(half_days, "UTC")
-    assert [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures] == [
+    assert _utc_spans(closures) == [
         (datetime(2026, 12, 24, 11, tzinfo=UTC), datetime(2026, 12, 24, 16, tzinfo=UTC)),
         (datetime(2026, 12, 31, 11, tzinfo=UTC), datetime(2026, 12, 31, 16, tzinfo=UTC))]
 
@@ -100,7 +104,7 @@ def test_time_zones_as_outlook_and_older_calendar_programs_name_them():
                'DTSTART;TZID="/mozilla.org/20070129_1/America/New_York":20261231T120000\n'
                "DURATION:PT5H")
     _, closures = parse_ical(text, "UTC")
-    assert [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures] == [
+    assert _utc_spans(closures) == [
         (datetime(2026, 12, 24, 11, tzinfo=UTC), datetime(2026, 12, 24, 16, tzinfo=UTC)),
         (datetime(2026, 12, 31, 17, tzinfo=UTC), datetime(2026, 12, 31, 22, tzinfo=UTC))]
     for unknown in ("Mars Standard Time", "../../etc/passwd", "/example.org/1/Mars/Olympus"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import itertools
 import json
 import math
 import re
@@ -185,14 +184,9 @@ def forecast(
 
 
 def _interval_seconds(starts: list[datetime], minutes: int | None) -> float:
-    if minutes is not None:
-        return minutes * 60.0
-    steps = [(b - a).total_seconds() for a, b in itertools.pairwise(starts)]
-    if not steps:
-        raise ValidationFailed("one row cannot show the interval length: pass --interval",
-                               {"interval": "unknown"})
-    # Closed intervals may be missing, so the shortest step between rows is the interval.
-    return min(steps)
+    from hubdesk.workforce.series import shortest_step
+
+    return minutes * 60.0 if minutes is not None else shortest_step(starts)
 
 
 @app.command()

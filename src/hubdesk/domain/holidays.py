@@ -315,15 +315,19 @@ def _event_closing(event: _Event, timezone: str,
     if end <= start:
         raise _bad(start_prop.line, "the event ends before it starts")
     yearly, years, by_weekday = _repeats(event.get("RRULE"), start)
-    if by_weekday is not None and (isinstance(start, datetime) or (end - start).days != 1):
+    timed = isinstance(start, datetime)
+    days = 1 if timed else (end - start).days
+    if by_weekday is not None and (timed or days != 1):
         raise _bad(start_prop.line, "a rule on a weekday of the month (BYDAY) repeats a "
                    "one-day, all-day event only")
+    if yearly and timed:
+        raise _bad(start_prop.line, "a timed event repeating forever cannot be a holiday: "
+                   "make it all-day or give the rule a COUNT or UNTIL")
     listed = _listed(event.all("RDATE"), start, timezone)
     skipped = _listed(event.all("EXDATE"), start, timezone)
     if yearly and skipped:
         raise _bad(event.all("EXDATE")[0].line, "an event repeating for ever cannot leave out "
                    "single years (EXDATE): give its rule a COUNT or UNTIL")
-    days = 1 if isinstance(start, datetime) else (end - start).days
     check_closings(MAX_CLOSINGS - room + days * (max(len(years), 1) + len(listed)),
                    f"the file's events up to line {start_prop.line}, each day and repeat "
                    "counted,", "ics")
@@ -336,9 +340,6 @@ def _event_closing(event: _Event, timezone: str,
         occurrences.pop(begins, None)
     if isinstance(start, datetime):
         assert isinstance(end, datetime)
-        if yearly:
-            raise _bad(start_prop.line, "a timed event repeating forever cannot be a holiday: "
-                       "make it all-day or give the rule a COUNT or UNTIL")
         length = end - start
         return [], [Closure(begins, _end_of(begins, n, end, length), name)
                     for begins, n in occurrences.items() if isinstance(begins, datetime)
@@ -347,11 +348,14 @@ def _event_closing(event: _Event, timezone: str,
     if yearly and by_weekday is not None:
         found.append(Holiday.nth_weekday(start.month, *by_weekday, name))
     elif yearly:
-        found += [Holiday(d.month, d.day, None, name)
-                  for d in (start + timedelta(days=k) for k in range(days))]
-    found += [Holiday(d.month, d.day, d.year, name) for begins in occurrences
-              for d in (begins + timedelta(days=k) for k in range(days))]
+        found += [Holiday(d.month, d.day, None, name) for d in _days(start, days)]
+    found += [Holiday(d.month, d.day, d.year, name)
+              for begins in occurrences for d in _days(begins, days)]
     return found, []
+
+
+def _days(first: date, count: int) -> Iterator[date]:
+    return (first + timedelta(days=k) for k in range(count))
 
 
 def _occurrence(start: _Moment, years: int, by_weekday: tuple[int, int] | None
@@ -405,9 +409,13 @@ def _moment(prop: _Property, timezone: str) -> date | datetime:
     try:
         year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
         return datetime(year, month, day, hour, minute, second, tzinfo=_zone(zone_name))
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # no such zone, or no such time
         raise _bad(prop.line, f"{value!r} in {zone_name!r}: unknown zone or impossible time "
                    "(use IANA zone names such as Europe/Berlin)") from None
+
+
+# What ZoneInfo raises for a name it has no zone for (ValueError: a path, not a name).
+_NO_ZONE = (ZoneInfoNotFoundError, ValueError, OSError)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -416,7 +424,7 @@ def _zone(name: str) -> ZoneInfo:
     ("/mozilla.org/20070129_1/Europe/Berlin")."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    except _NO_ZONE:
         pass
     from tzlocal.windows_tz import win_tz  # CLDR's table, read only for such a file
 
@@ -426,7 +434,7 @@ def _zone(name: str) -> ZoneInfo:
     for first in range(1, len(parts)):
         try:
             return ZoneInfo("/".join(parts[first:]))
-        except (ZoneInfoNotFoundError, ValueError, OSError):
+        except _NO_ZONE:
             continue
     raise ZoneInfoNotFoundError(name)
 

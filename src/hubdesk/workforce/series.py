@@ -198,15 +198,21 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
     return sorted(totals.items())
 
 
-def interval_of(rows: Sequence[tuple[datetime, float]]) -> int:
-    """The interval length, in minutes, that sorted rows show: the shortest step between two
-    of them (closed intervals may be missing), as the longest allowed length dividing it.
-    Hourly rows read as half-hours would make every other interval look closed."""
-    steps = [int((b - a).total_seconds()) for (a, _), (b, _) in itertools.pairwise(rows)]
+def shortest_step(starts: Sequence[datetime]) -> float:
+    """The interval length, in seconds, that sorted interval starts show: the shortest step
+    between two of them (closed intervals may be missing from an export)."""
+    steps = [(b - a).total_seconds() for a, b in itertools.pairwise(starts)]
     if not steps:
         raise ValidationFailed("one row cannot show the interval length: give the length",
                                {"interval": "unknown"})
-    shortest = min(steps)
+    return min(steps)
+
+
+def interval_of(rows: Sequence[tuple[datetime, float]]) -> int:
+    """The interval length, in minutes, that sorted rows show (`shortest_step`), as the
+    longest allowed length dividing it. Hourly rows read as half-hours would make every
+    other interval look closed."""
+    shortest = int(shortest_step([start for start, _ in rows]))
     fitting = [m for m in ALLOWED_INTERVALS if shortest % (m * 60) == 0]
     if not fitting:
         raise ValidationFailed(f"rows {shortest} seconds apart fit none of the interval "
