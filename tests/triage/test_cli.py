@@ -10,6 +10,11 @@ from .conftest import generated_examples
 runner = CliRunner()
 
 
+def said(result):
+    """What a command printed, as one line: the console wraps long messages."""
+    return " ".join(result.output.split())
+
+
 def write_csv(path, rows):
     with path.open("w", newline="") as stream:
         writer = csv.writer(stream)
@@ -114,3 +119,56 @@ def test_another_data_sets_column_names_and_a_spreadsheets_csv_are_read(tmp_path
     refused = runner.invoke(app, ["train", "--csv", str(half), "--model-dir", str(tmp_path)])
     assert refused.exit_code == 2
     assert "line 2" in refused.output
+
+
+def test_columns_named_on_the_command_line_are_read(tmp_path):
+    """A data set with other column names, and more than two (Bitext's: instruction, both a
+    coarse category and an intent), is read from the columns the caller names."""
+    rows = generated_examples(seed=5)
+    train = tmp_path / "train.csv"
+    with train.open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["instruction", "category", "intent", "response"])
+        writer.writerows([text, "ALL", category, "a reply"] for text, category in rows)
+    test = tmp_path / "test.csv"
+    test.write_text("instruction,category,intent\n" + "".join(
+        f'"{text}",ALL,{category}\n' for text, category in generated_examples(per_phrase=1,
+                                                                          seed=6)))
+    named = ["--text-column", "instruction", "--category-column", "Intent"]
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test), *named])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] > 80
+    trained = runner.invoke(app, ["train", "--csv", str(train), *named,
+                                  "--model-dir", str(tmp_path / "models")])
+    assert trained.exit_code == 0, trained.output
+    for command in (["eval", "--train", str(train), "--test", str(test)],
+                    ["train", "--csv", str(train), "--model-dir", str(tmp_path / "models")]):
+        unknown = runner.invoke(app, [*command, "--text-column", "question"])
+        assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+        assert "no column 'question'" in said(unknown) and "instruction" in said(unknown)
+    # Without names, the text column is not one of the known ones: the answer says so.
+    unnamed = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert unnamed.exit_code == 2 and "Traceback" not in unnamed.output
+    assert "text,category" in said(unnamed)
+
+
+def test_json_lines_and_tab_or_semicolon_separated_files_are_read(tmp_path):
+    rows = generated_examples(seed=7)
+    train = tmp_path / "train.jsonl"
+    train.write_text("".join(json.dumps({"utterance": text, "intent": category, "id": n})
+                             + "\n" + ("\n" if n % 7 == 0 else "")
+                             for n, (text, category) in enumerate(rows)))
+    tests = generated_examples(per_phrase=1, seed=8)
+    tab = tmp_path / "test.tsv"
+    tab.write_text("text\tcategory\n" + "".join(f"{t}\t{c}\n" for t, c in tests))
+    semicolon = tmp_path / "test.csv"
+    semicolon.write_text("text;category\n" + "".join(f'"{t}";{c}\n' for t, c in tests))
+    for test in (tab, semicolon):
+        result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert report["accuracy"] > 80 and report["test_examples"] == len(tests)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "where is my card", "category": "card"}\n["not", "an object"]\n')
+    refused = runner.invoke(app, ["train", "--csv", str(broken), "--model-dir", str(tmp_path)])
+    assert refused.exit_code == 2 and "line 2: not a JSON object" in said(refused)

@@ -26,8 +26,10 @@ triage_cli.register(app)
 @app.command("train")
 def train_command(
     csv_path: Path | None = typer.Option(
-        None, "--csv", help="Categorised examples: columns text,category."
+        None, "--csv", help=f"Categorised examples: {triage_cli.EXAMPLES_HELP}."
     ),
+    text_column: str | None = typer.Option(None, help=triage_cli.TEXT_COLUMN_HELP),
+    category_column: str | None = typer.Option(None, help=triage_cli.CATEGORY_COLUMN_HELP),
     from_db: bool = typer.Option(
         False, "--from-db", help="Learn from this desk's categorised tickets (agents' "
         "corrections included) in the configured database."
@@ -57,7 +59,8 @@ def train_command(
     settings = get_settings()
     store = ModelStore(model_dir or settings.data_dir / "models" / "intent")
     try:
-        examples = (datasets.read_text_category_csv(csv_path) if csv_path is not None
+        columns = datasets.Columns(text_column, category_column)
+        examples = (datasets.read_examples(csv_path, columns) if csv_path is not None
                     else _examples_from_database(settings))
         with triage_cli.progress_bar() as progress:
             stored = train_and_save(examples, TrainingOptions(backend=backend), store, progress)

@@ -76,10 +76,20 @@ def register(app: typer.Typer) -> None:
     app.command("eval")(evaluate)
 
 
+TEXT_COLUMN_HELP = ("The column holding each example's text (default: the first of "
+                    f"{', '.join(datasets.TEXT_COLUMNS)}).")
+CATEGORY_COLUMN_HELP = ("The column holding each example's category (default: the first of "
+                        f"{', '.join(datasets.CATEGORY_COLUMNS)}).")
+EXAMPLES_HELP = ("columns text,category; a CSV (comma, tab or semicolon) or JSON Lines "
+                 "(.jsonl)")
+
+
 def evaluate(
     dataset: DataSetName | None = typer.Option(None, help="A public data set to benchmark on."),
-    train: Path | None = typer.Option(None, help="Training CSV with columns text,category."),
-    test: Path | None = typer.Option(None, help="Test CSV with columns text,category."),
+    train: Path | None = typer.Option(None, help=f"Training examples: {EXAMPLES_HELP}."),
+    test: Path | None = typer.Option(None, help="Test examples, in the training file's form."),
+    text_column: str | None = typer.Option(None, help=TEXT_COLUMN_HELP),
+    category_column: str | None = typer.Option(None, help=CATEGORY_COLUMN_HELP),
     backend: str = typer.Option("default", help=f"One of {', '.join(BACKENDS)}, or 'all'."),
     data_dir: Path | None = typer.Option(
         None, help=f"Shared data folder (default: ${datasets.SHARED_DATA_ENV} or ../shared/data)."
@@ -97,17 +107,20 @@ def evaluate(
 
             emit(evaluate_signals(dataset.value, folder))
             return
-        data = _intent_data(dataset, train, test, folder)
+        data = _intent_data(dataset, train, test, folder,
+                            datasets.Columns(text_column, category_column))
         with progress_bar() as progress:
             results = evaluate_intent(data, chosen_backends(backend), progress)
-    except (datasets.DataSetMissing, EmbeddingBackendUnavailable, TrainingDataError) as error:
+    except (datasets.DataSetMissing, ValueError, EmbeddingBackendUnavailable,
+            TrainingDataError) as error:
         stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
     emit(results if backend == "all" else results[0])
 
 
 def _intent_data(
-    dataset: DataSetName | None, train: Path | None, test: Path | None, folder: Path
+    dataset: DataSetName | None, train: Path | None, test: Path | None, folder: Path,
+    columns: datasets.Columns,
 ) -> datasets.IntentDataSet:
     if dataset is DataSetName.banking77:
         return datasets.banking77(folder)
@@ -117,6 +130,6 @@ def _intent_data(
         raise typer.BadParameter("give --dataset, or both --train and --test CSV files")
     return datasets.IntentDataSet(
         train.stem,
-        datasets.read_text_category_csv(train),
-        datasets.read_text_category_csv(test),
+        datasets.read_examples(train, columns),
+        datasets.read_examples(test, columns),
     )

@@ -53,30 +53,95 @@ def _require(path: Path) -> Path:
 # The names intent data sets give their two columns, the preferred first.
 TEXT_COLUMNS = ("text", "utterance", "sentence", "query")
 CATEGORY_COLUMNS = ("category", "intent", "label")
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
-def read_text_category_csv(path: str | Path) -> Pairs:
-    """Examples from a CSV of text,category (or utterance/sentence/query and intent/label),
-    as spreadsheets save it too (a byte-order mark, headers in any case)."""
-    with _require(Path(path)).open(newline="", encoding="utf-8-sig") as stream:
-        reader = csv.DictReader(stream)
-        names = {name.strip().lower(): name for name in reader.fieldnames or ()}
-        text = next((names[c] for c in TEXT_COLUMNS if c in names), None)
-        category = next((names[c] for c in CATEGORY_COLUMNS if c in names), None)
-        if text is None or category is None:
-            raise ValueError(f"{path} needs the columns text,category (or one of "
-                             f"{', '.join(TEXT_COLUMNS)} and one of "
-                             f"{', '.join(CATEGORY_COLUMNS)}); it has {list(names)}")
-        pairs: Pairs = []
-        for line, row in enumerate(reader, start=2):
-            example, label = row.get(text) or "", (row.get(category) or "").strip()
-            if not example.strip() and not label:
-                continue  # a blank row a spreadsheet left
-            if not example.strip() or not label:
-                raise ValueError(f"{path}, line {line}: an example needs both a text and a "
-                                 "category")
-            pairs.append((example, label))
-        return pairs
+@dataclass(frozen=True)
+class Columns:
+    """Which column holds the examples' text and which their category; None: found by name
+    (`TEXT_COLUMNS`, `CATEGORY_COLUMNS`)."""
+
+    text: str | None = None
+    category: str | None = None
+
+
+def read_examples(path: str | Path, columns: Columns = Columns()) -> Pairs:
+    """Examples from a file of text,category: a CSV as spreadsheets save it too (a byte-order
+    mark, headers in any case, tabs or semicolons between the cells), or JSON Lines (one
+    object per line), with the columns named in ``columns`` or, without, by the names intent
+    data sets use (utterance/sentence/query and intent/label)."""
+    path = _require(Path(path))
+    if path.suffix.lower() in JSON_LINES_SUFFIXES:
+        return _pairs(path, *_json_lines(path), columns)
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        header = stream.readline()
+        stream.seek(0)
+        reader = csv.DictReader(stream, delimiter=_delimiter(header))
+        # A record's line is where it ends: a quoted cell may span lines.
+        return _pairs(path, list(reader.fieldnames or ()),
+                      ((reader.line_num, row) for row in reader), columns)
+
+
+def _delimiter(header: str) -> str:
+    """The header's separator: a comma, else what spreadsheets save in its place (a tab, or a
+    semicolon where the comma is the decimal mark)."""
+    return next((mark for mark in (",", "\t", ";") if mark in header), ",")
+
+
+def _json_lines(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    rows: list[tuple[int, dict[str, Any]]] = []
+    fields: dict[str, None] = {}
+    with path.open(encoding="utf-8-sig") as stream:
+        for line, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+            except ValueError:
+                raise ValueError(f"{path}, line {line}: not a JSON object") from None
+            if not isinstance(row, dict):
+                raise ValueError(f"{path}, line {line}: not a JSON object")
+            fields.update(dict.fromkeys(row))
+            rows.append((line, row))
+    return list(fields), rows
+
+
+def _pairs(path: Path, fields: list[str], rows: Any, columns: Columns) -> Pairs:
+    names = {str(name).strip().lower(): name for name in fields if name is not None}
+    text = _column(path, names, columns.text, TEXT_COLUMNS)
+    category = _column(path, names, columns.category, CATEGORY_COLUMNS)
+    if text is None or category is None:
+        raise ValueError(f"{path} needs the columns text,category (or one of "
+                         f"{', '.join(TEXT_COLUMNS)} and one of "
+                         f"{', '.join(CATEGORY_COLUMNS)}, or name them); it has "
+                         f"{list(names)}")
+    pairs: Pairs = []
+    for line, row in rows:
+        example, label = _cell(row.get(text)), _cell(row.get(category)).strip()
+        if not example.strip() and not label:
+            continue  # a blank row a spreadsheet left
+        if not example.strip() or not label:
+            raise ValueError(f"{path}, line {line}: an example needs both a text and a "
+                             "category")
+        pairs.append((example, label))
+    return pairs
+
+
+def _column(path: Path, names: dict[str, Any], chosen: str | None,
+            known: tuple[str, ...]) -> Any:
+    if chosen is None:
+        return next((names[c] for c in known if c in names), None)
+    found = names.get(chosen.strip().lower())
+    if found is None:
+        raise ValueError(f"{path} has no column {chosen!r}; it has {list(names)}")
+    return found
+
+
+def _cell(value: object) -> str:
+    """A cell as text: JSON Lines may hold numbers for labels; a missing cell is empty."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -91,8 +156,8 @@ def banking77(data_dir: Path) -> IntentDataSet:
     folder = data_dir / "banking77"
     return IntentDataSet(
         "banking77",
-        read_text_category_csv(folder / "train.csv"),
-        read_text_category_csv(folder / "test.csv"),
+        read_examples(folder / "train.csv"),
+        read_examples(folder / "test.csv"),
     )
 
 
