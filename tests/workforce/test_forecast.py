@@ -159,3 +159,27 @@ def test_bad_input_is_refused_with_the_reason():
         History(30, zone, {datetime(2024, 1, 1, 8, 0): 3.0})
     with pytest.raises(ValidationFailed, match="horizon"):
         forecast(synthetic_history(14), 0)
+
+
+def test_other_exports_names_and_split_date_and_time_columns_are_read():
+    """Call-centre exports name the columns otherwise ("Interval Start", "Calls Offered"),
+    or give the day and the time of day in two columns, hours without a leading zero."""
+    zone = ZoneInfo("Europe/Berlin")
+    expected = [(datetime(2024, 3, 4, 8, 30, tzinfo=UTC), 12.0),
+                (datetime(2024, 3, 4, 8, 45, tzinfo=UTC), 3.0)]
+    for text in ("Interval Start,Calls Offered\n2024-03-04 09:30,12\n2024-03-04 09:45,3\n",
+                 "Date,Time,Calls\n2024-03-04,9:30,12\n2024-03-04,09:45:00,3\n",
+                 "date;interval;offered\n2024-03-04;09:30;12\n2024-03-04;09:45;3\n",
+                 "date,timestamp,volume\n2024-03-04,2024-03-04T09:30+01:00,12\n"
+                 "2024-03-04,2024-03-04T09:45+01:00,3\n"):
+        assert read_rows(text, zone) == expected, text
+
+
+def test_daily_totals_and_bad_times_are_refused_with_the_line():
+    zone = ZoneInfo("UTC")
+    with pytest.raises(ValidationFailed, match="days, not intervals"):
+        read_rows("date,count\n2024-03-04,600\n", zone)
+    with pytest.raises(ValidationFailed, match="line 3: '2024-03-04 25:30' is not an ISO"):
+        read_rows("date,time,calls\n2024-03-04,09:30,3\n2024-03-04,25:30,3\n", zone)
+    with pytest.raises(ValidationFailed, match=r"line 2: .* is not an ISO"):
+        read_rows("date,time,calls\n,09:30,3\n", zone)

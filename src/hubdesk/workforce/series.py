@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -161,12 +162,20 @@ def parse_count(text: str, line: int) -> float:
     return value
 
 
-TIME_COLUMNS = ("interval_start", "timestamp")
-VALUE_COLUMNS = ("contacts", "count", "forecast")
+# What exports call the two columns, the preferred first; compared in lower case, with spaces
+# and hyphens read as underscores ("Interval Start").
+TIME_COLUMNS = ("interval_start", "timestamp", "datetime", "date_time", "period_start", "ds",
+                "start", "interval", "time")
+VALUE_COLUMNS = ("contacts", "count", "forecast", "calls", "calls_offered", "offered_calls",
+                 "contacts_offered", "offered", "calls_received", "received", "incoming",
+                 "volume", "arrivals", "y")
+# A time column that holds only the time of day when a date column stands beside it.
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 
 def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
-    """``interval_start,contacts`` rows (``timestamp,count`` also accepted), sums of repeats.
+    """``interval_start,contacts`` rows (``timestamp,count``, ``date,time,calls`` and what
+    other exports call them also accepted), sums of repeats.
 
     As spreadsheets save them: a byte-order mark before the header, names in any case with
     spaces around them, tabs between the columns, or semicolons with a decimal comma (where a
@@ -176,10 +185,15 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
     delimiter = max(",;\t", key=header.count)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if reader.fieldnames:
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+        reader.fieldnames = [_column_name(name) for name in reader.fieldnames]
     fields = reader.fieldnames or []
     time_column = next((c for c in TIME_COLUMNS if c in fields), None)
     value_column = next((c for c in VALUE_COLUMNS if c in fields), None)
+    date_column = "date" if "date" in fields else None
+    if time_column is None and date_column is not None:
+        raise ValidationFailed("the CSV has days, not intervals: give the time each "
+                               "interval starts (a time or timestamp column)",
+                               {"csv": "header"})
     if time_column is None or value_column is None:
         raise ValidationFailed("the CSV needs a header with interval_start (or timestamp) and "
                                f"contacts (or count); it has {fields}", {"csv": "header"})
@@ -189,13 +203,23 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
         if not raw_time or raw_value is None or raw_value.strip() == "":
             raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                    {"csv": f"line {line}"})
+        if date_column is not None and _TIME_OF_DAY.fullmatch(raw_time.strip()):
+            hour, minutes = raw_time.strip().split(":", 1)
+            raw_time = f"{(row.get(date_column) or '').strip()} {hour:0>2}:{minutes}"
         if delimiter == ";":  # where a comma is the decimal mark
             raw_value = raw_value.replace(",", ".")
-        start = parse_timestamp(raw_time, zone)
+        try:
+            start = parse_timestamp(raw_time, zone)
+        except ValidationFailed as error:
+            raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
         totals[start] = totals.get(start, 0.0) + parse_count(raw_value, line)
     if not totals:
         raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
     return sorted(totals.items())
+
+
+def _column_name(name: str | None) -> str:
+    return re.sub(r"[\s-]+", "_", (name or "").strip().lower())
 
 
 def shortest_step(starts: Sequence[datetime]) -> float:
