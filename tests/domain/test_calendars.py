@@ -234,6 +234,10 @@ def test_naive_and_backwards_inputs_are_refused_clearly():
     ({"colour": "red"}, "colour", "unknown calendar field"),
     ({"hours": {"monday": []}}, "hours.monday", "not a weekday"),
     ({"hours": {"mon": [["12:00", "08:00"]]}}, "hours.mon", "end after it starts"),
+    # Night shifts are said as two intervals; the answer shows them.
+    ({"hours": {"sun": [["22:00", "06:00"]]}}, "hours.sun",
+     r'sun \["22:00", "24:00"\] and mon \["00:00", "06:00"\]'),
+    ({"hours": {"fri": [["18:00", "00:00"]]}}, "hours.fri", r'fri \["18:00", "24:00"\]$'),
     ({"hours": {"mon": [["08:00", "12:00"], ["11:00", "13:00"]]}}, "hours.mon", "overlap"),
     ({"hours": {"mon": [["08:00", "25:00"]]}}, "hours.mon", "not a time of day"),
     ({"hours": {"mon": [["24:00", "24:00"]]}}, "hours.mon", "not a time of day"),

@@ -535,13 +535,25 @@ def _checked_intervals(day: str, intervals: Iterable[Interval]) -> tuple[Interva
     for start, end in ordered:
         if not 0 <= start < end <= DAY_US:
             raise ValidationFailed(f"hours.{day}: an interval must end after it starts, within "
-                                   "the day (24:00 at the latest)", {f"hours.{day}": "reversed"})
+                                   f"the day (24:00 at the latest){_overnight(day, start, end)}",
+                                   {f"hours.{day}": "reversed"})
     for (_, end), (start, _) in pairwise(ordered):
         if start < end:
             raise ValidationFailed(f"hours.{day}: opening intervals overlap at {_clock(start)}",
                                    {f"hours.{day}": "overlapping"})
     return tuple(ordered)
 
+
+
+def _overnight(day: str, start: int, end: int) -> str:
+    """How to say hours that run past midnight, for an interval that reads like them."""
+    if not 0 <= end < start <= DAY_US:
+        return ""
+    if end == 0:
+        return f"; the day ends at 24:00: {day} [\"{_clock(start)}\", \"24:00\"]"
+    after = WEEKDAYS[(WEEKDAYS.index(day) + 1) % len(WEEKDAYS)] if day in WEEKDAYS else "next"
+    return (f"; hours past midnight belong to the next day: {day} [\"{_clock(start)}\", "
+            f"\"24:00\"] and {after} [\"00:00\", \"{_clock(end)}\"]")
 
 
 # --- reading the plain form ---------------------------------------------------------------
