@@ -179,3 +179,39 @@ def test_only_plain_requests_take_the_lean_path(hub, clients, monkeypatch):
     ]
     assert len(routed) == len(unusual)
     assert [r.status_code for r in unusual] == [201, 422, 422, 201]
+
+
+def test_the_lean_path_works_on_its_own_threads_with_the_requests_context(hub, clients,
+                                                                          monkeypatch):
+    """The route's work runs on intake's threads (not the event loop's, not anyio's), with
+    the context variables of the request's task."""
+    import contextvars
+    import threading
+
+    from hubdesk.api import intake_path
+
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker", default="unset")
+    seen = []
+    route_function = intake_path.open_ticket
+
+    def watching(*args: Any) -> Any:
+        seen.append((threading.current_thread().name, marker.get()))
+        return route_function(*args)
+
+    async def marking(scope: Any, receive: Any, send: Any, app: Any) -> None:
+        marker.set("request")
+        await app(scope, receive, send)
+
+    monkeypatch.setattr(intake_path, "open_ticket", watching)
+    _, lean = clients
+    admin = factories.staff(hub, Role.ADMIN)
+    lean.app.middleware_stack = partial_middleware(marking, lean.app.middleware_stack)
+    assert _post(lean, MINIMAL, admin.headers).status_code == 201
+    [(thread, value)] = seen
+    assert thread.startswith("intake") and value == "request"
+
+
+def partial_middleware(middleware: Any, app: Any) -> Any:
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        await middleware(scope, receive, send, app)
+    return wrapped
