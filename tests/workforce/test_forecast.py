@@ -177,8 +177,10 @@ def test_other_exports_names_and_split_date_and_time_columns_are_read():
 
 def test_daily_totals_and_bad_times_are_refused_with_the_line():
     zone = ZoneInfo("UTC")
-    with pytest.raises(ValidationFailed, match="days, not intervals"):
+    with pytest.raises(ValidationFailed, match="line 2: the CSV has days, not intervals"):
         read_rows("date,count\n2024-03-04,600\n", zone)
+    assert read_rows("Date,Calls\n2024-03-04 09:30,12\n", zone) == [
+        (datetime(2024, 3, 4, 9, 30, tzinfo=UTC), 12.0)]
     with pytest.raises(ValidationFailed, match="line 3: '2024-03-04 25:30' is not an ISO"):
         read_rows("date,time,calls\n2024-03-04,09:30,3\n2024-03-04,25:30,3\n", zone)
     with pytest.raises(ValidationFailed, match=r"line 2: .* is not an ISO"):

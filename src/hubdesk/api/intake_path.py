@@ -7,10 +7,11 @@ a JSON body, one schema. This middleware does that work itself for requests it c
 plainly, and calls the route's own function (`routes.tickets.open_ticket`) with the same
 schema, answering service errors through the application's own exception handlers.
 
-The route's work goes to a thread of the event loop's own kind (`_IntakeThreads`) rather than
-through anyio's: anyio's hand-off (its capacity limiter, cancel scope and worker bookkeeping)
-costs about twice the CPU of the loop's executor, and at intake's rate that is a few per cent
-of the server's time. The request's context variables (its id, for the logs) go with it.
+The route's work runs on intake's own threads (`_IntakeThreads`), handed over by the event
+loop's executor rather than by anyio: anyio's hand-off (its capacity limiter, cancel scope and
+worker bookkeeping) costs about twice the CPU, and at intake's rate that is a few per cent of
+the server's time. The request's context variables go with the work, as they would through
+anyio.
 
 Anything unusual goes to the framework untouched, which then answers exactly as it always
 does: another path, method or query string, a body that is not JSON or not valid, a token

@@ -127,7 +127,7 @@ def _intent_data(
     if dataset is DataSetName.clinc150:
         return datasets.clinc150(folder)
     if train is None or test is None:
-        raise typer.BadParameter("give --dataset, or both --train and --test CSV files")
+        raise typer.BadParameter("give --dataset, or both --train and --test files")
     return datasets.IntentDataSet(
         train.stem,
         datasets.read_examples(train, columns),

@@ -171,6 +171,7 @@ VALUE_COLUMNS = ("contacts", "count", "forecast", "calls", "calls_offered", "off
                  "volume", "arrivals", "y")
 # A time column that holds only the time of day when a date column stands beside it.
 _TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
@@ -189,11 +190,11 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
     fields = reader.fieldnames or []
     time_column = next((c for c in TIME_COLUMNS if c in fields), None)
     value_column = next((c for c in VALUE_COLUMNS if c in fields), None)
-    date_column = "date" if "date" in fields else None
-    if time_column is None and date_column is not None:
-        raise ValidationFailed("the CSV has days, not intervals: give the time each "
-                               "interval starts (a time or timestamp column)",
-                               {"csv": "header"})
+    # A date column beside a time column gives the day of its times of day; alone, it must
+    # hold the times themselves.
+    date_column = "date" if "date" in fields and time_column is not None else None
+    if time_column is None and "date" in fields:
+        time_column = "date"
     if time_column is None or value_column is None:
         raise ValidationFailed("the CSV needs a header with interval_start (or timestamp) and "
                                f"contacts (or count); it has {fields}", {"csv": "header"})
@@ -202,6 +203,10 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
         raw_time, raw_value = row.get(time_column), row.get(value_column)
         if not raw_time or raw_value is None or raw_value.strip() == "":
             raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
+                                   {"csv": f"line {line}"})
+        if time_column == "date" and _DAY_ONLY.fullmatch(raw_time.strip()):
+            raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
+                                   "time each interval starts (a time or timestamp column)",
                                    {"csv": f"line {line}"})
         if date_column is not None and _TIME_OF_DAY.fullmatch(raw_time.strip()):
             hour, minutes = raw_time.strip().split(":", 1)
