@@ -171,8 +171,15 @@ def test_other_exports_names_and_split_date_and_time_columns_are_read():
                  "Date,Time,Calls\n2024-03-04,9:30,12\n2024-03-04,09:45:00,3\n",
                  "date;interval;offered\n2024-03-04;09:30;12\n2024-03-04;09:45;3\n",
                  "date,timestamp,volume\n2024-03-04,2024-03-04T09:30+01:00,12\n"
-                 "2024-03-04,2024-03-04T09:45+01:00,3\n"):
+                 "2024-03-04,2024-03-04T09:45+01:00,3\n",
+                 # A call-centre report prints the interval, on a 12-hour clock too.
+                 "Date,Interval,Calls Offered\n2024-03-04,09:30-09:45,12\n"
+                 "2024-03-04,9:45 AM - 10:00 AM,3\n"):
         assert read_rows(text, zone) == expected, text
+    afternoon = read_rows("date,interval,calls\n2024-03-04,12:00 PM-12:30 PM,1\n"
+                          "2024-03-04,12:30 AM-1:00 AM,2\n2024-03-04,11:30 pm,3\n", zone)
+    assert [(start.astimezone(zone).strftime("%H:%M"), n) for start, n in afternoon] == [
+        ("00:30", 2.0), ("12:00", 1.0), ("23:30", 3.0)]
 
 
 def test_daily_totals_and_bad_times_are_refused_with_the_line():

@@ -169,8 +169,11 @@ TIME_COLUMNS = ("interval_start", "timestamp", "datetime", "date_time", "period_
 VALUE_COLUMNS = ("contacts", "count", "forecast", "calls", "calls_offered", "offered_calls",
                  "contacts_offered", "offered", "calls_received", "received", "incoming",
                  "volume", "arrivals", "y")
-# A time column that holds only the time of day when a date column stands beside it.
-_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+# A time column that holds only the time of day when a date column stands beside it: "9:30",
+# "09:30:00", "9:30 AM", or the interval itself as call-centre reports print it,
+# "09:30-10:00" (its start is taken).
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2}(?::\d{2}(?:\.\d+)?)?)\s*([AaPp][Mm])?"
+                          r"(?:\s*[-–]\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?")
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -208,9 +211,9 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
             raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
                                    "time each interval starts (a time or timestamp column)",
                                    {"csv": f"line {line}"})
-        if date_column is not None and _TIME_OF_DAY.fullmatch(raw_time.strip()):
-            hour, minutes = raw_time.strip().split(":", 1)
-            raw_time = f"{(row.get(date_column) or '').strip()} {hour:0>2}:{minutes}"
+        clock = _TIME_OF_DAY.fullmatch(raw_time.strip()) if date_column is not None else None
+        if clock is not None:
+            raw_time = f"{(row.get(date_column) or '').strip()} {_wall_clock(clock)}"
         if delimiter == ";":  # where a comma is the decimal mark
             raw_value = raw_value.replace(",", ".")
         try:
@@ -221,6 +224,14 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
     if not totals:
         raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
     return sorted(totals.items())
+
+
+def _wall_clock(clock: re.Match[str]) -> str:
+    """A time of day as ISO writes it: two-digit hours, on the 24-hour clock."""
+    hour, rest, half = int(clock[1]), clock[2], (clock[3] or "").lower()
+    if half and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    return f"{hour:02d}:{rest}"
 
 
 def _column_name(name: str | None) -> str:
