@@ -192,3 +192,18 @@ def test_daily_totals_and_bad_times_are_refused_with_the_line():
         read_rows("date,time,calls\n2024-03-04,09:30,3\n2024-03-04,25:30,3\n", zone)
     with pytest.raises(ValidationFailed, match=r"line 2: .* is not an ISO"):
         read_rows("date,time,calls\n,09:30,3\n", zone)
+
+
+def test_dates_written_day_first_with_dots_or_year_first_with_slashes_are_read():
+    """European exports write 04.03.2024 (day first) or 2024/03/04; 03/04/2024 could be
+    either day or month first, and is refused saying so."""
+    zone = ZoneInfo("Europe/Berlin")
+    expected = [(datetime(2024, 3, 4, 8, 30, tzinfo=UTC), 12.0),
+                (datetime(2024, 3, 4, 8, 45, tzinfo=UTC), 3.5)]
+    for text in ("date;time;calls\n04.03.2024;09:30;12\n4.3.2024;9:45;3,5\n",
+                 "timestamp,count\n2024/03/04 09:30,12\n04.03.2024T09:45:00+01:00,3.5\n"):
+        assert read_rows(text, zone) == expected, text
+    with pytest.raises(ValidationFailed, match="fourth of March, so write it year first"):
+        read_rows("timestamp,count\n03/04/2024 09:30,1\n", zone)
+    with pytest.raises(ValidationFailed, match=r"line 2: '31\.02\.2024 09:30' is not an ISO"):
+        read_rows("timestamp,count\n31.02.2024 09:30,1\n", zone)

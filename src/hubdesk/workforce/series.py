@@ -139,13 +139,31 @@ def _local_midnight(day: date, zone: tzinfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
 
 
+# Dates as European exports write them, day first with dots (04.03.2024), or year first with
+# slashes (2024/03/04): unambiguous, unlike 03/04/2024, which is refused.
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_SLASHED_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_EITHER_WAY = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
+
+
 def parse_timestamp(text: str, zone: tzinfo) -> datetime:
     """An ISO timestamp; one without an offset is local time in ``zone``."""
+    written = text.strip()
+    dotted, slashed = _DOTTED_DATE.match(written), _SLASHED_DATE.match(written)
+    if dotted is not None:
+        text = f"{dotted[3]}-{dotted[2]:0>2}-{dotted[1]:0>2}{written[dotted.end():]}"
+    elif slashed is not None:
+        text = f"{slashed[1]}-{slashed[2]:0>2}-{slashed[3]:0>2}{written[slashed.end():]}"
+    else:
+        text = written
     try:
-        moment = datetime.fromisoformat(text.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed(f"{text!r} is not an ISO timestamp such as "
-                               "2024-03-04T09:30:00+01:00", {"timestamp": "not ISO"}) from None
+        either = (": a date such as 03/04/2024 may be the third of April or the fourth of "
+                  "March, so write it year first" if _EITHER_WAY.match(written) else "")
+        raise ValidationFailed(f"{written!r} is not an ISO timestamp such as "
+                               f"2024-03-04T09:30:00+01:00{either}",
+                               {"timestamp": "not ISO"}) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
