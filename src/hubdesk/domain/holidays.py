@@ -409,7 +409,7 @@ def _moment(prop: _Property, timezone: str) -> date | datetime:
     try:
         year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
         return datetime(year, month, day, hour, minute, second, tzinfo=_zone(zone_name))
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # no such zone, or no such time
+    except (ZoneInfoNotFoundError, ValueError):  # `_zone` found none, or no such time
         raise _bad(prop.line, f"{value!r} in {zone_name!r}: unknown zone or impossible time "
                    "(use IANA zone names such as Europe/Berlin)") from None
 

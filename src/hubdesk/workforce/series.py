@@ -149,15 +149,8 @@ _EITHER_WAY = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 def parse_timestamp(text: str, zone: tzinfo) -> datetime:
     """An ISO timestamp; one without an offset is local time in ``zone``."""
     written = text.strip()
-    dotted, slashed = _DOTTED_DATE.match(written), _SLASHED_DATE.match(written)
-    if dotted is not None:
-        text = f"{dotted[3]}-{dotted[2]:0>2}-{dotted[1]:0>2}{written[dotted.end():]}"
-    elif slashed is not None:
-        text = f"{slashed[1]}-{slashed[2]:0>2}-{slashed[3]:0>2}{written[slashed.end():]}"
-    else:
-        text = written
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(_year_first(written))
     except ValueError:
         either = (": a date such as 03/04/2024 may be the third of April or the fourth of "
                   "March, so write it year first" if _EITHER_WAY.match(written) else "")
@@ -167,6 +160,15 @@ def parse_timestamp(text: str, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
+
+
+def _year_first(written: str) -> str:
+    """``written`` with a date day first with dots, or year first with slashes, as ISO's."""
+    if (dotted := _DOTTED_DATE.match(written)) is not None:
+        return f"{dotted[3]}-{dotted[2]:0>2}-{dotted[1]:0>2}{written[dotted.end():]}"
+    if (slashed := _SLASHED_DATE.match(written)) is not None:
+        return f"{slashed[1]}-{slashed[2]:0>2}-{slashed[3]:0>2}{written[slashed.end():]}"
+    return written
 
 
 def parse_count(text: str, line: int) -> float:
@@ -221,15 +223,15 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
                                f"contacts (or count); it has {fields}", {"csv": "header"})
     totals: dict[datetime, float] = {}
     for line, row in enumerate(reader, start=2):
-        raw_time, raw_value = row.get(time_column), row.get(value_column)
+        raw_time, raw_value = (row.get(time_column) or "").strip(), row.get(value_column)
         if not raw_time or raw_value is None or raw_value.strip() == "":
             raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                    {"csv": f"line {line}"})
-        if time_column == "date" and _DAY_ONLY.fullmatch(raw_time.strip()):
+        if time_column == "date" and _DAY_ONLY.fullmatch(raw_time):
             raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
                                    "time each interval starts (a time or timestamp column)",
                                    {"csv": f"line {line}"})
-        clock = _TIME_OF_DAY.fullmatch(raw_time.strip()) if date_column is not None else None
+        clock = _TIME_OF_DAY.fullmatch(raw_time) if date_column is not None else None
         if clock is not None:
             raw_time = f"{(row.get(date_column) or '').strip()} {_wall_clock(clock)}"
         if delimiter == ";":  # where a comma is the decimal mark

@@ -83,9 +83,10 @@ def read_examples(path: str | Path, columns: Columns = Columns()) -> Pairs:
 
 
 def _delimiter(header: str) -> str:
-    """The header's separator: a comma, else what spreadsheets save in its place (a tab, or a
-    semicolon where the comma is the decimal mark)."""
-    return next((mark for mark in (",", "\t", ";") if mark in header), ",")
+    """The header's separator, read as the arrivals reader reads it (`workforce/series.py`):
+    the commonest of a comma and what spreadsheets save in its place (a tab, or a semicolon
+    where the comma is the decimal mark)."""
+    return max(",;\t", key=header.count)
 
 
 def _json_lines(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
