@@ -240,3 +240,18 @@ def test_a_file_spelling_out_more_holidays_than_a_calendar_holds_is_refused_by_n
     assert answer.json()["errors"] == [{"field": "ical",
                                         "message": "spells out too many holidays"}]
     assert "at most 1000 holidays and closures" in answer.json()["detail"]
+
+
+def test_a_weekly_closure_from_a_calendar_file_is_stored_as_its_closures(client, people):
+    weekly = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+              "DTSTART;TZID=Europe/Berlin:20261204T140000\r\n"
+              "DTEND;TZID=Europe/Berlin:20261204T170000\r\n"
+              "RRULE:FREQ=WEEKLY;BYDAY=FR;COUNT=3\r\nSUMMARY:Training\r\n"
+              "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    answer = client.post("/api/v1/sla/calendars", headers=people["manager"].headers,
+                         json={"name": "Training Fridays", **OFFICE, "ical": weekly})
+    assert answer.status_code == 201, answer.text
+    assert [(h["start"], h["end"]) for h in answer.json()["holidays"]
+            if isinstance(h, dict) and "start" in h] == [
+        (f"2026-12-{day:02d}T14:00:00+01:00", f"2026-12-{day:02d}T17:00:00+01:00")
+        for day in (4, 11, 18)]

@@ -140,7 +140,8 @@ def test_an_imported_file_closes_the_calendar():
     (ics("DTSTART:20261224T25"), "not a date-time"),
     (ics("DTSTART;TZID=Mars/Olympus:20261224T120000\nDURATION:PT1H"), "unknown zone"),
     (ics("DTSTART;VALUE=DATE:20261224\nDTEND;VALUE=DATE:20261224"), "ends before it starts"),
-    (ics("DTSTART;VALUE=DATE:20261224\nRRULE:FREQ=WEEKLY"), "only yearly repeats"),
+    (ics("DTSTART;VALUE=DATE:20261224\nRRULE:FREQ=WEEKLY"), "weekly for ever"),
+    (ics("DTSTART;VALUE=DATE:20261224\nRRULE:FREQ=HOURLY;COUNT=3"), "hourly are not"),
     # Every fourth Thursday of the year, not of a month: no holiday anyone keeps.
     (ics("DTSTART;VALUE=DATE:20261126\nRRULE:FREQ=YEARLY;BYDAY=4TH"), "names the event's month"),
     (ics("DTSTART;VALUE=DATE:20261127\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH"),

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.recurrence import SEARCH_YEARS, Rule, RuleNotUnderstood, SearchBudget
 
 # A repeating event with an end is spelled out, up to this many occurrences.
 MAX_OCCURRENCES = 1_000
@@ -211,22 +212,24 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     """The holidays (all-day events) and closures (timed events) of an iCalendar text.
 
     Floating times (no zone, no ``Z``) are read in ``timezone``, the calendar's own. Events
-    may repeat yearly (``RRULE:FREQ=YEARLY``, with ``INTERVAL``, ``COUNT`` or ``UNTIL``);
-    any other rule is refused rather than guessed at. Occurrences listed one by one
-    (``RDATE``, as holiday files give Easter's) are added, those left out (``EXDATE``)
-    removed. Cancelled events are left out.
+    may repeat yearly (``RRULE:FREQ=YEARLY``, with ``INTERVAL``, ``COUNT`` or ``UNTIL``), or
+    daily, weekly or monthly up to a ``COUNT`` or an ``UNTIL`` (`domain/recurrence.py`
+    names the dates); a rule asking for anything else is refused rather than guessed at.
+    Occurrences listed one by one (``RDATE``, as holiday files give Easter's) are added,
+    those left out (``EXDATE``) removed. Cancelled events are left out.
     """
     if "BEGIN:VCALENDAR" not in text.upper():
         raise ValidationFailed("the file is not an iCalendar file (no BEGIN:VCALENDAR)",
                                {"ics": "not icalendar"})
     holidays: list[Holiday] = []
     closures: list[Closure] = []
+    budget = SearchBudget()
     for event in _events(text):
         status = event.get("STATUS")
         if status is not None and status.value.upper() == "CANCELLED":
             continue
         found_holidays, found_closures = _event_closing(
-            event, timezone, MAX_CLOSINGS - len(holidays) - len(closures))
+            event, timezone, MAX_CLOSINGS - len(holidays) - len(closures), budget)
         holidays += found_holidays
         closures += found_closures
     return holidays, closures
@@ -303,9 +306,10 @@ def _bad(line: int, why: str) -> ValidationFailed:
     return ValidationFailed(f"iCalendar line {line}: {why}", {"ics": f"line {line}"})
 
 
-def _event_closing(event: _Event, timezone: str,
-                   room: int) -> tuple[list[Holiday], list[Closure]]:
-    """The event's holidays or closures, refused if they would be more than ``room``."""
+def _event_closing(event: _Event, timezone: str, room: int,
+                   budget: SearchBudget) -> tuple[list[Holiday], list[Closure]]:
+    """The event's holidays or closures, refused if they would be more than ``room``; its
+    rule's search for dates spent from ``budget``."""
     start_prop = event.get("DTSTART")
     if start_prop is None:
         raise ValidationFailed("iCalendar: an event has no DTSTART", {"ics": "no DTSTART"})
@@ -314,7 +318,15 @@ def _event_closing(event: _Event, timezone: str,
     end = _event_end(event, start, timezone)
     if end <= start:
         raise _bad(start_prop.line, "the event ends before it starts")
-    yearly, years, by_weekday = _repeats(event.get("RRULE"), start)
+    rule = event.get("RRULE")
+    parts = _rule_parts(rule)
+    spelled: list[date | datetime] | None = None
+    years: list[int] = []
+    if rule is not None and parts.get("FREQ") != "YEARLY":
+        spelled = _spelled_out(rule, parts, start, timezone, budget)
+        yearly, by_weekday = False, None
+    else:
+        yearly, years, by_weekday = _repeats(rule, parts, start)
     timed = isinstance(start, datetime)
     days = 1 if timed else (end - start).days
     if by_weekday is not None and (timed or days != 1):
@@ -328,13 +340,15 @@ def _event_closing(event: _Event, timezone: str,
     if yearly and skipped:
         raise _bad(event.all("EXDATE")[0].line, "an event repeating for ever cannot leave out "
                    "single years (EXDATE): give its rule a COUNT or UNTIL")
-    check_closings(MAX_CLOSINGS - room + days * (max(len(years), 1) + len(listed)),
+    occurring = len(spelled) if spelled is not None else max(len(years), 1)
+    check_closings(MAX_CLOSINGS - room + days * (occurring + len(listed)),
                    f"the file's events up to line {start_prop.line}, each day and repeat "
                    "counted,", "ics")
     # Each occurrence by its start: the rule's years (a day that does not exist in a year,
     # 29 February or a fifth Monday, is left out of it), then the dates listed one by one.
     ruled: dict[date | datetime, int | None] = {
         begins: n for n in years if (begins := _occurrence(start, n, by_weekday)) is not None}
+    ruled |= dict.fromkeys(spelled or ())
     occurrences = ruled | {begins: None for begins in listed if begins not in ruled}
     for begins in skipped:
         occurrences.pop(begins, None)
@@ -467,29 +481,82 @@ def _event_end(event: _Event, start: date | datetime,
     return start + timedelta(days=1)  # an all-day event without an end lasts the day
 
 
-def _repeats(rule: _Property | None, start: date | datetime
+def _rule_parts(rule: _Property | None) -> dict[str, str]:
+    if rule is None:
+        return {}
+    return dict(part.partition("=")[::2] for part in rule.value.upper().split(";") if part)
+
+
+def _spelled_out(rule: _Property, parts: dict[str, str], start: date | datetime,
+                 timezone: str, budget: SearchBudget) -> list[date | datetime]:
+    """Where a rule repeating daily, weekly or monthly puts the event: each date the rule
+    names, at the event's own time of day (on the wall clock of its zone), up to its COUNT
+    or UNTIL. A rule without either, or with more occurrences than a calendar holds, is
+    refused: it cannot be spelled out."""
+    try:
+        recurrence = Rule.from_parts(parts)
+    except RuleNotUnderstood as error:
+        raise _bad(rule.line, f"{error} ({rule.value!r})") from None
+    count, until = _bounds(rule, parts)
+    if count is None and until is None:
+        raise _bad(rule.line, f"a rule repeating {recurrence.frequency.lower()} for ever "
+                   "cannot be spelled out: give it a COUNT or an UNTIL (a closing that comes "
+                   "back every week for good belongs in the calendar's opening hours)")
+    first = start.date() if isinstance(start, datetime) else start
+    found: list[date | datetime] = []
+    try:
+        for day in recurrence.dates(first, budget):
+            begins = (datetime.combine(day, start.timetz()) if isinstance(start, datetime)
+                      else day)
+            if until is not None and not _on_or_before(begins, 0, until):
+                return found
+            found.append(begins)
+            if len(found) == count:
+                return found
+            if len(found) > MAX_CLOSINGS:
+                raise _bad(rule.line, f"the rule makes more than {MAX_CLOSINGS} occurrences, "
+                           f"more than a calendar holds ({rule.value!r})")
+    except RuleNotUnderstood as error:
+        raise _bad(rule.line, str(error)) from None
+    raise _bad(rule.line, f"the rule goes on for more than {SEARCH_YEARS} years after the "
+               "event's start, or names days that never come (such as the 30th of "
+               f"February): {rule.value!r}")
+
+
+def _bounds(rule: _Property, parts: dict[str, str]
+            ) -> tuple[int | None, date | datetime | None]:
+    """A rule's COUNT and UNTIL, if it has them."""
+    try:
+        count = int(parts["COUNT"]) if "COUNT" in parts else None
+    except ValueError:
+        raise _bad(rule.line, "INTERVAL and COUNT are whole numbers") from None
+    if count is not None and count < 1:
+        raise _bad(rule.line, "INTERVAL and COUNT are at least 1")
+    until = _moment(_Property("UNTIL", {}, parts["UNTIL"], rule.line), "UTC") \
+        if "UNTIL" in parts else None
+    return count, until
+
+
+def _repeats(rule: _Property | None, parts: dict[str, str], start: date | datetime
              ) -> tuple[bool, list[int], tuple[int, int] | None]:
     """Whether the event recurs every year for ever, else the years after the first it is on;
     and the weekday of the month (weekday, nth) it recurs on, if the rule names one."""
     if rule is None:
         return False, [0], None
-    parts = dict(part.partition("=")[::2] for part in rule.value.upper().split(";") if part)
     unknown = sorted(set(parts) - _RULE_KEYS)
-    if parts.get("FREQ") != "YEARLY" or unknown:
-        raise _bad(rule.line, "only yearly repeats, on the event's own date or weekday of the "
-                   f"month, are understood (RRULE:FREQ=YEARLY), not {rule.value!r}")
+    if unknown:
+        raise _bad(rule.line, "yearly repeats on the event's own date or weekday of the "
+                   f"month are understood, not {rule.value!r}")
     by_weekday = _by_weekday(rule, parts, start)
     if by_weekday is None and (parts.get("BYMONTH", str(start.month)) != str(start.month)
                                or parts.get("BYMONTHDAY", str(start.day)) != str(start.day)):
         raise _bad(rule.line, "a yearly rule must repeat on the event's own date")
     try:
         interval = int(parts.get("INTERVAL", "1"))
-        count = int(parts["COUNT"]) if "COUNT" in parts else None
     except ValueError:
         raise _bad(rule.line, "INTERVAL and COUNT are whole numbers") from None
-    until = _moment(_Property("UNTIL", {}, parts["UNTIL"], rule.line), "UTC") \
-        if "UNTIL" in parts else None
-    if interval < 1 or (count is not None and count < 1):
+    count, until = _bounds(rule, parts)
+    if interval < 1:
         raise _bad(rule.line, "INTERVAL and COUNT are at least 1")
     if count is None and until is None:
         if interval != 1:
