@@ -4,6 +4,8 @@ not know."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from hubdesk.channels.email.decoding import decode_raw_header
@@ -68,3 +70,31 @@ def test_a_sender_a_broken_client_wrote_is_still_found(head: bytes) -> None:
     raw = head + b"To: support@desk.test\r\nSubject: Hello\r\nMessage-ID: <s@example.com>" \
         b"\r\n\r\nWhere is my parcel?\r\n"
     assert StdlibMailParser().parse(raw).from_address == "john@example.com"
+
+
+@pytest.mark.parametrize(("label", "codec", "text"), [
+    # Hebrew clients label ISO-8859-8 by the direction the text is stored in.
+    ("iso-8859-8-i", "iso8859_8", "שלום, ההזמנה שלי לא הגיעה"),
+    ("ISO-8859-8-E", "iso8859_8", "שלום, ההזמנה שלי לא הגיעה"),
+    ("iso-8859-6-i", "iso8859_6", "مرحبا، لم يصل طلبي"),
+    ("windows-874", "cp874", "สวัสดีครับ ผมยังไม่ได้รับสินค้า"),
+    ("x-mac-roman", "mac_roman", "Grüße, où est ma commande ?"),
+    ("x-mac-cyrillic", "mac_cyrillic", "Заказ не пришёл"),
+    ("x-cp1251", "cp1251", "Заказ не пришёл"),
+    ("ks_c_5601-1989", "cp949", "주문이 도착하지 않았습니다"),
+    ("windows-31j", "cp932", "注文が届きません"),
+    ("x-euc-jp", "euc_jp", "注文が届きません"),
+    ("cn-big5", "big5hkscs", "我的訂單還沒到"),
+    ("iso_8859-2:1987", "iso8859_2", "Zamówienie nie dotarło"),
+    ("iso88595", "iso8859_5", "Заказ не пришёл"),
+])
+def test_text_in_a_charset_named_as_mail_clients_name_it_is_read(label: str, codec: str,
+                                                                  text: str) -> None:
+    raw = (f"From: a@example.com\r\nSubject: =?{label}?b?".encode()
+           + base64.b64encode(text.encode(codec))
+           + f"?=\r\nMessage-ID: <cs@example.com>\r\nMIME-Version: 1.0\r\n"
+             f"Content-Type: text/plain; charset=\"{label}\"\r\n"
+             "Content-Transfer-Encoding: 8bit\r\n\r\n".encode() + text.encode(codec) + b"\r\n")
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.subject == text
+    assert parsed.text.strip() == text

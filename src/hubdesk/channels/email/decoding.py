@@ -18,7 +18,34 @@ _SUPERSETS = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1":
               "gbk": "gb18030", "x-gbk": "gb18030", "iso-2022-jp": "iso2022_jp_2",
               "shift_jis": "cp932", "shift-jis": "cp932", "x-sjis": "cp932",
               "ks_c_5601-1987": "cp949", "euc-kr": "cp949", "unicode-1-1-utf-7": "utf-7",
-              "utf8": "utf-8", "x-unknown": "utf-8", "unknown-8bit": "utf-8"}
+              "utf8": "utf-8", "x-unknown": "utf-8", "unknown-8bit": "utf-8",
+              "iso8859_1": "windows-1252", "iso8859_11": "cp874"}
+
+
+# Labels mail clients write (the WHATWG encoding standard lists them) for charsets Python
+# knows by another name: Hebrew mail's "iso-8859-8-i", Thai Outlook's "windows-874", old Macs'
+# "x-mac-roman", Korean Outlook's "ks_c_5601-1989".
+_OTHER_LABELS = {"unicode-1-1-utf-8": "utf-8", "unicode11utf8": "utf-8",
+                 "unicode20utf8": "utf-8", "x-unicode20utf8": "utf-8",
+                 "visual": "iso8859_8", "logical": "iso8859_8", "sun_eu_greek": "iso8859_7",
+                 "csisolatin9": "iso8859_15", "koi": "koi8_r", "koi8": "koi8_r",
+                 "koi8-ru": "koi8_u", "mac": "mac_roman", "csmacintosh": "mac_roman",
+                 "x-mac-roman": "mac_roman", "x-mac-cyrillic": "mac_cyrillic",
+                 "x-mac-ukrainian": "mac_cyrillic", "x-mac-ce": "mac_latin2",
+                 "x-mac-centraleurope": "mac_latin2", "x-mac-greek": "mac_greek",
+                 "dos-874": "cp874", "windows-874": "cp874",
+                 "csgb2312": "gb18030", "gb_2312": "gb18030", "gb_2312-80": "gb18030",
+                 "big5": "big5hkscs", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs",
+                 "csbig5": "big5hkscs", "x-euc-jp": "euc_jp", "cseucpkdfmtjapanese": "euc_jp",
+                 "windows-31j": "cp932", "ms932": "cp932", "cseuckr": "cp949",
+                 "csksc56011987": "cp949", "iso-ir-149": "cp949", "ks_c_5601-1989": "cp949",
+                 "ksc_5601": "cp949", "ksc5601": "cp949", "windows-949": "cp949",
+                 "korean": "cp949"}
+# ISO 8859 however written ("iso88592", "iso_8859-1:1987", Hebrew's "iso-8859-8-i" and
+# "csiso88598e", whose suffixes only say which way the text runs); Windows code pages
+# written "x-cp1251" or "cp-850".
+_ISO_8859 = re.compile(r"(?:cs)?iso[-_ ]?8859[-_ ]?(\d{1,2})(?:[-_:].*|[ie])?")
+_CODE_PAGE = re.compile(r"(?:x-)?cp-?(\d{3,4})")
 
 
 def _codec(label: str | None) -> str | None:
@@ -26,6 +53,11 @@ def _codec(label: str | None) -> str | None:
         return None
     name = label.strip().strip('"').lower()
     name = _SUPERSETS.get(name, name)
+    if (iso := _ISO_8859.fullmatch(name)) is not None:
+        name = f"iso8859_{int(iso[1])}"
+    elif (page := _CODE_PAGE.fullmatch(name)) is not None:
+        name = f"cp{page[1]}"
+    name = _SUPERSETS.get(name, _OTHER_LABELS.get(name, name))
     try:
         return codecs.lookup(name).name
     except (LookupError, ValueError):  # ValueError: a NUL byte inside the label
