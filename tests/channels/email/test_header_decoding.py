@@ -98,3 +98,19 @@ def test_text_in_a_charset_named_as_mail_clients_name_it_is_read(label: str, cod
     parsed = StdlibMailParser().parse(raw)
     assert parsed.subject == text
     assert parsed.text.strip() == text
+
+
+def test_a_letter_cut_between_two_encoded_words_is_read_whole() -> None:
+    """Some mailers split a long header between the two bytes of a letter; RFC 2047 forbids
+    it, mail has it. Words in different charsets are still decoded each in its own."""
+    name = "Zoë Noël".encode()
+    raw = ("=?UTF-8?B?" + base64.b64encode(name[:3]).decode() + "?=\r\n =?utf-8?b?"
+           + base64.b64encode(name[3:]).decode() + "?=")
+    assert decode_raw_header(raw) == "Zoë Noël"
+    assert decode_raw_header("=?utf-8?q?caf=C3?= =?utf-8?q?=A9?= =?iso-8859-1?q?cr=E8me?=") \
+        == "cafécrème"
+    assert decode_raw_header("=?utf-8?q?caf=C3?= and =?utf-8?q?=A9?=") == "cafÃ and ©"
+    parsed = StdlibMailParser().parse(
+        b"From: " + raw.encode() + b" <zoe@example.com>\r\nSubject: hi\r\n"
+        b"Message-ID: <cut@example.com>\r\n\r\nhello\r\n")
+    assert (parsed.from_name, parsed.from_address) == ("Zoë Noël", "zoe@example.com")

@@ -94,33 +94,45 @@ def decode_raw_header(raw: str, hint: str | None = None) -> str:
     """A header's text from its raw value, where the standard library's reading lost
     characters: 8-bit bytes in a charset other than UTF-8 (old clients write Latin-1 or
     KOI8-R headers unencoded, most likely in the charset of their text, ``hint``) and encoded
-    words in a charset it does not know or a sender got wrong. Each encoded word is decoded as
-    `decode_text` decodes a text part; the bytes between them in ``hint``; space between two
-    encoded words is dropped (RFC 2047, 6.2)."""
+    words in a charset it does not know or a sender got wrong. Encoded words are decoded as
+    `decode_text` decodes a text part, the bytes between them in ``hint``; space between two
+    encoded words is dropped (RFC 2047, 6.2). Neighbouring words in one charset are decoded
+    together: some mailers cut a long name between the two bytes of a letter."""
     data = raw.encode("utf-8", "surrogateescape")  # smuggled 8-bit bytes come back as bytes
     parts: list[str] = []
+    charset, pending = "", b""  # the bytes of neighbouring encoded words in one charset
     end = 0
-    previous_was_word = False
+    after_word = False
     for word in _ENCODED_WORD.finditer(data):
         between = data[end:word.start()]
-        if between and not (previous_was_word and _ONLY_SPACE.fullmatch(between)):
-            parts.append(decode_text(between, hint)[0])
-        parts.append(_decoded_word(word))
+        neighbour = after_word and _ONLY_SPACE.fullmatch(between) is not None
+        found = _word_bytes(word)
+        if neighbour and found is not None and charset and found[0] == charset:
+            pending += found[1]
+        else:
+            if charset:
+                parts.append(decode_text(pending, charset)[0])
+            charset, pending = found or ("", b"")
+            if between and not neighbour:
+                parts.append(decode_text(between, hint)[0])
+            if found is None:
+                parts.append(word.group(0).decode("ascii", "replace"))  # shown as it came
         end = word.end()
-        previous_was_word = True
+        after_word = True
+    if charset:
+        parts.append(decode_text(pending, charset)[0])
     if end < len(data):
         parts.append(decode_text(data[end:], hint)[0])
     return " ".join("".join(parts).split())
 
 
-def _decoded_word(word: re.Match[bytes]) -> str:
-    charset = word.group(1).decode("ascii", "replace").partition("*")[0]
+def _word_bytes(word: re.Match[bytes]) -> tuple[str, bytes] | None:
+    """An encoded word's charset (as labelled) and bytes; None if they cannot be decoded."""
+    charset = word.group(1).decode("ascii", "replace").partition("*")[0].lower()
     payload = word.group(3)
     try:
         if word.group(2) in (b"B", b"b"):
-            data = binascii.a2b_base64(payload + b"=" * (-len(payload) % 4))
-        else:
-            data = binascii.a2b_qp(payload, header=True)
+            return charset, binascii.a2b_base64(payload + b"=" * (-len(payload) % 4))
+        return charset, binascii.a2b_qp(payload, header=True)
     except (binascii.Error, ValueError):
-        return word.group(0).decode("ascii", "replace")  # not decodable: shown as it came
-    return decode_text(data, charset)[0]
+        return None
