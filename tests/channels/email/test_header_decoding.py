@@ -110,6 +110,7 @@ def test_a_letter_cut_between_two_encoded_words_is_read_whole() -> None:
     assert decode_raw_header("=?utf-8?q?caf=C3?= =?utf-8?q?=A9?= =?iso-8859-1?q?cr=E8me?=") \
         == "cafécrème"
     assert decode_raw_header("=?utf-8?q?caf=C3?= and =?utf-8?q?=A9?=") == "cafÃ and ©"
+    assert decode_raw_header("=?*en?q?no_charset?= =?utf-8*en?q?=C3=A9?=") == "no charseté"
     parsed = StdlibMailParser().parse(
         b"From: " + raw.encode() + b" <zoe@example.com>\r\nSubject: hi\r\n"
         b"Message-ID: <cut@example.com>\r\n\r\nhello\r\n")

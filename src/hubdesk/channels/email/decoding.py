@@ -100,27 +100,27 @@ def decode_raw_header(raw: str, hint: str | None = None) -> str:
     together: some mailers cut a long name between the two bytes of a letter."""
     data = raw.encode("utf-8", "surrogateescape")  # smuggled 8-bit bytes come back as bytes
     parts: list[str] = []
-    charset, pending = "", b""  # the bytes of neighbouring encoded words in one charset
+    held: tuple[str, bytes] | None = None  # neighbouring encoded words in one charset
     end = 0
     after_word = False
     for word in _ENCODED_WORD.finditer(data):
         between = data[end:word.start()]
         neighbour = after_word and _ONLY_SPACE.fullmatch(between) is not None
         found = _word_bytes(word)
-        if neighbour and found is not None and charset and found[0] == charset:
-            pending += found[1]
+        if neighbour and found is not None and held is not None and found[0] == held[0]:
+            held = (held[0], held[1] + found[1])
         else:
-            if charset:
-                parts.append(decode_text(pending, charset)[0])
-            charset, pending = found or ("", b"")
+            if held is not None:
+                parts.append(decode_text(held[1], held[0])[0])
+            held = found
             if between and not neighbour:
                 parts.append(decode_text(between, hint)[0])
             if found is None:
                 parts.append(word.group(0).decode("ascii", "replace"))  # shown as it came
         end = word.end()
         after_word = True
-    if charset:
-        parts.append(decode_text(pending, charset)[0])
+    if held is not None:
+        parts.append(decode_text(held[1], held[0])[0])
     if end < len(data):
         parts.append(decode_text(data[end:], hint)[0])
     return " ".join("".join(parts).split())
