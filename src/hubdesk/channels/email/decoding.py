@@ -75,6 +75,19 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
     return payload.decode("windows-1252", "replace"), False
 
 
+# An HTML document's own declaration of its charset, among its first bytes:
+# <meta charset="koi8-r"> or <meta http-equiv="Content-Type" content="text/html; charset=…">.
+_HTML_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.I)
+_HTML_PRESCAN_BYTES = 4096
+
+
+def html_charset(document: bytes) -> str | None:
+    """The charset an HTML document declares in a meta tag near its start, if any: where
+    mail clients that leave it out of the part's header say what they wrote."""
+    found = _HTML_CHARSET.search(document[:_HTML_PRESCAN_BYTES])
+    return found.group(1).decode("ascii") if found else None
+
+
 def repair_header(value: str) -> str:
     """A decoded header that still holds raw 8-bit bytes (smuggled in as surrogates when a
     client wrote UTF-8 or Latin-1 without encoded words)."""

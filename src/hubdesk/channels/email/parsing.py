@@ -20,7 +20,12 @@ from email.utils import getaddresses
 from functools import partial
 from itertools import islice
 
-from hubdesk.channels.email.decoding import decode_raw_header, decode_text, repair_header
+from hubdesk.channels.email.decoding import (
+    decode_raw_header,
+    decode_text,
+    html_charset,
+    repair_header,
+)
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.domain.mail import MailAttachment, ParsedMail
 from hubdesk.domain.messages import without_unencodable
@@ -249,7 +254,10 @@ class _PartReader:
         payload = _payload(part)
         if content_type.startswith("text/") and disposition != "attachment" and not filename \
                 and content_type in ("text/plain", "text/html", "text/enriched"):
-            text, _ = decode_text(payload, _charset(part))
+            declared = _charset(part)
+            if declared is None and content_type == "text/html":
+                declared = html_charset(payload)
+            text, _ = decode_text(payload, declared)
             if content_type == "text/html":
                 self.htmls.append(text)  # text is derived from it when no plain part came
             else:
