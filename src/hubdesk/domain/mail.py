@@ -51,6 +51,9 @@ class ParsedMail:
     from_address: str | None
     from_name: str | None
     to: tuple[str, ...] = ()
+    # Where the sender asks for answers to go (a contact form's customer, a list member).
+    reply_to: str | None = None
+    reply_to_name: str | None = None
     cc: tuple[str, ...] = ()
     in_reply_to: tuple[str, ...] = ()
     references: tuple[str, ...] = ()

@@ -33,6 +33,18 @@ class RatePolicy:
     window_seconds: int = 600
 
 
+def customer_address(mail: ParsedMail, own_addresses: frozenset[str] = frozenset()
+                     ) -> tuple[str | None, str | None]:
+    """The address (and name) of the customer a message is from: its Reply-To, where the
+    sender asks for answers to go (a web shop's contact form sends as itself on the
+    customer's behalf, a mailing list as the list), unless that is one of the desk's own
+    addresses; else its sender."""
+    reply_to = (mail.reply_to or "").lower()
+    if reply_to and reply_to not in own_addresses and reply_to != (mail.from_address or ""):
+        return reply_to, mail.reply_to_name
+    return mail.from_address, mail.from_name
+
+
 def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozenset(),
                      recent_from_sender: int = 0,
                      rate: RatePolicy = RatePolicy()) -> Automatic | None:

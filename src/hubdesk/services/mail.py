@@ -35,6 +35,7 @@ from hubdesk.domain.mail_rules import (
     automatic_reason,
     candidate_tickets,
     choose_thread,
+    customer_address,
     reply_to_own,
 )
 from hubdesk.domain.messages import Attachment, Message
@@ -213,6 +214,8 @@ def _prepare(tools: MailTools, inbound_id: int, mail: ParsedMail) -> _Prepared:
     meta: dict[str, Any] = {"channel": Channel.EMAIL.value, "inbound_id": inbound_id,
                             "from": mail.from_address, "to": list(mail.to[:50]),
                             "cc": list(mail.cc[:50])}
+    if mail.reply_to:
+        meta["reply_to"] = mail.reply_to
     if shown != mail.text.strip():
         meta["quoted_text_hidden"] = True  # the whole message: the inbound's raw bytes
     subject, cut = fitted_subject(mask_line(tools.intake, subject))
@@ -226,19 +229,20 @@ def _prepare(tools: MailTools, inbound_id: int, mail: ParsedMail) -> _Prepared:
 
 
 def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> Outcome:
-    if not mail.from_address:
-        raise ValidationFailed("the message names no sender (no From, Sender or "
-                               "Return-Path address)", {"from": "missing"})
-    prepared = _prepare(tools, inbound_id, mail)
     routing = tools.routing
+    customer = customer_address(mail, routing.support)
+    if not customer[0]:
+        raise ValidationFailed("the message names no sender (no From, Sender, Return-Path or "
+                               "Reply-To address)", {"from": "missing"})
+    prepared = _prepare(tools, inbound_id, mail)
     with tools.uows() as uow:
         since = at - timedelta(seconds=routing.rate.window_seconds)
-        inbound, recent = uow.mail.inbound_to_file(inbound_id, mail.from_address, since)
+        inbound, recent = uow.mail.inbound_to_file(inbound_id, customer[0], since)
         if inbound is None or inbound.status is not InboundStatus.RECEIVED:
             return inbound.outcome if inbound and inbound.outcome else Outcome.DUPLICATE
         automatic = automatic_reason(mail, own_addresses=routing.support,
                                      recent_from_sender=recent, rate=routing.rate)
-        ticket = _thread(uow, mail, routing, at)
+        ticket = _thread(uow, mail, customer[0], routing, at)
         if automatic is not None:
             outcome = Outcome.AUTO_REPLY
             if ticket is not None:
@@ -248,12 +252,12 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
                                     prepared.attachments)
             outcome = Outcome.THREADED
         else:
-            ticket = _open(uow, tools.intake, mail, prepared, routing, at,
+            ticket = _open(uow, tools.intake, mail, customer, prepared, routing, at,
                            follow_up_of=ticket.id if ticket is not None else None)
             outcome = Outcome.CREATED
         inbound.status, inbound.outcome = InboundStatus.PROCESSED, outcome
         inbound.ticket_id = ticket.id if ticket is not None else None
-        inbound.sender, inbound.processed_at = mail.from_address, at
+        inbound.sender, inbound.processed_at = customer[0], at
         inbound.reason = automatic.value if automatic is not None else None
         inbound.attempts += 1
         uow.mail.save_filed(inbound, mail.message_id, at)  # its Message-ID kept with it
@@ -261,19 +265,18 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
     return outcome
 
 
-def _thread(uow: UnitOfWork, mail: ParsedMail, routing: MailRouting,
+def _thread(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouting,
             at: datetime) -> Ticket | None:
-    """The ticket this message answers (followed through merges), locked, or None."""
+    """The ticket this message (from ``customer``'s address) answers, followed through
+    merges and locked; or None."""
     by_reference = uow.mail.ticket_for_message_ids(mail.thread_ids())
     recipients = (*mail.to, *mail.cc)
     requester_of: dict[int, bool] = {}
     candidates = candidate_tickets(mail.subject, recipients, routing.support)
     sender = None
-    if (candidates or (by_reference is None and answers_something(mail.subject))) \
-            and mail.from_address:
+    if candidates or (by_reference is None and answers_something(mail.subject)):
         sender = uow.customers.find_by_identity(
-            Identity(IdentityKind.EMAIL, normalise_identity(IdentityKind.EMAIL,
-                                                            mail.from_address)))
+            Identity(IdentityKind.EMAIL, normalise_identity(IdentityKind.EMAIL, customer)))
         for ticket_id in candidates:
             found = uow.tickets.get(ticket_id)
             requester_of[ticket_id] = bool(sender and found and
@@ -293,12 +296,14 @@ def _thread(uow: UnitOfWork, mail: ParsedMail, routing: MailRouting,
     return ticket
 
 
-def _open(uow: UnitOfWork, tools_intake: IntakeTools, mail: ParsedMail, prepared: _Prepared,
+def _open(uow: UnitOfWork, tools_intake: IntakeTools, mail: ParsedMail,
+          customer: tuple[str | None, str | None], prepared: _Prepared,
           routing: MailRouting, at: datetime, *, follow_up_of: int | None) -> Ticket:
     fields: dict[str, Any] = {"follow_up_of": follow_up_of} if follow_up_of else {}
+    address, name = customer
     new = NewTicket(subject=prepared.subject, body=prepared.read.body,
-                    requester_email=mail.from_address,
-                    requester_name=mask_optional(tools_intake, mail.from_name),
+                    requester_email=address,
+                    requester_name=mask_optional(tools_intake, name),
                     channel=Channel.EMAIL,
                     team_id=routing.team_for((*mail.to, *mail.cc)), custom_fields=fields)
     detail = write_new_ticket(uow, MAIL_INTAKE, new, prepared.read, at,

@@ -151,6 +151,8 @@ class StdlibMailParser:
         from_list = _addresses(message, "from") or _addresses(message, "sender") or \
             _addresses(message, "return-path")
         from_name, from_address = from_list[0] if from_list else ("", None)
+        reply_to_list = _addresses(message, "reply-to")
+        reply_to_name, reply_to = reply_to_list[0] if reply_to_list else ("", None)
         text = reader.text()
         html = reader.html()
         if not text.strip() and html:
@@ -165,6 +167,7 @@ class StdlibMailParser:
             if _message_ids(header(message, "message-id")) else None,
             subject=header(message, "subject")[:1000],
             from_address=from_address, from_name=from_name or None,
+            reply_to=reply_to, reply_to_name=reply_to_name or None,
             to=tuple(a for _, a in _addresses(message, "to", "delivered-to", "x-original-to")),
             cc=tuple(a for _, a in _addresses(message, "cc")),
             in_reply_to=_message_ids(header(message, "in-reply-to")),
