@@ -38,9 +38,12 @@ def customer_address(mail: ParsedMail, own_addresses: frozenset[str] = frozenset
     """The address (and name) of the customer a message is from: its Reply-To, where the
     sender asks for answers to go (a web shop's contact form sends as itself on the
     customer's behalf, a mailing list as the list), unless that is one of the desk's own
-    addresses; else its sender."""
+    addresses or the list's own (a list sending answers back to itself); else its
+    sender."""
     reply_to = (mail.reply_to or "").lower()
-    if reply_to and reply_to not in own_addresses and reply_to != (mail.from_address or ""):
+    to_the_list = f"mailto:{reply_to}" in mail.signals.get("list-post", "").lower()
+    if reply_to and reply_to not in own_addresses and reply_to != (mail.from_address or "") \
+            and not to_the_list:
         return reply_to, mail.reply_to_name
     return mail.from_address, mail.from_name
 

@@ -65,3 +65,7 @@ def test_a_reply_to_the_desks_own_address_leaves_the_sender_the_customer() -> No
     listed = ParsedMail(message_id=None, subject="Hi", from_address="list@lists.example",
                         from_name="Jane via Users", reply_to="jane@example.org")
     assert customer_address(listed) == ("jane@example.org", None)
+    to_the_list = ParsedMail(message_id=None, subject="Hi", from_address="jane@example.org",
+                             from_name="Jane", reply_to="users@lists.example",
+                             signals={"list-post": "<mailto:Users@lists.example>"})
+    assert customer_address(to_the_list) == ("jane@example.org", "Jane")

@@ -35,7 +35,8 @@ MAX_DEPTH = 40
 MAX_PARTS = 500
 MAX_HEADERS = 500
 SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
-                  "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "return-path")
+                  "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "list-post",
+                  "return-path")
 _MESSAGE_IDS_LIMIT = 100
 _REPORTED = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"})
 
