@@ -51,6 +51,7 @@ from hubdesk.services.intake import (
     read_customer_text,
     with_html,
 )
+from hubdesk.services.mail_forwarding import add_forwarders_note, forward_by_agent
 from hubdesk.services.ports import (
     BlobStore,
     DuplicateKey,
@@ -230,11 +231,16 @@ def _prepare(tools: MailTools, inbound_id: int, mail: ParsedMail) -> _Prepared:
 
 def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> Outcome:
     routing = tools.routing
-    customer = customer_address(mail, routing.support)
+    forward = forward_by_agent(tools.uows, tools.intake, routing, mail)
+    if forward is not None:
+        mail = forward.mail
+    customer = forward.customer if forward else customer_address(mail, routing.support)
     if not customer[0]:
         raise ValidationFailed("the message names no sender (no From, Sender, Return-Path or "
                                "Reply-To address)", {"from": "missing"})
     prepared = _prepare(tools, inbound_id, mail)
+    if forward is not None:
+        prepared.meta["forwarded_by_agent_id"] = forward.agent.id
     with tools.uows() as uow:
         since = at - timedelta(seconds=routing.rate.window_seconds)
         inbound, recent = uow.mail.inbound_to_file(inbound_id, customer[0], since)
@@ -254,6 +260,8 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
         else:
             ticket = _open(uow, tools.intake, mail, customer, prepared, routing, at,
                            follow_up_of=ticket.id if ticket is not None else None)
+            if forward is not None:
+                add_forwarders_note(uow, ticket, forward, at)
             outcome = Outcome.CREATED
         inbound.status, inbound.outcome = InboundStatus.PROCESSED, outcome
         inbound.ticket_id = ticket.id if ticket is not None else None

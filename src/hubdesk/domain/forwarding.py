@@ -1,0 +1,103 @@
+"""A customer's e-mail an agent forwards to the desk: whose it was, and what it said.
+
+An agent who forwards a customer's message to a support address means the customer's
+request, not their own. `forwarded` finds the forwarded message's header block as mail
+clients write it: Gmail's and Thunderbird's "Forwarded message" rule, Apple Mail's "Begin
+forwarded message:", Outlook's "Original Message" rule or bare "From:/Sent:" block, in the
+languages `quoting.py` knows; then header lines (the original sender, its subject, its
+date), then the message. What the agent wrote above it is their note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Rules and openers clients write only above a forwarded message...
+_FORWARD_MARK = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|"
+    r"Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht|Mensagem encaminhada)"
+    r"\s*-{2,}|Begin forwarded message:|Anfang der weitergeleiteten Nachricht:|"
+    r"D[ée]but du message r[ée]exp[ée]di[ée]\s*:)\s*$", re.IGNORECASE)
+# ...and those Outlook also writes above a message it answers: a forward only by its subject.
+_ORIGINAL_MARK = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Original Message|Urspr[üu]ngliche Nachricht|Message d'origine|"
+    r"Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original)"
+    r"\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
+# "Fwd:", "FW:", "WG:", "TR:", "RV:", "I:", "Doorst:", "VS:", "Enc:"… as clients translate it.
+_FORWARD_SUBJECT = re.compile(
+    r"^\s*(?:\[[^\]]{1,30}\]\s*)?(?:fwd?|wg|tr|rv|i|doorst|vs|vl|enc|pd|továbbítás|转发|"
+    r"轉寄|転送|전달)\s*:", re.IGNORECASE)
+# "From: …", "*Von:* …" (a client's bold, written out as text), "> De : …" (quoted).
+_HEADER = re.compile(r"^[\s>]*\*?([^\W\d_]{1,12})\s*:\*?\s*(.*)$")
+_FROM = frozenset({"from", "von", "de", "da", "van", "fra", "från", "od", "от"})
+_SUBJECT = frozenset({"subject", "betreff", "objet", "oggetto", "onderwerp", "asunto",
+                      "assunto", "emne", "ämne", "temat", "тема"})
+_DATE = frozenset({"sent", "date", "gesendet", "datum", "envoyé", "enviado", "inviato",
+                   "verzonden", "data", "dato", "skickat"})
+_OTHER = frozenset({"to", "an", "à", "a", "para", "aan", "til", "till", "do", "кому", "cc",
+                    "kopie", "bcc", "reply", "antwort"})
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_MAX_HEADER_LINES = 12
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    address: str
+    name: str | None
+    subject: str | None
+    note: str  # what the forwarding agent wrote above the forwarded message
+    text: str  # the forwarded message, from its first line after the header block
+
+
+def forwarded(body: str, subject: str = "") -> Forwarded | None:
+    """The first message forwarded in ``body`` whose header block names its sender's
+    address; None when there is none. Outlook writes the same block above a message it
+    answers: without a rule saying "forwarded", only a forward's ``subject`` ("FW: …")
+    makes the block a forwarded message."""
+    lines = body.replace("\r\n", "\n").split("\n")
+    by_subject = _FORWARD_SUBJECT.match(subject) is not None
+    for index, line in enumerate(lines):
+        if _FORWARD_MARK.match(line) or (by_subject and _ORIGINAL_MARK.match(line)):
+            start = index + 1
+        elif by_subject and _field(line) in _FROM and _DATE & {
+                _field(later) for later in lines[index + 1:index + 4]}:
+            start = index  # Outlook's block without a rule above it
+        else:
+            continue
+        found = _header_block(lines, start)
+        if found is None:
+            continue
+        fields, end = found
+        sender = fields.get("from", "")
+        address = _ADDRESS.search(sender)
+        if address is None:
+            continue
+        name = sender[:address.start()].replace("[mailto:", "").strip(" \t\"'<[(")
+        return Forwarded(address.group(0).lower(), name or None, fields.get("subject") or None,
+                         note="\n".join(lines[:index]).strip(),
+                         text="\n".join(lines[end:]).strip())
+    return None
+
+
+def _field(line: str) -> str | None:
+    match = _HEADER.match(line)
+    return match.group(1).casefold() if match else None
+
+
+def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | None:
+    """The header lines from ``start`` (blank lines before them skipped) as from, subject
+    and date, and the index of the line after them; None without any."""
+    while start < len(lines) and not lines[start].strip(" \t>"):
+        start += 1
+    fields: dict[str, str] = {}
+    index = start
+    while index < len(lines) and index - start < _MAX_HEADER_LINES:
+        match = _HEADER.match(lines[index])
+        name = match.group(1).casefold() if match else None
+        if match is None or name not in _FROM | _SUBJECT | _DATE | _OTHER:
+            break
+        kind = "from" if name in _FROM else "subject" if name in _SUBJECT else name
+        fields.setdefault(kind, match.group(2).strip())
+        index += 1
+    return (fields, index) if fields else None

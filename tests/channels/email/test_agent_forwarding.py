@@ -1,0 +1,91 @@
+"""A customer's e-mail an agent forwards to the desk opens the customer's ticket, with the
+agent's words above it kept as their internal note; anyone else's forward is their own."""
+
+from __future__ import annotations
+
+from hubdesk.bootstrap import Hub
+from hubdesk.channels.email.intake import take
+from hubdesk.domain.agents import Role
+from hubdesk.domain.mail import Outcome
+from hubdesk.services.auth import LOCAL_OPERATOR
+from hubdesk.services.directory import AgentInput, update_agent
+from tests import factories
+from tests.channels.email import corpus
+from tests.channels.email.conftest import SUPPORT
+
+FORWARD = """Could someone take this one? She is a good customer.
+
+---------- Forwarded message ---------
+From: Jane Roe <jane@example.org>
+Date: Tue, 1 Dec 2026 at 10:02
+Subject: Where is my order?
+To: <{to}>
+
+
+My order 1234 has not arrived. Card 4111 1111 1111 1111 was charged.
+
+Jane"""
+
+
+def _forward(sender: str, message_id: str, to: str = "sales@shop.example") -> bytes:
+    return corpus.plain(sender=sender, subject="Fwd: Where is my order?",
+                        body=FORWARD.format(to=to), message_id=message_id)
+
+
+def _filed(hub: Hub, message_id: str):
+    with hub.uows(write=False) as uow:
+        ticket_id = uow.mail.ticket_for_message_ids((message_id,))
+    assert ticket_id is not None
+    return hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
+
+
+def test_an_agents_forward_opens_the_customers_ticket_with_their_note(mail_hub: Hub) -> None:
+    rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
+    assert take(mail_hub.app, _forward(rep.email, "<fwd1@hubdesk.test>"), source="test") \
+        is Outcome.CREATED
+    detail = _filed(mail_hub, "<fwd1@hubdesk.test>")
+    assert (detail.requester.primary_email, detail.requester.name) == ("jane@example.org",
+                                                                       "Jane Roe")
+    assert detail.ticket.subject == "Where is my order?"
+    first, note = detail.messages
+    assert first.public and first.author.kind.value == "customer"
+    assert first.body.startswith("My order 1234 has not arrived.")
+    assert "4111 1111 1111 1111" not in first.body  # masked as any customer's text
+    assert first.channel_meta["forwarded_by_agent_id"] == rep.id
+    assert not note.public and note.author.id == rep.id
+    assert note.body == "Could someone take this one? She is a good customer."
+
+
+def test_a_customers_forward_stays_their_own_ticket(mail_hub: Hub) -> None:
+    assert take(mail_hub.app, _forward("kim@example.net", "<fwd2@example.net>"),
+                source="test") is Outcome.CREATED
+    detail = _filed(mail_hub, "<fwd2@example.net>")
+    assert detail.requester.primary_email == "kim@example.net"
+    assert detail.ticket.subject == "Fwd: Where is my order?"
+    assert len(detail.messages) == 1
+
+
+def test_forwards_by_a_former_agent_of_a_colleague_or_of_the_desk_are_not_rewritten(
+        mail_hub: Hub) -> None:
+    former = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
+    update_agent(mail_hub.uows, LOCAL_OPERATOR, former.id, AgentInput(
+        fields_set=frozenset({"active"}), active=False))
+    colleague = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
+    rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
+    from_colleague = FORWARD.replace("jane@example.org", colleague.email)
+    from_the_desk = FORWARD.replace("jane@example.org", SUPPORT)
+    cases = {
+        "<fwd3@hubdesk.test>": _forward(former.email, "<fwd3@hubdesk.test>"),
+        "<fwd4@hubdesk.test>": corpus.plain(sender=rep.email, subject="Fwd: From a colleague",
+                                            body=from_colleague.format(to="x@y.example"),
+                                            message_id="<fwd4@hubdesk.test>"),
+        "<fwd5@hubdesk.test>": corpus.plain(sender=rep.email, subject="Fwd: From the desk",
+                                            body=from_the_desk.format(to="x@y.example"),
+                                            message_id="<fwd5@hubdesk.test>"),
+    }
+    for message_id, raw in cases.items():
+        assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
+        detail = _filed(mail_hub, message_id)
+        assert detail.requester.primary_email not in ("jane@example.org", colleague.email,
+                                                      SUPPORT)
+        assert detail.ticket.subject.startswith("Fwd: ")

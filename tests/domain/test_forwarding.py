@@ -1,0 +1,96 @@
+"""Forwarded messages found as mail clients write them, and replies never taken for one."""
+
+import pytest
+
+from hubdesk.domain.forwarding import forwarded
+
+ORDER = "My order 1234 has not arrived.\n\nJane"
+
+GMAIL = f"""Could someone look at this one?
+
+---------- Forwarded message ---------
+From: Jane Roe <jane@example.org>
+Date: Tue, 1 Dec 2026 at 10:02
+Subject: Where is my order?
+To: <sales@shop.example>
+
+
+{ORDER}"""
+
+OUTLOOK = f"""FYI
+
+________________________________
+From: Jane Roe <Jane@Example.org>
+Sent: Tuesday, December 1, 2026 10:02 AM
+To: Sales <sales@shop.example>
+Cc: Kim <kim@example.net>
+Subject: Where is my order?
+
+{ORDER}"""
+
+OUTLOOK_OLD = f"""-----Original Message-----
+From: Jane Roe [mailto:jane@example.org]
+Sent: Tuesday, December 01, 2026 10:02 AM
+To: sales@shop.example
+Subject: Where is my order?
+
+{ORDER}"""
+
+APPLE = f"""Begin forwarded message:
+
+From: "Roe, Jane" <jane@example.org>
+Subject: Where is my order?
+Date: 1 December 2026 at 10:02:00 CET
+To: sales@shop.example
+
+{ORDER}"""
+
+THUNDERBIRD = f"""Please answer her.
+
+-------- Forwarded Message --------
+Subject: \tWhere is my order?
+Date: \tTue, 1 Dec 2026 10:02:00 +0100
+From: \tJane Roe <jane@example.org>
+To: \tsales@shop.example
+
+{ORDER}"""
+
+GERMAN_OUTLOOK = f"""Bitte übernehmen.
+
+*Von:* Jane Roe <jane@example.org>
+*Gesendet:* Dienstag, 1. Dezember 2026 10:02
+*An:* Vertrieb <sales@shop.example>
+*Betreff:* Where is my order?
+
+{ORDER}"""
+
+
+@pytest.mark.parametrize(("body", "subject", "note", "name"), [
+    (GMAIL, "Fwd: Where is my order?", "Could someone look at this one?", "Jane Roe"),
+    (GMAIL, "Where is my order?", "Could someone look at this one?", "Jane Roe"),
+    (OUTLOOK, "FW: Where is my order?", "FYI", "Jane Roe"),
+    (OUTLOOK_OLD, "Fw: Where is my order?", "", "Jane Roe"),
+    (APPLE, "Fwd: Where is my order?", "", "Roe, Jane"),
+    (THUNDERBIRD, "Fwd: Where is my order?", "Please answer her.", "Jane Roe"),
+    (GERMAN_OUTLOOK, "WG: Where is my order?", "Bitte übernehmen.", "Jane Roe"),
+])
+def test_the_forwarded_message_its_sender_and_the_note_above_it(body, subject, note, name):
+    found = forwarded(body, subject)
+    assert found is not None
+    assert (found.address, found.name, found.subject) == ("jane@example.org", name,
+                                                          "Where is my order?")
+    assert (found.note, found.text) == (note, ORDER)
+
+
+@pytest.mark.parametrize("subject", ["RE: Where is my order?", "Where is my order?", ""])
+def test_outlooks_block_above_a_message_it_answers_is_no_forward(subject):
+    reply = OUTLOOK.replace("FYI", "Thanks, that helped.")
+    assert forwarded(reply, subject) is None
+    assert forwarded(OUTLOOK_OLD, subject) is None
+
+
+def test_text_without_a_forwarded_senders_address_is_no_forward():
+    assert forwarded("Hello,\n\nmy order is late.\n\nFrom: me, with thanks", "Fwd: x") is None
+    assert forwarded("---------- Forwarded message ---------\nFrom: Jane Roe\n\nhi") is None
+    assert forwarded("On Tue, 1 Dec 2026, Jane <jane@example.org> wrote:\n> hi", "Re: x") \
+        is None
