@@ -94,3 +94,14 @@ def test_text_without_a_forwarded_senders_address_is_no_forward():
     assert forwarded("---------- Forwarded message ---------\nFrom: Jane Roe\n\nhi") is None
     assert forwarded("On Tue, 1 Dec 2026, Jane <jane@example.org> wrote:\n> hi", "Re: x") \
         is None
+
+
+def test_a_forwarded_header_line_of_any_length_is_read_at_once():
+    """A search for the address in a megabyte of letters would take hours (this test would
+    not end); anyone can send such a line, agent or not."""
+    long_from = "---------- Forwarded message ---------\nFrom: " + "a" * 1_000_000 + "\n\nhi"
+    assert forwarded(long_from) is None
+    name = "J" * 100_000
+    found = forwarded(f"---------- Forwarded message ---------\nFrom: {name} <j@example.org>"
+                      "\n\nhi")
+    assert found is not None and (found.address, found.name) == ("j@example.org", name)

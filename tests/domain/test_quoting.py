@@ -36,3 +36,14 @@ def test_a_reply_written_below_the_quote_and_a_pure_quote_are_kept() -> None:
     interleaved = "> What is your order number?\n1234\n> And the date?\nYesterday"
     assert new_text(interleaved) == interleaved
     assert new_text("> only a quote") == "> only a quote"
+
+
+def test_a_long_quote_or_a_long_line_is_read_at_once():
+    """Before, each quoted line looked at every line after it: 20,000 quoted lines followed by
+    one of text took 36 seconds, a megabyte of them hours. A line of a megabyte starting like
+    an attribution cost seconds."""
+    quote_then_text = "> x\n" * 250_000 + "my answer, below the quote"
+    assert new_text(quote_then_text) == quote_then_text
+    assert new_text("Thanks!\n\n" + "> x\n" * 250_000) == "Thanks!"
+    long_line = "<" * 200 + "a" * 1_000_000
+    assert new_text(long_line) == long_line

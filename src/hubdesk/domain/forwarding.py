@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hubdesk.domain.mail import addresses_in
+
 # Rules and openers clients write only above a forwarded message...
 _FORWARD_MARK = re.compile(
     r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|"
@@ -37,7 +39,6 @@ _DATE = frozenset({"sent", "date", "gesendet", "datum", "envoyé", "enviado", "i
                    "verzonden", "data", "dato", "skickat"})
 _OTHER = frozenset({"to", "an", "à", "a", "para", "aan", "til", "till", "do", "кому", "cc",
                     "kopie", "bcc", "reply", "antwort"})
-_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _MAX_HEADER_LINES = 12
 
 
@@ -70,11 +71,11 @@ def forwarded(body: str, subject: str = "") -> Forwarded | None:
             continue
         fields, end = found
         sender = fields.get("from", "")
-        address = _ADDRESS.search(sender)
-        if address is None:
+        addresses = addresses_in(sender)
+        if not addresses:
             continue
-        name = sender[:address.start()].replace("[mailto:", "").strip(" \t\"'<[(")
-        return Forwarded(address.group(0).lower(), name or None, fields.get("subject") or None,
+        name = sender[:sender.find(addresses[0])].replace("[mailto:", "").strip(" \t\"'<[(")
+        return Forwarded(addresses[0].lower(), name or None, fields.get("subject") or None,
                          note="\n".join(lines[:index]).strip(),
                          text="\n".join(lines[end:]).strip())
     return None

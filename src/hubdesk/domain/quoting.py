@@ -48,20 +48,38 @@ def _outlook_block(lines: list[str], index: int) -> bool:
 def new_text(body: str) -> str:
     """``body`` without the history it quotes and without the sender's signature."""
     lines = body.replace("\r\n", "\n").split("\n")
+    quoted_from = _all_quoted_from(lines)
     cut = len(lines)
     for index, line in enumerate(lines):
-        if (_ATTRIBUTION.match(line) or _SEPARATOR.match(line) or _SIGNATURE.match(line)
+        if (_attribution(line) or _SEPARATOR.match(line) or _SIGNATURE.match(line)
                 or _outlook_block(lines, index)):
             cut = index
             break
         # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")
         if _OPENER.match(line) and index + 1 < len(lines) and \
-                _ATTRIBUTION.match(f"{line} {lines[index + 1]}"):
+                _attribution(f"{line} {lines[index + 1]}"):
             cut = index
             break
-        if _is_quote(line) and all(_is_quote(rest) or not rest.strip()
-                                   for rest in lines[index:]):
+        if _is_quote(line) and index >= quoted_from:
             cut = index
             break
     kept = "\n".join(lines[:cut]).strip()
     return kept or body.strip()  # all quote: show it whole rather than nothing
+
+
+# An attribution is a name, a date and an address at most: a longer line is never one, and
+# its match would try every way of splitting a long line.
+_ATTRIBUTION_CHARACTERS = 1_000
+
+
+def _attribution(line: str) -> bool:
+    return len(line.strip()) <= _ATTRIBUTION_CHARACTERS and _ATTRIBUTION.match(line) is not None
+
+
+def _all_quoted_from(lines: list[str]) -> int:
+    """The first line from which every line is quoted or blank (one pass from the end, not
+    one per quoted line: a long quote followed by one line of text would take hours)."""
+    start = len(lines)
+    while start > 0 and (_is_quote(lines[start - 1]) or not lines[start - 1].strip()):
+        start -= 1
+    return start

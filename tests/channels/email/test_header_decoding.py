@@ -115,3 +115,12 @@ def test_a_letter_cut_between_two_encoded_words_is_read_whole() -> None:
         b"From: " + raw.encode() + b" <zoe@example.com>\r\nSubject: hi\r\n"
         b"Message-ID: <cut@example.com>\r\n\r\nhello\r\n")
     assert (parsed.from_name, parsed.from_address) == ("Zoë Noël", "zoe@example.com")
+
+
+def test_a_header_of_a_megabyte_of_letters_is_read_at_once() -> None:
+    """Before, its address search took time growing with the square of its length: a header
+    of 40,000 letters took 8 seconds to file, one of a megabyte hours."""
+    raw = (b"From: " + b"a" * 1_000_000 + b"\r\nTo: " + b"b" * 1_000_000 + b"@\r\n"
+           b"Subject: x\r\nMessage-ID: <long@example.com>\r\n\r\nhello\r\n")
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.from_address is None and parsed.to == ()

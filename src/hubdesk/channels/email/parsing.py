@@ -27,7 +27,7 @@ from hubdesk.channels.email.decoding import (
     repair_header,
 )
 from hubdesk.channels.email.htmltext import html_to_text
-from hubdesk.domain.mail import MailAttachment, ParsedMail
+from hubdesk.domain.mail import MailAttachment, ParsedMail, addresses_in
 from hubdesk.domain.messages import without_unencodable
 from hubdesk.html import sanitise_html
 
@@ -121,14 +121,14 @@ def _addresses(message: Message, *names: str) -> list[tuple[str, str]]:
                   for display, address in getaddresses([text])]
         good = [(d, a) for d, a in listed if _BARE_ADDRESS.fullmatch(a) and len(a) <= 320]
         if not good:  # a header the address parser gives up on: take what looks like one
-            good = [("", a.lower()) for a in _BARE_ADDRESS.findall(text) if len(a) <= 320]
+            good = [("", a.lower()) for a in addresses_in(text) if len(a) <= 320]
         found.extend(good)
     if not found:
         # As sent, every occurrence: the parser "repairs" `John Doe john@example.com` into a
         # quoted local part, and reads only the first of two From headers (an empty one).
         for key, raw in message.raw_items():
             if key.lower() in names:
-                found += [("", a.lower()) for a in _BARE_ADDRESS.findall(_one_line(str(raw)))
+                found += [("", a.lower()) for a in addresses_in(_one_line(str(raw)))
                           if len(a) <= 320]
     return found
 
