@@ -124,3 +124,23 @@ def test_a_header_of_a_megabyte_of_letters_is_read_at_once() -> None:
            b"Subject: x\r\nMessage-ID: <long@example.com>\r\n\r\nhello\r\n")
     parsed = StdlibMailParser().parse(raw)
     assert parsed.from_address is None and parsed.to == ()
+
+
+@pytest.mark.parametrize("header", [
+    b"Subject: " + b"Re: " * 250_000 + b"x",
+    b"Subject: " + b"=?utf-8?q?a?= " * 100_000,
+    b"To: " + b", ".join(b"u%d@example.com" % n for n in range(50_000)),
+    b"References: " + b"<a@b> " * 200_000 + b"<last@example.com>",
+])
+def test_a_header_of_a_megabyte_is_read_cut_and_at_once(header: bytes) -> None:
+    """The standard library's parsing of a header takes time and memory growing with the
+    square of its length: before, such a Subject of "Re: " took 17 seconds, of encoded words
+    more than 15 GB of memory, a To of 50,000 addresses 28 seconds."""
+    raw = (b"From: a@example.com\r\nMessage-ID: <huge@example.com>\r\n" + header
+           + b"\r\n\r\nhello\r\n")
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.from_address == "a@example.com"
+    assert len(parsed.subject) <= 1000
+    assert len(parsed.to) < 1000
+    if header.startswith(b"References"):
+        assert parsed.references[-1] == "<last@example.com>"  # the nearest message is kept

@@ -6,16 +6,21 @@ or wrong charset falls back (`decoding.py`), an oversized part is left out with 
 What it refuses outright (raising `UnreadableMail`) is structure no honest client produces:
 MIME nested deeper than `MAX_DEPTH`, or more parts than `MAX_PARTS`. The caller quarantines
 those, with the reason.
+
+Each header is cut to `MAX_HEADER_CHARACTERS` as it is read (`BOUNDED`): the standard
+library's parsing of a header takes time and memory growing with the square of its length,
+and a Subject of a megabyte of encoded words took 15 GB. Lists of Message-IDs keep their
+end, where the nearest message is named.
 """
 
 from __future__ import annotations
 
-import email.policy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser, HeaderParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses
 from functools import partial
 from itertools import islice
@@ -38,6 +43,24 @@ SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-resp
                   "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "list-post",
                   "return-path")
 _MESSAGE_IDS_LIMIT = 100
+# Real headers stay far below it: 16 KiB holds some 300 Message-IDs or recipients.
+MAX_HEADER_CHARACTERS = 16 * 1024
+_KEEP_THE_END = frozenset({"references", "in-reply-to"})
+
+
+class _BoundedPolicy(EmailPolicy):
+    """The standard library's modern policy, each header's value cut to a length its parsing
+    stays quick at."""
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        name, value = super().header_source_parse(sourcelines)
+        if len(value) > MAX_HEADER_CHARACTERS:
+            value = value[-MAX_HEADER_CHARACTERS:] if name.lower() in _KEEP_THE_END \
+                else value[:MAX_HEADER_CHARACTERS]
+        return name, value
+
+
+BOUNDED = _BoundedPolicy()
 _REPORTED = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"})
 
 
@@ -146,7 +169,7 @@ class StdlibMailParser:
         self.limits = limits or Limits()
 
     def parse(self, raw: bytes) -> ParsedMail:
-        message = BytesParser(policy=email.policy.default).parsebytes(raw)
+        message = BytesParser(policy=BOUNDED).parsebytes(raw)
         reader = _PartReader(self.limits)
         reader.walk(message, 0)
         from_list = _addresses(message, "from") or _addresses(message, "sender") or \
@@ -186,7 +209,7 @@ class StdlibMailParser:
     def headers(self, raw: bytes) -> tuple[tuple[str, str], ...]:
         """Every header as received, in order (a name may come more than once), decoded; one
         that cannot be decoded is shown as it came."""
-        message = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+        message = BytesHeaderParser(policy=BOUNDED).parsebytes(raw)
         found = []
         for name, value in islice(message.raw_items(), MAX_HEADERS):
             try:
@@ -298,7 +321,7 @@ class _PartReader:
             inner = first if isinstance(first, Message) else None
         else:
             text, _ = decode_text(_payload(part), _charset(part))
-            inner = HeaderParser(policy=email.policy.default).parsestr(text)
+            inner = HeaderParser(policy=BOUNDED).parsestr(text)
         if inner is not None:
             self.reported.extend(_message_ids(header(inner, "message-id")))
 
