@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from hubdesk.html import structure_for_text
+
 _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                      "blockquote", "pre", "table", "ul", "ol", "hr", "section", "article"})
 _SKIPPED = frozenset({"script", "style", "head", "title"})
@@ -54,6 +56,7 @@ class _TextCollector(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """The words of ``html`` with paragraphs and line breaks kept, quoted parts as "> "."""
+    html = structure_for_text(html)  # well-formed: the parser is slow on anything else
     collector = _TextCollector()
     try:
         collector.feed(html)
