@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from hubdesk.domain.mail import addresses_in
+from hubdesk.domain.quoting import outlook_block
 
 # Rules and openers clients write only above a forwarded message...
 _FORWARD_MARK = re.compile(
@@ -61,8 +62,7 @@ def forwarded(body: str, subject: str = "") -> Forwarded | None:
     for index, line in enumerate(lines):
         if _FORWARD_MARK.match(line) or (by_subject and _ORIGINAL_MARK.match(line)):
             start = index + 1
-        elif by_subject and _field(line) in _FROM and _DATE & {
-                _field(later) for later in lines[index + 1:index + 4]}:
+        elif by_subject and outlook_block(lines, index):
             start = index  # Outlook's block without a rule above it
         else:
             continue
@@ -79,11 +79,6 @@ def forwarded(body: str, subject: str = "") -> Forwarded | None:
                          note="\n".join(lines[:index]).strip(),
                          text="\n".join(lines[end:]).strip())
     return None
-
-
-def _field(line: str) -> str | None:
-    match = _HEADER.match(line)
-    return match.group(1).casefold() if match else None
 
 
 def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | None:

@@ -39,7 +39,9 @@ def _is_quote(line: str) -> bool:
     return line.lstrip().startswith(">")
 
 
-def _outlook_block(lines: list[str], index: int) -> bool:
+def outlook_block(lines: list[str], index: int) -> bool:
+    """Whether Outlook's header block of a quoted message ("From:", then "Sent:" within
+    three lines) starts at ``lines[index]``."""
     if not _OUTLOOK_FROM.match(lines[index]):
         return False
     return any(_OUTLOOK_SENT.match(line) for line in lines[index + 1:index + 4])
@@ -52,7 +54,7 @@ def new_text(body: str) -> str:
     cut = len(lines)
     for index, line in enumerate(lines):
         if (_attribution(line) or _SEPARATOR.match(line) or _SIGNATURE.match(line)
-                or _outlook_block(lines, index)):
+                or outlook_block(lines, index)):
             cut = index
             break
         # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")

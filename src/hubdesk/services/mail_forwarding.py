@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.events import Actor, EventKind
+from hubdesk.domain.events import Actor
 from hubdesk.domain.forwarding import forwarded
 from hubdesk.domain.mail import ParsedMail
 from hubdesk.domain.mail_rules import MailRouting, bare_subject
@@ -23,7 +23,7 @@ from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.intake import IntakeTools, ReadText, read_agent_text
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.tickets import flush_events
+from hubdesk.services.tickets import write_agent_message
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,7 @@ def add_forwarders_note(uow: UnitOfWork, ticket: Ticket, forward: Forward,
     """The forwarding agent's words, kept on ``ticket`` as their internal note."""
     if forward.note is None or ticket.id is None or forward.agent.id is None:
         return
-    author = Actor.agent(forward.agent.id)
-    message = Message(id=None, ticket_id=ticket.id, author=author, body=forward.note.body,
-                      created_at=at, public=False, sealed_body=forward.note.sealed_original)
-    uow.tickets.add_message(message)
-    ticket.record(author, EventKind.NOTED, at, data={"message_id": message.id})
-    uow.tickets.save(ticket)
-    flush_events(uow, ticket)
+    note = Message(id=None, ticket_id=ticket.id, author=Actor.agent(forward.agent.id),
+                   body=forward.note.body, created_at=at, public=False,
+                   sealed_body=forward.note.sealed_original)
+    write_agent_message(uow, forward.agent, ticket, note, at)

@@ -378,19 +378,29 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
         message = Message(id=None, ticket_id=ticket_id, author=author, body=text,
                           created_at=at, public=public, body_html=read.body_html,
                           attachments=stored, sealed_body=read.sealed_original)
-        uow.tickets.add_message(message)
-        assert message.id is not None
-        uow.reads.mark(actor.id, ticket_id, message.id, at)  # what they answered, they read
-        ticket.record(author, EventKind.REPLIED if public else EventKind.NOTED, at,
-                      data={"message_id": message.id})
-        if then_status is not None and then_status is not ticket.status:
-            check_ticket(actor, ticket, TicketAction.CHANGE_STATUS)
-            ticket.change_status(then_status, author, at)
-        uow.tickets.save(ticket)
-        _index(uow, ticket_id, text)
-        flush_events(uow, ticket)
+        write_agent_message(uow, actor, ticket, message, at, then_status=then_status)
         uow.commit()
     return message
+
+
+def write_agent_message(uow: UnitOfWork, actor: Agent, ticket: Ticket, message: Message,
+                        at: datetime, *, then_status: Status | None = None) -> None:
+    """Store ``actor``'s reply or note on ``ticket`` (loaded for update) in ``uow``'s
+    transaction: read by its author, in the ticket's history and search, the ticket taking
+    ``then_status`` if given."""
+    assert actor.id is not None and ticket.id is not None
+    author = Actor.agent(actor.id)
+    uow.tickets.add_message(message)
+    assert message.id is not None
+    uow.reads.mark(actor.id, ticket.id, message.id, at)  # what they answered, they read
+    ticket.record(author, EventKind.REPLIED if message.public else EventKind.NOTED, at,
+                  data={"message_id": message.id})
+    if then_status is not None and then_status is not ticket.status:
+        check_ticket(actor, ticket, TicketAction.CHANGE_STATUS)
+        ticket.change_status(then_status, author, at)
+    uow.tickets.save(ticket)
+    _index(uow, ticket.id, message.body)
+    flush_events(uow, ticket)
 
 
 def add_customer_message(uows: UnitOfWorkFactory, ticket_id: int, body: str, *,

@@ -11,7 +11,7 @@ from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.directory import AgentInput, update_agent
 from tests import factories
 from tests.channels.email import corpus
-from tests.channels.email.conftest import SUPPORT
+from tests.channels.email.conftest import SUPPORT, filed_ticket
 
 FORWARD = """Could someone take this one? She is a good customer.
 
@@ -32,18 +32,11 @@ def _forward(sender: str, message_id: str, to: str = "sales@shop.example") -> by
                         body=FORWARD.format(to=to), message_id=message_id)
 
 
-def _filed(hub: Hub, message_id: str):
-    with hub.uows(write=False) as uow:
-        ticket_id = uow.mail.ticket_for_message_ids((message_id,))
-    assert ticket_id is not None
-    return hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
-
-
 def test_an_agents_forward_opens_the_customers_ticket_with_their_note(mail_hub: Hub) -> None:
     rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
     assert take(mail_hub.app, _forward(rep.email, "<fwd1@hubdesk.test>"), source="test") \
         is Outcome.CREATED
-    detail = _filed(mail_hub, "<fwd1@hubdesk.test>")
+    detail = filed_ticket(mail_hub, "<fwd1@hubdesk.test>")
     assert (detail.requester.primary_email, detail.requester.name) == ("jane@example.org",
                                                                        "Jane Roe")
     assert detail.ticket.subject == "Where is my order?"
@@ -59,7 +52,7 @@ def test_an_agents_forward_opens_the_customers_ticket_with_their_note(mail_hub: 
 def test_a_customers_forward_stays_their_own_ticket(mail_hub: Hub) -> None:
     assert take(mail_hub.app, _forward("kim@example.net", "<fwd2@example.net>"),
                 source="test") is Outcome.CREATED
-    detail = _filed(mail_hub, "<fwd2@example.net>")
+    detail = filed_ticket(mail_hub, "<fwd2@example.net>")
     assert detail.requester.primary_email == "kim@example.net"
     assert detail.ticket.subject == "Fwd: Where is my order?"
     assert len(detail.messages) == 1
@@ -85,7 +78,7 @@ def test_forwards_by_a_former_agent_of_a_colleague_or_of_the_desk_are_not_rewrit
     }
     for message_id, raw in cases.items():
         assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
-        detail = _filed(mail_hub, message_id)
+        detail = filed_ticket(mail_hub, message_id)
         assert detail.requester.primary_email not in ("jane@example.org", colleague.email,
                                                       SUPPORT)
         assert detail.ticket.subject.startswith("Fwd: ")

@@ -7,16 +7,8 @@ from hubdesk.bootstrap import Hub
 from hubdesk.channels.email.intake import take
 from hubdesk.domain.mail import Outcome, ParsedMail
 from hubdesk.domain.mail_rules import customer_address
-from hubdesk.services.auth import LOCAL_OPERATOR
 from tests.channels.email import corpus
-from tests.channels.email.conftest import SUPPORT
-
-
-def _opened(hub: Hub, message_id: str):
-    with hub.uows(write=False) as uow:
-        ticket_id = uow.mail.ticket_for_message_ids((message_id,))
-    assert ticket_id is not None
-    return hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
+from tests.channels.email.conftest import SUPPORT, filed_ticket
 
 
 def test_contact_forms_sent_by_one_robot_open_tickets_for_each_customer(mail_hub: Hub) -> None:
@@ -25,7 +17,8 @@ def test_contact_forms_sent_by_one_robot_open_tickets_for_each_customer(mail_hub
                            subject="Contact form: where is my order?",
                            message_id=f"<form{n}@shop.example>", reply_to=customer)
         assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
-    jane, kim = _opened(mail_hub, "<form0@shop.example>"), _opened(mail_hub, "<form1@shop.example>")
+    jane = filed_ticket(mail_hub, "<form0@shop.example>")
+    kim = filed_ticket(mail_hub, "<form1@shop.example>")
     assert (jane.requester.primary_email, jane.requester.name) == ("jane@example.org", "Jane Roe")
     assert kim.requester.primary_email == "kim@example.net"
     meta = jane.messages[0].channel_meta
@@ -34,7 +27,7 @@ def test_contact_forms_sent_by_one_robot_open_tickets_for_each_customer(mail_hub
     again = corpus.plain(sender="jane@example.org", subject="Re: Contact form: where is my order?",
                          message_id="<jane-again@example.org>")
     assert take(mail_hub.app, again, source="test") is Outcome.THREADED
-    assert len(_opened(mail_hub, "<form0@shop.example>").messages) == 2
+    assert len(filed_ticket(mail_hub, "<form0@shop.example>").messages) == 2
 
 
 def test_the_robot_sending_for_many_customers_is_not_taken_for_a_loop(mail_hub: Hub) -> None:
@@ -51,7 +44,7 @@ def test_a_message_with_only_a_reply_to_is_filed_not_quarantined(mail_hub: Hub) 
     raw = (b"To: support@desk.test\r\nReply-To: Ann Lee <ann@example.com>\r\nSubject: Help\r\n"
            b"Message-ID: <only-reply-to@example.com>\r\n\r\nMy order is late.\r\n")
     assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
-    assert _opened(mail_hub, "<only-reply-to@example.com>").requester.primary_email == \
+    assert filed_ticket(mail_hub, "<only-reply-to@example.com>").requester.primary_email == \
         "ann@example.com"
 
 

@@ -13,7 +13,7 @@ import re
 
 # Labels senders use for a charset Python knows under another name, or a superset to prefer
 # (Outlook labels Windows-1252 text as ISO-8859-1; GB2312 mail routinely holds GBK).
-_SUPERSETS = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1": "windows-1252",
+_SUPERSETS = {"latin-1": "windows-1252", "latin1": "windows-1252",
               "us-ascii": "windows-1252", "ascii": "windows-1252", "gb2312": "gb18030",
               "gbk": "gb18030", "x-gbk": "gb18030", "iso-2022-jp": "iso2022_jp_2",
               "shift_jis": "cp932", "shift-jis": "cp932", "x-sjis": "cp932",
@@ -52,7 +52,6 @@ def _codec(label: str | None) -> str | None:
     if not label:
         return None
     name = label.strip().strip('"').lower()
-    name = _SUPERSETS.get(name, name)
     if (iso := _ISO_8859.fullmatch(name)) is not None:
         name = f"iso8859_{int(iso[1])}"
     elif (page := _CODE_PAGE.fullmatch(name)) is not None:
