@@ -19,6 +19,8 @@ import socket
 import sys
 from typing import Any
 
+from hubdesk import balancing
+
 log = logging.getLogger(__name__)
 
 STARTUP_FAILURE = 3  # the exit status uvicorn gives when it cannot start
@@ -69,7 +71,10 @@ def run_workers(app: str, *, host: str, port: int, workers: int, **options: Any)
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return
 
+    shares = balancing.ConnectionShares(workers)
+
     def target(self: Any, sockets: list[socket.socket] | None = None) -> None:
+        balancing.use(shares)
         listeners = [own_listener(shared) for shared in sockets or []]
         for shared in sockets or []:
             shared.close()

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from hubdesk import balancing
 from hubdesk.api.coalescing import CoalescingTransport
 from hubdesk.api.responses import problem_body
 
@@ -245,6 +246,23 @@ class ProblemHttpProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         coalescing = CoalescingTransport(transport, self.loop)
         super().connection_made(coalescing)  # type: ignore[arg-type]
+        shares = balancing.current()
+        if shares is not None:
+            shares.opened()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        shares = balancing.current()
+        if shares is not None:
+            shares.closed()
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        shares = balancing.current()
+        cycle = self.cycle
+        if shares is not None and cycle is not None and cycle.keep_alive \
+                and shares.should_move(self.headers):
+            cycle.keep_alive = False  # answered with Connection: close
 
     def send_400_response(self, msg: str) -> None:
         send_unreadable_request(self.transport)
