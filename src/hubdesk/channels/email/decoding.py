@@ -1,8 +1,11 @@
 """Text from bytes in whatever charset a mail client claimed, including wrong claims.
 
-The declared charset is tried first and strictly; then UTF-8; then the charset a mislabelled
-message most likely used; Windows-1252 (which decodes every byte) is the last resort, so
-decoding never fails and never drops a message.
+The declared charset is tried first and strictly; then UTF-8; then, for text whose bytes say
+it is in another script than Latin, the charset of that script they fit (`guessing.py`);
+Windows-1252 (which decodes every byte) is the last resort, so decoding never fails and never
+drops a message. A label of "us-ascii", "iso-8859-1" or "windows-1252" is what a client
+writes when it knows no better: text so labelled is tried as UTF-8 and as another script
+before it is read as labelled.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
+
+from hubdesk.channels.email.guessing import guess_charset
 
 # Labels senders use for a charset Python knows under another name, or a superset to prefer
 # (Outlook labels Windows-1252 text as ISO-8859-1; GB2312 mail routinely holds GBK).
@@ -63,14 +68,34 @@ def _codec(label: str | None) -> str | None:
         return None
 
 
+# What "us-ascii", "iso-8859-1" and "windows-1252" all come to: the labels a client writes
+# when it knows no better, so text labelled so may well be UTF-8 or another script.
+_DEFAULT_LABEL = "cp1252"
+
+
 def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
     """``payload`` as text, and whether the declared charset was right."""
     first = _codec(declared)
-    for attempt in dict.fromkeys(c for c in (first, "utf-8") if c):
+    if first is not None and first != _DEFAULT_LABEL:
         try:
-            return payload.decode(attempt), attempt == first
+            return payload.decode(first), True
         except (UnicodeDecodeError, LookupError):
-            continue
+            pass
+    try:
+        return payload.decode("utf-8"), first == "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guessed = guess_charset(payload)
+    if guessed is not None:
+        try:
+            return payload.decode(guessed), False
+        except UnicodeDecodeError:  # the guess was made on the text's start
+            pass
+    if first == _DEFAULT_LABEL:
+        try:
+            return payload.decode(first), True
+        except UnicodeDecodeError:
+            pass
     return payload.decode("windows-1252", "replace"), False
 
 

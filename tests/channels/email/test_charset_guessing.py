@@ -1,0 +1,97 @@
+"""Text that declares no charset, or declares ASCII or Latin-1 wrongly, is read in the charset
+of the script its bytes are: Cyrillic, Chinese, Japanese and Korean. Western text, whose
+bytes above 127 stand alone, is read as Windows-1252 as before, and so is whatever the bytes
+cannot tell apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.channels.email.decoding import decode_text
+from hubdesk.channels.email.guessing import guess_charset
+from hubdesk.channels.email.parsing import StdlibMailParser
+
+TEXTS = {
+    "ru": "Здравствуйте! Мой заказ номер 12345 до сих пор не пришёл. Прошу вернуть деньги.",
+    "uk": "Доброго дня! Моє замовлення досі не прийшло, прошу повернути гроші.",
+    "bg": "Здравейте, поръчката ми още не е пристигнала. Моля, върнете парите.",
+    "zh": "您好，我的订单还没有到，请帮我退款。谢谢！",
+    "zh-hant": "您好，我的訂單還沒有到，請幫我退款。謝謝！",
+    "ja": "こんにちは。注文した商品がまだ届いていません。返金をお願いします。",
+    "ko": "안녕하세요. 주문한 상품이 아직 도착하지 않았습니다. 환불 부탁드립니다.",
+}
+WRITTEN_IN = [("ru", "cp1251"), ("ru", "koi8_r"), ("ru", "cp866"), ("ru", "iso8859_5"),
+              ("ru", "mac_cyrillic"), ("uk", "cp1251"), ("uk", "koi8_u"), ("bg", "cp1251"),
+              ("zh", "gb2312"), ("zh", "gbk"), ("zh", "gb18030"), ("zh-hant", "big5"),
+              ("ja", "euc_jp"), ("ja", "shift_jis"), ("ko", "euc_kr")]
+# What clients write when they know no better.
+DEFAULT_LABELS = [None, "us-ascii", "iso-8859-1", "windows-1252"]
+
+WESTERN = [
+    "Bonjour, ma commande n'est toujours pas arrivée. Pourriez-vous me rembourser ? Hélène",
+    "Guten Tag, meine Bestellung ist noch nicht angekommen. Grüße, Jürgen Müßig, Größe XL",
+    "Hola, ¿podrían devolverme el dinero? Gracias, Íñigo Muñoz",
+    "Olá, a minha encomenda ainda não chegou. Obrigado, João Gonçalves",
+    "Góðan daginn, pöntunin mín er ekki komin. Þórður Ægisson, Ólafsfjörður",
+    "ÉTÉ À PARIS, ÇA VA? ÀÉÎÕÜ",
+    "Thanks ———————————— John",
+    "Merci •••••••• à bientôt « entre guillemets » … 50 € – fin",
+]
+
+
+@pytest.mark.parametrize("label", DEFAULT_LABELS)
+@pytest.mark.parametrize(("language", "charset"), WRITTEN_IN)
+def test_text_in_another_script_is_read_in_its_charset(language, charset, label):
+    text = TEXTS[language]
+    decoded, declared_right = decode_text(text.encode(charset), label)
+    assert decoded == text
+    assert not declared_right
+
+
+@pytest.mark.parametrize("label", DEFAULT_LABELS)
+@pytest.mark.parametrize("text", WESTERN)
+def test_western_text_is_read_as_before(text, label):
+    raw = text.encode("cp1252")
+    assert guess_charset(raw) is None
+    decoded, declared_right = decode_text(raw, label)
+    assert decoded == text
+    assert declared_right == (label is not None)
+
+
+@pytest.mark.parametrize("text,charset", [
+    ("Καλησπέρα, η παραγγελία μου δεν έχει φτάσει ακόμα. Παρακαλώ επιστρέψτε τα χρήματα.",
+     "iso8859_7"),
+    ("שלום, ההזמנה שלי עדיין לא הגיעה. אנא החזירו לי את הכסף.", "cp1255"),
+    ("مرحبا، طلبي لم يصل بعد. أرجو إعادة المبلغ.", "cp1256"),
+])
+def test_scripts_the_bytes_cannot_tell_apart_are_not_read_as_cyrillic(text, charset):
+    assert guess_charset(text.encode(charset)) is None
+
+
+def test_a_declared_charset_other_than_the_defaults_is_trusted():
+    raw = TEXTS["ru"].encode("koi8_r")
+    assert decode_text(raw, "koi8-r") == (TEXTS["ru"], True)
+    # Read as declared even though a guess would differ: the label is a real choice.
+    assert decode_text(raw, "iso-8859-5")[1]
+
+
+def test_utf8_labelled_latin1_is_read_as_utf8():
+    assert decode_text("Grüße, Zoë".encode(), "iso-8859-1") == ("Grüße, Zoë", False)
+
+
+def test_a_mail_without_a_charset_shows_its_russian_text():
+    text = TEXTS["ru"]
+    raw = (b"From: Ivan <ivan@example.ru>\r\nTo: support@desk.test\r\nSubject: Order\r\n"
+           b"Message-ID: <undeclared@example.ru>\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+           + text.encode("koi8_r") + b"\r\n")
+    assert StdlibMailParser().parse(raw).text.strip() == text
+
+
+def test_a_long_text_is_judged_by_its_start_and_read_whole():
+    text = (TEXTS["ru"] + "\n") * 20_000  # 2.9 MB
+    assert decode_text(text.encode("koi8_r"), None)[0] == text
+    # Past the start, bytes the guessed charset cannot read: the text is still read, as
+    # Windows-1252 like any text no charset reads.
+    raw = (TEXTS["ko"].encode("euc_kr") + b"\n") * 2000 + b"\xff\xff"
+    assert decode_text(raw, None) == (raw.decode("windows-1252", "replace"), False)
