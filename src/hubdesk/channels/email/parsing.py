@@ -260,6 +260,10 @@ class _PartReader:
                     self.walk(child, depth + 1)
             return
         if content_type.startswith("multipart/"):  # declared multipart, no usable boundary
+            split = _split_by_found_boundary(part)
+            if split is not None:
+                self.walk(split, depth + 1)
+                return
             content_type = "text/plain"
         self._leaf(part, content_type)
 
@@ -324,6 +328,26 @@ class _PartReader:
             inner = HeaderParser(policy=BOUNDED).parsestr(text)
         if inner is not None:
             self.reported.extend(_message_ids(header(inner, "message-id")))
+
+
+# A delimiter line: "--" and a boundary of RFC 2046's characters, alone on its line.
+_DELIMITER_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$", re.MULTILINE)
+
+
+def _split_by_found_boundary(part: Message) -> Message | None:
+    """A multipart part whose Content-Type names no boundary, read again with the boundary
+    its first delimiter line shows, when that line comes back as the closing delimiter; None
+    when no such line is found."""
+    body = part.get_payload(decode=True)
+    if not isinstance(body, bytes):
+        return None
+    text = body.decode("ascii", "surrogateescape")
+    found = _DELIMITER_LINE.search(text)
+    if found is None or f"\n--{found[1]}--" not in text:
+        return None
+    head = f'Content-Type: {_content_type(part)}; boundary="{found[1]}"\r\n\r\n'
+    split = BytesParser(policy=BOUNDED).parsebytes(head.encode("ascii") + body)
+    return split if split.is_multipart() else None
 
 
 def _payload(part: Message) -> bytes:
