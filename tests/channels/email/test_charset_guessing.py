@@ -95,3 +95,13 @@ def test_a_long_text_is_judged_by_its_start_and_read_whole():
     # Windows-1252 like any text no charset reads.
     raw = (TEXTS["ko"].encode("euc_kr") + b"\n") * 2000 + b"\xff\xff"
     assert decode_text(raw, None) == (raw.decode("windows-1252", "replace"), False)
+
+
+def test_an_undeclared_subject_is_read_in_the_charset_its_bytes_fit():
+    subject = "Заказ не пришёл, верните деньги"
+    raw = (b"From: Ivan <ivan@example.ru>\r\nTo: support@desk.test\r\nSubject: "
+           + subject.encode("cp1251") + b"\r\nMessage-ID: <subject@example.ru>\r\n"
+           b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
+           + TEXTS["ru"].encode("cp1251") + b"\r\n")
+    parsed = StdlibMailParser().parse(raw)
+    assert (parsed.subject, parsed.text.strip()) == (subject, TEXTS["ru"])
