@@ -17,12 +17,14 @@ TEXTS = {
     "bg": "Здравейте, поръчката ми още не е пристигнала. Моля, върнете парите.",
     "zh": "您好，我的订单还没有到，请帮我退款。谢谢！",
     "zh-hant": "您好，我的訂單還沒有到，請幫我退款。謝謝！",
+    "zh-brand": "您好，我的iPhone 15无法开机，请问怎么办？订单号是12345。",
     "ja": "こんにちは。注文した商品がまだ届いていません。返金をお願いします。",
     "ko": "안녕하세요. 주문한 상품이 아직 도착하지 않았습니다. 환불 부탁드립니다.",
 }
 WRITTEN_IN = [("ru", "cp1251"), ("ru", "koi8_r"), ("ru", "cp866"), ("ru", "iso8859_5"),
               ("ru", "mac_cyrillic"), ("uk", "cp1251"), ("uk", "koi8_u"), ("bg", "cp1251"),
               ("zh", "gb2312"), ("zh", "gbk"), ("zh", "gb18030"), ("zh-hant", "big5"),
+              ("zh-brand", "gb2312"),
               ("ja", "euc_jp"), ("ja", "shift_jis"), ("ko", "euc_kr")]
 # What clients write when they know no better.
 DEFAULT_LABELS = [None, "us-ascii", "iso-8859-1", "windows-1252"]
@@ -35,6 +37,9 @@ WESTERN = [
     "Góðan daginn, pöntunin mín er ekki komin. Þórður Ægisson, Ólafsfjörður",
     "ÉTÉ À PARIS, ÇA VA? ÀÉÎÕÜ",
     "Thanks ———————————— John",
+    "Les caractères spéciaux: éèêëàâîïôûùç",  # a run of letters, but inside Latin words
+    "Mañana ñáéíóú ÑÁÉÍÓÚ ¿¡",
+    "Crème brûlée, œuvre, naïveté: âêîôû ÂÊÎÔÛ",
     "Merci •••••••• à bientôt « entre guillemets » … 50 € – fin",
 ]
 

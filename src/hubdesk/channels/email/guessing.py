@@ -15,6 +15,8 @@ strictly, and a decoding is kept only if its letters read as that script reads:
 - Cyrillic: Windows-1251, KOI8-R (as KOI8-U), IBM 866, ISO-8859-5 and Mac Cyrillic all give
   Cyrillic letters, but only the right one gives nothing else, mostly lowercase (KOI8-R read
   as Windows-1251 swaps the cases), with the share of vowels Slavic languages have.
+In every script, a reading that puts its letters inside Latin words is refused: that is
+Western text with a run of accented letters ("éèêëàâ") read in the wrong charset.
 Nothing is guessed where bytes cannot tell: Central European Latin (Windows-1250) from
 Western, whose bytes stand alone alike; Greek, Hebrew and Arabic from each other and from
 Cyrillic, whose single-byte charsets put letters on the same bytes. Such text stays
@@ -39,6 +41,11 @@ MIN_SCRIPT_SHARE = 0.9
 # For single-byte charsets, whose every byte is some letter: the share of its characters
 # beyond ASCII that must be letters of the script.
 STRICT_SCRIPT_SHARE = 0.97
+
+# Western text read in another script's charset puts that script's letters inside Latin
+# words ("caractиres", "Ma馻na"): past this share of them, the reading is refused. Real text
+# meets Latin letters only where a brand name runs into a word ("iPhone手机").
+MAX_INSIDE_LATIN_WORDS = 0.1
 
 # Enough text to tell the script by; cut after an ASCII byte, never inside a character.
 SAMPLE_BYTES = 16 * 1024
@@ -72,12 +79,14 @@ def _two_byte(payload: bytes) -> str | None:
     # Korean is looked for in EUC-KR proper: its Windows superset reads almost any bytes as
     # Hangul. Text found Korean is read in the superset.
     korean = _decoded(payload, "euc_kr")
-    if korean is not None and _share(korean, _is_hangul) >= 0.8:
+    if korean is not None and _share(korean, _is_hangul) >= 0.8 \
+            and _inside_latin_words(korean, _is_hangul) <= MAX_INSIDE_LATIN_WORDS:
         return "cp949"
     for japanese in ("euc_jp", "cp932"):
         text = _decoded(payload, japanese)
         if text is not None and _share(text, _is_cjk) >= MIN_SCRIPT_SHARE \
-                and _share(text, _is_kana) >= 0.1:
+                and _share(text, _is_kana) >= 0.1 \
+                and _inside_latin_words(text, _is_cjk) <= MAX_INSIDE_LATIN_WORDS:
             return japanese
     pairs = len(_PAIR.findall(payload))
     ascii_trails = len(_PAIR_WITH_ASCII_TRAIL.findall(payload))
@@ -87,7 +96,8 @@ def _two_byte(payload: bytes) -> str | None:
         text = _decoded(payload, charset)
         # Counted over every character, not only letters: a reading that gives symbols,
         # kana or Cyrillic letters from the charset's other rows is not Chinese.
-        if text is not None and _share_of_all(text, _is_chinese) >= MIN_SCRIPT_SHARE:
+        if text is not None and _share_of_all(text, _is_chinese) >= MIN_SCRIPT_SHARE \
+                and _inside_latin_words(text, _is_han) <= MAX_INSIDE_LATIN_WORDS:
             return charset
     return None
 
@@ -111,7 +121,8 @@ def _single_byte(payload: bytes) -> str | None:
             continue
         beyond = [ch for ch in text if ord(ch) > 127]
         letters = [ch for ch in beyond if ch.isalpha() and _is_cyrillic(ch)]
-        if len(letters) < STRICT_SCRIPT_SHARE * len(beyond):
+        if len(letters) < STRICT_SCRIPT_SHARE * len(beyond) \
+                or _inside_latin_words(text, _is_cyrillic) > MAX_INSIDE_LATIN_WORDS:
             continue
         lower = sum(ch.islower() for ch in letters) / len(letters)
         vowels = sum(ch.lower() in _VOWELS for ch in letters) / len(letters)
@@ -136,6 +147,20 @@ def _share(text: str, wanted: Callable[[str], bool]) -> float:
     if not letters:
         return 0.0
     return sum(1 for ch in letters if wanted(ch)) / len(letters)
+
+
+def _inside_latin_words(text: str, wanted: Callable[[str], bool]) -> float:
+    """The share of ``text``'s characters for which ``wanted`` holds that touch an ASCII
+    letter."""
+    found = touching = 0
+    for index, ch in enumerate(text):
+        if ord(ch) > 127 and wanted(ch):
+            found += 1
+            before = text[index - 1] if index else ""
+            after = text[index + 1:index + 2]
+            touching += (before.isascii() and before.isalpha()) \
+                or (after.isascii() and after.isalpha())
+    return touching / found if found else 0.0
 
 
 def _share_of_all(text: str, wanted: Callable[[str], bool]) -> float:
