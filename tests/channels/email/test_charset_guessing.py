@@ -80,6 +80,12 @@ def test_a_declared_charset_other_than_the_defaults_is_trusted():
     assert decode_text(raw, "iso-8859-5")[1]
 
 
+@pytest.mark.parametrize("label", ["us-ascii", "iso-8859-1", "windows-1252", "koi8-r"])
+def test_plain_ascii_is_what_its_label_says(label):
+    assert decode_text(b"Where is my order?", label) == ("Where is my order?", True)
+    assert decode_text(b"Where is my order?", None) == ("Where is my order?", False)
+
+
 def test_utf8_labelled_latin1_is_read_as_utf8():
     assert decode_text("Grüße, Zoë".encode(), "iso-8859-1") == ("Grüße, Zoë", False)
 

@@ -82,9 +82,11 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
         except (UnicodeDecodeError, LookupError):
             pass
     try:
-        return payload.decode("utf-8"), first == "utf-8"
+        text = payload.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:  # plain ASCII is what every label says it is
+        return text, first == "utf-8" or (first is not None and payload.isascii())
     guessed = guess_charset(payload)
     if guessed is not None:
         try:
