@@ -44,3 +44,16 @@ def test_without_a_closing_delimiter_the_body_is_shown_as_text():
     parsed = StdlibMailParser().parse(_mail(b"multipart/mixed", body))
     assert "Just text that starts with two dashes." in parsed.text
     assert parsed.attachments == ()
+
+
+def test_only_one_part_without_a_boundary_is_split_per_message():
+    # Each split copies the part: a chain nested in one another would copy a large message
+    # once per level. The inner one is shown as text, as before.
+    inner = (b"Content-Type: multipart/mixed\r\n\r\n--inner\r\nContent-Type: text/plain\r\n\r\n"
+             b"Inner words\r\n--inner--\r\n")
+    raw = _mail(b"multipart/mixed", (
+        b"--outer\r\nContent-Type: text/plain\r\n\r\nOuter words\r\n--outer\r\n" + inner +
+        b"--outer--\r\n"))
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.text.startswith("Outer words")
+    assert "--inner" in parsed.text

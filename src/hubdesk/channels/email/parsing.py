@@ -230,6 +230,7 @@ class _PartReader:
         self.reported: list[str] = []
         self.notices: list[str] = []
         self.parts = 0
+        self.split_once = False
 
     def text(self) -> str:
         return "\n\n".join(p.strip() for p in self.plain if p.strip())
@@ -260,8 +261,11 @@ class _PartReader:
                     self.walk(child, depth + 1)
             return
         if content_type.startswith("multipart/"):  # declared multipart, no usable boundary
-            split = _split_by_found_boundary(part)
+            # Once per message: each reading copies the part, and a chain of them nested in
+            # one another would copy a large message once per level.
+            split = None if self.split_once else _split_by_found_boundary(part)
             if split is not None:
+                self.split_once = True
                 self.walk(split, depth + 1)
                 return
             content_type = "text/plain"
