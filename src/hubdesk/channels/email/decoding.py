@@ -14,7 +14,7 @@ import binascii
 import codecs
 import re
 
-from hubdesk.channels.email.guessing import guess_charset
+from hubdesk.channels.email.guessing import decoded_strictly, guess_charset
 
 # Labels senders use for a charset Python knows under another name, or a superset to prefer
 # (Outlook labels Windows-1252 text as ISO-8859-1; GB2312 mail routinely holds GBK).
@@ -77,27 +77,17 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
     """``payload`` as text, and whether the declared charset was right."""
     first = _codec(declared)
     if first is not None and first != _DEFAULT_LABEL:
-        try:
-            return payload.decode(first), True
-        except (UnicodeDecodeError, LookupError):
-            pass
-    try:
-        text = payload.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:  # plain ASCII is what every label says it is
-        return text, first == "utf-8" or (first is not None and payload.isascii())
+        text = decoded_strictly(payload, first)
+        if text is not None:
+            return text, True
+    if first != "utf-8" and (text := decoded_strictly(payload, "utf-8")) is not None:
+        return text, first is not None and payload.isascii()  # ASCII is what any label says
     guessed = guess_charset(payload)
-    if guessed is not None:
-        try:
-            return payload.decode(guessed), False
-        except UnicodeDecodeError:  # the guess was made on the text's start
-            pass
-    if first == _DEFAULT_LABEL:
-        try:
-            return payload.decode(first), True
-        except UnicodeDecodeError:
-            pass
+    # The guess is made on the text's start: what follows may still not fit it.
+    if guessed is not None and (text := decoded_strictly(payload, guessed)) is not None:
+        return text, False
+    if first == _DEFAULT_LABEL and (text := decoded_strictly(payload, first)) is not None:
+        return text, True
     return payload.decode("windows-1252", "replace"), False
 
 

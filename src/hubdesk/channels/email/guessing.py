@@ -78,12 +78,12 @@ def _start(payload: bytes) -> bytes:
 def _two_byte(payload: bytes) -> str | None:
     # Korean is looked for in EUC-KR proper: its Windows superset reads almost any bytes as
     # Hangul. Text found Korean is read in the superset.
-    korean = _decoded(payload, "euc_kr")
+    korean = decoded_strictly(payload, "euc_kr")
     if korean is not None and _share(korean, _is_hangul) >= 0.8 \
             and _inside_latin_words(korean, _is_hangul) <= MAX_INSIDE_LATIN_WORDS:
         return "cp949"
     for japanese in ("euc_jp", "cp932"):
-        text = _decoded(payload, japanese)
+        text = decoded_strictly(payload, japanese)
         if text is not None and _share(text, _is_cjk) >= MIN_SCRIPT_SHARE \
                 and _share(text, _is_kana) >= 0.1 \
                 and _inside_latin_words(text, _is_cjk) <= MAX_INSIDE_LATIN_WORDS:
@@ -93,7 +93,7 @@ def _two_byte(payload: bytes) -> str | None:
     chinese = ("big5hkscs", "gb18030") if pairs and ascii_trails >= 0.2 * pairs \
         else ("gb18030", "big5hkscs")
     for charset in chinese:
-        text = _decoded(payload, charset)
+        text = decoded_strictly(payload, charset)
         # Counted over every character, not only letters: a reading that gives symbols,
         # kana or Cyrillic letters from the charset's other rows is not Chinese.
         if text is not None and _share_of_all(text, _is_chinese) >= MIN_SCRIPT_SHARE \
@@ -116,28 +116,30 @@ def _single_byte(payload: bytes) -> str | None:
     nearly so), most of them lowercase, with as many vowels as Slavic languages have."""
     best: tuple[tuple[float, float], str] | None = None
     for charset in _CYRILLIC:
-        text = _decoded(payload, charset)
+        text = decoded_strictly(payload, charset)
         if text is None:
             continue
         beyond = [ch for ch in text if ord(ch) > 127]
         letters = [ch for ch in beyond if ch.isalpha() and _is_cyrillic(ch)]
-        if len(letters) < STRICT_SCRIPT_SHARE * len(beyond) \
+        share = len(letters) / len(beyond)
+        if share < STRICT_SCRIPT_SHARE \
                 or _inside_latin_words(text, _is_cyrillic) > MAX_INSIDE_LATIN_WORDS:
             continue
         lower = sum(ch.islower() for ch in letters) / len(letters)
         vowels = sum(ch.lower() in _VOWELS for ch in letters) / len(letters)
         if lower < _MIN_LOWERCASE or not _VOWEL_SHARE[0] <= vowels <= _VOWEL_SHARE[1]:
             continue
-        score = (len(letters) / len(beyond), lower)
+        score = (share, lower)
         if best is None or score > best[0]:
             best = (score, charset)
     return best[1] if best is not None else None
 
 
-def _decoded(payload: bytes, charset: str) -> str | None:
+def decoded_strictly(payload: bytes, charset: str) -> str | None:
+    """``payload`` in ``charset``, or None where it is not (or the charset is unknown)."""
     try:
         return payload.decode(charset)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, LookupError):
         return None
 
 
