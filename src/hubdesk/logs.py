@@ -65,6 +65,10 @@ def configure(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The job queue's line per task run repeats, every minute, what the jobs' own lines say
+    # when they did something; kept for debugging.
+    logging.getLogger("huey").setLevel(
+        logging.WARNING if root.level > logging.DEBUG else logging.NOTSET)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -16,7 +16,8 @@ SWEEP_EVERY = timedelta(minutes=5)
 
 def run_time_rules(hub: Hub, tick_at: datetime) -> None:
     result = hub.app.rules.run_automations()
-    log.info("ran time-based rules", extra={"fields": {
+    level = logging.INFO if result.fired else logging.DEBUG
+    log.log(level, "ran time-based rules", extra={"fields": {
         "rules": result.rules, "candidates": result.candidates, "fired": result.fired}})
 
 

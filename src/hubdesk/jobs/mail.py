@@ -17,8 +17,10 @@ log = logging.getLogger("hubdesk.jobs")
 def poll_mailboxes(hub: Hub, tick_at: datetime) -> None:
     polls = poll_all(hub.app, max_bytes=hub.settings.mail_max_message_bytes)
     failed = [p.mailbox for p in polls if p.error]
-    log.info("polled mailboxes", extra={"fields": {
-        "mailboxes": len(polls), "fetched": sum(p.fetched for p in polls),
+    fetched = sum(p.fetched for p in polls)
+    level = logging.INFO if fetched or failed else logging.DEBUG
+    log.log(level, "polled mailboxes", extra={"fields": {
+        "mailboxes": len(polls), "fetched": fetched,
         "failed_mailboxes": len(failed)}})
 
 

@@ -16,7 +16,8 @@ def reoffer_waiting_work(hub: Hub, tick_at: datetime) -> None:
     if not hub.settings.routing_enabled:
         return
     result = hub.app.routing.sweep(now=tick_at)
-    log.info("routing sweep", extra={"fields": {
+    level = logging.INFO if result.returned or result.routed else logging.DEBUG
+    log.log(level, "routing sweep", extra={"fields": {
         "returned": result.returned, "routed": result.routed,
         "still_waiting": result.still_waiting}})
 

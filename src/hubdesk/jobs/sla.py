@@ -17,7 +17,8 @@ def sweep_clocks(hub: Hub, tick_at: datetime) -> None:
     # The tick says when the sweep was due; what is due is judged by the clock now, so a
     # tick picked up late still fires everything that has come due since.
     result = hub.app.sla.sweep()
-    log.info("swept SLA clocks", extra={"fields": {
+    level = logging.INFO if result.steps_fired or result.breaches else logging.DEBUG
+    log.log(level, "swept SLA clocks", extra={"fields": {
         "tickets": result.tickets, "steps_fired": result.steps_fired,
         "breaches": result.breaches, "tick_at": tick_at.isoformat()}})
 
