@@ -32,6 +32,7 @@ from hubdesk.channels.email.decoding import (
     repair_header,
 )
 from hubdesk.channels.email.htmltext import html_to_text
+from hubdesk.channels.email.tnef import RICH_TEXT_ONLY, UnreadableTnef, is_tnef, read_tnef
 from hubdesk.domain.mail import MailAttachment, ParsedMail, addresses_in
 from hubdesk.domain.messages import without_unencodable
 from hubdesk.html import sanitise_html
@@ -172,6 +173,7 @@ class StdlibMailParser:
         message = BytesParser(policy=BOUNDED).parsebytes(raw)
         reader = _PartReader(self.limits)
         reader.walk(message, 0)
+        reader.finish()
         from_list = _addresses(message, "from") or _addresses(message, "sender") or \
             _addresses(message, "return-path")
         from_name, from_address = from_list[0] if from_list else ("", None)
@@ -231,6 +233,11 @@ class _PartReader:
         self.notices: list[str] = []
         self.parts = 0
         self.split_once = False
+        # Outlook's winmail.dat: its text (used when the mail has no other) and, for each,
+        # the part itself with what could not be read from it.
+        self.wrapped_texts: list[str] = []
+        self.wrapped_htmls: list[str] = []
+        self.wrappers: list[tuple[Message, str, list[str]]] = []
 
     def text(self) -> str:
         return "\n\n".join(p.strip() for p in self.plain if p.strip())
@@ -238,12 +245,31 @@ class _PartReader:
     def html(self) -> str | None:
         return "\n".join(self.htmls) if self.htmls else None
 
-    def walk(self, part: Message, depth: int) -> None:
+    def finish(self) -> None:
+        """What winmail.dat parts left to decide once every part is read: their text when
+        the mail had none of its own, and the part itself where something in it was not
+        read (its rich text is no loss beside the mail's own text)."""
+        has_text = bool(self.text().strip() or self.htmls)
+        if not has_text:
+            self.plain.extend(self.wrapped_texts)
+            self.htmls.extend(self.wrapped_htmls)
+        for part, filename, unread in self.wrappers:
+            missing = [what for what in unread if not (what == RICH_TEXT_ONLY and has_text)]
+            if missing:
+                self.notices.append(f"{filename} (Outlook's wrapper for rich-text mail) is "
+                                    f"attached as it came: {'; '.join(missing)} could not be "
+                                    "read from it")
+                self._keep_part(part, filename, "application/ms-tnef", _payload(part))
+
+    def _count_part(self) -> None:
         self.parts += 1
-        if depth > MAX_DEPTH:
-            raise UnreadableMail(f"MIME parts are nested more than {MAX_DEPTH} levels deep")
         if self.parts > MAX_PARTS:
             raise UnreadableMail(f"the message has more than {MAX_PARTS} parts")
+
+    def walk(self, part: Message, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise UnreadableMail(f"MIME parts are nested more than {MAX_DEPTH} levels deep")
+        self._count_part()
         content_type = _content_type(part)
         if content_type in _REPORTED:
             self._reported(part)
@@ -300,16 +326,47 @@ class _PartReader:
             return
         if content_type == "message/delivery-status":
             return  # read by the report rules through its headers, not shown as a file
+        if (content_type == "application/ms-tnef" or (filename or "").lower() ==
+                "winmail.dat") and self._unwrapped(part, filename or "winmail.dat", payload):
+            return
+        self._keep_part(part, filename, content_type, payload)
+
+    def _keep_part(self, part: Message, filename: str | None, content_type: str,
+                   payload: bytes) -> None:
+        content_id = header(part, "content-id").strip("<> ") or None
+        disposition = (part.get_content_disposition() or "").lower()
+        self._keep(filename, content_type, payload, content_id,
+                   inline=disposition == "inline" or (content_id is not None and not filename))
+
+    def _keep(self, filename: str | None, content_type: str, payload: bytes,
+              content_id: str | None, *, inline: bool) -> None:
         if len(payload) > self.limits.attachment_bytes:
             self.notices.append(f"{filename or 'an attachment'} ({len(payload)} bytes) was "
                                 f"larger than {self.limits.attachment_bytes} bytes and was "
                                 "not kept")
             return
-        content_id = header(part, "content-id").strip("<> ") or None
         self.attachments.append(MailAttachment(
             filename=filename or _default_name(content_type), content_type=content_type,
-            content=payload, content_id=content_id,
-            inline=disposition == "inline" or (content_id is not None and not filename)))
+            content=payload, content_id=content_id, inline=inline))
+
+    def _unwrapped(self, part: Message, filename: str, payload: bytes) -> bool:
+        """The files and text inside Outlook's winmail.dat, kept as the mail's own; False
+        (keep the part as it came) when it is not TNEF after all."""
+        if not is_tnef(payload):
+            return False
+        try:
+            found = read_tnef(payload, max_files=max(0, MAX_PARTS - self.parts))
+        except UnreadableTnef:
+            return False
+        for file in found.files:
+            self._count_part()
+            self._keep(_safe_filename(file.name), file.content_type, file.content,
+                       file.content_id, inline=file.content_id is not None
+                       and file.content_type.startswith("image/"))
+        self.wrapped_texts.extend([found.text] if found.text else [])
+        self.wrapped_htmls.extend([found.html] if found.html else [])
+        self.wrappers.append((part, filename, found.unread))
+        return True
 
     def _filename(self, part: Message) -> str | None:
         try:
@@ -318,7 +375,7 @@ class _PartReader:
             return None
         if not name:
             return None
-        return _one_line(repair_header(name)).replace("/", "_").replace("\\", "_")[:255] or None
+        return _safe_filename(repair_header(name)) or None
 
     def _reported(self, part: Message) -> None:
         """The Message-ID of the message a report (a bounce) is about."""
@@ -352,6 +409,10 @@ def _split_by_found_boundary(part: Message) -> Message | None:
     head = f'Content-Type: {_content_type(part)}; boundary="{found[1]}"\r\n\r\n'
     split = BytesParser(policy=BOUNDED).parsebytes(head.encode("ascii") + body)
     return split if split.is_multipart() else None
+
+
+def _safe_filename(name: str) -> str:
+    return _one_line(name).replace("/", "_").replace("\\", "_")[:255]
 
 
 def _payload(part: Message) -> bytes:
