@@ -1,7 +1,7 @@
 """Text that declares no charset, or declares ASCII or Latin-1 wrongly, is read in the charset
-of the script its bytes are: Cyrillic, Chinese, Japanese and Korean. Western text, whose
-bytes above 127 stand alone, is read as Windows-1252 as before, and so is whatever the bytes
-cannot tell apart."""
+of the script its bytes are: Cyrillic, Greek, Hebrew, Arabic, Chinese, Japanese and Korean.
+Western text, whose bytes above 127 stand alone, is read as Windows-1252 as before, and so is
+whatever the bytes cannot tell apart."""
 
 from __future__ import annotations
 
@@ -20,12 +20,22 @@ TEXTS = {
     "zh-brand": "您好，我的iPhone 15无法开机，请问怎么办？订单号是12345。",
     "ja": "こんにちは。注文した商品がまだ届いていません。返金をお願いします。",
     "ko": "안녕하세요. 주문한 상품이 아직 도착하지 않았습니다. 환불 부탁드립니다.",
+    "el": "Καλησπέρα, η παραγγελία μου δεν έχει φτάσει ακόμα. Παρακαλώ επιστρέψτε τα χρήματα.",
+    "el-short": "Άννα: Ευχαριστώ πολύ για τη βοήθεια!",
+    "he": "שלום, ההזמנה שלי עדיין לא הגיעה. אנא החזירו לי את הכסף.",
+    "ar": "مرحبا، طلبي لم يصل بعد. أرجو إعادة المبلغ.",
+    "fa": "سلام، سفارش من هنوز نرسيده است. لطفا پيگيري كنيد.",  # as Windows-1256 spells it
+    # Capitals, a dash and no "я": Mac Cyrillic reads these bytes as letters too.
+    "ru-dash": "Ничего здесь не забудьте — командует Иван Петрович, как в бою.",
 }
 WRITTEN_IN = [("ru", "cp1251"), ("ru", "koi8_r"), ("ru", "cp866"), ("ru", "iso8859_5"),
               ("ru", "mac_cyrillic"), ("uk", "cp1251"), ("uk", "koi8_u"), ("bg", "cp1251"),
               ("zh", "gb2312"), ("zh", "gbk"), ("zh", "gb18030"), ("zh-hant", "big5"),
               ("zh-brand", "gb2312"),
-              ("ja", "euc_jp"), ("ja", "shift_jis"), ("ko", "euc_kr")]
+              ("ja", "euc_jp"), ("ja", "shift_jis"), ("ko", "euc_kr"),
+              ("el", "cp1253"), ("el", "iso8859_7"), ("el-short", "cp1253"),
+              ("el-short", "iso8859_7"), ("he", "cp1255"), ("he", "iso8859_8"),
+              ("ar", "cp1256"), ("ar", "iso8859_6"), ("fa", "cp1256"), ("ru-dash", "cp1251")]
 # What clients write when they know no better.
 DEFAULT_LABELS = [None, "us-ascii", "iso-8859-1", "windows-1252"]
 
@@ -63,14 +73,22 @@ def test_western_text_is_read_as_before(text, label):
     assert declared_right == (label is not None)
 
 
-@pytest.mark.parametrize("text,charset", [
-    ("Καλησπέρα, η παραγγελία μου δεν έχει φτάσει ακόμα. Παρακαλώ επιστρέψτε τα χρήματα.",
-     "iso8859_7"),
-    ("שלום, ההזמנה שלי עדיין לא הגיעה. אנא החזירו לי את הכסף.", "cp1255"),
-    ("مرحبا، طلبي لم يصل بعد. أرجو إعادة المبلغ.", "cp1256"),
+@pytest.mark.parametrize("text", [
+    "Результат оказался ошеломляющим.",
+    "Этим обращением он сделал все, что было в его силах.",
 ])
-def test_scripts_the_bytes_cannot_tell_apart_are_not_read_as_cyrillic(text, charset):
-    assert guess_charset(text.encode(charset)) is None
+def test_iso_8859_5_is_not_read_as_koi8(text):
+    assert guess_charset(text.encode("iso8859_5")) == "iso8859_5"
+
+
+@pytest.mark.parametrize(("text", "charset"), [
+    ("после очень", "cp1251"),  # as Greek: xi for "о", upsilon with diaeresis for "ы"
+    ("волчок чистого", "cp1251"),  # as Hebrew: words ending in letters' middle forms
+    ("Рядом находилась деревня Силланкорва.", "koi8_r"),  # as Hebrew: mostly vowel points
+    ("Ты делаешь только то, что предполагал делать.", "koi8_r"),  # as Arabic: no article
+])
+def test_cyrillic_is_not_read_as_greek_hebrew_or_arabic(text, charset):
+    assert decode_text(text.encode(charset), None)[0] == text
 
 
 def test_a_declared_charset_other_than_the_defaults_is_trusted():

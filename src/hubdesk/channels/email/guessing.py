@@ -7,22 +7,31 @@ them, and as Windows-1252 they become "Ïðèâåò". Old clients, web forms and
 such text undeclared, or labelled "us-ascii" or "iso-8859-1".
 
 So where the bytes above 127 come in runs, the usual charsets of each script are tried
-strictly, and a decoding is kept only if its letters read as that script reads:
+strictly, and a decoding is kept only if its letters read as that script's languages are
+written:
 - Korean, Japanese, Chinese (two-byte charsets, tried in that order): Korean text is mostly
   Hangul; Japanese always holds kana; Chinese is Han, and Big5 rather than GB when many
   second bytes are ASCII letters, which GB2312 never uses. Half-width katakana do not count:
   Chinese read as Shift_JIS is full of them.
-- Cyrillic: Windows-1251, KOI8-R (as KOI8-U), IBM 866, ISO-8859-5 and Mac Cyrillic all give
-  Cyrillic letters, but only the right one gives nothing else, mostly lowercase (KOI8-R read
-  as Windows-1251 swaps the cases), with the share of vowels Slavic languages have.
+- Arabic script (Windows-1256, ISO-8859-6): nothing but its letters, the article "al-" (or
+  Persian's own letters), teh marbuta only where words end.
+- Hebrew (Windows-1255, ISO-8859-8): final letter forms where words end and only there, and
+  vowel points, if any, written on letters.
+- Greek (Windows-1253, ISO-8859-7): mostly lowercase, one accent per word and about one
+  letter in ten accented, its rarest letters rare, its words ending in a vowel, "ς" or "ν".
+- Cyrillic, last, as the other scripts' bytes can pass for it: Windows-1251, KOI8-R (as
+  KOI8-U), IBM 866, ISO-8859-5 and Mac Cyrillic all give Cyrillic letters, but only the right
+  one gives nothing else, mostly lowercase (KOI8-R read as Windows-1251 swaps the cases),
+  with the share of vowels Slavic languages have, all of one alphabet (Russian, Ukrainian,
+  Belarusian, Bulgarian, Serbian or Macedonian) and capitals only where words begin.
 In every script, a reading that puts its letters inside Latin words is refused: that is
 Western text with a run of accented letters ("éèêëàâ") read in the wrong charset.
 Nothing is guessed where bytes cannot tell: Central European Latin (Windows-1250) from
-Western, whose bytes stand alone alike; Greek, Hebrew and Arabic from each other and from
-Cyrillic, whose single-byte charsets put letters on the same bytes. Such text stays
-Windows-1252, as before. Undeclared Thai cannot be told from Chinese by its bytes either (a
-well-formed Thai reading of short Chinese lines is common); it is read as Chinese, as
-unreadable as before.
+Western, whose bytes stand alone alike; such text stays Windows-1252, as before. Greek
+written all in capitals is still read as KOI8 Cyrillic (its capitals sit on KOI8's small
+letters, in nearly the same order). Undeclared Thai cannot be told from Chinese by its
+bytes either (a well-formed Thai reading of short Chinese lines is common); it is read as
+Chinese, as unreadable as before.
 """
 
 from __future__ import annotations
@@ -112,8 +121,17 @@ _MIN_LOWERCASE = 0.7
 
 
 def _single_byte(payload: bytes) -> str | None:
-    """A Cyrillic charset: the one whose reading is nothing but Cyrillic letters (the most
-    nearly so), most of them lowercase, with as many vowels as Slavic languages have."""
+    # Cyrillic last: the other scripts' bytes can pass for it (Greek read as ISO-8859-5,
+    # Arabic as KOI8), while Cyrillic read in their charsets meets their own rules only by
+    # chance (French letters among the Arabic, final forms inside Hebrew words, the rarest
+    # Greek letters).
+    return _arabic(payload) or _hebrew(payload) or _greek(payload) or _cyrillic(payload)
+
+
+def _cyrillic(payload: bytes) -> str | None:
+    """A Cyrillic charset: the one whose reading is nothing but Cyrillic letters of one
+    alphabet (the most nearly so, with its capitals where capitals go), most of them
+    lowercase, with as many vowels as Slavic languages have."""
     best: tuple[tuple[float, float], str] | None = None
     for charset in _CYRILLIC:
         text = decoded_strictly(payload, charset)
@@ -127,12 +145,208 @@ def _single_byte(payload: bytes) -> str | None:
             continue
         lower = sum(ch.islower() for ch in letters) / len(letters)
         vowels = sum(ch.lower() in _VOWELS for ch in letters) / len(letters)
-        if lower < _MIN_LOWERCASE or not _VOWEL_SHARE[0] <= vowels <= _VOWEL_SHARE[1]:
+        if lower < _MIN_LOWERCASE or not _VOWEL_SHARE[0] <= vowels <= _VOWEL_SHARE[1] \
+                or _outside_alphabet(letters) > MAX_OUTSIDE_ALPHABET:
             continue
-        score = (share, lower)
+        # The most nearly all letters, then the fewest capitals where small letters belong
+        # (ISO-8859-5 read as KOI8 has many); ties go to the commoner charset (Windows-1251
+        # text without "я" or the capitals Mac Cyrillic reads differently is the same text
+        # in both).
+        score = (share, -_case_slips(text) / len(letters))
         if best is None or score > best[0]:
             best = (score, charset)
     return best[1] if best is not None else None
+
+
+def _case_slips(text: str) -> int:
+    """Capitals where a word has small letters: after a small letter ("дВа"), or between a
+    letter and a small one ("ДВа"); not a word's first letter, nor a word in capitals."""
+    padded = f" {text} "
+    return sum(1 for index in range(1, len(padded) - 1)
+               if padded[index].isupper() and (padded[index - 1].islower() or (
+                   padded[index - 1].isalpha() and padded[index + 1].islower())))
+
+
+# ISO-8859-7 differs from Windows-1253 only in a few symbols and capital alpha with tonos.
+_GREEK = ("cp1253", "iso8859_7")
+_GREEK_VOWELS = frozenset("αεηιουωάέήίόύώϊϋΐΰ")
+_GREEK_TONOS = frozenset("άέήίόύώΐΰ")
+# Greek's rarest letters: xi (under half a percent of letters), upsilon with diaeresis, and
+# both with tonos as well (a few words in a book). Cyrillic read as Greek makes them of its
+# commonest letters ("о", "а", "ы").
+_GREEK_RAREST = frozenset("ξϋΐΰ")
+_MAX_RAREST_SHARE = 0.06
+# Modern Greek marks the stressed vowel of every word of two syllables or more: about one
+# letter in ten carries a tonos; another script's bytes read as Greek give almost none.
+_MIN_TONOS_SHARE = 0.03
+
+
+# The alphabets written in Cyrillic, as small letters. A reading whose letters fit none of
+# them is a misreading: Windows-1251 capitals read as Mac Cyrillic give Macedonian "ќ" and
+# "ѕ" among Russian words, KOI8 read as ISO-8859-5 gives Serbian "ђ" beside "ы".
+_RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_CYRILLIC_ALPHABETS = (
+    _RUSSIAN,
+    _RUSSIAN - frozenset("ёъыэ") | frozenset("іїєґ'"),  # Ukrainian
+    _RUSSIAN - frozenset("ищъ") | frozenset("іў"),  # Belarusian
+    _RUSSIAN - frozenset("ёыэ"),  # Bulgarian
+    _RUSSIAN - frozenset("ёйщъыьэюя") | frozenset("ђјљњћџ"),  # Serbian
+    _RUSSIAN - frozenset("ёйщъыьэюя") | frozenset("ѓѕјљњќџ"),  # Macedonian
+)
+# A name or a word from a neighbouring language: a few letters outside the text's alphabet.
+MAX_OUTSIDE_ALPHABET = 0.02
+
+
+def _outside_alphabet(letters: list[str]) -> float:
+    """The share of ``letters`` outside the Cyrillic alphabet they fit best."""
+    counts: dict[str, int] = {}
+    for ch in letters:
+        counts[ch.lower()] = counts.get(ch.lower(), 0) + 1
+    return min(sum(n for ch, n in counts.items() if ch not in alphabet)
+               for alphabet in _CYRILLIC_ALPHABETS) / len(letters)
+
+
+def _greek(payload: bytes) -> str | None:
+    """A Greek charset whose reading is Greek letters, mostly lowercase, with Greek's share
+    of vowels and accents, and its final sigma only where words end."""
+    for charset in _GREEK:
+        text = decoded_strictly(payload, charset)
+        letters = _letters_of_script(text, _is_greek) if text is not None else None
+        if text is None or letters is None:
+            continue
+        lower = [ch for ch in letters if ch.islower()]
+        if len(lower) < _MIN_LOWERCASE * len(letters):
+            continue
+        vowels = sum(ch in _GREEK_VOWELS for ch in lower) / len(lower)
+        accented = sum(ch in _GREEK_TONOS for ch in lower) / len(lower)
+        rarest = sum(ch in _GREEK_RAREST for ch in lower) / len(lower)
+        if _VOWEL_SHARE[0] <= vowels <= _VOWEL_SHARE[1] and accented >= _MIN_TONOS_SHARE \
+                and rarest <= _MAX_RAREST_SHARE and _twice_accented(text) <= MAX_MISPLACED \
+                and _foreign_endings(text) <= _MAX_FOREIGN_ENDINGS \
+                and _misplaced_finals(text, "ς", _is_greek) <= MAX_MISPLACED:
+            return charset
+    return None
+
+
+_GREEK_WORD = re.compile(r"[\u0370-\u03ff]+")
+
+
+# Greek words end in a vowel, "ς" or "ν" (a few in "ρ"); Cyrillic read as Greek ends its
+# words in whatever its letters became ("θμεννξ"). Loanwords ("γκολ") are the exceptions.
+_GREEK_ENDINGS = _GREEK_VOWELS | frozenset("ςνρ")
+_MAX_FOREIGN_ENDINGS = 0.15
+
+
+def _foreign_endings(text: str) -> float:
+    words = [word.lower() for word in _GREEK_WORD.findall(text) if len(word) > 1]
+    return sum(word[-1] not in _GREEK_ENDINGS for word in words) / len(words) if words \
+        else 0.0
+
+
+def _twice_accented(text: str) -> float:
+    """The share of Greek words with an accent that have more than one: a word has one."""
+    accented = [sum(ch in _GREEK_TONOS for ch in word) for word in _GREEK_WORD.findall(text)]
+    accented = [count for count in accented if count]
+    return sum(count > 1 for count in accented) / len(accented) if accented else 0.0
+
+
+# Five Hebrew letters have a form used only at the end of a word.
+_HEBREW_FINALS = "ךםןףץ"
+# Words are spelt, not random: a final form inside a word (or the like) is a misreading,
+# past a slip.
+MAX_MISPLACED = 0.1
+
+
+def _hebrew(payload: bytes) -> str | None:
+    """Hebrew (Windows-1255, or ISO-8859-8 as written by older clients): a reading of Hebrew
+    letters whose final forms stand where words end, one at least."""
+    for charset in ("cp1255", "iso8859_8"):
+        text = decoded_strictly(payload, charset)
+        if text is None or _letters_of_script(text, _is_hebrew) is None:
+            continue
+        finals = sum(ch in _HEBREW_FINALS for ch in text)
+        if finals and _misplaced_finals(text, _HEBREW_FINALS, _is_hebrew) <= MAX_MISPLACED \
+                and _unfinished_words(text) <= MAX_MISPLACED \
+                and _loose_points(text) <= MAX_MISPLACED:
+            return charset
+    return None
+
+
+_HEBREW_WORD = re.compile(r"[\u05d0-\u05ea]+")
+_WITH_A_FINAL_FORM = frozenset("כמנפצ")
+
+
+def _unfinished_words(text: str) -> float:
+    """The share of Hebrew words ending in the middle form of a letter that has a final
+    one: a word's last "מ" is written "ם"."""
+    words = [word for word in _HEBREW_WORD.findall(text) if len(word) > 1]
+    return sum(word[-1] in _WITH_A_FINAL_FORM for word in words) / len(words) if words \
+        else 0.0
+
+
+# A letter carries at most a vowel, a dagesh and a shin's dot.
+_MAX_POINTS_ON_A_LETTER = 3
+
+
+def _loose_points(text: str) -> float:
+    """The share of Hebrew vowel points not written on a letter, or beyond the most one
+    letter carries. (Cyrillic in KOI8 read as Windows-1255 is mostly points.)"""
+    points = loose = on_this_letter = 0
+    carrier = False
+    for ch in text:
+        if "\u05b0" <= ch <= "\u05c7" and not ch.isalpha():
+            points += 1
+            on_this_letter += 1
+            loose += not carrier or on_this_letter > _MAX_POINTS_ON_A_LETTER
+        else:
+            carrier = ch.isalpha() and _is_hebrew(ch)
+            on_this_letter = 0
+    return loose / points if points else 0.0
+
+
+# The article "al-" begins most Arabic sentences' nouns; Persian and Urdu, which use it less,
+# have letters Arabic lacks. Cyrillic read as Arabic has neither (its bytes for them are
+# capitals, or KOI8's box drawing).
+_ARABIC_ARTICLE = "ال"
+_PERSIAN_LETTERS = frozenset("پچژگکی")
+
+
+def _arabic(payload: bytes) -> str | None:
+    """Arabic script (Windows-1256, ISO-8859-6): a reading of nothing but its letters, its
+    teh marbuta only where words end. Other scripts' bytes read as Windows-1256 give French
+    accented letters among the Arabic ones, and ISO-8859-6 leaves most of their bytes
+    undefined."""
+    for charset in ("cp1256", "iso8859_6"):
+        text = decoded_strictly(payload, charset)
+        if text is None or _letters_of_script(text, _is_arabic) is None:
+            continue
+        if (_ARABIC_ARTICLE in text or not _PERSIAN_LETTERS.isdisjoint(text)) \
+                and _misplaced_finals(text, "ة", _is_arabic) <= MAX_MISPLACED:
+            return charset
+    return None
+
+
+def _letters_of_script(text: str, script: Callable[[str], bool]) -> list[str] | None:
+    """The letters of ``text`` beyond ASCII, when nearly all its characters beyond ASCII
+    are of ``script`` and none of its letters sits inside Latin words; else None."""
+    beyond = [ch for ch in text if ord(ch) > 127]
+    letters = [ch for ch in beyond if ch.isalpha() and script(ch)]
+    if not letters or len([ch for ch in beyond if script(ch)]) < STRICT_SCRIPT_SHARE * \
+            len(beyond) or _inside_latin_words(text, script) > MAX_INSIDE_LATIN_WORDS:
+        return None
+    return letters
+
+
+def _misplaced_finals(text: str, finals: str, script: Callable[[str], bool]) -> float:
+    """The share of ``finals`` (letters written only where a word ends) that a letter of
+    the script follows."""
+    found = misplaced = 0
+    for index, ch in enumerate(text):
+        if ch in finals:
+            found += 1
+            after = text[index + 1:index + 2]
+            misplaced += bool(after) and after.isalpha() and script(after)
+    return misplaced / found if found else 0.0
 
 
 def decoded_strictly(payload: bytes, charset: str) -> str | None:
@@ -174,6 +388,19 @@ def _share_of_all(text: str, wanted: Callable[[str], bool]) -> float:
 def _is_chinese(ch: str) -> bool:
     """Han, or the punctuation and full-width forms Chinese text is written with."""
     return _is_han(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def _is_greek(ch: str) -> bool:
+    return "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff"
+
+
+def _is_hebrew(ch: str) -> bool:
+    return "\u0590" <= ch <= "\u05ff" or "\ufb1d" <= ch <= "\ufb4f"
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" \
+        or "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff"
 
 
 def _is_cyrillic(ch: str) -> bool:
