@@ -26,12 +26,12 @@ written:
   Belarusian, Bulgarian, Serbian or Macedonian) and capitals only where words begin.
 In every script, a reading that puts its letters inside Latin words is refused: that is
 Western text with a run of accented letters ("éèêëàâ") read in the wrong charset.
-Nothing is guessed where bytes cannot tell: Central European Latin (Windows-1250) from
-Western, whose bytes stand alone alike; such text stays Windows-1252, as before. Greek
-written all in capitals is still read as KOI8 Cyrillic (its capitals sit on KOI8's small
-letters, in nearly the same order). Undeclared Thai cannot be told from Chinese by its
-bytes either (a well-formed Thai reading of short Chinese lines is common); it is read as
-Chinese, as unreadable as before.
+Where the bytes stand alone, the text is Latin: Western, or Central European or Turkish
+when Windows-1252 would misspell it (`latin.py`). Greek written all in capitals is still
+read as KOI8 Cyrillic (its capitals sit on KOI8's small letters, in nearly the same
+order). Undeclared Thai cannot be told from Chinese by its bytes (a well-formed
+Thai reading of short Chinese lines is common); it is read as Chinese, as unreadable as
+before.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+
+from hubdesk.channels.email.latin import latin_charset
 
 # At least this many bytes above 127, most of them in runs of three or more, before a
 # script other than Latin is considered.
@@ -73,8 +75,9 @@ def guess_charset(payload: bytes) -> str | None:
     high = sum(runs)
     if high < MIN_HIGH_BYTES or sum(n for n in runs if n >= 3) < MIN_SHARE_IN_RUNS * high \
             or len(set(payload) - _ASCII) < MIN_DISTINCT_BYTES:
-        return None  # a rule of dashes or a row of bullets is not a script
-    return _two_byte(payload) or _single_byte(payload)
+        # Latin text, or a rule of dashes or a row of bullets: not another script.
+        return latin_charset(payload) if high else None
+    return _two_byte(payload) or _single_byte(payload) or latin_charset(payload)
 
 
 def _start(payload: bytes) -> bytes:

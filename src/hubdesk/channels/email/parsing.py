@@ -31,6 +31,7 @@ from hubdesk.channels.email.decoding import (
     html_charset,
     repair_header,
 )
+from hubdesk.channels.email.guessing import guess_charset
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.channels.email.tnef import RICH_TEXT_ONLY, UnreadableTnef, is_tnef, read_tnef
 from hubdesk.domain.mail import MailAttachment, ParsedMail, addresses_in
@@ -116,13 +117,17 @@ def _recovered(message: Message, text: str, raw: Callable[[], str | None]) -> st
 
 
 def _charset_hint(message: Message) -> str | None:
-    """The charset of the message's first text that declares one: what a client that wrote
-    8-bit headers without saying their charset most likely wrote them in."""
+    """The charset of the message's first text that declares one, or else the one its first
+    text's bytes show: what a client that wrote 8-bit headers without saying their charset
+    most likely wrote them in (a subject alone is often too short to tell)."""
+    first_text: Message | None = None
     for part in islice(message.walk(), MAX_PARTS):
         charset = _charset(part)
         if charset:
             return charset
-    return None
+        if first_text is None and _content_type(part) in ("text/plain", "text/html"):
+            first_text = part
+    return guess_charset(_payload(first_text)) if first_text is not None else None
 
 
 def _raw_header(message: Message, name: str) -> str | None:

@@ -1,0 +1,116 @@
+"""Which Latin charset undeclared 8-bit text is in: Western, Central European or Turkish.
+
+Their accented letters stand alone between ASCII letters alike, so the bytes' shape cannot
+tell them apart (`guessing.py` reads runs of bytes as other scripts). Spelling can: each
+language writes a small, known set of letters beyond ASCII. Polish read as Windows-1252
+puts symbols inside words ("dotar³o", "proszê ¿e"), Czech gives letters no single Western
+language has together ("ø" beside "ì" and "ý"), Turkish gives Icelandic letters beside
+"ç" and "ü". So text is read as Windows-1252, as ever, unless that reading puts symbols
+between letters or uses letters no Western alphabet holds together (one letter of a name
+from elsewhere is forgiven); then the Central European and Turkish charsets are tried, and
+one is kept only if its reading is spelt in one of their alphabets, with no symbol inside
+a word. Otherwise the text stays Windows-1252, unreadable as it came, never misread.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Letters beyond ASCII each language writes, in small letters. "ª", "º" (Spanish and
+# Portuguese ordinals) and "µ" (the micro sign) are letters to Python; they are allowed
+# everywhere.
+_ANYWHERE = "ªºµ"
+WESTERN_ALPHABETS = tuple(frozenset(letters + _ANYWHERE) for letters in (
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "äöüß",  # German
+    "áéíñóúü",  # Spanish
+    "áâãàçéêíóôõú",  # Portuguese
+    "àèéìíîòóùú",  # Italian
+    "àçèéíïòóúüŀ",  # Catalan
+    "áäéëèêíïóöôúüûç",  # Dutch
+    "æøåéóü",  # Danish, Norwegian
+    "åäöéü",  # Swedish
+    "äöåšž",  # Finnish
+))
+# Icelandic is not among them: its "ð", "þ" and "ý" are where Windows-1252 puts Turkish's
+# "ğ", "ş" and "ı". Icelandic text still reads as Windows-1252, as no other charset spells
+# its "á", "é" and "æ" (see `latin_charset`).
+# Turkish first: its "ş" read as Windows-1250 is Romanian "ţ", while Central European text
+# read as Windows-1254 keeps letters Turkish lacks ("ã", "è") or symbols ("³").
+OTHER_ALPHABETS = {
+    "cp1254": (frozenset("çğıöşüâîû" + _ANYWHERE),),  # Turkish
+    "cp1250": tuple(frozenset(letters + _ANYWHERE) for letters in (
+        "ąćęłńóśźż",  # Polish
+        "áčďéěíňóřšťúůýž",  # Czech
+        "áäčďéíĺľňóôŕšťúýž",  # Slovak
+        "áéíóöőúüű",  # Hungarian
+        "čćđšžäöü",  # Slovenian, Croatian, Bosnian (with German names)
+        "ăâîşţ",  # Romanian
+        "ëç",  # Albanian
+    )),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+# ISO-8859-2 and -9 put some of the same letters on other bytes.
+SAME_LETTERS_ELSEWHERE = {"cp1250": "iso8859_2", "cp1254": "iso8859_9"}
+# Western text may name a person or place from elsewhere ("Søren", "Dvořák"): one word.
+FORGIVEN_WORDS = 1
+
+
+def latin_charset(payload: bytes) -> str | None:
+    """A Central European or Turkish charset, when ``payload`` read as Windows-1252 is
+    misspelt and read in that charset is spelt right; None otherwise."""
+    western = _decoded(payload, "cp1252")
+    if western is not None and not _symbols_inside_words(western) \
+            and _words_outside(western, WESTERN_ALPHABETS) <= FORGIVEN_WORDS:
+        return None
+    for charset, alphabets in OTHER_ALPHABETS.items():
+        for candidate in (charset, SAME_LETTERS_ELSEWHERE[charset]):
+            text = _decoded(payload, candidate)
+            if text is not None and not _symbols_inside_words(text) \
+                    and _words_outside(text, alphabets) == 0:
+                return candidate
+    return None
+
+
+def _decoded(payload: bytes, charset: str) -> str | None:
+    try:
+        return payload.decode(charset)
+    except UnicodeDecodeError:
+        return None
+
+
+def _words_outside(text: str, alphabets: tuple[frozenset[str], ...]) -> int:
+    """How many words of ``text`` hold a letter beyond ASCII that the alphabet fitting
+    ``text`` best lacks."""
+    words = {word.lower() for word in _WORD.findall(text) if not word.isascii()}
+    return min(sum(1 for word in words if not alphabet.issuperset(
+        ch for ch in word if ord(ch) > 127)) for alphabet in alphabets) if words else 0
+
+
+# Symbols no word is written with, where Central European letters fall when read as
+# Windows-1252 ("³" for "ł", "¿" for "ż", "¹" for ISO-8859-2's "š"). Apostrophes, dashes,
+# the soft hyphen and the middle dot do stand inside words, and are not among them.
+_NEVER_INSIDE_WORDS = re.compile("[¹²³¼½¾±¶¿¡§¤¦¬¯°×÷¢£¥©®«»]")
+# Of those, the ones that open or close words in Western text: "¿Qué", "¡Hola", «quotes»,
+# "Windows®"; and units, "m³", "km²".
+_AT_WORDS_EDGES = frozenset("¿¡«»©®")
+_UNIT = re.compile(r"(?<![^\W\d_])(?:[cdkm]?m|[a-z]?m)[²³]$")
+
+
+def _symbols_inside_words(text: str) -> bool:
+    """Whether a symbol no word holds stands between two letters, or opens or ends a word
+    of two letters or more ("³" ends "reprezentowa³", "¶" opens "¶ledztwa"), or a control
+    character (a byte the charset leaves undefined) is there at all."""
+    padded = f"  {text}  "
+    for found in _NEVER_INSIDE_WORDS.finditer(padded):
+        index, ch = found.start(), found[0]
+        before, after = padded[index - 1].isalpha(), padded[index + 1].isalpha()
+        if before and after:
+            return True
+        if ch in _AT_WORDS_EDGES:
+            continue
+        if (before and padded[index - 2].isalpha()
+                and not _UNIT.search(padded[max(0, index - 4):index + 1])) \
+                or (after and padded[index + 2].isalpha() and not padded[index - 1].isalnum()):
+            return True
+    return any("\x80" <= ch <= "\x9f" for ch in text)
