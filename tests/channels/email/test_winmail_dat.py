@@ -90,6 +90,13 @@ def test_an_html_body_inside_winmail_dat_is_shown_sanitised():
     assert parsed.text == "See"
 
 
+def test_an_html_body_inside_winmail_dat_is_read_in_the_charset_it_names():
+    html = '<meta charset="utf-8"><p>Grüße aus Kraków</p>'.encode()
+    stream = w.tnef(message_properties=[w.binary_property(w.PR_BODY_HTML, html)])
+    parsed = StdlibMailParser().parse(_mail((TNEF, stream)))
+    assert parsed.text == "Grüße aus Kraków"
+
+
 def test_a_legacy_body_and_a_title_are_read_in_the_streams_codepage():
     stream = w.tnef(body="Посылка не пришла".encode("cp1251"), codepage=1251)
     assert read_tnef(stream, max_files=10).text == "Посылка не пришла"

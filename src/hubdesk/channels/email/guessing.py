@@ -190,7 +190,7 @@ _MIN_TONOS_SHARE = 0.03
 _RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 _CYRILLIC_ALPHABETS = (
     _RUSSIAN,
-    _RUSSIAN - frozenset("ёъыэ") | frozenset("іїєґ'"),  # Ukrainian
+    _RUSSIAN - frozenset("ёъыэ") | frozenset("іїєґ"),  # Ukrainian
     _RUSSIAN - frozenset("ищъ") | frozenset("іў"),  # Belarusian
     _RUSSIAN - frozenset("ёыэ"),  # Bulgarian
     _RUSSIAN - frozenset("ёйщъыьэюя") | frozenset("ђјљњћџ"),  # Serbian

@@ -20,6 +20,8 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from hubdesk.channels.email.decoding import decode_text, html_charset
+
 SIGNATURE = 0x223E9F78
 _LEVEL_MESSAGE, _LEVEL_ATTACHMENT = 1, 2
 
@@ -161,7 +163,13 @@ def _read_body(found: TnefContent, properties: _Properties,
     found.text = _text_property(properties.get(_PR_BODY), codepage)
     if found.text is None and legacy_body is not None:
         found.text = _string8(legacy_body, codepage) or None
-    found.html = _text_property(properties.get(_PR_BODY_HTML), codepage)
+    html = properties.get(_PR_BODY_HTML)
+    if html is not None and html[0] == _PT_BINARY and isinstance(html[1], list) and html[1]:
+        # HTML kept as bytes says its charset in its own <meta> tag, if anywhere.
+        raw = bytes(html[1][0]).split(b"\0", 1)[0]
+        found.html = decode_text(raw, html_charset(raw) or codepage)[0].strip() or None
+    else:
+        found.html = _text_property(html, codepage)
     if found.text is None and found.html is None and _PR_RTF_COMPRESSED in properties:
         found.unread.append(RICH_TEXT_ONLY)
 
@@ -265,7 +273,7 @@ def _text_property(found: tuple[int, list[memoryview] | int] | None,
     kind, value = found[0], found[1][0]
     if kind == _PT_UNICODE:
         text = bytes(value).decode("utf-16-le", "replace").split("\0", 1)[0]
-    elif kind in (_PT_STRING8, _PT_BINARY):  # HTML bodies come as bytes in the codepage
+    elif kind == _PT_STRING8:
         text = _string8(value, codepage)
     else:
         return None
