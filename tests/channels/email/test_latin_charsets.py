@@ -64,3 +64,21 @@ def test_a_mail_without_a_charset_shows_its_polish_text_and_subject():
     parsed = StdlibMailParser().parse(raw)
     assert parsed.text == "Paczka nie dotarła, proszę o zwrot pieniędzy. Łukasz Żółć"
     assert parsed.subject == "Zwrot pieniędzy za zamówienie"
+
+
+def test_the_texts_charset_is_guessed_once_however_many_headers_ask(monkeypatch):
+    """Each 8-bit header is read in the charset the text shows: the text's bytes (a large
+    body, perhaps) are read for it once per message, not once per header."""
+    from hubdesk.channels.email import parsing
+
+    calls = []
+    real = parsing.guess_charset
+    monkeypatch.setattr(parsing, "guess_charset",
+                        lambda payload: calls.append(len(payload)) or real(payload))
+    headers = b"".join(b"X-Note-%d: " % i + "zamówienie łódź".encode("cp1250") + b"\r\n"
+                       for i in range(300))
+    raw = (b"From: a@example.pl\r\nTo: support@desk.test\r\n" + headers +
+           b"Content-Type: text/plain\r\n\r\n" + "Paczka nie dotarła.".encode("cp1250"))
+    read = dict(StdlibMailParser().headers(raw))
+    assert read["X-Note-299"] == "zamówienie łódź"
+    assert len(calls) == 1

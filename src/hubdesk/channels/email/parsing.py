@@ -24,6 +24,7 @@ from email.policy import EmailPolicy
 from email.utils import getaddresses
 from functools import partial
 from itertools import islice
+from weakref import WeakKeyDictionary
 
 from hubdesk.channels.email.decoding import (
     decode_raw_header,
@@ -116,7 +117,18 @@ def _recovered(message: Message, text: str, raw: Callable[[], str | None]) -> st
     return text if value is None else decode_raw_header(value, _charset_hint(message))
 
 
+# Worked out once per message, however many of its headers (up to `MAX_HEADERS`) ask: the
+# guess decodes the text's bytes.
+_HINTS: WeakKeyDictionary[Message, str | None] = WeakKeyDictionary()
+
+
 def _charset_hint(message: Message) -> str | None:
+    if message not in _HINTS:
+        _HINTS[message] = _find_charset_hint(message)
+    return _HINTS[message]
+
+
+def _find_charset_hint(message: Message) -> str | None:
     """The charset of the message's first text that declares one, or else the one its first
     text's bytes show: what a client that wrote 8-bit headers without saying their charset
     most likely wrote them in (a subject alone is often too short to tell)."""
