@@ -94,6 +94,7 @@ _NEVER_INSIDE_WORDS = re.compile("[¹²³¼½¾±¶¿¡§¤¦¬¯°×÷¢£¥©�
 # Of those, the ones that open or close words in Western text: "¿Qué", "¡Hola", «quotes»,
 # "Windows®"; and units, "m³", "km²".
 _AT_WORDS_EDGES = frozenset("¿¡«»©®")
+_C1_CONTROL = re.compile("[\x80-\x9f]")
 _UNIT = re.compile(r"(?<![^\W\d_])(?:[cdkm]?m|[a-z]?m)[²³]$")
 
 
@@ -113,4 +114,4 @@ def _symbols_inside_words(text: str) -> bool:
                 and not _UNIT.search(padded[max(0, index - 4):index + 1])) \
                 or (after and padded[index + 2].isalpha() and not padded[index - 1].isalnum()):
             return True
-    return any("\x80" <= ch <= "\x9f" for ch in text)
+    return _C1_CONTROL.search(text) is not None
