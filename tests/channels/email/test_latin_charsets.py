@@ -23,6 +23,9 @@ OTHER = [
     ("Merhaba, siparişim hâlâ gelmedi. Lütfen paketin nerede olduğunu kontrol eder misiniz?",
      ("cp1254", "iso8859_9")),
     ("Faturamı ödedim ama hesabım hâlâ kapalı.", ("cp1254", "iso8859_9")),
+    # Short, with one word Windows-1252 would misspell and one it would not.
+    ("Ama değilse daha natürel tonlar kullan.", ("cp1254", "iso8859_9")),
+    ("İstanbul'daki şubeniz kapalı mı?", ("cp1254", "iso8859_9")),
 ]
 LABELS = [None, "us-ascii", "iso-8859-1", "windows-1252"]
 
@@ -45,6 +48,9 @@ WESTERN = [
     "Naïve façade, œuvre, Noël, l’été dernier – déjà vu",
     "Hyvää päivää, tilaukseni ei ole vielä saapunut. Kiitos, Jyväskylä",
     "Obrigado pela atenção, 1º andar, nº 25, à tarde",
+    "Første behandling á 1,5 time incl.",  # a letter Danish borrows from its neighbours
+    "Det skal være en ½ time, 170 km² i alt",
+    "Thanks a lot, Þórður",
 ]
 
 

@@ -32,13 +32,15 @@ WESTERN_ALPHABETS = tuple(frozenset(letters + _ANYWHERE) for letters in (
     "åäöéü",  # Swedish
     "äöåšž",  # Finnish
 ))
+_ANY_WESTERN = frozenset().union(*WESTERN_ALPHABETS)
 # Icelandic is not among them: its "ð", "þ" and "ý" are where Windows-1252 puts Turkish's
 # "ğ", "ş" and "ı". Icelandic text still reads as Windows-1252, as no other charset spells
 # its "á", "é" and "æ" (see `latin_charset`).
 # Turkish first: its "ş" read as Windows-1250 is Romanian "ţ", while Central European text
 # read as Windows-1254 keeps letters Turkish lacks ("ã", "è") or symbols ("³").
 OTHER_ALPHABETS = {
-    "cp1254": (frozenset("çğıöşüâîû" + _ANYWHERE),),  # Turkish
+    # Turkish; "İ" in small letters is "i" and a combining dot.
+    "cp1254": (frozenset("çğıöşüâîû\u0307" + _ANYWHERE),),
     "cp1250": tuple(frozenset(letters + _ANYWHERE) for letters in (
         "ąćęłńóśźż",  # Polish
         "áčďéěíňóřšťúůýž",  # Czech
@@ -49,10 +51,13 @@ OTHER_ALPHABETS = {
         "ëç",  # Albanian
     )),
 }
-_WORD = re.compile(r"[^\W\d_]+")
+# Words as runs of letters ("km²" is the word "km").
+_WORD = re.compile(r"[^\W\d_²³¹¼½¾]+")
 # ISO-8859-2 and -9 put some of the same letters on other bytes.
 SAME_LETTERS_ELSEWHERE = {"cp1250": "iso8859_2", "cp1254": "iso8859_9"}
-# Western text may name a person or place from elsewhere ("Søren", "Dvořák"): one word.
+# Western text may hold one word from another Western language ("Søren" in German, "á" in
+# Danish) whose letters its own alphabet lacks; letters of none (Turkish read as Windows-1252
+# gives "ð" and "þ") are not forgiven.
 FORGIVEN_WORDS = 1
 
 
@@ -60,14 +65,15 @@ def latin_charset(payload: bytes) -> str | None:
     """A Central European or Turkish charset, when ``payload`` read as Windows-1252 is
     misspelt and read in that charset is spelt right; None otherwise."""
     western = _decoded(payload, "cp1252")
-    if western is not None and not _symbols_inside_words(western) \
-            and _words_outside(western, WESTERN_ALPHABETS) <= FORGIVEN_WORDS:
-        return None
+    if western is not None and not _symbols_inside_words(western):
+        misspelt, letters = _misspelt(western, WESTERN_ALPHABETS)
+        if misspelt == 0 or (misspelt <= FORGIVEN_WORDS and letters <= _ANY_WESTERN):
+            return None
     for charset, alphabets in OTHER_ALPHABETS.items():
         for candidate in (charset, SAME_LETTERS_ELSEWHERE[charset]):
             text = _decoded(payload, candidate)
             if text is not None and not _symbols_inside_words(text) \
-                    and _words_outside(text, alphabets) == 0:
+                    and _misspelt(text, alphabets)[0] == 0:
                 return candidate
     return None
 
@@ -79,12 +85,17 @@ def _decoded(payload: bytes, charset: str) -> str | None:
         return None
 
 
-def _words_outside(text: str, alphabets: tuple[frozenset[str], ...]) -> int:
+def _misspelt(text: str, alphabets: tuple[frozenset[str], ...]) -> tuple[int, set[str]]:
     """How many words of ``text`` hold a letter beyond ASCII that the alphabet fitting
-    ``text`` best lacks."""
+    ``text`` best lacks, and those letters."""
     words = {word.lower() for word in _WORD.findall(text) if not word.isascii()}
-    return min(sum(1 for word in words if not alphabet.issuperset(
-        ch for ch in word if ord(ch) > 127)) for alphabet in alphabets) if words else 0
+    letters_of = [{ch for ch in word if ord(ch) > 127} for word in words]
+    best: tuple[int, set[str]] = (0, set())
+    for index, alphabet in enumerate(alphabets):
+        outside = [letters - alphabet for letters in letters_of if not letters <= alphabet]
+        if index == 0 or len(outside) < best[0]:
+            best = (len(outside), set().union(*outside))
+    return best
 
 
 # Symbols no word is written with, where Central European letters fall when read as
