@@ -48,6 +48,9 @@ SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-resp
 _MESSAGE_IDS_LIMIT = 100
 # Real headers stay far below it: 16 KiB holds some 300 Message-IDs or recipients.
 MAX_HEADER_CHARACTERS = 16 * 1024
+# Real messages' headers come to a few KiB; a crafted one's 500 headers of 16 KiB each took
+# seconds of CPU to decode (and to mask) for every look at its original.
+MAX_HEADERS_SHOWN = 256 * 1024
 _KEEP_THE_END = frozenset({"references", "in-reply-to"})
 
 
@@ -227,10 +230,17 @@ class StdlibMailParser:
 
     def headers(self, raw: bytes) -> tuple[tuple[str, str], ...]:
         """Every header as received, in order (a name may come more than once), decoded; one
-        that cannot be decoded is shown as it came."""
+        that cannot be decoded is shown as it came. Past `MAX_HEADERS_SHOWN` characters of
+        them, one last line says how many more there are (the original holds them)."""
         message = BytesHeaderParser(policy=BOUNDED).parsebytes(raw)
         found = []
-        for name, value in islice(message.raw_items(), MAX_HEADERS):
+        shown = 0
+        for index, (name, value) in enumerate(islice(message.raw_items(), MAX_HEADERS)):
+            shown += len(value)
+            if shown > MAX_HEADERS_SHOWN:
+                found.append(("…", f"{len(message) - index} more headers, not shown here: "
+                                   "the original message holds them"))
+                break
             try:
                 text = str(message.policy.header_fetch_parse(name, value))
             except Exception:
