@@ -57,3 +57,17 @@ def test_only_one_part_without_a_boundary_is_split_per_message():
     parsed = StdlibMailParser().parse(raw)
     assert parsed.text.startswith("Outer words")
     assert "--inner" in parsed.text
+
+
+def test_a_damaged_subtype_is_split_as_mixed_not_refused():
+    """An 8-bit byte in the subtype ("mi\\xffed") made writing the found boundary back as ASCII
+    raise, and the message went to quarantine."""
+    raw = _mail(b"multipart/mi\xffed", (
+        b"--b1\r\nContent-Type: text/plain\r\n\r\nWhere is my parcel?\r\n"
+        b"--b1\r\nContent-Type: application/pdf; name=invoice.pdf\r\n"
+        b"Content-Disposition: attachment; filename=invoice.pdf\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
+        b"--b1--\r\n"))
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.text == "Where is my parcel?"
+    assert [a.filename for a in parsed.attachments] == ["invoice.pdf"]

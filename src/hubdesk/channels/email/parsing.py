@@ -418,6 +418,7 @@ class _PartReader:
             self.reported.extend(_message_ids(header(inner, "message-id")))
 
 
+_MIME_TOKEN = re.compile(r"[A-Za-z0-9!#$&^_.+-]{1,64}")
 # A delimiter line: "--" and a boundary of RFC 2046's characters, alone on its line.
 _DELIMITER_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$", re.MULTILINE)
 
@@ -433,7 +434,12 @@ def _split_by_found_boundary(part: Message) -> Message | None:
     found = _DELIMITER_LINE.search(text)
     if found is None or f"\n--{found[1]}--" not in text:
         return None
-    head = f'Content-Type: {_content_type(part)}; boundary="{found[1]}"\r\n\r\n'
+    # Only a subtype of MIME's own characters is carried over: a damaged one ("mi\ufffded")
+    # would not survive being written back as ASCII.
+    subtype = _content_type(part).partition("/")[2]
+    if _MIME_TOKEN.fullmatch(subtype) is None:
+        subtype = "mixed"
+    head = f'Content-Type: multipart/{subtype}; boundary="{found[1]}"\r\n\r\n'
     split = BytesParser(policy=BOUNDED).parsebytes(head.encode("ascii") + body)
     return split if split.is_multipart() else None
 
