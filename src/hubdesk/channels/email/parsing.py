@@ -34,7 +34,14 @@ from hubdesk.channels.email.decoding import (
 )
 from hubdesk.channels.email.guessing import guess_charset
 from hubdesk.channels.email.htmltext import html_to_text
-from hubdesk.channels.email.tnef import RICH_TEXT_ONLY, UnreadableTnef, is_tnef, read_tnef
+from hubdesk.channels.email.rtf import UnreadableRtf, decompressed, rtf_text
+from hubdesk.channels.email.tnef import (
+    RICH_TEXT_ONLY,
+    TnefContent,
+    UnreadableTnef,
+    is_tnef,
+    read_tnef,
+)
 from hubdesk.domain.mail import MailAttachment, ParsedMail, addresses_in
 from hubdesk.domain.messages import without_unencodable
 from hubdesk.html import sanitise_html
@@ -264,7 +271,7 @@ class _PartReader:
         # the part itself with what could not be read from it.
         self.wrapped_texts: list[str] = []
         self.wrapped_htmls: list[str] = []
-        self.wrappers: list[tuple[Message, str, list[str]]] = []
+        self.wrappers: list[tuple[Message, str, TnefContent]] = []
 
     def text(self) -> str:
         return "\n\n".join(p.strip() for p in self.plain if p.strip())
@@ -280,8 +287,14 @@ class _PartReader:
         if not has_text:
             self.plain.extend(self.wrapped_texts)
             self.htmls.extend(self.wrapped_htmls)
-        for part, filename, unread in self.wrappers:
-            missing = [what for what in unread if not (what == RICH_TEXT_ONLY and has_text)]
+            has_text = bool(self.wrapped_texts or self.wrapped_htmls)
+        for part, filename, found in self.wrappers:
+            if not has_text and found.rich_text is not None:
+                words = _rich_text_words(found.rich_text)
+                self.plain.append(words)
+                has_text = bool(words)
+            missing = [what for what in found.unread
+                       if not (what == RICH_TEXT_ONLY and has_text)]
             if missing:
                 self.notices.append(f"{filename} (Outlook's wrapper for rich-text mail) is "
                                     f"attached as it came: {'; '.join(missing)} could not be "
@@ -392,7 +405,7 @@ class _PartReader:
                        and file.content_type.startswith("image/"))
         self.wrapped_texts.extend([found.text] if found.text else [])
         self.wrapped_htmls.extend([found.html] if found.html else [])
-        self.wrappers.append((part, filename, found.unread))
+        self.wrappers.append((part, filename, found))
         return True
 
     def _filename(self, part: Message) -> str | None:
@@ -442,6 +455,13 @@ def _split_by_found_boundary(part: Message) -> Message | None:
     head = f'Content-Type: multipart/{subtype}; boundary="{found[1]}"\r\n\r\n'
     split = BytesParser(policy=BOUNDED).parsebytes(head.encode("ascii") + body)
     return split if split.is_multipart() else None
+
+
+def _rich_text_words(compressed: bytes) -> str:
+    try:
+        return rtf_text(decompressed(compressed))
+    except UnreadableRtf:
+        return ""
 
 
 def _safe_filename(name: str) -> str:

@@ -7,9 +7,10 @@ read once, front to back, and every length and count in it is checked against th
 left before anything is read or kept, so a forged length costs nothing beyond the bytes
 that came with it.
 
-What is not read (a message embedded as an attachment, a body kept only as compressed
-RTF) is reported in `unread`, each as a phrase about the stream ("a message attached inside
-it"); the caller then keeps the `winmail.dat` itself as well.
+What is not read (a message embedded as an attachment, a stream cut short) is reported in
+`unread`, each as a phrase about the stream ("a message attached inside it"); the caller then
+keeps the `winmail.dat` itself as well. A body kept only as compressed RTF is handed over as
+it is (`rich_text`): read into words (`rtf.py`) only when the mail has no text of its own.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class TnefContent:
     text: str | None = None
     html: str | None = None
     unread: list[str] = field(default_factory=list)
+    rich_text: bytes | None = None  # compressed RTF, when the stream has no other text
 
 
 # A MAPI property's type and its values (texts, binary data), or its number (a long).
@@ -170,7 +172,11 @@ def _read_body(found: TnefContent, properties: _Properties,
         found.html = decode_text(raw, html_charset(raw) or codepage)[0].strip() or None
     else:
         found.html = _text_property(html, codepage)
-    if found.text is None and found.html is None and _PR_RTF_COMPRESSED in properties:
+    rich = properties.get(_PR_RTF_COMPRESSED)
+    if found.text is None and found.html is None and rich is not None \
+            and isinstance(rich[1], list) and rich[1]:
+        # Read into words (`rtf.py`) only if the mail turns out to have no text of its own.
+        found.rich_text = bytes(rich[1][0])
         found.unread.append(RICH_TEXT_ONLY)
 
 
