@@ -281,8 +281,9 @@ class _PartReader:
 
     def finish(self) -> None:
         """What winmail.dat parts left to decide once every part is read: their text when
-        the mail had none of its own, and the part itself where something in it was not
-        read (its rich text is no loss beside the mail's own text)."""
+        the mail had none of its own (the words of their rich text, if that is all), and the
+        part itself where something in it was not read (rich text is no loss where the mail
+        has text)."""
         has_text = bool(self.text().strip() or self.htmls)
         if not has_text:
             self.plain.extend(self.wrapped_texts)

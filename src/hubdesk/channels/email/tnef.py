@@ -62,7 +62,7 @@ _NAMED_FROM = 0x8000
 
 
 # What `unread` says when the message's text is there only as compressed RTF: no loss when
-# the mail carried the same text as a plain or HTML part beside it, as Outlook's does.
+# the mail carries its text beside it (Outlook's does), or when `rtf.py` reads the words.
 RICH_TEXT_ONLY = "the message's text, kept in it only as rich text (RTF)"
 
 
