@@ -57,7 +57,7 @@ def decompressed(data: bytes) -> bytes:
             position += 2
             offset, length = reference >> 4, (reference & 0xF) + 2
             if offset == write:  # the end marker
-                return bytes(out)
+                return bytes(out[:MAX_RTF_BYTES])
             for step in range(length):
                 byte = window[(offset + step) % _WINDOW]
                 window[write] = byte
