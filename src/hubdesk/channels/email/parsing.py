@@ -32,6 +32,7 @@ from hubdesk.channels.email.decoding import (
     html_charset,
     repair_header,
 )
+from hubdesk.channels.email.flowed import unflowed
 from hubdesk.channels.email.guessing import guess_charset
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.channels.email.rtf import UnreadableRtf, decompressed, rtf_text
@@ -362,8 +363,10 @@ class _PartReader:
             text, _ = decode_text(payload, declared)
             if content_type == "text/html":
                 self.htmls.append(text)  # text is derived from it when no plain part came
-            else:
-                self.plain.append(text)
+                return
+            if _parameter(part, "format") == "flowed":
+                text = unflowed(text, delete_space=_parameter(part, "delsp") == "yes")
+            self.plain.append(text)
             return
         if content_type == "message/delivery-status":
             return  # read by the report rules through its headers, not shown as a file
@@ -478,6 +481,15 @@ def _payload(part: Message) -> bytes:
         return payload
     raw = part.get_payload()
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _parameter(part: Message, name: str) -> str:
+    """A Content-Type parameter's value in small letters; empty when absent or unreadable."""
+    try:
+        value = part.get_param(name)
+    except Exception:
+        return ""
+    return value.strip().lower() if isinstance(value, str) else ""
 
 
 def _charset(part: Message) -> str | None:
