@@ -8,6 +8,11 @@ from hubdesk.channels.email.parsing import StdlibMailParser
 HEAD = (b"From: Ann <ann@example.com>\r\nTo: support@desk.test\r\nSubject: Order\r\n"
         b"Message-ID: <no-boundary@example.com>\r\nMIME-Version: 1.0\r\n")
 
+# A PDF attachment's headers and base64 body, as a part between two delimiter lines.
+INVOICE_PART = (b"Content-Type: application/pdf; name=invoice.pdf\r\n"
+                b"Content-Disposition: attachment; filename=invoice.pdf\r\n"
+                b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n")
+
 
 def _mail(content_type: bytes, body: bytes) -> bytes:
     return HEAD + b"Content-Type: " + content_type + b"\r\n\r\n" + body
@@ -19,10 +24,7 @@ def test_a_mixed_message_without_a_boundary_shows_its_text_and_keeps_its_file():
         b"--=_NextPart_000_0001\r\nContent-Type: text/plain; charset=utf-8\r\n"
         b"Content-Transfer-Encoding: 8bit\r\n\r\n"
         + "My order has not arrived. Grüße, Jürgen\r\n".encode() +
-        b"--=_NextPart_000_0001\r\nContent-Type: application/pdf; name=invoice.pdf\r\n"
-        b"Content-Disposition: attachment; filename=invoice.pdf\r\n"
-        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
-        b"--=_NextPart_000_0001--\r\n"))
+        b"--=_NextPart_000_0001\r\n" + INVOICE_PART + b"--=_NextPart_000_0001--\r\n"))
     parsed = StdlibMailParser().parse(raw)
     assert parsed.text == "My order has not arrived. Grüße, Jürgen"
     assert [(a.filename, a.content) for a in parsed.attachments] == [
@@ -64,10 +66,7 @@ def test_a_damaged_subtype_is_split_as_mixed_not_refused():
     raise, and the message went to quarantine."""
     raw = _mail(b"multipart/mi\xffed", (
         b"--b1\r\nContent-Type: text/plain\r\n\r\nWhere is my parcel?\r\n"
-        b"--b1\r\nContent-Type: application/pdf; name=invoice.pdf\r\n"
-        b"Content-Disposition: attachment; filename=invoice.pdf\r\n"
-        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
-        b"--b1--\r\n"))
+        b"--b1\r\n" + INVOICE_PART + b"--b1--\r\n"))
     parsed = StdlibMailParser().parse(raw)
     assert parsed.text == "Where is my parcel?"
     assert [a.filename for a in parsed.attachments] == ["invoice.pdf"]

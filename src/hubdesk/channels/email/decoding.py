@@ -14,7 +14,8 @@ import binascii
 import codecs
 import re
 
-from hubdesk.channels.email.guessing import decoded_strictly, guess_charset
+from hubdesk.channels.email.charsets import decoded_strictly
+from hubdesk.channels.email.guessing import guess_charset
 
 # Labels senders use for a charset Python knows under another name, or a superset to prefer
 # (Outlook labels Windows-1252 text as ISO-8859-1; GB2312 mail routinely holds GBK).
@@ -53,7 +54,9 @@ _ISO_8859 = re.compile(r"(?:cs)?iso[-_ ]?8859[-_ ]?(\d{1,2})(?:[-_:].*|[ie])?")
 _CODE_PAGE = re.compile(r"(?:x-)?cp-?(\d{3,4})")
 
 
-def _codec(label: str | None) -> str | None:
+def python_codec(label: str | None) -> str | None:
+    """Python's name for the charset ``label`` names (as mail clients write it, or "cp" and a
+    Windows code page number), or None when Python knows none by it."""
     if not label:
         return None
     name = label.strip().strip('"').lower()
@@ -75,7 +78,7 @@ _DEFAULT_LABEL = "cp1252"
 
 def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
     """``payload`` as text, and whether the declared charset was right."""
-    first = _codec(declared)
+    first = python_codec(declared)
     if first is not None and first != _DEFAULT_LABEL:
         text = decoded_strictly(payload, first)
         if text is not None:

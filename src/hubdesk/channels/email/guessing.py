@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from hubdesk.channels.email.charsets import decoded_strictly
 from hubdesk.channels.email.latin import latin_charset
 
 # At least this many bytes above 127, most of them in runs of three or more, before a
@@ -350,14 +351,6 @@ def _misplaced_finals(text: str, finals: str, script: Callable[[str], bool]) -> 
             after = text[index + 1:index + 2]
             misplaced += bool(after) and after.isalpha() and script(after)
     return misplaced / found if found else 0.0
-
-
-def decoded_strictly(payload: bytes, charset: str) -> str | None:
-    """``payload`` in ``charset``, or None where it is not (or the charset is unknown)."""
-    try:
-        return payload.decode(charset)
-    except (UnicodeDecodeError, LookupError):
-        return None
 
 
 def _share(text: str, wanted: Callable[[str], bool]) -> float:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from hubdesk.channels.email.charsets import decoded_strictly
+
 # Letters beyond ASCII each language writes, in small letters. "ª", "º" (Spanish and
 # Portuguese ordinals) and "µ" (the micro sign) are letters to Python; they are allowed
 # everywhere.
@@ -64,25 +66,18 @@ FORGIVEN_WORDS = 1
 def latin_charset(payload: bytes) -> str | None:
     """A Central European or Turkish charset, when ``payload`` read as Windows-1252 is
     misspelt and read in that charset is spelt right; None otherwise."""
-    western = _decoded(payload, "cp1252")
+    western = decoded_strictly(payload, "cp1252")
     if western is not None and not _symbols_inside_words(western):
         misspelt, letters = _misspelt(western, WESTERN_ALPHABETS)
         if misspelt == 0 or (misspelt <= FORGIVEN_WORDS and letters <= _ANY_WESTERN):
             return None
     for charset, alphabets in OTHER_ALPHABETS.items():
         for candidate in (charset, SAME_LETTERS_ELSEWHERE[charset]):
-            text = _decoded(payload, candidate)
+            text = decoded_strictly(payload, candidate)
             if text is not None and not _symbols_inside_words(text) \
                     and _misspelt(text, alphabets)[0] == 0:
                 return candidate
     return None
-
-
-def _decoded(payload: bytes, charset: str) -> str | None:
-    try:
-        return payload.decode(charset)
-    except UnicodeDecodeError:
-        return None
 
 
 def _misspelt(text: str, alphabets: tuple[frozenset[str], ...]) -> tuple[int, set[str]]:

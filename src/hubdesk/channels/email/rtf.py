@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import struct
 
+from hubdesk.channels.email.decoding import python_codec
+
 # The dictionary every compressed stream starts from (MS-OXRTFCP 2.1.2.1), 207 bytes.
 _PRESET = (b"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss "
            b"\\fmodern \\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier"
@@ -125,7 +127,7 @@ class _Reader:
 
     def _control(self, word: bytes, number: bytes | None) -> None:
         if word == b"ansicpg" and number:
-            self.codepage = _codec(int(number), self.codepage)
+            self.codepage = python_codec(f"cp{int(number)}") or self.codepage
         elif word == b"uc" and number:
             self.unicode_stand_ins = max(0, min(int(number), 8))
         elif word == b"htmlrtf":
@@ -146,11 +148,3 @@ class _Reader:
         elif text:
             self.out.append(text.decode(self.codepage, "replace"))
 
-
-def _codec(number: int, fallback: str) -> str:
-    name = "utf-8" if number == 65001 else f"cp{number}"
-    try:
-        "".encode(name)
-    except LookupError:
-        return fallback
-    return name

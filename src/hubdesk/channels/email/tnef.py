@@ -15,13 +15,12 @@ it is (`rich_text`): read into words (`rtf.py`) only when the mail has no text o
 
 from __future__ import annotations
 
-import codecs
 import mimetypes
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from hubdesk.channels.email.decoding import decode_text, html_charset
+from hubdesk.channels.email.decoding import decode_text, html_charset, python_codec
 
 SIGNATURE = 0x223E9F78
 _LEVEL_MESSAGE, _LEVEL_ATTACHMENT = 1, 2
@@ -114,7 +113,7 @@ def read_tnef(data: bytes, *, max_files: int) -> TnefContent:
     legacy_body: memoryview | None = None
     for level, attribute, value in _attributes(memoryview(data), found):
         if attribute == _ATT_OEM_CODEPAGE and len(value) >= 4:
-            codepage = _codec(struct.unpack_from("<I", value)[0])
+            codepage = python_codec(f"cp{struct.unpack_from('<I', value)[0]}") or "cp1252"
         elif level == _LEVEL_ATTACHMENT:
             if attribute == _ATT_ATTACH_RENDDATA or not attachments:
                 attachments.append(_Attachment())
@@ -288,15 +287,6 @@ def _text_property(found: tuple[int, list[memoryview] | int] | None,
 
 def _string8(value: memoryview, codepage: str) -> str:
     return bytes(value).split(b"\0", 1)[0].decode(codepage, "replace").strip()
-
-
-def _codec(codepage: int) -> str:
-    name = "utf-8" if codepage == 65001 else f"cp{codepage}"
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return "cp1252"
-    return name
 
 
 def _looks_like_content_type(value: str) -> bool:
