@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from hubdesk import __version__
 from hubdesk.api import app as api
 from hubdesk.api.intake_path import IntakePath
-from hubdesk.api.middleware import BodySizeLimit, RequestContext, TargetLimit
+from hubdesk.api.middleware import BodySizeLimit, HeadAsGet, RequestContext, TargetLimit
 from hubdesk.api.problems import problem
 from hubdesk.api.responses import JsonResponse
 from hubdesk.bootstrap import Hub
@@ -72,6 +72,7 @@ def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR,
     _install_api_explorer(app, swagger_ui_dir)
     console.install(app)
     _answer_wrong_methods_with_allow(app)
+    app.add_middleware(HeadAsGet, routes=app.router.routes)
     if lean_intake:
         app.add_middleware(IntakePath, api=app)
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)

@@ -1,5 +1,6 @@
 """Pure ASGI middleware: request ids with structured access logs, limits on the request's
-size and target, and refusal of query strings no database can store."""
+size and target, refusal of query strings no database can store, and HEAD answered wherever
+GET is."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 import uuid
 from urllib.parse import parse_qsl, urlsplit
 
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -115,6 +117,40 @@ class BodySizeLimit:
             if not message.get("more_body", False):
                 break
         await self.app(scope, replaying(b"".join(chunks), receive), send)
+
+
+class HeadAsGet:
+    """Answers HEAD as GET would, without the body (RFC 9110: every server answers HEAD where
+    it answers GET): FastAPI's routes name GET alone, so monitors, link checkers and
+    ``curl -I`` were told 405 by the pages and endpoints they watch.
+
+    Routes that answer HEAD themselves (static files) are left to do it. The response ends
+    with its headers, so a stream (the console's live updates) is not kept open; the server,
+    which still sees HEAD, sends no body and keeps the GET's Content-Length.
+    """
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or self._answered(scope):
+            await self.app(scope, receive, send)
+            return
+        ended = False
+
+        async def headers_only(message: Message) -> None:
+            nonlocal ended
+            if ended or message["type"] != "http.response.start":
+                return
+            ended = True
+            await send(message)
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+    def _answered(self, scope: Scope) -> bool:
+        return any(route.matches(scope)[0] is Match.FULL for route in self.routes)
 
 
 def replaying(body: bytes, receive: Receive) -> Receive:
