@@ -14,6 +14,7 @@ from hubdesk.api.routes import (
     mail,
     mail_templates,
     notifications,
+    reports,
     routing,
     rules,
     safety,
@@ -34,6 +35,7 @@ def install(app: FastAPI) -> None:
     app.include_router(webhooks.router)
     app.include_router(sla.router)
     app.include_router(handoffs.router)
+    app.include_router(reports.router)
     app.include_router(mail.router)
     app.include_router(mail_templates.router)
     app.include_router(routing.router)

@@ -30,6 +30,7 @@ from hubdesk.domain.handoffs import (
     SendBackCause,
     charge_of,
 )
+from hubdesk.domain.percentiles import percentile
 
 # The moves that end the department's first pass: it answered, refused, or it was closed.
 _DECISIONS = frozenset({HandoffStatus.ANSWERED, HandoffStatus.REJECTED, HandoffStatus.DONE})
@@ -161,13 +162,6 @@ def attribute(handoff: Handoff, moves: tuple[StatusMove, ...], now: datetime) ->
                        rework_by_department=again[Charge.DEPARTMENT],
                        waiting_on_customer=again[Charge.CUSTOMER],
                        sent_back_charged=dict(sent_back))
-
-
-def percentile(sorted_values: list[timedelta], fraction: float) -> timedelta:
-    """The nearest-rank percentile: the smallest value with at least ``fraction`` of the
-    values at or below it."""
-    rank = max(1, -(-round(fraction * 1000) * len(sorted_values) // 1000))
-    return sorted_values[rank - 1]
 
 
 def _late(handoff: Handoff, split: Attribution, now: datetime) -> bool:

@@ -67,6 +67,7 @@ from hubdesk.services import (
     sla_admin,
     sla_reads,
     sla_rematch,
+    sla_reports,
     sla_risk,
     sla_sweep,
     tickets,
@@ -579,6 +580,11 @@ class SlaUseCases(_UseCases):
     def rematch_runs(self, actor: Agent) -> list[RematchRun]:
         """The background re-matchings not finished yet, the newest first."""
         return sla_rematch.runs_in_progress(self._uows, actor)
+
+    def report(self, actor: Agent, since: datetime, until: datetime
+               ) -> sla_reports.SlaReportResult:
+        """Each target met in time or missed in [since, until), and how long answers took."""
+        return sla_reports.sla_report_between(self._uows, actor, since, until)
 
     def rematch_pending(self, *, now: datetime | None = None) -> sla_rematch.RematchProgress:
         """Walk the re-matchings of open tickets left to the background (the job's work)."""

@@ -23,6 +23,7 @@ from hubdesk.services.ports import DuplicateKey
 from hubdesk.store import tables as t
 from hubdesk.store.settings import SqlSettings
 from hubdesk.store.sla_rematch import SlaRematchQueries
+from hubdesk.store.sla_reports import SlaReportQueries
 from hubdesk.store.types import among
 
 _US = timedelta(microseconds=1)
@@ -32,7 +33,7 @@ _LIVE = [status.value for status in LIVE]
 ANSWER_TARGETS = (SlaTarget.FIRST_RESPONSE.value, SlaTarget.NEXT_RESPONSE.value)
 
 
-class SqlSlaRepository(SlaRematchQueries):
+class SqlSlaRepository(SlaRematchQueries, SlaReportQueries):
     def __init__(self, db: Connection, settings: SqlSettings | None = None) -> None:
         self.db = db
         self._settings = settings

@@ -411,6 +411,10 @@ ticket_sla_clock_history = Table(
     Column("at", UtcDateTime, nullable=False),
     Column("data", JsonDocument, nullable=False),
     Index("ix_ticket_sla_clock_history_ticket", "ticket_id", "id"),
+    # The SLA report's window: deadlines passed and cycles met, by instant.
+    Index("ix_ticket_sla_clock_history_decided", "at",
+          postgresql_where=text("kind IN ('met', 'breached')"),
+          sqlite_where=text("kind IN ('met', 'breached')")),
 )
 
 # A ladder step fired for a clock's cycle: the unique key is what makes two sweeps (or two

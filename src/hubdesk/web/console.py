@@ -32,6 +32,7 @@ from hubdesk.web import (
     new_ticket,
     notifications,
     queue,
+    reports,
     risk,
     routing_actions,
     rules,
@@ -68,6 +69,7 @@ def install(app: FastAPI) -> None:
     app.include_router(handoffs.router)
     app.include_router(rules.router)
     app.include_router(risk.router)
+    app.include_router(reports.router)
     app.include_router(control.router)
     app.include_router(live.router)
     app.include_router(macros.router)

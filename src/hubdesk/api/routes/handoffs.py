@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -20,6 +19,7 @@ from hubdesk.api.handoff_schemas import (
     TierDeescalationIn,
     TierEscalationIn,
 )
+from hubdesk.api.report_window import Instant, report_window
 from hubdesk.api.responses import model_response
 from hubdesk.api.schemas import TicketOut, problem_responses
 from hubdesk.domain.errors import NotFound, ValidationFailed
@@ -28,9 +28,6 @@ from hubdesk.services.handoffs import NewHandoff, OlaInput
 
 router = APIRouter(prefix="/api/v1", tags=["handoffs"],
                    responses=problem_responses(400, 401, 403, 404, 409, 422))
-
-DEFAULT_REPORT_DAYS = 30
-
 
 @router.post("/tickets/{ticket_id}/handoffs", status_code=201, response_model=HandoffOut)
 def open_handoff(ticket_id: PathId, body: HandoffIn, app: AppDep, agent: AgentDep) -> Response:
@@ -137,38 +134,11 @@ def remove_ola(department_id: PathId, app: AppDep, agent: AgentDep) -> Response:
     return Response(status_code=204)
 
 
-# RFC 3339 date-times with an offset; parsed here so that a bare number is not taken for a
-# Unix time.
-Instant = Annotated[str | None, Query(max_length=40, json_schema_extra={"format": "date-time"})]
-EARLIEST, LATEST = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
-
-
-def _instant(text: str | None, name: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{name} is not a date-time like 2026-03-01T00:00:00Z",
-                               {name: "not a date-time"}) from None
-    if moment.tzinfo is None:
-        raise ValidationFailed(f"{name} needs a UTC offset, e.g. 2026-03-01T00:00:00Z",
-                               {name: "no offset"})
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # an offset at the very ends of the calendar
-        return EARLIEST if moment.year == 1 else LATEST
-
-
 @router.get("/reports/handoffs", response_model=HandoffReportOut)
 def handoff_report(app: AppDep, agent: AgentDep, since: Instant = None,
                    until: Instant = None) -> HandoffReportOut:
     """Turnaround per department of the handoffs opened in [since, until) (default: the last
     30 days up to now): median and p90 business time to the answer, overdue and rejected
     shares, and the bottleneck. Times need a UTC offset."""
-    start, end = _instant(since, "since"), _instant(until, "until")
-    end = end or app.deps.clock()
-    if start is None:
-        start = end - timedelta(days=DEFAULT_REPORT_DAYS) if end > EARLIEST + timedelta(
-            days=DEFAULT_REPORT_DAYS) else EARLIEST
+    start, end = report_window(since, until, app.deps.clock())
     return HandoffReportOut.of(app.handoffs.report(agent, start, end))

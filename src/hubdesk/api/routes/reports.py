@@ -1,0 +1,98 @@
+"""/api/v1/reports/sla: each SLA target met in time or missed in a window, and the business
+time answers took, for the desk and per team, channel and priority (team leads, coordinators,
+managers and administrators). The handoff turnaround report is beside the handoffs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from hubdesk.api.deps import AgentDep, AppDep
+from hubdesk.api.report_window import Instant, report_window
+from hubdesk.api.schemas import problem_responses
+from hubdesk.domain.sla.report import ReportGroup, TargetFigures
+from hubdesk.services.sla_reports import SlaReportResult
+
+router = APIRouter(prefix="/api/v1", tags=["reports"],
+                   responses=problem_responses(400, 401, 403, 422))
+
+
+class TargetFiguresOut(BaseModel):
+    target: str = Field(description="first_response, next_response or resolution")
+    decided: int = Field(description=(
+        "cycles decided in the window: met in time, or their deadline passed"))
+    met_in_time: int
+    missed: int = Field(description="deadlines that passed in the window, answered since or not")
+    missed_unanswered: int = Field(description="of those, the ones not met since")
+    met_share: float | None = Field(description=(
+        "met in time among the cycles decided, a fraction between 0 and 1; null when none"))
+    met: int = Field(description="cycles met in the window, in time or late")
+    median_seconds: int | None = Field(description=(
+        "business time those took, nearest-rank median; pending time and closed hours "
+        "left out"))
+    p90_seconds: int | None
+
+    @classmethod
+    def of(cls, figures: TargetFigures) -> TargetFiguresOut:
+        return cls(target=figures.target.value, decided=figures.decided,
+                   met_in_time=figures.met_in_time, missed=figures.missed,
+                   missed_unanswered=figures.missed_unanswered, met_share=figures.met_share,
+                   met=figures.met,
+                   median_seconds=_seconds(figures.median), p90_seconds=_seconds(figures.p90))
+
+
+class TeamFiguresOut(BaseModel):
+    team_id: int | None = Field(description="null: tickets of no team")
+    team_name: str
+    targets: list[TargetFiguresOut]
+
+
+class GroupFiguresOut(BaseModel):
+    key: str
+    targets: list[TargetFiguresOut]
+
+
+class SlaReportOut(BaseModel):
+    since: datetime
+    until: datetime
+    overall: list[TargetFiguresOut]
+    teams: list[TeamFiguresOut] = Field(description="by the team each ticket has now")
+    channels: list[GroupFiguresOut]
+    priorities: list[GroupFiguresOut] = Field(description="by the priority each ticket has now")
+
+    @classmethod
+    def of(cls, result: SlaReportResult) -> SlaReportOut:
+        report = result.report
+        return cls(
+            since=result.since, until=result.until,
+            overall=[TargetFiguresOut.of(row) for row in report.overall],
+            teams=[TeamFiguresOut(
+                team_id=group.key if isinstance(group.key, int) else None,
+                team_name=result.team_names.get(group.key, "")
+                if isinstance(group.key, int) else "",
+                targets=_targets(group)) for group in report.teams],
+            channels=[GroupFiguresOut(key=str(group.key), targets=_targets(group))
+                      for group in report.channels],
+            priorities=[GroupFiguresOut(key=str(group.key), targets=_targets(group))
+                        for group in report.priorities])
+
+
+def _targets(group: ReportGroup) -> list[TargetFiguresOut]:
+    return [TargetFiguresOut.of(row) for row in group.targets]
+
+
+def _seconds(value: timedelta | None) -> int | None:
+    return int(value.total_seconds()) if value is not None else None
+
+
+@router.get("/reports/sla", response_model=SlaReportOut)
+def sla_report(app: AppDep, agent: AgentDep, since: Instant = None,
+               until: Instant = None) -> SlaReportOut:
+    """Each SLA target in [since, until) (default: the last 30 days up to now): cycles
+    decided (met in time, or their deadline passed: a missed deadline counts once, where it
+    passed, answered later or not), the share met in time, and the business time answers
+    took. Times need a UTC offset."""
+    start, end = report_window(since, until, app.deps.clock())
+    return SlaReportOut.of(app.sla.report(agent, start, end))

@@ -1,0 +1,49 @@
+"""The console's SLA report: the figures of `GET /api/v1/reports/sla` for the roles that may
+read reports, a refusal for the others."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from hubdesk.domain.agents import Role
+from hubdesk.services.sla_sweep import sweep_due
+from hubdesk.services.tickets import NewTicket, add_message, open_ticket
+from tests import factories
+from tests.web.pages import sign_in
+
+
+def test_the_report_page_shows_each_target_per_team_and_channel(hub, client):
+    admin = factories.staff(hub, Role.ADMIN).agent
+    hub.app.sla.create_policy(admin, {"name": "Round the clock", "ladder": [], "targets": {
+        "normal": {"first_response": 60, "resolution": 480}}})
+    team = factories.team(hub, "Front line")
+    rep = factories.staff(hub, Role.REPRESENTATIVE, teams=(team,), with_password=True).agent
+    opened = datetime.now(UTC) - timedelta(days=2)
+    answered, _ = (open_ticket(hub.uows, rep, NewTicket(
+        subject="Where is my parcel?", body="It did not come.", requester_email=email,
+        team_id=team.id), now=opened)[0].ticket.id
+        for email in ("ann@example.com", "bo@example.com"))
+    add_message(hub.uows, rep, answered, "On its way.", now=opened + timedelta(minutes=20))
+    sweep_due(hub.uows, opened + timedelta(hours=2))
+
+    sign_in(client, rep)
+    assert client.get("/reports").status_code == 403
+    client.cookies.clear()
+    lead = factories.staff(hub, Role.TEAM_LEAD, teams=(team,), with_password=True).agent
+    sign_in(client, lead)
+    page = client.get("/reports?days=7").text
+    assert '<a href="/reports">Reports</a>' in page
+    whole = page.split("Whole desk", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r"<td>([^<]*)</td>", whole) == [
+        "First response", "2", "50.0 %", "1", "1", "1", "20 min", "20 min"]
+    per_team = page.split("<h2>Per team</h2>", 1)[1].split("</table>", 1)[0]
+    assert "Front line" in per_team and 'class="overdue"' in per_team
+    assert "API" in page.split("<h2>Per channel</h2>", 1)[1]
+
+
+def test_a_window_with_nothing_decided_says_so(hub, client):
+    sign_in(client, factories.staff(hub, Role.MANAGER, with_password=True).agent)
+    page = client.get("/reports?days=not-a-number").text
+    assert "No SLA deadline was met or missed in this window." in page
+    assert '<option value="30" selected>' in page
