@@ -155,6 +155,28 @@ FROM tickets
 """
 
 
+# The history the SLA report reads: each first response started a day before it was met, met
+# at an instant spread over the last year, one in twelve after its deadline passed ten
+# minutes earlier; business times from one minute to two hours.
+_SEED_HISTORY = """
+INSERT INTO ticket_sla_clock_history (clock_id, ticket_id, kind, cycle, at, data)
+SELECT id, ticket_id, 'started', 1, decided - interval '1 day', '{}'::jsonb FROM marks
+UNION ALL
+SELECT id, ticket_id, 'breached', 1, decided - interval '10 minutes', '{}'::jsonb
+FROM marks WHERE late
+UNION ALL
+SELECT id, ticket_id, 'met', 1, decided,
+       jsonb_build_object('late', late, 'elapsed_seconds', 60 + (ticket_id * 31) % 7200)
+FROM marks
+"""
+_MARKS = """
+WITH marks AS (
+    SELECT id, ticket_id, ticket_id % 12 = 0 AS late,
+           :now - ((ticket_id * 104729) % 525600) * interval '1 minute' AS decided
+    FROM ticket_sla_clocks WHERE target = 'first_response')
+"""
+
+
 def seed(engine: Engine, tickets: int, now: datetime) -> float:
     started = time.perf_counter()
     with engine.begin() as db:
@@ -164,9 +186,10 @@ def seed(engine: Engine, tickets: int, now: datetime) -> float:
             {"now": now}).scalar_one()
         db.execute(text(_SEED_TICKETS), {"customer": customer, "count": tickets, "now": now})
         db.execute(text(_SEED_CLOCKS), {"now": now})
+        db.execute(text(_MARKS + _SEED_HISTORY), {"now": now})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-        db.execute(text("VACUUM ANALYZE tickets"))
-        db.execute(text("VACUUM ANALYZE ticket_sla_clocks"))
+        for table in ("tickets", "ticket_sla_clocks", "ticket_sla_clock_history"):
+            db.execute(text(f"VACUUM ANALYZE {table}"))
     return time.perf_counter() - started
 
 

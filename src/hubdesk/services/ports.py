@@ -32,7 +32,7 @@ from hubdesk.domain.schedules import (
 )
 from hubdesk.domain.sla.clocks import ClockEntry, SlaClock
 from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
-from hubdesk.domain.sla.report import CycleMark
+from hubdesk.domain.sla.report import AnswerTimes, OutcomeCount
 from hubdesk.domain.sla.ticket_rules import RematchRun, RematchScope
 from hubdesk.domain.throttling import FailureCount
 from hubdesk.domain.tickets import Status, Ticket
@@ -224,9 +224,11 @@ class SlaRepository(Protocol):
         self, limit: int) -> list[tuple[int, str, str, int | None, int, str]]: ...
     def save_clocks(self, ticket_id: int, clocks: Iterable[SlaClock]) -> None: ...
     def history(self, ticket_id: int) -> list[tuple[SlaTarget, int, ClockEntry]]: ...
-    def cycle_marks(self, since: datetime, until: datetime) -> list[CycleMark]:
-        """Deadlines passed and cycles met in [since, until), for the SLA report."""
+    def outcome_counts(self, since: datetime, until: datetime) -> list[OutcomeCount]:
+        """Deadlines passed and cycles met in [since, until), counted per target, group and
+        outcome, for the SLA report."""
         ...
+    def answer_times(self, since: datetime, until: datetime) -> list[AnswerTimes]: ...
     def tickets_with_live_clocks(self, policy_ids: Iterable[int]) -> list[int]: ...
     def due_tickets(self, now: datetime, limit: int) -> list[int]:
         """Tickets with a running clock due by ``now``, locked for this transaction; tickets

@@ -27,6 +27,10 @@ def sla_report_between(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
     check_may_read_reports(actor)
     since, until = ensure_utc(since), ensure_utc(until)
     with uows(write=False) as uow:
-        marks = uow.sla.cycle_marks(since, until) if since < until else []
+        if since < until:
+            counts, times = uow.sla.outcome_counts(since, until), uow.sla.answer_times(
+                since, until)
+        else:
+            counts, times = [], []
         teams = {team.id: team.name for team in uow.structure.teams() if team.id is not None}
-    return SlaReportResult(since, until, sla_report(marks), teams)
+    return SlaReportResult(since, until, sla_report(counts, times), teams)

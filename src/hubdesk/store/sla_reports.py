@@ -1,18 +1,38 @@
-"""The marks the SLA report counts, read from the clocks' history in SQL.
+"""What the SLA report counts, aggregated in SQL from the clocks' history.
 
 The history keeps every cycle's deadline passing (``breached``, at the deadline) and its end
 (``met``, with the business time it ran and whether it was late); a partial index on the
 instants of those two kinds makes a window's marks an index range however long the history.
+The database counts them per target, team, channel, priority and outcome, and ranks the
+business times of the cycles met per target and group with window functions (SQLite and
+PostgreSQL alike), so only the counts and two ranked times per group leave it, however many
+tickets the window holds.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import (
+    CTE,
+    Connection,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from hubdesk.domain.sla.policies import SlaTarget
-from hubdesk.domain.sla.report import MET, MISSED, CycleMark
+from hubdesk.domain.sla.report import MET, MISSED, AnswerTimes, Dimension, OutcomeCount
 from hubdesk.store import tables as t
 
 # The history's names for the marks the report reads.
@@ -22,27 +42,75 @@ _DEADLINE_PASSED, _MET = "breached", "met"
 class SlaReportQueries:
     db: Connection
 
-    def cycle_marks(self, since: datetime, until: datetime) -> list[CycleMark]:
-        """Every deadline passed and every cycle met in [since, until), with the team,
-        channel and priority its ticket has now."""
-        h, c, tk = t.ticket_sla_clock_history, t.ticket_sla_clocks, t.tickets
-        later = t.ticket_sla_clock_history.alias("later")
-        answered = exists().where(later.c.ticket_id == h.c.ticket_id,
-                                  later.c.clock_id == h.c.clock_id,
-                                  later.c.cycle == h.c.cycle, later.c.kind == _MET)
-        rows = self.db.execute(
-            select(c.c.target, h.c.kind, h.c.at, h.c.data, tk.c.team_id, tk.c.channel,
-                   tk.c.priority, answered.label("answered"))
+    def outcome_counts(self, since: datetime, until: datetime) -> list[OutcomeCount]:
+        """Deadlines passed and cycles met in [since, until), counted per target, the team,
+        channel and priority of the ticket now, and outcome."""
+        marks = _marks(since, until)
+        columns = (marks.c.target, marks.c.team_id, marks.c.channel, marks.c.priority,
+                   marks.c.kind, marks.c.late, marks.c.answered)
+        rows = self.db.execute(select(*columns, func.count().label("count"))
+                               .group_by(*columns))
+        return [OutcomeCount(
+            target=SlaTarget(row.target), team_id=row.team_id, channel=str(row.channel),
+            priority=str(row.priority), kind=MET if row.kind == _MET else MISSED,
+            late=bool(row.late), answered=bool(row.answered), count=int(row.count))
+            for row in rows]
+
+    def answer_times(self, since: datetime, until: datetime) -> list[AnswerTimes]:
+        """The median and 90th percentile business time of the cycles met in [since, until),
+        per target, for the desk and per team, channel and priority: nearest rank, as
+        `domain.percentiles.percentile` reads it (rank ⌈n/2⌉ and ⌈9n/10⌉ of n)."""
+        marks = _marks(since, until)
+        met = select(marks).where(marks.c.kind == _MET).cte("met")
+        parts = []
+        for dimension, key in ((Dimension.DESK, null()), (Dimension.TEAM, met.c.team_id),
+                               (Dimension.CHANNEL, met.c.channel),
+                               (Dimension.PRIORITY, met.c.priority)):
+            group = (met.c.target,) if dimension is Dimension.DESK else (met.c.target, key)
+            parts.append(select(
+                literal(dimension.value).label("dimension"), met.c.target,
+                cast(key, String).label("key"), met.c.seconds,
+                func.row_number().over(partition_by=group, order_by=met.c.seconds)
+                .label("rank"),
+                func.count().over(partition_by=group).label("n")))
+        ranked = union_all(*parts).subquery("ranked")
+        half, ninth = (ranked.c.n + 1) // 2, (9 * ranked.c.n + 9) // 10
+        rows = self.db.execute(select(ranked.c.dimension, ranked.c.target, ranked.c.key,
+                                      ranked.c.seconds, ranked.c.rank == half,
+                                      ranked.c.rank == ninth)
+                               .where(or_(ranked.c.rank == half, ranked.c.rank == ninth)))
+        found: dict[tuple[str, str, str | None], dict[str, timedelta]] = {}
+        for dimension, target, key, seconds, is_median, is_p90 in rows:
+            at = found.setdefault((dimension, target, key), {})
+            if is_median:
+                at["median"] = timedelta(seconds=float(seconds))
+            if is_p90:
+                at["p90"] = timedelta(seconds=float(seconds))
+        return [AnswerTimes(target=SlaTarget(target), dimension=Dimension(dimension),
+                            key=_key(Dimension(dimension), key), **times)
+                for (dimension, target, key), times in found.items()]
+
+
+def _marks(since: datetime, until: datetime) -> CTE:
+    h, c, tk = t.ticket_sla_clock_history, t.ticket_sla_clocks, t.tickets
+    later = t.ticket_sla_clock_history.alias("later")
+    answered = exists().where(later.c.ticket_id == h.c.ticket_id,
+                              later.c.clock_id == h.c.clock_id,
+                              later.c.cycle == h.c.cycle, later.c.kind == _MET)
+    met = h.c.kind == _MET
+    return (select(c.c.target, tk.c.team_id, tk.c.channel, tk.c.priority, h.c.kind,
+                   case((met, func.coalesce(h.c.data["late"].as_boolean(), false())),
+                        else_=literal(True)).label("late"),
+                   case((met, literal(True)), else_=answered).label("answered"),
+                   case((met, h.c.data["elapsed_seconds"].as_float()),
+                        else_=null()).label("seconds"))
             .select_from(h.join(c, c.c.id == h.c.clock_id).join(tk, tk.c.id == h.c.ticket_id))
-            .where(h.c.kind.in_([_DEADLINE_PASSED, _MET]), h.c.at >= since, h.c.at < until))
-        marks = []
-        for row in rows:
-            met = row.kind == _MET
-            seconds = row.data.get("elapsed_seconds") if met else None
-            marks.append(CycleMark(
-                target=SlaTarget(row.target), kind=MET if met else MISSED, at=row.at,
-                team_id=row.team_id, channel=str(row.channel), priority=str(row.priority),
-                late=bool(row.data.get("late")) if met else True,
-                business_time=timedelta(seconds=seconds) if seconds is not None else None,
-                answered=bool(row.answered)))
-        return marks
+            .where(and_(h.c.kind.in_([_DEADLINE_PASSED, _MET]), h.c.at >= since,
+                        h.c.at < until))
+            .cte("marks"))
+
+
+def _key(dimension: Dimension, key: Any) -> int | str | None:
+    if dimension is Dimension.TEAM:
+        return int(key) if key is not None else None
+    return None if dimension is Dimension.DESK else str(key)

@@ -18,30 +18,48 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from enum import StrEnum
 
-from hubdesk.domain.percentiles import percentile
 from hubdesk.domain.sla.policies import SlaTarget
 
 
+class Dimension(StrEnum):
+    DESK = "desk"
+    TEAM = "team"
+    CHANNEL = "channel"
+    PRIORITY = "priority"
+
+
 @dataclass(frozen=True)
-class CycleMark:
-    """One mark in a clock cycle's history inside the window: its deadline passing
-    (``missed``), or the cycle met (``met``, with the business time it ran and whether its
-    deadline had passed by then)."""
+class OutcomeCount:
+    """How many cycles of one target, on tickets of one team, channel and priority, left one
+    mark in the window: their deadline passing (``missed``, and whether met since), or met
+    (in time or ``late``)."""
 
     target: SlaTarget
-    kind: str  # "missed" or "met"
-    at: datetime
     team_id: int | None
     channel: str
     priority: str
-    late: bool = False
-    business_time: timedelta | None = None
-    answered: bool = True  # for "missed": whether the cycle was met since
+    kind: str  # MISSED or MET
+    late: bool
+    answered: bool
+    count: int
 
 
 MISSED, MET = "missed", "met"
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    """The median and 90th percentile (nearest rank, `domain.percentiles.percentile`) of the
+    business time the cycles met in the window took, for one target and group."""
+
+    target: SlaTarget
+    dimension: Dimension
+    key: int | str | None
+    median: timedelta
+    p90: timedelta
 
 
 @dataclass(frozen=True)
@@ -63,8 +81,7 @@ class TargetFigures:
 
 @dataclass(frozen=True)
 class ReportGroup:
-    """The figures of one team, channel or priority (``key`` None: the whole desk, or
-    tickets of no team)."""
+    """The figures of one team, channel or priority (``key`` None: tickets of no team)."""
 
     key: int | str | None
     targets: tuple[TargetFigures, ...]
@@ -78,40 +95,50 @@ class SlaReport:
     priorities: tuple[ReportGroup, ...]
 
 
-def sla_report(marks: Iterable[CycleMark]) -> SlaReport:
-    marks = list(marks)
+_KEYS: dict[Dimension, Callable[[OutcomeCount], Hashable]] = {
+    Dimension.TEAM: lambda row: row.team_id,
+    Dimension.CHANNEL: lambda row: row.channel,
+    Dimension.PRIORITY: lambda row: row.priority,
+}
+
+
+def sla_report(counts: Iterable[OutcomeCount], times: Iterable[AnswerTimes]) -> SlaReport:
+    counts = list(counts)
+    timed = {(row.dimension, row.key, row.target): row for row in times}
     return SlaReport(
-        overall=_figures(marks),
-        teams=_groups(marks, lambda mark: mark.team_id),
-        channels=_groups(marks, lambda mark: mark.channel),
-        priorities=_groups(marks, lambda mark: mark.priority))
+        overall=_figures(counts, lambda target: timed.get((Dimension.DESK, None, target))),
+        teams=_groups(counts, Dimension.TEAM, timed),
+        channels=_groups(counts, Dimension.CHANNEL, timed),
+        priorities=_groups(counts, Dimension.PRIORITY, timed))
 
 
-def _groups(marks: list[CycleMark], key: Callable[[CycleMark], Hashable]
+def _groups(counts: list[OutcomeCount], dimension: Dimension,
+            timed: dict[tuple[Dimension, Hashable, SlaTarget], AnswerTimes]
             ) -> tuple[ReportGroup, ...]:
-    grouped: dict[Hashable, list[CycleMark]] = defaultdict(list)
-    for mark in marks:
-        grouped[key(mark)].append(mark)
+    grouped: dict[Hashable, list[OutcomeCount]] = defaultdict(list)
+    for row in counts:
+        grouped[_KEYS[dimension](row)].append(row)
     # Groups with a key first, in its order; tickets of no team last.
     order = sorted(grouped, key=lambda k: (k is None, str(k) if k is not None else ""))
-    return tuple(ReportGroup(k, _figures(grouped[k])) for k in order)  # type: ignore[arg-type]
+    return tuple(ReportGroup(k, _figures(  # type: ignore[arg-type]
+        grouped[k], lambda target, k=k: timed.get((dimension, k, target)))) for k in order)
 
 
-def _figures(marks: list[CycleMark]) -> tuple[TargetFigures, ...]:
+def _figures(counts: list[OutcomeCount],
+             times_of: Callable[[SlaTarget], AnswerTimes | None]) -> tuple[TargetFigures, ...]:
     rows = []
     for target in SlaTarget:
-        mine = [mark for mark in marks if mark.target is target]
+        mine = [row for row in counts if row.target is target]
         if not mine:
             continue
-        missed = [mark for mark in mine if mark.kind == MISSED]
-        met = [mark for mark in mine if mark.kind == MET]
-        in_time = sum(1 for mark in met if not mark.late)
-        times = sorted(mark.business_time for mark in met if mark.business_time is not None)
+        missed = [row for row in mine if row.kind == MISSED]
+        met = [row for row in mine if row.kind == MET]
+        in_time = sum(row.count for row in met if not row.late)
+        times = times_of(target)
         rows.append(TargetFigures(
-            target=target, decided=in_time + len(missed), met_in_time=in_time,
-            missed=len(missed),
-            missed_unanswered=sum(1 for mark in missed if not mark.answered),
-            met=len(met),
-            median=percentile(times, 0.5) if times else None,
-            p90=percentile(times, 0.9) if times else None))
+            target=target, decided=in_time + sum(row.count for row in missed),
+            met_in_time=in_time, missed=sum(row.count for row in missed),
+            missed_unanswered=sum(row.count for row in missed if not row.answered),
+            met=sum(row.count for row in met),
+            median=times.median if times else None, p90=times.p90 if times else None))
     return tuple(rows)
