@@ -32,7 +32,14 @@ from sqlalchemy import (
 )
 
 from hubdesk.domain.sla.policies import SlaTarget
-from hubdesk.domain.sla.report import MET, MISSED, AnswerTimes, Dimension, OutcomeCount
+from hubdesk.domain.sla.report import (
+    MET,
+    MISSED,
+    AnswerTimes,
+    Dimension,
+    GroupKey,
+    OutcomeCount,
+)
 from hubdesk.store import tables as t
 
 # The history's names for the marks the report reads.
@@ -48,12 +55,12 @@ class SlaReportQueries:
         marks = _marks(since, until)
         columns = (marks.c.target, marks.c.team_id, marks.c.channel, marks.c.priority,
                    marks.c.kind, marks.c.late, marks.c.answered)
-        rows = self.db.execute(select(*columns, func.count().label("count"))
+        rows = self.db.execute(select(*columns, func.count().label("cycles"))
                                .group_by(*columns))
         return [OutcomeCount(
             target=SlaTarget(row.target), team_id=row.team_id, channel=str(row.channel),
             priority=str(row.priority), kind=MET if row.kind == _MET else MISSED,
-            late=bool(row.late), answered=bool(row.answered), count=int(row.count))
+            late=bool(row.late), answered=bool(row.answered), count=int(row.cycles))
             for row in rows]
 
     def answer_times(self, since: datetime, until: datetime) -> list[AnswerTimes]:
@@ -110,7 +117,7 @@ def _marks(since: datetime, until: datetime) -> CTE:
             .cte("marks"))
 
 
-def _key(dimension: Dimension, key: Any) -> int | str | None:
+def _key(dimension: Dimension, key: Any) -> GroupKey:
     if dimension is Dimension.TEAM:
         return int(key) if key is not None else None
     return None if dimension is Dimension.DESK else str(key)

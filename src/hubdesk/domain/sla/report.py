@@ -16,12 +16,14 @@ for every cycle met in the window, on time or late.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
 from hubdesk.domain.sla.policies import SlaTarget
+
+GroupKey = int | str | None
 
 
 class Dimension(StrEnum):
@@ -57,7 +59,7 @@ class AnswerTimes:
 
     target: SlaTarget
     dimension: Dimension
-    key: int | str | None
+    key: GroupKey
     median: timedelta
     p90: timedelta
 
@@ -83,7 +85,7 @@ class TargetFigures:
 class ReportGroup:
     """The figures of one team, channel or priority (``key`` None: tickets of no team)."""
 
-    key: int | str | None
+    key: GroupKey
     targets: tuple[TargetFigures, ...]
 
 
@@ -95,7 +97,7 @@ class SlaReport:
     priorities: tuple[ReportGroup, ...]
 
 
-_KEYS: dict[Dimension, Callable[[OutcomeCount], Hashable]] = {
+_KEYS: dict[Dimension, Callable[[OutcomeCount], GroupKey]] = {
     Dimension.TEAM: lambda row: row.team_id,
     Dimension.CHANNEL: lambda row: row.channel,
     Dimension.PRIORITY: lambda row: row.priority,
@@ -106,22 +108,28 @@ def sla_report(counts: Iterable[OutcomeCount], times: Iterable[AnswerTimes]) -> 
     counts = list(counts)
     timed = {(row.dimension, row.key, row.target): row for row in times}
     return SlaReport(
-        overall=_figures(counts, lambda target: timed.get((Dimension.DESK, None, target))),
+        overall=_figures(counts, _times_in(timed, Dimension.DESK, None)),
         teams=_groups(counts, Dimension.TEAM, timed),
         channels=_groups(counts, Dimension.CHANNEL, timed),
         priorities=_groups(counts, Dimension.PRIORITY, timed))
 
 
 def _groups(counts: list[OutcomeCount], dimension: Dimension,
-            timed: dict[tuple[Dimension, Hashable, SlaTarget], AnswerTimes]
+            timed: dict[tuple[Dimension, GroupKey, SlaTarget], AnswerTimes]
             ) -> tuple[ReportGroup, ...]:
-    grouped: dict[Hashable, list[OutcomeCount]] = defaultdict(list)
+    grouped: dict[GroupKey, list[OutcomeCount]] = defaultdict(list)
     for row in counts:
         grouped[_KEYS[dimension](row)].append(row)
     # Groups with a key first, in its order; tickets of no team last.
     order = sorted(grouped, key=lambda k: (k is None, str(k) if k is not None else ""))
-    return tuple(ReportGroup(k, _figures(  # type: ignore[arg-type]
-        grouped[k], lambda target, k=k: timed.get((dimension, k, target)))) for k in order)
+    return tuple(ReportGroup(key, _figures(grouped[key], _times_in(timed, dimension, key)))
+                 for key in order)
+
+
+def _times_in(timed: dict[tuple[Dimension, GroupKey, SlaTarget], AnswerTimes],
+              dimension: Dimension, key: GroupKey
+              ) -> Callable[[SlaTarget], AnswerTimes | None]:
+    return lambda target: timed.get((dimension, key, target))
 
 
 def _figures(counts: list[OutcomeCount],
