@@ -1,4 +1,5 @@
-"""`hubdesk bench sla` at a toy size: calendar speed, the sweep's index, breach forecasts."""
+"""`hubdesk bench sla` at a toy size: calendar speed, the sweep's index, the SLA report's
+queries, breach forecasts."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def test_the_sla_bench_reports_the_sweep_and_the_forecasts(capsys) -> None:
     assert result["calendar_add_per_s"] > 0 and result["open_tickets"] == 3000
     assert result["due_found"] == result["due_in_database"] > 0
     assert result["index_scan"]
+    year, month = result["report_365_days"], result["report_30_days"]
+    assert year["first_responses_met"] == 3000  # every seeded answer was met within the year
+    assert 2990 <= year["first_responses_decided"] <= 3000
+    assert 0.85 < year["met_share"] < 0.95  # one in twelve late
+    assert 0 < month["first_responses_met"] < 3000 / 6
+    assert 0 <= month["seconds"] < 60
     assert 0 < result["prediction_recall"] <= 1 and 0 < result["prediction_precision"] <= 1
     found = result["prediction"]
     assert set(found) == {f"volume_{v:g}_warn_at_{s:g}" for v in sla.PREDICTION_VOLUMES
