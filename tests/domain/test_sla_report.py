@@ -59,7 +59,7 @@ def test_figures_per_target_team_channel_and_priority():
     channels = {group.key: group.targets for group in report.channels}
     assert [row.target for row in channels["chat"]] == [FIRST, RESOLUTION]
     assert (channels["chat"][0].median, channels["chat"][1].p90) == (None, 7 * MINUTE)
-    assert [group.key for group in report.priorities] == ["normal", "urgent"]
+    assert [group.key for group in report.priorities] == ["urgent", "normal"]
 
 
 def test_nothing_to_report():

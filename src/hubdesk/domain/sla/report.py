@@ -22,6 +22,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from hubdesk.domain.sla.policies import SlaTarget
+from hubdesk.domain.tickets import Priority
 
 GroupKey = int | str | None
 
@@ -97,6 +98,7 @@ class SlaReport:
     priorities: tuple[ReportGroup, ...]
 
 
+_PRESSING = {priority.value: rank for rank, priority in enumerate(Priority, start=1)}
 _KEYS: dict[Dimension, Callable[[OutcomeCount], GroupKey]] = {
     Dimension.TEAM: lambda row: row.team_id,
     Dimension.CHANNEL: lambda row: row.channel,
@@ -120,8 +122,9 @@ def _groups(counts: list[OutcomeCount], dimension: Dimension,
     grouped: dict[GroupKey, list[OutcomeCount]] = defaultdict(list)
     for row in counts:
         grouped[_KEYS[dimension](row)].append(row)
-    # Groups with a key first, in its order; tickets of no team last.
-    order = sorted(grouped, key=lambda k: (k is None, str(k) if k is not None else ""))
+    # Priorities the most pressing first; other keys in their order, tickets of no team last.
+    order = sorted(grouped, key=lambda k: (k is None, -_PRESSING.get(str(k), 0),
+                                           str(k) if k is not None else ""))
     return tuple(ReportGroup(key, _figures(grouped[key], _times_in(timed, dimension, key)))
                  for key in order)
 
