@@ -153,7 +153,8 @@ def test_the_main_screens_have_no_serious_accessibility_violations(sqlite_hub, s
     calm, twin = desk["calm"].requester_id, desk["twin"].requester_id
     # Each screen with what it shows, so the scan reads the screen filled in.
     for path, shown in (
-            ("/control", ""), ("/at-risk", ""), ("/handoffs", "Refund for the broken kettle"),
+            ("/control", ""), ("/at-risk", ""), ("/reports", "SLA report"),
+            ("/handoffs", "Refund for the broken kettle"),
             (f"/handoffs/{desk['handoff'].id}", "Please refund the kettle"),
             ("/rules", "Urgent refunds"), ("/macros", "Refund sent"),
             ("/mail/quarantine", "names no sender"),

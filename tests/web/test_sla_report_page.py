@@ -35,7 +35,7 @@ def test_the_report_page_shows_each_target_per_team_and_channel(hub, client):
     page = client.get("/reports?days=7").text
     assert '<a href="/reports">Reports</a>' in page
     whole = page.split("Whole desk", 1)[1].split("</tr>", 1)[0]
-    assert re.findall(r"<td>([^<]*)</td>", whole) == [
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", whole) == [
         "First response", "2", "50.0 %", "1", "1", "1", "20 min", "20 min"]
     per_team = page.split("<h2>Per team</h2>", 1)[1].split("</table>", 1)[0]
     assert "Front line" in per_team and 'class="overdue"' in per_team
