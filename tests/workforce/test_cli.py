@@ -110,6 +110,27 @@ def test_forecast_as_csv_from_a_start_in_local_time(tmp_path):
     assert len(stamps) == 24
 
 
+def test_the_history_form_prints_csv_and_the_csv_form_json(tmp_path):
+    history = write_history(tmp_path / "history.csv", 42)
+    common = ["--start", "2024-02-05T07:00", "--days", "7", "--interval-minutes", "30"]
+    result = runner.invoke(app, ["wfm", "forecast", "--history", str(history), *common])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == ["timestamp", "forecast"]
+    assert rows[0]["timestamp"] == "2024-02-05T07:00:00"
+    assert "2024-02-05T07:00" <= rows[-1]["timestamp"] < "2024-02-12T07:00"
+    as_json = runner.invoke(app, ["wfm", "forecast", "--csv", str(history), *common])
+    intervals = json.loads(as_json.output)["intervals"]
+    assert [round(i["contacts"], 4) for i in intervals] == [
+        float(row["forecast"]) for row in rows]
+    chosen = runner.invoke(app, ["wfm", "forecast", "--history", str(history), *common,
+                                 "--format", "json"])
+    assert "backtest" in json.loads(chosen.output)
+    for twice_or_none in ([], ["--csv", str(history), "--history", str(history)]):
+        refused = runner.invoke(app, ["wfm", "forecast", *twice_or_none, *common])
+        assert refused.exit_code == 1 and "give the history once" in refused.output
+
+
 def test_erlang_c_and_a_for_one_interval():
     result = runner.invoke(app, ["wfm", "erlang", "--arrivals", "100", "--interval-s", "1800",
                                  "--aht-s", "180", "--agents", "14", "--target-s", "20"])

@@ -119,8 +119,11 @@ def _finite(value: float) -> float | None:
 
 @app.command()
 def forecast(
-    csv_file: Annotated[Path, typer.Option("--csv", "--history",
-                                           help="interval_start,contacts rows (ISO times)")],
+    csv_file: Annotated[Path | None, typer.Option(
+        "--csv", help="interval_start,contacts rows (ISO times); prints JSON")] = None,
+    history_file: Annotated[Path | None, typer.Option(
+        "--history", help="the same rows (timestamp,count); prints CSV timestamp,forecast "
+                          "unless --format says otherwise")] = None,
     interval: Annotated[int | None, typer.Option(
         "--interval", "--interval-minutes",
         help="interval length: 15, 30 or 60 minutes (default: from the rows)")] = None,
@@ -139,16 +142,22 @@ def forecast(
         help="DATE=CONTACTS: that day's total instead; repeatable")] = None,
     exclude: Annotated[list[str] | None, typer.Option(
         help="DATE: a past holiday or outage to leave out of the history; repeatable")] = None,
-    output: Annotated[str, typer.Option("--format", help="json, or csv (timestamp,forecast "
-                                                         "in local time)")] = "json",
+    output: Annotated[str | None, typer.Option(
+        "--format", help="json, or csv (timestamp,forecast in local time); default json with "
+                         "--csv, csv with --history")] = None,
 ) -> None:
-    """Forecast contacts per interval; prints JSON with the backtest behind the choice."""
+    """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.forecast import forecast as make_forecast
     from hubdesk.workforce.series import history_from_rows, interval_of, read_rows
 
+    source = csv_file or history_file
+    if source is None or (csv_file is not None and history_file is not None):
+        _fail("give the history once: --csv FILE (JSON out) or --history FILE (CSV out)")
+        return
+    output = output or ("csv" if history_file is not None else "json")
     try:
         zone = _zone(tz)
-        rows = read_rows(_read(csv_file), zone)
+        rows = read_rows(_read(source), zone)
         history = history_from_rows(rows, interval or interval_of(rows), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
