@@ -271,4 +271,5 @@ def time_report(engine: Engine, now: datetime, days: int) -> dict[str, Any]:
     return {"seconds": round(min(timings), 4),
             "first_responses_decided": first.decided if first else 0,
             "first_responses_met": first.met if first else 0,
-            "met_share": round(first.met_share, 4) if first and first.met_share else None}
+            "met_share": round(first.met_share, 4)
+            if first is not None and first.met_share is not None else None}
