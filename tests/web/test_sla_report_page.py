@@ -3,6 +3,8 @@ read reports, a refusal for the others."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -47,3 +49,33 @@ def test_a_window_with_nothing_decided_says_so(hub, client):
     page = client.get("/reports?days=not-a-number").text
     assert "No SLA deadline was met or missed in this window." in page
     assert '<option value="30" selected>' in page
+
+
+def test_the_report_downloads_as_csv_with_names_that_cannot_run_as_formulas(hub, client):
+    admin = factories.staff(hub, Role.ADMIN).agent
+    hub.app.sla.create_policy(admin, {"name": "Round the clock", "ladder": [], "targets": {
+        "normal": {"first_response": 60}}})
+    team = factories.team(hub, '=HYPERLINK("http://evil.example","Open")')
+    rep = factories.staff(hub, Role.REPRESENTATIVE, teams=(team,), with_password=True).agent
+    opened = datetime.now(UTC) - timedelta(days=1)
+    ticket = open_ticket(hub.uows, rep, NewTicket(
+        subject="Where is my parcel?", body="It did not come.",
+        requester_email="ann@example.com", team_id=team.id), now=opened)[0].ticket.id
+    add_message(hub.uows, rep, ticket, "On its way.", now=opened + timedelta(minutes=90))
+
+    sign_in(client, rep)
+    assert client.get("/reports.csv").status_code == 403
+    client.cookies.clear()
+    sign_in(client, factories.staff(hub, Role.COORDINATOR, with_password=True).agent)
+    assert 'href="/reports.csv?days=7"' in client.get("/reports?days=7").text
+    response = client.get("/reports.csv?days=7")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "sla-report-last-7-days.csv" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["scope"], r["group"]) for r in rows] == [
+        ("Whole desk", ""), ("Team", "'" + team.name), ("Channel", "API"),
+        ("Priority", "Normal")]
+    assert all((r["target"], r["decided"], r["met_in_time"], r["missed"], r["met_share"],
+                r["answered"], r["median_seconds"]) == (
+        "first_response", "1", "0", "1", "0.0000", "1", "5400") for r in rows)

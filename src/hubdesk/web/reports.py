@@ -3,16 +3,21 @@ same figures as `GET /api/v1/reports/sla`)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import PermissionDenied
+from hubdesk.domain.sla.report import TargetFigures
+from hubdesk.services.sla_reports import SlaReportResult
 from hubdesk.web.handoffs import REPORT_WINDOWS
-from hubdesk.web.render import render
+from hubdesk.web.render import SECURITY_HEADERS, render
 from hubdesk.web.session import AgentDep, app_of
 
 router = APIRouter(include_in_schema=False)
@@ -26,21 +31,70 @@ TARGET_TITLES = {"first_response": "First response", "next_response": "Next resp
 @router.get("/reports")
 async def sla_report(request: Request, agent: AgentDep) -> Response:
     """Each SLA target met in time or missed in the window, per team, channel and priority."""
+    days, result = await _report(request, agent)
+    if isinstance(result, Response):
+        return result
+    sections = _sections(result)
+    return render(request, "sla_report.html", agent=agent, report=result.report, days=days,
+                  windows=REPORT_WINDOWS, target_titles=TARGET_TITLES,
+                  teams=sections["Team"], channels=sections["Channel"],
+                  priorities=sections["Priority"])
+
+
+@router.get("/reports.csv")
+async def sla_report_csv(request: Request, agent: AgentDep) -> Response:
+    """The same figures as a spreadsheet reads them: one row per scope, group and target."""
+    days, result = await _report(request, agent)
+    if isinstance(result, Response):
+        return result
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["scope", "group", "target", "decided", "met_in_time", "missed",
+                     "missed_not_met_since", "met_share", "answered", "median_seconds",
+                     "p90_seconds"])
+    for scope, groups in (("Whole desk", [("", result.report.overall)]),
+                          *_sections(result).items()):
+        for name, rows in groups:
+            for row in rows:
+                writer.writerow([scope, _cell(name), row.target.value, row.decided,
+                                 row.met_in_time, row.missed, row.missed_unanswered,
+                                 "" if row.met_share is None else f"{row.met_share:.4f}",
+                                 row.met, _seconds(row.median), _seconds(row.p90)])
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        **SECURITY_HEADERS,
+        "Content-Disposition": f'attachment; filename="sla-report-last-{days}-days.csv"'})
+
+
+async def _report(request: Request, agent: Agent) -> tuple[str, SlaReportResult | Response]:
     days = request.query_params.get("days", "30")
     days = days if days in REPORT_WINDOWS else "30"
     until = utcnow()
     try:
-        result = await run_in_threadpool(app_of(request).sla.report, agent,
-                                         until - timedelta(days=int(days)), until)
+        return days, await run_in_threadpool(app_of(request).sla.report, agent,
+                                             until - timedelta(days=int(days)), until)
     except PermissionDenied as refused:
-        return render(request, "error.html", 403, agent=agent, title="Not for your role",
-                      detail=str(refused))
+        return days, render(request, "error.html", 403, agent=agent, title="Not for your role",
+                            detail=str(refused))
+
+
+def _sections(result: SlaReportResult
+              ) -> dict[str, list[tuple[str, tuple[TargetFigures, ...]]]]:
+    """Each grouping's rows under the names people read: teams by name, channels and
+    priorities in words."""
     report = result.report
-    teams = [(result.team_names.get(group.key, f"Team {group.key}")
-              if isinstance(group.key, int) else "No team", group.targets)
-             for group in report.teams]
-    return render(request, "sla_report.html", agent=agent, report=report, days=days,
-                  windows=REPORT_WINDOWS, target_titles=TARGET_TITLES, teams=teams,
-                  channels=[(CHANNEL_TITLES.get(str(g.key), str(g.key)), g.targets)
-                            for g in report.channels],
-                  priorities=[(str(g.key).capitalize(), g.targets) for g in report.priorities])
+    return {
+        "Team": [(result.team_names.get(group.key, f"Team {group.key}")
+                  if isinstance(group.key, int) else "No team", group.targets)
+                 for group in report.teams],
+        "Channel": [(CHANNEL_TITLES.get(str(g.key), str(g.key)), g.targets)
+                    for g in report.channels],
+        "Priority": [(str(g.key).capitalize(), g.targets) for g in report.priorities]}
+
+
+def _cell(text: str) -> str:
+    """A name as a spreadsheet cell that cannot start a formula (a team named "=1+1")."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _seconds(span: timedelta | None) -> str:
+    return "" if span is None else str(int(span.total_seconds()))
