@@ -49,6 +49,11 @@ def test_a_window_with_nothing_decided_says_so(hub, client):
     page = client.get("/reports?days=not-a-number").text
     assert "No SLA deadline was met or missed in this window." in page
     assert '<option value="30" selected>' in page
+    page = client.get("/reports?days=last-month").text
+    assert '<option value="last-month" selected>Last month</option>' in page
+    assert 'href="/reports.csv?days=last-month"' in page
+    download = client.get("/reports.csv?days=last-month")
+    assert "sla-report-last-month.csv" in download.headers["content-disposition"]
 
 
 def test_the_report_downloads_as_csv_with_names_that_cannot_run_as_formulas(hub, client):
@@ -79,3 +84,24 @@ def test_the_report_downloads_as_csv_with_names_that_cannot_run_as_formulas(hub,
     assert all((r["target"], r["decided"], r["met_in_time"], r["missed"], r["met_share"],
                 r["answered"], r["median_seconds"]) == (
         "first_response", "1", "0", "1", "0.0000", "1", "5400") for r in rows)
+
+
+def test_calendar_months_are_the_desks_own():
+    from zoneinfo import ZoneInfo
+
+    from hubdesk.web.reports import chosen_window
+
+    berlin = ZoneInfo("Europe/Berlin")
+    now = datetime(2026, 4, 2, 10, tzinfo=UTC)  # summer time since 29 March
+    assert chosen_window("this-month", now, berlin) == (
+        datetime(2026, 3, 31, 22, tzinfo=UTC), now)
+    assert chosen_window("last-month", now, berlin) == (
+        datetime(2026, 2, 28, 23, tzinfo=UTC), datetime(2026, 3, 31, 22, tzinfo=UTC))
+    january = datetime(2026, 1, 15, tzinfo=UTC)
+    assert chosen_window("last-month", january, berlin) == (
+        datetime(2025, 11, 30, 23, tzinfo=UTC), datetime(2025, 12, 31, 23, tzinfo=UTC))
+    # Just after midnight on the first, Berlin is in the new month while UTC is not.
+    first = datetime(2026, 5, 31, 22, 30, tzinfo=UTC)
+    assert chosen_window("this-month", first, berlin)[0] == datetime(2026, 5, 31, 22,
+                                                                       tzinfo=UTC)
+    assert chosen_window("7", now, berlin) == (now - timedelta(days=7), now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +28,23 @@ TARGET_TITLES = {"first_response": "First response", "next_response": "Next resp
                  "resolution": "Resolution"}
 
 
+# SLA contracts are read per calendar month: the desk's months, on its own clock.
+WINDOWS = {**REPORT_WINDOWS, "this-month": "This month", "last-month": "Last month"}
+
+
+def chosen_window(choice: str, now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The window a choice of `WINDOWS` names at ``now``: days back from now, or a calendar
+    month from midnight on its first day in ``zone``."""
+    if not choice.endswith("month"):
+        return now - timedelta(days=int(choice)), now
+    local = now.astimezone(zone)
+    this_month = datetime(local.year, local.month, 1, tzinfo=zone)
+    if choice == "this-month":
+        return this_month.astimezone(UTC), now
+    last = datetime(local.year - (local.month == 1), (local.month - 2) % 12 + 1, 1, tzinfo=zone)
+    return last.astimezone(UTC), this_month.astimezone(UTC)
+
+
 @router.get("/reports")
 async def sla_report(request: Request, agent: AgentDep) -> Response:
     """Each SLA target met in time or missed in the window, per team, channel and priority."""
@@ -36,7 +53,7 @@ async def sla_report(request: Request, agent: AgentDep) -> Response:
         return result
     sections = _sections(result)
     return render(request, "sla_report.html", agent=agent, report=result.report, days=days,
-                  windows=REPORT_WINDOWS, target_titles=TARGET_TITLES,
+                  windows=WINDOWS, target_titles=TARGET_TITLES,
                   teams=sections["Team"], channels=sections["Channel"],
                   priorities=sections["Priority"])
 
@@ -62,16 +79,16 @@ async def sla_report_csv(request: Request, agent: AgentDep) -> Response:
                                  row.met, _seconds(row.median), _seconds(row.p90)])
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
         **SECURITY_HEADERS,
-        "Content-Disposition": f'attachment; filename="sla-report-last-{days}-days.csv"'})
+        "Content-Disposition": f'attachment; filename="{_file_name(days)}"'})
 
 
 async def _report(request: Request, agent: Agent) -> tuple[str, SlaReportResult | Response]:
     days = request.query_params.get("days", "30")
-    days = days if days in REPORT_WINDOWS else "30"
-    until = utcnow()
+    days = days if days in WINDOWS else "30"
+    app = app_of(request)
+    since, until = chosen_window(days, utcnow(), app.workforce.zone)
     try:
-        return days, await run_in_threadpool(app_of(request).sla.report, agent,
-                                             until - timedelta(days=int(days)), until)
+        return days, await run_in_threadpool(app.sla.report, agent, since, until)
     except PermissionDenied as refused:
         return days, render(request, "error.html", 403, agent=agent, title="Not for your role",
                             detail=str(refused))
@@ -94,6 +111,11 @@ def _sections(result: SlaReportResult
 def _cell(text: str) -> str:
     """A name as a spreadsheet cell that cannot start a formula (a team named "=1+1")."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _file_name(days: str) -> str:
+    return f"sla-report-{days}.csv" if days.endswith("month") else \
+        f"sla-report-last-{days}-days.csv"
 
 
 def _seconds(span: timedelta | None) -> str:
