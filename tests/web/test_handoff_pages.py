@@ -154,6 +154,8 @@ def test_the_turnaround_report_names_the_bottleneck_for_those_who_read_reports(h
     page = client.get("/handoffs/report?days=7").text
     billing = page.split("<td>Billing", 1)[1].split("</tr>", 1)[0]
     assert '<span class="tag">Bottleneck</span>' in billing
+    months = client.get("/handoffs/report?days=last-month").text
+    assert '<option value="last-month" selected>Last month</option>' in months
     assert "<td>5 h 0 min</td>" in billing and "<td>100 %</td>" in billing  # over its 4 h OLA
     shipping = page.split("<td>Shipping", 1)[1].split("</tr>", 1)[0]
     assert "Bottleneck" not in shipping and "<td>30 min</td>" in shipping

@@ -89,7 +89,7 @@ def test_the_report_downloads_as_csv_with_names_that_cannot_run_as_formulas(hub,
 def test_calendar_months_are_the_desks_own():
     from zoneinfo import ZoneInfo
 
-    from hubdesk.web.reports import chosen_window
+    from hubdesk.web.report_windows import chosen_window
 
     berlin = ZoneInfo("Europe/Berlin")
     now = datetime(2026, 4, 2, 10, tzinfo=UTC)  # summer time since 29 March

@@ -4,7 +4,6 @@ one handoff with its thread, the department queue liaisons work from, and tier e
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import partial
 
 from fastapi import APIRouter, Request
@@ -12,13 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.countdowns import ola_clock
 from hubdesk.web.numbers import required_number, whole_number
 from hubdesk.web.render import render, time_left
+from hubdesk.web.report_windows import WINDOWS, asked_window
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
@@ -143,24 +142,18 @@ async def queue(request: Request, agent: AgentDep) -> Response:
                   wanted=wanted, statuses=QUEUE_STATUSES, live="refresh")
 
 
-REPORT_WINDOWS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days"}
-
-
 @router.get("/handoffs/report")
 async def turnaround(request: Request, agent: AgentDep) -> Response:
     """Per department: how long handoffs take, how often late or rejected; the bottleneck."""
-    days = request.query_params.get("days", "30")
-    days = days if days in REPORT_WINDOWS else "30"
-    until = utcnow()
+    days, since, until = asked_window(request)
     try:
-        result = await run_in_threadpool(app_of(request).handoffs.report, agent,
-                                         until - timedelta(days=int(days)), until)
+        result = await run_in_threadpool(app_of(request).handoffs.report, agent, since, until)
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
     bottleneck = result.report.bottleneck
     return render(request, "handoff_report.html", agent=agent, result=result, days=days,
-                  windows=REPORT_WINDOWS,
+                  windows=WINDOWS,
                   bottleneck_id=bottleneck.department_id if bottleneck else None)
 
 

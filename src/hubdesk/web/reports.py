@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import PermissionDenied
 from hubdesk.domain.sla.report import TargetFigures
 from hubdesk.services.sla_reports import SlaReportResult
-from hubdesk.web.handoffs import REPORT_WINDOWS
 from hubdesk.web.render import SECURITY_HEADERS, render
+from hubdesk.web.report_windows import WINDOWS, asked_window
 from hubdesk.web.session import AgentDep, app_of
 
 router = APIRouter(include_in_schema=False)
@@ -26,23 +25,6 @@ CHANNEL_TITLES = {"email": "E-mail", "chat": "Chat", "web": "Web form", "phone":
                   "api": "API"}
 TARGET_TITLES = {"first_response": "First response", "next_response": "Next response",
                  "resolution": "Resolution"}
-
-
-# SLA contracts are read per calendar month: the desk's months, on its own clock.
-WINDOWS = {**REPORT_WINDOWS, "this-month": "This month", "last-month": "Last month"}
-
-
-def chosen_window(choice: str, now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
-    """The window a choice of `WINDOWS` names at ``now``: days back from now, or a calendar
-    month from midnight on its first day in ``zone``."""
-    if not choice.endswith("month"):
-        return now - timedelta(days=int(choice)), now
-    local = now.astimezone(zone)
-    this_month = datetime(local.year, local.month, 1, tzinfo=zone)
-    if choice == "this-month":
-        return this_month.astimezone(UTC), now
-    last = datetime(local.year - (local.month == 1), (local.month - 2) % 12 + 1, 1, tzinfo=zone)
-    return last.astimezone(UTC), this_month.astimezone(UTC)
 
 
 @router.get("/reports")
@@ -83,12 +65,9 @@ async def sla_report_csv(request: Request, agent: AgentDep) -> Response:
 
 
 async def _report(request: Request, agent: Agent) -> tuple[str, SlaReportResult | Response]:
-    days = request.query_params.get("days", "30")
-    days = days if days in WINDOWS else "30"
-    app = app_of(request)
-    since, until = chosen_window(days, utcnow(), app.workforce.zone)
+    days, since, until = asked_window(request)
     try:
-        return days, await run_in_threadpool(app.sla.report, agent, since, until)
+        return days, await run_in_threadpool(app_of(request).sla.report, agent, since, until)
     except PermissionDenied as refused:
         return days, render(request, "error.html", 403, agent=agent, title="Not for your role",
                             detail=str(refused))

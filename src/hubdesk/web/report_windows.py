@@ -1,0 +1,36 @@
+"""The windows the console's reports offer: days back from now, or a calendar month of the
+desk (SLA and OLA contracts are read per month), on the desk's own clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from starlette.requests import Request
+
+from hubdesk.domain.clock import utcnow
+from hubdesk.web.session import app_of
+
+WINDOWS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days",
+           "this-month": "This month", "last-month": "Last month"}
+DEFAULT_WINDOW = "30"
+
+
+def asked_window(request: Request) -> tuple[str, datetime, datetime]:
+    """The window the page's ``days`` parameter names (the default for anything else), and
+    its instants now, on the desk's time zone (`HUBDESK_WFM_TIMEZONE`)."""
+    choice = request.query_params.get("days", DEFAULT_WINDOW)
+    choice = choice if choice in WINDOWS else DEFAULT_WINDOW
+    return (choice, *chosen_window(choice, utcnow(), app_of(request).workforce.zone))
+
+
+def chosen_window(choice: str, now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The window a choice of `WINDOWS` names at ``now``: days back from now, or a calendar
+    month from midnight on its first day in ``zone``."""
+    if not choice.endswith("month"):
+        return now - timedelta(days=int(choice)), now
+    local = now.astimezone(zone)
+    this_month = datetime(local.year, local.month, 1, tzinfo=zone)
+    if choice == "this-month":
+        return this_month.astimezone(UTC), now
+    last = datetime(local.year - (local.month == 1), (local.month - 2) % 12 + 1, 1, tzinfo=zone)
+    return last.astimezone(UTC), this_month.astimezone(UTC)
