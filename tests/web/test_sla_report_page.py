@@ -36,6 +36,8 @@ def test_the_report_page_shows_each_target_per_team_and_channel(hub, client):
     sign_in(client, lead)
     page = client.get("/reports?days=7").text
     assert '<a href="/reports">Reports</a>' in page
+    assert '<a href="/handoffs/report">' in page
+    assert '<a href="/reports">SLA report</a>' in client.get("/handoffs/report").text
     whole = page.split("Whole desk", 1)[1].split("</tr>", 1)[0]
     assert re.findall(r"<td[^>]*>([^<]*)</td>", whole) == [
         "First response", "2", "50.0 %", "1", "1", "1", "20 min", "20 min"]
