@@ -39,7 +39,7 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
-def _label(value: object) -> str:
+def label(value: object) -> str:
     """`on_hold` → `On hold`: enum values and field names read as words."""
     text = str(getattr(value, "value", value) or "")
     return text.replace("_", " ").capitalize()
@@ -86,7 +86,7 @@ def _build_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["when"] = _when
-    env.filters["label"] = _label
+    env.filters["label"] = label
     env.filters["time_left"] = time_left
     env.filters["duration"] = duration
     env.filters["risk_changes"] = risk_changes

@@ -3,11 +3,11 @@ desk (SLA and OLA contracts are read per month), on the desk's own clock."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from starlette.requests import Request
 
-from hubdesk.domain.clock import utcnow
+from hubdesk.domain.clock import month_start, utcnow
 from hubdesk.web.session import app_of
 
 WINDOWS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days",
@@ -28,9 +28,7 @@ def chosen_window(choice: str, now: datetime, zone: tzinfo) -> tuple[datetime, d
     month from midnight on its first day in ``zone``."""
     if not choice.endswith("month"):
         return now - timedelta(days=int(choice)), now
-    local = now.astimezone(zone)
-    this_month = datetime(local.year, local.month, 1, tzinfo=zone)
+    this_month = month_start(now, zone)
     if choice == "this-month":
-        return this_month.astimezone(UTC), now
-    last = datetime(local.year - (local.month == 1), (local.month - 2) % 12 + 1, 1, tzinfo=zone)
-    return last.astimezone(UTC), this_month.astimezone(UTC)
+        return this_month, now
+    return month_start(now, zone, months_back=1), this_month

@@ -13,19 +13,13 @@ from starlette.responses import Response
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import PermissionDenied
-from hubdesk.domain.sla.report import TargetFigures
+from hubdesk.domain.sla.report import MET_SHARE_GOAL, TargetFigures
 from hubdesk.services.sla_reports import SlaReportResult
-from hubdesk.web.render import SECURITY_HEADERS, render
+from hubdesk.web.render import CHANNELS, SECURITY_HEADERS, label, render
 from hubdesk.web.report_windows import WINDOWS, asked_window
 from hubdesk.web.session import AgentDep, app_of
 
 router = APIRouter(include_in_schema=False)
-
-CHANNEL_TITLES = {"email": "E-mail", "chat": "Chat", "web": "Web form", "phone": "Phone",
-                  "api": "API"}
-TARGET_TITLES = {"first_response": "First response", "next_response": "Next response",
-                 "resolution": "Resolution"}
-
 
 @router.get("/reports")
 async def sla_report(request: Request, agent: AgentDep) -> Response:
@@ -35,7 +29,7 @@ async def sla_report(request: Request, agent: AgentDep) -> Response:
         return result
     sections = _sections(result)
     return render(request, "sla_report.html", agent=agent, report=result.report, days=days,
-                  windows=WINDOWS, target_titles=TARGET_TITLES,
+                  windows=WINDOWS, goal=MET_SHARE_GOAL,
                   teams=sections["Team"], channels=sections["Channel"],
                   priorities=sections["Priority"])
 
@@ -82,9 +76,9 @@ def _sections(result: SlaReportResult
         "Team": [(result.team_names.get(group.key, f"Team {group.key}")
                   if isinstance(group.key, int) else "No team", group.targets)
                  for group in report.teams],
-        "Channel": [(CHANNEL_TITLES.get(str(g.key), str(g.key)), g.targets)
+        "Channel": [(CHANNELS.get(str(g.key), (str(g.key),))[0], g.targets)
                     for g in report.channels],
-        "Priority": [(str(g.key).capitalize(), g.targets) for g in report.priorities]}
+        "Priority": [(label(g.key), g.targets) for g in report.priorities]}
 
 
 def _cell(text: str) -> str:

@@ -65,6 +65,10 @@ class AnswerTimes:
     p90: timedelta
 
 
+# The share of decided cycles met in time below which a group is flagged to its readers.
+MET_SHARE_GOAL = 0.8
+
+
 @dataclass(frozen=True)
 class TargetFigures:
     target: SlaTarget
@@ -80,6 +84,11 @@ class TargetFigures:
     def met_share(self) -> float | None:
         """Met in time among the cycles decided, a fraction between 0 and 1."""
         return self.met_in_time / self.decided if self.decided else None
+
+    @property
+    def short_of_goal(self) -> bool:
+        share = self.met_share
+        return share is not None and share < MET_SHARE_GOAL
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,8 @@ def _groups(counts: list[OutcomeCount], dimension: Dimension,
     for row in counts:
         grouped[_KEYS[dimension](row)].append(row)
     # Priorities the most pressing first; other keys in their order, tickets of no team last.
-    order = sorted(grouped, key=lambda k: (k is None, -_PRESSING.get(str(k), 0),
+    pressing = _PRESSING if dimension is Dimension.PRIORITY else {}
+    order = sorted(grouped, key=lambda k: (k is None, -pressing.get(str(k), 0),
                                            str(k) if k is not None else ""))
     return tuple(ReportGroup(key, _figures(grouped[key], _times_in(timed, dimension, key)))
                  for key in order)
