@@ -15,13 +15,14 @@ from hubdesk.domain.agents import Role
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.mail_rules import MailRouting, RatePolicy
 from hubdesk.domain.safety import SafetyPolicy
-from hubdesk.sealing import FernetSealer
+from hubdesk.sealing import FernetSealer, survey_link_key
 from hubdesk.services import handoffs, routing, routing_flags, rule_handoffs, safety, sla
 from hubdesk.services.application import Application, Dependencies
 from hubdesk.services.auth import TokenCache
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
 from hubdesk.services.messagebus import MessageBus
 from hubdesk.services.rules import triggers as rule_triggers
+from hubdesk.services.satisfaction import SurveyLinks
 from hubdesk.services.sla_risk import ForecastMemo
 from hubdesk.store.blobs import FileBlobStore
 from hubdesk.store.engine import Timeouts, make_engine
@@ -70,6 +71,8 @@ class Hub:
 
         parser = StdlibMailParser(Limits(
             attachment_bytes=self.settings.mail_max_attachment_bytes))
+        surveys = SurveyLinks(self.settings.public_url,
+                              survey_link_key(self.settings.secret_key))
         return Application(Dependencies(uows=self.uows, tools=self.intake, blobs=self.blobs,
                                         tokens=self.tokens, publisher=self.publisher,
                                         clock=utcnow, mail_parser=parser,
@@ -80,7 +83,8 @@ class Hub:
                                         console_forecast=ForecastMemo(timedelta(
                                             seconds=self.settings.console_forecast_max_age_s)),
                                         notice_fold_window=timedelta(
-                                            minutes=self.settings.sla_notice_window_minutes)))
+                                            minutes=self.settings.sla_notice_window_minutes),
+                                        surveys=surveys))
 
     def reload_triage(self) -> None:
         """Pick up newly trained models: fresh triage tools, and the application rebuilt on

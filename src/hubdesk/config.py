@@ -151,6 +151,23 @@ class Settings(BaseSettings):
         "mail_rate_window_seconds are kept but treated as a mail loop (never answered)")
     mail_rate_window_seconds: int = Field(default=600, ge=1,
                                           description="the window mail_rate_limit counts in")
+    public_url: str | None = Field(
+        default=None, description="the address customers reach this desk's pages at, "
+        "e.g. https://help.example.com; set, each solved e-mail ticket's notice links to "
+        "a one-question satisfaction survey there")
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        text = value.strip().rstrip("/")
+        scheme, _, rest = text.partition("://")
+        if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/") \
+                or any(c.isspace() or c in "?#\"<>" for c in text):
+            raise ValueError(f"{value!r} is not a web address such as "
+                             "https://help.example.com")
+        return text
 
     @field_validator("wfm_timezone")
     @classmethod

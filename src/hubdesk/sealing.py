@@ -48,3 +48,10 @@ class FernetSealer:
         except InvalidToken as error:
             raise SealBroken("the original cannot be opened with the current secret key") \
                 from error
+
+
+def survey_link_key(secret_key: str) -> bytes:
+    """The key satisfaction survey links are signed with (`domain/satisfaction.py`), derived
+    from HUBDESK_SECRET_KEY like the sealing key: changing the secret retires every link."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"hubdesk survey links",
+                info=b"v1").derive(secret_key.encode())

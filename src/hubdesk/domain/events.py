@@ -71,6 +71,7 @@ class EventKind(StrEnum):
     NOTIFICATION_REQUESTED = "notification_requested"
     HANDOFF_REQUESTED = "handoff_requested"
     RULE_CHAIN_STOPPED = "rule_chain_stopped"
+    SATISFACTION_RATED = "satisfaction_rated"  # the customer answered the survey (again)
 
     @property
     def topic(self) -> str:

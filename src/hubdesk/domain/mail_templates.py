@@ -41,13 +41,18 @@ class MailKind(StrEnum):
 
 _AGENT = ("agent.name", "agent.first_name")
 REPLY_BODY = "reply.body"
+# The link to the ticket's satisfaction survey (`domain/satisfaction.py`): empty when the desk
+# offers none; a solved notice whose template names it nowhere gets it after its text.
+SURVEY_URL = "survey.url"
+SURVEY_INVITATION = "How did we do? Tell us in one click:"
 SUBJECT_PLACEHOLDERS: dict[MailKind, tuple[str, ...]] = {
     MailKind.ACKNOWLEDGEMENT: PLACEHOLDERS,
     MailKind.REPLY: (*PLACEHOLDERS, *_AGENT),
     MailKind.SOLVED: PLACEHOLDERS,
 }
 BODY_PLACEHOLDERS: dict[MailKind, tuple[str, ...]] = {
-    **SUBJECT_PLACEHOLDERS, MailKind.REPLY: (*SUBJECT_PLACEHOLDERS[MailKind.REPLY], REPLY_BODY)}
+    **SUBJECT_PLACEHOLDERS, MailKind.REPLY: (*SUBJECT_PLACEHOLDERS[MailKind.REPLY], REPLY_BODY),
+    MailKind.SOLVED: (*SUBJECT_PLACEHOLDERS[MailKind.SOLVED], SURVEY_URL)}
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,8 @@ SAMPLE_VALUES: dict[str, Any] = {
     "ticket.subject": "Printer out of toner", "ticket.status": "open",
     "ticket.priority": "normal", "customer.name": "Ann Example", "customer.first_name": "Ann",
     "agent.name": "Sam Agent", "agent.first_name": "Sam",
-    REPLY_BODY: "A new cartridge is on its way; it should arrive tomorrow."}
+    REPLY_BODY: "A new cartridge is on its way; it should arrive tomorrow.",
+    SURVEY_URL: "https://help.example.com/survey/1234.1767225600.sample"}
 
 
 def sample(template: MailTemplate) -> Composed:
@@ -188,19 +194,42 @@ def compose(template: MailTemplate, ticket_id: int, values: Mapping[str, Any],
     lines = [p for p in paragraphs if p]
     if notices:
         lines.append("Please note: " + "; ".join(notices) + ".")
+    invitation = _survey_invitation(template, body, values)
     subject_values = {**values, "ticket.subject": bare_subject(str(
         values.get("ticket.subject") or ""))}
     subject = with_token(" ".join(render(template.subject, subject_values).split())
                          or f"Ticket #{ticket_id}", ticket_id)
+    if invitation is not None:
+        lines.append(f"{SURVEY_INVITATION} {invitation}")
     composed = _composed(subject, lines, _footer(ticket_id))
     if template.html is None:
-        return composed
-    return Composed(subject, composed.text,
-                    _filled_html(template, values, notices, _footer(ticket_id)))
+        if invitation is None:
+            return composed
+        return Composed(subject, composed.text,
+                        _html(lines[:-1], _footer(ticket_id), _survey_html(invitation)))
+    html = _filled_html(template, values, notices, _footer(ticket_id),
+                        _survey_html(invitation) if invitation is not None
+                        and SURVEY_URL not in placeholders_in(template.html) else "")
+    return Composed(subject, composed.text, html)
+
+
+def _survey_invitation(template: MailTemplate, body: str,
+                       values: Mapping[str, Any]) -> str | None:
+    """The survey link a solved notice adds after its text: when there is one and the
+    template does not place it itself."""
+    url = values.get(SURVEY_URL)
+    if template.kind is not MailKind.SOLVED or not url or SURVEY_URL in placeholders_in(body):
+        return None
+    return str(url)
+
+
+def _survey_html(url: str) -> str:
+    return (f"<p>{escape(SURVEY_INVITATION)} "
+            f"<a href=\"{escape(url, quote=True)}\">{escape(url)}</a></p>")
 
 
 def _filled_html(template: MailTemplate, values: Mapping[str, Any],
-                 notices: tuple[str, ...], footer: str) -> str:
+                 notices: tuple[str, ...], footer: str, after: str = "") -> str:
     """The template's HTML body with every value escaped (line breaks kept as ``<br>``), the
     agent's words first when a reply's HTML names no place for them, then the notices and
     the footer."""
@@ -210,7 +239,7 @@ def _filled_html(template: MailTemplate, values: Mapping[str, Any],
     escaped = {name: _as_html(value) for name, value in values.items()}
     notice = (f"<p>{escape('Please note: ' + '; '.join(notices) + '.')}</p>" if notices
               else "")
-    return _page(render(fragment, escaped) + notice, footer)
+    return _page(render(fragment, escaped) + notice + after, footer)
 
 
 def _as_html(value: Any) -> str | None:
@@ -230,9 +259,9 @@ def _composed(subject: str, lines: list[str], footer: str) -> Composed:
     return Composed(subject, "\n\n".join([*lines, footer]) + "\n", _html(lines, footer))
 
 
-def _html(paragraphs: list[str], footer: str) -> str:
+def _html(paragraphs: list[str], footer: str, after: str = "") -> str:
     return _page("".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>"
-                         for p in paragraphs if p), footer)
+                         for p in paragraphs if p) + after, footer)
 
 
 def _page(body: str, footer: str) -> str:

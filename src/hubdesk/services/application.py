@@ -62,6 +62,7 @@ from hubdesk.services import (
     routing_exclusions,
     routing_sweep,
     safety,
+    satisfaction,
     sessions,
     settings_screens,
     sla_admin,
@@ -133,6 +134,9 @@ class Dependencies:
     console_forecast: sla_risk.ForecastMemo = field(default_factory=sla_risk.ForecastMemo)
     # SLA notices about one ticket to one agent within it are folded into one
     notice_fold_window: timedelta = notice_folding.DEFAULT_WINDOW
+    # where the solved notices' satisfaction surveys link to (none without a public address)
+    surveys: satisfaction.SurveyLinks = field(
+        default_factory=lambda: satisfaction.SurveyLinks(None, b""))
 
     @property
     def safety(self) -> SafetyPolicy:
@@ -1015,6 +1019,8 @@ class Application:
         self.workforce = WorkforceUseCases(deps)
         self.notifications = NotificationUseCases(deps.uows, deps.clock)
         self.mail_templates = MailTemplateUseCases(deps.uows, deps.clock)
+        self.satisfaction = satisfaction.SatisfactionUseCases(deps.uows, deps.tools,
+                                                              deps.surveys, deps.clock)
 
     @property
     def policy(self) -> SafetyPolicy:
@@ -1022,10 +1028,10 @@ class Application:
 
     def relay_outbox(self, limit: int = 200) -> int:
         """Publish committed events (to subscribers, Redis and the after-commit handlers)."""
-        routing = self.deps.mail_routing
+        routing, surveys = self.deps.mail_routing, self.deps.surveys
         return outbox.relay_outbox(
             self.deps.uows, self.deps.publisher, limit=limit,
             fan_out=[lambda uow, topic, payload: mail_outbound.queue_for_event(
-                uow, routing, topic, payload)] if routing.configured else [],
+                uow, routing, topic, payload, surveys)] if routing.configured else [],
             announcing=[partial(queue_notifications,
                                 fold_window=self.deps.notice_fold_window)])

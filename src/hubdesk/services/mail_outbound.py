@@ -34,6 +34,7 @@ from hubdesk.domain.mail_delivery import MailPlan, mail_plan
 from hubdesk.domain.mail_rules import MailRouting
 from hubdesk.domain.mail_templates import (
     REPLY_BODY,
+    SURVEY_URL,
     Composed,
     MailKind,
     chosen,
@@ -44,6 +45,7 @@ from hubdesk.domain.messages import Message
 from hubdesk.domain.rules.templates import ticket_values
 from hubdesk.domain.tickets import Channel, Status, Ticket
 from hubdesk.services.ports import BlobStore, MailTransport, UnitOfWork, UnitOfWorkFactory
+from hubdesk.services.satisfaction import SurveyLinks
 from hubdesk.services.tickets import flush_events
 
 log = logging.getLogger("hubdesk.mail")
@@ -56,10 +58,11 @@ _MAILING_KINDS = frozenset(k.value for k in (EventKind.CREATED, EventKind.REPLIE
 
 
 def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
-                    payload: dict[str, Any]) -> bool:
+                    payload: dict[str, Any], surveys: SurveyLinks | None = None) -> bool:
     """Queue the mail a committed event calls for, in ``uow`` (the outbox relay's
     transaction, so the event and its mail are handed on together); a relay that publishes
-    the event again queues nothing more. Returns whether a mail was queued."""
+    the event again queues nothing more. A solved notice offers the ticket's satisfaction
+    survey when ``surveys`` can link to it. Returns whether a mail was queued."""
     if not routing.configured or not topic.startswith("ticket.") \
             or payload.get("kind") not in _MAILING_KINDS:
         return False
@@ -73,11 +76,14 @@ def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
     plan = mail_plan(routing, requester, ticket.team_id)
     if requester is None or not plan.goes:
         return False
-    planned = _plan(uow, ticket, requester, payload.get("kind"), payload)
+    planned = _plan(uow, ticket, requester, payload.get("kind"), payload, surveys)
     if planned is None:
         return False
     mail = _compose(uow, plan, ticket, planned)
     queued = uow.mail.queue(mail)
+    if queued and planned.survey_offered is not None:
+        uow.satisfaction.offer(ticket_id, planned.survey_offered, ticket.assignee_id,
+                               ticket.team_id)
     if queued:
         uow.mail.remember_message_id(mail.message_id, ticket_id, "out", mail.created_at)
     return queued
@@ -93,10 +99,11 @@ class _Planned:
     composed: Composed
     answers: str | None = None
     files: tuple[MailFile, ...] = ()
+    survey_offered: datetime | None = None  # the satisfaction survey its link offers
 
 
 def _plan(uow: UnitOfWork, ticket: Ticket, requester: Customer, kind: object,
-          payload: dict[str, Any]) -> _Planned | None:
+          payload: dict[str, Any], surveys: SurveyLinks | None) -> _Planned | None:
     assert ticket.id is not None
     if kind == EventKind.CREATED.value and ticket.channel is Channel.EMAIL:
         first = uow.tickets.messages(ticket.id)[:1]
@@ -129,8 +136,12 @@ def _plan(uow: UnitOfWork, ticket: Ticket, requester: Customer, kind: object,
     if kind == EventKind.STATUS_CHANGED.value and ticket.channel is Channel.EMAIL:
         status = payload.get("changes", {}).get("status")
         if isinstance(status, list) and len(status) == 2 and status[1] == Status.SOLVED.value:
+            offered = utcnow().replace(microsecond=0)  # a survey link names it to the second
+            url = surveys.url(ticket.id, offered) if surveys is not None else None
             return _Planned(f"solved:{ticket.id}:{payload.get('at')}", "solved",
-                            _from_template(uow, MailKind.SOLVED, ticket, requester))
+                            _from_template(uow, MailKind.SOLVED, ticket, requester,
+                                           survey_url=url),
+                            survey_offered=offered if url else None)
     return None
 
 
@@ -141,13 +152,13 @@ def _message_of(uow: UnitOfWork, ticket_id: int, payload: dict[str, Any]) -> Mes
 
 def _from_template(uow: UnitOfWork, kind: MailKind, ticket: Ticket, requester: Customer, *,
                    notices: tuple[str, ...] = (), agent_name: str | None = None,
-                   reply_body: str | None = None) -> Composed:
+                   reply_body: str | None = None, survey_url: str | None = None) -> Composed:
     """The words of the ticket's team's template of ``kind`` (or its fallback)."""
     assert ticket.id is not None
     stored = {(t.team_id, t.kind): t for t in uow.mail_templates.for_team(ticket.team_id)}
     values = {**ticket_values(ticket.id, ticket.subject, ticket.status.value,
                               ticket.priority.value, requester.name, agent_name),
-              REPLY_BODY: reply_body}
+              REPLY_BODY: reply_body, SURVEY_URL: survey_url}
     return compose(chosen(kind, stored, ticket.team_id), ticket.id, values, notices)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -23,6 +23,7 @@ from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.notifications import NoticeKind, Notification
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.rules import Rule
+from hubdesk.domain.satisfaction import Survey, SurveyCount
 from hubdesk.domain.schedules import (
     ChangeRequest,
     PlannedShift,
@@ -361,6 +362,8 @@ class UnitOfWork(Protocol):
     @property
     def reads(self) -> ReadMarks: ...
     @property
+    def satisfaction(self) -> SatisfactionSurveys: ...
+    @property
     def settings(self) -> DeskSettings: ...
 
     def __enter__(self) -> UnitOfWork: ...
@@ -568,6 +571,23 @@ class ReadMarks(Protocol):
         """Move the agent's mark on the ticket to ``message_id``, never back."""
         ...
     def last_read(self, agent_id: int, ticket_id: int) -> int | None: ...
+
+
+class SatisfactionSurveys(Protocol):
+    """Each ticket's satisfaction survey (`domain/satisfaction.py`)."""
+
+    def offer(self, ticket_id: int, at: datetime, agent_id: int | None,
+              team_id: int | None) -> None:
+        """Offer the ticket's survey (again), keeping any answer already given."""
+        ...
+    def get(self, ticket_id: int) -> Survey | None: ...
+    def save_answer(self, survey: Survey) -> None: ...
+    def counts(self, since: datetime, until: datetime) -> list[SurveyCount]: ...
+    def comments(self, since: datetime, until: datetime, limit: int,
+                 teams: Collection[int] | None = None) -> list[Survey]:
+        """The latest commented answers of the surveys offered in [since, until), credited
+        to one of ``teams`` unless None."""
+        ...
 
 
 class NotificationRepository(Protocol):

@@ -8,6 +8,7 @@ from hubdesk.domain.agents import Agent, Department, Role, Team
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.macros import Macro
 from hubdesk.domain.permissions import TicketAction, allowed_actions
+from hubdesk.domain.satisfaction import Survey
 from hubdesk.domain.tickets import UNRESOLVED
 from hubdesk.domain.triage import SimilarTicket
 from hubdesk.services.customers import CustomerPanel, customer_panel
@@ -37,6 +38,8 @@ class TicketWorkspace:
     filled: FilledMacro | None = None
     # The requester, their other open tickets and their history, as the reader may see them.
     customer: CustomerPanel | None = None
+    # The customer's answer to the satisfaction survey, if one was offered.
+    satisfaction: Survey | None = None
 
     @property
     def allowed(self) -> frozenset[TicketAction]:
@@ -73,7 +76,8 @@ def ticket_workspace(uows: UnitOfWorkFactory, finder: SimilarityFinder | None, a
             departments=uow.structure.departments(),
             routing=routing_view(uow, ticket, detail.requester.tier.value, now),
             macros=macros, filled=filled,
-            customer=customer_panel(uow, actor, ticket, detail.requester, now))
+            customer=customer_panel(uow, actor, ticket, detail.requester, now),
+            satisfaction=uow.satisfaction.get(ticket_id))
         seen = [m.id for m in detail.messages if m.id is not None]
         if seen:
             uow.reads.mark(actor.id, ticket_id, max(seen), now)

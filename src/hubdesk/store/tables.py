@@ -888,3 +888,17 @@ wfm_schedule_requests = Table(
     Column("answered_at", UtcDateTime, nullable=True),
     Index("ix_wfm_schedule_requests_status", "status", "created_at"),
 )
+
+# The satisfaction survey of a ticket (domain/satisfaction.py): offered when it is solved,
+# credited to the agent and team that held it then, answered (and re-answered) by the customer.
+satisfaction_surveys = Table(
+    "satisfaction_surveys", metadata,
+    Column("ticket_id", Id, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("offered_at", UtcDateTime, nullable=False),
+    Column("agent_id", Id, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("team_id", Id, ForeignKey("teams.id", ondelete="SET NULL"), nullable=True),
+    Column("rating", String(8), nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("rated_at", UtcDateTime, nullable=True),
+    Index("ix_satisfaction_surveys_offered", "offered_at"),
+)

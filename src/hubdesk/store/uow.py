@@ -25,6 +25,7 @@ from hubdesk.store.outbox import SqlOutbox
 from hubdesk.store.reads import SqlReadMarks
 from hubdesk.store.routing import SqlRoutingRepository
 from hubdesk.store.rules import SqlRuleRepository
+from hubdesk.store.satisfaction import SqlSatisfaction
 from hubdesk.store.saved_views import SqlSavedViews
 from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
 from hubdesk.store.settings import RememberedSettings, SqlSettings
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
     notifications: SqlNotificationRepository
     mail_templates: SqlMailTemplateRepository
     reads: SqlReadMarks
+    satisfaction: SqlSatisfaction
     settings: SqlSettings
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
@@ -153,6 +155,7 @@ class SqlUnitOfWork:
         self.notifications = SqlNotificationRepository(connection)
         self.mail_templates = SqlMailTemplateRepository(connection)
         self.reads = SqlReadMarks(connection)
+        self.satisfaction = SqlSatisfaction(connection)
         return self
 
     def commit(self) -> None:
