@@ -42,6 +42,7 @@ from hubdesk.web import (
     settings_departments,
     settings_mail,
     settings_sla,
+    surveys,
     tickets,
     workforce,
 )
@@ -82,6 +83,7 @@ def install(app: FastAPI) -> None:
     app.include_router(mail_preview.router)
     app.include_router(workforce.router)
     app.include_router(notifications.router)
+    app.include_router(surveys.router)
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(UnstorableForm, _unstorable_form)  # type: ignore[arg-type]

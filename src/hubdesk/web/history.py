@@ -34,6 +34,7 @@ _WHAT = {
     EventKind.HANDOFF_ESCALATED: "escalated an overdue handoff",
     EventKind.ESCALATED: "escalated the ticket to the next tier",
     EventKind.DEESCALATED: "handed the ticket back down a tier",
+    EventKind.SATISFACTION_RATED: "rated the support",
 }
 
 _FIELDS = {"assignee_id": "assignee", "team_id": "team", "department_id": "department",

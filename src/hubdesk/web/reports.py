@@ -1,5 +1,6 @@
 """/reports: the SLA report in the console, for team leads, coordinators and managers (the
-same figures as `GET /api/v1/reports/sla`)."""
+same figures as `GET /api/v1/reports/sla`); /reports/satisfaction: the customers' answers to
+the satisfaction survey (`GET /api/v1/reports/satisfaction`)."""
 
 from __future__ import annotations
 
@@ -58,13 +59,40 @@ async def sla_report_csv(request: Request, agent: AgentDep) -> Response:
         "Content-Disposition": f'attachment; filename="{_file_name(days)}"'})
 
 
+@router.get("/reports/satisfaction")
+async def satisfaction_report(request: Request, agent: AgentDep) -> Response:
+    """How customers answered the surveys offered in the window, per agent and team, and
+    their latest comments."""
+    days, since, until = asked_window(request)
+    try:
+        result = await run_in_threadpool(app_of(request).satisfaction.report, agent, since,
+                                         until)
+    except PermissionDenied as refused:
+        return _not_for(request, agent, refused)
+    report = result.report
+    return render(
+        request, "satisfaction_report.html", agent=agent, report=report, days=days,
+        windows=WINDOWS, comments=result.comments,
+        agents=sorted(((result.agent_names.get(key, f"Agent {key}") if key is not None
+                        else "No agent", figures) for key, figures in report.agents.items()),
+                      key=lambda row: row[0].casefold()),
+        teams=sorted(((result.team_names.get(key, f"Team {key}") if key is not None
+                       else "No team", figures) for key, figures in report.teams.items()),
+                     key=lambda row: row[0].casefold()),
+        agent_names=result.agent_names)
+
+
 async def _report(request: Request, agent: Agent) -> tuple[str, SlaReportResult | Response]:
     days, since, until = asked_window(request)
     try:
         return days, await run_in_threadpool(app_of(request).sla.report, agent, since, until)
     except PermissionDenied as refused:
-        return days, render(request, "error.html", 403, agent=agent, title="Not for your role",
-                            detail=str(refused))
+        return days, _not_for(request, agent, refused)
+
+
+def _not_for(request: Request, agent: Agent, refused: PermissionDenied) -> Response:
+    return render(request, "error.html", 403, agent=agent, title="Not for your role",
+                  detail=str(refused))
 
 
 def _sections(result: SlaReportResult

@@ -64,6 +64,7 @@ def _load_ticket(app: Application, agent: Agent, ticket_id: int,
     return {
         "routing": routing, "assignee_labels": labels,
         "macros": space.macros, "filled": space.filled, "customer": space.customer,
+        "satisfaction": space.satisfaction,
         "max_attachments": MAX_ATTACHMENTS,
         "detail": detail, "ticket": ticket, "names": names,
         "history": describe(space.history, names),

@@ -1,6 +1,8 @@
 """/api/v1/reports/sla: each SLA target met in time or missed in a window, and the business
-time answers took, for the desk and per team, channel and priority (team leads, coordinators,
-managers and administrators). The handoff turnaround report is beside the handoffs."""
+time answers took, for the desk and per team, channel and priority; /api/v1/reports/satisfaction:
+the customers' answers to the satisfaction survey, per agent and team (team leads,
+coordinators, managers and administrators). The handoff turnaround report is beside the
+handoffs."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from pydantic import BaseModel, Field
 from hubdesk.api.deps import AgentDep, AppDep
 from hubdesk.api.report_window import Instant, report_window
 from hubdesk.api.schemas import problem_responses
+from hubdesk.domain.satisfaction import SatisfactionFigures
 from hubdesk.domain.sla.report import ReportGroup, TargetFigures
+from hubdesk.services.satisfaction import SatisfactionReportResult
 from hubdesk.services.sla_reports import SlaReportResult
 
 router = APIRouter(prefix="/api/v1", tags=["reports"],
@@ -96,3 +100,83 @@ def sla_report(app: AppDep, agent: AgentDep, since: Instant = None,
     took. Times need a UTC offset."""
     start, end = report_window(since, until, app.deps.clock())
     return SlaReportOut.of(app.sla.report(agent, start, end))
+
+
+class SatisfactionFiguresOut(BaseModel):
+    offered: int = Field(description="surveys offered in the window (tickets solved whose "
+                                     "notice asked)")
+    answered: int
+    good: int
+    bad: int
+    answered_share: float | None = Field(description=(
+        "answered among the surveys offered, a fraction between 0 and 1; null when none"))
+    good_share: float | None = Field(description=(
+        "good among the answers (the CSAT score), a fraction between 0 and 1; null when none"))
+
+    @classmethod
+    def of(cls, figures: SatisfactionFigures) -> SatisfactionFiguresOut:
+        return cls(offered=figures.offered, answered=figures.answered, good=figures.good,
+                   bad=figures.bad, answered_share=figures.answered_share,
+                   good_share=figures.good_share)
+
+
+class AgentSatisfactionOut(SatisfactionFiguresOut):
+    agent_id: int | None = Field(description="null: tickets solved with no agent")
+    agent_name: str
+
+
+class TeamSatisfactionOut(SatisfactionFiguresOut):
+    team_id: int | None = Field(description="null: tickets of no team")
+    team_name: str
+
+
+class SurveyCommentOut(BaseModel):
+    ticket_id: int
+    rating: str | None
+    comment: str
+    rated_at: datetime | None
+    agent_id: int | None
+    team_id: int | None
+
+
+class SatisfactionReportOut(BaseModel):
+    since: datetime
+    until: datetime
+    overall: SatisfactionFiguresOut
+    agents: list[AgentSatisfactionOut] = Field(description=(
+        "by the agent who held the ticket when it was solved"))
+    teams: list[TeamSatisfactionOut] = Field(description=(
+        "by the team the ticket was in when it was solved"))
+    comments: list[SurveyCommentOut] = Field(description=(
+        "the latest comments, at most 50 (a team lead's: their teams' only)"))
+
+    @classmethod
+    def of(cls, result: SatisfactionReportResult) -> SatisfactionReportOut:
+        report = result.report
+        return cls(
+            since=result.since, until=result.until,
+            overall=SatisfactionFiguresOut.of(report.overall),
+            agents=[AgentSatisfactionOut(
+                agent_id=key, agent_name=result.agent_names.get(key, "") if key else "",
+                **SatisfactionFiguresOut.of(figures).model_dump())
+                for key, figures in report.agents.items()],
+            teams=[TeamSatisfactionOut(
+                team_id=key, team_name=result.team_names.get(key, "") if key else "",
+                **SatisfactionFiguresOut.of(figures).model_dump())
+                for key, figures in report.teams.items()],
+            comments=[SurveyCommentOut(
+                ticket_id=survey.ticket_id,
+                rating=survey.rating.value if survey.rating else None,
+                comment=survey.comment or "", rated_at=survey.rated_at,
+                agent_id=survey.agent_id, team_id=survey.team_id)
+                for survey in result.comments])
+
+
+@router.get("/reports/satisfaction", response_model=SatisfactionReportOut)
+def satisfaction_report(app: AppDep, agent: AgentDep, since: Instant = None,
+                        until: Instant = None) -> SatisfactionReportOut:
+    """The satisfaction surveys offered in [since, until) (default: the last 30 days up to
+    now) and how customers answered them, for the desk and per agent and team credited
+    (who held the ticket when it was solved). Times need a UTC offset."""
+    start, end = report_window(since, until, app.deps.clock())
+    return SatisfactionReportOut.of(app.satisfaction.report(agent, start, end))
