@@ -177,6 +177,11 @@ def compose_thanks(rng: random.Random, language: str, first_name: str) -> str:
     return _fill(rng.choice(phrases.THANKS[lang]), {"name": first_name})
 
 
+def compose_survey_comment(rng: random.Random, language: str, good: bool) -> str:
+    pool = phrases.SURVEY_COMMENTS["good" if good else "bad"]
+    return rng.choice(pool.get(language) or pool["en"])
+
+
 def compose_note(rng: random.Random, category: Category, values: dict[str, str]) -> str:
     """Internal notes are written in the team's working language, English."""
     pool = replies.NOTES[category.name] + replies.GENERAL_NOTES

@@ -21,6 +21,7 @@ from hubdesk.demo.timeline import agent_response, customer_response
 from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.customers import Customer, Tier
 from hubdesk.domain.safety import BLOCKED_SENDER_TAG
+from hubdesk.domain.satisfaction import Rating
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.tickets import NewTicket, TicketChanges
@@ -31,6 +32,8 @@ DUPLICATE_SHARE = 0.02
 IN_PROGRESS_WINDOW = timedelta(days=5)
 IN_PROGRESS_SHARE = 0.5
 FORGOTTEN_AT_MOST = timedelta(days=2)  # the oldest contact still waiting for anyone
+SURVEY_ANSWERED = 0.4  # of the customers asked how it went
+SURVEY_GOOD = 0.9  # of their answers, with the best-liked agents
 
 
 class _Later(Exception):
@@ -48,6 +51,7 @@ class Story:
     budget: int = 0
     status: Status = Status.NEW
     unreached: bool = False  # nobody has picked it up yet, however old it is
+    channel: Channel | None = None
 
     def at(self, moment: datetime) -> datetime:
         if moment >= self.now - timedelta(minutes=1):
@@ -122,6 +126,7 @@ def _open(story: Story, customer: Customer, person: Person, category: content.Ca
         custom_fields={"order": values["order"]} if "order" in contact.body else {}),
         now=story.clock)
     assert detail.ticket.id is not None
+    story.channel = channel
     return detail.ticket.id, BLOCKED_SENDER_TAG in detail.ticket.tags
 
 
@@ -173,9 +178,28 @@ def _work(story: Story, person: Person, category: content.Category, values: dict
         _customer_writes(story, content.compose_thanks(rng, person.language, person.first_name))
         _set_status(story, agent, Status.SOLVED, median_minutes=30)
     solved = story.clock
+    _survey(story, agent, person)
     story.at(solved + CLOSE_AFTER)
     hub.app.tickets.change_status(agent, story.ticket_id, Status.CLOSED, now=story.clock)
     story.status = Status.CLOSED
+
+
+def _survey(story: Story, agent: Agent, person: Person) -> None:
+    """A solved e-mail ticket's notice asks the customer how it went; some answer, more
+    often content with some agents than with others. Drawn from a generator of the ticket's
+    own, so the rest of the demo is the same with or without it."""
+    if story.channel is not Channel.EMAIL:
+        return
+    rng = random.Random(f"survey {story.ticket_id}")
+    token = story.hub.app.satisfaction.offer(LOCAL_OPERATOR, story.ticket_id, now=story.clock)
+    answered = story.clock + timedelta(minutes=rng.uniform(10, 2 * 24 * 60))
+    if rng.random() > SURVEY_ANSWERED or answered >= story.now - timedelta(minutes=1):
+        return
+    good = rng.random() < SURVEY_GOOD - 0.04 * ((agent.id or 0) % 4)
+    comment = content.compose_survey_comment(rng, person.language, good) \
+        if rng.random() < 0.35 else None
+    story.hub.app.satisfaction.answer(token, Rating.GOOD if good else Rating.BAD, comment,
+                                      now=answered)
 
 
 def _pick_up(story: Story, team: str, agent: Agent) -> None:

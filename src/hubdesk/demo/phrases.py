@@ -56,6 +56,23 @@ THANKS = {
     "es": ("¡Funcionó, muchas gracias!",),
 }
 
+SURVEY_COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "good": {
+        "en": ("Quick and friendly, thank you.", "Solved on the first reply.",
+               "Clear explanation, much appreciated."),
+        "de": ("Schnell und freundlich, danke.", "Gleich beim ersten Mal gelöst."),
+        "fr": ("Rapide et aimable, merci.", "Réglé dès la première réponse."),
+        "es": ("Rápido y amable, gracias.",),
+    },
+    "bad": {
+        "en": ("Took far too long to get an answer.", "I had to explain everything twice.",
+               "The answer did not fix my problem."),
+        "de": ("Die Antwort hat viel zu lange gedauert.", "Ich musste alles zweimal erklären."),
+        "fr": ("La réponse a mis beaucoup trop de temps.", "J'ai dû tout expliquer deux fois."),
+        "es": ("La respuesta tardó demasiado.",),
+    },
+}
+
 SUBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
     "billing": {
         "en": ("Charged twice for order {order}", "Question about invoice {invoice}",
