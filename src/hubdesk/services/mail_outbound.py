@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from hubdesk.domain.clock import utcnow
+from hubdesk.domain.clock import ensure_utc, utcnow
 from hubdesk.domain.customers import Customer
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.mail import DeliveryStatus, MailFile, OutboundMail, next_delivery_attempt
@@ -136,13 +136,21 @@ def _plan(uow: UnitOfWork, ticket: Ticket, requester: Customer, kind: object,
     if kind == EventKind.STATUS_CHANGED.value and ticket.channel is Channel.EMAIL:
         status = payload.get("changes", {}).get("status")
         if isinstance(status, list) and len(status) == 2 and status[1] == Status.SOLVED.value:
-            offered = utcnow().replace(microsecond=0)  # a survey link names it to the second
+            offered = _event_time(payload).replace(microsecond=0)  # a link names the second
             url = surveys.url(ticket.id, offered) if surveys is not None else None
             return _Planned(f"solved:{ticket.id}:{payload.get('at')}", "solved",
                             _from_template(uow, MailKind.SOLVED, ticket, requester,
                                            survey_url=url),
                             survey_offered=offered if url else None)
     return None
+
+
+def _event_time(payload: dict[str, Any]) -> datetime:
+    """When the event happened (a relay running late does not move it), else now."""
+    try:
+        return ensure_utc(datetime.fromisoformat(str(payload.get("at"))))
+    except (TypeError, ValueError):
+        return utcnow()
 
 
 def _message_of(uow: UnitOfWork, ticket_id: int, payload: dict[str, Any]) -> Message | None:
