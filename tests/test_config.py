@@ -91,3 +91,16 @@ def test_background_filing_gives_triage_its_own_budget(tmp_path):
     background = settings.for_background_filing()
     assert background.triage_budget_ms == 1500 and background.data_dir == tmp_path
     assert build_intake_tools(background).triager.config.budget_ms == 1500
+
+
+def test_the_public_address_is_a_web_address_kept_without_its_last_slash():
+    assert Settings(public_url=" https://help.example.com/ ").public_url == \
+        "https://help.example.com"
+    assert Settings(public_url="http://10.0.0.5:8000/desk").public_url == \
+        "http://10.0.0.5:8000/desk"
+    assert Settings(public_url="").public_url is None
+    for wrong in ("help.example.com", "ftp://help.example.com", "https://", "https:///x",
+                  "https://help.example.com/?next=1", "https://help example.com",
+                  'https://help.example.com/"><script>', "javascript://x"):
+        with pytest.raises(ValidationError, match="web address"):
+            Settings(public_url=wrong)
