@@ -23,6 +23,7 @@ from hubdesk.domain.customers import Organisation, Tier
 from hubdesk.domain.macros import Macro
 from hubdesk.domain.mail import Outcome
 from hubdesk.domain.triage import Verdict
+from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.directory import CustomerInput
 from hubdesk.services.handoffs import NewHandoff, OlaInput
 from hubdesk.services.tickets import NewTicket
@@ -139,6 +140,11 @@ def test_the_main_screens_have_no_serious_accessibility_violations(sqlite_hub, s
     login = browser.new_page(viewport={"width": 1280, "height": 900})
     login.goto(f"{server}/login")
     found += violations(login, axe)
+    # What a customer sees: the survey a solved ticket's notice links to.
+    survey = sqlite_hub.app.satisfaction.offer(LOCAL_OPERATOR, desk["rude"].id)
+    login.goto(f"{server}/survey/{survey}?rating=bad")
+    assert "How did we do?" in login.locator("#main").inner_text()
+    found += violations(login, axe)
     login.close()
 
     lead = signed_in(browser, server, desk["lead"])
@@ -154,6 +160,7 @@ def test_the_main_screens_have_no_serious_accessibility_violations(sqlite_hub, s
     # Each screen with what it shows, so the scan reads the screen filled in.
     for path, shown in (
             ("/control", ""), ("/at-risk", ""), ("/reports", "SLA report"),
+            ("/reports/satisfaction", "Customer satisfaction"),
             ("/handoffs", "Refund for the broken kettle"),
             (f"/handoffs/{desk['handoff'].id}", "Please refund the kettle"),
             ("/rules", "Urgent refunds"), ("/macros", "Refund sent"),

@@ -296,7 +296,8 @@ def test_the_coordinators_pages_fit_tablet_and_phone_widths(desk, server, browse
     app.tickets.assign(coordinator, desk["ids"][1], rep.id)
     page = signed_in(browser, server, coordinator, width=width, height=900, path="/control")
     for path, name in (("/control", "control"), ("/at-risk", "at-risk"),
-                       ("/reports", "reports"), ("/handoffs", "handoffs"),
+                       ("/reports", "reports"), ("/reports/satisfaction", "satisfaction"),
+                       ("/handoffs", "handoffs"),
                        (f"/customers/{customer_id}", "customer")):
         page.goto(f"{server}{path}")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
