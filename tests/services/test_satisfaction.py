@@ -170,3 +170,25 @@ def test_the_report_counts_the_window_per_agent_and_team_and_keeps_comments_in_s
         desk.app.satisfaction.report(ann, now - timedelta(days=1), now)
     with pytest.raises(PermissionDenied):
         desk.app.satisfaction.offer(ann, 1)
+
+
+def test_a_rule_hears_a_bad_answer_and_reads_the_latest(hub):
+    desk = _desk(hub, public_url=PUBLIC)
+    admin = factories.staff(desk, Role.ADMIN).agent
+    desk.app.rules.create(admin, {
+        "name": "Unhappy customer", "trigger": {"type": "event", "on": ["satisfaction_rated"]},
+        "conditions": {"all": [{"field": "ticket.satisfaction", "op": "changed_to",
+                                "value": "bad"}]},
+        "actions": [{"type": "add_tags", "tags": ["unhappy"]},
+                    {"type": "set", "field": "priority", "value": "high"}]})
+    desk.app.rules.create(admin, {
+        "name": "Happy again", "trigger": {"type": "event", "on": ["satisfaction_rated"]},
+        "conditions": {"all": [{"field": "ticket.satisfaction", "op": "=", "value": "good"}]},
+        "actions": [{"type": "remove_tags", "tags": ["unhappy"]}]})
+    ticket_id = _solved(desk, factories.staff(desk).agent)
+    token = desk.app.satisfaction.offer(LOCAL_OPERATOR, ticket_id)
+    desk.app.satisfaction.answer(token, Rating.BAD, None)
+    ticket = desk.app.tickets.get(admin, ticket_id).ticket
+    assert "unhappy" in ticket.tags and ticket.priority.value == "high"
+    desk.app.satisfaction.answer(token, Rating.GOOD, None)
+    assert "unhappy" not in desk.app.tickets.get(admin, ticket_id).ticket.tags

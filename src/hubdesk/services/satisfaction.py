@@ -101,6 +101,8 @@ def answer_survey(uows: UnitOfWorkFactory, tools: IntakeTools, key: bytes, token
         before = survey.answer(link, rating, kept, at)
         uow.satisfaction.save_answer(survey)
         ticket.record(Actor.customer(ticket.requester_id), EventKind.SATISFACTION_RATED, at,
+                      changes={"satisfaction": (before.value if before else None,
+                                                rating.value)},
                       data={"rating": rating.value,
                             "before": before.value if before else None,
                             "commented": kept is not None})

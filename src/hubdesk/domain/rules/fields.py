@@ -105,6 +105,8 @@ CATALOGUE: dict[str, FieldSpec] = {spec.name: spec for spec in (
     FieldSpec("ticket.assignee_id", FieldType.ID, change_key="assignee_id"),
     FieldSpec("ticket.team_id", FieldType.ID, change_key="team_id"),
     FieldSpec("ticket.department_id", FieldType.ID, change_key="department_id"),
+    # The customer's latest answer to the satisfaction survey (domain/satisfaction.py).
+    FieldSpec("ticket.satisfaction", FieldType.CHOICE, ("good", "bad"), "satisfaction"),
     FieldSpec("ticket.hours_in_status", FieldType.NUMBER),
     FieldSpec("ticket.hours_since_update", FieldType.NUMBER),
     FieldSpec("event.actor", FieldType.CHOICE, ("agent", "customer", "system")),
@@ -150,11 +152,11 @@ class Facts:
 def facts_of(ticket: Ticket, *, now: datetime, customer: Customer | None = None,
              triage: Mapping[str, Any] | None = None, actor: str | None = None,
              changes: Mapping[str, tuple[Any, Any]] | None = None,
-             message_body: str | None = None) -> Facts:
+             message_body: str | None = None, satisfaction: str | None = None) -> Facts:
     """The facts of ``ticket`` at ``now``; ``triage`` is the stored summary of the customer's
     latest message (`domain.intake.triage_summary`), ``actor`` the kind of who acted,
     ``message_body`` the text of the customer's message that set the rules off (else their
-    latest)."""
+    latest), ``satisfaction`` the customer's latest survey answer."""
     since_status = ticket.status_changed_at or ticket.created_at
     values: dict[str, Any] = {
         "ticket.status": ticket.status.value,
@@ -167,6 +169,7 @@ def facts_of(ticket: Ticket, *, now: datetime, customer: Customer | None = None,
         "ticket.assignee_id": ticket.assignee_id,
         "ticket.team_id": ticket.team_id,
         "ticket.department_id": ticket.department_id,
+        "ticket.satisfaction": satisfaction,
         "ticket.hours_in_status": _hours(now - since_status),
         "ticket.hours_since_update": _hours(now - ticket.updated_at),
         "event.actor": actor,

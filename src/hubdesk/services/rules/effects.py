@@ -37,6 +37,8 @@ class TicketFacts:
         self._wants_customer = any(name.startswith("customer.") for name in fields)
         self._wants_triage = any(name.startswith("triage.") for name in fields)
         self._wants_body = "message.body" in fields
+        self._wants_satisfaction = "ticket.satisfaction" in fields
+        self._satisfaction: str | None = None
         self._customer: Customer | None = None
         self._triage: dict[str, Any] | None = None
         self._body: str | None = None
@@ -61,12 +63,16 @@ class TicketFacts:
             elif ticket.id is not None:
                 self._body = self.uow.rules.latest_customer_body(ticket.id)
 
+        if self._wants_satisfaction and ticket.id is not None:
+            survey = self.uow.satisfaction.get(ticket.id)
+            self._satisfaction = survey.rating.value if survey and survey.rating else None
+
     def __call__(self) -> Facts:
         self._load()
         return facts_of(self.ticket, now=self.now, customer=self._customer,
                         triage=self._triage, actor=self.actor,
                         changes=changes_in(self.ticket.pending_events),
-                        message_body=self._body)
+                        message_body=self._body, satisfaction=self._satisfaction)
 
 
 class StoredMacros:
