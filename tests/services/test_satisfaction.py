@@ -192,3 +192,15 @@ def test_a_rule_hears_a_bad_answer_and_reads_the_latest(hub):
     assert "unhappy" in ticket.tags and ticket.priority.value == "high"
     desk.app.satisfaction.answer(token, Rating.GOOD, None)
     assert "unhappy" not in desk.app.tickets.get(admin, ticket_id).ticket.tags
+
+
+def test_the_same_answer_sent_again_records_nothing_more(hub):
+    desk = _desk(hub, public_url=PUBLIC)
+    ticket_id = _solved(desk, factories.staff(desk).agent)
+    token = desk.app.satisfaction.offer(LOCAL_OPERATOR, ticket_id)
+    for _ in range(3):
+        desk.app.satisfaction.answer(token, Rating.GOOD, " Thanks ")
+    desk.app.satisfaction.answer(token, Rating.GOOD, "Thanks, again")
+    history = desk.app.tickets.history(LOCAL_OPERATOR, ticket_id)
+    assert [e.event.data["commented"] for e in history
+            if e.event.kind is EventKind.SATISFACTION_RATED] == [True, True]

@@ -104,7 +104,7 @@ def read_survey_token(key: bytes, token: str) -> SurveyLink | None:
     if not (ticket.isascii() and ticket.isdigit() and offered.isascii()
             and offered.isdigit()) or len(ticket) > 19 or len(offered) > 12:
         return None
-    if not hmac.compare_digest(_mac(key, f"{ticket}.{offered}"), mac):
+    if not mac.isascii() or not hmac.compare_digest(_mac(key, f"{ticket}.{offered}"), mac):
         return None
     return SurveyLink(int(ticket), datetime.fromtimestamp(int(offered), UTC))
 

@@ -98,6 +98,9 @@ def answer_survey(uows: UnitOfWorkFactory, tools: IntakeTools, key: bytes, token
     at = now or utcnow()
     with uows() as uow:
         ticket, survey = _survey_of(uow, link, for_update=True)
+        if survey.rating is rating and survey.comment == kept and survey.link_open(link, at):
+            # the same answer sent again (a double click, a reload): nothing new to record
+            return SurveyPage(link.ticket_id, ticket.subject, rating, kept, True)
         before = survey.answer(link, rating, kept, at)
         uow.satisfaction.save_answer(survey)
         ticket.record(Actor.customer(ticket.requester_id), EventKind.SATISFACTION_RATED, at,

@@ -16,12 +16,13 @@ from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
 from hubdesk.domain.satisfaction import MAX_COMMENT, Rating, parse_rating
 from hubdesk.services.satisfaction import SurveyPage
 from hubdesk.web.render import render
-from hubdesk.web.session import FormDep, app_of
+from hubdesk.web.session import CsrfRejected, UnstorableForm, app_of, checked_form
 
 router = APIRouter(include_in_schema=False)
 
 # Never indexed, and the token never leaves in a Referer header.
 _PRIVATE = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+_CLOSED = "To tell us more, reply to the e-mail about your request."
 
 
 @router.get("/survey/{token}")
@@ -36,27 +37,42 @@ async def survey_page(request: Request, token: str) -> Response:
 
 
 @router.post("/survey/{token}")
-async def survey_answer(request: Request, token: str, form: FormDep) -> Response:
+async def survey_answer(request: Request, token: str) -> Response:
     app = app_of(request)
+    typed: object = None
     try:
+        form = await checked_form(request)  # refused here, to answer with this page's headers
+        typed = form.get("comment")
+        page = await run_in_threadpool(app.satisfaction.survey, token)
         rating = parse_rating(form.get("rating"))
-        page = await run_in_threadpool(app.satisfaction.answer, token, rating,
-                                       form.get("comment"))
+        page = await run_in_threadpool(app.satisfaction.answer, token, rating, typed)
     except NotFound as missing:
         return _refused(request, 404, "Survey not found", str(missing))
     except Conflict as closed:
         return _refused(request, 409, "This survey has closed", str(closed))
     except ValidationFailed as invalid:
-        page = await run_in_threadpool(app.satisfaction.survey, token)
-        return _page(request, token, page, chosen=None, error=str(invalid), status=422)
+        if not page.open:
+            return _refused(request, 409, "This survey has closed", _CLOSED)
+        return _page(request, token, page, chosen=None, error=str(invalid), status=422,
+                     typed=typed if isinstance(typed, str) else None)
+    except CsrfRejected:
+        return _refused(request, 403, "Forbidden", "This form has expired, so nothing was "
+                        "changed. Open the link in the e-mail again and send your answer.")
+    except UnstorableForm:
+        return _refused(request, 422, "Invalid characters", "Your comment contains "
+                        "characters that cannot be stored, so nothing was sent. Remove them "
+                        "and send your answer again.")
     return _page(request, token, page, chosen=page.rating, thanked=True)
 
 
 def _page(request: Request, token: str, page: SurveyPage, *, chosen: Rating | None,
-          error: str | None = None, thanked: bool = False, status: int = 200) -> Response:
+          error: str | None = None, thanked: bool = False, status: int = 200,
+          typed: str | None = None) -> Response:
+    """The survey's form; ``typed``: the comment the customer sent, shown again."""
     response = render(request, "survey.html", status, survey=page, token=token,
                       chosen=chosen.value if chosen else "", error=error, thanked=thanked,
-                      max_comment=MAX_COMMENT)
+                      max_comment=MAX_COMMENT,
+                      comment=typed if typed is not None else page.comment or "")
     response.headers.update(_PRIVATE)
     return response
 
