@@ -204,3 +204,14 @@ def test_the_same_answer_sent_again_records_nothing_more(hub):
     history = desk.app.tickets.history(LOCAL_OPERATOR, ticket_id)
     assert [e.event.data["commented"] for e in history
             if e.event.kind is EventKind.SATISFACTION_RATED] == [True, True]
+
+
+def test_a_ticket_closed_since_it_was_solved_still_takes_its_customers_answer(hub):
+    desk = _desk(hub, public_url=PUBLIC)
+    admin = factories.staff(desk, Role.ADMIN).agent
+    ticket_id = _solved(desk, factories.staff(desk).agent)
+    token = _notice_link(desk, ticket_id)
+    desk.app.tickets.change_status(admin, ticket_id, Status.CLOSED)
+    desk.app.satisfaction.answer(token, Rating.BAD, "Closed before I could say")
+    assert _survey(desk, ticket_id).rating is Rating.BAD
+    assert desk.app.tickets.get(admin, ticket_id).ticket.status is Status.CLOSED

@@ -16,6 +16,8 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     Tag,
+    TypeAdapter,
+    WithJsonSchema,
 )
 from pydantic import create_model as _create_model
 from pydantic.json_schema import SkipJsonSchema
@@ -28,6 +30,7 @@ from hubdesk.domain.rules.fields import (
     CUSTOM_PREFIX,
     MAX_CUSTOM_KEY,
     OPS_BY_TYPE,
+    ORDER_OPS,
     FieldSpec,
     FieldType,
     Op,
@@ -120,11 +123,23 @@ _CUSTOM_NAME = Annotated[str, Field(
                 "text or finds an item of a list")]
 
 
+# A custom field's value is judged by what the condition names, but ordering compares
+# numbers and searching searches text whatever the field holds.
+_CUSTOM_SHAPE_OF_OP = {**{op.value: "order" for op in ORDER_OPS},
+                       Op.CONTAINS.value: "search", Op.NOT_CONTAINS.value: "search"}
+
+
 def _custom_models() -> list[Any]:
     """Conditions on custom fields: any key, judged by the value the condition names."""
     ops = OPS_BY_TYPE[FieldType.CUSTOM]
     value = _value_type(FieldSpec(CUSTOM_PREFIX, FieldType.CUSTOM))
-    shapes = [("one", _SINGLE, (value, ...)),
+    # Described as what is accepted; any value reaches the rules' own check, which says
+    # what is wrong in its words ("custom_fields.total >= compares with a number").
+    ordered = Annotated[value, WithJsonSchema(TypeAdapter(Number).json_schema())]  # type: ignore[valid-type]
+    searched = Annotated[value, WithJsonSchema(TypeAdapter(Text).json_schema())]  # type: ignore[valid-type]
+    shapes = [("one", (Op.EQ, Op.NE), (value, ...)),
+              ("order", tuple(op for op in _SINGLE if op in ORDER_OPS), (ordered, ...)),
+              ("search", (Op.CONTAINS, Op.NOT_CONTAINS), (searched, ...)),
               ("list", _LISTS, (Annotated[list[value],  # type: ignore[valid-type]
                                           Field(min_length=1, max_length=MAX_LIST)], ...)),
               ("bare", _BARE, None)]
@@ -151,7 +166,7 @@ def _comparison_tag(value: Any) -> str | None:
     spec = CATALOGUE.get(name)
     shape = _SHAPE_OF_OP.get(str(value.get("op")))
     if spec is None and name.startswith(CUSTOM_PREFIX) and shape in ("one", "list", "bare"):
-        return f"custom|{shape}"
+        return f"custom|{_CUSTOM_SHAPE_OF_OP.get(str(value.get('op')), shape)}"
     return f"{_group_key(spec)}|{shape}" if spec and shape else None
 
 
