@@ -39,6 +39,12 @@ def test_the_sla_bench_reports_the_sweep_and_the_forecasts(capsys) -> None:
     assert 0.85 < year["met_share"] < 0.95  # one in twelve late
     assert 0 < month["first_responses_met"] < 3000 / 6
     assert 0 <= month["seconds"] < 60
+    surveys, recent = result["satisfaction_report_365_days"], \
+        result["satisfaction_report_30_days"]
+    assert surveys["surveys_offered"] == 3000 and surveys["answered"] == 1200
+    assert surveys["good_share"] == round(1100 / 1200, 4)  # one answer in twelve is bad
+    assert surveys["comments_shown"] == 50
+    assert 0 < recent["surveys_offered"] < 3000 / 6 and 0 <= recent["seconds"] < 60
     assert 0 < result["prediction_recall"] <= 1 and 0 < result["prediction_precision"] <= 1
     found = result["prediction"]
     assert set(found) == {f"volume_{v:g}_warn_at_{s:g}" for v in sla.PREDICTION_VOLUMES
