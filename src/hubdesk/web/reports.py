@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import PermissionDenied
+from hubdesk.domain.satisfaction import SatisfactionFigures
 from hubdesk.domain.sla.report import MET_SHARE_GOAL, TargetFigures
 from hubdesk.services.sla_reports import SlaReportResult
 from hubdesk.web.render import CHANNELS, SECURITY_HEADERS, label, render
@@ -72,14 +73,17 @@ async def satisfaction_report(request: Request, agent: AgentDep) -> Response:
     report = result.report
     return render(
         request, "satisfaction_report.html", agent=agent, report=report, days=days,
-        windows=WINDOWS, comments=result.comments,
-        agents=sorted(((result.agent_names.get(key, f"Agent {key}") if key is not None
-                        else "No agent", figures) for key, figures in report.agents.items()),
-                      key=lambda row: row[0].casefold()),
-        teams=sorted(((result.team_names.get(key, f"Team {key}") if key is not None
-                       else "No team", figures) for key, figures in report.teams.items()),
-                     key=lambda row: row[0].casefold()),
-        agent_names=result.agent_names)
+        windows=WINDOWS, comments=result.comments, agent_names=result.agent_names,
+        agents=_by_name(report.agents, result.agent_names, "Agent"),
+        teams=_by_name(report.teams, result.team_names, "Team"))
+
+
+def _by_name(figures: dict[int | None, SatisfactionFigures], names: dict[int, str],
+             kind: str) -> list[tuple[str, SatisfactionFigures]]:
+    """Each group's figures under its name, alphabetically (None: "No agent", "No team")."""
+    named = [(names.get(key, f"{kind} {key}") if key is not None else f"No {kind.lower()}",
+              row) for key, row in figures.items()]
+    return sorted(named, key=lambda pair: pair[0].casefold())
 
 
 async def _report(request: Request, agent: Agent) -> tuple[str, SlaReportResult | Response]:
