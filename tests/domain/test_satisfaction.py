@@ -11,6 +11,7 @@ from hubdesk.domain.errors import Conflict, ValidationFailed
 from hubdesk.domain.mail_templates import BUILT_IN, MailKind, MailTemplate, compose
 from hubdesk.domain.rules.templates import ticket_values
 from hubdesk.domain.satisfaction import (
+    MAX_ANSWERS,
     MAX_COMMENT,
     SURVEY_OPEN_FOR,
     Rating,
@@ -128,3 +129,15 @@ def test_a_solved_notice_invites_to_the_survey_after_its_text_or_where_it_says()
     assert f'<a href="{url}">' in compose(html, 7, _solved_values(url)).html
     reply = compose(BUILT_IN[MailKind.REPLY], 7, {**_solved_values(url), "reply.body": "Hi"})
     assert url not in reply.text  # only a solved notice asks
+
+
+def test_a_link_passed_around_cannot_rewrite_the_history_without_end() -> None:
+    survey, link = _survey(), SurveyLink(41, OFFERED)
+    for n in range(MAX_ANSWERS):
+        survey.answer(link, Rating.GOOD if n % 2 else Rating.BAD, None,
+                      OFFERED + timedelta(minutes=n))
+    assert survey.answers == MAX_ANSWERS and survey.rating is Rating.GOOD
+    assert not survey.takes_answers(link, OFFERED + timedelta(hours=1))
+    with pytest.raises(Conflict):
+        survey.answer(link, Rating.BAD, None, OFFERED + timedelta(hours=1))
+    assert survey.rating is Rating.GOOD

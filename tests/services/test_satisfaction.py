@@ -215,3 +215,15 @@ def test_a_ticket_closed_since_it_was_solved_still_takes_its_customers_answer(hu
     desk.app.satisfaction.answer(token, Rating.BAD, "Closed before I could say")
     assert _survey(desk, ticket_id).rating is Rating.BAD
     assert desk.app.tickets.get(admin, ticket_id).ticket.status is Status.CLOSED
+
+
+def test_a_survey_takes_at_most_twenty_answers(hub):
+    desk = _desk(hub, public_url=PUBLIC)
+    ticket_id = _solved(desk, factories.staff(desk).agent)
+    token = desk.app.satisfaction.offer(LOCAL_OPERATOR, ticket_id)
+    for n in range(20):
+        desk.app.satisfaction.answer(token, Rating.BAD if n % 2 else Rating.GOOD, None)
+    assert desk.app.satisfaction.survey(token).open is False
+    with pytest.raises(Conflict):
+        desk.app.satisfaction.answer(token, Rating.GOOD, None)
+    assert _survey(desk, ticket_id).rating is Rating.BAD

@@ -27,6 +27,9 @@ from hubdesk.domain.errors import Conflict, ValidationFailed
 SURVEY_OPEN_FOR = timedelta(days=28)
 MAX_COMMENT = 2_000
 MAX_TOKEN = 100
+# A customer may change their mind; a link passed around may not rewrite the ticket's
+# history without end.
+MAX_ANSWERS = 20
 _MAC_BYTES = 16
 
 
@@ -59,6 +62,7 @@ class Survey:
     rating: Rating | None = None
     comment: str | None = None
     rated_at: datetime | None = None
+    answers: int = 0  # how many times it was answered
 
     def link_open(self, link: SurveyLink, at: datetime) -> bool:
         """Whether ``link`` (this survey's latest offer or an earlier one) still takes an
@@ -66,15 +70,19 @@ class Survey:
         return (link.ticket_id == self.ticket_id and link.offered_at <= self.offered_at
                 and link.offered_at <= at < link.offered_at + SURVEY_OPEN_FOR)
 
+    def takes_answers(self, link: SurveyLink, at: datetime) -> bool:
+        return self.link_open(link, at) and self.answers < MAX_ANSWERS
+
     def answer(self, link: SurveyLink, rating: Rating, comment: str | None,
                at: datetime) -> Rating | None:
         """Record the customer's answer through ``link`` (``comment`` already bounded and
         masked); returns the answer it replaces."""
-        if not self.link_open(link, at):
+        if not self.takes_answers(link, at):
             raise Conflict("this survey has closed; to tell us more, reply to the e-mail "
                            "about your request")
         before = self.rating
         self.rating, self.comment, self.rated_at = rating, comment or None, at
+        self.answers += 1
         return before
 
 

@@ -84,7 +84,7 @@ def survey_page(uows: UnitOfWorkFactory, key: bytes, token: str,
     with uows(write=False) as uow:
         ticket, survey = _survey_of(uow, link, for_update=False)
         return SurveyPage(link.ticket_id, ticket.subject, survey.rating, survey.comment,
-                          survey.link_open(link, at))
+                          survey.takes_answers(link, at))
 
 
 def answer_survey(uows: UnitOfWorkFactory, tools: IntakeTools, key: bytes, token: str,
@@ -98,7 +98,7 @@ def answer_survey(uows: UnitOfWorkFactory, tools: IntakeTools, key: bytes, token
     at = now or utcnow()
     with uows() as uow:
         ticket, survey = _survey_of(uow, link, for_update=True)
-        if survey.rating is rating and survey.comment == kept and survey.link_open(link, at):
+        if survey.rating is rating and survey.comment == kept and survey.takes_answers(link, at):
             # the same answer sent again (a double click, a reload): nothing new to record
             return SurveyPage(link.ticket_id, ticket.subject, rating, kept, True)
         before = survey.answer(link, rating, kept, at)

@@ -42,7 +42,7 @@ class SqlSatisfaction:
         self.db.execute(t.satisfaction_surveys.update().where(
             _s.ticket_id == survey.ticket_id).values(
             rating=survey.rating.value if survey.rating else None, comment=survey.comment,
-            rated_at=survey.rated_at))
+            rated_at=survey.rated_at, answers=survey.answers))
 
     def counts(self, since: datetime, until: datetime) -> list[SurveyCount]:
         """Surveys offered in [since, until) and their answers, per agent and team."""
@@ -72,4 +72,4 @@ def _survey(row: RowMapping) -> Survey:
     return Survey(ticket_id=row["ticket_id"], offered_at=row["offered_at"],
                   agent_id=row["agent_id"], team_id=row["team_id"],
                   rating=Rating(row["rating"]) if row["rating"] else None,
-                  comment=row["comment"], rated_at=row["rated_at"])
+                  comment=row["comment"], rated_at=row["rated_at"], answers=row["answers"])

@@ -900,5 +900,6 @@ satisfaction_surveys = Table(
     Column("rating", String(8), nullable=True),
     Column("comment", Text, nullable=True),
     Column("rated_at", UtcDateTime, nullable=True),
+    Column("answers", Integer, nullable=False, server_default="0"),
     Index("ix_satisfaction_surveys_offered", "offered_at"),
 )

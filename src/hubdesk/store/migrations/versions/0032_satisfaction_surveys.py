@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("rating", sa.String(8), nullable=True),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("rated_at", UtcDateTime(timezone=True), nullable=True),
+        sa.Column("answers", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("ticket_id", name="pk_satisfaction_surveys"),
     )
     op.create_index("ix_satisfaction_surveys_offered", "satisfaction_surveys", ["offered_at"])
