@@ -227,3 +227,18 @@ def test_a_survey_takes_at_most_twenty_answers(hub):
     with pytest.raises(Conflict):
         desk.app.satisfaction.answer(token, Rating.GOOD, None)
     assert _survey(desk, ticket_id).rating is Rating.BAD
+
+
+def test_the_settings_preview_shows_the_survey_link_only_on_a_desk_that_offers_it(hub):
+    from hubdesk.domain.mail_templates import BUILT_IN, MailKind
+
+    solved = BUILT_IN[MailKind.SOLVED]
+    offering, quiet = _desk(hub, public_url=PUBLIC), _desk(hub)
+    admin = factories.staff(offering, Role.ADMIN).agent
+    assert "How did we do?" in offering.app.mail_templates.sample(solved).text
+    assert "How did we do?" not in quiet.app.mail_templates.sample(solved).text
+    assert "How did we do?" not in quiet.app.mail_templates.preview(admin, solved).composed.text
+    _solved(offering, factories.staff(offering).agent)  # a real ticket to preview with
+    preview = offering.app.mail_templates.preview(admin, solved)
+    assert preview.ticket_id is not None and "How did we do?" in preview.composed.text
+    assert "How did we do?" not in quiet.app.mail_templates.preview(admin, solved).composed.text

@@ -157,8 +157,11 @@ SAMPLE_VALUES: dict[str, Any] = {
     SURVEY_URL: "https://help.example.com/survey/1234.1767225600.sample"}
 
 
-def sample(template: MailTemplate) -> Composed:
-    return compose(template, SAMPLE_TICKET, SAMPLE_VALUES)
+def sample(template: MailTemplate, *, survey: bool = True) -> Composed:
+    """``template`` filled with the sample values; ``survey``: whether the desk offers the
+    satisfaction survey, whose link a solved notice then shows."""
+    values = SAMPLE_VALUES if survey else {**SAMPLE_VALUES, SURVEY_URL: None}
+    return compose(template, SAMPLE_TICKET, values)
 
 
 def may_manage(agent: Agent) -> bool:

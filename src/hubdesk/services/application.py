@@ -1018,7 +1018,8 @@ class Application:
         self.macros = MacroUseCases(deps)
         self.workforce = WorkforceUseCases(deps)
         self.notifications = NotificationUseCases(deps.uows, deps.clock)
-        self.mail_templates = MailTemplateUseCases(deps.uows, deps.clock)
+        self.mail_templates = MailTemplateUseCases(deps.uows, deps.clock,
+                                                   survey=bool(deps.surveys.base_url))
         self.satisfaction = satisfaction.SatisfactionUseCases(deps.uows, deps.tools,
                                                               deps.surveys, deps.clock)
 

@@ -14,6 +14,7 @@ from hubdesk.domain.mail_templates import (
     BUILT_IN,
     REPLY_BODY,
     SAMPLE_VALUES,
+    SURVEY_URL,
     Composed,
     MailKind,
     MailTemplate,
@@ -71,11 +72,12 @@ class Preview:
     ticket_id: int | None
 
 
-def preview_template(uows: UnitOfWorkFactory, actor: Agent,
-                     template: MailTemplate) -> Preview:
+def preview_template(uows: UnitOfWorkFactory, actor: Agent, template: MailTemplate, *,
+                     survey: bool = True) -> Preview:
     """``template`` checked and sanitised as saving would, then filled without storing it:
     from the team's latest ticket (its customer, and for a reply the latest public answer on
-    it and who wrote it) when there is one, else from the sample values."""
+    it and who wrote it) when there is one, else from the sample values; a sample survey
+    link when the desk offers the survey (``survey``)."""
     check_may_manage(actor)
     template = sanitised(template)
     with uows(write=False) as uow:
@@ -84,12 +86,13 @@ def preview_template(uows: UnitOfWorkFactory, actor: Agent,
         ticket = uow.tickets.get(ticket_id) if ticket_id is not None else None
         requester = uow.customers.get(ticket.requester_id) if ticket is not None else None
         if ticket is None or ticket.id is None or requester is None:
-            return Preview(template, sample(template), None)
+            return Preview(template, sample(template, survey=survey), None)
         agent_name, words = _latest_answer(uow, ticket.id) \
             if template.kind is MailKind.REPLY else (None, None)
     values = {**ticket_values(ticket.id, ticket.subject, ticket.status.value,
                               ticket.priority.value, requester.name, agent_name or actor.name),
-              REPLY_BODY: words or SAMPLE_VALUES[REPLY_BODY]}
+              REPLY_BODY: words or SAMPLE_VALUES[REPLY_BODY],
+              SURVEY_URL: SAMPLE_VALUES[SURVEY_URL] if survey else None}
     return Preview(template, compose(template, ticket.id, values), ticket.id)
 
 
@@ -130,8 +133,10 @@ def reset_template(uows: UnitOfWorkFactory, actor: Agent, kind: MailKind,
 class MailTemplateUseCases:
     """``app.mail_templates``: the words of the mail sent to customers."""
 
-    def __init__(self, uows: UnitOfWorkFactory, clock: Callable[[], datetime]) -> None:
+    def __init__(self, uows: UnitOfWorkFactory, clock: Callable[[], datetime], *,
+                 survey: bool = False) -> None:
         self._uows, self._clock = uows, clock
+        self._survey = survey  # the desk offers the satisfaction survey: notices link to it
 
     def screen(self, actor: Agent) -> TemplatesScreen:
         return templates_screen(self._uows, actor)
@@ -141,7 +146,11 @@ class MailTemplateUseCases:
         return set_template(self._uows, actor, template, now=now or self._clock())
 
     def preview(self, actor: Agent, template: MailTemplate) -> Preview:
-        return preview_template(self._uows, actor, template)
+        return preview_template(self._uows, actor, template, survey=self._survey)
+
+    def sample(self, template: MailTemplate) -> Composed:
+        """``template`` filled with the sample values, as this desk would send it."""
+        return sample(template, survey=self._survey)
 
     def reset(self, actor: Agent, kind: MailKind, team_id: int | None) -> None:
         reset_template(self._uows, actor, kind, team_id)

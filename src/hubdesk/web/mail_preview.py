@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from hubdesk.domain.errors import DomainError
-from hubdesk.domain.mail_templates import MailKind, chosen, sample
+from hubdesk.domain.mail_templates import MailKind, chosen
 from hubdesk.web.numbers import whole_number
 from hubdesk.web.session import AgentDep, FormDep, app_of
 from hubdesk.web.settings_mail import typed_template
@@ -53,7 +53,8 @@ async def stored_document(request: Request, kind: MailKind, agent: AgentDep) -> 
     except DomainError as error:
         return _refusal(error)
     stored = {(t.team_id, t.kind): t for t in screen.stored}
-    return document(sample(chosen(kind, stored, team_id)).html)
+    template = chosen(kind, stored, team_id)
+    return document(app_of(request).mail_templates.sample(template).html)
 
 
 @router.post("/settings/mail/{kind}/preview/document")

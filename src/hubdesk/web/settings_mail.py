@@ -4,6 +4,7 @@ each shown as a customer would read it, the refusal beside its field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,10 +16,10 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, PermissionDenied
 from hubdesk.domain.mail_templates import (
     BODY_PLACEHOLDERS,
+    Composed,
     MailKind,
     MailTemplate,
     chosen,
-    sample,
 )
 from hubdesk.services.mail_templates import Preview, TemplatesScreen
 from hubdesk.web.numbers import whole_number
@@ -38,10 +39,11 @@ def typed_template(kind: MailKind, form: FormData, team_id: int | None) -> MailT
 
 
 def _forms(screen: TemplatesScreen, team_id: int | None, failed: MailKind | None,
-           form: FormData | None, previewed: Preview | None = None) -> list[dict[str, Any]]:
+           form: FormData | None, previewed: Preview | None,
+           samples: Callable[[MailTemplate], Composed]) -> list[dict[str, Any]]:
     """Each kind's form: what is typed (after a refusal or a preview), else the scope's own
-    template, else the one in effect; and which applies, as a customer would read it, or the
-    typed one when it was previewed."""
+    template, else the one in effect; and which applies, as a customer would read it (filled
+    by ``samples``), or the typed one when it was previewed."""
     stored = {(t.team_id, t.kind): t for t in screen.stored}
     forms = []
     for kind in MailKind:
@@ -57,7 +59,7 @@ def _forms(screen: TemplatesScreen, team_id: int | None, failed: MailKind | None
         mine = previewed if previewed is not None and previewed.template.kind is kind else None
         forms.append({"kind": kind, "title": TITLES[kind], "own": own is not None,
                       "source": source, "values": values,
-                      "preview": mine.composed if mine else sample(effective),
+                      "preview": mine.composed if mine else samples(effective),
                       "previewed": mine, "placeholders": BODY_PLACEHOLDERS[kind]})
     return forms
 
@@ -76,7 +78,8 @@ async def _page(request: Request, agent: Agent, team_id: int | None, *,
     return render(request, "settings_mail.html", error.status if error else 200, agent=agent,
                   teams=sorted(screen.teams, key=lambda t: t.name), team_id=team_id,
                   team_name=teams.get(team_id) if team_id else None, failed=failed,
-                  forms=_forms(screen, team_id, failed, form, previewed),
+                  forms=_forms(screen, team_id, failed, form, previewed,
+                               app_of(request).mail_templates.sample),
                   errors=place_errors(error, ["subject", "body", "html"]) if error else {})
 
 
