@@ -242,3 +242,18 @@ def test_the_settings_preview_shows_the_survey_link_only_on_a_desk_that_offers_i
     preview = offering.app.mail_templates.preview(admin, solved)
     assert preview.ticket_id is not None and "How did we do?" in preview.composed.text
     assert "How did we do?" not in quiet.app.mail_templates.preview(admin, solved).composed.text
+
+
+def test_the_credit_is_whoever_held_the_ticket_when_it_was_solved_however_late_the_relay(hub):
+    desk = _desk(hub, public_url=PUBLIC)
+    admin = factories.staff(desk, Role.ADMIN).agent
+    solver, later = factories.staff(desk).agent, factories.staff(desk).agent
+    detail, _ = desk.app.tickets.open(LOCAL_OPERATOR, NewTicket(
+        subject="Refund", body="Please refund", requester_email="ana@example.com",
+        channel=Channel.EMAIL))
+    ticket_id = detail.ticket.id
+    desk.app.tickets.assign(admin, ticket_id, solver.id)
+    desk.app.tickets.change_status(admin, ticket_id, Status.SOLVED)
+    desk.app.tickets.assign(admin, ticket_id, later.id)  # before the relay hands the event on
+    assert _notice_link(desk, ticket_id) is not None
+    assert _survey(desk, ticket_id).agent_id == solver.id

@@ -30,6 +30,7 @@ MAX_TOKEN = 100
 # A customer may change their mind; a link passed around may not rewrite the ticket's
 # history without end.
 MAX_ANSWERS = 20
+CLOSED = "this survey has closed; to tell us more, reply to the e-mail about your request"
 _MAC_BYTES = 16
 
 
@@ -78,8 +79,7 @@ class Survey:
         """Record the customer's answer through ``link`` (``comment`` already bounded and
         masked); returns the answer it replaces."""
         if not self.takes_answers(link, at):
-            raise Conflict("this survey has closed; to tell us more, reply to the e-mail "
-                           "about your request")
+            raise Conflict(CLOSED)
         before = self.rating
         self.rating, self.comment, self.rated_at = rating, comment or None, at
         self.answers += 1

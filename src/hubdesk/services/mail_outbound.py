@@ -82,8 +82,10 @@ def queue_for_event(uow: UnitOfWork, routing: MailRouting, topic: str,
     mail = _compose(uow, plan, ticket, planned)
     queued = uow.mail.queue(mail)
     if queued and planned.survey_offered is not None:
-        uow.satisfaction.offer(ticket_id, planned.survey_offered, ticket.assignee_id,
-                               ticket.team_id)
+        # credited to who held the ticket when it was solved, whatever happened since
+        held = _place(payload, ticket)
+        uow.satisfaction.offer(ticket_id, planned.survey_offered, held.get("assignee_id"),
+                               held.get("team_id"))
     if queued:
         uow.mail.remember_message_id(mail.message_id, ticket_id, "out", mail.created_at)
     return queued
@@ -143,6 +145,12 @@ def _plan(uow: UnitOfWork, ticket: Ticket, requester: Customer, kind: object,
                                            survey_url=url),
                             survey_offered=offered if url else None)
     return None
+
+
+def _place(payload: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+    """Where the ticket was right after the event (`Ticket.place`), else where it is now."""
+    place = payload.get("place")
+    return place if isinstance(place, dict) else ticket.place()
 
 
 def _event_time(payload: dict[str, Any]) -> datetime:

@@ -10,15 +10,17 @@ from datetime import datetime
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import ensure_utc, utcnow
-from hubdesk.domain.errors import NotFound, PermissionDenied
+from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.permissions import check_may_read_reports
 from hubdesk.domain.satisfaction import (
+    CLOSED,
     Rating,
     SatisfactionReport,
     Survey,
     SurveyLink,
     bounded_comment,
+    parse_rating,
     read_survey_token,
     satisfaction_report,
     survey_token,
@@ -88,16 +90,20 @@ def survey_page(uows: UnitOfWorkFactory, key: bytes, token: str,
 
 
 def answer_survey(uows: UnitOfWorkFactory, tools: IntakeTools, key: bytes, token: str,
-                  rating: Rating, comment: object, now: datetime | None = None) -> SurveyPage:
-    """Record the customer's answer (refused once the link has closed) as the ticket's
-    `satisfaction_rated` event; the comment is kept bounded and with personal data
-    masked, like every text a customer writes."""
+                  rating: object, comment: object, now: datetime | None = None) -> SurveyPage:
+    """Record the customer's answer as the ticket's `satisfaction_rated` event; the comment
+    is kept bounded and with personal data masked, like every text a customer writes. A
+    forged link is not found, a closed survey refused (409) before what was sent is read
+    (a 422 for a wrong rating)."""
     link = _link(key, token)
     kept = bounded_comment(comment)
     kept = mask_line(tools, kept) if kept else None
     at = now or utcnow()
     with uows() as uow:
         ticket, survey = _survey_of(uow, link, for_update=True)
+        if not survey.takes_answers(link, at):
+            raise Conflict(CLOSED)
+        rating = parse_rating(rating)
         if survey.rating is rating and survey.comment == kept and survey.takes_answers(link, at):
             # the same answer sent again (a double click, a reload): nothing new to record
             return SurveyPage(link.ticket_id, ticket.subject, rating, kept, True)
@@ -173,7 +179,7 @@ class SatisfactionUseCases:
     def survey(self, token: str, *, now: datetime | None = None) -> SurveyPage:
         return survey_page(self._uows, self._surveys.key, token, now or self._clock())
 
-    def answer(self, token: str, rating: Rating, comment: object = None, *,
+    def answer(self, token: str, rating: object, comment: object = None, *,
                now: datetime | None = None) -> SurveyPage:
         return answer_survey(self._uows, self._tools, self._surveys.key, token, rating,
                              comment, now or self._clock())

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
-from hubdesk.domain.satisfaction import MAX_COMMENT, Rating, parse_rating
+from hubdesk.domain.satisfaction import MAX_COMMENT, Rating
 from hubdesk.services.satisfaction import SurveyPage
 from hubdesk.web.render import render
 from hubdesk.web.session import CsrfRejected, UnstorableForm, app_of, checked_form
@@ -22,7 +22,6 @@ router = APIRouter(include_in_schema=False)
 
 # Never indexed, and the token never leaves in a Referer header.
 _PRIVATE = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
-_CLOSED = "To tell us more, reply to the e-mail about your request."
 
 
 @router.get("/survey/{token}")
@@ -43,16 +42,14 @@ async def survey_answer(request: Request, token: str) -> Response:
     try:
         form = await checked_form(request)  # refused here, to answer with this page's headers
         typed = form.get("comment")
-        page = await run_in_threadpool(app.satisfaction.survey, token)
-        rating = parse_rating(form.get("rating"))
-        page = await run_in_threadpool(app.satisfaction.answer, token, rating, typed)
+        page = await run_in_threadpool(app.satisfaction.survey, token)  # to show it again
+        page = await run_in_threadpool(app.satisfaction.answer, token, form.get("rating"),
+                                       typed)
     except NotFound as missing:
         return _refused(request, 404, "Survey not found", str(missing))
     except Conflict as closed:
         return _refused(request, 409, "This survey has closed", str(closed))
     except ValidationFailed as invalid:
-        if not page.open:
-            return _refused(request, 409, "This survey has closed", _CLOSED)
         return _page(request, token, page, chosen=None, error=str(invalid), status=422,
                      typed=typed if isinstance(typed, str) else None)
     except CsrfRejected:

@@ -7,6 +7,7 @@ handoffs."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, Self
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -114,10 +115,11 @@ class SatisfactionFiguresOut(BaseModel):
         "good among the answers (the CSAT score), a fraction between 0 and 1; null when none"))
 
     @classmethod
-    def of(cls, figures: SatisfactionFigures) -> SatisfactionFiguresOut:
+    def of(cls, figures: SatisfactionFigures, **group: Any) -> Self:
+        """The figures, with the group's key and name (``group``) for a subclass."""
         return cls(offered=figures.offered, answered=figures.answered, good=figures.good,
                    bad=figures.bad, answered_share=figures.answered_share,
-                   good_share=figures.good_share)
+                   good_share=figures.good_share, **group)
 
 
 class AgentSatisfactionOut(SatisfactionFiguresOut):
@@ -156,13 +158,12 @@ class SatisfactionReportOut(BaseModel):
         return cls(
             since=result.since, until=result.until,
             overall=SatisfactionFiguresOut.of(report.overall),
-            agents=[AgentSatisfactionOut(
-                agent_id=key, agent_name=result.agent_names.get(key, "") if key else "",
-                **SatisfactionFiguresOut.of(figures).model_dump())
+            agents=[AgentSatisfactionOut.of(
+                figures, agent_id=key,
+                agent_name=result.agent_names.get(key, "") if key else "")
                 for key, figures in report.agents.items()],
-            teams=[TeamSatisfactionOut(
-                team_id=key, team_name=result.team_names.get(key, "") if key else "",
-                **SatisfactionFiguresOut.of(figures).model_dump())
+            teams=[TeamSatisfactionOut.of(
+                figures, team_id=key, team_name=result.team_names.get(key, "") if key else "")
                 for key, figures in report.teams.items()],
             comments=[SurveyCommentOut(
                 ticket_id=survey.ticket_id,
