@@ -88,6 +88,7 @@ from hubdesk.services.customers import (
     new_ticket_choices,
     organisation_screen,
 )
+from hubdesk.services.flow_reports import FlowReportUseCases
 from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
 from hubdesk.services.mail_templates import MailTemplateUseCases
@@ -1022,6 +1023,7 @@ class Application:
                                                    survey=bool(deps.surveys.base_url))
         self.satisfaction = satisfaction.SatisfactionUseCases(deps.uows, deps.tools,
                                                               deps.surveys, deps.clock)
+        self.flow = FlowReportUseCases(deps.uows, deps.clock, deps.workforce_zone)
 
     @property
     def policy(self) -> SafetyPolicy:

@@ -36,6 +36,7 @@ from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
 from hubdesk.domain.sla.report import AnswerTimes, OutcomeCount
 from hubdesk.domain.sla.ticket_rules import RematchRun, RematchScope
 from hubdesk.domain.throttling import FailureCount
+from hubdesk.domain.ticket_flow import Arrivals, Backlog, Merges, Moves
 from hubdesk.domain.tickets import Status, Ticket
 from hubdesk.domain.triage import SimilarTicket, TriageResult
 from hubdesk.domain.webhooks import (
@@ -364,6 +365,8 @@ class UnitOfWork(Protocol):
     @property
     def satisfaction(self) -> SatisfactionSurveys: ...
     @property
+    def ticket_flow(self) -> TicketFlowHistory: ...
+    @property
     def settings(self) -> DeskSettings: ...
 
     def __enter__(self) -> UnitOfWork: ...
@@ -587,6 +590,16 @@ class SatisfactionSurveys(Protocol):
                  teams: Collection[int] | None = None) -> list[Survey]:
         """The latest commented answers of the surveys offered in [since, until), credited
         to one of ``teams`` unless None."""
+        ...
+
+
+class TicketFlowHistory(Protocol):
+    """What the ticket flow report reads (`domain/ticket_flow.py`)."""
+
+    def history(self, since: datetime, until: datetime
+                ) -> tuple[Backlog, list[Arrivals], list[Moves], list[Merges]]:
+        """The backlog now, and every arrival, status change and merge from ``since`` on
+        (those from ``until`` on marked after the window), read at one instant."""
         ...
 
 

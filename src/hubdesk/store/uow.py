@@ -26,6 +26,7 @@ from hubdesk.store.reads import SqlReadMarks
 from hubdesk.store.routing import SqlRoutingRepository
 from hubdesk.store.rules import SqlRuleRepository
 from hubdesk.store.satisfaction import SqlSatisfaction
+from hubdesk.store.ticket_flow import SqlTicketFlow
 from hubdesk.store.saved_views import SqlSavedViews
 from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
 from hubdesk.store.settings import RememberedSettings, SqlSettings
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
     mail_templates: SqlMailTemplateRepository
     reads: SqlReadMarks
     satisfaction: SqlSatisfaction
+    ticket_flow: SqlTicketFlow
     settings: SqlSettings
 
     def __init__(self, engine: Engine, bus: EventHandlers, *, write: bool = True,
@@ -156,6 +158,7 @@ class SqlUnitOfWork:
         self.mail_templates = SqlMailTemplateRepository(connection)
         self.reads = SqlReadMarks(connection)
         self.satisfaction = SqlSatisfaction(connection)
+        self.ticket_flow = SqlTicketFlow(connection)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,55 @@
+"""The ticket flow report: tickets received, solved, merged and reopened each day of a
+window, and the backlog at each day's end on the desk's clock (`domain/ticket_flow.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from hubdesk.domain.agents import Agent
+from hubdesk.domain.clock import ensure_utc
+from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.permissions import check_may_read_reports
+from hubdesk.domain.ticket_flow import MAX_DAYS, FlowReport, flow_report
+from hubdesk.services.ports import UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class FlowReportResult:
+    since: datetime
+    until: datetime  # no later than when the report was read: the future has no flow yet
+    zone: tzinfo
+    report: FlowReport
+    agent_names: dict[int, str]
+
+
+def flow_report_between(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
+                        until: datetime, *, now: datetime, zone: tzinfo) -> FlowReportResult:
+    """The flow in [since, until), day by day in ``zone``; at most `MAX_DAYS` days."""
+    check_may_read_reports(actor)
+    since, until = ensure_utc(since), min(ensure_utc(until), ensure_utc(now))
+    if until - since > timedelta(days=MAX_DAYS):
+        raise ValidationFailed(f"the flow report covers at most {MAX_DAYS} days",
+                               {"since": f"more than {MAX_DAYS} days before until"})
+    with uows(write=False) as uow:
+        if since < until:
+            report = flow_report(since, until, zone, *uow.ticket_flow.history(since, until))
+        else:
+            report = flow_report(since, until, zone, *uow.ticket_flow.history(until, until))
+        solvers = [s.agent_id for s in report.solved_by if s.agent_id is not None]
+        names = uow.agents.names(solvers) if solvers else {}
+    return FlowReportResult(since, until, zone, report, names)
+
+
+class FlowReportUseCases:
+    """``app.flow``: the ticket flow report."""
+
+    def __init__(self, uows: UnitOfWorkFactory, clock: Callable[[], datetime],
+                 zone: tzinfo) -> None:
+        self._uows, self._clock, self._zone = uows, clock, zone
+
+    def report(self, actor: Agent, since: datetime, until: datetime, *,
+               now: datetime | None = None) -> FlowReportResult:
+        return flow_report_between(self._uows, actor, since, until, now=now or self._clock(),
+                                   zone=self._zone)
