@@ -161,6 +161,7 @@ def test_the_main_screens_have_no_serious_accessibility_violations(sqlite_hub, s
     for path, shown in (
             ("/control", ""), ("/at-risk", ""), ("/reports", "SLA report"),
             ("/reports/satisfaction", "Customer satisfaction"),
+            ("/reports/flow", "Ticket flow"),
             ("/handoffs", "Refund for the broken kettle"),
             (f"/handoffs/{desk['handoff'].id}", "Please refund the kettle"),
             ("/rules", "Urgent refunds"), ("/macros", "Refund sent"),

@@ -297,6 +297,7 @@ def test_the_coordinators_pages_fit_tablet_and_phone_widths(desk, server, browse
     page = signed_in(browser, server, coordinator, width=width, height=900, path="/control")
     for path, name in (("/control", "control"), ("/at-risk", "at-risk"),
                        ("/reports", "reports"), ("/reports/satisfaction", "satisfaction"),
+                       ("/reports/flow", "flow"),
                        ("/handoffs", "handoffs"),
                        (f"/customers/{customer_id}", "customer")):
         page.goto(f"{server}{path}")

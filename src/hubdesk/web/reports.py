@@ -1,6 +1,8 @@
 """/reports: the SLA report in the console, for team leads, coordinators and managers (the
 same figures as `GET /api/v1/reports/sla`); /reports/satisfaction: the customers' answers to
-the satisfaction survey (`GET /api/v1/reports/satisfaction`)."""
+the satisfaction survey (`GET /api/v1/reports/satisfaction`); /reports/flow: tickets
+received, solved, merged and reopened each day and the backlog at each day's end
+(`GET /api/v1/reports/flow`), also as CSV."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import PermissionDenied
 from hubdesk.domain.satisfaction import SatisfactionFigures
 from hubdesk.domain.sla.report import MET_SHARE_GOAL, TargetFigures
+from hubdesk.services.flow_reports import FlowReportResult
 from hubdesk.services.sla_reports import SlaReportResult
 from hubdesk.web.render import CHANNELS, SECURITY_HEADERS, label, render
 from hubdesk.web.report_windows import WINDOWS, asked_window
@@ -76,6 +79,56 @@ async def satisfaction_report(request: Request, agent: AgentDep) -> Response:
         windows=WINDOWS, comments=result.comments, agent_names=result.agent_names,
         agents=_by_name(report.agents, result.agent_names, "Agent"),
         teams=_by_name(report.teams, result.team_names, "Team"))
+
+
+@router.get("/reports/flow")
+async def flow_report(request: Request, agent: AgentDep) -> Response:
+    """Each day's arrivals, solves, merges and reopenings, and the backlog it ended with."""
+    days, result = await _flow(request, agent)
+    if isinstance(result, Response):
+        return result
+    report = result.report
+    channels = [(CHANNELS.get(key, (key,))[0], count)
+                for key, count in report.received_by_channel.items()]
+    return render(request, "flow_report.html", agent=agent, report=report, days=days,
+                  windows=WINDOWS, zone=str(result.zone), channels=channels,
+                  solvers=_solvers(result), flow_days=report.days)
+
+
+@router.get("/reports/flow.csv")
+async def flow_report_csv(request: Request, agent: AgentDep) -> Response:
+    """The days as a spreadsheet reads them: one row per day."""
+    days, result = await _flow(request, agent)
+    if isinstance(result, Response):
+        return result
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["day", "received", "solved", "merged", "reopened", "backlog_with_desk",
+                     "backlog_waiting", "backlog_total"])
+    for day in result.report.days:
+        writer.writerow([day.day.isoformat(), day.received, day.solved, day.merged,
+                         day.reopened, day.backlog.with_desk, day.backlog.waiting,
+                         day.backlog.total])
+    name = f"ticket-flow-{days}.csv" if days.endswith("month") else \
+        f"ticket-flow-last-{days}-days.csv"
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def _flow(request: Request, agent: Agent) -> tuple[str, FlowReportResult | Response]:
+    days, since, until = asked_window(request)
+    try:
+        return days, await run_in_threadpool(app_of(request).flow.report, agent, since, until)
+    except PermissionDenied as refused:
+        return days, _not_for(request, agent, refused)
+
+
+def _solvers(result: FlowReportResult) -> list[tuple[str, int]]:
+    """Who solved, most first, in words."""
+    words = {"customer": "The customer", "system": "Automations"}
+    return [(result.agent_names.get(solver.agent_id, f"Agent {solver.agent_id}")
+             if solver.agent_id is not None else words.get(solver.kind, "An agent since removed"),
+             count) for solver, count in result.report.solved_by.items()]
 
 
 def _by_name(figures: dict[int | None, SatisfactionFigures], names: dict[int, str],

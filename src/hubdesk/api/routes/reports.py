@@ -1,12 +1,13 @@
 """/api/v1/reports/sla: each SLA target met in time or missed in a window, and the business
 time answers took, for the desk and per team, channel and priority; /api/v1/reports/satisfaction:
 the customers' answers to the satisfaction survey, per agent and team (team leads,
-coordinators, managers and administrators). The handoff turnaround report is beside the
-handoffs."""
+coordinators, managers and administrators); /api/v1/reports/flow: tickets received, solved,
+merged and reopened each day, and the backlog at each day's end. The handoff turnaround report
+is beside the handoffs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Self
 
 from fastapi import APIRouter
@@ -17,6 +18,8 @@ from hubdesk.api.report_window import Instant, report_window
 from hubdesk.api.schemas import problem_responses
 from hubdesk.domain.satisfaction import SatisfactionFigures
 from hubdesk.domain.sla.report import ReportGroup, TargetFigures
+from hubdesk.domain.ticket_flow import Backlog, FlowDay
+from hubdesk.services.flow_reports import FlowReportResult
 from hubdesk.services.satisfaction import SatisfactionReportResult
 from hubdesk.services.sla_reports import SlaReportResult
 
@@ -181,3 +184,80 @@ def satisfaction_report(app: AppDep, agent: AgentDep, since: Instant = None,
     (who held the ticket when it was solved). Times need a UTC offset."""
     start, end = report_window(since, until, app.deps.clock())
     return SatisfactionReportOut.of(app.satisfaction.report(agent, start, end))
+
+
+class BacklogOut(BaseModel):
+    with_desk: int = Field(description="new or open: the desk owes the next step")
+    waiting: int = Field(description="pending or on hold: waiting on the customer or others")
+    total: int
+
+    @classmethod
+    def of(cls, backlog: Backlog) -> BacklogOut:
+        return cls(with_desk=backlog.with_desk, waiting=backlog.waiting, total=backlog.total)
+
+
+class FlowDayOut(BaseModel):
+    day: date = Field(description="a day on the desk's clock (HUBDESK_WFM_TIMEZONE)")
+    received: int = Field(description="tickets created that day, every channel")
+    solved: int = Field(description=(
+        "tickets that left the backlog solved or closed (each time; merges not counted)"))
+    merged: int = Field(description="unsolved tickets merged into another ticket")
+    reopened: int = Field(description="solved or closed tickets that came back")
+    backlog: BacklogOut = Field(description=(
+        "unsolved tickets at the day's end (the window's, for its last day)"))
+
+    @classmethod
+    def of(cls, day: FlowDay) -> FlowDayOut:
+        return cls(day=day.day, received=day.received, solved=day.solved, merged=day.merged,
+                   reopened=day.reopened, backlog=BacklogOut.of(day.backlog))
+
+
+class SolverOut(BaseModel):
+    kind: str = Field(description="agent, customer or system (automations, held contacts)")
+    agent_id: int | None
+    agent_name: str
+    solved: int
+
+
+class FlowReportOut(BaseModel):
+    since: datetime
+    until: datetime = Field(description="no later than now: the future has no flow yet")
+    time_zone: str = Field(description="whose days these are")
+    received: int
+    solved: int
+    merged: int
+    reopened: int
+    reopened_share: float | None = Field(description=(
+        "reopenings per ticket solved in the window, a fraction (above 1 when older solves "
+        "came back); null when none was solved"))
+    backlog_at_start: BacklogOut
+    backlog_at_end: BacklogOut
+    days: list[FlowDayOut]
+    received_by_channel: dict[str, int]
+    solved_by: list[SolverOut] = Field(description="who solved, most first")
+
+    @classmethod
+    def of(cls, result: FlowReportResult) -> FlowReportOut:
+        report = result.report
+        return cls(
+            since=result.since, until=result.until, time_zone=str(result.zone),
+            received=report.received, solved=report.solved, merged=report.merged,
+            reopened=report.reopened, reopened_share=report.reopened_share,
+            backlog_at_start=BacklogOut.of(report.backlog_at_start),
+            backlog_at_end=BacklogOut.of(report.backlog_at_end),
+            days=[FlowDayOut.of(day) for day in report.days],
+            received_by_channel=report.received_by_channel,
+            solved_by=[SolverOut(kind=solver.kind, agent_id=solver.agent_id,
+                                 agent_name=result.agent_names.get(solver.agent_id, "")
+                                 if solver.agent_id is not None else "", solved=count)
+                       for solver, count in report.solved_by.items()])
+
+
+@router.get("/reports/flow", response_model=FlowReportOut)
+def flow_report(app: AppDep, agent: AgentDep, since: Instant = None,
+                until: Instant = None) -> FlowReportOut:
+    """Tickets received, solved, merged and reopened on each day of [since, until) (default:
+    the last 30 days up to now; at most 400 days), days on the desk's clock, and the backlog
+    of unsolved tickets at each day's end as it stood then. Times need a UTC offset."""
+    start, end = report_window(since, until, app.deps.clock())
+    return FlowReportOut.of(app.flow.report(agent, start, end))
