@@ -45,6 +45,16 @@ def test_the_sla_bench_reports_the_sweep_and_the_forecasts(capsys) -> None:
     assert surveys["good_share"] == round(1100 / 1200, 4)  # one answer in twelve is bad
     assert surveys["comments_shown"] == 50
     assert 0 < recent["surveys_offered"] < 3000 / 6 and 0 <= recent["seconds"] < 60
+    flow_year, flow_month = result["flow_report_365_days"], result["flow_report_30_days"]
+    assert flow_year["backlog_at_end"] == flow_month["backlog_at_end"] == 3000  # all open
+    for flow in (flow_year, flow_month):
+        assert flow["backlog_at_start"] + flow["received"] - flow["solved"] \
+            + flow["reopened"] == flow["backlog_at_end"]
+        assert 0 <= flow["seconds"] < 60
+    assert flow_year["days"] in (365, 366) and 2900 < flow_year["received"] < 3000
+    # one ticket in three solved and reopened, but for the first days of the year before
+    assert 980 < flow_year["solved"] <= 1000 and 980 < flow_year["reopened"] <= 1000
+    assert 0 < flow_month["received"] < 3000 / 6 and flow_month["backlog_at_start"] > 2500
     assert 0 < result["prediction_recall"] <= 1 and 0 < result["prediction_precision"] <= 1
     found = result["prediction"]
     assert set(found) == {f"volume_{v:g}_warn_at_{s:g}" for v in sla.PREDICTION_VOLUMES
