@@ -150,7 +150,7 @@ _SEED_TICKETS = """
 INSERT INTO tickets (subject, status, priority, channel, tags, requester_id, custom_fields,
                      created_at, updated_at)
 SELECT 'Bench ticket ' || n, 'open', 'normal', 'email', '[]'::jsonb, :customer, '{}'::jsonb,
-       :now - interval '3 days' - ((n * 7919) % 525600) * interval '1 minute',
+       :now - interval '3 days' - ((n::bigint * 7919) % 525600) * interval '1 minute',
        :now - interval '1 day'
 FROM generate_series(1, :count) AS n
 """

@@ -36,8 +36,8 @@ DEPARTMENTS = (
 # prints each with its role and something to try that shows what the role may do.
 TRY_AS = {
     "admin": "everything: agents, teams, departments, webhooks; reveal masked card numbers",
-    "priya": "every queue; last month's SLA report and customer satisfaction (Reports); add "
-             "agents and teams; block an abusive sender",
+    "priya": "every queue; last month's SLA report, customer satisfaction and the ticket "
+             "flow (Reports); add agents and teams; block an abusive sender",
     "jonas": "every queue; route tickets between teams, merge duplicates; open the ticket "
              "tagged 'security' to see the sender he blocked",
     "hannah": "Frontline EN's queue; assign its tickets within her team, merge duplicates",
