@@ -4,13 +4,13 @@ then, rewound from the tickets unsolved now."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from hubdesk.domain.agents import Role
-from hubdesk.domain.errors import PermissionDenied, ValidationFailed
+from hubdesk.domain.errors import PermissionDenied
 from hubdesk.domain.ticket_flow import Backlog, Solver
 from hubdesk.domain.tickets import Channel, Status
 from hubdesk.services.auth import LOCAL_OPERATOR
@@ -97,12 +97,14 @@ def test_a_blocked_senders_held_contact_arrives_and_is_solved_by_the_desk_itself
     assert report.solved_by == {Solver("system"): 1}
 
 
-def test_representatives_may_not_read_it_and_a_window_is_bounded(hub):
+def test_representatives_may_not_read_it_and_a_window_is_cut_to_its_last_400_days(hub):
     rep = factories.staff(hub).agent
     manager = factories.staff(hub, Role.MANAGER).agent
     with pytest.raises(PermissionDenied):
         _report(hub, rep, _local(2, 0), _local(3, 0), _local(3, 0))
-    with pytest.raises(ValidationFailed):
-        _report(hub, manager, _local(2, 0) - timedelta(days=401), _local(2, 0), _local(3, 0))
+    _open(hub, _local(2, 9))
+    long = _report(hub, manager, datetime(1, 1, 1, tzinfo=UTC), _local(3, 0), _local(3, 0))
+    assert (long.since, long.until) == (_local(3, 0) - timedelta(days=400), _local(3, 0))
+    assert len(long.report.days) == 400 and long.report.received == 1
     empty = _report(hub, manager, _local(3, 0), _local(2, 0), _local(3, 0)).report
     assert (empty.days, empty.backlog_at_end) == ((), Backlog())

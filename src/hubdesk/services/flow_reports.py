@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, tzinfo
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import ensure_utc
-from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.permissions import check_may_read_reports
 from hubdesk.domain.ticket_flow import MAX_DAYS, FlowReport, flow_report
 from hubdesk.services.ports import UnitOfWorkFactory
@@ -26,12 +25,11 @@ class FlowReportResult:
 
 def flow_report_between(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
                         until: datetime, *, now: datetime, zone: tzinfo) -> FlowReportResult:
-    """The flow in [since, until), day by day in ``zone``; at most `MAX_DAYS` days."""
+    """The flow in [since, until), day by day in ``zone``: the last `MAX_DAYS` days of it
+    at most (the result says which window it covers)."""
     check_may_read_reports(actor)
-    since, until = ensure_utc(since), min(ensure_utc(until), ensure_utc(now))
-    if until - since > timedelta(days=MAX_DAYS):
-        raise ValidationFailed(f"the flow report covers at most {MAX_DAYS} days",
-                               {"since": f"more than {MAX_DAYS} days before until"})
+    until = min(ensure_utc(until), ensure_utc(now))
+    since = max(ensure_utc(since), until - timedelta(days=MAX_DAYS))
     with uows(write=False) as uow:
         if since < until:
             report = flow_report(since, until, zone, *uow.ticket_flow.history(since, until))

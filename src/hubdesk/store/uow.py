@@ -26,11 +26,11 @@ from hubdesk.store.reads import SqlReadMarks
 from hubdesk.store.routing import SqlRoutingRepository
 from hubdesk.store.rules import SqlRuleRepository
 from hubdesk.store.satisfaction import SqlSatisfaction
-from hubdesk.store.ticket_flow import SqlTicketFlow
 from hubdesk.store.saved_views import SqlSavedViews
 from hubdesk.store.sessions import SqlSessionRepository, SqlSignInAttempts
 from hubdesk.store.settings import RememberedSettings, SqlSettings
 from hubdesk.store.sla import SqlSlaRepository
+from hubdesk.store.ticket_flow import SqlTicketFlow
 from hubdesk.store.tickets import SqlTicketRepository
 from hubdesk.store.webhooks import SqlWebhookRepository
 from hubdesk.store.workforce import SqlWorkforceRepository

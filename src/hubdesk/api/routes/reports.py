@@ -220,7 +220,7 @@ class SolverOut(BaseModel):
 
 
 class FlowReportOut(BaseModel):
-    since: datetime
+    since: datetime = Field(description="no earlier than 400 days before until")
     until: datetime = Field(description="no later than now: the future has no flow yet")
     time_zone: str = Field(description="whose days these are")
     received: int
@@ -257,7 +257,8 @@ class FlowReportOut(BaseModel):
 def flow_report(app: AppDep, agent: AgentDep, since: Instant = None,
                 until: Instant = None) -> FlowReportOut:
     """Tickets received, solved, merged and reopened on each day of [since, until) (default:
-    the last 30 days up to now; at most 400 days), days on the desk's clock, and the backlog
-    of unsolved tickets at each day's end as it stood then. Times need a UTC offset."""
+    the last 30 days up to now; of a longer window than 400 days, its last 400), days on the
+    desk's clock, and the backlog of unsolved tickets at each day's end as it stood then.
+    Times need a UTC offset."""
     start, end = report_window(since, until, app.deps.clock())
     return FlowReportOut.of(app.flow.report(agent, start, end))
