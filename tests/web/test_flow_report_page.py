@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hubdesk.domain.agents import Role
+from hubdesk.domain.ticket_flow import Backlog, FlowDay
 from hubdesk.domain.tickets import Channel, Status
 from hubdesk.services.tickets import NewTicket, open_ticket
+from hubdesk.web.flow_chart import HEIGHT, WIDTH, flow_chart
 from tests import factories
 from tests.web.pages import sign_in
 
@@ -85,3 +87,34 @@ def test_a_quiet_window_says_so_and_a_representative_is_refused(hub, client):
     refused = client.get("/reports/flow")
     assert refused.status_code == 403 and "Not for your role" in refused.text
     assert client.get("/reports/flow.csv").status_code == 403
+
+
+def test_the_chart_draws_each_days_backlog_and_flow_to_one_scale():
+    assert flow_chart([]) is None
+    days = [FlowDay(date(2026, 6, 1), received=10, solved=0, merged=0, reopened=0,
+                    backlog=Backlog(10, 0)),
+            FlowDay(date(2026, 6, 2), received=0, solved=20, merged=0, reopened=0,
+                    backlog=Backlog(0, 0)),
+            FlowDay(date(2026, 6, 3), received=5, solved=0, merged=0, reopened=0,
+                    backlog=Backlog(2, 3))]
+    chart = flow_chart(days)
+    assert chart.top == 20 and (chart.width, chart.height) == (WIDTH, HEIGHT)
+    first, empty, last = chart.bars
+    assert (first.desk_h, first.waiting_h) == (HEIGHT / 2, 0)
+    assert (empty.desk_h, empty.waiting_h) == (0, 0)
+    assert (last.desk_h, last.waiting_h) == (HEIGHT * 2 / 20, HEIGHT * 3 / 20)
+    assert last.waiting_y + last.waiting_h == last.desk_y  # waiting stacked on the desk's
+    assert first.x < empty.x < last.x and last.x + last.width <= WIDTH
+    assert chart.solved.split()[1] == f"{WIDTH / 2:g},0"  # the highest point, mid-chart
+    assert "3 Jun: 5 received, 0 solved, backlog 5 (2 with the desk, 3 waiting)" in last.tip
+
+
+def test_the_page_draws_the_chart_with_a_text_alternative(hub, client):
+    noon, _ = _flow(hub)
+    sign_in(client, factories.staff(hub, Role.MANAGER, with_password=True).agent)
+    page = client.get("/reports/flow?days=7").text
+    assert '<svg class="flow-chart" role="img" aria-labelledby="flow-chart-title"' in page
+    assert f"{noon:%a %d %b}: 3 received, 1 solved, backlog 3 (2 with the desk, 1 waiting)" \
+        in page
+    quiet = client.get("/reports/flow?days=last-month")
+    assert quiet.status_code == 200

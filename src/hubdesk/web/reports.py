@@ -20,6 +20,7 @@ from hubdesk.domain.satisfaction import SatisfactionFigures
 from hubdesk.domain.sla.report import MET_SHARE_GOAL, TargetFigures
 from hubdesk.services.flow_reports import FlowReportResult
 from hubdesk.services.sla_reports import SlaReportResult
+from hubdesk.web.flow_chart import flow_chart
 from hubdesk.web.render import CHANNELS, SECURITY_HEADERS, label, render
 from hubdesk.web.report_windows import WINDOWS, asked_window
 from hubdesk.web.session import AgentDep, app_of
@@ -92,7 +93,8 @@ async def flow_report(request: Request, agent: AgentDep) -> Response:
                 for key, count in report.received_by_channel.items()]
     return render(request, "flow_report.html", agent=agent, report=report, days=days,
                   windows=WINDOWS, zone=str(result.zone), channels=channels,
-                  solvers=_solvers(result), flow_days=report.days)
+                  solvers=_solvers(result), flow_days=report.days,
+                  chart=flow_chart(report.days))
 
 
 @router.get("/reports/flow.csv")
