@@ -52,7 +52,8 @@ def flow_chart(days: Sequence[FlowDay]) -> FlowChart | None:
         desk_top = y(day.backlog.with_desk)
         total_top = y(day.backlog.total)
         bars.append(Bar(
-            x=round(n * step + step * 0.1, 2), width=round(step * 0.8, 2), desk_y=desk_top, desk_h=round(HEIGHT - desk_top, 1),
+            x=round(n * step + step * 0.1, 2), width=round(step * 0.8, 2),
+            desk_y=desk_top, desk_h=round(HEIGHT - desk_top, 1),
             waiting_y=total_top, waiting_h=round(desk_top - total_top, 1),
             label=day.day.strftime("%d %b"),
             tip=(f"{day.day:%a %d %b}: {day.received} received, {day.solved} solved, "
