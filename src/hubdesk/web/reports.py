@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -26,11 +28,12 @@ from hubdesk.web.report_windows import WINDOWS, asked_window
 from hubdesk.web.session import AgentDep, app_of
 
 router = APIRouter(include_in_schema=False)
+Result = TypeVar("Result")
 
 @router.get("/reports")
 async def sla_report(request: Request, agent: AgentDep) -> Response:
     """Each SLA target met in time or missed in the window, per team, channel and priority."""
-    days, result = await _report(request, agent)
+    days, result = await _read(request, agent, app_of(request).sla.report)
     if isinstance(result, Response):
         return result
     sections = _sections(result)
@@ -43,7 +46,7 @@ async def sla_report(request: Request, agent: AgentDep) -> Response:
 @router.get("/reports.csv")
 async def sla_report_csv(request: Request, agent: AgentDep) -> Response:
     """The same figures as a spreadsheet reads them: one row per scope, group and target."""
-    days, result = await _report(request, agent)
+    days, result = await _read(request, agent, app_of(request).sla.report)
     if isinstance(result, Response):
         return result
     buffer = io.StringIO()
@@ -61,19 +64,16 @@ async def sla_report_csv(request: Request, agent: AgentDep) -> Response:
                                  row.met, _seconds(row.median), _seconds(row.p90)])
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
         **SECURITY_HEADERS,
-        "Content-Disposition": f'attachment; filename="{_file_name(days)}"'})
+        "Content-Disposition": f'attachment; filename="{_file_name("sla-report", days)}"'})
 
 
 @router.get("/reports/satisfaction")
 async def satisfaction_report(request: Request, agent: AgentDep) -> Response:
     """How customers answered the surveys offered in the window, per agent and team, and
     their latest comments."""
-    days, since, until = asked_window(request)
-    try:
-        result = await run_in_threadpool(app_of(request).satisfaction.report, agent, since,
-                                         until)
-    except PermissionDenied as refused:
-        return _not_for(request, agent, refused)
+    days, result = await _read(request, agent, app_of(request).satisfaction.report)
+    if isinstance(result, Response):
+        return result
     report = result.report
     return render(
         request, "satisfaction_report.html", agent=agent, report=report, days=days,
@@ -85,7 +85,7 @@ async def satisfaction_report(request: Request, agent: AgentDep) -> Response:
 @router.get("/reports/flow")
 async def flow_report(request: Request, agent: AgentDep) -> Response:
     """Each day's arrivals, solves, merges and reopenings, and the backlog it ended with."""
-    days, result = await _flow(request, agent)
+    days, result = await _read(request, agent, app_of(request).flow.report)
     if isinstance(result, Response):
         return result
     report = result.report
@@ -100,7 +100,7 @@ async def flow_report(request: Request, agent: AgentDep) -> Response:
 @router.get("/reports/flow.csv")
 async def flow_report_csv(request: Request, agent: AgentDep) -> Response:
     """The days as a spreadsheet reads them: one row per day."""
-    days, result = await _flow(request, agent)
+    days, result = await _read(request, agent, app_of(request).flow.report)
     if isinstance(result, Response):
         return result
     buffer = io.StringIO()
@@ -111,18 +111,9 @@ async def flow_report_csv(request: Request, agent: AgentDep) -> Response:
         writer.writerow([day.day.isoformat(), day.received, day.solved, day.merged,
                          day.reopened, day.backlog.with_desk, day.backlog.waiting,
                          day.backlog.total])
-    name = f"ticket-flow-{days}.csv" if days.endswith("month") else \
-        f"ticket-flow-last-{days}-days.csv"
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
-
-
-async def _flow(request: Request, agent: Agent) -> tuple[str, FlowReportResult | Response]:
-    days, since, until = asked_window(request)
-    try:
-        return days, await run_in_threadpool(app_of(request).flow.report, agent, since, until)
-    except PermissionDenied as refused:
-        return days, _not_for(request, agent, refused)
+        **SECURITY_HEADERS,
+        "Content-Disposition": f'attachment; filename="{_file_name("ticket-flow", days)}"'})
 
 
 def _solvers(result: FlowReportResult) -> list[tuple[str, int]]:
@@ -141,10 +132,14 @@ def _by_name(figures: dict[int | None, SatisfactionFigures], names: dict[int, st
     return sorted(named, key=lambda pair: pair[0].casefold())
 
 
-async def _report(request: Request, agent: Agent) -> tuple[str, SlaReportResult | Response]:
+async def _read(request: Request, agent: Agent,
+                report: Callable[[Agent, datetime, datetime], Result]
+                ) -> tuple[str, Result | Response]:
+    """The window the page asks for, and ``report`` of it for ``agent`` (or the page saying
+    it is not for their role)."""
     days, since, until = asked_window(request)
     try:
-        return days, await run_in_threadpool(app_of(request).sla.report, agent, since, until)
+        return days, await run_in_threadpool(report, agent, since, until)
     except PermissionDenied as refused:
         return days, _not_for(request, agent, refused)
 
@@ -173,9 +168,9 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _file_name(days: str) -> str:
-    return f"sla-report-{days}.csv" if days.endswith("month") else \
-        f"sla-report-last-{days}-days.csv"
+def _file_name(report: str, days: str) -> str:
+    return f"{report}-{days}.csv" if days.endswith("month") else \
+        f"{report}-last-{days}-days.csv"
 
 
 def _seconds(span: timedelta | None) -> str:
