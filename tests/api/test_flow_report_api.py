@@ -103,3 +103,25 @@ def test_a_time_without_an_offset_is_refused(client, desk, query, field):
     assert refused.status_code == 422
     assert refused.headers["content-type"].startswith(PROBLEM)
     assert refused.json()["errors"][0]["field"] == field
+
+
+def test_a_teams_flow_names_the_team_and_an_unknown_team_is_not_found(hub, client, desk):
+    team = factories.team(hub, "North")
+    admin = desk["admin"].agent
+    open_ticket(hub.uows, admin, NewTicket(
+        subject="Parcel", body="Where is it?", requester_email="ana@example.com",
+        team_id=team.id), now=DAY + timedelta(hours=8))
+    open_ticket(hub.uows, admin, NewTicket(
+        subject="Invoice", body="Wrong amount", requester_email="bo@example.com"),
+        now=DAY + timedelta(hours=9))
+    body = client.get(URL, headers=desk["manager"].headers,
+                      params={**WINDOW, "team_id": team.id}).json()
+    assert (body["team_id"], body["team_name"], body["received"]) == (team.id, "North", 1)
+    assert body["backlog_at_end"]["total"] == 1
+    desk_wide = client.get(URL, headers=desk["manager"].headers, params=WINDOW).json()
+    assert (desk_wide["team_id"], desk_wide["team_name"], desk_wide["received"]) == (
+        None, "", 2)
+    missing = client.get(URL, headers=desk["manager"].headers,
+                         params={**WINDOW, "team_id": team.id + 1000})
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith(PROBLEM)

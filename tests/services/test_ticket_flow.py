@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hubdesk.domain.agents import Role
-from hubdesk.domain.errors import PermissionDenied
+from hubdesk.domain.errors import NotFound, PermissionDenied
 from hubdesk.domain.ticket_flow import Backlog, Solver
 from hubdesk.domain.tickets import Channel, Status
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.flow_reports import flow_report_between
-from hubdesk.services.tickets import NewTicket
+from hubdesk.services.tickets import NewTicket, TicketChanges
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -108,3 +108,43 @@ def test_representatives_may_not_read_it_and_a_window_is_cut_to_its_last_400_day
     assert len(long.report.days) == 400 and long.report.received == 1
     empty = _report(hub, manager, _local(3, 0), _local(2, 0), _local(3, 0)).report
     assert (empty.days, empty.backlog_at_end) == ((), Backlog())
+
+
+def test_a_teams_flow_is_that_of_the_tickets_in_it_now_through_their_whole_history(hub):
+    manager = factories.staff(hub, Role.MANAGER).agent
+    coordinator = factories.staff(hub, Role.COORDINATOR).agent
+    north, south = factories.team(hub, "North"), factories.team(hub, "South")
+
+    def opened(at, team, email):
+        detail, _ = hub.app.tickets.open(LOCAL_OPERATOR, NewTicket(
+            subject="Parcel", body="Where is it?", requester_email=email, team_id=team.id),
+            now=at)
+        return detail.ticket.id
+
+    stays = opened(_local(2, 9), north, "a@example.com")
+    moved = opened(_local(2, 10), north, "b@example.com")
+    southern = opened(_local(2, 11), south, "c@example.com")
+    _open(hub, _local(2, 12), email="d@example.com")  # no team
+    hub.app.tickets.change_status(coordinator, stays, Status.SOLVED, now=_local(3, 9))
+    hub.app.tickets.change_status(coordinator, moved, Status.PENDING, now=_local(3, 10))
+    hub.app.tickets.update(coordinator, moved, TicketChanges(
+        fields_set=frozenset({"team_id"}), team_id=south.id), now=_local(3, 11))
+    hub.app.tickets.change_status(coordinator, southern, Status.SOLVED, now=_local(3, 12))
+
+    def flow(team):
+        return flow_report_between(hub.uows, manager, _local(2, 0), _local(4, 0),
+                                   now=_local(5, 0), zone=BERLIN,
+                                   team_id=team.id if team else None)
+
+    desk, north_flow, south_flow = flow(None), flow(north), flow(south)
+    assert north_flow.team == north and desk.team is None
+    assert [(d.received, d.solved, d.backlog) for d in north_flow.report.days] == [
+        (1, 0, Backlog(1, 0)), (0, 1, Backlog(0, 0))]
+    # the ticket moved to South counts there from its arrival, waiting since the 3rd
+    assert [(d.received, d.solved, d.backlog) for d in south_flow.report.days] == [
+        (2, 0, Backlog(2, 0)), (0, 1, Backlog(0, 1))]
+    assert [(d.received, d.solved, d.backlog) for d in desk.report.days] == [
+        (4, 0, Backlog(4, 0)), (0, 2, Backlog(1, 1))]
+    with pytest.raises(NotFound):
+        flow_report_between(hub.uows, manager, _local(2, 0), _local(4, 0), now=_local(5, 0),
+                            zone=BERLIN, team_id=south.id + 1000)

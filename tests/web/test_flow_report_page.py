@@ -118,3 +118,26 @@ def test_the_page_draws_the_chart_with_a_text_alternative(hub, client):
         in page
     quiet = client.get("/reports/flow?days=last-month")
     assert quiet.status_code == 200
+
+
+def test_a_team_is_chosen_on_the_page_and_its_csv_keeps_the_choice(hub, client):
+    team = factories.team(hub, "North")
+    admin = factories.staff(hub, Role.ADMIN).agent
+    at = datetime.now(UTC) - timedelta(hours=3)
+    open_ticket(hub.uows, admin, NewTicket(subject="Parcel", body="Where is it?",
+                                           requester_email="ana@example.com",
+                                           team_id=team.id), now=at)
+    _opened(hub, admin, at, "bo@example.com")
+    sign_in(client, factories.staff(hub, Role.MANAGER, with_password=True).agent)
+    page = client.get(f"/reports/flow?days=7&team={team.id}").text
+    assert "<h1>Ticket flow: North</h1>" in page
+    assert f'<option value="{team.id}" selected>North (in it now)</option>' in page
+    assert f'href="/reports/flow.csv?days=7&amp;team={team.id}"' in page
+    assert re.search(r"Received</dt><dd>1<", page)
+    csv_answer = client.get(f"/reports/flow.csv?days=7&team={team.id}")
+    assert f'filename="ticket-flow-team-{team.id}-last-7-days.csv"' in \
+        csv_answer.headers["content-disposition"]
+    assert sum(int(row["received"]) for row in csv.DictReader(io.StringIO(csv_answer.text))) == 1
+    assert re.search(r"Received</dt><dd>2<", client.get("/reports/flow?days=7").text)
+    missing = client.get(f"/reports/flow?days=7&team={team.id + 1000}")
+    assert missing.status_code == 404 and "was not found" in missing.text

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from hubdesk.domain.agents import Agent
+from hubdesk.domain.agents import Agent, Team
 from hubdesk.domain.clock import ensure_utc
+from hubdesk.domain.errors import NotFound
 from hubdesk.domain.permissions import check_may_read_reports
 from hubdesk.domain.ticket_flow import MAX_DAYS, FlowReport, flow_report
 from hubdesk.services.ports import UnitOfWorkFactory
@@ -21,23 +22,29 @@ class FlowReportResult:
     zone: tzinfo
     report: FlowReport
     agent_names: dict[int, str]
+    team: Team | None = None  # the team whose tickets these are; None: the whole desk's
 
 
 def flow_report_between(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
-                        until: datetime, *, now: datetime, zone: tzinfo) -> FlowReportResult:
+                        until: datetime, *, now: datetime, zone: tzinfo,
+                        team_id: int | None = None) -> FlowReportResult:
     """The flow in [since, until), day by day in ``zone``: the last `MAX_DAYS` days of it
-    at most (the result says which window it covers)."""
+    at most (the result says which window it covers); of the tickets in team ``team_id``
+    now, unless None."""
     check_may_read_reports(actor)
     until = min(ensure_utc(until), ensure_utc(now))
     since = max(ensure_utc(since), until - timedelta(days=MAX_DAYS))
     with uows(write=False) as uow:
-        if since < until:
-            report = flow_report(since, until, zone, *uow.ticket_flow.history(since, until))
-        else:
-            report = flow_report(since, until, zone, *uow.ticket_flow.history(until, until))
+        team = None
+        if team_id is not None:
+            team = uow.structure.get_team(team_id)
+            if team is None:
+                raise NotFound(f"team {team_id} was not found")
+        history = uow.ticket_flow.history(min(since, until), until, team_id)
+        report = flow_report(since, until, zone, *history)
         solvers = [s.agent_id for s in report.solved_by if s.agent_id is not None]
         names = uow.agents.names(solvers) if solvers else {}
-    return FlowReportResult(since, until, zone, report, names)
+    return FlowReportResult(since, until, zone, report, names, team)
 
 
 class FlowReportUseCases:
@@ -48,6 +55,6 @@ class FlowReportUseCases:
         self._uows, self._clock, self._zone = uows, clock, zone
 
     def report(self, actor: Agent, since: datetime, until: datetime, *,
-               now: datetime | None = None) -> FlowReportResult:
+               team_id: int | None = None, now: datetime | None = None) -> FlowReportResult:
         return flow_report_between(self._uows, actor, since, until, now=now or self._clock(),
-                                   zone=self._zone)
+                                   zone=self._zone, team_id=team_id)

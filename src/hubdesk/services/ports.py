@@ -596,10 +596,11 @@ class SatisfactionSurveys(Protocol):
 class TicketFlowHistory(Protocol):
     """What the ticket flow report reads (`domain/ticket_flow.py`)."""
 
-    def history(self, since: datetime, until: datetime
+    def history(self, since: datetime, until: datetime, team_id: int | None = None
                 ) -> tuple[Backlog, list[Arrivals], list[Moves], list[Merges]]:
         """The backlog now, and every arrival, status change and merge from ``since`` on
-        (those from ``until`` on marked after the window), read at one instant."""
+        (those from ``until`` on marked after the window), read at one instant; of the
+        tickets in team ``team_id`` now, unless None."""
         ...
 
 

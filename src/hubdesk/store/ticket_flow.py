@@ -4,7 +4,8 @@ statement, so the backlog now and the history since agree to the ticket however 
 Arrivals come from the tickets' creation instants (`ix_tickets_created`), status changes and
 merges from the history by instant (the partial indexes of migration 0033); each is counted
 per quarter-hour slot, so only a few rows per slot leave the database however many tickets
-the window holds.
+the window holds. A team's flow is that of the tickets in the team now: the same tickets in
+the backlog, the arrivals and the history, so its days add up as the desk's do.
 """
 
 from __future__ import annotations
@@ -50,18 +51,23 @@ class SqlTicketFlow:
     def __init__(self, connection: Connection) -> None:
         self.db = connection
 
-    def history(self, since: datetime, until: datetime) -> FlowHistory:
+    def history(self, since: datetime, until: datetime, team_id: int | None = None
+                ) -> FlowHistory:
         """The backlog now, and every arrival, status change and merge from ``since`` on
-        (those from ``until`` on marked `Part.AFTER`)."""
+        (those from ``until`` on marked `Part.AFTER`); of the tickets in team ``team_id``
+        now, unless None."""
         tickets, events = t.tickets.c, t.ticket_events.c
+        in_team = [] if team_id is None else [tickets.team_id == team_id]
         live = select(literal("live"), _no_text(), literal(0, BigInteger), tickets.status,
                       _no_text(), _no_text(), _no_id(), func.count()
-                      ).where(tickets.status.in_(_UNSOLVED)).group_by(tickets.status)
+                      ).where(tickets.status.in_(_UNSOLVED), *in_team).group_by(tickets.status)
         arrivals = self._counted("arrival", tickets.created_at, until, [
-            tickets.channel, _no_text(), _no_text(), _no_id()], tickets.created_at >= since)
+            tickets.channel, _no_text(), _no_text(), _no_id()], tickets.created_at >= since,
+            *in_team)
         moves = self._counted("move", events.created_at, until, [
             _status(events.changes, 0), _status(events.changes, 1), events.actor_kind,
-            events.actor_id], events.kind == "status_changed", events.created_at >= since)
+            events.actor_id], events.kind == "status_changed", events.created_at >= since,
+            *_of_team(events.ticket_id, team_id))
         merge, move = t.ticket_events.alias("merge"), t.ticket_events.alias("move")
         # Merges that took a ticket out of the backlog: its status left an unsolved one at
         # the merge's instant (a solved ticket merged had left before).
@@ -71,7 +77,8 @@ class SqlTicketFlow:
             _status(move.c.changes, 0).in_(_UNSOLVED))
         merges = self._counted("merge", merge.c.created_at, until, [
             _no_text(), _no_text(), merge.c.actor_kind, merge.c.actor_id],
-            merge.c.kind == "merged_into", merge.c.created_at >= since, left_backlog)
+            merge.c.kind == "merged_into", merge.c.created_at >= since, left_backlog,
+            *_of_team(merge.c.ticket_id, team_id))
         backlog = Backlog()
         arrived: list[Arrivals] = []
         moved: list[Moves] = []
@@ -106,6 +113,13 @@ class SqlTicketFlow:
         if self.db.dialect.name == "postgresql":
             return cast(func.floor(func.extract("epoch", instant) / SLOT_SECONDS), BigInteger)
         return cast(cast(func.strftime("%s", instant), Integer) / SLOT_SECONDS, Integer)
+
+
+def _of_team(ticket_id: ColumnElement[int], team_id: int | None) -> list[ColumnElement[bool]]:
+    """The history of the team's tickets only (none: every ticket's)."""
+    if team_id is None:
+        return []
+    return [ticket_id.in_(select(t.tickets.c.id).where(t.tickets.c.team_id == team_id))]
 
 
 def _no_text() -> ColumnElement[str]:

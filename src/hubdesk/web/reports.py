@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from fastapi import APIRouter, Request
@@ -17,12 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.errors import PermissionDenied
+from hubdesk.domain.errors import NotFound, PermissionDenied
 from hubdesk.domain.satisfaction import SatisfactionFigures
 from hubdesk.domain.sla.report import MET_SHARE_GOAL, TargetFigures
 from hubdesk.services.flow_reports import FlowReportResult
 from hubdesk.services.sla_reports import SlaReportResult
 from hubdesk.web.flow_chart import flow_chart
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import CHANNELS, SECURITY_HEADERS, label, render
 from hubdesk.web.report_windows import WINDOWS, asked_window
 from hubdesk.web.session import AgentDep, app_of
@@ -85,24 +87,27 @@ async def satisfaction_report(request: Request, agent: AgentDep) -> Response:
 @router.get("/reports/flow")
 async def flow_report(request: Request, agent: AgentDep) -> Response:
     """Each day's arrivals, solves, merges and reopenings, and the backlog it ended with."""
-    days, result = await _read(request, agent, app_of(request).flow.report)
+    days, result = await _read(request, agent, _flow_of(request))
     if isinstance(result, Response):
         return result
     report = result.report
     channels = [(CHANNELS.get(key, (key,))[0], count)
                 for key, count in report.received_by_channel.items()]
+    teams = await run_in_threadpool(app_of(request).directory.teams, agent)
     return render(request, "flow_report.html", agent=agent, report=report, days=days,
                   windows=WINDOWS, zone=str(result.zone), channels=channels,
                   solvers=_solvers(result), flow_days=report.days,
-                  chart=flow_chart(report.days))
+                  chart=flow_chart(report.days), chosen_team=result.team,
+                  team_choices=sorted(teams, key=lambda team: team.name.casefold()))
 
 
 @router.get("/reports/flow.csv")
 async def flow_report_csv(request: Request, agent: AgentDep) -> Response:
     """The days as a spreadsheet reads them: one row per day."""
-    days, result = await _read(request, agent, app_of(request).flow.report)
+    days, result = await _read(request, agent, _flow_of(request))
     if isinstance(result, Response):
         return result
+    name = f"ticket-flow-team-{result.team.id}" if result.team else "ticket-flow"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["day", "received", "solved", "merged", "reopened", "backlog_with_desk",
@@ -113,7 +118,13 @@ async def flow_report_csv(request: Request, agent: AgentDep) -> Response:
                          day.backlog.total])
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
         **SECURITY_HEADERS,
-        "Content-Disposition": f'attachment; filename="{_file_name("ticket-flow", days)}"'})
+        "Content-Disposition": f'attachment; filename="{_file_name(name, days)}"'})
+
+
+def _flow_of(request: Request) -> Callable[[Agent, datetime, datetime], FlowReportResult]:
+    """The flow report of the team the page names (``?team=``), or of the whole desk."""
+    team_id = whole_number(request.query_params.get("team"))
+    return partial(app_of(request).flow.report, team_id=team_id)
 
 
 def _solvers(result: FlowReportResult) -> list[tuple[str, int]]:
@@ -142,6 +153,9 @@ async def _read(request: Request, agent: Agent,
         return days, await run_in_threadpool(report, agent, since, until)
     except PermissionDenied as refused:
         return days, _not_for(request, agent, refused)
+    except NotFound as missing:
+        return days, render(request, "error.html", 404, agent=agent, title="Not found",
+                            detail=str(missing))
 
 
 def _not_for(request: Request, agent: Agent, refused: PermissionDenied) -> Response:

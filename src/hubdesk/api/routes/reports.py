@@ -13,7 +13,7 @@ from typing import Any, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from hubdesk.api.deps import AgentDep, AppDep
+from hubdesk.api.deps import AgentDep, AppDep, QueryId
 from hubdesk.api.report_window import Instant, report_window
 from hubdesk.api.schemas import problem_responses
 from hubdesk.domain.satisfaction import SatisfactionFigures
@@ -223,6 +223,9 @@ class FlowReportOut(BaseModel):
     since: datetime = Field(description="no earlier than 400 days before until")
     until: datetime = Field(description="no later than now: the future has no flow yet")
     time_zone: str = Field(description="whose days these are")
+    team_id: int | None = Field(description=(
+        "the team whose tickets (those in it now) these are; null: the whole desk's"))
+    team_name: str
     received: int
     solved: int
     merged: int
@@ -241,6 +244,8 @@ class FlowReportOut(BaseModel):
         report = result.report
         return cls(
             since=result.since, until=result.until, time_zone=str(result.zone),
+            team_id=result.team.id if result.team else None,
+            team_name=result.team.name if result.team else "",
             received=report.received, solved=report.solved, merged=report.merged,
             reopened=report.reopened, reopened_share=report.reopened_share,
             backlog_at_start=BacklogOut.of(report.backlog_at_start),
@@ -253,12 +258,12 @@ class FlowReportOut(BaseModel):
                        for solver, count in report.solved_by.items()])
 
 
-@router.get("/reports/flow", response_model=FlowReportOut)
+@router.get("/reports/flow", response_model=FlowReportOut, responses=problem_responses(404))
 def flow_report(app: AppDep, agent: AgentDep, since: Instant = None,
-                until: Instant = None) -> FlowReportOut:
+                until: Instant = None, team_id: QueryId = None) -> FlowReportOut:
     """Tickets received, solved, merged and reopened on each day of [since, until) (default:
     the last 30 days up to now; of a longer window than 400 days, its last 400), days on the
-    desk's clock, and the backlog of unsolved tickets at each day's end as it stood then.
-    Times need a UTC offset."""
+    desk's clock, and the backlog of unsolved tickets at each day's end as it stood then;
+    with `team_id`, of the tickets in that team now. Times need a UTC offset."""
     start, end = report_window(since, until, app.deps.clock())
-    return FlowReportOut.of(app.flow.report(agent, start, end))
+    return FlowReportOut.of(app.flow.report(agent, start, end, team_id=team_id))
