@@ -138,6 +138,10 @@ def test_lists_times_every_scenario_without_errors(tmp_path: Path) -> None:
     assert result["worst_list_p95_ms"] > 0
     similar = result["similar_solved"]
     assert similar["errors"] == 0 and similar["requests"] == 4 and similar["p95_ms"] > 0
+    assert set(result["reports"]) == {"flow_30_days", "flow_90_days"}
+    for name, report in result["reports"].items():
+        assert (report["requests"], report["errors"]) == (4, 0), name
+        assert report["p95_ms"] > 0, name
     # The ticket page: each kind of ticket timed on its own, on tickets of its own.
     page = result["console"]["ticket_page"]
     assert page["requests"] == 16 and page["errors"] == 0 and page["p95_ms"] > 0

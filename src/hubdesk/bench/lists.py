@@ -12,7 +12,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from hubdesk.config import Settings
 from hubdesk.demo.bulk import seed_bulk
 from hubdesk.demo.content import SEARCH_TERMS
 from hubdesk.domain.agents import Role
+from hubdesk.domain.clock import utcnow
 from hubdesk.store import tables as t
 
 log = logging.getLogger("hubdesk.bench")
@@ -81,6 +82,7 @@ def run(*, db: str = "sqlite", tickets: int = 100_000, requests: int = 200, work
             scenarios.update(_console(server.port, admin, requests, pages))
     console = scenarios.pop("console", "unavailable")
     similar = scenarios.pop("similar_solved")
+    reports = scenarios.pop("reports")
     api = [v for k, v in scenarios.items() if not k.startswith("search")]
     searches = [v for k, v in scenarios.items() if k.startswith("search")]
     return {
@@ -90,6 +92,7 @@ def run(*, db: str = "sqlite", tickets: int = 100_000, requests: int = 200, work
         "worst_list_p95_ms": max((s["p95_ms"] for s in api), default=None),
         "worst_search_p95_ms": max((s["p95_ms"] for s in searches), default=None),
         "similar_solved": similar,
+        "reports": reports,
         # the server's setting (HUBDESK_CONSOLE_FORECAST_MAX_AGE_S): how long the control room
         # and at-risk screens reuse a breach forecast; 0 times working it out on every request
         "console_forecast_max_age_s": Settings().console_forecast_max_age_s,
@@ -184,7 +187,28 @@ def _measure(port: int, rng: random.Random, n: int, material: Material, admin: C
     similar = [f"/api/v1/tickets/{rng.choice(material.ticket_ids)}/similar-solved"
                for _ in range(n)]
     results["similar_solved"] = _timed(port, [build.encode("GET", p) for p in similar])
+    results["reports"] = _reports(port, build, rng, n, material)
     return results
+
+
+# A report is read now and then, not page after page: a few requests per window suffice.
+REPORT_REQUESTS = 20
+
+
+def _reports(port: int, build: Connection, rng: random.Random, n: int,
+             material: Material) -> dict[str, Any]:
+    """The ticket flow report over the console's 30 and 90 days, every other request of one
+    team's tickets, timed as the other scenarios are."""
+    timed = {}
+    for days in (30, 90):
+        paths = []
+        for number in range(min(n, REPORT_REQUESTS)):
+            params: dict[str, Any] = {"since": (utcnow() - timedelta(days=days)).isoformat()}
+            if number % 2 and material.team_ids:
+                params["team_id"] = rng.choice(material.team_ids)
+            paths.append(f"/api/v1/reports/flow?{urlencode(params)}")
+        timed[f"flow_{days}_days"] = _timed(port, [build.encode("GET", p) for p in paths])
+    return timed
 
 
 def _timed(port: int, requests: list[bytes]) -> dict[str, Any]:
