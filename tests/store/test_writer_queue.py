@@ -1,3 +1,4 @@
+import multiprocessing
 import threading
 import time
 from datetime import UTC, datetime
@@ -33,6 +34,42 @@ def test_writers_take_turns_and_the_next_one_wakes_at_once(tmp_path):
     thread.join(timeout=5)
     assert order == ["first", "second"]
     assert time.perf_counter() - released < 0.05  # woken, not polling
+
+
+def _batches(lock_path: Path, done, stop) -> None:
+    """A background job's loop: back-to-back turns of 20 ms of work each, counted."""
+    queue = WriterQueue(lock_path)
+    while not stop.is_set():
+        turn = queue.acquire()
+        busy_until = time.perf_counter() + 0.02
+        while time.perf_counter() < busy_until:
+            pass
+        with done.get_lock():
+            done.value += 1
+        queue.release(turn)
+
+
+def test_a_writer_waits_its_turn_behind_a_loop_of_batches_in_another_process(tmp_path):
+    # The kernel gives a freed lock to whoever asks first; without the rejoin gap the loop
+    # asks again at once and kept the lock for dozens of turns (seconds) at a time.
+    context = multiprocessing.get_context("fork")
+    done, stop = context.Value("i", 0), context.Event()
+    loop = context.Process(target=_batches, args=(tmp_path / "db.writer-lock", done, stop))
+    loop.start()
+    try:
+        while done.value < 2:
+            time.sleep(0.005)
+        queue = WriterQueue(tmp_path / "db.writer-lock")
+        turns_waited = []
+        for _ in range(8):
+            before = done.value
+            queue.release(queue.acquire())
+            turns_waited.append(done.value - before)
+            time.sleep(0.03)
+    finally:
+        stop.set()
+        loop.join(timeout=10)
+    assert max(turns_waited) <= 3, turns_waited
 
 
 def _log_size_after_queued_writes(tmp_path: Path, writes: int) -> int:

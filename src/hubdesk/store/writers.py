@@ -5,6 +5,13 @@ SQLite admits one writer at a time and makes the others poll with growing sleeps
 beside the database before they begin: the kernel queues them across threads and server
 processes alike and wakes the next one at once, and a crashed process releases its lock.
 
+The kernel hands the lock to whichever waiter asks first once it is free, and a writer that
+has just left asks again within microseconds when it loops over batches (the SLA sweep, a
+re-match run, a bulk change): the writers it woke would lose every race, and a sign-in could
+wait for as long as the loop runs (seconds to minutes, on a large desk). So a writer that has
+just left waits `REJOIN_GAP_S` before it joins again, time for the writers already waiting to
+take their turn first; writers that come and go at a request's pace never wait for it.
+
 The write-ahead log is copied back into the database (checkpointed) by the writers of the
 queue, every `CHECKPOINT_EVERY` turns of a process, once they have left it. SQLite's own
 automatic checkpoint runs inside the commit that crosses its threshold, while the queue's lock
@@ -19,6 +26,8 @@ import itertools
 import logging
 import os
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +45,16 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 32
 # SQLite's automatic checkpoint, for writers that do not queue (`store/engine.py`).
 SAFETY_NET_PAGES = 10_000
+# How long a writer that has just left waits before joining again (see above): enough for a
+# woken writer to be scheduled, a fraction of any batch's own time.
+REJOIN_GAP_S = 0.001
 
 
 class WriterQueue:
     def __init__(self, lock_path: Path) -> None:
         self.lock_path = lock_path
         self._turns = itertools.count(1)  # next() is atomic under the GIL
+        self._left = threading.local()  # when this thread last left the queue
 
     def checkpoint_due(self) -> bool:
         """Count one committed turn; whether the writer should checkpoint after leaving."""
@@ -49,6 +62,11 @@ class WriterQueue:
 
     def acquire(self) -> int:
         """Wait for this writer's turn; returns the handle to release."""
+        left: float | None = getattr(self._left, "at", None)
+        if left is not None:
+            rest = left + REJOIN_GAP_S - time.monotonic()
+            if rest > 0:
+                time.sleep(rest)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without holding the GIL
@@ -62,6 +80,7 @@ class WriterQueue:
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+            self._left.at = time.monotonic()
 
 
 def writer_queue(engine: Engine) -> WriterQueue | None:
