@@ -18,7 +18,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
-    exists,
     false,
     func,
     insert,
@@ -85,13 +84,16 @@ class SlaRematchQueries:
 
 
 def _in_scope(scope: RematchScope) -> ColumnElement[bool]:
+    """The open tickets a policy's conditions take in, or whose clocks run under one of the
+    scope's policies. The conditions come first, so that a policy taking in every ticket
+    decides without a look at the clocks; the clocks are one uncorrelated list, looked up per
+    ticket: a per-ticket subquery let SQLite walk every clock of the policy for each ticket
+    (eleven seconds a batch at 100,000 tickets, all the while holding the write lock)."""
     tk, c = t.tickets, t.ticket_sla_clocks
-    either: list[ColumnElement[bool]] = []
+    either: list[ColumnElement[bool]] = [_meets(conditions) for conditions in scope.conditions]
     if scope.policy_ids:
-        either.append(exists().where(c.c.ticket_id == tk.c.id,
-                                     c.c.policy_id.in_(sorted(scope.policy_ids)),
-                                     c.c.status.in_(_LIVE)))
-    either += [_meets(conditions) for conditions in scope.conditions]
+        either.append(tk.c.id.in_(select(c.c.ticket_id).where(
+            c.c.policy_id.in_(sorted(scope.policy_ids)), c.c.status.in_(_LIVE))))
     where = [tk.c.status.in_(_UNRESOLVED), or_(false(), *either)]
     if scope.customer_id is not None:
         where.append(tk.c.requester_id == scope.customer_id)
