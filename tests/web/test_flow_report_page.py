@@ -113,7 +113,7 @@ def test_the_page_draws_the_chart_with_a_text_alternative(hub, client):
     noon, _ = _flow(hub)
     sign_in(client, factories.staff(hub, Role.MANAGER, with_password=True).agent)
     page = client.get("/reports/flow?days=7").text
-    assert '<svg class="flow-chart" role="img" aria-labelledby="flow-chart-title"' in page
+    assert '<svg class="chart" role="img" aria-labelledby="flow-chart-title"' in page
     assert f"{noon:%a %d %b}: 3 received, 1 solved, backlog 3 (2 with the desk, 1 waiting)" \
         in page
     quiet = client.get("/reports/flow?days=last-month")
