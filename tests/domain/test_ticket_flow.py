@@ -14,6 +14,7 @@ from hubdesk.domain.ticket_flow import (
     Moves,
     Part,
     Solver,
+    Solves,
     flow_report,
     slot_day,
     stage_of,
@@ -58,16 +59,17 @@ def test_the_backlog_is_rewound_from_now_and_carried_forward_day_by_day():
     arrivals = [Arrivals(W, _slot(day1), "email", 3), Arrivals(W, _slot(day2), "chat", 1),
                 Arrivals(A, _slot(later), "email", 2)]
     moves = [
-        Moves(W, _slot(day1), "new", "solved", "agent", 7, 2),
-        Moves(W, _slot(day1), "open", "pending", "agent", 7, 1),
-        Moves(W, _slot(day2), "solved", "open", "customer", 4, 1),
-        Moves(W, _slot(day2), "solved", "closed", "system", None, 1),  # left already
-        Moves(W, _slot(day2), "pending", "solved", "customer", 4, 1),
-        Moves(A, _slot(later), "open", "solved", "agent", 7, 1),
-        Moves(W, _slot(day2), "new", "archived", "agent", 7, 5),  # no such status: ignored
+        Moves(W, _slot(day1), "new", "solved", 2),
+        Moves(W, _slot(day1), "open", "pending", 1),
+        Moves(W, _slot(day2), "solved", "open", 1),
+        Moves(W, _slot(day2), "solved", "closed", 1),  # left already
+        Moves(W, _slot(day2), "pending", "solved", 1),
+        Moves(A, _slot(later), "open", "solved", 1),
+        Moves(W, _slot(day2), "new", "archived", 5),  # no such status: ignored
     ]
+    solves = [Solves("agent", 7, 2), Solves("customer", 4, 1)]  # the window's exits, by actor
     report = flow_report(datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 3, tzinfo=UTC),
-                         UTC, Backlog(with_desk=6, waiting=0), arrivals, moves, [])
+                         UTC, Backlog(with_desk=6, waiting=0), arrivals, moves, [], solves)
     # undone: 2 arrivals and a solve after the window, 4 arrivals and the moves inside it
     assert report.backlog_at_start == Backlog(with_desk=6 - 2 + 1 - 4 + 2 + 1 - 1 + 5,
                                               waiting=0 - 1 + 1)
@@ -84,23 +86,24 @@ def test_the_backlog_is_rewound_from_now_and_carried_forward_day_by_day():
 
 def test_a_merge_is_set_apart_from_the_solves_of_whoever_merged():
     at = datetime(2026, 6, 1, 9, tzinfo=UTC)
-    moves = [Moves(W, _slot(at), "new", "solved", "agent", 3, 2),
-             Moves(W, _slot(at), "solved", "closed", "agent", 3, 2)]
+    moves = [Moves(W, _slot(at), "new", "solved", 2),
+             Moves(W, _slot(at), "solved", "closed", 2)]
     merges = [Merges(W, _slot(at), "agent", 3, 1), Merges(A, _slot(at), "agent", 3, 1)]
     report = flow_report(at - timedelta(hours=9), at + timedelta(hours=1), UTC, Backlog(),
-                         [Arrivals(W, _slot(at), "email", 2)], moves, merges)
+                         [Arrivals(W, _slot(at), "email", 2)], moves, merges,
+                         [Solves("agent", 3, 2)])
     assert (report.solved, report.merged) == (1, 1)
     assert report.solved_by == {Solver("agent", 3): 1}
     only_merges = flow_report(at - timedelta(hours=9), at + timedelta(hours=1), UTC,
                               Backlog(), [Arrivals(W, _slot(at), "email", 1)], moves[:1],
-                              [Merges(W, _slot(at), "agent", 3, 2)])
+                              [Merges(W, _slot(at), "agent", 3, 2)], [Solves("agent", 3, 2)])
     assert only_merges.solved_by == {}  # an agent who only merged solved nothing
 
 
 def test_reopenings_per_solve_can_pass_one_and_are_none_without_solves():
     at = datetime(2026, 6, 1, 9, tzinfo=UTC)
-    reopened = [Moves(W, _slot(at), "solved", "open", "customer", 1, 3),
-                Moves(W, _slot(at), "open", "solved", "agent", 2, 2)]
+    reopened = [Moves(W, _slot(at), "solved", "open", 3),
+                Moves(W, _slot(at), "open", "solved", 2)]
     report = flow_report(at - timedelta(hours=1), at + timedelta(hours=1), UTC, Backlog(1, 0),
                          [], reopened, [])
     assert report.reopened_share == 1.5

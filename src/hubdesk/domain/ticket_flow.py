@@ -72,12 +72,20 @@ class Arrivals:
 
 @dataclass(frozen=True)
 class Moves:
-    """Status changes from ``before`` to ``after`` in one slot, by one actor."""
+    """Status changes from ``before`` to ``after`` in one slot."""
 
     part: Part
     slot: int
     before: str | None
     after: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Solves:
+    """Tickets one actor took out of the backlog in the window (merges among them), counted
+    apart from the slots: who solved is asked of the window, not of each day."""
+
     actor_kind: str
     actor_id: int | None
     count: int
@@ -179,10 +187,10 @@ def slot_day(slot: int, zone: tzinfo) -> date:
 
 def flow_report(since: datetime, until: datetime, zone: tzinfo, backlog_now: Backlog,
                 arrivals: Iterable[Arrivals], moves: Iterable[Moves],
-                merges: Iterable[Merges]) -> FlowReport:
+                merges: Iterable[Merges], solves: Iterable[Solves] = ()) -> FlowReport:
     """The flow in [since, until), day by day on ``zone``'s clock, from the backlog now and
     every arrival, status change and merge since ``since`` (those after ``until`` marked
-    `Part.AFTER`)."""
+    `Part.AFTER`), and who took tickets out of the backlog in the window."""
     arrivals, moves, merges = list(arrivals), list(moves), list(merges)
     start = _rewound(backlog_now, arrivals, moves)
     days = window_days(since, until, zone)
@@ -207,9 +215,10 @@ def flow_report(since: datetime, until: datetime, zone: tzinfo, backlog_now: Bac
         change[day] = change[day].moved(before, -move.count).moved(after, move.count)
         if before in (Stage.WITH_DESK, Stage.WAITING) and after is Stage.DONE:
             solved[day] += move.count
-            solved_by[_solver(move.actor_kind, move.actor_id)] += move.count
         elif before is Stage.DONE and after in (Stage.WITH_DESK, Stage.WAITING):
             reopened[day] += move.count
+    for solve in solves:
+        solved_by[_solver(solve.actor_kind, solve.actor_id)] += solve.count
     for merge in merges:  # each merge's move was counted as solved above: set it apart
         if merge.part is Part.WINDOW:
             day = slot_day(merge.slot, zone)

@@ -36,7 +36,7 @@ from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
 from hubdesk.domain.sla.report import AnswerTimes, OutcomeCount
 from hubdesk.domain.sla.ticket_rules import RematchRun, RematchScope
 from hubdesk.domain.throttling import FailureCount
-from hubdesk.domain.ticket_flow import Arrivals, Backlog, Merges, Moves
+from hubdesk.domain.ticket_flow import Arrivals, Backlog, Merges, Moves, Solves
 from hubdesk.domain.tickets import Status, Ticket
 from hubdesk.domain.triage import SimilarTicket, TriageResult
 from hubdesk.domain.webhooks import (
@@ -597,10 +597,11 @@ class TicketFlowHistory(Protocol):
     """What the ticket flow report reads (`domain/ticket_flow.py`)."""
 
     def history(self, since: datetime, until: datetime, team_id: int | None = None
-                ) -> tuple[Backlog, list[Arrivals], list[Moves], list[Merges]]:
-        """The backlog now, and every arrival, status change and merge from ``since`` on
-        (those from ``until`` on marked after the window), read at one instant; of the
-        tickets in team ``team_id`` now, unless None."""
+                ) -> tuple[Backlog, list[Arrivals], list[Moves], list[Merges], list[Solves]]:
+        """The backlog now, every arrival, status change and merge from ``since`` on (those
+        from ``until`` on marked after the window), and who took tickets out of the backlog
+        in [since, until), read at one instant; of the tickets in team ``team_id`` now,
+        unless None."""
         ...
 
 
