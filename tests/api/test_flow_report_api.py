@@ -94,6 +94,18 @@ def test_a_window_longer_than_400_days_keeps_its_last_400(client, desk, flow):
     assert len(body["days"]) == 400 and body["received"] == 3
 
 
+@pytest.mark.parametrize("query", [
+    {"until": "0001-01-01T00:00:00Z"},
+    {"since": "0001-01-01T00:00:00+14:00", "until": "0001-01-02T00:00:00-12:00"},
+])
+def test_a_window_at_the_calendars_start_answers_an_empty_flow(client, desk, flow, query):
+    answer = client.get(URL, headers=desk["manager"].headers, params=query)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["since"] == body["until"] == "1970-01-01T00:00:00Z"
+    assert body["days"] == [] and body["received"] == 0
+
+
 @pytest.mark.parametrize("query,field", [
     ({"since": "2026-06-01T00:00:00"}, "since"),
     ({"since": "yesterday"}, "since"),

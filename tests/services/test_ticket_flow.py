@@ -110,6 +110,22 @@ def test_representatives_may_not_read_it_and_a_window_is_cut_to_its_last_400_day
     assert (empty.days, empty.backlog_at_end) == ((), Backlog())
 
 
+@pytest.mark.parametrize("since,until", [
+    (datetime(1, 1, 1, tzinfo=UTC), datetime(1, 1, 3, tzinfo=UTC)),
+    (datetime(1, 1, 1, tzinfo=UTC), datetime(1, 1, 1, tzinfo=UTC)),
+    (datetime(1969, 12, 1, tzinfo=UTC), datetime(1970, 1, 2, tzinfo=UTC)),
+])
+def test_a_window_at_the_calendars_start_is_kept_after_the_epoch(hub, since, until):
+    manager = factories.staff(hub, Role.MANAGER).agent
+    _open(hub, _local(2, 9))
+    early = flow_report_between(hub.uows, manager, since, until, now=_local(3, 0),
+                                zone=ZoneInfo("America/Los_Angeles"))
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    assert early.since == max(since, epoch) and early.until == max(until, epoch)
+    assert early.report.received == 0 and early.report.backlog_at_end == Backlog()
+    assert len(early.report.days) == (2 if until.year == 1970 else 0)
+
+
 def test_a_teams_flow_is_that_of_the_tickets_in_it_now_through_their_whole_history(hub):
     manager = factories.staff(hub, Role.MANAGER).agent
     coordinator = factories.staff(hub, Role.COORDINATOR).agent

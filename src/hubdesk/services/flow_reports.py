@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from hubdesk.domain.agents import Agent, Team
 from hubdesk.domain.clock import ensure_utc
@@ -13,6 +13,10 @@ from hubdesk.domain.errors import NotFound
 from hubdesk.domain.permissions import check_may_read_reports
 from hubdesk.domain.ticket_flow import MAX_DAYS, FlowReport, flow_report
 from hubdesk.services.ports import UnitOfWorkFactory
+
+# No ticket is older than the Unix epoch. A window is kept after it, so that reaching 400 days
+# back or reading local days west of UTC never runs off the calendar's first year.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,8 @@ def flow_report_between(uows: UnitOfWorkFactory, actor: Agent, since: datetime,
     at most (the result says which window it covers); of the tickets in team ``team_id``
     now, unless None."""
     check_may_read_reports(actor)
-    until = min(ensure_utc(until), ensure_utc(now))
-    since = max(ensure_utc(since), until - timedelta(days=MAX_DAYS))
+    until = max(min(ensure_utc(until), ensure_utc(now)), EARLIEST)
+    since = max(ensure_utc(since), until - timedelta(days=MAX_DAYS), EARLIEST)
     with uows(write=False) as uow:
         team = None
         if team_id is not None:

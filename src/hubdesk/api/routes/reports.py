@@ -220,7 +220,7 @@ class SolverOut(BaseModel):
 
 
 class FlowReportOut(BaseModel):
-    since: datetime = Field(description="no earlier than 400 days before until")
+    since: datetime = Field(description="no earlier than 400 days before until, nor 1970")
     until: datetime = Field(description="no later than now: the future has no flow yet")
     time_zone: str = Field(description="whose days these are")
     team_id: int | None = Field(description=(
