@@ -18,6 +18,10 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import PermissionDenied, ValidationFailed
 
 LONGEST_SHIFT = timedelta(hours=16)
+# The days a desk plans: this century's, as the API's day pattern allows (a day's forecast
+# reads weeks of history before it and a week reaches a day past it, so the calendar's own
+# ends cannot be planned).
+FIRST_PLANNED_DAY, LAST_PLANNED_DAY = date(2000, 1, 1), date(2099, 12, 31)
 MAX_NOTE = 1000
 
 

@@ -19,6 +19,7 @@ from hubdesk.domain.tickets import UNRESOLVED, Status, Ticket
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.routing_records import AgentExclusion
 from hubdesk.services.sla_reads import ClockView, page_deadlines
+from hubdesk.services.tickets import visible_page
 from hubdesk.services.views import Page, TicketFilter, TicketOrder, TicketRow
 
 MAX_TICKETS_SHOWN = 200
@@ -60,9 +61,8 @@ def tickets_of(uow: UnitOfWork, actor: Agent, customer_id: int, limit: int, *,
                status: tuple[Status, ...] = ()) -> Page:
     """A page of the customer's tickets that ``actor`` may see: the ticket lists' own scope
     (`ticket_scope`), so a liaison or an agent outside a ticket's team never finds it here."""
-    return uow.tickets.page(ticket_scope(actor), TicketFilter(
-        requester_id=customer_id, status=status, order=order), limit, cursor,
-        reader_id=actor.id)
+    return visible_page(uow, actor, TicketFilter(
+        requester_id=customer_id, status=status, order=order), limit, cursor)
 
 
 OTHERS_SHOWN = 5
@@ -130,10 +130,9 @@ def organisation_screen(uows: UnitOfWorkFactory, actor: Agent, organisation_id: 
         if organisation is None:
             raise NotFound(f"organisation {organisation_id} was not found")
         members = uow.customers.of_organisation(organisation_id, MAX_MEMBERS_SHOWN + 1)
-        tickets = uow.tickets.page(
-            ticket_scope(actor), TicketFilter(organisation_id=organisation_id,
-                                              order=TicketOrder.CREATED),
-            MAX_TICKETS_SHOWN, cursor, reader_id=actor.id)
+        tickets = visible_page(uow, actor, TicketFilter(
+            organisation_id=organisation_id, order=TicketOrder.CREATED), MAX_TICKETS_SHOWN,
+            cursor)
     return OrganisationScreen(organisation, members[:MAX_MEMBERS_SHOWN],
                               len(members) > MAX_MEMBERS_SHOWN, tickets)
 

@@ -14,7 +14,7 @@ from hubdesk.domain.agents import Agent, Department, Team
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.domain.events import Actor
-from hubdesk.domain.permissions import TicketAction, ticket_scope
+from hubdesk.domain.permissions import TicketAction
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services.intake import NO_TOOLS, IntakeTools, mask_tags
 from hubdesk.services.ports import UnitOfWorkFactory
@@ -24,6 +24,7 @@ from hubdesk.services.tickets import (
     flush_events,
     load_for,
     update_ticket,
+    visible_page,
 )
 from hubdesk.services.views import Page, SavedView, TicketFilter
 
@@ -53,12 +54,8 @@ def queue_screen(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter | 
     assert actor.id is not None
     with uows(write=False) as uow:
         page = Page([], None)
-        try:
-            if filters is not None:
-                page = uow.tickets.page(ticket_scope(actor), filters, limit, cursor,
-                                        reader_id=actor.id)
-        except ValueError as error:
-            raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
+        if filters is not None:
+            page = visible_page(uow, actor, filters, limit, cursor)
         return QueueScreen(page=page, teams=uow.structure.teams(),
                            departments=uow.structure.departments(), agents=uow.agents.all(),
                            saved_views=uow.saved_views.of_agent(actor.id),

@@ -618,11 +618,18 @@ def list_tickets(uows: UnitOfWorkFactory, actor: Agent, filters: TicketFilter, *
         raise ValidationFailed(f"limit must be between 1 and {MAX_PAGE_SIZE}",
                                {"limit": "out of range"})
     with uows(write=False) as uow:
-        try:
-            return uow.tickets.page(ticket_scope(actor), filters, limit, cursor,
-                                    reader_id=actor.id)
-        except ValueError as error:
-            raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
+        return visible_page(uow, actor, filters, limit, cursor)
+
+
+def visible_page(uow: UnitOfWork, actor: Agent, filters: TicketFilter, limit: int,
+                 cursor: str | None) -> Page:
+    """A page of the tickets ``actor`` may see; a cursor this server did not hand out (one
+    typed into an address) is invalid input, not a fault."""
+    try:
+        return uow.tickets.page(ticket_scope(actor), filters, limit, cursor,
+                                reader_id=actor.id)
+    except ValueError as error:
+        raise ValidationFailed(str(error), {"cursor": "invalid"}) from error
 
 
 def get_attachment(uows: UnitOfWorkFactory, blobs: BlobStore, actor: Agent,
