@@ -33,6 +33,7 @@ from hubdesk.channels.email.decoding import (
     repair_header,
 )
 from hubdesk.channels.email.flowed import unflowed
+from hubdesk.channels.email.forwards import forward_block, forward_block_html
 from hubdesk.channels.email.guessing import guess_charset
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.channels.email.rtf import UnreadableRtf, decompressed, rtf_text
@@ -317,6 +318,8 @@ class _PartReader:
             self._reported(part)
             if content_type != "message/rfc822":
                 return  # read for the Message-ID it reports on; not a file to keep
+            self._attached_message(part, depth)
+            return
         if part.is_multipart():
             children = part.get_payload()
             if not isinstance(children, list):
@@ -338,6 +341,24 @@ class _PartReader:
                 return
             content_type = "text/plain"
         self._leaf(part, content_type)
+
+    def _attached_message(self, part: Message, depth: int) -> None:
+        """A message attached whole (a forward "as attachment"): its text and files, below
+        the header block a client writes above a forward inline, so readers (and
+        `domain/forwarding.py`) can tell whose words follow and from when."""
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        if not isinstance(inner, Message):
+            return
+        plain_at, html_at = len(self.plain), len(self.htmls)
+        self.walk(inner, depth + 1)
+        block = forward_block(partial(header, inner))
+        inner_text = "\n\n".join(p.strip() for p in self.plain[plain_at:] if p.strip())
+        self.plain.insert(plain_at, "\n".join(block))
+        if len(self.htmls) > html_at:
+            self.htmls.insert(html_at, forward_block_html(block))
+        elif self.htmls:  # the mail is shown as HTML: the forwarded text must show there too
+            self.htmls.append(forward_block_html(block, inner_text))
 
     def _alternative(self, children: list[Message], depth: int) -> None:
         """One body from alternatives: the plain text for the text, the HTML for display."""
