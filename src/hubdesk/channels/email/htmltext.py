@@ -10,6 +10,7 @@ from hubdesk.html import structure_for_text
 _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                      "blockquote", "pre", "table", "ul", "ol", "hr", "section", "article"})
 _SKIPPED = frozenset({"script", "style", "head", "title"})
+_CELLS = frozenset({"td", "th"})
 
 
 class _TextCollector(HTMLParser):
@@ -29,6 +30,8 @@ class _TextCollector(HTMLParser):
             self.parts.append("\n")
         if tag == "li":
             self.parts.append("- ")
+        if tag in _CELLS and self.parts and not self.parts[-1].endswith(("\n", "\t")):
+            self.parts.append("\t")  # "Name</td><td>Ana": two words, as a table copies
         if tag == "img":
             alt = dict(attrs).get("alt")
             if alt:
@@ -40,7 +43,7 @@ class _TextCollector(HTMLParser):
         elif tag == "blockquote":
             self._quote_depth = max(0, self._quote_depth - 1)
             self.parts.append("\n")
-        elif tag in _BLOCKS:
+        elif tag in _BLOCKS and tag != "tr":  # a table's rows are its lines, not paragraphs
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:

@@ -15,6 +15,7 @@ end, where the nearest message is named.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,13 @@ class _BoundedPolicy(EmailPolicy):
 
 BOUNDED = _BoundedPolicy()
 _REPORTED = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"})
+# For mail clients only: S/MIME's and OpenPGP's detached signatures (the signed text is the
+# part beside them) and OpenPGP's version line beside an encrypted part.
+_FOR_CLIENTS_ONLY = frozenset({"application/pkcs7-signature", "application/x-pkcs7-signature",
+                               "application/pgp-signature", "application/pgp-encrypted"})
+_PGP_INLINE = "-----BEGIN PGP MESSAGE-----"
+# An S/MIME part holding the text itself: encrypted, or signed "opaque".
+_S_MIME = frozenset({"application/pkcs7-mime", "application/x-pkcs7-mime"})
 
 
 class UnreadableMail(ValueError):
@@ -320,6 +328,8 @@ class _PartReader:
                 return  # read for the Message-ID it reports on; not a file to keep
             self._attached_message(part, depth)
             return
+        if content_type == "multipart/encrypted":
+            self._sealed("the message (OpenPGP)")
         if part.is_multipart():
             children = part.get_payload()
             if not isinstance(children, list):
@@ -341,6 +351,13 @@ class _PartReader:
                 return
             content_type = "text/plain"
         self._leaf(part, content_type)
+
+    def _sealed(self, what: str) -> None:
+        """Encrypted, or signed in a form only the sender's certificate opens: kept as it
+        came, and said (to the customer too, in the acknowledgement) rather than filed as an
+        empty message."""
+        self.notices.append(f"{what} is encrypted or sealed, and the desk cannot read it; "
+                            "please send the text again without encryption")
 
     def _attached_message(self, part: Message, depth: int) -> None:
         """A message attached whole (a forward "as attachment"): its text and files, below
@@ -387,10 +404,16 @@ class _PartReader:
                 return
             if _parameter(part, "format") == "flowed":
                 text = unflowed(text, delete_space=_parameter(part, "delsp") == "yes")
+            if text.lstrip().startswith(_PGP_INLINE):
+                self._sealed("the message (OpenPGP)")
             self.plain.append(text)
             return
         if content_type == "message/delivery-status":
             return  # read by the report rules through its headers, not shown as a file
+        if content_type in _FOR_CLIENTS_ONLY:
+            return  # the original message keeps it
+        if content_type in _S_MIME:
+            self._sealed(f"{filename or 'smime.p7m'} (S/MIME)")
         if (content_type == "application/ms-tnef" or (filename or "").lower() ==
                 "winmail.dat") and self._unwrapped(part, filename or "winmail.dat", payload):
             return
@@ -521,7 +544,17 @@ def _charset(part: Message) -> str | None:
     return str(value) if value else None
 
 
+# The standard library's own table only, so a file is named alike on every machine.
+_KNOWN_TYPES = mimetypes.MimeTypes(filenames=())
+# Types mail carries that the table does not know.
+_MAIL_EXTENSIONS = {"text/calendar": ".ics", "text/vcard": ".vcf",
+                    "application/pgp-keys": ".asc"}
+
+
 def _default_name(content_type: str) -> str:
+    """A name for a part that has none, with the extension its type is opened by."""
     main, _, sub = content_type.partition("/")
-    return f"{main or 'part'}.{sub or 'bin'}"[:255]
+    extension = _MAIL_EXTENSIONS.get(content_type) or _KNOWN_TYPES.guess_extension(
+        content_type) or f".{sub or 'bin'}"
+    return f"{main or 'part'}{extension}"[:255]
 
