@@ -54,6 +54,33 @@ def test_the_interval_length_is_read_from_the_rows_when_not_given(tmp_path):
     assert refused.exit_code != 0 and "fit none of the interval lengths" in refused.output
 
 
+def test_a_contact_log_is_forecast_per_half_hour(tmp_path):
+    """One row per call, as a phone system exports it: counted per half hour by default,
+    per quarter hour when asked."""
+    history = synthetic_history(28, zone="Europe/Paris")
+    path = tmp_path / "calls.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["call_id", "started_at", "duration_s"])
+        calls = 0
+        for start, count in sorted(history.counts.items()):
+            local = start.astimezone(history.zone).replace(tzinfo=None)
+            for n in range(int(count)):
+                calls += 1
+                writer.writerow([calls, local.replace(minute=local.minute + n % 30), 180])
+    halves = runner.invoke(app, ["wfm", "forecast", "--csv", str(path), "--horizon", "7d",
+                                 "--tz", "Europe/Paris"])
+    assert halves.exit_code == 0, halves.output
+    forecast = json.loads(halves.output)
+    assert forecast["interval_minutes"] == 30
+    assert 0.9 < sum(i["contacts"] for i in forecast["intervals"]) / (
+        sum(history.counts.values()) / 4) < 1.1  # a week's worth of a four-week history
+    quarters = runner.invoke(app, ["wfm", "forecast", "--csv", str(path), "--horizon", "7d",
+                                   "--tz", "Europe/Paris", "--interval", "15"])
+    assert quarters.exit_code == 0, quarters.output
+    assert json.loads(quarters.output)["interval_minutes"] == 15
+
+
 def test_forecast_then_staff(tmp_path):
     history = write_history(tmp_path / "history.csv", 42)
     result = runner.invoke(app, ["wfm", "forecast", "--csv", str(history), "--interval", "30",

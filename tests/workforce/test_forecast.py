@@ -194,6 +194,29 @@ def test_daily_totals_and_bad_times_are_refused_with_the_line():
         read_rows("date,time,calls\n,09:30,3\n", zone)
 
 
+def test_a_log_of_one_row_per_contact_is_counted_per_local_interval():
+    """A phone system's call records or a ticket export: a time and no count. Each row is
+    one contact, counted in the interval of the local clock it falls in (Kolkata is 5:30
+    ahead of UTC: its half hours start at :00 and :30 local, :30 and :00 in UTC)."""
+    zone = ZoneInfo("Asia/Kolkata")
+    log = ("Call ID,Started At,Duration\n1,2024-03-04 09:00:00,120\n"
+           "2,2024-03-04 09:29:59,60\n3,2024-03-04T04:00:00Z,30\n4,2024-03-04 10:59,10\n")
+    assert read_rows(log, zone) == [(datetime(2024, 3, 4, 3, 30, tzinfo=UTC), 2.0),
+                                    (datetime(2024, 3, 4, 4, 0, tzinfo=UTC), 1.0),
+                                    (datetime(2024, 3, 4, 5, 0, tzinfo=UTC), 1.0)]
+    assert read_rows(log, zone, 60) == [(datetime(2024, 3, 4, 3, 30, tzinfo=UTC), 3.0),
+                                        (datetime(2024, 3, 4, 4, 30, tzinfo=UTC), 1.0)]
+    split = "created_at\n2024-03-04 09:14\n2024-03-04 09:16\n"
+    assert read_rows(split, zone, 15) == [(datetime(2024, 3, 4, 3, 30, tzinfo=UTC), 1.0),
+                                          (datetime(2024, 3, 4, 3, 45, tzinfo=UTC), 1.0)]
+    assert read_rows("date,time\n04.03.2024,9:20 AM\n", zone) == [
+        (datetime(2024, 3, 4, 3, 30, tzinfo=UTC), 1.0)]
+    with pytest.raises(ValidationFailed, match="one of"):
+        read_rows(log, zone, 20)
+    with pytest.raises(ValidationFailed, match="line 2: the CSV has days, not intervals"):
+        read_rows("date\n2024-03-04\n", zone)
+
+
 def test_dates_written_day_first_with_dots_or_year_first_with_slashes_are_read():
     """European exports write 04.03.2024 (day first) or 2024/03/04; 03/04/2024 could be
     either day or month first, and is refused saying so."""

@@ -120,13 +120,15 @@ def _finite(value: float) -> float | None:
 @app.command()
 def forecast(
     csv_file: Annotated[Path | None, typer.Option(
-        "--csv", help="interval_start,contacts rows (ISO times); prints JSON")] = None,
+        "--csv", help="interval_start,contacts rows (ISO times), or a log of one row per "
+                      "contact (started_at or created_at, no count); prints JSON")] = None,
     history_file: Annotated[Path | None, typer.Option(
         "--history", help="the same rows (timestamp,count); prints CSV timestamp,forecast "
                           "unless --format says otherwise")] = None,
     interval: Annotated[int | None, typer.Option(
         "--interval", "--interval-minutes",
-        help="interval length: 15, 30 or 60 minutes (default: from the rows)")] = None,
+        help="interval length: 15, 30 or 60 minutes (default: from the rows; a contact "
+             "log's, 30)")] = None,
     horizon: Annotated[str, typer.Option(help="how far ahead: 14d, 2w")] = "14d",
     days: Annotated[int | None, typer.Option(help="horizon in days (instead of --horizon)")]
     = None,
@@ -157,7 +159,7 @@ def forecast(
     output = output or ("csv" if history_file is not None else "json")
     try:
         zone = _zone(tz)
-        rows = read_rows(_read(source), zone)
+        rows = read_rows(_read(source), zone, interval)
         history = history_from_rows(rows, interval or interval_of(rows), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None

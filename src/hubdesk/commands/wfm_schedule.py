@@ -116,7 +116,7 @@ def instance(
             raise ValidationFailed(f"--start or --breaks: {error}", {"start": "format"}) \
                 from None
         payload = instance_payload(
-            read_rows(text, zone), first, days=days, interval_minutes=interval, aht_s=aht,
+            read_rows(text, zone, interval), first, days=days, interval_minutes=interval, aht_s=aht,
             target=Target(service_level=target, answer_within_s=within), shrinkage=shrinkage,
             length_intervals=length, break_offsets=offsets, mode=mode,
             tour_work_days=tour_work_days, cyclic=cyclic, description=description)

@@ -189,6 +189,13 @@ TIME_COLUMNS = ("interval_start", "timestamp", "datetime", "date_time", "period_
 VALUE_COLUMNS = ("contacts", "count", "forecast", "calls", "calls_offered", "offered_calls",
                  "contacts_offered", "offered", "calls_received", "received", "incoming",
                  "volume", "arrivals", "y")
+# A contact log, one row per contact (a phone system's call records, a ticket export), has a
+# time column and no count: its rows are counted per interval. Its time column may also be
+# called as such exports call it.
+LOG_TIME_COLUMNS = ("started_at", "start_time", "call_start", "contact_start", "created_at",
+                    "created", "arrival", "arrival_time", "arrived_at", "received_at",
+                    "opened_at", "date")
+LOG_INTERVAL_MINUTES = 30
 # A time column that holds only the time of day when a date column stands beside it: "9:30",
 # "09:30:00", "9:30 AM", or the interval itself as call-centre reports print it,
 # "09:30-10:00" (its start is taken).
@@ -197,9 +204,12 @@ _TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2}(?::\d{2}(?:\.\d+)?)?)\s*([AaPp][Mm]
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
+def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
+              ) -> list[tuple[datetime, float]]:
     """``interval_start,contacts`` rows (``timestamp,count``, ``date,time,calls`` and what
-    other exports call them also accepted), sums of repeats.
+    other exports call them also accepted), sums of repeats; or a contact log's rows (a time
+    and no count), each one contact, counted per interval of ``log_interval_minutes`` (30 by
+    default) on the local clock of ``zone``.
 
     As spreadsheets save them: a byte-order mark before the header, names in any case with
     spaces around them, tabs between the columns, or semicolons with a decimal comma (where a
@@ -210,20 +220,12 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if reader.fieldnames:
         reader.fieldnames = [_column_name(name) for name in reader.fieldnames]
-    fields = reader.fieldnames or []
-    time_column = next((c for c in TIME_COLUMNS if c in fields), None)
-    value_column = next((c for c in VALUE_COLUMNS if c in fields), None)
-    # A date column beside a time column gives the day of its times of day; alone, it must
-    # hold the times themselves.
-    date_column = "date" if "date" in fields and time_column is not None else None
-    if time_column is None and "date" in fields:
-        time_column = "date"
-    if time_column is None or value_column is None:
-        raise ValidationFailed("the CSV needs a header with interval_start (or timestamp) and "
-                               f"contacts (or count); it has {fields}", {"csv": "header"})
+    time_column, value_column, date_column = _columns(reader.fieldnames or [])
+    binned = _binning(log_interval_minutes) if value_column is None else None
     totals: dict[datetime, float] = {}
     for line, row in enumerate(reader, start=2):
-        raw_time, raw_value = (row.get(time_column) or "").strip(), row.get(value_column)
+        raw_time = (row.get(time_column) or "").strip()
+        raw_value = row.get(value_column) if value_column is not None else "1"
         if not raw_time or raw_value is None or raw_value.strip() == "":
             raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                    {"csv": f"line {line}"})
@@ -240,10 +242,46 @@ def read_rows(text: str, zone: tzinfo) -> list[tuple[datetime, float]]:
             start = parse_timestamp(raw_time, zone)
         except ValidationFailed as error:
             raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
+        if binned is not None:
+            start = _interval_start(start, binned, zone)
         totals[start] = totals.get(start, 0.0) + parse_count(raw_value, line)
     if not totals:
         raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
     return sorted(totals.items())
+
+
+def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
+    """The columns of the times, the counts (None: a contact log) and the days of times of
+    day. A date column beside a time column gives the day of its times of day; alone, it
+    must hold the times themselves."""
+    time_column = next((c for c in TIME_COLUMNS if c in fields), None)
+    value_column = next((c for c in VALUE_COLUMNS if c in fields), None)
+    if value_column is None and time_column is None:
+        time_column = next((c for c in LOG_TIME_COLUMNS if c in fields and c != "date"), None)
+    date_column = "date" if "date" in fields and time_column is not None else None
+    if time_column is None and "date" in fields:
+        time_column = "date"
+    if time_column is None:
+        raise ValidationFailed("the CSV needs a header with interval_start (or timestamp) and "
+                               "contacts (or count), or, for a log of one row per contact, "
+                               f"a time such as started_at or created_at; it has {list(fields)}",
+                               {"csv": "header"})
+    return time_column, value_column, date_column
+
+
+def _binning(minutes: int | None) -> int:
+    minutes = minutes or LOG_INTERVAL_MINUTES
+    if minutes not in ALLOWED_INTERVALS:
+        raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
+                               f"not {minutes}", {"interval": "unsupported"})
+    return minutes
+
+
+def _interval_start(moment: datetime, minutes: int, zone: tzinfo) -> datetime:
+    """The UTC start of the local ``minutes``-long interval ``moment`` falls in."""
+    local = moment.astimezone(zone)
+    into = (local.minute % minutes) * 60 + local.second
+    return (moment - timedelta(seconds=into, microseconds=local.microsecond)).astimezone(UTC)
 
 
 def _wall_clock(clock: re.Match[str]) -> str:
