@@ -217,6 +217,16 @@ def test_a_log_of_one_row_per_contact_is_counted_per_local_interval():
         read_rows("date\n2024-03-04\n", zone)
 
 
+@pytest.mark.parametrize("written", [
+    "2024-03-04 9:30", "2024-3-4 09:30", "2024-03-04 9:30 AM", "2024-03-04 08:30:00 UTC",
+    "2024-03-04T08:30Z", "2024-03-04 08:30 GMT", "2024-03-04 10:30:00 +0200", "1709541000",
+    "1709541000000", "2024/3/4 9:30", "4.3.2024 9:30 am"])
+def test_timestamps_as_exports_loosen_iso_or_as_seconds_since_1970_are_read(written):
+    """Berlin is an hour ahead of UTC in March: a time without an offset is its clock's."""
+    assert read_rows(f"timestamp,count\n{written},2\n", ZoneInfo("Europe/Berlin")) == [
+        (datetime(2024, 3, 4, 8, 30, tzinfo=UTC), 2.0)]
+
+
 def test_dates_written_day_first_with_dots_or_year_first_with_slashes_are_read():
     """European exports write 04.03.2024 (day first) or 2024/03/04; 03/04/2024 could be
     either day or month first, and is refused saying so."""

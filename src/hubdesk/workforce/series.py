@@ -146,11 +146,23 @@ _SLASHED_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _EITHER_WAY = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 
 
+# As exports loosen ISO: hours and months without a leading zero, a space or "T" between,
+# a 12-hour clock, "UTC" or "GMT" after the time ("2024-3-4 9:05 PM UTC").
+_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?"
+                    r"\s*([AaPp][Mm])?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?")
+# Seconds or milliseconds since 1970 (UTC), as databases and phone systems log them.
+_EPOCH = re.compile(r"(\d{10})(\.\d+)?|(\d{13})")
+
+
 def parse_timestamp(text: str, zone: tzinfo) -> datetime:
-    """An ISO timestamp; one without an offset is local time in ``zone``."""
+    """An ISO timestamp (or one as exports loosen it, or seconds since 1970); one without an
+    offset is local time in ``zone``."""
     written = text.strip()
+    if (epoch := _EPOCH.fullmatch(written)) is not None:
+        seconds = float(epoch[1] + (epoch[2] or "")) if epoch[1] else int(epoch[3]) / 1000
+        return datetime.fromtimestamp(seconds, UTC)
     try:
-        moment = datetime.fromisoformat(_year_first(written))
+        moment = datetime.fromisoformat(_iso(_year_first(written)))
     except ValueError:
         either = (": a date such as 03/04/2024 may be the third of April or the fourth of "
                   "March, so write it year first" if _EITHER_WAY.match(written) else "")
@@ -169,6 +181,23 @@ def _year_first(written: str) -> str:
     if (slashed := _SLASHED_DATE.match(written)) is not None:
         return f"{slashed[1]}-{slashed[2]:0>2}-{slashed[3]:0>2}{written[slashed.end():]}"
     return written
+
+
+def _iso(written: str) -> str:
+    """``written`` as ISO writes it, where it is a loosened ISO date and time."""
+    loose = _LOOSE.fullmatch(written)
+    if loose is None:
+        return written
+    year, month, day, hour, minute, seconds, half, offset = loose.groups()
+    iso = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is not None:
+        clock = int(hour)
+        if half and 1 <= clock <= 12:
+            clock = clock % 12 + (12 if half.lower() == "pm" else 0)
+        iso += f"T{clock:02d}:{minute}{seconds or ''}"
+    if offset:
+        iso += "+00:00" if offset in ("Z", "UTC", "GMT") else offset
+    return iso
 
 
 def parse_count(text: str, line: int) -> float:
