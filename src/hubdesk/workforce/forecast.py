@@ -143,7 +143,8 @@ def _choose_methods(history: History, horizon_days: int, origins: int, step_days
         return chosen, report
     fallback = _first_working(history)
     span = (history.last_day - history.first_day).days + 1
-    notes.append(f"{span} days of history are too few to backtest (at least "
+    told = "1 day of history is" if span == 1 else f"{span} days of history are"
+    notes.append(f"{told} too few to backtest (at least "
                  f"{BACKTEST_MIN_DAYS + horizon_days} needed): every horizon uses {fallback}")
     return {bucket: fallback for bucket in buckets_within(horizon_days)}, None
 
