@@ -12,7 +12,7 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import ensure_utc, utcnow
 from hubdesk.domain.errors import Conflict, NotFound, PermissionDenied
 from hubdesk.domain.events import Actor, EventKind
-from hubdesk.domain.permissions import check_may_read_reports
+from hubdesk.domain.permissions import TicketAction, check_may_read_reports
 from hubdesk.domain.satisfaction import (
     CLOSED,
     Rating,
@@ -29,7 +29,7 @@ from hubdesk.domain.satisfaction import (
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.intake import IntakeTools, mask_line
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
-from hubdesk.services.tickets import flush_events
+from hubdesk.services.tickets import flush_events, load_for
 
 COMMENTS_SHOWN = 50
 _NO_SUCH_SURVEY = "this survey link is not valid: check that it was copied whole"
@@ -166,6 +166,17 @@ def satisfaction_report_between(uows: UnitOfWorkFactory, actor: Agent, since: da
     return SatisfactionReportResult(since, until, report, comments, agents, teams)
 
 
+def ticket_survey(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int) -> Survey:
+    """The survey of a ticket ``actor`` may see: when it was offered, to whose credit, and
+    the customer's answer if any; NotFound when none was offered."""
+    with uows(write=False) as uow:
+        load_for(uow, actor, ticket_id, TicketAction.VIEW, for_update=False)
+        survey = uow.satisfaction.get(ticket_id)
+    if survey is None:
+        raise NotFound(f"no satisfaction survey was offered for ticket #{ticket_id}")
+    return survey
+
+
 class SatisfactionUseCases:
     """``app.satisfaction``: the customer's survey page and answer, and the report."""
 
@@ -183,6 +194,9 @@ class SatisfactionUseCases:
                now: datetime | None = None) -> SurveyPage:
         return answer_survey(self._uows, self._tools, self._surveys.key, token, rating,
                              comment, now or self._clock())
+
+    def of_ticket(self, actor: Agent, ticket_id: int) -> Survey:
+        return ticket_survey(self._uows, actor, ticket_id)
 
     def report(self, actor: Agent, since: datetime, until: datetime
                ) -> SatisfactionReportResult:

@@ -13,7 +13,7 @@ from typing import Any, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from hubdesk.api.deps import AgentDep, AppDep, QueryId
+from hubdesk.api.deps import AgentDep, AppDep, PathId, QueryId
 from hubdesk.api.report_window import Instant, report_window
 from hubdesk.api.schemas import problem_responses
 from hubdesk.domain.satisfaction import SatisfactionFigures
@@ -144,6 +144,16 @@ class SurveyCommentOut(BaseModel):
     team_id: int | None
 
 
+class TicketSurveyOut(BaseModel):
+    ticket_id: int
+    offered_at: datetime = Field(description="when the survey's latest link was sent")
+    agent_id: int | None = Field(description="whom an answer is credited to: who solved it")
+    team_id: int | None
+    rating: str | None = Field(description="good or bad; null until the customer answers")
+    comment: str | None = Field(description="the customer's words, personal data masked")
+    rated_at: datetime | None
+
+
 class SatisfactionReportOut(BaseModel):
     since: datetime
     until: datetime
@@ -174,6 +184,19 @@ class SatisfactionReportOut(BaseModel):
                 comment=survey.comment or "", rated_at=survey.rated_at,
                 agent_id=survey.agent_id, team_id=survey.team_id)
                 for survey in result.comments])
+
+
+@router.get("/tickets/{ticket_id}/satisfaction", response_model=TicketSurveyOut,
+            responses=problem_responses(404), tags=["tickets"])
+def ticket_satisfaction(ticket_id: PathId, app: AppDep, agent: AgentDep) -> TicketSurveyOut:
+    """The satisfaction survey a solved ticket's notice offered, and the customer's answer;
+    for whoever may see the ticket. 404 when no survey was offered (or the ticket cannot be
+    seen)."""
+    survey = app.satisfaction.of_ticket(agent, ticket_id)
+    return TicketSurveyOut(
+        ticket_id=survey.ticket_id, offered_at=survey.offered_at, agent_id=survey.agent_id,
+        team_id=survey.team_id, rating=survey.rating.value if survey.rating else None,
+        comment=survey.comment, rated_at=survey.rated_at)
 
 
 @router.get("/reports/satisfaction", response_model=SatisfactionReportOut)
