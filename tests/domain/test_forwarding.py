@@ -2,7 +2,7 @@
 
 import pytest
 
-from hubdesk.domain.forwarding import forwarded
+from hubdesk.domain.forwarding import forwarded, shown_text
 
 ORDER = "My order 1234 has not arrived.\n\nJane"
 
@@ -105,3 +105,24 @@ def test_a_forwarded_header_line_of_any_length_is_read_at_once():
     found = forwarded(f"---------- Forwarded message ---------\nFrom: {name} <j@example.org>"
                       "\n\nhi")
     assert found is not None and (found.address, found.name) == ("j@example.org", name)
+
+
+@pytest.mark.parametrize("body,subject", [(GMAIL, "Fwd: Where is my order?"),
+                                          (OUTLOOK, "FW: Where is my order?"),
+                                          (APPLE, "Fwd: Where is my order?"),
+                                          (THUNDERBIRD, "Fwd: Where is my order?")])
+def test_a_forward_is_shown_whole_for_what_it_forwards(body, subject):
+    assert shown_text(body, subject) == body.strip()
+    signed = body.replace("\n\n", "\n\n-- \nAna\n\n", 1)
+    assert shown_text(signed, subject).endswith(ORDER)
+
+
+def test_a_forward_inside_quoted_history_is_history_and_a_reply_is_its_new_words():
+    reply = ("Thanks, that helps.\n\nFrom: Desk <support@desk.example>\n"
+             "Sent: Wednesday, December 2, 2026 9:00 AM\nSubject: RE: Where is my order?\n\n"
+             "Could you send us the shop's mail?\n\n" + GMAIL)
+    assert shown_text(reply, "RE: Where is my order?") == "Thanks, that helps."
+    gmail_reply = "Sorted, thanks!\n\nOn Tue, 1 Dec 2026, Desk <support@desk.example> wrote:\n" \
+                  + "\n".join(f"> {line}" for line in GMAIL.split("\n"))
+    assert shown_text(gmail_reply, "Re: Where is my order?") == "Sorted, thanks!"
+    assert shown_text("Where is it?\n\n-- \nAna") == "Where is it?"

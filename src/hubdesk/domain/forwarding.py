@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from hubdesk.domain.mail import addresses_in
-from hubdesk.domain.quoting import outlook_block
+from hubdesk.domain.quoting import new_text, outlook_block, quotes_history
 
 # Rules and openers clients write only above a forwarded message...
 _FORWARD_MARK = re.compile(
@@ -79,6 +79,17 @@ def forwarded(body: str, subject: str = "") -> Forwarded | None:
                          note="\n".join(lines[:index]).strip(),
                          text="\n".join(lines[end:]).strip())
     return None
+
+
+def shown_text(body: str, subject: str = "") -> str:
+    """What a message shows of ``body``: a forward whole, as what it forwards is what its
+    sender means the desk to read ("see the mail below"); any other message without the
+    history it quotes and its signature (`quoting.new_text`). A forward inside quoted
+    history (an Outlook reply quotes the whole thread) is history, not a forward."""
+    found = forwarded(body, subject)
+    if found is not None and not quotes_history(found.note):
+        return body.strip()
+    return new_text(body)
 
 
 def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | None:

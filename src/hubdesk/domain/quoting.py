@@ -50,23 +50,31 @@ def outlook_block(lines: list[str], index: int) -> bool:
 def new_text(body: str) -> str:
     """``body`` without the history it quotes and without the sender's signature."""
     lines = body.replace("\r\n", "\n").split("\n")
+    kept = "\n".join(lines[:_cut(lines, signatures=True)]).strip()
+    return kept or body.strip()  # all quote: show it whole rather than nothing
+
+
+def quotes_history(body: str) -> bool:
+    """Whether ``body`` quotes an earlier message (a signature is not one)."""
+    lines = body.replace("\r\n", "\n").split("\n")
+    return _cut(lines, signatures=False) < len(lines)
+
+
+def _cut(lines: list[str], *, signatures: bool) -> int:
+    """The index of the line where quoted history (or, with ``signatures``, the sender's
+    signature) begins; ``len(lines)`` without any."""
     quoted_from = _all_quoted_from(lines)
-    cut = len(lines)
     for index, line in enumerate(lines):
-        if (_attribution(line) or _SEPARATOR.match(line) or _SIGNATURE.match(line)
-                or outlook_block(lines, index)):
-            cut = index
-            break
+        if (_attribution(line) or _SEPARATOR.match(line) or outlook_block(lines, index)
+                or (signatures and _SIGNATURE.match(line))):
+            return index
         # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")
         if _OPENER.match(line) and index + 1 < len(lines) and \
                 _attribution(f"{line} {lines[index + 1]}"):
-            cut = index
-            break
+            return index
         if _is_quote(line) and index >= quoted_from:
-            cut = index
-            break
-    kept = "\n".join(lines[:cut]).strip()
-    return kept or body.strip()  # all quote: show it whole rather than nothing
+            return index
+    return len(lines)
 
 
 # An attribution is a name, a date and an address at most: a longer line is never one, and

@@ -20,6 +20,7 @@ from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import Identity, IdentityKind, normalise_identity
 from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
+from hubdesk.domain.forwarding import shown_text
 from hubdesk.domain.mail import (
     Inbound,
     InboundStatus,
@@ -40,7 +41,6 @@ from hubdesk.domain.mail_rules import (
 )
 from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import check_mail_coordinator
-from hubdesk.domain.quoting import new_text
 from hubdesk.domain.tickets import MAX_SUBJECT_LENGTH, Channel, Ticket, fitted_subject
 from hubdesk.services.intake import (
     IntakeTools,
@@ -206,7 +206,7 @@ def _prepare(tools: MailTools, inbound_id: int, mail: ParsedMail) -> _Prepared:
     files = [Attachment(mask_line(tools.intake, a.filename)[:255] or "attachment",
                         a.content_type[:255], len(a.content), tools.blobs.put(a.content))
              for a in mail.attachments]
-    shown = new_text(mail.text) if mail.text.strip() else ""
+    shown = shown_text(mail.text, mail.subject) if mail.text.strip() else ""
     body = shown or (f"({len(files)} attachment{'s' if len(files) != 1 else ''})"
                      if files else EMPTY_BODY)
     subject = mail.subject.strip() or "(no subject)"

@@ -80,6 +80,18 @@ def test_a_forwarded_html_message_keeps_its_own_html_below_the_block() -> None:
     assert "Tracking" not in parsed.html  # the forwarded message's own HTML, not its text
 
 
+def test_a_customers_forward_shows_what_it_forwards_on_the_ticket(mail_hub: Hub) -> None:
+    raw = _forward("Ana <ana@example.com>", "It never came.", _shipped(),
+                   message_id="<fwd-attached-customer@example.com>")
+    assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
+    detail = filed_ticket(mail_hub, "<fwd-attached-customer@example.com>")
+    [first] = detail.messages
+    assert first.body == ("It never came.\n\n" + HEADER_BLOCK + "\n\n"
+                          "Your parcel 1234 left our warehouse.\n\nTracking: <XY123>")
+    assert "quoted_text_hidden" not in first.channel_meta
+    assert [a.filename for a in first.attachments] == ["label.pdf"]
+
+
 def test_an_agents_forward_as_an_attachment_opens_the_customers_ticket(mail_hub: Hub) -> None:
     rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
     customer = EmailMessage()
