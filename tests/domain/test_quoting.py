@@ -32,6 +32,27 @@ def test_more_client_styles() -> None:
     assert new_text(outlook_de) == "Passt."
 
 
+@pytest.mark.parametrize("attribution", [
+    "Den tis 1 dec. 2026 kl 10:02 skrev Desk <support@desk.example>:",
+    "ti 1. jouluk. 2026 klo 10.02 Desk (support@desk.example) kirjoitti:",
+    "wt., 1 gru 2026 o 10:02 Desk <support@desk.example> napisał(a):",
+    "вт, 1 дек. 2026 г. в 10:02, Desk <support@desk.example>:",
+    "Desk <support@desk.example> 于2026年12月1日周二 10:02写道：",
+    "2026년 12월 1일 (화) 오전 10:02, Desk <support@desk.example>님이 작성:",
+    "Desk <support@desk.example>, 1 Ara 2026 Sal, 10:02 tarihinde şunu yazdı:",
+    "Den tis 1 dec. 2026 kl 10:02 skrev Desk Support Team <\nsupport@desk.example>:",
+])
+def test_an_attribution_in_any_language_above_a_quote_is_cut_with_it(attribution) -> None:
+    reply = f"Tack, det löste sig.\n\n{attribution}\n> Hej Ana,\n>\n> har du provat igen?\n"
+    assert new_text(reply) == "Tack, det löste sig."
+
+
+def test_a_line_ending_in_a_colon_is_no_attribution_without_an_address_and_a_quote() -> None:
+    for body in ("Steps I tried:\n> restart\n> reinstall\nNone worked.",
+                 "Write to ana@example.com:\nI will answer.\n> quoted from elsewhere\nmore"):
+        assert new_text(body) == body
+
+
 def test_a_reply_written_below_the_quote_and_a_pure_quote_are_kept() -> None:
     interleaved = "> What is your order number?\n1234\n> And the date?\nYesterday"
     assert new_text(interleaved) == interleaved

@@ -4,7 +4,8 @@ Mail clients quote the message they answer under an attribution line ("On Mon, .
 a separator ("-----Original Message-----", Outlook's "From: ... Sent: ..." block) or with
 "> " prefixes; signatures start with "-- " or a phone client's "Sent from my ...". The rules
 know the wording of Gmail, Outlook and Apple Mail in English, German, French, Spanish,
-Italian, Dutch and Portuguese. Only what comes after the first such marker is cut; a reply
+Italian, Dutch and Portuguese; in any other language, a line naming an address and ending in
+a colon right above quoted lines is an attribution too. Only what comes after the first such marker is cut; a reply
 written below the quote (rare, but it happens) keeps everything. The original is never
 changed: this is for display.
 """
@@ -12,6 +13,8 @@ changed: this is for display.
 from __future__ import annotations
 
 import re
+
+from hubdesk.domain.mail import addresses_in
 
 _ATTRIBUTION = re.compile(
     r"^\s*(On\b.{0,200}\bwrote:|Am\b.{0,200}\bschrieb.{0,80}:|Le\b.{0,200}\ba [ée]crit\s*:|"
@@ -65,6 +68,8 @@ def _cut(lines: list[str], *, signatures: bool) -> int:
     signature) begins; ``len(lines)`` without any."""
     quoted_from = _all_quoted_from(lines)
     for index, line in enumerate(lines):
+        if _introduces_quote(lines, index):
+            return index
         if (_attribution(line) or _SEPARATOR.match(line) or outlook_block(lines, index)
                 or (signatures and _SIGNATURE.match(line))):
             return index
@@ -80,6 +85,24 @@ def _cut(lines: list[str], *, signatures: bool) -> int:
 # An attribution is a name, a date and an address at most: a longer line is never one, and
 # its match would try every way of splitting a long line.
 _ATTRIBUTION_CHARACTERS = 1_000
+
+
+def _introduces_quote(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` (or it and the next, where a client wrapped it) names an
+    address and ends in a colon right above quoted lines: the attribution of a reply in any
+    language ("Den tis 1 dec. 2026 kl 10:02 skrev Desk <support@desk.example>:", "Desk
+    <support@desk.example> 于2026年12月1日 10:02写道：")."""
+    for end in (index, index + 1):
+        if end >= len(lines):
+            return False
+        text = " ".join(lines[index:end + 1]).strip()
+        if len(text) > _ATTRIBUTION_CHARACTERS:
+            return False
+        if text.endswith((":", "：")):
+            after = next((line for line in lines[end + 1:end + 3] if line.strip()), "")
+            return _is_quote(after) and bool(addresses_in(text))
+    return False
+
 
 
 def _attribution(line: str) -> bool:
