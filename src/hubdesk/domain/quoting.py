@@ -5,9 +5,9 @@ a separator ("-----Original Message-----", Outlook's "From: ... Sent: ..." block
 "> " prefixes; signatures start with "-- " or a phone client's "Sent from my ...". The rules
 know the wording of Gmail, Outlook and Apple Mail in English, German, French, Spanish,
 Italian, Dutch and Portuguese; in any other language, a line naming an address and ending in
-a colon right above quoted lines is an attribution too. Only what comes after the first such marker is cut; a reply
-written below the quote (rare, but it happens) keeps everything. The original is never
-changed: this is for display.
+a colon right above quoted lines is an attribution too. Only what comes after the first such
+marker is cut; a reply written below the quote (rare, but it happens) keeps everything. The
+original is never changed: this is for display.
 """
 
 from __future__ import annotations
