@@ -47,6 +47,23 @@ def test_an_attribution_in_any_language_above_a_quote_is_cut_with_it(attribution
     assert new_text(reply) == "Tack, det löste sig."
 
 
+@pytest.mark.parametrize("device", [
+    "Sent from my Samsung Galaxy smartphone.", "Sent from Mail for Windows",
+    "Sent from Yahoo Mail on Android", "Sent from Outlook", "Skickat från min iPhone",
+    "Verstuurd vanaf mijn iPhone", "Sendt fra min iPhone", "Отправлено с iPhone",
+    "Wysłane z iPhone'a", "iPhoneから送信", "发自我的iPhone", "iPhone에서 보냄"])
+@pytest.mark.parametrize("after", ["", "\n\n", "\n\nOn Mon, Desk <s@d.t> wrote:\n> x",
+                                   "\n> x"])
+def test_a_device_line_at_the_end_of_the_words_is_cut(device, after) -> None:
+    assert new_text(f"Yes please.\n\n{device}{after}") == "Yes please."
+
+
+def test_a_sentence_like_a_device_line_with_words_after_it_is_the_customers() -> None:
+    for body in ("Hi\nSent from the warehouse on Monday.\nStill not here.",
+                 "Sent from Berlin on Monday and still not here after two weeks"):
+        assert new_text(body) == body
+
+
 def test_a_line_ending_in_a_colon_is_no_attribution_without_an_address_and_a_quote() -> None:
     for body in ("Steps I tried:\n> restart\n> reinstall\nNone worked.",
                  "Write to ana@example.com:\nI will answer.\n> quoted from elsewhere\nmore"):

@@ -32,10 +32,20 @@ _OUTLOOK_FROM = re.compile(r"^\s*\*?(From|Von|De|Da|Van)\s*:\*?\s", re.IGNORECAS
 _OUTLOOK_SENT = re.compile(
     r"^\s*\*?(Sent|Date|Gesendet|Datum|Envoy[ée]|Enviado|Inviato|Verzonden|Data)\s*:\*?\s",
     re.IGNORECASE)
-_SIGNATURE = re.compile(
-    r"^(-- ?|—|Sent from my \w+|Von meinem \w+ gesendet|Envoy[ée] de mon \w+|"
-    r"Enviado desde mi \w+|Inviato da \w+|Verzonden vanaf mijn \w+|Enviado do meu \w+|"
-    r"Get Outlook for \w+)\s*$", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(-- ?|—)\s*$")
+# A device's or an app's line under a message: "Sent from my Samsung Galaxy smartphone.",
+# "Sent from Mail for Windows", "Skickat från min iPhone", "iPhoneから送信". A few words and
+# no punctuation but a closing period; and only where nothing but quoted history follows
+# (`_ends_the_words`), as "Sent from the warehouse on Monday." may be the customer's own.
+_DEVICE = r"[\w&'’-]+(?: [\w&'’-]+){0,5}"
+_DEVICE_LINE = re.compile(
+    rf"^(Sent (?:from|with|via) {_DEVICE}|Get Outlook for \w+|Von meinem \w+ gesendet|"
+    r"Gesendet von \w+(?: \w+)?|Envoy[ée] (?:de|depuis) (?:mon )?\w+|"
+    r"Enviado (?:desde|con|de) (?:mi )?\w+|Enviado do meu \w+|Inviato da \w+|"
+    r"Verzonden (?:vanaf|met) (?:mijn )?\w+|Verstuurd vanaf mijn \w+|"
+    r"Skickat från (?:min )?\w+|Sendt fra (?:min )?\w+|Lähetetty \w+|"
+    r"Wysłane z (?:mojego )?\S+|Odesláno z \S+|Отправлено с(?: моего)? \S+|"
+    r"\S+ ?から送信|发自我的 ?\S+|\S+에서 보냄)\.?\s*$", re.IGNORECASE)
 
 
 def _is_quote(line: str) -> bool:
@@ -68,18 +78,30 @@ def _cut(lines: list[str], *, signatures: bool) -> int:
     signature) begins; ``len(lines)`` without any."""
     quoted_from = _all_quoted_from(lines)
     for index, line in enumerate(lines):
-        if _introduces_quote(lines, index):
+        if _starts_history(lines, index) or (_is_quote(line) and index >= quoted_from):
             return index
-        if (_attribution(line) or _SEPARATOR.match(line) or outlook_block(lines, index)
-                or (signatures and _SIGNATURE.match(line))):
-            return index
-        # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")
-        if _OPENER.match(line) and index + 1 < len(lines) and \
-                _attribution(f"{line} {lines[index + 1]}"):
-            return index
-        if _is_quote(line) and index >= quoted_from:
+        if signatures and (_SIGNATURE.match(line) or (
+                _DEVICE_LINE.match(line) and _ends_the_words(lines, index))):
             return index
     return len(lines)
+
+
+def _starts_history(lines: list[str], index: int) -> bool:
+    """Whether quoted history begins at ``lines[index]`` with an attribution, a separator or
+    Outlook's header block."""
+    line = lines[index]
+    if _introduces_quote(lines, index) or _attribution(line) or _SEPARATOR.match(line) \
+            or outlook_block(lines, index):
+        return True
+    # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")
+    return _OPENER.match(line) is not None and index + 1 < len(lines) and \
+        _attribution(f"{line} {lines[index + 1]}")
+
+
+def _ends_the_words(lines: list[str], index: int) -> bool:
+    """Whether nothing follows ``lines[index]`` but blank lines, or quoted history."""
+    after = next((n for n in range(index + 1, len(lines)) if lines[n].strip()), None)
+    return after is None or _is_quote(lines[after]) or _starts_history(lines, after)
 
 
 # An attribution is a name, a date and an address at most: a longer line is never one, and
