@@ -64,6 +64,21 @@ def test_a_sentence_like_a_device_line_with_words_after_it_is_the_customers() ->
         assert new_text(body) == body
 
 
+@pytest.mark.parametrize("block", [
+    "Från: Desk <s@d.t>\nSkickat: den 1 december 2026 10:02\nTill: Ana",
+    "Fra: Desk <s@d.t>\nSendt: 1. december 2026 10:02\nTil: Ana",
+    "Od: Desk <s@d.t>\nWysłano: wtorek, 1 grudnia 2026 10:02\nDo: Ana",
+    "От: Desk <s@d.t>\nОтправлено: 1 декабря 2026 г. 10:02\nКому: Ana",
+    "Lähettäjä: Desk <s@d.t>\nLähetetty: tiistai 1. joulukuuta 2026 10.02\nVastaanottaja: Ana",
+    "差出人: Desk <s@d.t>\n送信日時: 2026年12月1日 10:02\n宛先: Ana",
+    "发件人: Desk <s@d.t>\n发送时间: 2026年12月1日 10:02\n收件人: Ana",
+    "-----Ursprungligt meddelande-----\nFrån: Desk",
+    "-----Исходное сообщение-----\nОт: Desk",
+])
+def test_outlooks_quoted_message_in_other_languages_is_cut(block) -> None:
+    assert new_text(f"Tack!\n\n{block}\n\nHej Ana, fungerar det nu?") == "Tack!"
+
+
 def test_a_line_ending_in_a_colon_is_no_attribution_without_an_address_and_a_quote() -> None:
     for body in ("Steps I tried:\n> restart\n> reinstall\nNone worked.",
                  "Write to ana@example.com:\nI will answer.\n> quoted from elsewhere\nmore"):

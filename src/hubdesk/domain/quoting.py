@@ -26,12 +26,18 @@ _OPENER = re.compile(r"^\s*(On|Am|Le|El|Il giorno|Op|Em)\s", re.IGNORECASE)
 _SEPARATOR = re.compile(
     r"^\s*(-{2,}\s*(Original Message|Urspr[üu]ngliche Nachricht|Message d'origine|"
     r"Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|"
-    r"Forwarded message|Weitergeleitete Nachricht)\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
+    r"Forwarded message|Weitergeleitete Nachricht|Ursprungligt meddelande|"
+    r"Oprindelig meddelelse|Opprinnelig melding|Oryginalna wiadomość|Исходное сообщение|"
+    r"Alkuperäinen viesti|Původní zpráva|Orijinal Mesaj|Eredeti üzenet|元のメッセージ|"
+    r"原始邮件|原始郵件)\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
 # Outlook's header block: "From:" followed within a few lines by "Sent:"/"Date:".
-_OUTLOOK_FROM = re.compile(r"^\s*\*?(From|Von|De|Da|Van)\s*:\*?\s", re.IGNORECASE)
+_OUTLOOK_FROM = re.compile(
+    r"^\s*\*?(From|Von|De|Da|Van|Från|Fra|Od|От|Lähettäjä|Kimden|Feladó|差出人|发件人|寄件者|"
+    r"보낸 사람)\s*[:：]\*?\s", re.IGNORECASE)
 _OUTLOOK_SENT = re.compile(
-    r"^\s*\*?(Sent|Date|Gesendet|Datum|Envoy[ée]|Enviado|Inviato|Verzonden|Data)\s*:\*?\s",
-    re.IGNORECASE)
+    r"^\s*\*?(Sent|Date|Gesendet|Datum|Envoy[ée]|Enviad[oa](?: em)?|Inviato|Verzonden|Data|"
+    r"Skickat|Sendt|Wysłano|Отправлено|Дата|Lähetetty|Odesláno|Gönderildi|Tarih|Elküldve|"
+    r"送信日時|发送时间|發送時間|日期|보낸 날짜)\s*[:：]\*?\s", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(-- ?|—)\s*$")
 # A device's or an app's line under a message: "Sent from my Samsung Galaxy smartphone.",
 # "Sent from Mail for Windows", "Skickat från min iPhone", "iPhoneから送信". A few words and
