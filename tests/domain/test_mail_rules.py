@@ -33,7 +33,15 @@ def _mail(**fields: object) -> ParsedMail:
     ({"x-auto-response-suppress": "All"}, Automatic.AUTO_REPLY),
     ({"x-auto-response-suppress": "DR, RN"}, None),
     ({"precedence": "bulk"}, Automatic.AUTO_REPLY),
+    ({"precedence": "junk"}, Automatic.AUTO_REPLY),
+    ({"precedence": "auto_reply"}, Automatic.AUTO_REPLY),
     ({"precedence": "first-class"}, None),
+    # a person's message relayed by a list (a support address that is a Google Group)
+    ({"precedence": "list"}, None),
+    ({"precedence": "list", "list-id": "<support.shop.example>"}, None),
+    ({"precedence": "bulk", "list-id": "<support.shop.example>"}, None),
+    ({"precedence": "list", "list-id": "<support.shop.example>",
+      "auto-submitted": "auto-replied"}, Automatic.AUTO_REPLY),
     ({"x-loop": "desk"}, Automatic.LOOP),
     ({}, None),
 ])
@@ -57,6 +65,21 @@ def test_our_own_address_as_sender_is_a_loop_and_a_flood_is_rate_limited() -> No
     rate = RatePolicy(limit=3)
     assert automatic_reason(_mail(), recent_from_sender=2, rate=rate) is None
     assert automatic_reason(_mail(), recent_from_sender=3, rate=rate) is Automatic.RATE_LIMITED
+
+
+def test_a_groups_relay_under_the_desks_own_address_is_the_customers_not_a_loop() -> None:
+    """A Google Group that is the support address sends a customer's message as itself
+    ("'Ana' via Support <support@desk.test>") where DMARC asks, naming her in Reply-To."""
+    own = frozenset({"support@desk.test"})
+    relayed = _mail(from_address="support@desk.test", reply_to="ana@example.com",
+                    signals={"list-id": "<support.desk.test>", "precedence": "list"})
+    assert automatic_reason(relayed, own_addresses=own) is None
+    for looped in (_mail(from_address="support@desk.test", reply_to="ana@example.com"),
+                   _mail(from_address="support@desk.test", reply_to="support@desk.test",
+                         signals={"list-id": "<support.desk.test>"}),
+                   _mail(from_address="support@desk.test", reply_to="ana@example.com",
+                         signals={"list-id": "<support.desk.test>", "x-hubdesk-ticket": "7"})):
+        assert automatic_reason(looped, own_addresses=own) is Automatic.LOOP
 
 
 def test_an_out_of_office_subject_counts_only_with_a_reply_or_a_robot_sender() -> None:

@@ -58,7 +58,8 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
         return Automatic.BOUNCE
     if _BOUNCE_SENDER.match(sender):
         return Automatic.BOUNCE
-    if (sender and sender in own_addresses) or "x-hubdesk-ticket" in signals:
+    if (sender and sender in own_addresses and not _relayed_for_another(mail, own_addresses)) \
+            or "x-hubdesk-ticket" in signals:
         return Automatic.LOOP  # our own mail came back to us
     if signals.get("x-loop", "").strip():
         return Automatic.LOOP
@@ -67,8 +68,7 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
         return Automatic.AUTO_REPLY
     if _suppresses_all(signals):
         return Automatic.AUTO_REPLY
-    if signals.get("precedence", "").strip().lower() in ("bulk", "junk", "list",
-                                                         "auto_reply"):
+    if _machine_precedence(signals):
         return Automatic.AUTO_REPLY
     if mail.is_report:
         return Automatic.AUTO_REPLY  # read receipts and other reports
@@ -78,6 +78,26 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
     if recent_from_sender >= rate.limit:
         return Automatic.RATE_LIMITED
     return None
+
+
+def _relayed_for_another(mail: ParsedMail, own_addresses: frozenset[str]) -> bool:
+    """Whether a message from one of the desk's own addresses is a group's relay of someone
+    else's: a Google Group that is the support address rewrites its customers' From to its
+    own (where their domain's DMARC asks it to) and names them in Reply-To."""
+    reply_to = (mail.reply_to or "").lower()
+    return bool(mail.signals.get("list-id", "").strip()) and bool(reply_to) \
+        and reply_to not in own_addresses
+
+
+def _machine_precedence(signals: dict[str, str]) -> bool:
+    """Precedence as a robot sets it. A mailing list sets it on every message it relays, a
+    person's too ("list" by Google Groups and Mailman 3, "bulk" by Mailman 2): where support
+    mail reaches the desk through a group, its customers' mail must not be taken for a
+    robot's, so a relayed message is judged by its author's own marks instead."""
+    precedence = signals.get("precedence", "").strip().lower()
+    if precedence == "auto_reply":
+        return True
+    return precedence in ("bulk", "junk") and not signals.get("list-id", "").strip()
 
 
 def _suppresses_all(signals: dict[str, str]) -> bool:
