@@ -712,6 +712,13 @@ class MailUseCases(_UseCases):
     def retry(self, actor: Agent, inbound_id: int) -> Outcome:
         return mail.retry(self._tools(), actor, inbound_id)
 
+    def set_aside(self, actor: Agent, *, limit: int = 50,
+                  before_id: int | None = None) -> list[Inbound]:
+        return mail.set_aside(self._tools(), actor, limit, before_id)
+
+    def file_by_hand(self, actor: Agent, inbound_id: int) -> Outcome:
+        return mail.file_by_hand(self._tools(), actor, inbound_id, now=self._deps.clock())
+
     def to_ticket(self, actor: Agent, inbound_id: int, requester_email: str) -> int:
         return mail.to_ticket(self._tools(), actor, inbound_id, requester_email,
                               now=self._deps.clock())

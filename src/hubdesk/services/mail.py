@@ -246,8 +246,9 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
         inbound, recent = uow.mail.inbound_to_file(inbound_id, customer[0], since)
         if inbound is None or inbound.status is not InboundStatus.RECEIVED:
             return inbound.outcome if inbound and inbound.outcome else Outcome.DUPLICATE
-        automatic = automatic_reason(mail, own_addresses=routing.support,
-                                     recent_from_sender=recent, rate=routing.rate)
+        by_hand = inbound.reason == FILED_BY_HAND
+        automatic = None if by_hand else automatic_reason(
+            mail, own_addresses=routing.support, recent_from_sender=recent, rate=routing.rate)
         ticket = _thread(uow, mail, customer[0], routing, at)
         if automatic is not None:
             outcome = Outcome.AUTO_REPLY
@@ -266,7 +267,8 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
         inbound.status, inbound.outcome = InboundStatus.PROCESSED, outcome
         inbound.ticket_id = ticket.id if ticket is not None else None
         inbound.sender, inbound.processed_at = customer[0], at
-        inbound.reason = automatic.value if automatic is not None else None
+        inbound.reason = automatic.value if automatic is not None else \
+            FILED_BY_HAND if by_hand else None
         inbound.attempts += 1
         uow.mail.save_filed(inbound, mail.message_id, at)  # its Message-ID kept with it
         uow.commit()
@@ -387,6 +389,40 @@ def to_ticket(tools: MailTools, actor: Agent, inbound_id: int, requester_email: 
                                         "ticket_id": detail.ticket.id}, at)
         uow.commit()
     return detail.ticket.id
+
+
+# --- set aside as machine-written ------------------------------------------------------------
+
+# The reason a set-aside message carries while it waits to be filed as a person's, and keeps.
+FILED_BY_HAND = "filed by hand as a person's message"
+
+
+def set_aside(tools: MailTools, actor: Agent, limit: int = 50,
+              before_id: int | None = None) -> list[Inbound]:
+    """Messages judged machine-written (auto-replies, bounces, loops, a flood from one
+    sender) that answered no ticket, so opened none: newest first, with why. A coordinator
+    can see what the rules kept out, and file one a robot's rules mistook."""
+    check_mail_coordinator(actor)
+    with tools.uows(write=False) as uow:
+        return uow.mail.set_aside(max(1, min(limit, 200)), before_id)
+
+
+def file_by_hand(tools: MailTools, actor: Agent, inbound_id: int, *,
+                 now: datetime | None = None) -> Outcome:
+    """File a set-aside message as a person's: it is read and filed as any message is (a
+    new ticket, or an update of the one it answers), only not judged machine-written."""
+    check_mail_coordinator(actor)
+    with tools.uows() as uow:
+        inbound = uow.mail.inbound(inbound_id, for_update=True)
+        if inbound is None or inbound.status is not InboundStatus.PROCESSED or \
+                inbound.outcome is not Outcome.AUTO_REPLY or inbound.ticket_id is not None:
+            raise NotFound(f"no message {inbound_id} set aside as machine-written")
+        # Kept on the message while it waits, so whichever process files it reads it so.
+        inbound.status, inbound.outcome = InboundStatus.RECEIVED, None
+        inbound.reason = FILED_BY_HAND
+        uow.mail.save_inbound(inbound)
+        uow.commit()
+    return process(tools, inbound_id, now=now)
 
 
 def raw_message(tools: MailTools, actor: Agent, inbound_id: int) -> bytes:

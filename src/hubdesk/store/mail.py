@@ -141,6 +141,17 @@ class SqlMailRepository:
             query = query.where(t.mail_inbound.c.id < before_id)
         return [_inbound(row) for row in self.db.execute(query)]
 
+    def set_aside(self, limit: int, before_id: int | None) -> list[Inbound]:
+        inbound = t.mail_inbound
+        query = (select(inbound)
+                 .where(inbound.c.status == InboundStatus.PROCESSED.value,
+                        inbound.c.outcome == Outcome.AUTO_REPLY.value,
+                        inbound.c.ticket_id.is_(None))
+                 .order_by(inbound.c.id.desc()).limit(limit))
+        if before_id is not None:
+            query = query.where(inbound.c.id < before_id)
+        return [_inbound(row) for row in self.db.execute(query)]
+
     def count_quarantined(self) -> int:
         return int(self.db.execute(
             select(func.count()).select_from(t.mail_inbound)

@@ -1,8 +1,9 @@
 """The console's e-mail pages. The quarantine: every message that could not become a ticket
 update, with why; a coordinator processes it again once the cause is fixed, opens a ticket
-from it by hand, or downloads the message as received. And the whole e-mail behind a message
-on a ticket, for whoever may see the ticket (its download for those with sensitive-data
-access)."""
+from it by hand, or downloads the message as received. Beside it, the messages set aside as
+machine-written that opened no ticket, one of which a coordinator can file as a person's.
+And the whole e-mail behind a message on a ticket, for whoever may see the ticket (its
+download for those with sensitive-data access)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,15 @@ SHOWN = 100
 
 @router.get("/mail/quarantine")
 async def quarantine(request: Request, agent: AgentDep) -> Response:
+    app = app_of(request)
     try:
-        held = await run_in_threadpool(lambda: app_of(request).mail.quarantined(
-            agent, limit=SHOWN))
+        held = await run_in_threadpool(lambda: app.mail.quarantined(agent, limit=SHOWN))
+        aside = await run_in_threadpool(lambda: app.mail.set_aside(agent, limit=SHOWN))
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
-    return render(request, "quarantine.html", agent=agent, held=held, shown=SHOWN,
-                  live="refresh")
+    return render(request, "quarantine.html", agent=agent, held=held, aside=aside,
+                  shown=SHOWN, live="refresh")
 
 
 @router.post("/mail/quarantine/{inbound_id:int}/retry")
@@ -51,6 +53,15 @@ async def to_ticket(request: Request, inbound_id: int, form: FormDep,
                      done=lambda ticket_id: f"Ticket #{ticket_id} opened from message "
                                             f"{inbound_id}.",
                      to=lambda ticket_id: f"/tickets/{ticket_id}", back="/mail/quarantine")
+
+
+@router.post("/mail/set-aside/{inbound_id:int}/file")
+async def file_by_hand(request: Request, inbound_id: int, form: FormDep,
+                       agent: AgentDep) -> Response:
+    return await act(request, partial(app_of(request).mail.file_by_hand, agent, inbound_id),
+                     done=lambda outcome: f"Message {inbound_id} filed as a person's: "
+                                          f"{outcome.value}.",
+                     to="/mail/quarantine")
 
 
 @router.get("/mail/quarantine/{inbound_id:int}/raw")

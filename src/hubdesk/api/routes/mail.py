@@ -86,6 +86,23 @@ def list_quarantine(app: AppDep, agent: AgentDep,
                                                                before_id=before_id)]
 
 
+@router.get("/mail/set-aside", response_model=list[QuarantinedOut])
+def list_set_aside(app: AppDep, agent: AgentDep, limit: int = Query(50, ge=1, le=200),
+                   before_id: QueryId = None) -> list[QuarantinedOut]:
+    """Messages judged machine-written (auto-replies, bounces, loops, a flood from one
+    sender) that answered no ticket and so opened none, newest first, with the reason."""
+    return [QuarantinedOut.of(i) for i in app.mail.set_aside(agent, limit=limit,
+                                                             before_id=before_id)]
+
+
+@router.post("/mail/set-aside/{inbound_id}/file", response_model=OutcomeOut,
+             responses=problem_responses(404))
+def file_set_aside(inbound_id: PathId, app: AppDep, agent: AgentDep) -> OutcomeOut:
+    """File a set-aside message as a person's: a new ticket, or an update of the ticket it
+    answers."""
+    return OutcomeOut(outcome=app.mail.file_by_hand(agent, inbound_id).value)
+
+
 @router.get("/mail/quarantine/{inbound_id}/raw", response_class=Response,
             responses={200: {"content": {"message/rfc822": {}}}})
 def quarantined_raw(inbound_id: PathId, app: AppDep, agent: AgentDep) -> Response:
