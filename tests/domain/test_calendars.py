@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hubdesk.domain.calendars import BusinessCalendar
+from hubdesk.domain.calendars import BusinessCalendar, check_reachable
 from hubdesk.domain.errors import ValidationFailed
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -189,6 +189,25 @@ def test_a_timed_closure_closes_part_of_a_day():
         hours=4 + 6)
     assert cal.add(local(BERLIN, 2026, 3, 3, 11), timedelta(hours=2)) == local(
         BERLIN, 2026, 3, 4, 11)
+
+
+def test_a_closure_of_years_is_counted_through_year_by_year():
+    """A closure may span years (an office shut for a decade) or, by mistake, millennia: the
+    deadlines it delays fall after it, and a calendar closed for good refuses every target
+    (each year it covers was once counted date by date: the desk waited for hours)."""
+    decade = berlin_office(holidays=[{"start": "2026-12-10T00:00:00+01:00",
+                                      "end": "2036-12-10T00:00:00+01:00"}])
+    assert decade.add(local(BERLIN, 2026, 12, 9, 16), timedelta(hours=2)) == local(
+        BERLIN, 2036, 12, 10, 9)  # the hour left on 9 December 2026, then the next
+    assert decade.elapsed(local(BERLIN, 2026, 12, 1), local(BERLIN, 2036, 12, 11)) == \
+        timedelta(hours=7 * 8 + 8)  # 1-9 December 2026 (seven weekdays) and 10 December 2036
+    for zone in ("UTC", "Pacific/Kiritimati", "Etc/GMT+12"):
+        closed = BusinessCalendar.from_dict({
+            "timezone": zone, "hours": hours(OFFICE),
+            "holidays": [{"start": "2026-01-01T00:00:00Z", "end": "9999-12-30T00:00:00Z"}]})
+        with pytest.raises(ValidationFailed, match="after the year 9997"):
+            check_reachable(closed, datetime(2026, 12, 7, tzinfo=UTC), timedelta(hours=1),
+                            "first_response", "the first response target")
 
 
 def test_long_durations_skip_years_quickly_and_stay_consistent():

@@ -377,6 +377,8 @@ class BusinessCalendar:
         if year in self._years:
             return self._years[year].total
         total = self._totals.get(year)
+        if total is None and self._closed and self._closed_all_year(year):
+            total = self._totals[year] = 0
         if total is None:
             jan1 = date(year, 1, 1)
             length = date(year + 1, 1, 1).toordinal() - jan1.toordinal()
@@ -407,8 +409,18 @@ class BusinessCalendar:
             ends = sorted(((change - 1 + before) // DAY_US, (change + after) // DAY_US))
             touched.update(range(ends[0] + _EPOCH_ORDINAL, ends[1] + _EPOCH_ORDINAL + 1))
         for start, end in self._closed:
-            touched.update(range(self._local_ordinal(start), self._local_ordinal(end - 1) + 1))
+            # Only the year's own dates: a closure may span centuries, and a set of every
+            # date it reaches, built again for each year, made the desk wait for hours.
+            low = max(first, self._local_ordinal(start))
+            high = min(last, self._local_ordinal(end - 1))
+            touched.update(range(low, high + 1))
         return {ordinal for ordinal in touched if first <= ordinal <= last}
+
+    def _closed_all_year(self, year: int) -> bool:
+        """Whether one closure covers every local date of ``year`` and beyond both its ends."""
+        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        return any(self._local_ordinal(start) < first and self._local_ordinal(end - 1) > last
+                   for start, end in self._closed)
 
     def _local_ordinal(self, moment: int) -> int:
         clamped = min(max(moment, _to_us(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC))),
