@@ -135,6 +135,10 @@ class BusinessCalendar:
                         if h.year is None and h.weekday is None}
         self._by_weekday = tuple(h for h in self.holidays if h.weekday is not None)
         self._closed = sorted((_to_us(c.start), _to_us(c.end)) for c in self.closures)
+        # Each closure's first and last local date, read once: years are counted through by
+        # the thousand, and a calendar may hold a thousand closures.
+        self._closed_days = [(self._local_ordinal(start), self._local_ordinal(end - 1))
+                             for start, end in self._closed]
         self._simple = always_open and not self.holidays and not self.closures
         self._years: dict[int, _Year] = {}
         self._totals: dict[int, int] = {}
@@ -408,19 +412,16 @@ class BusinessCalendar:
             # every local date from the last one before the change to the first one after
             ends = sorted(((change - 1 + before) // DAY_US, (change + after) // DAY_US))
             touched.update(range(ends[0] + _EPOCH_ORDINAL, ends[1] + _EPOCH_ORDINAL + 1))
-        for start, end in self._closed:
+        for opens, closes in self._closed_days:
             # Only the year's own dates: a closure may span centuries, and a set of every
             # date it reaches, built again for each year, made the desk wait for hours.
-            low = max(first, self._local_ordinal(start))
-            high = min(last, self._local_ordinal(end - 1))
-            touched.update(range(low, high + 1))
+            touched.update(range(max(first, opens), min(last, closes) + 1))
         return {ordinal for ordinal in touched if first <= ordinal <= last}
 
     def _closed_all_year(self, year: int) -> bool:
         """Whether one closure covers every local date of ``year`` and beyond both its ends."""
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-        return any(self._local_ordinal(start) < first and self._local_ordinal(end - 1) > last
-                   for start, end in self._closed)
+        return any(opens < first and closes > last for opens, closes in self._closed_days)
 
     def _local_ordinal(self, moment: int) -> int:
         clamped = min(max(moment, _to_us(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC))),
