@@ -126,3 +126,20 @@ def test_a_forward_inside_quoted_history_is_history_and_a_reply_is_its_new_words
                   + "\n".join(f"> {line}" for line in GMAIL.split("\n"))
     assert shown_text(gmail_reply, "Re: Where is my order?") == "Sorted, thanks!"
     assert shown_text("Where is it?\n\n-- \nAna") == "Where is it?"
+
+
+@pytest.mark.parametrize("rule,sender,subject", [
+    ("---------- Vidarebefordrat meddelande ---------", "Från", "Ämne"),
+    ("---------- Wiadomość przekazana dalej ---------", "Od", "Temat"),
+    ("---------- Пересылаемое сообщение ---------", "От", "Тема"),
+    ("---------- Välitetty viesti ---------", "Lähettäjä", "Aihe"),
+    ("---------- 転送されたメッセージ ---------", "差出人", "件名"),
+    ("---------- 已转发邮件 ---------", "发件人", "主题"),
+])
+def test_gmails_forward_in_other_languages_is_found_and_shown_whole(rule, sender, subject):
+    body = (f"Kan ni titta på detta?\n\n{rule}\n{sender}: Jane Roe <jane@example.org>\n"
+            f"{subject}: Where is my order?\n\n{ORDER}")
+    found = forwarded(body)
+    assert found is not None and found.address == "jane@example.org"
+    assert found.subject == "Where is my order?" and found.text == ORDER
+    assert shown_text(body) == body

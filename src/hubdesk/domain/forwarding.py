@@ -19,7 +19,10 @@ from hubdesk.domain.quoting import new_text, outlook_block, quotes_history
 # Rules and openers clients write only above a forwarded message...
 _FORWARD_MARK = re.compile(
     r"^\s*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|"
-    r"Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht|Mensagem encaminhada)"
+    r"Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht|Mensagem encaminhada|"
+    r"Vidarebefordrat meddelande|Videresendt (?:besked|melding)|Wiadomość przekazana dalej|"
+    r"Пересылаемое сообщение|Välitetty viesti|Přeposlaná zpráva|İletilen mesaj|"
+    r"Továbbított üzenet|転送されたメッセージ|已转发邮件|轉寄的郵件|전달된 메시지)"
     r"\s*-{2,}|Begin forwarded message:|Anfang der weitergeleiteten Nachricht:|"
     r"D[ée]but du message r[ée]exp[ée]di[ée]\s*:)\s*$", re.IGNORECASE)
 # ...and those Outlook also writes above a message it answers: a forward only by its subject.
@@ -33,11 +36,15 @@ _FORWARD_SUBJECT = re.compile(
     r"轉寄|転送|전달)\s*:", re.IGNORECASE)
 # "From: …", "*Von:* …" (a client's bold, written out as text), "> De : …" (quoted).
 _HEADER = re.compile(r"^[\s>]*\*?([^\W\d_]{1,12})\s*:\*?\s*(.*)$")
-_FROM = frozenset({"from", "von", "de", "da", "van", "fra", "från", "od", "от"})
+_FROM = frozenset({"from", "von", "de", "da", "van", "fra", "från", "od", "от", "lähettäjä",
+                   "kimden", "feladó", "差出人", "发件人", "寄件者"})
 _SUBJECT = frozenset({"subject", "betreff", "objet", "oggetto", "onderwerp", "asunto",
-                      "assunto", "emne", "ämne", "temat", "тема"})
+                      "assunto", "emne", "ämne", "temat", "тема", "aihe", "předmět", "konu",
+                      "tárgy", "件名", "主题", "主旨"})
 _DATE = frozenset({"sent", "date", "gesendet", "datum", "envoyé", "enviado", "inviato",
-                   "verzonden", "data", "dato", "skickat"})
+                   "verzonden", "data", "dato", "skickat", "sendt", "wysłano", "отправлено",
+                   "дата", "lähetetty", "päivämäärä", "odesláno", "tarih", "elküldve",
+                   "送信日時", "日付", "发送时间", "日期"})
 _OTHER = frozenset({"to", "an", "à", "a", "para", "aan", "til", "till", "do", "кому", "cc",
                     "kopie", "bcc", "reply", "antwort"})
 _MAX_HEADER_LINES = 12
