@@ -716,6 +716,9 @@ class MailUseCases(_UseCases):
                   before_id: int | None = None) -> list[Inbound]:
         return mail.set_aside(self._tools(), actor, limit, before_id)
 
+    def held(self, actor: Agent, *, limit: int = 50) -> mail.HeldMail:
+        return mail.held_mail(self._tools(), actor, limit)
+
     def file_by_hand(self, actor: Agent, inbound_id: int) -> Outcome:
         return mail.file_by_hand(self._tools(), actor, inbound_id, now=self._deps.clock())
 

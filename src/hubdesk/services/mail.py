@@ -407,6 +407,22 @@ def set_aside(tools: MailTools, actor: Agent, limit: int = 50,
         return uow.mail.set_aside(max(1, min(limit, 200)), before_id)
 
 
+@dataclass(frozen=True)
+class HeldMail:
+    """The console's quarantine page: what could not be filed, and what was set aside."""
+
+    quarantined: list[Inbound]
+    set_aside: list[Inbound]
+
+
+def held_mail(tools: MailTools, actor: Agent, limit: int) -> HeldMail:
+    """The newest ``limit`` of each, read in one transaction."""
+    check_mail_coordinator(actor)
+    limit = max(1, min(limit, 200))
+    with tools.uows(write=False) as uow:
+        return HeldMail(uow.mail.quarantined(limit, None), uow.mail.set_aside(limit, None))
+
+
 def file_by_hand(tools: MailTools, actor: Agent, inbound_id: int, *,
                  now: datetime | None = None) -> Outcome:
     """File a set-aside message as a person's: it is read and filed as any message is (a

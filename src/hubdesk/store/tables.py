@@ -631,6 +631,9 @@ mail_inbound = Table(
     Column("processed_at", UtcDateTime, nullable=True),
     Index("ix_mail_inbound_status", "status", "id"),
     Index("ix_mail_inbound_sender", "sender", "received_at"),
+    # what opened no ticket by outcome, newest first: the mail set aside as machine-written
+    Index("ix_mail_inbound_unfiled", "status", "outcome", "id",
+          postgresql_where=text("ticket_id IS NULL"), sqlite_where=text("ticket_id IS NULL")),
 )
 
 # Message-IDs Hubdesk received or sent, and the ticket each belongs to: replies are threaded

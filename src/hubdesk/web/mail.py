@@ -26,15 +26,13 @@ SHOWN = 100
 
 @router.get("/mail/quarantine")
 async def quarantine(request: Request, agent: AgentDep) -> Response:
-    app = app_of(request)
     try:
-        held = await run_in_threadpool(lambda: app.mail.quarantined(agent, limit=SHOWN))
-        aside = await run_in_threadpool(lambda: app.mail.set_aside(agent, limit=SHOWN))
+        held = await run_in_threadpool(lambda: app_of(request).mail.held(agent, limit=SHOWN))
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
-    return render(request, "quarantine.html", agent=agent, held=held, aside=aside,
-                  shown=SHOWN, live="refresh")
+    return render(request, "quarantine.html", agent=agent, held=held.quarantined,
+                  aside=held.set_aside, shown=SHOWN, live="refresh")
 
 
 @router.post("/mail/quarantine/{inbound_id:int}/retry")
