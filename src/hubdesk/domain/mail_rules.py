@@ -85,8 +85,7 @@ def _relayed_for_another(mail: ParsedMail, own_addresses: frozenset[str]) -> boo
     else's: a Google Group that is the support address rewrites its customers' From to its
     own (where their domain's DMARC asks it to) and names them in Reply-To."""
     reply_to = (mail.reply_to or "").lower()
-    return bool(mail.signals.get("list-id", "").strip()) and bool(reply_to) \
-        and reply_to not in own_addresses
+    return _relayed(mail.signals) and bool(reply_to) and reply_to not in own_addresses
 
 
 def _machine_precedence(signals: dict[str, str]) -> bool:
@@ -97,7 +96,12 @@ def _machine_precedence(signals: dict[str, str]) -> bool:
     precedence = signals.get("precedence", "").strip().lower()
     if precedence == "auto_reply":
         return True
-    return precedence in ("bulk", "junk") and not signals.get("list-id", "").strip()
+    return precedence in ("bulk", "junk") and not _relayed(signals)
+
+
+def _relayed(signals: dict[str, str]) -> bool:
+    """Whether a mailing list or group relayed the message (it names itself in List-Id)."""
+    return bool(signals.get("list-id", "").strip())
 
 
 def _suppresses_all(signals: dict[str, str]) -> bool:

@@ -132,7 +132,6 @@ def _introduces_quote(lines: list[str], index: int) -> bool:
     return False
 
 
-
 def _attribution(line: str) -> bool:
     return len(line.strip()) <= _ATTRIBUTION_CHARACTERS and _ATTRIBUTION.match(line) is not None
 

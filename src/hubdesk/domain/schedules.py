@@ -22,6 +22,14 @@ LONGEST_SHIFT = timedelta(hours=16)
 # reads weeks of history before it and a week reaches a day past it, so the calendar's own
 # ends cannot be planned).
 FIRST_PLANNED_DAY, LAST_PLANNED_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def planned_day(day: date, field: str = "day") -> date:
+    """``day``, where a desk can plan it (`FIRST_PLANNED_DAY` to `LAST_PLANNED_DAY`)."""
+    if not FIRST_PLANNED_DAY <= day <= LAST_PLANNED_DAY:
+        raise ValidationFailed(f"choose a day from {FIRST_PLANNED_DAY.isoformat()} to "
+                               f"{LAST_PLANNED_DAY.isoformat()}", {field: "out of range"})
+    return day
 MAX_NOTE = 1000
 
 

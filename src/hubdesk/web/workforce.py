@@ -15,12 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import DomainError, PermissionDenied, ValidationFailed
-from hubdesk.domain.schedules import (
-    FIRST_PLANNED_DAY,
-    LAST_PLANNED_DAY,
-    RequestKind,
-    ShiftInput,
-)
+from hubdesk.domain.schedules import RequestKind, ShiftInput, planned_day
 from hubdesk.services.workforce import WantedChange
 from hubdesk.services.workforce_plan import StaffingGoal, zone_name
 from hubdesk.services.workforce_screens import WorkforceScreen
@@ -43,14 +38,7 @@ def _day(text: object, name: str = "day") -> date | None:
     except ValueError:
         raise ValidationFailed(f"{value} is not a day such as 2026-11-30",
                                {name: "bad date"}) from None
-    return _planned(day, name)
-
-
-def _planned(day: date, name: str) -> date:
-    if not FIRST_PLANNED_DAY <= day <= LAST_PLANNED_DAY:
-        raise ValidationFailed(f"choose a day from {FIRST_PLANNED_DAY.isoformat()} to "
-                               f"{LAST_PLANNED_DAY.isoformat()}", {name: "out of range"})
-    return day
+    return planned_day(day, name)
 
 
 def _instant(form: FormData, name: str, *, required: bool = True) -> datetime | None:
@@ -65,7 +53,7 @@ def _instant(form: FormData, name: str, *, required: bool = True) -> datetime | 
         moment = datetime.fromisoformat(value).replace(tzinfo=None)
     except ValueError:
         raise ValidationFailed(f"{value} is not a date and time", {name: "bad date"}) from None
-    _planned(moment.date(), name)
+    planned_day(moment.date(), name)
     return moment
 
 

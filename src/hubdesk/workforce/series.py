@@ -23,6 +23,13 @@ from hubdesk.domain.errors import ValidationFailed
 ALLOWED_INTERVALS = (15, 30, 60)
 
 
+def allowed_interval(minutes: int) -> int:
+    if minutes not in ALLOWED_INTERVALS:
+        raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
+                               f"not {minutes}", {"interval": "unsupported"})
+    return minutes
+
+
 @dataclass(frozen=True)
 class LocalKey:
     day: date
@@ -53,9 +60,7 @@ class History:
     _days: set[date] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
-        if self.interval_minutes not in ALLOWED_INTERVALS:
-            raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
-                                   f"not {self.interval_minutes}", {"interval": "unsupported"})
+        allowed_interval(self.interval_minutes)
         seen: dict[tuple[date, int], int] = {}
         if any(start.tzinfo is None for start in self.counts):
             raise ValidationFailed("interval starts must carry a time zone",
@@ -146,10 +151,9 @@ _SLASHED_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _EITHER_WAY = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 
 
-# As exports loosen ISO: hours and months without a leading zero, a space or "T" between,
-# a 12-hour clock, "UTC" or "GMT" after the time ("2024-3-4 9:05 PM UTC").
-_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?"
-                    r"\s*([AaPp][Mm])?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?")
+# As exports loosen ISO: months and days without a leading zero, the time of day as reports
+# print it (`_TIME_OF_DAY`: "9:05 PM"), "UTC" or "GMT" after it ("2024-3-4 9:05 PM UTC").
+_LOOSE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\s*(.+?))?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?")
 # Seconds or milliseconds since 1970 (UTC), as databases and phone systems log them.
 _EPOCH = re.compile(r"(\d{10})(\.\d+)?|(\d{13})")
 
@@ -188,13 +192,13 @@ def _iso(written: str) -> str:
     loose = _LOOSE.fullmatch(written)
     if loose is None:
         return written
-    year, month, day, hour, minute, seconds, half, offset = loose.groups()
+    year, month, day, clock, offset = loose.groups()
     iso = f"{year}-{int(month):02d}-{int(day):02d}"
-    if hour is not None:
-        clock = int(hour)
-        if half and 1 <= clock <= 12:
-            clock = clock % 12 + (12 if half.lower() == "pm" else 0)
-        iso += f"T{clock:02d}:{minute}{seconds or ''}"
+    if clock is not None:
+        time_of_day = _TIME_OF_DAY.fullmatch(clock)
+        if time_of_day is None:
+            return written
+        iso += f"T{_wall_clock(time_of_day)}"
     if offset:
         iso += "+00:00" if offset in ("Z", "UTC", "GMT") else offset
     return iso
@@ -250,7 +254,8 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     if reader.fieldnames:
         reader.fieldnames = [_column_name(name) for name in reader.fieldnames]
     time_column, value_column, date_column = _columns(reader.fieldnames or [])
-    binned = _binning(log_interval_minutes) if value_column is None else None
+    binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES) \
+        if value_column is None else None
     totals: dict[datetime, float] = {}
     for line, row in enumerate(reader, start=2):
         raw_time = (row.get(time_column) or "").strip()
@@ -296,14 +301,6 @@ def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
                                f"a time such as started_at or created_at; it has {list(fields)}",
                                {"csv": "header"})
     return time_column, value_column, date_column
-
-
-def _binning(minutes: int | None) -> int:
-    minutes = minutes or LOG_INTERVAL_MINUTES
-    if minutes not in ALLOWED_INTERVALS:
-        raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
-                               f"not {minutes}", {"interval": "unsupported"})
-    return minutes
 
 
 def _interval_start(moment: datetime, minutes: int, zone: tzinfo) -> datetime:
