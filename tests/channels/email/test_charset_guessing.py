@@ -1,5 +1,6 @@
 """Text that declares no charset, or declares ASCII or Latin-1 wrongly, is read in the charset
-of the script its bytes are: Cyrillic, Greek, Hebrew, Arabic, Chinese, Japanese and Korean.
+of the script its bytes are: Cyrillic, Greek, Hebrew, Arabic, Thai, Chinese, Japanese and
+Korean.
 Western text, whose bytes above 127 stand alone, is read as Windows-1252 as before, and so is
 whatever the bytes cannot tell apart."""
 
@@ -27,6 +28,26 @@ TEXTS = {
     "fa": "سلام، سفارش من هنوز نرسيده است. لطفا پيگيري كنيد.",  # as Windows-1256 spells it
     # Capitals, a dash and no "я": Mac Cyrillic reads these bytes as letters too.
     "ru-dash": "Ничего здесь не забудьте — командует Иван Петрович, как в бою.",
+    "th": "สวัสดีครับ คำสั่งซื้อของผมยังไม่มาถึงเลย กรุณาคืนเงินด้วยครับ",
+    # Thai whose bytes read as well-formed Big5 and EUC-JP.
+    "th-as-big5": "แอปพลิเคชันค้างทุกครั้งที่เปิดหน้าชำระเงิน",
+    "th-as-euc-jp": "ราคาเท่าไหร่ครับ",
+    # Mostly hiragana, which EUC-KR reads as Hangul letters.
+    "ja-kana": "まだ届いていないのですが、どうなっているのでしょうか？",
+    "ja-kana-short": "返金はいつになるのでしょうか。",
+    # Korean's letters alone, as laughter and tears.
+    "ko-laughing": "넵ㅋㅋ 알겠습니다 ㅠㅠ",
+    # Chinese that EUC-KR reads as Hangul syllables, without a space between them.
+    "zh-as-korean": "账户被冻结了，无法登录，请帮忙解决。",
+    # Arabic without the article; with typography; with a time GB18030 reads as Han.
+    "ar-short": "أين طلبي؟ لم يصل بعد",
+    "ar-typeset": "قال: «سأعود غدا» ثم ذهب…",
+    "ar-bullet": "• رقم الطلب 12345 – لم يصل",
+    "ar-time": "الساعة الآن 10:15 AM.",
+    "ru-typeset": "Он сказал: «Заказ придёт завтра» — и не пришёл.",
+    # Long enough that Mac Cyrillic's "Ю" read as Windows-1251's "ћ" is one letter in fifty.
+    "ru-mac-capital": "Юридический адрес указан неверно, исправьте его в договоре и пришлите "
+                      "новую копию на почту.",
 }
 WRITTEN_IN = [("ru", "cp1251"), ("ru", "koi8_r"), ("ru", "cp866"), ("ru", "iso8859_5"),
               ("ru", "mac_cyrillic"), ("uk", "cp1251"), ("uk", "koi8_u"), ("bg", "cp1251"),
@@ -35,7 +56,12 @@ WRITTEN_IN = [("ru", "cp1251"), ("ru", "koi8_r"), ("ru", "cp866"), ("ru", "iso88
               ("ja", "euc_jp"), ("ja", "shift_jis"), ("ko", "euc_kr"),
               ("el", "cp1253"), ("el", "iso8859_7"), ("el-short", "cp1253"),
               ("el-short", "iso8859_7"), ("he", "cp1255"), ("he", "iso8859_8"),
-              ("ar", "cp1256"), ("ar", "iso8859_6"), ("fa", "cp1256"), ("ru-dash", "cp1251")]
+              ("ar", "cp1256"), ("ar", "iso8859_6"), ("fa", "cp1256"), ("ru-dash", "cp1251"),
+              ("th", "cp874"), ("th", "tis_620"), ("th", "iso8859_11"), ("th-as-big5", "cp874"),
+              ("th-as-euc-jp", "cp874"), ("ja-kana", "euc_jp"), ("ja-kana-short", "euc_jp"),
+              ("ko-laughing", "euc_kr"), ("zh-as-korean", "gb2312"), ("ar-short", "cp1256"),
+              ("ar-short", "iso8859_6"), ("ar-typeset", "cp1256"), ("ar-bullet", "cp1256"),
+              ("ar-time", "cp1256"), ("ru-typeset", "cp1251"), ("ru-mac-capital", "mac_cyrillic")]
 # What clients write when they know no better.
 DEFAULT_LABELS = [None, "us-ascii", "iso-8859-1", "windows-1252"]
 
@@ -51,6 +77,7 @@ WESTERN = [
     "Mañana ñáéíóú ÑÁÉÍÓÚ ¿¡",
     "Crème brûlée, œuvre, naïveté: âêîôû ÂÊÎÔÛ",
     "Merci •••••••• à bientôt « entre guillemets » … 50 € – fin",
+    "¿Dónde está mi pedido? ¡Gracias! Windows® y Office©",
 ]
 
 
@@ -89,6 +116,22 @@ def test_iso_8859_5_is_not_read_as_koi8(text):
 ])
 def test_cyrillic_is_not_read_as_greek_hebrew_or_arabic(text, charset):
     assert decode_text(text.encode(charset), None)[0] == text
+
+
+@pytest.mark.parametrize(("text", "charset"), [
+    ("Жду ответа.", "koi8_r"),
+    ("Я сам к тебе зайду.", "cp1251"),  # "Я" is a symbol in ISO-8859-8, not typography
+    ("Кому мало дают.", "koi8_r"),
+    ("Там же и лекарство.", "cp1251"),  # as ISO-8859-6: Arabic without its article
+])
+def test_short_cyrillic_lines_are_not_read_as_thai_hebrew_or_arabic(text, charset):
+    assert decode_text(text.encode(charset), None)[0] == text
+
+
+def test_polish_spelt_with_a_symbol_ending_a_word_is_read_as_polish():
+    # "już" as Windows-1252 is "ju¿": the Spanish mark opens words, it never ends one.
+    text = "Akcja to już czwarty album."
+    assert decode_text(text.encode("cp1250"), None)[0] == text
 
 
 def test_a_declared_charset_other_than_the_defaults_is_trusted():

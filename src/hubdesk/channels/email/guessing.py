@@ -29,19 +29,20 @@ Western text with a run of accented letters ("éèêëàâ") read in the wrong c
 Where the bytes stand alone, the text is Latin: Western, or Central European or Turkish
 when Windows-1252 would misspell it (`latin.py`). Greek written all in capitals is still
 read as KOI8 Cyrillic (its capitals sit on KOI8's small letters, in nearly the same
-order). Undeclared Thai cannot be told from Chinese by its bytes (a well-formed
-Thai reading of short Chinese lines is common); it is read as Chinese, as unreadable as
-before.
+order).
+Thai is looked for before the two-byte charsets, as its bytes read as Big5 or EUC-JP are
+often well-formed Han and kana: a reading as Windows-874 spelt as Thai is spelt is kept
+(`thai.py`), unless an Arabic, Hebrew, Greek or Cyrillic reading meets its own rules too.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
-from hubdesk.channels.email.charsets import decoded_strictly
+from hubdesk.channels.email.charsets import decoded_strictly, share_inside_latin_words
 from hubdesk.channels.email.latin import latin_charset
+from hubdesk.channels.email.thai import THAI_CHARSET, is_thai
 
 # At least this many bytes above 127, most of them in runs of three or more, before a
 # script other than Latin is considered.
@@ -78,7 +79,33 @@ def guess_charset(payload: bytes) -> str | None:
             or len(set(payload) - _ASCII) < MIN_DISTINCT_BYTES:
         # Latin text, or a rule of dashes or a row of bullets: not another script.
         return latin_charset(payload) if high else None
-    return _two_byte(payload) or _single_byte(payload) or latin_charset(payload)
+    if is_thai(payload):
+        # Thai is spelt as few misreadings are, but a short Arabic or Russian line can be
+        # too; their own rules are stricter.
+        return _single_byte(payload) or THAI_CHARSET
+    two_byte = _two_byte(payload)
+    if two_byte is not None and not _rare_han(payload, two_byte):
+        return two_byte
+    return _single_byte(payload) or two_byte or latin_charset(payload)
+
+
+# Both Chinese charsets put the characters in common use first: GB2312's first level (lead
+# bytes up to 0xD7) and Big5's frequent block (up to 0xC67E) hold nearly every character a
+# text uses (the rest are under a tenth of a line's Han in all but the shortest lines).
+# Other scripts' bytes read as Chinese fall anywhere, mostly on rare characters. A reading
+# with many is doubtful: a single-byte script's reading that meets its own rules wins.
+_COMMON_HAN_END = {"gb18030": ("gb2312", b"\xd8"), "big5hkscs": ("big5", b"\xc9\x40")}
+_MAX_RARE_HAN = 0.15
+
+
+def _rare_han(payload: bytes, charset: str) -> bool:
+    if charset not in _COMMON_HAN_END:
+        return False
+    table, first_rare = _COMMON_HAN_END[charset]
+    han = [ch for ch in payload.decode(charset) if _is_han(ch)]
+    rare = sum(1 for ch in han
+               if (code := ch.encode(table, "replace")) == b"?" or code >= first_rare)
+    return rare > _MAX_RARE_HAN * len(han)
 
 
 def _start(payload: bytes) -> bytes:
@@ -93,13 +120,14 @@ def _two_byte(payload: bytes) -> str | None:
     # Hangul. Text found Korean is read in the superset.
     korean = decoded_strictly(payload, "euc_kr")
     if korean is not None and _share(korean, _is_hangul) >= 0.8 \
-            and _inside_latin_words(korean, _is_hangul) <= MAX_INSIDE_LATIN_WORDS:
+            and not _jamo_as_kana(korean) and not _unspaced(korean) \
+            and share_inside_latin_words(korean, _is_hangul) <= MAX_INSIDE_LATIN_WORDS:
         return "cp949"
     for japanese in ("euc_jp", "cp932"):
         text = decoded_strictly(payload, japanese)
         if text is not None and _share(text, _is_cjk) >= MIN_SCRIPT_SHARE \
                 and _share(text, _is_kana) >= 0.1 \
-                and _inside_latin_words(text, _is_cjk) <= MAX_INSIDE_LATIN_WORDS:
+                and share_inside_latin_words(text, _is_cjk) <= MAX_INSIDE_LATIN_WORDS:
             return japanese
     pairs = len(_PAIR.findall(payload))
     ascii_trails = len(_PAIR_WITH_ASCII_TRAIL.findall(payload))
@@ -110,9 +138,39 @@ def _two_byte(payload: bytes) -> str | None:
         # Counted over every character, not only letters: a reading that gives symbols,
         # kana or Cyrillic letters from the charset's other rows is not Chinese.
         if text is not None and _share_of_all(text, _is_chinese) >= MIN_SCRIPT_SHARE \
-                and _inside_latin_words(text, _is_han) <= MAX_INSIDE_LATIN_WORDS:
+                and share_inside_latin_words(text, _is_han) <= MAX_INSIDE_LATIN_WORDS:
             return charset
     return None
+
+
+# Korean is written in syllables; its letters alone (jamo) stand in short runs of one or two
+# letters repeated: laughter "ㅋㅋㅋ", tears "ㅠㅠ", "ㅇㅋ". EUC-JP's hiragana sit where EUC-KR
+# has the jamo, and its kanji where it has syllables and Hanja, so Japanese read as Korean
+# gives jamo one by one between syllables and runs of several different ones.
+_JAMO_RUN = re.compile("[\u3130-\u318f]+")
+_MAX_LETTERS_IN_A_JAMO_RUN = 2
+
+
+# Korean puts spaces between its words, every few syllables; Chinese and Japanese put none
+# between their characters, and read as Korean give a line of syllables without a space.
+_SYLLABLES_WITHOUT_A_SPACE = 10
+_SYLLABLE_BEFORE_A_SPACE = re.compile("[\uac00-\ud7a3]\\s")
+
+
+def _unspaced(text: str) -> bool:
+    syllables = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+    return syllables >= _SYLLABLES_WITHOUT_A_SPACE \
+        and _SYLLABLE_BEFORE_A_SPACE.search(text) is None
+
+
+def _jamo_as_kana(text: str) -> bool:
+    for run in _JAMO_RUN.finditer(text):
+        before = text[run.start() - 1:run.start()]
+        after = text[run.end():run.end() + 1]
+        if len(set(run.group())) > _MAX_LETTERS_IN_A_JAMO_RUN \
+                or (len(run.group()) == 1 and before.isalpha() and after.isalpha()):
+            return True
+    return False
 
 
 # KOI8-U is KOI8-R with the Ukrainian letters added where KOI8-R has box drawing.
@@ -128,35 +186,39 @@ def _single_byte(payload: bytes) -> str | None:
     # Cyrillic last: the other scripts' bytes can pass for it (Greek read as ISO-8859-5,
     # Arabic as KOI8), while Cyrillic read in their charsets meets their own rules only by
     # chance (French letters among the Arabic, final forms inside Hebrew words, the rarest
-    # Greek letters).
-    return _arabic(payload) or _hebrew(payload) or _greek(payload) or _cyrillic(payload)
+    # Greek letters). Only Arabic without its article comes after it: a short Russian line
+    # in Windows-1251 read as ISO-8859-6 is often spelt as such a line is.
+    return _arabic(payload, marked=True) or _hebrew(payload) or _greek(payload) \
+        or _cyrillic(payload) or _arabic(payload, marked=False)
 
 
 def _cyrillic(payload: bytes) -> str | None:
     """A Cyrillic charset: the one whose reading is nothing but Cyrillic letters of one
     alphabet (the most nearly so, with its capitals where capitals go), most of them
     lowercase, with as many vowels as Slavic languages have."""
-    best: tuple[tuple[float, float], str] | None = None
+    best: tuple[tuple[float, float, float], str] | None = None
     for charset in _CYRILLIC:
         text = decoded_strictly(payload, charset)
         if text is None:
             continue
-        beyond = [ch for ch in text if ord(ch) > 127]
+        beyond = _beyond_ascii(text)
         letters = [ch for ch in beyond if ch.isalpha() and _is_cyrillic(ch)]
-        share = len(letters) / len(beyond)
-        if share < STRICT_SCRIPT_SHARE \
-                or _inside_latin_words(text, _is_cyrillic) > MAX_INSIDE_LATIN_WORDS:
+        if len(letters) < STRICT_SCRIPT_SHARE * len(beyond) or not letters \
+                or share_inside_latin_words(text, _is_cyrillic) > MAX_INSIDE_LATIN_WORDS:
             continue
         lower = sum(ch.islower() for ch in letters) / len(letters)
         vowels = sum(ch.lower() in _VOWELS for ch in letters) / len(letters)
         if lower < _MIN_LOWERCASE or not _VOWEL_SHARE[0] <= vowels <= _VOWEL_SHARE[1] \
                 or _outside_alphabet(letters) > MAX_OUTSIDE_ALPHABET:
             continue
-        # The most nearly all letters, then the fewest capitals where small letters belong
-        # (ISO-8859-5 read as KOI8 has many); ties go to the commoner charset (Windows-1251
-        # text without "я" or the capitals Mac Cyrillic reads differently is the same text
-        # in both).
-        score = (share, -_case_slips(text) / len(letters))
+        # The most nearly all letters, punctuation included (Mac Cyrillic's capitals read
+        # as Windows-1251 are quotes and dashes), then the fewest letters outside the
+        # alphabet (or Serbian and Macedonian small letters), then the fewest capitals where
+        # small letters belong (ISO-8859-5 read as KOI8 has many); ties go to the commoner
+        # charset (Windows-1251 text without "я" or the capitals Mac Cyrillic reads
+        # differently is the same text in both).
+        share = len(letters) / sum(1 for ch in text if ord(ch) > 127)
+        score = (share, -_outside_alphabet(letters), -_case_slips(text) / len(letters))
         if best is None or score > best[0]:
             best = (score, charset)
     return best[1] if best is not None else None
@@ -315,30 +377,87 @@ _ARABIC_ARTICLE = "ال"
 _PERSIAN_LETTERS = frozenset("پچژگکی")
 
 
-def _arabic(payload: bytes) -> str | None:
+def _arabic(payload: bytes, *, marked: bool) -> str | None:
     """Arabic script (Windows-1256, ISO-8859-6): a reading of nothing but its letters, its
     teh marbuta only where words end. Other scripts' bytes read as Windows-1256 give French
     accented letters among the Arabic ones, and ISO-8859-6 leaves most of their bytes
-    undefined."""
+    undefined. ``marked``: with the article or Persian's letters; a short line may have
+    neither, and is then taken for Arabic only if spelt as Arabic is (`_spelt_as_arabic`)
+    and no other script's reading fits."""
     for charset in ("cp1256", "iso8859_6"):
         text = decoded_strictly(payload, charset)
-        if text is None or _letters_of_script(text, _is_arabic) is None:
+        if text is None or _letters_of_script(text, _is_arabic) is None \
+                or _misplaced_finals(text, "\u0629", _is_arabic) > MAX_MISPLACED:
             continue
-        if (_ARABIC_ARTICLE in text or not _PERSIAN_LETTERS.isdisjoint(text)) \
-                and _misplaced_finals(text, "ة", _is_arabic) <= MAX_MISPLACED:
+        if (_ARABIC_ARTICLE in text or not _PERSIAN_LETTERS.isdisjoint(text)) if marked \
+                else _spelt_as_arabic(text):
             return charset
     return None
+
+
+_ARABIC_WORD = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
+# The letters a word may begin with before a hamza under alef: "wa-", "fa-", "bi-", "ka-",
+# "li-" and the article.
+_ARABIC_PREFIXES = frozenset("\u0627\u0644\u0648\u0628\u0641\u0643")
+# Letters that never join the letter after them: a hamza standing alone inside a word
+# follows one of them (after any other it sits on a seat: "\u0626", "\u0624").
+_NOT_JOINING = frozenset("\u0627\u0623\u0625\u0622\u062f\u0630\u0631\u0632\u0648\u0624\u0621\u0629")
+
+
+def _spelt_as_arabic(text: str) -> bool:
+    """Alef maqsura only where words end, hamza under alef only where a word (after its
+    prefixes) begins, and a hamza on the line only after a letter that does not join. The
+    Cyrillic bytes that read as Arabic put them anywhere: Russian "a", "e" and "i" in KOI8
+    are those letters."""
+    if _misplaced_finals(text, "\u0649", _is_arabic) > MAX_MISPLACED:
+        return False
+    hamzas = slips = 0
+    for word in _ARABIC_WORD.findall(text):
+        for index, ch in enumerate(word):
+            if ch == "\u0625":
+                hamzas += 1
+                slips += not _ARABIC_PREFIXES.issuperset(word[:index])
+            elif ch == "\u0621":
+                hamzas += 1
+                slips += 0 < index < len(word) - 1 and word[index - 1] not in _NOT_JOINING
+    return slips <= MAX_MISPLACED * hamzas
 
 
 def _letters_of_script(text: str, script: Callable[[str], bool]) -> list[str] | None:
     """The letters of ``text`` beyond ASCII, when nearly all its characters beyond ASCII
     are of ``script`` and none of its letters sits inside Latin words; else None."""
-    beyond = [ch for ch in text if ord(ch) > 127]
+    beyond = _beyond_ascii(text)
     letters = [ch for ch in beyond if ch.isalpha() and script(ch)]
     if not letters or len([ch for ch in beyond if script(ch)]) < STRICT_SCRIPT_SHARE * \
-            len(beyond) or _inside_latin_words(text, script) > MAX_INSIDE_LATIN_WORDS:
+            len(beyond) or share_inside_latin_words(text, script) > MAX_INSIDE_LATIN_WORDS:
         return None
     return letters
+
+
+# What text in any script is typeset with: dashes, quotes, the ellipsis, bullets, spaces
+# that do not break and marks of writing direction.
+_TYPOGRAPHY = frozenset("\u2012\u2013\u2014\u2015\u00ab\u00bb\u2039\u203a\u201c\u201d"
+                        "\u201e\u2018\u2019\u201a\u2026\u2022\u00b7\u00a0\u2009\u202f"
+                        "\u200e\u200f\u061c")
+
+
+def _beyond_ascii(text: str) -> list[str]:
+    """``text``'s characters beyond ASCII but its typography where it stands outside words:
+    every script's text has dashes, guillemets, ellipses and bullets ("— «Да»",
+    "• جاهزية"), while a misreading puts such signs inside words."""
+    if _TYPOGRAPHY.isdisjoint(text):
+        return [ch for ch in text if ord(ch) > 127]
+    kept = []
+    for index, ch in enumerate(text):
+        if ord(ch) <= 127:
+            continue
+        if ch in _TYPOGRAPHY:
+            before = text[index - 1] if index else ""
+            after = text[index + 1:index + 2]
+            if not (before.isalpha() and after.isalpha()):
+                continue
+        kept.append(ch)
+    return kept
 
 
 def _misplaced_finals(text: str, finals: str, script: Callable[[str], bool]) -> float:
@@ -359,20 +478,6 @@ def _share(text: str, wanted: Callable[[str], bool]) -> float:
     if not letters:
         return 0.0
     return sum(1 for ch in letters if wanted(ch)) / len(letters)
-
-
-def _inside_latin_words(text: str, wanted: Callable[[str], bool]) -> float:
-    """The share of ``text``'s characters for which ``wanted`` holds that touch an ASCII
-    letter."""
-    found = touching = 0
-    for index, ch in enumerate(text):
-        if ord(ch) > 127 and wanted(ch):
-            found += 1
-            before = text[index - 1] if index else ""
-            after = text[index + 1:index + 2]
-            touching += (before.isascii() and before.isalpha()) \
-                or (after.isascii() and after.isalpha())
-    return touching / found if found else 0.0
 
 
 def _share_of_all(text: str, wanted: Callable[[str], bool]) -> float:
@@ -400,7 +505,8 @@ def _is_arabic(ch: str) -> bool:
 
 
 def _is_cyrillic(ch: str) -> bool:
-    return unicodedata.name(ch, "").startswith("CYRILLIC")
+    return "\u0400" <= ch <= "\u052f" or "\u1c80" <= ch <= "\u1c8f" \
+        or "\u2de0" <= ch <= "\u2dff" or "\ua640" <= ch <= "\ua69f"
 
 
 def _is_hangul(ch: str) -> bool:

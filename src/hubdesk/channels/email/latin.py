@@ -97,9 +97,12 @@ def _misspelt(text: str, alphabets: tuple[frozenset[str], ...]) -> tuple[int, se
 # Windows-1252 ("³" for "ł", "¿" for "ż", "¹" for ISO-8859-2's "š"). Apostrophes, dashes,
 # the soft hyphen and the middle dot do stand inside words, and are not among them.
 _NEVER_INSIDE_WORDS = re.compile("[¹²³¼½¾±¶¿¡§¤¦¬¯°×÷¢£¥©®«»]")
-# Of those, the ones that open or close words in Western text: "¿Qué", "¡Hola", «quotes»,
-# "Windows®"; and units, "m³", "km²".
-_AT_WORDS_EDGES = frozenset("¿¡«»©®")
+# Of those, the ones that open or close words in Western text: "¿Qué", "¡Hola" (never
+# closing one: "ju¿" is Polish "już"), «quotes» (»either way« in German), "Windows®"; and
+# units, "m³", "km²".
+_OPENING_WORDS = frozenset("¿¡")
+_CLOSING_WORDS = frozenset("©®")
+_AT_EITHER_EDGE = frozenset("«»")
 _C1_CONTROL = re.compile("[\x80-\x9f]")
 _UNIT = re.compile(r"(?<![^\W\d_])(?:[cdkm]?m|[a-z]?m)[²³]$")
 
@@ -114,7 +117,8 @@ def _symbols_inside_words(text: str) -> bool:
         before, after = padded[index - 1].isalpha(), padded[index + 1].isalpha()
         if before and after:
             return True
-        if ch in _AT_WORDS_EDGES:
+        if ch in _AT_EITHER_EDGE or (ch in _OPENING_WORDS and not before) \
+                or (ch in _CLOSING_WORDS and not after):
             continue
         if (before and padded[index - 2].isalpha()
                 and not _UNIT.search(padded[max(0, index - 4):index + 1])) \
