@@ -64,8 +64,33 @@ GERMAN_OUTLOOK = f"""Bitte übernehmen.
 
 {ORDER}"""
 
+NOTES = f"""Can you look at this?
+
+Thanks,
+Kim
+------------- Forwarded by Kim Park/Sales/SHOP on 12/01/2026 10:30 AM ---------------
+
+
+"Jane Roe" <jane@example.org> on 12/01/2026 10:02:17 AM
+To: Kim Park/Sales/SHOP@SHOP
+cc:
+Subject: Where is my order?
+
+{ORDER}"""
+
+NOTES_WITH_HEADERS = f"""----- Forwarded by Kim Park/Sales/SHOP on 12/01/2026 10:30 AM -----
+
+From:\tJane Roe <jane@example.org>
+To:\tsales@shop.example
+Date:\t12/01/2026 10:02 AM
+Subject:\tWhere is my order?
+
+{ORDER}"""
+
 
 @pytest.mark.parametrize(("body", "subject", "note", "name"), [
+    (NOTES, "Where is my order?", "Can you look at this?\n\nThanks,\nKim", "Jane Roe"),
+    (NOTES_WITH_HEADERS, "Fw: Where is my order?", "", "Jane Roe"),
     (GMAIL, "Fwd: Where is my order?", "Could someone look at this one?", "Jane Roe"),
     (GMAIL, "Where is my order?", "Could someone look at this one?", "Jane Roe"),
     (OUTLOOK, "FW: Where is my order?", "FYI", "Jane Roe"),

@@ -79,6 +79,23 @@ def test_outlooks_quoted_message_in_other_languages_is_cut(block) -> None:
     assert new_text(f"Tack!\n\n{block}\n\nHej Ana, fungerar det nu?") == "Tack!"
 
 
+@pytest.mark.parametrize("block", [
+    "Ana Lima@ACME\n12/01/2026 10:02 AM\nTo: Support Desk/Help@ACME\ncc:\n"
+    "Subject: Re: Order 1234",
+    '"Ana Lima" <ana@example.com> on 01.12.2026 10:02:17\nTo: support@desk.test\ncc:\nbcc:\n'
+    "Subject: Order 1234",
+    "-------- Forwarded by Ana Lima/ACME on 12/01/2026 10:02 AM --------",
+])
+def test_notes_quoted_message_and_forward_rule_are_cut(block) -> None:
+    assert new_text(f"Thanks!\n\nBob\n\n\n\n{block}\n\nHi Bob, is it fixed?") == \
+        "Thanks!\n\nBob"
+
+
+def test_lines_like_a_notes_block_without_its_date_are_the_customers() -> None:
+    body = "Please send it\nTo: my office\nSubject: the usual parcel\nThanks"
+    assert new_text(body) == body
+
+
 def test_a_line_ending_in_a_colon_is_no_attribution_without_an_address_and_a_quote() -> None:
     for body in ("Steps I tried:\n> restart\n> reinstall\nNone worked.",
                  "Write to ana@example.com:\nI will answer.\n> quoted from elsewhere\nmore"):

@@ -3,7 +3,8 @@
 An agent who forwards a customer's message to a support address means the customer's
 request, not their own. `forwarded` finds the forwarded message's header block as mail
 clients write it: Gmail's and Thunderbird's "Forwarded message" rule, Apple Mail's "Begin
-forwarded message:", Outlook's "Original Message" rule or bare "From:/Sent:" block, in the
+forwarded message:", Outlook's "Original Message" rule or bare "From:/Sent:" block, Notes'
+"Forwarded by … on …" rule above its sender, date, "To:" and "Subject:" block, in the
 languages `quoting.py` knows; then header lines (the original sender, its subject, its
 date), then the message. What the agent wrote above it is their note.
 """
@@ -14,7 +15,13 @@ import re
 from dataclasses import dataclass
 
 from hubdesk.domain.mail import addresses_in
-from hubdesk.domain.quoting import new_text, outlook_block, quotes_history
+from hubdesk.domain.quoting import (
+    NOTES_FORWARD,
+    new_text,
+    notes_block,
+    outlook_block,
+    quotes_history,
+)
 
 # Rules and openers clients write only above a forwarded message...
 _FORWARD_MARK = re.compile(
@@ -66,14 +73,8 @@ def forwarded(body: str, subject: str = "") -> Forwarded | None:
     makes the block a forwarded message."""
     lines = body.replace("\r\n", "\n").split("\n")
     by_subject = _FORWARD_SUBJECT.match(subject) is not None
-    for index, line in enumerate(lines):
-        if _FORWARD_MARK.match(line) or (by_subject and _ORIGINAL_MARK.match(line)):
-            start = index + 1
-        elif by_subject and outlook_block(lines, index):
-            start = index  # Outlook's block without a rule above it
-        else:
-            continue
-        found = _header_block(lines, start)
+    for index in range(len(lines)):
+        found = _forward_at(lines, index, by_subject)
         if found is None:
             continue
         fields, end = found
@@ -85,6 +86,25 @@ def forwarded(body: str, subject: str = "") -> Forwarded | None:
         return Forwarded(addresses[0].lower(), name or None, fields.get("subject") or None,
                          note="\n".join(lines[:index]).strip(),
                          text="\n".join(lines[end:]).strip())
+    return None
+
+
+def _forward_at(lines: list[str], index: int,
+                by_subject: bool) -> tuple[dict[str, str], int] | None:
+    """The header fields of a message forwarded from ``lines[index]`` on, and the index of
+    the line after them."""
+    line = lines[index]
+    if NOTES_FORWARD.match(line):
+        start = _first_written(lines, index + 1)
+        notes = notes_block(lines, start) if start < len(lines) else None
+        if notes is not None:
+            sender, subject, end = notes
+            return {"from": sender, "subject": subject}, end
+        return _header_block(lines, start)
+    if _FORWARD_MARK.match(line) or (by_subject and _ORIGINAL_MARK.match(line)):
+        return _header_block(lines, index + 1)
+    if by_subject and outlook_block(lines, index):
+        return _header_block(lines, index)  # Outlook's block without a rule above it
     return None
 
 
@@ -102,8 +122,7 @@ def shown_text(body: str, subject: str = "") -> str:
 def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | None:
     """The header lines from ``start`` (blank lines before them skipped) as from, subject
     and date, and the index of the line after them; None without any."""
-    while start < len(lines) and not lines[start].strip(" \t>"):
-        start += 1
+    start = _first_written(lines, start)
     fields: dict[str, str] = {}
     index = start
     while index < len(lines) and index - start < _MAX_HEADER_LINES:
@@ -115,3 +134,10 @@ def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | 
         fields.setdefault(kind, match.group(2).strip())
         index += 1
     return (fields, index) if fields else None
+
+
+def _first_written(lines: list[str], start: int) -> int:
+    """The index of the first line from ``start`` with anything written on it."""
+    while start < len(lines) and not lines[start].strip(" \t>"):
+        start += 1
+    return start

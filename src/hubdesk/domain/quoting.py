@@ -1,11 +1,12 @@
 """The new words of a reply: quoted history and signatures stripped for display.
 
 Mail clients quote the message they answer under an attribution line ("On Mon, ... wrote:"),
-a separator ("-----Original Message-----", Outlook's "From: ... Sent: ..." block) or with
-"> " prefixes; signatures start with "-- " or a phone client's "Sent from my ...". The rules
-know the wording of Gmail, Outlook and Apple Mail in English, German, French, Spanish,
-Italian, Dutch and Portuguese; in any other language, a line naming an address and ending in
-a colon right above quoted lines is an attribution too. Only what comes after the first such
+a separator ("-----Original Message-----", Outlook's "From: ... Sent: ..." block, Notes'
+sender, date, "To:" and "Subject:" block) or with "> " prefixes; signatures start with "-- "
+or a phone client's "Sent from my ...". The rules know the wording of Gmail, Outlook and
+Apple Mail in English, German, French, Spanish, Italian, Dutch and Portuguese; in any other
+language, a line naming an address and ending in a colon right above quoted lines is an
+attribution too. Only what comes after the first such
 marker is cut; a reply written below the quote (rare, but it happens) keeps everything. The
 original is never changed: this is for display.
 """
@@ -38,6 +39,17 @@ _OUTLOOK_SENT = re.compile(
     r"^\s*\*?(Sent|Date|Gesendet|Datum|Envoy[ée]|Enviad[oa](?: em)?|Inviato|Verzonden|Data|"
     r"Skickat|Sendt|Wysłano|Отправлено|Дата|Lähetetty|Odesláno|Gönderildi|Tarih|Elküldve|"
     r"送信日時|发送时间|發送時間|日期|보낸 날짜)\s*[:：]\*?\s", re.IGNORECASE)
+# HCL (Lotus) Notes quotes a message under a block of its own: the sender (a name, "Ann
+# Lee@ACME" or "\"Ann Lee\" <ann@example.com> on 10/09/2026 11:02 AM"), the date on that
+# line or the next, then "To:", "cc:" and "Subject:" lines; and forwards under a rule naming
+# who forwarded it and when.
+NOTES_FORWARD = re.compile(
+    r"^\s*-{3,}\s*(?:Forwarded by|Weitergeleitet von|Transf[ée]r[ée] par|Reenviado por|"
+    r"Inoltrato da|Doorgestuurd door|Encaminhado por)\s.{1,200}?-{3,}\s*$", re.IGNORECASE)
+_NOTES_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b.{0,20}?\b\d{1,2}[:.]\d{2}\b")
+_NOTES_TO = re.compile(r"^\s*To\s*:", re.IGNORECASE)
+_NOTES_SUBJECT = re.compile(r"^\s*Subject\s*:\s*(.*)$", re.IGNORECASE)
+_NOTES_MIDDLE = re.compile(r"^\s*(?:cc|bcc)\s*:", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(-- ?|—)\s*$")
 # A device's or an app's line under a message: "Sent from my Samsung Galaxy smartphone.",
 # "Sent from Mail for Windows", "Skickat från min iPhone", "iPhoneから送信". A few words and
@@ -64,6 +76,31 @@ def outlook_block(lines: list[str], index: int) -> bool:
     if not _OUTLOOK_FROM.match(lines[index]):
         return False
     return any(_OUTLOOK_SENT.match(line) for line in lines[index + 1:index + 4])
+
+
+# A sender's line with its date is a name, an address and a date: never longer.
+_NOTES_SENDER_CHARACTERS = 300
+
+
+def notes_block(lines: list[str], index: int) -> tuple[str, str, int] | None:
+    """Notes' header block of a quoted or forwarded message starting at ``lines[index]``:
+    its sender's line (and the date's, where it has one of its own), its subject, and the
+    index of the line after the block; None where there is none."""
+    to = next((n for n in (index + 1, index + 2)
+               if n < len(lines) and _NOTES_TO.match(lines[n])), None)
+    if to is None or _NOTES_TO.match(lines[index]) or _is_quote(lines[index]):
+        return None
+    sender = " ".join(line.strip() for line in lines[index:to])
+    if not lines[index].strip() or len(sender) > _NOTES_SENDER_CHARACTERS \
+            or not _NOTES_DATE.search(sender):
+        return None
+    after = to + 1
+    while after < len(lines) and _NOTES_MIDDLE.match(lines[after]):
+        after += 1
+    subject = _NOTES_SUBJECT.match(lines[after]) if after < len(lines) else None
+    if subject is None:
+        return None
+    return sender, subject.group(1).strip(), after + 1
 
 
 def new_text(body: str) -> str:
@@ -97,7 +134,8 @@ def _starts_history(lines: list[str], index: int) -> bool:
     Outlook's header block."""
     line = lines[index]
     if _introduces_quote(lines, index) or _attribution(line) or _SEPARATOR.match(line) \
-            or outlook_block(lines, index):
+            or NOTES_FORWARD.match(line) or outlook_block(lines, index) \
+            or notes_block(lines, index) is not None:
         return True
     # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")
     return _OPENER.match(line) is not None and index + 1 < len(lines) and \

@@ -82,3 +82,28 @@ def test_forwards_by_a_former_agent_of_a_colleague_or_of_the_desk_are_not_rewrit
         assert detail.requester.primary_email not in ("jane@example.org", colleague.email,
                                                       SUPPORT)
         assert detail.ticket.subject.startswith("Fwd: ")
+
+
+NOTES_FORWARD = """Please take care of her.
+---------------------- Forwarded by Kim Park/Sales/SHOP on 12/01/2026 10:30 AM -------------
+
+
+"Jane Roe" <jane@example.org> on 12/01/2026 10:02:17 AM
+To: Kim Park/Sales/SHOP@SHOP
+cc:
+Subject: Where is my order?
+
+My order 1234 has not arrived."""
+
+
+def test_an_agents_forward_from_notes_opens_the_customers_ticket(mail_hub: Hub) -> None:
+    rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
+    raw = corpus.plain(sender=rep.email, subject="Where is my order?", body=NOTES_FORWARD,
+                       message_id="<fwd6@hubdesk.test>")
+    assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
+    detail = filed_ticket(mail_hub, "<fwd6@hubdesk.test>")
+    assert (detail.requester.primary_email, detail.requester.name) == ("jane@example.org",
+                                                                       "Jane Roe")
+    first, note = detail.messages
+    assert first.body == "My order 1234 has not arrived."
+    assert note.body == "Please take care of her."
