@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from hubdesk.bootstrap import Hub
 from hubdesk.demo.people import DEPARTMENTS, TEAMS
+from hubdesk.demo.rules import CLOSE_SOLVED_HOURS, SOLVE_SILENT_HOURS, SWEEP_EVERY, desk_rules
 from hubdesk.demo.seeder import QUEUE_AT_LEAST, demo_size, seed_demo
 from hubdesk.domain.agents import Role
 from hubdesk.domain.tickets import Status
@@ -160,3 +161,35 @@ def test_the_demo_opens_on_a_queue_whenever_it_is_seeded(hub: Hub) -> None:
     waiting = list_tickets(hub.uows, LOCAL_OPERATOR,
                            TicketFilter(status=(Status.NEW,), unassigned=True), limit=200)
     assert len(waiting.rows) >= QUEUE_AT_LEAST
+
+
+def test_the_desks_rules_ran_through_the_history(hub: Hub) -> None:
+    """The demo's automations fired when they were due, as the history was played: nothing
+    is left pending or solved for longer than its rule allows, closing is the rule's work,
+    and a silent customer was reminded in their own language."""
+    seed_demo(hub, scale=SCALE, now=NOW)
+    names = {rule.name for rule in hub.app.rules.list(LOCAL_OPERATOR)}
+    assert len(names) == len(desk_rules())
+    fired: Counter[str] = Counter()
+    reminded = []
+    for ticket_id in _all_tickets(hub):
+        detail = get_ticket(hub.uows, LOCAL_OPERATOR, ticket_id)
+        events = ticket_events(hub.uows, LOCAL_OPERATOR, ticket_id)
+        rules = [e.event.data["rule"] for e in events if e.event.kind == "rule_fired"]
+        fired.update(rules)
+        entered = max(e.event.at for e in events if e.event.kind in ("created",
+                                                                        "status_changed"))
+        allowed = {Status.PENDING: SOLVE_SILENT_HOURS, Status.SOLVED: CLOSE_SOLVED_HOURS}
+        if detail.ticket.status in allowed:
+            assert NOW - entered <= timedelta(hours=allowed[detail.ticket.status]) + SWEEP_EVERY
+        if detail.ticket.status is Status.CLOSED and detail.ticket.merged_into_id is None:
+            assert rules[-1:] == ["Close solved tickets after 4 days"]
+        if "reminded" in detail.ticket.tags:
+            reminded.append(detail)
+    assert fired["Close solved tickets after 4 days"] > 0
+    assert reminded
+    for detail in reminded:
+        reminder = next(m for m in detail.messages if m.author.kind.value == "system")
+        greeting = {"de": "Hallo", "fr": "Bonjour"}.get(detail.ticket.language or "", "Hello")
+        assert reminder.public and reminder.body.startswith(greeting)
+        assert f"#{detail.ticket.number}" in reminder.body

@@ -37,7 +37,8 @@ DEPARTMENTS = (
 TRY_AS = {
     "admin": "everything: agents, teams, departments, webhooks; reveal masked card numbers",
     "priya": "every queue; last month's SLA report, customer satisfaction and the ticket "
-             "flow (Reports); add agents and teams; block an abusive sender",
+             "flow (Reports); the desk's automations and what they did (Rules); add agents "
+             "and teams; block an abusive sender",
     "jonas": "every queue; route tickets between teams, merge duplicates; open the ticket "
              "tagged 'security' to see the sender he blocked",
     "hannah": "Frontline EN's queue; assign its tickets within her team, merge duplicates",

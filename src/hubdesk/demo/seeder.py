@@ -1,4 +1,5 @@
-"""The demo organisation: structure, customers and six weeks of tickets, all through services."""
+"""The demo organisation: structure, customers, six weeks of tickets and the desk's rules run
+through them, all through services."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hubdesk.demo.intent_model import train_demo_intent_model
 from hubdesk.demo.macros import add_macros
 from hubdesk.demo.organisation import build_customers, build_organisations, build_structure
 from hubdesk.demo.people import ADMIN_EMAIL
+from hubdesk.demo.rules import add_rules, sweep_until
 from hubdesk.demo.service_levels import add_service_levels
 from hubdesk.demo.timeline import contact_moments
 from hubdesk.demo.workforce import add_schedules
@@ -59,6 +61,7 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
     structure = build_structure(hub, password=password)
     add_macros(hub, structure)
     add_service_levels(hub, structure)
+    add_rules(hub, structure, since=now - HISTORY)
     organisations = build_organisations(hub)
     clientele = build_customers(hub, rng, customer_count, organisations,
                                 on_customer=on_customer)
@@ -67,15 +70,18 @@ def seed_demo(hub: Hub, *, scale: float = 1.0, seed: int = DEFAULT_SEED,
     # The incident is played in its place in time, so contacts after the block meet it.
     pending = incident_steps(hub, structure, incident)
     moments = contact_moments(rng, ticket_count, now - HISTORY, now - timedelta(minutes=5))
+    next_sweep = now - HISTORY
     for index, moment in enumerate(moments):
         while pending and pending[0][0] <= moment:
             pending.pop(0)[1]()
+        next_sweep = sweep_until(hub, next_sweep, moment)
         play_ticket(hub, rng, structure, clientele, moment, now, blocks=blocks,
                     unreached=index >= len(moments) - QUEUE_AT_LEAST)
         if on_ticket is not None:
             on_ticket()
     for _, step in pending:
         step()
+    sweep_until(hub, next_sweep, now)
     add_schedules(hub, structure, rng, now)
     return DemoSummary(teams=len(structure.teams), departments=len(structure.departments),
                        agents=len(structure.agents), customers=customer_count,
