@@ -63,7 +63,7 @@ def test_the_files_inside_winmail_dat_become_the_mails_own():
         w.binary_property(w.PR_RTF_COMPRESSED, b"\x2a\0\0\0LZFu-compressed rich text")])
     parsed = StdlibMailParser().parse(_mail(
         (PLAIN, "Please find the invoice attached.\r\nJürgen".encode()), (TNEF, stream)))
-    assert parsed.text == "Please find the invoice attached.\r\nJürgen"
+    assert parsed.text == "Please find the invoice attached.\nJürgen"
     assert [(a.filename, a.content_type, a.content, a.content_id, a.inline)
             for a in parsed.attachments] == [
         ("Rechnung März 2026.pdf", "application/pdf", PDF, None, False),

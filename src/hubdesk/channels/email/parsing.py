@@ -45,6 +45,7 @@ from hubdesk.channels.email.tnef import (
     is_tnef,
     read_tnef,
 )
+from hubdesk.channels.email.uuencoding import UU_ENCODINGS, decoded_part, files_in_text
 from hubdesk.domain.mail import MailAttachment, ParsedMail, addresses_in
 from hubdesk.domain.messages import without_unencodable
 from hubdesk.html import sanitise_html
@@ -216,10 +217,10 @@ class StdlibMailParser:
         from_name, from_address = from_list[0] if from_list else ("", None)
         reply_to_list = _addresses(message, "reply-to")
         reply_to_name, reply_to = reply_to_list[0] if reply_to_list else ("", None)
-        text = reader.text()
+        text = _one_line_ending(reader.text())
         html = reader.html()
         if not text.strip() and html:
-            text = html_to_text(html)
+            text = _one_line_ending(html_to_text(html))
         if len(text) > self.limits.text_characters:
             text = text[:self.limits.text_characters]
             reader.notices.append("the text was cut at "
@@ -393,6 +394,8 @@ class _PartReader:
         disposition = (part.get_content_disposition() or "").lower()
         filename = self._filename(part)
         payload = _payload(part)
+        if header(part, "content-transfer-encoding").strip().lower() in UU_ENCODINGS:
+            payload = decoded_part(_raw_payload(part)) or payload
         if content_type.startswith("text/") and disposition != "attachment" and not filename \
                 and content_type in ("text/plain", "text/html", "text/enriched"):
             declared = _charset(part)
@@ -402,10 +405,16 @@ class _PartReader:
             if content_type == "text/html":
                 self.htmls.append(text)  # text is derived from it when no plain part came
                 return
+            text = _one_line_ending(text)
             if _parameter(part, "format") == "flowed":
                 text = unflowed(text, delete_space=_parameter(part, "delsp") == "yes")
             if text.lstrip().startswith(_PGP_INLINE):
                 self._sealed("the message (OpenPGP)")
+            text, files = files_in_text(text, max_files=MAX_PARTS - self.parts)
+            for file in files:
+                self._count_part()
+                self._keep(_safe_filename(file.name), file.content_type, file.content, None,
+                           inline=False)
             self.plain.append(text)
             return
         if content_type == "message/delivery-status":
@@ -523,6 +532,17 @@ def _payload(part: Message) -> bytes:
         payload = None
     if isinstance(payload, bytes):
         return payload
+    raw = part.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _one_line_ending(text: str) -> str:
+    """Lines ending in "\n", as the text a ticket shows, whatever the mail was sent with:
+    Windows' "\r\n", old Macs' "\r", "\r\r\n" from a relay that added one."""
+    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _raw_payload(part: Message) -> bytes:
     raw = part.get_payload()
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
