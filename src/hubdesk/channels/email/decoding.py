@@ -16,6 +16,7 @@ import re
 
 from hubdesk.channels.email.charsets import decoded_strictly
 from hubdesk.channels.email.guessing import guess_charset
+from hubdesk.channels.email.jis import ISO_2022_JP_CODECS, iso2022_jp_windows
 
 # Labels senders use for a charset Python knows under another name, or a superset to prefer
 # (Outlook labels Windows-1252 text as ISO-8859-1; GB2312 mail routinely holds GBK).
@@ -71,6 +72,8 @@ def python_codec(label: str | None) -> str | None:
         return None
 
 
+# The escape sequence that starts JIS X 0208 in ISO-2022-JP (its older form, "ESC $ @", too).
+_JIS_ESCAPE = b"\x1b$"
 # What "us-ascii", "iso-8859-1" and "windows-1252" all come to: the labels a client writes
 # when it knows no better, so text labelled so may well be UTF-8 or another script.
 _DEFAULT_LABEL = "cp1252"
@@ -83,6 +86,13 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
         text = decoded_strictly(payload, first)
         if text is not None:
             return text, True
+    if _JIS_ESCAPE in payload and (first is None or first in ISO_2022_JP_CODECS
+                                   or first == _DEFAULT_LABEL):
+        # Japanese written with Windows' additions, or sent without its label: 7-bit, so
+        # UTF-8 would take the escape sequences as they are.
+        text = decoded_strictly(payload, "iso2022_jp_2") or iso2022_jp_windows(payload)
+        if text is not None:
+            return text, first in ISO_2022_JP_CODECS
     if first != "utf-8" and (text := decoded_strictly(payload, "utf-8")) is not None:
         return text, first is not None and payload.isascii()  # ASCII is what any label says
     guessed = guess_charset(payload)

@@ -130,12 +130,16 @@ def _content_type(part: Message) -> str:
 
 def _recovered(message: Message, text: str, raw: Callable[[], str | None]) -> str:
     # The standard library puts U+FFFD for 8-bit bytes that are not UTF-8 and for encoded
-    # words in a charset it does not know; the raw value (looked up only then) still holds
-    # what was sent.
-    if "\ufffd" not in text:
+    # words in a charset it does not know, and leaves an encoded word its charset refuses as
+    # it came (Windows' ISO-2022-JP); the raw value (looked up only then) still holds what
+    # was sent.
+    if "\ufffd" not in text and _ENCODED_WORD.search(text) is None:
         return text
     value = raw()
     return text if value is None else decode_raw_header(value, _charset_hint(message))
+
+
+_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,40}\?[BbQq]\?[^?\s]*\?=")
 
 
 # Worked out once per message, however many of its headers (up to `MAX_HEADERS`) ask: the
