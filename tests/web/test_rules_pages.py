@@ -309,3 +309,19 @@ def test_a_manager_picks_a_macro_for_a_rule_and_an_unknown_one_is_refused_beside
         f"the macro picked: unknown macro {macro.id + 40}"
     assert f"Macro #{macro.id + 40}, which no longer exists" in gone.text
     assert hub.app.rules.list(manager) == [rule]  # nothing saved
+
+
+def test_a_tickets_trail_names_the_rule_that_fired_and_what_it_did(hub, client):
+    manager = factories.staff(hub, Role.MANAGER, with_password=True)
+    hub.app.rules.create(manager.agent, {
+        "name": "Tag parcels", "trigger": {"type": "event", "on": ["created"]},
+        "conditions": {"all": [{"field": "ticket.subject", "op": "contains",
+                                "value": "parcel"}]},
+        "actions": [{"type": "add_tags", "tags": ["parcel"]}]})
+    ticket = factories.ticket(hub, manager.agent, subject="Parcel lost").ticket
+    sign_in(client, manager.agent)
+    page = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ",
+                                                    client.get(f"/tickets/{ticket.id}").text)))
+    assert "Rule “Tag parcels” fired" in page
+    assert "Rule “Tag parcels” updated the ticket" in page
+    assert "System fired" not in page

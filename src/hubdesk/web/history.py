@@ -35,6 +35,8 @@ _WHAT = {
     EventKind.ESCALATED: "escalated the ticket to the next tier",
     EventKind.DEESCALATED: "handed the ticket back down a tier",
     EventKind.SATISFACTION_RATED: "rated the support",
+    EventKind.RULE_FIRED: "fired",
+    EventKind.RULE_CHAIN_STOPPED: "stopped rules that kept setting each other off",
 }
 
 _FIELDS = {"assignee_id": "assignee", "team_id": "team", "department_id": "department",
@@ -115,6 +117,9 @@ def describe(events: list[StoredEvent], names: Names) -> list[HistoryLine]:
                           names.value(name, before), names.value(name, after))
                    for name, (before, after) in event.changes.items()]
         who = names.actor(event.actor)
+        if event.actor.kind is ActorKind.SYSTEM and isinstance(event.data.get("rule"), str):
+            # A rule's firing, and each change it made, are named by the rule.
+            who = f"Rule “{event.data['rule']}”"
         if event.kind == "escalated" and event.data.get("escalated_by"):
             # Nobody acted: the SLA policy's ladder did, and is named instead of a person.
             who = f"{event.data['escalated_by']}"

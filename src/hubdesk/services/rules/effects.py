@@ -124,7 +124,8 @@ def write_replies(uow: UnitOfWork, ticket: Ticket, firing: Firing, at: datetime)
                           created_at=at, public=True)
         uow.tickets.add_message(message)
         uow.tickets.index_text(ticket.id, body)
-        data: dict[str, Any] = {"message_id": message.id, "rule_id": firing.rule.id}
+        data: dict[str, Any] = {"message_id": message.id, "rule_id": firing.rule.id,
+                                "rule": firing.rule.name}
         if not isinstance(reply, Reply):
             data["macro_id"] = reply.id
         ticket.record(Actor.system(), EventKind.REPLIED, at, data=data)
