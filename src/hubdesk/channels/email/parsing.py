@@ -19,6 +19,7 @@ import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.errors import MissingHeaderBodySeparatorDefect
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser, HeaderParser
 from email.policy import EmailPolicy
@@ -36,6 +37,7 @@ from hubdesk.channels.email.decoding import (
 from hubdesk.channels.email.flowed import unflowed
 from hubdesk.channels.email.forwards import forward_block, forward_block_html
 from hubdesk.channels.email.guessing import guess_charset
+from hubdesk.channels.email.headers_block import mended
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.channels.email.rtf import UnreadableRtf, decompressed, rtf_text
 from hubdesk.channels.email.tnef import (
@@ -213,6 +215,11 @@ class StdlibMailParser:
 
     def parse(self, raw: bytes) -> ParsedMail:
         message = BytesParser(policy=BOUNDED).parsebytes(raw)
+        if not message.keys() or any(isinstance(defect, MissingHeaderBodySeparatorDefect)
+                                     for defect in message.defects):
+            repaired = mended(raw)
+            if repaired is not None:
+                message = BytesParser(policy=BOUNDED).parsebytes(repaired)
         reader = _PartReader(self.limits)
         reader.walk(message, 0)
         reader.finish()
