@@ -10,11 +10,13 @@ So where the bytes above 127 come in runs, the usual charsets of each script are
 strictly, and a decoding is kept only if its letters read as that script's languages are
 written:
 - Korean, Japanese, Chinese (two-byte charsets, tried in that order): Korean text is mostly
-  Hangul; Japanese always holds kana; Chinese is Han, and Big5 rather than GB when many
-  second bytes are ASCII letters, which GB2312 never uses. Half-width katakana do not count:
-  Chinese read as Shift_JIS is full of them.
+  Hangul syllables, spaced between words; Japanese always holds kana; Chinese is Han, mostly
+  of its charset's common characters, and Big5 rather than GB when many second bytes are
+  ASCII letters, which GB2312 never uses. Half-width katakana do not count: Chinese read as
+  Shift_JIS is full of them.
 - Arabic script (Windows-1256, ISO-8859-6): nothing but its letters, the article "al-" (or
-  Persian's own letters), teh marbuta only where words end.
+  Persian's own letters), teh marbuta only where words end; a line without the article only
+  if spelt as Arabic is and no other script fits.
 - Hebrew (Windows-1255, ISO-8859-8): final letter forms where words end and only there, and
   vowel points, if any, written on letters.
 - Greek (Windows-1253, ISO-8859-7): mostly lowercase, one accent per word and about one
@@ -151,6 +153,16 @@ _JAMO_RUN = re.compile("[\u3130-\u318f]+")
 _MAX_LETTERS_IN_A_JAMO_RUN = 2
 
 
+def _jamo_as_kana(text: str) -> bool:
+    for run in _JAMO_RUN.finditer(text):
+        before = text[run.start() - 1:run.start()]
+        after = text[run.end():run.end() + 1]
+        if len(set(run.group())) > _MAX_LETTERS_IN_A_JAMO_RUN \
+                or (len(run.group()) == 1 and before.isalpha() and after.isalpha()):
+            return True
+    return False
+
+
 # Korean puts spaces between its words, every few syllables; Chinese and Japanese put none
 # between their characters, and read as Korean give a line of syllables without a space.
 _SYLLABLES_WITHOUT_A_SPACE = 10
@@ -161,16 +173,6 @@ def _unspaced(text: str) -> bool:
     syllables = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
     return syllables >= _SYLLABLES_WITHOUT_A_SPACE \
         and _SYLLABLE_BEFORE_A_SPACE.search(text) is None
-
-
-def _jamo_as_kana(text: str) -> bool:
-    for run in _JAMO_RUN.finditer(text):
-        before = text[run.start() - 1:run.start()]
-        after = text[run.end():run.end() + 1]
-        if len(set(run.group())) > _MAX_LETTERS_IN_A_JAMO_RUN \
-                or (len(run.group()) == 1 and before.isalpha() and after.isalpha()):
-            return True
-    return False
 
 
 # KOI8-U is KOI8-R with the Ukrainian letters added where KOI8-R has box drawing.
