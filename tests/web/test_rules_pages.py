@@ -17,14 +17,19 @@ from tests.web.test_settings import _error_beside
 from tests.web.test_units_of_work import count_transactions
 
 
-def test_a_manager_sees_the_rules_and_a_dry_run_with_each_condition(hub, client):
+def _manager_with_a_rule_on_new_tickets(hub, name, subject_contains, action):
     manager = factories.staff(hub, Role.MANAGER, with_password=True)
     hub.app.rules.create(manager.agent, {
-        "name": "Urgent refunds", "trigger": {"type": "event", "on": ["created"]},
+        "name": name, "trigger": {"type": "event", "on": ["created"]},
         "conditions": {"all": [{"field": "ticket.subject", "op": "contains",
-                                "value": "refund"}]},
-        "actions": [{"type": "set", "field": "priority", "value": "urgent"}]})
-    ticket = factories.ticket(hub, manager.agent, subject="Parcel lost").ticket
+                                "value": subject_contains}]},
+        "actions": [action]})
+    return manager, factories.ticket(hub, manager.agent, subject="Parcel lost").ticket
+
+
+def test_a_manager_sees_the_rules_and_a_dry_run_with_each_condition(hub, client):
+    manager, ticket = _manager_with_a_rule_on_new_tickets(
+        hub, "Urgent refunds", "refund", {"type": "set", "field": "priority", "value": "urgent"})
     sign_in(client, manager.agent)
     listing = client.get("/rules")
     assert listing.status_code == 200
@@ -312,13 +317,8 @@ def test_a_manager_picks_a_macro_for_a_rule_and_an_unknown_one_is_refused_beside
 
 
 def test_a_tickets_trail_names_the_rule_that_fired_and_what_it_did(hub, client):
-    manager = factories.staff(hub, Role.MANAGER, with_password=True)
-    hub.app.rules.create(manager.agent, {
-        "name": "Tag parcels", "trigger": {"type": "event", "on": ["created"]},
-        "conditions": {"all": [{"field": "ticket.subject", "op": "contains",
-                                "value": "parcel"}]},
-        "actions": [{"type": "add_tags", "tags": ["parcel"]}]})
-    ticket = factories.ticket(hub, manager.agent, subject="Parcel lost").ticket
+    manager, ticket = _manager_with_a_rule_on_new_tickets(
+        hub, "Tag parcels", "parcel", {"type": "add_tags", "tags": ["parcel"]})
     sign_in(client, manager.agent)
     page = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ",
                                                     client.get(f"/tickets/{ticket.id}").text)))
