@@ -297,8 +297,10 @@ def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
                  check_status: StatusCheck = no_status_check) -> None:
     """Apply one action; one the ticket refuses (an illegal status change, say, or one
     ``check_status`` refuses), or a macro that no longer exists, is skipped and reported,
-    never failing the change that triggered the rule."""
+    never failing the change that triggered the rule. Each event the action records carries
+    ``rule_data`` (the rule's id and name): "why did this ticket close?" """
     form = action_to_dict(action)
+    first = len(ticket.pending_events)
     try:
         if isinstance(action, ApplyMacro):
             macro = macros(action.macro_id)
@@ -308,10 +310,13 @@ def apply_action(action: Action, ticket: Ticket, actor: Actor, at: datetime,
             form["macro"] = macro.name
             changed = _apply_macro(macro, ticket, actor, at, outcome, check_status)
         else:
-            changed = _apply(action, ticket, actor, at, rule_data, outcome, check_status)
+            changed = _apply(action, ticket, actor, at, outcome, check_status)
     except DomainError as error:
         outcome.skipped.append({**form, "reason": str(error)})
         return
+    finally:
+        for event in ticket.pending_events[first:]:
+            event.data.update(rule_data)
     (outcome.applied if changed else outcome.skipped).append(
         form if changed else {**form, "reason": "already so"})
 
@@ -335,8 +340,8 @@ def _change_status(ticket: Ticket, status: Status, actor: Actor, at: datetime,
     return ticket.change_status(status, actor, at)
 
 
-def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
-           rule_data: Mapping[str, Any], outcome: Outcome, check_status: StatusCheck) -> bool:
+def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime, outcome: Outcome,
+           check_status: StatusCheck) -> bool:
     if isinstance(action, SetField):
         if action.field == "status":
             return _change_status(ticket, Status(action.value), actor, at, check_status)
@@ -355,11 +360,10 @@ def _apply(action: Action, ticket: Ticket, actor: Actor, at: datetime,
         return True
     if isinstance(action, Notify):
         ticket.record(actor, EventKind.NOTIFICATION_REQUESTED, at, data={
-            **rule_data, "to": action.to, "agent_id": action.agent_id,
-            "message": action.message})
+            "to": action.to, "agent_id": action.agent_id, "message": action.message})
         return True
     ticket.record(actor, EventKind.HANDOFF_REQUESTED, at, data={
-        **rule_data, "department_id": action.department_id, "note": action.note})
+        "department_id": action.department_id, "note": action.note})
     return True
 
 

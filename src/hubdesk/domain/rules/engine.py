@@ -67,14 +67,9 @@ def fire(rule: Rule, ticket: Ticket, explanation: Explanation, at: datetime,
                             "conditions": explanation.to_dict()}
     ticket.record(Actor.system(), EventKind.RULE_FIRED, at, data=data)
     outcome = Outcome()
-    first = len(ticket.pending_events)
     for action in rule.actions:
         apply_action(action, ticket, Actor.system(), at,
                      {"rule_id": rule.id, "rule": rule.name}, outcome, macros, check_status)
-    # Each change the rule made names it on the trail: "why did this ticket close?"
-    for event in ticket.pending_events[first:]:
-        event.data.setdefault("rule_id", rule.id)
-        event.data.setdefault("rule", rule.name)
     data.update(applied=outcome.applied, skipped=outcome.skipped)
     if outcome.webhook_ids:
         data["webhook_ids"] = outcome.webhook_ids
