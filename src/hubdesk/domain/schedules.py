@@ -30,6 +30,8 @@ def planned_day(day: date, field: str = "day") -> date:
         raise ValidationFailed(f"choose a day from {FIRST_PLANNED_DAY.isoformat()} to "
                                f"{LAST_PLANNED_DAY.isoformat()}", {field: "out of range"})
     return day
+
+
 MAX_NOTE = 1000
 
 

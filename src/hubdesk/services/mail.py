@@ -346,7 +346,7 @@ def quarantined(tools: MailTools, actor: Agent, limit: int = 50,
                 before_id: int | None = None) -> list[Inbound]:
     check_mail_coordinator(actor)
     with tools.uows(write=False) as uow:
-        return uow.mail.quarantined(max(1, min(limit, 200)), before_id)
+        return uow.mail.quarantined(_page_size(limit), before_id)
 
 
 def retry(tools: MailTools, actor: Agent, inbound_id: int) -> Outcome:
@@ -404,7 +404,7 @@ def set_aside(tools: MailTools, actor: Agent, limit: int = 50,
     can see what the rules kept out, and file one a robot's rules mistook."""
     check_mail_coordinator(actor)
     with tools.uows(write=False) as uow:
-        return uow.mail.set_aside(max(1, min(limit, 200)), before_id)
+        return uow.mail.set_aside(_page_size(limit), before_id)
 
 
 @dataclass(frozen=True)
@@ -418,9 +418,14 @@ class HeldMail:
 def held_mail(tools: MailTools, actor: Agent, limit: int) -> HeldMail:
     """The newest ``limit`` of each, read in one transaction."""
     check_mail_coordinator(actor)
-    limit = max(1, min(limit, 200))
     with tools.uows(write=False) as uow:
-        return HeldMail(uow.mail.quarantined(limit, None), uow.mail.set_aside(limit, None))
+        return HeldMail(uow.mail.quarantined(_page_size(limit), None),
+                        uow.mail.set_aside(_page_size(limit), None))
+
+
+def _page_size(limit: int) -> int:
+    """A list of held mail is read a page of 1 to 200 messages at a time."""
+    return max(1, min(limit, 200))
 
 
 def file_by_hand(tools: MailTools, actor: Agent, inbound_id: int, *,

@@ -541,10 +541,7 @@ def _payload(part: Message) -> bytes:
         payload = part.get_payload(decode=True)
     except Exception:
         payload = None
-    if isinstance(payload, bytes):
-        return payload
-    raw = part.get_payload()
-    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    return payload if isinstance(payload, bytes) else _raw_payload(part)
 
 
 def _one_line_ending(text: str) -> str:
@@ -554,6 +551,7 @@ def _one_line_ending(text: str) -> str:
 
 
 def _raw_payload(part: Message) -> bytes:
+    """The part's body as it came, its transfer encoding not undone."""
     raw = part.get_payload()
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
