@@ -5,27 +5,16 @@ walked every message the desk had filed."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+
+from tests.store.statements import sqlite_plan, statements_sent
 
 
 def test_the_set_aside_list_reads_its_partial_index(hub, engine):
     if engine.dialect.name != "sqlite":
         pytest.skip("the query plan checked is SQLite's")
-    seen = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if "FROM mail_inbound" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with hub.uows(write=False) as uow:
-            assert uow.mail.set_aside(50, None) == []
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    with statements_sent(engine, lambda statement: "FROM mail_inbound" in statement) as seen, \
+            hub.uows(write=False) as uow:
+        assert uow.mail.set_aside(50, None) == []
     (statement, parameters), = seen
-    with engine.connect() as db:
-        plan = [row[-1] for row in db.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + statement, parameters).all()]
+    plan = sqlite_plan(engine, statement, parameters)
     assert any("ix_mail_inbound_unfiled" in step for step in plan), plan
-

@@ -5,9 +5,9 @@ seconds a batch on a large desk, all the while holding the one write lock."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from hubdesk.domain.sla.ticket_rules import RematchScope
+from tests.store.statements import sqlite_plan, statements_sent
 
 
 @pytest.mark.parametrize("conditions", [[{}], [{"priority": frozenset({"urgent"})}], []],
@@ -15,23 +15,12 @@ from hubdesk.domain.sla.ticket_rules import RematchScope
 def test_the_candidates_are_narrowed_without_a_subquery_per_ticket(hub, engine, conditions):
     if engine.dialect.name != "sqlite":
         pytest.skip("the query plan checked is SQLite's")
-    seen = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().startswith("SELECT tickets.id"):
-            seen.append((statement, parameters))
-
     scope = RematchScope(policy_ids=frozenset({1, 2}), conditions=tuple(conditions),
                          customer_id=None)
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with hub.uows(write=False) as uow:
-            assert uow.sla.rematch_candidates(scope, 0, 500) == []
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    with statements_sent(engine, lambda sql: sql.lstrip().startswith("SELECT tickets.id")) \
+            as seen, hub.uows(write=False) as uow:
+        assert uow.sla.rematch_candidates(scope, 0, 500) == []
     (statement, parameters), = seen
-    with engine.connect() as db:
-        plan = [row[-1] for row in db.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + statement, parameters).all()]
+    plan = sqlite_plan(engine, statement, parameters)
     assert not any("CORRELATED" in step for step in plan), plan
     assert any("ix_ticket_sla_clocks_policy" in step for step in plan), plan

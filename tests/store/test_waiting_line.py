@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from hubdesk.domain.agents import Role
 from hubdesk.domain.customers import Tier
@@ -18,6 +18,7 @@ from hubdesk.services.routing_records import ServedLines
 from hubdesk.services.tickets import NewTicket, add_customer_message, add_message, open_ticket
 from hubdesk.store import tables as t
 from tests import factories
+from tests.store.statements import statements_sent
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -113,18 +114,9 @@ def test_the_first_page_is_read_in_order_from_the_index(hub, rep, engine):
     hub.app.sla.create_policy(admin, {"name": "Everyone", "targets": TARGETS})
     for n in range(3):
         _open(hub, rep, n, at=NOW + n * MINUTE)
-    seen = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if "FROM tickets LEFT OUTER JOIN ticket_routing" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with hub.uows(write=False) as uow:
-            uow.routing.waiting(25, skip_locked=True, vip_levels={"vip": 2})
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    with statements_sent(engine, lambda sql: "FROM tickets LEFT OUTER JOIN ticket_routing"
+                         in sql) as seen, hub.uows(write=False) as uow:
+        uow.routing.waiting(25, skip_locked=True, vip_levels={"vip": 2})
     (statement, parameters), *_ = seen  # the deadlines first, then those with none
     assert "answer_due_at IS NOT NULL" in statement
     plan = _plan(engine, statement, parameters)
@@ -231,18 +223,9 @@ def test_a_page_without_deadlines_is_read_from_its_index(hub, rep, engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("the query plan checked is PostgreSQL's")
     _undated_desk(hub, rep)
-    seen = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if "UNION ALL" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with hub.uows(write=False) as uow:
-            uow.routing.waiting(25, skip_locked=True, vip_levels=VIP_LEVELS)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    with statements_sent(engine, lambda sql: "UNION ALL" in sql) as seen, \
+            hub.uows(write=False) as uow:
+        uow.routing.waiting(25, skip_locked=True, vip_levels=VIP_LEVELS)
     [(statement, parameters)] = seen
     plan = _plan(engine, statement, parameters)
     runs = [line for line in plan if "ix_tickets_waiting_undated" in line]
