@@ -308,3 +308,23 @@ def test_a_dry_run_may_suppose_fields_just_changed(hub, client):
         **asked, "changed": ["ticket.channel"]}))
     assert "changed.ticket.channel" in {e["field"] for e in problem["errors"]}
     assert hub.app.tickets.get(admin.agent, ticket.id).ticket.tags == tags
+
+
+def test_each_rule_says_how_often_it_fired(hub, client):
+    manager = factories.staff(hub, Role.MANAGER)
+    rule = client.post("/api/v1/rules", headers=manager.headers, json=URGENT_REFUNDS).json()
+    assert rule["usage"] == {"last_24_hours": 0, "last_7_days": 0, "last_30_days": 0,
+                             "last_fired_at": None}
+    for subject in ("I want a refund", "A refund, please", "Where is my parcel"):
+        assert client.post("/api/v1/tickets", headers=manager.headers, json={
+            "subject": subject, "body": "Hello", "requester": {"email": "ana@example.com"},
+        }).status_code == 201
+    while hub.app.relay_outbox():
+        pass
+    [listed] = client.get("/api/v1/rules", headers=manager.headers).json()
+    usage = listed["usage"]
+    assert (usage["last_24_hours"], usage["last_7_days"], usage["last_30_days"]) == (2, 2, 2)
+    assert usage["last_fired_at"] is not None
+    path = f"/api/v1/rules/{rule['id']}"
+    assert client.get(path, headers=manager.headers).json()["usage"] == usage
+    assert client.post(f"{path}/disable", headers=manager.headers).json()["usage"] == usage

@@ -325,3 +325,23 @@ def test_a_tickets_trail_names_the_rule_that_fired_and_what_it_did(hub, client):
     assert "Rule “Tag parcels” fired" in page
     assert "Rule “Tag parcels” updated the ticket" in page
     assert "System fired" not in page
+
+
+def test_the_rules_page_says_how_often_each_rule_fired(hub, client):
+    manager, _ = _manager_with_a_rule_on_new_tickets(
+        hub, "Tag refunds", "refund", {"type": "add_tags", "tags": ["refund"]})
+    hub.app.rules.create(manager.agent, {
+        "name": "Never fires", "trigger": {"type": "event", "on": ["created"]},
+        "conditions": {"all": [{"field": "ticket.subject", "op": "contains",
+                                "value": "nothing like this"}]},
+        "actions": [{"type": "add_tags", "tags": ["x"]}]})
+    for subject in ("Refund for order 1", "Refund for order 2"):
+        factories.ticket(hub, manager.agent, subject=subject)
+    while hub.app.relay_outbox():
+        pass
+    sign_in(client, manager.agent)
+    page = client.get("/rules").text
+    rows = {name: row for row in re.findall(r"<tr>.*?</tr>", page, re.S)
+            for name in ("Tag refunds", "Never fires") if f">{name}</a>" in row}
+    assert re.search(r"2 · 2 · 2<br><small>last \d{4}-\d\d-\d\d \d\d:\d\d UTC", rows["Tag refunds"])
+    assert "not in 30 days" in rows["Never fires"]

@@ -28,6 +28,7 @@ from hubdesk.domain.messages import Attachment, Message
 from hubdesk.domain.permissions import allowed_actions, check_mail_coordinator
 from hubdesk.domain.routing import Presence, RoutingDecision
 from hubdesk.domain.rules import Rule, RuleVerdict
+from hubdesk.domain.rules.usage import RuleUsage
 from hubdesk.domain.safety import SafetyPolicy
 from hubdesk.domain.schedules import (
     ChangeRequest,
@@ -866,6 +867,10 @@ class RuleUseCases(_UseCases):
 
     def get(self, actor: Agent, rule_id: int) -> Rule:
         return rules_admin.get_rule(self._uows, actor, rule_id)
+
+    def usage(self, actor: Agent, *, now: datetime | None = None) -> dict[int, RuleUsage]:
+        """How often each rule fired in the last 24 hours, 7 and 30 days (rules that did)."""
+        return rules_admin.rule_usage(self._uows, actor, now=self._now(now))
 
     def dry_run(self, actor: Agent, ticket_id: int, *, event: EventKind | None = None,
                 changed: Any = None, now: datetime | None = None) -> list[RuleVerdict]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from hubdesk.domain.clock import utcnow
+from hubdesk.domain.rules.usage import tally_firings
 from hubdesk.services.ports import Publisher, UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.webhooks import enqueue_deliveries
 
@@ -31,9 +32,11 @@ def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *,
     workers share the work without publishing an entry twice. A failed publish stays in the
     outbox with its error and is retried on the next pass; the ones after it wait, keeping
     consumers' order. Each published entry is queued for the webhooks that want it in the
-    same transaction, so it fans out exactly once.
+    same transaction, so it fans out exactly once; rule firings among them are counted there
+    too, once each.
     """
     published: list[int] = []
+    relayed: list[dict[str, Any]] = []
     announcements: list[tuple[str, dict[str, Any]]] = []
     now = utcnow()
     with uows() as uow:
@@ -53,6 +56,9 @@ def relay_outbox(uows: UnitOfWorkFactory, publisher: Publisher, *,
             for queue_and_say in announcing:
                 announcements += queue_and_say(uow, topic, message)
             published.append(entry_id)
+            relayed.append(payload)
+        if usage := tally_firings(relayed):
+            uow.rules.count_usage(usage)
         uow.outbox.mark_published(published, now)
         uow.commit()
     _announce(publisher, announcements)

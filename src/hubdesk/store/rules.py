@@ -14,10 +14,13 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
+    case,
     cast,
     delete,
     exists,
+    func,
     insert,
+    literal,
     select,
     tuple_,
     update,
@@ -25,8 +28,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hubdesk.domain.rules import Rule, parse_rule
+from hubdesk.domain.rules.usage import HourTally, RuleUsage, window_starts
 from hubdesk.store import tables as t
 from hubdesk.store.settings import SqlSettings
+from hubdesk.store.types import UtcDateTime
 
 # What a rule is made of, its definition as stored text: the parse cache's key, read without
 # decoding the JSON the cache already holds parsed.
@@ -146,6 +151,38 @@ class SqlRuleRepository:
                                                              "entered_at"])
                      .returning(t.rule_firings.c.id))
         return self.db.execute(statement).first() is not None
+
+    def count_usage(self, tallies: dict[tuple[int, datetime], HourTally]) -> None:
+        """Add relayed firings to each rule's hours. Rows are written in key order, so two
+        relays counting at once cannot deadlock; a rule deleted since it fired is skipped."""
+        dialect = postgresql if self.db.dialect.name == "postgresql" else sqlite
+        u = t.rule_usage.c
+        for (rule_id, hour), tally in sorted(tallies.items()):
+            existing = (select(t.rules.c.id, literal(hour, UtcDateTime()),
+                               literal(tally.fired), literal(tally.last_fired_at, UtcDateTime()))
+                        .where(t.rules.c.id == rule_id))
+            statement = dialect.insert(t.rule_usage).from_select(
+                ["rule_id", "hour", "fired", "last_fired_at"], existing)
+            self.db.execute(statement.on_conflict_do_update(
+                index_elements=[u.rule_id, u.hour],
+                set_={"fired": u.fired + statement.excluded.fired,
+                      "last_fired_at": case(
+                          (statement.excluded.last_fired_at > u.last_fired_at,
+                           statement.excluded.last_fired_at), else_=u.last_fired_at)}))
+
+    def usage(self, now: datetime) -> dict[int, RuleUsage]:
+        """Each rule that fired in the last 30 days: its firings in the last 24 hours, 7 and
+        30 days, and its latest; read through the (rule, hour) key."""
+        u = t.rule_usage.c
+        starts = window_starts(now)
+        counted = [func.sum(case((u.hour >= start, u.fired), else_=0)).label(name)
+                   for name, start in starts.items()]
+        rows = self.db.execute(
+            select(u.rule_id, *counted, func.max(u.last_fired_at).label("last_fired_at"))
+            .where(u.hour >= min(starts.values())).group_by(u.rule_id))
+        return {int(row.rule_id): RuleUsage(
+            int(row.last_24_hours), int(row.last_7_days), int(row.last_30_days),
+            row.last_fired_at) for row in rows}
 
     def fired_entries(self, ticket_id: int) -> frozenset[tuple[int, datetime]]:
         rows = self.db.execute(select(t.rule_firings.c.rule_id, t.rule_firings.c.entered_at)

@@ -838,6 +838,16 @@ rule_firings = Table(
                      name="uq_rule_firings_rule_ticket_entry"),
 )
 
+# How often each rule fired, per hour (UTC), counted as its events are relayed from the
+# outbox (domain/rules/usage.py): the rules page's 24 hours, 7 and 30 days.
+rule_usage = Table(
+    "rule_usage", metadata,
+    Column("rule_id", Id, ForeignKey("rules.id", ondelete="CASCADE"), primary_key=True),
+    Column("hour", UtcDateTime, primary_key=True),
+    Column("fired", Integer, nullable=False),
+    Column("last_fired_at", UtcDateTime, nullable=False),
+)
+
 # Workforce (services/workforce.py). A team's week of shifts, drafted then published; each
 # shift an agent's UTC start and end with at most one break inside.
 wfm_schedules = Table(

@@ -3,6 +3,7 @@ rules did or would fire on a ticket."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +13,24 @@ from pydantic import BaseModel, Field
 from hubdesk.api.deps import AgentDep, AppDep, PathId
 from hubdesk.api.rule_schemas import DryRunBody, RuleIn
 from hubdesk.api.schemas import EventOut, problem_responses
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.rules import Rule, RuleVerdict
 from hubdesk.domain.rules.trial import RuleTrial
+from hubdesk.domain.rules.usage import NEVER_FIRED, RuleUsage
+from hubdesk.services.application import Application
 from hubdesk.services.rules.admin import RuleTryout
 
 router = APIRouter(prefix="/api/v1", tags=["rules"],
                    responses=problem_responses(400, 401, 403, 404, 422))
+
+
+class UsageOut(BaseModel):
+    last_24_hours: int
+    last_7_days: int
+    last_30_days: int
+    last_fired_at: datetime | None = Field(
+        description="its latest firing in the last 30 days (null: none)")
 
 
 class RuleOut(BaseModel):
@@ -29,10 +41,17 @@ class RuleOut(BaseModel):
     trigger: dict[str, Any]
     conditions: dict[str, Any]
     actions: list[dict[str, Any]]
+    usage: UsageOut = Field(
+        description="how often it fired in the last 24 hours, 7 and 30 days (UTC hours; "
+        "firings are counted as they are relayed, within seconds of the change)")
 
     @classmethod
-    def of(cls, rule: Rule) -> RuleOut:
-        return cls(**rule.to_dict())
+    def of(cls, rule: Rule, usage: RuleUsage = NEVER_FIRED) -> RuleOut:
+        return cls(**rule.to_dict(), usage=UsageOut(**asdict(usage)))
+
+
+def _with_usage(app: Application, agent: Agent, rule: Rule) -> RuleOut:
+    return RuleOut.of(rule, app.rules.usage(agent).get(rule.id or 0, NEVER_FIRED))
 
 
 class VerdictOut(BaseModel):
@@ -68,7 +87,9 @@ def create_rule(body: RuleIn, app: AppDep, agent: AgentDep) -> RuleOut:
 @router.get("/rules", response_model=list[RuleOut])
 def list_rules(app: AppDep, agent: AgentDep) -> list[RuleOut]:
     """In the order they run: position, then id."""
-    return [RuleOut.of(rule) for rule in app.rules.list(agent)]
+    rules = app.rules.list(agent)
+    usage = app.rules.usage(agent)
+    return [RuleOut.of(rule, usage.get(rule.id or 0, NEVER_FIRED)) for rule in rules]
 
 
 class TrialOut(BaseModel):
@@ -118,25 +139,25 @@ def dry_run(body: DryRunBody, app: AppDep, agent: AgentDep) -> list[VerdictOut] 
 
 @router.get("/rules/{rule_id:int}", response_model=RuleOut)
 def get_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> RuleOut:
-    return RuleOut.of(app.rules.get(agent, rule_id))
+    return _with_usage(app, agent, app.rules.get(agent, rule_id))
 
 
 @router.put("/rules/{rule_id:int}", response_model=RuleOut)
 def replace_rule(rule_id: PathId, body: RuleIn, app: AppDep, agent: AgentDep) -> RuleOut:
-    return RuleOut.of(app.rules.update(agent, rule_id, body.plain()))
+    return _with_usage(app, agent, app.rules.update(agent, rule_id, body.plain()))
 
 
 @router.post("/rules/{rule_id:int}/enable", response_model=RuleOut)
 def enable_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> RuleOut:
     """Switch the rule on, the rest of it unchanged; checked with the other rules as saving
     it is (a loop is a 422). A rule that is on already stays as it is."""
-    return RuleOut.of(app.rules.set_enabled(agent, rule_id, True))
+    return _with_usage(app, agent, app.rules.set_enabled(agent, rule_id, True))
 
 
 @router.post("/rules/{rule_id:int}/disable", response_model=RuleOut)
 def disable_rule(rule_id: PathId, app: AppDep, agent: AgentDep) -> RuleOut:
     """Switch the rule off, the rest of it unchanged; one that is off already stays so."""
-    return RuleOut.of(app.rules.set_enabled(agent, rule_id, False))
+    return _with_usage(app, agent, app.rules.set_enabled(agent, rule_id, False))
 
 
 @router.delete("/rules/{rule_id:int}", status_code=204, response_class=Response)
