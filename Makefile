@@ -1,5 +1,9 @@
 # The two commands of the quickstart are `make demo` and `make test`; every setup step is here.
-PYTHON ?= python3
+# The first Python 3.11 or newer on the PATH (python3 itself on most machines; on one whose
+# python3 is older, a newer one installed beside it).
+PYTHON ?= $(shell for candidate in python3 python3.14 python3.13 python3.12 python3.11; do \
+	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
+	&& { echo $$candidate; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -13,6 +17,10 @@ PYTEST_ARGS ?=
 .PHONY: demo test install static axe browser-deps imap-deps lint audit check serve clean constraints
 
 $(STAMP): pyproject.toml constraints.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Hubdesk needs Python 3.11 or newer; this machine has $$(python3 --version 2>&1 || echo no python3)." >&2; \
+		echo "Install one (e.g. python3.11 and python3.11-venv) or run: make PYTHON=/path/to/python3.11 ..." >&2; \
+		exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
