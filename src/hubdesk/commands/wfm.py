@@ -160,7 +160,7 @@ def forecast(
     try:
         zone = _zone(tz)
         rows = read_rows(_read(source), zone, interval)
-        history = history_from_rows(rows, interval or interval_of(rows), zone)
+        history = history_from_rows(rows, interval or interval_of(rows, zone), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
         # A start within a day forecasts from that local midnight, then keeps `span` days
@@ -194,10 +194,11 @@ def forecast(
     })
 
 
-def _interval_seconds(starts: list[datetime], minutes: int | None) -> float:
-    from hubdesk.workforce.series import shortest_step
+def _interval_seconds(rows: list[tuple[datetime, float]], minutes: int | None,
+                      zone: ZoneInfo) -> float:
+    from hubdesk.workforce.series import interval_seconds
 
-    return minutes * 60.0 if minutes is not None else shortest_step(starts)
+    return minutes * 60.0 if minutes is not None else interval_seconds(rows, zone)
 
 
 @app.command()
@@ -227,10 +228,11 @@ def staff(
     from hubdesk.workforce.targets import Target
 
     try:
-        rows = read_rows(_read(csv_file), _zone(tz))
+        zone = _zone(tz)
+        rows = read_rows(_read(csv_file), zone)
         goal = Target(service_level=target, answer_within_s=within, max_asa_s=asa,
                       max_occupancy=max_occupancy, max_abandon=max_abandon)
-        plan = staff_intervals(rows, _interval_seconds([r[0] for r in rows], interval), aht,
+        plan = staff_intervals(rows, _interval_seconds(rows, interval, zone), aht,
                                goal, shrinkage, patience)
     except DomainError as error:
         _fail(str(error))

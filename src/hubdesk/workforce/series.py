@@ -332,11 +332,38 @@ def shortest_step(starts: Sequence[datetime]) -> float:
     return min(steps)
 
 
-def interval_of(rows: Sequence[tuple[datetime, float]]) -> int:
-    """The interval length, in minutes, that sorted rows show (`shortest_step`), as the
+def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> float:
+    """`shortest_step` of sorted rows, refusing rows that sit only on a coarser grid of the
+    day than an hour: daily totals stamped at midnight, or two hours' counts, read as one
+    interval each would put every contact of a day (or of two hours) into its first hour."""
+    shortest = shortest_step([start for start, _ in rows])
+    grid = max(_grid_minutes([start for start, _ in rows], UTC),
+               _grid_minutes([start for start, _ in rows], zone))
+    if grid > max(ALLOWED_INTERVALS):
+        times = {f"{start.astimezone(zone):%H:%M}" for start, _ in rows}
+        looks = (f"every row starts at {times.pop()}: daily totals" if len(times) == 1
+                 else f"the rows start only every {grid} minutes of the day: intervals longer "
+                      "than an hour")
+        raise ValidationFailed(f"{looks} cannot be forecast or staffed per interval; give "
+                               f"contacts per {', '.join(map(str, ALLOWED_INTERVALS))} "
+                               "minutes, or the interval length if the rows leave most "
+                               "intervals out", {"interval": "too long"})
+    return shortest
+
+
+def _grid_minutes(starts: Sequence[datetime], zone: tzinfo) -> int:
+    """The finest step, in minutes, of the times of day the starts fall on in ``zone``
+    (1440 when they all fall on the same one)."""
+    minutes = [start.astimezone(zone).hour * 60 + start.astimezone(zone).minute
+               for start in starts]
+    return math.gcd(1440, *(m - minutes[0] for m in minutes))
+
+
+def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> int:
+    """The interval length, in minutes, that sorted rows show (`interval_seconds`), as the
     longest allowed length dividing it. Hourly rows read as half-hours would make every
     other interval look closed."""
-    shortest = int(shortest_step([start for start, _ in rows]))
+    shortest = int(interval_seconds(rows, zone))
     fitting = [m for m in ALLOWED_INTERVALS if shortest % (m * 60) == 0]
     if not fitting:
         raise ValidationFailed(f"rows {shortest} seconds apart fit none of the interval "
