@@ -1,4 +1,5 @@
-"""Arrivals exports that would be misread silently: daily totals and coarse intervals."""
+"""Arrivals exports that would be misread silently: daily totals, coarse intervals, copies of
+an interval, and local clocks across the changes of the clock."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from hubdesk.cli import app
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.workforce.series import interval_of, interval_starts
+from hubdesk.workforce.series import interval_of, interval_starts, read_rows
 
 runner = CliRunner()
 CHICAGO = ZoneInfo("America/Chicago")
@@ -57,3 +58,58 @@ def test_the_commands_refuse_daily_totals_in_one_line(tmp_path: Path):
         assert result.exit_code == 1, result.output
         assert "daily totals" in result.output
         assert "Traceback" not in result.output
+
+
+def test_a_copy_of_an_interval_is_refused_naming_both_lines():
+    """Two exports pasted together repeat their common days; adding them doubles those days."""
+    text = ("timestamp,count\n2024-03-04 09:00,12\n2024-03-04 09:30,8\n"
+            "2024-03-04 09:00,12\n")
+    with pytest.raises(ValidationFailed, match="line 4 repeats the interval of line 2"):
+        read_rows(text, UTC)
+
+
+def test_rows_of_one_interval_told_apart_by_another_column_are_added():
+    """An export per queue or per skill has one row per interval and queue."""
+    text = ("Date,Interval,Queue,Calls Offered\n2024-03-04,09:00,sales,12\n"
+            "2024-03-04,09:00,billing,5\n2024-03-04,09:30,sales,7\n")
+    assert read_rows(text, UTC) == [(datetime(2024, 3, 4, 9, 0, tzinfo=UTC), 17.0),
+                                    (datetime(2024, 3, 4, 9, 30, tzinfo=UTC), 7.0)]
+
+
+def test_a_local_clock_export_keeps_both_passes_of_the_repeated_autumn_hour():
+    """Chicago's clock reads 01:00-01:59 twice on 3 November 2024 (CDT, then CST). An export on
+    the local clock without offsets writes that hour twice, in order."""
+    text = ("timestamp,count\n2024-11-03 00:30,1\n2024-11-03 01:00,2\n2024-11-03 01:30,3\n"
+            "2024-11-03 01:00,4\n2024-11-03 01:30,5\n2024-11-03 02:00,6\n")
+    assert read_rows(text, CHICAGO) == [
+        (datetime(2024, 11, 3, hour, minute, tzinfo=UTC), float(count))
+        for hour, minute, count in ((5, 30, 1), (6, 0, 2), (6, 30, 3), (7, 0, 4), (7, 30, 5),
+                                    (8, 0, 6))]
+    hourly = "timestamp,count\n2024-11-03 00:00,1\n2024-11-03 01:00,2\n2024-11-03 01:00,3\n"
+    assert [count for _, count in read_rows(hourly, CHICAGO)] == [1.0, 2.0, 3.0]
+    assert interval_of(read_rows(hourly, CHICAGO), CHICAGO) == 60
+
+
+def test_a_contact_log_on_the_local_clock_keeps_both_passes_of_the_repeated_hour():
+    """A log in time order goes back to 01:00 when the clock does: the contacts after that
+    belong to the second pass."""
+    log = ("created_at\n2024-11-03 01:10\n2024-11-03 01:50\n2024-11-03 01:05\n"
+           "2024-11-03 01:55\n2024-11-03 02:10\n")
+    assert read_rows(log, CHICAGO, 60) == [(datetime(2024, 11, 3, 6, 0, tzinfo=UTC), 2.0),
+                                           (datetime(2024, 11, 3, 7, 0, tzinfo=UTC), 2.0),
+                                           (datetime(2024, 11, 3, 8, 0, tzinfo=UTC), 1.0)]
+
+
+def test_a_time_the_spring_change_skips_is_refused_unless_it_is_empty():
+    """02:00-02:59 does not exist in Chicago on 10 March 2024. A report that prints every
+    interval lists it empty; contacts there mean the times are on another clock."""
+    empty = ("timestamp,count\n2024-03-10 01:30,3\n2024-03-10 02:00,0\n2024-03-10 02:30,0\n"
+             "2024-03-10 03:00,4\n2024-03-10 03:30,5\n")
+    assert read_rows(empty, CHICAGO) == [(datetime(2024, 3, 10, 7, 30, tzinfo=UTC), 3.0),
+                                         (datetime(2024, 3, 10, 8, 0, tzinfo=UTC), 4.0),
+                                         (datetime(2024, 3, 10, 8, 30, tzinfo=UTC), 5.0)]
+    with pytest.raises(ValidationFailed, match=r"line 3: 2024-03-10 02:00 does not exist "
+                                               r"on the clock of America/Chicago"):
+        read_rows(empty.replace("02:00,0", "02:00,6"), CHICAGO)
+    with pytest.raises(ValidationFailed, match=r"line 2: .* does not exist"):
+        read_rows("created_at\n2024-03-10 02:15\n", CHICAGO)

@@ -161,6 +161,15 @@ _EPOCH = re.compile(r"(\d{10})(\.\d+)?|(\d{13})")
 def parse_timestamp(text: str, zone: tzinfo) -> datetime:
     """An ISO timestamp (or one as exports loosen it, or seconds since 1970); one without an
     offset is local time in ``zone``."""
+    moment = read_time(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def read_time(text: str) -> datetime:
+    """``parse_timestamp``'s time as written: UTC where it has an offset, a wall-clock time
+    (naive) where it has none."""
     written = text.strip()
     if (epoch := _EPOCH.fullmatch(written)) is not None:
         seconds = float(epoch[1] + (epoch[2] or "")) if epoch[1] else int(epoch[3]) / 1000
@@ -173,9 +182,7 @@ def parse_timestamp(text: str, zone: tzinfo) -> datetime:
         raise ValidationFailed(f"{written!r} is not an ISO timestamp such as "
                                f"2024-03-04T09:30:00+01:00{either}",
                                {"timestamp": "not ISO"}) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _year_first(written: str) -> str:
@@ -240,9 +247,10 @@ _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
               ) -> list[tuple[datetime, float]]:
     """``interval_start,contacts`` rows (``timestamp,count``, ``date,time,calls`` and what
-    other exports call them also accepted), sums of repeats; or a contact log's rows (a time
-    and no count), each one contact, counted per interval of ``log_interval_minutes`` (30 by
-    default) on the local clock of ``zone``.
+    other exports call them also accepted), rows of one interval added where another column
+    (a queue) tells them apart and refused as copies where none does; or a contact log's rows
+    (a time and no count), each one contact, counted per interval of ``log_interval_minutes``
+    (30 by default) on the local clock of ``zone`` (`_LocalClock` reads it across its changes).
 
     As spreadsheets save them: a byte-order mark before the header, names in any case with
     spaces around them, tabs between the columns, or semicolons with a decimal comma (where a
@@ -257,6 +265,9 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES) \
         if value_column is None else None
     totals: dict[datetime, float] = {}
+    local_clock = _LocalClock(zone, contact_log=binned is not None)
+    read_columns = {time_column, value_column, date_column}
+    first_lines: dict[tuple[datetime, tuple[str, ...]], int] = {}
     for line, row in enumerate(reader, start=2):
         raw_time = (row.get(time_column) or "").strip()
         raw_value = row.get(value_column) if value_column is not None else "1"
@@ -273,15 +284,77 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
         if delimiter == ";":  # where a comma is the decimal mark
             raw_value = raw_value.replace(",", ".")
         try:
-            start = parse_timestamp(raw_time, zone)
+            moment = read_time(raw_time)
         except ValidationFailed as error:
             raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
+        count = parse_count(raw_value, line)
+        # Other columns (a queue, a skill) tell apart rows of one interval, which are added.
+        others = tuple(str(v).strip() for k, v in row.items() if k not in read_columns)
+        start = local_clock.utc(moment, others, count, line)
+        if start is None:
+            continue
         if binned is not None:
             start = _interval_start(start, binned, zone)
-        totals[start] = totals.get(start, 0.0) + parse_count(raw_value, line)
+        elif (first := first_lines.setdefault((start, others), line)) != line:
+            went_back = (", or name the zone of the times if its clock went back then"
+                         if moment.tzinfo is None else "")
+            raise ValidationFailed(f"line {line} repeats the interval of line {first} "
+                                   f"({raw_time}): remove the copy{went_back}; rows of one "
+                                   "interval are added only where another column, such as a "
+                                   "queue, tells them apart", {"csv": f"line {line}"})
+        totals[start] = totals.get(start, 0.0) + count
     if not totals:
         raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
     return sorted(totals.items())
+
+
+@dataclass
+class _LocalClock:
+    """Times without an offset, read on the clock of ``zone`` across its changes.
+
+    In autumn the clock reads an hour twice. An export of counts gives the second row of an
+    interval (with the same other columns) to the second pass; a contact log in time order goes
+    back when the clock does, and its rows from then on in that hour are the second pass. A time
+    the spring change skips is an empty interval a report prints anyway, or a sign that the
+    times are on another clock, which would shift every contact by the hour."""
+
+    zone: tzinfo
+    contact_log: bool
+    _taken: set[tuple[datetime, tuple[str, ...]]] = field(default_factory=set)
+    _latest: dict[date, datetime] = field(default_factory=dict)
+    _gone_back: set[date] = field(default_factory=set)
+
+    def utc(self, moment: datetime, others: tuple[str, ...], count: float,
+            line: int) -> datetime | None:
+        """``moment`` in UTC; None for an empty row at a time the clock skips."""
+        if moment.tzinfo is not None:
+            return moment
+        first, second = moment.replace(tzinfo=self.zone), moment.replace(tzinfo=self.zone, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            return first.astimezone(UTC)
+        if first.astimezone(UTC).astimezone(self.zone).replace(tzinfo=None) != moment:
+            if count == 0:
+                return None
+            raise ValidationFailed(f"line {line}: {moment:%Y-%m-%d %H:%M} does not exist on the "
+                                   f"clock of {self.zone}, which skips it going forward: are "
+                                   "the times on another clock? Write them with their UTC "
+                                   "offset", {"csv": f"line {line}"})
+        repeated = self._second_pass(moment, first.astimezone(UTC), others)
+        return (second if repeated else first).astimezone(UTC)
+
+    def _second_pass(self, moment: datetime, first_pass: datetime,
+                     others: tuple[str, ...]) -> bool:
+        if self.contact_log:
+            day = moment.date()
+            latest = self._latest.setdefault(day, moment)
+            if moment < latest:
+                self._gone_back.add(day)
+            self._latest[day] = max(latest, moment)
+            return day in self._gone_back
+        if (first_pass, others) in self._taken:
+            return True
+        self._taken.add((first_pass, others))
+        return False
 
 
 def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
