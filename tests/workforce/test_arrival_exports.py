@@ -12,7 +12,10 @@ from typer.testing import CliRunner
 
 from hubdesk.cli import app
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.workforce.series import interval_of, interval_starts, read_rows
+from hubdesk.workforce.forecast import forecast
+from hubdesk.workforce.series import History, interval_of, interval_starts, read_rows
+
+from .conftest import synthetic_history
 
 runner = CliRunner()
 CHICAGO = ZoneInfo("America/Chicago")
@@ -113,3 +116,18 @@ def test_a_time_the_spring_change_skips_is_refused_unless_it_is_empty():
         read_rows(empty.replace("02:00,0", "02:00,6"), CHICAGO)
     with pytest.raises(ValidationFailed, match=r"line 2: .* does not exist"):
         read_rows("created_at\n2024-03-10 02:15\n", CHICAGO)
+
+
+def test_an_export_taken_during_the_day_leaves_its_unfinished_day_out():
+    """Intervals after the last row of an export taken at noon are unknown, not closed: read as
+    closed, they would make the day's total half and pull every later day down."""
+    history = synthetic_history(70)  # open 08:00-20:00 Monday to Saturday, to Saturday 9 March
+    thursday = date(2024, 3, 7)
+    complete = history.before(thursday + timedelta(days=1))
+    noon = datetime(2024, 3, 7, 12, 0, tzinfo=UTC)
+    unfinished = History(30, UTC, {s: c for s, c in complete.counts.items() if s < noon})
+    result = forecast(unfinished, 7)
+    assert result.first_day == thursday + timedelta(days=1)
+    assert any("2024-03-07 ends at 11:30" in note for note in result.notes)
+    expected = forecast(complete.before(thursday), 7, first_day=thursday + timedelta(days=1))
+    assert [p.contacts for p in result.points] == [p.contacts for p in expected.points]

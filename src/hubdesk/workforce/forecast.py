@@ -99,6 +99,7 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
         raise ValidationFailed("there is no history before the forecast start",
                                {"history": "empty"})
     start = first_day or history.last_day + timedelta(days=1)
+    history = _without_unfinished_last_day(history, notes)
     targets = _open_targets(history, interval_starts(start, horizon_days,
                                                      history.interval_minutes, history.zone))
     chosen, report = _choose_methods(history, horizon_days, origins, step_days, notes)
@@ -110,6 +111,29 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
     return Forecast(history.interval_minutes, start, horizon_days, coverage,
                     _apply_overrides(points, overrides), chosen,
                     report.scores if report else [], notes)
+
+
+def _without_unfinished_last_day(history: History, notes: list[str]) -> History:
+    """The history without its last day where that day ends before every recent same weekday
+    did: an export taken during the day, whose later intervals are unknown, not closed (a
+    short day of the desk's own, such as a holiday eve, is left out too, which costs little)."""
+    last = history.last_day
+    before = history.before(last)
+    if not before.counts:
+        return history
+    earlier = same_weekday_days(before, last.weekday(), AVERAGE_WEEKS)
+    ends = [before.last_open_minute(day) or 0 for day in earlier]
+    ended = history.last_open_minute(last) or 0
+    if not ends or ended >= min(ends):
+        return history
+    notes.append(f"{last} ends at {_clock(ended)}, earlier than that weekday did in any of "
+                 f"the {len(ends)} weeks before (at {_clock(min(ends))} at the earliest): left "
+                 "out as unfinished")
+    return before
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def _open_targets(history: History, targets: list[datetime]) -> list[datetime]:

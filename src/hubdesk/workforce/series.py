@@ -103,6 +103,10 @@ class History:
     def was_open(self, day: date, minute: int) -> bool:
         return (day, minute) in self._by_key
 
+    def last_open_minute(self, day: date) -> int | None:
+        """The local minute of the day's last interval with a row; None for an unknown day."""
+        return max((m for d, m in self._by_key if d == day), default=None)
+
     def day_total(self, day: date) -> float | None:
         if day not in self._days:
             return None
