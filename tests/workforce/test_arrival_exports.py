@@ -131,3 +131,25 @@ def test_an_export_taken_during_the_day_leaves_its_unfinished_day_out():
     assert any("2024-03-07 ends at 11:30" in note for note in result.notes)
     expected = forecast(complete.before(thursday), 7, first_day=thursday + timedelta(days=1))
     assert [p.contacts for p in result.points] == [p.contacts for p in expected.points]
+
+
+def test_a_spreadsheets_unicode_text_is_read_and_another_encoding_refused(tmp_path: Path):
+    """Spreadsheets save "Unicode text" as UTF-16 with tabs; an export in a Windows code page
+    is not UTF-8 and is refused in one line, by every command that reads arrivals."""
+    rows = "".join(f"2024-03-04 {hour:02d}:00\t{hour}\n" for hour in range(8, 20))
+    unicode_text = tmp_path / "unicode.txt"
+    unicode_text.write_text("Interval Start\tCalls Offered\n" + rows, encoding="utf-16")
+    result = runner.invoke(app, ["wfm", "staff", "--csv", str(unicode_text), "--aht", "300",
+                                 "--target", "0.8", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("2024-03-04T08:00:00+00:00,8,")
+    code_page = tmp_path / "anrufe.csv"
+    code_page.write_bytes("Zeitpunkt,Anrufe,Bemerkung\n2024-03-04 08:00,3,Störung\n"
+                          .encode("cp1252"))
+    for command in (["forecast", "--csv", str(code_page)],
+                    ["staff", "--csv", str(code_page), "--aht", "300", "--target", "0.8"],
+                    ["instance", "--csv", str(code_page), "--start", "2024-03-04",
+                     "--aht", "300"]):
+        result = runner.invoke(app, ["wfm", *command])
+        assert result.exit_code in (1, 2), result.output
+        assert "is not UTF-8 text (byte 0xf6 at position 48)" in result.output, command

@@ -44,11 +44,14 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _read(path: Path) -> str:
+    from hubdesk.workforce.series import decode_export
+
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise ValidationFailed(f"cannot read {path}: {error.strerror}", {"csv": "unreadable"}) \
             from None
+    return decode_export(data, str(path))
 
 
 def parse_horizon(text: str) -> int:

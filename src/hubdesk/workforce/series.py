@@ -9,6 +9,7 @@ are forecast from it. In spring the skipped hour has no intervals at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -224,6 +225,20 @@ def parse_count(text: str, line: int) -> float:
         raise ValidationFailed(f"line {line}: the contact count must be a number of zero or "
                                f"more, not {text!r}", {"contacts": f"line {line}"})
     return value
+
+
+def decode_export(data: bytes, source: str) -> str:
+    """An export's bytes as text: UTF-8, with or without a byte-order mark, or UTF-16 with one,
+    as spreadsheets save "Unicode text". Another encoding (a Windows code page) is refused
+    naming the first byte UTF-8 cannot read, rather than guessed."""
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationFailed(f"{source} is not UTF-8 text (byte 0x{data[error.start]:02x} at "
+                               f"position {error.start}): save it as CSV UTF-8",
+                               {"csv": "encoding"}) from None
 
 
 # What exports call the two columns, the preferred first; compared in lower case, with spaces
