@@ -153,3 +153,19 @@ def test_a_spreadsheets_unicode_text_is_read_and_another_encoding_refused(tmp_pa
         result = runner.invoke(app, ["wfm", *command])
         assert result.exit_code in (1, 2), result.output
         assert "is not UTF-8 text (byte 0xf6 at position 48)" in result.output, command
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("9999-12-31 23:30,5", "line 4: 9999-12-31 23:30 is outside the years 1900 to 2199"),
+    ("0001-01-01 00:00,5", "line 4: 0001-01-01 00:00 is outside the years 1900 to 2199"),
+    ("2024-03-04 10:00,1e308", "line 4: the contact count must be a number of zero or more, "
+                               "up to a billion, not '1e308'"),
+])
+def test_a_count_or_a_year_no_export_holds_is_refused_in_one_line(tmp_path: Path, row, message):
+    """A stray far date would put the forecast centuries away (or past the calendar's end),
+    a count near the largest float would overflow it."""
+    export = tmp_path / "arrivals.csv"
+    export.write_text("timestamp,count\n2024-03-04 09:00,5\n2024-03-04 09:30,6\n" + row + "\n")
+    result = runner.invoke(app, ["wfm", "forecast", "--csv", str(export), "--days", "3"])
+    assert result.exit_code == 1, result.output
+    assert result.output == f"error: {message}\n"

@@ -216,15 +216,31 @@ def _iso(written: str) -> str:
     return iso
 
 
+# No desk receives a billion contacts in an interval; near the largest float a count would
+# overflow the sums of the forecast.
+MAX_COUNT = 1e9
+# Exports are of contact centres' own times; a year far outside them is a typing slip, and near
+# the calendar's ends there is no room for a forecast after it.
+YEARS = range(1900, 2200)
+
+
 def parse_count(text: str, line: int) -> float:
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value) or not 0 <= value <= MAX_COUNT:
         raise ValidationFailed(f"line {line}: the contact count must be a number of zero or "
-                               f"more, not {text!r}", {"contacts": f"line {line}"})
+                               f"more, up to a billion, not {text!r}",
+                               {"contacts": f"line {line}"})
     return value
+
+
+def _require_year(moment: datetime, line: int) -> None:
+    if moment.year not in YEARS:
+        written = f"{moment.year:04d}-{moment:%m-%d %H:%M}"
+        raise ValidationFailed(f"line {line}: {written} is outside the years {YEARS.start} to "
+                               f"{YEARS.stop - 1}", {"csv": f"line {line}"})
 
 
 def decode_export(data: bytes, source: str) -> str:
@@ -306,6 +322,7 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
             moment = read_time(raw_time)
         except ValidationFailed as error:
             raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
+        _require_year(moment, line)
         count = parse_count(raw_value, line)
         # Other columns (a queue, a skill) tell apart rows of one interval, which are added.
         others = tuple(str(v).strip() for k, v in row.items() if k not in read_columns)
