@@ -169,3 +169,33 @@ def test_a_count_or_a_year_no_export_holds_is_refused_in_one_line(tmp_path: Path
     result = runner.invoke(app, ["wfm", "forecast", "--csv", str(export), "--days", "3"])
     assert result.exit_code == 1, result.output
     assert result.output == f"error: {message}\n"
+
+
+def test_a_forecast_starting_weeks_after_the_history_is_judged_at_its_true_lead(
+        tmp_path: Path):
+    """An export a month old: its first forecast day is 31 days ahead of what is known, and
+    gets the method and the prediction intervals the backtest found that far ahead, not those
+    of the next day."""
+    history = synthetic_history(70)  # to Saturday 9 March 2024
+    month_later = forecast(history, 7, first_day=date(2024, 4, 9))
+    assert set(month_later.method_by_horizon) == {"days 29+"}
+    next_week = forecast(history, 7, first_day=date(2024, 3, 11))
+    assert set(next_week.method_by_horizon) == {"days 2-7", "days 8-14"}
+
+    def width(result):
+        return sum(p.upper - p.lower for p in result.points) / len(result.points)
+
+    assert width(month_later) > width(next_week)
+    with pytest.raises(ValidationFailed, match="starts 2922 days after the history"):
+        forecast(history, 7, first_day=date(2032, 3, 10))
+    export = write_rows(history, tmp_path / "arrivals.csv")
+    result = runner.invoke(app, ["wfm", "forecast", "--csv", str(export),
+                                 "--start", "9999-12-30"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: the forecast starts ")
+
+
+def write_rows(history: History, path: Path) -> Path:
+    path.write_text("timestamp,count\n" + "".join(
+        f"{start.isoformat()},{count:g}\n" for start, count in sorted(history.counts.items())))
+    return path

@@ -100,10 +100,21 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
                                {"history": "empty"})
     start = first_day or history.last_day + timedelta(days=1)
     history = _without_unfinished_last_day(history, notes)
+    # Leads count from the day after the history, as the backtest's do from its origins: a
+    # start weeks later is that far ahead, whatever day it is called.
+    known_until = history.last_day + timedelta(days=1)
+    ahead = (start - known_until).days + horizon_days
+    if ahead > MAX_HORIZON_DAYS:
+        raise ValidationFailed(f"the forecast starts {(start - known_until).days} days after the "
+                               f"history ends, and reaches at most {MAX_HORIZON_DAYS} days "
+                               "ahead: give the history up to the weeks before it",
+                               {"start": "too far ahead"})
     targets = _open_targets(history, interval_starts(start, horizon_days,
                                                      history.interval_minutes, history.zone))
-    chosen, report = _choose_methods(history, horizon_days, origins, step_days, notes)
-    points = _points(history, targets, start, chosen, report, coverage, notes)
+    chosen, report = _choose_methods(history, ahead, origins, step_days, notes)
+    points = _points(history, targets, known_until, chosen, report, coverage, notes)
+    used = {bucket_of((start - known_until).days + lead) for lead in range(1, horizon_days + 1)}
+    chosen = {bucket: method for bucket, method in chosen.items() if bucket in used}
     outside = sorted(str(o.day) for o in overrides
                      if not 0 <= (o.day - start).days < horizon_days)
     if outside:
@@ -180,10 +191,12 @@ def _first_working(history: History) -> str:
     return next(name for name in FALLBACK_ORDER if name in working)
 
 
-def _points(history: History, targets: list[datetime], start: date, chosen: dict[str, str],
-            report: Backtest | None, coverage: float, notes: list[str]) -> list[ForecastPoint]:
+def _points(history: History, targets: list[datetime], known_until: date,
+            chosen: dict[str, str], report: Backtest | None, coverage: float,
+            notes: list[str]) -> list[ForecastPoint]:
     by_method: dict[str, list[int]] = {}
-    buckets = [bucket_of((local_key(t, history.zone).day - start).days + 1) for t in targets]
+    buckets = [bucket_of((local_key(t, history.zone).day - known_until).days + 1)
+               for t in targets]
     for index, bucket in enumerate(buckets):
         by_method.setdefault(chosen[bucket], []).append(index)
     values = np.zeros(len(targets))
