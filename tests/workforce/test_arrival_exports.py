@@ -199,3 +199,18 @@ def write_rows(history: History, path: Path) -> Path:
     path.write_text("timestamp,count\n" + "".join(
         f"{start.isoformat()},{count:g}\n" for start, count in sorted(history.counts.items())))
     return path
+
+
+def test_an_export_that_begins_during_the_day_leaves_its_unfinished_first_day_out():
+    """Ten days from Wednesday 14:00: read as closed that morning, the first Wednesday would
+    halve the next Wednesday's morning, as only two Wednesdays are known."""
+    full = synthetic_history(11, first=date(2024, 1, 2))  # Tuesday to Friday of next week
+    wednesday = date(2024, 1, 3)
+    afternoon = datetime(2024, 1, 3, 14, 0, tzinfo=UTC)
+    late_start = History(30, UTC, {s: c for s, c in full.counts.items() if s >= afternoon})
+    result = forecast(late_start, 7)
+    assert any(f"{wednesday} begins at 14:00" in note for note in result.notes)
+    from_thursday = History(30, UTC, {s: c for s, c in full.counts.items()
+                                      if s.date() > wednesday})
+    expected = forecast(from_thursday, 7)
+    assert [p.contacts for p in result.points] == [p.contacts for p in expected.points]

@@ -99,7 +99,7 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
         raise ValidationFailed("there is no history before the forecast start",
                                {"history": "empty"})
     start = first_day or history.last_day + timedelta(days=1)
-    history = _without_unfinished_last_day(history, notes)
+    history = _without_unfinished_ends(history, notes)
     # Leads count from the day after the history, as the backtest's do from its origins: a
     # start weeks later is that far ahead, whatever day it is called.
     known_until = history.last_day + timedelta(days=1)
@@ -124,23 +124,33 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
                     report.scores if report else [], notes)
 
 
-def _without_unfinished_last_day(history: History, notes: list[str]) -> History:
-    """The history without its last day where that day ends before every recent same weekday
-    did: an export taken during the day, whose later intervals are unknown, not closed (a
-    short day of the desk's own, such as a holiday eve, is left out too, which costs little)."""
+def _without_unfinished_ends(history: History, notes: list[str]) -> History:
+    """The history without a last day that ends earlier, or a first day that begins later,
+    than that weekday did in each of the (up to four) weeks next to it: an export taken during
+    the day, or begun during one, whose intervals beyond it are unknown, not closed (a short day
+    of the desk's own, such as a holiday eve, is left out too, which costs little)."""
     last = history.last_day
-    before = history.before(last)
-    if not before.counts:
-        return history
-    earlier = same_weekday_days(before, last.weekday(), AVERAGE_WEEKS)
-    ends = [before.last_open_minute(day) or 0 for day in earlier]
-    ended = history.last_open_minute(last) or 0
-    if not ends or ended >= min(ends):
-        return history
-    notes.append(f"{last} ends at {_clock(ended)}, earlier than that weekday did in any of "
-                 f"the {len(ends)} weeks before (at {_clock(min(ends))} at the earliest): left "
-                 "out as unfinished")
-    return before
+    rest = history.before(last)
+    if rest.counts:
+        earlier = same_weekday_days(rest, last.weekday(), AVERAGE_WEEKS)
+        ends = [rest.last_open_minute(day) or 0 for day in earlier]
+        ended = history.last_open_minute(last) or 0
+        if ends and ended < min(ends):
+            notes.append(f"{last} ends at {_clock(ended)}, earlier than that weekday did in "
+                         f"any of the {len(ends)} weeks before (at {_clock(min(ends))} at the "
+                         "earliest): left out as unfinished")
+            history = rest
+    first = history.first_day
+    later = [first + timedelta(weeks=w) for w in range(1, AVERAGE_WEEKS + 1)
+             if history.has_day(first + timedelta(weeks=w))]
+    starts = [history.first_open_minute(day) or 0 for day in later]
+    began = history.first_open_minute(first) or 0
+    if starts and began > max(starts):
+        notes.append(f"{first} begins at {_clock(began)}, later than that weekday did in any "
+                     f"of the {len(starts)} weeks after (at {_clock(max(starts))} at the "
+                     "latest): left out as unfinished")
+        history = history.without_days([first])
+    return history
 
 
 def _clock(minute: int) -> str:

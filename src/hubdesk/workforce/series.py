@@ -108,6 +108,10 @@ class History:
         """The local minute of the day's last interval with a row; None for an unknown day."""
         return max((m for d, m in self._by_key if d == day), default=None)
 
+    def first_open_minute(self, day: date) -> int | None:
+        """The local minute of the day's first interval with a row; None for an unknown day."""
+        return min((m for d, m in self._by_key if d == day), default=None)
+
     def day_total(self, day: date) -> float | None:
         if day not in self._days:
             return None
