@@ -214,3 +214,12 @@ def test_an_export_that_begins_during_the_day_leaves_its_unfinished_first_day_ou
                                       if s.date() > wednesday})
     expected = forecast(from_thursday, 7)
     assert [p.contacts for p in result.points] == [p.contacts for p in expected.points]
+
+
+def test_rows_left_empty_by_a_spreadsheet_are_skipped():
+    """A sheet saved as CSV keeps rows whose cells were cleared: separators and nothing else."""
+    text = "timestamp;count\r\n2024-03-04 09:00;5\r\n;\r\n2024-03-04 09:30;6\r\n ; \r\n;\r\n"
+    assert read_rows(text, UTC) == [(datetime(2024, 3, 4, 9, 0, tzinfo=UTC), 5.0),
+                                    (datetime(2024, 3, 4, 9, 30, tzinfo=UTC), 6.0)]
+    with pytest.raises(ValidationFailed, match="line 3: a timestamp and a count are both"):
+        read_rows("timestamp,count\n2024-03-04 09:00,5\n2024-03-04 09:30,\n", UTC)

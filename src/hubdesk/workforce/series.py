@@ -308,18 +308,9 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     read_columns = {time_column, value_column, date_column}
     first_lines: dict[tuple[datetime, tuple[str, ...]], int] = {}
     for line, row in enumerate(reader, start=2):
-        raw_time = (row.get(time_column) or "").strip()
-        raw_value = row.get(value_column) if value_column is not None else "1"
-        if not raw_time or raw_value is None or raw_value.strip() == "":
-            raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
-                                   {"csv": f"line {line}"})
-        if time_column == "date" and _DAY_ONLY.fullmatch(raw_time):
-            raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
-                                   "time each interval starts (a time or timestamp column)",
-                                   {"csv": f"line {line}"})
-        clock = _TIME_OF_DAY.fullmatch(raw_time) if date_column is not None else None
-        if clock is not None:
-            raw_time = f"{(row.get(date_column) or '').strip()} {_wall_clock(clock)}"
+        if not any(str(value or "").strip() for value in row.values()):
+            continue  # a spreadsheet's row whose cells were cleared
+        raw_time, raw_value = _cells(row, (time_column, value_column, date_column), line)
         if delimiter == ";":  # where a comma is the decimal mark
             raw_value = raw_value.replace(",", ".")
         try:
@@ -395,6 +386,26 @@ class _LocalClock:
             return True
         self._taken.add((first_pass, others))
         return False
+
+
+def _cells(row: dict[str, str], columns: tuple[str, str | None, str | None],
+           line: int) -> tuple[str, str]:
+    """A row's time (with its date, where the time column holds a time of day) and count
+    ("1" in a contact log)."""
+    time_column, value_column, date_column = columns
+    raw_time = (row.get(time_column) or "").strip()
+    raw_value = row.get(value_column) if value_column is not None else "1"
+    if not raw_time or raw_value is None or raw_value.strip() == "":
+        raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
+                               {"csv": f"line {line}"})
+    if time_column == "date" and _DAY_ONLY.fullmatch(raw_time):
+        raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
+                               "time each interval starts (a time or timestamp column)",
+                               {"csv": f"line {line}"})
+    clock = _TIME_OF_DAY.fullmatch(raw_time) if date_column is not None else None
+    if clock is not None and date_column is not None:
+        raw_time = f"{(row.get(date_column) or '').strip()} {_wall_clock(clock)}"
+    return raw_time, raw_value
 
 
 def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
