@@ -67,8 +67,12 @@ def test_a_copy_of_an_interval_is_refused_naming_both_lines():
     """Two exports pasted together repeat their common days; adding them doubles those days."""
     text = ("timestamp,count\n2024-03-04 09:00,12\n2024-03-04 09:30,8\n"
             "2024-03-04 09:00,12\n")
-    with pytest.raises(ValidationFailed, match="line 4 repeats the interval of line 2"):
+    with pytest.raises(ValidationFailed, match="line 4 repeats the interval of line 2") as copy:
         read_rows(text, UTC)
+    assert "zone" not in str(copy.value)
+    # In the small hours the repeat may be the hour the clock went back, read in the wrong zone.
+    with pytest.raises(ValidationFailed, match="or name the zone of the times"):
+        read_rows(text.replace("09:", "01:"), UTC)
 
 
 def test_rows_of_one_interval_told_apart_by_another_column_are_added():

@@ -327,8 +327,9 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
         if binned is not None:
             start = _interval_start(start, binned, zone)
         elif (first := first_lines.setdefault((start, others), line)) != line:
+            # Clocks go back in the small hours; a repeat then may be the second pass.
             went_back = (", or name the zone of the times if its clock went back then"
-                         if moment.tzinfo is None else "")
+                         if moment.tzinfo is None and moment.hour < 4 else "")
             raise ValidationFailed(f"line {line} repeats the interval of line {first} "
                                    f"({raw_time}): remove the copy{went_back}; rows of one "
                                    "interval are added only where another column, such as a "
