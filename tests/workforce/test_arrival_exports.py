@@ -227,3 +227,25 @@ def test_rows_left_empty_by_a_spreadsheet_are_skipped():
                                     (datetime(2024, 3, 4, 9, 30, tzinfo=UTC), 6.0)]
     with pytest.raises(ValidationFailed, match="line 3: a timestamp and a count are both"):
         read_rows("timestamp,count\n2024-03-04 09:00,5\n2024-03-04 09:30,\n", UTC)
+
+
+def test_an_interval_given_shorter_than_the_rows_show_is_refused(tmp_path: Path):
+    """Half-hour counts read as quarter hours would leave every other quarter closed and put
+    a half hour's contacts in each remaining one, doubling the staff."""
+    history = synthetic_history(14)
+    export = write_rows(history, tmp_path / "arrivals.csv")
+    for command in (["forecast", "--csv", str(export), "--interval", "15"],
+                    ["staff", "--csv", str(export), "--interval", "15", "--aht", "300",
+                     "--target", "0.8"],
+                    ["instance", "--csv", str(export), "--interval", "15", "--start",
+                     "2024-01-08", "--aht", "300"]):
+        result = runner.invoke(app, ["wfm", *command])
+        assert result.exit_code in (1, 2), result.output
+        assert "every row starts on a 30-minute step of the day" in result.output
+    # A few rows cannot show it: a quiet desk's quarter hours may all fall on half hours.
+    first = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+    quiet = tmp_path / "quiet.csv"
+    quiet.write_text("timestamp,count\n" + "".join(
+        f"{(first + timedelta(hours=i)).isoformat()},1\n" for i in range(6)))
+    result = runner.invoke(app, ["wfm", "forecast", "--csv", str(quiet), "--interval", "15"])
+    assert result.exit_code == 0, result.output

@@ -153,7 +153,12 @@ def forecast(
 ) -> None:
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.series import history_from_rows, interval_of, read_rows
+    from hubdesk.workforce.series import (
+        check_interval,
+        history_from_rows,
+        interval_of,
+        read_rows,
+    )
 
     source = csv_file or history_file
     if source is None or (csv_file is not None and history_file is not None):
@@ -163,6 +168,8 @@ def forecast(
     try:
         zone = _zone(tz)
         rows = read_rows(_read(source), zone, interval)
+        if interval is not None:
+            check_interval(rows, interval, zone)
         history = history_from_rows(rows, interval or interval_of(rows, zone), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
@@ -199,9 +206,12 @@ def forecast(
 
 def _interval_seconds(rows: list[tuple[datetime, float]], minutes: int | None,
                       zone: ZoneInfo) -> float:
-    from hubdesk.workforce.series import interval_seconds
+    from hubdesk.workforce.series import check_interval, interval_seconds
 
-    return minutes * 60.0 if minutes is not None else interval_seconds(rows, zone)
+    if minutes is None:
+        return interval_seconds(rows, zone)
+    check_interval(rows, minutes, zone)
+    return minutes * 60.0
 
 
 @app.command()

@@ -484,6 +484,18 @@ def _grid_minutes(starts: Sequence[datetime], zone: tzinfo) -> int:
     return math.gcd(1440, *(m - minutes[0] for m in minutes))
 
 
+def check_interval(rows: Sequence[tuple[datetime, float]], minutes: int, zone: tzinfo) -> None:
+    """Refuse an interval length shorter than the rows show: with at least a day's worth of
+    rows, all on a coarser step of the local day, each row holds a longer interval's contacts
+    and the intervals between them would read as closed. Fewer rows may be a quiet desk's."""
+    grid = _grid_minutes([start for start, _ in rows], zone)
+    if 0 < minutes < grid and len(rows) >= 1440 // minutes:
+        raise ValidationFailed(f"every row starts on a {grid}-minute step of the day, so the "
+                               f"intervals are {grid} minutes long: read as {minutes}-minute "
+                               "ones, those between the rows would be closed and the rows "
+                               "would hold too many contacts", {"interval": "too short"})
+
+
 def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> int:
     """The interval length, in minutes, that sorted rows show (`interval_seconds`), as the
     longest allowed length dividing it. Hourly rows read as half-hours would make every
