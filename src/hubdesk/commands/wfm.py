@@ -44,11 +44,14 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _read(path: Path) -> str:
+    from hubdesk.workforce.series import decode_export
+
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise ValidationFailed(f"cannot read {path}: {error.strerror}", {"csv": "unreadable"}) \
             from None
+    return decode_export(data, str(path))
 
 
 def parse_horizon(text: str) -> int:
@@ -150,7 +153,12 @@ def forecast(
 ) -> None:
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.series import history_from_rows, interval_of, read_rows
+    from hubdesk.workforce.series import (
+        check_interval,
+        history_from_rows,
+        interval_of,
+        read_rows,
+    )
 
     source = csv_file or history_file
     if source is None or (csv_file is not None and history_file is not None):
@@ -160,7 +168,9 @@ def forecast(
     try:
         zone = _zone(tz)
         rows = read_rows(_read(source), zone, interval)
-        history = history_from_rows(rows, interval or interval_of(rows), zone)
+        if interval is not None:
+            check_interval(rows, interval, zone)
+        history = history_from_rows(rows, interval or interval_of(rows, zone), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
         # A start within a day forecasts from that local midnight, then keeps `span` days
@@ -194,10 +204,14 @@ def forecast(
     })
 
 
-def _interval_seconds(starts: list[datetime], minutes: int | None) -> float:
-    from hubdesk.workforce.series import shortest_step
+def _interval_seconds(rows: list[tuple[datetime, float]], minutes: int | None,
+                      zone: ZoneInfo) -> float:
+    from hubdesk.workforce.series import check_interval, interval_seconds
 
-    return minutes * 60.0 if minutes is not None else shortest_step(starts)
+    if minutes is None:
+        return interval_seconds(rows, zone)
+    check_interval(rows, minutes, zone)
+    return minutes * 60.0
 
 
 @app.command()
@@ -227,10 +241,11 @@ def staff(
     from hubdesk.workforce.targets import Target
 
     try:
-        rows = read_rows(_read(csv_file), _zone(tz))
+        zone = _zone(tz)
+        rows = read_rows(_read(csv_file), zone)
         goal = Target(service_level=target, answer_within_s=within, max_asa_s=asa,
                       max_occupancy=max_occupancy, max_abandon=max_abandon)
-        plan = staff_intervals(rows, _interval_seconds([r[0] for r in rows], interval), aht,
+        plan = staff_intervals(rows, _interval_seconds(rows, interval, zone), aht,
                                goal, shrinkage, patience)
     except DomainError as error:
         _fail(str(error))

@@ -97,14 +97,14 @@ def instance(
     tz: Annotated[str, typer.Option(help="zone of times without an offset")] = "UTC",
 ) -> None:
     """A schedule instance from contacts per interval, each staffed with Erlang C; prints JSON."""
-    from hubdesk.workforce.series import read_rows
+    from hubdesk.workforce.series import check_interval, decode_export, read_rows
     from hubdesk.workforce.shift_demand import instance_payload
     from hubdesk.workforce.targets import Target
 
     try:
         try:
             zone = ZoneInfo(tz)
-            text = csv_file.read_text(encoding="utf-8")
+            data = csv_file.read_bytes()
             first = datetime.fromisoformat(start).replace(tzinfo=zone)
             offsets = [int(part) for part in breaks.split(",") if part.strip()]
         except OSError as error:
@@ -115,8 +115,10 @@ def instance(
         except ValueError as error:
             raise ValidationFailed(f"--start or --breaks: {error}", {"start": "format"}) \
                 from None
+        rows = read_rows(decode_export(data, str(csv_file)), zone, interval)
+        check_interval(rows, interval, zone)
         payload = instance_payload(
-            read_rows(text, zone, interval), first, days=days, interval_minutes=interval, aht_s=aht,
+            rows, first, days=days, interval_minutes=interval, aht_s=aht,
             target=Target(service_level=target, answer_within_s=within), shrinkage=shrinkage,
             length_intervals=length, break_offsets=offsets, mode=mode,
             tour_work_days=tour_work_days, cyclic=cyclic, description=description)

@@ -99,10 +99,22 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
         raise ValidationFailed("there is no history before the forecast start",
                                {"history": "empty"})
     start = first_day or history.last_day + timedelta(days=1)
+    history = _without_unfinished_ends(history, notes)
+    # Leads count from the day after the history, as the backtest's do from its origins: a
+    # start weeks later is that far ahead, whatever day it is called.
+    known_until = history.last_day + timedelta(days=1)
+    ahead = (start - known_until).days + horizon_days
+    if ahead > MAX_HORIZON_DAYS:
+        raise ValidationFailed(f"the forecast starts {(start - known_until).days} days after the "
+                               f"history ends, and reaches at most {MAX_HORIZON_DAYS} days "
+                               "ahead: give the history up to the weeks before it",
+                               {"start": "too far ahead"})
     targets = _open_targets(history, interval_starts(start, horizon_days,
                                                      history.interval_minutes, history.zone))
-    chosen, report = _choose_methods(history, horizon_days, origins, step_days, notes)
-    points = _points(history, targets, start, chosen, report, coverage, notes)
+    chosen, report = _choose_methods(history, ahead, origins, step_days, notes)
+    points = _points(history, targets, known_until, chosen, report, coverage, notes)
+    used = {bucket_of((start - known_until).days + lead) for lead in range(1, horizon_days + 1)}
+    chosen = {bucket: method for bucket, method in chosen.items() if bucket in used}
     outside = sorted(str(o.day) for o in overrides
                      if not 0 <= (o.day - start).days < horizon_days)
     if outside:
@@ -110,6 +122,39 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
     return Forecast(history.interval_minutes, start, horizon_days, coverage,
                     _apply_overrides(points, overrides), chosen,
                     report.scores if report else [], notes)
+
+
+def _without_unfinished_ends(history: History, notes: list[str]) -> History:
+    """The history without a last day that ends earlier, or a first day that begins later,
+    than that weekday did in each of the (up to four) weeks next to it: an export taken during
+    the day, or begun during one, whose intervals beyond it are unknown, not closed (a short day
+    of the desk's own, such as a holiday eve, is left out too, which costs little)."""
+    last = history.last_day
+    rest = history.before(last)
+    if rest.counts:
+        earlier = same_weekday_days(rest, last.weekday(), AVERAGE_WEEKS)
+        ends = [rest.last_open_minute(day) or 0 for day in earlier]
+        ended = history.last_open_minute(last) or 0
+        if ends and ended < min(ends):
+            notes.append(f"{last} ends at {_clock(ended)}, earlier than that weekday did in "
+                         f"any of the {len(ends)} weeks before (at {_clock(min(ends))} at the "
+                         "earliest): left out as unfinished")
+            history = rest
+    first = history.first_day
+    later = [first + timedelta(weeks=w) for w in range(1, AVERAGE_WEEKS + 1)
+             if history.has_day(first + timedelta(weeks=w))]
+    starts = [history.first_open_minute(day) or 0 for day in later]
+    began = history.first_open_minute(first) or 0
+    if starts and began > max(starts):
+        notes.append(f"{first} begins at {_clock(began)}, later than that weekday did in any "
+                     f"of the {len(starts)} weeks after (at {_clock(max(starts))} at the "
+                     "latest): left out as unfinished")
+        history = history.without_days([first])
+    return history
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def _open_targets(history: History, targets: list[datetime]) -> list[datetime]:
@@ -156,10 +201,12 @@ def _first_working(history: History) -> str:
     return next(name for name in FALLBACK_ORDER if name in working)
 
 
-def _points(history: History, targets: list[datetime], start: date, chosen: dict[str, str],
-            report: Backtest | None, coverage: float, notes: list[str]) -> list[ForecastPoint]:
+def _points(history: History, targets: list[datetime], known_until: date,
+            chosen: dict[str, str], report: Backtest | None, coverage: float,
+            notes: list[str]) -> list[ForecastPoint]:
     by_method: dict[str, list[int]] = {}
-    buckets = [bucket_of((local_key(t, history.zone).day - start).days + 1) for t in targets]
+    buckets = [bucket_of((local_key(t, history.zone).day - known_until).days + 1)
+               for t in targets]
     for index, bucket in enumerate(buckets):
         by_method.setdefault(chosen[bucket], []).append(index)
     values = np.zeros(len(targets))

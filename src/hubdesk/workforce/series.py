@@ -9,6 +9,7 @@ are forecast from it. In spring the skipped hour has no intervals at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -103,6 +104,14 @@ class History:
     def was_open(self, day: date, minute: int) -> bool:
         return (day, minute) in self._by_key
 
+    def last_open_minute(self, day: date) -> int | None:
+        """The local minute of the day's last interval with a row; None for an unknown day."""
+        return max((m for d, m in self._by_key if d == day), default=None)
+
+    def first_open_minute(self, day: date) -> int | None:
+        """The local minute of the day's first interval with a row; None for an unknown day."""
+        return min((m for d, m in self._by_key if d == day), default=None)
+
     def day_total(self, day: date) -> float | None:
         if day not in self._days:
             return None
@@ -161,6 +170,15 @@ _EPOCH = re.compile(r"(\d{10})(\.\d+)?|(\d{13})")
 def parse_timestamp(text: str, zone: tzinfo) -> datetime:
     """An ISO timestamp (or one as exports loosen it, or seconds since 1970); one without an
     offset is local time in ``zone``."""
+    moment = read_time(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def read_time(text: str) -> datetime:
+    """``parse_timestamp``'s time as written: UTC where it has an offset, a wall-clock time
+    (naive) where it has none."""
     written = text.strip()
     if (epoch := _EPOCH.fullmatch(written)) is not None:
         seconds = float(epoch[1] + (epoch[2] or "")) if epoch[1] else int(epoch[3]) / 1000
@@ -173,9 +191,7 @@ def parse_timestamp(text: str, zone: tzinfo) -> datetime:
         raise ValidationFailed(f"{written!r} is not an ISO timestamp such as "
                                f"2024-03-04T09:30:00+01:00{either}",
                                {"timestamp": "not ISO"}) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _year_first(written: str) -> str:
@@ -204,15 +220,45 @@ def _iso(written: str) -> str:
     return iso
 
 
+# No desk receives a billion contacts in an interval; near the largest float a count would
+# overflow the sums of the forecast.
+MAX_COUNT = 1e9
+# Exports are of contact centres' own times; a year far outside them is a typing slip, and near
+# the calendar's ends there is no room for a forecast after it.
+YEARS = range(1900, 2200)
+
+
 def parse_count(text: str, line: int) -> float:
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value) or not 0 <= value <= MAX_COUNT:
         raise ValidationFailed(f"line {line}: the contact count must be a number of zero or "
-                               f"more, not {text!r}", {"contacts": f"line {line}"})
+                               f"more, up to a billion, not {text!r}",
+                               {"contacts": f"line {line}"})
     return value
+
+
+def _require_year(moment: datetime, line: int) -> None:
+    if moment.year not in YEARS:
+        written = f"{moment.year:04d}-{moment:%m-%d %H:%M}"
+        raise ValidationFailed(f"line {line}: {written} is outside the years {YEARS.start} to "
+                               f"{YEARS.stop - 1}", {"csv": f"line {line}"})
+
+
+def decode_export(data: bytes, source: str) -> str:
+    """An export's bytes as text: UTF-8, with or without a byte-order mark, or UTF-16 with one,
+    as spreadsheets save "Unicode text". Another encoding (a Windows code page) is refused
+    naming the first byte UTF-8 cannot read, rather than guessed."""
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationFailed(f"{source} is not UTF-8 text (byte 0x{data[error.start]:02x} at "
+                               f"position {error.start}): save it as CSV UTF-8",
+                               {"csv": "encoding"}) from None
 
 
 # What exports call the two columns, the preferred first; compared in lower case, with spaces
@@ -240,9 +286,10 @@ _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
               ) -> list[tuple[datetime, float]]:
     """``interval_start,contacts`` rows (``timestamp,count``, ``date,time,calls`` and what
-    other exports call them also accepted), sums of repeats; or a contact log's rows (a time
-    and no count), each one contact, counted per interval of ``log_interval_minutes`` (30 by
-    default) on the local clock of ``zone``.
+    other exports call them also accepted), rows of one interval added where another column
+    (a queue) tells them apart and refused as copies where none does; or a contact log's rows
+    (a time and no count), each one contact, counted per interval of ``log_interval_minutes``
+    (30 by default) on the local clock of ``zone`` (`_LocalClock` reads it across its changes).
 
     As spreadsheets save them: a byte-order mark before the header, names in any case with
     spaces around them, tabs between the columns, or semicolons with a decimal comma (where a
@@ -257,31 +304,109 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES) \
         if value_column is None else None
     totals: dict[datetime, float] = {}
+    local_clock = _LocalClock(zone, contact_log=binned is not None)
+    read_columns = {time_column, value_column, date_column}
+    first_lines: dict[tuple[datetime, tuple[str, ...]], int] = {}
     for line, row in enumerate(reader, start=2):
-        raw_time = (row.get(time_column) or "").strip()
-        raw_value = row.get(value_column) if value_column is not None else "1"
-        if not raw_time or raw_value is None or raw_value.strip() == "":
-            raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
-                                   {"csv": f"line {line}"})
-        if time_column == "date" and _DAY_ONLY.fullmatch(raw_time):
-            raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
-                                   "time each interval starts (a time or timestamp column)",
-                                   {"csv": f"line {line}"})
-        clock = _TIME_OF_DAY.fullmatch(raw_time) if date_column is not None else None
-        if clock is not None:
-            raw_time = f"{(row.get(date_column) or '').strip()} {_wall_clock(clock)}"
+        if not any(str(value or "").strip() for value in row.values()):
+            continue  # a spreadsheet's row whose cells were cleared
+        raw_time, raw_value = _cells(row, (time_column, value_column, date_column), line)
         if delimiter == ";":  # where a comma is the decimal mark
             raw_value = raw_value.replace(",", ".")
         try:
-            start = parse_timestamp(raw_time, zone)
+            moment = read_time(raw_time)
         except ValidationFailed as error:
             raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
+        _require_year(moment, line)
+        count = parse_count(raw_value, line)
+        # Other columns (a queue, a skill) tell apart rows of one interval, which are added.
+        others = tuple(str(v).strip() for k, v in row.items() if k not in read_columns)
+        start = local_clock.utc(moment, others, count, line)
+        if start is None:
+            continue
         if binned is not None:
             start = _interval_start(start, binned, zone)
-        totals[start] = totals.get(start, 0.0) + parse_count(raw_value, line)
+        elif (first := first_lines.setdefault((start, others), line)) != line:
+            # Clocks go back in the small hours; a repeat then may be the second pass.
+            went_back = (", or name the zone of the times if its clock went back then"
+                         if moment.tzinfo is None and moment.hour < 4 else "")
+            raise ValidationFailed(f"line {line} repeats the interval of line {first} "
+                                   f"({raw_time}): remove the copy{went_back}; rows of one "
+                                   "interval are added only where another column, such as a "
+                                   "queue, tells them apart", {"csv": f"line {line}"})
+        totals[start] = totals.get(start, 0.0) + count
     if not totals:
         raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
     return sorted(totals.items())
+
+
+@dataclass
+class _LocalClock:
+    """Times without an offset, read on the clock of ``zone`` across its changes.
+
+    In autumn the clock reads an hour twice. An export of counts gives the second row of an
+    interval (with the same other columns) to the second pass; a contact log in time order goes
+    back when the clock does, and its rows from then on in that hour are the second pass. A time
+    the spring change skips is an empty interval a report prints anyway, or a sign that the
+    times are on another clock, which would shift every contact by the hour."""
+
+    zone: tzinfo
+    contact_log: bool
+    _taken: set[tuple[datetime, tuple[str, ...]]] = field(default_factory=set)
+    _latest: dict[date, datetime] = field(default_factory=dict)
+    _gone_back: set[date] = field(default_factory=set)
+
+    def utc(self, moment: datetime, others: tuple[str, ...], count: float,
+            line: int) -> datetime | None:
+        """``moment`` in UTC; None for an empty row at a time the clock skips."""
+        if moment.tzinfo is not None:
+            return moment
+        first, second = moment.replace(tzinfo=self.zone), moment.replace(tzinfo=self.zone, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            return first.astimezone(UTC)
+        if first.astimezone(UTC).astimezone(self.zone).replace(tzinfo=None) != moment:
+            if count == 0:
+                return None
+            raise ValidationFailed(f"line {line}: {moment:%Y-%m-%d %H:%M} does not exist on the "
+                                   f"clock of {self.zone}, which skips it going forward: are "
+                                   "the times on another clock? Write them with their UTC "
+                                   "offset", {"csv": f"line {line}"})
+        repeated = self._second_pass(moment, first.astimezone(UTC), others)
+        return (second if repeated else first).astimezone(UTC)
+
+    def _second_pass(self, moment: datetime, first_pass: datetime,
+                     others: tuple[str, ...]) -> bool:
+        if self.contact_log:
+            day = moment.date()
+            latest = self._latest.setdefault(day, moment)
+            if moment < latest:
+                self._gone_back.add(day)
+            self._latest[day] = max(latest, moment)
+            return day in self._gone_back
+        if (first_pass, others) in self._taken:
+            return True
+        self._taken.add((first_pass, others))
+        return False
+
+
+def _cells(row: dict[str, str], columns: tuple[str, str | None, str | None],
+           line: int) -> tuple[str, str]:
+    """A row's time (with its date, where the time column holds a time of day) and count
+    ("1" in a contact log)."""
+    time_column, value_column, date_column = columns
+    raw_time = (row.get(time_column) or "").strip()
+    raw_value = row.get(value_column) if value_column is not None else "1"
+    if not raw_time or raw_value is None or raw_value.strip() == "":
+        raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
+                               {"csv": f"line {line}"})
+    if time_column == "date" and _DAY_ONLY.fullmatch(raw_time):
+        raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
+                               "time each interval starts (a time or timestamp column)",
+                               {"csv": f"line {line}"})
+    clock = _TIME_OF_DAY.fullmatch(raw_time) if date_column is not None else None
+    if clock is not None and date_column is not None:
+        raw_time = f"{(row.get(date_column) or '').strip()} {_wall_clock(clock)}"
+    return raw_time, raw_value
 
 
 def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
@@ -332,11 +457,50 @@ def shortest_step(starts: Sequence[datetime]) -> float:
     return min(steps)
 
 
-def interval_of(rows: Sequence[tuple[datetime, float]]) -> int:
-    """The interval length, in minutes, that sorted rows show (`shortest_step`), as the
+def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> float:
+    """`shortest_step` of sorted rows, refusing rows that sit only on a coarser grid of the
+    day than an hour: daily totals stamped at midnight, or two hours' counts, read as one
+    interval each would put every contact of a day (or of two hours) into its first hour."""
+    shortest = shortest_step([start for start, _ in rows])
+    grid = max(_grid_minutes([start for start, _ in rows], UTC),
+               _grid_minutes([start for start, _ in rows], zone))
+    if grid > max(ALLOWED_INTERVALS):
+        times = {f"{start.astimezone(zone):%H:%M}" for start, _ in rows}
+        looks = (f"every row starts at {times.pop()}: daily totals" if len(times) == 1
+                 else f"the rows start only every {grid} minutes of the day: intervals longer "
+                      "than an hour")
+        raise ValidationFailed(f"{looks} cannot be forecast or staffed per interval; give "
+                               f"contacts per {', '.join(map(str, ALLOWED_INTERVALS))} "
+                               "minutes, or the interval length if the rows leave most "
+                               "intervals out", {"interval": "too long"})
+    return shortest
+
+
+def _grid_minutes(starts: Sequence[datetime], zone: tzinfo) -> int:
+    """The finest step, in minutes, of the times of day the starts fall on in ``zone``
+    (1440 when they all fall on the same one)."""
+    minutes = [start.astimezone(zone).hour * 60 + start.astimezone(zone).minute
+               for start in starts]
+    return math.gcd(1440, *(m - minutes[0] for m in minutes))
+
+
+def check_interval(rows: Sequence[tuple[datetime, float]], minutes: int, zone: tzinfo) -> None:
+    """Refuse an interval length shorter than the rows show: with at least a day's worth of
+    rows, all on a coarser step of the local day, each row holds a longer interval's contacts
+    and the intervals between them would read as closed. Fewer rows may be a quiet desk's."""
+    grid = _grid_minutes([start for start, _ in rows], zone)
+    if 0 < minutes < grid and len(rows) >= 1440 // minutes:
+        raise ValidationFailed(f"every row starts on a {grid}-minute step of the day, so the "
+                               f"intervals are {grid} minutes long: read as {minutes}-minute "
+                               "ones, those between the rows would be closed and the rows "
+                               "would hold too many contacts", {"interval": "too short"})
+
+
+def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> int:
+    """The interval length, in minutes, that sorted rows show (`interval_seconds`), as the
     longest allowed length dividing it. Hourly rows read as half-hours would make every
     other interval look closed."""
-    shortest = int(shortest_step([start for start, _ in rows]))
+    shortest = int(interval_seconds(rows, zone))
     fitting = [m for m in ALLOWED_INTERVALS if shortest % (m * 60) == 0]
     if not fitting:
         raise ValidationFailed(f"rows {shortest} seconds apart fit none of the interval "
