@@ -92,3 +92,18 @@ def test_attachments_are_stored_by_content(hub, client):
     outsider = factories.staff(hub, Role.REPRESENTATIVE, teams=(factories.team(hub),))
     denied = client.get(f"/api/v1/attachments/{attachment['id']}", headers=outsider.headers)
     assert denied.status_code == 404
+
+
+def test_a_file_named_in_other_letters_downloads_under_its_name(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    ticket_id = client.post("/api/v1/tickets", json=NEW, headers=admin.headers).json()["id"]
+    sent = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=admin.headers,
+                       json={"body": "", "attachments": [
+                           {"filename": "发票 2024.pdf", "content_type": "application/pdf",
+                            "content_base64": "aGVsbG8="}]})
+    attachment_id = sent.json()["attachments"][0]["id"]
+    download = client.get(f"/api/v1/attachments/{attachment_id}", headers=admin.headers)
+    assert download.status_code == 200 and download.content == b"hello"
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"__ 2024.pdf\"; "
+        "filename*=UTF-8''%E5%8F%91%E7%A5%A8%202024.pdf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import Actor
@@ -56,6 +57,18 @@ def download_name(filename: str) -> str:
     """A stored file's name as a download offers it: letters, digits and ``._- `` kept,
     anything else (quotes, slashes, line breaks) replaced."""
     return "".join(c if c.isalnum() or c in "._- " else "_" for c in filename)[:150] or "file"
+
+
+def download_disposition(filename: str) -> str:
+    """The ``Content-Disposition`` a stored file is downloaded with. A header carries Latin-1
+    at most, and a name in other letters ("Счёт.pdf", "发票.pdf") cannot be written in it as
+    it is: such a name goes as RFC 6266's UTF-8 ``filename*``, after an ASCII ``filename`` for
+    clients that read nothing else."""
+    name = download_name(filename)
+    plain = "".join(c if c.isascii() else "_" for c in name)
+    if plain == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def without_unencodable(text: str) -> str:
