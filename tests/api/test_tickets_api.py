@@ -107,3 +107,16 @@ def test_a_file_named_in_other_letters_downloads_under_its_name(hub, client):
     assert download.headers["content-disposition"] == (
         "attachment; filename=\"__ 2024.pdf\"; "
         "filename*=UTF-8''%E5%8F%91%E7%A5%A8%202024.pdf")
+
+
+def test_a_file_name_keeps_no_line_breaks_nor_direction_overrides(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    ticket_id = client.post("/api/v1/tickets", json=NEW, headers=admin.headers).json()["id"]
+    sent = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=admin.headers,
+                       json={"body": "", "attachments": [
+                           {"filename": name, "content_type": "text/plain",
+                            "content_base64": "aGVsbG8="}
+                           for name in ("invoice\u202etxt.exe", "a\r\nb.txt", "\n")]})
+    assert sent.status_code == 201, sent.text
+    assert [a["filename"] for a in sent.json()["attachments"]] == \
+        ["invoice txt.exe", "a b.txt", "attachment"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -51,6 +52,18 @@ def check_attachment_count(count: int) -> None:
     if count > MAX_ATTACHMENTS:
         raise ValidationFailed(f"a message carries at most {MAX_ATTACHMENTS} files; "
                                f"this one has {count}", {"attachments": "too many"})
+
+
+# Control characters (line breaks among them) and the direction overrides and isolates that
+# make "invoice\u202etxt.exe" read as "invoiceexe.txt".
+_UNPRINTABLE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line_filename(filename: str) -> str:
+    """An uploaded file's name as it is kept: one line of plain text, as the name of a file
+    that came by e-mail is. A line break in it would make a reply carrying the file
+    unsendable, since a mail's headers name it."""
+    return " ".join(_UNPRINTABLE_IN_NAMES.sub(" ", filename).split())
 
 
 def download_name(filename: str) -> str:
