@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 from hubdesk.domain.agents import Role
+from hubdesk.store.tickets import encode_cursor
 from tests import factories
 
 NEW = {"subject": "Charged twice for order 1042", "body": "My card shows two payments.",
@@ -120,3 +123,15 @@ def test_a_file_name_keeps_no_line_breaks_nor_direction_overrides(hub, client):
     assert sent.status_code == 201, sent.text
     assert [a["filename"] for a in sent.json()["attachments"]] == \
         ["invoice txt.exe", "a b.txt", "attachment"]
+
+
+def test_a_cursor_naming_an_id_no_ticket_can_have_is_refused(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    client.post("/api/v1/tickets", json=NEW, headers=admin.headers)
+    for sort in ("updated", "due"):
+        for ticket_id in (2**63, 10**20, -1):
+            cursor = encode_cursor(datetime(2026, 1, 1, tzinfo=UTC), ticket_id)
+            answer = client.get("/api/v1/tickets", headers=admin.headers,
+                                params={"sort": sort, "cursor": cursor})
+            assert answer.status_code == 422, (sort, ticket_id, answer.text)
+            assert "cursor" in answer.json()["detail"]
