@@ -34,7 +34,7 @@ async def uploaded(form: FormData) -> list[NewAttachment]:
     return files
 
 
-@router.get("/attachments/{attachment_id:int}")
+@router.get("/attachments/{attachment_id:id}")
 async def download(request: Request, attachment_id: int, agent: AgentDep) -> Response:
     """A conversation's file, for whoever may see its ticket; always a download, never
     shown inline, so an uploaded page cannot run as ours."""
