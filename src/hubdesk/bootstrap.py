@@ -80,6 +80,8 @@ class Hub:
                                         default_aht_s=self.settings.wfm_aht_s,
                                         workforce_zone=ZoneInfo(self.settings.wfm_timezone),
                                         mail_sending=bool(self.settings.mail_smtp_host),
+                                        webhook_private_targets=(
+                                            self.settings.webhook_private_targets),
                                         console_forecast=ForecastMemo(timedelta(
                                             seconds=self.settings.console_forecast_max_age_s)),
                                         notice_fold_window=timedelta(

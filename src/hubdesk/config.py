@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     escalate_threats: bool = Field(
         default=True, description="a message triage reads as a threat escalates its ticket "
                                   "to security on arrival")
+    webhook_private_targets: bool = Field(
+        default=False, description="webhooks an administrator allows to reach private "
+                                   "addresses may reach them (loopback, private networks, "
+                                   "link-local such as cloud metadata)")
     blocking_roles: list[str] = Field(
         default_factory=lambda: ["coordinator", "manager", "admin"],
         description="roles allowed to block a sender")

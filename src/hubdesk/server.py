@@ -19,7 +19,13 @@ from starlette.staticfiles import StaticFiles
 from hubdesk import __version__
 from hubdesk.api import app as api
 from hubdesk.api.intake_path import IntakePath
-from hubdesk.api.middleware import BodySizeLimit, HeadAsGet, RequestContext, TargetLimit
+from hubdesk.api.middleware import (
+    ApiHeaders,
+    BodySizeLimit,
+    HeadAsGet,
+    RequestContext,
+    TargetLimit,
+)
 from hubdesk.api.problems import problem
 from hubdesk.api.responses import JsonResponse
 from hubdesk.bootstrap import Hub
@@ -78,6 +84,7 @@ def create_app(hub: Hub, *, swagger_ui_dir: Path = SWAGGER_UI_DIR,
     app.add_middleware(BodySizeLimit, max_bytes=hub.settings.max_request_bytes)
     app.add_middleware(TargetLimit, max_bytes=hub.settings.max_url_bytes)
     app.add_middleware(RequestContext)
+    app.add_middleware(ApiHeaders)  # outermost: on every answer, the refusals' too
     return app
 
 

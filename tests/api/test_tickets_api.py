@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 from hubdesk.domain.agents import Role
+from hubdesk.store.tickets import encode_cursor
 from tests import factories
 
 NEW = {"subject": "Charged twice for order 1042", "body": "My card shows two payments.",
@@ -92,3 +95,43 @@ def test_attachments_are_stored_by_content(hub, client):
     outsider = factories.staff(hub, Role.REPRESENTATIVE, teams=(factories.team(hub),))
     denied = client.get(f"/api/v1/attachments/{attachment['id']}", headers=outsider.headers)
     assert denied.status_code == 404
+
+
+def test_a_file_named_in_other_letters_downloads_under_its_name(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    ticket_id = client.post("/api/v1/tickets", json=NEW, headers=admin.headers).json()["id"]
+    sent = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=admin.headers,
+                       json={"body": "", "attachments": [
+                           {"filename": "发票 2024.pdf", "content_type": "application/pdf",
+                            "content_base64": "aGVsbG8="}]})
+    attachment_id = sent.json()["attachments"][0]["id"]
+    download = client.get(f"/api/v1/attachments/{attachment_id}", headers=admin.headers)
+    assert download.status_code == 200 and download.content == b"hello"
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"__ 2024.pdf\"; "
+        "filename*=UTF-8''%E5%8F%91%E7%A5%A8%202024.pdf")
+
+
+def test_a_file_name_keeps_no_line_breaks_nor_direction_overrides(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    ticket_id = client.post("/api/v1/tickets", json=NEW, headers=admin.headers).json()["id"]
+    sent = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=admin.headers,
+                       json={"body": "", "attachments": [
+                           {"filename": name, "content_type": "text/plain",
+                            "content_base64": "aGVsbG8="}
+                           for name in ("invoice\u202etxt.exe", "a\r\nb.txt", "\n")]})
+    assert sent.status_code == 201, sent.text
+    assert [a["filename"] for a in sent.json()["attachments"]] == \
+        ["invoice txt.exe", "a b.txt", "attachment"]
+
+
+def test_a_cursor_naming_an_id_no_ticket_can_have_is_refused(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    client.post("/api/v1/tickets", json=NEW, headers=admin.headers)
+    for sort in ("updated", "due"):
+        for ticket_id in (2**63, 10**20, -1):
+            cursor = encode_cursor(datetime(2026, 1, 1, tzinfo=UTC), ticket_id)
+            answer = client.get("/api/v1/tickets", headers=admin.headers,
+                                params={"sort": sort, "cursor": cursor})
+            assert answer.status_code == 422, (sort, ticket_id, answer.text)
+            assert "cursor" in answer.json()["detail"]

@@ -9,11 +9,18 @@ from datetime import timedelta
 
 import pytest
 
+from hubdesk.bootstrap import assemble
 from hubdesk.channels.webhooks import HttpWebhookSender
 from hubdesk.domain.agents import Role
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.webhooks import DEFAULT_FAILURE_LIMIT, DEFAULT_SCHEDULE, verify_signature
+from hubdesk.domain.webhooks import (
+    DEFAULT_FAILURE_LIMIT,
+    DEFAULT_SCHEDULE,
+    WebhookSubscription,
+    new_secret,
+    verify_signature,
+)
 from hubdesk.services.outbox import relay_outbox
 from hubdesk.services.webhooks import (
     WebhookInput,
@@ -34,10 +41,11 @@ def sender() -> Iterator[HttpWebhookSender]:
     client.close()
 
 
+# The receiver listens on loopback: these desks' servers let webhooks reach private targets.
 def _subscribe(hub, admin, url, kinds=("ticket.created",), allow_private=True):
     return create_webhook(hub.uows, hub.intake.sealer, admin,
                           WebhookInput(ALL, url=url, event_kinds=kinds,
-                                       allow_private=allow_private))
+                                       allow_private=allow_private), private_targets=True)
 
 
 def test_an_opened_ticket_reaches_the_receiver_signed(hub, receiver, sender):
@@ -46,7 +54,7 @@ def test_an_opened_ticket_reaches_the_receiver_signed(hub, receiver, sender):
     detail = factories.ticket(hub, admin, subject="Broken kettle")
     assert relay_outbox(hub.uows, hub.publisher) == 1
     now = utcnow()
-    assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 1
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now, private_targets=True) == 1
 
     [arrived] = receiver.received
     headers = {k.lower(): v for k, v in arrived.headers.items()}
@@ -61,7 +69,7 @@ def test_an_opened_ticket_reaches_the_receiver_signed(hub, receiver, sender):
     [delivery] = list_deliveries(hub.uows, admin, created.subscription.id)
     assert (delivery.status.value, delivery.attempts, delivery.last_status_code) == \
         ("delivered", 1, 200)
-    assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 0
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now, private_targets=True) == 0
 
 
 def test_a_failing_receiver_is_retried_with_growing_delays_then_disabled(hub, receiver,
@@ -74,7 +82,7 @@ def test_a_failing_receiver_is_retried_with_growing_delays_then_disabled(hub, re
     now = utcnow()
     delays = []
     for _ in range(DEFAULT_FAILURE_LIMIT):
-        assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 1
+        assert deliver_due(hub.uows, sender, hub.intake.sealer, now, private_targets=True) == 1
         [delivery] = list_deliveries(hub.uows, admin, created.subscription.id)
         assert delivery.next_attempt_at is not None
         delays.append(delivery.next_attempt_at - now)
@@ -90,7 +98,8 @@ def test_a_failing_receiver_is_retried_with_growing_delays_then_disabled(hub, re
     assert subscription.disabled_reason == \
         "disabled after 10 consecutive failed deliveries; last: HTTP 500"
     # a disabled webhook is neither attempted nor fed new events
-    assert deliver_due(hub.uows, sender, hub.intake.sealer, now + timedelta(days=1)) == 0
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now + timedelta(days=1),
+                       private_targets=True) == 0
     factories.ticket(hub, admin, subject="Another")
     relay_outbox(hub.uows, hub.publisher)
     assert len(list_deliveries(hub.uows, admin, created.subscription.id)) == 1
@@ -107,12 +116,12 @@ def test_the_schedule_ends_in_gave_up(hub, receiver, sender):
     short = type(DEFAULT_SCHEDULE)(first_delay=timedelta(seconds=1), attempts=3)
     for _ in range(3):
         deliver_due(hub.uows, sender, hub.intake.sealer, now, schedule=short,
-                    failure_limit=100)
+                    failure_limit=100, private_targets=True)
         now += timedelta(hours=1)
     [delivery] = list_deliveries(hub.uows, admin, created.subscription.id)
     assert (delivery.status.value, delivery.attempts, delivery.next_attempt_at) == \
         ("gave_up", 3, None)
-    assert deliver_due(hub.uows, sender, hub.intake.sealer, now) == 0
+    assert deliver_due(hub.uows, sender, hub.intake.sealer, now, private_targets=True) == 0
     assert len(receiver.received) == 3
 
 
@@ -220,7 +229,9 @@ def test_the_delivery_loop_sends_until_stopped(hub, receiver):
     factories.ticket(hub, admin)
     relay_outbox(hub.uows, hub.publisher)
     stop = threading.Event()
-    loop = threading.Thread(target=run_webhook_deliveries, args=(hub.app, stop),
+    opened = assemble(hub.settings.model_copy(update={"webhook_private_targets": True}),
+                      hub.engine)
+    loop = threading.Thread(target=run_webhook_deliveries, args=(opened.app, stop),
                             kwargs={"idle_seconds": 0.05})
     loop.start()
     deadline = time.monotonic() + 10
@@ -230,3 +241,25 @@ def test_the_delivery_loop_sends_until_stopped(hub, receiver):
     loop.join(timeout=5)
     assert not loop.is_alive()
     assert len(receiver.received) == 1
+
+
+def test_a_webhook_given_private_targets_is_refused_once_the_server_disallows_them(hub,
+                                                                                   receiver):
+    admin = factories.staff(hub, Role.ADMIN).agent
+    with hub.uows() as uow:  # allowed to reach the receiver while the server still let it
+        subscription = WebhookSubscription(None, receiver.url, frozenset({"*"}),
+                                           allow_private=True)
+        uow.webhooks.add(subscription, hub.intake.sealer.seal(new_secret()), admin.id,
+                         utcnow())
+        uow.commit()
+    factories.ticket(hub, admin)
+    relay_outbox(hub.uows, hub.publisher)
+    sender = HttpWebhookSender()
+    try:
+        assert hub.app.webhooks.deliver_due(sender) == 1
+    finally:
+        sender.close()
+    assert receiver.received == []
+    [delivery] = list_deliveries(hub.uows, admin, subscription.id)
+    assert delivery.status.value == "failed"
+    assert (delivery.last_error or "").startswith("refused:")

@@ -95,7 +95,8 @@ def test_only_administrators_manage_webhooks(hub, sealer, role):
 def test_updates_recheck_the_url_when_private_targets_are_withdrawn(hub, sealer):
     admin = factories.staff(hub, Role.ADMIN).agent
     local = create_webhook(hub.uows, sealer, admin,
-                           _input(url="http://127.0.0.1:9/x", allow_private=True)).subscription
+                           _input(url="http://127.0.0.1:9/x", allow_private=True),
+                           private_targets=True).subscription
     with pytest.raises(ValidationFailed):
         update_webhook(hub.uows, admin, local.id, _input(allow_private=False))
     assert get_webhook(hub.uows, admin, local.id).allow_private

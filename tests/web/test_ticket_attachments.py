@@ -63,6 +63,17 @@ def test_a_reply_carries_the_chosen_files_and_the_page_links_them(desk, client, 
     assert download.headers["content-disposition"] == 'attachment; filename="return label.pdf"'
 
 
+
+def test_a_file_named_in_other_letters_downloads_under_its_name(desk, client, hub):
+    _send(client, desk["url"], "", [("Счёт №7.pdf", b"%PDF-1.4", "application/pdf")],
+          visibility="internal")
+    [attachment] = _messages(hub, desk)[-1].attachments
+    download = client.get(f"/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4"
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"____ _7.pdf\"; "
+        "filename*=UTF-8''%D0%A1%D1%87%D1%91%D1%82%20_7.pdf")
+
 def test_a_note_may_be_files_alone(desk, client, hub):
     page = _send(client, desk["url"], "", [("trace.log", b"courier trace", "text/plain")],
                  visibility="internal")

@@ -160,6 +160,14 @@ def test_another_teams_ticket_is_not_found(desk, client, hub):
     assert client.get("/tickets/999999").status_code == 404
 
 
+def test_an_id_longer_than_any_column_holds_is_a_page_not_found(desk, client):
+    too_long = "9" * 20
+    for path in (f"/tickets/{too_long}", f"/customers/{too_long}",
+                 f"/attachments/{too_long}", f"/organisations/{too_long}",
+                 f"/tickets/{desk['id']}/messages/{too_long}/email"):
+        assert client.get(path).status_code == 404, path
+
+
 def test_message_bodies_are_escaped_and_html_bodies_never_rendered(desk, client, hub):
     rep = desk["rep"].agent
     detail, _ = open_ticket(hub.uows, rep, NewTicket(

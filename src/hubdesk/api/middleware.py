@@ -82,6 +82,35 @@ def _shape(path: str) -> str:
     return "/".join(":id" if part.isdigit() else part for part in path.split("/"))[:200]
 
 
+class ApiHeaders:
+    """The API's answers (and its explorer's) carry what the console's pages do for the
+    same reasons: never sniffed as another type, never stored by a browser or a proxy
+    (they hold customers' personal data), never framed by another site."""
+
+    def __init__(self, app: ASGIApp, prefix: str = "/api/") -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                named = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in _API_HEADERS if name not in named]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_API_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store"),
+                (b"x-frame-options", b"DENY"))
+
+
 class BodySizeLimit:
     """Refuses bodies over the limit with 413 before the application reads them."""
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import Actor
@@ -52,10 +54,34 @@ def check_attachment_count(count: int) -> None:
                                f"this one has {count}", {"attachments": "too many"})
 
 
+# Control characters (line breaks among them) and the direction overrides and isolates that
+# make "invoice\u202etxt.exe" read as "invoiceexe.txt".
+_UNPRINTABLE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line_filename(filename: str) -> str:
+    """An uploaded file's name as it is kept: one line of plain text, as the name of a file
+    that came by e-mail is. A line break in it would make a reply carrying the file
+    unsendable, since a mail's headers name it."""
+    return " ".join(_UNPRINTABLE_IN_NAMES.sub(" ", filename).split())
+
+
 def download_name(filename: str) -> str:
     """A stored file's name as a download offers it: letters, digits and ``._- `` kept,
     anything else (quotes, slashes, line breaks) replaced."""
     return "".join(c if c.isalnum() or c in "._- " else "_" for c in filename)[:150] or "file"
+
+
+def download_disposition(filename: str) -> str:
+    """The ``Content-Disposition`` a stored file is downloaded with. A header carries Latin-1
+    at most, and a name in other letters ("Счёт.pdf", "发票.pdf") cannot be written in it as
+    it is: such a name goes as RFC 6266's UTF-8 ``filename*``, after an ASCII ``filename`` for
+    clients that read nothing else."""
+    name = download_name(filename)
+    plain = "".join(c if c.isascii() else "_" for c in name)
+    if plain == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def without_unencodable(text: str) -> str:

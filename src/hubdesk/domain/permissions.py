@@ -288,9 +288,15 @@ def check_mail_coordinator(agent: Agent) -> None:
                                "manager or administrator")
 
 
-def check_private_webhook_targets(agent: Agent) -> None:
-    """Letting a webhook reach internal addresses opens the internal network to it."""
+def check_private_webhook_targets(agent: Agent, *, server_allows: bool) -> None:
+    """Letting a webhook reach internal addresses opens the internal network to it: the
+    server's network is its operator's, so the desk's administrators may do it only where the
+    operator allows it."""
     check_admin(agent, "allowing a webhook to reach private network addresses")
+    if not server_allows:
+        raise PermissionDenied("this server does not let webhooks reach private network "
+                               "addresses; its operator allows it with "
+                               "HUBDESK_WEBHOOK_PRIVATE_TARGETS")
 
 
 # Higher outranks lower; representatives and liaisons share the lowest rank.

@@ -132,6 +132,8 @@ class Dependencies:
     default_aht_s: float = 600.0  # workforce staffing's handling time when none is given
     workforce_zone: tzinfo = UTC  # whose local days, weeks and intervals workforce plans in
     mail_sending: bool = False  # an outgoing mail server is set up: queued mail is sent
+    # the server's operator lets webhooks reach private addresses (each still opting in)
+    webhook_private_targets: bool = False
     # the console's breach forecast, kept a few seconds between refreshes
     console_forecast: sla_risk.ForecastMemo = field(default_factory=sla_risk.ForecastMemo)
     # SLA notices about one ticket to one agent within it are folded into one
@@ -491,7 +493,8 @@ class AuthUseCases(_UseCases):
 
 class WebhookUseCases(_UseCases):
     def create(self, actor: Agent, data: webhooks.WebhookInput) -> webhooks.WebhookWithSecret:
-        return webhooks.create_webhook(self._uows, self._sealer(), actor, data)
+        return webhooks.create_webhook(self._uows, self._sealer(), actor, data,
+                                       private_targets=self._deps.webhook_private_targets)
 
     def all(self, actor: Agent) -> list[WebhookSubscription]:
         return webhooks.list_webhooks(self._uows, actor)
@@ -501,7 +504,8 @@ class WebhookUseCases(_UseCases):
 
     def update(self, actor: Agent, subscription_id: int,
                data: webhooks.WebhookInput) -> WebhookSubscription:
-        return webhooks.update_webhook(self._uows, actor, subscription_id, data)
+        return webhooks.update_webhook(self._uows, actor, subscription_id, data,
+                                       private_targets=self._deps.webhook_private_targets)
 
     def delete(self, actor: Agent, subscription_id: int) -> None:
         webhooks.delete_webhook(self._uows, actor, subscription_id)
@@ -517,7 +521,7 @@ class WebhookUseCases(_UseCases):
     def deliver_due(self, sender: WebhookSender, limit: int = 50) -> int:
         """Send what is due now (the worker's delivery loop calls this)."""
         return webhooks.deliver_due(self._uows, sender, self._sealer(), self._deps.clock(),
-                                    limit)
+                                    limit, private_targets=self._deps.webhook_private_targets)
 
     def _sealer(self) -> Sealer:
         sealer = self._deps.tools.sealer

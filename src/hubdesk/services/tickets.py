@@ -28,7 +28,13 @@ from hubdesk.domain.intake import (
 )
 from hubdesk.domain.intake import event_data as triage_event_data
 from hubdesk.domain.merging import merge
-from hubdesk.domain.messages import Attachment, Message, check_attachment_count, clean_body
+from hubdesk.domain.messages import (
+    Attachment,
+    Message,
+    check_attachment_count,
+    clean_body,
+    one_line_filename,
+)
 from hubdesk.domain.permissions import (
     TicketAction,
     check_admin,
@@ -351,7 +357,8 @@ def add_message(uows: UnitOfWorkFactory, actor: Agent, ticket_id: int, body: str
     ``seen_up_to`` (the last message the agent had in front of them), it is refused if
     someone else wrote on the ticket after that one: the agent reads it first."""
     check_attachment_count(len(attachments or ()))
-    files = [replace(f, filename=mask_line(tools, f.filename)) for f in attachments or []]
+    files = [replace(f, filename=mask_line(tools, one_line_filename(f.filename)))
+             for f in attachments or []]
     read = with_html(tools, read_agent_text(tools, clean_body(body, has_attachments=bool(files))),
                      body_html)
     text = read.body

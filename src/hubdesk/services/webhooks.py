@@ -60,10 +60,12 @@ class WebhookWithSecret:
 
 
 def create_webhook(uows: UnitOfWorkFactory, sealer: Sealer, actor: Agent,
-                   data: WebhookInput) -> WebhookWithSecret:
+                   data: WebhookInput, *, private_targets: bool = False) -> WebhookWithSecret:
+    """``private_targets``: whether the server lets webhooks reach private addresses at all
+    (`Settings.webhook_private_targets`)."""
     check_webhook_admin(actor)
     if data.allow_private:
-        check_private_webhook_targets(actor)
+        check_private_webhook_targets(actor, server_allows=private_targets)
     subscription = WebhookSubscription(
         id=None, url=check_webhook_url(data.url or "", data.allow_private),
         event_kinds=normalise_event_kinds(data.event_kinds), active=data.active,
@@ -97,11 +99,12 @@ def get_webhook(uows: UnitOfWorkFactory, actor: Agent,
 
 
 def update_webhook(uows: UnitOfWorkFactory, actor: Agent, subscription_id: int,
-                   data: WebhookInput) -> WebhookSubscription:
+                   data: WebhookInput, *, private_targets: bool = False
+                   ) -> WebhookSubscription:
     check_webhook_admin(actor)
     fields = data.fields_set
     if "allow_private" in fields and data.allow_private:
-        check_private_webhook_targets(actor)
+        check_private_webhook_targets(actor, server_allows=private_targets)
     with uows() as uow:
         subscription = _existing(uow, subscription_id, for_update=True)
         if "allow_private" in fields:
@@ -178,8 +181,11 @@ def _called_by_rule(payload: dict[str, Any]) -> frozenset[int]:
 
 def deliver_due(uows: UnitOfWorkFactory, sender: WebhookSender, sealer: Sealer,
                 now: datetime, limit: int = 50, *, schedule: RetrySchedule = DEFAULT_SCHEDULE,
-                failure_limit: int = DEFAULT_FAILURE_LIMIT) -> int:
-    """Send up to ``limit`` due deliveries; returns how many were attempted.
+                failure_limit: int = DEFAULT_FAILURE_LIMIT, private_targets: bool = False
+                ) -> int:
+    """Send up to ``limit`` due deliveries; returns how many were attempted. A webhook's
+    ``allow_private`` counts only where the server allows private targets
+    (``private_targets``), so withdrawing that permission stops webhooks that had it.
 
     Claiming and recording are two short transactions; nothing is held open while waiting
     on a receiver, so a slow endpoint never blocks the desk's writers. The delivery loop asks
@@ -193,7 +199,8 @@ def deliver_due(uows: UnitOfWorkFactory, sender: WebhookSender, sealer: Sealer,
         uow.commit()
     if not due:
         return 0
-    attempts = [(item.delivery, _attempt(item, sender, sealer, now)) for item in due]
+    attempts = [(item.delivery, _attempt(item, sender, sealer, now, private_targets))
+                for item in due]
     # Subscriptions are locked in id order so two workers recording at once cannot deadlock.
     attempts.sort(key=lambda pair: (pair[0].subscription_id, pair[0].id or 0))
     with uows() as uow:
@@ -204,7 +211,7 @@ def deliver_due(uows: UnitOfWorkFactory, sender: WebhookSender, sealer: Sealer,
 
 
 def _attempt(item: DueDelivery, sender: WebhookSender, sealer: Sealer,
-             now: datetime) -> AttemptResult:
+             now: datetime, private_targets: bool) -> AttemptResult:
     delivery = item.delivery
     assert delivery.id is not None and delivery.created_at is not None
     try:
@@ -216,7 +223,8 @@ def _attempt(item: DueDelivery, sender: WebhookSender, sealer: Sealer,
     headers = delivery_headers(secret, delivery.id, delivery.topic, body,
                                int(now.timestamp()))
     try:
-        return sender.send(item.url, body, headers, allow_private=item.allow_private)
+        return sender.send(item.url, body, headers,
+                           allow_private=item.allow_private and private_targets)
     except Exception as error:  # senders should not raise; one that does is a failed try
         return AttemptResult(None, f"{type(error).__name__}: {error}", 0)
 

@@ -63,12 +63,27 @@ def _moment(stamp: str) -> datetime:
     return moment
 
 
+MAX_TICKET_ID = 2**63 - 1  # the largest a 64-bit id column holds
+
+
+def _ticket_id(text: str) -> int:
+    """A cursor's ticket id: one a ticket may have, else the database would be asked about
+    a number its columns cannot hold."""
+    ticket_id = int(text)
+    if not 1 <= ticket_id <= MAX_TICKET_ID:
+        raise ValueError
+    return ticket_id
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     """An (updated_at, id) position, the cursor of the default order."""
     parts = _parts(cursor)
     if len(parts) != 2:
         raise ValueError("the cursor is not one this server handed out")
-    return _moment(parts[0]), int(parts[1])
+    try:
+        return _moment(parts[0]), _ticket_id(parts[1])
+    except ValueError as error:
+        raise ValueError("the cursor is not one this server handed out") from error
 
 
 def _parts(cursor: str) -> list[str]:
@@ -84,11 +99,11 @@ def _position(order: TicketOrder, cursor: str) -> tuple[Any, ...]:
     try:
         parts = _parts(cursor)
         if order in (TicketOrder.UPDATED, TicketOrder.DUE) and len(parts) == 2:
-            return _moment(parts[0]), int(parts[1])
+            return _moment(parts[0]), _ticket_id(parts[1])
         if order is TicketOrder.CREATED and len(parts) == 3 and parts[0] == "created":
-            return _moment(parts[1]), int(parts[2])
+            return _moment(parts[1]), _ticket_id(parts[2])
         if order is TicketOrder.PRIORITY and len(parts) == 4 and parts[0] == "priority":
-            return Priority(parts[1]), _moment(parts[2]), int(parts[3])
+            return Priority(parts[1]), _moment(parts[2]), _ticket_id(parts[3])
     except ValueError:
         pass
     raise ValueError("the cursor is not one this server handed out")

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from hubdesk.domain.errors import NotFound
-from hubdesk.domain.messages import MAX_ATTACHMENTS, download_name
+from hubdesk.domain.messages import MAX_ATTACHMENTS, download_disposition
 from hubdesk.services.tickets import NewAttachment
 from hubdesk.web.render import SECURITY_HEADERS, render
 from hubdesk.web.session import AgentDep, app_of
@@ -34,7 +34,7 @@ async def uploaded(form: FormData) -> list[NewAttachment]:
     return files
 
 
-@router.get("/attachments/{attachment_id:int}")
+@router.get("/attachments/{attachment_id:id}")
 async def download(request: Request, attachment_id: int, agent: AgentDep) -> Response:
     """A conversation's file, for whoever may see its ticket; always a download, never
     shown inline, so an uploaded page cannot run as ours."""
@@ -46,4 +46,4 @@ async def download(request: Request, attachment_id: int, agent: AgentDep) -> Res
                       detail=f"{missing}.")
     return Response(content, media_type="application/octet-stream", headers={
         **SECURITY_HEADERS,
-        "Content-Disposition": f'attachment; filename="{download_name(attachment.filename)}"'})
+        "Content-Disposition": download_disposition(attachment.filename)})

@@ -31,7 +31,7 @@ async def control_room(request: Request, agent: AgentDep) -> Response:
                   live="refresh")
 
 
-@router.post("/control/agents/{agent_id:int}")
+@router.post("/control/agents/{agent_id:id}")
 async def change_agent(request: Request, agent_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     """Set an agent's presence, or pause and resume them, from the team board."""
@@ -55,7 +55,7 @@ async def change_agent(request: Request, agent_id: int, form: FormDep,
     return RedirectResponse("/control#team", status_code=303)
 
 
-@router.post("/control/tickets/{ticket_id:int}/assign")
+@router.post("/control/tickets/{ticket_id:id}/assign")
 async def move_ticket(request: Request, ticket_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     """Give a ticket on the team board to another agent (the assign use case decides who

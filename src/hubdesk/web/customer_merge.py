@@ -22,7 +22,7 @@ CANDIDATES = 10
 MAX_SEARCH = 200
 
 
-@router.get("/customers/{customer_id:int}/merge")
+@router.get("/customers/{customer_id:id}/merge")
 async def merge_page(request: Request, customer_id: int, agent: AgentDep) -> Response:
     """With ``source_id``: what merging that record into this one would do. With ``q`` (a
     name, an address, a phone number or a customer number): the records it finds."""
@@ -56,7 +56,7 @@ async def merge_page(request: Request, customer_id: int, agent: AgentDep) -> Res
                   more=len(candidates) > CANDIDATES, problem=None)
 
 
-@router.post("/customers/{customer_id:int}/merge")
+@router.post("/customers/{customer_id:id}/merge")
 async def merge(request: Request, customer_id: int, form: FormDep,
                 agent: AgentDep) -> Response:
     source_id = whole_number(form.get("source_id"))

@@ -39,7 +39,7 @@ async def _screen(request: Request, agent: Agent, read: Callable[..., Any]) -> A
                       detail=f"{refused}.")
 
 
-@router.get("/customers/{customer_id:int}")
+@router.get("/customers/{customer_id:id}")
 async def customer_page(request: Request, customer_id: int, agent: AgentDep) -> Response:
     screen = await _screen(request, agent, partial(
         app_of(request).directory.customer_screen, agent, customer_id))
@@ -50,7 +50,7 @@ async def customer_page(request: Request, customer_id: int, agent: AgentDep) -> 
                   exclusions=screen.exclusions, excludable=screen.excludable)
 
 
-@router.get("/organisations/{organisation_id:int}")
+@router.get("/organisations/{organisation_id:id}")
 async def organisation_page(request: Request, organisation_id: int,
                             agent: AgentDep) -> Response:
     screen = await _screen(request, agent, partial(
@@ -61,7 +61,7 @@ async def organisation_page(request: Request, organisation_id: int,
                   page=screen.tickets)
 
 
-@router.post("/customers/{customer_id:int}/notes")
+@router.post("/customers/{customer_id:id}/notes")
 async def save_notes(request: Request, customer_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     notes = str(form.get("notes") or "")[:MAX_NOTES]
@@ -72,7 +72,7 @@ async def save_notes(request: Request, customer_id: int, form: FormDep,
         failed="The notes were not saved: ")
 
 
-@router.post("/customers/{customer_id:int}/excluded-agents")
+@router.post("/customers/{customer_id:id}/excluded-agents")
 async def exclude_agent(request: Request, customer_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     chosen = str(form.get("agent_id") or "")
@@ -94,7 +94,7 @@ async def exclude_agent(request: Request, customer_id: int, form: FormDep,
                      failed="Nobody was excluded: ")
 
 
-@router.post("/customers/{customer_id:int}/excluded-agents/{agent_id:int}/remove")
+@router.post("/customers/{customer_id:id}/excluded-agents/{agent_id:id}/remove")
 async def allow_agent(request: Request, customer_id: int, agent_id: int,
                       agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).routing.allow_agent, agent, customer_id,

@@ -50,7 +50,7 @@ def _back(form: FormData, handoff_id: int) -> str:
     return f"/handoffs/{handoff_id}"
 
 
-@router.post("/tickets/{ticket_id:int}/handoffs")
+@router.post("/tickets/{ticket_id:id}/handoffs")
 async def open_handoff(request: Request, ticket_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     def hand_off() -> str:
@@ -63,7 +63,7 @@ async def open_handoff(request: Request, ticket_id: int, form: FormDep,
     return await _then(request, f"/tickets/{ticket_id}#handoffs", hand_off)
 
 
-@router.post("/handoffs/{handoff_id:int}/notes")
+@router.post("/handoffs/{handoff_id:id}/notes")
 async def add_note(request: Request, handoff_id: int, form: FormDep,
                    agent: AgentDep) -> Response:
     def write() -> str:
@@ -73,7 +73,7 @@ async def add_note(request: Request, handoff_id: int, form: FormDep,
     return await _then(request, _back(form, handoff_id), write)
 
 
-@router.post("/handoffs/{handoff_id:int}/transition")
+@router.post("/handoffs/{handoff_id:id}/transition")
 async def transition(request: Request, handoff_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     def move() -> str:
@@ -97,7 +97,7 @@ async def transition(request: Request, handoff_id: int, form: FormDep,
     return await _then(request, _back(form, handoff_id), move)
 
 
-@router.post("/tickets/{ticket_id:int}/tier")
+@router.post("/tickets/{ticket_id:id}/tier")
 async def change_tier(request: Request, ticket_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     """Escalate to the next tier, or (action=deescalate) hand back down one."""
@@ -157,7 +157,7 @@ async def turnaround(request: Request, agent: AgentDep) -> Response:
                   bottleneck_id=bottleneck.department_id if bottleneck else None)
 
 
-@router.get("/handoffs/{handoff_id:int}")
+@router.get("/handoffs/{handoff_id:id}")
 async def handoff_page(request: Request, handoff_id: int, agent: AgentDep) -> Response:
     try:
         view = await run_in_threadpool(app_of(request).handoffs.get, agent, handoff_id)

@@ -242,7 +242,7 @@ async def events(request: Request, agent: AgentDep) -> StreamingResponse:
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-@router.post("/tickets/{ticket_id:int}/typing")
+@router.post("/tickets/{ticket_id:id}/typing")
 async def typing(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """The signed-in agent is typing in this ticket's reply box: tell whoever else has it
     open. Said only of a ticket the agent may see, like being there."""

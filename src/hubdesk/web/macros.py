@@ -71,7 +71,7 @@ async def add_macro(request: Request, form: FormDep, agent: AgentDep) -> Respons
     return RedirectResponse("/macros", status_code=303)
 
 
-@router.post("/macros/{macro_id:int}/delete")
+@router.post("/macros/{macro_id:id}/delete")
 async def remove_macro(request: Request, macro_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).macros.delete, agent, macro_id),

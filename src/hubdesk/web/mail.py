@@ -35,7 +35,7 @@ async def quarantine(request: Request, agent: AgentDep) -> Response:
                   aside=held.set_aside, shown=SHOWN, live="refresh")
 
 
-@router.post("/mail/quarantine/{inbound_id:int}/retry")
+@router.post("/mail/quarantine/{inbound_id:id}/retry")
 async def retry(request: Request, inbound_id: int, form: FormDep, agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).mail.retry, agent, inbound_id),
                      done=lambda outcome: f"Message {inbound_id} processed again: "
@@ -43,7 +43,7 @@ async def retry(request: Request, inbound_id: int, form: FormDep, agent: AgentDe
                      to="/mail/quarantine")
 
 
-@router.post("/mail/quarantine/{inbound_id:int}/ticket")
+@router.post("/mail/quarantine/{inbound_id:id}/ticket")
 async def to_ticket(request: Request, inbound_id: int, form: FormDep,
                     agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).mail.to_ticket, agent, inbound_id,
@@ -53,7 +53,7 @@ async def to_ticket(request: Request, inbound_id: int, form: FormDep,
                      to=lambda ticket_id: f"/tickets/{ticket_id}", back="/mail/quarantine")
 
 
-@router.post("/mail/set-aside/{inbound_id:int}/file")
+@router.post("/mail/set-aside/{inbound_id:id}/file")
 async def file_by_hand(request: Request, inbound_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).mail.file_by_hand, agent, inbound_id),
@@ -62,7 +62,7 @@ async def file_by_hand(request: Request, inbound_id: int, form: FormDep,
                      to="/mail/quarantine")
 
 
-@router.get("/mail/quarantine/{inbound_id:int}/raw")
+@router.get("/mail/quarantine/{inbound_id:id}/raw")
 async def raw(request: Request, inbound_id: int, agent: AgentDep) -> Response:
     try:
         data = await run_in_threadpool(app_of(request).mail.raw, agent, inbound_id)
@@ -83,7 +83,7 @@ def _not_found(request: Request, agent: Agent, error: DomainError) -> Response:
                   detail=str(error))
 
 
-@router.get("/tickets/{ticket_id:int}/messages/{message_id:int}/email")
+@router.get("/tickets/{ticket_id:id}/messages/{message_id:id}/email")
 async def original(request: Request, ticket_id: int, message_id: int,
                    agent: AgentDep) -> Response:
     try:
@@ -94,7 +94,7 @@ async def original(request: Request, ticket_id: int, message_id: int,
     return render(request, "mail_original.html", agent=agent, mail=mail)
 
 
-@router.get("/tickets/{ticket_id:int}/messages/{message_id:int}/email.eml")
+@router.get("/tickets/{ticket_id:id}/messages/{message_id:id}/email.eml")
 async def original_eml(request: Request, ticket_id: int, message_id: int,
                        agent: AgentDep) -> Response:
     try:

@@ -36,7 +36,7 @@ async def unread_count(request: Request, agent: AgentDep) -> Response:
     return JSONResponse({"unread": count}, headers=SECURITY_HEADERS)
 
 
-@router.post("/notifications/{notification_id:int}/read")
+@router.post("/notifications/{notification_id:id}/read")
 async def mark_read(request: Request, notification_id: int, form: FormDep,
                     agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).notifications.mark_read, agent,

@@ -6,6 +6,8 @@ instead of a refusal naming the field."""
 
 from __future__ import annotations
 
+from starlette.convertors import Convertor
+
 from hubdesk.domain.errors import ValidationFailed
 
 ID_DIGITS = 18  # every 18-digit number fits a signed 64-bit column
@@ -29,3 +31,16 @@ def required_number(value: object, field: str, refusal: str, *, reason: str = "i
     if number is None:
         raise ValidationFailed(refusal, {field: reason})
     return number
+
+
+class IdConvertor(Convertor[int]):
+    """``{name:id}`` in a page's path: an id as :func:`whole_number` reads one, so a longer
+    number is a page that does not exist rather than a query no database column answers."""
+
+    regex = f"[0-9]{{1,{ID_DIGITS}}}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)

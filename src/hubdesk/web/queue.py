@@ -240,7 +240,7 @@ async def save_view(request: Request, form: FormDep, agent: AgentDep) -> Respons
     return RedirectResponse(_back(view.query), status_code=303)
 
 
-@router.post("/tickets/views/{view_id:int}/delete")
+@router.post("/tickets/views/{view_id:id}/delete")
 async def delete_view(request: Request, view_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     try:

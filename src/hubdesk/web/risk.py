@@ -89,7 +89,7 @@ async def _run(request: Request, agent: Agent, ticket_id: int, action: str,
     return await act(request, work, done=lambda said: said, to="/at-risk", again=again)
 
 
-@router.post("/at-risk/tickets/{ticket_id:int}/assign")
+@router.post("/at-risk/tickets/{ticket_id:id}/assign")
 async def reassign(request: Request, ticket_id: int, form: FormDep,
                    agent: AgentDep) -> Response:
     def give() -> str:
@@ -101,7 +101,7 @@ async def reassign(request: Request, ticket_id: int, form: FormDep,
                       {"assignee_id": str(form.get("assignee_id") or "")})
 
 
-@router.post("/at-risk/tickets/{ticket_id:int}/priority")
+@router.post("/at-risk/tickets/{ticket_id:id}/priority")
 async def raise_priority(request: Request, ticket_id: int, agent: AgentDep,
                          form: FormDep) -> Response:
     def higher() -> str:
@@ -112,7 +112,7 @@ async def raise_priority(request: Request, ticket_id: int, agent: AgentDep,
     return await _run(request, agent, ticket_id, "priority", higher)
 
 
-@router.post("/at-risk/tickets/{ticket_id:int}/handoff")
+@router.post("/at-risk/tickets/{ticket_id:id}/handoff")
 async def hand_off(request: Request, ticket_id: int, form: FormDep,
                    agent: AgentDep) -> Response:
     note = str(form.get("request") or "").strip()

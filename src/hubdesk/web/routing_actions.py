@@ -42,7 +42,7 @@ async def take_next(request: Request, form: FormDep, agent: AgentDep) -> Respons
     return _to_ticket(taken)
 
 
-@router.post("/tickets/{ticket_id:int}/routing/route")
+@router.post("/tickets/{ticket_id:id}/routing/route")
 async def route_now(request: Request, ticket_id: int, agent: AgentDep) -> Response:
     """Offer a waiting ticket to the best eligible agent now, not at the next sweep."""
     try:
@@ -60,7 +60,7 @@ async def route_now(request: Request, ticket_id: int, agent: AgentDep) -> Respon
     return _to_ticket(ticket_id)
 
 
-@router.post("/tickets/{ticket_id:int}/routing/lock")
+@router.post("/tickets/{ticket_id:id}/routing/lock")
 async def lock(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """Lock (locked=yes) or unlock the assignment: routing never moves a locked ticket."""
     locked = form.get("locked") == "yes"

@@ -109,7 +109,7 @@ async def rules_page(request: Request, agent: AgentDep) -> Response:
     return await _page(request, agent)
 
 
-@router.get("/rules/{rule_id:int}")
+@router.get("/rules/{rule_id:id}")
 async def rule_page(request: Request, rule_id: int, agent: AgentDep) -> Response:
     return await _page(request, agent, rule_id)
 
@@ -119,7 +119,7 @@ async def create_rule(request: Request, form: FormDep, agent: AgentDep) -> Respo
     return await _save(request, form, agent, None)
 
 
-@router.post("/rules/{rule_id:int}")
+@router.post("/rules/{rule_id:id}")
 async def update_rule(request: Request, rule_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     return await _save(request, form, agent, rule_id)
@@ -159,7 +159,7 @@ async def try_rule(request: Request, form: FormDep, agent: AgentDep) -> Response
     return await _page(request, agent, rule_id, form=typed_fields(form), tryout=tryout)
 
 
-@router.post("/rules/{rule_id:int}/enabled")
+@router.post("/rules/{rule_id:id}/enabled")
 async def switch_rule(request: Request, rule_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     enabled = form.get("enabled") == "yes"
@@ -170,7 +170,7 @@ async def switch_rule(request: Request, rule_id: int, form: FormDep,
                      to="/rules")
 
 
-@router.post("/rules/{rule_id:int}/delete")
+@router.post("/rules/{rule_id:id}/delete")
 async def delete_rule(request: Request, rule_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).rules.delete, agent, rule_id),

@@ -90,7 +90,7 @@ async def create_team(request: Request, form: FormDep, agent: AgentDep) -> Respo
                                                      error=error, form=form))
 
 
-@router.post("/settings/teams/{team_id:int}")
+@router.post("/settings/teams/{team_id:id}")
 async def rename_team(request: Request, team_id: int, form: FormDep,
                       agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).directory.update_team, agent, team_id,
@@ -101,7 +101,7 @@ async def rename_team(request: Request, team_id: int, form: FormDep,
                                                      error=error, form=form))
 
 
-@router.post("/settings/teams/{team_id:int}/time-zone")
+@router.post("/settings/teams/{team_id:id}/time-zone")
 async def set_time_zone(request: Request, team_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     """The team's own time zone for workforce planning; empty: the desk's."""
@@ -114,7 +114,7 @@ async def set_time_zone(request: Request, team_id: int, form: FormDep,
                                                      error=error, form=form))
 
 
-@router.post("/settings/teams/{team_id:int}/members")
+@router.post("/settings/teams/{team_id:id}/members")
 async def change_member(request: Request, team_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     """Add the chosen agent to the team (``member=no``: take them out of it)."""
@@ -187,12 +187,12 @@ def profile_change(form: FormData) -> ProfileChange:
                          capacity=_whole(form, "capacity", "capacity"), channel_costs=costs)
 
 
-@router.get("/settings/agents/{agent_id:int}/routing")
+@router.get("/settings/agents/{agent_id:id}/routing")
 async def agent_page(request: Request, agent_id: int, agent: AgentDep) -> Response:
     return await _agent_page(request, agent, agent_id)
 
 
-@router.post("/settings/agents/{agent_id:int}/routing")
+@router.post("/settings/agents/{agent_id:id}/routing")
 async def save_profile(request: Request, agent_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     return await act(request, lambda: app_of(request).routing.update_profile(

@@ -163,12 +163,12 @@ async def create_agent(request: Request, form: FormDep, agent: AgentDep) -> Resp
                      again=lambda error: _list_page(request, agent, error=error, form=form))
 
 
-@router.get("/settings/agents/{agent_id:int}")
+@router.get("/settings/agents/{agent_id:id}")
 async def agent_page(request: Request, agent_id: int, agent: AgentDep) -> Response:
     return await _edit_page(request, agent, agent_id)
 
 
-@router.post("/settings/agents/{agent_id:int}")
+@router.post("/settings/agents/{agent_id:id}")
 async def update_agent(request: Request, agent_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     app = app_of(request)
@@ -183,7 +183,7 @@ async def update_agent(request: Request, agent_id: int, form: FormDep,
                                                     failed="details", error=error, form=form))
 
 
-@router.post("/settings/agents/{agent_id:int}/sign-out")
+@router.post("/settings/agents/{agent_id:id}/sign-out")
 async def sign_out_everywhere(request: Request, agent_id: int, form: FormDep,
                               agent: AgentDep) -> Response:
     """End every console session of another agent; their account stays as it is."""
@@ -200,7 +200,7 @@ def _sessions(count: int) -> str:
     return "1 session" if count == 1 else f"{count} sessions"
 
 
-@router.post("/settings/agents/{agent_id:int}/active")
+@router.post("/settings/agents/{agent_id:id}/active")
 async def set_active(request: Request, agent_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     """Deactivate (``active=no``: their sessions end at once) or reactivate an agent."""
@@ -215,7 +215,7 @@ async def set_active(request: Request, agent_id: int, form: FormDep,
                                                     failed="active", error=error))
 
 
-@router.post("/settings/agents/{agent_id:int}/password")
+@router.post("/settings/agents/{agent_id:id}/password")
 async def set_password(request: Request, agent_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     """A new password chosen for someone else (theirs ends every session of theirs)."""

@@ -137,7 +137,7 @@ async def departments_page(request: Request, agent: AgentDep) -> Response:
     return await _page(request, agent)
 
 
-@router.get("/settings/departments/{department_id:int}")
+@router.get("/settings/departments/{department_id:id}")
 async def department_page(request: Request, department_id: int, agent: AgentDep) -> Response:
     return await _page(request, agent, department_id)
 
@@ -147,13 +147,13 @@ async def create_department(request: Request, form: FormDep, agent: AgentDep) ->
     return await _save(request, form, agent, None)
 
 
-@router.post("/settings/departments/{department_id:int}")
+@router.post("/settings/departments/{department_id:id}")
 async def update_department(request: Request, department_id: int, form: FormDep,
                             agent: AgentDep) -> Response:
     return await _save(request, form, agent, department_id)
 
 
-@router.post("/settings/departments/{department_id:int}/delete")
+@router.post("/settings/departments/{department_id:id}/delete")
 async def delete_department(request: Request, department_id: int, form: FormDep,
                             agent: AgentDep) -> Response:
     """Delete once confirmed; what still refers to the department is said, and it stays."""

@@ -94,7 +94,7 @@ async def calendars_page(request: Request, agent: AgentDep) -> Response:
     return await _calendars(request, agent)
 
 
-@router.get("/settings/calendars/{calendar_id:int}")
+@router.get("/settings/calendars/{calendar_id:id}")
 async def calendar_page(request: Request, calendar_id: int, agent: AgentDep) -> Response:
     return await _calendars(request, agent, calendar_id)
 
@@ -104,7 +104,7 @@ async def create_calendar(request: Request, form: FormDep, agent: AgentDep) -> R
     return await _save_calendar(request, form, agent, None)
 
 
-@router.post("/settings/calendars/{calendar_id:int}")
+@router.post("/settings/calendars/{calendar_id:id}")
 async def update_calendar(request: Request, calendar_id: int, form: FormDep,
                           agent: AgentDep) -> Response:
     return await _save_calendar(request, form, agent, calendar_id)
@@ -130,7 +130,7 @@ async def _save_calendar(request: Request, form: FormData, agent: Agent,
     return RedirectResponse("/settings/calendars", status_code=303)
 
 
-@router.post("/settings/calendars/{calendar_id:int}/delete")
+@router.post("/settings/calendars/{calendar_id:id}/delete")
 async def delete_calendar(request: Request, calendar_id: int, form: FormDep,
                           agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).sla.delete_calendar, agent, calendar_id),
@@ -151,7 +151,7 @@ async def policies_page(request: Request, agent: AgentDep) -> Response:
     return await _policies(request, agent)
 
 
-@router.get("/settings/sla/{policy_id:int}")
+@router.get("/settings/sla/{policy_id:id}")
 async def policy_page(request: Request, policy_id: int, agent: AgentDep) -> Response:
     return await _policies(request, agent, policy_id)
 
@@ -161,7 +161,7 @@ async def create_policy(request: Request, form: FormDep, agent: AgentDep) -> Res
     return await _save_policy(request, form, agent, None)
 
 
-@router.post("/settings/sla/{policy_id:int}")
+@router.post("/settings/sla/{policy_id:id}")
 async def update_policy(request: Request, policy_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     return await _save_policy(request, form, agent, policy_id)
@@ -182,7 +182,7 @@ async def _save_policy(request: Request, form: FormData, agent: Agent,
     return RedirectResponse("/settings/sla", status_code=303)
 
 
-@router.post("/settings/sla/{policy_id:int}/delete")
+@router.post("/settings/sla/{policy_id:id}/delete")
 async def delete_policy(request: Request, policy_id: int, form: FormDep,
                         agent: AgentDep) -> Response:
     return await act(request, partial(app_of(request).sla.delete_policy, agent, policy_id),

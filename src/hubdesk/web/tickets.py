@@ -134,7 +134,7 @@ async def _ticket_page(request: Request, agent: Agent, ticket_id: int, *,
                   **context)
 
 
-@router.get("/tickets/{ticket_id:int}")
+@router.get("/tickets/{ticket_id:id}")
 async def ticket_page(request: Request, ticket_id: int, agent: AgentDep) -> Response:
     return await _ticket_page(request, agent, ticket_id,
                               macro=request.query_params.get("macro", ""))
@@ -144,7 +144,7 @@ def _back_to(ticket_id: int) -> Response:
     return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
 
 
-@router.post("/tickets/{ticket_id:int}/reply")
+@router.post("/tickets/{ticket_id:id}/reply")
 async def reply(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     body = str(form.get("body") or "")
     public = form.get("visibility", "public") != "internal"
@@ -186,7 +186,7 @@ async def _to_next(request: Request, agent: Agent, ticket_id: int) -> Response:
     return RedirectResponse(found, status_code=303)
 
 
-@router.get("/tickets/{ticket_id:int}/next")
+@router.get("/tickets/{ticket_id:id}/next")
 async def next_ticket(request: Request, ticket_id: int, agent: AgentDep) -> Response:
     """The ticket after this one in the queue the agent came from."""
     return await _to_next(request, agent, ticket_id)
@@ -233,7 +233,7 @@ def _changes(form: FormData) -> TicketChanges:
     return TicketChanges(fields_set=frozenset(fields), **values)
 
 
-@router.post("/tickets/{ticket_id:int}/merge")
+@router.post("/tickets/{ticket_id:id}/merge")
 async def merge(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """Fold a suggested duplicate into this ticket."""
     source = str(form.get("source_id") or "")
@@ -253,7 +253,7 @@ def _ticket_number(value: object, field: str) -> int:
                            "type the number of the ticket to merge into")
 
 
-@router.post("/tickets/{ticket_id:int}/merge-into")
+@router.post("/tickets/{ticket_id:id}/merge-into")
 async def merge_into(request: Request, ticket_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     """Merge this ticket into another, by number: first a page showing both to confirm,
@@ -276,7 +276,7 @@ async def merge_into(request: Request, ticket_id: int, form: FormDep,
     return _back_to(target_id)
 
 
-@router.post("/tickets/{ticket_id:int}/update")
+@router.post("/tickets/{ticket_id:id}/update")
 async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     gone = False
 
@@ -302,7 +302,7 @@ async def update(request: Request, ticket_id: int, form: FormDep, agent: AgentDe
                       destination=lambda: "/tickets" if gone else f"/tickets/{ticket_id}")
 
 
-@router.post("/tickets/{ticket_id:int}/messages/{message_id:int}/feedback")
+@router.post("/tickets/{ticket_id:id}/messages/{message_id:id}/feedback")
 async def correct_triage(request: Request, ticket_id: int, message_id: int, form: FormDep,
                          agent: AgentDep) -> Response:
     """An agent says how a customer's message should have been read."""
@@ -318,7 +318,7 @@ async def correct_triage(request: Request, ticket_id: int, message_id: int, form
     return await _act(request, agent, ticket_id, correct)
 
 
-@router.post("/tickets/{ticket_id:int}/escalate")
+@router.post("/tickets/{ticket_id:id}/escalate")
 async def escalate(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     app = app_of(request)
 
@@ -329,7 +329,7 @@ async def escalate(request: Request, ticket_id: int, form: FormDep, agent: Agent
     return await _act(request, agent, ticket_id, raise_it, failed="escalate")
 
 
-@router.post("/tickets/{ticket_id:int}/block")
+@router.post("/tickets/{ticket_id:id}/block")
 async def block(request: Request, ticket_id: int, form: FormDep, agent: AgentDep) -> Response:
     """Block (or, with action=unblock, unblock) the ticket's requester."""
     app = app_of(request)

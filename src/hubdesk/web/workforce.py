@@ -190,7 +190,7 @@ async def create_week(request: Request, form: FormDep, agent: AgentDep) -> Respo
     return await _act(request, agent, form, "week", "The week's draft is ready.", action)
 
 
-@router.post("/workforce/schedules/{schedule_id:int}/shifts")
+@router.post("/workforce/schedules/{schedule_id:id}/shifts")
 async def save_shift(request: Request, schedule_id: int, form: FormDep,
                      agent: AgentDep) -> Response:
     shift_id = whole_number(form.get("shift_id"))
@@ -198,14 +198,14 @@ async def save_shift(request: Request, schedule_id: int, form: FormDep,
         request).workforce.save_shift(agent, schedule_id, _shift(form), shift_id=shift_id))
 
 
-@router.post("/workforce/schedules/{schedule_id:int}/shifts/{shift_id:int}/delete")
+@router.post("/workforce/schedules/{schedule_id:id}/shifts/{shift_id:id}/delete")
 async def delete_shift(request: Request, schedule_id: int, shift_id: int, form: FormDep,
                        agent: AgentDep) -> Response:
     return await _act(request, agent, form, "week", "Shift removed.", lambda: app_of(
         request).workforce.delete_shift(agent, schedule_id, shift_id))
 
 
-@router.post("/workforce/schedules/{schedule_id:int}/swap")
+@router.post("/workforce/schedules/{schedule_id:id}/swap")
 async def swap(request: Request, schedule_id: int, form: FormDep, agent: AgentDep) -> Response:
     def action() -> None:
         first = whole_number(form.get("first_shift_id"))
@@ -216,14 +216,14 @@ async def swap(request: Request, schedule_id: int, form: FormDep, agent: AgentDe
     return await _act(request, agent, form, "swap", "Shifts swapped.", action)
 
 
-@router.post("/workforce/schedules/{schedule_id:int}/publish")
+@router.post("/workforce/schedules/{schedule_id:id}/publish")
 async def publish(request: Request, schedule_id: int, form: FormDep,
                   agent: AgentDep) -> Response:
     return await _act(request, agent, form, "week", "Published: the team sees its week.",
                       lambda: app_of(request).workforce.publish(agent, schedule_id))
 
 
-@router.post("/workforce/requests/{request_id:int}")
+@router.post("/workforce/requests/{request_id:id}")
 async def answer(request: Request, request_id: int, form: FormDep,
                  agent: AgentDep) -> Response:
     approve = form.get("decision") == "approve"

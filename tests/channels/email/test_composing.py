@@ -46,3 +46,11 @@ def test_a_mail_without_files_is_text_and_html_only():
     message = _parsed(_mail(), {})
     assert list(message.iter_attachments()) == []
     assert message.get_content_type() == "multipart/alternative"
+
+
+def test_a_file_kept_under_a_name_across_lines_is_attached_under_one_line():
+    message = _parsed(_mail(MailFile("label\r\nBcc: eve@example.com.pdf", "application/pdf",
+                                     "a1")), {"a1": b"%PDF"})
+    assert [p.get_filename() for p in message.iter_attachments()] == \
+        ["label Bcc: eve@example.com.pdf"]
+    assert message["Bcc"] is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from hubdesk.channels.email.htmltext import html_to_text
-from hubdesk.channels.email.parsing import StdlibMailParser
+from hubdesk.channels.email.parsing import MAX_HTML_CHARACTERS, StdlibMailParser
 from hubdesk.html import MAX_NESTING, nested_at_most, sanitise_html
 
 
@@ -35,3 +35,16 @@ def test_a_mail_of_such_html_is_filed_with_its_words():
            + b"\r\n")
     parsed = StdlibMailParser().parse(raw)
     assert parsed.text.startswith("Where is my order?")
+
+
+def test_html_longer_than_the_api_takes_is_cut_with_a_notice():
+    # Two megabytes of "a&b " in one paragraph took the sanitiser half a minute (twice, for
+    # the text and for the HTML kept), and the largest mail accepted would take hours.
+    raw = (b"From: a@example.com\r\nSubject: x\r\nMessage-ID: <html-amps@example.com>\r\n"
+           b"Content-Type: text/html\r\n\r\n<p>Where is my order?</p><p>" + b"a&b " * 500_000
+           + b"</p>\r\n")
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.text.startswith("Where is my order?")
+    assert parsed.html is not None and parsed.html.startswith("<p>Where is my order?</p>")
+    assert parsed.notices == (
+        f"the formatted (HTML) version was cut at {MAX_HTML_CHARACTERS} characters",)

@@ -251,6 +251,23 @@ def test_a_reply_with_attachments_carries_them_as_mime_attachments(mail_hub: Hub
     assert all(m["Subject"] and "internal.txt" not in m.as_string() for m in sink.messages)
 
 
+def test_a_file_named_across_lines_is_sent_under_a_one_line_name(mail_hub: Hub,
+                                                                 sink: Sink) -> None:
+    take(mail_hub.app, corpus.plain(), source="test")
+    ticket_id = _ticket_of(mail_hub, "<m1@example.com>")
+    agent = factories.staff(mail_hub, Role.ADMIN).agent
+    mail_hub.app.tickets.reply(agent, ticket_id, "Both attached.", attachments=[
+        NewAttachment("label\r\nBcc: eve@example.com.pdf", "application/pdf", b"%PDF"),
+        NewAttachment("notes\x0bdraft\u2028v2.txt", "text/plain", b"x")])
+
+    _relay_and_send(mail_hub, sink)
+
+    reply = sink.messages[-1]
+    assert "Both attached." in reply.get_body(("plain",)).get_content()
+    assert [part.get_filename() for part in reply.iter_attachments()] == \
+        ["label Bcc: eve@example.com.pdf", "notes draft v2.txt"]
+    assert reply["Bcc"] is None
+
 def test_a_mail_whose_file_cannot_be_read_is_retried_not_sent_without_it(mail_hub: Hub,
                                                                           sink: Sink) -> None:
     take(mail_hub.app, corpus.plain(), source="test")

@@ -27,7 +27,7 @@ from hubdesk.api.schemas import (
 )
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.messages import download_name
+from hubdesk.domain.messages import download_disposition
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
 from hubdesk.services.application import Application
@@ -195,5 +195,5 @@ def download_attachment(attachment_id: PathId, app: AppDep, agent: AgentDep) -> 
     attachment, content = app.tickets.attachment(agent, attachment_id)
     # Always a download, never rendered inline: an uploaded HTML file must not run as our page.
     return Response(content, media_type="application/octet-stream", headers={
-        "Content-Disposition": f'attachment; filename="{download_name(attachment.filename)}"',
+        "Content-Disposition": download_disposition(attachment.filename),
         "X-Content-Type-Options": "nosniff"})

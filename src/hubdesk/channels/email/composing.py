@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from hubdesk.domain.mail import OutboundMail
+from hubdesk.domain.messages import one_line_filename
 
 # RFC 3834: messages sent without a person writing them say so, and ask not to be answered
 # by auto-responders; an agent's reply is written by a person and carries neither.
@@ -39,8 +40,10 @@ def compose(mail: OutboundMail, contents: Mapping[str, bytes] | None = None) -> 
     message.add_alternative(mail.body_html, subtype="html")
     for file in mail.files:
         maintype, subtype = _mime_type(file.content_type)
+        # one line even for a name kept before uploads were made so
         message.add_attachment((contents or {})[file.sha256], maintype=maintype,
-                               subtype=subtype, filename=file.filename)
+                               subtype=subtype,
+                               filename=one_line_filename(file.filename) or "attachment")
     return message
 
 

@@ -94,10 +94,18 @@ class UnreadableMail(ValueError):
     """The message cannot be read at all; the reason says why."""
 
 
+# The sanitiser's time grows with the square of a run of text or an attribute full of
+# character references ("a&b a&b …": a megabyte took it 4 seconds, two megabytes 16, the
+# largest mail accepted would take hours), so a mail's HTML is read up to the length the API
+# accepts (`api/limits.py` MAX_HTML), about a second's work.
+MAX_HTML_CHARACTERS = 500_000
+
+
 @dataclass(frozen=True)
 class Limits:
     attachment_bytes: int = 30 * 1024 * 1024
     text_characters: int = 1_000_000
+    html_characters: int = MAX_HTML_CHARACTERS
 
 
 # Control characters (NUL among them, which no database text column takes) are never part of
@@ -230,6 +238,10 @@ class StdlibMailParser:
         reply_to_name, reply_to = reply_to_list[0] if reply_to_list else ("", None)
         text = _one_line_ending(reader.text())
         html = reader.html()
+        if html is not None and len(html) > self.limits.html_characters:
+            html = html[:self.limits.html_characters]
+            reader.notices.append("the formatted (HTML) version was cut at "
+                                  f"{self.limits.html_characters} characters")
         if not text.strip() and html:
             text = _one_line_ending(html_to_text(html))
         if len(text) > self.limits.text_characters:
