@@ -172,3 +172,58 @@ def test_json_lines_and_tab_or_semicolon_separated_files_are_read(tmp_path):
     broken.write_text('{"text": "where is my card", "category": "card"}\n["not", "an object"]\n')
     refused = runner.invoke(app, ["train", "--csv", str(broken), "--model-dir", str(tmp_path)])
     assert refused.exit_code == 2 and "line 2: not a JSON object" in said(refused)
+
+
+def test_a_json_array_or_json_lines_named_json_and_a_utf16_export_are_read(tmp_path):
+    """What other tools export: `.json` holding an array of objects or one object per line,
+    and a spreadsheet's "Unicode text" (UTF-16 with a byte-order mark, tabs, CRLF)."""
+    rows = generated_examples(seed=9)
+    array = tmp_path / "train.json"
+    array.write_text(json.dumps([{"text": t, "label": c} for t, c in rows], indent=1))
+    lines = tmp_path / "test.json"
+    lines.write_text("".join(json.dumps({"utterance": t, "intent": c}) + "\n"
+                             for t, c in generated_examples(per_phrase=1, seed=10)))
+    unicode_text = tmp_path / "test.txt"
+    unicode_text.write_bytes(("text\tcategory\r\n" + "".join(
+        f"{t}\t{c}\r\n" for t, c in generated_examples(per_phrase=1, seed=11))).encode("utf-16"))
+    for test in (lines, unicode_text):
+        result = runner.invoke(app, ["eval", "--train", str(array), "--test", str(test)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["accuracy"] > 80
+
+
+def test_numeric_labels_read_the_same_from_json_and_csv(tmp_path):
+    """One export writes label 3, another 3.0: they are one category."""
+    names = sorted({c for _, c in generated_examples()})
+    train = tmp_path / "train.jsonl"
+    train.write_text("".join(json.dumps({"text": t, "label": names.index(c)}) + "\n"
+                             for t, c in generated_examples(seed=12)))
+    test = tmp_path / "test.jsonl"
+    test.write_text("".join(json.dumps({"text": t, "label": float(names.index(c))}) + "\n"
+                            for t, c in generated_examples(per_phrase=1, seed=13)))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] > 80
+
+
+def test_files_that_cannot_be_read_are_refused_in_one_line(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=14))
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("text,category\ncaf\xe9 card,card\nrefund,refund\n".encode("latin-1"))
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("text,category\n")
+    one_object = tmp_path / "object.json"
+    one_object.write_text('{\n "train": [["where is my card", "card"]]\n}\n')
+    cases = {
+        tmp_path / "absent.csv": "absent.csv does not exist",
+        tmp_path: "is a folder",
+        latin1: "is not UTF-8 text",
+        header_only: "header.csv holds no examples",
+        one_object: "is one JSON object",
+    }
+    for path, message in cases.items():
+        for command in (["eval", "--train", str(train), "--test", str(path)],
+                        ["train", "--csv", str(path), "--model-dir", str(tmp_path / "m")]):
+            result = runner.invoke(app, command)
+            assert result.exit_code == 2, (path, result.output)
+            assert message in said(result) and "Traceback" not in result.output

@@ -81,7 +81,7 @@ TEXT_COLUMN_HELP = ("The column holding each example's text (default: the first 
 CATEGORY_COLUMN_HELP = ("The column holding each example's category (default: the first of "
                         f"{', '.join(datasets.CATEGORY_COLUMNS)}).")
 EXAMPLES_HELP = ("columns text,category; a CSV (comma, tab or semicolon) or JSON Lines "
-                 "(.jsonl)")
+                 "or a JSON array")
 
 
 def evaluate(
