@@ -227,3 +227,15 @@ def test_files_that_cannot_be_read_are_refused_in_one_line(tmp_path):
             result = runner.invoke(app, command)
             assert result.exit_code == 2, (path, result.output)
             assert message in said(result) and "Traceback" not in result.output
+
+
+def test_test_labels_spelt_otherwise_than_in_training_are_scored_as_the_same(tmp_path):
+    train = write_csv(tmp_path / "train.csv", [
+        (text, category if n % 2 else category.upper()) for n, (text, category)
+        in enumerate(generated_examples(seed=15))])
+    test = write_csv(tmp_path / "test.csv", [
+        (text, category.title()) for text, category
+        in generated_examples(per_phrase=1, seed=16)])
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] > 80

@@ -61,6 +61,25 @@ def test_empty_texts_and_categories_are_ignored(examples):
     assert set(model.classes) == {"card_arrival", "refund", "password_reset", "cancel_account"}
 
 
+def test_spellings_of_one_category_are_one_category(examples):
+    """Exports mix "refund", "Refund " and "REFUND"; Unicode has several forms of "é"."""
+    variants = [(text, category.upper() if n % 3 == 0 else f" {category.title()} ")
+                for n, (text, category) in enumerate(examples)]
+    variants += [("le café est froid", "caf\u00e9"), ("café tiède", "cafe\u0301")] * 3
+    model = train_intent_classifier(variants)
+    assert len(model.classes) == 5
+    assert "CAFÉ" not in set(model.classes) and "card_arrival".title() in set(model.classes)
+    assert model.predict("my new card has not arrived yet").category == "Card_Arrival"
+
+
+def test_the_out_of_scope_label_is_found_in_any_case(examples):
+    noise = [(f"what is the capital of country number {i}", "OOS") for i in range(12)]
+    model = train_intent_classifier(
+        examples + noise, TrainingOptions(out_of_scope_label="oos", validation_fraction=0.3)
+    )
+    assert "OOS" not in set(model.classes) and len(model.classes) == 4
+
+
 def test_out_of_scope_examples_tune_the_threshold_and_are_never_a_category(examples):
     noise = [(f"what is the capital of country number {i}", "oos") for i in range(12)]
     model = train_intent_classifier(

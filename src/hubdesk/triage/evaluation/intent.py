@@ -25,6 +25,7 @@ from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback,
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
 from hubdesk.triage.intent.training import (
     TrainingOptions,
+    category_key,
     encoders_for,
     train_intent_classifier,
 )
@@ -57,6 +58,7 @@ def evaluate_intent(
                             "why": str(missing)})
             continue
         train_seconds = time.perf_counter() - started + embedding_seconds
+        truth = _as_trained(truth, classifier.classes)
         vectors = {
             encoder: np.vstack([cache[encoder][text] for text in test_texts])
             for encoder in classifier.encoders
@@ -77,6 +79,13 @@ def evaluate_intent(
         )
         results.append(_ordered(result))
     return results
+
+
+def _as_trained(truth: LabelArray, classes: LabelArray) -> LabelArray:
+    """Test labels spelt as training spelt them: "Refund" in the test file is "refund"."""
+    trained = {category_key(str(name)): name for name in classes}
+    return np.asarray([trained.get(category_key(str(label)), label) for label in truth],
+                      dtype=object)
 
 
 def _fill_cache(
@@ -115,7 +124,8 @@ def _scores(
     predicted = classes[np.argmax(log_proba, axis=1)]
     confidence = np.exp(np.max(log_proba, axis=1))
     answered = confidence >= classifier.threshold
-    in_scope = truth != out_of_scope if out_of_scope else np.ones(len(truth), bool)
+    in_scope = np.ones(len(truth), bool) if out_of_scope is None else np.array(
+        [category_key(str(label)) != category_key(out_of_scope) for label in truth], bool)
     correct = predicted == truth
     result: dict[str, Any] = {
         "accuracy": _pct(correct[in_scope].mean()),

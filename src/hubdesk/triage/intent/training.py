@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -92,6 +93,11 @@ def train_intent_classifier(
         raise TrainingDataError(f"unknown backend {options.backend!r}; choose one of {BACKENDS}")
     started = time.perf_counter()
     texts, labels = _clean(examples)
+    if options.out_of_scope_label is not None:
+        # Spelt as the examples spell it, so that "OOS" names their "oos".
+        named = canonical_categories([*labels, options.out_of_scope_label])
+        options = replace(options, out_of_scope_label=named[category_key(
+            options.out_of_scope_label)])
     oos = options.out_of_scope_label
     in_scope = [i for i, label in enumerate(labels) if label != oos]
     _check_classes([labels[i] for i in in_scope])
@@ -224,7 +230,24 @@ def _clean(examples: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
         if cleaned and category:
             texts.append(cleaned)
             labels.append(category)
-    return texts, labels
+    named = canonical_categories(labels)
+    return texts, [named[category_key(label)] for label in labels]
+
+
+def category_key(label: str) -> str:
+    """What two spellings of one category share: "Card arrival", "card  arrival " and its
+    full-width or decomposed Unicode forms are one category, not two that split its
+    examples."""
+    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
+
+
+def canonical_categories(labels: Iterable[str]) -> dict[str, str]:
+    """Each category's key (`category_key`) with the spelling its examples use most (the
+    first seen of equally common ones)."""
+    spellings: dict[str, Counter[str]] = {}
+    for label in labels:
+        spellings.setdefault(category_key(label), Counter())[label.strip()] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
 
 
 def _check_classes(labels: Sequence[str]) -> None:
