@@ -239,3 +239,35 @@ def test_test_labels_spelt_otherwise_than_in_training_are_scored_as_the_same(tmp
     result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["accuracy"] > 80
+
+
+def test_an_out_of_scope_category_named_on_the_command_line_tunes_abstention(tmp_path):
+    """CLINC150 exported as CSV: its "oos" rows are not a category to route tickets to."""
+    noise = [f"what is the capital of country number {n}" for n in range(20)]
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=17) + [
+        (text, "oos") for text in noise[:12]])
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=18) + [
+        (text, "OOS") for text in noise[12:]])
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test),
+                                 "--out-of-scope-label", "oos"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {"in_scope_accuracy", "oos_recall"} <= set(report) and report["threshold"] > 0
+    models = tmp_path / "models"
+    trained = runner.invoke(app, ["train", "--csv", str(train), "--model-dir", str(models),
+                                  "--out-of-scope-label", "oos"])
+    assert trained.exit_code == 0, trained.output
+    meta = json.loads((models / json.loads(trained.stdout)["version"] / "meta.json").read_text())
+    assert "oos" not in meta["classes"]
+
+
+def test_test_categories_missing_from_training_are_reported(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=19))
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=20) + [
+        ("my parcel was left at the wrong house", "delivery")] * 3)
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["unseen_test_categories"] == {"delivery": 3}
+    assert "unseen_abstain_rate" in report
+    assert "3 test examples are of categories the training set does not have" in said(result)

@@ -80,6 +80,9 @@ TEXT_COLUMN_HELP = ("The column holding each example's text (default: the first 
                     f"{', '.join(datasets.TEXT_COLUMNS)}).")
 CATEGORY_COLUMN_HELP = ("The column holding each example's category (default: the first of "
                         f"{', '.join(datasets.CATEGORY_COLUMNS)}).")
+OUT_OF_SCOPE_HELP = ("The category of examples that belong to none of the others (CLINC150's "
+                     "'oos'): they only tune the abstain threshold, and abstaining on them is "
+                     "right.")
 EXAMPLES_HELP = ("columns text,category; a CSV (comma, tab or semicolon) or JSON Lines "
                  "or a JSON array")
 
@@ -91,6 +94,7 @@ def evaluate(
     text_column: str | None = typer.Option(None, help=TEXT_COLUMN_HELP),
     category_column: str | None = typer.Option(None, help=CATEGORY_COLUMN_HELP),
     backend: str = typer.Option("default", help=f"One of {', '.join(BACKENDS)}, or 'all'."),
+    out_of_scope_label: str | None = typer.Option(None, help=OUT_OF_SCOPE_HELP),
     data_dir: Path | None = typer.Option(
         None, help=f"Shared data folder (default: ${datasets.SHARED_DATA_ENV} or ../shared/data)."
     ),
@@ -108,19 +112,25 @@ def evaluate(
             emit(evaluate_signals(dataset.value, folder))
             return
         data = _intent_data(dataset, train, test, folder,
-                            datasets.Columns(text_column, category_column))
+                            datasets.Columns(text_column, category_column), out_of_scope_label)
         with progress_bar() as progress:
             results = evaluate_intent(data, chosen_backends(backend), progress)
     except (datasets.DataSetMissing, ValueError, EmbeddingBackendUnavailable,
             TrainingDataError) as error:
         stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
+    for result in results[:1]:
+        if unseen := result.get("unseen_test_categories"):
+            stderr.print(f"[yellow]{sum(unseen.values())} test examples are of categories the "
+                         f"training set does not have, counted as misses: "
+                         f"{escape(', '.join(list(unseen)[:5]))}"
+                         f"{' …' if len(unseen) > 5 else ''}[/yellow]")
     emit(results if backend == "all" else results[0])
 
 
 def _intent_data(
     dataset: DataSetName | None, train: Path | None, test: Path | None, folder: Path,
-    columns: datasets.Columns,
+    columns: datasets.Columns, out_of_scope_label: str | None,
 ) -> datasets.IntentDataSet:
     if dataset is DataSetName.banking77:
         return datasets.banking77(folder)
@@ -132,4 +142,5 @@ def _intent_data(
         train.stem,
         datasets.read_examples(train, columns),
         datasets.read_examples(test, columns),
+        out_of_scope_label,
     )

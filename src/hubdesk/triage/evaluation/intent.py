@@ -13,6 +13,7 @@ included, on a sample of the test set.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -65,6 +66,7 @@ def evaluate_intent(
         }
         log_proba = classifier.log_proba(test_texts, embeddings=vectors)
         result = _scores(classifier, log_proba, truth, data.out_of_scope_label)
+        result.update(_unseen(classifier, log_proba, truth, data.out_of_scope_label))
         result.update(
             dataset=data.name,
             backend=backend,
@@ -139,6 +141,26 @@ def _scores(
         result["in_scope_accuracy"] = _pct((correct & answered)[in_scope].mean())
         result["oos_recall"] = _pct((~answered)[~in_scope].mean())
     return result
+
+
+def _unseen(
+    classifier: IntentClassifier,
+    log_proba: FloatArray,
+    truth: LabelArray,
+    out_of_scope: str | None,
+) -> dict[str, Any]:
+    """Test categories the training set never showed: no answer can be right for them (they
+    count as misses in the accuracy), abstaining is the best the classifier can do."""
+    known = {category_key(str(name)) for name in classifier.classes}
+    if out_of_scope is not None:
+        known.add(category_key(out_of_scope))
+    unseen = np.array([category_key(str(label)) not in known for label in truth], bool)
+    if not unseen.any():
+        return {}
+    confidence = np.exp(np.max(log_proba[unseen], axis=1))
+    counts = Counter(str(label) for label in truth[unseen])
+    return {"unseen_test_categories": dict(sorted(counts.items())),
+            "unseen_abstain_rate": _pct((confidence < classifier.threshold).mean())}
 
 
 def _latency(
