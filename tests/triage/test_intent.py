@@ -17,6 +17,8 @@ from hubdesk.triage.intent.training import (
     train_intent_classifier,
 )
 
+from .conftest import PHRASES, generated_examples
+
 
 def test_predicts_the_category_with_a_version(small_classifier: IntentClassifier):
     prediction = small_classifier.predict("my replacement card still has not arrived")
@@ -263,3 +265,15 @@ def test_the_ensemble_is_chosen_the_same_on_a_busy_machine(examples, slow_timer)
     assert busy.metrics["latency"]["measured_ms"] >= 40
     assert busy.metrics["latency"]["within_budget"] is False
     assert quiet.metrics["latency"]["within_budget"] is True
+
+
+def test_a_rare_category_is_not_drowned_by_a_common_one():
+    """A desk's labels are rarely balanced: 144 refunds against two examples of the rest."""
+    common = [(t, c) for t, c in generated_examples(per_phrase=8, seed=21) if c == "refund"]
+    rare = [(PHRASES[c][i], c) for c in PHRASES if c != "refund" for i in (0, 1)]
+    model = train_intent_classifier(common + rare)
+    unseen = [(phrase, c) for c in PHRASES if c != "refund" for phrase in PHRASES[c][2:]]
+    best = model.classes[model.log_proba([phrase for phrase, _ in unseen]).argmax(axis=1)]
+    hits = sum(guess == c for guess, (_, c) in zip(best, unseen, strict=True))
+    assert hits >= 2 * len(unseen) // 3
+
