@@ -277,3 +277,10 @@ def test_a_rare_category_is_not_drowned_by_a_common_one():
     hits = sum(guess == c for guess, (_, c) in zip(best, unseen, strict=True))
     assert hits >= 2 * len(unseen) // 3
 
+
+def test_small_categories_still_hold_examples_out_to_choose_the_threshold():
+    """Four examples a category: a tenth of each rounds to none, and a threshold chosen on
+    the examples the model was fitted on would never abstain."""
+    examples = [(phrase, c) for c, phrases in PHRASES.items() for phrase in phrases[:4]]
+    model = train_intent_classifier(examples)
+    assert model.metrics["validation"]["examples"] == len(PHRASES)

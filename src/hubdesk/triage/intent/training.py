@@ -118,6 +118,7 @@ def train_intent_classifier(
     threshold, validation_metrics = choose_threshold(
         combine(parts, weights), classes, validation_truth, options
     )
+    validation_metrics["examples"] = len(validation_truth)
 
     used = {name for name, weight in weights.items() if weight > 0}
     final = _fit(options, texts, labels, vectors, in_scope, used)
@@ -270,7 +271,9 @@ def _split(
     fit_part, validation = [], []
     for label, indices in sorted(by_label.items()):
         shuffled = list(rng.permutation(indices))
-        take = round(len(shuffled) * options.validation_fraction)
+        # At least one of each class that has two: a tenth of a small class rounds to none,
+        # and a threshold chosen on the training data itself would never abstain.
+        take = max(1, round(len(shuffled) * options.validation_fraction))
         if label == oos:  # out-of-scope examples only ever tune the threshold
             take = len(shuffled)
         elif len(shuffled) < MIN_EXAMPLES_PER_CLASS_FOR_VALIDATION:
