@@ -271,3 +271,18 @@ def test_test_categories_missing_from_training_are_reported(tmp_path):
     assert report["unseen_test_categories"] == {"delivery": 3}
     assert "unseen_abstain_rate" in report
     assert "3 test examples are of categories the training set does not have" in said(result)
+
+
+def test_categories_with_few_examples_are_named(tmp_path):
+    rows = [*generated_examples(seed=22), ("my parcel went to the wrong house", "delivery"),
+            ("the courier lost my parcel", "delivery")]
+    train = write_csv(tmp_path / "train.csv", rows)
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=23))
+    evaluated = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    trained = runner.invoke(app, ["train", "--csv", str(train),
+                                  "--model-dir", str(tmp_path / "models")])
+    for result in (evaluated, trained):
+        assert result.exit_code == 0, result.output
+        assert "1 category has fewer than 5 examples" in said(result)
+        assert "delivery (2)" in said(result)
+    assert json.loads(evaluated.stdout)["categories_with_few_examples"] == {"delivery": 2}

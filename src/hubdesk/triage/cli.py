@@ -71,6 +71,13 @@ def chosen_backends(choice: str) -> list[str]:
     return [choice]
 
 
+def warn_of_few_examples(counts: dict[str, int] | None) -> None:
+    from hubdesk.triage.intent.training import few_examples_warning
+
+    if warning := few_examples_warning(counts or {}):
+        stderr.print(f"[yellow]{escape(warning)}[/yellow]")
+
+
 def register(app: typer.Typer) -> None:
     """Mount the commands that need only the triage package."""
     app.command("eval")(evaluate)
@@ -102,7 +109,7 @@ def evaluate(
     """Benchmark intent (banking77, clinc150, or --train/--test) or the other detectors."""
     from hubdesk.triage.evaluation.intent import evaluate_intent
     from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
-    from hubdesk.triage.intent.training import TrainingDataError
+    from hubdesk.triage.intent.training import FEW_EXAMPLES_KEY, TrainingDataError
 
     folder = datasets.shared_data_dir(data_dir)
     try:
@@ -120,6 +127,7 @@ def evaluate(
         stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
     for result in results[:1]:
+        warn_of_few_examples(result.get(FEW_EXAMPLES_KEY))
         if unseen := result.get("unseen_test_categories"):
             stderr.print(f"[yellow]{sum(unseen.values())} test examples are of categories the "
                          f"training set does not have, counted as misses: "

@@ -25,6 +25,7 @@ from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
 from hubdesk.triage.intent.training import (
+    FEW_EXAMPLES_KEY,
     TrainingOptions,
     category_key,
     encoders_for,
@@ -183,7 +184,7 @@ def _latency(
 def _makeup(classifier: IntentClassifier) -> dict[str, Any]:
     """An ensemble's chosen parts with their modelled and measured costs, and the verdict of
     the measured time against the latency budget (which never chose the parts)."""
-    keys = ("parts", "costs_ms", "modelled_ms", "latency")
+    keys = ("parts", "costs_ms", "modelled_ms", "latency", FEW_EXAMPLES_KEY)
     return {key: classifier.metrics[key] for key in keys if key in classifier.metrics}
 
 

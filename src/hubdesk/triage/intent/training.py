@@ -45,6 +45,9 @@ from hubdesk.triage.intent.thresholds import choose_threshold, choose_weights
 from hubdesk.triage.text import prepare
 
 MIN_EXAMPLES_PER_CLASS_FOR_VALIDATION = 2
+# Below this many examples a category is rarely recognised: whoever trains is told.
+FEW_EXAMPLES = 5
+FEW_EXAMPLES_KEY = "categories_with_few_examples"
 
 
 class TrainingDataError(ValueError):
@@ -127,6 +130,7 @@ def train_intent_classifier(
     final.metrics = {
         "validation": validation_metrics,
         "examples": len(in_scope),
+        FEW_EXAMPLES_KEY: few_examples([labels[i] for i in in_scope]),
         "classes": len(final.classes),
         "encoders": sorted(vectors),
         **({} if costs is None else _cost_metrics(
@@ -249,6 +253,23 @@ def canonical_categories(labels: Iterable[str]) -> dict[str, str]:
     for label in labels:
         spellings.setdefault(category_key(label), Counter())[label.strip()] += 1
     return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+
+
+def few_examples(labels: Sequence[str]) -> dict[str, int]:
+    """The categories with fewer than `FEW_EXAMPLES` examples, with their count."""
+    return {label: count for label, count in sorted(Counter(labels).items())
+            if count < FEW_EXAMPLES}
+
+
+def few_examples_warning(counts: dict[str, int]) -> str | None:
+    """One line naming the categories too small to learn well, or None."""
+    if not counts:
+        return None
+    shown = ", ".join(f"{label} ({count})" for label, count in list(counts.items())[:5])
+    more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
+    which = "1 category has" if len(counts) == 1 else f"{len(counts)} categories have"
+    return (f"{which} fewer than {FEW_EXAMPLES} examples, too few to be recognised "
+            f"reliably: {shown}{more}")
 
 
 def _check_classes(labels: Sequence[str]) -> None:
