@@ -286,3 +286,14 @@ def test_categories_with_few_examples_are_named(tmp_path):
         assert "1 category has fewer than 5 examples" in said(result)
         assert "delivery (2)" in said(result)
     assert json.loads(evaluated.stdout)["categories_with_few_examples"] == {"delivery": 2}
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_is_read(tmp_path):
+    """An e-mail pasted whole, thread and signature included, past csv's 128 KiB a cell."""
+    rows = generated_examples(seed=24)
+    rows[0] = ("please refund me " * 10_000, "refund")
+    train = write_csv(tmp_path / "train.csv", rows)
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=25))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["train_examples"] == len(rows)

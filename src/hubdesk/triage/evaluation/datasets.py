@@ -81,9 +81,17 @@ def read_examples(path: str | Path, columns: Columns = Columns()) -> Pairs:
     header = stream.readline()
     stream.seek(0)
     reader = csv.DictReader(stream, delimiter=_delimiter(header))
-    # A record's line is where it ends: a quoted cell may span lines.
-    return _pairs(path, list(reader.fieldnames or ()),
-                  ((reader.line_num, row) for row in reader), columns)
+    # The csv module's cell limit (128 KiB) is process-wide; a cell as long as the whole
+    # file is refused only by the memory it takes.
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    try:
+        # A record's line is where it ends: a quoted cell may span lines.
+        return _pairs(path, list(reader.fieldnames or ()),
+                      ((reader.line_num, row) for row in reader), columns)
+    except csv.Error as error:
+        raise ValueError(f"{path}, line {reader.line_num}: {error}") from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _text_of(path: Path) -> str:
