@@ -172,3 +172,128 @@ def test_json_lines_and_tab_or_semicolon_separated_files_are_read(tmp_path):
     broken.write_text('{"text": "where is my card", "category": "card"}\n["not", "an object"]\n')
     refused = runner.invoke(app, ["train", "--csv", str(broken), "--model-dir", str(tmp_path)])
     assert refused.exit_code == 2 and "line 2: not a JSON object" in said(refused)
+
+
+def test_a_json_array_or_json_lines_named_json_and_a_utf16_export_are_read(tmp_path):
+    """What other tools export: `.json` holding an array of objects or one object per line,
+    and a spreadsheet's "Unicode text" (UTF-16 with a byte-order mark, tabs, CRLF)."""
+    rows = generated_examples(seed=9)
+    array = tmp_path / "train.json"
+    array.write_text(json.dumps([{"text": t, "label": c} for t, c in rows], indent=1))
+    lines = tmp_path / "test.json"
+    lines.write_text("".join(json.dumps({"utterance": t, "intent": c}) + "\n"
+                             for t, c in generated_examples(per_phrase=1, seed=10)))
+    unicode_text = tmp_path / "test.txt"
+    unicode_text.write_bytes(("text\tcategory\r\n" + "".join(
+        f"{t}\t{c}\r\n" for t, c in generated_examples(per_phrase=1, seed=11))).encode("utf-16"))
+    for test in (lines, unicode_text):
+        result = runner.invoke(app, ["eval", "--train", str(array), "--test", str(test)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["accuracy"] > 80
+
+
+def test_numeric_labels_read_the_same_from_json_and_csv(tmp_path):
+    """One export writes label 3, another 3.0: they are one category."""
+    names = sorted({c for _, c in generated_examples()})
+    train = tmp_path / "train.jsonl"
+    train.write_text("".join(json.dumps({"text": t, "label": names.index(c)}) + "\n"
+                             for t, c in generated_examples(seed=12)))
+    test = tmp_path / "test.jsonl"
+    test.write_text("".join(json.dumps({"text": t, "label": float(names.index(c))}) + "\n"
+                            for t, c in generated_examples(per_phrase=1, seed=13)))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] > 80
+
+
+def test_files_that_cannot_be_read_are_refused_in_one_line(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=14))
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("text,category\ncaf\xe9 card,card\nrefund,refund\n".encode("latin-1"))
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("text,category\n")
+    one_object = tmp_path / "object.json"
+    one_object.write_text('{\n "train": [["where is my card", "card"]]\n}\n')
+    cases = {
+        tmp_path / "absent.csv": "absent.csv does not exist",
+        tmp_path: "is a folder",
+        latin1: "is not UTF-8 text",
+        header_only: "header.csv holds no examples",
+        one_object: "is one JSON object",
+    }
+    for path, message in cases.items():
+        for command in (["eval", "--train", str(train), "--test", str(path)],
+                        ["train", "--csv", str(path), "--model-dir", str(tmp_path / "m")]):
+            result = runner.invoke(app, command)
+            assert result.exit_code == 2, (path, result.output)
+            assert message in said(result) and "Traceback" not in result.output
+
+
+def test_test_labels_spelt_otherwise_than_in_training_are_scored_as_the_same(tmp_path):
+    train = write_csv(tmp_path / "train.csv", [
+        (text, category if n % 2 else category.upper()) for n, (text, category)
+        in enumerate(generated_examples(seed=15))])
+    test = write_csv(tmp_path / "test.csv", [
+        (text, category.title()) for text, category
+        in generated_examples(per_phrase=1, seed=16)])
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] > 80
+
+
+def test_an_out_of_scope_category_named_on_the_command_line_tunes_abstention(tmp_path):
+    """CLINC150 exported as CSV: its "oos" rows are not a category to route tickets to."""
+    noise = [f"what is the capital of country number {n}" for n in range(20)]
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=17) + [
+        (text, "oos") for text in noise[:12]])
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=18) + [
+        (text, "OOS") for text in noise[12:]])
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test),
+                                 "--out-of-scope-label", "oos"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {"in_scope_accuracy", "oos_recall"} <= set(report) and report["threshold"] > 0
+    models = tmp_path / "models"
+    trained = runner.invoke(app, ["train", "--csv", str(train), "--model-dir", str(models),
+                                  "--out-of-scope-label", "oos"])
+    assert trained.exit_code == 0, trained.output
+    meta = json.loads((models / json.loads(trained.stdout)["version"] / "meta.json").read_text())
+    assert "oos" not in meta["classes"]
+
+
+def test_test_categories_missing_from_training_are_reported(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=19))
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=20) + [
+        ("my parcel was left at the wrong house", "delivery")] * 3)
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["unseen_test_categories"] == {"delivery": 3}
+    assert "unseen_abstain_rate" in report
+    assert "3 test examples are of categories the training set does not have" in said(result)
+
+
+def test_categories_with_few_examples_are_named(tmp_path):
+    rows = [*generated_examples(seed=22), ("my parcel went to the wrong house", "delivery"),
+            ("the courier lost my parcel", "delivery")]
+    train = write_csv(tmp_path / "train.csv", rows)
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=23))
+    evaluated = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    trained = runner.invoke(app, ["train", "--csv", str(train),
+                                  "--model-dir", str(tmp_path / "models")])
+    for result in (evaluated, trained):
+        assert result.exit_code == 0, result.output
+        assert "1 category has fewer than 5 examples" in said(result)
+        assert "delivery (2)" in said(result)
+    assert json.loads(evaluated.stdout)["categories_with_few_examples"] == {"delivery": 2}
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_is_read(tmp_path):
+    """An e-mail pasted whole, thread and signature included, past csv's 128 KiB a cell."""
+    rows = generated_examples(seed=24)
+    rows[0] = ("please refund me " * 10_000, "refund")
+    train = write_csv(tmp_path / "train.csv", rows)
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=25))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["train_examples"] == len(rows)

@@ -17,6 +17,8 @@ from hubdesk.triage.intent.training import (
     train_intent_classifier,
 )
 
+from .conftest import PHRASES, generated_examples
+
 
 def test_predicts_the_category_with_a_version(small_classifier: IntentClassifier):
     prediction = small_classifier.predict("my replacement card still has not arrived")
@@ -59,6 +61,25 @@ def test_unknown_backend_is_refused(examples):
 def test_empty_texts_and_categories_are_ignored(examples):
     model = train_intent_classifier([*examples, ("", "refund"), ("hello", "")])
     assert set(model.classes) == {"card_arrival", "refund", "password_reset", "cancel_account"}
+
+
+def test_spellings_of_one_category_are_one_category(examples):
+    """Exports mix "refund", "Refund " and "REFUND"; Unicode has several forms of "é"."""
+    variants = [(text, category.upper() if n % 3 == 0 else f" {category.title()} ")
+                for n, (text, category) in enumerate(examples)]
+    variants += [("le café est froid", "caf\u00e9"), ("café tiède", "cafe\u0301")] * 3
+    model = train_intent_classifier(variants)
+    assert len(model.classes) == 5
+    assert "CAFÉ" not in set(model.classes) and "card_arrival".title() in set(model.classes)
+    assert model.predict("my new card has not arrived yet").category == "Card_Arrival"
+
+
+def test_the_out_of_scope_label_is_found_in_any_case(examples):
+    noise = [(f"what is the capital of country number {i}", "OOS") for i in range(12)]
+    model = train_intent_classifier(
+        examples + noise, TrainingOptions(out_of_scope_label="oos", validation_fraction=0.3)
+    )
+    assert "OOS" not in set(model.classes) and len(model.classes) == 4
 
 
 def test_out_of_scope_examples_tune_the_threshold_and_are_never_a_category(examples):
@@ -244,3 +265,22 @@ def test_the_ensemble_is_chosen_the_same_on_a_busy_machine(examples, slow_timer)
     assert busy.metrics["latency"]["measured_ms"] >= 40
     assert busy.metrics["latency"]["within_budget"] is False
     assert quiet.metrics["latency"]["within_budget"] is True
+
+
+def test_a_rare_category_is_not_drowned_by_a_common_one():
+    """A desk's labels are rarely balanced: 144 refunds against two examples of the rest."""
+    common = [(t, c) for t, c in generated_examples(per_phrase=8, seed=21) if c == "refund"]
+    rare = [(PHRASES[c][i], c) for c in PHRASES if c != "refund" for i in (0, 1)]
+    model = train_intent_classifier(common + rare)
+    unseen = [(phrase, c) for c in PHRASES if c != "refund" for phrase in PHRASES[c][2:]]
+    best = model.classes[model.log_proba([phrase for phrase, _ in unseen]).argmax(axis=1)]
+    hits = sum(guess == c for guess, (_, c) in zip(best, unseen, strict=True))
+    assert hits >= 2 * len(unseen) // 3
+
+
+def test_small_categories_still_hold_examples_out_to_choose_the_threshold():
+    """Four examples a category: a tenth of each rounds to none, and a threshold chosen on
+    the examples the model was fitted on would never abstain."""
+    examples = [(phrase, c) for c, phrases in PHRASES.items() for phrase in phrases[:4]]
+    model = train_intent_classifier(examples)
+    assert model.metrics["validation"]["examples"] == len(PHRASES)

@@ -65,3 +65,22 @@ def test_goemotions_anger_labels(shared_data):
     rows = datasets.goemotions_anger(shared_data, "dev")
     share = sum(label for _, label in rows) / len(rows)
     assert 0.05 < share < 0.25
+
+
+def test_bitext_read_through_its_own_column_names_trains_and_predicts(shared_data):
+    """Bitext names its text `instruction` and has both a coarse `category` and an `intent`."""
+    from hubdesk.triage.intent.training import train_intent_classifier
+
+    path = (shared_data / "bitext_customer_support"
+            / "Bitext_Sample_Customer_Support_Training_Dataset.csv")
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    rows = datasets.read_examples(path, datasets.Columns("instruction", "intent"))
+    intents = sorted({label for _, label in rows})[:8]
+    chosen = [pair for pair in rows if pair[1] in intents]
+    train = [pair for n, pair in enumerate(chosen) if n % 5][:600]
+    test = [pair for n, pair in enumerate(chosen) if not n % 5][:120]
+    model = train_intent_classifier(train)
+    best = model.classes[model.log_proba([text for text, _ in test]).argmax(axis=1)]
+    accuracy = sum(guess == label for guess, (_, label) in zip(best, test, strict=True))
+    assert accuracy / len(test) >= 0.9

@@ -30,6 +30,7 @@ def train_command(
     ),
     text_column: str | None = typer.Option(None, help=triage_cli.TEXT_COLUMN_HELP),
     category_column: str | None = typer.Option(None, help=triage_cli.CATEGORY_COLUMN_HELP),
+    out_of_scope_label: str | None = typer.Option(None, help=triage_cli.OUT_OF_SCOPE_HELP),
     from_db: bool = typer.Option(
         False, "--from-db", help="Learn from this desk's categorised tickets (agents' "
         "corrections included) in the configured database."
@@ -45,6 +46,7 @@ def train_command(
     from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
     from hubdesk.triage.intent.store import ModelStore
     from hubdesk.triage.intent.training import (
+        FEW_EXAMPLES_KEY,
         TrainingDataError,
         TrainingOptions,
         train_and_save,
@@ -62,12 +64,14 @@ def train_command(
         columns = datasets.Columns(text_column, category_column)
         examples = (datasets.read_examples(csv_path, columns) if csv_path is not None
                     else _examples_from_database(settings))
+        options = TrainingOptions(backend=backend, out_of_scope_label=out_of_scope_label)
         with triage_cli.progress_bar() as progress:
-            stored = train_and_save(examples, TrainingOptions(backend=backend), store, progress)
+            stored = train_and_save(examples, options, store, progress)
     except (datasets.DataSetMissing, ValueError, TrainingDataError,
             EmbeddingBackendUnavailable) as error:
         triage_cli.stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
+    triage_cli.warn_of_few_examples(stored.meta["metrics"].get(FEW_EXAMPLES_KEY))
     triage_cli.emit({"version": stored.version, "path": str(stored.path),
                      **stored.meta["metrics"]})
 

@@ -71,6 +71,13 @@ def chosen_backends(choice: str) -> list[str]:
     return [choice]
 
 
+def warn_of_few_examples(counts: dict[str, int] | None) -> None:
+    from hubdesk.triage.intent.training import few_examples_warning
+
+    if warning := few_examples_warning(counts or {}):
+        stderr.print(f"[yellow]{escape(warning)}[/yellow]")
+
+
 def register(app: typer.Typer) -> None:
     """Mount the commands that need only the triage package."""
     app.command("eval")(evaluate)
@@ -80,8 +87,11 @@ TEXT_COLUMN_HELP = ("The column holding each example's text (default: the first 
                     f"{', '.join(datasets.TEXT_COLUMNS)}).")
 CATEGORY_COLUMN_HELP = ("The column holding each example's category (default: the first of "
                         f"{', '.join(datasets.CATEGORY_COLUMNS)}).")
+OUT_OF_SCOPE_HELP = ("The category of examples that belong to none of the others (CLINC150's "
+                     "'oos'): they only tune the abstain threshold, and abstaining on them is "
+                     "right.")
 EXAMPLES_HELP = ("columns text,category; a CSV (comma, tab or semicolon) or JSON Lines "
-                 "(.jsonl)")
+                 "or a JSON array")
 
 
 def evaluate(
@@ -91,6 +101,7 @@ def evaluate(
     text_column: str | None = typer.Option(None, help=TEXT_COLUMN_HELP),
     category_column: str | None = typer.Option(None, help=CATEGORY_COLUMN_HELP),
     backend: str = typer.Option("default", help=f"One of {', '.join(BACKENDS)}, or 'all'."),
+    out_of_scope_label: str | None = typer.Option(None, help=OUT_OF_SCOPE_HELP),
     data_dir: Path | None = typer.Option(
         None, help=f"Shared data folder (default: ${datasets.SHARED_DATA_ENV} or ../shared/data)."
     ),
@@ -98,7 +109,7 @@ def evaluate(
     """Benchmark intent (banking77, clinc150, or --train/--test) or the other detectors."""
     from hubdesk.triage.evaluation.intent import evaluate_intent
     from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
-    from hubdesk.triage.intent.training import TrainingDataError
+    from hubdesk.triage.intent.training import FEW_EXAMPLES_KEY, TrainingDataError
 
     folder = datasets.shared_data_dir(data_dir)
     try:
@@ -108,19 +119,26 @@ def evaluate(
             emit(evaluate_signals(dataset.value, folder))
             return
         data = _intent_data(dataset, train, test, folder,
-                            datasets.Columns(text_column, category_column))
+                            datasets.Columns(text_column, category_column), out_of_scope_label)
         with progress_bar() as progress:
             results = evaluate_intent(data, chosen_backends(backend), progress)
     except (datasets.DataSetMissing, ValueError, EmbeddingBackendUnavailable,
             TrainingDataError) as error:
         stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
+    for result in results[:1]:
+        warn_of_few_examples(result.get(FEW_EXAMPLES_KEY))
+        if unseen := result.get("unseen_test_categories"):
+            stderr.print(f"[yellow]{sum(unseen.values())} test examples are of categories the "
+                         f"training set does not have, counted as misses: "
+                         f"{escape(', '.join(list(unseen)[:5]))}"
+                         f"{' …' if len(unseen) > 5 else ''}[/yellow]")
     emit(results if backend == "all" else results[0])
 
 
 def _intent_data(
     dataset: DataSetName | None, train: Path | None, test: Path | None, folder: Path,
-    columns: datasets.Columns,
+    columns: datasets.Columns, out_of_scope_label: str | None,
 ) -> datasets.IntentDataSet:
     if dataset is DataSetName.banking77:
         return datasets.banking77(folder)
@@ -132,4 +150,5 @@ def _intent_data(
         train.stem,
         datasets.read_examples(train, columns),
         datasets.read_examples(test, columns),
+        out_of_scope_label,
     )

@@ -6,7 +6,9 @@ The data lives in `../shared/data/` relative to the repository root (or wherever
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -67,19 +69,48 @@ class Columns:
 
 def read_examples(path: str | Path, columns: Columns = Columns()) -> Pairs:
     """Examples from a file of text,category: a CSV as spreadsheets save it too (a byte-order
-    mark, headers in any case, tabs or semicolons between the cells), or JSON Lines (one
-    object per line), with the columns named in ``columns`` or, without, by the names intent
-    data sets use (utterance/sentence/query and intent/label)."""
-    path = _require(Path(path))
-    if path.suffix.lower() in JSON_LINES_SUFFIXES:
-        return _pairs(path, *_json_lines(path), columns)
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        header = stream.readline()
-        stream.seek(0)
-        reader = csv.DictReader(stream, delimiter=_delimiter(header))
+    mark, UTF-16 as "Unicode text", headers in any case, tabs or semicolons between the
+    cells), JSON Lines (one object per line) or a JSON array of objects, with the columns
+    named in ``columns`` or, without, by the names intent data sets use
+    (utterance/sentence/query and intent/label)."""
+    path = Path(path)
+    content = _text_of(path)
+    if path.suffix.lower() in JSON_LINES_SUFFIXES or content.lstrip().startswith(("{", "[")):
+        return _pairs(path, *_json_rows(path, content), columns)
+    stream = io.StringIO(content, newline="")
+    header = stream.readline()
+    stream.seek(0)
+    reader = csv.DictReader(stream, delimiter=_delimiter(header))
+    # The csv module's cell limit (128 KiB) is process-wide; a cell as long as the whole
+    # file is refused only by the memory it takes.
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    try:
         # A record's line is where it ends: a quoted cell may span lines.
         return _pairs(path, list(reader.fieldnames or ()),
                       ((reader.line_num, row) for row in reader), columns)
+    except csv.Error as error:
+        raise ValueError(f"{path}, line {reader.line_num}: {error}") from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _text_of(path: Path) -> str:
+    """The file's text, or a ValueError that names the file and what is wrong with it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path} is a folder, not a file of examples") from None
+    except OSError as error:
+        raise ValueError(f"{path} cannot be read: {error.strerror}") from None
+    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else (
+        "utf-8-sig")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start + 1} is not): "
+                         "save it as UTF-8") from None
 
 
 def _delimiter(header: str) -> str:
@@ -89,22 +120,42 @@ def _delimiter(header: str) -> str:
     return max(",;\t", key=header.count)
 
 
-def _json_lines(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    rows: list[tuple[int, dict[str, Any]]] = []
-    fields: dict[str, None] = {}
-    with path.open(encoding="utf-8-sig") as stream:
-        for line, raw in enumerate(stream, start=1):
+def _json_rows(path: Path, content: str) -> tuple[list[str], list[tuple[int, Any]]]:
+    """A JSON array of objects, or JSON Lines: each object with the line it starts on."""
+    if content.lstrip().startswith("["):
+        try:
+            items = json.loads(content)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}, line {error.lineno}: not valid JSON") from None
+        numbered = [(number, item) for number, item in enumerate(items, start=1)]
+        where = "item"
+    else:
+        numbered = []
+        for line, raw in enumerate(content.splitlines(), start=1):
             if not raw.strip():
                 continue
             try:
-                row = json.loads(raw)
+                numbered.append((line, json.loads(raw)))
             except ValueError:
+                if line == 1 and _is_json(content):
+                    raise ValueError(f"{path} is one JSON object: give one object per line "
+                                     "(JSON Lines) or an array of objects") from None
                 raise ValueError(f"{path}, line {line}: not a JSON object") from None
-            if not isinstance(row, dict):
-                raise ValueError(f"{path}, line {line}: not a JSON object")
-            fields.update(dict.fromkeys(row))
-            rows.append((line, row))
-    return list(fields), rows
+        where = "line"
+    fields: dict[str, None] = {}
+    for number, row in numbered:
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}, {where} {number}: not a JSON object")
+        fields.update(dict.fromkeys(row))
+    return list(fields), numbered
+
+
+def _is_json(content: str) -> bool:
+    try:
+        json.loads(content)
+    except ValueError:
+        return False
+    return True
 
 
 def _pairs(path: Path, fields: list[str], rows: Any, columns: Columns) -> Pairs:
@@ -125,6 +176,8 @@ def _pairs(path: Path, fields: list[str], rows: Any, columns: Columns) -> Pairs:
             raise ValueError(f"{path}, line {line}: an example needs both a text and a "
                              "category")
         pairs.append((example, label))
+    if not pairs:
+        raise ValueError(f"{path} holds no examples")
     return pairs
 
 
@@ -142,6 +195,8 @@ def _cell(value: object) -> str:
     """A cell as text: JSON Lines may hold numbers for labels; a missing cell is empty."""
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 3.0 in one file and 3 in another are the same label
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
@@ -157,8 +212,8 @@ def banking77(data_dir: Path) -> IntentDataSet:
     folder = data_dir / "banking77"
     return IntentDataSet(
         "banking77",
-        read_examples(folder / "train.csv"),
-        read_examples(folder / "test.csv"),
+        read_examples(_require(folder / "train.csv")),
+        read_examples(_require(folder / "test.csv")),
     )
 
 

@@ -13,6 +13,7 @@ included, on a sample of the test set.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,7 +25,9 @@ from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
 from hubdesk.triage.intent.training import (
+    FEW_EXAMPLES_KEY,
     TrainingOptions,
+    category_key,
     encoders_for,
     train_intent_classifier,
 )
@@ -57,12 +60,14 @@ def evaluate_intent(
                             "why": str(missing)})
             continue
         train_seconds = time.perf_counter() - started + embedding_seconds
+        truth = _as_trained(truth, classifier.classes)
         vectors = {
             encoder: np.vstack([cache[encoder][text] for text in test_texts])
             for encoder in classifier.encoders
         }
         log_proba = classifier.log_proba(test_texts, embeddings=vectors)
         result = _scores(classifier, log_proba, truth, data.out_of_scope_label)
+        result.update(_unseen(classifier, log_proba, truth, data.out_of_scope_label))
         result.update(
             dataset=data.name,
             backend=backend,
@@ -77,6 +82,13 @@ def evaluate_intent(
         )
         results.append(_ordered(result))
     return results
+
+
+def _as_trained(truth: LabelArray, classes: LabelArray) -> LabelArray:
+    """Test labels spelt as training spelt them: "Refund" in the test file is "refund"."""
+    trained = {category_key(str(name)): name for name in classes}
+    return np.asarray([trained.get(category_key(str(label)), label) for label in truth],
+                      dtype=object)
 
 
 def _fill_cache(
@@ -115,7 +127,8 @@ def _scores(
     predicted = classes[np.argmax(log_proba, axis=1)]
     confidence = np.exp(np.max(log_proba, axis=1))
     answered = confidence >= classifier.threshold
-    in_scope = truth != out_of_scope if out_of_scope else np.ones(len(truth), bool)
+    in_scope = np.ones(len(truth), bool) if out_of_scope is None else np.array(
+        [category_key(str(label)) != category_key(out_of_scope) for label in truth], bool)
     correct = predicted == truth
     result: dict[str, Any] = {
         "accuracy": _pct(correct[in_scope].mean()),
@@ -129,6 +142,26 @@ def _scores(
         result["in_scope_accuracy"] = _pct((correct & answered)[in_scope].mean())
         result["oos_recall"] = _pct((~answered)[~in_scope].mean())
     return result
+
+
+def _unseen(
+    classifier: IntentClassifier,
+    log_proba: FloatArray,
+    truth: LabelArray,
+    out_of_scope: str | None,
+) -> dict[str, Any]:
+    """Test categories the training set never showed: no answer can be right for them (they
+    count as misses in the accuracy), abstaining is the best the classifier can do."""
+    known = {category_key(str(name)) for name in classifier.classes}
+    if out_of_scope is not None:
+        known.add(category_key(out_of_scope))
+    unseen = np.array([category_key(str(label)) not in known for label in truth], bool)
+    if not unseen.any():
+        return {}
+    confidence = np.exp(np.max(log_proba[unseen], axis=1))
+    counts = Counter(str(label) for label in truth[unseen])
+    return {"unseen_test_categories": dict(sorted(counts.items())),
+            "unseen_abstain_rate": _pct((confidence < classifier.threshold).mean())}
 
 
 def _latency(
@@ -151,7 +184,7 @@ def _latency(
 def _makeup(classifier: IntentClassifier) -> dict[str, Any]:
     """An ensemble's chosen parts with their modelled and measured costs, and the verdict of
     the measured time against the latency budget (which never chose the parts)."""
-    keys = ("parts", "costs_ms", "modelled_ms", "latency")
+    keys = ("parts", "costs_ms", "modelled_ms", "latency", FEW_EXAMPLES_KEY)
     return {key: classifier.metrics[key] for key in keys if key in classifier.metrics}
 
 

@@ -43,7 +43,8 @@ class LinearIntentModel:
         from sklearn.linear_model import LogisticRegression  # training only: ~100 MB
 
         matrix = self.featurizer.fit_transform(texts)
-        model = LogisticRegression(C=self.c, max_iter=3000)
+        # Balanced: a desk's rare categories would otherwise be drowned by its common ones.
+        model = LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced")
         model.fit(matrix, np.asarray(labels, dtype=object))
         self.classes = model.classes_
         self.weights_by_feature = np.ascontiguousarray(model.coef_.T, dtype=np.float32)

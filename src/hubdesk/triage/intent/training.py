@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +45,9 @@ from hubdesk.triage.intent.thresholds import choose_threshold, choose_weights
 from hubdesk.triage.text import prepare
 
 MIN_EXAMPLES_PER_CLASS_FOR_VALIDATION = 2
+# Below this many examples a category is rarely recognised: whoever trains is told.
+FEW_EXAMPLES = 5
+FEW_EXAMPLES_KEY = "categories_with_few_examples"
 
 
 class TrainingDataError(ValueError):
@@ -92,6 +96,11 @@ def train_intent_classifier(
         raise TrainingDataError(f"unknown backend {options.backend!r}; choose one of {BACKENDS}")
     started = time.perf_counter()
     texts, labels = _clean(examples)
+    if options.out_of_scope_label is not None:
+        # Spelt as the examples spell it, so that "OOS" names their "oos".
+        named = canonical_categories([*labels, options.out_of_scope_label])
+        options = replace(options, out_of_scope_label=named[category_key(
+            options.out_of_scope_label)])
     oos = options.out_of_scope_label
     in_scope = [i for i, label in enumerate(labels) if label != oos]
     _check_classes([labels[i] for i in in_scope])
@@ -112,6 +121,7 @@ def train_intent_classifier(
     threshold, validation_metrics = choose_threshold(
         combine(parts, weights), classes, validation_truth, options
     )
+    validation_metrics["examples"] = len(validation_truth)
 
     used = {name for name, weight in weights.items() if weight > 0}
     final = _fit(options, texts, labels, vectors, in_scope, used)
@@ -120,6 +130,7 @@ def train_intent_classifier(
     final.metrics = {
         "validation": validation_metrics,
         "examples": len(in_scope),
+        FEW_EXAMPLES_KEY: few_examples([labels[i] for i in in_scope]),
         "classes": len(final.classes),
         "encoders": sorted(vectors),
         **({} if costs is None else _cost_metrics(
@@ -224,7 +235,41 @@ def _clean(examples: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
         if cleaned and category:
             texts.append(cleaned)
             labels.append(category)
-    return texts, labels
+    named = canonical_categories(labels)
+    return texts, [named[category_key(label)] for label in labels]
+
+
+def category_key(label: str) -> str:
+    """What two spellings of one category share: "Card arrival", "card  arrival " and its
+    full-width or decomposed Unicode forms are one category, not two that split its
+    examples."""
+    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
+
+
+def canonical_categories(labels: Iterable[str]) -> dict[str, str]:
+    """Each category's key (`category_key`) with the spelling its examples use most (the
+    first seen of equally common ones)."""
+    spellings: dict[str, Counter[str]] = {}
+    for label in labels:
+        spellings.setdefault(category_key(label), Counter())[label.strip()] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+
+
+def few_examples(labels: Sequence[str]) -> dict[str, int]:
+    """The categories with fewer than `FEW_EXAMPLES` examples, with their count."""
+    return {label: count for label, count in sorted(Counter(labels).items())
+            if count < FEW_EXAMPLES}
+
+
+def few_examples_warning(counts: dict[str, int]) -> str | None:
+    """One line naming the categories too small to learn well, or None."""
+    if not counts:
+        return None
+    shown = ", ".join(f"{label} ({count})" for label, count in list(counts.items())[:5])
+    more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
+    which = "1 category has" if len(counts) == 1 else f"{len(counts)} categories have"
+    return (f"{which} fewer than {FEW_EXAMPLES} examples, too few to be recognised "
+            f"reliably: {shown}{more}")
 
 
 def _check_classes(labels: Sequence[str]) -> None:
@@ -247,7 +292,9 @@ def _split(
     fit_part, validation = [], []
     for label, indices in sorted(by_label.items()):
         shuffled = list(rng.permutation(indices))
-        take = round(len(shuffled) * options.validation_fraction)
+        # At least one of each class that has two: a tenth of a small class rounds to none,
+        # and a threshold chosen on the training data itself would never abstain.
+        take = max(1, round(len(shuffled) * options.validation_fraction))
         if label == oos:  # out-of-scope examples only ever tune the threshold
             take = len(shuffled)
         elif len(shuffled) < MIN_EXAMPLES_PER_CLASS_FOR_VALIDATION:
