@@ -219,3 +219,17 @@ def test_the_oracle_reads_a_plain_office_week_as_expected():
     assert cal.elapsed(friday, datetime(2026, 4, 1, 15, tzinfo=UTC)) == timedelta(hours=17)
     assert cal.add(friday, timedelta(hours=9)) == datetime(2026, 3, 30, 15, tzinfo=UTC)
 
+
+def test_an_offset_that_changes_and_changes_back_within_a_week_is_seen():
+    """Freetown kept a summer offset from 1 to 5 September 1939 only; an office there opened
+    by that offset those four days (20 minutes earlier in UTC)."""
+    cal = OracleCalendar("Africa/Freetown", [Shift(d, 9 * 60, 17 * 60) for d in range(7)])
+    product = product_of(cal)
+    start = datetime(1939, 8, 30, tzinfo=UTC)
+    end = start + timedelta(days=9)
+    assert product.elapsed(start, end) == cal.elapsed(start, end)
+    for hours in range(0, 9 * 24, 7):
+        moment = start + timedelta(hours=hours, minutes=hours % 60)
+        assert product.is_open(moment) == cal.is_open(moment), moment
+        assert product.add(start, timedelta(minutes=37 * hours)) == cal.add(
+            start, timedelta(minutes=37 * hours))

@@ -43,6 +43,10 @@ from hubdesk.domain.holidays import (
 DAY_US = 86_400_000_000
 MINUTE_US = 60_000_000
 WEEK_US = 7 * DAY_US
+SECOND_US = 1_000_000
+# How often a zone's offset is read: more often than any zone has changed and changed back
+# (the shortest such stretch, Freetown's summer offset of 1939, lasted four days).
+_OFFSET_SAMPLE_US = WEEK_US // 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
@@ -431,8 +435,8 @@ class BusinessCalendar:
     def _offset_spans(self, year: int) -> list[tuple[int, int, int]]:
         """Stretches of constant UTC offset covering the local year with two days to spare.
 
-        Offsets are sampled weekly and each change is pinned to the microsecond by bisection;
-        a zone that changes and changes back within one week would go unseen (none does).
+        Offsets are sampled twice a week and each change is pinned by bisection; a zone that
+        changed and changed back between two samples would go unseen (none does).
         """
         spans = self._spans.get(year)
         if spans is None:
@@ -441,7 +445,7 @@ class BusinessCalendar:
             spans = []
             span_start, offset = low, self._offset(low)
             previous = low
-            for sample in [*range(low + WEEK_US, high, WEEK_US), high]:
+            for sample in [*range(low + _OFFSET_SAMPLE_US, high, _OFFSET_SAMPLE_US), high]:
                 if (later := self._offset(sample)) != offset:
                     change = self._change_between(previous, sample, later)
                     spans.append((span_start, change, offset))
@@ -456,14 +460,16 @@ class BusinessCalendar:
         return 0 if offset is None else offset // _ONE_US
 
     def _change_between(self, before: int, after: int, new_offset: int) -> int:
-        """The first microsecond in (before, after] at which the offset is ``new_offset``."""
+        """The first instant in (before, after] at which the offset is ``new_offset``: both are
+        whole seconds, and so is every change a zone makes, so whole seconds are searched."""
+        before, after = before // SECOND_US, after // SECOND_US
         while after - before > 1:
             middle = (before + after) // 2
-            if self._offset(middle) == new_offset:
+            if self._offset(middle * SECOND_US) == new_offset:
                 after = middle
             else:
                 before = middle
-        return after
+        return after * SECOND_US
 
 
 def check_reachable(calendar: BusinessCalendar, start: datetime, duration: timedelta,
