@@ -7,7 +7,7 @@ oracle, and its deadline is where the oracle reaches what is left of the goal.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,7 +31,7 @@ def test_a_paused_and_resumed_clock_counts_only_business_time_it_ran(data):
     clock = SlaClock.start(SlaTarget.RESOLUTION, 1, goal, start, calendar, DEFAULT_LADDER,
                            paused=paused_at_start)
     gaps = data.draw(st.lists(st.integers(0, 2 * DAY_MINUTES * 60), max_size=4))
-    running, since, used, moment = not paused_at_start, start, ZERO, start
+    running, since, used, moment = not paused_at_start, start, ZERO, start.astimezone(UTC)
     for seconds in gaps:
         moment = moment + timedelta(seconds=seconds, microseconds=seconds % 7)
         if running:
