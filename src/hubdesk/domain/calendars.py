@@ -68,6 +68,11 @@ Interval = tuple[int, int]  # microseconds after local midnight, end exclusive
 _YEAR_MARGIN_US = 2 * DAY_US
 # How many consecutive local years the joined table holds before it starts again.
 MAX_SPAN_YEARS = 8
+# Weekdays and dates repeat every 400 years, and so do a zone's rules once its listed changes
+# are over (none lists any past this year): a calendar without business time for a whole
+# such cycle after that, and after its dated holidays and closures, never opens again.
+_GREGORIAN_CYCLE = 400
+_ZONE_RULES_ONLY_FROM = 2101
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,10 @@ class BusinessCalendar:
         # the thousand, and a calendar may hold a thousand closures.
         self._closed_days = [(self._local_ordinal(start), self._local_ordinal(end - 1))
                              for start, end in self._closed]
+        self._repeats_from = max([_ZONE_RULES_ONLY_FROM]
+                                 + [day.year + 1 for day in self._fixed]
+                                 + [date.fromordinal(last).year + 1
+                                    for _, last in self._closed_days])
         self._simple = always_open and not self.holidays and not self.closures
         self._years: dict[int, _Year] = {}
         self._totals: dict[int, int] = {}
@@ -247,8 +256,11 @@ class BusinessCalendar:
         self._join(year)
         plan = self._year(year)
         wanted += plan.position(moment)
+        closed_since = None
         while wanted > (total := self._total(year)):
             wanted -= total
+            closed_since = None if total else closed_since or year
+            self._check_opens_again(closed_since, year)
             year += 1
             if year > LAST_YEAR:
                 raise BeyondCalendar("the deadline falls after the year 9997",
@@ -290,10 +302,20 @@ class BusinessCalendar:
         i = bisect_right(plan.ends, moment)
         if i < len(plan.starts):
             return _from_us(max(moment, plan.starts[i]))
+        closed_since = year + 1  # the years after this one, which may have opened before ``at``
         for later in range(year + 1, LAST_YEAR + 1):
             if self._total(later):
                 return _from_us(self._year(later).starts[0])
+            self._check_opens_again(closed_since, later)
         raise BeyondCalendar("the calendar never opens again", {"hours": "never open"})
+
+    def _check_opens_again(self, closed_since: int | None, year: int) -> None:
+        """Refuse when the local years from ``closed_since`` to ``year``, all without business
+        time, hold a whole cycle after which every year repeats one of them."""
+        if closed_since is not None and \
+                year - max(closed_since, self._repeats_from) + 1 >= _GREGORIAN_CYCLE:
+            raise BeyondCalendar("the calendar never opens again: every day it has hours "
+                                 "falls on a holiday", {"hours": "never open"})
 
     # --- the timeline -------------------------------------------------------------------
 
