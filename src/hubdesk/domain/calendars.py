@@ -216,7 +216,8 @@ class BusinessCalendar:
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The earliest instant at which ``duration`` of business time has passed since
-        ``start``; with a zero duration, ``start`` when open, else the next opening."""
+        ``start``; with a zero duration, ``start`` when open, else the next opening. A duration
+        that runs out as the desk closes ends at the closing instant, not the next opening."""
         if type(start) is datetime and start.tzinfo is UTC and type(duration) is timedelta:
             # The hot path (UTC in, a deadline inside the joined years); anything else takes
             # the general path below, which also widens the joined years for next time.
