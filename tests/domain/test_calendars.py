@@ -353,3 +353,25 @@ def test_a_wait_is_refused_when_it_would_end_after_the_years_calendars_work_in()
                                          "minutes) would end after the year 9997")
     # The same year is a little over four years of an office's weeks.
     check_reachable(berlin_office(), start, timedelta(days=366), "targets", "the target")
+
+
+def test_a_calendar_whose_every_day_is_a_holiday_says_at_once_that_it_never_opens():
+    """Hours, but every date of the year a holiday: no deadline is ever reached, and the
+    calendar says so without first counting through every year up to 9997."""
+    every_date = [{"date": f"{day:%m-%d}", "yearly": True}
+                  for day in (datetime(2000, 1, 1) + timedelta(days=n) for n in range(366))]
+    form = {"timezone": "Europe/Berlin", "hours": hours(OFFICE), "holidays": every_date}
+    start = datetime(2026, 12, 7, 10, tzinfo=UTC)
+    for ask in (lambda cal: cal.add(start, timedelta(hours=1)),
+                lambda cal: cal.add(start, timedelta(0)),
+                lambda cal: cal.next_opening(start)):
+        began = time.perf_counter()
+        with pytest.raises(ValidationFailed, match="never opens") as raised:
+            ask(BusinessCalendar.from_dict(form))
+        assert raised.value.fields == {"hours": "never open"}
+        assert time.perf_counter() - began < 2.0
+    # Closed for centuries by a closure, it still opens when the closure ends.
+    closed = BusinessCalendar.from_dict(form | {"holidays": [
+        {"start": "2026-12-10T00:00:00+01:00", "end": "2700-01-04T09:00:00+01:00"}]})
+    assert closed.add(datetime(2026, 12, 10, tzinfo=UTC), timedelta(hours=7)) == local(
+        BERLIN, 2700, 1, 4, 17)  # a Thursday: 09:00 to 12:00 and 13:00 to 17:00

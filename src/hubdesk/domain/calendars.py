@@ -43,6 +43,10 @@ from hubdesk.domain.holidays import (
 DAY_US = 86_400_000_000
 MINUTE_US = 60_000_000
 WEEK_US = 7 * DAY_US
+SECOND_US = 1_000_000
+# How often a zone's offset is read: more often than any zone has changed and changed back
+# (the shortest such stretch, Freetown's summer offset of 1939, lasted four days).
+_OFFSET_SAMPLE_US = WEEK_US // 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
@@ -64,6 +68,11 @@ Interval = tuple[int, int]  # microseconds after local midnight, end exclusive
 _YEAR_MARGIN_US = 2 * DAY_US
 # How many consecutive local years the joined table holds before it starts again.
 MAX_SPAN_YEARS = 8
+# Weekdays and dates repeat every 400 years, and so do a zone's rules once its listed changes
+# are over (none lists any past this year): a calendar without business time for a whole
+# such cycle after that, and after its dated holidays and closures, never opens again.
+_GREGORIAN_CYCLE = 400
+_ZONE_RULES_ONLY_FROM = 2101
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,10 @@ class BusinessCalendar:
         # the thousand, and a calendar may hold a thousand closures.
         self._closed_days = [(self._local_ordinal(start), self._local_ordinal(end - 1))
                              for start, end in self._closed]
+        self._repeats_from = max([_ZONE_RULES_ONLY_FROM]
+                                 + [day.year + 1 for day in self._fixed]
+                                 + [date.fromordinal(last).year + 1
+                                    for _, last in self._closed_days])
         self._simple = always_open and not self.holidays and not self.closures
         self._years: dict[int, _Year] = {}
         self._totals: dict[int, int] = {}
@@ -203,7 +216,8 @@ class BusinessCalendar:
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The earliest instant at which ``duration`` of business time has passed since
-        ``start``; with a zero duration, ``start`` when open, else the next opening."""
+        ``start``; with a zero duration, ``start`` when open, else the next opening. A duration
+        that runs out as the desk closes ends at the closing instant, not the next opening."""
         if type(start) is datetime and start.tzinfo is UTC and type(duration) is timedelta:
             # The hot path (UTC in, a deadline inside the joined years); anything else takes
             # the general path below, which also widens the joined years for next time.
@@ -243,8 +257,11 @@ class BusinessCalendar:
         self._join(year)
         plan = self._year(year)
         wanted += plan.position(moment)
+        closed_since = None
         while wanted > (total := self._total(year)):
             wanted -= total
+            closed_since = None if total else closed_since or year
+            self._check_opens_again(closed_since, year)
             year += 1
             if year > LAST_YEAR:
                 raise BeyondCalendar("the deadline falls after the year 9997",
@@ -286,10 +303,20 @@ class BusinessCalendar:
         i = bisect_right(plan.ends, moment)
         if i < len(plan.starts):
             return _from_us(max(moment, plan.starts[i]))
+        closed_since = year + 1  # the years after this one, which may have opened before ``at``
         for later in range(year + 1, LAST_YEAR + 1):
             if self._total(later):
                 return _from_us(self._year(later).starts[0])
+            self._check_opens_again(closed_since, later)
         raise BeyondCalendar("the calendar never opens again", {"hours": "never open"})
+
+    def _check_opens_again(self, closed_since: int | None, year: int) -> None:
+        """Refuse when the local years from ``closed_since`` to ``year``, all without business
+        time, hold a whole cycle after which every year repeats one of them."""
+        if closed_since is not None and \
+                year - max(closed_since, self._repeats_from) + 1 >= _GREGORIAN_CYCLE:
+            raise BeyondCalendar("the calendar never opens again: every day it has hours "
+                                 "falls on a holiday", {"hours": "never open"})
 
     # --- the timeline -------------------------------------------------------------------
 
@@ -431,8 +458,8 @@ class BusinessCalendar:
     def _offset_spans(self, year: int) -> list[tuple[int, int, int]]:
         """Stretches of constant UTC offset covering the local year with two days to spare.
 
-        Offsets are sampled weekly and each change is pinned to the microsecond by bisection;
-        a zone that changes and changes back within one week would go unseen (none does).
+        Offsets are sampled twice a week and each change is pinned by bisection; a zone that
+        changed and changed back between two samples would go unseen (none does).
         """
         spans = self._spans.get(year)
         if spans is None:
@@ -441,7 +468,7 @@ class BusinessCalendar:
             spans = []
             span_start, offset = low, self._offset(low)
             previous = low
-            for sample in [*range(low + WEEK_US, high, WEEK_US), high]:
+            for sample in [*range(low + _OFFSET_SAMPLE_US, high, _OFFSET_SAMPLE_US), high]:
                 if (later := self._offset(sample)) != offset:
                     change = self._change_between(previous, sample, later)
                     spans.append((span_start, change, offset))
@@ -456,14 +483,16 @@ class BusinessCalendar:
         return 0 if offset is None else offset // _ONE_US
 
     def _change_between(self, before: int, after: int, new_offset: int) -> int:
-        """The first microsecond in (before, after] at which the offset is ``new_offset``."""
+        """The first instant in (before, after] at which the offset is ``new_offset``: both are
+        whole seconds, and so is every change a zone makes, so whole seconds are searched."""
+        before, after = before // SECOND_US, after // SECOND_US
         while after - before > 1:
             middle = (before + after) // 2
-            if self._offset(middle) == new_offset:
+            if self._offset(middle * SECOND_US) == new_offset:
                 after = middle
             else:
                 before = middle
-        return after
+        return after * SECOND_US
 
 
 def check_reachable(calendar: BusinessCalendar, start: datetime, duration: timedelta,
