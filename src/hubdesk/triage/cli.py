@@ -22,7 +22,8 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 from hubdesk.triage.evaluation import datasets
 from hubdesk.triage.intent.classifier import BACKENDS, ProgressCallback
 
-stderr = Console(stderr=True)
+# Refusals name files by their whole path: a wrapped line would split it where the width falls.
+stderr = Console(stderr=True, soft_wrap=True)
 
 SIGNAL_DATASETS = ("lingua", "uci", "goemotions", "davidson", "presidio")
 INTENT_DATASETS = ("banking77", "clinc150")
