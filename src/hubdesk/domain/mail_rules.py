@@ -114,6 +114,25 @@ def _suppresses_all(signals: dict[str, str]) -> bool:
     return "all" in value or "oof" in value
 
 
+_AUTH_RESULT = re.compile(r"(?:^|;)\s*(dmarc|dkim|spf)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+
+def sender_failed_authentication(signals: dict[str, str]) -> bool:
+    """Whether the receiving server found the From forged: its Authentication-Results (the
+    topmost, the one it added) says DMARC failed, or, without a DMARC verdict, SPF failed and
+    no DKIM signature passed. Mail without such a verdict is not judged: many desks receive
+    mail from servers that check nothing, and a forger's own header added below the
+    receiving server's is never the one read."""
+    verdicts: dict[str, set[str]] = {}
+    for method, result in _AUTH_RESULT.findall(signals.get("authentication-results", "")):
+        verdicts.setdefault(method.lower(), set()).add(result.lower())
+    dmarc = verdicts.get("dmarc", set()) - {"none", "neutral", "temperror", "permerror"}
+    if dmarc:
+        return "pass" not in dmarc and "fail" in dmarc
+    return bool(verdicts.get("spf", set()) & {"fail", "softfail"}) \
+        and "pass" not in verdicts.get("dkim", set())
+
+
 def may_answer(sender: str | None) -> bool:
     """Whether an automatic message (an acknowledgement) may go to ``sender``."""
     if not sender:

@@ -6,7 +6,9 @@ agent. When the sender is one of the desk's active agents and the message forwar
 (`domain/forwarding.py`), the ticket is opened for the forwarded message's sender, with the
 forwarded message as its first message and its subject, and what the agent wrote above it
 becomes the agent's internal note. A forward of a colleague's or of the desk's own mail, or
-one in a thread the desk already has, is filed as any other message.
+one in a thread the desk already has, is filed as any other message; so is one whose
+receiving server found its sender forged (`domain/mail_rules.py`
+`sender_failed_authentication`), as anyone can write an agent's address in a From.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.events import Actor
 from hubdesk.domain.forwarding import forwarded
 from hubdesk.domain.mail import ParsedMail
-from hubdesk.domain.mail_rules import MailRouting, bare_subject
+from hubdesk.domain.mail_rules import MailRouting, bare_subject, sender_failed_authentication
 from hubdesk.domain.messages import Message
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.intake import IntakeTools, ReadText, read_agent_text
@@ -38,8 +40,9 @@ def forward_by_agent(uows: UnitOfWorkFactory, tools: IntakeTools, routing: MailR
                      mail: ParsedMail) -> Forward | None:
     """The customer's message ``mail`` forwards, when one of the desk's agents sent it."""
     found = forwarded(mail.text, mail.subject) if mail.from_address else None
-    if found is None or found.address in routing.support:
-        return None
+    if found is None or found.address in routing.support \
+            or sender_failed_authentication(mail.signals):
+        return None  # a forged agent's forward would open tickets and write notes as them
     with uows(write=False) as uow:
         agent = uow.agents.get_by_email(mail.from_address or "")
         if agent is None or not agent.active or agent.id is None \

@@ -107,3 +107,34 @@ def test_an_agents_forward_from_notes_opens_the_customers_ticket(mail_hub: Hub) 
     first, note = detail.messages
     assert first.body == "My order 1234 has not arrived."
     assert note.body == "Please take care of her."
+
+
+def test_a_forward_whose_agent_sender_the_receiving_server_found_forged_is_not_trusted(
+        mail_hub: Hub) -> None:
+    rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
+    forged = corpus.plain(
+        sender=rep.email, subject="Fwd: Where is my order?", body=FORWARD.format(
+            to="sales@shop.example"), message_id="<forged@attacker.test>",
+        Authentication_Results="mx.desk.test; spf=fail smtp.mailfrom=attacker.test; "
+                               "dkim=none; dmarc=fail (p=REJECT) header.from=desk.test")
+    assert take(mail_hub.app, forged, source="test") is Outcome.CREATED
+    detail = filed_ticket(mail_hub, "<forged@attacker.test>")
+    # Filed as the message it is: no customer's ticket, no note in the agent's name.
+    assert detail.requester.primary_email == rep.email
+    assert detail.ticket.subject == "Fwd: Where is my order?"
+    assert [m.public for m in detail.messages] == [True]
+    assert "forwarded_by_agent_id" not in detail.messages[0].channel_meta
+
+
+def test_a_forward_the_receiving_server_authenticated_opens_the_customers_ticket(
+        mail_hub: Hub) -> None:
+    rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
+    signed = corpus.plain(
+        sender=rep.email, subject="Fwd: Where is my order?", body=FORWARD.format(
+            to="sales@shop.example"), message_id="<signed@hubdesk.test>",
+        Authentication_Results="mx.desk.test; spf=softfail smtp.mailfrom=relay.test; "
+                               "dkim=pass header.d=hubdesk.test; dmarc=pass")
+    assert take(mail_hub.app, signed, source="test") is Outcome.CREATED
+    detail = filed_ticket(mail_hub, "<signed@hubdesk.test>")
+    assert detail.requester.primary_email == "jane@example.org"
+    assert detail.messages[1].author.id == rep.id and not detail.messages[1].public
