@@ -3,6 +3,8 @@ agent's words above it kept as their internal note; anyone else's forward is the
 
 from __future__ import annotations
 
+import pytest
+
 from hubdesk.bootstrap import Hub
 from hubdesk.channels.email.intake import take
 from hubdesk.domain.agents import Role
@@ -109,32 +111,33 @@ def test_an_agents_forward_from_notes_opens_the_customers_ticket(mail_hub: Hub) 
     assert note.body == "Please take care of her."
 
 
-def test_a_forward_whose_agent_sender_the_receiving_server_found_forged_is_not_trusted(
-        mail_hub: Hub) -> None:
-    rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
-    forged = corpus.plain(
-        sender=rep.email, subject="Fwd: Where is my order?", body=FORWARD.format(
-            to="sales@shop.example"), message_id="<forged@attacker.test>",
-        Authentication_Results="mx.desk.test; spf=fail smtp.mailfrom=attacker.test; "
-                               "dkim=none; dmarc=fail (p=REJECT) header.from=desk.test")
-    assert take(mail_hub.app, forged, source="test") is Outcome.CREATED
-    detail = filed_ticket(mail_hub, "<forged@attacker.test>")
-    # Filed as the message it is: no customer's ticket, no note in the agent's name.
-    assert detail.requester.primary_email == rep.email
-    assert detail.ticket.subject == "Fwd: Where is my order?"
-    assert [m.public for m in detail.messages] == [True]
-    assert "forwarded_by_agent_id" not in detail.messages[0].channel_meta
+
+def _forward_judged(sender: str, message_id: str, results: str) -> bytes:
+    """An agent's forward as the receiving server passed it on, with its verdict on the From."""
+    return corpus.plain(sender=sender, subject="Fwd: Where is my order?",
+                        body=FORWARD.format(to="sales@shop.example"), message_id=message_id,
+                        Authentication_Results=results)
 
 
-def test_a_forward_the_receiving_server_authenticated_opens_the_customers_ticket(
-        mail_hub: Hub) -> None:
+
+@pytest.mark.parametrize(("results", "trusted"), [
+    ("mx.desk.test; spf=fail smtp.mailfrom=attacker.test; dkim=none; "
+     "dmarc=fail (p=REJECT) header.from=desk.test", False),
+    ("mx.desk.test; spf=softfail smtp.mailfrom=relay.test; dkim=pass header.d=hubdesk.test; "
+     "dmarc=pass", True)])
+def test_an_agents_forward_is_trusted_unless_the_receiving_server_found_it_forged(
+        mail_hub: Hub, results: str, trusted: bool) -> None:
     rep = factories.staff(mail_hub, Role.REPRESENTATIVE).agent
-    signed = corpus.plain(
-        sender=rep.email, subject="Fwd: Where is my order?", body=FORWARD.format(
-            to="sales@shop.example"), message_id="<signed@hubdesk.test>",
-        Authentication_Results="mx.desk.test; spf=softfail smtp.mailfrom=relay.test; "
-                               "dkim=pass header.d=hubdesk.test; dmarc=pass")
-    assert take(mail_hub.app, signed, source="test") is Outcome.CREATED
-    detail = filed_ticket(mail_hub, "<signed@hubdesk.test>")
-    assert detail.requester.primary_email == "jane@example.org"
-    assert detail.messages[1].author.id == rep.id and not detail.messages[1].public
+    forward = corpus.plain(sender=rep.email, subject="Fwd: Where is my order?",
+                           body=FORWARD.format(to="sales@shop.example"),
+                           message_id="<judged@hubdesk.test>", Authentication_Results=results)
+    assert take(mail_hub.app, forward, source="test") is Outcome.CREATED
+    detail = filed_ticket(mail_hub, "<judged@hubdesk.test>")
+    if trusted:
+        assert detail.requester.primary_email == "jane@example.org"
+        assert detail.messages[1].author.id == rep.id and not detail.messages[1].public
+    else:  # filed as the message it is: no customer's ticket, no note in the agent's name
+        assert detail.requester.primary_email == rep.email
+        assert detail.ticket.subject == "Fwd: Where is my order?"
+        assert [m.public for m in detail.messages] == [True]
+        assert "forwarded_by_agent_id" not in detail.messages[0].channel_meta
