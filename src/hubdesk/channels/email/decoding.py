@@ -13,6 +13,7 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
+from urllib.parse import unquote_to_bytes
 
 from hubdesk.channels.email.charsets import decoded_strictly
 from hubdesk.channels.email.guessing import guess_charset
@@ -178,3 +179,30 @@ def _word_bytes(word: re.Match[bytes]) -> tuple[str, bytes] | None:
         return charset, binascii.a2b_qp(payload, header=True)
     except (binascii.Error, ValueError):
         return None
+
+
+# One parameter of a Content-Type or Content-Disposition header as it came: its name, the
+# star of RFC 2231's charset'language'percent-encoded form, and its value, quoted or bare. A
+# quote left open takes the rest of the header (never read again from each ";" in it).
+_PARAMETER = re.compile(r"""(?:^|;)\s*([\w.-]{1,40})(\*)?\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)""")
+_QUOTED_PAIR = re.compile(r"\\(.)")
+
+
+def raw_parameter(value: str, name: str, hint: str | None = None) -> str | None:
+    """The parameter ``name`` of a header's raw ``value``, decoded where the standard
+    library could not: a bare encoded word (``name==?utf-8?B?…?=``, which it drops), 8-bit
+    bytes in a charset other than UTF-8 (read in ``hint``, the charset of the message's
+    text), RFC 2231 bytes its charset refuses. None when the header has no such parameter."""
+    for found in _PARAMETER.finditer(value):
+        if found[1].lower() != name:
+            continue
+        text = found[3].strip()
+        if found[2]:
+            charset, _, rest = text.strip('"').partition("'")
+            encoded = rest.partition("'")[2]
+            payload = unquote_to_bytes(encoded.encode("utf-8", "surrogateescape"))
+            return decode_text(payload, charset or hint)[0]
+        if len(text) > 1 and text[0] == text[-1] == '"':
+            text = _QUOTED_PAIR.sub(r"\1", text[1:-1])
+        return decode_raw_header(text, hint)
+    return None

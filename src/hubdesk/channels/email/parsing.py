@@ -32,6 +32,7 @@ from hubdesk.channels.email.decoding import (
     decode_raw_header,
     decode_text,
     html_charset,
+    raw_parameter,
     repair_header,
 )
 from hubdesk.channels.email.flowed import unflowed
@@ -177,6 +178,18 @@ def _find_charset_hint(message: Message) -> str | None:
     return guess_charset(_payload(first_text)) if first_text is not None else None
 
 
+def _raw_filename(part: Message, hint: Callable[[], str | None]) -> str | None:
+    """A part's file name read from its raw headers, where the standard library dropped it
+    (a bare encoded word) or put U+FFFD for bytes it could not decode."""
+    for header_name, parameter in (("content-disposition", "filename"),
+                                   ("content-type", "name")):
+        value = _raw_header(part, header_name)
+        name = raw_parameter(value, parameter, hint()) if value else None
+        if name:
+            return name
+    return None
+
+
 def _raw_header(message: Message, name: str) -> str | None:
     for key, raw in message.raw_items():
         if key.lower() == name:
@@ -228,7 +241,7 @@ class StdlibMailParser:
             repaired = mended(raw)
             if repaired is not None:
                 message = BytesParser(policy=BOUNDED).parsebytes(repaired)
-        reader = _PartReader(self.limits)
+        reader = _PartReader(self.limits, partial(_charset_hint, message))
         reader.walk(message, 0)
         reader.finish()
         from_list = _addresses(message, "from") or _addresses(message, "sender") or \
@@ -292,8 +305,11 @@ class StdlibMailParser:
 
 
 class _PartReader:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits,
+                 charset_hint: Callable[[], str | None] = lambda: None) -> None:
         self.limits = limits
+        # The charset of the message's text: what its 8-bit file names are most likely in.
+        self.charset_hint = charset_hint
         self.plain: list[str] = []
         self.htmls: list[str] = []
         self.attachments: list[MailAttachment] = []
@@ -492,7 +508,9 @@ class _PartReader:
         try:
             name = part.get_filename()
         except Exception:
-            return None
+            name = None
+        if not name or "\ufffd" in name:
+            name = _raw_filename(part, self.charset_hint) or name
         if not name:
             return None
         return _safe_filename(repair_header(name)) or None
