@@ -100,9 +100,29 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
     # The guess is made on the text's start: what follows may still not fit it.
     if guessed is not None and (text := decoded_strictly(payload, guessed)) is not None:
         return text, False
+    if guessed is None and first in (None, "utf-8", _DEFAULT_LABEL) \
+            and _UTF8_LETTER.search(payload):
+        return payload.decode("utf-8", _WINDOWS_1252_BYTES), False
     if first == _DEFAULT_LABEL and (text := decoded_strictly(payload, first)) is not None:
         return text, True
     return payload.decode("windows-1252", "replace"), False
+
+
+# A letter written in UTF-8 (two to four bytes no Western text puts together, "Ã©" and the
+# like), in text that is not UTF-8 throughout: a UTF-8 message a server added a Windows-1252
+# disclaimer to, or a Latin-1 reply quoting a UTF-8 one. Each part is read as it was written.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                          rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+_WINDOWS_1252_BYTES = "hubdesk-windows-1252"
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    piece = error.object[error.start:error.end]
+    return bytes(piece).decode("windows-1252", "replace"), error.end
+
+
+codecs.register_error(_WINDOWS_1252_BYTES, _as_windows_1252)
 
 
 # An HTML document's own declaration of its charset, among its first bytes:
