@@ -38,7 +38,7 @@ from hubdesk.channels.email.decoding import (
 from hubdesk.channels.email.flowed import unflowed
 from hubdesk.channels.email.forwards import forward_block, forward_block_html
 from hubdesk.channels.email.guessing import guess_charset
-from hubdesk.channels.email.headers_block import mended
+from hubdesk.channels.email.headers_block import mended, rejoined
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.channels.email.rtf import UnreadableRtf, decompressed, rtf_text
 from hubdesk.channels.email.tnef import (
@@ -241,6 +241,8 @@ class StdlibMailParser:
             repaired = mended(raw)
             if repaired is not None:
                 message = BytesParser(policy=BOUNDED).parsebytes(repaired)
+        elif message.get("content-type") is None and (repaired := rejoined(raw)) is not None:
+            message = BytesParser(policy=BOUNDED).parsebytes(repaired)
         reader = _PartReader(self.limits, partial(_charset_hint, message))
         reader.walk(message, 0)
         reader.finish()
