@@ -324,6 +324,10 @@ class _PartReader:
         self.wrapped_texts: list[str] = []
         self.wrapped_htmls: list[str] = []
         self.wrappers: list[tuple[Message, str, TnefContent]] = []
+        # Inside an alternative that has a plain text, whose HTML adds no words of its own.
+        self.beside_plain = 0
+        # HTML is read into words up to the length its display is cut at, over all its parts.
+        self.html_words_left = limits.html_characters
 
     def text(self) -> str:
         return "\n\n".join(p.strip() for p in self.plain if p.strip())
@@ -426,10 +430,14 @@ class _PartReader:
         others = [c for c in children if c not in plain and c not in rich]
         if plain:
             self._leaf(plain[-1], "text/plain")
-        if rich:
-            self._leaf(rich[-1], "text/html")
-        for child in others:
-            self.walk(child, depth + 1)
+        self.beside_plain += bool(plain)
+        try:
+            if rich:
+                self._leaf(rich[-1], "text/html")
+            for child in others:
+                self.walk(child, depth + 1)
+        finally:
+            self.beside_plain -= bool(plain)
 
     def _leaf(self, part: Message, content_type: str) -> None:
         disposition = (part.get_content_disposition() or "").lower()
@@ -444,7 +452,7 @@ class _PartReader:
                 declared = html_charset(payload)
             text, _ = decode_text(payload, declared)
             if content_type == "text/html":
-                self.htmls.append(text)  # text is derived from it when no plain part came
+                self._html(text)
                 return
             text = _one_line_ending(text)
             if _parameter(part, "format") == "flowed":
@@ -468,6 +476,19 @@ class _PartReader:
                 "winmail.dat") and self._unwrapped(part, filename or "winmail.dat", payload):
             return
         self._keep_part(part, filename, content_type, payload)
+
+    def _html(self, html: str) -> None:
+        """An HTML body; where no plain text stands beside it, its words go in the text where
+        the part stands: a mail written in HTML alone keeps its sender's words in the text
+        when a plain part comes with it (the text of a message it forwards as an
+        attachment)."""
+        self.htmls.append(html)
+        if self.beside_plain:
+            return
+        piece = html[:self.html_words_left]
+        self.html_words_left -= len(piece)
+        if piece:
+            self.plain.append(html_to_text(piece))
 
     def _keep_part(self, part: Message, filename: str | None, content_type: str,
                    payload: bytes) -> None:
