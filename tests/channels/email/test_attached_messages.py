@@ -80,6 +80,33 @@ def test_a_forwarded_html_message_keeps_its_own_html_below_the_block() -> None:
     assert "Tracking" not in parsed.html  # the forwarded message's own HTML, not its text
 
 
+
+def test_words_written_in_html_alone_stay_in_the_text_above_a_plain_forward() -> None:
+    outer = EmailMessage()
+    outer["From"] = "ana@example.com"
+    outer["To"] = SUPPORT
+    outer["Subject"] = "Fw: my parcel"
+    outer.set_content("<div>It <b>never</b> came.</div><div>Please resend it.</div>",
+                      subtype="html")
+    outer.add_attachment(_shipped())
+    parsed = StdlibMailParser().parse(bytes(outer))
+    assert parsed.text == ("It never came.\n\nPlease resend it.\n\n" + HEADER_BLOCK + "\n\n"
+                           "Your parcel 1234 left our warehouse.\n\nTracking: <XY123>")
+    assert parsed.html is not None and "<b>never</b>" in parsed.html
+
+
+def test_a_forwarded_message_written_in_html_alone_keeps_its_words_in_the_text() -> None:
+    inner = EmailMessage()
+    inner["From"] = "=?utf-8?q?J=C3=BCrgen_Shop?= <orders@shop.example>"
+    inner["To"] = "ana@example.com"
+    inner["Subject"] = "=?utf-8?q?Versandbest=C3=A4tigung_1234?="
+    inner["Date"] = "Mon, 30 Nov 2026 10:00:00 +0000"
+    inner.set_content("<p>Your parcel <b>1234</b> left our warehouse.</p>", subtype="html")
+    parsed = StdlibMailParser().parse(_forward("ana@example.com", "It never came.", inner))
+    assert parsed.text == ("It never came.\n\n" + HEADER_BLOCK + "\n\n"
+                           "Your parcel 1234 left our warehouse.")
+
+
 def test_a_customers_forward_shows_what_it_forwards_on_the_ticket(mail_hub: Hub) -> None:
     raw = _forward("Ana <ana@example.com>", "It never came.", _shipped(),
                    message_id="<fwd-attached-customer@example.com>")

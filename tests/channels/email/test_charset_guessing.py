@@ -177,3 +177,17 @@ def test_an_undeclared_subject_is_read_in_the_charset_its_bytes_fit():
            + TEXTS["ru"].encode("cp1251") + b"\r\n")
     parsed = StdlibMailParser().parse(raw)
     assert (parsed.subject, parsed.text.strip()) == (subject, TEXTS["ru"])
+
+
+def test_utf8_text_with_a_windows_1252_disclaimer_added_reads_both_parts():
+    words = "Bonjour, ma commande n°4471 n'est jamais arrivée. Merci d'avance – Zoé"
+    disclaimer = "Ce message et ses pièces jointes sont confidentiels. Sécurité garantie."
+    raw = (b"From: Zoe <zoe@example.fr>\r\nTo: support@desk.test\r\nSubject: Commande\r\n"
+           b"Message-ID: <mixed@example.fr>\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+           b"\r\n" + words.encode("utf-8") + b"\r\n\r\n-- \r\n"
+           + disclaimer.encode("windows-1252") + b"\r\n")
+    assert StdlibMailParser().parse(raw).text.strip() == f"{words}\n\n-- \n{disclaimer}"
+    # Labelled as Latin-1, as some gateways relabel what they pass on.
+    assert decode_text(words.encode() + disclaimer.encode("cp1252"), "iso-8859-1") == (
+        words + disclaimer, False)

@@ -162,3 +162,37 @@ def test_the_list_of_headers_stops_past_its_bound_and_says_how_many_more() -> No
     shown = len(listed) - 1
     assert name == "…" and more.startswith(f"{503 - shown} more headers")
     assert listed[2][1].startswith("Grüße Grüße")
+
+
+def _with_file(text_charset: str, file_headers: bytes) -> bytes:
+    return (b"From: Ewa <ewa@example.pl>\r\nTo: support@desk.test\r\nSubject: Faktura\r\n"
+            b"Message-ID: <file-name@example.pl>\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+            b"Content-Type: text/plain; charset=" + text_charset.encode() +
+            b"\r\n\r\nW za\xb3\xb1czeniu faktura.\r\n--b\r\n" + file_headers +
+            b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n")
+
+
+def test_a_file_name_sent_as_a_bare_encoded_word_is_decoded() -> None:
+    raw = _with_file("iso-8859-2", b"Content-Type: application/pdf; "
+                     b"name==?utf-8?B?WmFtw7N3aWVuaWUgMjAyNi5wZGY=?=\r\n"
+                     b"Content-Disposition: attachment; "
+                     b"filename==?utf-8?B?WmFtw7N3aWVuaWUgMjAyNi5wZGY=?=\r\n")
+    assert [a.filename for a in StdlibMailParser().parse(raw).attachments] == [
+        "Zamówienie 2026.pdf"]
+
+
+def test_an_8bit_file_name_is_read_in_the_charset_of_the_messages_text() -> None:
+    raw = _with_file("iso-8859-2", b'Content-Type: application/pdf; name="Zam\xf3wienie '
+                     b'ksi\xb1\xbfek.pdf"\r\nContent-Disposition: attachment; '
+                     b'filename="Zam\xf3wienie ksi\xb1\xbfek.pdf"\r\n')
+    parsed = StdlibMailParser().parse(raw)
+    assert [a.filename for a in parsed.attachments] == ["Zamówienie książek.pdf"]
+    assert parsed.text == "W załączeniu faktura."
+
+
+def test_a_file_name_whose_bytes_its_charset_refuses_keeps_readable_letters() -> None:
+    raw = _with_file("iso-8859-2", b"Content-Type: audio/mpeg\r\nContent-Disposition: "
+                     b"attachment; filename*=iso-2022-jp''caf%E9%20menu.mp3\r\n")
+    assert [a.filename for a in StdlibMailParser().parse(raw).attachments] == [
+        "café menu.mp3"]

@@ -46,3 +46,29 @@ def test_a_message_without_the_blank_line_after_its_headers_keeps_its_text():
     parsed = StdlibMailParser().parse(raw)
     assert (parsed.from_address, parsed.subject) == ("ana@example.com", "Parcel")
     assert parsed.text.strip() == "Hello, my parcel has not arrived.\nIt was order 1234."
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_headers_a_script_wrote_below_a_blank_line_of_its_own_are_read_as_headers(newline):
+    raw = (b"Return-Path: <www-data@web1.shop.example>\n"
+           b"Received: by web1.shop.example (Postfix, from userid 33)\n"
+           b"To: support@desk.test\nSubject: Contact form\n"
+           b"Message-ID: <form-2@web1.shop.example>\n\n"
+           b"MIME-Version: 1.0\nContent-type: text/html; charset=utf-8\n"
+           b"From: Ana Lima <ana@example.com>\n\n"
+           b"<html><body><p>Name: Ana Lima</p><p>My parcel has <b>not</b> arrived.</p>"
+           b"</body></html>\n").replace(b"\n", newline)
+    parsed = StdlibMailParser().parse(raw)
+    assert (parsed.from_address, parsed.subject) == ("ana@example.com", "Contact form")
+    assert parsed.text.strip() == "Name: Ana Lima\n\nMy parcel has not arrived."
+    assert parsed.html is not None and "<b>not</b>" in parsed.html
+
+
+def test_a_text_that_begins_by_naming_a_header_is_not_taken_for_one():
+    raw = (b"From: Ana Lima <ana@example.com>\nTo: support@desk.test\nSubject: Upload\n\n"
+           b"Content-Type: is what your upload form rejects.\n\nIt says text/csv is wrong.\n")
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.text.strip() == ("Content-Type: is what your upload form rejects.\n\n"
+                                   "It says text/csv is wrong.")
+    raw = raw.replace(b"Subject: Upload\n", b"Subject: Upload\nContent-Type: text/plain\n")
+    assert StdlibMailParser().parse(raw).text.startswith("Content-Type: is what")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
+from urllib.parse import unquote_to_bytes
 
 from hubdesk.channels.email.charsets import decoded_strictly
 from hubdesk.channels.email.guessing import guess_charset
@@ -99,9 +100,29 @@ def decode_text(payload: bytes, declared: str | None) -> tuple[str, bool]:
     # The guess is made on the text's start: what follows may still not fit it.
     if guessed is not None and (text := decoded_strictly(payload, guessed)) is not None:
         return text, False
+    if guessed is None and first in (None, "utf-8", _DEFAULT_LABEL) \
+            and _UTF8_LETTER.search(payload):
+        return payload.decode("utf-8", _WINDOWS_1252_BYTES), False
     if first == _DEFAULT_LABEL and (text := decoded_strictly(payload, first)) is not None:
         return text, True
     return payload.decode("windows-1252", "replace"), False
+
+
+# A letter written in UTF-8 (two to four bytes no Western text puts together, "Ã©" and the
+# like), in text that is not UTF-8 throughout: a UTF-8 message a server added a Windows-1252
+# disclaimer to, or a Latin-1 reply quoting a UTF-8 one. Each part is read as it was written.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                          rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+_WINDOWS_1252_BYTES = "hubdesk-windows-1252"
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    piece = error.object[error.start:error.end]
+    return bytes(piece).decode("windows-1252", "replace"), error.end
+
+
+codecs.register_error(_WINDOWS_1252_BYTES, _as_windows_1252)
 
 
 # An HTML document's own declaration of its charset, among its first bytes:
@@ -178,3 +199,30 @@ def _word_bytes(word: re.Match[bytes]) -> tuple[str, bytes] | None:
         return charset, binascii.a2b_qp(payload, header=True)
     except (binascii.Error, ValueError):
         return None
+
+
+# One parameter of a Content-Type or Content-Disposition header as it came: its name, the
+# star of RFC 2231's charset'language'percent-encoded form, and its value, quoted or bare. A
+# quote left open takes the rest of the header (never read again from each ";" in it).
+_PARAMETER = re.compile(r"""(?:^|;)\s*([\w.-]{1,40})(\*)?\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)""")
+_QUOTED_PAIR = re.compile(r"\\(.)")
+
+
+def raw_parameter(value: str, name: str, hint: str | None = None) -> str | None:
+    """The parameter ``name`` of a header's raw ``value``, decoded where the standard
+    library could not: a bare encoded word (``name==?utf-8?B?…?=``, which it drops), 8-bit
+    bytes in a charset other than UTF-8 (read in ``hint``, the charset of the message's
+    text), RFC 2231 bytes its charset refuses. None when the header has no such parameter."""
+    for found in _PARAMETER.finditer(value):
+        if found[1].lower() != name:
+            continue
+        text = found[3].strip()
+        if found[2]:
+            charset, _, rest = text.strip('"').partition("'")
+            encoded = rest.partition("'")[2]
+            payload = unquote_to_bytes(encoded.encode("utf-8", "surrogateescape"))
+            return decode_text(payload, charset or hint)[0]
+        if len(text) > 1 and text[0] == text[-1] == '"':
+            text = _QUOTED_PAIR.sub(r"\1", text[1:-1])
+        return decode_raw_header(text, hint)
+    return None

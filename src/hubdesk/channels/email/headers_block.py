@@ -8,6 +8,13 @@ message names no sender. Here a stray line is made the continuation of the heade
 but only where a header every message has (From, To, Subject, Date, Received…) still follows
 it before the blank line (so a message that leaves out that blank line keeps its text), and
 a line or two above the first header are dropped.
+
+Scripts also end their own headers with a blank line before handing them to a mail function
+that adds one of its own (PHP's ``mail()`` with "\r\n\r\n" at the end of its headers): the
+MIME-Version, Content-Type and often the From the script wrote then stand below the blank
+line, and the form's HTML would be shown as raw text under a sender the web server made up.
+Where the message's own headers name no Content-Type and what follows the blank line is a
+header block of MIME's own, that blank line is taken out.
 """
 
 from __future__ import annotations
@@ -41,3 +48,29 @@ def mended(raw: bytes) -> bytes | None:
     if start == 0 and fixed == lines:
         return None
     return b"\n".join(fixed) + rest
+
+
+_MIME_HEADER = re.compile(rb"(?:mime-version|content-type|content-transfer-encoding)[ \t]*:",
+                          re.IGNORECASE)
+_CONTENT_TYPE = re.compile(rb"^content-type[ \t]*:", re.IGNORECASE | re.MULTILINE)
+# A Content-Type a program wrote: a type and subtype, then parameters or the line's end.
+_MEDIA_TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*[\w.+-]{1,64}/[\w.+-]{1,64}[ \t]*(?:;|\r?$)",
+                         re.IGNORECASE | re.MULTILINE)
+
+
+def rejoined(raw: bytes) -> bytes | None:
+    """``raw`` with the blank line a script left inside its header block taken out; None
+    where the headers above it name a Content-Type or what follows is not a header block
+    that starts with one of MIME's and names a media type."""
+    blank = _BLANK_LINE.search(raw)
+    if blank is None:
+        return None
+    head, rest = raw[:blank.start()], raw[blank.end():]
+    if not _MIME_HEADER.match(rest) or _CONTENT_TYPE.search(head):
+        return None
+    end = _BLANK_LINE.search(rest)
+    block = rest[:end.start()] if end else rest
+    if _MEDIA_TYPE.search(block) is None or not all(
+            _HEADER.match(line) or line[:1] in (b" ", b"\t") for line in block.split(b"\n")):
+        return None
+    return head + b"\r\n" + rest

@@ -32,12 +32,13 @@ from hubdesk.channels.email.decoding import (
     decode_raw_header,
     decode_text,
     html_charset,
+    raw_parameter,
     repair_header,
 )
 from hubdesk.channels.email.flowed import unflowed
 from hubdesk.channels.email.forwards import forward_block, forward_block_html
 from hubdesk.channels.email.guessing import guess_charset
-from hubdesk.channels.email.headers_block import mended
+from hubdesk.channels.email.headers_block import mended, rejoined
 from hubdesk.channels.email.htmltext import html_to_text
 from hubdesk.channels.email.rtf import UnreadableRtf, decompressed, rtf_text
 from hubdesk.channels.email.tnef import (
@@ -177,6 +178,18 @@ def _find_charset_hint(message: Message) -> str | None:
     return guess_charset(_payload(first_text)) if first_text is not None else None
 
 
+def _raw_filename(part: Message, hint: Callable[[], str | None]) -> str | None:
+    """A part's file name read from its raw headers, where the standard library dropped it
+    (a bare encoded word) or put U+FFFD for bytes it could not decode."""
+    for header_name, parameter in (("content-disposition", "filename"),
+                                   ("content-type", "name")):
+        value = _raw_header(part, header_name)
+        name = raw_parameter(value, parameter, hint()) if value else None
+        if name:
+            return name
+    return None
+
+
 def _raw_header(message: Message, name: str) -> str | None:
     for key, raw in message.raw_items():
         if key.lower() == name:
@@ -228,7 +241,9 @@ class StdlibMailParser:
             repaired = mended(raw)
             if repaired is not None:
                 message = BytesParser(policy=BOUNDED).parsebytes(repaired)
-        reader = _PartReader(self.limits)
+        elif message.get("content-type") is None and (repaired := rejoined(raw)) is not None:
+            message = BytesParser(policy=BOUNDED).parsebytes(repaired)
+        reader = _PartReader(self.limits, partial(_charset_hint, message))
         reader.walk(message, 0)
         reader.finish()
         from_list = _addresses(message, "from") or _addresses(message, "sender") or \
@@ -292,8 +307,11 @@ class StdlibMailParser:
 
 
 class _PartReader:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits,
+                 charset_hint: Callable[[], str | None] = lambda: None) -> None:
         self.limits = limits
+        # The charset of the message's text: what its 8-bit file names are most likely in.
+        self.charset_hint = charset_hint
         self.plain: list[str] = []
         self.htmls: list[str] = []
         self.attachments: list[MailAttachment] = []
@@ -306,6 +324,10 @@ class _PartReader:
         self.wrapped_texts: list[str] = []
         self.wrapped_htmls: list[str] = []
         self.wrappers: list[tuple[Message, str, TnefContent]] = []
+        # Inside an alternative that has a plain text, whose HTML adds no words of its own.
+        self.beside_plain = 0
+        # HTML is read into words up to the length its display is cut at, over all its parts.
+        self.html_words_left = limits.html_characters
 
     def text(self) -> str:
         return "\n\n".join(p.strip() for p in self.plain if p.strip())
@@ -408,10 +430,14 @@ class _PartReader:
         others = [c for c in children if c not in plain and c not in rich]
         if plain:
             self._leaf(plain[-1], "text/plain")
-        if rich:
-            self._leaf(rich[-1], "text/html")
-        for child in others:
-            self.walk(child, depth + 1)
+        self.beside_plain += bool(plain)
+        try:
+            if rich:
+                self._leaf(rich[-1], "text/html")
+            for child in others:
+                self.walk(child, depth + 1)
+        finally:
+            self.beside_plain -= bool(plain)
 
     def _leaf(self, part: Message, content_type: str) -> None:
         disposition = (part.get_content_disposition() or "").lower()
@@ -426,7 +452,7 @@ class _PartReader:
                 declared = html_charset(payload)
             text, _ = decode_text(payload, declared)
             if content_type == "text/html":
-                self.htmls.append(text)  # text is derived from it when no plain part came
+                self._html(text)
                 return
             text = _one_line_ending(text)
             if _parameter(part, "format") == "flowed":
@@ -450,6 +476,19 @@ class _PartReader:
                 "winmail.dat") and self._unwrapped(part, filename or "winmail.dat", payload):
             return
         self._keep_part(part, filename, content_type, payload)
+
+    def _html(self, html: str) -> None:
+        """An HTML body; where no plain text stands beside it, its words go in the text where
+        the part stands: a mail written in HTML alone keeps its sender's words in the text
+        when a plain part comes with it (the text of a message it forwards as an
+        attachment)."""
+        self.htmls.append(html)
+        if self.beside_plain:
+            return
+        piece = html[:self.html_words_left]
+        self.html_words_left -= len(piece)
+        if piece:
+            self.plain.append(html_to_text(piece))
 
     def _keep_part(self, part: Message, filename: str | None, content_type: str,
                    payload: bytes) -> None:
@@ -492,7 +531,9 @@ class _PartReader:
         try:
             name = part.get_filename()
         except Exception:
-            return None
+            name = None
+        if not name or "\ufffd" in name:
+            name = _raw_filename(part, self.charset_hint) or name
         if not name:
             return None
         return _safe_filename(repair_header(name)) or None
