@@ -492,6 +492,8 @@ class _PartReader:
 
     def _keep_part(self, part: Message, filename: str | None, content_type: str,
                    payload: bytes) -> None:
+        if filename and not _declares_a_type(part):
+            content_type = _type_of_file(filename, declared=bool(header(part, "content-type")))
         content_id = header(part, "content-id").strip("<> ") or None
         disposition = (part.get_content_disposition() or "").lower()
         self._keep(filename, content_type, payload, content_id,
@@ -631,6 +633,28 @@ _KNOWN_TYPES = mimetypes.MimeTypes(filenames=())
 # Types mail carries that the table does not know.
 _MAIL_EXTENSIONS = {"text/calendar": ".ics", "text/vcard": ".vcf",
                     "application/pgp-keys": ".asc"}
+
+
+def _declares_a_type(part: Message) -> bool:
+    """Whether the part names its media type as type/subtype: without one ("application-x-
+    gzip", or no Content-Type at all) the standard library says text/plain."""
+    main, slash, sub = header(part, "content-type").partition(";")[0].strip().partition("/")
+    return bool(main and slash and sub)
+
+
+def _type_of_file(filename: str, *, declared: bool) -> str:
+    """A named file's type from its name, where its part names none: a gzip file kept as
+    text would open as text. Without a guess, a broken type is any bytes, and a missing one
+    the text mail's rules say it is."""
+    guessed, compressed = _KNOWN_TYPES.guess_type(filename, strict=False)
+    if compressed:  # "logs.tar.gz" is a gzip file whatever it holds
+        return _COMPRESSED.get(compressed, "application/octet-stream")
+    return guessed or ("application/octet-stream" if declared else "text/plain")
+
+
+_COMPRESSED = {"gzip": "application/gzip", "bzip2": "application/x-bzip2",
+               "xz": "application/x-xz", "compress": "application/x-compress",
+               "br": "application/x-brotli"}
 
 
 def _default_name(content_type: str) -> str:
