@@ -78,15 +78,20 @@ def test_merge_moves_the_conversation(hub, client):
     assert [t["id"] for t in found["items"]] == [first["id"]]
 
 
-def test_attachments_are_stored_by_content(hub, client):
-    admin = factories.staff(hub, Role.ADMIN)
-    ticket_id = client.post("/api/v1/tickets", json=NEW, headers=admin.headers).json()["id"]
-    response = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=admin.headers,
+def _attached(client, staff, filename, content_type):
+    """The attachment of a new ticket's message carrying one file of "hello"."""
+    ticket_id = client.post("/api/v1/tickets", json=NEW, headers=staff.headers).json()["id"]
+    response = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=staff.headers,
                            json={"body": "", "attachments": [
-                               {"filename": "invoice.txt", "content_type": "text/plain",
+                               {"filename": filename, "content_type": content_type,
                                 "content_base64": "aGVsbG8="}]})
     assert response.status_code == 201, response.text
-    attachment = response.json()["attachments"][0]
+    return response.json()["attachments"][0]
+
+
+def test_attachments_are_stored_by_content(hub, client):
+    admin = factories.staff(hub, Role.ADMIN)
+    attachment = _attached(client, admin, "invoice.txt", "text/plain")
     assert (attachment["size"], attachment["sha256"][:8]) == (5, "2cf24dba")
     assert hub.blobs.get(attachment["sha256"]) == b"hello"
     download = client.get(f"/api/v1/attachments/{attachment['id']}", headers=admin.headers)
@@ -99,12 +104,7 @@ def test_attachments_are_stored_by_content(hub, client):
 
 def test_a_file_named_in_other_letters_downloads_under_its_name(hub, client):
     admin = factories.staff(hub, Role.ADMIN)
-    ticket_id = client.post("/api/v1/tickets", json=NEW, headers=admin.headers).json()["id"]
-    sent = client.post(f"/api/v1/tickets/{ticket_id}/messages", headers=admin.headers,
-                       json={"body": "", "attachments": [
-                           {"filename": "发票 2024.pdf", "content_type": "application/pdf",
-                            "content_base64": "aGVsbG8="}]})
-    attachment_id = sent.json()["attachments"][0]["id"]
+    attachment_id = _attached(client, admin, "发票 2024.pdf", "application/pdf")["id"]
     download = client.get(f"/api/v1/attachments/{attachment_id}", headers=admin.headers)
     assert download.status_code == 200 and download.content == b"hello"
     assert download.headers["content-disposition"] == (
