@@ -54,16 +54,16 @@ def check_attachment_count(count: int) -> None:
                                f"this one has {count}", {"attachments": "too many"})
 
 
-# Control characters (line breaks among them) and the direction overrides and isolates that
-# make "invoice\u202etxt.exe" read as "invoiceexe.txt".
-_UNPRINTABLE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters that are not white space (NUL, escapes) are dropped; the direction
+# overrides and isolates that make "invoice\u202etxt.exe" read as "invoiceexe.txt" part words.
+_CONTROLS_IN_NAMES = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_DIRECTION_MARKS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line_filename(filename: str) -> str:
-    """An uploaded file's name as it is kept: one line of plain text, as the name of a file
-    that came by e-mail is. A line break in it would make a reply carrying the file
-    unsendable, since a mail's headers name it."""
-    return " ".join(_UNPRINTABLE_IN_NAMES.sub(" ", filename).split())
+    """A file's name as it is kept, uploaded or mailed: one line of plain text. A line break
+    in it would make a reply carrying the file unsendable, since a mail's headers name it."""
+    return " ".join(_DIRECTION_MARKS.sub(" ", _CONTROLS_IN_NAMES.sub("", filename)).split())
 
 
 def download_name(filename: str) -> str:

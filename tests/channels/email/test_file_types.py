@@ -33,3 +33,11 @@ def test_a_file_without_a_readable_type_is_typed_by_its_name(content_type_line, 
     [file] = parsed.attachments
     assert (file.filename, file.content_type) == (filename, expected)
     assert parsed.text.strip() == "The logs are attached."
+
+
+def test_a_mailed_file_is_named_as_an_uploaded_one_is():
+    # A direction override makes "invoice\u202etxt.exe" read as "invoiceexe.txt".
+    parsed = StdlibMailParser().parse(_with_file(
+        "Content-Type: application/octet-stream\r\n", "invoice\u202etxt.exe"))
+    [file] = parsed.attachments
+    assert file.filename == "invoice txt.exe"  # as an upload of that name is kept

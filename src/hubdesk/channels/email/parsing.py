@@ -50,7 +50,7 @@ from hubdesk.channels.email.tnef import (
 )
 from hubdesk.channels.email.uuencoding import UU_ENCODINGS, decoded_part, files_in_text
 from hubdesk.domain.mail import MailAttachment, ParsedMail, addresses_in
-from hubdesk.domain.messages import without_unencodable
+from hubdesk.domain.messages import one_line_filename, without_unencodable
 from hubdesk.html import sanitise_html
 
 MAX_DEPTH = 40
@@ -588,7 +588,10 @@ def _rich_text_words(compressed: bytes) -> str:
 
 
 def _safe_filename(name: str) -> str:
-    return _one_line(name).replace("/", "_").replace("\\", "_")[:255]
+    """A file's name kept as an upload's is (`one_line_filename`: no line breaks, no
+    direction overrides that disguise its extension), and no folder in it."""
+    return one_line_filename(without_unencodable(name)).replace("/", "_").replace(
+        "\\", "_")[:255]
 
 
 def _payload(part: Message) -> bytes:
