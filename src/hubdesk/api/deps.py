@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Agent
+from hubdesk.domain.ids import LARGEST_ID
 from hubdesk.services.application import Application
 
 
@@ -49,7 +50,6 @@ async def current_agent(request: Request, app: AppDep) -> Agent:
 AgentDep = Annotated[Agent, Depends(current_agent)]
 
 
-MAX_ID = 2**63 - 1
 # Path and query ids: positive 64-bit integers, anything else is a 422, never a database error.
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=LARGEST_ID)]

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from hubdesk.domain.ids import is_storable_id
 from hubdesk.domain.permissions import TicketScope
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services.views import (
@@ -63,14 +64,11 @@ def _moment(stamp: str) -> datetime:
     return moment
 
 
-MAX_TICKET_ID = 2**63 - 1  # the largest a 64-bit id column holds
-
-
 def _ticket_id(text: str) -> int:
     """A cursor's ticket id: one a ticket may have, else the database would be asked about
     a number its columns cannot hold."""
     ticket_id = int(text)
-    if not 1 <= ticket_id <= MAX_TICKET_ID:
+    if not is_storable_id(ticket_id):
         raise ValueError
     return ticket_id
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from starlette.convertors import Convertor
 
 from hubdesk.domain.errors import ValidationFailed
-
-ID_DIGITS = 18  # every 18-digit number fits a signed 64-bit column
+from hubdesk.domain.ids import ID_DIGITS
 
 
 def whole_number(value: object, *, digits: int = ID_DIGITS) -> int | None:

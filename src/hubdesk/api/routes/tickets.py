@@ -27,6 +27,7 @@ from hubdesk.api.schemas import (
 )
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.ids import ID_DIGITS
 from hubdesk.domain.messages import download_disposition
 from hubdesk.domain.tickets import Priority, Status
 from hubdesk.services import tickets as service
@@ -72,7 +73,7 @@ def list_tickets(
     status: Annotated[list[Status] | None, Query()] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
     assignee: Annotated[str | None, Query(description="an agent id, 'me' or 'none'",
-                                          pattern="^(|me|none|[0-9]{1,18})$")] = None,
+                                          pattern=f"^(|me|none|[0-9]{{1,{ID_DIGITS}}})$")] = None,
     team: QueryId = None,
     department: QueryId = None,
     requester: QueryId = None,
