@@ -93,3 +93,20 @@ def test_only_those_who_manage_rules_read_their_usage(hub, admin):
     representative = factories.staff(hub, Role.REPRESENTATIVE).agent
     with pytest.raises(PermissionDenied):
         hub.app.rules.usage(representative, now=T0)
+
+
+def test_usage_asked_for_some_rules_reads_only_theirs(hub, admin):
+    refunds = _tag_refunds(hub, admin)
+    parcels = hub.app.rules.create(admin, {
+        "name": "Tag parcels", "position": 1, "trigger": {"type": "event", "on": ["created"]},
+        "conditions": {"field": "ticket.subject", "op": "contains", "value": "parcel"},
+        "actions": [{"type": "add_tags", "tags": ["parcel"]}]})
+    _open(hub, admin, T0 - timedelta(hours=1))
+    _open(hub, admin, T0 - timedelta(hours=1), subject="Where is my parcel")
+    _relay(hub)
+
+    assert set(hub.app.rules.usage(admin, now=T0)) == {refunds.id, parcels.id}
+    only = hub.app.rules.usage(admin, now=T0, rule_ids=[parcels.id])
+    assert set(only) == {parcels.id}
+    assert only[parcels.id].last_24_hours == 1
+    assert hub.app.rules.usage(admin, now=T0, rule_ids=[]) == {}

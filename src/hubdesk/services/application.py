@@ -9,7 +9,7 @@ what they need and fills in the clock, so a test or a script can still call them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
@@ -872,9 +872,11 @@ class RuleUseCases(_UseCases):
     def get(self, actor: Agent, rule_id: int) -> Rule:
         return rules_admin.get_rule(self._uows, actor, rule_id)
 
-    def usage(self, actor: Agent, *, now: datetime | None = None) -> dict[int, RuleUsage]:
-        """How often each rule fired in the last 24 hours, 7 and 30 days (rules that did)."""
-        return rules_admin.rule_usage(self._uows, actor, now=self._now(now))
+    def usage(self, actor: Agent, *, now: datetime | None = None,
+              rule_ids: Collection[int] | None = None) -> dict[int, RuleUsage]:
+        """How often each rule (of ``rule_ids`` when given) fired in the last 24 hours, 7 and
+        30 days (rules that did)."""
+        return rules_admin.rule_usage(self._uows, actor, now=self._now(now), rule_ids=rule_ids)
 
     def dry_run(self, actor: Agent, ticket_id: int, *, event: EventKind | None = None,
                 changed: Any = None, now: datetime | None = None) -> list[RuleVerdict]:

@@ -4,6 +4,7 @@ that have waited long enough in a status."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -170,16 +171,20 @@ class SqlRuleRepository:
                           (statement.excluded.last_fired_at > u.last_fired_at,
                            statement.excluded.last_fired_at), else_=u.last_fired_at)}))
 
-    def usage(self, now: datetime) -> dict[int, RuleUsage]:
-        """Each rule that fired in the last 30 days: its firings in the last 24 hours, 7 and
-        30 days, and its latest; read through the (rule, hour) key."""
+    def usage(self, now: datetime, rule_ids: Collection[int] | None = None
+              ) -> dict[int, RuleUsage]:
+        """Each rule that fired in the last 30 days (of ``rule_ids`` when given): its firings
+        in the last 24 hours, 7 and 30 days, and its latest; read through the (rule, hour)
+        key."""
         u = t.rule_usage.c
         starts = window_starts(now)
         counted = [func.sum(case((u.hour >= start, u.fired), else_=0)).label(name)
                    for name, start in starts.items()]
-        rows = self.db.execute(
-            select(u.rule_id, *counted, func.max(u.last_fired_at).label("last_fired_at"))
-            .where(u.hour >= min(starts.values())).group_by(u.rule_id))
+        query = (select(u.rule_id, *counted, func.max(u.last_fired_at).label("last_fired_at"))
+                 .where(u.hour >= min(starts.values())).group_by(u.rule_id))
+        if rule_ids is not None:
+            query = query.where(u.rule_id.in_(list(rule_ids)))
+        rows = self.db.execute(query)
         return {int(row.rule_id): RuleUsage(
             int(row.last_24_hours), int(row.last_7_days), int(row.last_30_days),
             row.last_fired_at) for row in rows}

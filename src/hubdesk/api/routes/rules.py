@@ -51,7 +51,8 @@ class RuleOut(BaseModel):
 
 
 def _with_usage(app: Application, agent: Agent, rule: Rule) -> RuleOut:
-    return RuleOut.of(rule, app.rules.usage(agent).get(rule.id or 0, NEVER_FIRED))
+    rule_id = rule.id or 0
+    return RuleOut.of(rule, app.rules.usage(agent, rule_ids=[rule_id]).get(rule_id, NEVER_FIRED))
 
 
 class VerdictOut(BaseModel):

@@ -8,6 +8,7 @@ were.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -120,11 +121,13 @@ def list_rules(uows: UnitOfWorkFactory, actor: Agent) -> list[Rule]:
         return uow.rules.all()
 
 
-def rule_usage(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> dict[int, RuleUsage]:
-    """How often each rule fired lately, by rule id; a rule that has not is left out."""
+def rule_usage(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime,
+               rule_ids: Collection[int] | None = None) -> dict[int, RuleUsage]:
+    """How often each rule (of ``rule_ids`` when given) fired lately, by rule id; a rule that
+    has not is left out."""
     check_rules_admin(actor)
     with uows(write=False) as uow:
-        return uow.rules.usage(now)
+        return uow.rules.usage(now, rule_ids)
 
 
 def get_rule(uows: UnitOfWorkFactory, actor: Agent, rule_id: int) -> Rule:
