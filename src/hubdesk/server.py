@@ -130,19 +130,26 @@ def _install_api_explorer(app: FastAPI, assets: Path) -> None:
     """`/api/docs`: Swagger UI from our own files, or a page that says they are missing."""
     app.mount(SWAGGER_UI_URL, StaticFiles(directory=assets, check_dir=False),
               name="swagger-ui")
+    app.state.swagger_ui_dir = assets
+    app.add_api_route(DOCS_URL, api_explorer, methods=["GET"], include_in_schema=False)
 
-    @app.get(DOCS_URL, include_in_schema=False)
-    def api_explorer() -> HTMLResponse:
-        # Checked on every request, so assets installed after start are picked up.
-        if not all((assets / name).is_file() for name in SWAGGER_UI_FILES):
-            return _explorer_missing(app.title)
-        return get_swagger_ui_html(
-            openapi_url=OPENAPI_URL, title=f"{app.title} — explorer",
-            swagger_js_url=f"{SWAGGER_UI_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{SWAGGER_UI_URL}/swagger-ui.css",
-            swagger_favicon_url=NO_FAVICON,
-            # Swagger UI would otherwise send the description to an online validator.
-            swagger_ui_parameters={"validatorUrl": None})
+
+def api_explorer(request: Request) -> HTMLResponse:
+    # One function for every app, reading its app from the request: FastAPI keeps the
+    # endpoints it has classified in a process-wide cache, where a function made per app
+    # would keep that app (and its hub) alive long after it is gone.
+    app = request.app
+    assets: Path = app.state.swagger_ui_dir
+    # Checked on every request, so assets installed after start are picked up.
+    if not all((assets / name).is_file() for name in SWAGGER_UI_FILES):
+        return _explorer_missing(app.title)
+    return get_swagger_ui_html(
+        openapi_url=OPENAPI_URL, title=f"{app.title} — explorer",
+        swagger_js_url=f"{SWAGGER_UI_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_UI_URL}/swagger-ui.css",
+        swagger_favicon_url=NO_FAVICON,
+        # Swagger UI would otherwise send the description to an online validator.
+        swagger_ui_parameters={"validatorUrl": None})
 
 
 def _explorer_missing(title: str) -> HTMLResponse:
