@@ -153,12 +153,7 @@ def forecast(
 ) -> None:
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.series import (
-        check_interval,
-        history_from_rows,
-        interval_of,
-        read_rows,
-    )
+    from hubdesk.workforce.series import history_from_rows, read_rows, resolve_interval
 
     source = csv_file or history_file
     if source is None or (csv_file is not None and history_file is not None):
@@ -168,9 +163,7 @@ def forecast(
     try:
         zone = _zone(tz)
         rows = read_rows(_read(source), zone, interval)
-        if interval is not None:
-            check_interval(rows, interval, zone)
-        history = history_from_rows(rows, interval or interval_of(rows, zone), zone)
+        history = history_from_rows(rows, resolve_interval(rows, interval, zone), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
         # A start within a day forecasts from that local midnight, then keeps `span` days
@@ -204,16 +197,6 @@ def forecast(
     })
 
 
-def _interval_seconds(rows: list[tuple[datetime, float]], minutes: int | None,
-                      zone: ZoneInfo) -> float:
-    from hubdesk.workforce.series import check_interval, interval_seconds
-
-    if minutes is None:
-        return interval_seconds(rows, zone)
-    check_interval(rows, minutes, zone)
-    return minutes * 60.0
-
-
 @app.command()
 def staff(
     csv_file: Annotated[Path, typer.Option("--csv", help="forecast: interval_start,contacts")],
@@ -236,7 +219,7 @@ def staff(
                                                          "staff_rounded)")] = "json",
 ) -> None:
     """Agents and staff per interval for a service-level or speed-of-answer target."""
-    from hubdesk.workforce.series import read_rows
+    from hubdesk.workforce.series import read_rows, resolve_interval
     from hubdesk.workforce.staffing import staff_intervals
     from hubdesk.workforce.targets import Target
 
@@ -245,7 +228,7 @@ def staff(
         rows = read_rows(_read(csv_file), zone)
         goal = Target(service_level=target, answer_within_s=within, max_asa_s=asa,
                       max_occupancy=max_occupancy, max_abandon=max_abandon)
-        plan = staff_intervals(rows, _interval_seconds(rows, interval, zone), aht,
+        plan = staff_intervals(rows, resolve_interval(rows, interval, zone) * 60.0, aht,
                                goal, shrinkage, patience)
     except DomainError as error:
         _fail(str(error))

@@ -83,7 +83,8 @@ def instance(
     start: Annotated[str, typer.Option(help="first local day, e.g. 1999-11-07")],
     aht: Annotated[float, typer.Option(help="average handle time, seconds")],
     days: Annotated[int, typer.Option(help="days in the horizon")] = 7,
-    interval: Annotated[int, typer.Option(help="interval minutes")] = 30,
+    interval: Annotated[int | None, typer.Option(
+        help="interval minutes (default: from the rows)")] = None,
     target: Annotated[float, typer.Option(help="service level, e.g. 0.8")] = 0.8,
     within: Annotated[float, typer.Option(help="answer time of the service level, s")] = 20.0,
     shrinkage: Annotated[float, typer.Option(help="share of rostered time off the phones "
@@ -97,7 +98,7 @@ def instance(
     tz: Annotated[str, typer.Option(help="zone of times without an offset")] = "UTC",
 ) -> None:
     """A schedule instance from contacts per interval, each staffed with Erlang C; prints JSON."""
-    from hubdesk.workforce.series import check_interval, decode_export, read_rows
+    from hubdesk.workforce.series import decode_export, read_rows, resolve_interval
     from hubdesk.workforce.shift_demand import instance_payload
     from hubdesk.workforce.targets import Target
 
@@ -116,9 +117,8 @@ def instance(
             raise ValidationFailed(f"--start or --breaks: {error}", {"start": "format"}) \
                 from None
         rows = read_rows(decode_export(data, str(csv_file)), zone, interval)
-        check_interval(rows, interval, zone)
         payload = instance_payload(
-            rows, first, days=days, interval_minutes=interval, aht_s=aht,
+            rows, first, days=days, interval_minutes=resolve_interval(rows, interval, zone), aht_s=aht,
             target=Target(service_level=target, answer_within_s=within), shrinkage=shrinkage,
             length_intervals=length, break_offsets=offsets, mode=mode,
             tour_work_days=tour_work_days, cyclic=cyclic, description=description)

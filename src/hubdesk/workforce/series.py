@@ -508,6 +508,18 @@ def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> int:
     return max(fitting)
 
 
+def resolve_interval(rows: Sequence[tuple[datetime, float]], given: int | None,
+                     zone: tzinfo) -> int:
+    """The interval length in minutes: ``given``, checked against what the rows show
+    (`check_interval`), or else the one they show (`interval_of`). Every command reading rows
+    takes its length here, so a length is accepted or refused alike by all of them."""
+    if given is None:
+        return interval_of(rows, zone)
+    allowed_interval(given)
+    check_interval(rows, given, zone)
+    return given
+
+
 def history_from_rows(rows: Sequence[tuple[datetime, float]], interval_minutes: int,
                       zone: tzinfo) -> History:
     for start, _ in rows:
