@@ -147,13 +147,19 @@ def forecast(
         help="DATE=CONTACTS: that day's total instead; repeatable")] = None,
     exclude: Annotated[list[str] | None, typer.Option(
         help="DATE: a past holiday or outage to leave out of the history; repeatable")] = None,
+    date_order: Annotated[str | None, typer.Option(
+        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
+             "shows it")] = None,
+    queue: Annotated[str | None, typer.Option(
+        help="the queue to read: a value of the queue column, or a count column of a wide "
+             "export; all adds them (the default for a queue column)")] = None,
     output: Annotated[str | None, typer.Option(
         "--format", help="json, or csv (timestamp,forecast in local time); default json with "
                          "--csv, csv with --history")] = None,
 ) -> None:
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.series import history_from_rows, read_rows, resolve_interval
+    from hubdesk.workforce.series import history_from_rows, read_export, resolve_interval
 
     source = csv_file or history_file
     if source is None or (csv_file is not None and history_file is not None):
@@ -162,7 +168,8 @@ def forecast(
     output = output or ("csv" if history_file is not None else "json")
     try:
         zone = _zone(tz)
-        rows = read_rows(_read(source), zone, interval)
+        export = read_export(_read(source), zone, interval, date_order=date_order, queue=queue)
+        rows = export.rows
         history = history_from_rows(rows, resolve_interval(rows, interval, zone), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
@@ -176,6 +183,7 @@ def forecast(
     except DomainError as error:
         _fail(str(error))
         return
+    result = dataclasses.replace(result, notes=[*export.notes, *result.notes])
     if begin is not None:
         end = begin + timedelta(days=span)
         result = dataclasses.replace(result, points=[p for p in result.points
@@ -214,18 +222,25 @@ def staff(
     interval: Annotated[int | None, typer.Option(
         help="interval minutes (default: from the rows)")] = None,
     tz: Annotated[str, typer.Option(help="zone for times without an offset")] = "UTC",
+    date_order: Annotated[str | None, typer.Option(
+        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
+             "shows it")] = None,
+    queue: Annotated[str | None, typer.Option(
+        help="the queue to read: a value of the queue column, or a count column of a wide "
+             "export; all adds them (the default for a queue column)")] = None,
     output: Annotated[str, typer.Option("--format", help="json, or csv (interval_start,"
                                                          "contacts,agents,staff,"
                                                          "staff_rounded)")] = "json",
 ) -> None:
     """Agents and staff per interval for a service-level or speed-of-answer target."""
-    from hubdesk.workforce.series import read_rows, resolve_interval
+    from hubdesk.workforce.series import read_export, resolve_interval
     from hubdesk.workforce.staffing import staff_intervals
     from hubdesk.workforce.targets import Target
 
     try:
         zone = _zone(tz)
-        rows = read_rows(_read(csv_file), zone)
+        export = read_export(_read(csv_file), zone, date_order=date_order, queue=queue)
+        rows = export.rows
         goal = Target(service_level=target, answer_within_s=within, max_asa_s=asa,
                       max_occupancy=max_occupancy, max_abandon=max_abandon)
         plan = staff_intervals(rows, resolve_interval(rows, interval, zone) * 60.0, aht,
@@ -245,7 +260,7 @@ def staff(
         return
     _print({
         "model": plan.model, "peak_staff": plan.peak_staff,
-        "staff_hours": round(plan.staff_hours, 3),
+        "staff_hours": round(plan.staff_hours, 3), "notes": export.notes,
         "intervals": [{"interval_start": i.start, "contacts": i.arrivals,
                        **{k: _finite(v) if isinstance(v, float) else v
                           for k, v in asdict(i.requirement).items()}}

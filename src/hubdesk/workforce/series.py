@@ -20,6 +20,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.workforce.export_cells import (
+    NumberStyle,
+    count_text,
+    from_excel_serial,
+    from_excel_time,
+    header_line,
+    is_total_row,
+    iso_date,
+    number_style,
+)
+from hubdesk.workforce.export_cells import date_order as date_order_of
 
 ALLOWED_INTERVALS = (15, 30, 60)
 
@@ -264,10 +275,12 @@ def decode_export(data: bytes, source: str) -> str:
 # What exports call the two columns, the preferred first; compared in lower case, with spaces
 # and hyphens read as underscores ("Interval Start").
 TIME_COLUMNS = ("interval_start", "timestamp", "datetime", "date_time", "period_start", "ds",
-                "start", "interval", "time")
+                "start", "interval", "interval_start_time", "start_time", "time", "half_hour",
+                "quarter_hour", "hour")
 VALUE_COLUMNS = ("contacts", "count", "forecast", "calls", "calls_offered", "offered_calls",
                  "contacts_offered", "offered", "calls_received", "received", "incoming",
-                 "volume", "arrivals", "y")
+                 "volume", "arrivals", "y", "offer", "n_offered", "inbound_calls", "total_calls",
+                 "tickets", "interactions")
 # A contact log, one row per contact (a phone system's call records, a ticket export), has a
 # time column and no count: its rows are counted per interval. Its time column may also be
 # called as such exports call it.
@@ -283,42 +296,80 @@ _TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2}(?::\d{2}(?:\.\d+)?)?)\s*([AaPp][Mm]
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
+@dataclass(frozen=True)
+class Export:
+    """An export's rows, and what reading them decided that the reader should be told."""
+
+    rows: list[tuple[datetime, float]]
+    notes: list[str]
+
+
+# Columns that name the queue (skill, split, campaign) of a row in a long export.
+QUEUE_COLUMNS = ("queue", "queue_name", "skill", "skill_name", "split", "split/skill",
+                 "skill_group", "campaign", "call_type", "service", "media_type", "channel")
+ALL_QUEUES = "all"
+
+
+def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None, *,
+              date_order: str | None = None, queue: str | None = None
               ) -> list[tuple[datetime, float]]:
+    """`read_export`'s rows."""
+    return read_export(text, zone, log_interval_minutes, date_order=date_order,
+                       queue=queue).rows
+
+
+def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None, *,
+                date_order: str | None = None, queue: str | None = None) -> Export:
     """``interval_start,contacts`` rows (``timestamp,count``, ``date,time,calls`` and what
     other exports call them also accepted), rows of one interval added where another column
     (a queue) tells them apart and refused as copies where none does; or a contact log's rows
     (a time and no count), each one contact, counted per interval of ``log_interval_minutes``
     (30 by default) on the local clock of ``zone`` (`_LocalClock` reads it across its changes).
 
-    As spreadsheets save them: a byte-order mark before the header, names in any case with
-    spaces around them, tabs between the columns, or semicolons with a decimal comma (where a
-    comma is the decimal mark) are all read."""
+    As spreadsheets and reports save them: a byte-order mark, title lines above the header,
+    names in any case with spaces around them, tabs or semicolons between the columns, counts
+    with thousands separators or a decimal comma (`export_cells.number_style`), "-" or nothing
+    for none, total rows and repeated headers (skipped), dates day or month first
+    (`export_cells.date_order`, ``date_order`` where the file never shows which) and Excel
+    serial numbers. ``queue`` picks one queue of a long export (rows per queue) or a wide one
+    (a count column per queue), or adds them all (``"all"``); the notes say what was read."""
     text = text.removeprefix("\ufeff")
-    header = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=header.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    lines = text.splitlines(keepends=True)
+    first, delimiter = header_line(lines, _names_a_time)
+    reader = csv.DictReader(io.StringIO("".join(lines[first:])), delimiter=delimiter)
     if reader.fieldnames:
         reader.fieldnames = [_column_name(name) for name in reader.fieldnames]
-    time_column, value_column, date_column = _columns(reader.fieldnames or [])
+    fields = list(reader.fieldnames or [])
+    time_column, value_column, date_column = _columns(fields)
+    records, skipped = _records(reader, fields, first, (time_column, date_column))
+    notes = [f"{skipped} total or repeated header rows were skipped"] if skipped else []
+    style = number_style([(line, str(row.get(c) or "")) for line, row in records
+                          for c in fields if c not in (time_column, date_column)], delimiter)
+    queue_column = next((c for c in QUEUE_COLUMNS if c in fields), None)
+    if queue_column is not None:
+        value_columns = [value_column] if value_column else []
+        records, queue_note = _one_queue(records, queue_column, queue)
+    else:
+        value_columns, queue_note = _value_columns(
+            records, fields, (time_column, value_column, date_column), style, queue)
+    notes += [queue_note] if queue_note else []
+    order = date_order_of([(line, str(row.get(c) or "")) for line, row in records
+                           for c in (time_column, date_column) if c], date_order)
     binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES) \
-        if value_column is None else None
+        if not value_columns else None
     totals: dict[datetime, float] = {}
     local_clock = _LocalClock(zone, contact_log=binned is not None)
-    read_columns = {time_column, value_column, date_column}
+    read_columns = {time_column, date_column, *value_columns}
     first_lines: dict[tuple[datetime, tuple[str, ...]], int] = {}
-    for line, row in enumerate(reader, start=2):
-        if not any(str(value or "").strip() for value in row.values()):
-            continue  # a spreadsheet's row whose cells were cleared
-        raw_time, raw_value = _cells(row, (time_column, value_column, date_column), line)
-        if delimiter == ";":  # where a comma is the decimal mark
-            raw_value = raw_value.replace(",", ".")
+    for line, row in records:
+        raw_time = _cells(row, (time_column, date_column), line, order)
         try:
             moment = read_time(raw_time)
         except ValidationFailed as error:
             raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
         _require_year(moment, line)
-        count = parse_count(raw_value, line)
+        count = sum(_count(row, c, line, style) for c in value_columns) \
+            if value_columns else 1.0
         # Other columns (a queue, a skill) tell apart rows of one interval, which are added.
         others = tuple(str(v).strip() for k, v in row.items() if k not in read_columns)
         start = local_clock.utc(moment, others, count, line)
@@ -326,18 +377,104 @@ def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None
             continue
         if binned is not None:
             start = _interval_start(start, binned, zone)
-        elif (first := first_lines.setdefault((start, others), line)) != line:
+        elif (earlier := first_lines.setdefault((start, others), line)) != line:
             # Clocks go back in the small hours; a repeat then may be the second pass.
             went_back = (", or name the zone of the times if its clock went back then"
                          if moment.tzinfo is None and moment.hour < 4 else "")
-            raise ValidationFailed(f"line {line} repeats the interval of line {first} "
+            raise ValidationFailed(f"line {line} repeats the interval of line {earlier} "
                                    f"({raw_time}): remove the copy{went_back}; rows of one "
                                    "interval are added only where another column, such as a "
                                    "queue, tells them apart", {"csv": f"line {line}"})
         totals[start] = totals.get(start, 0.0) + count
     if not totals:
         raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
-    return sorted(totals.items())
+    return Export(sorted(totals.items()), notes)
+
+
+def _names_a_time(cells: list[str]) -> bool:
+    names = {_column_name(cell) for cell in cells}
+    return any(name in names for name in (*TIME_COLUMNS, *LOG_TIME_COLUMNS))
+
+
+def _records(reader: csv.DictReader[str], fields: list[str], first: int,
+             time_columns: tuple[str, str | None]) -> tuple[list[tuple[int, dict[str, str]]], int]:
+    """The rows holding data, with their line numbers; and how many rows were skipped as a
+    report's totals or its header repeated."""
+    records, skipped = [], 0
+    for line, row in enumerate(reader, start=first + 2):
+        cells = [str(value or "") for value in row.values()]
+        if not any(cell.strip() for cell in cells):
+            continue  # a spreadsheet's row whose cells were cleared
+        if [_column_name(cell) for cell in cells[:len(fields)]] == fields or is_total_row(
+                [cells[0], *(str(row.get(c) or "") for c in time_columns if c)]):
+            skipped += 1
+            continue
+        records.append((line, row))
+    return records, skipped
+
+
+def _value_columns(records: Sequence[tuple[int, dict[str, str]]], fields: list[str],
+                   named: tuple[str, str | None, str | None], style: NumberStyle,
+                   queue: str | None) -> tuple[list[str], str | None]:
+    """The columns whose counts are added: the count column; for a wide export (a count per
+    queue and no column named as the count) the one ``queue`` names, or all of them; none
+    for a contact log. Rows whose times all start intervals, beside columns of numbers, are
+    counts that nothing names rather than a log, and are refused without ``queue``."""
+    time_column, value_column, date_column = named
+    if value_column is not None:
+        if queue is not None and queue.lower() != ALL_QUEUES:
+            raise ValidationFailed(f"--queue {queue}: the CSV has one count column "
+                                   f"({value_column}) and no queue column (one of "
+                                   f"{', '.join(QUEUE_COLUMNS)})", {"queue": "no column"})
+        return [value_column], None
+    numeric = [c for c in fields if c not in named and records and all(
+        _is_number(count_text(str(row.get(c) or ""), style)) for _, row in records)]
+    if queue is not None and queue.lower() == ALL_QUEUES and numeric:
+        return numeric, f"the counts of the columns {', '.join(numeric)} were added"
+    if queue is not None and _column_name(queue) in numeric:
+        return [_column_name(queue)], f"the counts of the column {_column_name(queue)} were read"
+    if queue is not None or (numeric and len(records) >= 2 and all(
+            _starts_an_interval(_cells(row, (time_column, date_column), line, None))
+            for line, row in records[:200])):
+        raise ValidationFailed("no column is named as the count (contacts, calls, offered…) "
+                               f"and the columns {', '.join(numeric) or 'none'} hold numbers: "
+                               "give the queue to read (--queue COLUMN), or --queue all to add "
+                               "them", {"csv": "count column"})
+    return [], None
+
+
+def _one_queue(records: list[tuple[int, dict[str, str]]], column: str, queue: str | None
+               ) -> tuple[list[tuple[int, dict[str, str]]], str | None]:
+    """A long export's (or a contact log's) rows of the queue ``queue`` in ``column``, or all
+    of them, added per interval."""
+    names = sorted({str(row.get(column) or "").strip() for _, row in records})
+    if queue is None or queue.lower() == ALL_QUEUES:
+        added = (f"the {len(names)} queues of the column {column} ({', '.join(names[:10])}) "
+                 "were added per interval") if len(names) > 1 else None
+        return records, added
+    kept = [(line, row) for line, row in records
+            if str(row.get(column) or "").strip().lower() == queue.strip().lower()]
+    if not kept:
+        raise ValidationFailed(f"no row has the queue {queue!r}; the column {column} has "
+                               f"{', '.join(names[:10])}", {"queue": "unknown"})
+    return kept, f"the queue {queue} of the column {column} was read"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _starts_an_interval(raw_time: str) -> bool:
+    try:
+        moment = read_time(raw_time)
+    except ValidationFailed:
+        return False
+    return moment.minute % min(ALLOWED_INTERVALS) == 0 and moment.second == 0 \
+        and moment.microsecond == 0
 
 
 @dataclass
@@ -389,24 +526,40 @@ class _LocalClock:
         return False
 
 
-def _cells(row: dict[str, str], columns: tuple[str, str | None, str | None],
-           line: int) -> tuple[str, str]:
-    """A row's time (with its date, where the time column holds a time of day) and count
-    ("1" in a contact log)."""
-    time_column, value_column, date_column = columns
-    raw_time = (row.get(time_column) or "").strip()
-    raw_value = row.get(value_column) if value_column is not None else "1"
-    if not raw_time or raw_value is None or raw_value.strip() == "":
+def _cells(row: dict[str, str], columns: tuple[str, str | None], line: int,
+           order: str | None) -> str:
+    """A row's time, year first (`export_cells.iso_date`), with its date where the time column
+    holds a time of day (or an hour, in an ``hour`` column)."""
+    time_column, date_column = columns
+    raw_time = iso_date(from_excel_serial((row.get(time_column) or "").strip()), order)
+    if not raw_time:
         raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                {"csv": f"line {line}"})
     if time_column == "date" and _DAY_ONLY.fullmatch(raw_time):
         raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
                                "time each interval starts (a time or timestamp column)",
                                {"csv": f"line {line}"})
-    clock = _TIME_OF_DAY.fullmatch(raw_time) if date_column is not None else None
-    if clock is not None and date_column is not None:
-        raw_time = f"{(row.get(date_column) or '').strip()} {_wall_clock(clock)}"
-    return raw_time, raw_value
+    if date_column is None:
+        return raw_time
+    of_day = from_excel_time(raw_time)
+    if time_column == "hour" and re.fullmatch(r"\d{1,2}", of_day):
+        of_day += ":00"
+    clock = _TIME_OF_DAY.fullmatch(of_day)
+    if clock is None:
+        return raw_time
+    day = iso_date(from_excel_serial((row.get(date_column) or "").strip()), order)
+    return f"{day} {_wall_clock(clock)}"
+
+
+def _count(row: dict[str, str], column: str, line: int, style: NumberStyle) -> float:
+    """A row's count in ``column``: "-" is none; an empty cell, or none (a row shorter than
+    the header), may be a count that is missing and is refused."""
+    raw = row.get(column)
+    if raw is None or not raw.strip():
+        raise ValidationFailed(f"line {line}: a timestamp and a count are both required "
+                               "(write 0 where there were no contacts)",
+                               {"csv": f"line {line}"})
+    return parse_count(count_text(raw, style), line)
 
 
 def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
@@ -414,7 +567,8 @@ def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
     day. A date column beside a time column gives the day of its times of day; alone, it
     must hold the times themselves."""
     time_column = next((c for c in TIME_COLUMNS if c in fields), None)
-    value_column = next((c for c in VALUE_COLUMNS if c in fields), None)
+    value_column = next((c for c in VALUE_COLUMNS if c in fields), None) or next(
+        (c for c in fields if "offered" in c.split("_")), None)
     if value_column is None and time_column is None:
         time_column = next((c for c in LOG_TIME_COLUMNS if c in fields and c != "date"), None)
     date_column = "date" if "date" in fields and time_column is not None else None
@@ -444,7 +598,10 @@ def _wall_clock(clock: re.Match[str]) -> str:
 
 
 def _column_name(name: str | None) -> str:
-    return re.sub(r"[\s-]+", "_", (name or "").strip().lower())
+    """A column's name compared: words split where spaces, hyphens or a capital
+    ("CallsOffered", as some systems name columns) part them, in lower case."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", (name or "").strip())
+    return re.sub(r"[\s_-]+", "_", words.lower())
 
 
 def shortest_step(starts: Sequence[datetime]) -> float:
