@@ -15,6 +15,8 @@ from hubdesk.cli import app
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.series import read_export, read_rows
 
+from .conftest import synthetic_history
+
 runner = CliRunner()
 
 
@@ -200,3 +202,23 @@ def test_the_commands_take_the_queue_and_the_date_order_and_say_what_they_read(
                        "300", "--queue", "all", "--date-order", "dmy")
     assert code == 2 and "the date order was given as dmy, but line 530 has 03/13/2026" \
         in output, output
+
+
+def test_a_day_of_zeros_in_the_history_is_pointed_out_until_it_is_left_out(tmp_path: Path):
+    """A report printing every interval shows a holiday as zeros, which the methods would
+    learn as that weekday's level (Holt-Winters forecast next Wednesday 13 % low)."""
+    history = synthetic_history(42)
+    holiday = date(2024, 2, 7)  # the last Wednesday but one
+    export = tmp_path / "with_holiday.csv"
+    export.write_text("interval_start,contacts\n" + "".join(
+        f"{start.isoformat()},{0 if start.date() == holiday else count:g}\n"
+        for start, count in sorted(history.counts.items())))
+    code, output = wfm("forecast", "--csv", str(export), "--days", "7")
+    assert code == 0, output
+    quiet = [n for n in json.loads(output)["notes"] if n.startswith("days far quieter")]
+    assert len(quiet) == 1 and "2024-02-07 0 contacts against a usual" in quiet[0], quiet
+    assert "--exclude" in quiet[0]
+    code, output = wfm("forecast", "--csv", str(export), "--days", "7",
+                       "--exclude", "2024-02-07")
+    assert code == 0, output
+    assert not [n for n in json.loads(output)["notes"] if n.startswith("days far quieter")]

@@ -159,6 +159,7 @@ def forecast(
 ) -> None:
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.forecast import forecast as make_forecast
+    from hubdesk.workforce.quiet_days import quiet_days_note
     from hubdesk.workforce.series import history_from_rows, read_export, resolve_interval
 
     source = csv_file or history_file
@@ -176,14 +177,18 @@ def forecast(
         # A start within a day forecasts from that local midnight, then keeps `span` days
         # from the start itself.
         extra = 1 if begin is not None and begin.time() != time(0) else 0
+        excluded = [_day(d, zone) for d in exclude or []]
         result = make_forecast(
             history, span + extra, first_day=begin.date() if begin else None,
             overrides=_overrides(factor or [], replace or [], zone),
-            exclude_days=[_day(d, zone) for d in exclude or []], coverage=coverage)
+            exclude_days=excluded, coverage=coverage)
+        learnt = history.without_days(excluded).before(result.first_day)
     except DomainError as error:
         _fail(str(error))
         return
-    result = dataclasses.replace(result, notes=[*export.notes, *result.notes])
+    quiet = quiet_days_note(learnt) if learnt.counts else None
+    result = dataclasses.replace(result, notes=[*export.notes, *result.notes,
+                                                *([quiet] if quiet else [])])
     if begin is not None:
         end = begin + timedelta(days=span)
         result = dataclasses.replace(result, points=[p for p in result.points
