@@ -143,6 +143,21 @@ def test_interval_reports_of_other_systems_are_read_from_their_count_column(expo
     assert read_rows(export, UTC)[:2] == [(at(2, 8), 5.0), (at(2, 8, 30), 6.0)]
 
 
+@pytest.mark.parametrize("export", [
+    "Ticket created - Timestamp,Tickets\n2026-03-02T08:00:00Z,5\n2026-03-02T08:30:00Z,6\n",
+    "Date,Time,Calls\n2026-W10-1,08:00,5\n2026-W10-1,08:30,6\n",
+    "Export of tickets\n\nTicket created - Date,Ticket created - Time,Tickets\n"
+    "2026-03-02,08:00,5\n2026-03-02,08:30,6\n",
+], ids=["qualified-names", "iso-week-dates", "qualified-names-below-a-title"])
+def test_columns_named_with_a_qualifier_and_iso_week_dates_are_read(export):
+    assert read_rows(export, UTC) == [(at(2, 8), 5.0), (at(2, 8, 30), 6.0)]
+
+
+def test_an_interval_end_alone_is_not_taken_for_its_start():
+    with pytest.raises(ValidationFailed, match="needs a header with interval_start"):
+        read_rows("Interval End Time,Calls\n2026-03-02 08:30,5\n", UTC)
+
+
 def test_a_day_and_an_hour_column_give_hourly_rows():
     export = "Date,Hour,Calls\n2026-03-02,8,5\n2026-03-02,9,6\n"
     assert read_rows(export, UTC) == [(at(2, 8), 5.0), (at(2, 9), 6.0)]

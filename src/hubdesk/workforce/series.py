@@ -393,6 +393,8 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
 
 def _names_a_time(cells: list[str]) -> bool:
     names = {_column_name(cell) for cell in cells}
+    if len(names - {""}) > 1:  # a title line ("Calls by interval") has one cell
+        names |= {_last_word(name) for name in names}
     return any(name in names for name in (*TIME_COLUMNS, *LOG_TIME_COLUMNS))
 
 
@@ -535,14 +537,14 @@ def _cells(row: dict[str, str], columns: tuple[str, str | None], line: int,
     if not raw_time:
         raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                {"csv": f"line {line}"})
-    if time_column == "date" and _DAY_ONLY.fullmatch(raw_time):
+    if _last_word(time_column) == "date" and _DAY_ONLY.fullmatch(raw_time):
         raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
                                "time each interval starts (a time or timestamp column)",
                                {"csv": f"line {line}"})
     if date_column is None:
         return raw_time
     of_day = from_excel_time(raw_time)
-    if time_column == "hour" and re.fullmatch(r"\d{1,2}", of_day):
+    if _last_word(time_column) == "hour" and re.fullmatch(r"\d{1,2}", of_day):
         of_day += ":00"
     clock = _TIME_OF_DAY.fullmatch(of_day)
     if clock is None:
@@ -565,7 +567,31 @@ def _count(row: dict[str, str], column: str, line: int, style: NumberStyle) -> f
 def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
     """The columns of the times, the counts (None: a contact log) and the days of times of
     day. A date column beside a time column gives the day of its times of day; alone, it
-    must hold the times themselves."""
+    must hold the times themselves. Where no name is known, names are tried by their last
+    word, as reports qualify them ("Ticket created - Date", "Ticket created - Hour"), leaving
+    out any that name an end."""
+    found = _named_columns(fields)
+    if found is None:
+        by_last_word: dict[str, str] = {}
+        for name in fields:
+            words = name.split("_")
+            if "end" not in words:
+                by_last_word.setdefault(words[-1], name)
+        short = _named_columns(list(by_last_word))
+        if short is not None:
+            time_column, value_column, date_column = short
+            found = (by_last_word[time_column],
+                     by_last_word[value_column] if value_column else None,
+                     by_last_word[date_column] if date_column else None)
+    if found is None:
+        raise ValidationFailed("the CSV needs a header with interval_start (or timestamp) and "
+                               "contacts (or count), or, for a log of one row per contact, "
+                               f"a time such as started_at or created_at; it has {list(fields)}",
+                               {"csv": "header"})
+    return found
+
+
+def _named_columns(fields: Sequence[str]) -> tuple[str, str | None, str | None] | None:
     time_column = next((c for c in TIME_COLUMNS if c in fields), None)
     value_column = next((c for c in VALUE_COLUMNS if c in fields), None) or next(
         (c for c in fields if "offered" in c.split("_")), None)
@@ -574,12 +600,7 @@ def _columns(fields: Sequence[str]) -> tuple[str, str | None, str | None]:
     date_column = "date" if "date" in fields and time_column is not None else None
     if time_column is None and "date" in fields:
         time_column = "date"
-    if time_column is None:
-        raise ValidationFailed("the CSV needs a header with interval_start (or timestamp) and "
-                               "contacts (or count), or, for a log of one row per contact, "
-                               f"a time such as started_at or created_at; it has {list(fields)}",
-                               {"csv": "header"})
-    return time_column, value_column, date_column
+    return None if time_column is None else (time_column, value_column, date_column)
 
 
 def _interval_start(moment: datetime, minutes: int, zone: tzinfo) -> datetime:
@@ -595,6 +616,10 @@ def _wall_clock(clock: re.Match[str]) -> str:
     if half and 1 <= hour <= 12:
         hour = hour % 12 + (12 if half == "pm" else 0)
     return f"{hour:02d}:{rest}"
+
+
+def _last_word(column: str) -> str:
+    return column.rsplit("_", 1)[-1]
 
 
 def _column_name(name: str | None) -> str:
