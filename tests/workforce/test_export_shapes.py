@@ -237,3 +237,9 @@ def test_a_day_of_zeros_in_the_history_is_pointed_out_until_it_is_left_out(tmp_p
                        "--exclude", "2024-02-07")
     assert code == 0, output
     assert not [n for n in json.loads(output)["notes"] if n.startswith("days far quieter")]
+
+
+def test_a_ticket_log_whose_text_holds_other_line_breaks_is_counted():
+    log = ('number,opened_at,short_description\nINC1,2026-03-02 08:01,"one\u2028two\x0cthree"\n'
+           'INC2,2026-03-02 08:40,"four\r\nfive"\n')
+    assert read_rows(log, UTC) == [(at(2, 8), 1.0), (at(2, 8, 30), 1.0)]

@@ -29,26 +29,47 @@ class NumberStyle:
     thousands: str
 
 
+class DecimalMarks:
+    """The decimal marks counts show, gathered row by row (`number_style`)."""
+
+    def __init__(self) -> None:
+        self.shown: dict[str, int] = {}
+
+    def see(self, line: int, raw: str) -> None:
+        text = _GROUP_SPACE.sub("", raw.strip())
+        marks = [c for c in text if c in ",."]
+        if len(set(marks)) == 2:
+            self.shown.setdefault(marks[-1], line)
+        elif len(marks) == 1 and not _ONE_GROUP.fullmatch(text):
+            self.shown.setdefault(marks[0], line)
+
+    def join(self, other: DecimalMarks) -> None:
+        for mark, line in other.shown.items():
+            self.shown.setdefault(mark, line)
+
+    def style(self, delimiter: str) -> NumberStyle:
+        if len(self.shown) == 2:
+            raise ValidationFailed(f"the counts use a point (line {self.shown['.']}) and a comma "
+                                   f"(line {self.shown[',']}) as their decimal mark: write them "
+                                   "one way", {"contacts": "decimal mark"})
+        decimal = next(iter(self.shown), "," if delimiter == ";" else ".")
+        return NumberStyle(decimal, "." if decimal == "," else ",")
+
+
 def number_style(counts: Sequence[tuple[int, str]], delimiter: str) -> NumberStyle:
     """The decimal mark of a file's counts: the one a count shows as a decimal ("12,5", "0.25",
     the later mark of "1.234,5"), else the one of the delimiter's locale (a comma where columns
     are split by semicolons, a point elsewhere). The other mark separates thousands, so
     "1.234" is a thousand and more in a semicolon file unless another count shows "." as its
     decimal mark. A file showing both as decimal marks is refused."""
-    shown: dict[str, int] = {}
+    marks = DecimalMarks()
     for line, raw in counts:
-        text = _GROUP_SPACE.sub("", raw.strip())
-        marks = [c for c in text if c in ",."]
-        if len(set(marks)) == 2:
-            shown.setdefault(marks[-1], line)
-        elif len(marks) == 1 and not _ONE_GROUP.fullmatch(text):
-            shown.setdefault(marks[0], line)
-    if len(shown) == 2:
-        raise ValidationFailed(f"the counts use a point (line {shown['.']}) and a comma (line "
-                               f"{shown[',']}) as their decimal mark: write them one way",
-                               {"contacts": "decimal mark"})
-    decimal = next(iter(shown), "," if delimiter == ";" else ".")
-    return NumberStyle(decimal, "." if decimal == "," else ",")
+        marks.see(line, raw)
+    return marks.style(delimiter)
+
+
+# A cell a count column of a report may hold: digits grouped or not, or a dash for none.
+LOOKS_COUNTED = re.compile(r"[-–—]|\d[\d .,'\u00a0\u202f]*")
 
 
 def count_text(raw: str, style: NumberStyle) -> str:
@@ -72,45 +93,58 @@ def count_text(raw: str, style: NumberStyle) -> str:
 _EITHER_ORDER = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?=$|[ T])")
 
 
+class DateOrders:
+    """What a file's dates show of their order, gathered row by row (`date_order`)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, tuple[int, str]] = {}
+        self.either: tuple[int, str] | None = None
+
+    def see(self, line: int, text: str) -> None:
+        written = _EITHER_ORDER.match(text.strip())
+        if written is None:
+            return
+        first, second = int(written[1]), int(written[3])
+        if first > 12:
+            self.found.setdefault("dmy", (line, written[0]))
+        if second > 12:
+            self.found.setdefault("mdy", (line, written[0]))
+        if first != second and max(first, second) <= 12 and self.either is None:
+            self.either = (line, written[0])
+
+    def decide(self, given: str | None) -> str | None:
+        if given is not None and given not in DATE_ORDERS:
+            raise ValidationFailed(f"the date order must be dmy or mdy, not {given!r}",
+                                   {"date_order": "unknown"})
+        if len(self.found) == 2:
+            (dmy_line, dmy), (mdy_line, mdy) = self.found["dmy"], self.found["mdy"]
+            raise ValidationFailed(f"the dates are day first on line {dmy_line} ({dmy}) and "
+                                   f"month first on line {mdy_line} ({mdy}): write them one way",
+                                   {"date": "order"})
+        if self.found:
+            order, (line, shown) = next(iter(self.found.items()))
+            if given is not None and given != order:
+                raise ValidationFailed(f"the date order was given as {given}, but line {line} "
+                                       f"has {shown}", {"date": "order"})
+            return order
+        if given is None and self.either is not None:
+            line, shown = self.either
+            first, second = (int(part) for part in re.split("[/-]", shown)[:2])
+            raise ValidationFailed(f"line {line}: {shown} may be {_day_of(first, second)} or "
+                                   f"{_day_of(second, first)}, so write it year first or give "
+                                   "the date order (--date-order dmy or mdy): no date in the "
+                                   "file has a day above 12", {"date": "order"})
+        return given
+
+
 def date_order(cells: Sequence[tuple[int, str]], given: str | None) -> str | None:
     """Whether a file's dates are day first (31/12/2026) or month first (12/31/2026): from a
     date with a number above 12, else ``given``. Refused when the file shows both, or when
     it has a date either way (03/04/2026) and neither it nor ``given`` decides."""
-    if given is not None and given not in DATE_ORDERS:
-        raise ValidationFailed(f"the date order must be dmy or mdy, not {given!r}",
-                               {"date_order": "unknown"})
-    found: dict[str, tuple[int, str]] = {}
-    either: tuple[int, str] | None = None
+    orders = DateOrders()
     for line, text in cells:
-        written = _EITHER_ORDER.match(text.strip())
-        if written is None:
-            continue
-        first, second = int(written[1]), int(written[3])
-        if first > 12:
-            found.setdefault("dmy", (line, written[0]))
-        if second > 12:
-            found.setdefault("mdy", (line, written[0]))
-        if first != second and max(first, second) <= 12 and either is None:
-            either = (line, written[0])
-    if len(found) == 2:
-        (dmy_line, dmy), (mdy_line, mdy) = found["dmy"], found["mdy"]
-        raise ValidationFailed(f"the dates are day first on line {dmy_line} ({dmy}) and month "
-                               f"first on line {mdy_line} ({mdy}): write them one way",
-                               {"date": "order"})
-    if found:
-        order, (line, shown) = next(iter(found.items()))
-        if given is not None and given != order:
-            raise ValidationFailed(f"the date order was given as {given}, but line {line} has "
-                                   f"{shown}", {"date": "order"})
-        return order
-    if given is None and either is not None:
-        line, shown = either
-        first, second = (int(part) for part in re.split("[/-]", shown)[:2])
-        raise ValidationFailed(f"line {line}: {shown} may be {_day_of(first, second)} or "
-                               f"{_day_of(second, first)}, so write it year first or give the "
-                               "date order (--date-order dmy or mdy): no date in the file has "
-                               "a day above 12", {"date": "order"})
-    return given
+        orders.see(line, text)
+    return orders.decide(given)
 
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
@@ -167,11 +201,11 @@ def is_total_row(cells: Collection[str]) -> bool:
     return any(_TOTAL.match(cell) is not None for cell in cells)
 
 
-def header_line(lines: Sequence[str], is_header: Callable[[list[str]], bool],
-                search: int = 20) -> tuple[int, str]:
-    """The index of the header among a file's first lines, after a report's title lines, and
-    the delimiter of its columns; the first line when none looks like a header."""
-    for index, line in enumerate(lines[:search]):
+def header_line(lines: Sequence[str], is_header: Callable[[list[str]], bool]
+                ) -> tuple[int, str]:
+    """The index of the header among a file's first ``lines``, after a report's title lines,
+    and the delimiter of its columns; the first line when none looks like a header."""
+    for index, line in enumerate(lines):
         delimiter = max(",;\t", key=line.count)
         cells = next(csv.reader([line], delimiter=delimiter), [])
         if is_header(cells):

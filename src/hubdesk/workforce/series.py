@@ -15,12 +15,16 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.export_cells import (
+    DATE_ORDERS,
+    LOOKS_COUNTED,
+    DateOrders,
+    DecimalMarks,
     NumberStyle,
     count_text,
     from_excel_serial,
@@ -28,9 +32,7 @@ from hubdesk.workforce.export_cells import (
     header_line,
     is_total_row,
     iso_date,
-    number_style,
 )
-from hubdesk.workforce.export_cells import date_order as date_order_of
 
 ALLOWED_INTERVALS = (15, 30, 60)
 
@@ -308,6 +310,8 @@ class Export:
 QUEUE_COLUMNS = ("queue", "queue_name", "skill", "skill_name", "split", "split/skill",
                  "skill_group", "campaign", "call_type", "service", "media_type", "channel")
 ALL_QUEUES = "all"
+# How far down a report's title lines may push the header.
+HEADER_SEARCH = 20
 
 
 def read_rows(text: str, zone: tzinfo, log_interval_minutes: int | None = None, *,
@@ -334,34 +338,28 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     serial numbers. ``queue`` picks one queue of a long export (rows per queue) or a wide one
     (a count column per queue), or adds them all (``"all"``); the notes say what was read."""
     text = text.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
+    # Split at line feeds alone, as csv does: a ticket's text may hold other line breaks.
+    lines = text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
     first, delimiter = header_line(lines, _names_a_time)
-    reader = csv.DictReader(io.StringIO("".join(lines[first:])), delimiter=delimiter)
-    if reader.fieldnames:
-        reader.fieldnames = [_column_name(name) for name in reader.fieldnames]
-    fields = list(reader.fieldnames or [])
+    body = text[sum(len(line) + 1 for line in lines[:first]):] if first else text
+    header = lines[first].rstrip("\r") if lines else ""
+    fields = [_column_name(name) for name in next(csv.reader([header], delimiter=delimiter), [])]
     time_column, value_column, date_column = _columns(fields)
-    records, skipped = _records(reader, fields, first, (time_column, date_column))
-    notes = [f"{skipped} total or repeated header rows were skipped"] if skipped else []
-    style = number_style([(line, str(row.get(c) or "")) for line, row in records
-                          for c in fields if c not in (time_column, date_column)], delimiter)
-    queue_column = next((c for c in QUEUE_COLUMNS if c in fields), None)
-    if queue_column is not None:
-        value_columns = [value_column] if value_column else []
-        records, queue_note = _one_queue(records, queue_column, queue)
-    else:
-        value_columns, queue_note = _value_columns(
-            records, fields, (time_column, value_column, date_column), style, queue)
-    notes += [queue_note] if queue_note else []
-    order = date_order_of([(line, str(row.get(c) or "")) for line, row in records
-                           for c in (time_column, date_column) if c], date_order)
+    rows = _Rows(body, delimiter, first, fields, (time_column, date_column))
+    written = _survey(rows, (time_column, value_column, date_column), queue, date_order)
+    notes = [f"{rows.skipped} total or repeated header rows were skipped"] \
+        if rows.skipped else []
+    notes += written.notes
+    order, style, value_columns = written.order, written.style, written.value_columns
     binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES) \
         if not value_columns else None
     totals: dict[datetime, float] = {}
     local_clock = _LocalClock(zone, contact_log=binned is not None)
     read_columns = {time_column, date_column, *value_columns}
     first_lines: dict[tuple[datetime, tuple[str, ...]], int] = {}
-    for line, row in records:
+    for line, row in rows:
+        if written.queue is not None and not written.queue(row):
+            continue
         raw_time = _cells(row, (time_column, date_column), line, order)
         try:
             moment = read_time(raw_time)
@@ -398,46 +396,120 @@ def _names_a_time(cells: list[str]) -> bool:
     return any(name in names for name in (*TIME_COLUMNS, *LOG_TIME_COLUMNS))
 
 
-def _records(reader: csv.DictReader[str], fields: list[str], first: int,
-             time_columns: tuple[str, str | None]) -> tuple[list[tuple[int, dict[str, str]]], int]:
-    """The rows holding data, with their line numbers; and how many rows were skipped as a
-    report's totals or its header repeated."""
-    records, skipped = [], 0
-    for line, row in enumerate(reader, start=first + 2):
-        cells = [str(value or "") for value in row.values()]
-        if not any(cell.strip() for cell in cells):
-            continue  # a spreadsheet's row whose cells were cleared
-        if [_column_name(cell) for cell in cells[:len(fields)]] == fields or is_total_row(
-                [cells[0], *(str(row.get(c) or "") for c in time_columns if c)]):
-            skipped += 1
-            continue
-        records.append((line, row))
-    return records, skipped
+@dataclass
+class _Rows:
+    """An export's rows below its header, with their line numbers, read as often as needed
+    without holding them all (call logs run to millions of rows): rows whose cells were
+    cleared, a report's total rows and its header repeated are left out, and counted."""
+
+    body: str
+    delimiter: str
+    first: int  # the header's index among the lines
+    fields: list[str]
+    time_columns: tuple[str, str | None]
+    skipped: int = 0
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        reader = csv.DictReader(io.StringIO(self.body), delimiter=self.delimiter)
+        if reader.fieldnames:
+            reader.fieldnames = self.fields
+        self.skipped = 0
+        for line, row in enumerate(reader, start=self.first + 2):
+            cells = [str(value or "") for value in row.values()]
+            if not any(cell.strip() for cell in cells):
+                continue  # a spreadsheet's row whose cells were cleared
+            leading = [cells[0], *(str(row.get(c) or "") for c in self.time_columns if c)]
+            # Times begin with a digit; only a row beginning with a word may be furniture.
+            if any(cell.lstrip()[:1].isalpha() for cell in leading) and (
+                    self._repeats_the_header(cells) or is_total_row(leading)):
+                self.skipped += 1
+                continue
+            yield line, row
+
+    def _repeats_the_header(self, cells: list[str]) -> bool:
+        return [_column_name(cell) for cell in cells[:len(self.fields)]] == self.fields
 
 
-def _value_columns(records: Sequence[tuple[int, dict[str, str]]], fields: list[str],
-                   named: tuple[str, str | None, str | None], style: NumberStyle,
-                   queue: str | None) -> tuple[list[str], str | None]:
-    """The columns whose counts are added: the count column; for a wide export (a count per
-    queue and no column named as the count) the one ``queue`` names, or all of them; none
-    for a contact log. Rows whose times all start intervals, beside columns of numbers, are
-    counts that nothing names rather than a log, and are refused without ``queue``."""
+@dataclass
+class _Written:
+    """How an export is written, learnt from all its rows before any is counted."""
+
+    order: str | None
+    style: NumberStyle
+    value_columns: list[str]
+    queue: Callable[[dict[str, str]], bool] | None
+    notes: list[str]
+
+
+# Rows whose times are checked for all starting an interval, telling counts from a log.
+_SHOWN_ROWS = 200
+
+
+def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str | None,
+            date_order: str | None) -> _Written:
+    """The date order, the decimal mark, the count columns and the queue to keep.
+
+    The count column is the one named so. Without one, a file is a contact log unless its
+    times all start intervals (of its first `_SHOWN_ROWS` rows) beside columns of numbers: a
+    wide export, a count per queue, refused unless ``queue`` names a column or is "all". A
+    long export (`QUEUE_COLUMNS`) has its queues added, or the one ``queue`` names kept."""
     time_column, value_column, date_column = named
+    queue_column = next((c for c in QUEUE_COLUMNS if c in rows.fields), None)
+    if value_column is not None:
+        candidates = [value_column]
+    else:
+        candidates = [c for c in rows.fields if c not in named] if queue_column is None else []
+    orders, marks = DateOrders(), {c: DecimalMarks() for c in candidates}
+    counted = dict.fromkeys(candidates, True)
+    queues: set[str] = set()
+    seen, on_intervals = 0, value_column is None
+    for line, row in rows:
+        seen += 1
+        for column in (time_column, date_column):
+            if column is not None:
+                orders.see(line, row.get(column) or "")
+        if queue_column is not None:
+            queues.add(str(row.get(queue_column) or "").strip())
+        if on_intervals and seen <= _SHOWN_ROWS:
+            on_intervals = _starts_an_interval(row, (time_column, date_column), line)
+        if value_column is None and seen == _SHOWN_ROWS and not on_intervals and queue is None:
+            marks = {}  # a contact log: its other columns are not counts
+        for column, column_marks in marks.items():
+            cell = str(row.get(column) or "").strip()
+            column_marks.see(line, cell)
+            counted[column] = counted[column] and LOOKS_COUNTED.fullmatch(cell) is not None
+    order = orders.decide(date_order)
+    if queue_column is not None:
+        keep, note = _one_queue(queues, queue_column, queue)
+        value_columns = [value_column] if value_column else []
+    else:
+        keep = None
+        value_columns, note = _value_columns(
+            [c for c in candidates if counted[c] and c in marks], value_column,
+            on_intervals and seen >= 2, queue)
+    joined = DecimalMarks()
+    for column in value_columns:
+        joined.join(marks[column])
+    return _Written(order, joined.style(rows.delimiter), value_columns, keep,
+                    [note] if note else [])
+
+
+def _value_columns(numeric: list[str], value_column: str | None, on_intervals: bool,
+                   queue: str | None) -> tuple[list[str], str | None]:
+    """The columns whose counts are added, and what to say of them (`_survey`)."""
     if value_column is not None:
         if queue is not None and queue.lower() != ALL_QUEUES:
             raise ValidationFailed(f"--queue {queue}: the CSV has one count column "
                                    f"({value_column}) and no queue column (one of "
                                    f"{', '.join(QUEUE_COLUMNS)})", {"queue": "no column"})
         return [value_column], None
-    numeric = [c for c in fields if c not in named and records and all(
-        _is_number(count_text(str(row.get(c) or ""), style)) for _, row in records)]
+    if queue is None and not on_intervals:
+        return [], None  # a contact log
     if queue is not None and queue.lower() == ALL_QUEUES and numeric:
         return numeric, f"the counts of the columns {', '.join(numeric)} were added"
     if queue is not None and _column_name(queue) in numeric:
         return [_column_name(queue)], f"the counts of the column {_column_name(queue)} were read"
-    if queue is not None or (numeric and len(records) >= 2 and all(
-            _starts_an_interval(_cells(row, (time_column, date_column), line, None))
-            for line, row in records[:200])):
+    if queue is not None or numeric:
         raise ValidationFailed("no column is named as the count (contacts, calls, offered…) "
                                f"and the columns {', '.join(numeric) or 'none'} hold numbers: "
                                "give the queue to read (--queue COLUMN), or --queue all to add "
@@ -445,38 +517,34 @@ def _value_columns(records: Sequence[tuple[int, dict[str, str]]], fields: list[s
     return [], None
 
 
-def _one_queue(records: list[tuple[int, dict[str, str]]], column: str, queue: str | None
-               ) -> tuple[list[tuple[int, dict[str, str]]], str | None]:
-    """A long export's (or a contact log's) rows of the queue ``queue`` in ``column``, or all
-    of them, added per interval."""
-    names = sorted({str(row.get(column) or "").strip() for _, row in records})
+def _one_queue(names: set[str], column: str, queue: str | None
+               ) -> tuple[Callable[[dict[str, str]], bool] | None, str | None]:
+    """Which rows of a long export (or a contact log) with the queues ``names`` in ``column``
+    to keep: the queue ``queue``'s, or all of them, added per interval."""
+    listed = ", ".join(sorted(names)[:10])
     if queue is None or queue.lower() == ALL_QUEUES:
-        added = (f"the {len(names)} queues of the column {column} ({', '.join(names[:10])}) "
-                 "were added per interval") if len(names) > 1 else None
-        return records, added
-    kept = [(line, row) for line, row in records
-            if str(row.get(column) or "").strip().lower() == queue.strip().lower()]
-    if not kept:
+        added = (f"the {len(names)} queues of the column {column} ({listed}) were added per "
+                 "interval") if len(names) > 1 else None
+        return None, added
+    wanted = queue.strip().lower()
+    if wanted not in {name.lower() for name in names}:
         raise ValidationFailed(f"no row has the queue {queue!r}; the column {column} has "
-                               f"{', '.join(names[:10])}", {"queue": "unknown"})
-    return kept, f"the queue {queue} of the column {column} was read"
+                               f"{listed}", {"queue": "unknown"})
+    return (lambda row: str(row.get(column) or "").strip().lower() == wanted,
+            f"the queue {queue} of the column {column} was read")
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _starts_an_interval(raw_time: str) -> bool:
-    try:
-        moment = read_time(raw_time)
-    except ValidationFailed:
-        return False
-    return moment.minute % min(ALLOWED_INTERVALS) == 0 and moment.second == 0 \
-        and moment.microsecond == 0
+def _starts_an_interval(row: dict[str, str], columns: tuple[str, str | None],
+                        line: int) -> bool:
+    """Whether a row's time starts an interval, its date read either way round."""
+    for order in DATE_ORDERS:
+        try:
+            moment = read_time(_cells(row, columns, line, order))
+        except ValidationFailed:
+            continue
+        return moment.minute % min(ALLOWED_INTERVALS) == 0 and moment.second == 0 \
+            and moment.microsecond == 0
+    return False
 
 
 @dataclass
