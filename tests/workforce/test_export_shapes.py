@@ -96,6 +96,12 @@ def test_a_reports_title_lines_total_rows_and_repeated_headers_are_skipped():
     assert export.notes == ["3 total or repeated header rows were skipped"]
 
 
+def test_a_queue_whose_name_begins_with_total_is_not_taken_for_a_total_row():
+    export = ("Queue,Interval Start,Calls\nTotal Care,2026-03-02 08:00,5\n"
+              "Sales,2026-03-02 08:00,2\nTotal,,7\n")
+    assert read_export(export, UTC).rows == [(at(2, 8), 7.0)]
+
+
 @pytest.mark.parametrize(("dates", "first_day"), [
     (("31/03/2026", "01/04/2026"), date(2026, 3, 31)),
     (("03/31/2026", "04/01/2026"), date(2026, 3, 31)),

@@ -418,7 +418,9 @@ class _Rows:
             cells = [str(value or "") for value in row.values()]
             if not any(cell.strip() for cell in cells):
                 continue  # a spreadsheet's row whose cells were cleared
-            leading = [cells[0], *(str(row.get(c) or "") for c in self.time_columns if c)]
+            leading = [str(row.get(c) or "") for c in self.time_columns if c]
+            if not leading[0].strip():  # "Grand Total,,12": the label stands before the time
+                leading.append(cells[0])
             # Times begin with a digit; only a row beginning with a word may be furniture.
             if any(cell.lstrip()[:1].isalpha() for cell in leading) and (
                     self._repeats_the_header(cells) or is_total_row(leading)):
