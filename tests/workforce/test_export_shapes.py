@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -105,12 +106,24 @@ def test_a_queue_whose_name_begins_with_total_is_not_taken_for_a_total_row():
 @pytest.mark.parametrize(("dates", "first_day"), [
     (("31/03/2026", "01/04/2026"), date(2026, 3, 31)),
     (("03/31/2026", "04/01/2026"), date(2026, 3, 31)),
-    (("31-03-26", "01-04-26"), date(2026, 3, 31)),
+    (("31/03/26", "01/04/26"), date(2026, 3, 31)),
+    (("31-03-2026", "01-04-2026"), date(2026, 3, 31)),
 ])
 def test_a_date_with_a_day_above_12_decides_the_order_of_every_date(dates, first_day):
     export = "Date,Time,Calls\n" + "".join(f"{d},9:00 AM,4\n" for d in dates)
     rows = read_rows(export, UTC)
     assert [start.date() for start, _ in rows] == [first_day, first_day + timedelta(days=1)]
+
+
+def test_a_date_with_two_digits_of_the_year_between_dashes_is_not_guessed():
+    """26-03-02 may be year first as well as day first."""
+    with pytest.raises(ValidationFailed, match="'26-03-02 08:00' is not an ISO timestamp"):
+        read_rows("Date,Time,Calls\n26-03-02,08:00,4\n", UTC)
+
+
+def test_times_with_an_offset_or_z_beside_local_ones_are_each_read_on_their_clock():
+    export = "Interval Start,Calls\n2026-03-02 09:00,5\n2026-03-02T08:30:00Z,6\n"
+    assert read_rows(export, ZoneInfo("Europe/Paris")) == [(at(2, 8), 5.0), (at(2, 8, 30), 6.0)]
 
 
 def test_dates_that_never_show_their_order_need_it_given():

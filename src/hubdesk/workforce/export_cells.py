@@ -88,9 +88,10 @@ def count_text(raw: str, style: NumberStyle) -> str:
     return f"{whole}.{fraction}" if mark else whole
 
 
-# A date with the day and month in either order before the year (4 digits, or 2 as some
-# phone systems print it), at the start of a cell.
-_EITHER_ORDER = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?=$|[ T])")
+# A date with the day and month in either order before the year, at the start of a cell:
+# 31/12/2026, 31-12-2026, or with two digits of the year after slashes, as some phone systems
+# print it (12/31/26); 26-12-31 is left alone, as it may as well be year first.
+_EITHER_ORDER = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|(?<=/)\d{2})(?=$|[ T])")
 
 
 class DateOrders:
