@@ -296,6 +296,9 @@ LOG_INTERVAL_MINUTES = 30
 _TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2}(?::\d{2}(?:\.\d+)?)?)\s*([AaPp][Mm])?"
                           r"(?:\s*[-–]\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?")
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# An ISO 8601 interval, start/end or start/duration, as contact-centre APIs write intervals
+# ("2026-03-02T08:00:00.000Z/2026-03-02T08:30:00.000Z"): its start is taken.
+_ISO_INTERVAL = re.compile(r"(\d{4}-\d{2}-\d{2}T[^/]+)/(?:\d{4}-\d{2}-\d{2}T[^/]+|P[0-9A-Z.]+)")
 
 
 @dataclass(frozen=True)
@@ -603,7 +606,10 @@ def _cells(row: dict[str, str], columns: tuple[str, str | None], line: int,
     """A row's time, year first (`export_cells.iso_date`), with its date where the time column
     holds a time of day (or an hour, in an ``hour`` column)."""
     time_column, date_column = columns
-    raw_time = iso_date(from_excel_serial((row.get(time_column) or "").strip()), order)
+    raw_time = (row.get(time_column) or "").strip()
+    if (interval := _ISO_INTERVAL.fullmatch(raw_time)) is not None:
+        raw_time = interval[1]
+    raw_time = iso_date(from_excel_serial(raw_time), order)
     if not raw_time:
         raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
                                {"csv": f"line {line}"})
