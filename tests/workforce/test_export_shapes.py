@@ -194,6 +194,8 @@ def test_a_count_per_queue_in_columns_is_refused_until_a_queue_is_chosen():
     with pytest.raises(ValidationFailed, match="the columns sales, support hold numbers: "
                                                r"give the queue to read \(--queue COLUMN\)"):
         read_rows(WIDE, UTC)
+    with pytest.raises(ValidationFailed, match="the columns sales, support hold numbers"):
+        read_rows(WIDE.replace("Interval Start", "Start Time"), UTC)
     one = read_export(WIDE, UTC, queue="Sales")
     assert one.rows == [(at(2, 8), 5.0), (at(2, 8, 30), 6.0)]
     assert one.notes == ["the counts of the column sales were read"]
@@ -216,6 +218,8 @@ def test_queues_in_rows_are_added_saying_so_or_one_is_chosen():
 def test_a_contact_log_with_numbers_beside_its_times_is_still_counted():
     log = "timestamp,duration\n2026-03-02 08:01:07,35\n2026-03-02 08:13:40,122\n"
     assert read_rows(log, UTC) == [(at(2, 8), 2.0)]
+    hourly = "created_at,priority\n2026-03-02 08:00,3\n2026-03-02 08:00,2\n"
+    assert read_rows(hourly, UTC) == [(at(2, 8), 2.0)]
 
 
 def test_the_commands_take_the_queue_and_the_date_order_and_say_what_they_read(

@@ -455,9 +455,10 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
     """The date order, the decimal mark, the count columns and the queue to keep.
 
     The count column is the one named so. Without one, a file is a contact log unless its
-    times all start intervals (of its first `_SHOWN_ROWS` rows) beside columns of numbers: a
-    wide export, a count per queue, refused unless ``queue`` names a column or is "all". A
-    long export (`QUEUE_COLUMNS`) has its queues added, or the one ``queue`` names kept."""
+    times, not named as only a log's, all start intervals (of its first `_SHOWN_ROWS` rows)
+    beside columns of numbers: a wide export, a count per queue, refused unless ``queue``
+    names a column or is "all". A long export (`QUEUE_COLUMNS`) has its queues added, or the
+    one ``queue`` names kept."""
     time_column, value_column, date_column = named
     queue_column = next((c for c in QUEUE_COLUMNS if c in rows.fields), None)
     if value_column is not None:
@@ -467,7 +468,10 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
     orders, marks = DateOrders(), {c: DecimalMarks() for c in candidates}
     counted = dict.fromkeys(candidates, True)
     queues: set[str] = set()
-    seen, on_intervals = 0, value_column is None
+    # A time named as only a log names it (created_at) says each row is a contact, wherever
+    # it falls; a start_time may start an interval too.
+    logged = time_column in LOG_TIME_COLUMNS and time_column not in TIME_COLUMNS
+    seen, on_intervals = 0, value_column is None and not logged
     for line, row in rows:
         seen += 1
         for column in (time_column, date_column):
@@ -518,7 +522,8 @@ def _value_columns(numeric: list[str], value_column: str | None, on_intervals: b
         raise ValidationFailed("no column is named as the count (contacts, calls, offered…) "
                                f"and the columns {', '.join(numeric) or 'none'} hold numbers: "
                                "give the queue to read (--queue COLUMN), or --queue all to add "
-                               "them", {"csv": "count column"})
+                               "them; if each row is one contact, name the time column "
+                               "created_at", {"csv": "count column"})
     return [], None
 
 
