@@ -167,9 +167,11 @@ def test_interval_reports_of_other_systems_are_read_from_their_count_column(expo
     "Date,Time,Calls\n2026-W10-1,08:00,5\n2026-W10-1,08:30,6\n",
     "Export of tickets\n\nTicket created - Date,Ticket created - Time,Tickets\n"
     "2026-03-02,08:00,5\n2026-03-02,08:30,6\n",
+    "Calls by interval,week 10\nDate,Time,Calls\n2026-03-02,08:00,5\n2026-03-02,08:30,6\n",
     "Interval,nOffered\n2026-03-02T08:00:00.000Z/2026-03-02T08:30:00.000Z,5\n"
     "2026-03-02T08:30:00.000Z/PT30M,6\n",
-], ids=["qualified-names", "iso-week-dates", "qualified-names-below-a-title", "iso-intervals"])
+], ids=["qualified-names", "iso-week-dates", "qualified-names-below-a-title",
+    "title-naming-an-interval", "iso-intervals"])
 def test_qualified_names_iso_week_dates_and_iso_intervals_are_read(export):
     assert read_rows(export, UTC) == [(at(2, 8), 5.0), (at(2, 8, 30), 6.0)]
 

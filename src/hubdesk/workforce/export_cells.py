@@ -203,13 +203,12 @@ def is_total_row(cells: Collection[str]) -> bool:
 
 
 def header_line(lines: Sequence[str], is_header: Callable[[list[str]], bool]
-                ) -> tuple[int, str]:
+                ) -> tuple[int, str] | None:
     """The index of the header among a file's first ``lines``, after a report's title lines,
-    and the delimiter of its columns; the first line when none looks like a header."""
+    and the delimiter of its columns; None when no line looks like a header."""
     for index, line in enumerate(lines):
         delimiter = max(",;\t", key=line.count)
         cells = next(csv.reader([line], delimiter=delimiter), [])
         if is_header(cells):
             return index, delimiter
-    first = lines[0] if lines else ""
-    return 0, max(",;\t", key=first.count)
+    return None

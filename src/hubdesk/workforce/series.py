@@ -343,7 +343,10 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     text = text.removeprefix("\ufeff")
     # Split at line feeds alone, as csv does: a ticket's text may hold other line breaks.
     lines = text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
-    first, delimiter = header_line(lines, _names_a_time)
+    # A line naming a time column exactly is the header before one naming it by a last word,
+    # which a title line may also do ("Calls by interval, week 10").
+    first, delimiter = header_line(lines, _names_a_time) or header_line(
+        lines, _names_a_time_loosely) or (0, max(",;\t", key=lines[0].count))
     body = text[sum(len(line) + 1 for line in lines[:first]):] if first else text
     header = lines[first].rstrip("\r") if lines else ""
     fields = [_column_name(name) for name in next(csv.reader([header], delimiter=delimiter), [])]
@@ -394,9 +397,14 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
 
 def _names_a_time(cells: list[str]) -> bool:
     names = {_column_name(cell) for cell in cells}
-    if len(names - {""}) > 1:  # a title line ("Calls by interval") has one cell
-        names |= {_last_word(name) for name in names}
     return any(name in names for name in (*TIME_COLUMNS, *LOG_TIME_COLUMNS))
+
+
+def _names_a_time_loosely(cells: list[str]) -> bool:
+    """Whether a line names a time column by its last word ("Ticket created - Date"), among
+    other columns: a title line ("Calls by interval") has one cell."""
+    names = {_column_name(cell) for cell in cells} - {""}
+    return len(names) > 1 and _names_a_time([_last_word(name) for name in names])
 
 
 @dataclass
