@@ -147,18 +147,20 @@ def forecast(
         help="DATE=CONTACTS: that day's total instead; repeatable")] = None,
     exclude: Annotated[list[str] | None, typer.Option(
         help="DATE: a past holiday or outage to leave out of the history; repeatable")] = None,
+    date_order: Annotated[str | None, typer.Option(
+        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
+             "shows it")] = None,
+    queue: Annotated[str | None, typer.Option(
+        help="the queue to read: a value of the queue column, or a count column of a wide "
+             "export; all adds them (the default for a queue column)")] = None,
     output: Annotated[str | None, typer.Option(
         "--format", help="json, or csv (timestamp,forecast in local time); default json with "
                          "--csv, csv with --history")] = None,
 ) -> None:
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.series import (
-        check_interval,
-        history_from_rows,
-        interval_of,
-        read_rows,
-    )
+    from hubdesk.workforce.quiet_days import quiet_days_note
+    from hubdesk.workforce.series import history_from_rows, read_export, resolve_interval
 
     source = csv_file or history_file
     if source is None or (csv_file is not None and history_file is not None):
@@ -167,22 +169,26 @@ def forecast(
     output = output or ("csv" if history_file is not None else "json")
     try:
         zone = _zone(tz)
-        rows = read_rows(_read(source), zone, interval)
-        if interval is not None:
-            check_interval(rows, interval, zone)
-        history = history_from_rows(rows, interval or interval_of(rows, zone), zone)
+        export = read_export(_read(source), zone, interval, date_order=date_order, queue=queue)
+        rows = export.rows
+        history = history_from_rows(rows, resolve_interval(rows, interval, zone), zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
         # A start within a day forecasts from that local midnight, then keeps `span` days
         # from the start itself.
         extra = 1 if begin is not None and begin.time() != time(0) else 0
+        excluded = [_day(d, zone) for d in exclude or []]
         result = make_forecast(
             history, span + extra, first_day=begin.date() if begin else None,
             overrides=_overrides(factor or [], replace or [], zone),
-            exclude_days=[_day(d, zone) for d in exclude or []], coverage=coverage)
+            exclude_days=excluded, coverage=coverage)
+        learnt = history.without_days(excluded).before(result.first_day)
     except DomainError as error:
         _fail(str(error))
         return
+    quiet = quiet_days_note(learnt) if learnt.counts else None
+    result = dataclasses.replace(result, notes=[*export.notes, *result.notes,
+                                                *([quiet] if quiet else [])])
     if begin is not None:
         end = begin + timedelta(days=span)
         result = dataclasses.replace(result, points=[p for p in result.points
@@ -204,16 +210,6 @@ def forecast(
     })
 
 
-def _interval_seconds(rows: list[tuple[datetime, float]], minutes: int | None,
-                      zone: ZoneInfo) -> float:
-    from hubdesk.workforce.series import check_interval, interval_seconds
-
-    if minutes is None:
-        return interval_seconds(rows, zone)
-    check_interval(rows, minutes, zone)
-    return minutes * 60.0
-
-
 @app.command()
 def staff(
     csv_file: Annotated[Path, typer.Option("--csv", help="forecast: interval_start,contacts")],
@@ -231,21 +227,28 @@ def staff(
     interval: Annotated[int | None, typer.Option(
         help="interval minutes (default: from the rows)")] = None,
     tz: Annotated[str, typer.Option(help="zone for times without an offset")] = "UTC",
+    date_order: Annotated[str | None, typer.Option(
+        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
+             "shows it")] = None,
+    queue: Annotated[str | None, typer.Option(
+        help="the queue to read: a value of the queue column, or a count column of a wide "
+             "export; all adds them (the default for a queue column)")] = None,
     output: Annotated[str, typer.Option("--format", help="json, or csv (interval_start,"
                                                          "contacts,agents,staff,"
                                                          "staff_rounded)")] = "json",
 ) -> None:
     """Agents and staff per interval for a service-level or speed-of-answer target."""
-    from hubdesk.workforce.series import read_rows
+    from hubdesk.workforce.series import read_export, resolve_interval
     from hubdesk.workforce.staffing import staff_intervals
     from hubdesk.workforce.targets import Target
 
     try:
         zone = _zone(tz)
-        rows = read_rows(_read(csv_file), zone)
+        export = read_export(_read(csv_file), zone, date_order=date_order, queue=queue)
+        rows = export.rows
         goal = Target(service_level=target, answer_within_s=within, max_asa_s=asa,
                       max_occupancy=max_occupancy, max_abandon=max_abandon)
-        plan = staff_intervals(rows, _interval_seconds(rows, interval, zone), aht,
+        plan = staff_intervals(rows, resolve_interval(rows, interval, zone) * 60.0, aht,
                                goal, shrinkage, patience)
     except DomainError as error:
         _fail(str(error))
@@ -262,7 +265,7 @@ def staff(
         return
     _print({
         "model": plan.model, "peak_staff": plan.peak_staff,
-        "staff_hours": round(plan.staff_hours, 3),
+        "staff_hours": round(plan.staff_hours, 3), "notes": export.notes,
         "intervals": [{"interval_start": i.start, "contacts": i.arrivals,
                        **{k: _finite(v) if isinstance(v, float) else v
                           for k, v in asdict(i.requirement).items()}}

@@ -83,7 +83,8 @@ def instance(
     start: Annotated[str, typer.Option(help="first local day, e.g. 1999-11-07")],
     aht: Annotated[float, typer.Option(help="average handle time, seconds")],
     days: Annotated[int, typer.Option(help="days in the horizon")] = 7,
-    interval: Annotated[int, typer.Option(help="interval minutes")] = 30,
+    interval: Annotated[int | None, typer.Option(
+        help="interval minutes (default: from the rows)")] = None,
     target: Annotated[float, typer.Option(help="service level, e.g. 0.8")] = 0.8,
     within: Annotated[float, typer.Option(help="answer time of the service level, s")] = 20.0,
     shrinkage: Annotated[float, typer.Option(help="share of rostered time off the phones "
@@ -95,9 +96,15 @@ def instance(
     cyclic: Annotated[bool, typer.Option(help="the week repeats: shifts may wrap round")] = True,
     description: Annotated[str, typer.Option(help="where the demand comes from")] = "",
     tz: Annotated[str, typer.Option(help="zone of times without an offset")] = "UTC",
+    date_order: Annotated[str | None, typer.Option(
+        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
+             "shows it")] = None,
+    queue: Annotated[str | None, typer.Option(
+        help="the queue to read: a value of the queue column, or a count column of a wide "
+             "export; all adds them (the default for a queue column)")] = None,
 ) -> None:
     """A schedule instance from contacts per interval, each staffed with Erlang C; prints JSON."""
-    from hubdesk.workforce.series import check_interval, decode_export, read_rows
+    from hubdesk.workforce.series import decode_export, read_export, resolve_interval
     from hubdesk.workforce.shift_demand import instance_payload
     from hubdesk.workforce.targets import Target
 
@@ -115,10 +122,14 @@ def instance(
         except ValueError as error:
             raise ValidationFailed(f"--start or --breaks: {error}", {"start": "format"}) \
                 from None
-        rows = read_rows(decode_export(data, str(csv_file)), zone, interval)
-        check_interval(rows, interval, zone)
+        export = read_export(decode_export(data, str(csv_file)), zone, interval,
+                             date_order=date_order, queue=queue)
+        rows = export.rows
+        for note in export.notes:
+            typer.echo(f"note: {note}", err=True)
         payload = instance_payload(
-            rows, first, days=days, interval_minutes=interval, aht_s=aht,
+            rows, first, days=days, interval_minutes=resolve_interval(rows, interval, zone),
+            aht_s=aht,
             target=Target(service_level=target, answer_within_s=within), shrinkage=shrinkage,
             length_intervals=length, break_offsets=offsets, mode=mode,
             tour_work_days=tour_work_days, cyclic=cyclic, description=description)
