@@ -3,6 +3,7 @@
 import pytest
 
 from hubdesk.domain.forwarding import forwarded, shown_text
+from hubdesk.domain.quoting import DATE_WORDS, FROM_WORDS, SUBJECT_WORDS, new_text
 
 ORDER = "My order 1234 has not arrived.\n\nJane"
 
@@ -168,3 +169,17 @@ def test_gmails_forward_in_other_languages_is_found_and_shown_whole(rule, sender
     assert found is not None and found.address == "jane@example.org"
     assert found.subject == "Where is my order?" and found.text == ORDER
     assert shown_text(body) == body
+
+
+def test_quoting_and_forwarding_read_the_same_header_words() -> None:
+    """A header block the quoting rules cut as a reply's history is one the forwarding rules
+    read as a forward's: the words are listed once for both."""
+    for sender in FROM_WORDS:
+        for sent in DATE_WORDS:
+            subject = SUBJECT_WORDS[len(sent) % len(SUBJECT_WORDS)]
+            block = (f"{sender}: Jane Roe <jane@example.org>\n{sent}: 1.12.2026 10:02\n"
+                     f"{subject}: Where is my order?\n\n{ORDER}")
+            found = forwarded(f"FYI\n\n{block}", "FW: Where is my order?")
+            assert found is not None and found.address == "jane@example.org", (sender, sent)
+            assert found.subject == "Where is my order?", (sender, sent, subject)
+            assert new_text(f"Thanks.\n\n{block}") == "Thanks.", (sender, sent)

@@ -16,11 +16,16 @@ from dataclasses import dataclass
 
 from hubdesk.domain.mail import addresses_in
 from hubdesk.domain.quoting import (
+    DATE_WORDS,
+    FROM_WORDS,
     NOTES_FORWARD,
+    SUBJECT_WORDS,
+    TO_WORDS,
     new_text,
     notes_block,
     outlook_block,
     quotes_history,
+    words_pattern,
 )
 
 # Rules and openers clients write only above a forwarded message...
@@ -42,18 +47,11 @@ _FORWARD_SUBJECT = re.compile(
     r"^\s*(?:\[[^\]]{1,30}\]\s*)?(?:fwd?|wg|tr|rv|i|doorst|vs|vl|enc|pd|továbbítás|转发|"
     r"轉寄|転送|전달)\s*:", re.IGNORECASE)
 # "From: …", "*Von:* …" (a client's bold, written out as text), "> De : …" (quoted).
-_HEADER = re.compile(r"^[\s>]*\*?([^\W\d_]{1,12})\s*:\*?\s*(.*)$")
-_FROM = frozenset({"from", "von", "de", "da", "van", "fra", "från", "od", "от", "lähettäjä",
-                   "kimden", "feladó", "差出人", "发件人", "寄件者"})
-_SUBJECT = frozenset({"subject", "betreff", "objet", "oggetto", "onderwerp", "asunto",
-                      "assunto", "emne", "ämne", "temat", "тема", "aihe", "předmět", "konu",
-                      "tárgy", "件名", "主题", "主旨"})
-_DATE = frozenset({"sent", "date", "gesendet", "datum", "envoyé", "enviado", "inviato",
-                   "verzonden", "data", "dato", "skickat", "sendt", "wysłano", "отправлено",
-                   "дата", "lähetetty", "päivämäärä", "odesláno", "tarih", "elküldve",
-                   "送信日時", "日付", "发送时间", "日期"})
-_OTHER = frozenset({"to", "an", "à", "a", "para", "aan", "til", "till", "do", "кому", "cc",
-                    "kopie", "bcc", "reply", "antwort"})
+_HEADER = re.compile(
+    rf"^[\s>]*\*?({words_pattern(FROM_WORDS + DATE_WORDS + SUBJECT_WORDS + TO_WORDS)})"
+    r"\s*[:：]\*?\s*(.*)$", re.IGNORECASE)
+_FROM = frozenset(word.casefold() for word in FROM_WORDS)
+_SUBJECT = frozenset(word.casefold() for word in SUBJECT_WORDS)
 _MAX_HEADER_LINES = 12
 
 
@@ -127,9 +125,9 @@ def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | 
     index = start
     while index < len(lines) and index - start < _MAX_HEADER_LINES:
         match = _HEADER.match(lines[index])
-        name = match.group(1).casefold() if match else None
-        if match is None or name not in _FROM | _SUBJECT | _DATE | _OTHER:
+        if match is None:
             break
+        name = " ".join(match.group(1).split()).casefold()
         kind = "from" if name in _FROM else "subject" if name in _SUBJECT else name
         fields.setdefault(kind, match.group(2).strip())
         index += 1

@@ -17,6 +17,31 @@ import re
 
 from hubdesk.domain.mail import addresses_in
 
+# The words mail clients write for the header fields of a message they quote or forward, in
+# each language they are translated into: Outlook's "From:"/"Sent:"/"To:"/"Subject:" block,
+# Gmail's and Thunderbird's forwarded-message lines. The one list both the quoting rules here
+# and the forwarding rules (`forwarding.py`) read.
+FROM_WORDS = ("From", "Von", "De", "Da", "Van", "Från", "Fra", "Od", "От", "Lähettäjä", "Kimden",
+              "Feladó", "差出人", "发件人", "寄件者", "보낸 사람")
+DATE_WORDS = ("Sent", "Date", "Gesendet", "Datum", "Envoyé", "Envoye", "Enviado", "Enviada",
+              "Enviado em", "Enviada em", "Inviato", "Verzonden", "Data", "Dato", "Skickat",
+              "Sendt", "Wysłano", "Отправлено", "Дата", "Lähetetty", "Päivämäärä", "Odesláno",
+              "Gönderildi", "Tarih", "Elküldve", "送信日時", "日付", "发送时间", "發送時間", "日期",
+              "보낸 날짜")
+SUBJECT_WORDS = ("Subject", "Betreff", "Objet", "Oggetto", "Onderwerp", "Asunto", "Assunto",
+                 "Emne", "Ämne", "Temat", "Тема", "Aihe", "Předmět", "Konu", "Tárgy", "件名",
+                 "主题", "主旨")
+TO_WORDS = ("To", "An", "À", "A", "Para", "Aan", "Til", "Till", "Do", "Кому", "Cc", "Kopie",
+            "Bcc", "Reply", "Antwort")
+
+
+def words_pattern(words: tuple[str, ...]) -> str:
+    """A regular expression matching any of ``words``, the longest first ("Enviado el"
+    before "Enviado"), spaces inside them as any run of spaces."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered)
+
+
 _ATTRIBUTION = re.compile(
     r"^\s*(On\b.{0,200}\bwrote:|Am\b.{0,200}\bschrieb.{0,80}:|Le\b.{0,200}\ba [ée]crit\s*:|"
     r"El\b.{0,200}\bescribi[óo]:|Il giorno\b.{0,200}\bha scritto:|"
@@ -33,12 +58,9 @@ _SEPARATOR = re.compile(
     r"原始邮件|原始郵件)\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
 # Outlook's header block: "From:" followed within a few lines by "Sent:"/"Date:".
 _OUTLOOK_FROM = re.compile(
-    r"^\s*\*?(From|Von|De|Da|Van|Från|Fra|Od|От|Lähettäjä|Kimden|Feladó|差出人|发件人|寄件者|"
-    r"보낸 사람)\s*[:：]\*?\s", re.IGNORECASE)
+    rf"^\s*\*?(?:{words_pattern(FROM_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
 _OUTLOOK_SENT = re.compile(
-    r"^\s*\*?(Sent|Date|Gesendet|Datum|Envoy[ée]|Enviad[oa](?: em)?|Inviato|Verzonden|Data|"
-    r"Skickat|Sendt|Wysłano|Отправлено|Дата|Lähetetty|Odesláno|Gönderildi|Tarih|Elküldve|"
-    r"送信日時|发送时间|發送時間|日期|보낸 날짜)\s*[:：]\*?\s", re.IGNORECASE)
+    rf"^\s*\*?(?:{words_pattern(DATE_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
 # HCL (Lotus) Notes quotes a message under a block of its own: the sender (a name, "Ann
 # Lee@ACME" or "\"Ann Lee\" <ann@example.com> on 10/09/2026 11:02 AM"), the date on that
 # line or the next, then "To:", "cc:" and "Subject:" lines; and forwards under a rule naming
