@@ -183,3 +183,21 @@ def test_quoting_and_forwarding_read_the_same_header_words() -> None:
             assert found is not None and found.address == "jane@example.org", (sender, sent)
             assert found.subject == "Where is my order?", (sender, sent, subject)
             assert new_text(f"Thanks.\n\n{block}") == "Thanks.", (sender, sent)
+
+
+@pytest.mark.parametrize(("sender", "sent", "to", "subject"), [
+    ("De", "Enviado el", "Para", "Asunto"),
+    ("보낸 사람", "보낸 날짜", "받는 사람", "제목"),
+    ("寄件者", "寄件日期", "收件者", "主旨"),
+    ("מאת", "נשלח", "אל", "נושא"),
+    ("من", "تاريخ الإرسال", "إلى", "الموضوع"),
+    ("Από", "Στάλθηκε", "Προς", "Θέμα"),
+])
+def test_outlooks_forward_in_more_languages_names_its_sender_and_subject(
+        sender, sent, to, subject):
+    body = (f"FYI\n\n{sender}: Jane Roe <jane@example.org>\n{sent}: 1.12.2026 10:02\n"
+            f"{to}: Sales <sales@shop.example>\n{subject}: Where is my order?\n\n{ORDER}")
+    found = forwarded(body, "FW: Where is my order?")
+    assert found is not None and found.address == "jane@example.org"
+    assert found.subject == "Where is my order?" and found.text == ORDER and found.note == "FYI"
+    assert new_text(f"Thanks.\n\n{body.removeprefix('FYI')}") == "Thanks."

@@ -117,3 +117,46 @@ def test_a_long_quote_or_a_long_line_is_read_at_once():
     assert new_text("Thanks!\n\n" + "> x\n" * 250_000) == "Thanks!"
     long_line = "<" * 200 + "a" * 1_000_000
     assert new_text(long_line) == long_line
+
+
+@pytest.mark.parametrize(("sender", "sent", "to", "subject"), [
+    ("De: Mesa de ayuda [mailto:ayuda@desk.example]", "Enviado el: viernes, 16 de junio de "
+     "2026 12:03 p.m.", "Para: Ana", "Asunto: Pedido"),
+    ("De: Suporte <suporte@desk.example>", "Enviada em: terça-feira, 1 de dezembro de 2026 10:02",
+     "Para: Ana", "Assunto: Pedido"),
+    ("من: Desk <support@desk.example>", "تاريخ الإرسال: الثلاثاء، 1 ديسمبر 2026 10:02 ص",
+     "إلى: Ana", "الموضوع: طلب"),
+    ("מאת: Desk <support@desk.example>", "נשלח: יום שלישי 1 דצמבר 2026 10:02", "אל: Ana",
+     "נושא: הזמנה"),
+    ("寄件者: Desk <support@desk.example>", "寄件日期: 2026年12月1日 上午 10:02", "收件者: Ana",
+     "主旨: 訂單"),
+    ("Από: Desk <support@desk.example>", "Στάλθηκε: Τρίτη, 1 Δεκεμβρίου 2026 10:02 πμ",
+     "Προς: Ana", "Θέμα: Παραγγελία"),
+    ("Від: Desk <support@desk.example>", "Надіслано: 1 грудня 2026 р. 10:02", "Кому: Ana",
+     "Тема: Замовлення"),
+    ("De la: Desk <support@desk.example>", "Trimis: marți, 1 decembrie 2026 10:02",
+     "Către: Ana", "Subiect: Comanda"),
+])
+def test_outlooks_header_block_in_more_languages_starts_the_history(
+        sender: str, sent: str, to: str, subject: str) -> None:
+    reply = f"Ya funciona, gracias.\n\n{sender}\n{sent}\n{to}\n{subject}\n\nHola Ana, ¿ya funciona?"
+    assert new_text(reply) == "Ya funciona, gracias."
+
+
+@pytest.mark.parametrize("attribution", [
+    "2026. dec. 1., k 10:02 időpontban Desk <support@desk.example> ezt írta:",
+    "Desk <support@desk.example> ezt írta (időpont: 2026. dec. 1., K 10:02):",
+    "Desk <support@desk.example> 在 2026年12月1日 周二 10:02 写道：",
+    "2026年12月1日 周二 10:02 Desk <support@desk.example> 写道：",
+    "Στις Τρί 1 Δεκ 2026 στις 10:02, ο/η Desk <support@desk.example> έγραψε:",
+    "În mar., 1 dec. 2026 la 10:02, Desk <support@desk.example> a scris:",
+])
+def test_an_attribution_with_its_verb_starts_the_history_though_no_quote_marks_follow(
+        attribution: str) -> None:
+    reply = f"Köszönöm, működik.\n\nAnna\n\n{attribution}\nKedves Anna,\n\nműködik már?\n"
+    assert new_text(reply) == "Köszönöm, működik.\n\nAnna"
+
+
+def test_a_line_ending_in_wrote_without_an_address_is_the_customers() -> None:
+    body = "This is what my colleague wrote:\nThe parcel never came.\n\nAnna"
+    assert new_text(body) == body

@@ -4,9 +4,10 @@ Mail clients quote the message they answer under an attribution line ("On Mon, .
 a separator ("-----Original Message-----", Outlook's "From: ... Sent: ..." block, Notes'
 sender, date, "To:" and "Subject:" block) or with "> " prefixes; signatures start with "-- "
 or a phone client's "Sent from my ...". The rules know the wording of Gmail, Outlook and
-Apple Mail in English, German, French, Spanish, Italian, Dutch and Portuguese; in any other
-language, a line naming an address and ending in a colon right above quoted lines is an
-attribution too. Only what comes after the first such
+Apple Mail in English, German, French, Spanish, Italian, Dutch and Portuguese, Outlook's
+header block in many more (`FROM_WORDS`, `DATE_WORDS`); in any other language, a line naming
+an address and ending in a colon right above quoted lines, or in the client's word for
+"wrote" (`WROTE_WORDS`), is an attribution too. Only what comes after the first such
 marker is cut; a reply written below the quote (rare, but it happens) keeps everything. The
 original is never changed: this is for display.
 """
@@ -21,18 +22,31 @@ from hubdesk.domain.mail import addresses_in
 # each language they are translated into: Outlook's "From:"/"Sent:"/"To:"/"Subject:" block,
 # Gmail's and Thunderbird's forwarded-message lines. The one list both the quoting rules here
 # and the forwarding rules (`forwarding.py`) read.
-FROM_WORDS = ("From", "Von", "De", "Da", "Van", "Från", "Fra", "Od", "От", "Lähettäjä", "Kimden",
-              "Feladó", "差出人", "发件人", "寄件者", "보낸 사람")
+FROM_WORDS = ("From", "Von", "De", "De la", "Da", "Van", "Från", "Fra", "Od", "От", "Від",
+              "Lähettäjä", "Kimden", "Feladó", "Από", "מאת", "من", "Từ", "Dari", "Šalje",
+              "差出人", "发件人", "寄件者", "보낸 사람")
 DATE_WORDS = ("Sent", "Date", "Gesendet", "Datum", "Envoyé", "Envoye", "Enviado", "Enviada",
-              "Enviado em", "Enviada em", "Inviato", "Verzonden", "Data", "Dato", "Skickat",
-              "Sendt", "Wysłano", "Отправлено", "Дата", "Lähetetty", "Päivämäärä", "Odesláno",
-              "Gönderildi", "Tarih", "Elküldve", "送信日時", "日付", "发送时间", "發送時間", "日期",
-              "보낸 날짜")
+              "Enviado el", "Enviado em", "Enviada em", "Inviato", "Verzonden", "Data", "Dato",
+              "Skickat", "Sendt", "Wysłano", "Отправлено", "Дата", "Надіслано", "Изпратено",
+              "Lähetetty", "Päivämäärä", "Odesláno", "Odoslané", "Poslano", "Gönderildi",
+              "Tarih", "Elküldve", "Trimis", "Στάλθηκε", "Ημερομηνία", "נשלח", "תאריך",
+              "تاريخ الإرسال", "التاريخ", "Đã gửi", "Ngày", "Dikirim", "Tanggal", "送信日時",
+              "日付", "发送时间", "發送時間", "日期", "寄件日期", "보낸 날짜")
 SUBJECT_WORDS = ("Subject", "Betreff", "Objet", "Oggetto", "Onderwerp", "Asunto", "Assunto",
-                 "Emne", "Ämne", "Temat", "Тема", "Aihe", "Předmět", "Konu", "Tárgy", "件名",
-                 "主题", "主旨")
-TO_WORDS = ("To", "An", "À", "A", "Para", "Aan", "Til", "Till", "Do", "Кому", "Cc", "Kopie",
-            "Bcc", "Reply", "Antwort")
+                 "Emne", "Ämne", "Temat", "Тема", "Aihe", "Předmět", "Predmet", "Konu",
+                 "Tárgy", "Subiect", "Θέμα", "נושא", "الموضوع", "Chủ đề", "Subjek", "Perihal",
+                 "件名", "主题", "主旨", "제목")
+TO_WORDS = ("To", "An", "À", "A", "Para", "Aan", "Til", "Till", "Do", "Кому", "До", "Komu",
+            "Címzett", "Kime", "Către", "Προς", "אל", "إلى", "Đến", "Kepada", "Prima", "Za",
+            "宛先", "收件人", "收件者", "받는 사람", "Cc", "Kopie", "Kopia", "Копия", "Bcc",
+            "Reply", "Antwort")
+# The verb of a reply's attribution line, as Gmail, Apple Mail, Thunderbird and the Chinese
+# clients write it after the quoted sender's address ("… <ann@example.com> wrote:").
+WROTE_WORDS = ("wrote", "schrieb", "a écrit", "escribió", "ha scritto", "schreef", "escreveu",
+               "skrev", "napisał", "napisała", "napisał(a)", "napsal", "napsala",
+               "napsal(a)", "написал", "написала", "написал(а)", "написав", "написала",
+               "kirjoitti", "ezt írta", "yazdı", "a scris", "έγραψε", "כתב", "كتب", "đã viết",
+               "menulis", "写道", "寫道", "님이 작성", "작성")
 
 
 def words_pattern(words: tuple[str, ...]) -> str:
@@ -45,9 +59,14 @@ def words_pattern(words: tuple[str, ...]) -> str:
 _ATTRIBUTION = re.compile(
     r"^\s*(On\b.{0,200}\bwrote:|Am\b.{0,200}\bschrieb.{0,80}:|Le\b.{0,200}\ba [ée]crit\s*:|"
     r"El\b.{0,200}\bescribi[óo]:|Il giorno\b.{0,200}\bha scritto:|"
-    r"Op\b.{0,200}\bschreef.{0,80}:|Em\b.{0,200}\bescreveu:|"
-    r".{0,200}<[^>\s]+@[^>\s]+>\s*(wrote|schrieb|a écrit|escribió|ha scritto|schreef|"
-    r"escreveu)\s*:)\s*$", re.IGNORECASE)
+    r"Op\b.{0,200}\bschreef.{0,80}:|Em\b.{0,200}\bescreveu:)\s*$", re.IGNORECASE)
+# In any language: a line naming an address and ending in its client's word for "wrote",
+# perhaps with the date in brackets after it ("… <ann@example.com> ezt írta (időpont: …):",
+# "… <ann@example.com> 在 2026年2月29日 19:47 写道："), whether quoted lines follow it or, as
+# some clients write them, the earlier message's lines unmarked.
+_WROTE_END = re.compile(
+    rf"(?<![^\W\d_])(?:{words_pattern(WROTE_WORDS)})(?:\s*\([^()]{{0,120}}\))?\s*[:：]\s*$",
+    re.IGNORECASE)
 _OPENER = re.compile(r"^\s*(On|Am|Le|El|Il giorno|Op|Em)\s", re.IGNORECASE)
 _SEPARATOR = re.compile(
     r"^\s*(-{2,}\s*(Original Message|Urspr[üu]ngliche Nachricht|Message d'origine|"
@@ -193,7 +212,10 @@ def _introduces_quote(lines: list[str], index: int) -> bool:
 
 
 def _attribution(line: str) -> bool:
-    return len(line.strip()) <= _ATTRIBUTION_CHARACTERS and _ATTRIBUTION.match(line) is not None
+    if len(line.strip()) > _ATTRIBUTION_CHARACTERS:
+        return False
+    return _ATTRIBUTION.match(line) is not None or (
+        _WROTE_END.search(line) is not None and bool(addresses_in(line)))
 
 
 def _all_quoted_from(lines: list[str]) -> int:
