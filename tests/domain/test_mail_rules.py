@@ -90,6 +90,19 @@ def test_an_out_of_office_subject_counts_only_with_a_reply_or_a_robot_sender() -
                                   from_address="noreply@shop.example")) is Automatic.AUTO_REPLY
 
 
+@pytest.mark.parametrize("subject", [
+    "Automatische Antwort: Ihre Bestellung", "Automatisk svar: Din beställning",
+    "Automaattinen vastaus: Tilaus", "Odpowiedź automatyczna: Zamówienie",
+    "Automatická odpověď: Objednávka", "Automatikus válasz: Rendelés",
+    "Otomatik yanıt: Sipariş", "Автоматический ответ: Заказ", "Resposta automática: Pedido",
+    "Αυτόματη απάντηση: Παραγγελία", "תשובה אוטומטית: הזמנה", "رد تلقائي: الطلب",
+    "自動応答: ご注文", "自动回复：订单", "자동 회신: 주문"])
+def test_outlooks_automatic_reply_in_its_languages_is_a_robots(subject: str) -> None:
+    assert automatic_reason(_mail(subject=subject, in_reply_to=("<x@y>",))) is \
+        Automatic.AUTO_REPLY
+    assert automatic_reason(_mail(subject=subject)) is None  # no reply: perhaps a person's
+
+
 def test_tokens_plus_addresses_and_subjects() -> None:
     assert subject_ticket("Re: broken [#1234]") == 1234
     assert subject_ticket("Order #1234") is None

@@ -12,11 +12,17 @@ from hubdesk.domain.mail import Automatic, ParsedMail
 # "[#1234]" as Hubdesk writes it in subjects; also tolerated: "[#1234 ]", "[ #1234]".
 _TOKEN = re.compile(r"\[\s*#(\d{1,12})\s*\]")
 _PLUS = re.compile(r"^[^@+]+\+(?:t|ticket)?-?(\d{1,12})@", re.IGNORECASE)
-# Subjects auto-responders put in front of the original subject, in several languages.
+# Subjects auto-responders put in front of the original subject, in several languages
+# (Exchange's and Outlook's "Automatic reply:" as each of their languages words it).
 _AUTO_SUBJECT = re.compile(
     r"^\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesenheit|"
     r"absence|r[ée]ponse automatique|respuesta autom[áa]tica|risposta automatica|"
     r"automatisch antwoord|afwezig|fuera de la oficina|fora do escrit[óo]rio|"
+    r"automatische antwort|automatisk svar|automaattinen vastaus|odpowied[źz] automatyczna|"
+    r"automatick[áa] odpov[ěe][ďd]|automatikus v[áa]lasz|otomatik yan[ıi]t|"
+    r"автоматический ответ|автоматична відповідь|resposta autom[áa]tica|"
+    r"αυτόματη απάντηση|תשובה אוטומטית|رد تلقائي|自動応答|自動返信|自动回复|自動回覆|"
+    r"자동 회신|자동 응답|"
     r"undeliver(able|ed)|delivery status notification|mail delivery failed|"
     r"returned mail|failure notice|nicht zustellbar|non remis)", re.IGNORECASE)
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
