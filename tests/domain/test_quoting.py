@@ -160,3 +160,19 @@ def test_an_attribution_with_its_verb_starts_the_history_though_no_quote_marks_f
 def test_a_line_ending_in_wrote_without_an_address_is_the_customers() -> None:
     body = "This is what my colleague wrote:\nThe parcel never came.\n\nAnna"
     assert new_text(body) == body
+
+
+@pytest.mark.parametrize("rule", ["----- Original Nachricht ----",
+                                  "----- Mensagem encaminhada -----",
+                                  "======== Vidarebefordrat ========"])
+def test_a_message_that_is_all_quote_under_a_webmails_rule_is_shown_whole(rule: str) -> None:
+    """A webmail's forward with nothing written above it: before, only its rule was kept and
+    every word of the forwarded message was lost from the ticket."""
+    body = (f" \n\n\n{rule}\nVon:     ana@example.com\nAn:      bob@example.com\n"
+            "Datum:   30.05.2026 16:17\nBetreff: Rechnung\n\nanbei die Rechnung.\n\nAna")
+    assert new_text(body) == body.strip()
+
+
+def test_webmails_original_message_rule_starts_the_history() -> None:
+    reply = "Passt so.\n\n----- Original Nachricht ----\nVon: Desk <s@d.t>\n\nalt"
+    assert new_text(reply) == "Passt so."

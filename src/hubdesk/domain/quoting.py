@@ -71,7 +71,8 @@ _OPENER = re.compile(r"^\s*(On|Am|Le|El|Il giorno|Op|Em)\s", re.IGNORECASE)
 _SEPARATOR = re.compile(
     r"^\s*(-{2,}\s*(Original Message|Urspr[üu]ngliche Nachricht|Message d'origine|"
     r"Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|"
-    r"Forwarded message|Weitergeleitete Nachricht|Ursprungligt meddelande|"
+    r"Original[- ]Nachricht|Forwarded message|Weitergeleitete Nachricht|"
+    r"Ursprungligt meddelande|"
     r"Oprindelig meddelelse|Opprinnelig melding|Oryginalna wiadomość|Исходное сообщение|"
     r"Alkuperäinen viesti|Původní zpráva|Orijinal Mesaj|Eredeti üzenet|元のメッセージ|"
     r"原始邮件|原始郵件)\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
@@ -92,6 +93,7 @@ _NOTES_TO = re.compile(r"^\s*To\s*:", re.IGNORECASE)
 _NOTES_SUBJECT = re.compile(r"^\s*Subject\s*:\s*(.*)$", re.IGNORECASE)
 _NOTES_MIDDLE = re.compile(r"^\s*(?:cc|bcc)\s*:", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(-- ?|—)\s*$")
+_RULE_CHARACTERS = "-_="
 # A device's or an app's line under a message: "Sent from my Samsung Galaxy smartphone.",
 # "Sent from Mail for Windows", "Skickat från min iPhone", "iPhoneから送信". A few words and
 # no punctuation but a closing period; and only where nothing but quoted history follows
@@ -147,8 +149,19 @@ def notes_block(lines: list[str], index: int) -> tuple[str, str, int] | None:
 def new_text(body: str) -> str:
     """``body`` without the history it quotes and without the sender's signature."""
     lines = body.replace("\r\n", "\n").split("\n")
-    kept = "\n".join(lines[:_cut(lines, signatures=True)]).strip()
-    return kept or body.strip()  # all quote: show it whole rather than nothing
+    kept = lines[:_cut(lines, signatures=True)]
+    if all(_rule_or_blank(line) for line in kept):
+        return body.strip()  # all quote (a rule above it is no words): show it whole
+    return "\n".join(kept).strip()
+
+
+def _rule_or_blank(line: str) -> bool:
+    """Whether ``line`` is blank or a rule of dashes, with or without a title in it ("-----
+    Original Nachricht ----", a webmail's rule in any language): not the sender's words,
+    though no rule here knows its wording."""
+    text = line.strip()
+    return not text or (len(text) <= 100 and text[:2].strip(_RULE_CHARACTERS) == ""
+                        and text[-2:].strip(_RULE_CHARACTERS) == "")
 
 
 def quotes_history(body: str) -> bool:
