@@ -51,7 +51,12 @@ def test_an_attribution_in_any_language_above_a_quote_is_cut_with_it(attribution
     "Sent from my Samsung Galaxy smartphone.", "Sent from Mail for Windows",
     "Sent from Yahoo Mail on Android", "Sent from Outlook", "Skickat från min iPhone",
     "Verstuurd vanaf mijn iPhone", "Sendt fra min iPhone", "Отправлено с iPhone",
-    "Wysłane z iPhone'a", "iPhoneから送信", "发自我的iPhone", "iPhone에서 보냄"])
+    "Wysłane z iPhone'a", "iPhoneから送信", "发自我的iPhone", "iPhone에서 보냄",
+    "Отправлено из мобильной Яндекс Почты", "Надіслано з iPhone", "iPhone'umdan gönderildi",
+    "Στάλθηκε από το iPhone μου", "Trimis de pe iPhone-ul meu", "Elküldve az iPhone-omról",
+    "Dikirim dari iPhone saya", "Được gửi từ iPhone của tôi", "أُرسلت من الـ iPhone",
+    "נשלח מה-iPhone שלי", "ส่งจาก iPhone ของฉัน", "Holen Sie sich Outlook für Android",
+    "從我的iPhone傳送", "從我的 iPhone 傳送"])
 @pytest.mark.parametrize("after", ["", "\n\n", "\n\nOn Mon, Desk <s@d.t> wrote:\n> x",
                                    "\n> x"])
 def test_a_device_line_at_the_end_of_the_words_is_cut(device, after) -> None:
@@ -176,3 +181,8 @@ def test_a_message_that_is_all_quote_under_a_webmails_rule_is_shown_whole(rule: 
 def test_webmails_original_message_rule_starts_the_history() -> None:
     reply = "Passt so.\n\n----- Original Nachricht ----\nVon: Desk <s@d.t>\n\nalt"
     assert new_text(reply) == "Passt so."
+
+
+def test_a_turkish_sentence_ending_in_sent_is_the_customers() -> None:
+    body = "Siparişim nerede?\n\nÜrün üç gün önce kargoya gönderildi."
+    assert new_text(body) == body

@@ -95,7 +95,8 @@ _NOTES_MIDDLE = re.compile(r"^\s*(?:cc|bcc)\s*:", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(-- ?|—)\s*$")
 _RULE_CHARACTERS = "-_="
 # A device's or an app's line under a message: "Sent from my Samsung Galaxy smartphone.",
-# "Sent from Mail for Windows", "Skickat från min iPhone", "iPhoneから送信". A few words and
+# "Sent from Mail for Windows", "Skickat från min iPhone", "iPhoneから送信", "Отправлено из
+# мобильной Яндекс Почты", "iPhone'umdan gönderildi", "從我的iPhone傳送". A few words and
 # no punctuation but a closing period; and only where nothing but quoted history follows
 # (`_ends_the_words`), as "Sent from the warehouse on Monday." may be the customer's own.
 _DEVICE = r"[\w&'’-]+(?: [\w&'’-]+){0,5}"
@@ -106,7 +107,13 @@ _DEVICE_LINE = re.compile(
     r"Verzonden (?:vanaf|met) (?:mijn )?\w+|Verstuurd vanaf mijn \w+|"
     r"Skickat från (?:min )?\w+|Sendt fra (?:min )?\w+|Lähetetty \w+|"
     r"Wysłane z (?:mojego )?\S+|Odesláno z \S+|Отправлено с(?: моего)? \S+|"
-    r"\S+ ?から送信|发自我的 ?\S+|\S+에서 보냄)\.?\s*$", re.IGNORECASE)
+    rf"Отправлено из {_DEVICE}|Надіслано з {_DEVICE}|"
+    r"(?:\S+ ){0,2}\S+(?:[uıü]mdan|[iı]mden) gönderildi|"
+    rf"Στάλθηκε από {_DEVICE}|Trimis de pe {_DEVICE}|Elküldve (?:az )?\S+|"
+    rf"Dikirim dari {_DEVICE}|Được gửi từ {_DEVICE}|أُ?رسلت من {_DEVICE}|"
+    r"נשלח מ\S+(?: שלי)?|ส่งจาก \S+(?: \S+)?|"
+    r"(?:Holen Sie sich|Obtenir|Obtener|Obter) Outlook (?:für|pour|para) \w+|"
+    r"\S+ ?から送信|发自我的 ?\S+|從我的 ?\S+? ?傳送|\S+에서 보냄)\.?\s*$", re.IGNORECASE)
 
 
 def _is_quote(line: str) -> bool:
