@@ -186,3 +186,10 @@ def test_webmails_original_message_rule_starts_the_history() -> None:
 def test_a_turkish_sentence_ending_in_sent_is_the_customers() -> None:
     body = "Siparişim nerede?\n\nÜrün üç gün önce kargoya gönderildi."
     assert new_text(body) == body
+
+
+def test_the_header_lines_yandex_writes_above_its_attribution_go_with_the_history() -> None:
+    reply = ("Добрый день! Вопрос улажен, благодарю.\n\n Кому: Ana <ana@example.ru>;\n\n"
+             " Тема: Заказ 4411;\n\n04.05.2026, 18:58, \"Desk\" <support@desk.example>:\n\n"
+             "> Передали информацию специалисту.")
+    assert new_text(reply) == "Добрый день! Вопрос улажен, благодарю."

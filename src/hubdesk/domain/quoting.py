@@ -81,6 +81,10 @@ _OUTLOOK_FROM = re.compile(
     rf"^\s*\*?(?:{words_pattern(FROM_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
 _OUTLOOK_SENT = re.compile(
     rf"^\s*\*?(?:{words_pattern(DATE_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
+# A header line of the quoted message ("To: …", "Тема: …;") that a client writes above its
+# attribution; no longer than a list of addresses.
+_QUOTED_HEADER = re.compile(
+    rf"^\s*(?:{words_pattern(TO_WORDS + SUBJECT_WORDS)})\s*[:：][^\n]{{0,500}}$", re.IGNORECASE)
 # HCL (Lotus) Notes quotes a message under a block of its own: the sender (a name, "Ann
 # Lee@ACME" or "\"Ann Lee\" <ann@example.com> on 10/09/2026 11:02 AM"), the date on that
 # line or the next, then "To:", "cc:" and "Subject:" lines; and forwards under a rule naming
@@ -183,11 +187,24 @@ def _cut(lines: list[str], *, signatures: bool) -> int:
     quoted_from = _all_quoted_from(lines)
     for index, line in enumerate(lines):
         if _starts_history(lines, index) or (_is_quote(line) and index >= quoted_from):
-            return index
+            return _header_lines_above(lines, index)
         if signatures and (_SIGNATURE.match(line) or (
                 _DEVICE_LINE.match(line) and _ends_the_words(lines, index))):
             return index
     return len(lines)
+
+
+def _header_lines_above(lines: list[str], index: int) -> int:
+    """Where history starting at ``lines[index]`` begins once the header lines some clients
+    write above their attribution are taken with it (Yandex's "Кому: …;" and "Тема: …;"
+    above "04.05.2026, 18:58, "Desk" <support@desk.example>:")."""
+    start = index
+    above = index - 1
+    while above >= 0 and (not lines[above].strip() or _QUOTED_HEADER.match(lines[above])):
+        if lines[above].strip():
+            start = above
+        above -= 1
+    return start
 
 
 def _starts_history(lines: list[str], index: int) -> bool:
