@@ -193,3 +193,19 @@ def test_the_header_lines_yandex_writes_above_its_attribution_go_with_the_histor
              " Тема: Заказ 4411;\n\n04.05.2026, 18:58, \"Desk\" <support@desk.example>:\n\n"
              "> Передали информацию специалисту.")
     assert new_text(reply) == "Добрый день! Вопрос улажен, благодарю."
+
+
+@pytest.mark.parametrize("attribution", [
+    "Den 2026-12-01 kl. 10:02, skrev Desk:", "W dniu 01.12.2026 o 10:02, Desk pisze:",
+    "01.12.2026 10:02, Desk пишет:", "Dne 01. 12. 26 v 10:02 Desk napsal(a):",
+    "Desk kirjoitti 1.12.2026 klo 10.02:"])
+def test_thunderbirds_attribution_without_an_address_above_the_quote_is_cut_with_it(
+        attribution: str) -> None:
+    reply = f"Tack, det fungerar.\n\n{attribution}\n> Hej Ana,\n>\n> fungerar det nu?\n"
+    assert new_text(reply) == "Tack, det fungerar."
+
+
+def test_thunderbirds_hungarian_attribution_starts_the_history() -> None:
+    reply = ("Átnéztem, kész.\n\nAnna\n\n2026. 12. 01. 10:02 keltezéssel, Desk a következőt "
+             "írta:\nKedves Anna, nézze át a dokumentumot.")
+    assert new_text(reply) == "Átnéztem, kész.\n\nAnna"

@@ -46,7 +46,7 @@ WROTE_WORDS = ("wrote", "schrieb", "a écrit", "escribió", "ha scritto", "schre
                "skrev", "napisał", "napisała", "napisał(a)", "napsal", "napsala",
                "napsal(a)", "написал", "написала", "написал(а)", "написав", "написала",
                "kirjoitti", "ezt írta", "yazdı", "a scris", "έγραψε", "כתב", "كتب", "đã viết",
-               "menulis", "写道", "寫道", "님이 작성", "작성")
+               "menulis", "写道", "寫道", "님이 작성", "작성", "pisze", "пишет", "írta")
 
 
 def words_pattern(words: tuple[str, ...]) -> str:
@@ -59,7 +59,8 @@ def words_pattern(words: tuple[str, ...]) -> str:
 _ATTRIBUTION = re.compile(
     r"^\s*(On\b.{0,200}\bwrote:|Am\b.{0,200}\bschrieb.{0,80}:|Le\b.{0,200}\ba [ée]crit\s*:|"
     r"El\b.{0,200}\bescribi[óo]:|Il giorno\b.{0,200}\bha scritto:|"
-    r"Op\b.{0,200}\bschreef.{0,80}:|Em\b.{0,200}\bescreveu:)\s*$", re.IGNORECASE)
+    r"Op\b.{0,200}\bschreef.{0,80}:|Em\b.{0,200}\bescreveu:|"
+    r"\d.{0,200}\bkeltezéssel\b.{0,200}\bírta:)\s*$", re.IGNORECASE)
 # In any language: a line naming an address and ending in its client's word for "wrote",
 # perhaps with the date in brackets after it ("… <ann@example.com> ezt írta (időpont: …):",
 # "… <ann@example.com> 在 2026年2月29日 19:47 写道："), whether quoted lines follow it or, as
@@ -67,6 +68,7 @@ _ATTRIBUTION = re.compile(
 _WROTE_END = re.compile(
     rf"(?<![^\W\d_])(?:{words_pattern(WROTE_WORDS)})(?:\s*\([^()]{{0,120}}\))?\s*[:：]\s*$",
     re.IGNORECASE)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _OPENER = re.compile(r"^\s*(On|Am|Le|El|Il giorno|Op|Em)\s", re.IGNORECASE)
 _SEPARATOR = re.compile(
     r"^\s*(-{2,}\s*(Original Message|Urspr[üu]ngliche Nachricht|Message d'origine|"
@@ -186,12 +188,30 @@ def _cut(lines: list[str], *, signatures: bool) -> int:
     signature) begins; ``len(lines)`` without any."""
     quoted_from = _all_quoted_from(lines)
     for index, line in enumerate(lines):
-        if _starts_history(lines, index) or (_is_quote(line) and index >= quoted_from):
+        if _starts_history(lines, index):
             return _header_lines_above(lines, index)
+        if _is_quote(line) and index >= quoted_from:
+            return _header_lines_above(lines, _attribution_above(lines, index))
         if signatures and (_SIGNATURE.match(line) or (
                 _DEVICE_LINE.match(line) and _ends_the_words(lines, index))):
             return index
     return len(lines)
+
+
+def _attribution_above(lines: list[str], index: int) -> int:
+    """``index``, or the line above it (blank lines between) where that is the attribution
+    of the quote starting at ``lines[index]`` though it names no address, as Thunderbird
+    writes it: a line ending in a colon with a time or its language's "wrote" ("Den
+    2026-12-01 kl. 10:02, skrev Desk:", "01.12.2026 10:02, Desk пишет:")."""
+    above = index - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    if above < 0:
+        return index
+    text = lines[above].strip()
+    if len(text) > _ATTRIBUTION_CHARACTERS or not text.endswith((":", "：")):
+        return index
+    return above if _WROTE_END.search(text) or _CLOCK.search(text) else index
 
 
 def _header_lines_above(lines: list[str], index: int) -> int:
