@@ -201,3 +201,13 @@ def test_outlooks_forward_in_more_languages_names_its_sender_and_subject(
     assert found is not None and found.address == "jane@example.org"
     assert found.subject == "Where is my order?" and found.text == ORDER and found.note == "FYI"
     assert new_text(f"Thanks.\n\n{body.removeprefix('FYI')}") == "Thanks."
+
+
+def test_outlooks_recipients_wrapped_onto_a_line_of_their_own_stay_in_the_header_block():
+    body = ("Para los interesados.\n\nDe: Jane Roe [mailto:jane@example.org]\n"
+            "Enviado el: viernes, 16 de junio de 2026 12:03 p.m.\n"
+            "Para: ventas@shop.example; Artex; toni@example.net;\ntatiana@example.net\n"
+            f"Asunto: Where is my order?\n\n{ORDER}")
+    found = forwarded(body, "RV: Where is my order?")
+    assert found is not None and found.address == "jane@example.org"
+    assert found.subject == "Where is my order?" and found.text == ORDER

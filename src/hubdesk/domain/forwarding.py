@@ -52,6 +52,7 @@ _HEADER = re.compile(
     r"\s*[:：]\*?\s*(.*)$", re.IGNORECASE)
 _FROM = frozenset(word.casefold() for word in FROM_WORDS)
 _SUBJECT = frozenset(word.casefold() for word in SUBJECT_WORDS)
+_RECIPIENTS = frozenset(word.casefold() for word in TO_WORDS)
 _MAX_HEADER_LINES = 12
 
 
@@ -123,15 +124,27 @@ def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | 
     start = _first_written(lines, start)
     fields: dict[str, str] = {}
     index = start
+    kind = ""
     while index < len(lines) and index - start < _MAX_HEADER_LINES:
         match = _HEADER.match(lines[index])
         if match is None:
+            if kind in _RECIPIENTS and _wrapped_recipients(lines, index):
+                index += 1  # Outlook wraps a long "To:"/"Cc:" onto lines of their own
+                continue
             break
         name = " ".join(match.group(1).split()).casefold()
         kind = "from" if name in _FROM else "subject" if name in _SUBJECT else name
         fields.setdefault(kind, match.group(2).strip())
         index += 1
     return (fields, index) if fields else None
+
+
+def _wrapped_recipients(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` continues a list of recipients: addresses or names between
+    semicolons, with another header line right below it."""
+    line = lines[index].strip()
+    return bool(line) and (bool(addresses_in(line)) or ";" in line) \
+        and index + 1 < len(lines) and _HEADER.match(lines[index + 1]) is not None
 
 
 def _first_written(lines: list[str], start: int) -> int:
