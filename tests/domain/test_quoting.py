@@ -209,3 +209,12 @@ def test_thunderbirds_hungarian_attribution_starts_the_history() -> None:
     reply = ("Átnéztem, kész.\n\nAnna\n\n2026. 12. 01. 10:02 keltezéssel, Desk a következőt "
              "írta:\nKedves Anna, nézze át a dokumentumot.")
     assert new_text(reply) == "Átnéztem, kész.\n\nAnna"
+
+
+def test_korean_webmails_original_message_block_starts_the_history() -> None:
+    reply = ("확인했습니다. 감사합니다.\n\n-------- 원본 메시지 --------\n"
+             "보낸 사람: Desk <support@desk.example>\n날짜: 2026-12-01 10:02\n"
+             "제목: 주문\n\n안녕하세요")
+    assert new_text(reply) == "확인했습니다. 감사합니다."
+    without_rule = reply.replace("-------- 원본 메시지 --------\n", "")
+    assert new_text(without_rule) == "확인했습니다. 감사합니다."

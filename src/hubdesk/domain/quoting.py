@@ -31,7 +31,7 @@ DATE_WORDS = ("Sent", "Date", "Gesendet", "Datum", "Envoyé", "Envoye", "Enviado
               "Lähetetty", "Päivämäärä", "Odesláno", "Odoslané", "Poslano", "Gönderildi",
               "Tarih", "Elküldve", "Trimis", "Στάλθηκε", "Ημερομηνία", "נשלח", "תאריך",
               "تاريخ الإرسال", "التاريخ", "Đã gửi", "Ngày", "Dikirim", "Tanggal", "送信日時",
-              "日付", "发送时间", "發送時間", "日期", "寄件日期", "보낸 날짜")
+              "日付", "发送时间", "發送時間", "日期", "寄件日期", "보낸 날짜", "날짜")
 SUBJECT_WORDS = ("Subject", "Betreff", "Objet", "Oggetto", "Onderwerp", "Asunto", "Assunto",
                  "Emne", "Ämne", "Temat", "Тема", "Aihe", "Předmět", "Predmet", "Konu",
                  "Tárgy", "Subiect", "Θέμα", "נושא", "الموضوع", "Chủ đề", "Subjek", "Perihal",
@@ -77,7 +77,7 @@ _SEPARATOR = re.compile(
     r"Ursprungligt meddelande|"
     r"Oprindelig meddelelse|Opprinnelig melding|Oryginalna wiadomość|Исходное сообщение|"
     r"Alkuperäinen viesti|Původní zpráva|Orijinal Mesaj|Eredeti üzenet|元のメッセージ|"
-    r"原始邮件|原始郵件)\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
+    r"原始邮件|原始郵件|원본 메시지)\s*-{2,}|_{20,})\s*$", re.IGNORECASE)
 # Outlook's header block: "From:" followed within a few lines by "Sent:"/"Date:".
 _OUTLOOK_FROM = re.compile(
     rf"^\s*\*?(?:{words_pattern(FROM_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
