@@ -3,6 +3,7 @@
 import pytest
 
 from hubdesk.domain.forwarding import forwarded, shown_text
+from hubdesk.domain.quoting import DATE_WORDS, FROM_WORDS, SUBJECT_WORDS, new_text
 
 ORDER = "My order 1234 has not arrived.\n\nJane"
 
@@ -168,3 +169,45 @@ def test_gmails_forward_in_other_languages_is_found_and_shown_whole(rule, sender
     assert found is not None and found.address == "jane@example.org"
     assert found.subject == "Where is my order?" and found.text == ORDER
     assert shown_text(body) == body
+
+
+def test_quoting_and_forwarding_read_the_same_header_words() -> None:
+    """A header block the quoting rules cut as a reply's history is one the forwarding rules
+    read as a forward's: the words are listed once for both."""
+    for sender in FROM_WORDS:
+        for sent in DATE_WORDS:
+            subject = SUBJECT_WORDS[len(sent) % len(SUBJECT_WORDS)]
+            block = (f"{sender}: Jane Roe <jane@example.org>\n{sent}: 1.12.2026 10:02\n"
+                     f"{subject}: Where is my order?\n\n{ORDER}")
+            found = forwarded(f"FYI\n\n{block}", "FW: Where is my order?")
+            assert found is not None and found.address == "jane@example.org", (sender, sent)
+            assert found.subject == "Where is my order?", (sender, sent, subject)
+            assert new_text(f"Thanks.\n\n{block}") == "Thanks.", (sender, sent)
+
+
+@pytest.mark.parametrize(("sender", "sent", "to", "subject"), [
+    ("De", "Enviado el", "Para", "Asunto"),
+    ("보낸 사람", "보낸 날짜", "받는 사람", "제목"),
+    ("寄件者", "寄件日期", "收件者", "主旨"),
+    ("מאת", "נשלח", "אל", "נושא"),
+    ("من", "تاريخ الإرسال", "إلى", "الموضوع"),
+    ("Από", "Στάλθηκε", "Προς", "Θέμα"),
+])
+def test_outlooks_forward_in_more_languages_names_its_sender_and_subject(
+        sender, sent, to, subject):
+    body = (f"FYI\n\n{sender}: Jane Roe <jane@example.org>\n{sent}: 1.12.2026 10:02\n"
+            f"{to}: Sales <sales@shop.example>\n{subject}: Where is my order?\n\n{ORDER}")
+    found = forwarded(body, "FW: Where is my order?")
+    assert found is not None and found.address == "jane@example.org"
+    assert found.subject == "Where is my order?" and found.text == ORDER and found.note == "FYI"
+    assert new_text(f"Thanks.\n\n{body.removeprefix('FYI')}") == "Thanks."
+
+
+def test_outlooks_recipients_wrapped_onto_a_line_of_their_own_stay_in_the_header_block():
+    body = ("Para los interesados.\n\nDe: Jane Roe [mailto:jane@example.org]\n"
+            "Enviado el: viernes, 16 de junio de 2026 12:03 p.m.\n"
+            "Para: ventas@shop.example; Artex; toni@example.net;\ntatiana@example.net\n"
+            f"Asunto: Where is my order?\n\n{ORDER}")
+    found = forwarded(body, "RV: Where is my order?")
+    assert found is not None and found.address == "jane@example.org"
+    assert found.subject == "Where is my order?" and found.text == ORDER

@@ -90,6 +90,19 @@ def test_an_out_of_office_subject_counts_only_with_a_reply_or_a_robot_sender() -
                                   from_address="noreply@shop.example")) is Automatic.AUTO_REPLY
 
 
+@pytest.mark.parametrize("subject", [
+    "Automatische Antwort: Ihre Bestellung", "Automatisk svar: Din beställning",
+    "Automaattinen vastaus: Tilaus", "Odpowiedź automatyczna: Zamówienie",
+    "Automatická odpověď: Objednávka", "Automatikus válasz: Rendelés",
+    "Otomatik yanıt: Sipariş", "Автоматический ответ: Заказ", "Resposta automática: Pedido",
+    "Αυτόματη απάντηση: Παραγγελία", "תשובה אוטומטית: הזמנה", "رد تلقائي: الطلب",
+    "自動応答: ご注文", "自动回复：订单", "자동 회신: 주문"])
+def test_outlooks_automatic_reply_in_its_languages_is_a_robots(subject: str) -> None:
+    assert automatic_reason(_mail(subject=subject, in_reply_to=("<x@y>",))) is \
+        Automatic.AUTO_REPLY
+    assert automatic_reason(_mail(subject=subject)) is None  # no reply: perhaps a person's
+
+
 def test_tokens_plus_addresses_and_subjects() -> None:
     assert subject_ticket("Re: broken [#1234]") == 1234
     assert subject_ticket("Order #1234") is None
@@ -158,3 +171,26 @@ def test_answer_prefixes_are_told_from_words_that_merely_begin_alike() -> None:
     assert answers_something("RE: x") and answers_something("[SPAM] Fwd: x")
     assert not answers_something("Reality check") and not answers_something("Ire: x")
     assert bare_subject("Fwd: Re: [#12] Printer") == "[#12] Printer"
+
+
+_LIST_POST = {"list-id": "AppArmor discussion <apparmor.lists.example.org>",
+              "list-post": "<mailto:apparmor@lists.example.org>", "precedence": "list",
+              "to": "apparmor@lists.example.org"}
+
+
+def test_a_post_to_a_list_the_desk_subscribes_to_is_the_lists_not_a_customers() -> None:
+    own = frozenset({"support@desk.test"})
+    post = _mail(signals=_LIST_POST, to=("support@desk.test",))  # the desk only as envelope
+    assert automatic_reason(post, own_addresses=own) is Automatic.MAILING_LIST
+
+
+@pytest.mark.parametrize("mail", [
+    _mail(signals={**_LIST_POST, "to": "apparmor@lists.example.org, Desk <support@desk.test>"}),
+    _mail(signals=_LIST_POST, cc=("support+12@desk.test",)),
+    _mail(signals={**_LIST_POST, "list-post": "<mailto:support@desk.test>",
+                   "to": "support@desk.test"}),
+    _mail(signals={"list-id": "<support.desk.test>", "precedence": "list",
+                   "to": "Customers <customers@example.com>"}),
+])
+def test_a_list_that_is_the_desk_or_a_post_written_to_it_stays_the_customers(mail) -> None:
+    assert automatic_reason(mail, own_addresses=frozenset({"support@desk.test"})) is None

@@ -51,7 +51,12 @@ def test_an_attribution_in_any_language_above_a_quote_is_cut_with_it(attribution
     "Sent from my Samsung Galaxy smartphone.", "Sent from Mail for Windows",
     "Sent from Yahoo Mail on Android", "Sent from Outlook", "Skickat från min iPhone",
     "Verstuurd vanaf mijn iPhone", "Sendt fra min iPhone", "Отправлено с iPhone",
-    "Wysłane z iPhone'a", "iPhoneから送信", "发自我的iPhone", "iPhone에서 보냄"])
+    "Wysłane z iPhone'a", "iPhoneから送信", "发自我的iPhone", "iPhone에서 보냄",
+    "Отправлено из мобильной Яндекс Почты", "Надіслано з iPhone", "iPhone'umdan gönderildi",
+    "Στάλθηκε από το iPhone μου", "Trimis de pe iPhone-ul meu", "Elküldve az iPhone-omról",
+    "Dikirim dari iPhone saya", "Được gửi từ iPhone của tôi", "أُرسلت من الـ iPhone",
+    "נשלח מה-iPhone שלי", "ส่งจาก iPhone ของฉัน", "Holen Sie sich Outlook für Android",
+    "從我的iPhone傳送", "從我的 iPhone 傳送"])
 @pytest.mark.parametrize("after", ["", "\n\n", "\n\nOn Mon, Desk <s@d.t> wrote:\n> x",
                                    "\n> x"])
 def test_a_device_line_at_the_end_of_the_words_is_cut(device, after) -> None:
@@ -117,3 +122,99 @@ def test_a_long_quote_or_a_long_line_is_read_at_once():
     assert new_text("Thanks!\n\n" + "> x\n" * 250_000) == "Thanks!"
     long_line = "<" * 200 + "a" * 1_000_000
     assert new_text(long_line) == long_line
+
+
+@pytest.mark.parametrize(("sender", "sent", "to", "subject"), [
+    ("De: Mesa de ayuda [mailto:ayuda@desk.example]", "Enviado el: viernes, 16 de junio de "
+     "2026 12:03 p.m.", "Para: Ana", "Asunto: Pedido"),
+    ("De: Suporte <suporte@desk.example>", "Enviada em: terça-feira, 1 de dezembro de 2026 10:02",
+     "Para: Ana", "Assunto: Pedido"),
+    ("من: Desk <support@desk.example>", "تاريخ الإرسال: الثلاثاء، 1 ديسمبر 2026 10:02 ص",
+     "إلى: Ana", "الموضوع: طلب"),
+    ("מאת: Desk <support@desk.example>", "נשלח: יום שלישי 1 דצמבר 2026 10:02", "אל: Ana",
+     "נושא: הזמנה"),
+    ("寄件者: Desk <support@desk.example>", "寄件日期: 2026年12月1日 上午 10:02", "收件者: Ana",
+     "主旨: 訂單"),
+    ("Από: Desk <support@desk.example>", "Στάλθηκε: Τρίτη, 1 Δεκεμβρίου 2026 10:02 πμ",
+     "Προς: Ana", "Θέμα: Παραγγελία"),
+    ("Від: Desk <support@desk.example>", "Надіслано: 1 грудня 2026 р. 10:02", "Кому: Ana",
+     "Тема: Замовлення"),
+    ("De la: Desk <support@desk.example>", "Trimis: marți, 1 decembrie 2026 10:02",
+     "Către: Ana", "Subiect: Comanda"),
+])
+def test_outlooks_header_block_in_more_languages_starts_the_history(
+        sender: str, sent: str, to: str, subject: str) -> None:
+    reply = f"Ya funciona, gracias.\n\n{sender}\n{sent}\n{to}\n{subject}\n\nHola Ana, ¿ya funciona?"
+    assert new_text(reply) == "Ya funciona, gracias."
+
+
+@pytest.mark.parametrize("attribution", [
+    "2026. dec. 1., k 10:02 időpontban Desk <support@desk.example> ezt írta:",
+    "Desk <support@desk.example> ezt írta (időpont: 2026. dec. 1., K 10:02):",
+    "Desk <support@desk.example> 在 2026年12月1日 周二 10:02 写道：",
+    "2026年12月1日 周二 10:02 Desk <support@desk.example> 写道：",
+    "Στις Τρί 1 Δεκ 2026 στις 10:02, ο/η Desk <support@desk.example> έγραψε:",
+    "În mar., 1 dec. 2026 la 10:02, Desk <support@desk.example> a scris:",
+])
+def test_an_attribution_with_its_verb_starts_the_history_though_no_quote_marks_follow(
+        attribution: str) -> None:
+    reply = f"Köszönöm, működik.\n\nAnna\n\n{attribution}\nKedves Anna,\n\nműködik már?\n"
+    assert new_text(reply) == "Köszönöm, működik.\n\nAnna"
+
+
+def test_a_line_ending_in_wrote_without_an_address_is_the_customers() -> None:
+    body = "This is what my colleague wrote:\nThe parcel never came.\n\nAnna"
+    assert new_text(body) == body
+
+
+@pytest.mark.parametrize("rule", ["----- Original Nachricht ----",
+                                  "----- Mensagem encaminhada -----",
+                                  "======== Vidarebefordrat ========"])
+def test_a_message_that_is_all_quote_under_a_webmails_rule_is_shown_whole(rule: str) -> None:
+    """A webmail's forward with nothing written above it: before, only its rule was kept and
+    every word of the forwarded message was lost from the ticket."""
+    body = (f" \n\n\n{rule}\nVon:     ana@example.com\nAn:      bob@example.com\n"
+            "Datum:   30.05.2026 16:17\nBetreff: Rechnung\n\nanbei die Rechnung.\n\nAna")
+    assert new_text(body) == body.strip()
+
+
+def test_webmails_original_message_rule_starts_the_history() -> None:
+    reply = "Passt so.\n\n----- Original Nachricht ----\nVon: Desk <s@d.t>\n\nalt"
+    assert new_text(reply) == "Passt so."
+
+
+def test_a_turkish_sentence_ending_in_sent_is_the_customers() -> None:
+    body = "Siparişim nerede?\n\nÜrün üç gün önce kargoya gönderildi."
+    assert new_text(body) == body
+
+
+def test_the_header_lines_yandex_writes_above_its_attribution_go_with_the_history() -> None:
+    reply = ("Добрый день! Вопрос улажен, благодарю.\n\n Кому: Ana <ana@example.ru>;\n\n"
+             " Тема: Заказ 4411;\n\n04.05.2026, 18:58, \"Desk\" <support@desk.example>:\n\n"
+             "> Передали информацию специалисту.")
+    assert new_text(reply) == "Добрый день! Вопрос улажен, благодарю."
+
+
+@pytest.mark.parametrize("attribution", [
+    "Den 2026-12-01 kl. 10:02, skrev Desk:", "W dniu 01.12.2026 o 10:02, Desk pisze:",
+    "01.12.2026 10:02, Desk пишет:", "Dne 01. 12. 26 v 10:02 Desk napsal(a):",
+    "Desk kirjoitti 1.12.2026 klo 10.02:"])
+def test_thunderbirds_attribution_without_an_address_above_the_quote_is_cut_with_it(
+        attribution: str) -> None:
+    reply = f"Tack, det fungerar.\n\n{attribution}\n> Hej Ana,\n>\n> fungerar det nu?\n"
+    assert new_text(reply) == "Tack, det fungerar."
+
+
+def test_thunderbirds_hungarian_attribution_starts_the_history() -> None:
+    reply = ("Átnéztem, kész.\n\nAnna\n\n2026. 12. 01. 10:02 keltezéssel, Desk a következőt "
+             "írta:\nKedves Anna, nézze át a dokumentumot.")
+    assert new_text(reply) == "Átnéztem, kész.\n\nAnna"
+
+
+def test_korean_webmails_original_message_block_starts_the_history() -> None:
+    reply = ("확인했습니다. 감사합니다.\n\n-------- 원본 메시지 --------\n"
+             "보낸 사람: Desk <support@desk.example>\n날짜: 2026-12-01 10:02\n"
+             "제목: 주문\n\n안녕하세요")
+    assert new_text(reply) == "확인했습니다. 감사합니다."
+    without_rule = reply.replace("-------- 원본 메시지 --------\n", "")
+    assert new_text(without_rule) == "확인했습니다. 감사합니다."

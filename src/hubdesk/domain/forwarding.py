@@ -16,11 +16,16 @@ from dataclasses import dataclass
 
 from hubdesk.domain.mail import addresses_in
 from hubdesk.domain.quoting import (
+    DATE_WORDS,
+    FROM_WORDS,
     NOTES_FORWARD,
+    SUBJECT_WORDS,
+    TO_WORDS,
     new_text,
     notes_block,
     outlook_block,
     quotes_history,
+    words_pattern,
 )
 
 # Rules and openers clients write only above a forwarded message...
@@ -42,18 +47,12 @@ _FORWARD_SUBJECT = re.compile(
     r"^\s*(?:\[[^\]]{1,30}\]\s*)?(?:fwd?|wg|tr|rv|i|doorst|vs|vl|enc|pd|továbbítás|转发|"
     r"轉寄|転送|전달)\s*:", re.IGNORECASE)
 # "From: …", "*Von:* …" (a client's bold, written out as text), "> De : …" (quoted).
-_HEADER = re.compile(r"^[\s>]*\*?([^\W\d_]{1,12})\s*:\*?\s*(.*)$")
-_FROM = frozenset({"from", "von", "de", "da", "van", "fra", "från", "od", "от", "lähettäjä",
-                   "kimden", "feladó", "差出人", "发件人", "寄件者"})
-_SUBJECT = frozenset({"subject", "betreff", "objet", "oggetto", "onderwerp", "asunto",
-                      "assunto", "emne", "ämne", "temat", "тема", "aihe", "předmět", "konu",
-                      "tárgy", "件名", "主题", "主旨"})
-_DATE = frozenset({"sent", "date", "gesendet", "datum", "envoyé", "enviado", "inviato",
-                   "verzonden", "data", "dato", "skickat", "sendt", "wysłano", "отправлено",
-                   "дата", "lähetetty", "päivämäärä", "odesláno", "tarih", "elküldve",
-                   "送信日時", "日付", "发送时间", "日期"})
-_OTHER = frozenset({"to", "an", "à", "a", "para", "aan", "til", "till", "do", "кому", "cc",
-                    "kopie", "bcc", "reply", "antwort"})
+_HEADER = re.compile(
+    rf"^[\s>]*\*?({words_pattern(FROM_WORDS + DATE_WORDS + SUBJECT_WORDS + TO_WORDS)})"
+    r"\s*[:：]\*?\s*(.*)$", re.IGNORECASE)
+_FROM = frozenset(word.casefold() for word in FROM_WORDS)
+_SUBJECT = frozenset(word.casefold() for word in SUBJECT_WORDS)
+_RECIPIENTS = frozenset(word.casefold() for word in TO_WORDS)
 _MAX_HEADER_LINES = 12
 
 
@@ -125,15 +124,27 @@ def _header_block(lines: list[str], start: int) -> tuple[dict[str, str], int] | 
     start = _first_written(lines, start)
     fields: dict[str, str] = {}
     index = start
+    kind = ""
     while index < len(lines) and index - start < _MAX_HEADER_LINES:
         match = _HEADER.match(lines[index])
-        name = match.group(1).casefold() if match else None
-        if match is None or name not in _FROM | _SUBJECT | _DATE | _OTHER:
+        if match is None:
+            if kind in _RECIPIENTS and _wrapped_recipients(lines, index):
+                index += 1  # Outlook wraps a long "To:"/"Cc:" onto lines of their own
+                continue
             break
+        name = " ".join(match.group(1).split()).casefold()
         kind = "from" if name in _FROM else "subject" if name in _SUBJECT else name
         fields.setdefault(kind, match.group(2).strip())
         index += 1
     return (fields, index) if fields else None
+
+
+def _wrapped_recipients(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` continues a list of recipients: addresses or names between
+    semicolons, with another header line right below it."""
+    line = lines[index].strip()
+    return bool(line) and (bool(addresses_in(line)) or ";" in line) \
+        and index + 1 < len(lines) and _HEADER.match(lines[index + 1]) is not None
 
 
 def _first_written(lines: list[str], start: int) -> int:

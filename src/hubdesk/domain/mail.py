@@ -54,6 +54,7 @@ class Automatic(StrEnum):
     BOUNCE = "bounce"
     LOOP = "loop"
     RATE_LIMITED = "rate_limited"
+    MAILING_LIST = "mailing_list"  # a list the desk subscribes to, not one that is the desk
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hubdesk.domain.mail import Automatic, ParsedMail
+from hubdesk.domain.mail import Automatic, ParsedMail, addresses_in
 
 # "[#1234]" as Hubdesk writes it in subjects; also tolerated: "[#1234 ]", "[ #1234]".
 _TOKEN = re.compile(r"\[\s*#(\d{1,12})\s*\]")
 _PLUS = re.compile(r"^[^@+]+\+(?:t|ticket)?-?(\d{1,12})@", re.IGNORECASE)
-# Subjects auto-responders put in front of the original subject, in several languages.
+# Subjects auto-responders put in front of the original subject, in several languages
+# (Exchange's and Outlook's "Automatic reply:" as each of their languages words it).
 _AUTO_SUBJECT = re.compile(
     r"^\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|abwesenheit|"
     r"absence|r[ée]ponse automatique|respuesta autom[áa]tica|risposta automatica|"
     r"automatisch antwoord|afwezig|fuera de la oficina|fora do escrit[óo]rio|"
+    r"automatische antwort|automatisk svar|automaattinen vastaus|odpowied[źz] automatyczna|"
+    r"automatick[áa] odpov[ěe][ďd]|automatikus v[áa]lasz|otomatik yan[ıi]t|"
+    r"автоматический ответ|автоматична відповідь|resposta autom[áa]tica|"
+    r"αυτόματη απάντηση|תשובה אוטומטית|رد تلقائي|自動応答|自動返信|自动回复|自動回覆|"
+    r"자동 회신|자동 응답|"
     r"undeliver(able|ed)|delivery status notification|mail delivery failed|"
     r"returned mail|failure notice|nicht zustellbar|non remis)", re.IGNORECASE)
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
@@ -72,6 +78,8 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
         return Automatic.AUTO_REPLY
     if mail.is_report:
         return Automatic.AUTO_REPLY  # read receipts and other reports
+    if _relayed(signals) and not _desks_own_list(mail, own_addresses):
+        return Automatic.MAILING_LIST
     if _AUTO_SUBJECT.match(mail.subject or "") and (_NO_REPLY_SENDER.match(sender)
                                                     or mail.in_reply_to or mail.references):
         return Automatic.AUTO_REPLY
@@ -97,6 +105,20 @@ def _machine_precedence(signals: dict[str, str]) -> bool:
     if precedence == "auto_reply":
         return True
     return precedence in ("bulk", "junk") and not _relayed(signals)
+
+
+def _desks_own_list(mail: ParsedMail, own_addresses: frozenset[str]) -> bool:
+    """Whether a list relayed ``mail`` as the desk's own group (its List-Post or List-Id is a
+    support address, as a Google Group that is the support address names itself) or someone
+    wrote to the desk through it (a support address in To or Cc); a post to a list the desk
+    merely subscribes to is the list's traffic, not a message to the desk."""
+    if not own_addresses:
+        return True  # a desk without support addresses cannot tell its lists from others
+    post = mail.signals.get("list-post", "").lower()
+    list_id = mail.signals.get("list-id", "").lower()
+    written_to = [*addresses_in(mail.signals.get("to", "")), *mail.cc]
+    return any(base_address(address) in own_addresses for address in written_to) or any(
+        f"mailto:{own}" in post or own.replace("@", ".") in list_id for own in own_addresses)
 
 
 def _relayed(signals: dict[str, str]) -> bool:

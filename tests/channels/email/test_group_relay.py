@@ -51,3 +51,18 @@ def test_a_relay_under_the_desks_own_address_is_the_customers(mail_hub: Hub) -> 
 def test_the_desks_own_mail_back_through_the_group_is_still_a_loop(mail_hub: Hub) -> None:
     raw = _relayed(f"Support <{SUPPORT}>", None, "<own@desk.test>")
     assert take(mail_hub.app, raw, source="test") is Outcome.AUTO_REPLY
+
+
+def test_a_post_to_a_list_the_desk_subscribes_to_is_set_aside_unanswered(
+        mail_hub: Hub) -> None:
+    raw = (f"From: Ann Lee <ann@example.org>\r\nTo: devs@lists.example.org\r\n"
+           f"Delivered-To: {SUPPORT}\r\nSubject: [devs] Meeting moved to Wednesday\r\n"
+           "Message-ID: <list-post@example.org>\r\nList-Id: Devs <devs.lists.example.org>\r\n"
+           "List-Post: <mailto:devs@lists.example.org>\r\nPrecedence: list\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\nThe meeting moves to Wednesday.\r\n"
+           ).encode()
+    assert take(mail_hub.app, raw, source="test") is Outcome.AUTO_REPLY
+    with mail_hub.uows(write=False) as uow:
+        assert uow.mail.ticket_for_message_ids(("<list-post@example.org>",)) is None
+        [aside] = uow.mail.set_aside(10, None)
+    assert aside.reason == "mailing_list"

@@ -58,7 +58,7 @@ MAX_PARTS = 500
 MAX_HEADERS = 500
 SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
                   "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "list-post",
-                  "return-path", "authentication-results")
+                  "return-path", "authentication-results", "to")
 _MESSAGE_IDS_LIMIT = 100
 # Real headers stay far below it: 16 KiB holds some 300 Message-IDs or recipients.
 MAX_HEADER_CHARACTERS = 16 * 1024
