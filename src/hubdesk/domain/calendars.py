@@ -52,6 +52,7 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
 # Years the arithmetic works in: the margins keep every intermediate value a valid datetime.
 FIRST_YEAR, LAST_YEAR = 2, 9997
+_AFTER_LAST_YEAR_US = (date(LAST_YEAR + 1, 1, 1).toordinal() - _EPOCH_ORDINAL) * DAY_US
 
 
 class BeyondCalendar(ValidationFailed):
@@ -249,6 +250,9 @@ class BusinessCalendar:
     def _add(self, start: datetime, duration: timedelta) -> datetime:
         moment, wanted = _to_us(start, "start"), _duration(duration)
         if self._simple:
+            if moment + wanted >= _AFTER_LAST_YEAR_US:
+                raise BeyondCalendar(f"the deadline falls after the year {LAST_YEAR}",
+                                     {"duration": "too long"})
             return _from_us(moment + wanted)
         if wanted == 0:
             return self.next_opening(start)
