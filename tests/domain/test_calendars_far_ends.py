@@ -1,14 +1,21 @@
-"""The years calendars work in hold for a 24/7 calendar as for any other: a deadline past the
-last of them is refused in words (or, for a clock, no deadline), never an overflow."""
+"""The far ends of the years calendars work in: a 24/7 calendar refuses a deadline past the
+last of them in words as any other does (never an overflow), a year thousands of years ahead
+holds the business time its days add up to, and counting through those years is quick."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hubdesk.domain.calendars import LAST_YEAR, BeyondCalendar, BusinessCalendar
 from hubdesk.domain.errors import ValidationFailed
+from tests.domain.calendar_oracle import DAY_MINUTES, OracleCalendar, Shift
+from tests.domain.test_calendars_oracle import product_of
 
 ALL_WEEK = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat",
                                                    "sun")}
@@ -40,3 +47,45 @@ def test_a_24_7_deadline_inside_the_last_year_is_still_given():
     calendar = BusinessCalendar.from_dict({"timezone": "UTC", "always_open": True})
     start = datetime(LAST_YEAR, 12, 30, tzinfo=UTC)
     assert calendar.add(start, timedelta(hours=47)) == start + timedelta(hours=47)
+
+
+WHOLE_DAY_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe",
+                   "Pacific/Chatham", "Asia/Tokyo"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(zone=st.sampled_from(WHOLE_DAY_ZONES), open_days=st.sets(st.integers(0, 6), min_size=1),
+       nth=st.sets(st.tuples(st.integers(1, 12), st.integers(0, 6),
+                             st.sampled_from([1, 2, 3, 4, 5, -1, -2, -5])), max_size=12),
+       yearly=st.sets(st.sampled_from([(2, 29), (3, 29), (10, 25), (12, 31), (1, 1)]),
+                      max_size=2),
+       year=st.sampled_from([2027, 2100, 2101, 2500, 2501, 2901, 5123, 9000, LAST_YEAR - 1]))
+def test_a_year_far_ahead_holds_the_business_time_its_days_add_up_to(zone, open_days, nth,
+                                                                     yearly, year):
+    """Whole local years, near and thousands of years ahead, against the oracle's sum of the
+    real length of each open date: days the clocks change on, leap days, and holidays on the
+    nth or last weekday of a month counted once each."""
+    cal = OracleCalendar(zone, [Shift(d, 0, DAY_MINUTES) for d in open_days],
+                         yearly=set(yearly), nth_weekdays=set(nth))
+    calendar = product_of(cal)
+    begins = datetime(year, 1, 1, tzinfo=ZoneInfo(zone))
+    ends = datetime(year + 1, 1, 1, tzinfo=ZoneInfo(zone))
+    assert calendar.elapsed(begins, ends) == cal.whole_days_in_year(year)
+
+
+def test_hundreds_of_weekday_holidays_over_thousands_of_years_answer_at_once():
+    """Each date was checked against every rule of its month, and every year was counted
+    again: three thousand years of them took a minute, holding a request all that time."""
+    days = ("mon", "tue", "thu", "fri", "sat", "sun")
+    calendar = BusinessCalendar.from_dict({
+        "timezone": "UTC", "hours": {day: [["09:00", "17:00"]] for day in (*days, "wed")},
+        "holidays": [{"month": month, "weekday": day, "nth": nth}
+                     for month in range(1, 13) for day in days for nth in range(1, 6)]})
+    began = time.monotonic()
+    used = calendar.elapsed(datetime(2026, 12, 7, tzinfo=UTC), datetime(5026, 12, 7, tzinfo=UTC))
+    assert time.monotonic() - began < 20
+    # only Wednesdays are open: 8 hours each, and 3000 years hold 156,543 Wednesdays
+    wednesdays = sum(1 for day in range(date(2026, 12, 7).toordinal(),
+                                        date(5026, 12, 7).toordinal())
+                     if date.fromordinal(day).weekday() == 2)
+    assert used == timedelta(hours=8) * wednesdays

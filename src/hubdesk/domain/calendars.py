@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from calendar import isleap
+from calendar import isleap, monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -144,6 +144,9 @@ class BusinessCalendar:
         self._yearly = {(h.month, h.day) for h in self.holidays
                         if h.year is None and h.weekday is None}
         self._by_weekday = tuple(h for h in self.holidays if h.weekday is not None)
+        # (month, weekday, nth) of each such holiday, so a date is looked up by its place in
+        # its month rather than against each of up to a thousand rules.
+        self._weekday_places = {(h.month, h.weekday, h.nth) for h in self._by_weekday}
         self._closed = sorted((_to_us(c.start), _to_us(c.end)) for c in self.closures)
         # Each closure's first and last local date, read once: years are counted through by
         # the thousand, and a calendar may hold a thousand closures.
@@ -369,9 +372,13 @@ class BusinessCalendar:
         return year
 
     def _is_holiday(self, day: date) -> bool:
-        return day in self._fixed or (day.month, day.day) in self._yearly or bool(
-            self._by_weekday and any(h.month == day.month and h.date_in(day.year) == day
-                                     for h in self._by_weekday))
+        if day in self._fixed or (day.month, day.day) in self._yearly:
+            return True
+        if not self._weekday_places:
+            return False
+        weekday, length = day.weekday(), monthrange(day.year, day.month)[1]
+        return (day.month, weekday, (day.day - 1) // 7 + 1) in self._weekday_places or (
+            day.month, weekday, -((length - day.day) // 7 + 1)) in self._weekday_places
 
     def _year(self, year: int) -> _Year:
         plan = self._years.get(year)
@@ -411,6 +418,12 @@ class BusinessCalendar:
         """Business time in a local year, from weekday counts unless the year is planned."""
         if year in self._years:
             return self._years[year].total
+        if year >= self._repeats_from + _GREGORIAN_CYCLE:
+            # Every year from then on repeats the one a whole number of cycles earlier (see
+            # ``_check_opens_again``): counted once, not again for each of thousands of years.
+            year -= (year - self._repeats_from) // _GREGORIAN_CYCLE * _GREGORIAN_CYCLE
+            if year in self._years:
+                return self._years[year].total
         total = self._totals.get(year)
         if total is None and self._closed and self._closed_all_year(year):
             total = self._totals[year] = 0
