@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from hubdesk.domain.calendars import LAST_YEAR, BeyondCalendar, BusinessCalendar
 from hubdesk.domain.errors import ValidationFailed
 from tests.domain.calendar_oracle import DAY_MINUTES, OracleCalendar, Shift
-from tests.domain.test_calendars_oracle import product_of
 
 ALL_WEEK = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat",
                                                    "sun")}
@@ -59,15 +58,22 @@ WHOLE_DAY_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe",
                              st.sampled_from([1, 2, 3, 4, 5, -1, -2, -5])), max_size=12),
        yearly=st.sets(st.sampled_from([(2, 29), (3, 29), (10, 25), (12, 31), (1, 1)]),
                       max_size=2),
-       year=st.sampled_from([2027, 2100, 2101, 2500, 2501, 2901, 5123, 9000, LAST_YEAR - 1]))
+       year=st.sampled_from([2027, 2100, 2101, 2500, 2501, 2901, 5123, 9000, LAST_YEAR - 1]),
+       far_closure=st.booleans())
 def test_a_year_far_ahead_holds_the_business_time_its_days_add_up_to(zone, open_days, nth,
-                                                                     yearly, year):
+                                                                     yearly, year, far_closure):
     """Whole local years, near and thousands of years ahead, against the oracle's sum of the
     real length of each open date: days the clocks change on, leap days, and holidays on the
-    nth or last weekday of a month counted once each."""
+    nth or last weekday of a month counted once each. A closure in a later year (of which the
+    years asked about know nothing) keeps the years before it from being counted as repeats
+    of earlier ones, but not their clock changes."""
     cal = OracleCalendar(zone, [Shift(d, 0, DAY_MINUTES) for d in open_days],
                          yearly=set(yearly), nth_weekdays=set(nth))
-    calendar = product_of(cal)
+    form = cal.to_form()
+    if far_closure:
+        form["holidays"].append({"start": "9997-06-01T00:00:00+00:00",
+                                 "end": "9997-06-01T00:01:00+00:00"})
+    calendar = BusinessCalendar.from_dict(form)
     begins = datetime(year, 1, 1, tzinfo=ZoneInfo(zone))
     ends = datetime(year + 1, 1, 1, tzinfo=ZoneInfo(zone))
     assert calendar.elapsed(begins, ends) == cal.whole_days_in_year(year)
@@ -89,3 +95,21 @@ def test_hundreds_of_weekday_holidays_over_thousands_of_years_answer_at_once():
                                         date(5026, 12, 7).toordinal())
                      if date.fromordinal(day).weekday() == 2)
     assert used == timedelta(hours=8) * wednesdays
+
+
+def test_a_calendar_open_a_minute_a_week_refuses_a_year_long_wait_at_once():
+    """A closure in a far year keeps every year before it from being a repeat of an earlier
+    one; the zone's clock changes still repeat, and were worked out again for each of
+    thousands of years while a policy waited to be saved."""
+    calendar = BusinessCalendar.from_dict({
+        "timezone": "America/New_York", "hours": {"wed": [["10:00", "10:01"]]},
+        "holidays": [{"start": "9990-06-01T00:00:00+00:00", "end": "9990-06-01T01:00:00+00:00"}]})
+    began = time.monotonic()
+    with pytest.raises(BeyondCalendar, match=f"after the year {LAST_YEAR}"):
+        calendar.add(datetime(2026, 12, 7, tzinfo=UTC), timedelta(days=366))
+    assert time.monotonic() - began < 2.5
+    # 1,000 business minutes: a thousand Wednesdays at 10:00 New York time, later
+    due = calendar.add(datetime(2026, 12, 7, tzinfo=UTC), timedelta(minutes=1000))
+    wednesday = date(2026, 12, 9) + timedelta(weeks=999)
+    assert due == datetime(wednesday.year, wednesday.month, wednesday.day, 10, 1,
+                           tzinfo=ZoneInfo("America/New_York"))

@@ -74,6 +74,7 @@ MAX_SPAN_YEARS = 8
 # such cycle after that, and after its dated holidays and closures, never opens again.
 _GREGORIAN_CYCLE = 400
 _ZONE_RULES_ONLY_FROM = 2101
+_CYCLE_US = (date(2400, 1, 1).toordinal() - date(2000, 1, 1).toordinal()) * DAY_US
 
 
 @dataclass(frozen=True)
@@ -479,6 +480,14 @@ class BusinessCalendar:
         changed and changed back between two samples would go unseen (none does).
         """
         spans = self._spans.get(year)
+        if spans is None and year >= _ZONE_RULES_ONLY_FROM + _GREGORIAN_CYCLE:
+            # The zone's rules repeat with the dates (see ``_check_opens_again``): the same
+            # stretches as a whole number of cycles earlier, moved by as many cycles.
+            cycles = (year - _ZONE_RULES_ONLY_FROM) // _GREGORIAN_CYCLE
+            moved = cycles * _CYCLE_US
+            spans = self._spans[year] = [
+                (start + moved, end + moved, offset) for start, end, offset
+                in self._offset_spans(year - cycles * _GREGORIAN_CYCLE)]
         if spans is None:
             low = (date(year, 1, 1).toordinal() - _EPOCH_ORDINAL - 2) * DAY_US
             high = (date(year + 1, 1, 1).toordinal() - _EPOCH_ORDINAL + 2) * DAY_US
