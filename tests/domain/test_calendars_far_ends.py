@@ -113,3 +113,48 @@ def test_a_calendar_open_a_minute_a_week_refuses_a_year_long_wait_at_once():
     wednesday = date(2026, 12, 9) + timedelta(weeks=999)
     assert due == datetime(wednesday.year, wednesday.month, wednesday.day, 10, 1,
                            tzinfo=ZoneInfo("America/New_York"))
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+A_MINUTE_ON_WEDNESDAYS = {"timezone": "America/New_York", "hours": {"wed": [["10:00", "10:01"]]}}
+
+
+def test_a_thousand_closures_over_thousands_of_years_refuse_a_year_long_wait_at_once():
+    """Each closure was asked about every year, and every one of them about each day the
+    clocks change: a policy on such a calendar waited seconds to be saved."""
+    calendar = BusinessCalendar.from_dict(A_MINUTE_ON_WEDNESDAYS | {"holidays": [
+        {"start": f"{2030 + 7 * i}-06-01T00:00:00+00:00",
+         "end": f"{2030 + 7 * i}-06-01T01:00:00+00:00"} for i in range(1000)]})
+    began = time.monotonic()
+    with pytest.raises(BeyondCalendar, match=f"after the year {LAST_YEAR}"):
+        calendar.add(datetime(2026, 12, 7, tzinfo=UTC), timedelta(days=366))
+    assert time.monotonic() - began < 2.5
+
+
+def test_overlapping_closures_close_each_open_minute_they_cover():
+    """A long closure over the first four Wednesdays, and short ones over whole or half open
+    minutes of later Wednesdays (three inside the long one, which alone closes the first half
+    of the fourth): only every tenth Wednesday keeps its minute, and every third the first
+    half of it."""
+    def ten(k: int) -> datetime:
+        day = date(2026, 12, 9) + timedelta(weeks=k)
+        return datetime(day.year, day.month, day.day, 10, tzinfo=NEW_YORK).astimezone(UTC)
+
+    closures = [(ten(0) - timedelta(hours=1), ten(3) + timedelta(hours=1))]
+    closures += [(ten(k) + timedelta(seconds=30 if k % 3 == 0 else 0),
+                  ten(k) + timedelta(minutes=5)) for k in range(1, 1100) if k % 10]
+    calendar = BusinessCalendar.from_dict(A_MINUTE_ON_WEDNESDAYS | {"holidays": [
+        {"start": a.isoformat(), "end": b.isoformat()} for a, b in closures]})
+
+    def open_seconds(k: int) -> int:  # from the first second of the minute
+        return 0 if k <= 3 else 60 if k % 10 == 0 else 30 if k % 3 == 0 else 0
+
+    start = datetime(2026, 12, 7, tzinfo=UTC)
+    assert calendar.elapsed(start, ten(1100)) == timedelta(
+        seconds=sum(open_seconds(k) for k in range(1100)))
+    wanted, used, k = 20 * 60, 0, 0
+    while used + open_seconds(k) < wanted:
+        used += open_seconds(k)
+        k += 1
+    assert calendar.add(start, timedelta(seconds=wanted)) == ten(k) + timedelta(
+        seconds=wanted - used)

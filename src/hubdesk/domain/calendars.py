@@ -25,7 +25,7 @@ from calendar import isleap, monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -149,10 +149,16 @@ class BusinessCalendar:
         # its month rather than against each of up to a thousand rules.
         self._weekday_places = {(h.month, h.weekday, h.nth) for h in self._by_weekday}
         self._closed = sorted((_to_us(c.start), _to_us(c.end)) for c in self.closures)
+        self._closed_starts = [start for start, _ in self._closed]
+        self._closed_ends_reach = list(accumulate((end for _, end in self._closed), max))
         # Each closure's first and last local date, read once: years are counted through by
         # the thousand, and a calendar may hold a thousand closures.
-        self._closed_days = [(self._local_ordinal(start), self._local_ordinal(end - 1))
-                             for start, end in self._closed]
+        self._closed_days = sorted((self._local_ordinal(start), self._local_ordinal(end - 1))
+                                   for start, end in self._closed)
+        # By first date, with the latest last date among those so far: the closures that
+        # reach a year are found by bisection, not by asking each of them for each year.
+        self._closed_opens = [opens for opens, _ in self._closed_days]
+        self._closed_reach = list(accumulate((closes for _, closes in self._closed_days), max))
         self._repeats_from = max([_ZONE_RULES_ONLY_FROM]
                                  + [day.year + 1 for day in self._fixed]
                                  + [date.fromordinal(last).year + 1
@@ -411,9 +417,20 @@ class BusinessCalendar:
                 high = min(midnight + end - offset, span_end)
                 if low < high:
                     windows.append((low, high))
-        if ordinal in touched and self._closed:
-            windows = _without(windows, self._closed)
+        if ordinal in touched and self._closed and windows:
+            windows = _without(windows, self._closed_over(min(windows)[0],
+                                                          max(end for _, end in windows)))
         return sorted(windows)
+
+    def _closed_over(self, low: int, high: int) -> list[Interval]:
+        """The closures that overlap [low, high), found from the latest to start before it."""
+        found = []
+        for i in range(bisect_left(self._closed_starts, high) - 1, -1, -1):
+            if self._closed_ends_reach[i] <= low:
+                break  # no closure starting this early lasts until ``low``
+            if self._closed[i][1] > low:
+                found.append(self._closed[i])
+        return found
 
     def _total(self, year: int) -> int:
         """Business time in a local year, from weekday counts unless the year is planned."""
@@ -457,7 +474,10 @@ class BusinessCalendar:
             # every local date from the last one before the change to the first one after
             ends = sorted(((change - 1 + before) // DAY_US, (change + after) // DAY_US))
             touched.update(range(ends[0] + _EPOCH_ORDINAL, ends[1] + _EPOCH_ORDINAL + 1))
-        for opens, closes in self._closed_days:
+        for i in range(bisect_right(self._closed_opens, last) - 1, -1, -1):
+            if self._closed_reach[i] < first:
+                break  # no closure opening this early reaches the year
+            opens, closes = self._closed_days[i]
             # Only the year's own dates: a closure may span centuries, and a set of every
             # date it reaches, built again for each year, made the desk wait for hours.
             touched.update(range(max(first, opens), min(last, closes) + 1))
@@ -466,7 +486,8 @@ class BusinessCalendar:
     def _closed_all_year(self, year: int) -> bool:
         """Whether one closure covers every local date of ``year`` and beyond both its ends."""
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-        return any(opens < first and closes > last for opens, closes in self._closed_days)
+        opened_before = bisect_left(self._closed_opens, first)
+        return opened_before > 0 and self._closed_reach[opened_before - 1] > last
 
     def _local_ordinal(self, moment: int) -> int:
         clamped = min(max(moment, _to_us(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC))),
