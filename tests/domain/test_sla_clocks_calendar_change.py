@@ -16,7 +16,7 @@ from hubdesk.domain.sla import DEFAULT_LADDER, ClockStatus, SlaClock, SlaTarget
 from tests.domain.calendar_oracle import DAY_MINUTES, MINUTE
 from tests.domain.test_calendars_oracle import oracle_calendars, product_of, walkable
 
-CHANGES = settings(max_examples=15, deadline=None)
+CHANGES = settings(max_examples=10, deadline=None)
 ZERO = timedelta(0)
 
 
