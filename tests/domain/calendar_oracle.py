@@ -132,6 +132,23 @@ class OracleCalendar:
             was_open = now_open
         return found
 
+    def whole_days_in_year(self, year: int) -> timedelta:
+        """Business time in the local ``year`` of a calendar whose shifts are whole days: the
+        real length of each open date that is no holiday (23 or 25 hours on a day the clocks
+        change), from midnight to the next; counted by date, so a year takes no walk. Zones
+        used with it change their clocks after midnight, so every midnight occurs."""
+        assert all((s.start, s.end) == (0, DAY_MINUTES) for s in self.shifts)
+        assert not self.always_open and not self.closures
+        open_days = {s.weekday for s in self.shifts}
+        total = timedelta(0)
+        day = date(year, 1, 1)
+        while day.year == year:
+            following = day + timedelta(days=1)
+            if day.weekday() in open_days and not self.is_holiday(day):
+                total += _midnight(following, self.zone) - _midnight(day, self.zone)
+            day = following
+        return total
+
     # --- the product's plain form ----------------------------------------------------------
 
     def to_form(self) -> dict:
@@ -165,6 +182,10 @@ def shifts_overlap(shifts: Iterable[Shift]) -> bool:
                 return True
             covered.add(slot)
     return False
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
 
 
 def _floor(moment: datetime) -> datetime:

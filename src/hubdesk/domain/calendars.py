@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from calendar import isleap
+from calendar import isleap, monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +52,7 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_US = timedelta(microseconds=1)
 # Years the arithmetic works in: the margins keep every intermediate value a valid datetime.
 FIRST_YEAR, LAST_YEAR = 2, 9997
+_AFTER_LAST_YEAR_US = (date(LAST_YEAR + 1, 1, 1).toordinal() - _EPOCH_ORDINAL) * DAY_US
 
 
 class BeyondCalendar(ValidationFailed):
@@ -73,6 +74,7 @@ MAX_SPAN_YEARS = 8
 # such cycle after that, and after its dated holidays and closures, never opens again.
 _GREGORIAN_CYCLE = 400
 _ZONE_RULES_ONLY_FROM = 2101
+_CYCLE_US = (date(2400, 1, 1).toordinal() - date(2000, 1, 1).toordinal()) * DAY_US
 
 
 @dataclass(frozen=True)
@@ -143,11 +145,20 @@ class BusinessCalendar:
         self._yearly = {(h.month, h.day) for h in self.holidays
                         if h.year is None and h.weekday is None}
         self._by_weekday = tuple(h for h in self.holidays if h.weekday is not None)
+        # (month, weekday, nth) of each such holiday, so a date is looked up by its place in
+        # its month rather than against each of up to a thousand rules.
+        self._weekday_places = {(h.month, h.weekday, h.nth) for h in self._by_weekday}
         self._closed = sorted((_to_us(c.start), _to_us(c.end)) for c in self.closures)
+        self._closed_starts = [start for start, _ in self._closed]
+        self._closed_ends_reach = list(accumulate((end for _, end in self._closed), max))
         # Each closure's first and last local date, read once: years are counted through by
         # the thousand, and a calendar may hold a thousand closures.
-        self._closed_days = [(self._local_ordinal(start), self._local_ordinal(end - 1))
-                             for start, end in self._closed]
+        self._closed_days = sorted((self._local_ordinal(start), self._local_ordinal(end - 1))
+                                   for start, end in self._closed)
+        # By first date, with the latest last date among those so far: the closures that
+        # reach a year are found by bisection, not by asking each of them for each year.
+        self._closed_opens = [opens for opens, _ in self._closed_days]
+        self._closed_reach = list(accumulate((closes for _, closes in self._closed_days), max))
         self._repeats_from = max([_ZONE_RULES_ONLY_FROM]
                                  + [day.year + 1 for day in self._fixed]
                                  + [date.fromordinal(last).year + 1
@@ -249,6 +260,9 @@ class BusinessCalendar:
     def _add(self, start: datetime, duration: timedelta) -> datetime:
         moment, wanted = _to_us(start, "start"), _duration(duration)
         if self._simple:
+            if moment + wanted >= _AFTER_LAST_YEAR_US:
+                raise BeyondCalendar(f"the deadline falls after the year {LAST_YEAR}",
+                                     {"duration": "too long"})
             return _from_us(moment + wanted)
         if wanted == 0:
             return self.next_opening(start)
@@ -365,9 +379,13 @@ class BusinessCalendar:
         return year
 
     def _is_holiday(self, day: date) -> bool:
-        return day in self._fixed or (day.month, day.day) in self._yearly or bool(
-            self._by_weekday and any(h.month == day.month and h.date_in(day.year) == day
-                                     for h in self._by_weekday))
+        if day in self._fixed or (day.month, day.day) in self._yearly:
+            return True
+        if not self._weekday_places:
+            return False
+        weekday, length = day.weekday(), monthrange(day.year, day.month)[1]
+        return (day.month, weekday, (day.day - 1) // 7 + 1) in self._weekday_places or (
+            day.month, weekday, -((length - day.day) // 7 + 1)) in self._weekday_places
 
     def _year(self, year: int) -> _Year:
         plan = self._years.get(year)
@@ -399,14 +417,31 @@ class BusinessCalendar:
                 high = min(midnight + end - offset, span_end)
                 if low < high:
                     windows.append((low, high))
-        if ordinal in touched and self._closed:
-            windows = _without(windows, self._closed)
+        if ordinal in touched and self._closed and windows:
+            windows = _without(windows, self._closed_over(min(windows)[0],
+                                                          max(end for _, end in windows)))
         return sorted(windows)
+
+    def _closed_over(self, low: int, high: int) -> list[Interval]:
+        """The closures that overlap [low, high), found from the latest to start before it."""
+        found = []
+        for i in range(bisect_left(self._closed_starts, high) - 1, -1, -1):
+            if self._closed_ends_reach[i] <= low:
+                break  # no closure starting this early lasts until ``low``
+            if self._closed[i][1] > low:
+                found.append(self._closed[i])
+        return found
 
     def _total(self, year: int) -> int:
         """Business time in a local year, from weekday counts unless the year is planned."""
         if year in self._years:
             return self._years[year].total
+        if year >= self._repeats_from + _GREGORIAN_CYCLE:
+            # Every year from then on repeats the one a whole number of cycles earlier (see
+            # ``_check_opens_again``): counted once, not again for each of thousands of years.
+            year -= (year - self._repeats_from) // _GREGORIAN_CYCLE * _GREGORIAN_CYCLE
+            if year in self._years:
+                return self._years[year].total
         total = self._totals.get(year)
         if total is None and self._closed and self._closed_all_year(year):
             total = self._totals[year] = 0
@@ -439,7 +474,10 @@ class BusinessCalendar:
             # every local date from the last one before the change to the first one after
             ends = sorted(((change - 1 + before) // DAY_US, (change + after) // DAY_US))
             touched.update(range(ends[0] + _EPOCH_ORDINAL, ends[1] + _EPOCH_ORDINAL + 1))
-        for opens, closes in self._closed_days:
+        for i in range(bisect_right(self._closed_opens, last) - 1, -1, -1):
+            if self._closed_reach[i] < first:
+                break  # no closure opening this early reaches the year
+            opens, closes = self._closed_days[i]
             # Only the year's own dates: a closure may span centuries, and a set of every
             # date it reaches, built again for each year, made the desk wait for hours.
             touched.update(range(max(first, opens), min(last, closes) + 1))
@@ -448,7 +486,8 @@ class BusinessCalendar:
     def _closed_all_year(self, year: int) -> bool:
         """Whether one closure covers every local date of ``year`` and beyond both its ends."""
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-        return any(opens < first and closes > last for opens, closes in self._closed_days)
+        opened_before = bisect_left(self._closed_opens, first)
+        return opened_before > 0 and self._closed_reach[opened_before - 1] > last
 
     def _local_ordinal(self, moment: int) -> int:
         clamped = min(max(moment, _to_us(datetime(FIRST_YEAR, 1, 1, tzinfo=UTC))),
@@ -462,6 +501,14 @@ class BusinessCalendar:
         changed and changed back between two samples would go unseen (none does).
         """
         spans = self._spans.get(year)
+        if spans is None and year >= _ZONE_RULES_ONLY_FROM + _GREGORIAN_CYCLE:
+            # The zone's rules repeat with the dates (see ``_check_opens_again``): the same
+            # stretches as a whole number of cycles earlier, moved by as many cycles.
+            cycles = (year - _ZONE_RULES_ONLY_FROM) // _GREGORIAN_CYCLE
+            moved = cycles * _CYCLE_US
+            spans = self._spans[year] = [
+                (start + moved, end + moved, offset) for start, end, offset
+                in self._offset_spans(year - cycles * _GREGORIAN_CYCLE)]
         if spans is None:
             low = (date(year, 1, 1).toordinal() - _EPOCH_ORDINAL - 2) * DAY_US
             high = (date(year + 1, 1, 1).toordinal() - _EPOCH_ORDINAL + 2) * DAY_US

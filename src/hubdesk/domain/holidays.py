@@ -216,7 +216,9 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     daily, weekly or monthly up to a ``COUNT`` or an ``UNTIL`` (`domain/recurrence.py`
     names the dates); a rule asking for anything else is refused rather than guessed at.
     Occurrences listed one by one (``RDATE``, as holiday files give Easter's) are added,
-    those left out (``EXDATE``) removed. Cancelled events are left out.
+    those left out (``EXDATE``) removed. Cancelled events are left out. An event naming one
+    occurrence of a repeating event (``RECURRENCE-ID`` with its ``UID``) replaces it, or
+    removes it when cancelled; a timed event that takes no time closes nothing.
     """
     if "BEGIN:VCALENDAR" not in text.upper():
         raise ValidationFailed("the file is not an iCalendar file (no BEGIN:VCALENDAR)",
@@ -224,15 +226,36 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     holidays: list[Holiday] = []
     closures: list[Closure] = []
     budget = SearchBudget()
-    for event in _events(text):
+    events = list(_events(text))
+    replaced = _replaced_occurrences(events)
+    for event in events:
         status = event.get("STATUS")
         if status is not None and status.value.upper() == "CANCELLED":
             continue
+        uid = event.get("UID")
+        own = replaced.get(uid.value, []) if uid is not None and "RECURRENCE-ID" not in event \
+            else []
         found_holidays, found_closures = _event_closing(
-            event, timezone, MAX_CLOSINGS - len(holidays) - len(closures), budget)
+            event, timezone, MAX_CLOSINGS - len(holidays) - len(closures), budget, own)
         holidays += found_holidays
         closures += found_closures
     return holidays, closures
+
+
+def _replaced_occurrences(events: list[_Event]) -> dict[str, list[_Property]]:
+    """The RECURRENCE-IDs of each UID: occurrences of a repeating event that another event of
+    the file moves or cancels (RFC 5545), so the repeating one no longer closes them."""
+    replaced: dict[str, list[_Property]] = {}
+    for event in events:
+        uid, recurrence_id = event.get("UID"), event.get("RECURRENCE-ID")
+        if uid is None or recurrence_id is None:
+            continue
+        if recurrence_id.params.get("RANGE", "").upper() == "THISANDFUTURE":
+            raise _bad(recurrence_id.line, "a change to an occurrence and all after it "
+                       "(RANGE=THISANDFUTURE) is not understood: give the changed occurrences "
+                       "an event of their own")
+        replaced.setdefault(uid.value, []).append(recurrence_id)
+    return replaced
 
 
 @dataclass
@@ -306,8 +329,8 @@ def _bad(line: int, why: str) -> ValidationFailed:
     return ValidationFailed(f"iCalendar line {line}: {why}", {"ics": f"line {line}"})
 
 
-def _event_closing(event: _Event, timezone: str, room: int,
-                   budget: SearchBudget) -> tuple[list[Holiday], list[Closure]]:
+def _event_closing(event: _Event, timezone: str, room: int, budget: SearchBudget,
+                   replaced: list[_Property]) -> tuple[list[Holiday], list[Closure]]:
     """The event's holidays or closures, refused if they would be more than ``room``; its
     rule's search for dates spent from ``budget``."""
     start_prop = event.get("DTSTART")
@@ -316,6 +339,8 @@ def _event_closing(event: _Event, timezone: str, room: int,
     name = _unescape(event["SUMMARY"].value) if "SUMMARY" in event else ""
     start = _moment(start_prop, timezone)
     end = _event_end(event, start, timezone)
+    if end == start and isinstance(start, datetime):
+        return [], []  # a moment, such as a reminder: it takes no time, so closes none
     if end <= start:
         raise _bad(start_prop.line, "the event ends before it starts")
     rule = event.get("RRULE")
@@ -336,10 +361,7 @@ def _event_closing(event: _Event, timezone: str, room: int,
         raise _bad(start_prop.line, "a timed event repeating forever cannot be a holiday: "
                    "make it all-day or give the rule a COUNT or UNTIL")
     listed = _listed(event.all("RDATE"), start, timezone)
-    skipped = _listed(event.all("EXDATE"), start, timezone)
-    if yearly and skipped:
-        raise _bad(event.all("EXDATE")[0].line, "an event repeating for ever cannot leave out "
-                   "single years (EXDATE): give its rule a COUNT or UNTIL")
+    skipped = _left_out(event, start, timezone, yearly, replaced)
     occurring = len(spelled) if spelled is not None else max(len(years), 1)
     check_closings(MAX_CLOSINGS - room + days * (occurring + len(listed)),
                    f"the file's events up to line {start_prop.line}, each day and repeat "
@@ -366,6 +388,19 @@ def _event_closing(event: _Event, timezone: str, room: int,
     found += [Holiday(d.month, d.day, d.year, name)
               for begins in occurrences for d in _days(begins, days)]
     return found, []
+
+
+def _left_out(event: _Event, start: date | datetime, timezone: str, yearly: bool,
+              replaced: list[_Property]) -> list[date | datetime]:
+    """The occurrences the event's EXDATEs leave out, and those other events replace."""
+    skipped = _listed(event.all("EXDATE"), start, timezone)
+    if yearly and skipped:
+        raise _bad(event.all("EXDATE")[0].line, "an event repeating for ever cannot leave out "
+                   "single years (EXDATE): give its rule a COUNT or UNTIL")
+    if yearly and replaced:
+        raise _bad(replaced[0].line, "an event repeating for ever cannot have single years "
+                   "moved or cancelled (RECURRENCE-ID): give its rule a COUNT or UNTIL")
+    return skipped + _listed(replaced, start, timezone)
 
 
 def _days(first: date, count: int) -> Iterator[date]:
