@@ -23,6 +23,7 @@ from sklearn.metrics import f1_score
 from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
 from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
+from hubdesk.triage.intent.customer_words import customer_words
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
 from hubdesk.triage.intent.training import (
     FEW_EXAMPLES_KEY,
@@ -42,7 +43,7 @@ def evaluate_intent(
     progress: ProgressCallback | None = None,
 ) -> list[dict[str, Any]]:
     cache: dict[str, dict[str, Float32Array]] = {}
-    test_texts = [prepare(text).text for text, _ in data.test]
+    test_texts = [customer_words(prepare(text).text) for text, _ in data.test]
     truth = np.asarray([label for _, label in data.test], dtype=object)
     results = []
     for backend in backends:
@@ -102,7 +103,7 @@ def _fill_cache(
 
     Returns the seconds spent encoding training texts: they belong to train_seconds.
     """
-    train_texts = [prepare(text).text for text, _ in data.train]
+    train_texts = [customer_words(prepare(text).text) for text, _ in data.train]
     seconds = 0.0
     for encoder in encoders_for(options):
         known = cache.setdefault(encoder, {})

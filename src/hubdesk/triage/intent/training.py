@@ -33,6 +33,7 @@ from hubdesk.triage.intent.classifier import (
 )
 from hubdesk.triage.intent.costs import Costs, modelled
 from hubdesk.triage.intent.costs import measure as measure_costs
+from hubdesk.triage.intent.customer_words import customer_words
 from hubdesk.triage.intent.embedding import (
     EmbeddingBackendUnavailable,
     EmbeddingIntentModel,
@@ -230,7 +231,7 @@ def make_version(backend: str, texts: Sequence[str], labels: Sequence[str]) -> s
 def _clean(examples: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
     texts, labels = [], []
     for text, label in examples:
-        cleaned = prepare(text).text
+        cleaned = customer_words(prepare(text).text)
         category = str(label or "").strip()
         if cleaned and category:
             texts.append(cleaned)
