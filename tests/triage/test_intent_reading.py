@@ -1,6 +1,10 @@
-"""What the intent classifier reads of an e-mail."""
+"""What the intent classifier reads of an e-mail, and when it abstains without being shown
+any message of no category."""
+
+import numpy as np
 
 from hubdesk.triage.intent.customer_words import customer_words
+from hubdesk.triage.intent.thresholds import choose_threshold
 from hubdesk.triage.intent.training import TrainingOptions, train_intent_classifier
 
 from .conftest import PHRASES, generated_examples
@@ -46,3 +50,29 @@ def test_a_short_question_under_a_long_quoted_one_is_filed_by_its_own_words():
     quoted = "\n> ".join(PHRASES["refund"])
     mail = MAIL.format(words="where is my replacement card", quoted=quoted)
     assert model.predict(mail).alternatives[0][0] == "card_arrival"
+
+
+
+
+def test_without_out_of_scope_examples_the_least_confident_held_out_share_abstains():
+    """Held-out answers all right: the accuracy rule alone never abstains, so no message of
+    a category the desk never trained on was ever caught."""
+    rng = np.random.default_rng(0)
+    classes = np.array(["a", "b", "c"], dtype=object)
+    confident = rng.uniform(0.5, 0.99, size=300)
+    probabilities = np.column_stack([confident, (1 - confident) / 2, (1 - confident) / 2])
+    truth = ["a"] * 300
+    threshold, metrics = choose_threshold(np.log(probabilities), classes, truth,
+                                          TrainingOptions())
+    assert threshold == round(float(np.quantile(confident, 0.01)), 4)
+    assert 0 < metrics["abstain_rate"] <= 0.02
+    few = choose_threshold(np.log(probabilities[:50]), classes, truth[:50], TrainingOptions())
+    assert few[0] == 0.0  # too few held out to estimate their lowest 1 %
+
+
+def test_a_message_of_no_category_is_left_to_a_human_without_out_of_scope_examples():
+    model = train_intent_classifier(generated_examples(per_phrase=45, seed=8))
+    assert model.metrics["validation"]["examples"] >= 100
+    assert model.threshold > 0
+    assert model.predict("what will the weather be like on saturday").abstained
+    assert model.predict("my new card has not arrived yet").category == "card_arrival"

@@ -64,6 +64,9 @@ class TrainingOptions:
     # than this, but never on more than `max_abstain_rate` of the messages.
     target_answered_accuracy: float = 0.95
     max_abstain_rate: float = 0.2
+    # And, still without them, abstain below the confidence all but this share of held-out
+    # in-scope messages reach: what scores lower is likely of no category (thresholds.py).
+    held_out_abstain_share: float = 0.01
     # With out-of-scope examples: catch as many as possible while abstaining on in-scope
     # messages costs at most this share of accuracy.
     max_in_scope_loss: float = 0.03
