@@ -6,8 +6,9 @@ import random
 from hubdesk.triage.intent.training import TrainingOptions, train_intent_classifier
 
 CATEGORIES = {
-    "card_arrival": ["カードがまだ届きません", "新しいカードはいつ届きますか", "我的卡还没有收到",
-                     "新卡什么时候寄到", "Je n'ai pas reçu ma carte", "Mi tarjeta todavía no llegó"],
+    "card_arrival": ["カードがまだ届きません", "新しいカードはいつ届きますか",
+                     "我的卡还没有收到", "新卡什么时候寄到", "Je n'ai pas reçu ma carte",
+                     "Mi tarjeta todavía no llegó"],
     "refund": ["返金をお願いします", "返金はいつされますか", "请给我退款", "退款什么时候到账",
                "Je veux être remboursé", "Quiero un reembolso"],
     "password_reset": ["パスワードを忘れました", "パスワードをリセットしたい", "我忘记密码了",
