@@ -32,10 +32,16 @@ def test_an_email_is_read_without_its_greeting_signature_and_quoted_thread():
 
 def test_quoted_threads_are_cut_in_the_forms_mail_programs_write_them():
     for thread in ("-----Original Message-----\nFrom: Support\nrefund please",
+                   "From: Support <help@example.com>\nSent: Monday\nSubject: refund\nrefund",
                    "Le lun. 3 mai 2021, Support a écrit :\nrefund please",
                    "Am 03.05.2021 um 10:12 schrieb Support <help@example.com>:\nrefund please",
                    "> refund please\n> thanks"):
         assert customer_words(f"where is my card\n\n{thread}") == "where is my card"
+
+
+def test_a_web_forms_from_line_is_not_taken_for_a_quoted_thread():
+    form = "Name: Ana\nFrom: ana@example.com\nMessage: where is my card"
+    assert customer_words(form) == form
 
 
 def test_a_one_line_message_and_a_message_of_only_boilerplate_are_kept_whole():

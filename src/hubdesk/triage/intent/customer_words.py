@@ -22,9 +22,15 @@ _THREAD_START = re.compile(
     r"|le\b.{0,200}\ba écrit\s?:"
     r"|el\b.{0,200}\bescribió:"
     r"|em\b.{0,200}\bescreveu:"
-    r"|from:\s.{0,200}"  # a forwarded or Outlook-quoted header block
     r")\s*$",
     re.IGNORECASE,
+)
+# A forwarded or Outlook-quoted header block: "From: …" followed by "Sent: …" or the like. A
+# web form's "From: …" line alone is the customer's own.
+_HEADER_BLOCK = re.compile(
+    r"^[ \t]*(?:from|von|de)[ \t]?:[^\n]{1,200}\n[ \t]*(?:sent|date|to|subject|gesendet|datum|an"
+    r"|envoyé|à|objet|enviado|para|asunto|fecha)[ \t]?:",
+    re.IGNORECASE | re.MULTILINE,
 )
 # A line that starts the signature or the footer: the rest is the sender's card.
 _SIGNATURE_START = re.compile(
@@ -52,15 +58,23 @@ def customer_words(text: str) -> str:
     it is when nothing would be left (a message that is only "Thanks!")."""
     if "\n" not in text and ">" not in text:
         return text
+    header = _HEADER_BLOCK.search(text)
+    if header is not None:
+        text_before = text[: header.start()]
+        text = text_before if text_before.strip() else text
     kept: list[str] = []
     for line in text.splitlines():
+        if not line.strip():  # blank lines need no pattern (a message may be thousands)
+            if kept:
+                kept.append(line)
+            continue
         if line.lstrip().startswith(">"):
             continue  # a quoted line, wherever it stands
         if _THREAD_START.match(line):
             break
         if kept and _SIGNATURE_START.match(line):
             break
-        if not kept and (not line.strip() or _GREETING.match(line)):
+        if not kept and _GREETING.match(line):
             continue
         kept.append(line)
     words = "\n".join(kept).strip()
