@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from hubdesk.commands.triage import app
 
-from .conftest import generated_examples
+from .conftest import PHRASES, generated_examples
 
 runner = CliRunner()
 
@@ -297,3 +297,28 @@ def test_a_cell_longer_than_the_csv_modules_limit_is_read(tmp_path):
     result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["train_examples"] == len(rows)
+
+
+def test_eval_reports_each_category_the_confusions_and_test_examples_seen_in_training(
+        tmp_path):
+    """A desk manager sees which categories are weak and which are mixed up, and a test set
+    that repeats training examples word for word is named: its accuracy flatters the model."""
+    rows = generated_examples(seed=9)
+    train = write_csv(tmp_path / "train.csv", rows)
+    repeated = [(text.upper(), category) for text, category in rows[:10]]
+    confusing = [("please refund the duplicate payment and close my account", "cancel_account")]
+    test = write_csv(tmp_path / "test.csv", repeated + confusing
+                     + generated_examples(per_phrase=1, seed=10))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report["per_category"]) == set(PHRASES)
+    figures = report["per_category"]["cancel_account"]
+    assert set(figures) == {"examples", "recall", "precision", "f1"}
+    assert figures["examples"] == 1 + sum(c == "cancel_account" for _, c in repeated) + len(
+        PHRASES["cancel_account"])
+    assert any(pair["true"] == "cancel_account" and pair["predicted"] == "refund"
+               for pair in report["confusions"])
+    assert report["leakage"]["test_examples_in_training"] >= 10
+    assert "word for word in the training set" in said(result)
+    assert "accuracy_with_abstain" in report

@@ -134,6 +134,11 @@ def evaluate(
                          f"training set does not have, counted as misses: "
                          f"{escape(', '.join(list(unseen)[:5]))}"
                          f"{' …' if len(unseen) > 5 else ''}[/yellow]")
+        if repeated := result.get("leakage", {}).get("test_examples_in_training"):
+            stderr.print(f"[yellow]{repeated} test examples are word for word in the training "
+                         "set: the accuracy overstates what new messages will get "
+                         f"({result['leakage']['accuracy_without_them']} % without them)"
+                         "[/yellow]")
     emit(results if backend == "all" else results[0])
 
 

@@ -20,9 +20,11 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score
 
-from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
+from hubdesk.triage.arrays import BoolArray, Float32Array, FloatArray, LabelArray
+from hubdesk.triage.evaluation import breakdown
 from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
+from hubdesk.triage.intent.customer_words import customer_words
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
 from hubdesk.triage.intent.training import (
     FEW_EXAMPLES_KEY,
@@ -42,7 +44,7 @@ def evaluate_intent(
     progress: ProgressCallback | None = None,
 ) -> list[dict[str, Any]]:
     cache: dict[str, dict[str, Float32Array]] = {}
-    test_texts = [prepare(text).text for text, _ in data.test]
+    test_texts = [customer_words(prepare(text).text) for text, _ in data.test]
     truth = np.asarray([label for _, label in data.test], dtype=object)
     results = []
     for backend in backends:
@@ -67,6 +69,7 @@ def evaluate_intent(
         }
         log_proba = classifier.log_proba(test_texts, embeddings=vectors)
         result = _scores(classifier, log_proba, truth, data.out_of_scope_label)
+        result.update(_breakdown(classifier, log_proba, truth, data, test_texts))
         result.update(_unseen(classifier, log_proba, truth, data.out_of_scope_label))
         result.update(
             dataset=data.name,
@@ -102,7 +105,7 @@ def _fill_cache(
 
     Returns the seconds spent encoding training texts: they belong to train_seconds.
     """
-    train_texts = [prepare(text).text for text, _ in data.train]
+    train_texts = [customer_words(prepare(text).text) for text, _ in data.train]
     seconds = 0.0
     for encoder in encoders_for(options):
         known = cache.setdefault(encoder, {})
@@ -127,8 +130,7 @@ def _scores(
     predicted = classes[np.argmax(log_proba, axis=1)]
     confidence = np.exp(np.max(log_proba, axis=1))
     answered = confidence >= classifier.threshold
-    in_scope = np.ones(len(truth), bool) if out_of_scope is None else np.array(
-        [category_key(str(label)) != category_key(out_of_scope) for label in truth], bool)
+    in_scope = _in_scope(truth, out_of_scope)
     correct = predicted == truth
     result: dict[str, Any] = {
         "accuracy": _pct(correct[in_scope].mean()),
@@ -141,7 +143,37 @@ def _scores(
     if out_of_scope:
         result["in_scope_accuracy"] = _pct((correct & answered)[in_scope].mean())
         result["oos_recall"] = _pct((~answered)[~in_scope].mean())
+    else:  # what abstaining costs: an abstention counted as a miss
+        result["accuracy_with_abstain"] = _pct((correct & answered)[in_scope].mean())
     return result
+
+
+def _breakdown(
+    classifier: IntentClassifier,
+    log_proba: FloatArray,
+    truth: LabelArray,
+    data: IntentDataSet,
+    test_texts: Sequence[str],
+) -> dict[str, Any]:
+    """Per category, the commonest confusions and the test examples training repeated; all
+    on the in-scope test examples, before abstaining (as `accuracy`)."""
+    predicted = classifier.classes[np.argmax(log_proba, axis=1)]
+    in_scope = _in_scope(truth, data.out_of_scope_label)
+    repeated = breakdown.repeated_in_training(
+        [customer_words(prepare(text).text) for text, _ in data.train], test_texts)
+    correct = predicted == truth
+    return {
+        "per_category": breakdown.per_category(truth[in_scope], predicted[in_scope]),
+        "confusions": breakdown.confusions(truth[in_scope], predicted[in_scope]),
+        "leakage": breakdown.leakage(repeated[in_scope], correct[in_scope]),
+    }
+
+
+def _in_scope(truth: LabelArray, out_of_scope: str | None) -> BoolArray:
+    if out_of_scope is None:
+        return np.ones(len(truth), bool)
+    return np.array([category_key(str(label)) != category_key(out_of_scope)
+                     for label in truth], bool)
 
 
 def _unseen(
@@ -199,6 +231,7 @@ _KEY_ORDER = (
     "macro_f1",
     "abstain_rate",
     "accuracy_when_answered",
+    "accuracy_with_abstain",
     "in_scope_accuracy",
     "oos_recall",
     "train_seconds",

@@ -24,6 +24,7 @@ import numpy as np
 
 from hubdesk.domain.triage import IntentPrediction
 from hubdesk.triage.arrays import Float32Array, FloatArray, LabelArray
+from hubdesk.triage.intent.customer_words import customer_words
 from hubdesk.triage.intent.embedding import EmbeddingIntentModel, get_encoder
 from hubdesk.triage.intent.kernel import KernelIntentModel
 from hubdesk.triage.intent.linear import LinearIntentModel, log_softmax
@@ -125,7 +126,9 @@ class IntentClassifier:
         return log_softmax(total)
 
     def predict(self, text: str) -> IntentPrediction:
-        return self.prediction_from(self.log_proba_one(text))
+        """The category of one message, read as training read its examples: without an
+        e-mail's greeting, signature and quoted thread."""
+        return self.prediction_from(self.log_proba_one(customer_words(text)))
 
     def prediction_from(self, log_probabilities: FloatArray) -> IntentPrediction:
         # A few classes: Python's floats and sort cost less than numpy's calls on them.

@@ -28,6 +28,10 @@ WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 # Words whose n-gram columns a scoring process remembers: a few MB at most.
 WORDS_REMEMBERED = 16_384
+# Longer "words" are not remembered: in Japanese, Chinese or Thai a whole sentence has no
+# space in it, is rarely seen twice, and its columns take up to a thousand times a word's
+# (remembering them grew a process by 90 MB every thousand 2,000-character messages).
+LONGEST_WORD_REMEMBERED = 32
 
 
 def _word_vectorizer() -> TfidfVectorizer:
@@ -82,7 +86,10 @@ class _FastPart:
                 self._word_columns)
         found: list[int] = []
         for word in text.lower().split():
-            found += columns_of(word)
+            if len(word) <= LONGEST_WORD_REMEMBERED:
+                found += columns_of(word)
+            else:
+                found += self._word_columns(word)
         return found
 
     def _word_columns(self, word: str) -> tuple[int, ...]:

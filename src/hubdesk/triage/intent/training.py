@@ -33,6 +33,7 @@ from hubdesk.triage.intent.classifier import (
 )
 from hubdesk.triage.intent.costs import Costs, modelled
 from hubdesk.triage.intent.costs import measure as measure_costs
+from hubdesk.triage.intent.customer_words import customer_words
 from hubdesk.triage.intent.embedding import (
     EmbeddingBackendUnavailable,
     EmbeddingIntentModel,
@@ -63,6 +64,9 @@ class TrainingOptions:
     # than this, but never on more than `max_abstain_rate` of the messages.
     target_answered_accuracy: float = 0.95
     max_abstain_rate: float = 0.2
+    # And, still without them, abstain below the confidence all but this share of held-out
+    # in-scope messages reach: what scores lower is likely of no category (thresholds.py).
+    held_out_abstain_share: float = 0.01
     # With out-of-scope examples: catch as many as possible while abstaining on in-scope
     # messages costs at most this share of accuracy.
     max_in_scope_loss: float = 0.03
@@ -230,7 +234,7 @@ def make_version(backend: str, texts: Sequence[str], labels: Sequence[str]) -> s
 def _clean(examples: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
     texts, labels = [], []
     for text, label in examples:
-        cleaned = prepare(text).text
+        cleaned = customer_words(prepare(text).text)
         category = str(label or "").strip()
         if cleaned and category:
             texts.append(cleaned)
