@@ -22,7 +22,7 @@ def test_a_report_page_beyond_the_agents_turns_says_to_wait(hub, client):
             page = client.get(path)
             assert page.status_code == 429, path
             assert int(page.headers["retry-after"]) >= 1
-            assert "Reports under way" in page.text and "reports being prepared" in page.text
+            assert "Reports under way" in page.text and "being prepared" in page.text
             assert "content-security-policy" in page.headers
         client.cookies.clear()
         sign_in(client, colleague)

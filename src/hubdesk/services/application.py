@@ -142,7 +142,7 @@ class Dependencies:
     # where the solved notices' satisfaction surveys link to (none without a public address)
     surveys: satisfaction.SurveyLinks = field(
         default_factory=lambda: satisfaction.SurveyLinks(None, b""))
-    # the reports each agent has under way at once in this process
+    # the reports and week drafts each agent has under way at once in this process
     heavy_reads: FairShare = field(default_factory=FairShare)
 
     @property
@@ -927,9 +927,10 @@ class WorkforceUseCases(_UseCases):
     def draft(self, actor: Agent, team_id: int, week_start: date, goal: StaffingGoal, *,
               time_limit_s: float = 30.0, now: datetime | None = None
               ) -> workforce.DraftOutcome:
-        return workforce.generate_draft(self._uows, actor, team_id, week_start, goal,
-                                        now=self._now(now), zone=self.zone,
-                                        time_limit_s=time_limit_s)
+        with self._deps.heavy_reads.turn(actor):
+            return workforce.generate_draft(self._uows, actor, team_id, week_start, goal,
+                                            now=self._now(now), zone=self.zone,
+                                            time_limit_s=time_limit_s)
 
     def start_week(self, actor: Agent, team_id: int, week_start: date, *,
                    now: datetime | None = None) -> TeamWeek:

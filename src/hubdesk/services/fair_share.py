@@ -1,10 +1,11 @@
-"""Costly reads taken in turns: the reports (SLA, satisfaction, flow, handoff turnaround) and
-their CSV downloads read every ticket, clock or answer of their window. One agent, or a
-script with their API token, asking for many at once would hold the server's worker threads
-and database connections while everyone else's pages waited; so each agent has at most
-`PER_AGENT` of them under way at once in a server process, and one more is refused at once
-(`Busy`, 429 with ``Retry-After``) instead of waiting. Agents do not share a turn, so
-nobody's report waits for someone else's."""
+"""Costly work taken in turns: the reports (SLA, satisfaction, flow, handoff turnaround) and
+their CSV downloads read every ticket, clock or answer of their window, and drafting a
+team's week solves a scheduling program for up to half a minute. One agent, or a script
+with their API token, asking for many at once would hold the server's worker threads,
+processor and database connections while everyone else's pages waited; so each agent has
+at most `PER_AGENT` of them under way at once in a server process, and one more is refused
+at once (`Busy`, 429 with ``Retry-After``) instead of waiting. Agents do not share a turn,
+so nobody's report waits for someone else's."""
 
 from __future__ import annotations
 
@@ -37,9 +38,9 @@ class FairShare:
             return
         with self._lock:
             if self._running[agent.id] >= self._per_agent:
-                raise Busy(f"you already have {self._per_agent} reports being prepared; "
-                           f"wait for them, then try again in {RETRY_AFTER_SECONDS} seconds",
-                           RETRY_AFTER_SECONDS)
+                raise Busy(f"you already have {self._per_agent} reports or week drafts being "
+                           f"prepared; wait for them, then try again in {RETRY_AFTER_SECONDS} "
+                           "seconds", RETRY_AFTER_SECONDS)
             self._running[agent.id] += 1
         try:
             yield
