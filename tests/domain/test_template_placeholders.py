@@ -1,7 +1,8 @@
 """Placeholders in replies, macros and mail templates: read with or without spaces inside the
-braces, and found in time growing with the text's length, whatever spaces it holds. A run of
-spaces after "{{" once took time growing with its cube (2,000 of them half a minute) while
-the server process held still."""
+braces, refused inside an HTML body's tags, and found in time growing with the text's length,
+whatever it holds. A run of spaces after "{{" once took time growing with its cube (2,000 of
+them half a minute) while the server process held still, and tags left open in an HTML body
+time growing with its square."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 import pytest
 
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.mail_templates import MailKind, MailTemplate
 from hubdesk.domain.rules.templates import (
     AGENT_PLACEHOLDERS,
     check_template,
@@ -51,4 +53,30 @@ def test_a_template_of_the_longest_length_of_spaces_is_read_at_once():
     started = time.perf_counter()
     check_template(text, "body")
     render(text, VALUES)
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(("html", "in_a_tag"), [
+    ('<p align="left">{{ customer.name }}</p>', False),
+    ("<p>a < b, {{ customer.name }} > c</p><!-- {{ customer.name }} -->", False),
+    ('<a href="https://x.test/" title="a>b {{ customer.name }}">x</a>', True),
+    ("<a title='{{ customer.name }}'>x</a>", True),
+    ("<p {{customer.name}}>x</p>", True),
+    ("<p>Hi</p><a href=\"https://x.test/{{ ticket.id }}", True),  # left open: a tag still
+])
+def test_a_placeholder_inside_a_tag_is_found_quoted_or_not(html, in_a_tag):
+    if in_a_tag:
+        with pytest.raises(ValidationFailed, match="not inside a tag"):
+            MailTemplate(MailKind.SOLVED, "Solved", "Solved", html=html)
+    else:
+        assert MailTemplate(MailKind.SOLVED, "Solved", "Solved", html=html).html == html
+
+
+def test_an_html_body_of_tags_left_open_is_read_at_once():
+    html = "<a " * 4_000 + "{{ customer.name }}"
+    started = time.perf_counter()
+    with pytest.raises(ValidationFailed, match="not inside a tag"):
+        MailTemplate(MailKind.SOLVED, "Solved", "Solved", html=html)
+    longest = "<a " * 16_000 + "<p>{{ customer.name }}</p>"  # the ">" ends that one tag
+    assert MailTemplate(MailKind.SOLVED, "Solved", "Solved", html=longest).html == longest
     assert time.perf_counter() - started < 0.5
