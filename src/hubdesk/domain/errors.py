@@ -59,3 +59,15 @@ class TooManyAttempts(DomainError):
         wait = f"{minutes} minute{'s' if minutes != 1 else ''}" if self.retry_after >= 60 \
             else f"{self.retry_after} seconds"
         super().__init__(f"too many attempts; try again in {wait}")
+
+
+class Busy(DomainError):
+    """The caller already has as many costly requests under way as one caller may; another
+    is refused rather than queued, so one caller cannot hold the desk's workers.
+    ``retry_after``: seconds to wait, sent as the ``Retry-After`` header."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)
+        super().__init__(message)

@@ -89,6 +89,7 @@ from hubdesk.services.customers import (
     new_ticket_choices,
     organisation_screen,
 )
+from hubdesk.services.fair_share import FairShare
 from hubdesk.services.flow_reports import FlowReportUseCases
 from hubdesk.services.handoff_use_cases import EscalationUseCases, HandoffUseCases
 from hubdesk.services.intake import IntakeTools
@@ -141,6 +142,8 @@ class Dependencies:
     # where the solved notices' satisfaction surveys link to (none without a public address)
     surveys: satisfaction.SurveyLinks = field(
         default_factory=lambda: satisfaction.SurveyLinks(None, b""))
+    # the reports and week drafts each agent has under way at once in this process
+    heavy_reads: FairShare = field(default_factory=FairShare)
 
     @property
     def safety(self) -> SafetyPolicy:
@@ -594,7 +597,8 @@ class SlaUseCases(_UseCases):
     def report(self, actor: Agent, since: datetime, until: datetime
                ) -> sla_reports.SlaReportResult:
         """Each target met in time or missed in [since, until), and how long answers took."""
-        return sla_reports.sla_report_between(self._uows, actor, since, until)
+        with self._deps.heavy_reads.turn(actor):
+            return sla_reports.sla_report_between(self._uows, actor, since, until)
 
     def rematch_pending(self, *, now: datetime | None = None) -> sla_rematch.RematchProgress:
         """Walk the re-matchings of open tickets left to the background (the job's work)."""
@@ -925,9 +929,10 @@ class WorkforceUseCases(_UseCases):
     def draft(self, actor: Agent, team_id: int, week_start: date, goal: StaffingGoal, *,
               time_limit_s: float = 30.0, now: datetime | None = None
               ) -> workforce.DraftOutcome:
-        return workforce.generate_draft(self._uows, actor, team_id, week_start, goal,
-                                        now=self._now(now), zone=self.zone,
-                                        time_limit_s=time_limit_s)
+        with self._deps.heavy_reads.turn(actor):
+            return workforce.generate_draft(self._uows, actor, team_id, week_start, goal,
+                                            now=self._now(now), zone=self.zone,
+                                            time_limit_s=time_limit_s)
 
     def start_week(self, actor: Agent, team_id: int, week_start: date, *,
                    now: datetime | None = None) -> TeamWeek:
@@ -1032,7 +1037,8 @@ class Application:
         self.webhooks = WebhookUseCases(deps)
         self.jobs = JobUseCases(deps)
         self.sla = SlaUseCases(deps)
-        self.handoffs = HandoffUseCases(deps.uows, deps.tools, deps.clock)
+        self.handoffs = HandoffUseCases(deps.uows, deps.tools, deps.clock,
+                                        share=deps.heavy_reads)
         self.escalations = EscalationUseCases(deps.uows, deps.tools, deps.clock)
         self.mail = MailUseCases(deps)
         self.routing = RoutingUseCases(deps)
@@ -1042,9 +1048,10 @@ class Application:
         self.notifications = NotificationUseCases(deps.uows, deps.clock)
         self.mail_templates = MailTemplateUseCases(deps.uows, deps.clock,
                                                    survey=bool(deps.surveys.base_url))
-        self.satisfaction = satisfaction.SatisfactionUseCases(deps.uows, deps.tools,
-                                                              deps.surveys, deps.clock)
-        self.flow = FlowReportUseCases(deps.uows, deps.clock, deps.workforce_zone)
+        self.satisfaction = satisfaction.SatisfactionUseCases(
+            deps.uows, deps.tools, deps.surveys, deps.clock, share=deps.heavy_reads)
+        self.flow = FlowReportUseCases(deps.uows, deps.clock, deps.workforce_zone,
+                                       share=deps.heavy_reads)
 
     @property
     def policy(self) -> SafetyPolicy:

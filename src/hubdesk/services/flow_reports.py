@@ -12,6 +12,7 @@ from hubdesk.domain.clock import ensure_utc
 from hubdesk.domain.errors import NotFound
 from hubdesk.domain.permissions import check_may_read_reports
 from hubdesk.domain.ticket_flow import MAX_DAYS, FlowReport, flow_report
+from hubdesk.services.fair_share import FairShare
 from hubdesk.services.ports import UnitOfWorkFactory
 
 # No ticket is older than the Unix epoch. A window is kept after it, so that reaching 400 days
@@ -55,10 +56,13 @@ class FlowReportUseCases:
     """``app.flow``: the ticket flow report."""
 
     def __init__(self, uows: UnitOfWorkFactory, clock: Callable[[], datetime],
-                 zone: tzinfo) -> None:
+                 zone: tzinfo, *, share: FairShare | None = None) -> None:
         self._uows, self._clock, self._zone = uows, clock, zone
+        self._share = share or FairShare()
 
     def report(self, actor: Agent, since: datetime, until: datetime, *,
                team_id: int | None = None, now: datetime | None = None) -> FlowReportResult:
-        return flow_report_between(self._uows, actor, since, until, now=now or self._clock(),
-                                   zone=self._zone, team_id=team_id)
+        with self._share.turn(actor):
+            return flow_report_between(self._uows, actor, since, until,
+                                       now=now or self._clock(), zone=self._zone,
+                                       team_id=team_id)

@@ -9,6 +9,7 @@ from datetime import datetime
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.handoffs import HandoffNote, HandoffStatus, Ola, SendBackCause
 from hubdesk.services import escalation, handoff_board, handoff_reports, handoffs
+from hubdesk.services.fair_share import FairShare
 from hubdesk.services.intake import IntakeTools
 from hubdesk.services.ports import UnitOfWorkFactory
 from hubdesk.services.views import HandoffView, TicketDetail
@@ -26,6 +27,11 @@ class _Bound:
 
 
 class HandoffUseCases(_Bound):
+    def __init__(self, uows: UnitOfWorkFactory, tools: IntakeTools,
+                 clock: Callable[[], datetime], *, share: FairShare | None = None) -> None:
+        super().__init__(uows, tools, clock)
+        self._share = share or FairShare()
+
     def open(self, actor: Agent, ticket_id: int, new: handoffs.NewHandoff, *,
              now: datetime | None = None) -> HandoffView:
         return handoffs.open_handoff(self._uows, actor, ticket_id, new, now=self._now(now),
@@ -104,8 +110,9 @@ class HandoffUseCases(_Bound):
 
     def report(self, actor: Agent, since: datetime, until: datetime, *,
                now: datetime | None = None) -> handoff_reports.HandoffReport:
-        return handoff_reports.handoff_turnaround(self._uows, actor, since, until,
-                                                  now=self._now(now))
+        with self._share.turn(actor):
+            return handoff_reports.handoff_turnaround(self._uows, actor, since, until,
+                                                      now=self._now(now))
 
 
 class EscalationUseCases(_Bound):

@@ -27,6 +27,7 @@ from hubdesk.domain.satisfaction import (
     survey_url,
 )
 from hubdesk.domain.tickets import Ticket
+from hubdesk.services.fair_share import FairShare
 from hubdesk.services.intake import IntakeTools, mask_line
 from hubdesk.services.ports import UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.tickets import flush_events, load_for
@@ -181,8 +182,9 @@ class SatisfactionUseCases:
     """``app.satisfaction``: the customer's survey page and answer, and the report."""
 
     def __init__(self, uows: UnitOfWorkFactory, tools: IntakeTools, surveys: SurveyLinks,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], *, share: FairShare | None = None) -> None:
         self._uows, self._tools, self._surveys, self._clock = uows, tools, surveys, clock
+        self._share = share or FairShare()
 
     def offer(self, actor: Agent, ticket_id: int, *, now: datetime | None = None) -> str:
         return offer_survey(self._uows, self._surveys, actor, ticket_id, now or self._clock())
@@ -200,4 +202,5 @@ class SatisfactionUseCases:
 
     def report(self, actor: Agent, since: datetime, until: datetime
                ) -> SatisfactionReportResult:
-        return satisfaction_report_between(self._uows, actor, since, until)
+        with self._share.turn(actor):
+            return satisfaction_report_between(self._uows, actor, since, until)

@@ -11,13 +11,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from hubdesk.domain.errors import (
+    Busy,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from hubdesk.domain.handoffs import HandoffStatus, SendBackCause
 from hubdesk.services.handoffs import NewHandoff
 from hubdesk.web.countdowns import ola_clock
 from hubdesk.web.numbers import required_number, whole_number
 from hubdesk.web.render import render, time_left
-from hubdesk.web.report_windows import WINDOWS, asked_window
+from hubdesk.web.report_windows import WINDOWS, asked_window, busy_page
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 
 router = APIRouter(include_in_schema=False)
@@ -151,6 +157,8 @@ async def turnaround(request: Request, agent: AgentDep) -> Response:
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
+    except Busy as busy:
+        return busy_page(request, agent, busy)
     bottleneck = result.report.bottleneck
     return render(request, "handoff_report.html", agent=agent, result=result, days=days,
                   windows=WINDOWS,

@@ -1,13 +1,18 @@
 """The windows the console's reports offer: days back from now, or a calendar month of the
-desk (SLA and OLA contracts are read per month), on the desk's own clock."""
+desk (SLA and OLA contracts are read per month), on the desk's own clock; and the page saying
+an agent's reports already under way take all their turns (`services/fair_share.py`)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
 from starlette.requests import Request
+from starlette.responses import Response
 
+from hubdesk.domain.agents import Agent
 from hubdesk.domain.clock import month_start, utcnow
+from hubdesk.domain.errors import Busy
+from hubdesk.web.render import render
 from hubdesk.web.session import app_of
 
 WINDOWS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days",
@@ -32,3 +37,11 @@ def chosen_window(choice: str, now: datetime, zone: tzinfo) -> tuple[datetime, d
     if choice == "this-month":
         return this_month, now
     return month_start(now, zone, months_back=1), this_month
+
+
+def busy_page(request: Request, agent: Agent, busy: Busy) -> Response:
+    """The agent's reports already under way take all their turns: wait, then reload."""
+    page = render(request, "error.html", busy.status, agent=agent, title="Reports under way",
+                  detail=str(busy))
+    page.headers["Retry-After"] = str(busy.retry_after)
+    return page

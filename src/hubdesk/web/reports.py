@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.errors import NotFound, PermissionDenied
+from hubdesk.domain.errors import Busy, NotFound, PermissionDenied
 from hubdesk.domain.satisfaction import SatisfactionFigures
 from hubdesk.domain.sla.report import MET_SHARE_GOAL, TargetFigures
 from hubdesk.services.flow_reports import FlowReportResult
@@ -26,7 +26,7 @@ from hubdesk.services.sla_reports import SlaReportResult
 from hubdesk.web.flow_chart import flow_chart
 from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import CHANNELS, SECURITY_HEADERS, label, render
-from hubdesk.web.report_windows import WINDOWS, asked_window
+from hubdesk.web.report_windows import WINDOWS, asked_window, busy_page
 from hubdesk.web.session import AgentDep, app_of
 
 router = APIRouter(include_in_schema=False)
@@ -156,6 +156,8 @@ async def _read(request: Request, agent: Agent,
     except NotFound as missing:
         return days, render(request, "error.html", 404, agent=agent, title="Not found",
                             detail=str(missing))
+    except Busy as busy:
+        return days, busy_page(request, agent, busy)
 
 
 def _not_for(request: Request, agent: Agent, refused: PermissionDenied) -> Response:

@@ -134,7 +134,8 @@ def remove_ola(department_id: PathId, app: AppDep, agent: AgentDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/reports/handoffs", response_model=HandoffReportOut)
+@router.get("/reports/handoffs", response_model=HandoffReportOut,
+            responses=problem_responses(429))
 def handoff_report(app: AppDep, agent: AgentDep, since: Instant = None,
                    until: Instant = None) -> HandoffReportOut:
     """Turnaround per department of the handoffs opened in [since, until) (default: the last

@@ -95,7 +95,7 @@ def _seconds(value: timedelta | None) -> int | None:
     return int(value.total_seconds()) if value is not None else None
 
 
-@router.get("/reports/sla", response_model=SlaReportOut)
+@router.get("/reports/sla", response_model=SlaReportOut, responses=problem_responses(429))
 def sla_report(app: AppDep, agent: AgentDep, since: Instant = None,
                until: Instant = None) -> SlaReportOut:
     """Each SLA target in [since, until) (default: the last 30 days up to now): cycles
@@ -199,7 +199,8 @@ def ticket_satisfaction(ticket_id: PathId, app: AppDep, agent: AgentDep) -> Tick
         comment=survey.comment, rated_at=survey.rated_at)
 
 
-@router.get("/reports/satisfaction", response_model=SatisfactionReportOut)
+@router.get("/reports/satisfaction", response_model=SatisfactionReportOut,
+            responses=problem_responses(429))
 def satisfaction_report(app: AppDep, agent: AgentDep, since: Instant = None,
                         until: Instant = None) -> SatisfactionReportOut:
     """The satisfaction surveys offered in [since, until) (default: the last 30 days up to
@@ -281,7 +282,8 @@ class FlowReportOut(BaseModel):
                        for solver, count in report.solved_by.items()])
 
 
-@router.get("/reports/flow", response_model=FlowReportOut, responses=problem_responses(404))
+@router.get("/reports/flow", response_model=FlowReportOut,
+            responses=problem_responses(404, 429))
 def flow_report(app: AppDep, agent: AgentDep, since: Instant = None,
                 until: Instant = None, team_id: QueryId = None) -> FlowReportOut:
     """Tickets received, solved, merged and reopened on each day of [since, until) (default:

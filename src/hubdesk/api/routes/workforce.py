@@ -110,7 +110,8 @@ def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = 
                                                    arrived=i.arrived) for i in chart.intervals])
 
 
-@router.post("/schedules", status_code=201, response_model=ScheduleOut)
+@router.post("/schedules", status_code=201, response_model=ScheduleOut,
+             responses=problem_responses(429))
 def create_schedule(body: WeekIn, app: AppDep, agent: AgentDep) -> ScheduleOut:
     """Draft a team's week: scheduled to the forecast (or empty with ``generate`` false).
     A week the team cannot cover is a 422 naming the interval or rule, and nothing is saved."""
