@@ -1,6 +1,6 @@
 """Business calendars: hand-picked cases across zones, changes of offset and year ends."""
 
-import time
+import time  # CPU time of this thread: bounds that hold on a machine busy with other work
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -213,9 +213,9 @@ def test_a_closure_of_years_is_counted_through_year_by_year():
 def test_long_durations_skip_years_quickly_and_stay_consistent():
     cal = berlin_office()
     start = local(BERLIN, 2026, 3, 2, 9, 30)
-    began = time.perf_counter()
+    began = time.thread_time()
     far = cal.add(start, timedelta(hours=40 * 52 * 30))  # about thirty years of office hours
-    assert time.perf_counter() - began < 2.0
+    assert time.thread_time() - began < 2.0
     assert datetime(2054, 1, 1, tzinfo=UTC) < far < datetime(2058, 1, 1, tzinfo=UTC)
     assert cal.elapsed(start, far) == timedelta(hours=40 * 52 * 30)
     halfway = cal.add(start, timedelta(hours=40 * 52 * 15))
@@ -365,11 +365,11 @@ def test_a_calendar_whose_every_day_is_a_holiday_says_at_once_that_it_never_open
     for ask in (lambda cal: cal.add(start, timedelta(hours=1)),
                 lambda cal: cal.add(start, timedelta(0)),
                 lambda cal: cal.next_opening(start)):
-        began = time.perf_counter()
+        began = time.thread_time()
         with pytest.raises(ValidationFailed, match="never opens") as raised:
             ask(BusinessCalendar.from_dict(form))
         assert raised.value.fields == {"hours": "never open"}
-        assert time.perf_counter() - began < 2.0
+        assert time.thread_time() - began < 2.0
     # Closed for centuries by a closure, it still opens when the closure ends.
     closed = BusinessCalendar.from_dict(form | {"holidays": [
         {"start": "2026-12-10T00:00:00+01:00", "end": "2700-01-04T09:00:00+01:00"}]})

@@ -4,7 +4,7 @@ holds the business time its days add up to, and counting through those years is 
 
 from __future__ import annotations
 
-import time
+import time  # CPU time of this thread: bounds that hold on a machine busy with other work
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,9 +87,9 @@ def test_hundreds_of_weekday_holidays_over_thousands_of_years_answer_at_once():
         "timezone": "UTC", "hours": {day: [["09:00", "17:00"]] for day in (*days, "wed")},
         "holidays": [{"month": month, "weekday": day, "nth": nth}
                      for month in range(1, 13) for day in days for nth in range(1, 6)]})
-    began = time.monotonic()
+    began = time.thread_time()
     used = calendar.elapsed(datetime(2026, 12, 7, tzinfo=UTC), datetime(5026, 12, 7, tzinfo=UTC))
-    assert time.monotonic() - began < 20
+    assert time.thread_time() - began < 20
     # only Wednesdays are open: 8 hours each, and 3000 years hold 156,543 Wednesdays
     wednesdays = sum(1 for day in range(date(2026, 12, 7).toordinal(),
                                         date(5026, 12, 7).toordinal())
@@ -104,10 +104,10 @@ def test_a_calendar_open_a_minute_a_week_refuses_a_year_long_wait_at_once():
     calendar = BusinessCalendar.from_dict({
         "timezone": "America/New_York", "hours": {"wed": [["10:00", "10:01"]]},
         "holidays": [{"start": "9990-06-01T00:00:00+00:00", "end": "9990-06-01T01:00:00+00:00"}]})
-    began = time.monotonic()
+    began = time.thread_time()
     with pytest.raises(BeyondCalendar, match=f"after the year {LAST_YEAR}"):
         calendar.add(datetime(2026, 12, 7, tzinfo=UTC), timedelta(days=366))
-    assert time.monotonic() - began < 2.5
+    assert time.thread_time() - began < 2.5
     # 1,000 business minutes: a thousand Wednesdays at 10:00 New York time, later
     due = calendar.add(datetime(2026, 12, 7, tzinfo=UTC), timedelta(minutes=1000))
     wednesday = date(2026, 12, 9) + timedelta(weeks=999)
@@ -125,10 +125,10 @@ def test_a_thousand_closures_over_thousands_of_years_refuse_a_year_long_wait_at_
     calendar = BusinessCalendar.from_dict(A_MINUTE_ON_WEDNESDAYS | {"holidays": [
         {"start": f"{2030 + 7 * i}-06-01T00:00:00+00:00",
          "end": f"{2030 + 7 * i}-06-01T01:00:00+00:00"} for i in range(1000)]})
-    began = time.monotonic()
+    began = time.thread_time()
     with pytest.raises(BeyondCalendar, match=f"after the year {LAST_YEAR}"):
         calendar.add(datetime(2026, 12, 7, tzinfo=UTC), timedelta(days=366))
-    assert time.monotonic() - began < 2.5
+    assert time.thread_time() - began < 2.5
 
 
 def test_overlapping_closures_close_each_open_minute_they_cover():

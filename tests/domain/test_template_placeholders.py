@@ -6,7 +6,7 @@ time growing with its square."""
 
 from __future__ import annotations
 
-import time
+import time  # CPU time of this thread: bounds that hold on a machine busy with other work
 
 import pytest
 
@@ -41,19 +41,19 @@ def test_braces_around_braces_and_unknown_names_read_as_before():
 @pytest.mark.parametrize("text", ["{{" + " " * 1500 + "x", "{{" + "\n" * 1500 + "}",
                                   "{{ a" + " " * 1500 + "b"])
 def test_a_long_run_of_spaces_after_braces_is_read_at_once(text):
-    started = time.perf_counter()
+    started = time.thread_time()
     assert check_template(text, "body", AGENT_PLACEHOLDERS)
     assert placeholders_in(text) == ()
     assert render(text, VALUES) == text
-    assert time.perf_counter() - started < 0.5
+    assert time.thread_time() - started < 0.5
 
 
 def test_a_template_of_the_longest_length_of_spaces_is_read_at_once():
     text = "{{" + " " * 9_996 + "x"
-    started = time.perf_counter()
+    started = time.thread_time()
     check_template(text, "body")
     render(text, VALUES)
-    assert time.perf_counter() - started < 0.5
+    assert time.thread_time() - started < 0.5
 
 
 @pytest.mark.parametrize(("html", "in_a_tag"), [
@@ -74,9 +74,9 @@ def test_a_placeholder_inside_a_tag_is_found_quoted_or_not(html, in_a_tag):
 
 def test_an_html_body_of_tags_left_open_is_read_at_once():
     html = "<a " * 4_000 + "{{ customer.name }}"
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(ValidationFailed, match="not inside a tag"):
         MailTemplate(MailKind.SOLVED, "Solved", "Solved", html=html)
     longest = "<a " * 16_000 + "<p>{{ customer.name }}</p>"  # the ">" ends that one tag
     assert MailTemplate(MailKind.SOLVED, "Solved", "Solved", html=longest).html == longest
-    assert time.perf_counter() - started < 0.5
+    assert time.thread_time() - started < 0.5
