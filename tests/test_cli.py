@@ -110,6 +110,43 @@ def test_serve_and_migrate_against_an_unreachable_database_say_so_in_one_sentenc
         assert "Traceback" not in done.stderr and "│" not in done.stderr
 
 
+def test_an_unreachable_database_is_named_with_the_drivers_reason(tmp_path):
+    url = "postgresql+psycopg://nobody:hunter2@127.0.0.1:1/none"
+    done = _hubdesk(["users", "create", "--email", "a@example.com", "--name", "A",
+                     "--password", "long-enough-1"],
+                    {"HUBDESK_DATA_DIR": str(tmp_path), "HUBDESK_DATABASE_URL": url})
+    assert done.returncode == 1
+    assert "at postgresql+psycopg://nobody:***@127.0.0.1:1/none" in done.stderr
+    assert "Connection refused" in done.stderr and "HUBDESK_DATABASE_URL" in done.stderr
+    assert "hunter2" not in done.stderr
+    assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
+def test_commands_before_migrating_postgresql_say_to_migrate_not_a_traceback(tmp_path):
+    from tests.conftest import _postgres_test_url
+
+    environment = {"HUBDESK_DATA_DIR": str(tmp_path),
+                   "HUBDESK_DATABASE_URL": _postgres_test_url("unmigrated_cli"),
+                   "HUBDESK_SECRET_KEY": "k" * 40}
+    for command in (["users", "create", "--email", "a@example.com", "--name", "A",
+                     "--password", "long-enough-1"],
+                    ["tokens", "create", "--email", "a@example.com"],
+                    ["wfm", "schedules", "list"]):
+        done = _hubdesk(command, environment)
+        assert done.returncode == 1, command
+        assert "has no Hubdesk schema yet: create it with `hubdesk migrate`" in done.stderr
+        assert "Traceback" not in done.stderr and "│" not in done.stderr, done.stderr
+
+
+def test_a_database_url_of_another_kind_is_one_sentence_not_a_traceback(tmp_path):
+    done = _hubdesk(["migrate"], {"HUBDESK_DATA_DIR": str(tmp_path),
+                                  "HUBDESK_DATABASE_URL": "postgres://desk@db/hubdesk"})
+    assert done.returncode == 1
+    assert done.stderr.startswith("hubdesk: a setting is not valid: HUBDESK_DATABASE_URL: "
+                                  "postgres:// is not a database Hubdesk runs on")
+    assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
 def test_serve_and_demo_say_at_once_that_their_port_is_taken(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

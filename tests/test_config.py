@@ -104,3 +104,21 @@ def test_the_public_address_is_a_web_address_kept_without_its_last_slash():
                   'https://help.example.com/"><script>', "javascript://x"):
         with pytest.raises(ValidationError, match="web address"):
             Settings(public_url=wrong)
+
+
+def test_a_database_url_the_desk_cannot_run_on_is_refused_in_one_sentence():
+    for usable in ("postgresql+psycopg://desk:secret@db/hubdesk", "postgresql://db/hubdesk",
+                   "sqlite:///var/lib/hubdesk.db", " sqlite:///desk.db "):
+        assert Settings(database_url=usable).database_url == usable.strip()
+    assert Settings(database_url="").database_url is None
+    for wrong, named in (("postgres://desk@db/hubdesk", "postgres://"),
+                         ("mysql://desk@db/hubdesk", "mysql://"),
+                         ("postgresql+psycopg2://desk:secret@db/hubdesk",
+                          "postgresql+psycopg2://"),
+                         ("db.example.com/hubdesk", "this value")):
+        with pytest.raises(ValidationError) as refused:
+            Settings(database_url=wrong)
+        said = refused.value.errors()[0]["msg"]  # what `hubdesk` prints
+        assert f"{named} is not a database Hubdesk runs on" in said
+        assert "postgresql+psycopg://user:password@host/db" in said
+        assert "secret" not in said

@@ -194,7 +194,9 @@ def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
+    from sqlalchemy.exc import DBAPIError
 
+    from hubdesk.commands.database_problems import database_problem
     from hubdesk.services.ports import StoreUnavailable
 
     try:
@@ -204,7 +206,12 @@ def main() -> None:
     # What an operator can fix gets a sentence, not a traceback.
     except (ValidationError, SettingsError) as error:
         sys.exit(f"hubdesk: {settings_problem(error)} (see docs/configuration.md)")
-    except StoreUnavailable as error:
+    except (StoreUnavailable, DBAPIError) as error:  # DBAPIError: PostgreSQL without tables
+        problem = database_problem(get_settings(), error)
+        if problem:
+            sys.exit(f"hubdesk: {problem}")
+        if not isinstance(error, StoreUnavailable):
+            raise
         sys.exit(f"hubdesk: {error}: is the database running, and its schema created "
                  "(`hubdesk migrate`)?")
 
@@ -215,7 +222,8 @@ def settings_problem(error: Exception) -> str:
 
     cause = error if isinstance(error, ValidationError) else error.__cause__
     if isinstance(cause, ValidationError):
-        wrong = [f"HUBDESK_{'_'.join(str(p) for p in e['loc'][:1]).upper()}: {e['msg']}"
+        wrong = [f"HUBDESK_{'_'.join(str(p) for p in e['loc'][:1]).upper()}: "
+                 f"{e['msg'].removeprefix('Value error, ')}"
                  for e in cause.errors()]
         return "a setting is not valid: " + "; ".join(wrong)
     if isinstance(cause, ValueError) and '"' in str(error):  # a value that is not JSON

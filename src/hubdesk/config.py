@@ -14,6 +14,9 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+# What the store is written and tested for: psycopg 3 (its pipelines) and SQLite.
+DATABASE_SCHEMES = frozenset({"postgresql", "postgresql+psycopg", "sqlite",
+                              "sqlite+pysqlite"})
 
 
 class Settings(BaseSettings):
@@ -172,6 +175,22 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a web address such as "
                              "https://help.example.com")
         return text
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database(cls, value: str | None) -> str | None:
+        """Said at start, in one sentence: a URL SQLAlchemy would refuse with a traceback
+        (`postgres://` as some hosts print it, another database, a typo)."""
+        if not value or not value.strip():
+            return None
+        scheme = value.strip().partition("://")[0].lower()
+        if scheme not in DATABASE_SCHEMES:
+            shown = f"{scheme}://" if scheme != value.strip().lower() else "this value"
+            raise ValueError(f"{shown} is not a database Hubdesk runs on: write "
+                             "postgresql+psycopg://user:password@host/db (PostgreSQL) or "
+                             "sqlite:///path/hubdesk.db, or leave it empty for SQLite in "
+                             "HUBDESK_DATA_DIR")
+        return value.strip()
 
     @field_validator("wfm_timezone")
     @classmethod
