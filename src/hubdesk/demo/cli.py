@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,9 +61,8 @@ def demo(
 
     console = Console(stderr=True, soft_wrap=True)
     # Said before a minute of seeding (and before a kept database is replaced), not after.
-    refusal = cannot_listen(host, port)
-    if refusal:
-        typer.secho(f"error: {refusal}", fg=typer.colors.RED, err=True)
+    if cannot_listen(host, port):
+        typer.secho(f"error: {port_taken(host, port)}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -86,6 +86,19 @@ def demo(
     hub.close()
     print_welcome(console, host, port, password, token, time.perf_counter() - started)
     _serve(host, port)
+
+
+def port_taken(host: str, port: int) -> str:
+    """What to do when the demo's port is taken, as a command to copy: `make demo` passes no
+    options, so "use --port" alone would leave a newcomer guessing where to put it."""
+    from hubdesk.serving import cannot_listen
+
+    command = sys.argv[0] if Path(sys.argv[0]).name == "hubdesk" else "hubdesk"
+    free = next((p for p in range(port + 1, min(port + 100, 65536))
+                 if not cannot_listen(host, p)), None)
+    suggestion = f"{command} demo --port {free}" if free else f"{command} demo --port PORT"
+    return (f"{host}:{port} is already in use (an earlier demo still running?): stop what "
+            f"listens there, or serve the demo on another port: {suggestion}")
 
 
 def _has_tickets(hub: Hub) -> bool:
