@@ -38,6 +38,28 @@ def test_users_and_tokens(cli_env):
     assert missing.exit_code == 1 and "no agent" in missing.output
 
 
+def test_the_id_a_token_is_revoked_by_is_listed(cli_env):
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "create", "--email", "ops@example.com", "--name", "Ops",
+                               "--role", "admin", "--password", "long-enough-1"]).exit_code == 0
+    issued = [runner.invoke(app, ["tokens", "create", "--email", "ops@example.com", "--name",
+                                  name]).output.strip() for name in ("ci", "backup")]
+    listed = runner.invoke(app, ["tokens", "list", "--email", "OPS@example.com"])
+    assert listed.exit_code == 0, listed.output
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert [row[1] for row in rows] == ["ci", "backup"]
+    assert not any(token in listed.output for token in issued)
+    ci_id = rows[0][0]
+    assert runner.invoke(app, ["tokens", "revoke", ci_id]).exit_code == 0
+    assert cli_env.app.auth.authenticate_token(issued[0]) is None
+    assert cli_env.app.auth.authenticate_token(issued[1]) is not None
+    again = [line.split("\t") for line in runner.invoke(
+        app, ["tokens", "list", "--email", "ops@example.com"]).stdout.splitlines()]
+    assert again[0][3].startswith("revoked ") and len(again[1]) == 3
+    nobody = runner.invoke(app, ["tokens", "list", "--email", "nobody@example.com"])
+    assert nobody.exit_code == 1 and "no agent has the e-mail" in nobody.output
+
+
 def test_train_the_intent_model_from_the_desks_own_tickets(cli_env):
     admin = factories.staff(cli_env, Role.ADMIN).agent
     for label, texts in {"delivery": ["parcel late", "package missing", "courier lost it",

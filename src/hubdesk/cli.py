@@ -155,9 +155,29 @@ def tokens_create(
     typer.echo(token)
 
 
+@tokens_app.command("list")
+def tokens_list(
+    email: Annotated[str, typer.Option(help="the agent whose tokens to list")],
+) -> None:
+    """An agent's tokens, one a line: the id `tokens revoke` takes, name, issued, revoked.
+    The tokens themselves are stored only as hashes, so they cannot be shown again."""
+    with _hub().uows(write=False) as uow:
+        agent = uow.agents.get_by_email(email.strip().lower())
+        if agent is None or agent.id is None:
+            _fail(f"no agent has the e-mail {email}")
+            return
+        tokens = uow.agents.tokens(agent.id)
+    for token in tokens:
+        revoked = token["revoked_at"]
+        typer.echo(f"{token['id']}\t{token['name']}\tissued {token['created_at']:%Y-%m-%d %H:%M} UTC"
+                   + (f"\trevoked {revoked:%Y-%m-%d %H:%M} UTC" if revoked else ""))
+    if not tokens:
+        typer.echo(f"{agent.email} has no tokens", err=True)
+
+
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: int) -> None:
-    """Revoke a token by its id."""
+    """Revoke a token by its id (`tokens list` shows it)."""
     from hubdesk.services.auth import LOCAL_OPERATOR
 
     try:
