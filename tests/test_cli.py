@@ -160,6 +160,24 @@ def test_commands_before_migrating_postgresql_say_to_migrate_not_a_traceback(tmp
         assert "Traceback" not in done.stderr and "│" not in done.stderr, done.stderr
 
 
+def test_a_worker_on_a_database_not_migrated_yet_says_so_and_stops(tmp_path):
+    import sqlite3
+
+    environment = {"HUBDESK_DATA_DIR": str(tmp_path), "HUBDESK_TRIAGE_ENABLED": "false"}
+    done = _hubdesk(["worker"], environment)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: the database at sqlite:///") \
+        and "has no Hubdesk schema yet: run `hubdesk migrate`" in done.stderr
+    assert "Traceback" not in done.stderr and "running jobs" not in done.stdout
+    assert _hubdesk(["migrate"], environment).returncode == 0
+    with sqlite3.connect(tmp_path / "hubdesk.db") as database:
+        first = database.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        database.execute("UPDATE alembic_version SET version_num = '0001'")
+    behind = _hubdesk(["worker"], environment)
+    assert behind.returncode == 1 and first != "0001"
+    assert "has the schema of revision 0001, older than this version's" in behind.stderr
+
+
 def test_a_database_url_of_another_kind_is_one_sentence_not_a_traceback(tmp_path):
     done = _hubdesk(["migrate"], {"HUBDESK_DATA_DIR": str(tmp_path),
                                   "HUBDESK_DATABASE_URL": "postgres://desk@db/hubdesk"})

@@ -71,6 +71,21 @@ def _refuse_unknown_revision(revision: str | None) -> None:
         _fail(f"{problem}. Run that version, or restore a backup taken before the upgrade.")
 
 
+def _refuse_behind_schema(hub: Hub) -> None:
+    """A worker does not migrate (the servers do): on a schema that is not current every job
+    would fail and retry, in tracebacks, until someone ran `hubdesk migrate`."""
+    from hubdesk.store.schema_version import head_revision
+
+    revision = hub.schema_revision()
+    _refuse_unknown_revision(revision)
+    if revision != head_revision():
+        hub.close()
+        _fail(f"the database at {hub.engine.url.render_as_string(hide_password=True)} "
+              + ("has no Hubdesk schema yet" if revision is None else
+                 f"has the schema of revision {revision}, older than this version's")
+              + ": run `hubdesk migrate` (or start `hubdesk serve`, which does) first")
+
+
 def _migrate_if_behind(settings: Settings) -> None:
     """Bring the schema to head before serving, in a short-lived child: the server never
     holds alembic, Mako and Pygments (several megabytes) for nothing."""
@@ -104,6 +119,7 @@ def worker() -> None:
     logs.configure(settings.log_level)
     # Mail it files (IMAP polls, the pending sweep) has no client waiting on it.
     hub = _hub(settings.for_background_filing())
+    _refuse_behind_schema(hub)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
