@@ -184,8 +184,8 @@ def tokens_list(
             return
         tokens = uow.agents.tokens(agent.id)
     for token in tokens:
-        revoked = token["revoked_at"]
-        typer.echo(f"{token['id']}\t{token['name']}\tissued {token['created_at']:%Y-%m-%d %H:%M} UTC"
+        issued, revoked = token["created_at"], token["revoked_at"]
+        typer.echo(f"{token['id']}\t{token['name']}\tissued {issued:%Y-%m-%d %H:%M} UTC"
                    + (f"\trevoked {revoked:%Y-%m-%d %H:%M} UTC" if revoked else ""))
     if not tokens:
         typer.echo(f"{agent.email} has no tokens", err=True)

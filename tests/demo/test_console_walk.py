@@ -18,7 +18,7 @@ from hubdesk.server import create_app
 from hubdesk.services.auth import LOCAL_OPERATOR
 from hubdesk.services.directory import AgentInput
 
-PASSWORD = "walk-the-console-1"  # noqa: S105 - a test login
+PASSWORD = "walk-the-console-1"
 # Streams never end, downloads are not pages, and signing out would end the walk.
 NOT_PAGES = re.compile(r"^/(events|logout|static/)|/raw$|/download|\.csv")
 PAGES_PER_SHAPE = 1  # /tickets/1 and /tickets/2 are the same page
