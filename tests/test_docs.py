@@ -181,3 +181,22 @@ def test_the_first_call_in_the_api_docs_works_as_written(tmp_path, monkeypatch):
             run(line)
     get_settings.cache_clear()
     assert answers == [200, 201, 201]
+
+
+def test_the_readme_shows_each_commands_required_options():
+    import typer.main
+
+    from hubdesk.cli import app
+
+    group = typer.main.get_group(app)
+    readme = (ROOT / "README.md").read_text()
+    missing = []
+    for row in (line for line in readme.splitlines() if line.startswith("| `hubdesk ")):
+        shown = row.split(" | ", 1)[0]
+        for line in re.findall(r"`(hubdesk [^`]*)`", shown):
+            path, command = _resolve(line, group)
+            required = [p.opts[0] for p in getattr(command, "params", ())
+                        if p.required and p.param_type_name == "option"]
+            missing += [f"hubdesk {' '.join(path)} {option}" for option in required
+                        if option not in line]
+    assert missing == []
