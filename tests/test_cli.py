@@ -38,6 +38,28 @@ def test_users_and_tokens(cli_env):
     assert missing.exit_code == 1 and "no agent" in missing.output
 
 
+def test_the_id_a_token_is_revoked_by_is_listed(cli_env):
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "create", "--email", "ops@example.com", "--name", "Ops",
+                               "--role", "admin", "--password", "long-enough-1"]).exit_code == 0
+    issued = [runner.invoke(app, ["tokens", "create", "--email", "ops@example.com", "--name",
+                                  name]).output.strip() for name in ("ci", "backup")]
+    listed = runner.invoke(app, ["tokens", "list", "--email", "OPS@example.com"])
+    assert listed.exit_code == 0, listed.output
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert [row[1] for row in rows] == ["ci", "backup"]
+    assert not any(token in listed.output for token in issued)
+    ci_id = rows[0][0]
+    assert runner.invoke(app, ["tokens", "revoke", ci_id]).exit_code == 0
+    assert cli_env.app.auth.authenticate_token(issued[0]) is None
+    assert cli_env.app.auth.authenticate_token(issued[1]) is not None
+    again = [line.split("\t") for line in runner.invoke(
+        app, ["tokens", "list", "--email", "ops@example.com"]).stdout.splitlines()]
+    assert again[0][3].startswith("revoked ") and len(again[1]) == 3
+    nobody = runner.invoke(app, ["tokens", "list", "--email", "nobody@example.com"])
+    assert nobody.exit_code == 1 and "no agent has the e-mail" in nobody.output
+
+
 def test_train_the_intent_model_from_the_desks_own_tickets(cli_env):
     admin = factories.staff(cli_env, Role.ADMIN).agent
     for label, texts in {"delivery": ["parcel late", "package missing", "courier lost it",
@@ -108,6 +130,61 @@ def test_serve_and_migrate_against_an_unreachable_database_say_so_in_one_sentenc
         assert done.returncode == 1
         assert "database unavailable (OperationalError)" in done.stderr
         assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
+def test_an_unreachable_database_is_named_with_the_drivers_reason(tmp_path):
+    url = "postgresql+psycopg://nobody:hunter2@127.0.0.1:1/none"
+    done = _hubdesk(["users", "create", "--email", "a@example.com", "--name", "A",
+                     "--password", "long-enough-1"],
+                    {"HUBDESK_DATA_DIR": str(tmp_path), "HUBDESK_DATABASE_URL": url})
+    assert done.returncode == 1
+    assert "at postgresql+psycopg://nobody:***@127.0.0.1:1/none" in done.stderr
+    assert "Connection refused" in done.stderr and "HUBDESK_DATABASE_URL" in done.stderr
+    assert "hunter2" not in done.stderr
+    assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
+def test_commands_before_migrating_postgresql_say_to_migrate_not_a_traceback(tmp_path):
+    from tests.conftest import _postgres_test_url
+
+    environment = {"HUBDESK_DATA_DIR": str(tmp_path),
+                   "HUBDESK_DATABASE_URL": _postgres_test_url("unmigrated_cli"),
+                   "HUBDESK_SECRET_KEY": "k" * 40}
+    for command in (["users", "create", "--email", "a@example.com", "--name", "A",
+                     "--password", "long-enough-1"],
+                    ["tokens", "create", "--email", "a@example.com"],
+                    ["wfm", "schedules", "list"]):
+        done = _hubdesk(command, environment)
+        assert done.returncode == 1, command
+        assert "has no Hubdesk schema yet: create it with `hubdesk migrate`" in done.stderr
+        assert "Traceback" not in done.stderr and "│" not in done.stderr, done.stderr
+
+
+def test_a_worker_on_a_database_not_migrated_yet_says_so_and_stops(tmp_path):
+    import sqlite3
+
+    environment = {"HUBDESK_DATA_DIR": str(tmp_path), "HUBDESK_TRIAGE_ENABLED": "false"}
+    done = _hubdesk(["worker"], environment)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: the database at sqlite:///") \
+        and "has no Hubdesk schema yet: run `hubdesk migrate`" in done.stderr
+    assert "Traceback" not in done.stderr and "running jobs" not in done.stdout
+    assert _hubdesk(["migrate"], environment).returncode == 0
+    with sqlite3.connect(tmp_path / "hubdesk.db") as database:
+        first = database.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        database.execute("UPDATE alembic_version SET version_num = '0001'")
+    behind = _hubdesk(["worker"], environment)
+    assert behind.returncode == 1 and first != "0001"
+    assert "has the schema of revision 0001, older than this version's" in behind.stderr
+
+
+def test_a_database_url_of_another_kind_is_one_sentence_not_a_traceback(tmp_path):
+    done = _hubdesk(["migrate"], {"HUBDESK_DATA_DIR": str(tmp_path),
+                                  "HUBDESK_DATABASE_URL": "postgres://desk@db/hubdesk"})
+    assert done.returncode == 1
+    assert done.stderr.startswith("hubdesk: a setting is not valid: HUBDESK_DATABASE_URL: "
+                                  "postgres:// is not a database Hubdesk runs on")
+    assert "Traceback" not in done.stderr and "│" not in done.stderr
 
 
 def test_serve_and_demo_say_at_once_that_their_port_is_taken(tmp_path):

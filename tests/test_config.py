@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from hubdesk.config import DEVELOPMENT_SECRET, Settings
+from hubdesk.config import DEVELOPMENT_SECRET, MASKABLE_KINDS, Settings
 
 
 def test_production_refuses_the_default_secret():
@@ -104,3 +104,34 @@ def test_the_public_address_is_a_web_address_kept_without_its_last_slash():
                   'https://help.example.com/"><script>', "javascript://x"):
         with pytest.raises(ValidationError, match="web address"):
             Settings(public_url=wrong)
+
+
+def test_a_database_url_the_desk_cannot_run_on_is_refused_in_one_sentence():
+    for usable in ("postgresql+psycopg://desk:secret@db/hubdesk", "postgresql://db/hubdesk",
+                   "sqlite:///var/lib/hubdesk.db", " sqlite:///desk.db "):
+        assert Settings(database_url=usable).database_url == usable.strip()
+    assert Settings(database_url="").database_url is None
+    for wrong, named in (("postgres://desk@db/hubdesk", "postgres://"),
+                         ("mysql://desk@db/hubdesk", "mysql://"),
+                         ("postgresql+psycopg2://desk:secret@db/hubdesk",
+                          "postgresql+psycopg2://"),
+                         ("db.example.com/hubdesk", "this value")):
+        with pytest.raises(ValidationError) as refused:
+            Settings(database_url=wrong)
+        said = refused.value.errors()[0]["msg"]  # what `hubdesk` prints
+        assert f"{named} is not a database Hubdesk runs on" in said
+        assert "postgresql+psycopg://user:password@host/db" in said
+        assert "secret" not in said
+
+
+def test_a_log_level_or_a_kind_of_personal_data_it_does_not_know_is_refused_at_start():
+    from hubdesk.triage.pii import PII_ENTITIES
+
+    assert Settings(log_level=" debug").log_level == "DEBUG"
+    with pytest.raises(ValidationError, match="'verbose' is not a log level: choose from DEBUG"):
+        Settings(log_level="verbose")
+    assert Settings(masked_personal_data=["PERSON", "IBAN_CODE"]).masked_personal_data == \
+        ["PERSON", "IBAN_CODE"]
+    with pytest.raises(ValidationError, match=r"unknown kinds of personal data \['FOO'\]"):
+        Settings(masked_personal_data=["FOO", "PERSON"])
+    assert list(MASKABLE_KINDS) == list(PII_ENTITIES)  # every kind triage reads, no other

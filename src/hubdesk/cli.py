@@ -71,6 +71,21 @@ def _refuse_unknown_revision(revision: str | None) -> None:
         _fail(f"{problem}. Run that version, or restore a backup taken before the upgrade.")
 
 
+def _refuse_behind_schema(hub: Hub) -> None:
+    """A worker does not migrate (the servers do): on a schema that is not current every job
+    would fail and retry, in tracebacks, until someone ran `hubdesk migrate`."""
+    from hubdesk.store.schema_version import head_revision
+
+    revision = hub.schema_revision()
+    _refuse_unknown_revision(revision)
+    if revision != head_revision():
+        hub.close()
+        _fail(f"the database at {hub.engine.url.render_as_string(hide_password=True)} "
+              + ("has no Hubdesk schema yet" if revision is None else
+                 f"has the schema of revision {revision}, older than this version's")
+              + ": run `hubdesk migrate` (or start `hubdesk serve`, which does) first")
+
+
 def _migrate_if_behind(settings: Settings) -> None:
     """Bring the schema to head before serving, in a short-lived child: the server never
     holds alembic, Mako and Pygments (several megabytes) for nothing."""
@@ -104,6 +119,7 @@ def worker() -> None:
     logs.configure(settings.log_level)
     # Mail it files (IMAP polls, the pending sweep) has no client waiting on it.
     hub = _hub(settings.for_background_filing())
+    _refuse_behind_schema(hub)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -155,9 +171,29 @@ def tokens_create(
     typer.echo(token)
 
 
+@tokens_app.command("list")
+def tokens_list(
+    email: Annotated[str, typer.Option(help="the agent whose tokens to list")],
+) -> None:
+    """An agent's tokens, one a line: the id `tokens revoke` takes, name, issued, revoked.
+    The tokens themselves are stored only as hashes, so they cannot be shown again."""
+    with _hub().uows(write=False) as uow:
+        agent = uow.agents.get_by_email(email.strip().lower())
+        if agent is None or agent.id is None:
+            _fail(f"no agent has the e-mail {email}")
+            return
+        tokens = uow.agents.tokens(agent.id)
+    for token in tokens:
+        issued, revoked = token["created_at"], token["revoked_at"]
+        typer.echo(f"{token['id']}\t{token['name']}\tissued {issued:%Y-%m-%d %H:%M} UTC"
+                   + (f"\trevoked {revoked:%Y-%m-%d %H:%M} UTC" if revoked else ""))
+    if not tokens:
+        typer.echo(f"{agent.email} has no tokens", err=True)
+
+
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: int) -> None:
-    """Revoke a token by its id."""
+    """Revoke a token by its id (`tokens list` shows it)."""
     from hubdesk.services.auth import LOCAL_OPERATOR
 
     try:
@@ -194,7 +230,9 @@ def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
+    from sqlalchemy.exc import DBAPIError
 
+    from hubdesk.commands.database_problems import database_problem
     from hubdesk.services.ports import StoreUnavailable
 
     try:
@@ -204,7 +242,12 @@ def main() -> None:
     # What an operator can fix gets a sentence, not a traceback.
     except (ValidationError, SettingsError) as error:
         sys.exit(f"hubdesk: {settings_problem(error)} (see docs/configuration.md)")
-    except StoreUnavailable as error:
+    except (StoreUnavailable, DBAPIError) as error:  # DBAPIError: PostgreSQL without tables
+        problem = database_problem(get_settings(), error)
+        if problem:
+            sys.exit(f"hubdesk: {problem}")
+        if not isinstance(error, StoreUnavailable):
+            raise
         sys.exit(f"hubdesk: {error}: is the database running, and its schema created "
                  "(`hubdesk migrate`)?")
 
@@ -215,7 +258,8 @@ def settings_problem(error: Exception) -> str:
 
     cause = error if isinstance(error, ValidationError) else error.__cause__
     if isinstance(cause, ValidationError):
-        wrong = [f"HUBDESK_{'_'.join(str(p) for p in e['loc'][:1]).upper()}: {e['msg']}"
+        wrong = [f"HUBDESK_{'_'.join(str(p) for p in e['loc'][:1]).upper()}: "
+                 f"{e['msg'].removeprefix('Value error, ')}"
                  for e in cause.errors()]
         return "a setting is not valid: " + "; ".join(wrong)
     if isinstance(cause, ValueError) and '"' in str(error):  # a value that is not JSON

@@ -14,6 +14,14 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The kinds triage's personal-data reader finds (`triage.pii.PII_ENTITIES`, which a test keeps
+# equal), named here so a wrong setting is refused before triage's libraries are loaded.
+MASKABLE_KINDS = ("SECRET", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS", "US_SSN", "IP_ADDRESS",
+                  "STREET_ADDRESS", "PHONE_NUMBER", "PERSON")
+# What the store is written and tested for: psycopg 3 (its pipelines) and SQLite.
+DATABASE_SCHEMES = frozenset({"postgresql", "postgresql+psycopg", "sqlite",
+                              "sqlite+pysqlite"})
 
 
 class Settings(BaseSettings):
@@ -172,6 +180,38 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a web address such as "
                              "https://help.example.com")
         return text
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level: choose from {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
+
+    @field_validator("masked_personal_data")
+    @classmethod
+    def _maskable(cls, kinds: list[str]) -> list[str]:
+        unknown = sorted(set(kinds) - set(MASKABLE_KINDS))
+        if unknown:
+            raise ValueError(f"cannot mask unknown kinds of personal data {unknown}; known "
+                             f"kinds: {', '.join(MASKABLE_KINDS)}")
+        return kinds
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database(cls, value: str | None) -> str | None:
+        """Said at start, in one sentence: a URL SQLAlchemy would refuse with a traceback
+        (`postgres://` as some hosts print it, another database, a typo)."""
+        if not value or not value.strip():
+            return None
+        scheme = value.strip().partition("://")[0].lower()
+        if scheme not in DATABASE_SCHEMES:
+            shown = f"{scheme}://" if scheme != value.strip().lower() else "this value"
+            raise ValueError(f"{shown} is not a database Hubdesk runs on: write "
+                             "postgresql+psycopg://user:password@host/db (PostgreSQL) or "
+                             "sqlite:///path/hubdesk.db, or leave it empty for SQLite in "
+                             "HUBDESK_DATA_DIR")
+        return value.strip()
 
     @field_validator("wfm_timezone")
     @classmethod

@@ -38,3 +38,22 @@ def test_seed_adds_tickets_to_the_configured_database(data_dir: Path) -> None:
 
     assert again.exit_code == 0, again.output
     assert "added 10 tickets (#41–#50)" in again.output
+
+
+def test_a_taken_demo_port_is_answered_with_a_command_serving_it_on_a_free_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from hubdesk.demo.cli import port_taken
+
+    monkeypatch.setattr("sys.argv", [".venv/bin/hubdesk", "demo"])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        said = port_taken("127.0.0.1", port)
+    assert said.startswith(f"127.0.0.1:{port} is already in use")
+    suggested = int(said.rsplit(".venv/bin/hubdesk demo --port ", 1)[1])
+    assert suggested > port
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", suggested))  # the port it names can be listened on

@@ -85,3 +85,47 @@ def test_the_demos_addresses_are_ones_the_api_accepts() -> None:
 
     addresses = [m.email for m in STAFF] + [address for _, _, address in DEPARTMENTS]
     assert [TypeAdapter(Email).validate_python(a) for a in addresses] == addresses
+
+
+def test_the_command_it_prints_works_on_the_demos_desk_not_the_default_one(tmp_path) -> None:
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    from hubdesk.bootstrap import build_hub
+    from hubdesk.config import Settings
+    from hubdesk.demo.cli import demo_environment
+    from hubdesk.demo.people import ADMIN_EMAIL
+    from hubdesk.domain.agents import Role
+    from hubdesk.services.auth import LOCAL_OPERATOR
+    from hubdesk.services.directory import AgentInput
+
+    data_dir = tmp_path / "data" / "demo"
+    data_dir.mkdir(parents=True)
+    hub = build_hub(Settings(data_dir=data_dir, triage_enabled=False,
+                             database_url=demo_environment(data_dir)["HUBDESK_DATABASE_URL"]))
+    hub.migrate()
+    hub.app.directory.create_agent(LOCAL_OPERATOR, AgentInput(
+        fields_set=frozenset({"email", "name", "role"}), email=ADMIN_EMAIL, name="Admin",
+        role=Role.ADMIN))
+    hub.app.auth.create_token(LOCAL_OPERATOR, ADMIN_EMAIL, "demo")
+    hub.close()
+    out = io.StringIO()
+    print_welcome(Console(file=out, width=400, color_system=None), "127.0.0.1", 8000, "pw",
+                  "tok", 1.0, data_dir=data_dir)
+    lines = out.getvalue().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("commands"))
+    *settings, command, subcommand, verb, option, email = shlex.split(lines[at + 1])
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HUBDESK_")}
+    environment.update(setting.split("=", 1) for setting in settings)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    listed = subprocess.run(
+        [sys.executable, "-c", "from hubdesk.cli import main; main()", subcommand, verb, option,
+         email], cwd=elsewhere, env=environment, capture_output=True, text=True, timeout=120)
+    assert command.endswith("hubdesk") and email == ADMIN_EMAIL
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split("\t")[1] == "demo"
+    assert not (elsewhere / "data").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,20 +61,18 @@ def demo(
 
     console = Console(stderr=True, soft_wrap=True)
     # Said before a minute of seeding (and before a kept database is replaced), not after.
-    refusal = cannot_listen(host, port)
-    if refusal:
-        typer.secho(f"error: {refusal}", fg=typer.colors.RED, err=True)
+    if cannot_listen(host, port):
+        typer.secho(f"error: {port_taken(host, port)}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     if fresh:
         _remove_database(data_dir)
-    database_url = f"sqlite:///{data_dir / 'hubdesk.db'}"
     # The server reads its settings from the environment: point it at the demo database.
-    os.environ["HUBDESK_DATA_DIR"] = str(data_dir)
-    os.environ["HUBDESK_DATABASE_URL"] = database_url
+    os.environ.update(demo_environment(data_dir))
     get_settings.cache_clear()
-    hub = build_hub(Settings(data_dir=data_dir, database_url=database_url))
+    hub = build_hub(Settings(data_dir=data_dir, database_url=demo_environment(data_dir)[
+        "HUBDESK_DATABASE_URL"]))
     hub.migrate()
     password = secrets.token_urlsafe(DEMO_PASSWORD_BYTES)
     started = time.perf_counter()
@@ -84,8 +83,34 @@ def demo(
         _seed_demo(hub, console, scale, seed, password)
     token = _demo_token(hub)
     hub.close()
-    print_welcome(console, host, port, password, token, time.perf_counter() - started)
+    print_welcome(console, host, port, password, token, time.perf_counter() - started,
+                  data_dir=data_dir)
     _serve(host, port)
+
+
+def demo_environment(data_dir: Path) -> dict[str, str]:
+    """The settings the demo server runs with: other commands given them work on the demo's
+    desk (and seal personal data with its key), not on the default one in ./data."""
+    return {"HUBDESK_DATA_DIR": str(data_dir),
+            "HUBDESK_DATABASE_URL": f"sqlite:///{data_dir / 'hubdesk.db'}"}
+
+
+def _command() -> str:
+    """`hubdesk` as this process was started (`.venv/bin/hubdesk` under `make demo`)."""
+    return sys.argv[0] if Path(sys.argv[0]).name == "hubdesk" else "hubdesk"
+
+
+def port_taken(host: str, port: int) -> str:
+    """What to do when the demo's port is taken, as a command to copy: `make demo` passes no
+    options, so "use --port" alone would leave a newcomer guessing where to put it."""
+    from hubdesk.serving import cannot_listen
+
+    command = _command()
+    free = next((p for p in range(port + 1, min(port + 100, 65536))
+                 if not cannot_listen(host, p)), None)
+    suggestion = f"{command} demo --port {free}" if free else f"{command} demo --port PORT"
+    return (f"{host}:{port} is already in use (an earlier demo still running?): stop what "
+            f"listens there, or serve the demo on another port: {suggestion}")
 
 
 def _has_tickets(hub: Hub) -> bool:
@@ -138,8 +163,8 @@ def _demo_token(hub: Hub) -> str:
 
 
 def print_welcome(console: Console, host: str, port: int, password: str, token: str,
-                  seconds: float) -> None:
-    from hubdesk.demo.people import STAFF, TRY_AS
+                  seconds: float, *, data_dir: Path | None = None) -> None:
+    from hubdesk.demo.people import ADMIN_EMAIL, STAFF, TRY_AS
 
     base = f"http://{host}:{port}"
     logins = [m for m in STAFF if m.signs_in]
@@ -154,7 +179,13 @@ def print_welcome(console: Console, host: str, port: int, password: str, token: 
                       f"      try: {TRY_AS[member.email_local]}", markup=False, highlight=False)
     console.print(f"  API token  [bold]{token}[/] (the administrator's)")
     console.print(f"  try        curl -H 'Authorization: Bearer {token}' "
-                  f"'{base}/api/v1/tickets?status=open&limit=5'\n")
+                  f"'{base}/api/v1/tickets?status=open&limit=5'")
+    if data_dir is not None:
+        environment = " ".join(f"{k}={v}" for k, v in demo_environment(data_dir).items())
+        console.print(f"  commands   on this demo's desk (not the default one in ./data):\n"
+                      f"             {environment} {_command()} tokens list --email "
+                      f"{ADMIN_EMAIL}", markup=False, highlight=False)
+    console.print()
     console.print("stop with Ctrl-C\n")
 
 
