@@ -94,7 +94,7 @@ def test_the_command_it_prints_works_on_the_demos_desk_not_the_default_one(tmp_p
     import sys
 
     from hubdesk.bootstrap import build_hub
-    from hubdesk.config import Settings
+    from hubdesk.config import Settings, with_stored_secret
     from hubdesk.demo.cli import demo_environment
     from hubdesk.demo.people import ADMIN_EMAIL
     from hubdesk.domain.agents import Role
@@ -103,8 +103,9 @@ def test_the_command_it_prints_works_on_the_demos_desk_not_the_default_one(tmp_p
 
     data_dir = tmp_path / "data" / "demo"
     data_dir.mkdir(parents=True)
-    hub = build_hub(Settings(data_dir=data_dir, triage_enabled=False,
-                             database_url=demo_environment(data_dir)["HUBDESK_DATABASE_URL"]))
+    hub = build_hub(with_stored_secret(Settings(
+        triage_enabled=False, **{name.removeprefix("HUBDESK_").lower(): value
+                                 for name, value in demo_environment(data_dir).items()})))
     hub.migrate()
     hub.app.directory.create_agent(LOCAL_OPERATOR, AgentInput(
         fields_set=frozenset({"email", "name", "role"}), email=ADMIN_EMAIL, name="Admin",
@@ -129,3 +130,24 @@ def test_the_command_it_prints_works_on_the_demos_desk_not_the_default_one(tmp_p
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split("\t")[1] == "demo"
     assert not (elsewhere / "data").exists()
+
+
+def test_the_demos_desk_and_its_commands_seal_with_a_key_of_its_own(tmp_path, monkeypatch):
+    """The public development key must not seal the demo's personal data: the demo, its
+    server and the commands it prints read one generated key kept in its folder."""
+    from hubdesk.config import DEVELOPMENT_SECRET, get_settings
+    from hubdesk.demo.cli import demo_environment
+
+    data_dir = tmp_path / "data" / "demo"
+    monkeypatch.delenv("HUBDESK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("HUBDESK_DATABASE_URL", raising=False)
+    for name, value in demo_environment(data_dir).items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+    finally:
+        get_settings.cache_clear()
+    assert settings.secret_key != DEVELOPMENT_SECRET
+    assert (data_dir / "secret_key").read_text() == settings.secret_key
+    assert settings.effective_database_url == f"sqlite:///{(data_dir / 'hubdesk.db').resolve()}"

@@ -56,7 +56,7 @@ def demo(
 ) -> None:
     """Create a demo organisation with six weeks of tickets, then serve it."""
     from hubdesk.bootstrap import build_hub
-    from hubdesk.config import Settings, get_settings
+    from hubdesk.config import get_settings
     from hubdesk.serving import cannot_listen
 
     console = Console(stderr=True, soft_wrap=True)
@@ -69,10 +69,13 @@ def demo(
     if fresh:
         _remove_database(data_dir)
     # The server reads its settings from the environment: point it at the demo database.
+    # The demo is the embedded desk (SQLite under its data folder), whatever database the
+    # shell names, so it seals with a key of its own kept there, as the server started
+    # below and any command given the same folder will.
+    os.environ.pop("HUBDESK_DATABASE_URL", None)
     os.environ.update(demo_environment(data_dir))
     get_settings.cache_clear()
-    hub = build_hub(Settings(data_dir=data_dir, database_url=demo_environment(data_dir)[
-        "HUBDESK_DATABASE_URL"]))
+    hub = build_hub(get_settings())
     hub.migrate()
     password = secrets.token_urlsafe(DEMO_PASSWORD_BYTES)
     started = time.perf_counter()
@@ -91,8 +94,7 @@ def demo(
 def demo_environment(data_dir: Path) -> dict[str, str]:
     """The settings the demo server runs with: other commands given them work on the demo's
     desk (and seal personal data with its key), not on the default one in ./data."""
-    return {"HUBDESK_DATA_DIR": str(data_dir),
-            "HUBDESK_DATABASE_URL": f"sqlite:///{data_dir / 'hubdesk.db'}"}
+    return {"HUBDESK_DATA_DIR": str(data_dir)}
 
 
 def _command() -> str:
