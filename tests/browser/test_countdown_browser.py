@@ -81,3 +81,29 @@ def test_a_ticket_pages_clock_says_breached_when_its_deadline_passes_without_a_r
     expect(state).to_have_class(re.compile(r"\bprio-urgent\b"))
     expect(first.locator("[data-countdown]")).to_have_class(re.compile(r"\bdue-breached\b"))
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_a_ticket_pages_facts_keep_each_label_whole_beside_a_long_clock(
+        server, browser, sqlite_hub) -> None:
+    """The side panel's labels ("Status", "First response") beside a running clock's long
+    line: each label keeps its words whole on a 1280-pixel screen, none split letter by
+    letter to give the value room, and no value running out of the panel instead."""
+    page, ticket_id = _signed_in_with_ticket(server, browser, sqlite_hub, timedelta(minutes=5),
+                                             "Parcel stuck in customs", "ines@example.com")
+    page.goto(f"{server}/tickets/{ticket_id}")
+    split = page.evaluate("""() => [...document.querySelectorAll('dl.facts dt')].filter(dt => {
+        // A label is whole when every one of its words sits on a line of its own width.
+        const words = dt.textContent.trim().split(/\\s+/);
+        const probe = document.createElement('span');
+        probe.style.whiteSpace = 'nowrap';
+        dt.appendChild(probe);
+        const widest = Math.max(...words.map(word => {
+            probe.textContent = word; return probe.getBoundingClientRect().width; }));
+        probe.remove();
+        return dt.getBoundingClientRect().width + 0.5 < widest;
+    }).map(dt => dt.textContent.trim())""")
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('dl.facts dd')]
+        .filter(dd => dd.scrollWidth > dd.clientWidth + 1).map(dd => dd.textContent.trim())""")
+    shot(page, "ticket-facts")
+    assert split == []
+    assert overflowing == []  # and no value runs out of the panel instead
