@@ -215,3 +215,14 @@ def test_a_database_migrated_by_a_newer_version_is_named_not_migrated(tmp_path):
         assert "revision 0999_from_the_future, which this version of Hubdesk does not know" \
             in done.stderr
         assert "Traceback" not in done.stderr and "│" not in done.stderr
+
+
+def test_a_data_folder_that_cannot_be_used_is_named_in_one_sentence(tmp_path):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("")
+    for folder in (a_file / "data", a_file):
+        done = _hubdesk(["migrate"], {"HUBDESK_DATA_DIR": str(folder)})
+        assert done.returncode == 1
+        assert done.stderr.startswith(f"hubdesk: the data folder {folder} (HUBDESK_DATA_DIR) "
+                                      "cannot be used: "), done.stderr
+        assert "Traceback" not in done.stderr and "│" not in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -250,6 +251,27 @@ def main() -> None:
             raise
         sys.exit(f"hubdesk: {error}: is the database running, and its schema created "
                  "(`hubdesk migrate`)?")
+    except OSError as error:
+        problem = data_folder_problem(error)
+        if problem is None:
+            raise
+        sys.exit(f"hubdesk: {problem}")
+
+
+def data_folder_problem(error: OSError) -> str | None:
+    """A sentence naming HUBDESK_DATA_DIR when ``error`` is about that folder or a path in
+    it (not a folder, no such parent, not writable); None for any other file's error."""
+    try:
+        folder = Settings().data_dir.resolve()
+    except Exception:  # a setting's own fault is said by its own handler
+        return None
+    if not error.filename:
+        return None
+    path = Path(os.fsdecode(error.filename)).resolve()
+    if path != folder and folder not in path.parents and path not in folder.parents:
+        return None
+    return (f"the data folder {folder} (HUBDESK_DATA_DIR) cannot be used: "
+            f"{error.strerror or error} ({path})")
 
 
 def settings_problem(error: Exception) -> str:
