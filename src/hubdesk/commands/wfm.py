@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from hubdesk.commands.wfm_options import DateOrder, Queue
 from hubdesk.commands.wfm_schedule import instance, schedule, team
 from hubdesk.commands.wfm_simulate import staff_sim
 from hubdesk.commands.wfm_stored import app as schedules_app
@@ -147,12 +148,8 @@ def forecast(
         help="DATE=CONTACTS: that day's total instead; repeatable")] = None,
     exclude: Annotated[list[str] | None, typer.Option(
         help="DATE: a past holiday or outage to leave out of the history; repeatable")] = None,
-    date_order: Annotated[str | None, typer.Option(
-        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
-             "shows it")] = None,
-    queue: Annotated[str | None, typer.Option(
-        help="the queue to read: a value of the queue column, or a count column of a wide "
-             "export; all adds them (the default for a queue column)")] = None,
+    date_order: DateOrder = None,
+    queue: Queue = None,
     output: Annotated[str | None, typer.Option(
         "--format", help="json, or csv (timestamp,forecast in local time); default json with "
                          "--csv, csv with --history")] = None,
@@ -227,12 +224,8 @@ def staff(
     interval: Annotated[int | None, typer.Option(
         help="interval minutes (default: from the rows)")] = None,
     tz: Annotated[str, typer.Option(help="zone for times without an offset")] = "UTC",
-    date_order: Annotated[str | None, typer.Option(
-        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
-             "shows it")] = None,
-    queue: Annotated[str | None, typer.Option(
-        help="the queue to read: a value of the queue column, or a count column of a wide "
-             "export; all adds them (the default for a queue column)")] = None,
+    date_order: DateOrder = None,
+    queue: Queue = None,
     output: Annotated[str, typer.Option("--format", help="json, or csv (interval_start,"
                                                          "contacts,agents,staff,"
                                                          "staff_rounded)")] = "json",

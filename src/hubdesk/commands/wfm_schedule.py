@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from hubdesk.commands.wfm_options import DateOrder, Queue
 from hubdesk.domain.errors import DomainError, ValidationFailed
 
 BAD_INPUT = 2
@@ -96,12 +97,8 @@ def instance(
     cyclic: Annotated[bool, typer.Option(help="the week repeats: shifts may wrap round")] = True,
     description: Annotated[str, typer.Option(help="where the demand comes from")] = "",
     tz: Annotated[str, typer.Option(help="zone of times without an offset")] = "UTC",
-    date_order: Annotated[str | None, typer.Option(
-        help="dmy or mdy: the order of dates such as 03/04/2026, where no date in the file "
-             "shows it")] = None,
-    queue: Annotated[str | None, typer.Option(
-        help="the queue to read: a value of the queue column, or a count column of a wide "
-             "export; all adds them (the default for a queue column)")] = None,
+    date_order: DateOrder = None,
+    queue: Queue = None,
 ) -> None:
     """A schedule instance from contacts per interval, each staffed with Erlang C; prints JSON."""
     from hubdesk.workforce.series import decode_export, read_export, resolve_interval
