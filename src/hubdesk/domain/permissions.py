@@ -253,9 +253,13 @@ def check_admin(agent: Agent, what: str) -> None:
         raise PermissionDenied(f"{what} needs an administrator")
 
 
-def check_sla_admin(agent: Agent) -> None:
+def may_manage_sla(agent: Agent) -> bool:
     """SLA policies and business calendars are set by managers and administrators."""
-    if agent.role not in (Role.ADMIN, Role.MANAGER) or not agent.active:
+    return agent.role in (Role.ADMIN, Role.MANAGER) and agent.active
+
+
+def check_sla_admin(agent: Agent) -> None:
+    if not may_manage_sla(agent):
         raise PermissionDenied("SLA policies and calendars are managed by managers and "
                                "administrators")
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from hubdesk.domain.routing import Presence
+from hubdesk.domain.settings_pages import settings_pages
 from hubdesk.domain.sla import RiskChange
 from hubdesk.web import session
 from hubdesk.web.landing import may_manage_agents, may_open_tickets
@@ -95,6 +96,7 @@ def _build_environment() -> Environment:
     env.globals["PRESENCES"] = PRESENCES
     env.globals["may_open_tickets"] = may_open_tickets
     env.globals["may_manage_agents"] = may_manage_agents
+    env.globals["settings_pages"] = settings_pages
     return env
 
 
