@@ -73,6 +73,29 @@ def test_the_api_explorer_loads_its_files_from_the_desk(client_with_assets: Test
     assert '"validatorUrl": null' in page.text
 
 
+def test_the_explorer_runs_only_its_own_scripts(client_with_assets: TestClient) -> None:
+    first, second = client_with_assets.get("/api/docs"), client_with_assets.get("/api/docs")
+
+    policy = first.headers["content-security-policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    nonce = re.fullmatch(r"'self' 'nonce-([\w-]{20,})'", directives["script-src"]).group(1)
+    assert "unsafe" not in directives["script-src"]
+    assert directives["connect-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    scripts = re.findall(r"<script\b[^>]*>", first.text)
+    assert len(scripts) == 2
+    assert all(f'nonce="{nonce}"' in tag for tag in scripts)
+    assert nonce not in second.headers["content-security-policy"]
+
+
+def test_the_page_that_says_the_explorer_is_missing_runs_nothing(hub: Hub,
+                                                                tmp_path: Path) -> None:
+    with TestClient(create_app(hub, swagger_ui_dir=tmp_path / "missing")) as client:
+        page = client.get("/api/docs")
+
+    assert page.headers["content-security-policy"].startswith("default-src 'none';")
+
+
 def test_without_its_files_the_explorer_says_so_and_links_the_description(
         hub: Hub, tmp_path: Path) -> None:
     with TestClient(create_app(hub, swagger_ui_dir=tmp_path / "missing")) as client:
