@@ -22,7 +22,13 @@ SECONDS = 40.0
 
 def race(seed: int, database_url: str, coordinator_id: int, agent_ids: list[int],
          ticket_ids: list[int]) -> dict[str, int]:
-    settings = Settings(environment="test", data_dir=Path(tempfile.mkdtemp()),
+    with tempfile.TemporaryDirectory(prefix="hubdesk-race-") as data_dir:
+        return _race(seed, database_url, coordinator_id, agent_ids, ticket_ids, Path(data_dir))
+
+
+def _race(seed: int, database_url: str, coordinator_id: int, agent_ids: list[int],
+          ticket_ids: list[int], data_dir: Path) -> dict[str, int]:
+    settings = Settings(environment="test", data_dir=data_dir,
                         database_url=database_url, embedded_worker=False,
                         triage_enabled=False, db_pool_size=2)
     hub = build_hub(settings)

@@ -5,6 +5,8 @@ bodies, schema-valid requests accepted and schema-invalid ones refused, 405s wit
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +61,7 @@ def _description_only() -> FastAPI:
     """The description does not depend on the database: read it from an app that never
     connects; each test sends its requests to an app on its own database."""
     data_dir = Path(tempfile.mkdtemp(prefix="hubdesk-fuzz-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     return create_app(build_hub(Settings(environment="test", data_dir=data_dir,
                                          embedded_worker=False)))
 
