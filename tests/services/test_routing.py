@@ -13,7 +13,13 @@ from hubdesk.domain.errors import Conflict, PermissionDenied
 from hubdesk.domain.events import EventKind
 from hubdesk.domain.routing import Presence
 from hubdesk.domain.tickets import Channel, Priority, Status
-from hubdesk.services.routing_records import MANUAL, ROUTED, UNROUTABLE, WAITING
+from hubdesk.services.routing_records import (
+    MANUAL,
+    ROUTED,
+    UNROUTABLE,
+    WAITING,
+    ProfileChange,
+)
 from tests import factories
 from tests.routing_desk import NOW, agent, configure, later, ticket
 
@@ -145,8 +151,17 @@ def test_pull_gives_the_most_urgent_ticket_the_agent_can_serve(pull_only, desk):
 
 def test_pull_asks_for_presence_online(hub, desk):
     person = agent(hub, desk, {"billing": 4}, presence=Presence.ON_BREAK)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="set your presence to online"):
         hub.app.routing.next(person.agent, now=NOW)
+
+
+def test_a_paused_agent_is_told_who_resumes_them_not_to_go_online(hub, desk):
+    person = agent(hub, desk, {"billing": 4})
+    hub.app.routing.update_profile(desk, person.agent.id, ProfileChange(paused=True), now=NOW)
+    with pytest.raises(Conflict) as refused:
+        hub.app.routing.next(person.agent, now=NOW)
+    assert "paused" in str(refused.value) and "coordinator" in str(refused.value)
+    assert "presence" not in str(refused.value)
 
 
 def test_the_job_returns_unattended_work_of_an_agent_gone_offline(hub, desk):

@@ -25,7 +25,7 @@ def test_the_at_risk_page_ranks_waiting_tickets_and_says_why(hub, client):
     assert "1 waiting, 1 likely to breach, 0 past the deadline" in page
     row = page.split(f'<a href="/tickets/{opened.ticket.id}">', 1)[1].split("</tr>", 1)[0]
     assert "Invoice &lt;b&gt;wrong&lt;/b&gt;" in row
-    assert "100 %" in row and "nobody online can take it" in row
+    assert "100 %" in row and "nobody online and unpaused can take it" in row
     assert "first response: 59 min left" in row and "0 free, 0 busy" in row
 
 

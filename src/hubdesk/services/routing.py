@@ -394,8 +394,11 @@ def pull_next(uows: UnitOfWorkFactory, actor: Agent, *, now: datetime) -> Ticket
         if not rows:
             raise Conflict("you have no routing profile yet: a coordinator sets your skills "
                            "and capacity first")
-        if rows[0].paused or rows[0].presence != Presence.ONLINE.value:
-            raise Conflict("set your presence to online (and not paused) to take work")
+        if rows[0].paused:
+            raise Conflict("routing is paused for you, so you take no work from it: a "
+                           "coordinator resumes it on the control room's team board")
+        if rows[0].presence != Presence.ONLINE.value:
+            raise Conflict("set your presence to online to take work")
         ticket = _give_next(uow, settings, actor.id, now, "pull", Actor.agent(actor.id))
         if ticket is None:
             return None
