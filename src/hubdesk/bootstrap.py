@@ -19,6 +19,7 @@ from hubdesk.sealing import FernetSealer, survey_link_key
 from hubdesk.services import handoffs, routing, routing_flags, rule_handoffs, safety, sla
 from hubdesk.services.application import Application, Dependencies
 from hubdesk.services.auth import TokenCache
+from hubdesk.services.fair_share import FairShare
 from hubdesk.services.intake import NO_TOOLS, IntakeTools
 from hubdesk.services.messagebus import MessageBus
 from hubdesk.services.rules import triggers as rule_triggers
@@ -32,6 +33,7 @@ from hubdesk.store.schema_version import (
     head_revision,
     schema_readiness,
 )
+from hubdesk.store.turn_files import FileSlots, file_locks_available
 from hubdesk.store.uow import CONNECTION_FAILURES, SqlUnitOfWorkFactory, unavailable
 
 
@@ -86,7 +88,14 @@ class Hub:
                                             seconds=self.settings.console_forecast_max_age_s)),
                                         notice_fold_window=timedelta(
                                             minutes=self.settings.sla_notice_window_minutes),
-                                        surveys=surveys))
+                                        surveys=surveys, heavy_reads=self._turns()))
+
+    def _turns(self) -> FairShare:
+        """Reports' turns shared by every worker process of this server, where the system
+        locks files; else each process keeps its own."""
+        if not file_locks_available():
+            return FairShare()
+        return FairShare(slots=FileSlots(self.settings.data_dir / "turns"))
 
     def reload_triage(self) -> None:
         """Pick up newly trained models: fresh triage tools, and the application rebuilt on

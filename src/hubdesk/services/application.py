@@ -142,7 +142,7 @@ class Dependencies:
     # where the solved notices' satisfaction surveys link to (none without a public address)
     surveys: satisfaction.SurveyLinks = field(
         default_factory=lambda: satisfaction.SurveyLinks(None, b""))
-    # the reports and week drafts each agent has under way at once in this process
+    # the reports and week drafts each agent has under way at once
     heavy_reads: FairShare = field(default_factory=FairShare)
 
     @property
