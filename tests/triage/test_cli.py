@@ -1,6 +1,7 @@
 import csv
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from hubdesk.commands.triage import app
@@ -314,7 +315,7 @@ def test_eval_reports_each_category_the_confusions_and_test_examples_seen_in_tra
     report = json.loads(result.stdout)
     assert set(report["per_category"]) == set(PHRASES)
     figures = report["per_category"]["cancel_account"]
-    assert set(figures) == {"examples", "recall", "precision", "f1"}
+    assert set(figures) == {"examples", "recall", "precision", "f1", "abstain_rate"}
     assert figures["examples"] == 1 + sum(c == "cancel_account" for _, c in repeated) + len(
         PHRASES["cancel_account"])
     assert any(pair["true"] == "cancel_account" and pair["predicted"] == "refund"
@@ -322,3 +323,20 @@ def test_eval_reports_each_category_the_confusions_and_test_examples_seen_in_tra
     assert report["leakage"]["test_examples_in_training"] >= 10
     assert "word for word in the training set" in said(result)
     assert "accuracy_with_abstain" in report
+
+
+def test_eval_says_which_categories_the_abstentions_fall_on(tmp_path):
+    """One overall abstain rate hides a category whose every message is left to a human."""
+    train = write_csv(tmp_path / "train.csv", generated_examples(per_phrase=45, seed=11))
+    unknown_words = [(f"zqx vlorp {n} quendar {n}", "refund") for n in range(6)]
+    test = write_csv(tmp_path / "test.csv", unknown_words
+                     + generated_examples(per_phrase=1, seed=12))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    figures = report["per_category"]
+    assert figures["refund"]["abstain_rate"] >= 50
+    assert figures["card_arrival"]["abstain_rate"] < figures["refund"]["abstain_rate"]
+    total = sum(f["examples"] for f in figures.values())
+    overall = sum(f["abstain_rate"] * f["examples"] for f in figures.values()) / total
+    assert overall == pytest.approx(report["abstain_rate"], abs=0.01)

@@ -155,15 +155,18 @@ def _breakdown(
     data: IntentDataSet,
     test_texts: Sequence[str],
 ) -> dict[str, Any]:
-    """Per category, the commonest confusions and the test examples training repeated; all
-    on the in-scope test examples, before abstaining (as `accuracy`)."""
+    """Per category (with the share of its messages abstained on), the commonest confusions
+    and the test examples training repeated; all on the in-scope test examples, before
+    abstaining (as `accuracy`)."""
     predicted = classifier.classes[np.argmax(log_proba, axis=1)]
+    answered = np.exp(np.max(log_proba, axis=1)) >= classifier.threshold
     in_scope = _in_scope(truth, data.out_of_scope_label)
     repeated = breakdown.repeated_in_training(
         [customer_words(prepare(text).text) for text, _ in data.train], test_texts)
     correct = predicted == truth
     return {
-        "per_category": breakdown.per_category(truth[in_scope], predicted[in_scope]),
+        "per_category": breakdown.per_category(truth[in_scope], predicted[in_scope],
+                                               answered[in_scope]),
         "confusions": breakdown.confusions(truth[in_scope], predicted[in_scope]),
         "leakage": breakdown.leakage(repeated[in_scope], correct[in_scope]),
     }
