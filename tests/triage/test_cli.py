@@ -340,3 +340,32 @@ def test_eval_says_which_categories_the_abstentions_fall_on(tmp_path):
     total = sum(f["examples"] for f in figures.values())
     overall = sum(f["abstain_rate"] * f["examples"] for f in figures.values()) / total
     assert overall == pytest.approx(report["abstain_rate"], abs=0.01)
+
+
+def test_texts_labelled_with_two_categories_are_counted_and_named(tmp_path):
+    """The same message filed under two categories (case and spacing aside) cannot be learnt
+    and raises the abstain threshold: train and eval say how many and between which."""
+    rows = generated_examples(seed=24)
+    twice = [(text.upper() + "  ", "refund") for text, category in rows
+             if category == "cancel_account"][:4]
+    train = write_csv(tmp_path / "train.csv", rows + twice)
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=25))
+    evaluated = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    trained = runner.invoke(app, ["train", "--csv", str(train),
+                                  "--model-dir", str(tmp_path / "models")])
+    for result in (evaluated, trained):
+        assert result.exit_code == 0, result.output
+        assert "4 texts are labelled with more than one category" in said(result)
+        assert "cancel_account / refund (4)" in said(result)
+    for report in (json.loads(evaluated.stdout), json.loads(trained.stdout)):
+        assert report["conflicting_labels"] == {"texts": 4,
+                                                "commonest": {"cancel_account / refund": 4}}
+
+
+def test_texts_labelled_once_are_not_reported_as_conflicting(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=26))
+    trained = runner.invoke(app, ["train", "--csv", str(train),
+                                  "--model-dir", str(tmp_path / "models")])
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(trained.stdout)["conflicting_labels"] == {}
+    assert "more than one category" not in said(trained)

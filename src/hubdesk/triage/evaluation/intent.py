@@ -26,6 +26,7 @@ from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
 from hubdesk.triage.intent.customer_words import customer_words
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
+from hubdesk.triage.intent.label_conflicts import CONFLICTS_KEY
 from hubdesk.triage.intent.training import (
     FEW_EXAMPLES_KEY,
     TrainingOptions,
@@ -219,7 +220,7 @@ def _latency(
 def _makeup(classifier: IntentClassifier) -> dict[str, Any]:
     """An ensemble's chosen parts with their modelled and measured costs, and the verdict of
     the measured time against the latency budget (which never chose the parts)."""
-    keys = ("parts", "costs_ms", "modelled_ms", "latency", FEW_EXAMPLES_KEY)
+    keys = ("parts", "costs_ms", "modelled_ms", "latency", FEW_EXAMPLES_KEY, CONFLICTS_KEY)
     return {key: classifier.metrics[key] for key in keys if key in classifier.metrics}
 
 
