@@ -1,6 +1,7 @@
 import csv
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from hubdesk.commands.triage import app
@@ -314,7 +315,7 @@ def test_eval_reports_each_category_the_confusions_and_test_examples_seen_in_tra
     report = json.loads(result.stdout)
     assert set(report["per_category"]) == set(PHRASES)
     figures = report["per_category"]["cancel_account"]
-    assert set(figures) == {"examples", "recall", "precision", "f1"}
+    assert set(figures) == {"examples", "recall", "precision", "f1", "abstain_rate"}
     assert figures["examples"] == 1 + sum(c == "cancel_account" for _, c in repeated) + len(
         PHRASES["cancel_account"])
     assert any(pair["true"] == "cancel_account" and pair["predicted"] == "refund"
@@ -322,3 +323,49 @@ def test_eval_reports_each_category_the_confusions_and_test_examples_seen_in_tra
     assert report["leakage"]["test_examples_in_training"] >= 10
     assert "word for word in the training set" in said(result)
     assert "accuracy_with_abstain" in report
+
+
+def test_eval_says_which_categories_the_abstentions_fall_on(tmp_path):
+    """One overall abstain rate hides a category whose every message is left to a human."""
+    train = write_csv(tmp_path / "train.csv", generated_examples(per_phrase=45, seed=11))
+    unknown_words = [(f"zqx vlorp {n} quendar {n}", "refund") for n in range(6)]
+    test = write_csv(tmp_path / "test.csv", unknown_words
+                     + generated_examples(per_phrase=1, seed=12))
+    result = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    figures = report["per_category"]
+    assert figures["refund"]["abstain_rate"] >= 50
+    assert figures["card_arrival"]["abstain_rate"] < figures["refund"]["abstain_rate"]
+    total = sum(f["examples"] for f in figures.values())
+    overall = sum(f["abstain_rate"] * f["examples"] for f in figures.values()) / total
+    assert overall == pytest.approx(report["abstain_rate"], abs=0.01)
+
+
+def test_texts_labelled_with_two_categories_are_counted_and_named(tmp_path):
+    """The same message filed under two categories (case and spacing aside) cannot be learnt
+    and raises the abstain threshold: train and eval say how many and between which."""
+    rows = generated_examples(seed=24)
+    twice = [(text.upper() + "  ", "refund") for text, category in rows
+             if category == "cancel_account"][:4]
+    train = write_csv(tmp_path / "train.csv", rows + twice)
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=25))
+    evaluated = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
+    trained = runner.invoke(app, ["train", "--csv", str(train),
+                                  "--model-dir", str(tmp_path / "models")])
+    for result in (evaluated, trained):
+        assert result.exit_code == 0, result.output
+        assert "4 texts are labelled with more than one category" in said(result)
+        assert "cancel_account / refund (4)" in said(result)
+    for report in (json.loads(evaluated.stdout), json.loads(trained.stdout)):
+        assert report["conflicting_labels"] == {"texts": 4,
+                                                "commonest": {"cancel_account / refund": 4}}
+
+
+def test_texts_labelled_once_are_not_reported_as_conflicting(tmp_path):
+    train = write_csv(tmp_path / "train.csv", generated_examples(seed=26))
+    trained = runner.invoke(app, ["train", "--csv", str(train),
+                                  "--model-dir", str(tmp_path / "models")])
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(trained.stdout)["conflicting_labels"] == {}
+    assert "more than one category" not in said(trained)

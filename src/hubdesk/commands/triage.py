@@ -46,7 +46,6 @@ def train_command(
     from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
     from hubdesk.triage.intent.store import ModelStore
     from hubdesk.triage.intent.training import (
-        FEW_EXAMPLES_KEY,
         TrainingDataError,
         TrainingOptions,
         train_and_save,
@@ -71,7 +70,7 @@ def train_command(
             EmbeddingBackendUnavailable) as error:
         triage_cli.stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
-    triage_cli.warn_of_few_examples(stored.meta["metrics"].get(FEW_EXAMPLES_KEY))
+    triage_cli.warn_of_training_data(stored.meta["metrics"])
     triage_cli.emit({"version": stored.version, "path": str(stored.path),
                      **stored.meta["metrics"]})
 

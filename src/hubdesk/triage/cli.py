@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -72,11 +73,16 @@ def chosen_backends(choice: str) -> list[str]:
     return [choice]
 
 
-def warn_of_few_examples(counts: dict[str, int] | None) -> None:
-    from hubdesk.triage.intent.training import few_examples_warning
+def warn_of_training_data(metrics: dict[str, Any]) -> None:
+    """The lines on standard error that say what in the examples hinders the model: too few
+    examples of a category, texts labelled with two."""
+    from hubdesk.triage.intent.label_conflicts import CONFLICTS_KEY, conflicts_warning
+    from hubdesk.triage.intent.training import FEW_EXAMPLES_KEY, few_examples_warning
 
-    if warning := few_examples_warning(counts or {}):
-        stderr.print(f"[yellow]{escape(warning)}[/yellow]")
+    for warning in (few_examples_warning(metrics.get(FEW_EXAMPLES_KEY) or {}),
+                    conflicts_warning(metrics.get(CONFLICTS_KEY))):
+        if warning:
+            stderr.print(f"[yellow]{escape(warning)}[/yellow]")
 
 
 def register(app: typer.Typer) -> None:
@@ -110,7 +116,7 @@ def evaluate(
     """Benchmark intent (banking77, clinc150, or --train/--test) or the other detectors."""
     from hubdesk.triage.evaluation.intent import evaluate_intent
     from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
-    from hubdesk.triage.intent.training import FEW_EXAMPLES_KEY, TrainingDataError
+    from hubdesk.triage.intent.training import TrainingDataError
 
     folder = datasets.shared_data_dir(data_dir)
     try:
@@ -128,7 +134,7 @@ def evaluate(
         stderr.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
     for result in results[:1]:
-        warn_of_few_examples(result.get(FEW_EXAMPLES_KEY))
+        warn_of_training_data(result)
         if unseen := result.get("unseen_test_categories"):
             stderr.print(f"[yellow]{sum(unseen.values())} test examples are of categories the "
                          f"training set does not have, counted as misses: "

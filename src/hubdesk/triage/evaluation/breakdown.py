@@ -21,8 +21,11 @@ from hubdesk.triage.arrays import BoolArray, LabelArray
 CONFUSIONS_SHOWN = 10
 
 
-def per_category(truth: LabelArray, predicted: LabelArray) -> dict[str, dict[str, float]]:
-    """Each test category's figures, the weakest (lowest F1) first."""
+def per_category(truth: LabelArray, predicted: LabelArray,
+                 answered: BoolArray | None = None) -> dict[str, dict[str, float]]:
+    """Each test category's figures, the weakest (lowest F1) first; with `answered` (the
+    messages above the abstain threshold), the share of its messages left to a human, which
+    one overall rate hides when the rare categories are the ones abstained on."""
     figures = {}
     for category in sorted({str(label) for label in truth}):
         actual = truth == category
@@ -33,6 +36,8 @@ def per_category(truth: LabelArray, predicted: LabelArray) -> dict[str, dict[str
         f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
         figures[category] = {"examples": int(actual.sum()), "recall": _pct(recall),
                              "precision": _pct(precision), "f1": _pct(f1)}
+        if answered is not None:
+            figures[category]["abstain_rate"] = _pct(1 - answered[actual].mean())
     return dict(sorted(figures.items(), key=lambda item: (item[1]["f1"], item[0])))
 
 

@@ -26,6 +26,7 @@ from hubdesk.triage.evaluation.datasets import IntentDataSet
 from hubdesk.triage.intent.classifier import IntentClassifier, ProgressCallback, encode_texts
 from hubdesk.triage.intent.customer_words import customer_words
 from hubdesk.triage.intent.embedding import EmbeddingBackendUnavailable
+from hubdesk.triage.intent.label_conflicts import CONFLICTS_KEY
 from hubdesk.triage.intent.training import (
     FEW_EXAMPLES_KEY,
     TrainingOptions,
@@ -155,15 +156,18 @@ def _breakdown(
     data: IntentDataSet,
     test_texts: Sequence[str],
 ) -> dict[str, Any]:
-    """Per category, the commonest confusions and the test examples training repeated; all
-    on the in-scope test examples, before abstaining (as `accuracy`)."""
+    """Per category (with the share of its messages abstained on), the commonest confusions
+    and the test examples training repeated; all on the in-scope test examples, before
+    abstaining (as `accuracy`)."""
     predicted = classifier.classes[np.argmax(log_proba, axis=1)]
+    answered = np.exp(np.max(log_proba, axis=1)) >= classifier.threshold
     in_scope = _in_scope(truth, data.out_of_scope_label)
     repeated = breakdown.repeated_in_training(
         [customer_words(prepare(text).text) for text, _ in data.train], test_texts)
     correct = predicted == truth
     return {
-        "per_category": breakdown.per_category(truth[in_scope], predicted[in_scope]),
+        "per_category": breakdown.per_category(truth[in_scope], predicted[in_scope],
+                                               answered[in_scope]),
         "confusions": breakdown.confusions(truth[in_scope], predicted[in_scope]),
         "leakage": breakdown.leakage(repeated[in_scope], correct[in_scope]),
     }
@@ -216,7 +220,7 @@ def _latency(
 def _makeup(classifier: IntentClassifier) -> dict[str, Any]:
     """An ensemble's chosen parts with their modelled and measured costs, and the verdict of
     the measured time against the latency budget (which never chose the parts)."""
-    keys = ("parts", "costs_ms", "modelled_ms", "latency", FEW_EXAMPLES_KEY)
+    keys = ("parts", "costs_ms", "modelled_ms", "latency", FEW_EXAMPLES_KEY, CONFLICTS_KEY)
     return {key: classifier.metrics[key] for key in keys if key in classifier.metrics}
 
 

@@ -103,7 +103,7 @@ def choose_threshold(
         threshold = _threshold_for_out_of_scope(confidence, correct, in_scope, options)
     else:
         threshold = max(_threshold_for_answer_accuracy(confidence, correct, options),
-                        _threshold_for_unknown_messages(confidence, options))
+                        _threshold_for_unknown_messages(confidence, expected, options))
     answered = confidence >= threshold
     metrics: dict[str, Any] = {
         "accuracy": round(float(correct[in_scope].mean()), 4),
@@ -152,17 +152,36 @@ def _threshold_for_answer_accuracy(
     return float(confidence[order[count - 1]])
 
 
-def _threshold_for_unknown_messages(confidence: FloatArray, options: ThresholdOptions) -> float:
-    """The confidence all but `held_out_abstain_share` of the held-out in-scope messages reach.
+def _threshold_for_unknown_messages(
+    confidence: FloatArray, categories: LabelArray, options: ThresholdOptions
+) -> float:
+    """The confidence all but `held_out_abstain_share` of the held-out in-scope messages
+    reach, each category counting as much as any other.
 
     Without out-of-scope examples nothing shows what a message of no category looks like, but
     the held-out ones show what a message of a known category scores: abstaining below the
     lowest 1 % of them costs about 1 % of in-scope answers and catches whatever scores lower.
     A desk whose answers were already accurate enough otherwise never abstained at all
     (CLINC150 trained without its out-of-scope examples: none of them caught; with this,
-    half). Fewer held-out messages than that share needs to be estimated: no threshold.
+    half). Counted message by message, a desk with one common category set the floor at the
+    scores of its rare ones, whose messages are its least confident, and so abstained on a
+    fifth of them and on 1 % of the common one; weighed by category, the cost is shared.
+    Fewer held-out messages than that share needs to be estimated: no threshold.
     """
     share = options.held_out_abstain_share
     if share <= 0 or len(confidence) * share < 1:
         return 0.0
-    return float(np.quantile(confidence, share))
+    return balanced_quantile(confidence, categories, share)
+
+
+def balanced_quantile(values: FloatArray, categories: LabelArray, share: float) -> float:
+    """The `share` quantile of `values` with each category's values weighing 1 together:
+    numpy's linear quantile when the categories are the same size."""
+    _, inverse, counts = np.unique(categories, return_inverse=True, return_counts=True)
+    weights = 1.0 / counts[inverse]
+    order = np.argsort(values, kind="stable")
+    ordered, weights = values[order], weights[order]
+    # A value's place: the weight below it over all the weight but the last value's, so
+    # equal weights give the places k / (n - 1) of numpy's linear method.
+    below = np.cumsum(weights) - weights
+    return float(np.interp(share, below / (weights.sum() - weights[-1]), ordered))

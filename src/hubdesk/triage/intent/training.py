@@ -40,6 +40,7 @@ from hubdesk.triage.intent.embedding import (
     get_encoder,
 )
 from hubdesk.triage.intent.kernel import KernelIntentModel
+from hubdesk.triage.intent.label_conflicts import CONFLICTS_KEY, conflicting_labels
 from hubdesk.triage.intent.linear import LinearIntentModel
 from hubdesk.triage.intent.store import ModelStore, StoredModel
 from hubdesk.triage.intent.thresholds import choose_threshold, choose_weights
@@ -135,6 +136,7 @@ def train_intent_classifier(
         "validation": validation_metrics,
         "examples": len(in_scope),
         FEW_EXAMPLES_KEY: few_examples([labels[i] for i in in_scope]),
+        CONFLICTS_KEY: conflicting_labels(texts, labels),
         "classes": len(final.classes),
         "encoders": sorted(vectors),
         **({} if costs is None else _cost_metrics(
