@@ -28,6 +28,7 @@ from functools import partial
 from itertools import islice
 from weakref import WeakKeyDictionary
 
+from hubdesk.channels.email.clearsigned import signed_words
 from hubdesk.channels.email.decoding import (
     decode_raw_header,
     decode_text,
@@ -459,6 +460,7 @@ class _PartReader:
                 text = unflowed(text, delete_space=_parameter(part, "delsp") == "yes")
             if text.lstrip().startswith(_PGP_INLINE):
                 self._sealed("the message (OpenPGP)")
+            text = signed_words(text)
             text, files = files_in_text(text, max_files=MAX_PARTS - self.parts)
             for file in files:
                 self._count_part()
