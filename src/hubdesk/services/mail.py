@@ -209,7 +209,8 @@ def _prepare(tools: MailTools, inbound_id: int, mail: ParsedMail) -> _Prepared:
     files = [Attachment(mask_line(tools.intake, a.filename)[:255] or "attachment",
                         a.content_type[:255], len(a.content), tools.blobs.put(a.content))
              for a in mail.attachments]
-    shown = shown_text(mail.text, mail.subject) if mail.text.strip() else ""
+    shown = shown_text(mail.text, mail.subject, tools.routing.support) \
+        if mail.text.strip() else ""
     body = shown or (f"({len(files)} attachment{'s' if len(files) != 1 else ''})"
                      if files else EMPTY_BODY)
     subject = mail.subject.strip() or "(no subject)"
