@@ -99,11 +99,14 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
 
 def _bounce(mail: ParsedMail) -> bool:
     """Whether ``mail`` returns a message: a delivery report, a mailer-daemon's or
-    postmaster's mail, or an Exchange non-delivery report by its content class."""
+    postmaster's mail, or an Exchange non-delivery report by its content class or the
+    header Exchange Online marks its own with (sent as ordinary mixed mail, from an address
+    of the sender's organisation)."""
     if mail.is_report and (mail.report_type or "").lower() == "delivery-status":
         return True
     return bool(_BOUNCE_SENDER.match(mail.from_address or "")) \
-        or _content_class(mail.signals) == "urn:content-classes:dsn"
+        or _content_class(mail.signals) == "urn:content-classes:dsn" \
+        or "x-ms-exchange-message-is-ndr" in mail.signals
 
 
 def _content_class(signals: dict[str, str]) -> str:

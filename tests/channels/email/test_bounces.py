@@ -156,3 +156,25 @@ def test_a_solved_tickets_bounce_does_not_reopen_it(mail_hub: Hub, sink: Sink) -
     mail_hub.app.tickets.change_status(admin, ticket_id, Status.SOLVED)
     assert take(mail_hub.app, _qmail_bounce(reply_id), source="test") is Outcome.AUTO_REPLY
     assert mail_hub.app.tickets.get(LOCAL_OPERATOR, ticket_id).ticket.status is Status.SOLVED
+
+
+def test_exchange_onlines_report_sent_as_ordinary_mail_is_a_bounce(
+        mail_hub: Hub, sink: Sink) -> None:
+    """Exchange Online writes some reports as mixed mail from an address of its own
+    organisation, the returned message attached; its header says what it is."""
+    ticket_id, reply_id = _sent_reply(mail_hub, sink)
+    report = ("From: Microsoft Outlook <MicrosoftExchange1f2e@contoso.example>\r\n"
+              "To: support@desk.test\r\nSubject: Undeliverable: Re: Printer on fire\r\n"
+              "Message-ID: <ndr@contoso.example>\r\nX-MS-Exchange-Message-Is-Ndr:\r\n"
+              "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=N\r\n\r\n"
+              "--N\r\nContent-Type: text/plain\r\n\r\n"
+              "Your message to ann@example.com couldn't be delivered.\r\n"
+              "--N\r\nContent-Type: message/rfc822\r\n\r\n"
+              f"Message-ID: {reply_id}\r\nFrom: support@desk.test\r\n"
+              "Subject: Re: Printer on fire\r\n\r\nPlease try the other charger.\r\n"
+              "--N--\r\n").encode()
+    assert take(mail_hub.app, report, source="test") is Outcome.AUTO_REPLY
+    [reply] = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+               if d.kind == "reply"]
+    assert reply.status is DeliveryStatus.FAILED
+    assert reply.last_error == "returned undelivered: Undeliverable: Re: Printer on fire"
