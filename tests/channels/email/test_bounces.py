@@ -178,3 +178,20 @@ def test_exchange_onlines_report_sent_as_ordinary_mail_is_a_bounce(
                if d.kind == "reply"]
     assert reply.status is DeliveryStatus.FAILED
     assert reply.last_error == "returned undelivered: Undeliverable: Re: Printer on fire"
+
+
+def test_a_report_on_hundreds_of_recipients_is_read_not_refused_for_its_parts() -> None:
+    """The standard library reads each recipient's fields as a part of their own: a report on
+    a mailing to 600 people is one report, not 600 parts past the limit."""
+    from hubdesk.channels.email.parsing import MAX_PARTS, StdlibMailParser
+
+    blocks = "".join(f"Final-Recipient: rfc822; u{n}@example.org\r\nAction: failed\r\n"
+                     "Status: 5.1.1\r\n\r\n" for n in range(MAX_PARTS + 100))
+    raw = ("From: MAILER-DAEMON@mx.test\r\nTo: support@desk.test\r\nSubject: Returned\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: multipart/report; "
+           "report-type=delivery-status; boundary=R\r\n\r\n--R\r\n"
+           "Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.test\r\n\r\n"
+           + blocks + "--R--\r\n").encode()
+    reports = StdlibMailParser().parse(raw).recipient_reports
+    assert reports[0].recipient == "u0@example.org" and reports[0].action == "failed"
+    assert len(reports) == 100  # the first hundred name the failure well enough

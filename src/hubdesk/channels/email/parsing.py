@@ -554,7 +554,9 @@ class _PartReader:
     def _delivery_status(self, part: Message) -> None:
         """Each recipient's fields of a delivery report: to whom, what became of it, and the
         receiving server's words. (The first block is about the message, not a recipient.)"""
-        for block in _status_blocks(part)[:_MAX_REPORTED_RECIPIENTS]:
+        for block in _status_blocks(part):
+            if len(self.recipient_reports) >= _MAX_REPORTED_RECIPIENTS:
+                return
             recipient = _typed_value(header(block, "final-recipient")
                                      or header(block, "original-recipient"))
             action = header(block, "action").strip().lower()[:20]
