@@ -211,3 +211,21 @@ def test_outlooks_recipients_wrapped_onto_a_line_of_their_own_stay_in_the_header
     found = forwarded(body, "RV: Where is my order?")
     assert found is not None and found.address == "jane@example.org"
     assert found.subject == "Where is my order?" and found.text == ORDER
+
+
+@pytest.mark.parametrize("rule,block", [
+    ("----- Forwarded by Peter Kurz/ACME on 12/07/2026 08:11 AM -----",
+     "From:\tSupport <support@desk.example>\nTo:\tPeter Kurz/ACME@ACME\n"
+     "Date:\t12/07/2026 07:55 AM\nSubject:\tRe: Printer [#12]"),
+    ("----- Weitergeleitet von Peter Kurz/ACME am 07.12.2026 08:11 -----",
+     "Von:\tsupport+12@desk.example\nAn:\tPeter Kurz/ACME@ACME\nDatum:\t07.12.2026 07:55\n"
+     "Betreff:\tRe: Printer [#12]"),
+])
+def test_the_desks_own_mail_under_a_notes_forward_rule_is_history(rule, block):
+    """A Notes user answers the desk's mail a colleague passed on to them: the rule naming
+    the colleague and the desk's message below it are history, not a forward to show."""
+    body = (f"Still failing after the restart.\n\nPeter\n\n{rule}\n\n{block}\n\n\n"
+            "Please restart the service.")
+    own = frozenset({"support@desk.example"})
+    assert shown_text(body, "Re: Printer [#12]", own) == "Still failing after the restart.\n\nPeter"
+    assert shown_text(body, "Re: Printer [#12]") == body  # another's mail: a forward, whole

@@ -194,3 +194,46 @@ def test_a_post_to_a_list_the_desk_subscribes_to_is_the_lists_not_a_customers() 
 ])
 def test_a_list_that_is_the_desk_or_a_post_written_to_it_stays_the_customers(mail) -> None:
     assert automatic_reason(mail, own_addresses=frozenset({"support@desk.test"})) is None
+
+
+@pytest.mark.parametrize("subject", [
+    "Read: Re: Your order [#12]", "Not read: Re: Your order [#12]",
+    "Gelesen: AW: Ihre Bestellung [#12]", "Lu : Votre commande [#12]",
+    "Leído: Su pedido [#12]", "Return Receipt (displayed) - Re: Your order [#12]",
+    "Fuera de la oficina: Re: Su pedido [#12]", "Automatic reply: Your order [#12]",
+])
+def test_a_receipt_or_out_of_office_about_the_desks_mail_is_automatic_without_headers(
+        subject: str) -> None:
+    """Some clients send read receipts and out-of-office replies as plain mail, without
+    Auto-Submitted, a report or even In-Reply-To; the subject says what they are, and the
+    desk's token in it says they answer the desk's own mail."""
+    assert automatic_reason(_mail(subject=subject)) is Automatic.AUTO_REPLY
+    assert automatic_reason(_mail(subject=subject.replace(" [#12]", ""),
+                                  in_reply_to=("<reply-12@desk.test>",))) is \
+        Automatic.AUTO_REPLY
+
+
+@pytest.mark.parametrize("subject", [
+    "Read: Your order", "Re: Read: the manual first? [#12]", "Readme missing [#12]",
+    "Lunch order [#12]", "Lesson booking [#12]",
+])
+def test_a_persons_subject_is_not_taken_for_a_receipt(subject: str) -> None:
+    assert automatic_reason(_mail(subject=subject)) is None
+
+
+def test_exchanges_content_class_marks_its_receipts_and_delivery_reports() -> None:
+    assert automatic_reason(_mail(signals={"content-class": "urn:content-classes:MDN"})) is \
+        Automatic.AUTO_REPLY
+    assert automatic_reason(_mail(signals={"content-class": "urn:content-classes:dsn"})) is \
+        Automatic.BOUNCE
+    assert automatic_reason(_mail(signals={"content-class": "urn:content-classes:message"})) \
+        is None
+
+
+def test_mail_sent_with_the_empty_envelope_sender_is_a_robots() -> None:
+    """Only reports and auto-responders are sent with ``MAIL FROM:<>``; the delivering server
+    writes it as ``Return-Path: <>``."""
+    assert automatic_reason(_mail(subject="Absent until the 15th",
+                                  signals={"return-path": "<>"})) is Automatic.AUTO_REPLY
+    assert automatic_reason(_mail(signals={"return-path": "< >"})) is Automatic.AUTO_REPLY
+    assert automatic_reason(_mail(signals={"return-path": "<ann@example.com>"})) is None

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from hubdesk.domain.mail import addresses_in
+from hubdesk.domain.mail_rules import base_address
 from hubdesk.domain.quoting import (
     DATE_WORDS,
     FROM_WORDS,
@@ -107,13 +108,17 @@ def _forward_at(lines: list[str], index: int,
     return None
 
 
-def shown_text(body: str, subject: str = "") -> str:
+def shown_text(body: str, subject: str = "", own_addresses: frozenset[str] = frozenset()
+               ) -> str:
     """What a message shows of ``body``: a forward whole, as what it forwards is what its
     sender means the desk to read ("see the mail below"); any other message without the
     history it quotes and its signature (`quoting.new_text`). A forward inside quoted
-    history (an Outlook reply quotes the whole thread) is history, not a forward."""
+    history (an Outlook reply quotes the whole thread) is history, not a forward; so is the
+    desk's own mail (from one of ``own_addresses``) under a forward's rule, as Notes quotes
+    a message passed on inside the customer's company before they answer it."""
     found = forwarded(body, subject)
-    if found is not None and not quotes_history(found.note):
+    if found is not None and not quotes_history(found.note) \
+            and base_address(found.address) not in own_addresses:
         return body.strip()
     return new_text(body)
 

@@ -67,6 +67,17 @@ class MailAttachment:
 
 
 @dataclass(frozen=True)
+class RecipientReport:
+    """One recipient's fields in a delivery report (RFC 3464): what became of the message
+    sent to them."""
+
+    recipient: str
+    action: str  # failed, delayed, delivered, relayed or expanded (lower case)
+    status: str = ""  # "5.1.1"
+    diagnostic: str = ""  # the receiving server's words: "550 5.1.1 User unknown"
+
+
+@dataclass(frozen=True)
 class ParsedMail:
     """One received message, decoded. Text is always valid Unicode, whatever the sender's
     charset claimed; headers that could not be read are empty rather than missing."""
@@ -91,6 +102,10 @@ class ParsedMail:
     report_type: str | None = None
     # Message-IDs quoted inside a report: the message a bounce is about.
     reported_message_ids: tuple[str, ...] = ()
+    # Message-IDs on header lines of the text: where a bounce that is not a report (qmail's,
+    # Exim's, older Gmail's) copies the message it returns.
+    returned_message_ids: tuple[str, ...] = ()
+    recipient_reports: tuple[RecipientReport, ...] = ()  # a delivery report's recipients
     notices: tuple[str, ...] = ()  # what was dropped (oversized parts, unreadable text)
 
     def thread_ids(self) -> tuple[str, ...]:

@@ -25,6 +25,15 @@ _AUTO_SUBJECT = re.compile(
     r"자동 회신|자동 응답|"
     r"undeliver(able|ed)|delivery status notification|mail delivery failed|"
     r"returned mail|failure notice|nicht zustellbar|non remis)", re.IGNORECASE)
+# A read receipt's subject as mail clients word it in their languages: Outlook's "Read:" and
+# "Not read:" (deleted unread), Thunderbird's "Return Receipt (displayed) - …".
+_RECEIPT_SUBJECT = re.compile(
+    r"^\s*(?:(?:not |un)?read|(?:nicht |un)?gelesen|(?:non )?lu|(?:no )?le[íi]do|(?:non )?letto|"
+    r"(?:niet )?gelezen|(?:o)?l[äa]st|(?:u)?l[æa]st|(?:ikke )?lest|luettu|lukematon|"
+    r"(?:nie)?przeczytan[ayeo]|(?:n[ãa]o )?lido|(?:не )?прочитано|(?:не )?прочитане|okundu|"
+    r"olvasott|olvasatlan|(?:ne)?p[řr]e[čc]teno|已读|已讀|未读|未讀|開封済み|읽음)\s*[:：]|"
+    r"^\s*(?:return|read) receipt\b|^\s*lesebest[äa]tigung\b|^\s*accus[ée] de lecture\b",
+    re.IGNORECASE)
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
 _NO_REPLY_SENDER = re.compile(r"^(no-?reply|do-?not-?reply|bounce[s]?)[-+.@]",
                               re.IGNORECASE)
@@ -60,9 +69,7 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
     """Why ``mail`` was written by a machine (and must never be answered), or None."""
     signals = mail.signals
     sender = (mail.from_address or "").lower()
-    if mail.is_report and (mail.report_type or "").lower() == "delivery-status":
-        return Automatic.BOUNCE
-    if _BOUNCE_SENDER.match(sender):
+    if _bounce(mail):
         return Automatic.BOUNCE
     if (sender and sender in own_addresses and not _relayed_for_another(mail, own_addresses)) \
             or "x-hubdesk-ticket" in signals:
@@ -76,16 +83,51 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
         return Automatic.AUTO_REPLY
     if _machine_precedence(signals):
         return Automatic.AUTO_REPLY
-    if mail.is_report:
-        return Automatic.AUTO_REPLY  # read receipts and other reports
+    if mail.is_report or _content_class(signals) == "urn:content-classes:mdn" \
+            or _null_return_path(signals):
+        return Automatic.AUTO_REPLY  # read receipts, other reports, the empty sender's mail
     if _relayed(signals) and not _desks_own_list(mail, own_addresses):
         return Automatic.MAILING_LIST
-    if _AUTO_SUBJECT.match(mail.subject or "") and (_NO_REPLY_SENDER.match(sender)
-                                                    or mail.in_reply_to or mail.references):
+    if _says_automatic(mail.subject or "") and (
+            _NO_REPLY_SENDER.match(sender) or mail.in_reply_to or mail.references
+            or subject_ticket(mail.subject) is not None):
         return Automatic.AUTO_REPLY
     if recent_from_sender >= rate.limit:
         return Automatic.RATE_LIMITED
     return None
+
+
+def _bounce(mail: ParsedMail) -> bool:
+    """Whether ``mail`` returns a message: a delivery report, a mailer-daemon's or
+    postmaster's mail, or an Exchange non-delivery report by its content class or the
+    header Exchange Online marks its own with (sent as ordinary mixed mail, from an address
+    of the sender's organisation)."""
+    if mail.is_report and (mail.report_type or "").lower() == "delivery-status":
+        return True
+    return bool(_BOUNCE_SENDER.match(mail.from_address or "")) \
+        or _content_class(mail.signals) == "urn:content-classes:dsn" \
+        or "x-ms-exchange-message-is-ndr" in mail.signals
+
+
+def _content_class(signals: dict[str, str]) -> str:
+    """Exchange's Content-Class: what kind of item it sent (a receipt, a report…)."""
+    return signals.get("content-class", "").strip().lower()
+
+
+def _says_automatic(subject: str) -> bool:
+    """Whether the subject is an auto-responder's or a read receipt's. Taken as a robot's
+    only where the message also answers another (its references, or the ``[#id]`` token
+    every mail of the desk's subject carries): some clients' out-of-office replies and read
+    receipts carry none of the standard headers, and answering them writes to a robot."""
+    return bool(_AUTO_SUBJECT.match(subject) or _RECEIPT_SUBJECT.match(subject))
+
+
+def _null_return_path(signals: dict[str, str]) -> bool:
+    """Whether the message came with the empty envelope sender (``Return-Path: <>``, written
+    by the server that delivered it) that only delivery reports, read receipts and
+    auto-responders send with (RFC 5321 4.5.5, RFC 3834): no person's mail can be answered
+    there."""
+    return signals.get("return-path", "").replace(" ", "") == "<>"
 
 
 def _relayed_for_another(mail: ParsedMail, own_addresses: frozenset[str]) -> bool:

@@ -13,15 +13,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from hubdesk.domain.agents import Agent, Role
+from hubdesk.domain.bounces import returned_ids
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.customers import Identity, IdentityKind, normalise_identity
 from hubdesk.domain.errors import DomainError, NotFound, ValidationFailed
 from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.forwarding import shown_text
 from hubdesk.domain.mail import (
+    Automatic,
     Inbound,
     InboundStatus,
     Outcome,
@@ -51,6 +53,7 @@ from hubdesk.services.intake import (
     read_customer_text,
     with_html,
 )
+from hubdesk.services.mail_bounces import mark_undelivered
 from hubdesk.services.mail_forwarding import add_forwarders_note, forward_by_agent
 from hubdesk.services.ports import (
     BlobStore,
@@ -206,7 +209,8 @@ def _prepare(tools: MailTools, inbound_id: int, mail: ParsedMail) -> _Prepared:
     files = [Attachment(mask_line(tools.intake, a.filename)[:255] or "attachment",
                         a.content_type[:255], len(a.content), tools.blobs.put(a.content))
              for a in mail.attachments]
-    shown = shown_text(mail.text, mail.subject) if mail.text.strip() else ""
+    shown = shown_text(mail.text, mail.subject, tools.routing.support) \
+        if mail.text.strip() else ""
     body = shown or (f"({len(files)} attachment{'s' if len(files) != 1 else ''})"
                      if files else EMPTY_BODY)
     subject = mail.subject.strip() or "(no subject)"
@@ -235,30 +239,35 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
     if forward is not None:
         mail = forward.mail
     customer = forward.customer if forward else customer_address(mail, routing.support)
-    if not customer[0]:
-        raise ValidationFailed("the message names no sender (no From, Sender, Return-Path or "
-                               "Reply-To address)", {"from": "missing"})
+    if not customer[0] and automatic_reason(mail, own_addresses=routing.support) is None:
+        _no_sender()  # a report may name no sender ("MAILER-DAEMON", "<>"): it opens nothing
     prepared = _prepare(tools, inbound_id, mail)
     if forward is not None:
         prepared.meta["forwarded_by_agent_id"] = forward.agent.id
     with tools.uows() as uow:
         since = at - timedelta(seconds=routing.rate.window_seconds)
-        inbound, recent = uow.mail.inbound_to_file(inbound_id, customer[0], since)
+        inbound, recent = uow.mail.inbound_to_file(inbound_id, customer[0] or "", since)
         if inbound is None or inbound.status is not InboundStatus.RECEIVED:
             return inbound.outcome if inbound and inbound.outcome else Outcome.DUPLICATE
         by_hand = inbound.reason == FILED_BY_HAND
         automatic = None if by_hand else automatic_reason(
             mail, own_addresses=routing.support, recent_from_sender=recent, rate=routing.rate)
-        ticket = _thread(uow, mail, customer[0], routing, at)
+        bounce = automatic is Automatic.BOUNCE
+        ticket = _thread(uow, mail, customer[0] or "", routing, at,
+                         returned_ids(mail) if bounce else mail.thread_ids())
         if automatic is not None:
             outcome = Outcome.AUTO_REPLY
             if ticket is not None:
+                if bounce:
+                    mark_undelivered(uow, ticket, mail, at)
                 _attach_automatic(uow, ticket, prepared, automatic.value, at)
         elif ticket is not None and not ticket.is_closed:
             record_customer_message(uow, ticket, prepared.read, at, prepared.meta,
                                     prepared.attachments)
             outcome = Outcome.THREADED
         else:
+            if not customer[0]:
+                _no_sender()
             ticket = _open(uow, tools.intake, mail, customer, prepared, routing, at,
                            follow_up_of=ticket.id if ticket is not None else None)
             if forward is not None:
@@ -275,16 +284,23 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
     return outcome
 
 
+def _no_sender() -> NoReturn:
+    raise ValidationFailed("the message names no sender (no From, Sender, Return-Path or "
+                           "Reply-To address)", {"from": "missing"})
+
+
 def _thread(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouting,
-            at: datetime) -> Ticket | None:
-    """The ticket this message (from ``customer``'s address) answers, followed through
-    merges and locked; or None."""
-    by_reference = uow.mail.ticket_for_message_ids(mail.thread_ids())
+            at: datetime, message_ids: tuple[str, ...]) -> Ticket | None:
+    """The ticket this message (from ``customer``'s address) answers, by the Message-IDs it
+    answers or returns (``message_ids``, nearest first) or else its subject, followed
+    through merges and locked; or None."""
+    by_reference = uow.mail.ticket_for_message_ids(message_ids)
     recipients = (*mail.to, *mail.cc)
     requester_of: dict[int, bool] = {}
     candidates = candidate_tickets(mail.subject, recipients, routing.support)
     sender = None
-    if candidates or (by_reference is None and answers_something(mail.subject)):
+    if customer and (candidates or (by_reference is None
+                                    and answers_something(mail.subject))):
         sender = uow.customers.find_by_identity(
             Identity(IdentityKind.EMAIL, normalise_identity(IdentityKind.EMAIL, customer)))
         for ticket_id in candidates:

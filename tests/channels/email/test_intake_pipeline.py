@@ -286,3 +286,20 @@ def test_a_reply_by_subject_to_a_long_quiet_ticket_opens_a_new_one(mail_hub: Hub
     late = corpus.plain(subject="Re: Printer on fire", message_id="<late@example.com>")
     assert take(mail_hub.app, late, source="test") is Outcome.CREATED
     assert len(_tickets(mail_hub)) == 2
+
+
+def test_a_notes_reply_quoting_the_desks_mail_under_a_forward_rule_shows_its_new_words(
+        mail_hub: Hub) -> None:
+    take(mail_hub.app, corpus.plain(sender="peter@example.at"), source="test")
+    ticket_id = _ticket_of(mail_hub, "<m1@example.com>")
+    reply = corpus.plain(
+        sender="peter@example.at", subject=f"Re: Printer on fire [#{ticket_id}]",
+        message_id="<notes-reply@example.at>", In_Reply_To="<m1@example.com>",
+        body="Still failing after the restart.\n\n"
+             "----- Forwarded by Peter Kurz/ACME on 12/07/2026 08:11 AM -----\n\n"
+             "From:\tsupport@desk.test\nTo:\tPeter Kurz/ACME@ACME\n"
+             f"Date:\t12/07/2026 07:55 AM\nSubject:\tRe: Printer on fire [#{ticket_id}]\n\n"
+             "Please restart the printer.\n")
+    assert take(mail_hub.app, reply, source="test") is Outcome.THREADED
+    detail = mail_hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
+    assert detail.messages[-1].body == "Still failing after the restart."

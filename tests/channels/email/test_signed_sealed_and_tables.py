@@ -94,3 +94,23 @@ def test_parts_without_a_name_are_named_with_the_extension_they_open_by() -> Non
     parsed = StdlibMailParser().parse(raw)
     assert [a.filename for a in parsed.attachments] == [
         "text.ics", "image.jpg", "application.x-hubdesk-unknown"]
+
+
+def test_text_signed_inline_is_its_words_without_the_armor() -> None:
+    """OpenPGP's clear-signed text: the signed words, not the "BEGIN PGP SIGNED MESSAGE"
+    line, its "Hash:" header or the signature block; a dash-escaped line gets its dash
+    back; the words after the block stay."""
+    signed = _mail("Content-Type: text/plain; charset=us-ascii\r\n\r\n"
+                   "-----BEGIN PGP SIGNED MESSAGE-----\r\nHash: SHA512\r\n\r\n"
+                   "My parcel 5512 never arrived.\r\n- -- \r\nHans\r\n"
+                   "-----BEGIN PGP SIGNATURE-----\r\n\r\niQEzBAEBCgAdFiEE\r\n=Zx9Q\r\n"
+                   "-----END PGP SIGNATURE-----\r\nSent by my mail server.\r\n")
+    assert StdlibMailParser().parse(signed).text == \
+        "My parcel 5512 never arrived.\n-- \nHans\nSent by my mail server."
+
+
+def test_a_signed_looking_line_without_a_signature_is_left_as_written() -> None:
+    text = ("Our script printed this:\r\n-----BEGIN PGP SIGNED MESSAGE-----\r\n"
+            "Hash: SHA256\r\n\r\nand then stopped.\r\n")
+    mail = StdlibMailParser().parse(_mail("Content-Type: text/plain\r\n\r\n" + text))
+    assert mail.text == text.replace("\r\n", "\n").rstrip()

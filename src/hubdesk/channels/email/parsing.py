@@ -28,6 +28,7 @@ from functools import partial
 from itertools import islice
 from weakref import WeakKeyDictionary
 
+from hubdesk.channels.email.clearsigned import signed_words
 from hubdesk.channels.email.decoding import (
     decode_raw_header,
     decode_text,
@@ -49,7 +50,7 @@ from hubdesk.channels.email.tnef import (
     read_tnef,
 )
 from hubdesk.channels.email.uuencoding import UU_ENCODINGS, decoded_part, files_in_text
-from hubdesk.domain.mail import MailAttachment, ParsedMail, addresses_in
+from hubdesk.domain.mail import MailAttachment, ParsedMail, RecipientReport, addresses_in
 from hubdesk.domain.messages import one_line_filename, without_unencodable
 from hubdesk.html import sanitise_html
 
@@ -58,7 +59,8 @@ MAX_PARTS = 500
 MAX_HEADERS = 500
 SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
                   "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "list-post",
-                  "return-path", "authentication-results", "to")
+                  "return-path", "authentication-results", "to", "content-class",
+                  "x-ms-exchange-message-is-ndr")
 _MESSAGE_IDS_LIMIT = 100
 # Real headers stay far below it: 16 KiB holds some 300 Message-IDs or recipients.
 MAX_HEADER_CHARACTERS = 16 * 1024
@@ -281,7 +283,9 @@ class StdlibMailParser:
             is_report=content_type == "multipart/report",
             report_type=str(message.get_param("report-type") or "") or None
             if content_type == "multipart/report" else None,
-            reported_message_ids=tuple(reader.reported), notices=tuple(reader.notices))
+            reported_message_ids=tuple(reader.reported),
+            returned_message_ids=_returned_ids(text),
+            recipient_reports=tuple(reader.recipient_reports), notices=tuple(reader.notices))
 
 
     def headers(self, raw: bytes) -> tuple[tuple[str, str], ...]:
@@ -316,6 +320,7 @@ class _PartReader:
         self.htmls: list[str] = []
         self.attachments: list[MailAttachment] = []
         self.reported: list[str] = []
+        self.recipient_reports: list[RecipientReport] = []
         self.notices: list[str] = []
         self.parts = 0
         self.split_once = False
@@ -368,11 +373,8 @@ class _PartReader:
             raise UnreadableMail(f"MIME parts are nested more than {MAX_DEPTH} levels deep")
         self._count_part()
         content_type = _content_type(part)
-        if content_type in _REPORTED:
-            self._reported(part)
-            if content_type != "message/rfc822":
-                return  # read for the Message-ID it reports on; not a file to keep
-            self._attached_message(part, depth)
+        if content_type in _REPORTED or content_type == "message/delivery-status":
+            self._report_part(part, content_type, depth)
             return
         if content_type == "multipart/encrypted":
             self._sealed("the message (OpenPGP)")
@@ -459,6 +461,7 @@ class _PartReader:
                 text = unflowed(text, delete_space=_parameter(part, "delsp") == "yes")
             if text.lstrip().startswith(_PGP_INLINE):
                 self._sealed("the message (OpenPGP)")
+            text = signed_words(text)
             text, files = files_in_text(text, max_files=MAX_PARTS - self.parts)
             for file in files:
                 self._count_part()
@@ -466,8 +469,6 @@ class _PartReader:
                            inline=False)
             self.plain.append(text)
             return
-        if content_type == "message/delivery-status":
-            return  # read by the report rules through its headers, not shown as a file
         if content_type in _FOR_CLIENTS_ONLY:
             return  # the original message keeps it
         if content_type in _S_MIME:
@@ -540,6 +541,32 @@ class _PartReader:
             return None
         return _safe_filename(repair_header(name)) or None
 
+    def _report_part(self, part: Message, content_type: str, depth: int) -> None:
+        """A part a report is made of: read for what became of each recipient, or for the
+        Message-ID it reports on; only an attached message whole is also read as one."""
+        if content_type == "message/delivery-status":
+            self._delivery_status(part)
+            return
+        self._reported(part)
+        if content_type == "message/rfc822":
+            self._attached_message(part, depth)
+
+    def _delivery_status(self, part: Message) -> None:
+        """Each recipient's fields of a delivery report: to whom, what became of it, and the
+        receiving server's words. (The first block is about the message, not a recipient.)"""
+        for block in _status_blocks(part):
+            if len(self.recipient_reports) >= _MAX_REPORTED_RECIPIENTS:
+                return
+            recipient = _typed_value(header(block, "final-recipient")
+                                     or header(block, "original-recipient"))
+            action = header(block, "action").strip().lower()[:20]
+            if not recipient and not action:
+                continue
+            self.recipient_reports.append(RecipientReport(
+                recipient=recipient[:320], action=action,
+                status=header(block, "status").strip()[:20],
+                diagnostic=_typed_value(header(block, "diagnostic-code"))[:300]))
+
     def _reported(self, part: Message) -> None:
         """The Message-ID of the message a report (a bounce) is about."""
         inner: Message | None = None
@@ -552,6 +579,37 @@ class _PartReader:
             inner = HeaderParser(policy=BOUNDED).parsestr(text)
         if inner is not None:
             self.reported.extend(_message_ids(header(inner, "message-id")))
+
+
+_MAX_REPORTED_RECIPIENTS = 100
+# "Message-ID: <…>" on a line of its own in the text: a returned message's header copied in.
+_RETURNED_ID = re.compile(r"^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,250}>)[ \t]*$",
+                          re.IGNORECASE | re.MULTILINE)
+_MAX_RETURNED_IDS = 20
+
+
+def _returned_ids(text: str) -> tuple[str, ...]:
+    """The Message-IDs header lines in ``text`` name (a bounce's copy of what it returns)."""
+    found = (match[1] for match in _RETURNED_ID.finditer(text))
+    return tuple(dict.fromkeys(islice(found, _MAX_RETURNED_IDS)))
+
+
+def _status_blocks(part: Message) -> list[Message]:
+    """The field blocks of a message/delivery-status part, which the standard library reads
+    as a list of header blocks, or as text where the part is encoded."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return [block for block in payload if isinstance(block, Message)]
+    text, _ = decode_text(_payload(part), _charset(part))
+    return [HeaderParser(policy=BOUNDED).parsestr(block.strip() + "\n")
+            for block in re.split(r"\n[ \t]*\n", _one_line_ending(text)) if block.strip()]
+
+
+def _typed_value(value: str) -> str:
+    """A report field's value without its type: "rfc822; ann@example.com" → the address,
+    "smtp; 550 5.1.1 User unknown" → the server's words."""
+    kind, separator, rest = value.partition(";")
+    return rest.strip() if separator and " " not in kind.strip() else value.strip()
 
 
 _MIME_TOKEN = re.compile(r"[A-Za-z0-9!#$&^_.+-]{1,64}")

@@ -1,0 +1,42 @@
+"""A bounce of mail the desk sent: the delivery it returns is marked undelivered, and the
+ticket says so, in the same transaction that keeps the bounce on the ticket.
+
+A delivery counts as sent once the next server accepted it; the recipient's server may still
+return it hours later. Without this, an agent's reply to a mistyped or closed mailbox showed
+as sent, and the customer was waited for in vain.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hubdesk.domain.bounces import returned_ids, undelivered
+from hubdesk.domain.events import Actor, EventKind
+from hubdesk.domain.mail import DeliveryStatus, ParsedMail, message_id_key
+from hubdesk.domain.tickets import Ticket
+from hubdesk.services.ports import UnitOfWork
+
+
+def mark_undelivered(uow: UnitOfWork, ticket: Ticket, bounce: ParsedMail,
+                     at: datetime) -> list[int]:
+    """Mark the ticket's sent mail that ``bounce`` returns as failed, with the receiving
+    server's reason, and record `mail_delivery_failed` on the ticket for each (the caller
+    saves the ticket and flushes its events). A bounce that only warns of a delay marks
+    nothing. Returns the ids of the deliveries marked."""
+    reason = undelivered(bounce)
+    if reason is None or ticket.id is None:
+        return []
+    keys = {message_id_key(message_id) for message_id in returned_ids(bounce)}
+    marked = []
+    for delivery in uow.mail.deliveries(ticket.id):
+        if delivery.status is not DeliveryStatus.SENT or delivery.id is None \
+                or message_id_key(delivery.message_id) not in keys:
+            continue
+        delivery.status, delivery.last_error = DeliveryStatus.FAILED, reason
+        uow.mail.save_delivery(delivery)
+        ticket.record(Actor.system(), EventKind.MAIL_DELIVERY_FAILED, at, data={
+            "delivery_id": delivery.id, "kind": delivery.kind, "error": reason,
+            "attempts": delivery.attempts, "gave_up": True, "next_attempt_at": None,
+            "bounced": True})
+        marked.append(delivery.id)
+    return marked
