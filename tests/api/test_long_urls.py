@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import select
 import socket
+import time
 from collections.abc import Iterator
 
 import orjson
 import pytest
 
+from hubdesk.api import middleware
 from hubdesk.api.middleware import MAX_HEAD_BYTES
 from hubdesk.bootstrap import Hub
 from hubdesk.server import create_app
@@ -53,7 +55,7 @@ def _send(port: int, head: bytes, chunk: int = 65536) -> tuple[int, bytes]:
     server answers, and returns the status answered and its body."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
         for start in range(0, len(head), chunk):
-            if select.select([conn], [], [], 0)[0]:
+            if select.select([conn], [], [], 0.02)[0]:
                 break
             conn.sendall(head[start:start + chunk])
         received = b""
@@ -105,3 +107,60 @@ def test_requests_kept_alive_each_have_their_own_bound(served):
                 assert piece, "the connection closed"
                 received += piece
             assert received.startswith(b"HTTP/1.1 200")
+
+
+@pytest.fixture
+def quick_heads(monkeypatch):
+    monkeypatch.setattr(middleware, "HEAD_SECONDS", 0.5)
+
+
+def _closed_within(conn: socket.socket, seconds: float) -> bytes:
+    """What the server sent before closing ``conn``; fails if it is still open after
+    ``seconds``."""
+    conn.settimeout(seconds)
+    received = b""
+    try:
+        while piece := conn.recv(65536):
+            received += piece
+    except TimeoutError:
+        pytest.fail(f"the connection was still open after {seconds} seconds")
+    return received
+
+
+def test_a_head_trickled_a_byte_at_a_time_is_cut_off(quick_heads, served):
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as conn:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n")
+        started = time.monotonic()
+        for _ in range(3):
+            conn.sendall(b"X")  # each byte in time would have kept it open for ever
+            time.sleep(0.2)
+        received = _closed_within(conn, 5)
+    assert received.startswith(b"HTTP/1.1 408")
+    assert orjson.loads(received.partition(b"\r\n\r\n")[2])["status"] == 408
+    assert time.monotonic() - started < 3
+
+
+def test_a_connection_that_never_sends_is_closed(quick_heads, served):
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as conn:
+        assert _closed_within(conn, 5).startswith(b"HTTP/1.1 408")
+
+
+def test_the_next_request_on_a_kept_connection_is_timed_too(quick_heads, served):
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as conn:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        received = b""
+        while b'"ok"' not in received:
+            received += conn.recv(65536)
+        conn.sendall(b"GET /healthz HTTP/1.1\r\n")  # ends the keep-alive wait, then stalls
+        assert _closed_within(conn, 5).startswith(b"HTTP/1.1 408")
+
+
+def test_a_slow_response_is_not_a_slow_head(quick_heads, served):
+    # the clock runs while a head is read, never while the application answers
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as conn:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        time.sleep(1)
+        received = b""
+        while b'"ok"' not in received:
+            received += conn.recv(65536)
+        assert received.startswith(b"HTTP/1.1 200")

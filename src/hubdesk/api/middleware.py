@@ -308,6 +308,10 @@ async def _send_problem(send: Send, status: int, title: str, detail: str,
 # request, for most of a minute. Bounded well above the longest target `TargetLimit` lets
 # through (60 KiB) with a console's cookie beside it.
 MAX_HEAD_BYTES = 128 * 1024
+# How long a connection may take to send a request line and headers, from its opening or from
+# the first byte of its next request: a client trickling a head a byte at a time would
+# otherwise hold its connection (and the head read so far) for ever.
+HEAD_SECONDS = 30.0
 
 
 class ProblemHttpProtocol(HttpToolsProtocol):
@@ -315,7 +319,8 @@ class ProblemHttpProtocol(HttpToolsProtocol):
     its own limit of about 64 KiB, with problem+json instead of plain text (shorter targets
     reach ``TargetLimit``), refusing a request line and headers longer than
     `MAX_HEAD_BYTES` (431; 400 for a request line alone that long) before the parser is
-    fed more of them, and sending each response's head and body in one write. Serve with
+    fed more of them, closing a connection whose head takes longer than `HEAD_SECONDS` (408),
+    and sending each response's head and body in one write. Serve with
     ``uvicorn.run(..., http=ProblemHttpProtocol)``."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -323,6 +328,8 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         super().connection_made(coalescing)  # type: ignore[arg-type]
         self.reading_head, self.head_bytes, self.line_ended = True, 0, False
         self.discarding: int | None = None
+        self.head_timer: asyncio.TimerHandle | None = None
+        self._time_head()
         shares = balancing.current()
         if shares is not None:
             shares.opened()
@@ -334,6 +341,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         # Fed a slice at a time while a head is being read, so that the parser never holds
         # more of one than the bound; what follows a complete head (the body) goes at once.
         while data and self.reading_head and not self.transport.is_closing():
+            self._time_head()
             room = MAX_HEAD_BYTES - self.head_bytes
             if room <= 0:
                 self._refuse_head(len(data))
@@ -344,6 +352,21 @@ class ProblemHttpProtocol(HttpToolsProtocol):
             super().data_received(part)
         if data and not self.transport.is_closing():
             super().data_received(data)
+
+    def _time_head(self) -> None:
+        if self.head_timer is None:
+            self.head_timer = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
+
+    def _stop_timing_head(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self.head_timer = None
+        if self.reading_head and not self.transport.is_closing():
+            self.transport.write(HEAD_TOO_SLOW_RESPONSE)
+            self.transport.close()
 
     def _refuse_head(self, unread: int) -> None:
         """Answer a head past the bound, then read and drop what the client is still
@@ -367,6 +390,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
         self.reading_head, self.head_bytes, self.line_ended = True, 0, False
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_timing_head()
         super().connection_lost(exc)
         shares = balancing.current()
         if shares is not None:
@@ -374,6 +398,7 @@ class ProblemHttpProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self.reading_head = False
+        self._stop_timing_head()
         super().on_headers_complete()
         shares = balancing.current()
         cycle = self.cycle
@@ -401,6 +426,9 @@ HEAD_TOO_LARGE_RESPONSE = _problem_response("431 Request Header Fields Too Large
     431, "Request header fields too large",
     f"the request line and headers are longer than {MAX_HEAD_BYTES} bytes; send long values "
     "in a request body"))
+HEAD_TOO_SLOW_RESPONSE = _problem_response("408 Request Timeout", problem_body(
+    408, "Request timeout",
+    f"the request line and headers took longer than {HEAD_SECONDS:g} seconds to arrive"))
 # What a refused client may still send before the connection is closed on it.
 DISCARD_BYTES = 1024 * 1024
 DISCARD_SECONDS = 5.0
