@@ -302,26 +302,103 @@ async def _send_problem(send: Send, status: int, title: str, detail: str,
     await send({"type": "http.response.body", "body": payload})
 
 
+# The request line and headers of one request, at most. The parser gathers a header's value
+# by appending each piece as it arrives, which costs time growing with the square of the value's
+# length: unbounded, one client sending a 100 MB header holds the event loop, and every other
+# request, for most of a minute. Bounded well above the longest target `TargetLimit` lets
+# through (60 KiB) with a console's cookie beside it.
+MAX_HEAD_BYTES = 128 * 1024
+# How long a connection may take to send a request line and headers, from its opening or from
+# the first byte of its next request: a client trickling a head a byte at a time would
+# otherwise hold its connection (and the head read so far) for ever.
+HEAD_SECONDS = 30.0
+
+
 class ProblemHttpProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol answering requests it cannot parse, such as targets beyond
     its own limit of about 64 KiB, with problem+json instead of plain text (shorter targets
-    reach ``TargetLimit``), and sending each response's head and body in one write.
-    Serve with ``uvicorn.run(..., http=ProblemHttpProtocol)``."""
+    reach ``TargetLimit``), refusing a request line and headers longer than
+    `MAX_HEAD_BYTES` (431; 400 for a request line alone that long) before the parser is
+    fed more of them, closing a connection whose head takes longer than `HEAD_SECONDS` (408),
+    and sending each response's head and body in one write. Serve with
+    ``uvicorn.run(..., http=ProblemHttpProtocol)``."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         coalescing = CoalescingTransport(transport, self.loop)
         super().connection_made(coalescing)  # type: ignore[arg-type]
+        self.reading_head, self.head_bytes, self.line_ended = True, 0, False
+        self.discarding: int | None = None
+        self.head_timer: asyncio.TimerHandle | None = None
+        self._time_head()
         shares = balancing.current()
         if shares is not None:
             shares.opened()
 
+    def data_received(self, data: bytes) -> None:
+        if self.discarding is not None:
+            self._discard(len(data))
+            return
+        # Fed a slice at a time while a head is being read, so that the parser never holds
+        # more of one than the bound; what follows a complete head (the body) goes at once.
+        while data and self.reading_head and not self.transport.is_closing():
+            self._time_head()
+            room = MAX_HEAD_BYTES - self.head_bytes
+            if room <= 0:
+                self._refuse_head(len(data))
+                return
+            part, data = data[:room], data[room:]
+            self.head_bytes += len(part)
+            self.line_ended = self.line_ended or b"\n" in part
+            super().data_received(part)
+        if data and not self.transport.is_closing():
+            super().data_received(data)
+
+    def _time_head(self) -> None:
+        if self.head_timer is None:
+            self.head_timer = self.loop.call_later(HEAD_SECONDS, self._head_too_slow)
+
+    def _stop_timing_head(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self.head_timer = None
+        if self.reading_head and not self.transport.is_closing():
+            self.transport.write(HEAD_TOO_SLOW_RESPONSE)
+            self.transport.close()
+
+    def _refuse_head(self, unread: int) -> None:
+        """Answer a head past the bound, then read and drop what the client is still
+        sending, up to `DISCARD_BYTES` or for `DISCARD_SECONDS`: closing with its bytes
+        unread would reset the connection, and the client might lose the answer."""
+        self.transport.write(UNREADABLE_REQUEST_RESPONSE if not self.line_ended
+                             else HEAD_TOO_LARGE_RESPONSE)
+        self.transport.write_eof()
+        self.loop.call_later(DISCARD_SECONDS, self.transport.close)
+        self.discarding = DISCARD_BYTES
+        self._discard(unread)
+
+    def _discard(self, size: int) -> None:
+        assert self.discarding is not None
+        self.discarding -= size
+        if self.discarding < 0:
+            self.transport.close()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self.reading_head, self.head_bytes, self.line_ended = True, 0, False
+
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_timing_head()
         super().connection_lost(exc)
         shares = balancing.current()
         if shares is not None:
             shares.closed()
 
     def on_headers_complete(self) -> None:
+        self.reading_head = False
+        self._stop_timing_head()
         super().on_headers_complete()
         shares = balancing.current()
         cycle = self.cycle
@@ -338,9 +415,25 @@ UNREADABLE_REQUEST = problem_body(
                         "and headers, and keep the URL short (send long values in a body)")
 
 
+def _problem_response(status: str, body: bytes) -> bytes:
+    return (b"HTTP/1.1 " + status.encode() + b"\r\ncontent-type: application/problem+json\r\n"
+            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n"
+            + body)
+
+
+UNREADABLE_REQUEST_RESPONSE = _problem_response("400 Bad Request", UNREADABLE_REQUEST)
+HEAD_TOO_LARGE_RESPONSE = _problem_response("431 Request Header Fields Too Large", problem_body(
+    431, "Request header fields too large",
+    f"the request line and headers are longer than {MAX_HEAD_BYTES} bytes; send long values "
+    "in a request body"))
+HEAD_TOO_SLOW_RESPONSE = _problem_response("408 Request Timeout", problem_body(
+    408, "Request timeout",
+    f"the request line and headers took longer than {HEAD_SECONDS:g} seconds to arrive"))
+# What a refused client may still send before the connection is closed on it.
+DISCARD_BYTES = 1024 * 1024
+DISCARD_SECONDS = 5.0
+
+
 def send_unreadable_request(transport: asyncio.Transport) -> None:
-    head = (b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\n"
-            b"content-length: " + str(len(UNREADABLE_REQUEST)).encode() +
-            b"\r\nconnection: close\r\n\r\n")
-    transport.write(head + UNREADABLE_REQUEST)
+    transport.write(UNREADABLE_REQUEST_RESPONSE)
     transport.close()

@@ -9,8 +9,10 @@ stream fell behind) and the page should reload what it shows. A comment line eve
 ``HEARTBEAT_SECONDS`` keeps proxies from closing a quiet stream; a stream ends after
 ``STREAM_SECONDS`` and the browser's EventSource reconnects, so a signed-out or deactivated
 agent's stream does not outlive their session for long. The session is checked again every
-``SESSION_CHECK_SECONDS``: signing out, a revoked session or a deactivation ends the stream,
-and a changed team takes effect.
+``SESSION_CHECK_SECONDS``, and before telling of a change if it was last read more than
+``NEWS_CHECK_SECONDS`` ago: signing out, a revoked session or a deactivation ends the stream
+(no change made later than ``NEWS_CHECK_SECONDS`` after it is told), and a changed team takes
+effect.
 
 A stream of an agent who handles quarantined e-mail (`permissions.may_handle_mail`) says
 ``mail`` when a message goes into quarantine or leaves it.
@@ -63,6 +65,9 @@ router = APIRouter(include_in_schema=False)
 POLL_SECONDS = 0.2
 HEARTBEAT_SECONDS = 15.0
 SESSION_CHECK_SECONDS = 20.0
+# Before it tells of a change, a stream whose session was last read longer ago than this reads
+# it again, so a session ended while changes flow hears of none of them past this time.
+NEWS_CHECK_SECONDS = 2.0
 STREAM_SECONDS = 300.0
 RETRY_MILLISECONDS = 3000
 ANNOUNCE_SECONDS = 10.0
@@ -163,10 +168,12 @@ class _Stream:
         self.agent_id = agent.id
         self.started = self.last_sent = self.checked = time.monotonic()
 
-    async def signed_in(self) -> bool:
-        """Re-read the session now and then: signing out ends the stream, a team change
+    async def signed_in(self, within: float | None = None) -> bool:
+        """Re-read the session if it was last read more than ``within`` seconds ago
+        (`SESSION_CHECK_SECONDS` unless given): signing out ends the stream, a team change
         takes effect."""
-        if time.monotonic() - self.checked < SESSION_CHECK_SECONDS:
+        if time.monotonic() - self.checked < (SESSION_CHECK_SECONDS if within is None
+                                              else within):
             return True
         self.checked = time.monotonic()
         current = None if self.token is None else await run_in_threadpool(
@@ -213,7 +220,12 @@ class _Stream:
                 frame = await self.company_frame()
                 if frame is None:
                     try:
-                        frame = self.frame_for(inbox.get_nowait())
+                        message = inbox.get_nowait()
+                        frame = self.frame_for(message)
+                        if frame is not None:
+                            if not await self.signed_in(NEWS_CHECK_SECONDS):
+                                return
+                            frame = self.frame_for(message)  # as the session now allows
                     except queue.Empty:
                         if not self.broadcast.subscribed(inbox):  # fell behind, was dropped
                             yield _frame("resync", {})
