@@ -74,7 +74,6 @@ MAX_SPAN_YEARS = 8
 # such cycle after that, and after its dated holidays and closures, never opens again.
 _GREGORIAN_CYCLE = 400
 _ZONE_RULES_ONLY_FROM = 2101
-_CYCLE_US = (date(2400, 1, 1).toordinal() - date(2000, 1, 1).toordinal()) * DAY_US
 
 
 @dataclass(frozen=True)
@@ -142,6 +141,9 @@ class BusinessCalendar:
             check_closure(closure)
         self._nominal = [sum(end - start for start, end in self.hours[d]) for d in WEEKDAYS]
         self._fixed = {date(h.year, h.month, h.day) for h in self.holidays if h.year is not None}
+        self._fixed_by_year: dict[int, set[date]] = {}
+        for day in self._fixed:
+            self._fixed_by_year.setdefault(day.year, set()).add(day)
         self._yearly = {(h.month, h.day) for h in self.holidays
                         if h.year is None and h.weekday is None}
         self._by_weekday = tuple(h for h in self.holidays if h.weekday is not None)
@@ -166,7 +168,9 @@ class BusinessCalendar:
         self._simple = always_open and not self.holidays and not self.closures
         self._years: dict[int, _Year] = {}
         self._totals: dict[int, int] = {}
+        self._recurring_by_kind: dict[tuple[int, bool], tuple[frozenset[int], int]] = {}
         self._spans: dict[int, list[tuple[int, int, int]]] = {}
+        self._year_of_kind: dict[tuple[int, bool, bool], int] = {}
         self._span = _NO_SPAN
 
     # --- the plain form used by the API and configuration files -------------------------
@@ -447,23 +451,42 @@ class BusinessCalendar:
             total = self._totals[year] = 0
         if total is None:
             jan1 = date(year, 1, 1)
-            length = date(year + 1, 1, 1).toordinal() - jan1.toordinal()
+            first = jan1.toordinal()
+            length = date(year + 1, 1, 1).toordinal() - first
             total = sum(self._nominal[(jan1.weekday() + i) % 7] * (52 + (i < length - 364))
                         for i in range(7))
+            recurring, lost = self._recurring(year)
+            total -= lost
+            fixed = {day.toordinal() for day in self._fixed_by_year.get(year, ())
+                     if day.toordinal() - first not in recurring}
+            total -= sum(self._nominal[date.fromordinal(day).weekday()] for day in fixed)
             touched = self._touched(year)
-            special = {d.toordinal() for d in self._holidays_in(year)} | touched
-            for ordinal in special:
+            for ordinal in touched:
+                if ordinal - first in recurring or ordinal in fixed:
+                    continue  # a holiday, whose hours are already taken away
                 total -= self._nominal[date.fromordinal(ordinal).weekday()]
                 total += sum(end - start for start, end in self._windows(ordinal, touched, year))
             self._totals[year] = total
         return total
 
-    def _holidays_in(self, year: int) -> set[date]:
-        days = {d for d in self._fixed if d.year == year}
-        for month, day in self._yearly:
-            if month != 2 or day != 29 or isleap(year):
-                days.add(date(year, month, day))
-        return days | {d for h in self._by_weekday if (d := h.date_in(year)) is not None}
+    def _recurring(self, year: int) -> tuple[frozenset[int], int]:
+        """The days of ``year`` (0 for 1 January) that its holidays of every year close, and
+        the opening hours those days lose. Both are the same in every year that starts on the
+        same weekday and is as long, so they are worked out for fourteen kinds of year at
+        most, not again for each of the centuries a calendar that never opens is counted
+        through (840 weekday holidays, each asked for its date, once took seconds)."""
+        jan1 = date(year, 1, 1)
+        kind = (jan1.weekday(), isleap(year))
+        found = self._recurring_by_kind.get(kind)
+        if found is None:
+            first = jan1.toordinal()
+            days = {date(year, month, day).toordinal() - first for month, day in self._yearly
+                    if month != 2 or day != 29 or isleap(year)}
+            days |= {d.toordinal() - first for h in self._by_weekday
+                     if (d := h.date_in(year)) is not None}
+            lost = sum(self._nominal[(jan1.weekday() + day) % 7] for day in days)
+            found = self._recurring_by_kind[kind] = (frozenset(days), lost)
+        return found
 
     def _touched(self, year: int) -> set[int]:
         """Local dates of ``year`` that a zone change or a timed closure reaches into."""
@@ -501,14 +524,18 @@ class BusinessCalendar:
         changed and changed back between two samples would go unseen (none does).
         """
         spans = self._spans.get(year)
-        if spans is None and year >= _ZONE_RULES_ONLY_FROM + _GREGORIAN_CYCLE:
-            # The zone's rules repeat with the dates (see ``_check_opens_again``): the same
-            # stretches as a whole number of cycles earlier, moved by as many cycles.
-            cycles = (year - _ZONE_RULES_ONLY_FROM) // _GREGORIAN_CYCLE
-            moved = cycles * _CYCLE_US
-            spans = self._spans[year] = [
-                (start + moved, end + moved, offset) for start, end, offset
-                in self._offset_spans(year - cycles * _GREGORIAN_CYCLE)]
+        if spans is None and year >= _ZONE_RULES_ONLY_FROM:
+            # The zone's rules name their days by month, weekday and place in the year, so
+            # its stretches are those of the first year as long, starting on the same
+            # weekday after a year as long (fourteen kinds at most), moved by the days
+            # between: counting through centuries reads the zone for a few years only.
+            kind = (date(year, 1, 1).weekday(), isleap(year), isleap(year - 1))
+            like = self._year_of_kind.setdefault(kind, year)
+            if like != year:
+                moved = (date(year, 1, 1).toordinal() - date(like, 1, 1).toordinal()) * DAY_US
+                spans = self._spans[year] = [
+                    (start + moved, end + moved, offset)
+                    for start, end, offset in self._offset_spans(like)]
         if spans is None:
             low = (date(year, 1, 1).toordinal() - _EPOCH_ORDINAL - 2) * DAY_US
             high = (date(year + 1, 1, 1).toordinal() - _EPOCH_ORDINAL + 2) * DAY_US

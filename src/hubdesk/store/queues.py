@@ -384,7 +384,7 @@ def team_lines(db: Connection, now: datetime, since: datetime) -> list[TeamLine]
     for team_id, count in db.execute(
             select(tk.c.team_id, func.count(func.distinct(tk.c.id)))
             .select_from(clocks.join(tk, tk.c.id == clocks.c.ticket_id))
-            .where(clocks.c.status.in_(("running", "paused")), clocks.c.due_at <= now)
+            .where(clocks.c.status.in_(("running", "paused")), clocks.c.due_at < now)
             .group_by(tk.c.team_id)):
         line(team_id)["breached"] = int(count)
     for team_id, count in db.execute(

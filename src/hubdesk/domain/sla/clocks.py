@@ -6,10 +6,13 @@ last started running is measured on the calendar in force, added to ``elapsed``,
 goes on from there. So a change of priority, policy or calendar mid-flight keeps the time used
 so far and applies the new goal (and calendar) to what remains.
 
-``due_at`` is the breach instant while running; ``next_due_at`` the earliest instant anything
-must happen (the next ladder step not yet fired in this cycle, or the breach). Each ladder
-step fires at most once per cycle; a next-response clock starts a new cycle for each customer
-message that waits for an answer.
+``due_at`` is the deadline while running: an answer at that very instant is in time, one a
+moment later is late: the clock is breached from that moment on (the answer met late, the
+breach marked, the queues' count of breaches). The time has run out at the deadline itself:
+the risk reads breached there, and the ladder's step at 100 % fires. ``next_due_at`` is the
+earliest instant anything must happen (the next ladder step not yet fired in this cycle, or
+the deadline). Each ladder step fires at most once per cycle; a next-response clock starts a
+new cycle for each customer message that waits for an answer.
 
 An instant the calendar cannot reach (a target saved before targets were checked against
 their calendar) is no instant: the clock runs without it, and says so in its history
@@ -28,6 +31,7 @@ from hubdesk.domain.errors import IllegalTransition
 from hubdesk.domain.sla.policies import LadderStep, SlaTarget
 
 ZERO = timedelta(0)
+_MOMENT = timedelta(microseconds=1)  # the least time after a deadline that is past it
 
 
 class ClockStatus(StrEnum):
@@ -124,9 +128,7 @@ class SlaClock:
     def meet(self, at: datetime, calendar: BusinessCalendar) -> None:
         if not self.live:
             return
-        if self.status is ClockStatus.RUNNING and self.breached_at is None \
-                and self.due_at is not None and at >= self.due_at:
-            self._breach(self.due_at)  # late, and no sweep had marked it yet
+        self._breach_if_late(at)
         self._settle(at, calendar)
         self.status, self.met_at = ClockStatus.MET, at
         self.due_at = self.next_due_at = None
@@ -190,8 +192,7 @@ class SlaClock:
             self._log("step", now, at_percent=step.at_percent,
                       actions=[a.value for a in step.actions])
         self.fired |= {step.at_percent for step in reached}
-        if self.breached_at is None and self.due_at is not None and self.due_at <= now:
-            self._breach(self.due_at)
+        self._breach_if_late(now)
         self._plan(calendar, ladder)
         return reached
 
@@ -248,6 +249,22 @@ class SlaClock:
     def _step_at(self, step: LadderStep, calendar: BusinessCalendar) -> datetime | None:
         return self._instant_at(self._share(step.at_percent), calendar)
 
+    def _late_from(self) -> datetime | None:
+        """The first instant a running clock is late at, or None (not running): a moment
+        after its deadline, or the deadline itself when more than the goal was used already
+        as the clock last started running (a goal cut below the time used)."""
+        if self.status is not ClockStatus.RUNNING or self.due_at is None:
+            return None
+        return self.due_at if self.elapsed > self.goal else self.due_at + _MOMENT
+
+    def _breach_if_late(self, at: datetime) -> None:
+        """Mark the breach at the deadline when ``at`` is past it and no sweep had yet (an
+        answer just after the deadline is late all the same)."""
+        late = self._late_from()
+        if self.breached_at is None and late is not None and at >= late:
+            assert self.due_at is not None
+            self._breach(self.due_at)
+
     def _plan(self, calendar: BusinessCalendar, ladder: tuple[LadderStep, ...]) -> None:
         if self.status is not ClockStatus.RUNNING or self.since is None:
             self.due_at = self.next_due_at = None
@@ -259,6 +276,7 @@ class SlaClock:
         pending = [at for step in ladder if step.at_percent not in self.fired
                    if (at := self._step_at(step, calendar)) is not None]
         if self.breached_at is None and self.due_at is not None:
+            # the sweep looks at the deadline, and marks the breach from a moment after it
             pending.append(self.due_at)
         self.next_due_at = min(pending) if pending else None
 
