@@ -143,6 +143,16 @@ def test_a_timed_event_that_takes_no_time_closes_nothing_and_the_rest_still_coun
         low, low + timedelta(days=4)) == timedelta(days=3)
 
 
-def test_an_all_day_event_ending_on_its_first_day_is_still_refused():
+def test_an_all_day_event_ending_on_its_first_day_closes_that_day_as_calendars_show_it():
+    """Public-holiday files often end an all-day event on its own date, against RFC 5545;
+    calendar programs show each as the day it names, and so does the desk."""
+    cal = OracleCalendar("Europe/Berlin", list(ROUND_THE_CLOCK),
+                         dates={date(2026, 12, 24), date(2026, 12, 26)})
+    text = _file(["DTSTART;VALUE=DATE:20261224", "DTEND;VALUE=DATE:20261224"],
+                 ["DTSTART;VALUE=DATE:20261226", "DTEND;VALUE=DATE:20261227"])
+    imported = product_of(cal).with_holidays_from_ical(text)
+    low = datetime(2026, 12, 22, tzinfo=UTC)
+    assert imported.elapsed(low, low + timedelta(days=6)) == cal.elapsed(
+        low, low + timedelta(days=6))
     with pytest.raises(ValidationFailed, match="line 4: the event ends before it starts"):
-        parse_ical(_file(["DTSTART;VALUE=DATE:20261224", "DTEND;VALUE=DATE:20261224"]), "UTC")
+        parse_ical(_file(["DTSTART;VALUE=DATE:20261224", "DTEND;VALUE=DATE:20261223"]), "UTC")

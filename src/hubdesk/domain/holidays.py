@@ -341,6 +341,10 @@ def _event_closing(event: _Event, timezone: str, room: int, budget: SearchBudget
     end = _event_end(event, start, timezone)
     if end == start and isinstance(start, datetime):
         return [], []  # a moment, such as a reminder: it takes no time, so closes none
+    if end == start:
+        # RFC 5545 wants the day after; public-holiday files are often written this way,
+        # and calendar programs show them as the one day they name.
+        end = start + timedelta(days=1)
     if end <= start:
         raise _bad(start_prop.line, "the event ends before it starts")
     rule = event.get("RRULE")
