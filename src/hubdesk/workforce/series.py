@@ -9,7 +9,7 @@ are forecast from it. In spring the skipped hour has no intervals at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -57,6 +57,10 @@ class History:
     counts: dict[datetime, float]
     _by_key: dict[tuple[date, int], float] = field(default_factory=dict, repr=False)
     _days: set[date] = field(default_factory=set, repr=False)
+    # Each start's local key, handed on to the histories cut from this one: a backtest cuts
+    # one per origin, and reading years of intervals on the local clock again each time
+    # was most of a forecast's time.
+    _slots: dict[datetime, tuple[date, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         allowed_interval(self.interval_minutes)
@@ -65,14 +69,16 @@ class History:
             raise ValidationFailed("interval starts must carry a time zone",
                                    {"interval_start": "naive"})
         for start, count in sorted(self.counts.items()):
-            key = local_key(start, self.zone)
-            slot = (key.day, key.minute)
+            slot = self._slots.get(start)
+            if slot is None:
+                key = local_key(start, self.zone)
+                slot = self._slots[start] = (key.day, key.minute)
             seen[slot] = seen.get(slot, 0) + 1
             # The autumn clock change repeats an hour: its two intervals share a key, which
             # keeps their mean, so that hour weighs like any other in the averages.
             previous = self._by_key.get(slot, 0.0)
             self._by_key[slot] = previous + (count - previous) / seen[slot]
-            self._days.add(key.day)
+            self._days.add(slot[0])
 
     @property
     def days(self) -> list[date]:
@@ -117,15 +123,18 @@ class History:
 
     def before(self, day: date) -> History:
         """The history known at local midnight starting ``day``."""
-        kept = {s: c for s, c in self.counts.items() if local_key(s, self.zone).day < day}
-        return History(self.interval_minutes, self.zone, kept)
+        return self._keeping(lambda local_day: local_day < day)
 
     def without_days(self, days: Iterable[date]) -> History:
         """The history with holidays and one-off events removed, so they shape no average."""
         dropped = set(days)
-        kept = {s: c for s, c in self.counts.items()
-                if local_key(s, self.zone).day not in dropped}
-        return History(self.interval_minutes, self.zone, kept)
+        return self._keeping(lambda local_day: local_day not in dropped)
+
+    def _keeping(self, keep: Callable[[date], bool]) -> History:
+        """The history of the local days ``keep`` accepts."""
+        slots = {s: slot for s, slot in self._slots.items() if keep(slot[0])}
+        return History(self.interval_minutes, self.zone, {s: self.counts[s] for s in slots},
+                       _slots=slots)
 
 
 def interval_starts(first_day: date, days: int, interval_minutes: int,
