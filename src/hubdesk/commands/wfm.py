@@ -199,7 +199,8 @@ def forecast(
         "interval_minutes": result.interval_minutes, "first_day": result.first_day,
         "horizon_days": result.horizon_days, "coverage": result.coverage,
         "method_by_horizon": result.method_by_horizon,
-        "backtest": [{**asdict(s), "wape": _finite(s.wape), "bias": _finite(s.bias)}
+        "backtest": [{**asdict(s), "wape": _finite(s.wape), "bias": _finite(s.bias),
+                      "rmse": _finite(s.rmse)}
                      for s in result.scores],
         "notes": result.notes,
         "intervals": [{"interval_start": p.start, "local_start": p.local_start,
