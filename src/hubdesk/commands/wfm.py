@@ -45,7 +45,7 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _read(path: Path) -> str:
-    from hubdesk.workforce.series import decode_export
+    from hubdesk.workforce.arrival_export import decode_export
 
     try:
         data = path.read_bytes()
@@ -155,9 +155,11 @@ def forecast(
                          "--csv, csv with --history")] = None,
 ) -> None:
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
+    from hubdesk.workforce.arrival_export import read_export
     from hubdesk.workforce.forecast import forecast as make_forecast
+    from hubdesk.workforce.intervals import resolve_interval
     from hubdesk.workforce.quiet_days import quiet_days_note
-    from hubdesk.workforce.series import history_from_rows, read_export, resolve_interval
+    from hubdesk.workforce.series import history_from_rows
 
     source = csv_file or history_file
     if source is None or (csv_file is not None and history_file is not None):
@@ -197,7 +199,8 @@ def forecast(
         "interval_minutes": result.interval_minutes, "first_day": result.first_day,
         "horizon_days": result.horizon_days, "coverage": result.coverage,
         "method_by_horizon": result.method_by_horizon,
-        "backtest": [{**asdict(s), "wape": _finite(s.wape), "bias": _finite(s.bias)}
+        "backtest": [{**asdict(s), "wape": _finite(s.wape), "bias": _finite(s.bias),
+                      "rmse": _finite(s.rmse)}
                      for s in result.scores],
         "notes": result.notes,
         "intervals": [{"interval_start": p.start, "local_start": p.local_start,
@@ -231,7 +234,8 @@ def staff(
                                                          "staff_rounded)")] = "json",
 ) -> None:
     """Agents and staff per interval for a service-level or speed-of-answer target."""
-    from hubdesk.workforce.series import read_export, resolve_interval
+    from hubdesk.workforce.arrival_export import read_export
+    from hubdesk.workforce.intervals import resolve_interval
     from hubdesk.workforce.staffing import staff_intervals
     from hubdesk.workforce.targets import Target
 

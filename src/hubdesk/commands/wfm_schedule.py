@@ -101,7 +101,8 @@ def instance(
     queue: Queue = None,
 ) -> None:
     """A schedule instance from contacts per interval, each staffed with Erlang C; prints JSON."""
-    from hubdesk.workforce.series import decode_export, read_export, resolve_interval
+    from hubdesk.workforce.arrival_export import decode_export, read_export
+    from hubdesk.workforce.intervals import resolve_interval
     from hubdesk.workforce.shift_demand import instance_payload
     from hubdesk.workforce.targets import Target
 

@@ -4,7 +4,13 @@ From each origin (a local midnight) every method sees only the history before it
 the next days; errors are pooled per horizon bucket (lead day 1, days 2–7, 8–14, …):
 
 * WAPE = Σ|actual − forecast| / Σ actual (weighted absolute percentage error);
-* bias = Σ(forecast − actual) / Σ actual (positive: the method over-forecasts).
+* bias = Σ(forecast − actual) / Σ actual (positive: the method over-forecasts);
+* RMSE = √(Σ(actual − forecast)² / intervals), by which the method of each horizon is chosen.
+
+Staffing needs the mean number of arrivals. Absolute error is least at the median instead,
+which for intervals of a few contacts is zero: there WAPE cannot tell a forecast of the mean
+from noise (the true means score no better than last week's counts), and choosing by it picked
+last week's counts at random. Squared error is least at the mean, at any volume.
 
 Residuals are kept scaled by √(forecast + 1), roughly the Poisson noise of a count, so their
 quantiles give prediction intervals that widen with the level (see ``forecast``).
@@ -12,6 +18,7 @@ quantiles give prediction intervals that widen with the level (see ``forecast``)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -47,12 +54,16 @@ class _Tally:
     absolute: float = 0.0
     signed: float = 0.0
     actual: float = 0.0
+    squared: float = 0.0
+    intervals: int = 0
     residuals: list[float] = field(default_factory=list)
 
     def add(self, forecast: np.ndarray, actual: np.ndarray) -> None:
         self.absolute += float(np.abs(actual - forecast).sum())
         self.signed += float((forecast - actual).sum())
         self.actual += float(actual.sum())
+        self.squared += float(((actual - forecast) ** 2).sum())
+        self.intervals += len(actual)
         # Closed intervals (nothing forecast, nothing came) would pile residuals at zero and
         # narrow the prediction intervals of open ones.
         scored = (actual > 0) | (forecast > 0)
@@ -67,6 +78,7 @@ class Score:
     wape: float
     bias: float
     origins: int
+    rmse: float
 
 
 @dataclass
@@ -78,7 +90,7 @@ class Backtest:
 
     def best(self, horizon: str) -> str | None:
         ranked = [s for s in self.scores if s.horizon == horizon]
-        return min(ranked, key=lambda s: s.wape).method if ranked else None
+        return min(ranked, key=lambda s: s.rmse).method if ranked else None
 
 
 def choose_origins(history: History, horizon_days: int, count: int, step_days: int,
@@ -113,7 +125,8 @@ def run_backtest(history: History, methods: Sequence[str], horizon_days: int,
                 tallies.setdefault((name, str(horizon)), _Tally()).add(forecast[mask],
                                                                        actual[mask])
     scores = [Score(name, horizon, t.absolute / t.actual if t.actual else float("nan"),
-                    t.signed / t.actual if t.actual else float("nan"), len(origins))
+                    t.signed / t.actual if t.actual else float("nan"), len(origins),
+                    math.sqrt(t.squared / t.intervals) if t.intervals else float("nan"))
               for (name, horizon), t in sorted(tallies.items()) if name not in skipped]
     residuals = {key: t.residuals for key, t in tallies.items() if key[0] not in skipped}
     return Backtest(list(origins), scores, residuals, skipped)

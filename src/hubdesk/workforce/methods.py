@@ -19,6 +19,9 @@ PROFILE_WEEKS = 6
 SMOOTHING_MIN_DAYS = 21
 # Backtest origins leave a week more than that, as the last days before one may be closed.
 BACKTEST_MIN_DAYS = SMOOTHING_MIN_DAYS + 7
+# A day under this share of the median of its weekday over the weeks before is smoothed over.
+QUIET_SHARE = 0.2
+QUIET_WEEKS = 4
 
 
 class TooLittleHistory(Exception):
@@ -81,8 +84,13 @@ def time_of_day_average(history: History, targets: Sequence[datetime]) -> list[f
 
 
 def _daily_totals(history: History) -> np.ndarray:
-    """One total per calendar day from the first to the last; a gap day takes the mean of the
-    known days of its weekday, as exponential smoothing needs an unbroken series."""
+    """One total per calendar day from the first to the last, for exponential smoothing,
+    which needs an unbroken series and takes a day of almost nothing for a fall in the level.
+
+    A gap day, or a day under `QUIET_SHARE` of the median of its weekday's known totals over
+    the weeks before (an outage or a holiday exported as zeros), takes that median, or with no
+    week before it the mean of its weekday's known days. Once a weekday has been quiet for
+    most of those weeks the median is quiet too, so a day the desk stopped opening is learnt."""
     span = (history.last_day - history.first_day).days + 1
     days = [history.first_day + timedelta(days=i) for i in range(span)]
     totals = [history.day_total(d) for d in days]
@@ -90,8 +98,17 @@ def _daily_totals(history: History) -> np.ndarray:
     for day, total in zip(days, totals, strict=True):
         if total is not None:
             by_weekday.setdefault(day.weekday(), []).append(total)
-    filled = [t if t is not None else float(np.mean(by_weekday.get(d.weekday(), [0.0])))
-              for d, t in zip(days, totals, strict=True)]
+    filled = []
+    for index, (day, total) in enumerate(zip(days, totals, strict=True)):
+        before = [known for week in range(1, QUIET_WEEKS + 1) if index - 7 * week >= 0
+                  and (known := totals[index - 7 * week]) is not None]
+        usual = float(np.median(before)) if before else None
+        if total is None:
+            total = usual if usual is not None else float(
+                np.mean(by_weekday.get(day.weekday(), [0.0])))
+        elif usual is not None and total < QUIET_SHARE * usual:
+            total = usual
+        filled.append(total)
     return np.asarray(filled, dtype=float)
 
 

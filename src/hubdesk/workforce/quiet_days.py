@@ -1,7 +1,9 @@
 """Days of a history far quieter than their weekday: a holiday the desk closed for, or an
 outage that recorded nothing, which an export of counts may print as intervals of zero.
 
-They are only pointed out. Whether such a day is an event to leave out or the desk's own
+They are pointed out, and Holt-Winters smooths its daily totals over them (`methods`), as a
+day of almost nothing at the end of a history would otherwise pull its level down for the
+whole horizon. Whether such a day is an event to leave out of every method or the desk's own
 (a weekday it stopped opening) is for whoever knows the desk to say, with ``--exclude``."""
 
 from __future__ import annotations
@@ -9,11 +11,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from statistics import median
 
-from hubdesk.workforce.methods import same_weekday_days
+from hubdesk.workforce.methods import QUIET_SHARE, same_weekday_days
 from hubdesk.workforce.series import History
 
-# Below this share of the median of its weekday a day is pointed out.
-QUIET_SHARE = 0.2
+# Below `QUIET_SHARE` of the median of its weekday a day is pointed out.
 RECENT_WEEKS = 8
 SHOWN = 5
 
@@ -45,6 +46,7 @@ def quiet_days_note(history: History) -> str | None:
     listed = "; ".join(f"{day} {total:g} contacts against a usual {usual:.0f}"
                        for day, total, usual in found[:SHOWN])
     more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
-    return (f"days far quieter than their weekday, which the forecast still learns from: "
+    return (f"days far quieter than their weekday, which the weekday averages still learn from "
+            f"(Holt-Winters smooths over them): "
             f"{listed}{more}; if they were holidays or outages, leave them out with --exclude "
             "DATE")

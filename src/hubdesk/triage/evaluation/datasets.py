@@ -114,9 +114,9 @@ def _text_of(path: Path) -> str:
 
 
 def _delimiter(header: str) -> str:
-    """The header's separator, read as the arrivals reader reads it (`workforce/series.py`):
-    the commonest of a comma and what spreadsheets save in its place (a tab, or a semicolon
-    where the comma is the decimal mark)."""
+    """The header's separator, read as the arrivals reader reads it
+    (`workforce/arrival_export.py`): the commonest of a comma and what spreadsheets save in its
+    place (a tab, or a semicolon where the comma is the decimal mark)."""
     return max(",;\t", key=header.count)
 
 
