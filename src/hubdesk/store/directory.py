@@ -405,13 +405,14 @@ class SqlAgentRepository:
                            scope=TokenScope(row.token_scope), expires_at=row.token_expires_at)
         return grant, row.token_last_used_at
 
-    def mark_token_used(self, token_id: int, at: datetime, unless_since: datetime) -> bool:
-        """Record a use at ``at`` unless one at or after ``unless_since`` is recorded already
-        (by this process or another: the condition is the database's)."""
+    def mark_token_used(self, token_id: int, at: datetime, stale_from: datetime) -> bool:
+        """Record a use at ``at`` if none is recorded or the last is no later than
+        ``stale_from`` (the condition is the database's: another process may have just
+        written it)."""
         tokens = t.api_tokens
         result = self.db.execute(update(tokens).where(
             tokens.c.id == token_id,
-            or_(tokens.c.last_used_at.is_(None), tokens.c.last_used_at < unless_since),
+            or_(tokens.c.last_used_at.is_(None), tokens.c.last_used_at <= stale_from),
         ).values(last_used_at=at))
         return result.rowcount > 0
 
