@@ -74,8 +74,8 @@ def login(uows: UnitOfWorkFactory, email: str, password: str) -> Agent | None:
 def authenticate_token(uows: UnitOfWorkFactory, token: str,
                        now: datetime | None = None) -> TokenGrant | None:
     """What ``token`` lets its bearer do, or None if it is unknown, revoked, expired or its
-    agent deactivated. Its use is recorded when the last record is older than
-    ``LAST_USE_PRECISION``, so a busy token costs one small write a minute, not one a call."""
+    agent deactivated. Its use is recorded when none is or the last is ``LAST_USE_PRECISION``
+    old, so a busy token costs one small write a minute, not one a call."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     now = now or utcnow()
