@@ -55,9 +55,43 @@ def test_the_id_a_token_is_revoked_by_is_listed(cli_env):
     assert cli_env.app.auth.authenticate_token(issued[1]) is not None
     again = [line.split("\t") for line in runner.invoke(
         app, ["tokens", "list", "--email", "ops@example.com"]).stdout.splitlines()]
-    assert again[0][3].startswith("revoked ") and len(again[1]) == 3
+    assert again[0][3].startswith("revoked ") and again[1][3] == "active"
     nobody = runner.invoke(app, ["tokens", "list", "--email", "nobody@example.com"])
     assert nobody.exit_code == 1 and "no agent has the e-mail" in nobody.output
+
+
+def test_tokens_are_issued_read_only_or_expiring_and_listed_so(cli_env):
+    from datetime import UTC, datetime, timedelta
+
+    from hubdesk.services.auth import LOCAL_OPERATOR, create_token
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "create", "--email", "bi@example.com", "--name", "BI",
+                               "--role", "manager", "--password", "long-enough-1"]).exit_code == 0
+    reader = runner.invoke(app, ["tokens", "create", "--email", "bi@example.com", "--name",
+                                 "dashboard", "--scope", "read", "--expires-in", "30"])
+    assert reader.exit_code == 0, reader.output
+    audit_ends = (datetime.now(UTC) + timedelta(days=400)).date().isoformat()
+    dated = runner.invoke(app, ["tokens", "create", "--email", "bi@example.com", "--name",
+                                "audit", "--expires-on", audit_ends])
+    assert dated.exit_code == 0, dated.output
+    create_token(cli_env.uows, LOCAL_OPERATOR, "bi@example.com", "old", expires_in_days=1,
+                 now=datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    assert cli_env.app.auth.authenticate_token(reader.output.strip()) is not None
+    rows = {row[1]: row for row in (line.split("\t") for line in runner.invoke(
+        app, ["tokens", "list", "--email", "bi@example.com"]).stdout.splitlines())}
+    assert rows["dashboard"][3:5] == ["active", "scope read"]
+    assert rows["dashboard"][5].startswith("expires 20") and rows["dashboard"][6].startswith(
+        "last used 20")
+    assert rows["audit"][3:] == ["active", "scope full", f"expires {audit_ends} 00:00 UTC",
+                                 "last used never"]
+    assert rows["old"][3] == "expired 2026-01-06 08:00 UTC"
+    for wrong in (["--expires-in", "0"], ["--expires-on", "2020-01-01"],
+                  ["--expires-in", "3", "--expires-on", audit_ends], ["--scope", "write"]):
+        refused = runner.invoke(app, ["tokens", "create", "--email", "bi@example.com", *wrong])
+        assert refused.exit_code != 0 and "hd_" not in refused.output
+    assert len(rows) == 3 == len(runner.invoke(
+        app, ["tokens", "list", "--email", "bi@example.com"]).stdout.splitlines())
 
 
 def test_train_the_intent_model_from_the_desks_own_tickets(cli_env):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from hubdesk.bootstrap import Hub, build_hub
 from hubdesk.config import Settings, get_settings, insecure_to_serve
 from hubdesk.domain.agents import Role
 from hubdesk.domain.errors import DomainError
+from hubdesk.domain.tokens import TokenRecord, TokenScope
 
 app = typer.Typer(help="Hubdesk: the customer-service coordination hub.", no_args_is_help=True)
 users_app = typer.Typer(help="Agents who sign in to the console and the API.",
@@ -160,12 +162,21 @@ def users_create(
 def tokens_create(
     email: Annotated[str, typer.Option(help="the agent the token acts as")],
     name: Annotated[str, typer.Option(help="what the token is for")] = "api",
+    scope: Annotated[TokenScope, typer.Option(
+        help="full: whatever the agent may do; read: GET requests only")] = TokenScope.FULL,
+    expires_in: Annotated[int | None, typer.Option(
+        help="days until it stops working (default: never)", metavar="DAYS")] = None,
+    expires_on: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="the UTC date it stops working on, from 00:00",
+        metavar="YYYY-MM-DD")] = None,
 ) -> None:
     """Issue an API token; it is printed once and stored only as a hash."""
     from hubdesk.services.auth import LOCAL_OPERATOR
 
     try:
-        token = _hub().app.auth.create_token(LOCAL_OPERATOR, email, name)
+        token = _hub().app.auth.create_token(
+            LOCAL_OPERATOR, email, name, scope=scope, expires_in_days=expires_in,
+            expires_on=expires_on.date() if expires_on else None)
     except DomainError as error:
         _fail(str(error))
         return
@@ -176,20 +187,37 @@ def tokens_create(
 def tokens_list(
     email: Annotated[str, typer.Option(help="the agent whose tokens to list")],
 ) -> None:
-    """An agent's tokens, one a line: the id `tokens revoke` takes, name, issued, revoked.
-    The tokens themselves are stored only as hashes, so they cannot be shown again."""
-    with _hub().uows(write=False) as uow:
-        agent = uow.agents.get_by_email(email.strip().lower())
-        if agent is None or agent.id is None:
-            _fail(f"no agent has the e-mail {email}")
-            return
-        tokens = uow.agents.tokens(agent.id)
+    """An agent's tokens, one a line: the id `tokens revoke` takes, name, issued, state
+    (active, expired or revoked, with when), scope, expiry, last use (to the minute). The
+    tokens themselves are stored only as hashes, so they cannot be shown again."""
+    from hubdesk.domain.clock import utcnow
+    from hubdesk.services.auth import LOCAL_OPERATOR
+
+    try:
+        agent, tokens = _hub().app.auth.tokens(LOCAL_OPERATOR, email)
+    except DomainError as error:
+        _fail(str(error))
+        return
+    now = utcnow()
     for token in tokens:
-        issued, revoked = token["created_at"], token["revoked_at"]
-        typer.echo(f"{token['id']}\t{token['name']}\tissued {issued:%Y-%m-%d %H:%M} UTC"
-                   + (f"\trevoked {revoked:%Y-%m-%d %H:%M} UTC" if revoked else ""))
+        typer.echo("\t".join(_token_columns(token, now)))
     if not tokens:
         typer.echo(f"{agent.email} has no tokens", err=True)
+
+
+def _token_columns(token: TokenRecord, now: datetime) -> list[str]:
+    state = token.state(now)
+    since = {"revoked": token.revoked_at, "expired": token.expires_at}.get(state)
+    return [str(token.id), token.name, f"issued {_minute(token.created_at)}",
+            f"{state} {_minute(since)}" if since else state,
+            f"scope {token.scope.value}",
+            f"expires {_minute(token.expires_at)}" if token.expires_at else "expires never",
+            f"last used {_minute(token.last_used_at)}" if token.last_used_at
+            else "last used never"]
+
+
+def _minute(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 @tokens_app.command("revoke")

@@ -22,7 +22,7 @@ def test_revoked_token_stops_working(hub, client):
     admin = factories.staff(hub, Role.ADMIN)
     assert client.get("/api/v1/tickets", headers=admin.headers).status_code == 200
     with hub.uows(write=False) as uow:
-        token_id = uow.agents.tokens(admin.agent.id)[0]["id"]
+        token_id = uow.agents.tokens(admin.agent.id)[0].id
     revoke_token(hub.uows, LOCAL_OPERATOR, token_id)
     assert client.get("/api/v1/tickets", headers=admin.headers).status_code == 401
 

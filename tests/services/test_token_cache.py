@@ -13,14 +13,14 @@ class FakeClock:
 
 def _token_id(hub, agent_id):
     with hub.uows(write=False) as uow:
-        return uow.agents.tokens(agent_id)[0]["id"]
+        return uow.agents.tokens(agent_id)[0].id
 
 
 def test_a_revoked_token_is_refused_once_the_cache_entry_expires(hub):
     clock = FakeClock()
     cache = TokenCache(5, clock=clock)
     rep = factories.staff(hub, Role.REPRESENTATIVE)
-    assert cache.authenticate(hub.uows, rep.token).id == rep.agent.id
+    assert cache.authenticate(hub.uows, rep.token).agent.id == rep.agent.id
     revoke_token(hub.uows, LOCAL_OPERATOR, _token_id(hub, rep.agent.id))
     clock.now += 4.9
     assert cache.cached(rep.token) is not None      # the documented grace period

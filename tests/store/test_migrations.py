@@ -97,3 +97,29 @@ def test_0025_adds_each_agents_read_marks_and_takes_them_away_again(unmigrated_e
         assert db.execute(select(t.ticket_reads)).all() == [(agent, ticket, 7, at)]
     downgrade(engine, "0024_mail_template_html")
     assert "ticket_reads" not in inspect(engine).get_table_names()
+
+
+def test_0036_leaves_tokens_issued_before_it_full_and_unexpiring(unmigrated_engine):
+    from hubdesk.domain.tokens import TokenScope
+    from hubdesk.services.auth import hash_token
+    from hubdesk.store.directory import SqlAgentRepository
+
+    engine = unmigrated_engine
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    upgrade(engine, "0035_rule_usage")
+    with engine.begin() as db:
+        agent = db.execute(insert(t.agents).values(
+            email="a@hubdesk.test", name="A", role="admin", tier=1, active=True, languages=[],
+            skills={}, created_at=at).returning(t.agents.c.id)).scalar_one()
+        db.execute(text("INSERT INTO api_tokens (agent_id, name, token_hash, created_at) "
+                        "VALUES (:agent, 'ci', :hash, :at)"),
+                   {"agent": agent, "hash": hash_token("hd_issued-before"), "at": at})
+    upgrade(engine, "0036_token_scope_expiry")
+    with engine.connect() as db:
+        found = SqlAgentRepository(db).grant_for_token(hash_token("hd_issued-before"))
+    assert found is not None
+    grant, last_used_at = found
+    assert (grant.agent.id, grant.scope, grant.expires_at, last_used_at) == (
+        agent, TokenScope.FULL, None, None)
+    downgrade(engine, "0035_rule_usage")
+    assert "scope" not in {c["name"] for c in inspect(engine).get_columns("api_tokens")}

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from hubdesk.bootstrap import Hub
 from hubdesk.domain.agents import Agent
 from hubdesk.domain.ids import LARGEST_ID
+from hubdesk.domain.tokens import scope_refusal
 from hubdesk.services.application import Application
 
 
@@ -40,11 +41,15 @@ async def current_agent(request: Request, app: AppDep) -> Agent:
                                  "create one with `hubdesk tokens create --email you@example`",
                             headers=_CHALLENGE)
     token = token.strip()
-    agent = app.auth.cached_token(token) or await run_in_threadpool(
+    grant = app.auth.cached_token(token) or await run_in_threadpool(
         app.auth.authenticate_token, token)
-    if agent is None:
-        raise HTTPException(401, "the API token is invalid or revoked", headers=_CHALLENGE)
-    return agent
+    if grant is None:
+        raise HTTPException(401, "the API token is invalid, expired or revoked; "
+                                 "`hubdesk tokens list --email you@example` says which",
+                            headers=_CHALLENGE)
+    if not grant.allows(request.method):
+        raise HTTPException(403, scope_refusal(grant.scope))
+    return grant.agent
 
 
 AgentDep = Annotated[Agent, Depends(current_agent)]

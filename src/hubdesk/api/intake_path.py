@@ -15,9 +15,9 @@ anyio.
 
 Anything unusual goes to the framework untouched, which then answers exactly as it always
 does: another path, method or query string, a body that is not JSON or not valid, a token
-that does not authenticate, a header sent twice. Nothing has been written by then, so the
-framework's answer is the only one. The middleware sits inside the request id, target and
-size limits, which therefore apply to both paths.
+that does not authenticate or may only read, a header sent twice. Nothing has been written
+by then, so the framework's answer is the only one. The middleware sits inside the request
+id, target and size limits, which therefore apply to both paths.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from hubdesk.api.middleware import replaying
 from hubdesk.api.routes.tickets import MAX_IDEMPOTENCY_KEY, open_ticket
 from hubdesk.api.schemas import TicketIn
 from hubdesk.domain.agents import Agent
+from hubdesk.domain.tokens import TokenGrant
 
 PATH = "/api/v1/tickets"
 _READ_HEADERS = (b"authorization", b"content-type", b"idempotency-key")
@@ -92,16 +93,17 @@ class IntakePath:
         return response
 
     async def _agent(self, headers: dict[bytes, str]) -> Agent | None:
-        """The agent behind a valid bearer token, authenticated as the route's dependency
-        does; without one, the framework answers (with its challenge)."""
+        """The agent behind a valid bearer token whose scope allows opening tickets,
+        authenticated as the route's dependency does; without one, the framework answers
+        (with its challenge, or naming the scope)."""
         scheme, _, token = headers.get(b"authorization", "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return None
         auth = self.api.state.hub.app.auth
-        agent: Agent | None = auth.cached_token(token) or await run_in_threadpool(
+        grant: TokenGrant | None = auth.cached_token(token) or await run_in_threadpool(
             auth.authenticate_token, token)
-        return agent
+        return grant.agent if grant is not None and grant.allows("POST") else None
 
     def _handler_for(self, error: Exception) -> Any:
         """The application's handler for ``error``'s class, found as the framework finds it

@@ -41,6 +41,7 @@ from hubdesk.domain.schedules import (
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.ticket_rules import RematchRun
 from hubdesk.domain.tickets import Channel, Priority, Status
+from hubdesk.domain.tokens import TokenGrant, TokenRecord, TokenScope
 from hubdesk.domain.triage import SimilarTicket, Verdict
 from hubdesk.domain.webhooks import WebhookDelivery, WebhookSubscription
 from hubdesk.services import (
@@ -479,15 +480,22 @@ class AuthUseCases(_UseCases):
             self._deps.tokens.forget_agent(actor.id)
         return ended
 
-    def cached_token(self, token: str) -> Agent | None:
-        """The agent behind a recently verified token, without any I/O (None if not cached)."""
+    def cached_token(self, token: str) -> TokenGrant | None:
+        """The grant of a recently verified token, without any I/O (None if not cached)."""
         return self._deps.tokens.cached(token)
 
-    def authenticate_token(self, token: str) -> Agent | None:
+    def authenticate_token(self, token: str) -> TokenGrant | None:
         return self._deps.tokens.authenticate(self._uows, token)
 
-    def create_token(self, actor: Agent, agent_email: str, name: str = "api") -> str:
-        return auth.create_token(self._uows, actor, agent_email, name)
+    def create_token(self, actor: Agent, agent_email: str, name: str = "api", *,
+                     scope: TokenScope = TokenScope.FULL, expires_in_days: int | None = None,
+                     expires_on: date | None = None) -> str:
+        return auth.create_token(self._uows, actor, agent_email, name, scope=scope,
+                                 expires_in_days=expires_in_days, expires_on=expires_on,
+                                 now=self._deps.clock())
+
+    def tokens(self, actor: Agent, agent_email: str) -> tuple[Agent, list[TokenRecord]]:
+        return auth.list_tokens(self._uows, actor, agent_email)
 
     def revoke_token(self, actor: Agent, token_id: int) -> None:
         auth.revoke_token(self._uows, actor, token_id)

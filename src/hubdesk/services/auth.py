@@ -7,6 +7,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from datetime import date, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,6 +16,14 @@ from hubdesk.domain.agents import Agent, Role
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import NotFound, ValidationFailed
 from hubdesk.domain.permissions import check_admin
+from hubdesk.domain.tokens import (
+    LAST_USE_PRECISION,
+    TokenGrant,
+    TokenRecord,
+    TokenScope,
+    expiry,
+    last_use_due,
+)
 from hubdesk.services.ports import UnitOfWorkFactory
 
 # The person at the server's command line is trusted like an administrator; their changes are
@@ -62,12 +71,26 @@ def login(uows: UnitOfWorkFactory, email: str, password: str) -> Agent | None:
     return agent
 
 
-def authenticate_token(uows: UnitOfWorkFactory, token: str) -> Agent | None:
+def authenticate_token(uows: UnitOfWorkFactory, token: str,
+                       now: datetime | None = None) -> TokenGrant | None:
+    """What ``token`` lets its bearer do, or None if it is unknown, revoked, expired or its
+    agent deactivated. Its use is recorded when none is or the last is ``LAST_USE_PRECISION``
+    old, so a busy token costs one small write a minute, not one a call."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
+    now = now or utcnow()
     with uows(write=False) as uow:
-        agent = uow.agents.agent_for_token(hash_token(token))
-    return agent if agent is not None and agent.active else None
+        found = uow.agents.grant_for_token(hash_token(token))
+    if found is None:
+        return None
+    grant, last_used_at = found
+    if grant.expired(now) or not grant.agent.active:
+        return None
+    if last_use_due(last_used_at, now):
+        with uows() as uow:
+            uow.agents.mark_token_used(grant.token_id, now, now - LAST_USE_PRECISION)
+            uow.commit()
+    return grant
 
 
 class TokenCache:
@@ -78,48 +101,58 @@ class TokenCache:
     effect in other server processes only after ``ttl_seconds`` (in this process, at once
     through ``forget_agent`` or ``forget_all``). The same holds for a deactivated agent: every
     token of theirs is refused once the entry cached before the deactivation expires, which is
-    ``ttl_seconds`` after it was verified — a hit never extends an entry. ``ttl_seconds=0``
-    turns caching off.
+    ``ttl_seconds`` after it was verified — a hit never extends an entry. A token's own expiry
+    needs no message between processes: each entry keeps it, and every hit checks it against
+    the wall clock (``now``), so an expired token is refused at once everywhere.
+    ``ttl_seconds=0`` turns caching off.
     """
 
     def __init__(self, ttl_seconds: float, max_entries: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], datetime] = utcnow) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._clock = clock
-        self._entries: dict[str, tuple[float, Agent]] = {}
+        self._now = now
+        self._entries: dict[str, tuple[float, TokenGrant]] = {}
         self._lock = threading.Lock()
 
-    def cached(self, token: str) -> Agent | None:
-        """The agent behind ``token`` if verified within the last ``ttl`` seconds (no I/O)."""
+    def cached(self, token: str) -> TokenGrant | None:
+        """The grant of ``token`` if verified within the last ``ttl`` seconds and not expired
+        since (no I/O)."""
         if self.ttl <= 0:
             return None
         with self._lock:
             hit = self._entries.get(hash_token(token))
-        return hit[1] if hit is not None and hit[0] > self._clock() else None
+        if hit is None or hit[0] <= self._clock():
+            return None
+        grant = hit[1]
+        if grant.expires_at is not None and grant.expired(self._now()):
+            return None
+        return grant
 
-    def authenticate(self, uows: UnitOfWorkFactory, token: str) -> Agent | None:
+    def authenticate(self, uows: UnitOfWorkFactory, token: str) -> TokenGrant | None:
         if self.ttl <= 0:
-            return authenticate_token(uows, token)
+            return authenticate_token(uows, token, self._now())
         hit = self.cached(token)
         if hit is not None:
             return hit
         key = hash_token(token)
         now = self._clock()
-        agent = authenticate_token(uows, token)
+        grant = authenticate_token(uows, token, self._now())
         with self._lock:
-            if agent is None:
+            if grant is None:
                 self._entries.pop(key, None)
             else:
                 if len(self._entries) >= self.max_entries:
                     self._entries.clear()
-                self._entries[key] = (now + self.ttl, agent)
-        return agent
+                self._entries[key] = (now + self.ttl, grant)
+        return grant
 
     def forget_agent(self, agent_id: int) -> None:
         """Drop every cached token of the agent (deactivated, or their password changed)."""
         with self._lock:
-            for key in [k for k, (_, a) in self._entries.items() if a.id == agent_id]:
+            for key in [k for k, (_, g) in self._entries.items() if g.agent.id == agent_id]:
                 del self._entries[key]
 
     def forget_all(self) -> None:
@@ -128,8 +161,13 @@ class TokenCache:
 
 
 def create_token(uows: UnitOfWorkFactory, actor: Agent, agent_email: str,
-                 name: str = "api") -> str:
-    """Issue a token for ``agent_email``; the plain token is returned once and never stored."""
+                 name: str = "api", *, scope: TokenScope = TokenScope.FULL,
+                 expires_in_days: int | None = None, expires_on: date | None = None,
+                 now: datetime | None = None) -> str:
+    """Issue a token for ``agent_email``; the plain token is returned once and never stored.
+    Without ``expires_in_days`` or ``expires_on`` it works until revoked."""
+    now = now or utcnow()
+    expires_at = expiry(now, days=expires_in_days, on=expires_on)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uows() as uow:
         agent = uow.agents.get_by_email(agent_email)
@@ -137,15 +175,29 @@ def create_token(uows: UnitOfWorkFactory, actor: Agent, agent_email: str,
             raise NotFound(f"no agent has the e-mail {agent_email}")
         if actor.id != agent.id:
             check_admin(actor, "issuing tokens for someone else")
-        uow.agents.add_token(agent.id, name[:120] or "api", hash_token(token), utcnow())
+        uow.agents.add_token(agent.id, name[:120] or "api", hash_token(token), now,
+                             scope=scope, expires_at=expires_at)
         uow.commit()
     return token
+
+
+def list_tokens(uows: UnitOfWorkFactory, actor: Agent,
+                agent_email: str) -> tuple[Agent, list[TokenRecord]]:
+    """The agent's tokens, revoked and expired ones too; one's own, or anyone's for an
+    administrator."""
+    with uows(write=False) as uow:
+        agent = uow.agents.get_by_email(agent_email)
+        if agent is None or agent.id is None:
+            raise NotFound(f"no agent has the e-mail {agent_email}")
+        if actor.id != agent.id:
+            check_admin(actor, "reading someone else's tokens")
+        return agent, uow.agents.tokens(agent.id)
 
 
 def revoke_token(uows: UnitOfWorkFactory, actor: Agent, token_id: int) -> None:
     with uows() as uow:
         owner_tokens = uow.agents.tokens(actor.id) if actor.id is not None else []
-        if all(t["id"] != token_id for t in owner_tokens):
+        if all(t.id != token_id for t in owner_tokens):
             check_admin(actor, "revoking someone else's token")
         if not uow.agents.revoke_token(token_id, utcnow()):
             raise NotFound(f"token {token_id} does not exist or was already revoked")

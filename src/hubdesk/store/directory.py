@@ -31,6 +31,7 @@ from hubdesk.domain.customers import (
     SenderBlock,
     Tier,
 )
+from hubdesk.domain.tokens import TokenGrant, TokenRecord, TokenScope
 from hubdesk.store import tables as t
 from hubdesk.store.driver import DriverStatement
 from hubdesk.store.settings import SqlSettings
@@ -379,17 +380,41 @@ class SqlAgentRepository:
         return dict(self.db.execute(select(t.agents.c.id, t.agents.c.name)
                                     .where(t.agents.c.id.in_(ids))).all())
 
-    def add_token(self, agent_id: int, name: str, token_hash: str, at: datetime) -> int:
+    def add_token(self, agent_id: int, name: str, token_hash: str, at: datetime, *,
+                  scope: TokenScope = TokenScope.FULL,
+                  expires_at: datetime | None = None) -> int:
         return int(self.db.execute(insert(t.api_tokens).values(
             agent_id=agent_id, name=name, token_hash=token_hash, created_at=at,
+            scope=scope.value, expires_at=expires_at,
         ).returning(t.api_tokens.c.id)).scalar_one())
 
-    def agent_for_token(self, token_hash: str) -> Agent | None:
+    def grant_for_token(self, token_hash: str) -> tuple[TokenGrant, datetime | None] | None:
+        """The unrevoked token's grant (expired or not: the caller knows the time) and when
+        it was last used."""
+        tokens = t.api_tokens
         rows = list(self.db.execute(
-            select(t.agents).join(t.api_tokens, t.api_tokens.c.agent_id == t.agents.c.id)
-            .where(t.api_tokens.c.token_hash == token_hash,
-                   t.api_tokens.c.revoked_at.is_(None))).all())
-        return self._load(rows)[0] if rows else None
+            select(t.agents, tokens.c.id.label("token_id"), tokens.c.scope.label("token_scope"),
+                   tokens.c.expires_at.label("token_expires_at"),
+                   tokens.c.last_used_at.label("token_last_used_at"))
+            .join(tokens, tokens.c.agent_id == t.agents.c.id)
+            .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None))).all())
+        if not rows:
+            return None
+        row = rows[0]
+        grant = TokenGrant(agent=self._load(rows)[0], token_id=row.token_id,
+                           scope=TokenScope(row.token_scope), expires_at=row.token_expires_at)
+        return grant, row.token_last_used_at
+
+    def mark_token_used(self, token_id: int, at: datetime, stale_from: datetime) -> bool:
+        """Record a use at ``at`` if none is recorded or the last is no later than
+        ``stale_from`` (the condition is the database's: another process may have just
+        written it)."""
+        tokens = t.api_tokens
+        result = self.db.execute(update(tokens).where(
+            tokens.c.id == token_id,
+            or_(tokens.c.last_used_at.is_(None), tokens.c.last_used_at <= stale_from),
+        ).values(last_used_at=at))
+        return result.rowcount > 0
 
     def revoke_token(self, token_id: int, at: datetime) -> bool:
         result = self.db.execute(update(t.api_tokens).where(
@@ -397,12 +422,17 @@ class SqlAgentRepository:
         ).values(revoked_at=at))
         return result.rowcount > 0
 
-    def tokens(self, agent_id: int) -> list[dict[str, Any]]:
-        rows = self.db.execute(select(t.api_tokens.c.id, t.api_tokens.c.name,
-                                      t.api_tokens.c.created_at, t.api_tokens.c.revoked_at)
-                               .where(t.api_tokens.c.agent_id == agent_id)
-                               .order_by(t.api_tokens.c.id)).all()
-        return [dict(r._mapping) for r in rows]
+    def tokens(self, agent_id: int) -> list[TokenRecord]:
+        tokens = t.api_tokens
+        rows = self.db.execute(select(tokens.c.id, tokens.c.name, tokens.c.scope,
+                                      tokens.c.created_at, tokens.c.expires_at,
+                                      tokens.c.revoked_at, tokens.c.last_used_at)
+                               .where(tokens.c.agent_id == agent_id)
+                               .order_by(tokens.c.id)).all()
+        return [TokenRecord(id=r.id, name=r.name, scope=TokenScope(r.scope),
+                            created_at=r.created_at, expires_at=r.expires_at,
+                            revoked_at=r.revoked_at, last_used_at=r.last_used_at)
+                for r in rows]
 
 
 class SqlOrgStructureRepository:

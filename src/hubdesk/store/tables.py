@@ -137,6 +137,11 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
+    # `domain/tokens.py` TokenScope; tokens issued before scopes existed keep full scope
+    Column("scope", String(10), nullable=False, server_default="full"),
+    Column("expires_at", UtcDateTime, nullable=True),  # None: until revoked
+    # written at most once a minute per token (LAST_USE_PRECISION), never per request
+    Column("last_used_at", UtcDateTime, nullable=True),
 )
 
 tickets = Table(
