@@ -108,25 +108,36 @@ def test_signing_out_ends_the_stream(hub, client, monkeypatch):
         assert time.monotonic() - started < 5
 
 
-def test_a_session_ended_while_changes_flow_is_told_of_none_of_them(hub, client, monkeypatch):
-    # The periodic check alone (every SESSION_CHECK_SECONDS, 20 s by default) let a revoked
-    # session hear of every change made until then.
-    monkeypatch.setattr(live, "STREAM_SECONDS", 20.0)
-    monkeypatch.setattr(live, "NEWS_CHECK_SECONDS", 0.2, raising=False)
+def _rep_watching_a_ticket(hub, client, monkeypatch, stream_seconds: float):
+    """A signed-in representative, a ticket of their team, and an administrator to change it;
+    the stream reads its session again before news once 0.2 s have passed."""
+    monkeypatch.setattr(live, "STREAM_SECONDS", stream_seconds)
+    monkeypatch.setattr(live, "NEWS_CHECK_SECONDS", 0.2)
     team = factories.team(hub, "Mine")
     rep = factories.staff(hub, teams=(team,), with_password=True)
     admin = factories.staff(hub, Role.ADMIN).agent
     visible = factories.ticket(hub, rep.agent, team_id=team.id).ticket
     hub.app.relay_outbox()
     sign_in(client, rep.agent)
+    return rep.agent, admin, visible
+
+
+def _raise_priority(hub, admin, ticket) -> None:
+    hub.app.tickets.update(admin, ticket.id, TicketChanges(
+        fields_set=frozenset({"priority"}), priority="high"))
+    hub.app.relay_outbox()
+
+
+def test_a_session_ended_while_changes_flow_is_told_of_none_of_them(hub, client, monkeypatch):
+    # The periodic check alone (every SESSION_CHECK_SECONDS, 20 s by default) let a revoked
+    # session hear of every change made until then.
+    rep, admin, visible = _rep_watching_a_ticket(hub, client, monkeypatch, 20.0)
     with client.stream("GET", "/events") as response:
         lines = response.iter_lines()
         assert _frames(lines, 1) == [("ready", {})]
         time.sleep(0.3)
-        hub.app.auth.sign_out_everywhere(rep.agent)
-        hub.app.tickets.update(admin, visible.id, TicketChanges(
-            fields_set=frozenset({"priority"}), priority="high"))
-        hub.app.relay_outbox()
+        hub.app.auth.sign_out_everywhere(rep)
+        _raise_priority(hub, admin, visible)
         started = time.monotonic()
         assert [line for line in lines if line] == []  # the stream ends, nothing more in it
         assert time.monotonic() - started < 5
@@ -134,21 +145,12 @@ def test_a_session_ended_while_changes_flow_is_told_of_none_of_them(hub, client,
 
 def test_a_live_session_still_hears_of_changes_after_its_session_is_read_again(
         hub, client, monkeypatch):
-    monkeypatch.setattr(live, "STREAM_SECONDS", 10.0)
-    monkeypatch.setattr(live, "NEWS_CHECK_SECONDS", 0.2, raising=False)
-    team = factories.team(hub, "Mine")
-    rep = factories.staff(hub, teams=(team,), with_password=True)
-    admin = factories.staff(hub, Role.ADMIN).agent
-    visible = factories.ticket(hub, rep.agent, team_id=team.id).ticket
-    hub.app.relay_outbox()
-    sign_in(client, rep.agent)
+    _, admin, visible = _rep_watching_a_ticket(hub, client, monkeypatch, 10.0)
     with client.stream("GET", "/events") as response:
         lines = response.iter_lines()
         assert _frames(lines, 1) == [("ready", {})]
         time.sleep(0.3)
-        hub.app.tickets.update(admin, visible.id, TicketChanges(
-            fields_set=frozenset({"priority"}), priority="high"))
-        hub.app.relay_outbox()
+        _raise_priority(hub, admin, visible)
         assert [(kind, data["ticket_id"]) for kind, data in _frames(lines, 1)] == [
             ("ticket", visible.id)]
 
