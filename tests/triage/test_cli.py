@@ -274,14 +274,20 @@ def test_test_categories_missing_from_training_are_reported(tmp_path):
     assert "3 test examples are of categories the training set does not have" in said(result)
 
 
-def test_categories_with_few_examples_are_named(tmp_path):
-    rows = [*generated_examples(seed=22), ("my parcel went to the wrong house", "delivery"),
-            ("the courier lost my parcel", "delivery")]
+def _evaluated_and_trained(tmp_path, rows, *, test_seed: int):
+    """`eval` on ``rows`` against generated test rows, and `train` on the same rows."""
     train = write_csv(tmp_path / "train.csv", rows)
-    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=23))
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=test_seed))
     evaluated = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
     trained = runner.invoke(app, ["train", "--csv", str(train),
                                   "--model-dir", str(tmp_path / "models")])
+    return evaluated, trained
+
+
+def test_categories_with_few_examples_are_named(tmp_path):
+    rows = [*generated_examples(seed=22), ("my parcel went to the wrong house", "delivery"),
+            ("the courier lost my parcel", "delivery")]
+    evaluated, trained = _evaluated_and_trained(tmp_path, rows, test_seed=23)
     for result in (evaluated, trained):
         assert result.exit_code == 0, result.output
         assert "1 category has fewer than 5 examples" in said(result)
@@ -348,11 +354,7 @@ def test_texts_labelled_with_two_categories_are_counted_and_named(tmp_path):
     rows = generated_examples(seed=24)
     twice = [(text.upper() + "  ", "refund") for text, category in rows
              if category == "cancel_account"][:4]
-    train = write_csv(tmp_path / "train.csv", rows + twice)
-    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=25))
-    evaluated = runner.invoke(app, ["eval", "--train", str(train), "--test", str(test)])
-    trained = runner.invoke(app, ["train", "--csv", str(train),
-                                  "--model-dir", str(tmp_path / "models")])
+    evaluated, trained = _evaluated_and_trained(tmp_path, rows + twice, test_seed=25)
     for result in (evaluated, trained):
         assert result.exit_code == 0, result.output
         assert "4 texts are labelled with more than one category" in said(result)
