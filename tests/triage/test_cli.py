@@ -371,3 +371,50 @@ def test_texts_labelled_once_are_not_reported_as_conflicting(tmp_path):
     assert trained.exit_code == 0, trained.output
     assert json.loads(trained.stdout)["conflicting_labels"] == {}
     assert "more than one category" not in said(trained)
+
+
+def _rows_of(path):
+    with path.open(newline="", encoding="utf-8") as stream:
+        return list(csv.reader(stream))
+
+
+@pytest.mark.parametrize("layout", ["no header, text first", "no header, category first",
+                                    "a header of other names"])
+def test_two_columns_without_the_usual_names_are_told_apart_by_their_values(tmp_path,
+                                                                          layout):
+    named = write_csv(tmp_path / "named.csv", generated_examples(seed=26))
+    rows = _rows_of(named)[1:]
+    if layout == "no header, category first":
+        rows = [[category, text] for text, category in rows]
+    if layout == "a header of other names":
+        rows = [["Document", "Topic_group"], *rows]
+    unnamed = tmp_path / "unnamed.tsv"
+    unnamed.write_text("".join("\t".join(row) + "\n" for row in rows), encoding="utf-8")
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=27))
+
+    from_named = runner.invoke(app, ["eval", "--train", str(named), "--test", str(test)])
+    from_unnamed = runner.invoke(app, ["eval", "--train", str(unnamed), "--test", str(test)])
+
+    assert from_unnamed.exit_code == 0, from_unnamed.output
+    assert json.loads(from_unnamed.stdout)["train_examples"] == len(_rows_of(named)) - 1
+    same = ("accuracy", "macro_f1", "per_category", "threshold")
+    assert {key: json.loads(from_unnamed.stdout)[key] for key in same} == {
+        key: json.loads(from_named.stdout)[key] for key in same}
+
+
+def test_a_folder_of_seq_in_and_label_files_is_read_line_by_line(tmp_path):
+    rows = generated_examples(seed=28)
+    folder = tmp_path / "train"
+    folder.mkdir()
+    (folder / "seq.in").write_text("".join(text + "\n" for text, _ in rows), encoding="utf-8")
+    (folder / "label").write_text("".join(cat + "\n" for _, cat in rows), encoding="utf-8")
+    test = write_csv(tmp_path / "test.csv", generated_examples(per_phrase=1, seed=29))
+    result = runner.invoke(app, ["train", "--csv", str(folder),
+                                 "--model-dir", str(tmp_path / "models")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["examples"] == len(rows)
+
+    (folder / "label").write_text("".join(cat + "\n" for _, cat in rows[:-1]), encoding="utf-8")
+    refused = runner.invoke(app, ["eval", "--train", str(folder), "--test", str(test)])
+    assert refused.exit_code == 2
+    assert f"seq.in has {len(rows)} lines and label {len(rows) - 1}" in said(refused)

@@ -98,7 +98,8 @@ OUT_OF_SCOPE_HELP = ("The category of examples that belong to none of the others
                      "'oos'): they only tune the abstain threshold, and abstaining on them is "
                      "right.")
 EXAMPLES_HELP = ("columns text,category; a CSV (comma, tab or semicolon) or JSON Lines "
-                 "or a JSON array")
+                 "or a JSON array; two columns of other names, or with no header, are told "
+                 "apart by their values; or a folder of seq.in and label files")
 
 
 def evaluate(

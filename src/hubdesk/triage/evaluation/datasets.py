@@ -16,6 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hubdesk.triage.evaluation.unnamed_columns import (
+    TwoColumns,
+    is_line_aligned,
+    line_aligned,
+    two_columns,
+)
+
 SHARED_DATA_ENV = "HUBDESK_SHARED_DATA"
 OUT_OF_SCOPE = "oos"
 
@@ -72,19 +79,30 @@ def read_examples(path: str | Path, columns: Columns = Columns()) -> Pairs:
     mark, UTF-16 as "Unicode text", headers in any case, tabs or semicolons between the
     cells), JSON Lines (one object per line) or a JSON array of objects, with the columns
     named in ``columns`` or, without, by the names intent data sets use
-    (utterance/sentence/query and intent/label)."""
+    (utterance/sentence/query and intent/label); two columns without such names, or without
+    a header at all, told apart by their values; or a folder holding ``seq.in`` and
+    ``label``, line by line (`unnamed_columns.py`)."""
     path = Path(path)
+    if is_line_aligned(path):
+        return _unnamed_pairs(path, line_aligned(path), TwoColumns(0, 1, False))
     content = _text_of(path)
     if path.suffix.lower() in JSON_LINES_SUFFIXES or content.lstrip().startswith(("{", "[")):
         return _pairs(path, *_json_rows(path, content), columns)
     stream = io.StringIO(content, newline="")
     header = stream.readline()
     stream.seek(0)
-    reader = csv.DictReader(stream, delimiter=_delimiter(header))
     # The csv module's cell limit (128 KiB) is process-wide; a cell as long as the whole
     # file is refused only by the memory it takes.
     limit = csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    delimiter = _delimiter(content, header)
+    reader = csv.DictReader(stream, delimiter=delimiter)
     try:
+        if columns == Columns() and not _names_known(header, delimiter):
+            rows = [(number, cells) for number, cells in _numbered(content, delimiter)
+                    if any(cell.strip() for cell in cells)]
+            choice = two_columns([cells for _, cells in rows])
+            if choice is not None:
+                return _unnamed_pairs(path, rows, choice)
         # A record's line is where it ends: a quoted cell may span lines.
         return _pairs(path, list(reader.fieldnames or ()),
                       ((reader.line_num, row) for row in reader), columns)
@@ -92,6 +110,34 @@ def read_examples(path: str | Path, columns: Columns = Columns()) -> Pairs:
         raise ValueError(f"{path}, line {reader.line_num}: {error}") from None
     finally:
         csv.field_size_limit(limit)
+
+
+def _names_known(header: str, delimiter: str) -> bool:
+    folded = {name.strip().lower() for name in next(csv.reader([header], delimiter=delimiter),
+                                                   [])}
+    return any(name in folded for name in TEXT_COLUMNS + CATEGORY_COLUMNS)
+
+
+def _numbered(content: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    for cells in reader:
+        yield reader.line_num, cells
+
+
+def _unnamed_pairs(path: Path, rows: list[tuple[int, list[str]]], choice: TwoColumns) -> Pairs:
+    """Examples from rows of two cells whose columns were told apart by their values."""
+    pairs: Pairs = []
+    for line, cells in rows[1:] if choice.first_row_is_header else rows:
+        example, label = cells[choice.text], cells[choice.category].strip()
+        if not example.strip() and not label:
+            continue
+        if not example.strip() or not label:
+            raise ValueError(f"{path}, line {line}: an example needs both a text and a "
+                             "category")
+        pairs.append((example, label))
+    if not pairs:
+        raise ValueError(f"{path} holds no examples")
+    return pairs
 
 
 def _text_of(path: Path) -> str:
@@ -113,11 +159,26 @@ def _text_of(path: Path) -> str:
                          "save it as UTF-8") from None
 
 
-def _delimiter(header: str) -> str:
-    """The header's separator, read as the arrivals reader reads it
-    (`workforce/arrival_export.py`): the commonest of a comma and what spreadsheets save in its
-    place (a tab, or a semicolon where the comma is the decimal mark)."""
-    return max(",;\t", key=header.count)
+def _delimiter(content: str, header: str) -> str:
+    """The separator of a comma and what spreadsheets save in its place (a tab, or a
+    semicolon where the comma is the decimal mark): the one that cuts the first lines into
+    as many cells each, at least two; else the header's commonest, as the arrivals reader
+    reads it (`workforce/arrival_export.py`). A file with no header row may hold commas in
+    its texts between tabs."""
+    lines = [line for line in content.splitlines()[:_SEPARATOR_LINES] if line.strip()]
+    even = [mark for mark in "\t;," if lines and _cuts_evenly(lines, mark)]
+    return even[0] if len(even) == 1 else max(",;\t", key=header.count)
+
+
+def _cuts_evenly(lines: list[str], mark: str) -> bool:
+    try:
+        counts = {len(cells) for cells in csv.reader(lines, delimiter=mark)}
+    except csv.Error:  # the reading proper says where and why
+        return False
+    return len(counts) == 1 and min(counts) >= 2
+
+
+_SEPARATOR_LINES = 20
 
 
 def _json_rows(path: Path, content: str) -> tuple[list[str], list[tuple[int, Any]]]:
