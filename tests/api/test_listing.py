@@ -99,6 +99,7 @@ def test_search_by_words_prefix_number_and_email(hub, client):
 def test_list_query_count_does_not_grow_with_rows(hub, client, engine):
     admin = factories.staff(hub, Role.ADMIN)
     _open(hub, admin.agent, 3)
+    client.get("/api/v1/teams", headers=admin.headers)  # the token's use of the minute noted
     with count_queries(engine) as few:
         client.get("/api/v1/tickets", headers=admin.headers)
     _open(hub, admin.agent, 40)
