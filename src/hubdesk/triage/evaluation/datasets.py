@@ -126,9 +126,17 @@ def _numbered(content: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 def _unnamed_pairs(path: Path, rows: list[tuple[int, list[str]]], choice: TwoColumns) -> Pairs:
     """Examples from rows of two cells whose columns were told apart by their values."""
+    return _examples(path, ((line, cells[choice.text], cells[choice.category])
+                            for line, cells in (rows[1:] if choice.first_row_is_header
+                                                else rows)))
+
+
+def _examples(path: Path, cells: Iterator[tuple[int, str, str]]) -> Pairs:
+    """(text, category) of each numbered row that has both, a blank row a spreadsheet left
+    skipped; a ValueError for a row with one of them, or a file with none."""
     pairs: Pairs = []
-    for line, cells in rows[1:] if choice.first_row_is_header else rows:
-        example, label = cells[choice.text], cells[choice.category].strip()
+    for line, example, label in cells:
+        label = label.strip()
         if not example.strip() and not label:
             continue
         if not example.strip() or not label:
@@ -228,18 +236,8 @@ def _pairs(path: Path, fields: list[str], rows: Any, columns: Columns) -> Pairs:
                          f"{', '.join(TEXT_COLUMNS)} and one of "
                          f"{', '.join(CATEGORY_COLUMNS)}, or name them); it has "
                          f"{list(names)}")
-    pairs: Pairs = []
-    for line, row in rows:
-        example, label = _cell(row.get(text)), _cell(row.get(category)).strip()
-        if not example.strip() and not label:
-            continue  # a blank row a spreadsheet left
-        if not example.strip() or not label:
-            raise ValueError(f"{path}, line {line}: an example needs both a text and a "
-                             "category")
-        pairs.append((example, label))
-    if not pairs:
-        raise ValueError(f"{path} holds no examples")
-    return pairs
+    return _examples(path, ((line, _cell(row.get(text)), _cell(row.get(category)))
+                            for line, row in rows))
 
 
 def _column(path: Path, names: dict[str, Any], chosen: str | None,
