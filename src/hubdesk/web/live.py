@@ -222,9 +222,10 @@ class _Stream:
                     try:
                         message = inbox.get_nowait()
                         frame = self.frame_for(message)
-                        if frame is not None:
-                            if not await self.signed_in(NEWS_CHECK_SECONDS):
-                                return
+                        read_at = self.checked
+                        if frame is not None and not await self.signed_in(NEWS_CHECK_SECONDS):
+                            return
+                        if frame is not None and self.checked != read_at:
                             frame = self.frame_for(message)  # as the session now allows
                     except queue.Empty:
                         if not self.broadcast.subscribed(inbox):  # fell behind, was dropped
