@@ -10,6 +10,11 @@ from hubdesk.domain.agents import Agent
 from hubdesk.domain.errors import ValidationFailed
 
 
+def expired(expires_at: datetime | None, now: datetime) -> bool:
+    """A token stops working at its expiry instant; one without never expires."""
+    return expires_at is not None and expires_at <= now
+
+
 class TokenScope(StrEnum):
     FULL = "full"  # whatever the agent may do
     READ = "read"  # reads only: a report, a dashboard, an export
@@ -37,7 +42,7 @@ class TokenGrant:
     expires_at: datetime | None = None
 
     def expired(self, now: datetime) -> bool:
-        return self.expires_at is not None and self.expires_at <= now
+        return expired(self.expires_at, now)
 
     def allows(self, method: str) -> bool:
         return self.scope is TokenScope.FULL or method.upper() in SAFE_METHODS
@@ -92,6 +97,6 @@ class TokenRecord:
     def state(self, now: datetime) -> str:
         if self.revoked_at is not None:
             return "revoked"
-        if self.expires_at is not None and self.expires_at <= now:
+        if expired(self.expires_at, now):
             return "expired"
         return "active"
