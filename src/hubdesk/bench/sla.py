@@ -276,7 +276,7 @@ def run(*, tickets: int = 1_000_000, limit: int = 100_000, seed_value: int = 11
             with engine.begin() as db:
                 repository = SqlSlaRepository(db)
                 started = time.perf_counter()
-                found = repository.due_tickets(now, limit)
+                found = repository.due_tickets(now, limit).ticket_ids
                 sweep_seconds = time.perf_counter() - started
             with engine.connect() as db:
                 expected = db.execute(text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from hubdesk.domain.adherence import PresenceSpan
 from hubdesk.domain.agents import Agent, Department, Team
@@ -65,6 +65,15 @@ from hubdesk.services.views import (
 )
 
 T = TypeVar("T")
+
+
+class DueTickets(NamedTuple):
+    """One batch of the SLA sweep: the tickets locked for it, and whether the search saw
+    every clock due (fewer than the limit), so nothing due is left beyond this batch and
+    what other transactions hold."""
+
+    ticket_ids: list[int]
+    seen_all: bool
 
 
 class DuplicateKey(Exception):
@@ -236,9 +245,10 @@ class SlaRepository(Protocol):
         ...
     def answer_times(self, since: datetime, until: datetime) -> list[AnswerTimes]: ...
     def tickets_with_live_clocks(self, policy_ids: Iterable[int]) -> list[int]: ...
-    def due_tickets(self, now: datetime, limit: int) -> list[int]:
-        """Tickets with a running clock due by ``now``, locked for this transaction; tickets
-        another transaction holds are skipped (they are due again on the next sweep)."""
+    def due_tickets(self, now: datetime, limit: int) -> DueTickets:
+        """Tickets with a running clock due by ``now`` (among the first ``limit`` clocks
+        due), locked for this transaction; tickets another transaction holds are skipped:
+        that transaction sweeps them."""
         ...
     def record_firing(self, clock_id: int, cycle: int, at_percent: int, at: datetime) -> bool:
         """Claim one ladder step of one clock cycle; False when it was fired already."""

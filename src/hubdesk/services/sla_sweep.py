@@ -49,16 +49,21 @@ def sweep_due(uows: UnitOfWorkFactory, now: datetime, *, batch: int = BATCH,
     result = SweepResult()
     for _ in range(max_batches):
         with uows() as uow:
-            ticket_ids = uow.sla.due_tickets(now, batch)
-            if not ticket_ids:
+            due = uow.sla.due_tickets(now, batch)
+            if not due.ticket_ids:
+                # Nothing due, or everything due is held by sweeps running beside this one:
+                # each of them searches again once its batch is committed.
                 break
             setup = SlaSetup.load(uow)
             staff = _Staff(uow)
-            for ticket_id in ticket_ids:
+            for ticket_id in due.ticket_ids:
                 _sweep_ticket(uow, setup, staff, ticket_id, now, result)
             uow.commit()
-        result.tickets += len(ticket_ids)
-        if len(ticket_ids) < batch:
+        result.tickets += len(due.ticket_ids)
+        # A batch smaller than asked is no sign of the end: tickets other sweeps hold were
+        # skipped, and a ticket with two clocks due counts once. Only a search that saw
+        # every clock due is the last.
+        if due.seen_all:
             break
     return result
 

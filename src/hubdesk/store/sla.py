@@ -19,7 +19,7 @@ from sqlalchemy.engine import Row
 from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.sla.clocks import LIVE, ClockEntry, ClockStatus, SlaClock
 from hubdesk.domain.sla.policies import NamedCalendar, SlaPolicy, SlaTarget
-from hubdesk.services.ports import DuplicateKey
+from hubdesk.services.ports import DueTickets, DuplicateKey
 from hubdesk.store import tables as t
 from hubdesk.store.settings import SqlSettings
 from hubdesk.store.sla_rematch import SlaRematchQueries
@@ -193,16 +193,20 @@ class SqlSlaRepository(SlaRematchQueries, SlaReportQueries):
             .order_by(c.c.ticket_id)).scalars()
         return [int(i) for i in rows]
 
-    def due_tickets(self, now: datetime, limit: int) -> list[int]:
-        """Tickets with a running clock due by ``now``, earliest first, locked for this
-        transaction (PostgreSQL skips tickets another transaction holds)."""
+    def due_tickets(self, now: datetime, limit: int) -> DueTickets:
+        """Tickets with a running clock due by ``now``, among the ``limit`` clocks due
+        earliest, locked for this transaction (PostgreSQL skips tickets another transaction
+        holds: that transaction sweeps them)."""
         c, tk = t.ticket_sla_clocks, t.tickets
         due = (select(c.c.ticket_id).where(c.c.status == ClockStatus.RUNNING.value,
                                             c.c.next_due_at <= now)
                .order_by(c.c.next_due_at).limit(limit))
-        ids = list(dict.fromkeys(int(i) for i in self.db.execute(due).scalars()))
+        clock_rows = [int(i) for i in self.db.execute(due).scalars()]
+        # Counted in clocks, not tickets: a ticket with two clocks due is one ticket.
+        seen_all = len(clock_rows) < limit
+        ids = list(dict.fromkeys(clock_rows))
         if self.db.dialect.name == "sqlite" or not ids:  # SQLite: the writer lock serialises
-            return ids
+            return DueTickets(ids, seen_all)
         # Two statements, each on its own index, rather than one the planner might answer
         # by scanning every ticket. The ticket's row is what every change of its clocks
         # locks first, so locking it (never the clocks) cannot deadlock with a ticket change;
@@ -210,7 +214,7 @@ class SqlSlaRepository(SlaRematchQueries, SlaReportQueries):
         locked = (select(tk.c.id).where(tk.c.id.in_(ids)).order_by(tk.c.id)
                   .with_for_update(skip_locked=True))
         held = {int(i) for i in self.db.execute(locked).scalars()}
-        return [i for i in ids if i in held]
+        return DueTickets([i for i in ids if i in held], seen_all)
 
     def record_firing(self, clock_id: int, cycle: int, at_percent: int, at: datetime) -> bool:
         """Claim a ladder step for a clock's cycle; False if it was fired already."""
