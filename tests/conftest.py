@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from hubdesk.bootstrap import Hub, assemble
 from hubdesk.config import Settings
 from hubdesk.logs import JsonFormatter
+from hubdesk.services import auth
 from hubdesk.store.engine import make_engine
 from hubdesk.store.migrate import upgrade
 from hubdesk.store.tables import metadata
@@ -175,7 +177,22 @@ class _EveryLine(logging.Handler):
         super().close()
 
 
+# Password hashing is slow on purpose: argon2 at the product's cost takes 0.1-0.2 s a hash on
+# two cores, and the suite creates and signs in thousands of accounts. The suite's own
+# processes hash with argon2 at its lowest cost instead; what the product ships is checked in
+# tests/services/test_password_hashing.py, and servers the suite starts as processes of their
+# own hash at the product's cost.
+PRODUCT_HASHER = auth._hasher
+_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _hash_passwords_cheaply() -> None:
+    auth._hasher = _CHEAP_HASHER
+    auth._DUMMY_HASH = _CHEAP_HASHER.hash("not-a-real-password")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _hash_passwords_cheaply()
     if not hasattr(config, "workerinput") and _LOG_GUARD_DIR not in os.environ:
         os.environ[_LOG_GUARD_DIR] = tempfile.mkdtemp(prefix="hubdesk-log-guard-")
     folder = Path(os.environ[_LOG_GUARD_DIR])
