@@ -188,7 +188,7 @@ _CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 def _hash_passwords_cheaply() -> None:
     auth._hasher = _CHEAP_HASHER
-    auth._DUMMY_HASH = _CHEAP_HASHER.hash("not-a-real-password")
+    auth._dummy_hash.cache_clear()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -35,9 +36,14 @@ TOKEN_PREFIX = "hd_"  # noqa: S105 - a marker, not a secret
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
-# Verifying against a dummy hash when the e-mail is unknown keeps login timing uniform, so
-# response times do not reveal which addresses have accounts.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against a dummy hash when the e-mail is unknown keeps login timing uniform,
+    so response times do not reveal which addresses have accounts. Made on first use rather
+    than on import: hashing costs a tenth of a second, and every command imports this."""
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -54,7 +60,7 @@ def hash_token(token: str) -> str:
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; a missing hash costs the same time as a wrong one."""
     try:
-        _hasher.verify(stored_hash or _DUMMY_HASH, password)
+        _hasher.verify(stored_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return stored_hash is not None
