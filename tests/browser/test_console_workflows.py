@@ -21,7 +21,6 @@ from hubdesk.domain.tickets import Priority
 from hubdesk.domain.triage import Verdict
 from hubdesk.services.tickets import NewTicket
 from tests import factories
-from tests.browser.test_console_browser import CHROMIUM, CHROMIUM_ARGS, _need_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -53,16 +52,12 @@ def desk(sqlite_hub: Hub) -> dict:
 
 
 @pytest.fixture
-def browser() -> Iterator:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser(_chromium) -> Iterator:
+    """The module's Chromium; each page a test opens has a context (cookies, storage) of its
+    own, and every context it opened is closed when it ends."""
+    yield _chromium
+    for context in list(_chromium.contexts):
+        context.close()
 
 
 def signed_in(browser, server: str, agent, *, width: int = 1280, height: int = 900,
