@@ -2,7 +2,8 @@
 
 A periodic job (`jobs/sla.py`) calls `sweep_due`. Each batch is one transaction: the tickets
 with a running clock due by now are found through the index on ``next_due_at`` and locked
-(on PostgreSQL, skipping tickets another transaction holds), their clocks advance, and every
+(on PostgreSQL, skipping tickets another transaction holds: that one sweeps them, and the
+batch cut short does not end this sweep), their clocks advance, and every
 step fired is claimed in ``sla_step_firings`` (unique per clock, cycle and step) in the same
 transaction as its effects: a ticket event naming whom to notify (so the notification leaves
 through the outbox once committed), a raised priority through the ticket's own ``update``, an
