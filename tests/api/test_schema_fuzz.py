@@ -6,6 +6,7 @@ bodies, schema-valid requests accepted and schema-invalid ones refused, 405s wit
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from hubdesk.bootstrap import Hub, build_hub  # noqa: E402
 from hubdesk.config import Settings  # noqa: E402
 from hubdesk.domain.agents import Role  # noqa: E402
 from hubdesk.server import create_app  # noqa: E402
-from hubdesk.services.auth import LOCAL_OPERATOR, create_token  # noqa: E402
+from hubdesk.services.auth import LOCAL_OPERATOR, TokenCache, create_token  # noqa: E402
 from hubdesk.services.directory import AgentInput, create_agent  # noqa: E402
 from hubdesk.services.tickets import NewTicket, open_ticket  # noqa: E402
 from hubdesk.store.tickets import encode_cursor  # noqa: E402
@@ -54,7 +55,9 @@ def admin_token(hub: Hub) -> str:
 
 @pytest.fixture
 def fuzzed_app(hub: Hub) -> FastAPI:
-    return create_app(hub)
+    """The application as `hubdesk serve` builds it: tokens remembered for the configured
+    seconds (changes to an agent forget theirs at once in this process)."""
+    return create_app(dataclasses.replace(hub, tokens=TokenCache(hub.settings.auth_cache_seconds)))
 
 
 def _description_only() -> FastAPI:
