@@ -80,6 +80,32 @@ def test_a_late_answer_is_met_late_even_if_no_sweep_marked_the_breach():
     assert clock.new_entries[-1].data["late"] is True
 
 
+def test_a_deadline_passed_before_a_pause_is_missed_even_if_no_sweep_saw_it():
+    start = utc(2026, 6, 1, 7)  # Monday 09:00 CEST
+    clock = SlaClock.start(SlaTarget.RESOLUTION, 1, 2 * HOUR, start, BERLIN, DEFAULT_LADDER)
+    clock.pause(start + 3 * HOUR, BERLIN)  # set pending an hour after the deadline
+    assert clock.status is ClockStatus.PAUSED and clock.breached_at == start + 2 * HOUR
+    assert [e.kind for e in clock.new_entries] == ["started", "breached", "paused"]
+    clock.meet(start + 5 * HOUR, BERLIN)  # solved from pending
+    assert clock.breached_at == start + 2 * HOUR
+    assert clock.new_entries[-1].data["late"] is True
+
+
+def test_a_pause_at_the_deadline_itself_is_in_time():
+    start = utc(2026, 6, 1, 7)
+    clock = SlaClock.start(SlaTarget.RESOLUTION, 1, 2 * HOUR, start, BERLIN, DEFAULT_LADDER)
+    clock.pause(start + 2 * HOUR, BERLIN)
+    clock.meet(start + 5 * HOUR, BERLIN)
+    assert clock.breached_at is None and clock.new_entries[-1].data["late"] is False
+
+
+def test_a_deadline_passed_before_a_clock_stops_is_missed():
+    start = utc(2026, 6, 1, 7)
+    clock = SlaClock.start(SlaTarget.FIRST_RESPONSE, 1, HOUR, start, BERLIN, DEFAULT_LADDER)
+    clock.stop(start + 2 * HOUR, BERLIN, "solved")
+    assert clock.status is ClockStatus.STOPPED and clock.breached_at == start + HOUR
+
+
 def test_recompute_keeps_time_used_and_switches_goal_and_calendar():
     start = utc(2026, 6, 1, 7)  # Monday 09:00 Berlin = 03:00 New York
     clock = SlaClock.start(SlaTarget.RESOLUTION, 1, 8 * HOUR, start, BERLIN, DEFAULT_LADDER)

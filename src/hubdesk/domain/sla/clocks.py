@@ -111,6 +111,9 @@ class SlaClock:
     def pause(self, at: datetime, calendar: BusinessCalendar) -> None:
         if self.status is not ClockStatus.RUNNING:
             return
+        # A deadline passed before the pause is missed, whether or not a sweep saw it: the
+        # paused clock has no deadline left to find it by.
+        self._breach_if_late(at)
         self._settle(at, calendar)
         self.status = ClockStatus.PAUSED
         self.due_at = self.next_due_at = None
@@ -138,6 +141,7 @@ class SlaClock:
     def stop(self, at: datetime, calendar: BusinessCalendar, reason: str) -> None:
         if not self.live:
             return
+        self._breach_if_late(at)  # as for a pause: missed while it applied
         self._settle(at, calendar)
         self.status = ClockStatus.STOPPED
         self.due_at = self.next_due_at = None
