@@ -106,6 +106,14 @@ def test_a_deadline_passed_before_a_clock_stops_is_missed():
     assert clock.status is ClockStatus.STOPPED and clock.breached_at == start + HOUR
 
 
+def test_a_deadline_passed_before_a_longer_goal_applies_stays_missed():
+    start = utc(2026, 6, 1, 7)
+    clock = SlaClock.start(SlaTarget.RESOLUTION, 1, 2 * HOUR, start, BERLIN, DEFAULT_LADDER)
+    clock.recompute(start + 3 * HOUR, before=BERLIN, calendar=BERLIN, ladder=DEFAULT_LADDER,
+                    goal=8 * HOUR, policy_id=1)  # the policy lengthened after the deadline
+    assert clock.breached_at == start + 2 * HOUR and clock.due_at == start + 8 * HOUR
+
+
 def test_recompute_keeps_time_used_and_switches_goal_and_calendar():
     start = utc(2026, 6, 1, 7)  # Monday 09:00 Berlin = 03:00 New York
     clock = SlaClock.start(SlaTarget.RESOLUTION, 1, 8 * HOUR, start, BERLIN, DEFAULT_LADDER)

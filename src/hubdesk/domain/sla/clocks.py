@@ -169,6 +169,9 @@ class SlaClock:
         calendar in force until now, ``before``) is kept. Returns whether anything changed."""
         if not self.live:
             return False
+        unbreached = self.breached_at is None
+        self._breach_if_late(at)  # a deadline missed under the old goal stays missed
+        missed = unbreached and self.breached_at is not None
         self._settle(at, before)
         planned = (self.due_at, self.next_due_at)
         changed = (goal, policy_id) != (self.goal, self.policy_id) or before != calendar
@@ -179,10 +182,10 @@ class SlaClock:
                       elapsed_seconds=self.elapsed.total_seconds())
             self.goal, self.policy_id = goal, policy_id
         self._plan(calendar, ladder)
-        if not changed and planned != (self.due_at, self.next_due_at):  # a new ladder
-            changed = True
+        if not changed and not missed and planned != (self.due_at, self.next_due_at):
+            changed = True  # a new ladder
             self._log("recomputed", at, elapsed_seconds=self.elapsed.total_seconds())
-        return changed
+        return changed or missed
 
     def advance(self, now: datetime, calendar: BusinessCalendar,
                 ladder: tuple[LadderStep, ...]) -> list[LadderStep]:
