@@ -26,6 +26,7 @@ from hubdesk.services.rules import triggers as rule_triggers
 from hubdesk.services.satisfaction import SurveyLinks
 from hubdesk.services.sla_risk import ForecastMemo
 from hubdesk.store.blobs import FileBlobStore
+from hubdesk.store.credential_news import credential_news
 from hubdesk.store.engine import Timeouts, make_engine
 from hubdesk.store.schema_version import (
     current_revision,
@@ -146,20 +147,23 @@ class Hub:
             raise unavailable(error) from error
 
     def close(self) -> None:
+        self.tokens.close()
         self.engine.dispose()
         if self.redis is not None:
             self.redis.close()
 
 
 def build_hub(settings: Settings) -> Hub:
+    timeouts = Timeouts(connect=settings.db_connect_timeout_seconds,
+                        statement=settings.db_statement_timeout_seconds,
+                        pool=settings.db_pool_timeout_seconds,
+                        busy=settings.db_busy_timeout_seconds)
     engine = make_engine(settings.effective_database_url, pool_size=settings.db_pool_size,
-                         timeouts=Timeouts(connect=settings.db_connect_timeout_seconds,
-                                           statement=settings.db_statement_timeout_seconds,
-                                           pool=settings.db_pool_timeout_seconds,
-                                           busy=settings.db_busy_timeout_seconds))
+                         timeouts=timeouts)
     return assemble(settings, engine, intake=build_intake_tools(settings),
                     redis=RedisPublisher(settings.redis_url) if settings.redis_url else None,
-                    tokens=TokenCache(settings.auth_cache_seconds))
+                    tokens=TokenCache(settings.auth_cache_seconds,
+                                      news=credential_news(engine, timeouts)))
 
 
 def assemble(settings: Settings, engine: Engine, *, intake: IntakeTools | None = None,

@@ -387,9 +387,8 @@ class DirectoryUseCases(_UseCases):
 
     def update_agent(self, actor: Agent, agent_id: int, data: directory.AgentInput) -> Agent:
         changed = directory.update_agent(self._uows, actor, agent_id, data)
-        if not changed.active or data.password:
-            # This process forgets the agent's tokens now; others within their cache time.
-            self._deps.tokens.forget_agent(agent_id)
+        # Their tokens' cached grants carry what was changed (role, activity) or end with it.
+        self._deps.tokens.forget_agent(agent_id)
         return changed
 
     def agent(self, actor: Agent, agent_id: int) -> Agent:
@@ -412,7 +411,9 @@ class DirectoryUseCases(_UseCases):
 
     def set_team_member(self, actor: Agent, team_id: int, agent_id: int,
                         member: bool) -> Agent:
-        return directory.set_team_member(self._uows, actor, team_id, agent_id, member)
+        changed = directory.set_team_member(self._uows, actor, team_id, agent_id, member)
+        self._deps.tokens.forget_agent(agent_id)  # their tokens' grants carry their teams
+        return changed
 
     def teams_screen(self, actor: Agent) -> settings_screens.TeamsScreen:
         """The console's teams screen: every team and agent, one read."""

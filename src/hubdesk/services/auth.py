@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
 import threading
 import time
@@ -25,7 +26,9 @@ from hubdesk.domain.tokens import (
     expiry,
     last_use_due,
 )
-from hubdesk.services.ports import UnitOfWorkFactory
+from hubdesk.services.ports import CredentialNews, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 # The person at the server's command line is trusted like an administrator; their changes are
 # recorded as made by the system.
@@ -103,36 +106,41 @@ class TokenCache:
     """Remembers recently authenticated tokens for a few seconds.
 
     Every API request authenticates; without this, each would pay a transaction of its own
-    before doing its work. The price is that a revoked token, or a changed role or team, takes
-    effect in other server processes only after ``ttl_seconds`` (in this process, at once
-    through ``forget_agent`` or ``forget_all``). The same holds for a deactivated agent: every
-    token of theirs is refused once the entry cached before the deactivation expires, which is
-    ``ttl_seconds`` after it was verified — a hit never extends an entry. A token's own expiry
-    needs no message between processes: each entry keeps it, and every hit checks it against
-    the wall clock (``now``), so an expired token is refused at once everywhere.
-    ``ttl_seconds=0`` turns caching off.
+    before doing its work. A revoked token, a deactivated agent or a changed password, role or
+    team ends the entries it concerns at once: in this process through ``forget_agent`` or
+    ``forget_all``, in every other through ``news`` (each entry is trusted only while the
+    news's edition is the one it was verified under). Should news be lost (this process cannot
+    hear it, or the process that made the change died before announcing it), an entry still
+    ends ``ttl_seconds`` after it was verified — a hit never extends one. A token's own expiry
+    needs no news: each entry keeps it, and every hit checks it against the wall clock
+    (``now``). ``ttl_seconds=0`` turns caching off.
     """
 
     def __init__(self, ttl_seconds: float, max_entries: int = 10_000,
                  clock: Callable[[], float] = time.monotonic,
-                 now: Callable[[], datetime] = utcnow) -> None:
+                 now: Callable[[], datetime] = utcnow,
+                 news: CredentialNews | None = None) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._clock = clock
         self._now = now
-        self._entries: dict[str, tuple[float, TokenGrant]] = {}
+        self._news = news
+        # token hash -> (when the entry ends, the news's edition it was verified under, grant)
+        self._entries: dict[str, tuple[float, int | None, TokenGrant]] = {}
         self._lock = threading.Lock()
 
     def cached(self, token: str) -> TokenGrant | None:
         """The grant of ``token`` if verified within the last ``ttl`` seconds and not expired
-        since (no I/O)."""
+        since, and no news of a change came since it was verified (no database read)."""
         if self.ttl <= 0:
             return None
         with self._lock:
             hit = self._entries.get(hash_token(token))
         if hit is None or hit[0] <= self._clock():
             return None
-        grant = hit[1]
+        _, edition, grant = hit
+        if self._news is not None and (edition is None or edition != self._news.edition()):
+            return None
         if grant.expires_at is not None and grant.expired(self._now()):
             return None
         return grant
@@ -145,6 +153,8 @@ class TokenCache:
             return hit
         key = hash_token(token)
         now = self._clock()
+        # Read before the database is: news of a change committed meanwhile ends the entry.
+        edition = self._news.edition() if self._news is not None else None
         grant = authenticate_token(uows, token, self._now())
         with self._lock:
             if grant is None:
@@ -152,18 +162,35 @@ class TokenCache:
             else:
                 if len(self._entries) >= self.max_entries:
                     self._entries.clear()
-                self._entries[key] = (now + self.ttl, grant)
+                self._entries[key] = (now + self.ttl, edition, grant)
         return grant
 
     def forget_agent(self, agent_id: int) -> None:
-        """Drop every cached token of the agent (deactivated, or their password changed)."""
+        """Drop every cached token of the agent (deactivated, or their password, role or
+        teams changed), here and in every other process."""
         with self._lock:
-            for key in [k for k, (_, g) in self._entries.items() if g.agent.id == agent_id]:
+            for key in [k for k, (*_, g) in self._entries.items() if g.agent.id == agent_id]:
                 del self._entries[key]
+        self._announce()
 
     def forget_all(self) -> None:
+        """Drop every cached token, here and in every other process (a token was revoked)."""
         with self._lock:
             self._entries.clear()
+        self._announce()
+
+    def close(self) -> None:
+        if self._news is not None:
+            self._news.close()
+
+    def _announce(self) -> None:
+        if self._news is None:
+            return
+        try:
+            self._news.announce()
+        except Exception:  # the change is committed; entries elsewhere still end by the ttl
+            log.warning("could not tell other processes that access changed; their cached "
+                        "tokens end within %s s", self.ttl, exc_info=True)
 
 
 def create_token(uows: UnitOfWorkFactory, actor: Agent, agent_email: str,

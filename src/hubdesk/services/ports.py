@@ -76,6 +76,23 @@ class DueTickets(NamedTuple):
     seen_all: bool
 
 
+class CredentialNews(Protocol):
+    """Word between server processes (and the command line) that someone's access changed: a
+    token revoked, an agent deactivated, their password, role or teams changed. Caches of
+    verified tokens (`services/auth.py` `TokenCache`) listen, so the change takes effect in
+    every process at once rather than when their entries expire."""
+
+    def announce(self) -> None:
+        """Tell every process; called once the change has committed."""
+
+    def edition(self) -> int | None:
+        """A number that changes whenever any process announced; None while this process
+        cannot hear announcements, so nothing it remembers may be trusted."""
+
+    def close(self) -> None:
+        """Stop listening (the process is shutting down)."""
+
+
 class DuplicateKey(Exception):
     """A uniqueness rule fired; the transaction is lost and the caller decides what it means."""
 

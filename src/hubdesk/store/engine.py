@@ -42,7 +42,7 @@ def make_engine(url: str, *, pool_size: int = 10, timeouts: Timeouts = Timeouts(
         # No pre-ping: it costs a round trip per checkout on the hot path. Stale connections
         # are recycled instead, and a dead server shows in /readyz.
         pool_recycle=1800,
-        connect_args=_postgres_connect_args(timeouts),
+        connect_args=postgres_connect_args(timeouts),
         # Error messages and logs must never quote the values of a statement: they are
         # customers' names, e-mail addresses and messages.
         hide_parameters=True,
@@ -63,7 +63,7 @@ def _autocommit_off(dbapi_connection: Any, record: Any) -> None:
             record.invalidate()
 
 
-def _postgres_connect_args(timeouts: Timeouts) -> dict[str, Any]:
+def postgres_connect_args(timeouts: Timeouts) -> dict[str, Any]:
     statement_ms = max(1, round(timeouts.statement * 1000))
     return {
         # libpq counts whole seconds and treats anything under 2 as 2.
