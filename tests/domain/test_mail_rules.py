@@ -11,6 +11,7 @@ from hubdesk.domain.mail_rules import (
     bare_subject,
     base_address,
     choose_thread,
+    flagged_as_spam,
     may_answer,
     reply_subject,
     reply_to_own,
@@ -237,3 +238,28 @@ def test_mail_sent_with_the_empty_envelope_sender_is_a_robots() -> None:
                                   signals={"return-path": "<>"})) is Automatic.AUTO_REPLY
     assert automatic_reason(_mail(signals={"return-path": "< >"})) is Automatic.AUTO_REPLY
     assert automatic_reason(_mail(signals={"return-path": "<ann@example.com>"})) is None
+
+
+@pytest.mark.parametrize(("signals", "spam"), [
+    ({"x-spam-flag": "YES"}, True),
+    ({"x-spam-flag": " yes "}, True),
+    ({"x-spam-flag": "NO"}, False),
+    ({"x-spam-status": "Yes, score=9.1 required=5.0 tests=BAYES_99,URIBL_BLACK"}, True),
+    ({"x-spam-status": "No, score=-0.1 required=5.0 tests=DKIM_SIGNED"}, False),
+    ({"x-spam": "Yes"}, True),
+    ({"x-spam": "No"}, False),
+    ({"x-ms-exchange-organization-scl": "5"}, True),
+    ({"x-ms-exchange-organization-scl": "9"}, True),
+    ({"x-ms-exchange-organization-scl": "1"}, False),
+    ({"x-ms-exchange-organization-scl": "-1"}, False),
+    ({"x-ms-exchange-organization-scl": "high"}, False),
+    ({"x-forefront-antispam-report": "CIP:203.0.113.5;CTRY:;LANG:en;SCL:9;SRV:;IPV:NLI;"
+                                     "SFV:SPM;H:mail.example;PTR:;CAT:SPM;SFS:(13230031);"}, True),
+    ({"x-forefront-antispam-report": "CIP:203.0.113.5;CTRY:;LANG:en;SCL:1;SRV:;IPV:NLI;"
+                                     "SFV:NSPM;H:mail.example;PTR:;CAT:NONE;"}, False),
+    ({"x-forefront-antispam-report": "SFV:SKS;SCL:5"}, True),
+    ({"x-forefront-antispam-report": "SFV:SKN;SCL:-1"}, False),
+    ({}, False),
+])
+def test_a_receiving_servers_spam_verdict_is_read(signals, spam):
+    assert flagged_as_spam(signals) is spam

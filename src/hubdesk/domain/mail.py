@@ -55,6 +55,7 @@ class Automatic(StrEnum):
     LOOP = "loop"
     RATE_LIMITED = "rate_limited"
     MAILING_LIST = "mailing_list"  # a list the desk subscribes to, not one that is the desk
+    SPAM = "spam"  # the receiving server's filter said so (`mail_rules.flagged_as_spam`)
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,30 @@ def _suppresses_all(signals: dict[str, str]) -> bool:
     return "all" in value or "oof" in value
 
 
+# Microsoft's spam confidence level: 5 and above is junk; -1 marks mail the organisation
+# trusts (a transport rule's bypass).
+_JUNK_SCL = 5
+# Exchange Online Protection's spam filtering verdict: spam, or made spam by a mail flow rule.
+_EOP_SPAM = re.compile(r"(?:^|;)\s*SFV\s*:\s*(?:SPM|SKS)\s*(?:;|$)", re.IGNORECASE)
+
+
+def flagged_as_spam(signals: dict[str, str]) -> bool:
+    """Whether the receiving server's filter marked the message as spam: SpamAssassin's and
+    Rspamd's ``X-Spam-Flag: YES``, ``X-Spam-Status: Yes, …`` or ``X-Spam: Yes``, Exchange's
+    spam confidence level of 5 or more, or Exchange Online's ``SFV:SPM`` verdict. Only the
+    topmost of each header is read, the one the receiving server wrote (SpamAssassin
+    replaces any the sender put there). A sender can only mark their own mail this way, never
+    unmark it: "No" and a missing header are the same."""
+    if signals.get("x-spam-flag", "").strip().lower() == "yes" \
+            or signals.get("x-spam", "").strip().lower() in ("yes", "true") \
+            or signals.get("x-spam-status", "").strip().lower().startswith("yes"):
+        return True
+    level = signals.get("x-ms-exchange-organization-scl", "").strip()
+    if level.lstrip("-").isdigit() and int(level) >= _JUNK_SCL:
+        return True
+    return bool(_EOP_SPAM.search(signals.get("x-forefront-antispam-report", "")))
+
+
 _AUTH_RESULT = re.compile(r"(?:^|;)\s*(dmarc|dkim|spf)\s*=\s*([a-z]+)", re.IGNORECASE)
 
 

@@ -39,6 +39,7 @@ from hubdesk.domain.mail_rules import (
     candidate_tickets,
     choose_thread,
     customer_address,
+    flagged_as_spam,
     reply_to_own,
 )
 from hubdesk.domain.messages import Attachment, Message
@@ -255,6 +256,12 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
         bounce = automatic is Automatic.BOUNCE
         ticket = _thread(uow, mail, customer[0] or "", routing, at,
                          returned_ids(mail) if bounce else mail.thread_ids())
+        if automatic is None and not by_hand and ticket is None \
+                and flagged_as_spam(mail.signals):
+            # Spam opens nothing. A message that answers a ticket is filed whatever the
+            # filter said: a spammer cannot know the desk's Message-IDs, and a customer's
+            # reply a strict filter mistook must not be lost from the conversation.
+            automatic = Automatic.SPAM
         if automatic is not None:
             outcome = Outcome.AUTO_REPLY
             if ticket is not None:

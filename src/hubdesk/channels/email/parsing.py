@@ -60,7 +60,8 @@ MAX_HEADERS = 500
 SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
                   "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "list-post",
                   "return-path", "authentication-results", "to", "content-class",
-                  "x-ms-exchange-message-is-ndr")
+                  "x-ms-exchange-message-is-ndr", "x-spam-flag", "x-spam-status", "x-spam",
+                  "x-ms-exchange-organization-scl", "x-forefront-antispam-report")
 _MESSAGE_IDS_LIMIT = 100
 # Real headers stay far below it: 16 KiB holds some 300 Message-IDs or recipients.
 MAX_HEADER_CHARACTERS = 16 * 1024
