@@ -26,6 +26,7 @@ from hubdesk.domain.mail import (
     Automatic,
     Inbound,
     InboundStatus,
+    OutboundMail,
     Outcome,
     ParsedMail,
     dedupe_key,
@@ -54,7 +55,7 @@ from hubdesk.services.intake import (
     read_customer_text,
     with_html,
 )
-from hubdesk.services.mail_bounces import mark_undelivered
+from hubdesk.services.mail_bounces import mark_undelivered, returned_by_recipient
 from hubdesk.services.mail_forwarding import add_forwarders_note, forward_by_agent
 from hubdesk.services.ports import (
     BlobStore,
@@ -253,9 +254,8 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
         by_hand = inbound.reason == FILED_BY_HAND
         automatic = None if by_hand else automatic_reason(
             mail, own_addresses=routing.support, recent_from_sender=recent, rate=routing.rate)
-        bounce = automatic is Automatic.BOUNCE
-        ticket = _thread(uow, mail, customer[0] or "", routing, at,
-                         returned_ids(mail) if bounce else mail.thread_ids())
+        ticket, returned = _answered(uow, mail, customer[0] or "", routing, at,
+                                     bounce=automatic is Automatic.BOUNCE)
         if automatic is None and not by_hand and ticket is None \
                 and flagged_as_spam(mail.signals):
             # Spam opens nothing. A message that answers a ticket is filed whatever the
@@ -265,8 +265,8 @@ def _file(tools: MailTools, inbound_id: int, mail: ParsedMail, at: datetime) -> 
         if automatic is not None:
             outcome = Outcome.AUTO_REPLY
             if ticket is not None:
-                if bounce:
-                    mark_undelivered(uow, ticket, mail, at)
+                if automatic is Automatic.BOUNCE:
+                    mark_undelivered(uow, ticket, mail, at, returned)
                 _attach_automatic(uow, ticket, prepared, automatic.value, at)
         elif ticket is not None and not ticket.is_closed:
             record_customer_message(uow, ticket, prepared.read, at, prepared.meta,
@@ -296,6 +296,21 @@ def _no_sender() -> NoReturn:
                            "Reply-To address)", {"from": "missing"})
 
 
+def _answered(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouting,
+              at: datetime, *, bounce: bool) -> tuple[Ticket | None, OutboundMail | None]:
+    """The ticket the message answers, locked; for a bounce, the one whose mail it returns,
+    and that mail when it was found by the address it failed to reach."""
+    if not bounce:
+        return _thread(uow, mail, customer, routing, at, mail.thread_ids()), None
+    ticket = _thread(uow, mail, customer, routing, at, returned_ids(mail))
+    if ticket is not None:
+        return ticket, None
+    returned = returned_by_recipient(uow, mail, routing.support, at)
+    if returned is None:
+        return None, None
+    return _followed(uow, returned.ticket_id), returned
+
+
 def _thread(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouting,
             at: datetime, message_ids: tuple[str, ...]) -> Ticket | None:
     """The ticket this message (from ``customer``'s address) answers, by the Message-IDs it
@@ -321,7 +336,12 @@ def _thread(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouti
             sender.id, at - timedelta(days=REPLY_SUBJECT_DAYS)))
     if choice is None:
         return None
-    ticket = uow.tickets.get(choice.ticket_id, for_update=True)
+    return _followed(uow, choice.ticket_id)
+
+
+def _followed(uow: UnitOfWork, ticket_id: int) -> Ticket | None:
+    """The ticket, or the one it was merged into (and so on), locked."""
+    ticket = uow.tickets.get(ticket_id, for_update=True)
     hops = 0
     while ticket is not None and ticket.merged_into_id is not None and hops < MAX_MERGE_HOPS:
         ticket = uow.tickets.get(ticket.merged_into_id, for_update=True)

@@ -10,23 +10,45 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hubdesk.domain.bounces import returned_ids, undelivered
+from hubdesk.domain.bounces import (
+    RETURNED_WITHIN,
+    failed_addresses,
+    returned_ids,
+    undelivered,
+)
 from hubdesk.domain.events import Actor, EventKind
-from hubdesk.domain.mail import DeliveryStatus, ParsedMail, message_id_key
+from hubdesk.domain.mail import DeliveryStatus, OutboundMail, ParsedMail, message_id_key
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.ports import UnitOfWork
 
 
+def returned_by_recipient(uow: UnitOfWork, bounce: ParsedMail, own_addresses: frozenset[str],
+                          at: datetime) -> OutboundMail | None:
+    """The desk's mail a bounce that quotes no Message-ID at all returns, found by the
+    address it failed to reach: the newest sent there within `RETURNED_WITHIN`. None for a
+    bounce that only warns of a delay, and for one that quotes a Message-ID the desk does not
+    know: it returns someone else's mail (a forger's, sent in the desk's name)."""
+    if returned_ids(bounce) or undelivered(bounce) is None:
+        return None
+    addresses = failed_addresses(bounce, own_addresses)
+    if not addresses:
+        return None
+    return uow.mail.latest_sent_to(addresses, at - RETURNED_WITHIN)
+
+
 def mark_undelivered(uow: UnitOfWork, ticket: Ticket, bounce: ParsedMail,
-                     at: datetime) -> list[int]:
-    """Mark the ticket's sent mail that ``bounce`` returns as failed, with the receiving
-    server's reason, and record `mail_delivery_failed` on the ticket for each (the caller
-    saves the ticket and flushes its events). A bounce that only warns of a delay marks
-    nothing. Returns the ids of the deliveries marked."""
+                     at: datetime, returned: OutboundMail | None = None) -> list[int]:
+    """Mark the ticket's sent mail that ``bounce`` returns (by the Message-IDs it quotes, or
+    ``returned`` when found by its recipient) as failed, with the receiving server's reason,
+    and record `mail_delivery_failed` on the ticket for each (the caller saves the ticket and
+    flushes its events). A bounce that only warns of a delay marks nothing. Returns the ids
+    of the deliveries marked."""
     reason = undelivered(bounce)
     if reason is None or ticket.id is None:
         return []
     keys = {message_id_key(message_id) for message_id in returned_ids(bounce)}
+    if returned is not None:
+        keys.add(message_id_key(returned.message_id))
     marked = []
     for delivery in uow.mail.deliveries(ticket.id):
         if delivery.status is not DeliveryStatus.SENT or delivery.id is None \

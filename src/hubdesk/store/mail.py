@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, Table, func, insert, select, update
@@ -258,6 +259,19 @@ class SqlMailRepository:
                                .where(t.mail_deliveries.c.ticket_id == ticket_id)
                                .order_by(t.mail_deliveries.c.id))
         return [_delivery(row) for row in rows]
+
+    def latest_sent_to(self, addresses: Collection[str],
+                       since: datetime) -> OutboundMail | None:
+        d = t.mail_deliveries
+        # A sent mail's next attempt is when it was last tried, so the due index narrows
+        # the search to the last days' mail (a day's slack for a long-delayed send).
+        row = self.db.execute(
+            select(d).where(d.c.status == DeliveryStatus.SENT.value,
+                            d.c.next_attempt_at >= since - timedelta(days=1),
+                            d.c.sent_at >= since,
+                            func.lower(d.c.to_address).in_(list(addresses)))
+            .order_by(d.c.sent_at.desc(), d.c.id.desc()).limit(1)).first()
+        return _delivery(row) if row is not None else None
 
 
 def _due(now: datetime) -> tuple[Any, ...]:

@@ -195,3 +195,66 @@ def test_a_report_on_hundreds_of_recipients_is_read_not_refused_for_its_parts() 
     reports = StdlibMailParser().parse(raw).recipient_reports
     assert reports[0].recipient == "u0@example.org" and reports[0].action == "failed"
     assert len(reports) == 100  # the first hundred name the failure well enough
+
+
+def _bounce_without_a_copy(recipient: str) -> bytes:
+    """A bounce that keeps nothing of the returned message, as some mailbox providers
+    write one: only the address it could not reach."""
+    return ("Return-Path: <>\r\nFrom: Mail Delivery System <mailer-daemon@mx.example.net>\r\n"
+            "To: support@desk.test\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+            "Date: Mon, 07 Dec 2026 06:00:00 +0000\r\n\r\n"
+            "This is the mail system at host mx.example.net.\r\n\r\n"
+            "I'm sorry to have to inform you that your message could not be delivered to\r\n"
+            f"one or more recipients.\r\n\r\n<{recipient}>: host mx.example.net said: 550 "
+            "5.1.1 mailbox unavailable\r\n").encode()
+
+
+def test_a_bounce_that_copies_no_message_id_is_matched_by_the_address_it_failed_to_reach(
+        mail_hub: Hub, sink: Sink) -> None:
+    ticket_id, _ = _sent_reply(mail_hub, sink)
+    assert take(mail_hub.app, _bounce_without_a_copy("Ann@Example.com"), source="test") \
+        is Outcome.AUTO_REPLY
+    deliveries = mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+    [reply] = [d for d in deliveries if d.kind == "reply"]
+    assert reply.status is DeliveryStatus.FAILED
+    # Only the newest mail to that address is taken for the returned one.
+    assert [d.status for d in deliveries if d.kind != "reply"] == \
+        [DeliveryStatus.SENT] * (len(deliveries) - 1)
+    detail = mail_hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
+    assert [m.channel_meta.get("automatic") for m in detail.messages][-1] == "bounce"
+    coordinator = factories.staff(mail_hub, Role.COORDINATOR).agent
+    assert mail_hub.app.mail.set_aside(coordinator) == []
+
+
+def test_a_delivery_report_without_the_returned_headers_is_matched_by_its_recipient(
+        mail_hub: Hub, sink: Sink) -> None:
+    ticket_id, reply_id = _sent_reply(mail_hub, sink)
+    report = _report(reply_id, "failed").replace(
+        f"Message-ID: {reply_id}\r\n".encode(), b"")
+    assert take(mail_hub.app, report, source="test") is Outcome.AUTO_REPLY
+    [reply] = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+               if d.kind == "reply"]
+    assert reply.status is DeliveryStatus.FAILED
+    assert reply.last_error == "returned undelivered: ann@example.com: 550 5.1.1 User unknown"
+
+
+def test_a_bounce_to_an_address_the_desk_did_not_write_to_is_set_aside(
+        mail_hub: Hub, sink: Sink) -> None:
+    ticket_id, _ = _sent_reply(mail_hub, sink)
+    assert take(mail_hub.app, _bounce_without_a_copy("bob@example.org"), source="test") \
+        is Outcome.AUTO_REPLY
+    assert all(d.status is DeliveryStatus.SENT
+               for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id))
+    coordinator = factories.staff(mail_hub, Role.COORDINATOR).agent
+    assert [m.reason for m in mail_hub.app.mail.set_aside(coordinator)] == ["bounce"]
+
+
+def test_a_bounce_of_someone_elses_mail_is_not_taken_for_the_desks_by_its_recipient(
+        mail_hub: Hub, sink: Sink) -> None:
+    """A forger sent mail in the desk's name to a customer the desk also wrote to: the
+    bounce quotes the forger's Message-ID, which the desk never sent."""
+    ticket_id, _ = _sent_reply(mail_hub, sink)
+    assert take(mail_hub.app, _qmail_bounce("<forged@spam.example>"), source="test") \
+        is Outcome.AUTO_REPLY
+    assert all(d.status is DeliveryStatus.SENT
+               for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id))
