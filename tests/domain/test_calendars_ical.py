@@ -252,7 +252,7 @@ def test_a_yearly_rule_on_a_weekday_of_the_month_keeps_that_weekday_every_year()
 def test_the_nth_weekday_of_a_month_agrees_with_counting_the_days():
     from calendar import monthrange
 
-    from hubdesk.domain.holidays import nth_weekday
+    from hubdesk.domain.recurrence import nth_weekday
 
     for year in (1900, 2000, 2026, 2027, 2028, 2100, 9999):
         for month in range(1, 13):
@@ -285,3 +285,162 @@ def test_a_weekday_holiday_in_a_form_is_checked_field_by_field(entry):
         {"month": 11, "weekday": "thu", "nth": 4}, {"month": 5, "weekday": "mon", "nth": -1}]})
     assert not kept.is_open(datetime(2026, 5, 25, 12, tzinfo=UTC))
     assert kept.is_open(datetime(2026, 5, 18, 12, tzinfo=UTC))
+
+
+def _with_zone(zone_block, *events, calendar_lines=""):
+    text = ics(*events)
+    return text.replace("PRODID:-//Example//Holidays//EN\r\n",
+                        f"PRODID:-//Example//Holidays//EN\r\n{calendar_lines}"
+                        f"{zone_block.strip()}\r\n".replace("\n", "\r\n").replace("\r\r", "\r"))
+
+
+# As Outlook writes a zone its users named themselves, with the rules of Central Europe.
+CUSTOM_CENTRAL_EUROPE = """
+BEGIN:VTIMEZONE
+TZID:Customized Time Zone
+BEGIN:STANDARD
+DTSTART:16010101T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010101T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3
+END:DAYLIGHT
+END:VTIMEZONE
+"""
+# The older way of writing "the second Sunday of March": the first Sunday among its 8th to 14th.
+OLD_STYLE_NEW_YORK = """
+BEGIN:VTIMEZONE
+TZID:(UTC-05:00) Eastern Time (US & Canada)
+BEGIN:DAYLIGHT
+DTSTART:20070311T020000
+TZOFFSETFROM:-0500
+TZOFFSETTO:-0400
+TZNAME:EDT
+RRULE:FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=8,9,10,11,12,13,14;BYDAY=SU
+END:DAYLIGHT
+BEGIN:STANDARD
+DTSTART:20071104T020000
+TZOFFSETFROM:-0400
+TZOFFSETTO:-0500
+TZNAME:EST
+RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+SOUTHERN_SYDNEY = """
+BEGIN:VTIMEZONE
+TZID:AUS Eastern (own)
+BEGIN:STANDARD
+DTSTART:20080406T030000
+TZOFFSETFROM:+1100
+TZOFFSETTO:+1000
+RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:20081005T020000
+TZOFFSETFROM:+1000
+TZOFFSETTO:+1100
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU
+END:DAYLIGHT
+END:VTIMEZONE
+"""
+
+
+@pytest.mark.parametrize(("block", "name", "real"), [
+    (CUSTOM_CENTRAL_EUROPE, "Customized Time Zone", "Europe/Berlin"),
+    (OLD_STYLE_NEW_YORK, "(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"),
+    (SOUTHERN_SYDNEY, "AUS Eastern (own)", "Australia/Sydney"),
+])
+def test_a_zone_the_file_defines_places_times_as_the_real_zone_would(block, name, real):
+    """Outlook names zones as its users see them and describes each in the file; before,
+    a timed event in such a zone refused the whole file. Each day of four years at noon,
+    and an hour either side of each change, lands where the time-zone database puts it."""
+    zone = ZoneInfo(real)
+    moments = [datetime(2026, 1, 1, 12) + timedelta(days=n) for n in range(4 * 365)]
+    for year in range(2026, 2030):
+        changes = [datetime(year, month, day, hour) for month in range(1, 13)
+                   for day in range(1, 29 if month == 2 else 31) for hour in (0, 12)
+                   if (datetime(year, month, day, hour) + timedelta(hours=12)).replace(
+                       tzinfo=zone).utcoffset()
+                   != datetime(year, month, day, hour).replace(tzinfo=zone).utcoffset()]
+        moments += [c + timedelta(hours=h) for c in changes for h in range(-1, 13)]
+    events = [f"UID:{n}\nDTSTART;TZID=\"{name}\":{m:%Y%m%dT%H%M%S}\nDURATION:PT1H"
+              for n, m in enumerate(moments)]
+    mismatched = []
+    for first in range(0, len(events), 900):
+        chunk = events[first:first + 900]
+        _, closures = parse_ical(_with_zone(block, *chunk), "UTC")
+        for closure, moment in zip(closures, moments[first:first + 900], strict=True):
+            expected = moment.replace(tzinfo=zone)
+            # A wall time the change skips or repeats may be read either way.
+            ambiguous = expected.replace(fold=1).utcoffset() != expected.utcoffset() or \
+                expected.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment
+            if not ambiguous and closure.start.astimezone(UTC) != expected.astimezone(UTC):
+                mismatched.append(moment)
+    assert mismatched == []
+
+
+def test_a_zone_without_daylight_saving_and_one_the_database_knows():
+    india = """
+BEGIN:VTIMEZONE
+TZID:India Standard (own)
+BEGIN:STANDARD
+DTSTART:16010101T000000
+TZOFFSETFROM:+0530
+TZOFFSETTO:+0530
+END:STANDARD
+END:VTIMEZONE
+"""
+    _, closures = parse_ical(_with_zone(
+        india, "DTSTART;TZID=India Standard (own):20261224T120000\nDURATION:PT1H"), "UTC")
+    assert _utc_spans(closures) == [(datetime(2026, 12, 24, 6, 30, tzinfo=UTC),
+                                     datetime(2026, 12, 24, 7, 30, tzinfo=UTC))]
+    # An IANA name is read from the time-zone database, whatever the file says of it.
+    wrong_berlin = CUSTOM_CENTRAL_EUROPE.replace("Customized Time Zone", "Europe/Berlin") \
+        .replace("+0100", "+0900").replace("+0200", "+1000")
+    _, closures = parse_ical(_with_zone(
+        wrong_berlin, "DTSTART;TZID=Europe/Berlin:20261224T120000\nDURATION:PT1H"), "UTC")
+    assert _utc_spans(closures)[0][0] == datetime(2026, 12, 24, 11, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("broken", "message"), [
+    ("TZOFFSETTO:+0100", "TZOFFSETTO:one hour"),
+    ("RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10", "RRULE:FREQ=MONTHLY;BYDAY=-1SU"),
+    ("DTSTART:16010101T030000", "DTSTART:16011301T030000"),
+])
+def test_a_zone_the_file_defines_wrongly_is_refused_in_words(broken, message):
+    block = CUSTOM_CENTRAL_EUROPE.replace(broken, message, 1)
+    with pytest.raises(ValidationFailed, match="Customized Time Zone"):
+        parse_ical(_with_zone(block, "DTSTART;TZID=Customized Time Zone:20261224T120000\n"
+                                     "DURATION:PT1H"), "UTC")
+
+
+def test_floating_times_are_read_in_the_files_own_zone_when_it_names_one():
+    """Google and Apple name the calendar's zone in X-WR-TIMEZONE; one no database knows is
+    passed over for the desk calendar's own."""
+    event = "DTSTART:20261224T120000\nDURATION:PT1H"
+    _, closures = parse_ical(_with_zone("", event,
+                                        calendar_lines="X-WR-TIMEZONE:America/New_York\r\n"),
+                             "Europe/Berlin")
+    assert _utc_spans(closures)[0][0] == datetime(2026, 12, 24, 17, tzinfo=UTC)
+    _, closures = parse_ical(_with_zone("", event, calendar_lines="X-WR-TIMEZONE:Nowhere\r\n"),
+                             "Europe/Berlin")
+    assert _utc_spans(closures)[0][0] == datetime(2026, 12, 24, 11, tzinfo=UTC)
+
+
+def test_a_zone_defined_past_what_any_real_one_needs_is_refused():
+    part = ("BEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\n"
+            "END:STANDARD\n")
+    many_parts = f"BEGIN:VTIMEZONE\nTZID:Many\n{part * 101}END:VTIMEZONE"
+    listed = ",".join(f"{year}0101T000000" for year in range(1000, 2002))
+    with_dates = part.replace("END:", "RDATE:" + listed + "\nEND:")
+    many_dates = f"BEGIN:VTIMEZONE\nTZID:Many\n{with_dates}END:VTIMEZONE"
+    for block, message in ((many_parts, "more than 100"), (many_dates, "more than 1000")):
+        with pytest.raises(ValidationFailed, match=message):
+            parse_ical(_with_zone(block, "DTSTART;TZID=Many:20261224T120000\nDURATION:PT1H"),
+                       "UTC")

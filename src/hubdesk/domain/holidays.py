@@ -10,15 +10,21 @@ timed events closures. Reading the file is the caller's business.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.domain.recurrence import SEARCH_YEARS, Rule, RuleNotUnderstood, SearchBudget
+from hubdesk.domain.ical_zones import ZoneNotUnderstood, defined_zone
+from hubdesk.domain.recurrence import (
+    SEARCH_YEARS,
+    Rule,
+    RuleNotUnderstood,
+    SearchBudget,
+    nth_weekday,
+)
 
 # A repeating event with an end is spelled out, up to this many occurrences.
 MAX_OCCURRENCES = 1_000
@@ -69,17 +75,6 @@ class Holiday:
         if self.year is not None:
             form = {"date": f"{self.year:04d}-{self.month:02d}-{self.day:02d}"}
         return form | ({"name": self.name} if self.name else {})
-
-
-def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
-    """The ``nth`` ``weekday`` of the month (from its end when ``nth`` is negative), or None
-    when the month has no such day (a fifth Friday)."""
-    length = monthrange(year, month)[1]
-    if nth > 0:
-        day = 1 + (weekday - date(year, month, 1).weekday()) % 7 + 7 * (nth - 1)
-    else:
-        day = length - (date(year, month, length).weekday() - weekday) % 7 + 7 * (nth + 1)
-    return date(year, month, day) if 1 <= day <= length else None
 
 
 @dataclass(frozen=True)
@@ -226,6 +221,7 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     holidays: list[Holiday] = []
     closures: list[Closure] = []
     budget = SearchBudget()
+    zones = _calendar_zones(text, timezone)
     events = list(_events(text))
     replaced = _replaced_occurrences(events)
     for event in events:
@@ -236,7 +232,7 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
         own = replaced.get(uid.value, []) if uid is not None and "RECURRENCE-ID" not in event \
             else []
         found_holidays, found_closures = _event_closing(
-            event, timezone, MAX_CLOSINGS - len(holidays) - len(closures), budget, own)
+            event, zones, MAX_CLOSINGS - len(holidays) - len(closures), budget, own)
         holidays += found_holidays
         closures += found_closures
     return holidays, closures
@@ -307,6 +303,82 @@ def _events(text: str) -> Iterator[_Event]:
                                {"ics": "unterminated event"})
 
 
+@dataclass(frozen=True)
+class _Zones:
+    """How a file's times are placed: ``floating`` is the zone of times given without one
+    (the file's X-WR-TIMEZONE, as Google and Apple write it, else the calendar's); a TZID
+    is looked up by `_zone`, then among the zones the file defines (VTIMEZONE)."""
+
+    floating: str
+    defined: Mapping[str, tzinfo]
+
+    def get(self, name: str) -> tzinfo:
+        try:
+            return _zone(name)
+        except ZoneInfoNotFoundError:
+            if name in self.defined:
+                return self.defined[name]
+            raise
+
+
+_IN_UTC = _Zones("UTC", {})
+
+
+_ZoneParts = list[tuple[str, dict[str, str], list[str]]]
+
+
+def _calendar_zones(text: str, timezone: str) -> _Zones:
+    """The file's own zones (VTIMEZONE) and the zone its floating times are in."""
+    floating, zones = _zone_parts(text)
+    defined: dict[str, tzinfo] = {}
+    for name, parts in zones.items():
+        try:
+            defined[name] = defined_zone(name, parts)
+        except ZoneNotUnderstood as error:
+            raise ValidationFailed(f"iCalendar: the time zone {name[:80]!r}: {error}",
+                                   {"ics": "time zone"}) from None
+    return _Zones((floating and _known_zone(floating)) or timezone, defined)
+
+
+def _zone_parts(text: str) -> tuple[str | None, dict[str, _ZoneParts]]:
+    """The file's X-WR-TIMEZONE, and the STANDARD and DAYLIGHT parts of each VTIMEZONE by
+    its TZID: each part's kind, its properties (the first of each name), its RDATEs."""
+    floating = None
+    zones: dict[str, _ZoneParts] = {}
+    stack: list[str] = []
+    zone_id: str | None = None
+    for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
+        if not line.strip():
+            continue
+        prop = _property(line, number)
+        if prop.name == "BEGIN":
+            stack.append(prop.value.strip().upper())
+            if stack[-1] in ("STANDARD", "DAYLIGHT") and zone_id is not None:
+                zones[zone_id].append((stack[-1], {}, []))
+        elif prop.name == "END":
+            if stack and stack.pop() == "VTIMEZONE":
+                zone_id = None
+        elif stack == ["VCALENDAR"] and prop.name == "X-WR-TIMEZONE":
+            floating = prop.value.strip()
+        elif stack == ["VCALENDAR", "VTIMEZONE"] and prop.name == "TZID":
+            zone_id = prop.value.strip()
+            zones[zone_id] = []
+        elif len(stack) == 3 and stack[1] == "VTIMEZONE" and zone_id and zones[zone_id]:
+            _, props, listed = zones[zone_id][-1]
+            if prop.name == "RDATE":
+                listed.append(prop.value)
+            props.setdefault(prop.name, prop.value)
+    return floating, zones
+
+
+def _known_zone(name: str) -> str | None:
+    try:
+        _zone(name)
+    except ZoneInfoNotFoundError:
+        return None
+    return name
+
+
 def _property(line: str, number: int) -> _Property:
     quoted, colon = False, -1
     for index, char in enumerate(line):
@@ -329,7 +401,7 @@ def _bad(line: int, why: str) -> ValidationFailed:
     return ValidationFailed(f"iCalendar line {line}: {why}", {"ics": f"line {line}"})
 
 
-def _event_closing(event: _Event, timezone: str, room: int, budget: SearchBudget,
+def _event_closing(event: _Event, zones: _Zones, room: int, budget: SearchBudget,
                    replaced: list[_Property]) -> tuple[list[Holiday], list[Closure]]:
     """The event's holidays or closures, refused if they would be more than ``room``; its
     rule's search for dates spent from ``budget``."""
@@ -337,8 +409,8 @@ def _event_closing(event: _Event, timezone: str, room: int, budget: SearchBudget
     if start_prop is None:
         raise ValidationFailed("iCalendar: an event has no DTSTART", {"ics": "no DTSTART"})
     name = _unescape(event["SUMMARY"].value) if "SUMMARY" in event else ""
-    start = _moment(start_prop, timezone)
-    end = _event_end(event, start, timezone)
+    start = _moment(start_prop, zones)
+    end = _event_end(event, start, zones)
     if end == start and isinstance(start, datetime):
         return [], []  # a moment, such as a reminder: it takes no time, so closes none
     if end == start:
@@ -352,7 +424,7 @@ def _event_closing(event: _Event, timezone: str, room: int, budget: SearchBudget
     spelled: list[date | datetime] | None = None
     years: list[int] = []
     if rule is not None and parts.get("FREQ") != "YEARLY":
-        spelled = _spelled_out(rule, parts, start, timezone, budget)
+        spelled = _spelled_out(rule, parts, start, zones, budget)
         yearly, by_weekday = False, None
     else:
         yearly, years, by_weekday = _repeats(rule, parts, start)
@@ -364,8 +436,8 @@ def _event_closing(event: _Event, timezone: str, room: int, budget: SearchBudget
     if yearly and timed:
         raise _bad(start_prop.line, "a timed event repeating forever cannot be a holiday: "
                    "make it all-day or give the rule a COUNT or UNTIL")
-    listed = _listed(event.all("RDATE"), start, timezone)
-    skipped = _left_out(event, start, timezone, yearly, replaced)
+    listed = _listed(event.all("RDATE"), start, zones)
+    skipped = _left_out(event, start, zones, yearly, replaced)
     occurring = len(spelled) if spelled is not None else max(len(years), 1)
     check_closings(MAX_CLOSINGS - room + days * (occurring + len(listed)),
                    f"the file's events up to line {start_prop.line}, each day and repeat "
@@ -394,17 +466,17 @@ def _event_closing(event: _Event, timezone: str, room: int, budget: SearchBudget
     return found, []
 
 
-def _left_out(event: _Event, start: date | datetime, timezone: str, yearly: bool,
+def _left_out(event: _Event, start: date | datetime, zones: _Zones, yearly: bool,
               replaced: list[_Property]) -> list[date | datetime]:
     """The occurrences the event's EXDATEs leave out, and those other events replace."""
-    skipped = _listed(event.all("EXDATE"), start, timezone)
+    skipped = _listed(event.all("EXDATE"), start, zones)
     if yearly and skipped:
         raise _bad(event.all("EXDATE")[0].line, "an event repeating for ever cannot leave out "
                    "single years (EXDATE): give its rule a COUNT or UNTIL")
     if yearly and replaced:
         raise _bad(replaced[0].line, "an event repeating for ever cannot have single years "
                    "moved or cancelled (RECURRENCE-ID): give its rule a COUNT or UNTIL")
-    return skipped + _listed(replaced, start, timezone)
+    return skipped + _listed(replaced, start, zones)
 
 
 def _days(first: date, count: int) -> Iterator[date]:
@@ -431,7 +503,7 @@ def _end_of(begins: datetime, years: int | None, end: datetime,
 
 
 def _listed(props: list[_Property], start: date | datetime,
-            timezone: str) -> list[date | datetime]:
+            zones: _Zones) -> list[date | datetime]:
     """The occurrences RDATE or EXDATE lines name, each of the same kind as the event's start
     (a date, or a date and time)."""
     found: list[date | datetime] = []
@@ -440,7 +512,7 @@ def _listed(props: list[_Property], start: date | datetime,
             raise _bad(prop.line, f"{prop.name} periods are not understood: give each "
                        "occurrence its own event")
         for value in prop.value.split(","):
-            moment = _moment(_Property(prop.name, prop.params, value, prop.line), timezone)
+            moment = _moment(_Property(prop.name, prop.params, value, prop.line), zones)
             if isinstance(moment, datetime) != isinstance(start, datetime):
                 raise _bad(prop.line, f"{prop.name} and DTSTART must both be dates or both "
                            "times")
@@ -448,7 +520,7 @@ def _listed(props: list[_Property], start: date | datetime,
     return found
 
 
-def _moment(prop: _Property, timezone: str) -> date | datetime:
+def _moment(prop: _Property, zones: _Zones) -> date | datetime:
     value = prop.value.strip()
     if prop.params.get("VALUE", "").upper() == "DATE" or _DATE.fullmatch(value):
         match = _DATE.fullmatch(value)
@@ -458,10 +530,10 @@ def _moment(prop: _Property, timezone: str) -> date | datetime:
     found = _DATE_TIME.fullmatch(value)
     if found is None:
         raise _bad(prop.line, f"{value!r} is not a date-time (YYYYMMDDTHHMMSS)")
-    zone_name = "UTC" if found[7] else prop.params.get("TZID", timezone)
+    zone_name = "UTC" if found[7] else prop.params.get("TZID", zones.floating)
     try:
         year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
-        return datetime(year, month, day, hour, minute, second, tzinfo=_zone(zone_name))
+        return datetime(year, month, day, hour, minute, second, tzinfo=zones.get(zone_name))
     except (ZoneInfoNotFoundError, ValueError):  # `_zone` found none, or no such time
         raise _bad(prop.line, f"{value!r} in {zone_name!r}: unknown zone or impossible time "
                    "(use IANA zone names such as Europe/Berlin)") from None
@@ -493,9 +565,9 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _event_end(event: _Event, start: date | datetime,
-               timezone: str) -> date | datetime:
+               zones: _Zones) -> date | datetime:
     if "DTEND" in event:
-        end = _moment(event["DTEND"], timezone)
+        end = _moment(event["DTEND"], zones)
         if isinstance(end, datetime) != isinstance(start, datetime):
             raise _bad(event["DTEND"].line, "DTSTART and DTEND must both be dates or both times")
         return end
@@ -527,7 +599,7 @@ def _rule_parts(rule: _Property | None) -> dict[str, str]:
 
 
 def _spelled_out(rule: _Property, parts: dict[str, str], start: date | datetime,
-                 timezone: str, budget: SearchBudget) -> list[date | datetime]:
+                 zones: _Zones, budget: SearchBudget) -> list[date | datetime]:
     """Where a rule repeating daily, weekly or monthly puts the event: each date the rule
     names, at the event's own time of day (on the wall clock of its zone), up to its COUNT
     or UNTIL. A rule without either, or with more occurrences than a calendar holds, is
@@ -571,7 +643,7 @@ def _bounds(rule: _Property, parts: dict[str, str]
         raise _bad(rule.line, "INTERVAL and COUNT are whole numbers") from None
     if count is not None and count < 1:
         raise _bad(rule.line, "INTERVAL and COUNT are at least 1")
-    until = _moment(_Property("UNTIL", {}, parts["UNTIL"], rule.line), "UTC") \
+    until = _moment(_Property("UNTIL", {}, parts["UNTIL"], rule.line), _IN_UTC) \
         if "UNTIL" in parts else None
     return count, until
 

@@ -200,3 +200,14 @@ def _month_days(month_days: tuple[int, ...], length: int) -> list[int]:
 def _years_later(day: date, years: int) -> date:
     year = day.year + years
     return date.max if year > date.max.year else date(year, day.month, min(day.day, 28))
+
+
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
+    """The ``nth`` ``weekday`` of the month (from its end when ``nth`` is negative), or None
+    when the month has no such day (a fifth Friday)."""
+    length = monthrange(year, month)[1]
+    if nth > 0:
+        day = 1 + (weekday - date(year, month, 1).weekday()) % 7 + 7 * (nth - 1)
+    else:
+        day = length - (date(year, month, length).weekday() - weekday) % 7 + 7 * (nth + 1)
+    return date(year, month, day) if 1 <= day <= length else None
