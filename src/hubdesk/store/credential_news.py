@@ -23,6 +23,8 @@ from hubdesk.store.engine import Timeouts, postgres_connect_args
 
 log = logging.getLogger(__name__)
 CHANNEL = "hubdesk_credentials"
+# Retries of a lost listening connection wait twice as long each time, up to this.
+_LONGEST_RETRY = 30.0
 
 
 def credential_news(engine: Engine, timeouts: Timeouts) -> CredentialNews | None:
@@ -87,22 +89,26 @@ class PostgresCredentialNews:
     def _run(self) -> None:
         import psycopg
 
+        delay = self._retry
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True,
                                      **self._connect_args) as db:
                     db.execute(f"LISTEN {CHANNEL}")
                     self._state = (True, self._state[1] + 1)
+                    delay = self._retry
                     while not self._stop.is_set():
                         for _ in db.notifies(timeout=self._heartbeat):
                             self._state = (True, self._state[1] + 1)
                         db.execute("SELECT 1")
-            except (psycopg.Error, OSError):
-                log.warning("lost the database connection that hears of access changes; "
-                            "cached API tokens are not trusted until it is back",
-                            exc_info=True)
+            except (psycopg.Error, OSError) as error:
+                if self._state[0] or delay == self._retry:  # once per outage, not per retry
+                    log.warning("no connection hears of access changes (%s); cached API "
+                                "tokens are not trusted until there is one",
+                                type(error).__name__)
             self._state = (False, self._state[1] + 1)
-            self._stop.wait(self._retry)
+            self._stop.wait(delay)
+            delay = min(delay * 2, _LONGEST_RETRY)
 
 
 class FileCredentialNews:
