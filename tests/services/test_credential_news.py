@@ -24,6 +24,7 @@ from hubdesk.store.credential_news import (
 )
 from hubdesk.store.engine import Timeouts
 from tests import factories
+from tests.channels.email.net import wait_for
 
 A_LONG_TTL = 3600.0  # so only news, never the entry's age, can end an entry in these tests
 
@@ -44,22 +45,13 @@ def caches(hub) -> Iterator[Callable[[], TokenCache]]:
         cache.close()
 
 
-def _eventually(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()
-
-
 def _trusted(cache: TokenCache, hub, token: str) -> None:
     """Verify ``token`` in ``cache`` until it is served from memory (on PostgreSQL, once the
     cache's process listens for news)."""
     def served_from_memory() -> bool:
         cache.authenticate(hub.uows, token)
         return cache.cached(token) is not None
-    assert _eventually(served_from_memory)
+    assert wait_for(served_from_memory)
 
 
 def _token_id(hub, agent_id: int) -> int:
@@ -73,7 +65,7 @@ def test_a_token_revoked_in_another_process_is_refused_at_once(hub, caches):
     _trusted(elsewhere, hub, rep.token)
     revoke_token(hub.uows, LOCAL_OPERATOR, _token_id(hub, rep.agent.id))
     here.forget_all()
-    assert _eventually(lambda: elsewhere.cached(rep.token) is None, seconds=2)
+    assert wait_for(lambda: elsewhere.cached(rep.token) is None, timeout=2)
     assert elsewhere.authenticate(hub.uows, rep.token) is None
 
 
@@ -87,7 +79,7 @@ def test_an_agent_deactivated_through_the_application_loses_every_process_at_onc
     _trusted(elsewhere, hub, other.token)
     here.app.directory.update_agent(LOCAL_OPERATOR, rep.agent.id,
                                     AgentInput(fields_set=frozenset({"active"}), active=False))
-    assert _eventually(lambda: elsewhere.cached(rep.token) is None, seconds=2)
+    assert wait_for(lambda: elsewhere.cached(rep.token) is None, timeout=2)
     assert elsewhere.authenticate(hub.uows, rep.token) is None
     # Others' tokens are verified again, and still work.
     assert elsewhere.authenticate(hub.uows, other.token) is not None
@@ -101,7 +93,7 @@ def test_a_role_taken_away_is_seen_by_every_process_at_once(hub, caches):
     here.app.directory.update_agent(
         LOCAL_OPERATOR, manager.agent.id,
         AgentInput(fields_set=frozenset({"role"}), role=Role.REPRESENTATIVE))
-    assert _eventually(lambda: elsewhere.cached(manager.token) is None, seconds=2)
+    assert wait_for(lambda: elsewhere.cached(manager.token) is None, timeout=2)
     grant = elsewhere.authenticate(hub.uows, manager.token)
     assert grant is not None and grant.agent.role is Role.REPRESENTATIVE
 
@@ -111,7 +103,7 @@ def test_news_of_an_unrelated_change_only_costs_a_fresh_verification(hub, caches
     rep = factories.staff(hub, Role.REPRESENTATIVE)
     _trusted(elsewhere, hub, rep.token)
     here.forget_agent(rep.agent.id + 1000)
-    assert _eventually(lambda: elsewhere.cached(rep.token) is None, seconds=2)
+    assert wait_for(lambda: elsewhere.cached(rep.token) is None, timeout=2)
     _trusted(elsewhere, hub, rep.token)
 
 
