@@ -38,19 +38,26 @@ def returned_by_recipient(uow: UnitOfWork, bounce: ParsedMail, own_addresses: fr
 
 def mark_undelivered(uow: UnitOfWork, ticket: Ticket, bounce: ParsedMail,
                      at: datetime, returned: OutboundMail | None = None) -> list[int]:
-    """Mark the ticket's sent mail that ``bounce`` returns (by the Message-IDs it quotes, or
-    ``returned`` when found by its recipient) as failed, with the receiving server's reason,
+    """Mark the sent mail that ``bounce`` returns (by the Message-IDs it quotes, or
+    ``returned`` when found by its recipient), on the ticket or on one merged into it since,
+    as failed, with the receiving server's reason,
     and record `mail_delivery_failed` on the ticket for each (the caller saves the ticket and
     flushes its events). A bounce that only warns of a delay marks nothing. Returns the ids
     of the deliveries marked."""
     reason = undelivered(bounce)
     if reason is None or ticket.id is None:
         return []
-    keys = {message_id_key(message_id) for message_id in returned_ids(bounce)}
+    ids = returned_ids(bounce)
+    keys = {message_id_key(message_id) for message_id in ids}
+    # The mail stays with the ticket it was sent on: one merged since is not ``ticket``.
+    sent_on = dict.fromkeys([ticket.id, uow.mail.ticket_for_message_ids(ids)])
     if returned is not None:
         keys.add(message_id_key(returned.message_id))
+        sent_on[returned.ticket_id] = None
     marked = []
-    for delivery in uow.mail.deliveries(ticket.id):
+    deliveries = [d for ticket_id in sent_on if ticket_id is not None
+                  for d in uow.mail.deliveries(ticket_id)]
+    for delivery in deliveries:
         if delivery.status is not DeliveryStatus.SENT or delivery.id is None \
                 or message_id_key(delivery.message_id) not in keys:
             continue

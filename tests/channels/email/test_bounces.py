@@ -252,3 +252,22 @@ def test_a_bounce_of_someone_elses_mail_is_not_taken_for_the_desks_by_its_recipi
         is Outcome.AUTO_REPLY
     assert all(d.status is DeliveryStatus.SENT
                for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id))
+
+
+def test_a_bounce_of_a_reply_on_a_ticket_merged_since_marks_the_reply_on_the_kept_one(
+        mail_hub: Hub, sink: Sink) -> None:
+    ticket_id, reply_id = _sent_reply(mail_hub, sink)
+    take(mail_hub.app, corpus.plain(sender="ann@example.com", subject="Printer, again",
+                                    message_id="<m2@example.com>"), source="test")
+    with mail_hub.uows(write=False) as uow:
+        kept = uow.mail.ticket_for_message_ids(("<m2@example.com>",))
+    assert kept is not None and kept != ticket_id
+    admin = factories.staff(mail_hub, Role.ADMIN).agent
+    mail_hub.app.tickets.merge(admin, ticket_id, kept)
+
+    assert take(mail_hub.app, _qmail_bounce(reply_id), source="test") is Outcome.AUTO_REPLY
+    replies = [d for t in (ticket_id, kept)
+               for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, t) if d.kind == "reply"]
+    assert [d.status for d in replies] == [DeliveryStatus.FAILED]
+    history = mail_hub.app.tickets.history(LOCAL_OPERATOR, kept)
+    assert any(e.event.kind is EventKind.MAIL_DELIVERY_FAILED for e in history)
