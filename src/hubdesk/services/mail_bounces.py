@@ -40,10 +40,9 @@ def mark_undelivered(uow: UnitOfWork, ticket: Ticket, bounce: ParsedMail,
                      at: datetime, returned: OutboundMail | None = None) -> list[int]:
     """Mark the sent mail that ``bounce`` returns (by the Message-IDs it quotes, or
     ``returned`` when found by its recipient), on the ticket or on one merged into it since,
-    as failed, with the receiving server's reason,
-    and record `mail_delivery_failed` on the ticket for each (the caller saves the ticket and
-    flushes its events). A bounce that only warns of a delay marks nothing. Returns the ids
-    of the deliveries marked."""
+    as failed with the receiving server's reason, and record `mail_delivery_failed` on the
+    ticket for each (the caller saves the ticket and flushes its events). A bounce that only
+    warns of a delay marks nothing. Returns the ids of the deliveries marked."""
     reason = undelivered(bounce)
     if reason is None or ticket.id is None:
         return []
