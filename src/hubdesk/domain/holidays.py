@@ -221,8 +221,9 @@ def parse_ical(text: str, timezone: str) -> tuple[list[Holiday], list[Closure]]:
     holidays: list[Holiday] = []
     closures: list[Closure] = []
     budget = SearchBudget()
-    zones = _calendar_zones(text, timezone)
-    events = list(_events(text))
+    lines = list(_properties(text))
+    zones = _calendar_zones(lines, timezone)
+    events = list(_events(lines))
     replaced = _replaced_occurrences(events)
     for event in events:
         status = event.get("STATUS")
@@ -278,13 +279,17 @@ class _Event:
 _REPEATABLE = frozenset({"RDATE", "EXDATE"})
 
 
-def _events(text: str) -> Iterator[_Event]:
+def _properties(text: str) -> Iterator[_Property]:
+    """The file's content lines, unfolded and parsed, blank ones left out."""
+    for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
+        if line.strip():
+            yield _property(line, number)
+
+
+def _events(lines: list[_Property]) -> Iterator[_Event]:
     depth = 0
     event: _Event | None = None
-    for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
-        if not line.strip():
-            continue
-        prop = _property(line, number)
+    for prop in lines:
         if prop.name == "BEGIN":
             depth += 1
             if prop.value.upper() == "VEVENT":
@@ -310,15 +315,11 @@ class _Zones:
     is looked up by `_zone`, then among the zones the file defines (VTIMEZONE)."""
 
     floating: str
-    defined: Mapping[str, tzinfo]
+    defined: Mapping[str, tzinfo]  # only names `_zone` does not know
 
     def get(self, name: str) -> tzinfo:
-        try:
-            return _zone(name)
-        except ZoneInfoNotFoundError:
-            if name in self.defined:
-                return self.defined[name]
-            raise
+        defined = self.defined.get(name)
+        return defined if defined is not None else _zone(name)
 
 
 _IN_UTC = _Zones("UTC", {})
@@ -327,11 +328,14 @@ _IN_UTC = _Zones("UTC", {})
 _ZoneParts = list[tuple[str, dict[str, str], list[str]]]
 
 
-def _calendar_zones(text: str, timezone: str) -> _Zones:
-    """The file's own zones (VTIMEZONE) and the zone its floating times are in."""
-    floating, zones = _zone_parts(text)
+def _calendar_zones(lines: list[_Property], timezone: str) -> _Zones:
+    """The file's own zones (VTIMEZONE) and the zone its floating times are in. A zone the
+    time-zone database knows by the file's name for it is read from the database."""
+    floating, zones = _zone_parts(lines)
     defined: dict[str, tzinfo] = {}
     for name, parts in zones.items():
+        if _known_zone(name):
+            continue
         try:
             defined[name] = defined_zone(name, parts)
         except ZoneNotUnderstood as error:
@@ -340,17 +344,14 @@ def _calendar_zones(text: str, timezone: str) -> _Zones:
     return _Zones((floating and _known_zone(floating)) or timezone, defined)
 
 
-def _zone_parts(text: str) -> tuple[str | None, dict[str, _ZoneParts]]:
+def _zone_parts(lines: list[_Property]) -> tuple[str | None, dict[str, _ZoneParts]]:
     """The file's X-WR-TIMEZONE, and the STANDARD and DAYLIGHT parts of each VTIMEZONE by
     its TZID: each part's kind, its properties (the first of each name), its RDATEs."""
     floating = None
     zones: dict[str, _ZoneParts] = {}
     stack: list[str] = []
     zone_id: str | None = None
-    for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
-        if not line.strip():
-            continue
-        prop = _property(line, number)
+    for prop in lines:
         if prop.name == "BEGIN":
             stack.append(prop.value.strip().upper())
             if stack[-1] in ("STANDARD", "DAYLIGHT") and zone_id is not None:
