@@ -26,7 +26,6 @@ from hubdesk.domain.mail import (
     Automatic,
     Inbound,
     InboundStatus,
-    OutboundMail,
     Outcome,
     ParsedMail,
     dedupe_key,
@@ -55,7 +54,7 @@ from hubdesk.services.intake import (
     read_customer_text,
     with_html,
 )
-from hubdesk.services.mail_bounces import mark_undelivered, returned_by_recipient
+from hubdesk.services.mail_bounces import Returned, mark_undelivered, returned_by_recipient
 from hubdesk.services.mail_forwarding import add_forwarders_note, forward_by_agent
 from hubdesk.services.ports import (
     BlobStore,
@@ -297,25 +296,25 @@ def _no_sender() -> NoReturn:
 
 
 def _answered(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouting,
-              at: datetime, *, bounce: bool) -> tuple[Ticket | None, OutboundMail | None]:
-    """The ticket the message answers, locked; for a bounce, the one whose mail it returns,
-    and that mail when it was found by the address it failed to reach."""
+              at: datetime, *, bounce: bool) -> tuple[Ticket | None, Returned | None]:
+    """The ticket the message answers, followed through merges and locked; for a bounce,
+    the one whose mail it returns, and where that mail was sent."""
     if not bounce:
-        return _thread(uow, mail, customer, routing, at, mail.thread_ids()), None
-    ticket = _thread(uow, mail, customer, routing, at, returned_ids(mail))
-    if ticket is not None:
-        return ticket, None
-    returned = returned_by_recipient(uow, mail, routing.support, at)
-    if returned is None:
+        chosen = _thread(uow, mail, customer, routing, at, mail.thread_ids())
+        return (_followed(uow, chosen) if chosen is not None else None), None
+    chosen = _thread(uow, mail, customer, routing, at, returned_ids(mail))
+    if chosen is not None:
+        return _followed(uow, chosen), Returned(chosen)
+    found = returned_by_recipient(uow, mail, routing.support, at)
+    if found is None:
         return None, None
-    return _followed(uow, returned.ticket_id), returned
+    return _followed(uow, found.ticket_id), Returned(found.ticket_id, found)
 
 
 def _thread(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouting,
-            at: datetime, message_ids: tuple[str, ...]) -> Ticket | None:
+            at: datetime, message_ids: tuple[str, ...]) -> int | None:
     """The ticket this message (from ``customer``'s address) answers, by the Message-IDs it
-    answers or returns (``message_ids``, nearest first) or else its subject, followed
-    through merges and locked; or None."""
+    answers or returns (``message_ids``, nearest first) or else its subject; or None."""
     by_reference = uow.mail.ticket_for_message_ids(message_ids)
     recipients = (*mail.to, *mail.cc)
     requester_of: dict[int, bool] = {}
@@ -334,9 +333,7 @@ def _thread(uow: UnitOfWork, mail: ParsedMail, customer: str, routing: MailRouti
     if choice is None and sender is not None and sender.id is not None:
         choice = reply_to_own(mail.subject, uow.tickets.recent_of_requester(
             sender.id, at - timedelta(days=REPLY_SUBJECT_DAYS)))
-    if choice is None:
-        return None
-    return _followed(uow, choice.ticket_id)
+    return choice.ticket_id if choice is not None else None
 
 
 def _followed(uow: UnitOfWork, ticket_id: int) -> Ticket | None:

@@ -8,6 +8,7 @@ as sent, and the customer was waited for in vain.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from hubdesk.domain.bounces import (
@@ -20,6 +21,16 @@ from hubdesk.domain.events import Actor, EventKind
 from hubdesk.domain.mail import DeliveryStatus, OutboundMail, ParsedMail, message_id_key
 from hubdesk.domain.tickets import Ticket
 from hubdesk.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Where the mail a bounce returns was sent: the ticket it was sent on (a ticket merged
+    since is not the one the bounce is kept on), and the mail itself when it was found by the
+    address it failed to reach rather than by a Message-ID the bounce quotes."""
+
+    ticket_id: int
+    mail: OutboundMail | None = None
 
 
 def returned_by_recipient(uow: UnitOfWork, bounce: ParsedMail, own_addresses: frozenset[str],
@@ -37,26 +48,22 @@ def returned_by_recipient(uow: UnitOfWork, bounce: ParsedMail, own_addresses: fr
 
 
 def mark_undelivered(uow: UnitOfWork, ticket: Ticket, bounce: ParsedMail,
-                     at: datetime, returned: OutboundMail | None = None) -> list[int]:
-    """Mark the sent mail that ``bounce`` returns (by the Message-IDs it quotes, or
-    ``returned`` when found by its recipient), on the ticket or on one merged into it since,
-    as failed with the receiving server's reason, and record `mail_delivery_failed` on the
-    ticket for each (the caller saves the ticket and flushes its events). A bounce that only
-    warns of a delay marks nothing. Returns the ids of the deliveries marked."""
+                     at: datetime, returned: Returned | None = None) -> list[int]:
+    """Mark the sent mail that ``bounce`` returns (by the Message-IDs it quotes, or the
+    mail ``returned`` names) on the ticket it was sent on, which may since be merged into
+    ``ticket``, as failed with the receiving server's reason, and record
+    `mail_delivery_failed` on ``ticket`` for each (the caller saves it and flushes its
+    events). A bounce that only warns of a delay marks nothing. Returns the ids of the
+    deliveries marked."""
     reason = undelivered(bounce)
     if reason is None or ticket.id is None:
         return []
-    ids = returned_ids(bounce)
-    keys = {message_id_key(message_id) for message_id in ids}
-    # The mail stays with the ticket it was sent on: one merged since is not ``ticket``.
-    sent_on = dict.fromkeys([ticket.id, uow.mail.ticket_for_message_ids(ids)])
-    if returned is not None:
-        keys.add(message_id_key(returned.message_id))
-        sent_on[returned.ticket_id] = None
+    keys = {message_id_key(message_id) for message_id in returned_ids(bounce)}
+    if returned is not None and returned.mail is not None:
+        keys.add(message_id_key(returned.mail.message_id))
+    sent_on = returned.ticket_id if returned is not None else ticket.id
     marked = []
-    deliveries = [d for ticket_id in sent_on if ticket_id is not None
-                  for d in uow.mail.deliveries(ticket_id)]
-    for delivery in deliveries:
+    for delivery in uow.mail.deliveries(sent_on):
         if delivery.status is not DeliveryStatus.SENT or delivery.id is None \
                 or message_id_key(delivery.message_id) not in keys:
             continue
