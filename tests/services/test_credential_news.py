@@ -131,7 +131,7 @@ def test_an_sqlite_database_in_memory_has_no_other_process_to_tell():
 def test_a_process_that_cannot_hear_news_does_not_trust_what_it_remembers(hub):
     """A listener that cannot reach the database says so, and cached tokens are verified
     again on each use until it hears again."""
-    deaf = PostgresCredentialNews("postgresql://nobody@127.0.0.1:1/none",
+    deaf = PostgresCredentialNews(hub.engine, "postgresql://nobody@127.0.0.1:1/none",
                                   {"connect_timeout": 2}, retry=0.05)
     cache = TokenCache(A_LONG_TTL, news=deaf)
     try:

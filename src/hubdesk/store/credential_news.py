@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
 from hubdesk.services.ports import CredentialNews
@@ -37,20 +37,22 @@ def credential_news(engine: Engine, timeouts: Timeouts) -> CredentialNews | None
         return FileCredentialNews(Path(url.database + "-credentials"))
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(
         hide_password=False)
-    return PostgresCredentialNews(conninfo, postgres_connect_args(timeouts))
+    return PostgresCredentialNews(engine, conninfo, postgres_connect_args(timeouts))
 
 
 class PostgresCredentialNews:
-    """Announces with NOTIFY; hears through a daemon thread holding a LISTEN connection of its
-    own, started on first use in each process (so after a server forks its workers).
+    """Announces with NOTIFY on a connection of ``engine``'s pool; hears through a daemon
+    thread holding a LISTEN connection of its own (``conninfo``), started on first use in each
+    process (so after a server forks its workers).
 
     Until that connection listens, or while it is lost, `edition` is None and cached tokens
     are not trusted. Each reconnection changes the edition, since news may have been missed.
     A silently dead connection is found by a query every ``heartbeat`` seconds.
     """
 
-    def __init__(self, conninfo: str, connect_args: dict[str, Any], *,
+    def __init__(self, engine: Engine, conninfo: str, connect_args: dict[str, Any], *,
                  heartbeat: float = 10.0, retry: float = 1.0) -> None:
+        self._engine = engine
         self._conninfo = conninfo
         self._connect_args = connect_args
         self._heartbeat = heartbeat
@@ -62,10 +64,8 @@ class PostgresCredentialNews:
         self._stop = threading.Event()
 
     def announce(self) -> None:
-        import psycopg  # here, not at the top: an embedded desk never loads PostgreSQL's client
-
-        with psycopg.connect(self._conninfo, autocommit=True, **self._connect_args) as db:
-            db.execute("SELECT pg_notify(%s, '')", (CHANNEL,))
+        with self._engine.begin() as db:
+            db.execute(select(func.pg_notify(CHANNEL, "")))
 
     def edition(self) -> int | None:
         if self._listening_pid != os.getpid():
@@ -87,7 +87,7 @@ class PostgresCredentialNews:
                              daemon=True).start()
 
     def _run(self) -> None:
-        import psycopg
+        import psycopg  # here, not at the top: an embedded desk never loads PostgreSQL's client
 
         delay = self._retry
         while not self._stop.is_set():
