@@ -148,6 +148,9 @@ def forecast(
         help="DATE=CONTACTS: that day's total instead; repeatable")] = None,
     exclude: Annotated[list[str] | None, typer.Option(
         help="DATE: a past holiday or outage to leave out of the history; repeatable")] = None,
+    level_from: Annotated[str | None, typer.Option(
+        help="DATE: the first day of a lasting change of volume (a launch, a client gained "
+             "or lost): forecast from the level since, however few days it has run")] = None,
     date_order: DateOrder = None,
     queue: Queue = None,
     output: Annotated[str | None, typer.Option(
@@ -180,7 +183,8 @@ def forecast(
         result = make_forecast(
             history, span + extra, first_day=begin.date() if begin else None,
             overrides=_overrides(factor or [], replace or [], zone),
-            exclude_days=excluded, coverage=coverage)
+            exclude_days=excluded, coverage=coverage,
+            level_from=_day(level_from, zone) if level_from else None)
         learnt = history.without_days(excluded).before(result.first_day)
     except DomainError as error:
         _fail(str(error))

@@ -20,6 +20,13 @@ from hubdesk.workforce.backtest import (
     choose_origins,
     run_backtest,
 )
+from hubdesk.workforce.level_shift import (
+    APPLIED_DAYS,
+    LevelShift,
+    find_level_shift,
+    level_since,
+    relevelled,
+)
 from hubdesk.workforce.load import require_finite
 from hubdesk.workforce.methods import (
     AVERAGE_WEEKS,
@@ -75,9 +82,13 @@ class Forecast:
 
 def forecast(history: History, horizon_days: int, *, first_day: date | None = None,
              overrides: Sequence[Override] = (), exclude_days: Iterable[date] = (),
-             coverage: float = 0.8, origins: int = 8, step_days: int = 3) -> Forecast:
+             coverage: float = 0.8, origins: int = 8, step_days: int = 3,
+             level_from: date | None = None) -> Forecast:
     """Forecast ``horizon_days`` local days from ``first_day`` (default: the day after the
     history), using only the history before it.
+
+    A lasting change of level in the last weeks (`level_shift`) is followed once seen for a
+    week; ``level_from``, the day a planner knows it began, follows it from that day.
 
     Backtest origins are ``step_days`` apart; 3 (prime to 7) lets day 1 fall on every weekday.
     """
@@ -100,6 +111,7 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
                                {"history": "empty"})
     start = first_day or history.last_day + timedelta(days=1)
     history = _without_unfinished_ends(history, notes)
+    history, shift = _at_current_level(history, level_from, notes)
     # Leads count from the day after the history, as the backtest's do from its origins: a
     # start weeks later is that far ahead, whatever day it is called.
     known_until = history.last_day + timedelta(days=1)
@@ -112,7 +124,7 @@ def forecast(history: History, horizon_days: int, *, first_day: date | None = No
     targets = _open_targets(history, interval_starts(start, horizon_days,
                                                      history.interval_minutes, history.zone))
     chosen, report = _choose_methods(history, ahead, origins, step_days, notes)
-    points = _points(history, targets, known_until, chosen, report, coverage, notes)
+    points = _points(history, targets, known_until, chosen, report, coverage, notes, shift)
     used = {bucket_of((start - known_until).days + lead) for lead in range(1, horizon_days + 1)}
     chosen = {bucket: method for bucket, method in chosen.items() if bucket in used}
     outside = sorted(str(o.day) for o in overrides
@@ -151,6 +163,26 @@ def _without_unfinished_ends(history: History, notes: list[str]) -> History:
                      "latest): left out as unfinished")
         history = history.without_days([first])
     return history
+
+
+def _at_current_level(history: History, level_from: date | None,
+                      notes: list[str]) -> tuple[History, LevelShift | None]:
+    """The history with the weeks before a change of level scaled to it, and the change;
+    a change seen too briefly to follow is only noted."""
+    if level_from is not None:
+        given = level_since(history, level_from)
+        notes.append(f"{given.describe()}, as given: the earlier history is scaled to it")
+        return relevelled(history, given), given
+    shift = find_level_shift(history)
+    if shift is None:
+        return history, None
+    if not shift.applied:
+        notes.append(f"{shift.describe()}: not followed until seen for {APPLIED_DAYS} "
+                     "days; if it lasts (a launch, a client gained or lost), forecast from "
+                     f"the new level with `hubdesk wfm forecast --level-from {shift.since}`")
+        return history, None
+    notes.append(f"{shift.describe()}: the earlier history is scaled to it")
+    return relevelled(history, shift), shift
 
 
 def _clock(minute: int) -> str:
@@ -203,7 +235,7 @@ def _first_working(history: History) -> str:
 
 def _points(history: History, targets: list[datetime], known_until: date,
             chosen: dict[str, str], report: Backtest | None, coverage: float,
-            notes: list[str]) -> list[ForecastPoint]:
+            notes: list[str], shift: LevelShift | None = None) -> list[ForecastPoint]:
     by_method: dict[str, list[int]] = {}
     buckets = [bucket_of((local_key(t, history.zone).day - known_until).days + 1)
                for t in targets]
@@ -219,16 +251,27 @@ def _points(history: History, targets: list[datetime], known_until: date,
     # weeks, adds 1/n to the variance. Poisson's alone covered 64 % for 80 % after one week.
     weeks = max(1, min(AVERAGE_WEEKS, ((history.last_day - history.first_day).days + 1) // 7))
     widened = 1.0 if report else math.sqrt(1 + 1 / weeks)
+    level_z = NormalDist().inv_cdf(1 - tail)
+    # Weeks scaled down by r to a lower level have their noise scaled by r, where a count's
+    # shrinks by √r only: backtest residuals from them understate the spread by √r. (Scaled
+    # up, they overstate it, which is left: desks are noisier than counts.)
+    calmed = 1 / math.sqrt(shift.ratio) if shift is not None and shift.ratio < 1 else 1.0
     points = []
     for index, target in enumerate(targets):
         method = chosen[buckets[index]]
         residuals = report.residuals.get((method, buckets[index])) if report else None
         low_q, high_q = _quantiles(residuals, tail)
         scale = math.sqrt(values[index] + 1) * widened
+        low, high = low_q * scale * calmed, high_q * scale * calmed
+        if shift is not None:
+            # A new level read from a few days is itself uncertain, by a share of the mean;
+            # independent of the noise, it widens each side by adding their variances.
+            level = values[index] * level_z * shift.log_error
+            low -= math.hypot(low, level) - abs(low)
+            high += math.hypot(high, level) - abs(high)
         points.append(ForecastPoint(target, target.astimezone(history.zone),
-                                    float(values[index]),
-                                    max(0.0, values[index] + low_q * scale),
-                                    max(0.0, values[index] + high_q * scale), method))
+                                    float(values[index]), max(0.0, values[index] + low),
+                                    max(0.0, values[index] + high), method))
     if report is None:
         notes.append("prediction intervals assume Poisson-like noise around a mean estimated "
                      f"from {weeks} week{'s' if weeks > 1 else ''}, as there is no backtest")

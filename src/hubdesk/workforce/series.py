@@ -130,6 +130,13 @@ class History:
         dropped = set(days)
         return self._keeping(lambda local_day: local_day not in dropped)
 
+    def scaled_before(self, day: date, factor: float) -> History:
+        """The history with the contacts of every local day before ``day`` multiplied by
+        ``factor``: earlier weeks brought to a level the desk has reached since."""
+        counts = {s: count * factor if self._slots[s][0] < day else count
+                  for s, count in self.counts.items()}
+        return History(self.interval_minutes, self.zone, counts, _slots=dict(self._slots))
+
     def _keeping(self, keep: Callable[[date], bool]) -> History:
         """The history of the local days ``keep`` accepts."""
         slots = {s: slot for s, slot in self._slots.items() if keep(slot[0])}
