@@ -182,10 +182,12 @@ def test_other_exports_names_and_split_date_and_time_columns_are_read():
         ("00:30", 2.0), ("12:00", 1.0), ("23:30", 3.0)]
 
 
-def test_daily_totals_and_bad_times_are_refused_with_the_line():
+def test_days_are_read_at_local_midnight_and_bad_times_refused_with_the_line():
+    """A day alone is a daily total; the forecast reads such rows per day, staffing refuses
+    them (`test_arrival_exports`, `test_daily_totals`)."""
     zone = ZoneInfo("UTC")
-    with pytest.raises(ValidationFailed, match="line 2: the CSV has days, not intervals"):
-        read_rows("date,count\n2024-03-04,600\n", zone)
+    assert read_rows("date,count\n2024-03-04,600\n", zone) == [
+        (datetime(2024, 3, 4, tzinfo=UTC), 600.0)]
     assert read_rows("Date,Calls\n2024-03-04 09:30,12\n", zone) == [
         (datetime(2024, 3, 4, 9, 30, tzinfo=UTC), 12.0)]
     with pytest.raises(ValidationFailed, match="line 3: '2024-03-04 25:30' is not an ISO"):
@@ -213,8 +215,9 @@ def test_a_log_of_one_row_per_contact_is_counted_per_local_interval():
         (datetime(2024, 3, 4, 3, 30, tzinfo=UTC), 1.0)]
     with pytest.raises(ValidationFailed, match="one of"):
         read_rows(log, zone, 20)
-    with pytest.raises(ValidationFailed, match="line 2: the CSV has days, not intervals"):
-        read_rows("date\n2024-03-04\n", zone)
+    # A log of days alone counts its contacts from each local midnight.
+    assert read_rows("date\n2024-03-04\n2024-03-04\n", zone, 1440) == [
+        (datetime(2024, 3, 3, 18, 30, tzinfo=UTC), 2.0)]
 
 
 @pytest.mark.parametrize("written", [

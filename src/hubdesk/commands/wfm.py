@@ -131,8 +131,8 @@ def forecast(
                           "unless --format says otherwise")] = None,
     interval: Annotated[int | None, typer.Option(
         "--interval", "--interval-minutes",
-        help="interval length: 15, 30 or 60 minutes (default: from the rows; a contact "
-             "log's, 30)")] = None,
+        help="interval length: 15, 30 or 60 minutes, or 1440 for daily totals (default: "
+             "from the rows; a contact log's, 30)")] = None,
     horizon: Annotated[str, typer.Option(help="how far ahead: 14d, 2w")] = "14d",
     days: Annotated[int | None, typer.Option(help="horizon in days (instead of --horizon)")]
     = None,
@@ -160,7 +160,7 @@ def forecast(
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.arrival_export import read_export
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.intervals import resolve_interval
+    from hubdesk.workforce.intervals import DAY_MINUTES, on_local_days, resolve_interval
     from hubdesk.workforce.quiet_days import quiet_days_note
     from hubdesk.workforce.series import history_from_rows
 
@@ -172,8 +172,13 @@ def forecast(
     try:
         zone = _zone(tz)
         export = read_export(_read(source), zone, interval, date_order=date_order, queue=queue)
-        rows = export.rows
-        history = history_from_rows(rows, resolve_interval(rows, interval, zone), zone)
+        rows, read_notes = export.rows, list(export.notes)
+        length = resolve_interval(rows, interval, zone, daily=True)
+        if length == DAY_MINUTES:
+            rows = on_local_days(rows, zone)
+            read_notes.append("the rows are daily totals: each day is forecast as a whole "
+                              "(staffing needs intervals of at most an hour)")
+        history = history_from_rows(rows, length, zone)
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
         # A start within a day forecasts from that local midnight, then keeps `span` days
@@ -190,7 +195,7 @@ def forecast(
         _fail(str(error))
         return
     quiet = quiet_days_note(learnt) if learnt.counts else None
-    result = dataclasses.replace(result, notes=[*export.notes, *result.notes,
+    result = dataclasses.replace(result, notes=[*read_notes, *result.notes,
                                                 *([quiet] if quiet else [])])
     if begin is not None:
         end = begin + timedelta(days=span)

@@ -80,7 +80,6 @@ def decode_export(data: bytes, source: str) -> str:
                                {"csv": "encoding"}) from None
 
 
-_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # An ISO 8601 interval, start/end or start/duration, as contact-centre APIs write intervals
 # ("2026-03-02T08:00:00.000Z/2026-03-02T08:30:00.000Z"): its start is taken.
 _ISO_INTERVAL = re.compile(r"(\d{4}-\d{2}-\d{2}T[^/]+)/(?:\d{4}-\d{2}-\d{2}T[^/]+|P[0-9A-Z.]+)")
@@ -138,7 +137,7 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
         if rows.skipped else []
     notes += written.notes
     order, style, value_columns = written.order, written.style, written.value_columns
-    binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES) \
+    binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES, daily=True) \
         if not value_columns else None
     totals: dict[datetime, float] = {}
     local_clock = LocalClock(zone, contact_log=binned is not None)
@@ -345,10 +344,6 @@ def _cells(row: dict[str, str], columns: tuple[str, str | None], line: int,
     raw_time = iso_date(from_excel_serial(raw_time), order)
     if not raw_time:
         raise ValidationFailed(f"line {line}: a timestamp and a count are both required",
-                               {"csv": f"line {line}"})
-    if last_word(time_column) == "date" and _DAY_ONLY.fullmatch(raw_time):
-        raise ValidationFailed(f"line {line}: the CSV has days, not intervals: give the "
-                               "time each interval starts (a time or timestamp column)",
                                {"csv": f"line {line}"})
     if date_column is None:
         return raw_time

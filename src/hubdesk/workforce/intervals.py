@@ -1,4 +1,8 @@
-"""Interval lengths: the lengths allowed, and the one an export's rows show or are given."""
+"""Interval lengths: the lengths allowed, and the one an export's rows show or are given.
+
+Staffing works per interval of at most an hour. A forecast may also be of daily totals (a
+planner's long-range view, or the only export a system gives): its intervals are local days,
+each starting at local midnight."""
 
 from __future__ import annotations
 
@@ -10,11 +14,15 @@ from datetime import UTC, datetime, tzinfo
 from hubdesk.domain.errors import ValidationFailed
 
 ALLOWED_INTERVALS = (15, 30, 60)
+DAY_MINUTES = 1440
+FORECAST_INTERVALS = (*ALLOWED_INTERVALS, DAY_MINUTES)
 
 
-def allowed_interval(minutes: int) -> int:
-    if minutes not in ALLOWED_INTERVALS:
-        raise ValidationFailed(f"the interval must be one of {ALLOWED_INTERVALS} minutes, "
+def allowed_interval(minutes: int, *, daily: bool = False) -> int:
+    """``minutes`` if an allowed interval length (a day too where ``daily``)."""
+    allowed = FORECAST_INTERVALS if daily else ALLOWED_INTERVALS
+    if minutes not in allowed:
+        raise ValidationFailed(f"the interval must be one of {allowed} minutes, "
                                f"not {minutes}", {"interval": "unsupported"})
     return minutes
 
@@ -29,22 +37,27 @@ def shortest_step(starts: Sequence[datetime]) -> float:
     return min(steps)
 
 
-def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> float:
+def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo, *,
+                     daily: bool = False) -> float:
     """`shortest_step` of sorted rows, refusing rows that sit only on a coarser grid of the
     day than an hour: daily totals stamped at midnight, or two hours' counts, read as one
-    interval each would put every contact of a day (or of two hours) into its first hour."""
+    interval each would put every contact of a day (or of two hours) into its first hour.
+    Where ``daily``, rows all at one local time of day are daily totals: a day's seconds."""
     shortest = shortest_step([start for start, _ in rows])
     grid = max(_grid_minutes([start for start, _ in rows], UTC),
                _grid_minutes([start for start, _ in rows], zone))
     if grid > max(ALLOWED_INTERVALS):
         times = {f"{start.astimezone(zone):%H:%M}" for start, _ in rows}
-        looks = (f"every row starts at {times.pop()}: daily totals" if len(times) == 1
+        if daily and len(times) == 1:
+            return DAY_MINUTES * 60.0
+        looks = (f"every row starts at {times.pop()}: daily totals cannot be staffed per "
+                 "interval (`hubdesk wfm forecast` forecasts them per day)" if len(times) == 1
                  else f"the rows start only every {grid} minutes of the day: intervals longer "
-                      "than an hour")
-        raise ValidationFailed(f"{looks} cannot be forecast or staffed per interval; give "
-                               f"contacts per {', '.join(map(str, ALLOWED_INTERVALS))} "
-                               "minutes, or the interval length if the rows leave most "
-                               "intervals out", {"interval": "too long"})
+                      "than an hour cannot be forecast or staffed per interval")
+        raise ValidationFailed(f"{looks}; give contacts per "
+                               f"{', '.join(map(str, ALLOWED_INTERVALS))} minutes, or the "
+                               "interval length if the rows leave most intervals out",
+                               {"interval": "too long"})
     return shortest
 
 
@@ -68,11 +81,14 @@ def check_interval(rows: Sequence[tuple[datetime, float]], minutes: int, zone: t
                                "would hold too many contacts", {"interval": "too short"})
 
 
-def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> int:
+def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo, *,
+                daily: bool = False) -> int:
     """The interval length, in minutes, that sorted rows show (`interval_seconds`), as the
     longest allowed length dividing it. Hourly rows read as half-hours would make every
     other interval look closed."""
-    shortest = int(interval_seconds(rows, zone))
+    shortest = int(interval_seconds(rows, zone, daily=daily))
+    if shortest == DAY_MINUTES * 60 and daily:
+        return DAY_MINUTES
     fitting = [m for m in ALLOWED_INTERVALS if shortest % (m * 60) == 0]
     if not fitting:
         raise ValidationFailed(f"rows {shortest} seconds apart fit none of the interval "
@@ -81,13 +97,26 @@ def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> int:
 
 
 def resolve_interval(rows: Sequence[tuple[datetime, float]], given: int | None,
-                     zone: tzinfo) -> int:
+                     zone: tzinfo, *, daily: bool = False) -> int:
     """The interval length in minutes: ``given``, checked against what the rows show
-    (`check_interval`), or else the one they show (`interval_of`). Every command reading rows
-    takes its length here, so a length is accepted or refused alike by all of them."""
+    (`check_interval`), or else the one they show (`interval_of`); a day only where
+    ``daily`` (a forecast). Every command reading rows takes its length here, so a length is
+    accepted or refused alike by all of them."""
     if given is None:
-        return interval_of(rows, zone)
-    allowed_interval(given)
+        return interval_of(rows, zone, daily=daily)
+    allowed_interval(given, daily=daily)
     check_interval(rows, given, zone)
     return given
+
+
+def on_local_days(rows: Sequence[tuple[datetime, float]],
+                  zone: tzinfo) -> list[tuple[datetime, float]]:
+    """Daily totals moved to the UTC start of their local day (an export may stamp them at
+    noon, or at midnight in another zone), those of one day added."""
+    days: dict[datetime, float] = {}
+    for start, count in rows:
+        local = start.astimezone(zone)
+        midnight = datetime(local.year, local.month, local.day, tzinfo=zone).astimezone(UTC)
+        days[midnight] = days.get(midnight, 0.0) + count
+    return sorted(days.items())
 

@@ -17,6 +17,7 @@ from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.arrival_export import decode_export, read_export, read_rows
 from hubdesk.workforce.intervals import (
     ALLOWED_INTERVALS,
+    DAY_MINUTES,
     allowed_interval,
     interval_of,
     resolve_interval,
@@ -63,7 +64,7 @@ class History:
     _slots: dict[datetime, tuple[date, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        allowed_interval(self.interval_minutes)
+        allowed_interval(self.interval_minutes, daily=True)
         seen: dict[tuple[date, int], int] = {}
         if any(start.tzinfo is None for start in self.counts):
             raise ValidationFailed("interval starts must carry a time zone",
@@ -149,13 +150,17 @@ def interval_starts(first_day: date, days: int, interval_minutes: int,
     """UTC starts of every interval of ``days`` local days from ``first_day``.
 
     Walking in UTC from local midnight to the next local midnight gives each day exactly the
-    intervals its clock shows, including the extra or missing hour of a clock change.
+    intervals its clock shows, including the extra or missing hour of a clock change. A day's
+    interval is the whole local day, however long.
     """
     step = timedelta(minutes=interval_minutes)
     starts: list[datetime] = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         moment = _local_midnight(day, zone)
+        if interval_minutes == DAY_MINUTES:
+            starts.append(moment)
+            continue
         end = _local_midnight(day + timedelta(days=1), zone)
         while moment < end:
             starts.append(moment)
@@ -172,7 +177,8 @@ def history_from_rows(rows: Sequence[tuple[datetime, float]], interval_minutes: 
                       zone: tzinfo) -> History:
     for start, _ in rows:
         local = start.astimezone(zone)
-        if (local.minute % interval_minutes) or local.second or local.microsecond:
+        if ((local.hour * 60 + local.minute) % interval_minutes) or local.second \
+                or local.microsecond:
             raise ValidationFailed(f"{start.isoformat()} does not start a {interval_minutes}-"
                                    "minute interval", {"interval": "misaligned"})
     return History(interval_minutes, zone, dict(rows))
