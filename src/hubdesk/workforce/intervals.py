@@ -119,4 +119,3 @@ def on_local_days(rows: Sequence[tuple[datetime, float]],
         midnight = datetime(local.year, local.month, local.day, tzinfo=zone).astimezone(UTC)
         days[midnight] = days.get(midnight, 0.0) + count
     return sorted(days.items())
-
