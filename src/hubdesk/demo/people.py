@@ -39,8 +39,9 @@ TRY_AS = {
     "priya": "every queue; last month's SLA report, customer satisfaction and the ticket "
              "flow (Reports); the desk's automations and what they did (Rules); add agents "
              "and teams; block an abusive sender",
-    "jonas": "every queue; route tickets between teams, merge duplicates; open the ticket "
-             "tagged 'security' to see the sender he blocked",
+    "jonas": "every queue; route and merge tickets; set an agent Online and resume them "
+             "in the Control room, and routing hands them waiting tickets; the ticket tagged "
+             "'security' shows the sender he blocked",
     "hannah": "Frontline EN's queue; assign its tickets within her team, merge duplicates",
     "liam": "Frontline EN's queue; take a ticket, reply, set it pending or solved",
     "ines": "only tickets handed to Billing; read them and answer in internal notes",
