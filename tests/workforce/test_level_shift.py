@@ -133,6 +133,8 @@ def test_a_low_volume_desk_needs_a_larger_change_than_its_noise():
 @pytest.mark.parametrize(("since", "reason"), [
     (TOMORROW + timedelta(days=3), "ends before it"),
     (FIRST + timedelta(days=3), "weeks before"),
+    (FIRST, "begins on 2024-01-01"),
+    (date(1, 1, 1), "begins on 2024-01-01"),
 ])
 def test_a_level_from_the_history_cannot_measure_is_refused(since, reason):
     drawn = draw(open_with_lunch_dip, HISTORY_DAYS, AHEAD_DAYS, seed=1)
