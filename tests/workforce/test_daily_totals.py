@@ -126,3 +126,26 @@ def test_a_contact_log_is_counted_per_day_when_asked(tmp_path: Path):
     # Each weekday has had the same number of contacts every week: 20 on Mondays, 26 on
     # Sundays.
     assert [round(i["contacts"]) for i in answer["intervals"]] == [20, 21, 22, 23, 24, 25, 26]
+
+
+def test_totals_stamped_at_midnight_in_utc_are_the_days_they_name_in_the_desks_zone(
+        tmp_path: Path):
+    """In Chicago a UTC midnight is the evening before, at 18:00 or 19:00 across the change
+    of the clock: such stamps name their UTC date, the desk's day of that date."""
+    chicago = ZoneInfo("America/Chicago")
+    history, _ = per_day(draw(monday_peaks, 84, 0, zone="America/Chicago", seed=2), chicago)
+    totals = [(start.astimezone(chicago).date(), int(count))
+              for start, count in sorted(history.counts.items())]
+    dates = write(tmp_path / "dates.csv", [(str(d), n) for d, n in totals], ("date", "calls"))
+    utc = write(tmp_path / "utc.csv", [(f"{d}T00:00:00Z", n) for d, n in totals],
+                ("interval_start", "contacts"))
+    answers = []
+    for path in (dates, utc):
+        result = runner.invoke(app, ["wfm", "forecast", "--csv", path, "--days", "7",
+                                     "--tz", "America/Chicago"])
+        assert result.exit_code == 0, result.output
+        answers.append(json.loads(result.output))
+    assert answers[0]["first_day"] == answers[1]["first_day"] == str(
+        totals[-1][0] + timedelta(days=1))
+    assert [i["contacts"] for i in answers[0]["intervals"]] == \
+        [i["contacts"] for i in answers[1]["intervals"]]

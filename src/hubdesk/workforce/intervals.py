@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 
 from hubdesk.domain.errors import ValidationFailed
 
@@ -47,9 +47,9 @@ def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo, *,
     grid = max(_grid_minutes([start for start, _ in rows], UTC),
                _grid_minutes([start for start, _ in rows], zone))
     if grid > max(ALLOWED_INTERVALS):
-        times = {f"{start.astimezone(zone):%H:%M}" for start, _ in rows}
-        if daily and len(times) == 1:
+        if daily and daily_frame(rows, zone) is not None:
             return DAY_MINUTES * 60.0
+        times = {f"{start.astimezone(zone):%H:%M}" for start, _ in rows}
         looks = (f"every row starts at {times.pop()}: daily totals cannot be staffed per "
                  "interval (`hubdesk wfm forecast` forecasts them per day)" if len(times) == 1
                  else f"the rows start only every {grid} minutes of the day: intervals longer "
@@ -109,13 +109,32 @@ def resolve_interval(rows: Sequence[tuple[datetime, float]], given: int | None,
     return given
 
 
+def daily_frame(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> tzinfo | None:
+    """The zone in which the stamps of daily totals all show one time of day, so that their
+    dates there are the days they total: the desk's zone, or UTC for totals stamped at UTC
+    midnight (which in the desk's zone fall on the evening before, or across its changes of
+    the clock on two times); a midnight is preferred to another common time. None when the
+    rows show no one time of day in either."""
+    local = {start.astimezone(zone).time() for start, _ in rows}
+    universal = {start.astimezone(UTC).time() for start, _ in rows}
+    midnight = time(0)
+    for frame, times in ((zone, local), (UTC, universal)):
+        if times == {midnight}:
+            return frame
+    for frame, times in ((zone, local), (UTC, universal)):
+        if len(times) == 1:
+            return frame
+    return None
+
+
 def on_local_days(rows: Sequence[tuple[datetime, float]],
                   zone: tzinfo) -> list[tuple[datetime, float]]:
-    """Daily totals moved to the UTC start of their local day (an export may stamp them at
-    noon, or at midnight in another zone), those of one day added."""
+    """Daily totals moved to the UTC start of their day in the desk's zone (an export may
+    stamp them at noon, or at midnight in UTC: `daily_frame`), those of one day added."""
+    frame = daily_frame(rows, zone) or zone
     days: dict[datetime, float] = {}
     for start, count in rows:
-        local = start.astimezone(zone)
-        midnight = datetime(local.year, local.month, local.day, tzinfo=zone).astimezone(UTC)
+        day = start.astimezone(frame).date()
+        midnight = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
         days[midnight] = days.get(midnight, 0.0) + count
     return sorted(days.items())
