@@ -15,9 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from hubdesk.cli import app
+from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.forecast import forecast
 from hubdesk.workforce.methods import evaluate
-from hubdesk.workforce.series import History, history_from_rows, interval_starts
+from hubdesk.workforce.series import History, history_from_rows, interval_starts, read_rows
 
 from .arrival_shapes import Drawn, draw, monday_peaks, open_with_lunch_dip
 
@@ -149,3 +150,9 @@ def test_totals_stamped_at_midnight_in_utc_are_the_days_they_name_in_the_desks_z
         totals[-1][0] + timedelta(days=1))
     assert [i["contacts"] for i in answers[0]["intervals"]] == \
         [i["contacts"] for i in answers[1]["intervals"]]
+
+
+def test_a_day_given_twice_is_refused_as_a_copy_without_talk_of_clocks():
+    with pytest.raises(ValidationFailed, match="line 3 repeats the interval of line 2") as copy:
+        read_rows("date,calls\n2024-03-05,120\n2024-03-05,130\n", ZoneInfo("UTC"))
+    assert "clock" not in str(copy.value)

@@ -82,6 +82,7 @@ def decode_export(data: bytes, source: str) -> str:
 
 # An ISO 8601 interval, start/end or start/duration, as contact-centre APIs write intervals
 # ("2026-03-02T08:00:00.000Z/2026-03-02T08:30:00.000Z"): its start is taken.
+_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a daily total's date, no time of day
 _ISO_INTERVAL = re.compile(r"(\d{4}-\d{2}-\d{2}T[^/]+)/(?:\d{4}-\d{2}-\d{2}T[^/]+|P[0-9A-Z.]+)")
 
 
@@ -164,7 +165,8 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
         elif (earlier := first_lines.setdefault((start, others), line)) != line:
             # Clocks go back in the small hours; a repeat then may be the second pass.
             went_back = (", or name the zone of the times if its clock went back then"
-                         if moment.tzinfo is None and moment.hour < 4 else "")
+                         if moment.tzinfo is None and moment.hour < 4
+                         and not _DAY_ONLY.fullmatch(raw_time) else "")
             raise ValidationFailed(f"line {line} repeats the interval of line {earlier} "
                                    f"({raw_time}): remove the copy{went_back}; rows of one "
                                    "interval are added only where another column, such as a "
