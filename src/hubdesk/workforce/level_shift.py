@@ -4,8 +4,8 @@ weeks of its history, so that the forecast starts from the new level.
 Every method lags such a change: a four-week weekday average is a quarter of the way there a
 week after it, and Holt-Winters reads the first days of a doubling as noise. On a synthetic
 centre whose volume doubled, the forecast was 22–30 % low a week after the jump and 5–25 %
-low two weeks after (three seeds). Scaling the days before the change to the level seen since lets every method, and
-the backtest that chooses between them, work on one level.
+low two weeks after (three seeds). Scaling the days before the change to the level seen
+since lets every method, and the backtest that chooses between them, work on one level.
 
 A change is read from daily totals, each against the median of its weekday in the four weeks
 before the change (so the weekly pattern drops out, and a closed weekday takes no part). The
