@@ -172,7 +172,8 @@ def test_erlang_c_and_a_for_one_interval():
 
 @pytest.mark.parametrize(("content", "options", "message"), [
     ("interval_start,contacts\n2024-01-01T08:00:00+00:00,-3\n", [], "zero or more"),
-    ("interval_start,contacts\n2024-01-01T08:00:00+00:00,\n", [], "required"),
+    ("interval_start,contacts\n2024-01-01T08:00:00+00:00,\n", [], "no row of the CSV has a "
+                                                                 "count"),
     ("interval_start,contacts\n2024-01-01T08:00:00+00:00,4\n", ["--target", "1.0",
                                                                "--within", "0"], "100 %"),
     ("interval_start,contacts\n2024-01-01T08:00:00+00:00,4\n", ["--aht", "0"], "aht_s"),

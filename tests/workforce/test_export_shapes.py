@@ -81,11 +81,29 @@ def test_counts_with_thousands_separators_or_a_dash_are_read_as_reports_mean_the
     ("timestamp;count\n2026-03-02 08:00;1,5\n2026-03-02 08:30;2.5\n",
      "a point (line 3) and a comma (line 2) as their decimal mark"),
     ('timestamp,count\n2026-03-02 08:00,"1,23,456"\n', "not '1,23,456'"),
-    ("timestamp,count\n2026-03-02 08:00,\n", "line 2: a timestamp and a count are both"),
+    ("timestamp,count\n2026-03-02 08:00,\n2026-03-02 08:30,NaN\n",
+     "no row of the CSV has a count"),
 ])
-def test_counts_written_two_ways_or_left_empty_are_refused(export, message):
+def test_counts_written_two_ways_or_none_at_all_are_refused(export, message):
     with pytest.raises(ValidationFailed, match=re.escape(message)):
         read_rows(export, UTC)
+
+
+def test_counts_left_empty_or_written_as_missing_values_leave_their_intervals_out():
+    """A pivot table leaves quiet intervals empty; pandas writes a missing value as nothing,
+    other tools as NaN, NA or null. Such a row gives no count: its interval is left out (a
+    day with no row left is unknown), and the notes say how many."""
+    export = read_export("timestamp,count\n2026-03-02 08:00,5\n2026-03-02 08:30,\n"
+                         "2026-03-02 09:00,NaN\n2026-03-02 09:30,3\n2026-03-03 08:00,null\n"
+                         "2026-03-03 08:30,N/A\n2026-03-04 08:00,-\n", UTC)
+    assert export.rows == [(at(2, 8), 5.0), (at(2, 9, 30), 3.0), (at(4, 8), 0.0)]
+    assert export.notes == ["4 rows without a count (an empty cell, NaN or null) left out, "
+                            "as intervals not given: a day left with no row is unknown, an "
+                            "interval left out of a day with others reads as closed"]
+    # A wide export (a count per queue) adds the queues that give one.
+    wide = read_export("timestamp,sales,support\n2026-03-02 08:00,2,\n"
+                       "2026-03-02 08:30,,\n2026-03-02 09:00,1,4\n", UTC, queue="all")
+    assert wide.rows == [(at(2, 8), 2.0), (at(2, 9), 5.0)]
 
 
 def test_a_reports_title_lines_total_rows_and_repeated_headers_are_skipped():

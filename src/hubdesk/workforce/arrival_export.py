@@ -82,6 +82,7 @@ def decode_export(data: bytes, source: str) -> str:
 
 # An ISO 8601 interval, start/end or start/duration, as contact-centre APIs write intervals
 # ("2026-03-02T08:00:00.000Z/2026-03-02T08:30:00.000Z"): its start is taken.
+_NOT_GIVEN = frozenset({"", "nan", "na", "n/a", "#n/a", "null", "none"})
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a daily total's date, no time of day
 _ISO_INTERVAL = re.compile(r"(\d{4}-\d{2}-\d{2}T[^/]+)/(?:\d{4}-\d{2}-\d{2}T[^/]+|P[0-9A-Z.]+)")
 
@@ -116,11 +117,12 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
 
     As spreadsheets and reports save them: a byte-order mark, title lines above the header,
     names in any case with spaces around them, tabs or semicolons between the columns, counts
-    with thousands separators or a decimal comma (`export_cells.number_style`), "-" or nothing
-    for none, total rows and repeated headers (skipped), dates day or month first
-    (`export_cells.date_order`, ``date_order`` where the file never shows which) and Excel
-    serial numbers. ``queue`` picks one queue of a long export (rows per queue) or a wide one
-    (a count column per queue), or adds them all (``"all"``); the notes say what was read."""
+    with thousands separators or a decimal comma (`export_cells.number_style`), "-" for none,
+    an empty cell or NaN for a count not given (its row left out, and counted), total rows
+    and repeated headers (skipped), dates day or month first (`export_cells.date_order`,
+    ``date_order`` where the file never shows which) and Excel serial numbers. ``queue``
+    picks one queue of a long export (rows per queue) or a wide one (a count column per
+    queue), or adds them all (``"all"``); the notes say what was read."""
     text = text.removeprefix("\ufeff")
     # Split at line feeds alone, as csv does: a ticket's text may hold other line breaks.
     lines = text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH]
@@ -144,6 +146,7 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     local_clock = LocalClock(zone, contact_log=binned is not None)
     read_columns = {time_column, date_column, *value_columns}
     first_lines: dict[tuple[datetime, tuple[str, ...]], int] = {}
+    uncounted = 0
     for line, row in rows:
         if written.queue is not None and not written.queue(row):
             continue
@@ -153,11 +156,10 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
         except ValidationFailed as error:
             raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
         require_year(moment, line)
-        count = sum(_count(row, c, line, style) for c in value_columns) \
-            if value_columns else 1.0
+        count = _row_count(row, value_columns, line, style)
         # Other columns (a queue, a skill) tell apart rows of one interval, which are added.
         others = tuple(str(v).strip() for k, v in row.items() if k not in read_columns)
-        start = local_clock.utc(moment, others, count, line)
+        start = local_clock.utc(moment, others, count or 0.0, line)
         if start is None:
             continue
         if binned is not None:
@@ -171,9 +173,17 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
                                    f"({raw_time}): remove the copy{went_back}; rows of one "
                                    "interval are added only where another column, such as a "
                                    "queue, tells them apart", {"csv": f"line {line}"})
+        if count is None:
+            uncounted += 1
+            continue
         totals[start] = totals.get(start, 0.0) + count
     if not totals:
-        raise ValidationFailed("the CSV has no rows", {"csv": "empty"})
+        raise ValidationFailed("no row of the CSV has a count" if uncounted else
+                               "the CSV has no rows", {"csv": "empty"})
+    if uncounted:
+        notes.append(f"{uncounted} row{'s' * (uncounted != 1)} without a count (an empty cell, "
+                     "NaN or null) left out, as intervals not given: a day left with no row "
+                     "is unknown, an interval left out of a day with others reads as closed")
     return Export(sorted(totals.items()), notes)
 
 
@@ -245,6 +255,7 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
         candidates = [c for c in rows.fields if c not in named] if queue_column is None else []
     orders, marks = DateOrders(), {c: DecimalMarks() for c in candidates}
     counted = dict.fromkeys(candidates, True)
+    numbered: set[str] = set()  # the columns with a count in some row
     queues: set[str] = set()
     # A time named as only a log names it (created_at) says each row is a contact, wherever
     # it falls; a start_time may start an interval too.
@@ -263,8 +274,11 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
             marks = {}  # a contact log: its other columns are not counts
         for column, column_marks in marks.items():
             cell = str(row.get(column) or "").strip()
+            if cell.lower() in _NOT_GIVEN:
+                continue  # a count not given says nothing of how counts are written
             column_marks.see(line, cell)
             counted[column] = counted[column] and LOOKS_COUNTED.fullmatch(cell) is not None
+            numbered.add(column)
     order = orders.decide(date_order)
     if queue_column is not None:
         keep, note = _one_queue(queues, queue_column, queue)
@@ -272,7 +286,7 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
     else:
         keep = None
         value_columns, note = _value_columns(
-            [c for c in candidates if counted[c] and c in marks], value_column,
+            [c for c in candidates if counted[c] and c in marks and c in numbered], value_column,
             on_intervals and seen >= 2, queue)
     joined = DecimalMarks()
     for column in value_columns:
@@ -359,14 +373,24 @@ def _cells(row: dict[str, str], columns: tuple[str, str | None], line: int,
     return f"{day} {wall_clock(clock)}"
 
 
-def _count(row: dict[str, str], column: str, line: int, style: NumberStyle) -> float:
-    """A row's count in ``column``: "-" is none; an empty cell, or none (a row shorter than
-    the header), may be a count that is missing and is refused."""
+def _row_count(row: dict[str, str], columns: list[str], line: int,
+               style: NumberStyle) -> float | None:
+    """A row's contacts, added over its count columns (one per queue in a wide export); 1 for
+    a contact log's row; None where no column gives one."""
+    if not columns:
+        return 1.0
+    given = [count for column in columns
+             if (count := _count(row, column, line, style)) is not None]
+    return sum(given) if given else None
+
+
+def _count(row: dict[str, str], column: str, line: int, style: NumberStyle) -> float | None:
+    """A row's count in ``column``: "-" is none; an empty cell, a missing value as data tools
+    write it (NaN, NA, null), or none at all (a row shorter than the header) is a count not
+    given, None: a pivot table leaves quiet intervals empty, pandas writes NaN as nothing."""
     raw = row.get(column)
-    if raw is None or not raw.strip():
-        raise ValidationFailed(f"line {line}: a timestamp and a count are both required "
-                               "(write 0 where there were no contacts)",
-                               {"csv": f"line {line}"})
+    if raw is None or raw.strip().lower() in _NOT_GIVEN:
+        return None
     return parse_count(count_text(raw, style), line)
 
 
