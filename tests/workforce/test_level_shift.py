@@ -87,7 +87,7 @@ def test_a_change_of_a_few_days_is_only_reported_until_it_has_lasted_a_week(fact
     drawn = draw(changed(factor, 4), HISTORY_DAYS, AHEAD_DAYS, seed=2)
     result = forecast(drawn.history, AHEAD_DAYS, first_day=TOMORROW)
     since = TOMORROW - timedelta(days=4)
-    assert any(f"--level-from {since}" in note for note in result.notes), result.notes
+    assert any(f"from {since} (`level_from`" in note for note in result.notes), result.notes
     # Not scaled: the change shows only as much as the methods themselves take of it.
     assert abs(bias(drawn, result)) > 0.15
 
@@ -140,7 +140,7 @@ def test_a_level_from_the_history_cannot_measure_is_refused(since, reason):
     drawn = draw(open_with_lunch_dip, HISTORY_DAYS, AHEAD_DAYS, seed=1)
     with pytest.raises(ValidationFailed, match=reason) as refused:
         forecast(drawn.history, AHEAD_DAYS, first_day=TOMORROW, level_from=since)
-    assert "level_since" in refused.value.fields
+    assert "level_from" in refused.value.fields
 
 
 def test_the_command_line_takes_the_day_of_the_change(tmp_path):

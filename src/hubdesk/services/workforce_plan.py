@@ -186,7 +186,7 @@ def handling_time(uow: UnitOfWork, team_id: int | None, first_day: date,
 
 def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: int,
                   goal: StaffingGoal, channel: Channel | None = None,
-                  zone: tzinfo = UTC) -> StaffingPlan:
+                  zone: tzinfo = UTC, *, level_from: date | None = None) -> StaffingPlan:
     """The forecast of ``days`` local days from ``first_day`` from the history before it,
     staffed; with ``channel``, of that channel's tickets only."""
     if not 1 <= days <= MAX_DAYS:
@@ -201,7 +201,7 @@ def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: i
         history_days = 0
     else:
         history = history_from_rows(rows, INTERVAL_MINUTES, zone)
-        result = forecast(history, days, first_day=first_day)
+        result = forecast(history, days, first_day=first_day, level_from=level_from)
         notes = list(result.notes)
         history_days = len({local_day(s, zone) for s, _ in rows})
         if history_days < 7:

@@ -179,7 +179,8 @@ def _at_current_level(history: History, level_from: date | None,
     if not shift.applied:
         notes.append(f"{shift.describe()}: not followed until seen for {APPLIED_DAYS} "
                      "days; if it lasts (a launch, a client gained or lost), forecast from "
-                     f"the new level with `hubdesk wfm forecast --level-from {shift.since}`")
+                     f"the new level from {shift.since} (`level_from`, or `--level-from` of "
+                     "`hubdesk wfm forecast`)")
         return history, None
     notes.append(f"{shift.describe()}: the earlier history is scaled to it")
     return relevelled(history, shift), shift

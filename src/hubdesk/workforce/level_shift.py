@@ -75,18 +75,18 @@ def level_since(history: History, since: date) -> LevelShift:
     the weeks before it."""
     if not history.counts or since > history.last_day:
         raise ValidationFailed(f"the level cannot be read from {since}: the history ends "
-                               "before it", {"level_since": "after the history"})
+                               "before it", {"level_from": "after the history"})
     if since <= history.first_day:
         raise ValidationFailed(f"the level cannot be read from {since}: the history begins "
                                f"on {history.first_day}, and the level since is compared with "
                                f"the {REFERENCE_WEEKS} weeks before",
-                               {"level_since": "before the history"})
+                               {"level_from": "before the history"})
     shift = _shift_from(history, since, strict=False)
     if shift is None:
         raise ValidationFailed(
             f"the level cannot be read from {since}: it needs an open day since then and "
             f"the same weekday open in the {REFERENCE_WEEKS} weeks before",
-            {"level_since": "no comparable days"})
+            {"level_from": "no comparable days"})
     return shift
 
 

@@ -65,6 +65,9 @@ Aht = Annotated[float | None, Query(gt=0, le=86_400, description="handling secon
                                     "reads, or HUBDESK_WFM_AHT_S when they are too few")]
 Shrinkage = Annotated[float, Query(ge=0, lt=1)]
 DayQuery = Annotated[str, Query(pattern=DAY_PATTERN, description="a day, 2026-11-30")]
+LevelFrom = Annotated[str | None, Query(
+    pattern=DAY_PATTERN, description="the first day of a lasting change of volume (a launch, a "
+    "client gained or lost): forecast from the level since, however few days it has run")]
 TeamQuery = Annotated[int | None, Query(ge=1, le=2**53 - 1,
                                         description="a team; none: the whole desk")]
 
@@ -76,13 +79,14 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
              team_id: TeamQuery = None, days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 1,
              service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
              aht_s: Aht = None, shrinkage: Shrinkage = 0.0,
-             channel: Channel | None = None) -> StaffingOut:
+             channel: Channel | None = None, level_from: LevelFrom = None) -> StaffingOut:
     """Contacts per half hour forecast from the desk's (or a team's, or a channel's) tickets,
     and the agents Erlang C needs for the goal; ``notes`` say what too little history fell
-    back to."""
+    back to, and a change of level found or given."""
     goal = _goal(app, service_level, answer_within_s, aht_s, shrinkage)
     plan = app.workforce.staffing(agent, team_id, _day(first_day, "first_day"), days, goal,
-                                  channel)
+                                  channel, _day(level_from, "level_from") if level_from
+                                  else None)
     return StaffingOut(
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
         interval_minutes=plan.interval_minutes, aht_s=plan.aht_s, aht_method=plan.aht_method,

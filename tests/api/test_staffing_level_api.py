@@ -1,0 +1,58 @@
+"""The staffing answer on both databases follows a change of volume a planner dates
+(`level_from`): forecast from the level since, however few days it has run; a day it cannot
+measure from, or no day at all, is a 422 naming the field."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hubdesk.domain.agents import Role
+from hubdesk.services.tickets import NewTicket
+from tests import factories
+
+MONDAY = date(2026, 11, 30)
+LAUNCH = MONDAY - timedelta(days=4)  # Thursday: three times the tickets since
+
+
+def test_a_dated_change_of_volume_is_forecast_from_the_level_since(hub, client):
+    coordinator = factories.staff(hub, Role.COORDINATOR)
+    team = factories.team(hub, "Front")
+    number = 0
+    for back in range(49, 0, -1):
+        day = MONDAY - timedelta(days=back)
+        hours = (9, 11, 13, 15, 16, 17) if day >= LAUNCH else (9, 14)
+        for hour in hours:
+            number += 1
+            hub.app.tickets.open(coordinator.agent, NewTicket(
+                subject=f"Parcel {number}", body="Where is my parcel?",
+                requester_email=f"c{number}@example.com", team_id=team.id),
+                now=datetime.combine(day, datetime.min.time(), tzinfo=UTC).replace(hour=hour))
+
+    def staffing(**extra: str) -> dict:
+        answer = client.get("/api/v1/wfm/staffing", headers=coordinator.headers,
+                            params={"first_day": MONDAY.isoformat(), "team_id": team.id,
+                                    "aht_s": 600, **extra})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def total(plan: dict) -> float:
+        return sum(interval["forecast"] for interval in plan["intervals"])
+
+    plain = staffing()
+    given = staffing(level_from=LAUNCH.isoformat())
+    assert total(plain) < 3.5
+    assert 5 < total(given) < 7.5
+    assert any(f"since {LAUNCH}" in note and "as given" in note for note in given["notes"])
+    assert max(i["required"] for i in given["intervals"]) >= 1
+
+    for wrong, reason in ((MONDAY.isoformat(), "after the history"),
+                          ("2026-01-01", "before the history")):
+        refused = client.get("/api/v1/wfm/staffing", headers=coordinator.headers,
+                             params={"first_day": MONDAY.isoformat(), "team_id": team.id,
+                                     "level_from": wrong})
+        assert refused.status_code == 422, refused.text
+        assert {"field": "level_from", "message": reason} in refused.json()["errors"]
+    malformed = client.get("/api/v1/wfm/staffing", headers=coordinator.headers,
+                           params={"first_day": MONDAY.isoformat(), "level_from": "soon"})
+    assert malformed.status_code == 422
+    assert "level_from" in malformed.text
