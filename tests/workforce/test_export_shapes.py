@@ -290,3 +290,31 @@ def test_a_ticket_log_whose_text_holds_other_line_breaks_is_counted():
     log = ('number,opened_at,short_description\nINC1,2026-03-02 08:01,"one\u2028two\x0cthree"\n'
            'INC2,2026-03-02 08:40,"four\r\nfive"\n')
     assert read_rows(log, UTC) == [(at(2, 8), 1.0), (at(2, 8, 30), 1.0)]
+
+
+@pytest.mark.parametrize("times", [("08:00", "08:30", "09:00"),
+                                   ("8:00 AM", "8:30 AM", "9:00 AM"),
+                                   ("08:00-08:30", "08:30-09:00", "09:00-09:30")],
+                         ids=["clock", "am-pm", "ranges"])
+def test_a_table_of_days_by_intervals_is_read_interval_by_interval(times):
+    """A spreadsheet lays out each day's curve as a row: a date, then a column per time of
+    day. Read as a contact log, each row was one contact a day."""
+    export = read_export(f"Date,{','.join(times)}\n2026-03-02,1,2,3\n2026-03-03,4,,6\n",
+                         ZoneInfo("Europe/London"))
+    assert export.rows == [(at(2, 8), 1.0), (at(2, 8, 30), 2.0), (at(2, 9), 3.0),
+                           (at(3, 8), 4.0), (at(3, 9), 6.0)]
+    assert export.notes[0] == "each row is a day, and the 3 columns from 08:00 to 09:00 its " \
+                              "intervals"
+    assert export.notes[1].startswith("1 row without a count")
+
+
+def test_days_beside_columns_of_numbers_are_counts_not_a_log_of_contacts(tmp_path: Path):
+    """Dates alone beside a count per queue were read as one contact a row; like any wide
+    export they need the queue named, or all of them added."""
+    text = "date,sales,support\n2026-03-02,120,40\n2026-03-03,110,35\n"
+    with pytest.raises(ValidationFailed, match="give the queue to read"):
+        read_rows(text, UTC)
+    assert read_rows(text, UTC, queue="all") == [(at(2, 0), 160.0), (at(3, 0), 145.0)]
+    # Dates alone beside words are a log: each row one contact that day.
+    log = "date,subject\n2026-03-02,Refund\n2026-03-02,Parcel\n2026-03-03,Login\n"
+    assert read_rows(log, UTC, 1440) == [(at(2, 0), 2.0), (at(3, 0), 1.0)]

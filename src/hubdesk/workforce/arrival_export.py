@@ -9,8 +9,8 @@ import io
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from dataclasses import dataclass, field
+from datetime import datetime, time, tzinfo
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.export_cells import (
@@ -132,14 +132,17 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
         lines, names_a_time_loosely) or (0, max(",;\t", key=lines[0].count))
     body = text[sum(len(line) + 1 for line in lines[:first]):] if first else text
     header = lines[first].rstrip("\r") if lines else ""
-    fields = [column_name(name) for name in next(csv.reader([header], delimiter=delimiter), [])]
+    names = next(csv.reader([header], delimiter=delimiter), [])
+    fields = [column_name(name) for name in names]
     time_column, value_column, date_column = find_columns(fields)
+    clocks = _interval_columns(names, fields, (time_column, value_column, date_column))
     rows = _Rows(body, delimiter, first, fields, (time_column, date_column))
-    written = _survey(rows, (time_column, value_column, date_column), queue, date_order)
+    written = _survey(rows, (time_column, value_column, date_column), queue, date_order,
+                      clocks)
     notes = [f"{rows.skipped} total or repeated header rows were skipped"] \
         if rows.skipped else []
     notes += written.notes
-    order, style, value_columns = written.order, written.style, written.value_columns
+    order, value_columns = written.order, written.value_columns
     binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES, daily=True) \
         if not value_columns else None
     totals: dict[datetime, float] = {}
@@ -152,31 +155,24 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
             continue
         raw_time = _cells(row, (time_column, date_column), line, order)
         try:
-            moment = read_time(raw_time)
+            read = read_time(raw_time)
         except ValidationFailed as error:
             raise ValidationFailed(f"line {line}: {error}", {"csv": f"line {line}"}) from None
-        require_year(moment, line)
-        count = _row_count(row, value_columns, line, style)
+        require_year(read, line)
         # Other columns (a queue, a skill) tell apart rows of one interval, which are added.
         others = tuple(str(v).strip() for k, v in row.items() if k not in read_columns)
-        start = local_clock.utc(moment, others, count or 0.0, line)
-        if start is None:
-            continue
-        if binned is not None:
-            start = local_interval_start(start, binned, zone)
-        elif (earlier := first_lines.setdefault((start, others), line)) != line:
-            # Clocks go back in the small hours; a repeat then may be the second pass.
-            went_back = (", or name the zone of the times if its clock went back then"
-                         if moment.tzinfo is None and moment.hour < 4
-                         and not _DAY_ONLY.fullmatch(raw_time) else "")
-            raise ValidationFailed(f"line {line} repeats the interval of line {earlier} "
-                                   f"({raw_time}): remove the copy{went_back}; rows of one "
-                                   "interval are added only where another column, such as a "
-                                   "queue, tells them apart", {"csv": f"line {line}"})
-        if count is None:
-            uncounted += 1
-            continue
-        totals[start] = totals.get(start, 0.0) + count
+        for moment, count in _row_counts(row, read, written, line):
+            start = local_clock.utc(moment, others, count or 0.0, line)
+            if start is None:
+                continue
+            if binned is not None:
+                start = local_interval_start(start, binned, zone)
+            elif (earlier := first_lines.setdefault((start, others), line)) != line:
+                raise _copy(line, earlier, raw_time, moment)
+            if count is None:
+                uncounted += 1
+                continue
+            totals[start] = totals.get(start, 0.0) + count
     if not totals:
         raise ValidationFailed("no row of the CSV has a count" if uncounted else
                                "the CSV has no rows", {"csv": "empty"})
@@ -185,6 +181,45 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
                      "NaN or null) left out, as intervals not given: a day left with no row "
                      "is unknown, an interval left out of a day with others reads as closed")
     return Export(sorted(totals.items()), notes)
+
+
+def _copy(line: int, earlier: int, raw_time: str, moment: datetime) -> ValidationFailed:
+    """The refusal of a row repeating an earlier row's interval."""
+    # Clocks go back in the small hours; a repeat then may be the second pass.
+    went_back = (", or name the zone of the times if its clock went back then"
+                 if moment.tzinfo is None and moment.hour < 4
+                 and not _DAY_ONLY.fullmatch(raw_time) else "")
+    return ValidationFailed(f"line {line} repeats the interval of line {earlier} "
+                            f"({raw_time}): remove the copy{went_back}; rows of one interval "
+                            "are added only where another column, such as a queue, tells them "
+                            "apart", {"csv": f"line {line}"})
+
+
+def _row_counts(row: dict[str, str], moment: datetime, written: _Written,
+                line: int) -> list[tuple[datetime, float | None]]:
+    """A row's moments and counts: one, or in a table of days by intervals one per interval
+    column, at that column's time of the row's day."""
+    if not written.clocks:
+        return [(moment, _row_count(row, written.value_columns, line, written.style))]
+    return [(datetime.combine(moment.date(), clock, tzinfo=moment.tzinfo),
+             _count(row, column, line, written.style))
+            for column, clock in written.clocks.items()]
+
+
+def _interval_columns(names: list[str], fields: list[str],
+                      named: tuple[str, str | None, str | None]) -> dict[str, time]:
+    """A table of days by intervals, as a spreadsheet lays out each day's curve (a date
+    column, then a column per time of day: "08:00", "8:30 AM", "08:00-08:30"): each such
+    column's time of day. Empty unless two columns or more are named so and none is named as
+    the count."""
+    time_column, value_column, date_column = named
+    if value_column is not None or date_column is not None:
+        return {}
+    clocks = {}
+    for name, column in zip(names, fields, strict=False):
+        if column != time_column and (match := TIME_OF_DAY.fullmatch(name.strip())):
+            clocks[column] = time.fromisoformat(wall_clock(match))
+    return clocks if len(clocks) >= 2 else {}
 
 
 @dataclass
@@ -232,6 +267,7 @@ class _Written:
     value_columns: list[str]
     queue: Callable[[dict[str, str]], bool] | None
     notes: list[str]
+    clocks: dict[str, time] = field(default_factory=dict)  # a table of days by intervals
 
 
 # Rows whose times are checked for all starting an interval, telling counts from a log.
@@ -239,18 +275,19 @@ _SHOWN_ROWS = 200
 
 
 def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str | None,
-            date_order: str | None) -> _Written:
+            date_order: str | None, clocks: dict[str, time]) -> _Written:
     """The date order, the decimal mark, the count columns and the queue to keep.
 
-    The count column is the one named so. Without one, a file is a contact log unless its
-    times, not named as only a log's, all start intervals (of its first `_SHOWN_ROWS` rows)
-    beside columns of numbers: a wide export, a count per queue, refused unless ``queue``
-    names a column or is "all". A long export (`QUEUE_COLUMNS`) has its queues added, or the
-    one ``queue`` names kept."""
+    The count column is the one named so; in a table of days by intervals (``clocks``), the
+    interval columns. Without one, a file is a contact log unless its times, not named as
+    only a log's, all start intervals (of its first `_SHOWN_ROWS` rows), or all are days
+    alone, beside columns of numbers: a wide export, a count per queue, refused unless
+    ``queue`` names a column or is "all". A long export (`QUEUE_COLUMNS`) has its queues
+    added, or the one ``queue`` names kept."""
     time_column, value_column, date_column = named
     queue_column = next((c for c in QUEUE_COLUMNS if c in rows.fields), None)
-    if value_column is not None:
-        candidates = [value_column]
+    if value_column is not None or clocks:
+        candidates = [value_column] if value_column is not None else list(clocks)
     else:
         candidates = [c for c in rows.fields if c not in named] if queue_column is None else []
     orders, marks = DateOrders(), {c: DecimalMarks() for c in candidates}
@@ -261,6 +298,8 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
     # it falls; a start_time may start an interval too.
     logged = time_column in LOG_TIME_COLUMNS and time_column not in TIME_COLUMNS
     seen, on_intervals = 0, value_column is None and not logged
+    # Days alone, with no time of day, are days' rows: a log of contacts, or of counts.
+    days_alone = date_column is None
     for line, row in rows:
         seen += 1
         for column in (time_column, date_column):
@@ -268,18 +307,23 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
                 orders.see(line, row.get(column) or "")
         if queue_column is not None:
             queues.add(str(row.get(queue_column) or "").strip())
-        if on_intervals and seen <= _SHOWN_ROWS:
-            on_intervals = _starts_an_interval(row, (time_column, date_column), line)
-        if value_column is None and seen == _SHOWN_ROWS and not on_intervals and queue is None:
+        if seen <= _SHOWN_ROWS:
+            if on_intervals:
+                on_intervals = _starts_an_interval(row, (time_column, date_column), line)
+            days_alone = days_alone and _a_day_alone(row, time_column)
+        if value_column is None and seen == _SHOWN_ROWS and not (on_intervals or days_alone) \
+                and queue is None and not clocks:
             marks = {}  # a contact log: its other columns are not counts
-        for column, column_marks in marks.items():
-            cell = str(row.get(column) or "").strip()
-            if cell.lower() in _NOT_GIVEN:
-                continue  # a count not given says nothing of how counts are written
-            column_marks.see(line, cell)
-            counted[column] = counted[column] and LOOKS_COUNTED.fullmatch(cell) is not None
-            numbered.add(column)
+        _see_counts(row, line, marks, counted, numbered)
     order = orders.decide(date_order)
+    if clocks:
+        keep, note = _one_queue(queues, queue_column, queue) if queue_column else (None, None)
+        value_columns = list(clocks)
+        notes = [f"each row is a day, and the {len(clocks)} columns from "
+                 f"{min(clocks.values()):%H:%M} to {max(clocks.values()):%H:%M} its intervals",
+                 *([note] if note else [])]
+        return _Written(order, _style(marks, value_columns, rows.delimiter), value_columns,
+                        keep, notes, clocks)
     if queue_column is not None:
         keep, note = _one_queue(queues, queue_column, queue)
         value_columns = [value_column] if value_column else []
@@ -287,12 +331,42 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
         keep = None
         value_columns, note = _value_columns(
             [c for c in candidates if counted[c] and c in marks and c in numbered], value_column,
-            on_intervals and seen >= 2, queue)
-    joined = DecimalMarks()
-    for column in value_columns:
-        joined.join(marks[column])
-    return _Written(order, joined.style(rows.delimiter), value_columns, keep,
+            (on_intervals or days_alone) and seen >= 2, queue)
+    return _Written(order, _style(marks, value_columns, rows.delimiter), value_columns, keep,
                     [note] if note else [])
+
+
+def _see_counts(row: dict[str, str], line: int, marks: dict[str, DecimalMarks],
+                counted: dict[str, bool], numbered: set[str]) -> None:
+    """Learn from a row's cells how each candidate column writes its counts, whether all its
+    cells look counted, and which columns give a count at all."""
+    for column, column_marks in marks.items():
+        cell = str(row.get(column) or "").strip()
+        if cell.lower() in _NOT_GIVEN:
+            continue  # a count not given says nothing of how counts are written
+        column_marks.see(line, cell)
+        counted[column] = counted[column] and LOOKS_COUNTED.fullmatch(cell) is not None
+        numbered.add(column)
+
+
+def _style(marks: dict[str, DecimalMarks], columns: list[str], delimiter: str) -> NumberStyle:
+    """How the counts of ``columns`` write numbers, learnt from all of them together."""
+    joined = DecimalMarks()
+    for column in columns:
+        joined.join(marks[column])
+    return joined.style(delimiter)
+
+
+def _a_day_alone(row: dict[str, str], column: str) -> bool:
+    """Whether a row's time is a date with no time of day, its date read either way round."""
+    raw = (row.get(column) or "").strip()
+    for order in DATE_ORDERS:
+        try:
+            if _DAY_ONLY.fullmatch(iso_date(from_excel_serial(raw), order)):
+                return True
+        except ValidationFailed:
+            continue
+    return False
 
 
 def _value_columns(numeric: list[str], value_column: str | None, on_intervals: bool,
