@@ -218,7 +218,10 @@ def _interval_columns(names: list[str], fields: list[str],
     clocks = {}
     for name, column in zip(names, fields, strict=False):
         if column != time_column and (match := TIME_OF_DAY.fullmatch(name.strip())):
-            clocks[column] = time.fromisoformat(wall_clock(match))
+            try:
+                clocks[column] = time.fromisoformat(wall_clock(match))
+            except ValueError:  # "24:00", a day's end, starts no interval
+                continue
     return clocks if len(clocks) >= 2 else {}
 
 
