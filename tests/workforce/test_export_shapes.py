@@ -318,3 +318,14 @@ def test_days_beside_columns_of_numbers_are_counts_not_a_log_of_contacts(tmp_pat
     # Dates alone beside words are a log: each row one contact that day.
     log = "date,subject\n2026-03-02,Refund\n2026-03-02,Parcel\n2026-03-03,Login\n"
     assert read_rows(log, UTC, 1440) == [(at(2, 0), 2.0), (at(3, 0), 1.0)]
+
+
+def test_a_table_whose_hours_run_to_24_00_names_their_ends():
+    """Hour-ending reports head each hour by its end, 01:00 to 24:00: read as starts, every
+    count would fall an hour late and the last hour would start at midnight."""
+    hours = ",".join(f"{h:02d}:00" for h in range(1, 25))
+    export = read_export(f"date,{hours}\n2026-03-02,{','.join(map(str, range(24)))}\n", UTC)
+    assert export.rows[0] == (at(2, 0), 0.0)
+    assert export.rows[-1] == (at(2, 23), 23.0)
+    assert len(export.rows) == 24
+    assert "each names the end of its interval" in export.notes[1]

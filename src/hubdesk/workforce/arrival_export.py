@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -135,10 +136,13 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     names = next(csv.reader([header], delimiter=delimiter), [])
     fields = [column_name(name) for name in names]
     time_column, value_column, date_column = find_columns(fields)
-    clocks = _interval_columns(names, fields, (time_column, value_column, date_column))
+    clocks, ending = _interval_columns(names, fields, (time_column, value_column, date_column))
     rows = _Rows(body, delimiter, first, fields, (time_column, date_column))
     written = _survey(rows, (time_column, value_column, date_column), queue, date_order,
                       clocks)
+    if ending:
+        written.notes.insert(1, "the columns run to 24:00 and none is 00:00, so each names the "
+                                "end of its interval, as hour-ending reports do")
     notes = [f"{rows.skipped} total or repeated header rows were skipped"] \
         if rows.skipped else []
     notes += written.notes
@@ -207,22 +211,31 @@ def _row_counts(row: dict[str, str], moment: datetime, written: _Written,
 
 
 def _interval_columns(names: list[str], fields: list[str],
-                      named: tuple[str, str | None, str | None]) -> dict[str, time]:
+                      named: tuple[str, str | None, str | None]
+                      ) -> tuple[dict[str, time], bool]:
     """A table of days by intervals, as a spreadsheet lays out each day's curve (a date
     column, then a column per time of day: "08:00", "8:30 AM", "08:00-08:30"): each such
-    column's time of day. Empty unless two columns or more are named so and none is named as
-    the count."""
+    column's interval start. Columns running to "24:00" with none at "00:00" name their
+    intervals' ends, as hour-ending reports do: each is the interval before it (and True
+    says so). Empty unless two columns or more are named so and none is named as the
+    count."""
     time_column, value_column, date_column = named
     if value_column is not None or date_column is not None:
-        return {}
-    clocks = {}
+        return {}, False
+    minutes = {}
     for name, column in zip(names, fields, strict=False):
         if column != time_column and (match := TIME_OF_DAY.fullmatch(name.strip())):
-            try:
-                clocks[column] = time.fromisoformat(wall_clock(match))
-            except ValueError:  # "24:00", a day's end, starts no interval
-                continue
-    return clocks if len(clocks) >= 2 else {}
+            hour, minute = (int(part) for part in wall_clock(match).split(":")[:2])
+            if hour * 60 + minute <= 1440 and minute < 60:
+                minutes[column] = hour * 60 + minute
+    if len(minutes) < 2:
+        return {}, False
+    ending = 1440 in minutes.values() and 0 not in minutes.values()
+    if ending:
+        ordered = sorted(set(minutes.values()))
+        step = min(b - a for a, b in itertools.pairwise(ordered))
+        minutes = {column: at - step for column, at in minutes.items()}
+    return {column: time(at // 60, at % 60) for column, at in minutes.items()}, ending
 
 
 @dataclass
