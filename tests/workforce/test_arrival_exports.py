@@ -266,3 +266,12 @@ def test_an_interval_given_shorter_than_the_rows_show_is_refused(tmp_path: Path)
         f"{(first + timedelta(hours=i)).isoformat()},1\n" for i in range(6)))
     result = runner.invoke(app, ["wfm", "forecast", "--csv", str(quiet), "--interval", "15"])
     assert result.exit_code == 0, result.output
+
+
+def test_sparse_hourly_rows_a_day_apart_are_not_taken_for_daily_totals():
+    """A quiet desk's rows at different hours, the closest pair exactly a day apart, are
+    hourly: only rows all at one time of day are days."""
+    rows = [(datetime(2024, 3, 4, 9, tzinfo=UTC), 1.0),
+            (datetime(2024, 3, 5, 9, tzinfo=UTC), 2.0),
+            (datetime(2024, 3, 7, 10, tzinfo=UTC), 1.0)]
+    assert interval_of(rows, UTC, daily=True) == 60

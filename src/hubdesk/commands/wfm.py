@@ -160,9 +160,8 @@ def forecast(
     """Forecast contacts per interval: JSON with the backtest behind the choice, or CSV."""
     from hubdesk.workforce.arrival_export import read_export
     from hubdesk.workforce.forecast import forecast as make_forecast
-    from hubdesk.workforce.intervals import DAY_MINUTES, on_local_days, resolve_interval
     from hubdesk.workforce.quiet_days import quiet_days_note
-    from hubdesk.workforce.series import history_from_rows
+    from hubdesk.workforce.series import forecast_history
 
     source = csv_file or history_file
     if source is None or (csv_file is not None and history_file is not None):
@@ -172,13 +171,8 @@ def forecast(
     try:
         zone = _zone(tz)
         export = read_export(_read(source), zone, interval, date_order=date_order, queue=queue)
-        rows, read_notes = export.rows, list(export.notes)
-        length = resolve_interval(rows, interval, zone, daily=True)
-        if length == DAY_MINUTES:
-            rows = on_local_days(rows, zone)
-            read_notes.append("the rows are daily totals: each day is forecast as a whole "
-                              "(staffing needs intervals of at most an hour)")
-        history = history_from_rows(rows, length, zone)
+        history, read_as = forecast_history(export.rows, interval, zone)
+        read_notes = [*export.notes, *read_as]
         span = days if days is not None else parse_horizon(horizon)
         begin = _moment(start, zone) if start else None
         # A start within a day forecasts from that local midnight, then keeps `span` days

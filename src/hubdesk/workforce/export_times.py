@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.errors import ValidationFailed
-from hubdesk.workforce.intervals import DAY_MINUTES
+from hubdesk.workforce.intervals import DAY_MINUTES, local_midnight
 
 # Dates as European exports write them, day first with dots (04.03.2024), or year first with
 # slashes (2024/03/04): unambiguous, unlike 03/04/2024, which is refused.
@@ -149,7 +149,7 @@ def local_interval_start(moment: datetime, minutes: int, zone: tzinfo) -> dateti
     its local midnight (which a change of the clock moves in UTC)."""
     local = moment.astimezone(zone)
     if minutes == DAY_MINUTES:
-        return datetime(local.year, local.month, local.day, tzinfo=zone).astimezone(UTC)
+        return local_midnight(local.date(), zone)
     into = (local.minute % minutes) * 60 + local.second
     return (moment - timedelta(seconds=into, microseconds=local.microsecond)).astimezone(UTC)
 

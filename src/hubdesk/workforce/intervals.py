@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from hubdesk.domain.errors import ValidationFailed
 
@@ -37,18 +37,13 @@ def shortest_step(starts: Sequence[datetime]) -> float:
     return min(steps)
 
 
-def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo, *,
-                     daily: bool = False) -> float:
+def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> float:
     """`shortest_step` of sorted rows, refusing rows that sit only on a coarser grid of the
     day than an hour: daily totals stamped at midnight, or two hours' counts, read as one
-    interval each would put every contact of a day (or of two hours) into its first hour.
-    Where ``daily``, rows all at one local time of day are daily totals: a day's seconds."""
+    interval each would put every contact of a day (or of two hours) into its first hour."""
     shortest = shortest_step([start for start, _ in rows])
-    grid = max(_grid_minutes([start for start, _ in rows], UTC),
-               _grid_minutes([start for start, _ in rows], zone))
+    grid = _grid(rows, zone)
     if grid > max(ALLOWED_INTERVALS):
-        if daily and daily_frame(rows, zone) is not None:
-            return DAY_MINUTES * 60.0
         times = {f"{start.astimezone(zone):%H:%M}" for start, _ in rows}
         looks = (f"every row starts at {times.pop()}: daily totals cannot be staffed per "
                  "interval (`hubdesk wfm forecast` forecasts them per day)" if len(times) == 1
@@ -59,6 +54,18 @@ def interval_seconds(rows: Sequence[tuple[datetime, float]], zone: tzinfo, *,
                                "interval length if the rows leave most intervals out",
                                {"interval": "too long"})
     return shortest
+
+
+def _grid(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> int:
+    """The finest step of the day, in minutes, the rows' times keep in UTC and in ``zone``."""
+    return max(_grid_minutes([start for start, _ in rows], UTC),
+               _grid_minutes([start for start, _ in rows], zone))
+
+
+def daily_totals(rows: Sequence[tuple[datetime, float]], zone: tzinfo) -> bool:
+    """Whether the rows are days: on no finer step of the day than a day, all at one time
+    of day (`daily_frame`)."""
+    return _grid(rows, zone) > max(ALLOWED_INTERVALS) and daily_frame(rows, zone) is not None
 
 
 def _grid_minutes(starts: Sequence[datetime], zone: tzinfo) -> int:
@@ -85,10 +92,10 @@ def interval_of(rows: Sequence[tuple[datetime, float]], zone: tzinfo, *,
                 daily: bool = False) -> int:
     """The interval length, in minutes, that sorted rows show (`interval_seconds`), as the
     longest allowed length dividing it. Hourly rows read as half-hours would make every
-    other interval look closed."""
-    shortest = int(interval_seconds(rows, zone, daily=daily))
-    if shortest == DAY_MINUTES * 60 and daily:
+    other interval look closed. Where ``daily`` (a forecast), daily totals are days."""
+    if daily and daily_totals(rows, zone):
         return DAY_MINUTES
+    shortest = int(interval_seconds(rows, zone))
     fitting = [m for m in ALLOWED_INTERVALS if shortest % (m * 60) == 0]
     if not fitting:
         raise ValidationFailed(f"rows {shortest} seconds apart fit none of the interval "
@@ -134,7 +141,11 @@ def on_local_days(rows: Sequence[tuple[datetime, float]],
     frame = daily_frame(rows, zone) or zone
     days: dict[datetime, float] = {}
     for start, count in rows:
-        day = start.astimezone(frame).date()
-        midnight = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+        midnight = local_midnight(start.astimezone(frame).date(), zone)
         days[midnight] = days.get(midnight, 0.0) + count
     return sorted(days.items())
+
+
+def local_midnight(day: date, zone: tzinfo) -> datetime:
+    """The UTC moment ``day`` begins on the clock of ``zone``."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)

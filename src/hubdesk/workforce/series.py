@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.workforce.arrival_export import decode_export, read_export, read_rows
@@ -20,14 +20,16 @@ from hubdesk.workforce.intervals import (
     DAY_MINUTES,
     allowed_interval,
     interval_of,
+    local_midnight,
+    on_local_days,
     resolve_interval,
 )
 
 # Exports are read in `arrival_export` and their interval lengths found in `intervals`; these
 # names stay importable from here, where a history is made of them.
 __all__ = ["ALLOWED_INTERVALS", "History", "LocalKey", "allowed_interval", "decode_export",
-           "history_from_rows", "interval_of", "interval_starts", "local_key", "read_export",
-           "read_rows", "resolve_interval"]
+           "forecast_history", "history_from_rows", "interval_of", "interval_starts",
+           "local_key", "read_export", "read_rows", "resolve_interval"]
 
 
 @dataclass(frozen=True)
@@ -157,20 +159,28 @@ def interval_starts(first_day: date, days: int, interval_minutes: int,
     starts: list[datetime] = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        moment = _local_midnight(day, zone)
+        moment = local_midnight(day, zone)
         if interval_minutes == DAY_MINUTES:
             starts.append(moment)
             continue
-        end = _local_midnight(day + timedelta(days=1), zone)
+        end = local_midnight(day + timedelta(days=1), zone)
         while moment < end:
             starts.append(moment)
             moment += step
     return starts
 
 
-def _local_midnight(day: date, zone: tzinfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
-
+def forecast_history(rows: Sequence[tuple[datetime, float]], interval_minutes: int | None,
+                     zone: tzinfo) -> tuple[History, list[str]]:
+    """The history a forecast reads from an export's rows: of the interval length given or
+    the rows show (`resolve_interval`), or of whole local days where they are daily totals;
+    and what the reader should be told of that."""
+    length = resolve_interval(rows, interval_minutes, zone, daily=True)
+    if length != DAY_MINUTES:
+        return history_from_rows(rows, length, zone), []
+    return history_from_rows(on_local_days(rows, zone), length, zone), [
+        "the rows are daily totals: each day is forecast as a whole (staffing needs "
+        "intervals of at most an hour)"]
 
 
 def history_from_rows(rows: Sequence[tuple[datetime, float]], interval_minutes: int,
