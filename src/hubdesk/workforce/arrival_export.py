@@ -81,10 +81,11 @@ def decode_export(data: bytes, source: str) -> str:
                                {"csv": "encoding"}) from None
 
 
-# An ISO 8601 interval, start/end or start/duration, as contact-centre APIs write intervals
-# ("2026-03-02T08:00:00.000Z/2026-03-02T08:30:00.000Z"): its start is taken.
+# A count cell that gives none: empty, or a missing value as data tools write it.
 _NOT_GIVEN = frozenset({"", "nan", "na", "n/a", "#n/a", "null", "none"})
 _DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a daily total's date, no time of day
+# An ISO 8601 interval, start/end or start/duration, as contact-centre APIs write intervals
+# ("2026-03-02T08:00:00.000Z/2026-03-02T08:30:00.000Z"): its start is taken.
 _ISO_INTERVAL = re.compile(r"(\d{4}-\d{2}-\d{2}T[^/]+)/(?:\d{4}-\d{2}-\d{2}T[^/]+|P[0-9A-Z.]+)")
 
 
@@ -136,16 +137,13 @@ def read_export(text: str, zone: tzinfo, log_interval_minutes: int | None = None
     names = next(csv.reader([header], delimiter=delimiter), [])
     fields = [column_name(name) for name in names]
     time_column, value_column, date_column = find_columns(fields)
-    clocks, ending = _interval_columns(names, fields, (time_column, value_column, date_column))
+    clocks, table = _interval_columns(names, fields, (time_column, value_column, date_column))
     rows = _Rows(body, delimiter, first, fields, (time_column, date_column))
     written = _survey(rows, (time_column, value_column, date_column), queue, date_order,
                       clocks)
-    if ending:
-        written.notes.insert(1, "the columns run to 24:00 and none is 00:00, so each names the "
-                                "end of its interval, as hour-ending reports do")
     notes = [f"{rows.skipped} total or repeated header rows were skipped"] \
         if rows.skipped else []
-    notes += written.notes
+    notes += [*table, *written.notes]
     order, value_columns = written.order, written.value_columns
     binned = allowed_interval(log_interval_minutes or LOG_INTERVAL_MINUTES, daily=True) \
         if not value_columns else None
@@ -212,16 +210,16 @@ def _row_counts(row: dict[str, str], moment: datetime, written: _Written,
 
 def _interval_columns(names: list[str], fields: list[str],
                       named: tuple[str, str | None, str | None]
-                      ) -> tuple[dict[str, time], bool]:
+                      ) -> tuple[dict[str, time], list[str]]:
     """A table of days by intervals, as a spreadsheet lays out each day's curve (a date
     column, then a column per time of day: "08:00", "8:30 AM", "08:00-08:30"): each such
-    column's interval start. Columns running to "24:00" with none at "00:00" name their
-    intervals' ends, as hour-ending reports do: each is the interval before it (and True
-    says so). Empty unless two columns or more are named so and none is named as the
+    column's interval start, and what to say of them. Columns running to "24:00" with none
+    at "00:00" name their intervals' ends, as hour-ending reports do: each is the interval
+    before it. Empty unless two columns or more are named so and none is named as the
     count."""
     time_column, value_column, date_column = named
     if value_column is not None or date_column is not None:
-        return {}, False
+        return {}, []
     minutes = {}
     for name, column in zip(names, fields, strict=False):
         if column != time_column and (match := TIME_OF_DAY.fullmatch(name.strip())):
@@ -229,13 +227,18 @@ def _interval_columns(names: list[str], fields: list[str],
             if hour * 60 + minute <= 1440 and minute < 60:
                 minutes[column] = hour * 60 + minute
     if len(minutes) < 2:
-        return {}, False
-    ending = 1440 in minutes.values() and 0 not in minutes.values()
-    if ending:
+        return {}, []
+    told = []
+    if 1440 in minutes.values() and 0 not in minutes.values():
         ordered = sorted(set(minutes.values()))
         step = min(b - a for a, b in itertools.pairwise(ordered))
         minutes = {column: at - step for column, at in minutes.items()}
-    return {column: time(at // 60, at % 60) for column, at in minutes.items()}, ending
+        told.append("the columns run to 24:00 and none is 00:00, so each names the end of its "
+                    "interval, as hour-ending reports do")
+    clocks = {column: time(at // 60, at % 60) for column, at in minutes.items()}
+    told.insert(0, f"each row is a day, and the {len(clocks)} columns from "
+                   f"{min(clocks.values()):%H:%M} to {max(clocks.values()):%H:%M} its intervals")
+    return clocks, told
 
 
 @dataclass
@@ -314,8 +317,9 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
     # it falls; a start_time may start an interval too.
     logged = time_column in LOG_TIME_COLUMNS and time_column not in TIME_COLUMNS
     seen, on_intervals = 0, value_column is None and not logged
-    # Days alone, with no time of day, are days' rows: a log of contacts, or of counts.
-    days_alone = date_column is None
+    # A log's times that are days alone, with no time of day, beside columns of numbers are
+    # days' counts, not contacts.
+    days_alone = logged and date_column is None
     for line, row in rows:
         seen += 1
         for column in (time_column, date_column):
@@ -326,7 +330,7 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
         if seen <= _SHOWN_ROWS:
             if on_intervals:
                 on_intervals = _starts_an_interval(row, (time_column, date_column), line)
-            days_alone = days_alone and _a_day_alone(row, time_column)
+            days_alone = days_alone and _a_day_alone(row, time_column, line)
         if value_column is None and seen == _SHOWN_ROWS and not (on_intervals or days_alone) \
                 and queue is None and not clocks:
             marks = {}  # a contact log: its other columns are not counts
@@ -335,12 +339,7 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
     if clocks:
         keep, note = _one_queue(queues, queue_column, queue) if queue_column else (None, None)
         value_columns = list(clocks)
-        notes = [f"each row is a day, and the {len(clocks)} columns from "
-                 f"{min(clocks.values()):%H:%M} to {max(clocks.values()):%H:%M} its intervals",
-                 *([note] if note else [])]
-        return _Written(order, _style(marks, value_columns, rows.delimiter), value_columns,
-                        keep, notes, clocks)
-    if queue_column is not None:
+    elif queue_column is not None:
         keep, note = _one_queue(queues, queue_column, queue)
         value_columns = [value_column] if value_column else []
     else:
@@ -349,7 +348,7 @@ def _survey(rows: _Rows, named: tuple[str, str | None, str | None], queue: str |
             [c for c in candidates if counted[c] and c in marks and c in numbered], value_column,
             (on_intervals or days_alone) and seen >= 2, queue)
     return _Written(order, _style(marks, value_columns, rows.delimiter), value_columns, keep,
-                    [note] if note else [])
+                    [note] if note else [], clocks)
 
 
 def _see_counts(row: dict[str, str], line: int, marks: dict[str, DecimalMarks],
@@ -373,16 +372,10 @@ def _style(marks: dict[str, DecimalMarks], columns: list[str], delimiter: str) -
     return joined.style(delimiter)
 
 
-def _a_day_alone(row: dict[str, str], column: str) -> bool:
+def _a_day_alone(row: dict[str, str], column: str, line: int) -> bool:
     """Whether a row's time is a date with no time of day, its date read either way round."""
-    raw = (row.get(column) or "").strip()
-    for order in DATE_ORDERS:
-        try:
-            if _DAY_ONLY.fullmatch(iso_date(from_excel_serial(raw), order)):
-                return True
-        except ValidationFailed:
-            continue
-    return False
+    read = _read_either_way(row, (column, None), line)
+    return read is not None and _DAY_ONLY.fullmatch(read[0]) is not None
 
 
 def _value_columns(numeric: list[str], value_column: str | None, on_intervals: bool,
@@ -429,14 +422,25 @@ def _one_queue(names: set[str], column: str, queue: str | None
 def _starts_an_interval(row: dict[str, str], columns: tuple[str, str | None],
                         line: int) -> bool:
     """Whether a row's time starts an interval, its date read either way round."""
+    read = _read_either_way(row, columns, line)
+    if read is None:
+        return False
+    moment = read[1]
+    return moment.minute % min(ALLOWED_INTERVALS) == 0 and moment.second == 0 \
+        and moment.microsecond == 0
+
+
+def _read_either_way(row: dict[str, str], columns: tuple[str, str | None],
+                     line: int) -> tuple[str, datetime] | None:
+    """A row's time as `_cells` writes it and as read, in the first date order that reads
+    it; None when neither does."""
     for order in DATE_ORDERS:
         try:
-            moment = read_time(_cells(row, columns, line, order))
+            text = _cells(row, columns, line, order)
+            return text, read_time(text)
         except ValidationFailed:
             continue
-        return moment.minute % min(ALLOWED_INTERVALS) == 0 and moment.second == 0 \
-            and moment.microsecond == 0
-    return False
+    return None
 
 
 def _cells(row: dict[str, str], columns: tuple[str, str | None], line: int,
