@@ -62,9 +62,10 @@ def find_level_shift(history: History) -> LevelShift | None:
     """The latest lasting change of level begun in the last `LOOK_BACK_DAYS` days, seen on
     at least `REPORTED_DAYS` open days; None when there is none."""
     last = history.last_day
+    totals = _DayTotals(history)
     for offset in range(LOOK_BACK_DAYS - 1, REPORTED_DAYS - 2, -1):
         since = last - timedelta(days=offset)
-        shift = _shift_from(history, since, strict=True)
+        shift = _shift_from(totals, since, strict=True)
         if shift is not None and shift.days >= REPORTED_DAYS:
             return shift
     return None
@@ -81,7 +82,7 @@ def level_since(history: History, since: date) -> LevelShift:
                                f"on {history.first_day}, and the level since is compared with "
                                f"the {REFERENCE_WEEKS} weeks before",
                                {"level_from": "before the history"})
-    shift = _shift_from(history, since, strict=False)
+    shift = _shift_from(_DayTotals(history), since, strict=False)
     if shift is None:
         raise ValidationFailed(
             f"the level cannot be read from {since}: it needs an open day since then and "
@@ -95,18 +96,32 @@ def relevelled(history: History, shift: LevelShift) -> History:
     return history.scaled_before(shift.since, shift.ratio)
 
 
-def _shift_from(history: History, since: date, *, strict: bool) -> LevelShift | None:
-    usual, noise = _weekday_levels(history, since)
+class _DayTotals:
+    """A history's daily totals, each added up once however many starts are tried."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self.last_day = history.last_day
+        self._totals: dict[date, float | None] = {}
+
+    def __call__(self, day: date) -> float | None:
+        if day not in self._totals:
+            self._totals[day] = self.history.day_total(day)
+        return self._totals[day]
+
+
+def _shift_from(totals: _DayTotals, since: date, *, strict: bool) -> LevelShift | None:
+    usual, noise = _weekday_levels(totals, since)
     if not usual:
         return None
-    counted = _log_ratios(history, usual, since, history.last_day)
+    counted = _log_ratios(totals, usual, since, totals.last_day)
     if not counted:
         return None
     since = min(counted)  # the first day seen, not a closed or missing one before it
     after = list(counted.values())
     change = float(np.median(after))
     log_error = noise * math.sqrt(1 / len(after) + 1 / REFERENCE_WEEKS)
-    shift = LevelShift(since, history.last_day, math.exp(change), len(after), log_error)
+    shift = LevelShift(since, totals.last_day, math.exp(change), len(after), log_error)
     if not strict:
         return shift
     side = math.copysign(1.0, change)
@@ -114,25 +129,25 @@ def _shift_from(history: History, since: date, *, strict: bool) -> LevelShift | 
         return None
     if any(side * ratio < DEVIATIONS * noise for ratio in after):
         return None
-    week_before = list(_log_ratios(history, usual, since - timedelta(days=7),
+    week_before = list(_log_ratios(totals, usual, since - timedelta(days=7),
                                    since - timedelta(days=1)).values())
     if week_before and side * float(np.mean(week_before)) > abs(change) / 2:
         return None
     return shift
 
 
-def _weekday_levels(history: History, since: date) -> tuple[dict[int, float], float]:
+def _weekday_levels(totals: _DayTotals, since: date) -> tuple[dict[int, float], float]:
     """Each weekday's median daily total over the `REFERENCE_WEEKS` weeks before ``since``
     (weekdays open in them only), and the noise of one day's log total around it."""
     weeks: dict[int, list[float]] = {}
     steps = []
     for back in range(1, 7 * REFERENCE_WEEKS + 1):
         day = since - timedelta(days=back)
-        total = history.day_total(day)
+        total = totals(day)
         if total is None or total <= 0:
             continue
         weeks.setdefault(day.weekday(), []).append(total)
-        earlier = history.day_total(day - timedelta(days=7))
+        earlier = totals(day - timedelta(days=7))
         if back <= 7 * (REFERENCE_WEEKS - 1) and earlier is not None and earlier > 0:
             steps.append(math.log(total / earlier))
     usual = {weekday: float(np.median(totals)) for weekday, totals in weeks.items()
@@ -146,13 +161,13 @@ def _weekday_levels(history: History, since: date) -> tuple[dict[int, float], fl
     return usual, max(spread, poisson)
 
 
-def _log_ratios(history: History, usual: dict[int, float], first: date,
+def _log_ratios(totals: _DayTotals, usual: dict[int, float], first: date,
                 last: date) -> dict[date, float]:
     """Each open day's log total over its weekday's usual one, from ``first`` to ``last``."""
     ratios = {}
     day = first
     while day <= last:
-        total = history.day_total(day)
+        total = totals(day)
         expected = usual.get(day.weekday())
         if total is not None and expected is not None and total > 0:
             ratios[day] = math.log(total / expected)
