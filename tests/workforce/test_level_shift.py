@@ -165,3 +165,15 @@ def test_the_command_line_takes_the_day_of_the_change(tmp_path):
     refused = runner.invoke(app, ["wfm", "forecast", "--csv", str(path), "--days", "7",
                                   "--level-from", "next week"])
     assert refused.exit_code != 0 and "not an ISO date" in refused.output
+
+
+def test_a_change_is_followed_once_every_weekday_the_desk_opens_has_shown_it():
+    """The lunch-dip centre closes on Sundays: six open days, Monday to Saturday, have shown
+    every weekday it opens, and the change is followed without waiting for a seventh."""
+    drawn = draw(changed(2.0, 7), HISTORY_DAYS, AHEAD_DAYS, seed=0)
+    shift = find_level_shift(drawn.history)
+    assert shift is not None and shift.days == 6 and shift.applied
+    result = forecast(drawn.history, AHEAD_DAYS, first_day=TOMORROW)
+    assert abs(bias(drawn, result)) < 0.08
+    four_days = find_level_shift(draw(changed(2.0, 4), HISTORY_DAYS, 0, seed=0).history)
+    assert four_days is not None and four_days.weekdays_unseen == 3 and not four_days.applied

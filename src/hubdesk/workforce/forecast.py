@@ -21,7 +21,6 @@ from hubdesk.workforce.backtest import (
     run_backtest,
 )
 from hubdesk.workforce.level_shift import (
-    APPLIED_DAYS,
     LevelShift,
     find_level_shift,
     level_since,
@@ -177,8 +176,8 @@ def _at_current_level(history: History, level_from: date | None,
     if shift is None:
         return history, None
     if not shift.applied:
-        notes.append(f"{shift.describe()}: not followed until seen for {APPLIED_DAYS} "
-                     "days; if it lasts (a launch, a client gained or lost), forecast from "
+        notes.append(f"{shift.describe()}: not followed until seen on every weekday the "
+                     "desk opens; if it lasts (a launch, a client gained or lost), forecast from "
                      f"the new level from {shift.since} (`level_from`, or `--level-from` of "
                      "`hubdesk wfm forecast`)")
         return history, None

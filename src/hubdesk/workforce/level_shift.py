@@ -15,8 +15,9 @@ level on the same side, the change is at least `MIN_CHANGE`, and the week before
 already on its way (else an older change would be taken for a newer, smaller one). The earliest
 such start within `LOOK_BACK_DAYS` is the change.
 
-A change seen for less than a week (`APPLIED_DAYS`) is only reported: three quiet days may be
-a holiday, and a week sees every weekday once. A planner who knows the date of the change can
+A change is only reported until every weekday the desk opens has been seen at the new level
+(a week, or six days for a desk closed on Sundays): three quiet days may be a holiday, and a
+weekday not yet seen may not have changed. A planner who knows the date of the change can
 give it (`level_since`), and the level is then taken from the days since, however few.
 """
 
@@ -36,21 +37,20 @@ LOOK_BACK_DAYS = 28
 MIN_CHANGE = 0.2  # relative: +20 % or −17 % (the same distance on a log scale, log 1.2)
 DEVIATIONS = 2.0
 REPORTED_DAYS = 3
-APPLIED_DAYS = 7  # calendar days: a week shows every weekday the desk opens
 
 
 @dataclass(frozen=True)
 class LevelShift:
     since: date  # the first local day at the new level
-    through: date  # the last day of the history
     ratio: float  # the new level over the old
     days: int  # open days seen at the new level
     log_error: float  # the standard error of log(ratio)
+    weekdays_unseen: int  # weekdays the desk opens not yet seen at the new level
 
     @property
     def applied(self) -> bool:
         """Whether seen for long enough to follow without being told."""
-        return (self.through - self.since).days + 1 >= APPLIED_DAYS
+        return self.weekdays_unseen == 0
 
     def describe(self) -> str:
         seen = f"{self.days} open day{'s' * (self.days != 1)}"
@@ -121,7 +121,8 @@ def _shift_from(totals: _DayTotals, since: date, *, strict: bool) -> LevelShift 
     after = list(counted.values())
     change = float(np.median(after))
     log_error = noise * math.sqrt(1 / len(after) + 1 / REFERENCE_WEEKS)
-    shift = LevelShift(since, totals.last_day, math.exp(change), len(after), log_error)
+    unseen = len(set(usual) - {day.weekday() for day in counted})
+    shift = LevelShift(since, math.exp(change), len(after), log_error, unseen)
     if not strict:
         return shift
     side = math.copysign(1.0, change)
