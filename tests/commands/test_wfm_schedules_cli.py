@@ -15,6 +15,7 @@ from hubdesk.config import get_settings
 from hubdesk.domain.agents import Role
 from hubdesk.domain.schedules import ScheduleStatus, ShiftInput
 from tests import factories
+from tests.api.test_staffing_level_api import LAUNCH, tickets_tripled_since_launch
 
 MONDAY = date(2026, 11, 30)
 NINE = datetime(2026, 11, 30, 9, tzinfo=UTC)
@@ -146,3 +147,20 @@ def test_a_draft_that_cannot_be_made_says_why_and_saves_nothing(cli_env):
     assert impossible.exit_code == 1 and "shrinkage" in impossible.stderr
     assert hub.app.workforce.schedules(factories.staff(hub, Role.COORDINATOR).agent,
                                        empty.id) == []
+
+
+def test_a_week_is_drafted_from_the_day_the_volume_changed_on(cli_env):
+    hub = cli_env
+    front = factories.team(hub, "Front")
+    factories.staff(hub, teams=(front,))
+    tickets_tripled_since_launch(hub, factories.staff(hub, Role.COORDINATOR).agent, front)
+    for wrong, said in (("soon", "--level-from 'soon' is not a day"),
+                        ("2026-11-30", "the history ends before it")):
+        refused = wfm("draft", "--team", "Front", "--week", "2026-11-30", "--aht-s", "60",
+                      "--level-from", wrong)
+        assert refused.exit_code == 1 and said in refused.stderr, refused.output
+    drafted = wfm("draft", "--team", "Front", "--week", "2026-11-30", "--aht-s", "60",
+                  "--time-limit-s", "20", "--level-from", LAUNCH.isoformat())
+    assert drafted.exit_code == 0, drafted.output
+    assert any(f"since {LAUNCH}" in note and "as given" in note
+               for note in json.loads(drafted.output)["notes"])

@@ -238,6 +238,9 @@ class WeekIn(Strict):
                                 description="none: measured from the team's tickets, or the "
                                             "desk's HUBDESK_WFM_AHT_S when they are too few")
     shrinkage: float = Field(default=0.0, ge=0, lt=1)
+    level_from: DayText | None = Field(
+        default=None, description="the first day of a lasting change of volume (a launch, a "
+        "client gained or lost): the week is forecast from the level since")
 
 
 class ShiftIn(Strict):

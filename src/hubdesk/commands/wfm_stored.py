@@ -130,12 +130,12 @@ def publish(schedule_id: Annotated[int, typer.Argument(min=1)]) -> None:
     typer.echo(json.dumps(shown))
 
 
-def _week_start(given: str) -> date:
+def _day_option(given: str, option: str) -> date:
     try:
         return date.fromisoformat(given)
     except ValueError:
-        raise ValidationFailed(f"--week {given!r} is not a day: give it as YYYY-MM-DD",
-                               {"week": "not a day"}) from None
+        raise ValidationFailed(f"--{option} {given!r} is not a day: give it as YYYY-MM-DD",
+                               {option: "not a day"}) from None
 
 
 @app.command("draft")
@@ -148,6 +148,9 @@ def draft(
         help="handling seconds per contact; none: measured from the desk's tickets")] = None,
     shrinkage: Annotated[float, typer.Option(help="share of paid time not on contacts")] = 0.0,
     time_limit_s: Annotated[float, typer.Option(min=1, max=600)] = 30.0,
+    level_from: Annotated[str | None, typer.Option(
+        help="the first day of a lasting change of volume (a launch, a client gained or "
+             "lost), YYYY-MM-DD: the week is forecast from the level since")] = None,
 ) -> None:
     """Draft a team's week (Monday to Sunday) to the forecast from the desk's tickets, as
     the API does: the week with its shifts, what it leaves short and the forecast's notes.
@@ -160,8 +163,9 @@ def draft(
         team_id = _team_id(_teams(desk), team)
         assert team_id is not None
         goal = StaffingGoal(service_level, answer_within_s, aht_s, shrinkage,
-                            desk.workforce.default_aht_s)
-        outcome = desk.workforce.draft(LOCAL_OPERATOR, team_id, _week_start(week), goal,
+                            desk.workforce.default_aht_s,
+                            _day_option(level_from, "level-from") if level_from else None)
+        outcome = desk.workforce.draft(LOCAL_OPERATOR, team_id, _day_option(week, "week"), goal,
                                        time_limit_s=time_limit_s)
         shown = {**_detail(desk, outcome.week), "problems": outcome.problems,
                  "notes": outcome.notes, "optimal": outcome.optimal}

@@ -931,10 +931,9 @@ class WorkforceUseCases(_UseCases):
         return self._deps.workforce_zone
 
     def staffing(self, actor: Agent, team_id: int | None, first_day: date, days: int,
-                 goal: StaffingGoal, channel: Channel | None = None,
-                 level_from: date | None = None) -> StaffingPlan:
+                 goal: StaffingGoal, channel: Channel | None = None) -> StaffingPlan:
         return workforce.staffing(self._uows, actor, team_id, first_day, days, goal, channel,
-                                  self.zone, level_from=level_from)
+                                  self.zone)
 
     def draft(self, actor: Agent, team_id: int, week_start: date, goal: StaffingGoal, *,
               time_limit_s: float = 30.0, now: datetime | None = None

@@ -73,13 +73,12 @@ def _team_known(uow: UnitOfWork, team_id: int | None) -> None:
 
 def staffing(uows: UnitOfWorkFactory, actor: Agent, team_id: int | None, first_day: date,
              days: int, goal: StaffingGoal, channel: Channel | None = None,
-             zone: tzinfo = UTC, *, level_from: date | None = None) -> StaffingPlan:
-    """``zone``: the desk's; a team with its own plans in that. ``level_from``: the first
-    day of a lasting change of volume the planner knows of (`workforce/level_shift`)."""
+             zone: tzinfo = UTC) -> StaffingPlan:
+    """``zone``: the desk's; a team with its own plans in that."""
     check_may_plan(actor)
     with uows(write=False) as uow:
         return staffing_plan(uow, team_id, first_day, days, goal, channel,
-                             team_zone(uow, team_id, zone), level_from=level_from)
+                             team_zone(uow, team_id, zone))
 
 
 def generate_draft(uows: UnitOfWorkFactory, actor: Agent, team_id: int, week_start: date,

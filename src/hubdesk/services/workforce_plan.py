@@ -52,13 +52,17 @@ WORK_RULES = WorkRules(REST_HOURS, FULL_TIME.max_hours, FULL_TIME.max_days,
 class StaffingGoal:
     """What to staff for: ``service_level`` of contacts answered within ``answer_within_s``,
     at ``aht_s`` seconds handled per contact (None: measured from the tickets the forecast
-    reads, or ``fallback_aht_s`` when they are too few), rostering for ``shrinkage``."""
+    reads, or ``fallback_aht_s`` when they are too few), rostering for ``shrinkage``.
+    ``level_from``: the first day of a lasting change of volume the planner knows of (a
+    launch, a client gained or lost), read from the days since however few
+    (`workforce/level_shift`); None: a change is looked for in the history."""
 
     service_level: float = 0.8
     answer_within_s: float = 20.0
     aht_s: float | None = None
     shrinkage: float = 0.0
     fallback_aht_s: float = DEFAULT_AHT_S
+    level_from: date | None = None
 
     def target(self) -> Target:
         return Target(service_level=self.service_level, answer_within_s=self.answer_within_s)
@@ -186,7 +190,7 @@ def handling_time(uow: UnitOfWork, team_id: int | None, first_day: date,
 
 def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: int,
                   goal: StaffingGoal, channel: Channel | None = None,
-                  zone: tzinfo = UTC, *, level_from: date | None = None) -> StaffingPlan:
+                  zone: tzinfo = UTC) -> StaffingPlan:
     """The forecast of ``days`` local days from ``first_day`` from the history before it,
     staffed; with ``channel``, of that channel's tickets only."""
     if not 1 <= days <= MAX_DAYS:
@@ -201,7 +205,7 @@ def staffing_plan(uow: UnitOfWork, team_id: int | None, first_day: date, days: i
         history_days = 0
     else:
         history = history_from_rows(rows, INTERVAL_MINUTES, zone)
-        result = forecast(history, days, first_day=first_day, level_from=level_from)
+        result = forecast(history, days, first_day=first_day, level_from=goal.level_from)
         notes = list(result.notes)
         history_days = len({local_day(s, zone) for s, _ in rows})
         if history_days < 7:

@@ -4,9 +4,11 @@ for every agent, their own schedule and a form to ask for a change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -68,7 +70,8 @@ def _shift(form: FormData) -> ShiftInput:
 
 
 def _goal(source: Any, default_aht_s: float) -> StaffingGoal:
-    """A blank handling time is measured from the team's tickets."""
+    """A blank handling time is measured from the team's tickets; a blank day the volume
+    changed on is looked for in them."""
     try:
         given = str(source.get("aht_s") or "").strip()
         aht = float(given) if given else None
@@ -76,7 +79,38 @@ def _goal(source: Any, default_aht_s: float) -> StaffingGoal:
     except ValueError:
         raise ValidationFailed("handling time and service level are numbers",
                                {"aht_s": "not a number"}) from None
-    return StaffingGoal(service_level=level, aht_s=aht, fallback_aht_s=default_aht_s)
+    return StaffingGoal(service_level=level, aht_s=aht, fallback_aht_s=default_aht_s,
+                        level_from=_day(source.get("level_from"), "level_from"))
+
+
+def _level_refused(error: DomainError) -> bool:
+    return isinstance(error, ValidationFailed) and "level_from" in error.fields
+
+
+async def _screen(request: Request, agent: Agent, query: Any
+                  ) -> tuple[WorkforceScreen, StaffingGoal, DomainError | None]:
+    """The page's screen; a day the volume changed on that the forecast cannot use (a day
+    with too little before or after it) is left out, and the reason comes back to show
+    beside its field, so the rest of the page still shows."""
+    app = app_of(request)
+    team_id, day = whole_number(query.get("team_id")), _day(query.get("day"))
+    refused: DomainError | None = None
+    try:
+        goal = _goal(query, app.workforce.default_aht_s)
+    except DomainError as error:
+        if not _level_refused(error):
+            raise
+        goal, refused = _goal({**query, "level_from": ""}, app.workforce.default_aht_s), error
+    try:
+        screen = await run_in_threadpool(partial(app.workforce.screen, agent, team_id, day,
+                                                 goal))
+    except DomainError as error:
+        if goal.level_from is None or not _level_refused(error):
+            raise
+        goal, refused = replace(goal, level_from=None), error
+        screen = await run_in_threadpool(partial(app.workforce.screen, agent, team_id, day,
+                                                 goal))
+    return screen, goal, refused
 
 
 def _clock(zone: tzinfo) -> dict[str, Any]:
@@ -130,18 +164,16 @@ def _grid(screen: WorkforceScreen) -> list[dict[str, Any]]:
 async def _page(request: Request, agent: Agent, query: Any, *,
                 error: DomainError | None = None, which: str = "",
                 form: FormData | None = None) -> Response:
-    app = app_of(request)
     try:
-        team_id, day = whole_number(query.get("team_id")), _day(query.get("day"))
-        goal = _goal(query, app.workforce.default_aht_s)
-        screen = await run_in_threadpool(partial(app.workforce.screen, agent, team_id, day,
-                                                 goal))
+        screen, goal, level_refused = await _screen(request, agent, query)
     except PermissionDenied as refused:
         return render(request, "error.html", 403, agent=agent, title="Not for your role",
                       detail=str(refused))
     except DomainError as bad:
         return render(request, "error.html", bad.status, agent=agent,
                       title="This view cannot be shown", detail=str(bad))
+    if level_refused is not None and error is None:
+        error, which = level_refused, "view"
     return render(request, "workforce.html", error.status if error else 200, agent=agent,
                   screen=screen, chart=_chart(screen), grid=_grid(screen), weekdays=WEEKDAYS,
                   goal=goal, error=error and str(error), which=which,
@@ -155,10 +187,13 @@ async def workforce_page(request: Request, agent: AgentDep) -> Response:
 
 
 def _back(form: FormData, anchor: str) -> RedirectResponse:
-    team = whole_number(form.get("team_id"))
-    day = str(form.get("day") or "")[:10]
-    return RedirectResponse(f"/workforce?team_id={team or ''}&day={day}#{anchor}",
-                            status_code=303)
+    """To the page the form was sent from, with the same team, day and goal."""
+    view = {"team_id": whole_number(form.get("team_id")) or "",
+            "day": str(form.get("day") or "")[:10]}
+    for name in ("aht_s", "service_level", "level_from"):
+        if form.get(name):
+            view[name] = str(form.get(name))[:32]
+    return RedirectResponse(f"/workforce?{urlencode(view)}#{anchor}", status_code=303)
 
 
 async def _act(request: Request, agent: Agent, form: FormData, which: str, done: str,

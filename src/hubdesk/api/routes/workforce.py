@@ -53,9 +53,10 @@ def _day(text: str, name: str) -> date:
 
 
 def _goal(app: Application, service_level: float, answer_within_s: float,
-          aht_s: float | None, shrinkage: float) -> StaffingGoal:
+          aht_s: float | None, shrinkage: float, level_from: str | None) -> StaffingGoal:
     return StaffingGoal(service_level, answer_within_s, aht_s, shrinkage,
-                        app.workforce.default_aht_s)
+                        app.workforce.default_aht_s,
+                        _day(level_from, "level_from") if level_from else None)
 
 
 ServiceLevel = Annotated[float, Query(gt=0, lt=1, description="share answered in time")]
@@ -83,10 +84,9 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
     """Contacts per half hour forecast from the desk's (or a team's, or a channel's) tickets,
     and the agents Erlang C needs for the goal; ``notes`` say what too little history fell
     back to, and a change of level found or given."""
-    goal = _goal(app, service_level, answer_within_s, aht_s, shrinkage)
+    goal = _goal(app, service_level, answer_within_s, aht_s, shrinkage, level_from)
     plan = app.workforce.staffing(agent, team_id, _day(first_day, "first_day"), days, goal,
-                                  channel, _day(level_from, "level_from") if level_from
-                                  else None)
+                                  channel)
     return StaffingOut(
         team_id=plan.team_id, first_day=plan.first_day, days=plan.days,
         interval_minutes=plan.interval_minutes, aht_s=plan.aht_s, aht_method=plan.aht_method,
@@ -100,11 +100,13 @@ def staffing(app: AppDep, agent: AgentDep, first_day: DayQuery,
 @router.get("/day", response_model=DayChartOut)
 def day_chart(app: AppDep, agent: AgentDep, day: DayQuery, team_id: TeamQuery = None,
               service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
-              aht_s: Aht = None, shrinkage: Shrinkage = 0.0) -> DayChartOut:
+              aht_s: Aht = None, shrinkage: Shrinkage = 0.0,
+              level_from: LevelFrom = None) -> DayChartOut:
     """The staffing chart of a day: forecast, required, scheduled (published shifts) and
     arrived per half hour."""
     chart = app.workforce.day_chart(agent, team_id, _day(day, "day"),
-                                    _goal(app, service_level, answer_within_s, aht_s, shrinkage))
+                                    _goal(app, service_level, answer_within_s, aht_s, shrinkage,
+                                          level_from))
     return DayChartOut(team_id=chart.team_id, day=chart.day,
                        interval_minutes=chart.interval_minutes, notes=chart.notes,
                        aht_s=chart.aht_s, aht_method=chart.aht_method,
@@ -123,7 +125,7 @@ def create_schedule(body: WeekIn, app: AppDep, agent: AgentDep) -> ScheduleOut:
     if not body.generate:
         return ScheduleOut.of(app.workforce.start_week(agent, body.team_id, week_start))
     goal = _goal(app, body.service_level, body.answer_within_s, body.aht_s,
-                 body.shrinkage)
+                 body.shrinkage, body.level_from)
     outcome = app.workforce.draft(agent, body.team_id, week_start, goal)
     return ScheduleOut.of(outcome.week, outcome.problems, outcome.notes)
 
@@ -238,11 +240,13 @@ def adherence(app: AppDep, agent: AgentDep, team_id: Annotated[int, Query(ge=1, 
 @router.get("/intraday", response_model=IntradayOut)
 def intraday(app: AppDep, agent: AgentDep, team_id: TeamQuery = None,
              service_level: ServiceLevel = 0.8, answer_within_s: AnswerWithin = 20.0,
-             aht_s: Aht = None, shrinkage: Shrinkage = 0.0) -> IntradayOut:
+             aht_s: Aht = None, shrinkage: Shrinkage = 0.0,
+             level_from: LevelFrom = None) -> IntradayOut:
     """Today so far against its forecast, the rest of the day re-forecast and staffed again,
     the gap per half hour with the published shifts of agents who are here, and suggestions."""
     view = app.workforce.intraday(agent, team_id,
-                                  _goal(app, service_level, answer_within_s, aht_s, shrinkage))
+                                  _goal(app, service_level, answer_within_s, aht_s, shrinkage,
+                                        level_from))
     return IntradayOut(
         team_id=view.team_id, day=view.day, method=view.method, factor=view.factor,
         arrived_so_far=view.arrived_so_far, forecast_so_far=view.forecast_so_far,
