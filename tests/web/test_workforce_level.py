@@ -50,6 +50,8 @@ def test_the_page_forecasts_from_the_day_the_volume_changed_on(hub, client):
         assert refused.status_code == 422, wrong
         assert 'role="alert" id="view-error"' in refused.text
         assert 'aria-invalid="true"' in refused.text
+        assert f'id="wfm-level-from" type="date" name="level_from" value="{wrong}"' \
+            in refused.text  # kept to be corrected
         assert "The forecast below is made without that day." in refused.text
         assert _forecast_total(refused.text) == _forecast_total(plain.text)
 

@@ -174,9 +174,13 @@ async def _page(request: Request, agent: Agent, query: Any, *,
                       title="This view cannot be shown", detail=str(bad))
     if level_refused is not None and error is None:
         error, which = level_refused, "view"
+    # What the planner typed stays in the field to be corrected, though left out of the goal.
+    level_from_typed = str(query.get("level_from") or "")[:10] if level_refused else (
+        goal.level_from.isoformat() if goal.level_from else "")
     return render(request, "workforce.html", error.status if error else 200, agent=agent,
                   screen=screen, chart=_chart(screen), grid=_grid(screen), weekdays=WEEKDAYS,
-                  goal=goal, error=error and str(error), which=which,
+                  goal=goal, level_from_typed=level_from_typed, error=error and str(error),
+                  which=which,
                   **_clock(screen.zone),
                   error_fields=getattr(error, "fields", {}), form=form or {})
 
