@@ -236,6 +236,7 @@ def tokens_revoke(token_id: int) -> None:
 def _register_extensions() -> None:
     """Commands owned by their own packages: demo data, benchmarks, triage models."""
     from hubdesk.bench.cli import app as bench_app
+    from hubdesk.commands.calendars import app as calendar_app
     from hubdesk.commands.handoffs import app as handoffs_app
     from hubdesk.commands.mail import app as mail_app
     from hubdesk.commands.simulate import simulate
@@ -249,6 +250,7 @@ def _register_extensions() -> None:
     app.add_typer(triage_app, name="triage")
     app.add_typer(wfm_app, name="wfm")
     app.add_typer(handoffs_app, name="handoffs")
+    app.add_typer(calendar_app, name="calendar")
     app.add_typer(mail_app, name="mail")
 
 

@@ -261,3 +261,28 @@ def test_a_manager_gives_a_target_its_own_ladder_and_a_bad_step_is_shown_beside_
     assert typed.status_code == 200
     assert set(hub.app.sla.policies(manager)[0].to_dict()["ladders"]) == {
         "first_response", "resolution"}
+
+
+def test_a_manager_tries_a_saved_calendar_on_its_page(hub, client):
+    manager = _manager(hub, client)
+    post_form(client, "/settings/calendars", CALENDAR, page="/settings/calendars")
+    [named] = hub.app.sla.calendars(manager)
+    page = f"/settings/calendars/{named.id}"
+    assert 'id="try-start"' in client.get(page).text
+
+    # Tuesday 16:30: half an hour that day; Wednesday and Thursday closed; Friday from 09:00
+    tried = client.get(page, params={"start": "2026-12-01T16:30", "minutes": "90"})
+    assert tried.status_code == 200
+    assert "fall due <strong>Fri 04 Dec 2026 10:00</strong>" in tried.text
+    assert "(2026-12-04 09:00 UTC)" in tried.text
+    assert 'value="2026-12-01T16:30"' in tried.text  # what was asked stays in the form
+    closed = client.get(page, params={"start": "2026-12-02T10:00", "minutes": "30"})
+    assert "closed then: the clock starts Fri 04 Dec 09:00" in closed.text
+    assert "fall due <strong>Fri 04 Dec 2026 09:30</strong>" in closed.text
+
+    for start, minutes in (("soon", "30"), ("2026-12-02T10:00", "-3"),
+                           ("2026-12-02T10:00", "9999999")):
+        refused = client.get(page, params={"start": start, "minutes": minutes})
+        assert refused.status_code == 422, (start, minutes)
+        assert 'role="alert" id="try-error"' in refused.text
+        assert 'id="try-result"' not in refused.text

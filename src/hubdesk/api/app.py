@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from hubdesk.api import problems
 from hubdesk.api.routes import (
+    calendar_trial,
     directory,
     handoffs,
     health,
@@ -34,6 +35,7 @@ def install(app: FastAPI) -> None:
     app.include_router(safety.router)
     app.include_router(webhooks.router)
     app.include_router(sla.router)
+    app.include_router(calendar_trial.router)
     app.include_router(handoffs.router)
     app.include_router(reports.router)
     app.include_router(mail.router)

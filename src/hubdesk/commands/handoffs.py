@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hubdesk.commands.calendars import read_calendar_form
 from hubdesk.config import get_settings
 from hubdesk.domain.errors import DomainError, ValidationFailed
 
@@ -34,19 +35,7 @@ def _ladder(text: str | None) -> list[Any] | None:
 
 
 def _calendar(path: Path | None) -> dict[str, Any] | None:
-    if path is None:
-        return None
-    try:
-        form = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ValidationFailed(f"cannot read {path}: {error.strerror}",
-                               {"calendar": "unreadable"}) from None
-    except json.JSONDecodeError as error:
-        raise ValidationFailed(f"{path} is not JSON: {error.msg} at line {error.lineno}",
-                               {"calendar": "not JSON"}) from None
-    if not isinstance(form, dict):
-        raise ValidationFailed("a calendar file holds one JSON object", {"calendar": "shape"})
-    return form
+    return None if path is None else read_calendar_form(path)
 
 
 @app.command("ola")

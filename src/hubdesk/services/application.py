@@ -17,6 +17,7 @@ from typing import Any
 
 from hubdesk.domain import notice_folding
 from hubdesk.domain.agents import Agent, Department, Team
+from hubdesk.domain.calendar_trial import Deadline, Elapsed
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import EventKind
@@ -551,6 +552,14 @@ class SlaUseCases(_UseCases):
 
     def calendar(self, actor: Agent, calendar_id: int) -> NamedCalendar:
         return sla_admin.get_calendar(self._uows, actor, calendar_id)
+
+    def calendar_deadline(self, actor: Agent, calendar_id: int, start: datetime,
+                          target: timedelta) -> Deadline:
+        return sla_admin.calendar_deadline(self._uows, actor, calendar_id, start, target)
+
+    def calendar_elapsed(self, actor: Agent, calendar_id: int, start: datetime,
+                         end: datetime) -> Elapsed:
+        return sla_admin.calendar_elapsed(self._uows, actor, calendar_id, start, end)
 
     def create_calendar(self, actor: Agent, named: NamedCalendar, *,
                         now: datetime | None = None) -> NamedCalendar:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent
+from hubdesk.domain.calendar_trial import Deadline, Elapsed, deadline, elapsed
 from hubdesk.domain.calendars import BusinessCalendar, check_reachable
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
@@ -83,6 +84,18 @@ def get_calendar(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int) -> Nam
     check_sla_admin(actor)
     with uows(write=False) as uow:
         return _calendar(uow, calendar_id)
+
+
+def calendar_deadline(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int,
+                      start: datetime, target: timedelta) -> Deadline:
+    """When a target started at ``start`` falls due on a stored calendar."""
+    return deadline(get_calendar(uows, actor, calendar_id).calendar, start, target)
+
+
+def calendar_elapsed(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int,
+                     start: datetime, end: datetime) -> Elapsed:
+    """The business time a stored calendar counts between two moments."""
+    return elapsed(get_calendar(uows, actor, calendar_id).calendar, start, end)
 
 
 def create_calendar(uows: UnitOfWorkFactory, actor: Agent, named: NamedCalendar, *,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -15,14 +16,16 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
+from hubdesk.domain.calendar_trial import Deadline
 from hubdesk.domain.customers import Tier
-from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied
+from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.policies import SlaTarget, StepAction
 from hubdesk.domain.tickets import Channel, Priority, Status
 from hubdesk.services.settings_screens import SlaScreen
 from hubdesk.services.sla_admin import calendar_from_input
 from hubdesk.web.actions import act
+from hubdesk.web.numbers import whole_number
 from hubdesk.web.render import render
 from hubdesk.web.session import AgentDep, FormDep, app_of, flash
 from hubdesk.web.settings import place_errors, refused
@@ -63,7 +66,7 @@ POLICIES = Screen("settings_sla.html", "policy", lambda s: s.policies, policy_fi
 
 async def _page(request: Request, agent: Agent, kind: Screen, item_id: int | None, *,
                 error: DomainError | None = None,
-                form: dict[str, Any] | None = None) -> Response:
+                form: dict[str, Any] | None = None, **shown: Any) -> Response:
     """The list, and the form for a new item or for ``item_id``: as stored, or as typed
     (``form``) with ``error`` under the fields it names."""
     try:
@@ -74,10 +77,12 @@ async def _page(request: Request, agent: Agent, kind: Screen, item_id: int | Non
     if item_id is not None and editing is None:
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"There is no {kind.noun} {item_id}; it may have been removed.")
-    return render(request, kind.template, error.status if error else 200, agent=agent,
+    status = error.status if error else shown.pop("status", 200)
+    return render(request, kind.template, status, agent=agent,
                   screen=screen, editing=editing,
                   form=form if form is not None else kind.fields(editing),
-                  errors=place_errors(error, kind.shown) if error else {}, **CHOICES)
+                  errors=place_errors(error, kind.shown) if error else {}, **CHOICES,
+                  **shown)
 
 
 # --- calendars -----------------------------------------------------------------------------
@@ -86,7 +91,8 @@ async def _calendars(request: Request, agent: Agent, calendar_id: int | None = N
                      error: DomainError | None = None, form: FormData | None = None
                      ) -> Response:
     return await _page(request, agent, CALENDARS, calendar_id, error=error,
-                       form=dict(form.items()) if form is not None else None)
+                       form=dict(form.items()) if form is not None else None,
+                       trial=None, trial_error=None, asked={})
 
 
 @router.get("/settings/calendars")
@@ -96,7 +102,38 @@ async def calendars_page(request: Request, agent: AgentDep) -> Response:
 
 @router.get("/settings/calendars/{calendar_id:id}")
 async def calendar_page(request: Request, calendar_id: int, agent: AgentDep) -> Response:
-    return await _calendars(request, agent, calendar_id)
+    """The calendar's form, and with ``start`` and ``minutes`` when such a target falls due
+    on the calendar as stored (the form below "Try this calendar")."""
+    asked = {name: str(request.query_params.get(name) or "")[:40]
+             for name in ("start", "minutes")}
+    if not any(asked.values()):
+        return await _calendars(request, agent, calendar_id)
+    trial: Deadline | None = None
+    trial_error: DomainError | None = None
+    try:
+        trial = await run_in_threadpool(app_of(request).sla.calendar_deadline, agent,
+                                        calendar_id, *_trial_input(asked))
+    except (NotFound, PermissionDenied):
+        return await _calendars(request, agent, calendar_id)
+    except DomainError as error:
+        trial_error = error
+    return await _page(request, agent, CALENDARS, calendar_id, trial=trial,
+                       trial_error=trial_error and str(trial_error), asked=asked,
+                       status=trial_error.status if trial_error else 200)
+
+
+def _trial_input(asked: dict[str, str]) -> tuple[datetime, timedelta]:
+    """A `datetime-local` start (on the calendar's clock) and whole business minutes."""
+    try:
+        start = datetime.fromisoformat(asked["start"])
+    except ValueError:
+        raise ValidationFailed("give the moment the target starts",
+                               {"start": "not a moment"}) from None
+    minutes = whole_number(asked["minutes"])
+    if minutes is None or minutes < 1:
+        raise ValidationFailed("give the target in whole business minutes",
+                               {"minutes": "not a number"})
+    return start.replace(tzinfo=None), timedelta(minutes=min(minutes, 10**7))
 
 
 @router.post("/settings/calendars")

@@ -1,0 +1,78 @@
+"""/api/v1/sla/calendars/{id}/due and /elapsed: try a stored business calendar before tickets
+depend on it (managers and administrators, as for the calendars themselves). A moment given
+without an offset is read on the calendar's own clock (`domain/calendar_trial.py`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from hubdesk.api.deps import AgentDep, AppDep, PathId
+from hubdesk.api.schemas import problem_responses
+from hubdesk.domain.calendar_trial import MAX_TARGET
+from hubdesk.domain.errors import ValidationFailed
+
+router = APIRouter(prefix="/api/v1/sla/calendars", tags=["sla"],
+                   responses=problem_responses(400, 401, 403, 404, 422))
+
+MOMENT_PATTERN = (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+                  r"(Z|[+-]\d{2}:\d{2})?$")
+Moment = Annotated[str, Query(pattern=MOMENT_PATTERN, examples=["2026-12-04T16:30"],
+                              description="RFC 3339; without an offset, on the calendar's "
+                                          "clock")]
+
+
+class DeadlineOut(BaseModel):
+    timezone: str
+    start: datetime
+    minutes: float
+    counting_from: datetime
+    due_at: datetime
+    due_at_local: datetime
+
+
+class ElapsedOut(BaseModel):
+    timezone: str
+    start: datetime
+    end: datetime
+    business_seconds: float
+    open_at_start: bool
+    open_at_end: bool
+
+
+def _moment(text: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{field} {text} is not a moment of the calendar",
+                               {field: "bad date"}) from None
+
+
+@router.get("/{calendar_id}/due", response_model=DeadlineOut)
+def calendar_due(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
+                 minutes: Annotated[float, Query(
+                     gt=0, le=MAX_TARGET.total_seconds() / 60,
+                     description="the target in business minutes")]) -> DeadlineOut:
+    """When a target of so many business minutes, started at ``start`` (a ticket's arrival),
+    falls due on the calendar; ``counting_from`` is when its clock starts to run (the next
+    opening, when the calendar is closed at ``start``)."""
+    found = app.sla.calendar_deadline(agent, calendar_id, _moment(start, "start"),
+                                      timedelta(minutes=minutes))
+    return DeadlineOut(timezone=found.timezone, start=found.start, minutes=minutes,
+                       counting_from=found.counting_from, due_at=found.due_at,
+                       due_at_local=found.due_at.astimezone(ZoneInfo(found.timezone)))
+
+
+@router.get("/{calendar_id}/elapsed", response_model=ElapsedOut)
+def calendar_elapsed(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
+                     end: Moment) -> ElapsedOut:
+    """The business time the calendar counts from ``start`` to ``end`` (not before it)."""
+    found = app.sla.calendar_elapsed(agent, calendar_id, _moment(start, "start"),
+                                     _moment(end, "end"))
+    return ElapsedOut(timezone=found.timezone, start=found.start, end=found.end,
+                      business_seconds=found.business.total_seconds(),
+                      open_at_start=found.open_at_start, open_at_end=found.open_at_end)

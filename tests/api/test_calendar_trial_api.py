@@ -1,0 +1,60 @@
+"""Trying a stored calendar through the API on both databases: when a target falls due and
+the business time between two moments, local moments read on the calendar's clock; bad
+moments and targets are 422 naming the field, an unknown calendar 404, and only those who
+manage calendars may try them."""
+
+from __future__ import annotations
+
+from hubdesk.domain.agents import Role
+from tests import factories
+
+OFFICE = {"name": "Berlin office", "timezone": "Europe/Berlin",
+          "hours": {day: [["09:00", "12:00"], ["13:00", "17:00"]]
+                    for day in ("mon", "tue", "wed", "thu", "fri")},
+          "holidays": ["2026-12-24", {"date": "12-25", "yearly": True}]}
+
+
+def test_a_calendar_is_tried_before_tickets_depend_on_it(hub, client):
+    manager = factories.staff(hub, Role.MANAGER).headers
+    created = client.post("/api/v1/sla/calendars", headers=manager, json=OFFICE)
+    assert created.status_code == 201, created.text
+    path = f"/api/v1/sla/calendars/{created.json()['id']}"
+
+    due = client.get(f"{path}/due", headers=manager,
+                     params={"start": "2026-12-23T16:30", "minutes": 240})
+    assert due.status_code == 200, due.text
+    # 30 minutes on the 23rd; the 24th and 25th closed; the rest from Monday the 28th: the
+    # morning's three hours, then half an hour after lunch
+    assert due.json() == {
+        "timezone": "Europe/Berlin", "start": "2026-12-23T16:30:00+01:00", "minutes": 240.0,
+        "counting_from": "2026-12-23T15:30:00Z", "due_at": "2026-12-28T12:30:00Z",
+        "due_at_local": "2026-12-28T13:30:00+01:00"}
+    at_lunch = client.get(f"{path}/due", headers=manager,
+                          params={"start": "2026-12-21T11:15:00Z", "minutes": 60})
+    assert at_lunch.json()["counting_from"] == "2026-12-21T12:00:00Z"  # 13:00 in Berlin
+    assert at_lunch.json()["due_at"] == "2026-12-21T13:00:00Z"
+
+    between = client.get(f"{path}/elapsed", headers=manager,
+                         params={"start": "2026-12-23T16:30", "end": "2026-12-28T10:00+01:00"})
+    assert between.status_code == 200, between.text
+    assert between.json()["business_seconds"] == 5400.0  # 30 minutes and an hour
+    assert (between.json()["open_at_start"], between.json()["open_at_end"]) == (True, True)
+
+    for params, field in (({"start": "2026-02-30T10:00", "minutes": 5}, "start"),
+                          ({"start": "0001-01-01T00:00", "minutes": 5}, "start"),
+                          ({"start": "tomorrow", "minutes": 5}, "start"),
+                          ({"start": "2026-12-21T10:00", "minutes": 0}, "minutes"),
+                          ({"start": "2026-12-21T10:00", "minutes": "nan"}, "minutes")):
+        refused = client.get(f"{path}/due", headers=manager, params=params)
+        assert refused.status_code == 422, (params, refused.text)
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert field in refused.text
+    backwards = client.get(f"{path}/elapsed", headers=manager,
+                           params={"start": "2026-12-28T10:00", "end": "2026-12-23T10:00"})
+    assert backwards.status_code == 422 and "before" in backwards.text
+    missing = client.get("/api/v1/sla/calendars/999999/due", headers=manager,
+                         params={"start": "2026-12-21T10:00", "minutes": 5})
+    assert missing.status_code == 404
+    representative = factories.staff(hub, Role.REPRESENTATIVE).headers
+    assert client.get(f"{path}/due", headers=representative,
+                      params={"start": "2026-12-21T10:00", "minutes": 5}).status_code == 403
