@@ -28,6 +28,10 @@ def tickets_tripled_since_launch(hub, opener, team) -> None:
                 now=datetime.combine(day, datetime.min.time(), tzinfo=UTC).replace(hour=hour))
 
 
+def forecast_total(answer: dict) -> float:
+    return sum(interval["forecast"] for interval in answer["intervals"])
+
+
 def test_a_dated_change_of_volume_is_forecast_from_the_level_since(hub, client):
     coordinator = factories.staff(hub, Role.COORDINATOR)
     team = factories.team(hub, "Front")
@@ -40,13 +44,10 @@ def test_a_dated_change_of_volume_is_forecast_from_the_level_since(hub, client):
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    def total(plan: dict) -> float:
-        return sum(interval["forecast"] for interval in plan["intervals"])
-
     plain = staffing()
     given = staffing(level_from=LAUNCH.isoformat())
-    assert total(plain) < 3.5
-    assert 5 < total(given) < 7.5
+    assert forecast_total(plain) < 3.5
+    assert 5 < forecast_total(given) < 7.5
     assert any(f"since {LAUNCH}" in note and "as given" in note for note in given["notes"])
     assert max(i["required"] for i in given["intervals"]) >= 1
 
@@ -69,14 +70,12 @@ def test_the_day_chart_and_a_drafted_week_take_the_dated_change_too(hub, client)
     factories.staff(hub, teams=(team,))
     tickets_tripled_since_launch(hub, coordinator.agent, team)
 
-    def day_total(**extra: str) -> float:
-        answer = client.get("/api/v1/wfm/day", headers=coordinator.headers,
-                            params={"day": MONDAY.isoformat(), "team_id": team.id,
-                                    "aht_s": 600, **extra})
-        assert answer.status_code == 200, answer.text
-        return sum(interval["forecast"] for interval in answer.json()["intervals"])
-
-    assert day_total() < 3.5 and 5 < day_total(level_from=LAUNCH.isoformat()) < 7.5
+    day = {"day": MONDAY.isoformat(), "team_id": team.id, "aht_s": 600}
+    plain = client.get("/api/v1/wfm/day", headers=coordinator.headers, params=day)
+    given = client.get("/api/v1/wfm/day", headers=coordinator.headers,
+                       params={**day, "level_from": LAUNCH.isoformat()})
+    assert plain.status_code == given.status_code == 200, (plain.text, given.text)
+    assert forecast_total(plain.json()) < 3.5 < 5 < forecast_total(given.json()) < 7.5
 
     def draft(**extra: object):
         # A minute a contact: one agent covers the week at either level.

@@ -19,12 +19,18 @@ def _forecast_total(page: str) -> float:
     return sum(float(value) for value in rows)
 
 
-def test_the_page_forecasts_from_the_day_the_volume_changed_on(hub, client):
+def _signed_in_planner(hub, client):
+    """A coordinator signed in, and a team of one whose tickets tripled at LAUNCH."""
     team = factories.team(hub, "Front")
     coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True).agent
     factories.staff(hub, teams=(team,))
     tickets_tripled_since_launch(hub, coordinator, team)
     sign_in(client, coordinator)
+    return team, coordinator
+
+
+def test_the_page_forecasts_from_the_day_the_volume_changed_on(hub, client):
+    team, coordinator = _signed_in_planner(hub, client)
     view = {"team_id": str(team.id), "day": MONDAY.isoformat(), "aht_s": "60"}
 
     plain = client.get("/workforce", params=view)
@@ -57,11 +63,7 @@ def test_the_page_forecasts_from_the_day_the_volume_changed_on(hub, client):
 
 
 def test_a_draft_with_a_day_the_forecast_cannot_use_is_refused_and_nothing_saved(hub, client):
-    team = factories.team(hub, "Front")
-    coordinator = factories.staff(hub, Role.COORDINATOR, with_password=True).agent
-    factories.staff(hub, teams=(team,))
-    tickets_tripled_since_launch(hub, coordinator, team)
-    sign_in(client, coordinator)
+    team, coordinator = _signed_in_planner(hub, client)
     refused = post_form(client, "/workforce/schedules", {
         "team_id": str(team.id), "day": MONDAY.isoformat(), "aht_s": "60",
         "level_from": MONDAY.isoformat(), "generate": "yes"}, page="/workforce")
