@@ -103,7 +103,7 @@ async def calendars_page(request: Request, agent: AgentDep) -> Response:
 @router.get("/settings/calendars/{calendar_id:id}")
 async def calendar_page(request: Request, calendar_id: int, agent: AgentDep) -> Response:
     """The calendar's form, and with ``start`` and ``minutes`` when such a target falls due
-    on the calendar as stored (the form below "Try this calendar")."""
+    on the calendar as stored (the form "Try" under it)."""
     asked = {name: str(request.query_params.get(name) or "")[:40]
              for name in ("start", "minutes")}
     if not any(asked.values()):
