@@ -44,6 +44,10 @@ def _mail(**fields: object) -> ParsedMail:
     ({"precedence": "list", "list-id": "<support.shop.example>",
       "auto-submitted": "auto-replied"}, Automatic.AUTO_REPLY),
     ({"x-loop": "desk"}, Automatic.LOOP),
+    ({"x-loop": "yes"}, Automatic.LOOP),
+    # added by the forwarding that brought the customer's mail (procmail's formail -A)
+    ({"x-loop": "support@shop.example"}, None),
+    ({"x-loop": "Support Desk <support@shop.example>"}, None),
     ({}, None),
 ])
 def test_machine_written_mail_is_recognised_by_its_headers(

@@ -74,7 +74,7 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
     if (sender and sender in own_addresses and not _relayed_for_another(mail, own_addresses)) \
             or "x-hubdesk-ticket" in signals:
         return Automatic.LOOP  # our own mail came back to us
-    if signals.get("x-loop", "").strip():
+    if _loop_mark(signals):
         return Automatic.LOOP
     auto_submitted = signals.get("auto-submitted", "").strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
@@ -107,6 +107,16 @@ def _bounce(mail: ParsedMail) -> bool:
     return bool(_BOUNCE_SENDER.match(mail.from_address or "")) \
         or _content_class(mail.signals) == "urn:content-classes:dsn" \
         or "x-ms-exchange-message-is-ndr" in mail.signals
+
+
+def _loop_mark(signals: dict[str, str]) -> bool:
+    """Whether X-Loop marks the message as a ticket system's own automatic mail ("yes",
+    a system's name). One that names an address was added by whatever passed the message on
+    (a mail server's forwarding rule, procmail's ``formail -A "X-Loop: support@…"``, a
+    list) to stop its own loops: it says nothing of who wrote the message, and a desk
+    whose mail is forwarded to it that way gets it on every customer's message."""
+    value = signals.get("x-loop", "").strip()
+    return bool(value) and "@" not in value
 
 
 def _content_class(signals: dict[str, str]) -> str:

@@ -66,3 +66,20 @@ def test_a_post_to_a_list_the_desk_subscribes_to_is_set_aside_unanswered(
         assert uow.mail.ticket_for_message_ids(("<list-post@example.org>",)) is None
         [aside] = uow.mail.set_aside(10, None)
     assert aside.reason == "mailing_list"
+
+
+def test_a_customers_mail_forwarded_with_the_forwarders_x_loop_opens_their_ticket(
+        mail_hub: Hub) -> None:
+    """A mail server's forwarding rule (procmail's formail -A) marks every message it passes
+    on with an X-Loop naming the support address, to stop its own loops."""
+    raw = (f"From: Ana Lima <ana@example.com>\r\nTo: {SUPPORT}\r\n"
+           f"X-Loop: {SUPPORT}\r\nSubject: My parcel is late\r\n"
+           "Message-ID: <forwarded@example.com>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\nOrder 1234 has not come.\r\n"
+           ).encode()
+    assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
+    detail = filed_ticket(mail_hub, "<forwarded@example.com>")
+    assert detail.requester.primary_email == "ana@example.com"
+    another_systems_own = raw.replace(f"X-Loop: {SUPPORT}".encode(), b"X-Loop: yes") \
+        .replace(b"<forwarded@", b"<robot@")
+    assert take(mail_hub.app, another_systems_own, source="test") is Outcome.AUTO_REPLY
