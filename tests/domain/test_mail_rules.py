@@ -31,7 +31,9 @@ def _mail(**fields: object) -> ParsedMail:
     ({"auto-submitted": "auto-generated"}, Automatic.AUTO_REPLY),
     ({"auto-submitted": "no"}, None),
     ({"x-autoreply": "yes"}, Automatic.AUTO_REPLY),
-    ({"x-auto-response-suppress": "All"}, Automatic.AUTO_REPLY),
+    # asks the receiver not to auto-reply; Exchange sets it on people's mail too
+    ({"x-auto-response-suppress": "All"}, None),
+    ({"x-auto-response-suppress": "DR, OOF, AutoReply"}, None),
     ({"x-auto-response-suppress": "DR, RN"}, None),
     ({"precedence": "bulk"}, Automatic.AUTO_REPLY),
     ({"precedence": "junk"}, Automatic.AUTO_REPLY),

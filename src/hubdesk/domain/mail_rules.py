@@ -79,7 +79,7 @@ def automatic_reason(mail: ParsedMail, *, own_addresses: frozenset[str] = frozen
     auto_submitted = signals.get("auto-submitted", "").strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return Automatic.AUTO_REPLY
-    if _suppresses_all(signals):
+    if _says_autoreply(signals):
         return Automatic.AUTO_REPLY
     if _machine_precedence(signals):
         return Automatic.AUTO_REPLY
@@ -178,14 +178,12 @@ def _relayed(signals: dict[str, str]) -> bool:
     return bool(signals.get("list-id", "").strip())
 
 
-def _suppresses_all(signals: dict[str, str]) -> bool:
-    """X-Autoreply/X-Autorespond mark an auto-reply by being there; Microsoft's
-    X-Auto-Response-Suppress is also set on ordinary mail, and means a robot only with All
-    or OOF."""
-    if "x-autoreply" in signals or "x-autorespond" in signals:
-        return True
-    value = signals.get("x-auto-response-suppress", "").lower()
-    return "all" in value or "oof" in value
+def _says_autoreply(signals: dict[str, str]) -> bool:
+    """X-Autoreply and X-Autorespond mark an auto-reply by being there. Microsoft's
+    X-Auto-Response-Suppress is not such a mark: it asks the receiver not to answer with
+    one, and Exchange and Outlook set it (``All``, ``DR, OOF, AutoReply``) on ordinary mail
+    too, such as a person's message to a distribution group the desk's mailbox is in."""
+    return "x-autoreply" in signals or "x-autorespond" in signals
 
 
 # Microsoft's spam confidence level: 5 and above is junk; -1 marks mail the organisation

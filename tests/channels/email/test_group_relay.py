@@ -83,3 +83,18 @@ def test_a_customers_mail_forwarded_with_the_forwarders_x_loop_opens_their_ticke
     another_systems_own = raw.replace(f"X-Loop: {SUPPORT}".encode(), b"X-Loop: yes") \
         .replace(b"<forwarded@", b"<robot@")
     assert take(mail_hub.app, another_systems_own, source="test") is Outcome.AUTO_REPLY
+
+
+def test_a_persons_mail_to_a_distribution_group_exchange_marked_opens_their_ticket(
+        mail_hub: Hub) -> None:
+    """Exchange asks receivers not to auto-reply (X-Auto-Response-Suppress) on a person's
+    message it expands to a distribution group the desk's mailbox is in."""
+    raw = (f"From: Ana Lima <ana@example.com>\r\nTo: Support team <team@example.com>\r\n"
+           f"Cc: {SUPPORT}\r\nX-Auto-Response-Suppress: DR, OOF, AutoReply\r\n"
+           "X-MS-Has-Attach:\r\nSubject: Invoice 77 is wrong\r\n"
+           "Message-ID: <grouped@example.com>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\nIt charges me twice.\r\n").encode()
+    assert take(mail_hub.app, raw, source="test") is Outcome.CREATED
+    all_suppressed = raw.replace(b"DR, OOF, AutoReply", b"All").replace(b"<grouped@",
+                                                                       b"<grouped-all@")
+    assert take(mail_hub.app, all_suppressed, source="test") is Outcome.CREATED

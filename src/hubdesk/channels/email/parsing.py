@@ -57,9 +57,9 @@ from hubdesk.html import sanitise_html
 MAX_DEPTH = 40
 MAX_PARTS = 500
 MAX_HEADERS = 500
-SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
-                  "precedence", "x-loop", "x-hubdesk-ticket", "list-id", "list-post",
-                  "return-path", "authentication-results", "to", "content-class",
+SIGNAL_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "precedence", "x-loop",
+                  "x-hubdesk-ticket", "list-id", "list-post", "return-path",
+                  "authentication-results", "to", "content-class",
                   "x-ms-exchange-message-is-ndr", "x-spam-flag", "x-spam-status", "x-spam",
                   "x-ms-exchange-organization-scl", "x-forefront-antispam-report")
 _MESSAGE_IDS_LIMIT = 100
