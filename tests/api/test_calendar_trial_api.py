@@ -5,6 +5,8 @@ manage calendars may try them."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from hubdesk.domain.agents import Role
 from tests import factories
 
@@ -58,3 +60,44 @@ def test_a_calendar_is_tried_before_tickets_depend_on_it(hub, client):
     representative = factories.staff(hub, Role.REPRESENTATIVE).headers
     assert client.get(f"{path}/due", headers=representative,
                       params={"start": "2026-12-21T10:00", "minutes": 5}).status_code == 403
+
+
+def test_a_policys_targets_are_tried_as_its_clocks_count_them(hub, client):
+    manager = factories.staff(hub, Role.MANAGER).headers
+    calendar = client.post("/api/v1/sla/calendars", headers=manager, json=OFFICE).json()
+    policy = client.post("/api/v1/sla/policies", headers=manager, json={
+        "name": "Standard", "calendar_id": calendar["id"],
+        "targets": {"normal": {"first_response": 60, "resolution": 480},
+                    "urgent": {"first_response": 15}}})
+    assert policy.status_code == 201, policy.text
+    path = f"/api/v1/sla/policies/{policy.json()['id']}/due"
+
+    tried = client.get(path, headers=manager,
+                       params={"start": "2026-12-23T16:30", "priority": "normal"})
+    assert tried.status_code == 200, tried.text
+    assert tried.json()["timezone"] == "Europe/Berlin"
+    assert tried.json()["start"] == "2026-12-23T16:30:00+01:00"
+    assert [(t["target"], t["minutes"], t["due_at_local"]) for t in tried.json()["targets"]] \
+        == [("first_response", 60, "2026-12-28T09:30:00+01:00"),
+            ("resolution", 480, "2026-12-29T09:30:00+01:00")]
+    untargeted = client.get(path, headers=manager,
+                            params={"start": "2026-12-23T16:30", "priority": "low"})
+    assert untargeted.status_code == 200 and untargeted.json()["targets"] == []
+
+    # the same answer as the clocks of a ticket received now
+    ticket = client.post("/api/v1/tickets", headers=manager, json={
+        "subject": "Parcel", "body": "Where is it?", "requester": {"email": "c@example.com"}})
+    assert ticket.status_code == 201, ticket.text
+    clocks = {c["target"]: datetime.fromisoformat(c["due_at"]) for c in ticket.json()["sla"]}
+    now = client.get(path, headers=manager, params={
+        "start": ticket.json()["created_at"].replace("+00:00", "Z"), "priority": "normal"})
+    assert {t["target"]: datetime.fromisoformat(t["due_at"])
+            for t in now.json()["targets"]} == clocks
+
+    for params in ({"start": "2026-12-23T16:30", "priority": "whenever"},
+                   {"start": "later", "priority": "normal"}):
+        assert client.get(path, headers=manager, params=params).status_code == 422
+    assert client.get("/api/v1/sla/policies/999999/due", headers=manager, params={
+        "start": "2026-12-23T16:30", "priority": "normal"}).status_code == 404
+    assert client.get(path, headers=factories.staff(hub).headers, params={
+        "start": "2026-12-23T16:30", "priority": "normal"}).status_code == 403

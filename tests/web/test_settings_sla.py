@@ -286,3 +286,33 @@ def test_a_manager_tries_a_saved_calendar_on_its_page(hub, client):
         assert refused.status_code == 422, (start, minutes)
         assert 'role="alert" id="try-error"' in refused.text
         assert 'id="try-result"' not in refused.text
+
+
+def test_a_manager_tries_a_saved_policy_on_its_page(hub, client):
+    manager = _manager(hub, client)
+    post_form(client, "/settings/calendars", CALENDAR, page="/settings/calendars")
+    [calendar] = hub.app.sla.calendars(manager)
+    post_form(client, "/settings/sla", {
+        "name": "Premium", "position": "1", "active": "yes",
+        "targets.urgent.first_response": "30", "targets.urgent.resolution": "240",
+        "calendar_id": str(calendar.id)}, page="/settings/sla")
+    [policy] = hub.app.sla.policies(manager)
+    page = f"/settings/sla/{policy.id}"
+    assert 'id="try-priority"' in client.get(page).text
+
+    # Tuesday 16:30 in Berlin: half an hour that day; Wednesday and Thursday closed
+    tried = client.get(page, params={"start": "2026-12-01T16:30", "priority": "urgent"})
+    assert tried.status_code == 200
+    assert "Received Tue 01 Dec 2026 16:30 (Europe/Berlin)" in tried.text
+    assert "First response, 30 business minutes: due <strong>Tue 01 Dec 2026 17:00" \
+        in tried.text
+    assert "Resolution, 240 business minutes: due <strong>Fri 04 Dec 2026 12:30" \
+        in tried.text
+    assert '<option value="urgent" selected>' in tried.text
+    untimed = client.get(page, params={"start": "2026-12-01T16:30", "priority": "low"})
+    assert "sets no target for this priority" in untimed.text
+
+    for start, priority in (("soon", "urgent"), ("2026-12-01T16:30", "whenever")):
+        refused = client.get(page, params={"start": start, "priority": priority})
+        assert refused.status_code == 422, (start, priority)
+        assert 'role="alert" id="try-error"' in refused.text

@@ -10,11 +10,13 @@ would still show it; one it shows twice when it goes back is the first of the tw
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from hubdesk.domain.calendars import FIRST_YEAR, LAST_YEAR, BusinessCalendar
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.sla.policies import SlaTarget
 
 # A target longer than this is not one a desk sets (a year of round-the-clock time).
 MAX_TARGET = timedelta(days=366)
@@ -30,6 +32,15 @@ class Deadline:
     target: timedelta
     counting_from: datetime
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class TargetsDue:
+    """A policy's targets for one priority, each started at ``start``, in its order."""
+
+    timezone: str
+    start: datetime
+    deadlines: tuple[tuple[SlaTarget, Deadline], ...]
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,15 @@ def deadline(calendar: BusinessCalendar, start: datetime, target: timedelta) -> 
     due = calendar.add(start.astimezone(UTC), target)
     return Deadline(calendar.timezone, start, target,
                     calendar.next_opening(start).astimezone(UTC), due.astimezone(UTC))
+
+
+def targets_due(calendar: BusinessCalendar, start: datetime,
+                goals: Mapping[SlaTarget, int]) -> TargetsDue:
+    """When each of ``goals`` (business minutes per target) falls due, started at ``start``."""
+    start = on_clock(calendar, start)
+    return TargetsDue(calendar.timezone, start, tuple(
+        (target, deadline(calendar, start, timedelta(minutes=goals[target])))
+        for target in SlaTarget if target in goals))
 
 
 def elapsed(calendar: BusinessCalendar, start: datetime, end: datetime) -> Elapsed:

@@ -17,7 +17,7 @@ from typing import Any
 
 from hubdesk.domain import notice_folding
 from hubdesk.domain.agents import Agent, Department, Team
-from hubdesk.domain.calendar_trial import Deadline, Elapsed
+from hubdesk.domain.calendar_trial import Deadline, Elapsed, TargetsDue
 from hubdesk.domain.customers import Customer, Organisation
 from hubdesk.domain.errors import ValidationFailed
 from hubdesk.domain.events import EventKind
@@ -560,6 +560,10 @@ class SlaUseCases(_UseCases):
     def calendar_elapsed(self, actor: Agent, calendar_id: int, start: datetime,
                          end: datetime) -> Elapsed:
         return sla_admin.calendar_elapsed(self._uows, actor, calendar_id, start, end)
+
+    def policy_deadlines(self, actor: Agent, policy_id: int, priority: Priority,
+                         start: datetime) -> TargetsDue:
+        return sla_admin.policy_deadlines(self._uows, actor, policy_id, priority, start)
 
     def create_calendar(self, actor: Agent, named: NamedCalendar, *,
                         now: datetime | None = None) -> NamedCalendar:

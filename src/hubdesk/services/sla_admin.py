@@ -16,7 +16,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.calendar_trial import Deadline, Elapsed, deadline, elapsed
+from hubdesk.domain.calendar_trial import (
+    Deadline,
+    Elapsed,
+    TargetsDue,
+    deadline,
+    elapsed,
+    targets_due,
+)
 from hubdesk.domain.calendars import BusinessCalendar, check_reachable
 from hubdesk.domain.clock import utcnow
 from hubdesk.domain.errors import Conflict, NotFound, ValidationFailed
@@ -24,6 +31,7 @@ from hubdesk.domain.permissions import check_sla_admin
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
 from hubdesk.domain.sla.policies import ALWAYS_OPEN, check_ever_open
 from hubdesk.domain.sla.ticket_rules import RematchScope, policy_change_scope
+from hubdesk.domain.tickets import Priority
 from hubdesk.services.ports import DuplicateKey, UnitOfWork, UnitOfWorkFactory
 from hubdesk.services.sla import SlaSetup, calendar_from_form
 from hubdesk.services.sla_rematch import Rematch, rematch
@@ -96,6 +104,18 @@ def calendar_elapsed(uows: UnitOfWorkFactory, actor: Agent, calendar_id: int,
                      start: datetime, end: datetime) -> Elapsed:
     """The business time a stored calendar counts between two moments."""
     return elapsed(get_calendar(uows, actor, calendar_id).calendar, start, end)
+
+
+def policy_deadlines(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
+                     priority: Priority, start: datetime) -> TargetsDue:
+    """When each target a policy sets for ``priority`` falls due, started at ``start`` (a
+    ticket's arrival; a next response from a customer's message), on the policy's calendar
+    as the clocks read it."""
+    check_sla_admin(actor)
+    with uows(write=False) as uow:
+        policy = _policy(uow, policy_id)
+        calendar = SlaSetup.load(uow).calendar(policy)
+    return targets_due(calendar, start, policy.targets.get(priority, {}))
 
 
 def create_calendar(uows: UnitOfWorkFactory, actor: Agent, named: NamedCalendar, *,

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.calendar_trial import Deadline
+from hubdesk.domain.calendar_trial import Deadline, TargetsDue
 from hubdesk.domain.customers import Tier
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
@@ -104,36 +104,43 @@ async def calendars_page(request: Request, agent: AgentDep) -> Response:
 async def calendar_page(request: Request, calendar_id: int, agent: AgentDep) -> Response:
     """The calendar's form, and with ``start`` and ``minutes`` when such a target falls due
     on the calendar as stored (the form "Try" under it)."""
-    asked = {name: str(request.query_params.get(name) or "")[:40]
-             for name in ("start", "minutes")}
+    def run(asked: dict[str, str]) -> Deadline:
+        minutes = whole_number(asked["minutes"])
+        if minutes is None or minutes < 1:
+            raise ValidationFailed("give the target in whole business minutes",
+                                   {"minutes": "not a number"})
+        return app_of(request).sla.calendar_deadline(
+            agent, calendar_id, _trial_start(asked), timedelta(minutes=min(minutes, 10**7)))
+    return await _tried(request, agent, CALENDARS, calendar_id, ("start", "minutes"), run)
+
+
+async def _tried(request: Request, agent: Agent, kind: Screen, item_id: int,
+                 names: tuple[str, ...], run: Callable[[dict[str, str]], Any]) -> Response:
+    """An item's page; with the query's ``names`` given, what ``run`` makes of them too (a
+    trial of the item as stored), or why it refused them beside its form."""
+    asked = {name: str(request.query_params.get(name) or "")[:40] for name in names}
     if not any(asked.values()):
-        return await _calendars(request, agent, calendar_id)
-    trial: Deadline | None = None
-    trial_error: DomainError | None = None
+        return await _page(request, agent, kind, item_id, trial=None, trial_error=None,
+                           asked={})
     try:
-        trial = await run_in_threadpool(app_of(request).sla.calendar_deadline, agent,
-                                        calendar_id, *_trial_input(asked))
+        trial = await run_in_threadpool(run, asked)
     except (NotFound, PermissionDenied):
-        return await _calendars(request, agent, calendar_id)
+        return await _page(request, agent, kind, item_id, trial=None, trial_error=None,
+                           asked={})
     except DomainError as error:
-        trial_error = error
-    return await _page(request, agent, CALENDARS, calendar_id, trial=trial,
-                       trial_error=trial_error and str(trial_error), asked=asked,
-                       status=trial_error.status if trial_error else 200)
+        return await _page(request, agent, kind, item_id, trial=None, trial_error=str(error),
+                           asked=asked, status=error.status)
+    return await _page(request, agent, kind, item_id, trial=trial, trial_error=None,
+                       asked=asked)
 
 
-def _trial_input(asked: dict[str, str]) -> tuple[datetime, timedelta]:
-    """A `datetime-local` start (on the calendar's clock) and whole business minutes."""
+def _trial_start(asked: dict[str, str]) -> datetime:
+    """A `datetime-local` start, read on the calendar's clock."""
     try:
-        start = datetime.fromisoformat(asked["start"])
+        return datetime.fromisoformat(asked["start"]).replace(tzinfo=None)
     except ValueError:
         raise ValidationFailed("give the moment the target starts",
                                {"start": "not a moment"}) from None
-    minutes = whole_number(asked["minutes"])
-    if minutes is None or minutes < 1:
-        raise ValidationFailed("give the target in whole business minutes",
-                               {"minutes": "not a number"})
-    return start.replace(tzinfo=None), timedelta(minutes=min(minutes, 10**7))
 
 
 @router.post("/settings/calendars")
@@ -180,7 +187,8 @@ async def _policies(request: Request, agent: Agent, policy_id: int | None = None
                     error: DomainError | None = None, form: FormData | None = None
                     ) -> Response:
     return await _page(request, agent, POLICIES, policy_id, error=error,
-                       form=policy_form_fields(form) if form is not None else None)
+                       form=policy_form_fields(form) if form is not None else None,
+                       trial=None, trial_error=None, asked={})
 
 
 @router.get("/settings/sla")
@@ -190,7 +198,16 @@ async def policies_page(request: Request, agent: AgentDep) -> Response:
 
 @router.get("/settings/sla/{policy_id:id}")
 async def policy_page(request: Request, policy_id: int, agent: AgentDep) -> Response:
-    return await _policies(request, agent, policy_id)
+    """The policy's form, and with ``start`` and ``priority`` when a ticket of that priority
+    received then falls due on each target (the form "Try" under it)."""
+    def run(asked: dict[str, str]) -> TargetsDue:
+        try:
+            priority = Priority(asked["priority"])
+        except ValueError:
+            raise ValidationFailed("choose a priority", {"priority": "unknown"}) from None
+        return app_of(request).sla.policy_deadlines(agent, policy_id, priority,
+                                                    _trial_start(asked))
+    return await _tried(request, agent, POLICIES, policy_id, ("start", "priority"), run)
 
 
 @router.post("/settings/sla")

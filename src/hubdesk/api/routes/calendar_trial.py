@@ -1,5 +1,6 @@
-"""/api/v1/sla/calendars/{id}/due and /elapsed: try a stored business calendar before tickets
-depend on it (managers and administrators, as for the calendars themselves). A moment given
+"""/api/v1/sla/calendars/{id}/due and /elapsed, /api/v1/sla/policies/{id}/due: try a stored
+business calendar, or a policy's targets on its calendar, before tickets depend on them
+(managers and administrators, as for the calendars and policies themselves). A moment given
 without an offset is read on the calendar's own clock (`domain/calendar_trial.py`)."""
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from hubdesk.api.deps import AgentDep, AppDep, PathId
 from hubdesk.api.schemas import problem_responses
 from hubdesk.domain.calendar_trial import MAX_TARGET
 from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.sla import SlaTarget
+from hubdesk.domain.tickets import Priority
 
-router = APIRouter(prefix="/api/v1/sla/calendars", tags=["sla"],
+router = APIRouter(prefix="/api/v1/sla", tags=["sla"],
                    responses=problem_responses(400, 401, 403, 404, 422))
 
 MOMENT_PATTERN = (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
@@ -33,6 +36,22 @@ class DeadlineOut(BaseModel):
     counting_from: datetime
     due_at: datetime
     due_at_local: datetime
+
+
+class TargetDueOut(BaseModel):
+    target: SlaTarget
+    minutes: int
+    counting_from: datetime
+    due_at: datetime
+    due_at_local: datetime
+
+
+class PolicyDueOut(BaseModel):
+    policy_id: int
+    priority: Priority
+    timezone: str
+    start: datetime
+    targets: list[TargetDueOut]
 
 
 class ElapsedOut(BaseModel):
@@ -52,7 +71,7 @@ def _moment(text: str, field: str) -> datetime:
                                {field: "bad date"}) from None
 
 
-@router.get("/{calendar_id}/due", response_model=DeadlineOut)
+@router.get("/calendars/{calendar_id}/due", response_model=DeadlineOut)
 def calendar_due(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
                  minutes: Annotated[float, Query(
                      gt=0, le=MAX_TARGET.total_seconds() / 60,
@@ -67,7 +86,7 @@ def calendar_due(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Momen
                        due_at_local=found.due_at.astimezone(ZoneInfo(found.timezone)))
 
 
-@router.get("/{calendar_id}/elapsed", response_model=ElapsedOut)
+@router.get("/calendars/{calendar_id}/elapsed", response_model=ElapsedOut)
 def calendar_elapsed(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
                      end: Moment) -> ElapsedOut:
     """The business time the calendar counts from ``start`` to ``end`` (not before it)."""
@@ -76,3 +95,20 @@ def calendar_elapsed(calendar_id: PathId, app: AppDep, agent: AgentDep, start: M
     return ElapsedOut(timezone=found.timezone, start=found.start, end=found.end,
                       business_seconds=found.business.total_seconds(),
                       open_at_start=found.open_at_start, open_at_end=found.open_at_end)
+
+
+@router.get("/policies/{policy_id}/due", response_model=PolicyDueOut)
+def policy_due(policy_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
+               priority: Priority) -> PolicyDueOut:
+    """When each target the policy sets for ``priority`` falls due for a ticket received at
+    ``start``, on the policy's calendar (round the clock in UTC without one), as its clocks
+    would count them before any pause; a next response counts from each customer message.
+    A priority the policy sets no target for answers an empty list."""
+    found = app.sla.policy_deadlines(agent, policy_id, priority, _moment(start, "start"))
+    zone = ZoneInfo(found.timezone)
+    return PolicyDueOut(
+        policy_id=policy_id, priority=priority, timezone=found.timezone, start=found.start,
+        targets=[TargetDueOut(target=target, minutes=int(due.target.total_seconds() // 60),
+                              counting_from=due.counting_from, due_at=due.due_at,
+                              due_at_local=due.due_at.astimezone(zone))
+                 for target, due in found.deadlines])
