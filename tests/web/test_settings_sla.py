@@ -263,10 +263,16 @@ def test_a_manager_gives_a_target_its_own_ladder_and_a_bad_step_is_shown_beside_
         "first_response", "resolution"}
 
 
-def test_a_manager_tries_a_saved_calendar_on_its_page(hub, client):
+def _saved_calendar(hub, client):
+    """A manager signed in, and CALENDAR saved through the console."""
     manager = _manager(hub, client)
     post_form(client, "/settings/calendars", CALENDAR, page="/settings/calendars")
-    [named] = hub.app.sla.calendars(manager)
+    [calendar] = hub.app.sla.calendars(manager)
+    return manager, calendar
+
+
+def test_a_manager_tries_a_saved_calendar_on_its_page(hub, client):
+    _, named = _saved_calendar(hub, client)
     page = f"/settings/calendars/{named.id}"
     assert 'id="try-start"' in client.get(page).text
 
@@ -289,9 +295,7 @@ def test_a_manager_tries_a_saved_calendar_on_its_page(hub, client):
 
 
 def test_a_manager_tries_a_saved_policy_on_its_page(hub, client):
-    manager = _manager(hub, client)
-    post_form(client, "/settings/calendars", CALENDAR, page="/settings/calendars")
-    [calendar] = hub.app.sla.calendars(manager)
+    manager, calendar = _saved_calendar(hub, client)
     post_form(client, "/settings/sla", {
         "name": "Premium", "position": "1", "active": "yes",
         "targets.urgent.first_response": "30", "targets.urgent.resolution": "240",
