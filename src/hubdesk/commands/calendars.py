@@ -6,15 +6,16 @@ between two moments (`domain/calendar_trial.py`). The file holds the plain calen
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from hubdesk.domain.calendar_trial import deadline, elapsed
+from hubdesk.domain.calendar_trial import deadline, elapsed, read_moment, target_of
 from hubdesk.domain.calendars import BusinessCalendar
 from hubdesk.domain.errors import DomainError, ValidationFailed
+from hubdesk.services.sla_admin import calendar_from_input
 
 app = typer.Typer(help="Business calendars: try one kept in a file.", no_args_is_help=True)
 
@@ -47,36 +48,17 @@ def read_calendar_form(path: Path) -> dict[str, Any]:
 
 
 def _calendar(path: Path, ical: Path | None) -> BusinessCalendar:
+    """The file's calendar, checked as the API checks one (`calendar_from_input`)."""
     form = {key: value for key, value in read_calendar_form(path).items()
             if key not in _API_ONLY}
-    if form.get("hours", "") is None:
-        form.pop("hours")  # the API writes a round-the-clock calendar's hours as null
-    calendar = BusinessCalendar.from_dict(form)
-    if ical is None:
-        return calendar
-    try:
-        text = ical.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise ValidationFailed(f"cannot read {ical} as UTF-8 text",
-                               {"ical": "unreadable"}) from None
-    return calendar.with_holidays_from_ical(text)
-
-
-def _moment(text: str, option: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationFailed(f"--{option} {text!r} is not a moment: give it as "
-                               "2026-12-04T16:30 (on the calendar's clock) or with an offset, "
-                               "2026-12-04T16:30+01:00", {option: "not a moment"}) from None
-
-
-def _minutes(minutes: float) -> timedelta:
-    try:
-        return timedelta(minutes=minutes)
-    except (ValueError, OverflowError):  # not a number, or beyond any calendar
-        raise ValidationFailed(f"--minutes {minutes} is not a target",
-                               {"minutes": "out of range"}) from None
+    text = None
+    if ical is not None:
+        try:
+            text = ical.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise ValidationFailed(f"cannot read {ical} as UTF-8 text",
+                                   {"ical": "unreadable"}) from None
+    return calendar_from_input("tried", form, text).calendar
 
 
 def _shown(moment: datetime, calendar: BusinessCalendar) -> dict[str, str]:
@@ -103,7 +85,8 @@ def due(
     """When a target of so many business minutes, started at a moment, falls due."""
     def work() -> dict[str, Any]:
         business = _calendar(calendar, ical)
-        found = deadline(business, _moment(start, "start"), _minutes(minutes))
+        found = deadline(business, read_moment(start, "--start"),
+                         target_of(minutes, "--minutes"))
         return {"timezone": business.timezone, "start": _shown(found.start, business),
                 "minutes": minutes, "counting_from": _shown(found.counting_from, business),
                 "due_at": _shown(found.due_at, business)}
@@ -120,7 +103,7 @@ def business_elapsed(
     """How much business time lies between two moments."""
     def work() -> dict[str, Any]:
         business = _calendar(calendar, ical)
-        found = elapsed(business, _moment(start, "start"), _moment(end, "end"))
+        found = elapsed(business, read_moment(start, "--start"), read_moment(end, "--end"))
         return {"timezone": business.timezone, "start": _shown(found.start, business),
                 "end": _shown(found.end, business),
                 "business_seconds": found.business.total_seconds(),

@@ -53,6 +53,28 @@ class Elapsed:
     open_at_end: bool
 
 
+def read_moment(text: str, field: str = "start") -> datetime:
+    """A moment as typed: RFC 3339, with or without an offset (see `on_clock`)."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(f"{field} {text[:40]!r} is not a moment: give it as "
+                               "2026-12-04T16:30 (on the calendar's clock) or with an offset, "
+                               "2026-12-04T16:30+01:00", {field: "not a moment"}) from None
+
+
+def target_of(minutes: float, field: str = "minutes") -> timedelta:
+    """A target given in business minutes, more than none and at most `MAX_TARGET`."""
+    try:
+        target = timedelta(minutes=minutes)
+    except (ValueError, OverflowError):  # not a number, or beyond any calendar
+        target = timedelta(-1)
+    if not timedelta(0) < target <= MAX_TARGET:
+        raise ValidationFailed(f"{field} {minutes} is not a target: give more than no time "
+                               "and at most 366 days", {field: "out of range"})
+    return target
+
+
 def on_clock(calendar: BusinessCalendar, moment: datetime, field: str = "start") -> datetime:
     """``moment`` with its offset, or read on the calendar's clock when it has none; within
     the years the calendar counts in."""

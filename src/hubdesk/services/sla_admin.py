@@ -113,8 +113,11 @@ def policy_deadlines(uows: UnitOfWorkFactory, actor: Agent, policy_id: int,
     as the clocks read it."""
     check_sla_admin(actor)
     with uows(write=False) as uow:
-        policy = _policy(uow, policy_id)
-        calendar = SlaSetup.load(uow).calendar(policy)
+        setup = SlaSetup.load(uow)  # what the clocks read, policies and calendars at once
+    policy = setup.policy_of(policy_id)
+    if policy is None:
+        raise NotFound(f"SLA policy {policy_id} was not found")
+    calendar = setup.calendar(policy)
     return targets_due(calendar, start, policy.targets.get(priority, {}))
 
 

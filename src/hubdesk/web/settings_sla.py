@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -16,7 +15,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from hubdesk.domain.agents import Agent
-from hubdesk.domain.calendar_trial import Deadline, TargetsDue
+from hubdesk.domain.calendar_trial import Deadline, TargetsDue, read_moment, target_of
 from hubdesk.domain.customers import Tier
 from hubdesk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from hubdesk.domain.sla import NamedCalendar, SlaPolicy
@@ -66,9 +65,12 @@ POLICIES = Screen("settings_sla.html", "policy", lambda s: s.policies, policy_fi
 
 async def _page(request: Request, agent: Agent, kind: Screen, item_id: int | None, *,
                 error: DomainError | None = None,
-                form: dict[str, Any] | None = None, **shown: Any) -> Response:
+                form: dict[str, Any] | None = None, trial: Any = None,
+                trial_error: DomainError | None = None,
+                asked: dict[str, str] | None = None) -> Response:
     """The list, and the form for a new item or for ``item_id``: as stored, or as typed
-    (``form``) with ``error`` under the fields it names."""
+    (``form``) with ``error`` under the fields it names; with what the item's "Try" form
+    ``asked``, its ``trial`` or why it was refused."""
     try:
         screen = await run_in_threadpool(app_of(request).sla.screen, agent)
     except PermissionDenied as denied:
@@ -77,12 +79,13 @@ async def _page(request: Request, agent: Agent, kind: Screen, item_id: int | Non
     if item_id is not None and editing is None:
         return render(request, "error.html", 404, agent=agent, title="Not found",
                       detail=f"There is no {kind.noun} {item_id}; it may have been removed.")
-    status = error.status if error else shown.pop("status", 200)
-    return render(request, kind.template, status, agent=agent,
+    failed = error or trial_error
+    return render(request, kind.template, failed.status if failed else 200, agent=agent,
                   screen=screen, editing=editing,
                   form=form if form is not None else kind.fields(editing),
                   errors=place_errors(error, kind.shown) if error else {}, **CHOICES,
-                  **shown)
+                  trial=trial, trial_error=trial_error and str(trial_error),
+                  asked=asked or {})
 
 
 # --- calendars -----------------------------------------------------------------------------
@@ -91,8 +94,7 @@ async def _calendars(request: Request, agent: Agent, calendar_id: int | None = N
                      error: DomainError | None = None, form: FormData | None = None
                      ) -> Response:
     return await _page(request, agent, CALENDARS, calendar_id, error=error,
-                       form=dict(form.items()) if form is not None else None,
-                       trial=None, trial_error=None, asked={})
+                       form=dict(form.items()) if form is not None else None)
 
 
 @router.get("/settings/calendars")
@@ -106,11 +108,11 @@ async def calendar_page(request: Request, calendar_id: int, agent: AgentDep) -> 
     on the calendar as stored (the form "Try" under it)."""
     def run(asked: dict[str, str]) -> Deadline:
         minutes = whole_number(asked["minutes"])
-        if minutes is None or minutes < 1:
+        if minutes is None:
             raise ValidationFailed("give the target in whole business minutes",
                                    {"minutes": "not a number"})
         return app_of(request).sla.calendar_deadline(
-            agent, calendar_id, _trial_start(asked), timedelta(minutes=min(minutes, 10**7)))
+            agent, calendar_id, read_moment(asked["start"]), target_of(minutes))
     return await _tried(request, agent, CALENDARS, calendar_id, ("start", "minutes"), run)
 
 
@@ -120,27 +122,14 @@ async def _tried(request: Request, agent: Agent, kind: Screen, item_id: int,
     trial of the item as stored), or why it refused them beside its form."""
     asked = {name: str(request.query_params.get(name) or "")[:40] for name in names}
     if not any(asked.values()):
-        return await _page(request, agent, kind, item_id, trial=None, trial_error=None,
-                           asked={})
+        return await _page(request, agent, kind, item_id)
     try:
         trial = await run_in_threadpool(run, asked)
     except (NotFound, PermissionDenied):
-        return await _page(request, agent, kind, item_id, trial=None, trial_error=None,
-                           asked={})
+        return await _page(request, agent, kind, item_id)  # which says so
     except DomainError as error:
-        return await _page(request, agent, kind, item_id, trial=None, trial_error=str(error),
-                           asked=asked, status=error.status)
-    return await _page(request, agent, kind, item_id, trial=trial, trial_error=None,
-                       asked=asked)
-
-
-def _trial_start(asked: dict[str, str]) -> datetime:
-    """A `datetime-local` start, read on the calendar's clock."""
-    try:
-        return datetime.fromisoformat(asked["start"]).replace(tzinfo=None)
-    except ValueError:
-        raise ValidationFailed("give the moment the target starts",
-                               {"start": "not a moment"}) from None
+        return await _page(request, agent, kind, item_id, trial_error=error, asked=asked)
+    return await _page(request, agent, kind, item_id, trial=trial, asked=asked)
 
 
 @router.post("/settings/calendars")
@@ -187,8 +176,7 @@ async def _policies(request: Request, agent: Agent, policy_id: int | None = None
                     error: DomainError | None = None, form: FormData | None = None
                     ) -> Response:
     return await _page(request, agent, POLICIES, policy_id, error=error,
-                       form=policy_form_fields(form) if form is not None else None,
-                       trial=None, trial_error=None, asked={})
+                       form=policy_form_fields(form) if form is not None else None)
 
 
 @router.get("/settings/sla")
@@ -206,7 +194,7 @@ async def policy_page(request: Request, policy_id: int, agent: AgentDep) -> Resp
         except ValueError:
             raise ValidationFailed("choose a priority", {"priority": "unknown"}) from None
         return app_of(request).sla.policy_deadlines(agent, policy_id, priority,
-                                                    _trial_start(asked))
+                                                    read_moment(asked["start"]))
     return await _tried(request, agent, POLICIES, policy_id, ("start", "priority"), run)
 
 

@@ -5,7 +5,7 @@ without an offset is read on the calendar's own clock (`domain/calendar_trial.py
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -14,8 +14,7 @@ from pydantic import BaseModel
 
 from hubdesk.api.deps import AgentDep, AppDep, PathId
 from hubdesk.api.schemas import problem_responses
-from hubdesk.domain.calendar_trial import MAX_TARGET
-from hubdesk.domain.errors import ValidationFailed
+from hubdesk.domain.calendar_trial import MAX_TARGET, read_moment, target_of
 from hubdesk.domain.sla import SlaTarget
 from hubdesk.domain.tickets import Priority
 
@@ -63,14 +62,6 @@ class ElapsedOut(BaseModel):
     open_at_end: bool
 
 
-def _moment(text: str, field: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{field} {text} is not a moment of the calendar",
-                               {field: "bad date"}) from None
-
-
 @router.get("/calendars/{calendar_id}/due", response_model=DeadlineOut)
 def calendar_due(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
                  minutes: Annotated[float, Query(
@@ -79,8 +70,8 @@ def calendar_due(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Momen
     """When a target of so many business minutes, started at ``start`` (a ticket's arrival),
     falls due on the calendar; ``counting_from`` is when its clock starts to run (the next
     opening, when the calendar is closed at ``start``)."""
-    found = app.sla.calendar_deadline(agent, calendar_id, _moment(start, "start"),
-                                      timedelta(minutes=minutes))
+    found = app.sla.calendar_deadline(agent, calendar_id, read_moment(start, "start"),
+                                      target_of(minutes))
     return DeadlineOut(timezone=found.timezone, start=found.start, minutes=minutes,
                        counting_from=found.counting_from, due_at=found.due_at,
                        due_at_local=found.due_at.astimezone(ZoneInfo(found.timezone)))
@@ -90,8 +81,8 @@ def calendar_due(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Momen
 def calendar_elapsed(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
                      end: Moment) -> ElapsedOut:
     """The business time the calendar counts from ``start`` to ``end`` (not before it)."""
-    found = app.sla.calendar_elapsed(agent, calendar_id, _moment(start, "start"),
-                                     _moment(end, "end"))
+    found = app.sla.calendar_elapsed(agent, calendar_id, read_moment(start, "start"),
+                                     read_moment(end, "end"))
     return ElapsedOut(timezone=found.timezone, start=found.start, end=found.end,
                       business_seconds=found.business.total_seconds(),
                       open_at_start=found.open_at_start, open_at_end=found.open_at_end)
@@ -104,7 +95,7 @@ def policy_due(policy_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
     ``start``, on the policy's calendar (round the clock in UTC without one), as its clocks
     would count them before any pause; a next response counts from each customer message.
     A priority the policy sets no target for answers an empty list."""
-    found = app.sla.policy_deadlines(agent, policy_id, priority, _moment(start, "start"))
+    found = app.sla.policy_deadlines(agent, policy_id, priority, read_moment(start, "start"))
     zone = ZoneInfo(found.timezone)
     return PolicyDueOut(
         policy_id=policy_id, priority=priority, timezone=found.timezone, start=found.start,
