@@ -60,7 +60,7 @@ def read_moment(text: str, field: str = "start") -> datetime:
     except ValueError:
         raise ValidationFailed(f"{field} {text[:40]!r} is not a moment: give it as "
                                "2026-12-04T16:30 (on the calendar's clock) or with an offset, "
-                               "2026-12-04T16:30+01:00", {field: "not a moment"}) from None
+                               "2026-12-04T16:30+01:00", {field: "bad date"}) from None
 
 
 def target_of(minutes: float, field: str = "minutes") -> timedelta:
@@ -111,5 +111,7 @@ def targets_due(calendar: BusinessCalendar, start: datetime,
 
 def elapsed(calendar: BusinessCalendar, start: datetime, end: datetime) -> Elapsed:
     start, end = on_clock(calendar, start), on_clock(calendar, end, "end")
+    if end < start:
+        raise ValidationFailed("the end comes before the start", {"end": "reversed"})
     return Elapsed(calendar.timezone, start, end, calendar.elapsed(start, end),
                    calendar.is_open(start), calendar.is_open(end))

@@ -18,11 +18,17 @@ from hubdesk.domain.calendar_trial import MAX_TARGET, read_moment, target_of
 from hubdesk.domain.sla import SlaTarget
 from hubdesk.domain.tickets import Priority
 
+# A thousandth of a minute (60 ms): a target shorter than a microsecond would be no time.
+MIN_TARGET_MINUTES = 0.001
+
 router = APIRouter(prefix="/api/v1/sla", tags=["sla"],
                    responses=problem_responses(400, 401, 403, 404, 422))
 
-MOMENT_PATTERN = (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
-                  r"(Z|[+-]\d{2}:\d{2})?$")
+# Years 1900 to 2999 and a wall clock's values, so that a moment the description allows is
+# one the calendar counts (a date that does not exist, 30 February, is still refused).
+MOMENT_PATTERN = (r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+                  r"T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+                  r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$")
 Moment = Annotated[str, Query(pattern=MOMENT_PATTERN, examples=["2026-12-04T16:30"],
                               description="RFC 3339; without an offset, on the calendar's "
                                           "clock")]
@@ -65,7 +71,7 @@ class ElapsedOut(BaseModel):
 @router.get("/calendars/{calendar_id}/due", response_model=DeadlineOut)
 def calendar_due(calendar_id: PathId, app: AppDep, agent: AgentDep, start: Moment,
                  minutes: Annotated[float, Query(
-                     gt=0, le=MAX_TARGET.total_seconds() / 60,
+                     ge=MIN_TARGET_MINUTES, le=MAX_TARGET.total_seconds() / 60,
                      description="the target in business minutes")]) -> DeadlineOut:
     """When a target of so many business minutes, started at ``start`` (a ticket's arrival),
     falls due on the calendar; ``counting_from`` is when its clock starts to run (the next
