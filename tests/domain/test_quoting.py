@@ -218,3 +218,30 @@ def test_korean_webmails_original_message_block_starts_the_history() -> None:
     assert new_text(reply) == "확인했습니다. 감사합니다."
     without_rule = reply.replace("-------- 원본 메시지 --------\n", "")
     assert new_text(without_rule) == "확인했습니다. 감사합니다."
+
+
+@pytest.mark.parametrize("attribution", [
+    "> On 1 Dec 2026, at 10:02, Desk <support@desk.example> wrote:",
+    "> Am 01.12.2026 um 10:02 schrieb Desk <support@desk.example>:",
+])
+def test_a_quote_whose_attribution_is_quoted_too_is_cut_below_the_words(
+        attribution: str) -> None:
+    """Apple Mail quotes its attribution with the message. Before, the words above it were
+    read together with the quoted attribution as one wrapped line: the history started at
+    the first line, nothing was left, and the ticket showed the whole quote."""
+    reply = f"Got it, thank you.\n{attribution}\n>\n> Your parcel left today.\n"
+    assert new_text(reply) == "Got it, thank you."
+    opener = f"On Monday I will try again.\n{attribution}\n> Did it work?"
+    assert new_text(opener) == "On Monday I will try again."
+
+
+def test_outlook_coms_header_block_starting_with_the_date_starts_the_history() -> None:
+    reply = ("Hi, it works now.\n\nThanks,\nAna\n\nDate: Tue, 1 Dec 2026 10:02:00 +0100\n"
+             "Subject: Your order\nFrom: support@desk.example\nTo: ana@example.com\n\n"
+             "Hello Ana, does it work now?")
+    assert new_text(reply) == "Hi, it works now.\n\nThanks,\nAna"
+
+
+def test_a_date_line_without_a_senders_address_below_it_is_the_customers() -> None:
+    body = "Please book the visit.\nDate: Tuesday the 1st\nFrom: my office, not home\nThanks"
+    assert new_text(body) == body

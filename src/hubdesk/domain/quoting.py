@@ -128,10 +128,14 @@ def _is_quote(line: str) -> bool:
 
 def outlook_block(lines: list[str], index: int) -> bool:
     """Whether Outlook's header block of a quoted message ("From:", then "Sent:" within
-    three lines) starts at ``lines[index]``."""
-    if not _OUTLOOK_FROM.match(lines[index]):
-        return False
-    return any(_OUTLOOK_SENT.match(line) for line in lines[index + 1:index + 4])
+    three lines) starts at ``lines[index]``; or Outlook.com's, which starts with the date
+    ("Date:", then "Subject:", then "From:" naming an address)."""
+    following = lines[index + 1:index + 4]
+    if _OUTLOOK_FROM.match(lines[index]):
+        return any(_OUTLOOK_SENT.match(line) for line in following)
+    if _OUTLOOK_SENT.match(lines[index]):
+        return any(_OUTLOOK_FROM.match(line) and addresses_in(line) for line in following)
+    return False
 
 
 # A sender's line with its date is a name, an address and a date: never longer.
@@ -237,7 +241,7 @@ def _starts_history(lines: list[str], index: int) -> bool:
         return True
     # An attribution wrapped over two lines by the client ("On Mon, ... Ann\n<a@b> wrote:")
     return _OPENER.match(line) is not None and index + 1 < len(lines) and \
-        _attribution(f"{line} {lines[index + 1]}")
+        not _is_quote(lines[index + 1]) and _attribution(f"{line} {lines[index + 1]}")
 
 
 def _ends_the_words(lines: list[str], index: int) -> bool:
@@ -257,8 +261,8 @@ def _introduces_quote(lines: list[str], index: int) -> bool:
     language ("Den tis 1 dec. 2026 kl 10:02 skrev Desk <support@desk.example>:", "Desk
     <support@desk.example> 于2026年12月1日 10:02写道：")."""
     for end in (index, index + 1):
-        if end >= len(lines):
-            return False
+        if end >= len(lines) or (end > index and _is_quote(lines[end])):
+            return False  # a quoted line is never the rest of an unquoted attribution
         text = " ".join(lines[index:end + 1]).strip()
         if len(text) > _ATTRIBUTION_CHARACTERS:
             return False
