@@ -3,6 +3,8 @@ delimiter lines show, as mail clients read it, instead of showing its raw MIME a
 
 from __future__ import annotations
 
+import base64
+
 from hubdesk.channels.email.parsing import StdlibMailParser
 
 HEAD = (b"From: Ann <ann@example.com>\r\nTo: support@desk.test\r\nSubject: Order\r\n"
@@ -70,3 +72,15 @@ def test_a_damaged_subtype_is_split_as_mixed_not_refused():
     parsed = StdlibMailParser().parse(raw)
     assert parsed.text == "Where is my parcel?"
     assert [a.filename for a in parsed.attachments] == ["invoice.pdf"]
+
+
+def test_a_body_that_never_uses_its_boundary_nor_closes_its_own_is_split_by_its_first():
+    """Some bulk senders declare one boundary, open their parts with another and close with a
+    third. Before, the part's header and its base64 were shown as the ticket's text."""
+    html = base64.encodebytes("<p>¿Dónde está mi pedido?</p>".encode()).replace(b"\n", b"\r\n")
+    raw = _mail(b'multipart/alternative; boundary="--=_declared"', (
+        b"----=_opened\r\nContent-Type: text/html; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + html + b"\r\n----=_closed--\r\n"))
+    parsed = StdlibMailParser().parse(raw)
+    assert parsed.text == "¿Dónde está mi pedido?"
+    assert "Content-Type" not in parsed.text

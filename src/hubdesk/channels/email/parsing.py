@@ -618,18 +618,22 @@ def _typed_value(value: str) -> str:
 _MIME_TOKEN = re.compile(r"[A-Za-z0-9!#$&^_.+-]{1,64}")
 # A delimiter line: "--" and a boundary of RFC 2046's characters, alone on its line.
 _DELIMITER_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$", re.MULTILINE)
+# The first line of a part's header, right below a delimiter line.
+_PART_HEADER = re.compile(r"Content-(?:Type|Transfer-Encoding|Disposition)[ \t]*:", re.IGNORECASE)
 
 
 def _split_by_found_boundary(part: Message) -> Message | None:
-    """A multipart part whose Content-Type names no boundary, read again with the boundary
-    its first delimiter line shows, when that line comes back as the closing delimiter; None
-    when no such line is found."""
+    """A multipart part whose Content-Type names no boundary (or one its body never uses),
+    read again with the boundary its first delimiter line shows, when that line comes back
+    as the closing delimiter or a part's header follows it (some senders close with yet
+    another boundary); None when no such line is found."""
     body = part.get_payload(decode=True)
     if not isinstance(body, bytes):
         return None
     text = body.decode("ascii", "surrogateescape")
     found = _DELIMITER_LINE.search(text)
-    if found is None or f"\n--{found[1]}--" not in text:
+    if found is None or (f"\n--{found[1]}--" not in text
+                         and _PART_HEADER.match(text, found.end() + 1) is None):
         return None
     # Only a subtype of MIME's own characters is carried over: a damaged one ("mi\ufffded")
     # would not survive being written back as ASCII.
