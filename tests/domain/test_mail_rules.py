@@ -236,6 +236,41 @@ def test_a_persons_subject_is_not_taken_for_a_receipt(subject: str) -> None:
     assert automatic_reason(_mail(subject=subject)) is None
 
 
+@pytest.mark.parametrize(("subject", "text", "returned"), [
+    ("Mail could not be delivered", "Received >>> 550 5.1.1 unknown user.", ()),
+    ("Delivery Failure", "Reason: Remote host said: 550 unknown user <ann@example.com>", ()),
+    ("Returned Mail - Error During Delivery",
+     "<ann@example.com>: mailbox unavailable. [SMTP Error Code 550]", ()),
+    ("Mail delivery failed: returning message to sender",
+     "This message was created automatically by mail delivery software.", ()),
+    ("Undeliverable: Re: Your order [#12]", "Delivery has failed to these recipients.",
+     ("<sent@desk.test>",)),
+])
+def test_a_plain_bounce_is_known_by_its_subject_and_a_servers_words(
+        subject: str, text: str, returned: tuple[str, ...]) -> None:
+    mail = _mail(from_address="scanner@gw.example", subject=subject, text=text,
+                 returned_message_ids=returned)
+    assert automatic_reason(mail) is Automatic.BOUNCE
+
+
+@pytest.mark.parametrize(("subject", "text"), [
+    ("Delivery failed", "The courier says my parcel could not be delivered. Mailbox full?"),
+    ("Delivery failure", "Order 5.1.1 was never delivered to the following address."),
+    ("Fwd: Undeliverable: Your order", "My mail to you bounced: 550 5.1.1 unknown user"),
+    ("Re: Returned mail", "I sent the item back by returned mail last week."),
+])
+def test_a_customers_words_about_a_failed_delivery_are_not_a_bounce(
+        subject: str, text: str) -> None:
+    assert automatic_reason(_mail(subject=subject, text=text)) is None
+
+
+def test_mail_sent_from_a_mailer_daemons_envelope_is_a_bounce() -> None:
+    signals = {"return-path": "<MAILER-DAEMON@gw.example>"}
+    assert automatic_reason(_mail(from_address="scanner@gw.example", signals=signals)) is \
+        Automatic.BOUNCE
+    assert automatic_reason(_mail(signals={"return-path": "<ann@example.com>"})) is None
+
+
 def test_exchanges_content_class_marks_its_receipts_and_delivery_reports() -> None:
     assert automatic_reason(_mail(signals={"content-class": "urn:content-classes:MDN"})) is \
         Automatic.AUTO_REPLY

@@ -25,6 +25,25 @@ _AUTO_SUBJECT = re.compile(
     r"자동 회신|자동 응답|"
     r"undeliver(able|ed)|delivery status notification|mail delivery failed|"
     r"returned mail|failure notice|nicht zustellbar|non remis)", re.IGNORECASE)
+# A returned message's subject as mail servers word it: Exchange's "Undeliverable:", Exim's
+# "Mail delivery failed", qmail's "failure notice", Postfix's "Undelivered Mail Returned to
+# Sender", gateways' "Delivery Failure", "Mail could not be delivered", "Returned mail".
+_BOUNCE_SUBJECT = re.compile(
+    r"^\s*(?:undeliver(?:able|ed)|non-?deliver(?:y|able)|delivery (?:status notification|"
+    r"failure|failed|has failed|problem|report)|(?:mail|message) delivery (?:failed|failure)|"
+    r"(?:mail|message) (?:could not|couldn't|was not|not) (?:be )?delivered|returned mail|"
+    r"failure notice|failed mail|nicht zustellbar|unzustellbar|non remis|non recapitabile|"
+    r"non distribuable|no se pudo entregar|onbestelbaar)", re.IGNORECASE)
+# What only a mail server writes in the text of a message it returns: an SMTP reply with its
+# enhanced status ("550 5.1.1", "550-5.1.1"), "SMTP error" or the command it failed at, and the
+# way Exim, Postfix and sendmail introduce themselves.
+_SERVERS_WORDS = re.compile(
+    r"\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b|\bSMTP (?:error|code|reply)|\bRCPT TO\b|"
+    r"\bremote host said\b|mail delivery (?:software|subsystem|system)|"
+    r"could not be delivered to (?:one or more|the following|all) (?:of its )?recipients?",
+    re.IGNORECASE)
+# A server writes the failure near the top: a returned copy below may quote anything.
+_SERVERS_WORDS_WITHIN = 4_000
 # A read receipt's subject as mail clients word it in their languages: Outlook's "Read:" and
 # "Not read:" (deleted unread), Thunderbird's "Return Receipt (displayed) - …".
 _RECEIPT_SUBJECT = re.compile(
@@ -106,7 +125,23 @@ def _bounce(mail: ParsedMail) -> bool:
         return True
     return bool(_BOUNCE_SENDER.match(mail.from_address or "")) \
         or _content_class(mail.signals) == "urn:content-classes:dsn" \
-        or "x-ms-exchange-message-is-ndr" in mail.signals
+        or "x-ms-exchange-message-is-ndr" in mail.signals \
+        or _returned_by_a_server(mail)
+
+
+def _returned_by_a_server(mail: ParsedMail) -> bool:
+    """Whether a plain message is a server's bounce by its envelope or its words: sent from
+    a mailer-daemon's or postmaster's envelope address under another From (a scanning
+    gateway's), or under a returned message's subject with a server's words in its text or
+    the returned message's Message-ID. A subject alone is never enough: "Delivery failed"
+    is as likely a customer's word about a parcel."""
+    envelope = addresses_in(mail.signals.get("return-path", ""))
+    if envelope and _BOUNCE_SENDER.match(envelope[0]):
+        return True
+    if not _BOUNCE_SUBJECT.match(mail.subject or ""):
+        return False
+    return bool(mail.returned_message_ids) \
+        or _SERVERS_WORDS.search(mail.text[:_SERVERS_WORDS_WITHIN]) is not None
 
 
 def _loop_mark(signals: dict[str, str]) -> bool:

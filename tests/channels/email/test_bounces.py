@@ -271,3 +271,63 @@ def test_a_bounce_of_a_reply_on_a_ticket_merged_since_marks_the_reply_on_the_kep
     assert [d.status for d in replies] == [DeliveryStatus.FAILED]
     history = mail_hub.app.tickets.history(LOCAL_OPERATOR, kept)
     assert any(e.event.kind is EventKind.MAIL_DELIVERY_FAILED for e in history)
+
+
+def _gateways_bounce(returned_message_id: str | None, *, envelope: str = "",
+                     words: str = "Received >>> 550 5.1.1 unknown user.") -> bytes:
+    """A bounce as a mail-scanning gateway writes it: ordinary mail from its own address,
+    neither a report nor a mailer-daemon's, saying in its text which address failed."""
+    copied = (f"---------- Forwarded message ----------\r\nMessage-ID: {returned_message_id}"
+              "\r\nFrom: support@desk.test\r\nSubject: Re: Printer on fire\r\n"
+              if returned_message_id else "")
+    return (f"{envelope}From: scanner@gw.example.net\r\nTo: support@desk.test\r\n"
+            "Subject: Mail could not be delivered\r\nMessage-ID: <gw-1@gw.example.net>\r\n"
+            "Date: Mon, 07 Dec 2026 06:00:00 +0000\r\n\r\n"
+            "****** Message from the mail gateway ******\r\n\r\n"
+            f"Sent <<< RCPT TO:<ann@example.com>\r\n{words}\r\n\r\n"
+            "Unable to deliver message to <ann@example.com>.\r\n\r\n" + copied).encode()
+
+
+@pytest.mark.parametrize("returned", [True, False],
+                         ids=["returned headers copied", "nothing of the returned mail"])
+def test_a_scanning_gateways_bounce_marks_the_reply_undelivered_and_opens_nothing(
+        mail_hub: Hub, sink: Sink, returned: bool) -> None:
+    """Before, its From was no mailer-daemon's and it was no report: it opened a ticket for
+    the gateway and the desk acknowledged it."""
+    ticket_id, reply_id = _sent_reply(mail_hub, sink)
+    sent_before = len(sink.messages)
+    bounce = _gateways_bounce(reply_id if returned else None)
+    assert take(mail_hub.app, bounce, source="test") is Outcome.AUTO_REPLY
+    [reply] = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+               if d.kind == "reply"]
+    assert reply.status is DeliveryStatus.FAILED
+    mail_hub.app.relay_outbox()
+    mail_hub.app.mail.deliver_due(SmtpTransport("127.0.0.1", sink.port, timeout=10))
+    assert len(sink.messages) == sent_before
+
+
+def test_mail_from_a_mailer_daemons_envelope_is_a_bounce_whatever_its_words(
+        mail_hub: Hub, sink: Sink) -> None:
+    ticket_id, _ = _sent_reply(mail_hub, sink)
+    bounce = _gateways_bounce(None, envelope="Return-Path: <MAILER-DAEMON@gw.example.net>\r\n",
+                              words="The recipient is not known here.")
+    assert take(mail_hub.app, bounce, source="test") is Outcome.AUTO_REPLY
+    [reply] = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+               if d.kind == "reply"]
+    assert reply.status is DeliveryStatus.FAILED
+
+
+@pytest.mark.parametrize("action", ["failure", "failed (Bad destination mailbox address)",
+                                    "error", ""])
+def test_a_report_in_a_servers_own_words_for_failed_marks_the_reply_undelivered(
+        mail_hub: Hub, sink: Sink, action: str) -> None:
+    """Some servers write "failure", "error" or a comment after "failed", or no action at
+    all beside a permanent status. Before, each was read as a warning of delay and the reply
+    stayed sent."""
+    ticket_id, reply_id = _sent_reply(mail_hub, sink)
+    report = _report(reply_id, "failed").replace(b"Action: failed\r\n",
+                                                 f"Action: {action}\r\n".encode())
+    assert take(mail_hub.app, report, source="test") is Outcome.AUTO_REPLY
+    [reply] = [d for d in mail_hub.app.mail.deliveries(LOCAL_OPERATOR, ticket_id)
+               if d.kind == "reply"]
+    assert reply.status is DeliveryStatus.FAILED

@@ -562,12 +562,12 @@ class _PartReader:
                 return
             recipient = _typed_value(header(block, "final-recipient")
                                      or header(block, "original-recipient"))
-            action = header(block, "action").strip().lower()[:20]
+            status = header(block, "status").strip()
+            action = _action(header(block, "action"), status)
             if not recipient and not action:
                 continue
             self.recipient_reports.append(RecipientReport(
-                recipient=recipient[:320], action=action,
-                status=header(block, "status").strip()[:20],
+                recipient=recipient[:320], action=action, status=status[:20],
                 diagnostic=_typed_value(header(block, "diagnostic-code"))[:300]))
 
     def _reported(self, part: Message) -> None:
@@ -585,6 +585,21 @@ class _PartReader:
 
 
 _MAX_REPORTED_RECIPIENTS = 100
+# The actions some servers write instead of RFC 3464's ("failure", "error", "delay").
+_ACTIONS = {"failed": "failed", "failure": "failed", "fail": "failed", "error": "failed",
+            "delayed": "delayed", "delay": "delayed", "delivered": "delivered",
+            "relayed": "relayed", "expanded": "expanded"}
+# A status's class when the action is none of those: 5 permanent, 4 transient, 2 success.
+_ACTION_OF_STATUS = {"5": "failed", "4": "delayed", "2": "delivered"}
+
+
+def _action(action: str, status: str) -> str:
+    """A recipient's action as RFC 3464 names it, read from a server's own word for it
+    ("failed (Bad destination mailbox address)") or else from the status's class."""
+    word = re.split(r"[\s(;,]", action.strip().lower(), maxsplit=1)[0]
+    if word in _ACTIONS:
+        return _ACTIONS[word]
+    return _ACTION_OF_STATUS.get(status[:1], word[:20])
 # "Message-ID: <…>" on a line of its own in the text: a returned message's header copied in.
 _RETURNED_ID = re.compile(r"^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,250}>)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
