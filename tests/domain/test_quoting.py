@@ -245,3 +245,25 @@ def test_outlook_coms_header_block_starting_with_the_date_starts_the_history() -
 def test_a_date_line_without_a_senders_address_below_it_is_the_customers() -> None:
     body = "Please book the visit.\nDate: Tuesday the 1st\nFrom: my office, not home\nThanks"
     assert new_text(body) == body
+
+
+@pytest.mark.parametrize("device", [
+    "Sent from my Verizon, Samsung Galaxy smartphone", "Get Outlook for iOS<https://aka.ms/x1>",
+    "Get Outlook for Android <https://aka.ms/x2>", "Télécharger Outlook pour iOS",
+    "Scarica Outlook per Android", "Baixe o Outlook para Android",
+    "Descargar Outlook para Android", "Outlook for Android からダウンロード",
+    "Von meinem Samsung Galaxy Smartphone gesendet.", "Gesendet von Mail für Windows",
+    "Envoyé à partir de Outlook", "Envoyé depuis mon mobile Huawei",
+    "Enviado desde Outlook para Android", "Enviado de meu iPhone", "Inviato dal mio iPhone",
+    "Skickat från Outlook för Android", "Sendt fra Outlook for Android",
+    "Wysłane z aplikacji Outlook dla systemu Android"])
+def test_more_devices_and_outlooks_mobile_app_lines_are_cut(device: str) -> None:
+    """Before, each of these (the commonest on phones in their languages) stayed in the words
+    shown for the reply."""
+    reply = f"Thanks, it works.\n\n{device}\n\nOn Mon, 1 Dec 2026, Desk <s@d.t> wrote:\n> x"
+    assert new_text(reply) == "Thanks, it works."
+
+
+def test_a_customers_last_sentence_like_a_device_line_but_longer_is_kept() -> None:
+    body = "I ordered a phone.\nEnviado desde el almacén, nunca llegó, ni hoy ni ayer ni nunca"
+    assert new_text(body) == body

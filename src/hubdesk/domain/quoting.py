@@ -101,25 +101,32 @@ _NOTES_MIDDLE = re.compile(r"^\s*(?:cc|bcc)\s*:", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(-- ?|—)\s*$")
 _RULE_CHARACTERS = "-_="
 # A device's or an app's line under a message: "Sent from my Samsung Galaxy smartphone.",
-# "Sent from Mail for Windows", "Skickat från min iPhone", "iPhoneから送信", "Отправлено из
-# мобильной Яндекс Почты", "iPhone'umdan gönderildi", "從我的iPhone傳送". A few words and
-# no punctuation but a closing period; and only where nothing but quoted history follows
-# (`_ends_the_words`), as "Sent from the warehouse on Monday." may be the customer's own.
-_DEVICE = r"[\w&'’-]+(?: [\w&'’-]+){0,5}"
+# "Sent from my Verizon, Samsung Galaxy smartphone", "Sent from Mail for Windows", "Skickat
+# från min iPhone", "iPhoneから送信", "Отправлено из мобильной Яндекс Почты", "iPhone'umdan
+# gönderildi", "從我的iPhone傳送"; and Outlook's mobile app's, in its languages ("Get Outlook
+# for iOS", "Scarica Outlook per Android", "Outlook for Android からダウンロード"), with the
+# link it carries once written as plain text ("<https://aka.ms/…>"). A few words and no
+# punctuation but commas and a closing period; and only where nothing but quoted history
+# follows (`_ends_the_words`), as "Sent from the warehouse on Monday." may be the customer's.
+_DEVICE = r"[\w&'’-]+,?(?: [\w&'’-]+,?){0,5}"
+_OUTLOOK_APP = (r"(?:Get|Download|Holen Sie sich|Obtenir|T[ée]l[ée]charger|Obtener|Descargar|"
+                r"Obter|Baixe o|Baixar o|Scarica|Ottieni|Download) Outlook "
+                r"(?:for|f[üu]r|pour|para|per|voor|för|dla) \w+|Outlook for \w+ からダウンロード")
+_LINK = r"(?:\s*<https?://[^\s<>]{1,200}>)?"
 _DEVICE_LINE = re.compile(
-    rf"^(Sent (?:from|with|via) {_DEVICE}|Get Outlook for \w+|Von meinem \w+ gesendet|"
-    r"Gesendet von \w+(?: \w+)?|Envoy[ée] (?:de|depuis) (?:mon )?\w+|"
-    r"Enviado (?:desde|con|de) (?:mi )?\w+|Enviado do meu \w+|Inviato da \w+|"
-    r"Verzonden (?:vanaf|met) (?:mijn )?\w+|Verstuurd vanaf mijn \w+|"
-    r"Skickat från (?:min )?\w+|Sendt fra (?:min )?\w+|Lähetetty \w+|"
-    r"Wysłane z (?:mojego )?\S+|Odesláno z \S+|Отправлено с(?: моего)? \S+|"
+    rf"^(Sent (?:from|with|via) {_DEVICE}|{_OUTLOOK_APP}|Von meinem {_DEVICE} gesendet|"
+    rf"Gesendet (?:von|mit|aus) {_DEVICE}|Envoy[ée] (?:de|depuis|à partir de|avec) {_DEVICE}|"
+    rf"Enviado (?:desde|con|de|do|da) {_DEVICE}|Enviada (?:desde|de|do) {_DEVICE}|"
+    rf"Inviato (?:da|dal|dalla|con) {_DEVICE}|"
+    rf"Verzonden (?:vanaf|met|van) {_DEVICE}|Verstuurd (?:vanaf|met|van) {_DEVICE}|"
+    rf"Skickat (?:från|med) {_DEVICE}|Sendt (?:fra|med) {_DEVICE}|Lähetetty \w+|"
+    rf"Wysłane z {_DEVICE}|Odesláno z \S+|Отправлено с(?: моего)? \S+|"
     rf"Отправлено из {_DEVICE}|Надіслано з {_DEVICE}|"
     r"(?:\S+ ){0,2}\S+(?:[uıü]mdan|[iı]mden) gönderildi|"
     rf"Στάλθηκε από {_DEVICE}|Trimis de pe {_DEVICE}|Elküldve (?:az )?\S+|"
     rf"Dikirim dari {_DEVICE}|Được gửi từ {_DEVICE}|أُ?رسلت من {_DEVICE}|"
     r"נשלח מ\S+(?: שלי)?|ส่งจาก \S+(?: \S+)?|"
-    r"(?:Holen Sie sich|Obtenir|Obtener|Obter) Outlook (?:für|pour|para) \w+|"
-    r"\S+ ?から送信|发自我的 ?\S+|從我的 ?\S+? ?傳送|\S+에서 보냄)\.?\s*$", re.IGNORECASE)
+    rf"\S+ ?から送信|发自我的 ?\S+|從我的 ?\S+? ?傳送|\S+에서 보냄){_LINK}\.?\s*$", re.IGNORECASE)
 
 
 def _is_quote(line: str) -> bool:
