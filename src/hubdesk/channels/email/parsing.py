@@ -41,6 +41,7 @@ from hubdesk.channels.email.forwards import forward_block, forward_block_html
 from hubdesk.channels.email.guessing import guess_charset
 from hubdesk.channels.email.headers_block import mended, rejoined
 from hubdesk.channels.email.htmltext import html_to_text
+from hubdesk.channels.email.prescan import declared_parts_beyond, found_parts_beyond
 from hubdesk.channels.email.rtf import UnreadableRtf, decompressed, rtf_text
 from hubdesk.channels.email.tnef import (
     RICH_TEXT_ONLY,
@@ -240,6 +241,8 @@ class StdlibMailParser:
         self.limits = limits or Limits()
 
     def parse(self, raw: bytes) -> ParsedMail:
+        if declared_parts_beyond(raw, MAX_PARTS):
+            raise UnreadableMail(f"the message has more than {MAX_PARTS} parts")
         message = BytesParser(policy=BOUNDED).parsebytes(raw)
         if not message.keys() or any(isinstance(defect, MissingHeaderBodySeparatorDefect)
                                      for defect in message.defects):
@@ -650,6 +653,8 @@ def _split_by_found_boundary(part: Message) -> Message | None:
     if found is None or (f"\n--{found[1]}--" not in text
                          and _PART_HEADER.match(text, found.end() + 1) is None):
         return None
+    if found_parts_beyond(text, found[1], MAX_PARTS):
+        raise UnreadableMail(f"the message has more than {MAX_PARTS} parts")
     # Only a subtype of MIME's own characters is carried over: a damaged one ("mi\ufffded")
     # would not survive being written back as ASCII.
     subtype = _content_type(part).partition("/")[2]
