@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from hubdesk.bootstrap import Hub
 from hubdesk.channels.email.intake import take
 from hubdesk.domain.agents import Role
@@ -303,3 +305,17 @@ def test_a_notes_reply_quoting_the_desks_mail_under_a_forward_rule_shows_its_new
     assert take(mail_hub.app, reply, source="test") is Outcome.THREADED
     detail = mail_hub.app.tickets.get(LOCAL_OPERATOR, ticket_id)
     assert detail.messages[-1].body == "Still failing after the restart."
+
+
+@pytest.mark.parametrize(("raw", "said"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8, "an Outlook item (.msg)"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\0" + bytes(range(256)), "a binary file"),
+])
+def test_a_file_that_is_no_message_is_quarantined_saying_what_it_is(
+        mail_hub: Hub, raw: bytes, said: str) -> None:
+    """An Outlook item or another file dropped where messages are read: before, it was read
+    as a message with no headers and quarantined as naming no sender."""
+    assert take(mail_hub.app, raw, source="test") is Outcome.QUARANTINED
+    coordinator = factories.staff(mail_hub, Role.COORDINATOR).agent
+    [entry] = mail_hub.app.mail.quarantined(coordinator)
+    assert entry.reason is not None and said in entry.reason

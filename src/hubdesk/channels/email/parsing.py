@@ -234,6 +234,13 @@ def _message_ids(text: str) -> tuple[str, ...]:
                                for i in ids[-_MESSAGE_IDS_LIMIT:]))
 
 
+# The signature of a compound file, which Outlook saves a message (.msg) in.
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFFED_BYTES = 512
+# A header's name and colon, or an mbox file's separator line.
+_HEADER_LINE = re.compile(rb"[!-9;-~]{1,76}[ \t]*:|From ")
+
+
 class StdlibMailParser:
     """Implements the `MailParser` port."""
 
@@ -241,6 +248,11 @@ class StdlibMailParser:
         self.limits = limits or Limits()
 
     def parse(self, raw: bytes) -> ParsedMail:
+        if raw.startswith(_COMPOUND_FILE):
+            raise UnreadableMail("an Outlook item (.msg), not an Internet message: save it "
+                                 "from Outlook as .eml, or let the desk read the mailbox")
+        if b"\0" in raw[:_SNIFFED_BYTES] and _HEADER_LINE.match(raw) is None:
+            raise UnreadableMail("not an Internet message: a binary file with no header lines")
         if declared_parts_beyond(raw, MAX_PARTS):
             raise UnreadableMail(f"the message has more than {MAX_PARTS} parts")
         message = BytesParser(policy=BOUNDED).parsebytes(raw)
