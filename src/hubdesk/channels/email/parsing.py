@@ -615,6 +615,8 @@ def _action(action: str, status: str) -> str:
     if word in _ACTIONS:
         return _ACTIONS[word]
     return _ACTION_OF_STATUS.get(status[:1], word[:20])
+
+
 # "Message-ID: <…>" on a line of its own in the text: a returned message's header copied in.
 _RETURNED_ID = re.compile(r"^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,250}>)[ \t]*$",
                           re.IGNORECASE | re.MULTILINE)
