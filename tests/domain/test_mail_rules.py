@@ -245,6 +245,10 @@ def test_a_persons_subject_is_not_taken_for_a_receipt(subject: str) -> None:
      "This message was created automatically by mail delivery software.", ()),
     ("Undeliverable: Re: Your order [#12]", "Delivery has failed to these recipients.",
      ("<sent@desk.test>",)),
+    ("Mail could not be delivered", "The following mail could not be delivered.\nReason: "
+     "Exceeded Maximum Delivery Attempts.", ()),
+    ("Non-Delivery: Your message to the list",
+     "The email below could not be delivered to the following user:", ()),
 ])
 def test_a_plain_bounce_is_known_by_its_subject_and_a_servers_words(
         subject: str, text: str, returned: tuple[str, ...]) -> None:

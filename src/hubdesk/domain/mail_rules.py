@@ -40,8 +40,10 @@ _BOUNCE_SUBJECT = re.compile(
 _SERVERS_WORDS = re.compile(
     r"\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b|\bSMTP (?:error|code|reply)|\bRCPT TO\b|"
     r"\bremote host said\b|mail delivery (?:software|subsystem|system)|"
-    r"could not be delivered to (?:one or more|the following|all) (?:of its )?recipients?",
-    re.IGNORECASE)
+    r"could not be delivered to (?:one or more|the following|all)(?: of its)? "
+    r"(?:recipients?|users?|address(?:es)?)|"
+    r"(?:the following|your) (?:mail|message|e-?mail) (?:could not|couldn't|was not) "
+    r"(?:be )?delivered", re.IGNORECASE)
 # A server writes the failure near the top: a returned copy below may quote anything.
 _SERVERS_WORDS_WITHIN = 4_000
 # A read receipt's subject as mail clients word it in their languages: Outlook's "Read:" and
