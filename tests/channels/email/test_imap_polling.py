@@ -159,3 +159,40 @@ def test_an_oversized_message_is_left_and_the_rest_filed(mail_hub: Hub,
     assert _unseen(server, "ann") == 1  # the large one is left for a person to see
     [stored] = mail_hub.app.mail.mailboxes(LOCAL_OPERATOR)
     assert "larger than 20000 bytes left unread" in (stored.last_error or "")
+
+
+def _read_in_a_mail_client(server: Dovecot, user: str, count: int) -> None:
+    """Flags the folder's first ``count`` messages seen, as a person reading them would."""
+    client = server.client(user, USERS[user])
+    client.select("INBOX")
+    uids = client.uid("SEARCH", "ALL")[1][0].split()[:count]
+    client.uid("STORE", b",".join(uids).decode(), "+FLAGS.SILENT", r"(\Seen)")
+    client.logout()
+
+
+def test_the_first_poll_files_only_the_unread_mail_and_leaves_the_read_where_it_is(
+        mail_hub: Hub, server: Dovecot) -> None:
+    """A team connects the inbox it has worked from in a mail client: what it read and
+    answered there is left alone. Before, every message in the folder opened a ticket and
+    was acknowledged, however old."""
+    server.deliver("ann", USERS["ann"], *[corpus.plain(
+        sender=f"old{n}@example.com", message_id=f"<old{n}@example.com>") for n in range(3)],
+        corpus.plain(sender="new@example.com", message_id="<new@example.com>"))
+    _read_in_a_mail_client(server, "ann", 3)
+    _add(mail_hub, server, "ann")
+    [first] = poll_all(mail_hub.app, max_bytes=10_000_000)
+    assert first.outcomes == {"created": 1} and first.left_read == 3
+    assert _tickets(mail_hub) == 1 and _unseen(server, "ann") == 0
+    [stored] = mail_hub.app.mail.mailboxes(LOCAL_OPERATOR)
+    assert stored.last_uid == _max_uid(server, "ann")
+    assert "3 message(s) already read when the mailbox was connected" in (stored.last_error
+                                                                         or "")
+    # From then on, whatever arrives is filed, though someone read it in their client first.
+    server.deliver("ann", USERS["ann"], corpus.plain(
+        sender="later@example.com", message_id="<later@example.com>"))
+    _read_in_a_mail_client(server, "ann", 5)
+    [later] = poll_all(mail_hub.app, max_bytes=10_000_000)
+    assert later.outcomes == {"created": 1} and later.left_read == 0
+    assert _tickets(mail_hub) == 2
+    [stored] = mail_hub.app.mail.mailboxes(LOCAL_OPERATOR)
+    assert stored.last_error is None

@@ -3,7 +3,10 @@ message flagged or moved only after it is filed.
 
 Per mailbox: connect (TLS or not), select the folder, compare UIDVALIDITY with the stored one
 (`domain.mail.resume_from`), fetch every UID above the last one stored, and for each message
-store it, file it, and only then flag it seen or move it. The high-water mark advances past
+store it, file it, and only then flag it seen or move it. The first poll of a mailbox files
+only its unread messages: a team connecting the inbox it worked from in a mail client has
+read and answered the rest, and filing years of them would open a ticket and send an
+acknowledgement for each. The high-water mark advances past
 every message stored (`domain.mail.advance`); a message that could not be fetched holds it,
 so it is fetched again next cycle, while the ones after it are still filed (their second
 fetch is recognised as a duplicate). A message larger than the limit is left in the mailbox,
@@ -42,6 +45,7 @@ class MailboxPoll:
     outcomes: dict[str, int] = field(default_factory=dict)
     skipped_oversized: int = 0
     failed: int = 0
+    left_read: int = 0  # at the first poll: messages already read, left in the mailbox
     error: str | None = None
     seconds: float = 0.0
 
@@ -76,8 +80,14 @@ def poll_mailbox(app: Application, target: PollTarget, *, max_bytes: int) -> Mai
         _ok(client.login(box.username, target.password), "login")
         _ok(client.select(_quoted(box.folder)), f"selecting {box.folder}")
         validity = _uidvalidity(client)
+        first = box.uidvalidity is None
         last = resume_from(box.uidvalidity, box.last_uid, validity)
         uids = _uids_after(client, last)
+        read_before: list[int] = []
+        if first:  # what was read before the desk was connected stays the team's old mail
+            unread = set(_uids_found(client, "UNSEEN"))
+            read_before = [uid for uid in uids if uid not in unread]
+            uids = [uid for uid in uids if uid in unread]
         done: list[int] = []
         failed: list[int] = []
         for uid in uids:
@@ -91,10 +101,17 @@ def poll_mailbox(app: Application, target: PollTarget, *, max_bytes: int) -> Mai
                 _after_filing(client, uid, box.move_to)
         if box.move_to and done:
             client.expunge()
-        note = (f"{result.skipped_oversized} message(s) larger than {max_bytes} bytes left "
-                "unread in the mailbox" if result.skipped_oversized else None)
-        app.mail.record_poll(box.id, uidvalidity=validity,
-                             last_uid=advance(last, done, failed), error=note)
+        result.left_read = len(read_before)
+        notes = [f"{result.skipped_oversized} message(s) larger than {max_bytes} bytes left "
+                 "unread in the mailbox"] if result.skipped_oversized else []
+        if read_before:
+            notes.append(f"{len(read_before)} message(s) already read when the mailbox was "
+                         "connected left in it, not filed")
+        # A first poll that could not fetch a message stays a first poll: its next one reads
+        # the unread messages again, not the old read ones above the one that failed.
+        app.mail.record_poll(box.id, uidvalidity=None if first and failed else validity,
+                             last_uid=advance(last, done + read_before, failed),
+                             error="; ".join(notes) or None)
     except (OSError, imaplib.IMAP4.error) as error:
         result.error = f"{type(error).__name__}: {error}"
         app.mail.record_poll(box.id, uidvalidity=None, last_uid=None, error=result.error)
@@ -118,9 +135,13 @@ def _uidvalidity(client: imaplib.IMAP4) -> int:
 
 
 def _uids_after(client: imaplib.IMAP4, last: int) -> list[int]:
-    data = _ok(client.uid("SEARCH", f"UID {last + 1}:*"), "search")
-    found = [int(n) for chunk in data if isinstance(chunk, bytes) for n in chunk.split()]
+    found = _uids_found(client, f"UID {last + 1}:*")
     return sorted(uid for uid in found if uid > last)  # "n:*" includes the last UID
+
+
+def _uids_found(client: imaplib.IMAP4, criteria: str) -> list[int]:
+    data = _ok(client.uid("SEARCH", criteria), "search")
+    return [int(n) for chunk in data if isinstance(chunk, bytes) for n in chunk.split()]
 
 
 def _one(app: Application, client: imaplib.IMAP4, name: str, uid: int, max_bytes: int,
