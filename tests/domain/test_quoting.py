@@ -267,3 +267,12 @@ def test_more_devices_and_outlooks_mobile_app_lines_are_cut(device: str) -> None
 def test_a_customers_last_sentence_like_a_device_line_but_longer_is_kept() -> None:
     body = "I ordered a phone.\nEnviado desde el almacén, nunca llegó, ni hoy ni ayer ni nunca"
     assert new_text(body) == body
+
+
+def test_a_reports_list_of_a_messages_headers_is_not_taken_for_a_quote() -> None:
+    report = ("This report relates to a message you sent with these header fields:\n\n"
+              "  Message-id: <1@oxy.example>\n  Date: Sun, 23 Sep 2001 20:10:55 -0700\n"
+              '  From: "Ian" <ian@oxy.example>\n  To: Ravers <list@raves.example>\n'
+              "  Subject: yeah\n\nYour message cannot be delivered to the following "
+              "recipients:\n\n  Recipient address: ann@example.com")
+    assert new_text(report) == report

@@ -83,6 +83,8 @@ _OUTLOOK_FROM = re.compile(
     rf"^\s*\*?(?:{words_pattern(FROM_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
 _OUTLOOK_SENT = re.compile(
     rf"^\s*\*?(?:{words_pattern(DATE_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
+_OUTLOOK_SUBJECT = re.compile(
+    rf"^\s*\*?(?:{words_pattern(SUBJECT_WORDS)})\s*[:：]\*?\s", re.IGNORECASE)
 # A header line of the quoted message ("To: …", "Тема: …;") that a client writes above its
 # attribution; no longer than a list of addresses.
 _QUOTED_HEADER = re.compile(
@@ -136,13 +138,14 @@ def _is_quote(line: str) -> bool:
 def outlook_block(lines: list[str], index: int) -> bool:
     """Whether Outlook's header block of a quoted message ("From:", then "Sent:" within
     three lines) starts at ``lines[index]``; or Outlook.com's, which starts with the date
-    ("Date:", then "Subject:", then "From:" naming an address)."""
-    following = lines[index + 1:index + 4]
+    ("Date:", "Subject:", then "From:" naming an address, in that order: a report listing a
+    message's headers in another order is not a quote)."""
     if _OUTLOOK_FROM.match(lines[index]):
-        return any(_OUTLOOK_SENT.match(line) for line in following)
-    if _OUTLOOK_SENT.match(lines[index]):
-        return any(_OUTLOOK_FROM.match(line) and addresses_in(line) for line in following)
-    return False
+        return any(_OUTLOOK_SENT.match(line) for line in lines[index + 1:index + 4])
+    return _OUTLOOK_SENT.match(lines[index]) is not None and index + 2 < len(lines) \
+        and _OUTLOOK_SUBJECT.match(lines[index + 1]) is not None \
+        and _OUTLOOK_FROM.match(lines[index + 2]) is not None \
+        and bool(addresses_in(lines[index + 2]))
 
 
 # A sender's line with its date is a name, an address and a date: never longer.
