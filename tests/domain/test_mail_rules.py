@@ -249,6 +249,8 @@ def test_a_persons_subject_is_not_taken_for_a_receipt(subject: str) -> None:
      "Exceeded Maximum Delivery Attempts.", ()),
     ("Non-Delivery: Your message to the list",
      "The email below could not be delivered to the following user:", ()),
+    ("Mail Delivery Warning", "Delivery to this address has been postponed: a full mailbox."
+     "\n\nThe first 50 lines of your original message follow:", ()),
 ])
 def test_a_plain_bounce_is_known_by_its_subject_and_a_servers_words(
         subject: str, text: str, returned: tuple[str, ...]) -> None:
@@ -262,6 +264,8 @@ def test_a_plain_bounce_is_known_by_its_subject_and_a_servers_words(
     ("Delivery failure", "Order 5.1.1 was never delivered to the following address."),
     ("Fwd: Undeliverable: Your order", "My mail to you bounced: 550 5.1.1 unknown user"),
     ("Re: Returned mail", "I sent the item back by returned mail last week."),
+    ("Delivery delayed", "My parcel is three days late; the tracking page says delayed. "
+     "A copy of the order confirmation follows below."),
 ])
 def test_a_customers_words_about_a_failed_delivery_are_not_a_bounce(
         subject: str, text: str) -> None:

@@ -30,7 +30,8 @@ _AUTO_SUBJECT = re.compile(
 # Sender", gateways' "Delivery Failure", "Mail could not be delivered", "Returned mail".
 _BOUNCE_SUBJECT = re.compile(
     r"^\s*(?:undeliver(?:able|ed)|non-?deliver(?:y|able)|delivery (?:status notification|"
-    r"failure|failed|has failed|problem|report)|(?:mail|message) delivery (?:failed|failure)|"
+    r"failure|failed|has failed|problem|report|warning|delayed|notification)|delayed mail|"
+    r"(?:mail|message) delivery (?:failed|failure|warning)|"
     r"(?:mail|message) (?:could not|couldn't|was not|not) (?:be )?delivered|returned mail|"
     r"failure notice|failed mail|nicht zustellbar|unzustellbar|non remis|non recapitabile|"
     r"non distribuable|no se pudo entregar|onbestelbaar)", re.IGNORECASE)
@@ -43,7 +44,9 @@ _SERVERS_WORDS = re.compile(
     r"could not be delivered to (?:one or more|the following|all)(?: of its)? "
     r"(?:recipients?|users?|address(?:es)?)|"
     r"(?:the following|your) (?:mail|message|e-?mail) (?:could not|couldn't|was not) "
-    r"(?:be )?delivered", re.IGNORECASE)
+    r"(?:be )?delivered|"
+    r"\blines of (?:your|the) (?:original )?message follows?\b|"
+    r"below this line is a copy of the message", re.IGNORECASE)
 # A server writes the failure near the top: a returned copy below may quote anything.
 _SERVERS_WORDS_WITHIN = 4_000
 # A read receipt's subject as mail clients word it in their languages: Outlook's "Read:" and
