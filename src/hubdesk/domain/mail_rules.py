@@ -12,6 +12,10 @@ from hubdesk.domain.mail import Automatic, ParsedMail, addresses_in
 # "[#1234]" as Hubdesk writes it in subjects; also tolerated: "[#1234 ]", "[ #1234]".
 _TOKEN = re.compile(r"\[\s*#(\d{1,12})\s*\]")
 _PLUS = re.compile(r"^[^@+]+\+(?:t|ticket)?-?(\d{1,12})@", re.IGNORECASE)
+# The commonest words of a returned message's subject: an auto-reply's too where the message
+# answers another, and a bounce's where its text has a server's words (`_BOUNCE_SUBJECT`).
+_RETURNED_WORDS = (r"undeliver(?:able|ed)|delivery status notification|mail delivery failed|"
+                   r"returned mail|failure notice|nicht zustellbar|non remis")
 # Subjects auto-responders put in front of the original subject, in several languages
 # (Exchange's and Outlook's "Automatic reply:" as each of their languages words it).
 _AUTO_SUBJECT = re.compile(
@@ -22,19 +26,16 @@ _AUTO_SUBJECT = re.compile(
     r"automatick[áa] odpov[ěe][ďd]|automatikus v[áa]lasz|otomatik yan[ıi]t|"
     r"автоматический ответ|автоматична відповідь|resposta autom[áa]tica|"
     r"αυτόματη απάντηση|תשובה אוטומטית|رد تلقائي|自動応答|自動返信|自动回复|自動回覆|"
-    r"자동 회신|자동 응답|"
-    r"undeliver(able|ed)|delivery status notification|mail delivery failed|"
-    r"returned mail|failure notice|nicht zustellbar|non remis)", re.IGNORECASE)
-# A returned message's subject as mail servers word it: Exchange's "Undeliverable:", Exim's
-# "Mail delivery failed", qmail's "failure notice", Postfix's "Undelivered Mail Returned to
-# Sender", gateways' "Delivery Failure", "Mail could not be delivered", "Returned mail".
+    rf"자동 회신|자동 응답|{_RETURNED_WORDS})", re.IGNORECASE)
+# A returned message's subject as mail servers word it: those words, and gateways' "Delivery
+# Failure", "Mail could not be delivered", "Mail Delivery Warning" and their translations.
 _BOUNCE_SUBJECT = re.compile(
-    r"^\s*(?:undeliver(?:able|ed)|non-?deliver(?:y|able)|delivery (?:status notification|"
-    r"failure|failed|has failed|problem|report|warning|delayed|notification)|delayed mail|"
+    rf"^\s*(?:{_RETURNED_WORDS}|non-?deliver(?:y|able)|delivery (?:failure|failed|has "
+    r"failed|problem|report|warning|delayed|notification)|delayed mail|"
     r"(?:mail|message) delivery (?:failed|failure|warning)|"
-    r"(?:mail|message) (?:could not|couldn't|was not|not) (?:be )?delivered|returned mail|"
-    r"failure notice|failed mail|nicht zustellbar|unzustellbar|non remis|non recapitabile|"
-    r"non distribuable|no se pudo entregar|onbestelbaar)", re.IGNORECASE)
+    r"(?:mail|message) (?:could not|couldn't|was not|not) (?:be )?delivered|"
+    r"failed mail|unzustellbar|non recapitabile|non distribuable|no se pudo entregar|"
+    r"onbestelbaar)", re.IGNORECASE)
 # What only a mail server writes in the text of a message it returns: an SMTP reply with its
 # enhanced status ("550 5.1.1", "550-5.1.1"), "SMTP error" or the command it failed at, and the
 # way Exim, Postfix and sendmail introduce themselves.
