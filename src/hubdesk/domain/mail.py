@@ -265,6 +265,21 @@ def resume_from(stored_validity: int | None, stored_last_uid: int,
     return stored_last_uid if stored_validity == server_validity else 0
 
 
+def split_first_poll(uids: list[int], unread: set[int]) -> tuple[list[int], list[int]]:
+    """At a mailbox's first poll, the UIDs to file (unread) and those left where they are
+    (read before the desk was connected): a team connecting the inbox it worked from in a
+    mail client has answered those, and filing years of them would open a ticket and send
+    an acknowledgement for each."""
+    return [uid for uid in uids if uid in unread], [uid for uid in uids if uid not in unread]
+
+
+def numbering_to_keep(first: bool, server_validity: int, failed: list[int]) -> int | None:
+    """The UIDVALIDITY to store after a poll; None to keep a first poll that could not fetch
+    a message a first poll, so its next one reads the unread messages again, not the read
+    ones above the one that failed."""
+    return None if first and failed else server_validity
+
+
 def advance(last_uid: int, done: list[int], failed: list[int]) -> int:
     """The new high-water mark: every UID up to it was stored; a UID that failed (to be
     fetched again next time) holds the mark below it, however many after it succeeded."""

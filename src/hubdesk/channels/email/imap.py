@@ -4,9 +4,7 @@ message flagged or moved only after it is filed.
 Per mailbox: connect (TLS or not), select the folder, compare UIDVALIDITY with the stored one
 (`domain.mail.resume_from`), fetch every UID above the last one stored, and for each message
 store it, file it, and only then flag it seen or move it. The first poll of a mailbox files
-only its unread messages: a team connecting the inbox it worked from in a mail client has
-read and answered the rest, and filing years of them would open a ticket and send an
-acknowledgement for each. The high-water mark advances past
+only its unread messages (`domain.mail.split_first_poll`). The high-water mark advances past
 every message stored (`domain.mail.advance`); a message that could not be fetched holds it,
 so it is fetched again next cycle, while the ones after it are still filed (their second
 fetch is recognised as a duplicate). A message larger than the limit is left in the mailbox,
@@ -27,7 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hubdesk.channels.email.intake import take
-from hubdesk.domain.mail import Outcome, advance, resume_from
+from hubdesk.domain.mail import (
+    Outcome,
+    advance,
+    numbering_to_keep,
+    resume_from,
+    split_first_poll,
+)
 from hubdesk.services.application import Application
 from hubdesk.services.mail_imap import PollTarget
 
@@ -84,10 +88,8 @@ def poll_mailbox(app: Application, target: PollTarget, *, max_bytes: int) -> Mai
         last = resume_from(box.uidvalidity, box.last_uid, validity)
         uids = _uids_after(client, last)
         read_before: list[int] = []
-        if first:  # what was read before the desk was connected stays the team's old mail
-            unread = set(_uids_found(client, "UNSEEN"))
-            read_before = [uid for uid in uids if uid not in unread]
-            uids = [uid for uid in uids if uid in unread]
+        if first:
+            uids, read_before = split_first_poll(uids, set(_uids_found(client, "UNSEEN")))
         done: list[int] = []
         failed: list[int] = []
         for uid in uids:
@@ -107,9 +109,7 @@ def poll_mailbox(app: Application, target: PollTarget, *, max_bytes: int) -> Mai
         if read_before:
             notes.append(f"{len(read_before)} message(s) already read when the mailbox was "
                          "connected left in it, not filed")
-        # A first poll that could not fetch a message stays a first poll: its next one reads
-        # the unread messages again, not the old read ones above the one that failed.
-        app.mail.record_poll(box.id, uidvalidity=None if first and failed else validity,
+        app.mail.record_poll(box.id, uidvalidity=numbering_to_keep(first, validity, failed),
                              last_uid=advance(last, done + read_before, failed),
                              error="; ".join(notes) or None)
     except (OSError, imaplib.IMAP4.error) as error:
